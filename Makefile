@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: MIT
+# Thin wrapper over CMake: the commands a newcomer types. `make` builds, `make test` runs every
+# unit and end-to-end test and then the same suite under ASan+UBSan, `make demo` runs the main job.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+PEOPLE     ?= 200000
+
+.PHONY: all deps build test unit asan demo bench clean
+
+all: build
+
+deps:
+	bash scripts/install-deps.sh
+
+$(BUILD)/Makefile:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: $(BUILD)/Makefile
+	cmake --build $(BUILD) -j $(JOBS)
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(ASAN_BUILD)/Makefile:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFK_SANITIZE=ON
+
+asan: $(ASAN_BUILD)/Makefile
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ctest --output-on-failure -j $(JOBS)
+
+test: deps
+	bash scripts/check-style.sh
+	$(MAKE) unit
+	$(MAKE) asan
+
+demo: deps build
+	bash scripts/demo.sh $(BUILD)/fangkong $(PEOPLE)
+
+bench: deps build
+	bash bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

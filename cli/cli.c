@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared command-line plumbing (see cli.h). */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_error(const struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "fangkong %s: ", c->verb ? c->verb : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage(const struct cli *c)
+{
+    const struct verb *v = cli_verb(c->verb);
+
+    fprintf(stderr, "usage: fangkong %s\n", v ? v->usage : c->verb);
+    fprintf(stderr, "(fangkong help %s tells more)\n", c->verb);
+    return EXIT_ERROR;
+}
+
+/* Reads a whole small file (a profile) into a NUL-terminated heap string. */
+static char *read_small_file(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    fk_buf b;
+    char chunk[4096];
+    size_t n;
+
+    if (!f) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    fk_buf_init(&b, 1 << 20);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (fk_buf_append(&b, chunk, n) != FK_OK) {
+            snprintf(err, errlen, "%s is larger than 1 MiB: not a profile", path);
+            fk_buf_fini(&b);
+            fclose(f);
+            return NULL;
+        }
+    }
+    fclose(f);
+    if (fk_buf_reserve(&b, 0) != FK_OK) {
+        fk_buf_fini(&b);
+        return NULL;
+    }
+    b.data[b.len] = '\0';
+    return b.data;
+}
+
+int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, int maxpos)
+{
+    int i, k;
+
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i], *val = NULL;
+        const char *eq;
+        size_t nlen;
+        int matched = 0;
+
+        if (strncmp(a, "--", 2) != 0 || strcmp(a, "--") == 0 || a[2] == '\0') {
+            if (c->npos >= maxpos || c->npos >= (int)(sizeof c->pos / sizeof c->pos[0])) {
+                cli_error(c, "unexpected argument '%s'", a);
+                return FK_EINVAL;
+            }
+            c->pos[c->npos++] = a;
+            continue;
+        }
+        eq = strchr(a, '=');
+        nlen = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+        /* Common options first. */
+        if (strncmp(a + 2, "db", nlen) == 0 && nlen == 2) {
+            val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!val)
+                goto need_value;
+            c->db = val;
+            continue;
+        }
+        if (strncmp(a + 2, "profile", nlen) == 0 && nlen == 7) {
+            val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!val)
+                goto need_value;
+            c->profile_path = val;
+            continue;
+        }
+        if (strncmp(a + 2, "format", nlen) == 0 && nlen == 6) {
+            val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!val)
+                goto need_value;
+            if (fk_format_parse(val, &c->format) != FK_OK) {
+                cli_error(c, "--format takes csv or json, not '%s'", val);
+                return FK_EINVAL;
+            }
+            continue;
+        }
+        for (k = 0; opts && opts[k].name; k++) {
+            if (strlen(opts[k].name) != nlen || strncmp(a + 2, opts[k].name, nlen) != 0)
+                continue;
+            matched = 1;
+            if (opts[k].flag) {
+                if (eq) {
+                    cli_error(c, "--%s takes no value", opts[k].name);
+                    return FK_EINVAL;
+                }
+                *opts[k].flag = 1;
+            } else {
+                val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+                if (!val)
+                    goto need_value;
+                *opts[k].value = val;
+            }
+            break;
+        }
+        if (!matched) {
+            cli_error(c, "unknown option %.*s", (int)(nlen + 2), a);
+            cli_usage(c);
+            return FK_EINVAL;
+        }
+        continue;
+need_value:
+        cli_error(c, "%s needs a value", a);
+        return FK_EINVAL;
+    }
+    if (c->profile_path) {
+        char err[512];
+        char *text = read_small_file(c->profile_path, err, sizeof err);
+
+        if (!text) {
+            cli_error(c, "%s", err);
+            return FK_EINVAL;
+        }
+        if (fk_profile_parse(text, &c->profile, err, sizeof err) != FK_OK) {
+            cli_error(c, "profile %s, %s", c->profile_path, err);
+            free(text);
+            return FK_EINVAL;
+        }
+        free(text);
+    }
+    return FK_OK;
+}
+
+int cli_open(struct cli *c)
+{
+    char err[1024];
+
+    if (c->st)
+        return EXIT_DONE;
+    if (fk_store_open(c->db, &c->st, err, sizeof err) != FK_OK) {
+        cli_error(c, "%s", err);
+        return EXIT_ERROR;
+    }
+    return EXIT_DONE;
+}
+
+int cli_open_engine(struct cli *c)
+{
+    char err[1024];
+
+    if (cli_open(c) != EXIT_DONE)
+        return EXIT_ERROR;
+    if (fk_engine_build(c->st, &c->profile, &c->eng, err, sizeof err) != FK_OK) {
+        cli_error(c, "%s", err);
+        return EXIT_ERROR;
+    }
+    return EXIT_DONE;
+}
+
+int cli_round(struct cli *c, const char *name, struct fk_round *r)
+{
+    int rc = fk_store_get_round(c->st, name, r);
+
+    if (rc == FK_ENOENT) {
+        cli_error(c, "no round named '%s' (fangkong round list shows them; fangkong round "
+                  "create makes one)", name);
+        return EXIT_ERROR;
+    }
+    if (rc != FK_OK) {
+        cli_error(c, "%s", fk_store_errmsg(c->st));
+        return EXIT_ERROR;
+    }
+    return EXIT_DONE;
+}
+
+int cli_emit(struct cli *c, fk_table *t)
+{
+    int rc = fk_table_write(t, c->format, stdout);
+
+    fk_table_free(t);
+    if (rc != FK_OK) {
+        cli_error(c, "cannot write the output: %s", strerror(errno));
+        return EXIT_ERROR;
+    }
+    return EXIT_DONE;
+}
+
+int cli_time(struct cli *c, const char *what, const char *s, int64_t *out)
+{
+    if (fk_time_parse(s, strlen(s), out) != FK_OK) {
+        cli_error(c, "%s '%s' is not an ISO 8601 time (like 2022-08-28T06:00:00+08:00)", what,
+                  s);
+        return EXIT_ERROR;
+    }
+    return EXIT_DONE;
+}
+
+void cli_close(struct cli *c)
+{
+    fk_engine_free(c->eng);
+    c->eng = NULL;
+    fk_store_close(c->st);
+    c->st = NULL;
+}

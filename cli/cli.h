@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared pieces of the fangkong command line: option parsing, opening the data file, the
+ * profile, the engine, rendering tables, and the exit statuses (0 done, 1 error, 3 done with
+ * rejected rows). Verbs are thin: parse, one library call, render. */
+#ifndef FK_CLI_H
+#define FK_CLI_H
+
+#include <stdio.h>
+
+#include "fk/fk.h"
+
+enum { EXIT_DONE = 0, EXIT_ERROR = 1, EXIT_REJECTED = 3 };
+
+/* One verb option: --name VALUE (value != NULL) or --name (flag != NULL). */
+struct cli_opt {
+    const char *name;
+    const char **value;
+    int *flag;
+};
+
+struct cli {
+    const char *verb;
+    const char *db;           /* --db, FANGKONG_DB, or ./fangkong.db */
+    const char *profile_path; /* --profile */
+    enum fk_format format;    /* --format */
+    struct fk_profile profile;
+    const char *pos[8];       /* positional arguments after the verb */
+    int npos;
+    fk_store *st;
+    fk_engine *eng;
+};
+
+struct verb {
+    const char *name;
+    int (*run)(struct cli *c, int argc, char **argv);
+    const char *usage;
+    const char *help;
+};
+
+/* Parses argv (after the verb) against opts (terminated by a zero entry) and the common options
+ * (--db, --format, --profile); collects positional arguments. Prints the problem and returns
+ * FK_EINVAL on a bad option or more than maxpos positionals. */
+int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, int maxpos);
+/* Prints "fangkong VERB: message" to stderr. */
+void cli_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the verb's usage line to stderr and returns EXIT_ERROR. */
+int cli_usage(const struct cli *c);
+/* Opens the store (c->st). EXIT_DONE or EXIT_ERROR after printing why. */
+int cli_open(struct cli *c);
+/* Opens the store and builds the engine (c->eng). */
+int cli_open_engine(struct cli *c);
+/* Finds round name in the store. */
+int cli_round(struct cli *c, const char *name, struct fk_round *r);
+/* Writes t to stdout in c->format and frees it. */
+int cli_emit(struct cli *c, fk_table *t);
+/* Parses a time argument; prints an error naming what when it is not ISO 8601. */
+int cli_time(struct cli *c, const char *what, const char *s, int64_t *out);
+/* Closes what cli_open opened. */
+void cli_close(struct cli *c);
+
+const struct verb *cli_verb(const char *name);
+extern const struct verb cli_verbs[];
+
+int cmd_import(struct cli *c, int argc, char **argv);
+int cmd_round(struct cli *c, int argc, char **argv);
+int cmd_coverage(struct cli *c, int argc, char **argv);
+int cmd_missing(struct cli *c, int argc, char **argv);
+int cmd_retest(struct cli *c, int argc, char **argv);
+int cmd_tat(struct cli *c, int argc, char **argv);
+int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_version(struct cli *c, int argc, char **argv);
+int cmd_help(struct cli *c, int argc, char **argv);
+
+#endif

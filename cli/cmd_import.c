@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* fangkong import TYPE FILE: one call to fk_import_file with a progress bar, then the summary. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void on_progress(void *ud, uint64_t done, uint64_t total, uint64_t rows)
+{
+    fk_progress_update(ud, done, total, rows);
+}
+
+int cmd_import(struct cli *c, int argc, char **argv)
+{
+    const char *encoding = NULL, *rejects = NULL, *batch = NULL;
+    const struct cli_opt opts[] = {
+        {"encoding", &encoding, NULL}, {"rejects", &rejects, NULL}, {"batch", &batch, NULL},
+        {NULL, NULL, NULL},
+    };
+    struct fk_import_opts io;
+    struct fk_import_summary sum;
+    struct fk_progress prog;
+    enum fk_import_type type;
+    char err[1024], label[64];
+    double secs;
+    int64_t nbatch = 0;
+    int rc;
+
+    if (cli_parse(c, argc, argv, opts, 2) != FK_OK)
+        return EXIT_ERROR;
+    if (c->npos != 2)
+        return cli_usage(c);
+    if (fk_import_type_parse(c->pos[0], &type) != FK_OK) {
+        cli_error(c, "unknown type '%s': one of regions, persons, venues, scans, pings, "
+                  "samples, results, cases", c->pos[0]);
+        return EXIT_ERROR;
+    }
+    if (batch && (fk_parse_i64((fk_slice){batch, strlen(batch)}, &nbatch) != FK_OK ||
+                  nbatch < 1 || nbatch > 10000000)) {
+        cli_error(c, "--batch takes a number of rows from 1 to 10000000, not '%s'", batch);
+        return EXIT_ERROR;
+    }
+    if (cli_open(c) != EXIT_DONE)
+        return EXIT_ERROR;
+    memset(&io, 0, sizeof io);
+    io.encoding = encoding;
+    io.rejects_path = rejects;
+    io.batch_rows = (int)nbatch;
+    io.progress = on_progress;
+    io.progress_ud = &prog;
+    snprintf(label, sizeof label, "import %s", fk_import_type_name(type));
+    fk_progress_init(&prog, label, stderr);
+    rc = fk_import_file(c->st, &c->profile, type, c->pos[1], &io, &sum, err, sizeof err);
+    fk_progress_done(&prog);
+    secs = fk_progress_elapsed(&prog);
+    if (rc != FK_OK) {
+        cli_error(c, "%s: %s", c->pos[1], err);
+        return EXIT_ERROR;
+    }
+    fprintf(stderr,
+            "%s %s: %llu read, %llu accepted (%llu updated), %llu duplicate, %llu rejected; "
+            "%s, %llu batches, %.2f s (%.0f rows/s)\n",
+            fk_import_type_name(type), c->pos[1], (unsigned long long)sum.read,
+            (unsigned long long)sum.accepted, (unsigned long long)sum.updated,
+            (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected, sum.encoding,
+            (unsigned long long)sum.batches, secs, secs > 0 ? (double)sum.read / secs : 0.0);
+    if (sum.rejected) {
+        fprintf(stderr, "rejected rows, with line and reason: %s\n", sum.rejects_path);
+        return EXIT_REJECTED;
+    }
+    return EXIT_DONE;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* fangkong missing ROUND --region CODE: who in a region has not been sampled in the round. */
+#include "cli.h"
+
+int cmd_missing(struct cli *c, int argc, char **argv)
+{
+    const char *region = NULL;
+    const struct cli_opt opts[] = {{"region", &region, NULL}, {NULL, NULL, NULL}};
+    struct fk_round r;
+    fk_table *t = NULL;
+    char err[512];
+
+    if (cli_parse(c, argc, argv, opts, 1) != FK_OK)
+        return EXIT_ERROR;
+    if (c->npos != 1 || !region)
+        return cli_usage(c);
+    if (cli_open(c) != EXIT_DONE || cli_round(c, c->pos[0], &r) != EXIT_DONE ||
+        cli_open_engine(c) != EXIT_DONE)
+        return EXIT_ERROR;
+    if (fk_engine_missing(c->eng, &r, region, &t, err, sizeof err) != FK_OK) {
+        cli_error(c, "%s", err);
+        return EXIT_ERROR;
+    }
+    fprintf(stderr, "%zu residents of %s not sampled in round %s\n", fk_table_nrows(t), region,
+            r.name);
+    return cli_emit(c, t);
+}

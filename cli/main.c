@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/* fangkong: the command line. main() finds the verb, sets the common defaults (data file,
+ * profile, output format) and hands the rest of the arguments to the verb's cmd_<verb>(). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const struct verb cli_verbs[] = {
+    {"import", cmd_import,
+     "import TYPE FILE [--encoding auto|utf-8|gb18030] [--rejects PATH] [--batch N]",
+     "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results or\n"
+     "cases (see the data contract in docs/data.md). Rejected rows go to FILE.rejects.csv with\n"
+     "their line and reason; the rest is imported in batches of one transaction each.\n"
+     "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
+     "Exit status: 0 done, 3 done with rejected rows, 1 the file could not be imported."},
+    {"round", cmd_round,
+     "round create NAME --region CODE --start T --end T | round list",
+     "Creates a screening round (核酸筛查轮次) over a region and a time window (inclusive at\n"
+     "both ends), or lists the rounds."},
+    {"coverage", cmd_coverage, "coverage ROUND [--by grid|community|township|county|city]",
+     "Coverage of a round (应检尽检) per region of one level inside the round's region:\n"
+     "region,name,residents,sampled,coverage. Default level: grid."},
+    {"missing", cmd_missing, "missing ROUND --region CODE",
+     "Residents of a region with no sample in the round: id_number,name,phone,grid."},
+    {"retest", cmd_retest, "retest ROUND",
+     "Every member of a positive pooled tube (10合1) in the round, to be re-tested alone\n"
+     "(单采单检): tube,id_number,name,phone,grid."},
+    {"tat", cmd_tat, "tat ROUND [--by site|lab] [--overdue] [--now T]",
+     "The 采送检报 chain of a round's tubes per sampling site (or lab): tubes, received,\n"
+     "resulted, pending, overdue (no result after the profile's tat_limit_hours, default 12),\n"
+     "late, median and 90th-percentile hours from sampling to result. --overdue lists the\n"
+     "overdue tubes; --now sets the clock (default: now)."},
+    {"demo", cmd_demo,
+     "demo [--people N] [--seed S] [--out DIR] [--regions FILE] [--scans N] [--pings N] "
+     "[--cases N]",
+     "Writes a synthetic city in 晋中市 as data-contract CSV files into DIR (default demo/),\n"
+     "with round.txt naming its screening round. The same seed gives the same files."},
+    {"status", cmd_status, "status",
+     "Counts of every table in the data file, and the engine's size and build time."},
+    {"version", cmd_version, "version", "Prints the version."},
+    {"help", cmd_help, "help [VERB]", "Lists the verbs, or tells about one."},
+    {NULL, NULL, NULL, NULL},
+};
+
+const struct verb *cli_verb(const char *name)
+{
+    int i;
+
+    for (i = 0; name && cli_verbs[i].name; i++)
+        if (strcmp(cli_verbs[i].name, name) == 0)
+            return &cli_verbs[i];
+    return NULL;
+}
+
+int cmd_version(struct cli *c, int argc, char **argv)
+{
+    if (cli_parse(c, argc, argv, NULL, 0) != FK_OK)
+        return EXIT_ERROR;
+    printf("fangkong %s\n", FK_VERSION);
+    return EXIT_DONE;
+}
+
+int cmd_help(struct cli *c, int argc, char **argv)
+{
+    const struct verb *v;
+    int i;
+
+    if (cli_parse(c, argc, argv, NULL, 1) != FK_OK)
+        return EXIT_ERROR;
+    if (c->npos == 1) {
+        v = cli_verb(c->pos[0]);
+        if (!v) {
+            cli_error(c, "no verb named '%s' (fangkong help lists them)", c->pos[0]);
+            return EXIT_ERROR;
+        }
+        printf("usage: fangkong %s\n\n%s\n", v->usage, v->help);
+        return EXIT_DONE;
+    }
+    printf("fangkong %s: epidemic prevention and control command platform (防控)\n\n"
+           "usage: fangkong VERB [ARGS] [--db PATH] [--format csv|json] [--profile FILE]\n\n",
+           FK_VERSION);
+    for (i = 0; cli_verbs[i].name; i++)
+        printf("  %s\n", cli_verbs[i].usage);
+    printf("\nThe data file is ./fangkong.db unless --db or FANGKONG_DB says otherwise.\n"
+           "Results go to stdout as CSV (--format json for JSON); progress and summaries go to\n"
+           "stderr. Exit status: 0 done, 1 error, 3 done with rejected rows.\n"
+           "fangkong help VERB tells more about one verb.\n");
+    return EXIT_DONE;
+}
+
+static int is_common_with_value(const char *a)
+{
+    return strcmp(a, "--db") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--profile") == 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c;
+    const struct verb *v;
+    char **rest;
+    int i, n = 0, verb_at = -1, rc;
+
+    memset(&c, 0, sizeof c);
+    c.db = getenv("FANGKONG_DB");
+    if (!c.db || !*c.db)
+        c.db = "fangkong.db";
+    c.format = FK_FORMAT_CSV;
+    fk_profile_defaults(&c.profile);
+    /* The verb is the first argument that is neither an option nor an option's value. */
+    for (i = 1; i < argc; i++) {
+        if (is_common_with_value(argv[i])) {
+            i++;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1] == '-')
+            continue;
+        verb_at = i;
+        break;
+    }
+    if (verb_at < 0) {
+        for (i = 1; i < argc; i++) {
+            if (strcmp(argv[i], "--version") == 0)
+                return cmd_version(&c, 0, NULL);
+            if (strcmp(argv[i], "--help") == 0)
+                return cmd_help(&c, 0, NULL);
+        }
+        c.verb = "help";
+        cmd_help(&c, 0, NULL);
+        return argc > 1 ? EXIT_ERROR : EXIT_DONE;
+    }
+    c.verb = argv[verb_at];
+    v = cli_verb(c.verb);
+    if (!v) {
+        fprintf(stderr, "fangkong: no verb named '%s' (fangkong help lists them)\n", c.verb);
+        return EXIT_ERROR;
+    }
+    rest = malloc((size_t)argc * sizeof *rest);
+    if (!rest)
+        return EXIT_ERROR;
+    for (i = 1; i < argc; i++)
+        if (i != verb_at)
+            rest[n++] = argv[i];
+    for (i = 0; i < n; i++) {
+        if (strcmp(rest[i], "--help") == 0 || strcmp(rest[i], "-h") == 0) {
+            printf("usage: fangkong %s\n\n%s\n", v->usage, v->help);
+            free(rest);
+            return EXIT_DONE;
+        }
+    }
+    rc = v->run(&c, n, rest);
+    cli_close(&c);
+    free(rest);
+    return rc;
+}

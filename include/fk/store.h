@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/* The store: fangkong's system of record. One interface (this file) over backends (SQLite always;
+ * PostgreSQL later, behind FK_WITH_POSTGRES). Writes happen inside a batch (begin … commit): one
+ * transaction, durable when commit returns (SQLite: WAL, synchronous=FULL). Every commit bumps the
+ * store's generation, which the engine and its caches compare against.
+ *
+ * Natural keys make every put idempotent: a person by id_number, a venue by code, a scan by
+ * (person, venue, time), a ping by (person, cell, time), a sample by (tube, person), a result by
+ * tube (a later result time replaces an earlier one), a case by person. Each put reports what it
+ * did as an enum fk_put.
+ *
+ * Thread-safety: a store handle is used by one thread at a time. */
+#ifndef FK_STORE_H
+#define FK_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fk/screening.h"
+
+typedef struct fk_store fk_store;
+
+enum fk_put {
+    FK_PUT_NEW = 0,     /* added */
+    FK_PUT_SAME = 1,    /* already there, identical: nothing changed */
+    FK_PUT_UPDATED = 2, /* already there, replaced by the new values */
+    FK_PUT_OLDER = 3    /* a result older than the one kept: ignored */
+};
+
+enum fk_result { FK_RESULT_NEGATIVE = 0, FK_RESULT_POSITIVE = 1, FK_RESULT_INVALID = 2 };
+enum fk_case_kind { FK_CASE_CONFIRMED = 0, FK_CASE_ASYMPTOMATIC = 1 };
+
+/* Rows as the store takes and gives them. Strings are borrowed: on input for the call, on output
+ * until the next call on the same store. A NULL or "" optional string is stored as empty. */
+struct fk_region_row {
+    const char *code, *name, *parent;
+    int level; /* enum fk_level */
+};
+struct fk_person_row {
+    int64_t id; /* dense person id, assigned by the store (output only) */
+    const char *id_number, *name, *phone, *grid, *household, *tags;
+    int id_type; /* enum fk_id_type */
+};
+struct fk_venue_row {
+    int64_t id;
+    const char *code, *name, *type, *grid;
+};
+struct fk_sample_row {
+    const char *tube, *site;
+    int64_t person, time;
+};
+struct fk_result_row {
+    const char *tube, *lab;
+    int result; /* enum fk_result */
+    int64_t time;
+    int64_t received; /* 0 when not given */
+};
+struct fk_case_row {
+    int64_t person, confirmed;
+    int64_t onset, isolated; /* 0 when not given */
+    int kind;                /* enum fk_case_kind */
+};
+
+/* Opens (creating and migrating when new) the store at uri: a file path for SQLite. On failure
+ * *out is NULL and err says why. FK_OK, FK_EDB, FK_EIO. Caller closes with fk_store_close(). */
+int fk_store_open(const char *uri, fk_store **out, char *err, size_t errlen);
+void fk_store_close(fk_store *st);
+/* The last error message of the backend (borrowed). */
+const char *fk_store_errmsg(fk_store *st);
+
+/* A batch: begin, puts, commit (durable, generation + 1) or rollback (nothing of it stays). */
+int fk_store_begin(fk_store *st);
+int fk_store_commit(fk_store *st);
+int fk_store_rollback(fk_store *st);
+/* Generation: how many batches have ever committed. */
+int fk_store_generation(fk_store *st, int64_t *out);
+
+/* Puts; *did says what happened. FK_OK or FK_EDB. Must be inside a batch. */
+int fk_store_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did);
+int fk_store_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id,
+                        enum fk_put *did);
+int fk_store_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did);
+int fk_store_add_scan(fk_store *st, int64_t person, int64_t venue, int64_t time, enum fk_put *did);
+int fk_store_add_ping(fk_store *st, int64_t person, const char *cell, int64_t time,
+                      enum fk_put *did);
+int fk_store_add_sample(fk_store *st, const struct fk_sample_row *s, enum fk_put *did);
+int fk_store_put_result(fk_store *st, const struct fk_result_row *r, enum fk_put *did);
+int fk_store_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did);
+
+/* Look-ups. FK_OK, FK_ENOENT, FK_EDB. */
+int fk_store_get_person(fk_store *st, int64_t id, struct fk_person_row *out);
+int fk_store_get_region(fk_store *st, const char *code, struct fk_region_row *out);
+int fk_store_tube_exists(fk_store *st, const char *tube);
+
+/* Iteration: calls cb for every row, in key order; a non-zero return from cb stops the walk and
+ * is returned. Rows are borrowed for the call. */
+typedef int (*fk_region_cb)(void *ud, const struct fk_region_row *r);
+typedef int (*fk_person_cb)(void *ud, const struct fk_person_row *p);
+typedef int (*fk_venue_cb)(void *ud, const struct fk_venue_row *v);
+typedef int (*fk_sample_cb)(void *ud, const struct fk_sample_row *s);
+typedef int (*fk_result_cb)(void *ud, const struct fk_result_row *r);
+int fk_store_each_region(fk_store *st, fk_region_cb cb, void *ud);
+/* Persons with only id, id_number and grid filled (the engine's needs; cheaper). */
+int fk_store_each_person_key(fk_store *st, fk_person_cb cb, void *ud);
+int fk_store_each_venue(fk_store *st, fk_venue_cb cb, void *ud);
+int fk_store_each_sample(fk_store *st, fk_sample_cb cb, void *ud);
+int fk_store_each_result(fk_store *st, fk_result_cb cb, void *ud);
+/* Row counts of a table by name ("persons", "samples", …), for summaries and tests. */
+int fk_store_count(fk_store *st, const char *table, int64_t *out);
+
+/* Screening rounds. add: FK_ECONFLICT when the name is taken; r->id and r->created are set. */
+int fk_store_add_round(fk_store *st, struct fk_round *r);
+int fk_store_get_round(fk_store *st, const char *name, struct fk_round *out);
+typedef int (*fk_round_cb)(void *ud, const struct fk_round *r);
+int fk_store_each_round(fk_store *st, fk_round_cb cb, void *ud);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* fk_table: a query's answer as rows of typed columns, rendered the same way everywhere: CSV with
+ * a header row (the data contract's output), or JSON (an array of objects, numbers unquoted,
+ * empty cells null). The CLI writes it to stdout; the server will write it as a response body. */
+#ifndef FK_TABLE_H
+#define FK_TABLE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "fk/buf.h"
+
+enum fk_col_type { FK_COL_TEXT = 0, FK_COL_INT, FK_COL_REAL };
+
+struct fk_col {
+    const char *name; /* borrowed: static storage in practice */
+    enum fk_col_type type;
+};
+
+enum fk_format { FK_FORMAT_CSV = 0, FK_FORMAT_JSON };
+
+typedef struct fk_table fk_table;
+
+/* A new empty table with the given columns (borrowed: must outlive the table). Caller frees with
+ * fk_table_free(). FK_OK or FK_ENOMEM. */
+int fk_table_new(const struct fk_col *cols, size_t ncols, fk_table **out);
+void fk_table_free(fk_table *t);
+/* Appends a row of ncols NUL-terminated values (copied); a NULL value is an empty cell. */
+int fk_table_add(fk_table *t, const char *const *values);
+size_t fk_table_nrows(const fk_table *t);
+size_t fk_table_ncols(const fk_table *t);
+const struct fk_col *fk_table_col(const fk_table *t, size_t c);
+/* Cell text (borrowed: valid until the table changes); NULL for an empty cell. */
+const char *fk_table_get(const fk_table *t, size_t row, size_t col);
+/* Sorts rows by the text of the given columns, in order, byte-wise ascending. */
+void fk_table_sort(fk_table *t, const size_t *cols, size_t ncols);
+/* Renders rows [from, to) into b; CSV includes the header row when from is 0, JSON the opening
+ * bracket when from is 0 and the closing one when to is the row count. */
+int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to, fk_buf *b);
+/* Writes the whole table to f in blocks. FK_OK or FK_EIO. */
+int fk_table_write(const fk_table *t, enum fk_format f, FILE *out);
+/* Parses "csv" or "json". FK_OK or FK_EINVAL. */
+int fk_format_parse(const char *s, enum fk_format *out);
+
+#endif

@@ -1,0 +1,972 @@
+/* SPDX-License-Identifier: MIT */
+/* The engine (see fk/engine.h): dense in-memory indexes over regions, residents, samples and
+ * tubes, so a round's questions are answered with array walks and bit counts, never table scans.
+ *
+ * DESIGN NOTES
+ * - Regions are interned in code order (fk_strmap index = region index). A depth-first walk from
+ *   the roots, children in code order, numbers every region (pre, post) and every grid-level
+ *   region (grid index 0..ngrids-1), so each region covers the contiguous grid range [glo, ghi)
+ *   and "inside" is pre[outer] <= pre[inner] && post[inner] <= post[outer].
+ * - Persons keep the store's dense id (pid). Residents are laid out grouped by grid in grid-index
+ *   order: members[gstart[g] .. gstart[g+1]) are grid g's pids, and ord[pid] is a pid's position
+ *   (its ordinal). So the residents of any region are one ordinal range, and "sampled in round R"
+ *   is one bitset over ordinals: a region's sampled count is a popcount over its range. A person
+ *   whose grid is not a grid region (none should be: ingest rejects them) has no ordinal.
+ * - Samples are columns (pid, time, tube) in (tube, person) order, so a tube's members are the
+ *   contiguous run tube[t].first .. first+count. Results hang on tubes.
+ * - The round bitset is cached for the last round asked (by id and window) and dropped on rebuild.
+ * - The engine reflects the store generation it was built at; fk_engine_sync() rebuilds when the
+ *   store has moved on. Invariant: every pid < npid; every ordinal < nres; members and ord are
+ *   inverse permutations over the residents. */
+#include "fk/engine.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fk/error.h"
+#include "fk/strmap.h"
+#include "fk/time.h"
+
+#define NO_ORD UINT32_MAX
+
+struct region {
+    size_t name_off;
+    int32_t parent;
+    int32_t level;
+    int32_t glo, ghi;   /* grid index range */
+    uint32_t pre, post; /* depth-first numbers */
+};
+
+struct tube {
+    uint32_t first, count; /* run in the sample columns */
+    int64_t sampled;       /* earliest member sample time */
+    int32_t site;          /* index in sites */
+    int32_t lab;           /* index in labs, -1 with no result */
+    int32_t result;        /* enum fk_result, -1 with no result */
+    int64_t rtime, received;
+};
+
+struct fk_engine {
+    fk_store *st;
+    struct fk_profile prof;
+    int64_t generation;
+    double build_seconds;
+
+    fk_strmap *rmap; /* region code -> region index */
+    struct region *reg;
+    size_t nreg;
+    fk_buf names;          /* region names, NUL-separated */
+    int32_t *grid_region;  /* grid index -> region index */
+    size_t ngrids;
+
+    size_t npid;     /* max person id + 1 */
+    int32_t *pgrid;  /* pid -> grid index, -1 */
+    uint32_t *ord;   /* pid -> ordinal, NO_ORD */
+    uint32_t *gstart; /* ngrids + 1 */
+    int32_t *members; /* ordinal -> pid */
+    size_t nres;
+
+    size_t nsamples, capsamples;
+    int32_t *s_pid;
+    int64_t *s_time;
+    int32_t *s_tube;
+    fk_strmap *tubes; /* tube code -> tube index */
+    struct tube *tube;
+    size_t captubes;
+    fk_strmap *sites, *labs;
+    size_t nresults;
+
+    int64_t cache_id, cache_start, cache_end;
+    uint64_t *cache_bits;
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void clear(fk_engine *e)
+{
+    fk_strmap_free(e->rmap);
+    free(e->reg);
+    fk_buf_fini(&e->names);
+    free(e->grid_region);
+    free(e->pgrid);
+    free(e->ord);
+    free(e->gstart);
+    free(e->members);
+    free(e->s_pid);
+    free(e->s_time);
+    free(e->s_tube);
+    fk_strmap_free(e->tubes);
+    free(e->tube);
+    fk_strmap_free(e->sites);
+    fk_strmap_free(e->labs);
+    free(e->cache_bits);
+    {
+        fk_store *st = e->st;
+        struct fk_profile p = e->prof;
+
+        memset(e, 0, sizeof *e);
+        e->st = st;
+        e->prof = p;
+    }
+    e->cache_id = -1;
+}
+
+void fk_engine_free(fk_engine *e)
+{
+    if (!e)
+        return;
+    clear(e);
+    free(e);
+}
+
+/* ---- building ---- */
+
+struct build {
+    fk_engine *e;
+    fk_buf parents; /* parent codes, NUL-separated, offsets in parent_off */
+    size_t *parent_off;
+    size_t cap;
+    int rc;
+};
+
+static int on_region(void *ud, const struct fk_region_row *r)
+{
+    struct build *b = ud;
+    fk_engine *e = b->e;
+    int added;
+    int64_t i = fk_strmap_intern(e->rmap, r->code, strlen(r->code), &added);
+
+    if (i < 0)
+        return b->rc = FK_ENOMEM;
+    if ((size_t)i >= b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1024;
+        struct region *nr = realloc(e->reg, cap * sizeof *nr);
+        size_t *po;
+
+        if (!nr)
+            return b->rc = FK_ENOMEM;
+        e->reg = nr;
+        po = realloc(b->parent_off, cap * sizeof *po);
+        if (!po)
+            return b->rc = FK_ENOMEM;
+        b->parent_off = po;
+        b->cap = cap;
+    }
+    memset(&e->reg[i], 0, sizeof e->reg[i]);
+    e->reg[i].name_off = e->names.len;
+    e->reg[i].level = r->level;
+    e->reg[i].parent = -1;
+    b->parent_off[i] = b->parents.len;
+    if (fk_buf_append(&e->names, r->name, strlen(r->name) + 1) != FK_OK ||
+        fk_buf_append(&b->parents, r->parent, strlen(r->parent) + 1) != FK_OK)
+        return b->rc = FK_ENOMEM;
+    e->nreg = (size_t)i + 1;
+    return 0;
+}
+
+/* Links parents, then numbers regions and grids depth first. */
+static int number_regions(fk_engine *e, struct build *b)
+{
+    size_t n = e->nreg, i, top = 0;
+    uint32_t *cstart = NULL, *child = NULL, *fill = NULL, counter = 0;
+    struct frame {
+        uint32_t r, next;
+    } *stack = NULL;
+    int32_t grid = 0;
+    int rc = FK_ENOMEM;
+
+    for (i = 0; i < n; i++) {
+        const char *pc = b->parents.data + b->parent_off[i];
+        int64_t p = *pc ? fk_strmap_find(e->rmap, pc, strlen(pc)) : -1;
+
+        /* A parent that is not above the child would make a cycle; treat it as a root. */
+        e->reg[i].parent = (p >= 0 && e->reg[p].level < e->reg[i].level) ? (int32_t)p : -1;
+    }
+    cstart = calloc(n + 1, sizeof *cstart);
+    child = malloc((n ? n : 1) * sizeof *child);
+    fill = malloc((n ? n : 1) * sizeof *fill);
+    stack = malloc((n ? n : 1) * sizeof *stack);
+    e->grid_region = malloc((n ? n : 1) * sizeof *e->grid_region);
+    if (!cstart || !child || !fill || !stack || !e->grid_region)
+        goto out;
+    for (i = 0; i < n; i++)
+        if (e->reg[i].parent >= 0)
+            cstart[e->reg[i].parent + 1]++;
+    for (i = 0; i < n; i++)
+        cstart[i + 1] += cstart[i];
+    memcpy(fill, cstart, n * sizeof *fill);
+    for (i = 0; i < n; i++) /* code order, so children come out in code order */
+        if (e->reg[i].parent >= 0)
+            child[fill[e->reg[i].parent]++] = (uint32_t)i;
+    for (i = 0; i < n; i++) {
+        if (e->reg[i].parent >= 0)
+            continue;
+        stack[top].r = (uint32_t)i;
+        stack[top].next = cstart[i];
+        top++;
+        e->reg[i].pre = counter++;
+        e->reg[i].glo = grid;
+        while (top) {
+            struct frame *f = &stack[top - 1];
+
+            if (f->next < cstart[f->r + 1]) {
+                uint32_t c = child[f->next++];
+
+                e->reg[c].pre = counter++;
+                e->reg[c].glo = grid;
+                stack[top].r = c;
+                stack[top].next = cstart[c];
+                top++;
+                continue;
+            }
+            if (e->reg[f->r].level == FK_LEVEL_GRID)
+                e->grid_region[grid++] = (int32_t)f->r;
+            e->reg[f->r].ghi = grid;
+            e->reg[f->r].post = counter++;
+            top--;
+        }
+    }
+    e->ngrids = (size_t)grid;
+    rc = FK_OK;
+out:
+    free(cstart);
+    free(child);
+    free(fill);
+    free(stack);
+    return rc;
+}
+
+struct person_build {
+    fk_engine *e;
+    size_t cap;
+    int rc;
+};
+
+static int on_person(void *ud, const struct fk_person_row *p)
+{
+    struct person_build *b = ud;
+    fk_engine *e = b->e;
+    int64_t r = fk_strmap_find(e->rmap, p->grid, strlen(p->grid));
+    size_t id = (size_t)p->id;
+
+    if (p->id < 0 || p->id > INT32_MAX)
+        return b->rc = FK_EDB;
+    if (id >= b->cap) {
+        size_t cap = b->cap ? b->cap : 1024, k;
+        int32_t *g;
+
+        while (cap <= id)
+            cap *= 2;
+        g = realloc(e->pgrid, cap * sizeof *g);
+        if (!g)
+            return b->rc = FK_ENOMEM;
+        for (k = b->cap; k < cap; k++)
+            g[k] = -1;
+        e->pgrid = g;
+        b->cap = cap;
+    }
+    if (r >= 0 && e->reg[r].level == FK_LEVEL_GRID)
+        e->pgrid[id] = e->reg[r].glo;
+    if (id + 1 > e->npid)
+        e->npid = id + 1;
+    return 0;
+}
+
+/* Lays residents out grid by grid (a counting sort by grid index). */
+static int order_residents(fk_engine *e)
+{
+    size_t p;
+    uint32_t *fill = NULL;
+
+    e->gstart = calloc(e->ngrids + 1, sizeof *e->gstart);
+    e->ord = malloc((e->npid ? e->npid : 1) * sizeof *e->ord);
+    fill = malloc((e->ngrids + 1) * sizeof *fill);
+    if (!e->gstart || !e->ord || !fill) {
+        free(fill);
+        return FK_ENOMEM;
+    }
+    for (p = 0; p < e->npid; p++)
+        if (e->pgrid[p] >= 0)
+            e->gstart[e->pgrid[p] + 1]++;
+    for (p = 0; p < e->ngrids; p++)
+        e->gstart[p + 1] += e->gstart[p];
+    e->nres = e->gstart[e->ngrids];
+    e->members = malloc((e->nres ? e->nres : 1) * sizeof *e->members);
+    if (!e->members) {
+        free(fill);
+        return FK_ENOMEM;
+    }
+    memcpy(fill, e->gstart, (e->ngrids + 1) * sizeof *fill);
+    for (p = 0; p < e->npid; p++) {
+        if (e->pgrid[p] < 0) {
+            e->ord[p] = NO_ORD;
+            continue;
+        }
+        e->ord[p] = fill[e->pgrid[p]]++;
+        e->members[e->ord[p]] = (int32_t)p;
+    }
+    free(fill);
+    return FK_OK;
+}
+
+struct sample_build {
+    fk_engine *e;
+    int rc;
+};
+
+static int on_sample(void *ud, const struct fk_sample_row *s)
+{
+    struct sample_build *b = ud;
+    fk_engine *e = b->e;
+    int added;
+    int64_t t = fk_strmap_intern(e->tubes, s->tube, strlen(s->tube), &added);
+
+    if (t < 0)
+        return b->rc = FK_ENOMEM;
+    if (e->nsamples == e->capsamples) {
+        size_t cap = e->capsamples ? e->capsamples * 2 : 4096;
+        int32_t *sp = realloc(e->s_pid, cap * sizeof *sp);
+        int64_t *stm;
+        int32_t *stb;
+
+        if (!sp)
+            return b->rc = FK_ENOMEM;
+        e->s_pid = sp;
+        stm = realloc(e->s_time, cap * sizeof *stm);
+        if (!stm)
+            return b->rc = FK_ENOMEM;
+        e->s_time = stm;
+        stb = realloc(e->s_tube, cap * sizeof *stb);
+        if (!stb)
+            return b->rc = FK_ENOMEM;
+        e->s_tube = stb;
+        e->capsamples = cap;
+    }
+    if (added) {
+        struct tube *tb;
+        int sadded;
+        int64_t site = fk_strmap_intern(e->sites, s->site, strlen(s->site), &sadded);
+
+        if (site < 0)
+            return b->rc = FK_ENOMEM;
+        if ((size_t)t >= e->captubes) {
+            size_t cap = e->captubes ? e->captubes * 2 : 1024;
+            struct tube *nt = realloc(e->tube, cap * sizeof *nt);
+
+            if (!nt)
+                return b->rc = FK_ENOMEM;
+            e->tube = nt;
+            e->captubes = cap;
+        }
+        tb = &e->tube[t];
+        memset(tb, 0, sizeof *tb);
+        tb->first = (uint32_t)e->nsamples;
+        tb->sampled = s->time;
+        tb->site = (int32_t)site;
+        tb->lab = -1;
+        tb->result = -1;
+    }
+    /* Rows come in (tube, person) order, so a tube's members are contiguous. */
+    e->tube[t].count++;
+    if (s->time < e->tube[t].sampled)
+        e->tube[t].sampled = s->time;
+    e->s_pid[e->nsamples] = (s->person >= 0 && (size_t)s->person < e->npid) ? (int32_t)s->person
+                                                                            : -1;
+    e->s_time[e->nsamples] = s->time;
+    e->s_tube[e->nsamples] = (int32_t)t;
+    e->nsamples++;
+    return 0;
+}
+
+static int on_result(void *ud, const struct fk_result_row *r)
+{
+    struct sample_build *b = ud;
+    fk_engine *e = b->e;
+    int64_t t = fk_strmap_find(e->tubes, r->tube, strlen(r->tube));
+    int added;
+    int64_t lab;
+
+    if (t < 0)
+        return 0;
+    lab = fk_strmap_intern(e->labs, r->lab, strlen(r->lab), &added);
+    if (lab < 0)
+        return b->rc = FK_ENOMEM;
+    e->tube[t].result = r->result;
+    e->tube[t].rtime = r->time;
+    e->tube[t].lab = (int32_t)lab;
+    e->tube[t].received = r->received;
+    e->nresults++;
+    return 0;
+}
+
+static int build(fk_engine *e, char *err, size_t errlen)
+{
+    struct build b;
+    struct person_build pb = {e, 0, FK_OK};
+    struct sample_build sb = {e, FK_OK};
+    double t0 = now_seconds();
+    int rc;
+
+    memset(&b, 0, sizeof b);
+    b.e = e;
+    fk_buf_init(&b.parents, 0);
+    fk_buf_init(&e->names, 0);
+    e->cache_id = -1;
+    e->rmap = fk_strmap_new();
+    e->tubes = fk_strmap_new();
+    e->sites = fk_strmap_new();
+    e->labs = fk_strmap_new();
+    rc = FK_ENOMEM;
+    if (!e->rmap || !e->tubes || !e->sites || !e->labs)
+        goto out;
+    rc = fk_store_generation(e->st, &e->generation);
+    if (rc == FK_OK)
+        rc = fk_store_each_region(e->st, on_region, &b);
+    if (rc == FK_OK && b.rc)
+        rc = b.rc;
+    if (rc == FK_OK)
+        rc = number_regions(e, &b);
+    if (rc == FK_OK)
+        rc = fk_store_each_person_key(e->st, on_person, &pb);
+    if (rc == FK_OK && pb.rc)
+        rc = pb.rc;
+    if (rc == FK_OK)
+        rc = order_residents(e);
+    if (rc == FK_OK)
+        rc = fk_store_each_sample(e->st, on_sample, &sb);
+    if (rc == FK_OK)
+        rc = fk_store_each_result(e->st, on_result, &sb);
+    if (rc == FK_OK && sb.rc)
+        rc = sb.rc;
+out:
+    fk_buf_fini(&b.parents);
+    free(b.parent_off);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "building the engine: %s%s%s", fk_strerror(rc),
+                 rc == FK_EDB ? ": " : "", rc == FK_EDB ? fk_store_errmsg(e->st) : "");
+        clear(e);
+        return rc;
+    }
+    e->build_seconds = now_seconds() - t0;
+    return FK_OK;
+}
+
+int fk_engine_build(fk_store *st, const struct fk_profile *p, fk_engine **out, char *err,
+                    size_t errlen)
+{
+    fk_engine *e = calloc(1, sizeof *e);
+    int rc;
+
+    *out = NULL;
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return FK_ENOMEM;
+    }
+    e->st = st;
+    e->prof = *p;
+    rc = build(e, err, errlen);
+    if (rc != FK_OK) {
+        free(e);
+        return rc;
+    }
+    *out = e;
+    return FK_OK;
+}
+
+int fk_engine_sync(fk_engine *e, char *err, size_t errlen)
+{
+    int64_t g;
+    int rc = fk_store_generation(e->st, &g);
+
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "%s", fk_store_errmsg(e->st));
+        return rc;
+    }
+    if (g == e->generation)
+        return FK_OK;
+    clear(e);
+    return build(e, err, errlen);
+}
+
+void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out)
+{
+    out->regions = e->nreg;
+    out->grids = e->ngrids;
+    out->persons = e->nres;
+    out->samples = e->nsamples;
+    out->tubes = e->tubes ? fk_strmap_size(e->tubes) : 0;
+    out->results = e->nresults;
+    out->generation = e->generation;
+    out->build_seconds = e->build_seconds;
+    out->bytes = e->nreg * (sizeof(struct region) + 40) + e->names.len +
+                 e->npid * (sizeof *e->pgrid + sizeof *e->ord) +
+                 e->nres * sizeof *e->members + (e->ngrids + 1) * sizeof *e->gstart +
+                 e->capsamples * (sizeof *e->s_pid + sizeof *e->s_time + sizeof *e->s_tube) +
+                 e->captubes * (sizeof(struct tube) + 32);
+}
+
+/* ---- look-ups ---- */
+
+static int64_t region_index(const fk_engine *e, const char *code)
+{
+    return fk_strmap_find(e->rmap, code, strlen(code));
+}
+
+static int inside(const fk_engine *e, int64_t inner, int64_t outer)
+{
+    return e->reg[outer].pre <= e->reg[inner].pre && e->reg[inner].post <= e->reg[outer].post;
+}
+
+enum fk_level fk_engine_region_level(const fk_engine *e, const char *code)
+{
+    int64_t i = region_index(e, code);
+
+    return i < 0 ? FK_LEVEL_NONE : (enum fk_level)e->reg[i].level;
+}
+
+int fk_engine_region_inside(const fk_engine *e, const char *inner, const char *outer)
+{
+    int64_t i = region_index(e, inner), o = region_index(e, outer);
+
+    return i >= 0 && o >= 0 && inside(e, i, o);
+}
+
+static const char *region_name(const fk_engine *e, int64_t i)
+{
+    return e->names.data + e->reg[i].name_off;
+}
+
+/* The round's region index, or -1 with err set. */
+static int64_t round_region(const fk_engine *e, const struct fk_round *r, char *err,
+                            size_t errlen)
+{
+    int64_t i = region_index(e, r->region);
+
+    if (i < 0)
+        snprintf(err, errlen, "round %s is for region %s, which is not in the region tree: "
+                 "import regions first", r->name, r->region);
+    return i;
+}
+
+/* The bitset over ordinals of residents with a sample inside the round's window. Borrowed: valid
+ * until the next call or a rebuild. */
+static const uint64_t *round_bits(fk_engine *e, const struct fk_round *r)
+{
+    size_t words = e->nres / 64 + 1, i;
+    uint64_t *bits;
+
+    if (e->cache_bits && e->cache_id == r->id && e->cache_start == r->start &&
+        e->cache_end == r->end)
+        return e->cache_bits;
+    free(e->cache_bits);
+    e->cache_bits = NULL;
+    bits = calloc(words, sizeof *bits);
+    if (!bits)
+        return NULL;
+    for (i = 0; i < e->nsamples; i++) {
+        int32_t p = e->s_pid[i];
+        uint32_t o;
+
+        if (p < 0 || e->s_time[i] < r->start || e->s_time[i] > r->end)
+            continue;
+        o = e->ord[p];
+        if (o != NO_ORD)
+            bits[o >> 6] |= (uint64_t)1 << (o & 63);
+    }
+    e->cache_bits = bits;
+    e->cache_id = r->id;
+    e->cache_start = r->start;
+    e->cache_end = r->end;
+    return bits;
+}
+
+/* Set bits in [lo, hi). */
+static size_t popcount_range(const uint64_t *bits, size_t lo, size_t hi)
+{
+    size_t n = 0, w, wlo = lo >> 6, whi = hi >> 6;
+
+    if (lo >= hi)
+        return 0;
+    if (wlo == whi)
+        return (size_t)__builtin_popcountll(bits[wlo] & (~(uint64_t)0 << (lo & 63)) &
+                                            (((uint64_t)1 << (hi & 63)) - 1));
+    n += (size_t)__builtin_popcountll(bits[wlo] & (~(uint64_t)0 << (lo & 63)));
+    for (w = wlo + 1; w < whi; w++)
+        n += (size_t)__builtin_popcountll(bits[w]);
+    if (hi & 63)
+        n += (size_t)__builtin_popcountll(bits[whi] & (((uint64_t)1 << (hi & 63)) - 1));
+    return n;
+}
+
+static int bit_set(const uint64_t *bits, size_t o)
+{
+    return (int)((bits[o >> 6] >> (o & 63)) & 1);
+}
+
+/* ---- coverage, missing, retest ---- */
+
+static const struct fk_col coverage_cols[] = {
+    {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT},  {"residents", FK_COL_INT},
+    {"sampled", FK_COL_INT}, {"coverage", FK_COL_REAL},
+};
+
+int fk_engine_coverage(fk_engine *e, const struct fk_round *r, enum fk_level by, fk_table **out,
+                       char *err, size_t errlen)
+{
+    fk_table *t = NULL;
+    const uint64_t *bits;
+    int64_t R = round_region(e, r, err, errlen);
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (R < 0)
+        return FK_ENOENT;
+    bits = round_bits(e, r);
+    rc = bits ? fk_table_new(coverage_cols, 5, &t) : FK_ENOMEM;
+    for (i = 0; rc == FK_OK && i < e->nreg; i++) {
+        const struct region *g = &e->reg[i];
+        size_t lo, hi, res, smp;
+        char sres[24], ssmp[24], scov[24];
+        const char *vals[5];
+
+        if (g->level != (int)by || !inside(e, (int64_t)i, R))
+            continue;
+        lo = e->gstart[g->glo];
+        hi = e->gstart[g->ghi];
+        res = hi - lo;
+        smp = popcount_range(bits, lo, hi);
+        snprintf(sres, sizeof sres, "%zu", res);
+        snprintf(ssmp, sizeof ssmp, "%zu", smp);
+        snprintf(scov, sizeof scov, "%.4f", res ? (double)smp / (double)res : 0.0);
+        vals[0] = fk_strmap_key(e->rmap, (int64_t)i);
+        vals[1] = region_name(e, (int64_t)i);
+        vals[2] = sres;
+        vals[3] = ssmp;
+        vals[4] = res ? scov : NULL;
+        rc = fk_table_add(t, vals);
+    }
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "coverage: %s", fk_strerror(rc));
+        fk_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return FK_OK;
+}
+
+static const struct fk_col missing_cols[] = {
+    {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT}, {"phone", FK_COL_TEXT},
+    {"grid", FK_COL_TEXT},
+};
+
+/* Adds the person's id_number, name, phone, grid to vals[first..first+3]. */
+static int person_cells(fk_engine *e, int32_t pid, const char **vals, struct fk_person_row *p)
+{
+    int rc = fk_store_get_person(e->st, pid, p);
+
+    if (rc != FK_OK)
+        return rc;
+    vals[0] = p->id_number;
+    vals[1] = p->name;
+    vals[2] = p->phone;
+    vals[3] = p->grid;
+    return FK_OK;
+}
+
+int fk_engine_missing(fk_engine *e, const struct fk_round *r, const char *region, fk_table **out,
+                      char *err, size_t errlen)
+{
+    static const size_t order[] = {3, 0};
+    fk_table *t = NULL;
+    const uint64_t *bits;
+    int64_t R = round_region(e, r, err, errlen), g;
+    size_t o, lo, hi;
+    int rc;
+
+    *out = NULL;
+    if (R < 0)
+        return FK_ENOENT;
+    g = region_index(e, region);
+    if (g < 0) {
+        snprintf(err, errlen, "unknown region %s", region);
+        return FK_ENOENT;
+    }
+    if (!inside(e, g, R)) {
+        snprintf(err, errlen, "region %s is not inside round %s's region %s", region, r->name,
+                 r->region);
+        return FK_EINVAL;
+    }
+    bits = round_bits(e, r);
+    rc = bits ? fk_table_new(missing_cols, 4, &t) : FK_ENOMEM;
+    lo = e->gstart[e->reg[g].glo];
+    hi = e->gstart[e->reg[g].ghi];
+    for (o = lo; rc == FK_OK && o < hi; o++) {
+        struct fk_person_row p;
+        const char *vals[4];
+
+        if (bit_set(bits, o))
+            continue;
+        rc = person_cells(e, e->members[o], vals, &p);
+        if (rc == FK_OK)
+            rc = fk_table_add(t, vals);
+    }
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "missing: %s", fk_strerror(rc));
+        fk_table_free(t);
+        return rc;
+    }
+    fk_table_sort(t, order, 2);
+    *out = t;
+    return FK_OK;
+}
+
+/* 1 when tube t belongs to round r: a member sampled in the window who lives in region R. */
+static int tube_in_round(const fk_engine *e, const struct tube *tb, const struct fk_round *r,
+                         int64_t R)
+{
+    uint32_t k;
+    int32_t glo = e->reg[R].glo, ghi = e->reg[R].ghi;
+
+    for (k = tb->first; k < tb->first + tb->count; k++) {
+        int32_t p = e->s_pid[k];
+
+        if (p >= 0 && fk_round_contains(r, e->s_time[k]) && e->pgrid[p] >= glo &&
+            e->pgrid[p] < ghi)
+            return 1;
+    }
+    return 0;
+}
+
+static const struct fk_col retest_cols[] = {
+    {"tube", FK_COL_TEXT}, {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},
+    {"phone", FK_COL_TEXT}, {"grid", FK_COL_TEXT},
+};
+
+int fk_engine_retest(fk_engine *e, const struct fk_round *r, fk_table **out, char *err,
+                     size_t errlen)
+{
+    static const size_t order[] = {0, 1};
+    fk_table *t = NULL;
+    int64_t R = round_region(e, r, err, errlen);
+    size_t ti, ntubes;
+    int rc;
+
+    *out = NULL;
+    if (R < 0)
+        return FK_ENOENT;
+    rc = fk_table_new(retest_cols, 5, &t);
+    ntubes = fk_strmap_size(e->tubes);
+    for (ti = 0; rc == FK_OK && ti < ntubes; ti++) {
+        const struct tube *tb = &e->tube[ti];
+        uint32_t k;
+
+        if (tb->result != FK_RESULT_POSITIVE || tb->count < (uint32_t)e->prof.pool_min ||
+            !tube_in_round(e, tb, r, R))
+            continue;
+        for (k = tb->first; rc == FK_OK && k < tb->first + tb->count; k++) {
+            struct fk_person_row p;
+            const char *vals[5];
+
+            if (e->s_pid[k] < 0)
+                continue;
+            vals[0] = fk_strmap_key(e->tubes, (int64_t)ti);
+            rc = person_cells(e, e->s_pid[k], vals + 1, &p);
+            if (rc == FK_OK)
+                rc = fk_table_add(t, vals);
+        }
+    }
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "retest: %s", fk_strerror(rc));
+        fk_table_free(t);
+        return rc;
+    }
+    fk_table_sort(t, order, 2);
+    *out = t;
+    return FK_OK;
+}
+
+/* ---- turnaround (采送检报) ---- */
+
+struct tat_group {
+    size_t tubes, received, resulted, pending, overdue, late;
+    double *hours;
+    size_t nhours;
+};
+
+static const struct fk_col tat_site_cols[] = {
+    {"site", FK_COL_TEXT},      {"tubes", FK_COL_INT},         {"received", FK_COL_INT},
+    {"resulted", FK_COL_INT},   {"pending", FK_COL_INT},       {"overdue", FK_COL_INT},
+    {"late", FK_COL_INT},       {"median_hours", FK_COL_REAL}, {"p90_hours", FK_COL_REAL},
+};
+static const struct fk_col tat_lab_cols[] = {
+    {"lab", FK_COL_TEXT},       {"tubes", FK_COL_INT},         {"received", FK_COL_INT},
+    {"resulted", FK_COL_INT},   {"pending", FK_COL_INT},       {"overdue", FK_COL_INT},
+    {"late", FK_COL_INT},       {"median_hours", FK_COL_REAL}, {"p90_hours", FK_COL_REAL},
+};
+
+static void tat_count(struct tat_group *g, const struct tube *tb, int64_t now, int64_t limit)
+{
+    g->tubes++;
+    if (tb->received > 0)
+        g->received++;
+    if (tb->result >= 0) {
+        double h = (double)(tb->rtime - tb->sampled) / 3600.0;
+
+        g->resulted++;
+        if (tb->rtime - tb->sampled > limit)
+            g->late++;
+        if (g->hours)
+            g->hours[g->nhours++] = h;
+    } else {
+        g->pending++;
+        if (now - tb->sampled > limit)
+            g->overdue++;
+    }
+}
+
+static int tat_row(fk_table *t, const char *name, struct tat_group *g)
+{
+    char c[6][24], med[24], p90[24];
+    const char *vals[9];
+    size_t v[6] = {g->tubes, g->received, g->resulted, g->pending, g->overdue, g->late}, i;
+
+    fk_sort_doubles(g->hours, g->nhours);
+    for (i = 0; i < 6; i++) {
+        snprintf(c[i], sizeof c[i], "%zu", v[i]);
+        vals[i + 1] = c[i];
+    }
+    snprintf(med, sizeof med, "%.2f", fk_quantile_sorted(g->hours, g->nhours, 0.5));
+    snprintf(p90, sizeof p90, "%.2f", fk_quantile_sorted(g->hours, g->nhours, 0.9));
+    vals[0] = name;
+    vals[7] = g->nhours ? med : NULL;
+    vals[8] = g->nhours ? p90 : NULL;
+    return fk_table_add(t, vals);
+}
+
+int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int64_t now,
+                  fk_table **out, char *err, size_t errlen)
+{
+    static const size_t order[] = {0};
+    int64_t R = round_region(e, r, err, errlen), limit = (int64_t)e->prof.tat_limit_hours * 3600;
+    fk_strmap *names = by == FK_TAT_SITE ? e->sites : e->labs;
+    size_t ngroups = fk_strmap_size(names) + 1, ntubes, ti, gi; /* + 1: no lab yet */
+    struct tat_group *groups = NULL, total;
+    double *hours = NULL, *hp;
+    fk_table *t = NULL;
+    int rc = FK_ENOMEM;
+
+    *out = NULL;
+    memset(&total, 0, sizeof total);
+    if (R < 0)
+        return FK_ENOENT;
+    ntubes = fk_strmap_size(e->tubes);
+    groups = calloc(ngroups, sizeof *groups);
+    hours = malloc((2 * ntubes + 1) * sizeof *hours);
+    if (!groups || !hours)
+        goto out;
+    /* First pass counts resulted tubes per group to carve the hours array. */
+    for (ti = 0; ti < ntubes; ti++) {
+        const struct tube *tb = &e->tube[ti];
+        size_t k = by == FK_TAT_SITE ? (size_t)tb->site : (size_t)(tb->lab + 1);
+
+        if (tb->result >= 0 && tube_in_round(e, tb, r, R))
+            groups[k].nhours++;
+    }
+    hp = hours;
+    for (gi = 0; gi < ngroups; gi++) {
+        groups[gi].hours = hp;
+        hp += groups[gi].nhours;
+        groups[gi].nhours = 0;
+    }
+    total.hours = hp;
+    for (ti = 0; ti < ntubes; ti++) {
+        const struct tube *tb = &e->tube[ti];
+        size_t k = by == FK_TAT_SITE ? (size_t)tb->site : (size_t)(tb->lab + 1);
+
+        if (!tube_in_round(e, tb, r, R))
+            continue;
+        tat_count(&groups[k], tb, now, limit);
+        tat_count(&total, tb, now, limit);
+    }
+    rc = fk_table_new(by == FK_TAT_SITE ? tat_site_cols : tat_lab_cols, 9, &t);
+    for (gi = 0; rc == FK_OK && gi < ngroups; gi++) {
+        const char *name;
+
+        if (!groups[gi].tubes)
+            continue;
+        if (by == FK_TAT_SITE)
+            name = fk_strmap_key(names, (int64_t)gi);
+        else
+            name = gi == 0 ? "(no result yet)" : fk_strmap_key(names, (int64_t)gi - 1);
+        rc = tat_row(t, *name ? name : "(none)", &groups[gi]);
+    }
+    if (rc == FK_OK)
+        fk_table_sort(t, order, 1);
+    if (rc == FK_OK && total.tubes)
+        rc = tat_row(t, "(total)", &total);
+out:
+    free(groups);
+    free(hours);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "tat: %s", fk_strerror(rc));
+        fk_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return FK_OK;
+}
+
+static const struct fk_col overdue_cols[] = {
+    {"tube", FK_COL_TEXT},   {"site", FK_COL_TEXT},          {"sampled", FK_COL_TEXT},
+    {"members", FK_COL_INT}, {"hours_waiting", FK_COL_REAL},
+};
+
+int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, fk_table **out,
+                          char *err, size_t errlen)
+{
+    static const size_t order[] = {2, 0};
+    int64_t R = round_region(e, r, err, errlen), limit = (int64_t)e->prof.tat_limit_hours * 3600;
+    size_t ti, ntubes;
+    fk_table *t = NULL;
+    int rc;
+
+    *out = NULL;
+    if (R < 0)
+        return FK_ENOENT;
+    ntubes = fk_strmap_size(e->tubes);
+    rc = fk_table_new(overdue_cols, 5, &t);
+    for (ti = 0; rc == FK_OK && ti < ntubes; ti++) {
+        const struct tube *tb = &e->tube[ti];
+        char when[FK_TIME_RENDER_MAX], members[16], hours[24];
+        const char *vals[5];
+
+        if (tb->result >= 0 || now - tb->sampled <= limit || !tube_in_round(e, tb, r, R))
+            continue;
+        snprintf(members, sizeof members, "%u", tb->count);
+        snprintf(hours, sizeof hours, "%.1f", (double)(now - tb->sampled) / 3600.0);
+        vals[0] = fk_strmap_key(e->tubes, (int64_t)ti);
+        vals[1] = fk_strmap_key(e->sites, tb->site);
+        vals[2] = fk_time_render(tb->sampled, when);
+        vals[3] = members;
+        vals[4] = hours;
+        rc = fk_table_add(t, vals);
+    }
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "tat: %s", fk_strerror(rc));
+        fk_table_free(t);
+        return rc;
+    }
+    fk_table_sort(t, order, 2);
+    *out = t;
+    return FK_OK;
+}

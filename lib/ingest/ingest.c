@@ -1,0 +1,843 @@
+/* SPDX-License-Identifier: MIT */
+/* Ingest (see fk/ingest.h): one reader loop for all eight file types. The header row is matched
+ * against the type's column list; each record goes through its type's check, which either fills
+ * a reason (the row goes to the rejects file) or makes one store put. Rows are committed in
+ * batches of the profile's batch_rows; a batch is one transaction, so a killed process loses at
+ * most the batch in flight, and every put is idempotent, so running the same import again
+ * completes it.
+ *
+ * DESIGN NOTES
+ * - Look-ups that a row needs (grid and parent codes, person ID numbers, venue codes) are loaded
+ *   once from the store into hash maps, and kept current as this import adds to them, so a row
+ *   costs one store write, not a read and a write.
+ * - A regions file may list a child before its parent: such rows wait, and are retried when the
+ *   file is done until no more can be placed; the rest are rejected with "unknown parent". */
+#include "fk/ingest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fk/buf.h"
+#include "fk/csv.h"
+#include "fk/error.h"
+#include "fk/idcard.h"
+#include "fk/region.h"
+#include "fk/str.h"
+#include "fk/strmap.h"
+#include "fk/time.h"
+
+#define MAXCOLS 8
+#define TEXT_MAX 256
+
+struct type_spec {
+    const char *name;
+    const char *cols[MAXCOLS];
+    int nreq;
+    const char *help;
+};
+
+static const struct type_spec specs[FK_IMPORT_NTYPES] = {
+    [FK_IMPORT_REGIONS] = {"regions", {"code", "name", "level", "parent"}, 4,
+                           "code,name,level,parent (required)"},
+    [FK_IMPORT_PERSONS] = {"persons",
+                           {"id_number", "name", "grid", "phone", "household", "tags", "id_type"},
+                           3, "id_number,name,grid (required); phone,household,tags,id_type"},
+    [FK_IMPORT_VENUES] = {"venues", {"code", "name", "grid", "type"}, 3,
+                          "code,name,grid (required); type"},
+    [FK_IMPORT_SCANS] = {"scans", {"id_number", "venue", "time"}, 3,
+                         "id_number,venue,time (required)"},
+    [FK_IMPORT_PINGS] = {"pings", {"id_number", "cell", "time"}, 3,
+                         "id_number,cell,time (required)"},
+    [FK_IMPORT_SAMPLES] = {"samples", {"tube", "id_number", "time", "site"}, 3,
+                           "tube,id_number,time (required); site"},
+    [FK_IMPORT_RESULTS] = {"results", {"tube", "result", "time", "lab", "received"}, 3,
+                           "tube,result,time (required); lab,received"},
+    [FK_IMPORT_CASES] = {"cases", {"id_number", "confirmed", "onset", "kind", "isolated"}, 2,
+                         "id_number,confirmed (required); onset,kind,isolated"},
+};
+
+int fk_import_type_parse(const char *s, enum fk_import_type *out)
+{
+    int i;
+
+    for (i = 0; i < FK_IMPORT_NTYPES; i++) {
+        if (strcmp(s, specs[i].name) == 0) {
+            *out = (enum fk_import_type)i;
+            return FK_OK;
+        }
+    }
+    return FK_EINVAL;
+}
+
+const char *fk_import_type_name(enum fk_import_type t)
+{
+    return (int)t >= 0 && t < FK_IMPORT_NTYPES ? specs[t].name : "";
+}
+
+const char *fk_import_type_columns(enum fk_import_type t)
+{
+    return (int)t >= 0 && t < FK_IMPORT_NTYPES ? specs[t].help : "";
+}
+
+/* A regions row that waits for its parent. */
+struct pending_region {
+    uint64_t line;
+    char *code, *name, *parent, *raw;
+    int level;
+};
+
+struct ctx {
+    fk_store *st;
+    enum fk_import_type type;
+    fk_csv *csv;
+    int idx[MAXCOLS];
+    fk_strmap *regions; /* code -> level */
+    fk_strmap *persons; /* id_number -> person id */
+    fk_strmap *venues;  /* code -> venue id */
+    FILE *rej;
+    const char *rej_path;
+    struct fk_import_summary *sum;
+    char reason[512];
+    int in_batch;
+    struct pending_region *pending;
+    size_t npending, cappending;
+    char last_tube[TEXT_MAX]; /* results: the last tube found in the store */
+};
+
+/* ---- fields ---- */
+
+static fk_slice field(const struct ctx *c, int k)
+{
+    fk_slice s = {"", 0};
+
+    if (c->idx[k] >= 0)
+        s = fk_csv_field(c->csv, (size_t)c->idx[k]);
+    return fk_slice_trim(s);
+}
+
+/* Copies column k into out (cap bytes). 0 with a reason when it is required and empty, too long,
+ * or holds control characters. */
+static int text(struct ctx *c, int k, char *out, size_t cap, int required)
+{
+    fk_slice s = field(c, k);
+    const char *name = specs[c->type].cols[k];
+    size_t i;
+
+    if (required && s.n == 0) {
+        snprintf(c->reason, sizeof c->reason, "%s is empty", name);
+        return 0;
+    }
+    if (s.n >= cap) {
+        snprintf(c->reason, sizeof c->reason, "%s is longer than %zu bytes", name, cap - 1);
+        return 0;
+    }
+    for (i = 0; i < s.n; i++) {
+        if ((unsigned char)s.p[i] < 0x20) {
+            snprintf(c->reason, sizeof c->reason, "%s holds a control character", name);
+            return 0;
+        }
+    }
+    fk_slice_copy(out, cap, s);
+    return 1;
+}
+
+/* Parses column k as a time. An empty optional column gives 0. */
+static int time_col(struct ctx *c, int k, int64_t *out, int required)
+{
+    fk_slice s = field(c, k);
+    const char *name = specs[c->type].cols[k];
+
+    *out = 0;
+    if (s.n == 0) {
+        if (required)
+            snprintf(c->reason, sizeof c->reason, "%s is empty", name);
+        return !required;
+    }
+    if (fk_time_parse(s.p, s.n, out) != FK_OK) {
+        snprintf(c->reason, sizeof c->reason,
+                 "%s '%.*s' is not an ISO 8601 time (like 2022-08-28T14:18:00+08:00 or "
+                 "2022-08-28)", name, (int)(s.n > 60 ? 60 : s.n), s.p);
+        return 0;
+    }
+    return 1;
+}
+
+/* Reads column k as an ID number and finds the person; 0 with a reason when unknown. */
+static int person_col(struct ctx *c, int k, int64_t *pid)
+{
+    fk_slice s = field(c, k);
+    char id[64], why[200];
+    int64_t i;
+
+    if (s.n == 0) {
+        snprintf(c->reason, sizeof c->reason, "id_number is empty");
+        return 0;
+    }
+    fk_id_normalize(s.p, s.n, id, sizeof id);
+    i = fk_strmap_find(c->persons, id, strlen(id));
+    if (i >= 0) {
+        *pid = fk_strmap_value(c->persons, i);
+        return 1;
+    }
+    if (strlen(id) == 18 && fk_id_check(id, 18, FK_ID_RESIDENT, why, sizeof why) != FK_OK)
+        snprintf(c->reason, sizeof c->reason, "id_number %s: %s", id, why);
+    else
+        snprintf(c->reason, sizeof c->reason,
+                 "unknown person %s: not in the population registry (import persons first)", id);
+    return 0;
+}
+
+/* Checks that code names a known grid-level region. */
+static int grid_col(struct ctx *c, int k, char *out, size_t cap)
+{
+    int64_t i;
+
+    if (!text(c, k, out, cap, 1))
+        return 0;
+    i = fk_strmap_find(c->regions, out, strlen(out));
+    if (i < 0) {
+        snprintf(c->reason, sizeof c->reason, "unknown grid %s (import regions first)", out);
+        return 0;
+    }
+    if (fk_strmap_value(c->regions, i) != FK_LEVEL_GRID) {
+        snprintf(c->reason, sizeof c->reason, "region %s is a %s, not a grid", out,
+                 fk_level_name((enum fk_level)fk_strmap_value(c->regions, i)));
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- one row of each type: 1 put done (*did set), 0 rejected, < 0 store error ---- */
+
+static int put_rc(int rc)
+{
+    return rc == FK_OK ? 1 : rc;
+}
+
+/* Records a region as placed in the map (code -> level). */
+static int remember_region(struct ctx *c, const char *code, int level)
+{
+    int added;
+    int64_t i = fk_strmap_intern(c->regions, code, strlen(code), &added);
+
+    if (i < 0)
+        return FK_ENOMEM;
+    fk_strmap_set_value(c->regions, i, level);
+    return FK_OK;
+}
+
+/* 1 placed, 0 rejected, 2 parent unknown (wait), < 0 error. */
+static int place_region(struct ctx *c, const char *code, const char *name, int level,
+                        const char *parent, enum fk_put *did)
+{
+    struct fk_region_row r = {code, name, parent, level};
+    int64_t pi = -1;
+    int plevel = FK_LEVEL_NONE, rc;
+
+    if (*parent) {
+        if (strcmp(parent, code) == 0) {
+            snprintf(c->reason, sizeof c->reason, "region %s is its own parent", code);
+            return 0;
+        }
+        pi = fk_strmap_find(c->regions, parent, strlen(parent));
+        if (pi < 0)
+            return 2;
+        plevel = (int)fk_strmap_value(c->regions, pi);
+    }
+    if (fk_level_child_ok((enum fk_level)plevel, (enum fk_level)level) != FK_OK) {
+        if (*parent)
+            snprintf(c->reason, sizeof c->reason, "a %s cannot sit under %s, a %s",
+                     fk_level_name((enum fk_level)level), parent,
+                     fk_level_name((enum fk_level)plevel));
+        else
+            snprintf(c->reason, sizeof c->reason,
+                     "parent is empty: only a province or a city may be a root");
+        return 0;
+    }
+    rc = fk_store_put_region(c->st, &r, did);
+    if (rc == FK_OK)
+        rc = remember_region(c, code, level);
+    return put_rc(rc);
+}
+
+static int row_region(struct ctx *c, enum fk_put *did)
+{
+    char code[FK_REGION_CODE_MAX + 8], name[TEXT_MAX], parent[FK_REGION_CODE_MAX + 8];
+    enum fk_level level;
+    fk_slice lv;
+    int rc;
+
+    if (!text(c, 0, code, sizeof code, 1) || !text(c, 1, name, sizeof name, 1) ||
+        !text(c, 3, parent, sizeof parent, 0))
+        return 0;
+    if (fk_region_code_ok((fk_slice){code, strlen(code)}) != FK_OK) {
+        snprintf(c->reason, sizeof c->reason,
+                 "code '%s' must be 1 to 31 letters, digits, '-', '_' or '.'", code);
+        return 0;
+    }
+    lv = field(c, 2);
+    if (fk_level_parse(lv, &level) != FK_OK) {
+        snprintf(c->reason, sizeof c->reason,
+                 "level '%.*s' is not province, city, county, township, community or grid",
+                 (int)(lv.n > 40 ? 40 : lv.n), lv.p);
+        return 0;
+    }
+    rc = place_region(c, code, name, (int)level, parent, did);
+    if (rc == 2) {
+        struct pending_region *pr;
+
+        if (c->npending == c->cappending) {
+            size_t cap = c->cappending ? c->cappending * 2 : 64;
+
+            pr = realloc(c->pending, cap * sizeof *pr);
+            if (!pr)
+                return FK_ENOMEM;
+            c->pending = pr;
+            c->cappending = cap;
+        }
+        pr = &c->pending[c->npending];
+        pr->line = fk_csv_line(c->csv);
+        pr->level = (int)level;
+        pr->code = fk_slice_dup((fk_slice){code, strlen(code)});
+        pr->name = fk_slice_dup((fk_slice){name, strlen(name)});
+        pr->parent = fk_slice_dup((fk_slice){parent, strlen(parent)});
+        pr->raw = fk_slice_dup(fk_csv_raw(c->csv));
+        c->npending++;
+        if (!pr->code || !pr->name || !pr->parent || !pr->raw)
+            return FK_ENOMEM;
+        return 3; /* deferred: counted when placed */
+    }
+    return rc;
+}
+
+static int row_person(struct ctx *c, enum fk_put *did)
+{
+    char id[64], name[TEXT_MAX], grid[FK_REGION_CODE_MAX + 8], phone[64], household[TEXT_MAX],
+        tags[TEXT_MAX], why[200];
+    struct fk_person_row p;
+    enum fk_id_type idt = FK_ID_RESIDENT;
+    fk_slice s = field(c, 0), ts = field(c, 6);
+    size_t i;
+    int64_t pid;
+    int rc, added;
+
+    if (fk_id_type_parse(ts.p, ts.n, &idt) != FK_OK) {
+        snprintf(c->reason, sizeof c->reason,
+                 "id_type '%.*s' is not resident, passport, hk_macao, taiwan or other",
+                 (int)(ts.n > 40 ? 40 : ts.n), ts.p);
+        return 0;
+    }
+    if (s.n == 0) {
+        snprintf(c->reason, sizeof c->reason, "id_number is empty");
+        return 0;
+    }
+    fk_id_normalize(s.p, s.n, id, sizeof id);
+    if (fk_id_check(id, strlen(id), idt, why, sizeof why) != FK_OK) {
+        snprintf(c->reason, sizeof c->reason, "id_number %s: %s", id, why);
+        return 0;
+    }
+    if (!text(c, 1, name, sizeof name, 1) || !grid_col(c, 2, grid, sizeof grid) ||
+        !text(c, 3, phone, sizeof phone, 0) || !text(c, 4, household, sizeof household, 0) ||
+        !text(c, 5, tags, sizeof tags, 0))
+        return 0;
+    for (i = 0; phone[i]; i++) {
+        char ch = phone[i];
+
+        if (!((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == ' ')) {
+            snprintf(c->reason, sizeof c->reason, "phone '%s' may hold only digits, '+', '-'",
+                     phone);
+            return 0;
+        }
+    }
+    p.id = 0;
+    p.id_number = id;
+    p.name = name;
+    p.phone = phone;
+    p.grid = grid;
+    p.household = household;
+    p.tags = tags;
+    p.id_type = (int)idt;
+    rc = fk_store_put_person(c->st, &p, &pid, did);
+    if (rc == FK_OK && c->persons) {
+        int64_t k = fk_strmap_intern(c->persons, id, strlen(id), &added);
+
+        if (k < 0)
+            return FK_ENOMEM;
+        fk_strmap_set_value(c->persons, k, pid);
+    }
+    return put_rc(rc);
+}
+
+static int row_venue(struct ctx *c, enum fk_put *did)
+{
+    char code[TEXT_MAX], name[TEXT_MAX], grid[FK_REGION_CODE_MAX + 8], type[TEXT_MAX];
+    struct fk_venue_row v;
+    int64_t vid;
+    int rc, added;
+
+    if (!text(c, 0, code, 64, 1) || !text(c, 1, name, sizeof name, 1) ||
+        !grid_col(c, 2, grid, sizeof grid) || !text(c, 3, type, sizeof type, 0))
+        return 0;
+    v.id = 0;
+    v.code = code;
+    v.name = name;
+    v.type = type;
+    v.grid = grid;
+    rc = fk_store_put_venue(c->st, &v, &vid, did);
+    if (rc == FK_OK && c->venues) {
+        int64_t k = fk_strmap_intern(c->venues, code, strlen(code), &added);
+
+        if (k < 0)
+            return FK_ENOMEM;
+        fk_strmap_set_value(c->venues, k, vid);
+    }
+    return put_rc(rc);
+}
+
+static int row_scan(struct ctx *c, enum fk_put *did)
+{
+    char venue[TEXT_MAX];
+    int64_t pid, t, v;
+
+    if (!person_col(c, 0, &pid) || !text(c, 1, venue, 64, 1))
+        return 0;
+    v = fk_strmap_find(c->venues, venue, strlen(venue));
+    if (v < 0) {
+        snprintf(c->reason, sizeof c->reason, "unknown venue %s (import venues first)", venue);
+        return 0;
+    }
+    if (!time_col(c, 2, &t, 1))
+        return 0;
+    return put_rc(fk_store_add_scan(c->st, pid, fk_strmap_value(c->venues, v), t, did));
+}
+
+static int row_ping(struct ctx *c, enum fk_put *did)
+{
+    char cell[TEXT_MAX];
+    int64_t pid, t;
+
+    if (!person_col(c, 0, &pid) || !text(c, 1, cell, 64, 1) || !time_col(c, 2, &t, 1))
+        return 0;
+    return put_rc(fk_store_add_ping(c->st, pid, cell, t, did));
+}
+
+static int row_sample(struct ctx *c, enum fk_put *did)
+{
+    char tube[TEXT_MAX], site[TEXT_MAX];
+    struct fk_sample_row s;
+
+    if (!text(c, 0, tube, 64, 1) || !person_col(c, 1, &s.person) ||
+        !time_col(c, 2, &s.time, 1) || !text(c, 3, site, sizeof site, 0))
+        return 0;
+    s.tube = tube;
+    s.site = site;
+    return put_rc(fk_store_add_sample(c->st, &s, did));
+}
+
+static int parse_result(fk_slice s, int *out)
+{
+    static const struct {
+        const char *word;
+        int result;
+    } words[] = {
+        {"negative", FK_RESULT_NEGATIVE}, {"neg", FK_RESULT_NEGATIVE},
+        {"阴性", FK_RESULT_NEGATIVE},     {"positive", FK_RESULT_POSITIVE},
+        {"pos", FK_RESULT_POSITIVE},      {"阳性", FK_RESULT_POSITIVE},
+        {"invalid", FK_RESULT_INVALID},   {"无效", FK_RESULT_INVALID},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+        if (fk_slice_eqi(s, words[i].word)) {
+            *out = words[i].result;
+            return FK_OK;
+        }
+    }
+    return FK_EINVAL;
+}
+
+static int row_result(struct ctx *c, enum fk_put *did)
+{
+    char tube[TEXT_MAX], lab[TEXT_MAX];
+    struct fk_result_row r;
+    fk_slice rs = field(c, 1);
+    int rc;
+
+    if (!text(c, 0, tube, 64, 1))
+        return 0;
+    if (parse_result(rs, &r.result) != FK_OK) {
+        snprintf(c->reason, sizeof c->reason,
+                 "result '%.*s' is not negative, positive or invalid", (int)(rs.n > 40 ? 40 : rs.n),
+                 rs.p);
+        return 0;
+    }
+    if (!time_col(c, 2, &r.time, 1) || !text(c, 3, lab, sizeof lab, 0) ||
+        !time_col(c, 4, &r.received, 0))
+        return 0;
+    if (strcmp(tube, c->last_tube) != 0) {
+        rc = fk_store_tube_exists(c->st, tube);
+        if (rc == FK_ENOENT) {
+            snprintf(c->reason, sizeof c->reason,
+                     "no sample was taken in tube %s (import samples first)", tube);
+            return 0;
+        }
+        if (rc != FK_OK)
+            return rc;
+        fk_strlcpy(c->last_tube, tube, sizeof c->last_tube);
+    }
+    r.tube = tube;
+    r.lab = lab;
+    return put_rc(fk_store_put_result(c->st, &r, did));
+}
+
+static int row_case(struct ctx *c, enum fk_put *did)
+{
+    struct fk_case_row k;
+    fk_slice ks = field(c, 3);
+
+    if (!person_col(c, 0, &k.person) || !time_col(c, 1, &k.confirmed, 1) ||
+        !time_col(c, 2, &k.onset, 0) || !time_col(c, 4, &k.isolated, 0))
+        return 0;
+    if (ks.n == 0 || fk_slice_eqi(ks, "confirmed") || fk_slice_eq(ks, "确诊")) {
+        k.kind = FK_CASE_CONFIRMED;
+    } else if (fk_slice_eqi(ks, "asymptomatic") || fk_slice_eq(ks, "无症状")) {
+        k.kind = FK_CASE_ASYMPTOMATIC;
+    } else {
+        snprintf(c->reason, sizeof c->reason, "kind '%.*s' is not confirmed or asymptomatic",
+                 (int)(ks.n > 40 ? 40 : ks.n), ks.p);
+        return 0;
+    }
+    if (k.onset && k.onset > k.confirmed) {
+        snprintf(c->reason, sizeof c->reason, "onset is after confirmed");
+        return 0;
+    }
+    return put_rc(fk_store_put_case(c->st, &k, did));
+}
+
+typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
+
+static const row_fn row_fns[FK_IMPORT_NTYPES] = {
+    row_region, row_person, row_venue, row_scan, row_ping, row_sample, row_result, row_case,
+};
+
+/* ---- the loop ---- */
+
+static int reject(struct ctx *c, uint64_t line, const char *reason, fk_slice raw)
+{
+    fk_buf b;
+    int rc;
+
+    c->sum->rejected++;
+    if (!c->rej) {
+        c->rej = fopen(c->rej_path, "w");
+        if (!c->rej)
+            return FK_EIO;
+        fk_strlcpy(c->sum->rejects_path, c->rej_path, sizeof c->sum->rejects_path);
+        fputs("line,reason,raw\n", c->rej);
+    }
+    fk_buf_init(&b, 0);
+    rc = fk_buf_printf(&b, "%llu,", (unsigned long long)line);
+    if (rc == FK_OK)
+        rc = fk_buf_csv_field(&b, reason, strlen(reason));
+    if (rc == FK_OK)
+        rc = fk_buf_putc(&b, ',');
+    if (rc == FK_OK)
+        rc = fk_buf_csv_field(&b, raw.p, raw.n);
+    if (rc == FK_OK)
+        rc = fk_buf_putc(&b, '\n');
+    if (rc == FK_OK && fwrite(b.data, 1, b.len, c->rej) != b.len)
+        rc = FK_EIO;
+    fk_buf_fini(&b);
+    return rc;
+}
+
+static void count(struct ctx *c, enum fk_put did)
+{
+    switch (did) {
+    case FK_PUT_NEW: c->sum->accepted++; break;
+    case FK_PUT_UPDATED: c->sum->accepted++; c->sum->updated++; break;
+    default: c->sum->duplicate++; break;
+    }
+}
+
+static int commit(struct ctx *c)
+{
+    int rc;
+
+    if (!c->in_batch)
+        return FK_OK;
+    rc = fk_store_commit(c->st);
+    if (rc != FK_OK)
+        return rc;
+    c->in_batch = 0;
+    c->sum->batches++;
+    if (c->rej && fflush(c->rej) != 0)
+        return FK_EIO;
+    return FK_OK;
+}
+
+/* Places waiting regions whose parents arrived, pass after pass; rejects the rest. */
+static int settle_regions(struct ctx *c)
+{
+    size_t i;
+    int progress = 1, rc = FK_OK;
+
+    while (progress && rc == FK_OK) {
+        progress = 0;
+        for (i = 0; i < c->npending && rc == FK_OK; i++) {
+            struct pending_region *pr = &c->pending[i];
+            enum fk_put did;
+            int r;
+
+            if (!pr->code)
+                continue;
+            r = place_region(c, pr->code, pr->name, pr->level, pr->parent, &did);
+            if (r == 2)
+                continue;
+            if (r == 1)
+                count(c, did);
+            else if (r == 0)
+                rc = reject(c, pr->line, c->reason, (fk_slice){pr->raw, strlen(pr->raw)});
+            else
+                rc = r;
+            free(pr->code);
+            pr->code = NULL;
+            progress = 1;
+        }
+    }
+    for (i = 0; i < c->npending && rc == FK_OK; i++) {
+        struct pending_region *pr = &c->pending[i];
+
+        if (!pr->code)
+            continue;
+        snprintf(c->reason, sizeof c->reason, "unknown parent %s", pr->parent);
+        rc = reject(c, pr->line, c->reason, (fk_slice){pr->raw, strlen(pr->raw)});
+    }
+    return rc;
+}
+
+static int load_region(void *ud, const struct fk_region_row *r)
+{
+    return remember_region(ud, r->code, r->level);
+}
+
+static int load_person(void *ud, const struct fk_person_row *p)
+{
+    fk_strmap *m = ud;
+    int added;
+    int64_t i = fk_strmap_intern(m, p->id_number, strlen(p->id_number), &added);
+
+    if (i < 0)
+        return FK_ENOMEM;
+    fk_strmap_set_value(m, i, p->id);
+    return 0;
+}
+
+static int load_venue(void *ud, const struct fk_venue_row *v)
+{
+    fk_strmap *m = ud;
+    int added;
+    int64_t i = fk_strmap_intern(m, v->code, strlen(v->code), &added);
+
+    if (i < 0)
+        return FK_ENOMEM;
+    fk_strmap_set_value(m, i, v->id);
+    return 0;
+}
+
+/* Matches the header row to the type's columns. */
+static int read_header(struct ctx *c, char *err, size_t errlen)
+{
+    const struct type_spec *sp = &specs[c->type];
+    size_t nf, f;
+    int k, rc = fk_csv_next(c->csv);
+    fk_buf have;
+
+    if (rc == 0) {
+        snprintf(err, errlen, "the file is empty: a %s file starts with a header row: %s",
+                 sp->name, sp->help);
+        return FK_EINVAL;
+    }
+    if (rc < 0) {
+        snprintf(err, errlen, "the header row cannot be read: %s", fk_csv_error(c->csv));
+        return rc == FK_EIO ? FK_EIO : FK_EINVAL;
+    }
+    nf = fk_csv_nfields(c->csv);
+    for (k = 0; k < MAXCOLS; k++) {
+        c->idx[k] = -1;
+        if (!sp->cols[k])
+            continue;
+        for (f = 0; f < nf; f++) {
+            if (fk_slice_eqi(fk_slice_trim(fk_csv_field(c->csv, f)), sp->cols[k])) {
+                c->idx[k] = (int)f;
+                break;
+            }
+        }
+    }
+    for (k = 0; k < sp->nreq; k++) {
+        if (c->idx[k] >= 0)
+            continue;
+        fk_buf_init(&have, 4096);
+        fk_buf_append(&have, fk_csv_raw(c->csv).p, fk_csv_raw(c->csv).n);
+        snprintf(err, errlen,
+                 "missing required column '%s': a %s file needs %s; this header has: %s",
+                 sp->cols[k], sp->name, sp->help, have.data ? have.data : "");
+        fk_buf_fini(&have);
+        return FK_EINVAL;
+    }
+    return FK_OK;
+}
+
+int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
+                   const char *path, const struct fk_import_opts *o,
+                   struct fk_import_summary *sum, char *err, size_t errlen)
+{
+    struct fk_csv_opts copts = {o ? o->encoding : NULL, 0, 0};
+    struct ctx c;
+    char rej_path[4096];
+    uint64_t in_batch_rows = 0, batch = (uint64_t)(o && o->batch_rows ? o->batch_rows
+                                                                      : p->batch_rows);
+    int rc, r;
+    size_t i;
+
+    memset(sum, 0, sizeof *sum);
+    memset(&c, 0, sizeof c);
+    c.st = st;
+    c.type = t;
+    c.sum = sum;
+    if ((int)t < 0 || t >= FK_IMPORT_NTYPES) {
+        snprintf(err, errlen, "unknown import type");
+        return FK_EINVAL;
+    }
+    if (o && o->rejects_path)
+        fk_strlcpy(rej_path, o->rejects_path, sizeof rej_path);
+    else
+        snprintf(rej_path, sizeof rej_path, "%s.rejects.csv", path);
+    c.rej_path = rej_path;
+    rc = fk_csv_open_path(path, &copts, &c.csv, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+    fk_strlcpy(sum->encoding, fk_csv_encoding(c.csv), sizeof sum->encoding);
+    rc = read_header(&c, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+    /* A rejects file from an earlier run of this file would now mislead: start afresh. */
+    if (unlink(rej_path) != 0 && errno != ENOENT) {
+        snprintf(err, errlen, "cannot replace %s: %s", rej_path, strerror(errno));
+        rc = FK_EIO;
+        goto out;
+    }
+    rc = FK_ENOMEM;
+    c.regions = fk_strmap_new();
+    if (!c.regions)
+        goto out;
+    if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES) {
+        rc = fk_store_each_region(st, load_region, &c);
+        if (rc != FK_OK)
+            goto db_error;
+    }
+    if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RESULTS) {
+        c.persons = fk_strmap_new();
+        rc = c.persons ? fk_store_each_person_key(st, load_person, c.persons) : FK_ENOMEM;
+        if (rc != FK_OK)
+            goto db_error;
+    }
+    if (t == FK_IMPORT_SCANS || t == FK_IMPORT_VENUES) {
+        c.venues = fk_strmap_new();
+        rc = c.venues ? fk_store_each_venue(st, load_venue, c.venues) : FK_ENOMEM;
+        if (rc != FK_OK)
+            goto db_error;
+    }
+    rc = FK_OK;
+    for (;;) {
+        enum fk_put did = FK_PUT_SAME;
+
+        r = fk_csv_next(c.csv);
+        if (r == 0)
+            break;
+        if (r == FK_EIO) {
+            snprintf(err, errlen, "reading %s near line %llu: %s", path,
+                     (unsigned long long)fk_csv_line(c.csv), fk_csv_error(c.csv));
+            rc = FK_EIO;
+            goto out;
+        }
+        sum->read++;
+        if (!c.in_batch) {
+            rc = fk_store_begin(st);
+            if (rc != FK_OK)
+                goto db_error;
+            c.in_batch = 1;
+        }
+        if (r < 0) {
+            rc = reject(&c, fk_csv_line(c.csv), fk_csv_error(c.csv), fk_csv_raw(c.csv));
+        } else {
+            c.reason[0] = '\0';
+            r = row_fns[t](&c, &did);
+            if (r == 1)
+                count(&c, did);
+            else if (r == 0)
+                rc = reject(&c, fk_csv_line(c.csv), c.reason, fk_csv_raw(c.csv));
+            else if (r < 0)
+                rc = r;
+        }
+        if (rc == FK_EIO) {
+            snprintf(err, errlen, "cannot write the rejects file %s: %s", rej_path,
+                     strerror(errno));
+            goto out;
+        }
+        if (rc != FK_OK)
+            goto db_error;
+        if (++in_batch_rows >= batch) {
+            rc = commit(&c);
+            if (rc != FK_OK)
+                goto db_error;
+            in_batch_rows = 0;
+        }
+        if (o && o->progress && (sum->read & 0xFFFF) == 0)
+            o->progress(o->progress_ud, fk_csv_offset(c.csv), fk_csv_size(c.csv), sum->read);
+    }
+    if (c.npending) {
+        if (!c.in_batch) {
+            rc = fk_store_begin(st);
+            if (rc != FK_OK)
+                goto db_error;
+            c.in_batch = 1;
+        }
+        rc = settle_regions(&c);
+        if (rc != FK_OK)
+            goto db_error;
+    }
+    rc = commit(&c);
+    if (rc != FK_OK)
+        goto db_error;
+    if (o && o->progress)
+        o->progress(o->progress_ud, fk_csv_offset(c.csv), fk_csv_size(c.csv), sum->read);
+    goto out;
+db_error:
+    snprintf(err, errlen, "near line %llu: %s: %s; %llu earlier batches are committed; run the "
+             "same import again to finish (it adds nothing twice)",
+             (unsigned long long)fk_csv_line(c.csv), fk_strerror(rc), fk_store_errmsg(st),
+             (unsigned long long)sum->batches);
+out:
+    if (c.in_batch)
+        fk_store_rollback(st);
+    if (c.rej && fclose(c.rej) != 0 && rc == FK_OK) {
+        snprintf(err, errlen, "cannot write the rejects file %s", rej_path);
+        rc = FK_EIO;
+    }
+    for (i = 0; i < c.npending; i++) {
+        free(c.pending[i].code);
+        free(c.pending[i].name);
+        free(c.pending[i].parent);
+        free(c.pending[i].raw);
+    }
+    free(c.pending);
+    fk_strmap_free(c.regions);
+    fk_strmap_free(c.persons);
+    fk_strmap_free(c.venues);
+    fk_csv_close(c.csv);
+    return rc;
+}

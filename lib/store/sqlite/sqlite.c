@@ -1,0 +1,790 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite backend of the store (see fk/store.h). One connection, WAL journal with
+ * synchronous=FULL (a committed batch survives power loss), prepared statements kept for the life
+ * of the handle, every value bound as a parameter. Migrations are the numbered files of
+ * sql/sqlite, compiled in, applied in order and counted in PRAGMA user_version.
+ *
+ * DESIGN NOTES
+ * - A put first reads the row by its natural key and then inserts, updates or does nothing, so it
+ *   can say what it did (new, same, updated); event tables (scans, pings, samples) use INSERT OR
+ *   IGNORE and read sqlite3_changes() instead, one statement a row.
+ * - The generation counter is bumped inside the batch's own transaction, so it can never count a
+ *   batch that did not commit. */
+#include "fk/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fk/error.h"
+#include "fk/str.h"
+#include "fk_sql_sqlite.h"
+#include "store/store_int.h"
+
+enum stmt_id {
+    S_BEGIN, S_COMMIT, S_ROLLBACK, S_GEN_GET, S_GEN_BUMP,
+    S_REGION_GET, S_REGION_INS, S_REGION_UPD,
+    S_PERSON_GET, S_PERSON_INS, S_PERSON_UPD, S_PERSON_BY_ID,
+    S_VENUE_GET, S_VENUE_INS, S_VENUE_UPD,
+    S_SCAN_INS, S_PING_INS, S_SAMPLE_INS, S_TUBE_EXISTS,
+    S_RESULT_GET, S_RESULT_INS, S_RESULT_UPD,
+    S_CASE_GET, S_CASE_INS, S_CASE_UPD,
+    S_ROUND_INS, S_ROUND_GET,
+    S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_GEN_GET] = "SELECT value FROM meta WHERE key = 'generation'",
+    [S_GEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'generation'",
+    [S_REGION_GET] = "SELECT name, level, parent FROM regions WHERE code = ?1",
+    [S_REGION_INS] = "INSERT INTO regions (code, name, level, parent) VALUES (?1, ?2, ?3, ?4)",
+    [S_REGION_UPD] = "UPDATE regions SET name = ?2, level = ?3, parent = ?4 WHERE code = ?1",
+    [S_PERSON_GET] = "SELECT id, id_type, name, phone, grid, household, tags FROM persons "
+                     "WHERE id_number = ?1",
+    [S_PERSON_INS] = "INSERT INTO persons (id_number, id_type, name, phone, grid, household, tags) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_PERSON_UPD] = "UPDATE persons SET id_type = ?2, name = ?3, phone = ?4, grid = ?5, "
+                     "household = ?6, tags = ?7 WHERE id_number = ?1",
+    [S_PERSON_BY_ID] = "SELECT id, id_type, id_number, name, phone, grid, household, tags "
+                       "FROM persons WHERE id = ?1",
+    [S_VENUE_GET] = "SELECT id, name, type, grid FROM venues WHERE code = ?1",
+    [S_VENUE_INS] = "INSERT INTO venues (code, name, type, grid) VALUES (?1, ?2, ?3, ?4)",
+    [S_VENUE_UPD] = "UPDATE venues SET name = ?2, type = ?3, grid = ?4 WHERE code = ?1",
+    [S_SCAN_INS] = "INSERT OR IGNORE INTO scans (person, venue, time) VALUES (?1, ?2, ?3)",
+    [S_PING_INS] = "INSERT OR IGNORE INTO pings (person, cell, time) VALUES (?1, ?2, ?3)",
+    [S_SAMPLE_INS] = "INSERT OR IGNORE INTO samples (tube, person, time, site) "
+                     "VALUES (?1, ?2, ?3, ?4)",
+    [S_TUBE_EXISTS] = "SELECT 1 FROM samples WHERE tube = ?1 LIMIT 1",
+    [S_RESULT_GET] = "SELECT result, time, lab, received FROM results WHERE tube = ?1",
+    [S_RESULT_INS] = "INSERT INTO results (tube, result, time, lab, received) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_RESULT_UPD] = "UPDATE results SET result = ?2, time = ?3, lab = ?4, received = ?5 "
+                     "WHERE tube = ?1",
+    [S_CASE_GET] = "SELECT confirmed, onset, kind, isolated FROM cases WHERE person = ?1",
+    [S_CASE_INS] = "INSERT INTO cases (person, confirmed, onset, kind, isolated) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_CASE_UPD] = "UPDATE cases SET confirmed = ?2, onset = ?3, kind = ?4, isolated = ?5 "
+                   "WHERE person = ?1",
+    [S_ROUND_INS] = "INSERT INTO rounds (name, region, start, \"end\", created) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_ROUND_GET] = "SELECT id, name, region, start, \"end\", created FROM rounds "
+                    "WHERE name = ?1",
+};
+
+struct sq_store {
+    struct fk_store base; /* must be first */
+    sqlite3 *db;
+    sqlite3_stmt *stmt[S_COUNT];
+    char msg[512];
+    /* Output strings of get_person live here until the next call. */
+    char person_buf[7][256];
+    char region_buf[3][256];
+};
+
+static struct sq_store *SQ(fk_store *st)
+{
+    return (struct sq_store *)st;
+}
+
+static int fail(struct sq_store *s)
+{
+    snprintf(s->msg, sizeof s->msg, "sqlite: %s", sqlite3_errmsg(s->db));
+    return FK_EDB;
+}
+
+/* Resets and returns the prepared statement id. */
+static sqlite3_stmt *stmt(struct sq_store *s, enum stmt_id id)
+{
+    sqlite3_stmt *q = s->stmt[id];
+
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return q;
+}
+
+static void bind_text(sqlite3_stmt *q, int i, const char *v)
+{
+    sqlite3_bind_text(q, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+static const char *col_text(sqlite3_stmt *q, int i)
+{
+    const unsigned char *t = sqlite3_column_text(q, i);
+
+    return t ? (const char *)t : "";
+}
+
+static int same_text(sqlite3_stmt *q, int col, const char *v)
+{
+    return strcmp(col_text(q, col), v ? v : "") == 0;
+}
+
+/* Runs a statement that returns no rows. */
+static int exec_stmt(struct sq_store *s, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? FK_OK : fail(s);
+}
+
+static void sq_close(fk_store *st)
+{
+    struct sq_store *s = SQ(st);
+    int i;
+
+    for (i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(s->stmt[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+static const char *sq_errmsg(fk_store *st)
+{
+    return SQ(st)->msg;
+}
+
+static int sq_begin(fk_store *st)
+{
+    struct sq_store *s = SQ(st);
+
+    return exec_stmt(s, stmt(s, S_BEGIN));
+}
+
+static int sq_commit(fk_store *st)
+{
+    struct sq_store *s = SQ(st);
+    int rc = exec_stmt(s, stmt(s, S_GEN_BUMP));
+
+    if (rc == FK_OK)
+        rc = exec_stmt(s, stmt(s, S_COMMIT));
+    return rc;
+}
+
+static int sq_rollback(fk_store *st)
+{
+    struct sq_store *s = SQ(st);
+
+    if (sqlite3_get_autocommit(s->db))
+        return FK_OK;
+    return exec_stmt(s, stmt(s, S_ROLLBACK));
+}
+
+static int sq_generation(fk_store *st, int64_t *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_GEN_GET);
+    int rc = sqlite3_step(q);
+
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? FK_OK : fail(s);
+}
+
+static int sq_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_REGION_GET);
+    int rc;
+
+    bind_text(q, 1, r->code);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        int same = same_text(q, 0, r->name) && sqlite3_column_int(q, 1) == r->level &&
+                   same_text(q, 2, r->parent);
+
+        sqlite3_reset(q);
+        if (same) {
+            *did = FK_PUT_SAME;
+            return FK_OK;
+        }
+        q = stmt(s, S_REGION_UPD);
+        *did = FK_PUT_UPDATED;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(q);
+        q = stmt(s, S_REGION_INS);
+        *did = FK_PUT_NEW;
+    } else {
+        return fail(s);
+    }
+    bind_text(q, 1, r->code);
+    bind_text(q, 2, r->name);
+    sqlite3_bind_int(q, 3, r->level);
+    bind_text(q, 4, r->parent);
+    return exec_stmt(s, q);
+}
+
+static int sq_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id,
+                         enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_PERSON_GET);
+    int rc;
+
+    *id = 0;
+    bind_text(q, 1, p->id_number);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        int same = sqlite3_column_int(q, 1) == p->id_type && same_text(q, 2, p->name) &&
+                   same_text(q, 3, p->phone) && same_text(q, 4, p->grid) &&
+                   same_text(q, 5, p->household) && same_text(q, 6, p->tags);
+
+        *id = sqlite3_column_int64(q, 0);
+        sqlite3_reset(q);
+        if (same) {
+            *did = FK_PUT_SAME;
+            return FK_OK;
+        }
+        q = stmt(s, S_PERSON_UPD);
+        *did = FK_PUT_UPDATED;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(q);
+        q = stmt(s, S_PERSON_INS);
+        *did = FK_PUT_NEW;
+    } else {
+        return fail(s);
+    }
+    bind_text(q, 1, p->id_number);
+    sqlite3_bind_int(q, 2, p->id_type);
+    bind_text(q, 3, p->name);
+    bind_text(q, 4, p->phone);
+    bind_text(q, 5, p->grid);
+    bind_text(q, 6, p->household);
+    bind_text(q, 7, p->tags);
+    rc = exec_stmt(s, q);
+    if (rc == FK_OK && *did == FK_PUT_NEW)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_VENUE_GET);
+    int rc;
+
+    *id = 0;
+    bind_text(q, 1, v->code);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        int same = same_text(q, 1, v->name) && same_text(q, 2, v->type) &&
+                   same_text(q, 3, v->grid);
+
+        *id = sqlite3_column_int64(q, 0);
+        sqlite3_reset(q);
+        if (same) {
+            *did = FK_PUT_SAME;
+            return FK_OK;
+        }
+        q = stmt(s, S_VENUE_UPD);
+        *did = FK_PUT_UPDATED;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(q);
+        q = stmt(s, S_VENUE_INS);
+        *did = FK_PUT_NEW;
+    } else {
+        return fail(s);
+    }
+    bind_text(q, 1, v->code);
+    bind_text(q, 2, v->name);
+    bind_text(q, 3, v->type);
+    bind_text(q, 4, v->grid);
+    rc = exec_stmt(s, q);
+    if (rc == FK_OK && *did == FK_PUT_NEW)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+/* Runs an INSERT OR IGNORE and says whether it added a row. */
+static int insert_ignore(struct sq_store *s, sqlite3_stmt *q, enum fk_put *did)
+{
+    int rc = exec_stmt(s, q);
+
+    *did = sqlite3_changes(s->db) ? FK_PUT_NEW : FK_PUT_SAME;
+    return rc;
+}
+
+static int sq_add_scan(fk_store *st, int64_t person, int64_t venue, int64_t time,
+                       enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_SCAN_INS);
+
+    sqlite3_bind_int64(q, 1, person);
+    sqlite3_bind_int64(q, 2, venue);
+    sqlite3_bind_int64(q, 3, time);
+    return insert_ignore(s, q, did);
+}
+
+static int sq_add_ping(fk_store *st, int64_t person, const char *cell, int64_t time,
+                       enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_PING_INS);
+
+    sqlite3_bind_int64(q, 1, person);
+    bind_text(q, 2, cell);
+    sqlite3_bind_int64(q, 3, time);
+    return insert_ignore(s, q, did);
+}
+
+static int sq_add_sample(fk_store *st, const struct fk_sample_row *r, enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_SAMPLE_INS);
+
+    bind_text(q, 1, r->tube);
+    sqlite3_bind_int64(q, 2, r->person);
+    sqlite3_bind_int64(q, 3, r->time);
+    bind_text(q, 4, r->site);
+    return insert_ignore(s, q, did);
+}
+
+static int sq_tube_exists(fk_store *st, const char *tube)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_TUBE_EXISTS);
+    int rc;
+
+    bind_text(q, 1, tube);
+    rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return FK_OK;
+    return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+}
+
+static int sq_put_result(fk_store *st, const struct fk_result_row *r, enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_RESULT_GET);
+    int rc;
+
+    bind_text(q, 1, r->tube);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        int64_t t = sqlite3_column_int64(q, 1);
+        int same = sqlite3_column_int(q, 0) == r->result && t == r->time &&
+                   same_text(q, 2, r->lab) && sqlite3_column_int64(q, 3) == r->received;
+
+        sqlite3_reset(q);
+        if (same || r->time < t) {
+            *did = same ? FK_PUT_SAME : FK_PUT_OLDER;
+            return FK_OK;
+        }
+        q = stmt(s, S_RESULT_UPD);
+        *did = FK_PUT_UPDATED;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(q);
+        q = stmt(s, S_RESULT_INS);
+        *did = FK_PUT_NEW;
+    } else {
+        return fail(s);
+    }
+    bind_text(q, 1, r->tube);
+    sqlite3_bind_int(q, 2, r->result);
+    sqlite3_bind_int64(q, 3, r->time);
+    bind_text(q, 4, r->lab);
+    sqlite3_bind_int64(q, 5, r->received);
+    return exec_stmt(s, q);
+}
+
+static int sq_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_CASE_GET);
+    int rc;
+
+    sqlite3_bind_int64(q, 1, c->person);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        int same = sqlite3_column_int64(q, 0) == c->confirmed &&
+                   sqlite3_column_int64(q, 1) == c->onset && sqlite3_column_int(q, 2) == c->kind &&
+                   sqlite3_column_int64(q, 3) == c->isolated;
+
+        sqlite3_reset(q);
+        if (same) {
+            *did = FK_PUT_SAME;
+            return FK_OK;
+        }
+        q = stmt(s, S_CASE_UPD);
+        *did = FK_PUT_UPDATED;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(q);
+        q = stmt(s, S_CASE_INS);
+        *did = FK_PUT_NEW;
+    } else {
+        return fail(s);
+    }
+    sqlite3_bind_int64(q, 1, c->person);
+    sqlite3_bind_int64(q, 2, c->confirmed);
+    sqlite3_bind_int64(q, 3, c->onset);
+    sqlite3_bind_int(q, 4, c->kind);
+    sqlite3_bind_int64(q, 5, c->isolated);
+    return exec_stmt(s, q);
+}
+
+static int sq_get_person(fk_store *st, int64_t id, struct fk_person_row *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_PERSON_BY_ID);
+    const char **dst[7] = {&out->id_number, &out->name, &out->phone, &out->grid,
+                           &out->household, &out->tags, NULL};
+    int rc, i;
+
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_int64(q, 1, id);
+    rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+    }
+    out->id = sqlite3_column_int64(q, 0);
+    out->id_type = sqlite3_column_int(q, 1);
+    for (i = 0; dst[i]; i++) {
+        fk_strlcpy(s->person_buf[i], col_text(q, i + 2), sizeof s->person_buf[i]);
+        *dst[i] = s->person_buf[i];
+    }
+    sqlite3_reset(q);
+    return FK_OK;
+}
+
+/* The caller's callback and its pointer, carried through each(). */
+struct walk {
+    union {
+        fk_region_cb region;
+        fk_person_cb person;
+        fk_venue_cb venue;
+        fk_sample_cb sample;
+        fk_result_cb result;
+        fk_round_cb round;
+    } cb;
+    void *ud;
+};
+
+static int sq_get_region(fk_store *st, const char *code, struct fk_region_row *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_REGION_GET);
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    bind_text(q, 1, code);
+    rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+    }
+    fk_strlcpy(s->region_buf[0], code, sizeof s->region_buf[0]);
+    fk_strlcpy(s->region_buf[1], col_text(q, 0), sizeof s->region_buf[1]);
+    fk_strlcpy(s->region_buf[2], col_text(q, 2), sizeof s->region_buf[2]);
+    out->code = s->region_buf[0];
+    out->name = s->region_buf[1];
+    out->parent = s->region_buf[2];
+    out->level = sqlite3_column_int(q, 1);
+    sqlite3_reset(q);
+    return FK_OK;
+}
+
+/* Prepares sql, steps through its rows calling row() for each, finalizes. */
+static int each(struct sq_store *s, const char *sql,
+                int (*row)(sqlite3_stmt *q, struct walk *w), struct walk *w)
+{
+    sqlite3_stmt *q = NULL;
+    int rc, ret = FK_OK;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        ret = row(q, w);
+        if (ret)
+            break;
+    }
+    if (ret == FK_OK && rc != SQLITE_DONE)
+        ret = fail(s);
+    sqlite3_finalize(q);
+    return ret;
+}
+
+static int row_region(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_region_row r = {col_text(q, 0), col_text(q, 1), col_text(q, 3),
+                              sqlite3_column_int(q, 2)};
+
+    return w->cb.region(w->ud, &r);
+}
+
+static int sq_each_region(fk_store *st, fk_region_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.region = cb;
+    w.ud = ud;
+    return each(SQ(st), "SELECT code, name, level, parent FROM regions ORDER BY code",
+                row_region, &w);
+}
+
+static int row_person_key(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_person_row p;
+
+    memset(&p, 0, sizeof p);
+    p.id = sqlite3_column_int64(q, 0);
+    p.id_number = col_text(q, 1);
+    p.grid = col_text(q, 2);
+    return w->cb.person(w->ud, &p);
+}
+
+static int sq_each_person_key(fk_store *st, fk_person_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.person = cb;
+    w.ud = ud;
+    return each(SQ(st), "SELECT id, id_number, grid FROM persons ORDER BY id", row_person_key, &w);
+}
+
+static int row_venue(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_venue_row v = {sqlite3_column_int64(q, 0), col_text(q, 1), col_text(q, 2),
+                             col_text(q, 3), col_text(q, 4)};
+
+    return w->cb.venue(w->ud, &v);
+}
+
+static int sq_each_venue(fk_store *st, fk_venue_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.venue = cb;
+    w.ud = ud;
+    return each(SQ(st), "SELECT id, code, name, type, grid FROM venues ORDER BY id", row_venue, &w);
+}
+
+static int row_sample(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_sample_row r = {col_text(q, 0), col_text(q, 3), sqlite3_column_int64(q, 1),
+                              sqlite3_column_int64(q, 2)};
+
+    return w->cb.sample(w->ud, &r);
+}
+
+static int sq_each_sample(fk_store *st, fk_sample_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.sample = cb;
+    w.ud = ud;
+    return each(SQ(st),
+                "SELECT tube, person, time, site FROM samples ORDER BY tube, person",
+                row_sample, &w);
+}
+
+static int row_result(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_result_row r = {col_text(q, 0), col_text(q, 3), sqlite3_column_int(q, 1),
+                              sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 4)};
+
+    return w->cb.result(w->ud, &r);
+}
+
+static int sq_each_result(fk_store *st, fk_result_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.result = cb;
+    w.ud = ud;
+    return each(SQ(st),
+                "SELECT tube, result, time, lab, received FROM results ORDER BY tube",
+                row_result, &w);
+}
+
+static int sq_count(fk_store *st, const char *table, int64_t *out)
+{
+    static const char *const tables[] = {"regions", "persons", "venues", "scans", "pings",
+                                         "samples", "results", "cases", "rounds"};
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    char sql[64];
+    size_t i;
+    int rc;
+
+    *out = 0;
+    for (i = 0; i < sizeof tables / sizeof tables[0]; i++)
+        if (strcmp(table, tables[i]) == 0)
+            break;
+    if (i == sizeof tables / sizeof tables[0])
+        return FK_EINVAL;
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? FK_OK : fail(s);
+}
+
+static int sq_add_round(fk_store *st, struct fk_round *r)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_ROUND_INS);
+    int rc;
+
+    r->created = (int64_t)time(NULL);
+    bind_text(q, 1, r->name);
+    bind_text(q, 2, r->region);
+    sqlite3_bind_int64(q, 3, r->start);
+    sqlite3_bind_int64(q, 4, r->end);
+    sqlite3_bind_int64(q, 5, r->created);
+    rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc == SQLITE_CONSTRAINT) {
+        snprintf(s->msg, sizeof s->msg, "a round named '%s' already exists", r->name);
+        return FK_ECONFLICT;
+    }
+    if (rc != SQLITE_DONE)
+        return fail(s);
+    r->id = sqlite3_last_insert_rowid(s->db);
+    return FK_OK;
+}
+
+static void read_round(sqlite3_stmt *q, struct fk_round *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(q, 0);
+    fk_strlcpy(r->name, col_text(q, 1), sizeof r->name);
+    fk_strlcpy(r->region, col_text(q, 2), sizeof r->region);
+    r->start = sqlite3_column_int64(q, 3);
+    r->end = sqlite3_column_int64(q, 4);
+    r->created = sqlite3_column_int64(q, 5);
+}
+
+static int sq_get_round(fk_store *st, const char *name, struct fk_round *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_ROUND_GET);
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    bind_text(q, 1, name);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        read_round(q, out);
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return FK_OK;
+    return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+}
+
+static int row_round(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_round r;
+
+    read_round(q, &r);
+    return w->cb.round(w->ud, &r);
+}
+
+static int sq_each_round(fk_store *st, fk_round_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.round = cb;
+    w.ud = ud;
+    return each(SQ(st),
+                "SELECT id, name, region, start, \"end\", created FROM rounds ORDER BY id",
+                row_round, &w);
+}
+
+static const struct fk_store_ops sqlite_ops = {
+    "sqlite", sq_close, sq_errmsg, sq_begin, sq_commit, sq_rollback, sq_generation,
+    sq_put_region, sq_put_person, sq_put_venue, sq_add_scan, sq_add_ping, sq_add_sample,
+    sq_put_result, sq_put_case, sq_get_person, sq_get_region, sq_tube_exists, sq_each_region,
+    sq_each_person_key, sq_each_venue, sq_each_sample, sq_each_result, sq_count, sq_add_round,
+    sq_get_round, sq_each_round,
+};
+
+/* Applies the migrations past the database's user_version, each in its own transaction. */
+static int migrate(struct sq_store *s)
+{
+    size_t nmig = sizeof fk_sqlite_migrations / sizeof fk_sqlite_migrations[0], i;
+    sqlite3_stmt *q = NULL;
+    int version = 0;
+    char sql[64];
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        version = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if ((size_t)version > nmig) {
+        snprintf(s->msg, sizeof s->msg,
+                 "the data file has schema version %d, newer than this fangkong (%zu): upgrade "
+                 "fangkong", version, nmig);
+        return FK_EDB;
+    }
+    for (i = (size_t)version; i < nmig; i++) {
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %zu", i + 1);
+        if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(s->db, fk_sqlite_migrations[i], NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            fail(s);
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return FK_EDB;
+        }
+    }
+    return FK_OK;
+}
+
+int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t errlen)
+{
+    static const char pragmas[] = "PRAGMA journal_mode = WAL;"
+                                  "PRAGMA synchronous = FULL;"
+                                  "PRAGMA foreign_keys = OFF;"
+                                  "PRAGMA temp_store = MEMORY;"
+                                  "PRAGMA cache_size = -131072;";
+    struct sq_store *s = calloc(1, sizeof *s);
+    int rc = FK_EDB, i;
+
+    *out = NULL;
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return FK_ENOMEM;
+    }
+    s->base.ops = &sqlite_ops;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        snprintf(err, errlen, "cannot open data file %s: %s", path,
+                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        rc = FK_EIO;
+        goto out;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    if (sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "%s is not a fangkong data file: %s", path, sqlite3_errmsg(s->db));
+        goto out;
+    }
+    if (migrate(s) != FK_OK) {
+        snprintf(err, errlen, "%s: %s", path, s->msg);
+        goto out;
+    }
+    for (i = 0; i < S_COUNT; i++) {
+        if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
+                               NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "%s: preparing statement %d: %s", path, i,
+                     sqlite3_errmsg(s->db));
+            goto out;
+        }
+    }
+    *out = &s->base;
+    return FK_OK;
+out:
+    sq_close(&s->base);
+    return rc;
+}

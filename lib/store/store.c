@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/* The store facade: picks the backend from the URI and forwards each call through the vtable in
+ * store_int.h. Nothing here knows SQL. */
+#include "fk/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "fk/error.h"
+#include "store_int.h"
+
+int fk_store_open(const char *uri, fk_store **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    if (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0) {
+        snprintf(err, errlen, "this build has no PostgreSQL backend yet; use a file path");
+        return FK_EINVAL;
+    }
+    return fk__store_sqlite_open(uri, out, err, errlen);
+}
+
+void fk_store_close(fk_store *st)
+{
+    if (st)
+        st->ops->close(st);
+}
+
+const char *fk_store_errmsg(fk_store *st)
+{
+    return st->ops->errmsg(st);
+}
+
+int fk_store_begin(fk_store *st)
+{
+    return st->ops->begin(st);
+}
+
+int fk_store_commit(fk_store *st)
+{
+    return st->ops->commit(st);
+}
+
+int fk_store_rollback(fk_store *st)
+{
+    return st->ops->rollback(st);
+}
+
+int fk_store_generation(fk_store *st, int64_t *out)
+{
+    return st->ops->generation(st, out);
+}
+
+int fk_store_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
+{
+    return st->ops->put_region(st, r, did);
+}
+
+int fk_store_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did)
+{
+    return st->ops->put_person(st, p, id, did);
+}
+
+int fk_store_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did)
+{
+    return st->ops->put_venue(st, v, id, did);
+}
+
+int fk_store_add_scan(fk_store *st, int64_t person, int64_t venue, int64_t time, enum fk_put *did)
+{
+    return st->ops->add_scan(st, person, venue, time, did);
+}
+
+int fk_store_add_ping(fk_store *st, int64_t person, const char *cell, int64_t time,
+                      enum fk_put *did)
+{
+    return st->ops->add_ping(st, person, cell, time, did);
+}
+
+int fk_store_add_sample(fk_store *st, const struct fk_sample_row *s, enum fk_put *did)
+{
+    return st->ops->add_sample(st, s, did);
+}
+
+int fk_store_put_result(fk_store *st, const struct fk_result_row *r, enum fk_put *did)
+{
+    return st->ops->put_result(st, r, did);
+}
+
+int fk_store_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did)
+{
+    return st->ops->put_case(st, c, did);
+}
+
+int fk_store_get_person(fk_store *st, int64_t id, struct fk_person_row *out)
+{
+    return st->ops->get_person(st, id, out);
+}
+
+int fk_store_get_region(fk_store *st, const char *code, struct fk_region_row *out)
+{
+    return st->ops->get_region(st, code, out);
+}
+
+int fk_store_tube_exists(fk_store *st, const char *tube)
+{
+    return st->ops->tube_exists(st, tube);
+}
+
+int fk_store_each_region(fk_store *st, fk_region_cb cb, void *ud)
+{
+    return st->ops->each_region(st, cb, ud);
+}
+
+int fk_store_each_person_key(fk_store *st, fk_person_cb cb, void *ud)
+{
+    return st->ops->each_person_key(st, cb, ud);
+}
+
+int fk_store_each_venue(fk_store *st, fk_venue_cb cb, void *ud)
+{
+    return st->ops->each_venue(st, cb, ud);
+}
+
+int fk_store_each_sample(fk_store *st, fk_sample_cb cb, void *ud)
+{
+    return st->ops->each_sample(st, cb, ud);
+}
+
+int fk_store_each_result(fk_store *st, fk_result_cb cb, void *ud)
+{
+    return st->ops->each_result(st, cb, ud);
+}
+
+int fk_store_count(fk_store *st, const char *table, int64_t *out)
+{
+    return st->ops->count(st, table, out);
+}
+
+int fk_store_add_round(fk_store *st, struct fk_round *r)
+{
+    return st->ops->add_round(st, r);
+}
+
+int fk_store_get_round(fk_store *st, const char *name, struct fk_round *out)
+{
+    return st->ops->get_round(st, name, out);
+}
+
+int fk_store_each_round(fk_store *st, fk_round_cb cb, void *ud)
+{
+    return st->ops->each_round(st, cb, ud);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* The backend vtable behind fk/store.h. Each backend fills a struct fk_store_ops and embeds
+ * struct fk_store at the start of its own handle; store.c forwards every public call to it. */
+#ifndef FK_STORE_INT_H
+#define FK_STORE_INT_H
+
+#include "fk/store.h"
+
+struct fk_store_ops {
+    const char *name;
+    void (*close)(fk_store *st);
+    const char *(*errmsg)(fk_store *st);
+    int (*begin)(fk_store *st);
+    int (*commit)(fk_store *st);
+    int (*rollback)(fk_store *st);
+    int (*generation)(fk_store *st, int64_t *out);
+    int (*put_region)(fk_store *st, const struct fk_region_row *r, enum fk_put *did);
+    int (*put_person)(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did);
+    int (*put_venue)(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did);
+    int (*add_scan)(fk_store *st, int64_t person, int64_t venue, int64_t time, enum fk_put *did);
+    int (*add_ping)(fk_store *st, int64_t person, const char *cell, int64_t time,
+                    enum fk_put *did);
+    int (*add_sample)(fk_store *st, const struct fk_sample_row *s, enum fk_put *did);
+    int (*put_result)(fk_store *st, const struct fk_result_row *r, enum fk_put *did);
+    int (*put_case)(fk_store *st, const struct fk_case_row *c, enum fk_put *did);
+    int (*get_person)(fk_store *st, int64_t id, struct fk_person_row *out);
+    int (*get_region)(fk_store *st, const char *code, struct fk_region_row *out);
+    int (*tube_exists)(fk_store *st, const char *tube);
+    int (*each_region)(fk_store *st, fk_region_cb cb, void *ud);
+    int (*each_person_key)(fk_store *st, fk_person_cb cb, void *ud);
+    int (*each_venue)(fk_store *st, fk_venue_cb cb, void *ud);
+    int (*each_sample)(fk_store *st, fk_sample_cb cb, void *ud);
+    int (*each_result)(fk_store *st, fk_result_cb cb, void *ud);
+    int (*count)(fk_store *st, const char *table, int64_t *out);
+    int (*add_round)(fk_store *st, struct fk_round *r);
+    int (*get_round)(fk_store *st, const char *name, struct fk_round *out);
+    int (*each_round)(fk_store *st, fk_round_cb cb, void *ud);
+};
+
+struct fk_store {
+    const struct fk_store_ops *ops;
+};
+
+/* SQLite backend: opens path. */
+int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t errlen);
+
+#endif

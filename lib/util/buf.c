@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/* fk_buf: growable byte buffer with a ceiling (see fk/buf.h). Growth doubles, so appends are
+ * amortised O(1); the ceiling is checked before any allocation. */
+#include "fk/buf.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fk/error.h"
+
+void fk_buf_init(fk_buf *b, size_t max)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->max = max ? max : SIZE_MAX / 2;
+}
+
+void fk_buf_fini(fk_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void fk_buf_reset(fk_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+int fk_buf_reserve(fk_buf *b, size_t n)
+{
+    size_t need, cap;
+    char *p;
+
+    if (n > b->max || b->len > b->max - n)
+        return FK_ETOOBIG;
+    need = b->len + n + 1;
+    if (need <= b->cap)
+        return FK_OK;
+    cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    p = realloc(b->data, cap);
+    if (!p)
+        return FK_ENOMEM;
+    b->data = p;
+    b->cap = cap;
+    return FK_OK;
+}
+
+int fk_buf_append(fk_buf *b, const void *p, size_t n)
+{
+    int rc = fk_buf_reserve(b, n);
+
+    if (rc != FK_OK)
+        return rc;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return FK_OK;
+}
+
+int fk_buf_putc(fk_buf *b, char c)
+{
+    return fk_buf_append(b, &c, 1);
+}
+
+int fk_buf_puts(fk_buf *b, const char *s)
+{
+    return fk_buf_append(b, s, strlen(s));
+}
+
+int fk_buf_vprintf(fk_buf *b, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n, rc;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return FK_EINVAL;
+    rc = fk_buf_reserve(b, (size_t)n);
+    if (rc != FK_OK)
+        return rc;
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+    return FK_OK;
+}
+
+int fk_buf_printf(fk_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = fk_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int fk_buf_csv_field(fk_buf *b, const char *s, size_t n)
+{
+    size_t i;
+    int rc;
+
+    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n))
+        return fk_buf_append(b, s, n);
+    rc = fk_buf_putc(b, '"');
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        if (s[i] == '"')
+            rc = fk_buf_putc(b, '"');
+        if (rc == FK_OK)
+            rc = fk_buf_putc(b, s[i]);
+    }
+    if (rc == FK_OK)
+        rc = fk_buf_putc(b, '"');
+    return rc;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* Progress reports (see fk/progress.h). Redraws at most ten times a second on a terminal and
+ * writes a plain line at most every five seconds elsewhere. */
+#include "fk/progress.h"
+
+#include <time.h>
+#include <unistd.h>
+
+static double mono(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void fk_progress_init(struct fk_progress *p, const char *label, FILE *out)
+{
+    p->out = out;
+    p->label = label;
+    p->tty = isatty(fileno(out));
+    p->started = mono();
+    p->last = p->started;
+    p->drawn = 0;
+}
+
+void fk_progress_update(struct fk_progress *p, uint64_t done, uint64_t total, uint64_t rows)
+{
+    double t = mono(), el = t - p->started, frac = total ? (double)done / (double)total : 0;
+    char bar[31];
+    int i, fill;
+
+    if (t - p->last < (p->tty ? 0.1 : 5.0))
+        return;
+    p->last = t;
+    if (frac > 1)
+        frac = 1;
+    if (!p->tty) {
+        fprintf(p->out, "%s: %3.0f%%, %llu rows, %.0f s\n", p->label, frac * 100,
+                (unsigned long long)rows, el);
+        fflush(p->out);
+        return;
+    }
+    fill = (int)(frac * 30);
+    for (i = 0; i < 30; i++)
+        bar[i] = i < fill ? '#' : '.';
+    bar[30] = '\0';
+    fprintf(p->out, "\r%s [%s] %3.0f%% %llu rows %.0f rows/s ", p->label, bar, frac * 100,
+            (unsigned long long)rows, el > 0 ? (double)rows / el : 0.0);
+    fflush(p->out);
+    p->drawn = 1;
+}
+
+void fk_progress_done(struct fk_progress *p)
+{
+    if (p->tty && p->drawn) {
+        fputs("\r\033[K", p->out);
+        fflush(p->out);
+    }
+    p->drawn = 0;
+}
+
+double fk_progress_elapsed(const struct fk_progress *p)
+{
+    return mono() - p->started;
+}

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/* fk_table (see fk/table.h). Cells live in one string pool; each row keeps ncols offsets into it
+ * (SIZE_MAX for an empty cell), so a table of a million rows is two allocations that grow by
+ * doubling, not millions of small ones. */
+#include "fk/table.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fk/error.h"
+
+struct fk_table {
+    const struct fk_col *cols;
+    size_t ncols;
+    fk_buf pool;
+    size_t *cells; /* nrows * ncols offsets into pool */
+    size_t nrows, cap_rows;
+};
+
+/* Sorting needs the table in its comparator; qsort has no user pointer, so sort an index. */
+struct sort_ctx {
+    const fk_table *t;
+    const size_t *cols;
+    size_t ncols;
+};
+
+int fk_table_new(const struct fk_col *cols, size_t ncols, fk_table **out)
+{
+    fk_table *t = calloc(1, sizeof *t);
+
+    *out = NULL;
+    if (!t)
+        return FK_ENOMEM;
+    t->cols = cols;
+    t->ncols = ncols;
+    fk_buf_init(&t->pool, 0);
+    *out = t;
+    return FK_OK;
+}
+
+void fk_table_free(fk_table *t)
+{
+    if (!t)
+        return;
+    fk_buf_fini(&t->pool);
+    free(t->cells);
+    free(t);
+}
+
+int fk_table_add(fk_table *t, const char *const *values)
+{
+    size_t c;
+    int rc;
+
+    if (t->nrows == t->cap_rows) {
+        size_t cap = t->cap_rows ? t->cap_rows * 2 : 64;
+        size_t *p = realloc(t->cells, cap * t->ncols * sizeof *p);
+
+        if (!p)
+            return FK_ENOMEM;
+        t->cells = p;
+        t->cap_rows = cap;
+    }
+    for (c = 0; c < t->ncols; c++) {
+        size_t *cell = &t->cells[t->nrows * t->ncols + c];
+
+        if (!values[c]) {
+            *cell = SIZE_MAX;
+            continue;
+        }
+        *cell = t->pool.len;
+        rc = fk_buf_append(&t->pool, values[c], strlen(values[c]) + 1);
+        if (rc != FK_OK)
+            return rc;
+    }
+    t->nrows++;
+    return FK_OK;
+}
+
+size_t fk_table_nrows(const fk_table *t)
+{
+    return t->nrows;
+}
+
+size_t fk_table_ncols(const fk_table *t)
+{
+    return t->ncols;
+}
+
+const struct fk_col *fk_table_col(const fk_table *t, size_t c)
+{
+    return &t->cols[c];
+}
+
+const char *fk_table_get(const fk_table *t, size_t row, size_t col)
+{
+    size_t off = t->cells[row * t->ncols + col];
+
+    return off == SIZE_MAX ? NULL : t->pool.data + off;
+}
+
+static const struct sort_ctx *sort_ctx_now;
+
+static int cmp_rows(const void *a, const void *b)
+{
+    const struct sort_ctx *sc = sort_ctx_now;
+    size_t ra = *(const size_t *)a, rb = *(const size_t *)b, i;
+
+    for (i = 0; i < sc->ncols; i++) {
+        const char *x = fk_table_get(sc->t, ra, sc->cols[i]);
+        const char *y = fk_table_get(sc->t, rb, sc->cols[i]);
+        int r = strcmp(x ? x : "", y ? y : "");
+
+        if (r)
+            return r;
+    }
+    return (ra > rb) - (ra < rb);
+}
+
+void fk_table_sort(fk_table *t, const size_t *cols, size_t ncols)
+{
+    struct sort_ctx sc = {t, cols, ncols};
+    size_t *idx, *cells, r;
+
+    if (t->nrows < 2)
+        return;
+    idx = malloc(t->nrows * sizeof *idx);
+    cells = malloc(t->nrows * t->ncols * sizeof *cells);
+    if (!idx || !cells)
+        goto out;
+    for (r = 0; r < t->nrows; r++)
+        idx[r] = r;
+    sort_ctx_now = &sc; /* the CLI and tests sort from one thread */
+    qsort(idx, t->nrows, sizeof *idx, cmp_rows);
+    sort_ctx_now = NULL;
+    for (r = 0; r < t->nrows; r++)
+        memcpy(&cells[r * t->ncols], &t->cells[idx[r] * t->ncols], t->ncols * sizeof *cells);
+    free(t->cells);
+    t->cells = cells;
+    t->cap_rows = t->nrows;
+    cells = NULL;
+out:
+    free(cells);
+    free(idx);
+}
+
+static int json_string(fk_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    int rc = fk_buf_putc(b, '"');
+
+    for (; rc == FK_OK && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+
+            rc = fk_buf_append(b, esc, 2);
+        } else if (c < 0x20) {
+            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+
+            rc = fk_buf_append(b, esc, 6);
+        } else {
+            rc = fk_buf_putc(b, (char)c);
+        }
+    }
+    if (rc == FK_OK)
+        rc = fk_buf_putc(b, '"');
+    return rc;
+}
+
+int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to, fk_buf *b)
+{
+    size_t r, c;
+    int rc = FK_OK;
+
+    if (to > t->nrows)
+        to = t->nrows;
+    if (f == FK_FORMAT_CSV) {
+        if (from == 0) {
+            for (c = 0; rc == FK_OK && c < t->ncols; c++) {
+                if (c)
+                    rc = fk_buf_putc(b, ',');
+                if (rc == FK_OK)
+                    rc = fk_buf_csv_field(b, t->cols[c].name, strlen(t->cols[c].name));
+            }
+            if (rc == FK_OK)
+                rc = fk_buf_putc(b, '\n');
+        }
+        for (r = from; rc == FK_OK && r < to; r++) {
+            for (c = 0; rc == FK_OK && c < t->ncols; c++) {
+                const char *v = fk_table_get(t, r, c);
+
+                if (c)
+                    rc = fk_buf_putc(b, ',');
+                if (rc == FK_OK && v)
+                    rc = fk_buf_csv_field(b, v, strlen(v));
+            }
+            if (rc == FK_OK)
+                rc = fk_buf_putc(b, '\n');
+        }
+        return rc;
+    }
+    if (from == 0)
+        rc = fk_buf_putc(b, '[');
+    for (r = from; rc == FK_OK && r < to; r++) {
+        rc = fk_buf_puts(b, r ? ",\n{" : "\n{");
+        for (c = 0; rc == FK_OK && c < t->ncols; c++) {
+            const char *v = fk_table_get(t, r, c);
+
+            if (c)
+                rc = fk_buf_putc(b, ',');
+            if (rc == FK_OK)
+                rc = json_string(b, t->cols[c].name);
+            if (rc == FK_OK)
+                rc = fk_buf_putc(b, ':');
+            if (rc != FK_OK)
+                break;
+            if (!v)
+                rc = fk_buf_puts(b, "null");
+            else if (t->cols[c].type == FK_COL_TEXT)
+                rc = json_string(b, v);
+            else
+                rc = fk_buf_puts(b, v);
+        }
+        if (rc == FK_OK)
+            rc = fk_buf_putc(b, '}');
+    }
+    if (rc == FK_OK && to == t->nrows)
+        rc = fk_buf_puts(b, t->nrows ? "\n]\n" : "]\n");
+    return rc;
+}
+
+int fk_table_write(const fk_table *t, enum fk_format f, FILE *out)
+{
+    fk_buf b;
+    size_t from = 0, step = 4096;
+    int rc = FK_OK;
+
+    fk_buf_init(&b, 0);
+    do {
+        size_t to = from + step < t->nrows ? from + step : t->nrows;
+
+        fk_buf_reset(&b);
+        rc = fk_table_render(t, f, from, to, &b);
+        if (rc != FK_OK)
+            break;
+        if (b.len && fwrite(b.data, 1, b.len, out) != b.len) {
+            rc = FK_EIO;
+            break;
+        }
+        from = to;
+    } while (from < t->nrows);
+    if (rc == FK_OK && fflush(out) != 0)
+        rc = FK_EIO;
+    fk_buf_fini(&b);
+    return rc;
+}
+
+int fk_format_parse(const char *s, enum fk_format *out)
+{
+    if (strcmp(s, "csv") == 0) {
+        *out = FK_FORMAT_CSV;
+        return FK_OK;
+    }
+    if (strcmp(s, "json") == 0) {
+        *out = FK_FORMAT_JSON;
+        return FK_OK;
+    }
+    return FK_EINVAL;
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages fangkong builds, tests and benchmarks with. Idempotent: it asks
+# apt-get only for packages that are missing, so a second run costs one dpkg query.
+set -euo pipefail
+
+pkgs=(
+    build-essential cmake pkg-config git
+    libsqlite3-dev sqlite3
+    libcmocka-dev
+    libinih-dev
+    libjansson-dev
+    libxxhash-dev
+    libsodium-dev
+    libmicrohttpd-dev
+    libpq-dev
+    procps time
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#pkgs[@]} packages present"
+    exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Node.js (with its bundled npm) builds the web UI and reads the real region codes; a machine
+# that already has a node from elsewhere keeps it, since Debian's npm conflicts with it.
+if ! command -v npm >/dev/null 2>&1; then
+    $sudo apt-get install -y -qq --no-install-recommends nodejs npm
+fi
