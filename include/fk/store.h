@@ -31,7 +31,9 @@ enum fk_result { FK_RESULT_NEGATIVE = 0, FK_RESULT_POSITIVE = 1, FK_RESULT_INVAL
 enum fk_case_kind { FK_CASE_CONFIRMED = 0, FK_CASE_ASYMPTOMATIC = 1 };
 
 /* Rows as the store takes and gives them. Strings are borrowed: on input for the call, on output
- * until the next call on the same store. A NULL or "" optional string is stored as empty. */
+ * until the next call on the same store. On a put, a NULL optional string (person phone,
+ * household, tags; venue type) and a person id_type of -1 mean "the input did not say": a new row
+ * stores empty (resident), an existing row keeps what it has. */
 struct fk_region_row {
     const char *code, *name, *parent;
     int level; /* enum fk_level */

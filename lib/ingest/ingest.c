@@ -352,14 +352,15 @@ static int row_person(struct ctx *c, enum fk_put *did)
             return 0;
         }
     }
+    /* A column the file does not have keeps what the registry already holds. */
     p.id = 0;
     p.id_number = id;
     p.name = name;
-    p.phone = phone;
+    p.phone = c->idx[3] >= 0 ? phone : NULL;
     p.grid = grid;
-    p.household = household;
-    p.tags = tags;
-    p.id_type = (int)idt;
+    p.household = c->idx[4] >= 0 ? household : NULL;
+    p.tags = c->idx[5] >= 0 ? tags : NULL;
+    p.id_type = c->idx[6] >= 0 ? (int)idt : -1;
     rc = fk_store_put_person(c->st, &p, &pid, did);
     if (rc == FK_OK && c->persons) {
         int64_t k = fk_strmap_intern(c->persons, id, strlen(id), &added);
@@ -384,7 +385,7 @@ static int row_venue(struct ctx *c, enum fk_put *did)
     v.id = 0;
     v.code = code;
     v.name = name;
-    v.type = type;
+    v.type = c->idx[3] >= 0 ? type : NULL;
     v.grid = grid;
     rc = fk_store_put_venue(c->st, &v, &vid, did);
     if (rc == FK_OK && c->venues) {

@@ -48,13 +48,16 @@ static const char *const stmt_sql[S_COUNT] = {
                      "WHERE id_number = ?1",
     [S_PERSON_INS] = "INSERT INTO persons (id_number, id_type, name, phone, grid, household, tags) "
                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [S_PERSON_UPD] = "UPDATE persons SET id_type = ?2, name = ?3, phone = ?4, grid = ?5, "
-                     "household = ?6, tags = ?7 WHERE id_number = ?1",
+    [S_PERSON_UPD] = "UPDATE persons SET id_type = coalesce(?2, id_type), name = ?3, "
+                     "phone = coalesce(?4, phone), grid = ?5, "
+                     "household = coalesce(?6, household), tags = coalesce(?7, tags) "
+                     "WHERE id_number = ?1",
     [S_PERSON_BY_ID] = "SELECT id, id_type, id_number, name, phone, grid, household, tags "
                        "FROM persons WHERE id = ?1",
     [S_VENUE_GET] = "SELECT id, name, type, grid FROM venues WHERE code = ?1",
     [S_VENUE_INS] = "INSERT INTO venues (code, name, type, grid) VALUES (?1, ?2, ?3, ?4)",
-    [S_VENUE_UPD] = "UPDATE venues SET name = ?2, type = ?3, grid = ?4 WHERE code = ?1",
+    [S_VENUE_UPD] = "UPDATE venues SET name = ?2, type = coalesce(?3, type), grid = ?4 "
+                    "WHERE code = ?1",
     [S_SCAN_INS] = "INSERT OR IGNORE INTO scans (person, venue, time) VALUES (?1, ?2, ?3)",
     [S_PING_INS] = "INSERT OR IGNORE INTO pings (person, cell, time) VALUES (?1, ?2, ?3)",
     [S_SAMPLE_INS] = "INSERT OR IGNORE INTO samples (tube, person, time, site) "
@@ -119,9 +122,20 @@ static const char *col_text(sqlite3_stmt *q, int i)
     return t ? (const char *)t : "";
 }
 
+/* 1 when column col equals v; a NULL v (an optional column the input did not have) keeps the
+ * stored value, so it always matches. */
 static int same_text(sqlite3_stmt *q, int col, const char *v)
 {
-    return strcmp(col_text(q, col), v ? v : "") == 0;
+    return !v || strcmp(col_text(q, col), v) == 0;
+}
+
+/* Binds v, or SQL NULL for "keep the stored value" (see same_text). */
+static void bind_keep(sqlite3_stmt *q, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, i);
 }
 
 /* Runs a statement that returns no rows. */
@@ -230,7 +244,8 @@ static int sq_put_person(fk_store *st, const struct fk_person_row *p, int64_t *i
     bind_text(q, 1, p->id_number);
     rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        int same = sqlite3_column_int(q, 1) == p->id_type && same_text(q, 2, p->name) &&
+        int same = (p->id_type < 0 || sqlite3_column_int(q, 1) == p->id_type) &&
+                   same_text(q, 2, p->name) &&
                    same_text(q, 3, p->phone) && same_text(q, 4, p->grid) &&
                    same_text(q, 5, p->household) && same_text(q, 6, p->tags);
 
@@ -250,12 +265,17 @@ static int sq_put_person(fk_store *st, const struct fk_person_row *p, int64_t *i
         return fail(s);
     }
     bind_text(q, 1, p->id_number);
-    sqlite3_bind_int(q, 2, p->id_type);
+    if (p->id_type >= 0)
+        sqlite3_bind_int(q, 2, p->id_type);
+    else if (*did == FK_PUT_NEW)
+        sqlite3_bind_int(q, 2, 0);
+    else
+        sqlite3_bind_null(q, 2);
     bind_text(q, 3, p->name);
-    bind_text(q, 4, p->phone);
+    (*did == FK_PUT_NEW ? bind_text : bind_keep)(q, 4, p->phone);
     bind_text(q, 5, p->grid);
-    bind_text(q, 6, p->household);
-    bind_text(q, 7, p->tags);
+    (*did == FK_PUT_NEW ? bind_text : bind_keep)(q, 6, p->household);
+    (*did == FK_PUT_NEW ? bind_text : bind_keep)(q, 7, p->tags);
     rc = exec_stmt(s, q);
     if (rc == FK_OK && *did == FK_PUT_NEW)
         *id = sqlite3_last_insert_rowid(s->db);
@@ -292,7 +312,7 @@ static int sq_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id,
     }
     bind_text(q, 1, v->code);
     bind_text(q, 2, v->name);
-    bind_text(q, 3, v->type);
+    (*did == FK_PUT_NEW ? bind_text : bind_keep)(q, 3, v->type);
     bind_text(q, 4, v->grid);
     rc = exec_stmt(s, q);
     if (rc == FK_OK && *did == FK_PUT_NEW)
