@@ -14,7 +14,7 @@ pkgs=(
     libsodium-dev
     libmicrohttpd-dev
     libpq-dev
-    procps time
+    python3 bsdextrautils procps time
 )
 
 missing=()
@@ -23,9 +23,14 @@ for p in "${pkgs[@]}"; do
         missing+=("$p")
     fi
 done
+# Node.js with its npm reads the real region codes (and later builds the web UI). A machine that
+# already has a node from elsewhere keeps it: Debian's npm package conflicts with such a node.
+if ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "install-deps: all ${#pkgs[@]} packages present"
+    echo "install-deps: all packages present"
     exit 0
 fi
 
@@ -37,9 +42,3 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-
-# Node.js (with its bundled npm) builds the web UI and reads the real region codes; a machine
-# that already has a node from elsewhere keeps it, since Debian's npm conflicts with it.
-if ! command -v npm >/dev/null 2>&1; then
-    $sudo apt-get install -y -qq --no-install-recommends nodejs npm
-fi

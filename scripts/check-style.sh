@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Rejects what STYLE.md forbids in the C sources: the banned unbounded functions, `//` comments,
+# and files without the SPDX line. Run by `make test`; prints each offence with file and line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+files=$(git ls-files 'lib/*.[ch]' 'cli/*.[ch]' 'include/*.h' 'tests/*.c' 'bench/*.c' 'server/*.[ch]' 2>/dev/null ||
+        find lib cli include tests bench -name '*.[ch]')
+status=0
+for f in $files; do
+    [ -f "$f" ] || continue
+    if ! head -n 2 "$f" | grep -q 'SPDX-License-Identifier'; then
+        echo "$f:1: no SPDX-License-Identifier line"
+        status=1
+    fi
+    # Strip string literals and block comments before looking, so "http://" in a string or a
+    # mention of strcpy in a comment does not count.
+    out=$(sed -e 's/"\([^"\\]\|\\.\)*"/""/g' "$f" |
+          awk '{ line = $0; while (1) { if (inc) { e = index(line, "*/"); if (!e) { line = ""; break }
+                 line = substr(line, e + 2); inc = 0 } s = index(line, "/*"); if (!s) break;
+                 pre = substr(line, 1, s - 1); rest = substr(line, s + 2); e = index(rest, "*/");
+                 if (e) { line = pre " " substr(rest, e + 2) } else { line = pre; inc = 1; break } }
+                 print FNR ":" line }' |
+          grep -nE '(^|[^A-Za-z0-9_])(strcpy|strcat|sprintf|vsprintf|gets|atoi|atol|strtok)[[:space:]]*\(|//' |
+          cut -d: -f2- || true)
+    if [ -n "$out" ]; then
+        echo "$out" | sed "s|^|$f:|"
+        status=1
+    fi
+done
+if [ $status -ne 0 ]; then
+    echo "check-style: fix the lines above (STYLE.md §11, §12)" >&2
+    exit 1
+fi
+echo "check-style: $(echo "$files" | wc -w) files clean"
