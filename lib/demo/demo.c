@@ -1,0 +1,1728 @@
+/* SPDX-License-Identifier: MIT */
+/* The demo and benchmark city (see fk/demo.h): a region tree (晋中市's real counties, or any city
+ * of a regions file), synthetic grids under every community, and residents, venues, scans, pings,
+ * one screening round's samples and results, and cases, written as the data contract's CSV files.
+ * It is also the benchmark's generator for 10 M residents, so it writes in one pass over the grids
+ * through 1 MiB buffers, with no allocation per row.
+ *
+ * DESIGN NOTES
+ * Determinism: every kind of draw (grids, venues, persons, scans, pings, samples, results, cases)
+ * has its own xoshiro256** stream seeded from the seed by splitmix64, so the same seed gives the
+ * same bytes, and persons.csv does not change when only the scan or ping options do.
+ * One pass: residents are made grid by grid, household by household; a resident's scans and pings
+ * are written as the resident is, and the grid's samples and tube results once the grid is done,
+ * so memory holds one grid's sampled IDs, never the city's.
+ * Unique IDs: the 3-digit sequence of a resident ID comes from a counter per (area code, birth
+ * date), so no two residents can share an ID and no set of IDs is needed. */
+#include "fk/demo.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "fk/error.h"
+#include "fk/idcard.h"
+#include "fk/str.h"
+#include "fk/time.h"
+
+#define OUT_CAP (1u << 20) /* bytes buffered per output file */
+#define ROW_MAX 1024       /* room made before writing one generated row */
+#define CODE_MAX 40        /* longest region code accepted from a regions file */
+#define PATH_CAP 4096
+#define PEOPLE_MAX 100000000ull /* tube and household codes keep their width up to here */
+#define GRID_PEOPLE 500         /* residents per grid, roughly */
+#define VENUE_PEOPLE 100        /* residents per venue, roughly */
+#define GRIDS_PER_SITE 3
+#define POOL 10 /* 10合1 */
+#define DAY 86400
+#define BIRTH_FIRST_YEAR 1940
+#define BIRTH_LAST_YEAR 2021
+#define SEQ_PER_DAY 500 /* sequence numbers per sex, area code and birth date */
+
+enum stream { S_GRIDS = 1, S_VENUES, S_PERSONS, S_SCANS, S_PINGS, S_SAMPLES, S_RESULTS, S_CASES };
+
+enum file {
+    F_REGIONS,
+    F_PERSONS,
+    F_VENUES,
+    F_SCANS,
+    F_PINGS,
+    F_SAMPLES,
+    F_RESULTS,
+    F_CASES,
+    F_ROUND,
+    F_N
+};
+
+static const struct {
+    const char *name;
+    const char *header;
+} files[F_N] = {
+    {"regions.csv", "code,name,level,parent\n"},
+    {"persons.csv", "id_number,name,phone,grid,household,tags\n"},
+    {"venues.csv", "code,name,type,grid\n"},
+    {"scans.csv", "id_number,venue,time\n"},
+    {"pings.csv", "id_number,cell,time\n"},
+    {"samples.csv", "tube,id_number,time,site\n"},
+    {"results.csv", "tube,result,time,lab,received\n"},
+    {"cases.csv", "id_number,confirmed,onset,kind\n"},
+    {"round.txt", ""},
+};
+
+/* 晋中市's county-level divisions (GB/T 2260). */
+static const struct {
+    const char *code;
+    const char *name;
+} jinzhong[] = {
+    {"140702", "榆次区"}, {"140703", "太谷区"}, {"140721", "榆社县"}, {"140722", "左权县"},
+    {"140723", "和顺县"}, {"140724", "昔阳县"}, {"140725", "寿阳县"}, {"140727", "祁县"},
+    {"140728", "平遥县"}, {"140729", "灵石县"}, {"140781", "介休市"},
+};
+
+static const char *const surnames[] = {
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高",
+    "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧",
+    "程", "曹", "袁", "邓", "许", "傅", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾",
+    "丁", "魏", "薛", "叶", "阎", "余", "潘", "杜", "戴", "夏", "钟", "汪", "田", "任", "姜",
+    "范", "方", "石", "姚", "谭", "廖", "邹", "熊", "金", "陆", "郝", "孔", "白", "崔", "康",
+    "毛", "邱", "秦", "江", "史", "顾", "侯", "邵", "孟", "龙", "万", "段", "雷", "钱", "汤",
+    "尹", "黎", "易", "常", "武", "乔", "贺", "赖", "龚", "文",
+};
+
+static const char *const tags[] = {
+    "coldchain", "medical", "port", "school", "scenic", "highway", "driver",
+};
+
+static const struct {
+    const char *type;
+    const char *name;
+    unsigned weight;
+} venue_types[] = {
+    {"supermarket", "超市", 15}, {"restaurant", "餐馆", 35}, {"station", "车站", 5},
+    {"clinic", "诊所", 10},      {"pharmacy", "药店", 10},   {"school", "学校", 10},
+    {"market", "市场", 15},
+};
+
+/* ---- random numbers: splitmix64 seeds xoshiro256** ---- */
+
+struct rng {
+    uint64_t s[4];
+};
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(struct rng *r, uint64_t seed, enum stream stream)
+{
+    uint64_t x = seed ^ ((uint64_t)stream * 0xD1B54A32D192ED03ull);
+    int i;
+
+    for (i = 0; i < 4; i++)
+        r->s[i] = splitmix64(&x);
+}
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t rng_next(struct rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return out;
+}
+
+/* Uniform in [0, n), n < 2^32 (Lemire's multiply-shift; the bias is below 2^-32). */
+static inline uint32_t rng_below(struct rng *r, uint32_t n)
+{
+    return (uint32_t)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
+}
+
+/* Uniform in [0, 1). */
+static inline double rng_unit(struct rng *r)
+{
+    return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* A count with mean `mean`: floor(2 * mean * u + v), so persons differ in activity. (Every
+ * expression here draws at most once: the order of two draws in one expression is unspecified.) */
+static uint32_t rng_count(struct rng *r, double mean)
+{
+    double u, v;
+
+    if (mean <= 0)
+        return 0;
+    u = rng_unit(r);
+    v = rng_unit(r);
+    return (uint32_t)(2.0 * mean * u + v);
+}
+
+/* A rank in [0, n) with probability about proportional to 1 / (rank + 1) (Zipf, s = 1): an
+ * octave chosen uniformly, then a rank uniformly inside it. */
+static uint32_t rng_zipf(struct rng *r, uint32_t n)
+{
+    unsigned octaves = 0, k;
+    uint32_t lo, span, v;
+
+    if (n <= 1)
+        return 0;
+    while (octaves < 31 && (1u << (octaves + 1)) - 1 < n)
+        octaves++;
+    for (;;) {
+        k = rng_below(r, octaves + 1);
+        lo = (1u << k) - 1;
+        span = 1u << k;
+        v = lo + rng_below(r, span);
+        if (v < n)
+            return v;
+    }
+}
+
+/* ---- output files: 1 MiB buffers, NAME.tmp renamed when all are complete ---- */
+
+struct out {
+    FILE *f;
+    char *buf;
+    size_t len;
+    uint64_t rows;
+    int err; /* errno of the first failed write, or 0 */
+    char tmp[PATH_CAP];
+    char path[PATH_CAP];
+};
+
+static void out_flush(struct out *o)
+{
+    if (o->len && !o->err && fwrite(o->buf, 1, o->len, o->f) != o->len)
+        o->err = errno ? errno : EIO;
+    o->len = 0;
+}
+
+static inline void out_room(struct out *o, size_t n)
+{
+    if (o->len + n > OUT_CAP)
+        out_flush(o);
+}
+
+static void out_mem(struct out *o, const void *p, size_t n)
+{
+    if (n > OUT_CAP - o->len)
+        out_flush(o);
+    if (n > OUT_CAP) {
+        if (!o->err && fwrite(p, 1, n, o->f) != n)
+            o->err = errno ? errno : EIO;
+        return;
+    }
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
+}
+
+static inline void out_ch(struct out *o, char c)
+{
+    o->buf[o->len++] = c;
+}
+
+static inline void out_str(struct out *o, const char *s)
+{
+    out_mem(o, s, strlen(s));
+}
+
+/* A CSV field, quoted when it must be (region names from a file may hold commas). */
+static void out_field(struct out *o, const char *s)
+{
+    size_t i, n = strlen(s);
+
+    if (!strpbrk(s, ",\"\r\n")) {
+        out_mem(o, s, n);
+        return;
+    }
+    out_room(o, 1);
+    out_ch(o, '"');
+    for (i = 0; i < n; i++) {
+        out_room(o, 2);
+        if (s[i] == '"')
+            out_ch(o, '"');
+        out_ch(o, s[i]);
+    }
+    out_room(o, 1);
+    out_ch(o, '"');
+}
+
+/* v in decimal, zero-padded to width; the caller made room. */
+static inline void out_u(struct out *o, uint64_t v, int width)
+{
+    char t[24];
+    int n = 0;
+
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n < width)
+        t[n++] = '0';
+    while (n)
+        o->buf[o->len++] = t[--n];
+}
+
+static inline void out_end_row(struct out *o)
+{
+    o->buf[o->len++] = '\n';
+    o->rows++;
+}
+
+static int out_open(struct out *o, const char *dir, enum file k, char *err, size_t errlen)
+{
+    int n1, n2;
+
+    n1 = snprintf(o->path, sizeof o->path, "%s/%s", dir, files[k].name);
+    n2 = snprintf(o->tmp, sizeof o->tmp, "%s/%s.tmp", dir, files[k].name);
+    if (n1 < 0 || n2 < 0 || (size_t)n2 >= sizeof o->tmp) {
+        snprintf(err, errlen, "the output folder name is too long: %s", dir);
+        return FK_EINVAL;
+    }
+    o->buf = malloc(OUT_CAP);
+    if (!o->buf) {
+        snprintf(err, errlen, "out of memory for the %s buffer", files[k].name);
+        return FK_ENOMEM;
+    }
+    o->f = fopen(o->tmp, "wb");
+    if (!o->f) {
+        snprintf(err, errlen, "cannot create %s: %s", o->tmp, strerror(errno));
+        return FK_EIO;
+    }
+    out_str(o, files[k].header);
+    return FK_OK;
+}
+
+/* Flushes and closes the file (not yet renamed). FK_OK or FK_EIO with a sentence in err. */
+static int out_close(struct out *o, char *err, size_t errlen)
+{
+    int rc = FK_OK;
+
+    out_flush(o);
+    if (o->f && fclose(o->f) != 0 && !o->err)
+        o->err = errno ? errno : EIO;
+    o->f = NULL;
+    if (o->err) {
+        snprintf(err, errlen, "cannot write %s: %s", o->tmp, strerror(o->err));
+        rc = FK_EIO;
+    }
+    return rc;
+}
+
+/* Closes (if open) and removes the temporary file, frees the buffer. */
+static void out_discard(struct out *o)
+{
+    if (o->f) {
+        fclose(o->f);
+        o->f = NULL;
+    }
+    if (o->tmp[0])
+        remove(o->tmp);
+    free(o->buf);
+    o->buf = NULL;
+}
+
+/* ---- times: the contract's YYYY-MM-DDTHH:MM:SS+08:00, dates cached ---- */
+
+#define TC_DAYS 128
+
+struct tcache {
+    int64_t base_day; /* local day number of slot 0 */
+    char day[TC_DAYS][11];
+    unsigned char have[TC_DAYS];
+};
+
+/* Writes t as fk_time_render does (the same bytes, without a snprintf per time). */
+static void out_time(struct out *o, struct tcache *c, int64_t t)
+{
+    int64_t local = t + FK_TZ_OFFSET, day, k;
+    unsigned secs;
+    char *p;
+
+    day = local >= 0 ? local / DAY : -((-local + DAY - 1) / DAY);
+    k = day - c->base_day;
+    if (k < 0 || k >= TC_DAYS) {
+        char tmp[FK_TIME_RENDER_MAX];
+
+        fk_time_render(t, tmp);
+        memcpy(o->buf + o->len, tmp, 25);
+        o->len += 25;
+        return;
+    }
+    if (!c->have[k]) {
+        fk_date_render(t, c->day[k]);
+        c->have[k] = 1;
+    }
+    secs = (unsigned)(local - day * DAY);
+    p = o->buf + o->len;
+    memcpy(p, c->day[k], 10);
+    p[10] = 'T';
+    p[11] = (char)('0' + secs / 36000);
+    p[12] = (char)('0' + secs / 3600 % 10);
+    p[13] = ':';
+    p[14] = (char)('0' + secs / 600 % 6);
+    p[15] = (char)('0' + secs / 60 % 10);
+    p[16] = ':';
+    p[17] = (char)('0' + secs % 60 / 10);
+    p[18] = (char)('0' + secs % 10);
+    memcpy(p + 19, "+08:00", 6);
+    o->len += 25;
+}
+
+/* ---- strings that live as long as the run: 64 KiB chunks, never moved ---- */
+
+struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    char data[];
+};
+
+struct pool {
+    struct chunk *head;
+};
+
+static char *pool_dup(struct pool *p, const char *s, size_t n)
+{
+    struct chunk *c = p->head;
+    char *d;
+
+    if (!c || c->cap - c->used < n + 1) {
+        size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+
+        c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->next = p->head;
+        c->used = 0;
+        c->cap = cap;
+        p->head = c;
+    }
+    d = c->data + c->used;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    c->used += n + 1;
+    return d;
+}
+
+static void pool_free(struct pool *p)
+{
+    while (p->head) {
+        struct chunk *next = p->head->next;
+
+        free(p->head);
+        p->head = next;
+    }
+}
+
+/* ---- the region tree ---- */
+
+struct region {
+    const char *code, *name, *level, *parent; /* borrowed: pool, file buffer or static */
+    long up;                                  /* index of the parent in the list, or -1 */
+    int leaf;                                 /* no children: grids go under it */
+};
+
+struct grid {
+    const char *code;
+    uint32_t county; /* index into counties */
+    uint32_t weight; /* share of the residents; 0 for the empty grid */
+    uint64_t people;
+    uint64_t venue_lo, venue_hi;
+    double cover; /* share sampled in the round */
+};
+
+struct city {
+    struct region *regs;
+    size_t nregs, capregs;
+    struct grid *grids;
+    size_t ngrids;
+    const char **counties; /* distinct 6-digit area codes */
+    size_t ncounties;
+    struct pool pool;
+    char *file; /* the regions file's bytes, fields NUL-terminated in place */
+};
+
+static int push_region(struct city *c, const char *code, const char *name, const char *level,
+                       const char *parent, long up)
+{
+    struct region *r;
+
+    if (c->nregs == c->capregs) {
+        size_t cap = c->capregs ? c->capregs * 2 : 256;
+
+        r = realloc(c->regs, cap * sizeof *r);
+        if (!r)
+            return FK_ENOMEM;
+        c->regs = r;
+        c->capregs = cap;
+    }
+    r = &c->regs[c->nregs++];
+    r->code = code;
+    r->name = name;
+    r->level = level;
+    r->parent = parent;
+    r->up = up;
+    r->leaf = 0;
+    return FK_OK;
+}
+
+/* A pool copy of a printf-formatted string, or NULL on out of memory. */
+static char *pool_printf(struct pool *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static char *pool_printf(struct pool *p, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    return pool_dup(p, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+/* The built-in tree: 山西省, 晋中市, its 11 counties, and synthetic townships and communities,
+ * about one community per 4,500 residents. */
+static int builtin_tree(struct city *c, uint64_t people, char *err, size_t errlen)
+{
+    uint64_t grids = (people + GRID_PEOPLE / 2) / GRID_PEOPLE;
+    uint64_t ncomm = (grids + 8) / 9, per_county, tpc, cpt;
+    size_t k, t, m;
+    int rc = FK_OK;
+
+    if (ncomm < 11)
+        ncomm = 11;
+    per_county = (ncomm + 10) / 11;
+    tpc = (per_county + 9) / 10;
+    cpt = (per_county + tpc - 1) / tpc;
+    if (tpc > 999)
+        tpc = 999;
+    if (cpt > 999)
+        cpt = 999;
+    if (push_region(c, "140000", "山西省", "province", "", -1) != FK_OK ||
+        push_region(c, "140700", "晋中市", "city", "140000", 0) != FK_OK)
+        goto nomem;
+    for (k = 0; k < sizeof jinzhong / sizeof jinzhong[0]; k++) {
+        long county = (long)c->nregs;
+
+        if (push_region(c, jinzhong[k].code, jinzhong[k].name, "county", "140700", 1) != FK_OK)
+            goto nomem;
+        for (t = 1; t <= tpc; t++) {
+            long town = (long)c->nregs;
+            char *tcode = pool_printf(&c->pool, "%s%03zu", jinzhong[k].code, t);
+            char *tname = pool_printf(&c->pool, "%s第%zu街道", jinzhong[k].name, t);
+
+            if (!tcode || !tname ||
+                push_region(c, tcode, tname, "township", jinzhong[k].code, county) != FK_OK)
+                goto nomem;
+            for (m = 1; m <= cpt; m++) {
+                char *code = pool_printf(&c->pool, "%s%03zu", tcode, m);
+                char *name = pool_printf(&c->pool, "%s%zu-%zu社区", jinzhong[k].name, t, m);
+
+                if (!code || !name || push_region(c, code, name, "community", tcode, town) != FK_OK)
+                    goto nomem;
+                c->regs[c->nregs - 1].leaf = 1;
+            }
+        }
+    }
+    goto out;
+nomem:
+    snprintf(err, errlen, "out of memory building the region tree");
+    rc = FK_ENOMEM;
+out:
+    return rc;
+}
+
+/* Reads all of path into a NUL-terminated heap buffer. */
+static int slurp(const char *path, char **out, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = NULL;
+    char *buf = NULL, *p;
+    size_t n = 0, cap = 0, got;
+    int rc = FK_OK;
+
+    *out = NULL;
+    *len = 0;
+    f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open the regions file %s: %s", path, strerror(errno));
+        rc = errno == ENOENT ? FK_ENOENT : FK_EIO;
+        goto out;
+    }
+    for (;;) {
+        if (cap - n < 65536) {
+            cap = cap ? cap * 2 : 1u << 20;
+            p = realloc(buf, cap + 1);
+            if (!p) {
+                snprintf(err, errlen, "out of memory reading %s", path);
+                rc = FK_ENOMEM;
+                goto out;
+            }
+            buf = p;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+        rc = FK_EIO;
+        goto out;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    buf = NULL;
+out:
+    free(buf);
+    if (f)
+        fclose(f);
+    return rc;
+}
+
+/* Splits the line at *pos into at most max NUL-terminated fields, unquoting "..." in place.
+ * Returns the number of fields, and advances *pos past the line end. */
+static size_t split_line(char *s, size_t len, size_t *pos, char **fields, size_t max)
+{
+    size_t i = *pos, nf = 0;
+
+    while (i < len) {
+        char *w = s + i, *start = w, end;
+        int quoted = s[i] == '"';
+
+        if (quoted) {
+            i++;
+            while (i < len) {
+                if (s[i] == '"' && i + 1 < len && s[i + 1] == '"') {
+                    *w++ = '"';
+                    i += 2;
+                } else if (s[i] == '"') {
+                    i++;
+                    break;
+                } else {
+                    *w++ = s[i++];
+                }
+            }
+        }
+        while (i < len && s[i] != ',' && s[i] != '\n' && s[i] != '\r')
+            *w++ = s[i++];
+        if (nf < max)
+            fields[nf++] = start;
+        end = i < len ? s[i] : '\n';
+        *w = '\0'; /* may overwrite s[i]: the delimiter is in end */
+        i++;
+        if (end != ',') {
+            if (end == '\r' && i < len && s[i] == '\n')
+                i++;
+            break;
+        }
+    }
+    *pos = i;
+    return nf;
+}
+
+struct frow {
+    const char *code, *name, *level, *parent;
+    long parent_row; /* -1 when absent */
+    long first_kid, next_sib;
+    signed char state; /* 0 unknown, 1 under the city, 2 not, 3 on the current path */
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
+    return h;
+}
+
+/* The city opts->city and everything under it from a regions-contract file, with the province
+ * above it; grid rows of the file are left out (the demo makes its own). */
+static int file_tree(struct city *c, const char *path, const char *city, char *err, size_t errlen)
+{
+    struct frow *rows = NULL;
+    long *slots = NULL, *stack = NULL, *at = NULL, chain[16];
+    size_t len, pos = 0, nrows = 0, cap = 0, nslots, i, line = 1, sp = 0, depth;
+    int col[4] = {-1, -1, -1, -1}, rc = FK_OK;
+    static const char *const names[4] = {"code", "name", "level", "parent"};
+    char *fields[16];
+    size_t nf, k;
+    long city_row = -1, r;
+
+    rc = slurp(path, &c->file, &len, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+    if (len >= 3 && memcmp(c->file, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    nf = split_line(c->file, len, &pos, fields, 16);
+    for (k = 0; k < nf; k++)
+        for (i = 0; i < 4; i++)
+            if (col[i] < 0 &&
+                fk_slice_eq(fk_slice_trim((fk_slice){fields[k], strlen(fields[k])}), names[i]))
+                col[i] = (int)k;
+    for (i = 0; i < 4; i++) {
+        if (col[i] < 0) {
+            snprintf(err, errlen, "%s has no %s column; a regions file has code,name,level,parent",
+                     path, names[i]);
+            rc = FK_EINVAL;
+            goto out;
+        }
+    }
+    while (pos < len) {
+        const char *v[4];
+
+        line++;
+        nf = split_line(c->file, len, &pos, fields, 16);
+        if (nf == 1 && fields[0][0] == '\0')
+            continue;
+        for (i = 0; i < 4; i++)
+            v[i] = (size_t)col[i] < nf ? fields[col[i]] : "";
+        if (strlen(v[0]) == 0 || strlen(v[0]) > CODE_MAX) {
+            snprintf(err, errlen, "%s line %zu: a region code has 1 to %d characters", path, line,
+                     CODE_MAX);
+            rc = FK_EINVAL;
+            goto out;
+        }
+        if (nrows == cap) {
+            struct frow *p;
+
+            cap = cap ? cap * 2 : 4096;
+            p = realloc(rows, cap * sizeof *p);
+            if (!p)
+                goto nomem;
+            rows = p;
+        }
+        rows[nrows].code = v[0];
+        rows[nrows].name = v[1];
+        rows[nrows].level = v[2];
+        rows[nrows].parent = v[3];
+        rows[nrows].parent_row = -1;
+        rows[nrows].first_kid = -1;
+        rows[nrows].next_sib = -1;
+        rows[nrows].state = strcmp(v[2], "grid") == 0 ? 2 : 0;
+        nrows++;
+    }
+
+    /* code -> row, open addressing; the first row with a code wins. */
+    for (nslots = 16; nslots < nrows * 2; nslots *= 2)
+        ;
+    slots = malloc(nslots * sizeof *slots);
+    if (!slots)
+        goto nomem;
+    for (i = 0; i < nslots; i++)
+        slots[i] = -1;
+    for (i = 0; i < nrows; i++) {
+        size_t h = (size_t)hash_str(rows[i].code) & (nslots - 1);
+
+        while (slots[h] >= 0 && strcmp(rows[slots[h]].code, rows[i].code) != 0)
+            h = (h + 1) & (nslots - 1);
+        if (slots[h] < 0)
+            slots[h] = (long)i;
+        else
+            rows[i].state = 2; /* a duplicate code */
+    }
+    for (i = 0; i < nrows; i++) {
+        size_t h = (size_t)hash_str(rows[i].parent) & (nslots - 1);
+
+        while (slots[h] >= 0 && strcmp(rows[slots[h]].code, rows[i].parent) != 0)
+            h = (h + 1) & (nslots - 1);
+        rows[i].parent_row = slots[h];
+        if (strcmp(rows[i].code, city) == 0 && rows[i].state == 0 && city_row < 0)
+            city_row = (long)i;
+    }
+    if (city_row < 0) {
+        snprintf(err, errlen, "city %s is not in the regions file %s", city, path);
+        rc = FK_EINVAL;
+        goto out;
+    }
+
+    /* Which rows are under the city: walk up each row's parents, remembering the answer for
+     * every row on the path (a cycle counts as outside). */
+    rows[city_row].state = 1;
+    stack = malloc((nrows + 1) * sizeof *stack);
+    if (!stack)
+        goto nomem;
+    for (i = 0; i < nrows; i++) {
+        signed char ans;
+
+        sp = 0;
+        r = (long)i;
+        while (r >= 0 && rows[r].state == 0) {
+            rows[r].state = 3;
+            stack[sp++] = r;
+            r = rows[r].parent_row;
+        }
+        ans = (r >= 0 && rows[r].state == 1) ? 1 : 2;
+        while (sp)
+            rows[stack[--sp]].state = ans;
+    }
+
+    /* Children lists in file order, then a depth-first walk from the city. */
+    for (i = nrows; i-- > 0;) {
+        if (rows[i].state != 1 || (long)i == city_row)
+            continue;
+        r = rows[i].parent_row;
+        rows[i].next_sib = rows[r].first_kid;
+        rows[r].first_kid = (long)i;
+    }
+    /* The city's ancestors (usually just the province), root first; the topmost gets an empty
+     * parent so that the tree has a root. */
+    for (depth = 0, r = rows[city_row].parent_row; r >= 0 && depth < 16; r = rows[r].parent_row)
+        chain[depth++] = r;
+    while (depth--) {
+        if (push_region(c, rows[chain[depth]].code, rows[chain[depth]].name,
+                        rows[chain[depth]].level, c->nregs ? rows[chain[depth]].parent : "",
+                        (long)c->nregs - 1) != FK_OK)
+            goto nomem;
+    }
+    at = malloc(nrows * sizeof *at);
+    if (!at)
+        goto nomem;
+    at[city_row] = (long)c->nregs - 1;
+    sp = 0;
+    stack[sp++] = city_row;
+    while (sp) {
+        long kid, n = 0, me;
+
+        r = stack[--sp];
+        if (push_region(c, rows[r].code, rows[r].name, rows[r].level,
+                        at[r] < 0 ? "" : rows[r].parent, at[r]) != FK_OK)
+            goto nomem;
+        me = (long)c->nregs - 1;
+        c->regs[me].leaf = rows[r].first_kid < 0;
+        /* the children go on the stack reversed so that they come out in file order */
+        for (kid = rows[r].first_kid; kid >= 0; kid = rows[kid].next_sib)
+            n++;
+        sp += (size_t)n;
+        for (kid = rows[r].first_kid, k = 1; kid >= 0; kid = rows[kid].next_sib, k++) {
+            stack[sp - k] = kid;
+            at[kid] = me;
+        }
+    }
+    goto out;
+nomem:
+    snprintf(err, errlen, "out of memory reading the regions file %s", path);
+    rc = FK_ENOMEM;
+out:
+    free(at);
+    free(stack);
+    free(slots);
+    free(rows);
+    return rc;
+}
+
+/* 1 when code can start a resident ID: 6 digits of a real province. */
+static int area_ok(const char *code)
+{
+    char id[19];
+    char ch;
+
+    if (strlen(code) != 6)
+        return 0;
+    memcpy(id, code, 6);
+    memcpy(id + 6, "19900101001", 11);
+    ch = fk_id_check_char(id);
+    if (!ch)
+        return 0;
+    id[17] = ch;
+    id[18] = '\0';
+    return fk_id_check(id, 18, FK_ID_RESIDENT, NULL, 0) == FK_OK;
+}
+
+static long county_of(struct city *c, const char *area)
+{
+    size_t i;
+    const char **p;
+
+    for (i = 0; i < c->ncounties; i++)
+        if (strcmp(c->counties[i], area) == 0)
+            return (long)i;
+    p = realloc(c->counties, (c->ncounties + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    c->counties = p;
+    c->counties[c->ncounties] = area;
+    return (long)c->ncounties++;
+}
+
+/* Puts grids under every leaf of the tree (most are communities): about one per 500 residents,
+ * at least one per leaf, at most 99; one grid, chosen at random, has nobody in it. */
+static int make_grids(struct city *c, const char *city_code, uint64_t people, struct rng *r,
+                      char *err, size_t errlen)
+{
+    struct region *base = c->regs, *regs = NULL;
+    size_t nbase = c->nregs, nleaves = 0, i, leaf = 0, g = 0, j;
+    uint64_t want, extra, empty, low, wsum = 0, pool_left, wbefore = 0, given = 0;
+    int rc = FK_OK;
+
+    for (i = 0; i < nbase; i++)
+        nleaves += base[i].leaf;
+    if (nleaves == 0) {
+        snprintf(err, errlen, "the region tree has no community to put grids in");
+        return FK_EINVAL;
+    }
+    want = (people + GRID_PEOPLE / 2) / GRID_PEOPLE;
+    extra = want > nleaves ? want - nleaves : 0;
+    if (extra > 98 * (uint64_t)nleaves)
+        extra = 98 * (uint64_t)nleaves;
+    c->ngrids = nleaves + (size_t)extra;
+    c->grids = calloc(c->ngrids, sizeof *c->grids);
+    regs = malloc((nbase + c->ngrids) * sizeof *regs);
+    if (!c->grids || !regs) {
+        free(regs);
+        goto nomem;
+    }
+    c->regs = regs;
+    c->nregs = 0;
+    c->capregs = nbase + c->ngrids;
+    for (i = 0; i < nbase; i++) {
+        size_t here, up, n;
+        const char *area;
+        long county;
+
+        c->regs[c->nregs++] = base[i];
+        if (!base[i].leaf)
+            continue;
+        /* the county-level ancestor gives the residents' area code */
+        area = city_code;
+        for (up = i;; up = (size_t)base[up].up) {
+            if (strcmp(base[up].level, "county") == 0 && area_ok(base[up].code)) {
+                area = base[up].code;
+                break;
+            }
+            if (base[up].up < 0)
+                break;
+        }
+        county = county_of(c, area);
+        if (county < 0)
+            goto nomem;
+        n = 1 + (size_t)(extra * (leaf + 1) / nleaves - extra * leaf / nleaves);
+        here = c->nregs - 1;
+        for (j = 1; j <= n; j++, g++) {
+            char *code = pool_printf(&c->pool, "%sG%02zu", base[i].code, j);
+            char *name = pool_printf(&c->pool, "网格%04zu", g + 1);
+
+            if (!code || !name)
+                goto nomem;
+            c->regs[c->nregs].code = code;
+            c->regs[c->nregs].name = name;
+            c->regs[c->nregs].level = "grid";
+            c->regs[c->nregs].parent = base[i].code;
+            c->regs[c->nregs].up = (long)here;
+            c->regs[c->nregs].leaf = 0;
+            c->nregs++;
+            c->grids[g].code = code;
+            c->grids[g].county = (uint32_t)county;
+        }
+        leaf++;
+    }
+    free(base);
+    base = NULL;
+
+    /* Residents per grid: one each first (so only the chosen grid is empty), the rest by
+     * weight; coverage mostly 92-98.5 %, a few grids (at least one) below 90 %. */
+    empty = rng_below(r, (uint32_t)c->ngrids);
+    low = rng_below(r, (uint32_t)c->ngrids);
+    if (low == empty && c->ngrids > 1)
+        low = (low + 1) % c->ngrids;
+    for (g = 0; g < c->ngrids; g++) {
+        c->grids[g].weight = g == empty ? 0 : 500 + rng_below(r, 1001);
+        wsum += c->grids[g].weight;
+        if (g == low || rng_unit(r) < 0.04)
+            c->grids[g].cover = 0.78 + 0.11 * rng_unit(r);
+        else
+            c->grids[g].cover = 0.92 + 0.065 * rng_unit(r);
+    }
+    pool_left = people >= c->ngrids - 1 ? people - (c->ngrids - 1) : people;
+    for (g = 0; g < c->ngrids; g++) {
+        uint64_t upto;
+
+        wbefore += c->grids[g].weight;
+        upto = wsum ? pool_left * wbefore / wsum : 0;
+        c->grids[g].people = upto - given;
+        given = upto;
+        if (people >= c->ngrids - 1 && g != empty)
+            c->grids[g].people++;
+    }
+    goto out;
+nomem:
+    snprintf(err, errlen, "out of memory making grids");
+    rc = FK_ENOMEM;
+out:
+    if (base != c->regs)
+        free(base); /* the list before the grids were put in */
+    return rc;
+}
+
+/* ---- the write ---- */
+
+struct sampled {
+    char id[18];
+    unsigned char single;
+};
+
+struct case_info {
+    uint64_t person;
+    int64_t confirmed;
+    int onset_days; /* onset this many days before confirmation; 0 for asymptomatic */
+    char id[19];
+};
+
+struct gen {
+    const struct fk_demo_opts *o;
+    struct city city;
+    struct out out[F_N];
+    struct tcache tc;
+    struct rng rp, rs, rq, rsamp, rres, rcase;
+    int64_t start, end;
+    uint64_t nvenues, vstep, ncells, persons, households, tubes, pooled, singles, sampled;
+    uint16_t *births; /* counter per (county, birth day) */
+    int64_t birth_day0;
+    uint32_t birth_days;
+    struct sampled *grid_samples;
+    size_t nsamples, capsamples;
+    struct case_info *cases;
+    size_t ncases, next_case;
+    uint64_t positives[5];
+    size_t npositives;
+    uint64_t invalids[8];
+    size_t ninvalids;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static int cmp_case(const void *a, const void *b)
+{
+    return cmp_u64(&((const struct case_info *)a)->person, &((const struct case_info *)b)->person);
+}
+
+static int in_set(const uint64_t *set, size_t n, uint64_t v)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (set[i] == v)
+            return 1;
+    return 0;
+}
+
+static void progress(struct gen *G, const char *stage, uint64_t done, uint64_t total)
+{
+    if (G->o->progress)
+        G->o->progress(G->o->progress_ud, stage, done, total);
+}
+
+static void write_regions(struct gen *G)
+{
+    struct out *w = &G->out[F_REGIONS];
+    size_t i;
+
+    for (i = 0; i < G->city.nregs; i++) {
+        const struct region *r = &G->city.regs[i];
+
+        out_field(w, r->code);
+        out_room(w, 1);
+        out_ch(w, ',');
+        out_field(w, r->name);
+        out_room(w, 1);
+        out_ch(w, ',');
+        out_field(w, r->level);
+        out_room(w, 1);
+        out_ch(w, ',');
+        out_field(w, r->parent);
+        out_room(w, 1);
+        out_end_row(w);
+    }
+    progress(G, "regions", G->city.nregs, G->city.nregs);
+}
+
+static void write_venues(struct gen *G, struct rng *r)
+{
+    struct out *w = &G->out[F_VENUES];
+    uint64_t before = 0, v = 0, total_w = 0;
+    size_t g, k;
+
+    for (k = 0; k < sizeof venue_types / sizeof venue_types[0]; k++)
+        total_w += venue_types[k].weight;
+    for (g = 0; g < G->city.ngrids; g++) {
+        struct grid *gr = &G->city.grids[g];
+        uint64_t hi;
+
+        before += gr->people;
+        hi = G->nvenues * before / G->o->people;
+        gr->venue_lo = v;
+        gr->venue_hi = hi;
+        for (; v < hi; v++) {
+            uint32_t pick = rng_below(r, (uint32_t)total_w);
+
+            for (k = 0; pick >= venue_types[k].weight; k++)
+                pick -= venue_types[k].weight;
+            out_room(w, ROW_MAX);
+            out_ch(w, 'V');
+            out_u(w, v + 1, 7);
+            out_ch(w, ',');
+            out_str(w, venue_types[k].name);
+            out_u(w, v + 1, 4);
+            out_ch(w, ',');
+            out_str(w, venue_types[k].type);
+            out_ch(w, ',');
+            out_str(w, gr->code);
+            out_end_row(w);
+        }
+    }
+    progress(G, "venues", G->nvenues, G->nvenues);
+}
+
+/* A scan of a venue near home (this grid and the next ones on either side) most of the time,
+ * else anywhere in the city; popularity is Zipf-like either way. */
+static void write_scan(struct gen *G, size_t g, const char *id, int64_t from, int64_t span)
+{
+    struct out *w = &G->out[F_SCANS];
+    struct rng *r = &G->rs;
+    size_t a = g > 0 ? g - 1 : 0, b = g + 1 < G->city.ngrids ? g + 1 : g;
+    uint64_t lo = G->city.grids[a].venue_lo, hi = G->city.grids[b].venue_hi, v;
+    int64_t t;
+
+    if (hi > lo && rng_unit(r) < 0.75)
+        v = lo + rng_zipf(r, (uint32_t)(hi - lo));
+    else
+        v = (uint64_t)rng_zipf(r, (uint32_t)G->nvenues) * G->vstep % G->nvenues;
+    t = from + (int64_t)rng_below(r, (uint32_t)(span / DAY)) * DAY;
+    t = fk_local_day_start(t);
+    if (rng_unit(r) < 0.9)
+        t += (7 * 60 + (int64_t)rng_below(r, 15 * 60)) * 60;
+    else
+        t += (int64_t)rng_below(r, 24 * 60) * 60;
+    if (t < from)
+        t = from;
+    if (t >= from + span)
+        t = from + span - 60;
+    out_room(w, ROW_MAX);
+    out_mem(w, id, 18);
+    out_ch(w, ',');
+    out_ch(w, 'V');
+    out_u(w, v + 1, 7);
+    out_ch(w, ',');
+    out_time(w, &G->tc, t);
+    out_end_row(w);
+}
+
+/* A ping in the home cell, a nearby one, or now and then anywhere. */
+static void write_ping(struct gen *G, size_t g, const char *id, int64_t from, int64_t span)
+{
+    struct out *w = &G->out[F_PINGS];
+    struct rng *r = &G->rq;
+    uint64_t home = (uint64_t)g * G->ncells / G->city.ngrids, cell;
+    double u = rng_unit(r);
+    int64_t t;
+
+    if (u < 0.7) {
+        cell = home;
+    } else if (u < 0.9) {
+        int64_t d = (int64_t)rng_below(r, 7) - 3, c = (int64_t)home + d;
+
+        cell = c < 0 ? 0 : (uint64_t)c >= G->ncells ? G->ncells - 1 : (uint64_t)c;
+    } else {
+        cell = rng_below(r, (uint32_t)G->ncells);
+    }
+    t = from + (int64_t)rng_below(r, (uint32_t)(span / 60)) * 60;
+    out_room(w, ROW_MAX);
+    out_mem(w, id, 18);
+    out_ch(w, ',');
+    out_ch(w, 'C');
+    out_u(w, cell, 4);
+    out_ch(w, ',');
+    out_time(w, &G->tc, t);
+    out_end_row(w);
+}
+
+/* A resident ID for a person born in county k: a random real date 1940..2021 and the next free
+ * sequence number of that (area, date), with the sex in its last digit. */
+static int make_id(struct gen *G, uint32_t k, char *id)
+{
+    struct rng *r = &G->rp;
+    uint32_t d = rng_below(r, G->birth_days), tries;
+    unsigned sex = (unsigned)(rng_next(r) >> 63), seq, m, day;
+    uint16_t *cnt = NULL;
+    int64_t y;
+    const char *area = G->city.counties[k];
+    uint64_t mix;
+
+    for (tries = 0; tries < G->birth_days; tries++) {
+        cnt = &G->births[(size_t)k * G->birth_days + d];
+        if (*cnt < SEQ_PER_DAY)
+            break;
+        d = (d + 1) % G->birth_days;
+    }
+    if (tries == G->birth_days)
+        return FK_EINVAL;
+    mix = ((uint64_t)k << 32 | d) * 0x9E3779B97F4A7C15ull;
+    seq = (unsigned)((*cnt + (mix >> 40) % SEQ_PER_DAY) % SEQ_PER_DAY) * 2 + sex;
+    (*cnt)++;
+    fk_civil_from_days(G->birth_day0 + d, &y, &m, &day);
+    memcpy(id, area, 6);
+    id[6] = (char)('0' + y / 1000);
+    id[7] = (char)('0' + y / 100 % 10);
+    id[8] = (char)('0' + y / 10 % 10);
+    id[9] = (char)('0' + y % 10);
+    id[10] = (char)('0' + m / 10);
+    id[11] = (char)('0' + m % 10);
+    id[12] = (char)('0' + day / 10);
+    id[13] = (char)('0' + day % 10);
+    id[14] = (char)('0' + seq / 100);
+    id[15] = (char)('0' + seq / 10 % 10);
+    id[16] = (char)('0' + seq % 10);
+    id[17] = fk_id_check_char(id);
+    id[18] = '\0';
+    return FK_OK;
+}
+
+/* A sampling time in the round's window: a morning peak around 08:45, a daytime plateau, and a
+ * few through the night; at least 10 minutes before the end so that a tube's members fit. */
+static int64_t sample_time(struct gen *G)
+{
+    struct rng *r = &G->rsamp;
+    double u = rng_unit(r), off;
+    int64_t t, span = G->end - G->start;
+
+    if (u < 0.55) {
+        off = rng_unit(r);
+        off = (off + rng_unit(r)) * 2.5 * 3600 + 0.25 * 3600;
+    } else if (u < 0.9) {
+        off = rng_unit(r) * 16 * 3600;
+    } else {
+        off = rng_unit(r) * (double)span;
+    }
+    t = G->start + (int64_t)off / 60 * 60;
+    if (t > G->end - 600)
+        t = G->end - 600;
+    return t;
+}
+
+static void write_result(struct gen *G, const char *tube, int64_t closed, unsigned lab,
+                         int positive, int invalid)
+{
+    struct out *w = &G->out[F_RESULTS];
+    struct rng *r = &G->rres;
+    double u = rng_unit(r);
+    int64_t received, at;
+
+    if (!positive && u < 0.01)
+        return; /* no result yet */
+    received = closed + 3600 + (int64_t)rng_below(r, 120) * 60;
+    if (!positive && u < 0.04)
+        at = closed + 12 * 3600 + 60 + (int64_t)rng_below(r, 18 * 60) * 60;
+    else
+        at = closed + 3 * 3600 + (int64_t)rng_below(r, 8 * 60) * 60;
+    out_room(w, ROW_MAX);
+    out_str(w, tube);
+    out_ch(w, ',');
+    out_str(w, positive ? "positive" : invalid ? "invalid" : "negative");
+    out_ch(w, ',');
+    out_time(w, &G->tc, at);
+    out_mem(w, ",LAB0", 5);
+    out_u(w, lab, 1);
+    out_ch(w, ',');
+    out_time(w, &G->tc, received);
+    out_end_row(w);
+}
+
+static void write_sample(struct gen *G, const char *tube, const char *id, int64_t t, uint64_t site)
+{
+    struct out *w = &G->out[F_SAMPLES];
+
+    out_room(w, ROW_MAX);
+    out_str(w, tube);
+    out_ch(w, ',');
+    out_mem(w, id, 18);
+    out_ch(w, ',');
+    out_time(w, &G->tc, t);
+    out_mem(w, ",SITE", 5);
+    out_u(w, site, 4);
+    out_end_row(w);
+}
+
+/* The grid's sampled residents, in household order, as 10合1 tubes (the last may hold fewer)
+ * and single tubes, with their results. */
+static void write_grid_samples(struct gen *G, size_t g)
+{
+    uint64_t site = g / GRIDS_PER_SITE + 1;
+    unsigned lab = (unsigned)(site % 5) + 1;
+    char tube[16];
+    size_t i, j;
+
+    for (i = 0; i < G->nsamples; i++) {
+        int64_t t;
+
+        if (!G->grid_samples[i].single)
+            continue;
+        snprintf(tube, sizeof tube, "S%07llu", (unsigned long long)++G->singles);
+        t = sample_time(G);
+        write_sample(G, tube, G->grid_samples[i].id, t, site);
+        write_result(G, tube, t, lab, 0, in_set(G->invalids, G->ninvalids, G->tubes));
+        G->tubes++;
+    }
+    for (i = 0; i < G->nsamples;) {
+        int64_t t0 = sample_time(G), t = t0;
+        int positive = in_set(G->positives, G->npositives, G->pooled);
+
+        snprintf(tube, sizeof tube, "T%07llu", (unsigned long long)++G->pooled);
+        for (j = 0; j < POOL && i < G->nsamples; i++) {
+            if (G->grid_samples[i].single)
+                continue;
+            t = t0 + (int64_t)j * 30;
+            write_sample(G, tube, G->grid_samples[i].id, t, site);
+            j++;
+        }
+        if (j == 0) {
+            G->pooled--; /* only singles were left */
+            break;
+        }
+        write_result(G, tube, t, lab, positive,
+                     !positive && in_set(G->invalids, G->ninvalids, G->tubes));
+        G->tubes++;
+    }
+}
+
+static int add_sample(struct gen *G, const char *id, int single)
+{
+    if (G->nsamples == G->capsamples) {
+        size_t cap = G->capsamples ? G->capsamples * 2 : 1024;
+        struct sampled *p = realloc(G->grid_samples, cap * sizeof *p);
+
+        if (!p)
+            return FK_ENOMEM;
+        G->grid_samples = p;
+        G->capsamples = cap;
+    }
+    memcpy(G->grid_samples[G->nsamples].id, id, 18);
+    G->grid_samples[G->nsamples].single = (unsigned char)single;
+    G->nsamples++;
+    return FK_OK;
+}
+
+/* One resident: the persons row, their scans and pings, and whether they were sampled. */
+static int write_person(struct gen *G, size_t g, uint64_t household, char *err, size_t errlen)
+{
+    struct out *w = &G->out[F_PERSONS];
+    struct rng *r = &G->rp;
+    const struct grid *gr = &G->city.grids[g];
+    uint32_t county = gr->county, n, i;
+    char id[19];
+    int64_t from = G->start - 14 * DAY, span = 14 * DAY;
+    struct case_info *cs = NULL;
+
+    if (G->city.ncounties > 1 && rng_unit(r) < 0.15)
+        county = rng_below(r, (uint32_t)G->city.ncounties);
+    if (make_id(G, county, id) != FK_OK) {
+        snprintf(err, errlen,
+                 "too many residents for the region's area codes: no free sequence "
+                 "number for a birth date");
+        return FK_EINVAL;
+    }
+    out_room(w, ROW_MAX);
+    out_mem(w, id, 18);
+    out_ch(w, ',');
+    out_str(w, surnames[rng_below(r, sizeof surnames / sizeof surnames[0])]);
+    out_str(w, "某");
+    out_u(w, G->persons + 1, 1);
+    out_mem(w, ",139", 4);
+    out_u(w, rng_below(r, 100000000), 8);
+    out_ch(w, ',');
+    out_str(w, gr->code);
+    out_mem(w, ",H", 2);
+    out_u(w, household, 8);
+    out_ch(w, ',');
+    if (rng_unit(r) < 0.04) {
+        uint32_t a = rng_below(r, sizeof tags / sizeof tags[0]), b;
+
+        out_str(w, tags[a]);
+        if (rng_unit(r) < 0.15) {
+            b = (a + 1 + rng_below(r, sizeof tags / sizeof tags[0] - 1)) %
+                (uint32_t)(sizeof tags / sizeof tags[0]);
+            out_ch(w, ';');
+            out_str(w, tags[b]);
+        }
+    }
+    out_end_row(w);
+
+    if (G->next_case < G->ncases && G->cases[G->next_case].person == G->persons) {
+        cs = &G->cases[G->next_case++];
+        memcpy(cs->id, id, 19);
+    }
+    n = rng_count(&G->rs, G->o->scans_per_person);
+    for (i = 0; i < n; i++)
+        write_scan(G, g, id, from, span);
+    n = rng_count(&G->rq, G->o->pings_per_person);
+    for (i = 0; i < n; i++)
+        write_ping(G, g, id, from, span);
+    if (cs) {
+        /* a case moved about in the days before confirmation, so tracing finds contacts */
+        int64_t cfrom = fk_local_day_start(cs->confirmed) - 4 * DAY;
+
+        for (i = 0; G->o->scans_per_person > 0 && i < 6; i++)
+            write_scan(G, g, id, cfrom, 4 * DAY);
+        for (i = 0; G->o->pings_per_person > 0 && i < 12; i++)
+            write_ping(G, g, id, cfrom, 4 * DAY);
+    }
+    if (rng_unit(&G->rsamp) < gr->cover) {
+        if (add_sample(G, id, rng_unit(&G->rsamp) < 0.02) != FK_OK) {
+            snprintf(err, errlen, "out of memory holding a grid's samples");
+            return FK_ENOMEM;
+        }
+        G->sampled++;
+    }
+    G->persons++;
+    if (G->persons % 100000 == 0)
+        progress(G, "persons", G->persons, G->o->people);
+    return FK_OK;
+}
+
+static int write_people(struct gen *G, char *err, size_t errlen)
+{
+    static const unsigned hh_cum[5] = {20, 50, 75, 90, 100}; /* sizes 1..5, percent */
+    size_t g, k;
+    int rc;
+
+    for (g = 0; g < G->city.ngrids; g++) {
+        uint64_t left = G->city.grids[g].people;
+
+        G->nsamples = 0;
+        while (left) {
+            uint32_t pick = rng_below(&G->rp, 100), size = 1;
+
+            for (k = 0; pick >= hh_cum[k]; k++)
+                ;
+            size = (uint32_t)k + 1;
+            if (size > left)
+                size = (uint32_t)left;
+            G->households++;
+            for (k = 0; k < size; k++) {
+                rc = write_person(G, g, G->households, err, errlen);
+                if (rc != FK_OK)
+                    return rc;
+            }
+            left -= size;
+        }
+        write_grid_samples(G, g);
+        for (k = 0; k < F_N; k++) {
+            if (G->out[k].err) {
+                snprintf(err, errlen, "cannot write %s: %s", G->out[k].tmp,
+                         strerror(G->out[k].err));
+                return FK_EIO;
+            }
+        }
+    }
+    progress(G, "persons", G->persons, G->o->people);
+    return FK_OK;
+}
+
+static void write_cases(struct gen *G)
+{
+    struct out *w = &G->out[F_CASES];
+    char date[11];
+    size_t i;
+
+    for (i = 0; i < G->ncases; i++) {
+        const struct case_info *c = &G->cases[i];
+
+        out_room(w, ROW_MAX);
+        out_mem(w, c->id, 18);
+        out_ch(w, ',');
+        out_time(w, &G->tc, c->confirmed);
+        out_ch(w, ',');
+        if (c->onset_days) {
+            fk_date_render(c->confirmed - (int64_t)c->onset_days * DAY, date);
+            out_mem(w, date, 10);
+        }
+        out_str(w, c->onset_days ? ",confirmed" : ",asymptomatic");
+        out_end_row(w);
+    }
+    progress(G, "cases", G->ncases, G->ncases);
+}
+
+/* Picks the case residents (distinct, sorted by generation order) and their times. */
+static int pick_cases(struct gen *G)
+{
+    struct rng *r = &G->rcase;
+    size_t i, n = G->o->cases, have = 0;
+    int64_t day0 = fk_local_day_start(G->start);
+
+    if (n == 0)
+        return FK_OK;
+    G->cases = calloc(n, sizeof *G->cases);
+    if (!G->cases)
+        return FK_ENOMEM;
+    while (have < n) {
+        for (i = have; i < n; i++)
+            G->cases[i].person = rng_next(r) % G->o->people;
+        qsort(G->cases, n, sizeof *G->cases, cmp_case);
+        for (have = 0, i = 0; i < n; i++)
+            if (i == 0 || G->cases[i].person != G->cases[have - 1].person)
+                G->cases[have++].person = G->cases[i].person;
+    }
+    for (i = 0; i < n; i++) {
+        struct case_info *c = &G->cases[i];
+
+        c->confirmed = day0 - (int64_t)(1 + rng_below(r, 4)) * DAY;
+        c->confirmed += (int64_t)(8 + rng_below(r, 14)) * 3600;
+        c->confirmed += (int64_t)rng_below(r, 60) * 60;
+        c->onset_days = rng_unit(r) < 0.7 ? 1 + (int)rng_below(r, 2) : 0;
+    }
+    G->ncases = n;
+    return FK_OK;
+}
+
+static int mkdir_p(const char *dir, char *err, size_t errlen)
+{
+    char path[PATH_CAP];
+    size_t i, n = fk_strlcpy(path, dir, sizeof path);
+
+    if (n >= sizeof path - 1) {
+        snprintf(err, errlen, "the output folder name is too long: %s", dir);
+        return FK_EINVAL;
+    }
+    for (i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        path[i] = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "cannot create the folder %s: %s", path, strerror(errno));
+            return FK_EIO;
+        }
+        path[i] = dir[i];
+    }
+    return FK_OK;
+}
+
+/* 1 when a and b have no common factor. */
+static int coprime(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+
+        a = b;
+        b = t;
+    }
+    return a == 1;
+}
+
+void fk_demo_defaults(struct fk_demo_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->people = 200000;
+    o->seed = 1;
+    o->out_dir = "demo";
+    o->regions_csv = NULL;
+    o->city = "140700";
+    o->scans_per_person = 4;
+    o->pings_per_person = 4;
+    o->cases = 5;
+}
+
+int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, char *err,
+                  size_t errlen)
+{
+    struct gen *G = NULL;
+    struct rng rg, rv;
+    const char *city, *dir;
+    size_t k, i;
+    int rc = FK_OK, renamed = 0;
+
+    if (sum)
+        memset(sum, 0, sizeof *sum);
+    if (err && errlen)
+        err[0] = '\0';
+    city = o->city && o->city[0] ? o->city : "140700";
+    dir = o->out_dir && o->out_dir[0] ? o->out_dir : "demo";
+    if (o->people == 0 || o->people > PEOPLE_MAX) {
+        snprintf(err, errlen, "people must be 1 to %llu, not %llu", PEOPLE_MAX,
+                 (unsigned long long)o->people);
+        return FK_EINVAL;
+    }
+    if (!(o->scans_per_person >= 0 && o->scans_per_person <= 1000) ||
+        !(o->pings_per_person >= 0 && o->pings_per_person <= 1000)) {
+        snprintf(err, errlen, "scans and pings per person must be 0 to 1000");
+        return FK_EINVAL;
+    }
+    if (o->cases > o->people) {
+        snprintf(err, errlen, "%u cases cannot come from %llu residents", o->cases,
+                 (unsigned long long)o->people);
+        return FK_EINVAL;
+    }
+    if (!area_ok(city)) {
+        snprintf(err, errlen, "city %s is not a 6-digit region code of a real province", city);
+        return FK_EINVAL;
+    }
+    if (!o->regions_csv && strcmp(city, "140700") != 0) {
+        snprintf(err, errlen,
+                 "the built-in regions cover only 晋中市 (140700); give a regions "
+                 "file (scripts/regions) for city %s",
+                 city);
+        return FK_EINVAL;
+    }
+    G = calloc(1, sizeof *G);
+    if (!G) {
+        snprintf(err, errlen, "out of memory");
+        return FK_ENOMEM;
+    }
+    G->o = o;
+    G->start = fk_days_from_civil(2022, 8, 28) * DAY + 6 * 3600 - FK_TZ_OFFSET;
+    G->end = G->start + DAY;
+    G->tc.base_day = (G->start + FK_TZ_OFFSET) / DAY - TC_DAYS / 2;
+    rng_seed(&rg, o->seed, S_GRIDS);
+    rng_seed(&rv, o->seed, S_VENUES);
+    rng_seed(&G->rp, o->seed, S_PERSONS);
+    rng_seed(&G->rs, o->seed, S_SCANS);
+    rng_seed(&G->rq, o->seed, S_PINGS);
+    rng_seed(&G->rsamp, o->seed, S_SAMPLES);
+    rng_seed(&G->rres, o->seed, S_RESULTS);
+    rng_seed(&G->rcase, o->seed, S_CASES);
+
+    if (o->regions_csv)
+        rc = file_tree(&G->city, o->regions_csv, city, err, errlen);
+    else
+        rc = builtin_tree(&G->city, o->people, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+    rc = make_grids(&G->city, city, o->people, &rg, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+
+    G->nvenues = o->people / VENUE_PEOPLE ? o->people / VENUE_PEOPLE : 1;
+    for (G->vstep = 2654435761u % G->nvenues + 1; !coprime(G->vstep, G->nvenues); G->vstep++)
+        ;
+    G->ncells = G->city.ngrids;
+    G->birth_day0 = fk_days_from_civil(BIRTH_FIRST_YEAR, 1, 1);
+    G->birth_days = (uint32_t)(fk_days_from_civil(BIRTH_LAST_YEAR, 12, 31) - G->birth_day0 + 1);
+    G->births = calloc(G->city.ncounties * G->birth_days, sizeof *G->births);
+    if (!G->births) {
+        snprintf(err, errlen, "out of memory");
+        rc = FK_ENOMEM;
+        goto out;
+    }
+    /* 3 to 5 positive pooled tubes and a handful of invalid tubes, among the first three
+     * quarters of the tubes the round is expected to have. */
+    {
+        uint64_t est = o->people * 93 / 100 / POOL * 3 / 4;
+
+        G->npositives = est ? 3 + rng_below(&G->rres, 3) : 0;
+        for (i = 0; i < G->npositives; i++)
+            G->positives[i] = rng_next(&G->rres) % est;
+        G->ninvalids = est ? 3 + rng_below(&G->rres, 6) : 0;
+        for (i = 0; i < G->ninvalids; i++)
+            G->invalids[i] = rng_next(&G->rres) % est;
+    }
+    rc = pick_cases(G);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+
+    rc = mkdir_p(dir, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+    for (k = 0; k < F_N; k++) {
+        rc = out_open(&G->out[k], dir, (enum file)k, err, errlen);
+        if (rc != FK_OK)
+            goto out;
+    }
+    write_regions(G);
+    write_venues(G, &rv);
+    rc = write_people(G, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+    write_cases(G);
+    {
+        struct out *w = &G->out[F_ROUND];
+
+        out_str(w, "R1,");
+        out_str(w, city);
+        out_room(w, 64);
+        out_ch(w, ',');
+        out_time(w, &G->tc, G->start);
+        out_ch(w, ',');
+        out_time(w, &G->tc, G->end);
+        out_ch(w, '\n');
+    }
+    for (k = 0; k < F_N; k++) {
+        rc = out_close(&G->out[k], err, errlen);
+        if (rc != FK_OK)
+            goto out;
+    }
+    for (k = 0; k < F_N; k++) {
+        if (rename(G->out[k].tmp, G->out[k].path) != 0) {
+            snprintf(err, errlen, "cannot rename %s to %s: %s", G->out[k].tmp, G->out[k].path,
+                     strerror(errno));
+            rc = FK_EIO;
+            goto out;
+        }
+        G->out[k].tmp[0] = '\0';
+    }
+    renamed = 1;
+    if (sum) {
+        sum->regions = G->out[F_REGIONS].rows;
+        sum->grids = G->city.ngrids;
+        sum->persons = G->out[F_PERSONS].rows;
+        sum->venues = G->out[F_VENUES].rows;
+        sum->scans = G->out[F_SCANS].rows;
+        sum->pings = G->out[F_PINGS].rows;
+        sum->samples = G->out[F_SAMPLES].rows;
+        sum->tubes = G->tubes;
+        sum->results = G->out[F_RESULTS].rows;
+        sum->cases = G->out[F_CASES].rows;
+        fk_strlcpy(sum->round_name, "R1", sizeof sum->round_name);
+        fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
+        sum->round_start = G->start;
+        sum->round_end = G->end;
+    }
+out:
+    if (G) {
+        for (k = 0; k < F_N; k++) {
+            if (renamed)
+                free(G->out[k].buf);
+            else
+                out_discard(&G->out[k]);
+        }
+        free(G->cases);
+        free(G->grid_samples);
+        free(G->births);
+        free(G->city.regs);
+        free(G->city.grids);
+        free(G->city.counties);
+        free(G->city.file);
+        pool_free(&G->city.pool);
+        free(G);
+    }
+    if (rc != FK_OK && sum)
+        memset(sum, 0, sizeof *sum);
+    return rc;
+}

@@ -1,0 +1,597 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of lib/demo/demo.c: a 3,000-resident city written into a temporary folder, checked
+ * for determinism, valid and unique resident IDs, a consistent region tree with exactly one empty
+ * grid, summary counts equal to the files' rows, a realistic sampled share, 10合1 tubes, and the
+ * regions-file path (the city's subtree kept, the rest left out). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fk/demo.h"
+#include "fk/error.h"
+#include "fk/idcard.h"
+#include "fk/time.h"
+
+#define PEOPLE 3000
+
+static const char *const names[] = {
+    "regions.csv", "persons.csv", "venues.csv", "scans.csv", "pings.csv",
+    "samples.csv", "results.csv", "cases.csv",  "round.txt",
+};
+#define NFILES (sizeof names / sizeof names[0])
+
+/* A file's bytes, NUL-terminated; NULL when it cannot be read. Caller frees. */
+static char *slurp(const char *dir, const char *name, size_t *len)
+{
+    char path[512];
+    FILE *f;
+    char *buf;
+    long n;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (buf) {
+        buf[n] = '\0';
+        if (len)
+            *len = (size_t)n;
+    }
+    return buf;
+}
+
+/* The rows of a CSV file without quotes, header dropped: rows[i][k] is field k of row i. */
+struct table {
+    char *text;
+    char ***rows;
+    size_t n;
+};
+
+static void table_load(struct table *t, const char *dir, const char *name, size_t nfields)
+{
+    char *p, *nl;
+    size_t cap = 1024, k;
+
+    t->text = slurp(dir, name, NULL);
+    assert_non_null(t->text);
+    t->rows = malloc(cap * sizeof *t->rows);
+    assert_non_null(t->rows);
+    t->n = 0;
+    p = strchr(t->text, '\n');
+    assert_non_null(p);
+    for (p = p + 1; *p; p = nl + 1) {
+        char **f = calloc(nfields, sizeof *f);
+
+        assert_non_null(f);
+        nl = strchr(p, '\n');
+        assert_non_null(nl);
+        *nl = '\0';
+        for (k = 0; k < nfields; k++) {
+            char *c = strchr(p, ',');
+
+            f[k] = p;
+            if (k + 1 < nfields) {
+                assert_non_null(c);
+                *c = '\0';
+                p = c + 1;
+            } else {
+                assert_null(c);
+            }
+        }
+        if (t->n == cap) {
+            cap *= 2;
+            t->rows = realloc(t->rows, cap * sizeof *t->rows);
+            assert_non_null(t->rows);
+        }
+        t->rows[t->n++] = f;
+    }
+}
+
+static void table_free(struct table *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        free(t->rows[i]);
+    free(t->rows);
+    free(t->text);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The values of column k of t, sorted (borrowed from t). Caller frees the array. */
+static char **column_sorted(const struct table *t, size_t k)
+{
+    char **v = malloc((t->n + 1) * sizeof *v);
+    size_t i;
+
+    assert_non_null(v);
+    for (i = 0; i < t->n; i++)
+        v[i] = t->rows[i][k];
+    qsort(v, t->n, sizeof *v, cmp_str);
+    return v;
+}
+
+static int has(char **sorted, size_t n, const char *s)
+{
+    return bsearch(&s, sorted, n, sizeof *sorted, cmp_str) != NULL;
+}
+
+static size_t distinct(char **sorted, size_t n)
+{
+    size_t i, d = 0;
+
+    for (i = 0; i < n; i++)
+        if (i == 0 || strcmp(sorted[i], sorted[i - 1]) != 0)
+            d++;
+    return d;
+}
+
+static void rm_dir(const char *dir)
+{
+    char path[512];
+    size_t i;
+
+    for (i = 0; i < NFILES; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+        snprintf(path, sizeof path, "%s/%s.tmp", dir, names[i]);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/regions-in.csv", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+struct fixture {
+    char dir[64];
+    struct fk_demo_summary sum;
+};
+
+static int write_city(const char *dir, uint64_t seed, struct fk_demo_summary *sum)
+{
+    struct fk_demo_opts o;
+    char err[256];
+    int rc;
+
+    fk_demo_defaults(&o);
+    o.people = PEOPLE;
+    o.seed = seed;
+    o.out_dir = dir;
+    rc = fk_demo_write(&o, sum, err, sizeof err);
+    if (rc != FK_OK)
+        print_error("fk_demo_write: %s\n", err);
+    return rc;
+}
+
+static int setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof *fx);
+
+    if (!fx)
+        return -1;
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/fk_demo_XXXXXX");
+    if (!mkdtemp(fx->dir) || write_city(fx->dir, 42, &fx->sum) != FK_OK) {
+        free(fx);
+        return -1;
+    }
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+
+    rm_dir(fx->dir);
+    free(fx);
+    return 0;
+}
+
+static void test_demo__same_seed_same_bytes(void **state)
+{
+    struct fixture *fx = *state;
+    struct fk_demo_summary sum;
+    char dir[64];
+    size_t i, la, lb;
+
+    snprintf(dir, sizeof dir, "/tmp/fk_demo_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(write_city(dir, 42, &sum), FK_OK);
+    for (i = 0; i < NFILES; i++) {
+        char *a = slurp(fx->dir, names[i], &la), *b = slurp(dir, names[i], &lb);
+
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_int_equal(la, lb);
+        assert_memory_equal(a, b, la);
+        free(a);
+        free(b);
+    }
+    assert_memory_equal(&sum, &fx->sum, sizeof sum);
+    rm_dir(dir);
+}
+
+static void test_demo__different_seed_differs(void **state)
+{
+    struct fixture *fx = *state;
+    struct fk_demo_summary sum;
+    char dir[64], *a, *b;
+
+    snprintf(dir, sizeof dir, "/tmp/fk_demo_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(write_city(dir, 43, &sum), FK_OK);
+    a = slurp(fx->dir, "persons.csv", NULL);
+    b = slurp(dir, "persons.csv", NULL);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(strcmp(a, b) != 0);
+    free(a);
+    free(b);
+    a = slurp(fx->dir, "samples.csv", NULL);
+    b = slurp(dir, "samples.csv", NULL);
+    assert_true(strcmp(a, b) != 0);
+    free(a);
+    free(b);
+    rm_dir(dir);
+}
+
+static void test_demo__person_ids_valid_and_unique(void **state)
+{
+    struct fixture *fx = *state;
+    struct table p;
+    char reason[128], **ids;
+    size_t i;
+
+    table_load(&p, fx->dir, "persons.csv", 6);
+    assert_int_equal(p.n, PEOPLE);
+    for (i = 0; i < p.n; i++) {
+        const char *id = p.rows[i][0];
+
+        if (fk_id_check(id, strlen(id), FK_ID_RESIDENT, reason, sizeof reason) != FK_OK)
+            fail_msg("row %zu: %s: %s", i + 2, id, reason);
+        assert_memory_equal(p.rows[i][2], "139", 3);
+        assert_int_equal(strlen(p.rows[i][2]), 11);
+        assert_int_equal(p.rows[i][4][0], 'H');
+    }
+    ids = column_sorted(&p, 0);
+    assert_int_equal(distinct(ids, p.n), p.n);
+    free(ids);
+    table_free(&p);
+}
+
+static void test_demo__regions_tree_is_ordered(void **state)
+{
+    struct fixture *fx = *state;
+    struct table r;
+    char **seen;
+    size_t i, roots = 0, grids = 0;
+
+    table_load(&r, fx->dir, "regions.csv", 4);
+    seen = malloc(r.n * sizeof *seen);
+    assert_non_null(seen);
+    assert_string_equal(r.rows[0][0], "140000");
+    assert_string_equal(r.rows[1][0], "140700");
+    for (i = 0; i < r.n; i++) {
+        size_t k;
+        int found = 0;
+
+        if (r.rows[i][3][0] == '\0') {
+            roots++;
+        } else {
+            for (k = 0; k < i && !found; k++)
+                found = strcmp(seen[k], r.rows[i][3]) == 0;
+            if (!found)
+                fail_msg("region %s: parent %s does not come before it", r.rows[i][0],
+                         r.rows[i][3]);
+        }
+        if (strcmp(r.rows[i][2], "grid") == 0) {
+            grids++;
+            assert_non_null(strstr(r.rows[i][0], "G"));
+            assert_memory_equal(r.rows[i][0], r.rows[i][3], strlen(r.rows[i][3]));
+        }
+        seen[i] = r.rows[i][0];
+    }
+    assert_int_equal(roots, 1);
+    assert_int_equal(grids, fx->sum.grids);
+    assert_true(grids >= 11); /* at least one per community, 11 counties */
+    free(seen);
+    table_free(&r);
+}
+
+static void test_demo__person_grids_exist_one_empty(void **state)
+{
+    struct fixture *fx = *state;
+    struct table r, p;
+    char **grids, **used;
+    size_t i, ng = 0, empty = 0;
+
+    table_load(&r, fx->dir, "regions.csv", 4);
+    table_load(&p, fx->dir, "persons.csv", 6);
+    grids = malloc(r.n * sizeof *grids);
+    assert_non_null(grids);
+    for (i = 0; i < r.n; i++)
+        if (strcmp(r.rows[i][2], "grid") == 0)
+            grids[ng++] = r.rows[i][0];
+    qsort(grids, ng, sizeof *grids, cmp_str);
+    for (i = 0; i < p.n; i++)
+        if (!has(grids, ng, p.rows[i][3]))
+            fail_msg("person %s: grid %s is not in regions.csv", p.rows[i][0], p.rows[i][3]);
+    used = column_sorted(&p, 3);
+    for (i = 0; i < ng; i++)
+        empty += !has(used, p.n, grids[i]);
+    assert_int_equal(empty, 1);
+    free(used);
+    free(grids);
+    table_free(&p);
+    table_free(&r);
+}
+
+static void test_demo__summary_matches_files(void **state)
+{
+    struct fixture *fx = *state;
+    static const struct {
+        const char *name;
+        size_t nfields;
+        size_t off;
+    } counts[] = {
+        {"regions.csv", 4, offsetof(struct fk_demo_summary, regions)},
+        {"persons.csv", 6, offsetof(struct fk_demo_summary, persons)},
+        {"venues.csv", 4, offsetof(struct fk_demo_summary, venues)},
+        {"scans.csv", 3, offsetof(struct fk_demo_summary, scans)},
+        {"pings.csv", 3, offsetof(struct fk_demo_summary, pings)},
+        {"samples.csv", 4, offsetof(struct fk_demo_summary, samples)},
+        {"results.csv", 5, offsetof(struct fk_demo_summary, results)},
+        {"cases.csv", 4, offsetof(struct fk_demo_summary, cases)},
+    };
+    struct table t;
+    char **tubes, *round;
+    char want[128], a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX];
+    size_t i;
+
+    for (i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        uint64_t n;
+
+        memcpy(&n, (const char *)&fx->sum + counts[i].off, sizeof n);
+        table_load(&t, fx->dir, counts[i].name, counts[i].nfields);
+        if (t.n != n)
+            fail_msg("%s has %zu rows, the summary says %llu", counts[i].name, t.n,
+                     (unsigned long long)n);
+        table_free(&t);
+    }
+    table_load(&t, fx->dir, "samples.csv", 4);
+    tubes = column_sorted(&t, 0);
+    assert_int_equal(distinct(tubes, t.n), fx->sum.tubes);
+    free(tubes);
+    table_free(&t);
+    assert_int_equal(fx->sum.cases, 5);
+    assert_true(fx->sum.scans > PEOPLE * 3 && fx->sum.pings > PEOPLE * 3);
+
+    round = slurp(fx->dir, "round.txt", NULL);
+    assert_non_null(round);
+    snprintf(want, sizeof want, "%s,%s,%s,%s\n", fx->sum.round_name, fx->sum.round_region,
+             fk_time_render(fx->sum.round_start, a), fk_time_render(fx->sum.round_end, b));
+    assert_string_equal(round, want);
+    assert_string_equal(round, "R1,140700,2022-08-28T06:00:00+08:00,2022-08-29T06:00:00+08:00\n");
+    free(round);
+}
+
+static void test_demo__sampled_share_realistic(void **state)
+{
+    struct fixture *fx = *state;
+    struct table s;
+    char **ids;
+    double share;
+
+    table_load(&s, fx->dir, "samples.csv", 4);
+    ids = column_sorted(&s, 1);
+    share = (double)distinct(ids, s.n) / PEOPLE;
+    if (share < 0.85 || share > 0.99)
+        fail_msg("sampled share %.4f is outside 0.85..0.99", share);
+    free(ids);
+    table_free(&s);
+}
+
+static void test_demo__tubes_pool_ten_at_one_site(void **state)
+{
+    struct fixture *fx = *state;
+    struct table s;
+    size_t i = 0, j, singles = 0, full = 0;
+
+    table_load(&s, fx->dir, "samples.csv", 4);
+    while (i < s.n) {
+        const char *tube = s.rows[i][0];
+
+        assert_true(tube[0] == 'T' || tube[0] == 'S');
+        assert_int_equal(strlen(tube), 8);
+        for (j = i; j < s.n && strcmp(s.rows[j][0], tube) == 0; j++)
+            assert_string_equal(s.rows[j][3], s.rows[i][3]);
+        if (tube[0] == 'S') {
+            assert_int_equal(j - i, 1);
+            singles++;
+        } else {
+            assert_true(j - i <= 10);
+            full += j - i == 10;
+        }
+        i = j;
+    }
+    assert_true(singles > 0);
+    assert_true(full > 200);
+    table_free(&s);
+}
+
+static void test_demo__times_render_like_fk_time_render(void **state)
+{
+    struct fixture *fx = *state;
+    struct table s, r;
+    char again[FK_TIME_RENDER_MAX];
+    int64_t t, recv;
+    size_t i, positive = 0;
+
+    table_load(&s, fx->dir, "samples.csv", 4);
+    for (i = 0; i < s.n; i++) {
+        assert_int_equal(fk_time_parse(s.rows[i][2], strlen(s.rows[i][2]), &t), FK_OK);
+        assert_string_equal(fk_time_render(t, again), s.rows[i][2]);
+        assert_true(t >= fx->sum.round_start && t <= fx->sum.round_end);
+    }
+    table_free(&s);
+    table_load(&r, fx->dir, "results.csv", 5);
+    for (i = 0; i < r.n; i++) {
+        assert_int_equal(fk_time_parse(r.rows[i][2], strlen(r.rows[i][2]), &t), FK_OK);
+        assert_string_equal(fk_time_render(t, again), r.rows[i][2]);
+        assert_int_equal(fk_time_parse(r.rows[i][4], strlen(r.rows[i][4]), &recv), FK_OK);
+        assert_true(recv <= t);
+        assert_memory_equal(r.rows[i][3], "LAB0", 4);
+        positive += strcmp(r.rows[i][1], "positive") == 0;
+        assert_true(strcmp(r.rows[i][1], "positive") == 0 ||
+                    strcmp(r.rows[i][1], "negative") == 0 || strcmp(r.rows[i][1], "invalid") == 0);
+    }
+    assert_true(positive >= 3 && positive <= 5);
+    table_free(&r);
+}
+
+static void test_demo__zero_scans_and_pings(void **state)
+{
+    struct fk_demo_opts o;
+    struct fk_demo_summary sum;
+    char dir[64], err[256], *scans;
+
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/fk_demo_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    fk_demo_defaults(&o);
+    o.people = 500;
+    o.out_dir = dir;
+    o.scans_per_person = 0;
+    o.pings_per_person = 0;
+    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_OK);
+    assert_int_equal(sum.scans, 0);
+    assert_int_equal(sum.pings, 0);
+    assert_int_equal(sum.persons, 500);
+    scans = slurp(dir, "scans.csv", NULL);
+    assert_string_equal(scans, "id_number,venue,time\n");
+    free(scans);
+    rm_dir(dir);
+}
+
+static void test_demo__regions_file_keeps_the_city(void **state)
+{
+    static const char regions[] = "code,name,level,parent\r\n"
+                                  "140000,山西省,province,\r\n"
+                                  "140100,太原市,city,140000\r\n"
+                                  "140105,小店区,county,140100\r\n"
+                                  "140700,晋中市,city,140000\r\n"
+                                  "140702,榆次区,county,140700\r\n"
+                                  "140702001,\"北关街道, 老城\",township,140702\r\n"
+                                  "140702001002,羊毫街社区,community,140702001\r\n"
+                                  "140702001002G01,旧网格,grid,140702001002\r\n"
+                                  "140702001003,桥西社区,community,140702001\r\n"
+                                  "140727,祁县,county,140700\r\n"
+                                  "140727100,昭馀镇,township,140727\r\n"
+                                  "140727100201,东关村委会,community,140727100\r\n";
+    struct fk_demo_opts o;
+    struct fk_demo_summary sum;
+    char dir[64], path[128], err[256], *out;
+    FILE *f;
+
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/fk_demo_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/regions-in.csv", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(regions, f);
+    fclose(f);
+    fk_demo_defaults(&o);
+    o.people = 2000;
+    o.out_dir = dir;
+    o.regions_csv = path;
+    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_OK);
+    out = slurp(dir, "regions.csv", NULL);
+    assert_non_null(out);
+    assert_string_equal(out, "code,name,level,parent\n"
+                             "140000,山西省,province,\n"
+                             "140700,晋中市,city,140000\n"
+                             "140702,榆次区,county,140700\n"
+                             "140702001,\"北关街道, 老城\",township,140702\n"
+                             "140702001002,羊毫街社区,community,140702001\n"
+                             "140702001002G01,网格0001,grid,140702001002\n"
+                             "140702001003,桥西社区,community,140702001\n"
+                             "140702001003G01,网格0002,grid,140702001003\n"
+                             "140727,祁县,county,140700\n"
+                             "140727100,昭馀镇,township,140727\n"
+                             "140727100201,东关村委会,community,140727100\n"
+                             "140727100201G01,网格0003,grid,140727100201\n"
+                             "140727100201G02,网格0004,grid,140727100201\n");
+    /* 2,000 residents want 4 grids: one per community, the extra one to the last */
+    assert_int_equal(sum.grids, 4);
+    assert_int_equal(sum.regions, 13);
+    free(out);
+
+    o.city = "140800";
+    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
+    assert_non_null(strstr(err, "140800"));
+    rm_dir(dir);
+}
+
+static void test_demo__bad_options_rejected(void **state)
+{
+    struct fk_demo_opts o;
+    struct fk_demo_summary sum;
+    char err[256];
+
+    (void)state;
+    fk_demo_defaults(&o);
+    o.out_dir = "/nonexistent-fk-test/never";
+    o.people = 0;
+    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
+    assert_non_null(strstr(err, "people"));
+    o.people = 100;
+    o.city = "990000";
+    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
+    o.city = "140100";
+    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
+    assert_non_null(strstr(err, "regions file"));
+    o.city = "140700";
+    o.cases = 101;
+    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_demo__same_seed_same_bytes),
+        cmocka_unit_test(test_demo__different_seed_differs),
+        cmocka_unit_test(test_demo__person_ids_valid_and_unique),
+        cmocka_unit_test(test_demo__regions_tree_is_ordered),
+        cmocka_unit_test(test_demo__person_grids_exist_one_empty),
+        cmocka_unit_test(test_demo__summary_matches_files),
+        cmocka_unit_test(test_demo__sampled_share_realistic),
+        cmocka_unit_test(test_demo__tubes_pool_ten_at_one_site),
+        cmocka_unit_test(test_demo__times_render_like_fk_time_render),
+        cmocka_unit_test(test_demo__zero_scans_and_pings),
+        cmocka_unit_test(test_demo__regions_file_keeps_the_city),
+        cmocka_unit_test(test_demo__bad_options_rejected),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
