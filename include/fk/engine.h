@@ -31,7 +31,8 @@ struct fk_engine_stats {
 int fk_engine_build(fk_store *st, const struct fk_profile *p, fk_engine **out, char *err,
                     size_t errlen);
 void fk_engine_free(fk_engine *e);
-/* Rebuilds when the store's generation moved since the build. FK_OK or as fk_engine_build. */
+/* Rebuilds when the store's generation moved since the build. FK_OK or as fk_engine_build; on
+ * failure the engine keeps answering from its previous state. */
 int fk_engine_sync(fk_engine *e, char *err, size_t errlen);
 void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out);
 

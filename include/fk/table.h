@@ -32,10 +32,13 @@ size_t fk_table_ncols(const fk_table *t);
 const struct fk_col *fk_table_col(const fk_table *t, size_t c);
 /* Cell text (borrowed: valid until the table changes); NULL for an empty cell. */
 const char *fk_table_get(const fk_table *t, size_t row, size_t col);
-/* Sorts rows by the text of the given columns, in order, byte-wise ascending. */
+/* Sorts rows by the text of the given columns, in order, byte-wise ascending; stable (rows equal
+ * on those columns keep their order); an empty cell sorts as "". Thread-safe per table. */
 void fk_table_sort(fk_table *t, const size_t *cols, size_t ncols);
 /* Renders rows [from, to) into b; CSV includes the header row when from is 0, JSON the opening
- * bracket when from is 0 and the closing one when to is the row count. */
+ * bracket when from is 0 and the closing one when to is the row count, so a long table is written
+ * in consecutive blocks 0..k, k..m, … m..n. A NULL cell, and an empty INT or REAL cell, is empty
+ * in CSV and null in JSON. */
 int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to, fk_buf *b);
 /* Writes the whole table to f in blocks. FK_OK or FK_EIO. */
 int fk_table_write(const fk_table *t, enum fk_format f, FILE *out);

@@ -72,13 +72,54 @@ static int on_value(void *user, const char *section, const char *name, const cha
     return 0;
 }
 
+/* inih reports keys, not sections, so a section with no keys under it would pass unseen: look
+ * at every "[name]" line first. Returns the line of the first unknown section, or 0. */
+static int unknown_section(const char *text, char *name, size_t cap)
+{
+    int line = 1;
+    const char *s = text;
+
+    while (*s) {
+        const char *eol = strchr(s, '\n'), *close;
+        size_t n, i;
+        int known = 0;
+
+        if (!eol)
+            eol = s + strlen(s);
+        while (s < eol && (*s == ' ' || *s == '\t'))
+            s++;
+        close = *s == '[' ? memchr(s, ']', (size_t)(eol - s)) : NULL;
+        if (close) {
+            n = (size_t)(close - s - 1);
+            for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
+                if (strlen(settings[i].section) == n && strncmp(settings[i].section, s + 1, n) == 0)
+                    known = 1;
+            if (!known) {
+                fk_slice_copy(name, cap, (fk_slice){s + 1, n});
+                return line;
+            }
+        }
+        if (!*eol)
+            break;
+        s = eol + 1;
+        line++;
+    }
+    return 0;
+}
+
 int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t errlen)
 {
     struct fk_profile tmp = *p;
-    char msg[200] = "";
+    char msg[200] = "", section[64];
     struct parse_state ps = {&tmp, msg, sizeof msg, 0};
-    int line = ini_parse_string(text, on_value, &ps);
+    int line = unknown_section(text, section, sizeof section);
 
+    if (line) {
+        snprintf(err, errlen, "line %d: [%s] is not a profile section (screening, import, trace)",
+                 line, section);
+        return FK_EINVAL;
+    }
+    line = ini_parse_string(text, on_value, &ps);
     if (line != 0) {
         if (ps.failed)
             snprintf(err, errlen, "line %d: %s", line, msg);

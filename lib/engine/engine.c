@@ -484,6 +484,7 @@ int fk_engine_build(fk_store *st, const struct fk_profile *p, fk_engine **out, c
 
 int fk_engine_sync(fk_engine *e, char *err, size_t errlen)
 {
+    fk_engine *tmp;
     int64_t g;
     int rc = fk_store_generation(e->st, &g);
 
@@ -493,8 +494,24 @@ int fk_engine_sync(fk_engine *e, char *err, size_t errlen)
     }
     if (g == e->generation)
         return FK_OK;
+    /* Build the new indexes aside and swap them in only when complete: a failed rebuild leaves
+     * the engine answering from what it had. */
+    tmp = calloc(1, sizeof *tmp);
+    if (!tmp) {
+        snprintf(err, errlen, "out of memory");
+        return FK_ENOMEM;
+    }
+    tmp->st = e->st;
+    tmp->prof = e->prof;
+    rc = build(tmp, err, errlen);
+    if (rc != FK_OK) {
+        free(tmp);
+        return rc;
+    }
     clear(e);
-    return build(e, err, errlen);
+    *e = *tmp;
+    free(tmp);
+    return FK_OK;
 }
 
 void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out)

@@ -722,15 +722,15 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
     if (rc != FK_OK)
         goto out;
     fk_strlcpy(sum->encoding, fk_csv_encoding(c.csv), sizeof sum->encoding);
-    rc = read_header(&c, err, errlen);
-    if (rc != FK_OK)
-        goto out;
     /* A rejects file from an earlier run of this file would now mislead: start afresh. */
     if (unlink(rej_path) != 0 && errno != ENOENT) {
         snprintf(err, errlen, "cannot replace %s: %s", rej_path, strerror(errno));
         rc = FK_EIO;
         goto out;
     }
+    rc = read_header(&c, err, errlen);
+    if (rc != FK_OK)
+        goto out;
     rc = FK_ENOMEM;
     c.regions = fk_strmap_new();
     if (!c.regions)

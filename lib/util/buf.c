@@ -108,7 +108,7 @@ int fk_buf_printf(fk_buf *b, const char *fmt, ...)
 
 int fk_buf_csv_field(fk_buf *b, const char *s, size_t n)
 {
-    size_t i;
+    size_t i, len0 = b->len;
     int rc;
 
     if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n))
@@ -122,5 +122,9 @@ int fk_buf_csv_field(fk_buf *b, const char *s, size_t n)
     }
     if (rc == FK_OK)
         rc = fk_buf_putc(b, '"');
+    if (rc != FK_OK && b->data) {
+        b->len = len0; /* no half field: the buffer stays as it was */
+        b->data[len0] = '\0';
+    }
     return rc;
 }

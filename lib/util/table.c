@@ -18,7 +18,7 @@ struct fk_table {
     size_t nrows, cap_rows;
 };
 
-/* Sorting needs the table in its comparator; qsort has no user pointer, so sort an index. */
+/* What the sort compares by: the table and its sort columns. */
 struct sort_ctx {
     const fk_table *t;
     const size_t *cols;
@@ -100,12 +100,9 @@ const char *fk_table_get(const fk_table *t, size_t row, size_t col)
     return off == SIZE_MAX ? NULL : t->pool.data + off;
 }
 
-static const struct sort_ctx *sort_ctx_now;
-
-static int cmp_rows(const void *a, const void *b)
+static int cmp_rows(const struct sort_ctx *sc, size_t ra, size_t rb)
 {
-    const struct sort_ctx *sc = sort_ctx_now;
-    size_t ra = *(const size_t *)a, rb = *(const size_t *)b, i;
+    size_t i;
 
     for (i = 0; i < sc->ncols; i++) {
         const char *x = fk_table_get(sc->t, ra, sc->cols[i]);
@@ -115,25 +112,46 @@ static int cmp_rows(const void *a, const void *b)
         if (r)
             return r;
     }
-    return (ra > rb) - (ra < rb);
+    return 0;
+}
+
+/* Sorts idx[0..n) stably by cmp_rows, using tmp[0..n) as scratch. A merge sort, not qsort: it
+ * takes the context as an argument (no global, so two threads may sort at once) and it is stable,
+ * so rows equal on the sort columns keep their order. */
+static void merge_sort(const struct sort_ctx *sc, size_t *idx, size_t *tmp, size_t n)
+{
+    size_t mid = n / 2, i = 0, j = mid, k = 0;
+
+    if (n < 2)
+        return;
+    merge_sort(sc, idx, tmp, mid);
+    merge_sort(sc, idx + mid, tmp, n - mid);
+    while (i < mid && j < n)
+        tmp[k++] = cmp_rows(sc, idx[j], idx[i]) < 0 ? idx[j++] : idx[i++];
+    while (i < mid)
+        tmp[k++] = idx[i++];
+    while (j < n)
+        tmp[k++] = idx[j++];
+    memcpy(idx, tmp, n * sizeof *idx);
 }
 
 void fk_table_sort(fk_table *t, const size_t *cols, size_t ncols)
 {
     struct sort_ctx sc = {t, cols, ncols};
-    size_t *idx, *cells, r;
+    size_t *idx, *tmp, *cells = NULL, r;
 
     if (t->nrows < 2)
         return;
     idx = malloc(t->nrows * sizeof *idx);
+    tmp = malloc(t->nrows * sizeof *tmp);
+    if (!idx || !tmp)
+        goto out;
     cells = malloc(t->nrows * t->ncols * sizeof *cells);
-    if (!idx || !cells)
+    if (!cells)
         goto out;
     for (r = 0; r < t->nrows; r++)
         idx[r] = r;
-    sort_ctx_now = &sc; /* the CLI and tests sort from one thread */
-    qsort(idx, t->nrows, sizeof *idx, cmp_rows);
-    sort_ctx_now = NULL;
+    merge_sort(&sc, idx, tmp, t->nrows);
     for (r = 0; r < t->nrows; r++)
         memcpy(&cells[r * t->ncols], &t->cells[idx[r] * t->ncols], t->ncols * sizeof *cells);
     free(t->cells);
@@ -142,6 +160,7 @@ void fk_table_sort(fk_table *t, const size_t *cols, size_t ncols)
     cells = NULL;
 out:
     free(cells);
+    free(tmp);
     free(idx);
 }
 
@@ -217,7 +236,7 @@ int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to,
                 rc = fk_buf_putc(b, ':');
             if (rc != FK_OK)
                 break;
-            if (!v)
+            if (!v || (t->cols[c].type != FK_COL_TEXT && !*v))
                 rc = fk_buf_puts(b, "null");
             else if (t->cols[c].type == FK_COL_TEXT)
                 rc = json_string(b, v);

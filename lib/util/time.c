@@ -118,10 +118,13 @@ int fk_time_parse(const char *s, size_t n, int64_t *out)
             i++;
             if (!digits(s, n, &i, 2, &oh))
                 return FK_EINVAL;
-            if (i < n && s[i] == ':')
+            if (i < n && s[i] == ':') {
                 i++;
-            if (i < n && !digits(s, n, &i, 2, &om))
+                if (!digits(s, n, &i, 2, &om))
+                    return FK_EINVAL;
+            } else if (i < n && !digits(s, n, &i, 2, &om)) {
                 return FK_EINVAL;
+            }
             if (oh > 14 || om > 59)
                 return FK_EINVAL;
             off = (int64_t)(oh * 3600 + om * 60) * (neg ? -1 : 1);

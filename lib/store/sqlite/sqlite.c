@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fk/buf.h"
 #include "fk/error.h"
 #include "fk/str.h"
 #include "fk_sql_sqlite.h"
@@ -84,9 +85,10 @@ struct sq_store {
     sqlite3 *db;
     sqlite3_stmt *stmt[S_COUNT];
     char msg[512];
-    /* Output strings of get_person live here until the next call. */
-    char person_buf[7][256];
-    char region_buf[3][256];
+    /* Output strings of get_person and get_region live here until the next call; they grow to
+     * whatever the row holds, so nothing comes back cut. */
+    fk_buf person_buf[6];
+    fk_buf region_buf[3];
 };
 
 static struct sq_store *SQ(fk_store *st)
@@ -154,6 +156,10 @@ static void sq_close(fk_store *st)
 
     for (i = 0; i < S_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
+    for (i = 0; i < 6; i++)
+        fk_buf_fini(&s->person_buf[i]);
+    for (i = 0; i < 3; i++)
+        fk_buf_fini(&s->region_buf[i]);
     sqlite3_close(s->db);
     free(s);
 }
@@ -173,8 +179,13 @@ static int sq_begin(fk_store *st)
 static int sq_commit(fk_store *st)
 {
     struct sq_store *s = SQ(st);
-    int rc = exec_stmt(s, stmt(s, S_GEN_BUMP));
+    int rc;
 
+    if (sqlite3_get_autocommit(s->db)) {
+        snprintf(s->msg, sizeof s->msg, "commit without a batch: call fk_store_begin first");
+        return FK_EDB;
+    }
+    rc = exec_stmt(s, stmt(s, S_GEN_BUMP));
     if (rc == FK_OK)
         rc = exec_stmt(s, stmt(s, S_COMMIT));
     return rc;
@@ -449,6 +460,18 @@ static int sq_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *d
     return exec_stmt(s, q);
 }
 
+/* Copies column col into b (reset first); returns its text, or NULL on out of memory. */
+static const char *keep_text(fk_buf *b, sqlite3_stmt *q, int col)
+{
+    const char *t = col_text(q, col);
+
+    fk_buf_reset(b);
+    if (fk_buf_append(b, t, strlen(t)) != FK_OK || fk_buf_reserve(b, 0) != FK_OK)
+        return NULL;
+    b->data[b->len] = '\0';
+    return b->data;
+}
+
 static int sq_get_person(fk_store *st, int64_t id, struct fk_person_row *out)
 {
     struct sq_store *s = SQ(st);
@@ -467,8 +490,12 @@ static int sq_get_person(fk_store *st, int64_t id, struct fk_person_row *out)
     out->id = sqlite3_column_int64(q, 0);
     out->id_type = sqlite3_column_int(q, 1);
     for (i = 0; dst[i]; i++) {
-        fk_strlcpy(s->person_buf[i], col_text(q, i + 2), sizeof s->person_buf[i]);
-        *dst[i] = s->person_buf[i];
+        *dst[i] = keep_text(&s->person_buf[i], q, i + 2);
+        if (!*dst[i]) {
+            sqlite3_reset(q);
+            memset(out, 0, sizeof *out);
+            return FK_ENOMEM;
+        }
     }
     sqlite3_reset(q);
     return FK_OK;
@@ -500,14 +527,16 @@ static int sq_get_region(fk_store *st, const char *code, struct fk_region_row *o
         sqlite3_reset(q);
         return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
     }
-    fk_strlcpy(s->region_buf[0], code, sizeof s->region_buf[0]);
-    fk_strlcpy(s->region_buf[1], col_text(q, 0), sizeof s->region_buf[1]);
-    fk_strlcpy(s->region_buf[2], col_text(q, 2), sizeof s->region_buf[2]);
-    out->code = s->region_buf[0];
-    out->name = s->region_buf[1];
-    out->parent = s->region_buf[2];
+    fk_buf_reset(&s->region_buf[0]);
+    out->code = fk_buf_puts(&s->region_buf[0], code) == FK_OK ? s->region_buf[0].data : NULL;
+    out->name = keep_text(&s->region_buf[1], q, 0);
+    out->parent = keep_text(&s->region_buf[2], q, 2);
     out->level = sqlite3_column_int(q, 1);
     sqlite3_reset(q);
+    if (!out->code || !out->name || !out->parent) {
+        memset(out, 0, sizeof *out);
+        return FK_ENOMEM;
+    }
     return FK_OK;
 }
 
@@ -778,6 +807,10 @@ int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t er
         return FK_ENOMEM;
     }
     s->base.ops = &sqlite_ops;
+    for (i = 0; i < 6; i++)
+        fk_buf_init(&s->person_buf[i], 0);
+    for (i = 0; i < 3; i++)
+        fk_buf_init(&s->region_buf[i], 0);
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         snprintf(err, errlen, "cannot open data file %s: %s", path,

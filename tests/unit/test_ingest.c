@@ -1,0 +1,1004 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of lib/ingest/ingest.c: small data-contract CSV files written into a mkdtemp folder
+ * and imported into a fresh store. Covered: regions in any order and orphans, per-row rejection
+ * with line numbers and reasons in FILE.rejects.csv, missing required columns, free column order,
+ * duplicates and idempotent re-import, updates, results replacing older ones, batching, GBK and
+ * BOM+CRLF input, and the removal of a stale rejects file. Resident IDs get their GB 11643 check
+ * character computed here, independently of lib/domain/idcard.c. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <dirent.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fk/buf.h"
+#include "fk/error.h"
+#include "fk/ingest.h"
+#include "fk/profile.h"
+#include "fk/region.h"
+#include "fk/store.h"
+
+#define G1 "140702001001001"
+#define G2 "140702001001002"
+#define COMMUNITY "140702001001"
+
+/* The regions every person test stands on, parents first. */
+static const char regions_csv[] = "code,name,level,parent\n"
+                                  "14,山西省,province,\n"
+                                  "1407,晋中市,city,14\n"
+                                  "140702,榆次区,county,1407\n"
+                                  "140702001,锦纶街道,township,140702\n"
+                                  "140702001001,锦纶社区,community,140702001\n"
+                                  "140702001001001,一网格,grid,140702001001\n"
+                                  "140702001001002,二网格,grid,140702001001\n";
+
+struct fixture {
+    char dir[256];
+    fk_store *st;
+    struct fk_profile prof;
+    struct fk_import_summary sum;
+    char err[1024];
+    fk_buf csv; /* text being composed */
+    char *text; /* the last file read back; freed by teardown */
+    char ids[8][19];
+};
+
+/* The resident ID of body (17 digits) with its check character. */
+static void make_id(const char *body, char out[19])
+{
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int i, sum = 0;
+
+    for (i = 0; i < 17; i++) {
+        sum += (body[i] - '0') * w[i];
+        out[i] = body[i];
+    }
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+}
+
+/* Two stores every test starts from, made once by group_setup and copied per test (copying a
+ * closed SQLite file is cheap; creating one costs fsyncs): an empty one, and one holding the
+ * regions of regions_csv. */
+static char template_dir[256], template_empty[300], template_regions[300];
+
+/* Makes a fresh folder under $TMPDIR (default /tmp). */
+static int make_dir(char *dir, size_t cap)
+{
+    const char *tmp = getenv("TMPDIR");
+
+    snprintf(dir, cap, "%s/fk-test-ingest-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(dir))
+        return 0;
+    dir[0] = '\0';
+    return -1;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+    char buf[65536];
+    size_t n;
+    int rc = in && out ? 0 : -1;
+
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            rc = -1;
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        rc = -1;
+    return rc;
+}
+
+static void remove_dir(const char *dir);
+
+static int group_setup(void **state)
+{
+    struct fk_profile prof;
+    struct fk_import_summary sum;
+    fk_store *st = NULL;
+    char csv[400], err[512] = "";
+    FILE *fp;
+    int rc = -1;
+
+    (void)state;
+    fk_profile_defaults(&prof);
+    if (make_dir(template_dir, sizeof template_dir) != 0)
+        return -1;
+    snprintf(template_empty, sizeof template_empty, "%s/empty.db", template_dir);
+    snprintf(template_regions, sizeof template_regions, "%s/regions.db", template_dir);
+    snprintf(csv, sizeof csv, "%s/regions.csv", template_dir);
+    if (fk_store_open(template_empty, &st, err, sizeof err) != FK_OK)
+        goto out;
+    fk_store_close(st);
+    st = NULL;
+    fp = fopen(csv, "wb");
+    if (!fp || fputs(regions_csv, fp) < 0 || fclose(fp) != 0)
+        goto out;
+    if (fk_store_open(template_regions, &st, err, sizeof err) != FK_OK ||
+        fk_import_file(st, &prof, FK_IMPORT_REGIONS, csv, NULL, &sum, err, sizeof err) != FK_OK)
+        goto out;
+    if (sum.accepted != 7 || sum.rejected != 0) {
+        snprintf(err, sizeof err, "the regions template took %llu of 7 regions",
+                 (unsigned long long)sum.accepted);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (rc != 0)
+        fprintf(stderr, "group setup: %s\n", err);
+    fk_store_close(st); /* closing checkpoints the WAL into the file */
+    return rc;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    if (template_dir[0])
+        remove_dir(template_dir);
+    return 0;
+}
+
+/* A fixture over a copy of the template store at from. */
+static int setup_from(void **state, const char *from)
+{
+    static const char *bodies[8] = {
+        "14070219900101123", "11010519491231002", "14070319560418660", "14070219850708007",
+        "14070219700101001", "14070219700101002", "14070219700101003", "14070219700101004",
+    };
+    struct fixture *f = calloc(1, sizeof *f);
+    char path[400];
+    int i;
+
+    if (!f)
+        return -1;
+    *state = f;
+    fk_buf_init(&f->csv, 0);
+    fk_profile_defaults(&f->prof);
+    for (i = 0; i < 8; i++)
+        make_id(bodies[i], f->ids[i]);
+    if (make_dir(f->dir, sizeof f->dir) != 0)
+        return -1;
+    snprintf(path, sizeof path, "%s/fangkong.db", f->dir);
+    if (copy_file(from, path) != 0 || fk_store_open(path, &f->st, f->err, sizeof f->err) != FK_OK) {
+        fprintf(stderr, "setup: %s\n", f->err);
+        return -1;
+    }
+    return 0;
+}
+
+/* An empty store. */
+static int setup(void **state)
+{
+    return setup_from(state, template_empty);
+}
+
+/* A store holding the regions of regions_csv. */
+static int setup_regions(void **state)
+{
+    return setup_from(state, template_regions);
+}
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[600];
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    fk_store_close(f->st);
+    fk_buf_fini(&f->csv);
+    free(f->text);
+    if (f->dir[0])
+        remove_dir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* ---- helpers ---- */
+
+/* The path of name inside the test folder, in out (at least 400 bytes). */
+static char *path_of(struct fixture *f, const char *name, char *out)
+{
+    snprintf(out, 400, "%s/%s", f->dir, name);
+    return out;
+}
+
+static void write_bytes(const char *path, const void *p, size_t n)
+{
+    FILE *fp = fopen(path, "wb");
+
+    assert_non_null(fp);
+    assert_int_equal(fwrite(p, 1, n, fp), n);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* Writes text into the test folder as name; the full path goes to path (400 bytes). */
+static void write_file(struct fixture *f, const char *name, const char *text, char *path)
+{
+    write_bytes(path_of(f, name, path), text, strlen(text));
+}
+
+/* Turns path (400 bytes) into the path of its rejects file, FILE.rejects.csv; returns it. */
+static char *rejects_of(char *path)
+{
+    size_t n = strlen(path);
+
+    snprintf(path + n, 400 - n, ".rejects.csv");
+    return path;
+}
+
+/* Reads the whole file at path into f->text; NULL when it does not exist. */
+static const char *read_text(struct fixture *f, const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    long n;
+
+    free(f->text);
+    f->text = NULL;
+    if (!fp)
+        return NULL;
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    n = ftell(fp);
+    rewind(fp);
+    f->text = malloc((size_t)n + 1);
+    assert_non_null(f->text);
+    assert_int_equal(fread(f->text, 1, (size_t)n, fp), (size_t)n);
+    f->text[n] = '\0';
+    fclose(fp);
+    return f->text;
+}
+
+static int import_opts(struct fixture *f, enum fk_import_type t, const char *path, int batch_rows)
+{
+    struct fk_import_opts o;
+
+    memset(&o, 0, sizeof o);
+    o.batch_rows = batch_rows;
+    f->err[0] = '\0';
+    return fk_import_file(f->st, &f->prof, t, path, &o, &f->sum, f->err, sizeof f->err);
+}
+
+/* Imports path as type t, expecting FK_OK. */
+static void import_ok(struct fixture *f, enum fk_import_type t, const char *path)
+{
+    int rc = fk_import_file(f->st, &f->prof, t, path, NULL, &f->sum, f->err, sizeof f->err);
+
+    if (rc != FK_OK)
+        fail_msg("import %s: %d %s", path, rc, f->err);
+}
+
+static void expect_sum(const struct fk_import_summary *s, uint64_t read, uint64_t accepted,
+                       uint64_t updated, uint64_t duplicate, uint64_t rejected)
+{
+    if (s->read != read || s->accepted != accepted || s->updated != updated ||
+        s->duplicate != duplicate || s->rejected != rejected)
+        fail_msg("summary read %llu accepted %llu updated %llu duplicate %llu rejected %llu; "
+                 "want %llu %llu %llu %llu %llu",
+                 (unsigned long long)s->read, (unsigned long long)s->accepted,
+                 (unsigned long long)s->updated, (unsigned long long)s->duplicate,
+                 (unsigned long long)s->rejected, (unsigned long long)read,
+                 (unsigned long long)accepted, (unsigned long long)updated,
+                 (unsigned long long)duplicate, (unsigned long long)rejected);
+}
+
+static int64_t count(struct fixture *f, const char *table)
+{
+    int64_t n = -1;
+
+    assert_int_equal(fk_store_count(f->st, table, &n), FK_OK);
+    return n;
+}
+
+/* Asserts that the rejects text has a record for input line `line` whose reason holds `why`. */
+static void expect_reject(const char *rejects, unsigned line, const char *why)
+{
+    char key[32];
+    const char *p, *eol;
+
+    assert_non_null(rejects);
+    snprintf(key, sizeof key, "\n%u,", line);
+    p = strstr(rejects, key);
+    if (!p)
+        fail_msg("no reject for line %u in:\n%s", line, rejects);
+    eol = strchr(p + 1, '\n');
+    if (!eol)
+        eol = p + strlen(p);
+    {
+        size_t n = (size_t)(eol - p);
+        char rec[1024];
+
+        snprintf(rec, sizeof rec, "%.*s", (int)n, p + 1);
+        if (!strstr(rec, why))
+            fail_msg("reject of line %u is '%s', which does not say '%s'", line, rec, why);
+    }
+}
+
+/* Number of records in a rejects text whose raw rows hold no line breaks. */
+static size_t reject_records(const char *rejects)
+{
+    size_t n = 0;
+
+    for (; *rejects; rejects++)
+        n += *rejects == '\n';
+    return n - 1; /* the header */
+}
+
+/* Composes a file from rows in which ID<k> (k 0..7) stands for f->ids[k]. */
+static const char *compose(struct fixture *f, const char *const *rows, size_t n)
+{
+    size_t i;
+
+    fk_buf_reset(&f->csv);
+    for (i = 0; i < n; i++) {
+        const char *p = rows[i];
+
+        while (*p) {
+            if (p[0] == 'I' && p[1] == 'D' && p[2] >= '0' && p[2] <= '7') {
+                assert_int_equal(fk_buf_puts(&f->csv, f->ids[p[2] - '0']), FK_OK);
+                p += 3;
+            } else {
+                assert_int_equal(fk_buf_putc(&f->csv, *p), FK_OK);
+                p++;
+            }
+        }
+        assert_int_equal(fk_buf_putc(&f->csv, '\n'), FK_OK);
+    }
+    return f->csv.data;
+}
+
+/* Composes rows (see compose) and writes them into the test folder as name; path as
+ * write_file. */
+static void write_rows(struct fixture *f, const char *name, const char *const *rows, size_t n,
+                       char *path)
+{
+    compose(f, rows, n);
+    write_bytes(path_of(f, name, path), f->csv.data, f->csv.len);
+}
+
+struct found {
+    const char *want; /* id_number to find */
+    int64_t id;
+};
+
+static int on_person_key(void *ud, const struct fk_person_row *p)
+{
+    struct found *fd = ud;
+
+    if (strcmp(p->id_number, fd->want) == 0)
+        fd->id = p->id;
+    return 0;
+}
+
+/* Fetches the stored person with id_number idn into *p (strings borrowed from the store). */
+static void get_person(struct fixture *f, const char *idn, struct fk_person_row *p)
+{
+    struct found fd = {idn, -1};
+
+    assert_int_equal(fk_store_each_person_key(f->st, on_person_key, &fd), FK_OK);
+    if (fd.id < 0)
+        fail_msg("person %s is not in the store", idn);
+    assert_int_equal(fk_store_get_person(f->st, fd.id, p), FK_OK);
+}
+
+/* ---- tests ---- */
+
+static void test_ingest__type_names(void **state)
+{
+    static const char *names[] = {"regions", "persons", "venues",  "scans",
+                                  "pings",   "samples", "results", "cases"};
+    enum fk_import_type t;
+    int i;
+
+    (void)state;
+    for (i = 0; i < FK_IMPORT_NTYPES; i++) {
+        assert_int_equal(fk_import_type_parse(names[i], &t), FK_OK);
+        assert_int_equal(t, i);
+        assert_string_equal(fk_import_type_name(t), names[i]);
+        assert_true(strlen(fk_import_type_columns(t)) > 0);
+    }
+    assert_int_equal(fk_import_type_parse("people", &t), FK_EINVAL);
+    assert_int_equal(fk_import_type_parse("Persons", &t), FK_EINVAL);
+    assert_non_null(strstr(fk_import_type_columns(FK_IMPORT_PERSONS), "id_number"));
+    assert_non_null(strstr(fk_import_type_columns(FK_IMPORT_PERSONS), "grid"));
+}
+
+static void test_ingest__regions_child_before_parent(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_region_row r;
+    char path[400];
+
+    write_file(f, "regions.csv",
+               "code,name,level,parent\n"
+               "140702001001002,二网格,grid,140702001001\n"
+               "140702001001001,一网格,网格,140702001001\n"
+               "140702001001,锦纶社区,community,140702001\n"
+               "140702001,锦纶街道,township,140702\n"
+               "140702,榆次区,county,1407\n"
+               "1407,晋中市,city,14\n"
+               "14,山西省,province,\n",
+               path);
+    import_ok(f, FK_IMPORT_REGIONS, path);
+    expect_sum(&f->sum, 7, 7, 0, 0, 0);
+    assert_int_equal(f->sum.batches, 1);
+    assert_string_equal(f->sum.rejects_path, "");
+    assert_null(read_text(f, rejects_of(path)));
+    assert_int_equal(count(f, "regions"), 7);
+    assert_int_equal(fk_store_get_region(f->st, G1, &r), FK_OK);
+    assert_int_equal(r.level, FK_LEVEL_GRID);
+    assert_string_equal(r.parent, COMMUNITY);
+    assert_string_equal(r.name, "一网格");
+    assert_int_equal(fk_store_get_region(f->st, "14", &r), FK_OK);
+    assert_int_equal(r.level, FK_LEVEL_PROVINCE);
+    assert_string_equal(r.parent, "");
+}
+
+static void test_ingest__regions_unknown_parent(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_region_row r;
+    char path[400];
+    const char *rej;
+
+    write_file(f, "regions.csv",
+               "code,name,level,parent\n"
+               "140799001,孤儿街道,township,140799\n"
+               "1407,晋中市,city,\n"
+               "140702,榆次区,county,1407\n",
+               path);
+    import_ok(f, FK_IMPORT_REGIONS, path);
+    expect_sum(&f->sum, 3, 2, 0, 0, 1);
+    assert_int_equal(count(f, "regions"), 2);
+    assert_int_equal(fk_store_get_region(f->st, "140799001", &r), FK_ENOENT);
+    rejects_of(path);
+    assert_string_equal(f->sum.rejects_path, path);
+    rej = read_text(f, path);
+    assert_non_null(rej);
+    assert_int_equal(strncmp(rej, "line,reason,raw\n", 16), 0);
+    expect_reject(rej, 2, "unknown parent 140799");
+    assert_non_null(strstr(rej, "140799001,孤儿街道,township,140799"));
+    assert_int_equal(reject_records(rej), 1);
+}
+
+static void test_ingest__regions_bad_rows(void **state)
+{
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    write_file(f, "regions.csv",
+               "code,name,level,parent\n"
+               "14,山西省,province,\n"
+               "1407,晋中市,city,14\n"
+               "140702,榆次区,county,\n"       /* a county cannot be a root */
+               "140703,太谷区,district,1407\n" /* not a level */
+               "140704,平遥县,province,1407\n" /* a province under a city */
+               "14 05,某市,city,14\n"          /* bad code */
+               "140705,,county,1407\n"         /* no name */
+               "140706,灵石县,county,140706\n" /* its own parent */
+               "140707,介休市,县,1407\n",
+               path);
+    import_ok(f, FK_IMPORT_REGIONS, path);
+    expect_sum(&f->sum, 9, 3, 0, 0, 6);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 4, "root");
+    expect_reject(rej, 5, "district");
+    expect_reject(rej, 6, "cannot sit under");
+    expect_reject(rej, 7, "code");
+    expect_reject(rej, 8, "name is empty");
+    expect_reject(rej, 9, "own parent");
+    assert_int_equal(reject_records(rej), 6);
+}
+
+static void test_ingest__persons_rejected_with_reasons(void **state)
+{
+    static const char *rows[] = {
+        "id_number,name,grid,phone",
+        "ID0,张三,140702001001001,13800000000",     /* line 2: fine */
+        "14070219900101123X,李四,140702001001001,", /* line 3: check character wrong */
+        "ID7,孙八,140702001001001,",                /* line 4: birth date 1999-02-30 */
+        "ID2,王五,140702001001099,",                /* line 5: unknown grid */
+        "ID3,赵六,140702001001,",                   /* line 6: not a grid */
+        "ID4,,140702001001001,",                    /* line 7: empty name */
+        "ID5,钱七,140702001001002,139",             /* line 8: fine */
+    };
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    /* A birth date that does not exist, with a correct check character. */
+    make_id("14070219990230001", f->ids[7]);
+    write_rows(f, "persons.csv", rows, 8, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 7, 2, 0, 0, 5);
+    assert_int_equal(count(f, "persons"), 2);
+    rej = read_text(f, rejects_of(path));
+    assert_non_null(rej);
+    assert_string_equal(f->sum.rejects_path, path);
+    expect_reject(rej, 3, "check digit");
+    expect_reject(rej, 4, "19990230");
+    expect_reject(rej, 5, "unknown grid 140702001001099");
+    expect_reject(rej, 6, "not a grid");
+    expect_reject(rej, 7, "name is empty");
+    assert_int_equal(reject_records(rej), 5);
+    /* The raw row is kept, quoted since it holds commas. */
+    assert_non_null(strstr(rej, "\"14070219900101123X,李四,140702001001001,\""));
+}
+
+static void test_ingest__missing_required_column(void **state)
+{
+    struct fixture *f = *state;
+    char path[400];
+    const char *rows[] = {"id_number,name,phone", "ID0,张三,138"};
+    int rc;
+
+    write_rows(f, "persons.csv", rows, 2, path);
+    rc = import_opts(f, FK_IMPORT_PERSONS, path, 0);
+    assert_int_equal(rc, FK_EINVAL);
+    assert_non_null(strstr(f->err, "grid"));
+    assert_int_equal(count(f, "persons"), 0);
+    assert_int_equal(f->sum.read, 0);
+    assert_int_equal(f->sum.rejected, 0);
+    assert_null(read_text(f, rejects_of(path)));
+
+    write_file(f, "regions2.csv", "code,name,parent\n99,x,\n", path);
+    assert_int_equal(import_opts(f, FK_IMPORT_REGIONS, path, 0), FK_EINVAL);
+    assert_non_null(strstr(f->err, "level"));
+    assert_int_equal(count(f, "regions"), 7);
+}
+
+static void test_ingest__extra_columns_ignored(void **state)
+{
+    static const char *rows[] = {
+        "id_number,note,name,grid,备注,phone",
+        "ID0,whatever,张三,140702001001001,随便,13800000000",
+    };
+    struct fixture *f = *state;
+    struct fk_person_row p;
+    char path[400];
+
+    write_rows(f, "persons.csv", rows, 2, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 1, 1, 0, 0, 0);
+    get_person(f, f->ids[0], &p);
+    assert_string_equal(p.name, "张三");
+    assert_string_equal(p.grid, G1);
+    assert_string_equal(p.phone, "13800000000");
+}
+
+static void test_ingest__columns_in_any_order(void **state)
+{
+    static const char *rows[] = {
+        "phone,grid,household,name,id_number",
+        "139,140702001001002,H7,李四,ID1",
+    };
+    struct fixture *f = *state;
+    struct fk_person_row p;
+    char path[400];
+
+    write_rows(f, "persons.csv", rows, 2, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 1, 1, 0, 0, 0);
+    get_person(f, f->ids[1], &p);
+    assert_string_equal(p.id_number, f->ids[1]);
+    assert_string_equal(p.name, "李四");
+    assert_string_equal(p.grid, G2);
+    assert_string_equal(p.phone, "139");
+    assert_string_equal(p.household, "H7");
+}
+
+static void test_ingest__exact_duplicate_row(void **state)
+{
+    static const char *rows[] = {
+        "id_number,name,grid",
+        "ID0,张三,140702001001001",
+        "ID0,张三,140702001001001",
+        "ID1,李四,140702001001001",
+    };
+    struct fixture *f = *state;
+    char path[400];
+
+    write_rows(f, "persons.csv", rows, 4, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 3, 2, 0, 1, 0);
+    assert_int_equal(count(f, "persons"), 2);
+}
+
+static void test_ingest__reimport_is_all_duplicate(void **state)
+{
+    static const char *rows[] = {
+        "id_number,name,grid",
+        "ID0,张三,140702001001001",
+        "ID1,李四,140702001001001",
+        "ID2,王五,140702001001002",
+    };
+    static const char *samples[] = {
+        "tube,id_number,time,site",
+        "T1,ID0,2022-08-28T08:00:00+08:00,S1",
+        "T1,ID1,2022-08-28T08:00:00+08:00,S1",
+        "T2,ID2,2022-08-28 09:00,S2",
+    };
+    struct fixture *f = *state;
+    char ppath[400], spath[400], rpath[400];
+
+    write_file(f, "regions.csv", regions_csv, rpath);
+    import_ok(f, FK_IMPORT_REGIONS, rpath);
+    expect_sum(&f->sum, 7, 0, 0, 7, 0);
+    write_rows(f, "persons.csv", rows, 4, ppath);
+    write_rows(f, "samples.csv", samples, 4, spath);
+    import_ok(f, FK_IMPORT_PERSONS, ppath);
+    expect_sum(&f->sum, 3, 3, 0, 0, 0);
+    import_ok(f, FK_IMPORT_SAMPLES, spath);
+    expect_sum(&f->sum, 3, 3, 0, 0, 0);
+    import_ok(f, FK_IMPORT_PERSONS, ppath);
+    expect_sum(&f->sum, 3, 0, 0, 3, 0);
+    import_ok(f, FK_IMPORT_SAMPLES, spath);
+    expect_sum(&f->sum, 3, 0, 0, 3, 0);
+    assert_int_equal(count(f, "regions"), 7);
+    assert_int_equal(count(f, "persons"), 3);
+    assert_int_equal(count(f, "samples"), 3);
+}
+
+/* A lower-case x check character is accepted and stored in upper case, and either spelling
+ * finds the person afterwards. */
+static void test_ingest__lowercase_x_normalized(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_person_row p;
+    char path[400], lower[19], buf[256];
+    const char *samples[3];
+
+    assert_int_equal(f->ids[1][17], 'X');
+    memcpy(lower, f->ids[1], sizeof lower);
+    lower[17] = 'x';
+    snprintf(buf, sizeof buf, "id_number,name,grid\n %s ,李四,%s\n", lower, G1);
+    write_file(f, "persons.csv", buf, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 1, 1, 0, 0, 0);
+    get_person(f, f->ids[1], &p);
+    assert_string_equal(p.id_number, f->ids[1]);
+    samples[0] = "tube,id_number,time";
+    samples[1] = "T1,ID1,2022-08-28";
+    snprintf(buf, sizeof buf, "T2,%s,2022-08-28", lower);
+    samples[2] = buf;
+    write_rows(f, "samples.csv", samples, 3, path);
+    import_ok(f, FK_IMPORT_SAMPLES, path);
+    expect_sum(&f->sum, 2, 2, 0, 0, 0);
+}
+
+static void test_ingest__person_new_grid_is_update(void **state)
+{
+    static const char *first[] = {"id_number,name,grid", "ID0,张三,140702001001001",
+                                  "ID1,李四,140702001001001"};
+    static const char *second[] = {"id_number,name,grid", "ID0,张三,140702001001002",
+                                   "ID1,李四,140702001001001"};
+    struct fixture *f = *state;
+    struct fk_person_row p;
+    char path[400];
+    int64_t id_before;
+
+    write_rows(f, "persons.csv", first, 3, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    get_person(f, f->ids[0], &p);
+    id_before = p.id;
+    write_rows(f, "persons2.csv", second, 3, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 2, 1, 1, 1, 0);
+    assert_int_equal(count(f, "persons"), 2);
+    get_person(f, f->ids[0], &p);
+    assert_string_equal(p.grid, G2);
+    assert_int_equal(p.id, id_before);
+}
+
+static void test_ingest__samples_unknown_person(void **state)
+{
+    static const char *persons[] = {"id_number,name,grid", "ID0,张三,140702001001001"};
+    static const char *samples[] = {
+        "tube,id_number,time",
+        "T1,ID0,2022-08-28T08:00:00+08:00",
+        "T1,ID5,2022-08-28T08:00:00+08:00", /* line 3: valid ID, not registered */
+        "T2,ID0,yesterday",                 /* line 4: bad time */
+        "T3,,2022-08-28",                   /* line 5: no id_number */
+        ",ID0,2022-08-28",                  /* line 6: no tube */
+    };
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    write_rows(f, "persons.csv", persons, 2, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    write_rows(f, "samples.csv", samples, 6, path);
+    import_ok(f, FK_IMPORT_SAMPLES, path);
+    expect_sum(&f->sum, 5, 1, 0, 0, 4);
+    assert_int_equal(count(f, "samples"), 1);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 3, "unknown person");
+    expect_reject(rej, 3, f->ids[5]);
+    expect_reject(rej, 4, "yesterday");
+    expect_reject(rej, 5, "id_number is empty");
+    expect_reject(rej, 6, "tube is empty");
+}
+
+struct kept {
+    int n, result;
+    int64_t time;
+    char lab[16];
+};
+
+static int on_result(void *ud, const struct fk_result_row *r)
+{
+    struct kept *k = ud;
+
+    if (strcmp(r->tube, "T1") == 0) {
+        k->result = r->result;
+        k->time = r->time;
+        snprintf(k->lab, sizeof k->lab, "%s", r->lab);
+    }
+    k->n++;
+    return 0;
+}
+
+static void test_ingest__results(void **state)
+{
+    static const char *persons[] = {"id_number,name,grid", "ID0,张三,140702001001001",
+                                    "ID1,李四,140702001001001"};
+    static const char *samples[] = {
+        "tube,id_number,time",
+        "T1,ID0,2022-08-28T08:00:00+08:00",
+        "T2,ID1,2022-08-28T08:00:00+08:00",
+    };
+    static const char *results1[] = {
+        "tube,result,time,lab,received",
+        "T1,negative,2022-08-28T12:00:00+08:00,LabA,2022-08-28T09:00",
+        "T9,negative,2022-08-28T12:00:00+08:00,LabA,", /* line 3: no such tube */
+        "T2,maybe,2022-08-28T12:00:00+08:00,LabA,",    /* line 4: not a result */
+        "T2,阳性,2022-08-28T13:00:00+08:00,LabB,",
+    };
+    static const char *results2[] = {
+        "tube,result,time,lab",                       /* no received column */
+        "T1,positive,2022-08-28T15:00:00+08:00,LabB", /* later: replaces */
+        "T1,invalid,2022-08-28T14:00:00+08:00,LabC",  /* earlier than kept: a duplicate */
+        "T2,POS,2022-08-28T13:00:00+08:00,LabB",      /* identical */
+    };
+    struct fixture *f = *state;
+    struct kept k;
+    char path[400];
+    const char *rej;
+
+    write_rows(f, "persons.csv", persons, 3, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    write_rows(f, "samples.csv", samples, 3, path);
+    import_ok(f, FK_IMPORT_SAMPLES, path);
+
+    write_rows(f, "results.csv", results1, 5, path);
+    import_ok(f, FK_IMPORT_RESULTS, path);
+    expect_sum(&f->sum, 4, 2, 0, 0, 2);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 3, "no sample");
+    expect_reject(rej, 3, "T9");
+    expect_reject(rej, 4, "maybe");
+    assert_int_equal(count(f, "results"), 2);
+
+    write_rows(f, "results2.csv", results2, 4, path);
+    import_ok(f, FK_IMPORT_RESULTS, path);
+    expect_sum(&f->sum, 3, 1, 1, 2, 0);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(fk_store_each_result(f->st, on_result, &k), FK_OK);
+    assert_int_equal(k.n, 2);
+    assert_int_equal(k.result, FK_RESULT_POSITIVE);
+    assert_string_equal(k.lab, "LabB");
+    assert_int_equal(k.time, INT64_C(1661670000)); /* 2022-08-28T15:00:00+08:00 */
+}
+
+static void test_ingest__batches(void **state)
+{
+    static const char *rows[] = {
+        "id_number,name,grid",   "ID0,a,140702001001001", "ID1,b,140702001001001",
+        "ID2,c,140702001001001", "ID3,d,140702001001002", "ID4,e,140702001001002",
+    };
+    struct fixture *f = *state;
+    char path[400];
+    int64_t g0, g1;
+
+    write_rows(f, "persons.csv", rows, 6, path);
+    assert_int_equal(fk_store_generation(f->st, &g0), FK_OK);
+    assert_int_equal(import_opts(f, FK_IMPORT_PERSONS, path, 2), FK_OK);
+    expect_sum(&f->sum, 5, 5, 0, 0, 0);
+    assert_int_equal(f->sum.batches, 3);
+    assert_int_equal(fk_store_generation(f->st, &g1), FK_OK);
+    assert_int_equal(g1, g0 + 3);
+    /* The profile's batch_rows applies when the options say 0. */
+    f->prof.batch_rows = 2;
+    assert_int_equal(import_opts(f, FK_IMPORT_PERSONS, path, 0), FK_OK);
+    assert_int_equal(f->sum.batches, 3);
+    f->prof.batch_rows = 5;
+    assert_int_equal(import_opts(f, FK_IMPORT_PERSONS, path, 0), FK_OK);
+    assert_int_equal(f->sum.batches, 1);
+    assert_int_equal(count(f, "persons"), 5);
+}
+
+/* Converts the UTF-8 text to GBK with iconv into out (cap bytes); returns the length. */
+static size_t to_gbk(const char *text, char *out, size_t cap)
+{
+    iconv_t cd = iconv_open("GBK", "UTF-8");
+    char *in = (char *)text, *o = out;
+    size_t inleft = strlen(text), outleft = cap;
+
+    assert_true(cd != (iconv_t)-1);
+    assert_true(iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1);
+    assert_int_equal(inleft, 0);
+    iconv_close(cd);
+    return cap - outleft;
+}
+
+static void test_ingest__gbk_file(void **state)
+{
+    static const char *rows[] = {
+        "id_number,name,grid,household",
+        "ID0,张三,140702001001001,锦纶小区1号楼",
+        "ID1,李四,140702001001002,",
+    };
+    struct fixture *f = *state;
+    struct fk_person_row p;
+    char path[400], gbk[1024];
+    size_t n;
+
+    n = to_gbk(compose(f, rows, 3), gbk, sizeof gbk);
+    assert_true(n < f->csv.len);               /* two bytes a character instead of three */
+    assert_true(memchr(gbk, 0xD5, n) != NULL); /* 张 is D5 C5 in GBK */
+    write_bytes(path_of(f, "persons-gbk.csv", path), gbk, n);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 2, 2, 0, 0, 0);
+    assert_string_equal(f->sum.encoding, "gb18030");
+    get_person(f, f->ids[0], &p);
+    assert_string_equal(p.name, "张三");
+    assert_string_equal(p.household, "锦纶小区1号楼");
+    get_person(f, f->ids[1], &p);
+    assert_string_equal(p.name, "李四");
+}
+
+static void test_ingest__bom_and_crlf(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_person_row p;
+    char path[400];
+    fk_buf b;
+
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_buf_printf(&b,
+                                   "\xEF\xBB\xBFid_number,name,grid\r\n%s,张三,%s\r\n"
+                                   "%s,李四,%s\r\n",
+                                   f->ids[0], G1, f->ids[1], G2),
+                     FK_OK);
+    write_bytes(path_of(f, "persons-bom.csv", path), b.data, b.len);
+    fk_buf_fini(&b);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 2, 2, 0, 0, 0);
+    assert_string_equal(f->sum.encoding, "utf-8");
+    get_person(f, f->ids[0], &p);
+    assert_string_equal(p.name, "张三");
+    assert_string_equal(p.grid, G1); /* no CR left on the last field */
+    get_person(f, f->ids[1], &p);
+    assert_string_equal(p.grid, G2);
+}
+
+static void test_ingest__stale_rejects_removed(void **state)
+{
+    static const char *bad[] = {"id_number,name,grid", "ID0,张三,140702001001001",
+                                "ID1,李四,nowhere"};
+    static const char *good[] = {"id_number,name,grid", "ID0,张三,140702001001001",
+                                 "ID1,李四,140702001001001"};
+    struct fixture *f = *state;
+    char path[400], rpath[420];
+
+    write_rows(f, "persons.csv", bad, 3, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 2, 1, 0, 0, 1);
+    snprintf(rpath, sizeof rpath, "%s.rejects.csv", path);
+    assert_non_null(read_text(f, rpath));
+    /* The file is fixed and imported again: the old rejects would mislead, so they go. */
+    compose(f, good, 3);
+    write_bytes(path, f->csv.data, f->csv.len);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 2, 1, 0, 1, 0);
+    assert_string_equal(f->sum.rejects_path, "");
+    assert_null(read_text(f, rpath));
+    /* A stale file left by something else goes too. */
+    write_bytes(rpath, "line,reason,raw\n9,old,x\n", 24);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    assert_null(read_text(f, rpath));
+}
+
+static void test_ingest__line_numbers_count_physical_lines(void **state)
+{
+    static const char *rows[] = {
+        "id_number,name,grid",
+        "ID0,\"张\n三\",140702001001001", /* lines 2-3: a line break inside a quoted name */
+        "",                               /* line 4: empty, skipped */
+        "ID1,李四,nowhere",               /* line 5 */
+    };
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    write_rows(f, "persons.csv", rows, 4, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 2, 0, 0, 0, 2);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 2, "control character");
+    expect_reject(rej, 5, "unknown grid nowhere");
+}
+
+static void test_ingest__file_errors(void **state)
+{
+    struct fixture *f = *state;
+    char path[400];
+    int rc;
+
+    rc = import_opts(f, FK_IMPORT_PERSONS, path_of(f, "no-such-file.csv", path), 0);
+    assert_int_equal(rc, FK_ENOENT);
+    assert_true(strlen(f->err) > 0);
+    write_file(f, "empty.csv", "", path);
+    assert_int_equal(import_opts(f, FK_IMPORT_PERSONS, path, 0), FK_EINVAL);
+    assert_non_null(strstr(f->err, "empty"));
+    write_file(f, "header-only.csv", "code,name,level,parent\n", path);
+    assert_int_equal(import_opts(f, FK_IMPORT_REGIONS, path, 0), FK_OK);
+    expect_sum(&f->sum, 0, 0, 0, 0, 0);
+    assert_int_equal(count(f, "regions"), 0);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define R(name) cmocka_unit_test_setup_teardown(name, setup_regions, teardown)
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ingest__type_names),
+        T(test_ingest__regions_child_before_parent),
+        T(test_ingest__regions_unknown_parent),
+        T(test_ingest__regions_bad_rows),
+        R(test_ingest__persons_rejected_with_reasons),
+        R(test_ingest__missing_required_column),
+        R(test_ingest__extra_columns_ignored),
+        R(test_ingest__columns_in_any_order),
+        R(test_ingest__exact_duplicate_row),
+        R(test_ingest__reimport_is_all_duplicate),
+        R(test_ingest__lowercase_x_normalized),
+        R(test_ingest__person_new_grid_is_update),
+        R(test_ingest__samples_unknown_person),
+        R(test_ingest__results),
+        R(test_ingest__batches),
+        R(test_ingest__gbk_file),
+        R(test_ingest__bom_and_crlf),
+        R(test_ingest__stale_rejects_removed),
+        R(test_ingest__line_numbers_count_physical_lines),
+        T(test_ingest__file_errors),
+    };
+#undef T
+#undef R
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

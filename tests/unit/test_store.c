@@ -1,0 +1,787 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the store (include/fk/store.h) over its SQLite backend, each in a fresh data file
+ * in a mkdtemp folder: schema creation, what every put reports (new, same, updated, older), batch
+ * semantics (rollback leaves nothing, commit bumps the generation), rounds, iteration order,
+ * durability across close and open, and clean failure on a file that is not a database. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fk/error.h"
+#include "fk/region.h"
+#include "fk/store.h"
+
+struct fixture {
+    char dir[256];
+    char path[300];
+    fk_store *st;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    const char *tmp;
+    char err[256] = "";
+
+    if (!f)
+        return -1;
+    tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof f->dir, "%s/fk-test-store-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
+    snprintf(f->path, sizeof f->path, "%s/fangkong.db", f->dir);
+    if (fk_store_open(f->path, &f->st, err, sizeof err) != FK_OK) {
+        fprintf(stderr, "open %s: %s\n", f->path, err);
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+/* Removes every file in dir, then dir. */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[512];
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    fk_store_close(f->st);
+    remove_dir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* A value no put reports, to see that each sets *did. */
+#define UNSET ((enum fk_put)99)
+
+/* A non-NULL store pointer, to see that a failed open sets *out to NULL. */
+static fk_store *not_null(void)
+{
+    static int dummy;
+
+    return (fk_store *)(void *)&dummy;
+}
+
+static int64_t count(fk_store *st, const char *table)
+{
+    int64_t n = -1;
+
+    assert_int_equal(fk_store_count(st, table, &n), FK_OK);
+    return n;
+}
+
+static int64_t generation(fk_store *st)
+{
+    int64_t g = -1;
+
+    assert_int_equal(fk_store_generation(st, &g), FK_OK);
+    return g;
+}
+
+static enum fk_put put_region(fk_store *st, const char *code, const char *name, int level,
+                              const char *parent)
+{
+    struct fk_region_row r = {code, name, parent, level};
+    enum fk_put did = UNSET;
+
+    assert_int_equal(fk_store_put_region(st, &r, &did), FK_OK);
+    return did;
+}
+
+static enum fk_put put_person(fk_store *st, const char *idn, const char *name, const char *grid,
+                              const char *phone, int64_t *id)
+{
+    struct fk_person_row p;
+    enum fk_put did = UNSET;
+
+    memset(&p, 0, sizeof p);
+    p.id_number = idn;
+    p.name = name;
+    p.grid = grid;
+    p.phone = phone;
+    assert_int_equal(fk_store_put_person(st, &p, id, &did), FK_OK);
+    return did;
+}
+
+static enum fk_put add_sample(fk_store *st, const char *tube, int64_t person, int64_t t,
+                              const char *site)
+{
+    struct fk_sample_row s = {tube, site, person, t};
+    enum fk_put did = UNSET;
+
+    assert_int_equal(fk_store_add_sample(st, &s, &did), FK_OK);
+    return did;
+}
+
+static enum fk_put put_result(fk_store *st, const char *tube, int result, int64_t t,
+                              const char *lab, int64_t received)
+{
+    struct fk_result_row r = {tube, lab, result, t, received};
+    enum fk_put did = UNSET;
+
+    assert_int_equal(fk_store_put_result(st, &r, &did), FK_OK);
+    return did;
+}
+
+static void test_store__open_creates_schema(void **state)
+{
+    static const char *tables[] = {"regions", "persons", "venues", "scans", "pings",
+                                   "samples", "results", "cases",  "rounds"};
+    struct fixture *f = *state;
+    int64_t n = 99;
+    size_t i;
+
+    for (i = 0; i < sizeof tables / sizeof tables[0]; i++)
+        assert_int_equal(count(f->st, tables[i]), 0);
+    assert_int_equal(generation(f->st), 0);
+    assert_int_equal(access(f->path, F_OK), 0);
+    assert_int_equal(fk_store_count(f->st, "sqlite_master", &n), FK_EINVAL);
+    assert_int_equal(fk_store_count(f->st, "persons; DROP TABLE persons", &n), FK_EINVAL);
+    assert_int_equal(count(f->st, "persons"), 0);
+}
+
+static void test_store__postgres_uri_not_built(void **state)
+{
+    fk_store *st = not_null();
+    char err[256] = "";
+
+    assert_int_equal(fk_store_open("postgresql://localhost/fk", &st, err, sizeof err), FK_EINVAL);
+    assert_null(st);
+    assert_non_null(strstr(err, "PostgreSQL"));
+}
+
+static void test_store__put_region(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_region_row r;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(put_region(f->st, "140700", "晋中市", FK_LEVEL_CITY, ""), FK_PUT_NEW);
+    assert_int_equal(put_region(f->st, "140702", "榆次区", FK_LEVEL_COUNTY, "140700"), FK_PUT_NEW);
+    assert_int_equal(put_region(f->st, "140702", "榆次区", FK_LEVEL_COUNTY, "140700"), FK_PUT_SAME);
+    assert_int_equal(put_region(f->st, "140700", "晋中市", FK_LEVEL_CITY, NULL), FK_PUT_SAME);
+    assert_int_equal(put_region(f->st, "140702", "榆次", FK_LEVEL_COUNTY, "140700"),
+                     FK_PUT_UPDATED);
+    assert_int_equal(put_region(f->st, "140702", "榆次", FK_LEVEL_TOWNSHIP, "140700"),
+                     FK_PUT_UPDATED);
+    assert_int_equal(put_region(f->st, "140702", "榆次", FK_LEVEL_TOWNSHIP, "14"), FK_PUT_UPDATED);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(count(f->st, "regions"), 2);
+    assert_int_equal(fk_store_get_region(f->st, "140702", &r), FK_OK);
+    assert_string_equal(r.code, "140702");
+    assert_string_equal(r.name, "榆次");
+    assert_int_equal(r.level, FK_LEVEL_TOWNSHIP);
+    assert_string_equal(r.parent, "14");
+    assert_int_equal(fk_store_get_region(f->st, "140700", &r), FK_OK);
+    assert_string_equal(r.name, "晋中市");
+    assert_int_equal(r.level, FK_LEVEL_CITY);
+    assert_string_equal(r.parent, "");
+    assert_int_equal(fk_store_get_region(f->st, "999999", &r), FK_ENOENT);
+}
+
+static void test_store__put_person(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_person_row p;
+    int64_t id = -1, id2 = -1, again = -1;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(put_person(f->st, "140702199001011231", "张三", "G1", "13800000000", &id),
+                     FK_PUT_NEW);
+    assert_true(id > 0);
+    assert_int_equal(put_person(f->st, "140702199001011231", "张三", "G1", "13800000000", &again),
+                     FK_PUT_SAME);
+    assert_int_equal(again, id);
+    assert_int_equal(put_person(f->st, "11010519491231002X", "李四", "G1", NULL, &id2), FK_PUT_NEW);
+    assert_true(id2 > 0);
+    assert_true(id2 != id);
+    /* A NULL and an empty optional string are the same thing. */
+    assert_int_equal(put_person(f->st, "11010519491231002X", "李四", "G1", "", &again),
+                     FK_PUT_SAME);
+    assert_int_equal(again, id2);
+    /* A new grid moves the person: same id, new grid. */
+    assert_int_equal(put_person(f->st, "140702199001011231", "张三", "G2", "13800000000", &again),
+                     FK_PUT_UPDATED);
+    assert_int_equal(again, id);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(count(f->st, "persons"), 2);
+    assert_int_equal(fk_store_get_person(f->st, id, &p), FK_OK);
+    assert_int_equal(p.id, id);
+    assert_string_equal(p.id_number, "140702199001011231");
+    assert_string_equal(p.name, "张三");
+    assert_string_equal(p.grid, "G2");
+    assert_string_equal(p.phone, "13800000000");
+    assert_string_equal(p.household, "");
+    assert_string_equal(p.tags, "");
+    assert_int_equal(p.id_type, 0);
+    assert_int_equal(fk_store_get_person(f->st, id2, &p), FK_OK);
+    assert_string_equal(p.name, "李四");
+    assert_string_equal(p.phone, "");
+    assert_int_equal(fk_store_get_person(f->st, id2 + 1000, &p), FK_ENOENT);
+}
+
+static void test_store__put_person_each_field_counts(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_person_row p;
+    enum fk_put did;
+    int64_t id, id0;
+
+    memset(&p, 0, sizeof p);
+    p.id_number = "P1234567";
+    p.name = "A";
+    p.grid = "G1";
+    p.id_type = 1;
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(fk_store_put_person(f->st, &p, &id0, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_NEW);
+    p.household = "H1";
+    assert_int_equal(fk_store_put_person(f->st, &p, &id, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_UPDATED);
+    p.tags = "coldchain;driver";
+    assert_int_equal(fk_store_put_person(f->st, &p, &id, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_UPDATED);
+    p.id_type = 4;
+    assert_int_equal(fk_store_put_person(f->st, &p, &id, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_UPDATED);
+    assert_int_equal(fk_store_put_person(f->st, &p, &id, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_SAME);
+    assert_int_equal(id, id0);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_store_get_person(f->st, id0, &p), FK_OK);
+    assert_string_equal(p.household, "H1");
+    assert_string_equal(p.tags, "coldchain;driver");
+    assert_int_equal(p.id_type, 4);
+}
+
+static void test_store__put_venue(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_venue_row v = {0, "V001", "超市", "market", "G1"};
+    enum fk_put did;
+    int64_t id = -1, again = -1;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(fk_store_put_venue(f->st, &v, &id, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_NEW);
+    assert_true(id > 0);
+    assert_int_equal(fk_store_put_venue(f->st, &v, &again, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_SAME);
+    assert_int_equal(again, id);
+    v.grid = "G2";
+    assert_int_equal(fk_store_put_venue(f->st, &v, &again, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_UPDATED);
+    assert_int_equal(again, id);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(count(f->st, "venues"), 1);
+}
+
+static void test_store__events_duplicate_same(void **state)
+{
+    struct fixture *f = *state;
+    enum fk_put did;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(fk_store_add_scan(f->st, 1, 2, 1000, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_NEW);
+    assert_int_equal(fk_store_add_scan(f->st, 1, 2, 1000, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_SAME);
+    assert_int_equal(fk_store_add_scan(f->st, 1, 2, 1001, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_NEW);
+    assert_int_equal(fk_store_add_ping(f->st, 1, "C1", 1000, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_NEW);
+    assert_int_equal(fk_store_add_ping(f->st, 1, "C1", 1000, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_SAME);
+    assert_int_equal(fk_store_add_ping(f->st, 1, "C2", 1000, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_NEW);
+    assert_int_equal(add_sample(f->st, "T1", 1, 1000, "S1"), FK_PUT_NEW);
+    assert_int_equal(add_sample(f->st, "T1", 1, 1000, "S1"), FK_PUT_SAME);
+    /* A sample's key is (tube, person): the same pair at another time is still the same. */
+    assert_int_equal(add_sample(f->st, "T1", 1, 2000, "S1"), FK_PUT_SAME);
+    assert_int_equal(add_sample(f->st, "T1", 2, 1000, "S1"), FK_PUT_NEW);
+    assert_int_equal(add_sample(f->st, "T10", 1, 1000, "S1"), FK_PUT_NEW);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(count(f->st, "scans"), 2);
+    assert_int_equal(count(f->st, "pings"), 2);
+    assert_int_equal(count(f->st, "samples"), 3);
+    assert_int_equal(fk_store_tube_exists(f->st, "T1"), FK_OK);
+    assert_int_equal(fk_store_tube_exists(f->st, "T10"), FK_OK);
+    assert_int_equal(fk_store_tube_exists(f->st, "T100"), FK_ENOENT);
+}
+
+struct results {
+    size_t n;
+    char tube[8][16], lab[8][16];
+    int result[8];
+    int64_t time[8], received[8];
+};
+
+static int on_result(void *ud, const struct fk_result_row *r)
+{
+    struct results *rs = ud;
+
+    if (rs->n < 8) {
+        snprintf(rs->tube[rs->n], sizeof rs->tube[0], "%s", r->tube);
+        snprintf(rs->lab[rs->n], sizeof rs->lab[0], "%s", r->lab);
+        rs->result[rs->n] = r->result;
+        rs->time[rs->n] = r->time;
+        rs->received[rs->n] = r->received;
+    }
+    rs->n++;
+    return 0;
+}
+
+static void test_store__put_result_later_wins(void **state)
+{
+    struct fixture *f = *state;
+    struct results rs;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(put_result(f->st, "T1", FK_RESULT_NEGATIVE, 5000, "LabA", 4000), FK_PUT_NEW);
+    assert_int_equal(put_result(f->st, "T1", FK_RESULT_NEGATIVE, 5000, "LabA", 4000), FK_PUT_SAME);
+    assert_int_equal(put_result(f->st, "T1", FK_RESULT_POSITIVE, 6000, "LabB", 4500),
+                     FK_PUT_UPDATED);
+    assert_int_equal(put_result(f->st, "T1", FK_RESULT_INVALID, 5999, "LabC", 0), FK_PUT_OLDER);
+    assert_int_equal(put_result(f->st, "T1", FK_RESULT_NEGATIVE, 1, "LabA", 4000), FK_PUT_OLDER);
+    assert_int_equal(put_result(f->st, "T1", FK_RESULT_POSITIVE, 6000, "LabB", 4500), FK_PUT_SAME);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    memset(&rs, 0, sizeof rs);
+    assert_int_equal(fk_store_each_result(f->st, on_result, &rs), FK_OK);
+    assert_int_equal(rs.n, 1);
+    assert_string_equal(rs.tube[0], "T1");
+    assert_int_equal(rs.result[0], FK_RESULT_POSITIVE);
+    assert_int_equal(rs.time[0], 6000);
+    assert_string_equal(rs.lab[0], "LabB");
+    assert_int_equal(rs.received[0], 4500);
+    assert_int_equal(count(f->st, "results"), 1);
+}
+
+static void test_store__put_case(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_case_row c = {7, 10000, 0, 0, FK_CASE_CONFIRMED};
+    enum fk_put did;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(fk_store_put_case(f->st, &c, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_NEW);
+    assert_int_equal(fk_store_put_case(f->st, &c, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_SAME);
+    c.onset = 9000;
+    assert_int_equal(fk_store_put_case(f->st, &c, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_UPDATED);
+    c.kind = FK_CASE_ASYMPTOMATIC;
+    assert_int_equal(fk_store_put_case(f->st, &c, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_UPDATED);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(count(f->st, "cases"), 1);
+}
+
+static void test_store__rollback_leaves_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_region_row r;
+    int64_t id;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "140700", "晋中市", FK_LEVEL_CITY, "");
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(generation(f->st), 1);
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(put_region(f->st, "140702", "榆次区", FK_LEVEL_COUNTY, "140700"), FK_PUT_NEW);
+    assert_int_equal(put_region(f->st, "140700", "改名", FK_LEVEL_CITY, ""), FK_PUT_UPDATED);
+    assert_int_equal(put_person(f->st, "140702199001011231", "张三", "G1", NULL, &id), FK_PUT_NEW);
+    assert_int_equal(add_sample(f->st, "T1", id, 1000, ""), FK_PUT_NEW);
+    assert_int_equal(put_result(f->st, "T1", FK_RESULT_NEGATIVE, 2000, "", 0), FK_PUT_NEW);
+    assert_int_equal(fk_store_rollback(f->st), FK_OK);
+
+    assert_int_equal(count(f->st, "regions"), 1);
+    assert_int_equal(count(f->st, "persons"), 0);
+    assert_int_equal(count(f->st, "samples"), 0);
+    assert_int_equal(count(f->st, "results"), 0);
+    assert_int_equal(generation(f->st), 1);
+    assert_int_equal(fk_store_get_region(f->st, "140702", &r), FK_ENOENT);
+    assert_int_equal(fk_store_get_region(f->st, "140700", &r), FK_OK);
+    assert_string_equal(r.name, "晋中市");
+    /* A rollback with no batch open does nothing and is not an error. */
+    assert_int_equal(fk_store_rollback(f->st), FK_OK);
+    /* The store is usable after a rollback. */
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(put_region(f->st, "140702", "榆次区", FK_LEVEL_COUNTY, "140700"), FK_PUT_NEW);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(count(f->st, "regions"), 2);
+    assert_int_equal(generation(f->st), 2);
+}
+
+static void test_store__commit_bumps_generation(void **state)
+{
+    struct fixture *f = *state;
+    int64_t i;
+
+    assert_int_equal(generation(f->st), 0);
+    for (i = 1; i <= 3; i++) {
+        assert_int_equal(fk_store_begin(f->st), FK_OK);
+        put_region(f->st, "140700", "晋中市", FK_LEVEL_CITY, "");
+        /* Not counted until it commits. */
+        assert_int_equal(generation(f->st), i - 1);
+        assert_int_equal(fk_store_commit(f->st), FK_OK);
+        assert_int_equal(generation(f->st), i);
+    }
+}
+
+/* A commit with no batch open is an error and must not count as a batch. */
+static void test_store__commit_without_batch_changes_nothing(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(generation(f->st), 0);
+    assert_int_not_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(generation(f->st), 0);
+}
+
+/* What get_person gives back is what was put, however long. */
+static void test_store__get_person_long_fields_whole(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_person_row p;
+    char name[401], tags[1001];
+    int64_t id;
+
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    memset(tags, 't', sizeof tags - 1);
+    tags[sizeof tags - 1] = '\0';
+    memset(&p, 0, sizeof p);
+    p.id_number = "140702199001011231";
+    p.name = name;
+    p.grid = "G1";
+    p.tags = tags;
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    {
+        enum fk_put did;
+
+        assert_int_equal(fk_store_put_person(f->st, &p, &id, &did), FK_OK);
+    }
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_store_get_person(f->st, id, &p), FK_OK);
+    assert_int_equal(strlen(p.name), 400);
+    assert_int_equal(strlen(p.tags), 1000);
+}
+
+struct rounds {
+    size_t n;
+    char names[4][FK_ROUND_NAME_MAX];
+    int64_t ids[4];
+};
+
+static int on_round(void *ud, const struct fk_round *r)
+{
+    struct rounds *rs = ud;
+
+    if (rs->n < 4) {
+        snprintf(rs->names[rs->n], sizeof rs->names[0], "%s", r->name);
+        rs->ids[rs->n] = r->id;
+    }
+    rs->n++;
+    return 0;
+}
+
+static struct fk_round make_round(const char *name, const char *region, int64_t start, int64_t end)
+{
+    struct fk_round r;
+
+    memset(&r, 0, sizeof r);
+    snprintf(r.name, sizeof r.name, "%s", name);
+    snprintf(r.region, sizeof r.region, "%s", region);
+    r.start = start;
+    r.end = end;
+    return r;
+}
+
+static void test_store__rounds(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_round a = make_round("R1", "140702", 1000, 2000);
+    struct fk_round b = make_round("第二轮", "140700", 3000, 4000);
+    struct fk_round dup = make_round("R1", "140700", 5, 6);
+    struct fk_round got;
+    struct rounds rs;
+    int64_t before = (int64_t)time(NULL);
+
+    assert_int_equal(fk_store_add_round(f->st, &a), FK_OK);
+    assert_true(a.id > 0);
+    assert_true(a.created >= before && a.created <= (int64_t)time(NULL));
+    assert_int_equal(fk_store_add_round(f->st, &b), FK_OK);
+    assert_true(b.id > a.id);
+    assert_int_equal(fk_store_add_round(f->st, &dup), FK_ECONFLICT);
+    assert_non_null(strstr(fk_store_errmsg(f->st), "R1"));
+    assert_int_equal(count(f->st, "rounds"), 2);
+
+    assert_int_equal(fk_store_get_round(f->st, "R1", &got), FK_OK);
+    assert_int_equal(got.id, a.id);
+    assert_string_equal(got.name, "R1");
+    assert_string_equal(got.region, "140702");
+    assert_int_equal(got.start, 1000);
+    assert_int_equal(got.end, 2000);
+    assert_int_equal(got.created, a.created);
+    assert_int_equal(fk_store_get_round(f->st, "第二轮", &got), FK_OK);
+    assert_string_equal(got.region, "140700");
+    assert_int_equal(fk_store_get_round(f->st, "R3", &got), FK_ENOENT);
+
+    memset(&rs, 0, sizeof rs);
+    assert_int_equal(fk_store_each_round(f->st, on_round, &rs), FK_OK);
+    assert_int_equal(rs.n, 2);
+    assert_string_equal(rs.names[0], "R1");
+    assert_string_equal(rs.names[1], "第二轮");
+    assert_int_equal(rs.ids[0], a.id);
+    assert_int_equal(rs.ids[1], b.id);
+}
+
+struct codes {
+    size_t n;
+    char code[8][24];
+    int64_t id[8];
+    int stop_at; /* return 42 on this row (1-based); 0 never */
+};
+
+static int on_region_code(void *ud, const struct fk_region_row *r)
+{
+    struct codes *c = ud;
+
+    if (c->n < 8)
+        snprintf(c->code[c->n], sizeof c->code[0], "%s", r->code);
+    c->n++;
+    return c->stop_at && (int)c->n == c->stop_at ? 42 : 0;
+}
+
+static int on_person_key(void *ud, const struct fk_person_row *p)
+{
+    struct codes *c = ud;
+
+    if (c->n < 8) {
+        snprintf(c->code[c->n], sizeof c->code[0], "%s/%s", p->id_number, p->grid);
+        c->id[c->n] = p->id;
+    }
+    c->n++;
+    return 0;
+}
+
+static int on_sample_key(void *ud, const struct fk_sample_row *s)
+{
+    struct codes *c = ud;
+
+    if (c->n < 8) {
+        snprintf(c->code[c->n], sizeof c->code[0], "%s/%lld/%s", s->tube, (long long)s->person,
+                 s->site);
+        c->id[c->n] = s->time;
+    }
+    c->n++;
+    return 0;
+}
+
+static void test_store__each_in_key_order(void **state)
+{
+    struct fixture *f = *state;
+    struct codes c;
+    int64_t id1, id2;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "B", "b", FK_LEVEL_CITY, "");
+    put_region(f->st, "A", "a", FK_LEVEL_CITY, "");
+    put_region(f->st, "C", "c", FK_LEVEL_CITY, "");
+    put_person(f->st, "X2", "x2", "G9", NULL, &id1);
+    put_person(f->st, "X1", "x1", "G8", NULL, &id2);
+    add_sample(f->st, "T2", id1, 30, "S2");
+    add_sample(f->st, "T1", id2, 20, "S1");
+    add_sample(f->st, "T1", id1, 10, "S1");
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+
+    memset(&c, 0, sizeof c);
+    assert_int_equal(fk_store_each_region(f->st, on_region_code, &c), FK_OK);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.code[0], "A");
+    assert_string_equal(c.code[1], "B");
+    assert_string_equal(c.code[2], "C");
+
+    /* A non-zero return stops the walk and comes back. */
+    memset(&c, 0, sizeof c);
+    c.stop_at = 2;
+    assert_int_equal(fk_store_each_region(f->st, on_region_code, &c), 42);
+    assert_int_equal(c.n, 2);
+
+    memset(&c, 0, sizeof c);
+    assert_int_equal(fk_store_each_person_key(f->st, on_person_key, &c), FK_OK);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.code[0], "X2/G9"); /* by id: X2 came first */
+    assert_int_equal(c.id[0], id1);
+    assert_string_equal(c.code[1], "X1/G8");
+    assert_int_equal(c.id[1], id2);
+
+    memset(&c, 0, sizeof c);
+    assert_int_equal(fk_store_each_sample(f->st, on_sample_key, &c), FK_OK);
+    assert_int_equal(c.n, 3);
+    /* (tube, person) order */
+    {
+        char want[3][24];
+
+        snprintf(want[0], sizeof want[0], "T1/%lld/S1", (long long)id1);
+        snprintf(want[1], sizeof want[1], "T1/%lld/S1", (long long)id2);
+        snprintf(want[2], sizeof want[2], "T2/%lld/S2", (long long)id1);
+        assert_string_equal(c.code[0], want[0]);
+        assert_string_equal(c.code[1], want[1]);
+        assert_string_equal(c.code[2], want[2]);
+        assert_int_equal(c.id[0], 10);
+        assert_int_equal(c.id[1], 20);
+        assert_int_equal(c.id[2], 30);
+    }
+}
+
+/* Everything committed is there after close and open; an uncommitted batch is not. */
+static void test_store__reopen_keeps_everything(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_round r = make_round("R1", "140700", 100, 200), got;
+    struct fk_person_row p;
+    char err[256] = "";
+    int64_t id, vid;
+    enum fk_put did;
+    struct fk_venue_row v = {0, "V1", "venue", "", "G1"};
+    struct fk_case_row k = {1, 500, 0, 0, 0};
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "140700", "晋中市", FK_LEVEL_CITY, "");
+    put_person(f->st, "140702199001011231", "张三", "G1", "138", &id);
+    assert_int_equal(fk_store_put_venue(f->st, &v, &vid, &did), FK_OK);
+    assert_int_equal(fk_store_add_scan(f->st, id, vid, 100, &did), FK_OK);
+    assert_int_equal(fk_store_add_ping(f->st, id, "C1", 100, &did), FK_OK);
+    add_sample(f->st, "T1", id, 150, "S1");
+    put_result(f->st, "T1", FK_RESULT_POSITIVE, 180, "L1", 160);
+    assert_int_equal(fk_store_put_case(f->st, &k, &did), FK_OK);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_store_add_round(f->st, &r), FK_OK);
+    /* A batch left open at close is lost. */
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "140702", "榆次区", FK_LEVEL_COUNTY, "140700");
+
+    fk_store_close(f->st);
+    f->st = NULL;
+    assert_int_equal(fk_store_open(f->path, &f->st, err, sizeof err), FK_OK);
+    assert_non_null(f->st);
+
+    assert_int_equal(generation(f->st), 1);
+    assert_int_equal(count(f->st, "regions"), 1);
+    assert_int_equal(count(f->st, "persons"), 1);
+    assert_int_equal(count(f->st, "venues"), 1);
+    assert_int_equal(count(f->st, "scans"), 1);
+    assert_int_equal(count(f->st, "pings"), 1);
+    assert_int_equal(count(f->st, "samples"), 1);
+    assert_int_equal(count(f->st, "results"), 1);
+    assert_int_equal(count(f->st, "cases"), 1);
+    assert_int_equal(count(f->st, "rounds"), 1);
+    assert_int_equal(fk_store_get_person(f->st, id, &p), FK_OK);
+    assert_string_equal(p.name, "张三");
+    assert_string_equal(p.grid, "G1");
+    assert_int_equal(fk_store_get_round(f->st, "R1", &got), FK_OK);
+    assert_int_equal(got.start, 100);
+    assert_int_equal(got.end, 200);
+    /* The reopened store reports the same puts as identical. */
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(put_person(f->st, "140702199001011231", "张三", "G1", "138", &id),
+                     FK_PUT_SAME);
+    assert_int_equal(put_result(f->st, "T1", FK_RESULT_NEGATIVE, 170, "L1", 160), FK_PUT_OLDER);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(generation(f->st), 2);
+}
+
+static void test_store__open_garbage_fails_cleanly(void **state)
+{
+    struct fixture *f = *state;
+    char path[400], err[512];
+    fk_store *st = not_null();
+    FILE *fp;
+    int i, rc;
+
+    snprintf(path, sizeof path, "%s/garbage.db", f->dir);
+    fp = fopen(path, "wb");
+    assert_non_null(fp);
+    for (i = 0; i < 8192; i++)
+        fputc((i * 7919 + 13) & 0xff, fp);
+    assert_int_equal(fclose(fp), 0);
+    err[0] = '\0';
+    rc = fk_store_open(path, &st, err, sizeof err);
+    assert_true(rc == FK_EDB || rc == FK_EIO);
+    assert_null(st);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "not a"));
+}
+
+static void test_store__open_missing_folder_fails(void **state)
+{
+    struct fixture *f = *state;
+    char path[400], err[512] = "";
+    fk_store *st = not_null();
+    int rc;
+
+    snprintf(path, sizeof path, "%s/no/such/folder/fangkong.db", f->dir);
+    rc = fk_store_open(path, &st, err, sizeof err);
+    assert_int_not_equal(rc, FK_OK);
+    assert_null(st);
+    assert_non_null(strstr(err, path));
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_store__open_creates_schema),
+        cmocka_unit_test(test_store__postgres_uri_not_built),
+        T(test_store__put_region),
+        T(test_store__put_person),
+        T(test_store__put_person_each_field_counts),
+        T(test_store__put_venue),
+        T(test_store__events_duplicate_same),
+        T(test_store__put_result_later_wins),
+        T(test_store__put_case),
+        T(test_store__rollback_leaves_nothing),
+        T(test_store__commit_bumps_generation),
+        T(test_store__commit_without_batch_changes_nothing),
+        T(test_store__get_person_long_fields_whole),
+        T(test_store__rounds),
+        T(test_store__each_in_key_order),
+        T(test_store__reopen_keeps_everything),
+        T(test_store__open_garbage_fails_cleanly),
+        T(test_store__open_missing_folder_fails),
+    };
+#undef T
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
