@@ -816,6 +816,8 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
         goto db_error;
     if (o && o->progress)
         o->progress(o->progress_ud, fk_csv_offset(c.csv), fk_csv_size(c.csv), sum->read);
+    /* The reader may settle on GB18030 past its first look when the head is all ASCII. */
+    fk_strlcpy(sum->encoding, fk_csv_encoding(c.csv), sizeof sum->encoding);
     goto out;
 db_error:
     snprintf(err, errlen, "near line %llu: %s: %s; %llu earlier batches are committed; run the "
