@@ -15,6 +15,7 @@
 #include "fk/ingest.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,24 @@ struct ctx {
 
 /* ---- fields ---- */
 
+/* Adds a reason to the row's reasons: a row is rejected with all its problems at once, so a clerk
+ * fixes it in one go. */
+static void why(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void why(struct ctx *c, const char *fmt, ...)
+{
+    size_t n = strlen(c->reason);
+    va_list ap;
+
+    if (n && n + 2 < sizeof c->reason) {
+        c->reason[n++] = ';';
+        c->reason[n++] = ' ';
+        c->reason[n] = '\0';
+    }
+    va_start(ap, fmt);
+    vsnprintf(c->reason + n, sizeof c->reason - n, fmt, ap);
+    va_end(ap);
+}
+
 static fk_slice field(const struct ctx *c, int k)
 {
     fk_slice s = {"", 0};
@@ -127,16 +146,16 @@ static int text(struct ctx *c, int k, char *out, size_t cap, int required)
     size_t i;
 
     if (required && s.n == 0) {
-        snprintf(c->reason, sizeof c->reason, "%s is empty", name);
+        why(c, "%s is empty", name);
         return 0;
     }
     if (s.n >= cap) {
-        snprintf(c->reason, sizeof c->reason, "%s is longer than %zu bytes", name, cap - 1);
+        why(c, "%s is longer than %zu bytes", name, cap - 1);
         return 0;
     }
     for (i = 0; i < s.n; i++) {
         if ((unsigned char)s.p[i] < 0x20) {
-            snprintf(c->reason, sizeof c->reason, "%s holds a control character", name);
+            why(c, "%s holds a control character", name);
             return 0;
         }
     }
@@ -153,13 +172,14 @@ static int time_col(struct ctx *c, int k, int64_t *out, int required)
     *out = 0;
     if (s.n == 0) {
         if (required)
-            snprintf(c->reason, sizeof c->reason, "%s is empty", name);
+            why(c, "%s is empty", name);
         return !required;
     }
     if (fk_time_parse(s.p, s.n, out) != FK_OK) {
-        snprintf(c->reason, sizeof c->reason,
-                 "%s '%.*s' is not an ISO 8601 time (like 2022-08-28T14:18:00+08:00 or "
-                 "2022-08-28)", name, (int)(s.n > 60 ? 60 : s.n), s.p);
+        why(c,
+            "%s '%.*s' is not an ISO 8601 time (like 2022-08-28T14:18:00+08:00 or "
+            "2022-08-28)",
+            name, (int)(s.n > 60 ? 60 : s.n), s.p);
         return 0;
     }
     return 1;
@@ -169,11 +189,11 @@ static int time_col(struct ctx *c, int k, int64_t *out, int required)
 static int person_col(struct ctx *c, int k, int64_t *pid)
 {
     fk_slice s = field(c, k);
-    char id[64], why[200];
+    char id[64], idwhy[200];
     int64_t i;
 
     if (s.n == 0) {
-        snprintf(c->reason, sizeof c->reason, "id_number is empty");
+        why(c, "id_number is empty");
         return 0;
     }
     fk_id_normalize(s.p, s.n, id, sizeof id);
@@ -182,11 +202,10 @@ static int person_col(struct ctx *c, int k, int64_t *pid)
         *pid = fk_strmap_value(c->persons, i);
         return 1;
     }
-    if (strlen(id) == 18 && fk_id_check(id, 18, FK_ID_RESIDENT, why, sizeof why) != FK_OK)
-        snprintf(c->reason, sizeof c->reason, "id_number %s: %s", id, why);
+    if (strlen(id) == 18 && fk_id_check(id, 18, FK_ID_RESIDENT, idwhy, sizeof idwhy) != FK_OK)
+        why(c, "id_number %s: %s", id, idwhy);
     else
-        snprintf(c->reason, sizeof c->reason,
-                 "unknown person %s: not in the population registry (import persons first)", id);
+        why(c, "unknown person %s: not in the population registry (import persons first)", id);
     return 0;
 }
 
@@ -199,12 +218,12 @@ static int grid_col(struct ctx *c, int k, char *out, size_t cap)
         return 0;
     i = fk_strmap_find(c->regions, out, strlen(out));
     if (i < 0) {
-        snprintf(c->reason, sizeof c->reason, "unknown grid %s (import regions first)", out);
+        why(c, "unknown grid %s (import regions first)", out);
         return 0;
     }
     if (fk_strmap_value(c->regions, i) != FK_LEVEL_GRID) {
-        snprintf(c->reason, sizeof c->reason, "region %s is a %s, not a grid", out,
-                 fk_level_name((enum fk_level)fk_strmap_value(c->regions, i)));
+        why(c, "region %s is a %s, not a grid", out,
+            fk_level_name((enum fk_level)fk_strmap_value(c->regions, i)));
         return 0;
     }
     return 1;
@@ -239,7 +258,7 @@ static int place_region(struct ctx *c, const char *code, const char *name, int l
 
     if (*parent) {
         if (strcmp(parent, code) == 0) {
-            snprintf(c->reason, sizeof c->reason, "region %s is its own parent", code);
+            why(c, "region %s is its own parent", code);
             return 0;
         }
         pi = fk_strmap_find(c->regions, parent, strlen(parent));
@@ -249,12 +268,10 @@ static int place_region(struct ctx *c, const char *code, const char *name, int l
     }
     if (fk_level_child_ok((enum fk_level)plevel, (enum fk_level)level) != FK_OK) {
         if (*parent)
-            snprintf(c->reason, sizeof c->reason, "a %s cannot sit under %s, a %s",
-                     fk_level_name((enum fk_level)level), parent,
-                     fk_level_name((enum fk_level)plevel));
+            why(c, "a %s cannot sit under %s, a %s", fk_level_name((enum fk_level)level), parent,
+                fk_level_name((enum fk_level)plevel));
         else
-            snprintf(c->reason, sizeof c->reason,
-                     "parent is empty: only a province or a city may be a root");
+            why(c, "parent is empty: only a province or a city may be a root");
         return 0;
     }
     rc = fk_store_put_region(c->st, &r, did);
@@ -266,25 +283,24 @@ static int place_region(struct ctx *c, const char *code, const char *name, int l
 static int row_region(struct ctx *c, enum fk_put *did)
 {
     char code[FK_REGION_CODE_MAX + 8], name[TEXT_MAX], parent[FK_REGION_CODE_MAX + 8];
-    enum fk_level level;
-    fk_slice lv;
-    int rc;
+    enum fk_level level = FK_LEVEL_NONE;
+    fk_slice lv = field(c, 2);
+    int rc, ok;
 
-    if (!text(c, 0, code, sizeof code, 1) || !text(c, 1, name, sizeof name, 1) ||
-        !text(c, 3, parent, sizeof parent, 0))
-        return 0;
-    if (fk_region_code_ok((fk_slice){code, strlen(code)}) != FK_OK) {
-        snprintf(c->reason, sizeof c->reason,
-                 "code '%s' must be 1 to 31 letters, digits, '-', '_' or '.'", code);
-        return 0;
+    ok = text(c, 0, code, sizeof code, 1);
+    if (ok && fk_region_code_ok((fk_slice){code, strlen(code)}) != FK_OK) {
+        why(c, "code '%s' must be 1 to 31 letters, digits, '-', '_' or '.'", code);
+        ok = 0;
     }
-    lv = field(c, 2);
+    ok &= text(c, 1, name, sizeof name, 1);
     if (fk_level_parse(lv, &level) != FK_OK) {
-        snprintf(c->reason, sizeof c->reason,
-                 "level '%.*s' is not province, city, county, township, community or grid",
-                 (int)(lv.n > 40 ? 40 : lv.n), lv.p);
-        return 0;
+        why(c, "level '%.*s' is not province, city, county, township, community or grid",
+            (int)(lv.n > 40 ? 40 : lv.n), lv.p);
+        ok = 0;
     }
+    ok &= text(c, 3, parent, sizeof parent, 0);
+    if (!ok)
+        return 0;
     rc = place_region(c, code, name, (int)level, parent, did);
     if (rc == 2) {
         struct pending_region *pr;
@@ -316,42 +332,46 @@ static int row_region(struct ctx *c, enum fk_put *did)
 static int row_person(struct ctx *c, enum fk_put *did)
 {
     char id[64], name[TEXT_MAX], grid[FK_REGION_CODE_MAX + 8], phone[64], household[TEXT_MAX],
-        tags[TEXT_MAX], why[200];
+        tags[TEXT_MAX], idwhy[200];
     struct fk_person_row p;
     enum fk_id_type idt = FK_ID_RESIDENT;
     fk_slice s = field(c, 0), ts = field(c, 6);
     size_t i;
     int64_t pid;
-    int rc, added;
+    int rc, added, ok = 1;
 
     if (fk_id_type_parse(ts.p, ts.n, &idt) != FK_OK) {
-        snprintf(c->reason, sizeof c->reason,
-                 "id_type '%.*s' is not resident, passport, hk_macao, taiwan or other",
-                 (int)(ts.n > 40 ? 40 : ts.n), ts.p);
-        return 0;
-    }
-    if (s.n == 0) {
-        snprintf(c->reason, sizeof c->reason, "id_number is empty");
-        return 0;
+        why(c, "id_type '%.*s' is not resident, passport, hk_macao, taiwan or other",
+            (int)(ts.n > 40 ? 40 : ts.n), ts.p);
+        ok = 0;
     }
     fk_id_normalize(s.p, s.n, id, sizeof id);
-    if (fk_id_check(id, strlen(id), idt, why, sizeof why) != FK_OK) {
-        snprintf(c->reason, sizeof c->reason, "id_number %s: %s", id, why);
-        return 0;
+    if (s.n == 0) {
+        why(c, "id_number is empty");
+        ok = 0;
+    } else if (ok && fk_id_check(id, strlen(id), idt, idwhy, sizeof idwhy) != FK_OK) {
+        why(c, "id_number %s: %s", id, idwhy);
+        ok = 0;
     }
-    if (!text(c, 1, name, sizeof name, 1) || !grid_col(c, 2, grid, sizeof grid) ||
-        !text(c, 3, phone, sizeof phone, 0) || !text(c, 4, household, sizeof household, 0) ||
-        !text(c, 5, tags, sizeof tags, 0))
-        return 0;
-    for (i = 0; phone[i]; i++) {
-        char ch = phone[i];
+    ok &= text(c, 1, name, sizeof name, 1);
+    ok &= grid_col(c, 2, grid, sizeof grid);
+    if (text(c, 3, phone, sizeof phone, 0)) {
+        for (i = 0; phone[i]; i++) {
+            char ch = phone[i];
 
-        if (!((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == ' ')) {
-            snprintf(c->reason, sizeof c->reason, "phone '%s' may hold only digits, '+', '-'",
-                     phone);
-            return 0;
+            if (!((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == ' ')) {
+                why(c, "phone '%s' may hold only digits, '+', '-'", phone);
+                ok = 0;
+                break;
+            }
         }
+    } else {
+        ok = 0;
     }
+    ok &= text(c, 4, household, sizeof household, 0);
+    ok &= text(c, 5, tags, sizeof tags, 0);
+    if (!ok)
+        return 0;
     /* A column the file does not have keeps what the registry already holds. */
     p.id = 0;
     p.id_number = id;
@@ -377,10 +397,13 @@ static int row_venue(struct ctx *c, enum fk_put *did)
     char code[TEXT_MAX], name[TEXT_MAX], grid[FK_REGION_CODE_MAX + 8], type[TEXT_MAX];
     struct fk_venue_row v;
     int64_t vid;
-    int rc, added;
+    int rc, added, ok;
 
-    if (!text(c, 0, code, 64, 1) || !text(c, 1, name, sizeof name, 1) ||
-        !grid_col(c, 2, grid, sizeof grid) || !text(c, 3, type, sizeof type, 0))
+    ok = text(c, 0, code, 64, 1);
+    ok &= text(c, 1, name, sizeof name, 1);
+    ok &= grid_col(c, 2, grid, sizeof grid);
+    ok &= text(c, 3, type, sizeof type, 0);
+    if (!ok)
         return 0;
     v.id = 0;
     v.code = code;
@@ -401,16 +424,21 @@ static int row_venue(struct ctx *c, enum fk_put *did)
 static int row_scan(struct ctx *c, enum fk_put *did)
 {
     char venue[TEXT_MAX];
-    int64_t pid, t, v;
+    int64_t pid, t, v = -1;
+    int ok;
 
-    if (!person_col(c, 0, &pid) || !text(c, 1, venue, 64, 1))
-        return 0;
-    v = fk_strmap_find(c->venues, venue, strlen(venue));
-    if (v < 0) {
-        snprintf(c->reason, sizeof c->reason, "unknown venue %s (import venues first)", venue);
-        return 0;
+    ok = person_col(c, 0, &pid);
+    if (text(c, 1, venue, 64, 1)) {
+        v = fk_strmap_find(c->venues, venue, strlen(venue));
+        if (v < 0) {
+            why(c, "unknown venue %s (import venues first)", venue);
+            ok = 0;
+        }
+    } else {
+        ok = 0;
     }
-    if (!time_col(c, 2, &t, 1))
+    ok &= time_col(c, 2, &t, 1);
+    if (!ok)
         return 0;
     return put_rc(fk_store_add_scan(c->st, pid, fk_strmap_value(c->venues, v), t, did));
 }
@@ -419,8 +447,12 @@ static int row_ping(struct ctx *c, enum fk_put *did)
 {
     char cell[TEXT_MAX];
     int64_t pid, t;
+    int ok;
 
-    if (!person_col(c, 0, &pid) || !text(c, 1, cell, 64, 1) || !time_col(c, 2, &t, 1))
+    ok = person_col(c, 0, &pid);
+    ok &= text(c, 1, cell, 64, 1);
+    ok &= time_col(c, 2, &t, 1);
+    if (!ok)
         return 0;
     return put_rc(fk_store_add_ping(c->st, pid, cell, t, did));
 }
@@ -429,9 +461,13 @@ static int row_sample(struct ctx *c, enum fk_put *did)
 {
     char tube[TEXT_MAX], site[TEXT_MAX];
     struct fk_sample_row s;
+    int ok;
 
-    if (!text(c, 0, tube, 64, 1) || !person_col(c, 1, &s.person) ||
-        !time_col(c, 2, &s.time, 1) || !text(c, 3, site, sizeof site, 0))
+    ok = text(c, 0, tube, 64, 1);
+    ok &= person_col(c, 1, &s.person);
+    ok &= time_col(c, 2, &s.time, 1);
+    ok &= text(c, 3, site, sizeof site, 0);
+    if (!ok)
         return 0;
     s.tube = tube;
     s.site = site;
@@ -465,30 +501,30 @@ static int row_result(struct ctx *c, enum fk_put *did)
     char tube[TEXT_MAX], lab[TEXT_MAX];
     struct fk_result_row r;
     fk_slice rs = field(c, 1);
-    int rc;
+    int rc, ok, have_tube;
 
-    if (!text(c, 0, tube, 64, 1))
-        return 0;
+    ok = have_tube = text(c, 0, tube, 64, 1);
     if (parse_result(rs, &r.result) != FK_OK) {
-        snprintf(c->reason, sizeof c->reason,
-                 "result '%.*s' is not negative, positive or invalid", (int)(rs.n > 40 ? 40 : rs.n),
-                 rs.p);
-        return 0;
+        why(c, "result '%.*s' is not negative, positive or invalid", (int)(rs.n > 40 ? 40 : rs.n),
+            rs.p);
+        ok = 0;
     }
-    if (!time_col(c, 2, &r.time, 1) || !text(c, 3, lab, sizeof lab, 0) ||
-        !time_col(c, 4, &r.received, 0))
-        return 0;
-    if (strcmp(tube, c->last_tube) != 0) {
+    ok &= time_col(c, 2, &r.time, 1);
+    ok &= text(c, 3, lab, sizeof lab, 0);
+    ok &= time_col(c, 4, &r.received, 0);
+    if (have_tube && strcmp(tube, c->last_tube) != 0) {
         rc = fk_store_tube_exists(c->st, tube);
         if (rc == FK_ENOENT) {
-            snprintf(c->reason, sizeof c->reason,
-                     "no sample was taken in tube %s (import samples first)", tube);
-            return 0;
-        }
-        if (rc != FK_OK)
+            why(c, "no sample was taken in tube %s (import samples first)", tube);
+            ok = 0;
+        } else if (rc != FK_OK) {
             return rc;
-        fk_strlcpy(c->last_tube, tube, sizeof c->last_tube);
+        } else {
+            fk_strlcpy(c->last_tube, tube, sizeof c->last_tube);
+        }
     }
+    if (!ok)
+        return 0;
     r.tube = tube;
     r.lab = lab;
     return put_rc(fk_store_put_result(c->st, &r, did));
@@ -498,23 +534,26 @@ static int row_case(struct ctx *c, enum fk_put *did)
 {
     struct fk_case_row k;
     fk_slice ks = field(c, 3);
+    int ok;
 
-    if (!person_col(c, 0, &k.person) || !time_col(c, 1, &k.confirmed, 1) ||
-        !time_col(c, 2, &k.onset, 0) || !time_col(c, 4, &k.isolated, 0))
-        return 0;
+    ok = person_col(c, 0, &k.person);
+    ok &= time_col(c, 1, &k.confirmed, 1);
+    ok &= time_col(c, 2, &k.onset, 0);
+    ok &= time_col(c, 4, &k.isolated, 0);
     if (ks.n == 0 || fk_slice_eqi(ks, "confirmed") || fk_slice_eq(ks, "确诊")) {
         k.kind = FK_CASE_CONFIRMED;
     } else if (fk_slice_eqi(ks, "asymptomatic") || fk_slice_eq(ks, "无症状")) {
         k.kind = FK_CASE_ASYMPTOMATIC;
     } else {
-        snprintf(c->reason, sizeof c->reason, "kind '%.*s' is not confirmed or asymptomatic",
-                 (int)(ks.n > 40 ? 40 : ks.n), ks.p);
-        return 0;
+        why(c, "kind '%.*s' is not confirmed or asymptomatic", (int)(ks.n > 40 ? 40 : ks.n), ks.p);
+        ok = 0;
     }
-    if (k.onset && k.onset > k.confirmed) {
-        snprintf(c->reason, sizeof c->reason, "onset is after confirmed");
-        return 0;
+    if (ok && k.onset && k.onset > k.confirmed) {
+        why(c, "onset is after confirmed");
+        ok = 0;
     }
+    if (!ok)
+        return 0;
     return put_rc(fk_store_put_case(c->st, &k, did));
 }
 
@@ -595,6 +634,7 @@ static int settle_regions(struct ctx *c)
 
             if (!pr->code)
                 continue;
+            c->reason[0] = '\0';
             r = place_region(c, pr->code, pr->name, pr->level, pr->parent, &did);
             if (r == 2)
                 continue;
@@ -614,7 +654,8 @@ static int settle_regions(struct ctx *c)
 
         if (!pr->code)
             continue;
-        snprintf(c->reason, sizeof c->reason, "unknown parent %s", pr->parent);
+        c->reason[0] = '\0';
+        why(c, "unknown parent %s", pr->parent);
         rc = reject(c, pr->line, c->reason, (fk_slice){pr->raw, strlen(pr->raw)});
     }
     return rc;

@@ -104,6 +104,14 @@ contains log.txt "missing required column 'grid'"
 [ "$(count persons)" = 5 ] || fail "a rejected file imported rows"
 [ ! -e nogrid.csv.rejects.csv ] || fail "a rejected file left a rejects file"
 
+# A row with several problems names all of them, so a clerk fixes it in one go.
+printf 'id_number,name,grid,phone\n140702199001011234,,NOPE,12a\n' >bad.csv
+fk import persons bad.csv 2>/dev/null; expect_rc 3 "a bad row"
+contains bad.csv.rejects.csv '2,"id_number 140702199001011234: check digit should be 1, not 4; name is empty; unknown grid NOPE (import regions first); phone '"'12a'"' may hold only digits'
+printf 'id_number,venue,time\n%s,NOVENUE,not-a-time\n' "$A" >badscan.csv
+fk import scans badscan.csv 2>/dev/null; expect_rc 3 "a bad scan"
+contains badscan.csv.rejects.csv "unknown venue NOVENUE (import venues first); time 'not-a-time' is not an ISO 8601 time"
+
 # Files that cannot be read, and the wrong type.
 fk import persons no-such.csv 2>log.txt; expect_rc 1 "no such file"
 fk import people persons.csv 2>log.txt; expect_rc 1 "unknown type"
