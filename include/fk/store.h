@@ -91,6 +91,8 @@ int fk_store_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *di
 
 /* Look-ups. FK_OK, FK_ENOENT, FK_EDB. */
 int fk_store_get_person(fk_store *st, int64_t id, struct fk_person_row *out);
+/* The dense id of the person with this ID number. FK_OK, FK_ENOENT, FK_EDB. */
+int fk_store_find_person(fk_store *st, const char *id_number, int64_t *id);
 int fk_store_get_region(fk_store *st, const char *code, struct fk_region_row *out);
 int fk_store_tube_exists(fk_store *st, const char *tube);
 
@@ -101,9 +103,20 @@ typedef int (*fk_person_cb)(void *ud, const struct fk_person_row *p);
 typedef int (*fk_venue_cb)(void *ud, const struct fk_venue_row *v);
 typedef int (*fk_sample_cb)(void *ud, const struct fk_sample_row *s);
 typedef int (*fk_result_cb)(void *ud, const struct fk_result_row *r);
+typedef int (*fk_case_cb)(void *ud, const struct fk_case_row *c);
+/* An event of a person: a scan (venue id, time) or a ping (cell code, time). */
+struct fk_event_row {
+    int64_t person, venue, time;
+    const char *cell;
+};
+typedef int (*fk_event_cb)(void *ud, const struct fk_event_row *e);
 int fk_store_each_region(fk_store *st, fk_region_cb cb, void *ud);
-/* Persons with only id, id_number and grid filled (the engine's needs; cheaper). */
+/* Persons with only id, id_number, grid and household filled (the engine's needs; cheaper). */
 int fk_store_each_person_key(fk_store *st, fk_person_cb cb, void *ud);
+int fk_store_each_case(fk_store *st, fk_case_cb cb, void *ud);
+/* Scans and pings in person order (then venue or cell, then time). */
+int fk_store_each_scan(fk_store *st, fk_event_cb cb, void *ud);
+int fk_store_each_ping(fk_store *st, fk_event_cb cb, void *ud);
 int fk_store_each_venue(fk_store *st, fk_venue_cb cb, void *ud);
 int fk_store_each_sample(fk_store *st, fk_sample_cb cb, void *ud);
 int fk_store_each_result(fk_store *st, fk_result_cb cb, void *ud);

@@ -96,6 +96,26 @@ int fk_store_get_person(fk_store *st, int64_t id, struct fk_person_row *out)
     return st->ops->get_person(st, id, out);
 }
 
+int fk_store_find_person(fk_store *st, const char *id_number, int64_t *id)
+{
+    return st->ops->find_person(st, id_number, id);
+}
+
+int fk_store_each_case(fk_store *st, fk_case_cb cb, void *ud)
+{
+    return st->ops->each_case(st, cb, ud);
+}
+
+int fk_store_each_scan(fk_store *st, fk_event_cb cb, void *ud)
+{
+    return st->ops->each_scan(st, cb, ud);
+}
+
+int fk_store_each_ping(fk_store *st, fk_event_cb cb, void *ud)
+{
+    return st->ops->each_ping(st, cb, ud);
+}
+
 int fk_store_get_region(fk_store *st, const char *code, struct fk_region_row *out)
 {
     return st->ops->get_region(st, code, out);

@@ -24,6 +24,7 @@ struct fk_store_ops {
     int (*put_result)(fk_store *st, const struct fk_result_row *r, enum fk_put *did);
     int (*put_case)(fk_store *st, const struct fk_case_row *c, enum fk_put *did);
     int (*get_person)(fk_store *st, int64_t id, struct fk_person_row *out);
+    int (*find_person)(fk_store *st, const char *id_number, int64_t *id);
     int (*get_region)(fk_store *st, const char *code, struct fk_region_row *out);
     int (*tube_exists)(fk_store *st, const char *tube);
     int (*each_region)(fk_store *st, fk_region_cb cb, void *ud);
@@ -31,6 +32,9 @@ struct fk_store_ops {
     int (*each_venue)(fk_store *st, fk_venue_cb cb, void *ud);
     int (*each_sample)(fk_store *st, fk_sample_cb cb, void *ud);
     int (*each_result)(fk_store *st, fk_result_cb cb, void *ud);
+    int (*each_case)(fk_store *st, fk_case_cb cb, void *ud);
+    int (*each_scan)(fk_store *st, fk_event_cb cb, void *ud);
+    int (*each_ping)(fk_store *st, fk_event_cb cb, void *ud);
     int (*count)(fk_store *st, const char *table, int64_t *out);
     int (*add_round)(fk_store *st, struct fk_round *r);
     int (*get_round)(fk_store *st, const char *name, struct fk_round *out);

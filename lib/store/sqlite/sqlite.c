@@ -510,6 +510,8 @@ struct walk {
         fk_sample_cb sample;
         fk_result_cb result;
         fk_round_cb round;
+        fk_case_cb kase;
+        fk_event_cb event;
     } cb;
     void *ud;
 };
@@ -586,6 +588,7 @@ static int row_person_key(sqlite3_stmt *q, struct walk *w)
     p.id = sqlite3_column_int64(q, 0);
     p.id_number = col_text(q, 1);
     p.grid = col_text(q, 2);
+    p.household = col_text(q, 3);
     return w->cb.person(w->ud, &p);
 }
 
@@ -595,7 +598,7 @@ static int sq_each_person_key(fk_store *st, fk_person_cb cb, void *ud)
 
     w.cb.person = cb;
     w.ud = ud;
-    return each(SQ(st), "SELECT id, id_number, grid FROM persons ORDER BY id", row_person_key, &w);
+    return each(SQ(st), "SELECT id, id_number, grid, household FROM persons ORDER BY id", row_person_key, &w);
 }
 
 static int row_venue(sqlite3_stmt *q, struct walk *w)
@@ -651,6 +654,81 @@ static int sq_each_result(fk_store *st, fk_result_cb cb, void *ud)
     return each(SQ(st),
                 "SELECT tube, result, time, lab, received FROM results ORDER BY tube",
                 row_result, &w);
+}
+
+static int row_case(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_case_row c;
+
+    c.person = sqlite3_column_int64(q, 0);
+    c.confirmed = sqlite3_column_int64(q, 1);
+    c.onset = sqlite3_column_int64(q, 2);
+    c.kind = sqlite3_column_int(q, 3);
+    c.isolated = sqlite3_column_int64(q, 4);
+    return w->cb.kase(w->ud, &c);
+}
+
+static int sq_each_case(fk_store *st, fk_case_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.kase = cb;
+    w.ud = ud;
+    return each(SQ(st), "SELECT person, confirmed, onset, kind, isolated FROM cases ORDER BY person",
+                row_case, &w);
+}
+
+static int row_scan(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_event_row e = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                             sqlite3_column_int64(q, 2), NULL};
+
+    return w->cb.event(w->ud, &e);
+}
+
+static int sq_each_scan(fk_store *st, fk_event_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.event = cb;
+    w.ud = ud;
+    return each(SQ(st), "SELECT person, venue, time FROM scans ORDER BY person, venue, time",
+                row_scan, &w);
+}
+
+static int row_ping(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_event_row e = {sqlite3_column_int64(q, 0), 0, sqlite3_column_int64(q, 2),
+                             col_text(q, 1)};
+
+    return w->cb.event(w->ud, &e);
+}
+
+static int sq_each_ping(fk_store *st, fk_event_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.event = cb;
+    w.ud = ud;
+    return each(SQ(st), "SELECT person, cell, time FROM pings ORDER BY person, cell, time",
+                row_ping, &w);
+}
+
+static int sq_find_person(fk_store *st, const char *id_number, int64_t *id)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_PERSON_GET);
+    int rc;
+
+    *id = 0;
+    bind_text(q, 1, id_number);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return FK_OK;
+    return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
 }
 
 static int sq_count(fk_store *st, const char *table, int64_t *out)
@@ -751,11 +829,37 @@ static int sq_each_round(fk_store *st, fk_round_cb cb, void *ud)
 }
 
 static const struct fk_store_ops sqlite_ops = {
-    "sqlite", sq_close, sq_errmsg, sq_begin, sq_commit, sq_rollback, sq_generation,
-    sq_put_region, sq_put_person, sq_put_venue, sq_add_scan, sq_add_ping, sq_add_sample,
-    sq_put_result, sq_put_case, sq_get_person, sq_get_region, sq_tube_exists, sq_each_region,
-    sq_each_person_key, sq_each_venue, sq_each_sample, sq_each_result, sq_count, sq_add_round,
-    sq_get_round, sq_each_round,
+    .name = "sqlite",
+    .close = sq_close,
+    .errmsg = sq_errmsg,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .generation = sq_generation,
+    .put_region = sq_put_region,
+    .put_person = sq_put_person,
+    .put_venue = sq_put_venue,
+    .add_scan = sq_add_scan,
+    .add_ping = sq_add_ping,
+    .add_sample = sq_add_sample,
+    .put_result = sq_put_result,
+    .put_case = sq_put_case,
+    .get_person = sq_get_person,
+    .find_person = sq_find_person,
+    .get_region = sq_get_region,
+    .tube_exists = sq_tube_exists,
+    .each_region = sq_each_region,
+    .each_person_key = sq_each_person_key,
+    .each_venue = sq_each_venue,
+    .each_sample = sq_each_sample,
+    .each_result = sq_each_result,
+    .each_case = sq_each_case,
+    .each_scan = sq_each_scan,
+    .each_ping = sq_each_ping,
+    .count = sq_count,
+    .add_round = sq_add_round,
+    .get_round = sq_get_round,
+    .each_round = sq_each_round,
 };
 
 /* Applies the migrations past the database's user_version, each in its own transaction. */
