@@ -106,7 +106,17 @@ int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, 
             if (strlen(opts[k].name) != nlen || strncmp(a + 2, opts[k].name, nlen) != 0)
                 continue;
             matched = 1;
-            if (opts[k].flag) {
+            if (opts[k].list) {
+                val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+                if (!val)
+                    goto need_value;
+                if (*opts[k].nlist >= opts[k].maxlist) {
+                    cli_error(c, "--%s may be given at most %d times", opts[k].name,
+                              opts[k].maxlist);
+                    return FK_EINVAL;
+                }
+                opts[k].list[(*opts[k].nlist)++] = val;
+            } else if (opts[k].flag) {
                 if (eq) {
                     cli_error(c, "--%s takes no value", opts[k].name);
                     return FK_EINVAL;

@@ -11,11 +11,15 @@
 
 enum { EXIT_DONE = 0, EXIT_ERROR = 1, EXIT_REJECTED = 3 };
 
-/* One verb option: --name VALUE (value != NULL) or --name (flag != NULL). */
+/* One verb option: --name VALUE (value != NULL), --name (flag != NULL), or a repeatable
+ * --name VALUE collected into list[0 .. *nlist) (at most maxlist). */
 struct cli_opt {
     const char *name;
     const char **value;
     int *flag;
+    const char **list;
+    int *nlist;
+    int maxlist;
 };
 
 struct cli {
@@ -67,6 +71,8 @@ int cmd_coverage(struct cli *c, int argc, char **argv);
 int cmd_missing(struct cli *c, int argc, char **argv);
 int cmd_retest(struct cli *c, int argc, char **argv);
 int cmd_tat(struct cli *c, int argc, char **argv);
+int cmd_trace(struct cli *c, int argc, char **argv);
+int cmd_chain(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);

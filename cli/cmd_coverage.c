@@ -7,7 +7,7 @@
 int cmd_coverage(struct cli *c, int argc, char **argv)
 {
     const char *by = "grid";
-    const struct cli_opt opts[] = {{"by", &by, NULL}, {NULL, NULL, NULL}};
+    const struct cli_opt opts[] = {{.name = "by", .value = &by}, {.name = NULL}};
     enum fk_level level;
     struct fk_round r;
     fk_table *t = NULL;

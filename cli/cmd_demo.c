@@ -29,9 +29,10 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     const char *people = NULL, *seed = NULL, *out = NULL, *regions = NULL, *scans = NULL,
                *pings = NULL, *cases = NULL;
     const struct cli_opt opts[] = {
-        {"people", &people, NULL}, {"seed", &seed, NULL},   {"out", &out, NULL},
-        {"regions", &regions, NULL}, {"scans", &scans, NULL}, {"pings", &pings, NULL},
-        {"cases", &cases, NULL},   {NULL, NULL, NULL},
+        {.name = "people", .value = &people},   {.name = "seed", .value = &seed},
+        {.name = "out", .value = &out},         {.name = "regions", .value = &regions},
+        {.name = "scans", .value = &scans},     {.name = "pings", .value = &pings},
+        {.name = "cases", .value = &cases},     {.name = NULL},
     };
     struct fk_demo_opts o;
     struct fk_demo_summary sum;

@@ -14,8 +14,10 @@ int cmd_import(struct cli *c, int argc, char **argv)
 {
     const char *encoding = NULL, *rejects = NULL, *batch = NULL;
     const struct cli_opt opts[] = {
-        {"encoding", &encoding, NULL}, {"rejects", &rejects, NULL}, {"batch", &batch, NULL},
-        {NULL, NULL, NULL},
+        {.name = "encoding", .value = &encoding},
+        {.name = "rejects", .value = &rejects},
+        {.name = "batch", .value = &batch},
+        {.name = NULL},
     };
     struct fk_import_opts io;
     struct fk_import_summary sum;

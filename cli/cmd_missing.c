@@ -5,7 +5,7 @@
 int cmd_missing(struct cli *c, int argc, char **argv)
 {
     const char *region = NULL;
-    const struct cli_opt opts[] = {{"region", &region, NULL}, {NULL, NULL, NULL}};
+    const struct cli_opt opts[] = {{.name = "region", .value = &region}, {.name = NULL}};
     struct fk_round r;
     fk_table *t = NULL;
     char err[512];

@@ -22,8 +22,10 @@ int cmd_round(struct cli *c, int argc, char **argv)
 {
     const char *region = NULL, *start = NULL, *end = NULL;
     const struct cli_opt opts[] = {
-        {"region", &region, NULL}, {"start", &start, NULL}, {"end", &end, NULL},
-        {NULL, NULL, NULL},
+        {.name = "region", .value = &region},
+        {.name = "start", .value = &start},
+        {.name = "end", .value = &end},
+        {.name = NULL},
     };
     struct fk_round r;
     struct fk_region_row reg;

@@ -10,8 +10,10 @@ int cmd_tat(struct cli *c, int argc, char **argv)
     const char *by = "site", *now_s = NULL;
     int overdue = 0;
     const struct cli_opt opts[] = {
-        {"by", &by, NULL}, {"now", &now_s, NULL}, {"overdue", NULL, &overdue},
-        {NULL, NULL, NULL},
+        {.name = "by", .value = &by},
+        {.name = "now", .value = &now_s},
+        {.name = "overdue", .flag = &overdue},
+        {.name = NULL},
     };
     enum fk_tat_by tb;
     struct fk_round r;

@@ -31,6 +31,17 @@ const struct verb cli_verbs[] = {
      "resulted, pending, overdue (no result after the profile's tat_limit_hours, default 12),\n"
      "late, median and 90th-percentile hours from sampling to result. --overdue lists the\n"
      "overdue tubes; --now sets the clock (default: now)."},
+    {"trace", cmd_trace,
+     "trace [--case ID_NUMBER]... [--depth 1|2] [--since T] [--explain ID_NUMBER]",
+     "Contact tracing (流调) from cases (every case in the data file unless --case names them):\n"
+     "close contacts (密接), with --depth 2 secondary contacts (次密接), and time-space\n"
+     "companions (时空伴随): id_number,name,category,source,via,exposure,phone,grid. Each person\n"
+     "appears once, in the highest category, with the earliest exposure; cases are not listed.\n"
+     "--since T traces only cases confirmed at or after T. --explain ID_NUMBER prints the chain\n"
+     "that put that person on the list. The windows come from the profile ([trace])."},
+    {"chain", cmd_chain, "chain [--case ID_NUMBER]... [--depth 1|2] [--format csv|json|dot]",
+     "The transmission graph of cases and contacts: one edge a row (csv), nodes and edges\n"
+     "(json) for the web UI, or Graphviz (dot: fangkong chain --format dot | dot -Tsvg)."},
     {"demo", cmd_demo,
      "demo [--people N] [--seed S] [--out DIR] [--regions FILE] [--scans N] [--pings N] "
      "[--cases N]",

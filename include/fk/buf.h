@@ -30,6 +30,9 @@ int fk_buf_puts(fk_buf *b, const char *s);
 /* Appends printf-formatted text. Same codes as fk_buf_reserve. */
 int fk_buf_printf(fk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int fk_buf_vprintf(fk_buf *b, const char *fmt, va_list ap);
+/* Appends the NUL-terminated s as a JSON string: quoted, with quote, backslash and control
+ * characters escaped (UTF-8 passes through). */
+int fk_buf_json_string(fk_buf *b, const char *s);
 /* Appends s as one RFC 4180 CSV field: quoted when it holds a comma, quote, CR or LF. */
 int fk_buf_csv_field(fk_buf *b, const char *s, size_t n);
 

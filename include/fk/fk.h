@@ -19,5 +19,6 @@
 #include "fk/strmap.h"
 #include "fk/table.h"
 #include "fk/time.h"
+#include "fk/trace.h"
 
 #endif

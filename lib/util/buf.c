@@ -106,6 +106,36 @@ int fk_buf_printf(fk_buf *b, const char *fmt, ...)
     return rc;
 }
 
+int fk_buf_json_string(fk_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t len0 = b->len;
+    int rc = fk_buf_putc(b, '"');
+
+    for (; rc == FK_OK && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+
+            rc = fk_buf_append(b, esc, 2);
+        } else if (c < 0x20) {
+            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+
+            rc = fk_buf_append(b, esc, 6);
+        } else {
+            rc = fk_buf_putc(b, (char)c);
+        }
+    }
+    if (rc == FK_OK)
+        rc = fk_buf_putc(b, '"');
+    if (rc != FK_OK && b->data) {
+        b->len = len0;
+        b->data[len0] = '\0';
+    }
+    return rc;
+}
+
 int fk_buf_csv_field(fk_buf *b, const char *s, size_t n)
 {
     size_t i, len0 = b->len;

@@ -164,31 +164,6 @@ out:
     free(idx);
 }
 
-static int json_string(fk_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    int rc = fk_buf_putc(b, '"');
-
-    for (; rc == FK_OK && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-
-            rc = fk_buf_append(b, esc, 2);
-        } else if (c < 0x20) {
-            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-
-            rc = fk_buf_append(b, esc, 6);
-        } else {
-            rc = fk_buf_putc(b, (char)c);
-        }
-    }
-    if (rc == FK_OK)
-        rc = fk_buf_putc(b, '"');
-    return rc;
-}
-
 int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to, fk_buf *b)
 {
     size_t r, c;
@@ -231,7 +206,7 @@ int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to,
             if (c)
                 rc = fk_buf_putc(b, ',');
             if (rc == FK_OK)
-                rc = json_string(b, t->cols[c].name);
+                rc = fk_buf_json_string(b, t->cols[c].name);
             if (rc == FK_OK)
                 rc = fk_buf_putc(b, ':');
             if (rc != FK_OK)
@@ -239,7 +214,7 @@ int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to,
             if (!v || (t->cols[c].type != FK_COL_TEXT && !*v))
                 rc = fk_buf_puts(b, "null");
             else if (t->cols[c].type == FK_COL_TEXT)
-                rc = json_string(b, v);
+                rc = fk_buf_json_string(b, v);
             else
                 rc = fk_buf_puts(b, v);
         }

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/* fangkong trace and fangkong chain: contact tracing from cases, the reasons, and the graph. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_CASES 1000
+
+struct trace_args {
+    const char *cases[MAX_CASES];
+    int ncases;
+    const char *depth, *since, *explain;
+};
+
+/* Builds the tracer and runs it with the arguments; on success the contacts are in out and n. */
+static int run_trace(struct cli *c, struct trace_args *a, int default_depth, fk_tracer **tr,
+                     struct fk_contact **out, size_t *n)
+{
+    struct fk_trace_opts o;
+    int32_t ids[MAX_CASES];
+    char err[1024];
+    int i;
+
+    memset(&o, 0, sizeof o);
+    o.depth = default_depth;
+    if (a->depth) {
+        if (strcmp(a->depth, "1") != 0 && strcmp(a->depth, "2") != 0) {
+            cli_error(c, "--depth takes 1 or 2, not '%s'", a->depth);
+            return EXIT_ERROR;
+        }
+        o.depth = a->depth[0] - '0';
+    }
+    if (a->since && cli_time(c, "--since", a->since, &o.since) != EXIT_DONE)
+        return EXIT_ERROR;
+    if (cli_open(c) != EXIT_DONE)
+        return EXIT_ERROR;
+    for (i = 0; i < a->ncases; i++) {
+        char id[64];
+        int64_t pid;
+        int rc;
+
+        fk_id_normalize(a->cases[i], strlen(a->cases[i]), id, sizeof id);
+        rc = fk_store_find_person(c->st, id, &pid);
+        if (rc != FK_OK) {
+            cli_error(c, "no person with ID number %s in the registry", id);
+            return EXIT_ERROR;
+        }
+        ids[i] = (int32_t)pid;
+    }
+    if (a->ncases) {
+        o.cases = ids;
+        o.ncases = (size_t)a->ncases;
+    }
+    if (fk_tracer_build(c->st, &c->profile, tr, err, sizeof err) != FK_OK) {
+        cli_error(c, "%s", err);
+        return EXIT_ERROR;
+    }
+    if (fk_tracer_run(*tr, &o, out, n, err, sizeof err) != FK_OK) {
+        /* Name the case by its ID number rather than its internal id. */
+        for (i = 0; i < a->ncases; i++)
+            if (strstr(err, "not a case"))
+                snprintf(err, sizeof err, "%s is not a case (import it in a cases file first)",
+                         a->cases[i]);
+        cli_error(c, "%s", err);
+        return EXIT_ERROR;
+    }
+    return EXIT_DONE;
+}
+
+/* Summary line on stderr: how many of each category. */
+static void summarize(const struct fk_contact *k, size_t n)
+{
+    size_t count[4] = {0, 0, 0, 0}, i;
+
+    for (i = 0; i < n; i++)
+        count[k[i].category & 3]++;
+    fprintf(stderr, "%zu contacts: %zu close, %zu secondary, %zu companions\n", n,
+            count[FK_CAT_CLOSE], count[FK_CAT_SECONDARY], count[FK_CAT_COMPANION]);
+}
+
+int cmd_trace(struct cli *c, int argc, char **argv)
+{
+    struct trace_args a;
+    const struct cli_opt opts[] = {
+        {.name = "case", .list = a.cases, .nlist = &a.ncases, .maxlist = MAX_CASES},
+        {.name = "depth", .value = &a.depth},
+        {.name = "since", .value = &a.since},
+        {.name = "explain", .value = &a.explain},
+        {.name = NULL},
+    };
+    fk_tracer *tr = NULL;
+    struct fk_contact *k = NULL;
+    fk_table *t = NULL;
+    size_t n = 0;
+    char err[512];
+    int rc = EXIT_ERROR;
+
+    memset(&a, 0, sizeof a);
+    if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
+        return EXIT_ERROR;
+    if (run_trace(c, &a, a.explain ? 2 : 1, &tr, &k, &n) != EXIT_DONE)
+        goto out;
+    if (a.explain) {
+        char id[64];
+        int64_t pid;
+
+        fk_id_normalize(a.explain, strlen(a.explain), id, sizeof id);
+        if (fk_store_find_person(c->st, id, &pid) != FK_OK) {
+            cli_error(c, "no person with ID number %s in the registry", id);
+            goto out;
+        }
+        if (fk_tracer_explain(tr, k, n, (int32_t)pid, &t, err, sizeof err) != FK_OK) {
+            cli_error(c, "%s is not on the contact list of %s at depth %s", id,
+                      a.ncases ? "these cases" : "any case", a.depth ? a.depth : "2");
+            goto out;
+        }
+    } else {
+        summarize(k, n);
+        if (fk_tracer_table(tr, k, n, &t, err, sizeof err) != FK_OK) {
+            cli_error(c, "%s", err);
+            goto out;
+        }
+    }
+    rc = cli_emit(c, t);
+out:
+    free(k);
+    fk_tracer_free(tr);
+    return rc;
+}
+
+/* Graphviz: cases red, close orange, secondary yellow, companions blue. */
+static int write_dot(const fk_table *t)
+{
+    size_t i;
+
+    printf("digraph chain {\n  rankdir=LR;\n  node [shape=box, style=filled];\n");
+    for (i = 0; i < fk_table_nrows(t); i++) {
+        const char *from = fk_table_get(t, i, 0), *from_name = fk_table_get(t, i, 1);
+        const char *from_cat = fk_table_get(t, i, 2), *to = fk_table_get(t, i, 3);
+        const char *to_name = fk_table_get(t, i, 4), *cat = fk_table_get(t, i, 5);
+        const char *via = fk_table_get(t, i, 6), *when = fk_table_get(t, i, 7);
+
+        if (strcmp(from_cat, "case") == 0)
+            printf("  \"%s\" [label=\"%s\\n%s\", fillcolor=\"#e74c3c\"];\n", from, from_name,
+                   from);
+        printf("  \"%s\" [label=\"%s\\n%s\", fillcolor=\"%s\"];\n", to, to_name, to,
+               strcmp(cat, "close") == 0       ? "#f39c12"
+               : strcmp(cat, "secondary") == 0 ? "#f7dc6f"
+                                               : "#85c1e9");
+        printf("  \"%s\" -> \"%s\" [label=\"%s\\n%s\"];\n", from, to, via, when);
+    }
+    printf("}\n");
+    return fflush(stdout) == 0 ? EXIT_DONE : EXIT_ERROR;
+}
+
+int cmd_chain(struct cli *c, int argc, char **argv)
+{
+    struct trace_args a;
+    int dot = 0;
+    const struct cli_opt opts[] = {
+        {.name = "case", .list = a.cases, .nlist = &a.ncases, .maxlist = MAX_CASES},
+        {.name = "depth", .value = &a.depth},
+        {.name = "since", .value = &a.since},
+        {.name = NULL},
+    };
+    fk_tracer *tr = NULL;
+    struct fk_contact *k = NULL;
+    fk_table *t = NULL;
+    size_t n = 0, i;
+    char err[512];
+    int rc = EXIT_ERROR;
+
+    memset(&a, 0, sizeof a);
+    /* --format dot is this verb's own; take it out before the common parser sees it. */
+    for (i = 0; i + 1 < (size_t)argc; i++) {
+        if (strcmp(argv[i], "--format") == 0 && strcmp(argv[i + 1], "dot") == 0) {
+            dot = 1;
+            memmove(&argv[i], &argv[i + 2], (size_t)(argc - (int)i - 2) * sizeof *argv);
+            argc -= 2;
+            break;
+        }
+    }
+    for (i = 0; i < (size_t)argc; i++) {
+        if (strcmp(argv[i], "--format=dot") == 0) {
+            dot = 1;
+            memmove(&argv[i], &argv[i + 1], (size_t)(argc - (int)i - 1) * sizeof *argv);
+            argc--;
+            break;
+        }
+    }
+    if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
+        return EXIT_ERROR;
+    if (run_trace(c, &a, 2, &tr, &k, &n) != EXIT_DONE)
+        goto out;
+    summarize(k, n);
+    if (fk_tracer_edges(tr, k, n, &t, err, sizeof err) != FK_OK) {
+        cli_error(c, "%s", err);
+        goto out;
+    }
+    if (dot) {
+        rc = write_dot(t);
+        fk_table_free(t);
+    } else if (c->format == FK_FORMAT_JSON) {
+        fk_buf b;
+
+        fk_table_free(t);
+        fk_buf_init(&b, 0);
+        if (fk_tracer_graph_json(tr, k, n, &b, err, sizeof err) != FK_OK) {
+            cli_error(c, "%s", err);
+        } else {
+            rc = fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0 ? EXIT_DONE
+                                                                                  : EXIT_ERROR;
+        }
+        fk_buf_fini(&b);
+    } else {
+        rc = cli_emit(c, t);
+    }
+out:
+    free(k);
+    fk_tracer_free(tr);
+    return rc;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* Contact tracing (流调): from cases, their close contacts (密接: household, or the same venue
+ * within the profile's venue window inside the case's infectious window), secondary contacts
+ * (次密接: the same rules from each close contact, from its own exposure on) and time-space
+ * companions (时空伴随: a ping in the same cell and slot as the case's, in the look-back before
+ * confirmation). Each contact carries the one reason that put it on the list: the source, what
+ * they shared, and the two times. The rules are pure (fk_trace_window, fk_contact_better); the
+ * tracer (lib/engine/tracer.c) holds the indexes that make them fast.
+ *
+ * Thread-safety: a tracer is read-only once built; fk_tracer_run may run from several threads. */
+#ifndef FK_TRACE_H
+#define FK_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fk/buf.h"
+#include "fk/profile.h"
+#include "fk/store.h"
+#include "fk/table.h"
+
+/* Ordered by rank: a person is listed once, in the lowest-numbered category that reaches them. */
+enum fk_category { FK_CAT_NONE = 0, FK_CAT_CLOSE = 1, FK_CAT_SECONDARY = 2, FK_CAT_COMPANION = 3 };
+enum fk_via { FK_VIA_NONE = 0, FK_VIA_HOUSEHOLD = 1, FK_VIA_VENUE = 2, FK_VIA_CELL = 3 };
+
+struct fk_contact {
+    int32_t person;       /* the contact (dense person id) */
+    int32_t source;       /* the case, or for a secondary contact the close contact */
+    int32_t root;         /* the case at the start of the chain */
+    int32_t via_id;       /* household, venue or cell index of the tracer */
+    uint8_t category;     /* enum fk_category */
+    uint8_t via;          /* enum fk_via */
+    int64_t exposure;     /* the earliest qualifying contact time */
+    int64_t source_time;  /* the source's scan or ping time; household: the window start */
+    int64_t contact_time; /* the contact's scan time; cell: the slot start; household: = exposure */
+};
+
+/* A case's infectious window under profile p: from lookback_days before onset (or, with no onset,
+ * before confirmation) to isolation, or to confirmation when not isolated. Inclusive. */
+void fk_trace_window(const struct fk_case_row *c, const struct fk_profile *p, int64_t *start,
+                     int64_t *end);
+/* 1 when a should replace b as a person's reason: a higher category (lower rank), else an earlier
+ * exposure, else (for a stable answer) a lower source id, then via kind, then via id. */
+int fk_contact_better(const struct fk_contact *a, const struct fk_contact *b);
+/* "close", "secondary", "companion"; "" otherwise. Static storage. */
+const char *fk_category_name(int category);
+
+typedef struct fk_tracer fk_tracer;
+
+/* The indexes' raw material, for fk_tracer_new. Arrays are taken over: the tracer frees them
+ * (with free()) whether or not the call succeeds. Scans and pings are given in person order as
+ * CSR: person p's scans are scan_venue/scan_time[scan_start[p] .. scan_start[p + 1]). Times are
+ * Unix seconds as uint32 (valid to 2106). */
+struct fk_trace_input {
+    size_t npersons;
+    int32_t *household; /* npersons entries: household index, or -1 */
+    size_t nhouseholds;
+    uint64_t *scan_start; /* npersons + 1 */
+    int32_t *scan_venue;
+    uint32_t *scan_time;
+    size_t nvenues;
+    uint64_t *ping_start; /* npersons + 1 */
+    int32_t *ping_cell;
+    uint32_t *ping_time;
+    size_t ncells;
+    struct fk_case_row *cases; /* person = dense id */
+    size_t ncases;
+};
+
+/* Builds a tracer from raw arrays (benchmarks; fk_tracer_build uses it). FK_OK, FK_ENOMEM,
+ * FK_EINVAL (an index out of range). Caller frees with fk_tracer_free(). */
+int fk_tracer_new(struct fk_trace_input *in, const struct fk_profile *p, fk_tracer **out);
+/* Builds a tracer from the store st (borrowed: must outlive the tracer, for names). */
+int fk_tracer_build(fk_store *st, const struct fk_profile *p, fk_tracer **out, char *err,
+                    size_t errlen);
+void fk_tracer_free(fk_tracer *t);
+
+struct fk_tracer_stats {
+    size_t persons, scans, pings, venues, cells, cases;
+    size_t bytes;         /* memory held by the indexes */
+    double build_seconds;
+};
+void fk_tracer_stats(const fk_tracer *t, struct fk_tracer_stats *out);
+
+struct fk_trace_opts {
+    const int32_t *cases; /* dense ids of the cases to trace; NULL: every case */
+    size_t ncases;
+    int depth;            /* 1: close and companions; 2: also secondary */
+    int64_t since;        /* trace only cases confirmed at or after this time; 0: all */
+};
+
+/* Traces; *out is an array of *n contacts, one per person, cases excluded, ordered by category,
+ * exposure, person. Caller frees *out with free(). FK_OK, FK_ENOMEM, FK_ENOENT (a given id is not
+ * a case: err names it), FK_EINVAL (depth not 1 or 2). */
+int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_contact **out,
+                  size_t *n, char *err, size_t errlen);
+
+/* Writes "household:H", "venue:V" or "cell:C" for c into buf (cap bytes). Needs a tracer built
+ * from a store (codes); a tracer from raw arrays writes the indexes. Returns buf. */
+const char *fk_tracer_via(const fk_tracer *t, const struct fk_contact *c, char *buf, size_t cap);
+
+/* Renders contacts as id_number,name,category,source,via,exposure,phone,grid. */
+int fk_tracer_table(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_table **out,
+                    char *err, size_t errlen);
+/* The chain that put the person with this dense id on the list, one row a step from the case:
+ * step,role,id_number,name,via,time,detail. FK_ENOENT when the person is not listed. */
+int fk_tracer_explain(const fk_tracer *t, const struct fk_contact *c, size_t n, int32_t person,
+                      fk_table **out, char *err, size_t errlen);
+/* The transmission graph: one row an edge, from,from_name,from_category,to,to_name,category,via,
+ * exposure; cases are nodes with category "case". */
+int fk_tracer_edges(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_table **out,
+                    char *err, size_t errlen);
+
+/* The same graph as JSON for the web UI: {"nodes":[{"id","name","category"}…],
+ * "edges":[{"from","to","category","via","exposure"}…]}, cases with category "case". */
+int fk_tracer_graph_json(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_buf *out,
+                         char *err, size_t errlen);
+
+#endif
