@@ -66,6 +66,14 @@ int cmd_import(struct cli *c, int argc, char **argv)
             (unsigned long long)sum.accepted, (unsigned long long)sum.updated,
             (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected, sum.encoding,
             (unsigned long long)sum.batches, secs, secs > 0 ? (double)sum.read / secs : 0.0);
+    {
+        char who[128];
+
+        fk_store_audit(c->st, cli_actor(who, sizeof who), "import", fk_import_type_name(type),
+                       "%s: %llu read, %llu accepted, %llu duplicate, %llu rejected", c->pos[1],
+                       (unsigned long long)sum.read, (unsigned long long)sum.accepted,
+                       (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected);
+    }
     if (sum.rejected) {
         fprintf(stderr, "rejected rows, with line and reason: %s\n", sum.rejects_path);
         return EXIT_REJECTED;

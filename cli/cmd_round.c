@@ -79,6 +79,13 @@ int cmd_round(struct cli *c, int argc, char **argv)
         rc = fk_store_begin(c->st);
     if (rc == FK_OK)
         rc = fk_store_add_round(c->st, &r);
+    if (rc == FK_OK) {
+        char who[128], s[FK_TIME_RENDER_MAX], e[FK_TIME_RENDER_MAX];
+
+        rc = fk_store_audit(c->st, cli_actor(who, sizeof who), "round.create", r.name,
+                            "region=%s start=%s end=%s", r.region, fk_time_render(r.start, s),
+                            fk_time_render(r.end, e));
+    }
     if (rc == FK_OK)
         rc = fk_store_commit(c->st);
     if (rc != FK_OK) {

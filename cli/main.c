@@ -47,6 +47,13 @@ const struct verb cli_verbs[] = {
      "[--cases N]",
      "Writes a synthetic city in 晋中市 as data-contract CSV files into DIR (default demo/),\n"
      "with round.txt naming its screening round. The same seed gives the same files."},
+    {"user", cmd_user, "user add NAME --role ROLE --scope CODE | user list | user disable NAME",
+     "Accounts for fangkong serve. Roles: admin, commander, county, township, grid, lab,\n"
+     "viewer; the scope is the region code the account sees and changes. user add asks for the\n"
+     "password (or reads one line of stdin); it is stored as an argon2id hash. user disable\n"
+     "ends the account's sessions; user enable restores it."},
+    {"audit", cmd_audit, "audit [--since T]",
+     "The audit trail: who wrote what and when (imports, rounds, results, account changes)."},
     {"status", cmd_status, "status",
      "Counts of every table in the data file, and the engine's size and build time."},
     {"version", cmd_version, "version", "Prints the version."},

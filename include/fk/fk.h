@@ -3,6 +3,7 @@
 #ifndef FK_FK_H
 #define FK_FK_H
 
+#include "fk/access.h"
 #include "fk/buf.h"
 #include "fk/csv.h"
 #include "fk/demo.h"
@@ -14,6 +15,7 @@
 #include "fk/progress.h"
 #include "fk/region.h"
 #include "fk/screening.h"
+#include "fk/secret.h"
 #include "fk/store.h"
 #include "fk/str.h"
 #include "fk/strmap.h"

@@ -129,4 +129,39 @@ int fk_store_get_round(fk_store *st, const char *name, struct fk_round *out);
 typedef int (*fk_round_cb)(void *ud, const struct fk_round *r);
 int fk_store_each_round(fk_store *st, fk_round_cb cb, void *ud);
 
+/* Accounts, sessions and the audit trail. These work inside or outside a batch and do not move
+ * the generation. */
+struct fk_user {
+    int64_t id;
+    const char *name, *role, *scope, *pwhash; /* borrowed as for rows above */
+    int disabled;
+    int64_t created;
+};
+struct fk_audit_row {
+    int64_t id, time;
+    const char *who, *action, *target, *detail;
+};
+typedef int (*fk_user_cb)(void *ud, const struct fk_user *u);
+typedef int (*fk_audit_cb)(void *ud, const struct fk_audit_row *a);
+/* FK_ECONFLICT when the name is taken; u->id is not used (assigned). */
+int fk_store_add_user(fk_store *st, const struct fk_user *u);
+/* Replaces role, scope, pwhash and disabled of the user named u->name. FK_ENOENT. */
+int fk_store_update_user(fk_store *st, const struct fk_user *u);
+int fk_store_get_user(fk_store *st, const char *name, struct fk_user *out);
+int fk_store_get_user_by_id(fk_store *st, int64_t id, struct fk_user *out);
+int fk_store_each_user(fk_store *st, fk_user_cb cb, void *ud);
+int fk_store_add_token(fk_store *st, const char *hash, int64_t user, int64_t created,
+                       int64_t expires);
+/* FK_ENOENT when there is no such token. */
+int fk_store_get_token(fk_store *st, const char *hash, int64_t *user, int64_t *expires);
+int fk_store_del_token(fk_store *st, const char *hash);
+/* Deletes every token of a user (disabling a user ends its sessions). */
+int fk_store_del_user_tokens(fk_store *st, int64_t user);
+int fk_store_add_audit(fk_store *st, const struct fk_audit_row *a);
+/* Records an audit row now: who did action to target, with a printf-formatted detail. */
+int fk_store_audit(fk_store *st, const char *who, const char *action, const char *target,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Audit rows with time >= since, oldest first. */
+int fk_store_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud);
+
 #endif

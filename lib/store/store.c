@@ -3,6 +3,7 @@
  * store_int.h. Nothing here knows SQL. */
 #include "fk/store.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -169,4 +170,79 @@ int fk_store_get_round(fk_store *st, const char *name, struct fk_round *out)
 int fk_store_each_round(fk_store *st, fk_round_cb cb, void *ud)
 {
     return st->ops->each_round(st, cb, ud);
+}
+
+int fk_store_add_user(fk_store *st, const struct fk_user *u)
+{
+    return st->ops->add_user(st, u);
+}
+
+int fk_store_update_user(fk_store *st, const struct fk_user *u)
+{
+    return st->ops->update_user(st, u);
+}
+
+int fk_store_get_user(fk_store *st, const char *name, struct fk_user *out)
+{
+    return st->ops->get_user(st, name, out);
+}
+
+int fk_store_get_user_by_id(fk_store *st, int64_t id, struct fk_user *out)
+{
+    return st->ops->get_user_by_id(st, id, out);
+}
+
+int fk_store_each_user(fk_store *st, fk_user_cb cb, void *ud)
+{
+    return st->ops->each_user(st, cb, ud);
+}
+
+int fk_store_add_token(fk_store *st, const char *hash, int64_t user, int64_t created,
+                       int64_t expires)
+{
+    return st->ops->add_token(st, hash, user, created, expires);
+}
+
+int fk_store_get_token(fk_store *st, const char *hash, int64_t *user, int64_t *expires)
+{
+    return st->ops->get_token(st, hash, user, expires);
+}
+
+int fk_store_del_token(fk_store *st, const char *hash)
+{
+    return st->ops->del_token(st, hash);
+}
+
+int fk_store_del_user_tokens(fk_store *st, int64_t user)
+{
+    return st->ops->del_user_tokens(st, user);
+}
+
+int fk_store_add_audit(fk_store *st, const struct fk_audit_row *a)
+{
+    return st->ops->add_audit(st, a);
+}
+
+int fk_store_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud)
+{
+    return st->ops->each_audit(st, since, cb, ud);
+}
+
+int fk_store_audit(fk_store *st, const char *who, const char *action, const char *target,
+                   const char *fmt, ...)
+{
+    struct fk_audit_row a;
+    char detail[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    a.id = 0;
+    a.time = 0;
+    a.who = who;
+    a.action = action;
+    a.target = target;
+    a.detail = detail;
+    return st->ops->add_audit(st, &a);
 }

@@ -39,6 +39,18 @@ struct fk_store_ops {
     int (*add_round)(fk_store *st, struct fk_round *r);
     int (*get_round)(fk_store *st, const char *name, struct fk_round *out);
     int (*each_round)(fk_store *st, fk_round_cb cb, void *ud);
+    int (*add_user)(fk_store *st, const struct fk_user *u);
+    int (*update_user)(fk_store *st, const struct fk_user *u);
+    int (*get_user)(fk_store *st, const char *name, struct fk_user *out);
+    int (*get_user_by_id)(fk_store *st, int64_t id, struct fk_user *out);
+    int (*each_user)(fk_store *st, fk_user_cb cb, void *ud);
+    int (*add_token)(fk_store *st, const char *hash, int64_t user, int64_t created,
+                     int64_t expires);
+    int (*get_token)(fk_store *st, const char *hash, int64_t *user, int64_t *expires);
+    int (*del_token)(fk_store *st, const char *hash);
+    int (*del_user_tokens)(fk_store *st, int64_t user);
+    int (*add_audit)(fk_store *st, const struct fk_audit_row *a);
+    int (*each_audit)(fk_store *st, int64_t since, fk_audit_cb cb, void *ud);
 };
 
 struct fk_store {

@@ -33,6 +33,8 @@ enum stmt_id {
     S_RESULT_GET, S_RESULT_INS, S_RESULT_UPD,
     S_CASE_GET, S_CASE_INS, S_CASE_UPD,
     S_ROUND_INS, S_ROUND_GET,
+    S_USER_INS, S_USER_UPD, S_USER_GET, S_USER_BY_ID, S_TOKEN_INS, S_TOKEN_GET, S_TOKEN_DEL,
+    S_TOKEN_DEL_USER, S_AUDIT_INS,
     S_COUNT
 };
 
@@ -78,6 +80,20 @@ static const char *const stmt_sql[S_COUNT] = {
                     "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_ROUND_GET] = "SELECT id, name, region, start, \"end\", created FROM rounds "
                     "WHERE name = ?1",
+    [S_USER_INS] = "INSERT INTO users (name, role, scope, pwhash, disabled, created) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_USER_UPD] = "UPDATE users SET role = ?2, scope = ?3, pwhash = ?4, disabled = ?5 "
+                   "WHERE name = ?1",
+    [S_USER_GET] = "SELECT id, name, role, scope, pwhash, disabled, created FROM users "
+                   "WHERE name = ?1",
+    [S_USER_BY_ID] = "SELECT id, name, role, scope, pwhash, disabled, created FROM users "
+                     "WHERE id = ?1",
+    [S_TOKEN_INS] = "INSERT INTO tokens (hash, user, created, expires) VALUES (?1, ?2, ?3, ?4)",
+    [S_TOKEN_GET] = "SELECT user, expires FROM tokens WHERE hash = ?1",
+    [S_TOKEN_DEL] = "DELETE FROM tokens WHERE hash = ?1",
+    [S_TOKEN_DEL_USER] = "DELETE FROM tokens WHERE user = ?1",
+    [S_AUDIT_INS] = "INSERT INTO audit (time, who, action, target, detail) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
 struct sq_store {
@@ -89,6 +105,7 @@ struct sq_store {
      * whatever the row holds, so nothing comes back cut. */
     fk_buf person_buf[6];
     fk_buf region_buf[3];
+    fk_buf user_buf[4];
 };
 
 static struct sq_store *SQ(fk_store *st)
@@ -160,6 +177,8 @@ static void sq_close(fk_store *st)
         fk_buf_fini(&s->person_buf[i]);
     for (i = 0; i < 3; i++)
         fk_buf_fini(&s->region_buf[i]);
+    for (i = 0; i < 4; i++)
+        fk_buf_fini(&s->user_buf[i]);
     sqlite3_close(s->db);
     free(s);
 }
@@ -512,6 +531,8 @@ struct walk {
         fk_round_cb round;
         fk_case_cb kase;
         fk_event_cb event;
+        fk_user_cb user;
+        fk_audit_cb audit;
     } cb;
     void *ud;
 };
@@ -828,6 +849,208 @@ static int sq_each_round(fk_store *st, fk_round_cb cb, void *ud)
                 row_round, &w);
 }
 
+/* ---- accounts, sessions, audit ---- */
+
+static int sq_add_user(fk_store *st, const struct fk_user *u)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_USER_INS);
+    int rc;
+
+    bind_text(q, 1, u->name);
+    bind_text(q, 2, u->role);
+    bind_text(q, 3, u->scope);
+    bind_text(q, 4, u->pwhash);
+    sqlite3_bind_int(q, 5, u->disabled);
+    sqlite3_bind_int64(q, 6, u->created ? u->created : (int64_t)time(NULL));
+    rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc == SQLITE_CONSTRAINT) {
+        snprintf(s->msg, sizeof s->msg, "a user named '%s' already exists", u->name);
+        return FK_ECONFLICT;
+    }
+    return rc == SQLITE_DONE ? FK_OK : fail(s);
+}
+
+static int sq_update_user(fk_store *st, const struct fk_user *u)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_USER_UPD);
+    int rc;
+
+    bind_text(q, 1, u->name);
+    bind_text(q, 2, u->role);
+    bind_text(q, 3, u->scope);
+    bind_text(q, 4, u->pwhash);
+    sqlite3_bind_int(q, 5, u->disabled);
+    rc = exec_stmt(s, q);
+    if (rc == FK_OK && sqlite3_changes(s->db) == 0)
+        return FK_ENOENT;
+    return rc;
+}
+
+static void read_user(struct sq_store *s, sqlite3_stmt *q, struct fk_user *u)
+{
+    u->id = sqlite3_column_int64(q, 0);
+    u->name = keep_text(&s->user_buf[0], q, 1);
+    u->role = keep_text(&s->user_buf[1], q, 2);
+    u->scope = keep_text(&s->user_buf[2], q, 3);
+    u->pwhash = keep_text(&s->user_buf[3], q, 4);
+    u->disabled = sqlite3_column_int(q, 5);
+    u->created = sqlite3_column_int64(q, 6);
+}
+
+static int get_user(struct sq_store *s, sqlite3_stmt *q, struct fk_user *out)
+{
+    int rc = sqlite3_step(q);
+
+    memset(out, 0, sizeof *out);
+    if (rc == SQLITE_ROW)
+        read_user(s, q, out);
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return out->name && out->role && out->scope && out->pwhash ? FK_OK : FK_ENOMEM;
+    return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+}
+
+static int sq_get_user(fk_store *st, const char *name, struct fk_user *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_USER_GET);
+
+    bind_text(q, 1, name);
+    return get_user(s, q, out);
+}
+
+static int sq_get_user_by_id(fk_store *st, int64_t id, struct fk_user *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_USER_BY_ID);
+
+    sqlite3_bind_int64(q, 1, id);
+    return get_user(s, q, out);
+}
+
+static int row_user(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_user u;
+
+    u.id = sqlite3_column_int64(q, 0);
+    u.name = col_text(q, 1);
+    u.role = col_text(q, 2);
+    u.scope = col_text(q, 3);
+    u.pwhash = "";
+    u.disabled = sqlite3_column_int(q, 4);
+    u.created = sqlite3_column_int64(q, 5);
+    return w->cb.user(w->ud, &u);
+}
+
+static int sq_each_user(fk_store *st, fk_user_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.user = cb;
+    w.ud = ud;
+    return each(SQ(st), "SELECT id, name, role, scope, disabled, created FROM users ORDER BY name",
+                row_user, &w);
+}
+
+static int sq_add_token(fk_store *st, const char *hash, int64_t user, int64_t created,
+                        int64_t expires)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_TOKEN_INS);
+
+    bind_text(q, 1, hash);
+    sqlite3_bind_int64(q, 2, user);
+    sqlite3_bind_int64(q, 3, created);
+    sqlite3_bind_int64(q, 4, expires);
+    return exec_stmt(s, q);
+}
+
+static int sq_get_token(fk_store *st, const char *hash, int64_t *user, int64_t *expires)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_TOKEN_GET);
+    int rc;
+
+    *user = 0;
+    *expires = 0;
+    bind_text(q, 1, hash);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *user = sqlite3_column_int64(q, 0);
+        *expires = sqlite3_column_int64(q, 1);
+    }
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return FK_OK;
+    return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+}
+
+static int sq_del_token(fk_store *st, const char *hash)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_TOKEN_DEL);
+
+    bind_text(q, 1, hash);
+    return exec_stmt(s, q);
+}
+
+static int sq_del_user_tokens(fk_store *st, int64_t user)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_TOKEN_DEL_USER);
+
+    sqlite3_bind_int64(q, 1, user);
+    return exec_stmt(s, q);
+}
+
+static int sq_add_audit(fk_store *st, const struct fk_audit_row *a)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_AUDIT_INS);
+
+    sqlite3_bind_int64(q, 1, a->time ? a->time : (int64_t)time(NULL));
+    bind_text(q, 2, a->who);
+    bind_text(q, 3, a->action);
+    bind_text(q, 4, a->target);
+    bind_text(q, 5, a->detail);
+    return exec_stmt(s, q);
+}
+
+static int row_audit(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_audit_row a = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                             col_text(q, 2), col_text(q, 3), col_text(q, 4), col_text(q, 5)};
+
+    return w->cb.audit(w->ud, &a);
+}
+
+static int sq_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    struct walk w;
+    int rc, ret = FK_OK;
+
+    w.cb.audit = cb;
+    w.ud = ud;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, time, who, action, target, detail FROM audit "
+                           "WHERE time >= ?1 ORDER BY id", -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    sqlite3_bind_int64(q, 1, since);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        ret = row_audit(q, &w);
+        if (ret)
+            break;
+    }
+    if (ret == FK_OK && rc != SQLITE_DONE)
+        ret = fail(s);
+    sqlite3_finalize(q);
+    return ret;
+}
+
 static const struct fk_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -860,6 +1083,17 @@ static const struct fk_store_ops sqlite_ops = {
     .add_round = sq_add_round,
     .get_round = sq_get_round,
     .each_round = sq_each_round,
+    .add_user = sq_add_user,
+    .update_user = sq_update_user,
+    .get_user = sq_get_user,
+    .get_user_by_id = sq_get_user_by_id,
+    .each_user = sq_each_user,
+    .add_token = sq_add_token,
+    .get_token = sq_get_token,
+    .del_token = sq_del_token,
+    .del_user_tokens = sq_del_user_tokens,
+    .add_audit = sq_add_audit,
+    .each_audit = sq_each_audit,
 };
 
 /* Applies the migrations past the database's user_version, each in its own transaction. */
@@ -915,6 +1149,8 @@ int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t er
         fk_buf_init(&s->person_buf[i], 0);
     for (i = 0; i < 3; i++)
         fk_buf_init(&s->region_buf[i], 0);
+    for (i = 0; i < 4; i++)
+        fk_buf_init(&s->user_buf[i], 0);
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         snprintf(err, errlen, "cannot open data file %s: %s", path,

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/* fangkong user add|list|disable and fangkong audit: accounts for the server, and the trail of
+ * every write. The first admin is made here, on the machine, before the server is exposed. */
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Reads a password: from the terminal without echo (asked twice), or one line of stdin. */
+static int read_password(struct cli *c, char *out, size_t cap)
+{
+    int tty = isatty(STDIN_FILENO);
+    struct termios old, quiet;
+    char again[1100];
+    size_t n;
+
+    if (tty) {
+        fprintf(stderr, "password: ");
+        tcgetattr(STDIN_FILENO, &old);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    if (!fgets(out, (int)cap, stdin))
+        out[0] = '\0';
+    if (tty) {
+        fprintf(stderr, "\nagain: ");
+        if (!fgets(again, sizeof again, stdin))
+            again[0] = '\0';
+        tcsetattr(STDIN_FILENO, TCSANOW, &old);
+        fputc('\n', stderr);
+    }
+    n = strlen(out);
+    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+        out[--n] = '\0';
+    if (tty) {
+        size_t m = strlen(again);
+
+        while (m && (again[m - 1] == '\n' || again[m - 1] == '\r'))
+            again[--m] = '\0';
+        if (strcmp(out, again) != 0) {
+            cli_error(c, "the two passwords differ");
+            return EXIT_ERROR;
+        }
+    }
+    if (n < 8) {
+        cli_error(c, "a password has at least 8 characters");
+        return EXIT_ERROR;
+    }
+    return EXIT_DONE;
+}
+
+/* Who the command line acts as, for the audit trail. */
+static const char *cli_who(char *buf, size_t cap)
+{
+    const char *u = getenv("USER");
+    struct passwd *pw;
+
+    if (!u || !*u) {
+        pw = getpwuid(getuid());
+        u = pw ? pw->pw_name : NULL;
+    }
+    snprintf(buf, cap, "cli:%s", u && *u ? u : "unknown");
+    return buf;
+}
+
+static const struct fk_col user_cols[] = {
+    {"name", FK_COL_TEXT}, {"role", FK_COL_TEXT}, {"scope", FK_COL_TEXT},
+    {"disabled", FK_COL_INT}, {"created", FK_COL_TEXT},
+};
+
+static int add_user_row(void *ud, const struct fk_user *u)
+{
+    char created[FK_TIME_RENDER_MAX];
+    const char *vals[5] = {u->name, u->role, u->scope, u->disabled ? "1" : "0",
+                           fk_time_render(u->created, created)};
+
+    return fk_table_add(ud, vals);
+}
+
+int cmd_user(struct cli *c, int argc, char **argv)
+{
+    const char *role = NULL, *scope = NULL;
+    const struct cli_opt opts[] = {
+        {.name = "role", .value = &role},
+        {.name = "scope", .value = &scope},
+        {.name = NULL},
+    };
+    char pw[1100], hash[FK_PWHASH_MAX], who[128];
+    struct fk_user u;
+    enum fk_role r;
+    fk_table *t = NULL;
+    int rc;
+
+    if (cli_parse(c, argc, argv, opts, 2) != FK_OK)
+        return EXIT_ERROR;
+    if (c->npos < 1)
+        return cli_usage(c);
+    if (cli_open(c) != EXIT_DONE)
+        return EXIT_ERROR;
+    if (strcmp(c->pos[0], "list") == 0 && c->npos == 1) {
+        rc = fk_table_new(user_cols, 5, &t);
+        if (rc == FK_OK)
+            rc = fk_store_each_user(c->st, add_user_row, t);
+        if (rc != FK_OK) {
+            fk_table_free(t);
+            cli_error(c, "%s", fk_store_errmsg(c->st));
+            return EXIT_ERROR;
+        }
+        return cli_emit(c, t);
+    }
+    if (c->npos != 2)
+        return cli_usage(c);
+    if (strcmp(c->pos[0], "add") == 0) {
+        struct fk_region_row reg;
+
+        if (!role || !scope) {
+            cli_error(c, "user add needs --role and --scope");
+            return cli_usage(c);
+        }
+        if (fk_role_parse(role, &r) != FK_OK) {
+            cli_error(c, "--role is admin, commander, county, township, grid, lab or viewer, "
+                      "not '%s'", role);
+            return EXIT_ERROR;
+        }
+        if (strlen(c->pos[1]) == 0 || strlen(c->pos[1]) > 64 || strpbrk(c->pos[1], " ,\"")) {
+            cli_error(c, "a user name has 1 to 64 characters, no spaces, commas or quotes");
+            return EXIT_ERROR;
+        }
+        if (fk_store_get_region(c->st, scope, &reg) != FK_OK) {
+            cli_error(c, "unknown region %s for --scope (import regions first)", scope);
+            return EXIT_ERROR;
+        }
+        if (read_password(c, pw, sizeof pw) != EXIT_DONE)
+            return EXIT_ERROR;
+        if (fk_secret_init() != FK_OK || fk_password_hash(pw, hash) != FK_OK) {
+            cli_error(c, "cannot hash the password");
+            return EXIT_ERROR;
+        }
+        memset(pw, 0, sizeof pw);
+        memset(&u, 0, sizeof u);
+        u.name = c->pos[1];
+        u.role = fk_role_name(r);
+        u.scope = scope;
+        u.pwhash = hash;
+        u.created = (int64_t)time(NULL);
+        rc = fk_store_add_user(c->st, &u);
+        if (rc == FK_OK)
+            rc = fk_store_audit(c->st, cli_who(who, sizeof who), "user.add", u.name,
+                                "role=%s scope=%s", u.role, u.scope);
+        if (rc != FK_OK) {
+            cli_error(c, "%s", fk_store_errmsg(c->st));
+            return EXIT_ERROR;
+        }
+        fprintf(stderr, "user %s added: %s of %s\n", u.name, u.role, reg.name);
+        return EXIT_DONE;
+    }
+    if (strcmp(c->pos[0], "disable") == 0 || strcmp(c->pos[0], "enable") == 0) {
+        int off = strcmp(c->pos[0], "disable") == 0;
+        char name[128], urole[32], uscope[64], uhash[FK_PWHASH_MAX];
+
+        rc = fk_store_get_user(c->st, c->pos[1], &u);
+        if (rc == FK_ENOENT) {
+            cli_error(c, "no user named '%s'", c->pos[1]);
+            return EXIT_ERROR;
+        }
+        /* The store's strings live until its next call: keep copies. */
+        fk_strlcpy(name, u.name, sizeof name);
+        fk_strlcpy(urole, u.role, sizeof urole);
+        fk_strlcpy(uscope, u.scope, sizeof uscope);
+        fk_strlcpy(uhash, u.pwhash, sizeof uhash);
+        u.name = name;
+        u.role = urole;
+        u.scope = uscope;
+        u.pwhash = uhash;
+        u.disabled = off;
+        rc = fk_store_update_user(c->st, &u);
+        if (rc == FK_OK && off)
+            rc = fk_store_del_user_tokens(c->st, u.id);
+        if (rc == FK_OK)
+            rc = fk_store_audit(c->st, cli_who(who, sizeof who), off ? "user.disable"
+                                                                      : "user.enable",
+                                name, "%s", "");
+        if (rc != FK_OK) {
+            cli_error(c, "%s", fk_store_errmsg(c->st));
+            return EXIT_ERROR;
+        }
+        fprintf(stderr, "user %s %s\n", name, off ? "disabled; its sessions are ended"
+                                                  : "enabled");
+        return EXIT_DONE;
+    }
+    return cli_usage(c);
+}
+
+static const struct fk_col audit_cols[] = {
+    {"time", FK_COL_TEXT},   {"who", FK_COL_TEXT},    {"action", FK_COL_TEXT},
+    {"target", FK_COL_TEXT}, {"detail", FK_COL_TEXT},
+};
+
+static int add_audit_row(void *ud, const struct fk_audit_row *a)
+{
+    char when[FK_TIME_RENDER_MAX];
+    const char *vals[5] = {fk_time_render(a->time, when), a->who, a->action, a->target,
+                           a->detail};
+
+    return fk_table_add(ud, vals);
+}
+
+int cmd_audit(struct cli *c, int argc, char **argv)
+{
+    const char *since_s = NULL;
+    const struct cli_opt opts[] = {{.name = "since", .value = &since_s}, {.name = NULL}};
+    int64_t since = 0;
+    fk_table *t = NULL;
+    int rc;
+
+    if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
+        return EXIT_ERROR;
+    if (since_s && cli_time(c, "--since", since_s, &since) != EXIT_DONE)
+        return EXIT_ERROR;
+    if (cli_open(c) != EXIT_DONE)
+        return EXIT_ERROR;
+    rc = fk_table_new(audit_cols, 5, &t);
+    if (rc == FK_OK)
+        rc = fk_store_each_audit(c->st, since, add_audit_row, t);
+    if (rc != FK_OK) {
+        fk_table_free(t);
+        cli_error(c, "%s", fk_store_errmsg(c->st));
+        return EXIT_ERROR;
+    }
+    return cli_emit(c, t);
+}
+
+const char *cli_actor(char *buf, size_t cap)
+{
+    return cli_who(buf, cap);
+}
