@@ -75,6 +75,7 @@ int cmd_trace(struct cli *c, int argc, char **argv);
 int cmd_chain(struct cli *c, int argc, char **argv);
 int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv);
+int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
 /* "cli:$USER": who the command line acts as, in the audit trail. */
 const char *cli_actor(char *buf, size_t cap);

@@ -47,6 +47,9 @@ const struct verb cli_verbs[] = {
      "[--cases N]",
      "Writes a synthetic city in 晋中市 as data-contract CSV files into DIR (default demo/),\n"
      "with round.txt naming its screening round. The same seed gives the same files."},
+    {"serve", cmd_serve, "serve [--port 8080] [--listen 127.0.0.1] [--web DIR] [--threads N]",
+     "Serves the JSON API under /api/v1/ (docs/api.md) and the web UI at / until Ctrl-C.\n"
+     "Create the first account with fangkong user add before signing in."},
     {"user", cmd_user, "user add NAME --role ROLE --scope CODE | user list | user disable NAME",
      "Accounts for fangkong serve. Roles: admin, commander, county, township, grid, lab,\n"
      "viewer; the scope is the region code the account sees and changes. user add asks for the\n"

@@ -14,6 +14,8 @@ pkgs=(
     libsodium-dev
     libmicrohttpd-dev
     libpq-dev
+    libxlsxwriter-dev
+    curl
     python3 bsdextrautils procps time
 )
 

@@ -54,6 +54,14 @@ int fk_engine_missing(fk_engine *e, const struct fk_round *r, const char *region
 int fk_engine_retest(fk_engine *e, const struct fk_round *r, fk_table **out, char *err,
                      size_t errlen);
 
+/* The children of region code (or the roots when code is NULL), ordered by code:
+ * region,name,level,residents. FK_ENOENT for an unknown code. */
+int fk_engine_children(fk_engine *e, const char *code, fk_table **out, char *err, size_t errlen);
+/* Samples per hour of the round from residents of its region: hour,samples (the hour's start),
+ * every hour of the window listed. */
+int fk_engine_hourly(fk_engine *e, const struct fk_round *r, fk_table **out, char *err,
+                     size_t errlen);
+
 enum fk_tat_by { FK_TAT_SITE = 0, FK_TAT_LAB };
 /* The 采送检报 chain of the round's tubes, grouped by sampling site or lab:
  * site|lab,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours — pending: no

@@ -39,6 +39,11 @@ struct fk_import_opts {
     /* Called about every 65536 rows and at the end; may be NULL. */
     void (*progress)(void *ud, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows);
     void *progress_ud;
+    /* When set, a row whose grid (persons, venues) or whose person's grid (scans, pings,
+     * samples, cases) is not inside scope is rejected: allowed(ud, grid) says which grids are.
+     * The server sets it to the caller's scope. */
+    int (*allowed)(void *ud, const char *grid);
+    void *allowed_ud;
 };
 
 struct fk_import_summary {

@@ -40,6 +40,8 @@ void fk_table_sort(fk_table *t, const size_t *cols, size_t ncols);
  * in consecutive blocks 0..k, k..m, … m..n. A NULL cell, and an empty INT or REAL cell, is empty
  * in CSV and null in JSON. */
 int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to, fk_buf *b);
+/* Renders rows [from, to) as one complete JSON array of objects (for pages of a list). */
+int fk_table_json_rows(const fk_table *t, size_t from, size_t to, fk_buf *b);
 /* Writes the whole table to f in blocks. FK_OK or FK_EIO. */
 int fk_table_write(const fk_table *t, enum fk_format f, FILE *out);
 /* Parses "csv" or "json". FK_OK or FK_EINVAL. */

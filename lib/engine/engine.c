@@ -812,6 +812,96 @@ int fk_engine_retest(fk_engine *e, const struct fk_round *r, fk_table **out, cha
     return FK_OK;
 }
 
+static const struct fk_col children_cols[] = {
+    {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT}, {"level", FK_COL_TEXT},
+    {"residents", FK_COL_INT},
+};
+
+int fk_engine_children(fk_engine *e, const char *code, fk_table **out, char *err, size_t errlen)
+{
+    int64_t parent = code ? region_index(e, code) : -1;
+    fk_table *t = NULL;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (code && parent < 0) {
+        snprintf(err, errlen, "unknown region %s", code);
+        return FK_ENOENT;
+    }
+    rc = fk_table_new(children_cols, 4, &t);
+    for (i = 0; rc == FK_OK && i < e->nreg; i++) {
+        char res[24];
+        const char *vals[4];
+
+        if (e->reg[i].parent != parent)
+            continue;
+        snprintf(res, sizeof res, "%u", e->gstart[e->reg[i].ghi] - e->gstart[e->reg[i].glo]);
+        vals[0] = fk_strmap_key(e->rmap, (int64_t)i);
+        vals[1] = region_name(e, (int64_t)i);
+        vals[2] = fk_level_name((enum fk_level)e->reg[i].level);
+        vals[3] = res;
+        rc = fk_table_add(t, vals);
+    }
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "regions: %s", fk_strerror(rc));
+        fk_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return FK_OK;
+}
+
+static const struct fk_col hourly_cols[] = {{"hour", FK_COL_TEXT}, {"samples", FK_COL_INT}};
+
+int fk_engine_hourly(fk_engine *e, const struct fk_round *r, fk_table **out, char *err,
+                     size_t errlen)
+{
+    int64_t R = round_region(e, r, err, errlen), first, nh, h;
+    uint64_t *count = NULL;
+    fk_table *t = NULL;
+    size_t i;
+    int rc = FK_ENOMEM;
+
+    *out = NULL;
+    if (R < 0)
+        return FK_ENOENT;
+    first = r->start - ((r->start % 3600) + 3600) % 3600;
+    nh = (r->end - first) / 3600 + 1;
+    if (nh < 1 || nh > 24 * 366) {
+        snprintf(err, errlen, "round %s spans more than a year: no hourly view", r->name);
+        return FK_EINVAL;
+    }
+    count = calloc((size_t)nh, sizeof *count);
+    if (!count)
+        goto out;
+    for (i = 0; i < e->nsamples; i++) {
+        int32_t p = e->s_pid[i];
+
+        if (p < 0 || !fk_round_contains(r, e->s_time[i]) || e->pgrid[p] < e->reg[R].glo ||
+            e->pgrid[p] >= e->reg[R].ghi)
+            continue;
+        count[(e->s_time[i] - first) / 3600]++;
+    }
+    rc = fk_table_new(hourly_cols, 2, &t);
+    for (h = 0; rc == FK_OK && h < nh; h++) {
+        char when[FK_TIME_RENDER_MAX], n[24];
+        const char *vals[2] = {fk_time_render(first + h * 3600, when), n};
+
+        snprintf(n, sizeof n, "%llu", (unsigned long long)count[h]);
+        rc = fk_table_add(t, vals);
+    }
+out:
+    free(count);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "hourly: %s", fk_strerror(rc));
+        fk_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return FK_OK;
+}
+
 /* ---- turnaround (采送检报) ---- */
 
 struct tat_group {

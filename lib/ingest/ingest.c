@@ -98,6 +98,13 @@ struct ctx {
     fk_strmap *regions; /* code -> level */
     fk_strmap *persons; /* id_number -> person id */
     fk_strmap *venues;  /* code -> venue id */
+    /* Scope: person id -> grid index (in grids), and per grid 1 allowed / 2 refused / 0 unknown */
+    const struct fk_import_opts *o;
+    fk_strmap *grids;
+    int32_t *pgrid;
+    size_t npgrid;
+    uint8_t *grid_ok;
+    size_t ngrid_ok;
     FILE *rej;
     const char *rej_path;
     struct fk_import_summary *sum;
@@ -185,6 +192,29 @@ static int time_col(struct ctx *c, int k, int64_t *out, int required)
     return 1;
 }
 
+/* 1 when the import may write a row of grid code g (always, without a scope). */
+static int grid_allowed(struct ctx *c, const char *g)
+{
+    return !c->o || !c->o->allowed || c->o->allowed(c->o->allowed_ud, g);
+}
+
+/* 1 when person pid's grid is inside the scope; caches the answer per grid. */
+static int person_allowed(struct ctx *c, int64_t pid)
+{
+    int32_t g;
+
+    if (!c->o || !c->o->allowed)
+        return 1;
+    if (pid < 0 || (size_t)pid >= c->npgrid || c->pgrid[pid] < 0)
+        return 0;
+    g = c->pgrid[pid];
+    if ((size_t)g < c->ngrid_ok && c->grid_ok[g])
+        return c->grid_ok[g] == 1;
+    if ((size_t)g < c->ngrid_ok)
+        c->grid_ok[g] = grid_allowed(c, fk_strmap_key(c->grids, g)) ? 1 : 2;
+    return (size_t)g < c->ngrid_ok && c->grid_ok[g] == 1;
+}
+
 /* Reads column k as an ID number and finds the person; 0 with a reason when unknown. */
 static int person_col(struct ctx *c, int k, int64_t *pid)
 {
@@ -200,6 +230,10 @@ static int person_col(struct ctx *c, int k, int64_t *pid)
     i = fk_strmap_find(c->persons, id, strlen(id));
     if (i >= 0) {
         *pid = fk_strmap_value(c->persons, i);
+        if (!person_allowed(c, *pid)) {
+            why(c, "person %s lives outside your scope", id);
+            return 0;
+        }
         return 1;
     }
     if (strlen(id) == 18 && fk_id_check(id, 18, FK_ID_RESIDENT, idwhy, sizeof idwhy) != FK_OK)
@@ -219,6 +253,10 @@ static int grid_col(struct ctx *c, int k, char *out, size_t cap)
     i = fk_strmap_find(c->regions, out, strlen(out));
     if (i < 0) {
         why(c, "unknown grid %s (import regions first)", out);
+        return 0;
+    }
+    if (fk_strmap_value(c->regions, i) == FK_LEVEL_GRID && !grid_allowed(c, out)) {
+        why(c, "grid %s is outside your scope", out);
         return 0;
     }
     if (fk_strmap_value(c->regions, i) != FK_LEVEL_GRID) {
@@ -668,13 +706,34 @@ static int load_region(void *ud, const struct fk_region_row *r)
 
 static int load_person(void *ud, const struct fk_person_row *p)
 {
-    fk_strmap *m = ud;
+    struct ctx *c = ud;
     int added;
-    int64_t i = fk_strmap_intern(m, p->id_number, strlen(p->id_number), &added);
+    int64_t i = fk_strmap_intern(c->persons, p->id_number, strlen(p->id_number), &added);
 
     if (i < 0)
         return FK_ENOMEM;
-    fk_strmap_set_value(m, i, p->id);
+    fk_strmap_set_value(c->persons, i, p->id);
+    if (c->grids) {
+        int64_t g = fk_strmap_intern(c->grids, p->grid, strlen(p->grid), &added);
+
+        if (g < 0 || p->id < 0)
+            return FK_ENOMEM;
+        if ((size_t)p->id >= c->npgrid) {
+            size_t n = c->npgrid ? c->npgrid : 1024, k;
+            int32_t *pg;
+
+            while (n <= (size_t)p->id)
+                n *= 2;
+            pg = realloc(c->pgrid, n * sizeof *pg);
+            if (!pg)
+                return FK_ENOMEM;
+            for (k = c->npgrid; k < n; k++)
+                pg[k] = -1;
+            c->pgrid = pg;
+            c->npgrid = n;
+        }
+        c->pgrid[p->id] = (int32_t)g;
+    }
     return 0;
 }
 
@@ -750,6 +809,7 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
     c.st = st;
     c.type = t;
     c.sum = sum;
+    c.o = o;
     if ((int)t < 0 || t >= FK_IMPORT_NTYPES) {
         snprintf(err, errlen, "unknown import type");
         return FK_EINVAL;
@@ -783,7 +843,17 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
     }
     if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RESULTS) {
         c.persons = fk_strmap_new();
-        rc = c.persons ? fk_store_each_person_key(st, load_person, c.persons) : FK_ENOMEM;
+        if (o && o->allowed)
+            c.grids = fk_strmap_new();
+        rc = c.persons && (c.grids || !(o && o->allowed))
+                 ? fk_store_each_person_key(st, load_person, &c)
+                 : FK_ENOMEM;
+        if (rc == FK_OK && c.grids) {
+            c.ngrid_ok = fk_strmap_size(c.grids);
+            c.grid_ok = calloc(c.ngrid_ok ? c.ngrid_ok : 1, 1);
+            if (!c.grid_ok)
+                rc = FK_ENOMEM;
+        }
         if (rc != FK_OK)
             goto db_error;
     }
@@ -882,6 +952,9 @@ out:
     fk_strmap_free(c.regions);
     fk_strmap_free(c.persons);
     fk_strmap_free(c.venues);
+    fk_strmap_free(c.grids);
+    free(c.pgrid);
+    free(c.grid_ok);
     fk_csv_close(c.csv);
     return rc;
 }

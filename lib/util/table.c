@@ -164,6 +164,52 @@ out:
     free(idx);
 }
 
+/* One row as a JSON object. */
+static int json_row(const fk_table *t, size_t r, fk_buf *b)
+{
+    size_t c;
+    int rc = fk_buf_putc(b, '{');
+
+    for (c = 0; rc == FK_OK && c < t->ncols; c++) {
+        const char *v = fk_table_get(t, r, c);
+
+        if (c)
+            rc = fk_buf_putc(b, ',');
+        if (rc == FK_OK)
+            rc = fk_buf_json_string(b, t->cols[c].name);
+        if (rc == FK_OK)
+            rc = fk_buf_putc(b, ':');
+        if (rc != FK_OK)
+            break;
+        if (!v || (t->cols[c].type != FK_COL_TEXT && !*v))
+            rc = fk_buf_puts(b, "null");
+        else if (t->cols[c].type == FK_COL_TEXT)
+            rc = fk_buf_json_string(b, v);
+        else
+            rc = fk_buf_puts(b, v);
+    }
+    if (rc == FK_OK)
+        rc = fk_buf_putc(b, '}');
+    return rc;
+}
+
+int fk_table_json_rows(const fk_table *t, size_t from, size_t to, fk_buf *b)
+{
+    size_t r;
+    int rc = fk_buf_putc(b, '[');
+
+    if (to > t->nrows)
+        to = t->nrows;
+    for (r = from; rc == FK_OK && r < to; r++) {
+        rc = fk_buf_puts(b, r > from ? ",\n" : "\n");
+        if (rc == FK_OK)
+            rc = json_row(t, r, b);
+    }
+    if (rc == FK_OK)
+        rc = fk_buf_puts(b, to > from ? "\n]" : "]");
+    return rc;
+}
+
 int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to, fk_buf *b)
 {
     size_t r, c;
@@ -199,27 +245,9 @@ int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to,
     if (from == 0)
         rc = fk_buf_putc(b, '[');
     for (r = from; rc == FK_OK && r < to; r++) {
-        rc = fk_buf_puts(b, r ? ",\n{" : "\n{");
-        for (c = 0; rc == FK_OK && c < t->ncols; c++) {
-            const char *v = fk_table_get(t, r, c);
-
-            if (c)
-                rc = fk_buf_putc(b, ',');
-            if (rc == FK_OK)
-                rc = fk_buf_json_string(b, t->cols[c].name);
-            if (rc == FK_OK)
-                rc = fk_buf_putc(b, ':');
-            if (rc != FK_OK)
-                break;
-            if (!v || (t->cols[c].type != FK_COL_TEXT && !*v))
-                rc = fk_buf_puts(b, "null");
-            else if (t->cols[c].type == FK_COL_TEXT)
-                rc = fk_buf_json_string(b, v);
-            else
-                rc = fk_buf_puts(b, v);
-        }
+        rc = fk_buf_puts(b, r ? ",\n" : "\n");
         if (rc == FK_OK)
-            rc = fk_buf_putc(b, '}');
+            rc = json_row(t, r, b);
     }
     if (rc == FK_OK && to == t->nrows)
         rc = fk_buf_puts(b, t->nrows ? "\n]\n" : "]\n");

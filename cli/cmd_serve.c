@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* fangkong serve: the HTTP API and web UI (server/), until Ctrl-C. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../server/server.h"
+#include "cli.h"
+
+/* The built web UI: --web, else web/ beside the binary (build/web for build/fangkong). */
+static const char *find_web(const char *given, char *buf, size_t cap)
+{
+    char exe[PATH_MAX], *slash;
+    ssize_t n;
+    struct stat sb;
+
+    if (given)
+        return given;
+    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    if (strlen(exe) + 5 > cap)
+        return NULL;
+    memcpy(buf, exe, strlen(exe));
+    memcpy(buf + strlen(exe), "/web", 5);
+    return stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode) ? buf : NULL;
+}
+
+int cmd_serve(struct cli *c, int argc, char **argv)
+{
+    const char *port = NULL, *listen = "127.0.0.1", *web = NULL, *threads = NULL;
+    const struct cli_opt opts[] = {
+        {.name = "port", .value = &port},
+        {.name = "listen", .value = &listen},
+        {.name = "web", .value = &web},
+        {.name = "threads", .value = &threads},
+        {.name = NULL},
+    };
+    struct server_opts so;
+    char webbuf[PATH_MAX];
+    int64_t v;
+
+    if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
+        return EXIT_ERROR;
+    memset(&so, 0, sizeof so);
+    so.db = c->db;
+    so.listen = listen;
+    so.port = 8080;
+    so.threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    so.profile = &c->profile;
+    if (port) {
+        if (fk_parse_i64((fk_slice){port, strlen(port)}, &v) != FK_OK || v < 1 || v > 65535) {
+            cli_error(c, "--port takes 1 to 65535, not '%s'", port);
+            return EXIT_ERROR;
+        }
+        so.port = (unsigned)v;
+    }
+    if (threads) {
+        if (fk_parse_i64((fk_slice){threads, strlen(threads)}, &v) != FK_OK || v < 1 ||
+            v > 256) {
+            cli_error(c, "--threads takes 1 to 256, not '%s'", threads);
+            return EXIT_ERROR;
+        }
+        so.threads = (unsigned)v;
+    }
+    if (so.threads < 1)
+        so.threads = 1;
+    so.web_root = find_web(web, webbuf, sizeof webbuf);
+    return server_run(&so) == 0 ? EXIT_DONE : EXIT_ERROR;
+}

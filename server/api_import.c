@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/* Imports over HTTP: the body (raw CSV, or a multipart form with a "file" field) has been
+ * streamed to a file by http.c; this runs the same fk_import_file as the command line, with the
+ * caller's scope as a row filter, and keeps the rejects file for GET /api/v1/imports/{id}. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "server.h"
+
+static int allowed(void *ud, const char *grid)
+{
+    return in_scope(ud, grid);
+}
+
+void api_import_post(struct req *r)
+{
+    enum fk_import_type type;
+    struct fk_import_opts io;
+    struct fk_import_summary sum;
+    char id[FK_TOKEN_HEX], rej[1200], err[1024];
+    fk_buf b;
+    int rc;
+
+    if (fk_import_type_parse(r->param, &type) != FK_OK) {
+        reply_error(r, 404, "not_found",
+                    "regions, persons, venues, scans, pings, samples, results or cases",
+                    "unknown import type '%s'", r->param);
+        return;
+    }
+    if (type == FK_IMPORT_REGIONS ? !fk_role_can(r->who.role, FK_PERM_USERS | FK_PERM_IMPORT)
+        : type != FK_IMPORT_RESULTS && !fk_role_can(r->who.role, FK_PERM_IMPORT)) {
+        reply_error(r, 403, "forbidden", "ask an admin",
+                    "a %s account may not import %s", fk_role_name(r->who.role), r->param);
+        return;
+    }
+    if (r->upload_bytes == 0) {
+        reply_error(r, 400, "bad_request", "send the CSV as the body, or as a form field 'file'",
+                    "the upload is empty");
+        return;
+    }
+    if (!srv_engine(r))
+        return;
+    fk_token_new(id);
+    id[16] = '\0';
+    snprintf(rej, sizeof rej, "%s/%s.rejects.csv", srv_upload_dir(r), id);
+    memset(&io, 0, sizeof io);
+    io.encoding = req_arg(r, "encoding");
+    io.rejects_path = rej;
+    io.allowed = type == FK_IMPORT_REGIONS ? NULL : allowed;
+    io.allowed_ud = r;
+    rc = fk_import_file(srv_store(r), srv_profile(r), type, r->upload_path, &io, &sum, err,
+                        sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    audit(r, "import", r->param, "%llu read, %llu accepted, %llu duplicate, %llu rejected",
+          (unsigned long long)sum.read, (unsigned long long)sum.accepted,
+          (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected);
+    srv_invalidate(r);
+    fk_buf_init(&b, 0);
+    fk_buf_printf(&b, "{\"type\":\"%s\",\"read\":%llu,\"accepted\":%llu,\"updated\":%llu,"
+                  "\"duplicate\":%llu,\"rejected\":%llu,\"encoding\":\"%s\",\"rejects\":",
+                  fk_import_type_name(type), (unsigned long long)sum.read,
+                  (unsigned long long)sum.accepted, (unsigned long long)sum.updated,
+                  (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected,
+                  sum.encoding);
+    if (sum.rejected)
+        fk_buf_printf(&b, "\"/api/v1/imports/%s\"}\n", id);
+    else
+        fk_buf_puts(&b, "null}\n");
+    reply_json(r, b.data, b.len);
+    fk_buf_fini(&b);
+}
+
+void api_rejects_get(struct req *r)
+{
+    char path[1200];
+    struct stat sb;
+    size_t i, n = strlen(r->param);
+    int fd;
+
+    for (i = 0; i < n; i++) {
+        if (!isxdigit((unsigned char)r->param[i]))
+            break;
+    }
+    if (n != 16 || i != n) {
+        reply_error(r, 404, "not_found", NULL, "no such import");
+        return;
+    }
+    snprintf(path, sizeof path, "%s/%s.rejects.csv", srv_upload_dir(r), r->param);
+    fd = open(path, O_RDONLY);
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        if (fd >= 0)
+            close(fd);
+        reply_error(r, 404, "not_found", NULL, "no rejects for import %s", r->param);
+        return;
+    }
+    r->out_fd = fd;
+    r->out_fd_size = (uint64_t)sb.st_size;
+    r->status = 200;
+    r->content_type = "text/csv; charset=utf-8";
+}

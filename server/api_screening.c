@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: MIT */
+/* Screening over HTTP: regions (drill-down), rounds, coverage, missing, retest, turnaround and the
+ * dashboard. Every answer is cut to the caller's scope: a round's region is narrowed to the
+ * deeper of it and the scope (scope_within), so a county desk's coverage, missing list and tube
+ * counts are its county's, whatever it asks. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server.h"
+
+static int keep_last(void *ud, const struct fk_round *r)
+{
+    *(struct fk_round *)ud = *r;
+    return 0;
+}
+
+/* The round named by ?round= (or the latest one), narrowed to the caller's scope, in *out. 0 with
+ * an answer set when there is none or it is outside the scope. */
+static int scoped_round(struct req *r, struct fk_round *out)
+{
+    const char *name = req_arg(r, "round");
+    char region[FK_REGION_CODE_MAX];
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (name) {
+        rc = fk_store_get_round(srv_store(r), name, out);
+    } else {
+        rc = fk_store_each_round(srv_store(r), keep_last, out);
+        if (rc == FK_OK && !out->name[0])
+            rc = FK_ENOENT;
+    }
+    if (rc == FK_ENOENT) {
+        if (name)
+            reply_error(r, 404, "not_found", "GET /api/v1/rounds lists them",
+                        "no round named '%s'", name);
+        else
+            reply_error(r, 404, "not_found", "create one with POST /api/v1/rounds",
+                        "no screening round yet");
+        return 0;
+    }
+    if (rc != FK_OK) {
+        reply_fk(r, rc, fk_store_errmsg(srv_store(r)));
+        return 0;
+    }
+    if (!srv_engine(r) || !scope_within(r, out->region, region, sizeof region))
+        return 0;
+    fk_strlcpy(out->region, region, sizeof out->region);
+    return 1;
+}
+
+void api_regions_get(struct req *r)
+{
+    const char *parent = req_arg(r, "parent");
+    fk_engine *e = srv_engine(r);
+    fk_table *t = NULL;
+    char err[512];
+    int rc;
+
+    if (!e)
+        return;
+    if (!parent) {
+        /* No parent: the children of the caller's own scope, where a drill-down starts. */
+        rc = fk_engine_children(e, r->who.scope, &t, err, sizeof err);
+    } else if (!in_scope(r, parent)) {
+        reply_error(r, 403, "forbidden", NULL, "region %s is outside your scope %s", parent,
+                    r->who.scope);
+        return;
+    } else {
+        rc = fk_engine_children(e, parent, &t, err, sizeof err);
+    }
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "regions", -1);
+}
+
+static const struct fk_col round_cols[] = {
+    {"name", FK_COL_TEXT}, {"region", FK_COL_TEXT}, {"start", FK_COL_TEXT},
+    {"end", FK_COL_TEXT},  {"created", FK_COL_TEXT},
+};
+
+struct round_walk {
+    struct req *r;
+    fk_table *t;
+};
+
+static int add_round(void *ud, const struct fk_round *rd)
+{
+    struct round_walk *w = ud;
+    char s[FK_TIME_RENDER_MAX], e[FK_TIME_RENDER_MAX], c[FK_TIME_RENDER_MAX];
+    const char *vals[5] = {rd->name, rd->region, fk_time_render(rd->start, s),
+                           fk_time_render(rd->end, e), fk_time_render(rd->created, c)};
+    fk_engine *eng = srv_engine(w->r);
+
+    /* A round is the caller's when its region and the scope overlap. */
+    if (!eng || !(fk_engine_region_inside(eng, rd->region, w->r->who.scope) ||
+                  fk_engine_region_inside(eng, w->r->who.scope, rd->region)))
+        return 0;
+    return fk_table_add(w->t, vals);
+}
+
+void api_rounds_get(struct req *r)
+{
+    struct round_walk w = {r, NULL};
+    int rc = fk_table_new(round_cols, 5, &w.t);
+
+    if (rc == FK_OK)
+        rc = fk_store_each_round(srv_store(r), add_round, &w);
+    if (rc != FK_OK) {
+        fk_table_free(w.t);
+        reply_fk(r, rc, fk_store_errmsg(srv_store(r)));
+        return;
+    }
+    reply_table(r, w.t, "rounds", -1);
+}
+
+void api_rounds_post(struct req *r)
+{
+    json_error_t je;
+    json_t *j = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &je);
+    const char *name, *region, *start, *end;
+    struct fk_round rd;
+    char why[256];
+    int rc;
+
+    if (!j || !json_is_object(j)) {
+        reply_error(r, 400, "bad_request", "send {\"name\",\"region\",\"start\",\"end\"}",
+                    "the body is not a JSON object");
+        json_decref(j);
+        return;
+    }
+    name = json_string_value(json_object_get(j, "name"));
+    region = json_string_value(json_object_get(j, "region"));
+    start = json_string_value(json_object_get(j, "start"));
+    end = json_string_value(json_object_get(j, "end"));
+    memset(&rd, 0, sizeof rd);
+    if (!name || !region || !start || !end) {
+        reply_error(r, 400, "bad_request", "send {\"name\",\"region\",\"start\",\"end\"}",
+                    "a field is missing");
+    } else if (strlen(name) >= sizeof rd.name || strlen(region) >= sizeof rd.region) {
+        reply_error(r, 400, "bad_request", NULL, "the name or region is too long");
+    } else if (fk_time_parse(start, strlen(start), &rd.start) != FK_OK ||
+               fk_time_parse(end, strlen(end), &rd.end) != FK_OK) {
+        reply_error(r, 400, "bad_request", "like 2022-08-28T06:00:00+08:00",
+                    "start and end must be ISO 8601 times");
+    } else if (!srv_engine(r)) {
+        /* answered */
+    } else if (fk_engine_region_level(srv_engine(r), region) == FK_LEVEL_NONE) {
+        reply_error(r, 400, "bad_request", "import regions first", "unknown region %s", region);
+    } else if (!in_scope(r, region)) {
+        reply_error(r, 403, "forbidden", NULL, "region %s is outside your scope %s", region,
+                    r->who.scope);
+    } else {
+        fk_strlcpy(rd.name, name, sizeof rd.name);
+        fk_strlcpy(rd.region, region, sizeof rd.region);
+        if (fk_round_check(&rd, why, sizeof why) != FK_OK) {
+            reply_error(r, 400, "bad_request", NULL, "%s", why);
+        } else {
+            rc = fk_store_begin(srv_store(r));
+            if (rc == FK_OK)
+                rc = fk_store_add_round(srv_store(r), &rd);
+            if (rc == FK_OK)
+                rc = fk_store_commit(srv_store(r));
+            if (rc != FK_OK) {
+                fk_store_rollback(srv_store(r));
+                reply_fk(r, rc, fk_store_errmsg(srv_store(r)));
+            } else {
+                audit(r, "round.create", rd.name, "region=%s start=%s end=%s", region, start,
+                      end);
+                srv_invalidate(r);
+                r->status = 201;
+                reply_json(r, "{\"ok\":true}\n", 12);
+            }
+        }
+    }
+    json_decref(j);
+}
+
+void api_coverage_get(struct req *r)
+{
+    const char *by = req_arg(r, "by");
+    struct fk_round rd;
+    enum fk_level level = FK_LEVEL_GRID;
+    fk_table *t = NULL;
+    char err[512];
+    int rc;
+
+    if (by && (fk_level_parse((fk_slice){by, strlen(by)}, &level) != FK_OK ||
+               level == FK_LEVEL_PROVINCE)) {
+        reply_error(r, 400, "bad_request", "grid, community, township, county or city",
+                    "unknown level '%s'", by);
+        return;
+    }
+    if (!scoped_round(r, &rd))
+        return;
+    rc = fk_engine_coverage(srv_engine(r), &rd, level, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "coverage", -1);
+}
+
+void api_missing_get(struct req *r)
+{
+    const char *region = req_arg(r, "region");
+    static const size_t by_id[] = {0};
+    struct fk_round rd;
+    char within[FK_REGION_CODE_MAX];
+    fk_table *t = NULL;
+    char err[512];
+    int rc;
+
+    if (!scoped_round(r, &rd))
+        return;
+    if (region) {
+        if (!scope_within(r, region, within, sizeof within))
+            return;
+        region = within;
+    } else {
+        region = rd.region;
+    }
+    rc = fk_engine_missing(srv_engine(r), &rd, region, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    /* Pages run in ID order, a key that never repeats. */
+    fk_table_sort(t, by_id, 1);
+    reply_table(r, t, "missing", 0);
+}
+
+void api_retest_get(struct req *r)
+{
+    struct fk_round rd;
+    fk_table *t = NULL;
+    char err[512];
+    int rc;
+
+    if (!scoped_round(r, &rd))
+        return;
+    rc = fk_engine_retest(srv_engine(r), &rd, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "retest", -1);
+}
+
+void api_tat_get(struct req *r)
+{
+    const char *by = req_arg(r, "by"), *now_s = req_arg(r, "now"), *overdue = req_arg(r, "overdue");
+    int64_t now = (int64_t)time(NULL);
+    enum fk_tat_by tb = FK_TAT_SITE;
+    struct fk_round rd;
+    fk_table *t = NULL;
+    char err[512];
+    int rc;
+
+    if (by && strcmp(by, "lab") == 0) {
+        tb = FK_TAT_LAB;
+    } else if (by && strcmp(by, "site") != 0) {
+        reply_error(r, 400, "bad_request", "site or lab", "unknown grouping '%s'", by);
+        return;
+    }
+    if (now_s && fk_time_parse(now_s, strlen(now_s), &now) != FK_OK) {
+        reply_error(r, 400, "bad_request", NULL, "now '%s' is not an ISO 8601 time", now_s);
+        return;
+    }
+    if (!scoped_round(r, &rd))
+        return;
+    if (overdue && strcmp(overdue, "1") == 0)
+        rc = fk_engine_tat_overdue(srv_engine(r), &rd, now, &t, err, sizeof err);
+    else
+        rc = fk_engine_tat(srv_engine(r), &rd, tb, now, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, overdue ? "overdue" : "tat", -1);
+}
+
+/* Appends "key": and the table's rows as a JSON array. */
+static void put_rows(fk_buf *b, const char *key, const fk_table *t)
+{
+    fk_buf_printf(b, ",\"%s\":", key);
+    if (t)
+        fk_table_json_rows(t, 0, fk_table_nrows(t), b);
+    else
+        fk_buf_puts(b, "[]");
+}
+
+/* The dashboard: the round, its coverage at the caller's level and the two below, sampling by
+ * hour, the tube chain's totals, cases and contacts, and the alerts a desk acts on. */
+void api_dashboard_get(struct req *r)
+{
+    static const enum fk_level below[] = {FK_LEVEL_CITY, FK_LEVEL_COUNTY, FK_LEVEL_TOWNSHIP,
+                                          FK_LEVEL_COMMUNITY, FK_LEVEL_GRID};
+    const char *now_s = req_arg(r, "now");
+    struct fk_round rd;
+    fk_engine *e;
+    fk_tracer *tr;
+    fk_table *self = NULL, *lv1 = NULL, *lv2 = NULL, *grids = NULL, *hourly = NULL, *tat = NULL;
+    struct fk_contact *k = NULL;
+    struct fk_trace_opts o;
+    const fk_buf *hit;
+    enum fk_level mine, l1 = FK_LEVEL_NONE, l2 = FK_LEVEL_NONE;
+    int64_t now = (int64_t)time(NULL);
+    size_t nk = 0, i, low = 0, cats[4] = {0, 0, 0, 0}, ncases = 0;
+    char key[160], err[512], s[FK_TIME_RENDER_MAX], en[FK_TIME_RENDER_MAX];
+    fk_buf b;
+    int rc = FK_OK;
+
+    if (now_s && fk_time_parse(now_s, strlen(now_s), &now) != FK_OK) {
+        reply_error(r, 400, "bad_request", NULL, "now '%s' is not an ISO 8601 time", now_s);
+        return;
+    }
+    if (!scoped_round(r, &rd))
+        return;
+    e = srv_engine(r);
+    snprintf(key, sizeof key, "dash|%s|%s|%lld", rd.name, rd.region,
+             (long long)(now_s ? now : now / 60));
+    hit = srv_cache_get(r, key);
+    if (hit) {
+        reply_json(r, hit->data, hit->len);
+        return;
+    }
+    mine = fk_engine_region_level(e, rd.region);
+    for (i = 0; i < sizeof below / sizeof below[0]; i++) {
+        if (below[i] > mine && l1 == FK_LEVEL_NONE)
+            l1 = below[i];
+        else if (below[i] > mine && l2 == FK_LEVEL_NONE)
+            l2 = below[i];
+    }
+    rc = fk_engine_coverage(e, &rd, mine, &self, err, sizeof err);
+    if (rc == FK_OK && l1)
+        rc = fk_engine_coverage(e, &rd, l1, &lv1, err, sizeof err);
+    if (rc == FK_OK && l2)
+        rc = fk_engine_coverage(e, &rd, l2, &lv2, err, sizeof err);
+    if (rc == FK_OK)
+        rc = fk_engine_coverage(e, &rd, FK_LEVEL_GRID, &grids, err, sizeof err);
+    if (rc == FK_OK)
+        rc = fk_engine_hourly(e, &rd, &hourly, err, sizeof err);
+    if (rc == FK_OK)
+        rc = fk_engine_tat(e, &rd, FK_TAT_SITE, now, &tat, err, sizeof err);
+    if (rc != FK_OK)
+        goto out;
+    tr = srv_tracer(r);
+    if (!tr)
+        goto out;
+    memset(&o, 0, sizeof o);
+    o.depth = 2;
+    rc = fk_tracer_run(tr, &o, &k, &nk, err, sizeof err);
+    if (rc != FK_OK)
+        goto out;
+    for (i = 0; i < nk; i++) {
+        struct fk_person_row p;
+
+        if (fk_store_get_person(srv_store(r), k[i].person, &p) == FK_OK && in_scope(r, p.grid))
+            cats[k[i].category & 3]++;
+    }
+    {
+        struct fk_tracer_stats ts;
+
+        fk_tracer_stats(tr, &ts);
+        ncases = ts.cases;
+    }
+    for (i = 0; i < fk_table_nrows(grids); i++) {
+        const char *c = fk_table_get(grids, i, 4);
+
+        if (c && strtod(c, NULL) * 100 < srv_profile(r)->coverage_target_pct)
+            low++;
+    }
+    fk_buf_init(&b, 0);
+    fk_buf_puts(&b, "{\"round\":{\"name\":");
+    fk_buf_json_string(&b, rd.name);
+    fk_buf_puts(&b, ",\"region\":");
+    fk_buf_json_string(&b, rd.region);
+    fk_buf_printf(&b, ",\"start\":\"%s\",\"end\":\"%s\"}", fk_time_render(rd.start, s),
+                  fk_time_render(rd.end, en));
+    fk_buf_printf(&b, ",\"target\":%d", srv_profile(r)->coverage_target_pct);
+    put_rows(&b, "coverage", self);
+    put_rows(&b, "by_level1", lv1);
+    put_rows(&b, "by_level2", lv2);
+    fk_buf_printf(&b, ",\"level1\":\"%s\",\"level2\":\"%s\"", fk_level_name(l1),
+                  fk_level_name(l2));
+    put_rows(&b, "hourly", hourly);
+    fk_buf_puts(&b, ",\"tat\":");
+    if (fk_table_nrows(tat))
+        fk_table_json_rows(tat, fk_table_nrows(tat) - 1, fk_table_nrows(tat), &b);
+    else
+        fk_buf_puts(&b, "[]");
+    fk_buf_printf(&b, ",\"cases\":%zu,\"contacts\":{\"close\":%zu,\"secondary\":%zu,"
+                  "\"companion\":%zu}", ncases, cats[FK_CAT_CLOSE], cats[FK_CAT_SECONDARY],
+                  cats[FK_CAT_COMPANION]);
+    fk_buf_printf(&b, ",\"grids_below_target\":%zu,\"grids\":%zu", low,
+                  fk_table_nrows(grids));
+    fk_buf_puts(&b, "}\n");
+    srv_cache_put(r, key, b.data, b.len);
+    reply_json(r, b.data, b.len);
+    fk_buf_fini(&b);
+out:
+    if (rc != FK_OK)
+        reply_fk(r, rc, err);
+    free(k);
+    fk_table_free(self);
+    fk_table_free(lv1);
+    fk_table_free(lv2);
+    fk_table_free(grids);
+    fk_table_free(hourly);
+    fk_table_free(tat);
+}

@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: MIT */
+/* The libmicrohttpd glue of fangkong serve (see server.h): the daemon, the route table, request
+ * bodies with ceilings (JSON in memory; imports streamed to a file, raw or multipart), responses,
+ * the web UI's static files, and the shared state handlers reach under the server lock.
+ *
+ * DESIGN NOTES
+ * - A request is resolved on its first callback: route, and for routes that need a session the
+ *   caller, so a request that will be refused never has its body written to disk.
+ * - Every handler runs under one mutex: the store's SQLite connection, the engine and the tracer
+ *   are single-threaded. The answers are in-memory index walks (milliseconds), so one lock costs
+ *   little; the dashboard, asked by every open screen, is cached per store generation and scope.
+ * - Request memory is the request's own (body, answer) and is freed in the completed callback. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#define CACHE_SLOTS 64
+
+struct cache_entry {
+    char key[160];
+    int64_t generation;
+    fk_buf json;
+};
+
+struct server {
+    struct server_opts o;
+    pthread_mutex_t lock;
+    fk_store *st;
+    fk_engine *eng;
+    fk_tracer *tr;
+    int64_t tr_generation;
+    struct fk_profile prof;
+    char upload_dir[1024];
+    struct cache_entry cache[CACHE_SLOTS];
+    unsigned cache_next;
+};
+
+/* What a route needs: a session (any role) or a permission of the caller's role. */
+#define NEEDS_NOTHING 0u
+#define NEEDS_SESSION (1u << 31)
+
+struct route {
+    const char *method;
+    const char *path; /* a trailing "{}" takes one path segment as the parameter */
+    api_fn fn;
+    unsigned needs;   /* NEEDS_SESSION, or a mask of enum fk_perm (which implies a session) */
+    int upload;       /* the body is a file to import */
+};
+
+static const struct route routes[] = {
+    {"POST", "/api/v1/login", api_login_post, NEEDS_NOTHING, 0},
+    {"POST", "/api/v1/logout", api_logout_post, NEEDS_SESSION, 0},
+    {"GET", "/api/v1/me", api_me_get, NEEDS_SESSION, 0},
+    {"GET", "/api/v1/regions", api_regions_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/dashboard", api_dashboard_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/rounds", api_rounds_get, FK_PERM_READ, 0},
+    {"POST", "/api/v1/rounds", api_rounds_post, FK_PERM_ROUNDS, 0},
+    {"GET", "/api/v1/coverage", api_coverage_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/tat", api_tat_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/missing", api_missing_get, FK_PERM_READ_PERSONS, 0},
+    {"GET", "/api/v1/retest", api_retest_get, FK_PERM_READ_PERSONS, 0},
+    {"GET", "/api/v1/trace", api_trace_get, FK_PERM_READ_PERSONS, 0},
+    {"GET", "/api/v1/explain", api_explain_get, FK_PERM_READ_PERSONS, 0},
+    {"GET", "/api/v1/chain", api_chain_get, FK_PERM_READ_PERSONS, 0},
+    /* import/{type}: the handler checks FK_PERM_IMPORT, or FK_PERM_POST_RESULTS for results. */
+    {"POST", "/api/v1/import/{}", api_import_post, FK_PERM_POST_RESULTS, 1},
+    {"GET", "/api/v1/imports/{}", api_rejects_get, FK_PERM_POST_RESULTS, 0},
+    {"GET", "/api/v1/users", api_users_get, FK_PERM_USERS, 0},
+    {"POST", "/api/v1/users", api_users_post, FK_PERM_USERS, 0},
+    {"POST", "/api/v1/users/{}", api_user_disable_post, FK_PERM_USERS, 0},
+    {"GET", "/api/v1/audit", api_audit_get, FK_PERM_AUDIT, 0},
+};
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
+/* ---- answers ---- */
+
+const char *req_arg(struct req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+void reply_json(struct req *r, const char *json, size_t n)
+{
+    fk_buf_reset(&r->out);
+    if (fk_buf_append(&r->out, json, n) != FK_OK) {
+        r->status = 500;
+        return;
+    }
+    if (!r->status)
+        r->status = 200;
+    r->content_type = "application/json; charset=utf-8";
+}
+
+void reply_error(struct req *r, unsigned status, const char *code, const char *hint,
+                 const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fk_buf_reset(&r->out);
+    fk_buf_puts(&r->out, "{\"code\":");
+    fk_buf_json_string(&r->out, code);
+    fk_buf_puts(&r->out, ",\"error\":");
+    fk_buf_json_string(&r->out, msg);
+    fk_buf_puts(&r->out, ",\"hint\":");
+    fk_buf_json_string(&r->out, hint ? hint : "");
+    fk_buf_puts(&r->out, "}\n");
+    r->status = status;
+    r->content_type = "application/json; charset=utf-8";
+}
+
+void reply_fk(struct req *r, int rc, const char *msg)
+{
+    switch (rc) {
+    case FK_EINVAL: reply_error(r, 400, "bad_request", NULL, "%s", msg); break;
+    case FK_ENOENT: reply_error(r, 404, "not_found", NULL, "%s", msg); break;
+    case FK_ECONFLICT: reply_error(r, 409, "conflict", NULL, "%s", msg); break;
+    case FK_ETOOBIG: reply_error(r, 413, "too_large", NULL, "%s", msg); break;
+    case FK_EPERM: reply_error(r, 403, "forbidden", NULL, "%s", msg); break;
+    default:
+        /* Internals (SQL, paths) go to the log, never to the client. */
+        fprintf(stderr, "fangkong serve: %s %s: %s: %s\n", r->method, r->url, fk_strerror(rc),
+                msg);
+        reply_error(r, 500, "internal", "the server log has the details",
+                    "the server could not answer this request");
+        break;
+    }
+}
+
+/* Writes t as an .xlsx file under the upload folder and makes it the answer. */
+static void reply_xlsx(struct req *r, const fk_table *t, const char *name)
+{
+    char path[1100];
+    lxw_workbook *wb;
+    lxw_worksheet *ws;
+    lxw_format *bold;
+    size_t row, col;
+    struct stat sb;
+    int fd;
+
+    snprintf(path, sizeof path, "%s/export-%ld-%p.xlsx", srv_upload_dir(r), (long)getpid(),
+             (void *)r);
+    wb = workbook_new(path);
+    if (!wb) {
+        reply_error(r, 500, "internal", NULL, "cannot write the spreadsheet");
+        return;
+    }
+    ws = workbook_add_worksheet(wb, NULL);
+    bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    for (col = 0; col < fk_table_ncols(t); col++)
+        worksheet_write_string(ws, 0, (lxw_col_t)col, fk_table_col(t, col)->name, bold);
+    for (row = 0; row < fk_table_nrows(t) && row < 1048575; row++) {
+        for (col = 0; col < fk_table_ncols(t); col++) {
+            const char *v = fk_table_get(t, row, col);
+
+            if (!v || !*v)
+                continue;
+            if (fk_table_col(t, col)->type != FK_COL_TEXT)
+                worksheet_write_number(ws, (lxw_row_t)(row + 1), (lxw_col_t)col, strtod(v, NULL),
+                                       NULL);
+            else
+                worksheet_write_string(ws, (lxw_row_t)(row + 1), (lxw_col_t)col, v, NULL);
+        }
+    }
+    if (workbook_close(wb) != LXW_NO_ERROR) {
+        unlink(path);
+        reply_error(r, 500, "internal", NULL, "cannot write the spreadsheet");
+        return;
+    }
+    fd = open(path, O_RDONLY);
+    unlink(path); /* the open descriptor keeps it readable until sent */
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        if (fd >= 0)
+            close(fd);
+        reply_error(r, 500, "internal", NULL, "cannot read the spreadsheet back");
+        return;
+    }
+    r->out_fd = fd;
+    r->out_fd_size = (uint64_t)sb.st_size;
+    r->status = 200;
+    r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    r->download_name = name;
+}
+
+void reply_table(struct req *r, fk_table *t, const char *download_name, int page_col)
+{
+    const char *format = req_arg(r, "format"), *after = req_arg(r, "after"),
+               *limit_s = req_arg(r, "limit");
+    size_t from = 0, to, n = fk_table_nrows(t);
+    long limit = limit_s ? strtol(limit_s, NULL, 10) : 0;
+
+    if (format && strcmp(format, "csv") == 0) {
+        fk_buf_reset(&r->out);
+        if (fk_table_render(t, FK_FORMAT_CSV, 0, n, &r->out) != FK_OK) {
+            reply_error(r, 500, "internal", NULL, "cannot render the table");
+        } else {
+            r->status = 200;
+            r->content_type = "text/csv; charset=utf-8";
+            r->download_name = download_name;
+        }
+        fk_table_free(t);
+        return;
+    }
+    if (format && strcmp(format, "xlsx") == 0) {
+        reply_xlsx(r, t, download_name);
+        fk_table_free(t);
+        return;
+    }
+    if (format && strcmp(format, "json") != 0) {
+        reply_error(r, 400, "bad_request", "format is json, csv or xlsx", "unknown format '%s'",
+                    format);
+        fk_table_free(t);
+        return;
+    }
+    /* Keyset paging: rows are sorted by page_col; ?after=K starts after the last row with key
+     * K, so pages stay right while rows are added, which offsets cannot promise. */
+    if (page_col >= 0 && after && *after) {
+        size_t lo = 0, hi = n;
+
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            const char *k = fk_table_get(t, mid, (size_t)page_col);
+
+            if (strcmp(k ? k : "", after) <= 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        from = lo;
+    }
+    if (limit <= 0 || limit > 10000)
+        limit = page_col >= 0 ? 500 : 100000;
+    to = from + (size_t)limit < n ? from + (size_t)limit : n;
+    fk_buf_reset(&r->out);
+    fk_buf_puts(&r->out, "{\"rows\":");
+    fk_table_json_rows(t, from, to, &r->out);
+    fk_buf_printf(&r->out, ",\"total\":%zu,\"next\":", n);
+    if (page_col >= 0 && to < n && to > 0) {
+        const char *k = fk_table_get(t, to - 1, (size_t)page_col);
+
+        fk_buf_json_string(&r->out, k ? k : "");
+    } else {
+        fk_buf_puts(&r->out, "null");
+    }
+    fk_buf_puts(&r->out, "}\n");
+    fk_table_free(t);
+    r->status = 200;
+    r->content_type = "application/json; charset=utf-8";
+}
+
+/* ---- shared state ---- */
+
+fk_store *srv_store(struct req *r)
+{
+    return r->srv->st;
+}
+
+const struct fk_profile *srv_profile(struct req *r)
+{
+    return &r->srv->prof;
+}
+
+const char *srv_upload_dir(struct req *r)
+{
+    return r->srv->upload_dir;
+}
+
+fk_engine *srv_engine(struct req *r)
+{
+    struct server *s = r->srv;
+    char err[512];
+    int rc;
+
+    if (!s->eng)
+        rc = fk_engine_build(s->st, &s->prof, &s->eng, err, sizeof err);
+    else
+        rc = fk_engine_sync(s->eng, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return NULL;
+    }
+    return s->eng;
+}
+
+fk_tracer *srv_tracer(struct req *r)
+{
+    struct server *s = r->srv;
+    struct fk_engine_stats es;
+    char err[512];
+    int rc;
+
+    if (!srv_engine(r))
+        return NULL;
+    fk_engine_stats(s->eng, &es);
+    if (s->tr && s->tr_generation == es.generation)
+        return s->tr;
+    fk_tracer_free(s->tr);
+    s->tr = NULL;
+    rc = fk_tracer_build(s->st, &s->prof, &s->tr, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return NULL;
+    }
+    s->tr_generation = es.generation;
+    return s->tr;
+}
+
+int in_scope(struct req *r, const char *code)
+{
+    fk_engine *e = srv_engine(r);
+
+    return e && fk_engine_region_inside(e, code, r->who.scope);
+}
+
+int scope_within(struct req *r, const char *region, char *out, size_t cap)
+{
+    fk_engine *e = srv_engine(r);
+
+    if (!e)
+        return 0;
+    if (fk_engine_region_inside(e, r->who.scope, region)) {
+        fk_strlcpy(out, r->who.scope, cap);
+        return 1;
+    }
+    if (fk_engine_region_inside(e, region, r->who.scope)) {
+        fk_strlcpy(out, region, cap);
+        return 1;
+    }
+    reply_error(r, 403, "forbidden", "ask for a region inside your scope",
+                "region %s is outside your scope %s", region, r->who.scope);
+    return 0;
+}
+
+void audit(struct req *r, const char *action, const char *target, const char *fmt, ...)
+{
+    char detail[1024], who[96];
+    struct fk_audit_row a;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    snprintf(who, sizeof who, "%s", r->who.name[0] ? r->who.name : "anonymous");
+    a.id = 0;
+    a.time = 0;
+    a.who = who;
+    a.action = action;
+    a.target = target;
+    a.detail = detail;
+    fk_store_add_audit(r->srv->st, &a);
+}
+
+void srv_invalidate(struct req *r)
+{
+    unsigned i;
+
+    for (i = 0; i < CACHE_SLOTS; i++)
+        r->srv->cache[i].key[0] = '\0';
+}
+
+const fk_buf *srv_cache_get(struct req *r, const char *key)
+{
+    struct server *s = r->srv;
+    struct fk_engine_stats es;
+    unsigned i;
+
+    if (!s->eng)
+        return NULL;
+    fk_engine_stats(s->eng, &es);
+    for (i = 0; i < CACHE_SLOTS; i++)
+        if (s->cache[i].key[0] && strcmp(s->cache[i].key, key) == 0 &&
+            s->cache[i].generation == es.generation)
+            return &s->cache[i].json;
+    return NULL;
+}
+
+void srv_cache_put(struct req *r, const char *key, const char *json, size_t n)
+{
+    struct server *s = r->srv;
+    struct cache_entry *c = &s->cache[s->cache_next++ % CACHE_SLOTS];
+    struct fk_engine_stats es;
+
+    fk_engine_stats(s->eng, &es);
+    fk_strlcpy(c->key, key, sizeof c->key);
+    c->generation = es.generation;
+    fk_buf_reset(&c->json);
+    if (fk_buf_append(&c->json, json, n) != FK_OK)
+        c->key[0] = '\0';
+}
+
+/* ---- requests ---- */
+
+static const struct route *find_route(const char *method, const char *url, char *param,
+                                      size_t cap, int *path_known)
+{
+    size_t i;
+
+    *path_known = 0;
+    for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        const char *p = routes[i].path, *brace = strstr(p, "{}");
+        int match;
+
+        if (brace) {
+            size_t pre = (size_t)(brace - p);
+            const char *rest = url + pre;
+
+            match = strncmp(url, p, pre) == 0 && *rest && !strchr(rest, '/') &&
+                    strlen(rest) < cap;
+            if (match)
+                fk_strlcpy(param, rest, cap);
+        } else {
+            match = strcmp(url, p) == 0;
+        }
+        if (!match)
+            continue;
+        *path_known = 1;
+        if (strcmp(method, routes[i].method) == 0)
+            return &routes[i];
+    }
+    return NULL;
+}
+
+static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *filename, const char *content_type,
+                                    const char *transfer_encoding, const char *data,
+                                    uint64_t off, size_t size)
+{
+    struct req *r = cls;
+
+    (void)kind;
+    (void)content_type;
+    (void)transfer_encoding;
+    (void)off;
+    if (!filename || strcmp(key, "file") != 0)
+        return MHD_YES; /* other form fields are ignored */
+    r->multipart_seen_file = 1;
+    if (size && !r->too_big) {
+        if (r->upload_bytes + size > API_UPLOAD_MAX) {
+            r->too_big = 1;
+        } else if (write(r->upload_fd, data, size) != (ssize_t)size) {
+            r->too_big = 2; /* the disk refused */
+        } else {
+            r->upload_bytes += size;
+        }
+    }
+    return MHD_YES;
+}
+
+static void free_req(struct req *r)
+{
+    if (!r)
+        return;
+    if (r->pp)
+        MHD_destroy_post_processor(r->pp);
+    if (r->upload_fd >= 0)
+        close(r->upload_fd);
+    if (r->upload_path[0])
+        unlink(r->upload_path);
+    if (r->out_fd >= 0)
+        close(r->out_fd);
+    fk_buf_fini(&r->body);
+    fk_buf_fini(&r->out);
+    free(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    free_req(*con_cls);
+    *con_cls = NULL;
+}
+
+static const char *mime_of(const char *path)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".json", "application/json"},
+        {".woff2", "font/woff2"},
+    };
+    const char *dot = strrchr(path, '.');
+    size_t i;
+
+    for (i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            return types[i].type;
+    return "application/octet-stream";
+}
+
+/* The web UI: a file under web_root, or index.html for the single-page app's own paths. */
+static void serve_static(struct req *r)
+{
+    const char *root = r->srv->o.web_root;
+    char path[2048];
+    struct stat sb;
+    int fd;
+
+    if (!root || strstr(r->url, "..")) {
+        reply_error(r, 404, "not_found", root ? NULL : "build the web UI with make",
+                    "no such page");
+        return;
+    }
+    snprintf(path, sizeof path, "%s%s", root, r->url);
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+        snprintf(path, sizeof path, "%s/index.html", root);
+    fd = open(path, O_RDONLY);
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        if (fd >= 0)
+            close(fd);
+        reply_error(r, 404, "not_found", "build the web UI with make", "no such page");
+        return;
+    }
+    r->out_fd = fd;
+    r->out_fd_size = (uint64_t)sb.st_size;
+    r->status = 200;
+    r->content_type = mime_of(path);
+}
+
+static enum MHD_Result send_answer(struct req *r)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+
+    if (!r->status) {
+        reply_error(r, 500, "internal", NULL, "the handler gave no answer");
+    }
+    if (r->out_fd >= 0) {
+        resp = MHD_create_response_from_fd64(r->out_fd_size, r->out_fd);
+        r->out_fd = -1; /* the response owns it now */
+    } else {
+        resp = MHD_create_response_from_buffer(r->out.len, r->out.data ? r->out.data : (void *)"",
+                                               MHD_RESPMEM_MUST_COPY);
+    }
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type
+                                                                  : "text/plain");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (strncmp(r->url, "/api/", 5) == 0)
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (r->download_name) {
+        char cd[256];
+        const char *fmt = req_arg(r, "format");
+
+        snprintf(cd, sizeof cd, "attachment; filename=\"%s.%s\"", r->download_name,
+                 fmt ? fmt : "json");
+        MHD_add_response_header(resp, "Content-Disposition", cd);
+    }
+    if (r->status == 401)
+        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+    ret = MHD_queue_response(r->conn, r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct server *s = cls;
+    struct req *r = *con_cls;
+    const struct route *rt;
+    int known;
+
+    (void)version;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        r->srv = s;
+        r->conn = conn;
+        r->method = method;
+        r->url = url;
+        r->upload_fd = -1;
+        r->out_fd = -1;
+        fk_buf_init(&r->body, API_BODY_MAX);
+        fk_buf_init(&r->out, 0);
+        *con_cls = r;
+        rt = find_route(method, url, r->param_buf, sizeof r->param_buf, &known);
+        r->param = r->param_buf;
+        if (rt && rt->needs != NEEDS_NOTHING) {
+            pthread_mutex_lock(&s->lock);
+            if (auth_check(r) && rt->needs != NEEDS_SESSION && !fk_role_can(r->who.role,
+                                                                            rt->needs))
+                reply_error(r, 403, "forbidden", "ask an admin for an account with this right",
+                            "a %s account may not do this", fk_role_name(r->who.role));
+            pthread_mutex_unlock(&s->lock);
+        }
+        if (rt && rt->upload && !r->status) {
+            const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_CONTENT_TYPE);
+
+            snprintf(r->upload_path, sizeof r->upload_path, "%s/upload-XXXXXX", s->upload_dir);
+            r->upload_fd = mkstemp(r->upload_path);
+            if (r->upload_fd < 0) {
+                r->upload_path[0] = '\0';
+                reply_error(r, 500, "internal", NULL, "cannot store the upload");
+            } else if (ct && strncmp(ct, "multipart/form-data", 19) == 0) {
+                r->pp = MHD_create_post_processor(conn, 64 * 1024, on_post_data, r);
+            }
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+
+        *upload_data_size = 0;
+        if (r->status)
+            return MHD_YES; /* already refused: drain and drop */
+        if (r->pp) {
+            if (MHD_post_process(r->pp, upload_data, n) != MHD_YES)
+                r->too_big = 3;
+        } else if (r->upload_fd >= 0) {
+            if (r->upload_bytes + n > API_UPLOAD_MAX)
+                r->too_big = 1;
+            else if (!r->too_big && write(r->upload_fd, upload_data, n) != (ssize_t)n)
+                r->too_big = 2;
+            else
+                r->upload_bytes += n;
+        } else if (!r->too_big && fk_buf_append(&r->body, upload_data, n) != FK_OK) {
+            r->too_big = 1;
+        }
+        return MHD_YES;
+    }
+    /* The whole request is in: answer it. */
+    if (!r->status) {
+        rt = find_route(method, url, r->param_buf, sizeof r->param_buf, &known);
+        if (r->too_big == 1) {
+            reply_error(r, 413, "too_large", "split the file or send it as a file upload",
+                        "the request body is larger than the server takes (%zu bytes for JSON)",
+                        (size_t)API_BODY_MAX);
+        } else if (r->too_big) {
+            reply_error(r, 400, "bad_request", NULL, "the upload could not be read or stored");
+        } else if (rt) {
+            pthread_mutex_lock(&s->lock);
+            rt->fn(r);
+            pthread_mutex_unlock(&s->lock);
+        } else if (known) {
+            reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", method,
+                        url);
+        } else if (strncmp(url, "/api/", 5) == 0) {
+            reply_error(r, 404, "not_found", "docs/api.md lists the endpoints",
+                        "no endpoint %s", url);
+        } else if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
+            serve_static(r);
+        } else {
+            reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here", method);
+        }
+    }
+    return send_answer(r);
+}
+
+int server_run(const struct server_opts *o)
+{
+    struct server *s = calloc(1, sizeof *s);
+    struct MHD_Daemon *d = NULL;
+    struct sockaddr_in addr;
+    struct sigaction sa;
+    char err[1024];
+    unsigned i;
+    int rc = 1;
+
+    if (!s)
+        return 1;
+    s->o = *o;
+    s->prof = *o->profile;
+    pthread_mutex_init(&s->lock, NULL);
+    for (i = 0; i < CACHE_SLOTS; i++)
+        fk_buf_init(&s->cache[i].json, 0);
+    if (fk_secret_init() != FK_OK) {
+        fprintf(stderr, "fangkong serve: libsodium failed to start\n");
+        goto out;
+    }
+    if (fk_store_open(o->db, &s->st, err, sizeof err) != FK_OK) {
+        fprintf(stderr, "fangkong serve: %s\n", err);
+        goto out;
+    }
+    snprintf(s->upload_dir, sizeof s->upload_dir, "%s.uploads", o->db);
+    if (mkdir(s->upload_dir, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "fangkong serve: cannot make %s: %s\n", s->upload_dir, strerror(errno));
+        goto out;
+    }
+    if (fk_engine_build(s->st, &s->prof, &s->eng, err, sizeof err) != FK_OK) {
+        fprintf(stderr, "fangkong serve: %s\n", err);
+        goto out;
+    }
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)o->port);
+    if (inet_pton(AF_INET, o->listen, &addr.sin_addr) != 1) {
+        fprintf(stderr, "fangkong serve: --listen takes an IPv4 address, not '%s'\n", o->listen);
+        goto out;
+    }
+    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                             MHD_USE_ERROR_LOG,
+                         (uint16_t)o->port, NULL, NULL, on_request, s,
+                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                         MHD_OPTION_THREAD_POOL_SIZE, o->threads,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+                         MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "fangkong serve: cannot listen on %s:%u (in use?)\n", o->listen, o->port);
+        goto out;
+    }
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    fprintf(stderr, "fangkong serve: http://%s:%u/ (data %s, web UI %s)\n", o->listen, o->port,
+            o->db, o->web_root ? o->web_root : "not built");
+    fflush(stderr);
+    while (!stopping)
+        pause();
+    fprintf(stderr, "fangkong serve: stopping\n");
+    rc = 0;
+out:
+    if (d)
+        MHD_stop_daemon(d);
+    fk_tracer_free(s->tr);
+    fk_engine_free(s->eng);
+    fk_store_close(s->st);
+    for (i = 0; i < CACHE_SLOTS; i++)
+        fk_buf_fini(&s->cache[i].json);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+    return rc;
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* fangkong serve: the HTTP JSON API under /api/v1/ and the built web UI at /, on GNU
+ * libmicrohttpd. http.c owns the daemon, the route table (each route names the permission it
+ * needs, so no handler can forget the check), request bodies with ceilings, and responses;
+ * auth.c owns sessions and accounts; each api_<resource>.c answers one resource through the
+ * library. Handlers run one at a time under the server lock (the store, engine and tracer are
+ * single-threaded); answers that are costly and often asked (the dashboard) are cached per store
+ * generation and scope. */
+#ifndef FK_SERVER_H
+#define FK_SERVER_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fk/fk.h"
+
+#define API_BODY_MAX ((size_t)1 << 20)          /* JSON request bodies */
+#define API_UPLOAD_MAX ((uint64_t)4 << 30)      /* imported files */
+
+struct server_opts {
+    const char *db;
+    const char *listen; /* address, default 127.0.0.1 */
+    unsigned port;      /* default 8080 */
+    const char *web_root; /* built web UI; NULL or missing: API only */
+    unsigned threads;   /* default: number of cores */
+    const struct fk_profile *profile;
+};
+
+/* The signed-in caller of a request. */
+struct caller {
+    int64_t id;
+    char name[72];
+    enum fk_role role;
+    char scope[FK_REGION_CODE_MAX];
+};
+
+struct server;
+
+/* One request in flight: its body (JSON, in memory with a ceiling; imports, streamed to a file),
+ * its caller, and what the handler answers. */
+struct req {
+    struct server *srv;
+    struct MHD_Connection *conn;
+    const char *method, *url;
+    fk_buf body;
+    int too_big;
+    int upload_fd;          /* imports: the body goes here; -1 otherwise */
+    char upload_path[1100];
+    uint64_t upload_bytes;
+    struct MHD_PostProcessor *pp; /* multipart uploads */
+    int multipart_seen_file;
+    struct caller who;
+    const char *param;      /* the {name} part of a route like /api/v1/import/{type} */
+    char param_buf[128];
+    /* The response. */
+    unsigned status;
+    fk_buf out;
+    const char *content_type;
+    const char *download_name; /* Content-Disposition: attachment */
+    int out_fd;                /* a file answer; -1 otherwise */
+    uint64_t out_fd_size;
+};
+
+typedef void (*api_fn)(struct req *r);
+
+/* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
+int server_run(const struct server_opts *o);
+
+/* ---- for handlers (http.c) ---- */
+
+/* A query-string value, or NULL. */
+const char *req_arg(struct req *r, const char *name);
+/* Sets an error answer {"code","error","hint"} with the HTTP status. */
+void reply_error(struct req *r, unsigned status, const char *code, const char *hint,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Sets an answer from a library return code and message (400 bad input, 404, 409, 413, 500). */
+void reply_fk(struct req *r, int rc, const char *msg);
+/* Sets a JSON answer (status 200 unless set): the bytes in b are copied. */
+void reply_json(struct req *r, const char *json, size_t n);
+/* Answers a table in the format the query asks (?format=json|csv|xlsx; default json, wrapped as
+ * {"rows":[…],"total":N,"next":K} with keyset paging when page_col >= 0: ?after=K&limit=N over
+ * rows sorted by that column). Frees t. */
+void reply_table(struct req *r, fk_table *t, const char *download_name, int page_col);
+/* The store, engine, tracer of the server (call under the lock, which handlers hold). The engine
+ * and tracer are brought up to the store's generation first; NULL with an error answer set on
+ * failure. */
+fk_store *srv_store(struct req *r);
+fk_engine *srv_engine(struct req *r);
+fk_tracer *srv_tracer(struct req *r);
+const struct fk_profile *srv_profile(struct req *r);
+/* 1 when region code lies inside the caller's scope. */
+int in_scope(struct req *r, const char *code);
+/* The deeper of the caller's scope and region when one holds the other, into out; 0 and a 403
+ * answer when they are disjoint. */
+int scope_within(struct req *r, const char *region, char *out, size_t cap);
+/* Records an audit row as the caller. */
+void audit(struct req *r, const char *action, const char *target, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Drops cached answers (after a write). */
+void srv_invalidate(struct req *r);
+/* The cached dashboard JSON for key, or NULL; and storing one. Under the lock. */
+const fk_buf *srv_cache_get(struct req *r, const char *key);
+void srv_cache_put(struct req *r, const char *key, const char *json, size_t n);
+/* Where uploads and rejects files live (beside the data file). */
+const char *srv_upload_dir(struct req *r);
+
+/* ---- auth.c ---- */
+/* Resolves the Bearer token into r->who. 1 signed in; 0 with a 401 answer set. */
+int auth_check(struct req *r);
+void api_login_post(struct req *r);
+void api_logout_post(struct req *r);
+void api_me_get(struct req *r);
+void api_users_get(struct req *r);
+void api_users_post(struct req *r);
+void api_user_disable_post(struct req *r);
+void api_audit_get(struct req *r);
+
+/* ---- api_screening.c ---- */
+void api_regions_get(struct req *r);
+void api_rounds_get(struct req *r);
+void api_rounds_post(struct req *r);
+void api_coverage_get(struct req *r);
+void api_missing_get(struct req *r);
+void api_retest_get(struct req *r);
+void api_tat_get(struct req *r);
+void api_dashboard_get(struct req *r);
+
+/* ---- api_trace.c ---- */
+void api_trace_get(struct req *r);
+void api_explain_get(struct req *r);
+void api_chain_get(struct req *r);
+
+/* ---- api_import.c ---- */
+void api_import_post(struct req *r);
+void api_rejects_get(struct req *r);
+
+#endif
