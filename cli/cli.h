@@ -32,6 +32,7 @@ struct cli {
     int npos;
     fk_store *st;
     fk_engine *eng;
+    int engine_loaded; /* 1 when the engine came from its snapshot */
 };
 
 struct verb {

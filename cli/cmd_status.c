@@ -45,7 +45,9 @@ int cmd_status(struct cli *c, int argc, char **argv)
     }
     fk_engine_stats(c->eng, &es);
     fprintf(stderr, "data file %s; engine: %zu regions, %zu grids, %zu residents, %zu samples, "
-            "%zu tubes, %.1f MB, built in %.3f s\n", c->db, es.regions, es.grids, es.persons,
-            es.samples, es.tubes, (double)es.bytes / 1e6, es.build_seconds);
+            "%zu tubes, %.1f MB, %s in %.3f s\n", c->db, es.regions, es.grids, es.persons,
+            es.samples, es.tubes, (double)es.bytes / 1e6,
+            c->engine_loaded ? "loaded from its snapshot" : "built from the store",
+            es.build_seconds);
     return cli_emit(c, t);
 }

@@ -36,6 +36,21 @@ void fk_engine_free(fk_engine *e);
 int fk_engine_sync(fk_engine *e, char *err, size_t errlen);
 void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out);
 
+/* Engine snapshots: a CLI verb is a fresh process, and rebuilding the engine from SQLite costs
+ * seconds for a city of millions, so the indexes are kept in a file beside the data file:
+ * versioned, native little-endian, with an xxHash checksum and the store generation they reflect.
+ * The snapshot is a cache: deleting it loses nothing. */
+/* Writes e to path (through a temporary file renamed into place). FK_OK or FK_EIO. */
+int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errlen);
+/* Loads the snapshot at path when it reflects st's current generation. FK_OK; FK_ENOENT when it
+ * is missing, stale, damaged or of another version (err says which); FK_ENOMEM. */
+int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
+                   char *err, size_t errlen);
+/* The engine for st: from the snapshot at path when current, else built from the store and
+ * saved there (a failure to save is not an error). *loaded says which happened. */
+int fk_engine_open(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
+                   int *loaded, char *err, size_t errlen);
+
 /* Region look-ups: level of code, or FK_LEVEL_NONE when unknown; 1 when inner lies inside (or
  * is) outer. */
 enum fk_level fk_engine_region_level(const fk_engine *e, const char *code);

@@ -23,11 +23,14 @@
  *   inverse permutations over the residents. */
 #include "fk/engine.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
 
 #include "fk/error.h"
 #include "fk/strmap.h"
@@ -564,6 +567,323 @@ void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out)
                  e->capsamples * (sizeof *e->s_pid + sizeof *e->s_ord + sizeof *e->s_time +
                                   sizeof *e->s_tube) +
                  e->captubes * (sizeof(struct tube) + 32);
+}
+
+/* ---- snapshots ---- */
+
+#define SNAP_MAGIC "FKENGSN1"
+#define SNAP_VERSION 1u
+#define SNAP_ENDIAN 0x01020304u
+
+struct snap_header {
+    char magic[8];
+    uint32_t version, endian;
+    int64_t generation;
+    uint64_t payload, checksum;
+};
+
+struct snap_writer {
+    FILE *f;
+    XXH3_state_t *h;
+    uint64_t n;
+    int failed;
+};
+
+/* Writes one section: its length, then its bytes. */
+static void put(struct snap_writer *w, const void *p, uint64_t n)
+{
+    if (w->failed)
+        return;
+    if (fwrite(&n, sizeof n, 1, w->f) != 1 || (n && fwrite(p, 1, n, w->f) != n)) {
+        w->failed = 1;
+        return;
+    }
+    XXH3_64bits_update(w->h, &n, sizeof n);
+    if (n)
+        XXH3_64bits_update(w->h, p, n);
+    w->n += sizeof n + n;
+}
+
+/* A string map as one section: its keys in index order, NUL-separated, then its values. */
+static void put_map(struct snap_writer *w, const fk_strmap *m)
+{
+    size_t n = fk_strmap_size(m), i;
+    fk_buf keys;
+    int64_t *vals = malloc((n ? n : 1) * sizeof *vals);
+
+    fk_buf_init(&keys, 0);
+    if (!vals) {
+        w->failed = 1;
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        const char *k = fk_strmap_key(m, (int64_t)i);
+
+        if (fk_buf_append(&keys, k, strlen(k) + 1) != FK_OK)
+            w->failed = 1;
+        vals[i] = fk_strmap_value(m, (int64_t)i);
+    }
+    put(w, keys.data, keys.len);
+    put(w, vals, n * sizeof *vals);
+    fk_buf_fini(&keys);
+    free(vals);
+}
+
+int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errlen)
+{
+    struct snap_header h;
+    struct snap_writer w;
+    uint64_t counts[10];
+    char tmp[4096];
+    size_t ntubes = fk_strmap_size(e->tubes);
+    int rc = FK_EIO;
+
+    memset(&w, 0, sizeof w);
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    w.f = fopen(tmp, "wb");
+    w.h = XXH3_createState();
+    if (!w.f || !w.h) {
+        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    XXH3_64bits_reset(w.h);
+    memset(&h, 0, sizeof h);
+    if (fwrite(&h, sizeof h, 1, w.f) != 1)
+        w.failed = 1;
+    counts[0] = e->nreg;
+    counts[1] = e->ngrids;
+    counts[2] = e->npid;
+    counts[3] = e->nres;
+    counts[4] = e->nsamples;
+    counts[5] = ntubes;
+    counts[6] = e->nresults;
+    counts[7] = fk_strmap_size(e->sites);
+    counts[8] = fk_strmap_size(e->labs);
+    counts[9] = 0;
+    put(&w, counts, sizeof counts);
+    put_map(&w, e->rmap);
+    put(&w, e->reg, e->nreg * sizeof *e->reg);
+    put(&w, e->names.data, e->names.len);
+    put(&w, e->grid_region, e->ngrids * sizeof *e->grid_region);
+    put(&w, e->pgrid, e->npid * sizeof *e->pgrid);
+    put(&w, e->ord, e->npid * sizeof *e->ord);
+    put(&w, e->gstart, (e->ngrids + 1) * sizeof *e->gstart);
+    put(&w, e->members, e->nres * sizeof *e->members);
+    put(&w, e->s_pid, e->nsamples * sizeof *e->s_pid);
+    put(&w, e->s_ord, e->nsamples * sizeof *e->s_ord);
+    put(&w, e->s_time, e->nsamples * sizeof *e->s_time);
+    put(&w, e->s_tube, e->nsamples * sizeof *e->s_tube);
+    put_map(&w, e->tubes);
+    put(&w, e->tube, ntubes * sizeof *e->tube);
+    put_map(&w, e->sites);
+    put_map(&w, e->labs);
+    memcpy(h.magic, SNAP_MAGIC, 8);
+    h.version = SNAP_VERSION;
+    h.endian = SNAP_ENDIAN;
+    h.generation = e->generation;
+    h.payload = w.n;
+    h.checksum = XXH3_64bits_digest(w.h);
+    if (w.failed || fseek(w.f, 0, SEEK_SET) != 0 || fwrite(&h, sizeof h, 1, w.f) != 1 ||
+        fflush(w.f) != 0 || fsync(fileno(w.f)) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    fclose(w.f);
+    w.f = NULL;
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    rc = FK_OK;
+out:
+    if (w.f)
+        fclose(w.f);
+    if (rc != FK_OK)
+        unlink(tmp);
+    XXH3_freeState(w.h);
+    return rc;
+}
+
+struct snap_reader {
+    FILE *f;
+    XXH3_state_t *h;
+    int failed;
+};
+
+/* Reads one section of exactly `want` bytes (want SIZE_MAX: any length, returned in *got) into a
+ * new allocation. NULL on failure (r->failed set), or for an empty section a 1-byte block. */
+static void *get(struct snap_reader *r, uint64_t want, uint64_t *got)
+{
+    uint64_t n;
+    void *p;
+
+    if (r->failed || fread(&n, sizeof n, 1, r->f) != 1 || (want != UINT64_MAX && n != want) ||
+        n > ((uint64_t)1 << 40)) {
+        r->failed = 1;
+        return NULL;
+    }
+    p = malloc(n ? n : 1);
+    if (!p || (n && fread(p, 1, n, r->f) != n)) {
+        free(p);
+        r->failed = 1;
+        return NULL;
+    }
+    XXH3_64bits_update(r->h, &n, sizeof n);
+    if (n)
+        XXH3_64bits_update(r->h, p, n);
+    if (got)
+        *got = n;
+    return p;
+}
+
+static fk_strmap *get_map(struct snap_reader *r, uint64_t count)
+{
+    uint64_t nk, i;
+    char *keys = get(r, UINT64_MAX, &nk), *k;
+    int64_t *vals = get(r, count * sizeof(int64_t), NULL);
+    fk_strmap *m = fk_strmap_new();
+
+    if (!keys || !vals || !m)
+        goto fail;
+    for (i = 0, k = keys; i < count; i++) {
+        size_t len;
+        int added;
+        int64_t idx;
+
+        if (k >= keys + nk)
+            goto fail;
+        len = strnlen(k, (size_t)(keys + nk - k));
+        idx = fk_strmap_intern(m, k, len, &added);
+        if (idx != (int64_t)i) /* a repeated key: not a map this engine wrote */
+            goto fail;
+        fk_strmap_set_value(m, idx, vals[i]);
+        k += len + 1;
+    }
+    free(keys);
+    free(vals);
+    return m;
+fail:
+    r->failed = 1;
+    free(keys);
+    free(vals);
+    fk_strmap_free(m);
+    return NULL;
+}
+
+int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
+                   char *err, size_t errlen)
+{
+    struct snap_header h;
+    struct snap_reader r;
+    fk_engine *e = NULL;
+    uint64_t *counts = NULL, namelen = 0;
+    int64_t gen;
+    double t0 = now_seconds();
+    int rc = FK_ENOENT;
+
+    *out = NULL;
+    memset(&r, 0, sizeof r);
+    if (fk_store_generation(st, &gen) != FK_OK) {
+        snprintf(err, errlen, "%s", fk_store_errmsg(st));
+        return FK_EDB;
+    }
+    r.f = fopen(path, "rb");
+    if (!r.f) {
+        snprintf(err, errlen, "no snapshot at %s", path);
+        return FK_ENOENT;
+    }
+    if (fread(&h, sizeof h, 1, r.f) != 1 || memcmp(h.magic, SNAP_MAGIC, 8) != 0 ||
+        h.version != SNAP_VERSION || h.endian != SNAP_ENDIAN) {
+        snprintf(err, errlen, "%s is not an engine snapshot of this version", path);
+        goto out;
+    }
+    if (h.generation != gen) {
+        snprintf(err, errlen, "the snapshot reflects generation %lld, the store is at %lld",
+                 (long long)h.generation, (long long)gen);
+        goto out;
+    }
+    r.h = XXH3_createState();
+    e = calloc(1, sizeof *e);
+    if (!r.h || !e) {
+        rc = FK_ENOMEM;
+        goto out;
+    }
+    XXH3_64bits_reset(r.h);
+    e->st = st;
+    e->prof = *p;
+    e->cache_id = -1;
+    e->generation = gen;
+    fk_buf_init(&e->names, 0);
+    counts = get(&r, 10 * sizeof *counts, NULL);
+    if (counts) {
+        e->nreg = counts[0];
+        e->ngrids = counts[1];
+        e->npid = counts[2];
+        e->nres = counts[3];
+        e->nsamples = e->capsamples = counts[4];
+        e->captubes = counts[5];
+        e->nresults = counts[6];
+        e->rmap = get_map(&r, e->nreg);
+        e->reg = get(&r, e->nreg * sizeof *e->reg, NULL);
+        e->names.data = get(&r, UINT64_MAX, &namelen);
+        e->names.len = namelen;
+        e->names.cap = namelen ? namelen : 1;
+        e->grid_region = get(&r, e->ngrids * sizeof *e->grid_region, NULL);
+        e->pgrid = get(&r, e->npid * sizeof *e->pgrid, NULL);
+        e->ord = get(&r, e->npid * sizeof *e->ord, NULL);
+        e->gstart = get(&r, (e->ngrids + 1) * sizeof *e->gstart, NULL);
+        e->members = get(&r, e->nres * sizeof *e->members, NULL);
+        e->s_pid = get(&r, e->nsamples * sizeof *e->s_pid, NULL);
+        e->s_ord = get(&r, e->nsamples * sizeof *e->s_ord, NULL);
+        e->s_time = get(&r, e->nsamples * sizeof *e->s_time, NULL);
+        e->s_tube = get(&r, e->nsamples * sizeof *e->s_tube, NULL);
+        e->tubes = get_map(&r, e->captubes);
+        e->tube = get(&r, e->captubes * sizeof *e->tube, NULL);
+        e->sites = get_map(&r, counts[7]);
+        e->labs = get_map(&r, counts[8]);
+    }
+    /* Every section read, nothing after it, and the checksum of all of it matches. */
+    if (!counts || r.failed || fgetc(r.f) != EOF || h.payload == 0 ||
+        XXH3_64bits_digest(r.h) != h.checksum) {
+        snprintf(err, errlen, "the snapshot %s is damaged", path);
+        goto out;
+    }
+    e->build_seconds = now_seconds() - t0;
+    *out = e;
+    e = NULL;
+    rc = FK_OK;
+out:
+    if (r.f)
+        fclose(r.f);
+    XXH3_freeState(r.h);
+    free(counts);
+    if (e) {
+        clear(e);
+        free(e);
+    }
+    return rc;
+}
+
+int fk_engine_open(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
+                   int *loaded, char *err, size_t errlen)
+{
+    char why[512];
+    int rc;
+
+    *loaded = 0;
+    rc = fk_engine_load(st, p, path, out, why, sizeof why);
+    if (rc == FK_OK) {
+        *loaded = 1;
+        return FK_OK;
+    }
+    if (rc != FK_ENOENT) {
+        snprintf(err, errlen, "%s", why);
+        return rc;
+    }
+    rc = fk_engine_build(st, p, out, err, errlen);
+    if (rc == FK_OK)
+        fk_engine_save(*out, path, why, sizeof why); /* a cache: failing to write it is fine */
+    return rc;
 }
 
 /* ---- look-ups ---- */
