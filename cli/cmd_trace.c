@@ -58,10 +58,16 @@ static int run_trace(struct cli *c, struct trace_args *a, int default_depth, fk_
     }
     if (fk_tracer_run(*tr, &o, out, n, err, sizeof err) != FK_OK) {
         /* Name the case by its ID number rather than its internal id. */
-        for (i = 0; i < a->ncases; i++)
-            if (strstr(err, "not a case"))
+        for (i = 0; i < a->ncases; i++) {
+            char want[64];
+
+            snprintf(want, sizeof want, "person %d is not a case", ids[i]);
+            if (strstr(err, want)) {
                 snprintf(err, sizeof err, "%s is not a case (import it in a cases file first)",
                          a->cases[i]);
+                break;
+            }
+        }
         cli_error(c, "%s", err);
         return EXIT_ERROR;
     }

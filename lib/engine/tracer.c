@@ -226,7 +226,11 @@ int fk_tracer_new(struct fk_trace_input *in, const struct fk_profile *p, fk_trac
     for (i = 0; i < t->in.npersons; i++) {
         int32_t h = t->in.household[i];
 
-        if (h >= 0 && (size_t)h < t->in.nhouseholds)
+        if (h >= 0 && (size_t)h >= t->in.nhouseholds) {
+            rc = FK_EINVAL; /* as the header promises, rather than a read past the index */
+            goto out;
+        }
+        if (h >= 0)
             t->hh_start[h + 1]++;
     }
     for (i = 0; i < t->in.nhouseholds; i++)
@@ -752,7 +756,8 @@ int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_c
     for (i = 0, j = 0; i < b.n; i++)
         if (!t->is_case[b.c[i].person])
             b.c[j++] = b.c[i];
-    qsort(b.c, j, sizeof *b.c, cmp_contact);
+    if (j > 1)
+        qsort(b.c, j, sizeof *b.c, cmp_contact); /* qsort(NULL, 0) is undefined */
     *out = b.c;
     *n = j;
     b.c = NULL;

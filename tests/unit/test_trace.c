@@ -1,0 +1,1340 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the tracing rules (lib/domain/trace.c) and the tracer (lib/engine/tracer.c),
+ * over small worlds built by hand from raw arrays with fk_tracer_new: every boundary of the venue
+ * window, the infectious window, the companion slot and look-back, households, secondary contacts
+ * and which reason wins, each asserting the exact category, source, via and exposure. A randomized
+ * world with a fixed seed is then compared with a brute-force nested loop written here, straight
+ * from the rules in DESIGN.md ("Tracing rules"), with no index. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fk/error.h"
+#include "fk/profile.h"
+#include "fk/table.h"
+#include "fk/trace.h"
+
+/* 2022-08-20T00:00:00+08:00: a local midnight, and a multiple of every slot length used here. */
+#define T0 INT64_C(1660924800)
+#define MIN INT64_C(60)
+#define HOUR INT64_C(3600)
+#define DAY INT64_C(86400)
+
+#define MAXP 512
+#define MAXE 8192
+#define MAXC 64
+
+/* One scan (place: venue) or ping (place: cell) of a person. */
+struct ev {
+    int32_t person, place;
+    int64_t time;
+};
+
+/* The world under test, filled by the helpers below and turned into a tracer by build(). */
+static struct world {
+    size_t npersons, nhouseholds, nvenues, ncells, nscans, npings, ncases;
+    int32_t household[MAXP];
+    struct ev scans[MAXE], pings[MAXE];
+    struct fk_case_row cases[MAXC];
+} w;
+
+/* Freed by teardown, so that a failed assertion leaks nothing under the sanitizers. */
+static fk_tracer *tr;
+static struct fk_contact *got;
+static size_t ngot;
+static struct fk_profile prof;
+
+static int setup(void **state)
+{
+    size_t i;
+
+    (void)state;
+    memset(&w, 0, sizeof w);
+    for (i = 0; i < MAXP; i++)
+        w.household[i] = -1;
+    w.npersons = 16;
+    fk_profile_defaults(&prof);
+    tr = NULL;
+    got = NULL;
+    ngot = 0;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    free(got);
+    got = NULL;
+    fk_tracer_free(tr);
+    tr = NULL;
+    return 0;
+}
+
+static void home(int32_t person, int32_t hh)
+{
+    w.household[person] = hh;
+    if ((size_t)hh + 1 > w.nhouseholds)
+        w.nhouseholds = (size_t)hh + 1;
+}
+
+static void scan(int32_t person, int32_t venue, int64_t t)
+{
+    assert_true(w.nscans < MAXE);
+    w.scans[w.nscans++] = (struct ev){person, venue, t};
+    if ((size_t)venue + 1 > w.nvenues)
+        w.nvenues = (size_t)venue + 1;
+}
+
+static void ping(int32_t person, int32_t cell, int64_t t)
+{
+    assert_true(w.npings < MAXE);
+    w.pings[w.npings++] = (struct ev){person, cell, t};
+    if ((size_t)cell + 1 > w.ncells)
+        w.ncells = (size_t)cell + 1;
+}
+
+/* A case; onset and isolated 0 when not given. */
+static void add_case(int32_t person, int64_t confirmed, int64_t onset, int64_t isolated)
+{
+    struct fk_case_row *c = &w.cases[w.ncases++];
+
+    memset(c, 0, sizeof *c);
+    c->person = person;
+    c->confirmed = confirmed;
+    c->onset = onset;
+    c->isolated = isolated;
+}
+
+/* Person-order CSR of events e[0..n), in the order given within a person. */
+static void csr(const struct ev *e, size_t n, size_t np, uint64_t **start, int32_t **place,
+                uint32_t **tm)
+{
+    uint64_t *fill = malloc((np + 1) * sizeof *fill);
+    size_t i;
+
+    *start = calloc(np + 1, sizeof **start);
+    *place = malloc((n ? n : 1) * sizeof **place);
+    *tm = malloc((n ? n : 1) * sizeof **tm);
+    assert_non_null(fill);
+    assert_non_null(*start);
+    assert_non_null(*place);
+    assert_non_null(*tm);
+    for (i = 0; i < n; i++)
+        (*start)[e[i].person + 1]++;
+    for (i = 0; i < np; i++)
+        (*start)[i + 1] += (*start)[i];
+    memcpy(fill, *start, (np + 1) * sizeof *fill);
+    for (i = 0; i < n; i++) {
+        uint64_t j = fill[e[i].person]++;
+
+        (*place)[j] = e[i].place;
+        (*tm)[j] = (uint32_t)e[i].time;
+    }
+    free(fill);
+}
+
+/* The raw arrays of the world (malloc'd: fk_tracer_new takes them over). */
+static void make_input(struct fk_trace_input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->npersons = w.npersons;
+    in->household = malloc(w.npersons * sizeof *in->household);
+    in->cases = malloc((w.ncases ? w.ncases : 1) * sizeof *in->cases);
+    assert_non_null(in->household);
+    assert_non_null(in->cases);
+    memcpy(in->household, w.household, w.npersons * sizeof *in->household);
+    in->nhouseholds = w.nhouseholds;
+    csr(w.scans, w.nscans, w.npersons, &in->scan_start, &in->scan_venue, &in->scan_time);
+    in->nvenues = w.nvenues;
+    csr(w.pings, w.npings, w.npersons, &in->ping_start, &in->ping_cell, &in->ping_time);
+    in->ncells = w.ncells;
+    if (w.ncases)
+        memcpy(in->cases, w.cases, w.ncases * sizeof *in->cases);
+    in->ncases = w.ncases;
+}
+
+static void build(void)
+{
+    struct fk_trace_input in;
+
+    make_input(&in);
+    fk_tracer_free(tr);
+    tr = NULL;
+    assert_int_equal(fk_tracer_new(&in, &prof, &tr), FK_OK);
+    assert_non_null(tr);
+}
+
+/* Runs the tracer into got/ngot; cases NULL for every case. */
+static void run_opts(int depth, int64_t since, const int32_t *cases, size_t ncases)
+{
+    struct fk_trace_opts o;
+    char err[256] = "";
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.depth = depth;
+    o.since = since;
+    o.cases = cases;
+    o.ncases = ncases;
+    free(got);
+    got = NULL;
+    rc = fk_tracer_run(tr, &o, &got, &ngot, err, sizeof err);
+    if (rc != FK_OK)
+        print_error("fk_tracer_run: %d %s\n", rc, err);
+    assert_int_equal(rc, FK_OK);
+}
+
+static void run(int depth)
+{
+    run_opts(depth, 0, NULL, 0);
+}
+
+static const struct fk_contact *find(int32_t person)
+{
+    const struct fk_contact *k = NULL;
+    size_t i;
+
+    for (i = 0; i < ngot; i++) {
+        if (got[i].person == person) {
+            assert_null(k); /* a person is listed once */
+            k = &got[i];
+        }
+    }
+    return k;
+}
+
+/* person is listed with exactly this reason. */
+static void expect(int32_t person, int category, int32_t source, int via, int32_t via_id,
+                   int64_t exposure)
+{
+    const struct fk_contact *k = find(person);
+
+    if (!k)
+        print_error("person %d is not listed\n", person);
+    assert_non_null(k);
+    if (k->category != category || k->source != source || k->via != via || k->via_id != via_id ||
+        k->exposure != exposure)
+        print_error("person %d: got category %d source %d via %d:%d exposure %lld\n", person,
+                    k->category, k->source, k->via, k->via_id, (long long)k->exposure);
+    assert_int_equal(k->category, category);
+    assert_int_equal(k->source, source);
+    assert_int_equal(k->via, via);
+    assert_int_equal(k->via_id, via_id);
+    assert_int_equal(k->exposure, exposure);
+}
+
+/* The two times behind a reason (venue: the scans; cell: case ping, slot start). */
+static void expect_times(int32_t person, int32_t root, int64_t source_time, int64_t contact_time)
+{
+    const struct fk_contact *k = find(person);
+
+    assert_non_null(k);
+    assert_int_equal(k->root, root);
+    assert_int_equal(k->source_time, source_time);
+    assert_int_equal(k->contact_time, contact_time);
+}
+
+static void absent(int32_t person)
+{
+    const struct fk_contact *k = find(person);
+
+    if (k)
+        print_error("person %d is listed (category %d source %d exposure %lld) but should not be\n",
+                    person, k->category, k->source, (long long)k->exposure);
+    assert_null(k);
+}
+
+/* ---- the rules without data ---- */
+
+static void test_trace__window(void **state)
+{
+    struct fk_case_row c;
+    int64_t s, e;
+
+    (void)state;
+    memset(&c, 0, sizeof c);
+    c.confirmed = T0 + 6 * DAY + 9 * HOUR;
+    fk_trace_window(&c, &prof, &s, &e); /* no onset: from confirmation - 4 days */
+    assert_int_equal(s, T0 + 2 * DAY + 9 * HOUR);
+    assert_int_equal(e, c.confirmed);
+    c.onset = T0 + 5 * DAY; /* a date: 00:00 local */
+    fk_trace_window(&c, &prof, &s, &e);
+    assert_int_equal(s, T0 + DAY);
+    assert_int_equal(e, c.confirmed);
+    c.isolated = T0 + 5 * DAY + 15 * HOUR; /* isolated before confirmation: ends there */
+    fk_trace_window(&c, &prof, &s, &e);
+    assert_int_equal(s, T0 + DAY);
+    assert_int_equal(e, T0 + 5 * DAY + 15 * HOUR);
+    c.isolated = c.confirmed + 2 * HOUR; /* isolated after confirmation: ends at isolation */
+    fk_trace_window(&c, &prof, &s, &e);
+    assert_int_equal(e, c.confirmed + 2 * HOUR);
+    prof.trace_lookback_days = 7; /* the number comes from the profile */
+    fk_trace_window(&c, &prof, &s, &e);
+    assert_int_equal(s, T0 + 5 * DAY - 7 * DAY);
+    prof.trace_lookback_days = 0;
+    fk_trace_window(&c, &prof, &s, &e);
+    assert_int_equal(s, T0 + 5 * DAY);
+}
+
+static void test_trace__contact_better(void **state)
+{
+    struct fk_contact a, b;
+
+    (void)state;
+    memset(&a, 0, sizeof a);
+    a.person = 7;
+    a.category = FK_CAT_SECONDARY;
+    a.exposure = T0 + HOUR;
+    a.source = 5;
+    a.via = FK_VIA_VENUE;
+    a.via_id = 3;
+    b = a;
+    assert_false(fk_contact_better(&a, &b)); /* equal: neither replaces the other */
+    assert_false(fk_contact_better(&b, &a));
+    /* Category first, even against an earlier exposure and a lower source. */
+    b.category = FK_CAT_CLOSE;
+    b.exposure = T0 + 2 * HOUR;
+    b.source = 9;
+    assert_true(fk_contact_better(&b, &a));
+    assert_false(fk_contact_better(&a, &b));
+    b.category = FK_CAT_COMPANION;
+    b.exposure = T0;
+    assert_true(fk_contact_better(&a, &b));
+    assert_false(fk_contact_better(&b, &a));
+    /* Same category: the earlier exposure, even from a higher source. */
+    b = a;
+    b.exposure = T0 + HOUR - 1;
+    b.source = 9;
+    assert_true(fk_contact_better(&b, &a));
+    assert_false(fk_contact_better(&a, &b));
+    /* Same exposure: the lower source, then the via kind, then the via id. */
+    b = a;
+    b.source = 4;
+    b.via = FK_VIA_CELL;
+    assert_true(fk_contact_better(&b, &a));
+    assert_false(fk_contact_better(&a, &b));
+    b = a;
+    b.via = FK_VIA_HOUSEHOLD;
+    b.via_id = 99;
+    assert_true(fk_contact_better(&b, &a));
+    assert_false(fk_contact_better(&a, &b));
+    b = a;
+    b.via_id = 2;
+    assert_true(fk_contact_better(&b, &a));
+    assert_false(fk_contact_better(&a, &b));
+}
+
+static void test_trace__category_names(void **state)
+{
+    (void)state;
+    assert_string_equal(fk_category_name(FK_CAT_CLOSE), "close");
+    assert_string_equal(fk_category_name(FK_CAT_SECONDARY), "secondary");
+    assert_string_equal(fk_category_name(FK_CAT_COMPANION), "companion");
+    assert_string_equal(fk_category_name(FK_CAT_NONE), "");
+    assert_string_equal(fk_category_name(42), "");
+}
+
+/* ---- close contacts ---- */
+
+/* 30 minutes before and after the case's scan are in, 31 minutes and 30:01 are out; the exposure
+ * is the later of the two scans. */
+static void test_trace__venue_window_edges(void **state)
+{
+    int64_t c = T0 + 5 * DAY, t = T0 + 2 * DAY + 12 * HOUR;
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    scan(0, 0, t);
+    scan(1, 0, t - 30 * MIN);
+    scan(2, 0, t + 30 * MIN);
+    scan(3, 0, t - 31 * MIN);
+    scan(4, 0, t + 31 * MIN);
+    scan(5, 0, t + 30 * MIN + 1);
+    scan(6, 1, t); /* the same time at another venue */
+    scan(7, 0, t);
+    scan(8, 0, t - 30 * MIN - 1);
+    build();
+    run(1);
+    expect(1, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, t);
+    expect_times(1, 0, t, t - 30 * MIN);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, t + 30 * MIN);
+    expect_times(2, 0, t, t + 30 * MIN);
+    expect(7, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, t);
+    absent(3);
+    absent(4);
+    absent(5);
+    absent(6);
+    absent(8);
+    assert_int_equal(ngot, 3);
+}
+
+/* No onset: the window opens 4 days before confirmation and closes at confirmation, both
+ * inclusive; only the case's scan must be inside, the contact's may be up to 30 minutes outside. */
+static void test_trace__window_bounds_no_onset(void **state)
+{
+    int64_t c = T0 + 6 * DAY + 9 * HOUR, ws = c - 4 * DAY;
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    scan(0, 0, ws - 1); /* one second before the window opens */
+    scan(1, 0, ws - 1);
+    scan(0, 1, ws); /* the first second of the window */
+    scan(2, 1, ws - 30 * MIN);
+    scan(0, 2, c); /* the last second */
+    scan(3, 2, c + 30 * MIN);
+    scan(0, 3, c + 1); /* after the window */
+    scan(4, 3, c + 1);
+    build();
+    run(1);
+    absent(1);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 1, ws);
+    expect_times(2, 0, ws, ws - 30 * MIN);
+    expect(3, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 2, c + 30 * MIN);
+    absent(4);
+    assert_int_equal(ngot, 2);
+}
+
+/* Onset given: the window opens 4 days before onset (a date: 00:00 local), not confirmation. */
+static void test_trace__window_from_onset(void **state)
+{
+    int64_t c = T0 + 6 * DAY + 9 * HOUR, onset = T0 + 4 * DAY, ws = onset - 4 * DAY;
+
+    (void)state;
+    add_case(0, c, onset, 0);
+    home(0, 0);
+    home(3, 0);
+    scan(0, 0, ws - 1);
+    scan(1, 0, ws - 1);
+    scan(0, 1, ws);
+    scan(2, 1, ws);
+    build();
+    run(1);
+    absent(1);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 1, ws);
+    expect(3, FK_CAT_CLOSE, 0, FK_VIA_HOUSEHOLD, 0, ws);
+    assert_int_equal(ngot, 2);
+}
+
+/* Isolated a day before confirmation: the window ends at isolation (inclusive). */
+static void test_trace__isolation_before_confirmation(void **state)
+{
+    int64_t c = T0 + 6 * DAY + 9 * HOUR, iso = c - DAY + 6 * HOUR;
+
+    (void)state;
+    add_case(0, c, 0, iso);
+    scan(0, 0, iso);
+    scan(1, 0, iso);
+    scan(0, 1, iso + 1); /* a scan after isolation */
+    scan(2, 1, iso + 1);
+    scan(0, 2, c);
+    scan(3, 2, c);
+    build();
+    run(1);
+    expect(1, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, iso);
+    absent(2);
+    absent(3);
+    assert_int_equal(ngot, 1);
+}
+
+/* DESIGN.md: the window "ends at isolation (default: confirmation)"; isolated after confirmation,
+ * it runs to isolation. */
+static void test_trace__isolation_after_confirmation(void **state)
+{
+    int64_t c = T0 + 6 * DAY + 9 * HOUR, iso = c + 2 * HOUR;
+
+    (void)state;
+    add_case(0, c, 0, iso);
+    scan(0, 0, c + HOUR);
+    scan(1, 0, c + HOUR);
+    scan(0, 1, iso);
+    scan(2, 1, iso);
+    scan(0, 2, iso + 1);
+    scan(3, 2, iso + 1);
+    build();
+    run(1);
+    expect(1, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, c + HOUR);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 1, iso);
+    absent(3);
+    assert_int_equal(ngot, 2);
+}
+
+/* Household members are close from the start of the case's window; a person with no household
+ * shares none with another person with no household. */
+static void test_trace__household(void **state)
+{
+    int64_t c = T0 + 6 * DAY, ws = c - 4 * DAY;
+    char buf[64];
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    add_case(5, c, 0, 0); /* a case with no household */
+    home(0, 1);
+    home(1, 1);
+    home(2, 1);
+    home(3, 0);
+    build();
+    run(1);
+    expect(1, FK_CAT_CLOSE, 0, FK_VIA_HOUSEHOLD, 1, ws);
+    expect_times(1, 0, ws, ws);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_HOUSEHOLD, 1, ws);
+    absent(3);
+    absent(4);
+    assert_int_equal(ngot, 2);
+    /* A tracer from raw arrays names places by index. */
+    assert_string_equal(fk_tracer_via(tr, find(1), buf, sizeof buf), "household:1");
+}
+
+/* A close contact of case A who is also in case B's household: the earliest exposure wins; on a
+ * tie, the lower source, whatever the order of the cases. */
+static void test_trace__close_and_household_of_another_case(void **state)
+{
+    int64_t ca = T0 + 6 * DAY, cb = T0 + 8 * DAY, wsb = cb - 4 * DAY;
+
+    (void)state;
+    add_case(1, cb, 0, 0); /* B first: the order of the cases must not matter */
+    add_case(0, ca, 0, 0);
+    home(1, 0);
+    home(2, 0);
+    home(3, 0);
+    home(4, 0);
+    scan(0, 0, T0 + 3 * DAY); /* A and 2 at a venue before B's household window opens */
+    scan(2, 0, T0 + 3 * DAY);
+    scan(0, 1, T0 + 5 * DAY); /* A and 3 after it opened */
+    scan(3, 1, T0 + 5 * DAY);
+    scan(0, 2, wsb); /* A and 4 at the very start of B's window */
+    scan(4, 2, wsb - 10 * MIN);
+    build();
+    run(1);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, T0 + 3 * DAY);
+    expect(3, FK_CAT_CLOSE, 1, FK_VIA_HOUSEHOLD, 0, wsb);
+    expect(4, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 2, wsb);
+    absent(0);
+    absent(1);
+    assert_int_equal(ngot, 3);
+}
+
+/* ---- companions ---- */
+
+/* The same cell and the same 10-minute slot: a companion exposed at the slot's start. The next
+ * slot, the previous one and another cell are not. */
+static void test_trace__companion_slot(void **state)
+{
+    int64_t c = T0 + 10 * DAY, s = T0 + 8 * DAY + 10 * HOUR;
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    ping(0, 0, s + 5 * MIN);
+    ping(1, 0, s + 10 * MIN - 1); /* the slot's last second */
+    ping(2, 0, s + 10 * MIN);     /* the next slot */
+    ping(3, 0, s - 1);            /* the previous slot */
+    ping(4, 1, s + 5 * MIN);      /* another cell */
+    ping(5, 0, s);                /* the slot's first second */
+    build();
+    run(1);
+    expect(1, FK_CAT_COMPANION, 0, FK_VIA_CELL, 0, s);
+    expect_times(1, 0, s + 5 * MIN, s);
+    expect(5, FK_CAT_COMPANION, 0, FK_VIA_CELL, 0, s);
+    absent(2);
+    absent(3);
+    absent(4);
+    assert_int_equal(ngot, 2);
+}
+
+/* Companions come from the case's pings in the 14 days before confirmation, inclusive. */
+static void test_trace__companion_lookback(void **state)
+{
+    int64_t c = T0 + 15 * DAY + 10 * HOUR, from = c - 14 * DAY;
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    ping(0, 0, from - 1); /* 14 days and 1 second before confirmation */
+    ping(1, 0, from - 1);
+    ping(0, 1, from); /* exactly 14 days */
+    ping(2, 1, from + 599);
+    ping(0, 2, c); /* at confirmation */
+    ping(3, 2, c);
+    ping(0, 3, c + 1); /* after it */
+    ping(4, 3, c + 1);
+    build();
+    run(1);
+    absent(1);
+    expect(2, FK_CAT_COMPANION, 0, FK_VIA_CELL, 1, from);
+    expect(3, FK_CAT_COMPANION, 0, FK_VIA_CELL, 2, c);
+    absent(4);
+    assert_int_equal(ngot, 2);
+}
+
+/* A person both companion (earlier) and close (later) is listed once, as close; at depth 2 a
+ * companion who is also a secondary contact is listed as secondary. */
+static void test_trace__companion_and_close_listed_once(void **state)
+{
+    int64_t c = T0 + 6 * DAY;
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    ping(0, 0, T0 + 3 * DAY);
+    ping(1, 0, T0 + 3 * DAY);
+    scan(0, 0, T0 + 4 * DAY);
+    scan(1, 0, T0 + 4 * DAY);
+    home(1, 0);
+    home(2, 0);
+    ping(0, 1, T0 + 2 * DAY + HOUR);
+    ping(2, 1, T0 + 2 * DAY + HOUR);
+    build();
+    run(1);
+    expect(1, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, T0 + 4 * DAY);
+    expect(2, FK_CAT_COMPANION, 0, FK_VIA_CELL, 1, T0 + 2 * DAY + HOUR);
+    assert_int_equal(ngot, 2);
+    run(2);
+    expect(1, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, T0 + 4 * DAY);
+    expect(2, FK_CAT_SECONDARY, 1, FK_VIA_HOUSEHOLD, 0, T0 + 4 * DAY);
+    assert_int_equal(ngot, 2);
+}
+
+/* ---- secondary contacts ---- */
+
+/* Reached through two close contacts: the earliest exposure wins (not the lower close contact);
+ * on a tie, the lower close contact. */
+static void test_trace__secondary_through_two_close(void **state)
+{
+    int64_t c = T0 + 6 * DAY, x = T0 + 6 * DAY + 2 * HOUR;
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    scan(0, 0, T0 + 3 * DAY + 10 * HOUR);
+    scan(1, 0, T0 + 3 * DAY + 10 * HOUR);
+    scan(0, 1, T0 + 4 * DAY + 10 * HOUR);
+    scan(2, 1, T0 + 4 * DAY + 10 * HOUR);
+    scan(1, 2, T0 + 5 * DAY + 12 * HOUR); /* 3 through 1, later */
+    scan(3, 2, T0 + 5 * DAY + 12 * HOUR);
+    scan(2, 3, T0 + 5 * DAY + 9 * HOUR); /* 3 through 2, earlier */
+    scan(3, 3, T0 + 5 * DAY + 9 * HOUR - 5 * MIN);
+    scan(1, 4, x); /* 4 through both at the same time */
+    scan(4, 4, x);
+    scan(2, 5, x);
+    scan(4, 5, x);
+    build();
+    run(2);
+    expect(1, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, T0 + 3 * DAY + 10 * HOUR);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 1, T0 + 4 * DAY + 10 * HOUR);
+    expect(3, FK_CAT_SECONDARY, 2, FK_VIA_VENUE, 3, T0 + 5 * DAY + 9 * HOUR);
+    expect_times(3, 0, T0 + 5 * DAY + 9 * HOUR, T0 + 5 * DAY + 9 * HOUR - 5 * MIN);
+    expect(4, FK_CAT_SECONDARY, 1, FK_VIA_VENUE, 4, x);
+    assert_int_equal(ngot, 4);
+}
+
+/* A close contact passes it on from its own exposure on: its scans before that do not count, the
+ * scan at its exposure does (inclusive), and so does a scan long after the case's window; the
+ * other person's scan may precede the close contact's by up to the venue window. Its household is
+ * secondary from its exposure. */
+static void test_trace__secondary_from_exposure_on(void **state)
+{
+    int64_t c = T0 + 6 * DAY, t = T0 + 3 * DAY + 12 * HOUR, e = t + 10 * MIN;
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    scan(0, 0, t);
+    scan(1, 0, e); /* 1: close, exposed at e */
+    scan(1, 1, t - 2 * HOUR);
+    scan(2, 1, t - 2 * HOUR); /* with 1 before its exposure: no */
+    scan(1, 2, e - 1);
+    scan(3, 2, e - 1);        /* one second before: no */
+    scan(5, 0, t + 35 * MIN); /* 35 min after the case (no), 25 after 1 (yes) */
+    scan(1, 3, t + DAY);
+    scan(4, 3, t + DAY - 20 * MIN);
+    scan(1, 4, t + 20 * DAY); /* long after the case was confirmed */
+    scan(7, 4, t + 20 * DAY + 30 * MIN);
+    home(1, 0);
+    home(6, 0);
+    build();
+    run(2);
+    expect(1, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, e);
+    absent(2);
+    absent(3);
+    expect(5, FK_CAT_SECONDARY, 1, FK_VIA_VENUE, 0, t + 35 * MIN);
+    expect_times(5, 0, e, t + 35 * MIN);
+    expect(4, FK_CAT_SECONDARY, 1, FK_VIA_VENUE, 3, t + DAY);
+    expect(6, FK_CAT_SECONDARY, 1, FK_VIA_HOUSEHOLD, 0, e);
+    expect_times(6, 0, e, e);
+    expect(7, FK_CAT_SECONDARY, 1, FK_VIA_VENUE, 4, t + 20 * DAY + 30 * MIN);
+    assert_int_equal(ngot, 5);
+}
+
+/* Depth 1 lists close contacts and companions only. */
+static void test_trace__depth1_no_secondary(void **state)
+{
+    int64_t c = T0 + 6 * DAY, t = T0 + 3 * DAY;
+    size_t i;
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    scan(0, 0, t);
+    scan(1, 0, t);
+    scan(1, 1, t + HOUR);
+    scan(2, 1, t + HOUR);
+    home(1, 0);
+    home(3, 0);
+    ping(0, 0, t);
+    ping(4, 0, t);
+    build();
+    run(1);
+    expect(1, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, t);
+    expect(4, FK_CAT_COMPANION, 0, FK_VIA_CELL, 0, t);
+    absent(2);
+    absent(3);
+    assert_int_equal(ngot, 2);
+    for (i = 0; i < ngot; i++)
+        assert_int_not_equal(got[i].category, FK_CAT_SECONDARY);
+    run(2);
+    expect(2, FK_CAT_SECONDARY, 1, FK_VIA_VENUE, 1, t + HOUR);
+    expect(3, FK_CAT_SECONDARY, 1, FK_VIA_HOUSEHOLD, 0, t);
+    assert_int_equal(ngot, 4);
+}
+
+/* Cases are never listed, even as someone's close, secondary or companion contact. */
+static void test_trace__case_is_not_listed(void **state)
+{
+    int64_t c = T0 + 6 * DAY, t = T0 + 3 * DAY;
+    const int32_t only0[] = {0};
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    add_case(1, c + HOUR, 0, 0);
+    home(0, 0);
+    home(1, 0);
+    home(2, 0);
+    scan(0, 0, t);
+    scan(1, 0, t);
+    scan(1, 1, t + HOUR);
+    scan(3, 1, t + HOUR);
+    ping(0, 0, t);
+    ping(1, 0, t);
+    ping(4, 0, t);
+    build();
+    run(1);
+    absent(0);
+    absent(1);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_HOUSEHOLD, 0, c - 4 * DAY);
+    expect(3, FK_CAT_CLOSE, 1, FK_VIA_VENUE, 1, t + HOUR);
+    expect(4, FK_CAT_COMPANION, 0, FK_VIA_CELL, 0, t);
+    assert_int_equal(ngot, 3);
+    run(2);
+    absent(0);
+    absent(1);
+    assert_int_equal(ngot, 3);
+    /* Tracing case 0 alone: case 1 is not listed, and is not a close contact that passes on
+     * secondary contacts either (it is traced as a case in its own right). */
+    run_opts(2, 0, only0, 1);
+    absent(1);
+    absent(3);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_HOUSEHOLD, 0, c - 4 * DAY);
+    assert_int_equal(ngot, 2);
+}
+
+/* ---- options ---- */
+
+/* since: only cases confirmed at or after it. A list of cases: only those. */
+static void test_trace__since_and_case_filter(void **state)
+{
+    int64_t c1 = T0 + 5 * DAY, c2 = T0 + 7 * DAY;
+    const int32_t only1[] = {1}, both[] = {1, 0};
+
+    (void)state;
+    add_case(0, c1, 0, 0);
+    add_case(1, c2, 0, 0);
+    home(0, 0);
+    home(2, 0);
+    home(1, 1);
+    home(3, 1);
+    build();
+    run_opts(1, c2, NULL, 0);
+    expect(3, FK_CAT_CLOSE, 1, FK_VIA_HOUSEHOLD, 1, c2 - 4 * DAY);
+    assert_int_equal(ngot, 1);
+    run_opts(1, c2 + 1, NULL, 0);
+    assert_int_equal(ngot, 0);
+    run_opts(1, c1, NULL, 0);
+    assert_int_equal(ngot, 2);
+    run_opts(1, c1 + 1, NULL, 0);
+    assert_int_equal(ngot, 1);
+    run_opts(1, 0, only1, 1);
+    expect(3, FK_CAT_CLOSE, 1, FK_VIA_HOUSEHOLD, 1, c2 - 4 * DAY);
+    assert_int_equal(ngot, 1);
+    run_opts(1, 0, both, 2);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_HOUSEHOLD, 0, c1 - 4 * DAY);
+    assert_int_equal(ngot, 2);
+    run_opts(1, c2, both, 2); /* both options: the intersection */
+    assert_int_equal(ngot, 1);
+}
+
+static void test_trace__errors(void **state)
+{
+    static struct fk_contact dummy;
+    struct fk_trace_opts o;
+    struct fk_contact *k = &dummy; /* must come back NULL */
+    size_t n = 99;
+    char err[256];
+    const int32_t noncase[] = {0, 2}, outside[] = {16}, negative[] = {-1};
+
+    (void)state;
+    add_case(0, T0 + 5 * DAY, 0, 0);
+    home(0, 0);
+    home(2, 0);
+    build();
+    memset(&o, 0, sizeof o);
+    o.depth = 3;
+    err[0] = 0;
+    assert_int_equal(fk_tracer_run(tr, &o, &k, &n, err, sizeof err), FK_EINVAL);
+    assert_null(k);
+    assert_int_equal(n, 0);
+    assert_true(strlen(err) > 0);
+    o.depth = 0;
+    assert_int_equal(fk_tracer_run(tr, &o, &k, &n, err, sizeof err), FK_EINVAL);
+    o.depth = 1;
+    o.cases = noncase; /* person 2 exists but is not a case */
+    o.ncases = 2;
+    err[0] = 0;
+    n = 99;
+    assert_int_equal(fk_tracer_run(tr, &o, &k, &n, err, sizeof err), FK_ENOENT);
+    assert_null(k);
+    assert_int_equal(n, 0);
+    assert_non_null(strstr(err, "2 is not a case"));
+    o.cases = outside; /* no such person */
+    o.ncases = 1;
+    assert_int_equal(fk_tracer_run(tr, &o, &k, &n, err, sizeof err), FK_ENOENT);
+    o.cases = negative;
+    assert_int_equal(fk_tracer_run(tr, &o, &k, &n, err, sizeof err), FK_ENOENT);
+    assert_null(k);
+}
+
+/* Every number comes from the profile: look-back 1 day, venue window 5 minutes, 60-minute slots,
+ * companions over 2 days. */
+static void test_trace__profile_numbers(void **state)
+{
+    int64_t c = T0 + 5 * DAY, ws = c - DAY;
+
+    (void)state;
+    prof.trace_lookback_days = 1;
+    prof.venue_window_minutes = 5;
+    prof.companion_slot_minutes = 60;
+    prof.companion_days = 2;
+    add_case(0, c, 0, 0);
+    scan(0, 0, ws - 1);
+    scan(1, 0, ws - 1);
+    scan(0, 1, ws);
+    scan(2, 1, ws + 5 * MIN);
+    scan(0, 2, ws + 6 * HOUR);
+    scan(3, 2, ws + 6 * HOUR + 5 * MIN + 1);
+    ping(0, 0, c - 2 * DAY);
+    ping(4, 0, c - 2 * DAY + 59 * MIN);
+    ping(0, 1, c - 2 * DAY - 1);
+    ping(5, 1, c - 2 * DAY - 1);
+    build();
+    run(1);
+    absent(1);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 1, ws + 5 * MIN);
+    absent(3);
+    expect(4, FK_CAT_COMPANION, 0, FK_VIA_CELL, 0, c - 2 * DAY);
+    absent(5);
+    assert_int_equal(ngot, 2);
+}
+
+/* A venue window of 0 minutes: only scans in the same second. */
+static void test_trace__zero_venue_window(void **state)
+{
+    int64_t c = T0 + 5 * DAY, t = T0 + 3 * DAY;
+
+    (void)state;
+    prof.venue_window_minutes = 0;
+    add_case(0, c, 0, 0);
+    scan(0, 0, t);
+    scan(1, 0, t);
+    scan(2, 0, t + 1);
+    scan(3, 0, t - 1);
+    build();
+    run(1);
+    expect(1, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 0, t);
+    assert_int_equal(ngot, 1);
+}
+
+/* Output order: category, then exposure, then person. */
+static void test_trace__output_order(void **state)
+{
+    int64_t c = T0 + 6 * DAY, ws = c - 4 * DAY;
+    static const int32_t want[] = {2, 5, 7, 1, 3, 6, 0, 8};
+    size_t i;
+
+    (void)state;
+    add_case(9, c, 0, 0);
+    home(9, 0);
+    home(5, 0);
+    home(2, 0);
+    scan(9, 0, ws + 2 * HOUR);
+    scan(1, 0, ws + 2 * HOUR);
+    scan(9, 1, ws + HOUR);
+    scan(7, 1, ws + HOUR);
+    home(7, 1);
+    home(3, 1);
+    scan(7, 2, ws + 3 * HOUR);
+    scan(6, 2, ws + 3 * HOUR);
+    ping(9, 0, ws + 4 * HOUR);
+    ping(8, 0, ws + 4 * HOUR);
+    ping(9, 1, ws - 3 * DAY);
+    ping(0, 1, ws - 3 * DAY);
+    build();
+    run(2);
+    assert_int_equal(ngot, sizeof want / sizeof want[0]);
+    for (i = 0; i < ngot; i++) {
+        if (got[i].person != want[i])
+            print_error("position %zu: person %d, expected %d\n", i, got[i].person, want[i]);
+        assert_int_equal(got[i].person, want[i]);
+    }
+    expect(3, FK_CAT_SECONDARY, 7, FK_VIA_HOUSEHOLD, 1, ws + HOUR);
+    expect(6, FK_CAT_SECONDARY, 7, FK_VIA_VENUE, 2, ws + 3 * HOUR);
+}
+
+/* The explanation of a secondary contact: the case, the close contact in between, the contact. */
+static void test_trace__explain(void **state)
+{
+    int64_t c = T0 + 6 * DAY, t = T0 + 3 * DAY;
+    fk_table *tb = NULL;
+    char err[256];
+    int rc;
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    scan(0, 0, t);
+    scan(1, 0, t + 5 * MIN);
+    scan(1, 1, t + HOUR);
+    scan(2, 1, t + HOUR + 20 * MIN);
+    build();
+    run(2);
+    rc = fk_tracer_explain(tr, got, ngot, 2, &tb, err, sizeof err);
+    assert_int_equal(rc, FK_OK);
+    assert_int_equal(fk_table_nrows(tb), 3);
+    assert_string_equal(fk_table_get(tb, 0, 1), "case");
+    assert_string_equal(fk_table_get(tb, 0, 2), "0");
+    assert_string_equal(fk_table_get(tb, 1, 1), "close");
+    assert_string_equal(fk_table_get(tb, 1, 2), "1");
+    assert_string_equal(fk_table_get(tb, 1, 4), "venue:0");
+    assert_string_equal(fk_table_get(tb, 1, 5), "2022-08-23T00:05:00+08:00");
+    assert_string_equal(fk_table_get(tb, 2, 1), "secondary");
+    assert_string_equal(fk_table_get(tb, 2, 2), "2");
+    assert_string_equal(fk_table_get(tb, 2, 4), "venue:1");
+    assert_string_equal(fk_table_get(tb, 2, 5), "2022-08-23T01:20:00+08:00");
+    assert_non_null(strstr(fk_table_get(tb, 2, 6), "2022-08-23T01:00:00+08:00"));
+    assert_non_null(strstr(fk_table_get(tb, 2, 6), "20 min apart"));
+    fk_table_free(tb);
+    tb = NULL;
+    rc = fk_tracer_explain(tr, got, ngot, 3, &tb, err, sizeof err);
+    assert_int_equal(rc, FK_ENOENT);
+    assert_null(tb);
+    rc = fk_tracer_explain(tr, got, ngot, 0, &tb, err, sizeof err); /* the case itself */
+    assert_int_equal(rc, FK_ENOENT);
+    assert_null(tb);
+}
+
+/* fk_tracer_new checks every index against its count, and frees the arrays either way. */
+static void test_trace__new_rejects_bad_index(void **state)
+{
+    struct fk_trace_input in;
+    fk_tracer *t = NULL;
+    int rc;
+
+    (void)state;
+    add_case(0, T0 + 5 * DAY, 0, 0);
+    scan(0, 1, T0);
+    ping(1, 1, T0);
+    make_input(&in);
+    in.nvenues = 1; /* venue 1 is out of range */
+    rc = fk_tracer_new(&in, &prof, &t);
+    fk_tracer_free(t);
+    assert_int_equal(rc, FK_EINVAL);
+    assert_null(t);
+    make_input(&in);
+    in.ncells = 1;
+    rc = fk_tracer_new(&in, &prof, &t);
+    fk_tracer_free(t);
+    assert_int_equal(rc, FK_EINVAL);
+    assert_null(t);
+    make_input(&in);
+    in.cases[0].person = (int64_t)w.npersons;
+    rc = fk_tracer_new(&in, &prof, &t);
+    fk_tracer_free(t);
+    assert_int_equal(rc, FK_EINVAL);
+    assert_null(t);
+}
+
+/* The header promises FK_EINVAL for any index out of range; a household index past nhouseholds
+ * would otherwise be read past the end of the household index by fk_tracer_run. */
+static void test_trace__new_rejects_bad_household(void **state)
+{
+    struct fk_trace_input in;
+    fk_tracer *t = NULL;
+    int rc;
+
+    (void)state;
+    add_case(0, T0 + 5 * DAY, 0, 0);
+    home(0, 0);
+    home(1, 0);
+    make_input(&in);
+    in.household[0] = 5; /* nhouseholds is 1 */
+    rc = fk_tracer_new(&in, &prof, &t);
+    fk_tracer_free(t);
+    assert_int_equal(rc, FK_EINVAL);
+    assert_null(t);
+}
+
+static void test_trace__no_cases(void **state)
+{
+    (void)state;
+    scan(0, 0, T0);
+    scan(1, 0, T0);
+    build();
+    run(2);
+    assert_int_equal(ngot, 0);
+}
+
+/* ---- a randomized world against a brute force straight from the rules ---- */
+
+static uint64_t rng = 0x9E3779B97F4A7C15u;
+
+static uint32_t rnd(uint32_t n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)((rng >> 11) % n);
+}
+
+static int64_t local_midnight(int64_t t)
+{
+    return t - (t + 8 * HOUR) % DAY;
+}
+
+#define RP 300
+
+static void random_world(void)
+{
+    size_t i;
+
+    w.npersons = RP;
+    for (i = 0; i < RP; i++)
+        w.household[i] = rnd(4) == 0 ? -1 : (int32_t)rnd(100);
+    w.nhouseholds = 100;
+    for (i = 0; i < 5000; i++) {
+        int64_t t = T0 + rnd((uint32_t)(20 * DAY));
+
+        if (i % 2) /* half on a 5-minute grid, so that the window's edges are hit exactly */
+            t -= t % (5 * MIN);
+        scan((int32_t)rnd(RP), (int32_t)rnd(6), t);
+    }
+    for (i = 0; i < 3000; i++) {
+        int64_t t = T0 + rnd((uint32_t)(20 * DAY));
+
+        if (i % 3 == 0)
+            t -= t % (10 * MIN);
+        else if (i % 3 == 1)
+            t = t - t % (10 * MIN) + 599;
+        ping((int32_t)rnd(RP), (int32_t)rnd(4), t);
+    }
+    while (w.ncases < 12) {
+        int32_t p = (int32_t)rnd(RP);
+        int64_t conf = T0 + 12 * DAY + rnd((uint32_t)(8 * DAY)), onset = 0, iso = 0, ws, we;
+
+        for (i = 0; i < w.ncases && w.cases[i].person != p; i++)
+            ;
+        if (i < w.ncases)
+            continue;
+        conf -= conf % MIN;
+        if (rnd(3))
+            onset = local_midnight(conf - rnd(3) * DAY);
+        if (rnd(3) == 0)
+            iso = conf - rnd((uint32_t)(2 * DAY));
+        else if (rnd(2) == 0)
+            iso = conf + rnd((uint32_t)DAY);
+        add_case(p, conf, onset, iso);
+        ws = (onset ? onset : conf) - 4 * DAY;
+        we = iso ? iso : conf;
+        /* Events on the edges, each with a partner on an edge of its own. */
+        scan(p, (int32_t)rnd(6), ws - 1);
+        scan((int32_t)rnd(RP), w.scans[w.nscans - 1].place, ws - 1 + 30 * MIN);
+        scan(p, (int32_t)rnd(6), ws);
+        scan((int32_t)rnd(RP), w.scans[w.nscans - 1].place, ws - 30 * MIN);
+        scan(p, (int32_t)rnd(6), we);
+        scan((int32_t)rnd(RP), w.scans[w.nscans - 1].place, we + 30 * MIN);
+        scan((int32_t)rnd(RP), w.scans[w.nscans - 2].place, we + 31 * MIN);
+        scan(p, (int32_t)rnd(6), we + 1);
+        scan((int32_t)rnd(RP), w.scans[w.nscans - 1].place, we + 1);
+        ping(p, (int32_t)rnd(4), conf - 14 * DAY - 1);
+        ping((int32_t)rnd(RP), w.pings[w.npings - 1].place, conf - 14 * DAY - 1);
+        ping(p, (int32_t)rnd(4), conf - 14 * DAY);
+        ping((int32_t)rnd(RP), w.pings[w.npings - 1].place, conf - 14 * DAY);
+        ping(p, (int32_t)rnd(4), conf);
+        ping((int32_t)rnd(RP), w.pings[w.npings - 1].place, conf - conf % (10 * MIN) + 599);
+        ping(p, (int32_t)rnd(4), conf + 1);
+        ping((int32_t)rnd(RP), w.pings[w.npings - 1].place, conf + 1);
+    }
+}
+
+static uint8_t bcat[MAXP];
+static int64_t bexp[MAXP];
+
+static void boffer(int32_t p, int cat, int64_t at)
+{
+    if (!bcat[p] || cat < bcat[p] || (cat == bcat[p] && at < bexp[p])) {
+        bcat[p] = (uint8_t)cat;
+        bexp[p] = at;
+    }
+}
+
+static int is_case(int32_t p)
+{
+    size_t i;
+
+    for (i = 0; i < w.ncases; i++)
+        if (w.cases[i].person == p)
+            return 1;
+    return 0;
+}
+
+/* Everyone within the venue window of src's scans at or after `from` and at or before `to`. */
+static void bvenues(int32_t src, int cat, int64_t from, int64_t to, int64_t win)
+{
+    size_t a, b;
+
+    for (a = 0; a < w.nscans; a++) {
+        const struct ev *x = &w.scans[a];
+
+        if (x->person != src || x->time < from || x->time > to)
+            continue;
+        for (b = 0; b < w.nscans; b++) {
+            const struct ev *y = &w.scans[b];
+            int64_t d = y->time - x->time;
+
+            if (y->place == x->place && y->person != src && d <= win && -d <= win)
+                boffer(y->person, cat, x->time > y->time ? x->time : y->time);
+        }
+    }
+}
+
+static void bhousehold(int32_t src, int cat, int64_t at)
+{
+    size_t p;
+
+    for (p = 0; p < w.npersons; p++)
+        if ((int32_t)p != src && w.household[src] >= 0 && w.household[p] == w.household[src])
+            boffer((int32_t)p, cat, at);
+}
+
+/* The rules of DESIGN.md, literally: nested loops over every event, no index. pick: the cases to
+ * trace (NULL: all). */
+static void brute(int depth, int64_t since, const uint8_t *pick)
+{
+    int64_t win = (int64_t)prof.venue_window_minutes * 60;
+    int64_t slot = (int64_t)prof.companion_slot_minutes * 60;
+    uint8_t ccat[MAXP];
+    int64_t cexp[MAXP];
+    size_t i, a, b;
+
+    memset(bcat, 0, sizeof bcat);
+    memset(bexp, 0, sizeof bexp);
+    for (i = 0; i < w.ncases; i++) {
+        const struct fk_case_row *c = &w.cases[i];
+        int32_t src = (int32_t)c->person;
+        int64_t start = (c->onset ? c->onset : c->confirmed) - prof.trace_lookback_days * DAY;
+        int64_t end = c->isolated ? c->isolated : c->confirmed;
+
+        if ((pick && !pick[i]) || c->confirmed < since)
+            continue;
+        bhousehold(src, FK_CAT_CLOSE, start);
+        bvenues(src, FK_CAT_CLOSE, start, end, win);
+        for (a = 0; a < w.npings; a++) {
+            const struct ev *x = &w.pings[a];
+
+            if (x->person != src || x->time < c->confirmed - prof.companion_days * DAY ||
+                x->time > c->confirmed)
+                continue;
+            for (b = 0; b < w.npings; b++) {
+                const struct ev *y = &w.pings[b];
+
+                if (y->place == x->place && y->person != src && y->time / slot == x->time / slot)
+                    boffer(y->person, FK_CAT_COMPANION, x->time / slot * slot);
+            }
+        }
+    }
+    if (depth == 2) {
+        memcpy(ccat, bcat, sizeof ccat);
+        memcpy(cexp, bexp, sizeof cexp);
+        for (i = 0; i < w.npersons; i++) {
+            if (ccat[i] != FK_CAT_CLOSE || is_case((int32_t)i))
+                continue;
+            bhousehold((int32_t)i, FK_CAT_SECONDARY, cexp[i]);
+            bvenues((int32_t)i, FK_CAT_SECONDARY, cexp[i], INT64_MAX, win);
+        }
+    }
+    for (i = 0; i < w.ncases; i++)
+        bcat[w.cases[i].person] = 0;
+}
+
+/* The reason given for k is true: the events it names exist and satisfy the rule. */
+static void check_reason(const struct fk_contact *k)
+{
+    int64_t win = (int64_t)prof.venue_window_minutes * 60;
+    int64_t slot = (int64_t)prof.companion_slot_minutes * 60;
+    int src_ok = 0, dst_ok = 0;
+    size_t i;
+
+    if (k->via == FK_VIA_HOUSEHOLD) {
+        assert_true(k->via_id >= 0);
+        assert_int_equal(w.household[k->person], k->via_id);
+        assert_int_equal(w.household[k->source], k->via_id);
+        return;
+    }
+    if (k->via == FK_VIA_VENUE) {
+        for (i = 0; i < w.nscans; i++) {
+            const struct ev *e = &w.scans[i];
+
+            src_ok |= e->person == k->source && e->place == k->via_id && e->time == k->source_time;
+            dst_ok |= e->person == k->person && e->place == k->via_id && e->time == k->contact_time;
+        }
+        assert_true(k->source_time - k->contact_time <= win);
+        assert_true(k->contact_time - k->source_time <= win);
+        assert_int_equal(k->exposure,
+                         k->source_time > k->contact_time ? k->source_time : k->contact_time);
+    } else {
+        assert_int_equal(k->via, FK_VIA_CELL);
+        for (i = 0; i < w.npings; i++) {
+            const struct ev *e = &w.pings[i];
+
+            src_ok |= e->person == k->source && e->place == k->via_id && e->time == k->source_time;
+            dst_ok |= e->person == k->person && e->place == k->via_id &&
+                      e->time / slot == k->source_time / slot;
+        }
+        assert_int_equal(k->exposure, k->source_time / slot * slot);
+    }
+    assert_true(src_ok);
+    assert_true(dst_ok);
+}
+
+static void compare(int depth, int64_t since, const uint8_t *pick, size_t *counts)
+{
+    int32_t cases[MAXC];
+    size_t i, ncases = 0, nwant = 0, bad = 0;
+
+    for (i = 0; pick && i < w.ncases; i++)
+        if (pick[i])
+            cases[ncases++] = (int32_t)w.cases[i].person;
+    brute(depth, since, pick);
+    run_opts(depth, since, pick ? cases : NULL, ncases);
+    for (i = 0; i < w.npersons; i++)
+        nwant += bcat[i] != 0;
+    for (i = 0; i < ngot; i++) {
+        const struct fk_contact *k = &got[i];
+
+        if (bcat[k->person] != k->category || bexp[k->person] != k->exposure) {
+            print_error("person %d: got %s at %lld, brute force %s at %lld\n", k->person,
+                        fk_category_name(k->category), (long long)k->exposure,
+                        fk_category_name(bcat[k->person]), (long long)bexp[k->person]);
+            bad++;
+        }
+        check_reason(k);
+        if (k->category == FK_CAT_SECONDARY) {
+            const struct fk_contact *mid = find(k->source);
+
+            assert_non_null(mid);
+            assert_int_equal(mid->category, FK_CAT_CLOSE);
+            assert_int_equal(mid->root, k->root);
+        } else {
+            assert_true(is_case(k->source));
+            assert_int_equal(k->root, k->source);
+        }
+        if (i > 0)
+            assert_true(got[i - 1].category < k->category ||
+                        (got[i - 1].category == k->category &&
+                         (got[i - 1].exposure < k->exposure ||
+                          (got[i - 1].exposure == k->exposure && got[i - 1].person < k->person))));
+        counts[k->category]++;
+    }
+    if (nwant != ngot)
+        print_error("%zu contacts, brute force %zu\n", ngot, nwant);
+    assert_int_equal(bad, 0);
+    assert_int_equal(ngot, nwant);
+}
+
+static void test_trace__random_vs_brute_force(void **state)
+{
+    size_t c1[4] = {0}, c2[4] = {0}, c3[4] = {0}, c4[4] = {0}, i;
+    uint8_t pick[MAXC];
+    int64_t since;
+
+    (void)state;
+    random_world();
+    build();
+    compare(1, 0, NULL, c1);
+    compare(2, 0, NULL, c2);
+    /* The world must exercise every rule, or the comparison proves little. */
+    assert_true(c1[FK_CAT_CLOSE] > 50);
+    assert_true(c1[FK_CAT_COMPANION] > 10);
+    assert_int_equal(c1[FK_CAT_SECONDARY], 0);
+    assert_true(c2[FK_CAT_SECONDARY] > 100);
+    assert_int_equal(c2[FK_CAT_CLOSE], c1[FK_CAT_CLOSE]);
+    /* Half the cases, then only the later ones. */
+    for (i = 0; i < w.ncases; i++)
+        pick[i] = (uint8_t)(i % 2);
+    compare(2, 0, pick, c3);
+    since = w.cases[0].confirmed;
+    compare(2, since, NULL, c4);
+    /* Another profile over the same events. */
+    prof.trace_lookback_days = 2;
+    prof.venue_window_minutes = 7;
+    prof.companion_slot_minutes = 30;
+    prof.companion_days = 3;
+    memset(c4, 0, sizeof c4);
+    build();
+    compare(2, 0, NULL, c4);
+    assert_true(c4[FK_CAT_CLOSE] > 0);
+    assert_true(c4[FK_CAT_COMPANION] > 0);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_trace__window),
+        T(test_trace__contact_better),
+        T(test_trace__category_names),
+        T(test_trace__venue_window_edges),
+        T(test_trace__window_bounds_no_onset),
+        T(test_trace__window_from_onset),
+        T(test_trace__isolation_before_confirmation),
+        T(test_trace__isolation_after_confirmation),
+        T(test_trace__household),
+        T(test_trace__close_and_household_of_another_case),
+        T(test_trace__companion_slot),
+        T(test_trace__companion_lookback),
+        T(test_trace__companion_and_close_listed_once),
+        T(test_trace__secondary_through_two_close),
+        T(test_trace__secondary_from_exposure_on),
+        T(test_trace__depth1_no_secondary),
+        T(test_trace__case_is_not_listed),
+        T(test_trace__errors),
+        T(test_trace__profile_numbers),
+        T(test_trace__zero_venue_window),
+        T(test_trace__output_order),
+        T(test_trace__explain),
+        T(test_trace__new_rejects_bad_index),
+        T(test_trace__new_rejects_bad_household),
+        T(test_trace__random_vs_brute_force),
+        T(test_trace__since_and_case_filter),
+        T(test_trace__no_cases),
+    };
+#undef T
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
