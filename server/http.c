@@ -712,9 +712,15 @@ int server_run(const struct server_opts *o)
         fprintf(stderr, "fangkong serve: cannot make %s: %s\n", s->upload_dir, strerror(errno));
         goto out;
     }
-    if (fk_engine_build(s->st, &s->prof, &s->eng, err, sizeof err) != FK_OK) {
-        fprintf(stderr, "fangkong serve: %s\n", err);
-        goto out;
+    {
+        char snap[1100];
+        int loaded;
+
+        snprintf(snap, sizeof snap, "%s.engine", o->db);
+        if (fk_engine_open(s->st, &s->prof, snap, &s->eng, &loaded, err, sizeof err) != FK_OK) {
+            fprintf(stderr, "fangkong serve: %s\n", err);
+            goto out;
+        }
     }
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
