@@ -249,6 +249,33 @@ void api_retest_get(struct req *r)
         reply_fk(r, rc, err);
         return;
     }
+    /* A pooled tube may hold people from beyond the scope: show only the caller's own. */
+    {
+        static const struct fk_col cols[] = {
+            {"tube", FK_COL_TEXT}, {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},
+            {"phone", FK_COL_TEXT}, {"grid", FK_COL_TEXT},
+        };
+        fk_table *mine = NULL;
+        size_t i, c;
+
+        rc = fk_table_new(cols, 5, &mine);
+        for (i = 0; rc == FK_OK && i < fk_table_nrows(t); i++) {
+            const char *vals[5];
+
+            if (!in_scope(r, fk_table_get(t, i, 4)))
+                continue;
+            for (c = 0; c < 5; c++)
+                vals[c] = fk_table_get(t, i, c);
+            rc = fk_table_add(mine, vals);
+        }
+        fk_table_free(t);
+        if (rc != FK_OK) {
+            fk_table_free(mine);
+            reply_fk(r, rc, "retest: out of memory");
+            return;
+        }
+        t = mine;
+    }
     reply_table(r, t, "retest", -1);
 }
 
@@ -323,7 +350,7 @@ void api_dashboard_get(struct req *r)
     if (!scoped_round(r, &rd))
         return;
     e = srv_engine(r);
-    snprintf(key, sizeof key, "dash|%s|%s|%lld", rd.name, rd.region,
+    snprintf(key, sizeof key, "dash|%s|%s|%s|%lld", rd.name, rd.region, r->who.scope,
              (long long)(now_s ? now : now / 60));
     hit = srv_cache_get(r, key);
     if (hit) {

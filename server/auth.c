@@ -371,7 +371,7 @@ static int add_audit(void *ud, const struct fk_audit_row *a)
     const char *vals[6] = {id, fk_time_render(a->time, when), a->who, a->action, a->target,
                            a->detail};
 
-    snprintf(id, sizeof id, "%020lld", (long long)a->id);
+    snprintf(id, sizeof id, "%lld", (long long)a->id);
     return fk_table_add(ud, vals);
 }
 

@@ -242,16 +242,22 @@ void reply_table(struct req *r, fk_table *t, const char *download_name, int page
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
             const char *k = fk_table_get(t, mid, (size_t)page_col);
+            int cmp = fk_table_col(t, (size_t)page_col)->type == FK_COL_INT
+                          ? (strtoll(k ? k : "0", NULL, 10) > strtoll(after, NULL, 10)) -
+                                (strtoll(k ? k : "0", NULL, 10) < strtoll(after, NULL, 10))
+                          : strcmp(k ? k : "", after);
 
-            if (strcmp(k ? k : "", after) <= 0)
+            if (cmp <= 0)
                 lo = mid + 1;
             else
                 hi = mid;
         }
         from = lo;
     }
-    if (limit <= 0 || limit > 10000)
-        limit = page_col >= 0 ? 500 : 100000;
+    if (page_col < 0)
+        limit = (long)n; /* an unpaged list is always whole */
+    else if (limit <= 0 || limit > 10000)
+        limit = 500;
     to = from + (size_t)limit < n ? from + (size_t)limit : n;
     fk_buf_reset(&r->out);
     fk_buf_puts(&r->out, "{\"rows\":");

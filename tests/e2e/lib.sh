@@ -6,12 +6,35 @@ set -euo pipefail
 : "${FANGKONG:?set FANGKONG to the fangkong binary (ctest does)}"
 : "${FK_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fk-e2e.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+FK_SERVER_PID=
+FK_FAILURES=0
+# On exit: stop the server a test started (start_server), remove the scratch folder, and fail the
+# script when a check failed under FK_KEEP_GOING.
+fk_cleanup() {
+    local status=$?
+    if [ -n "$FK_SERVER_PID" ]; then
+        kill "$FK_SERVER_PID" 2>/dev/null || true
+        wait "$FK_SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+    if [ "$FK_FAILURES" -gt 0 ]; then
+        echo "$FK_FAILURES check(s) failed" >&2
+        [ "$status" -ne 0 ] || status=1
+    fi
+    exit "$status"
+}
+trap fk_cleanup EXIT
 export FANGKONG_DB="$WORK/fangkong.db"
 cd "$WORK"
 
+# fail MESSAGE: stops the script; with FK_KEEP_GOING=1 it counts the failure and goes on to the
+# next check, and the script still exits 1 at the end.
 fail() {
     echo "FAIL: $*" >&2
+    if [ -n "${FK_KEEP_GOING:-}" ]; then
+        FK_FAILURES=$((FK_FAILURES + 1))
+        return 0
+    fi
     exit 1
 }
 
@@ -45,4 +68,91 @@ contains() {
 # count TABLE: rows of a table in the data file, from fangkong status.
 count() {
     "$FANGKONG" status 2>/dev/null | awk -F, -v t="$1" '$1 == t { print $2 }'
+}
+
+# ---- fangkong serve (tests 40, 50, 60) ----
+
+# start_server [ARGS...]: starts `fangkong serve` on a free loopback port with the extra ARGS, waits
+# until it answers, and sets $PORT and $BASE (http://127.0.0.1:PORT). Its log is $WORK/serve.log;
+# it is stopped on exit. Sets $PY, the python3 the helpers below use, when unset.
+start_server() {
+    local try i
+    # The interpreter itself, not a version manager's shim that costs half a second a call.
+    : "${PY:=$(python3 -c 'import sys; print(sys.executable)')}"
+    for try in 1 2 3; do
+        PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        BASE="http://127.0.0.1:$PORT"
+        "$FANGKONG" serve --port "$PORT" "$@" >>"$WORK/serve.log" 2>&1 &
+        FK_SERVER_PID=$!
+        for i in $(seq 100); do
+            if curl -s -o /dev/null --max-time 2 "$BASE/api/v1/me"; then
+                return 0
+            fi
+            kill -0 "$FK_SERVER_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill "$FK_SERVER_PID" 2>/dev/null || true
+        wait "$FK_SERVER_PID" 2>/dev/null || true
+        FK_SERVER_PID=
+    done
+    cat "$WORK/serve.log" >&2
+    FK_KEEP_GOING= fail "fangkong serve did not start"
+}
+
+# api TOKEN METHOD PATH [CURL ARGS...]: one request to the server (TOKEN may be empty: no
+# Authorization header). The answer's body is in $WORK/body, its status in $status.
+api() {
+    local token=$1 method=$2 path=$3
+    shift 3
+    local auth=()
+    [ -z "$token" ] || auth=(-H "Authorization: Bearer $token")
+    status=$(curl -sS --max-time 30 -o "$WORK/body" -w '%{http_code}' -X "$method" "${auth[@]}" \
+        "$@" "$BASE$path") || status=000
+}
+
+# expect_status CODE [WHAT]: the last api answer had status CODE.
+expect_status() {
+    if [ "$status" != "$1" ]; then
+        echo "--- answer:" >&2
+        head -c 600 "$WORK/body" >&2
+        echo >&2
+        fail "${2:-request} answered $status, expected $1"
+    fi
+}
+
+# jq_py EXPR [FILE]: evaluates the Python expression EXPR with j = the JSON in FILE (default: the
+# last answer's body) and prints it (strings as they are, anything else as JSON).
+jq_py() {
+    "$PY" - "${2:-$WORK/body}" "$1" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1], encoding="utf-8"))
+v = eval(sys.argv[2])
+print(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+PY
+}
+
+# expect_error CODE STATUS [WHAT]: the last answer is STATUS with a JSON body
+# {"code": CODE, "error": a sentence, "hint": a string}.
+expect_error() {
+    expect_status "$2" "${3:-request}"
+    "$PY" - "$WORK/body" "$1" <<'PY' || fail "${3:-request}: not a {\"code\":\"$1\",\"error\",\"hint\"} answer"
+import json, sys
+try:
+    j = json.load(open(sys.argv[1], encoding="utf-8"))
+except ValueError:
+    sys.exit("not JSON: " + open(sys.argv[1], errors="replace").read()[:300])
+ok = (isinstance(j, dict) and j.get("code") == sys.argv[2] and isinstance(j.get("error"), str)
+      and j["error"] != "" and isinstance(j.get("hint"), str))
+sys.exit(0 if ok else "got " + json.dumps(j, ensure_ascii=False)[:300])
+PY
+}
+
+# login NAME PASSWORD: signs in and prints the session token.
+login() {
+    local out
+    out=$(curl -sS --max-time 30 -X POST -H 'Content-Type: application/json' \
+        --data-binary "$("$PY" -c 'import json, sys; print(json.dumps({"name": sys.argv[1], "password": sys.argv[2]}))' "$1" "$2")" \
+        "$BASE/api/v1/login") || true
+    "$PY" -c 'import json, sys; print(json.loads(sys.argv[1])["token"])' "$out" 2>/dev/null ||
+        FK_KEEP_GOING= fail "login $1: $out"
 }
