@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 PEOPLE     ?= 200000
 
-.PHONY: all deps build test unit asan demo bench clean
+.PHONY: all deps build web test unit asan demo bench clean
 
 all: build
 
@@ -18,6 +18,22 @@ $(BUILD)/Makefile:
 
 build: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j $(JOBS)
+	$(MAKE) --no-print-directory web
+
+# The web UI (web/, Vue 3 + Vite + ECharts) is built into $(BUILD)/web, where `fangkong serve`
+# finds it beside the binary. npm ci runs only when the lockfile changed, vite only when a source
+# did. The asan build gets its own copy so its browser test (tests/e2e/60-web.sh) finds one too.
+WEB_SRC := $(shell find web -path web/node_modules -prune -o -type f -print 2>/dev/null)
+WEB_OUT ?= $(BUILD)/web
+
+web: $(WEB_OUT)/index.html
+
+$(WEB_OUT)/index.html: web/node_modules/.fk-installed $(WEB_SRC)
+	cd web && npx --no-install vite build --logLevel warn --outDir $(abspath $(WEB_OUT)) --emptyOutDir
+
+web/node_modules/.fk-installed: web/package-lock.json web/package.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -27,6 +43,7 @@ $(ASAN_BUILD)/Makefile:
 
 asan: $(ASAN_BUILD)/Makefile
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	$(MAKE) --no-print-directory web WEB_OUT=$(ASAN_BUILD)/web
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --output-on-failure -j $(JOBS)

