@@ -66,8 +66,8 @@ void api_regions_get(struct req *r)
         /* No parent: the children of the caller's own scope, where a drill-down starts. */
         rc = fk_engine_children(e, r->who.scope, &t, err, sizeof err);
     } else if (!in_scope(r, parent)) {
-        reply_error(r, 403, "forbidden", NULL, "region %s is outside your scope %s", parent,
-                    r->who.scope);
+        reply_error(r, 403, "forbidden", "ask for a region inside your scope",
+                    "region %s is outside your scope %s", parent, r->who.scope);
         return;
     } else {
         rc = fk_engine_children(e, parent, &t, err, sizeof err);

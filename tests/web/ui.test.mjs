@@ -264,6 +264,16 @@ try {
   assert.equal(await page.$('[data-table=children]'), null, 'no sub-regions of another county')
   log(`viewer: ${expect.other.region} ${expect.other.name} is out of sight and out of scope`)
 
+  // ---- a session the server no longer knows (401) goes back to sign-in, and returns after it
+  await page.evaluate(() => localStorage.setItem('fk.token', '0'.repeat(64)))
+  await page.goto(`${BASE}/round?tab=retest`)
+  await page.waitForURL(/\/login\?next=/, { timeout: T })
+  await page.fill('input[name=name]', viewerName)
+  await page.fill('input[name=password]', viewerPass)
+  await page.click('form.login button[type=submit]')
+  await page.waitForSelector('[data-table=retest]', { timeout: T })
+  log('401: back to sign-in, then on to the page asked for')
+
   assert.deepEqual(pageErrors, [], 'no script errors in the pages')
   await context.close()
 } catch (e) {
