@@ -22,7 +22,7 @@ int fk_slice_eqi(fk_slice s, const char *z);
 int fk_parse_i64(fk_slice s, int64_t *out);
 /* Copies at most cap-1 bytes of s into dst and NUL-terminates; returns the bytes copied. */
 size_t fk_slice_copy(char *dst, size_t cap, fk_slice s);
-/* Copies a NUL-terminated string like fk_slice_copy (a bounded strcpy). */
+/* Copies a NUL-terminated string like fk_slice_copy, never past cap. */
 size_t fk_strlcpy(char *dst, const char *src, size_t cap);
 /* A NUL-terminated heap copy of s; NULL on out of memory. Caller frees with free(). */
 char *fk_slice_dup(fk_slice s);

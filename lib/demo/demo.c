@@ -788,7 +788,7 @@ static int file_tree(struct city *c, const char *path, const char *city, char *e
         rows[i].next_sib = rows[r].first_kid;
         rows[r].first_kid = (long)i;
     }
-    /* The city's ancestors (usually just the province), root first; the topmost gets an empty
+    /* The city's ancestors (usually just the province), root first; the topmost is given an empty
      * parent so that the tree has a root. */
     for (depth = 0, r = rows[city_row].parent_row; r >= 0 && depth < 16; r = rows[r].parent_row)
         chain[depth++] = r;
