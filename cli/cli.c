@@ -3,9 +3,11 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cli_error(const struct cli *c, const char *fmt, ...)
 {
@@ -234,4 +236,17 @@ void cli_close(struct cli *c)
     c->eng = NULL;
     fk_store_close(c->st);
     c->st = NULL;
+}
+
+const char *cli_actor(char *buf, size_t cap)
+{
+    const char *u = getenv("USER");
+    struct passwd *pw;
+
+    if (!u || !*u) {
+        pw = getpwuid(getuid());
+        u = pw ? pw->pw_name : NULL;
+    }
+    snprintf(buf, cap, "cli:%s", u && *u ? u : "unknown");
+    return buf;
 }

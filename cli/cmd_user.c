@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* fangkong user add|list|disable and fangkong audit: accounts for the server, and the trail of
  * every write. The first admin is made here, on the machine, before the server is exposed. */
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -52,20 +51,6 @@ static int read_password(struct cli *c, char *out, size_t cap)
         return EXIT_ERROR;
     }
     return EXIT_DONE;
-}
-
-/* Who the command line acts as, for the audit trail. */
-static const char *cli_who(char *buf, size_t cap)
-{
-    const char *u = getenv("USER");
-    struct passwd *pw;
-
-    if (!u || !*u) {
-        pw = getpwuid(getuid());
-        u = pw ? pw->pw_name : NULL;
-    }
-    snprintf(buf, cap, "cli:%s", u && *u ? u : "unknown");
-    return buf;
 }
 
 static const struct fk_col user_cols[] = {
@@ -150,7 +135,7 @@ int cmd_user(struct cli *c, int argc, char **argv)
         u.created = (int64_t)time(NULL);
         rc = fk_store_add_user(c->st, &u);
         if (rc == FK_OK)
-            rc = fk_store_audit(c->st, cli_who(who, sizeof who), "user.add", u.name,
+            rc = fk_store_audit(c->st, cli_actor(who, sizeof who), "user.add", u.name,
                                 "role=%s scope=%s", u.role, u.scope);
         if (rc != FK_OK) {
             cli_error(c, "%s", fk_store_errmsg(c->st));
@@ -182,7 +167,7 @@ int cmd_user(struct cli *c, int argc, char **argv)
         if (rc == FK_OK && off)
             rc = fk_store_del_user_tokens(c->st, u.id);
         if (rc == FK_OK)
-            rc = fk_store_audit(c->st, cli_who(who, sizeof who), off ? "user.disable"
+            rc = fk_store_audit(c->st, cli_actor(who, sizeof who), off ? "user.disable"
                                                                       : "user.enable",
                                 name, "%s", "");
         if (rc != FK_OK) {
@@ -233,9 +218,4 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     }
     return cli_emit(c, t);
-}
-
-const char *cli_actor(char *buf, size_t cap)
-{
-    return cli_who(buf, cap);
 }

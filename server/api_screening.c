@@ -377,20 +377,12 @@ void api_dashboard_get(struct req *r)
         rc = fk_engine_tat(e, &rd, FK_TAT_SITE, now, &tat, err, sizeof err);
     if (rc != FK_OK)
         goto out;
-    tr = srv_tracer(r);
-    if (!tr)
-        goto out;
     memset(&o, 0, sizeof o);
     o.depth = 2;
-    rc = fk_tracer_run(tr, &o, &k, &nk, err, sizeof err);
-    if (rc != FK_OK)
+    if (!trace_in_scope(r, &o, &tr, &k, &nk))
         goto out;
-    for (i = 0; i < nk; i++) {
-        struct fk_person_row p;
-
-        if (fk_store_get_person(srv_store(r), k[i].person, &p) == FK_OK && in_scope(r, p.grid))
-            cats[k[i].category & 3]++;
-    }
+    for (i = 0; i < nk; i++)
+        cats[k[i].category & 3]++;
     {
         struct fk_tracer_stats ts;
 

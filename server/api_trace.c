@@ -18,10 +18,6 @@ static int run(struct req *r, int default_depth, fk_tracer **tr, struct fk_conta
                *since = req_arg(r, "since");
     int32_t ids[MAX_CASES];
     struct fk_trace_opts o;
-    struct fk_contact *k = NULL;
-    size_t nk = 0, i, j;
-    char err[512];
-    int rc;
 
     memset(&o, 0, sizeof o);
     o.depth = default_depth;
@@ -55,10 +51,23 @@ static int run(struct req *r, int default_depth, fk_tracer **tr, struct fk_conta
         }
         o.cases = ids;
     }
+    return trace_in_scope(r, &o, tr, out, n);
+}
+
+int trace_in_scope(struct req *r, const struct fk_trace_opts *o, fk_tracer **tr,
+                   struct fk_contact **out, size_t *n)
+{
+    struct fk_contact *k = NULL;
+    size_t nk = 0, i, j;
+    char err[512];
+    int rc;
+
+    *out = NULL;
+    *n = 0;
     *tr = srv_tracer(r);
     if (!*tr)
         return 0;
-    rc = fk_tracer_run(*tr, &o, &k, &nk, err, sizeof err);
+    rc = fk_tracer_run(*tr, o, &k, &nk, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return 0;

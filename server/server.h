@@ -128,6 +128,10 @@ void api_tat_get(struct req *r);
 void api_dashboard_get(struct req *r);
 
 /* ---- api_trace.c ---- */
+/* Runs the tracer with o and keeps the contacts living inside the caller's scope: *out (caller
+ * frees) holds *n of them. 0 with an answer set on failure. */
+int trace_in_scope(struct req *r, const struct fk_trace_opts *o, fk_tracer **tr,
+                   struct fk_contact **out, size_t *n);
 void api_trace_get(struct req *r);
 void api_explain_get(struct req *r);
 void api_chain_get(struct req *r);

@@ -986,7 +986,6 @@ int fk_tracer_edges(const fk_tracer *t, const struct fk_contact *c, size_t n, fk
     *out = NULL;
     for (i = 0; rc == FK_OK && i < n; i++) {
         struct who p, s;
-        const struct fk_contact *src = find_contact(c, n, c[i].source);
         char via[96], when[FK_TIME_RENDER_MAX];
         const char *vals[8];
 
@@ -997,7 +996,8 @@ int fk_tracer_edges(const fk_tracer *t, const struct fk_contact *c, size_t n, fk
             break;
         vals[0] = s.id;
         vals[1] = s.name;
-        vals[2] = src ? fk_category_name(src->category) : "case";
+        /* A secondary contact's source is a close contact; every other source is a case. */
+        vals[2] = c[i].category == FK_CAT_SECONDARY ? fk_category_name(FK_CAT_CLOSE) : "case";
         vals[3] = p.id;
         vals[4] = p.name;
         vals[5] = fk_category_name(c[i].category);

@@ -566,15 +566,18 @@ static int sq_get_region(fk_store *st, const char *code, struct fk_region_row *o
     return FK_OK;
 }
 
-/* Prepares sql, steps through its rows calling row() for each, finalizes. */
-static int each(struct sq_store *s, const char *sql,
-                int (*row)(sqlite3_stmt *q, struct walk *w), struct walk *w)
+/* Prepares sql, binds *arg (when not NULL) as ?1, steps through its rows calling row() for
+ * each, finalizes. */
+static int each_with(struct sq_store *s, const char *sql, const int64_t *arg,
+                     int (*row)(sqlite3_stmt *q, struct walk *w), struct walk *w)
 {
     sqlite3_stmt *q = NULL;
     int rc, ret = FK_OK;
 
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
         return fail(s);
+    if (arg)
+        sqlite3_bind_int64(q, 1, *arg);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         ret = row(q, w);
         if (ret)
@@ -584,6 +587,12 @@ static int each(struct sq_store *s, const char *sql,
         ret = fail(s);
     sqlite3_finalize(q);
     return ret;
+}
+
+static int each(struct sq_store *s, const char *sql, int (*row)(sqlite3_stmt *q, struct walk *w),
+                struct walk *w)
+{
+    return each_with(s, sql, NULL, row, w);
 }
 
 static int row_region(sqlite3_stmt *q, struct walk *w)
@@ -698,7 +707,8 @@ static int sq_each_case(fk_store *st, fk_case_cb cb, void *ud)
 
     w.cb.kase = cb;
     w.ud = ud;
-    return each(SQ(st), "SELECT person, confirmed, onset, kind, isolated FROM cases ORDER BY person",
+    return each(SQ(st),
+                "SELECT person, confirmed, onset, kind, isolated FROM cases ORDER BY person",
                 row_case, &w);
 }
 
@@ -1032,26 +1042,12 @@ static int row_audit(sqlite3_stmt *q, struct walk *w)
 
 static int sq_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud)
 {
-    struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = NULL;
     struct walk w;
-    int rc, ret = FK_OK;
 
     w.cb.audit = cb;
     w.ud = ud;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, time, who, action, target, detail FROM audit "
-                           "WHERE time >= ?1 ORDER BY id", -1, &q, NULL) != SQLITE_OK)
-        return fail(s);
-    sqlite3_bind_int64(q, 1, since);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        ret = row_audit(q, &w);
-        if (ret)
-            break;
-    }
-    if (ret == FK_OK && rc != SQLITE_DONE)
-        ret = fail(s);
-    sqlite3_finalize(q);
-    return ret;
+    return each_with(SQ(st), "SELECT id, time, who, action, target, detail FROM audit "
+                     "WHERE time >= ?1 ORDER BY id", &since, row_audit, &w);
 }
 
 static const struct fk_store_ops sqlite_ops = {
