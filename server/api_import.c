@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Imports over HTTP: the body (raw CSV, or a multipart form with a "file" field) has been
  * streamed to a file by http.c; this runs the same fk_import_file as the command line, with the
- * caller's scope as a row filter, and keeps the rejects file for GET /api/v1/imports/{id}. */
+ * caller's scope as a row filter, and keeps the rejects file for GET /api/v1/imports/{id}. The
+ * rejects hold raw rows, so only the account that ran the import, or an admin, may fetch them: the
+ * owner is written beside the file (ID.owner), so it holds across a restart. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <fcntl.h>
@@ -14,6 +17,50 @@
 static int allowed(void *ud, const char *grid)
 {
     return in_scope(ud, grid);
+}
+
+/* Records the caller as the owner of the rejects of import id. FK_OK or FK_EIO. */
+static int owner_put(struct req *r, const char *id)
+{
+    char path[1200];
+    FILE *f;
+    int rc = FK_OK;
+
+    snprintf(path, sizeof path, "%s/%s.owner", srv_upload_dir(r), id);
+    f = fopen(path, "wx");
+    if (!f)
+        return FK_EIO;
+    if (fprintf(f, "%lld\n", (long long)r->who.id) < 0)
+        rc = FK_EIO;
+    if (fclose(f) != 0)
+        rc = FK_EIO;
+    if (rc != FK_OK)
+        remove(path);
+    return rc;
+}
+
+/* 1 when the caller may read the rejects of import id: an admin, or the account that ran it. An
+ * import with no readable owner is an admin's only. */
+static int owner_is_caller(struct req *r, const char *id)
+{
+    char path[1200], line[32];
+    FILE *f;
+    int mine = 0;
+
+    if (r->who.role == FK_ROLE_ADMIN)
+        return 1;
+    snprintf(path, sizeof path, "%s/%s.owner", srv_upload_dir(r), id);
+    f = fopen(path, "r");
+    if (!f)
+        return 0;
+    if (fgets(line, sizeof line, f)) {
+        char *end;
+        long long v = strtoll(line, &end, 10);
+
+        mine = end != line && (*end == '\n' || *end == '\0') && v == (long long)r->who.id;
+    }
+    fclose(f);
+    return mine;
 }
 
 void api_import_post(struct req *r)
@@ -58,9 +105,14 @@ void api_import_post(struct req *r)
         reply_fk(r, rc, err);
         return;
     }
-    audit(r, "import", r->param, "%llu read, %llu accepted, %llu duplicate, %llu rejected",
+    if (sum.rejected && owner_put(r, id) != FK_OK)
+        fprintf(stderr, "fangkong serve: cannot record the owner of import %s: only admins "
+                        "will read its rejects\n",
+                id);
+    audit(r, "import", r->param, "%llu read, %llu accepted, %llu duplicate, %llu rejected%s%s",
           (unsigned long long)sum.read, (unsigned long long)sum.accepted,
-          (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected);
+          (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected,
+          sum.rejected ? "; rejects " : "", sum.rejected ? id : "");
     srv_invalidate(r);
     fk_buf_init(&b, 0);
     fk_buf_printf(&b, "{\"type\":\"%s\",\"read\":%llu,\"accepted\":%llu,\"updated\":%llu,"
@@ -98,6 +150,12 @@ void api_rejects_get(struct req *r)
         if (fd >= 0)
             close(fd);
         reply_error(r, 404, "not_found", NULL, "no rejects for import %s", r->param);
+        return;
+    }
+    if (!owner_is_caller(r, r->param)) {
+        close(fd);
+        reply_error(r, 403, "forbidden", "ask the account that ran the import, or an admin",
+                    "the rejects of import %s are not yours", r->param);
         return;
     }
     r->out_fd = fd;

@@ -322,6 +322,55 @@ static void put_rows(fk_buf *b, const char *key, const fk_table *t)
         fk_buf_puts(b, "[]");
 }
 
+struct case_walk {
+    int64_t *person;
+    size_t n, cap;
+    int rc;
+};
+
+static int add_case(void *ud, const struct fk_case_row *c)
+{
+    struct case_walk *w = ud;
+
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? 2 * w->cap : 64;
+        int64_t *p = realloc(w->person, cap * sizeof *p);
+
+        if (!p)
+            return w->rc = FK_ENOMEM;
+        w->person = p;
+        w->cap = cap;
+    }
+    w->person[w->n++] = c->person;
+    return 0;
+}
+
+/* The cases whose person lives inside region (the round's region, already cut to the caller's
+ * scope), in *out. The persons are looked up after the walk: a store's rows are borrowed only
+ * until its next call. */
+static int count_cases(struct req *r, const char *region, size_t *out, char *err, size_t errlen)
+{
+    struct case_walk w = {NULL, 0, 0, FK_OK};
+    size_t i;
+    int rc = fk_store_each_case(srv_store(r), add_case, &w);
+
+    *out = 0;
+    if (rc == FK_OK)
+        rc = w.rc;
+    for (i = 0; rc == FK_OK && i < w.n; i++) {
+        struct fk_person_row p;
+
+        if (fk_store_get_person(srv_store(r), w.person[i], &p) == FK_OK &&
+            fk_engine_region_inside(srv_engine(r), p.grid, region))
+            ++*out;
+    }
+    if (rc != FK_OK)
+        snprintf(err, errlen, "cases: %s",
+                 rc == FK_ENOMEM ? fk_strerror(rc) : fk_store_errmsg(srv_store(r)));
+    free(w.person);
+    return rc;
+}
+
 /* The dashboard: the round, its coverage at the caller's level and the two below, sampling by
  * hour, the tube chain's totals, cases and contacts, and the alerts a desk acts on. */
 void api_dashboard_get(struct req *r)
@@ -350,8 +399,10 @@ void api_dashboard_get(struct req *r)
     if (!scoped_round(r, &rd))
         return;
     e = srv_engine(r);
-    snprintf(key, sizeof key, "dash|%s|%s|%s|%lld", rd.name, rd.region, r->who.scope,
-             (long long)(now_s ? now : now / 60));
+    /* Every number below depends on the round, its region cut to the scope, the scope itself
+     * (contacts) and the time: an asked time to the second, the clock's to the minute. */
+    snprintf(key, sizeof key, "dash|%s|%s|%s|%s%lld", rd.name, rd.region, r->who.scope,
+             now_s ? "t" : "m", (long long)(now_s ? now : now / 60));
     hit = srv_cache_get(r, key);
     if (hit) {
         reply_json(r, hit->data, hit->len);
@@ -375,6 +426,8 @@ void api_dashboard_get(struct req *r)
         rc = fk_engine_hourly(e, &rd, &hourly, err, sizeof err);
     if (rc == FK_OK)
         rc = fk_engine_tat(e, &rd, FK_TAT_SITE, now, &tat, err, sizeof err);
+    if (rc == FK_OK)
+        rc = count_cases(r, rd.region, &ncases, err, sizeof err);
     if (rc != FK_OK)
         goto out;
     memset(&o, 0, sizeof o);
@@ -383,12 +436,6 @@ void api_dashboard_get(struct req *r)
         goto out;
     for (i = 0; i < nk; i++)
         cats[k[i].category & 3]++;
-    {
-        struct fk_tracer_stats ts;
-
-        fk_tracer_stats(tr, &ts);
-        ncases = ts.cases;
-    }
     for (i = 0; i < fk_table_nrows(grids); i++) {
         const char *c = fk_table_get(grids, i, 4);
 

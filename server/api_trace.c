@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Contact tracing over HTTP: the contact list, one person's chain, and the transmission graph,
- * each cut to the caller's scope (a contact is shown when the grid they live in is inside it). */
+ * each cut to the caller's scope (a contact is shown when the grid they live in is inside it). A
+ * case or close contact that put an in-scope contact on the list but lives outside the scope is
+ * not named: its ID number becomes OUTSIDE and its name is dropped, in the list's source column,
+ * in the chain's steps and in the graph (where all of them are one node of category "outside"). */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,16 +12,99 @@
 #include "server.h"
 
 #define MAX_CASES 1000
+#define OUTSIDE "(outside scope)"
+
+/* Who lives outside the caller's scope, looked up once a person (dense id). */
+struct scope_memo {
+    struct req *r;
+    uint8_t *state; /* 0 not looked up, 1 inside, 2 outside */
+    size_t npersons;
+};
+
+static int memo_init(struct scope_memo *m, struct req *r, const fk_tracer *tr)
+{
+    struct fk_tracer_stats ts;
+
+    fk_tracer_stats(tr, &ts);
+    m->r = r;
+    m->npersons = ts.persons;
+    m->state = calloc(ts.persons ? ts.persons : 1, 1);
+    return m->state != NULL;
+}
+
+/* 1 when person pid lives outside the scope, or cannot be found (never named, then). */
+static int outside(struct scope_memo *m, int32_t pid)
+{
+    struct fk_person_row p;
+    int out;
+
+    if (pid >= 0 && (size_t)pid < m->npersons && m->state[pid])
+        return m->state[pid] == 2;
+    out = fk_store_get_person(srv_store(m->r), pid, &p) != FK_OK || !in_scope(m->r, p.grid);
+    if (pid >= 0 && (size_t)pid < m->npersons)
+        m->state[pid] = out ? 2 : 1;
+    return out;
+}
+
+/* The column of t named name, or -1. */
+static int column(const fk_table *t, const char *name)
+{
+    size_t c;
+
+    for (c = 0; c < fk_table_ncols(t); c++) {
+        if (strcmp(fk_table_col(t, c)->name, name) == 0)
+            return (int)c;
+    }
+    return -1;
+}
+
+/* A copy of t with cell (row, col) replaced by the answer of fix, or the same cell when fix
+ * returns it; *t is replaced (and the old table freed) on success. The columns are the tracer's
+ * static ones, borrowed again. FK_OK or FK_ENOMEM. */
+typedef const char *(*fix_fn)(void *ud, const fk_table *t, size_t row, size_t col, fk_buf *tmp);
+
+static int rewrite(fk_table **t, fix_fn fix, void *ud)
+{
+    size_t nc = fk_table_ncols(*t), row, c;
+    const char **vals = calloc(nc ? nc : 1, sizeof *vals);
+    fk_buf *tmp = calloc(nc ? nc : 1, sizeof *tmp);
+    fk_table *nt = NULL;
+    int rc = vals && tmp ? fk_table_new(fk_table_col(*t, 0), nc, &nt) : FK_ENOMEM;
+
+    for (c = 0; tmp && c < nc; c++)
+        fk_buf_init(&tmp[c], 0);
+    for (row = 0; rc == FK_OK && row < fk_table_nrows(*t); row++) {
+        for (c = 0; c < nc; c++) {
+            fk_buf_reset(&tmp[c]);
+            vals[c] = fix(ud, *t, row, c, &tmp[c]);
+        }
+        rc = fk_table_add(nt, vals);
+    }
+    for (c = 0; tmp && c < nc; c++)
+        fk_buf_fini(&tmp[c]);
+    free(tmp);
+    free(vals);
+    if (rc != FK_OK) {
+        fk_table_free(nt);
+        return rc;
+    }
+    fk_table_free(*t);
+    *t = nt;
+    return FK_OK;
+}
 
 /* Runs the tracer for ?case=ID,ID…&depth=&since= and keeps the contacts inside the caller's
- * scope. 0 with an answer set on failure. */
-static int run(struct req *r, int default_depth, fk_tracer **tr, struct fk_contact **out,
+ * scope (all of them with all set: a chain passes through people outside it). 0 with an answer
+ * set on failure. */
+static int run(struct req *r, int default_depth, int all, fk_tracer **tr, struct fk_contact **out,
                size_t *n)
 {
     const char *cases = req_arg(r, "case"), *depth = req_arg(r, "depth"),
                *since = req_arg(r, "since");
     int32_t ids[MAX_CASES];
     struct fk_trace_opts o;
+    char err[512];
+    int rc;
 
     memset(&o, 0, sizeof o);
     o.depth = default_depth;
@@ -51,7 +138,19 @@ static int run(struct req *r, int default_depth, fk_tracer **tr, struct fk_conta
         }
         o.cases = ids;
     }
-    return trace_in_scope(r, &o, tr, out, n);
+    if (!all)
+        return trace_in_scope(r, &o, tr, out, n);
+    *out = NULL;
+    *n = 0;
+    *tr = srv_tracer(r);
+    if (!*tr)
+        return 0;
+    rc = fk_tracer_run(*tr, &o, out, n, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return 0;
+    }
+    return 1;
 }
 
 int trace_in_scope(struct req *r, const struct fk_trace_opts *o, fk_tracer **tr,
@@ -83,24 +182,137 @@ int trace_in_scope(struct req *r, const struct fk_trace_opts *o, fk_tracer **tr,
     return 1;
 }
 
+/* ---- the list: its source column ---- */
+
+struct source_fix {
+    struct scope_memo m;
+    const struct fk_contact *k;
+    int col;
+};
+
+static const char *fix_source(void *ud, const fk_table *t, size_t row, size_t col, fk_buf *tmp)
+{
+    struct source_fix *f = ud;
+
+    (void)tmp;
+    if ((int)col == f->col && outside(&f->m, f->k[row].source))
+        return OUTSIDE;
+    return fk_table_get(t, row, col);
+}
+
 void api_trace_get(struct req *r)
 {
     fk_tracer *tr;
     struct fk_contact *k = NULL;
+    struct source_fix f = {{NULL, NULL, 0}, NULL, -1};
     fk_table *t = NULL;
     size_t n;
     char err[512];
     int rc;
 
-    if (!run(r, 1, &tr, &k, &n))
+    if (!run(r, 1, 0, &tr, &k, &n))
         return;
     rc = fk_tracer_table(tr, k, n, &t, err, sizeof err);
+    /* Rows follow the contacts one for one: a row's source is its contact's. */
+    if (rc == FK_OK) {
+        f.k = k;
+        f.col = column(t, "source");
+        rc = memo_init(&f.m, r, tr) ? FK_OK : FK_ENOMEM;
+        if (rc == FK_OK && f.col >= 0 && fk_table_nrows(t) != n)
+            rc = FK_EIO; /* never: the tracer renders a row a contact */
+        if (rc == FK_OK && f.col >= 0)
+            rc = rewrite(&t, fix_source, &f);
+        if (rc != FK_OK)
+            snprintf(err, sizeof err, "trace: %s", fk_strerror(rc));
+    }
+    free(f.m.state);
     free(k);
     if (rc != FK_OK) {
+        fk_table_free(t);
         reply_fk(r, rc, err);
         return;
     }
     reply_table(r, t, "contacts", -1);
+}
+
+/* ---- the chain of one person ---- */
+
+/* People of a chain who live outside the scope (a chain has at most three people). */
+struct chain_fix {
+    struct {
+        char id[64], name[256];
+    } who[3];
+    int n;
+    int id_col, name_col;
+};
+
+static void add_outsider(struct chain_fix *f, struct scope_memo *m, int32_t pid)
+{
+    struct fk_person_row p;
+    int i;
+
+    if (pid < 0 || !outside(m, pid) || fk_store_get_person(srv_store(m->r), pid, &p) != FK_OK)
+        return;
+    for (i = 0; i < f->n; i++) {
+        if (strcmp(f->who[i].id, p.id_number) == 0)
+            return;
+    }
+    if (f->n == 3)
+        return;
+    fk_strlcpy(f->who[f->n].id, p.id_number, sizeof f->who[f->n].id);
+    fk_strlcpy(f->who[f->n].name, p.name ? p.name : "", sizeof f->who[f->n].name);
+    f->n++;
+}
+
+/* Length of the outsider named at s ("ID NAME", "ID" or "NAME"), or 0. */
+static size_t outsider_at(const struct chain_fix *f, const char *s)
+{
+    int i;
+
+    for (i = 0; i < f->n; i++) {
+        size_t li = strlen(f->who[i].id), ln = strlen(f->who[i].name);
+
+        if (li && strncmp(s, f->who[i].id, li) == 0) {
+            if (ln && s[li] == ' ' && strncmp(s + li + 1, f->who[i].name, ln) == 0)
+                return li + 1 + ln;
+            return li;
+        }
+        if (ln && strncmp(s, f->who[i].name, ln) == 0)
+            return ln;
+    }
+    return 0;
+}
+
+static const char *fix_chain(void *ud, const fk_table *t, size_t row, size_t col, fk_buf *tmp)
+{
+    struct chain_fix *f = ud;
+    const char *v = fk_table_get(t, row, col), *id = NULL;
+    int i, rc = FK_OK;
+
+    if (f->id_col >= 0)
+        id = fk_table_get(t, row, (size_t)f->id_col);
+    for (i = 0; id && i < f->n; i++) {
+        if (strcmp(id, f->who[i].id) != 0)
+            continue;
+        if ((int)col == f->id_col)
+            return OUTSIDE;
+        if ((int)col == f->name_col)
+            return NULL;
+    }
+    if (!v || (int)col == f->id_col || (int)col == f->name_col)
+        return v;
+    /* Free text (the detail) names the source: its ID number, and for a household its name. */
+    while (rc == FK_OK && *v) {
+        size_t len = outsider_at(f, v);
+
+        if (len) {
+            rc = fk_buf_puts(tmp, OUTSIDE);
+            v += len;
+        } else {
+            rc = fk_buf_putc(tmp, *v++);
+        }
+    }
+    return rc != FK_OK ? OUTSIDE : tmp->len ? tmp->data : "";
 }
 
 void api_explain_get(struct req *r)
@@ -109,8 +321,10 @@ void api_explain_get(struct req *r)
     fk_tracer *tr;
     struct fk_contact *k = NULL;
     struct fk_person_row p;
+    struct scope_memo m = {NULL, NULL, 0};
+    struct chain_fix f;
     fk_table *t = NULL;
-    size_t n;
+    size_t n, i;
     char id[64], err[512];
     int64_t pid;
     int rc;
@@ -129,32 +343,140 @@ void api_explain_get(struct req *r)
         reply_error(r, 403, "forbidden", NULL, "this person lives outside your scope");
         return;
     }
-    if (!run(r, 2, &tr, &k, &n))
+    /* Every contact, not only the caller's: a secondary contact's chain passes through its close
+     * contact, who may live elsewhere (and is then shown, unnamed). */
+    if (!run(r, 2, 1, &tr, &k, &n))
         return;
     rc = fk_tracer_explain(tr, k, n, (int32_t)pid, &t, err, sizeof err);
-    free(k);
     if (rc != FK_OK) {
+        free(k);
         reply_error(r, 404, "not_found", NULL, "%s is not on the contact list", id);
         return;
     }
+    memset(&f, 0, sizeof f);
+    rc = memo_init(&m, r, tr) ? FK_OK : FK_ENOMEM;
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        if (k[i].person != (int32_t)pid)
+            continue;
+        add_outsider(&f, &m, k[i].root);
+        add_outsider(&f, &m, k[i].source);
+    }
+    f.id_col = column(t, "id_number");
+    f.name_col = column(t, "name");
+    if (rc == FK_OK && f.n)
+        rc = rewrite(&t, fix_chain, &f);
+    free(m.state);
+    free(k);
+    if (rc != FK_OK) {
+        fk_table_free(t);
+        reply_fk(r, rc, "explain: out of memory");
+        return;
+    }
     reply_table(r, t, "explain", -1);
+}
+
+/* ---- the graph ---- */
+
+/* The graph's JSON with every person in outside (ID numbers) replaced by one node OUTSIDE, of
+ * category "outside" and no name, and the edges from them drawn from it. FK_OK or FK_ENOMEM. */
+static int graph_fix(const char *json, size_t len, const fk_strmap *outside_ids, fk_buf *out)
+{
+    json_t *g = json_loadb(json, len, 0, NULL), *nodes, *edges, *kept = json_array(), *v;
+    size_t i;
+    int rc = FK_ENOMEM, have = 0;
+    char *text = NULL;
+
+    nodes = json_object_get(g, "nodes");
+    edges = json_object_get(g, "edges");
+    if (!g || !kept || !json_is_array(nodes) || !json_is_array(edges))
+        goto out;
+    json_array_foreach(nodes, i, v) {
+        const char *id = json_string_value(json_object_get(v, "id"));
+
+        if (!id || fk_strmap_find(outside_ids, id, strlen(id)) < 0) {
+            if (json_array_append(kept, v) != 0)
+                goto out;
+            continue;
+        }
+        if (have++)
+            continue;
+        if (json_array_append_new(kept, json_pack("{s:s, s:n, s:s}", "id", OUTSIDE, "name",
+                                                  "category", "outside")) != 0)
+            goto out;
+    }
+    json_array_foreach(edges, i, v) {
+        const char *keys[2] = {"from", "to"};
+        int e;
+
+        for (e = 0; e < 2; e++) {
+            const char *id = json_string_value(json_object_get(v, keys[e]));
+
+            if (!id || fk_strmap_find(outside_ids, id, strlen(id)) >= 0) {
+                if (json_object_set_new(v, keys[e], json_string(OUTSIDE)) != 0)
+                    goto out;
+                if (!have++ &&
+                    json_array_append_new(kept, json_pack("{s:s, s:n, s:s}", "id", OUTSIDE, "name",
+                                                          "category", "outside")) != 0)
+                    goto out;
+            }
+        }
+    }
+    if (json_object_set(g, "nodes", kept) != 0)
+        goto out;
+    text = json_dumps(g, JSON_COMPACT);
+    if (!text)
+        goto out;
+    fk_buf_reset(out);
+    rc = fk_buf_puts(out, text);
+    if (rc == FK_OK)
+        rc = fk_buf_putc(out, '\n');
+out:
+    free(text);
+    json_decref(kept);
+    json_decref(g);
+    return rc;
 }
 
 void api_chain_get(struct req *r)
 {
     fk_tracer *tr;
     struct fk_contact *k = NULL;
-    size_t n;
+    struct scope_memo m = {NULL, NULL, 0};
+    fk_strmap *ids = NULL;
+    size_t n, i;
     char err[512];
     fk_buf b;
+    int rc;
 
-    if (!run(r, 2, &tr, &k, &n))
+    if (!run(r, 2, 0, &tr, &k, &n))
         return;
     fk_buf_init(&b, 0);
-    if (fk_tracer_graph_json(tr, k, n, &b, err, sizeof err) != FK_OK)
-        reply_fk(r, FK_ENOMEM, err);
+    rc = fk_tracer_graph_json(tr, k, n, &b, err, sizeof err);
+    if (rc == FK_OK) {
+        ids = fk_strmap_new();
+        rc = ids && memo_init(&m, r, tr) ? FK_OK : FK_ENOMEM;
+    }
+    /* The contacts are the caller's; their cases and sources need not be. */
+    for (i = 0; rc == FK_OK && i < 2 * n; i++) {
+        int32_t pid = i % 2 ? k[i / 2].source : k[i / 2].root;
+        struct fk_person_row p;
+        int added;
+
+        if (!outside(&m, pid))
+            continue;
+        if (fk_store_get_person(srv_store(r), pid, &p) != FK_OK)
+            continue; /* nameless already: the tracer could not name them either */
+        if (fk_strmap_intern(ids, p.id_number, strlen(p.id_number), &added) < 0)
+            rc = FK_ENOMEM;
+    }
+    if (rc == FK_OK && fk_strmap_size(ids))
+        rc = graph_fix(b.data, b.len, ids, &b);
+    if (rc != FK_OK)
+        reply_fk(r, FK_ENOMEM, "chain: out of memory");
     else
         reply_json(r, b.data, b.len);
+    fk_strmap_free(ids);
+    free(m.state);
     fk_buf_fini(&b);
     free(k);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Sessions and accounts over HTTP: sign-in with a name and password (argon2id), an opaque bearer
- * token stored hashed with an expiry, failed sign-ins limited per account name, and the admin's
- * account and audit endpoints. Every handler here runs under the server lock. */
+ * token stored hashed with an expiry, failed sign-ins limited per account name (a flood of other
+ * names cannot reset a name's count), and the admin's account and audit endpoints. Every handler
+ * here runs under the server lock. */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,29 +15,64 @@
 #define FAIL_WINDOW (15 * 60)   /* … within this many seconds */
 #define FAIL_SLOTS 256
 
-/* Failed sign-ins per account name (a fixed table, oldest entry reused): guarded by the lock. */
+/* Failed sign-ins per account name, in a fixed table: guarded by the lock. An entry is live while
+ * it counts failures inside its window; only an empty or expired entry is ever reused, so failing
+ * with many other names cannot push out (and so reset) a name with recent failures. While every
+ * entry is live, a name without one is refused before its password is checked: otherwise it
+ * could be guessed without limit. The table fills only under attack, and frees up at the latest
+ * one window after the flood stops. */
 static struct {
     char name[72];
     int count;
     int64_t first;
 } fails[FAIL_SLOTS];
 
-static int fail_slot(const char *name, int create)
+static int fail_live(int i, int64_t now)
 {
-    int i, oldest = 0;
+    return fails[i].name[0] && fails[i].count > 0 && now - fails[i].first <= FAIL_WINDOW;
+}
+
+/* The entry of name, or -1. */
+static int fail_find(const char *name)
+{
+    int i;
 
     for (i = 0; i < FAIL_SLOTS; i++) {
-        if (strcmp(fails[i].name, name) == 0)
+        if (fails[i].name[0] && strcmp(fails[i].name, name) == 0)
             return i;
-        if (fails[i].first < fails[oldest].first)
-            oldest = i;
     }
-    if (!create)
-        return -1;
-    fk_strlcpy(fails[oldest].name, name, sizeof fails[oldest].name);
-    fails[oldest].count = 0;
-    fails[oldest].first = (int64_t)time(NULL);
-    return oldest;
+    return -1;
+}
+
+/* A new entry for name in an empty or expired slot; -1 when every entry is live. */
+static int fail_add(const char *name, int64_t now)
+{
+    int i;
+
+    for (i = 0; i < FAIL_SLOTS; i++) {
+        if (!fail_live(i, now)) {
+            fk_strlcpy(fails[i].name, name, sizeof fails[i].name);
+            fails[i].count = 0;
+            fails[i].first = now;
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Seconds until a new name can get an entry again (0: there is room now). */
+static int64_t fail_full(int64_t now)
+{
+    int64_t until = 0;
+    int i;
+
+    for (i = 0; i < FAIL_SLOTS; i++) {
+        if (!fail_live(i, now))
+            return 0;
+        if (!until || fails[i].first + FAIL_WINDOW < until)
+            until = fails[i].first + FAIL_WINDOW;
+    }
+    return until - now + 1;
 }
 
 int auth_check(struct req *r)
@@ -138,7 +174,7 @@ void api_login_post(struct req *r)
     char token[FK_TOKEN_HEX], hash[FK_TOKEN_HEX], uname[72], role[32], scope[64],
         pwhash[FK_PWHASH_MAX];
     struct fk_user u;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = (int64_t)time(NULL), wait;
     int slot, ok;
     fk_buf b;
 
@@ -151,13 +187,20 @@ void api_login_post(struct req *r)
                     "name and password are required");
         goto out;
     }
-    slot = fail_slot(name, 0);
-    if (slot >= 0 && now - fails[slot].first > FAIL_WINDOW)
+    slot = fail_find(name);
+    if (slot >= 0 && !fail_live(slot, now))
         fails[slot].count = 0, fails[slot].first = now;
     if (slot >= 0 && fails[slot].count >= FAIL_MAX) {
         reply_error(r, 429, "too_many_attempts", "wait, or ask an admin to check the account",
                     "too many failed sign-ins for %s; try again in %lld minutes", name,
                     (long long)((fails[slot].first + FAIL_WINDOW - now) / 60 + 1));
+        goto out;
+    }
+    wait = slot < 0 ? fail_full(now) : 0;
+    if (wait > 0) {
+        reply_error(r, 429, "too_many_attempts", "wait, or ask an admin to check the server log",
+                    "too many failed sign-ins on this server; try again in %lld minutes",
+                    (long long)(wait / 60 + 1));
         goto out;
     }
     ok = fk_store_get_user(srv_store(r), name, &u) == FK_OK;
@@ -176,10 +219,13 @@ void api_login_post(struct req *r)
         fk_password_verify(dummy, pw);
     }
     if (!ok) {
-        slot = fail_slot(name, 1);
-        if (fails[slot].count == 0)
-            fails[slot].first = now;
-        fails[slot].count++;
+        if (slot < 0)
+            slot = fail_add(name, now);
+        if (slot >= 0) {
+            if (fails[slot].count == 0)
+                fails[slot].first = now;
+            fails[slot].count++;
+        }
         fprintf(stderr, "fangkong serve: failed sign-in for '%s'\n", name);
         reply_error(r, 401, "unauthorized", NULL, "wrong name or password");
         goto out;

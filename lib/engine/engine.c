@@ -1272,10 +1272,13 @@ static const struct fk_col tat_lab_cols[] = {
     {"late", FK_COL_INT},       {"median_hours", FK_COL_REAL}, {"p90_hours", FK_COL_REAL},
 };
 
+/* Counts tube tb into g. A tube is received when the lab recorded its receipt time, or when it
+ * has a result at all: a lab cannot report on a tube it never received, and many labs send results
+ * without a receipt time. */
 static void tat_count(struct tat_group *g, const struct tube *tb, int64_t now, int64_t limit)
 {
     g->tubes++;
-    if (tb->received > 0)
+    if (tb->received > 0 || tb->result >= 0)
         g->received++;
     if (tb->result >= 0) {
         double h = (double)(tb->rtime - tb->sampled) / 3600.0;

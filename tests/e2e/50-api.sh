@@ -310,9 +310,15 @@ def cmd_dashboard(answer, city, county, township, grid, tat_csv, prefix):
         if gr[r["id_number"]].startswith(prefix):
             cats[r["category"]] += 1
     eq("contacts", d["contacts"], cats)
-    if prefix == "":
-        eq("cases", d["cases"], len(rows_csv(DATA + "/cases.csv")))
+    eq("cases", d["cases"], cases_under(prefix))
     return ok
+
+
+def cases_under(prefix):
+    """The cases living under prefix (cases.csv, persons.csv)."""
+    gr = grids()
+    return sum(1 for r in rows_csv(DATA + "/cases.csv")
+               if gr.get(r["id_number"].upper(), "").startswith(prefix))
 
 
 def cmd_contacts(answer, prefix, round_region):
@@ -328,6 +334,11 @@ def cmd_contacts(answer, prefix, round_region):
     if not ok:
         print("dashboard of %s for scope %s: contacts %s, expected %s" % (
             d["round"]["region"], prefix or "(all)", d["contacts"], cats), file=sys.stderr)
+    if d["cases"] != cases_under(round_region):
+        print("dashboard of %s for scope %s: %s cases, expected the %d living in %s" % (
+            d["round"]["region"], prefix or "(all)", d["cases"], cases_under(round_region),
+            round_region), file=sys.stderr)
+        ok = False
     return ok
 
 
@@ -385,6 +396,109 @@ def cmd_audit_none(answer, who, *targets):
     return not bad
 
 
+OUTSIDE = "(outside scope)"
+
+
+def rows_any(answer):
+    return rows_csv(answer) if answer.endswith(".csv") else load(answer)["rows"]
+
+
+def outsiders(prefix):
+    """ID numbers of the residents living outside prefix (persons.csv)."""
+    return {i for i, g in grids().items() if not g.startswith(prefix)}
+
+
+def cmd_no_outsiders(answer, prefix):
+    """The answer (JSON, CSV or XLSX) names no resident living outside prefix."""
+    if answer.endswith(".xlsx"):
+        z = zipfile.ZipFile(answer)
+        text = "".join(z.read(n).decode("utf-8") for n in z.namelist()).upper()
+    else:
+        text = open(answer, encoding="utf-8").read().upper()
+    named = sorted(i for i in outsiders(prefix) if i in text)
+    for i in named[:8]:
+        print("%s names %s, who lives outside %s" % (answer, i, prefix), file=sys.stderr)
+    return not named
+
+
+def cmd_sources(answer, admin_answer, prefix, min_outside):
+    """Each contact's source in answer (the list as a caller of scope prefix sees it) is the
+    admin's source when that lives under prefix, else the marker; at least min_outside rows have
+    the marker."""
+    g = grids()
+    admin = {r["id_number"]: r["source"] for r in rows_any(admin_answer)}
+    ok, marked = True, 0
+    for r in rows_any(answer):
+        want = admin[r["id_number"]]
+        if not g.get(want, "").startswith(prefix):
+            want = OUTSIDE
+        marked += want == OUTSIDE
+        if r["source"] != want:
+            print("%s: %s has source %r, expected %r" % (answer, r["id_number"], r["source"], want),
+                  file=sys.stderr)
+            ok = False
+    if marked < int(min_outside):
+        print("%s: %d sources outside %s, expected at least %s" % (answer, marked, prefix,
+                                                                  min_outside), file=sys.stderr)
+        ok = False
+    return ok
+
+
+def cmd_explain_scoped(answer, person, prefix, admin_answer):
+    """An explain answer for a caller of scope prefix: the admin's chain, step for step, with every
+    step of a person living outside prefix unnamed (the marker, no name) and no outsider named."""
+    rows, want = load(answer)["rows"], load(admin_answer)["rows"]
+    g, ok = grids(), cmd_explain(answer, person) and cmd_no_outsiders(answer, prefix)
+    if len(rows) != len(want):
+        print("explain %s: %d steps, the admin's %d" % (person, len(rows), len(want)),
+              file=sys.stderr)
+        return False
+    for r, w in zip(rows, want):
+        out = not g.get(w["id_number"], "").startswith(prefix)
+        exp = (OUTSIDE, None) if out else (w["id_number"], w["name"])
+        got = (r["id_number"], r["name"], r["role"], r["via"], r["time"])
+        if got != exp + (w["role"], w["via"], w["time"]):
+            print("explain %s step %s: %s, the admin's %s" % (person, r["step"], r, w),
+                  file=sys.stderr)
+            ok = False
+        if out and w["name"] and any(w["name"] in (x["detail"] or "") for x in rows):
+            print("explain %s: a detail names %s" % (person, w["name"]), file=sys.stderr)
+            ok = False
+    return ok
+
+
+def cmd_chain(answer, prefix, min_outside):
+    """A graph for a caller of scope prefix: no outsider named, unique node ids, every edge
+    between nodes, and the people outside the scope as one unnamed node "outside" (when there are
+    at least min_outside edges from it)."""
+    j = load(answer)
+    ok = cmd_no_outsiders(answer, prefix)
+    ids = [n["id"] for n in j["nodes"]]
+    if len(ids) != len(set(ids)):
+        print("chain: repeated nodes", file=sys.stderr)
+        ok = False
+    for e in j["edges"]:
+        if e["from"] not in ids or e["to"] not in ids:
+            print("chain: edge %s -> %s between no nodes" % (e["from"], e["to"]), file=sys.stderr)
+            ok = False
+    out = [n for n in j["nodes"] if n["id"] == OUTSIDE]
+    n_out = sum(1 for e in j["edges"] if e["from"] == OUTSIDE)
+    if n_out < int(min_outside) or (out and out[0] != {"id": OUTSIDE, "name": None,
+                                                       "category": "outside"}):
+        print("chain: %d edges from %s, node %s" % (n_out, OUTSIDE, out), file=sys.stderr)
+        ok = False
+    return ok
+
+
+def cmd_tat_received(tat_csv):
+    """city-3's results carry no receipt time: every tube with a result counts as received."""
+    total = [r for r in rows_csv(tat_csv) if r["site"] == "(total)"]
+    ok = bool(total) and total[0]["received"] == total[0]["resulted"] != "0"
+    if not ok:
+        print("tat: %s: received should equal resulted" % total, file=sys.stderr)
+    return ok
+
+
 def cmd_json(path):
     """The file is valid JSON."""
     try:
@@ -426,6 +540,8 @@ refused() {
     fi
 }
 check ids ids.txt
+# city-3's results carry no receipt time: a tube with a result was received all the same.
+check tat_received tat-cli.csv
 
 # ---- the admin's answers equal the expected files ----
 checks=()
@@ -505,6 +621,25 @@ check export_csv retest-desk.csv 140702 grid -1
 get "$DESK" "/api/v1/trace?depth=2&format=csv" trace-desk.csv
 check export_csv trace-desk.csv 140702 grid "$(jq_py 'len(j["rows"])' trace-desk.json)"
 
+# A contact of the desk put on the list by a case or close contact living elsewhere: the source
+# is shown as "(outside scope)", never named, in the list, its CSV and XLSX, each chain and the
+# graph (issue 5).
+get "$DESK" "/api/v1/trace?depth=2&format=xlsx" trace-desk.xlsx
+check sources trace-desk.json trace-admin.json 140702 1 \
+    + sources trace-desk.csv trace-admin.json 140702 1 + no_outsiders trace-desk.json 140702 \
+    + no_outsiders trace-desk.csv 140702 + no_outsiders trace-desk.xlsx 140702
+get "$DESK" /api/v1/chain chain-desk.json
+check chain chain-desk.json 140702 1
+checks=()
+for c in $(jq_py '" ".join(r["id_number"] for r in j["rows"])' trace-desk.json); do
+    get "$DESK" "/api/v1/explain?id=$c" "explain-desk-$c.json"
+    get "$ADMIN" "/api/v1/explain?id=$c" "explain-admin-$c.json"
+    checks+=(+ explain_scoped "explain-desk-$c.json" "$c" 140702 "explain-admin-$c.json")
+done
+[ ${#checks[@]} -gt 0 ] && check "${checks[@]:1}"
+[ "$(grep -lF '(outside scope)' explain-desk-*.json | wc -l)" -gt 0 ] ||
+    fail "no chain of the desk passes through someone outside 140702: the check above tests nothing"
+
 # ---- the grid worker sees its grid ----
 get "$GRID" "/api/v1/missing?round=$R" miss-grid.json
 check missing miss-grid.json 140703001001G01
@@ -564,6 +699,7 @@ BAD=${P2%?}$([ "${P2: -1}" = 0 ] && echo 1 || echo 0) # the same ID, a wrong che
 api "$ADMIN" POST /api/v1/import/persons -H 'Content-Type: text/csv' --data-binary @new-persons.csv
 expect_status 200 "import persons (raw body)"
 link=$("$PY" check.py import body 3 2 0 0 1 utf-8) || fail "import persons (raw body): $(cat body)"
+link_admin=$link
 if [ -n "$link" ]; then
     api "$ADMIN" GET "$link"
     expect_status 200 "GET the rejects link"
@@ -600,6 +736,19 @@ if [ -n "$link" ]; then
     expect_status 200 "desk: GET its rejects link"
     cp body rejects-desk.csv
     check rejects rejects-desk.csv 3 "outside your scope"
+fi
+# Rejects hold raw rows: only the account that ran the import, or an admin, may fetch them.
+link_desk=$link
+if [ -n "$link_admin" ] && [ -n "$link_desk" ]; then
+    refused "$DESK" GET "$link_admin" "desk: the admin's rejects"
+    refused "$VIEWER" GET "$link_admin" "viewer: the admin's rejects"
+    refused "$LAB" GET "$link_desk" "lab: the desk's rejects"
+    refused "$COMMANDER" GET "$link_desk" "commander: the desk's rejects"
+    api "$ADMIN" GET "$link_desk"
+    expect_status 200 "admin: the desk's rejects"
+    cmp -s body rejects-desk.csv || fail "admin: the desk's rejects differ from what the desk got"
+else
+    fail "no rejects links to check their owner with"
 fi
 api "$ADMIN" GET "/api/v1/missing?round=$R&region=140703001001G01&format=csv"
 grep -q "$P6" body && fail "the desk's row for 140703 was imported"
@@ -683,4 +832,15 @@ get "$COMMANDER" "/api/v1/audit?format=csv" audit-commander.csv
 cmp -s audit-admin.csv audit-commander.csv || fail "the commander's audit differs from the admin's"
 refused "$VIEWER" GET /api/v1/audit "viewer: audit"
 refused "$DESK" GET /api/v1/audit "desk: audit"
+
+# ---- after a restart, a rejects file still has its owner ----
+kill "$FK_SERVER_PID"
+wait "$FK_SERVER_PID" 2>/dev/null || true
+FK_SERVER_PID=
+start_server
+if [ -n "$link_admin" ] && [ -n "$link_desk" ]; then
+    api "$DESK" GET "$link_desk"
+    expect_status 200 "desk: its rejects after a restart"
+    refused "$DESK" GET "$link_admin" "desk: the admin's rejects after a restart"
+fi
 echo "api: done"
