@@ -63,6 +63,24 @@ int cli_time(struct cli *c, const char *what, const char *s, int64_t *out);
 /* Closes what cli_open opened. */
 void cli_close(struct cli *c);
 
+/* Tracing arguments shared by trace, chain and control from-trace. */
+#define CLI_MAX_CASES 1000
+struct cli_trace_args {
+    const char *cases[CLI_MAX_CASES];
+    int ncases;
+    const char *depth, *since, *explain;
+};
+/* Opens the store, builds the tracer and runs it with a; on success the contacts are in *out
+ * (caller frees with free()) and *tr (fk_tracer_free). EXIT_DONE or EXIT_ERROR after printing. */
+int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tracer **tr,
+              struct fk_contact **out, size_t *n);
+/* Opens the store and the engine and builds the control index (*out, fk_ctl_free). */
+int cli_open_ctl(struct cli *c, fk_ctl **out);
+/* The local day of --date D, or of today when d is NULL. */
+int cli_day(struct cli *c, const char *d, int64_t *day);
+/* Finds the person with ID number s; prints an error naming it when unknown. */
+int cli_person(struct cli *c, const char *s, int64_t *pid);
+
 const struct verb *cli_verb(const char *name);
 extern const struct verb cli_verbs[];
 
@@ -81,6 +99,11 @@ int cmd_audit(struct cli *c, int argc, char **argv);
 /* "cli:$USER": who the command line acts as, in the audit trail. */
 const char *cli_actor(char *buf, size_t cap);
 int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_control(struct cli *c, int argc, char **argv);
+int cmd_regime(struct cli *c, int argc, char **argv);
+int cmd_alerts(struct cli *c, int argc, char **argv);
+int cmd_arrivals(struct cli *c, int argc, char **argv);
+int cmd_backcheck(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

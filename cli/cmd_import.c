@@ -66,6 +66,9 @@ int cmd_import(struct cli *c, int argc, char **argv)
             (unsigned long long)sum.accepted, (unsigned long long)sum.updated,
             (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected, sum.encoding,
             (unsigned long long)sum.batches, secs, secs > 0 ? (double)sum.read / secs : 0.0);
+    if (sum.alerts)
+        fprintf(stderr, "%llu alerts raised: fangkong alerts --open lists them\n",
+                (unsigned long long)sum.alerts);
     {
         char who[128];
 

@@ -8,8 +8,10 @@ static const struct fk_col status_cols[] = {{"what", FK_COL_TEXT}, {"count", FK_
 
 int cmd_status(struct cli *c, int argc, char **argv)
 {
-    static const char *const tables[] = {"regions", "persons", "venues", "scans", "pings",
-                                         "samples", "results", "cases",   "rounds"};
+    static const char *const tables[] = {"regions",  "persons",    "venues",      "scans",
+                                         "pings",    "samples",    "results",     "cases",
+                                         "rounds",   "controls",   "arrivals",    "risk_areas",
+                                         "door_events", "alerts"};
     struct fk_engine_stats es;
     fk_table *t = NULL;
     char num[32];

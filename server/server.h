@@ -136,6 +136,19 @@ void api_trace_get(struct req *r);
 void api_explain_get(struct req *r);
 void api_chain_get(struct req *r);
 
+/* ---- api_control.c ---- */
+void api_control_summary_get(struct req *r);
+void api_control_list_get(struct req *r);
+void api_control_post(struct req *r);
+void api_regime_due_get(struct req *r);
+void api_alerts_get(struct req *r);
+void api_alert_post(struct req *r);
+void api_arrivals_get(struct req *r);
+void api_backcheck_get(struct req *r);
+void api_risk_areas_get(struct req *r);
+void api_backcheck_post(struct req *r);
+void api_door_events_post(struct req *r);
+
 /* ---- api_import.c ---- */
 void api_import_post(struct req *r);
 void api_rejects_get(struct req *r);

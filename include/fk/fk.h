@@ -5,6 +5,7 @@
 
 #include "fk/access.h"
 #include "fk/buf.h"
+#include "fk/control.h"
 #include "fk/csv.h"
 #include "fk/demo.h"
 #include "fk/engine.h"
@@ -13,6 +14,7 @@
 #include "fk/ingest.h"
 #include "fk/profile.h"
 #include "fk/progress.h"
+#include "fk/regime.h"
 #include "fk/region.h"
 #include "fk/screening.h"
 #include "fk/secret.h"

@@ -22,10 +22,14 @@ enum fk_import_type {
     FK_IMPORT_SAMPLES,
     FK_IMPORT_RESULTS,
     FK_IMPORT_CASES,
+    FK_IMPORT_CONTROLS,
+    FK_IMPORT_ARRIVALS,
+    FK_IMPORT_RISK_AREAS,
+    FK_IMPORT_DOOR_EVENTS,
     FK_IMPORT_NTYPES
 };
 
-/* "regions" … "cases". FK_OK or FK_EINVAL. */
+/* "regions" … "cases", "controls", "arrivals", "risk_areas", "door_events". FK_OK or FK_EINVAL. */
 int fk_import_type_parse(const char *s, enum fk_import_type *out);
 const char *fk_import_type_name(enum fk_import_type t);
 /* The type's columns as the data contract lists them, required ones first, e.g.
@@ -53,6 +57,8 @@ struct fk_import_summary {
     uint64_t duplicate; /* rows already in the store, or results older than the one kept */
     uint64_t rejected;  /* rows written to the rejects file */
     uint64_t batches;   /* transactions committed */
+    uint64_t alerts;    /* alerts raised by the rows (door events, positive results of persons
+                           under control), in the same transactions as the rows */
     char rejects_path[4096]; /* where rejects went; empty when none were rejected */
     char encoding[16];
 };

@@ -6,6 +6,24 @@
 #define FK_PROFILE_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#define FK_NAME_MAX 24          /* a regime's name, with the NUL */
+#define FK_REGIMES_MAX 16
+#define FK_DOOR_WINDOWS_MAX 8
+#define FK_PROFILE_CATEGORIES 7 /* enum fk_ctl_category (fk/regime.h) */
+
+/* A test regime ([regime.NAME]): fixed test days after the start (days = 0,1,2,3: 落地核酸 +
+ * 三天三检) or a test every N days (every = 1: 1日1检), how long control lasts and what release
+ * needs. See fk/regime.h for how it is applied. */
+struct fk_regime {
+    char name[FK_NAME_MAX];
+    uint64_t days;          /* bit d set: a test on day d (day 0 = the start day), d < 64 */
+    int every;              /* > 0: one test in every window of this many days */
+    int duration;           /* days of control before release may be considered; 0: open */
+    int release_negatives;  /* that many last results must be negative to release */
+    char tags[128];         /* ';'-separated occupations on this regime without an order */
+};
 
 struct fk_profile {
     /* [screening] */
@@ -20,6 +38,15 @@ struct fk_profile {
     int venue_window_minutes;  /* 30 */
     int companion_slot_minutes; /* 10 */
     int companion_days;        /* 14 */
+    /* [control] */
+    int door_offline_minutes;  /* 30: a door sensor offline this long raises an alert */
+    int backcheck_days;        /* 7: 倒查7天, arrivals this many days before a risk period */
+    int ndoor_windows;         /* door_allowed = 07:00-07:30,18:00-18:30: opening is allowed */
+    int door_windows[FK_DOOR_WINDOWS_MAX][2]; /* minutes of the day, [from, to) */
+    char category_regime[FK_PROFILE_CATEGORIES][FK_NAME_MAX]; /* <category>_regime = NAME */
+    /* [regime.NAME] */
+    int nregimes;
+    struct fk_regime regimes[FK_REGIMES_MAX];
 };
 
 /* Fills p with the defaults. */

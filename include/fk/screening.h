@@ -9,6 +9,9 @@
 
 #include "fk/region.h"
 
+/* A test result (the data contract's negative, positive, invalid). */
+enum fk_result { FK_RESULT_NEGATIVE = 0, FK_RESULT_POSITIVE = 1, FK_RESULT_INVALID = 2 };
+
 #define FK_ROUND_NAME_MAX 64
 
 struct fk_round {

@@ -27,7 +27,6 @@ enum fk_put {
     FK_PUT_OLDER = 3    /* a result older than the one kept: ignored */
 };
 
-enum fk_result { FK_RESULT_NEGATIVE = 0, FK_RESULT_POSITIVE = 1, FK_RESULT_INVALID = 2 };
 enum fk_case_kind { FK_CASE_CONFIRMED = 0, FK_CASE_ASYMPTOMATIC = 1 };
 
 /* Rows as the store takes and gives them. Strings are borrowed: on input for the call, on output
@@ -76,6 +75,15 @@ int fk_store_commit(fk_store *st);
 int fk_store_rollback(fk_store *st);
 /* Generation: how many batches have ever committed. */
 int fk_store_generation(fk_store *st, int64_t *out);
+/* A control batch: a batch that writes only control data (orders, risk areas, door events,
+ * alerts). Its commit moves the control generation instead of the generation, so the engine,
+ * which holds none of it, is not rebuilt for it. */
+int fk_store_begin_control(fk_store *st);
+int fk_store_control_generation(fk_store *st, int64_t *out);
+/* An event batch: a batch that writes only rows no in-memory index holds (door events, risk
+ * areas, alerts); its commit moves neither generation, so devices reporting every minute never
+ * make the engine or the control index rebuild. */
+int fk_store_begin_events(fk_store *st);
 
 /* Puts; *did says what happened. FK_OK or FK_EDB. Must be inside a batch. */
 int fk_store_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did);
@@ -128,6 +136,75 @@ int fk_store_add_round(fk_store *st, struct fk_round *r);
 int fk_store_get_round(fk_store *st, const char *name, struct fk_round *out);
 typedef int (*fk_round_cb)(void *ud, const struct fk_round *r);
 int fk_store_each_round(fk_store *st, fk_round_cb cb, void *ud);
+
+/* Control (管控): orders, arrivals, risk areas, door-sensor events and alerts. Enumerations are
+ * those of fk/regime.h. Natural keys: a control by (person, start), an arrival by (person,
+ * arrived), a risk area by (area, start), a door event by (device, time, event), an alert by
+ * (kind, person, time, device). */
+struct fk_control_row {
+    int64_t id; /* assigned by the store (output only) */
+    int64_t person;
+    int category, place;
+    int64_t start, end; /* end 0: open */
+    const char *regime, *site, *device; /* on a put, NULL keeps the stored value */
+    int extended;       /* days added to the regime's duration; -1 on a put keeps it */
+};
+struct fk_arrival_row {
+    int64_t person, arrived;
+    const char *origin, *grid, *transport;
+};
+struct fk_risk_area_row {
+    const char *area;
+    int level;
+    int64_t start, end; /* end 0: still a risk area */
+};
+struct fk_door_row {
+    const char *device;
+    int64_t person, time;
+    int event;
+};
+struct fk_alert_row {
+    int64_t id, person, time;
+    int kind, status;
+    const char *device, *detail, *who, *note;
+    int64_t raised, updated;
+};
+typedef int (*fk_control_cb)(void *ud, const struct fk_control_row *c);
+typedef int (*fk_arrival_cb)(void *ud, const struct fk_arrival_row *a);
+typedef int (*fk_risk_area_cb)(void *ud, const struct fk_risk_area_row *r);
+typedef int (*fk_door_cb)(void *ud, const struct fk_door_row *d);
+typedef int (*fk_alert_cb)(void *ud, const struct fk_alert_row *a);
+/* Puts inside a batch, as above. */
+int fk_store_put_control(fk_store *st, const struct fk_control_row *c, int64_t *id,
+                         enum fk_put *did);
+int fk_store_put_arrival(fk_store *st, const struct fk_arrival_row *a, enum fk_put *did);
+int fk_store_put_risk_area(fk_store *st, const struct fk_risk_area_row *r, enum fk_put *did);
+int fk_store_add_door_event(fk_store *st, const struct fk_door_row *d, enum fk_put *did);
+/* Adds an alert unless the same one (kind, person, time, device) was raised before: then *did
+ * is FK_PUT_SAME and the stored one (and its status) stays. */
+int fk_store_add_alert(fk_store *st, const struct fk_alert_row *a, enum fk_put *did);
+/* Sets an alert's status, who, note and updated time. FK_ENOENT. */
+int fk_store_update_alert(fk_store *st, int64_t id, int status, const char *who,
+                          const char *note, int64_t updated);
+/* Look-ups; rows are borrowed until the next call on the store. FK_OK, FK_ENOENT, FK_EDB. */
+int fk_store_get_control(fk_store *st, int64_t id, struct fk_control_row *out);
+int fk_store_get_alert(fk_store *st, int64_t id, struct fk_alert_row *out);
+/* The person a door sensor is registered to: the latest control order naming it. */
+int fk_store_find_device(fk_store *st, const char *device, int64_t *person);
+/* The device's last event before time t. */
+int fk_store_door_before(fk_store *st, const char *device, int64_t t, struct fk_door_row *out);
+/* Walks: controls of one person (person >= 0) or all (-1), by person then start; arrivals by
+ * arrival time; risk areas by area then start; alerts by id (status >= 0: only that status);
+ * devices whose last event is "offline" at or before `before`, with that event. */
+int fk_store_each_control(fk_store *st, int64_t person, fk_control_cb cb, void *ud);
+int fk_store_each_arrival(fk_store *st, fk_arrival_cb cb, void *ud);
+int fk_store_each_risk_area(fk_store *st, fk_risk_area_cb cb, void *ud);
+int fk_store_each_alert(fk_store *st, int status, fk_alert_cb cb, void *ud);
+int fk_store_each_silent_device(fk_store *st, int64_t before, fk_door_cb cb, void *ud);
+/* Persons whose tags are not empty, by id, with id, id_number, grid and tags filled. */
+int fk_store_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud);
+/* Members of a tube (the persons sampled into it). */
+int fk_store_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, void *ud);
 
 /* Accounts, sessions and the audit trail. These work inside or outside a batch and do not move
  * the generation. */

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* The demo and benchmark city (see fk/demo.h): a region tree (晋中市's real counties, or any city
  * of a regions file), synthetic grids under every community, and residents, venues, scans, pings,
- * one screening round's samples and results, and cases, written as the data contract's CSV files.
+ * one screening round's samples and results, cases, and control (管控): control orders, arrivals,
+ * risk areas and door-sensor events, written as the data contract's CSV files.
  * It is also the benchmark's generator for 10 M residents, so it writes in one pass over the grids
  * through 1 MiB buffers, with no allocation per row.
  *
  * DESIGN NOTES
- * Determinism: every kind of draw (grids, venues, persons, scans, pings, samples, results, cases)
- * has its own xoshiro256** stream seeded from the seed by splitmix64, so the same seed gives the
- * same bytes, and persons.csv does not change when only the scan or ping options do.
+ * Determinism: every kind of draw (grids, venues, persons, scans, pings, samples, results, cases,
+ * control) has its own xoshiro256** stream seeded from the seed by splitmix64, so the same seed
+ * gives the same bytes, persons.csv does not change when only the scan or ping options do, and
+ * the control files came without changing a byte of the others.
  * One pass: residents are made grid by grid, household by household; a resident's scans and pings
  * are written as the resident is, and the grid's samples and tube results once the grid is done,
  * so memory holds one grid's sampled IDs, never the city's.
@@ -43,7 +45,17 @@
 #define BIRTH_LAST_YEAR 2021
 #define SEQ_PER_DAY 500 /* sequence numbers per sex, area code and birth date */
 
-enum stream { S_GRIDS = 1, S_VENUES, S_PERSONS, S_SCANS, S_PINGS, S_SAMPLES, S_RESULTS, S_CASES };
+enum stream {
+    S_GRIDS = 1,
+    S_VENUES,
+    S_PERSONS,
+    S_SCANS,
+    S_PINGS,
+    S_SAMPLES,
+    S_RESULTS,
+    S_CASES,
+    S_CONTROL
+};
 
 enum file {
     F_REGIONS,
@@ -55,6 +67,11 @@ enum file {
     F_RESULTS,
     F_CASES,
     F_ROUND,
+    F_CONTROLS,
+    F_ARRIVALS,
+    F_RISK_AREAS,
+    F_DOOR_EVENTS,
+    F_PROFILE,
     F_N
 };
 
@@ -71,6 +88,32 @@ static const struct {
     {"results.csv", "tube,result,time,lab,received\n"},
     {"cases.csv", "id_number,confirmed,onset,kind\n"},
     {"round.txt", ""},
+    {"controls.csv", "id_number,category,place,start,end,regime,site,device\n"},
+    {"arrivals.csv", "id_number,arrived,origin,grid,transport,name,phone\n"},
+    {"risk_areas.csv", "area,level,start,end\n"},
+    {"door_events.csv", "device,id_number,time,event\n"},
+    {"profile.ini", ""},
+};
+
+/* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
+ * demo's risk areas (see write_risk_areas); 110105005 is a township inside 110105, so the
+ * back-check of 110105 finds it too. */
+static const struct {
+    const char *origin;
+    unsigned weight;
+} origins[] = {
+    {"110105", 14},   {"110105005", 6}, {"310115", 8},   {"440305", 6}, {"太原市", 20},
+    {"北京市海淀区", 10}, {"石家庄市", 10}, {"610113", 8}, {"郑州市", 10}, {"青岛市", 8},
+};
+
+static const char *const transports[] = {"火车", "飞机", "自驾", "大巴"};
+
+/* Control categories and places of the orders, with weights in per cent. */
+static const struct {
+    const char *name;
+    unsigned weight;
+} ctl_categories[] = {
+    {"close", 45}, {"secondary", 30}, {"companion", 10}, {"arrival", 10}, {"other", 5},
 };
 
 /* 晋中市's county-level divisions (GB/T 2260). */
@@ -996,7 +1039,10 @@ struct gen {
     struct city city;
     struct out out[F_N];
     struct tcache tc;
-    struct rng rp, rs, rq, rsamp, rres, rcase;
+    struct rng rp, rs, rq, rsamp, rres, rcase, rctl;
+    double p_control, p_arrival; /* per resident */
+    uint64_t devices;
+    int offline_done, tamper_done; /* the one offline gap and the one tamper were written */
     int64_t start, end;
     uint64_t nvenues, vstep, ncells, persons, households, tubes, pooled, singles, sampled;
     uint16_t *births; /* counter per (county, birth day) */
@@ -1329,6 +1375,175 @@ static int add_sample(struct gen *G, const char *id, int single)
     return FK_OK;
 }
 
+/* ---- control: orders, arrivals, door events (stream S_CONTROL only) ---- */
+
+/* The local midnight `days` days before the round's start day. */
+static int64_t day_before(const struct gen *G, int days)
+{
+    return fk_local_day_start(G->start) - (int64_t)days * DAY;
+}
+
+/* A door event row. */
+static void write_door(struct gen *G, const char *device, const char *id, int64_t t,
+                       const char *event)
+{
+    struct out *w = &G->out[F_DOOR_EVENTS];
+
+    out_room(w, ROW_MAX);
+    out_str(w, device);
+    out_ch(w, ',');
+    out_mem(w, id, 18);
+    out_ch(w, ',');
+    out_time(w, &G->tc, t);
+    out_ch(w, ',');
+    out_str(w, event);
+    out_end_row(w);
+}
+
+/* The door sensor of an open home order from `start`: on each of the three days up to the round's
+ * start day that follow the order's start, the door opens at the meal deliveries (07:0x and
+ * 18:0x, inside the demo profile's door_allowed windows) and now and then at night. On the day
+ * before the round's, the first sensor there goes offline for two and a half hours in the
+ * afternoon, and the next one is tampered with in the evening. */
+static void write_door_days(struct gen *G, const char *device, const char *id, int64_t start)
+{
+    struct rng *r = &G->rctl;
+    int d, offline = 0;
+
+    for (d = 2; d >= 0; d--) {
+        int64_t day = day_before(G, d), t;
+
+        if (day <= start)
+            continue;
+        t = day + 7 * 3600 + (int64_t)rng_below(r, 20) * 60;
+        write_door(G, device, id, t, "open");
+        write_door(G, device, id, t + (int64_t)(1 + rng_below(r, 4)) * 60, "close");
+        if (d == 1 && !G->offline_done) {
+            write_door(G, device, id, day + 13 * 3600, "offline");
+            write_door(G, device, id, day + 15 * 3600 + 30 * 60, "close");
+            G->offline_done = offline = 1;
+        }
+        t = day + 18 * 3600 + (int64_t)rng_below(r, 20) * 60;
+        write_door(G, device, id, t, "open");
+        write_door(G, device, id, t + (int64_t)(1 + rng_below(r, 4)) * 60, "close");
+        if (d == 1 && !offline && !G->tamper_done) {
+            write_door(G, device, id, day + 20 * 3600 + 12 * 60, "tamper");
+            G->tamper_done = 1;
+        }
+        if (rng_unit(r) < 0.03) {
+            /* 22:00 to 04:59 */
+            t = day + 22 * 3600 + (int64_t)rng_below(r, 7 * 60) * 60;
+            write_door(G, device, id, t, "open");
+            write_door(G, device, id, t + (int64_t)(1 + rng_below(r, 10)) * 60, "close");
+        }
+    }
+}
+
+/* A control order of resident id, begun in the 10 days before the round: close, secondary,
+ * companion, arrival or other; at home with a door sensor, or centralized at one of 8 sites;
+ * those begun 7 days or more before the round mostly released after 7 days. */
+static void write_order(struct gen *G, const char *id)
+{
+    struct out *w = &G->out[F_CONTROLS];
+    struct rng *r = &G->rctl;
+    uint32_t pick = rng_below(r, 100), k;
+    int64_t start = G->start - 10 * DAY + (int64_t)rng_below(r, 10 * 24 * 60 - 60) * 60, end = 0;
+    int home = rng_unit(r) < 0.6;
+    char device[16] = "";
+
+    for (k = 0; pick >= ctl_categories[k].weight; k++)
+        pick -= ctl_categories[k].weight;
+    if (start + 7 * DAY < G->start && rng_unit(r) < 0.6)
+        end = start + 7 * DAY + (int64_t)(1 + rng_below(r, 12)) * 3600;
+    if (home)
+        snprintf(device, sizeof device, "DM%06llu", (unsigned long long)++G->devices);
+    out_room(w, ROW_MAX);
+    out_mem(w, id, 18);
+    out_ch(w, ',');
+    out_str(w, ctl_categories[k].name);
+    out_str(w, home ? ",home," : ",centralized,");
+    out_time(w, &G->tc, start);
+    out_ch(w, ',');
+    if (end)
+        out_time(w, &G->tc, end);
+    out_mem(w, ",,", 2);
+    if (!home) {
+        out_str(w, "集中隔离点");
+        out_u(w, 1 + rng_below(r, 8), 2);
+    }
+    out_ch(w, ',');
+    out_str(w, device);
+    out_end_row(w);
+    if (home && !end)
+        write_door_days(G, device, id, start);
+}
+
+/* A resident's return from elsewhere in the 10 days before the round. (Arrivals only of
+ * residents: a newcomer registered by an arrival row would change the round's residents.) */
+static void write_arrival(struct gen *G, const char *id)
+{
+    struct out *w = &G->out[F_ARRIVALS];
+    struct rng *r = &G->rctl;
+    uint32_t total = 0, pick, k;
+    int64_t t = G->start - 10 * DAY + (int64_t)rng_below(r, 10 * 24 * 60) * 60;
+
+    for (k = 0; k < sizeof origins / sizeof origins[0]; k++)
+        total += origins[k].weight;
+    pick = rng_below(r, total);
+    for (k = 0; pick >= origins[k].weight; k++)
+        pick -= origins[k].weight;
+    out_room(w, ROW_MAX);
+    out_mem(w, id, 18);
+    out_ch(w, ',');
+    out_time(w, &G->tc, t);
+    out_ch(w, ',');
+    out_str(w, origins[k].origin);
+    out_mem(w, ",,", 2);
+    out_str(w, transports[rng_below(r, sizeof transports / sizeof transports[0])]);
+    out_mem(w, ",,", 2);
+    out_end_row(w);
+}
+
+/* A resident's control draws: now and then a control order or a return from elsewhere. */
+static void write_control(struct gen *G, const char *id)
+{
+    double u = rng_unit(&G->rctl);
+
+    if (u < G->p_control)
+        write_order(G, id);
+    else if (u < G->p_control + G->p_arrival)
+        write_arrival(G, id);
+}
+
+/* The demo's risk areas, by the round's start day D: 110105 high from D-3 (open), so the
+ * back-check of the days before it finds arrivals; 310115 medium from D-18 to D-7; 440305 low
+ * from D-1. And profile.ini: the door windows the door events assume. */
+static void write_risk_areas(struct gen *G)
+{
+    static const struct {
+        const char *area, *level;
+        int from, to; /* days before the start day; to < 0: still open */
+    } areas[] = {{"110105", "high", 3, -1}, {"310115", "medium", 18, 7}, {"440305", "low", 1, -1}};
+    struct out *w = &G->out[F_RISK_AREAS];
+    size_t i;
+
+    for (i = 0; i < sizeof areas / sizeof areas[0]; i++) {
+        out_room(w, ROW_MAX);
+        out_str(w, areas[i].area);
+        out_ch(w, ',');
+        out_str(w, areas[i].level);
+        out_ch(w, ',');
+        out_time(w, &G->tc, day_before(G, areas[i].from));
+        out_ch(w, ',');
+        if (areas[i].to >= 0)
+            out_time(w, &G->tc, day_before(G, areas[i].to));
+        out_end_row(w);
+    }
+    out_str(&G->out[F_PROFILE], "; the demo's profile: door sensors may open at the meal deliveries\n"
+                                "[control]\n"
+                                "door_allowed = 07:00-07:30,18:00-18:30\n");
+}
+
 /* One resident: the persons row, their scans and pings, and whether they were sampled. */
 static int write_person(struct gen *G, size_t g, uint64_t household, char *err, size_t errlen)
 {
@@ -1400,6 +1615,7 @@ static int write_person(struct gen *G, size_t g, uint64_t household, char *err, 
         }
         G->sampled++;
     }
+    write_control(G, id);
     G->persons++;
     if (G->persons % 100000 == 0)
         progress(G, "persons", G->persons, G->o->people);
@@ -1606,6 +1822,15 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     rng_seed(&G->rsamp, o->seed, S_SAMPLES);
     rng_seed(&G->rres, o->seed, S_RESULTS);
     rng_seed(&G->rcase, o->seed, S_CASES);
+    rng_seed(&G->rctl, o->seed, S_CONTROL);
+    /* 20 to 400 control orders, and arrivals of 1.5 % of the residents */
+    {
+        double orders = (double)o->people / 500;
+
+        orders = orders < 20 ? 20 : orders > 400 ? 400 : orders;
+        G->p_control = orders / (double)o->people;
+        G->p_arrival = 0.015;
+    }
 
     if (o->regions_csv)
         rc = file_tree(&G->city, o->regions_csv, city, err, errlen);
@@ -1661,6 +1886,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     if (rc != FK_OK)
         goto out;
     write_cases(G);
+    write_risk_areas(G);
     {
         struct out *w = &G->out[F_ROUND];
 
@@ -1699,6 +1925,10 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         sum->tubes = G->tubes;
         sum->results = G->out[F_RESULTS].rows;
         sum->cases = G->out[F_CASES].rows;
+        sum->controls = G->out[F_CONTROLS].rows;
+        sum->arrivals = G->out[F_ARRIVALS].rows;
+        sum->risk_areas = G->out[F_RISK_AREAS].rows;
+        sum->door_events = G->out[F_DOOR_EVENTS].rows;
         fk_strlcpy(sum->round_name, "R1", sizeof sum->round_name);
         fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
         sum->round_start = G->start;

@@ -14,17 +14,18 @@ static const struct {
     [FK_ROLE_VIEWER] = {"viewer", FK_PERM_READ | FK_PERM_READ_PERSONS},
     [FK_ROLE_LAB] = {"lab", FK_PERM_READ | FK_PERM_POST_RESULTS},
     [FK_ROLE_GRID] = {"grid", FK_PERM_READ | FK_PERM_READ_PERSONS | FK_PERM_POST_RESULTS |
-                                  FK_PERM_IMPORT},
+                                  FK_PERM_IMPORT | FK_PERM_CONTROL},
     [FK_ROLE_TOWNSHIP] = {"township", FK_PERM_READ | FK_PERM_READ_PERSONS |
-                                          FK_PERM_POST_RESULTS | FK_PERM_IMPORT | FK_PERM_ROUNDS},
+                                          FK_PERM_POST_RESULTS | FK_PERM_IMPORT | FK_PERM_ROUNDS |
+                                          FK_PERM_CONTROL},
     [FK_ROLE_COUNTY] = {"county", FK_PERM_READ | FK_PERM_READ_PERSONS | FK_PERM_POST_RESULTS |
-                                      FK_PERM_IMPORT | FK_PERM_ROUNDS},
+                                      FK_PERM_IMPORT | FK_PERM_ROUNDS | FK_PERM_CONTROL},
     [FK_ROLE_COMMANDER] = {"commander", FK_PERM_READ | FK_PERM_READ_PERSONS |
                                             FK_PERM_POST_RESULTS | FK_PERM_IMPORT |
-                                            FK_PERM_ROUNDS | FK_PERM_AUDIT},
+                                            FK_PERM_ROUNDS | FK_PERM_AUDIT | FK_PERM_CONTROL},
     [FK_ROLE_ADMIN] = {"admin", FK_PERM_READ | FK_PERM_READ_PERSONS | FK_PERM_POST_RESULTS |
                                     FK_PERM_IMPORT | FK_PERM_ROUNDS | FK_PERM_AUDIT |
-                                    FK_PERM_USERS},
+                                    FK_PERM_USERS | FK_PERM_CONTROL},
 };
 
 int fk_role_parse(const char *s, enum fk_role *out)

@@ -4,6 +4,7 @@
 #include "fk/profile.h"
 
 #include <ini.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,27 @@ static const struct setting {
     {"trace", "companion_slot_minutes", offsetof(struct fk_profile, companion_slot_minutes), 1,
      1440, 10},
     {"trace", "companion_days", offsetof(struct fk_profile, companion_days), 0, 60, 14},
+    {"control", "door_offline_minutes", offsetof(struct fk_profile, door_offline_minutes), 1,
+     10080, 30},
+    {"control", "backcheck_days", offsetof(struct fk_profile, backcheck_days), 0, 60, 7},
+};
+
+/* [control] <category>_regime keys, in enum fk_ctl_category order, and their defaults. */
+static const char *const category_keys[FK_PROFILE_CATEGORIES] = {
+    "case_regime", "close_regime", "secondary_regime", "companion_regime",
+    "arrival_regime", "risk_area_regime", "other_regime",
+};
+static const char *const category_defaults[FK_PROFILE_CATEGORIES] = {
+    "", "isolation7", "isolation7", "land3", "land3", "land3", "every3",
+};
+
+/* The default regimes: 落地核酸+三天三检, 1日1检 for listed occupations, 3日1检, and 7 days of
+ * isolation with tests on days 1, 4 and 7 and release after two negatives. */
+static const struct fk_regime default_regimes[] = {
+    {"land3", 0xF, 0, 3, 0, ""},
+    {"daily", 0, 1, 0, 0, "coldchain;medical;port;driver;scenic;highway"},
+    {"every3", 0, 3, 0, 0, ""},
+    {"isolation7", (1u << 1) | (1u << 4) | (1u << 7), 0, 7, 2, ""},
 };
 
 void fk_profile_defaults(struct fk_profile *p)
@@ -36,6 +58,10 @@ void fk_profile_defaults(struct fk_profile *p)
     memset(p, 0, sizeof *p);
     for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
         *(int *)((char *)p + settings[i].offset) = settings[i].def;
+    for (i = 0; i < FK_PROFILE_CATEGORIES; i++)
+        fk_strlcpy(p->category_regime[i], category_defaults[i], FK_NAME_MAX);
+    p->nregimes = (int)(sizeof default_regimes / sizeof default_regimes[0]);
+    memcpy(p->regimes, default_regimes, sizeof default_regimes);
 }
 
 struct parse_state {
@@ -45,6 +71,142 @@ struct parse_state {
     int failed;
 };
 
+/* Sets ps->err (first failure only) and fails the parse. */
+static int bad(struct parse_state *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(struct parse_state *ps, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!ps->failed) {
+        va_start(ap, fmt);
+        vsnprintf(ps->err, ps->errlen, fmt, ap);
+        va_end(ap);
+    }
+    ps->failed = 1;
+    return 0;
+}
+
+/* A whole number from min to max in s, or -1. */
+static int small_number(fk_slice s, int min, int max)
+{
+    int64_t v;
+
+    if (fk_parse_i64(fk_slice_trim(s), &v) != FK_OK || v < min || v > max)
+        return -1;
+    return (int)v;
+}
+
+/* "HH:MM" at s into minutes of the day, or -1. */
+static int clock_minutes(fk_slice s)
+{
+    int h, m;
+
+    s = fk_slice_trim(s);
+    if (s.n != 5 || s.p[2] != ':')
+        return -1;
+    h = small_number((fk_slice){s.p, 2}, 0, 24);
+    m = small_number((fk_slice){s.p + 3, 2}, 0, 59);
+    if (h < 0 || m < 0 || (h == 24 && m != 0))
+        return -1;
+    return h * 60 + m;
+}
+
+/* door_allowed = 07:00-07:30,18:00-18:30 (or empty: never). */
+static int door_windows(struct parse_state *ps, const char *value)
+{
+    const char *s = value;
+    int n = 0;
+
+    while (*s) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        const char *dash = memchr(s, '-', len);
+        int from, to;
+
+        if (fk_slice_trim((fk_slice){s, len}).n == 0 && !comma)
+            break;
+        from = dash ? clock_minutes((fk_slice){s, (size_t)(dash - s)}) : -1;
+        to = dash ? clock_minutes((fk_slice){dash + 1, len - (size_t)(dash - s) - 1}) : -1;
+        if (from < 0 || to <= from)
+            return bad(ps, "[control] door_allowed: '%.*s' is not a window like 07:00-07:30",
+                       (int)len, s);
+        if (n == FK_DOOR_WINDOWS_MAX)
+            return bad(ps, "[control] door_allowed: more than %d windows", FK_DOOR_WINDOWS_MAX);
+        ps->p->door_windows[n][0] = from;
+        ps->p->door_windows[n][1] = to;
+        n++;
+        s = comma ? comma + 1 : s + len;
+    }
+    ps->p->ndoor_windows = n;
+    return 1;
+}
+
+/* The regime called name, added (empty) when new; NULL when the table is full. */
+static struct fk_regime *regime_slot(struct fk_profile *p, const char *name)
+{
+    int i;
+
+    for (i = 0; i < p->nregimes; i++)
+        if (strcmp(p->regimes[i].name, name) == 0)
+            return &p->regimes[i];
+    if (p->nregimes == FK_REGIMES_MAX)
+        return NULL;
+    memset(&p->regimes[p->nregimes], 0, sizeof p->regimes[0]);
+    fk_strlcpy(p->regimes[p->nregimes].name, name, FK_NAME_MAX);
+    return &p->regimes[p->nregimes++];
+}
+
+static int regime_value(struct parse_state *ps, const char *section, const char *name,
+                        const char *value)
+{
+    const char *rname = section + 7;
+    struct fk_regime *r;
+    fk_slice v = fk_slice_trim((fk_slice){value, strlen(value)});
+    int n;
+
+    if (!*rname || strlen(rname) >= FK_NAME_MAX)
+        return bad(ps, "[%s]: a regime name is 1 to %d bytes", section, FK_NAME_MAX - 1);
+    r = regime_slot(ps->p, rname);
+    if (!r)
+        return bad(ps, "[%s]: more than %d regimes", section, FK_REGIMES_MAX);
+    if (strcmp(name, "days") == 0) {
+        const char *s = v.p, *end = v.p + v.n;
+
+        r->days = 0;
+        while (s < end) {
+            const char *comma = memchr(s, ',', (size_t)(end - s));
+            size_t len = comma ? (size_t)(comma - s) : (size_t)(end - s);
+
+            n = small_number((fk_slice){s, len}, 0, 63);
+            if (n < 0)
+                return bad(ps, "[%s] days: '%.*s' is not a day from 0 to 63", section, (int)len,
+                           s);
+            r->days |= (uint64_t)1 << n;
+            s += len + (comma ? 1 : 0);
+        }
+        return 1;
+    }
+    if (strcmp(name, "tags") == 0) {
+        if (v.n >= sizeof r->tags)
+            return bad(ps, "[%s] tags is longer than %zu bytes", section, sizeof r->tags - 1);
+        fk_slice_copy(r->tags, sizeof r->tags, v);
+        return 1;
+    }
+    n = small_number(v, 0, 366);
+    if (n < 0)
+        return bad(ps, "[%s] %s = '%s' is not a whole number from 0 to 366", section, name, value);
+    if (strcmp(name, "every") == 0)
+        r->every = n;
+    else if (strcmp(name, "duration") == 0)
+        r->duration = n;
+    else if (strcmp(name, "release_negatives") == 0)
+        r->release_negatives = n;
+    else
+        return bad(ps, "[%s] %s is not a regime setting (days, every, duration, "
+                       "release_negatives, tags)", section, name);
+    return 1;
+}
+
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
     struct parse_state *ps = user;
@@ -52,24 +214,33 @@ static int on_value(void *user, const char *section, const char *name, const cha
     int64_t v;
     fk_slice s = {value, strlen(value)};
 
+    if (strncmp(section, "regime.", 7) == 0)
+        return regime_value(ps, section, name, value);
+    if (strcmp(section, "control") == 0) {
+        if (strcmp(name, "door_allowed") == 0)
+            return door_windows(ps, value);
+        for (i = 0; i < FK_PROFILE_CATEGORIES; i++) {
+            if (strcmp(name, category_keys[i]) != 0)
+                continue;
+            s = fk_slice_trim(s);
+            if (s.n >= FK_NAME_MAX)
+                return bad(ps, "[control] %s: a regime name is at most %d bytes", name,
+                           FK_NAME_MAX - 1);
+            fk_slice_copy(ps->p->category_regime[i], FK_NAME_MAX, s);
+            return 1;
+        }
+    }
     for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
         if (strcmp(settings[i].section, section) != 0 || strcmp(settings[i].key, name) != 0)
             continue;
         if (fk_parse_i64(fk_slice_trim(s), &v) != FK_OK || v < settings[i].min ||
-            v > settings[i].max) {
-            if (!ps->failed)
-                snprintf(ps->err, ps->errlen, "[%s] %s = '%s' is not a whole number from %d to %d",
-                         section, name, value, settings[i].min, settings[i].max);
-            ps->failed = 1;
-            return 0;
-        }
+            v > settings[i].max)
+            return bad(ps, "[%s] %s = '%s' is not a whole number from %d to %d", section, name,
+                       value, settings[i].min, settings[i].max);
         *(int *)((char *)ps->p + settings[i].offset) = (int)v;
         return 1;
     }
-    if (!ps->failed)
-        snprintf(ps->err, ps->errlen, "[%s] %s is not a profile setting", section, name);
-    ps->failed = 1;
-    return 0;
+    return bad(ps, "[%s] %s is not a profile setting", section, name);
 }
 
 /* inih reports keys, not sections, so a section with no keys under it would pass unseen: look
@@ -94,6 +265,8 @@ static int unknown_section(const char *text, char *name, size_t cap)
             for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
                 if (strlen(settings[i].section) == n && strncmp(settings[i].section, s + 1, n) == 0)
                     known = 1;
+            if (n > 7 && strncmp(s + 1, "regime.", 7) == 0)
+                known = 1;
             if (!known) {
                 fk_slice_copy(name, cap, (fk_slice){s + 1, n});
                 return line;
@@ -107,6 +280,36 @@ static int unknown_section(const char *text, char *name, size_t cap)
     return 0;
 }
 
+/* What only the whole profile can say: every regime tests somehow, and every category's regime
+ * exists. On FK_OK *p = *tmp. */
+static int check(const struct fk_profile *tmp, struct fk_profile *p, char *err, size_t errlen)
+{
+    int i, j, found;
+
+    for (i = 0; i < tmp->nregimes; i++) {
+        const struct fk_regime *r = &tmp->regimes[i];
+
+        if ((r->days != 0) == (r->every > 0)) {
+            snprintf(err, errlen, "[regime.%s] needs either days (e.g. days = 0,1,2,3) or every "
+                     "(e.g. every = 3), not %s", r->name, r->days ? "both" : "neither");
+            return FK_EINVAL;
+        }
+    }
+    for (i = 0; i < FK_PROFILE_CATEGORIES; i++) {
+        if (!tmp->category_regime[i][0])
+            continue;
+        for (found = 0, j = 0; j < tmp->nregimes; j++)
+            found |= strcmp(tmp->regimes[j].name, tmp->category_regime[i]) == 0;
+        if (!found) {
+            snprintf(err, errlen, "[control] %s = %s: there is no [regime.%s]", category_keys[i],
+                     tmp->category_regime[i], tmp->category_regime[i]);
+            return FK_EINVAL;
+        }
+    }
+    *p = *tmp;
+    return FK_OK;
+}
+
 int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t errlen)
 {
     struct fk_profile tmp = *p;
@@ -115,7 +318,9 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
     int line = unknown_section(text, section, sizeof section);
 
     if (line) {
-        snprintf(err, errlen, "line %d: [%s] is not a profile section (screening, import, trace)",
+        snprintf(err, errlen,
+                 "line %d: [%s] is not a profile section (screening, import, trace, control, "
+                 "regime.NAME)",
                  line, section);
         return FK_EINVAL;
     }
@@ -127,6 +332,5 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
             snprintf(err, errlen, "line %d: not an INI line", line);
         return FK_EINVAL;
     }
-    *p = tmp;
-    return FK_OK;
+    return check(&tmp, p, err, errlen);
 }

@@ -89,6 +89,11 @@ struct fk_engine {
 
     int64_t cache_id, cache_start, cache_end;
     uint64_t *cache_bits;
+
+    /* Samples by person, built on first use: person pid's samples are by_person[pfirst[pid] ..
+     * pfirst[pid + 1]), sample indexes sorted by time. */
+    uint32_t *pfirst;
+    uint32_t *by_person;
 };
 
 static double now_seconds(void)
@@ -118,6 +123,8 @@ static void clear(fk_engine *e)
     fk_strmap_free(e->sites);
     fk_strmap_free(e->labs);
     free(e->cache_bits);
+    free(e->pfirst);
+    free(e->by_person);
     {
         fk_store *st = e->st;
         struct fk_profile p = e->prof;
@@ -1430,4 +1437,109 @@ int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, f
     fk_table_sort(t, order, 2);
     *out = t;
     return FK_OK;
+}
+
+/* ---- for the other in-memory modules ---- */
+
+int32_t fk_engine_person_grid(const fk_engine *e, int64_t pid)
+{
+    return pid >= 0 && (size_t)pid < e->npid ? e->pgrid[pid] : -1;
+}
+
+const char *fk_engine_grid_code(const fk_engine *e, int32_t g)
+{
+    return g >= 0 && (size_t)g < e->ngrids ? fk_strmap_key(e->rmap, e->grid_region[g]) : "";
+}
+
+int fk_engine_region_info(const fk_engine *e, const char *code, int32_t *glo, int32_t *ghi,
+                          enum fk_level *level, const char **name)
+{
+    int64_t i = region_index(e, code);
+
+    if (i < 0)
+        return FK_ENOENT;
+    *glo = e->reg[i].glo;
+    *ghi = e->reg[i].ghi;
+    *level = (enum fk_level)e->reg[i].level;
+    *name = region_name(e, i);
+    return FK_OK;
+}
+
+int fk_engine_each_region(const fk_engine *e, const char *within, enum fk_level level,
+                          fk_engine_region_cb cb, void *ud)
+{
+    int64_t w = within ? region_index(e, within) : -1;
+    size_t i;
+    int rc;
+
+    if (within && w < 0)
+        return FK_ENOENT;
+    for (i = 0; i < e->nreg; i++) {
+        const struct region *r = &e->reg[i];
+
+        if (r->level != (int32_t)level)
+            continue;
+        if (w >= 0 && !(e->reg[w].pre <= r->pre && r->post <= e->reg[w].post))
+            continue;
+        rc = cb(ud, fk_strmap_key(e->rmap, (int64_t)i), region_name(e, (int64_t)i), r->glo,
+                r->ghi);
+        if (rc)
+            return rc;
+    }
+    return FK_OK;
+}
+
+static int by_person_build(fk_engine *e)
+{
+    size_t i;
+    uint32_t *first = calloc(e->npid + 2, sizeof *first), *idx = NULL;
+
+    if (!first || !(idx = malloc((e->nsamples ? e->nsamples : 1) * sizeof *idx))) {
+        free(first);
+        return FK_ENOMEM;
+    }
+    for (i = 0; i < e->nsamples; i++)
+        if (e->s_pid[i] >= 0 && (size_t)e->s_pid[i] < e->npid)
+            first[e->s_pid[i] + 2]++;
+    for (i = 2; i < e->npid + 2; i++)
+        first[i] += first[i - 1];
+    for (i = 0; i < e->nsamples; i++)
+        if (e->s_pid[i] >= 0 && (size_t)e->s_pid[i] < e->npid)
+            idx[first[e->s_pid[i] + 1]++] = (uint32_t)i;
+    /* Each person's run, by time: runs are short (a few tests), so insertion sort. */
+    for (i = 0; i < e->npid; i++) {
+        uint32_t a = first[i], b = first[i + 1], j, k;
+
+        for (j = a + 1; j < b; j++) {
+            uint32_t v = idx[j];
+
+            for (k = j; k > a && e->s_time[idx[k - 1]] > e->s_time[v]; k--)
+                idx[k] = idx[k - 1];
+            idx[k] = v;
+        }
+    }
+    e->pfirst = first;
+    e->by_person = idx;
+    return FK_OK;
+}
+
+size_t fk_engine_person_samples(fk_engine *e, int64_t pid, struct fk_person_sample *out,
+                                size_t cap)
+{
+    uint32_t a, b, j;
+
+    if (!e->pfirst && by_person_build(e) != FK_OK)
+        return 0;
+    if (pid < 0 || (size_t)pid >= e->npid)
+        return 0;
+    a = e->pfirst[pid];
+    b = e->pfirst[pid + 1];
+    for (j = a; j < b && j - a < cap; j++) {
+        const struct tube *tb = &e->tube[e->s_tube[e->by_person[j]]];
+
+        out[j - a].time = e->s_time[e->by_person[j]];
+        out[j - a].result = tb->result;
+        out[j - a].rtime = tb->result >= 0 ? tb->rtime : 0;
+    }
+    return b - a;
 }

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fk/buf.h"
@@ -26,6 +27,7 @@
 #include "fk/error.h"
 #include "fk/idcard.h"
 #include "fk/region.h"
+#include "fk/regime.h"
 #include "fk/str.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
@@ -58,6 +60,18 @@ static const struct type_spec specs[FK_IMPORT_NTYPES] = {
                            "tube,result,time (required); lab,received"},
     [FK_IMPORT_CASES] = {"cases", {"id_number", "confirmed", "onset", "kind", "isolated"}, 2,
                          "id_number,confirmed (required); onset,kind,isolated"},
+    [FK_IMPORT_CONTROLS] = {"controls",
+                            {"id_number", "category", "place", "start", "end", "regime", "site",
+                             "device"},
+                            4, "id_number,category,place,start (required); end,regime,site,device"},
+    [FK_IMPORT_ARRIVALS] = {"arrivals",
+                            {"id_number", "arrived", "origin", "grid", "transport", "name",
+                             "phone"},
+                            3, "id_number,arrived,origin (required); grid,transport,name,phone"},
+    [FK_IMPORT_RISK_AREAS] = {"risk_areas", {"area", "level", "start", "end"}, 3,
+                              "area,level,start (required); end"},
+    [FK_IMPORT_DOOR_EVENTS] = {"door_events", {"device", "id_number", "time", "event"}, 4,
+                               "device,id_number,time,event (required)"},
 };
 
 int fk_import_type_parse(const char *s, enum fk_import_type *out)
@@ -92,6 +106,7 @@ struct pending_region {
 
 struct ctx {
     fk_store *st;
+    const struct fk_profile *prof;
     enum fk_import_type type;
     fk_csv *csv;
     int idx[MAXCOLS];
@@ -534,6 +549,290 @@ static int parse_result(fk_slice s, int *out)
     return FK_EINVAL;
 }
 
+
+/* ---- control: orders, arrivals, risk areas, door events, and the alerts rows raise ---- */
+
+struct covering {
+    int64_t t;
+    int found, place;
+};
+
+static int find_covering(void *ud, const struct fk_control_row *k)
+{
+    struct covering *cv = ud;
+
+    if (k->start <= cv->t && (k->end == 0 || k->end >= cv->t)) {
+        cv->found = 1;
+        cv->place = k->place; /* by start order: the latest order covering t wins */
+    }
+    return 0;
+}
+
+/* Whether person pid is under control at t: 0 no, 1 under home control, 2 under another. */
+static int control_at(struct ctx *c, int64_t pid, int64_t t, int *how)
+{
+    struct covering cv = {t, 0, 0};
+    int rc = fk_store_each_control(c->st, pid, find_covering, &cv);
+
+    *how = !cv.found ? 0 : cv.place == FK_PLACE_HOME ? 1 : 2;
+    return rc;
+}
+
+static int alert(struct ctx *c, int kind, int64_t pid, int64_t t, const char *device,
+                 const char *detail)
+{
+    struct fk_alert_row a;
+    enum fk_put did;
+    int rc;
+
+    memset(&a, 0, sizeof a);
+    a.kind = kind;
+    a.person = pid;
+    a.time = t;
+    a.device = device;
+    a.detail = detail;
+    a.raised = (int64_t)time(NULL);
+    rc = fk_store_add_alert(c->st, &a, &did);
+    if (rc == FK_OK && did == FK_PUT_NEW)
+        c->sum->alerts++;
+    return rc;
+}
+
+struct positive {
+    struct ctx *c;
+    int64_t t;
+    const char *tube;
+    int rc;
+};
+
+static int positive_member(void *ud, const struct fk_sample_row *m)
+{
+    struct positive *ps = ud;
+    char detail[128];
+    int how;
+
+    ps->rc = control_at(ps->c, m->person, ps->t, &how);
+    if (ps->rc == FK_OK && how) {
+        snprintf(detail, sizeof detail, "tube %s positive", ps->tube);
+        ps->rc = alert(ps->c, FK_ALERT_POSITIVE, m->person, ps->t, "", detail);
+    }
+    return ps->rc;
+}
+
+/* A positive result: every member of the tube under control at the result time raises an alert. */
+static int raise_positive(struct ctx *c, const char *tube, int64_t t)
+{
+    struct positive ps = {c, t, tube, FK_OK};
+    int rc = fk_store_each_tube_member(c->st, tube, positive_member, &ps);
+
+    return rc != FK_OK ? rc : ps.rc;
+}
+
+static int row_control(struct ctx *c, enum fk_put *did)
+{
+    char regime[FK_NAME_MAX + 8], site[TEXT_MAX], device[TEXT_MAX];
+    struct fk_control_row k;
+    enum fk_ctl_category cat = FK_CTL_OTHER;
+    enum fk_ctl_place place = FK_PLACE_HOME;
+    fk_slice cs = field(c, 1), ps = field(c, 2);
+    int64_t id, owner;
+    int ok, rc;
+
+    ok = person_col(c, 0, &k.person);
+    if (fk_ctl_category_parse(cs, &cat) != FK_OK) {
+        why(c, "category '%.*s' is not case, close, secondary, companion, arrival, risk_area or "
+               "other", (int)(cs.n > 40 ? 40 : cs.n), cs.p);
+        ok = 0;
+    }
+    if (fk_ctl_place_parse(ps, &place) != FK_OK) {
+        why(c, "place '%.*s' is not centralized, home, hospital or monitoring",
+            (int)(ps.n > 40 ? 40 : ps.n), ps.p);
+        ok = 0;
+    }
+    ok &= time_col(c, 3, &k.start, 1);
+    ok &= time_col(c, 4, &k.end, 0);
+    if (text(c, 5, regime, sizeof regime, 0)) {
+        if (regime[0] && !fk_regime_find(c->prof, regime)) {
+            why(c, "unknown regime %s (the profile has no [regime.%s])", regime, regime);
+            ok = 0;
+        }
+    } else {
+        ok = 0;
+    }
+    ok &= text(c, 6, site, sizeof site, 0);
+    ok &= text(c, 7, device, 64, 0);
+    if (ok && k.end && k.end < k.start) {
+        why(c, "end is before start");
+        ok = 0;
+    }
+    if (ok && device[0]) {
+        rc = fk_store_find_device(c->st, device, &owner);
+        if (rc != FK_OK && rc != FK_ENOENT)
+            return rc;
+        if (rc == FK_OK && owner != k.person) {
+            why(c, "door sensor %s is registered to another person", device);
+            ok = 0;
+        }
+    }
+    if (!ok)
+        return 0;
+    k.category = (int)cat;
+    k.place = (int)place;
+    k.regime = regime[0] ? regime : NULL;
+    k.site = c->idx[6] >= 0 ? site : NULL;
+    k.device = device[0] ? device : NULL;
+    k.extended = -1;
+    return put_rc(fk_store_put_control(c->st, &k, &id, did));
+}
+
+static int row_arrival(struct ctx *c, enum fk_put *did)
+{
+    char origin[TEXT_MAX], grid[FK_REGION_CODE_MAX + 8] = "", transport[TEXT_MAX],
+        name[TEXT_MAX], phone[64], id[64], idwhy[200];
+    struct fk_arrival_row a;
+    fk_slice is = field(c, 0);
+    int64_t k;
+    int ok = 1, known, rc, added;
+
+    fk_id_normalize(is.p, is.n, id, sizeof id);
+    k = is.n ? fk_strmap_find(c->persons, id, strlen(id)) : -1;
+    known = k >= 0;
+    ok &= time_col(c, 1, &a.arrived, 1);
+    ok &= text(c, 2, origin, sizeof origin, 1);
+    if (field(c, 3).n)
+        ok &= grid_col(c, 3, grid, sizeof grid);
+    ok &= text(c, 4, transport, sizeof transport, 0);
+    ok &= text(c, 5, name, sizeof name, 0);
+    ok &= text(c, 6, phone, sizeof phone, 0);
+    if (known) {
+        ok &= person_col(c, 0, &a.person);
+    } else if (is.n == 0) {
+        why(c, "id_number is empty");
+        ok = 0;
+    } else if (fk_id_check(id, strlen(id), FK_ID_RESIDENT, idwhy, sizeof idwhy) != FK_OK) {
+        why(c, "id_number %s: %s", id, idwhy);
+        ok = 0;
+    } else if (!grid[0] || !name[0]) {
+        why(c, "unknown person %s: give name and grid to register the arrival", id);
+        ok = 0;
+    }
+    if (!ok)
+        return 0;
+    if (!known) {
+        struct fk_person_row p = {0, id, name, phone, grid, NULL, NULL, FK_ID_RESIDENT};
+        enum fk_put pdid;
+
+        rc = fk_store_put_person(c->st, &p, &a.person, &pdid);
+        if (rc != FK_OK)
+            return rc;
+        k = fk_strmap_intern(c->persons, id, strlen(id), &added);
+        if (k < 0)
+            return FK_ENOMEM;
+        fk_strmap_set_value(c->persons, k, a.person);
+    }
+    a.origin = origin;
+    a.grid = grid;
+    a.transport = transport;
+    return put_rc(fk_store_put_arrival(c->st, &a, did));
+}
+
+static int row_risk_area(struct ctx *c, enum fk_put *did)
+{
+    char area[TEXT_MAX];
+    struct fk_risk_area_row r;
+    enum fk_risk_level level = FK_RISK_HIGH;
+    fk_slice ls = field(c, 1);
+    int ok;
+
+    ok = text(c, 0, area, sizeof area, 1);
+    if (fk_risk_level_parse(ls, &level) != FK_OK) {
+        why(c, "level '%.*s' is not high, medium or low", (int)(ls.n > 40 ? 40 : ls.n), ls.p);
+        ok = 0;
+    }
+    ok &= time_col(c, 2, &r.start, 1);
+    ok &= time_col(c, 3, &r.end, 0);
+    if (ok && r.end && r.end < r.start) {
+        why(c, "end is before start");
+        ok = 0;
+    }
+    if (!ok)
+        return 0;
+    r.area = area;
+    r.level = (int)level;
+    return put_rc(fk_store_put_risk_area(c->st, &r, did));
+}
+
+/* The alerts a new door event raises: by itself (tamper, an open outside the allowed times) and,
+ * when the sensor's previous event was "offline", for the silence in between. */
+static int door_alerts(struct ctx *c, const struct fk_door_row *d)
+{
+    struct fk_door_row prev;
+    char detail[128];
+    int how, kind, rc = control_at(c, d->person, d->time, &how);
+
+    if (rc != FK_OK)
+        return rc;
+    kind = fk_door_event_alert(c->prof, (enum fk_door_event)d->event, d->time, how);
+    if (kind >= 0) {
+        snprintf(detail, sizeof detail, "%s at %s", fk_door_event_name(d->event), d->device);
+        rc = alert(c, kind, d->person, d->time, d->device, detail);
+        if (rc != FK_OK)
+            return rc;
+    }
+    rc = fk_store_door_before(c->st, d->device, d->time, &prev);
+    if (rc == FK_ENOENT)
+        return FK_OK;
+    if (rc != FK_OK || prev.event != FK_DOOR_OFFLINE ||
+        !fk_door_silent_too_long(c->prof, prev.time, d->time))
+        return rc;
+    rc = control_at(c, prev.person, prev.time, &how);
+    if (rc != FK_OK || !how)
+        return rc;
+    snprintf(detail, sizeof detail, "sensor %s offline for %lld minutes", d->device,
+             (long long)((d->time - prev.time) / 60));
+    return alert(c, FK_ALERT_DOOR_OFFLINE, prev.person, prev.time, d->device, detail);
+}
+
+static int row_door_event(struct ctx *c, enum fk_put *did)
+{
+    char device[TEXT_MAX];
+    struct fk_door_row d;
+    enum fk_door_event ev = FK_DOOR_OPEN;
+    fk_slice es = field(c, 3);
+    int64_t owner;
+    int ok, rc;
+
+    ok = text(c, 0, device, 64, 1);
+    ok &= person_col(c, 1, &d.person);
+    ok &= time_col(c, 2, &d.time, 1);
+    if (fk_door_event_parse(es, &ev) != FK_OK) {
+        why(c, "event '%.*s' is not open, close, offline or tamper", (int)(es.n > 40 ? 40 : es.n),
+            es.p);
+        ok = 0;
+    }
+    if (device[0]) {
+        rc = fk_store_find_device(c->st, device, &owner);
+        if (rc == FK_ENOENT) {
+            why(c, "unregistered door sensor %s (name it in the person's control order, column "
+                   "device)", device);
+            ok = 0;
+        } else if (rc != FK_OK) {
+            return rc;
+        } else if (ok && owner != d.person) {
+            why(c, "door sensor %s is registered to another person", device);
+            ok = 0;
+        }
+    }
+    if (!ok)
+        return 0;
+    d.device = device;
+    d.event = (int)ev;
+    rc = fk_store_add_door_event(c->st, &d, did);
+    if (rc == FK_OK && *did == FK_PUT_NEW)
+        rc = door_alerts(c, &d);
+    return put_rc(rc);
+}
+
 static int row_result(struct ctx *c, enum fk_put *did)
 {
     char tube[TEXT_MAX], lab[TEXT_MAX];
@@ -565,7 +864,11 @@ static int row_result(struct ctx *c, enum fk_put *did)
         return 0;
     r.tube = tube;
     r.lab = lab;
-    return put_rc(fk_store_put_result(c->st, &r, did));
+    rc = fk_store_put_result(c->st, &r, did);
+    if (rc == FK_OK && r.result == FK_RESULT_POSITIVE &&
+        (*did == FK_PUT_NEW || *did == FK_PUT_UPDATED))
+        rc = raise_positive(c, tube, r.time);
+    return put_rc(rc);
 }
 
 static int row_case(struct ctx *c, enum fk_put *did)
@@ -598,7 +901,9 @@ static int row_case(struct ctx *c, enum fk_put *did)
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
-    row_region, row_person, row_venue, row_scan, row_ping, row_sample, row_result, row_case,
+    row_region,  row_person,  row_venue,     row_scan,      row_ping,
+    row_sample,  row_result,  row_case,      row_control,   row_arrival,
+    row_risk_area, row_door_event,
 };
 
 /* ---- the loop ---- */
@@ -639,6 +944,17 @@ static void count(struct ctx *c, enum fk_put did)
     case FK_PUT_UPDATED: c->sum->accepted++; c->sum->updated++; break;
     default: c->sum->duplicate++; break;
     }
+}
+
+/* Opens a batch: a control batch for orders (only the control index holds them), an event batch
+ * for what no index holds (door events and the alerts they raise, risk areas). */
+static int begin(struct ctx *c)
+{
+    if (c->type == FK_IMPORT_CONTROLS)
+        return fk_store_begin_control(c->st);
+    if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS)
+        return fk_store_begin_events(c->st);
+    return fk_store_begin(c->st);
 }
 
 static int commit(struct ctx *c)
@@ -807,6 +1123,7 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
     memset(sum, 0, sizeof *sum);
     memset(&c, 0, sizeof c);
     c.st = st;
+    c.prof = p;
     c.type = t;
     c.sum = sum;
     c.o = o;
@@ -836,12 +1153,14 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
     c.regions = fk_strmap_new();
     if (!c.regions)
         goto out;
-    if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES) {
+    if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES ||
+        t == FK_IMPORT_ARRIVALS) {
         rc = fk_store_each_region(st, load_region, &c);
         if (rc != FK_OK)
             goto db_error;
     }
-    if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RESULTS) {
+    if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RESULTS &&
+        t != FK_IMPORT_RISK_AREAS) {
         c.persons = fk_strmap_new();
         if (o && o->allowed)
             c.grids = fk_strmap_new();
@@ -878,7 +1197,7 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
         }
         sum->read++;
         if (!c.in_batch) {
-            rc = fk_store_begin(st);
+            rc = begin(&c);
             if (rc != FK_OK)
                 goto db_error;
             c.in_batch = 1;
@@ -913,7 +1232,7 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
     }
     if (c.npending) {
         if (!c.in_batch) {
-            rc = fk_store_begin(st);
+            rc = begin(&c);
             if (rc != FK_OK)
                 goto db_error;
             c.in_batch = 1;

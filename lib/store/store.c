@@ -51,6 +51,21 @@ int fk_store_generation(fk_store *st, int64_t *out)
     return st->ops->generation(st, out);
 }
 
+int fk_store_begin_control(fk_store *st)
+{
+    return st->ops->begin_control(st);
+}
+
+int fk_store_begin_events(fk_store *st)
+{
+    return st->ops->begin_events(st);
+}
+
+int fk_store_control_generation(fk_store *st, int64_t *out)
+{
+    return st->ops->control_generation(st, out);
+}
+
 int fk_store_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
 {
     return st->ops->put_region(st, r, did);
@@ -245,4 +260,89 @@ int fk_store_audit(fk_store *st, const char *who, const char *action, const char
     a.target = target;
     a.detail = detail;
     return st->ops->add_audit(st, &a);
+}
+
+int fk_store_put_control(fk_store *st, const struct fk_control_row *c, int64_t *id, enum fk_put *did)
+{
+    return st->ops->put_control(st, c, id, did);
+}
+
+int fk_store_put_arrival(fk_store *st, const struct fk_arrival_row *a, enum fk_put *did)
+{
+    return st->ops->put_arrival(st, a, did);
+}
+
+int fk_store_put_risk_area(fk_store *st, const struct fk_risk_area_row *r, enum fk_put *did)
+{
+    return st->ops->put_risk_area(st, r, did);
+}
+
+int fk_store_add_door_event(fk_store *st, const struct fk_door_row *d, enum fk_put *did)
+{
+    return st->ops->add_door_event(st, d, did);
+}
+
+int fk_store_add_alert(fk_store *st, const struct fk_alert_row *a, enum fk_put *did)
+{
+    return st->ops->add_alert(st, a, did);
+}
+
+int fk_store_update_alert(fk_store *st, int64_t id, int status, const char *who, const char *note, int64_t updated)
+{
+    return st->ops->update_alert(st, id, status, who, note, updated);
+}
+
+int fk_store_get_control(fk_store *st, int64_t id, struct fk_control_row *out)
+{
+    return st->ops->get_control(st, id, out);
+}
+
+int fk_store_get_alert(fk_store *st, int64_t id, struct fk_alert_row *out)
+{
+    return st->ops->get_alert(st, id, out);
+}
+
+int fk_store_find_device(fk_store *st, const char *device, int64_t *person)
+{
+    return st->ops->find_device(st, device, person);
+}
+
+int fk_store_door_before(fk_store *st, const char *device, int64_t t, struct fk_door_row *out)
+{
+    return st->ops->door_before(st, device, t, out);
+}
+
+int fk_store_each_control(fk_store *st, int64_t person, fk_control_cb cb, void *ud)
+{
+    return st->ops->each_control(st, person, cb, ud);
+}
+
+int fk_store_each_arrival(fk_store *st, fk_arrival_cb cb, void *ud)
+{
+    return st->ops->each_arrival(st, cb, ud);
+}
+
+int fk_store_each_risk_area(fk_store *st, fk_risk_area_cb cb, void *ud)
+{
+    return st->ops->each_risk_area(st, cb, ud);
+}
+
+int fk_store_each_alert(fk_store *st, int status, fk_alert_cb cb, void *ud)
+{
+    return st->ops->each_alert(st, status, cb, ud);
+}
+
+int fk_store_each_silent_device(fk_store *st, int64_t before, fk_door_cb cb, void *ud)
+{
+    return st->ops->each_silent_device(st, before, cb, ud);
+}
+
+int fk_store_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, void *ud)
+{
+    return st->ops->each_tube_member(st, tube, cb, ud);
+}
+
+int fk_store_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud)
+{
+    return st->ops->each_person_tagged(st, cb, ud);
 }

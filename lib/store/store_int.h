@@ -14,6 +14,9 @@ struct fk_store_ops {
     int (*commit)(fk_store *st);
     int (*rollback)(fk_store *st);
     int (*generation)(fk_store *st, int64_t *out);
+    int (*begin_control)(fk_store *st);
+    int (*begin_events)(fk_store *st);
+    int (*control_generation)(fk_store *st, int64_t *out);
     int (*put_region)(fk_store *st, const struct fk_region_row *r, enum fk_put *did);
     int (*put_person)(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did);
     int (*put_venue)(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did);
@@ -39,6 +42,25 @@ struct fk_store_ops {
     int (*add_round)(fk_store *st, struct fk_round *r);
     int (*get_round)(fk_store *st, const char *name, struct fk_round *out);
     int (*each_round)(fk_store *st, fk_round_cb cb, void *ud);
+    int (*put_control)(fk_store *st, const struct fk_control_row *c, int64_t *id,
+                       enum fk_put *did);
+    int (*put_arrival)(fk_store *st, const struct fk_arrival_row *a, enum fk_put *did);
+    int (*put_risk_area)(fk_store *st, const struct fk_risk_area_row *r, enum fk_put *did);
+    int (*add_door_event)(fk_store *st, const struct fk_door_row *d, enum fk_put *did);
+    int (*add_alert)(fk_store *st, const struct fk_alert_row *a, enum fk_put *did);
+    int (*update_alert)(fk_store *st, int64_t id, int status, const char *who, const char *note,
+                        int64_t updated);
+    int (*get_control)(fk_store *st, int64_t id, struct fk_control_row *out);
+    int (*get_alert)(fk_store *st, int64_t id, struct fk_alert_row *out);
+    int (*find_device)(fk_store *st, const char *device, int64_t *person);
+    int (*door_before)(fk_store *st, const char *device, int64_t t, struct fk_door_row *out);
+    int (*each_control)(fk_store *st, int64_t person, fk_control_cb cb, void *ud);
+    int (*each_arrival)(fk_store *st, fk_arrival_cb cb, void *ud);
+    int (*each_risk_area)(fk_store *st, fk_risk_area_cb cb, void *ud);
+    int (*each_alert)(fk_store *st, int status, fk_alert_cb cb, void *ud);
+    int (*each_silent_device)(fk_store *st, int64_t before, fk_door_cb cb, void *ud);
+    int (*each_person_tagged)(fk_store *st, fk_person_cb cb, void *ud);
+    int (*each_tube_member)(fk_store *st, const char *tube, fk_sample_cb cb, void *ud);
     int (*add_user)(fk_store *st, const struct fk_user *u);
     int (*update_user)(fk_store *st, const struct fk_user *u);
     int (*get_user)(fk_store *st, const char *name, struct fk_user *out);

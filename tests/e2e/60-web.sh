@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The web UI in a real browser: imports tests/data/city-3, creates round R1 and two accounts (an
-# admin of 晋中市 and a viewer of 榆次区), starts `fangkong serve` on a free loopback port with
-# the built UI, and runs tests/web/ui.test.mjs (playwright-core driving Debian's chromium) with the
-# CLI's own answers to compare against. Screenshots of every page go to $FK_BUILD/screenshots.
+# The web UI in a real browser: imports tests/data/city-3 and the control fixture tests/data/control
+# (control orders, arrivals, risk areas, door events), creates round R1 and two accounts (an admin
+# of 晋中市 and a viewer of 榆次区), starts `fangkong serve` on a free loopback port with the built
+# UI, and runs tests/web/ui.test.mjs (playwright-core driving Debian's chromium) with the CLI's own
+# answers to compare against. Screenshots of every page go to $FK_BUILD/screenshots.
 . "$(dirname "$0")/lib.sh"
 : "${FK_BUILD:=$FK_SRC/build}"
 DATA="$FK_SRC/tests/data/city-3"
+CONTROL="$FK_SRC/tests/data/control"
+PROFILE="$CONTROL/profile.ini"
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 GRID=140703001001G01
 
@@ -23,6 +26,12 @@ for t in regions persons venues scans pings cases samples results; do
     fk import "$t" "$t.csv" 2>/dev/null
     [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "import $t exited $rc"
 done
+# Control: orders, arrivals, risk areas, then the door events (their alerts need the orders, and
+# the profile's door_allowed windows).
+for t in controls arrivals risk_areas door_events; do
+    fk import "$t" "$CONTROL/$t.csv" --profile "$PROFILE" --rejects "$WORK/$t.rejects.csv" 2>/dev/null
+    expect_rc 0 "import $t"
+done
 IFS=, read -r name region start end <"$DATA/round.txt"
 fk round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null 2>&1
 expect_rc 0 "round create"
@@ -37,6 +46,10 @@ echo viewer-password-1 | "$FANGKONG" user add yuci --role viewer --scope 140702 
 "$FANGKONG" missing "$name" --region "$GRID" >missing.csv 2>/dev/null
 "$FANGKONG" chain --format json >chain.json 2>/dev/null
 [ "$(wc -l <missing.csv)" -gt 1 ] || fail "grid $GRID has no missing residents to show"
+"$FANGKONG" control summary --by county --status open >control.csv
+"$FANGKONG" alerts --open --profile "$PROFILE" >alerts.csv 2>/dev/null
+"$FANGKONG" backcheck 110105 >backcheck.csv 2>/dev/null
+[ "$(wc -l <backcheck.csv)" -gt 1 ] || fail "back-check of 110105 finds nobody"
 
 # A persons file with one good new resident and, on line 3, a bad check digit.
 good=$(python3 "$FK_SRC/tests/e2e/idgen.py" 140703 19900101 123)
@@ -69,11 +82,18 @@ print(json.dumps({
     "cases": sum(1 for n in chain["nodes"] if n["category"] == "case"),
     "reject": {"read": 2, "line": 3, "reason": "check digit should be X, not 0"},
     "other": {"region": "140703", "name": "太谷区"},
+    "control": {
+        "open": sum(int(r["persons"]) for r in csv.DictReader(open("control.csv", encoding="utf-8"))),
+        "alerts": len(list(csv.DictReader(open("alerts.csv", encoding="utf-8")))),
+        "area": "110105",
+        "backcheck": [r["id_number"] for r in csv.DictReader(open("backcheck.csv", encoding="utf-8"))],
+        "date": "2022-08-28",
+    },
 }, ensure_ascii=False))
 EOF
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$FANGKONG" serve --port "$port" --web "$FK_BUILD/web" >serve.log 2>&1 &
+"$FANGKONG" serve --port "$port" --web "$FK_BUILD/web" --profile "$PROFILE" >serve.log 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do

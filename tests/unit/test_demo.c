@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of lib/demo/demo.c: a 3,000-resident city written into a temporary folder, checked
  * for determinism, valid and unique resident IDs, a consistent region tree with exactly one empty
- * grid, summary counts equal to the files' rows, a realistic sampled share, 10合1 tubes, and the
- * regions-file path (the city's subtree kept, the rest left out). */
+ * grid, summary counts equal to the files' rows, a realistic sampled share, 10合1 tubes, the
+ * regions-file path (the city's subtree kept, the rest left out), and the control files: orders
+ * of residents with a sensor for each home order, arrivals of residents that the back-check of a
+ * risk area finds, and door events of registered sensors only. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -23,7 +25,8 @@
 
 static const char *const names[] = {
     "regions.csv", "persons.csv", "venues.csv", "scans.csv", "pings.csv",
-    "samples.csv", "results.csv", "cases.csv",  "round.txt",
+    "samples.csv", "results.csv", "cases.csv",  "round.txt",    "controls.csv",
+    "arrivals.csv", "risk_areas.csv", "door_events.csv", "profile.ini",
 };
 #define NFILES (sizeof names / sizeof names[0])
 
@@ -362,6 +365,10 @@ static void test_demo__summary_matches_files(void **state)
         {"samples.csv", 4, offsetof(struct fk_demo_summary, samples)},
         {"results.csv", 5, offsetof(struct fk_demo_summary, results)},
         {"cases.csv", 4, offsetof(struct fk_demo_summary, cases)},
+        {"controls.csv", 8, offsetof(struct fk_demo_summary, controls)},
+        {"arrivals.csv", 7, offsetof(struct fk_demo_summary, arrivals)},
+        {"risk_areas.csv", 4, offsetof(struct fk_demo_summary, risk_areas)},
+        {"door_events.csv", 4, offsetof(struct fk_demo_summary, door_events)},
     };
     struct table t;
     char **tubes, *round;
@@ -467,6 +474,122 @@ static void test_demo__times_render_like_fk_time_render(void **state)
     }
     assert_true(positive >= 3 && positive <= 5);
     table_free(&r);
+}
+
+static int64_t when(const char *s)
+{
+    int64_t t = 0;
+
+    if (fk_time_parse(s, strlen(s), &t) != FK_OK)
+        fail_msg("'%s' is not a time", s);
+    return t;
+}
+
+static void test_demo__control_files_valid(void **state)
+{
+    static const char *const cats[] = {"close", "secondary", "companion", "arrival", "other"};
+    struct fixture *fx = *state;
+    struct table p, k, a, ra, d;
+    char **ids, **devices, *profile;
+    size_t i, j, released = 0, homes = 0, backchecked = 0, offline = 0,
+                 tamper = 0, night = 0;
+    int64_t from = fx->sum.round_start - 10 * 86400, risk_start = 0;
+
+    table_load(&p, fx->dir, "persons.csv", 6);
+    table_load(&k, fx->dir, "controls.csv", 8);
+    table_load(&a, fx->dir, "arrivals.csv", 7);
+    table_load(&ra, fx->dir, "risk_areas.csv", 4);
+    table_load(&d, fx->dir, "door_events.csv", 4);
+    ids = column_sorted(&p, 0);
+    devices = calloc(k.n + 1, sizeof *devices);
+    assert_non_null(devices);
+
+    /* orders: residents, known categories, home with a sensor, begun in the 10 days before */
+    assert_true(k.n >= 10 && k.n <= 40);
+    for (i = 0; i < k.n; i++) {
+        char **f = k.rows[i];
+        int known = 0;
+
+        assert_true(has(ids, p.n, f[0]));
+        for (j = 0; j < sizeof cats / sizeof cats[0]; j++)
+            known |= strcmp(f[1], cats[j]) == 0;
+        assert_true(known);
+        assert_true(when(f[3]) >= from && when(f[3]) < fx->sum.round_start);
+        if (f[4][0]) {
+            assert_true(when(f[4]) > when(f[3]));
+            released++;
+        }
+        if (strcmp(f[2], "home") == 0) {
+            assert_memory_equal(f[7], "DM", 2);
+            assert_string_equal(f[6], "");
+            devices[homes++] = f[7];
+        } else {
+            assert_string_equal(f[2], "centralized");
+            assert_string_equal(f[7], "");
+            assert_non_null(strstr(f[6], "集中隔离点"));
+        }
+    }
+    assert_true(homes > 0 && homes < k.n);
+    assert_true(released > 0);
+    qsort(devices, homes, sizeof *devices, cmp_str);
+    assert_int_equal(distinct(devices, homes), homes);
+
+    /* risk areas: 110105 opened within the arrivals' 10 days */
+    assert_int_equal(ra.n, 3);
+    assert_string_equal(ra.rows[0][0], "110105");
+    risk_start = when(ra.rows[0][2]);
+    assert_true(risk_start > from && risk_start < fx->sum.round_start);
+
+    /* arrivals: 1 to 2 % of the residents, residents only (no grid, name or phone to register
+     * anyone), so the round's residents stay the same */
+    assert_true(a.n >= PEOPLE / 100 && a.n <= PEOPLE * 2 / 100);
+    for (i = 0; i < a.n; i++) {
+        char **f = a.rows[i];
+        int64_t t = when(f[1]);
+
+        assert_true(t >= from && t < fx->sum.round_start);
+        assert_true(has(ids, p.n, f[0]));
+        assert_string_equal(f[3], "");
+        assert_string_equal(f[5], "");
+        assert_true(f[2][0] != '\0' && f[4][0] != '\0');
+        if (strncmp(f[2], "110105", 6) == 0 && t < risk_start && t >= risk_start - 7 * 86400)
+            backchecked++;
+    }
+    assert_true(backchecked > 0);
+
+    /* door events: sensors of home orders, one offline gap, one tamper */
+    assert_true(d.n > 0);
+    for (i = 0; i < d.n; i++) {
+        char **f = d.rows[i];
+        const char *tm = f[2] + 11;
+
+        assert_true(has(devices, homes, f[0]));
+        for (j = 0; j < k.n && strcmp(k.rows[j][7], f[0]) != 0; j++)
+            ;
+        assert_string_equal(k.rows[j][0], f[1]);
+        assert_true(when(f[2]) > when(k.rows[j][3]));
+        offline += strcmp(f[3], "offline") == 0;
+        tamper += strcmp(f[3], "tamper") == 0;
+        if (strcmp(f[3], "open") == 0 && strncmp(tm, "07:", 3) != 0 && strncmp(tm, "18:", 3) != 0)
+            night++;
+        assert_true(strcmp(f[3], "open") == 0 || strcmp(f[3], "close") == 0 ||
+                    strcmp(f[3], "offline") == 0 || strcmp(f[3], "tamper") == 0);
+    }
+    assert_int_equal(offline, 1);
+    assert_int_equal(tamper, 1);
+    assert_true(night <= d.n / 10);
+    profile = slurp(fx->dir, "profile.ini", NULL);
+    assert_non_null(profile);
+    assert_non_null(strstr(profile, "door_allowed = 07:00-07:30,18:00-18:30"));
+    free(profile);
+
+    free(devices);
+    free(ids);
+    table_free(&d);
+    table_free(&ra);
+    table_free(&a);
+    table_free(&k);
+    table_free(&p);
 }
 
 static void test_demo__zero_scans_and_pings(void **state)
@@ -588,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_demo__sampled_share_realistic),
         cmocka_unit_test(test_demo__tubes_pool_ten_at_one_site),
         cmocka_unit_test(test_demo__times_render_like_fk_time_render),
+        cmocka_unit_test(test_demo__control_files_valid),
         cmocka_unit_test(test_demo__zero_scans_and_pings),
         cmocka_unit_test(test_demo__regions_file_keeps_the_city),
         cmocka_unit_test(test_demo__bad_options_rejected),

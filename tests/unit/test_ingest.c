@@ -408,8 +408,9 @@ static void get_person(struct fixture *f, const char *idn, struct fk_person_row 
 
 static void test_ingest__type_names(void **state)
 {
-    static const char *names[] = {"regions", "persons", "venues",  "scans",
-                                  "pings",   "samples", "results", "cases"};
+    static const char *names[] = {"regions",  "persons",  "venues",     "scans",
+                                  "pings",    "samples",  "results",    "cases",
+                                  "controls", "arrivals", "risk_areas", "door_events"};
     enum fk_import_type t;
     int i;
 

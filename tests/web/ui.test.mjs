@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Browser test of the web UI (tests/e2e/60-web.sh starts the server and runs this): playwright-core
 // drives Debian's chromium through sign-in, the dashboard (its numbers equal the CLI's), the round
-// drill-down to a grid's missing list (the same IDs as `fangkong missing`), the case page, an
-// import with a bad row (its line and reason shown), user administration, the wall screen, and a
-// county viewer who must not see another county. Saves a screenshot of every page.
+// drill-down to a grid's missing list (the same IDs as `fangkong missing`), the case page, the
+// control pages (四个查清 counts equal to the lists behind them, contacts put under control from the
+// trace, the regime board, an alert acknowledged with a note, the back-check of a risk area and its
+// arrivals put under control), an import with a bad row (its line and reason shown), user
+// administration, the wall screen, and a county viewer who must not see another county nor act on
+// controls. Saves a screenshot of every page.
 //
 // Environment: FK_URL (the server), FK_SHOTS (screenshot folder), FK_EXPECT (JSON of the CLI's
 // answers, written by 60-web.sh), FK_ADMIN and FK_VIEWER ("name:password"), FK_BADFILE (a persons
@@ -205,6 +208,112 @@ try {
   await shot(page, '05-cases')
   log(`case page: ${graph.nodes} nodes, explain shown`)
 
+  // ---- 四个查清: the total is the CLI's; every count opens a list of that many persons
+  const ctl = expect.control
+  const summaryTotal = async () => Number((await page.textContent('[data-value=total]')).replace(/\D/g, ''))
+  const countsShown = () =>
+    page.$$eval('[data-table=summary] [data-count]', (els) => els.map((e) => ({ key: e.dataset.count, n: Number(e.textContent.replace(/\D/g, '')) })))
+  async function drillEach(limit) {
+    const counts = await countsShown()
+    assert.ok(counts.length > 0, 'the summary has counts')
+    /* the biggest count, the first and the last */
+    const picks = [...new Set([counts.reduce((a, b) => (b.n > a.n ? b : a)), counts[0], counts[counts.length - 1]])].slice(0, limit)
+    for (const c of picks) {
+      await page.click(`[data-count="${c.key}"]`)
+      await page.waitForSelector(`[data-drill-list][data-loaded="${c.key}"]`, { timeout: T })
+      assert.equal((await page.$$('[data-table=control-list] tbody tr[data-key]')).length, c.n, `the list of ${c.key}`)
+      const [region, category, place, status] = c.key.split('|')
+      const grids = await cells(page, 'control-list', 'grid')
+      assert.ok(grids.every((g) => g.startsWith(region)), `list of ${c.key} lies in ${region}`)
+      log(`四个查清 ${region} ${category} ${place} ${status}: ${c.n} = ${grids.length} listed`)
+    }
+  }
+  await nav(page, 'control')
+  await page.waitForSelector('[data-table=summary] tbody tr[data-key]', { timeout: T })
+  assert.equal(await summaryTotal(), ctl.open, 'persons under control, as the CLI counts them')
+  await drillEach(3)
+  await shot(page, '11-control')
+  await page.selectOption('[data-by]', 'grid')
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-table=summary] [data-count]')].every((e) => e.dataset.count.includes('G')), null, { timeout: T })
+  assert.equal(await summaryTotal(), ctl.open, 'the same total by grid')
+  await drillEach(1)
+
+  // from the trace: contacts not yet under control are added, the total grows by that many
+  const perms = await page.evaluate(() => JSON.parse(localStorage.getItem('fk.user')).permissions)
+  assert.ok(perms.includes('control'), `GET /api/v1/me lists no "control" permission (server/auth.c), so the control actions are hidden: ${perms}`)
+  await page.click('[data-from-trace]')
+  await page.click('[data-trace-run]')
+  await page.waitForSelector('[data-trace-done]', { timeout: T })
+  const traced = (await page.textContent('[data-trace-done]')).match(/\d+/g).map(Number)
+  assert.equal(traced[1] + traced[2], traced[0], `added + already = contacts: ${traced}`)
+  assert.ok(traced[1] > 0, 'the trace put contacts under control')
+  await page.waitForFunction((n) => Number(document.querySelector('[data-value=total]').textContent.replace(/\D/g, '')) === n, ctl.open + traced[1], { timeout: T })
+  await page.selectOption('[data-by]', 'county')
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-table=summary] [data-count]')].every((e) => !e.dataset.count.includes('G')), null, { timeout: T })
+  await drillEach(2)
+  await shot(page, '11b-control-from-trace')
+  log(`from trace: ${traced[0]} contacts, ${traced[1]} added, ${traced[2]} already under control`)
+
+  // ---- regime board: stacked bars equal the table; a region's overdue tests are its list
+  await page.goto(`${BASE}/regime?date=${ctl.date}`)
+  const rb = await chart(page, 'regime')
+  const boardOverdue = (await cells(page, 'regime', 'overdue')).map(Number)
+  assert.equal(rb.values[2].reduce((a, b) => a + b, 0), boardOverdue.reduce((a, b) => a + b, 0), 'overdue bars equal the table')
+  const boardRegions = await page.$$eval('[data-table=regime] tbody tr[data-key]', (trs) => trs.map((tr) => tr.dataset.key))
+  const k = boardOverdue.findIndex((n) => n > 0)
+  assert.ok(k >= 0, 'some tests are overdue on the day')
+  await page.click(`[data-open="${boardRegions[k]}"]`)
+  await page.waitForFunction((n) => document.querySelectorAll('[data-due-list] [data-table=due] tbody tr[data-key]').length === n, boardOverdue[k], { timeout: T })
+  await page.click('[data-state=due]')
+  await page.waitForSelector('[data-due-list] [data-state=due].on', { timeout: T })
+  await page.waitForTimeout(300)
+  await shot(page, '12-regime')
+  log(`regime board: ${boardRegions[k]} has ${boardOverdue[k]} overdue tests, all listed`)
+
+  // ---- alerts: acknowledge one with a note; it leaves the open tab and shows who and the note
+  await nav(page, 'alerts')
+  await page.waitForSelector('[data-table=alerts] tbody tr[data-key]', { timeout: T })
+  assert.equal((await page.$$('[data-table=alerts] tbody tr[data-key]')).length, ctl.alerts, 'open alerts, as the CLI lists them')
+  await shot(page, '13-alerts')
+  const alertId = await page.$eval('[data-table=alerts] [data-ack]', (b) => b.dataset.ack)
+  await page.click(`[data-ack="${alertId}"]`)
+  await page.waitForSelector('[data-dialog]')
+  assert.ok(await page.$eval('[data-dialog] [data-submit]', (b) => b.disabled), 'no acknowledging without a note')
+  const note = '已电话核实，网格员上门查看'
+  await page.fill('[data-dialog] [data-note]', note)
+  await shot(page, '13b-alert-dialog', false)
+  await page.click('[data-dialog] [data-submit]')
+  await page.waitForSelector('[data-dialog]', { state: 'detached', timeout: T })
+  await page.waitForSelector(`[data-table=alerts] tr[data-key="${alertId}"]`, { state: 'detached', timeout: T })
+  assert.equal((await page.$$('[data-table=alerts] tbody tr[data-key]')).length, ctl.alerts - 1, 'one open alert fewer')
+  await page.click('[data-status-tab=acknowledged]')
+  const row = `[data-table=alerts] tr[data-key="${alertId}"]`
+  await page.waitForSelector(row, { timeout: T })
+  assert.equal((await page.textContent(`${row} [data-alert-status]`)).trim(), '已确认')
+  const handled = await page.textContent(`${row} [data-handled]`)
+  assert.ok(handled.includes(adminName) && handled.includes(note), `who and note shown: ${handled}`)
+  await shot(page, '13c-alert-acknowledged')
+  log(`alert ${alertId} acknowledged with a note`)
+
+  // ---- arrivals: the back-check of a risk area lists the CLI's arrivals; put them under control
+  await nav(page, 'arrivals')
+  await page.waitForSelector('[data-table=arrivals] tbody tr[data-key]', { timeout: T })
+  await page.fill('[data-area]', ctl.area)
+  await page.click('[data-check]')
+  await page.waitForFunction((n) => document.querySelectorAll('[data-table=backcheck] tbody tr[data-key]').length === n, ctl.backcheck.length, { timeout: T })
+  assert.deepEqual((await cells(page, 'backcheck', 'id_number')).sort(), [...ctl.backcheck].sort(), 'back-checked arrivals are the CLI\'s')
+  await page.click('[data-bc-control]')
+  await page.waitForSelector('[data-bc-done]', { timeout: T })
+  const bcDone = (await page.textContent('[data-bc-done]')).match(/\d+/g).map(Number)
+  assert.equal(bcDone[0], ctl.backcheck.length, 'every back-checked arrival handled')
+  assert.equal(bcDone[1] + bcDone[2], bcDone[0], `added + already = arrivals: ${bcDone}`)
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-table=backcheck] td[data-col=control]')].every((td) => td.querySelector('.tag')), null, { timeout: T })
+  await shot(page, '14-arrivals-backcheck')
+  log(`back-check ${ctl.area}: ${bcDone[0]} arrivals, ${bcDone[1]} put under control`)
+  await nav(page, 'control')
+  await page.selectOption('[data-category]', 'risk_area')
+  await page.waitForFunction((n) => Number(document.querySelector('[data-value=total]').textContent.replace(/\D/g, '')) === n, bcDone[1], { timeout: T })
+
   // ---- import: a persons file with one bad row, dropped on the page
   await nav(page, 'import')
   await page.waitForSelector('[data-drop]')
@@ -253,6 +362,14 @@ try {
   assert.ok(!seen.includes(expect.other.name), `${expect.other.name} is visible to the viewer`)
   assert.ok(!seen.includes(expect.other.region), `${expect.other.region} is visible to the viewer`)
   await shot(page, '09-viewer-dashboard')
+  await nav(page, 'control')
+  await page.waitForSelector('[data-table=summary] tbody tr', { timeout: T })
+  assert.equal(await page.$('[data-from-trace]'), null, 'no control actions for a viewer')
+  const vregions = await page.$$eval('[data-table=summary] td[data-col=region]', (tds) => tds.map((td) => td.textContent.trim()))
+  assert.ok(vregions.every((r) => r.startsWith('140702')), `the viewer's counts stay in 140702: ${vregions}`)
+  await nav(page, 'alerts')
+  await page.waitForSelector('[data-table=alerts] tbody tr', { timeout: T })
+  assert.equal(await page.$('[data-ack], [data-close]'), null, 'no alert handling for a viewer')
   await page.goto(`${BASE}/round?region=${expect.grid}`)
   await page.waitForSelector('.errorbox[data-status="403"]', { timeout: T })
   const msg = await page.textContent('.errorbox')

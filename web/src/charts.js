@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // ECharts, tree-shaken to the charts the UI draws, and the option builders shared by the
 // dashboard and the wall screen: coverage bars with the target line, samples per hour, the
-// 采送检报 funnel and the transmission graph.
+// 采送检报 funnel, the transmission graph, and the regime board's done / due / overdue bars.
 import * as echarts from 'echarts/core'
 import { BarChart, LineChart, FunnelChart, GraphChart } from 'echarts/charts'
 import {
@@ -37,6 +37,7 @@ export const colors = {
   close: '#f57c00',
   secondary: '#fbc02d',
   companion: '#1e88e5',
+  due: '#f9a825',
 }
 
 function palette(dark) {
@@ -177,9 +178,8 @@ export function hourlyLine(rows, { dark = false, big = false } = {}) {
 }
 
 /* The 采送检报 funnel of a tat (total) row: tubes sampled → received → resulted, in that order.
- * `received` counts tubes whose result row carries a receipt time; where labs do not record it
- * (fewer received than resulted) the stage would narrow the funnel to nothing and widen it again,
- * so it is left out and only the cards show it. */
+ * `received` counts tubes with a receipt time or a result, so it is never below resulted; the
+ * check stays for answers of older servers. */
 export function tatFunnel(total, { dark = false, big = false } = {}) {
   const p = palette(dark)
   const data = [{ name: t('tubes'), value: total.tubes, itemStyle: { color: '#1565c0' } }]
@@ -256,5 +256,55 @@ export function chainGraph(chain, { dark = false, focus = '' } = {}) {
         links: chain.edges.map((e) => ({ source: e.from, target: e.to, via: e.via, exposure: e.exposure })),
       },
     ],
+  }
+}
+
+/* Regime board rows (region,name,persons,done,due,overdue) as stacked bars of tests: done, due
+ * and overdue; over 24 regions a slider shows 20 at a time. */
+export function regimeBars(rows, { dark = false } = {}) {
+  const p = palette(dark)
+  const n = rows.length
+  const zoom = n > 24
+  const rotate = n > 8
+  const series = [
+    ['done', colors.ok],
+    ['due', colors.due],
+    ['overdue', colors.below],
+  ].map(([k, color]) => ({
+    type: 'bar',
+    name: t('state.' + k),
+    stack: 'tests',
+    barMaxWidth: 40,
+    itemStyle: { color },
+    data: rows.map((r) => r[k]),
+  }))
+  return {
+    textStyle: { color: p.text },
+    legend: { top: 0, textStyle: { color: p.text } },
+    grid: { left: 48, right: 24, top: 34, bottom: (rotate ? 80 : 36) + (zoom ? 26 : 0) },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      formatter(items) {
+        const r = rows[items[0].dataIndex]
+        return `${r.name} (${r.region})<br>${t('reg.persons')}: ${fmt.int(r.persons)}<br>` +
+          `${t('state.done')}: ${fmt.int(r.done)} · ${t('state.due')}: ${fmt.int(r.due)} · ` +
+          `${t('state.overdue')}: ${fmt.int(r.overdue)}`
+      },
+    },
+    dataZoom: zoom ? [{ type: 'slider', height: 16, bottom: 4, startValue: 0, endValue: 19, brushSelect: false }] : [],
+    xAxis: {
+      type: 'category',
+      data: rows.map((r) => r.name),
+      axisLabel: { color: p.text, rotate: rotate ? 35 : 0, interval: 0, width: 90, overflow: 'truncate' },
+      axisLine: { lineStyle: { color: p.axis } },
+    },
+    yAxis: {
+      type: 'value',
+      minInterval: 1,
+      axisLabel: { color: p.text },
+      splitLine: { lineStyle: { color: p.split } },
+    },
+    series,
   }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The pages. Every page but sign-in needs a session; the user page needs the "users" permission.
+// The pages. Every page but sign-in needs a session; the user page needs the "users" permission,
+// the control pages that list persons (regime board, alerts, arrivals) "read_persons".
 import { createRouter, createWebHistory } from 'vue-router'
 import { session, can } from './api.js'
 import Shell from './views/Shell.vue'
@@ -10,6 +11,10 @@ import Cases from './views/Cases.vue'
 import Import from './views/Import.vue'
 import Users from './views/Users.vue'
 import Screen from './views/Screen.vue'
+import Control from './views/Control.vue'
+import Regime from './views/Regime.vue'
+import Alerts from './views/Alerts.vue'
+import Arrivals from './views/Arrivals.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -23,6 +28,10 @@ export const router = createRouter({
         { path: '', name: 'dashboard', component: Dashboard },
         { path: 'round', name: 'round', component: Round },
         { path: 'cases', name: 'cases', component: Cases },
+        { path: 'control', name: 'control', component: Control },
+        { path: 'regime', name: 'regime', component: Regime, meta: { perm: 'read_persons' } },
+        { path: 'alerts', name: 'alerts', component: Alerts, meta: { perm: 'read_persons' } },
+        { path: 'arrivals', name: 'arrivals', component: Arrivals, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },
         { path: 'users', name: 'users', component: Users, meta: { perm: 'users' } },
       ],

@@ -28,7 +28,7 @@
 #include "store/store_int.h"
 
 enum stmt_id {
-    S_BEGIN, S_COMMIT, S_ROLLBACK, S_GEN_GET, S_GEN_BUMP,
+    S_BEGIN, S_COMMIT, S_ROLLBACK, S_GEN_GET, S_GEN_BUMP, S_CGEN_GET, S_CGEN_BUMP,
     S_REGION_GET, S_REGION_INS, S_REGION_UPD,
     S_PERSON_GET, S_PERSON_INS, S_PERSON_UPD, S_PERSON_BY_ID,
     S_VENUE_GET, S_VENUE_INS, S_VENUE_UPD,
@@ -38,6 +38,11 @@ enum stmt_id {
     S_ROUND_INS, S_ROUND_GET,
     S_USER_INS, S_USER_UPD, S_USER_GET, S_USER_BY_ID, S_TOKEN_INS, S_TOKEN_GET, S_TOKEN_DEL,
     S_TOKEN_DEL_USER, S_AUDIT_INS,
+    S_CONTROL_GET, S_CONTROL_INS, S_CONTROL_UPD, S_CONTROL_BY_ID,
+    S_ARRIVAL_GET, S_ARRIVAL_INS, S_ARRIVAL_UPD,
+    S_RISK_GET, S_RISK_INS, S_RISK_UPD,
+    S_DOOR_INS, S_DOOR_BEFORE, S_DEVICE_FIND,
+    S_ALERT_INS, S_ALERT_UPD, S_ALERT_GET,
     S_COUNT
 };
 
@@ -47,6 +52,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_ROLLBACK] = "ROLLBACK",
     [S_GEN_GET] = "SELECT value FROM meta WHERE key = 'generation'",
     [S_GEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'generation'",
+    [S_CGEN_GET] = "SELECT value FROM meta WHERE key = 'control_generation'",
+    [S_CGEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'control_generation'",
     [S_REGION_GET] = "SELECT name, level, parent FROM regions WHERE code = ?1",
     [S_REGION_INS] = "INSERT INTO regions (code, name, level, parent) VALUES (?1, ?2, ?3, ?4)",
     [S_REGION_UPD] = "UPDATE regions SET name = ?2, level = ?3, parent = ?4 WHERE code = ?1",
@@ -97,6 +104,37 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_TOKEN_DEL_USER] = "DELETE FROM tokens WHERE user = ?1",
     [S_AUDIT_INS] = "INSERT INTO audit (time, who, action, target, detail) "
                     "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_CONTROL_GET] = "SELECT id, category, place, \"end\", regime, site, device, extended "
+                      "FROM controls WHERE person = ?1 AND start = ?2",
+    [S_CONTROL_INS] = "INSERT INTO controls (person, start, category, place, \"end\", regime, "
+                      "site, device, extended) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, ''), "
+                      "coalesce(?7, ''), coalesce(?8, ''), coalesce(?9, 0))",
+    [S_CONTROL_UPD] = "UPDATE controls SET category = ?3, place = ?4, \"end\" = ?5, "
+                      "regime = coalesce(?6, regime), site = coalesce(?7, site), "
+                      "device = coalesce(?8, device), extended = coalesce(?9, extended) "
+                      "WHERE person = ?1 AND start = ?2",
+    [S_CONTROL_BY_ID] = "SELECT id, person, category, place, start, \"end\", regime, site, "
+                        "device, extended FROM controls WHERE id = ?1",
+    [S_ARRIVAL_GET] = "SELECT origin, grid, transport FROM arrivals "
+                      "WHERE person = ?1 AND arrived = ?2",
+    [S_ARRIVAL_INS] = "INSERT INTO arrivals (person, arrived, origin, grid, transport) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_ARRIVAL_UPD] = "UPDATE arrivals SET origin = ?3, grid = ?4, transport = ?5 "
+                      "WHERE person = ?1 AND arrived = ?2",
+    [S_RISK_GET] = "SELECT level, \"end\" FROM risk_areas WHERE area = ?1 AND start = ?2",
+    [S_RISK_INS] = "INSERT INTO risk_areas (area, start, level, \"end\") VALUES (?1, ?2, ?3, ?4)",
+    [S_RISK_UPD] = "UPDATE risk_areas SET level = ?3, \"end\" = ?4 WHERE area = ?1 AND start = ?2",
+    [S_DOOR_INS] = "INSERT OR IGNORE INTO door_events (device, time, event, person) "
+                   "VALUES (?1, ?2, ?3, ?4)",
+    [S_DOOR_BEFORE] = "SELECT time, event, person FROM door_events WHERE device = ?1 AND time < ?2 "
+                      "ORDER BY time DESC, event DESC LIMIT 1",
+    [S_DEVICE_FIND] = "SELECT person FROM controls WHERE device = ?1 ORDER BY start DESC LIMIT 1",
+    [S_ALERT_INS] = "INSERT OR IGNORE INTO alerts (kind, person, time, device, detail, status, "
+                    "raised) VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)",
+    [S_ALERT_UPD] = "UPDATE alerts SET status = ?2, who = ?3, note = ?4, updated = ?5 "
+                    "WHERE id = ?1",
+    [S_ALERT_GET] = "SELECT id, kind, person, time, device, detail, status, raised, who, note, "
+                    "updated FROM alerts WHERE id = ?1",
 };
 
 struct sq_store {
@@ -109,6 +147,8 @@ struct sq_store {
     fk_buf person_buf[6];
     fk_buf region_buf[3];
     fk_buf user_buf[4];
+    fk_buf row_buf[4]; /* strings of get_control, get_alert, door_before */
+    int batch_kind; /* of the open batch: 0 data, 1 control, 2 events */
 };
 
 static struct sq_store *SQ(fk_store *st)
@@ -182,6 +222,8 @@ static void sq_close(fk_store *st)
         fk_buf_fini(&s->region_buf[i]);
     for (i = 0; i < 4; i++)
         fk_buf_fini(&s->user_buf[i]);
+    for (i = 0; i < 4; i++)
+        fk_buf_fini(&s->row_buf[i]);
     sqlite3_close(s->db);
     free(s);
 }
@@ -195,7 +237,26 @@ static int sq_begin(fk_store *st)
 {
     struct sq_store *s = SQ(st);
 
+    s->batch_kind = 0;
     return exec_stmt(s, stmt(s, S_BEGIN));
+}
+
+static int sq_begin_control(fk_store *st)
+{
+    struct sq_store *s = SQ(st);
+    int rc = exec_stmt(s, stmt(s, S_BEGIN));
+
+    s->batch_kind = rc == FK_OK ? 1 : 0;
+    return rc;
+}
+
+static int sq_begin_events(fk_store *st)
+{
+    struct sq_store *s = SQ(st);
+    int rc = exec_stmt(s, stmt(s, S_BEGIN));
+
+    s->batch_kind = rc == FK_OK ? 2 : 0;
+    return rc;
 }
 
 static int sq_commit(fk_store *st)
@@ -207,9 +268,12 @@ static int sq_commit(fk_store *st)
         snprintf(s->msg, sizeof s->msg, "commit without a batch: call fk_store_begin first");
         return FK_EDB;
     }
-    rc = exec_stmt(s, stmt(s, S_GEN_BUMP));
+    rc = s->batch_kind == 2 ? FK_OK
+                            : exec_stmt(s, stmt(s, s->batch_kind == 1 ? S_CGEN_BUMP : S_GEN_BUMP));
     if (rc == FK_OK)
         rc = exec_stmt(s, stmt(s, S_COMMIT));
+    if (rc == FK_OK)
+        s->batch_kind = 0;
     return rc;
 }
 
@@ -226,6 +290,17 @@ static int sq_generation(fk_store *st, int64_t *out)
 {
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = stmt(s, S_GEN_GET);
+    int rc = sqlite3_step(q);
+
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? FK_OK : fail(s);
+}
+
+static int sq_control_generation(fk_store *st, int64_t *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_CGEN_GET);
     int rc = sqlite3_step(q);
 
     *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
@@ -536,6 +611,11 @@ struct walk {
         fk_event_cb event;
         fk_user_cb user;
         fk_audit_cb audit;
+        fk_control_cb control;
+        fk_arrival_cb arrival;
+        fk_risk_area_cb risk;
+        fk_door_cb door;
+        fk_alert_cb alert;
     } cb;
     void *ud;
 };
@@ -768,7 +848,8 @@ static int sq_find_person(fk_store *st, const char *id_number, int64_t *id)
 static int sq_count(fk_store *st, const char *table, int64_t *out)
 {
     static const char *const tables[] = {"regions", "persons", "venues", "scans", "pings",
-                                         "samples", "results", "cases", "rounds"};
+                                         "samples", "results", "cases", "rounds", "controls",
+                                         "arrivals", "risk_areas", "door_events", "alerts"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];
@@ -1050,6 +1131,445 @@ static int sq_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud)
                      "WHERE time >= ?1 ORDER BY id", &since, row_audit, &w);
 }
 
+/* ---- control ---- */
+
+static void bind_int_keep(sqlite3_stmt *q, int i, int v)
+{
+    if (v >= 0)
+        sqlite3_bind_int(q, i, v);
+    else
+        sqlite3_bind_null(q, i);
+}
+
+static int sq_put_control(fk_store *st, const struct fk_control_row *c, int64_t *id,
+                          enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_CONTROL_GET);
+    int rc;
+
+    *id = 0;
+    sqlite3_bind_int64(q, 1, c->person);
+    sqlite3_bind_int64(q, 2, c->start);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        int same = sqlite3_column_int(q, 1) == c->category && sqlite3_column_int(q, 2) == c->place &&
+                   sqlite3_column_int64(q, 3) == c->end && same_text(q, 4, c->regime) &&
+                   same_text(q, 5, c->site) && same_text(q, 6, c->device) &&
+                   (c->extended < 0 || sqlite3_column_int(q, 7) == c->extended);
+
+        *id = sqlite3_column_int64(q, 0);
+        sqlite3_reset(q);
+        if (same) {
+            *did = FK_PUT_SAME;
+            return FK_OK;
+        }
+        q = stmt(s, S_CONTROL_UPD);
+        *did = FK_PUT_UPDATED;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(q);
+        q = stmt(s, S_CONTROL_INS);
+        *did = FK_PUT_NEW;
+    } else {
+        return fail(s);
+    }
+    sqlite3_bind_int64(q, 1, c->person);
+    sqlite3_bind_int64(q, 2, c->start);
+    sqlite3_bind_int(q, 3, c->category);
+    sqlite3_bind_int(q, 4, c->place);
+    sqlite3_bind_int64(q, 5, c->end);
+    bind_keep(q, 6, c->regime);
+    bind_keep(q, 7, c->site);
+    bind_keep(q, 8, c->device);
+    bind_int_keep(q, 9, c->extended);
+    rc = exec_stmt(s, q);
+    if (rc == FK_OK && *did == FK_PUT_NEW)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_put_arrival(fk_store *st, const struct fk_arrival_row *a, enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_ARRIVAL_GET);
+    int rc;
+
+    sqlite3_bind_int64(q, 1, a->person);
+    sqlite3_bind_int64(q, 2, a->arrived);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        int same = same_text(q, 0, a->origin) && same_text(q, 1, a->grid ? a->grid : "") &&
+                   same_text(q, 2, a->transport ? a->transport : "");
+
+        sqlite3_reset(q);
+        if (same) {
+            *did = FK_PUT_SAME;
+            return FK_OK;
+        }
+        q = stmt(s, S_ARRIVAL_UPD);
+        *did = FK_PUT_UPDATED;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(q);
+        q = stmt(s, S_ARRIVAL_INS);
+        *did = FK_PUT_NEW;
+    } else {
+        return fail(s);
+    }
+    sqlite3_bind_int64(q, 1, a->person);
+    sqlite3_bind_int64(q, 2, a->arrived);
+    bind_text(q, 3, a->origin);
+    bind_text(q, 4, a->grid);
+    bind_text(q, 5, a->transport);
+    return exec_stmt(s, q);
+}
+
+static int sq_put_risk_area(fk_store *st, const struct fk_risk_area_row *r, enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_RISK_GET);
+    int rc;
+
+    bind_text(q, 1, r->area);
+    sqlite3_bind_int64(q, 2, r->start);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        int same = sqlite3_column_int(q, 0) == r->level && sqlite3_column_int64(q, 1) == r->end;
+
+        sqlite3_reset(q);
+        if (same) {
+            *did = FK_PUT_SAME;
+            return FK_OK;
+        }
+        q = stmt(s, S_RISK_UPD);
+        *did = FK_PUT_UPDATED;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(q);
+        q = stmt(s, S_RISK_INS);
+        *did = FK_PUT_NEW;
+    } else {
+        return fail(s);
+    }
+    bind_text(q, 1, r->area);
+    sqlite3_bind_int64(q, 2, r->start);
+    sqlite3_bind_int(q, 3, r->level);
+    sqlite3_bind_int64(q, 4, r->end);
+    return exec_stmt(s, q);
+}
+
+static int sq_add_door_event(fk_store *st, const struct fk_door_row *d, enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_DOOR_INS);
+
+    bind_text(q, 1, d->device);
+    sqlite3_bind_int64(q, 2, d->time);
+    sqlite3_bind_int(q, 3, d->event);
+    sqlite3_bind_int64(q, 4, d->person);
+    return insert_ignore(s, q, did);
+}
+
+static int sq_add_alert(fk_store *st, const struct fk_alert_row *a, enum fk_put *did)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_ALERT_INS);
+
+    sqlite3_bind_int(q, 1, a->kind);
+    sqlite3_bind_int64(q, 2, a->person);
+    sqlite3_bind_int64(q, 3, a->time);
+    bind_text(q, 4, a->device);
+    bind_text(q, 5, a->detail);
+    sqlite3_bind_int64(q, 6, a->raised);
+    return insert_ignore(s, q, did);
+}
+
+static int sq_update_alert(fk_store *st, int64_t id, int status, const char *who,
+                           const char *note, int64_t updated)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_ALERT_UPD);
+    int rc;
+
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int(q, 2, status);
+    bind_text(q, 3, who);
+    bind_text(q, 4, note);
+    sqlite3_bind_int64(q, 5, updated);
+    rc = exec_stmt(s, q);
+    if (rc == FK_OK && sqlite3_changes(s->db) == 0)
+        return FK_ENOENT;
+    return rc;
+}
+
+static void read_control(sqlite3_stmt *q, struct fk_control_row *c)
+{
+    c->id = sqlite3_column_int64(q, 0);
+    c->person = sqlite3_column_int64(q, 1);
+    c->category = sqlite3_column_int(q, 2);
+    c->place = sqlite3_column_int(q, 3);
+    c->start = sqlite3_column_int64(q, 4);
+    c->end = sqlite3_column_int64(q, 5);
+    c->regime = col_text(q, 6);
+    c->site = col_text(q, 7);
+    c->device = col_text(q, 8);
+    c->extended = sqlite3_column_int(q, 9);
+}
+
+static int sq_get_control(fk_store *st, int64_t id, struct fk_control_row *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_CONTROL_BY_ID);
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_int64(q, 1, id);
+    rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+    }
+    read_control(q, out);
+    out->regime = keep_text(&s->row_buf[0], q, 6);
+    out->site = keep_text(&s->row_buf[1], q, 7);
+    out->device = keep_text(&s->row_buf[2], q, 8);
+    sqlite3_reset(q);
+    if (!out->regime || !out->site || !out->device) {
+        memset(out, 0, sizeof *out);
+        return FK_ENOMEM;
+    }
+    return FK_OK;
+}
+
+static void read_alert(sqlite3_stmt *q, struct fk_alert_row *a)
+{
+    a->id = sqlite3_column_int64(q, 0);
+    a->kind = sqlite3_column_int(q, 1);
+    a->person = sqlite3_column_int64(q, 2);
+    a->time = sqlite3_column_int64(q, 3);
+    a->device = col_text(q, 4);
+    a->detail = col_text(q, 5);
+    a->status = sqlite3_column_int(q, 6);
+    a->raised = sqlite3_column_int64(q, 7);
+    a->who = col_text(q, 8);
+    a->note = col_text(q, 9);
+    a->updated = sqlite3_column_int64(q, 10);
+}
+
+static int sq_get_alert(fk_store *st, int64_t id, struct fk_alert_row *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_ALERT_GET);
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    sqlite3_bind_int64(q, 1, id);
+    rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+    }
+    read_alert(q, out);
+    out->device = keep_text(&s->row_buf[0], q, 4);
+    out->detail = keep_text(&s->row_buf[1], q, 5);
+    out->who = keep_text(&s->row_buf[2], q, 8);
+    out->note = keep_text(&s->row_buf[3], q, 9);
+    sqlite3_reset(q);
+    if (!out->device || !out->detail || !out->who || !out->note) {
+        memset(out, 0, sizeof *out);
+        return FK_ENOMEM;
+    }
+    return FK_OK;
+}
+
+static int sq_find_device(fk_store *st, const char *device, int64_t *person)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_DEVICE_FIND);
+    int rc;
+
+    *person = 0;
+    bind_text(q, 1, device);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *person = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return FK_OK;
+    return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+}
+
+static int sq_door_before(fk_store *st, const char *device, int64_t t, struct fk_door_row *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_DOOR_BEFORE);
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    bind_text(q, 1, device);
+    sqlite3_bind_int64(q, 2, t);
+    rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+    }
+    out->time = sqlite3_column_int64(q, 0);
+    out->event = sqlite3_column_int(q, 1);
+    out->person = sqlite3_column_int64(q, 2);
+    sqlite3_reset(q);
+    fk_buf_reset(&s->row_buf[0]);
+    if (fk_buf_puts(&s->row_buf[0], device) != FK_OK)
+        return FK_ENOMEM;
+    out->device = s->row_buf[0].data;
+    return FK_OK;
+}
+
+#define CONTROL_COLS \
+    "SELECT id, person, category, place, start, \"end\", regime, site, device, extended " \
+    "FROM controls "
+
+static int row_control(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_control_row c;
+
+    read_control(q, &c);
+    return w->cb.control(w->ud, &c);
+}
+
+static int sq_each_control(fk_store *st, int64_t person, fk_control_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.control = cb;
+    w.ud = ud;
+    if (person >= 0)
+        return each_with(SQ(st), CONTROL_COLS "WHERE person = ?1 ORDER BY start", &person,
+                         row_control, &w);
+    return each(SQ(st), CONTROL_COLS "ORDER BY person, start", row_control, &w);
+}
+
+static int row_arrival(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_arrival_row a = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                               col_text(q, 2), col_text(q, 3), col_text(q, 4)};
+
+    return w->cb.arrival(w->ud, &a);
+}
+
+static int sq_each_arrival(fk_store *st, fk_arrival_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.arrival = cb;
+    w.ud = ud;
+    return each(SQ(st), "SELECT person, arrived, origin, grid, transport FROM arrivals "
+                        "ORDER BY arrived, person", row_arrival, &w);
+}
+
+static int row_risk(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_risk_area_row r = {col_text(q, 0), sqlite3_column_int(q, 2),
+                                 sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 3)};
+
+    return w->cb.risk(w->ud, &r);
+}
+
+static int sq_each_risk_area(fk_store *st, fk_risk_area_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.risk = cb;
+    w.ud = ud;
+    return each(SQ(st), "SELECT area, start, level, \"end\" FROM risk_areas ORDER BY area, start",
+                row_risk, &w);
+}
+
+static int row_alert(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_alert_row a;
+
+    read_alert(q, &a);
+    return w->cb.alert(w->ud, &a);
+}
+
+static int sq_each_alert(fk_store *st, int status, fk_alert_cb cb, void *ud)
+{
+    struct walk w;
+    int64_t st64 = status;
+
+    w.cb.alert = cb;
+    w.ud = ud;
+    return each_with(SQ(st), "SELECT id, kind, person, time, device, detail, status, raised, who, "
+                             "note, updated FROM alerts WHERE ?1 < 0 OR status = ?1 ORDER BY id",
+                     &st64, row_alert, &w);
+}
+
+static int row_door(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_door_row d = {col_text(q, 0), sqlite3_column_int64(q, 3), sqlite3_column_int64(q, 1),
+                            sqlite3_column_int(q, 2)};
+
+    return w->cb.door(w->ud, &d);
+}
+
+static int sq_each_silent_device(fk_store *st, int64_t before, fk_door_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.door = cb;
+    w.ud = ud;
+    return each_with(SQ(st),
+                     "SELECT d.device, d.time, d.event, d.person FROM door_events d "
+                     "WHERE d.event = 2 AND d.time <= ?1 AND NOT EXISTS (SELECT 1 FROM "
+                     "door_events e WHERE e.device = d.device AND e.time > d.time) "
+                     "ORDER BY d.device",
+                     &before, row_door, &w);
+}
+
+static int row_person_tagged(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_person_row p;
+
+    memset(&p, 0, sizeof p);
+    p.id = sqlite3_column_int64(q, 0);
+    p.id_number = col_text(q, 1);
+    p.grid = col_text(q, 2);
+    p.tags = col_text(q, 3);
+    return w->cb.person(w->ud, &p);
+}
+
+static int sq_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.person = cb;
+    w.ud = ud;
+    return each(SQ(st), "SELECT id, id_number, grid, tags FROM persons WHERE tags <> '' ORDER BY id",
+                row_person_tagged, &w);
+}
+
+static int sq_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, void *ud)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    int rc, ret = FK_OK;
+
+    if (sqlite3_prepare_v2(s->db, "SELECT tube, person, time, site FROM samples WHERE tube = ?1 "
+                                  "ORDER BY person", -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    bind_text(q, 1, tube);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct fk_sample_row r = {col_text(q, 0), col_text(q, 3), sqlite3_column_int64(q, 1),
+                                  sqlite3_column_int64(q, 2)};
+
+        ret = cb(ud, &r);
+        if (ret)
+            break;
+    }
+    if (ret == FK_OK && rc != SQLITE_DONE)
+        ret = fail(s);
+    sqlite3_finalize(q);
+    return ret;
+}
+
 static const struct fk_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1058,6 +1578,9 @@ static const struct fk_store_ops sqlite_ops = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .generation = sq_generation,
+    .begin_control = sq_begin_control,
+    .begin_events = sq_begin_events,
+    .control_generation = sq_control_generation,
     .put_region = sq_put_region,
     .put_person = sq_put_person,
     .put_venue = sq_put_venue,
@@ -1082,6 +1605,23 @@ static const struct fk_store_ops sqlite_ops = {
     .add_round = sq_add_round,
     .get_round = sq_get_round,
     .each_round = sq_each_round,
+    .put_control = sq_put_control,
+    .put_arrival = sq_put_arrival,
+    .put_risk_area = sq_put_risk_area,
+    .add_door_event = sq_add_door_event,
+    .add_alert = sq_add_alert,
+    .update_alert = sq_update_alert,
+    .get_control = sq_get_control,
+    .get_alert = sq_get_alert,
+    .find_device = sq_find_device,
+    .door_before = sq_door_before,
+    .each_control = sq_each_control,
+    .each_arrival = sq_each_arrival,
+    .each_risk_area = sq_each_risk_area,
+    .each_alert = sq_each_alert,
+    .each_silent_device = sq_each_silent_device,
+    .each_person_tagged = sq_each_person_tagged,
+    .each_tube_member = sq_each_tube_member,
     .add_user = sq_add_user,
     .update_user = sq_update_user,
     .get_user = sq_get_user,
@@ -1151,6 +1691,8 @@ int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t er
         fk_buf_init(&s->region_buf[i], 0);
     for (i = 0; i < 4; i++)
         fk_buf_init(&s->user_buf[i], 0);
+    for (i = 0; i < 4; i++)
+        fk_buf_init(&s->row_buf[i], 0);
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         snprintf(err, errlen, "cannot open data file %s: %s", path,

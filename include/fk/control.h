@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/* Control (管控) answers and actions: 四个查清 (how many, who, where, under what control), the tests
+ * each regime requires and their state, arrivals and the 倒查7天 back-check, and alerts. The
+ * answers come from fk_ctl, an in-memory index over the store's control orders, arrivals and
+ * occupation-tagged persons, joined to the engine's regions and samples; the actions write to
+ * the store in one batch each and record an audit row.
+ *
+ * Thread-safety: one thread at a time per fk_ctl; it borrows the store and the engine. */
+#ifndef FK_CONTROL_H
+#define FK_CONTROL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fk/engine.h"
+#include "fk/profile.h"
+#include "fk/regime.h"
+#include "fk/store.h"
+#include "fk/table.h"
+#include "fk/trace.h"
+
+typedef struct fk_ctl fk_ctl;
+
+/* Builds the index from st and e (both borrowed: they must outlive it and e must reflect st)
+ * with profile p (copied). FK_OK, FK_ENOMEM, FK_EDB with err. Caller frees with fk_ctl_free(). */
+int fk_ctl_build(fk_store *st, fk_engine *e, const struct fk_profile *p, fk_ctl **out, char *err,
+                 size_t errlen);
+void fk_ctl_free(fk_ctl *c);
+/* 1 when the store has moved on since the build (its generation or control generation), so
+ * the index must be rebuilt (with an engine synced first). */
+int fk_ctl_stale(const fk_ctl *c);
+
+enum fk_ctl_status { FK_CTL_OPEN = 0, FK_CTL_RELEASED };
+const char *fk_ctl_status_name(int s);
+int fk_ctl_status_parse(fk_slice s, int *out);
+
+/* Which controls an answer covers: inside region (NULL: all), and each of category, place and
+ * status equal to the value, or -1 for any. */
+struct fk_ctl_filter {
+    const char *region;
+    int category, place, status;
+};
+#define FK_CTL_FILTER_ALL {NULL, -1, -1, -1}
+
+/* 四个查清 counts: one row per region of level `by` inside f->region (or the whole city) and per
+ * (category, place, status) present, ordered by region code:
+ * region,name,category,place,status,persons. Every count is the length of fk_ctl_list with the
+ * same region, category, place and status. FK_ENOENT for an unknown region. */
+int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, fk_table **out,
+                   char *err, size_t errlen);
+/* The controls themselves, by grid, then ID number, then start:
+ * id,id_number,name,phone,grid,category,place,site,start,end,regime,day,next_test,test_state,
+ * device. day: days since the start on `today` (a local day number, fk_local_day); next_test:
+ * the date of the earliest test not yet done; test_state: overdue, due, upcoming or none. */
+int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_table **out,
+                char *err, size_t errlen);
+
+/* Who must be tested: the sources of a regime's tests. */
+enum {
+    FK_DUE_CONTROLS = 1,    /* open control orders, each on its regime */
+    FK_DUE_ARRIVALS = 2,    /* arrivals not under an order, on arrival_regime, while it lasts */
+    FK_DUE_OCCUPATIONS = 4, /* persons whose tags put them on an occupation regime (1日1检) */
+    FK_DUE_ALL = 7
+};
+/* Every required test up to `today` of the sources, inside region (NULL: all), whose state is in
+ * `states` (a mask of 1 << enum fk_test_state; 0: done, due and overdue):
+ * id_number,name,phone,grid,source,category,regime,day,window_start,window_end,state,sampled,
+ * ordered by grid, ID number, window. */
+int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states, int64_t today,
+               fk_table **out, char *err, size_t errlen);
+/* The same tests counted per region of level `by`: region,name,persons,done,due,overdue. */
+int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources,
+                  int64_t today, fk_table **out, char *err, size_t errlen);
+
+/* Arrivals inside region (NULL: all) that arrived from `from` to `to` (inclusive; 0 for open
+ * ends) and, when area is not NULL, whose origin lies in it:
+ * id_number,name,phone,grid,arrived,origin,transport,control (the open control as
+ * "category/place since DATE", or empty), ordered by arrival time. */
+int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t from, int64_t to,
+                    fk_table **out, char *err, size_t errlen);
+/* 倒查7天: the latest risk period of area (FK_ENOENT when the area has none) and its window:
+ * arrivals from backcheck_days before its start up to its start. */
+int fk_ctl_backcheck_window(fk_store *st, const struct fk_profile *p, const char *area,
+                            int64_t *from, int64_t *to, char *err, size_t errlen);
+/* Every risk period with its 倒查 window: area,level,start,end,backcheck_from,backcheck_to, by area
+ * then start. */
+int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, char *err,
+                      size_t errlen);
+/* The persons fk_ctl_arrivals would list, for putting them under control (ids in *out, caller
+ * frees with free()). */
+int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int64_t from,
+                           int64_t to, int64_t **out, size_t *n);
+
+/* ---- actions: each one batch, audited as `who` ---- */
+
+/* Puts each person under a new open control (category, place, start `at`, the category's
+ * default regime) unless already under an open one. *added and *already say how many of each.
+ * Re-running adds nothing twice. */
+int fk_control_open_many(fk_store *st, const int64_t *persons, const int *categories, size_t n,
+                         int place, int64_t at, const char *who, const char *why,
+                         size_t *added, size_t *already, char *err, size_t errlen);
+/* From a trace: every listed contact, with its category (close, secondary, companion). */
+int fk_control_from_trace(fk_store *st, const struct fk_contact *cs, size_t n, int place,
+                          int64_t at, const char *who, size_t *added, size_t *already, char *err,
+                          size_t errlen);
+/* Releases the person's open control at `at`: FK_ENOENT when none is open, FK_EINVAL when `at`
+ * is before its start, FK_ECONFLICT when the release rule is not met (err says why) and force
+ * is 0. The rule reads the person's results from e. */
+int fk_control_release(fk_store *st, fk_engine *e, const struct fk_profile *p, int64_t person,
+                       int64_t at, int force, const char *who, char *err, size_t errlen);
+/* Moves the person's open control to another place (and site) at `at`: the order ends and a new
+ * one of the same category, regime and device starts. FK_ENOENT, FK_EINVAL as above. */
+int fk_control_transfer(fk_store *st, int64_t person, int place, const char *site, int64_t at,
+                        const char *who, char *err, size_t errlen);
+/* Adds days to the person's open control's duration. FK_ENOENT. */
+int fk_control_extend(fk_store *st, int64_t person, int days, const char *who, char *err,
+                      size_t errlen);
+
+/* Raises the alerts that only time reveals: every door sensor whose last event is "offline" and
+ * older than door_offline_minutes at `now`, of a person then under control. *raised counts new
+ * ones; an alert raised before is not raised again. */
+int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised,
+                   char *err, size_t errlen);
+/* Alerts (status >= 0: only that status) of persons inside region (NULL: all), newest first:
+ * id,kind,id_number,name,grid,time,device,detail,status,who,note,updated. */
+int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk_table **out,
+                  char *err, size_t errlen);
+/* Acknowledges or closes alert id with a note, audited. FK_ENOENT; FK_ECONFLICT when closed
+ * already; FK_EINVAL without a note. When region is not NULL the alert's person must live in it
+ * (FK_EPERM). */
+int fk_alert_set(fk_store *st, fk_engine *e, const char *region, int64_t id, int status,
+                 const char *who, const char *note, int64_t now, char *err, size_t errlen);
+
+#endif

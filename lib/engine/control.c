@@ -1,0 +1,1504 @@
+/* SPDX-License-Identifier: MIT */
+/* Control answers and actions (see fk/control.h).
+ *
+ * DESIGN NOTES
+ * - The index holds every control order (open and released), every arrival and every person on an
+ *   occupation regime as fixed-size records; strings (site, device, origin, transport) live in one
+ *   buffer. Orders and occupation persons are sorted by the engine's grid index, so the orders of
+ *   any region are one contiguous run (the engine numbers grids so that a region is a grid
+ *   range), and a region's 四个查清 counts are one pass over its run.
+ * - A person's samples and results come from the engine's per-person sample index; the index
+ *   never reads the samples table itself.
+ * - Arrivals follow the arrival regime only while they are not under an open order (the order's
+ *   regime then applies) and until the regime's last test day has passed by one day; occupation
+ *   regimes are periodic and have no start, so only their last two windows count (yesterday's
+ *   missed test is overdue, today's is due).
+ * - Invariant: items[] is sorted by (grid, person, start); open[] has a bit per person id with an
+ *   open order. */
+#include "fk/control.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fk/error.h"
+#include "fk/time.h"
+
+#define TESTS_MAX 80
+#define SAMPLES_MAX 256
+
+struct item {
+    int64_t id, person, start, end;
+    int32_t grid;
+    uint8_t category, place, status;
+    int16_t regime; /* index in prof.regimes, -1: none */
+    int32_t extended;
+    size_t site, device; /* offsets in strs */
+};
+
+struct arrival {
+    int64_t person, arrived;
+    int32_t grid;
+    size_t origin, transport;
+};
+
+struct occ {
+    int64_t person;
+    int32_t grid;
+    int16_t regime;
+};
+
+struct fk_ctl {
+    fk_store *st;
+    fk_engine *e;
+    struct fk_profile prof;
+    int64_t generation, control_generation;
+    struct item *items;
+    size_t nitems, capitems;
+    struct arrival *arr;
+    size_t narr, caparr;
+    struct occ *occ;
+    size_t nocc, capocc;
+    uint64_t *open; /* bit per person id: under an open order */
+    size_t npid;
+    fk_buf strs;
+    struct fk_person_sample samp[SAMPLES_MAX];
+    int64_t stimes[SAMPLES_MAX];
+};
+
+static const char *const status_names[] = {"open", "released"};
+
+const char *fk_ctl_status_name(int s)
+{
+    return s >= 0 && s < 2 ? status_names[s] : "";
+}
+
+int fk_ctl_status_parse(fk_slice s, int *out)
+{
+    s = fk_slice_trim(s);
+    if (fk_slice_eqi(s, "open") || fk_slice_eq(s, "在管")) {
+        *out = FK_CTL_OPEN;
+        return FK_OK;
+    }
+    if (fk_slice_eqi(s, "released") || fk_slice_eq(s, "解除")) {
+        *out = FK_CTL_RELEASED;
+        return FK_OK;
+    }
+    return FK_EINVAL;
+}
+
+/* ---- building ---- */
+
+static int grow(void **p, size_t *cap, size_t n, size_t size)
+{
+    size_t c = *cap ? *cap : 1024;
+    void *q;
+
+    if (n < *cap)
+        return FK_OK;
+    while (c <= n)
+        c *= 2;
+    q = realloc(*p, c * size);
+    if (!q)
+        return FK_ENOMEM;
+    *p = q;
+    *cap = c;
+    return FK_OK;
+}
+
+/* Keeps s in strs; returns its offset, or (size_t)-1 when out of memory. */
+static size_t keep(fk_ctl *c, const char *s)
+{
+    size_t off = c->strs.len;
+
+    if (fk_buf_append(&c->strs, s, strlen(s) + 1) != FK_OK)
+        return (size_t)-1;
+    return off;
+}
+
+static const char *str(const fk_ctl *c, size_t off)
+{
+    return c->strs.data ? c->strs.data + off : "";
+}
+
+static int16_t regime_index(const struct fk_profile *p, const struct fk_regime *r)
+{
+    return r ? (int16_t)(r - p->regimes) : -1;
+}
+
+static int add_control(void *ud, const struct fk_control_row *k)
+{
+    fk_ctl *c = ud;
+    struct item *it;
+    const struct fk_regime *r;
+
+    if (grow((void **)&c->items, &c->capitems, c->nitems, sizeof *c->items) != FK_OK)
+        return FK_ENOMEM;
+    it = &c->items[c->nitems];
+    memset(it, 0, sizeof *it);
+    it->id = k->id;
+    it->person = k->person;
+    it->start = k->start;
+    it->end = k->end;
+    it->grid = fk_engine_person_grid(c->e, k->person);
+    it->category = (uint8_t)k->category;
+    it->place = (uint8_t)k->place;
+    it->status = k->end ? FK_CTL_RELEASED : FK_CTL_OPEN;
+    r = k->regime[0] ? fk_regime_find(&c->prof, k->regime)
+                     : fk_regime_default(&c->prof, (enum fk_ctl_category)k->category);
+    it->regime = regime_index(&c->prof, r);
+    it->extended = k->extended;
+    it->site = keep(c, k->site);
+    it->device = keep(c, k->device);
+    if (it->site == (size_t)-1 || it->device == (size_t)-1)
+        return FK_ENOMEM;
+    if (!k->end && k->person >= 0 && (size_t)k->person < c->npid)
+        c->open[k->person / 64] |= (uint64_t)1 << (k->person % 64);
+    c->nitems++;
+    return 0;
+}
+
+static int add_arrival(void *ud, const struct fk_arrival_row *a)
+{
+    fk_ctl *c = ud;
+    struct arrival *ar;
+    int32_t glo = -1, ghi;
+    enum fk_level lv;
+    const char *name;
+
+    if (grow((void **)&c->arr, &c->caparr, c->narr, sizeof *c->arr) != FK_OK)
+        return FK_ENOMEM;
+    ar = &c->arr[c->narr];
+    ar->person = a->person;
+    ar->arrived = a->arrived;
+    if (!a->grid[0] ||
+        fk_engine_region_info(c->e, a->grid, &glo, &ghi, &lv, &name) != FK_OK || lv != FK_LEVEL_GRID)
+        glo = fk_engine_person_grid(c->e, a->person);
+    ar->grid = glo;
+    ar->origin = keep(c, a->origin);
+    ar->transport = keep(c, a->transport);
+    if (ar->origin == (size_t)-1 || ar->transport == (size_t)-1)
+        return FK_ENOMEM;
+    c->narr++;
+    return 0;
+}
+
+static int add_occupation(void *ud, const struct fk_person_row *p)
+{
+    fk_ctl *c = ud;
+    const struct fk_regime *r = fk_regime_for_tags(&c->prof, p->tags);
+
+    if (!r)
+        return 0;
+    if (grow((void **)&c->occ, &c->capocc, c->nocc, sizeof *c->occ) != FK_OK)
+        return FK_ENOMEM;
+    c->occ[c->nocc].person = p->id;
+    c->occ[c->nocc].grid = fk_engine_person_grid(c->e, p->id);
+    c->occ[c->nocc].regime = regime_index(&c->prof, r);
+    c->nocc++;
+    return 0;
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+    const struct item *x = a, *y = b;
+
+    if (x->grid != y->grid)
+        return x->grid < y->grid ? -1 : 1;
+    if (x->person != y->person)
+        return x->person < y->person ? -1 : 1;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+static int cmp_occ(const void *a, const void *b)
+{
+    const struct occ *x = a, *y = b;
+
+    if (x->grid != y->grid)
+        return x->grid < y->grid ? -1 : 1;
+    return (x->person > y->person) - (x->person < y->person);
+}
+
+void fk_ctl_free(fk_ctl *c)
+{
+    if (!c)
+        return;
+    free(c->items);
+    free(c->arr);
+    free(c->occ);
+    free(c->open);
+    fk_buf_fini(&c->strs);
+    free(c);
+}
+
+int fk_ctl_build(fk_store *st, fk_engine *e, const struct fk_profile *p, fk_ctl **out, char *err,
+                 size_t errlen)
+{
+    fk_ctl *c = calloc(1, sizeof *c);
+    struct fk_engine_stats es;
+    int64_t npersons = 0;
+    int rc = FK_ENOMEM;
+
+    *out = NULL;
+    if (!c)
+        goto out;
+    c->st = st;
+    c->e = e;
+    c->prof = *p;
+    fk_buf_init(&c->strs, 0);
+    fk_engine_stats(e, &es);
+    rc = fk_store_generation(st, &c->generation);
+    if (rc == FK_OK)
+        rc = fk_store_control_generation(st, &c->control_generation);
+    if (rc != FK_OK)
+        goto db;
+    /* Person ids are dense from 1; the engine's person count bounds them, plus a margin for
+     * persons registered by arrivals after the engine was built. */
+    c->npid = es.persons + 2;
+    rc = fk_store_count(st, "persons", &npersons);
+    if (rc != FK_OK)
+        goto db;
+    if ((size_t)npersons + 2 > c->npid)
+        c->npid = (size_t)npersons + 2;
+    c->open = calloc(c->npid / 64 + 1, sizeof *c->open);
+    rc = FK_ENOMEM;
+    if (!c->open)
+        goto out;
+    rc = fk_store_each_control(st, -1, add_control, c);
+    if (rc == FK_OK)
+        rc = fk_store_each_arrival(st, add_arrival, c);
+    if (rc == FK_OK)
+        rc = fk_store_each_person_tagged(st, add_occupation, c);
+    if (rc != FK_OK)
+        goto db;
+    if (c->nitems)
+        qsort(c->items, c->nitems, sizeof *c->items, cmp_item);
+    if (c->nocc)
+        qsort(c->occ, c->nocc, sizeof *c->occ, cmp_occ);
+    *out = c;
+    return FK_OK;
+db:
+    if (rc == FK_ENOMEM)
+        goto out;
+    snprintf(err, errlen, "control: %s", fk_store_errmsg(st));
+    fk_ctl_free(c);
+    return rc;
+out:
+    snprintf(err, errlen, "control: out of memory");
+    fk_ctl_free(c);
+    return FK_ENOMEM;
+}
+
+int fk_ctl_stale(const fk_ctl *c)
+{
+    int64_t g = -1, cg = -1;
+
+    fk_store_generation(c->st, &g);
+    fk_store_control_generation(c->st, &cg);
+    return g != c->generation || cg != c->control_generation;
+}
+
+/* ---- helpers ---- */
+
+/* The grid range of region (NULL: everything); FK_ENOENT with err for an unknown code. */
+static int region_range(const fk_ctl *c, const char *region, int32_t *glo, int32_t *ghi,
+                        char *err, size_t errlen)
+{
+    enum fk_level lv;
+    const char *name;
+
+    if (!region || !*region) {
+        *glo = -1; /* persons without a grid count only city-wide */
+        *ghi = INT32_MAX;
+        return FK_OK;
+    }
+    if (fk_engine_region_info(c->e, region, glo, ghi, &lv, &name) != FK_OK) {
+        snprintf(err, errlen, "unknown region %s", region);
+        return FK_ENOENT;
+    }
+    return FK_OK;
+}
+
+/* First item with grid >= g. */
+static size_t items_from(const fk_ctl *c, int32_t g)
+{
+    size_t lo = 0, hi = c->nitems;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (c->items[mid].grid < g)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int is_open(const fk_ctl *c, int64_t pid)
+{
+    return pid >= 0 && (size_t)pid < c->npid && (c->open[pid / 64] >> (pid % 64) & 1);
+}
+
+static int item_matches(const struct item *it, const struct fk_ctl_filter *f)
+{
+    return (f->category < 0 || it->category == f->category) &&
+           (f->place < 0 || it->place == f->place) && (f->status < 0 || it->status == f->status);
+}
+
+/* The person's sample times, sorted, into c->stimes; returns how many. */
+static size_t sample_times(fk_ctl *c, int64_t pid)
+{
+    size_t n = fk_engine_person_samples(c->e, pid, c->samp, SAMPLES_MAX), i;
+
+    if (n > SAMPLES_MAX)
+        n = SAMPLES_MAX;
+    for (i = 0; i < n; i++)
+        c->stimes[i] = c->samp[i].time;
+    return n;
+}
+
+static const struct fk_regime *regime_at(const fk_ctl *c, int16_t i)
+{
+    return i >= 0 && i < c->prof.nregimes ? &c->prof.regimes[i] : NULL;
+}
+
+/* Name and phone of pid into the caller's buffers (empty when unknown). */
+static int person_names(fk_ctl *c, int64_t pid, char *idn, char *name, char *phone, size_t cap)
+{
+    struct fk_person_row p;
+    int rc = fk_store_get_person(c->st, pid, &p);
+
+    idn[0] = name[0] = phone[0] = '\0';
+    if (rc == FK_ENOENT)
+        return FK_OK;
+    if (rc != FK_OK)
+        return rc;
+    fk_strlcpy(idn, p.id_number, cap);
+    fk_strlcpy(name, p.name, cap);
+    fk_strlcpy(phone, p.phone, cap);
+    return FK_OK;
+}
+
+static char *date_of_day(int64_t day, char *out)
+{
+    return fk_date_render(day * 86400 - FK_TZ_OFFSET, out);
+}
+
+static int fail_table(fk_table *t, int rc, const char *what, char *err, size_t errlen)
+{
+    fk_table_free(t);
+    snprintf(err, errlen, "%s: %s", what, fk_strerror(rc));
+    return rc;
+}
+
+/* ---- 四个查清 ---- */
+
+static const struct fk_col summary_cols[] = {
+    {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT},   {"category", FK_COL_TEXT},
+    {"place", FK_COL_TEXT},  {"status", FK_COL_TEXT}, {"persons", FK_COL_INT},
+};
+
+struct summary_walk {
+    fk_ctl *c;
+    const struct fk_ctl_filter *f;
+    fk_table *t;
+};
+
+static int summary_region(void *ud, const char *code, const char *name, int32_t glo, int32_t ghi)
+{
+    struct summary_walk *w = ud;
+    uint32_t n[FK_CTL_NCATEGORIES][FK_PLACE_NPLACES][2];
+    size_t i;
+    int a, b, s, rc = FK_OK;
+
+    memset(n, 0, sizeof n);
+    for (i = items_from(w->c, glo); i < w->c->nitems && w->c->items[i].grid < ghi; i++) {
+        const struct item *it = &w->c->items[i];
+
+        if (item_matches(it, w->f) && it->category < FK_CTL_NCATEGORIES &&
+            it->place < FK_PLACE_NPLACES)
+            n[it->category][it->place][it->status]++;
+    }
+    for (a = 0; a < FK_CTL_NCATEGORIES && rc == FK_OK; a++) {
+        for (b = 0; b < FK_PLACE_NPLACES && rc == FK_OK; b++) {
+            for (s = 0; s < 2 && rc == FK_OK; s++) {
+                char cnt[16];
+                const char *vals[6];
+
+                if (!n[a][b][s])
+                    continue;
+                snprintf(cnt, sizeof cnt, "%u", n[a][b][s]);
+                vals[0] = code;
+                vals[1] = name;
+                vals[2] = fk_ctl_category_name((enum fk_ctl_category)a);
+                vals[3] = fk_ctl_place_name((enum fk_ctl_place)b);
+                vals[4] = fk_ctl_status_name(s);
+                vals[5] = cnt;
+                rc = fk_table_add(w->t, vals);
+            }
+        }
+    }
+    return rc;
+}
+
+int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, fk_table **out,
+                   char *err, size_t errlen)
+{
+    struct summary_walk w = {c, f, NULL};
+    int rc;
+
+    *out = NULL;
+    rc = fk_table_new(summary_cols, 6, &w.t);
+    if (rc == FK_OK)
+        rc = fk_engine_each_region(c->e, f->region && *f->region ? f->region : NULL, by,
+                                   summary_region, &w);
+    if (rc == FK_ENOENT) {
+        fk_table_free(w.t);
+        snprintf(err, errlen, "unknown region %s", f->region);
+        return rc;
+    }
+    if (rc != FK_OK)
+        return fail_table(w.t, rc, "control summary", err, errlen);
+    *out = w.t;
+    return FK_OK;
+}
+
+/* The earliest test of a control not done yet: its first day and state (due, overdue, upcoming),
+ * or state -1 when none is left. */
+static void next_test(fk_ctl *c, const struct item *it, int64_t today, int64_t *day, int *state)
+{
+    const struct fk_regime *r = regime_at(c, it->regime);
+    struct fk_test tests[TESTS_MAX];
+    size_t n, k, ns;
+
+    *state = -1;
+    *day = 0;
+    if (!r || it->status != FK_CTL_OPEN)
+        return;
+    ns = sample_times(c, it->person);
+    /* Look a window ahead of today, so the next upcoming test shows too. */
+    n = fk_regime_tests(r, it->start, it->end, today + (r->every > 0 ? r->every : 63),
+                        c->stimes, ns, 0, tests, TESTS_MAX);
+    if (n > TESTS_MAX)
+        n = TESTS_MAX;
+    for (k = 0; k < n; k++) {
+        if (tests[k].state == FK_TEST_DONE)
+            continue;
+        *day = tests[k].first;
+        *state = tests[k].last < today ? FK_TEST_OVERDUE
+                 : tests[k].first <= today ? FK_TEST_DUE
+                                           : FK_TEST_UPCOMING;
+        return;
+    }
+}
+
+static const struct fk_col list_cols[] = {
+    {"id", FK_COL_INT},         {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},
+    {"phone", FK_COL_TEXT},     {"grid", FK_COL_TEXT},      {"category", FK_COL_TEXT},
+    {"place", FK_COL_TEXT},     {"site", FK_COL_TEXT},      {"start", FK_COL_TEXT},
+    {"end", FK_COL_TEXT},       {"regime", FK_COL_TEXT},    {"day", FK_COL_INT},
+    {"next_test", FK_COL_TEXT}, {"test_state", FK_COL_TEXT}, {"device", FK_COL_TEXT},
+};
+
+int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_table **out,
+                char *err, size_t errlen)
+{
+    fk_table *t = NULL;
+    int32_t glo, ghi;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    rc = region_range(c, f->region, &glo, &ghi, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    rc = fk_table_new(list_cols, 15, &t);
+    for (i = glo < 0 ? 0 : items_from(c, glo); rc == FK_OK && i < c->nitems; i++) {
+        const struct item *it = &c->items[i];
+        const struct fk_regime *r = regime_at(c, it->regime);
+        char id[24], idn[64], name[256], phone[64], start[FK_TIME_RENDER_MAX],
+            end[FK_TIME_RENDER_MAX], day[16], next[16] = "";
+        const char *vals[15];
+        int64_t nd;
+        int ns;
+
+        if (it->grid >= ghi)
+            break;
+        if (!item_matches(it, f))
+            continue;
+        rc = person_names(c, it->person, idn, name, phone, sizeof name);
+        if (rc != FK_OK)
+            break;
+        next_test(c, it, today, &nd, &ns);
+        if (ns >= 0)
+            date_of_day(nd, next);
+        snprintf(id, sizeof id, "%lld", (long long)it->id);
+        snprintf(day, sizeof day, "%lld", (long long)(today - fk_local_day(it->start)));
+        vals[0] = id;
+        vals[1] = idn;
+        vals[2] = name;
+        vals[3] = phone;
+        vals[4] = fk_engine_grid_code(c->e, it->grid);
+        vals[5] = fk_ctl_category_name((enum fk_ctl_category)it->category);
+        vals[6] = fk_ctl_place_name((enum fk_ctl_place)it->place);
+        vals[7] = str(c, it->site);
+        vals[8] = fk_time_render(it->start, start);
+        vals[9] = it->end ? fk_time_render(it->end, end) : "";
+        vals[10] = r ? r->name : "";
+        vals[11] = day;
+        vals[12] = next;
+        vals[13] = ns >= 0 ? fk_test_state_name((enum fk_test_state)ns) : "none";
+        vals[14] = str(c, it->device);
+        rc = fk_table_add(t, vals);
+    }
+    if (rc != FK_OK)
+        return fail_table(t, rc, "control list", err, errlen);
+    *out = t;
+    return FK_OK;
+}
+
+/* ---- regimes: the tests due ---- */
+
+/* One person's followed regime: what the due walk visits. */
+struct followed {
+    int64_t person, start, end;
+    int32_t grid;
+    const struct fk_regime *r;
+    int recent;
+    const char *source;
+    int category; /* -1 for occupations */
+};
+
+typedef int (*followed_cb)(fk_ctl *c, const struct followed *fw, void *ud);
+
+static int in_range(int32_t g, int32_t glo, int32_t ghi)
+{
+    return glo < 0 || (g >= glo && g < ghi);
+}
+
+/* Calls cb for every followed person-regime of the sources inside [glo, ghi). */
+static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo, int32_t ghi,
+                         followed_cb cb, void *ud)
+{
+    size_t i;
+    int rc;
+
+    if (sources & FK_DUE_CONTROLS) {
+        for (i = glo < 0 ? 0 : items_from(c, glo); i < c->nitems; i++) {
+            const struct item *it = &c->items[i];
+            struct followed fw;
+
+            if (it->grid >= ghi)
+                break;
+            if (it->status != FK_CTL_OPEN || !regime_at(c, it->regime))
+                continue;
+            fw = (struct followed){it->person, it->start, it->end, it->grid,
+                                   regime_at(c, it->regime), 0, "control", it->category};
+            rc = cb(c, &fw, ud);
+            if (rc)
+                return rc;
+        }
+    }
+    if (sources & FK_DUE_ARRIVALS) {
+        const struct fk_regime *r = fk_regime_default(&c->prof, FK_CTL_ARRIVAL);
+        int last = 0, d;
+
+        for (d = 0; r && d < 64; d++)
+            if (r->days >> d & 1)
+                last = d;
+        if (r && r->duration > last)
+            last = r->duration;
+        for (i = 0; r && i < c->narr; i++) {
+            const struct arrival *a = &c->arr[i];
+            int64_t d0 = fk_local_day(a->arrived);
+            struct followed fw;
+
+            if (d0 > today || today > d0 + last + 1 || !in_range(a->grid, glo, ghi) ||
+                is_open(c, a->person))
+                continue;
+            fw = (struct followed){a->person, a->arrived, 0, a->grid, r, 0, "arrival",
+                                   FK_CTL_ARRIVAL};
+            rc = cb(c, &fw, ud);
+            if (rc)
+                return rc;
+        }
+    }
+    if (sources & FK_DUE_OCCUPATIONS) {
+        for (i = 0; i < c->nocc; i++) {
+            const struct occ *o = &c->occ[i];
+            struct followed fw;
+
+            if (!in_range(o->grid, glo, ghi) || is_open(c, o->person))
+                continue;
+            /* Periodic windows aligned on day 0 of the Unix epoch, local time. */
+            fw = (struct followed){o->person, -FK_TZ_OFFSET, 0, o->grid, regime_at(c, o->regime),
+                                   1, "occupation", -1};
+            rc = cb(c, &fw, ud);
+            if (rc)
+                return rc;
+        }
+    }
+    return FK_OK;
+}
+
+static const struct fk_col due_cols[] = {
+    {"id_number", FK_COL_TEXT},   {"name", FK_COL_TEXT},       {"phone", FK_COL_TEXT},
+    {"grid", FK_COL_TEXT},        {"source", FK_COL_TEXT},     {"category", FK_COL_TEXT},
+    {"regime", FK_COL_TEXT},      {"day", FK_COL_INT},         {"window_start", FK_COL_TEXT},
+    {"window_end", FK_COL_TEXT},  {"state", FK_COL_TEXT},      {"sampled", FK_COL_TEXT},
+};
+
+struct due_walk {
+    fk_table *t;
+    unsigned states;
+    int64_t today;
+};
+
+static int due_row(fk_ctl *c, const struct followed *fw, void *ud)
+{
+    struct due_walk *w = ud;
+    struct fk_test tests[TESTS_MAX];
+    char idn[64], name[256], phone[64];
+    size_t n, k, ns = sample_times(c, fw->person);
+    int rc, have = 0;
+
+    n = fk_regime_tests(fw->r, fw->start, fw->end, w->today, c->stimes, ns, fw->recent, tests,
+                        TESTS_MAX);
+    if (n > TESTS_MAX)
+        n = TESTS_MAX;
+    for (k = 0; k < n; k++) {
+        char day[16], first[16], last[16], when[FK_TIME_RENDER_MAX];
+        const char *vals[12];
+
+        if (!(w->states >> tests[k].state & 1))
+            continue;
+        if (!have) {
+            rc = person_names(c, fw->person, idn, name, phone, sizeof name);
+            if (rc != FK_OK)
+                return rc;
+            have = 1;
+        }
+        snprintf(day, sizeof day, "%d", tests[k].day);
+        vals[0] = idn;
+        vals[1] = name;
+        vals[2] = phone;
+        vals[3] = fk_engine_grid_code(c->e, fw->grid);
+        vals[4] = fw->source;
+        vals[5] = fw->category >= 0 ? fk_ctl_category_name((enum fk_ctl_category)fw->category)
+                                    : "";
+        vals[6] = fw->r->name;
+        vals[7] = fw->recent ? "" : day;
+        vals[8] = date_of_day(tests[k].first, first);
+        vals[9] = date_of_day(tests[k].last, last);
+        vals[10] = fk_test_state_name(tests[k].state);
+        vals[11] = tests[k].sampled ? fk_time_render(tests[k].sampled, when) : "";
+        rc = fk_table_add(w->t, vals);
+        if (rc != FK_OK)
+            return rc;
+    }
+    return FK_OK;
+}
+
+int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states, int64_t today,
+               fk_table **out, char *err, size_t errlen)
+{
+    struct due_walk w = {NULL, states ? states : 7u, today};
+    int32_t glo, ghi;
+    int rc;
+
+    *out = NULL;
+    rc = region_range(c, region, &glo, &ghi, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    rc = fk_table_new(due_cols, 12, &w.t);
+    if (rc == FK_OK)
+        rc = each_followed(c, sources, today, glo, ghi, due_row, &w);
+    if (rc != FK_OK)
+        return fail_table(w.t, rc, "regime due", err, errlen);
+    {
+        static const size_t order[] = {3, 0, 8};
+
+        fk_table_sort(w.t, order, 3);
+    }
+    *out = w.t;
+    return FK_OK;
+}
+
+struct by_walk {
+    int64_t today;
+    uint32_t *persons, *done, *due, *overdue; /* per grid */
+    int32_t ngrid;
+    fk_table *t;
+};
+
+static int by_count(fk_ctl *c, const struct followed *fw, void *ud)
+{
+    struct by_walk *w = ud;
+    struct fk_test tests[TESTS_MAX];
+    size_t n, k, ns;
+
+    if (fw->grid < 0 || fw->grid >= w->ngrid)
+        return FK_OK;
+    ns = sample_times(c, fw->person);
+    n = fk_regime_tests(fw->r, fw->start, fw->end, w->today, c->stimes, ns, fw->recent, tests,
+                        TESTS_MAX);
+    if (n > TESTS_MAX)
+        n = TESTS_MAX;
+    w->persons[fw->grid]++;
+    for (k = 0; k < n; k++) {
+        if (tests[k].state == FK_TEST_DONE)
+            w->done[fw->grid]++;
+        else if (tests[k].state == FK_TEST_DUE)
+            w->due[fw->grid]++;
+        else if (tests[k].state == FK_TEST_OVERDUE)
+            w->overdue[fw->grid]++;
+    }
+    return FK_OK;
+}
+
+static const struct fk_col by_cols[] = {
+    {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT}, {"persons", FK_COL_INT},
+    {"done", FK_COL_INT},    {"due", FK_COL_INT},   {"overdue", FK_COL_INT},
+};
+
+static int by_region(void *ud, const char *code, const char *name, int32_t glo, int32_t ghi)
+{
+    struct by_walk *w = ud;
+    uint64_t sum[4] = {0, 0, 0, 0};
+    char v[4][24];
+    const char *vals[6];
+    int32_t g;
+    int i;
+
+    for (g = glo; g < ghi && g < w->ngrid; g++) {
+        sum[0] += w->persons[g];
+        sum[1] += w->done[g];
+        sum[2] += w->due[g];
+        sum[3] += w->overdue[g];
+    }
+    vals[0] = code;
+    vals[1] = name;
+    for (i = 0; i < 4; i++) {
+        snprintf(v[i], sizeof v[i], "%llu", (unsigned long long)sum[i]);
+        vals[2 + i] = v[i];
+    }
+    return fk_table_add(w->t, vals);
+}
+
+int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources,
+                  int64_t today, fk_table **out, char *err, size_t errlen)
+{
+    struct fk_engine_stats es;
+    struct by_walk w;
+    int32_t glo, ghi;
+    int rc;
+
+    *out = NULL;
+    memset(&w, 0, sizeof w);
+    rc = region_range(c, region, &glo, &ghi, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    fk_engine_stats(c->e, &es);
+    w.today = today;
+    w.ngrid = (int32_t)es.grids;
+    w.persons = calloc(es.grids + 1, sizeof *w.persons);
+    w.done = calloc(es.grids + 1, sizeof *w.done);
+    w.due = calloc(es.grids + 1, sizeof *w.due);
+    w.overdue = calloc(es.grids + 1, sizeof *w.overdue);
+    rc = w.persons && w.done && w.due && w.overdue ? fk_table_new(by_cols, 6, &w.t) : FK_ENOMEM;
+    if (rc == FK_OK)
+        rc = each_followed(c, sources, today, glo, ghi, by_count, &w);
+    if (rc == FK_OK)
+        rc = fk_engine_each_region(c->e, region && *region ? region : NULL, by, by_region, &w);
+    free(w.persons);
+    free(w.done);
+    free(w.due);
+    free(w.overdue);
+    if (rc != FK_OK)
+        return fail_table(w.t, rc, "regime due", err, errlen);
+    *out = w.t;
+    return FK_OK;
+}
+
+/* ---- arrivals and 倒查 ---- */
+
+static const struct fk_col arrival_cols[] = {
+    {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},      {"phone", FK_COL_TEXT},
+    {"grid", FK_COL_TEXT},      {"arrived", FK_COL_TEXT},   {"origin", FK_COL_TEXT},
+    {"transport", FK_COL_TEXT}, {"control", FK_COL_TEXT},
+};
+
+static int arrival_in(const fk_ctl *c, const struct arrival *a, int32_t glo, int32_t ghi,
+                      const char *area, int64_t from, int64_t to)
+{
+    return in_range(a->grid, glo, ghi) && (!from || a->arrived >= from) &&
+           (!to || a->arrived <= to) && (!area || fk_origin_in_area(str(c, a->origin), area));
+}
+
+/* "category/place since DATE" of the person's open control, or "". */
+static void open_control(const fk_ctl *c, int64_t pid, char *out, size_t cap)
+{
+    size_t i;
+
+    out[0] = '\0';
+    if (!is_open(c, pid))
+        return;
+    for (i = items_from(c, fk_engine_person_grid(c->e, pid)); i < c->nitems; i++) {
+        const struct item *it = &c->items[i];
+        char d[16];
+
+        if (it->grid != fk_engine_person_grid(c->e, pid))
+            break;
+        if (it->person != pid || it->status != FK_CTL_OPEN)
+            continue;
+        snprintf(out, cap, "%s/%s since %s",
+                 fk_ctl_category_name((enum fk_ctl_category)it->category),
+                 fk_ctl_place_name((enum fk_ctl_place)it->place), fk_date_render(it->start, d));
+        return;
+    }
+    snprintf(out, cap, "open");
+}
+
+int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t from, int64_t to,
+                    fk_table **out, char *err, size_t errlen)
+{
+    fk_table *t = NULL;
+    int32_t glo, ghi;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    rc = region_range(c, region, &glo, &ghi, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    rc = fk_table_new(arrival_cols, 8, &t);
+    for (i = 0; rc == FK_OK && i < c->narr; i++) {
+        const struct arrival *a = &c->arr[i];
+        char idn[64], name[256], phone[64], when[FK_TIME_RENDER_MAX], ctl[96];
+        const char *vals[8];
+
+        if (!arrival_in(c, a, glo, ghi, area, from, to))
+            continue;
+        rc = person_names(c, a->person, idn, name, phone, sizeof name);
+        if (rc != FK_OK)
+            break;
+        open_control(c, a->person, ctl, sizeof ctl);
+        vals[0] = idn;
+        vals[1] = name;
+        vals[2] = phone;
+        vals[3] = fk_engine_grid_code(c->e, a->grid);
+        vals[4] = fk_time_render(a->arrived, when);
+        vals[5] = str(c, a->origin);
+        vals[6] = str(c, a->transport);
+        vals[7] = ctl;
+        rc = fk_table_add(t, vals);
+    }
+    if (rc != FK_OK)
+        return fail_table(t, rc, "arrivals", err, errlen);
+    *out = t;
+    return FK_OK;
+}
+
+int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int64_t from,
+                           int64_t to, int64_t **out, size_t *n)
+{
+    char err[128];
+    int32_t glo, ghi;
+    size_t i, k = 0;
+    int64_t *ids;
+    int rc = region_range(c, region, &glo, &ghi, err, sizeof err);
+
+    *out = NULL;
+    *n = 0;
+    if (rc != FK_OK)
+        return rc;
+    ids = malloc((c->narr ? c->narr : 1) * sizeof *ids);
+    if (!ids)
+        return FK_ENOMEM;
+    for (i = 0; i < c->narr; i++)
+        if (arrival_in(c, &c->arr[i], glo, ghi, area, from, to))
+            ids[k++] = c->arr[i].person;
+    *out = ids;
+    *n = k;
+    return FK_OK;
+}
+
+struct latest_area {
+    const char *area;
+    int found;
+    int64_t start;
+};
+
+static int find_area(void *ud, const struct fk_risk_area_row *r)
+{
+    struct latest_area *la = ud;
+
+    if (strcmp(r->area, la->area) == 0 && (!la->found || r->start > la->start)) {
+        la->found = 1;
+        la->start = r->start;
+    }
+    return 0;
+}
+
+int fk_ctl_backcheck_window(fk_store *st, const struct fk_profile *p, const char *area,
+                            int64_t *from, int64_t *to, char *err, size_t errlen)
+{
+    struct latest_area la = {area, 0, 0};
+    int rc = fk_store_each_risk_area(st, find_area, &la);
+
+    *from = *to = 0;
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "risk areas: %s", fk_store_errmsg(st));
+        return rc;
+    }
+    if (!la.found) {
+        snprintf(err, errlen, "no risk period of area %s (import risk_areas first)", area);
+        return FK_ENOENT;
+    }
+    *from = la.start - (int64_t)p->backcheck_days * 86400;
+    *to = la.start;
+    return FK_OK;
+}
+
+static const struct fk_col risk_cols[] = {
+    {"area", FK_COL_TEXT},  {"level", FK_COL_TEXT},          {"start", FK_COL_TEXT},
+    {"end", FK_COL_TEXT},   {"backcheck_from", FK_COL_TEXT}, {"backcheck_to", FK_COL_TEXT},
+};
+
+struct risk_walk {
+    const struct fk_profile *p;
+    fk_table *t;
+};
+
+static int risk_row(void *ud, const struct fk_risk_area_row *r)
+{
+    struct risk_walk *w = ud;
+    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX], c[FK_TIME_RENDER_MAX],
+        d[FK_TIME_RENDER_MAX];
+    const char *vals[6];
+
+    vals[0] = r->area;
+    vals[1] = fk_risk_level_name((enum fk_risk_level)r->level);
+    vals[2] = fk_time_render(r->start, a);
+    vals[3] = r->end ? fk_time_render(r->end, b) : "";
+    vals[4] = fk_time_render(r->start - (int64_t)w->p->backcheck_days * 86400, c);
+    vals[5] = fk_time_render(r->start, d);
+    return fk_table_add(w->t, vals);
+}
+
+int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, char *err,
+                      size_t errlen)
+{
+    struct risk_walk w = {p, NULL};
+    int rc = fk_table_new(risk_cols, 6, &w.t);
+
+    *out = NULL;
+    if (rc == FK_OK)
+        rc = fk_store_each_risk_area(st, risk_row, &w);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "risk areas: %s",
+                 rc == FK_EDB ? fk_store_errmsg(st) : fk_strerror(rc));
+        fk_table_free(w.t);
+        return rc;
+    }
+    *out = w.t;
+    return FK_OK;
+}
+
+/* ---- actions ---- */
+
+struct open_of {
+    int found;
+    struct fk_control_row row;
+    char regime[FK_NAME_MAX + 8], site[256], device[128];
+};
+
+static int keep_open(void *ud, const struct fk_control_row *k)
+{
+    struct open_of *o = ud;
+
+    if (k->end == 0) {
+        o->found = 1;
+        o->row = *k;
+        fk_strlcpy(o->regime, k->regime, sizeof o->regime);
+        fk_strlcpy(o->site, k->site, sizeof o->site);
+        fk_strlcpy(o->device, k->device, sizeof o->device);
+        o->row.regime = o->regime;
+        o->row.site = o->site;
+        o->row.device = o->device;
+    }
+    return 0;
+}
+
+/* The person's open control (the latest when there are several). FK_OK, FK_ENOENT, FK_EDB. */
+static int find_open(fk_store *st, int64_t person, struct open_of *o)
+{
+    int rc;
+
+    memset(o, 0, sizeof *o);
+    rc = fk_store_each_control(st, person, keep_open, o);
+    if (rc != FK_OK)
+        return rc;
+    return o->found ? FK_OK : FK_ENOENT;
+}
+
+static int db_fail(fk_store *st, int in_batch, int rc, char *err, size_t errlen)
+{
+    if (rc != FK_EINVAL && rc != FK_ENOENT && rc != FK_ECONFLICT && rc != FK_EPERM)
+        snprintf(err, errlen, "store: %s", fk_store_errmsg(st));
+    if (in_batch)
+        fk_store_rollback(st);
+    return rc;
+}
+
+int fk_control_open_many(fk_store *st, const int64_t *persons, const int *categories, size_t n,
+                         int place, int64_t at, const char *who, const char *why,
+                         size_t *added, size_t *already, char *err, size_t errlen)
+{
+    struct open_of o;
+    size_t i;
+    int rc;
+
+    *added = *already = 0;
+    rc = fk_store_begin_control(st);
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
+    for (i = 0; i < n; i++) {
+        struct fk_control_row k;
+        enum fk_put did;
+        int64_t id;
+
+        rc = find_open(st, persons[i], &o);
+        if (rc == FK_OK) {
+            (*already)++;
+            continue;
+        }
+        if (rc != FK_ENOENT)
+            return db_fail(st, 1, rc, err, errlen);
+        memset(&k, 0, sizeof k);
+        k.person = persons[i];
+        k.category = categories[i];
+        k.place = place;
+        k.start = at;
+        k.regime = "";
+        k.site = "";
+        k.device = "";
+        rc = fk_store_put_control(st, &k, &id, &did);
+        if (rc != FK_OK)
+            return db_fail(st, 1, rc, err, errlen);
+        *added += did == FK_PUT_NEW;
+        *already += did != FK_PUT_NEW;
+    }
+    if (*added)
+        rc = fk_store_audit(st, who, "control.open", why, "%zu put under %s control, %zu already "
+                            "under control", *added, fk_ctl_place_name((enum fk_ctl_place)place),
+                            *already);
+    if (rc == FK_OK)
+        rc = fk_store_commit(st);
+    if (rc != FK_OK)
+        return db_fail(st, 1, rc, err, errlen);
+    return FK_OK;
+}
+
+int fk_control_from_trace(fk_store *st, const struct fk_contact *cs, size_t n, int place,
+                          int64_t at, const char *who, size_t *added, size_t *already, char *err,
+                          size_t errlen)
+{
+    int64_t *ids = malloc((n ? n : 1) * sizeof *ids);
+    int *cats = malloc((n ? n : 1) * sizeof *cats);
+    size_t i;
+    int rc = FK_ENOMEM;
+
+    *added = *already = 0;
+    if (!ids || !cats) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        ids[i] = cs[i].person;
+        cats[i] = cs[i].category == FK_CAT_CLOSE       ? FK_CTL_CLOSE
+                  : cs[i].category == FK_CAT_SECONDARY ? FK_CTL_SECONDARY
+                                                       : FK_CTL_COMPANION;
+    }
+    rc = fk_control_open_many(st, ids, cats, n, place, at, who, "trace", added, already, err,
+                              errlen);
+out:
+    free(ids);
+    free(cats);
+    return rc;
+}
+
+int fk_control_release(fk_store *st, fk_engine *e, const struct fk_profile *p, int64_t person,
+                       int64_t at, int force, const char *who, char *err, size_t errlen)
+{
+    struct fk_person_sample samp[SAMPLES_MAX];
+    struct open_of o;
+    int64_t rt[SAMPLES_MAX], id;
+    int rs[SAMPLES_MAX];
+    const struct fk_regime *r;
+    size_t n, i, k = 0;
+    char why[160], when[FK_TIME_RENDER_MAX];
+    enum fk_put did;
+    int rc = find_open(st, person, &o);
+
+    if (rc == FK_ENOENT) {
+        snprintf(err, errlen, "the person is not under control");
+        return rc;
+    }
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
+    if (at < o.row.start) {
+        snprintf(err, errlen, "the release time is before the control started (%s)",
+                 fk_time_render(o.row.start, when));
+        return FK_EINVAL;
+    }
+    r = o.regime[0] ? fk_regime_find(p, o.regime)
+                    : fk_regime_default(p, (enum fk_ctl_category)o.row.category);
+    n = fk_engine_person_samples(e, person, samp, SAMPLES_MAX);
+    if (n > SAMPLES_MAX)
+        n = SAMPLES_MAX;
+    /* Results in result-time order (insertion: a person has a few). */
+    for (i = 0; i < n; i++) {
+        size_t j;
+
+        if (samp[i].result < 0)
+            continue;
+        for (j = k; j > 0 && rt[j - 1] > samp[i].rtime; j--) {
+            rt[j] = rt[j - 1];
+            rs[j] = rs[j - 1];
+        }
+        rt[j] = samp[i].rtime;
+        rs[j] = samp[i].result;
+        k++;
+    }
+    if (!fk_release_ok(r, o.row.start, o.row.extended, at, rt, rs, k, why, sizeof why) &&
+        !force) {
+        snprintf(err, errlen, "the release rule of %s is not met: %s (--force releases anyway)",
+                 r ? r->name : "the control", why);
+        return FK_ECONFLICT;
+    }
+    o.row.end = at;
+    rc = fk_store_begin_control(st);
+    if (rc == FK_OK)
+        rc = fk_store_put_control(st, &o.row, &id, &did);
+    if (rc == FK_OK)
+        rc = fk_store_audit(st, who, "control.release", "", "person %lld released at %s%s",
+                            (long long)person, fk_time_render(at, when),
+                            force && why[0] ? " (forced)" : "");
+    if (rc == FK_OK)
+        rc = fk_store_commit(st);
+    return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
+}
+
+int fk_control_transfer(fk_store *st, int64_t person, int place, const char *site, int64_t at,
+                        const char *who, char *err, size_t errlen)
+{
+    struct open_of o;
+    struct fk_control_row next;
+    char when[FK_TIME_RENDER_MAX];
+    enum fk_put did;
+    int64_t id;
+    int rc = find_open(st, person, &o), from_place;
+
+    if (rc == FK_ENOENT) {
+        snprintf(err, errlen, "the person is not under control");
+        return rc;
+    }
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
+    if (at < o.row.start) {
+        snprintf(err, errlen, "the transfer time is before the control started (%s)",
+                 fk_time_render(o.row.start, when));
+        return FK_EINVAL;
+    }
+    from_place = o.row.place;
+    next = o.row;
+    next.place = place;
+    next.site = site ? site : "";
+    next.start = at;
+    next.end = 0;
+    rc = fk_store_begin_control(st);
+    if (rc == FK_OK && at > o.row.start) {
+        o.row.end = at;
+        rc = fk_store_put_control(st, &o.row, &id, &did);
+    }
+    if (rc == FK_OK)
+        rc = fk_store_put_control(st, &next, &id, &did);
+    if (rc == FK_OK)
+        rc = fk_store_audit(st, who, "control.transfer", "", "person %lld from %s to %s at %s",
+                            (long long)person, fk_ctl_place_name((enum fk_ctl_place)from_place),
+                            fk_ctl_place_name((enum fk_ctl_place)place), fk_time_render(at, when));
+    if (rc == FK_OK)
+        rc = fk_store_commit(st);
+    return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
+}
+
+int fk_control_extend(fk_store *st, int64_t person, int days, const char *who, char *err,
+                      size_t errlen)
+{
+    struct open_of o;
+    enum fk_put did;
+    int64_t id;
+    int rc = find_open(st, person, &o);
+
+    if (rc == FK_ENOENT) {
+        snprintf(err, errlen, "the person is not under control");
+        return rc;
+    }
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
+    if (days <= 0 || days > 366) {
+        snprintf(err, errlen, "extend by 1 to 366 days");
+        return FK_EINVAL;
+    }
+    o.row.extended += days;
+    rc = fk_store_begin_control(st);
+    if (rc == FK_OK)
+        rc = fk_store_put_control(st, &o.row, &id, &did);
+    if (rc == FK_OK)
+        rc = fk_store_audit(st, who, "control.extend", "", "person %lld by %d days (now %d)",
+                            (long long)person, days, o.row.extended);
+    if (rc == FK_OK)
+        rc = fk_store_commit(st);
+    return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
+}
+
+/* ---- alerts ---- */
+
+struct silent {
+    fk_store *st;
+    const struct fk_profile *p;
+    int64_t now;
+    struct fk_door_row *rows;
+    size_t n, cap;
+};
+
+static int collect_silent(void *ud, const struct fk_door_row *d)
+{
+    struct silent *s = ud;
+
+    if (!fk_door_silent_too_long(s->p, d->time, s->now))
+        return 0;
+    if (grow((void **)&s->rows, &s->cap, s->n, sizeof *s->rows) != FK_OK)
+        return FK_ENOMEM;
+    s->rows[s->n] = *d;
+    s->rows[s->n].device = strdup(d->device);
+    if (!s->rows[s->n].device)
+        return FK_ENOMEM;
+    s->n++;
+    return 0;
+}
+
+int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised,
+                   char *err, size_t errlen)
+{
+    struct silent s = {st, p, now, NULL, 0, 0};
+    size_t i;
+    int rc, in_batch = 0;
+
+    *raised = 0;
+    rc = fk_store_each_silent_device(st, now, collect_silent, &s);
+    if (rc == FK_OK && s.n) {
+        rc = fk_store_begin_events(st);
+        in_batch = rc == FK_OK;
+    }
+    for (i = 0; rc == FK_OK && i < s.n; i++) {
+        struct open_of o;
+        struct fk_alert_row a;
+        char detail[160];
+        enum fk_put did;
+
+        rc = find_open(st, s.rows[i].person, &o);
+        if (rc == FK_ENOENT || (rc == FK_OK && o.row.start > s.rows[i].time)) {
+            rc = FK_OK;
+            continue;
+        }
+        if (rc != FK_OK)
+            break;
+        memset(&a, 0, sizeof a);
+        snprintf(detail, sizeof detail, "sensor %s offline for %lld minutes and still silent",
+                 s.rows[i].device, (long long)((now - s.rows[i].time) / 60));
+        a.kind = FK_ALERT_DOOR_OFFLINE;
+        a.person = s.rows[i].person;
+        a.time = s.rows[i].time;
+        a.device = s.rows[i].device;
+        a.detail = detail;
+        a.raised = now;
+        rc = fk_store_add_alert(st, &a, &did);
+        *raised += rc == FK_OK && did == FK_PUT_NEW;
+    }
+    if (rc == FK_OK && in_batch) {
+        rc = fk_store_commit(st);
+        in_batch = 0;
+    }
+    for (i = 0; i < s.n; i++)
+        free((char *)s.rows[i].device);
+    free(s.rows);
+    if (rc == FK_ENOMEM) {
+        snprintf(err, errlen, "alerts: out of memory");
+        if (in_batch)
+            fk_store_rollback(st);
+        return rc;
+    }
+    return rc == FK_OK ? FK_OK : db_fail(st, in_batch, rc, err, errlen);
+}
+
+static const struct fk_col alert_cols[] = {
+    {"id", FK_COL_INT},       {"kind", FK_COL_TEXT},  {"id_number", FK_COL_TEXT},
+    {"name", FK_COL_TEXT},    {"grid", FK_COL_TEXT},  {"time", FK_COL_TEXT},
+    {"device", FK_COL_TEXT},  {"detail", FK_COL_TEXT}, {"status", FK_COL_TEXT},
+    {"who", FK_COL_TEXT},     {"note", FK_COL_TEXT},  {"updated", FK_COL_TEXT},
+};
+
+struct alert_walk {
+    fk_engine *e;
+    int32_t glo, ghi;
+    fk_table *t;
+    struct fk_alert_row *rows;
+    size_t n, cap;
+    fk_buf strs;
+};
+
+static int collect_alert(void *ud, const struct fk_alert_row *a)
+{
+    struct alert_walk *w = ud;
+    struct fk_alert_row *r;
+    int32_t g = fk_engine_person_grid(w->e, a->person);
+    int rc;
+
+    if (w->glo >= 0 && !(g >= w->glo && g < w->ghi))
+        return 0;
+    if (grow((void **)&w->rows, &w->cap, w->n, sizeof *w->rows) != FK_OK)
+        return FK_ENOMEM;
+    r = &w->rows[w->n];
+    *r = *a;
+    /* Strings as offsets into strs for now; turned into pointers once the walk is over. */
+    r->device = (const char *)(uintptr_t)w->strs.len;
+    rc = fk_buf_append(&w->strs, a->device, strlen(a->device) + 1);
+    r->detail = (const char *)(uintptr_t)w->strs.len;
+    rc |= fk_buf_append(&w->strs, a->detail, strlen(a->detail) + 1);
+    r->who = (const char *)(uintptr_t)w->strs.len;
+    rc |= fk_buf_append(&w->strs, a->who, strlen(a->who) + 1);
+    r->note = (const char *)(uintptr_t)w->strs.len;
+    rc |= fk_buf_append(&w->strs, a->note, strlen(a->note) + 1);
+    if (rc != FK_OK)
+        return FK_ENOMEM;
+    w->n++;
+    return 0;
+}
+
+int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk_table **out,
+                  char *err, size_t errlen)
+{
+    struct alert_walk w;
+    enum fk_level lv;
+    const char *rname;
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    memset(&w, 0, sizeof w);
+    w.e = e;
+    w.glo = -1;
+    fk_buf_init(&w.strs, 0);
+    if (region && *region &&
+        fk_engine_region_info(e, region, &w.glo, &w.ghi, &lv, &rname) != FK_OK) {
+        snprintf(err, errlen, "unknown region %s", region);
+        return FK_ENOENT;
+    }
+    rc = fk_store_each_alert(st, status, collect_alert, &w);
+    if (rc == FK_OK)
+        rc = fk_table_new(alert_cols, 12, &w.t);
+    for (i = w.n; rc == FK_OK && i-- > 0;) {
+        const struct fk_alert_row *a = &w.rows[i];
+        char id[24], idn[64], name[256], when[FK_TIME_RENDER_MAX], upd[FK_TIME_RENDER_MAX];
+        struct fk_person_row p;
+        const char *vals[12];
+
+        idn[0] = name[0] = '\0';
+        rc = fk_store_get_person(st, a->person, &p);
+        if (rc == FK_OK) {
+            fk_strlcpy(idn, p.id_number, sizeof idn);
+            fk_strlcpy(name, p.name, sizeof name);
+        } else if (rc != FK_ENOENT) {
+            break;
+        }
+        snprintf(id, sizeof id, "%lld", (long long)a->id);
+        vals[0] = id;
+        vals[1] = fk_alert_kind_name((enum fk_alert_kind)a->kind);
+        vals[2] = idn;
+        vals[3] = name;
+        vals[4] = fk_engine_grid_code(e, fk_engine_person_grid(e, a->person));
+        vals[5] = fk_time_render(a->time, when);
+        vals[6] = w.strs.data + (uintptr_t)a->device;
+        vals[7] = w.strs.data + (uintptr_t)a->detail;
+        vals[8] = fk_alert_status_name((enum fk_alert_status)a->status);
+        vals[9] = w.strs.data + (uintptr_t)a->who;
+        vals[10] = w.strs.data + (uintptr_t)a->note;
+        vals[11] = a->updated ? fk_time_render(a->updated, upd) : "";
+        rc = fk_table_add(w.t, vals);
+    }
+    free(w.rows);
+    fk_buf_fini(&w.strs);
+    if (rc != FK_OK) {
+        if (rc == FK_EDB)
+            snprintf(err, errlen, "alerts: %s", fk_store_errmsg(st));
+        else
+            snprintf(err, errlen, "alerts: %s", fk_strerror(rc));
+        fk_table_free(w.t);
+        return rc;
+    }
+    *out = w.t;
+    return FK_OK;
+}
+
+int fk_alert_set(fk_store *st, fk_engine *e, const char *region, int64_t id, int status,
+                 const char *who, const char *note, int64_t now, char *err, size_t errlen)
+{
+    struct fk_alert_row a;
+    int rc;
+
+    if (!note || !*note) {
+        snprintf(err, errlen, "say what was done: a note is required");
+        return FK_EINVAL;
+    }
+    if (status != FK_ALERT_ACKNOWLEDGED && status != FK_ALERT_CLOSED) {
+        snprintf(err, errlen, "an alert can be acknowledged or closed");
+        return FK_EINVAL;
+    }
+    rc = fk_store_get_alert(st, id, &a);
+    if (rc == FK_ENOENT) {
+        snprintf(err, errlen, "no alert %lld", (long long)id);
+        return rc;
+    }
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
+    if (region && *region) {
+        int32_t glo, ghi, g = fk_engine_person_grid(e, a.person);
+        enum fk_level lv;
+        const char *name;
+
+        if (fk_engine_region_info(e, region, &glo, &ghi, &lv, &name) != FK_OK || g < glo ||
+            g >= ghi) {
+            snprintf(err, errlen, "alert %lld is about a person outside your scope",
+                     (long long)id);
+            return FK_EPERM;
+        }
+    }
+    if (a.status == FK_ALERT_CLOSED) {
+        snprintf(err, errlen, "alert %lld is closed already", (long long)id);
+        return FK_ECONFLICT;
+    }
+    rc = fk_store_begin_events(st);
+    if (rc == FK_OK)
+        rc = fk_store_update_alert(st, id, status, who, note, now);
+    if (rc == FK_OK)
+        rc = fk_store_audit(st, who, status == FK_ALERT_CLOSED ? "alert.close" : "alert.ack", "",
+                            "alert %lld (%s): %s", (long long)id,
+                            fk_alert_kind_name((enum fk_alert_kind)a.kind), note);
+    if (rc == FK_OK)
+        rc = fk_store_commit(st);
+    return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
+}

@@ -1,0 +1,683 @@
+/* SPDX-License-Identifier: MIT */
+/* Control over HTTP: 四个查清 counts and lists, the regime board and list, alerts and their
+ * handling, arrivals and the 倒查 back-check, control actions (from a trace, release, transfer,
+ * extend) and door-sensor events posted by devices. Every answer is narrowed to the caller's
+ * scope; every action is one library call, audited as the caller.
+ *
+ * The control index (fk_ctl) is kept between requests and rebuilt when the store has moved on
+ * (its generation or control generation) or the server's engine changed; handlers run under the
+ * server lock, which also guards it. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+
+static fk_ctl *ctl;
+static fk_engine *ctl_engine;
+
+/* The current control index, or NULL with an answer set. */
+static fk_ctl *srv_ctl(struct req *r)
+{
+    fk_engine *e = srv_engine(r);
+    char err[512];
+    int rc;
+
+    if (!e)
+        return NULL;
+    if (ctl && ctl_engine == e && !fk_ctl_stale(ctl))
+        return ctl;
+    fk_ctl_free(ctl);
+    ctl = NULL;
+    rc = fk_ctl_build(srv_store(r), e, srv_profile(r), &ctl, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return NULL;
+    }
+    ctl_engine = e;
+    return ctl;
+}
+
+/* ?region= narrowed to the scope (default: the scope) into out; 0 with an answer set. */
+static int scoped_region(struct req *r, char *out, size_t cap)
+{
+    const char *region = req_arg(r, "region");
+
+    return scope_within(r, region && *region ? region : r->who.scope, out, cap);
+}
+
+/* ?date= as a local day (default today); 0 with an answer set. */
+static int day_arg(struct req *r, int64_t *day)
+{
+    const char *d = req_arg(r, "date");
+    int64_t t = (int64_t)time(NULL);
+
+    if (d && fk_time_parse(d, strlen(d), &t) != FK_OK) {
+        reply_error(r, 400, "bad_request", "like 2022-09-01", "date '%s' is not a date", d);
+        return 0;
+    }
+    *day = fk_local_day(t);
+    return 1;
+}
+
+static int level_arg(struct req *r, const char *def, enum fk_level *out)
+{
+    const char *by = req_arg(r, "by");
+
+    if (!by)
+        by = def;
+    if (fk_level_parse((fk_slice){by, strlen(by)}, out) != FK_OK || *out == FK_LEVEL_PROVINCE) {
+        reply_error(r, 400, "bad_request", "grid, community, township, county or city",
+                    "by '%s' is not a region level", by);
+        return 0;
+    }
+    return 1;
+}
+
+static int filter_args(struct req *r, struct fk_ctl_filter *f, const char *def_status)
+{
+    const char *cat = req_arg(r, "category"), *place = req_arg(r, "place"),
+               *status = req_arg(r, "status");
+    enum fk_ctl_category k;
+    enum fk_ctl_place p;
+
+    if (!status)
+        status = def_status;
+    if (cat && *cat) {
+        if (fk_ctl_category_parse((fk_slice){cat, strlen(cat)}, &k) != FK_OK) {
+            reply_error(r, 400, "bad_request",
+                        "case, close, secondary, companion, arrival, risk_area or other",
+                        "category '%s' is unknown", cat);
+            return 0;
+        }
+        f->category = (int)k;
+    }
+    if (place && *place) {
+        if (fk_ctl_place_parse((fk_slice){place, strlen(place)}, &p) != FK_OK) {
+            reply_error(r, 400, "bad_request", "centralized, home, hospital or monitoring",
+                        "place '%s' is unknown", place);
+            return 0;
+        }
+        f->place = (int)p;
+    }
+    if (status && *status && strcmp(status, "all") != 0 &&
+        fk_ctl_status_parse((fk_slice){status, strlen(status)}, &f->status) != FK_OK) {
+        reply_error(r, 400, "bad_request", "open, released or all", "status '%s' is unknown",
+                    status);
+        return 0;
+    }
+    return 1;
+}
+
+/* GET /api/v1/control/summary?region&by&category&place&status */
+void api_control_summary_get(struct req *r)
+{
+    struct fk_ctl_filter f = FK_CTL_FILTER_ALL;
+    char region[FK_REGION_CODE_MAX], err[512];
+    enum fk_level by;
+    fk_table *t = NULL;
+    fk_ctl *x;
+    int rc;
+
+    if (!scoped_region(r, region, sizeof region) || !level_arg(r, "county", &by) ||
+        !filter_args(r, &f, "all") || !(x = srv_ctl(r)))
+        return;
+    f.region = region;
+    rc = fk_ctl_summary(x, &f, by, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "control-summary", -1);
+}
+
+/* GET /api/v1/control/list?region&category&place&status&date */
+void api_control_list_get(struct req *r)
+{
+    struct fk_ctl_filter f = FK_CTL_FILTER_ALL;
+    char region[FK_REGION_CODE_MAX], err[512];
+    fk_table *t = NULL;
+    int64_t today;
+    fk_ctl *x;
+    int rc;
+
+    if (!scoped_region(r, region, sizeof region) || !filter_args(r, &f, "open") ||
+        !day_arg(r, &today) || !(x = srv_ctl(r)))
+        return;
+    f.region = region;
+    rc = fk_ctl_list(x, &f, today, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "control-list", -1);
+}
+
+/* GET /api/v1/regime/due?region&date&state&by&source=all|controls|arrivals|occupations */
+void api_regime_due_get(struct req *r)
+{
+    const char *state = req_arg(r, "state"), *source = req_arg(r, "source"),
+               *by_s = req_arg(r, "by");
+    char region[FK_REGION_CODE_MAX], err[512];
+    unsigned states = 0, sources = FK_DUE_ALL;
+    enum fk_level by = FK_LEVEL_GRID;
+    fk_table *t = NULL;
+    int64_t today;
+    fk_ctl *x;
+    int rc, k;
+
+    if (state && *state) {
+        for (k = FK_TEST_DONE; k <= FK_TEST_OVERDUE; k++)
+            if (strcmp(state, fk_test_state_name((enum fk_test_state)k)) == 0)
+                states = 1u << k;
+        if (!states) {
+            reply_error(r, 400, "bad_request", "done, due or overdue", "state '%s' is unknown",
+                        state);
+            return;
+        }
+    }
+    if (source && *source && strcmp(source, "all") != 0) {
+        sources = strcmp(source, "controls") == 0      ? FK_DUE_CONTROLS
+                  : strcmp(source, "arrivals") == 0    ? FK_DUE_ARRIVALS
+                  : strcmp(source, "occupations") == 0 ? FK_DUE_OCCUPATIONS
+                                                       : 0;
+        if (!sources) {
+            reply_error(r, 400, "bad_request", "all, controls, arrivals or occupations",
+                        "source '%s' is unknown", source);
+            return;
+        }
+    }
+    /* The board is counts (read); the list names persons (read_persons). */
+    if (!by_s && !fk_role_can(r->who.role, FK_PERM_READ_PERSONS)) {
+        reply_error(r, 403, "forbidden", "ask with ?by=LEVEL for the counts",
+                    "a %s account may not list persons", fk_role_name(r->who.role));
+        return;
+    }
+    if (!scoped_region(r, region, sizeof region) || !day_arg(r, &today) ||
+        (by_s && !level_arg(r, "grid", &by)) || !(x = srv_ctl(r)))
+        return;
+    rc = by_s ? fk_ctl_due_by(x, region, by, sources, today, &t, err, sizeof err)
+              : fk_ctl_due(x, region, sources, states, today, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, by_s ? "regime-board" : "regime-due", -1);
+}
+
+/* GET /api/v1/alerts?status=open|acknowledged|closed|all&region — raises the offline alerts due
+ * now first, so a sensor that went silent while nobody imported is not missed. */
+void api_alerts_get(struct req *r)
+{
+    const char *status = req_arg(r, "status");
+    char region[FK_REGION_CODE_MAX], err[512];
+    fk_table *t = NULL;
+    size_t raised = 0;
+    int st = -1, rc;
+
+    if (status && *status && strcmp(status, "all") != 0) {
+        for (st = FK_ALERT_CLOSED; st >= 0; st--)
+            if (strcmp(status, fk_alert_status_name((enum fk_alert_status)st)) == 0)
+                break;
+        if (st < 0) {
+            reply_error(r, 400, "bad_request", "open, acknowledged, closed or all",
+                        "status '%s' is unknown", status);
+            return;
+        }
+    }
+    if (!scoped_region(r, region, sizeof region))
+        return;
+    rc = fk_alert_sweep(srv_store(r), srv_profile(r), (int64_t)time(NULL), &raised, err,
+                        sizeof err);
+    if (rc == FK_OK)
+        rc = fk_alert_list(srv_store(r), srv_engine(r), region, st, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "alerts", -1);
+}
+
+/* The JSON object body, or NULL with an answer set. Caller json_decref()s. */
+static json_t *body_object(struct req *r)
+{
+    json_error_t je;
+    json_t *j = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &je);
+
+    if (!j || !json_is_object(j)) {
+        reply_error(r, 400, "bad_request", "send a JSON object", "the body is not a JSON object%s%s",
+                    j ? "" : ": ", j ? "" : je.text);
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+static const char *jstr(json_t *j, const char *k)
+{
+    return json_string_value(json_object_get(j, k));
+}
+
+/* POST /api/v1/alerts/{id} {"action":"ack"|"close","note":"…"} */
+void api_alert_post(struct req *r)
+{
+    json_t *j = body_object(r);
+    const char *action, *note;
+    char region[FK_REGION_CODE_MAX], err[512];
+    char *end;
+    long long id = strtoll(r->param, &end, 10);
+    int rc;
+
+    if (!j)
+        return;
+    action = jstr(j, "action");
+    note = jstr(j, "note");
+    if (*end || id <= 0) {
+        reply_error(r, 404, "not_found", NULL, "no alert '%s'", r->param);
+    } else if (!action || (strcmp(action, "ack") != 0 && strcmp(action, "close") != 0)) {
+        reply_error(r, 400, "bad_request", "\"action\": \"ack\" or \"close\"",
+                    "say what to do with the alert");
+    } else if (scope_within(r, r->who.scope, region, sizeof region) && srv_engine(r)) {
+        rc = fk_alert_set(srv_store(r), srv_engine(r), region, id,
+                          strcmp(action, "ack") == 0 ? FK_ALERT_ACKNOWLEDGED : FK_ALERT_CLOSED,
+                          r->who.name, note, (int64_t)time(NULL), err, sizeof err);
+        if (rc != FK_OK)
+            reply_fk(r, rc, err);
+        else
+            reply_json(r, "{\"ok\":true}\n", 12);
+    }
+    json_decref(j);
+}
+
+/* The person named by id_number in j, inside the caller's scope; 0 with an answer set. */
+static int scoped_person(struct req *r, json_t *j, int64_t *pid)
+{
+    const char *s = jstr(j, "id_number");
+    struct fk_person_row p;
+    char id[64];
+
+    if (!s) {
+        reply_error(r, 400, "bad_request", "\"id_number\": \"…\"", "id_number is missing");
+        return 0;
+    }
+    fk_id_normalize(s, strlen(s), id, sizeof id);
+    if (fk_store_find_person(srv_store(r), id, pid) != FK_OK ||
+        fk_store_get_person(srv_store(r), *pid, &p) != FK_OK) {
+        reply_error(r, 404, "not_found", NULL, "no person with ID number %s", id);
+        return 0;
+    }
+    if (!in_scope(r, p.grid)) {
+        reply_error(r, 403, "forbidden", NULL, "person %s lives outside your scope", id);
+        return 0;
+    }
+    return 1;
+}
+
+/* "at" of j, or now; 0 with an answer set. */
+static int at_field(struct req *r, json_t *j, int64_t *at)
+{
+    const char *s = jstr(j, "at");
+
+    *at = (int64_t)time(NULL);
+    if (s && fk_time_parse(s, strlen(s), at) != FK_OK) {
+        reply_error(r, 400, "bad_request", "ISO 8601, like 2022-09-01T10:00:00+08:00",
+                    "at '%s' is not a time", s);
+        return 0;
+    }
+    return 1;
+}
+
+static int place_field(struct req *r, json_t *j, const char *def, int *place)
+{
+    const char *s = jstr(j, "place");
+    enum fk_ctl_place p;
+
+    if (!s)
+        s = def;
+    if (!s || fk_ctl_place_parse((fk_slice){s, strlen(s)}, &p) != FK_OK) {
+        reply_error(r, 400, "bad_request", "centralized, home, hospital or monitoring",
+                    "place '%s' is unknown", s ? s : "");
+        return 0;
+    }
+    *place = (int)p;
+    return 1;
+}
+
+/* POST /api/v1/control/{action}: release, transfer or extend {"id_number", "at", "force",
+ * "place", "site", "days"}; from-trace {"cases": [...], "depth", "place", "at"}. */
+void api_control_post(struct req *r)
+{
+    json_t *j = body_object(r);
+    char err[512];
+    int64_t pid, at;
+    int place = 0, rc = FK_OK;
+
+    if (!j)
+        return;
+    if (strcmp(r->param, "from-trace") == 0) {
+        struct fk_trace_opts o;
+        json_t *cases = json_object_get(j, "cases");
+        int32_t ids[1000];
+        fk_tracer *tr = NULL;
+        struct fk_contact *k = NULL;
+        size_t n = 0, added = 0, already = 0, i;
+
+        memset(&o, 0, sizeof o);
+        o.depth = (int)json_integer_value(json_object_get(j, "depth"));
+        if (o.depth != 1)
+            o.depth = 2;
+        if (!place_field(r, j, "home", &place) || !at_field(r, j, &at))
+            goto out;
+        if (json_is_array(cases) && json_array_size(cases) > 0) {
+            if (json_array_size(cases) > 1000) {
+                reply_error(r, 413, "too_large", NULL, "at most 1000 cases at once");
+                goto out;
+            }
+            for (i = 0; i < json_array_size(cases); i++) {
+                const char *s = json_string_value(json_array_get(cases, i));
+                char id[64];
+                int64_t p;
+
+                fk_id_normalize(s ? s : "", s ? strlen(s) : 0, id, sizeof id);
+                if (!s || fk_store_find_person(srv_store(r), id, &p) != FK_OK) {
+                    reply_error(r, 404, "not_found", NULL, "no person with ID number %s", id);
+                    goto out;
+                }
+                ids[o.ncases++] = (int32_t)p;
+            }
+            o.cases = ids;
+        }
+        if (!trace_in_scope(r, &o, &tr, &k, &n))
+            goto out;
+        rc = fk_control_from_trace(srv_store(r), k, n, place, at, r->who.name, &added, &already,
+                                   err, sizeof err);
+        free(k);
+        if (rc == FK_OK) {
+            char msg[200];
+            int len = snprintf(msg, sizeof msg,
+                               "{\"contacts\":%zu,\"added\":%zu,\"already\":%zu}\n", n, added,
+                               already);
+
+            reply_json(r, msg, (size_t)len);
+        }
+    } else if (strcmp(r->param, "release") == 0 || strcmp(r->param, "transfer") == 0 ||
+               strcmp(r->param, "extend") == 0) {
+        if (!scoped_person(r, j, &pid) || !at_field(r, j, &at))
+            goto out;
+        if (strcmp(r->param, "release") == 0) {
+            if (!srv_engine(r))
+                goto out;
+            rc = fk_control_release(srv_store(r), srv_engine(r), srv_profile(r), pid, at,
+                                    json_is_true(json_object_get(j, "force")), r->who.name, err,
+                                    sizeof err);
+        } else if (strcmp(r->param, "transfer") == 0) {
+            if (!place_field(r, j, NULL, &place))
+                goto out;
+            rc = fk_control_transfer(srv_store(r), pid, place, jstr(j, "site"), at, r->who.name,
+                                     err, sizeof err);
+        } else {
+            rc = fk_control_extend(srv_store(r), pid,
+                                   (int)json_integer_value(json_object_get(j, "days")),
+                                   r->who.name, err, sizeof err);
+        }
+        if (rc == FK_OK)
+            reply_json(r, "{\"ok\":true}\n", 12);
+    } else {
+        reply_error(r, 404, "not_found", "from-trace, release, transfer or extend",
+                    "no control action '%s'", r->param);
+        goto out;
+    }
+    if (rc != FK_OK)
+        reply_fk(r, rc, err);
+out:
+    json_decref(j);
+}
+
+/* GET /api/v1/arrivals?region&since&until&area */
+void api_arrivals_get(struct req *r)
+{
+    const char *since = req_arg(r, "since"), *until = req_arg(r, "until"),
+               *area = req_arg(r, "area");
+    char region[FK_REGION_CODE_MAX], err[512];
+    int64_t from = 0, to = 0;
+    fk_table *t = NULL;
+    fk_ctl *x;
+    int rc;
+
+    if ((since && fk_time_parse(since, strlen(since), &from) != FK_OK) ||
+        (until && fk_time_parse(until, strlen(until), &to) != FK_OK)) {
+        reply_error(r, 400, "bad_request", "ISO 8601", "since or until is not a time");
+        return;
+    }
+    if (!scoped_region(r, region, sizeof region) || !(x = srv_ctl(r)))
+        return;
+    rc = fk_ctl_arrivals(x, region, area && *area ? area : NULL, from, to, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "arrivals", -1);
+}
+
+/* GET /api/v1/risk_areas: every risk period with its 倒查 window (backcheck_from, backcheck_to). */
+void api_risk_areas_get(struct req *r)
+{
+    fk_table *t = NULL;
+    char err[512];
+    int rc = fk_ctl_risk_areas(srv_store(r), srv_profile(r), &t, err, sizeof err);
+
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "risk-areas", -1);
+}
+
+/* GET /api/v1/backcheck?area&region: 倒查 — the arrivals from area in the window GET
+ * /api/v1/risk_areas states for its latest period. */
+void api_backcheck_get(struct req *r)
+{
+    const char *area = req_arg(r, "area");
+    char region[FK_REGION_CODE_MAX], err[512];
+    int64_t from, to;
+    fk_table *t = NULL;
+    fk_ctl *x;
+    int rc;
+
+    if (!area || !*area) {
+        reply_error(r, 400, "bad_request", "?area=CODE or name", "which risk area?");
+        return;
+    }
+    if (!scoped_region(r, region, sizeof region))
+        return;
+    rc = fk_ctl_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err,
+                                 sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    if (!(x = srv_ctl(r)))
+        return;
+    rc = fk_ctl_arrivals(x, region, area, from, to, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "backcheck", -1);
+}
+
+/* POST /api/v1/backcheck {"area", "place", "at"}: puts every back-checked arrival inside the
+ * caller's scope and not under control under risk_area control. */
+void api_backcheck_post(struct req *r)
+{
+    json_t *j = body_object(r);
+    const char *area;
+    char region[FK_REGION_CODE_MAX], err[512], msg[200];
+    int64_t from, to, at, *ids = NULL;
+    int *cats = NULL, place, rc, len;
+    size_t n = 0, i, added = 0, already = 0;
+    fk_ctl *x;
+
+    if (!j)
+        return;
+    area = jstr(j, "area");
+    if (!area || !*area) {
+        reply_error(r, 400, "bad_request", "\"area\": \"…\"", "which risk area?");
+        goto out;
+    }
+    if (!place_field(r, j, "home", &place) || !at_field(r, j, &at) ||
+        !scope_within(r, r->who.scope, region, sizeof region))
+        goto out;
+    rc = fk_ctl_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err,
+                                 sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        goto out;
+    }
+    if (!(x = srv_ctl(r)))
+        goto out;
+    rc = fk_ctl_arrival_persons(x, region, area, from, to, &ids, &n);
+    cats = rc == FK_OK ? malloc((n ? n : 1) * sizeof *cats) : NULL;
+    if (!cats) {
+        reply_error(r, 500, "internal", NULL, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < n; i++)
+        cats[i] = FK_CTL_RISK_AREA;
+    rc = fk_control_open_many(srv_store(r), ids, cats, n, place, at, r->who.name, area, &added,
+                              &already, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        goto out;
+    }
+    len = snprintf(msg, sizeof msg, "{\"arrivals\":%zu,\"added\":%zu,\"already\":%zu}\n", n, added,
+                   already);
+    reply_json(r, msg, (size_t)len);
+out:
+    free(ids);
+    free(cats);
+    json_decref(j);
+}
+
+static int allowed(void *ud, const char *grid)
+{
+    return in_scope(ud, grid);
+}
+
+/* POST /api/v1/door_events: a device (or its gateway) reports events as JSON, one object or an
+ * array of {"device","id_number","time","event"}. They go through the same checks as an import
+ * (an unregistered device or unknown person is rejected with the reason) and raise alerts at
+ * once. Answer: {"accepted","duplicate","rejected","alerts","problems":[{"row","reason"}]}. */
+void api_door_events_post(struct req *r)
+{
+    json_error_t je;
+    json_t *j = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &je), *rows;
+    char path[1200], rej[1220], err[1024];
+    struct fk_import_summary sum;
+    struct fk_import_opts io;
+    fk_buf b;
+    FILE *f = NULL;
+    size_t i;
+    int rc, fd;
+
+    fk_buf_init(&b, 0);
+    path[0] = '\0';
+    rows = json_is_array(j) ? j : NULL;
+    if (!j || (!json_is_array(j) && !json_is_object(j))) {
+        reply_error(r, 400, "bad_request", "an event object or an array of them",
+                    "the body is not JSON%s%s", j ? "" : ": ", j ? "" : je.text);
+        goto out;
+    }
+    snprintf(path, sizeof path, "%s/door-XXXXXX", srv_upload_dir(r));
+    fd = mkstemp(path);
+    if (fd < 0 || !(f = fdopen(fd, "w"))) {
+        if (fd >= 0)
+            close(fd);
+        path[0] = '\0';
+        reply_error(r, 500, "internal", NULL, "cannot store the events");
+        goto out;
+    }
+    fputs("device,id_number,time,event\n", f);
+    for (i = 0; i < (rows ? json_array_size(rows) : 1); i++) {
+        json_t *e = rows ? json_array_get(rows, i) : j;
+        const char *k[4] = {"device", "id_number", "time", "event"};
+        int c;
+
+        fk_buf_reset(&b);
+        for (c = 0; c < 4; c++) {
+            const char *v = json_is_object(e) ? json_string_value(json_object_get(e, k[c])) : NULL;
+
+            if (c)
+                fk_buf_putc(&b, ',');
+            fk_buf_csv_field(&b, v ? v : "", v ? strlen(v) : 0);
+        }
+        fk_buf_putc(&b, '\n');
+        fwrite(b.data, 1, b.len, f);
+    }
+    if (fclose(f) != 0) {
+        reply_error(r, 500, "internal", NULL, "cannot store the events");
+        goto out;
+    }
+    if (!srv_engine(r))
+        goto out;
+    snprintf(rej, sizeof rej, "%s.rejects.csv", path);
+    memset(&io, 0, sizeof io);
+    io.rejects_path = rej;
+    io.allowed = allowed;
+    io.allowed_ud = r;
+    rc = fk_import_file(srv_store(r), srv_profile(r), FK_IMPORT_DOOR_EVENTS, path, &io, &sum,
+                        err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        goto out;
+    }
+    audit(r, "door_events", "", "%llu accepted, %llu rejected, %llu alerts",
+          (unsigned long long)sum.accepted, (unsigned long long)sum.rejected,
+          (unsigned long long)sum.alerts);
+    fk_buf_reset(&b);
+    fk_buf_printf(&b, "{\"accepted\":%llu,\"duplicate\":%llu,\"rejected\":%llu,\"alerts\":%llu,"
+                      "\"problems\":[",
+                  (unsigned long long)sum.accepted, (unsigned long long)sum.duplicate,
+                  (unsigned long long)sum.rejected, (unsigned long long)sum.alerts);
+    if (sum.rejected) {
+        FILE *rf = fopen(rej, "r");
+        char line[2048];
+        int first = 1;
+
+        /* line,reason,raw: the row number is the event's place in the request (line 2 = 0). */
+        while (rf && fgets(line, sizeof line, rf)) {
+            char *comma = strchr(line, ','), *reason, *rend;
+            long ln = strtol(line, NULL, 10);
+
+            if (!comma || ln < 2)
+                continue;
+            reason = comma + 1;
+            if (*reason == '"') {
+                reason++;
+                rend = strstr(reason, "\",");
+            } else {
+                rend = strchr(reason, ',');
+            }
+            if (!rend)
+                continue;
+            *rend = '\0';
+            fk_buf_printf(&b, "%s{\"row\":%ld,\"reason\":", first ? "" : ",", ln - 2);
+            fk_buf_json_string(&b, reason);
+            fk_buf_putc(&b, '}');
+            first = 0;
+        }
+        if (rf)
+            fclose(rf);
+        unlink(rej);
+    }
+    fk_buf_puts(&b, "]}\n");
+    reply_json(r, b.data, b.len);
+out:
+    if (path[0])
+        unlink(path);
+    fk_buf_fini(&b);
+    json_decref(j);
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The control endpoints of fangkong serve on city-3: from-trace by the county desk of 140702 puts
+# only its own county's contacts under control; 四个查清 summary and lists per scope, every count
+# the length of its list; a viewer may read but not act; a device posts door events as JSON
+# (rejected ones come back with their reason, alerts at once); alerts acknowledged with a note
+# (400 without) and visible only in scope; regime due and board; arrivals and the back-check.
+. "$(dirname "$0")/lib.sh"
+FK_KEEP_GOING=1
+DATA="$FK_SRC/tests/data/city-3"
+
+cp "$DATA"/*.csv .
+for t in regions persons venues scans pings cases samples results; do
+    fk import "$t" "$t.csv" 2>/dev/null
+done
+for who in admin:admin:140700 desk:county:140702 taigu:county:140703 viewer:viewer:140702 \
+    lab:lab:140700; do
+    IFS=: read -r name role scope <<<"$who"
+    echo "pw-$name-2022" | "$FANGKONG" user add "$name" --role "$role" --scope "$scope" \
+        >/dev/null 2>&1 || fail "user add $name"
+done
+start_server
+ADMIN=$(login admin pw-admin-2022)
+DESK=$(login desk pw-desk-2022)
+TAIGU=$(login taigu pw-taigu-2022)
+VIEWER=$(login viewer pw-viewer-2022)
+LAB=$(login lab pw-lab-2022)
+J=(-H 'Content-Type: application/json')
+
+# A viewer may not act; the desk puts its county's contacts under control, twice.
+api "$VIEWER" POST /api/v1/control/from-trace "${J[@]}" --data '{"depth":2}'
+expect_error forbidden 403 "viewer from-trace"
+api "$DESK" POST /api/v1/control/from-trace "${J[@]}" \
+    --data '{"depth":2,"place":"home","at":"2022-09-01T10:00:00+08:00"}'
+expect_status 200 "desk from-trace"
+added=$(jq_py 'j["added"]')
+[ "$added" -gt 0 ] || fail "from-trace added nothing"
+api "$DESK" POST /api/v1/control/from-trace "${J[@]}" \
+    --data '{"depth":2,"place":"home","at":"2022-09-02T10:00:00+08:00"}'
+[ "$(jq_py 'j["added"]')" = 0 ] || fail "the second from-trace added again"
+[ "$(jq_py 'j["already"]')" = "$added" ] || fail "the second from-trace: already != added"
+api "$DESK" POST /api/v1/control/from-trace "${J[@]}" --data '{"place":"garden"}'
+expect_error bad_request 400 "from-trace to a bad place"
+api "$DESK" POST /api/v1/control/from-trace "${J[@]}" --data 'not json'
+expect_error bad_request 400 "from-trace with a bad body"
+
+# The CLI sees the same orders, all in 140702.
+fk control list --status all >cli-list.csv 2>/dev/null
+[ "$(($(wc -l <cli-list.csv) - 1))" = "$added" ] || fail "CLI list != added"
+grep -v '^id,' cli-list.csv | cut -d, -f5 | grep -qv '^140702' && fail "an order outside 140702"
+
+# 四个查清 per scope: every count is the length of its list.
+for tok in ADMIN DESK TAIGU VIEWER; do
+    api "${!tok}" GET "/api/v1/control/summary?by=grid"
+    expect_status 200 "$tok summary"
+    cp "$WORK/body" "sum-$tok.json"
+    "$PY" - "sum-$tok.json" >cells.txt <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["rows"]:
+    print(r["region"], r["category"], r["place"], r["status"], r["persons"])
+PY
+    while read -r region cat place st persons; do
+        api "${!tok}" GET "/api/v1/control/list?region=$region&category=$cat&place=$place&status=$st"
+        [ "$(jq_py 'len(j["rows"])')" = "$persons" ] ||
+            fail "$tok $region $cat/$place/$st: $persons vs $(jq_py 'len(j["rows"])')"
+    done <cells.txt
+done
+[ "$(jq_py 'len(j["rows"])' sum-TAIGU.json)" = 0 ] || fail "太谷区 sees 榆次区's orders"
+api "$TAIGU" GET "/api/v1/control/list?region=140702"
+expect_error forbidden 403 "list outside the scope"
+
+# Release by another county: the person is outside its scope.
+P=$(sed -n 2p cli-list.csv | cut -d, -f2)
+api "$TAIGU" POST /api/v1/control/release "${J[@]}" --data "{\"id_number\":\"$P\",\"force\":true}"
+expect_error forbidden 403 "release outside the scope"
+api "$DESK" POST /api/v1/control/release "${J[@]}" \
+    --data "{\"id_number\":\"$P\",\"at\":\"2022-09-02T10:00:00+08:00\"}"
+expect_error conflict 409 "release too early"
+api "$DESK" POST /api/v1/control/release "${J[@]}" \
+    --data "{\"id_number\":\"$P\",\"at\":\"2022-09-09T10:00:00+08:00\",\"force\":true}"
+expect_status 200 "forced release"
+api "$DESK" POST /api/v1/control/extend "${J[@]}" --data "{\"id_number\":\"$P\",\"days\":2}"
+expect_error not_found 404 "extend a released order"
+api "$DESK" POST /api/v1/control/nothing "${J[@]}" --data '{}'
+expect_error not_found 404 "unknown action"
+
+# A door sensor on Q's order; the device posts events as JSON.
+Q=$(sed -n 3p cli-list.csv | cut -d, -f2)
+QS=$(sed -n 3p cli-list.csv | cut -d, -f9)
+printf 'id_number,category,place,start,device\n%s,close,home,%s,DOOR-7\n' "$Q" "$QS" >ctl.csv
+fk import controls ctl.csv 2>/dev/null
+api "$DESK" POST /api/v1/door_events "${J[@]}" --data "[
+ {\"device\":\"DOOR-7\",\"id_number\":\"$Q\",\"time\":\"2022-09-02T23:10:00+08:00\",\"event\":\"open\"},
+ {\"device\":\"DOOR-8\",\"id_number\":\"$Q\",\"time\":\"2022-09-02T23:10:00+08:00\",\"event\":\"open\"},
+ {\"device\":\"DOOR-7\",\"id_number\":\"$Q\",\"time\":\"2022-09-02T23:20:00+08:00\",\"event\":\"wave\"}]"
+expect_status 200 "door events"
+[ "$(jq_py 'j["accepted"]')" = 1 ] || fail "door events: accepted"
+[ "$(jq_py 'j["alerts"]')" = 1 ] || fail "door events: alerts"
+[ "$(jq_py '[p["row"] for p in j["problems"]]')" = "[1, 2]" ] || fail "door events: problem rows"
+contains "$WORK/body" "unregistered door sensor DOOR-8"
+api "$DESK" POST /api/v1/door_events "${J[@]}" --data "{\"device\":\"DOOR-7\",\"id_number\":\"$Q\",\"time\":\"2022-09-02T23:10:00+08:00\",\"event\":\"open\"}"
+[ "$(jq_py 'j["duplicate"]')" = 1 ] && [ "$(jq_py 'j["alerts"]')" = 0 ] ||
+    fail "the same event twice raised a second alert"
+api "$VIEWER" POST /api/v1/door_events "${J[@]}" --data '{}'
+expect_error forbidden 403 "viewer posts door events"
+
+# Alerts: in scope only; ack needs a note; the audit trail has it.
+api "$TAIGU" GET "/api/v1/alerts"
+[ "$(jq_py 'len(j["rows"])')" = 0 ] || fail "太谷区 sees 榆次区's alert"
+api "$DESK" GET "/api/v1/alerts?status=open"
+[ "$(jq_py 'len(j["rows"])')" = 1 ] || fail "one open alert"
+AID=$(jq_py 'j["rows"][0]["id"]')
+[ "$(jq_py 'j["rows"][0]["kind"]')" = door_open ] || fail "alert kind"
+api "$TAIGU" POST "/api/v1/alerts/$AID" "${J[@]}" --data '{"action":"ack","note":"x"}'
+expect_error forbidden 403 "ack outside the scope"
+api "$DESK" POST "/api/v1/alerts/$AID" "${J[@]}" --data '{"action":"ack"}'
+expect_error bad_request 400 "ack without a note"
+api "$DESK" POST "/api/v1/alerts/$AID" "${J[@]}" --data '{"action":"ack","note":"已电话核实"}'
+expect_status 200 "ack"
+api "$DESK" GET "/api/v1/alerts?status=acknowledged"
+[ "$(jq_py 'j["rows"][0]["who"]')" = desk ] || fail "ack: who"
+api "$DESK" GET "/api/v1/alerts?status=maybe"
+expect_error bad_request 400 "bad alert status"
+api "$ADMIN" GET "/api/v1/audit"
+contains "$WORK/body" "alert.ack"
+contains "$WORK/body" "已电话核实"
+
+# Regime due: the board adds up the list, in scope.
+api "$DESK" GET "/api/v1/regime/due?date=2022-09-05"
+expect_status 200 "regime due"
+cp "$WORK/body" due.json
+api "$DESK" GET "/api/v1/regime/due?date=2022-09-05&by=county"
+cp "$WORK/body" board.json
+"$PY" - due.json board.json <<'PY' || fail "the regime board does not add up"
+import json, sys, collections
+due = json.load(open(sys.argv[1]))["rows"]
+board = json.load(open(sys.argv[2]))["rows"]
+assert all(r["grid"].startswith("140702") for r in due)
+assert [r["region"] for r in board] == ["140702"], board
+c = collections.Counter(r["state"] for r in due)
+for s in ("done", "due", "overdue"):
+    assert board[0][s] == c[s], (s, board[0][s], c[s])
+PY
+# A lab account reads counts, never names.
+api "$LAB" GET "/api/v1/regime/due?date=2022-09-05&by=county"
+expect_status 200 "lab reads the board"
+api "$LAB" GET "/api/v1/regime/due?date=2022-09-05"
+expect_error forbidden 403 "lab lists persons due"
+api "$LAB" GET "/api/v1/control/list"
+expect_error forbidden 403 "lab lists persons under control"
+api "$DESK" GET "/api/v1/regime/due?state=late"
+expect_error bad_request 400 "bad state"
+
+# Arrivals and the back-check.
+A=$(grep -v -f <(cut -d, -f2 cli-list.csv) persons.csv | grep ',140702' | sed -n 3p | cut -d, -f1)
+printf 'id_number,arrived,origin\n%s,2022-09-05T08:00:00+08:00,310101\n' "$A" >arr.csv
+fk import arrivals arr.csv 2>/dev/null
+printf 'area,level,start\n310101,high,2022-09-06\n' >risk.csv
+fk import risk_areas risk.csv 2>/dev/null
+api "$LAB" GET "/api/v1/risk_areas"
+expect_status 200 "risk areas"
+[ "$(jq_py 'j["rows"][0]["backcheck_from"]')" = "2022-08-30T00:00:00+08:00" ] || fail "risk area window"
+api "$DESK" GET "/api/v1/backcheck?area=310101"
+expect_status 200 "backcheck"
+[ "$(jq_py 'j["rows"][0]["id_number"]')" = "$A" ] || fail "backcheck lists the arrival"
+api "$TAIGU" GET "/api/v1/backcheck?area=310101"
+[ "$(jq_py 'len(j["rows"])')" = 0 ] || fail "backcheck leaks across counties"
+api "$DESK" GET "/api/v1/backcheck?area=999999"
+expect_error not_found 404 "backcheck of an unknown area"
+api "$DESK" POST /api/v1/backcheck "${J[@]}" --data '{"area":"310101","place":"centralized"}'
+expect_status 200 "backcheck control"
+[ "$(jq_py 'j["added"]')" = 1 ] || fail "backcheck control added"
+api "$DESK" GET "/api/v1/arrivals"
+contains "$WORK/body" "risk_area/centralized"
+api "$DESK" GET "/api/v1/control/list?category=risk_area&format=csv"
+expect_status 200 "csv export"
+contains "$WORK/body" "$A,"
+exit 0

@@ -1,0 +1,673 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of control (lib/engine/control.c with the control rows of lib/ingest/ingest.c and
+ * the store): a small city built from CSV text through fk_import_file, then 四个查清 counts
+ * against the lists behind them, rejected rows and their reasons, door-sensor and positive-result
+ * alerts (raised once, at import or by the sweep), the regimes' tests, release, transfer,
+ * extension, the 倒查 back-check and alert handling. Times are 2022-09 in +08:00. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fk/control.h"
+#include "fk/error.h"
+#include "fk/ingest.h"
+#include "fk/time.h"
+
+#define D0 INT64_C(1661961600) /* 2022-09-01T00:00:00+08:00 */
+#define DAY 86400
+
+#define G1 "140702001001001"
+#define G2 "140702001001002"
+#define H1 "140703001001001"
+
+static const char regions_csv[] = "code,name,level,parent\n"
+                                  "14,山西省,province,\n"
+                                  "1407,晋中市,city,14\n"
+                                  "140702,榆次区,county,1407\n"
+                                  "140702001,锦纶街道,township,140702\n"
+                                  "140702001001,锦纶社区,community,140702001\n" G1 ",一网格,grid,"
+                                  "140702001001\n" G2 ",二网格,grid,140702001001\n"
+                                  "140703,太谷区,county,1407\n"
+                                  "140703001,明星镇,township,140703\n"
+                                  "140703001001,明星村,community,140703001\n" H1 ",太谷一网格,grid,"
+                                  "140703001001\n";
+
+#define NP 8
+
+struct fixture {
+    char dir[256], db[300];
+    fk_store *st;
+    fk_engine *eng;
+    fk_ctl *ctl;
+    struct fk_profile prof;
+    struct fk_import_summary sum;
+    char err[1024];
+    char id[NP][19];
+    int64_t pid[NP];
+    fk_table *t;
+};
+
+static void make_id(const char *body, char out[19])
+{
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int i, sum = 0;
+
+    for (i = 0; i < 17; i++) {
+        sum += (body[i] - '0') * w[i];
+        out[i] = body[i];
+    }
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+}
+
+/* Imports text as type t; returns fk_import_file's code, summary in f->sum. */
+static int import(struct fixture *f, enum fk_import_type t, const char *text)
+{
+    char path[400];
+    FILE *fp;
+
+    snprintf(path, sizeof path, "%s/%s.csv", f->dir, fk_import_type_name(t));
+    fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_true(fputs(text, fp) >= 0);
+    assert_int_equal(fclose(fp), 0);
+    return fk_import_file(f->st, &f->prof, t, path, NULL, &f->sum, f->err, sizeof f->err);
+}
+
+/* The reasons in the last import's rejects file, as one string. */
+static char *rejects(struct fixture *f)
+{
+    static char buf[8192];
+    FILE *fp = fopen(f->sum.rejects_path, "rb");
+    size_t n = fp ? fread(buf, 1, sizeof buf - 1, fp) : 0;
+
+    if (fp)
+        fclose(fp);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Rebuilds the engine (when the store moved) and the control index. */
+static void refresh(struct fixture *f)
+{
+    fk_ctl_free(f->ctl);
+    f->ctl = NULL;
+    assert_int_equal(fk_engine_sync(f->eng, f->err, sizeof f->err), FK_OK);
+    assert_int_equal(fk_ctl_build(f->st, f->eng, &f->prof, &f->ctl, f->err, sizeof f->err),
+                     FK_OK);
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    char buf[4096], body[18];
+    const char *tmp = getenv("TMPDIR");
+    const char *grid[NP] = {G1, G1, G1, G2, G2, H1, H1, G1};
+    size_t n;
+    int i;
+
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "%s/fk-test-control-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->db, sizeof f->db, "%s/x.db", f->dir);
+    fk_profile_defaults(&f->prof);
+    if (fk_store_open(f->db, &f->st, f->err, sizeof f->err) != FK_OK)
+        return -1;
+    *state = f;
+    if (import(f, FK_IMPORT_REGIONS, regions_csv) != FK_OK)
+        return -1;
+    n = (size_t)snprintf(buf, sizeof buf, "id_number,name,phone,grid,tags\n");
+    for (i = 0; i < NP; i++) {
+        snprintf(body, sizeof body, "14070219900101%03d", i + 1);
+        make_id(body, f->id[i]);
+        n += (size_t)snprintf(buf + n, sizeof buf - n, "%s,人%d,1390000000%d,%s,%s\n", f->id[i],
+                              i, i, grid[i], i == 7 ? "coldchain" : "");
+    }
+    if (import(f, FK_IMPORT_PERSONS, buf) != FK_OK || f->sum.accepted != NP)
+        return -1;
+    for (i = 0; i < NP; i++)
+        if (fk_store_find_person(f->st, f->id[i], &f->pid[i]) != FK_OK)
+            return -1;
+    if (fk_engine_build(f->st, &f->prof, &f->eng, f->err, sizeof f->err) != FK_OK)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char cmd[400];
+
+    fk_table_free(f->t);
+    fk_ctl_free(f->ctl);
+    fk_engine_free(f->eng);
+    fk_store_close(f->st);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+/* Writes a controls file: "i,category,place,start,end,regime,device" lines with person index. */
+static int import_controls(struct fixture *f, const char *const *lines, size_t n)
+{
+    char buf[4096];
+    size_t k = (size_t)snprintf(buf, sizeof buf, "id_number,category,place,start,end,regime,"
+                                                 "device\n"),
+           i;
+
+    for (i = 0; i < n; i++) {
+        int who = lines[i][0] - '0';
+
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s\n", who >= 0 && who < NP ? f->id[who]
+                                                                                     : "bad",
+                              lines[i] + 1);
+    }
+    return import(f, FK_IMPORT_CONTROLS, buf);
+}
+
+static const char *cell(const fk_table *t, size_t row, const char *col)
+{
+    size_t c;
+
+    for (c = 0; c < fk_table_ncols(t); c++)
+        if (strcmp(fk_table_col(t, c)->name, col) == 0)
+            return fk_table_get(t, row, c);
+    fail_msg("no column %s", col);
+    return NULL;
+}
+
+static const char *const orders[] = {
+    "0,close,home,2022-09-01T10:00:00,,,D0",
+    "1,close,centralized,2022-09-01T10:00:00,,,",
+    "2,secondary,home,2022-09-01T12:00:00,2022-09-05,,",
+    "3,companion,home,2022-09-02,,land3,",
+    "4,close,home,2022-09-02,,,",
+    "5,close,home,2022-09-02,,,",
+    "6,arrival,monitoring,2022-09-02,,,",
+};
+
+/* Every 四个查清 count is the length of the list behind it, at every level. */
+static void test_control__summary_counts_are_lists(void **state)
+{
+    struct fixture *f = *state;
+    enum fk_level levels[] = {FK_LEVEL_CITY, FK_LEVEL_COUNTY, FK_LEVEL_COMMUNITY, FK_LEVEL_GRID};
+    size_t li, row, total;
+
+    assert_int_equal(import_controls(f, orders, 7), FK_OK);
+    assert_int_equal(f->sum.accepted, 7);
+    refresh(f);
+    for (li = 0; li < 4; li++) {
+        struct fk_ctl_filter all = FK_CTL_FILTER_ALL;
+
+        assert_int_equal(fk_ctl_summary(f->ctl, &all, levels[li], &f->t, f->err, sizeof f->err),
+                         FK_OK);
+        total = 0;
+        for (row = 0; row < fk_table_nrows(f->t); row++) {
+            struct fk_ctl_filter g = FK_CTL_FILTER_ALL;
+            fk_table *l = NULL;
+            enum fk_ctl_category k;
+            enum fk_ctl_place p;
+            const char *cat = cell(f->t, row, "category"), *pl = cell(f->t, row, "place"),
+                       *stat = cell(f->t, row, "status");
+
+            assert_int_equal(fk_ctl_category_parse((fk_slice){cat, strlen(cat)}, &k), FK_OK);
+            assert_int_equal(fk_ctl_place_parse((fk_slice){pl, strlen(pl)}, &p), FK_OK);
+            assert_int_equal(fk_ctl_status_parse((fk_slice){stat, strlen(stat)}, &g.status),
+                             FK_OK);
+            g.region = cell(f->t, row, "region");
+            g.category = (int)k;
+            g.place = (int)p;
+            assert_int_equal(fk_ctl_list(f->ctl, &g, fk_local_day(D0 + 3 * DAY), &l, f->err,
+                                         sizeof f->err),
+                             FK_OK);
+            assert_int_equal((size_t)atoi(cell(f->t, row, "persons")), fk_table_nrows(l));
+            total += fk_table_nrows(l);
+            fk_table_free(l);
+        }
+        assert_int_equal(total, 7);
+        fk_table_free(f->t);
+        f->t = NULL;
+    }
+    /* By county: 榆次区 has 5 orders (one released), 太谷区 2. */
+    {
+        struct fk_ctl_filter open = FK_CTL_FILTER_ALL;
+
+        open.status = FK_CTL_OPEN;
+        open.region = "140702";
+        assert_int_equal(fk_ctl_list(f->ctl, &open, fk_local_day(D0), &f->t, f->err,
+                                     sizeof f->err),
+                         FK_OK);
+        assert_int_equal(fk_table_nrows(f->t), 4);
+        assert_string_equal(cell(f->t, 0, "regime"), "isolation7");
+        assert_string_equal(cell(f->t, 0, "device"), "D0");
+        fk_table_free(f->t);
+        f->t = NULL;
+        open.region = "nowhere";
+        assert_int_equal(fk_ctl_list(f->ctl, &open, 0, &f->t, f->err, sizeof f->err),
+                         FK_ENOENT);
+    }
+}
+
+static void test_control__bad_rows(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const bad[] = {
+        "0,close,home,2022-09-01,,,DEV",         /* fine: registers DEV to person 0 */
+        "1,close,home,2022-09-01,,,DEV",         /* DEV belongs to person 0 */
+        "2,closer,home,2022-09-01,,,",           /* category */
+        "3,close,garden,2022-09-01,,,",          /* place */
+        "4,close,home,2022-09-05,2022-09-01,,",  /* end before start */
+        "5,close,home,2022-09-01,,weekly,",      /* regime */
+        "9,close,home,2022-09-01,,,",            /* unknown person */
+        "6,close,home,yesterday,,,",             /* start */
+    };
+    const char *r;
+    int64_t g0, g1, c0, c1;
+
+    assert_int_equal(fk_store_generation(f->st, &g0), FK_OK);
+    assert_int_equal(fk_store_control_generation(f->st, &c0), FK_OK);
+    assert_int_equal(import_controls(f, bad, 8), FK_OK);
+    assert_int_equal(f->sum.accepted, 1);
+    assert_int_equal(f->sum.rejected, 7);
+    r = rejects(f);
+    assert_non_null(strstr(r, "door sensor DEV is registered to another person"));
+    assert_non_null(strstr(r, "category 'closer'"));
+    assert_non_null(strstr(r, "place 'garden'"));
+    assert_non_null(strstr(r, "end is before start"));
+    assert_non_null(strstr(r, "unknown regime weekly"));
+    assert_non_null(strstr(r, "unknown person BAD"));
+    assert_non_null(strstr(r, "start 'yesterday'"));
+    /* A control import moves the control generation, not the engine's. */
+    assert_int_equal(fk_store_generation(f->st, &g1), FK_OK);
+    assert_int_equal(fk_store_control_generation(f->st, &c1), FK_OK);
+    assert_int_equal(g1, g0);
+    assert_int_equal(c1, c0 + 1);
+    refresh(f);
+    assert_int_equal(fk_ctl_stale(f->ctl), 0);
+    assert_int_equal(import_controls(f, bad + 4, 1), FK_OK);
+    assert_int_equal(fk_ctl_stale(f->ctl), 1);
+}
+
+static void test_control__door_alerts(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const devs[] = {
+        "0,close,home,2022-09-01T10:00:00,,,D0",
+        "1,close,centralized,2022-09-01T10:00:00,,,D1",
+        "2,close,home,2022-09-01T10:00:00,2022-09-02T00:00:00,,D2",
+    };
+    char buf[2048];
+    size_t alerts;
+
+    assert_int_equal(import_controls(f, devs, 3), FK_OK);
+    snprintf(buf, sizeof buf,
+             "device,id_number,time,event\n"
+             "D0,%s,2022-09-01T09:00:00,open\n"   /* before the control: nothing */
+             "D0,%s,2022-09-01T22:00:00,open\n"   /* home, no allowed window: alert */
+             "D1,%s,2022-09-01T22:00:00,open\n"   /* centralized: nothing */
+             "D2,%s,2022-09-02T22:00:00,open\n"   /* released: nothing */
+             "D0,%s,2022-09-01T23:00:00,offline\n"
+             "D0,%s,2022-09-01T23:30:00,close\n"  /* 30 minutes: not too long */
+             "D0,%s,2022-09-02T01:00:00,offline\n"
+             "D0,%s,2022-09-02T01:31:00,close\n"  /* 31 minutes: alert */
+             "D1,%s,2022-09-02T02:00:00,tamper\n" /* under (centralized) control: alert */
+             "D9,%s,2022-09-02T02:00:00,open\n"   /* unregistered */
+             "D0,%s,2022-09-02T02:00:00,wave\n"   /* bad event */
+             "D0,%s,2022-09-02T03:00:00,offline\n",
+             f->id[0], f->id[0], f->id[1], f->id[2], f->id[0], f->id[0], f->id[0], f->id[0],
+             f->id[1], f->id[0], f->id[0], f->id[0]);
+    refresh(f);
+    assert_int_equal(import(f, FK_IMPORT_DOOR_EVENTS, buf), FK_OK);
+    /* Door events and their alerts are in no index: neither generation moves. */
+    assert_int_equal(fk_ctl_stale(f->ctl), 0);
+    assert_int_equal(f->sum.rejected, 2);
+    assert_non_null(strstr(rejects(f), "unregistered door sensor D9"));
+    assert_non_null(strstr(rejects(f), "event 'wave'"));
+    assert_int_equal(f->sum.alerts, 3);
+    /* The same file again raises nothing new. */
+    assert_int_equal(import(f, FK_IMPORT_DOOR_EVENTS, buf), FK_OK);
+    assert_int_equal(f->sum.alerts, 0);
+    /* D0 went offline at 03:00 and is silent: at 03:30 fine, at 03:31 an alert, once. */
+    assert_int_equal(fk_alert_sweep(f->st, &f->prof, D0 + DAY + 3 * 3600 + 1800, &alerts, f->err,
+                                    sizeof f->err),
+                     FK_OK);
+    assert_int_equal(alerts, 0);
+    assert_int_equal(fk_alert_sweep(f->st, &f->prof, D0 + DAY + 3 * 3600 + 1860, &alerts, f->err,
+                                    sizeof f->err),
+                     FK_OK);
+    assert_int_equal(alerts, 1);
+    assert_int_equal(fk_alert_sweep(f->st, &f->prof, D0 + 2 * DAY, &alerts, f->err,
+                                    sizeof f->err),
+                     FK_OK);
+    assert_int_equal(alerts, 0);
+    assert_int_equal(fk_alert_list(f->st, f->eng, NULL, FK_ALERT_OPEN, &f->t, f->err,
+                                   sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 4);
+    /* Newest first. */
+    assert_string_equal(cell(f->t, 0, "kind"), "door_offline");
+    assert_string_equal(cell(f->t, 0, "time"), "2022-09-02T03:00:00+08:00");
+    assert_string_equal(cell(f->t, 1, "kind"), "door_tamper");
+    assert_string_equal(cell(f->t, 2, "kind"), "door_offline");
+    assert_string_equal(cell(f->t, 2, "time"), "2022-09-02T01:00:00+08:00");
+    assert_string_equal(cell(f->t, 3, "kind"), "door_open");
+    assert_string_equal(cell(f->t, 3, "id_number"), f->id[0]);
+    assert_string_equal(cell(f->t, 3, "grid"), G1);
+    fk_table_free(f->t);
+    f->t = NULL;
+    /* Scope: 太谷区 sees none of them. */
+    assert_int_equal(fk_alert_list(f->st, f->eng, "140703", -1, &f->t, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 0);
+}
+
+static void test_control__alert_handling(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const devs[] = {"0,close,home,2022-09-01T10:00:00,,,D0"};
+    char buf[512];
+    fk_table *t = NULL;
+
+    assert_int_equal(import_controls(f, devs, 1), FK_OK);
+    snprintf(buf, sizeof buf, "device,id_number,time,event\nD0,%s,2022-09-01T22:00:00,open\n",
+             f->id[0]);
+    assert_int_equal(import(f, FK_IMPORT_DOOR_EVENTS, buf), FK_OK);
+    assert_int_equal(f->sum.alerts, 1);
+    assert_int_equal(fk_alert_set(f->st, f->eng, NULL, 1, FK_ALERT_ACKNOWLEDGED, "u", "", D0,
+                                  f->err, sizeof f->err),
+                     FK_EINVAL);
+    assert_int_equal(fk_alert_set(f->st, f->eng, "140703", 1, FK_ALERT_ACKNOWLEDGED, "u", "seen",
+                                  D0, f->err, sizeof f->err),
+                     FK_EPERM);
+    assert_int_equal(fk_alert_set(f->st, f->eng, "140702", 1, FK_ALERT_ACKNOWLEDGED, "u",
+                                  "called, at home", D0 + DAY, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_alert_set(f->st, f->eng, NULL, 1, FK_ALERT_CLOSED, "v", "door fixed",
+                                  D0 + DAY, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_alert_set(f->st, f->eng, NULL, 1, FK_ALERT_CLOSED, "v", "again",
+                                  D0 + DAY, f->err, sizeof f->err),
+                     FK_ECONFLICT);
+    assert_int_equal(fk_alert_set(f->st, f->eng, NULL, 7, FK_ALERT_CLOSED, "v", "x", D0, f->err,
+                                  sizeof f->err),
+                     FK_ENOENT);
+    assert_int_equal(fk_alert_list(f->st, f->eng, NULL, -1, &f->t, f->err, sizeof f->err),
+                     FK_OK);
+    assert_string_equal(cell(f->t, 0, "status"), "closed");
+    assert_string_equal(cell(f->t, 0, "who"), "v");
+    assert_string_equal(cell(f->t, 0, "note"), "door fixed");
+    assert_int_equal(fk_alert_list(f->st, f->eng, NULL, FK_ALERT_OPEN, &t, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(t), 0);
+    fk_table_free(t);
+}
+
+/* Samples and results: tube T1 pools persons 0 and 1 (positive on 09-04); T2 person 0 alone. */
+static void samples_and_results(struct fixture *f, const char *r1)
+{
+    char buf[1024];
+
+    snprintf(buf, sizeof buf,
+             "tube,id_number,time\nT1,%s,2022-09-02T08:00:00\nT1,%s,2022-09-02T08:00:00\n"
+             "T2,%s,2022-09-05T08:00:00\nT3,%s,2022-09-08T08:00:00\n",
+             f->id[0], f->id[3], f->id[0], f->id[0]);
+    assert_int_equal(import(f, FK_IMPORT_SAMPLES, buf), FK_OK);
+    snprintf(buf, sizeof buf,
+             "tube,result,time\nT1,%s,2022-09-02T20:00:00\nT2,negative,2022-09-05T20:00:00\n"
+             "T3,negative,2022-09-08T20:00:00\n",
+             r1);
+    assert_int_equal(import(f, FK_IMPORT_RESULTS, buf), FK_OK);
+}
+
+static void test_control__positive_alert(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const o[] = {"0,close,home,2022-09-01T10:00:00,,,"};
+
+    assert_int_equal(import_controls(f, o, 1), FK_OK);
+    samples_and_results(f, "positive");
+    /* Person 0 is under control, person 3 (same tube) is not. */
+    assert_int_equal(f->sum.alerts, 1);
+    assert_int_equal(fk_alert_list(f->st, f->eng, NULL, -1, &f->t, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 1);
+    assert_string_equal(cell(f->t, 0, "kind"), "positive");
+    assert_string_equal(cell(f->t, 0, "id_number"), f->id[0]);
+    assert_non_null(strstr(cell(f->t, 0, "detail"), "T1"));
+}
+
+static void test_control__release_transfer_extend(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const o[] = {"0,close,home,2022-09-01T10:00:00,,,",
+                                     "1,close,home,2022-09-01T10:00:00,,,"};
+    struct fk_ctl_filter all = FK_CTL_FILTER_ALL;
+
+    assert_int_equal(import_controls(f, o, 2), FK_OK);
+    samples_and_results(f, "negative");
+    assert_int_equal(fk_engine_sync(f->eng, f->err, sizeof f->err), FK_OK);
+    /* Day 6: too early. */
+    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[0], D0 + 6 * DAY, 0, "u",
+                                        f->err, sizeof f->err),
+                     FK_ECONFLICT);
+    assert_non_null(strstr(f->err, "day 6 of 7"));
+    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[0], D0 - DAY, 0, "u",
+                                        f->err, sizeof f->err),
+                     FK_EINVAL);
+    /* Extended by 2: day 8 is still too early; day 9 with two negatives (T2, T3) is fine. */
+    assert_int_equal(fk_control_extend(f->st, f->pid[0], 2, "u", f->err, sizeof f->err), FK_OK);
+    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[0], D0 + 8 * DAY, 0, "u",
+                                        f->err, sizeof f->err),
+                     FK_ECONFLICT);
+    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[0], D0 + 9 * DAY, 0, "u",
+                                        f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[0], D0 + 9 * DAY, 0, "u",
+                                        f->err, sizeof f->err),
+                     FK_ENOENT);
+    /* Person 1 has no results: only --force releases. */
+    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[1], D0 + 9 * DAY, 0, "u",
+                                        f->err, sizeof f->err),
+                     FK_ECONFLICT);
+    assert_non_null(strstr(f->err, "negative"));
+    /* Transfer person 1 to centralized on 09-03: two orders, the first ended. */
+    assert_int_equal(fk_control_transfer(f->st, f->pid[1], FK_PLACE_CENTRALIZED, "H-1",
+                                         D0 + 2 * DAY, "u", f->err, sizeof f->err),
+                     FK_OK);
+    refresh(f);
+    all.region = G1;
+    assert_int_equal(fk_ctl_list(f->ctl, &all, fk_local_day(D0 + 3 * DAY), &f->t, f->err,
+                                 sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 3);
+    /* By person, then start: person 0's released order, then person 1's two. */
+    assert_string_equal(cell(f->t, 0, "end"), "2022-09-10T00:00:00+08:00");
+    assert_string_equal(cell(f->t, 1, "end"), "2022-09-03T00:00:00+08:00");
+    assert_string_equal(cell(f->t, 1, "place"), "home");
+    assert_string_equal(cell(f->t, 2, "place"), "centralized");
+    assert_string_equal(cell(f->t, 2, "site"), "H-1");
+    assert_string_equal(cell(f->t, 2, "category"), "close");
+    assert_string_equal(cell(f->t, 2, "end"), "");
+    fk_table_free(f->t);
+    f->t = NULL;
+    /* --force releases despite the rule. */
+    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[1], D0 + 9 * DAY, 1, "u",
+                                        f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_control_extend(f->st, f->pid[1], 2, "u", f->err, sizeof f->err),
+                     FK_ENOENT);
+}
+
+/* The tests due on 09-05 (day 4 of isolation7 for orders of 09-01, day 3 of land3 for arrivals of
+ * 09-02) and their states. */
+static void test_control__regime_due(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const o[] = {"0,close,home,2022-09-01T10:00:00,,,"};
+    char buf[1024];
+    int64_t today = fk_local_day(D0 + 4 * DAY);
+    size_t i, done = 0, due = 0, overdue = 0;
+
+    assert_int_equal(import_controls(f, o, 1), FK_OK);
+    samples_and_results(f, "negative");
+    /* Arrivals: person 5 (no order) on 09-02 with a sample on arrival day only; person 0 (under
+     * an order: the order's regime applies) and person 6 long ago (no longer followed). */
+    snprintf(buf, sizeof buf,
+             "id_number,arrived,origin,grid\n%s,2022-09-02T15:00:00,110105,\n"
+             "%s,2022-09-02T15:00:00,110105,\n%s,2022-08-01,110105,\n",
+             f->id[5], f->id[0], f->id[6]);
+    assert_int_equal(import(f, FK_IMPORT_ARRIVALS, buf), FK_OK);
+    assert_int_equal(f->sum.accepted, 3);
+    snprintf(buf, sizeof buf, "tube,id_number,time\nA5,%s,2022-09-02T16:00:00\n", f->id[5]);
+    assert_int_equal(import(f, FK_IMPORT_SAMPLES, buf), FK_OK);
+    refresh(f);
+    assert_int_equal(fk_ctl_due(f->ctl, NULL, FK_DUE_ALL, 0, today, &f->t, f->err,
+                                sizeof f->err),
+                     FK_OK);
+    for (i = 0; i < fk_table_nrows(f->t); i++) {
+        const char *st = cell(f->t, i, "state"), *src = cell(f->t, i, "source");
+
+        done += strcmp(st, "done") == 0;
+        due += strcmp(st, "due") == 0;
+        overdue += strcmp(st, "overdue") == 0;
+        if (strcmp(cell(f->t, i, "id_number"), f->id[0]) == 0)
+            assert_string_equal(src, "control");
+        if (strcmp(cell(f->t, i, "id_number"), f->id[6]) == 0)
+            fail_msg("an arrival of 08-01 is no longer followed");
+    }
+    /* Person 0 (isolation7 from 09-01): day 1 (09-02, T1) done, day 4 (09-05, T2) done.
+     * Person 5 (land3 from 09-02): day 0 done, days 1 and 2 overdue, day 3 (today) due.
+     * Person 7 (coldchain, daily): 09-04 overdue, 09-05 due. */
+    assert_int_equal(done, 3);
+    assert_int_equal(overdue, 3);
+    assert_int_equal(due, 2);
+    fk_table_free(f->t);
+    f->t = NULL;
+    /* Only overdue, only arrivals. */
+    assert_int_equal(fk_ctl_due(f->ctl, NULL, FK_DUE_ARRIVALS, 1u << FK_TEST_OVERDUE, today,
+                                &f->t, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 2);
+    assert_string_equal(cell(f->t, 0, "window_start"), "2022-09-03");
+    assert_string_equal(cell(f->t, 0, "grid"), H1);
+    fk_table_free(f->t);
+    f->t = NULL;
+    /* The board by county adds up the same tests. */
+    assert_int_equal(fk_ctl_due_by(f->ctl, NULL, FK_LEVEL_COUNTY, FK_DUE_ALL, today, &f->t,
+                                   f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 2);
+    assert_string_equal(cell(f->t, 0, "region"), "140702");
+    assert_string_equal(cell(f->t, 0, "persons"), "2");
+    assert_string_equal(cell(f->t, 0, "done"), "2");
+    assert_string_equal(cell(f->t, 0, "due"), "1");
+    assert_string_equal(cell(f->t, 0, "overdue"), "1");
+    assert_string_equal(cell(f->t, 1, "persons"), "1");
+    assert_string_equal(cell(f->t, 1, "overdue"), "2");
+}
+
+static void test_control__arrivals_and_backcheck(void **state)
+{
+    struct fixture *f = *state;
+    char buf[2048], idn[19];
+    int64_t from, to, *ids = NULL;
+    int cats[8];
+    size_t n = 0, added, already, i;
+
+    /* An unknown arrival is registered when name and grid are given, else rejected. */
+    make_id("11010519950505123", idn);
+    snprintf(buf, sizeof buf,
+             "id_number,arrived,origin,grid,transport,name\n"
+             "%s,2022-09-03T00:00:00,110105003,,G1234,\n" /* in: the window start */
+             "%s,2022-09-02T23:59:59,110105,,,\n"         /* out: one second early */
+             "%s,2022-09-10T00:00:00,北京市朝阳区,,,\n"   /* another area's name */
+             "%s,2022-09-10T00:00:01,110105,,,\n"         /* out: after the start */
+             "%s,2022-09-05,110106,,,\n"                  /* another area */
+             "%s,2022-09-06,110105,%s,flight,新来者\n"    /* registered, in */
+             "110105199505051246,2022-09-06,110105,,,\n", /* unknown, no grid */
+             f->id[0], f->id[1], f->id[2], f->id[3], f->id[4], idn, G2);
+    assert_int_equal(import(f, FK_IMPORT_ARRIVALS, buf), FK_OK);
+    assert_int_equal(f->sum.accepted, 6);
+    assert_int_equal(f->sum.rejected, 1);
+    assert_non_null(strstr(rejects(f), "give name and grid"));
+    assert_int_equal(import(f, FK_IMPORT_RISK_AREAS,
+                            "area,level,start,end\n110105,high,2022-08-01,2022-08-20\n"
+                            "110105,中风险,2022-09-10,\n北京市朝阳区,high,2022-09-10,\n"
+                            "110199,extreme,2022-09-10,\n"),
+                     FK_OK);
+    assert_int_equal(f->sum.accepted, 3);
+    assert_non_null(strstr(rejects(f), "level 'extreme'"));
+    /* The latest period of 110105 starts 09-10: the window is 09-03 .. 09-10. */
+    assert_int_equal(fk_ctl_backcheck_window(f->st, &f->prof, "110105", &from, &to, f->err,
+                                             sizeof f->err),
+                     FK_OK);
+    assert_int_equal(to, D0 + 9 * DAY);
+    assert_int_equal(from, D0 + 2 * DAY);
+    assert_int_equal(fk_ctl_backcheck_window(f->st, &f->prof, "990000", &from, &to, f->err,
+                                             sizeof f->err),
+                     FK_ENOENT);
+    assert_int_equal(fk_ctl_backcheck_window(f->st, &f->prof, "110105", &from, &to, f->err,
+                                             sizeof f->err),
+                     FK_OK);
+    refresh(f);
+    assert_int_equal(fk_ctl_arrivals(f->ctl, NULL, "110105", from, to, &f->t, f->err,
+                                     sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 2);
+    assert_string_equal(cell(f->t, 0, "id_number"), f->id[0]);
+    assert_string_equal(cell(f->t, 0, "transport"), "G1234");
+    assert_string_equal(cell(f->t, 0, "control"), "");
+    assert_string_equal(cell(f->t, 1, "id_number"), idn);
+    assert_string_equal(cell(f->t, 1, "grid"), G2);
+    fk_table_free(f->t);
+    f->t = NULL;
+    /* Put them under control, twice: the second adds nothing. */
+    assert_int_equal(fk_ctl_arrival_persons(f->ctl, NULL, "110105", from, to, &ids, &n), FK_OK);
+    assert_int_equal(n, 2);
+    for (i = 0; i < n; i++)
+        cats[i] = FK_CTL_RISK_AREA;
+    assert_int_equal(fk_control_open_many(f->st, ids, cats, n, FK_PLACE_HOME, D0 + 9 * DAY, "u",
+                                          "110105", &added, &already, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(added, 2);
+    assert_int_equal(fk_control_open_many(f->st, ids, cats, n, FK_PLACE_HOME, D0 + 10 * DAY, "u",
+                                          "110105", &added, &already, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(added, 0);
+    assert_int_equal(already, 2);
+    free(ids);
+    refresh(f);
+    assert_int_equal(fk_ctl_arrivals(f->ctl, "140702", "110105", from, to, &f->t, f->err,
+                                     sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 2);
+    assert_string_equal(cell(f->t, 0, "control"), "risk_area/home since 2022-09-10");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_control__summary_counts_are_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control__bad_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control__door_alerts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control__alert_handling, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control__positive_alert, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control__release_transfer_extend, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control__regime_due, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control__arrivals_and_backcheck, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
