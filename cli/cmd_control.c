@@ -147,7 +147,7 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
         {.name = "force", .flag = &force},  {.name = NULL},
     };
     char err[512], who[128];
-    int64_t pid, at;
+    int64_t pid, at, days = 0;
     int place = 0, rc;
 
     if (cli_parse(c, argc, argv, opts, 1) != FK_OK)
@@ -162,8 +162,9 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
             cli_error(c, "transfer needs --place centralized|home|hospital|monitoring");
         return EXIT_ERROR;
     }
-    if (strcmp(what, "extend") == 0 && !days_s) {
-        cli_error(c, "extend needs --days N");
+    if (strcmp(what, "extend") == 0 &&
+        (!days_s || fk_parse_i64((fk_slice){days_s, strlen(days_s)}, &days) != FK_OK)) {
+        cli_error(c, "extend needs --days N, a whole number of days");
         return EXIT_ERROR;
     }
     if (cli_open(c) != EXIT_DONE || cli_person(c, c->pos[0], &pid) != EXIT_DONE)
@@ -177,7 +178,8 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
     } else if (strcmp(what, "transfer") == 0) {
         rc = fk_control_transfer(c->st, pid, place, site, at, who, err, sizeof err);
     } else {
-        rc = fk_control_extend(c->st, pid, atoi(days_s), who, err, sizeof err);
+        rc = fk_control_extend(c->st, pid, days > 366 || days < 0 ? 0 : (int)days, who, err,
+                               sizeof err);
     }
     if (rc != FK_OK) {
         cli_error(c, "%s: %s", c->pos[0], err);
@@ -437,11 +439,17 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
     if (at_time(c, now_s, &now) != EXIT_DONE)
         return EXIT_ERROR;
     if (strcmp(sub, "ack") == 0 || strcmp(sub, "close") == 0) {
+        int64_t id;
+
         if (c->npos != 1)
             return cli_usage(c);
+        if (fk_parse_i64((fk_slice){c->pos[0], strlen(c->pos[0])}, &id) != FK_OK) {
+            cli_error(c, "'%s' is not an alert number (fangkong alerts lists them)", c->pos[0]);
+            return EXIT_ERROR;
+        }
         if (cli_open_engine(c) != EXIT_DONE)
             return EXIT_ERROR;
-        if (fk_alert_set(c->st, c->eng, NULL, atoll(c->pos[0]),
+        if (fk_alert_set(c->st, c->eng, NULL, id,
                          strcmp(sub, "ack") == 0 ? FK_ALERT_ACKNOWLEDGED : FK_ALERT_CLOSED,
                          cli_actor(who, sizeof who), note, now, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);

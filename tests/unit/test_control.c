@@ -232,7 +232,7 @@ static void test_control__summary_counts_are_lists(void **state)
             assert_int_equal(fk_ctl_list(f->ctl, &g, fk_local_day(D0 + 3 * DAY), &l, f->err,
                                          sizeof f->err),
                              FK_OK);
-            assert_int_equal((size_t)atoi(cell(f->t, row, "persons")), fk_table_nrows(l));
+            assert_int_equal((size_t)strtol(cell(f->t, row, "persons"), NULL, 10), fk_table_nrows(l));
             total += fk_table_nrows(l);
             fk_table_free(l);
         }
