@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 PEOPLE     ?= 200000
 
-.PHONY: all deps build web test unit asan demo bench clean
+.PHONY: all deps build web test unit asan demo bench bench-http clean
 
 all: build
 
@@ -58,6 +58,13 @@ demo: deps build
 
 bench: deps build
 	bash bench/run.sh $(BUILD)
+
+# The HTTP benchmark (wrk against fangkong serve and Debian's nginx; results in bench/RESULTS.md).
+# It builds its own Release binary in $(HTTP_BUILD); PEOPLE=… sets the city's size (default 1 M).
+HTTP_BUILD ?= build-release
+bench-http: deps
+	HTTP_PEOPLE=$(if $(filter command line environment,$(origin PEOPLE)),$(PEOPLE),1000000) \
+	    bash bench/run-http.sh --build $(HTTP_BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -8,7 +8,37 @@
  *   caller, so a request that will be refused never has its body written to disk.
  * - Every handler runs under one mutex: the store's SQLite connection, the engine and the tracer
  *   are single-threaded. The answers are in-memory index walks (milliseconds), so one lock costs
- *   little; the dashboard, asked by every open screen, is cached per store generation and scope.
+ *   little; the dashboard, asked by every open screen, is cached per engine generation and scope.
+ * - The engine and tracer are never rebuilt under that mutex. Every committed import batch moves
+ *   the store's generation, and rebuilding a city's indexes takes seconds (1 s at 1 M residents
+ *   on an idle machine, 10 s at 10 M): rebuilt under the lock, as fk_engine_sync would, every
+ *   request behind it would wait that long, again after every batch of an import. Instead a
+ *   builder thread builds a complete new engine on a store connection of its own, off the lock,
+ *   swaps the pointer in under the lock and frees the old one off it. Requests meanwhile are
+ *   answered from the current engine: an answer reflects the generation of the last completed
+ *   build, which it names in the X-Fangkong-Generation header.
+ * - The tracer (4 M scans and 4 M pings take longer than the engine) is rebuilt the same way, but
+ *   only once a request has used it stale (the dashboard, tracing): an import of samples alone
+ *   does not pay for it. Its answers may lag the engine's by a build; the dashboard's cache is
+ *   keyed by both generations.
+ * - The engine and the tracer keep the connection they were built on, for names (missing, trace),
+ *   and are used only under the lock; the builder must never read through a connection they use.
+ *   So there are five connections: the handlers' own, and two each for the engine and the
+ *   tracer, between which the builder alternates, building on the one not in use.
+ * - A request looks at the store's generation once (its first srv_engine call, one SQLite read);
+ *   when it moved past the engine's, it wakes the builder. During a long import the builder
+ *   starts a build at most once per max(1 s, the last build's time) after the previous one ended,
+ *   so it takes at most about half a core and the engine lags the store by one or two builds.
+ *   Peak memory is two engines (and two tracers): the one serving and the one being built.
+ * - Read-your-writes: a write through the API (an import, a round) calls srv_invalidate, and its
+ *   answer is held until the engine, and the tracer when there is one, reflect the generation
+ *   the write produced: the connection is suspended (MHD_suspend_connection, so no MHD thread
+ *   blocks), the builder is asked to build both at once, and it resumes the connection when they
+ *   are swapped in (or an attempt failed: the answer then goes out and the log says why). Whoever
+ *   reads after that answer sees the write. Writes made outside the server (fangkong import on
+ *   the same data file) show up one build later. On stop the builder finishes its build and
+ *   resumes every held answer before the daemon stops, as libmicrohttpd requires.
+ * - A table answer (reply_table, JSON) is rendered after the handler returns, off the lock.
  * - Request memory is the request's own (body, answer) and is freed in the completed callback. */
 #include "server.h"
 
@@ -22,28 +52,45 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
 #define CACHE_SLOTS 64
+#define REBUILD_GAP_MIN 1.0 /* seconds between background builds, at least */
 
 struct cache_entry {
     char key[160];
-    int64_t generation;
+    int64_t generation, tr_generation; /* of the engine and tracer it was computed from */
     fk_buf json;
 };
 
 struct server {
     struct server_opts o;
     pthread_mutex_t lock;
-    fk_store *st;
-    fk_engine *eng;
+    fk_store *st;     /* the handlers' connection */
+    fk_engine *eng;   /* current engine; tracer (NULL until first asked for) */
     fk_tracer *tr;
-    int64_t tr_generation;
+    fk_store *eng_st; /* the connection eng was built on: st or one of eng_spare */
+    fk_store *tr_st;  /* the connection tr was built on: one of tr_spare */
+    int64_t tr_gen;   /* the store generation tr reflects (at least) */
     struct fk_profile prof;
     char upload_dir[1024];
     struct cache_entry cache[CACHE_SLOTS];
     unsigned cache_next;
+    /* The builder thread (DESIGN NOTES); all of it under lock. */
+    fk_store *eng_spare[2], *tr_spare[2];
+    pthread_t builder;
+    int builder_running;
+    pthread_cond_t wake;     /* to the builder: want_gen, tr_wanted, urgent or quit changed */
+    int64_t want_gen;        /* the newest store generation a request has seen */
+    int64_t eng_tried;       /* what the last finished engine build set out to reach */
+    int64_t tr_tried;        /* likewise for the tracer */
+    int tr_wanted;           /* a request used a stale tracer since the last tracer build */
+    int urgent;              /* a write through the API waits: build without the pause */
+    int quit;
+    double next_build;       /* monotonic seconds: no unhurried build before then */
+    struct req *waiters;     /* suspended answers to writes, waiting for a build */
 };
 
 /* What a route needs: a session (any role) or a permission of the caller's role. */
@@ -109,8 +156,16 @@ const char *req_arg(struct req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* A later answer replaces a table answer not yet rendered. */
+static void drop_table(struct req *r)
+{
+    fk_table_free(r->table);
+    r->table = NULL;
+}
+
 void reply_json(struct req *r, const char *json, size_t n)
 {
+    drop_table(r);
     fk_buf_reset(&r->out);
     if (fk_buf_append(&r->out, json, n) != FK_OK) {
         r->status = 500;
@@ -130,6 +185,7 @@ void reply_error(struct req *r, unsigned status, const char *code, const char *h
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    drop_table(r);
     fk_buf_reset(&r->out);
     fk_buf_puts(&r->out, "{\"code\":");
     fk_buf_json_string(&r->out, code);
@@ -271,9 +327,29 @@ void reply_table(struct req *r, fk_table *t, const char *download_name, int page
     else if (limit <= 0 || limit > 10000)
         limit = 500;
     to = from + (size_t)limit < n ? from + (size_t)limit : n;
+    /* The rows are rendered by render_table once the server lock is released: the table is the
+     * request's own (its cells are copies), and rendering a city's grids is as long as counting
+     * them. */
+    fk_buf_reset(&r->out);
+    r->table = t;
+    r->table_from = from;
+    r->table_to = to;
+    r->table_page_col = page_col;
+    r->status = 200;
+    r->content_type = "application/json; charset=utf-8";
+}
+
+/* Renders the table reply_table left as {"rows":[…],"total":N,"next":K}; outside the lock. */
+static void render_table(struct req *r)
+{
+    fk_table *t = r->table;
+    size_t n = fk_table_nrows(t), to = r->table_to;
+    int page_col = r->table_page_col;
+
+    r->table = NULL;
     fk_buf_reset(&r->out);
     fk_buf_puts(&r->out, "{\"rows\":");
-    fk_table_json_rows(t, from, to, &r->out);
+    fk_table_json_rows(t, r->table_from, to, &r->out);
     fk_buf_printf(&r->out, ",\"total\":%zu,\"next\":", n);
     if (page_col >= 0 && to < n && to > 0) {
         const char *k = fk_table_get(t, to - 1, (size_t)page_col);
@@ -284,8 +360,6 @@ void reply_table(struct req *r, fk_table *t, const char *download_name, int page
     }
     fk_buf_puts(&r->out, "}\n");
     fk_table_free(t);
-    r->status = 200;
-    r->content_type = "application/json; charset=utf-8";
 }
 
 /* ---- shared state ---- */
@@ -305,44 +379,244 @@ const char *srv_upload_dir(struct req *r)
     return r->srv->upload_dir;
 }
 
+static double mono_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The store generation the current engine reflects; -1 with none. Under the lock. */
+static int64_t engine_generation(const struct server *s)
+{
+    struct fk_engine_stats es;
+
+    if (!s->eng)
+        return -1;
+    fk_engine_stats(s->eng, &es);
+    return es.generation;
+}
+
+/* Tells the builder that the store is at generation g; urgent: a write waits for it, so the
+ * tracer (when there is one) is wanted too and there is no pause. Under the lock. */
+static void want_generation(struct server *s, int64_t g, int urgent)
+{
+    int more = g > s->want_gen;
+
+    if (!s->builder_running)
+        return;
+    if (more)
+        s->want_gen = g;
+    if (urgent && !s->urgent) {
+        s->urgent = 1;
+        s->tr_wanted = 1;
+        more = 1;
+    }
+    if (more)
+        pthread_cond_signal(&s->wake);
+}
+
 fk_engine *srv_engine(struct req *r)
 {
     struct server *s = r->srv;
     char err[512];
+    int64_t g;
     int rc;
 
-    if (!s->eng)
+    if (!s->eng) {
+        /* Only when the server started without one; the builder takes over from here. */
         rc = fk_engine_build(s->st, &s->prof, &s->eng, err, sizeof err);
-    else
-        rc = fk_engine_sync(s->eng, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        return NULL;
+        if (rc != FK_OK) {
+            reply_fk(r, rc, err);
+            return NULL;
+        }
+        s->eng_st = s->st;
     }
+    if (!r->gen_checked) {
+        rc = fk_store_generation(s->st, &g);
+        if (rc != FK_OK) {
+            reply_fk(r, rc, fk_store_errmsg(s->st));
+            return NULL;
+        }
+        r->gen_checked = 1;
+        if (g > engine_generation(s))
+            want_generation(s, g, 0);
+    }
+    r->generation = engine_generation(s);
     return s->eng;
 }
 
 fk_tracer *srv_tracer(struct req *r)
 {
     struct server *s = r->srv;
-    struct fk_engine_stats es;
     char err[512];
+    int64_t g;
     int rc;
 
     if (!srv_engine(r))
         return NULL;
-    fk_engine_stats(s->eng, &es);
-    if (s->tr && s->tr_generation == es.generation)
+    if (s->tr) {
+        /* Stale: answer from it, and have the builder make a new one (DESIGN NOTES). */
+        if (s->tr_gen < s->want_gen && !s->tr_wanted) {
+            s->tr_wanted = 1;
+            pthread_cond_signal(&s->wake);
+        }
         return s->tr;
-    fk_tracer_free(s->tr);
-    s->tr = NULL;
-    rc = fk_tracer_build(s->st, &s->prof, &s->tr, err, sizeof err);
+    }
+    /* The first one is built here, under the lock, on the tracer's first connection: the builder
+     * builds tracers only once there is one, so it is not using that connection. */
+    rc = fk_store_generation(s->tr_spare[0], &g);
+    if (rc == FK_OK)
+        rc = fk_tracer_build(s->tr_spare[0], &s->prof, &s->tr, err, sizeof err);
+    else
+        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->tr_spare[0]));
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return NULL;
     }
-    s->tr_generation = es.generation;
+    s->tr_st = s->tr_spare[0];
+    s->tr_gen = g;
     return s->tr;
+}
+
+/* 1 when waiter w may be answered: the engine, and the tracer when there is one, reflect its
+ * write or were tried since (and failed), or the server stops. Under the lock. */
+static int waiter_done(const struct server *s, const struct req *w)
+{
+    int64_t g = w->wait_generation;
+
+    if (s->quit)
+        return 1;
+    if (engine_generation(s) < g && s->eng_tried < g)
+        return 0;
+    return !s->tr || s->tr_gen >= g || s->tr_tried >= g;
+}
+
+/* Resumes the suspended answers that may go out now. Under the lock. */
+static void resume_waiters(struct server *s)
+{
+    struct req **pp = &s->waiters;
+
+    while (*pp) {
+        struct req *w = *pp;
+
+        if (waiter_done(s, w)) {
+            *pp = w->next_waiter;
+            w->next_waiter = NULL;
+            w->suspended = 0;
+            MHD_resume_connection(w->conn);
+        } else {
+            pp = &w->next_waiter;
+        }
+    }
+}
+
+/* One build attempt of the engine (tracer 0) or the tracer (1): called and returning under the
+ * lock, which it drops while it builds. */
+static void build_once(struct server *s, int tracer)
+{
+    fk_store **pair = tracer ? s->tr_spare : s->eng_spare;
+    fk_store *cur = tracer ? s->tr_st : s->eng_st;
+    fk_store *st = cur == pair[0] ? pair[1] : pair[0];
+    int64_t target = s->want_gen, g = -1;
+    fk_engine *e = NULL;
+    fk_tracer *t = NULL;
+    void *old = NULL;
+    double t0 = mono_seconds(), took;
+    char err[512];
+    int rc;
+
+    if (tracer)
+        s->tr_wanted = 0; /* asking again from here on means after this build */
+    pthread_mutex_unlock(&s->lock);
+    if (!tracer) {
+        rc = fk_engine_build(st, &s->prof, &e, err, sizeof err);
+    } else {
+        rc = fk_store_generation(st, &g);
+        if (rc == FK_OK)
+            rc = fk_tracer_build(st, &s->prof, &t, err, sizeof err);
+        else
+            snprintf(err, sizeof err, "%s", fk_store_errmsg(st));
+    }
+    took = mono_seconds() - t0;
+    pthread_mutex_lock(&s->lock);
+    if (rc == FK_OK && !tracer) {
+        old = s->eng;
+        s->eng = e;
+        s->eng_st = st;
+        g = engine_generation(s);
+    } else if (rc == FK_OK) {
+        old = s->tr;
+        s->tr = t;
+        s->tr_st = st;
+        s->tr_gen = g;
+    }
+    if (rc == FK_OK)
+        fprintf(stderr, "fangkong serve: %s rebuilt at generation %lld in %.2f s\n",
+                tracer ? "tracer" : "engine", (long long)g, took);
+    else
+        fprintf(stderr, "fangkong serve: rebuilding the %s: %s (answers stay as they were)\n",
+                tracer ? "tracer" : "engine", err);
+    if (tracer && target > s->tr_tried)
+        s->tr_tried = target;
+    if (!tracer && target > s->eng_tried)
+        s->eng_tried = target;
+    s->next_build = mono_seconds() + (took > REBUILD_GAP_MIN ? took : REBUILD_GAP_MIN);
+    resume_waiters(s);
+    if (old) {
+        /* Nobody holds it: handlers use the engine and tracer only under the lock. */
+        pthread_mutex_unlock(&s->lock);
+        if (tracer)
+            fk_tracer_free(old);
+        else
+            fk_engine_free(old);
+        pthread_mutex_lock(&s->lock);
+    }
+}
+
+static void *builder_main(void *arg)
+{
+    struct server *s = arg;
+
+    pthread_mutex_lock(&s->lock);
+    while (!s->quit) {
+        int eng_stale = s->want_gen > engine_generation(s);
+        int tr_stale = s->tr && s->tr_wanted && s->want_gen > s->tr_gen;
+        double now = mono_seconds();
+
+        if (!eng_stale && !tr_stale) {
+            s->urgent = 0;
+            s->tr_wanted = s->tr_wanted && s->tr && s->want_gen > s->tr_gen;
+            resume_waiters(s);
+            pthread_cond_wait(&s->wake, &s->lock);
+        } else if (!s->urgent && now < s->next_build) {
+            struct timespec until;
+            double left = s->next_build - now;
+
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += (time_t)left;
+            until.tv_nsec += (long)((left - (double)(time_t)left) * 1e9);
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&s->wake, &s->lock, &until);
+        } else {
+            int urgent = s->urgent;
+
+            /* The engine first: every screening answer needs it; the tracer only the dashboard
+             * and tracing. An urgent round builds both without the pause between them. */
+            build_once(s, !eng_stale);
+            if (urgent && eng_stale && s->tr && s->want_gen > s->tr_gen)
+                build_once(s, 1);
+            if (urgent && !s->waiters)
+                s->urgent = 0;
+        }
+    }
+    resume_waiters(s);
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
 }
 
 int in_scope(struct req *r, const char *code)
@@ -392,24 +666,28 @@ void audit(struct req *r, const char *action, const char *target, const char *fm
 
 void srv_invalidate(struct req *r)
 {
+    struct server *s = r->srv;
     unsigned i;
+    int64_t g;
 
     for (i = 0; i < CACHE_SLOTS; i++)
-        r->srv->cache[i].key[0] = '\0';
+        s->cache[i].key[0] = '\0';
+    /* on_request holds the answer until the engine and tracer reach g (read-your-writes). */
+    if (fk_store_generation(s->st, &g) == FK_OK && g > r->wait_generation)
+        r->wait_generation = g;
 }
 
 const fk_buf *srv_cache_get(struct req *r, const char *key)
 {
     struct server *s = r->srv;
-    struct fk_engine_stats es;
+    int64_t g = engine_generation(s), tg = s->tr ? s->tr_gen : -1;
     unsigned i;
 
     if (!s->eng)
         return NULL;
-    fk_engine_stats(s->eng, &es);
     for (i = 0; i < CACHE_SLOTS; i++)
         if (s->cache[i].key[0] && strcmp(s->cache[i].key, key) == 0 &&
-            s->cache[i].generation == es.generation)
+            s->cache[i].generation == g && s->cache[i].tr_generation == tg)
             return &s->cache[i].json;
     return NULL;
 }
@@ -418,11 +696,10 @@ void srv_cache_put(struct req *r, const char *key, const char *json, size_t n)
 {
     struct server *s = r->srv;
     struct cache_entry *c = &s->cache[s->cache_next++ % CACHE_SLOTS];
-    struct fk_engine_stats es;
 
-    fk_engine_stats(s->eng, &es);
     fk_strlcpy(c->key, key, sizeof c->key);
-    c->generation = es.generation;
+    c->generation = engine_generation(s);
+    c->tr_generation = s->tr ? s->tr_gen : -1;
     fk_buf_reset(&c->json);
     if (fk_buf_append(&c->json, json, n) != FK_OK)
         c->key[0] = '\0';
@@ -498,6 +775,7 @@ static void free_req(struct req *r)
         unlink(r->upload_path);
     if (r->out_fd >= 0)
         close(r->out_fd);
+    fk_table_free(r->table);
     fk_buf_fini(&r->body);
     fk_buf_fini(&r->out);
     free(r);
@@ -573,6 +851,8 @@ static enum MHD_Result send_answer(struct req *r)
     if (!r->status) {
         reply_error(r, 500, "internal", NULL, "the handler gave no answer");
     }
+    if (r->table)
+        render_table(r);
     if (r->out_fd >= 0) {
         resp = MHD_create_response_from_fd64(r->out_fd_size, r->out_fd);
         r->out_fd = -1; /* the response owns it now */
@@ -597,6 +877,12 @@ static enum MHD_Result send_answer(struct req *r)
     }
     if (r->status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+    if (r->generation >= 0) {
+        char gen[32];
+
+        snprintf(gen, sizeof gen, "%lld", (long long)r->generation);
+        MHD_add_response_header(resp, "X-Fangkong-Generation", gen);
+    }
     ret = MHD_queue_response(r->conn, r->status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -623,6 +909,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->url = url;
         r->upload_fd = -1;
         r->out_fd = -1;
+        r->generation = -1;
         fk_buf_init(&r->body, API_BODY_MAX);
         fk_buf_init(&r->out, 0);
         *con_cls = r;
@@ -684,6 +971,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         } else if (rt) {
             pthread_mutex_lock(&s->lock);
             rt->fn(r);
+            if (r->wait_generation && s->builder_running && !waiter_done(s, r)) {
+                /* A write: answer once the engine reflects it (DESIGN NOTES). Suspended under
+                 * the lock, so the builder cannot resume it before it is suspended. */
+                want_generation(s, r->wait_generation, 1);
+                r->suspended = 1;
+                r->next_waiter = s->waiters;
+                s->waiters = r;
+                MHD_suspend_connection(conn);
+                pthread_mutex_unlock(&s->lock);
+                return MHD_YES;
+            }
             pthread_mutex_unlock(&s->lock);
         } else if (known) {
             reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", method,
@@ -715,6 +1013,7 @@ int server_run(const struct server_opts *o)
     s->o = *o;
     s->prof = *o->profile;
     pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->wake, NULL);
     for (i = 0; i < CACHE_SLOTS; i++)
         fk_buf_init(&s->cache[i].json, 0);
     if (fk_secret_init() != FK_OK) {
@@ -740,6 +1039,19 @@ int server_run(const struct server_opts *o)
             goto out;
         }
     }
+    s->eng_st = s->st;
+    for (i = 0; i < 2; i++) {
+        if (fk_store_open(o->db, &s->eng_spare[i], err, sizeof err) != FK_OK ||
+            fk_store_open(o->db, &s->tr_spare[i], err, sizeof err) != FK_OK) {
+            fprintf(stderr, "fangkong serve: %s\n", err);
+            goto out;
+        }
+    }
+    if (pthread_create(&s->builder, NULL, builder_main, s) != 0) {
+        fprintf(stderr, "fangkong serve: cannot start the engine builder thread\n");
+        goto out;
+    }
+    s->builder_running = 1;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)o->port);
@@ -748,7 +1060,7 @@ int server_run(const struct server_opts *o)
         goto out;
     }
     d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                             MHD_USE_ERROR_LOG,
+                             MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
                          (uint16_t)o->port, NULL, NULL, on_request, s,
                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
                          MHD_OPTION_THREAD_POOL_SIZE, o->threads,
@@ -773,13 +1085,30 @@ int server_run(const struct server_opts *o)
     fprintf(stderr, "fangkong serve: stopping\n");
     rc = 0;
 out:
+    if (s->builder_running) {
+        /* The builder finishes the build it is in, resumes every held answer and ends; no
+         * answer is held after that (builder_running is 0), as MHD_stop_daemon requires. */
+        pthread_mutex_lock(&s->lock);
+        s->quit = 1;
+        pthread_cond_signal(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->builder, NULL);
+        pthread_mutex_lock(&s->lock);
+        s->builder_running = 0;
+        pthread_mutex_unlock(&s->lock);
+    }
     if (d)
         MHD_stop_daemon(d);
     fk_tracer_free(s->tr);
     fk_engine_free(s->eng);
+    for (i = 0; i < 2; i++) {
+        fk_store_close(s->eng_spare[i]);
+        fk_store_close(s->tr_spare[i]);
+    }
     fk_store_close(s->st);
     for (i = 0; i < CACHE_SLOTS; i++)
         fk_buf_fini(&s->cache[i].json);
+    pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->lock);
     free(s);
     return rc;

@@ -4,8 +4,9 @@
  * needs, so no handler can forget the check), request bodies with ceilings, and responses;
  * auth.c owns sessions and accounts; each api_<resource>.c answers one resource through the
  * library. Handlers run one at a time under the server lock (the store, engine and tracer are
- * single-threaded); answers that are costly and often asked (the dashboard) are cached per store
- * generation and scope. */
+ * single-threaded); the engine and tracer are rebuilt off the lock by a builder thread after the
+ * store moves on, and swapped in whole; answers that are costly and often asked (the dashboard)
+ * are cached per engine generation and scope. */
 #ifndef FK_SERVER_H
 #define FK_SERVER_H
 
@@ -61,6 +62,18 @@ struct req {
     const char *download_name; /* Content-Disposition: attachment */
     int out_fd;                /* a file answer; -1 otherwise */
     uint64_t out_fd_size;
+    fk_table *table;           /* a JSON table answer, rendered after the lock (reply_table) */
+    size_t table_from, table_to;
+    int table_page_col;
+    /* Freshness (http.c): whether this request has compared the store's generation with the
+     * engine's; the engine generation its answer reflects (X-Fangkong-Generation; -1: none);
+     * after a write through the API, the generation the answer waits for the engine to reach,
+     * with the connection suspended meanwhile, on the server's list of waiters. */
+    int gen_checked;
+    int64_t generation;
+    int64_t wait_generation;
+    int suspended;
+    struct req *next_waiter;
 };
 
 typedef void (*api_fn)(struct req *r);
@@ -83,9 +96,12 @@ void reply_json(struct req *r, const char *json, size_t n);
  * {"rows":[…],"total":N,"next":K} with keyset paging when page_col >= 0: ?after=K&limit=N over
  * rows sorted by that column). Frees t. */
 void reply_table(struct req *r, fk_table *t, const char *download_name, int page_col);
-/* The store, engine, tracer of the server (call under the lock, which handlers hold). The engine
- * and tracer are brought up to the store's generation first; NULL with an error answer set on
- * failure. */
+/* The store, engine, tracer of the server (call under the lock, which handlers hold; the pointers
+ * are valid until the handler returns, not across requests). The engine and tracer answer from
+ * the last completed build: when the store has moved on, srv_engine asks the builder thread for a
+ * new one and returns the current one at once, so an answer may lag a write made outside the
+ * server (the command line) by one rebuild; a write through the API (srv_invalidate) is answered
+ * only once the engine reflects it. NULL with an error answer set on failure. */
 fk_store *srv_store(struct req *r);
 fk_engine *srv_engine(struct req *r);
 fk_tracer *srv_tracer(struct req *r);
@@ -98,7 +114,8 @@ int scope_within(struct req *r, const char *region, char *out, size_t cap);
 /* Records an audit row as the caller. */
 void audit(struct req *r, const char *action, const char *target, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Drops cached answers (after a write). */
+/* After a write: drops cached answers, and holds this request's answer until the engine and
+ * tracer reflect the store's generation as it is now (read-your-writes). */
 void srv_invalidate(struct req *r);
 /* The cached dashboard JSON for key, or NULL; and storing one. Under the lock. */
 const fk_buf *srv_cache_get(struct req *r, const char *key);
