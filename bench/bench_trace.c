@@ -8,7 +8,7 @@
  *
  * usage: bench_trace small|ci|mid|full|w5 [--seed N] [--persons N] [--places N] [--cases N]
  *        [--per-day N] [--zipf S] [--sql | --no-sql] [--sql-runs N] [--naive | --no-naive]
- *        [--depth2-limit SECONDS] [--tmp DIR]
+ *        [--depth2-limit SECONDS] [--tmp DIR] [--plan 0|1|2] [--compare-plans] [--dump FILE]
  * Exit status: 0, 3 when answers differ (or the tracer lists what it should not), 1 on a
  * failure, 2 on a usage error.
  *
@@ -69,6 +69,8 @@ struct opts {
     double zipf;
     int sql, sql_runs, naive;
     double depth2_limit;
+    int plan, compare_plans; /* fk__tracer_set_plan; run both plans and compare them */
+    const char *dump;        /* write every contact of each answer here (FILE.1, FILE.2) */
 };
 
 /* Events in person order (the CSR of struct fk_trace_input) while the benchmark owns them. */
@@ -779,6 +781,76 @@ static int trace_timed(const fk_tracer *t, const int32_t *cases, size_t ncases, 
     return rc;
 }
 
+/* Writes every field of every contact, one line each, to path (for cmp against another build).
+ * FK_OK or FK_EIO. */
+static int dump_contacts(const char *path, const struct fk_contact *c, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    size_t i;
+    int bad;
+
+    if (!f) {
+        fprintf(stderr, "bench_trace: cannot write %s: %s\n", path, strerror(errno));
+        return FK_EIO;
+    }
+    for (i = 0; i < n; i++)
+        fprintf(f, "%d,%d,%d,%d,%d,%d,%lld,%lld,%lld\n", c[i].person, c[i].source, c[i].root,
+                c[i].category, c[i].via, c[i].via_id, (long long)c[i].exposure,
+                (long long)c[i].source_time, (long long)c[i].contact_time);
+    bad = ferror(f);
+    bad |= fclose(f) != 0;
+    return bad ? FK_EIO : FK_OK;
+}
+
+/* 0 when a and b hold the same contacts in the same order, field by field; else prints the first
+ * difference and returns 1. */
+static int same_contacts(const char *an, const struct fk_contact *a, size_t na, const char *bn,
+                         const struct fk_contact *b, size_t nb)
+{
+    size_t i;
+
+    for (i = 0; i < na && i < nb; i++) {
+        const struct fk_contact *x = &a[i], *y = &b[i];
+
+        if (x->person != y->person || x->source != y->source || x->root != y->root ||
+            x->category != y->category || x->via != y->via || x->via_id != y->via_id ||
+            x->exposure != y->exposure || x->source_time != y->source_time ||
+            x->contact_time != y->contact_time) {
+            printf("answers %s vs %s: DIFFER at row %zu (person %d vs %d)\n", an, bn, i, x->person,
+                   y->person);
+            return 1;
+        }
+    }
+    if (na != nb) {
+        printf("answers %s vs %s: DIFFER: %zu vs %zu contacts\n", an, bn, na, nb);
+        return 1;
+    }
+    printf("answers %s vs %s: identical, every field of %zu contacts\n", an, bn, na);
+    return 0;
+}
+
+/* The floor for any tracer that returns n contacts: allocate them and write each once (what the
+ * answer costs before any tracing). */
+static double write_floor(size_t n)
+{
+    double t0 = now_seconds();
+    struct fk_contact *c = malloc((n ? n : 1) * sizeof *c);
+    size_t i;
+    volatile int32_t sink;
+
+    if (!c)
+        return -1;
+    for (i = 0; i < n; i++) {
+        memset(&c[i], 0, sizeof c[i]);
+        c[i].person = (int32_t)i;
+        c[i].exposure = (int64_t)i;
+    }
+    sink = c[n ? n - 1 : 0].person;
+    (void)sink;
+    free(c);
+    return now_seconds() - t0;
+}
+
 struct depth2 {
     int rc; /* FK_OK, or the tracer's error */
     double secs;
@@ -787,8 +859,8 @@ struct depth2 {
 
 /* Depth 2 for every case in a child process, killed after limit seconds. Returns 1 when it
  * finished (r filled), 0 when it ran out of time, -1 when the child died (status in *why). */
-static int depth2_limited(const fk_tracer *t, double limit, struct depth2 *r, char *why,
-                          size_t whylen)
+static int depth2_limited(const fk_tracer *t, double limit, const char *dump, struct depth2 *r,
+                          char *why, size_t whylen)
 {
     struct pollfd pf;
     int fd[2], status = 0, pr, ret = -1;
@@ -823,6 +895,13 @@ static int depth2_limited(const fk_tracer *t, double limit, struct depth2 *r, ch
                 r->secondary++;
             else
                 r->other++;
+        }
+        if (dump && r->rc == FK_OK) {
+            char path[4200];
+
+            snprintf(path, sizeof path, "%s.2", dump);
+            if (dump_contacts(path, c, n) != FK_OK)
+                _exit(1);
         }
         if (write(fd[1], r, sizeof *r) != (ssize_t)sizeof *r)
             _exit(1);
@@ -880,7 +959,7 @@ static int run_w4(const struct opts *o)
     sqlite3 *db = NULL;
     char dbpath[4096] = "", why[128], buf[64], buf2[64];
     double t0, gen_s, naive_s = 0, sql_load_s = 0, sql_index_s = 0, sql_s = 0, cold_s = 0,
-                      warm_s = 0, new_s, top, sumsq;
+                      warm_s = 0, warm3_s = 0, new_s, top, sumsq;
     uint64_t nq = 0, pairs = 0;
     long rss0 = status_kib("VmRSS"), rss_input, rss_pre, rss_built;
     double held;
@@ -991,7 +1070,8 @@ static int run_w4(const struct opts *o)
            mib(rss_input - rss0), mib(rss_built - rss_pre),
            held / (double)(stx.scans ? stx.scans : 1), mib(rss_built), mib(status_kib("VmHWM")));
 
-    for (i = 0; i < 2; i++) {
+    fk__tracer_set_plan(t, o->plan);
+    for (i = 0; i < 3; i++) {
         double s;
 
         free(c);
@@ -1001,16 +1081,49 @@ static int run_w4(const struct opts *o)
             goto out;
         if (i == 0)
             cold_s = s;
-        else
+        else if (i == 1)
             warm_s = s;
+        else
+            warm3_s = s;
     }
     rc = hits_of(c, nc, FK_CAT_CLOSE, FK_VIA_VENUE, &h_fk, &n_fk, &n_other);
     if (rc != FK_OK)
         goto out;
-    printf("first degree, %zu cases: first run %.3f s, warm (second run) %.3f s; %zu close "
-           "contacts (%.1f %% of the city; %.1f ns a scan pair); RSS peak %.0f MiB\n",
-           o->cases, cold_s, warm_s, n_fk, 100.0 * (double)n_fk / (double)o->persons,
-           pairs ? warm_s * 1e9 / (double)pairs : 0.0, mib(status_kib("VmHWM")));
+    printf("first degree, %zu cases: first run %.3f s, warm (second run) %.3f s, third %.3f s; "
+           "%zu close contacts (%.1f %% of the city; %.1f ns a scan pair, %.1f ns a contact); "
+           "RSS peak %.0f MiB\n",
+           o->cases, cold_s, warm_s, warm3_s, n_fk, 100.0 * (double)n_fk / (double)o->persons,
+           pairs ? warm_s * 1e9 / (double)pairs : 0.0, n_fk ? warm_s * 1e9 / (double)n_fk : 0.0,
+           mib(status_kib("VmHWM")));
+    printf("the answer alone: allocating and writing %zu contacts of %zu bytes takes %.3f s\n", nc,
+           sizeof *c, write_floor(nc));
+    if (o->dump) {
+        char path[4200];
+
+        snprintf(path, sizeof path, "%s.1", o->dump);
+        rc = dump_contacts(path, c, nc);
+        if (rc != FK_OK)
+            goto out;
+    }
+    if (o->compare_plans) {
+        int plan;
+
+        for (plan = 1; plan <= 2; plan++) {
+            struct fk_contact *c2 = NULL;
+            size_t n2 = 0;
+            double s;
+
+            fk__tracer_set_plan(t, plan);
+            rc = trace_timed(t, NULL, 0, 1, &c2, &n2, &s);
+            if (rc != FK_OK)
+                goto out;
+            printf("first degree with plan %s forced: %.3f s\n", plan == 1 ? "offer" : "pass", s);
+            differ |= same_contacts("default plan", c, nc, plan == 1 ? "plan offer" : "plan pass",
+                                    c2, n2);
+            free(c2);
+        }
+        fk__tracer_set_plan(t, o->plan);
+    }
     if (n_other) {
         printf("PROBLEM: %zu contacts that are not close via a venue, in a city with no "
                "households and no pings\n",
@@ -1020,7 +1133,7 @@ static int run_w4(const struct opts *o)
     free(c);
     c = NULL;
 
-    d2_state = depth2_limited(t, o->depth2_limit, &d2, why, sizeof why);
+    d2_state = depth2_limited(t, o->depth2_limit, o->dump, &d2, why, sizeof why);
     if (d2_state == 1 && d2.rc == FK_OK)
         printf("second degree (depth 2), %zu cases: %.3f s; %zu close + %zu secondary = %zu "
                "contacts (%.1f %% of the city)%s\n",
@@ -1380,6 +1493,10 @@ static void usage(void)
             "usage: bench_trace small|ci|mid|full|w5 [--seed N] [--persons N] [--places N]\n"
             "       [--cases N] [--per-day N] [--zipf S] [--sql | --no-sql] [--sql-runs N]\n"
             "       [--naive | --no-naive] [--depth2-limit SECONDS] [--tmp DIR]\n"
+            "       [--plan 0|1|2] [--compare-plans] [--dump FILE]\n"
+            "  --plan: how the tracer finds venue contacts (0 by cost, 1 offer, 2 pass)\n"
+            "  --compare-plans: also run first degree with each plan forced; answers must match\n"
+            "  --dump FILE: every field of every contact to FILE.1 (first degree), FILE.2\n"
             "  small: 2 860 persons, 286 venues, 200 k scans, 50 cases, naive loop and SQLite\n"
             "  ci:    100 k persons, 7 M scans, 1 k cases, SQLite\n"
             "  mid:   1 M persons, 70 M scans, 1 k cases, SQLite\n"
@@ -1413,6 +1530,9 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--no-naive") == 0) {
             o.naive = 0;
             continue;
+        } else if (strcmp(a, "--compare-plans") == 0) {
+            o.compare_plans = 1;
+            continue;
         }
         if (!val) {
             usage();
@@ -1441,6 +1561,11 @@ int main(int argc, char **argv)
                 parse_double(val, &o.depth2_limit) || o.depth2_limit <= 0 || o.depth2_limit > 86400;
         } else if (strcmp(a, "--tmp") == 0) {
             o.tmp = val;
+        } else if (strcmp(a, "--dump") == 0) {
+            o.dump = val;
+        } else if (strcmp(a, "--plan") == 0) {
+            bad = parse_size(val, &v) || v > 2;
+            o.plan = (int)v;
         } else {
             bad = 1;
         }

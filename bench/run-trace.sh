@@ -4,9 +4,11 @@
 # baselines, and prints the machine and a summary of the goals. bench_trace makes its own data in
 # memory with a fixed seed; SQLite's files go under BENCH_TMP and are deleted afterwards.
 #   ci:   small (tracer vs naive loop vs SQLite, 200 k scans), ci (7 M scans vs SQLite) and w5
-#         (companions over 140 M pings); a few minutes, under 3 GB of RAM.
+#         (companions over 140 M pings); a few minutes, under 3 GB of RAM. small and ci also run
+#         first degree with each of the tracer's two plans forced: every field must match.
 #   full: full (700 M scans, 10 M persons, tracer only: about 12 GB of RAM, skipped with a message
-#         below 15 GiB available) and mid (70 M scans vs SQLite, to show how the ratio scales).
+#         below 15 GiB available), the same with Zipf s = 0.6 (a less head-heavy city; labelled
+#         "full-s0.6"), and mid (70 M scans vs SQLite, to show how the ratio scales).
 # Usage: bench/run-trace.sh BUILD [ci|full|all] [-- bench_trace options, e.g. --zipf 0.6]
 #   BENCH_SEED (default 1), BENCH_TMP (default /tmp).
 set -euo pipefail
@@ -56,12 +58,13 @@ trap 'rm -f "$log"' EXIT
 status=0
 
 # step NAME [bench_trace arguments...]: one run, its output shown and kept for the summary.
+# Arguments after the caller's own come last, so that options given to this script win.
 step() {
     local rc=0 t0 t1
     echo
     t0=$(date +%s)
     set +e
-    "$BENCH" "$@" --seed "$seed" --tmp "$tmp" "${extra[@]}" 2>&1 | tee -a "$log"
+    "$BENCH" "$@" --seed "$seed" --tmp "$tmp" ${extra[@]+"${extra[@]}"} 2>&1 | tee -a "$log"
     rc=${PIPESTATUS[0]}
     set -e
     t1=$(date +%s)
@@ -77,8 +80,8 @@ skip() { echo "bench/run-trace.sh: $1 skipped: $2" | tee -a "$log"; }
 
 machine
 if [ "$size" = ci ] || [ "$size" = all ]; then
-    step small
-    step ci
+    step small --compare-plans
+    step ci --compare-plans
     step w5
 fi
 if [ "$size" = full ] || [ "$size" = all ]; then
@@ -86,6 +89,9 @@ if [ "$size" = full ] || [ "$size" = all ]; then
         skip full "needs about 15 GiB of available RAM, $(avail_gib) GiB available"
     else
         step full
+        echo "== full-s0.6: the same full size, a less head-heavy city (an additional row)" |
+            tee -a "$log"
+        step full --zipf 0.6
     fi
     if [ "$(avail_gib)" -lt 6 ]; then
         skip mid "needs about 6 GiB of available RAM, $(avail_gib) GiB available"
@@ -99,5 +105,5 @@ fi
 echo
 echo "==== summary"
 machine
-grep -E '^(== |goal |answers |PROBLEM|load average|bench/run-trace.sh)|^first degree|^second degree|^SQLite first|^tracer built|^one case' "$log" || true
+grep -E '^(== |goal |answers |PROBLEM|load average|bench/run-trace.sh)|^first degree|^second degree|^SQLite first|^tracer built|^one case|^the answer alone' "$log" || true
 exit $status

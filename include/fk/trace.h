@@ -91,9 +91,17 @@ struct fk_trace_opts {
 
 /* Traces; *out is an array of *n contacts, one per person, cases excluded, ordered by category,
  * exposure, person. Caller frees *out with free(). FK_OK, FK_ENOMEM, FK_ENOENT (a given id is not
- * a case: err names it), FK_EINVAL (depth not 1 or 2). */
+ * a case: err names it), FK_EINVAL (depth not 1 or 2). A run's scratch (about 4 bytes a person
+ * and 112 a contact found) is kept in the tracer for the next run, until fk_tracer_free; runs in
+ * other threads meanwhile use their own. */
 int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_contact **out,
                   size_t *n, char *err, size_t errlen);
+
+/* Internal, for tests and benchmarks: how fk_tracer_run finds venue contacts. 0 (the default):
+ * chosen by estimated cost; 1: one offer a scan pair; 2: a per-venue cover of the sources' scans,
+ * then one pass over the persons who can still gain. The answers are the same. Not thread-safe
+ * against a concurrent fk_tracer_run. */
+void fk__tracer_set_plan(fk_tracer *t, int plan);
 
 /* Writes "household:H", "venue:V" or "cell:C" for c into buf (cap bytes). Needs a tracer built
  * from a store (codes); a tracer from raw arrays writes the indexes. Returns buf. */

@@ -10,13 +10,32 @@
  * - Place order is built from person order by a counting sort on the place, then each place's run
  *   is sorted by key (insertion sort for short runs, LSD radix over the key bytes that vary for
  *   long ones, so a Zipf-popular venue with millions of scans costs linear time).
- * - A run keeps the best reason per person in an open-addressing map (person -> slot in a contact
- *   array): offers are many, contacts few. fk_contact_better decides, so the answer does not depend
- *   on the order in which cases or events are visited.
+ * - A run keeps the best reason per person in a dense array (person -> index + 1 in a contact
+ *   array, 0: none), cleared afterwards through the contacts it lists. fk_contact_better decides;
+ *   reasons equal in all it compares (same category, exposure, source, venue) keep the one the
+ *   rules meet first: the source's scans in order (case rows, then the person's CSR order: the
+ *   "rank"), then the earlier contact scan. So the answer, times included, does not depend on the
+ *   plan below or on the order in which cases or events are visited.
+ * - Venue contacts have two plans, chosen by estimated cost (sampled pair count against scans to
+ *   read). "offer": for each source scan, every key in its venue window is offered (cost: the scan
+ *   pairs). "pass": each venue with source scans gets a cover, the best source scan as a
+ *   piecewise-constant function of the contact's scan time (at most 3 segments a source scan,
+ *   found through a bucket table); then one pass over the scans, in person order, of everyone
+ *   who can still gain, skipping scans later than the person's best exposure so far (cost:
+ *   about the scans, however many pairs; on the brief's Zipf city a case scan meets thousands).
+ * - Depth 2 takes as targets only the persons neither close nor a case (a secondary reason never
+ *   beats a close one), and as source scans only those at venues a target scanned; with no
+ *   target, it is skipped.
+ * - Scratch (the dense array, the contact array, the sort keys) is kept in the tracer for the
+ *   next run under a mutex (trylock: a concurrent run allocates its own), since at full scale
+ *   first-touch page faults cost more than the tracing. The result is a new array each run.
+ * - The result is ordered by a stable LSD radix sort of (category, exposure) << 32 | index made in
+ *   person order, when exposures span less than 2^30 s; qsort otherwise.
  * - Invariants: scan_start/ping_start are monotone with [npersons] = event count; every venue,
  *   cell and household index is < its count; keys within a place are ascending. */
 #include "fk/trace.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +61,17 @@ struct fk_tracer {
     int32_t *venue_code; /* venue index -> index in venues */
     fk_strmap *venues;
     double build_seconds;
+    int plan; /* fk__tracer_set_plan: 0 lets fk_tracer_run choose */
+    /* A run's scratch, kept for the next run (see "running"): fresh pages cost more than the
+     * tracing itself at full scale. A run that finds the lock taken allocates its own. */
+    pthread_mutex_t lock;
+    struct spare {
+        int32_t *slot; /* npersons, all 0 */
+        struct fk_contact *c;
+        size_t cap;
+        uint64_t *key, *tmp;
+        size_t keycap;
+    } spare;
 };
 
 static double mono(void)
@@ -81,6 +111,11 @@ void fk_tracer_free(fk_tracer *t)
     fk_strmap_free(t->cells);
     fk_strmap_free(t->venues);
     free(t->venue_code);
+    free(t->spare.slot);
+    free(t->spare.c);
+    free(t->spare.key);
+    free(t->spare.tmp);
+    pthread_mutex_destroy(&t->lock);
     free(t);
 }
 
@@ -99,8 +134,10 @@ static void insertion_sort(uint64_t *a, size_t n)
     }
 }
 
-/* Sorts a[0..n) ascending using tmp[0..n): LSD radix by bytes, skipping bytes equal in all keys. */
-static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
+/* Sorts a[0..n) by the key bytes from `from` (0: the whole key) up, using tmp[0..n): LSD radix
+ * by bytes, skipping bytes equal in all keys. Stable: keys equal in those bytes keep their
+ * order. */
+static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n, int from)
 {
     uint64_t all_or = 0, all_and = ~(uint64_t)0;
     size_t i, count[256];
@@ -110,7 +147,7 @@ static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
         all_or |= a[i];
         all_and &= a[i];
     }
-    for (byte = 0; byte < 8; byte++) {
+    for (byte = from; byte < 8; byte++) {
         int shift = byte * 8;
         size_t sum = 0;
         uint64_t *swap;
@@ -177,7 +214,7 @@ static int place_index(size_t npersons, const uint64_t *start, const int32_t *pl
         if (n <= 32)
             insertion_sort(key + ps[v], n);
         else
-            radix_sort(key + ps[v], tmp, n);
+            radix_sort(key + ps[v], tmp, n, 0);
     }
     *pstart = ps;
     *pkey = key;
@@ -205,6 +242,7 @@ int fk_tracer_new(struct fk_trace_input *in, const struct fk_profile *p, fk_trac
         free_input(in);
         return FK_ENOMEM;
     }
+    pthread_mutex_init(&t->lock, NULL);
     t->in = *in;
     memset(in, 0, sizeof *in);
     t->prof = *p;
@@ -493,52 +531,47 @@ void fk_tracer_stats(const fk_tracer *t, struct fk_tracer_stats *out)
 
 /* ---- running ---- */
 
-/* The best reason per person: an open-addressing map person -> index into a contact array. */
+/* The best reason per person so far. slot is dense over persons (index + 1 into c, 0: none), so
+ * an offer is one array read, and c lists the persons reached in the order they were first
+ * offered (which also says which slots to clear). */
 struct best {
-    int32_t *slots; /* index + 1, 0 empty */
-    size_t nslots;
+    const fk_tracer *t;
+    int32_t *slot;
     struct fk_contact *c;
     size_t n, cap;
+    uint64_t *key, *tmp; /* sorting scratch, keycap entries each */
+    size_t keycap;
+    int spare; /* 1: the buffers are the tracer's spare, and its lock is held */
 };
 
 static int best_offer(struct best *b, const struct fk_contact *k)
 {
-    size_t mask, i;
+    int32_t s = b->slot[k->person];
 
-    if (b->n * 2 >= b->nslots) {
-        size_t ns = b->nslots ? b->nslots * 2 : 1024, j;
-        int32_t *s = calloc(ns, sizeof *s);
-
-        if (!s)
-            return FK_ENOMEM;
-        for (j = 0; j < b->n; j++) {
-            size_t h = ((uint32_t)b->c[j].person * 2654435761u) & (ns - 1);
-
-            while (s[h])
-                h = (h + 1) & (ns - 1);
-            s[h] = (int32_t)j + 1;
-        }
-        free(b->slots);
-        b->slots = s;
-        b->nslots = ns;
-    }
-    mask = b->nslots - 1;
-    for (i = ((uint32_t)k->person * 2654435761u) & mask;; i = (i + 1) & mask) {
-        int32_t s = b->slots[i];
-
-        if (s == 0)
-            break;
-        if (b->c[s - 1].person == k->person) {
-            if (fk_contact_better(k, &b->c[s - 1]))
-                b->c[s - 1] = *k;
-            return FK_OK;
-        }
+    if (s) {
+        if (fk_contact_better(k, &b->c[s - 1]))
+            b->c[s - 1] = *k;
+        return FK_OK;
     }
     if (grow((void **)&b->c, &b->cap, b->n + 1, sizeof *b->c) != FK_OK)
         return FK_ENOMEM;
     b->c[b->n] = *k;
-    b->slots[i] = (int32_t)(++b->n);
+    b->slot[k->person] = (int32_t)(++b->n);
     return FK_OK;
+}
+
+/* 1 when an offer of category cat cannot change what p is listed for: p is a case (never listed,
+ * never a source), or the offer is secondary and p is already close. */
+static int pruned(const struct best *b, int32_t p, int cat)
+{
+    int32_t s;
+
+    if (b->t->is_case[p])
+        return 1;
+    if (cat != FK_CAT_SECONDARY)
+        return 0;
+    s = b->slot[p];
+    return s && b->c[s - 1].category == FK_CAT_CLOSE;
 }
 
 /* First key >= v in a[0..n). */
@@ -558,9 +591,9 @@ static size_t lower_bound(const uint64_t *a, size_t n, uint64_t v)
 }
 
 /* Offers everyone in src's household (but src) as category cat, exposed at `at`. */
-static int offer_household(const fk_tracer *t, struct best *b, int32_t src, int32_t root,
-                           int cat, int64_t at)
+static int offer_household(struct best *b, int32_t src, int32_t root, int cat, int64_t at)
 {
+    const fk_tracer *t = b->t;
     int32_t h = t->in.household[src];
     uint32_t i;
     int rc = FK_OK;
@@ -570,7 +603,7 @@ static int offer_household(const fk_tracer *t, struct best *b, int32_t src, int3
     for (i = t->hh_start[h]; rc == FK_OK && i < t->hh_start[h + 1]; i++) {
         struct fk_contact k;
 
-        if (t->hh_member[i] == src)
+        if (t->hh_member[i] == src || pruned(b, t->hh_member[i], cat))
             continue;
         memset(&k, 0, sizeof k);
         k.person = t->hh_member[i];
@@ -587,54 +620,72 @@ static int offer_household(const fk_tracer *t, struct best *b, int32_t src, int3
     return rc;
 }
 
-/* Offers everyone who scanned a venue within the venue window of a scan by src made in
- * [from, to], as category cat. */
-static int offer_venues(const fk_tracer *t, struct best *b, int32_t src, int32_t root, int cat,
-                        int64_t from, int64_t to)
+/* One scan by a source (a case, or a close contact at depth 2) at a venue. rank orders a
+ * source's scans as the rules visit them (case rows in order, then the person's scans in order):
+ * when two reasons differ in nothing that fk_contact_better looks at, the lower rank, then the
+ * earlier contact scan, gives the times shown. */
+struct src {
+    int32_t venue;
+    uint32_t ts;
+    int32_t source;
+    uint32_t rank;
+};
+
+/* The venue's keys within the venue window of s: [*lo, *hi) of its run. */
+static void venue_range(const fk_tracer *t, int32_t venue, uint32_t ts, size_t *lo, size_t *hi)
 {
-    int64_t w = (int64_t)t->prof.venue_window_minutes * 60;
-    uint64_t e;
+    int64_t w = (int64_t)t->prof.venue_window_minutes * 60, lo_t = (int64_t)ts - w,
+            hi_t = (int64_t)ts + w;
+    const uint64_t *key = t->venue_key + t->venue_start[venue];
+    size_t n = t->venue_start[venue + 1] - t->venue_start[venue];
+
+    if (lo_t < 0)
+        lo_t = 0;
+    *lo = lower_bound(key, n, (uint64_t)lo_t << 32);
+    if (hi_t < lo_t)
+        *hi = *lo;
+    else if (hi_t >= UINT32_MAX)
+        *hi = n;
+    else
+        *hi = lower_bound(key, n, (uint64_t)(hi_t + 1) << 32);
+}
+
+/* Plan "offer": offers everyone who scanned s's venue within the venue window of s, one offer a
+ * scan pair, as category cat with root `root`. */
+static int offer_scan(struct best *b, const struct src *s, int cat, int32_t root)
+{
+    const fk_tracer *t = b->t;
+    const uint64_t *key = t->venue_key + t->venue_start[s->venue];
+    size_t i, lo, hi;
     int rc = FK_OK;
 
-    for (e = t->in.scan_start[src]; rc == FK_OK && e < t->in.scan_start[src + 1]; e++) {
-        int64_t ts = t->in.scan_time[e], lo_t = ts - w < 0 ? 0 : ts - w, hi_t = ts + w;
-        int32_t v = t->in.scan_venue[e];
-        const uint64_t *key = t->venue_key + t->venue_start[v];
-        size_t n = t->venue_start[v + 1] - t->venue_start[v], i;
+    venue_range(t, s->venue, s->ts, &lo, &hi);
+    for (i = lo; rc == FK_OK && i < hi; i++) {
+        int64_t tc = (int64_t)(key[i] >> 32);
+        int32_t p = (int32_t)(key[i] & 0xFFFFFFFFu);
+        struct fk_contact k;
 
-        if (ts < from || ts > to)
+        if (p == s->source || pruned(b, p, cat))
             continue;
-        if (hi_t > UINT32_MAX)
-            hi_t = UINT32_MAX;
-        for (i = lower_bound(key, n, (uint64_t)lo_t << 32); rc == FK_OK && i < n; i++) {
-            int64_t tc = (int64_t)(key[i] >> 32);
-            int32_t p = (int32_t)(key[i] & 0xFFFFFFFFu);
-            struct fk_contact k;
-
-            if (tc > hi_t)
-                break;
-            if (p == src)
-                continue;
-            memset(&k, 0, sizeof k);
-            k.person = p;
-            k.source = src;
-            k.root = root;
-            k.category = (uint8_t)cat;
-            k.via = FK_VIA_VENUE;
-            k.via_id = v;
-            k.exposure = tc > ts ? tc : ts;
-            k.source_time = ts;
-            k.contact_time = tc;
-            rc = best_offer(b, &k);
-        }
+        memset(&k, 0, sizeof k);
+        k.person = p;
+        k.source = s->source;
+        k.root = root;
+        k.category = (uint8_t)cat;
+        k.via = FK_VIA_VENUE;
+        k.via_id = s->venue;
+        k.exposure = tc > (int64_t)s->ts ? tc : (int64_t)s->ts;
+        k.source_time = s->ts;
+        k.contact_time = tc;
+        rc = best_offer(b, &k);
     }
     return rc;
 }
 
 /* Offers everyone with a ping in the same cell and slot as a ping of the case in [from, to]. */
-static int offer_companions(const fk_tracer *t, struct best *b, int32_t src, int64_t from,
-                            int64_t to)
+static int offer_companions(struct best *b, int32_t src, int64_t from, int64_t to)
 {
+    const fk_tracer *t = b->t;
     int64_t slot_len = (int64_t)t->prof.companion_slot_minutes * 60;
     uint64_t e;
     int rc = FK_OK;
@@ -654,7 +705,7 @@ static int offer_companions(const fk_tracer *t, struct best *b, int32_t src, int
 
             if ((key[i] >> 32) != slot)
                 break;
-            if (p == src)
+            if (p == src || pruned(b, p, FK_CAT_COMPANION))
                 continue;
             memset(&k, 0, sizeof k);
             k.person = p;
@@ -672,6 +723,479 @@ static int offer_companions(const fk_tracer *t, struct best *b, int32_t src, int
     return rc;
 }
 
+/* A venue's cover: for every contact scan time tc, the source scan that gives the best reason,
+ * as contiguous segments [start, next start) (the last one runs on). Inside the venue window,
+ * a source scan at ts <= tc gives exposure tc, so the lowest (source, rank) among those wins;
+ * failing that, the earliest ts > tc wins (exposure ts), lowest (source, rank) among equals. The
+ * answer changes only at ts - W, ts and ts + W + 1, so a venue with n source scans has at most
+ * 3n segments. A bucket table (up to BUCKETS_A_SEGMENT buckets a segment) finds it in O(1). */
+struct seg {
+    uint32_t start, ts; /* no source scan within the window: ts UINT32_MAX, source -1 */
+    int32_t source;
+    uint32_t rank;
+};
+
+/* Buckets a segment: enough that a lookup rarely steps past its bucket's first segment (each
+ * step is a hard-to-predict branch), few enough to stay in cache. */
+#define BUCKETS_A_SEGMENT 8
+
+/* A venue's segments are seg[seg .. seg + nseg): first an empty one for times before `first`,
+ * then those of venue_segments. A venue with no source scan shares the cover's segment 0 (empty,
+ * from time 0 on) and bucket 0, so that a lookup needs no test for it. */
+struct vmeta {
+    uint64_t seg, tab; /* first segment and first bucket of the venue */
+    uint32_t nseg, nb; /* segments (with the leading empty one), buckets */
+    uint32_t first;    /* where the buckets start: the second segment's start */
+    uint8_t sh;        /* bucket b holds times first + (b << sh) on */
+};
+
+struct cover {
+    struct vmeta *vm; /* nvenues */
+    struct seg *seg;
+    uint32_t *tab; /* per bucket: the venue's last segment starting at or before the bucket */
+};
+
+static void cover_free(struct cover *cv)
+{
+    free(cv->vm);
+    free(cv->seg);
+    free(cv->tab);
+    memset(cv, 0, sizeof *cv);
+}
+
+/* 1 when source scan a wins over b at the same exposure. */
+static int src_before(const struct src *a, const struct src *b)
+{
+    return a->source != b->source ? a->source < b->source : a->rank < b->rank;
+}
+
+/* Writes the segments of one venue from its source scans r[0..n), sorted by ts, into out (room
+ * for 3n); returns how many. gbest and dq: scratch for n. */
+static uint32_t venue_segments(const struct src *r, uint32_t n, int64_t w, uint32_t *gbest,
+                               uint32_t *dq, struct seg *out)
+{
+    uint32_t a = 0, m = 0, c = 0, lo = 0, hi = 0, dh = 0, dt = 0, nseg = 0, i;
+    int64_t last = -2;
+
+    /* gbest[i]: the best scan from i to the end of i's run of equal ts. */
+    for (i = n; i-- > 0;)
+        gbest[i] = i + 1 < n && r[i + 1].ts == r[i].ts && src_before(&r[gbest[i + 1]], &r[i])
+                       ? gbest[i + 1]
+                       : i;
+    for (;;) {
+        int64_t x = INT64_MAX, ans;
+
+        /* The next breakpoint: the least of ts - W (at least 0), ts and ts + W + 1. */
+        if (a < n)
+            x = (int64_t)r[a].ts - w < 0 ? 0 : (int64_t)r[a].ts - w;
+        if (m < n && (int64_t)r[m].ts < x)
+            x = r[m].ts;
+        if (c < n && (int64_t)r[c].ts + w + 1 < x)
+            x = (int64_t)r[c].ts + w + 1;
+        if (x > UINT32_MAX)
+            break;
+        while (a < n && ((int64_t)r[a].ts - w < 0 ? 0 : (int64_t)r[a].ts - w) <= x)
+            a++;
+        while (m < n && (int64_t)r[m].ts <= x)
+            m++;
+        while (c < n && (int64_t)r[c].ts + w + 1 <= x)
+            c++;
+        /* The scans at ts <= x enter the window's deque (kept best first); those before x - W
+         * leave it. */
+        for (; hi < n && (int64_t)r[hi].ts <= x; hi++) {
+            while (dt > dh && src_before(&r[hi], &r[dq[dt - 1]]))
+                dt--;
+            dq[dt++] = hi;
+        }
+        while (lo < n && (int64_t)r[lo].ts < x - w)
+            lo++;
+        while (dh < dt && dq[dh] < lo)
+            dh++;
+        if (dh < dt)
+            ans = dq[dh];
+        else if (hi < n && (int64_t)r[hi].ts <= x + w)
+            ans = gbest[hi];
+        else
+            ans = -1;
+        if (ans != last) {
+            out[nseg].start = (uint32_t)x;
+            out[nseg].ts = ans >= 0 ? r[ans].ts : UINT32_MAX;
+            out[nseg].source = ans >= 0 ? r[ans].source : -1;
+            out[nseg].rank = ans >= 0 ? r[ans].rank : 0;
+            nseg++;
+            last = ans;
+        }
+    }
+    return nseg;
+}
+
+/* Sorts r[0..n) by ts (ties in any order: the cover breaks them), with scratch key and tmp for n
+ * and rtmp for n. */
+static void sort_by_ts(struct src *r, uint32_t n, uint64_t *key, uint64_t *tmp, struct src *rtmp)
+{
+    uint32_t i, j;
+
+    if (n <= 32) {
+        for (i = 1; i < n; i++) {
+            struct src v = r[i];
+
+            for (j = i; j > 0 && r[j - 1].ts > v.ts; j--)
+                r[j] = r[j - 1];
+            r[j] = v;
+        }
+        return;
+    }
+    for (i = 0; i < n; i++)
+        key[i] = (uint64_t)r[i].ts << 32 | i;
+    radix_sort(key, tmp, n, 4);
+    for (i = 0; i < n; i++)
+        rtmp[i] = r[key[i] & 0xFFFFFFFFu];
+    memcpy(r, rtmp, n * sizeof *r);
+}
+
+/* Builds the cover of every venue from the source scans s[0..n) (reordered), which are already
+ * in venue order when `grouped`. */
+static int cover_build(const fk_tracer *t, struct src *s, size_t n, int grouped, struct cover *cv)
+{
+    size_t nv = t->in.nvenues, v, i, maxrun = 0, nseg = 0, ntab = 0;
+    /* Fewer buckets for a big cover: its pages cost more than the steps they save. */
+    uint64_t per_seg = n > (1u << 20) ? 2 : BUCKETS_A_SEGMENT;
+    int64_t w = (int64_t)t->prof.venue_window_minutes * 60;
+    uint64_t *start = calloc(nv + 1, sizeof *start), *fill = NULL, *key = NULL, *tmp = NULL;
+    struct src *g = NULL, *rtmp = NULL;
+    uint32_t *gbest = NULL, *dq = NULL;
+    int rc = FK_ENOMEM;
+
+    memset(cv, 0, sizeof *cv);
+    if (!start)
+        goto out;
+    for (i = 0; i < n; i++)
+        start[s[i].venue + 1]++;
+    for (v = 0; v < nv; v++) {
+        if (start[v + 1] > maxrun)
+            maxrun = start[v + 1];
+        start[v + 1] += start[v];
+    }
+    rc = FK_ETOOBIG;
+    if (maxrun > UINT32_MAX / 3)
+        goto out;
+    rc = FK_ENOMEM;
+    fill = malloc((nv + 1) * sizeof *fill);
+    g = grouped ? s : malloc((n ? n : 1) * sizeof *g);
+    key = malloc((maxrun ? maxrun : 1) * sizeof *key);
+    tmp = malloc((maxrun ? maxrun : 1) * sizeof *tmp);
+    rtmp = malloc((maxrun ? maxrun : 1) * sizeof *rtmp);
+    gbest = malloc((maxrun ? maxrun : 1) * sizeof *gbest);
+    dq = malloc((maxrun ? maxrun : 1) * sizeof *dq);
+    cv->vm = calloc(nv ? nv : 1, sizeof *cv->vm);
+    /* Untouched pages of these cost no memory: only the segments written are resident. */
+    cv->seg = malloc((4 * n + 1) * sizeof *cv->seg);
+    cv->tab = malloc((3 * n * per_seg + 1) * sizeof *cv->tab);
+    if (!fill || !g || !key || !tmp || !rtmp || !gbest || !dq || !cv->vm || !cv->seg || !cv->tab)
+        goto out;
+    memcpy(fill, start, (nv + 1) * sizeof *fill);
+    for (i = 0; !grouped && i < n; i++)
+        g[fill[s[i].venue]++] = s[i];
+    /* Segment 0 and bucket 0: the empty cover of a venue with no source scan. */
+    cv->seg[0].start = 0;
+    cv->seg[0].ts = UINT32_MAX;
+    cv->seg[0].source = -1;
+    cv->seg[0].rank = 0;
+    cv->tab[0] = 0;
+    nseg = ntab = 1;
+    for (v = 0; v < nv; v++) {
+        uint32_t k = (uint32_t)(start[v + 1] - start[v]), ns, b, j;
+        struct vmeta *m = &cv->vm[v];
+        struct seg *sg = cv->seg + nseg;
+        uint64_t range;
+
+        m->nseg = m->nb = 1;
+        m->sh = 31;
+        if (k == 0)
+            continue;
+        sort_by_ts(g + start[v], k, key, tmp, rtmp);
+        sg[0] = cv->seg[0];
+        ns = venue_segments(g + start[v], k, w, gbest, dq, sg + 1) + 1;
+        range = sg[ns - 1].start - sg[1].start;
+        m->seg = nseg;
+        m->nseg = ns;
+        m->first = sg[1].start;
+        m->tab = ntab;
+        m->sh = 0;
+        while ((range >> m->sh) + 1 > (uint64_t)(ns - 1) * per_seg)
+            m->sh++;
+        m->nb = (uint32_t)(range >> m->sh) + 1;
+        for (b = 0, j = 1; b < m->nb; b++) {
+            uint64_t at = sg[1].start + ((uint64_t)b << m->sh);
+
+            while (j + 1 < ns && sg[j + 1].start <= at)
+                j++;
+            cv->tab[ntab + b] = j;
+        }
+        nseg += ns;
+        ntab += m->nb;
+    }
+    rc = FK_OK;
+out:
+    if (rc != FK_OK)
+        cover_free(cv);
+    free(start);
+    free(fill);
+    if (!grouped)
+        free(g);
+    free(key);
+    free(tmp);
+    free(rtmp);
+    free(gbest);
+    free(dq);
+    return rc;
+}
+
+/* Plan "pass": one pass over every person who can still gain (not a case; at depth 2, not
+ * close), each scan looked up in the cover, the best reason kept per person and offered once.
+ * A scan later than the person's best exposure so far cannot win (its exposure is at least its
+ * own time), so it is not looked up: in a dense city most scans stop there. The lookup has no
+ * data-dependent branch in the common case: venues without source scans and times before a
+ * venue's first segment land on empty segments, whose key never wins. */
+static int pass_venues(struct best *b, const struct cover *cv, int cat)
+{
+    const fk_tracer *t = b->t;
+    const struct seg *seg = cv->seg;
+    size_t q;
+    int rc = FK_OK;
+
+    for (q = 0; rc == FK_OK && q < t->in.npersons; q++) {
+        uint64_t e, k1 = UINT64_MAX, k2 = UINT64_MAX;
+        uint32_t btc = 0;
+        const struct seg *best = NULL;
+        struct fk_contact k;
+
+        if (pruned(b, (int32_t)q, cat))
+            continue;
+        for (e = t->in.scan_start[q]; e < t->in.scan_start[q + 1]; e++) {
+            uint32_t tc = t->in.scan_time[e];
+            int32_t v;
+            const struct vmeta *m;
+            int before;
+            uint64_t bk, s, end, x1, x2;
+            const struct seg *sg;
+
+            if (tc > k1 >> 32)
+                continue;
+            v = t->in.scan_venue[e];
+            m = &cv->vm[v];
+            before = tc < m->first;
+            bk = (uint64_t)(before ? 0 : tc - m->first) >> m->sh;
+            bk = bk < m->nb ? bk : m->nb - 1;
+            s = m->seg + cv->tab[m->tab + bk] - (uint64_t)before;
+            end = m->seg + m->nseg;
+            while (s + 1 < end && seg[s + 1].start <= tc)
+                s++;
+            sg = &seg[s];
+            x1 = (uint64_t)(tc > sg->ts ? tc : sg->ts) << 32 | (uint32_t)sg->source;
+            if (x1 > k1)
+                continue;
+            x2 = (uint64_t)(uint32_t)v << 32 | sg->rank;
+            if (x1 < k1 || x2 < k2 || (x2 == k2 && tc < btc)) {
+                k1 = x1;
+                k2 = x2;
+                btc = tc;
+                best = sg;
+            }
+        }
+        if (k1 == UINT64_MAX)
+            continue; /* no scan near a source scan (empty segments only) */
+        memset(&k, 0, sizeof k);
+        k.person = (int32_t)q;
+        k.source = best->source;
+        k.root = cat == FK_CAT_CLOSE ? best->source : b->c[b->slot[best->source] - 1].root;
+        k.category = (uint8_t)cat;
+        k.via = FK_VIA_VENUE;
+        k.via_id = (int32_t)(k2 >> 32);
+        k.exposure = (int64_t)(k1 >> 32);
+        k.source_time = best->ts;
+        k.contact_time = btc;
+        rc = best_offer(b, &k);
+    }
+    return rc;
+}
+
+/* Which plan finds the venue contacts of the source scans: "offer" (one offer a scan pair, best
+ * when pairs are few) or "pass" (a cover, then one pass over the targets' scans; its cost does
+ * not grow with the pairs). The units are rough (a sequential scan read is 1, a random offer 8);
+ * pairs() counts or estimates the pairs, and may stop once past cap. */
+enum { PLAN_AUTO = 0, PLAN_OFFER = 1, PLAN_PASS = 2 };
+
+static int choose_plan(const fk_tracer *t, uint64_t nsrc, uint64_t target_scans,
+                       uint64_t (*pairs)(const fk_tracer *, const void *, uint64_t), const void *ud)
+{
+    uint64_t pass_cost = target_scans * 4 + nsrc * 16, cap = pass_cost / 8 + 1;
+
+    if (t->prof.venue_window_minutes < 0)
+        return PLAN_OFFER; /* no pairs at all; the cover assumes a window */
+    if (t->plan != PLAN_AUTO)
+        return t->plan;
+    return pairs(t, ud, cap) < cap ? PLAN_OFFER : PLAN_PASS;
+}
+
+struct src_list {
+    const struct src *s;
+    size_t n;
+};
+
+/* Estimated from at most PAIRS_SAMPLE evenly spaced source scans: each count is two binary
+ * searches through a venue's run, cache misses all the way down at full scale. */
+#define PAIRS_SAMPLE 512
+
+static uint64_t list_pairs(const fk_tracer *t, const void *ud, uint64_t cap)
+{
+    const struct src_list *l = ud;
+    size_t step = l->n > PAIRS_SAMPLE ? l->n / PAIRS_SAMPLE : 1, i, lo, hi, k = 0;
+    uint64_t sum = 0;
+
+    (void)cap;
+    for (i = 0; i < l->n; i += step, k++) {
+        venue_range(t, l->s[i].venue, l->s[i].ts, &lo, &hi);
+        sum += hi - lo;
+    }
+    return k ? (uint64_t)((double)sum * (double)l->n / (double)k) : 0;
+}
+
+/* Depth 2: every scan of a close contact (not a case) from its exposure on, at a venue in vmark,
+ * is a source scan. */
+struct closes {
+    const struct best *b;
+    const uint8_t *vmark;
+};
+
+static int close_source(const struct best *b, size_t p, int64_t *from)
+{
+    int32_t s = b->slot[p];
+
+    if (!s || b->c[s - 1].category != FK_CAT_CLOSE || b->t->is_case[p])
+        return 0;
+    *from = b->c[s - 1].exposure;
+    return 1;
+}
+
+static uint64_t close_pairs(const fk_tracer *t, const void *ud, uint64_t cap)
+{
+    const struct closes *cl = ud;
+    uint64_t sum = 0, e;
+    size_t p, lo, hi;
+    int64_t from;
+
+    for (p = 0; p < t->in.npersons && sum < cap; p++) {
+        if (!close_source(cl->b, p, &from))
+            continue;
+        for (e = t->in.scan_start[p]; e < t->in.scan_start[p + 1]; e++) {
+            if ((int64_t)t->in.scan_time[e] < from || !cl->vmark[t->in.scan_venue[e]])
+                continue;
+            venue_range(t, t->in.scan_venue[e], t->in.scan_time[e], &lo, &hi);
+            sum += hi - lo;
+        }
+    }
+    return sum;
+}
+
+/* Secondary contacts by venue: sources are the close contacts (not cases), from their exposure
+ * on; targets are the persons neither close nor cases. */
+static int secondary_venues(struct best *b)
+{
+    const fk_tracer *t = b->t;
+    uint8_t *vmark = calloc(t->in.nvenues ? t->in.nvenues : 1, 1);
+    uint64_t target_scans = 0, nsrc = 0, e, *fill = NULL;
+    struct src *s = NULL;
+    struct cover cv;
+    struct closes cl;
+    size_t p;
+    int64_t from;
+    int rc = FK_ENOMEM, plan;
+
+    memset(&cv, 0, sizeof cv);
+    if (!vmark)
+        goto out;
+    /* Only venues that a target scanned can matter. */
+    for (p = 0; p < t->in.npersons; p++) {
+        if (pruned(b, (int32_t)p, FK_CAT_SECONDARY))
+            continue;
+        for (e = t->in.scan_start[p]; e < t->in.scan_start[p + 1]; e++)
+            vmark[t->in.scan_venue[e]] = 1;
+        target_scans += t->in.scan_start[p + 1] - t->in.scan_start[p];
+    }
+    rc = FK_OK;
+    if (target_scans == 0)
+        goto out;
+    for (p = 0; p < t->in.npersons; p++) {
+        if (!close_source(b, p, &from))
+            continue;
+        for (e = t->in.scan_start[p]; e < t->in.scan_start[p + 1]; e++)
+            nsrc += (int64_t)t->in.scan_time[e] >= from && vmark[t->in.scan_venue[e]];
+    }
+    cl.b = b;
+    cl.vmark = vmark;
+    plan = choose_plan(t, nsrc, target_scans, close_pairs, &cl);
+    if (plan == PLAN_OFFER) {
+        for (p = 0; rc == FK_OK && p < t->in.npersons; p++) {
+            struct src one;
+
+            if (!close_source(b, p, &from))
+                continue;
+            for (e = t->in.scan_start[p]; rc == FK_OK && e < t->in.scan_start[p + 1]; e++) {
+                if ((int64_t)t->in.scan_time[e] < from || !vmark[t->in.scan_venue[e]])
+                    continue;
+                one.venue = t->in.scan_venue[e];
+                one.ts = t->in.scan_time[e];
+                one.source = (int32_t)p;
+                one.rank = (uint32_t)(e - t->in.scan_start[p]);
+                rc = offer_scan(b, &one, FK_CAT_SECONDARY, b->c[b->slot[p] - 1].root);
+            }
+        }
+        goto out;
+    }
+    /* The source scans, straight into venue order: counted a venue, then placed. */
+    rc = FK_ENOMEM;
+    s = malloc((nsrc ? nsrc : 1) * sizeof *s);
+    fill = calloc(t->in.nvenues + 1, sizeof *fill);
+    if (!s || !fill)
+        goto out;
+    for (p = 0; p < t->in.npersons; p++) {
+        if (!close_source(b, p, &from))
+            continue;
+        for (e = t->in.scan_start[p]; e < t->in.scan_start[p + 1]; e++)
+            if ((int64_t)t->in.scan_time[e] >= from && vmark[t->in.scan_venue[e]])
+                fill[t->in.scan_venue[e] + 1]++;
+    }
+    for (p = 0; p < t->in.nvenues; p++)
+        fill[p + 1] += fill[p];
+    for (p = 0; p < t->in.npersons; p++) {
+        if (!close_source(b, p, &from))
+            continue;
+        for (e = t->in.scan_start[p]; e < t->in.scan_start[p + 1]; e++) {
+            struct src *x;
+
+            if ((int64_t)t->in.scan_time[e] < from || !vmark[t->in.scan_venue[e]])
+                continue;
+            x = &s[fill[t->in.scan_venue[e]]++];
+            x->venue = t->in.scan_venue[e];
+            x->ts = t->in.scan_time[e];
+            x->source = (int32_t)p;
+            x->rank = (uint32_t)(e - t->in.scan_start[p]);
+        }
+    }
+    rc = cover_build(t, s, nsrc, 1, &cv);
+    free(s);
+    s = NULL;
+    if (rc == FK_OK)
+        rc = pass_venues(b, &cv, FK_CAT_SECONDARY);
+out:
+    cover_free(&cv);
+    free(s);
+    free(fill);
+    free(vmark);
+    return rc;
+}
+
 static int cmp_contact(const void *a, const void *b)
 {
     const struct fk_contact *x = a, *y = b;
@@ -683,17 +1207,108 @@ static int cmp_contact(const void *a, const void *b)
     return (x->person > y->person) - (x->person < y->person);
 }
 
+/* The listed contacts (cases left out) ordered by category, exposure, person, into a new array.
+ * When exposures span less than 2^30 s, a key (category, exposure) << 32 | index is made in
+ * person order and radix-sorted on its high half only: the sort is stable, so persons stay in
+ * order within equal keys. */
+static int sorted_contacts(struct best *b, struct fk_contact **out, size_t *nout)
+{
+    const fk_tracer *t = b->t;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    uint64_t *key = NULL, *tmp = NULL;
+    struct fk_contact *c = NULL;
+    size_t i, m = 0, p;
+    int rc = FK_ENOMEM;
+
+    for (i = 0; i < b->n; i++) {
+        if (t->is_case[b->c[i].person])
+            continue;
+        m++;
+        if (b->c[i].exposure < lo)
+            lo = b->c[i].exposure;
+        if (b->c[i].exposure > hi)
+            hi = b->c[i].exposure;
+    }
+    c = malloc((m ? m : 1) * sizeof *c);
+    if (!c)
+        goto out;
+    if (m > 1 && (uint64_t)hi - (uint64_t)lo < (UINT64_C(1) << 30)) {
+        if (m > b->keycap) {
+            free(b->key);
+            free(b->tmp);
+            b->key = malloc(m * sizeof *key);
+            b->tmp = malloc(m * sizeof *tmp);
+            b->keycap = b->key && b->tmp ? m : 0;
+            if (!b->keycap)
+                goto out;
+        }
+        key = b->key;
+        tmp = b->tmp;
+        /* In person order: over the slots when the list is dense, else the list sorted. */
+        if (m >= t->in.npersons / 16) {
+            for (p = 0, i = 0; p < t->in.npersons; p++) {
+                int32_t s = b->slot[p];
+
+                if (s && !t->is_case[p])
+                    key[i++] = (uint64_t)b->c[s - 1].category << 62 |
+                               ((uint64_t)b->c[s - 1].exposure - (uint64_t)lo) << 32 |
+                               (uint64_t)(s - 1);
+            }
+        } else {
+            for (i = 0, p = 0; i < b->n; i++)
+                if (!t->is_case[b->c[i].person])
+                    key[p++] = (uint64_t)(uint32_t)b->c[i].person << 32 | i;
+            radix_sort(key, tmp, m, 4);
+            for (i = 0; i < m; i++) {
+                const struct fk_contact *k = &b->c[key[i] & 0xFFFFFFFFu];
+
+                key[i] = (uint64_t)k->category << 62 |
+                         ((uint64_t)k->exposure - (uint64_t)lo) << 32 | (key[i] & 0xFFFFFFFFu);
+            }
+        }
+        radix_sort(key, tmp, m, 4);
+        for (i = 0; i < m; i++) {
+            if (i + 16 < m)
+                __builtin_prefetch(&b->c[key[i + 16] & 0xFFFFFFFFu]);
+            c[i] = b->c[key[i] & 0xFFFFFFFFu];
+        }
+    } else {
+        for (i = 0, m = 0; i < b->n; i++)
+            if (!t->is_case[b->c[i].person])
+                c[m++] = b->c[i];
+        if (m > 1)
+            qsort(c, m, sizeof *c, cmp_contact); /* qsort(NULL, 0) is undefined */
+    }
+    *out = c;
+    *nout = m;
+    c = NULL;
+    rc = FK_OK;
+out:
+    free(c);
+    return rc;
+}
+
+void fk__tracer_set_plan(fk_tracer *t, int plan)
+{
+    t->plan = plan == PLAN_OFFER || plan == PLAN_PASS ? plan : PLAN_AUTO;
+}
+
 int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_contact **out,
                   size_t *n, char *err, size_t errlen)
 {
     struct best b;
-    size_t i, j, nclose;
-    struct fk_contact *closes = NULL;
+    struct src *s = NULL;
+    struct src_list sl;
+    struct cover cv;
+    size_t i, j, ns = 0, cap = 0;
+    uint32_t rank = 0;
     int rc = FK_OK;
 
     *out = NULL;
     *n = 0;
     memset(&b, 0, sizeof b);
+    memset(&cv, 0, sizeof cv);
+    b.t = t;
     if (o->depth != 1 && o->depth != 2) {
         snprintf(err, errlen, "depth is 1 (close contacts and companions) or 2 (and secondary)");
         return FK_EINVAL;
@@ -705,11 +1320,28 @@ int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_c
             return FK_ENOENT;
         }
     }
-    /* Close contacts and companions of every chosen case. */
+    if (pthread_mutex_trylock(&((fk_tracer *)t)->lock) == 0) {
+        struct spare *sp = &((fk_tracer *)t)->spare;
+
+        b.spare = 1;
+        b.slot = sp->slot;
+        b.c = sp->c;
+        b.cap = sp->cap;
+        b.key = sp->key;
+        b.tmp = sp->tmp;
+        b.keycap = sp->keycap;
+        memset(sp, 0, sizeof *sp);
+    }
+    if (!b.slot)
+        b.slot = calloc(t->in.npersons ? t->in.npersons : 1, sizeof *b.slot);
+    if (!b.slot)
+        rc = FK_ENOMEM;
+    /* Close contacts by household, and the chosen cases' scans inside their windows. */
     for (i = 0; rc == FK_OK && i < t->in.ncases; i++) {
         const struct fk_case_row *c = &t->in.cases[i];
         int32_t src = (int32_t)c->person;
         int64_t ws, we;
+        uint64_t e;
 
         if (o->cases) {
             for (j = 0; j < o->ncases && o->cases[j] != src; j++)
@@ -720,51 +1352,94 @@ int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_c
         if (o->since && c->confirmed < o->since)
             continue;
         fk_trace_window(c, &t->prof, &ws, &we);
-        rc = offer_household(t, &b, src, src, FK_CAT_CLOSE, ws);
-        if (rc == FK_OK)
-            rc = offer_venues(t, &b, src, src, FK_CAT_CLOSE, ws, we);
-        if (rc == FK_OK)
-            rc = offer_companions(t, &b, src,
-                                  c->confirmed - (int64_t)t->prof.companion_days * 86400,
-                                  c->confirmed);
-    }
-    /* Secondary contacts from each close contact, from its exposure on. The close list is copied
-     * first: offers below may add to the contact array while it is walked. */
-    if (rc == FK_OK && o->depth == 2) {
-        for (i = 0, nclose = 0; i < b.n; i++)
-            nclose += b.c[i].category == FK_CAT_CLOSE && !t->is_case[b.c[i].person];
-        closes = malloc((nclose ? nclose : 1) * sizeof *closes);
-        if (!closes)
-            rc = FK_ENOMEM;
-        for (i = 0, j = 0; rc == FK_OK && i < b.n; i++)
-            if (b.c[i].category == FK_CAT_CLOSE && !t->is_case[b.c[i].person])
-                closes[j++] = b.c[i];
-        for (i = 0; rc == FK_OK && i < nclose; i++) {
-            const struct fk_contact *k = &closes[i];
-
-            rc = offer_household(t, &b, k->person, k->root, FK_CAT_SECONDARY, k->exposure);
-            if (rc == FK_OK)
-                rc = offer_venues(t, &b, k->person, k->root, FK_CAT_SECONDARY, k->exposure,
-                                  INT64_MAX);
+        rc = offer_household(&b, src, src, FK_CAT_CLOSE, ws);
+        for (e = t->in.scan_start[src]; rc == FK_OK && e < t->in.scan_start[src + 1]; e++) {
+            if (t->in.scan_time[e] < ws || t->in.scan_time[e] > we)
+                continue;
+            if (rank == UINT32_MAX) {
+                rc = FK_ETOOBIG;
+                break;
+            }
+            if (grow((void **)&s, &cap, ns + 1, sizeof *s) != FK_OK) {
+                rc = FK_ENOMEM;
+                break;
+            }
+            s[ns].venue = t->in.scan_venue[e];
+            s[ns].ts = t->in.scan_time[e];
+            s[ns].source = src;
+            s[ns].rank = rank++;
+            ns++;
         }
     }
-    if (rc != FK_OK) {
-        snprintf(err, errlen, "tracing: %s", fk_strerror(rc));
-        goto out;
+    /* Close contacts by venue. */
+    sl.s = s;
+    sl.n = ns;
+    if (rc == FK_OK && ns &&
+        choose_plan(t, ns, t->in.scan_start[t->in.npersons], list_pairs, &sl) == PLAN_OFFER) {
+        for (i = 0; rc == FK_OK && i < ns; i++)
+            rc = offer_scan(&b, &s[i], FK_CAT_CLOSE, s[i].source);
+    } else if (rc == FK_OK && ns) {
+        rc = cover_build(t, s, ns, 0, &cv);
+        if (rc == FK_OK)
+            rc = pass_venues(&b, &cv, FK_CAT_CLOSE);
+        cover_free(&cv);
     }
-    /* Cases are not listed. */
-    for (i = 0, j = 0; i < b.n; i++)
-        if (!t->is_case[b.c[i].person])
-            b.c[j++] = b.c[i];
-    if (j > 1)
-        qsort(b.c, j, sizeof *b.c, cmp_contact); /* qsort(NULL, 0) is undefined */
-    *out = b.c;
-    *n = j;
-    b.c = NULL;
-out:
-    free(closes);
-    free(b.slots);
-    free(b.c);
+    /* Companions. */
+    for (i = 0; rc == FK_OK && i < t->in.ncases; i++) {
+        const struct fk_case_row *c = &t->in.cases[i];
+        int32_t src = (int32_t)c->person;
+
+        if (o->cases) {
+            for (j = 0; j < o->ncases && o->cases[j] != src; j++)
+                ;
+            if (j == o->ncases)
+                continue;
+        }
+        if (o->since && c->confirmed < o->since)
+            continue;
+        rc = offer_companions(&b, src, c->confirmed - (int64_t)t->prof.companion_days * 86400,
+                              c->confirmed);
+    }
+    /* Secondary contacts from each close contact, from its exposure on. Close contacts are
+     * never displaced by a secondary offer, so the close list does not change while it is
+     * walked. */
+    if (rc == FK_OK && o->depth == 2) {
+        size_t p;
+
+        for (p = 0; rc == FK_OK && p < t->in.npersons; p++) {
+            int64_t from;
+
+            if (close_source(&b, p, &from))
+                rc = offer_household(&b, (int32_t)p, b.c[b.slot[p] - 1].root, FK_CAT_SECONDARY,
+                                     from);
+        }
+        if (rc == FK_OK)
+            rc = secondary_venues(&b);
+    }
+    if (rc == FK_OK)
+        rc = sorted_contacts(&b, out, n);
+    if (rc != FK_OK)
+        snprintf(err, errlen, "tracing: %s", fk_strerror(rc));
+    free(s);
+    if (b.spare) {
+        struct spare *sp = &((fk_tracer *)t)->spare;
+
+        /* Only the slots of listed persons were set: clearing them is cheaper than a calloc. */
+        for (i = 0; b.slot && i < b.n; i++)
+            b.slot[b.c[i].person] = 0;
+        sp->slot = b.slot;
+        sp->c = b.c;
+        sp->cap = b.cap;
+        sp->key = b.key;
+        sp->tmp = b.tmp;
+        sp->keycap = b.keycap;
+        pthread_mutex_unlock(&((fk_tracer *)t)->lock);
+    } else {
+        free(b.slot);
+        free(b.c);
+        free(b.key);
+        free(b.tmp);
+    }
     return rc;
 }
 

@@ -250,6 +250,55 @@ static void absent(int32_t person)
     assert_null(k);
 }
 
+/* The answer does not depend on the plan fk_tracer_run picks for venue contacts: with each plan
+ * forced, got is the same, field by field (the two times behind each reason included). */
+static void same_under_every_plan(int depth, int64_t since, const int32_t *cases, size_t ncases)
+{
+    struct fk_contact *want = malloc((ngot ? ngot : 1) * sizeof *want);
+    size_t nwant = ngot, i;
+    int plan;
+
+    assert_non_null(want);
+    if (ngot)
+        memcpy(want, got, ngot * sizeof *want);
+    for (plan = 1; plan <= 2; plan++) {
+        fk__tracer_set_plan(tr, plan);
+        run_opts(depth, since, cases, ncases);
+        if (ngot != nwant)
+            print_error("plan %d: %zu contacts, %zu with the default plan\n", plan, ngot, nwant);
+        assert_int_equal(ngot, nwant);
+        for (i = 0; i < ngot; i++) {
+            const struct fk_contact *a = &got[i], *b = &want[i];
+
+            if (a->person != b->person || a->source != b->source || a->root != b->root ||
+                a->via_id != b->via_id || a->category != b->category || a->via != b->via ||
+                a->exposure != b->exposure || a->source_time != b->source_time ||
+                a->contact_time != b->contact_time)
+                print_error("plan %d, row %zu: person %d source %d via %d:%d exposure %lld times "
+                            "%lld/%lld; default plan: person %d source %d via %d:%d exposure "
+                            "%lld times %lld/%lld\n",
+                            plan, i, a->person, a->source, a->via, a->via_id,
+                            (long long)a->exposure, (long long)a->source_time,
+                            (long long)a->contact_time, b->person, b->source, b->via, b->via_id,
+                            (long long)b->exposure, (long long)b->source_time,
+                            (long long)b->contact_time);
+            assert_int_equal(a->person, b->person);
+            assert_int_equal(a->source, b->source);
+            assert_int_equal(a->root, b->root);
+            assert_int_equal(a->via_id, b->via_id);
+            assert_int_equal(a->category, b->category);
+            assert_int_equal(a->via, b->via);
+            assert_int_equal(a->exposure, b->exposure);
+            assert_int_equal(a->source_time, b->source_time);
+            assert_int_equal(a->contact_time, b->contact_time);
+        }
+    }
+    fk__tracer_set_plan(tr, 0);
+    free(got);
+    got = want;
+    ngot = nwant;
+}
+
 /* ---- the rules without data ---- */
 
 static void test_trace__window(void **state)
@@ -1265,6 +1314,7 @@ static void compare(int depth, int64_t since, const uint8_t *pick, size_t *count
         print_error("%zu contacts, brute force %zu\n", ngot, nwant);
     assert_int_equal(bad, 0);
     assert_int_equal(ngot, nwant);
+    same_under_every_plan(depth, since, pick ? cases : NULL, ncases);
 }
 
 static void test_trace__random_vs_brute_force(void **state)
@@ -1302,6 +1352,83 @@ static void test_trace__random_vs_brute_force(void **state)
     assert_true(c4[FK_CAT_COMPANION] > 0);
 }
 
+/* Crowded venues: many persons on a one-minute grid (so that equal times abound), cases
+ * whose scans overlap each other's windows, a person who is a case twice with two windows, and
+ * households; checked against the brute force with both plans, under three venue windows. */
+static void test_trace__crowded_venue(void **state)
+{
+    size_t c1[4] = {0}, c2[4] = {0}, i;
+    int64_t day = T0 + 10 * DAY;
+    static const int windows[] = {30, 0, 7};
+
+    (void)state;
+    w.npersons = RP;
+    for (i = 0; i < RP; i++)
+        w.household[i] = rnd(3) == 0 ? (int32_t)rnd(60) : -1;
+    w.nhouseholds = 60;
+    for (i = 0; i < 3000; i++)
+        scan((int32_t)rnd(RP), (int32_t)rnd(3), day + rnd(4 * 24 * 60) * MIN);
+    for (i = 0; i < 10; i++)
+        add_case((int32_t)(i * 7), day + 2 * DAY + (int64_t)i * HOUR, 0,
+                 i % 3 == 0 ? day + (int64_t)(i + 1) * 20 * MIN : 0);
+    add_case(7, day + 2 * HOUR, day + 4 * DAY + HOUR, 0); /* person 7 again: a later window */
+    for (i = 0; i < sizeof windows / sizeof windows[0]; i++) {
+        prof.venue_window_minutes = windows[i];
+        memset(c1, 0, sizeof c1);
+        memset(c2, 0, sizeof c2);
+        build();
+        compare(1, 0, NULL, c1);
+        compare(2, 0, NULL, c2);
+        print_message("venue window %d min: %zu close, %zu secondary\n", windows[i],
+                      c2[FK_CAT_CLOSE], c2[FK_CAT_SECONDARY]);
+        assert_true(c1[FK_CAT_CLOSE] > 10);
+        assert_true(c2[FK_CAT_SECONDARY] > 5);
+    }
+}
+
+/* Both ways of ordering the output: a list much smaller than the city (sorted from the list, not
+ * over every person), and exposures too far apart for the packed sort key (qsort). */
+static void test_trace__output_order_sparse_and_wide(void **state)
+{
+    int64_t c = T0 + 6 * DAY, t = T0 + 3 * DAY;
+    int plan;
+
+    (void)state;
+    w.npersons = MAXP;
+    add_case(400, c, 0, 0);
+    scan(400, 3, t);
+    scan(300, 3, t + 10 * MIN);
+    scan(200, 3, t + 10 * MIN);
+    scan(100, 3, t - 10 * MIN);
+    scan(500, 3, t + 31 * MIN);
+    for (plan = 0; plan <= 2; plan++) {
+        build();
+        fk__tracer_set_plan(tr, plan);
+        run(1);
+        assert_int_equal(ngot, 3);
+        assert_int_equal(got[0].person, 100);
+        assert_int_equal(got[0].exposure, t);
+        assert_int_equal(got[0].contact_time, t - 10 * MIN);
+        assert_int_equal(got[1].person, 200);
+        assert_int_equal(got[2].person, 300);
+        assert_int_equal(got[2].exposure, t + 10 * MIN);
+    }
+    /* An onset in 1970: the household's exposure is decades before the venue's. */
+    w.cases[0].onset = 10 * DAY;
+    home(400, 0);
+    home(450, 0);
+    for (plan = 0; plan <= 2; plan++) {
+        build();
+        fk__tracer_set_plan(tr, plan);
+        run(1);
+        assert_int_equal(ngot, 4);
+        expect(450, FK_CAT_CLOSE, 400, FK_VIA_HOUSEHOLD, 0, 6 * DAY);
+        assert_int_equal(got[0].person, 450);
+        assert_int_equal(got[1].person, 100);
+        assert_int_equal(got[3].person, 300);
+    }
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1333,6 +1460,8 @@ int main(void)
         T(test_trace__random_vs_brute_force),
         T(test_trace__since_and_case_filter),
         T(test_trace__no_cases),
+        T(test_trace__crowded_venue),
+        T(test_trace__output_order_sparse_and_wide),
     };
 #undef T
 
