@@ -111,8 +111,11 @@ struct fk_person_sample {
     int result;    /* enum fk_result, or -1 with no result yet */
     int64_t rtime; /* the result's time, 0 without one */
 };
+/* Builds the per-person index over the samples (one counting sort) unless built: FK_OK or
+ * FK_ENOMEM. Call it before fk_engine_person_samples to tell "no samples" from "no memory". */
+int fk_engine_person_index(fk_engine *e);
 /* Person pid's samples, oldest first: writes at most cap into out and returns how many there
- * are. The first call builds a per-person index over the samples (one counting sort). */
+ * are (0 also when the index could not be built). */
 size_t fk_engine_person_samples(fk_engine *e, int64_t pid, struct fk_person_sample *out,
                                 size_t cap);
 

@@ -97,6 +97,11 @@ int fk_store_add_sample(fk_store *st, const struct fk_sample_row *s, enum fk_put
 int fk_store_put_result(fk_store *st, const struct fk_result_row *r, enum fk_put *did);
 int fk_store_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did);
 
+/* A read transaction around many look-ups (one snapshot, one lock instead of one per call).
+ * Outside a batch only; inside a transaction both are no-ops. FK_OK or FK_EDB. */
+int fk_store_read_begin(fk_store *st);
+int fk_store_read_end(fk_store *st);
+
 /* Look-ups. FK_OK, FK_ENOENT, FK_EDB. */
 int fk_store_get_person(fk_store *st, int64_t id, struct fk_person_row *out);
 /* The dense id of the person with this ID number. FK_OK, FK_ENOENT, FK_EDB. */
@@ -194,7 +199,7 @@ int fk_store_find_device(fk_store *st, const char *device, int64_t *person);
 /* The device's last event before time t. */
 int fk_store_door_before(fk_store *st, const char *device, int64_t t, struct fk_door_row *out);
 /* Walks: controls of one person (person >= 0) or all (-1), by person then start; arrivals by
- * arrival time; risk areas by area then start; alerts by id (status >= 0: only that status);
+ * person then arrival time (key order: no index look-up a row); risk areas by area then start; alerts by id (status >= 0: only that status);
  * devices whose last event is "offline" at or before `before`, with that event. */
 int fk_store_each_control(fk_store *st, int64_t person, fk_control_cb cb, void *ud);
 int fk_store_each_arrival(fk_store *st, fk_arrival_cb cb, void *ud);

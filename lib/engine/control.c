@@ -211,6 +211,15 @@ static int cmp_item(const void *a, const void *b)
     return (x->start > y->start) - (x->start < y->start);
 }
 
+static int cmp_arrival(const void *a, const void *b)
+{
+    const struct arrival *x = a, *y = b;
+
+    if (x->arrived != y->arrived)
+        return x->arrived < y->arrived ? -1 : 1;
+    return (x->person > y->person) - (x->person < y->person);
+}
+
 static int cmp_occ(const void *a, const void *b)
 {
     const struct occ *x = a, *y = b;
@@ -276,6 +285,11 @@ int fk_ctl_build(fk_store *st, fk_engine *e, const struct fk_profile *p, fk_ctl 
         qsort(c->items, c->nitems, sizeof *c->items, cmp_item);
     if (c->nocc)
         qsort(c->occ, c->nocc, sizeof *c->occ, cmp_occ);
+    if (c->narr)
+        qsort(c->arr, c->narr, sizeof *c->arr, cmp_arrival);
+    rc = fk_engine_person_index(e);
+    if (rc != FK_OK)
+        goto out;
     *out = c;
     return FK_OK;
 db:
@@ -364,20 +378,25 @@ static const struct fk_regime *regime_at(const fk_ctl *c, int16_t i)
     return i >= 0 && i < c->prof.nregimes ? &c->prof.regimes[i] : NULL;
 }
 
-/* Name and phone of pid into the caller's buffers (empty when unknown). */
-static int person_names(fk_ctl *c, int64_t pid, char *idn, char *name, char *phone, size_t cap)
+/* A person as lists show them. */
+struct names {
+    char idn[64], name[256], phone[64];
+};
+
+/* ID number, name and phone of pid into n (empty when unknown). */
+static int person_names(fk_ctl *c, int64_t pid, struct names *n)
 {
     struct fk_person_row p;
     int rc = fk_store_get_person(c->st, pid, &p);
 
-    idn[0] = name[0] = phone[0] = '\0';
+    n->idn[0] = n->name[0] = n->phone[0] = '\0';
     if (rc == FK_ENOENT)
         return FK_OK;
     if (rc != FK_OK)
         return rc;
-    fk_strlcpy(idn, p.id_number, cap);
-    fk_strlcpy(name, p.name, cap);
-    fk_strlcpy(phone, p.phone, cap);
+    fk_strlcpy(n->idn, p.id_number, sizeof n->idn);
+    fk_strlcpy(n->name, p.name, sizeof n->name);
+    fk_strlcpy(n->phone, p.phone, sizeof n->phone);
     return FK_OK;
 }
 
@@ -515,10 +534,13 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
     if (rc != FK_OK)
         return rc;
     rc = fk_table_new(list_cols, 15, &t);
+    if (rc == FK_OK)
+        rc = fk_store_read_begin(c->st); /* one snapshot for the names, not one a row */
     for (i = glo < 0 ? 0 : items_from(c, glo); rc == FK_OK && i < c->nitems; i++) {
         const struct item *it = &c->items[i];
         const struct fk_regime *r = regime_at(c, it->regime);
-        char id[24], idn[64], name[256], phone[64], start[FK_TIME_RENDER_MAX],
+        struct names nm;
+        char id[24], start[FK_TIME_RENDER_MAX],
             end[FK_TIME_RENDER_MAX], day[16], next[16] = "";
         const char *vals[15];
         int64_t nd;
@@ -528,7 +550,7 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
             break;
         if (!item_matches(it, f))
             continue;
-        rc = person_names(c, it->person, idn, name, phone, sizeof name);
+        rc = person_names(c, it->person, &nm);
         if (rc != FK_OK)
             break;
         next_test(c, it, today, &nd, &ns);
@@ -537,9 +559,9 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
         snprintf(id, sizeof id, "%lld", (long long)it->id);
         snprintf(day, sizeof day, "%lld", (long long)(today - fk_local_day(it->start)));
         vals[0] = id;
-        vals[1] = idn;
-        vals[2] = name;
-        vals[3] = phone;
+        vals[1] = nm.idn;
+        vals[2] = nm.name;
+        vals[3] = nm.phone;
         vals[4] = fk_engine_grid_code(c->e, it->grid);
         vals[5] = fk_ctl_category_name((enum fk_ctl_category)it->category);
         vals[6] = fk_ctl_place_name((enum fk_ctl_place)it->place);
@@ -553,6 +575,7 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
         vals[14] = str(c, it->device);
         rc = fk_table_add(t, vals);
     }
+    fk_store_read_end(c->st);
     if (rc != FK_OK)
         return fail_table(t, rc, "control list", err, errlen);
     *out = t;
@@ -660,7 +683,7 @@ static int due_row(fk_ctl *c, const struct followed *fw, void *ud)
 {
     struct due_walk *w = ud;
     struct fk_test tests[TESTS_MAX];
-    char idn[64], name[256], phone[64];
+    struct names nm;
     size_t n, k, ns = sample_times(c, fw->person);
     int rc, have = 0;
 
@@ -675,15 +698,15 @@ static int due_row(fk_ctl *c, const struct followed *fw, void *ud)
         if (!(w->states >> tests[k].state & 1))
             continue;
         if (!have) {
-            rc = person_names(c, fw->person, idn, name, phone, sizeof name);
+            rc = person_names(c, fw->person, &nm);
             if (rc != FK_OK)
                 return rc;
             have = 1;
         }
         snprintf(day, sizeof day, "%d", tests[k].day);
-        vals[0] = idn;
-        vals[1] = name;
-        vals[2] = phone;
+        vals[0] = nm.idn;
+        vals[1] = nm.name;
+        vals[2] = nm.phone;
         vals[3] = fk_engine_grid_code(c->e, fw->grid);
         vals[4] = fw->source;
         vals[5] = fw->category >= 0 ? fk_ctl_category_name((enum fk_ctl_category)fw->category)
@@ -714,7 +737,10 @@ int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states,
         return rc;
     rc = fk_table_new(due_cols, 12, &w.t);
     if (rc == FK_OK)
+        rc = fk_store_read_begin(c->st);
+    if (rc == FK_OK)
         rc = each_followed(c, sources, today, glo, ghi, due_row, &w);
+    fk_store_read_end(c->st);
     if (rc != FK_OK)
         return fail_table(w.t, rc, "regime due", err, errlen);
     {
@@ -874,20 +900,23 @@ int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t fro
     if (rc != FK_OK)
         return rc;
     rc = fk_table_new(arrival_cols, 8, &t);
+    if (rc == FK_OK)
+        rc = fk_store_read_begin(c->st);
     for (i = 0; rc == FK_OK && i < c->narr; i++) {
         const struct arrival *a = &c->arr[i];
-        char idn[64], name[256], phone[64], when[FK_TIME_RENDER_MAX], ctl[96];
+        struct names nm;
+        char when[FK_TIME_RENDER_MAX], ctl[96];
         const char *vals[8];
 
         if (!arrival_in(c, a, glo, ghi, area, from, to))
             continue;
-        rc = person_names(c, a->person, idn, name, phone, sizeof name);
+        rc = person_names(c, a->person, &nm);
         if (rc != FK_OK)
             break;
         open_control(c, a->person, ctl, sizeof ctl);
-        vals[0] = idn;
-        vals[1] = name;
-        vals[2] = phone;
+        vals[0] = nm.idn;
+        vals[1] = nm.name;
+        vals[2] = nm.phone;
         vals[3] = fk_engine_grid_code(c->e, a->grid);
         vals[4] = fk_time_render(a->arrived, when);
         vals[5] = str(c, a->origin);
@@ -895,6 +924,7 @@ int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t fro
         vals[7] = ctl;
         rc = fk_table_add(t, vals);
     }
+    fk_store_read_end(c->st);
     if (rc != FK_OK)
         return fail_table(t, rc, "arrivals", err, errlen);
     *out = t;

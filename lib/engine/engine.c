@@ -1523,12 +1523,17 @@ static int by_person_build(fk_engine *e)
     return FK_OK;
 }
 
+int fk_engine_person_index(fk_engine *e)
+{
+    return e->pfirst ? FK_OK : by_person_build(e);
+}
+
 size_t fk_engine_person_samples(fk_engine *e, int64_t pid, struct fk_person_sample *out,
                                 size_t cap)
 {
     uint32_t a, b, j;
 
-    if (!e->pfirst && by_person_build(e) != FK_OK)
+    if (fk_engine_person_index(e) != FK_OK)
         return 0;
     if (pid < 0 || (size_t)pid >= e->npid)
         return 0;

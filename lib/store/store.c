@@ -61,6 +61,16 @@ int fk_store_begin_events(fk_store *st)
     return st->ops->begin_events(st);
 }
 
+int fk_store_read_begin(fk_store *st)
+{
+    return st->ops->read_begin(st);
+}
+
+int fk_store_read_end(fk_store *st)
+{
+    return st->ops->read_end(st);
+}
+
 int fk_store_control_generation(fk_store *st, int64_t *out)
 {
     return st->ops->control_generation(st, out);

@@ -16,6 +16,8 @@ struct fk_store_ops {
     int (*generation)(fk_store *st, int64_t *out);
     int (*begin_control)(fk_store *st);
     int (*begin_events)(fk_store *st);
+    int (*read_begin)(fk_store *st);
+    int (*read_end)(fk_store *st);
     int (*control_generation)(fk_store *st, int64_t *out);
     int (*put_region)(fk_store *st, const struct fk_region_row *r, enum fk_put *did);
     int (*put_person)(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did);

@@ -149,6 +149,7 @@ struct sq_store {
     fk_buf user_buf[4];
     fk_buf row_buf[4]; /* strings of get_control, get_alert, door_before */
     int batch_kind; /* of the open batch: 0 data, 1 control, 2 events */
+    int in_read;    /* a read transaction of fk_store_read_begin is open */
 };
 
 static struct sq_store *SQ(fk_store *st)
@@ -248,6 +249,28 @@ static int sq_begin_control(fk_store *st)
 
     s->batch_kind = rc == FK_OK ? 1 : 0;
     return rc;
+}
+
+static int sq_read_begin(fk_store *st)
+{
+    struct sq_store *s = SQ(st);
+
+    if (!sqlite3_get_autocommit(s->db))
+        return FK_OK; /* inside a batch or a read already */
+    if (sqlite3_exec(s->db, "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(s);
+    s->in_read = 1;
+    return FK_OK;
+}
+
+static int sq_read_end(fk_store *st)
+{
+    struct sq_store *s = SQ(st);
+
+    if (!s->in_read)
+        return FK_OK;
+    s->in_read = 0;
+    return sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? FK_OK : fail(s);
 }
 
 static int sq_begin_events(fk_store *st)
@@ -1461,7 +1484,7 @@ static int sq_each_arrival(fk_store *st, fk_arrival_cb cb, void *ud)
     w.cb.arrival = cb;
     w.ud = ud;
     return each(SQ(st), "SELECT person, arrived, origin, grid, transport FROM arrivals "
-                        "ORDER BY arrived, person", row_arrival, &w);
+                        "ORDER BY person, arrived", row_arrival, &w);
 }
 
 static int row_risk(sqlite3_stmt *q, struct walk *w)
@@ -1580,6 +1603,8 @@ static const struct fk_store_ops sqlite_ops = {
     .generation = sq_generation,
     .begin_control = sq_begin_control,
     .begin_events = sq_begin_events,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
     .control_generation = sq_control_generation,
     .put_region = sq_put_region,
     .put_person = sq_put_person,
