@@ -241,21 +241,6 @@ void api_alerts_get(struct req *r)
     reply_table(r, t, "alerts", -1);
 }
 
-/* The JSON object body, or NULL with an answer set. Caller json_decref()s. */
-static json_t *body_object(struct req *r)
-{
-    json_error_t je;
-    json_t *j = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &je);
-
-    if (!j || !json_is_object(j)) {
-        reply_error(r, 400, "bad_request", "send a JSON object", "the body is not a JSON object%s%s",
-                    j ? "" : ": ", j ? "" : je.text);
-        json_decref(j);
-        return NULL;
-    }
-    return j;
-}
-
 static const char *jstr(json_t *j, const char *k)
 {
     return json_string_value(json_object_get(j, k));
@@ -264,7 +249,7 @@ static const char *jstr(json_t *j, const char *k)
 /* POST /api/v1/alerts/{id} {"action":"ack"|"close","note":"…"} */
 void api_alert_post(struct req *r)
 {
-    json_t *j = body_object(r);
+    json_t *j = req_json_object(r);
     const char *action, *note;
     char region[FK_REGION_CODE_MAX], err[512];
     char *end;
@@ -350,7 +335,7 @@ static int place_field(struct req *r, json_t *j, const char *def, int *place)
  * "place", "site", "days"}; from-trace {"cases": [...], "depth", "place", "at"}. */
 void api_control_post(struct req *r)
 {
-    json_t *j = body_object(r);
+    json_t *j = req_json_object(r);
     char err[512];
     int64_t pid, at;
     int place = 0, rc = FK_OK;
@@ -513,7 +498,7 @@ void api_backcheck_get(struct req *r)
  * caller's scope and not under control under risk_area control. */
 void api_backcheck_post(struct req *r)
 {
-    json_t *j = body_object(r);
+    json_t *j = req_json_object(r);
     const char *area;
     char region[FK_REGION_CODE_MAX], err[512], msg[200];
     int64_t from, to, at, *ids = NULL;

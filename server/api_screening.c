@@ -121,19 +121,14 @@ void api_rounds_get(struct req *r)
 
 void api_rounds_post(struct req *r)
 {
-    json_error_t je;
-    json_t *j = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &je);
+    json_t *j = req_json_object(r);
     const char *name, *region, *start, *end;
     struct fk_round rd;
     char why[256];
     int rc;
 
-    if (!j || !json_is_object(j)) {
-        reply_error(r, 400, "bad_request", "send {\"name\",\"region\",\"start\",\"end\"}",
-                    "the body is not a JSON object");
-        json_decref(j);
+    if (!j)
         return;
-    }
     name = json_string_value(json_object_get(j, "name"));
     region = json_string_value(json_object_get(j, "region"));
     start = json_string_value(json_object_get(j, "start"));
@@ -183,7 +178,11 @@ void api_rounds_post(struct req *r)
 
 void api_coverage_get(struct req *r)
 {
-    const char *by = req_arg(r, "by");
+    const char *by = req_arg(r, "by"), *format = req_arg(r, "format");
+    const fk_buf *cached;
+    char key[200];
+    fk_buf b;
+    int plain;
     struct fk_round rd;
     enum fk_level level = FK_LEVEL_GRID;
     fk_table *t = NULL;
@@ -198,12 +197,36 @@ void api_coverage_get(struct req *r)
     }
     if (!scoped_round(r, &rd))
         return;
+    /* The JSON answer is cached per engine generation (srv_cache_get), as the dashboard is: every
+     * open page asks for it, and between two rebuilds the answer cannot change. */
+    plain = !format || strcmp(format, "json") == 0;
+    snprintf(key, sizeof key, "coverage|%lld|%lld|%lld|%s|%d|%s", (long long)rd.id,
+             (long long)rd.start, (long long)rd.end, rd.region, (int)level, r->who.scope);
+    if (plain && (cached = srv_cache_get(r, key)) != NULL) {
+        reply_json(r, cached->data, cached->len);
+        return;
+    }
     rc = fk_engine_coverage(srv_engine(r), &rd, level, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
     }
-    reply_table(r, t, "coverage", -1);
+    if (!plain) {
+        reply_table(r, t, "coverage", -1);
+        return;
+    }
+    fk_buf_init(&b, 0);
+    fk_buf_puts(&b, "{\"rows\":");
+    fk_table_json_rows(t, 0, fk_table_nrows(t), &b);
+    fk_buf_printf(&b, ",\"total\":%zu,\"next\":null}\n", fk_table_nrows(t));
+    fk_table_free(t);
+    if (b.data) {
+        srv_cache_put(r, key, b.data, b.len);
+        reply_json(r, b.data, b.len);
+    } else {
+        reply_error(r, 500, "internal", NULL, "out of memory");
+    }
+    fk_buf_fini(&b);
 }
 
 void api_missing_get(struct req *r)

@@ -46,6 +46,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -161,6 +162,25 @@ static void drop_table(struct req *r)
 {
     fk_table_free(r->table);
     r->table = NULL;
+}
+
+json_t *req_json_object(struct req *r)
+{
+    json_error_t je;
+    json_t *j;
+
+    if (!r->body.len) {
+        reply_error(r, 400, "bad_request", "send a JSON object", "the request has no body");
+        return NULL;
+    }
+    j = json_loadb(r->body.data, r->body.len, 0, &je);
+    if (!j || !json_is_object(j)) {
+        json_decref(j);
+        reply_error(r, 400, "bad_request", "send a JSON object",
+                    "the body is not a JSON object: %s", j ? "an array or a value" : je.text);
+        return NULL;
+    }
+    return j;
 }
 
 void reply_json(struct req *r, const char *json, size_t n)

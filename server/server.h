@@ -85,6 +85,9 @@ int server_run(const struct server_opts *o);
 
 /* A query-string value, or NULL. */
 const char *req_arg(struct req *r, const char *name);
+/* The request body parsed as a JSON object (caller json_decref()s), or NULL with a 400 answer
+ * set saying what is wrong. */
+struct json_t *req_json_object(struct req *r);
 /* Sets an error answer {"code","error","hint"} with the HTTP status. */
 void reply_error(struct req *r, unsigned status, const char *code, const char *hint,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
