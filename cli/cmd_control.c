@@ -64,8 +64,7 @@ static int parse_place(struct cli *c, const char *s, int *place)
 
 static int parse_level(struct cli *c, const char *by, enum fk_level *level)
 {
-    if (fk_level_parse((fk_slice){by, strlen(by)}, level) != FK_OK ||
-        *level == FK_LEVEL_PROVINCE) {
+    if (fk_level_parse((fk_slice){by, strlen(by)}, level) != FK_OK || *level == FK_LEVEL_PROVINCE) {
         cli_error(c, "--by takes grid, community, township, county or city, not '%s'", by);
         return EXIT_ERROR;
     }
@@ -80,8 +79,10 @@ static int parse_filter(struct cli *c, const char *cat, const char *place, const
 
     if (cat) {
         if (fk_ctl_category_parse((fk_slice){cat, strlen(cat)}, &k) != FK_OK) {
-            cli_error(c, "--category takes case, close, secondary, companion, arrival, risk_area "
-                      "or other, not '%s'", cat);
+            cli_error(c,
+                      "--category takes case, close, secondary, companion, arrival, risk_area "
+                      "or other, not '%s'",
+                      cat);
             return EXIT_ERROR;
         }
         f->category = (int)k;
@@ -122,13 +123,13 @@ static int control_from_trace(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (cli_trace(c, &a, 2, &tr, &k, &n) != EXIT_DONE)
         goto out;
-    if (fk_control_from_trace(c->st, k, n, place, at, cli_actor(who, sizeof who), &added,
-                              &already, err, sizeof err) != FK_OK) {
+    if (fk_control_from_trace(c->st, k, n, place, at, cli_actor(who, sizeof who), &added, &already,
+                              err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         goto out;
     }
-    fprintf(stderr, "%zu contacts: %zu put under %s control, %zu already under control\n", n,
-            added, fk_ctl_place_name((enum fk_ctl_place)place), already);
+    fprintf(stderr, "%zu contacts: %zu put under %s control, %zu already under control\n", n, added,
+            fk_ctl_place_name((enum fk_ctl_place)place), already);
     rc = EXIT_DONE;
 out:
     free(k);
@@ -142,9 +143,9 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
     const char *at_s = NULL, *place_s = NULL, *site = NULL, *days_s = NULL;
     int force = 0;
     const struct cli_opt opts[] = {
-        {.name = "at", .value = &at_s},     {.name = "place", .value = &place_s},
-        {.name = "site", .value = &site},   {.name = "days", .value = &days_s},
-        {.name = "force", .flag = &force},  {.name = NULL},
+        {.name = "at", .value = &at_s},    {.name = "place", .value = &place_s},
+        {.name = "site", .value = &site},  {.name = "days", .value = &days_s},
+        {.name = "force", .flag = &force}, {.name = NULL},
     };
     char err[512], who[128];
     int64_t pid, at, days = 0;
@@ -173,8 +174,7 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
     if (strcmp(what, "release") == 0) {
         if (cli_open_engine(c) != EXIT_DONE)
             return EXIT_ERROR;
-        rc = fk_control_release(c->st, c->eng, &c->profile, pid, at, force, who, err,
-                                sizeof err);
+        rc = fk_control_release(c->st, c->eng, &c->profile, pid, at, force, who, err, sizeof err);
     } else if (strcmp(what, "transfer") == 0) {
         rc = fk_control_transfer(c->st, pid, place, site, at, who, err, sizeof err);
     } else {
@@ -194,9 +194,12 @@ static int control_answer(struct cli *c, int list, int argc, char **argv)
     const char *region = NULL, *cat = NULL, *place = NULL, *status = NULL, *by = "county",
                *date = NULL;
     const struct cli_opt opts[] = {
-        {.name = "region", .value = &region}, {.name = "category", .value = &cat},
-        {.name = "place", .value = &place},   {.name = "status", .value = &status},
-        {.name = "by", .value = &by},         {.name = "date", .value = &date},
+        {.name = "region", .value = &region},
+        {.name = "category", .value = &cat},
+        {.name = "place", .value = &place},
+        {.name = "status", .value = &status},
+        {.name = "by", .value = &by},
+        {.name = "date", .value = &date},
         {.name = NULL},
     };
     struct fk_ctl_filter f = FK_CTL_FILTER_ALL;
@@ -236,8 +239,7 @@ int cmd_control(struct cli *c, int argc, char **argv)
 
     if (strcmp(sub, "from-trace") == 0)
         return control_from_trace(c, argc - 1, argv + 1);
-    if (strcmp(sub, "release") == 0 || strcmp(sub, "transfer") == 0 ||
-        strcmp(sub, "extend") == 0)
+    if (strcmp(sub, "release") == 0 || strcmp(sub, "transfer") == 0 || strcmp(sub, "extend") == 0)
         return control_change(c, sub, argc - 1, argv + 1);
     if (strcmp(sub, "summary") == 0)
         return control_answer(c, 0, argc - 1, argv + 1);
@@ -268,8 +270,10 @@ static int due(struct cli *c, unsigned sources, int argc, char **argv)
 {
     const char *region = NULL, *date = NULL, *state = NULL, *by = NULL;
     const struct cli_opt opts[] = {
-        {.name = "region", .value = &region}, {.name = "date", .value = &date},
-        {.name = "state", .value = &state},   {.name = "by", .value = &by},
+        {.name = "region", .value = &region},
+        {.name = "date", .value = &date},
+        {.name = "state", .value = &state},
+        {.name = "by", .value = &by},
         {.name = NULL},
     };
     enum fk_level level = FK_LEVEL_GRID;
@@ -345,8 +349,10 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
     const char *region = NULL, *place_s = "home", *at_s = NULL;
     int control = 0;
     const struct cli_opt opts[] = {
-        {.name = "region", .value = &region}, {.name = "control", .flag = &control},
-        {.name = "place", .value = &place_s}, {.name = "at", .value = &at_s},
+        {.name = "region", .value = &region},
+        {.name = "control", .flag = &control},
+        {.name = "place", .value = &place_s},
+        {.name = "at", .value = &at_s},
         {.name = NULL},
     };
     char err[512], who[128], d1[16], d2[16];
@@ -404,8 +410,7 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
         goto out;
     }
     fprintf(stderr, "%zu arrivals from %s between %s and %s (倒查%d天)", fk_table_nrows(t),
-            c->pos[0], fk_date_render(from, d1), fk_date_render(to, d2),
-            c->profile.backcheck_days);
+            c->pos[0], fk_date_render(from, d1), fk_date_render(to, d2), c->profile.backcheck_days);
     if (control)
         fprintf(stderr, "; %zu put under %s control, %zu already under control", added,
                 fk_ctl_place_name((enum fk_ctl_place)place), already);
@@ -423,8 +428,10 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
     const char *now_s = NULL, *note = NULL, *region = NULL;
     int open = 0;
     const struct cli_opt opts[] = {
-        {.name = "open", .flag = &open},      {.name = "now", .value = &now_s},
-        {.name = "note", .value = &note},     {.name = "region", .value = &region},
+        {.name = "open", .flag = &open},
+        {.name = "now", .value = &now_s},
+        {.name = "note", .value = &note},
+        {.name = "region", .value = &region},
         {.name = NULL},
     };
     const char *sub = argc > 0 && argv[0][0] != '-' ? argv[0] : "list";

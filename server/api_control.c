@@ -230,8 +230,8 @@ void api_alerts_get(struct req *r)
     }
     if (!scoped_region(r, region, sizeof region))
         return;
-    rc = fk_alert_sweep(srv_store(r), srv_profile(r), (int64_t)time(NULL), &raised, err,
-                        sizeof err);
+    rc =
+        fk_alert_sweep(srv_store(r), srv_profile(r), (int64_t)time(NULL), &raised, err, sizeof err);
     if (rc == FK_OK)
         rc = fk_alert_list(srv_store(r), srv_engine(r), region, st, &t, err, sizeof err);
     if (rc != FK_OK) {
@@ -382,9 +382,9 @@ void api_control_post(struct req *r)
         free(k);
         if (rc == FK_OK) {
             char msg[200];
-            int len = snprintf(msg, sizeof msg,
-                               "{\"contacts\":%zu,\"added\":%zu,\"already\":%zu}\n", n, added,
-                               already);
+            int len =
+                snprintf(msg, sizeof msg, "{\"contacts\":%zu,\"added\":%zu,\"already\":%zu}\n", n,
+                         added, already);
 
             reply_json(r, msg, (size_t)len);
         }
@@ -405,8 +405,8 @@ void api_control_post(struct req *r)
                                      err, sizeof err);
         } else {
             rc = fk_control_extend(srv_store(r), pid,
-                                   (int)json_integer_value(json_object_get(j, "days")),
-                                   r->who.name, err, sizeof err);
+                                   (int)json_integer_value(json_object_get(j, "days")), r->who.name,
+                                   err, sizeof err);
         }
         if (rc == FK_OK)
             reply_json(r, "{\"ok\":true}\n", 12);
@@ -478,8 +478,7 @@ void api_backcheck_get(struct req *r)
     }
     if (!scoped_region(r, region, sizeof region))
         return;
-    rc = fk_ctl_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err,
-                                 sizeof err);
+    rc = fk_ctl_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -516,8 +515,7 @@ void api_backcheck_post(struct req *r)
     if (!place_field(r, j, "home", &place) || !at_field(r, j, &at) ||
         !scope_within(r, r->who.scope, region, sizeof region))
         goto out;
-    rc = fk_ctl_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err,
-                                 sizeof err);
+    rc = fk_ctl_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         goto out;
@@ -613,8 +611,8 @@ void api_door_events_post(struct req *r)
     io.rejects_path = rej;
     io.allowed = allowed;
     io.allowed_ud = r;
-    rc = fk_import_file(srv_store(r), srv_profile(r), FK_IMPORT_DOOR_EVENTS, path, &io, &sum,
-                        err, sizeof err);
+    rc = fk_import_file(srv_store(r), srv_profile(r), FK_IMPORT_DOOR_EVENTS, path, &io, &sum, err,
+                        sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         goto out;
@@ -623,8 +621,9 @@ void api_door_events_post(struct req *r)
           (unsigned long long)sum.accepted, (unsigned long long)sum.rejected,
           (unsigned long long)sum.alerts);
     fk_buf_reset(&b);
-    fk_buf_printf(&b, "{\"accepted\":%llu,\"duplicate\":%llu,\"rejected\":%llu,\"alerts\":%llu,"
-                      "\"problems\":[",
+    fk_buf_printf(&b,
+                  "{\"accepted\":%llu,\"duplicate\":%llu,\"rejected\":%llu,\"alerts\":%llu,"
+                  "\"problems\":[",
                   (unsigned long long)sum.accepted, (unsigned long long)sum.duplicate,
                   (unsigned long long)sum.rejected, (unsigned long long)sum.alerts);
     if (sum.rejected) {

@@ -27,6 +27,13 @@
 
 #define TESTS_MAX 80
 #define SAMPLES_MAX 256
+#define NOT_READ UINT32_MAX
+
+/* Where a followed person's sample times are in c->times: read from the engine on first use and
+ * kept, so a second answer reads them in order instead of one random look-up per person. */
+struct sref {
+    uint32_t off, n; /* off NOT_READ: not read yet */
+};
 
 struct item {
     int64_t id, person, start, end;
@@ -35,18 +42,21 @@ struct item {
     int16_t regime; /* index in prof.regimes, -1: none */
     int32_t extended;
     size_t site, device; /* offsets in strs */
+    struct sref s;
 };
 
 struct arrival {
     int64_t person, arrived;
     int32_t grid;
     size_t origin, transport;
+    struct sref s;
 };
 
 struct occ {
     int64_t person;
     int32_t grid;
     int16_t regime;
+    struct sref s;
 };
 
 struct fk_ctl {
@@ -65,6 +75,8 @@ struct fk_ctl {
     fk_buf strs;
     struct fk_person_sample samp[SAMPLES_MAX];
     int64_t stimes[SAMPLES_MAX];
+    int64_t *times; /* kept sample times (struct sref) */
+    size_t ntimes, captimes;
 };
 
 static const char *const status_names[] = {"open", "released"};
@@ -151,6 +163,7 @@ static int add_control(void *ud, const struct fk_control_row *k)
     it->extended = k->extended;
     it->site = keep(c, k->site);
     it->device = keep(c, k->device);
+    it->s.off = NOT_READ;
     if (it->site == (size_t)-1 || it->device == (size_t)-1)
         return FK_ENOMEM;
     if (!k->end && k->person >= 0 && (size_t)k->person < c->npid)
@@ -172,12 +185,13 @@ static int add_arrival(void *ud, const struct fk_arrival_row *a)
     ar = &c->arr[c->narr];
     ar->person = a->person;
     ar->arrived = a->arrived;
-    if (!a->grid[0] ||
-        fk_engine_region_info(c->e, a->grid, &glo, &ghi, &lv, &name) != FK_OK || lv != FK_LEVEL_GRID)
+    if (!a->grid[0] || fk_engine_region_info(c->e, a->grid, &glo, &ghi, &lv, &name) != FK_OK ||
+        lv != FK_LEVEL_GRID)
         glo = fk_engine_person_grid(c->e, a->person);
     ar->grid = glo;
     ar->origin = keep(c, a->origin);
     ar->transport = keep(c, a->transport);
+    ar->s.off = NOT_READ;
     if (ar->origin == (size_t)-1 || ar->transport == (size_t)-1)
         return FK_ENOMEM;
     c->narr++;
@@ -196,6 +210,7 @@ static int add_occupation(void *ud, const struct fk_person_row *p)
     c->occ[c->nocc].person = p->id;
     c->occ[c->nocc].grid = fk_engine_person_grid(c->e, p->id);
     c->occ[c->nocc].regime = regime_index(&c->prof, r);
+    c->occ[c->nocc].s.off = NOT_READ;
     c->nocc++;
     return 0;
 }
@@ -237,6 +252,7 @@ void fk_ctl_free(fk_ctl *c)
     free(c->arr);
     free(c->occ);
     free(c->open);
+    free(c->times);
     fk_buf_fini(&c->strs);
     free(c);
 }
@@ -316,8 +332,8 @@ int fk_ctl_stale(const fk_ctl *c)
 /* ---- helpers ---- */
 
 /* The grid range of region (NULL: everything); FK_ENOENT with err for an unknown code. */
-static int region_range(const fk_ctl *c, const char *region, int32_t *glo, int32_t *ghi,
-                        char *err, size_t errlen)
+static int region_range(const fk_ctl *c, const char *region, int32_t *glo, int32_t *ghi, char *err,
+                        size_t errlen)
 {
     enum fk_level lv;
     const char *name;
@@ -361,15 +377,30 @@ static int item_matches(const struct item *it, const struct fk_ctl_filter *f)
            (f->place < 0 || it->place == f->place) && (f->status < 0 || it->status == f->status);
 }
 
-/* The person's sample times, sorted, into c->stimes; returns how many. */
-static size_t sample_times(fk_ctl *c, int64_t pid)
+/* The person's sample times, sorted, in *out (valid until the next call); returns how many. The
+ * first call for a record reads them from the engine and keeps them in c->times (or, with no
+ * memory to keep them, in the scratch c->stimes). */
+static size_t sample_times(fk_ctl *c, int64_t pid, struct sref *ref, const int64_t **out)
 {
-    size_t n = fk_engine_person_samples(c->e, pid, c->samp, SAMPLES_MAX), i;
+    size_t n, i;
 
+    if (ref->off != NOT_READ) {
+        *out = c->times + ref->off;
+        return ref->n;
+    }
+    n = fk_engine_person_samples(c->e, pid, c->samp, SAMPLES_MAX);
     if (n > SAMPLES_MAX)
         n = SAMPLES_MAX;
     for (i = 0; i < n; i++)
         c->stimes[i] = c->samp[i].time;
+    *out = c->stimes;
+    if (c->ntimes + n >= NOT_READ ||
+        grow((void **)&c->times, &c->captimes, c->ntimes + n, sizeof *c->times) != FK_OK)
+        return n;
+    memcpy(c->times + c->ntimes, c->stimes, n * sizeof *c->times);
+    ref->off = (uint32_t)c->ntimes;
+    ref->n = (uint32_t)n;
+    c->ntimes += n;
     return n;
 }
 
@@ -486,27 +517,28 @@ int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, f
 
 /* The earliest test of a control not done yet: its first day and state (due, overdue, upcoming),
  * or state -1 when none is left. */
-static void next_test(fk_ctl *c, const struct item *it, int64_t today, int64_t *day, int *state)
+static void next_test(fk_ctl *c, struct item *it, int64_t today, int64_t *day, int *state)
 {
     const struct fk_regime *r = regime_at(c, it->regime);
     struct fk_test tests[TESTS_MAX];
+    const int64_t *times;
     size_t n, k, ns;
 
     *state = -1;
     *day = 0;
     if (!r || it->status != FK_CTL_OPEN)
         return;
-    ns = sample_times(c, it->person);
+    ns = sample_times(c, it->person, &it->s, &times);
     /* Look a window ahead of today, so the next upcoming test shows too. */
-    n = fk_regime_tests(r, it->start, it->end, today + (r->every > 0 ? r->every : 63),
-                        c->stimes, ns, 0, tests, TESTS_MAX);
+    n = fk_regime_tests(r, it->start, it->end, today + (r->every > 0 ? r->every : 63), times, ns, 0,
+                        tests, TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
     for (k = 0; k < n; k++) {
         if (tests[k].state == FK_TEST_DONE)
             continue;
         *day = tests[k].first;
-        *state = tests[k].last < today ? FK_TEST_OVERDUE
+        *state = tests[k].last < today     ? FK_TEST_OVERDUE
                  : tests[k].first <= today ? FK_TEST_DUE
                                            : FK_TEST_UPCOMING;
         return;
@@ -514,15 +546,15 @@ static void next_test(fk_ctl *c, const struct item *it, int64_t today, int64_t *
 }
 
 static const struct fk_col list_cols[] = {
-    {"id", FK_COL_INT},         {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},
-    {"phone", FK_COL_TEXT},     {"grid", FK_COL_TEXT},      {"category", FK_COL_TEXT},
-    {"place", FK_COL_TEXT},     {"site", FK_COL_TEXT},      {"start", FK_COL_TEXT},
-    {"end", FK_COL_TEXT},       {"regime", FK_COL_TEXT},    {"day", FK_COL_INT},
+    {"id", FK_COL_INT},         {"id_number", FK_COL_TEXT},  {"name", FK_COL_TEXT},
+    {"phone", FK_COL_TEXT},     {"grid", FK_COL_TEXT},       {"category", FK_COL_TEXT},
+    {"place", FK_COL_TEXT},     {"site", FK_COL_TEXT},       {"start", FK_COL_TEXT},
+    {"end", FK_COL_TEXT},       {"regime", FK_COL_TEXT},     {"day", FK_COL_INT},
     {"next_test", FK_COL_TEXT}, {"test_state", FK_COL_TEXT}, {"device", FK_COL_TEXT},
 };
 
-int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_table **out,
-                char *err, size_t errlen)
+int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_table **out, char *err,
+                size_t errlen)
 {
     fk_table *t = NULL;
     int32_t glo, ghi;
@@ -537,11 +569,10 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
     if (rc == FK_OK)
         rc = fk_store_read_begin(c->st); /* one snapshot for the names, not one a row */
     for (i = glo < 0 ? 0 : items_from(c, glo); rc == FK_OK && i < c->nitems; i++) {
-        const struct item *it = &c->items[i];
+        struct item *it = &c->items[i];
         const struct fk_regime *r = regime_at(c, it->regime);
         struct names nm;
-        char id[24], start[FK_TIME_RENDER_MAX],
-            end[FK_TIME_RENDER_MAX], day[16], next[16] = "";
+        char id[24], start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX], day[16], next[16] = "";
         const char *vals[15];
         int64_t nd;
         int ns;
@@ -592,6 +623,7 @@ struct followed {
     int recent;
     const char *source;
     int category; /* -1 for occupations */
+    struct sref *s;
 };
 
 typedef int (*followed_cb)(fk_ctl *c, const struct followed *fw, void *ud);
@@ -610,15 +642,16 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
 
     if (sources & FK_DUE_CONTROLS) {
         for (i = glo < 0 ? 0 : items_from(c, glo); i < c->nitems; i++) {
-            const struct item *it = &c->items[i];
+            struct item *it = &c->items[i];
             struct followed fw;
 
             if (it->grid >= ghi)
                 break;
             if (it->status != FK_CTL_OPEN || !regime_at(c, it->regime))
                 continue;
-            fw = (struct followed){it->person, it->start, it->end, it->grid,
-                                   regime_at(c, it->regime), 0, "control", it->category};
+            fw = (struct followed){
+                it->person, it->start, it->end,      it->grid, regime_at(c, it->regime),
+                0,          "control", it->category, &it->s};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -634,15 +667,15 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
         if (r && r->duration > last)
             last = r->duration;
         for (i = 0; r && i < c->narr; i++) {
-            const struct arrival *a = &c->arr[i];
+            struct arrival *a = &c->arr[i];
             int64_t d0 = fk_local_day(a->arrived);
             struct followed fw;
 
             if (d0 > today || today > d0 + last + 1 || !in_range(a->grid, glo, ghi) ||
                 is_open(c, a->person))
                 continue;
-            fw = (struct followed){a->person, a->arrived, 0, a->grid, r, 0, "arrival",
-                                   FK_CTL_ARRIVAL};
+            fw = (struct followed){a->person, a->arrived,     0,    a->grid, r, 0,
+                                   "arrival", FK_CTL_ARRIVAL, &a->s};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -650,14 +683,14 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
     }
     if (sources & FK_DUE_OCCUPATIONS) {
         for (i = 0; i < c->nocc; i++) {
-            const struct occ *o = &c->occ[i];
+            struct occ *o = &c->occ[i];
             struct followed fw;
 
             if (!in_range(o->grid, glo, ghi) || is_open(c, o->person))
                 continue;
             /* Periodic windows aligned on day 0 of the Unix epoch, local time. */
-            fw = (struct followed){o->person, -FK_TZ_OFFSET, 0, o->grid, regime_at(c, o->regime),
-                                   1, "occupation", -1};
+            fw = (struct followed){o->person, -FK_TZ_OFFSET, 0,  o->grid, regime_at(c, o->regime),
+                                   1,         "occupation",  -1, &o->s};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -667,10 +700,10 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
 }
 
 static const struct fk_col due_cols[] = {
-    {"id_number", FK_COL_TEXT},   {"name", FK_COL_TEXT},       {"phone", FK_COL_TEXT},
-    {"grid", FK_COL_TEXT},        {"source", FK_COL_TEXT},     {"category", FK_COL_TEXT},
-    {"regime", FK_COL_TEXT},      {"day", FK_COL_INT},         {"window_start", FK_COL_TEXT},
-    {"window_end", FK_COL_TEXT},  {"state", FK_COL_TEXT},      {"sampled", FK_COL_TEXT},
+    {"id_number", FK_COL_TEXT},  {"name", FK_COL_TEXT},   {"phone", FK_COL_TEXT},
+    {"grid", FK_COL_TEXT},       {"source", FK_COL_TEXT}, {"category", FK_COL_TEXT},
+    {"regime", FK_COL_TEXT},     {"day", FK_COL_INT},     {"window_start", FK_COL_TEXT},
+    {"window_end", FK_COL_TEXT}, {"state", FK_COL_TEXT},  {"sampled", FK_COL_TEXT},
 };
 
 struct due_walk {
@@ -684,10 +717,11 @@ static int due_row(fk_ctl *c, const struct followed *fw, void *ud)
     struct due_walk *w = ud;
     struct fk_test tests[TESTS_MAX];
     struct names nm;
-    size_t n, k, ns = sample_times(c, fw->person);
+    const int64_t *times;
+    size_t n, k, ns = sample_times(c, fw->person, fw->s, &times);
     int rc, have = 0;
 
-    n = fk_regime_tests(fw->r, fw->start, fw->end, w->today, c->stimes, ns, fw->recent, tests,
+    n = fk_regime_tests(fw->r, fw->start, fw->end, w->today, times, ns, fw->recent, tests,
                         TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
@@ -709,8 +743,7 @@ static int due_row(fk_ctl *c, const struct followed *fw, void *ud)
         vals[2] = nm.phone;
         vals[3] = fk_engine_grid_code(c->e, fw->grid);
         vals[4] = fw->source;
-        vals[5] = fw->category >= 0 ? fk_ctl_category_name((enum fk_ctl_category)fw->category)
-                                    : "";
+        vals[5] = fw->category >= 0 ? fk_ctl_category_name((enum fk_ctl_category)fw->category) : "";
         vals[6] = fw->r->name;
         vals[7] = fw->recent ? "" : day;
         vals[8] = date_of_day(tests[k].first, first);
@@ -763,12 +796,13 @@ static int by_count(fk_ctl *c, const struct followed *fw, void *ud)
 {
     struct by_walk *w = ud;
     struct fk_test tests[TESTS_MAX];
+    const int64_t *times;
     size_t n, k, ns;
 
     if (fw->grid < 0 || fw->grid >= w->ngrid)
         return FK_OK;
-    ns = sample_times(c, fw->person);
-    n = fk_regime_tests(fw->r, fw->start, fw->end, w->today, c->stimes, ns, fw->recent, tests,
+    ns = sample_times(c, fw->person, fw->s, &times);
+    n = fk_regime_tests(fw->r, fw->start, fw->end, w->today, times, ns, fw->recent, tests,
                         TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
@@ -813,8 +847,8 @@ static int by_region(void *ud, const char *code, const char *name, int32_t glo, 
     return fk_table_add(w->t, vals);
 }
 
-int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources,
-                  int64_t today, fk_table **out, char *err, size_t errlen)
+int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources, int64_t today,
+                  fk_table **out, char *err, size_t errlen)
 {
     struct fk_engine_stats es;
     struct by_walk w;
@@ -851,8 +885,8 @@ int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sour
 /* ---- arrivals and 倒查 ---- */
 
 static const struct fk_col arrival_cols[] = {
-    {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},      {"phone", FK_COL_TEXT},
-    {"grid", FK_COL_TEXT},      {"arrived", FK_COL_TEXT},   {"origin", FK_COL_TEXT},
+    {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},    {"phone", FK_COL_TEXT},
+    {"grid", FK_COL_TEXT},      {"arrived", FK_COL_TEXT}, {"origin", FK_COL_TEXT},
     {"transport", FK_COL_TEXT}, {"control", FK_COL_TEXT},
 };
 
@@ -993,8 +1027,8 @@ int fk_ctl_backcheck_window(fk_store *st, const struct fk_profile *p, const char
 }
 
 static const struct fk_col risk_cols[] = {
-    {"area", FK_COL_TEXT},  {"level", FK_COL_TEXT},          {"start", FK_COL_TEXT},
-    {"end", FK_COL_TEXT},   {"backcheck_from", FK_COL_TEXT}, {"backcheck_to", FK_COL_TEXT},
+    {"area", FK_COL_TEXT}, {"level", FK_COL_TEXT},          {"start", FK_COL_TEXT},
+    {"end", FK_COL_TEXT},  {"backcheck_from", FK_COL_TEXT}, {"backcheck_to", FK_COL_TEXT},
 };
 
 struct risk_walk {
@@ -1005,8 +1039,7 @@ struct risk_walk {
 static int risk_row(void *ud, const struct fk_risk_area_row *r)
 {
     struct risk_walk *w = ud;
-    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX], c[FK_TIME_RENDER_MAX],
-        d[FK_TIME_RENDER_MAX];
+    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX], c[FK_TIME_RENDER_MAX], d[FK_TIME_RENDER_MAX];
     const char *vals[6];
 
     vals[0] = r->area;
@@ -1084,8 +1117,8 @@ static int db_fail(fk_store *st, int in_batch, int rc, char *err, size_t errlen)
 }
 
 int fk_control_open_many(fk_store *st, const int64_t *persons, const int *categories, size_t n,
-                         int place, int64_t at, const char *who, const char *why,
-                         size_t *added, size_t *already, char *err, size_t errlen)
+                         int place, int64_t at, const char *who, const char *why, size_t *added,
+                         size_t *already, char *err, size_t errlen)
 {
     struct open_of o;
     size_t i;
@@ -1122,9 +1155,10 @@ int fk_control_open_many(fk_store *st, const int64_t *persons, const int *catego
         *already += did != FK_PUT_NEW;
     }
     if (*added)
-        rc = fk_store_audit(st, who, "control.open", why, "%zu put under %s control, %zu already "
-                            "under control", *added, fk_ctl_place_name((enum fk_ctl_place)place),
-                            *already);
+        rc = fk_store_audit(st, who, "control.open", why,
+                            "%zu put under %s control, %zu already "
+                            "under control",
+                            *added, fk_ctl_place_name((enum fk_ctl_place)place), *already);
     if (rc == FK_OK)
         rc = fk_store_commit(st);
     if (rc != FK_OK)
@@ -1203,8 +1237,7 @@ int fk_control_release(fk_store *st, fk_engine *e, const struct fk_profile *p, i
         rs[j] = samp[i].result;
         k++;
     }
-    if (!fk_release_ok(r, o.row.start, o.row.extended, at, rt, rs, k, why, sizeof why) &&
-        !force) {
+    if (!fk_release_ok(r, o.row.start, o.row.extended, at, rt, rs, k, why, sizeof why) && !force) {
         snprintf(err, errlen, "the release rule of %s is not met: %s (--force releases anyway)",
                  r ? r->name : "the control", why);
         return FK_ECONFLICT;
@@ -1321,8 +1354,8 @@ static int collect_silent(void *ud, const struct fk_door_row *d)
     return 0;
 }
 
-int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised,
-                   char *err, size_t errlen)
+int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised, char *err,
+                   size_t errlen)
 {
     struct silent s = {st, p, now, NULL, 0, 0};
     size_t i;
@@ -1376,10 +1409,10 @@ int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t
 }
 
 static const struct fk_col alert_cols[] = {
-    {"id", FK_COL_INT},       {"kind", FK_COL_TEXT},  {"id_number", FK_COL_TEXT},
-    {"name", FK_COL_TEXT},    {"grid", FK_COL_TEXT},  {"time", FK_COL_TEXT},
-    {"device", FK_COL_TEXT},  {"detail", FK_COL_TEXT}, {"status", FK_COL_TEXT},
-    {"who", FK_COL_TEXT},     {"note", FK_COL_TEXT},  {"updated", FK_COL_TEXT},
+    {"id", FK_COL_INT},      {"kind", FK_COL_TEXT},   {"id_number", FK_COL_TEXT},
+    {"name", FK_COL_TEXT},   {"grid", FK_COL_TEXT},   {"time", FK_COL_TEXT},
+    {"device", FK_COL_TEXT}, {"detail", FK_COL_TEXT}, {"status", FK_COL_TEXT},
+    {"who", FK_COL_TEXT},    {"note", FK_COL_TEXT},   {"updated", FK_COL_TEXT},
 };
 
 struct alert_walk {
@@ -1512,8 +1545,7 @@ int fk_alert_set(fk_store *st, fk_engine *e, const char *region, int64_t id, int
 
         if (fk_engine_region_info(e, region, &glo, &ghi, &lv, &name) != FK_OK || g < glo ||
             g >= ghi) {
-            snprintf(err, errlen, "alert %lld is about a person outside your scope",
-                     (long long)id);
+            snprintf(err, errlen, "alert %lld is about a person outside your scope", (long long)id);
             return FK_EPERM;
         }
     }
