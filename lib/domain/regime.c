@@ -72,70 +72,25 @@ static const char *name_of(const struct name *t, size_t n, int v)
 
 #define N(t) (sizeof t / sizeof t[0])
 
-int fk_ctl_category_parse(fk_slice s, enum fk_ctl_category *out)
-{
-    int v = 0, rc = lookup(categories, N(categories), s, &v);
+/* One parser and one namer per enumeration, over its table. */
+#define NAMED_ENUM(type, table, parse, name)                                                    \
+    int parse(fk_slice s, enum type *out)                                                       \
+    {                                                                                           \
+        int v = 0, rc = lookup(table, N(table), s, &v);                                         \
+                                                                                                \
+        *out = (enum type)v;                                                                    \
+        return rc;                                                                              \
+    }                                                                                           \
+    const char *name(enum type x)                                                               \
+    {                                                                                           \
+        return name_of(table, N(table), (int)x);                                                \
+    }
 
-    *out = (enum fk_ctl_category)v;
-    return rc;
-}
-
-const char *fk_ctl_category_name(enum fk_ctl_category c)
-{
-    return name_of(categories, N(categories), (int)c);
-}
-
-int fk_ctl_place_parse(fk_slice s, enum fk_ctl_place *out)
-{
-    int v = 0, rc = lookup(places, N(places), s, &v);
-
-    *out = (enum fk_ctl_place)v;
-    return rc;
-}
-
-const char *fk_ctl_place_name(enum fk_ctl_place p)
-{
-    return name_of(places, N(places), (int)p);
-}
-
-int fk_door_event_parse(fk_slice s, enum fk_door_event *out)
-{
-    int v = 0, rc = lookup(door_events, N(door_events), s, &v);
-
-    *out = (enum fk_door_event)v;
-    return rc;
-}
-
-const char *fk_door_event_name(enum fk_door_event e)
-{
-    return name_of(door_events, N(door_events), (int)e);
-}
-
-int fk_risk_level_parse(fk_slice s, enum fk_risk_level *out)
-{
-    int v = 0, rc = lookup(levels, N(levels), s, &v);
-
-    *out = (enum fk_risk_level)v;
-    return rc;
-}
-
-const char *fk_risk_level_name(enum fk_risk_level l)
-{
-    return name_of(levels, N(levels), (int)l);
-}
-
-const char *fk_alert_kind_name(enum fk_alert_kind k)
-{
-    return name_of(alert_kinds, N(alert_kinds), (int)k);
-}
-
-int fk_alert_kind_parse(fk_slice s, enum fk_alert_kind *out)
-{
-    int v = 0, rc = lookup(alert_kinds, N(alert_kinds), s, &v);
-
-    *out = (enum fk_alert_kind)v;
-    return rc;
-}
+NAMED_ENUM(fk_ctl_category, categories, fk_ctl_category_parse, fk_ctl_category_name)
+NAMED_ENUM(fk_ctl_place, places, fk_ctl_place_parse, fk_ctl_place_name)
+NAMED_ENUM(fk_door_event, door_events, fk_door_event_parse, fk_door_event_name)
+NAMED_ENUM(fk_risk_level, levels, fk_risk_level_parse, fk_risk_level_name)
+NAMED_ENUM(fk_alert_kind, alert_kinds, fk_alert_kind_parse, fk_alert_kind_name)
 
 const char *fk_alert_status_name(enum fk_alert_status s)
 {

@@ -1107,6 +1107,30 @@ static int find_open(fk_store *st, int64_t person, struct open_of *o)
     return o->found ? FK_OK : FK_ENOENT;
 }
 
+static int db_fail(fk_store *st, int in_batch, int rc, char *err, size_t errlen);
+
+/* The person's open order for an action at `at` (what: "release", "transfer", "change"): FK_OK;
+ * FK_ENOENT when none is open, FK_EINVAL when at is before its start, FK_EDB; err says which. */
+static int open_for(fk_store *st, int64_t person, int64_t at, const char *what, struct open_of *o,
+                    char *err, size_t errlen)
+{
+    char when[FK_TIME_RENDER_MAX];
+    int rc = find_open(st, person, o);
+
+    if (rc == FK_ENOENT) {
+        snprintf(err, errlen, "the person is not under control");
+        return rc;
+    }
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
+    if (at < o->row.start) {
+        snprintf(err, errlen, "the %s time is before the control started (%s)", what,
+                 fk_time_render(o->row.start, when));
+        return FK_EINVAL;
+    }
+    return FK_OK;
+}
+
 static int db_fail(fk_store *st, int in_batch, int rc, char *err, size_t errlen)
 {
     if (rc != FK_EINVAL && rc != FK_ENOENT && rc != FK_ECONFLICT && rc != FK_EPERM)
@@ -1205,19 +1229,10 @@ int fk_control_release(fk_store *st, fk_engine *e, const struct fk_profile *p, i
     size_t n, i, k = 0;
     char why[160], when[FK_TIME_RENDER_MAX];
     enum fk_put did;
-    int rc = find_open(st, person, &o);
+    int rc = open_for(st, person, at, "release", &o, err, errlen);
 
-    if (rc == FK_ENOENT) {
-        snprintf(err, errlen, "the person is not under control");
-        return rc;
-    }
     if (rc != FK_OK)
-        return db_fail(st, 0, rc, err, errlen);
-    if (at < o.row.start) {
-        snprintf(err, errlen, "the release time is before the control started (%s)",
-                 fk_time_render(o.row.start, when));
-        return FK_EINVAL;
-    }
+        return rc;
     r = o.regime[0] ? fk_regime_find(p, o.regime)
                     : fk_regime_default(p, (enum fk_ctl_category)o.row.category);
     n = fk_engine_person_samples(e, person, samp, SAMPLES_MAX);
@@ -1263,19 +1278,10 @@ int fk_control_transfer(fk_store *st, int64_t person, int place, const char *sit
     char when[FK_TIME_RENDER_MAX];
     enum fk_put did;
     int64_t id;
-    int rc = find_open(st, person, &o), from_place;
+    int rc = open_for(st, person, at, "transfer", &o, err, errlen), from_place;
 
-    if (rc == FK_ENOENT) {
-        snprintf(err, errlen, "the person is not under control");
-        return rc;
-    }
     if (rc != FK_OK)
-        return db_fail(st, 0, rc, err, errlen);
-    if (at < o.row.start) {
-        snprintf(err, errlen, "the transfer time is before the control started (%s)",
-                 fk_time_render(o.row.start, when));
-        return FK_EINVAL;
-    }
+        return rc;
     from_place = o.row.place;
     next = o.row;
     next.place = place;
@@ -1304,14 +1310,10 @@ int fk_control_extend(fk_store *st, int64_t person, int days, const char *who, c
     struct open_of o;
     enum fk_put did;
     int64_t id;
-    int rc = find_open(st, person, &o);
+    int rc = open_for(st, person, INT64_MAX, "change", &o, err, errlen);
 
-    if (rc == FK_ENOENT) {
-        snprintf(err, errlen, "the person is not under control");
-        return rc;
-    }
     if (rc != FK_OK)
-        return db_fail(st, 0, rc, err, errlen);
+        return rc;
     if (days <= 0 || days > 366) {
         snprintf(err, errlen, "extend by 1 to 366 days");
         return FK_EINVAL;
