@@ -876,9 +876,14 @@ static enum MHD_Result send_answer(struct req *r)
     if (r->out_fd >= 0) {
         resp = MHD_create_response_from_fd64(r->out_fd_size, r->out_fd);
         r->out_fd = -1; /* the response owns it now */
+    } else if (r->out.data && r->out.len) {
+        /* The answer's buffer goes to libmicrohttpd as it is (freed with free() when sent): a
+         * coverage answer of a city is hundreds of kilobytes, not worth a second copy. */
+        resp = MHD_create_response_from_buffer(r->out.len, r->out.data, MHD_RESPMEM_MUST_FREE);
+        if (resp)
+            fk_buf_init(&r->out, 0);
     } else {
-        resp = MHD_create_response_from_buffer(r->out.len, r->out.data ? r->out.data : (void *)"",
-                                               MHD_RESPMEM_MUST_COPY);
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     }
     if (!resp)
         return MHD_NO;
