@@ -179,7 +179,6 @@ void api_rounds_post(struct req *r)
 void api_coverage_get(struct req *r)
 {
     const char *by = req_arg(r, "by"), *format = req_arg(r, "format");
-    const fk_buf *cached;
     char key[200];
     fk_buf b;
     int plain;
@@ -202,10 +201,8 @@ void api_coverage_get(struct req *r)
     plain = !format || strcmp(format, "json") == 0;
     snprintf(key, sizeof key, "coverage|%lld|%lld|%lld|%s|%d|%s", (long long)rd.id,
              (long long)rd.start, (long long)rd.end, rd.region, (int)level, r->who.scope);
-    if (plain && (cached = srv_cache_get(r, key)) != NULL) {
-        reply_json(r, cached->data, cached->len);
+    if (plain && srv_cache_reply(r, key))
         return;
-    }
     rc = fk_engine_coverage(srv_engine(r), &rd, level, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
@@ -221,8 +218,7 @@ void api_coverage_get(struct req *r)
     fk_buf_printf(&b, ",\"total\":%zu,\"next\":null}\n", fk_table_nrows(t));
     fk_table_free(t);
     if (b.data) {
-        srv_cache_put(r, key, b.data, b.len);
-        reply_json(r, b.data, b.len);
+        srv_cache_put_reply(r, key, b.data, b.len);
     } else {
         reply_error(r, 500, "internal", NULL, "out of memory");
     }
@@ -407,7 +403,6 @@ void api_dashboard_get(struct req *r)
     fk_table *self = NULL, *lv1 = NULL, *lv2 = NULL, *grids = NULL, *hourly = NULL, *tat = NULL;
     struct fk_contact *k = NULL;
     struct fk_trace_opts o;
-    const fk_buf *hit;
     enum fk_level mine, l1 = FK_LEVEL_NONE, l2 = FK_LEVEL_NONE;
     int64_t now = (int64_t)time(NULL);
     size_t nk = 0, i, low = 0, cats[4] = {0, 0, 0, 0}, ncases = 0;
@@ -426,11 +421,8 @@ void api_dashboard_get(struct req *r)
      * (contacts) and the time: an asked time to the second, the clock's to the minute. */
     snprintf(key, sizeof key, "dash|%s|%s|%s|%s%lld", rd.name, rd.region, r->who.scope,
              now_s ? "t" : "m", (long long)(now_s ? now : now / 60));
-    hit = srv_cache_get(r, key);
-    if (hit) {
-        reply_json(r, hit->data, hit->len);
+    if (srv_cache_reply(r, key))
         return;
-    }
     mine = fk_engine_region_level(e, rd.region);
     for (i = 0; i < sizeof below / sizeof below[0]; i++) {
         if (below[i] > mine && l1 == FK_LEVEL_NONE)
@@ -490,8 +482,7 @@ void api_dashboard_get(struct req *r)
     fk_buf_printf(&b, ",\"grids_below_target\":%zu,\"grids\":%zu", low,
                   fk_table_nrows(grids));
     fk_buf_puts(&b, "}\n");
-    srv_cache_put(r, key, b.data, b.len);
-    reply_json(r, b.data, b.len);
+    srv_cache_put_reply(r, key, b.data, b.len);
     fk_buf_fini(&b);
 out:
     if (rc != FK_OK)

@@ -48,11 +48,14 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -60,10 +63,19 @@
 #define CACHE_SLOTS 64
 #define REBUILD_GAP_MIN 1.0 /* seconds between background builds, at least */
 
+/* A cached answer, shared by the cache and every response sending it: reference-counted, so an
+ * answer goes out without being copied (a city's coverage is hundreds of kilobytes) and a cache
+ * slot can be reused while responses still send the old one. */
+struct blob {
+    atomic_int refs;
+    size_t len;
+    char data[];
+};
+
 struct cache_entry {
     char key[160];
     int64_t generation, tr_generation; /* of the engine and tracer it was computed from */
-    fk_buf json;
+    struct blob *blob;
 };
 
 struct server {
@@ -599,6 +611,10 @@ static void *builder_main(void *arg)
 {
     struct server *s = arg;
 
+    /* Requests first: the builder yields the cores to the handler threads (nice 10 for this
+     * thread only; Linux takes a thread id here). A build then takes longer under load, answers
+     * do not wait for it. Failing to lower it changes nothing else. */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
     pthread_mutex_lock(&s->lock);
     while (!s->quit) {
         int eng_stale = s->want_gen > engine_generation(s);
@@ -697,32 +713,63 @@ void srv_invalidate(struct req *r)
         r->wait_generation = g;
 }
 
-const fk_buf *srv_cache_get(struct req *r, const char *key)
+static void blob_unref(void *cls)
+{
+    struct blob *b = cls;
+
+    if (b && atomic_fetch_sub(&b->refs, 1) == 1)
+        free(b);
+}
+
+/* Makes b the request's answer (one more reference). */
+static void reply_blob(struct req *r, struct blob *b)
+{
+    if (r->blob)
+        blob_unref(r->blob);
+    atomic_fetch_add(&b->refs, 1);
+    r->blob = b;
+    fk_buf_reset(&r->out);
+    r->status = 200;
+    r->content_type = "application/json; charset=utf-8";
+}
+
+int srv_cache_reply(struct req *r, const char *key)
 {
     struct server *s = r->srv;
     int64_t g = engine_generation(s), tg = s->tr ? s->tr_gen : -1;
     unsigned i;
 
     if (!s->eng)
-        return NULL;
-    for (i = 0; i < CACHE_SLOTS; i++)
-        if (s->cache[i].key[0] && strcmp(s->cache[i].key, key) == 0 &&
-            s->cache[i].generation == g && s->cache[i].tr_generation == tg)
-            return &s->cache[i].json;
-    return NULL;
+        return 0;
+    for (i = 0; i < CACHE_SLOTS; i++) {
+        if (s->cache[i].blob && strcmp(s->cache[i].key, key) == 0 &&
+            s->cache[i].generation == g && s->cache[i].tr_generation == tg) {
+            reply_blob(r, s->cache[i].blob);
+            return 1;
+        }
+    }
+    return 0;
 }
 
-void srv_cache_put(struct req *r, const char *key, const char *json, size_t n)
+void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_t n)
 {
     struct server *s = r->srv;
     struct cache_entry *c = &s->cache[s->cache_next++ % CACHE_SLOTS];
+    struct blob *b = malloc(sizeof *b + n);
 
+    if (!b) {
+        reply_json(r, json, n);
+        return;
+    }
+    atomic_init(&b->refs, 1); /* the cache's */
+    b->len = n;
+    memcpy(b->data, json, n);
+    blob_unref(c->blob);
+    c->blob = b;
     fk_strlcpy(c->key, key, sizeof c->key);
     c->generation = engine_generation(s);
     c->tr_generation = s->tr ? s->tr_gen : -1;
-    fk_buf_reset(&c->json);
-    if (fk_buf_append(&c->json, json, n) != FK_OK)
-        c->key[0] = '\0';
+    reply_blob(r, b);
 }
 
 /* ---- requests ---- */
@@ -795,6 +842,7 @@ static void free_req(struct req *r)
         unlink(r->upload_path);
     if (r->out_fd >= 0)
         close(r->out_fd);
+    blob_unref(r->blob);
     fk_table_free(r->table);
     fk_buf_fini(&r->body);
     fk_buf_fini(&r->out);
@@ -876,6 +924,11 @@ static enum MHD_Result send_answer(struct req *r)
     if (r->out_fd >= 0) {
         resp = MHD_create_response_from_fd64(r->out_fd_size, r->out_fd);
         r->out_fd = -1; /* the response owns it now */
+    } else if (r->blob) {
+        resp = MHD_create_response_from_buffer_with_free_callback_cls(r->blob->len, r->blob->data,
+                                                                      blob_unref, r->blob);
+        if (resp)
+            r->blob = NULL; /* its reference is the response's now */
     } else if (r->out.data && r->out.len) {
         /* The answer's buffer goes to libmicrohttpd as it is (freed with free() when sent): a
          * coverage answer of a city is hundreds of kilobytes, not worth a second copy. */
@@ -1039,8 +1092,6 @@ int server_run(const struct server_opts *o)
     s->prof = *o->profile;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);
-    for (i = 0; i < CACHE_SLOTS; i++)
-        fk_buf_init(&s->cache[i].json, 0);
     if (fk_secret_init() != FK_OK) {
         fprintf(stderr, "fangkong serve: libsodium failed to start\n");
         goto out;
@@ -1132,7 +1183,7 @@ out:
     }
     fk_store_close(s->st);
     for (i = 0; i < CACHE_SLOTS; i++)
-        fk_buf_fini(&s->cache[i].json);
+        blob_unref(s->cache[i].blob);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->lock);
     free(s);

@@ -51,6 +51,7 @@ struct req {
     char upload_path[1100];
     uint64_t upload_bytes;
     struct MHD_PostProcessor *pp; /* multipart uploads */
+    struct blob *blob;            /* a shared cached answer (srv_cache_reply), or NULL */
     int multipart_seen_file;
     struct caller who;
     const char *param;      /* the {name} part of a route like /api/v1/import/{type} */
@@ -120,9 +121,12 @@ void audit(struct req *r, const char *action, const char *target, const char *fm
 /* After a write: drops cached answers, and holds this request's answer until the engine and
  * tracer reflect the store's generation as it is now (read-your-writes). */
 void srv_invalidate(struct req *r);
-/* The cached dashboard JSON for key, or NULL; and storing one. Under the lock. */
-const fk_buf *srv_cache_get(struct req *r, const char *key);
-void srv_cache_put(struct req *r, const char *key, const char *json, size_t n);
+/* Cached JSON answers (dashboard, coverage), per engine and tracer generation. Under the lock.
+ * srv_cache_reply answers with the one cached for key and returns 1, or returns 0;
+ * srv_cache_put_reply caches json for key and answers with it. The answer is shared, not
+ * copied. */
+int srv_cache_reply(struct req *r, const char *key);
+void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_t n);
 /* Where uploads and rejects files live (beside the data file). */
 const char *srv_upload_dir(struct req *r);
 
