@@ -102,6 +102,7 @@ struct server {
     int tr_wanted;           /* a request used a stale tracer since the last tracer build */
     int urgent;              /* a write through the API waits: build without the pause */
     int quit;
+    double gen_checked_at;   /* when a request last read the store's generation */
     double next_build;       /* monotonic seconds: no unhurried build before then */
     struct req *waiters;     /* suspended answers to writes, waiting for a build */
 };
@@ -465,7 +466,11 @@ fk_engine *srv_engine(struct req *r)
         }
         s->eng_st = s->st;
     }
-    if (!r->gen_checked) {
+    /* One SQLite read tells whether the store moved; under load, once per 100 ms is enough (an
+     * import from the command line shows up that much later; writes through the API are waited
+     * for by srv_invalidate regardless). */
+    if (!r->gen_checked && mono_seconds() - s->gen_checked_at >= 0.1) {
+        s->gen_checked_at = mono_seconds();
         rc = fk_store_generation(s->st, &g);
         if (rc != FK_OK) {
             reply_fk(r, rc, fk_store_errmsg(s->st));
