@@ -56,7 +56,7 @@ const char *fk_alert_status_name(enum fk_alert_status s);
 
 /* The profile's regime called name, or NULL. Borrowed from p. */
 const struct fk_regime *fk_regime_find(const struct fk_profile *p, const char *name);
-/* The regime a new control of category c gets when none is named: the profile's
+/* The regime a new control of category c is given when none is named: the profile's
  * [control] <category>_regime; NULL when that is empty (e.g. a case in hospital). */
 const struct fk_regime *fk_regime_default(const struct fk_profile *p, enum fk_ctl_category c);
 /* The first regime whose tags (';'-separated) share a tag with tags (';'-separated), or NULL:

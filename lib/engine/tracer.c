@@ -18,7 +18,7 @@
  *   plan below or on the order in which cases or events are visited.
  * - Venue contacts have two plans, chosen by estimated cost (sampled pair count against scans to
  *   read). "offer": for each source scan, every key in its venue window is offered (cost: the scan
- *   pairs). "pass": each venue with source scans gets a cover, the best source scan as a
+ *   pairs). "pass": each venue with source scans has a cover, the best source scan as a
  *   piecewise-constant function of the contact's scan time (at most 3 segments a source scan,
  *   found through a bucket table); then one pass over the scans, in person order, of everyone
  *   who can still gain, skipping scans later than the person's best exposure so far (cost:
