@@ -193,6 +193,16 @@ int cli_open_engine(struct cli *c)
     return EXIT_DONE;
 }
 
+int cli_level(struct cli *c, const char *by, enum fk_level *level)
+{
+    if (fk_level_parse((fk_slice){by, strlen(by)}, level) != FK_OK ||
+        *level == FK_LEVEL_PROVINCE) {
+        cli_error(c, "--by takes grid, community, township, county or city, not '%s'", by);
+        return EXIT_ERROR;
+    }
+    return EXIT_DONE;
+}
+
 int cli_round(struct cli *c, const char *name, struct fk_round *r)
 {
     int rc = fk_store_get_round(c->st, name, r);

@@ -54,6 +54,8 @@ int cli_usage(const struct cli *c);
 int cli_open(struct cli *c);
 /* Opens the store and builds the engine (c->eng). */
 int cli_open_engine(struct cli *c);
+/* Parses --by LEVEL (grid … city); prints the choices when it is not one. */
+int cli_level(struct cli *c, const char *by, enum fk_level *level);
 /* Finds round name in the store. */
 int cli_round(struct cli *c, const char *name, struct fk_round *r);
 /* Writes t to stdout in c->format and frees it. */

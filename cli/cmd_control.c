@@ -62,15 +62,6 @@ static int parse_place(struct cli *c, const char *s, int *place)
     return EXIT_DONE;
 }
 
-static int parse_level(struct cli *c, const char *by, enum fk_level *level)
-{
-    if (fk_level_parse((fk_slice){by, strlen(by)}, level) != FK_OK || *level == FK_LEVEL_PROVINCE) {
-        cli_error(c, "--by takes grid, community, township, county or city, not '%s'", by);
-        return EXIT_ERROR;
-    }
-    return EXIT_DONE;
-}
-
 /* The --category, --place and --status filters. */
 static int parse_filter(struct cli *c, const char *cat, const char *place, const char *status,
                         struct fk_ctl_filter *f)
@@ -216,7 +207,7 @@ static int control_answer(struct cli *c, int list, int argc, char **argv)
     if (!status && list)
         status = "open";
     if (parse_filter(c, cat, place, status, &f) != EXIT_DONE ||
-        parse_level(c, by, &level) != EXIT_DONE || cli_day(c, date, &today) != EXIT_DONE)
+        cli_level(c, by, &level) != EXIT_DONE || cli_day(c, date, &today) != EXIT_DONE)
         return EXIT_ERROR;
     f.region = region;
     if (cli_open_ctl(c, &x) != EXIT_DONE)
@@ -287,7 +278,7 @@ static int due(struct cli *c, unsigned sources, int argc, char **argv)
     if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
         return EXIT_ERROR;
     if (cli_day(c, date, &today) != EXIT_DONE || parse_states(c, state, &states) != EXIT_DONE ||
-        (by && parse_level(c, by, &level) != EXIT_DONE))
+        (by && cli_level(c, by, &level) != EXIT_DONE))
         return EXIT_ERROR;
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;

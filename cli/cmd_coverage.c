@@ -17,11 +17,8 @@ int cmd_coverage(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (c->npos != 1)
         return cli_usage(c);
-    if (fk_level_parse((fk_slice){by, strlen(by)}, &level) != FK_OK ||
-        level == FK_LEVEL_PROVINCE) {
-        cli_error(c, "--by takes grid, community, township, county or city, not '%s'", by);
+    if (cli_level(c, by, &level) != EXIT_DONE)
         return EXIT_ERROR;
-    }
     if (cli_open(c) != EXIT_DONE || cli_round(c, c->pos[0], &r) != EXIT_DONE ||
         cli_open_engine(c) != EXIT_DONE)
         return EXIT_ERROR;
