@@ -27,6 +27,14 @@ int fk_table_new(const struct fk_col *cols, size_t ncols, fk_table **out);
 void fk_table_free(fk_table *t);
 /* Appends a row of ncols NUL-terminated values (copied); a NULL value is an empty cell. */
 int fk_table_add(fk_table *t, const char *const *values);
+/* Makes room for n more rows, so a table whose size is known is filled without regrowing. */
+int fk_table_reserve(fk_table *t, size_t n);
+/* Pools a value for fk_table_add_cells and gives its handle in *cell (NULL: the empty cell). A
+ * value repeated over many rows (a person's name on each of their tests, a date, a code) is then
+ * stored once: intern it once and reuse the handle. Handles are valid for this table only. */
+int fk_table_intern(fk_table *t, const char *value, size_t *cell);
+/* Appends a row of ncols handles from fk_table_intern. */
+int fk_table_add_cells(fk_table *t, const size_t *cells);
 size_t fk_table_nrows(const fk_table *t);
 size_t fk_table_ncols(const fk_table *t);
 const struct fk_col *fk_table_col(const fk_table *t, size_t c);

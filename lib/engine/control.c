@@ -43,6 +43,7 @@ struct item {
     int32_t extended;
     size_t site, device; /* offsets in strs */
     struct sref s;
+    uint32_t who; /* index in who[], once named */
 };
 
 struct arrival {
@@ -50,6 +51,7 @@ struct arrival {
     int32_t grid;
     size_t origin, transport;
     struct sref s;
+    uint32_t who;
 };
 
 struct occ {
@@ -57,6 +59,14 @@ struct occ {
     int32_t grid;
     int16_t regime;
     struct sref s;
+    uint32_t who;
+};
+
+/* A person the records name, with what lists show of them (offsets in names) and the rank of
+ * their ID number among all of them (equal numbers share a rank). */
+struct who {
+    int64_t person;
+    uint32_t idn, name, phone, rank;
 };
 
 struct fk_ctl {
@@ -77,6 +87,11 @@ struct fk_ctl {
     int64_t stimes[SAMPLES_MAX];
     int64_t *times; /* kept sample times (struct sref) */
     size_t ntimes, captimes;
+    int named;        /* who[], names and grank are filled (on the first list) */
+    struct who *who;  /* sorted by person */
+    size_t nwho;
+    fk_buf names;
+    uint32_t *grank; /* grid index -> 1 + its rank by code */
 };
 
 static const char *const status_names[] = {"open", "released"};
@@ -253,6 +268,9 @@ void fk_ctl_free(fk_ctl *c)
     free(c->occ);
     free(c->open);
     free(c->times);
+    free(c->who);
+    free(c->grank);
+    fk_buf_fini(&c->names);
     fk_buf_fini(&c->strs);
     free(c);
 }
@@ -272,6 +290,7 @@ int fk_ctl_build(fk_store *st, fk_engine *e, const struct fk_profile *p, fk_ctl 
     c->e = e;
     c->prof = *p;
     fk_buf_init(&c->strs, 0);
+    fk_buf_init(&c->names, 0);
     fk_engine_stats(e, &es);
     rc = fk_store_generation(st, &c->generation);
     if (rc == FK_OK)
@@ -409,26 +428,229 @@ static const struct fk_regime *regime_at(const fk_ctl *c, int16_t i)
     return i >= 0 && i < c->prof.nregimes ? &c->prof.regimes[i] : NULL;
 }
 
-/* A person as lists show them. */
-struct names {
-    char idn[64], name[256], phone[64];
+/* ---- names: who the lists show ---- */
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The index in who[] of pid, which the records name. */
+static uint32_t who_of(const fk_ctl *c, int64_t pid)
+{
+    size_t lo = 0, hi = c->nwho;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (c->who[mid].person < pid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
+static const char *name_at(const fk_ctl *c, uint32_t off)
+{
+    return c->names.data ? c->names.data + off : "";
+}
+
+/* Keeps s in names at *off. */
+static int keep_name(fk_ctl *c, const char *s, uint32_t *off)
+{
+    size_t n = strlen(s) + 1;
+
+    if (c->names.len + n > UINT32_MAX)
+        return FK_ENOMEM;
+    *off = (uint32_t)c->names.len;
+    return fk_buf_append(&c->names, s, n);
+}
+
+/* A text and whose it is, for ranking persons by ID number and grids by code. */
+struct ranked {
+    const char *text;
+    uint32_t i;
 };
 
-/* ID number, name and phone of pid into n (empty when unknown). */
-static int person_names(fk_ctl *c, int64_t pid, struct names *n)
+static int cmp_ranked(const void *a, const void *b)
 {
-    struct fk_person_row p;
-    int rc = fk_store_get_person(c->st, pid, &p);
+    const struct ranked *x = a, *y = b;
+    int r = strcmp(x->text, y->text);
 
-    n->idn[0] = n->name[0] = n->phone[0] = '\0';
-    if (rc == FK_ENOENT)
-        return FK_OK;
-    if (rc != FK_OK)
-        return rc;
-    fk_strlcpy(n->idn, p.id_number, sizeof n->idn);
-    fk_strlcpy(n->name, p.name, sizeof n->name);
-    fk_strlcpy(n->phone, p.phone, sizeof n->phone);
+    return r ? r : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Reads the persons' ID numbers, names and phones from the store, in person order inside one
+ * read transaction. */
+static int read_names(fk_ctl *c)
+{
+    size_t i;
+    int rc = fk_store_read_begin(c->st);
+
+    for (i = 0; rc == FK_OK && i < c->nwho; i++) {
+        struct who *w = &c->who[i];
+        struct fk_person_row p;
+
+        rc = fk_store_get_person(c->st, w->person, &p);
+        if (rc == FK_ENOENT) {
+            p.id_number = p.name = p.phone = "";
+            rc = FK_OK;
+        }
+        if (rc == FK_OK)
+            rc = keep_name(c, p.id_number, &w->idn);
+        if (rc == FK_OK)
+            rc = keep_name(c, p.name, &w->name);
+        if (rc == FK_OK)
+            rc = keep_name(c, p.phone, &w->phone);
+    }
+    fk_store_read_end(c->st);
+    return rc;
+}
+
+/* Ranks the persons by ID number (who[].rank) and the grids by code (grank). */
+static int rank_names(fk_ctl *c)
+{
+    struct fk_engine_stats es;
+    struct ranked *r;
+    size_t i, n;
+    uint32_t rank = 0;
+
+    fk_engine_stats(c->e, &es);
+    n = c->nwho > es.grids ? c->nwho : es.grids;
+    r = malloc((n ? n : 1) * sizeof *r);
+    c->grank = calloc(es.grids + 1, sizeof *c->grank);
+    if (!r || !c->grank) {
+        free(r);
+        return FK_ENOMEM;
+    }
+    for (i = 0; i < c->nwho; i++)
+        r[i] = (struct ranked){name_at(c, c->who[i].idn), (uint32_t)i};
+    qsort(r, c->nwho, sizeof *r, cmp_ranked);
+    for (i = 0; i < c->nwho; i++) {
+        if (i && strcmp(r[i].text, r[i - 1].text) != 0)
+            rank++;
+        c->who[r[i].i].rank = rank;
+    }
+    for (i = 0; i < es.grids; i++)
+        r[i] = (struct ranked){fk_engine_grid_code(c->e, (int32_t)i), (uint32_t)i};
+    qsort(r, es.grids, sizeof *r, cmp_ranked);
+    for (i = 0; i < es.grids; i++)
+        c->grank[r[i].i] = (uint32_t)i + 1;
+    free(r);
     return FK_OK;
+}
+
+/* Fills who[], names and grank once per index, on the first list that shows names: a list of
+ * millions of tests then reads no row of the store and is ordered by integer keys. The records
+ * name at most a few persons each, so who[] is small beside the city. */
+static int ensure_names(fk_ctl *c)
+{
+    size_t n = c->nitems + c->narr + c->nocc, i, k = 0;
+    int64_t *ids;
+    int rc;
+
+    if (c->named)
+        return FK_OK;
+    if (n >= UINT32_MAX)
+        return FK_ENOMEM;
+    ids = malloc((n ? n : 1) * sizeof *ids);
+    if (!ids)
+        return FK_ENOMEM;
+    for (i = 0; i < c->nitems; i++)
+        ids[k++] = c->items[i].person;
+    for (i = 0; i < c->narr; i++)
+        ids[k++] = c->arr[i].person;
+    for (i = 0; i < c->nocc; i++)
+        ids[k++] = c->occ[i].person;
+    qsort(ids, n, sizeof *ids, cmp_i64);
+    for (i = k = 0; i < n; i++)
+        if (!k || ids[i] != ids[k - 1])
+            ids[k++] = ids[i];
+    free(c->who);
+    c->who = calloc(k ? k : 1, sizeof *c->who);
+    if (!c->who) {
+        free(ids);
+        return FK_ENOMEM;
+    }
+    for (i = 0; i < k; i++)
+        c->who[i].person = ids[i];
+    c->nwho = k;
+    free(ids);
+    for (i = 0; i < c->nitems; i++)
+        c->items[i].who = who_of(c, c->items[i].person);
+    for (i = 0; i < c->narr; i++)
+        c->arr[i].who = who_of(c, c->arr[i].person);
+    for (i = 0; i < c->nocc; i++)
+        c->occ[i].who = who_of(c, c->occ[i].person);
+    fk_buf_reset(&c->names);
+    rc = read_names(c);
+    if (rc == FK_OK)
+        rc = rank_names(c);
+    if (rc == FK_OK)
+        c->named = 1;
+    return rc;
+}
+
+/* The sort key of a listed row: grid code, ID number, then lo; idx is the row. */
+struct skey {
+    uint64_t hi, lo;
+    size_t idx;
+};
+
+static uint64_t key_hi(const fk_ctl *c, int32_t grid, uint32_t who)
+{
+    uint64_t g = grid >= 0 && c->grank ? c->grank[grid] : 0;
+
+    return g << 32 | c->who[who].rank;
+}
+
+/* A signed value as an unsigned key of the same order. */
+static uint64_t key_lo(int64_t v)
+{
+    return (uint64_t)v ^ (uint64_t)1 << 63;
+}
+
+/* Sorts k[0..n) by (hi, lo), stably (equal keys keep their order): a least-significant-digit
+ * radix sort on bytes, skipping every byte all keys share, so a list of millions is ordered in a
+ * few passes with no comparison. tmp has room for n keys. */
+static void sort_keys(struct skey *k, struct skey *tmp, size_t n)
+{
+    size_t count[16][256], i, d;
+    struct skey *src = k, *dst = tmp;
+
+    memset(count, 0, sizeof count);
+    for (i = 0; i < n; i++)
+        for (d = 0; d < 8; d++) {
+            count[d][k[i].lo >> (8 * d) & 0xff]++;
+            count[8 + d][k[i].hi >> (8 * d) & 0xff]++;
+        }
+    for (d = 0; d < 16; d++) {
+        size_t pos[256], sum = 0, b;
+        unsigned shift = (unsigned)(8 * (d % 8));
+        struct skey *t;
+
+        for (b = 0; b < 256 && count[d][b] != n; b++)
+            ;
+        if (b < 256) /* every key has the same byte here: nothing to order */
+            continue;
+        for (b = 0; b < 256; b++) {
+            pos[b] = sum;
+            sum += count[d][b];
+        }
+        for (i = 0; i < n; i++) {
+            uint64_t v = d < 8 ? src[i].lo : src[i].hi;
+
+            dst[pos[v >> shift & 0xff]++] = src[i];
+        }
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != k)
+        memcpy(k, src, n * sizeof *k);
 }
 
 static char *date_of_day(int64_t day, char *out)
@@ -557,8 +779,9 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
                 size_t errlen)
 {
     fk_table *t = NULL;
+    struct skey *k = NULL, *tmp;
     int32_t glo, ghi;
-    size_t i;
+    size_t i, j, n = 0, cap = 0;
     int rc;
 
     *out = NULL;
@@ -567,32 +790,42 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
         return rc;
     rc = fk_table_new(list_cols, 15, &t);
     if (rc == FK_OK)
-        rc = fk_store_read_begin(c->st); /* one snapshot for the names, not one a row */
+        rc = ensure_names(c);
     for (i = glo < 0 ? 0 : items_from(c, glo); rc == FK_OK && i < c->nitems; i++) {
-        struct item *it = &c->items[i];
-        const struct fk_regime *r = regime_at(c, it->regime);
-        struct names nm;
-        char id[24], start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX], day[16], next[16] = "";
-        const char *vals[15];
-        int64_t nd;
-        int ns;
+        const struct item *it = &c->items[i];
 
         if (it->grid >= ghi)
             break;
         if (!item_matches(it, f))
             continue;
-        rc = person_names(c, it->person, &nm);
-        if (rc != FK_OK)
-            break;
+        if (grow((void **)&k, &cap, n, sizeof *k) != FK_OK)
+            rc = FK_ENOMEM;
+        else
+            k[n++] = (struct skey){key_hi(c, it->grid, it->who), key_lo(it->start), i};
+    }
+    tmp = rc == FK_OK ? malloc((n ? n : 1) * sizeof *tmp) : NULL;
+    if (rc == FK_OK && !tmp)
+        rc = FK_ENOMEM;
+    if (rc == FK_OK)
+        sort_keys(k, tmp, n);
+    for (j = 0; rc == FK_OK && j < n; j++) {
+        struct item *it = &c->items[k[j].idx];
+        const struct fk_regime *r = regime_at(c, it->regime);
+        const struct who *wh = &c->who[it->who];
+        char id[24], start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX], day[16], next[16] = "";
+        const char *vals[15];
+        int64_t nd;
+        int ns;
+
         next_test(c, it, today, &nd, &ns);
         if (ns >= 0)
             date_of_day(nd, next);
         snprintf(id, sizeof id, "%lld", (long long)it->id);
         snprintf(day, sizeof day, "%lld", (long long)(today - fk_local_day(it->start)));
         vals[0] = id;
-        vals[1] = nm.idn;
-        vals[2] = nm.name;
-        vals[3] = nm.phone;
+        vals[1] = name_at(c, wh->idn);
+        vals[2] = name_at(c, wh->name);
+        vals[3] = name_at(c, wh->phone);
         vals[4] = fk_engine_grid_code(c->e, it->grid);
         vals[5] = fk_ctl_category_name((enum fk_ctl_category)it->category);
         vals[6] = fk_ctl_place_name((enum fk_ctl_place)it->place);
@@ -606,7 +839,8 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
         vals[14] = str(c, it->device);
         rc = fk_table_add(t, vals);
     }
-    fk_store_read_end(c->st);
+    free(tmp);
+    free(k);
     if (rc != FK_OK)
         return fail_table(t, rc, "control list", err, errlen);
     *out = t;
@@ -621,10 +855,14 @@ struct followed {
     int32_t grid;
     const struct fk_regime *r;
     int recent;
-    const char *source;
+    int source;   /* index in source_names */
     int category; /* -1 for occupations */
     struct sref *s;
+    uint32_t who; /* once named */
 };
+
+enum { SRC_CONTROL = 0, SRC_ARRIVAL, SRC_OCCUPATION, NSOURCES };
+static const char *const source_names[NSOURCES] = {"control", "arrival", "occupation"};
 
 typedef int (*followed_cb)(fk_ctl *c, const struct followed *fw, void *ud);
 
@@ -649,9 +887,10 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
                 break;
             if (it->status != FK_CTL_OPEN || !regime_at(c, it->regime))
                 continue;
-            fw = (struct followed){
-                it->person, it->start, it->end,      it->grid, regime_at(c, it->regime),
-                0,          "control", it->category, &it->s};
+            fw = (struct followed){it->person,  it->start,   it->end,
+                                   it->grid,    regime_at(c, it->regime),
+                                   0,           SRC_CONTROL, it->category,
+                                   &it->s,      it->who};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -674,8 +913,8 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
             if (d0 > today || today > d0 + last + 1 || !in_range(a->grid, glo, ghi) ||
                 is_open(c, a->person))
                 continue;
-            fw = (struct followed){a->person, a->arrived,     0,    a->grid, r, 0,
-                                   "arrival", FK_CTL_ARRIVAL, &a->s};
+            fw = (struct followed){a->person,     a->arrived, 0,     a->grid, r, 0, SRC_ARRIVAL,
+                                   FK_CTL_ARRIVAL, &a->s,      a->who};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -689,8 +928,9 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
             if (!in_range(o->grid, glo, ghi) || is_open(c, o->person))
                 continue;
             /* Periodic windows aligned on day 0 of the Unix epoch, local time. */
-            fw = (struct followed){o->person, -FK_TZ_OFFSET, 0,  o->grid, regime_at(c, o->regime),
-                                   1,         "occupation",  -1, &o->s};
+            fw = (struct followed){o->person,     -FK_TZ_OFFSET, 0,     o->grid,
+                                   regime_at(c, o->regime),   1,     SRC_OCCUPATION,
+                                   -1,           &o->s,         o->who};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -706,61 +946,205 @@ static const struct fk_col due_cols[] = {
     {"window_end", FK_COL_TEXT}, {"state", FK_COL_TEXT},  {"sampled", FK_COL_TEXT},
 };
 
+/* One test of the due list, kept until the list is ordered. */
+struct drow {
+    uint32_t who;
+    int32_t grid;
+    int64_t first, last, sampled;
+    int32_t day;
+    int16_t regime;
+    int8_t source, category, state, recent;
+};
+
 struct due_walk {
-    fk_table *t;
     unsigned states;
     int64_t today;
+    struct drow *rows;
+    size_t n, cap;
 };
 
 static int due_row(fk_ctl *c, const struct followed *fw, void *ud)
 {
     struct due_walk *w = ud;
     struct fk_test tests[TESTS_MAX];
-    struct names nm;
     const int64_t *times;
     size_t n, k, ns = sample_times(c, fw->person, fw->s, &times);
-    int rc, have = 0;
 
     n = fk_regime_tests(fw->r, fw->start, fw->end, w->today, times, ns, fw->recent, tests,
                         TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
     for (k = 0; k < n; k++) {
-        char day[16], first[16], last[16], when[FK_TIME_RENDER_MAX];
-        const char *vals[12];
-
         if (!(w->states >> tests[k].state & 1))
             continue;
-        if (!have) {
-            rc = person_names(c, fw->person, &nm);
-            if (rc != FK_OK)
-                return rc;
-            have = 1;
-        }
-        snprintf(day, sizeof day, "%d", tests[k].day);
-        vals[0] = nm.idn;
-        vals[1] = nm.name;
-        vals[2] = nm.phone;
-        vals[3] = fk_engine_grid_code(c->e, fw->grid);
-        vals[4] = fw->source;
-        vals[5] = fw->category >= 0 ? fk_ctl_category_name((enum fk_ctl_category)fw->category) : "";
-        vals[6] = fw->r->name;
-        vals[7] = fw->recent ? "" : day;
-        vals[8] = date_of_day(tests[k].first, first);
-        vals[9] = date_of_day(tests[k].last, last);
-        vals[10] = fk_test_state_name(tests[k].state);
-        vals[11] = tests[k].sampled ? fk_time_render(tests[k].sampled, when) : "";
-        rc = fk_table_add(w->t, vals);
-        if (rc != FK_OK)
-            return rc;
+        if (grow((void **)&w->rows, &w->cap, w->n, sizeof *w->rows) != FK_OK)
+            return FK_ENOMEM;
+        w->rows[w->n++] = (struct drow){fw->who,
+                                        fw->grid,
+                                        tests[k].first,
+                                        tests[k].last,
+                                        tests[k].sampled,
+                                        tests[k].day,
+                                        regime_index(&c->prof, fw->r),
+                                        (int8_t)fw->source,
+                                        (int8_t)fw->category,
+                                        (int8_t)tests[k].state,
+                                        (int8_t)fw->recent};
     }
     return FK_OK;
+}
+
+/* Handles of the cell values many rows share, interned on first use. */
+#define UNSET (SIZE_MAX - 1)
+#define DATES 1024
+
+struct cells {
+    fk_table *t;
+    size_t state[8], source[NSOURCES], category[FK_CTL_NCATEGORIES + 1], regime[FK_REGIMES_MAX];
+    size_t day[256], empty;
+    struct {
+        int64_t day;
+        size_t h;
+    } date[DATES];
+    int64_t last_who, last_grid;
+    size_t who[3], grid;
+};
+
+static void cells_init(struct cells *cs, fk_table *t)
+{
+    size_t i, *all[] = {cs->state, cs->source, cs->category, cs->regime, cs->day};
+    size_t len[] = {8, NSOURCES, FK_CTL_NCATEGORIES + 1, FK_REGIMES_MAX, 256};
+
+    cs->t = t;
+    for (i = 0; i < sizeof len / sizeof *len; i++) {
+        size_t j;
+
+        for (j = 0; j < len[i]; j++)
+            all[i][j] = UNSET;
+    }
+    for (i = 0; i < DATES; i++)
+        cs->date[i].day = INT64_MIN;
+    cs->empty = UNSET;
+    cs->last_who = cs->last_grid = -1;
+}
+
+/* The handle of s in *slot, interned when still UNSET. */
+static int cell(struct cells *cs, size_t *slot, const char *s)
+{
+    return *slot != UNSET ? FK_OK : fk_table_intern(cs->t, s, slot);
+}
+
+static int date_cell(struct cells *cs, int64_t day, size_t *h)
+{
+    char d[16];
+    size_t i = (size_t)day % DATES;
+    int rc;
+
+    if (cs->date[i].day != day) {
+        rc = fk_table_intern(cs->t, date_of_day(day, d), &cs->date[i].h);
+        if (rc != FK_OK)
+            return rc;
+        cs->date[i].day = day;
+    }
+    *h = cs->date[i].h;
+    return FK_OK;
+}
+
+/* Adds one due-list row. */
+static int due_cells(fk_ctl *c, struct cells *cs, const struct drow *d)
+{
+    const struct who *wh = &c->who[d->who];
+    const struct fk_regime *r = regime_at(c, d->regime);
+    size_t v[12];
+    int rc = FK_OK;
+
+    if (cs->last_who != d->who) {
+        rc = fk_table_intern(cs->t, name_at(c, wh->idn), &cs->who[0]);
+        if (rc == FK_OK)
+            rc = fk_table_intern(cs->t, name_at(c, wh->name), &cs->who[1]);
+        if (rc == FK_OK)
+            rc = fk_table_intern(cs->t, name_at(c, wh->phone), &cs->who[2]);
+        cs->last_who = d->who;
+    }
+    if (rc == FK_OK && cs->last_grid != d->grid) {
+        rc = fk_table_intern(cs->t, fk_engine_grid_code(c->e, d->grid), &cs->grid);
+        cs->last_grid = d->grid;
+    }
+    v[0] = cs->who[0];
+    v[1] = cs->who[1];
+    v[2] = cs->who[2];
+    v[3] = cs->grid;
+    if (rc == FK_OK)
+        rc = cell(cs, &cs->source[d->source], source_names[d->source]);
+    v[4] = cs->source[d->source];
+    if (rc == FK_OK)
+        rc = cell(cs, &cs->category[d->category + 1],
+                  d->category >= 0 ? fk_ctl_category_name((enum fk_ctl_category)d->category) : "");
+    v[5] = cs->category[d->category + 1];
+    if (rc == FK_OK)
+        rc = cell(cs, &cs->regime[d->regime], r ? r->name : "");
+    v[6] = cs->regime[d->regime];
+    if (rc == FK_OK && (d->recent || d->day < 0 || d->day >= 256)) {
+        char day[16];
+
+        snprintf(day, sizeof day, "%d", (int)d->day);
+        rc = d->recent ? cell(cs, &cs->empty, "") : fk_table_intern(cs->t, day, &v[7]);
+        if (d->recent)
+            v[7] = cs->empty;
+    } else if (rc == FK_OK) {
+        char day[16];
+
+        snprintf(day, sizeof day, "%d", (int)d->day);
+        rc = cell(cs, &cs->day[d->day], day);
+        v[7] = cs->day[d->day];
+    }
+    if (rc == FK_OK)
+        rc = date_cell(cs, d->first, &v[8]);
+    if (rc == FK_OK)
+        rc = date_cell(cs, d->last, &v[9]);
+    if (rc == FK_OK)
+        rc = cell(cs, &cs->state[d->state], fk_test_state_name((enum fk_test_state)d->state));
+    v[10] = cs->state[d->state];
+    if (rc == FK_OK && d->sampled) {
+        char when[FK_TIME_RENDER_MAX];
+
+        rc = fk_table_intern(cs->t, fk_time_render(d->sampled, when), &v[11]);
+    } else if (rc == FK_OK) {
+        rc = cell(cs, &cs->empty, "");
+        v[11] = cs->empty;
+    }
+    return rc != FK_OK ? rc : fk_table_add_cells(cs->t, v);
+}
+
+/* The due rows in list order (grid code, ID number, window; ties in walk order) into t. */
+static int due_table(fk_ctl *c, const struct due_walk *w, fk_table *t)
+{
+    struct skey *k = malloc((w->n ? w->n : 1) * sizeof *k);
+    struct skey *tmp = malloc((w->n ? w->n : 1) * sizeof *tmp);
+    struct cells *cs = malloc(sizeof *cs);
+    size_t i;
+    int rc = k && tmp && cs ? fk_table_reserve(t, w->n) : FK_ENOMEM;
+
+    for (i = 0; rc == FK_OK && i < w->n; i++)
+        k[i] = (struct skey){key_hi(c, w->rows[i].grid, w->rows[i].who),
+                             key_lo(w->rows[i].first), i};
+    if (rc == FK_OK) {
+        sort_keys(k, tmp, w->n);
+        cells_init(cs, t);
+    }
+    for (i = 0; rc == FK_OK && i < w->n; i++)
+        rc = due_cells(c, cs, &w->rows[k[i].idx]);
+    free(cs);
+    free(tmp);
+    free(k);
+    return rc;
 }
 
 int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states, int64_t today,
                fk_table **out, char *err, size_t errlen)
 {
-    struct due_walk w = {NULL, states ? states : 7u, today};
+    struct due_walk w = {states ? states : 7u, today, NULL, 0, 0};
+    fk_table *t = NULL;
     int32_t glo, ghi;
     int rc;
 
@@ -768,20 +1152,17 @@ int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states,
     rc = region_range(c, region, &glo, &ghi, err, errlen);
     if (rc != FK_OK)
         return rc;
-    rc = fk_table_new(due_cols, 12, &w.t);
+    rc = fk_table_new(due_cols, 12, &t);
     if (rc == FK_OK)
-        rc = fk_store_read_begin(c->st);
+        rc = ensure_names(c);
     if (rc == FK_OK)
         rc = each_followed(c, sources, today, glo, ghi, due_row, &w);
-    fk_store_read_end(c->st);
+    if (rc == FK_OK)
+        rc = due_table(c, &w, t);
+    free(w.rows);
     if (rc != FK_OK)
-        return fail_table(w.t, rc, "regime due", err, errlen);
-    {
-        static const size_t order[] = {3, 0, 8};
-
-        fk_table_sort(w.t, order, 3);
-    }
-    *out = w.t;
+        return fail_table(t, rc, "regime due", err, errlen);
+    *out = t;
     return FK_OK;
 }
 
@@ -935,22 +1316,19 @@ int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t fro
         return rc;
     rc = fk_table_new(arrival_cols, 8, &t);
     if (rc == FK_OK)
-        rc = fk_store_read_begin(c->st);
+        rc = ensure_names(c);
     for (i = 0; rc == FK_OK && i < c->narr; i++) {
         const struct arrival *a = &c->arr[i];
-        struct names nm;
+        const struct who *wh = &c->who[a->who];
         char when[FK_TIME_RENDER_MAX], ctl[96];
         const char *vals[8];
 
         if (!arrival_in(c, a, glo, ghi, area, from, to))
             continue;
-        rc = person_names(c, a->person, &nm);
-        if (rc != FK_OK)
-            break;
         open_control(c, a->person, ctl, sizeof ctl);
-        vals[0] = nm.idn;
-        vals[1] = nm.name;
-        vals[2] = nm.phone;
+        vals[0] = name_at(c, wh->idn);
+        vals[1] = name_at(c, wh->name);
+        vals[2] = name_at(c, wh->phone);
         vals[3] = fk_engine_grid_code(c->e, a->grid);
         vals[4] = fk_time_render(a->arrived, when);
         vals[5] = str(c, a->origin);
@@ -958,7 +1336,6 @@ int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t fro
         vals[7] = ctl;
         rc = fk_table_add(t, vals);
     }
-    fk_store_read_end(c->st);
     if (rc != FK_OK)
         return fail_table(t, rc, "arrivals", err, errlen);
     *out = t;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* fk_table (see fk/table.h). Cells live in one string pool; each row keeps ncols offsets into it
  * (SIZE_MAX for an empty cell), so a table of a million rows is two allocations that grow by
- * doubling, not millions of small ones. */
+ * doubling, not millions of small ones. Rows may share a cell's offset (fk_table_intern), so the
+ * pool is never changed in place. */
 #include "fk/table.h"
 
 #include <stdint.h>
@@ -48,32 +49,71 @@ void fk_table_free(fk_table *t)
     free(t);
 }
 
+int fk_table_reserve(fk_table *t, size_t n)
+{
+    size_t *p;
+
+    if (t->cap_rows - t->nrows >= n)
+        return FK_OK;
+    if (!t->ncols) {
+        t->cap_rows = t->nrows + n;
+        return FK_OK;
+    }
+    if (n > (SIZE_MAX / sizeof *p) / (t->ncols ? t->ncols : 1) - t->nrows)
+        return FK_ENOMEM;
+    p = realloc(t->cells, (t->nrows + n) * t->ncols * sizeof *p);
+    if (!p)
+        return FK_ENOMEM;
+    t->cells = p;
+    t->cap_rows = t->nrows + n;
+    return FK_OK;
+}
+
+/* Room for one more row, doubling. */
+static int room(fk_table *t)
+{
+    if (t->nrows < t->cap_rows)
+        return FK_OK;
+    return fk_table_reserve(t, t->cap_rows ? t->cap_rows : 64);
+}
+
+int fk_table_intern(fk_table *t, const char *value, size_t *cell)
+{
+    size_t off = t->pool.len;
+    int rc;
+
+    *cell = SIZE_MAX;
+    if (!value)
+        return FK_OK;
+    rc = fk_buf_append(&t->pool, value, strlen(value) + 1);
+    if (rc == FK_OK)
+        *cell = off;
+    return rc;
+}
+
 int fk_table_add(fk_table *t, const char *const *values)
 {
     size_t c;
-    int rc;
+    int rc = room(t);
 
-    if (t->nrows == t->cap_rows) {
-        size_t cap = t->cap_rows ? t->cap_rows * 2 : 64;
-        size_t *p = realloc(t->cells, cap * t->ncols * sizeof *p);
-
-        if (!p)
-            return FK_ENOMEM;
-        t->cells = p;
-        t->cap_rows = cap;
-    }
+    if (rc != FK_OK)
+        return rc;
     for (c = 0; c < t->ncols; c++) {
-        size_t *cell = &t->cells[t->nrows * t->ncols + c];
-
-        if (!values[c]) {
-            *cell = SIZE_MAX;
-            continue;
-        }
-        *cell = t->pool.len;
-        rc = fk_buf_append(&t->pool, values[c], strlen(values[c]) + 1);
+        rc = fk_table_intern(t, values[c], &t->cells[t->nrows * t->ncols + c]);
         if (rc != FK_OK)
             return rc;
     }
+    t->nrows++;
+    return FK_OK;
+}
+
+int fk_table_add_cells(fk_table *t, const size_t *cells)
+{
+    int rc = room(t);
+
+    if (rc != FK_OK)
+        return rc;
+    memcpy(&t->cells[t->nrows * t->ncols], cells, t->ncols * sizeof *cells);
     t->nrows++;
     return FK_OK;
 }

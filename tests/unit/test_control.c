@@ -656,6 +656,55 @@ static void test_control__arrivals_and_backcheck(void **state)
     assert_string_equal(cell(f->t, 0, "control"), "risk_area/home since 2022-09-10");
 }
 
+/* Lists are by grid code, then ID number, whatever order the persons were registered in: a
+ * person registered last with the smallest ID number comes first, in the control list and in
+ * the due list. */
+static void test_control__lists_by_id_number(void **state)
+{
+    struct fixture *f = *state;
+    char buf[512], body[18], late[24];
+    int64_t pids[2], pl;
+    int cats[2] = {FK_CTL_CLOSE, FK_CTL_CLOSE};
+    struct fk_ctl_filter g2 = FK_CTL_FILTER_ALL;
+    size_t added, already, i;
+
+    snprintf(body, sizeof body, "14070219800101%03d", 1);
+    make_id(body, late);
+    snprintf(buf, sizeof buf, "id_number,name,phone,grid,tags\n%s,后来,13900000099,%s,\n", late,
+             G2);
+    assert_int_equal(import(f, FK_IMPORT_PERSONS, buf), FK_OK);
+    assert_int_equal(fk_store_find_person(f->st, late, &pl), FK_OK);
+    assert_true(pl > f->pid[3]);
+    pids[0] = f->pid[3];
+    pids[1] = pl;
+    assert_int_equal(fk_control_open_many(f->st, pids, cats, 2, FK_PLACE_HOME, D0, "u", "test",
+                                          &added, &already, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(added, 2);
+    refresh(f);
+    g2.region = G2;
+    assert_int_equal(fk_ctl_list(f->ctl, &g2, fk_local_day(D0 + DAY), &f->t, f->err,
+                                 sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 2);
+    assert_string_equal(cell(f->t, 0, "id_number"), late);
+    assert_string_equal(cell(f->t, 0, "name"), "后来");
+    assert_string_equal(cell(f->t, 1, "id_number"), f->id[3]);
+    fk_table_free(f->t);
+    f->t = NULL;
+    assert_int_equal(fk_ctl_due(f->ctl, G2, FK_DUE_CONTROLS, 0, fk_local_day(D0 + 3 * DAY),
+                                &f->t, f->err, sizeof f->err),
+                     FK_OK);
+    assert_true(fk_table_nrows(f->t) >= 2);
+    for (i = 1; i < fk_table_nrows(f->t); i++)
+        assert_true(strcmp(cell(f->t, i - 1, "id_number"), cell(f->t, i, "id_number")) < 0 ||
+                    (strcmp(cell(f->t, i - 1, "id_number"), cell(f->t, i, "id_number")) == 0 &&
+                     strcmp(cell(f->t, i - 1, "window_start"), cell(f->t, i, "window_start")) <=
+                         0));
+    assert_string_equal(cell(f->t, 0, "id_number"), late);
+    assert_string_equal(cell(f->t, 0, "phone"), "13900000099");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -667,6 +716,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_control__release_transfer_extend, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control__regime_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control__arrivals_and_backcheck, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control__lists_by_id_number, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

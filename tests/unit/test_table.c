@@ -597,6 +597,44 @@ static void test_table__render_ceiling(void **state)
     fk_table_free(t);
 }
 
+static void test_table__interned_cells_shared(void **state)
+{
+    static const size_t by[] = {1};
+    fk_table *t = make();
+    size_t name, empty, none, v[3], i;
+    fk_buf b;
+
+    (void)state;
+    assert_int_equal(fk_table_reserve(t, 3), FK_OK);
+    assert_int_equal(fk_table_intern(t, "Li, Lei", &name), FK_OK);
+    assert_int_equal(fk_table_intern(t, "", &empty), FK_OK);
+    assert_int_equal(fk_table_intern(t, NULL, &none), FK_OK);
+    for (i = 0; i < 3; i++) {
+        char n[8];
+
+        snprintf(n, sizeof n, "%zu", 2 - i);
+        v[0] = name;
+        assert_int_equal(fk_table_intern(t, n, &v[1]), FK_OK);
+        v[2] = i == 1 ? empty : none;
+        assert_int_equal(fk_table_add_cells(t, v), FK_OK);
+    }
+    /* A row added by values after handles sits beside them. */
+    add3(t, "w", "3", "z");
+    assert_int_equal(fk_table_nrows(t), 4);
+    fk_table_sort(t, by, 1);
+    assert_string_equal(fk_table_get(t, 0, 1), "0");
+    assert_string_equal(fk_table_get(t, 3, 1), "3");
+    for (i = 0; i < 3; i++)
+        assert_string_equal(fk_table_get(t, i, 0), "Li, Lei");
+    assert_string_equal(fk_table_get(t, 1, 2), "");
+    assert_null(fk_table_get(t, 0, 2));
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_table_render(t, FK_FORMAT_CSV, 0, 4, &b), FK_OK);
+    assert_non_null(strstr(b.data, "\"Li, Lei\",1,\n"));
+    fk_buf_fini(&b);
+    fk_table_free(t);
+}
+
 static void test_table__sort_two_columns(void **state)
 {
     static const size_t by[] = {0, 1};
@@ -740,6 +778,7 @@ int main(void)
         cmocka_unit_test(test_table__empty_table),
         cmocka_unit_test(test_table__render_in_ranges),
         cmocka_unit_test(test_table__render_ceiling),
+        cmocka_unit_test(test_table__interned_cells_shared),
         cmocka_unit_test(test_table__sort_two_columns),
         cmocka_unit_test(test_table__sort_second_key_first),
         cmocka_unit_test(test_table__write_tmpfile),
