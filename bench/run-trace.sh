@@ -5,7 +5,10 @@
 # memory with a fixed seed; SQLite's files go under BENCH_TMP and are deleted afterwards.
 #   ci:   small (tracer vs naive loop vs SQLite, 200 k scans), ci (7 M scans vs SQLite) and w5
 #         (companions over 140 M pings); a few minutes, under 3 GB of RAM. small and ci also run
-#         first degree with each of the tracer's two plans forced: every field must match.
+#         first degree with each of the tracer's two plans forced, on 1, 2 and 3 threads: every
+#         field must match.
+#   First degree runs 9 times into a buffer kept across runs (fk_tracer_run_into; the median of
+#   runs 2-9 is given beside the second), then once into a fresh array (fk_tracer_run).
 #   full: full (700 M scans, 10 M persons, tracer only: about 12 GB of RAM, skipped with a message
 #         below 15 GiB available), the same with Zipf s = 0.6 (a less head-heavy city; labelled
 #         "full-s0.6"), and mid (70 M scans vs SQLite, to show how the ratio scales).
@@ -80,25 +83,25 @@ skip() { echo "bench/run-trace.sh: $1 skipped: $2" | tee -a "$log"; }
 
 machine
 if [ "$size" = ci ] || [ "$size" = all ]; then
-    step small --compare-plans
-    step ci --compare-plans
+    step small --compare-plans --runs 9
+    step ci --compare-plans --runs 9
     step w5
 fi
 if [ "$size" = full ] || [ "$size" = all ]; then
     if [ "$(avail_gib)" -lt 15 ]; then
         skip full "needs about 15 GiB of available RAM, $(avail_gib) GiB available"
     else
-        step full
+        step full --runs 9
         echo "== full-s0.6: the same full size, a less head-heavy city (an additional row)" |
             tee -a "$log"
-        step full --zipf 0.6
+        step full --zipf 0.6 --runs 9
     fi
     if [ "$(avail_gib)" -lt 6 ]; then
         skip mid "needs about 6 GiB of available RAM, $(avail_gib) GiB available"
     elif [ "$(disk_gib)" -lt 8 ]; then
         skip mid "needs about 8 GB free in $tmp for SQLite, $(disk_gib) GB free"
     else
-        step mid
+        step mid --runs 9
     fi
 fi
 

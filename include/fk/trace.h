@@ -7,7 +7,8 @@
  * they shared, and the two times. The rules are pure (fk_trace_window, fk_contact_better); the
  * tracer (lib/engine/tracer.c) holds the indexes that make them fast.
  *
- * Thread-safety: a tracer is read-only once built; fk_tracer_run may run from several threads. */
+ * Thread-safety: a tracer is read-only once built; fk_tracer_run may run from several threads.
+ * A big run uses threads of its own too (one a core), and returns only when they have ended. */
 #ifndef FK_TRACE_H
 #define FK_TRACE_H
 
@@ -91,17 +92,36 @@ struct fk_trace_opts {
 
 /* Traces; *out is an array of *n contacts, one per person, cases excluded, ordered by category,
  * exposure, person. Caller frees *out with free(). FK_OK, FK_ENOMEM, FK_ENOENT (a given id is not
- * a case: err names it), FK_EINVAL (depth not 1 or 2). A run's scratch (about 4 bytes a person
- * and 112 a contact found) is kept in the tracer for the next run, until fk_tracer_free; runs in
+ * a case: err names it), FK_EINVAL (depth not 1 or 2), FK_ETOOBIG (about 2^30 persons or more).
+ * A run's scratch (about 4 bytes a person and 64 a contact found, resident; its address space is
+ * up to 96 bytes a person) is kept in the tracer for the next run, until fk_tracer_free; runs in
  * other threads meanwhile use their own. */
 int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_contact **out,
                   size_t *n, char *err, size_t errlen);
+/* The same run, into a buffer the caller keeps across runs: *buf holds room for *cap contacts
+ * (NULL and 0 the first time). It is reused when the answer fits, else freed and replaced by a
+ * new array of exactly the answer's size, and *buf and *cap say so. On FK_OK the first *n
+ * entries are the answer, as fk_tracer_run gives it. On failure *n is 0 and *buf (possibly
+ * replaced, possibly NULL) still belongs to the caller, who frees it with free() when done.
+ * At full scale the answer is hundreds of MB, and writing into pages already touched by the
+ * previous run is several times faster than into fresh ones. fk_tracer_run is this with a fresh
+ * buffer. Thread-safety as fk_tracer_run; a buffer must not be shared by concurrent runs. */
+int fk_tracer_run_into(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_contact **buf,
+                       size_t *cap, size_t *n, char *err, size_t errlen);
 
 /* Internal, for tests and benchmarks: how fk_tracer_run finds venue contacts. 0 (the default):
  * chosen by estimated cost; 1: one offer a scan pair; 2: a per-venue cover of the sources' scans,
  * then one pass over the persons who can still gain. The answers are the same. Not thread-safe
  * against a concurrent fk_tracer_run. */
 void fk__tracer_set_plan(fk_tracer *t, int plan);
+
+/* Internal, for tests and benchmarks: how many threads a run uses for plan "pass", plan "offer"
+ * (first degree) and the final sort, each over a part of the persons or contacts (at most
+ * FK__TRACE_MAX_THREADS). 0 (the default): one a core once the work pays for a thread; 1: the
+ * calling thread alone. The answers are the same. Not thread-safe against a concurrent
+ * fk_tracer_run. */
+#define FK__TRACE_MAX_THREADS 8
+void fk__tracer_set_threads(fk_tracer *t, int threads);
 
 /* Writes "household:H", "venue:V" or "cell:C" for c into buf (cap bytes). Needs a tracer built
  * from a store (codes); a tracer from raw arrays writes the indexes. Returns buf. */

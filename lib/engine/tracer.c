@@ -23,12 +23,23 @@
  *   found through a bucket table); then one pass over the scans, in person order, of everyone
  *   who can still gain, skipping scans later than the person's best exposure so far (cost:
  *   about the scans, however many pairs; on the brief's Zipf city a case scan meets thousands).
+ *   The pass looks a scan up only when its time is inside [first source scan - W, last + W] and
+ *   its venue's 64-bit mask (a bit per 1/64 of that span) says some source scan is near.
+ * - Threads: plan "pass" (first and second degree) and plan "offer" (first degree) cut the persons
+ *   into parts (by scans, or by persons), one a core once the work pays for a thread. A part
+ *   changes only its own persons' slots and records and puts the persons it lists first in a
+ *   block of its own; the blocks are closed up afterwards. Each person meets the same offers in
+ *   the same order as on one thread, and the contact array's order does not reach the answer
+ *   (it is sorted by category, exposure and person), so the answer is the same on any number of
+ *   threads. The passes of the final sort (counting, keys, radix, gather) are cut likewise.
  * - Depth 2 takes as targets only the persons neither close nor a case (a secondary reason never
  *   beats a close one), and as source scans only those at venues a target scanned; with no
  *   target, it is skipped.
  * - Scratch (the dense array, the contact array, the sort keys) is kept in the tracer for the
  *   next run under a mutex (trylock: a concurrent run allocates its own), since at full scale
- *   first-touch page faults cost more than the tracing. The result is a new array each run.
+ *   first-touch page faults cost more than the tracing. fk_tracer_run's result is a new array
+ *   each run; fk_tracer_run_into writes into the caller's, kept across runs, for the same reason.
+ *   Big blocks are advised to huge pages (fewer first-touch faults, fewer TLB misses).
  * - The result is ordered by a stable LSD radix sort of (category, exposure) << 32 | index made in
  *   person order, when exposures span less than 2^30 s; qsort otherwise.
  * - Invariants: scan_start/ping_start are monotone with [npersons] = event count; every venue,
@@ -39,7 +50,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fk/error.h"
 #include "fk/strmap.h"
@@ -61,7 +74,8 @@ struct fk_tracer {
     int32_t *venue_code; /* venue index -> index in venues */
     fk_strmap *venues;
     double build_seconds;
-    int plan; /* fk__tracer_set_plan: 0 lets fk_tracer_run choose */
+    int plan;    /* fk__tracer_set_plan: 0 lets fk_tracer_run choose */
+    int threads; /* fk__tracer_set_threads: 0 lets fk_tracer_run choose */
     /* A run's scratch, kept for the next run (see "running"): fresh pages cost more than the
      * tracing itself at full scale. A run that finds the lock taken allocates its own. */
     pthread_mutex_t lock;
@@ -305,6 +319,38 @@ struct load {
     int rc;
 };
 
+/* Asks the kernel to back the pages of p[0..bytes) with huge pages, when that is big enough to
+ * matter. A first touch of a 4 KiB page costs about 3.5 us on the VM measured (a large answer
+ * writes hundreds of MB of them), a 2 MiB one about what zeroing it costs; random reads over a
+ * big array also miss the TLB less. Only advice: without it (or THP disabled) nothing changes. */
+#define HUGE_FROM (UINT64_C(4) << 20)
+
+static void advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t a = (uintptr_t)p, z = a + bytes, pg = 4096;
+
+    if (!p || bytes < HUGE_FROM)
+        return;
+    a = (a + pg - 1) & ~(pg - 1);
+    z &= ~(pg - 1);
+    if (z > a)
+        (void)madvise((void *)a, z - a, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+/* malloc, with huge pages advised for a big block. */
+static void *big_malloc(size_t bytes)
+{
+    void *p = malloc(bytes);
+
+    advise_huge(p, bytes);
+    return p;
+}
+
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
     size_t cap2 = *cap ? *cap : 1024;
@@ -317,6 +363,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     np = realloc(*p, cap2 * size);
     if (!np)
         return FK_ENOMEM;
+    advise_huge(np, cap2 * size);
     *p = np;
     *cap = cap2;
     return FK_OK;
@@ -753,10 +800,19 @@ struct cover {
     struct vmeta *vm; /* nvenues */
     struct seg *seg;
     uint32_t *tab; /* per bucket: the venue's last segment starting at or before the bucket */
+    /* Every non-empty segment lies in [lo, hi]: the earliest source scan - W (at least 0) to
+     * the latest + W. A scan outside it is in no source scan's window. With no source scan,
+     * lo > hi. */
+    uint32_t lo, hi;
+    /* Per venue, bit (tc - lo) >> sh is set when some source scan at the venue has tc in its
+     * window: a clear bit says "empty" from a word that stays in cache, without the lookup. */
+    uint64_t *mask; /* nvenues */
+    uint8_t sh;
 };
 
 static void cover_free(struct cover *cv)
 {
+    free(cv->mask);
     free(cv->vm);
     free(cv->seg);
     free(cv->tab);
@@ -869,8 +925,19 @@ static int cover_build(const fk_tracer *t, struct src *s, size_t n, int grouped,
     memset(cv, 0, sizeof *cv);
     if (!start)
         goto out;
-    for (i = 0; i < n; i++)
+    cv->lo = UINT32_MAX;
+    cv->hi = 0;
+    for (i = 0; i < n; i++) {
         start[s[i].venue + 1]++;
+        if (s[i].ts < cv->lo)
+            cv->lo = s[i].ts;
+        if (s[i].ts > cv->hi)
+            cv->hi = s[i].ts;
+    }
+    if (n) {
+        cv->lo = (int64_t)cv->lo - w < 0 ? 0 : (uint32_t)((int64_t)cv->lo - w);
+        cv->hi = (int64_t)cv->hi + w > UINT32_MAX ? UINT32_MAX : (uint32_t)((int64_t)cv->hi + w);
+    }
     for (v = 0; v < nv; v++) {
         if (start[v + 1] > maxrun)
             maxrun = start[v + 1];
@@ -888,11 +955,23 @@ static int cover_build(const fk_tracer *t, struct src *s, size_t n, int grouped,
     gbest = malloc((maxrun ? maxrun : 1) * sizeof *gbest);
     dq = malloc((maxrun ? maxrun : 1) * sizeof *dq);
     cv->vm = calloc(nv ? nv : 1, sizeof *cv->vm);
+    cv->mask = calloc(nv ? nv : 1, sizeof *cv->mask);
     /* Untouched pages of these cost no memory: only the segments written are resident. */
     cv->seg = malloc((4 * n + 1) * sizeof *cv->seg);
     cv->tab = malloc((3 * n * per_seg + 1) * sizeof *cv->tab);
-    if (!fill || !g || !key || !tmp || !rtmp || !gbest || !dq || !cv->vm || !cv->seg || !cv->tab)
+    if (!fill || !g || !key || !tmp || !rtmp || !gbest || !dq || !cv->vm || !cv->mask || !cv->seg ||
+        !cv->tab)
         goto out;
+    while (n && ((uint64_t)(cv->hi - cv->lo) >> cv->sh) >= 64)
+        cv->sh++;
+    for (i = 0; i < n; i++) {
+        uint32_t a = (int64_t)s[i].ts - w < (int64_t)cv->lo ? cv->lo : (uint32_t)(s[i].ts - w);
+        uint32_t z = (int64_t)s[i].ts + w > (int64_t)cv->hi ? cv->hi : (uint32_t)(s[i].ts + w);
+        uint32_t bit;
+
+        for (bit = (a - cv->lo) >> cv->sh; bit <= (z - cv->lo) >> cv->sh; bit++)
+            cv->mask[s[i].venue] |= UINT64_C(1) << bit;
+    }
     memcpy(fill, start, (nv + 1) * sizeof *fill);
     for (i = 0; !grouped && i < n; i++)
         g[fill[s[i].venue]++] = s[i];
@@ -951,38 +1030,135 @@ out:
     return rc;
 }
 
+/* Runs fn on arg[0 .. k) (each `size` bytes): on k - 1 new threads and the calling one. A
+ * thread that cannot start has its part run here afterwards, so the result never depends on it. */
+static void run_parts(void *(*fn)(void *), void *arg, size_t size, size_t k)
+{
+    pthread_t th[FK__TRACE_MAX_THREADS];
+    int started[FK__TRACE_MAX_THREADS];
+    size_t i;
+
+    for (i = 1; i < k; i++)
+        started[i] = pthread_create(&th[i], NULL, fn, (char *)arg + i * size) == 0;
+    fn(arg);
+    for (i = 1; i < k; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        else
+            fn((char *)arg + i * size);
+    }
+}
+
+/* How many parts (threads) for `work` units, at least per_thread each: t->threads when set,
+ * else one a core, at most FK__TRACE_MAX_THREADS and at most `work`. */
+static size_t nparts_for(const fk_tracer *t, uint64_t work, uint64_t per_thread)
+{
+    size_t k;
+
+    if (t->threads > 0) {
+        k = (size_t)t->threads;
+    } else if (work < 2 * per_thread) {
+        k = 1;
+    } else {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+        k = cores > 1 ? (size_t)cores : 1;
+        if (k > work / per_thread)
+            k = (size_t)(work / per_thread);
+    }
+    if (k > FK__TRACE_MAX_THREADS)
+        k = FK__TRACE_MAX_THREADS;
+    if (k > work)
+        k = work ? (size_t)work : 1;
+    return k;
+}
+
 /* Plan "pass": one pass over every person who can still gain (not a case; at depth 2, not
  * close), each scan looked up in the cover, the best reason kept per person and offered once.
  * A scan later than the person's best exposure so far cannot win (its exposure is at least its
  * own time), so it is not looked up: in a dense city most scans stop there. The lookup has no
  * data-dependent branch in the common case: venues without source scans and times before a
- * venue's first segment land on empty segments, whose key never wins. */
-static int pass_venues(struct best *b, const struct cover *cv, int cat)
-{
-    const fk_tracer *t = b->t;
-    const struct seg *seg = cv->seg;
-    size_t q;
-    int rc = FK_OK;
+ * venue's first segment land on empty segments, whose key never wins.
+ *
+ * The persons are cut into parts of about equal scans, one a thread. A part reads only its own
+ * persons' slots and records (and, at depth 2, the records of close contacts, which the pass
+ * never changes), updates a listed person's record in place, and writes a person it lists first
+ * at b->c[base + n], where base leaves room for every person of the parts before it. The parts'
+ * blocks are closed up afterwards. The order of b->c does not matter (the result is sorted by
+ * category, exposure and person, which are unique a person), so the answer is the same for any
+ * number of parts. */
+#define PASS_AHEAD 8
 
-    for (q = 0; rc == FK_OK && q < t->in.npersons; q++) {
+struct pass_part {
+    struct best *b;
+    const struct cover *cv; /* plan pass */
+    const struct src *s;    /* plan offer: the source scans s[0..ns) */
+    size_t ns;
+    int cat;
+    size_t from, to; /* persons */
+    size_t base, n;  /* where this part's new contacts go, and how many */
+};
+
+/* Offers k to its person, who is in pp's range: best_offer, with a new contact in pp's block. */
+static void part_offer(struct pass_part *pp, const struct fk_contact *k)
+{
+    struct best *b = pp->b;
+    int32_t sl = b->slot[k->person];
+
+    if (sl) {
+        if (fk_contact_better(k, &b->c[sl - 1]))
+            b->c[sl - 1] = *k;
+    } else {
+        b->c[pp->base + pp->n] = *k;
+        b->slot[k->person] = (int32_t)(pp->base + pp->n + 1);
+        pp->n++;
+    }
+}
+
+static void pass_range(struct pass_part *pp)
+{
+    struct best *b = pp->b;
+    const fk_tracer *t = b->t;
+    const struct cover *cv = pp->cv;
+    const struct seg *seg = cv->seg;
+    const uint64_t *start = t->in.scan_start;
+    const uint32_t *time = t->in.scan_time;
+    const int32_t *venue = t->in.scan_venue;
+    int cat = pp->cat;
+    uint32_t lo = cv->lo;
+    const uint64_t *mask = cv->mask;
+    unsigned sh = cv->sh;
+    size_t q;
+
+    for (q = pp->from; q < pp->to; q++) {
         uint64_t e, k1 = UINT64_MAX, k2 = UINT64_MAX;
-        uint32_t btc = 0;
+        /* A scan can win only at lo <= tc <= hi, or once the person has a reason, at
+         * tc <= its exposure (which is at most hi): one unsigned test, tc - lo <= span. */
+        uint32_t btc = 0, span = cv->hi - lo;
         const struct seg *best = NULL;
         struct fk_contact k;
 
+        /* A person's first scans are looked up (no reason yet), the rest mostly not: the venue
+         * array is read in short runs that the hardware does not prefetch. */
+        if (q + PASS_AHEAD < pp->to) {
+            __builtin_prefetch(&venue[start[q + PASS_AHEAD]]);
+            __builtin_prefetch(&venue[start[q + PASS_AHEAD]] + 16);
+        }
         if (pruned(b, (int32_t)q, cat))
             continue;
-        for (e = t->in.scan_start[q]; e < t->in.scan_start[q + 1]; e++) {
-            uint32_t tc = t->in.scan_time[e];
+        for (e = start[q]; e < start[q + 1]; e++) {
+            uint32_t tc = time[e];
             int32_t v;
             const struct vmeta *m;
             int before;
             uint64_t bk, s, end, x1, x2;
             const struct seg *sg;
 
-            if (tc > k1 >> 32)
+            if (tc - lo > span)
                 continue;
-            v = t->in.scan_venue[e];
+            v = venue[e];
+            if (!(mask[v] >> ((tc - lo) >> sh) & 1))
+                continue;
             m = &cv->vm[v];
             before = tc < m->first;
             bk = (uint64_t)(before ? 0 : tc - m->first) >> m->sh;
@@ -1001,6 +1177,8 @@ static int pass_venues(struct best *b, const struct cover *cv, int cat)
                 k2 = x2;
                 btc = tc;
                 best = sg;
+                if (sg->source >= 0)
+                    span = (uint32_t)(k1 >> 32) - lo;
             }
         }
         if (k1 == UINT64_MAX)
@@ -1015,9 +1193,143 @@ static int pass_venues(struct best *b, const struct cover *cv, int cat)
         k.exposure = (int64_t)(k1 >> 32);
         k.source_time = best->ts;
         k.contact_time = btc;
-        rc = best_offer(b, &k);
+        part_offer(pp, &k);
     }
-    return rc;
+}
+
+static void *pass_thread(void *arg)
+{
+    pass_range(arg);
+    return NULL;
+}
+
+/* Plan "offer" for close contacts over one part: every source scan's venue window is read, and
+ * the keys of this part's persons offered, in the order offer_scan would offer them. */
+static void *offer_thread(void *arg)
+{
+    struct pass_part *pp = arg;
+    const fk_tracer *t = pp->b->t;
+    size_t i, j, lo, hi;
+
+    for (i = 0; i < pp->ns; i++) {
+        const struct src *s = &pp->s[i];
+        const uint64_t *key = t->venue_key + t->venue_start[s->venue];
+
+        venue_range(t, s->venue, s->ts, &lo, &hi);
+        for (j = lo; j < hi; j++) {
+            int64_t tc = (int64_t)(key[j] >> 32);
+            uint32_t p = (uint32_t)(key[j] & 0xFFFFFFFFu);
+            struct fk_contact k;
+
+            if (p < pp->from || p >= pp->to || (int32_t)p == s->source || t->is_case[p])
+                continue;
+            memset(&k, 0, sizeof k);
+            k.person = (int32_t)p;
+            k.source = s->source;
+            k.root = s->source;
+            k.category = FK_CAT_CLOSE;
+            k.via = FK_VIA_VENUE;
+            k.via_id = s->venue;
+            k.exposure = tc > (int64_t)s->ts ? tc : (int64_t)s->ts;
+            k.source_time = s->ts;
+            k.contact_time = tc;
+            part_offer(pp, &k);
+        }
+    }
+    return NULL;
+}
+
+/* A thread pays for itself from this many scans read. */
+#define PASS_SCANS_A_THREAD (UINT64_C(1) << 22)
+
+/* Runs fn over nparts parts of the persons, cut by scans (by_scans) or by persons, each part
+ * like proto; then closes up their blocks of new contacts. */
+static int by_parts(struct best *b, const struct pass_part *proto, size_t nparts, int by_scans,
+                    void *(*fn)(void *))
+{
+    const fk_tracer *t = b->t;
+    size_t np = t->in.npersons, i, dst;
+    uint64_t total = by_scans ? t->in.scan_start[np] : np;
+    struct pass_part part[FK__TRACE_MAX_THREADS];
+
+    if (np == 0)
+        return FK_OK;
+    if (nparts > np)
+        nparts = np;
+    /* Room for every person of every part after the contacts already listed; slots are int32. */
+    if (b->n + np >= (size_t)INT32_MAX)
+        return FK_ETOOBIG;
+    if (grow((void **)&b->c, &b->cap, b->n + np, sizeof *b->c) != FK_OK)
+        return FK_ENOMEM;
+    for (i = 0; i < nparts; i++) {
+        /* Part i starts at the first person whose scans start at or after i / nparts of them
+         * (or at i / nparts of the persons). */
+        uint64_t want = total / nparts * i + (total % nparts) * i / nparts;
+        size_t lo = 0, hi = np;
+
+        while (by_scans && i && lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+
+            if (t->in.scan_start[mid] < want)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        part[i] = *proto;
+        part[i].b = b;
+        part[i].from = i == 0 ? 0 : by_scans ? lo : (size_t)want;
+        part[i].n = 0;
+        if (i)
+            part[i - 1].to = part[i].from;
+    }
+    part[nparts - 1].to = np;
+    for (i = 0; i < nparts; i++)
+        part[i].base = i ? part[i - 1].base + (part[i - 1].to - part[i - 1].from) : b->n;
+    run_parts(fn, part, sizeof part[0], nparts);
+    /* Close up the blocks: part i's block moves down to dst, or, when the gap is smaller than
+     * the block, only its last `gap` contacts move into the gap. */
+    dst = b->n + part[0].n;
+    for (i = 1; i < nparts; i++) {
+        size_t gap = part[i].base - dst, move = gap < part[i].n ? gap : part[i].n, j;
+        size_t from = part[i].base + part[i].n - move;
+
+        for (j = 0; j < move; j++) {
+            b->c[dst + j] = b->c[from + j];
+            b->slot[b->c[dst + j].person] = (int32_t)(dst + j + 1);
+        }
+        dst += part[i].n;
+    }
+    b->n = dst;
+    return FK_OK;
+}
+
+static int pass_venues(struct best *b, const struct cover *cv, int cat)
+{
+    const fk_tracer *t = b->t;
+    struct pass_part proto;
+
+    if (cv->lo > cv->hi)
+        return FK_OK; /* no source scan: no scan is near one */
+    memset(&proto, 0, sizeof proto);
+    proto.cv = cv;
+    proto.cat = cat;
+    return by_parts(b, &proto, nparts_for(t, t->in.scan_start[t->in.npersons], PASS_SCANS_A_THREAD),
+                    1, pass_thread);
+}
+
+/* A thread pays for itself in plan "offer" from this many scan pairs. */
+#define OFFER_PAIRS_A_THREAD (UINT64_C(1) << 18)
+
+/* Plan "offer" for close contacts from the source scans s[0..ns), about `pairs` scan pairs. */
+static int offer_close(struct best *b, const struct src *s, size_t ns, uint64_t pairs)
+{
+    struct pass_part proto;
+
+    memset(&proto, 0, sizeof proto);
+    proto.s = s;
+    proto.ns = ns;
+    proto.cat = FK_CAT_CLOSE;
+    return by_parts(b, &proto, nparts_for(b->t, pairs, OFFER_PAIRS_A_THREAD), 0, offer_thread);
 }
 
 /* Which plan finds the venue contacts of the source scans: "offer" (one offer a scan pair, best
@@ -1027,15 +1339,21 @@ static int pass_venues(struct best *b, const struct cover *cv, int cat)
 enum { PLAN_AUTO = 0, PLAN_OFFER = 1, PLAN_PASS = 2 };
 
 static int choose_plan(const fk_tracer *t, uint64_t nsrc, uint64_t target_scans,
-                       uint64_t (*pairs)(const fk_tracer *, const void *, uint64_t), const void *ud)
+                       uint64_t (*pairs)(const fk_tracer *, const void *, uint64_t), const void *ud,
+                       uint64_t *npairs)
 {
-    uint64_t pass_cost = target_scans * 4 + nsrc * 16, cap = pass_cost / 8 + 1;
+    uint64_t pass_cost = target_scans * 4 + nsrc * 16, cap = pass_cost / 8 + 1, np;
 
+    *npairs = 0;
     if (t->prof.venue_window_minutes < 0)
         return PLAN_OFFER; /* no pairs at all; the cover assumes a window */
+    if (t->plan == PLAN_PASS)
+        return PLAN_PASS;
+    np = pairs(t, ud, cap);
+    *npairs = np;
     if (t->plan != PLAN_AUTO)
         return t->plan;
-    return pairs(t, ud, cap) < cap ? PLAN_OFFER : PLAN_PASS;
+    return np < cap ? PLAN_OFFER : PLAN_PASS;
 }
 
 struct src_list {
@@ -1104,7 +1422,7 @@ static int secondary_venues(struct best *b)
 {
     const fk_tracer *t = b->t;
     uint8_t *vmark = calloc(t->in.nvenues ? t->in.nvenues : 1, 1);
-    uint64_t target_scans = 0, nsrc = 0, e, *fill = NULL;
+    uint64_t target_scans = 0, nsrc = 0, e, *fill = NULL, npairs;
     struct src *s = NULL;
     struct cover cv;
     struct closes cl;
@@ -1134,7 +1452,7 @@ static int secondary_venues(struct best *b)
     }
     cl.b = b;
     cl.vmark = vmark;
-    plan = choose_plan(t, nsrc, target_scans, close_pairs, &cl);
+    plan = choose_plan(t, nsrc, target_scans, close_pairs, &cl, &npairs);
     if (plan == PLAN_OFFER) {
         for (p = 0; rc == FK_OK && p < t->in.npersons; p++) {
             struct src one;
@@ -1207,37 +1525,189 @@ static int cmp_contact(const void *a, const void *b)
     return (x->person > y->person) - (x->person < y->person);
 }
 
-/* The listed contacts (cases left out) ordered by category, exposure, person, into a new array.
+/* One part of sorting the answer (see sorted_contacts); what it does depends on the stage. */
+enum { ST_STATS, ST_COUNT, ST_KEYS, ST_HIST, ST_SCATTER, ST_GATHER };
+
+/* The widest radix digit: more buckets scatter to more places at once, which costs more. */
+#define RADIX_BITS 8
+#define RADIX_DIGITS (1u << RADIX_BITS)
+
+struct sort_part {
+    const struct best *b;
+    int stage;
+    size_t from, to; /* ST_STATS: contacts; ST_COUNT, ST_KEYS: persons; else rows of the keys */
+    size_t m, at;    /* listed non-cases seen; where ST_KEYS writes */
+    int64_t lo, hi;  /* their exposures (ST_STATS); ST_KEYS subtracts lo */
+    uint64_t *a, *to_key;
+    int shift;
+    uint64_t digit;             /* the digit's mask, after the shift */
+    size_t count[RADIX_DIGITS]; /* ST_HIST: of the digit at shift; ST_SCATTER: where each goes */
+    struct fk_contact *out;
+};
+
+static void *sort_stage(void *arg)
+{
+    struct sort_part *sp = arg;
+    const struct best *b = sp->b;
+    const fk_tracer *t = b->t;
+    size_t i, j;
+
+    switch (sp->stage) {
+    case ST_STATS:
+        sp->m = 0;
+        sp->lo = INT64_MAX;
+        sp->hi = INT64_MIN;
+        for (i = sp->from; i < sp->to; i++) {
+            if (t->is_case[b->c[i].person])
+                continue;
+            sp->m++;
+            if (b->c[i].exposure < sp->lo)
+                sp->lo = b->c[i].exposure;
+            if (b->c[i].exposure > sp->hi)
+                sp->hi = b->c[i].exposure;
+        }
+        break;
+    case ST_COUNT:
+        for (i = sp->from, sp->m = 0; i < sp->to; i++)
+            sp->m += b->slot[i] && !t->is_case[i];
+        break;
+    case ST_KEYS:
+        for (i = sp->from, j = sp->at; i < sp->to; i++) {
+            int32_t s = b->slot[i];
+
+            if (s && !t->is_case[i])
+                sp->to_key[j++] = (uint64_t)b->c[s - 1].category << 62 |
+                                  ((uint64_t)b->c[s - 1].exposure - (uint64_t)sp->lo) << 32 |
+                                  (uint64_t)(s - 1);
+        }
+        break;
+    case ST_HIST:
+        memset(sp->count, 0, sizeof sp->count);
+        for (i = sp->from; i < sp->to; i++)
+            sp->count[(sp->a[i] >> sp->shift) & sp->digit]++;
+        break;
+    case ST_SCATTER:
+        for (i = sp->from; i < sp->to; i++)
+            sp->to_key[sp->count[(sp->a[i] >> sp->shift) & sp->digit]++] = sp->a[i];
+        break;
+    case ST_GATHER:
+        for (i = sp->from; i < sp->to; i++) {
+            if (i + 16 < sp->to)
+                __builtin_prefetch(&b->c[sp->a[i + 16] & 0xFFFFFFFFu]);
+            sp->out[i] = b->c[sp->a[i] & 0xFFFFFFFFu];
+        }
+        break;
+    }
+    return NULL;
+}
+
+/* Cuts [0, n) into k parts of stage `stage` and runs them. */
+static void sort_run(struct sort_part *sp, size_t k, int stage, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < k; i++) {
+        sp[i].stage = stage;
+        sp[i].from = n / k * i;
+        sp[i].to = i + 1 < k ? n / k * (i + 1) : n;
+    }
+    run_parts(sort_stage, sp, sizeof *sp, k);
+}
+
+/* Stable LSD radix sort of a[0..n) on the bits of the high half that vary (as few digits of at
+ * most RADIX_BITS as cover them), with tmp (n), the parts counting and scattering their own
+ * slices: part i's keys of a digit value go after part i - 1's, so the order of equal keys is
+ * kept. */
+static void radix_sort_parts(struct sort_part *sp, size_t k, uint64_t *a, uint64_t *tmp, size_t n)
+{
+    uint64_t all_or = 0, all_and = ~(uint64_t)0, *src = a, *dst = tmp, *swap, vary;
+    size_t i, d, sum;
+    int low = 32, high = 32, npass, width, pass;
+
+    for (i = 0; i < n; i++) {
+        all_or |= a[i];
+        all_and &= a[i];
+    }
+    vary = (all_or ^ all_and) >> 32;
+    if (vary) {
+        while (!(vary >> (low - 32) & 1))
+            low++;
+        high = 64;
+        while (!(vary >> (high - 1 - 32) & 1))
+            high--;
+    }
+    npass = (high - low + RADIX_BITS - 1) / RADIX_BITS;
+    width = npass ? (high - low + npass - 1) / npass : 0;
+    for (pass = 0; pass < npass; pass++) {
+        int shift = low + pass * width;
+
+        for (i = 0; i < k; i++) {
+            sp[i].a = src;
+            sp[i].to_key = dst;
+            sp[i].shift = shift;
+            sp[i].digit = (UINT64_C(1) << width) - 1;
+        }
+        sort_run(sp, k, ST_HIST, n);
+        for (d = 0, sum = 0; d < ((size_t)1 << width); d++) {
+            for (i = 0; i < k; i++) {
+                size_t c = sp[i].count[d];
+
+                sp[i].count[d] = sum;
+                sum += c;
+            }
+        }
+        sort_run(sp, k, ST_SCATTER, n);
+        swap = src;
+        src = dst;
+        dst = swap;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+}
+
+/* A thread pays for itself from this many contacts sorted. */
+#define SORT_ROWS_A_THREAD (1u << 18)
+
+/* The listed contacts (cases left out) ordered by category, exposure, person, into *buf (room
+ * for *cap), replaced by a new array of exactly their number when too small or NULL.
  * When exposures span less than 2^30 s, a key (category, exposure) << 32 | index is made in
  * person order and radix-sorted on its high half only: the sort is stable, so persons stay in
- * order within equal keys. */
-static int sorted_contacts(struct best *b, struct fk_contact **out, size_t *nout)
+ * order within equal keys. The passes over many contacts are cut into parts, one a thread. */
+static int sorted_contacts(struct best *b, struct fk_contact **buf, size_t *cap, size_t *nout)
 {
     const fk_tracer *t = b->t;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     uint64_t *key = NULL, *tmp = NULL;
     struct fk_contact *c = NULL;
-    size_t i, m = 0, p;
+    struct sort_part sp[FK__TRACE_MAX_THREADS];
+    size_t i, m = 0, p, k = nparts_for(t, b->n, SORT_ROWS_A_THREAD);
     int rc = FK_ENOMEM;
 
-    for (i = 0; i < b->n; i++) {
-        if (t->is_case[b->c[i].person])
-            continue;
-        m++;
-        if (b->c[i].exposure < lo)
-            lo = b->c[i].exposure;
-        if (b->c[i].exposure > hi)
-            hi = b->c[i].exposure;
+    memset(sp, 0, sizeof sp);
+    for (i = 0; i < k; i++)
+        sp[i].b = b;
+    sort_run(sp, k, ST_STATS, b->n);
+    for (i = 0; i < k; i++) {
+        m += sp[i].m;
+        lo = sp[i].lo < lo ? sp[i].lo : lo;
+        hi = sp[i].hi > hi ? sp[i].hi : hi;
     }
-    c = malloc((m ? m : 1) * sizeof *c);
-    if (!c)
-        goto out;
+    if (!*buf || m > *cap) {
+        /* A fresh array, not realloc: the old contents need no copy. */
+        free(*buf);
+        *cap = 0;
+        *buf = big_malloc((m ? m : 1) * sizeof **buf);
+        if (!*buf)
+            goto out;
+        *cap = m ? m : 1;
+    }
+    c = *buf;
     if (m > 1 && (uint64_t)hi - (uint64_t)lo < (UINT64_C(1) << 30)) {
         if (m > b->keycap) {
             free(b->key);
             free(b->tmp);
-            b->key = malloc(m * sizeof *key);
-            b->tmp = malloc(m * sizeof *tmp);
+            b->key = big_malloc(m * sizeof *key);
+            b->tmp = big_malloc(m * sizeof *tmp);
             b->keycap = b->key && b->tmp ? m : 0;
             if (!b->keycap)
                 goto out;
@@ -1246,32 +1716,35 @@ static int sorted_contacts(struct best *b, struct fk_contact **out, size_t *nout
         tmp = b->tmp;
         /* In person order: over the slots when the list is dense, else the list sorted. */
         if (m >= t->in.npersons / 16) {
-            for (p = 0, i = 0; p < t->in.npersons; p++) {
-                int32_t s = b->slot[p];
+            size_t at = 0;
 
-                if (s && !t->is_case[p])
-                    key[i++] = (uint64_t)b->c[s - 1].category << 62 |
-                               ((uint64_t)b->c[s - 1].exposure - (uint64_t)lo) << 32 |
-                               (uint64_t)(s - 1);
+            sort_run(sp, k, ST_COUNT, t->in.npersons);
+            for (i = 0; i < k; i++) {
+                sp[i].at = at;
+                sp[i].lo = lo;
+                sp[i].to_key = key;
+                at += sp[i].m;
             }
+            sort_run(sp, k, ST_KEYS, t->in.npersons);
         } else {
             for (i = 0, p = 0; i < b->n; i++)
                 if (!t->is_case[b->c[i].person])
                     key[p++] = (uint64_t)(uint32_t)b->c[i].person << 32 | i;
             radix_sort(key, tmp, m, 4);
             for (i = 0; i < m; i++) {
-                const struct fk_contact *k = &b->c[key[i] & 0xFFFFFFFFu];
+                const struct fk_contact *x = &b->c[key[i] & 0xFFFFFFFFu];
 
-                key[i] = (uint64_t)k->category << 62 |
-                         ((uint64_t)k->exposure - (uint64_t)lo) << 32 | (key[i] & 0xFFFFFFFFu);
+                key[i] = (uint64_t)x->category << 62 |
+                         ((uint64_t)x->exposure - (uint64_t)lo) << 32 | (key[i] & 0xFFFFFFFFu);
             }
         }
-        radix_sort(key, tmp, m, 4);
-        for (i = 0; i < m; i++) {
-            if (i + 16 < m)
-                __builtin_prefetch(&b->c[key[i + 16] & 0xFFFFFFFFu]);
-            c[i] = b->c[key[i] & 0xFFFFFFFFu];
+        k = nparts_for(t, m, SORT_ROWS_A_THREAD);
+        radix_sort_parts(sp, k, key, tmp, m);
+        for (i = 0; i < k; i++) {
+            sp[i].a = key;
+            sp[i].out = c;
         }
+        sort_run(sp, k, ST_GATHER, m);
     } else {
         for (i = 0, m = 0; i < b->n; i++)
             if (!t->is_case[b->c[i].person])
@@ -1279,12 +1752,9 @@ static int sorted_contacts(struct best *b, struct fk_contact **out, size_t *nout
         if (m > 1)
             qsort(c, m, sizeof *c, cmp_contact); /* qsort(NULL, 0) is undefined */
     }
-    *out = c;
     *nout = m;
-    c = NULL;
     rc = FK_OK;
 out:
-    free(c);
     return rc;
 }
 
@@ -1293,18 +1763,42 @@ void fk__tracer_set_plan(fk_tracer *t, int plan)
     t->plan = plan == PLAN_OFFER || plan == PLAN_PASS ? plan : PLAN_AUTO;
 }
 
+void fk__tracer_set_threads(fk_tracer *t, int threads)
+{
+    t->threads = threads < 0                       ? 0
+                 : threads > FK__TRACE_MAX_THREADS ? FK__TRACE_MAX_THREADS
+                                                   : threads;
+}
+
 int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_contact **out,
                   size_t *n, char *err, size_t errlen)
+{
+    struct fk_contact *c = NULL;
+    size_t cap = 0;
+    int rc;
+
+    *out = NULL;
+    rc = fk_tracer_run_into(t, o, &c, &cap, n, err, errlen);
+    if (rc != FK_OK) {
+        free(c);
+        return rc;
+    }
+    *out = c;
+    return FK_OK;
+}
+
+int fk_tracer_run_into(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_contact **buf,
+                       size_t *cap, size_t *n, char *err, size_t errlen)
 {
     struct best b;
     struct src *s = NULL;
     struct src_list sl;
     struct cover cv;
-    size_t i, j, ns = 0, cap = 0;
+    size_t i, j, ns = 0, scap = 0;
+    uint64_t npairs;
     uint32_t rank = 0;
     int rc = FK_OK;
 
-    *out = NULL;
     *n = 0;
     memset(&b, 0, sizeof b);
     memset(&cv, 0, sizeof cv);
@@ -1332,8 +1826,11 @@ int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_c
         b.keycap = sp->keycap;
         memset(sp, 0, sizeof *sp);
     }
-    if (!b.slot)
-        b.slot = calloc(t->in.npersons ? t->in.npersons : 1, sizeof *b.slot);
+    if (!b.slot) {
+        b.slot = big_malloc((t->in.npersons ? t->in.npersons : 1) * sizeof *b.slot);
+        if (b.slot)
+            memset(b.slot, 0, (t->in.npersons ? t->in.npersons : 1) * sizeof *b.slot);
+    }
     if (!b.slot)
         rc = FK_ENOMEM;
     /* Close contacts by household, and the chosen cases' scans inside their windows. */
@@ -1360,7 +1857,7 @@ int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_c
                 rc = FK_ETOOBIG;
                 break;
             }
-            if (grow((void **)&s, &cap, ns + 1, sizeof *s) != FK_OK) {
+            if (grow((void **)&s, &scap, ns + 1, sizeof *s) != FK_OK) {
                 rc = FK_ENOMEM;
                 break;
             }
@@ -1375,13 +1872,14 @@ int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_c
     sl.s = s;
     sl.n = ns;
     if (rc == FK_OK && ns &&
-        choose_plan(t, ns, t->in.scan_start[t->in.npersons], list_pairs, &sl) == PLAN_OFFER) {
-        for (i = 0; rc == FK_OK && i < ns; i++)
-            rc = offer_scan(&b, &s[i], FK_CAT_CLOSE, s[i].source);
+        choose_plan(t, ns, t->in.scan_start[t->in.npersons], list_pairs, &sl, &npairs) ==
+            PLAN_OFFER) {
+        rc = offer_close(&b, s, ns, npairs);
     } else if (rc == FK_OK && ns) {
         rc = cover_build(t, s, ns, 0, &cv);
         if (rc == FK_OK)
             rc = pass_venues(&b, &cv, FK_CAT_CLOSE);
+
         cover_free(&cv);
     }
     /* Companions. */
@@ -1417,16 +1915,20 @@ int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_c
             rc = secondary_venues(&b);
     }
     if (rc == FK_OK)
-        rc = sorted_contacts(&b, out, n);
+        rc = sorted_contacts(&b, buf, cap, n);
     if (rc != FK_OK)
         snprintf(err, errlen, "tracing: %s", fk_strerror(rc));
     free(s);
     if (b.spare) {
         struct spare *sp = &((fk_tracer *)t)->spare;
 
-        /* Only the slots of listed persons were set: clearing them is cheaper than a calloc. */
-        for (i = 0; b.slot && i < b.n; i++)
-            b.slot[b.c[i].person] = 0;
+        /* Only the slots of listed persons were set: clearing them is cheaper than a calloc,
+         * and when they are many, clearing them all is cheaper than reading their records. */
+        if (b.slot && b.n >= t->in.npersons / 8)
+            memset(b.slot, 0, t->in.npersons * sizeof *b.slot);
+        else
+            for (i = 0; b.slot && i < b.n; i++)
+                b.slot[b.c[i].person] = 0;
         sp->slot = b.slot;
         sp->c = b.c;
         sp->cap = b.cap;

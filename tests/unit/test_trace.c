@@ -250,22 +250,78 @@ static void absent(int32_t person)
     assert_null(k);
 }
 
-/* The answer does not depend on the plan fk_tracer_run picks for venue contacts: with each plan
- * forced, got is the same, field by field (the two times behind each reason included). */
+/* Runs like run_opts, but through fk_tracer_run_into with the caller's buffer *buf (room for
+ * *cap), then copies the answer into got. */
+static void run_into(int depth, int64_t since, const int32_t *cases, size_t ncases,
+                     struct fk_contact **buf, size_t *cap)
+{
+    struct fk_trace_opts o;
+    char err[256] = "";
+    size_t n = 99;
+    int rc;
+
+    memset(&o, 0, sizeof o);
+    o.depth = depth;
+    o.since = since;
+    o.cases = cases;
+    o.ncases = ncases;
+    rc = fk_tracer_run_into(tr, &o, buf, cap, &n, err, sizeof err);
+    if (rc != FK_OK)
+        print_error("fk_tracer_run_into: %d %s\n", rc, err);
+    assert_int_equal(rc, FK_OK);
+    assert_non_null(*buf);
+    assert_true(n <= *cap);
+    free(got);
+    got = malloc((n ? n : 1) * sizeof *got);
+    assert_non_null(got);
+    if (n)
+        memcpy(got, *buf, n * sizeof *got);
+    ngot = n;
+}
+
+/* The answer does not depend on the plan fk_tracer_run picks for venue contacts, nor on how many
+ * threads it uses, nor on whether the caller keeps the buffer: with each plan forced (plan
+ * "offer" on 1, 2 and 3 threads, plan "pass" on 1, 2, 3 and 8), and through fk_tracer_run_into with
+ * a buffer too small, then reused, then oversized, got is the same, field by field (the two times
+ * behind each reason included). */
 static void same_under_every_plan(int depth, int64_t since, const int32_t *cases, size_t ncases)
 {
-    struct fk_contact *want = malloc((ngot ? ngot : 1) * sizeof *want);
-    size_t nwant = ngot, i;
-    int plan;
+    static const int plans[9] = {1, 1, 1, 2, 2, 2, 2, 0, 0},
+                     threads[9] = {0, 2, 3, 1, 2, 3, 8, 2, 1};
+    struct fk_contact *want = malloc((ngot ? ngot : 1) * sizeof *want), *buf = NULL;
+    size_t nwant = ngot, i, cap = 0;
+    int v, plan;
 
     assert_non_null(want);
     if (ngot)
         memcpy(want, got, ngot * sizeof *want);
-    for (plan = 1; plan <= 2; plan++) {
+    for (v = 0; v < 9 + 3; v++) {
+        plan = v < 9 ? plans[v] : 0;
         fk__tracer_set_plan(tr, plan);
-        run_opts(depth, since, cases, ncases);
+        fk__tracer_set_threads(tr, v < 9 ? threads[v] : 2);
+        if (v < 9) {
+            run_opts(depth, since, cases, ncases);
+        } else {
+            /* A one-entry buffer (grown), the same one again (reused), then a bigger one. */
+            if (v == 9) {
+                buf = malloc(sizeof *buf);
+                assert_non_null(buf);
+                cap = 1;
+            } else if (v == 11) {
+                free(buf);
+                cap = nwant + 100;
+                buf = malloc(cap * sizeof *buf);
+                assert_non_null(buf);
+            }
+            run_into(depth, since, cases, ncases, &buf, &cap);
+            if (v == 9 && nwant > 1)
+                assert_int_equal(cap, nwant);
+            if (v == 11)
+                assert_int_equal(cap, nwant + 100);
+        }
         if (ngot != nwant)
-            print_error("plan %d: %zu contacts, %zu with the default plan\n", plan, ngot, nwant);
+            print_error("variant %d (plan %d): %zu contacts, %zu with the default plan\n", v, plan,
+                        ngot, nwant);
         assert_int_equal(ngot, nwant);
         for (i = 0; i < ngot; i++) {
             const struct fk_contact *a = &got[i], *b = &want[i];
@@ -274,10 +330,10 @@ static void same_under_every_plan(int depth, int64_t since, const int32_t *cases
                 a->via_id != b->via_id || a->category != b->category || a->via != b->via ||
                 a->exposure != b->exposure || a->source_time != b->source_time ||
                 a->contact_time != b->contact_time)
-                print_error("plan %d, row %zu: person %d source %d via %d:%d exposure %lld times "
-                            "%lld/%lld; default plan: person %d source %d via %d:%d exposure "
-                            "%lld times %lld/%lld\n",
-                            plan, i, a->person, a->source, a->via, a->via_id,
+                print_error("variant %d (plan %d), row %zu: person %d source %d via %d:%d "
+                            "exposure %lld times %lld/%lld; default plan: person %d source %d "
+                            "via %d:%d exposure %lld times %lld/%lld\n",
+                            v, plan, i, a->person, a->source, a->via, a->via_id,
                             (long long)a->exposure, (long long)a->source_time,
                             (long long)a->contact_time, b->person, b->source, b->via, b->via_id,
                             (long long)b->exposure, (long long)b->source_time,
@@ -294,6 +350,8 @@ static void same_under_every_plan(int depth, int64_t since, const int32_t *cases
         }
     }
     fk__tracer_set_plan(tr, 0);
+    fk__tracer_set_threads(tr, 0);
+    free(buf);
     free(got);
     got = want;
     ngot = nwant;
@@ -1429,6 +1487,88 @@ static void test_trace__output_order_sparse_and_wide(void **state)
     }
 }
 
+/* Plan "pass" on two threads cuts the persons in two by scans (here 0-7 and 8-15, and 0-4, 5-10
+ * and 11-15 on three), plan "offer" by persons (0-7 and 8-15; 0-4, 5-9, 10-15): a contact in one
+ * part whose best reason is a case in the other, both ways; a person of the second part listed
+ * first by household and then displaced in place by a venue reason of equal exposure from a lower
+ * source; one of the first part whose household reason stays. */
+static void test_trace__threads_split_persons(void **state)
+{
+    int64_t ca = T0 + 6 * DAY, cb = T0 + 7 * DAY, cc = T0 + 6 * DAY + 10 * HOUR;
+    int64_t wsb = cb - 4 * DAY, wsc = cc - 4 * DAY, ta = T0 + 4 * DAY + 10 * HOUR;
+    int64_t tb = T0 + 5 * DAY + 12 * HOUR;
+    int32_t p;
+    int threads, plan, j;
+
+    (void)state;
+    add_case(1, ca, 0, 0);  /* A, in the first part */
+    add_case(14, cb, 0, 0); /* B, in the second */
+    add_case(15, cc, 0, 0); /* C, in the second */
+    home(12, 0);
+    home(15, 0);
+    home(3, 1);
+    home(14, 1);
+    scan(1, 0, wsc); /* inside A's window, at the start of C's */
+    scan(1, 0, ta);
+    scan(13, 0, ta + 5 * MIN);
+    scan(12, 0, wsc - 5 * MIN);
+    scan(14, 1, tb);
+    scan(2, 1, tb + 10 * MIN);
+    scan(3, 0, ta);
+    for (p = 0; p < 16; p++)
+        for (j = 0; j < 4; j++)
+            scan(p, 5, T0 + 20 * DAY + p * MIN + j);
+    build();
+    for (threads = 1; threads <= 6; threads++) {
+        plan = threads <= 3 ? 2 : 1;
+        fk__tracer_set_plan(tr, plan);
+        fk__tracer_set_threads(tr, threads <= 3 ? threads : threads - 3);
+        run(1);
+        expect(2, FK_CAT_CLOSE, 14, FK_VIA_VENUE, 1, tb + 10 * MIN);
+        expect_times(2, 14, tb, tb + 10 * MIN);
+        expect(3, FK_CAT_CLOSE, 14, FK_VIA_HOUSEHOLD, 1, wsb);
+        expect(12, FK_CAT_CLOSE, 1, FK_VIA_VENUE, 0, wsc);
+        expect_times(12, 1, wsc, wsc - 5 * MIN);
+        expect(13, FK_CAT_CLOSE, 1, FK_VIA_VENUE, 0, ta + 5 * MIN);
+        expect_times(13, 1, ta, ta + 5 * MIN);
+        assert_int_equal(ngot, 4);
+    }
+    fk__tracer_set_plan(tr, 0);
+    fk__tracer_set_threads(tr, 0);
+    run(1);
+    assert_int_equal(ngot, 4);
+    same_under_every_plan(1, 0, NULL, 0);
+    run(2);
+    same_under_every_plan(2, 0, NULL, 0);
+}
+
+/* fk_tracer_run_into: an empty answer still leaves a buffer; a failed run (depth 3) leaves the
+ * caller's buffer with the caller and no contacts. */
+static void test_trace__run_into_buffer(void **state)
+{
+    struct fk_trace_opts o;
+    struct fk_contact *buf = NULL;
+    size_t cap = 0, n = 7;
+    char err[256] = "";
+
+    (void)state;
+    add_case(0, T0 + 6 * DAY, 0, 0);
+    build();
+    memset(&o, 0, sizeof o);
+    o.depth = 1;
+    assert_int_equal(fk_tracer_run_into(tr, &o, &buf, &cap, &n, err, sizeof err), FK_OK);
+    assert_non_null(buf);
+    assert_int_equal(cap, 1);
+    assert_int_equal(n, 0);
+    o.depth = 3;
+    n = 7;
+    assert_int_equal(fk_tracer_run_into(tr, &o, &buf, &cap, &n, err, sizeof err), FK_EINVAL);
+    assert_int_equal(n, 0);
+    assert_non_null(buf);
+    assert_int_equal(cap, 1);
+    free(buf);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1462,6 +1602,8 @@ int main(void)
         T(test_trace__no_cases),
         T(test_trace__crowded_venue),
         T(test_trace__output_order_sparse_and_wide),
+        T(test_trace__threads_split_persons),
+        T(test_trace__run_into_buffer),
     };
 #undef T
 
