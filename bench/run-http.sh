@@ -12,6 +12,8 @@
 #                          [--connections 200] [--threads N] [--days N]
 #   BENCH_KEEP=1 keeps the imported city in /tmp (and a later run with the same --people and --seed
 #   starts from it instead of importing again).
+#   FK_HTTP_TIMING=1 (or N: also log requests of N ms or more) turns on the server's request
+#   timers; each wrk run's figures go to $HTTP_TIMING_DIR/NAME.timing (default /tmp).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -183,13 +185,24 @@ curl -s -f --max-time 120 -H "$auth" -o "$run/coverage.json" "$base$cov_path" ||
 
 # bench NAME URL: wrk with the account's token; its output in $run/NAME.wrk.
 bench() {
-    local name=$1 url=$2
+    local name=$1 url=$2 mark
+    mark=$(($(wc -l <"$run/serve.log") + 1))
     say "wrk $name: $url, $conns connections, $wrk_threads threads, $duration"
     wrk -t "$wrk_threads" -c "$conns" -d "$duration" --timeout 10s --latency -H "$auth" "$url" \
         >"$run/$name.wrk" 2>&1 &
     wrk_pid=$!
     wait "$wrk_pid" || { cat "$run/$name.wrk" >&2; die "wrk failed"; }
     wrk_pid=''
+    timers "$name" "$mark"
+}
+# timers NAME LINE: with FK_HTTP_TIMING set, the server's request timers for the run just ended
+# (SIGUSR1 prints and resets them) and its log from LINE on, into $HTTP_TIMING_DIR/NAME.timing.
+timers() {
+    [ -n "${FK_HTTP_TIMING:-}" ] && [ -n "$server_pid" ] || return 0
+    kill -USR1 "$server_pid"
+    sleep 0.5
+    mkdir -p "${HTTP_TIMING_DIR:-/tmp}"
+    tail -n "+$2" "$run/serve.log" >"${HTTP_TIMING_DIR:-/tmp}/$1.timing"
 }
 
 bench dashboard "$base$dash_path"

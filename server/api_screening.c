@@ -11,12 +11,6 @@
 
 #include "server.h"
 
-static int keep_last(void *ud, const struct fk_round *r)
-{
-    *(struct fk_round *)ud = *r;
-    return 0;
-}
-
 /* The round named by ?round= (or the latest one), narrowed to the caller's scope, in *out. 0 with
  * an answer set when there is none or it is outside the scope. */
 static int scoped_round(struct req *r, struct fk_round *out)
@@ -25,14 +19,7 @@ static int scoped_round(struct req *r, struct fk_round *out)
     char region[FK_REGION_CODE_MAX];
     int rc;
 
-    memset(out, 0, sizeof *out);
-    if (name) {
-        rc = fk_store_get_round(srv_store(r), name, out);
-    } else {
-        rc = fk_store_each_round(srv_store(r), keep_last, out);
-        if (rc == FK_OK && !out->name[0])
-            rc = FK_ENOENT;
-    }
+    rc = srv_round(r, name, out);
     if (rc == FK_ENOENT) {
         if (name)
             reply_error(r, 404, "not_found", "GET /api/v1/rounds lists them",
@@ -42,10 +29,8 @@ static int scoped_round(struct req *r, struct fk_round *out)
                         "no screening round yet");
         return 0;
     }
-    if (rc != FK_OK) {
-        reply_fk(r, rc, fk_store_errmsg(srv_store(r)));
-        return 0;
-    }
+    if (rc != FK_OK)
+        return 0; /* answered */
     if (!srv_engine(r) || !scope_within(r, out->region, region, sizeof region))
         return 0;
     fk_strlcpy(out->region, region, sizeof out->region);

@@ -38,6 +38,18 @@
  *   reads after that answer sees the write. Writes made outside the server (fangkong import on
  *   the same data file) show up one build later. On stop the builder finishes its build and
  *   resumes every held answer before the daemon stops, as libmicrohttpd requires.
+ * - The round a request names is kept from one generation read to the next (srv_round): the
+ *   steady stream of dashboard and coverage requests reads nothing from SQLite between two of
+ *   them, so a commit by an import in another process (which resets the connection's page cache)
+ *   costs one request a few page reads, not every request, under the lock.
+ * - --threads N starts N daemons of one thread each, listening on sockets of their own bound to
+ *   the same address (SO_REUSEPORT): the kernel hashes each new connection to one of them, so
+ *   they get even shares. libmicrohttpd's thread pool lets the first thread to wake accept,
+ *   and under load one thread took three connections in four, whose requests then waited three
+ *   times as long. A second server on the same port is still refused (port_free).
+ * - FK_HTTP_TIMING=1 times every request's phases (lock waits and holds, store reads, queueing,
+ *   the whole life) and prints the percentiles and the answers per thread on SIGUSR1 (then starts
+ *   again) and at exit; FK_HTTP_TIMING=N also logs each request that lived N ms or more.
  * - A table answer (reply_table, JSON) is rendered after the handler returns, off the lock.
  * - Request memory is the request's own (body, answer) and is freed in the completed callback. */
 #include "server.h"
@@ -54,6 +66,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -61,6 +74,14 @@
 #include <xlsxwriter.h>
 
 #define CACHE_SLOTS 64
+#define ROUND_SLOTS 16
+#define MAX_DAEMONS 256      /* as many as --threads takes; each is one thread */
+#define CONNECTIONS_MAX 1000 /* open connections, shared out between the daemons */
+/* The memory of a connection (libmicrohttpd's pool: request line and headers, read and write
+ * buffers). libmicrohttpd zeroes all of it after every request of a kept-alive connection, so
+ * it is as small as the requests need: 64 KiB takes headers of 30 KiB and reads uploads in
+ * 32 KiB steps. (256 KiB cost a 256 KiB memset per request, a tenth of a core at 10 k req/s.) */
+#define CONNECTION_MEMORY ((size_t)64 * 1024)
 #define REBUILD_GAP_MIN 1.0 /* seconds between background builds, at least */
 
 /* A cached answer, shared by the cache and every response sending it: reference-counted, so an
@@ -76,6 +97,15 @@ struct cache_entry {
     char key[160];
     int64_t generation, tr_generation; /* of the engine and tracer it was computed from */
     struct blob *blob;
+};
+
+/* A round read from the store, trusted until the next read of the store's generation
+ * (srv_round). */
+struct round_entry {
+    int valid;
+    int latest;          /* the latest round (no name asked) */
+    uint64_t gen_reads;  /* the server's gen_reads when it was read */
+    struct fk_round round;
 };
 
 struct server {
@@ -103,9 +133,123 @@ struct server {
     int urgent;              /* a write through the API waits: build without the pause */
     int quit;
     double gen_checked_at;   /* when a request last read the store's generation */
+    uint64_t gen_reads;      /* how many times requests have read it (srv_round) */
+    struct round_entry rounds[ROUND_SLOTS];
+    unsigned rounds_next;
     double next_build;       /* monotonic seconds: no unhurried build before then */
     struct req *waiters;     /* suspended answers to writes, waiting for a build */
 };
+
+/* Per-request timers (FK_HTTP_TIMING=1 in the environment): where a request's time goes, as
+ * histograms of 10 µs buckets printed to stderr when the server stops; FK_HTTP_TIMING=N (N > 1)
+ * also logs every request that lived N ms or more, with its phases. Off, they cost one branch. */
+enum tphase {
+    TP_AUTH_WAIT,  /* waiting for the lock on the first callback (the session check) */
+    TP_AUTH_HOLD,  /* holding it there */
+    TP_WAIT,       /* waiting for the lock to answer */
+    TP_HOLD,       /* holding it while the handler answers */
+    TP_GEN,        /* of which: reading the store's generation */
+    TP_ROUND,      /* of which: reading the round */
+    TP_QUEUE,      /* rendering and queueing the answer (off the lock) */
+    TP_SERVER,     /* first callback to the answer queued */
+    TP_LIFE,       /* first callback to the answer sent (the completed callback) */
+    TP_SWAP,       /* the builder holding the lock to swap an engine or tracer in */
+    TP_N
+};
+static const char *const tphase_name[TP_N] = {
+    "auth lock wait", "auth lock hold", "lock wait", "lock hold", "  generation read",
+    "  round read", "render+queue", "server (to queued)", "life (to sent)", "builder swap",
+};
+#define TBUCKETS 20000 /* of 10 µs: up to 200 ms, then one overflow bucket */
+static int timing_on;
+static double timing_log_ms;
+static atomic_ulong thist[TP_N][TBUCKETS + 1];
+static _Atomic double tmax[TP_N];
+
+static void tnote(enum tphase p, double secs)
+{
+    double us = secs * 1e6, m;
+    size_t b;
+
+    if (!timing_on)
+        return;
+    b = us < 0 ? 0 : (size_t)(us / 10.0);
+    if (b > TBUCKETS)
+        b = TBUCKETS;
+    atomic_fetch_add(&thist[p][b], 1);
+    m = atomic_load(&tmax[p]);
+    while (secs > m && !atomic_compare_exchange_weak(&tmax[p], &m, secs))
+        ;
+}
+
+/* Prints the timers so far, and with reset starts them again (SIGUSR1: one phase of a
+ * benchmark at a time). */
+/* Requests answered per daemon thread: whether the connections are shared out evenly. */
+#define TTHREADS 16
+static atomic_long tthread_id[TTHREADS];
+static atomic_ulong tthread_n[TTHREADS];
+
+static void tnote_thread(void)
+{
+    static _Thread_local int slot = -1;
+    long tid, zero;
+    int i;
+
+    if (!timing_on)
+        return;
+    if (slot < 0) {
+        tid = (long)syscall(SYS_gettid);
+        for (i = 0; i < TTHREADS && slot < 0; i++) {
+            zero = 0;
+            if (atomic_load(&tthread_id[i]) == tid ||
+                atomic_compare_exchange_strong(&tthread_id[i], &zero, tid))
+                slot = i;
+        }
+        if (slot < 0)
+            return;
+    }
+    atomic_fetch_add(&tthread_n[slot], 1);
+}
+
+static void timing_report(int reset)
+{
+    static const double qs[] = {0.5, 0.9, 0.99, 0.999};
+    size_t p, b, q;
+
+    if (!timing_on)
+        return;
+    fprintf(stderr, "fangkong serve: timing (ms)%*s %9s %8s %8s %8s %8s %8s\n", 8, "", "count",
+            "p50", "p90", "p99", "p99.9", "max");
+    for (p = 0; p < TP_N; p++) {
+        unsigned long n = 0, acc = 0;
+        double v[4] = {0, 0, 0, 0};
+
+        for (b = 0; b <= TBUCKETS; b++)
+            n += atomic_load(&thist[p][b]);
+        if (!n)
+            continue;
+        for (b = 0, q = 0; b <= TBUCKETS && q < 4; b++) {
+            acc += atomic_load(&thist[p][b]);
+            while (q < 4 && (double)acc >= qs[q] * (double)n)
+                v[q++] = (double)(b + 1) * 0.01;
+        }
+        fprintf(stderr, "fangkong serve: timing %-22s %9lu %8.2f %8.2f %8.2f %8.2f %8.2f\n",
+                tphase_name[p], n, v[0], v[1], v[2], v[3], atomic_load(&tmax[p]) * 1e3);
+    }
+    for (p = 0; p < TTHREADS; p++) {
+        if (atomic_load(&tthread_n[p]))
+            fprintf(stderr, "fangkong serve: timing thread %ld answered %lu\n",
+                    (long)atomic_load(&tthread_id[p]), (unsigned long)atomic_load(&tthread_n[p]));
+        if (reset)
+            atomic_store(&tthread_n[p], 0);
+    }
+    for (p = 0; reset && p < TP_N; p++) {
+        for (b = 0; b <= TBUCKETS; b++)
+            atomic_store(&thist[p][b], 0);
+        atomic_store(&tmax[p], 0.0);
+    }
+    fflush(stderr);
+}
 
 /* What a route needs: a session (any role) or a permission of the caller's role. */
 #define NEEDS_NOTHING 0u
@@ -155,12 +299,14 @@ static const struct route routes[] = {
     {"GET", "/api/v1/audit", api_audit_get, FK_PERM_AUDIT, 0},
 };
 
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t stopping, timing_dump;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    stopping = 1;
+    if (sig == SIGUSR1)
+        timing_dump = 1;
+    else
+        stopping = 1;
 }
 
 /* ---- answers ---- */
@@ -470,13 +616,20 @@ fk_engine *srv_engine(struct req *r)
      * import from the command line shows up that much later; writes through the API are waited
      * for by srv_invalidate regardless). */
     if (!r->gen_checked && mono_seconds() - s->gen_checked_at >= 0.1) {
-        s->gen_checked_at = mono_seconds();
+        double t = mono_seconds();
+
+        s->gen_checked_at = t;
+        s->gen_reads++; /* the rounds srv_round keeps are read again from here on */
         rc = fk_store_generation(s->st, &g);
+        r->t_gen += mono_seconds() - t;
         if (rc != FK_OK) {
             reply_fk(r, rc, fk_store_errmsg(s->st));
             return NULL;
         }
         r->gen_checked = 1;
+        if (timing_log_ms > 0 && g != s->want_gen && g > engine_generation(s))
+            fprintf(stderr, "fangkong serve: store at generation %lld at %.3f\n", (long long)g,
+                    t);
         if (g > engine_generation(s))
             want_generation(s, g, 0);
     }
@@ -515,6 +668,54 @@ fk_tracer *srv_tracer(struct req *r)
     s->tr_st = s->tr_spare[0];
     s->tr_gen = g;
     return s->tr;
+}
+
+static int keep_last_round(void *ud, const struct fk_round *rd)
+{
+    *(struct fk_round *)ud = *rd;
+    return 0;
+}
+
+int srv_round(struct req *r, const char *name, struct fk_round *out)
+{
+    struct server *s = r->srv;
+    struct round_entry *e;
+    double t = timing_on ? mono_seconds() : 0;
+    unsigned i;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    /* The generation check first: when it reads the store (at most every 100 ms), the rounds
+     * kept before it are stale, and this request reads its round from the store again. */
+    if (!srv_engine(r))
+        return FK_EDB;
+    for (i = 0; i < ROUND_SLOTS; i++) {
+        e = &s->rounds[i];
+        if (e->valid && e->gen_reads == s->gen_reads &&
+            (name ? !e->latest && strcmp(e->round.name, name) == 0 : e->latest)) {
+            *out = e->round;
+            return FK_OK;
+        }
+    }
+    if (name) {
+        rc = fk_store_get_round(s->st, name, out);
+    } else {
+        rc = fk_store_each_round(s->st, keep_last_round, out);
+        if (rc == FK_OK && !out->name[0])
+            rc = FK_ENOENT;
+    }
+    if (rc == FK_OK) {
+        e = &s->rounds[s->rounds_next++ % ROUND_SLOTS];
+        e->valid = 1;
+        e->latest = !name;
+        e->gen_reads = s->gen_reads;
+        e->round = *out;
+    } else if (rc != FK_ENOENT) {
+        reply_fk(r, rc, fk_store_errmsg(s->st));
+    }
+    if (timing_on)
+        r->t_round += mono_seconds() - t;
+    return rc;
 }
 
 /* 1 when waiter w may be answered: the engine, and the tracer when there is one, reflect its
@@ -578,6 +779,7 @@ static void build_once(struct server *s, int tracer)
     }
     took = mono_seconds() - t0;
     pthread_mutex_lock(&s->lock);
+    t0 = mono_seconds();
     if (rc == FK_OK && !tracer) {
         old = s->eng;
         s->eng = e;
@@ -592,6 +794,8 @@ static void build_once(struct server *s, int tracer)
     if (rc == FK_OK)
         fprintf(stderr, "fangkong serve: %s rebuilt at generation %lld in %.2f s\n",
                 tracer ? "tracer" : "engine", (long long)g, took);
+    if (rc == FK_OK && timing_log_ms > 0)
+        fprintf(stderr, "fangkong serve: swapped in at %.3f\n", t0);
     else
         fprintf(stderr, "fangkong serve: rebuilding the %s: %s (answers stay as they were)\n",
                 tracer ? "tracer" : "engine", err);
@@ -601,6 +805,7 @@ static void build_once(struct server *s, int tracer)
         s->eng_tried = target;
     s->next_build = mono_seconds() + (took > REBUILD_GAP_MIN ? took : REBUILD_GAP_MIN);
     resume_waiters(s);
+    tnote(TP_SWAP, mono_seconds() - t0);
     if (old) {
         /* Nobody holds it: handlers use the engine and tracer only under the lock. */
         pthread_mutex_unlock(&s->lock);
@@ -713,6 +918,8 @@ void srv_invalidate(struct req *r)
 
     for (i = 0; i < CACHE_SLOTS; i++)
         s->cache[i].key[0] = '\0';
+    for (i = 0; i < ROUND_SLOTS; i++)
+        s->rounds[i].valid = 0;
     /* on_request holds the answer until the engine and tracer reach g (read-your-writes). */
     if (fk_store_generation(s->st, &g) == FK_OK && g > r->wait_generation)
         r->wait_generation = g;
@@ -860,6 +1067,19 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)cls;
     (void)conn;
     (void)toe;
+    if (timing_on && *con_cls) {
+        struct req *r = *con_cls;
+        double life = mono_seconds() - r->t0;
+
+        tnote(TP_LIFE, life);
+        if (timing_log_ms > 0 && life * 1e3 >= timing_log_ms)
+            fprintf(stderr,
+                    "fangkong serve: slow %.3f %s %s: life %.1f ms: auth wait %.1f hold %.1f, "
+                    "wait %.1f, hold %.1f (generation %.1f, round %.1f), queue %.1f\n",
+                    r->t0, r->method, r->url, life * 1e3, r->t_auth_wait * 1e3,
+                    r->t_auth_hold * 1e3, r->t_wait * 1e3, r->t_hold * 1e3, r->t_gen * 1e3,
+                    r->t_round * 1e3, r->t_queue * 1e3);
+    }
     free_req(*con_cls);
     *con_cls = NULL;
 }
@@ -993,17 +1213,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->upload_fd = -1;
         r->out_fd = -1;
         r->generation = -1;
+        r->t0 = timing_on ? mono_seconds() : 0;
         fk_buf_init(&r->body, API_BODY_MAX);
         fk_buf_init(&r->out, 0);
         *con_cls = r;
         rt = find_route(method, url, r->param_buf, sizeof r->param_buf, &known);
         r->param = r->param_buf;
         if (rt && rt->needs != NEEDS_NOTHING) {
+            double t1;
+
             pthread_mutex_lock(&s->lock);
+            t1 = timing_on ? mono_seconds() : 0;
             if (auth_check(r) && rt->needs != NEEDS_SESSION && !fk_role_can(r->who.role,
                                                                             rt->needs))
                 reply_error(r, 403, "forbidden", "ask an admin for an account with this right",
                             "a %s account may not do this", fk_role_name(r->who.role));
+            if (timing_on) {
+                r->t_auth_wait = t1 - r->t0;
+                r->t_auth_hold = mono_seconds() - t1;
+                tnote(TP_AUTH_WAIT, r->t_auth_wait);
+                tnote(TP_AUTH_HOLD, r->t_auth_hold);
+            }
             pthread_mutex_unlock(&s->lock);
         }
         if (rt && rt->upload && !r->status) {
@@ -1052,8 +1282,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         } else if (r->too_big) {
             reply_error(r, 400, "bad_request", NULL, "the upload could not be read or stored");
         } else if (rt) {
+            double t1 = timing_on ? mono_seconds() : 0, t2;
+
             pthread_mutex_lock(&s->lock);
+            t2 = timing_on ? mono_seconds() : 0;
             rt->fn(r);
+            if (timing_on) {
+                r->t_wait = t2 - t1;
+                r->t_hold = mono_seconds() - t2;
+                tnote(TP_WAIT, r->t_wait);
+                tnote(TP_HOLD, r->t_hold);
+                tnote(TP_GEN, r->t_gen);
+                tnote(TP_ROUND, r->t_round);
+            }
             if (r->wait_generation && s->builder_running && !waiter_done(s, r)) {
                 /* A write: answer once the engine reflects it (DESIGN NOTES). Suspended under
                  * the lock, so the builder cannot resume it before it is suspended. */
@@ -1078,13 +1319,40 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed here", method);
         }
     }
+    if (timing_on) {
+        double t1 = mono_seconds();
+        enum MHD_Result ret = send_answer(r);
+
+        r->t_queue = mono_seconds() - t1;
+        tnote(TP_QUEUE, r->t_queue);
+        tnote_thread();
+        tnote(TP_SERVER, mono_seconds() - r->t0);
+        return ret;
+    }
     return send_answer(r);
+}
+
+/* 1 when nothing listens on addr yet. The daemons' sockets share their address with each other
+ * (SO_REUSEPORT), and so would with a second fangkong serve started on the same port by the same
+ * user; a plain socket (SO_REUSEADDR only, as every listener has) cannot bind where anything
+ * listens, so this refuses that second server instead. */
+static int port_free(const struct sockaddr_in *addr)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1, ok;
+
+    if (fd < 0)
+        return 1; /* let the daemons say what is wrong */
+    (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    ok = bind(fd, (const struct sockaddr *)addr, sizeof *addr) == 0 || errno != EADDRINUSE;
+    close(fd);
+    return ok;
 }
 
 int server_run(const struct server_opts *o)
 {
     struct server *s = calloc(1, sizeof *s);
-    struct MHD_Daemon *d = NULL;
+    struct MHD_Daemon *d[MAX_DAEMONS] = {NULL};
+    unsigned ndaemons = 0;
     struct sockaddr_in addr;
     struct sigaction sa;
     char err[1024];
@@ -1097,6 +1365,14 @@ int server_run(const struct server_opts *o)
     s->prof = *o->profile;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);
+    {
+        const char *t = getenv("FK_HTTP_TIMING");
+
+        timing_on = t && *t && strcmp(t, "0") != 0;
+        timing_log_ms = timing_on ? strtod(t, NULL) : 0;
+        if (timing_log_ms <= 1)
+            timing_log_ms = 0;
+    }
     if (fk_secret_init() != FK_OK) {
         fprintf(stderr, "fangkong serve: libsodium failed to start\n");
         goto out;
@@ -1140,19 +1416,31 @@ int server_run(const struct server_opts *o)
         fprintf(stderr, "fangkong serve: --listen takes an IPv4 address, not '%s'\n", o->listen);
         goto out;
     }
-    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                             MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
-                         (uint16_t)o->port, NULL, NULL, on_request, s,
-                         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                         MHD_OPTION_THREAD_POOL_SIZE, o->threads,
-                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
-                         MHD_OPTION_END);
-    if (!d) {
+    if (!port_free(&addr)) {
         fprintf(stderr, "fangkong serve: cannot listen on %s:%u (in use?)\n", o->listen, o->port);
         goto out;
+    }
+    /* One daemon (one thread, one epoll) per thread asked for, each on its own listening socket
+     * of the same address (SO_REUSEPORT), so the kernel shares the connections out evenly
+     * (DESIGN NOTES). */
+    ndaemons = o->threads < 1 ? 1 : o->threads > MAX_DAEMONS ? MAX_DAEMONS : o->threads;
+    for (i = 0; i < ndaemons; i++) {
+        d[i] = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                                    MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
+                                (uint16_t)o->port, NULL, NULL, on_request, s,
+                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+                                MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)(ndaemons > 1),
+                                MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                                MHD_OPTION_CONNECTION_LIMIT,
+                                (unsigned)((CONNECTIONS_MAX + ndaemons - 1) / ndaemons),
+                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
+                                MHD_OPTION_END);
+        if (!d[i]) {
+            fprintf(stderr, "fangkong serve: cannot listen on %s:%u (in use?)\n", o->listen,
+                    o->port);
+            goto out;
+        }
     }
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -1161,8 +1449,15 @@ int server_run(const struct server_opts *o)
     fprintf(stderr, "fangkong serve: http://%s:%u/ (data %s, web UI %s)\n", o->listen, o->port,
             o->db, o->web_root ? o->web_root : "not built");
     fflush(stderr);
-    while (!stopping)
+    if (timing_on)
+        sigaction(SIGUSR1, &sa, NULL);
+    while (!stopping) {
         pause();
+        if (timing_dump) {
+            timing_dump = 0;
+            timing_report(1);
+        }
+    }
     fprintf(stderr, "fangkong serve: stopping\n");
     rc = 0;
 out:
@@ -1178,8 +1473,11 @@ out:
         s->builder_running = 0;
         pthread_mutex_unlock(&s->lock);
     }
-    if (d)
-        MHD_stop_daemon(d);
+    for (i = 0; i < ndaemons; i++) {
+        if (d[i])
+            MHD_stop_daemon(d[i]);
+    }
+    timing_report(0);
     fk_tracer_free(s->tr);
     fk_engine_free(s->eng);
     for (i = 0; i < 2; i++) {

@@ -75,6 +75,8 @@ struct req {
     int64_t wait_generation;
     int suspended;
     struct req *next_waiter;
+    /* Timers (http.c, FK_HTTP_TIMING): monotonic start, and seconds spent per phase. */
+    double t0, t_auth_wait, t_auth_hold, t_wait, t_hold, t_gen, t_round, t_queue;
 };
 
 typedef void (*api_fn)(struct req *r);
@@ -110,6 +112,13 @@ fk_store *srv_store(struct req *r);
 fk_engine *srv_engine(struct req *r);
 fk_tracer *srv_tracer(struct req *r);
 const struct fk_profile *srv_profile(struct req *r);
+/* The round named name (NULL: the latest one) into *out: FK_OK; FK_ENOENT, no answer set; or
+ * another code with an error answer set. Under the lock. A round once read is kept until a request next
+ * reads the store's generation (srv_engine: at most every 100 ms under load, at once when a
+ * request comes after a quiet 100 ms) or a write through the API (srv_invalidate): a round
+ * changed or a store damaged behind the server's back shows up that much later, like an import
+ * from the command line does, and the steady stream of requests reads no round from SQLite. */
+int srv_round(struct req *r, const char *name, struct fk_round *out);
 /* 1 when region code lies inside the caller's scope. */
 int in_scope(struct req *r, const char *code);
 /* The deeper of the caller's scope and region when one holds the other, into out; 0 and a 403

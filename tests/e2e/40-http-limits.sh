@@ -240,8 +240,11 @@ check_500 "an import with no upload folder"
 api "$ADMIN" GET "/api/v1/coverage?round=R1&by=county&format=xlsx"
 check_500 "an xlsx export with no upload folder"
 mv uploads.away fangkong.db.uploads
-# Tables vanish under the running server (python's sqlite3, as a broken disk would).
+# Tables vanish under the running server (python's sqlite3, as a broken disk would). The server
+# keeps a round it read until it next reads the store's generation, at most 100 ms later (as it
+# notices a write from the command line): the requests below come after that.
 "$PY" -c 'import sqlite3; c = sqlite3.connect("fangkong.db"); c.execute("DROP TABLE rounds"); c.execute("DROP TABLE audit"); c.commit()'
+sleep 0.2
 for ep in "GET /api/v1/rounds" "GET /api/v1/coverage?round=R1" "GET /api/v1/missing?round=R1" \
     "GET /api/v1/tat?round=R1" "GET /api/v1/dashboard" "GET /api/v1/audit"; do
     read -r method path <<<"$ep"
