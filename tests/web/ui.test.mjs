@@ -90,7 +90,7 @@ const cells = (page, table, col) =>
 try {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'zh-CN' })
   const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(String(e)))
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack || e}`))
 
   // ---- sign-in
   await page.goto(`${BASE}/`)
@@ -127,7 +127,7 @@ try {
 
   // ---- the wall screen at 1920×1080
   const wall = await context.newPage()
-  wall.on('pageerror', (e) => pageErrors.push(String(e)))
+  wall.on('pageerror', (e) => pageErrors.push(`${wall.url()}: ${e.stack || e}`))
   await wall.setViewportSize({ width: 1920, height: 1080 })
   await wall.goto(`${BASE}/screen`)
   await chart(wall, 'screen-level1')
