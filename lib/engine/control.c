@@ -87,8 +87,8 @@ struct fk_ctl {
     int64_t stimes[SAMPLES_MAX];
     int64_t *times; /* kept sample times (struct sref) */
     size_t ntimes, captimes;
-    int named;        /* who[], names and grank are filled (on the first list) */
-    struct who *who;  /* sorted by person */
+    int named;       /* who[], names and grank are filled (on the first list) */
+    struct who *who; /* sorted by person */
     size_t nwho;
     fk_buf names;
     uint32_t *grank; /* grid index -> 1 + its rank by code */
@@ -887,10 +887,9 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
                 break;
             if (it->status != FK_CTL_OPEN || !regime_at(c, it->regime))
                 continue;
-            fw = (struct followed){it->person,  it->start,   it->end,
-                                   it->grid,    regime_at(c, it->regime),
-                                   0,           SRC_CONTROL, it->category,
-                                   &it->s,      it->who};
+            fw = (struct followed){
+                it->person, it->start,   it->end,      it->grid, regime_at(c, it->regime),
+                0,          SRC_CONTROL, it->category, &it->s,   it->who};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -913,8 +912,8 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
             if (d0 > today || today > d0 + last + 1 || !in_range(a->grid, glo, ghi) ||
                 is_open(c, a->person))
                 continue;
-            fw = (struct followed){a->person,     a->arrived, 0,     a->grid, r, 0, SRC_ARRIVAL,
-                                   FK_CTL_ARRIVAL, &a->s,      a->who};
+            fw = (struct followed){a->person,   a->arrived,     0,     a->grid, r, 0,
+                                   SRC_ARRIVAL, FK_CTL_ARRIVAL, &a->s, a->who};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -928,9 +927,8 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
             if (!in_range(o->grid, glo, ghi) || is_open(c, o->person))
                 continue;
             /* Periodic windows aligned on day 0 of the Unix epoch, local time. */
-            fw = (struct followed){o->person,     -FK_TZ_OFFSET, 0,     o->grid,
-                                   regime_at(c, o->regime),   1,     SRC_OCCUPATION,
-                                   -1,           &o->s,         o->who};
+            fw = (struct followed){o->person, -FK_TZ_OFFSET,  0,  o->grid, regime_at(c, o->regime),
+                                   1,         SRC_OCCUPATION, -1, &o->s,   o->who};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -1084,19 +1082,16 @@ static int due_cells(fk_ctl *c, struct cells *cs, const struct drow *d)
     if (rc == FK_OK)
         rc = cell(cs, &cs->regime[d->regime], r ? r->name : "");
     v[6] = cs->regime[d->regime];
-    if (rc == FK_OK && (d->recent || d->day < 0 || d->day >= 256)) {
+    if (rc == FK_OK) {
+        size_t *slot = d->recent                     ? &cs->empty
+                       : d->day >= 0 && d->day < 256 ? &cs->day[d->day]
+                                                     : NULL;
         char day[16];
 
         snprintf(day, sizeof day, "%d", (int)d->day);
-        rc = d->recent ? cell(cs, &cs->empty, "") : fk_table_intern(cs->t, day, &v[7]);
-        if (d->recent)
-            v[7] = cs->empty;
-    } else if (rc == FK_OK) {
-        char day[16];
-
-        snprintf(day, sizeof day, "%d", (int)d->day);
-        rc = cell(cs, &cs->day[d->day], day);
-        v[7] = cs->day[d->day];
+        rc = slot ? cell(cs, slot, d->recent ? "" : day) : fk_table_intern(cs->t, day, &v[7]);
+        if (slot)
+            v[7] = *slot;
     }
     if (rc == FK_OK)
         rc = date_cell(cs, d->first, &v[8]);
@@ -1126,8 +1121,8 @@ static int due_table(fk_ctl *c, const struct due_walk *w, fk_table *t)
     int rc = k && tmp && cs ? fk_table_reserve(t, w->n) : FK_ENOMEM;
 
     for (i = 0; rc == FK_OK && i < w->n; i++)
-        k[i] = (struct skey){key_hi(c, w->rows[i].grid, w->rows[i].who),
-                             key_lo(w->rows[i].first), i};
+        k[i] =
+            (struct skey){key_hi(c, w->rows[i].grid, w->rows[i].who), key_lo(w->rows[i].first), i};
     if (rc == FK_OK) {
         sort_keys(k, tmp, w->n);
         cells_init(cs, t);
