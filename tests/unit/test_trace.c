@@ -170,18 +170,26 @@ static void build(void)
     assert_non_null(tr);
 }
 
-/* Runs the tracer into got/ngot; cases NULL for every case. */
-static void run_opts(int depth, int64_t since, const int32_t *cases, size_t ncases)
+/* The options of a run; cases NULL for every case. */
+static struct fk_trace_opts opts_of(int depth, int64_t since, const int32_t *cases, size_t ncases)
 {
     struct fk_trace_opts o;
-    char err[256] = "";
-    int rc;
 
     memset(&o, 0, sizeof o);
     o.depth = depth;
     o.since = since;
     o.cases = cases;
     o.ncases = ncases;
+    return o;
+}
+
+/* Runs the tracer into got/ngot; cases NULL for every case. */
+static void run_opts(int depth, int64_t since, const int32_t *cases, size_t ncases)
+{
+    struct fk_trace_opts o = opts_of(depth, since, cases, ncases);
+    char err[256] = "";
+    int rc;
+
     free(got);
     got = NULL;
     rc = fk_tracer_run(tr, &o, &got, &ngot, err, sizeof err);
@@ -255,16 +263,11 @@ static void absent(int32_t person)
 static void run_into(int depth, int64_t since, const int32_t *cases, size_t ncases,
                      struct fk_contact **buf, size_t *cap)
 {
-    struct fk_trace_opts o;
+    struct fk_trace_opts o = opts_of(depth, since, cases, ncases);
     char err[256] = "";
     size_t n = 99;
     int rc;
 
-    memset(&o, 0, sizeof o);
-    o.depth = depth;
-    o.since = since;
-    o.cases = cases;
-    o.ncases = ncases;
     rc = fk_tracer_run_into(tr, &o, buf, cap, &n, err, sizeof err);
     if (rc != FK_OK)
         print_error("fk_tracer_run_into: %d %s\n", rc, err);
