@@ -24,6 +24,21 @@ typedef struct fk_table fk_table;
 /* A new empty table with the given columns (borrowed: must outlive the table). Caller frees with
  * fk_table_free(). FK_OK or FK_ENOMEM. */
 int fk_table_new(const struct fk_col *cols, size_t ncols, fk_table **out);
+
+/* Room a row function may use for the text of one row's cells. */
+#define FK_TABLE_ROW_SCRATCH 512
+/* Makes row `row` of a view: sets vals[0..ncols) (NULL: an empty cell) to text that lives in ud
+ * or in scratch (FK_TABLE_ROW_SCRATCH bytes), valid until the next call. Must not fail. */
+typedef void (*fk_table_row_fn)(const void *ud, size_t row, const char **vals, char *scratch);
+/* A table of nrows rows that are made when read, by row(ud, …): an answer of millions of rows
+ * is then one compact record a row, not a dozen cells of text. ud becomes the table's, freed by
+ * free_ud (may be NULL) with the table, or at once when the table cannot be made. A view reads
+ * like any table, with two differences: fk_table_get's text is valid only until the next
+ * fk_table_get or render on the same table, and one thread at a time may read it. It takes no
+ * rows (fk_table_add and its kin give FK_EINVAL); fk_table_sort first makes it an ordinary
+ * table. FK_OK or FK_ENOMEM. */
+int fk_table_new_view(const struct fk_col *cols, size_t ncols, size_t nrows, fk_table_row_fn row,
+                      void *ud, void (*free_ud)(void *), fk_table **out);
 void fk_table_free(fk_table *t);
 /* Appends a row of ncols NUL-terminated values (copied); a NULL value is an empty cell. */
 int fk_table_add(fk_table *t, const char *const *values);
@@ -38,10 +53,12 @@ int fk_table_add_cells(fk_table *t, const size_t *cells);
 size_t fk_table_nrows(const fk_table *t);
 size_t fk_table_ncols(const fk_table *t);
 const struct fk_col *fk_table_col(const fk_table *t, size_t c);
-/* Cell text (borrowed: valid until the table changes); NULL for an empty cell. */
+/* Cell text (borrowed: valid until the table changes, and for a view until the next read of it);
+ * NULL for an empty cell. */
 const char *fk_table_get(const fk_table *t, size_t row, size_t col);
 /* Sorts rows by the text of the given columns, in order, byte-wise ascending; stable (rows equal
- * on those columns keep their order); an empty cell sorts as "". Thread-safe per table. */
+ * on those columns keep their order); an empty cell sorts as "". A view is first made an ordinary
+ * table. Without memory the table is left as it was. Thread-safe per table. */
 void fk_table_sort(fk_table *t, const size_t *cols, size_t ncols);
 /* Renders rows [from, to) into b; CSV includes the header row when from is 0, JSON the opening
  * bracket when from is 0 and the closing one when to is the row count, so a long table is written

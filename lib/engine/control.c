@@ -17,6 +17,7 @@
  *   open order. */
 #include "fk/control.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,37 @@ struct who {
     uint32_t idn, name, phone, rank;
 };
 
+/* What lists show of the persons the records name and of the grids: filled once per index, on
+ * its first list, and never changed after. The index and every due list made from it hold a
+ * reference, so a list can be rendered after its index is gone (the server renders outside its
+ * lock, while an import may replace the index and the engine). */
+struct roster {
+    atomic_int refs;
+    struct who *who; /* sorted by person */
+    size_t nwho;
+    fk_buf names;    /* ID numbers, names, phones and grid codes */
+    uint32_t *grank; /* grid index -> 1 + its rank by code */
+    uint32_t *gcode; /* grid index -> its code's offset in names */
+    size_t ngrids;
+    uint32_t nogrid; /* the offset of "" in names */
+};
+
+/* One test of the due list: what its row shows, in 40 bytes. */
+struct drec {
+    uint32_t who;
+    int32_t grid;
+    int32_t first, last; /* local day numbers */
+    int64_t sampled;
+    int32_t day;
+    int8_t regime, source, category, state, recent;
+};
+
+/* The sort key of a listed row: grid code, ID number, then lo; idx is the row. */
+struct skey {
+    uint64_t hi, lo;
+    size_t idx;
+};
+
 struct fk_ctl {
     fk_store *st;
     fk_engine *e;
@@ -87,14 +119,24 @@ struct fk_ctl {
     int64_t stimes[SAMPLES_MAX];
     int64_t *times; /* kept sample times (struct sref) */
     size_t ntimes, captimes;
-    int named;       /* who[], names and grank are filled (on the first list) */
-    struct who *who; /* sorted by person */
-    size_t nwho;
-    fk_buf names;
-    uint32_t *grank; /* grid index -> 1 + its rank by code */
+    struct roster *ros; /* NULL until the first list */
+    struct drec *drows; /* the due walk's rows and sort keys, kept for the next walk */
+    size_t ndrows, capdrows, capkeys, capktmp;
+    struct skey *keys, *ktmp;
 };
 
 static const char *const status_names[] = {"open", "released"};
+
+static void roster_unref(struct roster *r)
+{
+    if (!r || atomic_fetch_sub(&r->refs, 1) != 1)
+        return;
+    free(r->who);
+    free(r->grank);
+    free(r->gcode);
+    fk_buf_fini(&r->names);
+    free(r);
+}
 
 const char *fk_ctl_status_name(int s)
 {
@@ -268,9 +310,10 @@ void fk_ctl_free(fk_ctl *c)
     free(c->occ);
     free(c->open);
     free(c->times);
-    free(c->who);
-    free(c->grank);
-    fk_buf_fini(&c->names);
+    roster_unref(c->ros);
+    free(c->drows);
+    free(c->keys);
+    free(c->ktmp);
     fk_buf_fini(&c->strs);
     free(c);
 }
@@ -290,7 +333,6 @@ int fk_ctl_build(fk_store *st, fk_engine *e, const struct fk_profile *p, fk_ctl 
     c->e = e;
     c->prof = *p;
     fk_buf_init(&c->strs, 0);
-    fk_buf_init(&c->names, 0);
     fk_engine_stats(e, &es);
     rc = fk_store_generation(st, &c->generation);
     if (rc == FK_OK)
@@ -438,14 +480,14 @@ static int cmp_i64(const void *a, const void *b)
 }
 
 /* The index in who[] of pid, which the records name. */
-static uint32_t who_of(const fk_ctl *c, int64_t pid)
+static uint32_t who_of(const struct roster *r, int64_t pid)
 {
-    size_t lo = 0, hi = c->nwho;
+    size_t lo = 0, hi = r->nwho;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (c->who[mid].person < pid)
+        if (r->who[mid].person < pid)
             lo = mid + 1;
         else
             hi = mid;
@@ -453,20 +495,20 @@ static uint32_t who_of(const fk_ctl *c, int64_t pid)
     return (uint32_t)lo;
 }
 
-static const char *name_at(const fk_ctl *c, uint32_t off)
+static const char *name_at(const struct roster *r, uint32_t off)
 {
-    return c->names.data ? c->names.data + off : "";
+    return r->names.data ? r->names.data + off : "";
 }
 
 /* Keeps s in names at *off. */
-static int keep_name(fk_ctl *c, const char *s, uint32_t *off)
+static int keep_name(struct roster *r, const char *s, uint32_t *off)
 {
     size_t n = strlen(s) + 1;
 
-    if (c->names.len + n > UINT32_MAX)
+    if (r->names.len + n > UINT32_MAX)
         return FK_ENOMEM;
-    *off = (uint32_t)c->names.len;
-    return fk_buf_append(&c->names, s, n);
+    *off = (uint32_t)r->names.len;
+    return fk_buf_append(&r->names, s, n);
 }
 
 /* A text and whose it is, for ranking persons by ID number and grids by code. */
@@ -484,14 +526,14 @@ static int cmp_ranked(const void *a, const void *b)
 }
 
 /* Reads the persons' ID numbers, names and phones from the store, in person order inside one
- * read transaction. */
-static int read_names(fk_ctl *c)
+ * read transaction, and the grids' codes from the engine. */
+static int read_names(fk_ctl *c, struct roster *r)
 {
     size_t i;
     int rc = fk_store_read_begin(c->st);
 
-    for (i = 0; rc == FK_OK && i < c->nwho; i++) {
-        struct who *w = &c->who[i];
+    for (i = 0; rc == FK_OK && i < r->nwho; i++) {
+        struct who *w = &r->who[i];
         struct fk_person_row p;
 
         rc = fk_store_get_person(c->st, w->person, &p);
@@ -500,65 +542,69 @@ static int read_names(fk_ctl *c)
             rc = FK_OK;
         }
         if (rc == FK_OK)
-            rc = keep_name(c, p.id_number, &w->idn);
+            rc = keep_name(r, p.id_number, &w->idn);
         if (rc == FK_OK)
-            rc = keep_name(c, p.name, &w->name);
+            rc = keep_name(r, p.name, &w->name);
         if (rc == FK_OK)
-            rc = keep_name(c, p.phone, &w->phone);
+            rc = keep_name(r, p.phone, &w->phone);
     }
     fk_store_read_end(c->st);
+    for (i = 0; rc == FK_OK && i < r->ngrids; i++)
+        rc = keep_name(r, fk_engine_grid_code(c->e, (int32_t)i), &r->gcode[i]);
+    if (rc == FK_OK)
+        rc = keep_name(r, "", &r->nogrid);
     return rc;
 }
 
 /* Ranks the persons by ID number (who[].rank) and the grids by code (grank). */
-static int rank_names(fk_ctl *c)
+static int rank_names(struct roster *ro)
 {
-    struct fk_engine_stats es;
     struct ranked *r;
-    size_t i, n;
+    size_t i, n = ro->nwho > ro->ngrids ? ro->nwho : ro->ngrids;
     uint32_t rank = 0;
 
-    fk_engine_stats(c->e, &es);
-    n = c->nwho > es.grids ? c->nwho : es.grids;
     r = malloc((n ? n : 1) * sizeof *r);
-    c->grank = calloc(es.grids + 1, sizeof *c->grank);
-    if (!r || !c->grank) {
-        free(r);
+    if (!r)
         return FK_ENOMEM;
-    }
-    for (i = 0; i < c->nwho; i++)
-        r[i] = (struct ranked){name_at(c, c->who[i].idn), (uint32_t)i};
-    qsort(r, c->nwho, sizeof *r, cmp_ranked);
-    for (i = 0; i < c->nwho; i++) {
+    for (i = 0; i < ro->nwho; i++)
+        r[i] = (struct ranked){name_at(ro, ro->who[i].idn), (uint32_t)i};
+    qsort(r, ro->nwho, sizeof *r, cmp_ranked);
+    for (i = 0; i < ro->nwho; i++) {
         if (i && strcmp(r[i].text, r[i - 1].text) != 0)
             rank++;
-        c->who[r[i].i].rank = rank;
+        ro->who[r[i].i].rank = rank;
     }
-    for (i = 0; i < es.grids; i++)
-        r[i] = (struct ranked){fk_engine_grid_code(c->e, (int32_t)i), (uint32_t)i};
-    qsort(r, es.grids, sizeof *r, cmp_ranked);
-    for (i = 0; i < es.grids; i++)
-        c->grank[r[i].i] = (uint32_t)i + 1;
+    for (i = 0; i < ro->ngrids; i++)
+        r[i] = (struct ranked){name_at(ro, ro->gcode[i]), (uint32_t)i};
+    qsort(r, ro->ngrids, sizeof *r, cmp_ranked);
+    for (i = 0; i < ro->ngrids; i++)
+        ro->grank[r[i].i] = (uint32_t)i + 1;
     free(r);
     return FK_OK;
 }
 
-/* Fills who[], names and grank once per index, on the first list that shows names: a list of
- * millions of tests then reads no row of the store and is ordered by integer keys. The records
- * name at most a few persons each, so who[] is small beside the city. */
-static int ensure_names(fk_ctl *c)
+/* A new roster of the persons the records name (sorted, each once), with room for the grids. */
+static struct roster *roster_new(const fk_ctl *c)
 {
     size_t n = c->nitems + c->narr + c->nocc, i, k = 0;
+    struct fk_engine_stats es;
+    struct roster *r;
     int64_t *ids;
-    int rc;
 
-    if (c->named)
-        return FK_OK;
-    if (n >= UINT32_MAX)
-        return FK_ENOMEM;
+    if (n >= UINT32_MAX || !(r = calloc(1, sizeof *r)))
+        return NULL;
+    atomic_init(&r->refs, 1);
+    fk_buf_init(&r->names, 0);
+    fk_engine_stats(c->e, &es);
+    r->ngrids = es.grids;
+    r->grank = calloc(es.grids + 1, sizeof *r->grank);
+    r->gcode = calloc(es.grids + 1, sizeof *r->gcode);
     ids = malloc((n ? n : 1) * sizeof *ids);
-    if (!ids)
-        return FK_ENOMEM;
+    if (!ids || !r->grank || !r->gcode) {
+        free(ids);
+        roster_unref(r);
+        return NULL;
+    }
     for (i = 0; i < c->nitems; i++)
         ids[k++] = c->items[i].person;
     for (i = 0; i < c->narr; i++)
@@ -569,42 +615,55 @@ static int ensure_names(fk_ctl *c)
     for (i = k = 0; i < n; i++)
         if (!k || ids[i] != ids[k - 1])
             ids[k++] = ids[i];
-    free(c->who);
-    c->who = calloc(k ? k : 1, sizeof *c->who);
-    if (!c->who) {
+    r->who = calloc(k ? k : 1, sizeof *r->who);
+    if (!r->who) {
         free(ids);
-        return FK_ENOMEM;
+        roster_unref(r);
+        return NULL;
     }
     for (i = 0; i < k; i++)
-        c->who[i].person = ids[i];
-    c->nwho = k;
+        r->who[i].person = ids[i];
+    r->nwho = k;
     free(ids);
-    for (i = 0; i < c->nitems; i++)
-        c->items[i].who = who_of(c, c->items[i].person);
-    for (i = 0; i < c->narr; i++)
-        c->arr[i].who = who_of(c, c->arr[i].person);
-    for (i = 0; i < c->nocc; i++)
-        c->occ[i].who = who_of(c, c->occ[i].person);
-    fk_buf_reset(&c->names);
-    rc = read_names(c);
-    if (rc == FK_OK)
-        rc = rank_names(c);
-    if (rc == FK_OK)
-        c->named = 1;
-    return rc;
+    return r;
 }
 
-/* The sort key of a listed row: grid code, ID number, then lo; idx is the row. */
-struct skey {
-    uint64_t hi, lo;
-    size_t idx;
-};
+/* Fills the roster once per index, on the first list that shows names: a list of millions of
+ * tests then reads no row of the store and is ordered by integer keys. The records name at most
+ * a few persons each, so the roster is small beside the city. */
+static int ensure_names(fk_ctl *c)
+{
+    struct roster *r;
+    size_t i;
+    int rc;
+
+    if (c->ros)
+        return FK_OK;
+    r = roster_new(c);
+    if (!r)
+        return FK_ENOMEM;
+    rc = read_names(c, r);
+    if (rc == FK_OK)
+        rc = rank_names(r);
+    if (rc != FK_OK) {
+        roster_unref(r);
+        return rc;
+    }
+    for (i = 0; i < c->nitems; i++)
+        c->items[i].who = who_of(r, c->items[i].person);
+    for (i = 0; i < c->narr; i++)
+        c->arr[i].who = who_of(r, c->arr[i].person);
+    for (i = 0; i < c->nocc; i++)
+        c->occ[i].who = who_of(r, c->occ[i].person);
+    c->ros = r;
+    return FK_OK;
+}
 
 static uint64_t key_hi(const fk_ctl *c, int32_t grid, uint32_t who)
 {
-    uint64_t g = grid >= 0 && c->grank ? c->grank[grid] : 0;
+    uint64_t g = grid >= 0 && c->ros->grank ? c->ros->grank[grid] : 0;
 
-    return g << 32 | c->who[who].rank;
+    return g << 32 | c->ros->who[who].rank;
 }
 
 /* A signed value as an unsigned key of the same order. */
@@ -811,7 +870,7 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
     for (j = 0; rc == FK_OK && j < n; j++) {
         struct item *it = &c->items[k[j].idx];
         const struct fk_regime *r = regime_at(c, it->regime);
-        const struct who *wh = &c->who[it->who];
+        const struct who *wh = &c->ros->who[it->who];
         char id[24], start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX], day[16], next[16] = "";
         const char *vals[15];
         int64_t nd;
@@ -823,9 +882,9 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
         snprintf(id, sizeof id, "%lld", (long long)it->id);
         snprintf(day, sizeof day, "%lld", (long long)(today - fk_local_day(it->start)));
         vals[0] = id;
-        vals[1] = name_at(c, wh->idn);
-        vals[2] = name_at(c, wh->name);
-        vals[3] = name_at(c, wh->phone);
+        vals[1] = name_at(c->ros, wh->idn);
+        vals[2] = name_at(c->ros, wh->name);
+        vals[3] = name_at(c->ros, wh->phone);
         vals[4] = fk_engine_grid_code(c->e, it->grid);
         vals[5] = fk_ctl_category_name((enum fk_ctl_category)it->category);
         vals[6] = fk_ctl_place_name((enum fk_ctl_place)it->place);
@@ -944,202 +1003,129 @@ static const struct fk_col due_cols[] = {
     {"window_end", FK_COL_TEXT}, {"state", FK_COL_TEXT},  {"sampled", FK_COL_TEXT},
 };
 
-/* One test of the due list, kept until the list is ordered. */
-struct drow {
-    uint32_t who;
-    int32_t grid;
-    int64_t first, last, sampled;
-    int32_t day;
-    int16_t regime;
-    int8_t source, category, state, recent;
-};
-
 struct due_walk {
     unsigned states;
     int64_t today;
-    struct drow *rows;
-    size_t n, cap;
 };
 
+/* Appends the tests of one followed person, of the states asked for, to c->drows. */
 static int due_row(fk_ctl *c, const struct followed *fw, void *ud)
 {
-    struct due_walk *w = ud;
+    const struct due_walk *w = ud;
     struct fk_test tests[TESTS_MAX];
     const int64_t *times;
     size_t n, k, ns = sample_times(c, fw->person, fw->s, &times);
+    int8_t regime = (int8_t)regime_index(&c->prof, fw->r);
 
     n = fk_regime_tests(fw->r, fw->start, fw->end, w->today, times, ns, fw->recent, tests,
                         TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
+    if (grow((void **)&c->drows, &c->capdrows, c->ndrows + n, sizeof *c->drows) != FK_OK)
+        return FK_ENOMEM;
     for (k = 0; k < n; k++) {
         if (!(w->states >> tests[k].state & 1))
             continue;
-        if (grow((void **)&w->rows, &w->cap, w->n, sizeof *w->rows) != FK_OK)
-            return FK_ENOMEM;
-        w->rows[w->n++] = (struct drow){fw->who,
-                                        fw->grid,
-                                        tests[k].first,
-                                        tests[k].last,
-                                        tests[k].sampled,
-                                        tests[k].day,
-                                        regime_index(&c->prof, fw->r),
-                                        (int8_t)fw->source,
-                                        (int8_t)fw->category,
-                                        (int8_t)tests[k].state,
-                                        (int8_t)fw->recent};
+        c->drows[c->ndrows++] = (struct drec){fw->who,
+                                              fw->grid,
+                                              (int32_t)tests[k].first,
+                                              (int32_t)tests[k].last,
+                                              tests[k].sampled,
+                                              (int32_t)tests[k].day,
+                                              regime,
+                                              (int8_t)fw->source,
+                                              (int8_t)fw->category,
+                                              (int8_t)tests[k].state,
+                                              (int8_t)fw->recent};
     }
     return FK_OK;
 }
 
-/* Handles of the cell values many rows share, interned on first use. */
-#define UNSET (SIZE_MAX - 1)
-#define DATES 1024
-
-struct cells {
-    fk_table *t;
-    size_t state[8], source[NSOURCES], category[FK_CTL_NCATEGORIES + 1], regime[FK_REGIMES_MAX];
-    size_t day[256], empty;
-    struct {
-        int64_t day;
-        size_t h;
-    } date[DATES];
-    int64_t last_who, last_grid;
-    size_t who[3], grid;
+/* A due list: its tests in list order and what their rows show; the rows are made when read. */
+struct due_answer {
+    struct roster *ros;
+    struct drec *rows;
+    char regime[FK_REGIMES_MAX][FK_NAME_MAX];
 };
 
-static void cells_init(struct cells *cs, fk_table *t)
+static void due_answer_free(void *ud)
 {
-    size_t i, *all[] = {cs->state, cs->source, cs->category, cs->regime, cs->day};
-    size_t len[] = {8, NSOURCES, FK_CTL_NCATEGORIES + 1, FK_REGIMES_MAX, 256};
+    struct due_answer *a = ud;
 
-    cs->t = t;
-    for (i = 0; i < sizeof len / sizeof *len; i++) {
-        size_t j;
-
-        for (j = 0; j < len[i]; j++)
-            all[i][j] = UNSET;
-    }
-    for (i = 0; i < DATES; i++)
-        cs->date[i].day = INT64_MIN;
-    cs->empty = UNSET;
-    cs->last_who = cs->last_grid = -1;
+    roster_unref(a->ros);
+    free(a->rows);
+    free(a);
 }
 
-/* The handle of s in *slot, interned when still UNSET. */
-static int cell(struct cells *cs, size_t *slot, const char *s)
+/* The cells of a due list's row (fk_table_row_fn). */
+static void due_cells(const void *ud, size_t row, const char **v, char *scratch)
 {
-    return *slot != UNSET ? FK_OK : fk_table_intern(cs->t, s, slot);
+    const struct due_answer *a = ud;
+    const struct drec *d = &a->rows[row];
+    const struct roster *r = a->ros;
+    const struct who *wh = &r->who[d->who];
+    char *day = scratch, *first = scratch + 16, *last = scratch + 32, *when = scratch + 48;
+
+    v[0] = name_at(r, wh->idn);
+    v[1] = name_at(r, wh->name);
+    v[2] = name_at(r, wh->phone);
+    v[3] = name_at(r, d->grid >= 0 && (size_t)d->grid < r->ngrids ? r->gcode[d->grid] : r->nogrid);
+    v[4] = source_names[d->source];
+    v[5] = d->category >= 0 ? fk_ctl_category_name((enum fk_ctl_category)d->category) : "";
+    v[6] = d->regime >= 0 && d->regime < FK_REGIMES_MAX ? a->regime[d->regime] : "";
+    v[7] = day;
+    if (d->recent)
+        *day = '\0';
+    else
+        snprintf(day, 16, "%d", (int)d->day);
+    v[8] = date_of_day(d->first, first);
+    v[9] = date_of_day(d->last, last);
+    v[10] = fk_test_state_name((enum fk_test_state)d->state);
+    v[11] = d->sampled ? fk_time_render(d->sampled, when) : "";
 }
 
-static int date_cell(struct cells *cs, int64_t day, size_t *h)
+/* The walk's rows in list order (grid code, ID number, window; ties in walk order), in a new
+ * answer that shares the roster. The sort keys are the index's, kept for the next list. */
+static int due_answer_new(fk_ctl *c, struct due_answer **out)
 {
-    char d[16];
-    size_t i = (size_t)day % DATES;
-    int rc;
+    size_t n = c->ndrows, i;
+    struct due_answer *a;
+    int16_t g;
 
-    if (cs->date[i].day != day) {
-        rc = fk_table_intern(cs->t, date_of_day(day, d), &cs->date[i].h);
-        if (rc != FK_OK)
-            return rc;
-        cs->date[i].day = day;
+    *out = NULL;
+    if (grow((void **)&c->keys, &c->capkeys, n, sizeof *c->keys) != FK_OK ||
+        grow((void **)&c->ktmp, &c->capktmp, n, sizeof *c->ktmp) != FK_OK)
+        return FK_ENOMEM;
+    a = calloc(1, sizeof *a);
+    if (a)
+        a->rows = malloc((n ? n : 1) * sizeof *a->rows);
+    if (!a || !a->rows) {
+        if (a)
+            free(a->rows);
+        free(a);
+        return FK_ENOMEM;
     }
-    *h = cs->date[i].h;
+    for (i = 0; i < n; i++) {
+        const struct drec *d = &c->drows[i];
+
+        c->keys[i] = (struct skey){key_hi(c, d->grid, d->who), key_lo(d->first), i};
+    }
+    sort_keys(c->keys, c->ktmp, n);
+    for (i = 0; i < n; i++)
+        a->rows[i] = c->drows[c->keys[i].idx];
+    for (g = 0; g < c->prof.nregimes && g < FK_REGIMES_MAX; g++)
+        memcpy(a->regime[g], c->prof.regimes[g].name, FK_NAME_MAX);
+    atomic_fetch_add(&c->ros->refs, 1);
+    a->ros = c->ros;
+    *out = a;
     return FK_OK;
-}
-
-/* Adds one due-list row. */
-static int due_cells(fk_ctl *c, struct cells *cs, const struct drow *d)
-{
-    const struct who *wh = &c->who[d->who];
-    const struct fk_regime *r = regime_at(c, d->regime);
-    size_t v[12];
-    int rc = FK_OK;
-
-    if (cs->last_who != d->who) {
-        rc = fk_table_intern(cs->t, name_at(c, wh->idn), &cs->who[0]);
-        if (rc == FK_OK)
-            rc = fk_table_intern(cs->t, name_at(c, wh->name), &cs->who[1]);
-        if (rc == FK_OK)
-            rc = fk_table_intern(cs->t, name_at(c, wh->phone), &cs->who[2]);
-        cs->last_who = d->who;
-    }
-    if (rc == FK_OK && cs->last_grid != d->grid) {
-        rc = fk_table_intern(cs->t, fk_engine_grid_code(c->e, d->grid), &cs->grid);
-        cs->last_grid = d->grid;
-    }
-    v[0] = cs->who[0];
-    v[1] = cs->who[1];
-    v[2] = cs->who[2];
-    v[3] = cs->grid;
-    if (rc == FK_OK)
-        rc = cell(cs, &cs->source[d->source], source_names[d->source]);
-    v[4] = cs->source[d->source];
-    if (rc == FK_OK)
-        rc = cell(cs, &cs->category[d->category + 1],
-                  d->category >= 0 ? fk_ctl_category_name((enum fk_ctl_category)d->category) : "");
-    v[5] = cs->category[d->category + 1];
-    if (rc == FK_OK)
-        rc = cell(cs, &cs->regime[d->regime], r ? r->name : "");
-    v[6] = cs->regime[d->regime];
-    if (rc == FK_OK) {
-        size_t *slot = d->recent                     ? &cs->empty
-                       : d->day >= 0 && d->day < 256 ? &cs->day[d->day]
-                                                     : NULL;
-        char day[16];
-
-        snprintf(day, sizeof day, "%d", (int)d->day);
-        rc = slot ? cell(cs, slot, d->recent ? "" : day) : fk_table_intern(cs->t, day, &v[7]);
-        if (slot)
-            v[7] = *slot;
-    }
-    if (rc == FK_OK)
-        rc = date_cell(cs, d->first, &v[8]);
-    if (rc == FK_OK)
-        rc = date_cell(cs, d->last, &v[9]);
-    if (rc == FK_OK)
-        rc = cell(cs, &cs->state[d->state], fk_test_state_name((enum fk_test_state)d->state));
-    v[10] = cs->state[d->state];
-    if (rc == FK_OK && d->sampled) {
-        char when[FK_TIME_RENDER_MAX];
-
-        rc = fk_table_intern(cs->t, fk_time_render(d->sampled, when), &v[11]);
-    } else if (rc == FK_OK) {
-        rc = cell(cs, &cs->empty, "");
-        v[11] = cs->empty;
-    }
-    return rc != FK_OK ? rc : fk_table_add_cells(cs->t, v);
-}
-
-/* The due rows in list order (grid code, ID number, window; ties in walk order) into t. */
-static int due_table(fk_ctl *c, const struct due_walk *w, fk_table *t)
-{
-    struct skey *k = malloc((w->n ? w->n : 1) * sizeof *k);
-    struct skey *tmp = malloc((w->n ? w->n : 1) * sizeof *tmp);
-    struct cells *cs = malloc(sizeof *cs);
-    size_t i;
-    int rc = k && tmp && cs ? fk_table_reserve(t, w->n) : FK_ENOMEM;
-
-    for (i = 0; rc == FK_OK && i < w->n; i++)
-        k[i] =
-            (struct skey){key_hi(c, w->rows[i].grid, w->rows[i].who), key_lo(w->rows[i].first), i};
-    if (rc == FK_OK) {
-        sort_keys(k, tmp, w->n);
-        cells_init(cs, t);
-    }
-    for (i = 0; rc == FK_OK && i < w->n; i++)
-        rc = due_cells(c, cs, &w->rows[k[i].idx]);
-    free(cs);
-    free(tmp);
-    free(k);
-    return rc;
 }
 
 int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states, int64_t today,
                fk_table **out, char *err, size_t errlen)
 {
-    struct due_walk w = {states ? states : 7u, today, NULL, 0, 0};
-    fk_table *t = NULL;
+    struct due_walk w = {states ? states : 7u, today};
+    struct due_answer *a = NULL;
     int32_t glo, ghi;
     int rc;
 
@@ -1147,17 +1133,16 @@ int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states,
     rc = region_range(c, region, &glo, &ghi, err, errlen);
     if (rc != FK_OK)
         return rc;
-    rc = fk_table_new(due_cols, 12, &t);
-    if (rc == FK_OK)
-        rc = ensure_names(c);
+    c->ndrows = 0;
+    rc = ensure_names(c);
     if (rc == FK_OK)
         rc = each_followed(c, sources, today, glo, ghi, due_row, &w);
     if (rc == FK_OK)
-        rc = due_table(c, &w, t);
-    free(w.rows);
+        rc = due_answer_new(c, &a);
+    if (rc == FK_OK)
+        rc = fk_table_new_view(due_cols, 12, c->ndrows, due_cells, a, due_answer_free, out);
     if (rc != FK_OK)
-        return fail_table(t, rc, "regime due", err, errlen);
-    *out = t;
+        return fail_table(NULL, rc, "regime due", err, errlen);
     return FK_OK;
 }
 
@@ -1314,16 +1299,16 @@ int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t fro
         rc = ensure_names(c);
     for (i = 0; rc == FK_OK && i < c->narr; i++) {
         const struct arrival *a = &c->arr[i];
-        const struct who *wh = &c->who[a->who];
+        const struct who *wh = &c->ros->who[a->who];
         char when[FK_TIME_RENDER_MAX], ctl[96];
         const char *vals[8];
 
         if (!arrival_in(c, a, glo, ghi, area, from, to))
             continue;
         open_control(c, a->person, ctl, sizeof ctl);
-        vals[0] = name_at(c, wh->idn);
-        vals[1] = name_at(c, wh->name);
-        vals[2] = name_at(c, wh->phone);
+        vals[0] = name_at(c->ros, wh->idn);
+        vals[1] = name_at(c->ros, wh->name);
+        vals[2] = name_at(c->ros, wh->phone);
         vals[3] = fk_engine_grid_code(c->e, a->grid);
         vals[4] = fk_time_render(a->arrived, when);
         vals[5] = str(c, a->origin);

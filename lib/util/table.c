@@ -2,7 +2,8 @@
 /* fk_table (see fk/table.h). Cells live in one string pool; each row keeps ncols offsets into it
  * (SIZE_MAX for an empty cell), so a table of a million rows is two allocations that grow by
  * doubling, not millions of small ones. Rows may share a cell's offset (fk_table_intern), so the
- * pool is never changed in place. */
+ * pool is never changed in place. A view has no pool: its rows are made one at a time by its row
+ * function into the view's one-row cache, which every read goes through. */
 #include "fk/table.h"
 
 #include <stdint.h>
@@ -11,12 +12,23 @@
 
 #include "fk/error.h"
 
+/* A view's row function and the row it made last. */
+struct view {
+    fk_table_row_fn row;
+    void *ud;
+    void (*free_ud)(void *);
+    size_t cached; /* SIZE_MAX: none yet */
+    const char **vals;
+    char scratch[FK_TABLE_ROW_SCRATCH];
+};
+
 struct fk_table {
     const struct fk_col *cols;
     size_t ncols;
     fk_buf pool;
     size_t *cells; /* nrows * ncols offsets into pool */
     size_t nrows, cap_rows;
+    struct view *view; /* a view: no pool, no cells */
 };
 
 /* What the sort compares by: the table and its sort columns. */
@@ -40,10 +52,60 @@ int fk_table_new(const struct fk_col *cols, size_t ncols, fk_table **out)
     return FK_OK;
 }
 
+static void view_free(struct view *v)
+{
+    if (!v)
+        return;
+    if (v->free_ud)
+        v->free_ud(v->ud);
+    free(v->vals);
+    free(v);
+}
+
+int fk_table_new_view(const struct fk_col *cols, size_t ncols, size_t nrows, fk_table_row_fn row,
+                      void *ud, void (*free_ud)(void *), fk_table **out)
+{
+    struct view *v = calloc(1, sizeof *v);
+    int rc = FK_ENOMEM;
+
+    *out = NULL;
+    if (v) {
+        v->ud = ud;
+        v->free_ud = free_ud;
+        v->row = row;
+        v->cached = SIZE_MAX;
+        v->vals = calloc(ncols ? ncols : 1, sizeof *v->vals);
+        if (v->vals)
+            rc = fk_table_new(cols, ncols, out);
+    } else if (free_ud) {
+        free_ud(ud);
+    }
+    if (rc != FK_OK) {
+        view_free(v);
+        return rc;
+    }
+    (*out)->view = v;
+    (*out)->nrows = (*out)->cap_rows = nrows;
+    return FK_OK;
+}
+
+/* The view's cell values of row r, made when another row was made last. */
+static const char **view_row(const fk_table *t, size_t r)
+{
+    struct view *v = t->view;
+
+    if (v->cached != r) {
+        v->row(v->ud, r, v->vals, v->scratch);
+        v->cached = r;
+    }
+    return v->vals;
+}
+
 void fk_table_free(fk_table *t)
 {
     if (!t)
         return;
+    view_free(t->view);
     fk_buf_fini(&t->pool);
     free(t->cells);
     free(t);
@@ -53,6 +115,8 @@ int fk_table_reserve(fk_table *t, size_t n)
 {
     size_t *p;
 
+    if (t->view)
+        return FK_EINVAL;
     if (t->cap_rows - t->nrows >= n)
         return FK_OK;
     if (!t->ncols) {
@@ -83,6 +147,8 @@ int fk_table_intern(fk_table *t, const char *value, size_t *cell)
     int rc;
 
     *cell = SIZE_MAX;
+    if (t->view)
+        return FK_EINVAL;
     if (!value)
         return FK_OK;
     rc = fk_buf_append(&t->pool, value, strlen(value) + 1);
@@ -135,8 +201,11 @@ const struct fk_col *fk_table_col(const fk_table *t, size_t c)
 
 const char *fk_table_get(const fk_table *t, size_t row, size_t col)
 {
-    size_t off = t->cells[row * t->ncols + col];
+    size_t off;
 
+    if (t->view)
+        return view_row(t, row)[col];
+    off = t->cells[row * t->ncols + col];
     return off == SIZE_MAX ? NULL : t->pool.data + off;
 }
 
@@ -175,12 +244,42 @@ static void merge_sort(const struct sort_ctx *sc, size_t *idx, size_t *tmp, size
     memcpy(idx, tmp, n * sizeof *idx);
 }
 
+/* Makes a view an ordinary table of the same rows; a table as it was without memory. */
+static int materialize(fk_table *t)
+{
+    struct view *v = t->view;
+    size_t n = t->nrows, r;
+    int rc;
+
+    if (!v)
+        return FK_OK;
+    t->view = NULL;
+    t->nrows = t->cap_rows = 0;
+    rc = fk_table_reserve(t, n);
+    for (r = 0; rc == FK_OK && r < n; r++) {
+        v->row(v->ud, r, v->vals, v->scratch);
+        rc = fk_table_add(t, (const char *const *)v->vals);
+    }
+    if (rc != FK_OK) {
+        free(t->cells);
+        t->cells = NULL;
+        fk_buf_fini(&t->pool);
+        fk_buf_init(&t->pool, 0);
+        t->view = v;
+        t->nrows = t->cap_rows = n;
+        v->cached = SIZE_MAX;
+        return rc;
+    }
+    view_free(v);
+    return FK_OK;
+}
+
 void fk_table_sort(fk_table *t, const size_t *cols, size_t ncols)
 {
     struct sort_ctx sc = {t, cols, ncols};
     size_t *idx, *tmp, *cells = NULL, r;
 
-    if (t->nrows < 2)
+    if (t->nrows < 2 || materialize(t) != FK_OK)
         return;
     idx = malloc(t->nrows * sizeof *idx);
     tmp = malloc(t->nrows * sizeof *tmp);

@@ -689,6 +689,180 @@ static void test_table__sort_second_key_first(void **state)
     fk_table_free(t);
 }
 
+/* ---- views ---- */
+
+/* A view's source: rows of three cells; the second is made in scratch, the third is empty on odd
+ * rows. made counts calls of the row function, freed counts frees. */
+struct vsrc {
+    const char *const *first;
+    size_t made, *freed;
+};
+
+static void vrow(const void *ud, size_t row, const char **vals, char *scratch)
+{
+    struct vsrc *s = (struct vsrc *)ud;
+
+    s->made++;
+    snprintf(scratch, FK_TABLE_ROW_SCRATCH, "%zu", 10 - row);
+    vals[0] = s->first[row];
+    vals[1] = scratch;
+    vals[2] = row % 2 ? NULL : "0.5";
+}
+
+static void vfree(void *ud)
+{
+    struct vsrc *s = ud;
+
+    (*s->freed)++;
+    free(s);
+}
+
+static fk_table *make_view(const char *const *first, size_t n, size_t *freed)
+{
+    struct vsrc *s = calloc(1, sizeof *s);
+    fk_table *t = NULL;
+
+    assert_non_null(s);
+    s->first = first;
+    s->freed = freed;
+    assert_int_equal(fk_table_new_view(cols, 3, n, vrow, s, vfree, &t), FK_OK);
+    return t;
+}
+
+/* A view renders, in one block or several, exactly what the same rows added as text render. */
+static void test_table__view_reads_like_a_table(void **state)
+{
+    static const char *const first[] = {"b,c", "a", "\"q\"", ""};
+    fk_table *v, *t = make();
+    enum fk_format f;
+    size_t freed = 0, i, k;
+
+    (void)state;
+    v = make_view(first, 4, &freed);
+    for (i = 0; i < 4; i++) {
+        char n[8];
+
+        snprintf(n, sizeof n, "%zu", 10 - i);
+        add3(t, first[i], n, i % 2 ? NULL : "0.5");
+    }
+    assert_int_equal(fk_table_nrows(v), 4);
+    assert_int_equal(fk_table_ncols(v), 3);
+    assert_string_equal(fk_table_col(v, 1)->name, "n");
+    assert_string_equal(fk_table_get(v, 2, 0), "\"q\"");
+    assert_string_equal(fk_table_get(v, 2, 1), "8");
+    assert_null(fk_table_get(v, 1, 2));
+    assert_string_equal(fk_table_get(v, 0, 1), "10");
+    for (f = FK_FORMAT_CSV; f <= FK_FORMAT_JSON; f++) {
+        fk_buf want, got;
+
+        render_all(t, f, &want);
+        render_all(v, f, &got);
+        assert_int_equal(got.len, want.len);
+        assert_memory_equal(got.data, want.data, want.len);
+        for (k = 1; k < 4; k++) {
+            fk_buf_reset(&got);
+            assert_int_equal(fk_table_render(v, f, 0, k, &got), FK_OK);
+            assert_int_equal(fk_table_render(v, f, k, 4, &got), FK_OK);
+            assert_int_equal(got.len, want.len);
+            assert_memory_equal(got.data, want.data, want.len);
+        }
+        fk_buf_reset(&got);
+        assert_int_equal(fk_table_json_rows(v, 1, 3, &got), FK_OK);
+        fk_buf_reset(&want);
+        assert_int_equal(fk_table_json_rows(t, 1, 3, &want), FK_OK);
+        assert_int_equal(got.len, want.len);
+        assert_memory_equal(got.data, want.data, want.len);
+        fk_buf_fini(&want);
+        fk_buf_fini(&got);
+    }
+    assert_int_equal(freed, 0);
+    fk_table_free(v);
+    assert_int_equal(freed, 1);
+    fk_table_free(t);
+}
+
+/* A row is made once for all its cells; a view takes no rows; sorting makes it a table. */
+static void test_table__view_rows_made_once_and_sorted(void **state)
+{
+    static const char *const first[] = {"c", "a", "b"};
+    static const size_t by[] = {0};
+    static const char *const v3[] = {"x", "1", NULL};
+    fk_table *v;
+    size_t freed = 0, cell;
+    fk_buf b;
+
+    (void)state;
+    v = make_view(first, 3, &freed);
+    assert_string_equal(fk_table_get(v, 1, 0), "a");
+    assert_int_equal(fk_table_add(v, v3), FK_EINVAL);
+    assert_int_equal(fk_table_reserve(v, 1), FK_EINVAL);
+    assert_int_equal(fk_table_intern(v, "x", &cell), FK_EINVAL);
+    assert_int_equal(cell, SIZE_MAX);
+    assert_int_equal(fk_table_nrows(v), 3);
+    fk_table_sort(v, by, 1);
+    assert_int_equal(freed, 1); /* the rows are copied, the source let go */
+    assert_string_equal(fk_table_get(v, 0, 0), "a");
+    assert_string_equal(fk_table_get(v, 0, 1), "9");
+    assert_string_equal(fk_table_get(v, 1, 0), "b");
+    assert_string_equal(fk_table_get(v, 1, 1), "8");
+    assert_string_equal(fk_table_get(v, 2, 1), "10");
+    assert_null(fk_table_get(v, 0, 2));
+    /* Now an ordinary table: it takes rows. */
+    assert_int_equal(fk_table_add(v, v3), FK_OK);
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_table_render(v, FK_FORMAT_CSV, 0, 4, &b), FK_OK);
+    assert_string_equal(b.data, "region,n,cov\na,9,\nb,8,0.5\nc,10,0.5\nx,1,\n");
+    fk_buf_fini(&b);
+    fk_table_free(v);
+    assert_int_equal(freed, 1);
+}
+
+/* Rows are made once per row, however many of their cells are read. */
+static void test_table__view_row_cache(void **state)
+{
+    static const char *const first[] = {"a", "b"};
+    struct vsrc *s = calloc(1, sizeof *s);
+    size_t freed = 0, c;
+    fk_table *v = NULL;
+    fk_buf b;
+
+    (void)state;
+    assert_non_null(s);
+    s->first = first;
+    s->freed = &freed;
+    assert_int_equal(fk_table_new_view(cols, 3, 2, vrow, s, vfree, &v), FK_OK);
+    for (c = 0; c < 3; c++)
+        fk_table_get(v, 1, c);
+    assert_int_equal(s->made, 1);
+    fk_table_get(v, 0, 0);
+    fk_table_get(v, 1, 0);
+    assert_int_equal(s->made, 3);
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_table_render(v, FK_FORMAT_JSON, 0, 2, &b), FK_OK);
+    assert_int_equal(s->made, 5); /* row 0 again, then row 1: once each */
+    fk_buf_fini(&b);
+    fk_table_free(v);
+    assert_int_equal(freed, 1);
+}
+
+/* An empty view renders as an empty table; a NULL free function is allowed. */
+static void test_table__view_empty(void **state)
+{
+    fk_table *v = NULL;
+    fk_buf b;
+
+    (void)state;
+    assert_int_equal(fk_table_new_view(cols, 3, 0, vrow, NULL, NULL, &v), FK_OK);
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_table_render(v, FK_FORMAT_JSON, 0, 0, &b), FK_OK);
+    assert_string_equal(b.data, "[]\n");
+    fk_buf_reset(&b);
+    assert_int_equal(fk_table_render(v, FK_FORMAT_CSV, 0, 0, &b), FK_OK);
+    assert_string_equal(b.data, "region,n,cov\n");
+    fk_buf_fini(&b);
+    fk_table_free(v);
+}
+
 /* 10 000 rows cross the writer's block size: the file holds exactly what one render gives. */
 static void test_table__write_tmpfile(void **state)
 {
@@ -781,6 +955,10 @@ int main(void)
         cmocka_unit_test(test_table__interned_cells_shared),
         cmocka_unit_test(test_table__sort_two_columns),
         cmocka_unit_test(test_table__sort_second_key_first),
+        cmocka_unit_test(test_table__view_reads_like_a_table),
+        cmocka_unit_test(test_table__view_rows_made_once_and_sorted),
+        cmocka_unit_test(test_table__view_row_cache),
+        cmocka_unit_test(test_table__view_empty),
         cmocka_unit_test(test_table__write_tmpfile),
         cmocka_unit_test(test_table__write_error_is_eio),
         cmocka_unit_test(test_table__format_parse),
