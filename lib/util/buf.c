@@ -112,20 +112,27 @@ int fk_buf_json_string(fk_buf *b, const char *s)
     size_t len0 = b->len;
     int rc = fk_buf_putc(b, '"');
 
-    for (; rc == FK_OK && *s; s++) {
-        unsigned char c = (unsigned char)*s;
+    while (rc == FK_OK && *s) {
+        const char *run = s;
+        unsigned char c;
 
+        /* A run of bytes that need no escape goes in with one copy. */
+        while ((c = (unsigned char)*s) >= 0x20 && c != '"' && c != '\\')
+            s++;
+        if (s > run)
+            rc = fk_buf_append(b, run, (size_t)(s - run));
+        if (rc != FK_OK || !c)
+            break;
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
 
             rc = fk_buf_append(b, esc, 2);
-        } else if (c < 0x20) {
+        } else {
             char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
 
             rc = fk_buf_append(b, esc, 6);
-        } else {
-            rc = fk_buf_putc(b, (char)c);
         }
+        s++;
     }
     if (rc == FK_OK)
         rc = fk_buf_putc(b, '"');
@@ -141,7 +148,10 @@ int fk_buf_csv_field(fk_buf *b, const char *s, size_t n)
     size_t i, len0 = b->len;
     int rc;
 
-    if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n))
+    for (i = 0; i < n; i++) /* one pass: most fields are short and need no quotes */
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+            break;
+    if (i == n)
         return fk_buf_append(b, s, n);
     rc = fk_buf_putc(b, '"');
     for (i = 0; rc == FK_OK && i < n; i++) {

@@ -137,27 +137,80 @@ int fk_time_parse(const char *s, size_t n, int64_t *out)
     return FK_OK;
 }
 
-char *fk_time_render(int64_t t, char *out)
+/* Writes v (< 10^width) as width decimal digits, zero-padded, at p; returns the end. */
+static char *put_digits(char *p, unsigned v, int width)
 {
-    int64_t local = t + FK_TZ_OFFSET, days, y, secs;
-    unsigned m, d;
+    int i;
+
+    for (i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
+/* The local day of t and the seconds into it. */
+static int64_t local_days(int64_t t, int64_t *secs)
+{
+    int64_t local = t + FK_TZ_OFFSET, days;
 
     days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
-    secs = local - days * 86400;
+    *secs = local - days * 86400;
+    return days;
+}
+
+/* "YYYY-MM-DD" of a local day at out (no NUL), by hand: lists render millions of dates, and
+ * snprintf was most of their cost. 0, with nothing written, for a year outside 0..9999, which
+ * the callers print as before with snprintf. */
+static int put_date(char *out, int64_t days)
+{
+    int64_t y;
+    unsigned m, d;
+
     fk_civil_from_days(days, &y, &m, &d);
-    /* The modulos bound every field, so no Release build can prove a truncation. */
-    snprintf(out, FK_TIME_RENDER_MAX, "%04u-%02u-%02uT%02u:%02u:%02u+08:00", (unsigned)(y % 10000),
-             m % 13, d % 32, (unsigned)(secs / 3600) % 24, (unsigned)(secs / 60 % 60),
-             (unsigned)(secs % 60));
+    if (y < 0 || y > 9999)
+        return 0;
+    out = put_digits(out, (unsigned)y, 4);
+    *out++ = '-';
+    out = put_digits(out, m, 2);
+    *out++ = '-';
+    put_digits(out, d, 2);
+    return 1;
+}
+
+char *fk_time_render(int64_t t, char *out)
+{
+    int64_t secs, days = local_days(t, &secs), y;
+    unsigned m, d;
+    char *p = out + 10;
+
+    if (!put_date(out, days)) {
+        fk_civil_from_days(days, &y, &m, &d);
+        /* The modulos bound every field, so no Release build can prove a truncation. */
+        snprintf(out, FK_TIME_RENDER_MAX, "%04u-%02u-%02uT%02u:%02u:%02u+08:00",
+                 (unsigned)(y % 10000), m % 13, d % 32, (unsigned)(secs / 3600) % 24,
+                 (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+        return out;
+    }
+    *p++ = 'T';
+    p = put_digits(p, (unsigned)(secs / 3600) % 24, 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)(secs / 60 % 60), 2);
+    *p++ = ':';
+    p = put_digits(p, (unsigned)(secs % 60), 2);
+    memcpy(p, "+08:00", 7);
     return out;
 }
 
 char *fk_date_render(int64_t t, char *out)
 {
-    int64_t local = t + FK_TZ_OFFSET, days, y;
+    int64_t secs, days = local_days(t, &secs), y;
     unsigned m, d;
 
-    days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    if (put_date(out, days)) {
+        out[10] = '\0';
+        return out;
+    }
     fk_civil_from_days(days, &y, &m, &d);
     snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y % 10000), m % 13, d % 32);
     return out;

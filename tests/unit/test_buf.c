@@ -259,6 +259,43 @@ static void test_buf__csv_field_appends(void **state)
     fk_buf_fini(&b);
 }
 
+/* Appends s as a JSON string to an empty buffer and compares with want. */
+static void expect_json(const char *s, const char *want)
+{
+    fk_buf b;
+
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_buf_json_string(&b, s), FK_OK);
+    if (strcmp(b.data, want) != 0)
+        fail_msg("'%s' rendered as [%s], want [%s]", s, b.data, want);
+    fk_buf_fini(&b);
+}
+
+static void test_buf__json_string_escapes(void **state)
+{
+    fk_buf b;
+
+    (void)state;
+    expect_json("", "\"\"");
+    expect_json("abc", "\"abc\"");
+    expect_json("张三", "\"张三\"");
+    expect_json("\"", "\"\\\"\"");
+    expect_json("a\\b", "\"a\\\\b\"");
+    expect_json("say \"hi\"\n", "\"say \\\"hi\\\"\\u000a\"");
+    expect_json("\x01x\x1f", "\"\\u0001x\\u001f\"");
+    expect_json("\x7f~ ", "\"\x7f~ \"");
+    /* A string that does not fit leaves the buffer as it was, escapes or not. */
+    fk_buf_init(&b, 8);
+    assert_int_equal(fk_buf_puts(&b, "ab"), FK_OK);
+    assert_int_equal(fk_buf_json_string(&b, "plainvalue"), FK_ETOOBIG);
+    expect_buf(&b, "ab");
+    assert_int_equal(fk_buf_json_string(&b, "q\"\"\"\""), FK_ETOOBIG);
+    expect_buf(&b, "ab");
+    assert_int_equal(fk_buf_json_string(&b, "x\""), FK_OK);
+    expect_buf(&b, "ab\"x\\\"\"");
+    fk_buf_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,6 +310,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_buf__csv_field_too_big_leaves_buffer_unchanged,
                                         buf_setup, buf_teardown),
         cmocka_unit_test(test_buf__printf),
+        cmocka_unit_test(test_buf__json_string_escapes),
         cmocka_unit_test(test_buf__csv_field_quoting),
         cmocka_unit_test(test_buf__csv_field_appends),
     };

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -231,6 +232,38 @@ static void test_time__render_round_trips(void **state)
     assert_true(n > 40000);
 }
 
+/* The renderers write by hand what this printf form writes, for every year, odd ones too. */
+static void printf_render(int64_t t, char *time, char *date)
+{
+    int64_t local = t + FK_TZ_OFFSET, days, y, secs;
+    unsigned m, d;
+
+    days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    secs = local - days * 86400;
+    fk_civil_from_days(days, &y, &m, &d);
+    snprintf(time, FK_TIME_RENDER_MAX, "%04u-%02u-%02uT%02u:%02u:%02u+08:00", (unsigned)(y % 10000),
+             m % 13, d % 32, (unsigned)(secs / 3600) % 24, (unsigned)(secs / 60 % 60),
+             (unsigned)(secs % 60));
+    snprintf(date, 11, "%04u-%02u-%02u", (unsigned)(y % 10000), m % 13, d % 32);
+}
+
+static void test_time__render_matches_printf(void **state)
+{
+    const int64_t lo = INT64_C(-62135625600) - 40 * INT64_C(31556952),
+                  hi = INT64_C(253402271999) + 40 * INT64_C(31556952);
+    char want[FK_TIME_RENDER_MAX], wdate[11], got[FK_TIME_RENDER_MAX], gdate[11];
+    int64_t t;
+
+    (void)state;
+    for (t = lo; t <= hi; t += INT64_C(3333331) + 17) {
+        printf_render(t, want, wdate);
+        memset(got, 'x', sizeof got);
+        memset(gdate, 'x', sizeof gdate);
+        if (strcmp(fk_time_render(t, got), want) != 0 || strcmp(fk_date_render(t, gdate), wdate))
+            fail_msg("%lld: %s / %s, printf %s / %s", (long long)t, got, gdate, want, wdate);
+    }
+}
+
 static void test_time__local_day_start(void **state)
 {
     const int64_t day = T0 - 6 * 3600; /* 2022-08-28T00:00:00+08:00 */
@@ -314,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_time__render),
         cmocka_unit_test(test_time__date_render),
         cmocka_unit_test(test_time__render_round_trips),
+        cmocka_unit_test(test_time__render_matches_printf),
         cmocka_unit_test(test_time__local_day_start),
         cmocka_unit_test(test_time__leap_days),
         cmocka_unit_test(test_time__civil_days),
