@@ -129,6 +129,6 @@ esac
 echo
 echo "==== summary"
 machine
-grep -E '^(== |query |control summary|regime due|\(SQLite|first calls|due list|builds|memory|diagnostics|answers|load average|cli |bench/run-control.sh)|^  (persons|samples|loaded)' \
+grep -E '^(== |query |control summary|regime due|\(SQLite|first calls|due list|builds|memory|rendering|answers|load average|cli |bench/run-control.sh)|^  (persons|samples|loaded)' \
     "$log" || true
 exit $status
