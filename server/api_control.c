@@ -4,9 +4,9 @@
  * extend) and door-sensor events posted by devices. Every answer is narrowed to the caller's
  * scope; every action is one library call, audited as the caller.
  *
- * The control index (fk_ctl) is kept between requests and rebuilt when the store has moved on
- * (its generation or control generation) or the server's engine changed; handlers run under the
- * server lock, which also guards it. */
+ * The control index (fk_ctl) is the server's (srv_ctl): built with each engine by the builder
+ * thread, and rebuilt under the lock only after a control batch; handlers run under the server
+ * lock, which also guards it. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,31 +15,6 @@
 #include <unistd.h>
 
 #include "server.h"
-
-static fk_ctl *ctl;
-static fk_engine *ctl_engine;
-
-/* The current control index, or NULL with an answer set. */
-static fk_ctl *srv_ctl(struct req *r)
-{
-    fk_engine *e = srv_engine(r);
-    char err[512];
-    int rc;
-
-    if (!e)
-        return NULL;
-    if (ctl && ctl_engine == e && !fk_ctl_stale(ctl))
-        return ctl;
-    fk_ctl_free(ctl);
-    ctl = NULL;
-    rc = fk_ctl_build(srv_store(r), e, srv_profile(r), &ctl, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        return NULL;
-    }
-    ctl_engine = e;
-    return ctl;
-}
 
 /* ?region= narrowed to the scope (default: the scope) into out; 0 with an answer set. */
 static int scoped_region(struct req *r, char *out, size_t cap)

@@ -17,6 +17,13 @@
  *   swaps the pointer in under the lock and frees the old one off it. Requests meanwhile are
  *   answered from the current engine: an answer reflects the generation of the last completed
  *   build, which it names in the X-Fangkong-Generation header.
+ * - The control index (fk_ctl) reads the engine, so it is built by the builder with each new
+ * engine, on the same connection, and warmed (names, samples) before both are swapped in together:
+ * at 10 M residents a build takes 3 s and the first list 5 s, which no request should wait for
+ *   under the lock. Requests answer from the current index until then, as from the engine. Only
+ *   a control batch (orders opened, released, moved), which moves the store's control
+ *   generation and not the engine's, makes srv_ctl rebuild it under the lock, so that a write
+ *   through the API is seen by the next read. It is built only once a request has asked for one.
  * - The tracer (4 M scans and 4 M pings take longer than the engine) is rebuilt the same way, but
  *   only once a request has used it stale (the dashboard, tracing): an import of samples alone
  *   does not pay for it. Its answers may lag the engine's by a build; the dashboard's cache is
@@ -103,20 +110,23 @@ struct cache_entry {
  * (srv_round). */
 struct round_entry {
     int valid;
-    int latest;          /* the latest round (no name asked) */
-    uint64_t gen_reads;  /* the server's gen_reads when it was read */
+    int latest;         /* the latest round (no name asked) */
+    uint64_t gen_reads; /* the server's gen_reads when it was read */
     struct fk_round round;
 };
 
 struct server {
     struct server_opts o;
     pthread_mutex_t lock;
-    fk_store *st;     /* the handlers' connection */
-    fk_engine *eng;   /* current engine; tracer (NULL until first asked for) */
+    fk_store *st;   /* the handlers' connection */
+    fk_engine *eng; /* current engine; tracer (NULL until first asked for) */
     fk_tracer *tr;
     fk_store *eng_st; /* the connection eng was built on: st or one of eng_spare */
     fk_store *tr_st;  /* the connection tr was built on: one of tr_spare */
     int64_t tr_gen;   /* the store generation tr reflects (at least) */
+    fk_ctl *ctl;      /* control index (NULL until first asked for), over ctl_eng */
+    fk_engine *ctl_eng;
+    int ctl_used; /* a request has asked for it: the builder builds one with each engine */
     struct fk_profile prof;
     char upload_dir[1024];
     struct cache_entry cache[CACHE_SLOTS];
@@ -125,40 +135,40 @@ struct server {
     fk_store *eng_spare[2], *tr_spare[2];
     pthread_t builder;
     int builder_running;
-    pthread_cond_t wake;     /* to the builder: want_gen, tr_wanted, urgent or quit changed */
-    int64_t want_gen;        /* the newest store generation a request has seen */
-    int64_t eng_tried;       /* what the last finished engine build set out to reach */
-    int64_t tr_tried;        /* likewise for the tracer */
-    int tr_wanted;           /* a request used a stale tracer since the last tracer build */
-    int urgent;              /* a write through the API waits: build without the pause */
+    pthread_cond_t wake; /* to the builder: want_gen, tr_wanted, urgent or quit changed */
+    int64_t want_gen;    /* the newest store generation a request has seen */
+    int64_t eng_tried;   /* what the last finished engine build set out to reach */
+    int64_t tr_tried;    /* likewise for the tracer */
+    int tr_wanted;       /* a request used a stale tracer since the last tracer build */
+    int urgent;          /* a write through the API waits: build without the pause */
     int quit;
-    double gen_checked_at;   /* when a request last read the store's generation */
-    uint64_t gen_reads;      /* how many times requests have read it (srv_round) */
+    double gen_checked_at; /* when a request last read the store's generation */
+    uint64_t gen_reads;    /* how many times requests have read it (srv_round) */
     struct round_entry rounds[ROUND_SLOTS];
     unsigned rounds_next;
-    double next_build;       /* monotonic seconds: no unhurried build before then */
-    struct req *waiters;     /* suspended answers to writes, waiting for a build */
+    double next_build;   /* monotonic seconds: no unhurried build before then */
+    struct req *waiters; /* suspended answers to writes, waiting for a build */
 };
 
 /* Per-request timers (FK_HTTP_TIMING=1 in the environment): where a request's time goes, as
  * histograms of 10 µs buckets printed to stderr when the server stops; FK_HTTP_TIMING=N (N > 1)
  * also logs every request that lived N ms or more, with its phases. Off, they cost one branch. */
 enum tphase {
-    TP_AUTH_WAIT,  /* waiting for the lock on the first callback (the session check) */
-    TP_AUTH_HOLD,  /* holding it there */
-    TP_WAIT,       /* waiting for the lock to answer */
-    TP_HOLD,       /* holding it while the handler answers */
-    TP_GEN,        /* of which: reading the store's generation */
-    TP_ROUND,      /* of which: reading the round */
-    TP_QUEUE,      /* rendering and queueing the answer (off the lock) */
-    TP_SERVER,     /* first callback to the answer queued */
-    TP_LIFE,       /* first callback to the answer sent (the completed callback) */
-    TP_SWAP,       /* the builder holding the lock to swap an engine or tracer in */
+    TP_AUTH_WAIT, /* waiting for the lock on the first callback (the session check) */
+    TP_AUTH_HOLD, /* holding it there */
+    TP_WAIT,      /* waiting for the lock to answer */
+    TP_HOLD,      /* holding it while the handler answers */
+    TP_GEN,       /* of which: reading the store's generation */
+    TP_ROUND,     /* of which: reading the round */
+    TP_QUEUE,     /* rendering and queueing the answer (off the lock) */
+    TP_SERVER,    /* first callback to the answer queued */
+    TP_LIFE,      /* first callback to the answer sent (the completed callback) */
+    TP_SWAP,      /* the builder holding the lock to swap an engine or tracer in */
     TP_N
 };
 static const char *const tphase_name[TP_N] = {
-    "auth lock wait", "auth lock hold", "lock wait", "lock hold", "  generation read",
-    "  round read", "render+queue", "server (to queued)", "life (to sent)", "builder swap",
+    "auth lock wait", "auth lock hold", "lock wait",          "lock hold",      "  generation read",
+    "  round read",   "render+queue",   "server (to queued)", "life (to sent)", "builder swap",
 };
 #define TBUCKETS 20000 /* of 10 µs: up to 200 ms, then one overflow bucket */
 static int timing_on;
@@ -259,8 +269,8 @@ struct route {
     const char *method;
     const char *path; /* a trailing "{}" takes one path segment as the parameter */
     api_fn fn;
-    unsigned needs;   /* NEEDS_SESSION, or a mask of enum fk_perm (which implies a session) */
-    int upload;       /* the body is a file to import */
+    unsigned needs; /* NEEDS_SESSION, or a mask of enum fk_perm (which implies a session) */
+    int upload;     /* the body is a file to import */
 };
 
 static const struct route routes[] = {
@@ -387,8 +397,7 @@ void reply_fk(struct req *r, int rc, const char *msg)
     case FK_EPERM: reply_error(r, 403, "forbidden", NULL, "%s", msg); break;
     default:
         /* Internals (SQL, paths) go to the log, never to the client. */
-        fprintf(stderr, "fangkong serve: %s %s: %s: %s\n", r->method, r->url, fk_strerror(rc),
-                msg);
+        fprintf(stderr, "fangkong serve: %s %s: %s: %s\n", r->method, r->url, fk_strerror(rc), msg);
         reply_error(r, 500, "internal", "the server log has the details",
                     "the server could not answer this request");
         break;
@@ -628,8 +637,7 @@ fk_engine *srv_engine(struct req *r)
         }
         r->gen_checked = 1;
         if (timing_log_ms > 0 && g != s->want_gen && g > engine_generation(s))
-            fprintf(stderr, "fangkong serve: store at generation %lld at %.3f\n", (long long)g,
-                    t);
+            fprintf(stderr, "fangkong serve: store at generation %lld at %.3f\n", (long long)g, t);
         if (g > engine_generation(s))
             want_generation(s, g, 0);
     }
@@ -668,6 +676,42 @@ fk_tracer *srv_tracer(struct req *r)
     s->tr_st = s->tr_spare[0];
     s->tr_gen = g;
     return s->tr;
+}
+
+fk_ctl *srv_ctl(struct req *r)
+{
+    struct server *s = r->srv;
+    fk_engine *e = srv_engine(r);
+    int64_t g, cg, store_cg = -1;
+    fk_ctl *c = NULL, *old;
+    char err[512];
+    int rc;
+
+    if (!e)
+        return NULL;
+    s->ctl_used = 1;
+    /* The store's generation moves with every import: the builder brings a new engine and index
+     * together. Only the control generation, which moves no engine, is checked here. */
+    if (s->ctl && s->ctl_eng == e) {
+        fk_ctl_built_at(s->ctl, &g, &cg);
+        rc = fk_store_control_generation(s->st, &store_cg);
+        if (rc != FK_OK) {
+            reply_fk(r, rc, fk_store_errmsg(s->st));
+            return NULL;
+        }
+        if (store_cg == cg)
+            return s->ctl;
+    }
+    rc = fk_ctl_build(s->st, e, &s->prof, &c, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return NULL;
+    }
+    old = s->ctl;
+    s->ctl = c;
+    s->ctl_eng = e;
+    fk_ctl_free(old);
+    return c;
 }
 
 static int keep_last_round(void *ud, const struct fk_round *rd)
@@ -750,6 +794,30 @@ static void resume_waiters(struct server *s)
     }
 }
 
+/* A control index over the engine e, not yet swapped in, built on its connection st and warmed,
+ * into *out; NULL (logged) when it fails, and srv_ctl then builds one under the lock. Off the
+ * lock. */
+static void build_ctl(struct server *s, fk_store *st, fk_engine *e, fk_ctl **out)
+{
+    double t0 = mono_seconds();
+    char err[512];
+    int rc = fk_ctl_build(st, e, &s->prof, out, err, sizeof err);
+
+    if (rc == FK_OK) {
+        rc = fk_ctl_warm(*out);
+        if (rc != FK_OK) {
+            snprintf(err, sizeof err, "control: %s", fk_strerror(rc));
+            fk_ctl_free(*out);
+            *out = NULL;
+        }
+    }
+    if (rc == FK_OK)
+        fprintf(stderr, "fangkong serve: control index rebuilt in %.2f s\n", mono_seconds() - t0);
+    else
+        fprintf(stderr, "fangkong serve: rebuilding the control index: %s (built on first use)\n",
+                err);
+}
+
 /* One build attempt of the engine (tracer 0) or the tracer (1): called and returning under the
  * lock, which it drops while it builds. */
 static void build_once(struct server *s, int tracer)
@@ -758,8 +826,10 @@ static void build_once(struct server *s, int tracer)
     fk_store *cur = tracer ? s->tr_st : s->eng_st;
     fk_store *st = cur == pair[0] ? pair[1] : pair[0];
     int64_t target = s->want_gen, g = -1;
+    int with_ctl = !tracer && s->ctl_used;
     fk_engine *e = NULL;
     fk_tracer *t = NULL;
+    fk_ctl *c = NULL, *old_ctl = NULL;
     void *old = NULL;
     double t0 = mono_seconds(), took;
     char err[512];
@@ -770,6 +840,8 @@ static void build_once(struct server *s, int tracer)
     pthread_mutex_unlock(&s->lock);
     if (!tracer) {
         rc = fk_engine_build(st, &s->prof, &e, err, sizeof err);
+        if (rc == FK_OK && with_ctl)
+            build_ctl(s, st, e, &c);
     } else {
         rc = fk_store_generation(st, &g);
         if (rc == FK_OK)
@@ -785,6 +857,10 @@ static void build_once(struct server *s, int tracer)
         s->eng = e;
         s->eng_st = st;
         g = engine_generation(s);
+        /* The index over the old engine goes with it; without a new one, srv_ctl builds one. */
+        old_ctl = s->ctl;
+        s->ctl = c;
+        s->ctl_eng = c ? e : NULL;
     } else if (rc == FK_OK) {
         old = s->tr;
         s->tr = t;
@@ -809,6 +885,7 @@ static void build_once(struct server *s, int tracer)
     if (old) {
         /* Nobody holds it: handlers use the engine and tracer only under the lock. */
         pthread_mutex_unlock(&s->lock);
+        fk_ctl_free(old_ctl); /* before the engine it reads */
         if (tracer)
             fk_tracer_free(old);
         else
@@ -954,8 +1031,8 @@ int srv_cache_reply(struct req *r, const char *key)
     if (!s->eng)
         return 0;
     for (i = 0; i < CACHE_SLOTS; i++) {
-        if (s->cache[i].blob && strcmp(s->cache[i].key, key) == 0 &&
-            s->cache[i].generation == g && s->cache[i].tr_generation == tg) {
+        if (s->cache[i].blob && strcmp(s->cache[i].key, key) == 0 && s->cache[i].generation == g &&
+            s->cache[i].tr_generation == tg) {
             reply_blob(r, s->cache[i].blob);
             return 1;
         }
@@ -986,8 +1063,8 @@ void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_
 
 /* ---- requests ---- */
 
-static const struct route *find_route(const char *method, const char *url, char *param,
-                                      size_t cap, int *path_known)
+static const struct route *find_route(const char *method, const char *url, char *param, size_t cap,
+                                      int *path_known)
 {
     size_t i;
 
@@ -1000,8 +1077,7 @@ static const struct route *find_route(const char *method, const char *url, char 
             size_t pre = (size_t)(brace - p);
             const char *rest = url + pre;
 
-            match = strncmp(url, p, pre) == 0 && *rest && !strchr(rest, '/') &&
-                    strlen(rest) < cap;
+            match = strncmp(url, p, pre) == 0 && *rest && !strchr(rest, '/') && strlen(rest) < cap;
             if (match)
                 fk_strlcpy(param, rest, cap);
         } else {
@@ -1018,8 +1094,8 @@ static const struct route *find_route(const char *method, const char *url, char 
 
 static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const char *key,
                                     const char *filename, const char *content_type,
-                                    const char *transfer_encoding, const char *data,
-                                    uint64_t off, size_t size)
+                                    const char *transfer_encoding, const char *data, uint64_t off,
+                                    size_t size)
 {
     struct req *r = cls;
 
@@ -1165,8 +1241,7 @@ static enum MHD_Result send_answer(struct req *r)
     }
     if (!resp)
         return MHD_NO;
-    MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type
-                                                                  : "text/plain");
+    MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type : "text/plain");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (strncmp(r->url, "/api/", 5) == 0)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -1192,9 +1267,8 @@ static enum MHD_Result send_answer(struct req *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct server *s = cls;
     struct req *r = *con_cls;
@@ -1224,8 +1298,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
             pthread_mutex_lock(&s->lock);
             t1 = timing_on ? mono_seconds() : 0;
-            if (auth_check(r) && rt->needs != NEEDS_SESSION && !fk_role_can(r->who.role,
-                                                                            rt->needs))
+            if (auth_check(r) && rt->needs != NEEDS_SESSION && !fk_role_can(r->who.role, rt->needs))
                 reply_error(r, 403, "forbidden", "ask an admin for an account with this right",
                             "a %s account may not do this", fk_role_name(r->who.role));
             if (timing_on) {
@@ -1237,8 +1310,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             pthread_mutex_unlock(&s->lock);
         }
         if (rt && rt->upload && !r->status) {
-            const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                         MHD_HTTP_HEADER_CONTENT_TYPE);
+            const char *ct =
+                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 
             snprintf(r->upload_path, sizeof r->upload_path, "%s/upload-XXXXXX", s->upload_dir);
             r->upload_fd = mkstemp(r->upload_path);
@@ -1308,11 +1381,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             }
             pthread_mutex_unlock(&s->lock);
         } else if (known) {
-            reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", method,
-                        url);
+            reply_error(r, 405, "method_not_allowed", NULL, "%s is not allowed on %s", method, url);
         } else if (strncmp(url, "/api/", 5) == 0) {
-            reply_error(r, 404, "not_found", "docs/api.md lists the endpoints",
-                        "no endpoint %s", url);
+            reply_error(r, 404, "not_found", "docs/api.md lists the endpoints", "no endpoint %s",
+                        url);
         } else if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
             serve_static(r);
         } else {
@@ -1425,17 +1497,14 @@ int server_run(const struct server_opts *o)
      * (DESIGN NOTES). */
     ndaemons = o->threads < 1 ? 1 : o->threads > MAX_DAEMONS ? MAX_DAEMONS : o->threads;
     for (i = 0; i < ndaemons; i++) {
-        d[i] = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-                                    MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME,
-                                (uint16_t)o->port, NULL, NULL, on_request, s,
-                                MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                                MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)(ndaemons > 1),
-                                MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                                MHD_OPTION_CONNECTION_LIMIT,
-                                (unsigned)((CONNECTIONS_MAX + ndaemons - 1) / ndaemons),
-                                MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
-                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY,
-                                MHD_OPTION_END);
+        d[i] = MHD_start_daemon(
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                MHD_ALLOW_SUSPEND_RESUME,
+            (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+            (struct sockaddr *)&addr, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)(ndaemons > 1),
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
+            (unsigned)((CONNECTIONS_MAX + ndaemons - 1) / ndaemons), MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, MHD_OPTION_END);
         if (!d[i]) {
             fprintf(stderr, "fangkong serve: cannot listen on %s:%u (in use?)\n", o->listen,
                     o->port);
@@ -1479,6 +1548,7 @@ out:
     }
     timing_report(0);
     fk_tracer_free(s->tr);
+    fk_ctl_free(s->ctl);
     fk_engine_free(s->eng);
     for (i = 0; i < 2; i++) {
         fk_store_close(s->eng_spare[i]);

@@ -17,15 +17,15 @@
 
 #include "fk/fk.h"
 
-#define API_BODY_MAX ((size_t)1 << 20)          /* JSON request bodies */
-#define API_UPLOAD_MAX ((uint64_t)4 << 30)      /* imported files */
+#define API_BODY_MAX ((size_t)1 << 20)     /* JSON request bodies */
+#define API_UPLOAD_MAX ((uint64_t)4 << 30) /* imported files */
 
 struct server_opts {
     const char *db;
-    const char *listen; /* address, default 127.0.0.1 */
-    unsigned port;      /* default 8080 */
+    const char *listen;   /* address, default 127.0.0.1 */
+    unsigned port;        /* default 8080 */
     const char *web_root; /* built web UI; NULL or missing: API only */
-    unsigned threads;   /* default: number of cores */
+    unsigned threads;     /* default: number of cores */
     const struct fk_profile *profile;
 };
 
@@ -47,14 +47,14 @@ struct req {
     const char *method, *url;
     fk_buf body;
     int too_big;
-    int upload_fd;          /* imports: the body goes here; -1 otherwise */
+    int upload_fd; /* imports: the body goes here; -1 otherwise */
     char upload_path[1100];
     uint64_t upload_bytes;
     struct MHD_PostProcessor *pp; /* multipart uploads */
     struct blob *blob;            /* a shared cached answer (srv_cache_reply), or NULL */
     int multipart_seen_file;
     struct caller who;
-    const char *param;      /* the {name} part of a route like /api/v1/import/{type} */
+    const char *param; /* the {name} part of a route like /api/v1/import/{type} */
     char param_buf[128];
     /* The response. */
     unsigned status;
@@ -63,7 +63,7 @@ struct req {
     const char *download_name; /* Content-Disposition: attachment */
     int out_fd;                /* a file answer; -1 otherwise */
     uint64_t out_fd_size;
-    fk_table *table;           /* a JSON table answer, rendered after the lock (reply_table) */
+    fk_table *table; /* a JSON table answer, rendered after the lock (reply_table) */
     size_t table_from, table_to;
     int table_page_col;
     /* Freshness (http.c): whether this request has compared the store's generation with the
@@ -111,10 +111,13 @@ void reply_table(struct req *r, fk_table *t, const char *download_name, int page
 fk_store *srv_store(struct req *r);
 fk_engine *srv_engine(struct req *r);
 fk_tracer *srv_tracer(struct req *r);
+/* The control index over the current engine, or NULL with an answer set (DESIGN NOTES in
+ * http.c). Under the lock. */
+fk_ctl *srv_ctl(struct req *r);
 const struct fk_profile *srv_profile(struct req *r);
 /* The round named name (NULL: the latest one) into *out: FK_OK; FK_ENOENT, no answer set; or
- * another code with an error answer set. Under the lock. A round once read is kept until a request next
- * reads the store's generation (srv_engine: at most every 100 ms under load, at once when a
+ * another code with an error answer set. Under the lock. A round once read is kept until a request
+ * next reads the store's generation (srv_engine: at most every 100 ms under load, at once when a
  * request comes after a quiet 100 ms) or a write through the API (srv_invalidate): a round
  * changed or a store damaged behind the server's back shows up that much later, like an import
  * from the command line does, and the steady stream of requests reads no round from SQLite. */

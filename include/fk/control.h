@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Control (管控) answers and actions: 四个查清 (how many, who, where, under what control), the tests
- * each regime requires and their state, arrivals and the 倒查7天 back-check, and alerts. The
+/* Control (管控) answers and actions: 四个查清 (how many, who, where, under what control), the
+ * tests each regime requires and their state, arrivals and the 倒查7天 back-check, and alerts. The
  * answers come from fk_ctl, an in-memory index over the store's control orders, arrivals and
  * occupation-tagged persons, joined to the engine's regions and samples; the actions write to
  * the store in one batch each and record an audit row.
@@ -26,9 +26,15 @@ typedef struct fk_ctl fk_ctl;
 int fk_ctl_build(fk_store *st, fk_engine *e, const struct fk_profile *p, fk_ctl **out, char *err,
                  size_t errlen);
 void fk_ctl_free(fk_ctl *c);
+/* Reads once what lists read on first use (the persons' ID numbers, names and phones; each
+ * followed person's samples), so the first list is as fast as the next: for a server that
+ * builds an index on a thread of its own before it answers from it. FK_OK, FK_ENOMEM, FK_EDB. */
+int fk_ctl_warm(fk_ctl *c);
 /* 1 when the store has moved on since the build (its generation or control generation), so
  * the index must be rebuilt (with an engine synced first). */
 int fk_ctl_stale(const fk_ctl *c);
+/* The store's generation and control generation the index was built at. */
+void fk_ctl_built_at(const fk_ctl *c, int64_t *generation, int64_t *control_generation);
 
 enum fk_ctl_status { FK_CTL_OPEN = 0, FK_CTL_RELEASED };
 const char *fk_ctl_status_name(int s);
@@ -40,7 +46,10 @@ struct fk_ctl_filter {
     const char *region;
     int category, place, status;
 };
-#define FK_CTL_FILTER_ALL {NULL, -1, -1, -1}
+#define FK_CTL_FILTER_ALL                                                                          \
+    {                                                                                              \
+        NULL, -1, -1, -1                                                                           \
+    }
 
 /* 四个查清 counts: one row per region of level `by` inside f->region (or the whole city) and per
  * (category, place, status) present, ordered by region code:
@@ -52,8 +61,8 @@ int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, f
  * id,id_number,name,phone,grid,category,place,site,start,end,regime,day,next_test,test_state,
  * device. day: days since the start on `today` (a local day number, fk_local_day); next_test:
  * the date of the earliest test not yet done; test_state: overdue, due, upcoming or none. */
-int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_table **out,
-                char *err, size_t errlen);
+int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_table **out, char *err,
+                size_t errlen);
 
 /* Who must be tested: the sources of a regime's tests. */
 enum {
@@ -69,8 +78,8 @@ enum {
 int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states, int64_t today,
                fk_table **out, char *err, size_t errlen);
 /* The same tests counted per region of level `by`: region,name,persons,done,due,overdue. */
-int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources,
-                  int64_t today, fk_table **out, char *err, size_t errlen);
+int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources, int64_t today,
+                  fk_table **out, char *err, size_t errlen);
 
 /* Arrivals inside region (NULL: all) that arrived from `from` to `to` (inclusive; 0 for open
  * ends) and, when area is not NULL, whose origin lies in it:
@@ -97,8 +106,8 @@ int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int6
  * default regime) unless already under an open one. *added and *already say how many of each.
  * Re-running adds nothing twice. */
 int fk_control_open_many(fk_store *st, const int64_t *persons, const int *categories, size_t n,
-                         int place, int64_t at, const char *who, const char *why,
-                         size_t *added, size_t *already, char *err, size_t errlen);
+                         int place, int64_t at, const char *who, const char *why, size_t *added,
+                         size_t *already, char *err, size_t errlen);
 /* From a trace: every listed contact, with its category (close, secondary, companion). */
 int fk_control_from_trace(fk_store *st, const struct fk_contact *cs, size_t n, int place,
                           int64_t at, const char *who, size_t *added, size_t *already, char *err,
@@ -119,8 +128,8 @@ int fk_control_extend(fk_store *st, int64_t person, int days, const char *who, c
 /* Raises the alerts that only time reveals: every door sensor whose last event is "offline" and
  * older than door_offline_minutes at `now`, of a person then under control. *raised counts new
  * ones; an alert raised before is not raised again. */
-int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised,
-                   char *err, size_t errlen);
+int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised, char *err,
+                   size_t errlen);
 /* Alerts (status >= 0: only that status) of persons inside region (NULL: all), newest first:
  * id,kind,id_number,name,grid,time,device,detail,status,who,note,updated. */
 int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk_table **out,

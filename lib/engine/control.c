@@ -390,6 +390,12 @@ int fk_ctl_stale(const fk_ctl *c)
     return g != c->generation || cg != c->control_generation;
 }
 
+void fk_ctl_built_at(const fk_ctl *c, int64_t *generation, int64_t *control_generation)
+{
+    *generation = c->generation;
+    *control_generation = c->control_generation;
+}
+
 /* ---- helpers ---- */
 
 /* The grid range of region (NULL: everything); FK_ENOENT with err for an unknown code. */
@@ -657,6 +663,22 @@ static int ensure_names(fk_ctl *c)
         c->occ[i].who = who_of(r, c->occ[i].person);
     c->ros = r;
     return FK_OK;
+}
+
+int fk_ctl_warm(fk_ctl *c)
+{
+    const int64_t *times;
+    size_t i;
+    int rc = ensure_names(c);
+
+    for (i = 0; rc == FK_OK && i < c->nitems; i++)
+        if (c->items[i].status == FK_CTL_OPEN)
+            sample_times(c, c->items[i].person, &c->items[i].s, &times);
+    for (i = 0; rc == FK_OK && i < c->narr; i++)
+        sample_times(c, c->arr[i].person, &c->arr[i].s, &times);
+    for (i = 0; rc == FK_OK && i < c->nocc; i++)
+        sample_times(c, c->occ[i].person, &c->occ[i].s, &times);
+    return rc;
 }
 
 static uint64_t key_hi(const fk_ctl *c, int32_t grid, uint32_t who)
