@@ -20,6 +20,8 @@ for who in admin:admin:140700 desk:county:140702 taigu:county:140703 viewer:view
         >/dev/null 2>&1 || fail "user add $name"
 done
 start_server
+# The control index is built and warmed at start, like the engine, not on the first request.
+contains "$WORK/serve.log" "control index built in"
 ADMIN=$(login admin pw-admin-2022)
 DESK=$(login desk pw-desk-2022)
 TAIGU=$(login taigu pw-taigu-2022)
