@@ -30,6 +30,12 @@ void fk_ctl_free(fk_ctl *c);
  * followed person's samples), so the first list is as fast as the next: for a server that
  * builds an index on a thread of its own before it answers from it. FK_OK, FK_ENOMEM, FK_EDB. */
 int fk_ctl_warm(fk_ctl *c);
+/* Takes over from prev what it read once (names, sample times) for the persons both indexes
+ * name, when prev was built over the same engine at the same store generation (only control
+ * batches came between: no person and no sample changed); else does nothing. The rest is read
+ * when first needed, as without it. For a server that rebuilds its index after a control batch:
+ * the next list then reads only the persons new to it. FK_OK, FK_ENOMEM, FK_EDB. */
+int fk_ctl_adopt(fk_ctl *c, const fk_ctl *prev);
 /* 1 when the store has moved on since the build (its generation or control generation), so
  * the index must be rebuilt (with an engine synced first). */
 int fk_ctl_stale(const fk_ctl *c);

@@ -531,8 +531,8 @@ static int cmp_ranked(const void *a, const void *b)
     return r ? r : (x->i > y->i) - (x->i < y->i);
 }
 
-/* Reads the persons' ID numbers, names and phones from the store, in person order inside one
- * read transaction, and the grids' codes from the engine. */
+/* Reads the ID numbers, names and phones not taken from a previous index (idn NOT_READ) from the
+ * store, in person order inside one read transaction, and the grids' codes from the engine. */
 static int read_names(fk_ctl *c, struct roster *r)
 {
     size_t i;
@@ -542,6 +542,8 @@ static int read_names(fk_ctl *c, struct roster *r)
         struct who *w = &r->who[i];
         struct fk_person_row p;
 
+        if (w->idn != NOT_READ)
+            continue;
         rc = fk_store_get_person(c->st, w->person, &p);
         if (rc == FK_ENOENT) {
             p.id_number = p.name = p.phone = "";
@@ -628,10 +630,24 @@ static struct roster *roster_new(const fk_ctl *c)
         return NULL;
     }
     for (i = 0; i < k; i++)
-        r->who[i].person = ids[i];
+        r->who[i] = (struct who){ids[i], NOT_READ, NOT_READ, NOT_READ, 0};
     r->nwho = k;
     free(ids);
     return r;
+}
+
+/* Makes r, filled, the index's roster: each record learns its person's place in it. */
+static void attach(fk_ctl *c, struct roster *r)
+{
+    size_t i;
+
+    for (i = 0; i < c->nitems; i++)
+        c->items[i].who = who_of(r, c->items[i].person);
+    for (i = 0; i < c->narr; i++)
+        c->arr[i].who = who_of(r, c->arr[i].person);
+    for (i = 0; i < c->nocc; i++)
+        c->occ[i].who = who_of(r, c->occ[i].person);
+    c->ros = r;
 }
 
 /* Fills the roster once per index, on the first list that shows names: a list of millions of
@@ -640,7 +656,6 @@ static struct roster *roster_new(const fk_ctl *c)
 static int ensure_names(fk_ctl *c)
 {
     struct roster *r;
-    size_t i;
     int rc;
 
     if (c->ros)
@@ -655,14 +670,119 @@ static int ensure_names(fk_ctl *c)
         roster_unref(r);
         return rc;
     }
-    for (i = 0; i < c->nitems; i++)
-        c->items[i].who = who_of(r, c->items[i].person);
-    for (i = 0; i < c->narr; i++)
-        c->arr[i].who = who_of(r, c->arr[i].person);
-    for (i = 0; i < c->nocc; i++)
-        c->occ[i].who = who_of(r, c->occ[i].person);
-    c->ros = r;
+    attach(c, r);
     return FK_OK;
+}
+
+/* The names of the persons r and prev's roster both name, copied from prev (their ranks too,
+ * when every person is one prev names: ranks keep their order in a subset). map[i] is person
+ * i's index in prev's roster, or NOT_READ. 1 when every person was found. */
+static int names_from(struct roster *r, const struct roster *prev, uint32_t *map, int *rc)
+{
+    size_t i;
+    int all = 1;
+
+    *rc = FK_OK;
+    for (i = 0; *rc == FK_OK && i < r->nwho; i++) {
+        struct who *w = &r->who[i];
+        uint32_t j = who_of(prev, w->person);
+        const struct who *pw = j < prev->nwho ? &prev->who[j] : NULL;
+
+        map[i] = NOT_READ;
+        if (!pw || pw->person != w->person) {
+            all = 0;
+            continue;
+        }
+        map[i] = j;
+        w->rank = pw->rank;
+        *rc = keep_name(r, name_at(prev, pw->idn), &w->idn);
+        if (*rc == FK_OK)
+            *rc = keep_name(r, name_at(prev, pw->name), &w->name);
+        if (*rc == FK_OK)
+            *rc = keep_name(r, name_at(prev, pw->phone), &w->phone);
+    }
+    return all;
+}
+
+/* Each record's sample times, copied from prev's (through map, as names_from made it) for the
+ * persons prev had read them for. */
+static int times_from(fk_ctl *c, const fk_ctl *prev, const uint32_t *map)
+{
+    struct sref *had = malloc((prev->ros->nwho ? prev->ros->nwho : 1) * sizeof *had);
+    struct sref *got = malloc((c->ros->nwho ? c->ros->nwho : 1) * sizeof *got);
+    size_t i, k, n[3];
+    int rc = had && got ? FK_OK : FK_ENOMEM;
+
+    for (i = 0; rc == FK_OK && i < prev->ros->nwho; i++)
+        had[i].off = NOT_READ;
+    for (i = 0; rc == FK_OK && i < c->ros->nwho; i++)
+        got[i].off = NOT_READ;
+    for (i = 0; rc == FK_OK && i < prev->nitems; i++)
+        if (prev->items[i].s.off != NOT_READ)
+            had[prev->items[i].who] = prev->items[i].s;
+    for (i = 0; rc == FK_OK && i < prev->narr; i++)
+        if (prev->arr[i].s.off != NOT_READ)
+            had[prev->arr[i].who] = prev->arr[i].s;
+    for (i = 0; rc == FK_OK && i < prev->nocc; i++)
+        if (prev->occ[i].s.off != NOT_READ)
+            had[prev->occ[i].who] = prev->occ[i].s;
+    for (k = 0; k < 3; k++)
+        n[k] = k == 0 ? c->nitems : k == 1 ? c->narr : c->nocc;
+    for (k = 0; rc == FK_OK && k < 3; k++) {
+        for (i = 0; rc == FK_OK && i < n[k]; i++) {
+            uint32_t who = k == 0 ? c->items[i].who : k == 1 ? c->arr[i].who : c->occ[i].who;
+            struct sref *s = k == 0 ? &c->items[i].s : k == 1 ? &c->arr[i].s : &c->occ[i].s;
+            const struct sref *h = map[who] != NOT_READ ? &had[map[who]] : NULL;
+
+            if (got[who].off == NOT_READ && h && h->off != NOT_READ) {
+                if (c->ntimes + h->n >= NOT_READ ||
+                    grow((void **)&c->times, &c->captimes, c->ntimes + h->n, sizeof *c->times) !=
+                        FK_OK) {
+                    rc = FK_ENOMEM;
+                    break;
+                }
+                memcpy(c->times + c->ntimes, prev->times + h->off, h->n * sizeof *c->times);
+                got[who] = (struct sref){(uint32_t)c->ntimes, h->n};
+                c->ntimes += h->n;
+            }
+            *s = got[who];
+        }
+    }
+    free(had);
+    free(got);
+    return rc;
+}
+
+int fk_ctl_adopt(fk_ctl *c, const fk_ctl *prev)
+{
+    struct roster *r;
+    uint32_t *map;
+    int rc, all;
+
+    if (!prev || !prev->ros || c->ros || prev->e != c->e || prev->generation != c->generation)
+        return FK_OK;
+    r = roster_new(c);
+    map = r ? malloc((r->nwho ? r->nwho : 1) * sizeof *map) : NULL;
+    if (!map) {
+        roster_unref(r);
+        return FK_ENOMEM;
+    }
+    all = names_from(r, prev->ros, map, &rc);
+    if (rc == FK_OK)
+        rc = read_names(c, r);
+    if (rc == FK_OK && all)
+        memcpy(r->grank, prev->ros->grank, (r->ngrids + 1) * sizeof *r->grank);
+    else if (rc == FK_OK)
+        rc = rank_names(r);
+    if (rc != FK_OK) {
+        free(map);
+        roster_unref(r);
+        return rc;
+    }
+    attach(c, r);
+    rc = times_from(c, prev, map);
+    free(map);
+    return rc;
 }
 
 int fk_ctl_warm(fk_ctl *c)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "fk/control.h"
 #include "fk/error.h"
@@ -742,6 +743,115 @@ static void test_control__lists_by_id_number(void **state)
     assert_string_equal(cell(f->t, 0, "phone"), "13900000099");
 }
 
+/* Renames person i in the data file behind the store's back: no generation moves. */
+static void rename_quietly(struct fixture *f, int i, const char *name)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "UPDATE persons SET name = ? WHERE id = ?", -1, &q, NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, f->pid[i]);
+    assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
+/* The due list of ctl as CSV, into b (initialised here; caller finis). */
+static void due_of(struct fixture *f, fk_ctl *c, int64_t today, fk_buf *b)
+{
+    fk_table *t = NULL;
+
+    fk_buf_init(b, 0);
+    assert_int_equal(fk_ctl_due(c, NULL, FK_DUE_ALL, 0, today, &t, f->err, sizeof f->err), FK_OK);
+    assert_int_equal(fk_table_render(t, FK_FORMAT_CSV, 0, fk_table_nrows(t), b), FK_OK);
+    fk_table_free(t);
+}
+
+/* After a control batch an index takes the names and samples its predecessor read; after any
+ * other batch it reads them again. A rename the store's generation does not see tells which. */
+static void test_control__adopt_after_control_batch(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const o[] = {"0,close,home,2022-09-01T10:00:00,,,",
+                                    "3,companion,home,2022-09-02,,land3,"};
+    int64_t today = fk_local_day(D0 + 4 * DAY), pids[1];
+    int cats[1] = {FK_CTL_CLOSE};
+    fk_ctl *a = NULL, *b = NULL, *fresh = NULL;
+    fk_buf la, lb, lf;
+    size_t added, already;
+    char buf[256];
+
+    assert_int_equal(import_controls(f, o, 2), FK_OK);
+    samples_and_results(f, "negative");
+    refresh(f);
+    a = f->ctl;
+    f->ctl = NULL;
+    due_of(f, a, today, &la);
+    assert_non_null(strstr(la.data, "人0,"));
+    /* A control batch: person 4 comes under control; nobody else changes. */
+    pids[0] = f->pid[4];
+    assert_int_equal(fk_control_open_many(f->st, pids, cats, 1, FK_PLACE_HOME, D0 + DAY, "u",
+                                          "test", &added, &already, f->err, sizeof f->err),
+                     FK_OK);
+    rename_quietly(f, 0, "改名");
+    assert_int_equal(fk_ctl_build(f->st, f->eng, &f->prof, &b, f->err, sizeof f->err), FK_OK);
+    assert_int_equal(fk_ctl_adopt(b, a), FK_OK);
+    assert_int_equal(fk_ctl_adopt(b, a), FK_OK); /* once named, nothing more to take */
+    assert_int_equal(fk_ctl_build(f->st, f->eng, &f->prof, &fresh, f->err, sizeof f->err), FK_OK);
+    due_of(f, b, today, &lb);
+    due_of(f, fresh, today, &lf);
+    /* The adopted index shows person 0 as its predecessor read them, the fresh one as renamed;
+     * person 4, new to both, is read from the store; otherwise they agree. */
+    assert_non_null(strstr(lb.data, "人0,"));
+    assert_null(strstr(lb.data, "改名"));
+    assert_non_null(strstr(lf.data, "改名"));
+    assert_non_null(strstr(lb.data, "人4,"));
+    {
+        fk_buf undo; /* the fresh list with the old name back: the adopted one, byte for byte */
+        const char *p = lf.data, *q;
+
+        fk_buf_init(&undo, 0);
+        while ((q = strstr(p, "改名")) != NULL) {
+            assert_int_equal(fk_buf_append(&undo, p, (size_t)(q - p)), FK_OK);
+            assert_int_equal(fk_buf_puts(&undo, "人0"), FK_OK);
+            p = q + strlen("改名");
+        }
+        assert_int_equal(fk_buf_puts(&undo, p), FK_OK);
+        assert_true(undo.len < lf.len);
+        assert_int_equal(undo.len, lb.len);
+        assert_memory_equal(undo.data, lb.data, lb.len);
+        fk_buf_fini(&undo);
+    }
+    fk_buf_fini(&lb);
+    fk_buf_fini(&lf);
+    fk_ctl_free(fresh);
+    fresh = NULL;
+    /* Freeing the predecessor leaves the adopted index whole (ASan would say). */
+    fk_ctl_free(a);
+    a = b;
+    b = NULL;
+    due_of(f, a, today, &lb);
+    assert_non_null(strstr(lb.data, "人0,"));
+    fk_buf_fini(&lb);
+    /* Any other batch moves the generation: nothing is taken, the rename shows. */
+    snprintf(buf, sizeof buf, "tube,id_number,time\nX9,%s,2022-09-03T09:00:00\n", f->id[4]);
+    assert_int_equal(import(f, FK_IMPORT_SAMPLES, buf), FK_OK);
+    assert_int_equal(fk_engine_sync(f->eng, f->err, sizeof f->err), FK_OK);
+    assert_int_equal(fk_ctl_build(f->st, f->eng, &f->prof, &b, f->err, sizeof f->err), FK_OK);
+    assert_int_equal(fk_ctl_adopt(b, a), FK_OK);
+    due_of(f, b, today, &lb);
+    assert_non_null(strstr(lb.data, "改名"));
+    assert_non_null(strstr(lb.data, "2022-09-03T09:00:00+08:00"));
+    fk_buf_fini(&lb);
+    fk_buf_fini(&la);
+    fk_ctl_free(b);
+    fk_ctl_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -754,6 +864,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_control__regime_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control__arrivals_and_backcheck, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control__lists_by_id_number, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control__adopt_after_control_batch, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
