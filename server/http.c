@@ -18,15 +18,15 @@
  *   answered from the current engine: an answer reflects the generation of the last completed
  *   build, which it names in the X-Fangkong-Generation header.
  * - The control index (fk_ctl) reads the engine, so it is built by the builder with each new
- * engine, on the same connection, and warmed (names, samples) before both are swapped in together:
- * at 10 M residents a build takes 3 s and the first list 5 s, which no request should wait for
- *   under the lock. Requests answer from the current index until then, as from the engine. Only
- *   a control batch (orders opened, released, moved), which moves the store's control
- *   generation and not the engine's, makes srv_ctl rebuild it under the lock, so that a write
- *   through the API is seen by the next read; that index takes over the names and samples its
- *   predecessor read (fk_ctl_adopt), which a control batch cannot have changed, so the rebuild
- *   costs the build alone. The first one is built at start, before the daemons listen, as the
- *   engine is opened.
+ *   engine, on the same connection, and warmed (names, samples) before both are swapped in
+ *   together: at 10 M residents a build takes 3 s and the first list 5 s, which no request should
+ *   wait for under the lock. Requests answer from the current index until then, as from the
+ *   engine. Only a control batch (orders opened, released, moved), which moves the store's
+ *   control generation and not the engine's, makes srv_ctl rebuild it under the lock, so that a
+ *   write through the API is seen by the next read; that index takes over the names and samples
+ *   its predecessor read (fk_ctl_adopt), which a control batch cannot have changed, so only the
+ *   build is paid again (7-8 s at 10 M: bench/RESULTS-control.md). The first one is built at
+ *   start, before the daemons listen, as the engine is opened.
  * - The tracer (4 M scans and 4 M pings take longer than the engine) is rebuilt the same way, but
  *   only once a request has used it stale (the dashboard, tracing): an import of samples alone
  *   does not pay for it. Its answers may lag the engine's by a build; the dashboard's cache is
