@@ -93,9 +93,9 @@ struct fk_trace_opts {
 /* Traces; *out is an array of *n contacts, one per person, cases excluded, ordered by category,
  * exposure, person. Caller frees *out with free(). FK_OK, FK_ENOMEM, FK_ENOENT (a given id is not
  * a case: err names it), FK_EINVAL (depth not 1 or 2), FK_ETOOBIG (about 2^30 persons or more).
- * A run's scratch (about 4 bytes a person and 64 a contact found, resident; its address space is
- * up to 96 bytes a person) is kept in the tracer for the next run, until fk_tracer_free; runs in
- * other threads meanwhile use their own. */
+ * A run's scratch (about 4 bytes a person, 40 a contact found and 56 a venue, resident; its
+ * address space is up to 48 bytes a person) is kept in the tracer for the next run, until
+ * fk_tracer_free; runs in other threads meanwhile use their own. */
 int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_contact **out,
                   size_t *n, char *err, size_t errlen);
 /* The same run, into a buffer the caller keeps across runs: *buf holds room for *cap contacts

@@ -10,8 +10,10 @@
  * - Place order is built from person order by a counting sort on the place, then each place's run
  *   is sorted by key (insertion sort for short runs, LSD radix over the key bytes that vary for
  *   long ones, so a Zipf-popular venue with millions of scans costs linear time).
- * - A run keeps the best reason per person in a dense array (person -> index + 1 in a contact
- *   array, 0: none), cleared afterwards through the contacts it lists. fk_contact_better decides;
+ * - A run keeps the best reason per person in a dense array (person -> index + 1 in a record
+ *   array, 0: none), cleared afterwards through the records it lists. A record (struct rec) is
+ *   24 bytes, half an fk_contact: the exposure and the root are derived from it, and the answer's
+ *   fk_contacts are made only by the final gather. fk_contact_better decides;
  *   reasons equal in all it compares (same category, exposure, source, venue) keep the one the
  *   rules meet first: the source's scans in order (case rows, then the person's CSR order: the
  *   "rank"), then the earlier contact scan. So the answer, times included, does not depend on the
@@ -35,13 +37,16 @@
  * - Depth 2 takes as targets only the persons neither close nor a case (a secondary reason never
  *   beats a close one), and as source scans only those at venues a target scanned; with no
  *   target, it is skipped.
- * - Scratch (the dense array, the contact array, the sort keys) is kept in the tracer for the
- *   next run under a mutex (trylock: a concurrent run allocates its own), since at full scale
- *   first-touch page faults cost more than the tracing. fk_tracer_run's result is a new array
- *   each run; fk_tracer_run_into writes into the caller's, kept across runs, for the same reason.
- *   Big blocks are advised to huge pages (fewer first-touch faults, fewer TLB misses).
- * - The result is ordered by a stable LSD radix sort of (category, exposure) << 32 | index made in
- *   person order, when exposures span less than 2^30 s; qsort otherwise.
+ * - Scratch (the dense array, the record array, the sort keys, the cover's arrays up to 64 MiB
+ *   each) is kept in the tracer for the next run under a mutex (trylock: a concurrent run
+ *   allocates its own), since at full scale first-touch page faults cost more than the tracing.
+ *   fk_tracer_run's result is a new array each run; fk_tracer_run_into writes into the caller's,
+ *   kept across runs, for the same reason. Big blocks are advised to huge pages (fewer
+ *   first-touch faults, fewer TLB misses).
+ * - The result is ordered by a stable LSD radix sort of (category, exposure - lo) << 32 | index
+ *   made in person order, when exposures span less than 2^30 s; qsort otherwise. lo and the span
+ *   are bounds kept as records are stored (every exposure ever stored, a replaced one too), so
+ *   that no pass over the records precedes the sort.
  * - Invariants: scan_start/ping_start are monotone with [npersons] = event count; every venue,
  *   cell and household index is < its count; keys within a place are ascending. */
 #include "fk/trace.h"
@@ -67,7 +72,7 @@ struct fk_tracer {
     uint64_t *cell_key;    /* slot << 32 | person */
     uint32_t *hh_start;    /* nhouseholds + 1 */
     int32_t *hh_member;
-    uint8_t *is_case;      /* npersons */
+    uint8_t *is_case; /* npersons */
     /* Names, when built from a store. */
     fk_store *st;
     fk_strmap *households, *cells;
@@ -81,10 +86,11 @@ struct fk_tracer {
     pthread_mutex_t lock;
     struct spare {
         int32_t *slot; /* npersons, all 0 */
-        struct fk_contact *c;
+        struct rec *c;
         size_t cap;
         uint64_t *key, *tmp;
         size_t keycap;
+        struct cover *cover; /* its arrays (see cover_trim), or NULL */
     } spare;
 };
 
@@ -95,6 +101,9 @@ static double mono(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+struct cover;
+static void cover_free(struct cover *cv);
 
 static void free_input(struct fk_trace_input *in)
 {
@@ -129,6 +138,9 @@ void fk_tracer_free(fk_tracer *t)
     free(t->spare.c);
     free(t->spare.key);
     free(t->spare.tmp);
+    if (t->spare.cover)
+        cover_free(t->spare.cover);
+    free(t->spare.cover);
     pthread_mutex_destroy(&t->lock);
     free(t);
 }
@@ -422,8 +434,8 @@ static int on_venue(void *ud, const struct fk_venue_row *v)
 
 /* Appends one event of a person to a person-order CSR being filled in person order: place and
  * time grow together, and start[person + 1] counts (prefix sums come at the end). */
-static int add_event(struct load *l, uint64_t **start, int32_t **place, uint32_t **tm,
-                     size_t *cap, size_t *nev, int64_t person, int32_t where, int64_t when)
+static int add_event(struct load *l, uint64_t **start, int32_t **place, uint32_t **tm, size_t *cap,
+                     size_t *nev, int64_t person, int32_t where, int64_t when)
 {
     size_t old = *cap;
 
@@ -578,32 +590,96 @@ void fk_tracer_stats(const fk_tracer *t, struct fk_tracer_stats *out)
 
 /* ---- running ---- */
 
+/* A reason as a run keeps it until the answer is gathered: 24 bytes where fk_contact takes 48,
+ * so that the pass writes half as much and the sort reads half as much. The exposure and the
+ * root are derived, not kept: the exposure from the times (rec_exposure), the root from the
+ * source (a secondary contact's root is its close contact's source; every other root is the
+ * source itself, a case). */
+struct rec {
+    int32_t person, source, via_id;
+    /* venue: the source's and the contact's scan times; cell: the source's ping time and the
+     * slot's start (the exposure); household: the exposure (the source's window start, an int64),
+     * its low half then its high half. */
+    uint32_t ts, tc;
+    uint8_t category, via;
+};
+
+static int64_t rec_exposure(const struct rec *r)
+{
+    if (r->via == FK_VIA_VENUE)
+        return r->ts > r->tc ? r->ts : r->tc;
+    if (r->via == FK_VIA_HOUSEHOLD)
+        return (int64_t)((uint64_t)r->tc << 32 | r->ts);
+    return r->tc;
+}
+
+/* r as a contact, with root = source (the caller sets a secondary contact's root). */
+static void rec_contact(const struct rec *r, struct fk_contact *k)
+{
+    memset(k, 0, sizeof *k);
+    k->person = r->person;
+    k->source = r->source;
+    k->root = r->source;
+    k->via_id = r->via_id;
+    k->category = r->category;
+    k->via = r->via;
+    k->exposure = rec_exposure(r);
+    k->source_time = r->via == FK_VIA_HOUSEHOLD ? k->exposure : (int64_t)r->ts;
+    k->contact_time = r->via == FK_VIA_HOUSEHOLD ? k->exposure : (int64_t)r->tc;
+}
+
+/* 1 when a should replace b: fk_contact_better, the rule, on the records as contacts. */
+static int rec_better(const struct rec *a, const struct rec *b)
+{
+    struct fk_contact x, y;
+
+    rec_contact(a, &x);
+    rec_contact(b, &y);
+    return fk_contact_better(&x, &y);
+}
+
 /* The best reason per person so far. slot is dense over persons (index + 1 into c, 0: none), so
  * an offer is one array read, and c lists the persons reached in the order they were first
  * offered (which also says which slots to clear). */
 struct best {
     const fk_tracer *t;
     int32_t *slot;
-    struct fk_contact *c;
+    struct rec *c;
     size_t n, cap;
+    /* At most and at least every exposure stored in c, even one replaced since: the sort's
+     * keys are exposure - lo, without a pass over c to find them. */
+    int64_t lo, hi;
     uint64_t *key, *tmp; /* sorting scratch, keycap entries each */
     size_t keycap;
-    int spare; /* 1: the buffers are the tracer's spare, and its lock is held */
+    struct cover *cv; /* the run's cover, its arrays kept from the last run when spare */
+    int spare;        /* 1: the buffers are the tracer's spare, and its lock is held */
 };
 
-static int best_offer(struct best *b, const struct fk_contact *k)
+/* The contact of record r as the answer gives it, its root included. */
+static void rec_answer(const struct best *b, const struct rec *r, struct fk_contact *k)
+{
+    rec_contact(r, k);
+    if (r->category == FK_CAT_SECONDARY)
+        k->root = b->c[b->slot[r->source] - 1].source; /* the close contact's case */
+}
+
+static int best_offer(struct best *b, const struct rec *k)
 {
     int32_t s = b->slot[k->person];
+    int64_t e = rec_exposure(k);
 
     if (s) {
-        if (fk_contact_better(k, &b->c[s - 1]))
-            b->c[s - 1] = *k;
-        return FK_OK;
+        if (!rec_better(k, &b->c[s - 1]))
+            return FK_OK;
+        b->c[s - 1] = *k;
+    } else {
+        if (grow((void **)&b->c, &b->cap, b->n + 1, sizeof *b->c) != FK_OK)
+            return FK_ENOMEM;
+        b->c[b->n] = *k;
+        b->slot[k->person] = (int32_t)(++b->n);
     }
-    if (grow((void **)&b->c, &b->cap, b->n + 1, sizeof *b->c) != FK_OK)
-        return FK_ENOMEM;
-    b->c[b->n] = *k;
-    b->slot[k->person] = (int32_t)(++b->n);
+    b->lo = e < b->lo ? e : b->lo;
+    b->hi = e > b->hi ? e : b->hi;
     return FK_OK;
 }
 
@@ -638,7 +714,7 @@ static size_t lower_bound(const uint64_t *a, size_t n, uint64_t v)
 }
 
 /* Offers everyone in src's household (but src) as category cat, exposed at `at`. */
-static int offer_household(struct best *b, int32_t src, int32_t root, int cat, int64_t at)
+static int offer_household(struct best *b, int32_t src, int cat, int64_t at)
 {
     const fk_tracer *t = b->t;
     int32_t h = t->in.household[src];
@@ -648,20 +724,18 @@ static int offer_household(struct best *b, int32_t src, int32_t root, int cat, i
     if (h < 0)
         return FK_OK;
     for (i = t->hh_start[h]; rc == FK_OK && i < t->hh_start[h + 1]; i++) {
-        struct fk_contact k;
+        struct rec k;
 
         if (t->hh_member[i] == src || pruned(b, t->hh_member[i], cat))
             continue;
         memset(&k, 0, sizeof k);
         k.person = t->hh_member[i];
         k.source = src;
-        k.root = root;
         k.category = (uint8_t)cat;
         k.via = FK_VIA_HOUSEHOLD;
         k.via_id = h;
-        k.exposure = at;
-        k.source_time = at;
-        k.contact_time = at;
+        k.ts = (uint32_t)(uint64_t)at;
+        k.tc = (uint32_t)((uint64_t)at >> 32);
         rc = best_offer(b, &k);
     }
     return rc;
@@ -698,8 +772,8 @@ static void venue_range(const fk_tracer *t, int32_t venue, uint32_t ts, size_t *
 }
 
 /* Plan "offer": offers everyone who scanned s's venue within the venue window of s, one offer a
- * scan pair, as category cat with root `root`. */
-static int offer_scan(struct best *b, const struct src *s, int cat, int32_t root)
+ * scan pair, as category cat. */
+static int offer_scan(struct best *b, const struct src *s, int cat)
 {
     const fk_tracer *t = b->t;
     const uint64_t *key = t->venue_key + t->venue_start[s->venue];
@@ -708,22 +782,19 @@ static int offer_scan(struct best *b, const struct src *s, int cat, int32_t root
 
     venue_range(t, s->venue, s->ts, &lo, &hi);
     for (i = lo; rc == FK_OK && i < hi; i++) {
-        int64_t tc = (int64_t)(key[i] >> 32);
         int32_t p = (int32_t)(key[i] & 0xFFFFFFFFu);
-        struct fk_contact k;
+        struct rec k;
 
         if (p == s->source || pruned(b, p, cat))
             continue;
         memset(&k, 0, sizeof k);
         k.person = p;
         k.source = s->source;
-        k.root = root;
         k.category = (uint8_t)cat;
         k.via = FK_VIA_VENUE;
         k.via_id = s->venue;
-        k.exposure = tc > (int64_t)s->ts ? tc : (int64_t)s->ts;
-        k.source_time = s->ts;
-        k.contact_time = tc;
+        k.ts = s->ts;
+        k.tc = (uint32_t)(key[i] >> 32);
         rc = best_offer(b, &k);
     }
     return rc;
@@ -748,7 +819,7 @@ static int offer_companions(struct best *b, int32_t src, int64_t from, int64_t t
             continue;
         for (i = lower_bound(key, n, slot << 32); rc == FK_OK && i < n; i++) {
             int32_t p = (int32_t)(key[i] & 0xFFFFFFFFu);
-            struct fk_contact k;
+            struct rec k;
 
             if ((key[i] >> 32) != slot)
                 break;
@@ -757,13 +828,11 @@ static int offer_companions(struct best *b, int32_t src, int64_t from, int64_t t
             memset(&k, 0, sizeof k);
             k.person = p;
             k.source = src;
-            k.root = src;
             k.category = FK_CAT_COMPANION;
             k.via = FK_VIA_CELL;
             k.via_id = c;
-            k.exposure = (int64_t)slot * slot_len;
-            k.source_time = ts;
-            k.contact_time = k.exposure;
+            k.ts = (uint32_t)ts;                         /* a ping time: uint32 */
+            k.tc = (uint32_t)((int64_t)slot * slot_len); /* at most ts */
             rc = best_offer(b, &k);
         }
     }
@@ -808,7 +877,17 @@ struct cover {
      * window: a clear bit says "empty" from a word that stays in cache, without the lookup. */
     uint64_t *mask; /* nvenues */
     uint8_t sh;
+    /* Building scratch: per venue, where its source scans start, and a cursor (nvenues + 1
+     * each); the source scans grouped by venue (gcap). The arrays (seg and tab: segcap and
+     * tabcap entries) are kept for the next build, as the run's other scratch, unless they grew
+     * past COVER_KEEP bytes: on this VM their first-touch page faults took as long as building
+     * a first-degree cover (about 1 400 a run at 3 M persons). */
+    uint64_t *start, *fill;
+    struct src *g;
+    size_t segcap, tabcap, gcap;
 };
+
+#define COVER_KEEP (UINT64_C(64) << 20)
 
 static void cover_free(struct cover *cv)
 {
@@ -816,7 +895,45 @@ static void cover_free(struct cover *cv)
     free(cv->vm);
     free(cv->seg);
     free(cv->tab);
+    free(cv->start);
+    free(cv->fill);
+    free(cv->g);
     memset(cv, 0, sizeof *cv);
+}
+
+/* After a run: frees the arrays that grew past COVER_KEEP bytes and keeps the others. */
+static void cover_trim(struct cover *cv)
+{
+    if (cv->segcap * sizeof *cv->seg > COVER_KEEP) {
+        free(cv->seg);
+        cv->seg = NULL;
+        cv->segcap = 0;
+    }
+    if (cv->tabcap * sizeof *cv->tab > COVER_KEEP) {
+        free(cv->tab);
+        cv->tab = NULL;
+        cv->tabcap = 0;
+    }
+    if (cv->gcap * sizeof *cv->g > COVER_KEEP) {
+        free(cv->g);
+        cv->g = NULL;
+        cv->gcap = 0;
+    }
+}
+
+/* *p with room for need entries of size bytes (*cap of them now): kept when big enough, else
+ * replaced (its contents are not kept). */
+static int room(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (*p && *cap >= need)
+        return FK_OK;
+    free(*p);
+    *cap = 0;
+    *p = malloc((need ? need : 1) * size);
+    if (!*p)
+        return FK_ENOMEM;
+    *cap = need ? need : 1;
+    return FK_OK;
 }
 
 /* 1 when source scan a wins over b at the same exposure. */
@@ -910,21 +1027,34 @@ static void sort_by_ts(struct src *r, uint32_t n, uint64_t *key, uint64_t *tmp, 
 }
 
 /* Builds the cover of every venue from the source scans s[0..n) (reordered), which are already
- * in venue order when `grouped`. */
+ * in venue order when `grouped`, into cv's arrays (reused when big enough: see cover_trim). On
+ * failure cv is freed. */
 static int cover_build(const fk_tracer *t, struct src *s, size_t n, int grouped, struct cover *cv)
 {
     size_t nv = t->in.nvenues, v, i, maxrun = 0, nseg = 0, ntab = 0;
     /* Fewer buckets for a big cover: its pages cost more than the steps they save. */
     uint64_t per_seg = n > (1u << 20) ? 2 : BUCKETS_A_SEGMENT;
     int64_t w = (int64_t)t->prof.venue_window_minutes * 60;
-    uint64_t *start = calloc(nv + 1, sizeof *start), *fill = NULL, *key = NULL, *tmp = NULL;
-    struct src *g = NULL, *rtmp = NULL;
+    uint64_t *start, *fill, *key = NULL, *tmp = NULL;
+    struct src *g, *rtmp = NULL;
     uint32_t *gbest = NULL, *dq = NULL;
     int rc = FK_ENOMEM;
 
-    memset(cv, 0, sizeof *cv);
-    if (!start)
+    cv->sh = 0;
+    if (!cv->start)
+        cv->start = malloc((nv + 1) * sizeof *cv->start);
+    if (!cv->fill)
+        cv->fill = malloc((nv + 1) * sizeof *cv->fill);
+    if (!cv->vm)
+        cv->vm = malloc((nv ? nv : 1) * sizeof *cv->vm);
+    if (!cv->mask)
+        cv->mask = malloc((nv ? nv : 1) * sizeof *cv->mask);
+    if (!cv->start || !cv->fill || !cv->vm || !cv->mask)
         goto out;
+    start = cv->start;
+    fill = cv->fill;
+    memset(start, 0, (nv + 1) * sizeof *start);
+    memset(cv->mask, 0, (nv ? nv : 1) * sizeof *cv->mask);
     cv->lo = UINT32_MAX;
     cv->hi = 0;
     for (i = 0; i < n; i++) {
@@ -947,20 +1077,17 @@ static int cover_build(const fk_tracer *t, struct src *s, size_t n, int grouped,
     if (maxrun > UINT32_MAX / 3)
         goto out;
     rc = FK_ENOMEM;
-    fill = malloc((nv + 1) * sizeof *fill);
-    g = grouped ? s : malloc((n ? n : 1) * sizeof *g);
+    if ((!grouped && room((void **)&cv->g, &cv->gcap, n, sizeof *cv->g) != FK_OK) ||
+        room((void **)&cv->seg, &cv->segcap, 4 * n + 1, sizeof *cv->seg) != FK_OK ||
+        room((void **)&cv->tab, &cv->tabcap, 3 * n * per_seg + 1, sizeof *cv->tab) != FK_OK)
+        goto out;
+    g = grouped ? s : cv->g;
     key = malloc((maxrun ? maxrun : 1) * sizeof *key);
     tmp = malloc((maxrun ? maxrun : 1) * sizeof *tmp);
     rtmp = malloc((maxrun ? maxrun : 1) * sizeof *rtmp);
     gbest = malloc((maxrun ? maxrun : 1) * sizeof *gbest);
     dq = malloc((maxrun ? maxrun : 1) * sizeof *dq);
-    cv->vm = calloc(nv ? nv : 1, sizeof *cv->vm);
-    cv->mask = calloc(nv ? nv : 1, sizeof *cv->mask);
-    /* Untouched pages of these cost no memory: only the segments written are resident. */
-    cv->seg = malloc((4 * n + 1) * sizeof *cv->seg);
-    cv->tab = malloc((3 * n * per_seg + 1) * sizeof *cv->tab);
-    if (!fill || !g || !key || !tmp || !rtmp || !gbest || !dq || !cv->vm || !cv->mask || !cv->seg ||
-        !cv->tab)
+    if (!key || !tmp || !rtmp || !gbest || !dq)
         goto out;
     while (n && ((uint64_t)(cv->hi - cv->lo) >> cv->sh) >= 64)
         cv->sh++;
@@ -988,6 +1115,7 @@ static int cover_build(const fk_tracer *t, struct src *s, size_t n, int grouped,
         struct seg *sg = cv->seg + nseg;
         uint64_t range;
 
+        memset(m, 0, sizeof *m);
         m->nseg = m->nb = 1;
         m->sh = 31;
         if (k == 0)
@@ -1018,10 +1146,6 @@ static int cover_build(const fk_tracer *t, struct src *s, size_t n, int grouped,
 out:
     if (rc != FK_OK)
         cover_free(cv);
-    free(start);
-    free(fill);
-    if (!grouped)
-        free(g);
     free(key);
     free(tmp);
     free(rtmp);
@@ -1097,22 +1221,27 @@ struct pass_part {
     int cat;
     size_t from, to; /* persons */
     size_t base, n;  /* where this part's new contacts go, and how many */
+    int64_t lo, hi;  /* the exposures it stored, as best.lo and best.hi */
 };
 
 /* Offers k to its person, who is in pp's range: best_offer, with a new contact in pp's block. */
-static void part_offer(struct pass_part *pp, const struct fk_contact *k)
+static void part_offer(struct pass_part *pp, const struct rec *k)
 {
     struct best *b = pp->b;
     int32_t sl = b->slot[k->person];
+    int64_t e = rec_exposure(k);
 
     if (sl) {
-        if (fk_contact_better(k, &b->c[sl - 1]))
-            b->c[sl - 1] = *k;
+        if (!rec_better(k, &b->c[sl - 1]))
+            return;
+        b->c[sl - 1] = *k;
     } else {
         b->c[pp->base + pp->n] = *k;
         b->slot[k->person] = (int32_t)(pp->base + pp->n + 1);
         pp->n++;
     }
+    pp->lo = e < pp->lo ? e : pp->lo;
+    pp->hi = e > pp->hi ? e : pp->hi;
 }
 
 static void pass_range(struct pass_part *pp)
@@ -1136,7 +1265,7 @@ static void pass_range(struct pass_part *pp)
          * tc <= its exposure (which is at most hi): one unsigned test, tc - lo <= span. */
         uint32_t btc = 0, span = cv->hi - lo;
         const struct seg *best = NULL;
-        struct fk_contact k;
+        struct rec k;
 
         /* A person's first scans are looked up (no reason yet), the rest mostly not: the venue
          * array is read in short runs that the hardware does not prefetch. */
@@ -1186,13 +1315,11 @@ static void pass_range(struct pass_part *pp)
         memset(&k, 0, sizeof k);
         k.person = (int32_t)q;
         k.source = best->source;
-        k.root = cat == FK_CAT_CLOSE ? best->source : b->c[b->slot[best->source] - 1].root;
         k.category = (uint8_t)cat;
         k.via = FK_VIA_VENUE;
         k.via_id = (int32_t)(k2 >> 32);
-        k.exposure = (int64_t)(k1 >> 32);
-        k.source_time = best->ts;
-        k.contact_time = btc;
+        k.ts = best->ts;
+        k.tc = btc;
         part_offer(pp, &k);
     }
 }
@@ -1217,22 +1344,19 @@ static void *offer_thread(void *arg)
 
         venue_range(t, s->venue, s->ts, &lo, &hi);
         for (j = lo; j < hi; j++) {
-            int64_t tc = (int64_t)(key[j] >> 32);
             uint32_t p = (uint32_t)(key[j] & 0xFFFFFFFFu);
-            struct fk_contact k;
+            struct rec k;
 
             if (p < pp->from || p >= pp->to || (int32_t)p == s->source || t->is_case[p])
                 continue;
             memset(&k, 0, sizeof k);
             k.person = (int32_t)p;
             k.source = s->source;
-            k.root = s->source;
             k.category = FK_CAT_CLOSE;
             k.via = FK_VIA_VENUE;
             k.via_id = s->venue;
-            k.exposure = tc > (int64_t)s->ts ? tc : (int64_t)s->ts;
-            k.source_time = s->ts;
-            k.contact_time = tc;
+            k.ts = s->ts;
+            k.tc = (uint32_t)(key[j] >> 32);
             part_offer(pp, &k);
         }
     }
@@ -1279,6 +1403,8 @@ static int by_parts(struct best *b, const struct pass_part *proto, size_t nparts
         part[i].b = b;
         part[i].from = i == 0 ? 0 : by_scans ? lo : (size_t)want;
         part[i].n = 0;
+        part[i].lo = INT64_MAX;
+        part[i].hi = INT64_MIN;
         if (i)
             part[i - 1].to = part[i].from;
     }
@@ -1288,6 +1414,10 @@ static int by_parts(struct best *b, const struct pass_part *proto, size_t nparts
     run_parts(fn, part, sizeof part[0], nparts);
     /* Close up the blocks: part i's block moves down to dst, or, when the gap is smaller than
      * the block, only its last `gap` contacts move into the gap. */
+    for (i = 0; i < nparts; i++) {
+        b->lo = part[i].lo < b->lo ? part[i].lo : b->lo;
+        b->hi = part[i].hi > b->hi ? part[i].hi : b->hi;
+    }
     dst = b->n + part[0].n;
     for (i = 1; i < nparts; i++) {
         size_t gap = part[i].base - dst, move = gap < part[i].n ? gap : part[i].n, j;
@@ -1392,7 +1522,7 @@ static int close_source(const struct best *b, size_t p, int64_t *from)
 
     if (!s || b->c[s - 1].category != FK_CAT_CLOSE || b->t->is_case[p])
         return 0;
-    *from = b->c[s - 1].exposure;
+    *from = rec_exposure(&b->c[s - 1]);
     return 1;
 }
 
@@ -1424,13 +1554,11 @@ static int secondary_venues(struct best *b)
     uint8_t *vmark = calloc(t->in.nvenues ? t->in.nvenues : 1, 1);
     uint64_t target_scans = 0, nsrc = 0, e, *fill = NULL, npairs;
     struct src *s = NULL;
-    struct cover cv;
     struct closes cl;
     size_t p;
     int64_t from;
     int rc = FK_ENOMEM, plan;
 
-    memset(&cv, 0, sizeof cv);
     if (!vmark)
         goto out;
     /* Only venues that a target scanned can matter. */
@@ -1466,7 +1594,7 @@ static int secondary_venues(struct best *b)
                 one.ts = t->in.scan_time[e];
                 one.source = (int32_t)p;
                 one.rank = (uint32_t)(e - t->in.scan_start[p]);
-                rc = offer_scan(b, &one, FK_CAT_SECONDARY, b->c[b->slot[p] - 1].root);
+                rc = offer_scan(b, &one, FK_CAT_SECONDARY);
             }
         }
         goto out;
@@ -1501,13 +1629,12 @@ static int secondary_venues(struct best *b)
             x->rank = (uint32_t)(e - t->in.scan_start[p]);
         }
     }
-    rc = cover_build(t, s, nsrc, 1, &cv);
+    rc = cover_build(t, s, nsrc, 1, b->cv);
     free(s);
     s = NULL;
     if (rc == FK_OK)
-        rc = pass_venues(b, &cv, FK_CAT_SECONDARY);
+        rc = pass_venues(b, b->cv, FK_CAT_SECONDARY);
 out:
-    cover_free(&cv);
     free(s);
     free(fill);
     free(vmark);
@@ -1526,7 +1653,7 @@ static int cmp_contact(const void *a, const void *b)
 }
 
 /* One part of sorting the answer (see sorted_contacts); what it does depends on the stage. */
-enum { ST_STATS, ST_COUNT, ST_KEYS, ST_HIST, ST_SCATTER, ST_GATHER };
+enum { ST_COUNT, ST_KEYS, ST_HIST, ST_SCATTER, ST_GATHER };
 
 /* The widest radix digit: more buckets scatter to more places at once, which costs more. */
 #define RADIX_BITS 8
@@ -1535,9 +1662,10 @@ enum { ST_STATS, ST_COUNT, ST_KEYS, ST_HIST, ST_SCATTER, ST_GATHER };
 struct sort_part {
     const struct best *b;
     int stage;
-    size_t from, to; /* ST_STATS: contacts; ST_COUNT, ST_KEYS: persons; else rows of the keys */
-    size_t m, at;    /* listed non-cases seen; where ST_KEYS writes */
-    int64_t lo, hi;  /* their exposures (ST_STATS); ST_KEYS subtracts lo */
+    size_t from, to;          /* ST_COUNT, ST_KEYS: persons; else rows of the keys */
+    size_t m, at;             /* listed non-cases seen (ST_COUNT); where ST_KEYS writes */
+    int64_t lo;               /* ST_KEYS subtracts it from the exposures */
+    uint64_t key_or, key_and; /* of the keys ST_KEYS wrote */
     uint64_t *a, *to_key;
     int shift;
     uint64_t digit;             /* the digit's mask, after the shift */
@@ -1553,32 +1681,24 @@ static void *sort_stage(void *arg)
     size_t i, j;
 
     switch (sp->stage) {
-    case ST_STATS:
-        sp->m = 0;
-        sp->lo = INT64_MAX;
-        sp->hi = INT64_MIN;
-        for (i = sp->from; i < sp->to; i++) {
-            if (t->is_case[b->c[i].person])
-                continue;
-            sp->m++;
-            if (b->c[i].exposure < sp->lo)
-                sp->lo = b->c[i].exposure;
-            if (b->c[i].exposure > sp->hi)
-                sp->hi = b->c[i].exposure;
-        }
-        break;
     case ST_COUNT:
         for (i = sp->from, sp->m = 0; i < sp->to; i++)
             sp->m += b->slot[i] && !t->is_case[i];
         break;
     case ST_KEYS:
+        sp->key_or = 0;
+        sp->key_and = ~(uint64_t)0;
         for (i = sp->from, j = sp->at; i < sp->to; i++) {
             int32_t s = b->slot[i];
+            uint64_t k;
 
-            if (s && !t->is_case[i])
-                sp->to_key[j++] = (uint64_t)b->c[s - 1].category << 62 |
-                                  ((uint64_t)b->c[s - 1].exposure - (uint64_t)sp->lo) << 32 |
-                                  (uint64_t)(s - 1);
+            if (!s || t->is_case[i])
+                continue;
+            k = (uint64_t)b->c[s - 1].category << 62 |
+                ((uint64_t)rec_exposure(&b->c[s - 1]) - (uint64_t)sp->lo) << 32 | (uint64_t)(s - 1);
+            sp->to_key[j++] = k;
+            sp->key_or |= k;
+            sp->key_and &= k;
         }
         break;
     case ST_HIST:
@@ -1594,7 +1714,7 @@ static void *sort_stage(void *arg)
         for (i = sp->from; i < sp->to; i++) {
             if (i + 16 < sp->to)
                 __builtin_prefetch(&b->c[sp->a[i + 16] & 0xFFFFFFFFu]);
-            sp->out[i] = b->c[sp->a[i] & 0xFFFFFFFFu];
+            rec_answer(b, &b->c[sp->a[i] & 0xFFFFFFFFu], &sp->out[i]);
         }
         break;
     }
@@ -1615,19 +1735,16 @@ static void sort_run(struct sort_part *sp, size_t k, int stage, size_t n)
 }
 
 /* Stable LSD radix sort of a[0..n) on the bits of the high half that vary (as few digits of at
- * most RADIX_BITS as cover them), with tmp (n), the parts counting and scattering their own
- * slices: part i's keys of a digit value go after part i - 1's, so the order of equal keys is
- * kept. */
-static void radix_sort_parts(struct sort_part *sp, size_t k, uint64_t *a, uint64_t *tmp, size_t n)
+ * most RADIX_BITS as cover them; all_or and all_and are the OR and the AND of the keys), with tmp
+ * (n), the parts counting and scattering their own slices: part i's keys of a digit value go
+ * after part i - 1's, so the order of equal keys is kept. */
+static void radix_sort_parts(struct sort_part *sp, size_t k, uint64_t *a, uint64_t *tmp, size_t n,
+                             uint64_t all_or, uint64_t all_and)
 {
-    uint64_t all_or = 0, all_and = ~(uint64_t)0, *src = a, *dst = tmp, *swap, vary;
+    uint64_t *src = a, *dst = tmp, *swap, vary;
     size_t i, d, sum;
     int low = 32, high = 32, npass, width, pass;
 
-    for (i = 0; i < n; i++) {
-        all_or |= a[i];
-        all_and &= a[i];
-    }
     vary = (all_or ^ all_and) >> 32;
     if (vary) {
         while (!(vary >> (low - 32) & 1))
@@ -1670,27 +1787,31 @@ static void radix_sort_parts(struct sort_part *sp, size_t k, uint64_t *a, uint64
 
 /* The listed contacts (cases left out) ordered by category, exposure, person, into *buf (room
  * for *cap), replaced by a new array of exactly their number when too small or NULL.
- * When exposures span less than 2^30 s, a key (category, exposure) << 32 | index is made in
- * person order and radix-sorted on its high half only: the sort is stable, so persons stay in
- * order within equal keys. The passes over many contacts are cut into parts, one a thread. */
+ * When the exposures stored span less than 2^30 s (b->lo to b->hi), a key (category,
+ * exposure - b->lo) << 32 | index is made in person order and radix-sorted on its high half only:
+ * the sort is stable, so persons stay in order within equal keys. When the list is dense, the
+ * persons are walked through their slots twice (a count a part, then the keys); else the list is
+ * sorted by person. The passes over many contacts are cut into parts, one a thread. */
 static int sorted_contacts(struct best *b, struct fk_contact **buf, size_t *cap, size_t *nout)
 {
     const fk_tracer *t = b->t;
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    uint64_t *key = NULL, *tmp = NULL;
+    int64_t lo = b->lo, hi = b->hi;
+    uint64_t *key = NULL, *tmp = NULL, all_or = 0, all_and = ~(uint64_t)0;
     struct fk_contact *c = NULL;
     struct sort_part sp[FK__TRACE_MAX_THREADS];
     size_t i, m = 0, p, k = nparts_for(t, b->n, SORT_ROWS_A_THREAD);
-    int rc = FK_ENOMEM;
+    int dense = b->n >= t->in.npersons / 16, rc = FK_ENOMEM;
 
     memset(sp, 0, sizeof sp);
     for (i = 0; i < k; i++)
         sp[i].b = b;
-    sort_run(sp, k, ST_STATS, b->n);
-    for (i = 0; i < k; i++) {
-        m += sp[i].m;
-        lo = sp[i].lo < lo ? sp[i].lo : lo;
-        hi = sp[i].hi > hi ? sp[i].hi : hi;
+    if (dense) {
+        sort_run(sp, k, ST_COUNT, t->in.npersons);
+        for (i = 0; i < k; i++)
+            m += sp[i].m;
+    } else {
+        for (i = 0; i < b->n; i++)
+            m += !t->is_case[b->c[i].person];
     }
     if (!*buf || m > *cap) {
         /* A fresh array, not realloc: the old contents need no copy. */
@@ -1715,10 +1836,9 @@ static int sorted_contacts(struct best *b, struct fk_contact **buf, size_t *cap,
         key = b->key;
         tmp = b->tmp;
         /* In person order: over the slots when the list is dense, else the list sorted. */
-        if (m >= t->in.npersons / 16) {
+        if (dense) {
             size_t at = 0;
 
-            sort_run(sp, k, ST_COUNT, t->in.npersons);
             for (i = 0; i < k; i++) {
                 sp[i].at = at;
                 sp[i].lo = lo;
@@ -1726,20 +1846,26 @@ static int sorted_contacts(struct best *b, struct fk_contact **buf, size_t *cap,
                 at += sp[i].m;
             }
             sort_run(sp, k, ST_KEYS, t->in.npersons);
+            for (i = 0; i < k; i++) {
+                all_or |= sp[i].key_or;
+                all_and &= sp[i].key_and;
+            }
         } else {
             for (i = 0, p = 0; i < b->n; i++)
                 if (!t->is_case[b->c[i].person])
                     key[p++] = (uint64_t)(uint32_t)b->c[i].person << 32 | i;
             radix_sort(key, tmp, m, 4);
             for (i = 0; i < m; i++) {
-                const struct fk_contact *x = &b->c[key[i] & 0xFFFFFFFFu];
+                const struct rec *x = &b->c[key[i] & 0xFFFFFFFFu];
 
                 key[i] = (uint64_t)x->category << 62 |
-                         ((uint64_t)x->exposure - (uint64_t)lo) << 32 | (key[i] & 0xFFFFFFFFu);
+                         ((uint64_t)rec_exposure(x) - (uint64_t)lo) << 32 | (key[i] & 0xFFFFFFFFu);
+                all_or |= key[i];
+                all_and &= key[i];
             }
         }
         k = nparts_for(t, m, SORT_ROWS_A_THREAD);
-        radix_sort_parts(sp, k, key, tmp, m);
+        radix_sort_parts(sp, k, key, tmp, m, all_or, all_and);
         for (i = 0; i < k; i++) {
             sp[i].a = key;
             sp[i].out = c;
@@ -1748,7 +1874,7 @@ static int sorted_contacts(struct best *b, struct fk_contact **buf, size_t *cap,
     } else {
         for (i = 0, m = 0; i < b->n; i++)
             if (!t->is_case[b->c[i].person])
-                c[m++] = b->c[i];
+                rec_answer(b, &b->c[i], &c[m++]);
         if (m > 1)
             qsort(c, m, sizeof *c, cmp_contact); /* qsort(NULL, 0) is undefined */
     }
@@ -1803,13 +1929,15 @@ int fk_tracer_run_into(const fk_tracer *t, const struct fk_trace_opts *o, struct
     memset(&b, 0, sizeof b);
     memset(&cv, 0, sizeof cv);
     b.t = t;
+    b.lo = INT64_MAX;
+    b.hi = INT64_MIN;
+    b.cv = &cv;
     if (o->depth != 1 && o->depth != 2) {
         snprintf(err, errlen, "depth is 1 (close contacts and companions) or 2 (and secondary)");
         return FK_EINVAL;
     }
     for (i = 0; i < o->ncases && o->cases; i++) {
-        if (o->cases[i] < 0 || (size_t)o->cases[i] >= t->in.npersons ||
-            !t->is_case[o->cases[i]]) {
+        if (o->cases[i] < 0 || (size_t)o->cases[i] >= t->in.npersons || !t->is_case[o->cases[i]]) {
             snprintf(err, errlen, "person %d is not a case (import cases first)", o->cases[i]);
             return FK_ENOENT;
         }
@@ -1824,6 +1952,9 @@ int fk_tracer_run_into(const fk_tracer *t, const struct fk_trace_opts *o, struct
         b.key = sp->key;
         b.tmp = sp->tmp;
         b.keycap = sp->keycap;
+        if (sp->cover)
+            cv = *sp->cover;
+        free(sp->cover);
         memset(sp, 0, sizeof *sp);
     }
     if (!b.slot) {
@@ -1849,7 +1980,7 @@ int fk_tracer_run_into(const fk_tracer *t, const struct fk_trace_opts *o, struct
         if (o->since && c->confirmed < o->since)
             continue;
         fk_trace_window(c, &t->prof, &ws, &we);
-        rc = offer_household(&b, src, src, FK_CAT_CLOSE, ws);
+        rc = offer_household(&b, src, FK_CAT_CLOSE, ws);
         for (e = t->in.scan_start[src]; rc == FK_OK && e < t->in.scan_start[src + 1]; e++) {
             if (t->in.scan_time[e] < ws || t->in.scan_time[e] > we)
                 continue;
@@ -1879,8 +2010,6 @@ int fk_tracer_run_into(const fk_tracer *t, const struct fk_trace_opts *o, struct
         rc = cover_build(t, s, ns, 0, &cv);
         if (rc == FK_OK)
             rc = pass_venues(&b, &cv, FK_CAT_CLOSE);
-
-        cover_free(&cv);
     }
     /* Companions. */
     for (i = 0; rc == FK_OK && i < t->in.ncases; i++) {
@@ -1908,8 +2037,7 @@ int fk_tracer_run_into(const fk_tracer *t, const struct fk_trace_opts *o, struct
             int64_t from;
 
             if (close_source(&b, p, &from))
-                rc = offer_household(&b, (int32_t)p, b.c[b.slot[p] - 1].root, FK_CAT_SECONDARY,
-                                     from);
+                rc = offer_household(&b, (int32_t)p, FK_CAT_SECONDARY, from);
         }
         if (rc == FK_OK)
             rc = secondary_venues(&b);
@@ -1935,12 +2063,19 @@ int fk_tracer_run_into(const fk_tracer *t, const struct fk_trace_opts *o, struct
         sp->key = b.key;
         sp->tmp = b.tmp;
         sp->keycap = b.keycap;
+        cover_trim(&cv);
+        sp->cover = malloc(sizeof *sp->cover);
+        if (sp->cover)
+            *sp->cover = cv;
+        else
+            cover_free(&cv);
         pthread_mutex_unlock(&((fk_tracer *)t)->lock);
     } else {
         free(b.slot);
         free(b.c);
         free(b.key);
         free(b.tmp);
+        cover_free(&cv);
     }
     return rc;
 }
@@ -1957,8 +2092,7 @@ const char *fk_tracer_via(const fk_tracer *t, const struct fk_contact *c, char *
 
     if (c->via == FK_VIA_HOUSEHOLD && t->households)
         code = fk_strmap_key(t->households, c->via_id);
-    else if (c->via == FK_VIA_VENUE && t->venues && t->venue_code &&
-             t->venue_code[c->via_id] >= 0)
+    else if (c->via == FK_VIA_VENUE && t->venues && t->venue_code && t->venue_code[c->via_id] >= 0)
         code = fk_strmap_key(t->venues, t->venue_code[c->via_id]);
     else if (c->via == FK_VIA_CELL && t->cells)
         code = fk_strmap_key(t->cells, c->via_id);
@@ -1995,8 +2129,8 @@ static int who(const fk_tracer *t, int32_t pid, struct who *w)
 }
 
 static const struct fk_col trace_cols[] = {
-    {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},     {"category", FK_COL_TEXT},
-    {"source", FK_COL_TEXT},    {"via", FK_COL_TEXT},      {"exposure", FK_COL_TEXT},
+    {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT}, {"category", FK_COL_TEXT},
+    {"source", FK_COL_TEXT},    {"via", FK_COL_TEXT},  {"exposure", FK_COL_TEXT},
     {"phone", FK_COL_TEXT},     {"grid", FK_COL_TEXT},
 };
 
@@ -2038,9 +2172,8 @@ int fk_tracer_table(const fk_tracer *t, const struct fk_contact *c, size_t n, fk
 }
 
 static const struct fk_col explain_cols[] = {
-    {"step", FK_COL_INT}, {"role", FK_COL_TEXT}, {"id_number", FK_COL_TEXT},
-    {"name", FK_COL_TEXT}, {"via", FK_COL_TEXT}, {"time", FK_COL_TEXT},
-    {"detail", FK_COL_TEXT},
+    {"step", FK_COL_INT}, {"role", FK_COL_TEXT}, {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},
+    {"via", FK_COL_TEXT}, {"time", FK_COL_TEXT}, {"detail", FK_COL_TEXT},
 };
 
 static const struct fk_contact *find_contact(const struct fk_contact *c, size_t n, int32_t p)
@@ -2070,20 +2203,27 @@ static int explain_row(const fk_tracer *t, fk_table *tb, int step, const struct 
     fk_time_render(k->source_time, a);
     fk_time_render(k->contact_time, b);
     if (k->via == FK_VIA_HOUSEHOLD)
-        snprintf(detail, sizeof detail, "same household as %s %s; exposed from %s, the start "
-                 "of %s's %s", s.id, s.name, a, s.id, k->category == FK_CAT_CLOSE ? "infectious "
-                 "window" : "exposure");
+        snprintf(detail, sizeof detail,
+                 "same household as %s %s; exposed from %s, the start "
+                 "of %s's %s",
+                 s.id, s.name, a, s.id,
+                 k->category == FK_CAT_CLOSE ? "infectious "
+                                               "window"
+                                             : "exposure");
     else if (k->via == FK_VIA_VENUE)
-        snprintf(detail, sizeof detail, "%s scanned %s at %s, this person at %s: %lld min apart "
-                 "(limit %d)", s.id, via + 6, a, b,
+        snprintf(detail, sizeof detail,
+                 "%s scanned %s at %s, this person at %s: %lld min apart "
+                 "(limit %d)",
+                 s.id, via + 6, a, b,
                  (long long)((k->source_time > k->contact_time ? k->source_time - k->contact_time
-                                                              : k->contact_time - k->source_time) /
+                                                               : k->contact_time - k->source_time) /
                              60),
                  t->prof.venue_window_minutes);
     else
-        snprintf(detail, sizeof detail, "%s's phone was in cell %s at %s; this person's in the "
-                 "same %d-minute slot from %s", s.id, via + 5, a, t->prof.companion_slot_minutes,
-                 b);
+        snprintf(detail, sizeof detail,
+                 "%s's phone was in cell %s at %s; this person's in the "
+                 "same %d-minute slot from %s",
+                 s.id, via + 5, a, t->prof.companion_slot_minutes, b);
     snprintf(num, sizeof num, "%d", step);
     vals[0] = num;
     vals[1] = fk_category_name(k->category);
@@ -2122,8 +2262,8 @@ int fk_tracer_explain(const fk_tracer *t, const struct fk_contact *c, size_t n, 
                 fk_trace_window(&t->in.cases[i], &t->prof, &ws, &we);
         rc = who(t, k->root, &r);
         snprintf(num, sizeof num, "%d", step++);
-        snprintf(detail, sizeof detail, "case; infectious window %s to %s",
-                 fk_time_render(ws, a), fk_time_render(we, b));
+        snprintf(detail, sizeof detail, "case; infectious window %s to %s", fk_time_render(ws, a),
+                 fk_time_render(we, b));
         vals[0] = num;
         vals[1] = "case";
         vals[2] = r.id;
@@ -2148,9 +2288,9 @@ int fk_tracer_explain(const fk_tracer *t, const struct fk_contact *c, size_t n, 
 }
 
 static const struct fk_col edge_cols[] = {
-    {"from", FK_COL_TEXT},     {"from_name", FK_COL_TEXT}, {"from_category", FK_COL_TEXT},
-    {"to", FK_COL_TEXT},       {"to_name", FK_COL_TEXT},   {"category", FK_COL_TEXT},
-    {"via", FK_COL_TEXT},      {"exposure", FK_COL_TEXT},
+    {"from", FK_COL_TEXT}, {"from_name", FK_COL_TEXT}, {"from_category", FK_COL_TEXT},
+    {"to", FK_COL_TEXT},   {"to_name", FK_COL_TEXT},   {"category", FK_COL_TEXT},
+    {"via", FK_COL_TEXT},  {"exposure", FK_COL_TEXT},
 };
 
 int fk_tracer_edges(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_table **out,

@@ -1572,6 +1572,86 @@ static void test_trace__run_into_buffer(void **state)
     free(buf);
 }
 
+/* The sort's keys are exposures less the least exposure ever stored, kept as reasons are stored,
+ * not looked up afterwards: here the earliest exposure of all is one that replaced a later
+ * reason, first in the pass (person 2: a venue reason earlier than its household's), then, with
+ * two more cases, among household offers (person 7: two cases in its household, the earlier
+ * window second). The list is dense (16 persons) and then sparse (512). */
+static void test_trace__order_after_earlier_replacement(void **state)
+{
+    int64_t ca = T0 + 8 * DAY, cb = T0 + 6 * DAY, cc = T0 + 9 * DAY, cd = T0 + 5 * DAY;
+    int64_t tb = T0 + 2 * DAY + 10 * HOUR, t4 = T0 + 5 * DAY + 9 * HOUR;
+    size_t np, k;
+    int more;
+
+    (void)state;
+    add_case(0, ca, 0, 0); /* A: window from ca - 4 days */
+    add_case(1, cb, 0, 0); /* B: from cb - 4 days */
+    home(0, 0);
+    home(2, 0);
+    home(3, 0);
+    scan(1, 0, tb);
+    scan(2, 0, tb + 5 * MIN);
+    scan(0, 1, t4 - 10 * MIN);
+    scan(4, 1, t4);
+    for (more = 0; more <= 1; more++) {
+        if (more) {
+            add_case(5, cc, 0, 0); /* C, then D: one household, D's window earlier */
+            add_case(6, cd, 0, 0);
+            home(5, 1);
+            home(6, 1);
+            home(7, 1);
+        }
+        for (np = 16; np <= MAXP; np += MAXP - 16) {
+            w.npersons = np;
+            build();
+            run(1);
+            assert_int_equal(ngot, 3 + (size_t)more);
+            if (more)
+                expect(7, FK_CAT_CLOSE, 6, FK_VIA_HOUSEHOLD, 1, cd - 4 * DAY);
+            expect(2, FK_CAT_CLOSE, 1, FK_VIA_VENUE, 0, tb + 5 * MIN);
+            expect(3, FK_CAT_CLOSE, 0, FK_VIA_HOUSEHOLD, 0, ca - 4 * DAY);
+            expect(4, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 1, t4);
+            k = (size_t)more;
+            if (more)
+                assert_int_equal(got[0].person, 7);
+            assert_int_equal(got[k].person, 2);
+            assert_int_equal(got[k + 1].person, 3);
+            assert_int_equal(got[k + 2].person, 4);
+            same_under_every_plan(1, 0, NULL, 0);
+        }
+    }
+}
+
+/* A household's exposure is an int64 (the window start): one before 1970 is listed as it is, and
+ * so are its two times; a secondary contact reached from that close contact carries the case as
+ * its root, and the close contact's scans count from that exposure on. */
+static void test_trace__household_exposure_before_1970(void **state)
+{
+    int64_t c = T0 + 6 * DAY, t = T0 + 3 * DAY;
+
+    (void)state;
+    add_case(0, c, DAY, 0); /* onset 1970-01-02: the window starts 3 days before 1970 */
+    home(0, 0);
+    home(2, 0);
+    scan(0, 1, t);
+    scan(3, 1, t + 10 * MIN);
+    scan(2, 2, t + HOUR);
+    scan(9, 2, t + HOUR + 5 * MIN);
+    build();
+    run(2);
+    assert_int_equal(ngot, 3);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_HOUSEHOLD, 0, -3 * DAY);
+    expect_times(2, 0, -3 * DAY, -3 * DAY);
+    expect(3, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 1, t + 10 * MIN);
+    expect(9, FK_CAT_SECONDARY, 2, FK_VIA_VENUE, 2, t + HOUR + 5 * MIN);
+    expect_times(9, 0, t + HOUR, t + HOUR + 5 * MIN);
+    assert_int_equal(got[0].person, 2);
+    assert_int_equal(got[1].person, 3);
+    assert_int_equal(got[2].person, 9);
+    same_under_every_plan(2, 0, NULL, 0);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1607,6 +1687,8 @@ int main(void)
         T(test_trace__output_order_sparse_and_wide),
         T(test_trace__threads_split_persons),
         T(test_trace__run_into_buffer),
+        T(test_trace__order_after_earlier_replacement),
+        T(test_trace__household_exposure_before_1970),
     };
 #undef T
 
