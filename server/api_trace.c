@@ -5,6 +5,7 @@
  * not named: its ID number becomes OUTSIDE and its name is dropped, in the list's source column,
  * in the chain's steps and in the graph (where all of them are one node of category "outside"). */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -93,11 +94,77 @@ static int rewrite(fk_table **t, fix_fn fix, void *ud)
     return FK_OK;
 }
 
+/* The tracer's answers go into one buffer kept across requests (fk_tracer_run_into): at 10 M
+ * persons an answer is about 480 MB, and writing it into fresh pages took about as long as the
+ * tracing itself (2 s against 1 s). Handlers run one at a time under the server lock, but the
+ * buffer has a lock of its own so that it stays right without that: a run that finds it taken
+ * writes into a fresh array instead. The buffer is held until the process ends, at the size of
+ * the largest answer so far. */
+static struct {
+    pthread_mutex_t lock;
+    struct fk_contact *c;
+    size_t cap;
+} answer_buf = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
+
+/* A run's contacts c[0..n): in the kept buffer (is_kept: its lock is held) or in a fresh array.
+ * Release with answer_done. */
+struct answer {
+    struct fk_contact *c;
+    size_t n, cap;
+    int is_kept;
+};
+
+static void answer_done(struct answer *a)
+{
+    if (a->is_kept)
+        pthread_mutex_unlock(&answer_buf.lock);
+    else
+        free(a->c);
+    memset(a, 0, sizeof *a);
+}
+
+/* fk_tracer_run_into tr with o into the kept buffer when it is free, else a fresh array. On
+ * failure a is released (and err says why). */
+static int answer_run(fk_tracer *tr, const struct fk_trace_opts *o, struct answer *a, char *err,
+                      size_t errlen)
+{
+    int rc;
+
+    memset(a, 0, sizeof *a);
+    if (pthread_mutex_trylock(&answer_buf.lock) == 0) {
+        a->is_kept = 1;
+        a->c = answer_buf.c;
+        a->cap = answer_buf.cap;
+    }
+    rc = fk_tracer_run_into(tr, o, &a->c, &a->cap, &a->n, err, errlen);
+    if (a->is_kept) {
+        /* Replaced when the answer did not fit, and the caller's (here, kept) either way. */
+        answer_buf.c = a->c;
+        answer_buf.cap = a->cap;
+    }
+    if (rc != FK_OK)
+        answer_done(a);
+    return rc;
+}
+
+/* Keeps the contacts of a that live inside the caller's scope, in order. */
+static void answer_in_scope(struct req *r, struct answer *a)
+{
+    size_t i, j;
+
+    for (i = 0, j = 0; i < a->n; i++) {
+        struct fk_person_row p;
+
+        if (fk_store_get_person(srv_store(r), a->c[i].person, &p) == FK_OK && in_scope(r, p.grid))
+            a->c[j++] = a->c[i];
+    }
+    a->n = j;
+}
+
 /* Runs the tracer for ?case=ID,ID…&depth=&since= and keeps the contacts inside the caller's
- * scope (all of them with all set: a chain passes through people outside it). 0 with an answer
- * set on failure. */
-static int run(struct req *r, int default_depth, int all, fk_tracer **tr, struct fk_contact **out,
-               size_t *n)
+ * scope (all of them with all set: a chain passes through people outside it) in *a, released
+ * with answer_done. 0 with an answer set on failure. */
+static int run(struct req *r, int default_depth, int all, fk_tracer **tr, struct answer *a)
 {
     const char *cases = req_arg(r, "case"), *depth = req_arg(r, "depth"),
                *since = req_arg(r, "since");
@@ -106,6 +173,7 @@ static int run(struct req *r, int default_depth, int all, fk_tracer **tr, struct
     char err[512];
     int rc;
 
+    memset(a, 0, sizeof *a);
     memset(&o, 0, sizeof o);
     o.depth = default_depth;
     if (depth) {
@@ -138,26 +206,26 @@ static int run(struct req *r, int default_depth, int all, fk_tracer **tr, struct
         }
         o.cases = ids;
     }
-    if (!all)
-        return trace_in_scope(r, &o, tr, out, n);
-    *out = NULL;
-    *n = 0;
     *tr = srv_tracer(r);
     if (!*tr)
         return 0;
-    rc = fk_tracer_run(*tr, &o, out, n, err, sizeof err);
+    rc = answer_run(*tr, &o, a, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return 0;
     }
+    if (!all)
+        answer_in_scope(r, a);
     return 1;
 }
 
+/* The contacts in scope are copied out of the kept buffer into an array of their own, which the
+ * caller frees: never bigger than fk_tracer_run's array of every contact, and smaller when the
+ * scope is. */
 int trace_in_scope(struct req *r, const struct fk_trace_opts *o, fk_tracer **tr,
                    struct fk_contact **out, size_t *n)
 {
-    struct fk_contact *k = NULL;
-    size_t nk = 0, i, j;
+    struct answer a;
     char err[512];
     int rc;
 
@@ -166,19 +234,22 @@ int trace_in_scope(struct req *r, const struct fk_trace_opts *o, fk_tracer **tr,
     *tr = srv_tracer(r);
     if (!*tr)
         return 0;
-    rc = fk_tracer_run(*tr, o, &k, &nk, err, sizeof err);
+    rc = answer_run(*tr, o, &a, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return 0;
     }
-    for (i = 0, j = 0; i < nk; i++) {
-        struct fk_person_row p;
-
-        if (fk_store_get_person(srv_store(r), k[i].person, &p) == FK_OK && in_scope(r, p.grid))
-            k[j++] = k[i];
+    answer_in_scope(r, &a);
+    *out = malloc((a.n ? a.n : 1) * sizeof **out);
+    if (!*out) {
+        answer_done(&a);
+        reply_fk(r, FK_ENOMEM, "trace: out of memory");
+        return 0;
     }
-    *out = k;
-    *n = j;
+    if (a.n)
+        memcpy(*out, a.c, a.n * sizeof **out);
+    *n = a.n;
+    answer_done(&a);
     return 1;
 }
 
@@ -203,15 +274,18 @@ static const char *fix_source(void *ud, const fk_table *t, size_t row, size_t co
 void api_trace_get(struct req *r)
 {
     fk_tracer *tr;
-    struct fk_contact *k = NULL;
+    struct answer a;
+    const struct fk_contact *k;
     struct source_fix f = {{NULL, NULL, 0}, NULL, -1};
     fk_table *t = NULL;
     size_t n;
     char err[512];
     int rc;
 
-    if (!run(r, 1, 0, &tr, &k, &n))
+    if (!run(r, 1, 0, &tr, &a))
         return;
+    k = a.c;
+    n = a.n;
     rc = fk_tracer_table(tr, k, n, &t, err, sizeof err);
     /* Rows follow the contacts one for one: a row's source is its contact's. */
     if (rc == FK_OK) {
@@ -226,7 +300,7 @@ void api_trace_get(struct req *r)
             snprintf(err, sizeof err, "trace: %s", fk_strerror(rc));
     }
     free(f.m.state);
-    free(k);
+    answer_done(&a);
     if (rc != FK_OK) {
         fk_table_free(t);
         reply_fk(r, rc, err);
@@ -319,7 +393,8 @@ void api_explain_get(struct req *r)
 {
     const char *id_s = req_arg(r, "id");
     fk_tracer *tr;
-    struct fk_contact *k = NULL;
+    struct answer a;
+    const struct fk_contact *k;
     struct fk_person_row p;
     struct scope_memo m = {NULL, NULL, 0};
     struct chain_fix f;
@@ -345,11 +420,13 @@ void api_explain_get(struct req *r)
     }
     /* Every contact, not only the caller's: a secondary contact's chain passes through its close
      * contact, who may live elsewhere (and is then shown, unnamed). */
-    if (!run(r, 2, 1, &tr, &k, &n))
+    if (!run(r, 2, 1, &tr, &a))
         return;
+    k = a.c;
+    n = a.n;
     rc = fk_tracer_explain(tr, k, n, (int32_t)pid, &t, err, sizeof err);
     if (rc != FK_OK) {
-        free(k);
+        answer_done(&a);
         reply_error(r, 404, "not_found", NULL, "%s is not on the contact list", id);
         return;
     }
@@ -366,7 +443,7 @@ void api_explain_get(struct req *r)
     if (rc == FK_OK && f.n)
         rc = rewrite(&t, fix_chain, &f);
     free(m.state);
-    free(k);
+    answer_done(&a);
     if (rc != FK_OK) {
         fk_table_free(t);
         reply_fk(r, rc, "explain: out of memory");
@@ -440,7 +517,8 @@ out:
 void api_chain_get(struct req *r)
 {
     fk_tracer *tr;
-    struct fk_contact *k = NULL;
+    struct answer a;
+    const struct fk_contact *k;
     struct scope_memo m = {NULL, NULL, 0};
     fk_strmap *ids = NULL;
     size_t n, i;
@@ -448,8 +526,10 @@ void api_chain_get(struct req *r)
     fk_buf b;
     int rc;
 
-    if (!run(r, 2, 0, &tr, &k, &n))
+    if (!run(r, 2, 0, &tr, &a))
         return;
+    k = a.c;
+    n = a.n;
     fk_buf_init(&b, 0);
     rc = fk_tracer_graph_json(tr, k, n, &b, err, sizeof err);
     if (rc == FK_OK) {
@@ -478,5 +558,5 @@ void api_chain_get(struct req *r)
     fk_strmap_free(ids);
     free(m.state);
     fk_buf_fini(&b);
-    free(k);
+    answer_done(&a);
 }
