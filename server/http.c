@@ -23,10 +23,10 @@
  *   wait for under the lock. Requests answer from the current index until then, as from the
  *   engine. Only a control batch (orders opened, released, moved), which moves the store's
  *   control generation and not the engine's, makes srv_ctl rebuild it under the lock, so that a
- *   write through the API is seen by the next read; that index takes over the names and samples
- *   its predecessor read (fk_ctl_adopt), which a control batch cannot have changed, so only the
- *   build is paid again (7-8 s at 10 M: bench/RESULTS-control.md). The first one is built at
- *   start, before the daemons listen, as the engine is opened.
+ *   write through the API is seen by the next read; that rebuild reads only the orders again and
+ *   takes the arrivals, occupations, names and samples from its predecessor (fk_ctl_rebuild),
+ *   which a control batch cannot have changed. The first one is built at start, before the
+ *   daemons listen, as the engine is opened.
  * - The tracer (4 M scans and 4 M pings take longer than the engine) is rebuilt the same way, but
  *   only once a request has used it stale (the dashboard, tracing): an import of samples alone
  *   does not pay for it. Its answers may lag the engine's by a build; the dashboard's cache is
@@ -705,13 +705,10 @@ fk_ctl *srv_ctl(struct req *r)
         if (store_cg == cg)
             return s->ctl;
     }
-    rc = fk_ctl_build(s->st, e, &s->prof, &c, err, sizeof err);
-    /* After a control batch no person and no sample changed: the names and samples the current
-     * index read are taken over, and only persons new to it are read on the next list. */
-    if (rc == FK_OK && s->ctl && s->ctl_eng == e && (rc = fk_ctl_adopt(c, s->ctl)) != FK_OK) {
-        snprintf(err, sizeof err, "control: %s", fk_strerror(rc));
-        fk_ctl_free(c);
-    }
+    /* After a control batch only the orders changed: the rebuild reads them again and takes the
+     * rest (arrivals, occupations, names, samples) from the current index. */
+    rc = s->ctl && s->ctl_eng == e ? fk_ctl_rebuild(s->ctl, s->st, &c, err, sizeof err)
+                                   : fk_ctl_build(s->st, e, &s->prof, &c, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return NULL;

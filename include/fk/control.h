@@ -30,6 +30,11 @@ void fk_ctl_free(fk_ctl *c);
  * followed person's samples), so the first list is as fast as the next: for a server that
  * builds an index on a thread of its own before it answers from it. FK_OK, FK_ENOMEM, FK_EDB. */
 int fk_ctl_warm(fk_ctl *c);
+/* A new index over prev's engine and profile after a control batch: the orders are read again
+ * from st; the arrivals, occupation records, names and sample times are taken from prev when
+ * the store's generation is still prev's (only control batches came since), else read as
+ * fk_ctl_build reads them. prev is not changed. Returns as fk_ctl_build. */
+int fk_ctl_rebuild(const fk_ctl *prev, fk_store *st, fk_ctl **out, char *err, size_t errlen);
 /* Takes over from prev what it read once (names, sample times) for the persons both indexes
  * name, when prev was built over the same engine at the same store generation (only control
  * batches came between: no person and no sample changed); else does nothing. The rest is read

@@ -318,13 +318,39 @@ void fk_ctl_free(fk_ctl *c)
     free(c);
 }
 
-int fk_ctl_build(fk_store *st, fk_engine *e, const struct fk_profile *p, fk_ctl **out, char *err,
-                 size_t errlen)
+/* The arrivals and occupation records of prev, and the texts they point at, into c (empty so
+ * far): what a control batch cannot change. Their samples and names are read again, or taken
+ * over by fk_ctl_adopt. */
+static int copy_rest(fk_ctl *c, const fk_ctl *prev)
+{
+    size_t i;
+
+    if (fk_buf_append(&c->strs, prev->strs.data ? prev->strs.data : "", prev->strs.len) != FK_OK)
+        return FK_ENOMEM;
+    c->arr = malloc((prev->narr ? prev->narr : 1) * sizeof *c->arr);
+    c->occ = malloc((prev->nocc ? prev->nocc : 1) * sizeof *c->occ);
+    if (!c->arr || !c->occ)
+        return FK_ENOMEM;
+    memcpy(c->arr, prev->arr, prev->narr * sizeof *c->arr);
+    memcpy(c->occ, prev->occ, prev->nocc * sizeof *c->occ);
+    c->narr = c->caparr = prev->narr;
+    c->nocc = c->capocc = prev->nocc;
+    for (i = 0; i < c->narr; i++)
+        c->arr[i].s = (struct sref){NOT_READ, 0};
+    for (i = 0; i < c->nocc; i++)
+        c->occ[i].s = (struct sref){NOT_READ, 0};
+    return FK_OK;
+}
+
+/* fk_ctl_build, and fk_ctl_rebuild when prev is not NULL: prev's arrivals and occupation records
+ * are taken when it was built over e at the store's present generation. */
+static int build(fk_store *st, fk_engine *e, const struct fk_profile *p, const fk_ctl *prev,
+                 fk_ctl **out, char *err, size_t errlen)
 {
     fk_ctl *c = calloc(1, sizeof *c);
     struct fk_engine_stats es;
     int64_t npersons = 0;
-    int rc = FK_ENOMEM;
+    int rc = FK_ENOMEM, reuse;
 
     *out = NULL;
     if (!c)
@@ -339,22 +365,23 @@ int fk_ctl_build(fk_store *st, fk_engine *e, const struct fk_profile *p, fk_ctl 
         rc = fk_store_control_generation(st, &c->control_generation);
     if (rc != FK_OK)
         goto db;
+    reuse = prev && prev->e == e && prev->generation == c->generation;
     /* Person ids are dense from 1; the engine's person count bounds them, plus a margin for
      * persons registered by arrivals after the engine was built. */
-    c->npid = es.persons + 2;
-    rc = fk_store_count(st, "persons", &npersons);
+    c->npid = reuse ? prev->npid : es.persons + 2;
+    rc = reuse ? FK_OK : fk_store_count(st, "persons", &npersons);
     if (rc != FK_OK)
         goto db;
     if ((size_t)npersons + 2 > c->npid)
         c->npid = (size_t)npersons + 2;
     c->open = calloc(c->npid / 64 + 1, sizeof *c->open);
     rc = FK_ENOMEM;
-    if (!c->open)
+    if (!c->open || (reuse && copy_rest(c, prev) != FK_OK))
         goto out;
     rc = fk_store_each_control(st, -1, add_control, c);
-    if (rc == FK_OK)
+    if (rc == FK_OK && !reuse)
         rc = fk_store_each_arrival(st, add_arrival, c);
-    if (rc == FK_OK)
+    if (rc == FK_OK && !reuse)
         rc = fk_store_each_person_tagged(st, add_occupation, c);
     if (rc != FK_OK)
         goto db;
@@ -367,6 +394,8 @@ int fk_ctl_build(fk_store *st, fk_engine *e, const struct fk_profile *p, fk_ctl 
     rc = fk_engine_person_index(e);
     if (rc != FK_OK)
         goto out;
+    if (reuse && (rc = fk_ctl_adopt(c, prev)) != FK_OK)
+        goto db;
     *out = c;
     return FK_OK;
 db:
@@ -379,6 +408,17 @@ out:
     snprintf(err, errlen, "control: out of memory");
     fk_ctl_free(c);
     return FK_ENOMEM;
+}
+
+int fk_ctl_build(fk_store *st, fk_engine *e, const struct fk_profile *p, fk_ctl **out, char *err,
+                 size_t errlen)
+{
+    return build(st, e, p, NULL, out, err, errlen);
+}
+
+int fk_ctl_rebuild(const fk_ctl *prev, fk_store *st, fk_ctl **out, char *err, size_t errlen)
+{
+    return build(st, prev->e, &prev->prof, prev, out, err, errlen);
 }
 
 int fk_ctl_stale(const fk_ctl *c)

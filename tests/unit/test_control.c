@@ -771,8 +771,9 @@ static void due_of(struct fixture *f, fk_ctl *c, int64_t today, fk_buf *b)
     fk_table_free(t);
 }
 
-/* After a control batch an index takes the names and samples its predecessor read; after any
- * other batch it reads them again. A rename the store's generation does not see tells which. */
+/* After a control batch a rebuilt index reads only the orders and takes the arrivals, names and
+ * samples its predecessor read; after any other batch it reads everything again. A rename the
+ * store's generation does not see tells which. */
 static void test_control__adopt_after_control_batch(void **state)
 {
     struct fixture *f = *state;
@@ -787,6 +788,9 @@ static void test_control__adopt_after_control_batch(void **state)
 
     assert_int_equal(import_controls(f, o, 2), FK_OK);
     samples_and_results(f, "negative");
+    snprintf(buf, sizeof buf,
+             "id_number,arrived,origin,transport\n%s,2022-09-02T15:00:00,110105,G123\n", f->id[5]);
+    assert_int_equal(import(f, FK_IMPORT_ARRIVALS, buf), FK_OK);
     refresh(f);
     a = f->ctl;
     f->ctl = NULL;
@@ -798,10 +802,29 @@ static void test_control__adopt_after_control_batch(void **state)
                                           "test", &added, &already, f->err, sizeof f->err),
                      FK_OK);
     rename_quietly(f, 0, "改名");
-    assert_int_equal(fk_ctl_build(f->st, f->eng, &f->prof, &b, f->err, sizeof f->err), FK_OK);
-    assert_int_equal(fk_ctl_adopt(b, a), FK_OK);
+    /* The rebuild reads the orders again and takes the rest from a. */
+    assert_int_equal(fk_ctl_rebuild(a, f->st, &b, f->err, sizeof f->err), FK_OK);
     assert_int_equal(fk_ctl_adopt(b, a), FK_OK); /* once named, nothing more to take */
     assert_int_equal(fk_ctl_build(f->st, f->eng, &f->prof, &fresh, f->err, sizeof f->err), FK_OK);
+    {
+        fk_table *ta = NULL, *tf = NULL;
+        fk_buf ba, bf;
+
+        fk_buf_init(&ba, 0);
+        fk_buf_init(&bf, 0);
+        assert_int_equal(fk_ctl_arrivals(b, NULL, NULL, 0, 0, &ta, f->err, sizeof f->err), FK_OK);
+        assert_int_equal(fk_ctl_arrivals(fresh, NULL, NULL, 0, 0, &tf, f->err, sizeof f->err),
+                         FK_OK);
+        assert_int_equal(fk_table_render(ta, FK_FORMAT_CSV, 0, fk_table_nrows(ta), &ba), FK_OK);
+        assert_int_equal(fk_table_render(tf, FK_FORMAT_CSV, 0, fk_table_nrows(tf), &bf), FK_OK);
+        assert_non_null(strstr(ba.data, ",110105,G123,"));
+        assert_int_equal(ba.len, bf.len);
+        assert_memory_equal(ba.data, bf.data, bf.len);
+        fk_table_free(ta);
+        fk_table_free(tf);
+        fk_buf_fini(&ba);
+        fk_buf_fini(&bf);
+    }
     due_of(f, b, today, &lb);
     due_of(f, fresh, today, &lf);
     /* The adopted index shows person 0 as its predecessor read them, the fresh one as renamed;
@@ -840,9 +863,19 @@ static void test_control__adopt_after_control_batch(void **state)
     /* Any other batch moves the generation: nothing is taken, the rename shows. */
     snprintf(buf, sizeof buf, "tube,id_number,time\nX9,%s,2022-09-03T09:00:00\n", f->id[4]);
     assert_int_equal(import(f, FK_IMPORT_SAMPLES, buf), FK_OK);
+    snprintf(buf, sizeof buf,
+             "id_number,arrived,origin,transport\n%s,2022-09-03T15:00:00,310101,\n", f->id[6]);
+    assert_int_equal(import(f, FK_IMPORT_ARRIVALS, buf), FK_OK);
     assert_int_equal(fk_engine_sync(f->eng, f->err, sizeof f->err), FK_OK);
-    assert_int_equal(fk_ctl_build(f->st, f->eng, &f->prof, &b, f->err, sizeof f->err), FK_OK);
+    assert_int_equal(fk_ctl_rebuild(a, f->st, &b, f->err, sizeof f->err), FK_OK);
     assert_int_equal(fk_ctl_adopt(b, a), FK_OK);
+    {
+        fk_table *ta = NULL;
+
+        assert_int_equal(fk_ctl_arrivals(b, NULL, NULL, 0, 0, &ta, f->err, sizeof f->err), FK_OK);
+        assert_int_equal(fk_table_nrows(ta), 2); /* the new arrival is read, not copied over */
+        fk_table_free(ta);
+    }
     due_of(f, b, today, &lb);
     assert_non_null(strstr(lb.data, "改名"));
     assert_non_null(strstr(lb.data, "2022-09-03T09:00:00+08:00"));
