@@ -331,8 +331,10 @@ static int copy_rest(fk_ctl *c, const fk_ctl *prev)
     c->occ = malloc((prev->nocc ? prev->nocc : 1) * sizeof *c->occ);
     if (!c->arr || !c->occ)
         return FK_ENOMEM;
-    memcpy(c->arr, prev->arr, prev->narr * sizeof *c->arr);
-    memcpy(c->occ, prev->occ, prev->nocc * sizeof *c->occ);
+    if (prev->narr) /* a NULL source is undefined even for no bytes */
+        memcpy(c->arr, prev->arr, prev->narr * sizeof *c->arr);
+    if (prev->nocc)
+        memcpy(c->occ, prev->occ, prev->nocc * sizeof *c->occ);
     c->narr = c->caparr = prev->narr;
     c->nocc = c->capocc = prev->nocc;
     for (i = 0; i < c->narr; i++)
