@@ -800,10 +800,11 @@ static void resume_waiters(struct server *s)
     }
 }
 
-/* A control index over the engine e, not yet swapped in, built on its connection st and warmed,
- * into *out; NULL (logged) when it fails, and srv_ctl then builds one under the lock. Off the
- * lock. */
-static void build_ctl(struct server *s, fk_store *st, fk_engine *e, fk_ctl **out)
+/* A control index over the engine e, built on e's connection st and warmed, into *out; NULL
+ * (logged) when it fails, and srv_ctl then builds one under the lock. done ("built", "rebuilt")
+ * names it in the log. Off the lock: on an engine not yet swapped in, or before the daemons
+ * start. */
+static void build_ctl(struct server *s, fk_store *st, fk_engine *e, fk_ctl **out, const char *done)
 {
     double t0 = mono_seconds();
     char err[512];
@@ -818,10 +819,9 @@ static void build_ctl(struct server *s, fk_store *st, fk_engine *e, fk_ctl **out
         }
     }
     if (rc == FK_OK)
-        fprintf(stderr, "fangkong serve: control index rebuilt in %.2f s\n", mono_seconds() - t0);
+        fprintf(stderr, "fangkong serve: control index %s in %.2f s\n", done, mono_seconds() - t0);
     else
-        fprintf(stderr, "fangkong serve: rebuilding the control index: %s (built on first use)\n",
-                err);
+        fprintf(stderr, "fangkong serve: the control index: %s (built on first use)\n", err);
 }
 
 /* One build attempt of the engine (tracer 0) or the tracer (1): called and returning under the
@@ -847,7 +847,7 @@ static void build_once(struct server *s, int tracer)
     if (!tracer) {
         rc = fk_engine_build(st, &s->prof, &e, err, sizeof err);
         if (rc == FK_OK && with_ctl)
-            build_ctl(s, st, e, &c);
+            build_ctl(s, st, e, &c, "rebuilt");
     } else {
         rc = fk_store_generation(st, &g);
         if (rc == FK_OK)
@@ -1431,21 +1431,11 @@ static int port_free(const struct sockaddr_in *addr)
  * under the lock (12 s at 10 M residents). Without one, srv_ctl builds it on first use. */
 static void start_ctl(struct server *s)
 {
-    double t0 = mono_seconds();
-    char err[512];
-    int rc = fk_ctl_build(s->st, s->eng, &s->prof, &s->ctl, err, sizeof err);
-
-    if (rc == FK_OK && (rc = fk_ctl_warm(s->ctl)) != FK_OK)
-        snprintf(err, sizeof err, "control: %s", fk_strerror(rc));
-    if (rc != FK_OK) {
-        fk_ctl_free(s->ctl);
-        s->ctl = NULL;
-        fprintf(stderr, "fangkong serve: the control index: %s (built on first use)\n", err);
+    build_ctl(s, s->st, s->eng, &s->ctl, "built");
+    if (!s->ctl)
         return;
-    }
     s->ctl_eng = s->eng;
     s->ctl_used = 1;
-    fprintf(stderr, "fangkong serve: control index built in %.2f s\n", mono_seconds() - t0);
 }
 
 int server_run(const struct server_opts *o)

@@ -746,13 +746,32 @@ static int names_from(struct roster *r, const struct roster *prev, uint32_t *map
     return all;
 }
 
+/* The sample times of a record of c's person who into *s: copied from prev's (had, through map)
+ * on the person's first record, shared by the next ones (got); NOT_READ when prev had none. */
+static int take_times(fk_ctl *c, const fk_ctl *prev, const uint32_t *map, const struct sref *had,
+                      struct sref *got, uint32_t who, struct sref *s)
+{
+    const struct sref *h = map[who] != NOT_READ ? &had[map[who]] : NULL;
+
+    if (got[who].off == NOT_READ && h && h->off != NOT_READ) {
+        if (c->ntimes + h->n >= NOT_READ ||
+            grow((void **)&c->times, &c->captimes, c->ntimes + h->n, sizeof *c->times) != FK_OK)
+            return FK_ENOMEM;
+        memcpy(c->times + c->ntimes, prev->times + h->off, h->n * sizeof *c->times);
+        got[who] = (struct sref){(uint32_t)c->ntimes, h->n};
+        c->ntimes += h->n;
+    }
+    *s = got[who];
+    return FK_OK;
+}
+
 /* Each record's sample times, copied from prev's (through map, as names_from made it) for the
  * persons prev had read them for. */
 static int times_from(fk_ctl *c, const fk_ctl *prev, const uint32_t *map)
 {
     struct sref *had = malloc((prev->ros->nwho ? prev->ros->nwho : 1) * sizeof *had);
     struct sref *got = malloc((c->ros->nwho ? c->ros->nwho : 1) * sizeof *got);
-    size_t i, k, n[3];
+    size_t i;
     int rc = had && got ? FK_OK : FK_ENOMEM;
 
     for (i = 0; rc == FK_OK && i < prev->ros->nwho; i++)
@@ -768,28 +787,12 @@ static int times_from(fk_ctl *c, const fk_ctl *prev, const uint32_t *map)
     for (i = 0; rc == FK_OK && i < prev->nocc; i++)
         if (prev->occ[i].s.off != NOT_READ)
             had[prev->occ[i].who] = prev->occ[i].s;
-    for (k = 0; k < 3; k++)
-        n[k] = k == 0 ? c->nitems : k == 1 ? c->narr : c->nocc;
-    for (k = 0; rc == FK_OK && k < 3; k++) {
-        for (i = 0; rc == FK_OK && i < n[k]; i++) {
-            uint32_t who = k == 0 ? c->items[i].who : k == 1 ? c->arr[i].who : c->occ[i].who;
-            struct sref *s = k == 0 ? &c->items[i].s : k == 1 ? &c->arr[i].s : &c->occ[i].s;
-            const struct sref *h = map[who] != NOT_READ ? &had[map[who]] : NULL;
-
-            if (got[who].off == NOT_READ && h && h->off != NOT_READ) {
-                if (c->ntimes + h->n >= NOT_READ ||
-                    grow((void **)&c->times, &c->captimes, c->ntimes + h->n, sizeof *c->times) !=
-                        FK_OK) {
-                    rc = FK_ENOMEM;
-                    break;
-                }
-                memcpy(c->times + c->ntimes, prev->times + h->off, h->n * sizeof *c->times);
-                got[who] = (struct sref){(uint32_t)c->ntimes, h->n};
-                c->ntimes += h->n;
-            }
-            *s = got[who];
-        }
-    }
+    for (i = 0; rc == FK_OK && i < c->nitems; i++)
+        rc = take_times(c, prev, map, had, got, c->items[i].who, &c->items[i].s);
+    for (i = 0; rc == FK_OK && i < c->narr; i++)
+        rc = take_times(c, prev, map, had, got, c->arr[i].who, &c->arr[i].s);
+    for (i = 0; rc == FK_OK && i < c->nocc; i++)
+        rc = take_times(c, prev, map, had, got, c->occ[i].who, &c->occ[i].s);
     free(had);
     free(got);
     return rc;
@@ -833,14 +836,17 @@ int fk_ctl_warm(fk_ctl *c)
     size_t i;
     int rc = ensure_names(c);
 
-    for (i = 0; rc == FK_OK && i < c->nitems; i++)
+    if (rc != FK_OK)
+        return rc;
+    /* Without memory to keep them, sample_times reads them again next time: no failure. */
+    for (i = 0; i < c->nitems; i++)
         if (c->items[i].status == FK_CTL_OPEN)
             sample_times(c, c->items[i].person, &c->items[i].s, &times);
-    for (i = 0; rc == FK_OK && i < c->narr; i++)
+    for (i = 0; i < c->narr; i++)
         sample_times(c, c->arr[i].person, &c->arr[i].s, &times);
-    for (i = 0; rc == FK_OK && i < c->nocc; i++)
+    for (i = 0; i < c->nocc; i++)
         sample_times(c, c->occ[i].person, &c->occ[i].s, &times);
-    return rc;
+    return FK_OK;
 }
 
 static uint64_t key_hi(const fk_ctl *c, int32_t grid, uint32_t who)
