@@ -50,8 +50,9 @@ typedef struct fk_tracer fk_tracer;
 
 /* The indexes' raw material, for fk_tracer_new. Arrays are taken over: the tracer frees them
  * (with free()) whether or not the call succeeds. Scans and pings are given in person order as
- * CSR: person p's scans are scan_venue/scan_time[scan_start[p] .. scan_start[p + 1]). Times are
- * Unix seconds as uint32 (valid to 2106). */
+ * CSR: person p's scans are scan_venue/scan_time[scan_start[p] .. scan_start[p + 1]), in any
+ * order (fk_tracer_new puts each person's scans in time order). Times are Unix seconds as uint32
+ * (valid to 2106). */
 struct fk_trace_input {
     size_t npersons;
     int32_t *household; /* npersons entries: household index, or -1 */

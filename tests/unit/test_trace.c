@@ -282,6 +282,31 @@ static void run_into(int depth, int64_t since, const int32_t *cases, size_t ncas
     ngot = n;
 }
 
+/* a and b agree in every field; else prints both (a as `what`, b as `ref`) and fails. */
+static void assert_same_contact(const struct fk_contact *a, const struct fk_contact *b,
+                                const char *what, const char *ref)
+{
+    if (a->person != b->person || a->source != b->source || a->root != b->root ||
+        a->via_id != b->via_id || a->category != b->category || a->via != b->via ||
+        a->exposure != b->exposure || a->source_time != b->source_time ||
+        a->contact_time != b->contact_time)
+        print_error("%s: person %d source %d via %d:%d exposure %lld times %lld/%lld; %s: person "
+                    "%d source %d via %d:%d exposure %lld times %lld/%lld\n",
+                    what, a->person, a->source, a->via, a->via_id, (long long)a->exposure,
+                    (long long)a->source_time, (long long)a->contact_time, ref, b->person,
+                    b->source, b->via, b->via_id, (long long)b->exposure, (long long)b->source_time,
+                    (long long)b->contact_time);
+    assert_int_equal(a->person, b->person);
+    assert_int_equal(a->source, b->source);
+    assert_int_equal(a->root, b->root);
+    assert_int_equal(a->via_id, b->via_id);
+    assert_int_equal(a->category, b->category);
+    assert_int_equal(a->via, b->via);
+    assert_int_equal(a->exposure, b->exposure);
+    assert_int_equal(a->source_time, b->source_time);
+    assert_int_equal(a->contact_time, b->contact_time);
+}
+
 /* The answer does not depend on the plan fk_tracer_run picks for venue contacts, nor on how many
  * threads it uses, nor on whether the caller keeps the buffer: with each plan forced (plan
  * "offer" on 1, 2 and 3 threads, plan "pass" on 1, 2, 3 and 8), and through fk_tracer_run_into with
@@ -327,29 +352,10 @@ static void same_under_every_plan(int depth, int64_t since, const int32_t *cases
                         ngot, nwant);
         assert_int_equal(ngot, nwant);
         for (i = 0; i < ngot; i++) {
-            const struct fk_contact *a = &got[i], *b = &want[i];
+            char what[64];
 
-            if (a->person != b->person || a->source != b->source || a->root != b->root ||
-                a->via_id != b->via_id || a->category != b->category || a->via != b->via ||
-                a->exposure != b->exposure || a->source_time != b->source_time ||
-                a->contact_time != b->contact_time)
-                print_error("variant %d (plan %d), row %zu: person %d source %d via %d:%d "
-                            "exposure %lld times %lld/%lld; default plan: person %d source %d "
-                            "via %d:%d exposure %lld times %lld/%lld\n",
-                            v, plan, i, a->person, a->source, a->via, a->via_id,
-                            (long long)a->exposure, (long long)a->source_time,
-                            (long long)a->contact_time, b->person, b->source, b->via, b->via_id,
-                            (long long)b->exposure, (long long)b->source_time,
-                            (long long)b->contact_time);
-            assert_int_equal(a->person, b->person);
-            assert_int_equal(a->source, b->source);
-            assert_int_equal(a->root, b->root);
-            assert_int_equal(a->via_id, b->via_id);
-            assert_int_equal(a->category, b->category);
-            assert_int_equal(a->via, b->via);
-            assert_int_equal(a->exposure, b->exposure);
-            assert_int_equal(a->source_time, b->source_time);
-            assert_int_equal(a->contact_time, b->contact_time);
+            snprintf(what, sizeof what, "variant %d (plan %d), row %zu", v, plan, i);
+            assert_same_contact(&got[i], &want[i], what, "default plan");
         }
     }
     fk__tracer_set_plan(tr, 0);
@@ -1652,6 +1658,82 @@ static void test_trace__household_exposure_before_1970(void **state)
     same_under_every_plan(2, 0, NULL, 0);
 }
 
+/* Among a source's scans that give a contact the same exposure, the earliest is shown, in
+ * whatever order the scans were given; and a person whose scans come out of time order is
+ * still found (the pass stops at a person's first scan past the span, so it relies on
+ * fk_tracer_new's ordering). */
+static void test_trace__earliest_source_scan_among_equals(void **state)
+{
+    int64_t c = T0 + 6 * DAY, t = T0 + 3 * DAY;
+
+    (void)state;
+    add_case(0, c, 0, 0);
+    scan(0, 1, t + 20 * MIN); /* given first, but the later of the two */
+    scan(0, 1, t);
+    scan(1, 1, t + 25 * MIN); /* both case scans are within 30 min, before it: exposure t + 25 */
+    scan(2, 1, t + 45 * MIN); /* only the t + 20 scan is within 30 min */
+    scan(3, 2, c + DAY);      /* after every window: given first */
+    scan(3, 1, t + 10 * MIN);
+    build();
+    run(1);
+    assert_int_equal(ngot, 3);
+    expect(1, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 1, t + 25 * MIN);
+    expect_times(1, 0, t, t + 25 * MIN);
+    expect(2, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 1, t + 45 * MIN);
+    expect_times(2, 0, t + 20 * MIN, t + 45 * MIN);
+    expect(3, FK_CAT_CLOSE, 0, FK_VIA_VENUE, 1, t + 10 * MIN);
+    expect_times(3, 0, t, t + 10 * MIN);
+    same_under_every_plan(1, 0, NULL, 0);
+}
+
+/* Persons with long scan histories (600 and 100 scans, past each of fk_tracer_new's ways of
+ * ordering them) given in random order, on a one-minute grid so that equal times abound: the
+ * answer matches the brute force, and reversing every person's scans changes nothing, field by
+ * field. */
+static void test_trace__scans_in_any_order(void **state)
+{
+    size_t c1[4] = {0}, c2[4] = {0}, i, j, n;
+    int64_t day = T0 + 10 * DAY;
+    struct fk_contact *want;
+    struct ev tmp;
+
+    (void)state;
+    w.npersons = RP;
+    for (i = 0; i < 2 * 600; i++)
+        scan((int32_t)(i % 2), (int32_t)rnd(8), day + rnd(6 * 24 * 60) * MIN);
+    for (i = 0; i < 8 * 100; i++)
+        scan((int32_t)(2 + i % 8), (int32_t)rnd(8), day + rnd(6 * 24 * 60) * MIN);
+    for (i = 0; i < 3000; i++)
+        scan((int32_t)rnd(RP), (int32_t)rnd(100), day + rnd(6 * 24 * 60) * MIN);
+    add_case(0, day + 4 * DAY, 0, 0);
+    add_case(3, day + 5 * DAY, 0, 0);
+    add_case(50, day + 3 * DAY, 0, 0);
+    build();
+    compare(1, 0, NULL, c1);
+    compare(2, 0, NULL, c2);
+    assert_true(c1[FK_CAT_CLOSE] > 50);
+    assert_true(c2[FK_CAT_SECONDARY] > 50);
+    n = ngot;
+    want = malloc(n * sizeof *want);
+    assert_non_null(want);
+    memcpy(want, got, n * sizeof *want);
+    for (i = 0, j = w.nscans - 1; i < j; i++, j--) {
+        tmp = w.scans[i];
+        w.scans[i] = w.scans[j];
+        w.scans[j] = tmp;
+    }
+    build();
+    run(2);
+    assert_int_equal(ngot, n);
+    for (i = 0; i < n; i++) {
+        char what[64];
+
+        snprintf(what, sizeof what, "scans reversed, row %zu", i);
+        assert_same_contact(&got[i], &want[i], what, "as given");
+    }
+    free(want);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1689,6 +1771,8 @@ int main(void)
         T(test_trace__run_into_buffer),
         T(test_trace__order_after_earlier_replacement),
         T(test_trace__household_exposure_before_1970),
+        T(test_trace__earliest_source_scan_among_equals),
+        T(test_trace__scans_in_any_order),
     };
 #undef T
 
