@@ -173,6 +173,15 @@ int cli_open(struct cli *c)
     return EXIT_DONE;
 }
 
+void cli_stage_progress(void *ud, const char *stage, uint64_t done, uint64_t total)
+{
+    struct fk_progress *p = ud;
+
+    if (strcmp(p->label, stage) != 0)
+        fk_progress_stage(p, stage);
+    fk_progress_update(p, done, total, done);
+}
+
 int cli_open_engine(struct cli *c)
 {
     char err[1024];

@@ -64,6 +64,9 @@ int cli_emit(struct cli *c, fk_table *t);
 int cli_time(struct cli *c, const char *what, const char *s, int64_t *out);
 /* Closes what cli_open opened. */
 void cli_close(struct cli *c);
+/* A library's staged progress callback (stage, done of total) onto the fk_progress at ud: the
+ * stage becomes the label. */
+void cli_stage_progress(void *ud, const char *stage, uint64_t done, uint64_t total);
 
 /* Tracing arguments shared by trace, chain and control from-trace. */
 #define CLI_MAX_CASES 1000

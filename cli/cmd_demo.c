@@ -5,14 +5,6 @@
 
 #include "cli.h"
 
-static void on_progress(void *ud, const char *stage, uint64_t done, uint64_t total)
-{
-    struct fk_progress *p = ud;
-
-    p->label = stage;
-    fk_progress_update(p, done, total, done);
-}
-
 /* Parses a non-negative whole number option; prints an error on failure. */
 static int number(struct cli *c, const char *name, const char *s, int64_t max, int64_t *out)
 {
@@ -71,7 +63,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     if (out)
         o.out_dir = out;
     o.regions_csv = regions;
-    o.progress = on_progress;
+    o.progress = cli_stage_progress;
     o.progress_ud = &prog;
     fk_progress_init(&prog, "demo", stderr);
     if (fk_demo_write(&o, &sum, err, sizeof err) != FK_OK) {

@@ -8,10 +8,11 @@
 int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tracer **tr,
               struct fk_contact **out, size_t *n)
 {
+    struct fk_progress prog;
     struct fk_trace_opts o;
     int32_t ids[CLI_MAX_CASES];
     char err[1024];
-    int i;
+    int i, rc;
 
     memset(&o, 0, sizeof o);
     o.depth = default_depth;
@@ -29,7 +30,6 @@ int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tra
     for (i = 0; i < a->ncases; i++) {
         char id[64];
         int64_t pid;
-        int rc;
 
         fk_id_normalize(a->cases[i], strlen(a->cases[i]), id, sizeof id);
         rc = fk_store_find_person(c->st, id, &pid);
@@ -43,7 +43,12 @@ int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tra
         o.cases = ids;
         o.ncases = (size_t)a->ncases;
     }
-    if (fk_tracer_build(c->st, &c->profile, tr, err, sizeof err) != FK_OK) {
+    /* Reading the store is most of a command-line trace: minutes for a city of 10 M. */
+    fk_progress_init(&prog, "reading", stderr);
+    rc = fk_tracer_build_progress(c->st, &c->profile, cli_stage_progress, &prog, tr, err,
+                                  sizeof err);
+    fk_progress_done(&prog);
+    if (rc != FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;
     }

@@ -12,13 +12,17 @@ struct fk_progress {
     const char *label; /* borrowed */
     int tty;
     double started, last;
+    double since; /* where the rate counts from: the start, or the last fk_progress_stage */
     int drawn;
 };
 
 /* Starts a report labelled label on out. */
 void fk_progress_init(struct fk_progress *p, const char *label, FILE *out);
-/* Reports done of total units (total 0: unknown) and a count of rows. Cheap when called often. */
+/* Reports done of total units (total 0: unknown, shown as rows and a rate, with no percentage)
+ * and a count of rows. Cheap when called often. */
 void fk_progress_update(struct fk_progress *p, uint64_t done, uint64_t total, uint64_t rows);
+/* Starts a new stage of the same report: label (borrowed) and a rate counted from now. */
+void fk_progress_stage(struct fk_progress *p, const char *label);
 /* Clears the bar (terminal) so a summary can follow. */
 void fk_progress_done(struct fk_progress *p);
 /* Seconds since fk_progress_init. */

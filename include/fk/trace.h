@@ -75,6 +75,15 @@ int fk_tracer_new(struct fk_trace_input *in, const struct fk_profile *p, fk_trac
 /* Builds a tracer from the store st (borrowed: must outlive the tracer, for names). */
 int fk_tracer_build(fk_store *st, const struct fk_profile *p, fk_tracer **out, char *err,
                     size_t errlen);
+/* Progress of a long build: the stage ("persons", "venues", "scans", "pings", "cases", then
+ * "indexing") and the rows read in it so far, every 65 536 rows with total 0 (unknown), and once
+ * when the stage ends with done = total = its rows ("indexing": once, with 0 and 0). */
+typedef void (*fk_build_progress_fn)(void *ud, const char *stage, uint64_t done, uint64_t total);
+/* fk_tracer_build, calling progress (when not NULL) as it goes. At 10 M persons with 70 scans
+ * each, reading the store takes minutes. */
+int fk_tracer_build_progress(fk_store *st, const struct fk_profile *p,
+                             fk_build_progress_fn progress, void *progress_ud, fk_tracer **out,
+                             char *err, size_t errlen);
 void fk_tracer_free(fk_tracer *t);
 
 struct fk_tracer_stats {

@@ -21,12 +21,20 @@ void fk_progress_init(struct fk_progress *p, const char *label, FILE *out)
     p->tty = isatty(fileno(out));
     p->started = mono();
     p->last = p->started;
+    p->since = p->started;
     p->drawn = 0;
+}
+
+void fk_progress_stage(struct fk_progress *p, const char *label)
+{
+    p->label = label;
+    p->since = mono();
 }
 
 void fk_progress_update(struct fk_progress *p, uint64_t done, uint64_t total, uint64_t rows)
 {
     double t = mono(), el = t - p->started, frac = total ? (double)done / (double)total : 0;
+    double rate = t > p->since ? (double)rows / (t - p->since) : 0.0;
     char bar[31];
     int i, fill;
 
@@ -36,9 +44,22 @@ void fk_progress_update(struct fk_progress *p, uint64_t done, uint64_t total, ui
     if (frac > 1)
         frac = 1;
     if (!p->tty) {
-        fprintf(p->out, "%s: %3.0f%%, %llu rows, %.0f s\n", p->label, frac * 100,
-                (unsigned long long)rows, el);
+        if (total)
+            fprintf(p->out, "%s: %3.0f%%, %llu rows, %.0f s\n", p->label, frac * 100,
+                    (unsigned long long)rows, el);
+        else
+            fprintf(p->out, "%s: %llu rows, %.0f s\n", p->label, (unsigned long long)rows, el);
         fflush(p->out);
+        return;
+    }
+    if (!total) { /* no bar for an unknown total: the rows and the rate, if any */
+        if (rows)
+            fprintf(p->out, "\r%s %llu rows %.0f rows/s\033[K", p->label, (unsigned long long)rows,
+                    rate);
+        else
+            fprintf(p->out, "\r%s\033[K", p->label);
+        fflush(p->out);
+        p->drawn = 1;
         return;
     }
     fill = (int)(frac * 30);
@@ -46,7 +67,7 @@ void fk_progress_update(struct fk_progress *p, uint64_t done, uint64_t total, ui
         bar[i] = i < fill ? '#' : '.';
     bar[30] = '\0';
     fprintf(p->out, "\r%s [%s] %3.0f%% %llu rows %.0f rows/s ", p->label, bar, frac * 100,
-            (unsigned long long)rows, el > 0 ? (double)rows / el : 0.0);
+            (unsigned long long)rows, rate);
     fflush(p->out);
     p->drawn = 1;
 }

@@ -17,6 +17,7 @@
 
 #include "fk/error.h"
 #include "fk/profile.h"
+#include "fk/store.h"
 #include "fk/table.h"
 #include "fk/trace.h"
 
@@ -1734,6 +1735,93 @@ static void test_trace__scans_in_any_order(void **state)
     free(want);
 }
 
+/* What fk_tracer_build_progress reported: each call, in order. */
+static struct {
+    char stage[16][16];
+    uint64_t done[16], total[16];
+    size_t n;
+} heard;
+
+static void hear(void *ud, const char *stage, uint64_t done, uint64_t total)
+{
+    (void)ud;
+    if (heard.n < 16) {
+        snprintf(heard.stage[heard.n], sizeof heard.stage[0], "%s", stage);
+        heard.done[heard.n] = done;
+        heard.total[heard.n] = total;
+    }
+    heard.n++;
+}
+
+/* Built from a store (whose scans come by venue, not by time), with progress: every stage is
+ * reported in order, the scans once in passing (past 65 536 rows) and once done with their
+ * count; and the tracer answers as one built from the same rows by hand. */
+static void test_trace__build_from_store_reports_progress(void **state)
+{
+    static const char *const want[] = {"persons", "venues", "scans",   "scans",
+                                       "pings",   "cases",  "indexing"};
+    int64_t t = T0 + 3 * DAY, ids[3], vid[2];
+    struct fk_trace_opts o = opts_of(1, 0, NULL, 0);
+    struct fk_case_row cs;
+    enum fk_put did;
+    fk_store *st = NULL;
+    char err[256] = "";
+    size_t i;
+
+    (void)state;
+    memset(&heard, 0, sizeof heard);
+    assert_int_equal(fk_store_open(":memory:", &st, err, sizeof err), FK_OK);
+    assert_int_equal(fk_store_begin(st), FK_OK);
+    for (i = 0; i < 3; i++) {
+        struct fk_person_row p;
+        char idn[32];
+
+        memset(&p, 0, sizeof p);
+        snprintf(idn, sizeof idn, "P%zu", i);
+        p.id_number = idn;
+        p.name = "synthetic";
+        p.grid = "G1";
+        assert_int_equal(fk_store_put_person(st, &p, &ids[i], &did), FK_OK);
+    }
+    for (i = 0; i < 2; i++) {
+        struct fk_venue_row v;
+
+        memset(&v, 0, sizeof v);
+        v.code = i ? "V1" : "V0";
+        v.name = v.code;
+        assert_int_equal(fk_store_put_venue(st, &v, &vid[i], &did), FK_OK);
+    }
+    /* 70 000 scans by person 2 at V1, one a minute; then the one that meets the case. */
+    for (i = 0; i < 70000; i++)
+        assert_int_equal(fk_store_add_scan(st, ids[2], vid[1], T0 + (int64_t)i * MIN, &did), FK_OK);
+    assert_int_equal(fk_store_add_scan(st, ids[0], vid[0], t, &did), FK_OK);
+    assert_int_equal(fk_store_add_scan(st, ids[1], vid[0], t + 20 * MIN, &did), FK_OK);
+    memset(&cs, 0, sizeof cs);
+    cs.person = ids[0];
+    cs.confirmed = T0 + 6 * DAY;
+    cs.kind = FK_CASE_CONFIRMED;
+    assert_int_equal(fk_store_put_case(st, &cs, &did), FK_OK);
+    assert_int_equal(fk_store_commit(st), FK_OK);
+    assert_int_equal(fk_tracer_build_progress(st, &prof, hear, NULL, &tr, err, sizeof err), FK_OK);
+    assert_int_equal(heard.n, sizeof want / sizeof want[0]);
+    for (i = 0; i < heard.n; i++)
+        assert_string_equal(heard.stage[i], want[i]);
+    assert_int_equal(heard.done[0], 3); /* persons, done */
+    assert_int_equal(heard.total[0], 3);
+    assert_int_equal(heard.done[2], 65536); /* scans, in passing */
+    assert_int_equal(heard.total[2], 0);
+    assert_int_equal(heard.done[3], 70002); /* scans, done */
+    assert_int_equal(heard.total[3], 70002);
+    assert_int_equal(heard.done[5], 1); /* cases */
+    assert_int_equal(fk_tracer_run(tr, &o, &got, &ngot, err, sizeof err), FK_OK);
+    assert_int_equal(ngot, 1);
+    expect((int32_t)ids[1], FK_CAT_CLOSE, (int32_t)ids[0], FK_VIA_VENUE, (int32_t)vid[0],
+           t + 20 * MIN);
+    fk_tracer_free(tr);
+    tr = NULL;
+    fk_store_close(st);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1773,6 +1861,7 @@ int main(void)
         T(test_trace__household_exposure_before_1970),
         T(test_trace__earliest_source_scan_among_equals),
         T(test_trace__scans_in_any_order),
+        T(test_trace__build_from_store_reports_progress),
     };
 #undef T
 
