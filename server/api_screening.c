@@ -391,7 +391,7 @@ void api_dashboard_get(struct req *r)
     enum fk_level mine, l1 = FK_LEVEL_NONE, l2 = FK_LEVEL_NONE;
     int64_t now = (int64_t)time(NULL);
     size_t nk = 0, i, low = 0, cats[4] = {0, 0, 0, 0}, ncases = 0;
-    char key[160], err[512], s[FK_TIME_RENDER_MAX], en[FK_TIME_RENDER_MAX];
+    char key[160], ckey[96], err[512], s[FK_TIME_RENDER_MAX], en[FK_TIME_RENDER_MAX];
     fk_buf b;
     int rc = FK_OK;
 
@@ -430,12 +430,21 @@ void api_dashboard_get(struct req *r)
         rc = count_cases(r, rd.region, &ncases, err, sizeof err);
     if (rc != FK_OK)
         goto out;
-    memset(&o, 0, sizeof o);
-    o.depth = 2;
-    if (!trace_in_scope(r, &o, &tr, &k, &nk))
+    /* The contacts depend on the tracer and the scope alone, not on the round or the clock:
+     * counted once a tracer and scope (a depth-2 trace of every case takes seconds for a city of
+     * millions, and the answer above is computed again every minute). */
+    snprintf(ckey, sizeof ckey, "dashboard contacts|%s", r->who.scope);
+    if (!srv_tracer(r))
         goto out;
-    for (i = 0; i < nk; i++)
-        cats[k[i].category & 3]++;
+    if (!srv_tracer_memo_get(r, ckey, cats, sizeof cats)) {
+        memset(&o, 0, sizeof o);
+        o.depth = 2;
+        if (!trace_in_scope(r, &o, &tr, &k, &nk))
+            goto out;
+        for (i = 0; i < nk; i++)
+            cats[k[i].category & 3]++;
+        srv_tracer_memo_put(r, ckey, cats, sizeof cats);
+    }
     for (i = 0; i < fk_table_nrows(grids); i++) {
         const char *c = fk_table_get(grids, i, 4);
 

@@ -109,6 +109,18 @@ struct cache_entry {
     struct blob *blob;
 };
 
+/* A small answer computed from the tracer alone, for the tracer it was computed from
+ * (srv_tracer_memo_get). */
+#define TR_MEMO_SLOTS 16
+#define TR_MEMO_BYTES 64
+struct tr_memo {
+    char key[96];
+    const fk_tracer *tr; /* NULL: empty */
+    int64_t tr_gen;
+    size_t len;
+    unsigned char v[TR_MEMO_BYTES];
+};
+
 /* A round read from the store, trusted until the next read of the store's generation
  * (srv_round). */
 struct round_entry {
@@ -134,6 +146,8 @@ struct server {
     char upload_dir[1024];
     struct cache_entry cache[CACHE_SLOTS];
     unsigned cache_next;
+    struct tr_memo tr_memo[TR_MEMO_SLOTS];
+    unsigned tr_memo_next;
     /* The builder thread (DESIGN NOTES); all of it under lock. */
     fk_store *eng_spare[2], *tr_spare[2];
     pthread_t builder;
@@ -167,11 +181,13 @@ enum tphase {
     TP_SERVER,    /* first callback to the answer queued */
     TP_LIFE,      /* first callback to the answer sent (the completed callback) */
     TP_SWAP,      /* the builder holding the lock to swap an engine or tracer in */
+    TP_TRACE,     /* one run of the tracer (srv_note_trace) */
     TP_N
 };
 static const char *const tphase_name[TP_N] = {
-    "auth lock wait", "auth lock hold", "lock wait",          "lock hold",      "  generation read",
-    "  round read",   "render+queue",   "server (to queued)", "life (to sent)", "builder swap",
+    "auth lock wait",    "auth lock hold", "lock wait",    "lock hold",
+    "  generation read", "  round read",   "render+queue", "server (to queued)",
+    "life (to sent)",    "builder swap",   "trace run",
 };
 #define TBUCKETS 20000 /* of 10 µs: up to 200 ms, then one overflow bucket */
 static int timing_on;
@@ -1044,6 +1060,47 @@ int srv_cache_reply(struct req *r, const char *key)
         }
     }
     return 0;
+}
+
+int srv_tracer_memo_get(struct req *r, const char *key, void *out, size_t n)
+{
+    struct server *s = r->srv;
+    unsigned i;
+
+    for (i = 0; s->tr && i < TR_MEMO_SLOTS; i++) {
+        const struct tr_memo *m = &s->tr_memo[i];
+
+        if (m->tr == s->tr && m->tr_gen == s->tr_gen && m->len == n && strcmp(m->key, key) == 0) {
+            memcpy(out, m->v, n);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void srv_tracer_memo_put(struct req *r, const char *key, const void *v, size_t n)
+{
+    struct server *s = r->srv;
+    struct tr_memo *m = &s->tr_memo[s->tr_memo_next % TR_MEMO_SLOTS];
+
+    if (!s->tr || n > TR_MEMO_BYTES || strlen(key) >= sizeof m->key)
+        return;
+    s->tr_memo_next++;
+    fk_strlcpy(m->key, key, sizeof m->key);
+    m->tr = s->tr;
+    m->tr_gen = s->tr_gen;
+    m->len = n;
+    memcpy(m->v, v, n);
+}
+
+void srv_note_trace(double started)
+{
+    tnote(TP_TRACE, mono_seconds() - started);
+}
+
+double srv_clock(void)
+{
+    return mono_seconds();
 }
 
 void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_t n)

@@ -138,6 +138,18 @@ void srv_invalidate(struct req *r);
  * srv_cache_put_reply caches json for key and answers with it. The answer is shared, not
  * copied. */
 int srv_cache_reply(struct req *r, const char *key);
+/* Small answers that depend on the tracer alone (not on the engine, a round or the clock), such
+ * as the dashboard's contact counts in a scope: kept per key for the tracer they were computed
+ * from, so that they are computed again only once it is rebuilt. srv_tracer_memo_get copies the
+ * n bytes kept for key into out and returns 1, or returns 0; srv_tracer_memo_put keeps n bytes
+ * (at most 64; the oldest of 16 goes). Under the lock, after srv_tracer. */
+int srv_tracer_memo_get(struct req *r, const char *key, void *out, size_t n);
+void srv_tracer_memo_put(struct req *r, const char *key, const void *v, size_t n);
+/* Monotonic seconds. */
+double srv_clock(void);
+/* Counts one run of the tracer, started at srv_clock() `started`, in the request timers
+ * (FK_HTTP_TIMING). */
+void srv_note_trace(double started);
 void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_t n);
 /* Where uploads and rejects files live (beside the data file). */
 const char *srv_upload_dir(struct req *r);
