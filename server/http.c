@@ -30,7 +30,10 @@
  * - The tracer (4 M scans and 4 M pings take longer than the engine) is rebuilt the same way, but
  *   only once a request has used it stale (the dashboard, tracing): an import of samples alone
  *   does not pay for it. Its answers may lag the engine's by a build; the dashboard's cache is
- *   keyed by both generations.
+ *   keyed by both generations, and its contact counts are kept per scope for the tracer they
+ *   came from (srv_tracer_memo_get). The first tracer is built at start, before the daemons
+ *   listen, with progress on stderr (start_tracer); srv_tracer builds it under the lock only
+ *   when that failed.
  * - The engine and the tracer keep the connection they were built on, for names (missing, trace),
  *   and are used only under the lock; the builder must never read through a connection they use.
  *   So there are five connections: the handlers' own, and two each for the engine and the
@@ -134,7 +137,7 @@ struct server {
     struct server_opts o;
     pthread_mutex_t lock;
     fk_store *st;   /* the handlers' connection */
-    fk_engine *eng; /* current engine; tracer (NULL until first asked for) */
+    fk_engine *eng; /* current engine; tracer (NULL until built: start_tracer, srv_tracer) */
     fk_tracer *tr;
     fk_store *eng_st; /* the connection eng was built on: st or one of eng_spare */
     fk_store *tr_st;  /* the connection tr was built on: one of tr_spare */
@@ -1495,6 +1498,61 @@ static void start_ctl(struct server *s)
     s->ctl_used = 1;
 }
 
+/* A build's progress on stderr, its stage in the label ("fangkong serve: tracer: scans"). */
+struct build_progress {
+    struct fk_progress p;
+    char label[80];
+};
+
+static void on_build_progress(void *ud, const char *stage, uint64_t done, uint64_t total)
+{
+    struct build_progress *b = ud;
+    char label[sizeof b->label];
+
+    snprintf(label, sizeof label, "fangkong serve: tracer: %s", stage);
+    if (strcmp(label, b->label) != 0) {
+        memcpy(b->label, label, sizeof label);
+        fk_progress_stage(&b->p, b->label);
+    }
+    fk_progress_update(&b->p, done, total, done);
+}
+
+/* The first tracer, built at start before the server listens, as the control index is. Built on
+ * the first request that needs it (the dashboard), it held the lock, and so every request, for
+ * as long as reading the store's scans and pings takes: 8 s for a city of 1 M persons with 20 M
+ * scans, minutes for 10 M with 700 M. Progress goes to stderr. On failure srv_tracer builds it
+ * on first use, as before. */
+static void start_tracer(struct server *s)
+{
+    struct build_progress b;
+    double t0 = mono_seconds();
+    fk_tracer *t = NULL;
+    char err[512];
+    int64_t g = -1;
+    int rc = fk_store_generation(s->tr_spare[0], &g);
+
+    memset(&b, 0, sizeof b);
+    fk_progress_init(&b.p, "fangkong serve: tracer", stderr);
+    if (rc == FK_OK)
+        rc = fk_tracer_build_progress(s->tr_spare[0], &s->prof, on_build_progress, &b, &t, err,
+                                      sizeof err);
+    else
+        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->tr_spare[0]));
+    fk_progress_done(&b.p);
+    if (rc != FK_OK) {
+        fprintf(stderr, "fangkong serve: the tracer: %s (built on first use)\n", err);
+        return;
+    }
+    /* The builder thread runs already (it reads these under the lock); it builds tracers only
+     * once there is one, so it has not touched tr_spare[0]. */
+    pthread_mutex_lock(&s->lock);
+    s->tr = t;
+    s->tr_st = s->tr_spare[0];
+    s->tr_gen = g;
+    pthread_mutex_unlock(&s->lock);
+    fprintf(stderr, "fangkong serve: tracer built in %.2f s\n", mono_seconds() - t0);
+}
+
 int server_run(const struct server_opts *o)
 {
     struct server *s = calloc(1, sizeof *s);
@@ -1568,6 +1626,7 @@ int server_run(const struct server_opts *o)
         fprintf(stderr, "fangkong serve: cannot listen on %s:%u (in use?)\n", o->listen, o->port);
         goto out;
     }
+    start_tracer(s);
     /* One daemon (one thread, one epoll) per thread asked for, each on its own listening socket
      * of the same address (SO_REUSEPORT), so the kernel shares the connections out evenly
      * (DESIGN NOTES). */

@@ -20,8 +20,17 @@ for who in admin:admin:140700 desk:county:140702 taigu:county:140703 viewer:view
         >/dev/null 2>&1 || fail "user add $name"
 done
 start_server
-# The control index is built and warmed at start, like the engine, not on the first request.
+# The control index is built and warmed at start, like the engine, not on the first request;
+# so is the tracer, before the server listens (built on the first dashboard, it held every
+# request up for as long as reading the scans takes).
 contains "$WORK/serve.log" "control index built in"
+"$PY" - "$WORK/serve.log" <<'PY' || fail "the tracer was not built before the server listened"
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+built = [i for i, l in enumerate(lines) if "tracer built in" in l]
+listening = [i for i, l in enumerate(lines) if "fangkong serve: http://" in l]
+sys.exit(0 if built and listening and built[0] < listening[0] else 1)
+PY
 ADMIN=$(login admin pw-admin-2022)
 DESK=$(login desk pw-desk-2022)
 TAIGU=$(login taigu pw-taigu-2022)
