@@ -154,17 +154,29 @@ void fk_tracer_free(fk_tracer *t)
 
 /* ---- building ---- */
 
-static void insertion_sort(uint64_t *a, size_t n)
+/* Insertion sort of a[0..n) that gives up after `budget` moves: 1 when a is sorted. */
+static int insertion_sort_within(uint64_t *a, size_t n, size_t budget)
 {
     size_t i, j;
 
     for (i = 1; i < n; i++) {
         uint64_t v = a[i];
 
-        for (j = i; j > 0 && a[j - 1] > v; j--)
+        for (j = i; j > 0 && a[j - 1] > v; j--) {
+            if (budget-- == 0) {
+                a[j] = v; /* a stays a permutation of what it was */
+                return 0;
+            }
             a[j] = a[j - 1];
+        }
         a[j] = v;
     }
+    return 1;
+}
+
+static void insertion_sort(uint64_t *a, size_t n)
+{
+    (void)insertion_sort_within(a, n, SIZE_MAX);
 }
 
 /* Sorts a[0..n) by the key bytes from `from` (0: the whole key) up, using tmp[0..n): LSD radix
@@ -201,26 +213,6 @@ static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n, int from)
         swap = a;
         memcpy(swap, tmp, n * sizeof *a);
     }
-}
-
-/* Insertion sort of a[0..n) that gives up after `budget` moves: 1 when a is sorted. */
-static int insertion_sort_within(uint64_t *a, size_t n, size_t budget)
-{
-    size_t i, j;
-
-    for (i = 1; i < n; i++) {
-        uint64_t v = a[i];
-
-        for (j = i; j > 0 && a[j - 1] > v; j--) {
-            if (budget-- == 0) {
-                a[j] = v; /* a stays a permutation of what it was */
-                return 0;
-            }
-            a[j] = a[j - 1];
-        }
-        a[j] = v;
-    }
-    return 1;
 }
 
 /* Sorts a[0..n) (tmp: room for n). Short runs, and runs nearly in order (as a day-by-day log
