@@ -184,6 +184,14 @@ try {
   await hoverCharts(page, 'dashboard')
   await showsAsText(page, 'dashboard')
   await shot(page, 'x01-dashboard')
+  /* the tooltip of a county named <img …>: its name as text */
+  await page.$eval('[data-chart=level1]', (el) => {
+    el.scrollIntoView({ block: 'center' })
+    const c = el.__chart
+    const i = c.getOption().xAxis[0].data.findIndex((n) => n.startsWith('<img'))
+    c.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: Math.max(0, i) })
+  })
+  await shot(page, 'x01b-dashboard-tooltip', false)
 
   // ---- round: down from the city to a grid, every tab
   await nav(page, 'round')
