@@ -50,6 +50,11 @@ const browser = await chromium.launch({
 })
 const pageErrors = []
 let failed = false
+/* The server's Content-Security-Policy refusing something the UI does (an inline style in a
+ * tooltip, say) is a page error too: the UI must work within it. */
+const cspViolation = (p, m) => {
+  if (m.type() === 'error' && m.text().includes('Content Security Policy')) pageErrors.push(`${p.url()}: ${m.text()}`)
+}
 
 async function shot(page, name, fullPage = true) {
   const file = path.join(SHOTS, `${name}.png`)
@@ -91,6 +96,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'zh-CN' })
   const page = await context.newPage()
   page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack || e}`))
+  page.on('console', (m) => cspViolation(page, m))
 
   // ---- sign-in
   await page.goto(`${BASE}/`)
@@ -128,6 +134,7 @@ try {
   // ---- the wall screen at 1920×1080
   const wall = await context.newPage()
   wall.on('pageerror', (e) => pageErrors.push(`${wall.url()}: ${e.stack || e}`))
+  wall.on('console', (m) => cspViolation(wall, m))
   await wall.setViewportSize({ width: 1920, height: 1080 })
   await wall.goto(`${BASE}/screen`)
   await chart(wall, 'screen-level1')
