@@ -2,10 +2,17 @@
 /* Sessions and accounts over HTTP: sign-in with a name and password (argon2id), an opaque bearer
  * token stored hashed with an expiry, failed sign-ins limited per account name (a flood of other
  * names cannot reset a name's count), and the admin's account and audit endpoints. Every handler
- * here runs under the server lock. */
+ * here runs under the server lock.
+ *
+ * The web UI holds its session in an HttpOnly, SameSite=Strict cookie that page script cannot
+ * read, so a script smuggled into a page cannot carry the token away; API clients send the token
+ * as Authorization: Bearer. A request signed in by the cookie that changes anything must carry
+ * the header X-Fangkong-CSRF, which a page of another site cannot add without a CORS preflight
+ * this server never grants. */
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "server.h"
@@ -14,6 +21,8 @@
 #define FAIL_MAX 5              /* failed sign-ins before a pause */
 #define FAIL_WINDOW (15 * 60)   /* … within this many seconds */
 #define FAIL_SLOTS 256
+#define COOKIE_NAME "fk_session"
+#define CSRF_HEADER "X-Fangkong-CSRF"
 
 /* Failed sign-ins per account name, in a fixed table: guarded by the lock. An entry is live while
  * it counts failures inside its window; only an empty or expired entry is ever reused, so failing
@@ -104,20 +113,58 @@ static int64_t fail_full(int64_t now)
     return until - now + 1;
 }
 
-int auth_check(struct req *r)
+/* The session token a request presents, or NULL: the bearer token when there is an Authorization
+ * header (a wrong one is not made good by a cookie), else the UI's cookie (*by_cookie = 1).
+ * Borrowed from libmicrohttpd: valid for the request. */
+static const char *request_token(struct req *r, int *by_cookie)
 {
     const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+
+    *by_cookie = 0;
+    if (h)
+        return strncmp(h, "Bearer ", 7) == 0 && strlen(h + 7) == 64 ? h + 7 : NULL;
+    h = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE_NAME);
+    if (!h || strlen(h) != 64)
+        return NULL;
+    *by_cookie = 1;
+    return h;
+}
+
+/* Sets the UI's session cookie to token for max_age seconds ("" and 0: deletes it). Secure when
+ * the request came over HTTPS: fangkong serve speaks plain HTTP, so that is a TLS proxy in front
+ * of it saying X-Forwarded-Proto: https (docs/api.md). */
+static void set_session_cookie(struct req *r, const char *token, long long max_age)
+{
+    const char *proto = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+
+    snprintf(r->set_cookie, sizeof r->set_cookie,
+             COOKIE_NAME "=%s; Max-Age=%lld; Path=/; HttpOnly; SameSite=Strict%s", token, max_age,
+             proto && strcasecmp(proto, "https") == 0 ? "; Secure" : "");
+}
+
+int auth_check(struct req *r)
+{
     char hash[FK_TOKEN_HEX];
     struct fk_user u;
     int64_t uid, expires, now = (int64_t)time(NULL);
     unsigned slot;
+    int by_cookie;
+    const char *token = request_token(r, &by_cookie);
 
-    if (!h || strncmp(h, "Bearer ", 7) != 0 || strlen(h + 7) != 64) {
+    if (!token) {
         reply_error(r, 401, "unauthorized", "sign in at POST /api/v1/login",
                     "a bearer token is required");
         return 0;
     }
-    fk_token_hash(h + 7, hash);
+    /* Checked before the session, so a forged request learns nothing about it. */
+    if (by_cookie && strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0 &&
+        !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, CSRF_HEADER)) {
+        reply_error(
+            r, 403, "csrf", "the web UI sends it; API clients send Authorization: Bearer TOKEN",
+            "a request signed in by the session cookie must carry the header " CSRF_HEADER ": 1");
+        return 0;
+    }
+    fk_token_hash(token, hash);
     slot = session_slot(hash);
     if (strcmp(sessions[slot].hash, hash) == 0 && now - sessions[slot].checked < SESSION_CACHE_TTL &&
         now <= sessions[slot].expires) {
@@ -126,11 +173,15 @@ int auth_check(struct req *r)
     }
     if (fk_store_get_token(srv_store(r), hash, &uid, &expires) != FK_OK || expires < now) {
         reply_error(r, 401, "unauthorized", "sign in again", "the session has ended");
+        if (by_cookie)
+            set_session_cookie(r, "", 0);
         return 0;
     }
     if (fk_store_get_user_by_id(srv_store(r), uid, &u) != FK_OK || u.disabled ||
         fk_role_parse(u.role, &r->who.role) != FK_OK) {
         reply_error(r, 401, "unauthorized", "ask an admin", "the account is disabled");
+        if (by_cookie)
+            set_session_cookie(r, "", 0);
         return 0;
     }
     r->who.id = u.id;
@@ -258,8 +309,14 @@ void api_login_post(struct req *r)
         goto out;
     }
     fk_buf_init(&b, 0);
-    fk_buf_printf(&b, "{\"token\":\"%s\",\"expires\":%lld,\"user\":", token,
-                  (long long)(now + TOKEN_TTL));
+    if (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, CSRF_HEADER)) {
+        /* The web UI: the token goes into the cookie only, never to page script. */
+        set_session_cookie(r, token, TOKEN_TTL);
+        fk_buf_printf(&b, "{\"expires\":%lld,\"user\":", (long long)(now + TOKEN_TTL));
+    } else {
+        fk_buf_printf(&b, "{\"token\":\"%s\",\"expires\":%lld,\"user\":", token,
+                      (long long)(now + TOKEN_TTL));
+    }
     user_json(r, &b, uname, role, scope);
     fk_buf_puts(&b, "}\n");
     reply_json(r, b.data, b.len);
@@ -270,12 +327,14 @@ out:
 
 void api_logout_post(struct req *r)
 {
-    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    int by_cookie;
+    const char *token = request_token(r, &by_cookie); /* auth_check found it */
     char hash[FK_TOKEN_HEX];
 
-    fk_token_hash(h + 7, hash);
+    fk_token_hash(token, hash);
     fk_store_del_token(srv_store(r), hash);
     sessions_forget();
+    set_session_cookie(r, "", 0);
     reply_json(r, "{\"ok\":true}\n", 12);
 }
 

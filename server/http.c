@@ -96,6 +96,12 @@
  * 32 KiB steps. (256 KiB cost a 256 KiB memset per request, a tenth of a core at 10 k req/s.) */
 #define CONNECTION_MEMORY ((size_t)64 * 1024)
 #define REBUILD_GAP_MIN 1.0 /* seconds between background builds, at least */
+/* The built UI needs its own scripts, styles, images and API and nothing else: no inline script
+ * or style (ECharts styles its tooltips through the CSSOM, which CSP leaves alone), no plugin,
+ * no frame, no <base>, no form sent elsewhere. */
+#define SECURITY_POLICY                                                                            \
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 /* A cached answer, shared by the cache and every response sending it: reference-counted, so an
  * answer goes out without being copied (a city's coverage is hundreds of kilobytes) and a cache
@@ -1308,7 +1314,14 @@ static enum MHD_Result send_answer(struct req *r)
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type : "text/plain");
+    /* Every answer, the UI's files and 404s as much as the API's JSON and downloads: nothing a
+     * browser gets from here runs script or loads anything from elsewhere, nor sits in a frame. */
+    MHD_add_response_header(resp, "Content-Security-Policy", SECURITY_POLICY);
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (r->set_cookie[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
     if (strncmp(r->url, "/api/", 5) == 0)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (r->download_name) {

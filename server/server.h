@@ -61,6 +61,7 @@ struct req {
     fk_buf out;
     const char *content_type;
     const char *download_name; /* Content-Disposition: attachment */
+    char set_cookie[192];      /* a Set-Cookie header (auth.c: the UI's session), or "" */
     int out_fd;                /* a file answer; -1 otherwise */
     uint64_t out_fd_size;
     fk_table *table; /* a JSON table answer, rendered after the lock (reply_table) */
@@ -155,7 +156,9 @@ void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_
 const char *srv_upload_dir(struct req *r);
 
 /* ---- auth.c ---- */
-/* Resolves the Bearer token into r->who. 1 signed in; 0 with a 401 answer set. */
+/* Resolves the Bearer token, or the web UI's session cookie, into r->who. 1 signed in; 0 with a
+ * 401 answer set, or 403 for a cookie-signed request that changes state without the header
+ * X-Fangkong-CSRF. */
 int auth_check(struct req *r);
 void api_login_post(struct req *r);
 void api_logout_post(struct req *r);

@@ -1,36 +1,51 @@
 // SPDX-License-Identifier: MIT
-// The client of the fangkong HTTP API (docs/api.md): the session (token and user, kept in
-// localStorage), JSON requests with the bearer token, downloads saved as blobs (the API needs the
-// Authorization header, so a plain link cannot fetch them) and uploads with progress.
+// The client of the fangkong HTTP API (docs/api.md): the session, JSON requests, downloads saved
+// as blobs and uploads with progress. The session token lives in an HttpOnly cookie the server
+// sets at sign-in: no script of the page, nor one smuggled into it, can read it, and nothing here
+// stores it. Every request carries the header X-Fangkong-CSRF, without which the server refuses a
+// cookie-signed request that changes anything; a page of another site cannot add it.
 import { reactive } from 'vue'
 
 const BASE = '/api/v1'
+const CSRF = { 'X-Fangkong-CSRF': '1' }
 
-function loadUser() {
-  try {
-    return JSON.parse(localStorage.getItem('fk.user') || 'null')
-  } catch {
-    return null
-  }
-}
+/* The signed-in user (name, role, scope, permissions) or null; known once restore() settled. */
+export const session = reactive({ user: null })
+/* Whether this browser signed in and has not signed out since: no secret, it only spares a
+ * browser that never signed in the question to the server (and its 401). */
+const HINT = 'fk.signedIn'
 
-export const session = reactive({
-  token: localStorage.getItem('fk.token') || '',
-  user: loadUser(),
-})
-
-export function setSession(token, user) {
-  session.token = token
+export function setSession(user) {
   session.user = user
-  localStorage.setItem('fk.token', token)
-  localStorage.setItem('fk.user', JSON.stringify(user))
+  localStorage.setItem(HINT, '1')
 }
 
 export function clearSession() {
-  session.token = ''
   session.user = null
-  localStorage.removeItem('fk.token')
-  localStorage.removeItem('fk.user')
+  localStorage.removeItem(HINT)
+}
+
+/* Earlier versions kept the token itself in localStorage: it goes. */
+localStorage.removeItem('fk.token')
+localStorage.removeItem('fk.user')
+
+let restoring = null
+/* Asks the server once whether the cookie holds a session (GET /me), so a reload stays signed in;
+ * resolves when session.user says. */
+export function restore() {
+  if (restoring) return restoring
+  if (!localStorage.getItem(HINT)) {
+    restoring = Promise.resolve()
+    return restoring
+  }
+  restoring = fetch(`${BASE}/me`, { credentials: 'same-origin', headers: CSRF })
+    .then((res) => (res.ok ? res.json() : null))
+    .catch(() => null)
+    .then((user) => {
+      if (user && !session.user) session.user = user
+      if (!user && !session.user) localStorage.removeItem(HINT)
+    })
+  return restoring
 }
 
 export function can(perm) {
@@ -81,11 +96,10 @@ async function failure(res, path) {
 /* fetch against the API; path is relative to /api/v1 or absolute (/api/v1/...). */
 async function send(path, opts = {}) {
   const url = path.startsWith(BASE) ? path : BASE + path
-  const headers = { ...(opts.headers || {}) }
-  if (session.token) headers.Authorization = `Bearer ${session.token}`
+  const headers = { ...(opts.headers || {}), ...CSRF }
   let res
   try {
-    res = await fetch(url, { ...opts, headers })
+    res = await fetch(url, { ...opts, headers, credentials: 'same-origin' })
   } catch (e) {
     throw new ApiError(0, { code: 'network', error: String(e.message || e) })
   }
@@ -112,7 +126,8 @@ export async function getText(path) {
   return res.text()
 }
 
-/* Downloads path (with the token) and saves it as filename through a blob URL. */
+/* Downloads path and saves it as filename through a blob URL, so a failure shows as an error on
+ * the page rather than as a JSON file saved. */
 export async function download(path, params, filename) {
   const res = await send(path + qs(params))
   const blob = await res.blob()
@@ -132,7 +147,7 @@ export function upload(path, file, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     xhr.open('POST', BASE + path)
-    if (session.token) xhr.setRequestHeader('Authorization', `Bearer ${session.token}`)
+    xhr.setRequestHeader('X-Fangkong-CSRF', '1')
     xhr.setRequestHeader('Content-Type', 'text/csv')
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total)

@@ -2,6 +2,8 @@
 // ECharts, tree-shaken to the charts the UI draws, and the option builders shared by the
 // dashboard and the wall screen: coverage bars with the target line, samples per hour, the
 // 采送检报 funnel, the transmission graph, and the regime board's done / due / overdue bars.
+// ECharts puts a tooltip formatter's answer into the page as HTML: every tooltip here is built with
+// lines() (html.js), which escapes each line, so names from the data are shown, never run.
 import * as echarts from 'echarts/core'
 import { BarChart, LineChart, FunnelChart, GraphChart } from 'echarts/charts'
 import {
@@ -13,6 +15,7 @@ import {
 } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 import { t, fmt } from './i18n.js'
+import { lines } from './html.js'
 
 echarts.use([
   BarChart,
@@ -74,8 +77,11 @@ export function coverageBars(rows, target, { dark = false, big = false } = {}) {
       axisPointer: { type: 'shadow' },
       formatter(items) {
         const r = rows[items[0].dataIndex]
-        return `${r.name} (${r.region})<br>${t('coverage')}: ${fmt.pct(r.coverage)}<br>` +
-          `${t('sampled')}: ${fmt.int(r.sampled)} / ${t('residents')}: ${fmt.int(r.residents)}`
+        return lines(
+          `${r.name} (${r.region})`,
+          `${t('coverage')}: ${fmt.pct(r.coverage)}`,
+          `${t('sampled')}: ${fmt.int(r.sampled)} / ${t('residents')}: ${fmt.int(r.residents)}`,
+        )
       },
     },
     dataZoom: zoom ? [{ type: 'slider', height: 16, bottom: 4, startValue: 0, endValue: 19, brushSelect: false }] : [],
@@ -148,7 +154,13 @@ export function hourlyLine(rows, { dark = false, big = false } = {}) {
   return {
     textStyle: { color: p.text, fontSize: font },
     grid: { left: big ? 70 : 48, right: 24, top: 24, bottom: big ? 64 : 48 },
-    tooltip: { trigger: 'axis' },
+    tooltip: {
+      trigger: 'axis',
+      formatter(items) {
+        const r = rows[items[0].dataIndex]
+        return lines(fmt.time(r.hour), `${t('samples')}: ${fmt.int(r.samples)}`)
+      },
+    },
     xAxis: {
       type: 'category',
       data: labels,
@@ -188,7 +200,9 @@ export function tatFunnel(total, { dark = false, big = false } = {}) {
   data.push({ name: t('resulted'), value: total.resulted, itemStyle: { color: '#2e7d32' } })
   return {
     textStyle: { color: p.text },
-    tooltip: { trigger: 'item', formatter: '{b}: {c}' },
+    /* confined: an item tooltip outside the chart gets an arrow with an inline style, which the
+     * server's Content-Security-Policy (style-src 'self') refuses */
+    tooltip: { trigger: 'item', confine: true, formatter: (x) => lines(`${x.name}: ${fmt.int(x.value)}`) },
     series: [
       {
         type: 'funnel',
@@ -218,9 +232,10 @@ export function chainGraph(chain, { dark = false, focus = '' } = {}) {
     textStyle: { color: p.text },
     color: cats.map((c) => colors[c]),
     tooltip: {
+      confine: true /* no arrow, whose inline style the CSP refuses (tatFunnel) */,
       formatter(x) {
-        if (x.dataType === 'edge') return `${x.data.via || ''}<br>${fmt.time(x.data.exposure)}`
-        return `${x.data.display} ${x.data.name}<br>${t('cat.' + x.data.cat)}`
+        if (x.dataType === 'edge') return lines(fmt.via(x.data.via), fmt.time(x.data.exposure))
+        return lines(`${x.data.display} ${x.data.name}`, t('cat.' + x.data.cat))
       },
     },
     legend: { data: cats.map((c) => t('cat.' + c)), textStyle: { color: p.text }, top: 4 },
@@ -287,9 +302,12 @@ export function regimeBars(rows, { dark = false } = {}) {
       axisPointer: { type: 'shadow' },
       formatter(items) {
         const r = rows[items[0].dataIndex]
-        return `${r.name} (${r.region})<br>${t('reg.persons')}: ${fmt.int(r.persons)}<br>` +
+        return lines(
+          `${r.name} (${r.region})`,
+          `${t('reg.persons')}: ${fmt.int(r.persons)}`,
           `${t('state.done')}: ${fmt.int(r.done)} · ${t('state.due')}: ${fmt.int(r.due)} · ` +
-          `${t('state.overdue')}: ${fmt.int(r.overdue)}`
+            `${t('state.overdue')}: ${fmt.int(r.overdue)}`,
+        )
       },
     },
     dataZoom: zoom ? [{ type: 'slider', height: 16, bottom: 4, startValue: 0, endValue: 19, brushSelect: false }] : [],

@@ -2,7 +2,7 @@
 // The pages. Every page but sign-in needs a session; the user page needs the "users" permission,
 // the control pages that list persons (regime board, alerts, arrivals) "read_persons".
 import { createRouter, createWebHistory } from 'vue-router'
-import { session, can } from './api.js'
+import { session, can, restore } from './api.js'
 import Shell from './views/Shell.vue'
 import Login from './views/Login.vue'
 import Dashboard from './views/Dashboard.vue'
@@ -40,8 +40,9 @@ export const router = createRouter({
   ],
 })
 
-router.beforeEach((to) => {
-  if (!to.meta.open && !session.token) return { name: 'login', query: { next: to.fullPath } }
+router.beforeEach(async (to) => {
+  if (!to.meta.open) await restore()
+  if (!to.meta.open && !session.user) return { name: 'login', query: { next: to.fullPath } }
   if (to.meta.perm && !can(to.meta.perm)) return { name: 'dashboard' }
   return true
 })
