@@ -12,6 +12,7 @@ pkgs=(
     libjansson-dev
     libxxhash-dev
     libsodium-dev
+    libcrack2-dev cracklib-runtime
     libmicrohttpd-dev
     libpq-dev
     libxlsxwriter-dev
