@@ -1238,13 +1238,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (timing_on && *con_cls) {
         struct req *r = *con_cls;
         double life = mono_seconds() - r->t0;
+        char url[512];
 
         tnote(TP_LIFE, life);
         if (timing_log_ms > 0 && life * 1e3 >= timing_log_ms)
             fprintf(stderr,
                     "fangkong serve: slow %.3f %s %s: life %.1f ms: auth wait %.1f hold %.1f, "
                     "wait %.1f, hold %.1f (generation %.1f, round %.1f), queue %.1f\n",
-                    r->t0, r->method, r->url, life * 1e3, r->t_auth_wait * 1e3,
+                    r->t0, r->method, fk_str_escape(url, sizeof url, r->url), life * 1e3,
+                    r->t_auth_wait * 1e3,
                     r->t_auth_hold * 1e3, r->t_wait * 1e3, r->t_hold * 1e3, r->t_gen * 1e3,
                     r->t_round * 1e3, r->t_queue * 1e3);
     }
