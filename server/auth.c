@@ -103,7 +103,9 @@ static int64_t fail_wait(struct fail *t, int n, int max, const char *key, int64_
     return f->count >= max ? f->first + FAIL_WINDOW - now + 1 : 0;
 }
 
-/* Counts one failure for key in t. */
+/* Counts one failure for key in t. A sign-in is counted as failed when its password is handed to
+ * be checked, so that the sign-ins in flight at once cannot pass the limit together; a success
+ * takes it back (fail_uncount). */
 static void fail_count(struct fail *t, int n, const char *key, int64_t now)
 {
     struct fail *f = fail_find(t, n, key);
@@ -117,6 +119,15 @@ static void fail_count(struct fail *t, int n, const char *key, int64_t now)
     if (f->count == 0)
         f->first = now;
     f->count++;
+}
+
+/* Takes back one failure counted for key in t (a sign-in that succeeded). */
+static void fail_uncount(struct fail *t, int n, const char *key, int64_t now)
+{
+    struct fail *f = fail_find(t, n, key);
+
+    if (f && fail_live(f, now))
+        f->count--;
 }
 
 /* Recently checked sessions, so a request does not read the tokens and users tables each time
@@ -291,8 +302,7 @@ static void login_finish(struct req *r)
 
     fk_str_escape(ename, sizeof ename, jb->name);
     if (!jb->ok) {
-        fail_count(fails, FAIL_SLOTS, jb->name, now);
-        fail_count(addr_fails, ADDR_SLOTS, jb->addr, now);
+        /* Counted already, when it was handed to be checked. */
         fprintf(stderr, "fangkong serve: failed sign-in for '%s' from %s\n", ename, jb->addr);
         audit(r, "signin.fail", ename, "from %s", jb->addr);
         reply_error(r, 401, "unauthorized", NULL, "wrong name or password");
@@ -301,6 +311,7 @@ static void login_finish(struct req *r)
     f = fail_find(fails, FAIL_SLOTS, jb->name);
     if (f)
         f->count = 0;
+    fail_uncount(addr_fails, ADDR_SLOTS, jb->addr, now);
     fk_token_new(token);
     fk_token_hash(token, hash);
     if (fk_store_add_token(srv_store(r), hash, jb->uid, now, now + TOKEN_TTL) != FK_OK) {
@@ -389,7 +400,10 @@ void api_login_post(struct req *r)
         sodium_memzero(jb, sizeof *jb);
         free(jb);
         r->job = NULL;
+        goto out;
     }
+    fail_count(fails, FAIL_SLOTS, name, now);
+    fail_count(addr_fails, ADDR_SLOTS, addr, now);
 out:
     json_decref(j);
 }

@@ -12,7 +12,7 @@ export FANGKONG_TEST_HASH_COST=min
 
 fk import regions "$FK_SRC/tests/data/city-3/regions.csv" >/dev/null 2>&1
 expect_rc 0 "import regions"
-for name in target other victim chief; do
+for name in target other victim crowd chief; do
     echo "Lantern-$name-Harbor-58" | "$FANGKONG" user add "$name" --role admin --scope 140700 \
         >user.log 2>&1 || fail "user add $name: $(cat user.log)"
 done
@@ -79,6 +79,29 @@ done
 signin victim Lantern-victim-Harbor-58 127.0.0.16
 expect_error too_many_attempts 429 "victim's right password from a sixth address"
 grep -qi '^retry-after: [0-9]' headers.txt || fail "a 429 without Retry-After: $(cat headers.txt)"
+# Ten at once against one name, from ten addresses: still five checked at most (a sign-in counts
+# as failed from the moment its password is handed to be checked).
+"$PY" - "$PORT" <<'PY' >once.txt || fail "ten at once for one name: $(cat once.txt)"
+import http.client, json, sys, threading
+port = int(sys.argv[1])
+go = threading.Barrier(10)
+seen = []
+def one(k):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                   source_address=("127.0.4.%d" % (k + 1), 0))
+    c.connect()
+    go.wait()
+    c.request("POST", "/api/v1/login", json.dumps({"name": "crowd", "password": "wrong-%d" % k}),
+              {"Content-Type": "application/json"})
+    seen.append(c.getresponse().status)
+ts = [threading.Thread(target=one, args=(k,)) for k in range(10)]
+for t in ts:
+    t.start()
+for t in ts:
+    t.join()
+print(sorted(seen))
+sys.exit(0 if seen.count(401) <= 5 and set(seen) <= {401, 429, 503} else 1)
+PY
 for i in 1 2 3 4 5; do
     signin target "wrong-$i"
     expect_error unauthorized 401 "wrong password $i for target"
