@@ -20,7 +20,7 @@
 #define FAIL_MAX 5              /* failed sign-ins before a pause */
 #define FAIL_WINDOW (15 * 60)   /* … within this many seconds */
 #define FAIL_SLOTS 256
-#define ADDR_FAIL_MAX 30        /* failed sign-ins from one address before a pause */
+#define ADDR_FAIL_MAX 30 /* failed sign-ins from one address before a pause */
 #define ADDR_SLOTS 1024
 
 /* Failed sign-ins per account name and per source address, in two fixed tables: guarded by the

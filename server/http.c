@@ -1246,9 +1246,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                     "fangkong serve: slow %.3f %s %s: life %.1f ms: auth wait %.1f hold %.1f, "
                     "wait %.1f, hold %.1f (generation %.1f, round %.1f), queue %.1f\n",
                     r->t0, r->method, fk_str_escape(url, sizeof url, r->url), life * 1e3,
-                    r->t_auth_wait * 1e3,
-                    r->t_auth_hold * 1e3, r->t_wait * 1e3, r->t_hold * 1e3, r->t_gen * 1e3,
-                    r->t_round * 1e3, r->t_queue * 1e3);
+                    r->t_auth_wait * 1e3, r->t_auth_hold * 1e3, r->t_wait * 1e3, r->t_hold * 1e3,
+                    r->t_gen * 1e3, r->t_round * 1e3, r->t_queue * 1e3);
     }
     free_req(*con_cls);
     *con_cls = NULL;
@@ -1752,7 +1751,7 @@ int server_run(const struct server_opts *o)
             (struct sockaddr *)&addr, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)(ndaemons > 1),
             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
             (unsigned)((CONNECTIONS_MAX + ndaemons - 1) / ndaemons), MHD_OPTION_CONNECTION_TIMEOUT,
-            o->idle_timeout, MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_address,
+            o->idle_secs, MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_addr,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, MHD_OPTION_END);
         if (!d[i]) {
             fprintf(stderr, "fangkong serve: cannot listen on %s:%u (in use?)\n", o->listen,

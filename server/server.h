@@ -26,8 +26,8 @@ struct server_opts {
     unsigned port;        /* default 8080 */
     const char *web_root; /* built web UI; NULL or missing: API only */
     unsigned threads;     /* default: number of cores */
-    unsigned per_address; /* connections one address may hold per thread (--max-per-address) */
-    unsigned idle_timeout; /* seconds a connection may send nothing (--idle-timeout) */
+    unsigned per_addr;    /* connections one address may hold per thread (--max-per-address) */
+    unsigned idle_secs;   /* seconds a connection may send nothing (--idle-timeout) */
     const struct fk_profile *profile;
 };
 

@@ -8,11 +8,11 @@
 
 #include <stddef.h>
 
-#define FK_PWHASH_MAX 128   /* bytes of an argon2id string, with the NUL */
-#define FK_TOKEN_HEX 65     /* 64 hex digits and the NUL */
-#define FK_PASSWORD_MIN 10  /* characters (bytes) of a new password, at least */
+#define FK_PWHASH_MAX 128    /* bytes of an argon2id string, with the NUL */
+#define FK_TOKEN_HEX 65      /* 64 hex digits and the NUL */
+#define FK_PASSWORD_MIN 10   /* characters (bytes) of a new password, at least */
 #define FK_PASSWORD_MAX 1024 /* bytes of any password, at most (sign-in too) */
-#define FK_USER_NAME_MAX 64 /* bytes of a user name, at most */
+#define FK_USER_NAME_MAX 64  /* bytes of a user name, at most */
 
 /* Initialises libsodium; call once before the others. FK_OK or FK_EIO. Thread-safe. */
 int fk_secret_init(void);
