@@ -161,7 +161,7 @@ grids=$(($(grep -c 'G[0-9]*,' "$data/csv/regions.csv" || true)))
 mkdir -p "$run"
 serve_threads=$(nproc)
 say "fangkong serve on 127.0.0.1:$port ($serve_threads threads)"
-"$FK" serve --port "$port" --listen 127.0.0.1 --threads "$serve_threads" >"$run/serve.log" 2>&1 &
+"$FK" serve --port "$port" --listen 127.0.0.1 --threads "$serve_threads" --max-per-address 1000 >"$run/serve.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 600); do

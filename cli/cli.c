@@ -270,3 +270,15 @@ const char *cli_actor(char *buf, size_t cap)
     snprintf(buf, cap, "cli:%s", u && *u ? u : "unknown");
     return buf;
 }
+
+void cli_test_hash_cost(void)
+{
+    const char *v = getenv("FANGKONG_TEST_HASH_COST");
+
+    if (!v || strcmp(v, "min") != 0)
+        return;
+    fk_password_set_test_cost(1);
+    fprintf(stderr, "fangkong: WARNING: FANGKONG_TEST_HASH_COST=min: passwords are hashed at the "
+                    "minimum argon2 cost, which is cheap to guess; for tests only, never use it "
+                    "on real accounts\n");
+}

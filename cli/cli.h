@@ -103,6 +103,10 @@ int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
 /* "cli:$USER": who the command line acts as, in the audit trail. */
 const char *cli_actor(char *buf, size_t cap);
+/* FOR TESTS ONLY: with FANGKONG_TEST_HASH_COST=min in the environment, new password hashes get
+ * the minimum argon2 cost (fk_password_set_test_cost), with a loud warning on stderr; any other
+ * value or none: the normal cost. fangkong serve and user add call it. */
+void cli_test_hash_cost(void);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_control(struct cli *c, int argc, char **argv);
 int cmd_regime(struct cli *c, int argc, char **argv);

@@ -35,12 +35,15 @@ static const char *find_web(const char *given, char *buf, size_t cap)
 
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
-    const char *port = NULL, *listen = "127.0.0.1", *web = NULL, *threads = NULL;
+    const char *port = NULL, *listen = "127.0.0.1", *web = NULL, *threads = NULL, *per_addr = NULL,
+               *idle = NULL;
     const struct cli_opt opts[] = {
         {.name = "port", .value = &port},
         {.name = "listen", .value = &listen},
         {.name = "web", .value = &web},
         {.name = "threads", .value = &threads},
+        {.name = "max-per-address", .value = &per_addr},
+        {.name = "idle-timeout", .value = &idle},
         {.name = NULL},
     };
     struct server_opts so;
@@ -55,6 +58,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     so.port = 8080;
     so.threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     so.profile = &c->profile;
+    so.per_addr = 64;
+    so.idle_secs = 30;
+    cli_test_hash_cost();
     if (port) {
         if (fk_parse_i64((fk_slice){port, strlen(port)}, &v) != FK_OK || v < 1 || v > 65535) {
             cli_error(c, "--port takes 1 to 65535, not '%s'", port);
@@ -69,6 +75,21 @@ int cmd_serve(struct cli *c, int argc, char **argv)
             return EXIT_ERROR;
         }
         so.threads = (unsigned)v;
+    }
+    if (per_addr) {
+        if (fk_parse_i64((fk_slice){per_addr, strlen(per_addr)}, &v) != FK_OK || v < 1 ||
+            v > 1000) {
+            cli_error(c, "--max-per-address takes 1 to 1000, not '%s'", per_addr);
+            return EXIT_ERROR;
+        }
+        so.per_addr = (unsigned)v;
+    }
+    if (idle) {
+        if (fk_parse_i64((fk_slice){idle, strlen(idle)}, &v) != FK_OK || v < 1 || v > 3600) {
+            cli_error(c, "--idle-timeout takes 1 to 3600 seconds, not '%s'", idle);
+            return EXIT_ERROR;
+        }
+        so.idle_secs = (unsigned)v;
     }
     if (so.threads < 1)
         so.threads = 1;

@@ -9,12 +9,13 @@
 
 #include "cli.h"
 
-/* Reads a password: from the terminal without echo (asked twice), or one line of stdin. */
-static int read_password(struct cli *c, char *out, size_t cap)
+/* Reads the password of account name: from the terminal without echo (asked twice), or one line
+ * of stdin; refuses one that fk_password_weak refuses. */
+static int read_password(struct cli *c, const char *name, char *out, size_t cap)
 {
     int tty = isatty(STDIN_FILENO);
     struct termios old, quiet;
-    char again[1100];
+    char again[1100], why[256];
     size_t n;
 
     if (tty) {
@@ -46,8 +47,9 @@ static int read_password(struct cli *c, char *out, size_t cap)
             return EXIT_ERROR;
         }
     }
-    if (n < 8) {
-        cli_error(c, "a password has at least 8 characters");
+    /* A line longer than out is cut to cap - 1 > FK_PASSWORD_MAX bytes: refused as too long. */
+    if (fk_password_weak(name, out, why, sizeof why)) {
+        cli_error(c, "%s", why);
         return EXIT_ERROR;
     }
     return EXIT_DONE;
@@ -112,15 +114,17 @@ int cmd_user(struct cli *c, int argc, char **argv)
                       "not '%s'", role);
             return EXIT_ERROR;
         }
-        if (strlen(c->pos[1]) == 0 || strlen(c->pos[1]) > 64 || strpbrk(c->pos[1], " ,\"")) {
-            cli_error(c, "a user name has 1 to 64 characters, no spaces, commas or quotes");
+        if (!fk_user_name_valid(c->pos[1])) {
+            cli_error(c, "a user name has 1 to 64 of a-z, 0-9, '.', '_' and '-', not '%s'",
+                      c->pos[1]);
             return EXIT_ERROR;
         }
         if (fk_store_get_region(c->st, scope, &reg) != FK_OK) {
             cli_error(c, "unknown region %s for --scope (import regions first)", scope);
             return EXIT_ERROR;
         }
-        if (read_password(c, pw, sizeof pw) != EXIT_DONE)
+        cli_test_hash_cost();
+        if (read_password(c, c->pos[1], pw, sizeof pw) != EXIT_DONE)
             return EXIT_ERROR;
         if (fk_secret_init() != FK_OK || fk_password_hash(pw, hash) != FK_OK) {
             cli_error(c, "cannot hash the password");

@@ -48,13 +48,19 @@ const struct verb cli_verbs[] = {
      "[--cases N]",
      "Writes a synthetic city in 晋中市 as data-contract CSV files into DIR (default demo/),\n"
      "with round.txt naming its screening round. The same seed gives the same files."},
-    {"serve", cmd_serve, "serve [--port 8080] [--listen 127.0.0.1] [--web DIR] [--threads N]",
+    {"serve", cmd_serve,
+     "serve [--port 8080] [--listen 127.0.0.1] [--web DIR] [--threads N] [--max-per-address 64]\n"
+     "      [--idle-timeout 30]",
      "Serves the JSON API under /api/v1/ (docs/api.md) and the web UI at / until Ctrl-C.\n"
-     "Create the first account with fangkong user add before signing in."},
+     "Create the first account with fangkong user add before signing in. Slow clients: one\n"
+     "address holds at most --max-per-address connections per thread (default 64), and a\n"
+     "connection that sends nothing for --idle-timeout seconds (default 30) is closed."},
     {"user", cmd_user, "user add NAME --role ROLE --scope CODE | user list | user disable NAME",
      "Accounts for fangkong serve. Roles: admin, commander, county, township, grid, lab,\n"
      "viewer; the scope is the region code the account sees and changes. user add asks for the\n"
-     "password (or reads one line of stdin); it is stored as an argon2id hash. user disable\n"
+     "password (or reads one line of stdin): 10 to 1024 bytes, not a dictionary word or\n"
+     "otherwise easy to guess (cracklib); it is stored as an argon2id hash. A name has 1 to 64\n"
+     "of a-z 0-9 . _ -. user disable\n"
      "ends the account's sessions; user enable restores it."},
     {"audit", cmd_audit, "audit [--since T]",
      "The audit trail: who wrote what and when (imports, rounds, results, account changes)."},

@@ -12,6 +12,7 @@ pkgs=(
     libjansson-dev
     libxxhash-dev
     libsodium-dev
+    libcrack2-dev cracklib-runtime
     libmicrohttpd-dev
     libpq-dev
     libxlsxwriter-dev
@@ -20,6 +21,7 @@ pkgs=(
     chromium fonts-wqy-microhei
 )
 
+# libcrack2-dev checks new passwords (FascistCheck); cracklib-runtime brings its dictionary.
 # chromium runs the web UI's browser tests (tests/web, playwright-core); fonts-wqy-microhei gives
 # it Chinese glyphs, without which the screenshots show empty boxes.
 missing=()

@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /* Sessions and accounts over HTTP: sign-in with a name and password (argon2id), an opaque bearer
- * token stored hashed with an expiry, failed sign-ins limited per account name (a flood of other
- * names cannot reset a name's count), and the admin's account and audit endpoints. Every handler
- * here runs under the server lock.
+ * token stored hashed with an expiry, failed sign-ins limited per account name and per source
+ * address, every checked sign-in audited, and the admin's account and audit endpoints. Every
+ * handler here runs under the server lock; password hashes do not: they run on the server's hash
+ * threads (srv_defer), between a handler and its finish.
  *
  * The web UI holds its session in an HttpOnly, SameSite=Strict cookie that page script cannot
  * read, so a script smuggled into a page cannot carry the token away; API clients send the token
  * as Authorization: Bearer. A request signed in by the cookie that changes anything must carry
  * the header X-Fangkong-CSRF, which a page of another site cannot add without a CORS preflight
  * this server never grants. */
+#include <arpa/inet.h>
 #include <jansson.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -23,50 +29,114 @@
 #define FAIL_SLOTS 256
 #define COOKIE_NAME "fk_session"
 #define CSRF_HEADER "X-Fangkong-CSRF"
+#define ADDR_FAIL_MAX 30 /* failed sign-ins from one address before a pause */
+#define ADDR_SLOTS 1024
 
-/* Failed sign-ins per account name, in a fixed table: guarded by the lock. An entry is live while
- * it counts failures inside its window; only an empty or expired entry is ever reused, so failing
- * with many other names cannot push out (and so reset) a name with recent failures. While every
- * entry is live, a name without one is refused before its password is checked: otherwise it
- * could be guessed without limit. The table fills only under attack, and frees up at the latest
- * one window after the flood stops. */
-static struct {
-    char name[72];
+/* Failed sign-ins per account name and per source address, in two fixed tables: guarded by the
+ * lock. An entry is live while it counts failures inside its window; only an empty or expired
+ * entry is ever reused, so failing with many other names (or from many other addresses) cannot
+ * push out, and so reset, one with recent failures. While every entry of a table is live, a name
+ * (an address) without one is refused before its password is checked: otherwise it could be
+ * guessed without limit. A table fills only under attack, and frees up at the latest one window
+ * after the flood stops. One address gets ADDR_FAIL_MAX failures, so a flood of wrong names
+ * from it is cut short long before it could fill the names' table and lock every account out;
+ * one name gets FAIL_MAX, from however many addresses. A success resets its name's count, never
+ * its address's (else one good account would reset a guesser's count). */
+struct fail {
+    char key[72];
     int count;
     int64_t first;
-} fails[FAIL_SLOTS];
+};
 
-static int fail_live(int i, int64_t now)
+static struct fail fails[FAIL_SLOTS];
+static struct fail addr_fails[ADDR_SLOTS];
+
+static int fail_live(const struct fail *f, int64_t now)
 {
-    return fails[i].name[0] && fails[i].count > 0 && now - fails[i].first <= FAIL_WINDOW;
+    return f->key[0] && f->count > 0 && now - f->first <= FAIL_WINDOW;
 }
 
-/* The entry of name, or -1. */
-static int fail_find(const char *name)
+/* The entry of key in t (n entries), or NULL. */
+static struct fail *fail_find(struct fail *t, int n, const char *key)
 {
     int i;
 
-    for (i = 0; i < FAIL_SLOTS; i++) {
-        if (fails[i].name[0] && strcmp(fails[i].name, name) == 0)
-            return i;
+    for (i = 0; i < n; i++) {
+        if (t[i].key[0] && strcmp(t[i].key, key) == 0)
+            return &t[i];
     }
-    return -1;
+    return NULL;
 }
 
-/* A new entry for name in an empty or expired slot; -1 when every entry is live. */
-static int fail_add(const char *name, int64_t now)
+/* A new entry for key in an empty or expired slot; NULL when every entry is live. */
+static struct fail *fail_add(struct fail *t, int n, const char *key, int64_t now)
 {
     int i;
 
-    for (i = 0; i < FAIL_SLOTS; i++) {
-        if (!fail_live(i, now)) {
-            fk_strlcpy(fails[i].name, name, sizeof fails[i].name);
-            fails[i].count = 0;
-            fails[i].first = now;
-            return i;
+    for (i = 0; i < n; i++) {
+        if (!fail_live(&t[i], now)) {
+            fk_strlcpy(t[i].key, key, sizeof t[i].key);
+            t[i].count = 0;
+            t[i].first = now;
+            return &t[i];
         }
     }
-    return -1;
+    return NULL;
+}
+
+/* Seconds until a new key can get an entry in t again (0: there is room now). */
+static int64_t fail_full(const struct fail *t, int n, int64_t now)
+{
+    int64_t until = 0;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if (!fail_live(&t[i], now))
+            return 0;
+        if (!until || t[i].first + FAIL_WINDOW < until)
+            until = t[i].first + FAIL_WINDOW;
+    }
+    return until - now + 1;
+}
+
+/* Seconds the key must wait before its password is checked (0: none): it has max live failures,
+ * or it has no entry and the table is full. */
+static int64_t fail_wait(struct fail *t, int n, int max, const char *key, int64_t now)
+{
+    struct fail *f = fail_find(t, n, key);
+
+    if (!f)
+        return fail_full(t, n, now);
+    if (!fail_live(f, now))
+        return 0;
+    return f->count >= max ? f->first + FAIL_WINDOW - now + 1 : 0;
+}
+
+/* Counts one failure for key in t. A sign-in is counted as failed when its password is handed to
+ * be checked, so that the sign-ins in flight at once cannot pass the limit together; a success
+ * takes it back (fail_uncount). */
+static void fail_count(struct fail *t, int n, const char *key, int64_t now)
+{
+    struct fail *f = fail_find(t, n, key);
+
+    if (f && !fail_live(f, now))
+        f->count = 0;
+    if (!f)
+        f = fail_add(t, n, key, now);
+    if (!f)
+        return;
+    if (f->count == 0)
+        f->first = now;
+    f->count++;
+}
+
+/* Takes back one failure counted for key in t (a sign-in that succeeded). */
+static void fail_uncount(struct fail *t, int n, const char *key, int64_t now)
+{
+    struct fail *f = fail_find(t, n, key);
+
+    if (f && fail_live(f, now))
+        f->count--;
 }
 
 /* Recently checked sessions, so a request does not read the tokens and users tables each time
@@ -96,21 +166,6 @@ static unsigned session_slot(const char *hash)
 static void sessions_forget(void)
 {
     memset(sessions, 0, sizeof sessions);
-}
-
-/* Seconds until a new name can get an entry again (0: there is room now). */
-static int64_t fail_full(int64_t now)
-{
-    int64_t until = 0;
-    int i;
-
-    for (i = 0; i < FAIL_SLOTS; i++) {
-        if (!fail_live(i, now))
-            return 0;
-        if (!until || fails[i].first + FAIL_WINDOW < until)
-            until = fails[i].first + FAIL_WINDOW;
-    }
-    return until - now + 1;
 }
 
 /* The session token a request presents, or NULL: the bearer token when there is an Authorization
@@ -237,79 +292,88 @@ static void user_json(struct req *r, fk_buf *b, const char *name, const char *ro
     fk_buf_puts(b, "]}");
 }
 
-void api_login_post(struct req *r)
+/* The source address of r, as text, into out. */
+static void peer_addr(struct req *r, char *out, size_t cap)
 {
-    json_t *j = req_json_object(r);
-    const char *name, *pw;
-    char token[FK_TOKEN_HEX], hash[FK_TOKEN_HEX], uname[72], role[32], scope[64],
-        pwhash[FK_PWHASH_MAX];
-    struct fk_user u;
-    int64_t now = (int64_t)time(NULL), wait;
-    int slot, ok;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    fk_strlcpy(out, "unknown", cap);
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)cap);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)cap);
+}
+
+/* A sign-in between its handler (under the lock) and its finish (under the lock again), while a
+ * hash thread checks the password off the lock. */
+struct login_job {
+    char name[72], addr[64];
+    char pw[FK_PASSWORD_MAX + 1];
+    char pwhash[FK_PWHASH_MAX];
+    int known; /* an enabled account of that name */
+    int ok;    /* the password matched (set by login_work) */
+    int ui;    /* the web UI asked (the CSRF header): the token goes into the cookie */
+    int64_t uid;
+    char uname[72], role[32], scope[64];
+};
+
+/* The hash of a password no one has, verified for an unknown name so that timing does not tell
+ * names apart: made once, by the first hash thread that needs it. */
+static char dummy_hash[FK_PWHASH_MAX];
+
+static void dummy_init(void)
+{
+    fk_password_hash("not-a-real-password", dummy_hash);
+}
+
+/* Off the lock: touches only the job. */
+static void login_work(struct req *r)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    struct login_job *jb = r->job;
+
+    if (jb->known) {
+        jb->ok = fk_password_verify(jb->pwhash, jb->pw) == FK_OK;
+    } else {
+        pthread_once(&once, dummy_init);
+        fk_password_verify(dummy_hash, jb->pw);
+    }
+    sodium_memzero(jb->pw, sizeof jb->pw);
+}
+
+/* Under the lock: counts the failure or starts the session, audits it, answers. */
+static void login_finish(struct req *r)
+{
+    struct login_job *jb = r->job;
+    char token[FK_TOKEN_HEX], hash[FK_TOKEN_HEX], ename[300];
+    int64_t now = (int64_t)time(NULL);
+    struct fail *f;
     fk_buf b;
 
-    if (!j)
-        return;
-    name = str_field(j, "name");
-    pw = str_field(j, "password");
-    if (!name || !pw || strlen(name) >= sizeof uname) {
-        reply_error(r, 400, "bad_request", "send {\"name\":…,\"password\":…}",
-                    "name and password are required");
-        goto out;
-    }
-    slot = fail_find(name);
-    if (slot >= 0 && !fail_live(slot, now))
-        fails[slot].count = 0, fails[slot].first = now;
-    if (slot >= 0 && fails[slot].count >= FAIL_MAX) {
-        reply_error(r, 429, "too_many_attempts", "wait, or ask an admin to check the account",
-                    "too many failed sign-ins for %s; try again in %lld minutes", name,
-                    (long long)((fails[slot].first + FAIL_WINDOW - now) / 60 + 1));
-        goto out;
-    }
-    wait = slot < 0 ? fail_full(now) : 0;
-    if (wait > 0) {
-        reply_error(r, 429, "too_many_attempts", "wait, or ask an admin to check the server log",
-                    "too many failed sign-ins on this server; try again in %lld minutes",
-                    (long long)(wait / 60 + 1));
-        goto out;
-    }
-    ok = fk_store_get_user(srv_store(r), name, &u) == FK_OK;
-    if (ok) {
-        fk_strlcpy(uname, u.name, sizeof uname);
-        fk_strlcpy(role, u.role, sizeof role);
-        fk_strlcpy(scope, u.scope, sizeof scope);
-        fk_strlcpy(pwhash, u.pwhash, sizeof pwhash);
-        ok = !u.disabled && fk_password_verify(pwhash, pw) == FK_OK;
-    } else {
-        /* Spend the same work for an unknown name, so timing does not tell names apart. */
-        static char dummy[FK_PWHASH_MAX];
-
-        if (!dummy[0])
-            fk_password_hash("not-a-real-password", dummy);
-        fk_password_verify(dummy, pw);
-    }
-    if (!ok) {
-        if (slot < 0)
-            slot = fail_add(name, now);
-        if (slot >= 0) {
-            if (fails[slot].count == 0)
-                fails[slot].first = now;
-            fails[slot].count++;
-        }
-        fprintf(stderr, "fangkong serve: failed sign-in for '%s'\n", name);
+    fk_str_escape(ename, sizeof ename, jb->name);
+    if (!jb->ok) {
+        /* Counted already, when it was handed to be checked. */
+        fprintf(stderr, "fangkong serve: failed sign-in for '%s' from %s\n", ename, jb->addr);
+        audit(r, "signin.fail", ename, "from %s", jb->addr);
         reply_error(r, 401, "unauthorized", NULL, "wrong name or password");
         goto out;
     }
-    if (slot >= 0)
-        fails[slot].count = 0;
+    f = fail_find(fails, FAIL_SLOTS, jb->name);
+    if (f)
+        f->count = 0;
+    fail_uncount(addr_fails, ADDR_SLOTS, jb->addr, now);
     fk_token_new(token);
     fk_token_hash(token, hash);
-    if (fk_store_add_token(srv_store(r), hash, u.id, now, now + TOKEN_TTL) != FK_OK) {
+    if (fk_store_add_token(srv_store(r), hash, jb->uid, now, now + TOKEN_TTL) != FK_OK) {
         reply_fk(r, FK_EDB, fk_store_errmsg(srv_store(r)));
         goto out;
     }
+    fk_strlcpy(r->who.name, jb->uname, sizeof r->who.name);
+    audit(r, "signin", ename, "from %s", jb->addr);
     fk_buf_init(&b, 0);
-    if (MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, CSRF_HEADER)) {
+    if (jb->ui) {
         /* The web UI: the token goes into the cookie only, never to page script. */
         set_session_cookie(r, token, TOKEN_TTL);
         fk_buf_printf(&b, "{\"expires\":%lld,\"user\":", (long long)(now + TOKEN_TTL));
@@ -317,10 +381,88 @@ void api_login_post(struct req *r)
         fk_buf_printf(&b, "{\"token\":\"%s\",\"expires\":%lld,\"user\":", token,
                       (long long)(now + TOKEN_TTL));
     }
-    user_json(r, &b, uname, role, scope);
+    user_json(r, &b, jb->uname, jb->role, jb->scope);
     fk_buf_puts(&b, "}\n");
     reply_json(r, b.data, b.len);
     fk_buf_fini(&b);
+out:
+    sodium_memzero(jb, sizeof *jb);
+    free(jb);
+    r->job = NULL;
+}
+
+void api_login_post(struct req *r)
+{
+    json_t *j = req_json_object(r);
+    const char *name, *pw;
+    char addr[64];
+    struct login_job *jb = NULL;
+    struct fk_user u;
+    int64_t now = (int64_t)time(NULL), wait;
+
+    if (!j)
+        return;
+    name = str_field(j, "name");
+    pw = str_field(j, "password");
+    if (!name || !pw || strlen(name) >= sizeof jb->name) {
+        reply_error(r, 400, "bad_request", "send {\"name\":…,\"password\":…}",
+                    "name and password are required");
+        goto out;
+    }
+    if (strlen(pw) > FK_PASSWORD_MAX) {
+        reply_error(r, 400, "bad_request", NULL, "a password has at most %d bytes",
+                    FK_PASSWORD_MAX);
+        goto out;
+    }
+    peer_addr(r, addr, sizeof addr);
+    wait = fail_wait(addr_fails, ADDR_SLOTS, ADDR_FAIL_MAX, addr, now);
+    if (wait > 0) {
+        r->retry_after = (unsigned)wait;
+        reply_error(r, 429, "too_many_attempts", "wait, or ask an admin to check the server log",
+                    "too many failed sign-ins from %s; try again in %lld minutes", addr,
+                    (long long)(wait / 60 + 1));
+        goto out;
+    }
+    wait = fail_wait(fails, FAIL_SLOTS, FAIL_MAX, name, now);
+    if (wait > 0) {
+        r->retry_after = (unsigned)wait;
+        if (fail_find(fails, FAIL_SLOTS, name))
+            reply_error(r, 429, "too_many_attempts", "wait, or ask an admin to check the account",
+                        "too many failed sign-ins for %s; try again in %lld minutes", name,
+                        (long long)(wait / 60 + 1));
+        else
+            reply_error(r, 429, "too_many_attempts",
+                        "wait, or ask an admin to check the server log",
+                        "too many failed sign-ins on this server; try again in %lld minutes",
+                        (long long)(wait / 60 + 1));
+        goto out;
+    }
+    jb = calloc(1, sizeof *jb);
+    if (!jb) {
+        reply_fk(r, FK_ENOMEM, "out of memory");
+        goto out;
+    }
+    fk_strlcpy(jb->name, name, sizeof jb->name);
+    fk_strlcpy(jb->addr, addr, sizeof jb->addr);
+    fk_strlcpy(jb->pw, pw, sizeof jb->pw);
+    jb->ui = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, CSRF_HEADER) != NULL;
+    if (fk_store_get_user(srv_store(r), name, &u) == FK_OK && !u.disabled) {
+        jb->known = 1;
+        jb->uid = u.id;
+        fk_strlcpy(jb->uname, u.name, sizeof jb->uname);
+        fk_strlcpy(jb->role, u.role, sizeof jb->role);
+        fk_strlcpy(jb->scope, u.scope, sizeof jb->scope);
+        fk_strlcpy(jb->pwhash, u.pwhash, sizeof jb->pwhash);
+    }
+    r->job = jb;
+    if (!srv_defer(r, login_work, login_finish)) {
+        sodium_memzero(jb, sizeof *jb);
+        free(jb);
+        r->job = NULL;
+        goto out;
+    }
+    fail_count(fails, FAIL_SLOTS, name, now);
+    fail_count(addr_fails, ADDR_SLOTS, addr, now);
 out:
     json_decref(j);
 }
@@ -387,14 +529,60 @@ void api_users_get(struct req *r)
     reply_table(r, w.t, "users", -1);
 }
 
+/* An account being added, while a hash thread hashes its password off the lock. */
+struct user_job {
+    char name[FK_USER_NAME_MAX + 1], scope[FK_REGION_CODE_MAX];
+    const char *role; /* static (fk_role_name) */
+    char pw[FK_PASSWORD_MAX + 1];
+    char hash[FK_PWHASH_MAX];
+    int rc;
+};
+
+static void user_work(struct req *r)
+{
+    struct user_job *jb = r->job;
+
+    jb->rc = fk_password_hash(jb->pw, jb->hash);
+    sodium_memzero(jb->pw, sizeof jb->pw);
+}
+
+static void user_finish(struct req *r)
+{
+    struct user_job *jb = r->job;
+    struct fk_user u;
+    int rc = jb->rc;
+
+    if (rc != FK_OK) {
+        reply_error(r, 500, "internal", NULL, "cannot hash the password");
+        goto out;
+    }
+    memset(&u, 0, sizeof u);
+    u.name = jb->name;
+    u.role = jb->role;
+    u.scope = jb->scope;
+    u.pwhash = jb->hash;
+    u.created = (int64_t)time(NULL);
+    rc = fk_store_add_user(srv_store(r), &u);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, fk_store_errmsg(srv_store(r)));
+        goto out;
+    }
+    audit(r, "user.add", jb->name, "role=%s scope=%s", jb->role, jb->scope);
+    r->status = 201;
+    reply_json(r, "{\"ok\":true}\n", 12);
+out:
+    sodium_memzero(jb, sizeof *jb);
+    free(jb);
+    r->job = NULL;
+}
+
 void api_users_post(struct req *r)
 {
     json_t *j = req_json_object(r);
     const char *name, *role, *scope, *pw;
-    char hash[FK_PWHASH_MAX];
-    struct fk_user u;
+    char why[256];
+    struct user_job *jb;
     enum fk_role ro;
-    int rc;
 
     if (!j)
         return;
@@ -409,34 +597,35 @@ void api_users_post(struct req *r)
         reply_error(r, 400, "bad_request",
                     "admin, commander, county, township, grid, lab or viewer",
                     "unknown role '%s'", role);
-    } else if (!*name || strlen(name) > 64 || strpbrk(name, " ,\"/")) {
+    } else if (!fk_user_name_valid(name)) {
         reply_error(r, 400, "bad_request", NULL,
-                    "a user name has 1 to 64 characters, no spaces, commas, quotes or slashes");
-    } else if (strlen(pw) < 8) {
-        reply_error(r, 400, "bad_request", NULL, "a password has at least 8 characters");
-    } else if (fk_engine_region_level(srv_engine(r), scope) == FK_LEVEL_NONE) {
+                    "a user name has 1 to 64 of a-z, 0-9, '.', '_' and '-'");
+    } else if (fk_password_weak(name, pw, why, sizeof why)) {
+        reply_error(r, 400, "bad_request", "a longer phrase of unrelated words", "%s", why);
+    } else if (strlen(scope) >= FK_REGION_CODE_MAX ||
+               fk_engine_region_level(srv_engine(r), scope) == FK_LEVEL_NONE) {
         reply_error(r, 400, "bad_request", "import regions first", "unknown region %s", scope);
     } else if (!in_scope(r, scope)) {
         reply_error(r, 403, "forbidden", NULL, "region %s is outside your scope %s", scope,
                     r->who.scope);
-    } else if (fk_password_hash(pw, hash) != FK_OK) {
-        reply_error(r, 500, "internal", NULL, "cannot hash the password");
     } else {
-        memset(&u, 0, sizeof u);
-        u.name = name;
-        u.role = fk_role_name(ro);
-        u.scope = scope;
-        u.pwhash = hash;
-        u.created = (int64_t)time(NULL);
-        rc = fk_store_add_user(srv_store(r), &u);
-        if (rc != FK_OK) {
-            reply_fk(r, rc, fk_store_errmsg(srv_store(r)));
-        } else {
-            audit(r, "user.add", name, "role=%s scope=%s", u.role, scope);
-            r->status = 201;
-            reply_json(r, "{\"ok\":true}\n", 12);
+        jb = calloc(1, sizeof *jb);
+        if (!jb) {
+            reply_fk(r, FK_ENOMEM, "out of memory");
+            goto out;
+        }
+        fk_strlcpy(jb->name, name, sizeof jb->name);
+        fk_strlcpy(jb->scope, scope, sizeof jb->scope);
+        fk_strlcpy(jb->pw, pw, sizeof jb->pw);
+        jb->role = fk_role_name(ro);
+        r->job = jb;
+        if (!srv_defer(r, user_work, user_finish)) {
+            sodium_memzero(jb, sizeof *jb);
+            free(jb);
+            r->job = NULL;
         }
     }
+out:
     json_decref(j);
 }
 

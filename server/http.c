@@ -64,7 +64,15 @@
  *   the whole life) and prints the percentiles and the answers per thread on SIGUSR1 (then starts
  *   again) and at exit; FK_HTTP_TIMING=N also logs each request that lived N ms or more.
  * - A table answer (reply_table, JSON) is rendered after the handler returns, off the lock.
- * - Request memory is the request's own (body, answer) and is freed in the completed callback. */
+ * - Request memory is the request's own (body, answer) and is freed in the completed callback.
+ * - Passwords are hashed off the lock and off the daemons' threads: a handler hands the argon2id
+ *   work (0.1 s and 64 MiB each) to a small pool of hash threads (srv_defer) and its connection
+ *   is suspended until a hash thread has finished the answer under the lock. The pool takes at
+ *   most HASH_PENDING jobs; past that a sign-in is answered 503 with Retry-After at once, so a
+ *   flood of sign-ins costs at most HASH_THREADS cores and never slows the other requests.
+ * - Slow clients: an address holds at most --max-per-address connections per thread, and a
+ *   connection that sends nothing for --idle-timeout seconds (a half-sent header, an idle
+ *   kept-alive connection) is closed. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -102,6 +110,8 @@
 #define SECURITY_POLICY                                                                            \
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "                    \
     "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+#define HASH_THREADS 2      /* password hashes at once (srv_defer) */
+#define HASH_PENDING 8      /* hashes running or waiting; past that, 503 */
 
 /* A cached answer, shared by the cache and every response sending it: reference-counted, so an
  * answer goes out without being copied (a city's coverage is hundreds of kilobytes) and a cache
@@ -174,6 +184,14 @@ struct server {
     unsigned rounds_next;
     double next_build;   /* monotonic seconds: no unhurried build before then */
     struct req *waiters; /* suspended answers to writes, waiting for a build */
+    /* The hash threads (srv_defer): their queue under jobs_lock, taken after lock if both. */
+    pthread_t hashers[HASH_THREADS];
+    unsigned nhashers;
+    pthread_mutex_t jobs_lock;
+    pthread_cond_t jobs_wake;
+    struct req *jobs, **jobs_tail;
+    unsigned jobs_pending; /* queued or running */
+    int jobs_quit;
 };
 
 /* Per-request timers (FK_HTTP_TIMING=1 in the environment): where a request's time goes, as
@@ -424,8 +442,15 @@ void reply_fk(struct req *r, int rc, const char *msg)
     case FK_ETOOBIG: reply_error(r, 413, "too_large", NULL, "%s", msg); break;
     case FK_EPERM: reply_error(r, 403, "forbidden", NULL, "%s", msg); break;
     default:
-        /* Internals (SQL, paths) go to the log, never to the client. */
-        fprintf(stderr, "fangkong serve: %s %s: %s: %s\n", r->method, r->url, fk_strerror(rc), msg);
+        /* Internals (SQL, paths) go to the log, never to the client; escaped, since the URL and
+         * the message may carry request text. */
+        {
+            char url[512], m[1024];
+
+            fprintf(stderr, "fangkong serve: %s %s: %s: %s\n", r->method,
+                    fk_str_escape(url, sizeof url, r->url), fk_strerror(rc),
+                    fk_str_escape(m, sizeof m, msg));
+        }
         reply_error(r, 500, "internal", "the server log has the details",
                     "the server could not answer this request");
         break;
@@ -1194,6 +1219,7 @@ static void free_req(struct req *r)
 {
     if (!r)
         return;
+    free(r->job); /* a deferred job's finish frees it; this is for one never queued */
     if (r->pp)
         MHD_destroy_post_processor(r->pp);
     if (r->upload_fd >= 0)
@@ -1218,15 +1244,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (timing_on && *con_cls) {
         struct req *r = *con_cls;
         double life = mono_seconds() - r->t0;
+        char url[512];
 
         tnote(TP_LIFE, life);
         if (timing_log_ms > 0 && life * 1e3 >= timing_log_ms)
             fprintf(stderr,
                     "fangkong serve: slow %.3f %s %s: life %.1f ms: auth wait %.1f hold %.1f, "
                     "wait %.1f, hold %.1f (generation %.1f, round %.1f), queue %.1f\n",
-                    r->t0, r->method, r->url, life * 1e3, r->t_auth_wait * 1e3,
-                    r->t_auth_hold * 1e3, r->t_wait * 1e3, r->t_hold * 1e3, r->t_gen * 1e3,
-                    r->t_round * 1e3, r->t_queue * 1e3);
+                    r->t0, r->method, fk_str_escape(url, sizeof url, r->url), life * 1e3,
+                    r->t_auth_wait * 1e3, r->t_auth_hold * 1e3, r->t_wait * 1e3, r->t_hold * 1e3,
+                    r->t_gen * 1e3, r->t_round * 1e3, r->t_queue * 1e3);
     }
     free_req(*con_cls);
     *con_cls = NULL;
@@ -1334,6 +1361,12 @@ static enum MHD_Result send_answer(struct req *r)
     }
     if (r->status == 401)
         MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+    if (r->retry_after) {
+        char ra[24];
+
+        snprintf(ra, sizeof ra, "%u", r->retry_after);
+        MHD_add_response_header(resp, "Retry-After", ra);
+    }
     if (r->generation >= 0) {
         char gen[32];
 
@@ -1439,6 +1472,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             pthread_mutex_lock(&s->lock);
             t2 = timing_on ? mono_seconds() : 0;
             rt->fn(r);
+            if (r->defer_finish) {
+                /* Handed to a hash thread (srv_defer), which answers; it cannot before this
+                 * unlocks, so the connection is suspended first. */
+                r->suspended = 1;
+                MHD_suspend_connection(conn);
+                pthread_mutex_unlock(&s->lock);
+                return MHD_YES;
+            }
             if (timing_on) {
                 r->t_wait = t2 - t1;
                 r->t_hold = mono_seconds() - t2;
@@ -1566,6 +1607,67 @@ static void start_tracer(struct server *s)
     fprintf(stderr, "fangkong serve: tracer built in %.2f s\n", mono_seconds() - t0);
 }
 
+/* A hash thread: takes deferred jobs in order, runs each one's work off the lock and its finish
+ * under it, and resumes its connection. On quit it finishes every queued job first, so no
+ * connection stays suspended when the daemons stop. */
+static void *hasher_main(void *arg)
+{
+    struct server *s = arg;
+    struct req *r;
+
+    for (;;) {
+        pthread_mutex_lock(&s->jobs_lock);
+        while (!s->jobs && !s->jobs_quit)
+            pthread_cond_wait(&s->jobs_wake, &s->jobs_lock);
+        r = s->jobs;
+        if (r) {
+            s->jobs = r->next_job;
+            if (!s->jobs)
+                s->jobs_tail = &s->jobs;
+        }
+        pthread_mutex_unlock(&s->jobs_lock);
+        if (!r)
+            return NULL;
+        r->defer_work(r);
+        pthread_mutex_lock(&s->lock);
+        r->defer_finish(r);
+        r->defer_finish = NULL;
+        if (!r->status)
+            reply_error(r, 500, "internal", NULL, "the server could not answer this request");
+        r->suspended = 0;
+        MHD_resume_connection(r->conn);
+        pthread_mutex_unlock(&s->lock);
+        pthread_mutex_lock(&s->jobs_lock);
+        s->jobs_pending--;
+        pthread_mutex_unlock(&s->jobs_lock);
+    }
+}
+
+int srv_defer(struct req *r, void (*work)(struct req *), void (*finish)(struct req *))
+{
+    struct server *s = r->srv;
+    int queued = 0;
+
+    pthread_mutex_lock(&s->jobs_lock);
+    if (s->nhashers && !s->jobs_quit && s->jobs_pending < HASH_PENDING) {
+        r->defer_work = work;
+        r->defer_finish = finish;
+        r->next_job = NULL;
+        *s->jobs_tail = r;
+        s->jobs_tail = &r->next_job;
+        s->jobs_pending++;
+        queued = 1;
+        pthread_cond_signal(&s->jobs_wake);
+    }
+    pthread_mutex_unlock(&s->jobs_lock);
+    if (!queued) {
+        r->retry_after = 1;
+        reply_error(r, 503, "busy", "try again in a second",
+                    "the server is checking too many passwords at once");
+    }
+    return queued;
+}
+
 int server_run(const struct server_opts *o)
 {
     struct server *s = calloc(1, sizeof *s);
@@ -1583,6 +1685,9 @@ int server_run(const struct server_opts *o)
     s->prof = *o->profile;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);
+    pthread_mutex_init(&s->jobs_lock, NULL);
+    pthread_cond_init(&s->jobs_wake, NULL);
+    s->jobs_tail = &s->jobs;
     {
         const char *t = getenv("FK_HTTP_TIMING");
 
@@ -1628,6 +1733,13 @@ int server_run(const struct server_opts *o)
         goto out;
     }
     s->builder_running = 1;
+    for (i = 0; i < HASH_THREADS; i++) {
+        if (pthread_create(&s->hashers[i], NULL, hasher_main, s) != 0) {
+            fprintf(stderr, "fangkong serve: cannot start a password hash thread\n");
+            goto out;
+        }
+        s->nhashers++;
+    }
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)o->port);
@@ -1652,7 +1764,8 @@ int server_run(const struct server_opts *o)
             (struct sockaddr *)&addr, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)(ndaemons > 1),
             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
             (unsigned)((CONNECTIONS_MAX + ndaemons - 1) / ndaemons), MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, MHD_OPTION_END);
+            o->idle_secs, MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_addr,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, MHD_OPTION_END);
         if (!d[i]) {
             fprintf(stderr, "fangkong serve: cannot listen on %s:%u (in use?)\n", o->listen,
                     o->port);
@@ -1690,6 +1803,14 @@ out:
         s->builder_running = 0;
         pthread_mutex_unlock(&s->lock);
     }
+    /* The hash threads finish every queued sign-in and resume its connection first, as
+     * MHD_stop_daemon requires. */
+    pthread_mutex_lock(&s->jobs_lock);
+    s->jobs_quit = 1;
+    pthread_cond_broadcast(&s->jobs_wake);
+    pthread_mutex_unlock(&s->jobs_lock);
+    for (i = 0; i < s->nhashers; i++)
+        pthread_join(s->hashers[i], NULL);
     for (i = 0; i < ndaemons; i++) {
         if (d[i])
             MHD_stop_daemon(d[i]);
@@ -1705,6 +1826,8 @@ out:
     fk_store_close(s->st);
     for (i = 0; i < CACHE_SLOTS; i++)
         blob_unref(s->cache[i].blob);
+    pthread_cond_destroy(&s->jobs_wake);
+    pthread_mutex_destroy(&s->jobs_lock);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->lock);
     free(s);

@@ -26,6 +26,8 @@ struct server_opts {
     unsigned port;        /* default 8080 */
     const char *web_root; /* built web UI; NULL or missing: API only */
     unsigned threads;     /* default: number of cores */
+    unsigned per_addr;    /* connections one address may hold per thread (--max-per-address) */
+    unsigned idle_secs;   /* seconds a connection may send nothing (--idle-timeout) */
     const struct fk_profile *profile;
 };
 
@@ -76,6 +78,13 @@ struct req {
     int64_t wait_generation;
     int suspended;
     struct req *next_waiter;
+    /* Work handed to a hash thread (srv_defer): its data (the handler's, freed by finish or
+     * with the request), and the queue link. Retry-After seconds of the answer (0: none). */
+    void *job;
+    void (*defer_work)(struct req *r);
+    void (*defer_finish)(struct req *r);
+    struct req *next_job;
+    unsigned retry_after;
     /* Timers (http.c, FK_HTTP_TIMING): monotonic start, and seconds spent per phase. */
     double t0, t_auth_wait, t_auth_hold, t_wait, t_hold, t_gen, t_round, t_queue;
 };
@@ -152,6 +161,11 @@ double srv_clock(void);
  * (FK_HTTP_TIMING). */
 void srv_note_trace(double started);
 void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_t n);
+/* Hands slow work (a password hash) to the server's hash threads: work(r) runs there off the
+ * lock (it may touch only r->job), then finish(r) under the lock sets the answer, and only then
+ * does the answer go out. Call from a handler, which then returns without an answer: 1 queued;
+ * 0 when HASH_PENDING hashes already run or wait, with a 503 answer (Retry-After: 1) set. */
+int srv_defer(struct req *r, void (*work)(struct req *r), void (*finish)(struct req *r));
 /* Where uploads and rejects files live (beside the data file). */
 const char *srv_upload_dir(struct req *r);
 

@@ -29,5 +29,9 @@ char *fk_slice_dup(fk_slice s);
 /* 1 when the n bytes at p are valid UTF-8. When `partial_tail` is 1, a multi-byte sequence cut
  * off by the end of the buffer still counts as valid (for sniffing the head of a file). */
 int fk_utf8_valid(const char *p, size_t n, int partial_tail);
+/* Copies src into dst (cap bytes, NUL-terminated, cut short rather than overflow) with control
+ * characters (C0, DEL) and backslashes written as \xNN, so text from a request cannot forge or
+ * split a log line or an audit row. Returns dst. src NULL: "". */
+const char *fk_str_escape(char *dst, size_t cap, const char *src);
 
 #endif

@@ -149,3 +149,29 @@ int fk_utf8_valid(const char *p, size_t n, int partial_tail)
     }
     return 1;
 }
+
+const char *fk_str_escape(char *dst, size_t cap, const char *src)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+
+    if (!cap)
+        return dst;
+    for (; src && *src; src++) {
+        unsigned char c = (unsigned char)*src;
+        int plain = c >= 0x20 && c != 0x7f && c != '\\';
+
+        if (o + (plain ? 1 : 4) >= cap)
+            break;
+        if (plain) {
+            dst[o++] = (char)c;
+        } else {
+            dst[o++] = '\\';
+            dst[o++] = 'x';
+            dst[o++] = hex[c >> 4];
+            dst[o++] = hex[c & 15];
+        }
+    }
+    dst[o] = '\0';
+    return dst;
+}

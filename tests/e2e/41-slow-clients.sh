@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Slow clients cannot starve fangkong serve (issue 13): one address holds at most
+# --max-per-address connections (per thread), more are closed at once, and a connection that
+# sends nothing for --idle-timeout seconds (a slowloris's half-sent header) is closed; meanwhile
+# the server answers the others. Bad values of the two flags are refused.
+. "$(dirname "$0")/lib.sh"
+
+fk import regions "$FK_SRC/tests/data/city-3/regions.csv" >/dev/null 2>&1
+expect_rc 0 "import regions"
+for bad in "--max-per-address 0" "--max-per-address x" "--idle-timeout 0" "--idle-timeout 99999"; do
+    # shellcheck disable=SC2086
+    fk serve --port 1 $bad >bad.log 2>&1
+    expect_rc 1 "serve $bad"
+    contains bad.log "takes"
+done
+start_server --threads 1 --max-per-address 8 --idle-timeout 2
+
+# Twenty connections from 127.0.0.5, each with a half-sent header and then silence.
+"$PY" - "$PORT" <<'PY' || fail "slow clients starved the server or were not dropped"
+import select, socket, sys, time, urllib.error, urllib.request
+port = int(sys.argv[1])
+socks = []
+for _ in range(20):
+    s = socket.socket()
+    s.bind(("127.0.0.5", 0))
+    s.connect(("127.0.0.1", port))
+    s.sendall(b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+    socks.append(s)
+
+def drop_closed(open_socks, wait):
+    """The sockets of open_socks still open after waiting up to wait s for any to close."""
+    ready, _, _ = select.select(open_socks, [], [], wait)
+    for s in ready:
+        try:
+            gone = s.recv(1) == b""
+        except OSError:
+            gone = True
+        if gone:
+            open_socks = [o for o in open_socks if o is not s]
+    return open_socks
+
+t0 = time.monotonic()
+held = socks
+while len(held) > 8 and time.monotonic() - t0 < 1.0:
+    held = drop_closed(held, 0.1)
+at_once = 20 - len(held)
+# The others are answered meanwhile, at once.
+for _ in range(5):
+    t = time.monotonic()
+    try:
+        urllib.request.urlopen("http://127.0.0.1:%d/api/v1/me" % port, timeout=5)
+        code = 200
+    except urllib.error.HTTPError as e:
+        code = e.code
+    if code != 401 or time.monotonic() - t > 1.0:
+        sys.exit("another client: %d in %.2f s" % (code, time.monotonic() - t))
+# The eight held ones are closed after two idle seconds (libmicrohttpd looks about every second).
+while held and time.monotonic() - t0 < 10:
+    held = drop_closed(held, 0.2)
+print("closed at once: %d of 20; still open %.1f s later: %d"
+      % (at_once, time.monotonic() - t0, len(held)))
+sys.exit(0 if at_once == 12 and not held else 1)
+PY
+api "" GET /api/v1/me
+expect_error unauthorized 401 "me after the slow clients"
+echo "slow clients: done"
