@@ -80,8 +80,9 @@ if any(ra != "1" for ra in retry):
     print("a 503 without Retry-After: 1: %s" % retry[:5]); ok = False
 # One argon2id hash takes 0.1 s on an idle machine and more on a busy one; a /me behind the lock
 # waits for one or more (seconds, with ten in the queue). Answered beside the hashes, it takes a
-# millisecond: the bounds leave room for a machine busy with other work.
-if med > 0.100 or p90 > 0.250:
+# millisecond: the bounds leave room for a machine busy with other work (CI runs this under ASan,
+# beside other tests, on two cores), and still fail the old server, whose median was 7.6 s.
+if med > 0.250 or p90 > 1.000:
     print("/me is slowed by the sign-ins"); ok = False
 sys.exit(0 if ok else 1)
 PY
