@@ -924,11 +924,11 @@ static int reject(struct ctx *c, uint64_t line, const char *reason, fk_slice raw
     fk_buf_init(&b, 0);
     rc = fk_buf_printf(&b, "%llu,", (unsigned long long)line);
     if (rc == FK_OK)
-        rc = fk_buf_csv_field(&b, reason, strlen(reason));
+        rc = fk_buf_csv_text(&b, reason, strlen(reason));
     if (rc == FK_OK)
         rc = fk_buf_putc(&b, ',');
     if (rc == FK_OK)
-        rc = fk_buf_csv_field(&b, raw.p, raw.n);
+        rc = fk_buf_csv_text(&b, raw.p, raw.n); /* clerks open it in a spreadsheet */
     if (rc == FK_OK)
         rc = fk_buf_putc(&b, '\n');
     if (rc == FK_OK && fwrite(b.data, 1, b.len, c->rej) != b.len)
