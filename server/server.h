@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "body.h"
 #include "fk/fk.h"
 
 #define API_BODY_MAX ((size_t)1 << 20)     /* JSON request bodies */
@@ -91,6 +92,12 @@ const char *req_arg(struct req *r, const char *name);
 /* The request body parsed as a JSON object (caller json_decref()s), or NULL with a 400 answer
  * set saying what is wrong. */
 struct json_t *req_json_object(struct req *r);
+/* The integer query parameter name (def when absent) in *out, strictly from min to max: 1, or 0
+ * with a 400 answer set naming the parameter and the range. req_json_int: the same for the
+ * integer field key of the JSON object j (server/body.h). */
+int req_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out);
+int req_json_int(struct req *r, const struct json_t *j, const char *key, int64_t min, int64_t max,
+                 int64_t def, int64_t *out);
 /* Sets an error answer {"code","error","hint"} with the HTTP status. */
 void reply_error(struct req *r, unsigned status, const char *code, const char *hint,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
