@@ -1614,6 +1614,7 @@ int server_run(const struct server_opts *o)
         fprintf(stderr, "fangkong serve: cannot make %s: %s\n", s->upload_dir, strerror(errno));
         goto out;
     }
+    import_sweep(s->upload_dir, 1, time(NULL));
     {
         char snap[1100];
         int loaded;

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "body.h"
 #include "fk/fk.h"
@@ -160,6 +161,10 @@ void srv_note_trace(double started);
 void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_t n);
 /* Where uploads and rejects files live (beside the data file). */
 const char *srv_upload_dir(struct req *r);
+/* Tidies the upload folder dir: at start (at_start 1) removes the upload files a killed server
+ * left (upload-*, door-*, export-*.xlsx); always removes rejects files (and their owners) older
+ * than 24 h at now. Says what it removed on stderr. (api_import.c) */
+void import_sweep(const char *dir, int at_start, time_t now);
 
 /* ---- auth.c ---- */
 /* Resolves the Bearer token into r->who. 1 signed in; 0 with a 401 answer set. */
