@@ -227,15 +227,14 @@ void api_alert_post(struct req *r)
     json_t *j = req_json_object(r);
     const char *action, *note;
     char region[FK_REGION_CODE_MAX], err[512];
-    char *end;
-    long long id = strtoll(r->param, &end, 10);
+    int64_t id = 0;
     int rc;
 
     if (!j)
         return;
     action = jstr(j, "action");
     note = jstr(j, "note");
-    if (*end || id <= 0) {
+    if (fk_parse_int((fk_slice){r->param, strlen(r->param)}, 1, INT64_MAX, &id) != FK_OK) {
         reply_error(r, 404, "not_found", NULL, "no alert '%s'", r->param);
     } else if (!action || (strcmp(action, "ack") != 0 && strcmp(action, "close") != 0)) {
         reply_error(r, 400, "bad_request", "\"action\": \"ack\" or \"close\"",
