@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 PEOPLE     ?= 200000
 
-.PHONY: all deps build web test unit asan demo bench bench-http clean
+.PHONY: all deps build web test unit asan fuzz demo bench bench-http clean
 
 all: build
 
@@ -47,6 +47,14 @@ asan: $(ASAN_BUILD)/Makefile
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --output-on-failure -j $(JOBS)
+
+# The libFuzzer targets (tests/fuzz: CSV reader, resident IDs, time round trip, JSON bodies), built
+# with clang when it is there (FK_FUZZ), FUZZ_SECONDS each; `make unit` runs them 20 s each.
+FUZZ_SECONDS ?= 60
+fuzz: build
+	@grep -q '^FK_FUZZ:BOOL=ON' $(BUILD)/CMakeCache.txt || \
+	    { echo "fuzz: no clang with libFuzzer (make deps installs it; then cmake -DFK_FUZZ=ON $(BUILD))"; exit 1; }
+	cd $(BUILD) && FK_FUZZ_SECONDS=$(FUZZ_SECONDS) ctest -R '^fuzz/' --output-on-failure -j $(JOBS)
 
 test: deps
 	bash scripts/check-style.sh

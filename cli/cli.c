@@ -250,6 +250,17 @@ int cli_time(struct cli *c, const char *what, const char *s, int64_t *out)
     return EXIT_DONE;
 }
 
+int cli_int(struct cli *c, const char *name, const char *s, int64_t min, int64_t max,
+            int64_t *out)
+{
+    if (fk_parse_int((fk_slice){s, strlen(s)}, min, max, out) != FK_OK) {
+        cli_error(c, "--%s takes a whole number from %lld to %lld, not '%s'", name,
+                  (long long)min, (long long)max, s);
+        return EXIT_ERROR;
+    }
+    return EXIT_DONE;
+}
+
 void cli_close(struct cli *c)
 {
     fk_engine_free(c->eng);

@@ -62,6 +62,11 @@ int cli_round(struct cli *c, const char *name, struct fk_round *r);
 int cli_emit(struct cli *c, fk_table *t);
 /* Parses a time argument; prints an error naming what when it is not ISO 8601. */
 int cli_time(struct cli *c, const char *what, const char *s, int64_t *out);
+/* Parses the value s of option --name strictly as a whole number from min to max (fk_parse_int);
+ * prints "--name takes a whole number from MIN to MAX, not 'S'" otherwise. EXIT_DONE or
+ * EXIT_ERROR. */
+int cli_int(struct cli *c, const char *name, const char *s, int64_t min, int64_t max,
+            int64_t *out);
 /* Closes what cli_open opened. */
 void cli_close(struct cli *c);
 /* A library's staged progress callback (stage, done of total) onto the fk_progress at ud: the

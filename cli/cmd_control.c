@@ -154,11 +154,12 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
             cli_error(c, "transfer needs --place centralized|home|hospital|monitoring");
         return EXIT_ERROR;
     }
-    if (strcmp(what, "extend") == 0 &&
-        (!days_s || fk_parse_i64((fk_slice){days_s, strlen(days_s)}, &days) != FK_OK)) {
-        cli_error(c, "extend needs --days N, a whole number of days");
+    if (strcmp(what, "extend") == 0 && !days_s) {
+        cli_error(c, "extend needs --days N, a whole number of days from 1 to 366");
         return EXIT_ERROR;
     }
+    if (strcmp(what, "extend") == 0 && cli_int(c, "days", days_s, 1, 366, &days) != EXIT_DONE)
+        return EXIT_ERROR;
     if (cli_open(c) != EXIT_DONE || cli_person(c, c->pos[0], &pid) != EXIT_DONE)
         return EXIT_ERROR;
     cli_actor(who, sizeof who);
@@ -169,8 +170,7 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
     } else if (strcmp(what, "transfer") == 0) {
         rc = fk_control_transfer(c->st, pid, place, site, at, who, err, sizeof err);
     } else {
-        rc = fk_control_extend(c->st, pid, days > 366 || days < 0 ? 0 : (int)days, who, err,
-                               sizeof err);
+        rc = fk_control_extend(c->st, pid, (int)days, who, err, sizeof err);
     }
     if (rc != FK_OK) {
         cli_error(c, "%s: %s", c->pos[0], err);
@@ -441,7 +441,7 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
 
         if (c->npos != 1)
             return cli_usage(c);
-        if (fk_parse_i64((fk_slice){c->pos[0], strlen(c->pos[0])}, &id) != FK_OK) {
+        if (fk_parse_int((fk_slice){c->pos[0], strlen(c->pos[0])}, 1, INT64_MAX, &id) != FK_OK) {
             cli_error(c, "'%s' is not an alert number (fangkong alerts lists them)", c->pos[0]);
             return EXIT_ERROR;
         }

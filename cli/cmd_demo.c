@@ -8,12 +8,7 @@
 /* Parses a non-negative whole number option; prints an error on failure. */
 static int number(struct cli *c, const char *name, const char *s, int64_t max, int64_t *out)
 {
-    if (fk_parse_i64((fk_slice){s, strlen(s)}, out) != FK_OK || *out < 0 || *out > max) {
-        cli_error(c, "--%s takes a whole number from 0 to %lld, not '%s'", name, (long long)max,
-                  s);
-        return EXIT_ERROR;
-    }
-    return EXIT_DONE;
+    return cli_int(c, name, s, 0, max, out);
 }
 
 int cmd_demo(struct cli *c, int argc, char **argv)

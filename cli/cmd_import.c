@@ -37,11 +37,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
                   "samples, results, cases", c->pos[0]);
         return EXIT_ERROR;
     }
-    if (batch && (fk_parse_i64((fk_slice){batch, strlen(batch)}, &nbatch) != FK_OK ||
-                  nbatch < 1 || nbatch > 10000000)) {
-        cli_error(c, "--batch takes a number of rows from 1 to 10000000, not '%s'", batch);
+    if (batch && cli_int(c, "batch", batch, 1, 10000000, &nbatch) != EXIT_DONE)
         return EXIT_ERROR;
-    }
     if (cli_open(c) != EXIT_DONE)
         return EXIT_ERROR;
     memset(&io, 0, sizeof io);

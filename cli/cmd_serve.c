@@ -62,18 +62,13 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     so.idle_secs = 30;
     cli_test_hash_cost();
     if (port) {
-        if (fk_parse_i64((fk_slice){port, strlen(port)}, &v) != FK_OK || v < 1 || v > 65535) {
-            cli_error(c, "--port takes 1 to 65535, not '%s'", port);
+        if (cli_int(c, "port", port, 1, 65535, &v) != EXIT_DONE)
             return EXIT_ERROR;
-        }
         so.port = (unsigned)v;
     }
     if (threads) {
-        if (fk_parse_i64((fk_slice){threads, strlen(threads)}, &v) != FK_OK || v < 1 ||
-            v > 256) {
-            cli_error(c, "--threads takes 1 to 256, not '%s'", threads);
+        if (cli_int(c, "threads", threads, 1, 256, &v) != EXIT_DONE)
             return EXIT_ERROR;
-        }
         so.threads = (unsigned)v;
     }
     if (per_addr) {

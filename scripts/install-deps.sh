@@ -19,11 +19,13 @@ pkgs=(
     curl
     python3 bsdextrautils procps time
     chromium fonts-wqy-microhei
+    clang libclang-rt-14-dev
 )
 
 # libcrack2-dev checks new passwords (FascistCheck); cracklib-runtime brings its dictionary.
 # chromium runs the web UI's browser tests (tests/web, playwright-core); fonts-wqy-microhei gives
-# it Chinese glyphs, without which the screenshots show empty boxes.
+# it Chinese glyphs, without which the screenshots show empty boxes. clang with its libFuzzer
+# (libclang-rt-14-dev on Debian 12) builds the fuzz targets of tests/fuzz.
 missing=()
 for p in "${pkgs[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -227,15 +227,14 @@ void api_alert_post(struct req *r)
     json_t *j = req_json_object(r);
     const char *action, *note;
     char region[FK_REGION_CODE_MAX], err[512];
-    char *end;
-    long long id = strtoll(r->param, &end, 10);
+    int64_t id = 0;
     int rc;
 
     if (!j)
         return;
     action = jstr(j, "action");
     note = jstr(j, "note");
-    if (*end || id <= 0) {
+    if (fk_parse_int((fk_slice){r->param, strlen(r->param)}, 1, INT64_MAX, &id) != FK_OK) {
         reply_error(r, 404, "not_found", NULL, "no alert '%s'", r->param);
     } else if (!action || (strcmp(action, "ack") != 0 && strcmp(action, "close") != 0)) {
         reply_error(r, 400, "bad_request", "\"action\": \"ack\" or \"close\"",
@@ -324,13 +323,13 @@ void api_control_post(struct req *r)
         fk_tracer *tr = NULL;
         struct fk_contact *k = NULL;
         size_t n = 0, added = 0, already = 0, i;
+        int64_t depth;
 
         memset(&o, 0, sizeof o);
-        o.depth = (int)json_integer_value(json_object_get(j, "depth"));
-        if (o.depth != 1)
-            o.depth = 2;
-        if (!place_field(r, j, "home", &place) || !at_field(r, j, &at))
+        if (!req_json_int(r, j, "depth", 1, 2, 2, &depth) || !place_field(r, j, "home", &place) ||
+            !at_field(r, j, &at))
             goto out;
+        o.depth = (int)depth;
         if (json_is_array(cases) && json_array_size(cases) > 0) {
             if (json_array_size(cases) > 1000) {
                 reply_error(r, 413, "too_large", NULL, "at most 1000 cases at once");
@@ -379,9 +378,12 @@ void api_control_post(struct req *r)
             rc = fk_control_transfer(srv_store(r), pid, place, jstr(j, "site"), at, r->who.name,
                                      err, sizeof err);
         } else {
-            rc = fk_control_extend(srv_store(r), pid,
-                                   (int)json_integer_value(json_object_get(j, "days")), r->who.name,
-                                   err, sizeof err);
+            int64_t days;
+
+            /* Absent: 0, which fk_control_extend refuses with the range. */
+            if (!req_json_int(r, j, "days", 1, 366, 0, &days))
+                goto out;
+            rc = fk_control_extend(srv_store(r), pid, (int)days, r->who.name, err, sizeof err);
         }
         if (rc == FK_OK)
             reply_json(r, "{\"ok\":true}\n", 12);

@@ -3,16 +3,91 @@
  * streamed to a file by http.c; this runs the same fk_import_file as the command line, with the
  * caller's scope as a row filter, and keeps the rejects file for GET /api/v1/imports/{id}. The
  * rejects hold raw rows, so only the account that ran the import, or an admin, may fetch them: the
- * owner is written beside the file (ID.owner), so it holds across a restart. */
+ * owner is written beside the file (ID.owner), so it holds across a restart. The import's audit
+ * row is written with its first batch, so an import killed mid-way is on record; uploads are
+ * deleted when done and swept at start, rejects expire after REJECTS_TTL (import_sweep). */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "server.h"
+
+/* How long a rejects file (raw rows of residents) is kept for the clerk to fetch. */
+#define REJECTS_TTL (24 * 3600)
+
+static int has_prefix(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+static int has_suffix(const char *s, const char *x)
+{
+    size_t n = strlen(s), m = strlen(x);
+
+    return n >= m && strcmp(s + n - m, x) == 0;
+}
+
+void import_sweep(const char *dir, int at_start, time_t now)
+{
+    char path[1400];
+    struct dirent *d;
+    struct stat sb;
+    unsigned spool = 0, expired = 0;
+    DIR *dp = opendir(dir);
+
+    if (!dp)
+        return;
+    while ((d = readdir(dp)) != NULL) {
+        const char *n = d->d_name;
+        int is_spool = has_prefix(n, "upload-") || has_prefix(n, "door-") ||
+                       (has_prefix(n, "export-") && has_suffix(n, ".xlsx"));
+        int is_rejects = has_suffix(n, ".rejects.csv") || has_suffix(n, ".owner");
+
+        if ((!is_spool || !at_start) && !is_rejects)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, n);
+        if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+            continue;
+        /* A door-events spool's own rejects file is a spool file too: it is read at once. */
+        if (is_spool && at_start) {
+            if (unlink(path) == 0)
+                spool++;
+        } else if (!is_spool && now - sb.st_mtime > REJECTS_TTL) {
+            if (unlink(path) == 0)
+                expired++;
+        }
+    }
+    closedir(dp);
+    if (spool)
+        fprintf(stderr, "fangkong serve: removed %u upload file%s a stopped server left in %s\n",
+                spool, spool == 1 ? "" : "s", dir);
+    if (expired)
+        fprintf(stderr, "fangkong serve: removed %u rejects file%s older than 24 h\n", expired,
+                expired == 1 ? "" : "s");
+}
+
+struct begun {
+    struct req *r;
+    const char *id;
+    int written;
+};
+
+/* The import's audit row, in its first batch: an import killed mid-way is on record. */
+static int audit_begun(void *ud)
+{
+    struct begun *b = ud;
+
+    audit(b->r, "import", b->r->param, "begun: %llu bytes uploaded as import %s",
+          (unsigned long long)b->r->upload_bytes, b->id);
+    b->written = 1;
+    return FK_OK;
+}
 
 static int allowed(void *ud, const char *grid)
 {
@@ -69,6 +144,7 @@ void api_import_post(struct req *r)
     struct fk_import_opts io;
     struct fk_import_summary sum;
     char id[FK_TOKEN_HEX], rej[1200], err[1024];
+    struct begun bg;
     fk_buf b;
     int rc;
 
@@ -91,6 +167,7 @@ void api_import_post(struct req *r)
     }
     if (!srv_engine(r))
         return;
+    import_sweep(srv_upload_dir(r), 0, time(NULL));
     fk_token_new(id);
     id[16] = '\0';
     snprintf(rej, sizeof rej, "%s/%s.rejects.csv", srv_upload_dir(r), id);
@@ -99,6 +176,11 @@ void api_import_post(struct req *r)
     io.rejects_path = rej;
     io.allowed = type == FK_IMPORT_REGIONS ? NULL : allowed;
     io.allowed_ud = r;
+    bg.r = r;
+    bg.id = id;
+    bg.written = 0;
+    io.first_batch = audit_begun;
+    io.first_batch_ud = &bg;
     rc = fk_import_file(srv_store(r), srv_profile(r), type, r->upload_path, &io, &sum, err,
                         sizeof err);
     if (rc != FK_OK) {
@@ -109,7 +191,8 @@ void api_import_post(struct req *r)
         fprintf(stderr, "fangkong serve: cannot record the owner of import %s: only admins "
                         "will read its rejects\n",
                 id);
-    audit(r, "import", r->param, "%llu read, %llu accepted, %llu duplicate, %llu rejected%s%s",
+    /* The row of the first batch said it began; this one says how it ended. */
+    audit(r, bg.written ? "import.done" : "import", r->param, "%llu read, %llu accepted, %llu duplicate, %llu rejected%s%s",
           (unsigned long long)sum.read, (unsigned long long)sum.accepted,
           (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected,
           sum.rejected ? "; rejects " : "", sum.rejected ? id : "");
@@ -146,10 +229,11 @@ void api_rejects_get(struct req *r)
     }
     snprintf(path, sizeof path, "%s/%s.rejects.csv", srv_upload_dir(r), r->param);
     fd = open(path, O_RDONLY);
-    if (fd < 0 || fstat(fd, &sb) != 0) {
+    if (fd < 0 || fstat(fd, &sb) != 0 || time(NULL) - sb.st_mtime > REJECTS_TTL) {
         if (fd >= 0)
             close(fd);
-        reply_error(r, 404, "not_found", NULL, "no rejects for import %s", r->param);
+        reply_error(r, 404, "not_found", "rejects are kept for 24 hours",
+                    "no rejects for import %s", r->param);
         return;
     }
     if (!owner_is_caller(r, r->param)) {

@@ -304,6 +304,8 @@ static void timing_report(int reset)
             atomic_store(&thist[p][b], 0);
         atomic_store(&tmax[p], 0.0);
     }
+    /* The last line, after any reset: a test waits for it instead of sleeping. */
+    fprintf(stderr, "fangkong serve: timing end%s\n", reset ? " (reset)" : "");
     fflush(stderr);
 }
 
@@ -381,21 +383,37 @@ static void drop_table(struct req *r)
 
 json_t *req_json_object(struct req *r)
 {
-    json_error_t je;
+    char why[256];
     json_t *j;
 
-    if (!r->body.len) {
-        reply_error(r, 400, "bad_request", "send a JSON object", "the request has no body");
-        return NULL;
-    }
-    j = json_loadb(r->body.data, r->body.len, 0, &je);
-    if (!j || !json_is_object(j)) {
-        json_decref(j);
-        reply_error(r, 400, "bad_request", "send a JSON object",
-                    "the body is not a JSON object: %s", j ? "an array or a value" : je.text);
+    if (body_json_object(r->body.data, r->body.len, &j, why, sizeof why) != FK_OK) {
+        reply_error(r, 400, "bad_request", "send a JSON object", "%s", why);
         return NULL;
     }
     return j;
+}
+
+int req_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out)
+{
+    char why[256];
+
+    if (arg_int(name, req_arg(r, name), min, max, def, out, why, sizeof why) != FK_OK) {
+        reply_error(r, 400, "bad_request", NULL, "%s", why);
+        return 0;
+    }
+    return 1;
+}
+
+int req_json_int(struct req *r, const json_t *j, const char *key, int64_t min, int64_t max,
+                 int64_t def, int64_t *out)
+{
+    char why[256];
+
+    if (body_int(j, key, min, max, def, out, why, sizeof why) != FK_OK) {
+        reply_error(r, 400, "bad_request", NULL, "%s", why);
+        return 0;
+    }
+    return 1;
 }
 
 void reply_json(struct req *r, const char *json, size_t n)
@@ -515,11 +533,18 @@ static void reply_xlsx(struct req *r, const fk_table *t, const char *name)
 
 void reply_table(struct req *r, fk_table *t, const char *download_name, int page_col)
 {
-    const char *format = req_arg(r, "format"), *after = req_arg(r, "after"),
-               *limit_s = req_arg(r, "limit");
+    const char *format = req_arg(r, "format"), *after = req_arg(r, "after");
     size_t from = 0, to, n = fk_table_nrows(t);
-    long limit = limit_s ? strtol(limit_s, NULL, 10) : 0;
+    int64_t limit, after_i = 0;
 
+    /* limit and a numeric after are strict: a bad one answers 400, never a quiet default. */
+    if (!req_int(r, "limit", 1, 10000, 500, &limit) ||
+        (page_col >= 0 && after && *after &&
+         fk_table_col(t, (size_t)page_col)->type == FK_COL_INT &&
+         !req_int(r, "after", INT64_MIN, INT64_MAX, 0, &after_i))) {
+        fk_table_free(t);
+        return;
+    }
     if (format && strcmp(format, "csv") == 0) {
         fk_buf_reset(&r->out);
         if (fk_table_render(t, FK_FORMAT_CSV, 0, n, &r->out) != FK_OK) {
@@ -552,8 +577,8 @@ void reply_table(struct req *r, fk_table *t, const char *download_name, int page
             size_t mid = lo + (hi - lo) / 2;
             const char *k = fk_table_get(t, mid, (size_t)page_col);
             int cmp = fk_table_col(t, (size_t)page_col)->type == FK_COL_INT
-                          ? (strtoll(k ? k : "0", NULL, 10) > strtoll(after, NULL, 10)) -
-                                (strtoll(k ? k : "0", NULL, 10) < strtoll(after, NULL, 10))
+                          ? (strtoll(k ? k : "0", NULL, 10) > after_i) -
+                                (strtoll(k ? k : "0", NULL, 10) < after_i)
                           : strcmp(k ? k : "", after);
 
             if (cmp <= 0)
@@ -564,9 +589,7 @@ void reply_table(struct req *r, fk_table *t, const char *download_name, int page
         from = lo;
     }
     if (page_col < 0)
-        limit = (long)n; /* an unpaged list is always whole */
-    else if (limit <= 0 || limit > 10000)
-        limit = 500;
+        limit = (int64_t)n; /* an unpaged list is always whole */
     to = from + (size_t)limit < n ? from + (size_t)limit : n;
     /* The rows are rendered by render_table once the server lock is released: the table is the
      * request's own (its cells are copies), and rendering a city's grids is as long as counting
@@ -1709,6 +1732,7 @@ int server_run(const struct server_opts *o)
         fprintf(stderr, "fangkong serve: cannot make %s: %s\n", s->upload_dir, strerror(errno));
         goto out;
     }
+    import_sweep(s->upload_dir, 1, time(NULL));
     {
         char snap[1100];
         int loaded;

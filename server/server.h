@@ -14,7 +14,9 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
+#include "body.h"
 #include "fk/fk.h"
 
 #define API_BODY_MAX ((size_t)1 << 20)     /* JSON request bodies */
@@ -101,6 +103,12 @@ const char *req_arg(struct req *r, const char *name);
 /* The request body parsed as a JSON object (caller json_decref()s), or NULL with a 400 answer
  * set saying what is wrong. */
 struct json_t *req_json_object(struct req *r);
+/* The integer query parameter name (def when absent) in *out, strictly from min to max: 1, or 0
+ * with a 400 answer set naming the parameter and the range. req_json_int: the same for the
+ * integer field key of the JSON object j (server/body.h). */
+int req_int(struct req *r, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out);
+int req_json_int(struct req *r, const struct json_t *j, const char *key, int64_t min, int64_t max,
+                 int64_t def, int64_t *out);
 /* Sets an error answer {"code","error","hint"} with the HTTP status. */
 void reply_error(struct req *r, unsigned status, const char *code, const char *hint,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -168,6 +176,10 @@ void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_
 int srv_defer(struct req *r, void (*work)(struct req *r), void (*finish)(struct req *r));
 /* Where uploads and rejects files live (beside the data file). */
 const char *srv_upload_dir(struct req *r);
+/* Tidies the upload folder dir: at start (at_start 1) removes the upload files a killed server
+ * left (upload-*, door-*, export-*.xlsx); always removes rejects files (and their owners) older
+ * than 24 h at now. Says what it removed on stderr. (api_import.c) */
+void import_sweep(const char *dir, int at_start, time_t now);
 
 /* ---- auth.c ---- */
 /* Resolves the Bearer token, or the web UI's session cookie, into r->who. 1 signed in; 0 with a

@@ -48,6 +48,12 @@ struct fk_import_opts {
      * The server sets it to the caller's scope. */
     int (*allowed)(void *ud, const char *grid);
     void *allowed_ud;
+    /* When set, called once, right after the first batch's transaction begins: what it writes to
+     * the store (the server's audit row of the import) commits with the first batch, so an
+     * import killed mid-way leaves it. FK_OK goes on; any other code stops the import with
+     * nothing of that batch kept. */
+    int (*first_batch)(void *ud);
+    void *first_batch_ud;
 };
 
 struct fk_import_summary {

@@ -20,6 +20,11 @@ int fk_slice_eq(fk_slice s, const char *z);
 int fk_slice_eqi(fk_slice s, const char *z);
 /* Parses a decimal integer (optional sign, no spaces) into *out. FK_OK or FK_EINVAL. */
 int fk_parse_i64(fk_slice s, int64_t *out);
+/* Parses s strictly as a decimal integer from min to max, both included: an optional sign and
+ * digits, nothing else (no spaces, no trailing text, not empty, no overflow). FK_OK with *out
+ * set, or FK_EINVAL with *out untouched. Every integer a caller sends (query parameters, JSON
+ * fields, command-line options) goes through it, so none is silently clamped or cut. */
+int fk_parse_int(fk_slice s, int64_t min, int64_t max, int64_t *out);
 /* Copies at most cap-1 bytes of s into dst and NUL-terminates; returns the bytes copied. */
 size_t fk_slice_copy(char *dst, size_t cap, fk_slice s);
 /* Copies a NUL-terminated string like fk_slice_copy, never past cap. */

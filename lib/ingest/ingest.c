@@ -924,11 +924,11 @@ static int reject(struct ctx *c, uint64_t line, const char *reason, fk_slice raw
     fk_buf_init(&b, 0);
     rc = fk_buf_printf(&b, "%llu,", (unsigned long long)line);
     if (rc == FK_OK)
-        rc = fk_buf_csv_field(&b, reason, strlen(reason));
+        rc = fk_buf_csv_text(&b, reason, strlen(reason));
     if (rc == FK_OK)
         rc = fk_buf_putc(&b, ',');
     if (rc == FK_OK)
-        rc = fk_buf_csv_field(&b, raw.p, raw.n);
+        rc = fk_buf_csv_text(&b, raw.p, raw.n); /* clerks open it in a spreadsheet */
     if (rc == FK_OK)
         rc = fk_buf_putc(&b, '\n');
     if (rc == FK_OK && fwrite(b.data, 1, b.len, c->rej) != b.len)
@@ -950,11 +950,21 @@ static void count(struct ctx *c, enum fk_put did)
  * for what no index holds (door events and the alerts they raise, risk areas). */
 static int begin(struct ctx *c)
 {
+    int rc;
+
     if (c->type == FK_IMPORT_CONTROLS)
-        return fk_store_begin_control(c->st);
-    if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS)
-        return fk_store_begin_events(c->st);
-    return fk_store_begin(c->st);
+        rc = fk_store_begin_control(c->st);
+    else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS)
+        rc = fk_store_begin_events(c->st);
+    else
+        rc = fk_store_begin(c->st);
+    /* The caller's first-batch writes (an audit row) commit with the first batch, or not at all. */
+    if (rc == FK_OK && c->sum->batches == 0 && c->o && c->o->first_batch) {
+        rc = c->o->first_batch(c->o->first_batch_ud);
+        if (rc != FK_OK)
+            fk_store_rollback(c->st);
+    }
+    return rc;
 }
 
 static int commit(struct ctx *c)

@@ -143,17 +143,31 @@ int fk_buf_json_string(fk_buf *b, const char *s)
     return rc;
 }
 
-int fk_buf_csv_field(fk_buf *b, const char *s, size_t n)
+int fk_csv_formula_lead(const char *s, size_t n)
+{
+    return n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+                     s[0] == '\r');
+}
+
+/* One CSV field, quoted when it needs to be, with `lead` (when not NUL) before its text. */
+static int csv_field(fk_buf *b, const char *s, size_t n, char lead)
 {
     size_t i, len0 = b->len;
-    int rc;
+    int rc = FK_OK;
 
     for (i = 0; i < n; i++) /* one pass: most fields are short and need no quotes */
         if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
             break;
-    if (i == n)
-        return fk_buf_append(b, s, n);
+    if (i == n) {
+        if (lead)
+            rc = fk_buf_putc(b, lead);
+        if (rc == FK_OK)
+            rc = fk_buf_append(b, s, n);
+        goto out;
+    }
     rc = fk_buf_putc(b, '"');
+    if (rc == FK_OK && lead)
+        rc = fk_buf_putc(b, lead);
     for (i = 0; rc == FK_OK && i < n; i++) {
         if (s[i] == '"')
             rc = fk_buf_putc(b, '"');
@@ -162,9 +176,20 @@ int fk_buf_csv_field(fk_buf *b, const char *s, size_t n)
     }
     if (rc == FK_OK)
         rc = fk_buf_putc(b, '"');
+out:
     if (rc != FK_OK && b->data) {
         b->len = len0; /* no half field: the buffer stays as it was */
         b->data[len0] = '\0';
     }
     return rc;
+}
+
+int fk_buf_csv_field(fk_buf *b, const char *s, size_t n)
+{
+    return csv_field(b, s, n, '\0');
+}
+
+int fk_buf_csv_text(fk_buf *b, const char *s, size_t n)
+{
+    return csv_field(b, s, n, fk_csv_formula_lead(s, n) ? '\'' : '\0');
 }

@@ -77,6 +77,16 @@ int fk_parse_i64(fk_slice s, int64_t *out)
     return FK_OK;
 }
 
+int fk_parse_int(fk_slice s, int64_t min, int64_t max, int64_t *out)
+{
+    int64_t v;
+
+    if (fk_parse_i64(s, &v) != FK_OK || v < min || v > max)
+        return FK_EINVAL;
+    *out = v;
+    return FK_OK;
+}
+
 size_t fk_slice_copy(char *dst, size_t cap, fk_slice s)
 {
     size_t n;

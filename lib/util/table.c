@@ -349,6 +349,44 @@ int fk_table_json_rows(const fk_table *t, size_t from, size_t to, fk_buf *b)
     return rc;
 }
 
+/* 1 when v is a whole plain number: an optional minus, digits, an optional fraction and
+ * exponent. A spreadsheet reads such a cell as that number, never as a formula. */
+static int plain_number(const char *v)
+{
+    const char *p = v;
+
+    if (*p == '-')
+        p++;
+    if (*p < '0' || *p > '9')
+        return 0;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '-' || *p == '+')
+            p++;
+        if (*p < '0' || *p > '9')
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
+/* A CSV cell of an export: text that a spreadsheet would run as a formula is neutralised
+ * (fk_buf_csv_text); a number in a number column, -3 or -0.25, stays a number. */
+static int csv_cell(fk_buf *b, enum fk_col_type type, const char *v)
+{
+    if (type != FK_COL_TEXT && plain_number(v))
+        return fk_buf_csv_field(b, v, strlen(v));
+    return fk_buf_csv_text(b, v, strlen(v));
+}
+
 int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to, fk_buf *b)
 {
     size_t r, c;
@@ -374,7 +412,7 @@ int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to,
                 if (c)
                     rc = fk_buf_putc(b, ',');
                 if (rc == FK_OK && v)
-                    rc = fk_buf_csv_field(b, v, strlen(v));
+                    rc = csv_cell(b, t->cols[c].type, v);
             }
             if (rc == FK_OK)
                 rc = fk_buf_putc(b, '\n');

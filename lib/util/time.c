@@ -133,6 +133,11 @@ int fk_time_parse(const char *s, size_t n, int64_t *out)
     if (i != n)
         return FK_EINVAL;
     t = fk_days_from_civil(y, mo, d) * 86400 + (int64_t)(h * 3600 + mi * 60 + se) - off;
+    /* An offset can move the instant out of the years 0001-9999 in local time, where it could not
+     * be rendered and parsed back (found by tests/fuzz/fuzz_time.c). */
+    if (t < fk_days_from_civil(1, 1, 1) * 86400 - FK_TZ_OFFSET ||
+        t > fk_days_from_civil(9999, 12, 31) * 86400 + 86399 - FK_TZ_OFFSET)
+        return FK_EINVAL;
     *out = t;
     return FK_OK;
 }

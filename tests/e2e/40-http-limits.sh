@@ -188,7 +188,9 @@ socks.append(s)
 time.sleep(30)
 PY
 slow+=($!)
-sleep 1
+# Seven slow connections: three sign-ins, one import, three half-sent requests.
+seven_slow() { [ "$(conns_to "$PORT")" -ge 7 ]; }
+wait_for 10 "the slow connections to be open" seven_slow
 for i in 1 2 3; do
     t=$(curl -s -o body -w '%{http_code} %{time_total}' -H "Authorization: Bearer $ADMIN" \
         --max-time 10 "$BASE/api/v1/coverage?round=R1&by=county")
@@ -244,7 +246,11 @@ mv uploads.away fangkong.db.uploads
 # keeps a round it read until it next reads the store's generation, at most 100 ms later (as it
 # notices a write from the command line): the requests below come after that.
 "$PY" -c 'import sqlite3; c = sqlite3.connect("fangkong.db"); c.execute("DROP TABLE rounds"); c.execute("DROP TABLE audit"); c.commit()'
-sleep 0.2
+round_gone() {
+    api "$ADMIN" GET "/api/v1/coverage?round=R1"
+    [ "$status" != 200 ]
+}
+wait_for 5 "the server to read the store again" round_gone
 for ep in "GET /api/v1/rounds" "GET /api/v1/coverage?round=R1" "GET /api/v1/missing?round=R1" \
     "GET /api/v1/tat?round=R1" "GET /api/v1/dashboard" "GET /api/v1/audit"; do
     read -r method path <<<"$ep"

@@ -28,8 +28,9 @@ api "$ADMIN" GET /api/v1/me
 expect_status 200 "me after the second server was refused"
 
 # ---- 40 kept-alive connections at once, 25 requests each ----
+lines=$(wc -l <serve.log)
 kill -USR1 "$FK_SERVER_PID" # zero the timers: only the requests below count
-sleep 0.3
+wait_for 10 "the timers to be reset" log_after serve.log "$lines" "timing end (reset)"
 lines=$(wc -l <serve.log)
 "$PY" - "$PORT" "$ADMIN" <<'PY' || fail "the concurrent requests did not all answer 200"
 import http.client, sys, threading
@@ -55,11 +56,7 @@ for t in ts:
 sys.exit(1 if bad else 0)
 PY
 kill -USR1 "$FK_SERVER_PID"
-for _ in $(seq 50); do
-    tail -n "+$((lines + 1))" serve.log | grep -q 'timing thread' && break
-    sleep 0.1
-done
-sleep 0.2
+wait_for 10 "the timers after SIGUSR1" log_after serve.log "$lines" "timing end (reset)"
 tail -n "+$((lines + 1))" serve.log | awk '/timing thread/ { print $(NF) }' >threads.txt
 [ "$(wc -l <threads.txt)" = 2 ] ||
     fail "expected answers from 2 threads: $(tail -n "+$((lines + 1))" serve.log | grep timing)"

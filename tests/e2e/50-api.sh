@@ -692,17 +692,15 @@ check dashboard dash-desk.json - cov-desk-county.json cov-desk-township.json cov
 # A later minute's dashboard is computed again, but its contacts are not traced again: they
 # depend on the tracer and the scope alone (a depth-2 trace of every case is seconds for a city
 # of millions). Counted by the request timers, reset and printed on SIGUSR1.
+lines=$(wc -l <"$WORK/serve.log")
 kill -USR1 "$FK_SERVER_PID"
-sleep 0.3
+wait_for 10 "the timers to be reset" log_after "$WORK/serve.log" "$lines" "timing end (reset)"
 lines=$(wc -l <"$WORK/serve.log")
 LATER=2022-08-29T12:07:00%2B08:00
 get "$ADMIN" "/api/v1/dashboard?round=$R&now=$LATER" dash-admin-later.json
 get "$DESK" "/api/v1/dashboard?round=$R&now=$LATER" dash-desk-later.json
 kill -USR1 "$FK_SERVER_PID"
-for _ in $(seq 50); do
-    tail -n "+$((lines + 1))" "$WORK/serve.log" | grep -q 'timing lock hold' && break
-    sleep 0.1
-done
+wait_for 10 "the timers after SIGUSR1" log_after "$WORK/serve.log" "$lines" "timing end (reset)"
 tail -n "+$((lines + 1))" "$WORK/serve.log" | grep -q 'timing lock hold' ||
     fail "no request timers after SIGUSR1"
 if tail -n "+$((lines + 1))" "$WORK/serve.log" | grep 'timing trace run'; then

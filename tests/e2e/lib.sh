@@ -70,6 +70,34 @@ count() {
     "$FANGKONG" status 2>/dev/null | awk -F, -v t="$1" '$1 == t { print $2 }'
 }
 
+# ---- waiting for a state, never a fixed sleep ----
+
+# wait_for SECONDS WHAT CMD [ARGS...]: runs CMD every 50 ms until it succeeds, and stops the script
+# naming WHAT when SECONDS (whole) pass first.
+wait_for() {
+    local secs=$1 what=$2 deadline
+    shift 2
+    deadline=$(($(date +%s%N) + secs * 1000000000))
+    until "$@"; do
+        if [ "$(date +%s%N)" -ge "$deadline" ]; then
+            FK_KEEP_GOING= fail "waited ${secs} s for $what"
+        fi
+        sleep 0.05
+    done
+}
+
+# log_after FILE N TEXT: a line after the first N lines of FILE holds TEXT (a log line written
+# since the test counted N lines with wc -l).
+log_after() {
+    tail -n "+$(($2 + 1))" "$1" | grep -qF -- "$3"
+}
+
+# conns_to PORT: the established client connections to 127.0.0.1:PORT (from /proc/net/tcp).
+conns_to() {
+    awk -v p="$(printf ':%04X' "$1")" '$3 ~ p "$" && $4 == "01" { n++ } END { print n + 0 }' \
+        /proc/net/tcp
+}
+
 # ---- fangkong serve (tests 40, 50, 60) ----
 
 # start_server [ARGS...]: starts `fangkong serve` on a free loopback port with the extra ARGS, waits

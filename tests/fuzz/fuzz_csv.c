@@ -3,9 +3,8 @@
  * fk_csv_next, and checks what every record promises (NUL-terminated fields that fit in the raw
  * text, a line that never goes back). The first two input bytes pick the encoding, small limits,
  * and whether a filler record pushes the rest of the input across the reader's first chunk
- * boundary, where carried-over state lives. Build (not part of CMake):
- *   clang -fsanitize=fuzzer,address -Iinclude tests/fuzz/fuzz_csv.c lib/util/csv.c \
- *         lib/util/str.c lib/util/buf.c lib/util/error.c */
+ * boundary, where carried-over state lives. Built with the other targets by tests/fuzz/CMakeLists.txt
+ * when clang is present (FK_FUZZ); run by tests/fuzz/run.sh. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

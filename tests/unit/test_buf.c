@@ -259,6 +259,57 @@ static void test_buf__csv_field_appends(void **state)
     fk_buf_fini(&b);
 }
 
+/* Appends s as a spreadsheet CSV field (fk_buf_csv_text) and compares with want. */
+static void expect_text(const char *s, const char *want)
+{
+    fk_buf b;
+
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_buf_csv_text(&b, s, strlen(s)), FK_OK);
+    if (b.len != strlen(want) || memcmp(b.data ? b.data : "", want, b.len) != 0)
+        fail_msg("text '%s' rendered as [%.*s], want [%s]", s, (int)b.len, b.data ? b.data : "",
+                 want);
+    fk_buf_fini(&b);
+}
+
+/* OWASP CSV injection: a cell a spreadsheet would run as a formula gets a leading apostrophe,
+ * inside the quotes when the cell needs quotes; other cells are as fk_buf_csv_field writes them. */
+static void test_buf__csv_text_neutralises_formulas(void **state)
+{
+    (void)state;
+    expect_text("=HYPERLINK(\"http://x.invalid\",\"点我\")",
+                "\"'=HYPERLINK(\"\"http://x.invalid\"\",\"\"点我\"\")\"");
+    expect_text("=1+2", "'=1+2");
+    expect_text("+8613800000000", "'+8613800000000");
+    expect_text("-3", "'-3");
+    expect_text("@SUM(A1)", "'@SUM(A1)");
+    expect_text("\tcmd", "'\tcmd");
+    expect_text("\rcmd", "\"'\rcmd\"");
+    expect_text("-1,2", "\"'-1,2\"");
+    expect_text("张三", "张三");
+    expect_text("a=b", "a=b");
+    expect_text(" =x", " =x");
+    expect_text("", "");
+    expect_text("a,b", "\"a,b\"");
+    assert_true(fk_csv_formula_lead("=", 1));
+    assert_false(fk_csv_formula_lead("=", 0));
+    assert_false(fk_csv_formula_lead("'=", 2));
+}
+
+static void test_buf__csv_text_too_big_leaves_buffer_unchanged(void **state)
+{
+    fk_buf b;
+
+    (void)state;
+    fk_buf_init(&b, 4);
+    assert_int_equal(fk_buf_puts(&b, "ab"), FK_OK);
+    assert_int_equal(fk_buf_csv_text(&b, "=12", 3), FK_ETOOBIG);
+    expect_buf(&b, "ab");
+    assert_int_equal(fk_buf_csv_text(&b, "=", 1), FK_OK);
+    expect_buf(&b, "ab'=");
+    fk_buf_fini(&b);
+}
+
 /* Appends s as a JSON string to an empty buffer and compares with want. */
 static void expect_json(const char *s, const char *want)
 {
@@ -313,6 +364,8 @@ int main(void)
         cmocka_unit_test(test_buf__json_string_escapes),
         cmocka_unit_test(test_buf__csv_field_quoting),
         cmocka_unit_test(test_buf__csv_field_appends),
+        cmocka_unit_test(test_buf__csv_text_neutralises_formulas),
+        cmocka_unit_test(test_buf__csv_text_too_big_leaves_buffer_unchanged),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

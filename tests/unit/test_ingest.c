@@ -842,6 +842,79 @@ static void test_ingest__batches(void **state)
     assert_int_equal(count(f, "persons"), 5);
 }
 
+struct first_batch {
+    fk_store *st;
+    int calls, fail;
+    int64_t persons_then;
+};
+
+/* The server's first-batch hook, in small: an audit row in the first batch's transaction. */
+static int on_first_batch(void *ud)
+{
+    struct first_batch *fb = ud;
+
+    fb->calls++;
+    if (fk_store_count(fb->st, "persons", &fb->persons_then) != FK_OK)
+        return FK_EDB;
+    if (fb->fail)
+        return FK_EIO;
+    return fk_store_audit(fb->st, "tester", "import", "persons", "begun");
+}
+
+static int count_audit(void *ud, const struct fk_audit_row *a)
+{
+    (void)a;
+    (*(int *)ud)++;
+    return 0;
+}
+
+static int audit_rows(struct fixture *f)
+{
+    int n = 0;
+
+    assert_int_equal(fk_store_each_audit(f->st, 0, count_audit, &n), FK_OK);
+    return n;
+}
+
+/* first_batch runs once, before the first row and inside the first batch: what it writes is
+ * there after the import; when it fails, the import stops and nothing of the batch stays. */
+static void test_ingest__first_batch_hook(void **state)
+{
+    static const char *rows[] = {
+        "id_number,name,grid",   "ID0,a,140702001001001", "ID1,b,140702001001001",
+        "ID2,c,140702001001001", "ID3,d,140702001001002", "ID4,e,140702001001002",
+    };
+    struct fixture *f = *state;
+    struct first_batch fb = {f->st, 0, 0, -1};
+    struct fk_import_opts o;
+    char path[400];
+    int audit0 = audit_rows(f);
+
+    write_rows(f, "persons.csv", rows, 6, path);
+    memset(&o, 0, sizeof o);
+    o.batch_rows = 2;
+    o.first_batch = on_first_batch;
+    o.first_batch_ud = &fb;
+    fb.fail = 1;
+    assert_int_not_equal(
+        fk_import_file(f->st, &f->prof, FK_IMPORT_PERSONS, path, &o, &f->sum, f->err,
+                       sizeof f->err),
+        FK_OK);
+    assert_int_equal(fb.calls, 1);
+    assert_int_equal(count(f, "persons"), 0);
+    assert_int_equal(audit_rows(f), audit0);
+    fb.fail = 0;
+    fb.calls = 0;
+    assert_int_equal(fk_import_file(f->st, &f->prof, FK_IMPORT_PERSONS, path, &o, &f->sum,
+                                    f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(f->sum.batches, 3);
+    assert_int_equal(fb.calls, 1);
+    assert_int_equal(fb.persons_then, 0);
+    assert_int_equal(count(f, "persons"), 5);
+    assert_int_equal(audit_rows(f), audit0 + 1);
+}
+
 /* Converts the UTF-8 text to GBK with iconv into out (cap bytes); returns the length. */
 static size_t to_gbk(const char *text, char *out, size_t cap)
 {
@@ -992,6 +1065,7 @@ int main(void)
         R(test_ingest__samples_unknown_person),
         R(test_ingest__results),
         R(test_ingest__batches),
+        R(test_ingest__first_batch_hook),
         R(test_ingest__gbk_file),
         R(test_ingest__bom_and_crlf),
         R(test_ingest__stale_rejects_removed),

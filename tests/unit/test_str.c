@@ -95,6 +95,41 @@ static void test_str__parse_i64_reads_only_n_bytes(void **state)
     assert_int_equal(v, 12);
 }
 
+/* fk_parse_int: the bounds hold, both included; anything else is refused and leaves *out. */
+static void test_str__parse_int_bounds(void **state)
+{
+    static const char *bad[] = {"",   " 7", "7 ", "7x", "0x10", "1e3", "7.0", "--7",
+                                "+",  "1,000", "٣", "99999999999999999999"};
+    int64_t v = 42;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(fk_parse_int(S("1"), 1, 366, &v), FK_OK);
+    assert_int_equal(v, 1);
+    assert_int_equal(fk_parse_int(S("366"), 1, 366, &v), FK_OK);
+    assert_int_equal(v, 366);
+    assert_int_equal(fk_parse_int(S("+12"), 1, 366, &v), FK_OK);
+    assert_int_equal(v, 12);
+    assert_int_equal(fk_parse_int(S("-5"), -10, 10, &v), FK_OK);
+    assert_int_equal(v, -5);
+    assert_int_equal(fk_parse_int(S("9223372036854775807"), 0, INT64_MAX, &v), FK_OK);
+    assert_true(v == INT64_MAX);
+    assert_int_equal(fk_parse_int(S("-9223372036854775808"), INT64_MIN, 0, &v), FK_OK);
+    assert_true(v == INT64_MIN);
+    v = 42;
+    assert_int_equal(fk_parse_int(S("0"), 1, 366, &v), FK_EINVAL);
+    assert_int_equal(fk_parse_int(S("367"), 1, 366, &v), FK_EINVAL);
+    assert_int_equal(fk_parse_int(S("-1"), 0, 10, &v), FK_EINVAL);
+    /* 2^32 + 5: a cast to int would make it 5. */
+    assert_int_equal(fk_parse_int(S("4294967301"), 1, 366, &v), FK_EINVAL);
+    assert_int_equal(fk_parse_int(S("9223372036854775808"), 0, INT64_MAX, &v), FK_EINVAL);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (fk_parse_int(S(bad[i]), INT64_MIN, INT64_MAX, &v) != FK_EINVAL)
+            fail_msg("'%s' was accepted as %lld", bad[i], (long long)v);
+    }
+    assert_int_equal(v, 42);
+}
+
 /* Asserts that trimming z gives want. */
 static void expect_trim(const char *z, const char *want)
 {
@@ -288,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_str__parse_i64_overflow),
         cmocka_unit_test(test_str__parse_i64_garbage),
         cmocka_unit_test(test_str__parse_i64_reads_only_n_bytes),
+        cmocka_unit_test(test_str__parse_int_bounds),
         cmocka_unit_test(test_str__trim),
         cmocka_unit_test(test_str__eq_and_eqi),
         cmocka_unit_test(test_str__copy_and_strlcpy),

@@ -404,6 +404,26 @@ static void test_table__csv_quoting(void **state)
     fk_table_free(t);
 }
 
+/* Exports neutralise formulas in text cells (a resident named =HYPERLINK(…), a phone +86…),
+ * while a negative number in a number column stays a number a spreadsheet can add up. */
+static void test_table__csv_neutralises_formulas(void **state)
+{
+    fk_table *t = make();
+
+    (void)state;
+    add3(t, "=HYPERLINK(\"http://x.invalid\")", "-3", "-0.25");
+    add3(t, "+8613800000000", "=1+2", "-1e-3");
+    add3(t, "@cmd", "+5", "-");
+    add3(t, "-", "12", "0.5");
+    expect_render(t, FK_FORMAT_CSV,
+                  "region,n,cov\n"
+                  "\"'=HYPERLINK(\"\"http://x.invalid\"\")\",-3,-0.25\n"
+                  "'+8613800000000,'=1+2,-1e-3\n"
+                  "'@cmd,'+5,'-\n"
+                  "'-,12,0.5\n");
+    fk_table_free(t);
+}
+
 static void test_table__csv_header_quoted(void **state)
 {
     static const struct fk_col odd[] = {{"a,b", FK_COL_TEXT}, {"c", FK_COL_INT}};
@@ -945,6 +965,7 @@ int main(void)
         cmocka_unit_test(test_table__csv_render),
         cmocka_unit_test(test_table__csv_quoting),
         cmocka_unit_test(test_table__csv_header_quoted),
+        cmocka_unit_test(test_table__csv_neutralises_formulas),
         cmocka_unit_test(test_table__json_render),
         cmocka_unit_test(test_table__json_string_escaping),
         cmocka_unit_test(test_table__json_keys_escaped),

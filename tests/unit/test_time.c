@@ -141,6 +141,30 @@ static void test_time__invalid(void **state)
 }
 
 /* An offset with a colon and no minutes is trailing garbage, not "+08:00". */
+/* An offset that moves the instant out of 0001-9999 in local time is refused: such a time
+ * could not be rendered and parsed back (found by tests/fuzz/fuzz_time.c). */
+static void test_time__offset_keeps_years_in_range(void **state)
+{
+    char buf[FK_TIME_RENDER_MAX];
+    int64_t t = 0, t2 = 0;
+
+    (void)state;
+    expect_invalid("0001-01-01T00:00:00+08:05");
+    expect_invalid("0001-01-01T05:00:00+14:00");
+    expect_time("0001-01-01T07:59:59Z", fk_days_from_civil(1, 1, 1) * 86400 + 7 * 3600 + 3599);
+    expect_invalid("9999-12-31T16:00:00Z");
+    expect_invalid("9999-12-31T23:59:59-01:00");
+    assert_int_equal(parse("0001-01-01T08:00:00Z", &t), FK_OK);
+    fk_time_render(t, buf);
+    assert_string_equal(buf, "0001-01-01T16:00:00+08:00");
+    assert_int_equal(parse(buf, &t2), FK_OK);
+    assert_true(t2 == t);
+    assert_int_equal(parse("9999-12-31T15:59:59Z", &t), FK_OK);
+    fk_time_render(t, buf);
+    assert_string_equal(buf, "9999-12-31T23:59:59+08:00");
+    assert_int_equal(parse("0001-01-01", &t), FK_OK);
+}
+
 static void test_time__offset_dangling_colon_invalid(void **state)
 {
     (void)state;
@@ -343,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_time__fraction_dropped),
         cmocka_unit_test(test_time__invalid),
         cmocka_unit_test(test_time__offset_dangling_colon_invalid),
+        cmocka_unit_test(test_time__offset_keeps_years_in_range),
         cmocka_unit_test(test_time__only_n_bytes_read),
         cmocka_unit_test(test_time__render),
         cmocka_unit_test(test_time__date_render),
