@@ -95,4 +95,9 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
                    const char *path, const struct fk_import_opts *o,
                    struct fk_import_summary *sum, char *err, size_t errlen);
 
+/* The updates of s in words, largest count first: "1 203 updated: 1 198 phone, 5 name" (digits
+ * grouped by threes with a space); "" when nothing was updated. Writes into out (cap bytes),
+ * returns out. */
+const char *fk_import_updated_text(const struct fk_import_summary *s, char *out, size_t cap);
+
 #endif

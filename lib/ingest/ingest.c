@@ -1292,6 +1292,60 @@ static int read_header(struct ctx *c, char *err, size_t errlen)
     return FK_OK;
 }
 
+/* n with its digits grouped by threes with a space ("1 203"), into out (32 bytes). */
+static const char *grouped(uint64_t n, char *out)
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n), i, k = 0;
+
+    for (i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[k++] = ' ';
+        out[k++] = digits[i];
+    }
+    out[k] = '\0';
+    return out;
+}
+
+const char *fk_import_updated_text(const struct fk_import_summary *s, char *out, size_t cap)
+{
+    struct {
+        const char *name;
+        uint64_t n;
+    } f[6] = {{"name", s->changed_name},   {"grid", s->changed_grid},
+              {"phone", s->changed_phone}, {"household", s->changed_household},
+              {"tags", s->changed_tags},   {"id_type", s->changed_id_type}};
+    char num[32];
+    fk_buf b;
+    int i, j, first = 1;
+
+    if (cap)
+        out[0] = '\0';
+    if (!s->updated || !cap)
+        return out;
+    /* Insertion sort by count, largest first; ties keep the order above (name first). */
+    for (i = 1; i < 6; i++) {
+        for (j = i; j > 0 && f[j].n > f[j - 1].n; j--) {
+            const char *tn = f[j].name;
+            uint64_t tc = f[j].n;
+
+            f[j] = f[j - 1];
+            f[j - 1].name = tn;
+            f[j - 1].n = tc;
+        }
+    }
+    fk_buf_init(&b, cap);
+    fk_buf_printf(&b, "%s updated", grouped(s->updated, num));
+    for (i = 0; i < 6 && f[i].n; i++) {
+        fk_buf_printf(&b, "%s%s %s", first ? ": " : ", ", grouped(f[i].n, num), f[i].name);
+        first = 0;
+    }
+    if (b.data)
+        fk_strlcpy(out, b.data, cap);
+    fk_buf_fini(&b);
+    return out;
+}
+
 int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
                    const char *path, const struct fk_import_opts *o,
                    struct fk_import_summary *sum, char *err, size_t errlen)

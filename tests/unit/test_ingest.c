@@ -1121,6 +1121,26 @@ static void test_ingest__update_counts_changed_fields(void **state)
     assert_int_equal(f->sum.changed_id_type, 0);
 }
 
+static void test_ingest__updated_text(void **state)
+{
+    struct fk_import_summary s;
+    char out[128];
+
+    (void)state;
+    memset(&s, 0, sizeof s);
+    assert_string_equal(fk_import_updated_text(&s, out, sizeof out), "");
+    s.updated = 1203;
+    s.changed_phone = 1198;
+    s.changed_name = 5;
+    assert_string_equal(fk_import_updated_text(&s, out, sizeof out),
+                        "1 203 updated: 1 198 phone, 5 name");
+    s.updated = 1234567;
+    s.changed_grid = 5;
+    s.changed_phone = 0;
+    assert_string_equal(fk_import_updated_text(&s, out, sizeof out),
+                        "1 234 567 updated: 5 name, 5 grid");
+}
+
 static void test_ingest__line_numbers_count_physical_lines(void **state)
 {
     static const char *rows[] = {
@@ -1187,6 +1207,7 @@ int main(void)
         R(test_ingest__duplicate_header_column),
         R(test_ingest__times_and_births_in_range),
         R(test_ingest__update_counts_changed_fields),
+        cmocka_unit_test(test_ingest__updated_text),
         R(test_ingest__line_numbers_count_physical_lines),
         T(test_ingest__file_errors),
     };
