@@ -98,7 +98,13 @@ enum scan_state {
 };
 
 /* States of the split step, which also knows where fields start. */
-enum split_state { SP_START, SP_PLAIN, SP_IN, SP_QUOTE };
+enum split_state {
+    SP_START,
+    SP_PLAIN,
+    SP_IN,
+    SP_QUOTE, /* just after a quote inside a quoted field */
+    SP_CLOSED /* after a quoted field and spaces: only more spaces, a comma or the end may come */
+};
 
 /* Step results of the record reader besides FK_E* codes. */
 enum { REC_EOF = 0, REC_OK = 1, REC_EMPTY = 2 };
@@ -814,12 +820,14 @@ static int split(fk_csv *c, const char *p, size_t n)
             continue;
         }
         s++;
-        if (ch == '"' && st != SP_PLAIN) {
+        if (ch == '"' && st != SP_PLAIN && st != SP_CLOSED) {
             /* Opens a quoted field, or (after a quote inside one) is the second of a pair. */
             if (st == SP_QUOTE)
                 *o++ = '"';
             st = SP_IN;
-        } else if (st == SP_QUOTE && ch != ',') {
+        } else if ((st == SP_QUOTE || st == SP_CLOSED) && ch == ' ') {
+            st = SP_CLOSED; /* "ab" ,c: spaces after the closing quote are dropped */
+        } else if ((st == SP_QUOTE || st == SP_CLOSED) && ch != ',') {
             /* "ab"c: a lone quote inside a quoted field. Taking it for the end of the field
              * would store abc, which no one wrote. */
             field_error(c, FERR_QUOTE, nf, (size_t)(o - f) + 1);

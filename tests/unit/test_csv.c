@@ -265,6 +265,14 @@ static void test_csv__lone_quote_in_quoted_field_rejected(void **state)
     assert_int_equal(fk_csv_error_place(c, &field, &byte), 0);
     expect_end(c);
     fk_csv_close(c);
+
+    /* Spaces after the closing quote are dropped; a second quoted part is no continuation. */
+    c = open_str("\"ab\"  ,x\n\"ab\" \"c\",x\n\"ab\" c\n", NULL);
+    expect_record(c, 1, 2, "ab", "x");
+    assert_int_equal(fk_csv_next(c), FK_EINVAL);
+    assert_int_equal(fk_csv_next(c), FK_EINVAL);
+    expect_end(c);
+    fk_csv_close(c);
 }
 
 static void test_csv__raw_text_of_record(void **state)
