@@ -270,13 +270,17 @@ static int start_gb(fk_csv *c)
     return FK_OK;
 }
 
-/* While the encoding is open, looks at the raw bytes waiting in `in`: the first non-ASCII byte
- * and what follows it settle the question. *settled is how far the bytes may go on as they
- * are: all of them, or up to a non-ASCII tail too short to judge until the next read. */
+static void gather(const unsigned char *s, size_t n, struct evidence *ev);
+static enum enc decide(const struct evidence *ev);
+
+/* While the encoding is open (a pipe), looks at the raw bytes waiting in `in`: from the first
+ * non-ASCII byte, up to 64 KiB of what is there settle the question by the same evidence as a
+ * whole file. *settled is how far the bytes may go on as they are: all of them, or up to a
+ * non-ASCII tail too short to judge until the next read. */
 static int sniff(fk_csv *c, size_t *settled)
 {
-    size_t k = c->in_pos + ascii_prefix(c->in + c->in_pos, c->in_len - c->in_pos), n;
-    int cut;
+    size_t k = c->in_pos + ascii_prefix(c->in + c->in_pos, c->in_len - c->in_pos), n, i;
+    struct evidence ev;
 
     *settled = c->in_len;
     if (k == c->in_len) {
@@ -291,10 +295,14 @@ static int sniff(fk_csv *c, size_t *settled)
     }
     if (n > SNIFF)
         n = SNIFF;
-    /* A multi-byte sequence cut by the end of what we have is fine unless the file ends there. */
-    cut = !(c->src_eof && k + n == c->in_len);
+    /* A character may be cut by the end of what we have, unless the input ends there: its
+     * bytes (at most 3 non-ASCII ones) are left out of the evidence. */
+    if (!(c->src_eof && k + n == c->in_len))
+        for (i = 0; i < 3 && n > 1 && ((unsigned char)c->in[k + n - 1] & 0x80); i++)
+            n--;
     c->tentative = 0;
-    if (fk_utf8_valid(c->in + k, n, cut))
+    gather((const unsigned char *)c->in + k, n, &ev);
+    if (decide(&ev) == ENC_UTF8)
         return FK_OK;
     return start_gb(c);
 }

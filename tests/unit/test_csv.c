@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 #include <iconv.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fk/buf.h"
@@ -740,6 +741,89 @@ static void test_csv__encoding_from_whole_input(void **state)
     fk_buf_fini(&b);
 }
 
+/* Opens a reader on a pipe that a child process fills with the n bytes at p: input that cannot
+ * be looked at whole before it is read. *pid is the child, for waitpid. */
+static fk_csv *open_pipe(const char *p, size_t n, pid_t *pid)
+{
+    char path[64], err[256];
+    fk_csv *c = NULL;
+    int fd[2];
+
+    assert_int_equal(pipe(fd), 0);
+    *pid = fork();
+    assert_true(*pid >= 0);
+    if (*pid == 0) {
+        size_t done = 0;
+
+        close(fd[0]);
+        while (done < n) {
+            ssize_t w = write(fd[1], p + done, n - done);
+
+            if (w <= 0)
+                _exit(1);
+            done += (size_t)w;
+        }
+        _exit(0);
+    }
+    close(fd[1]);
+    snprintf(path, sizeof path, "/dev/fd/%d", fd[0]);
+    assert_int_equal(fk_csv_open_path(path, NULL, &c, err, sizeof err), FK_OK);
+    close(fd[0]); /* the reader opened its own descriptor */
+    return c;
+}
+
+static void close_pipe(fk_csv *c, pid_t pid)
+{
+    int status;
+
+    fk_csv_close(c);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+}
+
+/* From a pipe only the head can be judged before reading, by the same evidence: a stray byte
+ * at the first non-ASCII place no longer makes a UTF-8 stream GB18030, GBK is still GBK, and
+ * the stray byte's record fails. */
+static void test_csv__encoding_of_a_pipe(void **state)
+{
+    fk_buf b;
+    fk_csv *c;
+    pid_t pid;
+    size_t i, n, lines = 2 * READ_CHUNK / 256;
+    char *g, *want, num[24];
+
+    (void)state;
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_buf_puts(&b, "id,name\n0,caf\xE9s\n"), FK_OK);
+    for (i = 1; i < 3000; i++)
+        assert_int_equal(fk_buf_printf(&b, "%zu,居民\n", i), FK_OK);
+    c = open_pipe(b.data, b.len, &pid);
+    expect_record(c, 1, 2, "id", "name");
+    assert_int_equal(fk_csv_next(c), FK_EINVAL);
+    assert_string_equal(fk_csv_error(c), "invalid UTF-8 in field 2 at byte 4");
+    assert_string_equal(fk_csv_encoding(c), "utf-8");
+    for (i = 1; i < 3000; i++) {
+        snprintf(num, sizeof num, "%zu", i);
+        expect_record(c, i + 2, 2, num, "居民");
+    }
+    expect_end(c);
+    assert_int_equal(fk_csv_size(c), 0);
+    close_pipe(c, pid);
+    fk_buf_fini(&b);
+
+    g = make_gbk_lines(lines, &want, &n);
+    c = open_pipe(g, n, &pid);
+    expect_record(c, 1, 2, "n", "x");
+    for (i = 0; i < lines; i++) {
+        snprintf(num, sizeof num, "139%08zu", i);
+        expect_record(c, i + 2, 2, num, want);
+    }
+    expect_end(c);
+    assert_string_equal(fk_csv_encoding(c), "gb18030");
+    close_pipe(c, pid);
+    free(g);
+    free(want);
+}
+
 static void expect_refused(const char *p, size_t n, const char *want)
 {
     fk_csv *c = NULL;
@@ -937,6 +1021,7 @@ int main(void)
         cmocka_unit_test(test_csv__utf8_char_at_end_of_input),
         cmocka_unit_test(test_csv__encoding_settled_across_reads),
         cmocka_unit_test(test_csv__encoding_from_whole_input),
+        cmocka_unit_test(test_csv__encoding_of_a_pipe),
         cmocka_unit_test(test_csv__utf16_refused),
         cmocka_unit_test(test_csv__nul_byte_rejected),
         cmocka_unit_test(test_csv__cr_only_line_ends),
