@@ -258,7 +258,8 @@ static int time_col(struct ctx *c, int k, int64_t *out, int required)
     }
     if (*out > c->now + ahead) {
         why(c, "%s '%.*s' is after %s (%s): a mistyped year?", name, (int)(s.n > 60 ? 60 : s.n),
-            s.p, fk_time_render(c->now + ahead, lim), ahead == DAY ? "now + 1 day" : "now + 1 year");
+            s.p, fk_time_render(c->now + ahead, lim),
+            ahead == DAY ? "now + 1 day" : "now + 1 year");
         *out = 0;
         return 0;
     }
