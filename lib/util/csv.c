@@ -948,6 +948,32 @@ static int finish(fk_csv *c, int at_eof)
     return REC_OK;
 }
 
+/* The raw text of a failed record goes to rejects files and over HTTP as UTF-8 text, so what is
+ * not text in it shows as '?', as undecodable GB18030 does: NUL bytes, and in UTF-8 input the
+ * bytes of ill-formed sequences. raw points into the window or rawcopy, which are ours. */
+static void mask_raw(fk_csv *c)
+{
+    unsigned char *p = (unsigned char *)(uintptr_t)c->raw.p;
+    size_t n = c->raw.n, i = 0, k;
+
+    if (c->clean)
+        return;
+    while (i < n) {
+        i += ascii_prefix((const char *)p + i, n - i);
+        if (i == n)
+            break;
+        k = c->gb ? 1 : utf8_seq(p + i, n - i);
+        if (k == 0) {
+            p[i] = '?';
+            k = 1;
+        }
+        i += k;
+    }
+    for (i = 0; i < n; i++)
+        if (p[i] == 0)
+            p[i] = '?';
+}
+
 /* A failure after which the reader cannot go on: every later call returns the same code. */
 static int fatal(fk_csv *c, int rc)
 {
@@ -1010,6 +1036,8 @@ int fk_csv_next(fk_csv *c)
     } while (rc == REC_EMPTY);
     if (rc == FK_ENOMEM)
         return fatal(c, rc);
+    if (rc < 0 && c->raw.n)
+        mask_raw(c);
     return rc;
 }
 
