@@ -460,7 +460,7 @@ static int fill(fk_csv *c)
 /* Settles the line end from the first one in the input: a CR that no LF follows makes the file
  * one of CR-only lines (Excel for Mac before 2011), where every CR ends a line; otherwise lines
  * end with LF, and a CR before it is dropped. Reads ahead until the window holds a line end and
- * the byte after it, or a chunk of text with none (one long record: LF it is). */
+ * the byte after it, or a chunk of text (or a record's worth) with none: LF it is. */
 static int detect_eol(fk_csv *c)
 {
     const char *w, *cr, *lf;
@@ -484,7 +484,8 @@ static int detect_eol(fk_csv *c)
                 c->eol = '\r';
             break;
         }
-        if (n >= c->chunk)
+        /* The window holds at most one chunk beyond a record of max_record bytes. */
+        if (n >= c->chunk || n > c->max_record)
             break;
         rc = fill(c);
         if (rc != FK_OK)

@@ -886,6 +886,17 @@ static void test_csv__cr_only_line_ends(void **state)
     expect_end(c);
     fk_csv_close(c);
 
+    /* Looking for the first line end never reads past what a record may hold: a first record
+     * over max_record with no line end is skipped as oversize, not "out of memory". */
+    {
+        struct fk_csv_opts o = {NULL, 16, 0};
+
+        c = open_str("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &o);
+        assert_int_equal(fk_csv_next(c), FK_ETOOBIG);
+        expect_end(c);
+        fk_csv_close(c);
+    }
+
     /* CRLF files keep LF as the line end, and lose the CR. */
     c = open_str("id,name\r\n1,a\r\n", NULL);
     expect_record(c, 1, 2, "id", "name");
