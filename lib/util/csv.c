@@ -950,8 +950,9 @@ static int finish(fk_csv *c, int at_eof)
 }
 
 /* The raw text of a failed record goes to rejects files and over HTTP as UTF-8 text, so what is
- * not text in it shows as '?', as undecodable GB18030 does: NUL bytes, and in UTF-8 input the
- * bytes of ill-formed sequences. raw points into the window or rawcopy, which are ours. */
+ * not text in it shows as '?', as undecodable GB18030 does: NUL bytes and the bytes of
+ * ill-formed sequences (or of a character cut by max_record). raw points into the window or
+ * rawcopy, which are ours. */
 static void mask_raw(fk_csv *c)
 {
     unsigned char *p = (unsigned char *)(uintptr_t)c->raw.p;
@@ -963,7 +964,7 @@ static void mask_raw(fk_csv *c)
         i += ascii_prefix((const char *)p + i, n - i);
         if (i == n)
             break;
-        k = c->gb ? 1 : utf8_seq(p + i, n - i);
+        k = utf8_seq(p + i, n - i); /* GB18030 too: a raw text cut at max_record may cut a char */
         if (k == 0) {
             p[i] = '?';
             k = 1;
