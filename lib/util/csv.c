@@ -36,7 +36,9 @@
  * bytes start no GB18030 sequence. UTF-8 wins unless GB18030 explains the file clearly better
  * (decide()), so a UTF-8 file with a few bad bytes is UTF-8 and only their records fail. A
  * UTF-16 byte order mark or a NUL-heavy head refuses the input. In UTF-8 every record's fields
- * are checked for ill-formed sequences and NUL bytes, unless the whole input was found clean.
+ * are checked for ill-formed sequences and NUL bytes even when the whole input was found clean:
+ * the file may change between the look and the read, and the check costs little (ASCII goes
+ * eight bytes at a time).
  * A pipe cannot be looked at whole: "auto" reads its first 64 KiB; if they hold a non-ASCII
  * byte, valid UTF-8 from there on means UTF-8 and anything else GB18030. If they are all ASCII
  * the question stays open, and every later chunk is checked the same way until the first
@@ -87,7 +89,6 @@ struct evidence {
     uint64_t utf8_good; /* well-formed multi-byte UTF-8 sequences */
     uint64_t utf8_bad;  /* bytes that start no well-formed UTF-8 sequence */
     uint64_t gb_bad;    /* bytes that start no well-formed GB18030 sequence */
-    uint64_t nul;       /* NUL bytes */
 };
 
 /* Where the scan stands inside the current record. */
@@ -141,7 +142,6 @@ struct fk_csv {
     size_t in_cap, in_pos, in_len;
     uint64_t bad_emitted, bad_seen;
     struct bad_mark bad[BAD_RING];
-    int clean; /* the whole input was checked: valid UTF-8 without NUL bytes */
 
     /* window */
     fk_buf win; /* decoded text; win.len is its end */
@@ -746,14 +746,11 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return need + 1;
 }
 
-/* Checks the fields of the current record: NUL bytes, and in UTF-8 input ill-formed sequences.
- * Free when the whole input was checked at open. */
+/* Checks the fields of the current record: NUL bytes, and in UTF-8 input ill-formed sequences. */
 static int check_fields(fk_csv *c)
 {
     size_t i, j;
 
-    if (c->clean)
-        return FK_OK;
     for (i = 0; i < c->nfields; i++) {
         const unsigned char *p = (const unsigned char *)c->fields[i].p;
         const unsigned char *z = memchr(p, '\0', c->fields[i].n);
@@ -958,8 +955,6 @@ static void mask_raw(fk_csv *c)
     unsigned char *p = (unsigned char *)(uintptr_t)c->raw.p;
     size_t n = c->raw.n, i = 0, k;
 
-    if (c->clean)
-        return;
     while (i < n) {
         i += ascii_prefix((const char *)p + i, n - i);
         if (i == n)
@@ -1134,8 +1129,8 @@ static int refuse_utf16(char *err, size_t errlen)
     return FK_EINVAL;
 }
 
-/* Counts the evidence of the n bytes at s: one pass for UTF-8 and NUL bytes, and one for
- * GB18030 only when some bytes are not UTF-8. ASCII goes eight bytes at a time. */
+/* Counts the evidence of the n bytes at s: one pass for UTF-8, and one for GB18030 only when
+ * some bytes are not UTF-8. ASCII goes eight bytes at a time. */
 static void gather(const unsigned char *s, size_t n, struct evidence *ev)
 {
     size_t i = 0, k;
@@ -1146,16 +1141,13 @@ static void gather(const unsigned char *s, size_t n, struct evidence *ev)
             uint64_t w;
 
             memcpy(&w, s + i, 8);
-            /* A byte with the top bit set, or a zero byte (the classic haszero test). */
-            if ((w & 0x8080808080808080u) ||
-                ((w - 0x0101010101010101u) & ~w & 0x8080808080808080u))
+            if (w & 0x8080808080808080u)
                 break;
             i += 8;
         }
         if (i == n)
             break;
         if (s[i] < 0x80) {
-            ev->nul += s[i] == 0;
             i++;
             continue;
         }
@@ -1204,13 +1196,12 @@ static enum enc decide(const struct evidence *ev)
 }
 
 /* "auto" over n bytes at p that are the whole input: settles the encoding from all of it. */
-static void judge_all(fk_csv *c, const char *p, size_t n, enum enc *e)
+static enum enc judge_all(const char *p, size_t n)
 {
     struct evidence ev;
 
     gather((const unsigned char *)p, n, &ev);
-    *e = decide(&ev);
-    c->clean = *e == ENC_UTF8 && ev.utf8_bad == 0 && ev.nul == 0;
+    return decide(&ev);
 }
 
 /* Sets the encoding up once the source is attached; "auto" reads the head of the input. */
@@ -1287,7 +1278,7 @@ int fk_csv_open_path(const char *path, const struct fk_csv_opts *opts, fk_csv **
                 goto out;
             }
             if (e == ENC_AUTO)
-                judge_all(c, m, (size_t)c->size, &e);
+                e = judge_all(m, (size_t)c->size);
             munmap(m, (size_t)c->size);
         }
     }
@@ -1327,7 +1318,7 @@ int fk_csv_open_mem(const char *p, size_t n, const struct fk_csv_opts *opts, fk_
         goto out;
     }
     if (e == ENC_AUTO)
-        judge_all(c, p, n, &e);
+        e = judge_all(p, n);
     rc = start(c, e, err, errlen);
     if (rc != FK_OK)
         goto out;
