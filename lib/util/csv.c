@@ -40,10 +40,10 @@
  * the file may change between the look and the read, and the check costs little (ASCII goes
  * eight bytes at a time).
  * A pipe cannot be looked at whole: "auto" reads its first 64 KiB; if they hold a non-ASCII
- * byte, valid UTF-8 from there on means UTF-8 and anything else GB18030. If they are all ASCII
- * the question stays open, and every later chunk is checked the same way until the first
- * non-ASCII byte settles it; both encodings agree on ASCII, so the bytes passed on before are
- * right either way.
+ * byte, up to 64 KiB from there are judged by the same evidence (sniff()). If they are all
+ * ASCII the question stays open, and every later chunk is looked at the same way until the
+ * first non-ASCII byte settles it; both encodings agree on ASCII, so the bytes passed on before
+ * are right either way.
  * GB18030 is decoded with iconv; a character cut by the end of a read waits in `in` for the
  * rest. Bytes iconv rejects become one 0xFF byte per run, which UTF-8 never contains, and their
  * input offsets go to a small ring; a record holding 0xFF fails with FK_EINVAL, and its raw
