@@ -63,6 +63,14 @@ int cmd_import(struct cli *c, int argc, char **argv)
             (unsigned long long)sum.accepted, (unsigned long long)sum.updated,
             (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected, sum.encoding,
             (unsigned long long)sum.batches, secs, secs > 0 ? (double)sum.read / secs : 0.0);
+    if (sum.changed_name + sum.changed_phone + sum.changed_grid + sum.changed_household +
+        sum.changed_tags + sum.changed_id_type) {
+        char upd[256];
+
+        /* A re-import that renames or moves residents says so before a meeting finds out. */
+        fprintf(stderr, "%s %s: %s\n", fk_import_type_name(type), c->pos[1],
+                fk_import_updated_text(&sum, upd, sizeof upd));
+    }
     if (sum.alerts)
         fprintf(stderr, "%llu alerts raised: fangkong alerts --open lists them\n",
                 (unsigned long long)sum.alerts);

@@ -199,11 +199,18 @@ void api_import_post(struct req *r)
     srv_invalidate(r);
     fk_buf_init(&b, 0);
     fk_buf_printf(&b, "{\"type\":\"%s\",\"read\":%llu,\"accepted\":%llu,\"updated\":%llu,"
-                  "\"duplicate\":%llu,\"rejected\":%llu,\"encoding\":\"%s\",\"rejects\":",
+                  "\"duplicate\":%llu,\"rejected\":%llu,\"encoding\":\"%s\",",
                   fk_import_type_name(type), (unsigned long long)sum.read,
                   (unsigned long long)sum.accepted, (unsigned long long)sum.updated,
                   (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected,
                   sum.encoding);
+    /* Which fields the updates changed (persons), so a mass rename shows. */
+    fk_buf_printf(&b,
+                  "\"changed\":{\"name\":%llu,\"phone\":%llu,\"grid\":%llu,\"household\":%llu,"
+                  "\"tags\":%llu,\"id_type\":%llu},\"rejects\":",
+                  (unsigned long long)sum.changed_name, (unsigned long long)sum.changed_phone,
+                  (unsigned long long)sum.changed_grid, (unsigned long long)sum.changed_household,
+                  (unsigned long long)sum.changed_tags, (unsigned long long)sum.changed_id_type);
     if (sum.rejected)
         fk_buf_printf(&b, "\"/api/v1/imports/%s\"}\n", id);
     else

@@ -6,6 +6,7 @@
 #define FK_IDCARD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum fk_id_type {
     FK_ID_RESIDENT = 0, /* 18-character resident identity card (default) */
@@ -30,6 +31,12 @@ char fk_id_check_char(const char *id17);
  * "length is 17, a resident ID has 18 characters", "birth date 19990230 does not exist",
  * "check digit should be 7, not 5". */
 int fk_id_check(const char *id, size_t n, enum fk_id_type t, char *reason, size_t cap);
+
+/* fk_id_check, and a resident ID whose birth date is after the local (Asia/Shanghai) day of
+ * now (Unix seconds, passed in: this module reads no clock) fails too: "birth date 20300101 is
+ * after today (2026-12-06)". */
+int fk_id_check_at(const char *id, size_t n, enum fk_id_type t, int64_t now, char *reason,
+                   size_t cap);
 
 /* Writes the canonical form of id into out (cap bytes, NUL-terminated): trimmed, upper case.
  * Returns the length written. */

@@ -89,6 +89,20 @@ int fk_store_begin_events(fk_store *st);
 int fk_store_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did);
 int fk_store_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id,
                         enum fk_put *did);
+/* What an update of a person changed: bits of *changed in fk_store_put_person_changes(). */
+enum fk_person_field {
+    FK_PERSON_NAME = 1u << 0,
+    FK_PERSON_PHONE = 1u << 1,
+    FK_PERSON_GRID = 1u << 2,
+    FK_PERSON_HOUSEHOLD = 1u << 3,
+    FK_PERSON_TAGS = 1u << 4,
+    FK_PERSON_ID_TYPE = 1u << 5
+};
+/* fk_store_put_person, and when *did is FK_PUT_UPDATED, *changed says which fields the put
+ * changed (fk_person_field bits; 0 otherwise), so an import can say "5 name" before a mass
+ * rename surprises anyone. */
+int fk_store_put_person_changes(fk_store *st, const struct fk_person_row *p, int64_t *id,
+                                enum fk_put *did, unsigned *changed);
 int fk_store_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did);
 int fk_store_add_scan(fk_store *st, int64_t person, int64_t venue, int64_t time, enum fk_put *did);
 int fk_store_add_ping(fk_store *st, int64_t person, const char *cell, int64_t time,

@@ -17,7 +17,8 @@
  * and fields are in range. FK_OK and *out set, or FK_EINVAL (then *out is 0). */
 int fk_time_parse(const char *s, size_t n, int64_t *out);
 /* Writes t as "YYYY-MM-DDTHH:MM:SS+08:00" into out (at least FK_TIME_RENDER_MAX bytes).
- * Returns out. */
+ * Returns out. Years 0000 to 9999 render as they are; a t before or after them renders as the
+ * first or last second of that range (never a wrapped year). Likewise fk_date_render. */
 char *fk_time_render(int64_t t, char *out);
 /* Writes the local calendar date of t as "YYYY-MM-DD" into out (at least 11 bytes). */
 char *fk_date_render(int64_t t, char *out);

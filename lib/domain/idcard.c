@@ -309,6 +309,24 @@ int fk_id_check(const char *id, size_t n, enum fk_id_type t, char *reason, size_
     return fail(reason, cap, "unknown document type %d", (int)t);
 }
 
+int fk_id_check_at(const char *id, size_t n, enum fk_id_type t, int64_t now, char *reason,
+                   size_t cap)
+{
+    char today[11];
+    int64_t y;
+    unsigned m, d, born;
+    int rc = fk_id_check(id, n, t, reason, cap);
+
+    if (rc != FK_OK || t != FK_ID_RESIDENT)
+        return rc;
+    fk_civil_from_days((fk_local_day_start(now) + FK_TZ_OFFSET) / 86400, &y, &m, &d);
+    born = num(id + 6, 8);
+    if ((int64_t)born > y * 10000 + m * 100 + d)
+        return fail(reason, cap, "birth date %.8s is after today (%s)", id + 6,
+                    fk_date_render(now, today));
+    return FK_OK;
+}
+
 size_t fk_id_normalize(const char *id, size_t n, char *out, size_t cap)
 {
     fk_slice v = fk_slice_trim((fk_slice){id, n});

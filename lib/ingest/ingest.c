@@ -15,10 +15,13 @@
 #include "fk/ingest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,6 +131,8 @@ struct ctx {
     struct pending_region *pending;
     size_t npending, cappending;
     char last_tube[TEXT_MAX]; /* results: the last tube found in the store */
+    int64_t now;              /* event times and birth dates are checked against it */
+    unsigned changed;         /* persons: fk_person_field bits of the last row's update */
 };
 
 /* ---- fields ---- */
@@ -159,13 +164,32 @@ static fk_slice field(const struct ctx *c, int k)
     return fk_slice_trim(s);
 }
 
+/* The code point of a character no text field may hold at p (n bytes left), or 0: C0 controls
+ * (TAB too: it has no place in a name and hides in a spreadsheet), DEL, C1 controls, and the
+ * bidirectional embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069, which make
+ * text display in an order other than the one stored ("evil.exe" shown as "exe.live"). */
+static unsigned forbidden(const unsigned char *p, size_t n)
+{
+    if (p[0] < 0x20 || p[0] == 0x7F)
+        return p[0];
+    if (p[0] == 0xC2 && n >= 2 && p[1] >= 0x80 && p[1] <= 0x9F)
+        return p[1];
+    if (p[0] == 0xE2 && n >= 3 && p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE)
+        return 0x2000u + (p[2] - 0x80u);
+    if (p[0] == 0xE2 && n >= 3 && p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+        return 0x2040u + (p[2] - 0x80u);
+    return 0;
+}
+
 /* Copies column k into out (cap bytes). 0 with a reason when it is required and empty, too long,
- * or holds control characters. */
+ * or holds a control character or a bidirectional override (forbidden()). The CSV reader has
+ * made sure it is valid UTF-8. */
 static int text(struct ctx *c, int k, char *out, size_t cap, int required)
 {
     fk_slice s = field(c, k);
     const char *name = specs[c->type].cols[k];
     size_t i;
+    unsigned cp;
 
     if (required && s.n == 0) {
         why(c, "%s is empty", name);
@@ -176,8 +200,13 @@ static int text(struct ctx *c, int k, char *out, size_t cap, int required)
         return 0;
     }
     for (i = 0; i < s.n; i++) {
-        if ((unsigned char)s.p[i] < 0x20) {
-            why(c, "%s holds a control character", name);
+        cp = forbidden((const unsigned char *)s.p + i, s.n - i);
+        if (cp >= 0x2000) {
+            why(c, "%s holds a bidirectional control U+%04X at byte %zu", name, cp, i + 1);
+            return 0;
+        }
+        if (cp || (unsigned char)s.p[i] < 0x20) {
+            why(c, "%s holds a control character U+%04X at byte %zu", name, cp, i + 1);
             return 0;
         }
     }
@@ -185,11 +214,28 @@ static int text(struct ctx *c, int k, char *out, size_t cap, int required)
     return 1;
 }
 
-/* Parses column k as a time. An empty optional column gives 0. */
+#define TIME_FLOOR INT64_C(-2209017600) /* 1900-01-01T00:00:00+08:00 */
+#define DAY        INT64_C(86400)
+
+/* How far past now column k may lie: a day for what happened (event times, with room for clocks
+ * that run ahead), a year for what is planned (the end of a control order, a risk area's
+ * dates). */
+static int64_t time_ahead(const struct ctx *c, int k)
+{
+    if (c->type == FK_IMPORT_RISK_AREAS || (c->type == FK_IMPORT_CONTROLS && k == 4))
+        return 366 * DAY;
+    return DAY;
+}
+
+/* Parses column k as a time in 1900-01-01 .. now + time_ahead(): a mistyped year (2202 for
+ * 2022) would otherwise stand as the newest result or scan, and every later correction would
+ * look older than it. An empty optional column gives 0. */
 static int time_col(struct ctx *c, int k, int64_t *out, int required)
 {
     fk_slice s = field(c, k);
     const char *name = specs[c->type].cols[k];
+    char lim[FK_TIME_RENDER_MAX];
+    int64_t ahead = time_ahead(c, k);
 
     *out = 0;
     if (s.n == 0) {
@@ -202,6 +248,19 @@ static int time_col(struct ctx *c, int k, int64_t *out, int required)
             "%s '%.*s' is not an ISO 8601 time (like 2022-08-28T14:18:00+08:00 or "
             "2022-08-28)",
             name, (int)(s.n > 60 ? 60 : s.n), s.p);
+        return 0;
+    }
+    if (*out < TIME_FLOOR) {
+        why(c, "%s '%.*s' is before 1900-01-01: a mistyped year?", name,
+            (int)(s.n > 60 ? 60 : s.n), s.p);
+        *out = 0;
+        return 0;
+    }
+    if (*out > c->now + ahead) {
+        why(c, "%s '%.*s' is after %s (%s): a mistyped year?", name, (int)(s.n > 60 ? 60 : s.n),
+            s.p, fk_time_render(c->now + ahead, lim),
+            ahead == DAY ? "now + 1 day" : "now + 1 year");
+        *out = 0;
         return 0;
     }
     return 1;
@@ -251,7 +310,8 @@ static int person_col(struct ctx *c, int k, int64_t *pid)
         }
         return 1;
     }
-    if (strlen(id) == 18 && fk_id_check(id, 18, FK_ID_RESIDENT, idwhy, sizeof idwhy) != FK_OK)
+    if (strlen(id) == 18 &&
+        fk_id_check_at(id, 18, FK_ID_RESIDENT, c->now, idwhy, sizeof idwhy) != FK_OK)
         why(c, "id_number %s: %s", id, idwhy);
     else
         why(c, "unknown person %s: not in the population registry (import persons first)", id);
@@ -402,7 +462,7 @@ static int row_person(struct ctx *c, enum fk_put *did)
     if (s.n == 0) {
         why(c, "id_number is empty");
         ok = 0;
-    } else if (ok && fk_id_check(id, strlen(id), idt, idwhy, sizeof idwhy) != FK_OK) {
+    } else if (ok && fk_id_check_at(id, strlen(id), idt, c->now, idwhy, sizeof idwhy) != FK_OK) {
         why(c, "id_number %s: %s", id, idwhy);
         ok = 0;
     }
@@ -434,7 +494,7 @@ static int row_person(struct ctx *c, enum fk_put *did)
     p.household = c->idx[4] >= 0 ? household : NULL;
     p.tags = c->idx[5] >= 0 ? tags : NULL;
     p.id_type = c->idx[6] >= 0 ? (int)idt : -1;
-    rc = fk_store_put_person(c->st, &p, &pid, did);
+    rc = fk_store_put_person_changes(c->st, &p, &pid, did, &c->changed);
     if (rc == FK_OK && c->persons) {
         int64_t k = fk_strmap_intern(c->persons, id, strlen(id), &added);
 
@@ -709,7 +769,8 @@ static int row_arrival(struct ctx *c, enum fk_put *did)
     } else if (is.n == 0) {
         why(c, "id_number is empty");
         ok = 0;
-    } else if (fk_id_check(id, strlen(id), FK_ID_RESIDENT, idwhy, sizeof idwhy) != FK_OK) {
+    } else if (fk_id_check_at(id, strlen(id), FK_ID_RESIDENT, c->now, idwhy, sizeof idwhy) !=
+               FK_OK) {
         why(c, "id_number %s: %s", id, idwhy);
         ok = 0;
     } else if (!grid[0] || !name[0]) {
@@ -915,11 +976,18 @@ static int reject(struct ctx *c, uint64_t line, const char *reason, fk_slice raw
 
     c->sum->rejected++;
     if (!c->rej) {
-        c->rej = fopen(c->rej_path, "w");
-        if (!c->rej)
+        /* O_EXCL: whatever came to this path since open_rejects() looked stays untouched. */
+        int fd = open(c->rej_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+        if (fd < 0)
             return FK_EIO;
+        c->rej = fdopen(fd, "w");
+        if (!c->rej) {
+            close(fd);
+            return FK_EIO;
+        }
         fk_strlcpy(c->sum->rejects_path, c->rej_path, sizeof c->sum->rejects_path);
-        fputs("line,reason,raw\n", c->rej);
+        fputs(FK_REJECTS_HEADER, c->rej);
     }
     fk_buf_init(&b, 0);
     rc = fk_buf_printf(&b, "%llu,", (unsigned long long)line);
@@ -939,10 +1007,23 @@ static int reject(struct ctx *c, uint64_t line, const char *reason, fk_slice raw
 
 static void count(struct ctx *c, enum fk_put did)
 {
+    struct fk_import_summary *s = c->sum;
+    unsigned ch = c->changed;
+
+    c->changed = 0;
     switch (did) {
-    case FK_PUT_NEW: c->sum->accepted++; break;
-    case FK_PUT_UPDATED: c->sum->accepted++; c->sum->updated++; break;
-    default: c->sum->duplicate++; break;
+    case FK_PUT_NEW: s->accepted++; break;
+    case FK_PUT_UPDATED:
+        s->accepted++;
+        s->updated++;
+        s->changed_name += (ch & FK_PERSON_NAME) != 0;
+        s->changed_phone += (ch & FK_PERSON_PHONE) != 0;
+        s->changed_grid += (ch & FK_PERSON_GRID) != 0;
+        s->changed_household += (ch & FK_PERSON_HOUSEHOLD) != 0;
+        s->changed_tags += (ch & FK_PERSON_TAGS) != 0;
+        s->changed_id_type += (ch & FK_PERSON_ID_TYPE) != 0;
+        break;
+    default: s->duplicate++; break;
     }
 }
 
@@ -1075,6 +1156,93 @@ static int load_venue(void *ud, const struct fk_venue_row *v)
     return 0;
 }
 
+/* 1 when the file at path is a regular file, not a link, that starts with FK_REJECTS_HEADER:
+ * one that fangkong wrote. */
+static int ours(const char *path)
+{
+    char head[sizeof FK_REJECTS_HEADER];
+    struct stat sb;
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), yes = 0;
+
+    if (fd < 0)
+        return 0;
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        n = read(fd, head, sizeof head - 1);
+        yes = n == (ssize_t)(sizeof head - 1) &&
+              memcmp(head, FK_REJECTS_HEADER, sizeof head - 1) == 0;
+    }
+    close(fd);
+    return yes;
+}
+
+/* Settles where the rejects of importing input go (fk/ingest.h, "Rejects files"), into out:
+ * asked, or the first of FILE.rejects.csv, FILE.rejects-2.csv, ... that is free or fangkong's.
+ * A rejects file of fangkong's found there is an earlier run's and is removed now, so no stale
+ * rejects mislead; the new one is created when the first row is rejected. Never the input,
+ * never a file without the mark: FK_EINVAL when asked is one of those. */
+static int open_rejects(const char *input, const char *asked, char *out, size_t cap, char *err,
+                        size_t errlen)
+{
+    struct stat in, sb;
+    int k, same;
+
+    if (stat(input, &in) != 0) {
+        snprintf(err, errlen, "%s could not be examined: %s", input, strerror(errno));
+        return FK_EIO;
+    }
+    for (k = 1; k < 100; k++) {
+        if (asked)
+            fk_strlcpy(out, asked, cap);
+        else if (k == 1)
+            snprintf(out, cap, "%s.rejects.csv", input);
+        else
+            snprintf(out, cap, "%s.rejects-%d.csv", input, k);
+        if (lstat(out, &sb) != 0) {
+            if (errno == ENOENT)
+                return FK_OK;
+            snprintf(err, errlen, "cannot look at the rejects file %s: %s", out, strerror(errno));
+            return FK_EIO;
+        }
+        same = sb.st_dev == in.st_dev && sb.st_ino == in.st_ino;
+        if (!same && ours(out)) {
+            if (unlink(out) != 0 && errno != ENOENT) {
+                snprintf(err, errlen, "cannot replace %s: %s", out, strerror(errno));
+                return FK_EIO;
+            }
+            return FK_OK;
+        }
+        if (asked) {
+            if (same)
+                snprintf(err, errlen, "the rejects file %s is the input file: give another "
+                         "rejects path", out);
+            else
+                snprintf(err, errlen, "the rejects file %s exists and fangkong did not write it, "
+                         "so it is left alone: give another rejects path, or move that file",
+                         out);
+            return FK_EINVAL;
+        }
+    }
+    snprintf(err, errlen, "%s.rejects.csv to .rejects-99.csv all exist and fangkong wrote none "
+             "of them: give a rejects path", input);
+    return FK_EINVAL;
+}
+
+/* The reason for a record the CSV reader failed, naming the column when it can. */
+static const char *csv_reason(struct ctx *c)
+{
+    const char *name = NULL;
+    size_t f, b;
+    int k;
+
+    if (!fk_csv_error_place(c->csv, &f, &b))
+        return fk_csv_error(c->csv);
+    for (k = 0; k < MAXCOLS; k++)
+        if (specs[c->type].cols[k] && c->idx[k] == (int)f)
+            name = specs[c->type].cols[k];
+    return fk_csv_error_named(c->csv, name, c->reason, sizeof c->reason);
+}
+
 /* Matches the header row to the type's columns. */
 static int read_header(struct ctx *c, char *err, size_t errlen)
 {
@@ -1093,6 +1261,23 @@ static int read_header(struct ctx *c, char *err, size_t errlen)
         return rc == FK_EIO ? FK_EIO : FK_EINVAL;
     }
     nf = fk_csv_nfields(c->csv);
+    /* A column named twice: which one holds the data would be a guess. */
+    for (f = 0; f < nf; f++) {
+        fk_slice a = fk_slice_trim(fk_csv_field(c->csv, f));
+        size_t g;
+
+        for (g = f + 1; a.n && g < nf; g++) {
+            fk_slice b = fk_slice_trim(fk_csv_field(c->csv, g));
+
+            if (a.n == b.n && strncasecmp(a.p, b.p, a.n) == 0) {
+                snprintf(err, errlen,
+                         "the header names column '%.*s' twice (columns %zu and %zu): which one "
+                         "holds the data is unclear; remove or rename one",
+                         (int)(a.n > 64 ? 64 : a.n), a.p, f + 1, g + 1);
+                return FK_EINVAL;
+            }
+        }
+    }
     for (k = 0; k < MAXCOLS; k++) {
         c->idx[k] = -1;
         if (!sp->cols[k])
@@ -1118,6 +1303,60 @@ static int read_header(struct ctx *c, char *err, size_t errlen)
     return FK_OK;
 }
 
+/* n with its digits grouped by threes with a space ("1 203"), into out (32 bytes). */
+static const char *grouped(uint64_t n, char *out)
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n), i, k = 0;
+
+    for (i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[k++] = ' ';
+        out[k++] = digits[i];
+    }
+    out[k] = '\0';
+    return out;
+}
+
+const char *fk_import_updated_text(const struct fk_import_summary *s, char *out, size_t cap)
+{
+    struct {
+        const char *name;
+        uint64_t n;
+    } f[6] = {{"name", s->changed_name},   {"grid", s->changed_grid},
+              {"phone", s->changed_phone}, {"household", s->changed_household},
+              {"tags", s->changed_tags},   {"id_type", s->changed_id_type}};
+    char num[32];
+    fk_buf b;
+    int i, j, first = 1;
+
+    if (cap)
+        out[0] = '\0';
+    if (!s->updated || !cap)
+        return out;
+    /* Insertion sort by count, largest first; ties keep the order above (name first). */
+    for (i = 1; i < 6; i++) {
+        for (j = i; j > 0 && f[j].n > f[j - 1].n; j--) {
+            const char *tn = f[j].name;
+            uint64_t tc = f[j].n;
+
+            f[j] = f[j - 1];
+            f[j - 1].name = tn;
+            f[j - 1].n = tc;
+        }
+    }
+    fk_buf_init(&b, cap);
+    fk_buf_printf(&b, "%s updated", grouped(s->updated, num));
+    for (i = 0; i < 6 && f[i].n; i++) {
+        fk_buf_printf(&b, "%s%s %s", first ? ": " : ", ", grouped(f[i].n, num), f[i].name);
+        first = 0;
+    }
+    if (b.data)
+        fk_strlcpy(out, b.data, cap);
+    fk_buf_fini(&b);
+    return out;
+}
+
 int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
                    const char *path, const struct fk_import_opts *o,
                    struct fk_import_summary *sum, char *err, size_t errlen)
@@ -1141,21 +1380,15 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
         snprintf(err, errlen, "unknown import type");
         return FK_EINVAL;
     }
-    if (o && o->rejects_path)
-        fk_strlcpy(rej_path, o->rejects_path, sizeof rej_path);
-    else
-        snprintf(rej_path, sizeof rej_path, "%s.rejects.csv", path);
+    c.now = o && o->now ? o->now : (int64_t)time(NULL);
     c.rej_path = rej_path;
     rc = fk_csv_open_path(path, &copts, &c.csv, err, errlen);
     if (rc != FK_OK)
         goto out;
     fk_strlcpy(sum->encoding, fk_csv_encoding(c.csv), sizeof sum->encoding);
-    /* A rejects file from an earlier run of this file would now mislead: start afresh. */
-    if (unlink(rej_path) != 0 && errno != ENOENT) {
-        snprintf(err, errlen, "cannot replace %s: %s", rej_path, strerror(errno));
-        rc = FK_EIO;
+    rc = open_rejects(path, o ? o->rejects_path : NULL, rej_path, sizeof rej_path, err, errlen);
+    if (rc != FK_OK)
         goto out;
-    }
     rc = read_header(&c, err, errlen);
     if (rc != FK_OK)
         goto out;
@@ -1213,7 +1446,7 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
             c.in_batch = 1;
         }
         if (r < 0) {
-            rc = reject(&c, fk_csv_line(c.csv), fk_csv_error(c.csv), fk_csv_raw(c.csv));
+            rc = reject(&c, fk_csv_line(c.csv), csv_reason(&c), fk_csv_raw(c.csv));
         } else {
             c.reason[0] = '\0';
             r = row_fns[t](&c, &did);

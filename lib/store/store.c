@@ -83,7 +83,14 @@ int fk_store_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put
 
 int fk_store_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did)
 {
-    return st->ops->put_person(st, p, id, did);
+    return st->ops->put_person(st, p, id, did, NULL);
+}
+
+int fk_store_put_person_changes(fk_store *st, const struct fk_person_row *p, int64_t *id,
+                                enum fk_put *did, unsigned *changed)
+{
+    *changed = 0;
+    return st->ops->put_person(st, p, id, did, changed);
 }
 
 int fk_store_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did)

@@ -20,7 +20,8 @@ struct fk_store_ops {
     int (*read_end)(fk_store *st);
     int (*control_generation)(fk_store *st, int64_t *out);
     int (*put_region)(fk_store *st, const struct fk_region_row *r, enum fk_put *did);
-    int (*put_person)(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did);
+    int (*put_person)(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did,
+                      unsigned *changed);
     int (*put_venue)(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did);
     int (*add_scan)(fk_store *st, int64_t person, int64_t venue, int64_t time, enum fk_put *did);
     int (*add_ping)(fk_store *st, int64_t person, const char *cell, int64_t time,

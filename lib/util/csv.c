@@ -30,15 +30,29 @@
  * (quotes still decide where the record ends) but drops each window it has seen except the last
  * byte, which the quote rule may need to look at.
  *
- * Encodings. "auto" reads the first 64 KiB at open. If it holds a non-ASCII byte, valid UTF-8
- * from there on means UTF-8 and anything else GB18030. If it is all ASCII the question stays
- * open, and every later chunk is checked the same way until the first non-ASCII byte settles
- * it; both encodings agree on ASCII, so the bytes passed on before are right either way.
+ * Encodings. A regular file or input in memory is judged whole at open (mmap, one pass, ASCII
+ * eight bytes at a time): how many bytes start no well-formed UTF-8 sequence, how many
+ * well-formed multi-byte ones there are, and, only when some bytes are not UTF-8, how many
+ * bytes start no GB18030 sequence. UTF-8 wins unless GB18030 explains the file clearly better
+ * (decide()), so a UTF-8 file with a few bad bytes is UTF-8 and only their records fail. A
+ * UTF-16 byte order mark or a NUL-heavy head refuses the input. In UTF-8 every record's fields
+ * are checked for ill-formed sequences and NUL bytes even when the whole input was found clean:
+ * the file may change between the look and the read, and the check costs little (ASCII goes
+ * eight bytes at a time).
+ * A pipe cannot be looked at whole: "auto" reads its first 64 KiB; if they hold a non-ASCII
+ * byte, up to 64 KiB from there are judged by the same evidence (sniff()). If they are all
+ * ASCII the question stays open, and every later chunk is looked at the same way until the
+ * first non-ASCII byte settles it; both encodings agree on ASCII, so the bytes passed on before
+ * are right either way.
  * GB18030 is decoded with iconv; a character cut by the end of a read waits in `in` for the
  * rest. Bytes iconv rejects become one 0xFF byte per run, which UTF-8 never contains, and their
  * input offsets go to a small ring; a record holding 0xFF fails with FK_EINVAL, and its raw
  * text shows '?' there. The counters bad_emitted and bad_seen let clean files skip that check.
- * Quotes, commas and line ends are looked for only after decoding. */
+ * Quotes, commas and line ends are looked for only after decoding.
+ *
+ * Line ends. The first line end settles them (detect_eol()): a CR that no LF follows means
+ * CR-only lines, and then `eol` is CR wherever the scan looks for LF. A lone quote inside a
+ * quoted field ("ab"c) fails the record in split(): reading on would store text no one wrote. */
 #include "fk/csv.h"
 
 #include <errno.h>
@@ -48,6 +62,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -66,6 +81,16 @@
 
 enum enc { ENC_AUTO, ENC_UTF8, ENC_GB };
 
+/* Errors that lie in one field of a record: fk_csv_error_named() can name the field. */
+enum field_err { FERR_NONE, FERR_UTF8, FERR_NUL, FERR_QUOTE };
+
+/* What the whole input says about its encoding (see "Encodings" above). */
+struct evidence {
+    uint64_t utf8_good; /* well-formed multi-byte UTF-8 sequences */
+    uint64_t utf8_bad;  /* bytes that start no well-formed UTF-8 sequence */
+    uint64_t gb_bad;    /* bytes that start no well-formed GB18030 sequence */
+};
+
 /* Where the scan stands inside the current record. */
 enum scan_state {
     ST_OUT,  /* outside quotes */
@@ -74,7 +99,13 @@ enum scan_state {
 };
 
 /* States of the split step, which also knows where fields start. */
-enum split_state { SP_START, SP_PLAIN, SP_IN, SP_QUOTE };
+enum split_state {
+    SP_START,
+    SP_PLAIN,
+    SP_IN,
+    SP_QUOTE, /* just after a quote inside a quoted field */
+    SP_CLOSED /* after a quoted field and spaces: only more spaces, a comma or the end may come */
+};
 
 /* Step results of the record reader besides FK_E* codes. */
 enum { REC_EOF = 0, REC_OK = 1, REC_EMPTY = 2 };
@@ -117,6 +148,7 @@ struct fk_csv {
     size_t chunk;
     size_t pos; /* start of the current record in the window */
     int bom_done;
+    char eol; /* the line end: '\n' (LF or CRLF), or '\r' for CR-only files (old Mac Excel) */
 
     /* scan of the current record; offsets relative to pos unless said */
     size_t scan;       /* bytes looked at */
@@ -141,6 +173,8 @@ struct fk_csv {
 
     size_t max_record, max_fields;
     char err[192];
+    enum field_err ferr; /* the last error lies in field ferr_field at byte ferr_byte */
+    size_t ferr_field, ferr_byte;
 };
 
 static const fk_slice empty_slice = {"", 0};
@@ -236,13 +270,17 @@ static int start_gb(fk_csv *c)
     return FK_OK;
 }
 
-/* While the encoding is open, looks at the raw bytes waiting in `in`: the first non-ASCII byte
- * and what follows it settle the question. *settled is how far the bytes may go on as they
- * are: all of them, or up to a non-ASCII tail too short to judge until the next read. */
+static void gather(const unsigned char *s, size_t n, struct evidence *ev);
+static enum enc decide(const struct evidence *ev);
+
+/* While the encoding is open (a pipe), looks at the raw bytes waiting in `in`: from the first
+ * non-ASCII byte, up to 64 KiB of what is there settle the question by the same evidence as a
+ * whole file. *settled is how far the bytes may go on as they are: all of them, or up to a
+ * non-ASCII tail too short to judge until the next read. */
 static int sniff(fk_csv *c, size_t *settled)
 {
-    size_t k = c->in_pos + ascii_prefix(c->in + c->in_pos, c->in_len - c->in_pos), n;
-    int cut;
+    size_t k = c->in_pos + ascii_prefix(c->in + c->in_pos, c->in_len - c->in_pos), n, i;
+    struct evidence ev;
 
     *settled = c->in_len;
     if (k == c->in_len) {
@@ -257,10 +295,14 @@ static int sniff(fk_csv *c, size_t *settled)
     }
     if (n > SNIFF)
         n = SNIFF;
-    /* A multi-byte sequence cut by the end of what we have is fine unless the file ends there. */
-    cut = !(c->src_eof && k + n == c->in_len);
+    /* A character may be cut by the end of what we have, unless the input ends there: its
+     * bytes (at most 3 non-ASCII ones) are left out of the evidence. */
+    if (!(c->src_eof && k + n == c->in_len))
+        for (i = 0; i < 3 && n > 1 && ((unsigned char)c->in[k + n - 1] & 0x80); i++)
+            n--;
     c->tentative = 0;
-    if (fk_utf8_valid(c->in + k, n, cut))
+    gather((const unsigned char *)c->in + k, n, &ev);
+    if (decide(&ev) == ENC_UTF8)
         return FK_OK;
     return start_gb(c);
 }
@@ -415,6 +457,43 @@ static int fill(fk_csv *c)
     }
 }
 
+/* Settles the line end from the first one in the input: a CR that no LF follows makes the file
+ * one of CR-only lines (Excel for Mac before 2011), where every CR ends a line; otherwise lines
+ * end with LF, and a CR before it is dropped. Reads ahead until the window holds a line end and
+ * the byte after it, or a chunk of text (or a record's worth) with none: LF it is. */
+static int detect_eol(fk_csv *c)
+{
+    const char *w, *cr, *lf;
+    int rc;
+
+    for (;;) {
+        size_t n = c->win.len - c->pos;
+
+        w = c->win.data + c->pos;
+        cr = n ? memchr(w, '\r', n) : NULL;
+        lf = n ? memchr(w, '\n', n) : NULL;
+        if (lf && (!cr || lf < cr))
+            break;
+        if (cr && (size_t)(cr - w) + 1 < n) {
+            if (cr[1] != '\n')
+                c->eol = '\r';
+            break;
+        }
+        if (c->eof) {
+            if (cr)
+                c->eol = '\r';
+            break;
+        }
+        /* The window holds at most one chunk beyond a record of max_record bytes. */
+        if (n >= c->chunk || n > c->max_record)
+            break;
+        rc = fill(c);
+        if (rc != FK_OK)
+            return rc;
+    }
+    return FK_OK;
+}
+
 /* Skips a UTF-8 byte order mark (also what GB18030's mark decodes to) at the very start. */
 static int skip_bom(fk_csv *c)
 {
@@ -428,7 +507,7 @@ static int skip_bom(fk_csv *c)
     if (c->win.len - c->pos >= 3 && memcmp(c->win.data + c->pos, "\xEF\xBB\xBF", 3) == 0)
         c->pos += 3;
     c->bom_done = 1;
-    return FK_OK;
+    return detect_eol(c);
 }
 
 /* The first byte ch in window[from, lim), or NOT_FOUND. Each search runs on to the end of the
@@ -453,13 +532,13 @@ static size_t find_byte(const fk_csv *c, struct seen *sn, char ch, size_t from, 
     return sn->real && sn->pos < lim ? sn->pos : NOT_FOUND;
 }
 
-static uint64_t count_nl(const char *p, size_t n)
+static uint64_t count_nl(const char *p, size_t n, char eol)
 {
     const char *e = p + n;
     uint64_t k = 0;
 
     while (p < e) {
-        const char *q = memchr(p, '\n', (size_t)(e - p));
+        const char *q = memchr(p, eol, (size_t)(e - p));
 
         if (!q)
             break;
@@ -481,8 +560,8 @@ static int scan(fk_csv *c)
             const char *qp = memchr(w + i, '"', end - i);
             size_t stop = qp ? (size_t)(qp - w) : end;
 
-            if (find_byte(c, &c->lf, '\n', i, stop) != NOT_FOUND)
-                c->nl += count_nl(w + i, stop - i);
+            if (find_byte(c, &c->lf, c->eol, i, stop) != NOT_FOUND)
+                c->nl += count_nl(w + i, stop - i, c->eol);
             if (!qp) {
                 i = end;
                 break;
@@ -500,7 +579,7 @@ static int scan(fk_csv *c)
             }
             c->st = ST_OUT;
         }
-        lf = find_byte(c, &c->lf, '\n', i, end);
+        lf = find_byte(c, &c->lf, c->eol, i, end);
         lim = lf == NOT_FOUND ? end : lf;
         for (;;) {
             q = find_byte(c, &c->quote, '"', i, lim);
@@ -597,6 +676,105 @@ static int add_field(fk_csv *c, size_t *nf, const char *p, size_t n)
     return FK_OK;
 }
 
+/* Field numbers in messages count from 1, as a person counts columns. */
+static void field_message(const fk_csv *c, const char *name, char *out, size_t cap)
+{
+    char num[32];
+
+    if (!name) {
+        snprintf(num, sizeof num, "%zu", c->ferr_field + 1);
+        name = num;
+    }
+    switch (c->ferr) {
+    case FERR_UTF8:
+        set_msg(out, cap, "invalid UTF-8 in field %s at byte %zu", name, c->ferr_byte);
+        break;
+    case FERR_NUL:
+        set_msg(out, cap, "a NUL byte in field %s at byte %zu", name, c->ferr_byte);
+        break;
+    case FERR_QUOTE:
+        set_msg(out, cap,
+                "a quote inside a field must be doubled (field %s, byte %zu: write \"\" "
+                "for \")",
+                name, c->ferr_byte);
+        break;
+    case FERR_NONE: set_msg(out, cap, "%s", c->err); break;
+    }
+}
+
+/* Records an error at byte (from 1) of field (from 0) of the current record. */
+static void field_error(fk_csv *c, enum field_err e, size_t field, size_t byte)
+{
+    c->ferr = e;
+    c->ferr_field = field;
+    c->ferr_byte = byte;
+    field_message(c, NULL, c->err, sizeof c->err);
+}
+
+/* The length of the well-formed UTF-8 sequence at s (n bytes available), or 0 when none starts
+ * there: no overlong forms, surrogates or code points past U+10FFFF. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0], lo = 0x80, hi = 0xBF;
+    size_t need, k;
+
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        need = 1;
+    else if (c >= 0xE0 && c <= 0xEF)
+        need = 2;
+    else if (c >= 0xF0 && c <= 0xF4)
+        need = 3;
+    else
+        return 0;
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    if (need >= n)
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (k = 2; k <= need; k++)
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+    return need + 1;
+}
+
+/* Checks the fields of the current record: NUL bytes, and in UTF-8 input ill-formed sequences. */
+static int check_fields(fk_csv *c)
+{
+    size_t i, j;
+
+    for (i = 0; i < c->nfields; i++) {
+        const unsigned char *p = (const unsigned char *)c->fields[i].p;
+        const unsigned char *z = memchr(p, '\0', c->fields[i].n);
+        size_t n = c->fields[i].n, k;
+
+        /* GB18030 comes out of iconv as UTF-8; bytes it could not decode were caught before. */
+        for (j = 0; !c->gb && j < n; j += k) {
+            j += ascii_prefix((const char *)p + j, n - j);
+            if (j == n)
+                break;
+            k = utf8_seq(p + j, n - j);
+            if (k == 0) {
+                field_error(c, FERR_UTF8, i, j + 1);
+                return FK_EINVAL;
+            }
+        }
+        if (z) {
+            field_error(c, FERR_NUL, i, (size_t)(z - p) + 1);
+            return FK_EINVAL;
+        }
+    }
+    return FK_OK;
+}
+
 /* Splits the n bytes at p (one whole record without its line end) into fields in c->rec. */
 static int split(fk_csv *c, const char *p, size_t n)
 {
@@ -648,11 +826,18 @@ static int split(fk_csv *c, const char *p, size_t n)
             continue;
         }
         s++;
-        if (ch == '"' && st != SP_PLAIN) {
+        if (ch == '"' && st != SP_PLAIN && st != SP_CLOSED) {
             /* Opens a quoted field, or (after a quote inside one) is the second of a pair. */
             if (st == SP_QUOTE)
                 *o++ = '"';
             st = SP_IN;
+        } else if ((st == SP_QUOTE || st == SP_CLOSED) && ch == ' ') {
+            st = SP_CLOSED; /* "ab" ,c: spaces after the closing quote are dropped */
+        } else if ((st == SP_QUOTE || st == SP_CLOSED) && ch != ',') {
+            /* "ab"c: a lone quote inside a quoted field. Taking it for the end of the field
+             * would store abc, which no one wrote. */
+            field_error(c, FERR_QUOTE, nf, (size_t)(o - f) + 1);
+            return FK_EINVAL;
         } else if (ch == ',') {
             rc = add_field(c, &nf, f, (size_t)(o - f));
             if (rc != FK_OK)
@@ -712,7 +897,7 @@ static int finish(fk_csv *c, int at_eof)
         rend = c->rend;
         next = c->next;
     }
-    if (!c->skipping && !open_quote && rend > start && w[rend - 1] == '\r')
+    if (c->eol == '\n' && !c->skipping && !open_quote && rend > start && w[rend - 1] == '\r')
         rend--;
     runs = take_bad(c, next);
     c->pos = next;
@@ -752,11 +937,38 @@ static int finish(fk_csv *c, int at_eof)
         return FK_ETOOBIG;
     }
     rc = split(c, w + start, len);
+    if (rc == FK_OK)
+        rc = check_fields(c);
     if (rc != FK_OK) {
         c->nfields = 0;
         return rc;
     }
     return REC_OK;
+}
+
+/* The raw text of a failed record goes to rejects files and over HTTP as UTF-8 text, so what is
+ * not text in it shows as '?', as undecodable GB18030 does: NUL bytes and the bytes of
+ * ill-formed sequences (or of a character cut by max_record). raw points into the window or
+ * rawcopy, which are ours. */
+static void mask_raw(fk_csv *c)
+{
+    unsigned char *p = (unsigned char *)(uintptr_t)c->raw.p;
+    size_t n = c->raw.n, i = 0, k;
+
+    while (i < n) {
+        i += ascii_prefix((const char *)p + i, n - i);
+        if (i == n)
+            break;
+        k = utf8_seq(p + i, n - i); /* GB18030 too: a raw text cut at max_record may cut a char */
+        if (k == 0) {
+            p[i] = '?';
+            k = 1;
+        }
+        i += k;
+    }
+    for (i = 0; i < n; i++)
+        if (p[i] == 0)
+            p[i] = '?';
 }
 
 /* A failure after which the reader cannot go on: every later call returns the same code. */
@@ -808,6 +1020,7 @@ int fk_csv_next(fk_csv *c)
     if (c->failed)
         return c->failed;
     c->err[0] = '\0';
+    c->ferr = FERR_NONE;
     c->nfields = 0;
     c->raw = empty_slice;
     if (!c->bom_done) {
@@ -820,6 +1033,8 @@ int fk_csv_next(fk_csv *c)
     } while (rc == REC_EMPTY);
     if (rc == FK_ENOMEM)
         return fatal(c, rc);
+    if (rc < 0 && c->raw.n)
+        mask_raw(c);
     return rc;
 }
 
@@ -865,6 +1080,7 @@ static int create(const struct fk_csv_opts *opts, size_t chunk, enum enc *e, fk_
     c->fd = -1;
     c->cd = (iconv_t)-1;
     c->line = 1;
+    c->eol = '\n';
     c->raw = empty_slice;
     c->chunk = chunk;
     c->max_record = opts && opts->max_record ? opts->max_record : DEFAULT_MAX_RECORD;
@@ -890,6 +1106,102 @@ out:
         set_msg(err, errlen, "out of memory");
     fk_csv_close(c);
     return rc;
+}
+
+/* 1 when the head of the input is UTF-16: a UTF-16 byte order mark, or NUL bytes in a quarter
+ * of the first bytes or more (text in UTF-16 has a NUL in every other byte, CSV text none). */
+static int utf16_head(const unsigned char *p, size_t n)
+{
+    size_t i, nul = 0;
+
+    if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
+        return 1;
+    if (n > 4096)
+        n = 4096;
+    for (i = 0; i < n; i++)
+        nul += p[i] == 0;
+    return n >= 2 && nul * 4 >= n;
+}
+
+static int refuse_utf16(char *err, size_t errlen)
+{
+    set_msg(err, errlen, "UTF-16 is not supported: save as UTF-8 or GBK");
+    return FK_EINVAL;
+}
+
+/* Counts the evidence of the n bytes at s: one pass for UTF-8, and one for GB18030 only when
+ * some bytes are not UTF-8. ASCII goes eight bytes at a time. */
+static void gather(const unsigned char *s, size_t n, struct evidence *ev)
+{
+    size_t i = 0, k;
+
+    memset(ev, 0, sizeof *ev);
+    while (i < n) {
+        while (i + 8 <= n) {
+            uint64_t w;
+
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080u)
+                break;
+            i += 8;
+        }
+        if (i == n)
+            break;
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        k = utf8_seq(s + i, n - i);
+        if (k) {
+            ev->utf8_good++;
+            i += k;
+        } else {
+            ev->utf8_bad++;
+            i++;
+        }
+    }
+    if (ev->utf8_bad == 0)
+        return;
+    for (i = 0; i < n;) {
+        unsigned b = s[i];
+
+        if (b < 0x80) {
+            i++;
+        } else if (b == 0x80 || b == 0xFF) {
+            ev->gb_bad++;
+            i++;
+        } else if (i + 1 < n && s[i + 1] >= 0x40 && s[i + 1] <= 0xFE && s[i + 1] != 0x7F) {
+            i += 2;
+        } else if (i + 3 < n && s[i + 1] >= 0x30 && s[i + 1] <= 0x39 && s[i + 2] >= 0x81 &&
+                   s[i + 2] <= 0xFE && s[i + 3] >= 0x30 && s[i + 3] <= 0x39) {
+            i += 4;
+        } else {
+            ev->gb_bad++;
+            i++;
+        }
+    }
+}
+
+/* UTF-8 unless GB18030 explains the input clearly better: it must leave far fewer bytes
+ * unexplained (an eighth), and UTF-8 must fail often, not now and then among many good
+ * sequences. So a UTF-8 file with a few stray bytes stays UTF-8 and only their rows are
+ * rejected, while GBK text, where few byte pairs happen to be UTF-8, is GB18030. */
+static enum enc decide(const struct evidence *ev)
+{
+    if (ev->utf8_bad == 0)
+        return ENC_UTF8;
+    if (ev->gb_bad * 8 < ev->utf8_bad && ev->utf8_good < ev->utf8_bad * 4)
+        return ENC_GB;
+    return ENC_UTF8;
+}
+
+/* "auto" over n bytes at p that are the whole input: settles the encoding from all of it. */
+static enum enc judge_all(const char *p, size_t n)
+{
+    struct evidence ev;
+
+    gather((const unsigned char *)p, n, &ev);
+    return decide(&ev);
 }
 
 /* Sets the encoding up once the source is attached; "auto" reads the head of the input. */
@@ -953,6 +1265,23 @@ int fk_csv_open_path(const char *path, const struct fk_csv_opts *opts, fk_csv **
     c->fd = fd;
     fd = -1;
     c->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    if (c->size > 0 && c->size <= SIZE_MAX) {
+        /* A regular file is looked at whole before it is read: its head for UTF-16, all of
+         * it for the encoding. A pipe has only the streaming sniff (see DESIGN NOTES). */
+        void *m = mmap(NULL, (size_t)c->size, PROT_READ, MAP_PRIVATE, c->fd, 0);
+
+        if (m != MAP_FAILED) {
+            (void)madvise(m, (size_t)c->size, MADV_SEQUENTIAL);
+            if (utf16_head(m, (size_t)c->size)) {
+                munmap(m, (size_t)c->size);
+                rc = refuse_utf16(err, errlen);
+                goto out;
+            }
+            if (e == ENC_AUTO)
+                e = judge_all(m, (size_t)c->size);
+            munmap(m, (size_t)c->size);
+        }
+    }
 #ifdef POSIX_FADV_SEQUENTIAL
     (void)posix_fadvise(c->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
@@ -984,6 +1313,12 @@ int fk_csv_open_mem(const char *p, size_t n, const struct fk_csv_opts *opts, fk_
     c->mem = p;
     c->mem_len = n;
     c->size = n;
+    if (utf16_head((const unsigned char *)p, n)) {
+        rc = refuse_utf16(err, errlen);
+        goto out;
+    }
+    if (e == ENC_AUTO)
+        e = judge_all(p, n);
     rc = start(c, e, err, errlen);
     if (rc != FK_OK)
         goto out;
@@ -1033,6 +1368,21 @@ uint64_t fk_csv_line(const fk_csv *c)
 const char *fk_csv_error(const fk_csv *c)
 {
     return c->err;
+}
+
+int fk_csv_error_place(const fk_csv *c, size_t *field, size_t *byte)
+{
+    if (c->ferr == FERR_NONE)
+        return 0;
+    *field = c->ferr_field;
+    *byte = c->ferr_byte;
+    return 1;
+}
+
+const char *fk_csv_error_named(const fk_csv *c, const char *name, char *out, size_t cap)
+{
+    field_message(c, name, out, cap);
+    return out;
 }
 
 uint64_t fk_csv_offset(const fk_csv *c)

@@ -154,10 +154,22 @@ static char *put_digits(char *p, unsigned v, int width)
     return p + width;
 }
 
-/* The local day of t and the seconds into it. */
+/* The first and last second that render with a four-digit year: 0000-01-01T00:00:00+08:00 and
+ * 9999-12-31T23:59:59+08:00. */
+#define RENDER_MIN INT64_C(-62167248000)
+#define RENDER_MAX INT64_C(253402271999)
+
+/* The local day of t and the seconds into it; t outside what renders is taken as the nearest
+ * end, so no year is ever cut to its last four digits (10000 as 0000) and no sum overflows. */
 static int64_t local_days(int64_t t, int64_t *secs)
 {
-    int64_t local = t + FK_TZ_OFFSET, days;
+    int64_t local, days;
+
+    if (t < RENDER_MIN)
+        t = RENDER_MIN;
+    else if (t > RENDER_MAX)
+        t = RENDER_MAX;
+    local = t + FK_TZ_OFFSET;
 
     days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
     *secs = local - days * 86400;
@@ -165,38 +177,26 @@ static int64_t local_days(int64_t t, int64_t *secs)
 }
 
 /* "YYYY-MM-DD" of a local day at out (no NUL), by hand: lists render millions of dates, and
- * snprintf was most of their cost. 0, with nothing written, for a year outside 0..9999, which
- * the callers print as before with snprintf. */
-static int put_date(char *out, int64_t days)
+ * snprintf was most of their cost. local_days() keeps the year in 0..9999. */
+static void put_date(char *out, int64_t days)
 {
     int64_t y;
     unsigned m, d;
 
     fk_civil_from_days(days, &y, &m, &d);
-    if (y < 0 || y > 9999)
-        return 0;
     out = put_digits(out, (unsigned)y, 4);
     *out++ = '-';
     out = put_digits(out, m, 2);
     *out++ = '-';
     put_digits(out, d, 2);
-    return 1;
 }
 
 char *fk_time_render(int64_t t, char *out)
 {
-    int64_t secs, days = local_days(t, &secs), y;
-    unsigned m, d;
+    int64_t secs, days = local_days(t, &secs);
     char *p = out + 10;
 
-    if (!put_date(out, days)) {
-        fk_civil_from_days(days, &y, &m, &d);
-        /* The modulos bound every field, so no Release build can prove a truncation. */
-        snprintf(out, FK_TIME_RENDER_MAX, "%04u-%02u-%02uT%02u:%02u:%02u+08:00",
-                 (unsigned)(y % 10000), m % 13, d % 32, (unsigned)(secs / 3600) % 24,
-                 (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
-        return out;
-    }
+    put_date(out, days);
     *p++ = 'T';
     p = put_digits(p, (unsigned)(secs / 3600) % 24, 2);
     *p++ = ':';
@@ -209,15 +209,10 @@ char *fk_time_render(int64_t t, char *out)
 
 char *fk_date_render(int64_t t, char *out)
 {
-    int64_t secs, days = local_days(t, &secs), y;
-    unsigned m, d;
+    int64_t secs, days = local_days(t, &secs);
 
-    if (put_date(out, days)) {
-        out[10] = '\0';
-        return out;
-    }
-    fk_civil_from_days(days, &y, &m, &d);
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y % 10000), m % 13, d % 32);
+    put_date(out, days);
+    out[10] = '\0';
     return out;
 }
 

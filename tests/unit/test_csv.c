@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 #include <iconv.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fk/buf.h"
@@ -235,8 +236,42 @@ static void test_csv__literal_quote_inside_unquoted_field(void **state)
     fk_csv *c;
 
     (void)state;
-    c = open_str("5\" screen,ab\"\"c,\"x\"y,\"z\"\n", NULL);
-    expect_record(c, 1, 4, "5\" screen", "ab\"\"c", "xy", "z");
+    c = open_str("5\" screen,ab\"\"c,\"z\"\n", NULL);
+    expect_record(c, 1, 3, "5\" screen", "ab\"\"c", "z");
+    expect_end(c);
+    fk_csv_close(c);
+}
+
+/* "ab"c is not abc: a lone quote inside a quoted field fails the record, which names the field
+ * and the byte, and the reader goes on after it. */
+static void test_csv__lone_quote_in_quoted_field_rejected(void **state)
+{
+    char named[160];
+    size_t field = 9, byte = 9;
+    fk_csv *c;
+
+    (void)state;
+    c = open_str("id,name\n1,\"ab\"c\n2,\"a\"\"b\"\n", NULL);
+    expect_record(c, 1, 2, "id", "name");
+    assert_int_equal(fk_csv_next(c), FK_EINVAL);
+    assert_int_equal(fk_csv_line(c), 2);
+    assert_non_null(strstr(fk_csv_error(c), "a quote inside a field must be doubled"));
+    assert_int_equal(fk_csv_error_place(c, &field, &byte), 1);
+    assert_int_equal(field, 1);
+    assert_int_equal(byte, 3);
+    fk_csv_error_named(c, "name", named, sizeof named);
+    assert_non_null(strstr(named, "field name, byte 3"));
+    expect_raw(c, "1,\"ab\"c");
+    expect_record(c, 3, 2, "2", "a\"b");
+    assert_int_equal(fk_csv_error_place(c, &field, &byte), 0);
+    expect_end(c);
+    fk_csv_close(c);
+
+    /* Spaces after the closing quote are dropped; a second quoted part is no continuation. */
+    c = open_str("\"ab\"  ,x\n\"ab\" \"c\",x\n\"ab\" c\n", NULL);
+    expect_record(c, 1, 2, "ab", "x");
+    assert_int_equal(fk_csv_next(c), FK_EINVAL);
+    assert_int_equal(fk_csv_next(c), FK_EINVAL);
     expect_end(c);
     fk_csv_close(c);
 }
@@ -412,11 +447,15 @@ static void test_csv__encoding_override(void **state)
     expect_record(c, 1, 2, "居民", "1");
     fk_csv_close(c);
 
-    /* Declared UTF-8 wins over the sniff: the bytes pass through undecoded. */
+    /* Declared UTF-8 wins over the sniff, but bytes that are not UTF-8 never pass: the record
+     * fails, naming the field and the byte. */
     o.encoding = "UTF-8";
     c = open_str(gbk, &o);
     assert_string_equal(fk_csv_encoding(c), "utf-8");
-    expect_record(c, 1, 2, "\xBE\xD3\xC3\xF1", "1");
+    assert_int_equal(fk_csv_next(c), FK_EINVAL);
+    assert_string_equal(fk_csv_error(c), "invalid UTF-8 in field 1 at byte 1");
+    expect_raw(c, "????,1"); /* the raw text for a rejects file is text too */
+    expect_end(c);
     fk_csv_close(c);
 
     o.encoding = "auto";
@@ -500,7 +539,8 @@ static void test_csv__gbk_char_split_across_chunks(void **state)
     free(want);
 }
 
-/* A file whose first 64 KiB are ASCII is still recognised as GBK at its first Chinese byte. */
+/* A file whose first 64 KiB are ASCII is still recognised as GBK, from the start: the whole
+ * input is looked at. */
 static void test_csv__gbk_after_ascii_head(void **state)
 {
     fk_buf b;
@@ -515,7 +555,7 @@ static void test_csv__gbk_after_ascii_head(void **state)
     g = to_gbk("居民,晋中\n", &n);
     assert_int_equal(fk_buf_append(&b, g, n), FK_OK);
     c = open_n(b.data, b.len, NULL);
-    assert_string_equal(fk_csv_encoding(c), "utf-8"); /* undecided: all ASCII so far */
+    assert_string_equal(fk_csv_encoding(c), "gb18030");
     for (i = 0; i < 5000; i++)
         assert_int_equal(fk_csv_next(c), 1);
     expect_record(c, 5001, 2, "居民", "晋中");
@@ -543,7 +583,7 @@ static void test_csv__invalid_gb18030_bytes(void **state)
     fk_csv_close(c);
 
     /* A character cut off by the end of the file. */
-    c = open_str("a,b\nc,\xBE", NULL);
+    c = open_str("a,b\nc,\xBE", &o);
     assert_string_equal(fk_csv_encoding(c), "gb18030");
     expect_record(c, 1, 2, "a", "b");
     assert_int_equal(fk_csv_next(c), FK_EINVAL);
@@ -656,6 +696,213 @@ static void test_csv__encoding_settled_across_reads(void **state)
     expect_end(c);
     fk_csv_close(c);
     fk_buf_fini(&b);
+}
+
+/* Evidence over the whole input: a UTF-8 file of two-character names (whose bytes happen to
+ * be well-formed GB18030 too) with one stray Latin-1 byte deep inside is UTF-8, and only that
+ * record fails; a GBK file with one bad byte is GB18030. The first non-ASCII bytes decided it
+ * before, so the stray byte, in the first record, made the whole file GB18030. */
+static void test_csv__encoding_from_whole_input(void **state)
+{
+    fk_buf b;
+    fk_csv *c;
+    size_t i, n;
+    char *g;
+
+    (void)state;
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_buf_puts(&b, "id,name\n0,caf\xE9s\n"), FK_OK);
+    for (i = 1; i < 3000; i++)
+        assert_int_equal(fk_buf_printf(&b, "%zu,居民\n", i), FK_OK);
+    c = open_n(b.data, b.len, NULL);
+    assert_string_equal(fk_csv_encoding(c), "utf-8");
+    expect_record(c, 1, 2, "id", "name");
+    assert_int_equal(fk_csv_next(c), FK_EINVAL);
+    assert_int_equal(fk_csv_line(c), 2);
+    assert_string_equal(fk_csv_error(c), "invalid UTF-8 in field 2 at byte 4");
+    for (i = 1; i < 3000; i++)
+        assert_int_equal(fk_csv_next(c), 1);
+    expect_field(c, 1, "居民");
+    expect_end(c);
+    fk_csv_close(c);
+
+    fk_buf_reset(&b);
+    g = to_gbk("居民,晋中市榆次区\n", &n);
+    for (i = 0; i < 200; i++)
+        assert_int_equal(fk_buf_append(&b, g, n), FK_OK);
+    assert_int_equal(fk_buf_puts(&b, "x,\x80\n"), FK_OK);
+    c = open_n(b.data, b.len, NULL);
+    assert_string_equal(fk_csv_encoding(c), "gb18030");
+    for (i = 0; i < 200; i++)
+        expect_record(c, i + 1, 2, "居民", "晋中市榆次区");
+    assert_int_equal(fk_csv_next(c), FK_EINVAL);
+    expect_end(c);
+    fk_csv_close(c);
+    free(g);
+    fk_buf_fini(&b);
+}
+
+/* Opens a reader on a pipe that a child process fills with the n bytes at p: input that cannot
+ * be looked at whole before it is read. *pid is the child, for waitpid. */
+static fk_csv *open_pipe(const char *p, size_t n, pid_t *pid)
+{
+    char path[64], err[256];
+    fk_csv *c = NULL;
+    int fd[2];
+
+    assert_int_equal(pipe(fd), 0);
+    *pid = fork();
+    assert_true(*pid >= 0);
+    if (*pid == 0) {
+        size_t done = 0;
+
+        close(fd[0]);
+        while (done < n) {
+            ssize_t w = write(fd[1], p + done, n - done);
+
+            if (w <= 0)
+                _exit(1);
+            done += (size_t)w;
+        }
+        _exit(0);
+    }
+    close(fd[1]);
+    snprintf(path, sizeof path, "/dev/fd/%d", fd[0]);
+    assert_int_equal(fk_csv_open_path(path, NULL, &c, err, sizeof err), FK_OK);
+    close(fd[0]); /* the reader opened its own descriptor */
+    return c;
+}
+
+static void close_pipe(fk_csv *c, pid_t pid)
+{
+    int status;
+
+    fk_csv_close(c);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+}
+
+/* From a pipe only the head can be judged before reading, by the same evidence: a stray byte
+ * at the first non-ASCII place no longer makes a UTF-8 stream GB18030, GBK is still GBK, and
+ * the stray byte's record fails. */
+static void test_csv__encoding_of_a_pipe(void **state)
+{
+    fk_buf b;
+    fk_csv *c;
+    pid_t pid;
+    size_t i, n, lines = 2 * READ_CHUNK / 256;
+    char *g, *want, num[24];
+
+    (void)state;
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_buf_puts(&b, "id,name\n0,caf\xE9s\n"), FK_OK);
+    for (i = 1; i < 3000; i++)
+        assert_int_equal(fk_buf_printf(&b, "%zu,居民\n", i), FK_OK);
+    c = open_pipe(b.data, b.len, &pid);
+    expect_record(c, 1, 2, "id", "name");
+    assert_int_equal(fk_csv_next(c), FK_EINVAL);
+    assert_string_equal(fk_csv_error(c), "invalid UTF-8 in field 2 at byte 4");
+    assert_string_equal(fk_csv_encoding(c), "utf-8");
+    for (i = 1; i < 3000; i++) {
+        snprintf(num, sizeof num, "%zu", i);
+        expect_record(c, i + 2, 2, num, "居民");
+    }
+    expect_end(c);
+    assert_int_equal(fk_csv_size(c), 0);
+    close_pipe(c, pid);
+    fk_buf_fini(&b);
+
+    g = make_gbk_lines(lines, &want, &n);
+    c = open_pipe(g, n, &pid);
+    expect_record(c, 1, 2, "n", "x");
+    for (i = 0; i < lines; i++) {
+        snprintf(num, sizeof num, "139%08zu", i);
+        expect_record(c, i + 2, 2, num, want);
+    }
+    expect_end(c);
+    assert_string_equal(fk_csv_encoding(c), "gb18030");
+    close_pipe(c, pid);
+    free(g);
+    free(want);
+}
+
+static void expect_refused(const char *p, size_t n, const char *want)
+{
+    fk_csv *c = NULL;
+    char err[256];
+
+    assert_int_equal(fk_csv_open_mem(p, n, NULL, &c, err, sizeof err), FK_EINVAL);
+    assert_null(c);
+    assert_string_equal(err, want);
+}
+
+static void test_csv__utf16_refused(void **state)
+{
+    static const char want[] = "UTF-16 is not supported: save as UTF-8 or GBK";
+    static const char le[] = "\xFF\xFEi\0d\0,\0n\0\n\0";
+    static const char be[] = "\xFE\xFF\0i\0d\0,\0n\0\n";
+    static const char nobom[] = "i\0d\0,\0n\0a\0m\0e\0\n\0";
+    struct fk_csv_opts o = {"utf-8", 0, 0};
+    fk_csv *c = NULL;
+    char err[256];
+
+    (void)state;
+    expect_refused(le, sizeof le - 1, want);
+    expect_refused(be, sizeof be - 1, want);
+    expect_refused(nobom, sizeof nobom - 1, want);
+    /* Whatever the caller says the encoding is. */
+    assert_int_equal(fk_csv_open_mem(le, sizeof le - 1, &o, &c, err, sizeof err), FK_EINVAL);
+    assert_string_equal(err, want);
+}
+
+/* A NUL byte would cut a field short wherever it is used as a C string. */
+static void test_csv__nul_byte_rejected(void **state)
+{
+    static const char text[] = "a,b\nAB123\0xyz,1\nc,d\n";
+    fk_csv *c;
+
+    (void)state;
+    c = open_n(text, sizeof text - 1, NULL);
+    expect_record(c, 1, 2, "a", "b");
+    assert_int_equal(fk_csv_next(c), FK_EINVAL);
+    assert_string_equal(fk_csv_error(c), "a NUL byte in field 1 at byte 6");
+    expect_raw(c, "AB123?xyz,1");
+    expect_record(c, 3, 2, "c", "d");
+    expect_end(c);
+    fk_csv_close(c);
+}
+
+/* Old Excel for Mac ends lines with CR alone: each is a line end, also inside quotes for line
+ * numbers, and the fields hold no CR. Before, the whole file was one record. */
+static void test_csv__cr_only_line_ends(void **state)
+{
+    fk_csv *c;
+
+    (void)state;
+    c = open_str("id,name\r1,\"Li\rNa\"\r2,Wang\r\r3,Zhao", NULL);
+    expect_record(c, 1, 2, "id", "name");
+    expect_record(c, 2, 2, "1", "Li\rNa");
+    expect_record(c, 4, 2, "2", "Wang");
+    expect_record(c, 6, 2, "3", "Zhao");
+    expect_end(c);
+    fk_csv_close(c);
+
+    /* Looking for the first line end never reads past what a record may hold: a first record
+     * over max_record with no line end is skipped as oversize, not "out of memory". */
+    {
+        struct fk_csv_opts o = {NULL, 16, 0};
+
+        c = open_str("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &o);
+        assert_int_equal(fk_csv_next(c), FK_ETOOBIG);
+        expect_end(c);
+        fk_csv_close(c);
+    }
+
+    /* CRLF files keep LF as the line end, and lose the CR. */
+    c = open_str("id,name\r\n1,a\r\n", NULL);
+    expect_record(c, 1, 2, "id", "name");
+    expect_record(c, 2, 2, "1", "a");
+    expect_end(c);
+    fk_csv_close(c);
 }
 
 static char *write_temp(const char *p, size_t n)
@@ -771,6 +1018,7 @@ int main(void)
         cmocka_unit_test(test_csv__last_line_without_newline),
         cmocka_unit_test(test_csv__empty_and_trailing_empty_fields),
         cmocka_unit_test(test_csv__literal_quote_inside_unquoted_field),
+        cmocka_unit_test(test_csv__lone_quote_in_quoted_field_rejected),
         cmocka_unit_test(test_csv__raw_text_of_record),
         cmocka_unit_test(test_csv__oversize_record_skipped),
         cmocka_unit_test(test_csv__oversize_record_across_chunks),
@@ -785,6 +1033,11 @@ int main(void)
         cmocka_unit_test(test_csv__many_records_across_chunks),
         cmocka_unit_test(test_csv__utf8_char_at_end_of_input),
         cmocka_unit_test(test_csv__encoding_settled_across_reads),
+        cmocka_unit_test(test_csv__encoding_from_whole_input),
+        cmocka_unit_test(test_csv__encoding_of_a_pipe),
+        cmocka_unit_test(test_csv__utf16_refused),
+        cmocka_unit_test(test_csv__nul_byte_rejected),
+        cmocka_unit_test(test_csv__cr_only_line_ends),
         cmocka_unit_test(test_csv__open_path_reads_file),
         cmocka_unit_test(test_csv__missing_file_is_enoent),
         cmocka_unit_test(test_csv__read_error_is_final),

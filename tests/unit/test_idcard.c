@@ -220,6 +220,40 @@ static void test_idcard__other_format(void **state)
     expect_reason("", FK_ID_OTHER, "length is 0, a document number has 1 to 32 characters");
 }
 
+/* A resident born after today is a typo (2062 for 2002): rejected against the day of now, which
+ * the caller passes in. Born today is fine; a day early or late in UTC does not matter, the
+ * day is Shanghai's. */
+static void test_idcard__birth_after_today_rejected(void **state)
+{
+    /* 2026-12-06T00:30:00+08:00, still 2026-12-05 in UTC. */
+    const int64_t now = INT64_C(1796488200);
+    char id[19], reason[128];
+
+    (void)state;
+    memcpy(id, "14070220261206001", 17);
+    id[17] = fk_id_check_char(id);
+    id[18] = '\0';
+    assert_int_equal(fk_id_check_at(id, 18, FK_ID_RESIDENT, now, reason, sizeof reason), FK_OK);
+    memcpy(id, "14070220261207001", 17);
+    id[17] = fk_id_check_char(id);
+    assert_int_equal(fk_id_check(id, 18, FK_ID_RESIDENT, reason, sizeof reason), FK_OK);
+    assert_int_equal(fk_id_check_at(id, 18, FK_ID_RESIDENT, now, reason, sizeof reason),
+                     FK_EINVAL);
+    assert_string_equal(reason, "birth date 20261207 is after today (2026-12-06)");
+    memcpy(id, "14070220620301001", 17);
+    id[17] = fk_id_check_char(id);
+    assert_int_equal(fk_id_check_at(id, 18, FK_ID_RESIDENT, now, reason, sizeof reason),
+                     FK_EINVAL);
+    assert_string_equal(reason, "birth date 20620301 is after today (2026-12-06)");
+    /* Other checks come first, and other documents have no birth date. */
+    assert_int_equal(fk_id_check_at("14070220620301001", 17, FK_ID_RESIDENT, now, reason,
+                                    sizeof reason),
+                     FK_EINVAL);
+    assert_string_equal(reason, "length is 17, a resident ID has 18 characters");
+    assert_int_equal(fk_id_check_at("E12345678", 9, FK_ID_PASSPORT, now, reason, sizeof reason),
+                     FK_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_idcard__hk_macao_format),
         cmocka_unit_test(test_idcard__taiwan_format),
         cmocka_unit_test(test_idcard__other_format),
+        cmocka_unit_test(test_idcard__birth_after_today_rejected),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -479,7 +479,7 @@ static void test_ingest__regions_unknown_parent(void **state)
     assert_string_equal(f->sum.rejects_path, path);
     rej = read_text(f, path);
     assert_non_null(rej);
-    assert_int_equal(strncmp(rej, "line,reason,raw\n", 16), 0);
+    assert_int_equal(strncmp(rej, FK_REJECTS_HEADER, strlen(FK_REJECTS_HEADER)), 0);
     expect_reject(rej, 2, "unknown parent 140799");
     assert_non_null(strstr(rej, "140799001,孤儿街道,township,140799"));
     assert_int_equal(reject_records(rej), 1);
@@ -1001,10 +1001,218 @@ static void test_ingest__stale_rejects_removed(void **state)
     expect_sum(&f->sum, 2, 1, 0, 1, 0);
     assert_string_equal(f->sum.rejects_path, "");
     assert_null(read_text(f, rpath));
-    /* A stale file left by something else goes too. */
+    /* A file fangkong did not write stays, even with a look-alike header: before, it was
+     * deleted. Rejects go beside it. */
     write_bytes(rpath, "line,reason,raw\n9,old,x\n", 24);
     import_ok(f, FK_IMPORT_PERSONS, path);
-    assert_null(read_text(f, rpath));
+    assert_string_equal(read_text(f, rpath), "line,reason,raw\n9,old,x\n");
+    compose(f, bad, 3);
+    write_bytes(path, f->csv.data, f->csv.len);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    assert_string_equal(read_text(f, rpath), "line,reason,raw\n9,old,x\n");
+    snprintf(rpath, sizeof rpath, "%s.rejects-2.csv", path);
+    assert_string_equal(f->sum.rejects_path, rpath);
+    expect_reject(read_text(f, rpath), 3, "unknown grid nowhere");
+    /* The next run replaces its own rejects-2 file, and leaves the other alone. */
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    assert_string_equal(f->sum.rejects_path, rpath);
+    assert_int_equal(reject_records(read_text(f, rpath)), 1);
+}
+
+static int import_rejects(struct fixture *f, enum fk_import_type t, const char *path,
+                          const char *rejects)
+{
+    struct fk_import_opts o;
+
+    memset(&o, 0, sizeof o);
+    o.rejects_path = rejects;
+    f->err[0] = '\0';
+    return fk_import_file(f->st, &f->prof, t, path, &o, &f->sum, f->err, sizeof f->err);
+}
+
+/* --rejects PATH never deletes or overwrites a file fangkong did not write, nor the input:
+ * before, the path was unlinked up front whatever it was. */
+static void test_ingest__rejects_path_never_clobbers(void **state)
+{
+    static const char *bad[] = {"id_number,name,grid", "ID0,张三,140702001001001",
+                                "ID1,李四,nowhere"};
+    struct fixture *f = *state;
+    char path[400], other[400], hard[400], input[4096];
+    size_t n;
+
+    write_rows(f, "persons.csv", bad, 3, path);
+    n = f->csv.len;
+    memcpy(input, f->csv.data, n);
+    input[n] = '\0';
+    /* The input itself, by its name and through a link. */
+    assert_int_equal(import_rejects(f, FK_IMPORT_PERSONS, path, path), FK_EINVAL);
+    assert_non_null(strstr(f->err, "is the input file"));
+    assert_string_equal(read_text(f, path), input);
+    path_of(f, "hard.csv", hard);
+    assert_int_equal(link(path, hard), 0);
+    assert_int_equal(import_rejects(f, FK_IMPORT_PERSONS, path, hard), FK_EINVAL);
+    assert_string_equal(read_text(f, path), input);
+    assert_int_equal(count(f, "persons"), 0);
+    /* Someone else's file. */
+    write_file(f, "notes.csv", "my,notes\n", other);
+    assert_int_equal(import_rejects(f, FK_IMPORT_PERSONS, path, other), FK_EINVAL);
+    assert_non_null(strstr(f->err, "fangkong did not write it"));
+    assert_string_equal(read_text(f, other), "my,notes\n");
+    /* A fresh path is created; the same path next time is fangkong's own and is replaced. */
+    path_of(f, "out.csv", other);
+    assert_int_equal(import_rejects(f, FK_IMPORT_PERSONS, path, other), FK_OK);
+    expect_reject(read_text(f, other), 3, "unknown grid nowhere");
+    assert_int_equal(import_rejects(f, FK_IMPORT_PERSONS, path, other), FK_OK);
+    assert_int_equal(reject_records(read_text(f, other)), 1);
+}
+
+static int import_at(struct fixture *f, enum fk_import_type t, const char *path, int64_t now)
+{
+    struct fk_import_opts o;
+
+    memset(&o, 0, sizeof o);
+    o.now = now;
+    f->err[0] = '\0';
+    return fk_import_file(f->st, &f->prof, t, path, &o, &f->sum, f->err, sizeof f->err);
+}
+
+/* Text fields refuse TAB and other C0 controls, DEL, C1 controls and bidirectional overrides;
+ * bytes that are not UTF-8 name the field and the byte; "ab"c is a rejected row. Before, TAB
+ * went through as a control only by luck of the check, and DEL, U+202E, the stray bytes and
+ * "ab"c were stored. */
+static void test_ingest__text_fields_refuse_controls_and_bidi(void **state)
+{
+    static const char *rows[] = {
+        "id_number,name,grid,household",
+        "ID0,张三,140702001001001,H1",           /* line 2: fine */
+        "ID1,李\t四,140702001001001,H1",         /* line 3: TAB */
+        "ID2,王五\x7f,140702001001001,H1",       /* line 4: DEL */
+        "ID3,gpj\xe2\x80\xae" "exe,140702001001001,", /* line 5: U+202E */
+        "ID4,a\xe2\x81\xa6" "b,140702001001001,",     /* line 6: U+2066 */
+        "ID5,ab\xff,140702001001001,",           /* line 7: not UTF-8 */
+        "ID6,\"ab\"c,140702001001001,",           /* line 8: "ab"c */
+        "ID7,x\xc2\x85y,140702001001001,",        /* line 9: C1 control U+0085 */
+    };
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    write_rows(f, "persons.csv", rows, 9, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 8, 1, 0, 0, 7);
+    assert_string_equal(f->sum.encoding, "utf-8");
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 3, "name holds a control character U+0009 at byte 4");
+    expect_reject(rej, 4, "name holds a control character U+007F at byte 7");
+    expect_reject(rej, 5, "name holds a bidirectional control U+202E at byte 4");
+    expect_reject(rej, 6, "name holds a bidirectional control U+2066 at byte 2");
+    expect_reject(rej, 7, "invalid UTF-8 in field name at byte 3");
+    expect_reject(rej, 8, "a quote inside a field must be doubled");
+    expect_reject(rej, 9, "name holds a control character U+0085 at byte 2");
+    assert_non_null(strstr(rej, ",ab?,")); /* the rejects file holds text only */
+    assert_int_equal(count(f, "persons"), 1);
+}
+
+static void test_ingest__duplicate_header_column(void **state)
+{
+    static const char *rows[] = {"id_number,name,grid,Name", "ID0,张三,140702001001001,李四"};
+    struct fixture *f = *state;
+    char path[400];
+
+    write_rows(f, "persons.csv", rows, 2, path);
+    assert_int_equal(import_opts(f, FK_IMPORT_PERSONS, path, 0), FK_EINVAL);
+    assert_non_null(strstr(f->err, "the header names column 'name' twice (columns 2 and 4)"));
+    assert_int_equal(count(f, "persons"), 0);
+}
+
+/* Event times outside 1900-01-01 .. now + 1 day are rejected, so a result typed in 2202 cannot
+ * stand as the newest and hide the correction; a resident born after today is rejected. Now is
+ * passed in: 2022-08-30T12:00:00+08:00. */
+static void test_ingest__times_and_births_in_range(void **state)
+{
+    static const char *persons[] = {"id_number,name,grid", "ID0,张三,140702001001001",
+                                    "ID1,李四,140702001001001"};
+    static const char *samples[] = {
+        "tube,id_number,time",
+        "T1,ID0,2022-08-28T08:00:00+08:00",
+        "T2,ID0,2202-08-28T08:00:00+08:00", /* line 3: a mistyped year */
+        "T3,ID0,1899-12-31T23:59:59+08:00", /* line 4: before 1900 */
+        "T4,ID0,2022-08-31T11:59:00+08:00", /* line 5: within a day ahead: a fast clock */
+        "T5,ID0,2022-08-31T12:00:01+08:00", /* line 6: more than a day ahead */
+    };
+    static const char *results[] = {
+        "tube,result,time",
+        "T1,negative,2202-08-28T12:00:00+08:00", /* line 2: the typo */
+        "T1,positive,2022-08-28T12:00:00+08:00", /* line 3: the correct result stands */
+    };
+    const int64_t now = INT64_C(1661832000);
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    make_id("14070220220831001", f->ids[1]); /* born tomorrow */
+    write_rows(f, "persons.csv", persons, 3, path);
+    assert_int_equal(import_at(f, FK_IMPORT_PERSONS, path, now), FK_OK);
+    expect_sum(&f->sum, 2, 1, 0, 0, 1);
+    expect_reject(read_text(f, rejects_of(path)), 3,
+                  "birth date 20220831 is after today (2022-08-30)");
+
+    write_rows(f, "samples.csv", samples, 6, path);
+    assert_int_equal(import_at(f, FK_IMPORT_SAMPLES, path, now), FK_OK);
+    expect_sum(&f->sum, 5, 2, 0, 0, 3);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 3, "time '2202-08-28T08:00:00+08:00' is after 2022-08-31T12:00:00+08:00");
+    expect_reject(rej, 4, "is before 1900-01-01");
+    expect_reject(rej, 6, "a mistyped year?");
+
+    write_rows(f, "results.csv", results, 3, path);
+    assert_int_equal(import_at(f, FK_IMPORT_RESULTS, path, now), FK_OK);
+    expect_sum(&f->sum, 2, 1, 0, 0, 1);
+    assert_int_equal(count(f, "results"), 1);
+}
+
+/* A re-import that changes residents says which fields, so a mass rename shows. */
+static void test_ingest__update_counts_changed_fields(void **state)
+{
+    static const char *first[] = {"id_number,name,grid,phone", "ID0,张三,140702001001001,138",
+                                  "ID1,李四,140702001001001,139", "ID2,王五,140702001001001,137"};
+    static const char *second[] = {"id_number,name,grid,phone", "ID0,张三,140702001001001,130",
+                                   "ID1,李斯,140702001001002,131", "ID2,王五,140702001001001,137"};
+    struct fixture *f = *state;
+    char path[400];
+
+    write_rows(f, "persons.csv", first, 4, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    assert_int_equal(f->sum.changed_name + f->sum.changed_phone, 0);
+    write_rows(f, "persons2.csv", second, 4, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 3, 2, 2, 1, 0);
+    assert_int_equal(f->sum.changed_phone, 2);
+    assert_int_equal(f->sum.changed_name, 1);
+    assert_int_equal(f->sum.changed_grid, 1);
+    assert_int_equal(f->sum.changed_household, 0);
+    assert_int_equal(f->sum.changed_tags, 0);
+    assert_int_equal(f->sum.changed_id_type, 0);
+}
+
+static void test_ingest__updated_text(void **state)
+{
+    struct fk_import_summary s;
+    char out[128];
+
+    (void)state;
+    memset(&s, 0, sizeof s);
+    assert_string_equal(fk_import_updated_text(&s, out, sizeof out), "");
+    s.updated = 1203;
+    s.changed_phone = 1198;
+    s.changed_name = 5;
+    assert_string_equal(fk_import_updated_text(&s, out, sizeof out),
+                        "1 203 updated: 1 198 phone, 5 name");
+    s.updated = 1234567;
+    s.changed_grid = 5;
+    s.changed_phone = 0;
+    assert_string_equal(fk_import_updated_text(&s, out, sizeof out),
+                        "1 234 567 updated: 5 name, 5 grid");
 }
 
 static void test_ingest__line_numbers_count_physical_lines(void **state)
@@ -1069,6 +1277,12 @@ int main(void)
         R(test_ingest__gbk_file),
         R(test_ingest__bom_and_crlf),
         R(test_ingest__stale_rejects_removed),
+        R(test_ingest__rejects_path_never_clobbers),
+        R(test_ingest__text_fields_refuse_controls_and_bidi),
+        R(test_ingest__duplicate_header_column),
+        R(test_ingest__times_and_births_in_range),
+        R(test_ingest__update_counts_changed_fields),
+        cmocka_unit_test(test_ingest__updated_text),
         R(test_ingest__line_numbers_count_physical_lines),
         T(test_ingest__file_errors),
     };

@@ -201,6 +201,30 @@ static void test_time__render(void **state)
     assert_ptr_equal(fk_time_render(T0, buf), buf);
 }
 
+/* Every year from 0000 to 9999 renders with its four digits; a time past either end renders as
+ * that end, where it wrapped before (10000 as 0000, -1 as 4294967295) or overflowed. */
+static void test_time__render_years_0000_to_9999(void **state)
+{
+    char buf[FK_TIME_RENDER_MAX], want[FK_TIME_RENDER_MAX], day[11];
+    int64_t y;
+
+    (void)state;
+    for (y = 0; y <= 9999; y++) {
+        int64_t t = fk_days_from_civil(y, 6, 30) * 86400 + 12 * 3600 - FK_TZ_OFFSET;
+
+        snprintf(want, sizeof want, "%04d-06-30T12:00:00+08:00", (int)y);
+        assert_string_equal(fk_time_render(t, buf), want);
+        assert_memory_equal(fk_date_render(t, day), want, 10);
+    }
+    assert_string_equal(fk_time_render(INT64_C(-62167248000), buf), "0000-01-01T00:00:00+08:00");
+    assert_string_equal(fk_time_render(INT64_C(-62167248001), buf), "0000-01-01T00:00:00+08:00");
+    assert_string_equal(fk_time_render(INT64_MIN, buf), "0000-01-01T00:00:00+08:00");
+    assert_string_equal(fk_time_render(INT64_C(253402272000), buf), "9999-12-31T23:59:59+08:00");
+    assert_string_equal(fk_time_render(INT64_MAX, buf), "9999-12-31T23:59:59+08:00");
+    assert_string_equal(fk_date_render(INT64_MAX, day), "9999-12-31");
+    assert_string_equal(fk_date_render(INT64_MIN, day), "0000-01-01");
+}
+
 static void test_time__date_render(void **state)
 {
     char buf[11];
@@ -256,11 +280,18 @@ static void test_time__render_round_trips(void **state)
     assert_true(n > 40000);
 }
 
-/* The renderers write by hand what this printf form writes, for every year, odd ones too. */
+/* The renderers write by hand what this printf form writes, for every year, odd ones too; a
+ * time outside 0000-9999 renders as the nearest end of that range. */
 static void printf_render(int64_t t, char *time, char *date)
 {
-    int64_t local = t + FK_TZ_OFFSET, days, y, secs;
+    int64_t local, days, y, secs;
     unsigned m, d;
+
+    if (t < INT64_C(-62167248000))
+        t = INT64_C(-62167248000);
+    if (t > INT64_C(253402271999))
+        t = INT64_C(253402271999);
+    local = t + FK_TZ_OFFSET;
 
     days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
     secs = local - days * 86400;
@@ -370,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_time__offset_keeps_years_in_range),
         cmocka_unit_test(test_time__only_n_bytes_read),
         cmocka_unit_test(test_time__render),
+        cmocka_unit_test(test_time__render_years_0000_to_9999),
         cmocka_unit_test(test_time__date_render),
         cmocka_unit_test(test_time__render_round_trips),
         cmocka_unit_test(test_time__render_matches_printf),

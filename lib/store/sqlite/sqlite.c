@@ -365,7 +365,7 @@ static int sq_put_region(fk_store *st, const struct fk_region_row *r, enum fk_pu
 }
 
 static int sq_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id,
-                         enum fk_put *did)
+                         enum fk_put *did, unsigned *changed)
 {
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = stmt(s, S_PERSON_GET);
@@ -375,11 +375,18 @@ static int sq_put_person(fk_store *st, const struct fk_person_row *p, int64_t *i
     bind_text(q, 1, p->id_number);
     rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        int same = (p->id_type < 0 || sqlite3_column_int(q, 1) == p->id_type) &&
-                   same_text(q, 2, p->name) &&
-                   same_text(q, 3, p->phone) && same_text(q, 4, p->grid) &&
-                   same_text(q, 5, p->household) && same_text(q, 6, p->tags);
+        unsigned diff = (p->id_type < 0 || sqlite3_column_int(q, 1) == p->id_type
+                             ? 0u
+                             : (unsigned)FK_PERSON_ID_TYPE) |
+                        (same_text(q, 2, p->name) ? 0u : (unsigned)FK_PERSON_NAME) |
+                        (same_text(q, 3, p->phone) ? 0u : (unsigned)FK_PERSON_PHONE) |
+                        (same_text(q, 4, p->grid) ? 0u : (unsigned)FK_PERSON_GRID) |
+                        (same_text(q, 5, p->household) ? 0u : (unsigned)FK_PERSON_HOUSEHOLD) |
+                        (same_text(q, 6, p->tags) ? 0u : (unsigned)FK_PERSON_TAGS);
+        int same = diff == 0;
 
+        if (changed)
+            *changed = diff;
         *id = sqlite3_column_int64(q, 0);
         sqlite3_reset(q);
         if (same) {
