@@ -182,6 +182,11 @@ r = [r for r in rows if r["id_number"] == sys.argv[2] and r["window_start"] == s
 assert r and r[0]["state"] == "done" and r[0]["sampled"].startswith(sys.argv[3]), r
 PY
 contains "$WORK/serve.log" "control index rebuilt"
+# A rebuild that worked says so once, with no failure line after it (an else on the wrong if
+# printed "rebuilding the engine: <garbage> (answers stay as they were)" after each).
+contains "$WORK/serve.log" "engine rebuilt at generation"
+grep -a "answers stay as they were" "$WORK/serve.log" >&2 &&
+    fail "a successful rebuild logged a failure"
 
 # Arrivals and the back-check.
 A=$(grep -v -f <(cut -d, -f2 cli-list.csv) persons.csv | grep ',140702' | sed -n 3p | cut -d, -f1)
