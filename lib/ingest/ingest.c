@@ -92,6 +92,23 @@ const char *fk_import_type_name(enum fk_import_type t)
     return (int)t >= 0 && t < FK_IMPORT_NTYPES ? specs[t].name : "";
 }
 
+char *fk_import_type_list(char *buf, size_t cap)
+{
+    size_t len = 0;
+    int i, n;
+
+    if (cap)
+        buf[0] = '\0';
+    for (i = 0; i < FK_IMPORT_NTYPES && len < cap; i++) {
+        n = snprintf(buf + len, cap - len, "%s%s",
+                     i == 0 ? "" : i == FK_IMPORT_NTYPES - 1 ? " or " : ", ", specs[i].name);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+    return buf;
+}
+
 const char *fk_import_type_columns(enum fk_import_type t)
 {
     return (int)t >= 0 && t < FK_IMPORT_NTYPES ? specs[t].help : "";
