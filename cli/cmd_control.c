@@ -213,7 +213,7 @@ static int control_answer(struct cli *c, int list, int argc, char **argv)
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
     rc = list ? fk_ctl_list(x, &f, today, &t, err, sizeof err)
-              : fk_ctl_summary(x, &f, level, &t, err, sizeof err);
+              : fk_ctl_summary(x, &f, level, today, &t, err, sizeof err);
     fk_ctl_free(x);
     if (rc != FK_OK) {
         cli_error(c, "%s", err);
@@ -282,7 +282,7 @@ static int due(struct cli *c, unsigned sources, int argc, char **argv)
         return EXIT_ERROR;
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
-    rc = by ? fk_ctl_due_by(x, region, level, sources, today, &t, err, sizeof err)
+    rc = by ? fk_ctl_due_by(x, region, level, sources, states, today, &t, err, sizeof err)
             : fk_ctl_due(x, region, sources, states, today, &t, err, sizeof err);
     fk_ctl_free(x);
     if (rc != FK_OK) {

@@ -87,21 +87,22 @@ static int filter_args(struct req *r, struct fk_ctl_filter *f, const char *def_s
     return 1;
 }
 
-/* GET /api/v1/control/summary?region&by&category&place&status */
+/* GET /api/v1/control/summary?region&by&category&place&status&date */
 void api_control_summary_get(struct req *r)
 {
     struct fk_ctl_filter f = FK_CTL_FILTER_ALL;
     char region[FK_REGION_CODE_MAX], err[512];
     enum fk_level by;
     fk_table *t = NULL;
+    int64_t today;
     fk_ctl *x;
     int rc;
 
     if (!scoped_region(r, region, sizeof region) || !level_arg(r, "county", &by) ||
-        !filter_args(r, &f, "all") || !(x = srv_ctl(r)))
+        !filter_args(r, &f, "all") || !day_arg(r, &today) || !(x = srv_ctl(r)))
         return;
     f.region = region;
-    rc = fk_ctl_summary(x, &f, by, &t, err, sizeof err);
+    rc = fk_ctl_summary(x, &f, by, today, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -174,7 +175,7 @@ void api_regime_due_get(struct req *r)
     if (!scoped_region(r, region, sizeof region) || !day_arg(r, &today) ||
         (by_s && !level_arg(r, "grid", &by)) || !(x = srv_ctl(r)))
         return;
-    rc = by_s ? fk_ctl_due_by(x, region, by, sources, today, &t, err, sizeof err)
+    rc = by_s ? fk_ctl_due_by(x, region, by, sources, states, today, &t, err, sizeof err)
               : fk_ctl_due(x, region, sources, states, today, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);

@@ -62,13 +62,15 @@ struct fk_ctl_filter {
         NULL, -1, -1, -1                                                                           \
     }
 
-/* 四个查清 counts: one row per region of level `by` inside f->region (or the whole city) and per
- * (category, place, status) present, ordered by region code:
- * region,name,category,place,status,persons. Every count is the length of fk_ctl_list with the
- * same region, category, place and status. FK_ENOENT for an unknown region. */
-int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, fk_table **out,
-                   char *err, size_t errlen);
-/* The controls themselves, by grid, then ID number, then start:
+/* 四个查清 counts as of local day `today` (fk_local_day): one row per region of level `by` inside
+ * f->region (or the whole city) and per (category, place, status) present, ordered by region
+ * code: region,name,category,place,status,persons. An order that starts after `today` is left
+ * out; one released after it counts as open. Every count is the length of fk_ctl_list with the
+ * same region, category, place, status and day. FK_ENOENT for an unknown region. */
+int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, int64_t today,
+                   fk_table **out, char *err, size_t errlen);
+/* The controls as of local day `today` (as fk_ctl_summary counts them), by grid, then ID number,
+ * then start:
  * id,id_number,name,phone,grid,category,place,site,start,end,regime,day,next_test,test_state,
  * device. day: days since the start on `today` (a local day number, fk_local_day); next_test:
  * the date of the earliest test not yet done; test_state: overdue, due, upcoming or none. */
@@ -88,9 +90,10 @@ enum {
  * ordered by grid, ID number, window. */
 int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states, int64_t today,
                fk_table **out, char *err, size_t errlen);
-/* The same tests counted per region of level `by`: region,name,persons,done,due,overdue. */
-int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources, int64_t today,
-                  fk_table **out, char *err, size_t errlen);
+/* The same tests counted per region of level `by`: region,name,persons,done,due,overdue. With
+ * states (as fk_ctl_due; 0: all), only tests in them are counted, and persons with one. */
+int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources,
+                  unsigned states, int64_t today, fk_table **out, char *err, size_t errlen);
 
 /* Arrivals inside region (NULL: all) that arrived from `from` to `to` (inclusive; 0 for open
  * ends) and, when area is not NULL, whose origin lies in it:

@@ -480,10 +480,21 @@ static int is_open(const fk_ctl *c, int64_t pid)
     return pid >= 0 && (size_t)pid < c->npid && (c->open[pid / 64] >> (pid % 64) & 1);
 }
 
-static int item_matches(const struct item *it, const struct fk_ctl_filter *f)
+/* The order's status as it stood at the end of local day `today`: -1 when it starts after that
+ * day (it was no order yet), open, or released (on that day or before). */
+static int status_on(const struct item *it, int64_t today)
 {
-    return (f->category < 0 || it->category == f->category) &&
-           (f->place < 0 || it->place == f->place) && (f->status < 0 || it->status == f->status);
+    if (fk_local_day(it->start) > today)
+        return -1;
+    return it->end && fk_local_day(it->end) <= today ? FK_CTL_RELEASED : FK_CTL_OPEN;
+}
+
+static int item_matches(const struct item *it, const struct fk_ctl_filter *f, int64_t today)
+{
+    int s = status_on(it, today);
+
+    return s >= 0 && (f->category < 0 || it->category == f->category) &&
+           (f->place < 0 || it->place == f->place) && (f->status < 0 || s == f->status);
 }
 
 /* The person's sample times, sorted, in *out (valid until the next call); returns how many. The
@@ -924,6 +935,7 @@ static const struct fk_col summary_cols[] = {
 struct summary_walk {
     fk_ctl *c;
     const struct fk_ctl_filter *f;
+    int64_t today;
     fk_table *t;
 };
 
@@ -938,9 +950,9 @@ static int summary_region(void *ud, const char *code, const char *name, int32_t 
     for (i = items_from(w->c, glo); i < w->c->nitems && w->c->items[i].grid < ghi; i++) {
         const struct item *it = &w->c->items[i];
 
-        if (item_matches(it, w->f) && it->category < FK_CTL_NCATEGORIES &&
+        if (item_matches(it, w->f, w->today) && it->category < FK_CTL_NCATEGORIES &&
             it->place < FK_PLACE_NPLACES)
-            n[it->category][it->place][it->status]++;
+            n[it->category][it->place][status_on(it, w->today)]++;
     }
     for (a = 0; a < FK_CTL_NCATEGORIES && rc == FK_OK; a++) {
         for (b = 0; b < FK_PLACE_NPLACES && rc == FK_OK; b++) {
@@ -964,10 +976,10 @@ static int summary_region(void *ud, const char *code, const char *name, int32_t 
     return rc;
 }
 
-int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, fk_table **out,
-                   char *err, size_t errlen)
+int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, int64_t today,
+                   fk_table **out, char *err, size_t errlen)
 {
-    struct summary_walk w = {c, f, NULL};
+    struct summary_walk w = {c, f, today, NULL};
     int rc;
 
     *out = NULL;
@@ -997,7 +1009,7 @@ static void next_test(fk_ctl *c, struct item *it, int64_t today, int64_t *day, i
 
     *state = -1;
     *day = 0;
-    if (!r || it->status != FK_CTL_OPEN)
+    if (!r || status_on(it, today) != FK_CTL_OPEN)
         return;
     ns = sample_times(c, it->person, &it->s, &times);
     /* Look a window ahead of today, so the next upcoming test shows too. */
@@ -1045,7 +1057,7 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
 
         if (it->grid >= ghi)
             break;
-        if (!item_matches(it, f))
+        if (!item_matches(it, f, today))
             continue;
         if (grow((void **)&k, &cap, n, sizeof *k) != FK_OK)
             rc = FK_ENOMEM;
@@ -1350,6 +1362,7 @@ int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states,
 
 struct by_walk {
     int64_t today;
+    unsigned states;
     uint32_t *persons, *done, *due, *overdue; /* per grid */
     int32_t ngrid;
     fk_table *t;
@@ -1369,8 +1382,15 @@ static int by_count(fk_ctl *c, const struct followed *fw, void *ud)
                         TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
+    /* With states asked for, a person counts when one of their tests is in one of them. */
+    for (k = 0; w->states != 7u && k < n && !(w->states >> tests[k].state & 1); k++)
+        ;
+    if (k == n && w->states != 7u)
+        return FK_OK;
     w->persons[fw->grid]++;
     for (k = 0; k < n; k++) {
+        if (!(w->states >> tests[k].state & 1))
+            continue;
         if (tests[k].state == FK_TEST_DONE)
             w->done[fw->grid]++;
         else if (tests[k].state == FK_TEST_DUE)
@@ -1410,8 +1430,8 @@ static int by_region(void *ud, const char *code, const char *name, int32_t glo, 
     return fk_table_add(w->t, vals);
 }
 
-int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources, int64_t today,
-                  fk_table **out, char *err, size_t errlen)
+int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources,
+                  unsigned states, int64_t today, fk_table **out, char *err, size_t errlen)
 {
     struct fk_engine_stats es;
     struct by_walk w;
@@ -1425,6 +1445,7 @@ int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sour
         return rc;
     fk_engine_stats(c->e, &es);
     w.today = today;
+    w.states = states ? states & 7u : 7u;
     w.ngrid = (int32_t)es.grids;
     w.persons = calloc(es.grids + 1, sizeof *w.persons);
     w.done = calloc(es.grids + 1, sizeof *w.done);

@@ -35,4 +35,40 @@ for t in regions persons venues scans pings samples results cases; do
     fk import "$t" "c3/$t.csv" 2>/dev/null
 done
 [ -e "$FANGKONG_DB" ] || fail "import did not create the data file"
+
+# ---- control list --date D: as of D ----
+fk control from-trace --depth 2 --at 2022-09-01T10:00:00+08:00 2>/dev/null
+expect_rc 0 "control from-trace"
+fk control from-trace --depth 2 --at 2022-09-03T10:00:00+08:00 2>/dev/null
+fk control list --date 2022-09-03 >l3.csv 2>/dev/null
+n=$(($(wc -l <l3.csv) - 1))
+[ "$n" -gt 2 ] || fail "nobody under control on 09-03"
+fk control list --date 2022-08-31 >l0.csv 2>/dev/null
+[ "$(wc -l <l0.csv)" -eq 1 ] || fail "control list --date 08-31 lists orders that start on 09-01"
+fk control summary --date 2022-08-31 >s0.csv 2>/dev/null
+[ "$(wc -l <s0.csv)" -eq 1 ] || fail "control summary --date 08-31 counts orders that start later"
+# A release on 09-05: open on 09-04, released from 09-05 on.
+P=$(sed -n 2p l3.csv | cut -d, -f2)
+fk control release "$P" --at 2022-09-05T10:00:00+08:00 --force 2>/dev/null
+expect_rc 0 "release"
+fk control list --date 2022-09-04 >l4.csv 2>/dev/null
+contains l4.csv "$P,"
+[ "$(($(wc -l <l4.csv) - 1))" -eq "$n" ] || fail "09-04 lists not every order open that day"
+fk control list --date 2022-09-05 >l5.csv 2>/dev/null
+grep -q "$P," l5.csv && fail "09-05 lists the order released that day"
+cut -d, -f12 l3.csv l4.csv | grep -q -- '^-' && fail "a negative day number"
+
+# ---- regime due --by LEVEL --state S counts only tests in S ----
+fk regime due --date 2022-09-05 --state overdue >od.csv 2>/dev/null
+fk regime due --date 2022-09-05 --by city --state overdue >odb.csv 2>/dev/null
+expect_rc 0 "regime due --by city --state overdue"
+"$PY" - od.csv odb.csv <<'PY' || fail "regime due --by --state ignores --state"
+import csv, sys
+od = list(csv.DictReader(open(sys.argv[1])))
+b = list(csv.DictReader(open(sys.argv[2])))
+assert od, "no overdue test to count"
+assert len(b) == 1 and int(b[0]["overdue"]) == len(od), (b, len(od))
+assert b[0]["done"] == "0" and b[0]["due"] == "0", b
+assert int(b[0]["persons"]) == len({r["id_number"] for r in od}), b
+PY
 echo "first use: all pass"

@@ -152,6 +152,21 @@ c = collections.Counter(r["state"] for r in due)
 for s in ("done", "due", "overdue"):
     assert board[0][s] == c[s], (s, board[0][s], c[s])
 PY
+# The board of one state counts only tests in it (and persons with one).
+api "$DESK" GET "/api/v1/regime/due?date=2022-09-05&by=county&state=overdue"
+cp "$WORK/body" board-od.json
+"$PY" - due.json board-od.json <<'PY' || fail "the regime board ignores state"
+import json, sys
+due = [r for r in json.load(open(sys.argv[1]))["rows"] if r["state"] == "overdue"]
+b = json.load(open(sys.argv[2]))["rows"]
+assert due and b[0]["overdue"] == len(due) and b[0]["done"] == 0 and b[0]["due"] == 0, b
+assert b[0]["persons"] == len({r["id_number"] for r in due}), b
+PY
+# Orders as of a day before the first: none.
+api "$DESK" GET "/api/v1/control/list?date=2022-08-31"
+[ "$(jq_py 'len(j["rows"])')" = 0 ] || fail "control list as of 08-31 lists later orders"
+api "$DESK" GET "/api/v1/control/summary?date=2022-08-31"
+[ "$(jq_py 'len(j["rows"])')" = 0 ] || fail "control summary as of 08-31 counts later orders"
 # A lab account reads counts, never names.
 api "$LAB" GET "/api/v1/regime/due?date=2022-09-05&by=county"
 expect_status 200 "lab reads the board"
