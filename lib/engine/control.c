@@ -13,6 +13,9 @@
  *   regime then applies) and until the regime's last test day has passed by one day; occupation
  *   regimes are periodic and have no start, so only their last two windows count (yesterday's
  *   missed test is overdue, today's is due).
+ * - A transfer ends an order and starts one at the new place at the same moment: such a chain
+ *   (an order that starts when the person's previous one of the same category ended) is one
+ *   control, whose day count and regime run from the first order's start (item.first).
  * - Invariant: items[] is sorted by (grid, person, start); open[] has a bit per person id with an
  *   open order. */
 #include "fk/control.h"
@@ -38,6 +41,7 @@ struct sref {
 
 struct item {
     int64_t id, person, start, end;
+    int64_t first; /* the start of the chain of transfers it ends (see DESIGN NOTES) */
     int32_t grid;
     uint8_t category, place, status;
     int16_t regime; /* index in prof.regimes, -1: none */
@@ -318,6 +322,38 @@ void fk_ctl_free(fk_ctl *c)
     free(c);
 }
 
+/* 1 when order b carries on order a of the same person: a transfer ended a as b started. */
+static int carries_on(const struct fk_control_row *a, const struct fk_control_row *b)
+{
+    return a->person == b->person && a->end != 0 && a->end == b->start &&
+           a->category == b->category;
+}
+
+/* Each item's chain start (items sorted: a person's orders are adjacent, by start). */
+static void chain_firsts(fk_ctl *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->nitems; i++) {
+        struct item *it = &c->items[i], *pv = i ? &c->items[i - 1] : NULL;
+        struct fk_control_row a, b;
+
+        it->first = it->start;
+        if (!pv)
+            continue;
+        memset(&a, 0, sizeof a);
+        memset(&b, 0, sizeof b);
+        a.person = pv->person;
+        a.end = pv->end;
+        a.category = pv->category;
+        b.person = it->person;
+        b.start = it->start;
+        b.category = it->category;
+        if (carries_on(&a, &b))
+            it->first = pv->first;
+    }
+}
+
 /* The arrivals and occupation records of prev, and the texts they point at, into c (empty so
  * far): what a control batch cannot change. Their samples and names are read again, or taken
  * over by fk_ctl_adopt. */
@@ -389,6 +425,7 @@ static int build(fk_store *st, fk_engine *e, const struct fk_profile *p, const f
         goto db;
     if (c->nitems)
         qsort(c->items, c->nitems, sizeof *c->items, cmp_item);
+    chain_firsts(c);
     if (c->nocc)
         qsort(c->occ, c->nocc, sizeof *c->occ, cmp_occ);
     if (c->narr)
@@ -1013,7 +1050,7 @@ static void next_test(fk_ctl *c, struct item *it, int64_t today, int64_t *day, i
         return;
     ns = sample_times(c, it->person, &it->s, &times);
     /* Look a window ahead of today, so the next upcoming test shows too. */
-    n = fk_regime_tests(r, it->start, it->end, today + (r->every > 0 ? r->every : 63), times, ns, 0,
+    n = fk_regime_tests(r, it->first, it->end, today + (r->every > 0 ? r->every : 63), times, ns, 0,
                         tests, TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
@@ -1082,7 +1119,7 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
         if (ns >= 0)
             date_of_day(nd, next);
         snprintf(id, sizeof id, "%lld", (long long)it->id);
-        snprintf(day, sizeof day, "%lld", (long long)(today - fk_local_day(it->start)));
+        snprintf(day, sizeof day, "%lld", (long long)(today - fk_local_day(it->first)));
         vals[0] = id;
         vals[1] = name_at(c->ros, wh->idn);
         vals[2] = name_at(c->ros, wh->name);
@@ -1149,7 +1186,7 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
             if (it->status != FK_CTL_OPEN || !regime_at(c, it->regime))
                 continue;
             fw = (struct followed){
-                it->person, it->start,   it->end,      it->grid, regime_at(c, it->regime),
+                it->person, it->first,   it->end,      it->grid, regime_at(c, it->regime),
                 0,          SRC_CONTROL, it->category, &it->s,   it->who};
             rc = cb(c, &fw, ud);
             if (rc)
@@ -1655,15 +1692,27 @@ int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, 
 struct open_of {
     int found;
     struct fk_control_row row;
+    int64_t first; /* the start of the chain of transfers the open order ends */
+    struct fk_control_row prev; /* the walk's previous order (numbers only) and its chain start */
+    int64_t prev_first;
     char regime[FK_NAME_MAX + 8], site[256], device[128];
 };
 
 static int keep_open(void *ud, const struct fk_control_row *k)
 {
     struct open_of *o = ud;
+    int64_t first = o->prev.person == k->person && carries_on(&o->prev, k) ? o->prev_first
+                                                                            : k->start;
 
+    memset(&o->prev, 0, sizeof o->prev);
+    o->prev.person = k->person;
+    o->prev.start = k->start;
+    o->prev.end = k->end;
+    o->prev.category = k->category;
+    o->prev_first = first;
     if (k->end == 0) {
         o->found = 1;
+        o->first = first;
         o->row = *k;
         fk_strlcpy(o->regime, k->regime, sizeof o->regime);
         fk_strlcpy(o->site, k->site, sizeof o->site);
@@ -1675,12 +1724,14 @@ static int keep_open(void *ud, const struct fk_control_row *k)
     return 0;
 }
 
-/* The person's open control (the latest when there are several). FK_OK, FK_ENOENT, FK_EDB. */
+/* The person's open control (the latest when there are several) and where its chain of transfers
+ * started (o->first). FK_OK, FK_ENOENT, FK_EDB. */
 static int find_open(fk_store *st, int64_t person, struct open_of *o)
 {
     int rc;
 
     memset(o, 0, sizeof *o);
+    o->prev.person = -1;
     rc = fk_store_each_control(st, person, keep_open, o);
     if (rc != FK_OK)
         return rc;
@@ -1709,6 +1760,23 @@ static int open_for(fk_store *st, int64_t person, int64_t at, const char *what, 
         return FK_EINVAL;
     }
     return FK_OK;
+}
+
+/* The person's ID number into out (64 bytes), what an audit row names them by: the internal
+ * number means nothing to whoever reads the trail. FK_OK, FK_EDB; an unknown person (never met
+ * here: actions find the person first) is "#id". */
+static int id_number_of(fk_store *st, int64_t person, char *out, size_t cap)
+{
+    struct fk_person_row p;
+    int rc = fk_store_get_person(st, person, &p);
+
+    if (rc == FK_ENOENT) {
+        snprintf(out, cap, "#%lld", (long long)person);
+        return FK_OK;
+    }
+    if (rc == FK_OK)
+        fk_strlcpy(out, p.id_number, cap);
+    return rc;
 }
 
 static int db_fail(fk_store *st, int in_batch, int rc, char *err, size_t errlen)
@@ -1807,7 +1875,7 @@ int fk_control_release(fk_store *st, fk_engine *e, const struct fk_profile *p, i
     int rs[SAMPLES_MAX];
     const struct fk_regime *r;
     size_t n, i, k = 0;
-    char why[160], when[FK_TIME_RENDER_MAX];
+    char why[160], when[FK_TIME_RENDER_MAX], idn[64];
     enum fk_put did;
     int rc = open_for(st, person, at, "release", &o, err, errlen);
 
@@ -1832,19 +1900,22 @@ int fk_control_release(fk_store *st, fk_engine *e, const struct fk_profile *p, i
         rs[j] = samp[i].result;
         k++;
     }
-    if (!fk_release_ok(r, o.row.start, o.row.extended, at, rt, rs, k, why, sizeof why) && !force) {
+    /* The rule counts from the first order of a chain of transfers: a move is no new start. */
+    if (!fk_release_ok(r, o.first, o.row.extended, at, rt, rs, k, why, sizeof why) && !force) {
         snprintf(err, errlen, "the release rule of %s is not met: %s (--force releases anyway)",
                  r ? r->name : "the control", why);
         return FK_ECONFLICT;
     }
     o.row.end = at;
+    rc = id_number_of(st, person, idn, sizeof idn);
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
     rc = fk_store_begin_control(st);
     if (rc == FK_OK)
         rc = fk_store_put_control(st, &o.row, &id, &did);
     if (rc == FK_OK)
-        rc = fk_store_audit(st, who, "control.release", "", "person %lld released at %s%s",
-                            (long long)person, fk_time_render(at, when),
-                            force && why[0] ? " (forced)" : "");
+        rc = fk_store_audit(st, who, "control.release", idn, "released at %s%s",
+                            fk_time_render(at, when), force && why[0] ? " (forced)" : "");
     if (rc == FK_OK)
         rc = fk_store_commit(st);
     return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
@@ -1855,13 +1926,16 @@ int fk_control_transfer(fk_store *st, int64_t person, int place, const char *sit
 {
     struct open_of o;
     struct fk_control_row next;
-    char when[FK_TIME_RENDER_MAX];
+    char when[FK_TIME_RENDER_MAX], idn[64];
     enum fk_put did;
     int64_t id;
     int rc = open_for(st, person, at, "transfer", &o, err, errlen), from_place;
 
     if (rc != FK_OK)
         return rc;
+    rc = id_number_of(st, person, idn, sizeof idn);
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
     from_place = o.row.place;
     next = o.row;
     next.place = place;
@@ -1876,8 +1950,8 @@ int fk_control_transfer(fk_store *st, int64_t person, int place, const char *sit
     if (rc == FK_OK)
         rc = fk_store_put_control(st, &next, &id, &did);
     if (rc == FK_OK)
-        rc = fk_store_audit(st, who, "control.transfer", "", "person %lld from %s to %s at %s",
-                            (long long)person, fk_ctl_place_name((enum fk_ctl_place)from_place),
+        rc = fk_store_audit(st, who, "control.transfer", idn, "from %s to %s at %s",
+                            fk_ctl_place_name((enum fk_ctl_place)from_place),
                             fk_ctl_place_name((enum fk_ctl_place)place), fk_time_render(at, when));
     if (rc == FK_OK)
         rc = fk_store_commit(st);
@@ -1890,6 +1964,7 @@ int fk_control_extend(fk_store *st, int64_t person, int days, const char *who, c
     struct open_of o;
     enum fk_put did;
     int64_t id;
+    char idn[64];
     int rc = open_for(st, person, INT64_MAX, "change", &o, err, errlen);
 
     if (rc != FK_OK)
@@ -1898,13 +1973,16 @@ int fk_control_extend(fk_store *st, int64_t person, int days, const char *who, c
         snprintf(err, errlen, "extend by 1 to 366 days");
         return FK_EINVAL;
     }
+    rc = id_number_of(st, person, idn, sizeof idn);
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
     o.row.extended += days;
     rc = fk_store_begin_control(st);
     if (rc == FK_OK)
         rc = fk_store_put_control(st, &o.row, &id, &did);
     if (rc == FK_OK)
-        rc = fk_store_audit(st, who, "control.extend", "", "person %lld by %d days (now %d)",
-                            (long long)person, days, o.row.extended);
+        rc = fk_store_audit(st, who, "control.extend", idn, "by %d days (now %d)", days,
+                            o.row.extended);
     if (rc == FK_OK)
         rc = fk_store_commit(st);
     return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
@@ -2103,7 +2181,8 @@ int fk_alert_set(fk_store *st, fk_engine *e, const char *region, int64_t id, int
                  const char *who, const char *note, int64_t now, char *err, size_t errlen)
 {
     struct fk_alert_row a;
-    int rc;
+    char idn[64];
+    int rc, kind;
 
     if (!note || !*note) {
         snprintf(err, errlen, "say what was done: a note is required");
@@ -2135,13 +2214,17 @@ int fk_alert_set(fk_store *st, fk_engine *e, const char *region, int64_t id, int
         snprintf(err, errlen, "alert %lld is closed already", (long long)id);
         return FK_ECONFLICT;
     }
+    kind = a.kind; /* a is the store's until its next call */
+    rc = id_number_of(st, a.person, idn, sizeof idn);
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
     rc = fk_store_begin_events(st);
     if (rc == FK_OK)
         rc = fk_store_update_alert(st, id, status, who, note, now);
     if (rc == FK_OK)
-        rc = fk_store_audit(st, who, status == FK_ALERT_CLOSED ? "alert.close" : "alert.ack", "",
+        rc = fk_store_audit(st, who, status == FK_ALERT_CLOSED ? "alert.close" : "alert.ack", idn,
                             "alert %lld (%s): %s", (long long)id,
-                            fk_alert_kind_name((enum fk_alert_kind)a.kind), note);
+                            fk_alert_kind_name((enum fk_alert_kind)kind), note);
     if (rc == FK_OK)
         rc = fk_store_commit(st);
     return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);

@@ -58,6 +58,43 @@ fk control list --date 2022-09-05 >l5.csv 2>/dev/null
 grep -q "$P," l5.csv && fail "09-05 lists the order released that day"
 cut -d, -f12 l3.csv l4.csv | grep -q -- '^-' && fail "a negative day number"
 
+# ---- a transfer carries on the day count; the audit names persons by ID number ----
+Q=$(awk -F, 'NR > 2 && $9 ~ /^2022-09-01/ { print $2; exit }' l3.csv)
+[ -n "$Q" ] && [ "$Q" != "$P" ] || fail "no order of 09-01 to transfer"
+fk control transfer "$Q" --place centralized --site 隔离酒店A --at 2022-09-03T09:00:00+08:00 \
+    2>/dev/null
+expect_rc 0 "transfer"
+fk control list --date 2022-09-04 --place centralized >c4.csv 2>/dev/null
+[ "$(grep "^[0-9]*,$Q," c4.csv | cut -d, -f12)" = 3 ] ||
+    fail "the transfer restarted the day count: $(grep "$Q," c4.csv)"
+fk control release "$Q" --at 2022-09-06T09:00:00+08:00 2>err.txt
+expect_rc 1 "release on day 5"
+contains err.txt "day 5 of 7"
+fk control extend "$Q" --days 2 2>/dev/null
+expect_rc 0 "extend"
+printf 'id_number,category,place,start,device\n%s,close,centralized,2022-09-03T09:00:00+08:00,DOOR-Q\n' \
+    "$Q" >ctl.csv
+fk import controls ctl.csv 2>/dev/null
+printf 'device,id_number,time,event\nDOOR-Q,%s,2022-09-03T22:00:00+08:00,tamper\n' "$Q" >door.csv
+fk import door_events door.csv 2>/dev/null
+fk alerts >alerts.csv 2>/dev/null
+AL=$(awk -F, 'NR == 2 { print $1 }' alerts.csv)
+fk alerts close "$AL" --note 已更换门磁 2>/dev/null
+expect_rc 0 "alert close"
+fk audit >audit.csv 2>/dev/null
+"$PY" - audit.csv "$P" "$Q" <<'PY' || fail "audit rows do not name persons by ID number"
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+want = {"control.release": sys.argv[2], "control.transfer": sys.argv[3],
+        "control.extend": sys.argv[3], "alert.close": sys.argv[3]}
+for action, idn in want.items():
+    got = [r for r in rows if r["action"] == action]
+    assert got, "no %s row" % action
+    for r in got:
+        assert r["target"] == idn, r
+        assert not re.search(r"\bperson \d", r["detail"]), r
+PY
+
 # ---- regime due --by LEVEL --state S counts only tests in S ----
 fk regime due --date 2022-09-05 --state overdue >od.csv 2>/dev/null
 fk regime due --date 2022-09-05 --by city --state overdue >odb.csv 2>/dev/null

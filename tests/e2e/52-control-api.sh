@@ -135,6 +135,13 @@ expect_error bad_request 400 "bad alert status"
 api "$ADMIN" GET "/api/v1/audit"
 contains "$WORK/body" "alert.ack"
 contains "$WORK/body" "已电话核实"
+"$PY" - "$WORK/body" "$Q" "$P" <<'PY' || fail "audit rows of control actions do not name the ID number"
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+for action, idn in (("alert.ack", sys.argv[2]), ("control.release", sys.argv[3])):
+    got = [r for r in rows if r["action"] == action]
+    assert got and all(r["target"] == idn for r in got), (action, got)
+PY
 
 # Regime due: the board adds up the list, in scope.
 api "$DESK" GET "/api/v1/regime/due?date=2022-09-05"

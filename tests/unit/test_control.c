@@ -534,8 +534,14 @@ static void test_control__release_transfer_extend(void **state)
     assert_string_equal(cell(f->t, 2, "site"), "H-1");
     assert_string_equal(cell(f->t, 2, "category"), "close");
     assert_string_equal(cell(f->t, 2, "end"), "");
+    /* A transfer carries on the control: day 3 on 09-04, counted from 09-01, not from 09-03. */
+    assert_string_equal(cell(f->t, 2, "day"), "3");
     fk_table_free(f->t);
     f->t = NULL;
+    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[1], D0 + 6 * DAY, 0, "u",
+                                        f->err, sizeof f->err),
+                     FK_ECONFLICT);
+    assert_non_null(strstr(f->err, "day 6 of 7"));
     /* --force releases despite the rule. */
     assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[1], D0 + 9 * DAY, 1, "u",
                                         f->err, sizeof f->err),
