@@ -36,6 +36,23 @@ for t in regions persons venues scans pings samples results cases; do
 done
 [ -e "$FANGKONG_DB" ] || fail "import did not create the data file"
 
+# ---- tat --now T: as of T (tubes sampled later and results reported later are not there) ----
+IFS=, read -r rname rregion rstart rend <"$DATA/round.txt"
+fk round create "$rname" --region "$rregion" --start "$rstart" --end "$rend" >/dev/null 2>&1
+expect_rc 0 "round create"
+total() { fk tat R1 --now "$1" >tat.csv 2>/dev/null; grep '^(total),' tat.csv; }
+IFS=, read -r _ t_all _ res_all _ < <(total 2022-08-30T07:00:00+08:00)
+[ "$res_all" -gt 0 ] || fail "no result by 08-30"
+IFS=, read -r _ tubes received resulted pending overdue late _ < <(total 2022-08-29T07:00:00+08:00)
+[ "$resulted" = 0 ] && [ "$received" = 0 ] && [ "$late" = 0 ] && [ "$pending" = "$tubes" ] ||
+    fail "tat --now 08-29T07:00 counts the results of 08:00: $(tail -1 tat.csv)"
+[ "$overdue" -gt 0 ] || fail "tat --now 08-29T07:00: nothing overdue"
+IFS=, read -r _ tubes_noon _ < <(total 2022-08-28T12:00:00+08:00)
+[ "$tubes_noon" -gt 0 ] && [ "$tubes_noon" -lt "$t_all" ] ||
+    fail "tat --now 08-28T12:00 counts tubes sampled later ($tubes_noon of $t_all)"
+fk tat R1 --overdue --now 2022-08-29T07:00:00+08:00 >od-tubes.csv 2>/dev/null
+[ "$(($(wc -l <od-tubes.csv) - 1))" = "$overdue" ] || fail "tat --overdue differs from the count"
+
 # ---- control list --date D: as of D ----
 fk control from-trace --depth 2 --at 2022-09-01T10:00:00+08:00 2>/dev/null
 expect_rc 0 "control from-trace"
