@@ -83,14 +83,17 @@ const struct verb cli_verbs[] = {
      "first raises the offline alerts due at --now. ack and close need a note (audited)."},
     {"arrivals", cmd_arrivals,
      "arrivals list [--region CODE] [--since T] [--until T] | arrivals check [--date D] "
-     "[--region CODE] [--state S] [--by LEVEL]",
+     "[--region CODE] [--state S] [--by LEVEL] [--control [--place P] [--at T]]",
      "Arrivals from outside the city and their control; check lists the tests of the arrival\n"
-     "regime (落地核酸+三天三检 by default) and their state."},
+     "regime (落地核酸+三天三检 by default) and their state, and marks the arrivals that came from\n"
+     "a risk area while it was one (risk_area: \"from a current risk area\"); --control puts those\n"
+     "under risk_area control (the profile's risk_area_regime), as backcheck --control does."},
     {"backcheck", cmd_backcheck,
      "backcheck [AREA [--region CODE] [--control] [--place home|centralized] [--at T]]",
      "倒查7天: every arrival from a risk area in the days before its latest risk period started\n"
      "(backcheck_days in the profile), with their control now; --control puts those not under\n"
-     "control under risk_area control. Without AREA: the risk areas and their windows."},
+     "control under risk_area control. AREA is a risk area's code or name (the name column of\n"
+     "risk_areas). Without AREA: the risk areas and their windows."},
     {"status", cmd_status, "status",
      "Counts of every table in the data file, and the engine's size and build time."},
     {"version", cmd_version, "version", "Prints the version."},

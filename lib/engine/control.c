@@ -97,6 +97,14 @@ struct drec {
     int64_t sampled;
     int32_t day;
     int8_t regime, source, category, state, recent;
+    uint16_t risk; /* 1 + the risk period an arrival came from while it lasted; 0: none */
+};
+
+/* A risk period, as an arrival's origin is matched against it. */
+struct rperiod {
+    char area[64], name[128];
+    int level;
+    int64_t start, end;
 };
 
 /* The sort key of a listed row: grid code, ID number, then lo; idx is the row. */
@@ -127,6 +135,8 @@ struct fk_ctl {
     struct drec *drows; /* the due walk's rows and sort keys, kept for the next walk */
     size_t ndrows, capdrows, capkeys, capktmp;
     struct skey *keys, *ktmp;
+    struct rperiod *risk; /* the risk periods, read again for each due walk (load_risks) */
+    size_t nrisk, caprisk;
 };
 
 static const char *const status_names[] = {"open", "released"};
@@ -318,6 +328,7 @@ void fk_ctl_free(fk_ctl *c)
     free(c->drows);
     free(c->keys);
     free(c->ktmp);
+    free(c->risk);
     fk_buf_fini(&c->strs);
     free(c);
 }
@@ -1157,12 +1168,56 @@ struct followed {
     int category; /* -1 for occupations */
     struct sref *s;
     uint32_t who; /* once named */
+    int risk;     /* arrivals: 1 + the risk period it came from while it lasted; else 0 */
 };
 
 enum { SRC_CONTROL = 0, SRC_ARRIVAL, SRC_OCCUPATION, NSOURCES };
 static const char *const source_names[NSOURCES] = {"control", "arrival", "occupation"};
 
 typedef int (*followed_cb)(fk_ctl *c, const struct followed *fw, void *ud);
+
+static int keep_risk(void *ud, const struct fk_risk_area_row *r)
+{
+    fk_ctl *c = ud;
+    struct rperiod *p;
+
+    if (c->nrisk >= UINT16_MAX - 1)
+        return 0;
+    if (grow((void **)&c->risk, &c->caprisk, c->nrisk, sizeof *c->risk) != FK_OK)
+        return FK_ENOMEM;
+    p = &c->risk[c->nrisk++];
+    fk_strlcpy(p->area, r->area, sizeof p->area);
+    fk_strlcpy(p->name, r->name, sizeof p->name);
+    p->level = r->level;
+    p->start = r->start;
+    p->end = r->end;
+    return 0;
+}
+
+/* Reads the risk periods into c->risk. They are not part of the index: a risk-area import moves
+ * no generation, so the index is not rebuilt for it; there are a few hundred at most. */
+static int load_risks(fk_ctl *c)
+{
+    c->nrisk = 0;
+    return fk_store_each_risk_area(c->st, keep_risk, c);
+}
+
+/* 1 + the risk period the arrival came from while it lasted (its origin inside the area, given by
+ * code or name, and the arrival between the period's start and end), or 0. */
+static int arrival_risk(const fk_ctl *c, const struct arrival *a)
+{
+    const char *origin = str(c, a->origin);
+    size_t i;
+
+    for (i = 0; i < c->nrisk; i++) {
+        const struct rperiod *p = &c->risk[i];
+
+        if (a->arrived >= p->start && (!p->end || a->arrived < p->end) &&
+            (fk_origin_in_area(origin, p->area) || (p->name[0] && fk_origin_in_area(origin, p->name))))
+            return (int)i + 1;
+    }
+    return 0;
+}
 
 static int in_range(int32_t g, int32_t glo, int32_t ghi)
 {
@@ -1187,7 +1242,7 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
                 continue;
             fw = (struct followed){
                 it->person, it->first,   it->end,      it->grid, regime_at(c, it->regime),
-                0,          SRC_CONTROL, it->category, &it->s,   it->who};
+                0,          SRC_CONTROL, it->category, &it->s,   it->who, 0};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -1211,7 +1266,8 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
                 is_open(c, a->person))
                 continue;
             fw = (struct followed){a->person,   a->arrived,     0,     a->grid, r, 0,
-                                   SRC_ARRIVAL, FK_CTL_ARRIVAL, &a->s, a->who};
+                                   SRC_ARRIVAL, FK_CTL_ARRIVAL, &a->s, a->who, 0};
+            fw.risk = arrival_risk(c, a);
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -1226,7 +1282,7 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
                 continue;
             /* Periodic windows aligned on day 0 of the Unix epoch, local time. */
             fw = (struct followed){o->person, -FK_TZ_OFFSET,  0,  o->grid, regime_at(c, o->regime),
-                                   1,         SRC_OCCUPATION, -1, &o->s,   o->who};
+                                   1,         SRC_OCCUPATION, -1, &o->s,   o->who, 0};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -1240,6 +1296,7 @@ static const struct fk_col due_cols[] = {
     {"grid", FK_COL_TEXT},       {"source", FK_COL_TEXT}, {"category", FK_COL_TEXT},
     {"regime", FK_COL_TEXT},     {"day", FK_COL_INT},     {"window_start", FK_COL_TEXT},
     {"window_end", FK_COL_TEXT}, {"state", FK_COL_TEXT},  {"sampled", FK_COL_TEXT},
+    {"risk_area", FK_COL_TEXT},
 };
 
 struct due_walk {
@@ -1275,7 +1332,8 @@ static int due_row(fk_ctl *c, const struct followed *fw, void *ud)
                                               (int8_t)fw->source,
                                               (int8_t)fw->category,
                                               (int8_t)tests[k].state,
-                                              (int8_t)fw->recent};
+                                              (int8_t)fw->recent,
+                                              (uint16_t)fw->risk};
     }
     return FK_OK;
 }
@@ -1285,6 +1343,7 @@ struct due_answer {
     struct roster *ros;
     struct drec *rows;
     char regime[FK_REGIMES_MAX][FK_NAME_MAX];
+    char (*risk)[256]; /* what the risk_area column says of each risk period */
 };
 
 static void due_answer_free(void *ud)
@@ -1293,6 +1352,7 @@ static void due_answer_free(void *ud)
 
     roster_unref(a->ros);
     free(a->rows);
+    free(a->risk);
     free(a);
 }
 
@@ -1333,6 +1393,7 @@ static void due_cells(const void *ud, size_t row, const char **v, char *scratch)
     v[9] = date_of_day(d->last, last);
     v[10] = fk_test_state_name((enum fk_test_state)d->state);
     v[11] = d->sampled ? fk_time_render(d->sampled, when) : "";
+    v[12] = d->risk ? a->risk[d->risk - 1] : "";
 }
 
 /* The walk's rows in list order (grid code, ID number, window; ties in walk order), in a new
@@ -1348,13 +1409,25 @@ static int due_answer_new(fk_ctl *c, struct due_answer **out)
         grow((void **)&c->ktmp, &c->capktmp, n, sizeof *c->ktmp) != FK_OK)
         return FK_ENOMEM;
     a = calloc(1, sizeof *a);
-    if (a)
+    if (a) {
         a->rows = malloc((n ? n : 1) * sizeof *a->rows);
-    if (!a || !a->rows) {
-        if (a)
+        a->risk = malloc((c->nrisk ? c->nrisk : 1) * sizeof *a->risk);
+    }
+    if (!a || !a->rows || !a->risk) {
+        if (a) {
             free(a->rows);
+            free(a->risk);
+        }
         free(a);
         return FK_ENOMEM;
+    }
+    for (i = 0; i < c->nrisk; i++) {
+        const struct rperiod *p = &c->risk[i];
+        char d[16];
+
+        snprintf(a->risk[i], sizeof a->risk[i], "from a current risk area: %s%s%s (%s since %s)",
+                 p->area, p->name[0] ? " " : "", p->name,
+                 fk_risk_level_name((enum fk_risk_level)p->level), fk_date_render(p->start, d));
     }
     for (i = 0; i < n; i++) {
         const struct drec *d = &c->drows[i];
@@ -1387,13 +1460,59 @@ int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states,
     c->ndrows = 0;
     rc = ensure_names(c);
     if (rc == FK_OK)
+        rc = load_risks(c);
+    if (rc == FK_OK)
         rc = each_followed(c, sources, today, glo, ghi, due_row, &w);
     if (rc == FK_OK)
         rc = due_answer_new(c, &a);
     if (rc == FK_OK)
-        rc = fk_table_new_view(due_cols, 12, c->ndrows, due_cells, a, due_answer_free, out);
+        rc = fk_table_new_view(due_cols, 13, c->ndrows, due_cells, a, due_answer_free, out);
     if (rc != FK_OK)
         return fail_table(NULL, rc, "regime due", err, errlen);
+    return FK_OK;
+}
+
+struct risk_walk_ids {
+    int64_t *ids;
+    size_t n, cap;
+};
+
+static int risk_person(fk_ctl *c, const struct followed *fw, void *ud)
+{
+    struct risk_walk_ids *w = ud;
+
+    (void)c;
+    if (!fw->risk)
+        return FK_OK;
+    if (grow((void **)&w->ids, &w->cap, w->n, sizeof *w->ids) != FK_OK)
+        return FK_ENOMEM;
+    w->ids[w->n++] = fw->person;
+    return FK_OK;
+}
+
+int fk_ctl_risk_arrivals(fk_ctl *c, const char *region, int64_t today, int64_t **out, size_t *n,
+                         char *err, size_t errlen)
+{
+    struct risk_walk_ids w = {NULL, 0, 0};
+    int32_t glo, ghi;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    rc = region_range(c, region, &glo, &ghi, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    rc = load_risks(c);
+    if (rc == FK_OK)
+        rc = each_followed(c, FK_DUE_ARRIVALS, today, glo, ghi, risk_person, &w);
+    if (rc != FK_OK) {
+        free(w.ids);
+        snprintf(err, errlen, "arrivals: %s",
+                 rc == FK_EDB ? fk_store_errmsg(c->st) : fk_strerror(rc));
+        return rc;
+    }
+    *out = w.ids;
+    *n = w.n;
     return FK_OK;
 }
 
@@ -1511,11 +1630,62 @@ static const struct fk_col arrival_cols[] = {
     {"transport", FK_COL_TEXT}, {"control", FK_COL_TEXT},
 };
 
+/* What an area given by a user stands for: the text itself and the code and name of every risk
+ * area whose code or name it is, so "北京市朝阳区" finds the arrivals from 110105 and back. */
+#define AREA_KEYS_MAX 8
+struct area_keys {
+    char key[AREA_KEYS_MAX][128];
+    int n;
+};
+
+static void add_key(struct area_keys *k, const char *s)
+{
+    int i;
+
+    if (!*s || k->n == AREA_KEYS_MAX || strlen(s) >= sizeof k->key[0])
+        return;
+    for (i = 0; i < k->n; i++)
+        if (strcmp(k->key[i], s) == 0)
+            return;
+    fk_strlcpy(k->key[k->n++], s, sizeof k->key[0]);
+}
+
+static int collect_keys(void *ud, const struct fk_risk_area_row *r)
+{
+    struct area_keys *k = ud;
+
+    if (strcmp(r->area, k->key[0]) == 0 || (r->name[0] && strcmp(r->name, k->key[0]) == 0)) {
+        add_key(k, r->area);
+        add_key(k, r->name);
+    }
+    return 0;
+}
+
+/* The keys of area (NULL: none, k->n 0). FK_OK or the store's error. */
+static int area_keys(fk_store *st, const char *area, struct area_keys *k)
+{
+    k->n = 0;
+    if (!area)
+        return FK_OK;
+    add_key(k, area);
+    return k->n ? fk_store_each_risk_area(st, collect_keys, k) : FK_OK;
+}
+
+static int origin_in(const char *origin, const struct area_keys *k)
+{
+    int i;
+
+    for (i = 0; i < k->n; i++)
+        if (fk_origin_in_area(origin, k->key[i]))
+            return 1;
+    return 0;
+}
+
 static int arrival_in(const fk_ctl *c, const struct arrival *a, int32_t glo, int32_t ghi,
-                      const char *area, int64_t from, int64_t to)
+                      const struct area_keys *area, int64_t from, int64_t to)
 {
     return in_range(a->grid, glo, ghi) && (!from || a->arrived >= from) &&
-           (!to || a->arrived <= to) && (!area || fk_origin_in_area(str(c, a->origin), area));
+           (!to || a->arrived <= to) && (!area->n || origin_in(str(c, a->origin), area));
 }
 
 /* "category/place since DATE" of the person's open control, or "". */
@@ -1545,6 +1715,7 @@ static void open_control(const fk_ctl *c, int64_t pid, char *out, size_t cap)
 int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t from, int64_t to,
                     fk_table **out, char *err, size_t errlen)
 {
+    struct area_keys ak;
     fk_table *t = NULL;
     int32_t glo, ghi;
     size_t i;
@@ -1554,6 +1725,10 @@ int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t fro
     rc = region_range(c, region, &glo, &ghi, err, errlen);
     if (rc != FK_OK)
         return rc;
+    if (area_keys(c->st, area, &ak) != FK_OK) {
+        snprintf(err, errlen, "risk areas: %s", fk_store_errmsg(c->st));
+        return FK_EDB;
+    }
     rc = fk_table_new(arrival_cols, 8, &t);
     if (rc == FK_OK)
         rc = ensure_names(c);
@@ -1563,7 +1738,7 @@ int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t fro
         char when[FK_TIME_RENDER_MAX], ctl[96];
         const char *vals[8];
 
-        if (!arrival_in(c, a, glo, ghi, area, from, to))
+        if (!arrival_in(c, a, glo, ghi, &ak, from, to))
             continue;
         open_control(c, a->person, ctl, sizeof ctl);
         vals[0] = name_at(c->ros, wh->idn);
@@ -1586,6 +1761,7 @@ int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int6
                            int64_t to, int64_t **out, size_t *n)
 {
     char err[128];
+    struct area_keys ak;
     int32_t glo, ghi;
     size_t i, k = 0;
     int64_t *ids;
@@ -1595,11 +1771,13 @@ int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int6
     *n = 0;
     if (rc != FK_OK)
         return rc;
+    if (area_keys(c->st, area, &ak) != FK_OK)
+        return FK_EDB;
     ids = malloc((c->narr ? c->narr : 1) * sizeof *ids);
     if (!ids)
         return FK_ENOMEM;
     for (i = 0; i < c->narr; i++)
-        if (arrival_in(c, &c->arr[i], glo, ghi, area, from, to))
+        if (arrival_in(c, &c->arr[i], glo, ghi, &ak, from, to))
             ids[k++] = c->arr[i].person;
     *out = ids;
     *n = k;
@@ -1616,7 +1794,8 @@ static int find_area(void *ud, const struct fk_risk_area_row *r)
 {
     struct latest_area *la = ud;
 
-    if (strcmp(r->area, la->area) == 0 && (!la->found || r->start > la->start)) {
+    if ((strcmp(r->area, la->area) == 0 || (r->name[0] && strcmp(r->name, la->area) == 0)) &&
+        (!la->found || r->start > la->start)) {
         la->found = 1;
         la->start = r->start;
     }
@@ -1646,6 +1825,7 @@ int fk_ctl_backcheck_window(fk_store *st, const struct fk_profile *p, const char
 static const struct fk_col risk_cols[] = {
     {"area", FK_COL_TEXT}, {"level", FK_COL_TEXT},          {"start", FK_COL_TEXT},
     {"end", FK_COL_TEXT},  {"backcheck_from", FK_COL_TEXT}, {"backcheck_to", FK_COL_TEXT},
+    {"name", FK_COL_TEXT},
 };
 
 struct risk_walk {
@@ -1657,7 +1837,7 @@ static int risk_row(void *ud, const struct fk_risk_area_row *r)
 {
     struct risk_walk *w = ud;
     char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX], c[FK_TIME_RENDER_MAX], d[FK_TIME_RENDER_MAX];
-    const char *vals[6];
+    const char *vals[7];
 
     vals[0] = r->area;
     vals[1] = fk_risk_level_name((enum fk_risk_level)r->level);
@@ -1665,6 +1845,7 @@ static int risk_row(void *ud, const struct fk_risk_area_row *r)
     vals[3] = r->end ? fk_time_render(r->end, b) : "";
     vals[4] = fk_time_render(r->start - (int64_t)w->p->backcheck_days * 86400, c);
     vals[5] = fk_time_render(r->start, d);
+    vals[6] = r->name;
     return fk_table_add(w->t, vals);
 }
 
@@ -1672,7 +1853,7 @@ int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, 
                       size_t errlen)
 {
     struct risk_walk w = {p, NULL};
-    int rc = fk_table_new(risk_cols, 6, &w.t);
+    int rc = fk_table_new(risk_cols, 7, &w.t);
 
     *out = NULL;
     if (rc == FK_OK)

@@ -112,6 +112,53 @@ for action, idn in want.items():
         assert not re.search(r"\bperson \d", r["detail"]), r
 PY
 
+# ---- backcheck by the area's code or name; arrivals from a current risk area ----
+fk control list --status all >all.csv 2>/dev/null
+read -r B1 B2 B3 < <("$PY" - c3/persons.csv all.csv <<'PY'
+import csv, sys
+bad = {int(r["line"]) for r in csv.DictReader(open(sys.argv[1] + ".rejects.csv"))}
+listed = {r["id_number"] for r in csv.DictReader(open(sys.argv[2]))}
+free = [r["id_number"] for i, r in enumerate(csv.DictReader(open(sys.argv[1])), 2)
+        if i not in bad and r["id_number"] not in listed]
+print(*free[:3])
+PY
+)
+cat >arr.csv <<EOF
+id_number,arrived,origin
+$B1,2022-09-03T08:00:00+08:00,110105
+$B2,2022-09-04T08:00:00+08:00,北京市朝阳区望京街道
+$B3,2022-09-11T08:00:00+08:00,110105003
+EOF
+fk import arrivals arr.csv 2>/dev/null
+expect_rc 0 "import arrivals"
+printf 'area,level,start,name\n110105,high,2022-09-10,北京市朝阳区\n' >risk.csv
+fk import risk_areas risk.csv 2>/dev/null
+expect_rc 0 "import risk areas with a name"
+for area in 北京市朝阳区 110105; do
+    fk backcheck "$area" >bc.csv 2>err.txt
+    expect_rc 0 "backcheck $area"
+    contains bc.csv "$B1,"
+    contains bc.csv "$B2,"
+    grep -q "$B3," bc.csv && fail "backcheck $area lists an arrival after the period started"
+done
+fk backcheck >areas.csv 2>/dev/null
+contains areas.csv ",北京市朝阳区"
+# B3 came while 110105 was a risk area: arrivals check says so, and --control locks B3.
+fk arrivals check --date 2022-09-12 >ac.csv 2>err.txt
+expect_rc 0 "arrivals check"
+contains err.txt "1 arrivals from a current risk area not under control"
+grep -q "^$B3,.*,from a current risk area: 110105 北京市朝阳区 (high since 2022-09-10)$" ac.csv ||
+    fail "arrivals check does not flag $B3: $(grep "$B3" ac.csv)"
+grep "from a current risk area" ac.csv | grep -qv "^$B3," && fail "another arrival flagged"
+fk arrivals check --date 2022-09-12 --control --at 2022-09-12T09:00:00+08:00 >ac2.csv 2>err.txt
+expect_rc 0 "arrivals check --control"
+contains err.txt "1 arrivals from a current risk area: 1 put under home control, 0 already"
+grep -q "^$B3,.*,arrival," ac2.csv && fail "$B3 is still followed as an arrival"
+fk control list --category risk_area --date 2022-09-12 >rl.csv 2>/dev/null
+contains rl.csv ",$B3,"
+fk regime due --control 2>err.txt
+expect_rc 1 "regime due --control"
+
 # ---- regime due --by LEVEL --state S counts only tests in S ----
 fk regime due --date 2022-09-05 --state overdue >od.csv 2>/dev/null
 fk regime due --date 2022-09-05 --by city --state overdue >odb.csv 2>/dev/null
@@ -123,6 +170,7 @@ b = list(csv.DictReader(open(sys.argv[2])))
 assert od, "no overdue test to count"
 assert len(b) == 1 and int(b[0]["overdue"]) == len(od), (b, len(od))
 assert b[0]["done"] == "0" and b[0]["due"] == "0", b
-assert int(b[0]["persons"]) == len({r["id_number"] for r in od}), b
+# persons: each person once per source that follows them (an arrival may also be a worker)
+assert int(b[0]["persons"]) == len({(r["id_number"], r["source"]) for r in od}), b
 PY
 echo "first use: all pass"

@@ -167,7 +167,7 @@ import json, sys
 due = [r for r in json.load(open(sys.argv[1]))["rows"] if r["state"] == "overdue"]
 b = json.load(open(sys.argv[2]))["rows"]
 assert due and b[0]["overdue"] == len(due) and b[0]["done"] == 0 and b[0]["due"] == 0, b
-assert b[0]["persons"] == len({r["id_number"] for r in due}), b
+assert b[0]["persons"] == len({(r["id_number"], r["source"]) for r in due}), b
 PY
 # Orders as of a day before the first: none.
 api "$DESK" GET "/api/v1/control/list?date=2022-08-31"
@@ -222,7 +222,7 @@ printf 'id_number,arrived,origin\n%s,2022-09-05T08:00:00+08:00,310101\n' "$A" >a
 # import from the command line shows up one build later).
 api "$ADMIN" POST /api/v1/import/arrivals -H 'Content-Type: text/csv' --data-binary @arr.csv
 expect_status 200 "import the arrival"
-printf 'area,level,start\n310101,high,2022-09-06\n' >risk.csv
+printf 'area,level,start,name\n310101,high,2022-09-06,上海市黄浦区\n' >risk.csv
 fk import risk_areas risk.csv 2>/dev/null
 api "$LAB" GET "/api/v1/risk_areas"
 expect_status 200 "risk areas"
@@ -242,4 +242,27 @@ contains "$WORK/body" "risk_area/centralized"
 api "$DESK" GET "/api/v1/control/list?category=risk_area&format=csv"
 expect_status 200 "csv export"
 contains "$WORK/body" "$A,"
+# By the area's name too; an arrival while 310101 is a risk area is flagged and can be locked.
+api "$DESK" GET "/api/v1/backcheck?area=上海市黄浦区"
+expect_status 200 "backcheck by name"
+[ "$(jq_py 'j["rows"][0]["id_number"]')" = "$A" ] || fail "backcheck by name lists the arrival"
+A2=$(grep -v -f <(cut -d, -f2 cli-list.csv) persons.csv | grep ',140702' | sed -n 4p | cut -d, -f1)
+printf 'id_number,arrived,origin\n%s,2022-09-07T08:00:00+08:00,310101\n' "$A2" >arr2.csv
+api "$ADMIN" POST /api/v1/import/arrivals -H 'Content-Type: text/csv' --data-binary @arr2.csv
+expect_status 200 "import the arrival from a current risk area"
+api "$DESK" GET "/api/v1/regime/due?source=arrivals&date=2022-09-08"
+"$PY" - "$WORK/body" "$A2" <<'PY' || fail "the arrival from a current risk area is not flagged"
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+mine = [r for r in rows if r["id_number"] == sys.argv[2]]
+assert mine and all(r["risk_area"].startswith("from a current risk area: 310101") for r in mine), mine
+assert all(not r["risk_area"] for r in rows if r["id_number"] != sys.argv[2]), rows
+PY
+api "$VIEWER" POST /api/v1/control/from-arrivals "${J[@]}" --data '{}'
+expect_error forbidden 403 "viewer from-arrivals"
+api "$DESK" POST /api/v1/control/from-arrivals "${J[@]}" --data '{"at":"2022-09-08T10:00:00+08:00"}'
+expect_status 200 "from-arrivals"
+[ "$(jq_py 'j["added"]')" = 1 ] || fail "from-arrivals added $(cat "$WORK/body")"
+api "$DESK" GET "/api/v1/control/list?category=risk_area&format=csv"
+contains "$WORK/body" "$A2,"
 exit 0
