@@ -294,9 +294,14 @@ static int risk_arrivals(struct cli *c, fk_ctl **x, const char *region, int64_t 
     }
     fprintf(stderr, "%zu arrivals from a current risk area: %zu put under %s control, %zu already "
             "under control\n", n, added, fk_ctl_place_name((enum fk_ctl_place)place), already);
+    /* A control batch: the engine stands, the index is built again over it. */
     fk_ctl_free(*x);
     *x = NULL;
-    rc = cli_open_ctl(c, x);
+    if (fk_ctl_build(c->st, c->eng, &c->profile, x, err, sizeof err) != FK_OK) {
+        cli_error(c, "%s", err);
+        goto out;
+    }
+    rc = EXIT_DONE;
 out:
     free(ids);
     free(cats);
@@ -452,10 +457,13 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
             cli_error(c, "%s", err);
             goto out;
         }
+        /* A control batch: the engine stands (opening it again leaked the first). */
         fk_ctl_free(x);
         x = NULL;
-        if (cli_open_ctl(c, &x) != EXIT_DONE)
+        if (fk_ctl_build(c->st, c->eng, &c->profile, &x, err, sizeof err) != FK_OK) {
+            cli_error(c, "%s", err);
             goto out;
+        }
     }
     if (fk_ctl_arrivals(x, region, c->pos[0], from, to, &t, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);

@@ -141,6 +141,9 @@ for area in 北京市朝阳区 110105; do
     contains bc.csv "$B2,"
     grep -q "$B3," bc.csv && fail "backcheck $area lists an arrival after the period started"
 done
+fk backcheck 北京市朝阳区 --control --at 2022-09-10T09:00:00+08:00 >bc2.csv 2>err.txt
+expect_rc 0 "backcheck by name --control" # (under ASan: the engine opened twice leaked)
+contains err.txt "2 put under home control"
 fk backcheck >areas.csv 2>/dev/null
 contains areas.csv ",北京市朝阳区"
 # B3 came while 110105 was a risk area: arrivals check says so, and --control locks B3.
