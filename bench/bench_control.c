@@ -935,10 +935,14 @@ static int fk_query(struct bench *b, enum query q, fk_table **out, char *err, si
     struct fk_ctl_filter all = FK_CTL_FILTER_ALL;
 
     switch (q) {
-    case Q_SUM_COUNTY: return fk_ctl_summary(b->ctl, &all, FK_LEVEL_COUNTY, out, err, errlen);
-    case Q_SUM_GRID: return fk_ctl_summary(b->ctl, &all, FK_LEVEL_GRID, out, err, errlen);
+    /* Summaries as the orders stand in the end (INT32_MAX: a day after every start and end). */
+    case Q_SUM_COUNTY:
+        return fk_ctl_summary(b->ctl, &all, FK_LEVEL_COUNTY, INT32_MAX, out, err, errlen);
+    case Q_SUM_GRID:
+        return fk_ctl_summary(b->ctl, &all, FK_LEVEL_GRID, INT32_MAX, out, err, errlen);
     case Q_DUE_BY:
-        return fk_ctl_due_by(b->ctl, NULL, FK_LEVEL_GRID, FK_DUE_ALL, b->today, out, err, errlen);
+        return fk_ctl_due_by(b->ctl, NULL, FK_LEVEL_GRID, FK_DUE_ALL, 0, b->today, out, err,
+                             errlen);
     case Q_DUE:
     default: return fk_ctl_due(b->ctl, NULL, FK_DUE_ALL, 0, b->today, out, err, errlen);
     }

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void cli_error(const struct cli *c, const char *fmt, ...)
@@ -160,12 +161,28 @@ need_value:
     return FK_OK;
 }
 
+int cli_need_db(struct cli *c)
+{
+    struct stat sb;
+
+    /* A typo in --db must not leave an empty data file behind that later verbs read as an
+     * empty city; only the verbs that fill one create it. */
+    if (c->may_create || strcmp(c->db, ":memory:") == 0 || strstr(c->db, "://") ||
+        stat(c->db, &sb) == 0 || errno != ENOENT)
+        return EXIT_DONE;
+    cli_error(c, "no data file at %s (fangkong import creates one; --db or FANGKONG_DB names "
+              "another)", c->db);
+    return EXIT_ERROR;
+}
+
 int cli_open(struct cli *c)
 {
     char err[1024];
 
     if (c->st)
         return EXIT_DONE;
+    if (cli_need_db(c) != EXIT_DONE)
+        return EXIT_ERROR;
     if (fk_store_open(c->db, &c->st, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;

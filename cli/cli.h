@@ -33,6 +33,7 @@ struct cli {
     fk_store *st;
     fk_engine *eng;
     int engine_loaded; /* 1 when the engine came from its snapshot */
+    int may_create;    /* cli_open may create a missing data file (import, user add) */
 };
 
 struct verb {
@@ -50,8 +51,12 @@ int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, 
 void cli_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints the verb's usage line to stderr and returns EXIT_ERROR. */
 int cli_usage(const struct cli *c);
-/* Opens the store (c->st). EXIT_DONE or EXIT_ERROR after printing why. */
+/* Opens the store (c->st). A data file that does not exist is created only when c->may_create
+ * is set; otherwise "no data file at PATH". EXIT_DONE or EXIT_ERROR after printing why. */
 int cli_open(struct cli *c);
+/* EXIT_DONE when the data file c->db exists (or c->may_create is set); else prints "no data file
+ * at PATH" and returns EXIT_ERROR. For verbs that hand the path on, like serve. */
+int cli_need_db(struct cli *c);
 /* Opens the store and builds the engine (c->eng). */
 int cli_open_engine(struct cli *c);
 /* Parses --by LEVEL (grid … city); prints the choices when it is not one. */

@@ -213,7 +213,7 @@ static int control_answer(struct cli *c, int list, int argc, char **argv)
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
     rc = list ? fk_ctl_list(x, &f, today, &t, err, sizeof err)
-              : fk_ctl_summary(x, &f, level, &t, err, sizeof err);
+              : fk_ctl_summary(x, &f, level, today, &t, err, sizeof err);
     fk_ctl_free(x);
     if (rc != FK_OK) {
         cli_error(c, "%s", err);
@@ -256,15 +256,72 @@ static int parse_states(struct cli *c, const char *s, unsigned *states)
     return EXIT_DONE;
 }
 
+/* arrivals check: the arrivals from a current risk area, and with --control puts them under
+ * risk_area control (the profile's risk_area_regime), as backcheck --control does; *x is rebuilt
+ * after. EXIT_DONE or EXIT_ERROR after printing why. */
+static int risk_arrivals(struct cli *c, fk_ctl **x, const char *region, int64_t today,
+                         int control, const char *place_s, const char *at_s)
+{
+    char err[512], who[128];
+    int64_t *ids = NULL, at;
+    int *cats = NULL, place, rc = EXIT_ERROR;
+    size_t n = 0, i, added = 0, already = 0;
+
+    if (parse_place(c, place_s, &place) != EXIT_DONE || at_time(c, at_s, &at) != EXIT_DONE)
+        return EXIT_ERROR;
+    if (fk_ctl_risk_arrivals(*x, region, today, &ids, &n, err, sizeof err) != FK_OK) {
+        cli_error(c, "%s", err);
+        return EXIT_ERROR;
+    }
+    if (!control) {
+        if (n)
+            fprintf(stderr, "%zu arrivals from a current risk area not under control (--control "
+                    "puts them under risk_area control)\n", n);
+        rc = EXIT_DONE;
+        goto out;
+    }
+    cats = malloc((n ? n : 1) * sizeof *cats);
+    if (!cats) {
+        cli_error(c, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < n; i++)
+        cats[i] = FK_CTL_RISK_AREA;
+    if (fk_control_open_many(c->st, ids, cats, n, place, at, cli_actor(who, sizeof who),
+                             "arrivals check", &added, &already, err, sizeof err) != FK_OK) {
+        cli_error(c, "%s", err);
+        goto out;
+    }
+    fprintf(stderr, "%zu arrivals from a current risk area: %zu put under %s control, %zu already "
+            "under control\n", n, added, fk_ctl_place_name((enum fk_ctl_place)place), already);
+    /* A control batch: the engine stands, the index is built again over it. */
+    fk_ctl_free(*x);
+    *x = NULL;
+    if (fk_ctl_build(c->st, c->eng, &c->profile, x, err, sizeof err) != FK_OK) {
+        cli_error(c, "%s", err);
+        goto out;
+    }
+    rc = EXIT_DONE;
+out:
+    free(ids);
+    free(cats);
+    return rc;
+}
+
 /* regime due and arrivals check: the tests due of some sources, listed or counted --by. */
 static int due(struct cli *c, unsigned sources, int argc, char **argv)
 {
-    const char *region = NULL, *date = NULL, *state = NULL, *by = NULL;
+    const char *region = NULL, *date = NULL, *state = NULL, *by = NULL, *place = "home",
+               *at = NULL;
+    int control = 0;
     const struct cli_opt opts[] = {
         {.name = "region", .value = &region},
         {.name = "date", .value = &date},
         {.name = "state", .value = &state},
         {.name = "by", .value = &by},
+        {.name = "control", .flag = &control},
+        {.name = "place", .value = &place},
+        {.name = "at", .value = &at},
         {.name = NULL},
     };
     enum fk_level level = FK_LEVEL_GRID;
@@ -277,12 +334,21 @@ static int due(struct cli *c, unsigned sources, int argc, char **argv)
 
     if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
         return EXIT_ERROR;
+    if ((control || at || strcmp(place, "home") != 0) && sources != FK_DUE_ARRIVALS) {
+        cli_error(c, "--control, --place and --at are for arrivals check");
+        return EXIT_ERROR;
+    }
     if (cli_day(c, date, &today) != EXIT_DONE || parse_states(c, state, &states) != EXIT_DONE ||
         (by && cli_level(c, by, &level) != EXIT_DONE))
         return EXIT_ERROR;
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
-    rc = by ? fk_ctl_due_by(x, region, level, sources, today, &t, err, sizeof err)
+    if (sources == FK_DUE_ARRIVALS &&
+        risk_arrivals(c, &x, region, today, control, place, at) != EXIT_DONE) {
+        fk_ctl_free(x);
+        return EXIT_ERROR;
+    }
+    rc = by ? fk_ctl_due_by(x, region, level, sources, states, today, &t, err, sizeof err)
             : fk_ctl_due(x, region, sources, states, today, &t, err, sizeof err);
     fk_ctl_free(x);
     if (rc != FK_OK) {
@@ -391,10 +457,13 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
             cli_error(c, "%s", err);
             goto out;
         }
+        /* A control batch: the engine stands (opening it again leaked the first). */
         fk_ctl_free(x);
         x = NULL;
-        if (cli_open_ctl(c, &x) != EXIT_DONE)
+        if (fk_ctl_build(c->st, c->eng, &c->profile, &x, err, sizeof err) != FK_OK) {
+            cli_error(c, "%s", err);
             goto out;
+        }
     }
     if (fk_ctl_arrivals(x, region, c->pos[0], from, to, &t, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);

@@ -33,12 +33,15 @@ int cmd_import(struct cli *c, int argc, char **argv)
     if (c->npos != 2)
         return cli_usage(c);
     if (fk_import_type_parse(c->pos[0], &type) != FK_OK) {
-        cli_error(c, "unknown type '%s': one of regions, persons, venues, scans, pings, "
-                  "samples, results, cases", c->pos[0]);
+        char types[256];
+
+        cli_error(c, "unknown type '%s': one of %s", c->pos[0],
+                  fk_import_type_list(types, sizeof types));
         return EXIT_ERROR;
     }
     if (batch && cli_int(c, "batch", batch, 1, 10000000, &nbatch) != EXIT_DONE)
         return EXIT_ERROR;
+    c->may_create = 1;
     if (cli_open(c) != EXIT_DONE)
         return EXIT_ERROR;
     memset(&io, 0, sizeof io);

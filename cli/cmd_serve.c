@@ -50,7 +50,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     char webbuf[PATH_MAX];
     int64_t v;
 
-    if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
+    if (cli_parse(c, argc, argv, opts, 0) != FK_OK || cli_need_db(c) != EXIT_DONE)
         return EXIT_ERROR;
     memset(&so, 0, sizeof so);
     so.db = c->db;

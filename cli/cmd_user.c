@@ -87,6 +87,7 @@ int cmd_user(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (c->npos < 1)
         return cli_usage(c);
+    c->may_create = strcmp(c->pos[0], "add") == 0; /* the first account may come first */
     if (cli_open(c) != EXIT_DONE)
         return EXIT_ERROR;
     if (strcmp(c->pos[0], "list") == 0 && c->npos == 1) {

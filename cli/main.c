@@ -68,33 +68,38 @@ const struct verb cli_verbs[] = {
      "control from-trace [--case ID_NUMBER]... [--depth 1|2] [--place home|centralized] [--at T]"
      " | control release|transfer|extend ID_NUMBER [--at T] [--force] [--place P] [--site S]"
      " [--days N] | control summary [--by LEVEL] [--region CODE] [--category C] [--place P]"
-     " [--status open|released|all] | control list [--region CODE] [--category C] [--place P]"
-     " [--status S] [--date D]",
+     " [--status open|released|all] [--date D] | control list [--region CODE] [--category C]"
+     " [--place P] [--status S] [--date D]",
      "Risk persons under control (管控). from-trace puts every contact of a trace under control\n"
      "with its category's default regime (re-running adds nothing twice). release checks the\n"
      "regime's release rule (e.g. 7 days and the last two results negative; --force overrides);\n"
      "transfer moves a person to another place; extend adds days. summary counts orders by\n"
      "category x place x status per region (四个查清, default --by county); list shows who, phone,\n"
-     "grid, place, since when, regime and the next test due."},
+     "grid, place, since when, regime and the next test due. Both are as of --date D (default\n"
+     "today): orders that start later are not there yet, orders released later are open."},
     {"regime", cmd_regime,
      "regime due [--date D] [--region CODE] [--state done|due|overdue] [--by LEVEL]",
      "Every test the regimes require up to a day (default today) of persons under control,\n"
      "arrivals and occupations (1日1检 by tag): done (a sample in the window), due or overdue.\n"
-     "--by counts them per region instead (the regime board). Regimes come from the profile."},
+     "--by counts them per region instead (the regime board; with --state only tests in that\n"
+     "state). Regimes come from the profile."},
     {"alerts", cmd_alerts, "alerts [--open] [--region CODE] [--now T] | alerts ack|close ID --note TEXT",
      "Alerts: a home-controlled person's door opened outside the allowed times, a sensor\n"
      "tampered with or offline too long, a positive result of a person under control. Listing\n"
      "first raises the offline alerts due at --now. ack and close need a note (audited)."},
     {"arrivals", cmd_arrivals,
      "arrivals list [--region CODE] [--since T] [--until T] | arrivals check [--date D] "
-     "[--region CODE] [--state S] [--by LEVEL]",
+     "[--region CODE] [--state S] [--by LEVEL] [--control [--place P] [--at T]]",
      "Arrivals from outside the city and their control; check lists the tests of the arrival\n"
-     "regime (落地核酸+三天三检 by default) and their state."},
+     "regime (落地核酸+三天三检 by default) and their state, and marks the arrivals that came from\n"
+     "a risk area while it was one (risk_area: \"from a current risk area\"); --control puts those\n"
+     "under risk_area control (the profile's risk_area_regime), as backcheck --control does."},
     {"backcheck", cmd_backcheck,
      "backcheck [AREA [--region CODE] [--control] [--place home|centralized] [--at T]]",
      "倒查7天: every arrival from a risk area in the days before its latest risk period started\n"
      "(backcheck_days in the profile), with their control now; --control puts those not under\n"
-     "control under risk_area control. Without AREA: the risk areas and their windows."},
+     "control under risk_area control. AREA is a risk area's code or name (the name column of\n"
+     "risk_areas). Without AREA: the risk areas and their windows."},
     {"status", cmd_status, "status",
      "Counts of every table in the data file, and the engine's size and build time."},
     {"version", cmd_version, "version", "Prints the version."},

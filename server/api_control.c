@@ -87,21 +87,22 @@ static int filter_args(struct req *r, struct fk_ctl_filter *f, const char *def_s
     return 1;
 }
 
-/* GET /api/v1/control/summary?region&by&category&place&status */
+/* GET /api/v1/control/summary?region&by&category&place&status&date */
 void api_control_summary_get(struct req *r)
 {
     struct fk_ctl_filter f = FK_CTL_FILTER_ALL;
     char region[FK_REGION_CODE_MAX], err[512];
     enum fk_level by;
     fk_table *t = NULL;
+    int64_t today;
     fk_ctl *x;
     int rc;
 
     if (!scoped_region(r, region, sizeof region) || !level_arg(r, "county", &by) ||
-        !filter_args(r, &f, "all") || !(x = srv_ctl(r)))
+        !filter_args(r, &f, "all") || !day_arg(r, &today) || !(x = srv_ctl(r)))
         return;
     f.region = region;
-    rc = fk_ctl_summary(x, &f, by, &t, err, sizeof err);
+    rc = fk_ctl_summary(x, &f, by, today, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -174,7 +175,7 @@ void api_regime_due_get(struct req *r)
     if (!scoped_region(r, region, sizeof region) || !day_arg(r, &today) ||
         (by_s && !level_arg(r, "grid", &by)) || !(x = srv_ctl(r)))
         return;
-    rc = by_s ? fk_ctl_due_by(x, region, by, sources, today, &t, err, sizeof err)
+    rc = by_s ? fk_ctl_due_by(x, region, by, sources, states, today, &t, err, sizeof err)
               : fk_ctl_due(x, region, sources, states, today, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
@@ -305,8 +306,50 @@ static int place_field(struct req *r, json_t *j, const char *def, int *place)
     return 1;
 }
 
+/* POST /api/v1/control/from-arrivals {"place", "at"}: the arrivals inside the caller's scope that
+ * came from a risk area while it was one and are followed on the day of "at" (the rows of GET
+ * /api/v1/regime/due?source=arrivals whose risk_area is set) go under risk_area control, as POST
+ * /api/v1/backcheck puts its arrivals. */
+static void control_from_arrivals(struct req *r, json_t *j)
+{
+    char region[FK_REGION_CODE_MAX], err[512], msg[200];
+    int64_t at, *ids = NULL;
+    int *cats = NULL, place, rc, len;
+    size_t n = 0, i, added = 0, already = 0;
+    fk_ctl *x;
+
+    if (!place_field(r, j, "home", &place) || !at_field(r, j, &at) ||
+        !scope_within(r, r->who.scope, region, sizeof region) || !(x = srv_ctl(r)))
+        return;
+    rc = fk_ctl_risk_arrivals(x, region, fk_local_day(at), &ids, &n, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    cats = malloc((n ? n : 1) * sizeof *cats);
+    if (!cats) {
+        reply_error(r, 500, "internal", NULL, "out of memory");
+        goto out;
+    }
+    for (i = 0; i < n; i++)
+        cats[i] = FK_CTL_RISK_AREA;
+    rc = fk_control_open_many(srv_store(r), ids, cats, n, place, at, r->who.name, "arrivals check",
+                              &added, &already, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        goto out;
+    }
+    len = snprintf(msg, sizeof msg, "{\"arrivals\":%zu,\"added\":%zu,\"already\":%zu}\n", n, added,
+                   already);
+    reply_json(r, msg, (size_t)len);
+out:
+    free(ids);
+    free(cats);
+}
+
 /* POST /api/v1/control/{action}: release, transfer or extend {"id_number", "at", "force",
- * "place", "site", "days"}; from-trace {"cases": [...], "depth", "place", "at"}. */
+ * "place", "site", "days"}; from-trace {"cases": [...], "depth", "place", "at"};
+ * from-arrivals {"place", "at"}. */
 void api_control_post(struct req *r)
 {
     json_t *j = req_json_object(r);
@@ -316,6 +359,10 @@ void api_control_post(struct req *r)
 
     if (!j)
         return;
+    if (strcmp(r->param, "from-arrivals") == 0) {
+        control_from_arrivals(r, j);
+        goto out;
+    }
     if (strcmp(r->param, "from-trace") == 0) {
         struct fk_trace_opts o;
         json_t *cases = json_object_get(j, "cases");
@@ -388,7 +435,7 @@ void api_control_post(struct req *r)
         if (rc == FK_OK)
             reply_json(r, "{\"ok\":true}\n", 12);
     } else {
-        reply_error(r, 404, "not_found", "from-trace, release, transfer or extend",
+        reply_error(r, 404, "not_found", "from-trace, from-arrivals, release, transfer or extend",
                     "no control action '%s'", r->param);
         goto out;
     }

@@ -149,8 +149,9 @@ void api_import_post(struct req *r)
     int rc;
 
     if (fk_import_type_parse(r->param, &type) != FK_OK) {
-        reply_error(r, 404, "not_found",
-                    "regions, persons, venues, scans, pings, samples, results or cases",
+        char types[256];
+
+        reply_error(r, 404, "not_found", fk_import_type_list(types, sizeof types),
                     "unknown import type '%s'", r->param);
         return;
     }

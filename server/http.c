@@ -946,14 +946,15 @@ static void build_once(struct server *s, int tracer)
         s->tr_st = st;
         s->tr_gen = g;
     }
-    if (rc == FK_OK)
+    if (rc == FK_OK) {
         fprintf(stderr, "fangkong serve: %s rebuilt at generation %lld in %.2f s\n",
                 tracer ? "tracer" : "engine", (long long)g, took);
-    if (rc == FK_OK && timing_log_ms > 0)
-        fprintf(stderr, "fangkong serve: swapped in at %.3f\n", t0);
-    else
+        if (timing_log_ms > 0)
+            fprintf(stderr, "fangkong serve: swapped in at %.3f\n", t0);
+    } else {
         fprintf(stderr, "fangkong serve: rebuilding the %s: %s (answers stay as they were)\n",
                 tracer ? "tracer" : "engine", err);
+    }
     if (tracer && target > s->tr_tried)
         s->tr_tried = target;
     if (!tracer && target > s->eng_tried)

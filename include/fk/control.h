@@ -62,13 +62,15 @@ struct fk_ctl_filter {
         NULL, -1, -1, -1                                                                           \
     }
 
-/* 四个查清 counts: one row per region of level `by` inside f->region (or the whole city) and per
- * (category, place, status) present, ordered by region code:
- * region,name,category,place,status,persons. Every count is the length of fk_ctl_list with the
- * same region, category, place and status. FK_ENOENT for an unknown region. */
-int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, fk_table **out,
-                   char *err, size_t errlen);
-/* The controls themselves, by grid, then ID number, then start:
+/* 四个查清 counts as of local day `today` (fk_local_day): one row per region of level `by` inside
+ * f->region (or the whole city) and per (category, place, status) present, ordered by region
+ * code: region,name,category,place,status,persons. An order that starts after `today` is left
+ * out; one released after it counts as open. Every count is the length of fk_ctl_list with the
+ * same region, category, place, status and day. FK_ENOENT for an unknown region. */
+int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, int64_t today,
+                   fk_table **out, char *err, size_t errlen);
+/* The controls as of local day `today` (as fk_ctl_summary counts them), by grid, then ID number,
+ * then start:
  * id,id_number,name,phone,grid,category,place,site,start,end,regime,day,next_test,test_state,
  * device. day: days since the start on `today` (a local day number, fk_local_day); next_test:
  * the date of the earliest test not yet done; test_state: overdue, due, upcoming or none. */
@@ -85,25 +87,35 @@ enum {
 /* Every required test up to `today` of the sources, inside region (NULL: all), whose state is in
  * `states` (a mask of 1 << enum fk_test_state; 0: done, due and overdue):
  * id_number,name,phone,grid,source,category,regime,day,window_start,window_end,state,sampled,
- * ordered by grid, ID number, window. */
+ * risk_area, ordered by grid, ID number, window. risk_area: for an arrival from a risk area while
+ * it was one, "from a current risk area: CODE NAME (LEVEL since DATE)"; else empty. */
 int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states, int64_t today,
                fk_table **out, char *err, size_t errlen);
-/* The same tests counted per region of level `by`: region,name,persons,done,due,overdue. */
-int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources, int64_t today,
-                  fk_table **out, char *err, size_t errlen);
+/* The arrivals fk_ctl_due follows on `today` (FK_DUE_ARRIVALS: not under an order, inside region)
+ * that came from a risk area while it was one: their due rows say "from a current risk area" in
+ * column risk_area. Their persons into *out (caller frees with free()), for putting them under
+ * control as fk_control_open_many does. FK_OK, FK_ENOENT (unknown region), FK_ENOMEM, FK_EDB. */
+int fk_ctl_risk_arrivals(fk_ctl *c, const char *region, int64_t today, int64_t **out, size_t *n,
+                         char *err, size_t errlen);
+/* The same tests counted per region of level `by`: region,name,persons,done,due,overdue. With
+ * states (as fk_ctl_due; 0: all), only tests in them are counted, and persons with one. */
+int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources,
+                  unsigned states, int64_t today, fk_table **out, char *err, size_t errlen);
 
 /* Arrivals inside region (NULL: all) that arrived from `from` to `to` (inclusive; 0 for open
- * ends) and, when area is not NULL, whose origin lies in it:
+ * ends) and, when area is not NULL, whose origin lies in it (area is a code or a name: the
+ * origin may give the code or the name of a risk area so named):
  * id_number,name,phone,grid,arrived,origin,transport,control (the open control as
  * "category/place since DATE", or empty), ordered by arrival time. */
 int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t from, int64_t to,
                     fk_table **out, char *err, size_t errlen);
-/* 倒查7天: the latest risk period of area (FK_ENOENT when the area has none) and its window:
+/* 倒查7天: the latest risk period of area, by its code or its name (FK_ENOENT when the area has
+ * none), and its window:
  * arrivals from backcheck_days before its start up to its start. */
 int fk_ctl_backcheck_window(fk_store *st, const struct fk_profile *p, const char *area,
                             int64_t *from, int64_t *to, char *err, size_t errlen);
-/* Every risk period with its 倒查 window: area,level,start,end,backcheck_from,backcheck_to, by area
- * then start. */
+/* Every risk period with its 倒查 window: area,level,start,end,backcheck_from,backcheck_to,name,
+ * by area then start. */
 int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, char *err,
                       size_t errlen);
 /* The persons fk_ctl_arrivals would list, for putting them under control (ids in *out, caller

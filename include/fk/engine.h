@@ -81,10 +81,12 @@ enum fk_tat_by { FK_TAT_SITE = 0, FK_TAT_LAB };
 /* The 采送检报 chain of the round's tubes, grouped by sampling site or lab:
  * site|lab,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours — pending: no
  * result yet; overdue: pending longer than tat_limit_hours at `now`; late: resulted after more
- * than tat_limit_hours; the hours are sampling to result over resulted tubes. */
+ * than tat_limit_hours; the hours are sampling to result over resulted tubes. All as of `now`:
+ * tubes sampled later are left out, results and receipts recorded later are not known yet. */
 int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int64_t now,
                   fk_table **out, char *err, size_t errlen);
-/* The overdue tubes themselves: tube,site,sampled,members,hours_waiting, oldest first. */
+/* The overdue tubes themselves (as of `now`, likewise): tube,site,sampled,members,hours_waiting,
+ * oldest first. */
 int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, fk_table **out,
                           char *err, size_t errlen);
 

@@ -41,6 +41,9 @@ enum fk_import_type {
 /* "regions" … "cases", "controls", "arrivals", "risk_areas", "door_events". FK_OK or FK_EINVAL. */
 int fk_import_type_parse(const char *s, enum fk_import_type *out);
 const char *fk_import_type_name(enum fk_import_type t);
+/* Every type's name, "regions, persons, … or door_events", into buf (cap bytes, NUL-terminated,
+ * truncated when short; 160 bytes hold them all) for a message naming the choices. Returns buf. */
+char *fk_import_type_list(char *buf, size_t cap);
 /* The type's columns as the data contract lists them, required ones first, e.g.
  * "id_number,name,grid (required); phone,household,tags,id_type". Static storage. */
 const char *fk_import_type_columns(enum fk_import_type t);

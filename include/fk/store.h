@@ -176,6 +176,7 @@ struct fk_risk_area_row {
     const char *area;
     int level;
     int64_t start, end; /* end 0: still a risk area */
+    const char *name;   /* the area's name ("北京市朝阳区"); on a put NULL keeps the stored one */
 };
 struct fk_door_row {
     const char *device;

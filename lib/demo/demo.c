@@ -90,7 +90,7 @@ static const struct {
     {"round.txt", ""},
     {"controls.csv", "id_number,category,place,start,end,regime,site,device\n"},
     {"arrivals.csv", "id_number,arrived,origin,grid,transport,name,phone\n"},
-    {"risk_areas.csv", "area,level,start,end\n"},
+    {"risk_areas.csv", "area,level,start,end,name\n"},
     {"door_events.csv", "device,id_number,time,event\n"},
     {"profile.ini", ""},
 };
@@ -1523,7 +1523,10 @@ static void write_risk_areas(struct gen *G)
     static const struct {
         const char *area, *level;
         int from, to; /* days before the start day; to < 0: still open */
-    } areas[] = {{"110105", "high", 3, -1}, {"310115", "medium", 18, 7}, {"440305", "low", 1, -1}};
+        const char *name;
+    } areas[] = {{"110105", "high", 3, -1, "北京市朝阳区"},
+                 {"310115", "medium", 18, 7, "上海市浦东新区"},
+                 {"440305", "low", 1, -1, "深圳市南山区"}};
     struct out *w = &G->out[F_RISK_AREAS];
     size_t i;
 
@@ -1537,6 +1540,8 @@ static void write_risk_areas(struct gen *G)
         out_ch(w, ',');
         if (areas[i].to >= 0)
             out_time(w, &G->tc, day_before(G, areas[i].to));
+        out_ch(w, ',');
+        out_str(w, areas[i].name);
         out_end_row(w);
     }
     out_str(&G->out[F_PROFILE], "; the demo's profile: door sensors may open at the meal deliveries\n"

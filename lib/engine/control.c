@@ -13,6 +13,9 @@
  *   regime then applies) and until the regime's last test day has passed by one day; occupation
  *   regimes are periodic and have no start, so only their last two windows count (yesterday's
  *   missed test is overdue, today's is due).
+ * - A transfer ends an order and starts one at the new place at the same moment: such a chain
+ *   (an order that starts when the person's previous one of the same category ended) is one
+ *   control, whose day count and regime run from the first order's start (item.first).
  * - Invariant: items[] is sorted by (grid, person, start); open[] has a bit per person id with an
  *   open order. */
 #include "fk/control.h"
@@ -38,6 +41,7 @@ struct sref {
 
 struct item {
     int64_t id, person, start, end;
+    int64_t first; /* the start of the chain of transfers it ends (see DESIGN NOTES) */
     int32_t grid;
     uint8_t category, place, status;
     int16_t regime; /* index in prof.regimes, -1: none */
@@ -93,6 +97,14 @@ struct drec {
     int64_t sampled;
     int32_t day;
     int8_t regime, source, category, state, recent;
+    uint16_t risk; /* 1 + the risk period an arrival came from while it lasted; 0: none */
+};
+
+/* A risk period, as an arrival's origin is matched against it. */
+struct rperiod {
+    char area[64], name[128];
+    int level;
+    int64_t start, end;
 };
 
 /* The sort key of a listed row: grid code, ID number, then lo; idx is the row. */
@@ -123,6 +135,8 @@ struct fk_ctl {
     struct drec *drows; /* the due walk's rows and sort keys, kept for the next walk */
     size_t ndrows, capdrows, capkeys, capktmp;
     struct skey *keys, *ktmp;
+    struct rperiod *risk; /* the risk periods, read again for each due walk (load_risks) */
+    size_t nrisk, caprisk;
 };
 
 static const char *const status_names[] = {"open", "released"};
@@ -314,8 +328,41 @@ void fk_ctl_free(fk_ctl *c)
     free(c->drows);
     free(c->keys);
     free(c->ktmp);
+    free(c->risk);
     fk_buf_fini(&c->strs);
     free(c);
+}
+
+/* 1 when order b carries on order a of the same person: a transfer ended a as b started. */
+static int carries_on(const struct fk_control_row *a, const struct fk_control_row *b)
+{
+    return a->person == b->person && a->end != 0 && a->end == b->start &&
+           a->category == b->category;
+}
+
+/* Each item's chain start (items sorted: a person's orders are adjacent, by start). */
+static void chain_firsts(fk_ctl *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->nitems; i++) {
+        struct item *it = &c->items[i], *pv = i ? &c->items[i - 1] : NULL;
+        struct fk_control_row a, b;
+
+        it->first = it->start;
+        if (!pv)
+            continue;
+        memset(&a, 0, sizeof a);
+        memset(&b, 0, sizeof b);
+        a.person = pv->person;
+        a.end = pv->end;
+        a.category = pv->category;
+        b.person = it->person;
+        b.start = it->start;
+        b.category = it->category;
+        if (carries_on(&a, &b))
+            it->first = pv->first;
+    }
 }
 
 /* The arrivals and occupation records of prev, and the texts they point at, into c (empty so
@@ -389,6 +436,7 @@ static int build(fk_store *st, fk_engine *e, const struct fk_profile *p, const f
         goto db;
     if (c->nitems)
         qsort(c->items, c->nitems, sizeof *c->items, cmp_item);
+    chain_firsts(c);
     if (c->nocc)
         qsort(c->occ, c->nocc, sizeof *c->occ, cmp_occ);
     if (c->narr)
@@ -480,10 +528,21 @@ static int is_open(const fk_ctl *c, int64_t pid)
     return pid >= 0 && (size_t)pid < c->npid && (c->open[pid / 64] >> (pid % 64) & 1);
 }
 
-static int item_matches(const struct item *it, const struct fk_ctl_filter *f)
+/* The order's status as it stood at the end of local day `today`: -1 when it starts after that
+ * day (it was no order yet), open, or released (on that day or before). */
+static int status_on(const struct item *it, int64_t today)
 {
-    return (f->category < 0 || it->category == f->category) &&
-           (f->place < 0 || it->place == f->place) && (f->status < 0 || it->status == f->status);
+    if (fk_local_day(it->start) > today)
+        return -1;
+    return it->end && fk_local_day(it->end) <= today ? FK_CTL_RELEASED : FK_CTL_OPEN;
+}
+
+static int item_matches(const struct item *it, const struct fk_ctl_filter *f, int64_t today)
+{
+    int s = status_on(it, today);
+
+    return s >= 0 && (f->category < 0 || it->category == f->category) &&
+           (f->place < 0 || it->place == f->place) && (f->status < 0 || s == f->status);
 }
 
 /* The person's sample times, sorted, in *out (valid until the next call); returns how many. The
@@ -924,6 +983,7 @@ static const struct fk_col summary_cols[] = {
 struct summary_walk {
     fk_ctl *c;
     const struct fk_ctl_filter *f;
+    int64_t today;
     fk_table *t;
 };
 
@@ -938,9 +998,9 @@ static int summary_region(void *ud, const char *code, const char *name, int32_t 
     for (i = items_from(w->c, glo); i < w->c->nitems && w->c->items[i].grid < ghi; i++) {
         const struct item *it = &w->c->items[i];
 
-        if (item_matches(it, w->f) && it->category < FK_CTL_NCATEGORIES &&
+        if (item_matches(it, w->f, w->today) && it->category < FK_CTL_NCATEGORIES &&
             it->place < FK_PLACE_NPLACES)
-            n[it->category][it->place][it->status]++;
+            n[it->category][it->place][status_on(it, w->today)]++;
     }
     for (a = 0; a < FK_CTL_NCATEGORIES && rc == FK_OK; a++) {
         for (b = 0; b < FK_PLACE_NPLACES && rc == FK_OK; b++) {
@@ -964,10 +1024,10 @@ static int summary_region(void *ud, const char *code, const char *name, int32_t 
     return rc;
 }
 
-int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, fk_table **out,
-                   char *err, size_t errlen)
+int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, int64_t today,
+                   fk_table **out, char *err, size_t errlen)
 {
-    struct summary_walk w = {c, f, NULL};
+    struct summary_walk w = {c, f, today, NULL};
     int rc;
 
     *out = NULL;
@@ -997,11 +1057,11 @@ static void next_test(fk_ctl *c, struct item *it, int64_t today, int64_t *day, i
 
     *state = -1;
     *day = 0;
-    if (!r || it->status != FK_CTL_OPEN)
+    if (!r || status_on(it, today) != FK_CTL_OPEN)
         return;
     ns = sample_times(c, it->person, &it->s, &times);
     /* Look a window ahead of today, so the next upcoming test shows too. */
-    n = fk_regime_tests(r, it->start, it->end, today + (r->every > 0 ? r->every : 63), times, ns, 0,
+    n = fk_regime_tests(r, it->first, it->end, today + (r->every > 0 ? r->every : 63), times, ns, 0,
                         tests, TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
@@ -1045,7 +1105,7 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
 
         if (it->grid >= ghi)
             break;
-        if (!item_matches(it, f))
+        if (!item_matches(it, f, today))
             continue;
         if (grow((void **)&k, &cap, n, sizeof *k) != FK_OK)
             rc = FK_ENOMEM;
@@ -1070,7 +1130,7 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
         if (ns >= 0)
             date_of_day(nd, next);
         snprintf(id, sizeof id, "%lld", (long long)it->id);
-        snprintf(day, sizeof day, "%lld", (long long)(today - fk_local_day(it->start)));
+        snprintf(day, sizeof day, "%lld", (long long)(today - fk_local_day(it->first)));
         vals[0] = id;
         vals[1] = name_at(c->ros, wh->idn);
         vals[2] = name_at(c->ros, wh->name);
@@ -1108,12 +1168,56 @@ struct followed {
     int category; /* -1 for occupations */
     struct sref *s;
     uint32_t who; /* once named */
+    int risk;     /* arrivals: 1 + the risk period it came from while it lasted; else 0 */
 };
 
 enum { SRC_CONTROL = 0, SRC_ARRIVAL, SRC_OCCUPATION, NSOURCES };
 static const char *const source_names[NSOURCES] = {"control", "arrival", "occupation"};
 
 typedef int (*followed_cb)(fk_ctl *c, const struct followed *fw, void *ud);
+
+static int keep_risk(void *ud, const struct fk_risk_area_row *r)
+{
+    fk_ctl *c = ud;
+    struct rperiod *p;
+
+    if (c->nrisk >= UINT16_MAX - 1)
+        return 0;
+    if (grow((void **)&c->risk, &c->caprisk, c->nrisk, sizeof *c->risk) != FK_OK)
+        return FK_ENOMEM;
+    p = &c->risk[c->nrisk++];
+    fk_strlcpy(p->area, r->area, sizeof p->area);
+    fk_strlcpy(p->name, r->name, sizeof p->name);
+    p->level = r->level;
+    p->start = r->start;
+    p->end = r->end;
+    return 0;
+}
+
+/* Reads the risk periods into c->risk. They are not part of the index: a risk-area import moves
+ * no generation, so the index is not rebuilt for it; there are a few hundred at most. */
+static int load_risks(fk_ctl *c)
+{
+    c->nrisk = 0;
+    return fk_store_each_risk_area(c->st, keep_risk, c);
+}
+
+/* 1 + the risk period the arrival came from while it lasted (its origin inside the area, given by
+ * code or name, and the arrival between the period's start and end), or 0. */
+static int arrival_risk(const fk_ctl *c, const struct arrival *a)
+{
+    const char *origin = str(c, a->origin);
+    size_t i;
+
+    for (i = 0; i < c->nrisk; i++) {
+        const struct rperiod *p = &c->risk[i];
+
+        if (a->arrived >= p->start && (!p->end || a->arrived < p->end) &&
+            (fk_origin_in_area(origin, p->area) || (p->name[0] && fk_origin_in_area(origin, p->name))))
+            return (int)i + 1;
+    }
+    return 0;
+}
 
 static int in_range(int32_t g, int32_t glo, int32_t ghi)
 {
@@ -1137,8 +1241,8 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
             if (it->status != FK_CTL_OPEN || !regime_at(c, it->regime))
                 continue;
             fw = (struct followed){
-                it->person, it->start,   it->end,      it->grid, regime_at(c, it->regime),
-                0,          SRC_CONTROL, it->category, &it->s,   it->who};
+                it->person, it->first,   it->end,      it->grid, regime_at(c, it->regime),
+                0,          SRC_CONTROL, it->category, &it->s,   it->who, 0};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -1162,7 +1266,8 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
                 is_open(c, a->person))
                 continue;
             fw = (struct followed){a->person,   a->arrived,     0,     a->grid, r, 0,
-                                   SRC_ARRIVAL, FK_CTL_ARRIVAL, &a->s, a->who};
+                                   SRC_ARRIVAL, FK_CTL_ARRIVAL, &a->s, a->who, 0};
+            fw.risk = arrival_risk(c, a);
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -1177,7 +1282,7 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
                 continue;
             /* Periodic windows aligned on day 0 of the Unix epoch, local time. */
             fw = (struct followed){o->person, -FK_TZ_OFFSET,  0,  o->grid, regime_at(c, o->regime),
-                                   1,         SRC_OCCUPATION, -1, &o->s,   o->who};
+                                   1,         SRC_OCCUPATION, -1, &o->s,   o->who, 0};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;
@@ -1191,6 +1296,7 @@ static const struct fk_col due_cols[] = {
     {"grid", FK_COL_TEXT},       {"source", FK_COL_TEXT}, {"category", FK_COL_TEXT},
     {"regime", FK_COL_TEXT},     {"day", FK_COL_INT},     {"window_start", FK_COL_TEXT},
     {"window_end", FK_COL_TEXT}, {"state", FK_COL_TEXT},  {"sampled", FK_COL_TEXT},
+    {"risk_area", FK_COL_TEXT},
 };
 
 struct due_walk {
@@ -1226,7 +1332,8 @@ static int due_row(fk_ctl *c, const struct followed *fw, void *ud)
                                               (int8_t)fw->source,
                                               (int8_t)fw->category,
                                               (int8_t)tests[k].state,
-                                              (int8_t)fw->recent};
+                                              (int8_t)fw->recent,
+                                              (uint16_t)fw->risk};
     }
     return FK_OK;
 }
@@ -1236,6 +1343,7 @@ struct due_answer {
     struct roster *ros;
     struct drec *rows;
     char regime[FK_REGIMES_MAX][FK_NAME_MAX];
+    char (*risk)[256]; /* what the risk_area column says of each risk period */
 };
 
 static void due_answer_free(void *ud)
@@ -1244,6 +1352,7 @@ static void due_answer_free(void *ud)
 
     roster_unref(a->ros);
     free(a->rows);
+    free(a->risk);
     free(a);
 }
 
@@ -1284,6 +1393,7 @@ static void due_cells(const void *ud, size_t row, const char **v, char *scratch)
     v[9] = date_of_day(d->last, last);
     v[10] = fk_test_state_name((enum fk_test_state)d->state);
     v[11] = d->sampled ? fk_time_render(d->sampled, when) : "";
+    v[12] = d->risk ? a->risk[d->risk - 1] : "";
 }
 
 /* The walk's rows in list order (grid code, ID number, window; ties in walk order), in a new
@@ -1299,13 +1409,25 @@ static int due_answer_new(fk_ctl *c, struct due_answer **out)
         grow((void **)&c->ktmp, &c->capktmp, n, sizeof *c->ktmp) != FK_OK)
         return FK_ENOMEM;
     a = calloc(1, sizeof *a);
-    if (a)
+    if (a) {
         a->rows = malloc((n ? n : 1) * sizeof *a->rows);
-    if (!a || !a->rows) {
-        if (a)
+        a->risk = malloc((c->nrisk ? c->nrisk : 1) * sizeof *a->risk);
+    }
+    if (!a || !a->rows || !a->risk) {
+        if (a) {
             free(a->rows);
+            free(a->risk);
+        }
         free(a);
         return FK_ENOMEM;
+    }
+    for (i = 0; i < c->nrisk; i++) {
+        const struct rperiod *p = &c->risk[i];
+        char d[16];
+
+        snprintf(a->risk[i], sizeof a->risk[i], "from a current risk area: %s%s%s (%s since %s)",
+                 p->area, p->name[0] ? " " : "", p->name,
+                 fk_risk_level_name((enum fk_risk_level)p->level), fk_date_render(p->start, d));
     }
     for (i = 0; i < n; i++) {
         const struct drec *d = &c->drows[i];
@@ -1338,18 +1460,65 @@ int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states,
     c->ndrows = 0;
     rc = ensure_names(c);
     if (rc == FK_OK)
+        rc = load_risks(c);
+    if (rc == FK_OK)
         rc = each_followed(c, sources, today, glo, ghi, due_row, &w);
     if (rc == FK_OK)
         rc = due_answer_new(c, &a);
     if (rc == FK_OK)
-        rc = fk_table_new_view(due_cols, 12, c->ndrows, due_cells, a, due_answer_free, out);
+        rc = fk_table_new_view(due_cols, 13, c->ndrows, due_cells, a, due_answer_free, out);
     if (rc != FK_OK)
         return fail_table(NULL, rc, "regime due", err, errlen);
     return FK_OK;
 }
 
+struct risk_walk_ids {
+    int64_t *ids;
+    size_t n, cap;
+};
+
+static int risk_person(fk_ctl *c, const struct followed *fw, void *ud)
+{
+    struct risk_walk_ids *w = ud;
+
+    (void)c;
+    if (!fw->risk)
+        return FK_OK;
+    if (grow((void **)&w->ids, &w->cap, w->n, sizeof *w->ids) != FK_OK)
+        return FK_ENOMEM;
+    w->ids[w->n++] = fw->person;
+    return FK_OK;
+}
+
+int fk_ctl_risk_arrivals(fk_ctl *c, const char *region, int64_t today, int64_t **out, size_t *n,
+                         char *err, size_t errlen)
+{
+    struct risk_walk_ids w = {NULL, 0, 0};
+    int32_t glo, ghi;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    rc = region_range(c, region, &glo, &ghi, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    rc = load_risks(c);
+    if (rc == FK_OK)
+        rc = each_followed(c, FK_DUE_ARRIVALS, today, glo, ghi, risk_person, &w);
+    if (rc != FK_OK) {
+        free(w.ids);
+        snprintf(err, errlen, "arrivals: %s",
+                 rc == FK_EDB ? fk_store_errmsg(c->st) : fk_strerror(rc));
+        return rc;
+    }
+    *out = w.ids;
+    *n = w.n;
+    return FK_OK;
+}
+
 struct by_walk {
     int64_t today;
+    unsigned states;
     uint32_t *persons, *done, *due, *overdue; /* per grid */
     int32_t ngrid;
     fk_table *t;
@@ -1369,8 +1538,15 @@ static int by_count(fk_ctl *c, const struct followed *fw, void *ud)
                         TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
+    /* With states asked for, a person counts when one of their tests is in one of them. */
+    for (k = 0; w->states != 7u && k < n && !(w->states >> tests[k].state & 1); k++)
+        ;
+    if (k == n && w->states != 7u)
+        return FK_OK;
     w->persons[fw->grid]++;
     for (k = 0; k < n; k++) {
+        if (!(w->states >> tests[k].state & 1))
+            continue;
         if (tests[k].state == FK_TEST_DONE)
             w->done[fw->grid]++;
         else if (tests[k].state == FK_TEST_DUE)
@@ -1410,8 +1586,8 @@ static int by_region(void *ud, const char *code, const char *name, int32_t glo, 
     return fk_table_add(w->t, vals);
 }
 
-int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources, int64_t today,
-                  fk_table **out, char *err, size_t errlen)
+int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sources,
+                  unsigned states, int64_t today, fk_table **out, char *err, size_t errlen)
 {
     struct fk_engine_stats es;
     struct by_walk w;
@@ -1425,6 +1601,7 @@ int fk_ctl_due_by(fk_ctl *c, const char *region, enum fk_level by, unsigned sour
         return rc;
     fk_engine_stats(c->e, &es);
     w.today = today;
+    w.states = states ? states & 7u : 7u;
     w.ngrid = (int32_t)es.grids;
     w.persons = calloc(es.grids + 1, sizeof *w.persons);
     w.done = calloc(es.grids + 1, sizeof *w.done);
@@ -1453,11 +1630,62 @@ static const struct fk_col arrival_cols[] = {
     {"transport", FK_COL_TEXT}, {"control", FK_COL_TEXT},
 };
 
+/* What an area given by a user stands for: the text itself and the code and name of every risk
+ * area whose code or name it is, so "北京市朝阳区" finds the arrivals from 110105 and back. */
+#define AREA_KEYS_MAX 8
+struct area_keys {
+    char key[AREA_KEYS_MAX][128];
+    int n;
+};
+
+static void add_key(struct area_keys *k, const char *s)
+{
+    int i;
+
+    if (!*s || k->n == AREA_KEYS_MAX || strlen(s) >= sizeof k->key[0])
+        return;
+    for (i = 0; i < k->n; i++)
+        if (strcmp(k->key[i], s) == 0)
+            return;
+    fk_strlcpy(k->key[k->n++], s, sizeof k->key[0]);
+}
+
+static int collect_keys(void *ud, const struct fk_risk_area_row *r)
+{
+    struct area_keys *k = ud;
+
+    if (strcmp(r->area, k->key[0]) == 0 || (r->name[0] && strcmp(r->name, k->key[0]) == 0)) {
+        add_key(k, r->area);
+        add_key(k, r->name);
+    }
+    return 0;
+}
+
+/* The keys of area (NULL: none, k->n 0). FK_OK or the store's error. */
+static int area_keys(fk_store *st, const char *area, struct area_keys *k)
+{
+    k->n = 0;
+    if (!area)
+        return FK_OK;
+    add_key(k, area);
+    return k->n ? fk_store_each_risk_area(st, collect_keys, k) : FK_OK;
+}
+
+static int origin_in(const char *origin, const struct area_keys *k)
+{
+    int i;
+
+    for (i = 0; i < k->n; i++)
+        if (fk_origin_in_area(origin, k->key[i]))
+            return 1;
+    return 0;
+}
+
 static int arrival_in(const fk_ctl *c, const struct arrival *a, int32_t glo, int32_t ghi,
-                      const char *area, int64_t from, int64_t to)
+                      const struct area_keys *area, int64_t from, int64_t to)
 {
     return in_range(a->grid, glo, ghi) && (!from || a->arrived >= from) &&
-           (!to || a->arrived <= to) && (!area || fk_origin_in_area(str(c, a->origin), area));
+           (!to || a->arrived <= to) && (!area->n || origin_in(str(c, a->origin), area));
 }
 
 /* "category/place since DATE" of the person's open control, or "". */
@@ -1487,6 +1715,7 @@ static void open_control(const fk_ctl *c, int64_t pid, char *out, size_t cap)
 int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t from, int64_t to,
                     fk_table **out, char *err, size_t errlen)
 {
+    struct area_keys ak;
     fk_table *t = NULL;
     int32_t glo, ghi;
     size_t i;
@@ -1496,6 +1725,10 @@ int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t fro
     rc = region_range(c, region, &glo, &ghi, err, errlen);
     if (rc != FK_OK)
         return rc;
+    if (area_keys(c->st, area, &ak) != FK_OK) {
+        snprintf(err, errlen, "risk areas: %s", fk_store_errmsg(c->st));
+        return FK_EDB;
+    }
     rc = fk_table_new(arrival_cols, 8, &t);
     if (rc == FK_OK)
         rc = ensure_names(c);
@@ -1505,7 +1738,7 @@ int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t fro
         char when[FK_TIME_RENDER_MAX], ctl[96];
         const char *vals[8];
 
-        if (!arrival_in(c, a, glo, ghi, area, from, to))
+        if (!arrival_in(c, a, glo, ghi, &ak, from, to))
             continue;
         open_control(c, a->person, ctl, sizeof ctl);
         vals[0] = name_at(c->ros, wh->idn);
@@ -1528,6 +1761,7 @@ int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int6
                            int64_t to, int64_t **out, size_t *n)
 {
     char err[128];
+    struct area_keys ak;
     int32_t glo, ghi;
     size_t i, k = 0;
     int64_t *ids;
@@ -1537,11 +1771,13 @@ int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int6
     *n = 0;
     if (rc != FK_OK)
         return rc;
+    if (area_keys(c->st, area, &ak) != FK_OK)
+        return FK_EDB;
     ids = malloc((c->narr ? c->narr : 1) * sizeof *ids);
     if (!ids)
         return FK_ENOMEM;
     for (i = 0; i < c->narr; i++)
-        if (arrival_in(c, &c->arr[i], glo, ghi, area, from, to))
+        if (arrival_in(c, &c->arr[i], glo, ghi, &ak, from, to))
             ids[k++] = c->arr[i].person;
     *out = ids;
     *n = k;
@@ -1558,7 +1794,8 @@ static int find_area(void *ud, const struct fk_risk_area_row *r)
 {
     struct latest_area *la = ud;
 
-    if (strcmp(r->area, la->area) == 0 && (!la->found || r->start > la->start)) {
+    if ((strcmp(r->area, la->area) == 0 || (r->name[0] && strcmp(r->name, la->area) == 0)) &&
+        (!la->found || r->start > la->start)) {
         la->found = 1;
         la->start = r->start;
     }
@@ -1588,6 +1825,7 @@ int fk_ctl_backcheck_window(fk_store *st, const struct fk_profile *p, const char
 static const struct fk_col risk_cols[] = {
     {"area", FK_COL_TEXT}, {"level", FK_COL_TEXT},          {"start", FK_COL_TEXT},
     {"end", FK_COL_TEXT},  {"backcheck_from", FK_COL_TEXT}, {"backcheck_to", FK_COL_TEXT},
+    {"name", FK_COL_TEXT},
 };
 
 struct risk_walk {
@@ -1599,7 +1837,7 @@ static int risk_row(void *ud, const struct fk_risk_area_row *r)
 {
     struct risk_walk *w = ud;
     char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX], c[FK_TIME_RENDER_MAX], d[FK_TIME_RENDER_MAX];
-    const char *vals[6];
+    const char *vals[7];
 
     vals[0] = r->area;
     vals[1] = fk_risk_level_name((enum fk_risk_level)r->level);
@@ -1607,6 +1845,7 @@ static int risk_row(void *ud, const struct fk_risk_area_row *r)
     vals[3] = r->end ? fk_time_render(r->end, b) : "";
     vals[4] = fk_time_render(r->start - (int64_t)w->p->backcheck_days * 86400, c);
     vals[5] = fk_time_render(r->start, d);
+    vals[6] = r->name;
     return fk_table_add(w->t, vals);
 }
 
@@ -1614,7 +1853,7 @@ int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, 
                       size_t errlen)
 {
     struct risk_walk w = {p, NULL};
-    int rc = fk_table_new(risk_cols, 6, &w.t);
+    int rc = fk_table_new(risk_cols, 7, &w.t);
 
     *out = NULL;
     if (rc == FK_OK)
@@ -1634,15 +1873,27 @@ int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, 
 struct open_of {
     int found;
     struct fk_control_row row;
+    int64_t first; /* the start of the chain of transfers the open order ends */
+    struct fk_control_row prev; /* the walk's previous order (numbers only) and its chain start */
+    int64_t prev_first;
     char regime[FK_NAME_MAX + 8], site[256], device[128];
 };
 
 static int keep_open(void *ud, const struct fk_control_row *k)
 {
     struct open_of *o = ud;
+    int64_t first = o->prev.person == k->person && carries_on(&o->prev, k) ? o->prev_first
+                                                                            : k->start;
 
+    memset(&o->prev, 0, sizeof o->prev);
+    o->prev.person = k->person;
+    o->prev.start = k->start;
+    o->prev.end = k->end;
+    o->prev.category = k->category;
+    o->prev_first = first;
     if (k->end == 0) {
         o->found = 1;
+        o->first = first;
         o->row = *k;
         fk_strlcpy(o->regime, k->regime, sizeof o->regime);
         fk_strlcpy(o->site, k->site, sizeof o->site);
@@ -1654,12 +1905,14 @@ static int keep_open(void *ud, const struct fk_control_row *k)
     return 0;
 }
 
-/* The person's open control (the latest when there are several). FK_OK, FK_ENOENT, FK_EDB. */
+/* The person's open control (the latest when there are several) and where its chain of transfers
+ * started (o->first). FK_OK, FK_ENOENT, FK_EDB. */
 static int find_open(fk_store *st, int64_t person, struct open_of *o)
 {
     int rc;
 
     memset(o, 0, sizeof *o);
+    o->prev.person = -1;
     rc = fk_store_each_control(st, person, keep_open, o);
     if (rc != FK_OK)
         return rc;
@@ -1688,6 +1941,23 @@ static int open_for(fk_store *st, int64_t person, int64_t at, const char *what, 
         return FK_EINVAL;
     }
     return FK_OK;
+}
+
+/* The person's ID number into out (64 bytes), what an audit row names them by: the internal
+ * number means nothing to whoever reads the trail. FK_OK, FK_EDB; an unknown person (never met
+ * here: actions find the person first) is "#id". */
+static int id_number_of(fk_store *st, int64_t person, char *out, size_t cap)
+{
+    struct fk_person_row p;
+    int rc = fk_store_get_person(st, person, &p);
+
+    if (rc == FK_ENOENT) {
+        snprintf(out, cap, "#%lld", (long long)person);
+        return FK_OK;
+    }
+    if (rc == FK_OK)
+        fk_strlcpy(out, p.id_number, cap);
+    return rc;
 }
 
 static int db_fail(fk_store *st, int in_batch, int rc, char *err, size_t errlen)
@@ -1786,7 +2056,7 @@ int fk_control_release(fk_store *st, fk_engine *e, const struct fk_profile *p, i
     int rs[SAMPLES_MAX];
     const struct fk_regime *r;
     size_t n, i, k = 0;
-    char why[160], when[FK_TIME_RENDER_MAX];
+    char why[160], when[FK_TIME_RENDER_MAX], idn[64];
     enum fk_put did;
     int rc = open_for(st, person, at, "release", &o, err, errlen);
 
@@ -1811,19 +2081,22 @@ int fk_control_release(fk_store *st, fk_engine *e, const struct fk_profile *p, i
         rs[j] = samp[i].result;
         k++;
     }
-    if (!fk_release_ok(r, o.row.start, o.row.extended, at, rt, rs, k, why, sizeof why) && !force) {
+    /* The rule counts from the first order of a chain of transfers: a move is no new start. */
+    if (!fk_release_ok(r, o.first, o.row.extended, at, rt, rs, k, why, sizeof why) && !force) {
         snprintf(err, errlen, "the release rule of %s is not met: %s (--force releases anyway)",
                  r ? r->name : "the control", why);
         return FK_ECONFLICT;
     }
     o.row.end = at;
+    rc = id_number_of(st, person, idn, sizeof idn);
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
     rc = fk_store_begin_control(st);
     if (rc == FK_OK)
         rc = fk_store_put_control(st, &o.row, &id, &did);
     if (rc == FK_OK)
-        rc = fk_store_audit(st, who, "control.release", "", "person %lld released at %s%s",
-                            (long long)person, fk_time_render(at, when),
-                            force && why[0] ? " (forced)" : "");
+        rc = fk_store_audit(st, who, "control.release", idn, "released at %s%s",
+                            fk_time_render(at, when), force && why[0] ? " (forced)" : "");
     if (rc == FK_OK)
         rc = fk_store_commit(st);
     return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
@@ -1834,13 +2107,16 @@ int fk_control_transfer(fk_store *st, int64_t person, int place, const char *sit
 {
     struct open_of o;
     struct fk_control_row next;
-    char when[FK_TIME_RENDER_MAX];
+    char when[FK_TIME_RENDER_MAX], idn[64];
     enum fk_put did;
     int64_t id;
     int rc = open_for(st, person, at, "transfer", &o, err, errlen), from_place;
 
     if (rc != FK_OK)
         return rc;
+    rc = id_number_of(st, person, idn, sizeof idn);
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
     from_place = o.row.place;
     next = o.row;
     next.place = place;
@@ -1855,8 +2131,8 @@ int fk_control_transfer(fk_store *st, int64_t person, int place, const char *sit
     if (rc == FK_OK)
         rc = fk_store_put_control(st, &next, &id, &did);
     if (rc == FK_OK)
-        rc = fk_store_audit(st, who, "control.transfer", "", "person %lld from %s to %s at %s",
-                            (long long)person, fk_ctl_place_name((enum fk_ctl_place)from_place),
+        rc = fk_store_audit(st, who, "control.transfer", idn, "from %s to %s at %s",
+                            fk_ctl_place_name((enum fk_ctl_place)from_place),
                             fk_ctl_place_name((enum fk_ctl_place)place), fk_time_render(at, when));
     if (rc == FK_OK)
         rc = fk_store_commit(st);
@@ -1869,6 +2145,7 @@ int fk_control_extend(fk_store *st, int64_t person, int days, const char *who, c
     struct open_of o;
     enum fk_put did;
     int64_t id;
+    char idn[64];
     int rc = open_for(st, person, INT64_MAX, "change", &o, err, errlen);
 
     if (rc != FK_OK)
@@ -1877,13 +2154,16 @@ int fk_control_extend(fk_store *st, int64_t person, int days, const char *who, c
         snprintf(err, errlen, "extend by 1 to 366 days");
         return FK_EINVAL;
     }
+    rc = id_number_of(st, person, idn, sizeof idn);
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
     o.row.extended += days;
     rc = fk_store_begin_control(st);
     if (rc == FK_OK)
         rc = fk_store_put_control(st, &o.row, &id, &did);
     if (rc == FK_OK)
-        rc = fk_store_audit(st, who, "control.extend", "", "person %lld by %d days (now %d)",
-                            (long long)person, days, o.row.extended);
+        rc = fk_store_audit(st, who, "control.extend", idn, "by %d days (now %d)", days,
+                            o.row.extended);
     if (rc == FK_OK)
         rc = fk_store_commit(st);
     return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
@@ -2082,7 +2362,8 @@ int fk_alert_set(fk_store *st, fk_engine *e, const char *region, int64_t id, int
                  const char *who, const char *note, int64_t now, char *err, size_t errlen)
 {
     struct fk_alert_row a;
-    int rc;
+    char idn[64];
+    int rc, kind;
 
     if (!note || !*note) {
         snprintf(err, errlen, "say what was done: a note is required");
@@ -2114,13 +2395,17 @@ int fk_alert_set(fk_store *st, fk_engine *e, const char *region, int64_t id, int
         snprintf(err, errlen, "alert %lld is closed already", (long long)id);
         return FK_ECONFLICT;
     }
+    kind = a.kind; /* a is the store's until its next call */
+    rc = id_number_of(st, a.person, idn, sizeof idn);
+    if (rc != FK_OK)
+        return db_fail(st, 0, rc, err, errlen);
     rc = fk_store_begin_events(st);
     if (rc == FK_OK)
         rc = fk_store_update_alert(st, id, status, who, note, now);
     if (rc == FK_OK)
-        rc = fk_store_audit(st, who, status == FK_ALERT_CLOSED ? "alert.close" : "alert.ack", "",
+        rc = fk_store_audit(st, who, status == FK_ALERT_CLOSED ? "alert.close" : "alert.ack", idn,
                             "alert %lld (%s): %s", (long long)id,
-                            fk_alert_kind_name((enum fk_alert_kind)a.kind), note);
+                            fk_alert_kind_name((enum fk_alert_kind)kind), note);
     if (rc == FK_OK)
         rc = fk_store_commit(st);
     return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);

@@ -1279,6 +1279,24 @@ static const struct fk_col tat_lab_cols[] = {
     {"late", FK_COL_INT},       {"median_hours", FK_COL_REAL}, {"p90_hours", FK_COL_REAL},
 };
 
+/* Tube tb as it stood at `now`, into *v: 0 when it was not sampled yet (it does not exist then);
+ * a result or a receipt recorded after now is not known yet (the tube is pending, with no lab).
+ * So an answer "as of" a past time is the one that was given then. */
+static int tube_as_of(const struct tube *tb, int64_t now, struct tube *v)
+{
+    if (tb->sampled > now)
+        return 0;
+    *v = *tb;
+    if (v->result >= 0 && v->rtime > now) {
+        v->result = -1;
+        v->lab = -1;
+        v->rtime = 0;
+    }
+    if (v->received > now)
+        v->received = 0;
+    return 1;
+}
+
 /* Counts tube tb into g. A tube is received when the lab recorded its receipt time, or when it
  * has a result at all: a lab cannot report on a tube it never received, and many labs send results
  * without a receipt time. */
@@ -1344,10 +1362,13 @@ int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int
         goto out;
     /* First pass counts resulted tubes per group to carve the hours array. */
     for (ti = 0; ti < ntubes; ti++) {
-        const struct tube *tb = &e->tube[ti];
-        size_t k = by == FK_TAT_SITE ? (size_t)tb->site : (size_t)(tb->lab + 1);
+        struct tube v;
+        size_t k;
 
-        if (tb->result >= 0 && tube_in_round(e, tb, r, R))
+        if (!tube_as_of(&e->tube[ti], now, &v))
+            continue;
+        k = by == FK_TAT_SITE ? (size_t)v.site : (size_t)(v.lab + 1);
+        if (v.result >= 0 && tube_in_round(e, &v, r, R))
             groups[k].nhours++;
     }
     hp = hours;
@@ -1358,13 +1379,14 @@ int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int
     }
     total.hours = hp;
     for (ti = 0; ti < ntubes; ti++) {
-        const struct tube *tb = &e->tube[ti];
-        size_t k = by == FK_TAT_SITE ? (size_t)tb->site : (size_t)(tb->lab + 1);
+        struct tube v;
+        size_t k;
 
-        if (!tube_in_round(e, tb, r, R))
+        if (!tube_as_of(&e->tube[ti], now, &v) || !tube_in_round(e, &v, r, R))
             continue;
-        tat_count(&groups[k], tb, now, limit);
-        tat_count(&total, tb, now, limit);
+        k = by == FK_TAT_SITE ? (size_t)v.site : (size_t)(v.lab + 1);
+        tat_count(&groups[k], &v, now, limit);
+        tat_count(&total, &v, now, limit);
     }
     rc = fk_table_new(by == FK_TAT_SITE ? tat_site_cols : tat_lab_cols, 9, &t);
     for (gi = 0; rc == FK_OK && gi < ngroups; gi++) {
@@ -1414,11 +1436,12 @@ int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, f
     ntubes = fk_strmap_size(e->tubes);
     rc = fk_table_new(overdue_cols, 5, &t);
     for (ti = 0; rc == FK_OK && ti < ntubes; ti++) {
-        const struct tube *tb = &e->tube[ti];
+        struct tube v, *tb = &v;
         char when[FK_TIME_RENDER_MAX], members[16], hours[24];
         const char *vals[5];
 
-        if (tb->result >= 0 || now - tb->sampled <= limit || !tube_in_round(e, tb, r, R))
+        if (!tube_as_of(&e->tube[ti], now, &v) || tb->result >= 0 || now - tb->sampled <= limit ||
+            !tube_in_round(e, tb, r, R))
             continue;
         snprintf(members, sizeof members, "%u", tb->count);
         snprintf(hours, sizeof hours, "%.1f", (double)(now - tb->sampled) / 3600.0);

@@ -71,8 +71,8 @@ static const struct type_spec specs[FK_IMPORT_NTYPES] = {
                             {"id_number", "arrived", "origin", "grid", "transport", "name",
                              "phone"},
                             3, "id_number,arrived,origin (required); grid,transport,name,phone"},
-    [FK_IMPORT_RISK_AREAS] = {"risk_areas", {"area", "level", "start", "end"}, 3,
-                              "area,level,start (required); end"},
+    [FK_IMPORT_RISK_AREAS] = {"risk_areas", {"area", "level", "start", "end", "name"}, 3,
+                              "area,level,start (required); end,name"},
     [FK_IMPORT_DOOR_EVENTS] = {"door_events", {"device", "id_number", "time", "event"}, 4,
                                "device,id_number,time,event (required)"},
 };
@@ -93,6 +93,23 @@ int fk_import_type_parse(const char *s, enum fk_import_type *out)
 const char *fk_import_type_name(enum fk_import_type t)
 {
     return (int)t >= 0 && t < FK_IMPORT_NTYPES ? specs[t].name : "";
+}
+
+char *fk_import_type_list(char *buf, size_t cap)
+{
+    size_t len = 0;
+    int i, n;
+
+    if (cap)
+        buf[0] = '\0';
+    for (i = 0; i < FK_IMPORT_NTYPES && len < cap; i++) {
+        n = snprintf(buf + len, cap - len, "%s%s",
+                     i == 0 ? "" : i == FK_IMPORT_NTYPES - 1 ? " or " : ", ", specs[i].name);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+    return buf;
 }
 
 const char *fk_import_type_columns(enum fk_import_type t)
@@ -799,13 +816,14 @@ static int row_arrival(struct ctx *c, enum fk_put *did)
 
 static int row_risk_area(struct ctx *c, enum fk_put *did)
 {
-    char area[TEXT_MAX];
+    char area[TEXT_MAX], name[TEXT_MAX];
     struct fk_risk_area_row r;
     enum fk_risk_level level = FK_RISK_HIGH;
     fk_slice ls = field(c, 1);
     int ok;
 
     ok = text(c, 0, area, sizeof area, 1);
+    ok &= text(c, 4, name, sizeof name, 0);
     if (fk_risk_level_parse(ls, &level) != FK_OK) {
         why(c, "level '%.*s' is not high, medium or low", (int)(ls.n > 40 ? 40 : ls.n), ls.p);
         ok = 0;
@@ -820,6 +838,7 @@ static int row_risk_area(struct ctx *c, enum fk_put *did)
         return 0;
     r.area = area;
     r.level = (int)level;
+    r.name = c->idx[4] >= 0 ? name : NULL; /* no name column: a stored name stays */
     return put_rc(fk_store_put_risk_area(c->st, &r, did));
 }
 

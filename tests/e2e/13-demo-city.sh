@@ -70,13 +70,19 @@ for by in ["site", "lab"]:
     for t, ss in tubes.items():
         if not in_round(t): continue
         sampled_at = min(ts(s["time"]) for s in ss)
+        if sampled_at > now: continue  # as of now: not sampled yet
         r = res.get(t)
+        # As of now: a result or receipt recorded later is not known yet.
+        got = bool(r) and (ts(r["time"]) <= now or bool(r.get("received")) and
+                           ts(r["received"]) <= now)
+        if r and ts(r["time"]) > now: r = None
         key = ss[0]["site"] if by == "site" else (r["lab"] if r else "(no result yet)")
         for k in (key, "(total)"):
             a = g.setdefault(k, [0, 0, 0, 0, 0, 0, []])
             a[0] += 1
+            a[1] += got  # received: a receipt time, or a result at all
             if r:
-                a[1] += 1; a[2] += 1  # a tube with a result was received
+                a[2] += 1
                 h = ts(r["time"]) - sampled_at
                 a[5] += h > 12 * 3600; a[6].append(h / 3600)
             else:
@@ -112,4 +118,10 @@ assert want and got == want, (got, want)
 PY
 [ "$(fk alerts --open --profile city/profile.ini 2>/dev/null | wc -l)" -ge 3 ] ||
     fail "the demo's door events should raise the offline and tamper alerts"
+# The README's missing example names a region every demo city has (built-in or real regions).
+readme=$(grep -o 'fangkong missing R1 --region [0-9A-Z]*' "$FK_SRC/README.md" | awk '{ print $5 }')
+[ -n "$readme" ] || fail "no missing example in the README"
+fk missing "$name" --region "$readme" >readme-missing.csv 2>/dev/null
+expect_rc 0 "the README's missing example ($readme)"
+[ "$(wc -l <readme-missing.csv)" -gt 1 ] || fail "the README's missing example lists nobody"
 echo "demo city: coverage, missing, retest and tat match an independent computation; control imports"

@@ -135,6 +135,13 @@ expect_error bad_request 400 "bad alert status"
 api "$ADMIN" GET "/api/v1/audit"
 contains "$WORK/body" "alert.ack"
 contains "$WORK/body" "已电话核实"
+"$PY" - "$WORK/body" "$Q" "$P" <<'PY' || fail "audit rows of control actions do not name the ID number"
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+for action, idn in (("alert.ack", sys.argv[2]), ("control.release", sys.argv[3])):
+    got = [r for r in rows if r["action"] == action]
+    assert got and all(r["target"] == idn for r in got), (action, got)
+PY
 
 # Regime due: the board adds up the list, in scope.
 api "$DESK" GET "/api/v1/regime/due?date=2022-09-05"
@@ -152,6 +159,21 @@ c = collections.Counter(r["state"] for r in due)
 for s in ("done", "due", "overdue"):
     assert board[0][s] == c[s], (s, board[0][s], c[s])
 PY
+# The board of one state counts only tests in it (and persons with one).
+api "$DESK" GET "/api/v1/regime/due?date=2022-09-05&by=county&state=overdue"
+cp "$WORK/body" board-od.json
+"$PY" - due.json board-od.json <<'PY' || fail "the regime board ignores state"
+import json, sys
+due = [r for r in json.load(open(sys.argv[1]))["rows"] if r["state"] == "overdue"]
+b = json.load(open(sys.argv[2]))["rows"]
+assert due and b[0]["overdue"] == len(due) and b[0]["done"] == 0 and b[0]["due"] == 0, b
+assert b[0]["persons"] == len({(r["id_number"], r["source"]) for r in due}), b
+PY
+# Orders as of a day before the first: none.
+api "$DESK" GET "/api/v1/control/list?date=2022-08-31"
+[ "$(jq_py 'len(j["rows"])')" = 0 ] || fail "control list as of 08-31 lists later orders"
+api "$DESK" GET "/api/v1/control/summary?date=2022-08-31"
+[ "$(jq_py 'len(j["rows"])')" = 0 ] || fail "control summary as of 08-31 counts later orders"
 # A lab account reads counts, never names.
 api "$LAB" GET "/api/v1/regime/due?date=2022-09-05&by=county"
 expect_status 200 "lab reads the board"
@@ -182,6 +204,16 @@ r = [r for r in rows if r["id_number"] == sys.argv[2] and r["window_start"] == s
 assert r and r[0]["state"] == "done" and r[0]["sampled"].startswith(sys.argv[3]), r
 PY
 contains "$WORK/serve.log" "control index rebuilt"
+# A rebuild that worked says so once, with no failure line after it (an else on the wrong if
+# printed "rebuilding the engine: <garbage> (answers stay as they were)" after each).
+contains "$WORK/serve.log" "engine rebuilt at generation"
+grep -a "answers stay as they were" "$WORK/serve.log" >&2 &&
+    fail "a successful rebuild logged a failure"
+# An unknown import type: the hint names all twelve.
+api "$ADMIN" POST /api/v1/import/people -H 'Content-Type: text/csv' --data-binary @od.csv
+expect_error not_found 404 "import of an unknown type"
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, scans, pings, samples, results, cases, \
+controls, arrivals, risk_areas or door_events" ] || fail "unknown type hint: $(jq_py 'j["hint"]')"
 
 # Arrivals and the back-check.
 A=$(grep -v -f <(cut -d, -f2 cli-list.csv) persons.csv | grep ',140702' | sed -n 3p | cut -d, -f1)
@@ -190,7 +222,7 @@ printf 'id_number,arrived,origin\n%s,2022-09-05T08:00:00+08:00,310101\n' "$A" >a
 # import from the command line shows up one build later).
 api "$ADMIN" POST /api/v1/import/arrivals -H 'Content-Type: text/csv' --data-binary @arr.csv
 expect_status 200 "import the arrival"
-printf 'area,level,start\n310101,high,2022-09-06\n' >risk.csv
+printf 'area,level,start,name\n310101,high,2022-09-06,上海市黄浦区\n' >risk.csv
 fk import risk_areas risk.csv 2>/dev/null
 api "$LAB" GET "/api/v1/risk_areas"
 expect_status 200 "risk areas"
@@ -210,4 +242,27 @@ contains "$WORK/body" "risk_area/centralized"
 api "$DESK" GET "/api/v1/control/list?category=risk_area&format=csv"
 expect_status 200 "csv export"
 contains "$WORK/body" "$A,"
+# By the area's name too; an arrival while 310101 is a risk area is flagged and can be locked.
+api "$DESK" GET "/api/v1/backcheck?area=上海市黄浦区"
+expect_status 200 "backcheck by name"
+[ "$(jq_py 'j["rows"][0]["id_number"]')" = "$A" ] || fail "backcheck by name lists the arrival"
+A2=$(grep -v -f <(cut -d, -f2 cli-list.csv) persons.csv | grep ',140702' | sed -n 4p | cut -d, -f1)
+printf 'id_number,arrived,origin\n%s,2022-09-07T08:00:00+08:00,310101\n' "$A2" >arr2.csv
+api "$ADMIN" POST /api/v1/import/arrivals -H 'Content-Type: text/csv' --data-binary @arr2.csv
+expect_status 200 "import the arrival from a current risk area"
+api "$DESK" GET "/api/v1/regime/due?source=arrivals&date=2022-09-08"
+"$PY" - "$WORK/body" "$A2" <<'PY' || fail "the arrival from a current risk area is not flagged"
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+mine = [r for r in rows if r["id_number"] == sys.argv[2]]
+assert mine and all(r["risk_area"].startswith("from a current risk area: 310101") for r in mine), mine
+assert all(not r["risk_area"] for r in rows if r["id_number"] != sys.argv[2]), rows
+PY
+api "$VIEWER" POST /api/v1/control/from-arrivals "${J[@]}" --data '{}'
+expect_error forbidden 403 "viewer from-arrivals"
+api "$DESK" POST /api/v1/control/from-arrivals "${J[@]}" --data '{"at":"2022-09-08T10:00:00+08:00"}'
+expect_status 200 "from-arrivals"
+[ "$(jq_py 'j["added"]')" = 1 ] || fail "from-arrivals added $(cat "$WORK/body")"
+api "$DESK" GET "/api/v1/control/list?category=risk_area&format=csv"
+contains "$WORK/body" "$A2,"
 exit 0

@@ -198,6 +198,45 @@ static const char *const orders[] = {
     "6,arrival,monitoring,2022-09-02,,,",
 };
 
+/* A list and a summary as of a day: orders that start later are not there yet (no negative day),
+ * and one released later is still open on that day. */
+static void test_control__as_of_a_day(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_ctl_filter open = FK_CTL_FILTER_ALL, all = FK_CTL_FILTER_ALL;
+    size_t row;
+
+    assert_int_equal(import_controls(f, orders, 7), FK_OK);
+    refresh(f);
+    open.status = FK_CTL_OPEN;
+    /* 09-01: orders 0, 1 and 2 have started, on day 0. */
+    assert_int_equal(fk_ctl_list(f->ctl, &open, fk_local_day(D0), &f->t, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 3);
+    for (row = 0; row < 3; row++)
+        assert_string_equal(cell(f->t, row, "day"), "0");
+    fk_table_free(f->t);
+    f->t = NULL;
+    assert_int_equal(fk_ctl_summary(f->ctl, &all, FK_LEVEL_CITY, fk_local_day(D0), &f->t, f->err,
+                                    sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 3); /* close/home, close/centralized, secondary/home */
+    fk_table_free(f->t);
+    f->t = NULL;
+    /* 09-04: all seven, order 2 (released on 09-05) still open. */
+    assert_int_equal(
+        fk_ctl_list(f->ctl, &open, fk_local_day(D0 + 3 * DAY), &f->t, f->err, sizeof f->err),
+        FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 7);
+    fk_table_free(f->t);
+    f->t = NULL;
+    /* 09-05: order 2 released. */
+    assert_int_equal(
+        fk_ctl_list(f->ctl, &open, fk_local_day(D0 + 4 * DAY), &f->t, f->err, sizeof f->err),
+        FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 6);
+}
+
 /* Every 四个查清 count is the length of the list behind it, at every level. */
 static void test_control__summary_counts_are_lists(void **state)
 {
@@ -211,7 +250,8 @@ static void test_control__summary_counts_are_lists(void **state)
     for (li = 0; li < 4; li++) {
         struct fk_ctl_filter all = FK_CTL_FILTER_ALL;
 
-        assert_int_equal(fk_ctl_summary(f->ctl, &all, levels[li], &f->t, f->err, sizeof f->err),
+        assert_int_equal(fk_ctl_summary(f->ctl, &all, levels[li], fk_local_day(D0 + 3 * DAY), &f->t,
+                                        f->err, sizeof f->err),
                          FK_OK);
         total = 0;
         for (row = 0; row < fk_table_nrows(f->t); row++) {
@@ -240,14 +280,15 @@ static void test_control__summary_counts_are_lists(void **state)
         fk_table_free(f->t);
         f->t = NULL;
     }
-    /* By county: 榆次区 has 5 orders (one released), 太谷区 2. */
+    /* By county: 榆次区 has 5 orders (one released on 09-05), 太谷区 2. */
     {
         struct fk_ctl_filter open = FK_CTL_FILTER_ALL;
 
         open.status = FK_CTL_OPEN;
         open.region = "140702";
-        assert_int_equal(fk_ctl_list(f->ctl, &open, fk_local_day(D0), &f->t, f->err, sizeof f->err),
-                         FK_OK);
+        assert_int_equal(
+            fk_ctl_list(f->ctl, &open, fk_local_day(D0 + 5 * DAY), &f->t, f->err, sizeof f->err),
+            FK_OK);
         assert_int_equal(fk_table_nrows(f->t), 4);
         assert_string_equal(cell(f->t, 0, "regime"), "isolation7");
         assert_string_equal(cell(f->t, 0, "device"), "D0");
@@ -493,8 +534,14 @@ static void test_control__release_transfer_extend(void **state)
     assert_string_equal(cell(f->t, 2, "site"), "H-1");
     assert_string_equal(cell(f->t, 2, "category"), "close");
     assert_string_equal(cell(f->t, 2, "end"), "");
+    /* A transfer carries on the control: day 3 on 09-04, counted from 09-01, not from 09-03. */
+    assert_string_equal(cell(f->t, 2, "day"), "3");
     fk_table_free(f->t);
     f->t = NULL;
+    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[1], D0 + 6 * DAY, 0, "u",
+                                        f->err, sizeof f->err),
+                     FK_ECONFLICT);
+    assert_non_null(strstr(f->err, "day 6 of 7"));
     /* --force releases despite the rule. */
     assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[1], D0 + 9 * DAY, 1, "u",
                                         f->err, sizeof f->err),
@@ -599,8 +646,8 @@ static void test_control__regime_due(void **state)
     fk_table_free(f->t);
     f->t = NULL;
     /* The board by county adds up the same tests. */
-    assert_int_equal(fk_ctl_due_by(f->ctl, NULL, FK_LEVEL_COUNTY, FK_DUE_ALL, today, &f->t, f->err,
-                                   sizeof f->err),
+    assert_int_equal(fk_ctl_due_by(f->ctl, NULL, FK_LEVEL_COUNTY, FK_DUE_ALL, 0, today, &f->t,
+                                   f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(fk_table_nrows(f->t), 2);
     assert_string_equal(cell(f->t, 0, "region"), "140702");
@@ -609,6 +656,17 @@ static void test_control__regime_due(void **state)
     assert_string_equal(cell(f->t, 0, "due"), "1");
     assert_string_equal(cell(f->t, 0, "overdue"), "1");
     assert_string_equal(cell(f->t, 1, "persons"), "1");
+    assert_string_equal(cell(f->t, 1, "overdue"), "2");
+    fk_table_free(f->t);
+    f->t = NULL;
+    /* Only the overdue tests, and the persons with one. */
+    assert_int_equal(fk_ctl_due_by(f->ctl, NULL, FK_LEVEL_COUNTY, FK_DUE_ALL,
+                                   1u << FK_TEST_OVERDUE, today, &f->t, f->err, sizeof f->err),
+                     FK_OK);
+    assert_string_equal(cell(f->t, 0, "persons"), "1");
+    assert_string_equal(cell(f->t, 0, "done"), "0");
+    assert_string_equal(cell(f->t, 0, "due"), "0");
+    assert_string_equal(cell(f->t, 0, "overdue"), "1");
     assert_string_equal(cell(f->t, 1, "overdue"), "2");
     fk_table_free(f->t);
     f->t = NULL;
@@ -889,6 +947,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_control__summary_counts_are_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control__as_of_a_day, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control__bad_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control__door_alerts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control__alert_handling, setup, teardown),

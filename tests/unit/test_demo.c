@@ -367,7 +367,7 @@ static void test_demo__summary_matches_files(void **state)
         {"cases.csv", 4, offsetof(struct fk_demo_summary, cases)},
         {"controls.csv", 8, offsetof(struct fk_demo_summary, controls)},
         {"arrivals.csv", 7, offsetof(struct fk_demo_summary, arrivals)},
-        {"risk_areas.csv", 4, offsetof(struct fk_demo_summary, risk_areas)},
+        {"risk_areas.csv", 5, offsetof(struct fk_demo_summary, risk_areas)},
         {"door_events.csv", 4, offsetof(struct fk_demo_summary, door_events)},
     };
     struct table t;
@@ -498,7 +498,7 @@ static void test_demo__control_files_valid(void **state)
     table_load(&p, fx->dir, "persons.csv", 6);
     table_load(&k, fx->dir, "controls.csv", 8);
     table_load(&a, fx->dir, "arrivals.csv", 7);
-    table_load(&ra, fx->dir, "risk_areas.csv", 4);
+    table_load(&ra, fx->dir, "risk_areas.csv", 5);
     table_load(&d, fx->dir, "door_events.csv", 4);
     ids = column_sorted(&p, 0);
     devices = calloc(k.n + 1, sizeof *devices);

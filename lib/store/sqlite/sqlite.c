@@ -121,9 +121,11 @@ static const char *const stmt_sql[S_COUNT] = {
                       "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_ARRIVAL_UPD] = "UPDATE arrivals SET origin = ?3, grid = ?4, transport = ?5 "
                       "WHERE person = ?1 AND arrived = ?2",
-    [S_RISK_GET] = "SELECT level, \"end\" FROM risk_areas WHERE area = ?1 AND start = ?2",
-    [S_RISK_INS] = "INSERT INTO risk_areas (area, start, level, \"end\") VALUES (?1, ?2, ?3, ?4)",
-    [S_RISK_UPD] = "UPDATE risk_areas SET level = ?3, \"end\" = ?4 WHERE area = ?1 AND start = ?2",
+    [S_RISK_GET] = "SELECT level, \"end\", name FROM risk_areas WHERE area = ?1 AND start = ?2",
+    [S_RISK_INS] = "INSERT INTO risk_areas (area, start, level, \"end\", name) "
+                   "VALUES (?1, ?2, ?3, ?4, COALESCE(?5, ''))",
+    [S_RISK_UPD] = "UPDATE risk_areas SET level = ?3, \"end\" = ?4, name = COALESCE(?5, name) "
+                   "WHERE area = ?1 AND start = ?2",
     [S_DOOR_INS] = "INSERT OR IGNORE INTO door_events (device, time, event, person) "
                    "VALUES (?1, ?2, ?3, ?4)",
     [S_DOOR_BEFORE] = "SELECT time, event, person FROM door_events WHERE device = ?1 AND time < ?2 "
@@ -1263,7 +1265,8 @@ static int sq_put_risk_area(fk_store *st, const struct fk_risk_area_row *r, enum
     sqlite3_bind_int64(q, 2, r->start);
     rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        int same = sqlite3_column_int(q, 0) == r->level && sqlite3_column_int64(q, 1) == r->end;
+        int same = sqlite3_column_int(q, 0) == r->level && sqlite3_column_int64(q, 1) == r->end &&
+                   same_text(q, 2, r->name);
 
         sqlite3_reset(q);
         if (same) {
@@ -1283,6 +1286,10 @@ static int sq_put_risk_area(fk_store *st, const struct fk_risk_area_row *r, enum
     sqlite3_bind_int64(q, 2, r->start);
     sqlite3_bind_int(q, 3, r->level);
     sqlite3_bind_int64(q, 4, r->end);
+    if (r->name) /* NULL: the file had no name column, the stored name stays */
+        bind_text(q, 5, r->name);
+    else
+        sqlite3_bind_null(q, 5);
     return exec_stmt(s, q);
 }
 
@@ -1497,7 +1504,8 @@ static int sq_each_arrival(fk_store *st, fk_arrival_cb cb, void *ud)
 static int row_risk(sqlite3_stmt *q, struct walk *w)
 {
     struct fk_risk_area_row r = {col_text(q, 0), sqlite3_column_int(q, 2),
-                                 sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 3)};
+                                 sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 3),
+                                 col_text(q, 4)};
 
     return w->cb.risk(w->ud, &r);
 }
@@ -1508,7 +1516,8 @@ static int sq_each_risk_area(fk_store *st, fk_risk_area_cb cb, void *ud)
 
     w.cb.risk = cb;
     w.ud = ud;
-    return each(SQ(st), "SELECT area, start, level, \"end\" FROM risk_areas ORDER BY area, start",
+    return each(SQ(st),
+                "SELECT area, start, level, \"end\", name FROM risk_areas ORDER BY area, start",
                 row_risk, &w);
 }
 
