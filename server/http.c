@@ -974,6 +974,14 @@ int in_scope(struct req *r, const char *code)
     return e && fk_engine_region_inside(e, code, r->who.scope);
 }
 
+int person_in_scope(struct req *r, const char *id, int64_t *pid)
+{
+    struct fk_person_row p;
+
+    return fk_store_find_person(srv_store(r), id, pid) == FK_OK &&
+           fk_store_get_person(srv_store(r), *pid, &p) == FK_OK && in_scope(r, p.grid);
+}
+
 int scope_within(struct req *r, const char *region, char *out, size_t cap)
 {
     fk_engine *e = srv_engine(r);
@@ -1009,6 +1017,7 @@ void audit(struct req *r, const char *action, const char *target, const char *fm
     a.action = action;
     a.target = target;
     a.detail = detail;
+    a.region = NULL; /* the request's: see on_request */
     fk_store_add_audit(r->srv->st, &a);
 }
 
@@ -1425,7 +1434,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
             pthread_mutex_lock(&s->lock);
             t2 = timing_on ? mono_seconds() : 0;
+            /* Audit rows of this request are about the caller's scope unless a handler names
+             * the record's region. */
+            fk_store_set_audit_region(s->st, r->who.scope);
             rt->fn(r);
+            fk_store_set_audit_region(s->st, NULL);
             if (timing_on) {
                 r->t_wait = t2 - t1;
                 r->t_hold = mono_seconds() - t2;
