@@ -33,6 +33,11 @@ struct cli {
     fk_store *st;
     fk_engine *eng;
     int engine_loaded; /* 1 when the engine came from its snapshot */
+    /* --as USER: the account the command line acts as (cli_open resolves it into actor; without
+     * --as, actor.scope is NULL: the local administrator, no scope). */
+    const char *as;
+    struct fk_actor actor;
+    char as_name[72], as_scope[FK_REGION_CODE_MAX];
 };
 
 struct verb {
@@ -43,15 +48,26 @@ struct verb {
 };
 
 /* Parses argv (after the verb) against opts (terminated by a zero entry) and the common options
- * (--db, --format, --profile); collects positional arguments. Prints the problem and returns
+ * (--db, --format, --profile, --as); collects positional arguments. Prints the problem and returns
  * FK_EINVAL on a bad option or more than maxpos positionals. */
 int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, int maxpos);
 /* Prints "fangkong VERB: message" to stderr. */
 void cli_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints the verb's usage line to stderr and returns EXIT_ERROR. */
 int cli_usage(const struct cli *c);
-/* Opens the store (c->st). EXIT_DONE or EXIT_ERROR after printing why. */
+/* Opens the store (c->st), and with --as resolves the account into c->actor (an unknown or
+ * disabled account is an error) and makes the audit rows about its scope. EXIT_DONE or
+ * EXIT_ERROR after printing why. */
 int cli_open(struct cli *c);
+/* With --as: EXIT_DONE when the account's role holds every permission in perm (enum fk_perm),
+ * else EXIT_ERROR after printing "a ROLE account may not WHAT". Without --as: EXIT_DONE. */
+int cli_may(struct cli *c, unsigned perm, const char *what);
+/* The region a read or write of --region region (NULL: none) is cut to: without --as, region;
+ * with it, the deeper of region and the account's scope (the scope when region is NULL), or
+ * EXIT_ERROR after printing when they are disjoint. After cli_open. */
+int cli_scope_region(struct cli *c, const char *region, const char **out);
+/* With --as: 1 when region code lies inside the account's scope. Without: 1. After cli_open. */
+int cli_in_scope(struct cli *c, const char *code);
 /* Opens the store and builds the engine (c->eng). */
 int cli_open_engine(struct cli *c);
 /* Parses --by LEVEL (grid … city); prints the choices when it is not one. */
@@ -83,8 +99,11 @@ int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tra
 int cli_open_ctl(struct cli *c, fk_ctl **out);
 /* The local day of --date D, or of today when d is NULL. */
 int cli_day(struct cli *c, const char *d, int64_t *day);
-/* Finds the person with ID number s; prints an error naming it when unknown. */
+/* Finds the person with ID number s; prints an error naming it when unknown, or with --as when
+ * the person lives outside the account's scope (the same error: ID numbers cannot be probed). */
 int cli_person(struct cli *c, const char *s, int64_t *pid);
+/* With --as: keeps the contacts k[0 .. *n) who live inside the account's scope, in order. */
+int cli_contacts_in_scope(struct cli *c, struct fk_contact *k, size_t *n);
 
 const struct verb *cli_verb(const char *name);
 extern const struct verb cli_verbs[];
@@ -101,7 +120,7 @@ int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
-/* "cli:$USER": who the command line acts as, in the audit trail. */
+/* "cli:$USER", or the account of --as: who the command line acts as, in the audit trail. */
 const char *cli_actor(char *buf, size_t cap);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_control(struct cli *c, int argc, char **argv);

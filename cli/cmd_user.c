@@ -58,13 +58,22 @@ static const struct fk_col user_cols[] = {
     {"disabled", FK_COL_INT}, {"created", FK_COL_TEXT},
 };
 
+struct user_walk {
+    struct cli *c;
+    fk_table *t;
+};
+
 static int add_user_row(void *ud, const struct fk_user *u)
 {
+    struct user_walk *w = ud;
     char created[FK_TIME_RENDER_MAX];
     const char *vals[5] = {u->name, u->role, u->scope, u->disabled ? "1" : "0",
                            fk_time_render(u->created, created)};
 
-    return fk_table_add(ud, vals);
+    /* With --as, the accounts inside its scope, as the API lists them. */
+    if (w->c->actor.scope && fk_store_region_inside(w->c->st, vals[2], w->c->actor.scope) != 1)
+        return 0;
+    return fk_table_add(w->t, vals);
 }
 
 int cmd_user(struct cli *c, int argc, char **argv)
@@ -85,12 +94,15 @@ int cmd_user(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (c->npos < 1)
         return cli_usage(c);
-    if (cli_open(c) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_USERS, "manage accounts") != EXIT_DONE)
         return EXIT_ERROR;
     if (strcmp(c->pos[0], "list") == 0 && c->npos == 1) {
+        struct user_walk w = {c, NULL};
+
         rc = fk_table_new(user_cols, 5, &t);
+        w.t = t;
         if (rc == FK_OK)
-            rc = fk_store_each_user(c->st, add_user_row, t);
+            rc = fk_store_each_user(c->st, add_user_row, &w);
         if (rc != FK_OK) {
             fk_table_free(t);
             cli_error(c, "%s", fk_store_errmsg(c->st));
@@ -118,6 +130,10 @@ int cmd_user(struct cli *c, int argc, char **argv)
         }
         if (fk_store_get_region(c->st, scope, &reg) != FK_OK) {
             cli_error(c, "unknown region %s for --scope (import regions first)", scope);
+            return EXIT_ERROR;
+        }
+        if (!cli_in_scope(c, scope)) {
+            cli_error(c, "region %s is outside your scope %s", scope, c->actor.scope);
             return EXIT_ERROR;
         }
         if (read_password(c, pw, sizeof pw) != EXIT_DONE)
@@ -158,6 +174,10 @@ int cmd_user(struct cli *c, int argc, char **argv)
         fk_strlcpy(urole, u.role, sizeof urole);
         fk_strlcpy(uscope, u.scope, sizeof uscope);
         fk_strlcpy(uhash, u.pwhash, sizeof uhash);
+        if (!cli_in_scope(c, uscope)) {
+            cli_error(c, "no user named '%s'", c->pos[1]);
+            return EXIT_ERROR;
+        }
         u.name = name;
         u.role = urole;
         u.scope = uscope;
@@ -207,11 +227,14 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (since_s && cli_time(c, "--since", since_s, &since) != EXIT_DONE)
         return EXIT_ERROR;
-    if (cli_open(c) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, FK_PERM_AUDIT, "read the audit trail") != EXIT_DONE)
         return EXIT_ERROR;
     rc = fk_table_new(audit_cols, 5, &t);
+    /* With --as, cut to the account's scope and its own rows, as the API's. */
     if (rc == FK_OK)
-        rc = fk_store_each_audit(c->st, since, add_audit_row, t);
+        rc = fk_store_each_audit_in(c->st, since, c->actor.scope, c->actor.name, add_audit_row,
+                                    t);
     if (rc != FK_OK) {
         fk_table_free(t);
         cli_error(c, "%s", fk_store_errmsg(c->st));

@@ -442,6 +442,7 @@ static int add_audit(void *ud, const struct fk_audit_row *a)
     return fk_table_add(ud, vals);
 }
 
+/* The audit trail cut to the caller: rows about regions inside its scope, and its own rows. */
 void api_audit_get(struct req *r)
 {
     const char *since_s = req_arg(r, "since");
@@ -456,7 +457,8 @@ void api_audit_get(struct req *r)
     }
     rc = fk_table_new(audit_cols, 6, &t);
     if (rc == FK_OK)
-        rc = fk_store_each_audit(srv_store(r), since, add_audit, t);
+        rc = fk_store_each_audit_in(srv_store(r), since, r->who.scope, r->who.name, add_audit,
+                                    t);
     if (rc != FK_OK) {
         fk_table_free(t);
         reply_fk(r, rc, fk_store_errmsg(srv_store(r)));
