@@ -117,8 +117,8 @@ static int control_from_trace(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (parse_place(c, place_s, &place) != EXIT_DONE || at_time(c, at_s, &at) != EXIT_DONE)
         return EXIT_ERROR;
-    if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_CONTROL, "put persons under control") !=
-                                        EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, FK_PERM_CONTROL, "put persons under control") != EXIT_DONE)
         return EXIT_ERROR;
     if (cli_trace(c, &a, 2, &tr, &k, &n) != EXIT_DONE ||
         cli_contacts_in_scope(c, k, &n) != EXIT_DONE)
@@ -168,8 +168,8 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
         cli_error(c, "extend needs --days N, a whole number of days");
         return EXIT_ERROR;
     }
-    if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_CONTROL, "change control orders") !=
-                                        EXIT_DONE ||
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, FK_PERM_CONTROL, "change control orders") != EXIT_DONE ||
         cli_person(c, c->pos[0], &pid) != EXIT_DONE)
         return EXIT_ERROR;
     if (c->actor.scope) {
@@ -470,8 +470,7 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
             cli_error(c, "'%s' is not an alert number (fangkong alerts lists them)", c->pos[0]);
             return EXIT_ERROR;
         }
-        if (cli_open(c) != EXIT_DONE ||
-            cli_may(c, FK_PERM_CONTROL, "handle alerts") != EXIT_DONE ||
+        if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_CONTROL, "handle alerts") != EXIT_DONE ||
             cli_open_engine(c) != EXIT_DONE)
             return EXIT_ERROR;
         if (fk_alert_set(c->st, c->eng, c->actor.scope, id,
