@@ -203,14 +203,14 @@ int cmd_user(struct cli *c, int argc, char **argv)
 
 static const struct fk_col audit_cols[] = {
     {"time", FK_COL_TEXT},   {"who", FK_COL_TEXT},    {"action", FK_COL_TEXT},
-    {"target", FK_COL_TEXT}, {"detail", FK_COL_TEXT},
+    {"target", FK_COL_TEXT}, {"detail", FK_COL_TEXT}, {"region", FK_COL_TEXT},
 };
 
 static int add_audit_row(void *ud, const struct fk_audit_row *a)
 {
     char when[FK_TIME_RENDER_MAX];
-    const char *vals[5] = {fk_time_render(a->time, when), a->who, a->action, a->target,
-                           a->detail};
+    const char *vals[6] = {fk_time_render(a->time, when), a->who, a->action, a->target,
+                           a->detail, a->region ? a->region : ""};
 
     return fk_table_add(ud, vals);
 }
@@ -230,7 +230,7 @@ int cmd_audit(struct cli *c, int argc, char **argv)
     if (cli_open(c) != EXIT_DONE ||
         cli_may(c, FK_PERM_AUDIT, "read the audit trail") != EXIT_DONE)
         return EXIT_ERROR;
-    rc = fk_table_new(audit_cols, 5, &t);
+    rc = fk_table_new(audit_cols, 6, &t);
     /* With --as, cut to the account's scope and its own rows, as the API's. */
     if (rc == FK_OK)
         rc = fk_store_each_audit_in(c->st, since, c->actor.scope, c->actor.name, add_audit_row,

@@ -430,13 +430,14 @@ out:
 static const struct fk_col audit_cols[] = {
     {"id", FK_COL_INT},      {"time", FK_COL_TEXT},   {"who", FK_COL_TEXT},
     {"action", FK_COL_TEXT}, {"target", FK_COL_TEXT}, {"detail", FK_COL_TEXT},
+    {"region", FK_COL_TEXT},
 };
 
 static int add_audit(void *ud, const struct fk_audit_row *a)
 {
     char id[24], when[FK_TIME_RENDER_MAX];
-    const char *vals[6] = {id, fk_time_render(a->time, when), a->who, a->action, a->target,
-                           a->detail};
+    const char *vals[7] = {id, fk_time_render(a->time, when), a->who, a->action, a->target,
+                           a->detail, a->region ? a->region : ""};
 
     snprintf(id, sizeof id, "%lld", (long long)a->id);
     return fk_table_add(ud, vals);
@@ -455,7 +456,7 @@ void api_audit_get(struct req *r)
                     "since '%s' is not an ISO 8601 time", since_s);
         return;
     }
-    rc = fk_table_new(audit_cols, 6, &t);
+    rc = fk_table_new(audit_cols, 7, &t);
     if (rc == FK_OK)
         rc = fk_store_each_audit_in(srv_store(r), since, r->who.scope, r->who.name, add_audit,
                                     t);

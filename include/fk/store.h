@@ -254,8 +254,9 @@ int fk_store_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud);
  * bytes). */
 void fk_store_set_audit_region(fk_store *st, const char *region);
 /* Audit rows with time >= since that a reader of scope may see, oldest first: rows about a region
- * inside scope, and rows written by the account named who (NULL: none). A row about no region is
- * seen only by a scope that is a root of the region tree. scope NULL: every row. */
+ * inside scope, and rows written by the account named who (NULL: none). A row about no region (the
+ * local administrator's, and rows from before schema version 4) is seen by a scope that is a city
+ * or above: the headquarters'. scope NULL: every row. */
 int fk_store_each_audit_in(fk_store *st, int64_t since, const char *scope, const char *who,
                            fk_audit_cb cb, void *ud);
 

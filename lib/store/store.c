@@ -291,7 +291,7 @@ int fk_store_region_inside(fk_store *st, const char *inner, const char *outer)
 struct audit_cut {
     fk_store *st;
     const char *scope, *who;
-    int root; /* the scope is a root: it sees rows about no region */
+    int root;        /* a city or above: it sees rows about no region */
     fk_strmap *seen; /* region code -> 1 inside, 2 outside */
     fk_audit_cb cb;
     void *ud;
@@ -366,7 +366,7 @@ int fk_store_each_audit_in(fk_store *st, int64_t since, const char *scope, const
     rc = fk_store_get_region(st, scope, &r);
     if (rc != FK_OK && rc != FK_ENOENT)
         return rc;
-    x.root = rc == FK_OK && (!r.parent || !*r.parent);
+    x.root = rc == FK_OK && r.level <= FK_LEVEL_CITY;
     x.seen = fk_strmap_new();
     if (!x.seen)
         return FK_ENOMEM;
