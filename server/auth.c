@@ -405,7 +405,8 @@ void api_user_disable_post(struct req *r)
     fk_strlcpy(scope, u.scope, sizeof scope);
     fk_strlcpy(hash, u.pwhash, sizeof hash);
     if (!in_scope(r, scope)) {
-        reply_error(r, 403, "forbidden", NULL, "user %s is outside your scope", name);
+        /* As an unknown account, so account names cannot be probed. */
+        reply_error(r, 404, "not_found", NULL, "no user named '%s'", r->param);
         goto out;
     }
     u.name = name;

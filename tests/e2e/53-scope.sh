@@ -166,8 +166,8 @@ while read -r name role scope; do
     echo "pw-$name-2022-scope" | "$FANGKONG" user add "$name" --role "$role" --scope "$scope" \
         >/dev/null 2>&1 || fail "user add $name"
 done <accounts.txt
-# Two more readers of the audit trail: a commander of 太谷区 and one of 榆次区.
-for who in taigu-cmd:commander:140703 yuci-cmd:commander:140702; do
+# Two more readers of the audit trail, a commander of 太谷区 and one of 榆次区; an admin of 榆次区.
+for who in taigu-cmd:commander:140703 yuci-cmd:commander:140702 yuci-admin:admin:140702; do
     IFS=: read -r name role scope <<<"$who"
     echo "pw-$name-2022-scope" | "$FANGKONG" user add "$name" --role "$role" --scope "$scope" \
         >/dev/null 2>&1 || fail "user add $name"
@@ -292,6 +292,14 @@ echo "$status $(sed "s/$AOUT/N/g" "$WORK/body")" >probe-o.txt
 api "${TOKEN[county]}" POST "/api/v1/alerts/99999" "${J[@]}" --data '{"action":"ack","note":"x"}'
 echo "$status $(sed "s/99999/N/g" "$WORK/body")" >probe-u.txt
 cmp -s probe-o.txt probe-u.txt || fail "alert: outside $(cat probe-o.txt) vs unknown $(cat probe-u.txt)"
+# Account names: an account of 太谷区 vs no such account, to an admin of 榆次区.
+YADMIN=$(login yuci-admin pw-yuci-admin-2022-scope)
+for k in taigu-cmd nobody; do
+    api "$YADMIN" POST "/api/v1/users/$k" "${J[@]}" --data '{"disabled":true}'
+    echo "$status $(sed "s/$k/NAME/g" "$WORK/body")" >"probe-$k.txt"
+done
+cmp -s probe-taigu-cmd.txt probe-nobody.txt ||
+    fail "user: outside $(cat probe-taigu-cmd.txt) vs unknown $(cat probe-nobody.txt)"
 # The command line with --as says the same of both.
 read -r CIN COUT CNONE <probe-c-county.txt
 for k in COUT CNONE; do
@@ -331,7 +339,8 @@ done
 import csv, json, sys
 regions = {r["code"]: r for r in csv.DictReader(open("regions.csv", encoding="utf-8"))}
 scopes = {l.split()[0]: l.split()[2] for l in open("accounts.txt")}
-scopes.update({"taigu-cmd": "140703", "yuci-cmd": "140702", "gone": "140702"})
+scopes.update({"taigu-cmd": "140703", "yuci-cmd": "140702", "gone": "140702",
+               "yuci-admin": "140702"})
 def inside(inner, outer):
     while inner:
         if inner == outer:
