@@ -227,7 +227,9 @@ static int control_answer(struct cli *c, int list, int argc, char **argv)
     if (parse_filter(c, cat, place, status, &f) != EXIT_DONE ||
         cli_level(c, by, &level) != EXIT_DONE || cli_day(c, date, &today) != EXIT_DONE)
         return EXIT_ERROR;
-    if (cli_open(c) != EXIT_DONE || cli_scope_region(c, region, &region) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, list ? FK_PERM_READ_PERSONS : FK_PERM_READ, "list persons") != EXIT_DONE ||
+        cli_scope_region(c, region, &region) != EXIT_DONE)
         return EXIT_ERROR;
     f.region = region;
     if (cli_open_ctl(c, &x) != EXIT_DONE)
@@ -300,7 +302,9 @@ static int due(struct cli *c, unsigned sources, int argc, char **argv)
     if (cli_day(c, date, &today) != EXIT_DONE || parse_states(c, state, &states) != EXIT_DONE ||
         (by && cli_level(c, by, &level) != EXIT_DONE))
         return EXIT_ERROR;
-    if (cli_open(c) != EXIT_DONE || cli_scope_region(c, region, &region) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, by ? FK_PERM_READ : FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
+        cli_scope_region(c, region, &region) != EXIT_DONE)
         return EXIT_ERROR;
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
@@ -345,7 +349,8 @@ int cmd_arrivals(struct cli *c, int argc, char **argv)
     if ((since && cli_time(c, "--since", since, &from) != EXIT_DONE) ||
         (until && cli_time(c, "--until", until, &to) != EXIT_DONE))
         return EXIT_ERROR;
-    if (cli_open(c) != EXIT_DONE || cli_scope_region(c, region, &region) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
+        cli_scope_region(c, region, &region) != EXIT_DONE)
         return EXIT_ERROR;
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
@@ -393,7 +398,8 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
     if (c->npos != 1)
         return cli_usage(c);
     if (parse_place(c, place_s, &place) != EXIT_DONE || at_time(c, at_s, &at) != EXIT_DONE ||
-        cli_open(c) != EXIT_DONE || cli_scope_region(c, region, &region) != EXIT_DONE ||
+        cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
+        cli_scope_region(c, region, &region) != EXIT_DONE ||
         (control && cli_may(c, FK_PERM_CONTROL, "put persons under control") != EXIT_DONE))
         return EXIT_ERROR;
     if (fk_ctl_backcheck_window(c->st, &c->profile, c->pos[0], &from, &to, err, sizeof err) !=
@@ -485,8 +491,8 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
     }
     if (strcmp(sub, "list") != 0 || c->npos)
         return cli_usage(c);
-    if (cli_open(c) != EXIT_DONE || cli_scope_region(c, region, &region) != EXIT_DONE ||
-        cli_open_engine(c) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
+        cli_scope_region(c, region, &region) != EXIT_DONE || cli_open_engine(c) != EXIT_DONE)
         return EXIT_ERROR;
     if (fk_alert_sweep(c->st, &c->profile, now, &raised, err, sizeof err) != FK_OK ||
         fk_alert_list(c->st, c->eng, region, open ? FK_ALERT_OPEN : -1, &t, err, sizeof err) !=

@@ -310,7 +310,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/trace", api_trace_get, FK_PERM_READ_PERSONS, 0},
     {"GET", "/api/v1/explain", api_explain_get, FK_PERM_READ_PERSONS, 0},
     {"GET", "/api/v1/chain", api_chain_get, FK_PERM_READ_PERSONS, 0},
-    /* import/{type}: the handler checks FK_PERM_IMPORT, or FK_PERM_POST_RESULTS for results. */
+    /* import/{type}: the library checks the type against the role (fk_import_opts.actor). */
     {"POST", "/api/v1/import/{}", api_import_post, FK_PERM_POST_RESULTS, 1},
     {"GET", "/api/v1/imports/{}", api_rejects_get, FK_PERM_POST_RESULTS, 0},
     {"GET", "/api/v1/control/summary", api_control_summary_get, FK_PERM_READ, 0},

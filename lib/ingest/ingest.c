@@ -11,7 +11,12 @@
  *   once from the store into hash maps, and kept current as this import adds to them, so a row
  *   costs one store write, not a read and a write.
  * - A regions file may list a child before its parent: such rows wait, and are retried when the
- *   file is done until no more can be placed; the rest are rejected with "unknown parent". */
+ *   file is done until no more can be placed; the rest are rejected with "unknown parent".
+ * - Scope (fk_import_opts.actor): inside-ness comes from the store's region tree
+ *   (fk_store_region_inside), asked once per grid code and kept; each person's and venue's grid is
+ *   loaded with them and kept current as rows move them, so a row is checked where its record
+ *   lives now and where it would live after. A record outside the scope that a row names only by
+ *   its key is answered as an unknown one, so keys cannot be probed. */
 #include "fk/ingest.h"
 
 #include <errno.h>

@@ -316,6 +316,9 @@ expect_rc 1 "CLI control list outside the scope"
 contains err.txt "region 140703 is outside your scope 140702"
 fk control list --status all --as county 2>/dev/null >list.csv
 grep -v '^id,' list.csv | cut -d, -f5 | grep -qv '^140702' && fail "CLI list --as county shows an order outside 140702"
+fk control list --as lab 2>err.txt >/dev/null
+expect_rc 1 "CLI control list as a lab"
+contains err.txt "a lab account may not list persons"
 fk audit --as county 2>err.txt >/dev/null
 expect_rc 1 "CLI audit as a county account"
 contains err.txt "a county account may not read the audit trail"
