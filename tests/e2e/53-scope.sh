@@ -319,6 +319,21 @@ grep -v '^id,' list.csv | cut -d, -f5 | grep -qv '^140702' && fail "CLI list --a
 fk control list --as lab 2>err.txt >/dev/null
 expect_rc 1 "CLI control list as a lab"
 contains err.txt "a lab account may not list persons"
+fk round create R1 --region 140700 --start 2022-08-28T00:00 --end 2022-08-29T00:00 --as county \
+    2>err.txt >/dev/null
+expect_rc 1 "CLI round create over the city as a county account"
+contains err.txt "region 140700 is outside your scope 140702"
+fk round create R1 --region 140700 --start 2022-08-28T00:00 --end 2022-08-29T00:00 2>/dev/null \
+    >/dev/null
+fk missing R1 --region 140703 --as county 2>err.txt >/dev/null
+expect_rc 1 "CLI missing of 太谷区 as a county account of 榆次区"
+contains err.txt "region 140703 is outside your scope 140702"
+fk missing R1 --region 140700 --as county 2>/dev/null >missing.csv
+expect_rc 0 "CLI missing of the city as a county account"
+grep -v '^id_number,' missing.csv | cut -d, -f4 | grep -qv '^140702' &&
+    fail "CLI missing --as county lists residents outside 140702"
+grep -q '^id_number,' missing.csv && [ "$(wc -l <missing.csv)" -gt 1 ] ||
+    fail "CLI missing --as county lists nobody"
 fk audit --as county 2>err.txt >/dev/null
 expect_rc 1 "CLI audit as a county account"
 contains err.txt "a county account may not read the audit trail"
