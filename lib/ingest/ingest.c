@@ -651,7 +651,7 @@ static int row_person(struct ctx *c, enum fk_put *did)
     ok &= text(c, 4, household, sizeof household, 0);
     ok &= text(c, 5, tags, sizeof tags, 0);
     if (ok && c->actor) {
-        char what[100];
+        char what[TEXT_MAX + 16];
         int64_t k = fk_strmap_find(c->persons, id, strlen(id));
 
         snprintf(what, sizeof what, "resident %s", id);
@@ -697,7 +697,7 @@ static int row_venue(struct ctx *c, enum fk_put *did)
     ok &= grid_col(c, 2, grid, sizeof grid);
     ok &= text(c, 3, type, sizeof type, 0);
     if (ok && c->actor) {
-        char what[100];
+        char what[TEXT_MAX + 16];
         int64_t k = fk_strmap_find(c->venues, code, strlen(code));
 
         snprintf(what, sizeof what, "venue %s", code);
@@ -955,7 +955,7 @@ static int row_arrival(struct ctx *c, enum fk_put *did)
     ok &= time_col(c, 1, &a.arrived, 1);
     ok &= text(c, 2, origin, sizeof origin, 1);
     if (field(c, 3).n && grid_col(c, 3, grid, sizeof grid)) {
-        char what[100];
+        char what[TEXT_MAX + 16];
 
         snprintf(what, sizeof what, "resident %s", id);
         ok &= named_grid_allowed(c, what, grid);
