@@ -372,12 +372,14 @@ def key(r):
     return (r["time"], r["who"], r["action"], r["target"], r["detail"], r["region"])
 every = rows("audit-all.json")
 bad = []
-# Each row is about the region its writer acted in: an account's imports its scope, the local
-# administrator's none.
+# Each row is about the region its writer acted in: an account's imports its scope, a round its
+# region, the local administrator's other rows none.
 for r in every:
     if r["action"] == "import" and r["who"] in scopes and r["region"] != scopes[r["who"]]:
         bad.append("an import by %s is about %r, not its scope" % (r["who"], r["region"]))
-    if r["who"].startswith("cli:") and r["region"] != "":
+    if r["action"] == "round.create" and r["region"] != "140700":
+        bad.append("the round of 140700 is about %r" % r["region"])
+    if r["who"].startswith("cli:") and r["action"] != "round.create" and r["region"] != "":
         bad.append("a row of the local administrator is about %r" % r["region"])
 for reader, scope in (("admin", "140700"), ("taigu-cmd", "140703"), ("yuci-cmd", "140702")):
     city = regions[scope]["level"] in ("province", "city")
