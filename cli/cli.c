@@ -88,6 +88,13 @@ int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, 
             c->db = val;
             continue;
         }
+        if (strncmp(a + 2, "as", nlen) == 0 && nlen == 2) {
+            val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!val)
+                goto need_value;
+            c->as = val;
+            continue;
+        }
         if (strncmp(a + 2, "profile", nlen) == 0 && nlen == 7) {
             val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
             if (!val)
@@ -175,6 +182,42 @@ int cli_need_db(struct cli *c)
     return EXIT_ERROR;
 }
 
+/* The account of --as, for cli_actor's audit rows. */
+static const char *as_account;
+
+/* Resolves --as into c->actor. */
+static int resolve_as(struct cli *c)
+{
+    struct fk_user u;
+    enum fk_role role;
+    int rc = fk_store_get_user(c->st, c->as, &u);
+
+    if (rc == FK_ENOENT) {
+        cli_error(c, "--as %s: no such account (fangkong user list shows them)", c->as);
+        return EXIT_ERROR;
+    }
+    if (rc != FK_OK) {
+        cli_error(c, "%s", fk_store_errmsg(c->st));
+        return EXIT_ERROR;
+    }
+    if (u.disabled) {
+        cli_error(c, "--as %s: the account is disabled", c->as);
+        return EXIT_ERROR;
+    }
+    if (fk_role_parse(u.role, &role) != FK_OK || strlen(u.scope) >= sizeof c->as_scope) {
+        cli_error(c, "--as %s: the account's role or scope is damaged", c->as);
+        return EXIT_ERROR;
+    }
+    fk_strlcpy(c->as_name, u.name, sizeof c->as_name);
+    fk_strlcpy(c->as_scope, u.scope, sizeof c->as_scope);
+    c->actor.name = c->as_name;
+    c->actor.role = role;
+    c->actor.scope = c->as_scope;
+    as_account = c->as_name;
+    fk_store_set_audit_region(c->st, c->as_scope);
+    return EXIT_DONE;
+}
+
 int cli_open(struct cli *c)
 {
     char err[1024];
@@ -187,7 +230,37 @@ int cli_open(struct cli *c)
         cli_error(c, "%s", err);
         return EXIT_ERROR;
     }
-    return EXIT_DONE;
+    return c->as ? resolve_as(c) : EXIT_DONE;
+}
+
+int cli_may(struct cli *c, unsigned perm, const char *what)
+{
+    if (!c->actor.scope || fk_role_can(c->actor.role, perm))
+        return EXIT_DONE;
+    cli_error(c, "a %s account may not %s", fk_role_name(c->actor.role), what);
+    return EXIT_ERROR;
+}
+
+int cli_in_scope(struct cli *c, const char *code)
+{
+    return !c->actor.scope || fk_store_region_inside(c->st, code, c->actor.scope) == 1;
+}
+
+int cli_scope_region(struct cli *c, const char *region, const char **out)
+{
+    const char *scope = c->actor.scope;
+
+    *out = region;
+    if (!scope)
+        return EXIT_DONE;
+    if (!region || !*region || fk_store_region_inside(c->st, scope, region) == 1) {
+        *out = scope;
+        return EXIT_DONE;
+    }
+    if (fk_store_region_inside(c->st, region, scope) == 1)
+        return EXIT_DONE;
+    cli_error(c, "region %s is outside your scope %s", region, scope);
+    return EXIT_ERROR;
 }
 
 void cli_stage_progress(void *ud, const char *stage, uint64_t done, uint64_t total)
@@ -291,6 +364,10 @@ const char *cli_actor(char *buf, size_t cap)
     const char *u = getenv("USER");
     struct passwd *pw;
 
+    if (as_account) {
+        snprintf(buf, cap, "%s", as_account);
+        return buf;
+    }
     if (!u || !*u) {
         pw = getpwuid(getuid());
         u = pw ? pw->pw_name : NULL;

@@ -34,6 +34,11 @@ struct cli {
     fk_engine *eng;
     int engine_loaded; /* 1 when the engine came from its snapshot */
     int may_create;    /* cli_open may create a missing data file (import, user add) */
+    /* --as USER: the account the command line acts as (cli_open resolves it into actor; without
+     * --as, actor.scope is NULL: the local administrator, no scope). */
+    const char *as;
+    struct fk_actor actor;
+    char as_name[72], as_scope[FK_REGION_CODE_MAX];
 };
 
 struct verb {
@@ -44,7 +49,7 @@ struct verb {
 };
 
 /* Parses argv (after the verb) against opts (terminated by a zero entry) and the common options
- * (--db, --format, --profile); collects positional arguments. Prints the problem and returns
+ * (--db, --format, --profile, --as); collects positional arguments. Prints the problem and returns
  * FK_EINVAL on a bad option or more than maxpos positionals. */
 int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, int maxpos);
 /* Prints "fangkong VERB: message" to stderr. */
@@ -52,11 +57,22 @@ void cli_error(const struct cli *c, const char *fmt, ...) __attribute__((format(
 /* Prints the verb's usage line to stderr and returns EXIT_ERROR. */
 int cli_usage(const struct cli *c);
 /* Opens the store (c->st). A data file that does not exist is created only when c->may_create
- * is set; otherwise "no data file at PATH". EXIT_DONE or EXIT_ERROR after printing why. */
+ * is set; otherwise "no data file at PATH". With --as, resolves the account into c->actor (an
+ * unknown or disabled account is an error) and makes the audit rows about its scope. EXIT_DONE
+ * or EXIT_ERROR after printing why. */
 int cli_open(struct cli *c);
 /* EXIT_DONE when the data file c->db exists (or c->may_create is set); else prints "no data file
  * at PATH" and returns EXIT_ERROR. For verbs that hand the path on, like serve. */
 int cli_need_db(struct cli *c);
+/* With --as: EXIT_DONE when the account's role holds every permission in perm (enum fk_perm),
+ * else EXIT_ERROR after printing "a ROLE account may not WHAT". Without --as: EXIT_DONE. */
+int cli_may(struct cli *c, unsigned perm, const char *what);
+/* The region a read or write of --region region (NULL: none) is cut to: without --as, region;
+ * with it, the deeper of region and the account's scope (the scope when region is NULL), or
+ * EXIT_ERROR after printing when they are disjoint. After cli_open. */
+int cli_scope_region(struct cli *c, const char *region, const char **out);
+/* With --as: 1 when region code lies inside the account's scope. Without: 1. After cli_open. */
+int cli_in_scope(struct cli *c, const char *code);
 /* Opens the store and builds the engine (c->eng). */
 int cli_open_engine(struct cli *c);
 /* Parses --by LEVEL (grid … city); prints the choices when it is not one. */
@@ -93,8 +109,11 @@ int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tra
 int cli_open_ctl(struct cli *c, fk_ctl **out);
 /* The local day of --date D, or of today when d is NULL. */
 int cli_day(struct cli *c, const char *d, int64_t *day);
-/* Finds the person with ID number s; prints an error naming it when unknown. */
+/* Finds the person with ID number s; prints an error naming it when unknown, or with --as when
+ * the person lives outside the account's scope (the same error: ID numbers cannot be probed). */
 int cli_person(struct cli *c, const char *s, int64_t *pid);
+/* With --as: keeps the contacts k[0 .. *n) who live inside the account's scope, in order. */
+int cli_contacts_in_scope(struct cli *c, struct fk_contact *k, size_t *n);
 
 const struct verb *cli_verb(const char *name);
 extern const struct verb cli_verbs[];
@@ -111,7 +130,7 @@ int cmd_demo(struct cli *c, int argc, char **argv);
 int cmd_user(struct cli *c, int argc, char **argv);
 int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
-/* "cli:$USER": who the command line acts as, in the audit trail. */
+/* "cli:$USER", or the account of --as: who the command line acts as, in the audit trail. */
 const char *cli_actor(char *buf, size_t cap);
 /* FOR TESTS ONLY: with FANGKONG_TEST_HASH_COST=min in the environment, new password hashes get
  * the minimum argon2 cost (fk_password_set_test_cost), with a loud warning on stderr; any other

@@ -35,8 +35,13 @@ int cli_person(struct cli *c, const char *s, int64_t *pid)
 {
     char id[64];
 
+    struct fk_person_row p;
+
     fk_id_normalize(s, strlen(s), id, sizeof id);
-    if (fk_store_find_person(c->st, id, pid) != FK_OK) {
+    /* Outside the --as scope is told as unknown, so ID numbers cannot be probed. */
+    if (fk_store_find_person(c->st, id, pid) != FK_OK ||
+        (c->actor.scope &&
+         (fk_store_get_person(c->st, *pid, &p) != FK_OK || !cli_in_scope(c, p.grid)))) {
         cli_error(c, "no person with ID number %s in the registry", id);
         return EXIT_ERROR;
     }
@@ -112,7 +117,11 @@ static int control_from_trace(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (parse_place(c, place_s, &place) != EXIT_DONE || at_time(c, at_s, &at) != EXIT_DONE)
         return EXIT_ERROR;
-    if (cli_trace(c, &a, 2, &tr, &k, &n) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, FK_PERM_CONTROL, "put persons under control") != EXIT_DONE)
+        return EXIT_ERROR;
+    if (cli_trace(c, &a, 2, &tr, &k, &n) != EXIT_DONE ||
+        cli_contacts_in_scope(c, k, &n) != EXIT_DONE)
         goto out;
     if (fk_control_from_trace(c->st, k, n, place, at, cli_actor(who, sizeof who), &added, &already,
                               err, sizeof err) != FK_OK) {
@@ -160,8 +169,17 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
     }
     if (strcmp(what, "extend") == 0 && cli_int(c, "days", days_s, 1, 366, &days) != EXIT_DONE)
         return EXIT_ERROR;
-    if (cli_open(c) != EXIT_DONE || cli_person(c, c->pos[0], &pid) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, FK_PERM_CONTROL, "change control orders") != EXIT_DONE ||
+        cli_person(c, c->pos[0], &pid) != EXIT_DONE)
         return EXIT_ERROR;
+    if (c->actor.scope) {
+        struct fk_person_row p;
+
+        /* The action's audit row is about the person's grid. */
+        if (fk_store_get_person(c->st, pid, &p) == FK_OK)
+            fk_store_set_audit_region(c->st, p.grid);
+    }
     cli_actor(who, sizeof who);
     if (strcmp(what, "release") == 0) {
         if (cli_open_engine(c) != EXIT_DONE)
@@ -208,6 +226,10 @@ static int control_answer(struct cli *c, int list, int argc, char **argv)
         status = "open";
     if (parse_filter(c, cat, place, status, &f) != EXIT_DONE ||
         cli_level(c, by, &level) != EXIT_DONE || cli_day(c, date, &today) != EXIT_DONE)
+        return EXIT_ERROR;
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, list ? FK_PERM_READ_PERSONS : FK_PERM_READ, "list persons") != EXIT_DONE ||
+        cli_scope_region(c, region, &region) != EXIT_DONE)
         return EXIT_ERROR;
     f.region = region;
     if (cli_open_ctl(c, &x) != EXIT_DONE)
@@ -341,6 +363,10 @@ static int due(struct cli *c, unsigned sources, int argc, char **argv)
     if (cli_day(c, date, &today) != EXIT_DONE || parse_states(c, state, &states) != EXIT_DONE ||
         (by && cli_level(c, by, &level) != EXIT_DONE))
         return EXIT_ERROR;
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, by ? FK_PERM_READ : FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
+        cli_scope_region(c, region, &region) != EXIT_DONE)
+        return EXIT_ERROR;
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
     if (sources == FK_DUE_ARRIVALS &&
@@ -389,6 +415,9 @@ int cmd_arrivals(struct cli *c, int argc, char **argv)
     if ((since && cli_time(c, "--since", since, &from) != EXIT_DONE) ||
         (until && cli_time(c, "--until", until, &to) != EXIT_DONE))
         return EXIT_ERROR;
+    if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
+        cli_scope_region(c, region, &region) != EXIT_DONE)
+        return EXIT_ERROR;
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
     rc = fk_ctl_arrivals(x, region, NULL, from, to, &t, err, sizeof err);
@@ -435,7 +464,9 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
     if (c->npos != 1)
         return cli_usage(c);
     if (parse_place(c, place_s, &place) != EXIT_DONE || at_time(c, at_s, &at) != EXIT_DONE ||
-        cli_open(c) != EXIT_DONE)
+        cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
+        cli_scope_region(c, region, &region) != EXIT_DONE ||
+        (control && cli_may(c, FK_PERM_CONTROL, "put persons under control") != EXIT_DONE))
         return EXIT_ERROR;
     if (fk_ctl_backcheck_window(c->st, &c->profile, c->pos[0], &from, &to, err, sizeof err) !=
         FK_OK) {
@@ -514,9 +545,10 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
             cli_error(c, "'%s' is not an alert number (fangkong alerts lists them)", c->pos[0]);
             return EXIT_ERROR;
         }
-        if (cli_open_engine(c) != EXIT_DONE)
+        if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_CONTROL, "handle alerts") != EXIT_DONE ||
+            cli_open_engine(c) != EXIT_DONE)
             return EXIT_ERROR;
-        if (fk_alert_set(c->st, c->eng, NULL, id,
+        if (fk_alert_set(c->st, c->eng, c->actor.scope, id,
                          strcmp(sub, "ack") == 0 ? FK_ALERT_ACKNOWLEDGED : FK_ALERT_CLOSED,
                          cli_actor(who, sizeof who), note, now, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
@@ -528,7 +560,8 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
     }
     if (strcmp(sub, "list") != 0 || c->npos)
         return cli_usage(c);
-    if (cli_open_engine(c) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
+        cli_scope_region(c, region, &region) != EXIT_DONE || cli_open_engine(c) != EXIT_DONE)
         return EXIT_ERROR;
     if (fk_alert_sweep(c->st, &c->profile, now, &raised, err, sizeof err) != FK_OK ||
         fk_alert_list(c->st, c->eng, region, open ? FK_ALERT_OPEN : -1, &t, err, sizeof err) !=

@@ -48,6 +48,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
     io.encoding = encoding;
     io.rejects_path = rejects;
     io.batch_rows = (int)nbatch;
+    io.actor = c->actor.scope ? &c->actor : NULL; /* --as: that account's role and scope */
     io.progress = on_progress;
     io.progress_ud = &prog;
     snprintf(label, sizeof label, "import %s", fk_import_type_name(type));

@@ -68,8 +68,13 @@ int cmd_round(struct cli *c, int argc, char **argv)
         cli_error(c, "%s", why);
         return EXIT_ERROR;
     }
-    if (cli_open(c) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, FK_PERM_ROUNDS, "create screening rounds") != EXIT_DONE)
         return EXIT_ERROR;
+    if (!cli_in_scope(c, region)) {
+        cli_error(c, "region %s is outside your scope %s", region, c->actor.scope);
+        return EXIT_ERROR;
+    }
     rc = fk_store_get_region(c->st, region, &reg);
     if (rc == FK_ENOENT) {
         cli_error(c, "unknown region %s (import regions first)", region);
@@ -77,6 +82,7 @@ int cmd_round(struct cli *c, int argc, char **argv)
     }
     if (rc == FK_OK)
         rc = fk_store_begin(c->st);
+    fk_store_set_audit_region(c->st, r.region); /* the row is about the round's region */
     if (rc == FK_OK)
         rc = fk_store_add_round(c->st, &r);
     if (rc == FK_OK) {

@@ -32,11 +32,8 @@ int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tra
         int64_t pid;
 
         fk_id_normalize(a->cases[i], strlen(a->cases[i]), id, sizeof id);
-        rc = fk_store_find_person(c->st, id, &pid);
-        if (rc != FK_OK) {
-            cli_error(c, "no person with ID number %s in the registry", id);
+        if (cli_person(c, id, &pid) != EXIT_DONE)
             return EXIT_ERROR;
-        }
         ids[i] = (int32_t)pid;
     }
     if (a->ncases) {
@@ -67,6 +64,21 @@ int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tra
         cli_error(c, "%s", err);
         return EXIT_ERROR;
     }
+    return EXIT_DONE;
+}
+
+int cli_contacts_in_scope(struct cli *c, struct fk_contact *k, size_t *n)
+{
+    struct fk_person_row p;
+    size_t i, kept = 0;
+
+    if (!c->actor.scope)
+        return EXIT_DONE;
+    for (i = 0; i < *n; i++) {
+        if (fk_store_get_person(c->st, k[i].person, &p) == FK_OK && cli_in_scope(c, p.grid))
+            k[kept++] = k[i];
+    }
+    *n = kept;
     return EXIT_DONE;
 }
 
@@ -101,23 +113,24 @@ int cmd_trace(struct cli *c, int argc, char **argv)
     memset(&a, 0, sizeof a);
     if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
         return EXIT_ERROR;
-    if (cli_trace(c, &a, a.explain ? 2 : 1, &tr, &k, &n) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
+        cli_trace(c, &a, a.explain ? 2 : 1, &tr, &k, &n) != EXIT_DONE)
         goto out;
     if (a.explain) {
         char id[64];
         int64_t pid;
 
         fk_id_normalize(a.explain, strlen(a.explain), id, sizeof id);
-        if (fk_store_find_person(c->st, id, &pid) != FK_OK) {
-            cli_error(c, "no person with ID number %s in the registry", id);
+        if (cli_person(c, id, &pid) != EXIT_DONE)
             goto out;
-        }
         if (fk_tracer_explain(tr, k, n, (int32_t)pid, &t, err, sizeof err) != FK_OK) {
             cli_error(c, "%s is not on the contact list of %s at depth %s", id,
                       a.ncases ? "these cases" : "any case", a.depth ? a.depth : "2");
             goto out;
         }
     } else {
+        cli_contacts_in_scope(c, k, &n);
         summarize(k, n);
         if (fk_tracer_table(tr, k, n, &t, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);

@@ -60,13 +60,22 @@ static const struct fk_col user_cols[] = {
     {"disabled", FK_COL_INT}, {"created", FK_COL_TEXT},
 };
 
+struct user_walk {
+    struct cli *c;
+    fk_table *t;
+};
+
 static int add_user_row(void *ud, const struct fk_user *u)
 {
+    struct user_walk *w = ud;
     char created[FK_TIME_RENDER_MAX];
     const char *vals[5] = {u->name, u->role, u->scope, u->disabled ? "1" : "0",
                            fk_time_render(u->created, created)};
 
-    return fk_table_add(ud, vals);
+    /* With --as, the accounts inside its scope, as the API lists them. */
+    if (w->c->actor.scope && fk_store_region_inside(w->c->st, vals[2], w->c->actor.scope) != 1)
+        return 0;
+    return fk_table_add(w->t, vals);
 }
 
 int cmd_user(struct cli *c, int argc, char **argv)
@@ -88,12 +97,15 @@ int cmd_user(struct cli *c, int argc, char **argv)
     if (c->npos < 1)
         return cli_usage(c);
     c->may_create = strcmp(c->pos[0], "add") == 0; /* the first account may come first */
-    if (cli_open(c) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_USERS, "manage accounts") != EXIT_DONE)
         return EXIT_ERROR;
     if (strcmp(c->pos[0], "list") == 0 && c->npos == 1) {
+        struct user_walk w = {c, NULL};
+
         rc = fk_table_new(user_cols, 5, &t);
+        w.t = t;
         if (rc == FK_OK)
-            rc = fk_store_each_user(c->st, add_user_row, t);
+            rc = fk_store_each_user(c->st, add_user_row, &w);
         if (rc != FK_OK) {
             fk_table_free(t);
             cli_error(c, "%s", fk_store_errmsg(c->st));
@@ -122,6 +134,10 @@ int cmd_user(struct cli *c, int argc, char **argv)
         }
         if (fk_store_get_region(c->st, scope, &reg) != FK_OK) {
             cli_error(c, "unknown region %s for --scope (import regions first)", scope);
+            return EXIT_ERROR;
+        }
+        if (!cli_in_scope(c, scope)) {
+            cli_error(c, "region %s is outside your scope %s", scope, c->actor.scope);
             return EXIT_ERROR;
         }
         cli_test_hash_cost();
@@ -163,6 +179,10 @@ int cmd_user(struct cli *c, int argc, char **argv)
         fk_strlcpy(urole, u.role, sizeof urole);
         fk_strlcpy(uscope, u.scope, sizeof uscope);
         fk_strlcpy(uhash, u.pwhash, sizeof uhash);
+        if (!cli_in_scope(c, uscope)) {
+            cli_error(c, "no user named '%s'", c->pos[1]);
+            return EXIT_ERROR;
+        }
         u.name = name;
         u.role = urole;
         u.scope = uscope;
@@ -188,14 +208,14 @@ int cmd_user(struct cli *c, int argc, char **argv)
 
 static const struct fk_col audit_cols[] = {
     {"time", FK_COL_TEXT},   {"who", FK_COL_TEXT},    {"action", FK_COL_TEXT},
-    {"target", FK_COL_TEXT}, {"detail", FK_COL_TEXT},
+    {"target", FK_COL_TEXT}, {"detail", FK_COL_TEXT}, {"region", FK_COL_TEXT},
 };
 
 static int add_audit_row(void *ud, const struct fk_audit_row *a)
 {
     char when[FK_TIME_RENDER_MAX];
-    const char *vals[5] = {fk_time_render(a->time, when), a->who, a->action, a->target,
-                           a->detail};
+    const char *vals[6] = {fk_time_render(a->time, when), a->who, a->action, a->target,
+                           a->detail, a->region ? a->region : ""};
 
     return fk_table_add(ud, vals);
 }
@@ -212,11 +232,14 @@ int cmd_audit(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (since_s && cli_time(c, "--since", since_s, &since) != EXIT_DONE)
         return EXIT_ERROR;
-    if (cli_open(c) != EXIT_DONE)
+    if (cli_open(c) != EXIT_DONE ||
+        cli_may(c, FK_PERM_AUDIT, "read the audit trail") != EXIT_DONE)
         return EXIT_ERROR;
-    rc = fk_table_new(audit_cols, 5, &t);
+    rc = fk_table_new(audit_cols, 6, &t);
+    /* With --as, cut to the account's scope and its own rows, as the API's. */
     if (rc == FK_OK)
-        rc = fk_store_each_audit(c->st, since, add_audit_row, t);
+        rc = fk_store_each_audit_in(c->st, since, c->actor.scope, c->actor.name, add_audit_row,
+                                    t);
     if (rc != FK_OK) {
         fk_table_free(t);
         cli_error(c, "%s", fk_store_errmsg(c->st));

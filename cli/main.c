@@ -142,11 +142,14 @@ int cmd_help(struct cli *c, int argc, char **argv)
         return EXIT_DONE;
     }
     printf("fangkong %s: epidemic prevention and control command platform (防控)\n\n"
-           "usage: fangkong VERB [ARGS] [--db PATH] [--format csv|json] [--profile FILE]\n\n",
+           "usage: fangkong VERB [ARGS] [--db PATH] [--format csv|json] [--profile FILE] "
+           "[--as USER]\n\n",
            FK_VERSION);
     for (i = 0; cli_verbs[i].name; i++)
         printf("  %s\n", cli_verbs[i].usage);
     printf("\nThe data file is ./fangkong.db unless --db or FANGKONG_DB says otherwise.\n"
+           "The command line acts as the local administrator; --as USER acts as that account:\n"
+           "its role and scope check every write, and lists are cut to its scope.\n"
            "Results go to stdout as CSV (--format json for JSON); progress and summaries go to\n"
            "stderr. Exit status: 0 done, 1 error, 3 done with rejected rows.\n"
            "fangkong help VERB tells more about one verb.\n");
@@ -155,7 +158,8 @@ int cmd_help(struct cli *c, int argc, char **argv)
 
 static int is_common_with_value(const char *a)
 {
-    return strcmp(a, "--db") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--profile") == 0;
+    return strcmp(a, "--db") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--profile") == 0 ||
+           strcmp(a, "--as") == 0;
 }
 
 int main(int argc, char **argv)

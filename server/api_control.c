@@ -264,15 +264,14 @@ static int scoped_person(struct req *r, json_t *j, int64_t *pid)
         return 0;
     }
     fk_id_normalize(s, strlen(s), id, sizeof id);
+    /* Unknown and outside the scope answer alike, so ID numbers cannot be probed. */
     if (fk_store_find_person(srv_store(r), id, pid) != FK_OK ||
-        fk_store_get_person(srv_store(r), *pid, &p) != FK_OK) {
+        fk_store_get_person(srv_store(r), *pid, &p) != FK_OK || !in_scope(r, p.grid)) {
         reply_error(r, 404, "not_found", NULL, "no person with ID number %s", id);
         return 0;
     }
-    if (!in_scope(r, p.grid)) {
-        reply_error(r, 403, "forbidden", NULL, "person %s lives outside your scope", id);
-        return 0;
-    }
+    /* The action's audit row is about the person's grid. */
+    fk_store_set_audit_region(srv_store(r), p.grid);
     return 1;
 }
 
@@ -388,7 +387,7 @@ void api_control_post(struct req *r)
                 int64_t p;
 
                 fk_id_normalize(s ? s : "", s ? strlen(s) : 0, id, sizeof id);
-                if (!s || fk_store_find_person(srv_store(r), id, &p) != FK_OK) {
+                if (!s || !person_in_scope(r, id, &p)) {
                     reply_error(r, 404, "not_found", NULL, "no person with ID number %s", id);
                     goto out;
                 }
@@ -569,11 +568,6 @@ out:
     json_decref(j);
 }
 
-static int allowed(void *ud, const char *grid)
-{
-    return in_scope(ud, grid);
-}
-
 /* POST /api/v1/door_events: a device (or its gateway) reports events as JSON, one object or an
  * array of {"device","id_number","time","event"}. They go through the same checks as an import
  * (an unregistered device or unknown person is rejected with the reason) and raise alerts at
@@ -585,6 +579,7 @@ void api_door_events_post(struct req *r)
     char path[1200], rej[1220], err[1024];
     struct fk_import_summary sum;
     struct fk_import_opts io;
+    struct fk_actor actor;
     fk_buf b;
     FILE *f = NULL;
     size_t i;
@@ -633,8 +628,10 @@ void api_door_events_post(struct req *r)
     snprintf(rej, sizeof rej, "%s.rejects.csv", path);
     memset(&io, 0, sizeof io);
     io.rejects_path = rej;
-    io.allowed = allowed;
-    io.allowed_ud = r;
+    actor.name = r->who.name;
+    actor.role = r->who.role;
+    actor.scope = r->who.scope;
+    io.actor = &actor;
     rc = fk_import_file(srv_store(r), srv_profile(r), FK_IMPORT_DOOR_EVENTS, path, &io, &sum, err,
                         sizeof err);
     if (rc != FK_OK) {

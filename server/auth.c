@@ -653,7 +653,8 @@ void api_user_disable_post(struct req *r)
     fk_strlcpy(scope, u.scope, sizeof scope);
     fk_strlcpy(hash, u.pwhash, sizeof hash);
     if (!in_scope(r, scope)) {
-        reply_error(r, 403, "forbidden", NULL, "user %s is outside your scope", name);
+        /* As an unknown account, so account names cannot be probed. */
+        reply_error(r, 404, "not_found", NULL, "no user named '%s'", r->param);
         goto out;
     }
     u.name = name;
@@ -678,18 +679,20 @@ out:
 static const struct fk_col audit_cols[] = {
     {"id", FK_COL_INT},      {"time", FK_COL_TEXT},   {"who", FK_COL_TEXT},
     {"action", FK_COL_TEXT}, {"target", FK_COL_TEXT}, {"detail", FK_COL_TEXT},
+    {"region", FK_COL_TEXT},
 };
 
 static int add_audit(void *ud, const struct fk_audit_row *a)
 {
     char id[24], when[FK_TIME_RENDER_MAX];
-    const char *vals[6] = {id, fk_time_render(a->time, when), a->who, a->action, a->target,
-                           a->detail};
+    const char *vals[7] = {id, fk_time_render(a->time, when), a->who, a->action, a->target,
+                           a->detail, a->region ? a->region : ""};
 
     snprintf(id, sizeof id, "%lld", (long long)a->id);
     return fk_table_add(ud, vals);
 }
 
+/* The audit trail cut to the caller: rows about regions inside its scope, and its own rows. */
 void api_audit_get(struct req *r)
 {
     const char *since_s = req_arg(r, "since");
@@ -702,9 +705,10 @@ void api_audit_get(struct req *r)
                     "since '%s' is not an ISO 8601 time", since_s);
         return;
     }
-    rc = fk_table_new(audit_cols, 6, &t);
+    rc = fk_table_new(audit_cols, 7, &t);
     if (rc == FK_OK)
-        rc = fk_store_each_audit(srv_store(r), since, add_audit, t);
+        rc = fk_store_each_audit_in(srv_store(r), since, r->who.scope, r->who.name, add_audit,
+                                    t);
     if (rc != FK_OK) {
         fk_table_free(t);
         reply_fk(r, rc, fk_store_errmsg(srv_store(r)));

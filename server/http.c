@@ -336,7 +336,7 @@ static const struct route routes[] = {
     {"GET", "/api/v1/trace", api_trace_get, FK_PERM_READ_PERSONS, 0},
     {"GET", "/api/v1/explain", api_explain_get, FK_PERM_READ_PERSONS, 0},
     {"GET", "/api/v1/chain", api_chain_get, FK_PERM_READ_PERSONS, 0},
-    /* import/{type}: the handler checks FK_PERM_IMPORT, or FK_PERM_POST_RESULTS for results. */
+    /* import/{type}: the library checks the type against the role (fk_import_opts.actor). */
     {"POST", "/api/v1/import/{}", api_import_post, FK_PERM_POST_RESULTS, 1},
     {"GET", "/api/v1/imports/{}", api_rejects_get, FK_PERM_POST_RESULTS, 0},
     {"GET", "/api/v1/control/summary", api_control_summary_get, FK_PERM_READ, 0},
@@ -1029,6 +1029,14 @@ int in_scope(struct req *r, const char *code)
     return e && fk_engine_region_inside(e, code, r->who.scope);
 }
 
+int person_in_scope(struct req *r, const char *id, int64_t *pid)
+{
+    struct fk_person_row p;
+
+    return fk_store_find_person(srv_store(r), id, pid) == FK_OK &&
+           fk_store_get_person(srv_store(r), *pid, &p) == FK_OK && in_scope(r, p.grid);
+}
+
 int scope_within(struct req *r, const char *region, char *out, size_t cap)
 {
     fk_engine *e = srv_engine(r);
@@ -1064,6 +1072,7 @@ void audit(struct req *r, const char *action, const char *target, const char *fm
     a.action = action;
     a.target = target;
     a.detail = detail;
+    a.region = NULL; /* the request's: see on_request */
     fk_store_add_audit(r->srv->st, &a);
 }
 
@@ -1495,7 +1504,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
             pthread_mutex_lock(&s->lock);
             t2 = timing_on ? mono_seconds() : 0;
+            /* Audit rows of this request are about the caller's scope unless a handler names
+             * the record's region. */
+            fk_store_set_audit_region(s->st, r->who.scope);
             rt->fn(r);
+            fk_store_set_audit_region(s->st, NULL);
             if (r->defer_finish) {
                 /* Handed to a hash thread (srv_defer), which answers; it cannot before this
                  * unlocks, so the connection is suspended first. */

@@ -142,6 +142,10 @@ const struct fk_profile *srv_profile(struct req *r);
 int srv_round(struct req *r, const char *name, struct fk_round *out);
 /* 1 when region code lies inside the caller's scope. */
 int in_scope(struct req *r, const char *code);
+/* 1 and *pid when the person with (normalised) ID number id lives inside the caller's scope; 0
+ * when unknown or outside, which callers answer alike (404 "no person with ID number …"), so ID
+ * numbers cannot be probed. No answer is set. */
+int person_in_scope(struct req *r, const char *id, int64_t *pid);
 /* The deeper of the caller's scope and region when one holds the other, into out; 0 and a 403
  * answer when they are disjoint. */
 int scope_within(struct req *r, const char *region, char *out, size_t cap);

@@ -27,6 +27,16 @@ enum fk_perm {
     FK_PERM_CONTROL = 1 << 7       /* control orders, alerts, door-sensor events */
 };
 
+/* Who acts: an account's name, role and scope (a region code). A write by an actor touches only
+ * records that live inside its scope, before and after the write; NULL for an actor means the
+ * local administrator at the machine (the command line without --as), who has no scope. Strings
+ * are borrowed from the caller for as long as the actor is used. */
+struct fk_actor {
+    const char *name;
+    enum fk_role role;
+    const char *scope;
+};
+
 /* FK_OK and *out, or FK_EINVAL. */
 int fk_role_parse(const char *s, enum fk_role *out);
 const char *fk_role_name(enum fk_role r);

@@ -158,8 +158,8 @@ int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t
 int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk_table **out,
                   char *err, size_t errlen);
 /* Acknowledges or closes alert id with a note, audited. FK_ENOENT; FK_ECONFLICT when closed
- * already; FK_EINVAL without a note. When region is not NULL the alert's person must live in it
- * (FK_EPERM). */
+ * already; FK_EINVAL without a note. When region is not NULL the alert's person must live in it:
+ * else FK_ENOENT, "no alert ID", as for an unknown alert, so alert numbers cannot be probed. */
 int fk_alert_set(fk_store *st, fk_engine *e, const char *region, int64_t id, int status,
                  const char *who, const char *note, int64_t now, char *err, size_t errlen);
 

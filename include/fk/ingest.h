@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fk/access.h"
 #include "fk/profile.h"
 #include "fk/store.h"
 
@@ -55,11 +56,17 @@ struct fk_import_opts {
     /* Called about every 65536 rows and at the end; may be NULL. */
     void (*progress)(void *ud, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows);
     void *progress_ud;
-    /* When set, a row whose grid (persons, venues) or whose person's grid (scans, pings,
-     * samples, cases) is not inside scope is rejected: allowed(ud, grid) says which grids are.
-     * The server sets it to the caller's scope. */
-    int (*allowed)(void *ud, const char *grid);
-    void *allowed_ud;
+    /* Who imports (NULL: the local administrator, no scope). With an actor, the file must be
+     * one its role may import (FK_EPERM before any row: regions and risk areas only an admin or
+     * commander whose scope is a city or a province; results the roles that post results; the
+     * rest the roles that import), and every row must touch only records that live inside the
+     * actor's scope, where they live now and where the row would put them: a persons or venues
+     * row's grid and the registry's, every person sampled into a results row's tube, the
+     * person of a scan, ping, sample, case, control or door event, an arrival's person and grid,
+     * a regions row's region and its parent. A row outside is rejected with a reason; a record
+     * that exists outside the scope is reported as an unknown one would be, where the row does
+     * not itself name the place. Borrowed for the call. */
+    const struct fk_actor *actor;
     /* When set, called once, right after the first batch's transaction begins: what it writes to
      * the store (the server's audit row of the import) commits with the first batch, so an
      * import killed mid-way leaves it. FK_OK goes on; any other code stops the import with
@@ -99,7 +106,7 @@ struct fk_import_summary {
  * rejects file cannot be written), FK_EINVAL (a required column is missing or a column is named
  * twice, the encoding is unknown or UTF-16, or the rejects path is the input or a file fangkong
  * did not write: nothing imported), FK_EDB (the store failed: batches before the failing one are
- * committed). */
+ * committed), FK_EPERM (the actor may not import this type: nothing imported). */
 int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
                    const char *path, const struct fk_import_opts *o,
                    struct fk_import_summary *sum, char *err, size_t errlen);

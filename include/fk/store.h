@@ -237,6 +237,9 @@ struct fk_user {
 struct fk_audit_row {
     int64_t id, time;
     const char *who, *action, *target, *detail;
+    /* The region code the row is about ("" none: the local administrator's, or from before
+     * schema version 4). On an add, NULL takes the handle's fk_store_set_audit_region. */
+    const char *region;
 };
 typedef int (*fk_user_cb)(void *ud, const struct fk_user *u);
 typedef int (*fk_audit_cb)(void *ud, const struct fk_audit_row *a);
@@ -260,5 +263,21 @@ int fk_store_audit(fk_store *st, const char *who, const char *action, const char
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Audit rows with time >= since, oldest first. */
 int fk_store_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud);
+/* The region the audit rows written through this handle from now on are about, when the row does
+ * not say (fk_store_audit, and the rows the control actions write): the record's region or the
+ * acting account's scope. NULL or "": none. The code is copied (at most FK_REGION_CODE_MAX - 1
+ * bytes). */
+void fk_store_set_audit_region(fk_store *st, const char *region);
+/* Audit rows with time >= since that a reader of scope may see, oldest first: rows about a region
+ * inside scope, and rows written by the account named who (NULL: none). A row about no region (the
+ * local administrator's, and rows from before schema version 4) is seen by a scope that is a city
+ * or above: the headquarters'. scope NULL: every row. */
+int fk_store_each_audit_in(fk_store *st, int64_t since, const char *scope, const char *who,
+                           fk_audit_cb cb, void *ud);
+
+/* 1 when region inner is outer or lies under it in the store's region tree, 0 when not (or when
+ * either is unknown), or a negative FK_E* code when the store fails. Walks parents: a few
+ * look-ups. */
+int fk_store_region_inside(fk_store *st, const char *inner, const char *outer);
 
 #endif

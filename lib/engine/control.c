@@ -2387,8 +2387,9 @@ int fk_alert_set(fk_store *st, fk_engine *e, const char *region, int64_t id, int
 
         if (fk_engine_region_info(e, region, &glo, &ghi, &lv, &name) != FK_OK || g < glo ||
             g >= ghi) {
-            snprintf(err, errlen, "alert %lld is about a person outside your scope", (long long)id);
-            return FK_EPERM;
+            /* Answered as an unknown alert, so alert numbers cannot be probed. */
+            snprintf(err, errlen, "no alert %lld", (long long)id);
+            return FK_ENOENT;
         }
     }
     if (a.status == FK_ALERT_CLOSED) {

@@ -11,7 +11,12 @@
  *   once from the store into hash maps, and kept current as this import adds to them, so a row
  *   costs one store write, not a read and a write.
  * - A regions file may list a child before its parent: such rows wait, and are retried when the
- *   file is done until no more can be placed; the rest are rejected with "unknown parent". */
+ *   file is done until no more can be placed; the rest are rejected with "unknown parent".
+ * - Scope (fk_import_opts.actor): inside-ness comes from the store's region tree
+ *   (fk_store_region_inside), asked once per grid code and kept; each person's and venue's grid is
+ *   loaded with them and kept current as rows move them, so a row is checked where its record
+ *   lives now and where it would live after. A record outside the scope that a row names only by
+ *   its key is answered as an unknown one, so keys cannot be probed. */
 #include "fk/ingest.h"
 
 #include <errno.h>
@@ -133,13 +138,22 @@ struct ctx {
     fk_strmap *regions; /* code -> level */
     fk_strmap *persons; /* id_number -> person id */
     fk_strmap *venues;  /* code -> venue id */
-    /* Scope: person id -> grid index (in grids), and per grid 1 allowed / 2 refused / 0 unknown */
+    /* Scope (with an actor): grid codes seen (grids), per grid 1 inside / 2 outside / 0 not yet
+     * asked (grid_ok), person id -> grid index (pgrid), venue index in venues -> grid index
+     * (vgrid); the scope as a clerk reads it, "榆次区 (140702)", and its level; a store failure
+     * met while checking (fail), which stops the import. */
     const struct fk_import_opts *o;
+    const struct fk_actor *actor;
     fk_strmap *grids;
     int32_t *pgrid;
     size_t npgrid;
+    int32_t *vgrid;
+    size_t nvgrid;
     uint8_t *grid_ok;
     size_t ngrid_ok;
+    char scope_label[TEXT_MAX + 40];
+    int scope_level;
+    int fail;
     FILE *rej;
     const char *rej_path;
     struct fk_import_summary *sum;
@@ -283,27 +297,244 @@ static int time_col(struct ctx *c, int k, int64_t *out, int required)
     return 1;
 }
 
-/* 1 when the import may write a row of grid code g (always, without a scope). */
-static int grid_allowed(struct ctx *c, const char *g)
+/* ---- scope: where the actor may write ---- */
+
+/* The index of grid code g in c->grids, room made for its verdict; -1 out of memory. */
+static int64_t grid_index(struct ctx *c, const char *g)
 {
-    return !c->o || !c->o->allowed || c->o->allowed(c->o->allowed_ud, g);
+    int added;
+    int64_t i = fk_strmap_intern(c->grids, g, strlen(g), &added);
+
+    if (i >= 0 && (size_t)i >= c->ngrid_ok) {
+        size_t n = c->ngrid_ok ? c->ngrid_ok * 2 : 1024;
+        uint8_t *ok;
+
+        while (n <= (size_t)i)
+            n *= 2;
+        ok = realloc(c->grid_ok, n);
+        if (!ok)
+            return -1;
+        memset(ok + c->ngrid_ok, 0, n - c->ngrid_ok);
+        c->grid_ok = ok;
+        c->ngrid_ok = n;
+    }
+    return i;
 }
 
-/* 1 when person pid's grid is inside the scope; caches the answer per grid. */
+/* 1 when region code g lies inside the actor's scope (always without an actor), else 0; a store
+ * failure sets c->fail and answers 0. The answer is kept per code. */
+static int grid_allowed(struct ctx *c, const char *g)
+{
+    int64_t i;
+    int in;
+
+    if (!c->actor)
+        return 1;
+    i = grid_index(c, g);
+    if (i < 0) {
+        c->fail = FK_ENOMEM;
+        return 0;
+    }
+    if (c->grid_ok[i])
+        return c->grid_ok[i] == 1;
+    in = fk_store_region_inside(c->st, g, c->actor->scope);
+    if (in < 0) {
+        c->fail = in;
+        return 0;
+    }
+    c->grid_ok[i] = in ? 1 : 2;
+    return in;
+}
+
+/* Records that person pid now lives in grid g (with an actor only). */
+static int set_pgrid(struct ctx *c, int64_t pid, const char *g)
+{
+    int64_t i;
+
+    if (!c->grids)
+        return FK_OK;
+    i = grid_index(c, g);
+    if (i < 0 || pid < 0)
+        return FK_ENOMEM;
+    if ((size_t)pid >= c->npgrid) {
+        size_t n = c->npgrid ? c->npgrid : 1024, k;
+        int32_t *pg;
+
+        while (n <= (size_t)pid)
+            n *= 2;
+        pg = realloc(c->pgrid, n * sizeof *pg);
+        if (!pg)
+            return FK_ENOMEM;
+        for (k = c->npgrid; k < n; k++)
+            pg[k] = -1;
+        c->pgrid = pg;
+        c->npgrid = n;
+    }
+    c->pgrid[pid] = (int32_t)i;
+    return FK_OK;
+}
+
+static int set_vgrid(struct ctx *c, int64_t k, const char *g);
+
+/* 1 when person pid lives inside the scope (always without an actor). */
 static int person_allowed(struct ctx *c, int64_t pid)
 {
-    int32_t g;
-
-    if (!c->o || !c->o->allowed)
+    if (!c->actor)
         return 1;
     if (pid < 0 || (size_t)pid >= c->npgrid || c->pgrid[pid] < 0)
         return 0;
-    g = c->pgrid[pid];
-    if ((size_t)g < c->ngrid_ok && c->grid_ok[g])
-        return c->grid_ok[g] == 1;
-    if ((size_t)g < c->ngrid_ok)
-        c->grid_ok[g] = grid_allowed(c, fk_strmap_key(c->grids, g)) ? 1 : 2;
-    return (size_t)g < c->ngrid_ok && c->grid_ok[g] == 1;
+    return grid_allowed(c, fk_strmap_key(c->grids, c->pgrid[pid]));
+}
+
+/* "太谷区 (140703)": the region at the scope's level that holds region code g (g itself when
+ * none does), for a reason that names the place the row itself names. */
+static void where(struct ctx *c, const char *g, char *out, size_t cap)
+{
+    char cur[FK_REGION_CODE_MAX + 8];
+    struct fk_region_row r;
+    int depth;
+
+    snprintf(out, cap, "%s", g);
+    fk_strlcpy(cur, g, sizeof cur);
+    for (depth = 0; depth < 16; depth++) {
+        if (fk_store_get_region(c->st, cur, &r) != FK_OK)
+            return;
+        if (depth == 0 || r.level == c->scope_level)
+            snprintf(out, cap, "%s (%s)", r.name, r.code);
+        if (r.level <= c->scope_level || !r.parent || !*r.parent)
+            return;
+        fk_strlcpy(cur, r.parent, sizeof cur);
+    }
+}
+
+/* A row that names grid g for a resident, venue or arrival: 1 when g is inside the scope, else 0
+ * with the reason "WHAT lives in 太谷区 (140703), outside your scope 榆次区 (140702)". */
+static int named_grid_allowed(struct ctx *c, const char *what, const char *g)
+{
+    char w[TEXT_MAX + 40];
+
+    if (grid_allowed(c, g))
+        return 1;
+    where(c, g, w, sizeof w);
+    why(c, "%s lives in %s, outside your scope %s", what, w, c->scope_label);
+    return 0;
+}
+
+/* A regions row: the region, where it is now and under the parent the row gives, inside the
+ * scope. A scoped actor adds no root, and does not move its own scope. */
+static int region_allowed(struct ctx *c, const char *code, const char *parent)
+{
+    char was[FK_REGION_CODE_MAX + 8] = "";
+    struct fk_region_row r;
+    int rc, in;
+
+    if (!c->actor)
+        return 1;
+    rc = fk_store_get_region(c->st, code, &r);
+    if (rc != FK_OK && rc != FK_ENOENT) {
+        c->fail = rc;
+        return 0;
+    }
+    if (rc == FK_OK) {
+        fk_strlcpy(was, r.parent ? r.parent : "", sizeof was);
+        in = fk_store_region_inside(c->st, code, c->actor->scope);
+        if (in <= 0) {
+            c->fail = in < 0 ? in : 0;
+            why(c, "region %s lies outside your scope %s", code, c->scope_label);
+            return 0;
+        }
+        if (strcmp(code, c->actor->scope) == 0) {
+            if (strcmp(was, parent) == 0)
+                return 1;
+            why(c, "region %s is your scope: only an account above it may move it", code);
+            return 0;
+        }
+    }
+    if (!*parent) {
+        why(c, "region %s would be a root of the region tree: only the local administrator adds "
+               "one", code);
+        return 0;
+    }
+    in = fk_store_region_inside(c->st, parent, c->actor->scope);
+    if (in <= 0) {
+        c->fail = in < 0 ? in : 0;
+        why(c, "region %s: its parent %s lies outside your scope %s", code, parent,
+            c->scope_label);
+        return 0;
+    }
+    return 1;
+}
+
+struct tube_scope {
+    struct ctx *c;
+    size_t in, out;
+};
+
+static int tube_member_scope(void *ud, const struct fk_sample_row *m)
+{
+    struct tube_scope *ts = ud;
+
+    if (person_allowed(ts->c, m->person))
+        ts->in++;
+    else
+        ts->out++;
+    return ts->c->fail;
+}
+
+/* A results row: every person sampled into the tube lives inside the scope. A tube with no one
+ * inside is reported as a tube nobody sampled into. */
+static int tube_allowed(struct ctx *c, const char *tube)
+{
+    struct tube_scope ts = {c, 0, 0};
+    int rc;
+
+    if (!c->actor)
+        return 1;
+    rc = fk_store_each_tube_member(c->st, tube, tube_member_scope, &ts);
+    if (rc != FK_OK) {
+        c->fail = rc;
+        return 0;
+    }
+    if (ts.in == 0) {
+        why(c, "no sample was taken in tube %s (import samples first)", tube);
+        return 0;
+    }
+    if (ts.out) {
+        why(c, "tube %s holds samples of residents outside your scope %s", tube, c->scope_label);
+        return 0;
+    }
+    return 1;
+}
+
+/* Whether the actor may import type t at all; sets its scope label. FK_OK, FK_EPERM with err. */
+static int import_permitted(struct ctx *c, char *err, size_t errlen)
+{
+    const struct fk_actor *a = c->actor;
+    const char *role = fk_role_name(a->role);
+    struct fk_region_row r;
+    int rc = fk_store_get_region(c->st, a->scope, &r);
+
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "your scope %s is not in the region tree: ask an admin", a->scope);
+        return rc == FK_ENOENT ? FK_EPERM : rc;
+    }
+    snprintf(c->scope_label, sizeof c->scope_label, "%s (%s)", r.name, a->scope);
+    c->scope_level = r.level;
+    if (c->type == FK_IMPORT_REGIONS || c->type == FK_IMPORT_RISK_AREAS) {
+        if ((a->role == FK_ROLE_ADMIN || a->role == FK_ROLE_COMMANDER) &&
+            c->scope_level <= FK_LEVEL_CITY)
+            return FK_OK;
+        snprintf(err, errlen,
+                 "a %s account of %s may not import %s: only the city's headquarters may (an "
+                 "admin or commander whose scope is a city or a province)",
+                 role, c->scope_label, specs[c->type].name);
+        return FK_EPERM;
+    }
+    if (fk_role_can(a->role, c->type == FK_IMPORT_RESULTS ? FK_PERM_POST_RESULTS
+                                                         : FK_PERM_IMPORT))
+        return FK_OK;
+    snprintf(err, errlen, "a %s account may not import %s", role, specs[c->type].name);
+    return FK_EPERM;
 }
 
 /* Reads column k as an ID number and finds the person; 0 with a reason when unknown. */
@@ -321,11 +552,9 @@ static int person_col(struct ctx *c, int k, int64_t *pid)
     i = fk_strmap_find(c->persons, id, strlen(id));
     if (i >= 0) {
         *pid = fk_strmap_value(c->persons, i);
-        if (!person_allowed(c, *pid)) {
-            why(c, "person %s lives outside your scope", id);
-            return 0;
-        }
-        return 1;
+        if (person_allowed(c, *pid))
+            return 1;
+        /* Outside the scope: answered as if unknown, so ID numbers cannot be probed. */
     }
     if (strlen(id) == 18 &&
         fk_id_check_at(id, 18, FK_ID_RESIDENT, c->now, idwhy, sizeof idwhy) != FK_OK)
@@ -345,10 +574,6 @@ static int grid_col(struct ctx *c, int k, char *out, size_t cap)
     i = fk_strmap_find(c->regions, out, strlen(out));
     if (i < 0) {
         why(c, "unknown grid %s (import regions first)", out);
-        return 0;
-    }
-    if (fk_strmap_value(c->regions, i) == FK_LEVEL_GRID && !grid_allowed(c, out)) {
-        why(c, "grid %s is outside your scope", out);
         return 0;
     }
     if (fk_strmap_value(c->regions, i) != FK_LEVEL_GRID) {
@@ -404,6 +629,8 @@ static int place_region(struct ctx *c, const char *code, const char *name, int l
             why(c, "parent is empty: only a province or a city may be a root");
         return 0;
     }
+    if (!region_allowed(c, code, parent))
+        return 0;
     rc = fk_store_put_region(c->st, &r, did);
     if (rc == FK_OK)
         rc = remember_region(c, code, level);
@@ -500,6 +727,18 @@ static int row_person(struct ctx *c, enum fk_put *did)
     }
     ok &= text(c, 4, household, sizeof household, 0);
     ok &= text(c, 5, tags, sizeof tags, 0);
+    if (ok && c->actor) {
+        char what[TEXT_MAX + 16];
+        int64_t k = fk_strmap_find(c->persons, id, strlen(id));
+
+        snprintf(what, sizeof what, "resident %s", id);
+        ok = named_grid_allowed(c, what, grid);
+        if (ok && k >= 0 && !person_allowed(c, fk_strmap_value(c->persons, k))) {
+            why(c, "resident %s is registered outside your scope %s: an account whose scope holds "
+                   "both places moves them", id, c->scope_label);
+            ok = 0;
+        }
+    }
     if (!ok)
         return 0;
     /* A column the file does not have keeps what the registry already holds. */
@@ -518,6 +757,7 @@ static int row_person(struct ctx *c, enum fk_put *did)
         if (k < 0)
             return FK_ENOMEM;
         fk_strmap_set_value(c->persons, k, pid);
+        rc = set_pgrid(c, pid, grid);
     }
     return put_rc(rc);
 }
@@ -533,6 +773,20 @@ static int row_venue(struct ctx *c, enum fk_put *did)
     ok &= text(c, 1, name, sizeof name, 1);
     ok &= grid_col(c, 2, grid, sizeof grid);
     ok &= text(c, 3, type, sizeof type, 0);
+    if (ok && c->actor) {
+        char what[TEXT_MAX + 16];
+        int64_t k = fk_strmap_find(c->venues, code, strlen(code));
+
+        snprintf(what, sizeof what, "venue %s", code);
+        ok = named_grid_allowed(c, what, grid);
+        if (ok && k >= 0 &&
+            ((size_t)k >= c->nvgrid || c->vgrid[k] < 0 ||
+             !grid_allowed(c, fk_strmap_key(c->grids, c->vgrid[k])))) {
+            why(c, "venue %s is registered outside your scope %s: an account whose scope holds "
+                   "both places moves it", code, c->scope_label);
+            ok = 0;
+        }
+    }
     if (!ok)
         return 0;
     v.id = 0;
@@ -547,6 +801,7 @@ static int row_venue(struct ctx *c, enum fk_put *did)
         if (k < 0)
             return FK_ENOMEM;
         fk_strmap_set_value(c->venues, k, vid);
+        rc = set_vgrid(c, k, grid);
     }
     return put_rc(rc);
 }
@@ -776,12 +1031,26 @@ static int row_arrival(struct ctx *c, enum fk_put *did)
     known = k >= 0;
     ok &= time_col(c, 1, &a.arrived, 1);
     ok &= text(c, 2, origin, sizeof origin, 1);
-    if (field(c, 3).n)
-        ok &= grid_col(c, 3, grid, sizeof grid);
+    if (field(c, 3).n && grid_col(c, 3, grid, sizeof grid)) {
+        char what[TEXT_MAX + 16];
+
+        snprintf(what, sizeof what, "resident %s", id);
+        ok &= named_grid_allowed(c, what, grid);
+    } else if (field(c, 3).n) {
+        ok = 0;
+    }
     ok &= text(c, 4, transport, sizeof transport, 0);
     ok &= text(c, 5, name, sizeof name, 0);
     ok &= text(c, 6, phone, sizeof phone, 0);
-    if (known) {
+    if (known && !person_allowed(c, fk_strmap_value(c->persons, k))) {
+        /* Outside the scope: a row without name and grid hears what it would of an unknown
+         * person; one with them, which would register an unknown person, cannot. */
+        if (!grid[0] || !name[0])
+            why(c, "unknown person %s: give name and grid to register the arrival", id);
+        else
+            why(c, "resident %s is registered outside your scope %s", id, c->scope_label);
+        ok = 0;
+    } else if (known) {
         ok &= person_col(c, 0, &a.person);
     } else if (is.n == 0) {
         why(c, "id_number is empty");
@@ -807,6 +1076,9 @@ static int row_arrival(struct ctx *c, enum fk_put *did)
         if (k < 0)
             return FK_ENOMEM;
         fk_strmap_set_value(c->persons, k, a.person);
+        rc = set_pgrid(c, a.person, grid);
+        if (rc != FK_OK)
+            return rc;
     }
     a.origin = origin;
     a.grid = grid;
@@ -936,8 +1208,10 @@ static int row_result(struct ctx *c, enum fk_put *did)
             ok = 0;
         } else if (rc != FK_OK) {
             return rc;
-        } else {
+        } else if (tube_allowed(c, tube)) {
             fk_strlcpy(c->last_tube, tube, sizeof c->last_tube);
+        } else {
+            ok = 0;
         }
     }
     if (!ok)
@@ -1100,6 +1374,8 @@ static int settle_regions(struct ctx *c)
                 continue;
             c->reason[0] = '\0';
             r = place_region(c, pr->code, pr->name, pr->level, pr->parent, &did);
+            if (c->fail)
+                r = c->fail;
             if (r == 2)
                 continue;
             if (r == 1)
@@ -1139,40 +1415,47 @@ static int load_person(void *ud, const struct fk_person_row *p)
     if (i < 0)
         return FK_ENOMEM;
     fk_strmap_set_value(c->persons, i, p->id);
-    if (c->grids) {
-        int64_t g = fk_strmap_intern(c->grids, p->grid, strlen(p->grid), &added);
+    return set_pgrid(c, p->id, p->grid);
+}
 
-        if (g < 0 || p->id < 0)
+/* Records that the venue at index k of c->venues lies in grid g (with an actor only). */
+static int set_vgrid(struct ctx *c, int64_t k, const char *g)
+{
+    int64_t i;
+
+    if (!c->grids)
+        return FK_OK;
+    i = grid_index(c, g);
+    if (i < 0 || k < 0)
+        return FK_ENOMEM;
+    if ((size_t)k >= c->nvgrid) {
+        size_t n = c->nvgrid ? c->nvgrid * 2 : 1024, j;
+        int32_t *vg;
+
+        while (n <= (size_t)k)
+            n *= 2;
+        vg = realloc(c->vgrid, n * sizeof *vg);
+        if (!vg)
             return FK_ENOMEM;
-        if ((size_t)p->id >= c->npgrid) {
-            size_t n = c->npgrid ? c->npgrid : 1024, k;
-            int32_t *pg;
-
-            while (n <= (size_t)p->id)
-                n *= 2;
-            pg = realloc(c->pgrid, n * sizeof *pg);
-            if (!pg)
-                return FK_ENOMEM;
-            for (k = c->npgrid; k < n; k++)
-                pg[k] = -1;
-            c->pgrid = pg;
-            c->npgrid = n;
-        }
-        c->pgrid[p->id] = (int32_t)g;
+        for (j = c->nvgrid; j < n; j++)
+            vg[j] = -1;
+        c->vgrid = vg;
+        c->nvgrid = n;
     }
-    return 0;
+    c->vgrid[k] = (int32_t)i;
+    return FK_OK;
 }
 
 static int load_venue(void *ud, const struct fk_venue_row *v)
 {
-    fk_strmap *m = ud;
+    struct ctx *c = ud;
     int added;
-    int64_t i = fk_strmap_intern(m, v->code, strlen(v->code), &added);
+    int64_t i = fk_strmap_intern(c->venues, v->code, strlen(v->code), &added);
 
     if (i < 0)
         return FK_ENOMEM;
-    fk_strmap_set_value(m, i, v->id);
-    return 0;
+    fk_strmap_set_value(c->venues, i, v->id);
+    return set_vgrid(c, i, v->grid);
 }
 
 /* 1 when the file at path is a regular file, not a link, that starts with FK_REJECTS_HEADER:
@@ -1395,11 +1678,17 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
     c.type = t;
     c.sum = sum;
     c.o = o;
+    c.actor = o ? o->actor : NULL;
     if ((int)t < 0 || t >= FK_IMPORT_NTYPES) {
         snprintf(err, errlen, "unknown import type");
         return FK_EINVAL;
     }
     c.now = o && o->now ? o->now : (int64_t)time(NULL);
+    if (c.actor) {
+        rc = import_permitted(&c, err, errlen);
+        if (rc != FK_OK)
+            return rc;
+    }
     c.rej_path = rej_path;
     rc = fk_csv_open_path(path, &copts, &c.csv, err, errlen);
     if (rc != FK_OK)
@@ -1421,26 +1710,19 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
         if (rc != FK_OK)
             goto db_error;
     }
-    if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RESULTS &&
-        t != FK_IMPORT_RISK_AREAS) {
+    if (c.actor && !(c.grids = fk_strmap_new()))
+        goto out;
+    /* Results need the persons only to know where the members of a tube live. */
+    if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RISK_AREAS &&
+        (t != FK_IMPORT_RESULTS || c.actor)) {
         c.persons = fk_strmap_new();
-        if (o && o->allowed)
-            c.grids = fk_strmap_new();
-        rc = c.persons && (c.grids || !(o && o->allowed))
-                 ? fk_store_each_person_key(st, load_person, &c)
-                 : FK_ENOMEM;
-        if (rc == FK_OK && c.grids) {
-            c.ngrid_ok = fk_strmap_size(c.grids);
-            c.grid_ok = calloc(c.ngrid_ok ? c.ngrid_ok : 1, 1);
-            if (!c.grid_ok)
-                rc = FK_ENOMEM;
-        }
+        rc = c.persons ? fk_store_each_person_key(st, load_person, &c) : FK_ENOMEM;
         if (rc != FK_OK)
             goto db_error;
     }
     if (t == FK_IMPORT_SCANS || t == FK_IMPORT_VENUES) {
         c.venues = fk_strmap_new();
-        rc = c.venues ? fk_store_each_venue(st, load_venue, c.venues) : FK_ENOMEM;
+        rc = c.venues ? fk_store_each_venue(st, load_venue, &c) : FK_ENOMEM;
         if (rc != FK_OK)
             goto db_error;
     }
@@ -1469,6 +1751,8 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
         } else {
             c.reason[0] = '\0';
             r = row_fns[t](&c, &did);
+            if (c.fail)
+                r = c.fail;
             if (r == 1)
                 count(&c, did);
             else if (r == 0)
@@ -1535,6 +1819,7 @@ out:
     fk_strmap_free(c.venues);
     fk_strmap_free(c.grids);
     free(c.pgrid);
+    free(c.vgrid);
     free(c.grid_ok);
     fk_csv_close(c.csv);
     return rc;

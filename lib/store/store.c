@@ -7,7 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fk/buf.h"
 #include "fk/error.h"
+#include "fk/region.h"
+#include "fk/str.h"
+#include "fk/strmap.h"
 #include "store_int.h"
 
 int fk_store_open(const char *uri, fk_store **out, char *err, size_t errlen)
@@ -252,7 +256,130 @@ int fk_store_del_user_tokens(fk_store *st, int64_t user)
 
 int fk_store_add_audit(fk_store *st, const struct fk_audit_row *a)
 {
-    return st->ops->add_audit(st, a);
+    struct fk_audit_row b = *a;
+
+    if (!b.region)
+        b.region = st->audit_region;
+    return st->ops->add_audit(st, &b);
+}
+
+void fk_store_set_audit_region(fk_store *st, const char *region)
+{
+    fk_strlcpy(st->audit_region, region ? region : "", sizeof st->audit_region);
+}
+
+int fk_store_region_inside(fk_store *st, const char *inner, const char *outer)
+{
+    char cur[FK_REGION_CODE_MAX];
+    struct fk_region_row r;
+    int depth, rc;
+
+    if (strlen(inner) >= sizeof cur || !*outer)
+        return 0;
+    fk_strlcpy(cur, inner, sizeof cur);
+    /* A region tree has six levels; the bound stops a cycle a damaged file might hold. */
+    for (depth = 0; depth < 16; depth++) {
+        if (strcmp(cur, outer) == 0)
+            return 1;
+        rc = fk_store_get_region(st, cur, &r);
+        if (rc == FK_ENOENT)
+            return 0;
+        if (rc != FK_OK)
+            return rc;
+        if (!r.parent || !*r.parent || strlen(r.parent) >= sizeof cur)
+            return 0;
+        fk_strlcpy(cur, r.parent, sizeof cur);
+    }
+    return 0;
+}
+
+/* The audit cut: rows go through to cb when the reader may see them. A verdict per region code is
+ * kept, so a long trail costs a few look-ups per region, not per row. */
+struct audit_cut {
+    fk_store *st;
+    const char *scope, *who;
+    int root;        /* a city or above: it sees rows about no region */
+    fk_strmap *seen; /* region code -> 1 inside, 2 outside */
+    fk_audit_cb cb;
+    void *ud;
+};
+
+static int audit_cut_row(void *ud, const struct fk_audit_row *a)
+{
+    struct audit_cut *x = ud;
+    const char *region = a->region ? a->region : "";
+    int64_t i;
+    int added, in;
+
+    if (x->who && a->who && strcmp(a->who, x->who) == 0)
+        return x->cb(x->ud, a);
+    if (!*region)
+        return x->root ? x->cb(x->ud, a) : 0;
+    i = fk_strmap_intern(x->seen, region, strlen(region), &added);
+    if (i < 0)
+        return FK_ENOMEM;
+    if (added) {
+        /* The row is borrowed until the next store call: the look-ups below are such calls, so
+         * the row is copied first. */
+        struct fk_audit_row copy;
+        fk_buf keep[6];
+        int k, rc = FK_OK;
+        const char *src[6] = {a->who, a->action, a->target, a->detail, region, ""};
+
+        for (k = 0; k < 6; k++) {
+            fk_buf_init(&keep[k], 0);
+            if (rc == FK_OK)
+                rc = fk_buf_puts(&keep[k], src[k] ? src[k] : "");
+            if (rc == FK_OK)
+                rc = fk_buf_reserve(&keep[k], 1);
+        }
+        copy = *a;
+        if (rc == FK_OK) {
+            in = fk_store_region_inside(x->st, region, x->scope);
+            rc = in < 0 ? in : FK_OK;
+            if (rc == FK_OK) {
+                fk_strmap_set_value(x->seen, i, in ? 1 : 2);
+                copy.who = keep[0].data ? keep[0].data : "";
+                copy.action = keep[1].data ? keep[1].data : "";
+                copy.target = keep[2].data ? keep[2].data : "";
+                copy.detail = keep[3].data ? keep[3].data : "";
+                copy.region = keep[4].data ? keep[4].data : "";
+                if (in)
+                    rc = x->cb(x->ud, &copy);
+            }
+        }
+        for (k = 0; k < 6; k++)
+            fk_buf_fini(&keep[k]);
+        return rc;
+    }
+    return fk_strmap_value(x->seen, i) == 1 ? x->cb(x->ud, a) : 0;
+}
+
+int fk_store_each_audit_in(fk_store *st, int64_t since, const char *scope, const char *who,
+                           fk_audit_cb cb, void *ud)
+{
+    struct audit_cut x;
+    struct fk_region_row r;
+    int rc;
+
+    if (!scope)
+        return st->ops->each_audit(st, since, cb, ud);
+    memset(&x, 0, sizeof x);
+    x.st = st;
+    x.scope = scope;
+    x.who = who;
+    x.cb = cb;
+    x.ud = ud;
+    rc = fk_store_get_region(st, scope, &r);
+    if (rc != FK_OK && rc != FK_ENOENT)
+        return rc;
+    x.root = rc == FK_OK && r.level <= FK_LEVEL_CITY;
+    x.seen = fk_strmap_new();
+    if (!x.seen)
+        return FK_ENOMEM;
+    rc = st->ops->each_audit(st, since, audit_cut_row, &x);
+    fk_strmap_free(x.seen);
+    return rc;
 }
 
 int fk_store_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud)
@@ -276,6 +403,7 @@ int fk_store_audit(fk_store *st, const char *who, const char *action, const char
     a.action = action;
     a.target = target;
     a.detail = detail;
+    a.region = st->audit_region;
     return st->ops->add_audit(st, &a);
 }
 

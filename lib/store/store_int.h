@@ -80,6 +80,7 @@ struct fk_store_ops {
 
 struct fk_store {
     const struct fk_store_ops *ops;
+    char audit_region[32]; /* fk_store_set_audit_region */
 };
 
 /* SQLite backend: opens path. */

@@ -607,7 +607,10 @@ get "$DESK" /api/v1/regions regions-desk.json
 check prefix regions-desk.json region 140702
 refused "$DESK" GET "/api/v1/missing?round=$R&region=140703001" "desk: missing of 140703001"
 refused "$DESK" GET "/api/v1/missing?round=$R&region=140703001&format=csv" "desk: missing of 140703001 as CSV"
-refused "$DESK" GET "/api/v1/explain?id=$OUTSIDER" "desk: explain of a resident of 140703"
+# A resident outside the scope is answered as an unknown one (IDs cannot be probed).
+api "$DESK" GET "/api/v1/explain?id=$OUTSIDER"
+expect_error not_found 404 "desk: explain of a resident of 140703"
+contains body "no person with ID number $OUTSIDER"
 refused "$DESK" GET "/api/v1/regions?parent=140703" "desk: regions of 140703"
 refused "$DESK" GET "/api/v1/regions?parent=140703001" "desk: regions of 140703001"
 # Exports: every row of the county, none of 140703.

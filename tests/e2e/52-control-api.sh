@@ -83,7 +83,7 @@ expect_error forbidden 403 "list outside the scope"
 # Release by another county: the person is outside its scope.
 P=$(sed -n 2p cli-list.csv | cut -d, -f2)
 api "$TAIGU" POST /api/v1/control/release "${J[@]}" --data "{\"id_number\":\"$P\",\"force\":true}"
-expect_error forbidden 403 "release outside the scope"
+expect_error not_found 404 "release outside the scope: as for an unknown person"
 api "$DESK" POST /api/v1/control/release "${J[@]}" \
     --data "{\"id_number\":\"$P\",\"at\":\"2022-09-02T10:00:00+08:00\"}"
 expect_error conflict 409 "release too early"
@@ -123,7 +123,7 @@ api "$DESK" GET "/api/v1/alerts?status=open"
 AID=$(jq_py 'j["rows"][0]["id"]')
 [ "$(jq_py 'j["rows"][0]["kind"]')" = door_open ] || fail "alert kind"
 api "$TAIGU" POST "/api/v1/alerts/$AID" "${J[@]}" --data '{"action":"ack","note":"x"}'
-expect_error forbidden 403 "ack outside the scope"
+expect_error not_found 404 "ack outside the scope: as for an unknown alert"
 api "$DESK" POST "/api/v1/alerts/$AID" "${J[@]}" --data '{"action":"ack"}'
 expect_error bad_request 400 "ack without a note"
 api "$DESK" POST "/api/v1/alerts/$AID" "${J[@]}" --data '{"action":"ack","note":"已电话核实"}'

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "fk/access.h"
 #include "fk/buf.h"
 #include "fk/error.h"
 #include "fk/ingest.h"
@@ -1235,6 +1236,326 @@ static void test_ingest__line_numbers_count_physical_lines(void **state)
     expect_reject(rej, 5, "unknown grid nowhere");
 }
 
+/* ---- scope: an actor writes only inside its region, before and after ---- */
+
+#define TG "140703001001001" /* a grid of 太谷区, outside 榆次区 */
+
+/* Adds 太谷区 with one grid beside 榆次区, as the local administrator. */
+static void add_taigu(struct fixture *f)
+{
+    static const char *rows[] = {
+        "code,name,level,parent",
+        "140703,太谷区,county,1407",
+        "140703001,明星镇,township,140703",
+        "140703001001,明星村,community,140703001",
+        "140703001001001,明星一网格,grid,140703001001",
+    };
+    char path[400];
+
+    write_rows(f, "taigu.csv", rows, 5, path);
+    import_ok(f, FK_IMPORT_REGIONS, path);
+}
+
+/* Imports path as type t acting as an account of role in scope. */
+static int import_as(struct fixture *f, enum fk_import_type t, const char *path, enum fk_role role,
+                     const char *scope)
+{
+    struct fk_actor a = {"clerk", role, scope};
+    struct fk_import_opts o;
+
+    memset(&o, 0, sizeof o);
+    o.actor = &a;
+    f->err[0] = '\0';
+    return fk_import_file(f->st, &f->prof, t, path, &o, &f->sum, f->err, sizeof f->err);
+}
+
+/* The reason of the reject of input line `line`, with every ID number of f->ids written as
+ * "ID", into out: so two rows about different persons can be compared. */
+static void reason_of(struct fixture *f, const char *rejects, unsigned line, char *out, size_t cap)
+{
+    char key[32], *p;
+    const char *r, *eol;
+    int k;
+
+    snprintf(key, sizeof key, "\n%u,", line);
+    r = strstr(rejects, key);
+    if (!r)
+        fail_msg("no reject for line %u in:\n%s", line, rejects);
+    r += strlen(key);
+    eol = strchr(r, '\n');
+    snprintf(out, cap, "%.*s", (int)(eol ? eol - r : (long)strlen(r)), r);
+    /* The reason is the field before the raw row: cut at the last comma-quote or comma. */
+    p = strstr(out, ",\"");
+    if (!p)
+        p = strrchr(out, ',');
+    if (p)
+        *p = '\0';
+    for (k = 0; k < 8; k++) {
+        while ((p = strstr(out, f->ids[k])) != NULL) {
+            memcpy(p, "ID", 2);
+            memmove(p + 2, p + 18, strlen(p + 18) + 1);
+        }
+    }
+}
+
+static void test_ingest__scope_persons_before_and_after(void **state)
+{
+    static const char *setup_rows[] = {"id_number,name,grid", "ID0,张三," G1, "ID2,王五," TG};
+    static const char *rows[] = {
+        "id_number,name,grid", "ID3,新人,140702001001002", /* new, inside: imported */
+        "ID4,外人," TG,                                    /* line 3: new, outside */
+        "ID2,王五," G1,                                    /* line 4: lives outside now, moved in */
+        "ID0,张三," TG,                                    /* line 5: lives inside now, moved out */
+        "ID0,张三丰," G1,                                  /* renamed inside: imported */
+    };
+    struct fixture *f = *state;
+    struct fk_person_row p;
+    char path[400], want[300];
+    const char *rej;
+
+    add_taigu(f);
+    write_rows(f, "setup.csv", setup_rows, 3, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    write_rows(f, "persons.csv", rows, 6, path);
+    assert_int_equal(import_as(f, FK_IMPORT_PERSONS, path, FK_ROLE_COUNTY, "140702"), FK_OK);
+    expect_sum(&f->sum, 5, 2, 1, 0, 3);
+    rej = read_text(f, rejects_of(path));
+    snprintf(want, sizeof want,
+             "resident %s lives in 太谷区 (140703), outside your scope 榆次区 (140702)", f->ids[4]);
+    expect_reject(rej, 3, want);
+    snprintf(want, sizeof want, "resident %s is registered outside your scope", f->ids[2]);
+    expect_reject(rej, 4, want);
+    expect_reject(rej, 5, "lives in 太谷区 (140703), outside your scope 榆次区 (140702)");
+    get_person(f, f->ids[2], &p);
+    assert_string_equal(p.grid, TG);
+    get_person(f, f->ids[0], &p);
+    assert_string_equal(p.grid, G1);
+    assert_string_equal(p.name, "张三丰");
+    /* A grid account's scope is its grid: the next grid is outside. */
+    write_rows(f, "persons2.csv", (const char *const[]){"id_number,name,grid", "ID0,张三," G2}, 2,
+               path);
+    assert_int_equal(import_as(f, FK_IMPORT_PERSONS, path, FK_ROLE_GRID, G1), FK_OK);
+    expect_sum(&f->sum, 1, 0, 0, 0, 1);
+    expect_reject(read_text(f, rejects_of(path)), 2, "lives in 二网格 (" G2 ")");
+}
+
+static void test_ingest__scope_outsider_answers_as_unknown(void **state)
+{
+    static const char *setup_rows[] = {"id_number,name,grid", "ID0,张三," G1, "ID2,王五," TG};
+    static const struct {
+        enum fk_import_type t;
+        const char *header, *row; /* row: %s is the ID number's placeholder */
+    } types[] = {
+        {FK_IMPORT_SAMPLES, "tube,id_number,time", "T-%s,%s,2022-08-28T08:00:00+08:00"},
+        {FK_IMPORT_SCANS, "id_number,venue,time", "%.0s%s,V1,2022-08-28T08:00:00+08:00"},
+        {FK_IMPORT_PINGS, "id_number,cell,time", "%.0s%s,C1,2022-08-28T08:00:00+08:00"},
+        {FK_IMPORT_CASES, "id_number,confirmed", "%.0s%s,2022-08-28T08:00:00+08:00"},
+        {FK_IMPORT_CONTROLS, "id_number,category,place,start",
+         "%.0s%s,close,home,2022-08-28T08:00:00+08:00"},
+        {FK_IMPORT_DOOR_EVENTS, "device,id_number,time,event",
+         "D-%s,%s,2022-08-28T08:00:00+08:00,open"},
+    };
+    struct fixture *f = *state;
+    char path[400], a[600], b[600], c[600];
+    const char *ids[3];
+    size_t i, k;
+
+    add_taigu(f);
+    write_rows(f, "setup.csv", setup_rows, 3, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    write_rows(f, "venues.csv", (const char *const[]){"code,name,grid", "V1,超市," G1}, 2, path);
+    import_ok(f, FK_IMPORT_VENUES, path);
+    ids[0] = f->ids[0]; /* inside */
+    ids[1] = f->ids[2]; /* registered outside */
+    ids[2] = f->ids[5]; /* unknown */
+    for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+        fk_buf_reset(&f->csv);
+        assert_int_equal(fk_buf_printf(&f->csv, "%s\n", types[i].header), FK_OK);
+        for (k = 0; k < 3; k++) {
+            assert_int_equal(fk_buf_printf(&f->csv, types[i].row, ids[k], ids[k]), FK_OK);
+            assert_int_equal(fk_buf_putc(&f->csv, '\n'), FK_OK);
+        }
+        write_bytes(path_of(f, "rows.csv", path), f->csv.data, f->csv.len);
+        assert_int_equal(import_as(f, types[i].t, path, FK_ROLE_COUNTY, "140702"), FK_OK);
+        if (f->sum.read != 3 || f->sum.rejected < 2)
+            fail_msg("%s: %llu read, %llu rejected", fk_import_type_name(types[i].t),
+                     (unsigned long long)f->sum.read, (unsigned long long)f->sum.rejected);
+        read_text(f, rejects_of(path));
+        reason_of(f, f->text, 3, a, sizeof a);
+        reason_of(f, f->text, 4, b, sizeof b);
+        if (strcmp(a, b) != 0)
+            fail_msg("%s: a resident outside the scope hears '%s', an unknown one '%s'",
+                     fk_import_type_name(types[i].t), a, b);
+        assert_non_null(strstr(a, "unknown person"));
+        if (types[i].t != FK_IMPORT_DOOR_EVENTS) {
+            assert_int_equal(f->sum.accepted, 1);
+        } else {
+            /* The inside row fails only for its unregistered sensor. */
+            reason_of(f, f->text, 2, c, sizeof c);
+            assert_null(strstr(c, "unknown person"));
+        }
+    }
+}
+
+static void test_ingest__scope_venues(void **state)
+{
+    static const char *setup_rows[] = {"code,name,grid", "V1,超市," G1, "V2,药店," TG};
+    static const char *rows[] = {
+        "code,name,grid", "V1,超市," TG, /* line 2: moved out */
+        "V2,药店," G1,                   /* line 3: moved in */
+        "V3,菜场," G2,                   /* new inside */
+        "V4,饭店," TG,                   /* line 5: new outside */
+    };
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    add_taigu(f);
+    write_rows(f, "setup.csv", setup_rows, 3, path);
+    import_ok(f, FK_IMPORT_VENUES, path);
+    write_rows(f, "venues.csv", rows, 5, path);
+    assert_int_equal(import_as(f, FK_IMPORT_VENUES, path, FK_ROLE_TOWNSHIP, "140702001"), FK_OK);
+    expect_sum(&f->sum, 4, 1, 0, 0, 3);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 2,
+                  "venue V1 lives in 明星镇 (140703001), outside your scope 锦纶街道 (140702001)");
+    expect_reject(rej, 3, "venue V2 is registered outside your scope");
+    expect_reject(rej, 5, "venue V4 lives in");
+    assert_int_equal(count(f, "venues"), 3);
+}
+
+static void test_ingest__scope_results_every_member(void **state)
+{
+    static const char *persons[] = {"id_number,name,grid", "ID0,张三," G1, "ID2,王五," TG};
+    static const char *samples[] = {
+        "tube,id_number,time",
+        "T1,ID0,2022-08-28T08:00:00+08:00", /* inside only */
+        "T2,ID2,2022-08-28T08:00:00+08:00", /* outside only */
+        "T3,ID0,2022-08-28T08:00:00+08:00", /* both */
+        "T3,ID2,2022-08-28T08:00:00+08:00",
+    };
+    static const char *results[] = {
+        "tube,result,time",
+        "T1,negative,2022-08-28T12:00:00+08:00",
+        "T2,negative,2022-08-28T12:00:00+08:00",
+        "T3,negative,2022-08-28T12:00:00+08:00",
+        "T9,negative,2022-08-28T12:00:00+08:00",
+    };
+    struct fixture *f = *state;
+    char path[400], a[600], b[600];
+    const char *rej;
+
+    add_taigu(f);
+    write_rows(f, "persons.csv", persons, 3, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    write_rows(f, "samples.csv", samples, 5, path);
+    import_ok(f, FK_IMPORT_SAMPLES, path);
+    write_rows(f, "results.csv", results, 5, path);
+    assert_int_equal(import_as(f, FK_IMPORT_RESULTS, path, FK_ROLE_LAB, "140702"), FK_OK);
+    expect_sum(&f->sum, 4, 1, 0, 0, 3);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 4, "tube T3 holds samples of residents outside your scope 榆次区 (140702)");
+    /* A tube of outsiders only is told as a tube nobody sampled into. */
+    reason_of(f, rej, 3, a, sizeof a);
+    reason_of(f, rej, 5, b, sizeof b);
+    assert_non_null(strstr(a, "no sample was taken in tube T2"));
+    assert_non_null(strstr(b, "no sample was taken in tube T9"));
+    assert_int_equal(count(f, "results"), 1);
+}
+
+static void test_ingest__scope_arrivals(void **state)
+{
+    static const char *persons[] = {"id_number,name,grid", "ID0,张三," G1, "ID2,王五," TG};
+    static const char *rows[] = {
+        "id_number,arrived,origin,grid,name",
+        "ID0,2022-08-28T08:00:00+08:00,上海,,",           /* known, inside */
+        "ID2,2022-08-28T08:00:00+08:00,上海,,",           /* line 3: known outside, no name/grid */
+        "ID5,2022-08-28T08:00:00+08:00,上海,,",           /* line 4: unknown, no name/grid */
+        "ID6,2022-08-28T08:00:00+08:00,上海," TG ",新人", /* line 5: new, to 太谷区 */
+        "ID7,2022-08-28T08:00:00+08:00,上海," G2 ",来人", /* new, inside: registered */
+        "ID0,2022-08-29T08:00:00+08:00,北京," TG ",",     /* line 7: known, arrives outside */
+        "ID2,2022-08-29T08:00:00+08:00,北京," G1 ",王五", /* line 8: known outside, in */
+    };
+    struct fixture *f = *state;
+    struct fk_person_row p;
+    char path[400], a[600], b[600];
+    const char *rej;
+
+    add_taigu(f);
+    write_rows(f, "persons.csv", persons, 3, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    write_rows(f, "arrivals.csv", rows, 8, path);
+    assert_int_equal(import_as(f, FK_IMPORT_ARRIVALS, path, FK_ROLE_COUNTY, "140702"), FK_OK);
+    expect_sum(&f->sum, 7, 2, 0, 0, 5);
+    rej = read_text(f, rejects_of(path));
+    reason_of(f, rej, 3, a, sizeof a);
+    reason_of(f, rej, 4, b, sizeof b);
+    assert_string_equal(a, b);
+    expect_reject(rej, 5, "lives in 太谷区 (140703), outside your scope 榆次区 (140702)");
+    expect_reject(rej, 7, "lives in 太谷区 (140703)");
+    expect_reject(rej, 8, "is registered outside your scope");
+    get_person(f, f->ids[7], &p);
+    assert_string_equal(p.grid, G2);
+    assert_int_equal(count(f, "arrivals"), 2);
+}
+
+static void test_ingest__scope_types_by_role(void **state)
+{
+    static const char *risk[] = {"area,level,start", "上海市浦东新区,high,2022-08-20"};
+    static const char *regions[] = {"code,name,level,parent",
+                                    "140702001001003,三网格,grid,140702001001"};
+    static const char *results[] = {"tube,result,time", "T1,negative,2022-08-28T12:00:00+08:00"};
+    struct fixture *f = *state;
+    char rpath[400], apath[400], tpath[400];
+
+    write_rows(f, "risk.csv", risk, 2, apath);
+    write_rows(f, "regions.csv", regions, 2, rpath);
+    write_rows(f, "results.csv", results, 2, tpath);
+    /* Regions and risk areas: the city's headquarters only. */
+    assert_int_equal(import_as(f, FK_IMPORT_RISK_AREAS, apath, FK_ROLE_COUNTY, "1407"), FK_EPERM);
+    assert_non_null(strstr(f->err, "a county account of 晋中市 (1407) may not import risk_areas"));
+    assert_int_equal(import_as(f, FK_IMPORT_RISK_AREAS, apath, FK_ROLE_COMMANDER, "140702"),
+                     FK_EPERM);
+    assert_int_equal(import_as(f, FK_IMPORT_REGIONS, rpath, FK_ROLE_ADMIN, "140702"), FK_EPERM);
+    assert_int_equal(count(f, "regions"), 7);
+    assert_int_equal(import_as(f, FK_IMPORT_RISK_AREAS, apath, FK_ROLE_COMMANDER, "1407"), FK_OK);
+    assert_int_equal(f->sum.accepted, 1);
+    assert_int_equal(import_as(f, FK_IMPORT_REGIONS, rpath, FK_ROLE_ADMIN, "14"), FK_OK);
+    assert_int_equal(f->sum.accepted, 1);
+    /* Results: the roles that post them; a viewer nothing, a lab nothing else. */
+    assert_int_equal(import_as(f, FK_IMPORT_RESULTS, tpath, FK_ROLE_VIEWER, "1407"), FK_EPERM);
+    assert_int_equal(import_as(f, FK_IMPORT_RESULTS, tpath, FK_ROLE_LAB, "1407"), FK_OK);
+    assert_int_equal(import_as(f, FK_IMPORT_RISK_AREAS, apath, FK_ROLE_LAB, "1407"), FK_EPERM);
+    assert_int_equal(import_as(f, FK_IMPORT_SAMPLES, tpath, FK_ROLE_LAB, "1407"), FK_EPERM);
+    assert_non_null(strstr(f->err, "a lab account may not import samples"));
+    /* An account whose scope is not in the tree imports nothing. */
+    assert_int_equal(import_as(f, FK_IMPORT_RESULTS, tpath, FK_ROLE_ADMIN, "9999"), FK_EPERM);
+}
+
+static void test_ingest__scope_regions_under_the_scope(void **state)
+{
+    static const char *rows[] = {
+        "code,name,level,parent",
+        "140702001002,新社区,community,140702001", /* under the scope: placed */
+        "1408,阳泉市,city,14",                     /* line 3: parent outside the scope */
+        "1407,晋中市,city,14",                     /* the scope itself, unchanged: fine */
+        "140702,榆次区,county,14",                 /* line 5: moved above the scope: no */
+        "15,内蒙古,province,",                     /* line 6: a new root */
+    };
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    write_rows(f, "regions.csv", rows, 6, path);
+    assert_int_equal(import_as(f, FK_IMPORT_REGIONS, path, FK_ROLE_ADMIN, "1407"), FK_OK);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 3, "region 1408: its parent 14 lies outside your scope 晋中市 (1407)");
+    expect_reject(rej, 6, "would be a root");
+    assert_non_null(rej);
+    assert_int_equal(f->sum.rejected, 3);
+    assert_int_equal(count(f, "regions"), 8);
+}
+
 static void test_ingest__file_errors(void **state)
 {
     struct fixture *f = *state;
@@ -1285,6 +1606,13 @@ int main(void)
         cmocka_unit_test(test_ingest__updated_text),
         R(test_ingest__line_numbers_count_physical_lines),
         T(test_ingest__file_errors),
+        R(test_ingest__scope_persons_before_and_after),
+        R(test_ingest__scope_outsider_answers_as_unknown),
+        R(test_ingest__scope_venues),
+        R(test_ingest__scope_results_every_member),
+        R(test_ingest__scope_arrivals),
+        R(test_ingest__scope_types_by_role),
+        R(test_ingest__scope_regions_under_the_scope),
     };
 #undef T
 #undef R

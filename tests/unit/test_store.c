@@ -758,6 +758,67 @@ static void test_store__open_missing_folder_fails(void **state)
     assert_non_null(strstr(err, path));
 }
 
+/* Region inside-ness walks the store's tree; the audit trail is cut to a reader's scope. */
+static void test_store__region_inside(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "14", "山西省", FK_LEVEL_PROVINCE, "");
+    put_region(f->st, "1407", "晋中市", FK_LEVEL_CITY, "14");
+    put_region(f->st, "140702", "榆次区", FK_LEVEL_COUNTY, "1407");
+    put_region(f->st, "140703", "太谷区", FK_LEVEL_COUNTY, "1407");
+    put_region(f->st, "140702001", "街道", FK_LEVEL_TOWNSHIP, "140702");
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_store_region_inside(f->st, "140702001", "140702"), 1);
+    assert_int_equal(fk_store_region_inside(f->st, "140702001", "14"), 1);
+    assert_int_equal(fk_store_region_inside(f->st, "140702", "140702"), 1);
+    assert_int_equal(fk_store_region_inside(f->st, "140702001", "140703"), 0);
+    assert_int_equal(fk_store_region_inside(f->st, "1407", "140702"), 0);
+    assert_int_equal(fk_store_region_inside(f->st, "999", "14"), 0);
+    assert_int_equal(fk_store_region_inside(f->st, "140702", "999"), 0);
+}
+
+static int audit_whos(void *ud, const struct fk_audit_row *a)
+{
+    char *out = ud;
+    size_t n = strlen(out);
+
+    snprintf(out + n, 256 - n, "%s%s@%s", n ? " " : "", a->who, a->region);
+    return 0;
+}
+
+static void test_store__audit_cut_to_scope(void **state)
+{
+    struct fixture *f = *state;
+    char got[256];
+
+    test_store__region_inside(state);
+    fk_store_set_audit_region(f->st, "140702001");
+    assert_int_equal(fk_store_audit(f->st, "yuci-desk", "import", "persons", "%s", ""), FK_OK);
+    fk_store_set_audit_region(f->st, "140703");
+    assert_int_equal(fk_store_audit(f->st, "taigu", "import", "persons", "%s", ""), FK_OK);
+    fk_store_set_audit_region(f->st, NULL);
+    assert_int_equal(fk_store_audit(f->st, "cli:root", "import", "regions", "%s", ""), FK_OK);
+    {
+        struct fk_audit_row a = {0, 0, "taigu", "user.add", "x", "", "140702"};
+
+        assert_int_equal(fk_store_add_audit(f->st, &a), FK_OK); /* its own, about 榆次区 */
+    }
+    got[0] = '\0';
+    assert_int_equal(fk_store_each_audit_in(f->st, 0, NULL, NULL, audit_whos, got), FK_OK);
+    assert_string_equal(got, "yuci-desk@140702001 taigu@140703 cli:root@ taigu@140702");
+    got[0] = '\0';
+    assert_int_equal(fk_store_each_audit_in(f->st, 0, "140702", "yuci", audit_whos, got), FK_OK);
+    assert_string_equal(got, "yuci-desk@140702001 taigu@140702");
+    got[0] = '\0';
+    assert_int_equal(fk_store_each_audit_in(f->st, 0, "140703", "taigu", audit_whos, got), FK_OK);
+    assert_string_equal(got, "taigu@140703 taigu@140702");
+    got[0] = '\0';
+    assert_int_equal(fk_store_each_audit_in(f->st, 0, "1407", "chief", audit_whos, got), FK_OK);
+    assert_string_equal(got, "yuci-desk@140702001 taigu@140703 cli:root@ taigu@140702");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -780,6 +841,8 @@ int main(void)
         T(test_store__reopen_keeps_everything),
         T(test_store__open_garbage_fails_cleanly),
         T(test_store__open_missing_folder_fails),
+        T(test_store__region_inside),
+        T(test_store__audit_cut_to_scope),
     };
 #undef T
 

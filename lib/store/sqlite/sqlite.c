@@ -102,8 +102,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_TOKEN_GET] = "SELECT user, expires FROM tokens WHERE hash = ?1",
     [S_TOKEN_DEL] = "DELETE FROM tokens WHERE hash = ?1",
     [S_TOKEN_DEL_USER] = "DELETE FROM tokens WHERE user = ?1",
-    [S_AUDIT_INS] = "INSERT INTO audit (time, who, action, target, detail) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_AUDIT_INS] = "INSERT INTO audit (time, who, action, target, detail, region) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_CONTROL_GET] = "SELECT id, category, place, \"end\", regime, site, device, extended "
                       "FROM controls WHERE person = ?1 AND start = ?2",
     [S_CONTROL_INS] = "INSERT INTO controls (person, start, category, place, \"end\", regime, "
@@ -1142,13 +1142,15 @@ static int sq_add_audit(fk_store *st, const struct fk_audit_row *a)
     bind_text(q, 3, a->action);
     bind_text(q, 4, a->target);
     bind_text(q, 5, a->detail);
+    bind_text(q, 6, a->region);
     return exec_stmt(s, q);
 }
 
 static int row_audit(sqlite3_stmt *q, struct walk *w)
 {
     struct fk_audit_row a = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
-                             col_text(q, 2), col_text(q, 3), col_text(q, 4), col_text(q, 5)};
+                             col_text(q, 2), col_text(q, 3), col_text(q, 4), col_text(q, 5),
+                             col_text(q, 6)};
 
     return w->cb.audit(w->ud, &a);
 }
@@ -1159,7 +1161,7 @@ static int sq_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud)
 
     w.cb.audit = cb;
     w.ud = ud;
-    return each_with(SQ(st), "SELECT id, time, who, action, target, detail FROM audit "
+    return each_with(SQ(st), "SELECT id, time, who, action, target, detail, region FROM audit "
                      "WHERE time >= ?1 ORDER BY id", &since, row_audit, &w);
 }
 
