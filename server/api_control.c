@@ -305,16 +305,45 @@ static int place_field(struct req *r, json_t *j, const char *def, int *place)
     return 1;
 }
 
+/* Puts the n arrivals ids under risk_area control at place from at, in the caller's name with the
+ * reason why, and answers {"arrivals","added","already"}. Used by POST /control/from-arrivals and
+ * POST /backcheck, which differ only in how they find the arrivals. */
+static void lock_arrivals(struct req *r, const int64_t *ids, size_t n, int place, int64_t at,
+                          const char *why)
+{
+    char err[512], msg[200];
+    int *cats = malloc((n ? n : 1) * sizeof *cats);
+    size_t i, added = 0, already = 0;
+    int rc, len;
+
+    if (!cats) {
+        reply_error(r, 500, "internal", NULL, "out of memory");
+        return;
+    }
+    for (i = 0; i < n; i++)
+        cats[i] = FK_CTL_RISK_AREA;
+    rc = fk_control_open_many(srv_store(r), ids, cats, n, place, at, r->who.name, why, &added,
+                              &already, err, sizeof err);
+    free(cats);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    len = snprintf(msg, sizeof msg, "{\"arrivals\":%zu,\"added\":%zu,\"already\":%zu}\n", n, added,
+                   already);
+    reply_json(r, msg, (size_t)len);
+}
+
 /* POST /api/v1/control/from-arrivals {"place", "at"}: the arrivals inside the caller's scope that
  * came from a risk area while it was one and are followed on the day of "at" (the rows of GET
  * /api/v1/regime/due?source=arrivals whose risk_area is set) go under risk_area control, as POST
  * /api/v1/backcheck puts its arrivals. */
 static void control_from_arrivals(struct req *r, json_t *j)
 {
-    char region[FK_REGION_CODE_MAX], err[512], msg[200];
+    char region[FK_REGION_CODE_MAX], err[512];
     int64_t at, *ids = NULL;
-    int *cats = NULL, place, rc, len;
-    size_t n = 0, i, added = 0, already = 0;
+    int place, rc;
+    size_t n = 0;
     fk_ctl *x;
 
     if (!place_field(r, j, "home", &place) || !at_field(r, j, &at) ||
@@ -325,25 +354,8 @@ static void control_from_arrivals(struct req *r, json_t *j)
         reply_fk(r, rc, err);
         return;
     }
-    cats = malloc((n ? n : 1) * sizeof *cats);
-    if (!cats) {
-        reply_error(r, 500, "internal", NULL, "out of memory");
-        goto out;
-    }
-    for (i = 0; i < n; i++)
-        cats[i] = FK_CTL_RISK_AREA;
-    rc = fk_control_open_many(srv_store(r), ids, cats, n, place, at, r->who.name, "arrivals check",
-                              &added, &already, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        goto out;
-    }
-    len = snprintf(msg, sizeof msg, "{\"arrivals\":%zu,\"added\":%zu,\"already\":%zu}\n", n, added,
-                   already);
-    reply_json(r, msg, (size_t)len);
-out:
+    lock_arrivals(r, ids, n, place, at, "arrivals check");
     free(ids);
-    free(cats);
 }
 
 /* POST /api/v1/control/{action}: release, transfer or extend {"id_number", "at", "force",
@@ -522,10 +534,10 @@ void api_backcheck_post(struct req *r)
 {
     json_t *j = req_json_object(r);
     const char *area;
-    char region[FK_REGION_CODE_MAX], err[512], msg[200];
+    char region[FK_REGION_CODE_MAX], err[512];
     int64_t from, to, at, *ids = NULL;
-    int *cats = NULL, place, rc, len;
-    size_t n = 0, i, added = 0, already = 0;
+    int place, rc;
+    size_t n = 0;
     fk_ctl *x;
 
     if (!j)
@@ -546,25 +558,13 @@ void api_backcheck_post(struct req *r)
     if (!(x = srv_ctl(r)))
         goto out;
     rc = fk_ctl_arrival_persons(x, region, area, from, to, &ids, &n);
-    cats = rc == FK_OK ? malloc((n ? n : 1) * sizeof *cats) : NULL;
-    if (!cats) {
+    if (rc != FK_OK) {
         reply_error(r, 500, "internal", NULL, "out of memory");
         goto out;
     }
-    for (i = 0; i < n; i++)
-        cats[i] = FK_CTL_RISK_AREA;
-    rc = fk_control_open_many(srv_store(r), ids, cats, n, place, at, r->who.name, area, &added,
-                              &already, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        goto out;
-    }
-    len = snprintf(msg, sizeof msg, "{\"arrivals\":%zu,\"added\":%zu,\"already\":%zu}\n", n, added,
-                   already);
-    reply_json(r, msg, (size_t)len);
+    lock_arrivals(r, ids, n, place, at, area);
 out:
     free(ids);
-    free(cats);
     json_decref(j);
 }
 
