@@ -51,7 +51,11 @@ function watch(p) {
   p.on('console', (m) => {
     if (m.type() === 'error') found(`console error on ${p.url()}: ${m.text()}`)
   })
-  p.on('pageerror', (e) => found(`script error on ${p.url()}: ${e.message}`))
+  p.on('pageerror', (e) => {
+    /* the first frames say where: a script error is the UI's bug or the payload running */
+    const at = String(e.stack || '').split('\n').slice(1, 4).map((l) => l.trim()).join(' | ')
+    found(`script error on ${p.url()}: ${e.message}${at ? ` (${at})` : ''}`)
+  })
   p.on('request', (req) => {
     const u = new URL(req.url())
     const ours =
@@ -229,6 +233,25 @@ try {
     await page.waitForSelector('[data-table=contacts] tbody tr[data-key]', { timeout: T })
     await hoverCharts(page, `case ${c}`)
   }
+  /* The graph through a size it cannot draw into and back, as when its card is hidden, its column
+   * collapses or the page is laid out anew for a full-page screenshot: no script error (ECharts
+   * resized to nothing throws from the resize observer), and the chart follows the div again. */
+  await page.$eval('[data-chart=graph]', async (el) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()))
+    el.style.display = 'none'
+    await frame() /* the observer runs in the frame after this one's callbacks */
+    await frame()
+    el.style.display = ''
+  })
+  await page.waitForFunction(
+    () => {
+      const el = document.querySelector('[data-chart=graph]')
+      return el.clientWidth > 0 && el.__chart.getWidth() === el.clientWidth && el.__chart.getHeight() === el.clientHeight
+    },
+    null,
+    { timeout: T },
+  )
+  log('cases: the graph hidden and shown again')
   await page.click('[data-table=contacts] [data-why]')
   await page.waitForSelector('[data-explain] li', { timeout: T })
   await showsAsText(page, 'cases')
