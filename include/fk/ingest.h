@@ -6,8 +6,9 @@
  * whole and no partial batch; since every put is idempotent, re-running the same import
  * finishes the job.
  *
- * Rejects files. The rejects file's first line is REJECTS_HEADER ("line,reason,raw (fangkong
- * rejects)"), which marks it as fangkong's own. An import never writes over or deletes a file
+ * Rejects files. The rejects file's first line is FK_REJECTS_HEADER ("line,reason,raw", the
+ * data contract's columns, which the web UI and API clients read by name), and a file whose first
+ * line is exactly that is taken as fangkong's own (rejects files of earlier versions among them). An import never writes over or deletes a file
  * without that mark, nor the input: an explicit rejects_path that holds such a file fails the
  * import before any row is read; the default FILE.rejects.csv steps aside to
  * FILE.rejects-2.csv, -3 and so on. A marked file at the chosen path is an earlier run's
@@ -81,7 +82,7 @@ struct fk_import_opts {
 };
 
 /* The first line of every rejects file fangkong writes: its mark (see above). */
-#define FK_REJECTS_HEADER "line,reason,raw (fangkong rejects)\n"
+#define FK_REJECTS_HEADER "line,reason,raw\n"
 
 struct fk_import_summary {
     uint64_t read;      /* data rows read */

@@ -43,12 +43,12 @@ fk import persons persons.csv --rejects notes.csv 2>log.txt; expect_rc 1 "--reje
 contains log.txt "fangkong did not write it"
 cmp -s notes.csv notes.orig || fail "--rejects overwrote a file fangkong did not write"
 # The default path held by a file fangkong did not write: the rejects go beside it.
-printf 'line,reason,raw\nkept\n' >persons.csv.rejects.csv
+printf 'line,note\nkept\n' >persons.csv.rejects.csv
 cp persons.csv.rejects.csv foreign.orig
 fk import persons persons.csv 2>log.txt; expect_rc 3 "persons with one bad row"
 cmp -s persons.csv.rejects.csv foreign.orig || fail "the import overwrote a foreign rejects file"
 contains log.txt "persons.csv.rejects-2.csv"
-contains persons.csv.rejects-2.csv "line,reason,raw (fangkong rejects)"
+contains persons.csv.rejects-2.csv "line,reason,raw"
 contains persons.csv.rejects-2.csv "NOPE"
 # An explicit path fangkong wrote before is its own: replaced.
 fk import persons persons.csv --rejects mine.csv 2>/dev/null; expect_rc 3 "--rejects new path"

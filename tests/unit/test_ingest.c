@@ -1002,15 +1002,15 @@ static void test_ingest__stale_rejects_removed(void **state)
     expect_sum(&f->sum, 2, 1, 0, 1, 0);
     assert_string_equal(f->sum.rejects_path, "");
     assert_null(read_text(f, rpath));
-    /* A file fangkong did not write stays, even with a look-alike header: before, it was
-     * deleted. Rejects go beside it. */
-    write_bytes(rpath, "line,reason,raw\n9,old,x\n", 24);
+    /* A file fangkong did not write (its first line is not the rejects header) stays: before,
+     * it was deleted. Rejects go beside it. */
+    write_bytes(rpath, "line,note,raw\n9,old,x\n", 22);
     import_ok(f, FK_IMPORT_PERSONS, path);
-    assert_string_equal(read_text(f, rpath), "line,reason,raw\n9,old,x\n");
+    assert_string_equal(read_text(f, rpath), "line,note,raw\n9,old,x\n");
     compose(f, bad, 3);
     write_bytes(path, f->csv.data, f->csv.len);
     import_ok(f, FK_IMPORT_PERSONS, path);
-    assert_string_equal(read_text(f, rpath), "line,reason,raw\n9,old,x\n");
+    assert_string_equal(read_text(f, rpath), "line,note,raw\n9,old,x\n");
     snprintf(rpath, sizeof rpath, "%s.rejects-2.csv", path);
     assert_string_equal(f->sum.rejects_path, rpath);
     expect_reject(read_text(f, rpath), 3, "unknown grid nowhere");

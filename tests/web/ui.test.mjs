@@ -343,6 +343,9 @@ try {
   assert.deepEqual(await cells(page, 'rejects', 'line'), [String(expect.reject.line)])
   const reason = (await cells(page, 'rejects', 'reason'))[0]
   assert.ok(reason.includes(expect.reject.reason), `reason: ${reason}`)
+  // The raw row as the file had it, so the clerk sees what to fix.
+  const rawLine = content.split(/\r?\n/)[expect.reject.line - 1]
+  assert.deepEqual(await cells(page, 'rejects', 'raw'), [rawLine])
   await shot(page, '06-import')
   log(`import: line ${expect.reject.line} rejected: ${reason}`)
 
