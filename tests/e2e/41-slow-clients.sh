@@ -116,6 +116,41 @@ print("slowloris closed after %s s" % (closed_at and "%.2f" % closed_at))
 if closed_at is None or closed_at < 1.5:
     sys.exit(1)
 
+# On a kept-alive connection the next header is due --header-timeout after the last answer,
+# not after the connection opened: the first request comes 1.2 s after connecting.
+s = socket.socket()
+s.connect(("127.0.0.1", port))
+select.select([s], [], [], 1.2)
+s.sendall(b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\n\r\n")
+got = b""
+while b"unauthorized" not in got:
+    part = s.recv(4096)
+    if not part:
+        sys.exit("the kept-alive connection closed before its answer")
+    got += part
+t0 = time.monotonic()
+s.sendall(b"GET /api/v1/me HTTP/1.1\r\n")
+closed_at = None
+for b in b"X-Slow: " + b"a" * 100:
+    if time.monotonic() - t0 > 6:
+        break
+    try:
+        s.sendall(bytes([b]))
+    except OSError:
+        closed_at = time.monotonic() - t0
+        break
+    if select.select([s], [], [], 0.5)[0]:
+        try:
+            gone = s.recv(1) == b""
+        except OSError:
+            gone = True
+        if gone:
+            closed_at = time.monotonic() - t0
+            break
+print("kept-alive slowloris closed %s s after its answer" % (closed_at and "%.2f" % closed_at))
+if closed_at is None or closed_at < 1.5:
+    sys.exit(1)
+
 # A slow body: the header at once, then the body over 4 s, twice --header-timeout.
 body = json.dumps({"name": "nobody", "password": "x" * 64}).encode()
 s = socket.socket()
