@@ -36,7 +36,7 @@ static const char *find_web(const char *given, char *buf, size_t cap)
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
     const char *port = NULL, *listen = "127.0.0.1", *web = NULL, *threads = NULL, *per_addr = NULL,
-               *idle = NULL;
+               *idle = NULL, *header = NULL;
     const struct cli_opt opts[] = {
         {.name = "port", .value = &port},
         {.name = "listen", .value = &listen},
@@ -44,6 +44,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
         {.name = "threads", .value = &threads},
         {.name = "max-per-address", .value = &per_addr},
         {.name = "idle-timeout", .value = &idle},
+        {.name = "header-timeout", .value = &header},
         {.name = NULL},
     };
     struct server_opts so;
@@ -60,6 +61,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     so.profile = &c->profile;
     so.per_addr = 64;
     so.idle_secs = 30;
+    so.header_secs = 10;
     cli_test_hash_cost();
     if (port) {
         if (cli_int(c, "port", port, 1, 65535, &v) != EXIT_DONE)
@@ -85,6 +87,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
             return EXIT_ERROR;
         }
         so.idle_secs = (unsigned)v;
+    }
+    if (header) {
+        if (cli_int(c, "header-timeout", header, 1, 3600, &v) != EXIT_DONE)
+            return EXIT_ERROR;
+        so.header_secs = (unsigned)v;
     }
     if (so.threads < 1)
         so.threads = 1;

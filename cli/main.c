@@ -50,11 +50,13 @@ const struct verb cli_verbs[] = {
      "with round.txt naming its screening round. The same seed gives the same files."},
     {"serve", cmd_serve,
      "serve [--port 8080] [--listen 127.0.0.1] [--web DIR] [--threads N] [--max-per-address 64]\n"
-     "      [--idle-timeout 30]",
+     "      [--idle-timeout 30] [--header-timeout 10]",
      "Serves the JSON API under /api/v1/ (docs/api.md) and the web UI at / until Ctrl-C.\n"
      "Create the first account with fangkong user add before signing in. Slow clients: one\n"
      "address holds at most --max-per-address connections per thread (default 64), and a\n"
-     "connection that sends nothing for --idle-timeout seconds (default 30) is closed."},
+     "connection that sends nothing for --idle-timeout seconds (default 30) is closed, as is\n"
+     "one that has not sent a whole request header --header-timeout seconds (default 10)\n"
+     "after it opened or after its last answer. A request body has only the idle timeout."},
     {"user", cmd_user, "user add NAME --role ROLE --scope CODE | user list | user disable NAME",
      "Accounts for fangkong serve. Roles: admin, commander, county, township, grid, lab,\n"
      "viewer; the scope is the region code the account sees and changes. user add asks for the\n"

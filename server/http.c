@@ -72,7 +72,11 @@
  *   flood of sign-ins costs at most HASH_THREADS cores and never slows the other requests.
  * - Slow clients: an address holds at most --max-per-address connections per thread, and a
  *   connection that sends nothing for --idle-timeout seconds (a half-sent header, an idle
- *   kept-alive connection) is closed. */
+ *   kept-alive connection) is closed. The idle timeout does not stop a slowloris that sends a
+ *   header byte every few seconds, so a connection must also send its whole request header
+ *   within --header-timeout seconds of opening (or of its last answer): a thread (hdr_main)
+ *   shuts down the socket of one past that deadline, and libmicrohttpd closes it. A request
+ *   body is not under this deadline, only under the idle timeout. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -192,6 +196,13 @@ struct server {
     struct req *jobs, **jobs_tail;
     unsigned jobs_pending; /* queued or running */
     int jobs_quit;
+    /* The header deadline (--header-timeout): every open connection, under hdr_lock (taken
+     * alone), and the thread that shuts down those past their deadline (hdr_main). */
+    pthread_mutex_t hdr_lock;
+    pthread_cond_t hdr_wake;
+    struct hdr_conn *hdr_conns;
+    pthread_t hdr_watcher;
+    int hdr_running, hdr_quit;
 };
 
 /* Per-request timers (FK_HTTP_TIMING=1 in the environment): where a request's time goes, as
@@ -1268,12 +1279,118 @@ static void free_req(struct req *r)
     free(r);
 }
 
+/* One open connection for the header deadline: its socket, its peer's address, and when it
+ * must have sent a whole request header (monotonic seconds; 0 while a request is in hand). */
+struct hdr_conn {
+    struct hdr_conn *prev, *next;
+    int fd;
+    double deadline;
+    char addr[INET6_ADDRSTRLEN];
+};
+
+/* MHD_OPTION_NOTIFY_CONNECTION, on a daemon's thread: a new connection is listed with its
+ * deadline --header-timeout from now; a closed one (its socket still open) is unlisted. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct server *s = cls;
+    struct hdr_conn *h = *socket_context;
+    const union MHD_ConnectionInfo *fd, *peer;
+
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        peer = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        h = fd ? calloc(1, sizeof *h) : NULL;
+        if (!h)
+            return; /* no deadline for it; the idle timeout still holds */
+        h->fd = fd->connect_fd;
+        h->deadline = mono_seconds() + s->o.header_secs;
+        if (!peer || !peer->client_addr ||
+            (peer->client_addr->sa_family == AF_INET &&
+             !inet_ntop(AF_INET, &((const struct sockaddr_in *)peer->client_addr)->sin_addr,
+                        h->addr, sizeof h->addr)) ||
+            (peer->client_addr->sa_family == AF_INET6 &&
+             !inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)peer->client_addr)->sin6_addr,
+                        h->addr, sizeof h->addr)))
+            snprintf(h->addr, sizeof h->addr, "?");
+        pthread_mutex_lock(&s->hdr_lock);
+        h->next = s->hdr_conns;
+        if (h->next)
+            h->next->prev = h;
+        s->hdr_conns = h;
+        pthread_mutex_unlock(&s->hdr_lock);
+        *socket_context = h;
+    } else if (h) {
+        pthread_mutex_lock(&s->hdr_lock);
+        if (h->prev)
+            h->prev->next = h->next;
+        else
+            s->hdr_conns = h->next;
+        if (h->next)
+            h->next->prev = h->prev;
+        pthread_mutex_unlock(&s->hdr_lock);
+        free(h);
+        *socket_context = NULL;
+    }
+}
+
+/* Clears a connection's header deadline (its request header is in: the idle timeout covers
+ * the body), or with arm sets it --header-timeout from now (its answer is sent: the next
+ * request's header is due). */
+static void hdr_deadline(struct server *s, struct MHD_Connection *conn, int arm)
+{
+    const union MHD_ConnectionInfo *ci =
+        conn ? MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT) : NULL;
+    struct hdr_conn *h = ci ? ci->socket_context : NULL;
+
+    if (!h)
+        return;
+    pthread_mutex_lock(&s->hdr_lock);
+    h->deadline = arm ? mono_seconds() + s->o.header_secs : 0;
+    pthread_mutex_unlock(&s->hdr_lock);
+}
+
+/* The header deadline's thread: four times a second, shuts down the socket of every connection
+ * past its deadline, under hdr_lock so the socket is still the connection's (on_connection
+ * unlists it before libmicrohttpd closes it). libmicrohttpd then sees the peer gone and closes
+ * the connection itself; the socket is never closed here. Ends when hdr_quit is set. */
+static void *hdr_main(void *arg)
+{
+    struct server *s = arg;
+    struct hdr_conn *h;
+    struct timespec until;
+    double now;
+
+    pthread_mutex_lock(&s->hdr_lock);
+    while (!s->hdr_quit) {
+        now = mono_seconds();
+        for (h = s->hdr_conns; h; h = h->next) {
+            if (h->deadline > 0 && now >= h->deadline) {
+                h->deadline = 0;
+                shutdown(h->fd, SHUT_RDWR);
+                fprintf(stderr,
+                        "fangkong serve: closed a connection from %s: no complete request "
+                        "header within %u s\n",
+                        h->addr, s->o.header_secs);
+            }
+        }
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 250000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&s->hdr_wake, &s->hdr_lock, &until);
+    }
+    pthread_mutex_unlock(&s->hdr_lock);
+    return NULL;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls;
-    (void)conn;
     (void)toe;
+    hdr_deadline(cls, conn, 1);
     if (timing_on && *con_cls) {
         struct req *r = *con_cls;
         double life = mono_seconds() - r->t0;
@@ -1422,6 +1539,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
     (void)version;
     if (!r) {
+        hdr_deadline(s, conn, 0);
         r = calloc(1, sizeof *r);
         if (!r)
             return MHD_NO;
@@ -1724,6 +1842,8 @@ int server_run(const struct server_opts *o)
     pthread_cond_init(&s->wake, NULL);
     pthread_mutex_init(&s->jobs_lock, NULL);
     pthread_cond_init(&s->jobs_wake, NULL);
+    pthread_mutex_init(&s->hdr_lock, NULL);
+    pthread_cond_init(&s->hdr_wake, NULL);
     s->jobs_tail = &s->jobs;
     {
         const char *t = getenv("FK_HTTP_TIMING");
@@ -1790,6 +1910,11 @@ int server_run(const struct server_opts *o)
         goto out;
     }
     start_tracer(s);
+    if (pthread_create(&s->hdr_watcher, NULL, hdr_main, s) != 0) {
+        fprintf(stderr, "fangkong serve: cannot start the header deadline thread\n");
+        goto out;
+    }
+    s->hdr_running = 1;
     /* One daemon (one thread, one epoll) per thread asked for, each on its own listening socket
      * of the same address (SO_REUSEPORT), so the kernel shares the connections out evenly
      * (DESIGN NOTES). */
@@ -1800,7 +1925,8 @@ int server_run(const struct server_opts *o)
                 MHD_ALLOW_SUSPEND_RESUME,
             (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
             (struct sockaddr *)&addr, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)(ndaemons > 1),
-            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_LIMIT,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+            on_connection, s, MHD_OPTION_CONNECTION_LIMIT,
             (unsigned)((CONNECTIONS_MAX + ndaemons - 1) / ndaemons), MHD_OPTION_CONNECTION_TIMEOUT,
             o->idle_secs, MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_addr,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY, MHD_OPTION_END);
@@ -1853,6 +1979,14 @@ out:
         if (d[i])
             MHD_stop_daemon(d[i]);
     }
+    /* The daemons have closed (and unlisted) every connection: the list is empty. */
+    if (s->hdr_running) {
+        pthread_mutex_lock(&s->hdr_lock);
+        s->hdr_quit = 1;
+        pthread_cond_signal(&s->hdr_wake);
+        pthread_mutex_unlock(&s->hdr_lock);
+        pthread_join(s->hdr_watcher, NULL);
+    }
     timing_report(0);
     fk_tracer_free(s->tr);
     fk_ctl_free(s->ctl);
@@ -1866,6 +2000,8 @@ out:
         blob_unref(s->cache[i].blob);
     pthread_cond_destroy(&s->jobs_wake);
     pthread_mutex_destroy(&s->jobs_lock);
+    pthread_cond_destroy(&s->hdr_wake);
+    pthread_mutex_destroy(&s->hdr_lock);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->lock);
     free(s);

@@ -30,6 +30,7 @@ struct server_opts {
     unsigned threads;     /* default: number of cores */
     unsigned per_addr;    /* connections one address may hold per thread (--max-per-address) */
     unsigned idle_secs;   /* seconds a connection may send nothing (--idle-timeout) */
+    unsigned header_secs; /* seconds a connection has to send a whole request header */
     const struct fk_profile *profile;
 };
 
