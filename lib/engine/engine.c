@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -95,14 +94,6 @@ struct fk_engine {
     uint32_t *pfirst;
     uint32_t *by_person;
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void clear(fk_engine *e)
 {
@@ -455,7 +446,7 @@ static int build(fk_engine *e, char *err, size_t errlen)
     struct build b;
     struct person_build pb = {e, 0, FK_OK};
     struct sample_build sb = {e, FK_OK};
-    double t0 = now_seconds();
+    double t0 = fk_mono_seconds();
     int rc;
 
     memset(&b, 0, sizeof b);
@@ -500,7 +491,7 @@ out:
         clear(e);
         return rc;
     }
-    e->build_seconds = now_seconds() - t0;
+    e->build_seconds = fk_mono_seconds() - t0;
     return FK_OK;
 }
 
@@ -785,7 +776,7 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
     fk_engine *e = NULL;
     uint64_t *counts = NULL, namelen = 0;
     int64_t gen;
-    double t0 = now_seconds();
+    double t0 = fk_mono_seconds();
     int rc = FK_ENOENT;
 
     *out = NULL;
@@ -855,7 +846,7 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
         snprintf(err, errlen, "the snapshot %s is damaged", path);
         goto out;
     }
-    e->build_seconds = now_seconds() - t0;
+    e->build_seconds = fk_mono_seconds() - t0;
     *out = e;
     e = NULL;
     rc = FK_OK;
