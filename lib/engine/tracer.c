@@ -64,6 +64,7 @@
 #include "fk/error.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
+#include "fk/vec.h"
 
 struct fk_tracer {
     struct fk_trace_input in;
@@ -519,21 +520,15 @@ static void *big_malloc(size_t bytes)
     return p;
 }
 
+/* fk_vec_grow from at least 1024 elements, with the grown block advised for huge pages. */
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
-    size_t cap2 = *cap ? *cap : 1024;
-    void *np;
+    size_t old = *cap;
 
-    if (need <= *cap)
-        return FK_OK;
-    while (cap2 < need)
-        cap2 *= 2;
-    np = realloc(*p, cap2 * size);
-    if (!np)
+    if (fk_vec_grow(p, cap, !old && need < 1024 ? 1024 : need, size) != FK_OK)
         return FK_ENOMEM;
-    advise_huge(np, cap2 * size);
-    *p = np;
-    *cap = cap2;
+    if (*cap != old)
+        advise_huge(*p, *cap * size);
     return FK_OK;
 }
 
