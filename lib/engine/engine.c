@@ -34,6 +34,7 @@
 #include "fk/error.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
+#include "fk/vec.h"
 
 #define NO_ORD UINT32_MAX
 
@@ -268,18 +269,12 @@ static int on_person(void *ud, const struct fk_person_row *p)
     if (p->id < 0 || p->id > INT32_MAX)
         return b->rc = FK_EDB;
     if (id >= b->cap) {
-        size_t cap = b->cap ? b->cap : 1024, k;
-        int32_t *g;
+        size_t k = b->cap;
 
-        while (cap <= id)
-            cap *= 2;
-        g = realloc(e->pgrid, cap * sizeof *g);
-        if (!g)
+        if (fk_vec_grow((void **)&e->pgrid, &b->cap, id + 1, sizeof *e->pgrid) != FK_OK)
             return b->rc = FK_ENOMEM;
-        for (k = b->cap; k < cap; k++)
-            g[k] = -1;
-        e->pgrid = g;
-        b->cap = cap;
+        for (; k < b->cap; k++)
+            e->pgrid[k] = -1;
     }
     if (r >= 0 && e->reg[r].level == FK_LEVEL_GRID)
         e->pgrid[id] = e->reg[r].glo;
@@ -365,15 +360,8 @@ static int on_sample(void *ud, const struct fk_sample_row *s)
 
         if (site < 0)
             return b->rc = FK_ENOMEM;
-        if ((size_t)t >= e->captubes) {
-            size_t cap = e->captubes ? e->captubes * 2 : 1024;
-            struct tube *nt = realloc(e->tube, cap * sizeof *nt);
-
-            if (!nt)
-                return b->rc = FK_ENOMEM;
-            e->tube = nt;
-            e->captubes = cap;
-        }
+        if (fk_vec_grow((void **)&e->tube, &e->captubes, (size_t)t + 1, sizeof *e->tube) != FK_OK)
+            return b->rc = FK_ENOMEM;
         tb = &e->tube[t];
         memset(tb, 0, sizeof *tb);
         tb->first = (uint32_t)e->nsamples;
