@@ -360,7 +360,9 @@ static int on_sample(void *ud, const struct fk_sample_row *s)
 
         if (site < 0)
             return b->rc = FK_ENOMEM;
-        if (fk_vec_grow((void **)&e->tube, &e->captubes, (size_t)t + 1, sizeof *e->tube) != FK_OK)
+        /* from 1024, as fk_engine_stats counts the capacity in its bytes */
+        if (fk_vec_grow((void **)&e->tube, &e->captubes,
+                        !e->captubes && t < 1024 ? 1024 : (size_t)t + 1, sizeof *e->tube) != FK_OK)
             return b->rc = FK_ENOMEM;
         tb = &e->tube[t];
         memset(tb, 0, sizeof *tb);
