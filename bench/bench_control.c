@@ -50,7 +50,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -108,14 +107,6 @@ struct result {
 };
 
 /* ---- small tools ---- */
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A field of /proc/self/status in KiB ("VmRSS", "RssAnon", "VmHWM"), or -1. */
 static long status_kib(const char *key)
@@ -823,7 +814,7 @@ typedef int (*load_fn)(struct gen *g);
 static int step(struct gen *g, const char *what, load_fn fn, int control, const size_t *count,
                 double *total)
 {
-    double t0 = now_seconds(), dt;
+    double t0 = fk_mono_seconds(), dt;
     size_t before = *count;
     int rc = batch_begin(g, control);
 
@@ -839,7 +830,7 @@ static int step(struct gen *g, const char *what, load_fn fn, int control, const 
         g->in_batch = 0;
         return rc;
     }
-    dt = now_seconds() - t0;
+    dt = fk_mono_seconds() - t0;
     *total += dt;
     printf("  %-34s %10zu rows %8.1f s %10.0f rows/s\n", what, *count - before, dt,
            dt > 0 ? (double)(*count - before) / dt : 0.0);
@@ -960,9 +951,9 @@ static int time_fk(struct bench *b, enum query q, struct result *r)
 
         fk_table_free(r->fkt);
         r->fkt = NULL;
-        t0 = now_seconds();
+        t0 = fk_mono_seconds();
         rc = fk_query(b, q, &r->fkt, err, sizeof err);
-        dt = now_seconds() - t0;
+        dt = fk_mono_seconds() - t0;
         if (rc != FK_OK) {
             fprintf(stderr, "bench_control: %s: %s\n", qinfo[q].label, err);
             return rc;
@@ -997,7 +988,7 @@ static int diagnose(int runs, const fk_table *due, struct diag *d)
     if (!csv.v || !page.v)
         rc = FK_ENOMEM;
     for (i = 0; rc == FK_OK && i < csv.n; i++) {
-        double t0 = now_seconds();
+        double t0 = fk_mono_seconds();
         size_t from = 0, bytes = 0;
 
         do {
@@ -1008,13 +999,13 @@ static int diagnose(int runs, const fk_table *due, struct diag *d)
             bytes += b.len;
             from = to;
         } while (rc == FK_OK && from < n);
-        csv.v[i] = now_seconds() - t0;
+        csv.v[i] = fk_mono_seconds() - t0;
         d->csv_bytes = bytes;
-        t0 = now_seconds();
+        t0 = fk_mono_seconds();
         fk_buf_reset(&b);
         if (rc == FK_OK)
             rc = fk_table_json_rows(due, mid, mid + 500 < n ? mid + 500 : n, &b);
-        page.v[i] = now_seconds() - t0;
+        page.v[i] = fk_mono_seconds() - t0;
     }
     if (rc == FK_OK) {
         d->csv_med = t_median(&csv);
@@ -1295,12 +1286,12 @@ static int time_sql(sqlite3 *db, sqlite3_stmt *st, double *first, struct timing 
     int rc = FK_OK;
 
     for (i = 0; rc == FK_OK && i <= tm->n; i++) {
-        double t0 = now_seconds(), dt;
+        double t0 = fk_mono_seconds(), dt;
 
         fk_table_free(*last);
         *last = NULL;
         rc = run_query(db, st, last);
-        dt = now_seconds() - t0;
+        dt = fk_mono_seconds() - t0;
         if (i == 0)
             *first = dt;
         else
@@ -1491,18 +1482,18 @@ int main(int argc, char **argv)
         goto out;
     }
     anon0 = status_kib("RssAnon");
-    t0 = now_seconds();
+    t0 = fk_mono_seconds();
     rc = fk_engine_build(b.st, &prof, &b.e, err, sizeof err);
-    engine_s = now_seconds() - t0;
+    engine_s = fk_mono_seconds() - t0;
     if (rc != FK_OK) {
         fprintf(stderr, "bench_control: %s\n", err);
         goto out;
     }
     fk_engine_stats(b.e, &es);
     anon1 = status_kib("RssAnon");
-    t0 = now_seconds();
+    t0 = fk_mono_seconds();
     rc = fk_ctl_build(b.st, b.e, &prof, &b.ctl, err, sizeof err);
-    ctl_s = now_seconds() - t0;
+    ctl_s = fk_mono_seconds() - t0;
     if (rc != FK_OK) {
         fprintf(stderr, "bench_control: %s\n", err);
         goto out;
@@ -1552,16 +1543,16 @@ int main(int argc, char **argv)
         sqlite3_free(sql);
         if (rc != FK_OK)
             goto out;
-        t0 = now_seconds();
+        t0 = fk_mono_seconds();
         for (i = 0; rc == FK_OK && i < sizeof setup_sql / sizeof setup_sql[0]; i++)
             rc = exec_sql(db, setup_sql[i]);
         if (rc == FK_OK)
             rc = fill_profile(db, &prof);
-        setup_s = now_seconds() - t0;
-        t0 = now_seconds();
+        setup_s = fk_mono_seconds() - t0;
+        t0 = fk_mono_seconds();
         for (i = 0; rc == FK_OK && i < sizeof index_sql / sizeof index_sql[0]; i++)
             rc = exec_sql(db, index_sql[i]);
-        index_s = now_seconds() - t0;
+        index_s = fk_mono_seconds() - t0;
         if (rc != FK_OK)
             goto out;
         printf("SQLite baseline: small tables and grid → ancestor map %.2f s; index stand-ins "

@@ -30,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 #include <sqlite3.h>
 
@@ -49,14 +48,6 @@ struct timing {
     double *v;
     size_t n;
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Peak resident set size of this process so far, in KiB (Linux reports ru_maxrss in KiB). */
 static long peak_rss_kib(void)
@@ -249,10 +240,10 @@ static int make_indexes(sqlite3 *db, double *seconds)
     rc = FK_OK;
     if (have == 4)
         goto out;
-    t0 = now_seconds();
+    t0 = fk_mono_seconds();
     for (i = 0; rc == FK_OK && i < sizeof index_sql / sizeof index_sql[0]; i++)
         rc = exec_sql(db, index_sql[i]);
-    *seconds = now_seconds() - t0;
+    *seconds = fk_mono_seconds() - t0;
 out:
     sqlite3_finalize(st);
     return rc;
@@ -299,12 +290,12 @@ static int time_query(sqlite3 *db, sqlite3_stmt *st, const struct fk_col *cols, 
     int rc = FK_OK;
 
     for (i = 0; rc == FK_OK && i < tm->n; i++) {
-        double t0 = now_seconds();
+        double t0 = fk_mono_seconds();
 
         fk_table_free(*last);
         *last = NULL;
         rc = run_query(db, st, cols, ncols, last);
-        tm->v[i] = now_seconds() - t0;
+        tm->v[i] = fk_mono_seconds() - t0;
     }
     return rc;
 }
@@ -419,9 +410,9 @@ int main(int argc, char **argv)
         goto out;
     }
     fk_profile_defaults(&prof);
-    t0 = now_seconds();
+    t0 = fk_mono_seconds();
     rc = fk_engine_build(st, &prof, &e, err, sizeof err);
-    build_s = now_seconds() - t0;
+    build_s = fk_mono_seconds() - t0;
     if (rc != FK_OK) {
         fprintf(stderr, "bench_screening: %s\n", err);
         goto out;
@@ -432,9 +423,9 @@ int main(int argc, char **argv)
     fresh = round;
     for (i = 0; i < cov_cold.n; i++) {
         fresh.id = INT64_MAX - (int64_t)i;
-        t0 = now_seconds();
+        t0 = fk_mono_seconds();
         rc = fk_engine_coverage(e, &fresh, FK_LEVEL_GRID, &tmp, err, sizeof err);
-        cov_cold.v[i] = now_seconds() - t0;
+        cov_cold.v[i] = fk_mono_seconds() - t0;
         fk_table_free(tmp);
         tmp = NULL;
         if (rc != FK_OK) {
@@ -446,10 +437,10 @@ int main(int argc, char **argv)
     for (i = 0; i <= cov_warm.n; i++) {
         fk_table_free(fk_cov);
         fk_cov = NULL;
-        t0 = now_seconds();
+        t0 = fk_mono_seconds();
         rc = fk_engine_coverage(e, &round, FK_LEVEL_GRID, &fk_cov, err, sizeof err);
         if (i > 0)
-            cov_warm.v[i - 1] = now_seconds() - t0;
+            cov_warm.v[i - 1] = fk_mono_seconds() - t0;
         if (rc != FK_OK) {
             fprintf(stderr, "bench_screening: %s\n", err);
             goto out;
@@ -464,9 +455,9 @@ int main(int argc, char **argv)
     for (i = 0; i < miss.n; i++) {
         fk_table_free(fk_miss);
         fk_miss = NULL;
-        t0 = now_seconds();
+        t0 = fk_mono_seconds();
         rc = fk_engine_missing(e, &round, grid, &fk_miss, err, sizeof err);
-        miss.v[i] = now_seconds() - t0;
+        miss.v[i] = fk_mono_seconds() - t0;
         if (rc != FK_OK) {
             fprintf(stderr, "bench_screening: %s\n", err);
             goto out;

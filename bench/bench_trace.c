@@ -44,7 +44,6 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -52,6 +51,7 @@
 #include "fk/error.h"
 #include "fk/profile.h"
 #include "fk/store.h"
+#include "fk/time.h"
 #include "fk/trace.h"
 
 #define T0 1793462400LL /* 2026-11-01 00:00 Asia/Shanghai */
@@ -104,14 +104,6 @@ struct alias {
 };
 
 /* ---- small tools ---- */
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A field of /proc/self/status in KiB ("VmRSS", "VmHWM"), or -1. */
 static long status_kib(const char *key)
@@ -638,7 +630,7 @@ static int sql_load(sqlite3 *db, const struct events *ev, const struct window *w
                     double *load_s, double *index_s)
 {
     sqlite3_stmt *st = NULL;
-    double t0 = now_seconds();
+    double t0 = fk_mono_seconds();
     size_t i, p;
     uint64_t e;
     int rc = FK_EDB;
@@ -677,11 +669,11 @@ static int sql_load(sqlite3 *db, const struct events *ev, const struct window *w
     }
     if (sql_exec(db, "COMMIT") != FK_OK)
         goto out;
-    *load_s = now_seconds() - t0;
-    t0 = now_seconds();
+    *load_s = fk_mono_seconds() - t0;
+    t0 = fk_mono_seconds();
     if (sql_exec(db, "CREATE INDEX scans_venue_time ON scans(venue, time); ANALYZE") != FK_OK)
         goto out;
-    *index_s = now_seconds() - t0;
+    *index_s = fk_mono_seconds() - t0;
     rc = FK_OK;
 out:
     if (rc != FK_OK)
@@ -722,7 +714,7 @@ static int sql_close(sqlite3 *db, int64_t win, struct hit **out, size_t *nout, d
     sqlite3_stmt *st = NULL;
     struct hit *h = NULL, *nh;
     size_t n = 0, cap = 0;
-    double t0 = now_seconds();
+    double t0 = fk_mono_seconds();
     int rc = FK_EDB, s;
 
     *out = NULL;
@@ -748,7 +740,7 @@ static int sql_close(sqlite3 *db, int64_t win, struct hit **out, size_t *nout, d
     }
     if (s != SQLITE_DONE)
         goto out;
-    *secs = now_seconds() - t0;
+    *secs = fk_mono_seconds() - t0;
     qsort(h, n, sizeof *h, cmp_hit);
     *out = h;
     *nout = n;
@@ -770,7 +762,7 @@ static int trace_timed(const fk_tracer *t, const int32_t *cases, size_t ncases, 
 {
     struct fk_trace_opts to;
     char err[256] = "";
-    double t0 = now_seconds();
+    double t0 = fk_mono_seconds();
     int rc;
 
     memset(&to, 0, sizeof to);
@@ -778,7 +770,7 @@ static int trace_timed(const fk_tracer *t, const int32_t *cases, size_t ncases, 
     to.ncases = ncases;
     to.depth = depth;
     rc = fk_tracer_run(t, &to, out, n, err, sizeof err);
-    *secs = now_seconds() - t0;
+    *secs = fk_mono_seconds() - t0;
     if (rc != FK_OK)
         fprintf(stderr, "bench_trace: fk_tracer_run: %s (%s)\n", err, fk_strerror(rc));
     return rc;
@@ -791,13 +783,13 @@ static int trace_timed_into(const fk_tracer *t, struct fk_contact **buf, size_t 
 {
     struct fk_trace_opts to;
     char err[256] = "";
-    double t0 = now_seconds();
+    double t0 = fk_mono_seconds();
     int rc;
 
     memset(&to, 0, sizeof to);
     to.depth = 1;
     rc = fk_tracer_run_into(t, &to, buf, cap, n, err, sizeof err);
-    *secs = now_seconds() - t0;
+    *secs = fk_mono_seconds() - t0;
     if (rc != FK_OK)
         fprintf(stderr, "bench_trace: fk_tracer_run_into: %s (%s)\n", err, fk_strerror(rc));
     return rc;
@@ -855,7 +847,7 @@ static int same_contacts(const char *an, const struct fk_contact *a, size_t na, 
  * answer costs before any tracing). */
 static double write_floor(size_t n)
 {
-    double t0 = now_seconds();
+    double t0 = fk_mono_seconds();
     struct fk_contact *c = malloc((n ? n : 1) * sizeof *c);
     size_t i;
     volatile int32_t sink;
@@ -870,7 +862,7 @@ static double write_floor(size_t n)
     sink = c[n ? n - 1 : 0].person;
     (void)sink;
     free(c);
-    return now_seconds() - t0;
+    return fk_mono_seconds() - t0;
 }
 
 struct depth2 {
@@ -1000,7 +992,7 @@ static int run_w4(const struct opts *o)
            o->persons * DAYS * o->per_day, o->cases, (unsigned long long)o->seed);
 
     print_load("at the start");
-    t0 = now_seconds();
+    t0 = fk_mono_seconds();
     rc = alias_zipf(&venues, o->places, o->zipf);
     if (rc == FK_OK)
         rc = gen_scans(o, &venues, &ev);
@@ -1014,25 +1006,25 @@ static int run_w4(const struct opts *o)
         goto out;
     }
     case_windows(cases, o->cases, &prof, win);
-    gen_s = now_seconds() - t0;
+    gen_s = fk_mono_seconds() - t0;
     rss_input = status_kib("VmRSS");
     printf("generated in %.1f s; RSS with the input arrays %.0f MiB\n", gen_s, mib(rss_input));
 
-    t0 = now_seconds();
+    t0 = fk_mono_seconds();
     rc = count_pairs(&ev, o->places, win, o->cases, w, &nq, &pairs);
     if (rc != FK_OK)
         goto out;
     printf("case scans inside their windows: %llu; scan pairs within %d min: %llu "
            "(%.0f a case scan; counted in %.1f s)\n",
            (unsigned long long)nq, prof.venue_window_minutes, (unsigned long long)pairs,
-           nq ? (double)pairs / (double)nq : 0.0, now_seconds() - t0);
+           nq ? (double)pairs / (double)nq : 0.0, fk_mono_seconds() - t0);
 
     if (o->naive) {
-        t0 = now_seconds();
+        t0 = fk_mono_seconds();
         rc = naive_close(&ev, win, o->cases, is_case, w, &h_naive, &n_naive);
         if (rc != FK_OK)
             goto out;
-        naive_s = now_seconds() - t0;
+        naive_s = fk_mono_seconds() - t0;
         printf("naive nested loop: %.3f s, %zu close contacts\n", naive_s, n_naive);
     }
 
@@ -1073,9 +1065,9 @@ static int run_w4(const struct opts *o)
     in.nvenues = o->places;
     memset(&ev, 0, sizeof ev);
     rss_pre = status_kib("VmRSS");
-    t0 = now_seconds();
+    t0 = fk_mono_seconds();
     rc = fk_tracer_new(&in, &prof, &t);
-    new_s = now_seconds() - t0;
+    new_s = fk_mono_seconds() - t0;
     if (rc != FK_OK) {
         fprintf(stderr, "bench_trace: fk_tracer_new: %s\n", fk_strerror(rc));
         goto out;
@@ -1348,7 +1340,7 @@ static int run_w5(const struct opts *o)
            o->preset, o->persons, o->places, o->zipf, o->per_day, DAYS,
            o->persons * DAYS * o->per_day, o->cases, (unsigned long long)o->seed);
     print_load("at the start");
-    t0 = now_seconds();
+    t0 = fk_mono_seconds();
     rc = alias_zipf(&cells, o->places, o->zipf);
     if (rc == FK_OK)
         rc = gen_pings(o, &cells, &ev);
@@ -1356,16 +1348,16 @@ static int run_w5(const struct opts *o)
         rc = make_cases(o->persons, o->cases, 7, o->seed, &cases, &is_case);
     if (rc != FK_OK)
         goto out;
-    gen_s = now_seconds() - t0;
+    gen_s = fk_mono_seconds() - t0;
     printf("generated in %.1f s; RSS with the input arrays %.0f MiB\n", gen_s,
            mib(status_kib("VmRSS")));
-    t0 = now_seconds();
+    t0 = fk_mono_seconds();
     for (i = 0; i < nchecked; i++) {
         rc = ref_companions(&ev, &cases[i], is_case, &prof, &ref[i], &nref[i]);
         if (rc != FK_OK)
             goto out;
     }
-    printf("direct pass over every ping for %zu cases: %.1f s\n", nchecked, now_seconds() - t0);
+    printf("direct pass over every ping for %zu cases: %.1f s\n", nchecked, fk_mono_seconds() - t0);
 
     in.npersons = o->persons;
     in.household = malloc(o->persons * sizeof *in.household);
@@ -1387,9 +1379,9 @@ static int run_w5(const struct opts *o)
     in.ping_time = ev.time;
     in.ncells = o->places;
     memset(&ev, 0, sizeof ev);
-    t0 = now_seconds();
+    t0 = fk_mono_seconds();
     rc = fk_tracer_new(&in, &prof, &t);
-    new_s = now_seconds() - t0;
+    new_s = fk_mono_seconds() - t0;
     if (rc != FK_OK) {
         fprintf(stderr, "bench_trace: fk_tracer_new: %s\n", fk_strerror(rc));
         goto out;

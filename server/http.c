@@ -654,14 +654,6 @@ const char *srv_upload_dir(struct req *r)
     return r->srv->upload_dir;
 }
 
-static double mono_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The store generation the current engine reflects; -1 with none. Under the lock. */
 static int64_t engine_generation(const struct server *s)
 {
@@ -711,13 +703,13 @@ fk_engine *srv_engine(struct req *r)
     /* One SQLite read tells whether the store moved; under load, once per 100 ms is enough (an
      * import from the command line shows up that much later; writes through the API are waited
      * for by srv_invalidate regardless). */
-    if (!r->gen_checked && mono_seconds() - s->gen_checked_at >= 0.1) {
-        double t = mono_seconds();
+    if (!r->gen_checked && fk_mono_seconds() - s->gen_checked_at >= 0.1) {
+        double t = fk_mono_seconds();
 
         s->gen_checked_at = t;
         s->gen_reads++; /* the rounds srv_round keeps are read again from here on */
         rc = fk_store_generation(s->st, &g);
-        r->t_gen += mono_seconds() - t;
+        r->t_gen += fk_mono_seconds() - t;
         if (rc != FK_OK) {
             reply_fk(r, rc, fk_store_errmsg(s->st));
             return NULL;
@@ -814,7 +806,7 @@ int srv_round(struct req *r, const char *name, struct fk_round *out)
 {
     struct server *s = r->srv;
     struct round_entry *e;
-    double t = timing_on ? mono_seconds() : 0;
+    double t = timing_on ? fk_mono_seconds() : 0;
     unsigned i;
     int rc;
 
@@ -848,7 +840,7 @@ int srv_round(struct req *r, const char *name, struct fk_round *out)
         reply_fk(r, rc, fk_store_errmsg(s->st));
     }
     if (timing_on)
-        r->t_round += mono_seconds() - t;
+        r->t_round += fk_mono_seconds() - t;
     return rc;
 }
 
@@ -890,7 +882,7 @@ static void resume_waiters(struct server *s)
  * start. */
 static void build_ctl(struct server *s, fk_store *st, fk_engine *e, fk_ctl **out, const char *done)
 {
-    double t0 = mono_seconds();
+    double t0 = fk_mono_seconds();
     char err[512];
     int rc = fk_ctl_build(st, e, &s->prof, out, err, sizeof err);
 
@@ -903,7 +895,7 @@ static void build_ctl(struct server *s, fk_store *st, fk_engine *e, fk_ctl **out
         }
     }
     if (rc == FK_OK)
-        fprintf(stderr, "fangkong serve: control index %s in %.2f s\n", done, mono_seconds() - t0);
+        fprintf(stderr, "fangkong serve: control index %s in %.2f s\n", done, fk_mono_seconds() - t0);
     else
         fprintf(stderr, "fangkong serve: the control index: %s (built on first use)\n", err);
 }
@@ -921,7 +913,7 @@ static void build_once(struct server *s, int tracer)
     fk_tracer *t = NULL;
     fk_ctl *c = NULL, *old_ctl = NULL;
     void *old = NULL;
-    double t0 = mono_seconds(), took;
+    double t0 = fk_mono_seconds(), took;
     char err[512];
     int rc;
 
@@ -939,9 +931,9 @@ static void build_once(struct server *s, int tracer)
         else
             snprintf(err, sizeof err, "%s", fk_store_errmsg(st));
     }
-    took = mono_seconds() - t0;
+    took = fk_mono_seconds() - t0;
     pthread_mutex_lock(&s->lock);
-    t0 = mono_seconds();
+    t0 = fk_mono_seconds();
     if (rc == FK_OK && !tracer) {
         old = s->eng;
         s->eng = e;
@@ -970,9 +962,9 @@ static void build_once(struct server *s, int tracer)
         s->tr_tried = target;
     if (!tracer && target > s->eng_tried)
         s->eng_tried = target;
-    s->next_build = mono_seconds() + (took > REBUILD_GAP_MIN ? took : REBUILD_GAP_MIN);
+    s->next_build = fk_mono_seconds() + (took > REBUILD_GAP_MIN ? took : REBUILD_GAP_MIN);
     resume_waiters(s);
-    tnote(TP_SWAP, mono_seconds() - t0);
+    tnote(TP_SWAP, fk_mono_seconds() - t0);
     if (old) {
         /* Nobody holds it: handlers use the engine and tracer only under the lock. */
         pthread_mutex_unlock(&s->lock);
@@ -997,7 +989,7 @@ static void *builder_main(void *arg)
     while (!s->quit) {
         int eng_stale = s->want_gen > engine_generation(s);
         int tr_stale = s->tr && s->tr_wanted && s->want_gen > s->tr_gen;
-        double now = mono_seconds();
+        double now = fk_mono_seconds();
 
         if (!eng_stale && !tr_stale) {
             s->urgent = 0;
@@ -1173,12 +1165,12 @@ void srv_tracer_memo_put(struct req *r, const char *key, const void *v, size_t n
 
 void srv_note_trace(double started)
 {
-    tnote(TP_TRACE, mono_seconds() - started);
+    tnote(TP_TRACE, fk_mono_seconds() - started);
 }
 
 double srv_clock(void)
 {
-    return mono_seconds();
+    return fk_mono_seconds();
 }
 
 void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_t n)
@@ -1304,7 +1296,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
         if (!h)
             return; /* no deadline for it; the idle timeout still holds */
         h->fd = fd->connect_fd;
-        h->deadline = mono_seconds() + s->o.header_secs;
+        h->deadline = fk_mono_seconds() + s->o.header_secs;
         if (!peer || !peer->client_addr ||
             (peer->client_addr->sa_family == AF_INET &&
              !inet_ntop(AF_INET, &((const struct sockaddr_in *)peer->client_addr)->sin_addr,
@@ -1346,7 +1338,7 @@ static void hdr_deadline(struct server *s, struct MHD_Connection *conn, int arm)
     if (!h)
         return;
     pthread_mutex_lock(&s->hdr_lock);
-    h->deadline = arm ? mono_seconds() + s->o.header_secs : 0;
+    h->deadline = arm ? fk_mono_seconds() + s->o.header_secs : 0;
     pthread_mutex_unlock(&s->hdr_lock);
 }
 
@@ -1363,7 +1355,7 @@ static void *hdr_main(void *arg)
 
     pthread_mutex_lock(&s->hdr_lock);
     while (!s->hdr_quit) {
-        now = mono_seconds();
+        now = fk_mono_seconds();
         for (h = s->hdr_conns; h; h = h->next) {
             if (h->deadline > 0 && now >= h->deadline) {
                 h->deadline = 0;
@@ -1393,7 +1385,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     hdr_deadline(cls, conn, 1);
     if (timing_on && *con_cls) {
         struct req *r = *con_cls;
-        double life = mono_seconds() - r->t0;
+        double life = fk_mono_seconds() - r->t0;
         char url[512];
 
         tnote(TP_LIFE, life);
@@ -1550,7 +1542,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->upload_fd = -1;
         r->out_fd = -1;
         r->generation = -1;
-        r->t0 = timing_on ? mono_seconds() : 0;
+        r->t0 = timing_on ? fk_mono_seconds() : 0;
         fk_buf_init(&r->body, API_BODY_MAX);
         fk_buf_init(&r->out, 0);
         *con_cls = r;
@@ -1560,13 +1552,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             double t1;
 
             pthread_mutex_lock(&s->lock);
-            t1 = timing_on ? mono_seconds() : 0;
+            t1 = timing_on ? fk_mono_seconds() : 0;
             if (auth_check(r) && rt->needs != NEEDS_SESSION && !fk_role_can(r->who.role, rt->needs))
                 reply_error(r, 403, "forbidden", "ask an admin for an account with this right",
                             "a %s account may not do this", fk_role_name(r->who.role));
             if (timing_on) {
                 r->t_auth_wait = t1 - r->t0;
-                r->t_auth_hold = mono_seconds() - t1;
+                r->t_auth_hold = fk_mono_seconds() - t1;
                 tnote(TP_AUTH_WAIT, r->t_auth_wait);
                 tnote(TP_AUTH_HOLD, r->t_auth_hold);
             }
@@ -1618,10 +1610,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         } else if (r->too_big) {
             reply_error(r, 400, "bad_request", NULL, "the upload could not be read or stored");
         } else if (rt) {
-            double t1 = timing_on ? mono_seconds() : 0, t2;
+            double t1 = timing_on ? fk_mono_seconds() : 0, t2;
 
             pthread_mutex_lock(&s->lock);
-            t2 = timing_on ? mono_seconds() : 0;
+            t2 = timing_on ? fk_mono_seconds() : 0;
             /* Audit rows of this request are about the caller's scope unless a handler names
              * the record's region. */
             fk_store_set_audit_region(s->st, r->who.scope);
@@ -1637,7 +1629,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             }
             if (timing_on) {
                 r->t_wait = t2 - t1;
-                r->t_hold = mono_seconds() - t2;
+                r->t_hold = fk_mono_seconds() - t2;
                 tnote(TP_WAIT, r->t_wait);
                 tnote(TP_HOLD, r->t_hold);
                 tnote(TP_GEN, r->t_gen);
@@ -1667,13 +1659,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
     }
     if (timing_on) {
-        double t1 = mono_seconds();
+        double t1 = fk_mono_seconds();
         enum MHD_Result ret = send_answer(r);
 
-        r->t_queue = mono_seconds() - t1;
+        r->t_queue = fk_mono_seconds() - t1;
         tnote(TP_QUEUE, r->t_queue);
         tnote_thread();
-        tnote(TP_SERVER, mono_seconds() - r->t0);
+        tnote(TP_SERVER, fk_mono_seconds() - r->t0);
         return ret;
     }
     return send_answer(r);
@@ -1734,7 +1726,7 @@ static void on_build_progress(void *ud, const char *stage, uint64_t done, uint64
 static void start_tracer(struct server *s)
 {
     struct build_progress b;
-    double t0 = mono_seconds();
+    double t0 = fk_mono_seconds();
     fk_tracer *t = NULL;
     char err[512];
     int64_t g = -1;
@@ -1759,7 +1751,7 @@ static void start_tracer(struct server *s)
     s->tr_st = s->tr_spare[0];
     s->tr_gen = g;
     pthread_mutex_unlock(&s->lock);
-    fprintf(stderr, "fangkong serve: tracer built in %.2f s\n", mono_seconds() - t0);
+    fprintf(stderr, "fangkong serve: tracer built in %.2f s\n", fk_mono_seconds() - t0);
 }
 
 /* A hash thread: takes deferred jobs in order, runs each one's work off the lock and its finish

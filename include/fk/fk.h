@@ -24,5 +24,6 @@
 #include "fk/table.h"
 #include "fk/time.h"
 #include "fk/trace.h"
+#include "fk/vec.h"
 
 #endif

@@ -29,5 +29,8 @@ void fk_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 int fk_date_valid(int64_t y, unsigned m, unsigned d);
 /* Start (00:00 local) of the local day that contains t. */
 int64_t fk_local_day_start(int64_t t);
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC) from an unspecified start: for measuring how
+ * long something took, never for a date. Never goes backwards; thread-safe. */
+double fk_mono_seconds(void);
 
 #endif

@@ -28,6 +28,7 @@
 
 #include "fk/error.h"
 #include "fk/time.h"
+#include "fk/vec.h"
 
 #define TESTS_MAX 80
 #define SAMPLES_MAX 256
@@ -173,23 +174,6 @@ int fk_ctl_status_parse(fk_slice s, int *out)
 
 /* ---- building ---- */
 
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-    size_t c = *cap ? *cap : 1024;
-    void *q;
-
-    if (n < *cap)
-        return FK_OK;
-    while (c <= n)
-        c *= 2;
-    q = realloc(*p, c * size);
-    if (!q)
-        return FK_ENOMEM;
-    *p = q;
-    *cap = c;
-    return FK_OK;
-}
-
 /* Keeps s in strs; returns its offset, or (size_t)-1 when out of memory. */
 static size_t keep(fk_ctl *c, const char *s)
 {
@@ -216,7 +200,7 @@ static int add_control(void *ud, const struct fk_control_row *k)
     struct item *it;
     const struct fk_regime *r;
 
-    if (grow((void **)&c->items, &c->capitems, c->nitems, sizeof *c->items) != FK_OK)
+    if (fk_vec_grow((void **)&c->items, &c->capitems, c->nitems + 1, sizeof *c->items) != FK_OK)
         return FK_ENOMEM;
     it = &c->items[c->nitems];
     memset(it, 0, sizeof *it);
@@ -251,7 +235,7 @@ static int add_arrival(void *ud, const struct fk_arrival_row *a)
     enum fk_level lv;
     const char *name;
 
-    if (grow((void **)&c->arr, &c->caparr, c->narr, sizeof *c->arr) != FK_OK)
+    if (fk_vec_grow((void **)&c->arr, &c->caparr, c->narr + 1, sizeof *c->arr) != FK_OK)
         return FK_ENOMEM;
     ar = &c->arr[c->narr];
     ar->person = a->person;
@@ -276,7 +260,7 @@ static int add_occupation(void *ud, const struct fk_person_row *p)
 
     if (!r)
         return 0;
-    if (grow((void **)&c->occ, &c->capocc, c->nocc, sizeof *c->occ) != FK_OK)
+    if (fk_vec_grow((void **)&c->occ, &c->capocc, c->nocc + 1, sizeof *c->occ) != FK_OK)
         return FK_ENOMEM;
     c->occ[c->nocc].person = p->id;
     c->occ[c->nocc].grid = fk_engine_person_grid(c->e, p->id);
@@ -563,7 +547,7 @@ static size_t sample_times(fk_ctl *c, int64_t pid, struct sref *ref, const int64
         c->stimes[i] = c->samp[i].time;
     *out = c->stimes;
     if (c->ntimes + n >= NOT_READ ||
-        grow((void **)&c->times, &c->captimes, c->ntimes + n, sizeof *c->times) != FK_OK)
+        fk_vec_grow((void **)&c->times, &c->captimes, c->ntimes + n + 1, sizeof *c->times) != FK_OK)
         return n;
     memcpy(c->times + c->ntimes, c->stimes, n * sizeof *c->times);
     ref->off = (uint32_t)c->ntimes;
@@ -814,7 +798,8 @@ static int take_times(fk_ctl *c, const fk_ctl *prev, const uint32_t *map, const 
 
     if (got[who].off == NOT_READ && h && h->off != NOT_READ) {
         if (c->ntimes + h->n >= NOT_READ ||
-            grow((void **)&c->times, &c->captimes, c->ntimes + h->n, sizeof *c->times) != FK_OK)
+            fk_vec_grow((void **)&c->times, &c->captimes, c->ntimes + h->n + 1, sizeof *c->times) !=
+                FK_OK)
             return FK_ENOMEM;
         memcpy(c->times + c->ntimes, prev->times + h->off, h->n * sizeof *c->times);
         got[who] = (struct sref){(uint32_t)c->ntimes, h->n};
@@ -1107,7 +1092,7 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
             break;
         if (!item_matches(it, f, today))
             continue;
-        if (grow((void **)&k, &cap, n, sizeof *k) != FK_OK)
+        if (fk_vec_grow((void **)&k, &cap, n + 1, sizeof *k) != FK_OK)
             rc = FK_ENOMEM;
         else
             k[n++] = (struct skey){key_hi(c, it->grid, it->who), key_lo(it->start), i};
@@ -1183,7 +1168,7 @@ static int keep_risk(void *ud, const struct fk_risk_area_row *r)
 
     if (c->nrisk >= UINT16_MAX - 1)
         return 0;
-    if (grow((void **)&c->risk, &c->caprisk, c->nrisk, sizeof *c->risk) != FK_OK)
+    if (fk_vec_grow((void **)&c->risk, &c->caprisk, c->nrisk + 1, sizeof *c->risk) != FK_OK)
         return FK_ENOMEM;
     p = &c->risk[c->nrisk++];
     fk_strlcpy(p->area, r->area, sizeof p->area);
@@ -1317,7 +1302,7 @@ static int due_row(fk_ctl *c, const struct followed *fw, void *ud)
                         TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
-    if (grow((void **)&c->drows, &c->capdrows, c->ndrows + n, sizeof *c->drows) != FK_OK)
+    if (fk_vec_grow((void **)&c->drows, &c->capdrows, c->ndrows + n + 1, sizeof *c->drows) != FK_OK)
         return FK_ENOMEM;
     for (k = 0; k < n; k++) {
         if (!(w->states >> tests[k].state & 1))
@@ -1405,8 +1390,8 @@ static int due_answer_new(fk_ctl *c, struct due_answer **out)
     int16_t g;
 
     *out = NULL;
-    if (grow((void **)&c->keys, &c->capkeys, n, sizeof *c->keys) != FK_OK ||
-        grow((void **)&c->ktmp, &c->capktmp, n, sizeof *c->ktmp) != FK_OK)
+    if (fk_vec_grow((void **)&c->keys, &c->capkeys, n + 1, sizeof *c->keys) != FK_OK ||
+        fk_vec_grow((void **)&c->ktmp, &c->capktmp, n + 1, sizeof *c->ktmp) != FK_OK)
         return FK_ENOMEM;
     a = calloc(1, sizeof *a);
     if (a) {
@@ -1484,7 +1469,7 @@ static int risk_person(fk_ctl *c, const struct followed *fw, void *ud)
     (void)c;
     if (!fw->risk)
         return FK_OK;
-    if (grow((void **)&w->ids, &w->cap, w->n, sizeof *w->ids) != FK_OK)
+    if (fk_vec_grow((void **)&w->ids, &w->cap, w->n + 1, sizeof *w->ids) != FK_OK)
         return FK_ENOMEM;
     w->ids[w->n++] = fw->person;
     return FK_OK;
@@ -2185,7 +2170,7 @@ static int collect_silent(void *ud, const struct fk_door_row *d)
 
     if (!fk_door_silent_too_long(s->p, d->time, s->now))
         return 0;
-    if (grow((void **)&s->rows, &s->cap, s->n, sizeof *s->rows) != FK_OK)
+    if (fk_vec_grow((void **)&s->rows, &s->cap, s->n + 1, sizeof *s->rows) != FK_OK)
         return FK_ENOMEM;
     s->rows[s->n] = *d;
     s->rows[s->n].device = strdup(d->device);
@@ -2274,7 +2259,7 @@ static int collect_alert(void *ud, const struct fk_alert_row *a)
 
     if (w->glo >= 0 && !(g >= w->glo && g < w->ghi))
         return 0;
-    if (grow((void **)&w->rows, &w->cap, w->n, sizeof *w->rows) != FK_OK)
+    if (fk_vec_grow((void **)&w->rows, &w->cap, w->n + 1, sizeof *w->rows) != FK_OK)
         return FK_ENOMEM;
     r = &w->rows[w->n];
     *r = *a;

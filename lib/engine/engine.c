@@ -28,13 +28,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include "fk/error.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
+#include "fk/vec.h"
 
 #define NO_ORD UINT32_MAX
 
@@ -95,14 +95,6 @@ struct fk_engine {
     uint32_t *pfirst;
     uint32_t *by_person;
 };
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void clear(fk_engine *e)
 {
@@ -277,18 +269,12 @@ static int on_person(void *ud, const struct fk_person_row *p)
     if (p->id < 0 || p->id > INT32_MAX)
         return b->rc = FK_EDB;
     if (id >= b->cap) {
-        size_t cap = b->cap ? b->cap : 1024, k;
-        int32_t *g;
+        size_t k = b->cap;
 
-        while (cap <= id)
-            cap *= 2;
-        g = realloc(e->pgrid, cap * sizeof *g);
-        if (!g)
+        if (fk_vec_grow((void **)&e->pgrid, &b->cap, id + 1, sizeof *e->pgrid) != FK_OK)
             return b->rc = FK_ENOMEM;
-        for (k = b->cap; k < cap; k++)
-            g[k] = -1;
-        e->pgrid = g;
-        b->cap = cap;
+        for (; k < b->cap; k++)
+            e->pgrid[k] = -1;
     }
     if (r >= 0 && e->reg[r].level == FK_LEVEL_GRID)
         e->pgrid[id] = e->reg[r].glo;
@@ -374,15 +360,10 @@ static int on_sample(void *ud, const struct fk_sample_row *s)
 
         if (site < 0)
             return b->rc = FK_ENOMEM;
-        if ((size_t)t >= e->captubes) {
-            size_t cap = e->captubes ? e->captubes * 2 : 1024;
-            struct tube *nt = realloc(e->tube, cap * sizeof *nt);
-
-            if (!nt)
-                return b->rc = FK_ENOMEM;
-            e->tube = nt;
-            e->captubes = cap;
-        }
+        /* from 1024, as fk_engine_stats counts the capacity in its bytes */
+        if (fk_vec_grow((void **)&e->tube, &e->captubes,
+                        !e->captubes && t < 1024 ? 1024 : (size_t)t + 1, sizeof *e->tube) != FK_OK)
+            return b->rc = FK_ENOMEM;
         tb = &e->tube[t];
         memset(tb, 0, sizeof *tb);
         tb->first = (uint32_t)e->nsamples;
@@ -455,7 +436,7 @@ static int build(fk_engine *e, char *err, size_t errlen)
     struct build b;
     struct person_build pb = {e, 0, FK_OK};
     struct sample_build sb = {e, FK_OK};
-    double t0 = now_seconds();
+    double t0 = fk_mono_seconds();
     int rc;
 
     memset(&b, 0, sizeof b);
@@ -500,7 +481,7 @@ out:
         clear(e);
         return rc;
     }
-    e->build_seconds = now_seconds() - t0;
+    e->build_seconds = fk_mono_seconds() - t0;
     return FK_OK;
 }
 
@@ -785,7 +766,7 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
     fk_engine *e = NULL;
     uint64_t *counts = NULL, namelen = 0;
     int64_t gen;
-    double t0 = now_seconds();
+    double t0 = fk_mono_seconds();
     int rc = FK_ENOENT;
 
     *out = NULL;
@@ -855,7 +836,7 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
         snprintf(err, errlen, "the snapshot %s is damaged", path);
         goto out;
     }
-    e->build_seconds = now_seconds() - t0;
+    e->build_seconds = fk_mono_seconds() - t0;
     *out = e;
     e = NULL;
     rc = FK_OK;

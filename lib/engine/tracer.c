@@ -59,12 +59,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fk/error.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
+#include "fk/vec.h"
 
 struct fk_tracer {
     struct fk_trace_input in;
@@ -96,14 +96,6 @@ struct fk_tracer {
         struct cover *cover; /* its arrays (see cover_trim), or NULL */
     } spare;
 };
-
-static double mono(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 struct cover;
 static void cover_free(struct cover *cv);
@@ -395,7 +387,7 @@ out:
 int fk_tracer_new(struct fk_trace_input *in, const struct fk_profile *p, fk_tracer **out)
 {
     fk_tracer *t = calloc(1, sizeof *t);
-    double t0 = mono();
+    double t0 = fk_mono_seconds();
     uint32_t *fill = NULL;
     size_t i;
     int rc = FK_ENOMEM;
@@ -453,7 +445,7 @@ int fk_tracer_new(struct fk_trace_input *in, const struct fk_profile *p, fk_trac
         }
         t->is_case[t->in.cases[i].person] = 1;
     }
-    t->build_seconds = mono() - t0;
+    t->build_seconds = fk_mono_seconds() - t0;
     *out = t;
     t = NULL;
     rc = FK_OK;
@@ -528,21 +520,15 @@ static void *big_malloc(size_t bytes)
     return p;
 }
 
+/* fk_vec_grow from at least 1024 elements, with the grown block advised for huge pages. */
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
-    size_t cap2 = *cap ? *cap : 1024;
-    void *np;
+    size_t old = *cap;
 
-    if (need <= *cap)
-        return FK_OK;
-    while (cap2 < need)
-        cap2 *= 2;
-    np = realloc(*p, cap2 * size);
-    if (!np)
+    if (fk_vec_grow(p, cap, !old && need < 1024 ? 1024 : need, size) != FK_OK)
         return FK_ENOMEM;
-    advise_huge(np, cap2 * size);
-    *p = np;
-    *cap = cap2;
+    if (*cap != old)
+        advise_huge(*p, *cap * size);
     return FK_OK;
 }
 
@@ -687,7 +673,7 @@ int fk_tracer_build_progress(fk_store *st, const struct fk_profile *p,
     fk_tracer names, *t = NULL;
     struct load l;
     struct event_load scans = {&l, 0, 0, 0}, pings = {&l, 1, 0, 0};
-    double t0 = mono();
+    double t0 = fk_mono_seconds();
     size_t i;
     int rc;
 
@@ -747,7 +733,7 @@ int fk_tracer_build_progress(fk_store *st, const struct fk_profile *p,
     t->venues = names.venues;
     t->venue_code = names.venue_code;
     memset(&names, 0, sizeof names);
-    t->build_seconds = mono() - t0;
+    t->build_seconds = fk_mono_seconds() - t0;
     *out = t;
 out:
     if (rc != FK_OK)

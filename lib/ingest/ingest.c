@@ -39,6 +39,7 @@
 #include "fk/str.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
+#include "fk/vec.h"
 
 #define MAXCOLS 8
 #define TEXT_MAX 256
@@ -306,17 +307,11 @@ static int64_t grid_index(struct ctx *c, const char *g)
     int64_t i = fk_strmap_intern(c->grids, g, strlen(g), &added);
 
     if (i >= 0 && (size_t)i >= c->ngrid_ok) {
-        size_t n = c->ngrid_ok ? c->ngrid_ok * 2 : 1024;
-        uint8_t *ok;
+        size_t old = c->ngrid_ok;
 
-        while (n <= (size_t)i)
-            n *= 2;
-        ok = realloc(c->grid_ok, n);
-        if (!ok)
+        if (fk_vec_grow((void **)&c->grid_ok, &c->ngrid_ok, (size_t)i + 1, 1) != FK_OK)
             return -1;
-        memset(ok + c->ngrid_ok, 0, n - c->ngrid_ok);
-        c->grid_ok = ok;
-        c->ngrid_ok = n;
+        memset(c->grid_ok + old, 0, c->ngrid_ok - old);
     }
     return i;
 }
@@ -357,18 +352,12 @@ static int set_pgrid(struct ctx *c, int64_t pid, const char *g)
     if (i < 0 || pid < 0)
         return FK_ENOMEM;
     if ((size_t)pid >= c->npgrid) {
-        size_t n = c->npgrid ? c->npgrid : 1024, k;
-        int32_t *pg;
+        size_t k = c->npgrid;
 
-        while (n <= (size_t)pid)
-            n *= 2;
-        pg = realloc(c->pgrid, n * sizeof *pg);
-        if (!pg)
+        if (fk_vec_grow((void **)&c->pgrid, &c->npgrid, (size_t)pid + 1, sizeof *c->pgrid) != FK_OK)
             return FK_ENOMEM;
-        for (k = c->npgrid; k < n; k++)
-            pg[k] = -1;
-        c->pgrid = pg;
-        c->npgrid = n;
+        for (; k < c->npgrid; k++)
+            c->pgrid[k] = -1;
     }
     c->pgrid[pid] = (int32_t)i;
     return FK_OK;
@@ -662,15 +651,9 @@ static int row_region(struct ctx *c, enum fk_put *did)
     if (rc == 2) {
         struct pending_region *pr;
 
-        if (c->npending == c->cappending) {
-            size_t cap = c->cappending ? c->cappending * 2 : 64;
-
-            pr = realloc(c->pending, cap * sizeof *pr);
-            if (!pr)
-                return FK_ENOMEM;
-            c->pending = pr;
-            c->cappending = cap;
-        }
+        if (fk_vec_grow((void **)&c->pending, &c->cappending, c->npending + 1,
+                        sizeof *c->pending) != FK_OK)
+            return FK_ENOMEM;
         pr = &c->pending[c->npending];
         pr->line = fk_csv_line(c->csv);
         pr->level = (int)level;
@@ -1429,18 +1412,12 @@ static int set_vgrid(struct ctx *c, int64_t k, const char *g)
     if (i < 0 || k < 0)
         return FK_ENOMEM;
     if ((size_t)k >= c->nvgrid) {
-        size_t n = c->nvgrid ? c->nvgrid * 2 : 1024, j;
-        int32_t *vg;
+        size_t j = c->nvgrid;
 
-        while (n <= (size_t)k)
-            n *= 2;
-        vg = realloc(c->vgrid, n * sizeof *vg);
-        if (!vg)
+        if (fk_vec_grow((void **)&c->vgrid, &c->nvgrid, (size_t)k + 1, sizeof *c->vgrid) != FK_OK)
             return FK_ENOMEM;
-        for (j = c->nvgrid; j < n; j++)
-            vg[j] = -1;
-        c->vgrid = vg;
-        c->nvgrid = n;
+        for (; j < c->nvgrid; j++)
+            c->vgrid[j] = -1;
     }
     c->vgrid[k] = (int32_t)i;
     return FK_OK;

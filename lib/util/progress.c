@@ -3,23 +3,16 @@
  * writes a plain line at most every five seconds elsewhere. */
 #include "fk/progress.h"
 
-#include <time.h>
 #include <unistd.h>
 
-static double mono(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "fk/time.h"
 
 void fk_progress_init(struct fk_progress *p, const char *label, FILE *out)
 {
     p->out = out;
     p->label = label;
     p->tty = isatty(fileno(out));
-    p->started = mono();
+    p->started = fk_mono_seconds();
     p->last = p->started;
     p->since = p->started;
     p->drawn = 0;
@@ -28,12 +21,12 @@ void fk_progress_init(struct fk_progress *p, const char *label, FILE *out)
 void fk_progress_stage(struct fk_progress *p, const char *label)
 {
     p->label = label;
-    p->since = mono();
+    p->since = fk_mono_seconds();
 }
 
 void fk_progress_update(struct fk_progress *p, uint64_t done, uint64_t total, uint64_t rows)
 {
-    double t = mono(), el = t - p->started, frac = total ? (double)done / (double)total : 0;
+    double t = fk_mono_seconds(), el = t - p->started, frac = total ? (double)done / (double)total : 0;
     double rate = t > p->since ? (double)rows / (t - p->since) : 0.0;
     char bar[31];
     int i, fill;
@@ -83,5 +76,5 @@ void fk_progress_done(struct fk_progress *p)
 
 double fk_progress_elapsed(const struct fk_progress *p)
 {
-    return mono() - p->started;
+    return fk_mono_seconds() - p->started;
 }

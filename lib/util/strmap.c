@@ -10,6 +10,7 @@
 
 #include "fk/buf.h"
 #include "fk/error.h"
+#include "fk/vec.h"
 
 struct entry {
     uint64_t hash;
@@ -109,15 +110,8 @@ int64_t fk_strmap_intern(fk_strmap *m, const char *key, size_t n, int *added)
         return i;
     if (m->n >= UINT32_MAX - 1)
         return -1;
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 256;
-        struct entry *p = realloc(m->entries, cap * sizeof *p);
-
-        if (!p)
-            return -1;
-        m->entries = p;
-        m->cap = cap;
-    }
+    if (fk_vec_grow((void **)&m->entries, &m->cap, m->n + 1, sizeof *m->entries) != FK_OK)
+        return -1;
     e = &m->entries[m->n];
     e->hash = h;
     e->off = m->pool.len;

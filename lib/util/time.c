@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "fk/error.h"
 
@@ -222,4 +223,12 @@ int64_t fk_local_day_start(int64_t t)
 
     days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
     return days * 86400 - FK_TZ_OFFSET;
+}
+
+double fk_mono_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }

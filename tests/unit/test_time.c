@@ -386,6 +386,22 @@ static void test_time__civil_days(void **state)
     }
 }
 
+/* The monotonic clock is positive and never goes backwards from one call to the next. */
+static void test_time__mono_seconds_never_backwards(void **state)
+{
+    double prev = fk_mono_seconds();
+    int i;
+
+    (void)state;
+    assert_true(prev > 0);
+    for (i = 0; i < 1000; i++) {
+        double t = fk_mono_seconds();
+
+        assert_true(t >= prev);
+        prev = t;
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_time__local_day_start),
         cmocka_unit_test(test_time__leap_days),
         cmocka_unit_test(test_time__civil_days),
+        cmocka_unit_test(test_time__mono_seconds_never_backwards),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* fk_vec_grow: the one way a plain C array grows. Doubling, with the size_t overflow of
+ * capacity times element size checked, so no caller open-codes `cap * 2` and realloc. */
+#ifndef FK_VEC_H
+#define FK_VEC_H
+
+#include <stddef.h>
+
+#define FK_VEC_MIN 16 /* capacity of a first allocation, in elements, at least */
+
+/* Makes the array *p (of *cap elements of elem bytes each; NULL with *cap 0 when empty) hold at
+ * least need elements: when need > *cap, reallocates it to the first of *cap (FK_VEC_MIN when
+ * *cap is 0) doubled that reaches need. Elements past the old *cap are uninitialised. FK_OK (also
+ * when need <= *cap, then nothing changes), or FK_ENOMEM when realloc fails or the capacity or
+ * its size in bytes would overflow size_t; then *p and *cap are unchanged and *p is still owned
+ * by the caller (an elem of 0 is FK_ENOMEM too). Thread-safe as realloc is. */
+int fk_vec_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+#endif
