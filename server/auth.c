@@ -10,9 +10,7 @@
  * as Authorization: Bearer. A request signed in by the cookie that changes anything must carry
  * the header X-Fangkong-CSRF, which a page of another site cannot add without a CORS preflight
  * this server never grants. */
-#include <arpa/inet.h>
 #include <jansson.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -292,20 +290,6 @@ static void user_json(struct req *r, fk_buf *b, const char *name, const char *ro
     fk_buf_puts(b, "]}");
 }
 
-/* The source address of r, as text, into out. */
-static void peer_addr(struct req *r, char *out, size_t cap)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-
-    fk_strlcpy(out, "unknown", cap);
-    if (sa && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)cap);
-    else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)cap);
-}
-
 /* A sign-in between its handler (under the lock) and its finish (under the lock again), while a
  * hash thread checks the password off the lock. */
 struct login_job {
@@ -414,7 +398,7 @@ void api_login_post(struct req *r)
                     FK_PASSWORD_MAX);
         goto out;
     }
-    peer_addr(r, addr, sizeof addr);
+    conn_addr(r->conn, addr, sizeof addr, "unknown");
     wait = fail_wait(addr_fails, ADDR_SLOTS, ADDR_FAIL_MAX, addr, now);
     if (wait > 0) {
         r->retry_after = (unsigned)wait;

@@ -895,7 +895,8 @@ static void build_ctl(struct server *s, fk_store *st, fk_engine *e, fk_ctl **out
         }
     }
     if (rc == FK_OK)
-        fprintf(stderr, "fangkong serve: control index %s in %.2f s\n", done, fk_mono_seconds() - t0);
+        fprintf(stderr, "fangkong serve: control index %s in %.2f s\n", done,
+                fk_mono_seconds() - t0);
     else
         fprintf(stderr, "fangkong serve: the control index: %s (built on first use)\n", err);
 }
@@ -1030,6 +1031,21 @@ int in_scope(struct req *r, const char *code)
     fk_engine *e = srv_engine(r);
 
     return e && fk_engine_region_inside(e, code, r->who.scope);
+}
+
+void conn_addr(struct MHD_Connection *conn, char *out, size_t cap, const char *fallback)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    if (!sa || !((sa->sa_family == AF_INET &&
+                  inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+                            (socklen_t)cap)) ||
+                 (sa->sa_family == AF_INET6 &&
+                  inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+                            (socklen_t)cap))))
+        fk_strlcpy(out, fallback, cap);
 }
 
 int person_in_scope(struct req *r, const char *id, int64_t *pid)
@@ -1287,24 +1303,16 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 {
     struct server *s = cls;
     struct hdr_conn *h = *socket_context;
-    const union MHD_ConnectionInfo *fd, *peer;
+    const union MHD_ConnectionInfo *fd;
 
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
         fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-        peer = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         h = fd ? calloc(1, sizeof *h) : NULL;
         if (!h)
             return; /* no deadline for it; the idle timeout still holds */
         h->fd = fd->connect_fd;
         h->deadline = fk_mono_seconds() + s->o.header_secs;
-        if (!peer || !peer->client_addr ||
-            (peer->client_addr->sa_family == AF_INET &&
-             !inet_ntop(AF_INET, &((const struct sockaddr_in *)peer->client_addr)->sin_addr,
-                        h->addr, sizeof h->addr)) ||
-            (peer->client_addr->sa_family == AF_INET6 &&
-             !inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)peer->client_addr)->sin6_addr,
-                        h->addr, sizeof h->addr)))
-            snprintf(h->addr, sizeof h->addr, "?");
+        conn_addr(conn, h->addr, sizeof h->addr, "?");
         pthread_mutex_lock(&s->hdr_lock);
         h->next = s->hdr_conns;
         if (h->next)

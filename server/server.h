@@ -147,6 +147,9 @@ int in_scope(struct req *r, const char *code);
  * when unknown or outside, which callers answer alike (404 "no person with ID number …"), so ID
  * numbers cannot be probed. No answer is set. */
 int person_in_scope(struct req *r, const char *id, int64_t *pid);
+/* The client address of conn (IPv4 or IPv6) as text into out (cap bytes); fallback when
+ * libmicrohttpd gives none or another family. */
+void conn_addr(struct MHD_Connection *conn, char *out, size_t cap, const char *fallback);
 /* The deeper of the caller's scope and region when one holds the other, into out; 0 and a 403
  * answer when they are disjoint. */
 int scope_within(struct req *r, const char *region, char *out, size_t cap);
