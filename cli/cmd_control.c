@@ -286,8 +286,8 @@ static int risk_arrivals(struct cli *c, fk_ctl **x, const char *region, int64_t 
 {
     char err[512], who[128];
     int64_t *ids = NULL, at;
-    int *cats = NULL, place, rc = EXIT_ERROR;
-    size_t n = 0, i, added = 0, already = 0;
+    int place, rc = EXIT_ERROR;
+    size_t n = 0, added = 0, already = 0;
 
     if (parse_place(c, place_s, &place) != EXIT_DONE || at_time(c, at_s, &at) != EXIT_DONE)
         return EXIT_ERROR;
@@ -302,15 +302,8 @@ static int risk_arrivals(struct cli *c, fk_ctl **x, const char *region, int64_t 
         rc = EXIT_DONE;
         goto out;
     }
-    cats = malloc((n ? n : 1) * sizeof *cats);
-    if (!cats) {
-        cli_error(c, "out of memory");
-        goto out;
-    }
-    for (i = 0; i < n; i++)
-        cats[i] = FK_CTL_RISK_AREA;
-    if (fk_control_open_many(c->st, ids, cats, n, place, at, cli_actor(who, sizeof who),
-                             "arrivals check", &added, &already, err, sizeof err) != FK_OK) {
+    if (fk_control_open_all(c->st, ids, n, FK_CTL_RISK_AREA, place, at, cli_actor(who, sizeof who),
+                            "arrivals check", &added, &already, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         goto out;
     }
@@ -326,7 +319,6 @@ static int risk_arrivals(struct cli *c, fk_ctl **x, const char *region, int64_t 
     rc = EXIT_DONE;
 out:
     free(ids);
-    free(cats);
     return rc;
 }
 
@@ -445,8 +437,7 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
     fk_ctl *x = NULL;
     fk_table *t = NULL;
     int64_t from, to, at, *ids = NULL;
-    int *cats = NULL;
-    size_t n = 0, i, added = 0, already = 0;
+    size_t n = 0, added = 0, already = 0;
     int place, rc = EXIT_ERROR;
 
     if (cli_parse(c, argc, argv, opts, 1) != FK_OK)
@@ -476,15 +467,13 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
     if (control) {
-        if (fk_ctl_arrival_persons(x, region, c->pos[0], from, to, &ids, &n) != FK_OK ||
-            !(cats = malloc((n ? n : 1) * sizeof *cats))) {
+        if (fk_ctl_arrival_persons(x, region, c->pos[0], from, to, &ids, &n) != FK_OK) {
             cli_error(c, "out of memory");
             goto out;
         }
-        for (i = 0; i < n; i++)
-            cats[i] = FK_CTL_RISK_AREA;
-        if (fk_control_open_many(c->st, ids, cats, n, place, at, cli_actor(who, sizeof who),
-                                 c->pos[0], &added, &already, err, sizeof err) != FK_OK) {
+        if (fk_control_open_all(c->st, ids, n, FK_CTL_RISK_AREA, place, at,
+                                cli_actor(who, sizeof who), c->pos[0], &added, &already, err,
+                                sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
             goto out;
         }
@@ -509,7 +498,6 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
     rc = cli_emit(c, t);
 out:
     free(ids);
-    free(cats);
     fk_ctl_free(x);
     return rc;
 }

@@ -312,19 +312,11 @@ static void lock_arrivals(struct req *r, const int64_t *ids, size_t n, int place
                           const char *why)
 {
     char err[512], msg[200];
-    int *cats = malloc((n ? n : 1) * sizeof *cats);
-    size_t i, added = 0, already = 0;
+    size_t added = 0, already = 0;
     int rc, len;
 
-    if (!cats) {
-        reply_error(r, 500, "internal", NULL, "out of memory");
-        return;
-    }
-    for (i = 0; i < n; i++)
-        cats[i] = FK_CTL_RISK_AREA;
-    rc = fk_control_open_many(srv_store(r), ids, cats, n, place, at, r->who.name, why, &added,
-                              &already, err, sizeof err);
-    free(cats);
+    rc = fk_control_open_all(srv_store(r), ids, n, FK_CTL_RISK_AREA, place, at, r->who.name, why,
+                             &added, &already, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;

@@ -131,6 +131,11 @@ int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int6
 int fk_control_open_many(fk_store *st, const int64_t *persons, const int *categories, size_t n,
                          int place, int64_t at, const char *who, const char *why, size_t *added,
                          size_t *already, char *err, size_t errlen);
+/* The same with one category for every person (the arrivals of a back-check or from a current
+ * risk area go under risk_area control). */
+int fk_control_open_all(fk_store *st, const int64_t *persons, size_t n, int category, int place,
+                        int64_t at, const char *who, const char *why, size_t *added,
+                        size_t *already, char *err, size_t errlen);
 /* From a trace: every listed contact, with its category (close, secondary, companion). */
 int fk_control_from_trace(fk_store *st, const struct fk_contact *cs, size_t n, int place,
                           int64_t at, const char *who, size_t *added, size_t *already, char *err,

@@ -1198,7 +1198,8 @@ static int arrival_risk(const fk_ctl *c, const struct arrival *a)
         const struct rperiod *p = &c->risk[i];
 
         if (a->arrived >= p->start && (!p->end || a->arrived < p->end) &&
-            (fk_origin_in_area(origin, p->area) || (p->name[0] && fk_origin_in_area(origin, p->name))))
+            (fk_origin_in_area(origin, p->area) ||
+             (p->name[0] && fk_origin_in_area(origin, p->name))))
             return (int)i + 1;
     }
     return 0;
@@ -1954,9 +1955,11 @@ static int db_fail(fk_store *st, int in_batch, int rc, char *err, size_t errlen)
     return rc;
 }
 
-int fk_control_open_many(fk_store *st, const int64_t *persons, const int *categories, size_t n,
-                         int place, int64_t at, const char *who, const char *why, size_t *added,
-                         size_t *already, char *err, size_t errlen)
+/* fk_control_open_many and fk_control_open_all: person i's category is categories[i], or
+ * category when categories is NULL. */
+static int open_many(fk_store *st, const int64_t *persons, const int *categories, int category,
+                     size_t n, int place, int64_t at, const char *who, const char *why,
+                     size_t *added, size_t *already, char *err, size_t errlen)
 {
     struct open_of o;
     size_t i;
@@ -1980,7 +1983,7 @@ int fk_control_open_many(fk_store *st, const int64_t *persons, const int *catego
             return db_fail(st, 1, rc, err, errlen);
         memset(&k, 0, sizeof k);
         k.person = persons[i];
-        k.category = categories[i];
+        k.category = categories ? categories[i] : category;
         k.place = place;
         k.start = at;
         k.regime = "";
@@ -2002,6 +2005,22 @@ int fk_control_open_many(fk_store *st, const int64_t *persons, const int *catego
     if (rc != FK_OK)
         return db_fail(st, 1, rc, err, errlen);
     return FK_OK;
+}
+
+int fk_control_open_many(fk_store *st, const int64_t *persons, const int *categories, size_t n,
+                         int place, int64_t at, const char *who, const char *why, size_t *added,
+                         size_t *already, char *err, size_t errlen)
+{
+    return open_many(st, persons, categories, 0, n, place, at, who, why, added, already, err,
+                     errlen);
+}
+
+int fk_control_open_all(fk_store *st, const int64_t *persons, size_t n, int category, int place,
+                        int64_t at, const char *who, const char *why, size_t *added,
+                        size_t *already, char *err, size_t errlen)
+{
+    return open_many(st, persons, NULL, category, n, place, at, who, why, added, already, err,
+                     errlen);
 }
 
 int fk_control_from_trace(fk_store *st, const struct fk_contact *cs, size_t n, int place,
