@@ -52,7 +52,7 @@
 #include "fk/profile.h"
 #include "fk/store.h"
 #include "fk/time.h"
-#include "fk/trace.h"
+#include "fk/tracer.h"
 
 #define T0 1793462400LL /* 2026-11-01 00:00 Asia/Shanghai */
 #define DAYS 14

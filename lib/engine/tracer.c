@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The tracer (see fk/trace.h): indexes over scans and pings so a case touches only its own venues
+/* The tracer (see fk/tracer.h): indexes over scans and pings so a case touches only its own venues
  * and cells, and the tracing rules applied over them.
  *
  * DESIGN NOTES
@@ -52,7 +52,7 @@
  *   that no pass over the records precedes the sort.
  * - Invariants: scan_start/ping_start are monotone with [npersons] = event count; every venue,
  *   cell and household index is < its count; keys within a place are ascending. */
-#include "fk/trace.h"
+#include "fk/tracer.h"
 
 #include <pthread.h>
 #include <stdio.h>
