@@ -53,6 +53,7 @@
 #include "fk/store.h"
 #include "fk/time.h"
 #include "fk/tracer.h"
+#include "fk/vec.h"
 
 #define T0 1793462400LL /* 2026-11-01 00:00 Asia/Shanghai */
 #define DAYS 14
@@ -712,7 +713,7 @@ static void sql_plan(sqlite3 *db)
 static int sql_close(sqlite3 *db, int64_t win, struct hit **out, size_t *nout, double *secs)
 {
     sqlite3_stmt *st = NULL;
-    struct hit *h = NULL, *nh;
+    struct hit *h = NULL;
     size_t n = 0, cap = 0;
     double t0 = fk_mono_seconds();
     int rc = FK_EDB, s;
@@ -726,14 +727,9 @@ static int sql_close(sqlite3 *db, int64_t win, struct hit **out, size_t *nout, d
         s = sqlite3_step(st);
         if (s != SQLITE_ROW)
             break;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4096;
-            nh = realloc(h, cap * sizeof *h);
-            if (!nh) {
-                rc = FK_ENOMEM;
-                goto out;
-            }
-            h = nh;
+        if (fk_vec_grow((void **)&h, &cap, n + 1, sizeof *h) != FK_OK) {
+            rc = FK_ENOMEM;
+            goto out;
         }
         h[n].person = (int32_t)sqlite3_column_int64(st, 0);
         h[n++].exposure = sqlite3_column_int64(st, 1);

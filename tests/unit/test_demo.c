@@ -20,6 +20,7 @@
 #include "fk/error.h"
 #include "fk/idcard.h"
 #include "fk/time.h"
+#include "fk/vec.h"
 
 #define PEOPLE 3000
 
@@ -97,11 +98,7 @@ static void table_load(struct table *t, const char *dir, const char *name, size_
                 assert_null(c);
             }
         }
-        if (t->n == cap) {
-            cap *= 2;
-            t->rows = realloc(t->rows, cap * sizeof *t->rows);
-            assert_non_null(t->rows);
-        }
+        assert_int_equal(fk_vec_grow((void **)&t->rows, &cap, t->n + 1, sizeof *t->rows), FK_OK);
         t->rows[t->n++] = f;
     }
 }
