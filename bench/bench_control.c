@@ -54,6 +54,7 @@
 
 #include <sqlite3.h>
 
+#include "bench.h"
 #include "fk/fk.h"
 
 #define DAY 86400
@@ -93,12 +94,6 @@ struct opts {
     int reuse, sql, runs, due_runs, sql_runs;
 };
 
-/* Times of repeated runs of one question, in seconds. */
-struct timing {
-    double *v;
-    size_t n;
-};
-
 struct result {
     struct timing fk, sq;
     double fk_first, sq_first;
@@ -108,67 +103,9 @@ struct result {
 
 /* ---- small tools ---- */
 
-/* A field of /proc/self/status in KiB ("VmRSS", "RssAnon", "VmHWM"), or -1. */
-static long status_kib(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    size_t klen = strlen(key);
-    long v = -1;
-
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-            v = strtol(line + klen + 1, NULL, 10);
-            break;
-        }
-    }
-    fclose(f);
-    return v;
-}
-
-static double mib(long kib)
-{
-    return (double)kib / 1024.0;
-}
-
-/* The 1-minute load average: on this 2-core machine, a load well above 1 while the benchmark
- * (one thread) runs means others shared the CPU and the times are inflated. */
-static void print_load(const char *when)
-{
-    double la[3];
-
-    if (getloadavg(la, 3) == 3)
-        printf("load average %s: %.2f %.2f %.2f\n", when, la[0], la[1], la[2]);
-}
-
-/* splitmix64: fast, and good enough for synthetic data. */
-static uint64_t next64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n), n < 2^32. */
-static uint32_t below(uint64_t *s, uint64_t n)
-{
-    return (uint32_t)(((next64(s) >> 32) * n) >> 32);
-}
-
 static int chance(uint64_t *s, unsigned permille)
 {
     return below(s, 1000) < permille;
-}
-
-static uint64_t stream(uint64_t seed, uint64_t which)
-{
-    uint64_t s = seed * 0x100000001B3ull + which;
-
-    return next64(&s);
 }
 
 /* A draw that depends only on (seed, which, i), for attributes read twice. */
@@ -182,12 +119,6 @@ static uint64_t hash3(uint64_t seed, uint64_t which, uint64_t i)
 static int64_t day_start(int64_t day)
 {
     return day * DAY - FK_TZ_OFFSET;
-}
-
-static double t_median(struct timing *t)
-{
-    fk_sort_doubles(t->v, t->n);
-    return fk_quantile_sorted(t->v, t->n, 0.5);
 }
 
 static double t_max(const struct timing *t)
@@ -1390,22 +1321,6 @@ static void count_states(const fk_table *t, size_t n[3])
     }
 }
 
-static int write_summary(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    int rc = FK_OK;
-
-    if (!f) {
-        fprintf(stderr, "bench_control: %s: %s\n", path, strerror(errno));
-        return FK_EIO;
-    }
-    if (fputs(text, f) == EOF)
-        rc = FK_EIO;
-    if (fclose(f) != 0)
-        rc = FK_EIO;
-    return rc;
-}
-
 /* ---- the run ---- */
 
 int main(int argc, char **argv)
@@ -1678,7 +1593,7 @@ int main(int argc, char **argv)
                                      : "yes");
     if (rc != FK_OK)
         goto oom;
-    if (o.summary && write_summary(o.summary, sum.data) != FK_OK)
+    if (o.summary && write_summary("bench_control", o.summary, sum.data) != FK_OK)
         goto out;
     status = o.sql && total_diffs ? 3 : 0;
     goto out;

@@ -33,6 +33,7 @@
 
 #include <sqlite3.h>
 
+#include "bench.h"
 #include "fk/fk.h"
 
 #define MAX_RUNS 100000
@@ -41,12 +42,6 @@
 struct opts {
     const char *datafile, *round, *baseline, *grid, *summary;
     int runs, sql_runs, missing_runs;
-};
-
-/* Times of repeated runs of one question, in seconds. */
-struct timing {
-    double *v;
-    size_t n;
 };
 
 /* Peak resident set size of this process so far, in KiB (Linux reports ru_maxrss in KiB). */
@@ -68,13 +63,6 @@ static double t_min(const struct timing *t)
         if (t->v[i] < m)
             m = t->v[i];
     return m;
-}
-
-/* Median; sorts the times in place. */
-static double t_median(struct timing *t)
-{
-    fk_sort_doubles(t->v, t->n);
-    return fk_quantile_sorted(t->v, t->n, 0.5);
 }
 
 static int parse_count(const char *name, const char *s, int *out)
@@ -342,22 +330,6 @@ static void print_row(const char *work, double fk_s, double sql_s)
            fk_s > 0 ? sql_s / fk_s : 0.0);
 }
 
-static int write_summary(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    int rc = FK_OK;
-
-    if (!f) {
-        fprintf(stderr, "bench_screening: %s: %s\n", path, strerror(errno));
-        return FK_EIO;
-    }
-    if (fputs(text, f) == EOF)
-        rc = FK_EIO;
-    if (fclose(f) != 0)
-        rc = FK_EIO;
-    return rc;
-}
-
 int main(int argc, char **argv)
 {
     struct opts o;
@@ -542,7 +514,8 @@ int main(int argc, char **argv)
                        fk_table_nrows(fk_miss), miss_med * 1e3, sql_miss_med * 1e3,
                        (double)rss_fk / 1024.0, (double)rss_all / 1024.0,
                        cov_diff == 0 && miss_diff == 0 ? "yes" : "no");
-    if (rc != FK_OK || (o.summary && write_summary(o.summary, sum.data) != FK_OK))
+    if (rc != FK_OK ||
+        (o.summary && write_summary("bench_screening", o.summary, sum.data) != FK_OK))
         goto out;
     status = cov_diff == 0 && miss_diff == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 out:

@@ -48,6 +48,7 @@
 
 #include <sqlite3.h>
 
+#include "bench.h"
 #include "fk/error.h"
 #include "fk/profile.h"
 #include "fk/store.h"
@@ -105,64 +106,6 @@ struct alias {
 };
 
 /* ---- small tools ---- */
-
-/* A field of /proc/self/status in KiB ("VmRSS", "VmHWM"), or -1. */
-static long status_kib(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    size_t klen = strlen(key);
-    long v = -1;
-
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-            v = strtol(line + klen + 1, NULL, 10);
-            break;
-        }
-    }
-    fclose(f);
-    return v;
-}
-
-static double mib(long kib)
-{
-    return (double)kib / 1024.0;
-}
-
-/* Prints the 1-minute load average: on a 2-core machine shared with other work, a load well
- * above the cores the benchmark uses means its times are inflated. */
-static void print_load(const char *when)
-{
-    double la[3];
-
-    if (getloadavg(la, 3) == 3)
-        printf("load average %s: %.2f %.2f %.2f\n", when, la[0], la[1], la[2]);
-}
-
-/* splitmix64: fast, and good enough for synthetic data. */
-static uint64_t next64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n), n < 2^32 (multiply-shift; the bias is far below what matters here). */
-static uint32_t below(uint64_t *s, uint64_t n)
-{
-    return (uint32_t)(((next64(s) >> 32) * n) >> 32);
-}
-
-static uint64_t stream(uint64_t seed, uint64_t which)
-{
-    uint64_t s = seed * 0x100000001B3ull + which;
-
-    return next64(&s);
-}
 
 static void alias_free(struct alias *a)
 {

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* The small tools every benchmark under bench/ shares: repeated timings and their median, the
+ * process's memory from /proc, the load average (other work on the machine inflates times), a
+ * splitmix64 stream for synthetic data, and the --summary file. Header-only (static inline): each
+ * benchmark is one .c built into its own program. */
+#ifndef FK_BENCH_H
+#define FK_BENCH_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fk/error.h"
+#include "fk/screening.h"
+
+/* Times of repeated runs of one question, in seconds. */
+struct timing {
+    double *v;
+    size_t n;
+};
+
+/* Median; sorts the times in place. */
+static inline double t_median(struct timing *t)
+{
+    fk_sort_doubles(t->v, t->n);
+    return fk_quantile_sorted(t->v, t->n, 0.5);
+}
+
+/* A field of /proc/self/status in KiB ("VmRSS", "RssAnon", "VmHWM"), or -1. */
+static inline long status_kib(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    size_t klen = strlen(key);
+    long v = -1;
+
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
+            v = strtol(line + klen + 1, NULL, 10);
+            break;
+        }
+    }
+    fclose(f);
+    return v;
+}
+
+static inline double mib(long kib)
+{
+    return (double)kib / 1024.0;
+}
+
+/* Prints the 1-minute load average: on a 2-core machine shared with other work, a load well
+ * above the cores the benchmark uses means its times are inflated. */
+static inline void print_load(const char *when)
+{
+    double la[3];
+
+    if (getloadavg(la, 3) == 3)
+        printf("load average %s: %.2f %.2f %.2f\n", when, la[0], la[1], la[2]);
+}
+
+/* splitmix64: fast, and good enough for synthetic data. */
+static inline uint64_t next64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n), n < 2^32 (multiply-shift; the bias is far below what matters here). */
+static inline uint32_t below(uint64_t *s, uint64_t n)
+{
+    return (uint32_t)(((next64(s) >> 32) * n) >> 32);
+}
+
+/* The first draw of stream `which` of a seed: independent streams from one seed. */
+static inline uint64_t stream(uint64_t seed, uint64_t which)
+{
+    uint64_t s = seed * 0x100000001B3ull + which;
+
+    return next64(&s);
+}
+
+/* Writes text to path (the --summary file); on failure says so on stderr as "prog: path: why".
+ * FK_OK or FK_EIO. */
+static inline int write_summary(const char *prog, const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    int rc = FK_OK;
+
+    if (!f) {
+        fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+        return FK_EIO;
+    }
+    if (fputs(text, f) == EOF)
+        rc = FK_EIO;
+    if (fclose(f) != 0)
+        rc = FK_EIO;
+    return rc;
+}
+
+#endif
