@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The small tools every benchmark under bench/ shares: repeated timings and their median, the
  * process's memory from /proc, the load average (other work on the machine inflates times), a
- * splitmix64 stream for synthetic data, and the --summary file. Header-only (static inline): each
- * benchmark is one .c built into its own program. */
+ * splitmix64 stream for synthetic data, the --summary file, and the SQLite baseline's statements
+ * run into tables and compared with fangkong's answers row by row. Header-only (static inline):
+ * each benchmark is one .c built into its own program. */
 #ifndef FK_BENCH_H
 #define FK_BENCH_H
 
@@ -12,8 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "fk/error.h"
 #include "fk/screening.h"
+#include "fk/table.h"
+
+#define SHOW_DIFFS 5 /* differing rows printed when the answers disagree */
 
 /* Times of repeated runs of one question, in seconds. */
 struct timing {
@@ -103,6 +109,92 @@ static inline int write_summary(const char *prog, const char *path, const char *
     if (fclose(f) != 0)
         rc = FK_EIO;
     return rc;
+}
+
+/* ---- the SQLite baseline (every message on stderr starts with prog) ---- */
+
+/* Runs sql (one or more statements) on the baseline. FK_OK or FK_EDB. */
+static inline int exec_sql(const char *prog, sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fprintf(stderr, "%s: baseline: %.80s…: %s\n", prog, sql, msg ? msg : "?");
+        sqlite3_free(msg);
+        return FK_EDB;
+    }
+    return FK_OK;
+}
+
+/* Runs the prepared statement st (parameters bound) to the end, collecting its first ncols (at
+ * most 12) text columns into a new table with columns cols. Caller frees *out with
+ * fk_table_free(). FK_OK, FK_EDB, FK_ENOMEM. */
+static inline int run_query(const char *prog, sqlite3 *db, sqlite3_stmt *st,
+                            const struct fk_col *cols, size_t ncols, fk_table **out)
+{
+    fk_table *t = NULL;
+    const char *vals[12];
+    int rc, s = SQLITE_DONE;
+    size_t c;
+
+    *out = NULL;
+    if (ncols > 12)
+        ncols = 12;
+    rc = fk_table_new(cols, ncols, &t);
+    while (rc == FK_OK) {
+        s = sqlite3_step(st);
+        if (s != SQLITE_ROW)
+            break;
+        for (c = 0; c < ncols; c++)
+            vals[c] = (const char *)sqlite3_column_text(st, (int)c);
+        rc = fk_table_add(t, vals);
+    }
+    if (rc == FK_OK && s != SQLITE_DONE) {
+        fprintf(stderr, "%s: baseline: %s\n", prog, sqlite3_errmsg(db));
+        rc = FK_EDB;
+    }
+    sqlite3_reset(st);
+    if (rc != FK_OK) {
+        fk_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return FK_OK;
+}
+
+/* ---- comparing answers ---- */
+
+static inline int cell_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Compares the first ncols columns of a (fangkong) and b (SQLite) row by row; prints up to
+ * SHOW_DIFFS differing rows. Returns the number of differing rows plus the difference in row
+ * counts. */
+static inline size_t compare_rows(const char *prog, const char *what, const fk_table *a,
+                                  const fk_table *b, size_t ncols)
+{
+    size_t na = fk_table_nrows(a), nb = fk_table_nrows(b), n = na < nb ? na : nb, i, c, diff = 0;
+
+    if (na != nb)
+        fprintf(stderr, "%s: %s: fangkong has %zu rows, SQLite %zu\n", prog, what, na, nb);
+    for (i = 0; i < n; i++) {
+        for (c = 0; c < ncols; c++)
+            if (!cell_eq(fk_table_get(a, i, c), fk_table_get(b, i, c)))
+                break;
+        if (c == ncols)
+            continue;
+        if (diff < SHOW_DIFFS) {
+            fprintf(stderr, "%s: %s row %zu differs (fangkong|SQLite):", prog, what, i + 1);
+            for (c = 0; c < ncols; c++)
+                fprintf(stderr, " %s|%s", fk_table_get(a, i, c) ? fk_table_get(a, i, c) : "",
+                        fk_table_get(b, i, c) ? fk_table_get(b, i, c) : "");
+            fputc('\n', stderr);
+        }
+        diff++;
+    }
+    return diff + (na > nb ? na - nb : nb - na);
 }
 
 #endif

@@ -37,7 +37,6 @@
 #include "fk/fk.h"
 
 #define MAX_RUNS 100000
-#define SHOW_DIFFS 5 /* differing rows printed when the answers disagree */
 
 struct opts {
     const char *datafile, *round, *baseline, *grid, *summary;
@@ -193,18 +192,6 @@ static const struct fk_col sql_missing_cols[] = {
     {"grid", FK_COL_TEXT},
 };
 
-static int exec_sql(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fprintf(stderr, "bench_screening: baseline: %s: %s\n", sql, msg ? msg : "?");
-        sqlite3_free(msg);
-        return FK_EDB;
-    }
-    return FK_OK;
-}
-
 /* Creates the baseline's indexes unless all are there; *seconds is the time taken, or -1 when
  * they already existed. */
 static int make_indexes(sqlite3 *db, double *seconds)
@@ -230,44 +217,11 @@ static int make_indexes(sqlite3 *db, double *seconds)
         goto out;
     t0 = fk_mono_seconds();
     for (i = 0; rc == FK_OK && i < sizeof index_sql / sizeof index_sql[0]; i++)
-        rc = exec_sql(db, index_sql[i]);
+        rc = exec_sql("bench_screening", db, index_sql[i]);
     *seconds = fk_mono_seconds() - t0;
 out:
     sqlite3_finalize(st);
     return rc;
-}
-
-/* Runs the prepared statement st (parameters bound) to the end, collecting its ncols text
- * columns into a new table with columns cols. Caller frees *out with fk_table_free(). */
-static int run_query(sqlite3 *db, sqlite3_stmt *st, const struct fk_col *cols, size_t ncols,
-                     fk_table **out)
-{
-    fk_table *t = NULL;
-    const char *vals[8];
-    int rc, s = SQLITE_DONE;
-    size_t c;
-
-    *out = NULL;
-    rc = fk_table_new(cols, ncols, &t);
-    while (rc == FK_OK) {
-        s = sqlite3_step(st);
-        if (s != SQLITE_ROW)
-            break;
-        for (c = 0; c < ncols; c++)
-            vals[c] = (const char *)sqlite3_column_text(st, (int)c);
-        rc = fk_table_add(t, vals);
-    }
-    if (rc == FK_OK && s != SQLITE_DONE) {
-        fprintf(stderr, "bench_screening: baseline: %s\n", sqlite3_errmsg(db));
-        rc = FK_EDB;
-    }
-    sqlite3_reset(st);
-    if (rc != FK_OK) {
-        fk_table_free(t);
-        return rc;
-    }
-    *out = t;
-    return FK_OK;
 }
 
 /* Runs st n times, timing each run; *last keeps the answer of the last run. */
@@ -282,44 +236,10 @@ static int time_query(sqlite3 *db, sqlite3_stmt *st, const struct fk_col *cols, 
 
         fk_table_free(*last);
         *last = NULL;
-        rc = run_query(db, st, cols, ncols, last);
+        rc = run_query("bench_screening", db, st, cols, ncols, last);
         tm->v[i] = fk_mono_seconds() - t0;
     }
     return rc;
-}
-
-/* ---- comparing answers ---- */
-
-static int cell_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-/* Compares the first ncols columns of a (fangkong) and b (SQLite) row by row; prints up to
- * SHOW_DIFFS differing rows. Returns the number of differing rows (a count mismatch counts as
- * the rows of the longer table beyond the shorter). */
-static size_t compare(const char *what, const fk_table *a, const fk_table *b, size_t ncols)
-{
-    size_t na = fk_table_nrows(a), nb = fk_table_nrows(b), n = na < nb ? na : nb, i, c, diff = 0;
-
-    if (na != nb)
-        fprintf(stderr, "bench_screening: %s: fangkong has %zu rows, SQLite %zu\n", what, na, nb);
-    for (i = 0; i < n; i++) {
-        for (c = 0; c < ncols; c++)
-            if (!cell_eq(fk_table_get(a, i, c), fk_table_get(b, i, c)))
-                break;
-        if (c == ncols)
-            continue;
-        if (diff < SHOW_DIFFS) {
-            fprintf(stderr, "bench_screening: %s row %zu differs:", what, i + 1);
-            for (c = 0; c < ncols; c++)
-                fprintf(stderr, " %s|%s", fk_table_get(a, i, c) ? fk_table_get(a, i, c) : "",
-                        fk_table_get(b, i, c) ? fk_table_get(b, i, c) : "");
-            fputc('\n', stderr);
-        }
-        diff++;
-    }
-    return diff + (na > nb ? na - nb : nb - na);
 }
 
 /* ---- output ---- */
@@ -443,7 +363,8 @@ int main(int argc, char **argv)
                 db ? sqlite3_errmsg(db) : "cannot open");
         goto out;
     }
-    if (exec_sql(db, "PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY") != FK_OK ||
+    if (exec_sql("bench_screening", db,
+                 "PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY") != FK_OK ||
         make_indexes(db, &index_s) != FK_OK)
         goto out;
     fk_time_render(round.start, wstart);
@@ -464,8 +385,8 @@ int main(int argc, char **argv)
         goto out;
     rss_all = peak_rss_kib();
 
-    cov_diff = compare("coverage", fk_cov, sq_cov, 4);
-    miss_diff = compare("missing", fk_miss, sq_miss, 4);
+    cov_diff = compare_rows("bench_screening", "coverage", fk_cov, sq_cov, 4);
+    miss_diff = compare_rows("bench_screening", "missing", fk_miss, sq_miss, 4);
 
     cov_cold_med = t_median(&cov_cold);
     cov_warm_med = t_median(&cov_warm);
