@@ -664,6 +664,24 @@ static void test_demo__zero_scans_and_pings(void **state)
     rm_dir(dir);
 }
 
+/* Writes text as DIR/regions-in.csv (its path into path) and readies o for a city of people
+ * residents from it, written into dir. */
+static void regions_city(struct fk_demo_opts *o, const char *dir, char path[128], const char *text,
+                         uint64_t people)
+{
+    FILE *f;
+
+    snprintf(path, 128, "%s/regions-in.csv", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    fk_demo_defaults(o);
+    o->people = people;
+    o->out_dir = dir;
+    o->regions_csv = path;
+}
+
 static void test_demo__regions_file_keeps_the_city(void **state)
 {
     static const char regions[] = "code,name,level,parent\r\n"
@@ -682,20 +700,11 @@ static void test_demo__regions_file_keeps_the_city(void **state)
     struct fk_demo_opts o;
     struct fk_demo_summary sum;
     char dir[64], path[128], err[256], *out;
-    FILE *f;
 
     (void)state;
     snprintf(dir, sizeof dir, "/tmp/fk_demo_XXXXXX");
     assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/regions-in.csv", dir);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(regions, f);
-    fclose(f);
-    fk_demo_defaults(&o);
-    o.people = 2000;
-    o.out_dir = dir;
-    o.regions_csv = path;
+    regions_city(&o, dir, path, regions, 2000);
     assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_OK);
     out = slurp(dir, "regions.csv", NULL);
     assert_non_null(out);
@@ -743,20 +752,11 @@ static void test_demo__regions_file_read_as_csv(void **state)
     struct fk_demo_opts o;
     struct fk_demo_summary sum;
     char dir[64], path[128], err[256], *out;
-    FILE *f;
 
     (void)state;
     snprintf(dir, sizeof dir, "/tmp/fk_demo_XXXXXX");
     assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/regions-in.csv", dir);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(gbk, f);
-    fclose(f);
-    fk_demo_defaults(&o);
-    o.people = 500;
-    o.out_dir = dir;
-    o.regions_csv = path;
+    regions_city(&o, dir, path, gbk, 500);
     assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_OK);
     out = slurp(dir, "regions.csv", NULL);
     assert_non_null(out);
@@ -768,10 +768,7 @@ static void test_demo__regions_file_read_as_csv(void **state)
                              "140702001002G01,网格0001,grid,140702001002\n");
     free(out);
 
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(broken, f);
-    fclose(f);
+    regions_city(&o, dir, path, broken, 500);
     assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
     assert_non_null(strstr(err, "line 4"));
     rm_dir(dir);
