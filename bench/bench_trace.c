@@ -390,6 +390,47 @@ static int gen_pings(const struct opts *o, const struct alias *cells, struct eve
 
 /* ---- W4 baselines and checks ---- */
 
+/* Fills in for fk_tracer_new from ev, scans (pings 0) or pings (pings 1), with no households and
+ * no events of the other kind, and a copy of the o->cases cases. The event arrays are handed
+ * over: ev is empty afterwards. FK_OK, or FK_ENOMEM with ev and in as they were. */
+static int hand_over(const struct opts *o, struct events *ev, int pings,
+                     const struct fk_case_row *cases, struct fk_trace_input *in)
+{
+    int32_t *household = malloc(o->persons * sizeof *household);
+    uint64_t *none = calloc(o->persons + 1, sizeof *none);
+    struct fk_case_row *cs = malloc(o->cases * sizeof *cs);
+    size_t k;
+
+    if (!household || !none || !cs) {
+        free(household);
+        free(none);
+        free(cs);
+        return FK_ENOMEM;
+    }
+    for (k = 0; k < o->persons; k++)
+        household[k] = -1;
+    memcpy(cs, cases, o->cases * sizeof *cs);
+    in->npersons = o->persons;
+    in->household = household;
+    in->cases = cs;
+    in->ncases = o->cases;
+    if (pings) {
+        in->scan_start = none;
+        in->ping_start = ev->start;
+        in->ping_cell = ev->place;
+        in->ping_time = ev->time;
+        in->ncells = o->places;
+    } else {
+        in->ping_start = none;
+        in->scan_start = ev->start;
+        in->scan_venue = ev->place;
+        in->scan_time = ev->time;
+        in->nvenues = o->places;
+    }
+    memset(ev, 0, sizeof *ev);
+    return FK_OK;
+}
+
 /* Counts scan pairs (see the design notes) and the case scans inside their windows. */
 static int count_pairs(const struct events *ev, size_t nvenues, const struct window *w,
                        size_t ncases, int64_t win, uint64_t *nq_out, uint64_t *pairs_out)
@@ -904,7 +945,7 @@ static int run_w4(const struct opts *o)
     uint8_t *is_case = NULL;
     struct window *win = NULL;
     struct hit *h_naive = NULL, *h_sql = NULL, *h_fk = NULL;
-    size_t n_naive = 0, n_sql = 0, n_fk = 0, n_other = 0, nc = 0, ccap = 0, k;
+    size_t n_naive = 0, n_sql = 0, n_fk = 0, n_other = 0, nc = 0, ccap = 0;
     struct fk_contact *c = NULL;
     struct fk_tracer_stats stx;
     struct depth2 d2;
@@ -983,26 +1024,9 @@ static int run_w4(const struct opts *o)
     }
 
     /* Hand the arrays over: from here on, only the tracer has the events. */
-    in.npersons = o->persons;
-    in.household = malloc(o->persons * sizeof *in.household);
-    in.ping_start = calloc(o->persons + 1, sizeof *in.ping_start);
-    in.cases = malloc(o->cases * sizeof *in.cases);
-    if (!in.household || !in.ping_start || !in.cases) {
-        free(in.household);
-        free(in.ping_start);
-        free(in.cases);
-        rc = FK_ENOMEM;
+    rc = hand_over(o, &ev, 0, cases, &in);
+    if (rc != FK_OK)
         goto out;
-    }
-    for (k = 0; k < o->persons; k++)
-        in.household[k] = -1;
-    memcpy(in.cases, cases, o->cases * sizeof *in.cases);
-    in.ncases = o->cases;
-    in.scan_start = ev.start;
-    in.scan_venue = ev.place;
-    in.scan_time = ev.time;
-    in.nvenues = o->places;
-    memset(&ev, 0, sizeof ev);
     rss_pre = status_kib("VmRSS");
     t0 = fk_mono_seconds();
     rc = fk_tracer_new(&in, &prof, &t);
@@ -1298,26 +1322,9 @@ static int run_w5(const struct opts *o)
     }
     printf("direct pass over every ping for %zu cases: %.1f s\n", nchecked, fk_mono_seconds() - t0);
 
-    in.npersons = o->persons;
-    in.household = malloc(o->persons * sizeof *in.household);
-    in.scan_start = calloc(o->persons + 1, sizeof *in.scan_start);
-    in.cases = malloc(o->cases * sizeof *in.cases);
-    if (!in.household || !in.scan_start || !in.cases) {
-        free(in.household);
-        free(in.scan_start);
-        free(in.cases);
-        rc = FK_ENOMEM;
+    rc = hand_over(o, &ev, 1, cases, &in);
+    if (rc != FK_OK)
         goto out;
-    }
-    for (i = 0; i < o->persons; i++)
-        in.household[i] = -1;
-    memcpy(in.cases, cases, o->cases * sizeof *in.cases);
-    in.ncases = o->cases;
-    in.ping_start = ev.start;
-    in.ping_cell = ev.place;
-    in.ping_time = ev.time;
-    in.ncells = o->places;
-    memset(&ev, 0, sizeof ev);
     t0 = fk_mono_seconds();
     rc = fk_tracer_new(&in, &prof, &t);
     new_s = fk_mono_seconds() - t0;
