@@ -664,13 +664,17 @@ static void test_demo__zero_scans_and_pings(void **state)
     rm_dir(dir);
 }
 
-/* Writes text as DIR/regions-in.csv (its path into path) and readies o for a city of people
- * residents from it, written into dir. */
-static void regions_city(struct fk_demo_opts *o, const char *dir, char path[128], const char *text,
+/* Writes text as DIR/regions-in.csv (its path into path; dir is made first when "") and readies
+ * o for a city of people residents from it, written into dir. */
+static void regions_city(struct fk_demo_opts *o, char dir[64], char path[128], const char *text,
                          uint64_t people)
 {
     FILE *f;
 
+    if (!dir[0]) {
+        snprintf(dir, 64, "/tmp/fk_demo_XXXXXX");
+        assert_non_null(mkdtemp(dir));
+    }
     snprintf(path, 128, "%s/regions-in.csv", dir);
     f = fopen(path, "wb");
     assert_non_null(f);
@@ -680,6 +684,18 @@ static void regions_city(struct fk_demo_opts *o, const char *dir, char path[128]
     o->people = people;
     o->out_dir = dir;
     o->regions_csv = path;
+}
+
+/* Writes the city o is readied for and returns its regions.csv. Caller frees. */
+static char *regions_written(const struct fk_demo_opts *o, struct fk_demo_summary *sum)
+{
+    char err[256], *out;
+
+    if (fk_demo_write(o, sum, err, sizeof err) != FK_OK)
+        fail_msg("fk_demo_write: %s", err);
+    out = slurp(o->out_dir, "regions.csv", NULL);
+    assert_non_null(out);
+    return out;
 }
 
 static void test_demo__regions_file_keeps_the_city(void **state)
@@ -699,15 +715,11 @@ static void test_demo__regions_file_keeps_the_city(void **state)
                                   "140727100201,东关村委会,community,140727100\r\n";
     struct fk_demo_opts o;
     struct fk_demo_summary sum;
-    char dir[64], path[128], err[256], *out;
+    char dir[64] = "", path[128], err[256], *out;
 
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/fk_demo_XXXXXX");
-    assert_non_null(mkdtemp(dir));
     regions_city(&o, dir, path, regions, 2000);
-    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_OK);
-    out = slurp(dir, "regions.csv", NULL);
-    assert_non_null(out);
+    out = regions_written(&o, &sum);
     assert_string_equal(out, "code,name,level,parent\n"
                              "140000,山西省,province,\n"
                              "140700,晋中市,city,140000\n"
@@ -751,15 +763,11 @@ static void test_demo__regions_file_read_as_csv(void **state)
                                  "140702001002,羊毫街社区,community,140702\n";
     struct fk_demo_opts o;
     struct fk_demo_summary sum;
-    char dir[64], path[128], err[256], *out;
+    char dir[64] = "", path[128], err[256], *out;
 
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/fk_demo_XXXXXX");
-    assert_non_null(mkdtemp(dir));
     regions_city(&o, dir, path, gbk, 500);
-    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_OK);
-    out = slurp(dir, "regions.csv", NULL);
-    assert_non_null(out);
+    out = regions_written(&o, &sum);
     assert_string_equal(out, "code,name,level,parent\n"
                              "140000,山西省,province,\n"
                              "140700,晋中市,city,140000\n"
