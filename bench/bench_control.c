@@ -54,6 +54,7 @@
 
 #include <sqlite3.h>
 
+#include "bench.h"
 #include "fk/fk.h"
 
 #define DAY 86400
@@ -69,7 +70,6 @@
 #define PEOPLE_MAX 24000000u /* birth day and 3-digit sequence keep ID numbers unique */
 #define TESTS_CAP 128
 #define MAX_RUNS 1000
-#define SHOW_DIFFS 5
 #define PATH_CAP 4096
 
 enum stream { S_PERSONS = 1, S_CONTROLS, S_ARRIVALS, S_SCREEN, S_EXTRA, S_TAGS };
@@ -93,12 +93,6 @@ struct opts {
     int reuse, sql, runs, due_runs, sql_runs;
 };
 
-/* Times of repeated runs of one question, in seconds. */
-struct timing {
-    double *v;
-    size_t n;
-};
-
 struct result {
     struct timing fk, sq;
     double fk_first, sq_first;
@@ -108,67 +102,9 @@ struct result {
 
 /* ---- small tools ---- */
 
-/* A field of /proc/self/status in KiB ("VmRSS", "RssAnon", "VmHWM"), or -1. */
-static long status_kib(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    size_t klen = strlen(key);
-    long v = -1;
-
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-            v = strtol(line + klen + 1, NULL, 10);
-            break;
-        }
-    }
-    fclose(f);
-    return v;
-}
-
-static double mib(long kib)
-{
-    return (double)kib / 1024.0;
-}
-
-/* The 1-minute load average: on this 2-core machine, a load well above 1 while the benchmark
- * (one thread) runs means others shared the CPU and the times are inflated. */
-static void print_load(const char *when)
-{
-    double la[3];
-
-    if (getloadavg(la, 3) == 3)
-        printf("load average %s: %.2f %.2f %.2f\n", when, la[0], la[1], la[2]);
-}
-
-/* splitmix64: fast, and good enough for synthetic data. */
-static uint64_t next64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n), n < 2^32. */
-static uint32_t below(uint64_t *s, uint64_t n)
-{
-    return (uint32_t)(((next64(s) >> 32) * n) >> 32);
-}
-
 static int chance(uint64_t *s, unsigned permille)
 {
     return below(s, 1000) < permille;
-}
-
-static uint64_t stream(uint64_t seed, uint64_t which)
-{
-    uint64_t s = seed * 0x100000001B3ull + which;
-
-    return next64(&s);
 }
 
 /* A draw that depends only on (seed, which, i), for attributes read twice. */
@@ -182,12 +118,6 @@ static uint64_t hash3(uint64_t seed, uint64_t which, uint64_t i)
 static int64_t day_start(int64_t day)
 {
     return day * DAY - FK_TZ_OFFSET;
-}
-
-static double t_median(struct timing *t)
-{
-    fk_sort_doubles(t->v, t->n);
-    return fk_quantile_sorted(t->v, t->n, 0.5);
 }
 
 static double t_max(const struct timing *t)
@@ -1163,18 +1093,6 @@ static const struct fk_col sql_cols[] = {
     {"c9", FK_COL_TEXT}, {"c10", FK_COL_TEXT}, {"c11", FK_COL_TEXT}, {"c12", FK_COL_TEXT},
 };
 
-static int exec_sql(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fprintf(stderr, "bench_control: baseline: %.80s…: %s\n", sql, msg ? msg : "?");
-        sqlite3_free(msg);
-        return FK_EDB;
-    }
-    return FK_OK;
-}
-
 /* Runs a one-off statement with up to three text or integer parameters. */
 static int exec_bind(sqlite3 *db, const char *sql, const char *a, const char *b, int64_t i3,
                      int64_t i4)
@@ -1244,40 +1162,6 @@ static int fill_profile(sqlite3 *db, const struct fk_profile *p)
     return rc;
 }
 
-/* Runs the prepared statement st (parameters bound) to the end into a new table of its columns.
- * Caller frees *out with fk_table_free(). */
-static int run_query(sqlite3 *db, sqlite3_stmt *st, fk_table **out)
-{
-    fk_table *t = NULL;
-    const char *vals[12];
-    size_t ncols = (size_t)sqlite3_column_count(st), c;
-    int rc, s = SQLITE_DONE;
-
-    *out = NULL;
-    if (ncols > 12)
-        ncols = 12;
-    rc = fk_table_new(sql_cols, ncols, &t);
-    while (rc == FK_OK) {
-        s = sqlite3_step(st);
-        if (s != SQLITE_ROW)
-            break;
-        for (c = 0; c < ncols; c++)
-            vals[c] = (const char *)sqlite3_column_text(st, (int)c);
-        rc = fk_table_add(t, vals);
-    }
-    if (rc == FK_OK && s != SQLITE_DONE) {
-        fprintf(stderr, "bench_control: baseline: %s\n", sqlite3_errmsg(db));
-        rc = FK_EDB;
-    }
-    sqlite3_reset(st);
-    if (rc != FK_OK) {
-        fk_table_free(t);
-        return rc;
-    }
-    *out = t;
-    return FK_OK;
-}
-
 /* Runs st once (first) and then tm->n times; *last keeps the last answer. */
 static int time_sql(sqlite3 *db, sqlite3_stmt *st, double *first, struct timing *tm,
                     fk_table **last)
@@ -1290,7 +1174,7 @@ static int time_sql(sqlite3 *db, sqlite3_stmt *st, double *first, struct timing 
 
         fk_table_free(*last);
         *last = NULL;
-        rc = run_query(db, st, last);
+        rc = run_query("bench_control", db, st, sql_cols, (size_t)sqlite3_column_count(st), last);
         dt = fk_mono_seconds() - t0;
         if (i == 0)
             *first = dt;
@@ -1318,45 +1202,21 @@ static void print_plan(sqlite3 *db, const char *sql, int64_t p1, int64_t p2)
 
 /* ---- comparing answers ---- */
 
-static int cell_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-/* Compares a (fangkong) and b (SQLite) row by row over their common columns, after sorting both
- * by every column when sort_all is set; prints up to SHOW_DIFFS differing rows. Returns the
- * number of differing rows plus the difference in row counts. */
+/* compare_rows over the common columns, after sorting both by every column when sort_all is
+ * set. */
 static size_t compare(const char *what, fk_table *a, fk_table *b, int sort_all)
 {
-    size_t na = fk_table_nrows(a), nb = fk_table_nrows(b), n = na < nb ? na : nb, i, c, diff = 0;
     size_t ncols = fk_table_ncols(a) < fk_table_ncols(b) ? fk_table_ncols(a) : fk_table_ncols(b);
 
     if (sort_all) {
-        size_t cols[12];
+        size_t cols[12], c;
 
         for (c = 0; c < ncols && c < 12; c++)
             cols[c] = c;
         fk_table_sort(a, cols, c);
         fk_table_sort(b, cols, c);
     }
-    if (na != nb)
-        fprintf(stderr, "bench_control: %s: fangkong has %zu rows, SQLite %zu\n", what, na, nb);
-    for (i = 0; i < n; i++) {
-        for (c = 0; c < ncols; c++)
-            if (!cell_eq(fk_table_get(a, i, c), fk_table_get(b, i, c)))
-                break;
-        if (c == ncols)
-            continue;
-        if (diff < SHOW_DIFFS) {
-            fprintf(stderr, "bench_control: %s row %zu differs (fangkong|SQLite):", what, i + 1);
-            for (c = 0; c < ncols; c++)
-                fprintf(stderr, " %s|%s", fk_table_get(a, i, c) ? fk_table_get(a, i, c) : "",
-                        fk_table_get(b, i, c) ? fk_table_get(b, i, c) : "");
-            fputc('\n', stderr);
-        }
-        diff++;
-    }
-    return diff + (na > nb ? na - nb : nb - na);
+    return compare_rows("bench_control", what, a, b, ncols);
 }
 
 /* Sums column col of t (counts). */
@@ -1388,22 +1248,6 @@ static void count_states(const fk_table *t, size_t n[3])
         n[1] += strcmp(s, "due") == 0;
         n[2] += strcmp(s, "overdue") == 0;
     }
-}
-
-static int write_summary(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    int rc = FK_OK;
-
-    if (!f) {
-        fprintf(stderr, "bench_control: %s: %s\n", path, strerror(errno));
-        return FK_EIO;
-    }
-    if (fputs(text, f) == EOF)
-        rc = FK_EIO;
-    if (fclose(f) != 0)
-        rc = FK_EIO;
-    return rc;
 }
 
 /* ---- the run ---- */
@@ -1539,19 +1383,19 @@ int main(int argc, char **argv)
             goto out;
         }
         sql = sqlite3_mprintf("ATTACH %Q AS aux", aux);
-        rc = sql ? exec_sql(db, sql) : FK_ENOMEM;
+        rc = sql ? exec_sql("bench_control", db, sql) : FK_ENOMEM;
         sqlite3_free(sql);
         if (rc != FK_OK)
             goto out;
         t0 = fk_mono_seconds();
         for (i = 0; rc == FK_OK && i < sizeof setup_sql / sizeof setup_sql[0]; i++)
-            rc = exec_sql(db, setup_sql[i]);
+            rc = exec_sql("bench_control", db, setup_sql[i]);
         if (rc == FK_OK)
             rc = fill_profile(db, &prof);
         setup_s = fk_mono_seconds() - t0;
         t0 = fk_mono_seconds();
         for (i = 0; rc == FK_OK && i < sizeof index_sql / sizeof index_sql[0]; i++)
-            rc = exec_sql(db, index_sql[i]);
+            rc = exec_sql("bench_control", db, index_sql[i]);
         index_s = fk_mono_seconds() - t0;
         if (rc != FK_OK)
             goto out;
@@ -1678,7 +1522,7 @@ int main(int argc, char **argv)
                                      : "yes");
     if (rc != FK_OK)
         goto oom;
-    if (o.summary && write_summary(o.summary, sum.data) != FK_OK)
+    if (o.summary && write_summary("bench_control", o.summary, sum.data) != FK_OK)
         goto out;
     status = o.sql && total_diffs ? 3 : 0;
     goto out;

@@ -33,20 +33,14 @@
 
 #include <sqlite3.h>
 
+#include "bench.h"
 #include "fk/fk.h"
 
 #define MAX_RUNS 100000
-#define SHOW_DIFFS 5 /* differing rows printed when the answers disagree */
 
 struct opts {
     const char *datafile, *round, *baseline, *grid, *summary;
     int runs, sql_runs, missing_runs;
-};
-
-/* Times of repeated runs of one question, in seconds. */
-struct timing {
-    double *v;
-    size_t n;
 };
 
 /* Peak resident set size of this process so far, in KiB (Linux reports ru_maxrss in KiB). */
@@ -68,13 +62,6 @@ static double t_min(const struct timing *t)
         if (t->v[i] < m)
             m = t->v[i];
     return m;
-}
-
-/* Median; sorts the times in place. */
-static double t_median(struct timing *t)
-{
-    fk_sort_doubles(t->v, t->n);
-    return fk_quantile_sorted(t->v, t->n, 0.5);
 }
 
 static int parse_count(const char *name, const char *s, int *out)
@@ -205,18 +192,6 @@ static const struct fk_col sql_missing_cols[] = {
     {"grid", FK_COL_TEXT},
 };
 
-static int exec_sql(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fprintf(stderr, "bench_screening: baseline: %s: %s\n", sql, msg ? msg : "?");
-        sqlite3_free(msg);
-        return FK_EDB;
-    }
-    return FK_OK;
-}
-
 /* Creates the baseline's indexes unless all are there; *seconds is the time taken, or -1 when
  * they already existed. */
 static int make_indexes(sqlite3 *db, double *seconds)
@@ -242,44 +217,11 @@ static int make_indexes(sqlite3 *db, double *seconds)
         goto out;
     t0 = fk_mono_seconds();
     for (i = 0; rc == FK_OK && i < sizeof index_sql / sizeof index_sql[0]; i++)
-        rc = exec_sql(db, index_sql[i]);
+        rc = exec_sql("bench_screening", db, index_sql[i]);
     *seconds = fk_mono_seconds() - t0;
 out:
     sqlite3_finalize(st);
     return rc;
-}
-
-/* Runs the prepared statement st (parameters bound) to the end, collecting its ncols text
- * columns into a new table with columns cols. Caller frees *out with fk_table_free(). */
-static int run_query(sqlite3 *db, sqlite3_stmt *st, const struct fk_col *cols, size_t ncols,
-                     fk_table **out)
-{
-    fk_table *t = NULL;
-    const char *vals[8];
-    int rc, s = SQLITE_DONE;
-    size_t c;
-
-    *out = NULL;
-    rc = fk_table_new(cols, ncols, &t);
-    while (rc == FK_OK) {
-        s = sqlite3_step(st);
-        if (s != SQLITE_ROW)
-            break;
-        for (c = 0; c < ncols; c++)
-            vals[c] = (const char *)sqlite3_column_text(st, (int)c);
-        rc = fk_table_add(t, vals);
-    }
-    if (rc == FK_OK && s != SQLITE_DONE) {
-        fprintf(stderr, "bench_screening: baseline: %s\n", sqlite3_errmsg(db));
-        rc = FK_EDB;
-    }
-    sqlite3_reset(st);
-    if (rc != FK_OK) {
-        fk_table_free(t);
-        return rc;
-    }
-    *out = t;
-    return FK_OK;
 }
 
 /* Runs st n times, timing each run; *last keeps the answer of the last run. */
@@ -294,44 +236,10 @@ static int time_query(sqlite3 *db, sqlite3_stmt *st, const struct fk_col *cols, 
 
         fk_table_free(*last);
         *last = NULL;
-        rc = run_query(db, st, cols, ncols, last);
+        rc = run_query("bench_screening", db, st, cols, ncols, last);
         tm->v[i] = fk_mono_seconds() - t0;
     }
     return rc;
-}
-
-/* ---- comparing answers ---- */
-
-static int cell_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-/* Compares the first ncols columns of a (fangkong) and b (SQLite) row by row; prints up to
- * SHOW_DIFFS differing rows. Returns the number of differing rows (a count mismatch counts as
- * the rows of the longer table beyond the shorter). */
-static size_t compare(const char *what, const fk_table *a, const fk_table *b, size_t ncols)
-{
-    size_t na = fk_table_nrows(a), nb = fk_table_nrows(b), n = na < nb ? na : nb, i, c, diff = 0;
-
-    if (na != nb)
-        fprintf(stderr, "bench_screening: %s: fangkong has %zu rows, SQLite %zu\n", what, na, nb);
-    for (i = 0; i < n; i++) {
-        for (c = 0; c < ncols; c++)
-            if (!cell_eq(fk_table_get(a, i, c), fk_table_get(b, i, c)))
-                break;
-        if (c == ncols)
-            continue;
-        if (diff < SHOW_DIFFS) {
-            fprintf(stderr, "bench_screening: %s row %zu differs:", what, i + 1);
-            for (c = 0; c < ncols; c++)
-                fprintf(stderr, " %s|%s", fk_table_get(a, i, c) ? fk_table_get(a, i, c) : "",
-                        fk_table_get(b, i, c) ? fk_table_get(b, i, c) : "");
-            fputc('\n', stderr);
-        }
-        diff++;
-    }
-    return diff + (na > nb ? na - nb : nb - na);
 }
 
 /* ---- output ---- */
@@ -340,22 +248,6 @@ static void print_row(const char *work, double fk_s, double sql_s)
 {
     printf("%-44s %12.3f ms %12.3f ms %10.1f x\n", work, fk_s * 1e3, sql_s * 1e3,
            fk_s > 0 ? sql_s / fk_s : 0.0);
-}
-
-static int write_summary(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    int rc = FK_OK;
-
-    if (!f) {
-        fprintf(stderr, "bench_screening: %s: %s\n", path, strerror(errno));
-        return FK_EIO;
-    }
-    if (fputs(text, f) == EOF)
-        rc = FK_EIO;
-    if (fclose(f) != 0)
-        rc = FK_EIO;
-    return rc;
 }
 
 int main(int argc, char **argv)
@@ -471,7 +363,8 @@ int main(int argc, char **argv)
                 db ? sqlite3_errmsg(db) : "cannot open");
         goto out;
     }
-    if (exec_sql(db, "PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY") != FK_OK ||
+    if (exec_sql("bench_screening", db,
+                 "PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY") != FK_OK ||
         make_indexes(db, &index_s) != FK_OK)
         goto out;
     fk_time_render(round.start, wstart);
@@ -492,8 +385,8 @@ int main(int argc, char **argv)
         goto out;
     rss_all = peak_rss_kib();
 
-    cov_diff = compare("coverage", fk_cov, sq_cov, 4);
-    miss_diff = compare("missing", fk_miss, sq_miss, 4);
+    cov_diff = compare_rows("bench_screening", "coverage", fk_cov, sq_cov, 4);
+    miss_diff = compare_rows("bench_screening", "missing", fk_miss, sq_miss, 4);
 
     cov_cold_med = t_median(&cov_cold);
     cov_warm_med = t_median(&cov_warm);
@@ -542,7 +435,8 @@ int main(int argc, char **argv)
                        fk_table_nrows(fk_miss), miss_med * 1e3, sql_miss_med * 1e3,
                        (double)rss_fk / 1024.0, (double)rss_all / 1024.0,
                        cov_diff == 0 && miss_diff == 0 ? "yes" : "no");
-    if (rc != FK_OK || (o.summary && write_summary(o.summary, sum.data) != FK_OK))
+    if (rc != FK_OK ||
+        (o.summary && write_summary("bench_screening", o.summary, sum.data) != FK_OK))
         goto out;
     status = cov_diff == 0 && miss_diff == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 out:

@@ -48,11 +48,13 @@
 
 #include <sqlite3.h>
 
+#include "bench.h"
 #include "fk/error.h"
 #include "fk/profile.h"
 #include "fk/store.h"
 #include "fk/time.h"
-#include "fk/trace.h"
+#include "fk/tracer.h"
+#include "fk/vec.h"
 
 #define T0 1793462400LL /* 2026-11-01 00:00 Asia/Shanghai */
 #define DAYS 14
@@ -104,64 +106,6 @@ struct alias {
 };
 
 /* ---- small tools ---- */
-
-/* A field of /proc/self/status in KiB ("VmRSS", "VmHWM"), or -1. */
-static long status_kib(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    size_t klen = strlen(key);
-    long v = -1;
-
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-            v = strtol(line + klen + 1, NULL, 10);
-            break;
-        }
-    }
-    fclose(f);
-    return v;
-}
-
-static double mib(long kib)
-{
-    return (double)kib / 1024.0;
-}
-
-/* Prints the 1-minute load average: on a 2-core machine shared with other work, a load well
- * above the cores the benchmark uses means its times are inflated. */
-static void print_load(const char *when)
-{
-    double la[3];
-
-    if (getloadavg(la, 3) == 3)
-        printf("load average %s: %.2f %.2f %.2f\n", when, la[0], la[1], la[2]);
-}
-
-/* splitmix64: fast, and good enough for synthetic data. */
-static uint64_t next64(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n), n < 2^32 (multiply-shift; the bias is far below what matters here). */
-static uint32_t below(uint64_t *s, uint64_t n)
-{
-    return (uint32_t)(((next64(s) >> 32) * n) >> 32);
-}
-
-static uint64_t stream(uint64_t seed, uint64_t which)
-{
-    uint64_t s = seed * 0x100000001B3ull + which;
-
-    return next64(&s);
-}
 
 static void alias_free(struct alias *a)
 {
@@ -446,6 +390,47 @@ static int gen_pings(const struct opts *o, const struct alias *cells, struct eve
 
 /* ---- W4 baselines and checks ---- */
 
+/* Fills in for fk_tracer_new from ev, scans (pings 0) or pings (pings 1), with no households and
+ * no events of the other kind, and a copy of the o->cases cases. The event arrays are handed
+ * over: ev is empty afterwards. FK_OK, or FK_ENOMEM with ev and in as they were. */
+static int hand_over(const struct opts *o, struct events *ev, int pings,
+                     const struct fk_case_row *cases, struct fk_trace_input *in)
+{
+    int32_t *household = malloc(o->persons * sizeof *household);
+    uint64_t *none = calloc(o->persons + 1, sizeof *none);
+    struct fk_case_row *cs = malloc(o->cases * sizeof *cs);
+    size_t k;
+
+    if (!household || !none || !cs) {
+        free(household);
+        free(none);
+        free(cs);
+        return FK_ENOMEM;
+    }
+    for (k = 0; k < o->persons; k++)
+        household[k] = -1;
+    memcpy(cs, cases, o->cases * sizeof *cs);
+    in->npersons = o->persons;
+    in->household = household;
+    in->cases = cs;
+    in->ncases = o->cases;
+    if (pings) {
+        in->scan_start = none;
+        in->ping_start = ev->start;
+        in->ping_cell = ev->place;
+        in->ping_time = ev->time;
+        in->ncells = o->places;
+    } else {
+        in->ping_start = none;
+        in->scan_start = ev->start;
+        in->scan_venue = ev->place;
+        in->scan_time = ev->time;
+        in->nvenues = o->places;
+    }
+    memset(ev, 0, sizeof *ev);
+    return FK_OK;
+}
+
 /* Counts scan pairs (see the design notes) and the case scans inside their windows. */
 static int count_pairs(const struct events *ev, size_t nvenues, const struct window *w,
                        size_t ncases, int64_t win, uint64_t *nq_out, uint64_t *pairs_out)
@@ -712,7 +697,7 @@ static void sql_plan(sqlite3 *db)
 static int sql_close(sqlite3 *db, int64_t win, struct hit **out, size_t *nout, double *secs)
 {
     sqlite3_stmt *st = NULL;
-    struct hit *h = NULL, *nh;
+    struct hit *h = NULL;
     size_t n = 0, cap = 0;
     double t0 = fk_mono_seconds();
     int rc = FK_EDB, s;
@@ -726,14 +711,9 @@ static int sql_close(sqlite3 *db, int64_t win, struct hit **out, size_t *nout, d
         s = sqlite3_step(st);
         if (s != SQLITE_ROW)
             break;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4096;
-            nh = realloc(h, cap * sizeof *h);
-            if (!nh) {
-                rc = FK_ENOMEM;
-                goto out;
-            }
-            h = nh;
+        if (fk_vec_grow((void **)&h, &cap, n + 1, sizeof *h) != FK_OK) {
+            rc = FK_ENOMEM;
+            goto out;
         }
         h[n].person = (int32_t)sqlite3_column_int64(st, 0);
         h[n++].exposure = sqlite3_column_int64(st, 1);
@@ -965,7 +945,7 @@ static int run_w4(const struct opts *o)
     uint8_t *is_case = NULL;
     struct window *win = NULL;
     struct hit *h_naive = NULL, *h_sql = NULL, *h_fk = NULL;
-    size_t n_naive = 0, n_sql = 0, n_fk = 0, n_other = 0, nc = 0, ccap = 0, k;
+    size_t n_naive = 0, n_sql = 0, n_fk = 0, n_other = 0, nc = 0, ccap = 0;
     struct fk_contact *c = NULL;
     struct fk_tracer_stats stx;
     struct depth2 d2;
@@ -1044,26 +1024,9 @@ static int run_w4(const struct opts *o)
     }
 
     /* Hand the arrays over: from here on, only the tracer has the events. */
-    in.npersons = o->persons;
-    in.household = malloc(o->persons * sizeof *in.household);
-    in.ping_start = calloc(o->persons + 1, sizeof *in.ping_start);
-    in.cases = malloc(o->cases * sizeof *in.cases);
-    if (!in.household || !in.ping_start || !in.cases) {
-        free(in.household);
-        free(in.ping_start);
-        free(in.cases);
-        rc = FK_ENOMEM;
+    rc = hand_over(o, &ev, 0, cases, &in);
+    if (rc != FK_OK)
         goto out;
-    }
-    for (k = 0; k < o->persons; k++)
-        in.household[k] = -1;
-    memcpy(in.cases, cases, o->cases * sizeof *in.cases);
-    in.ncases = o->cases;
-    in.scan_start = ev.start;
-    in.scan_venue = ev.place;
-    in.scan_time = ev.time;
-    in.nvenues = o->places;
-    memset(&ev, 0, sizeof ev);
     rss_pre = status_kib("VmRSS");
     t0 = fk_mono_seconds();
     rc = fk_tracer_new(&in, &prof, &t);
@@ -1359,26 +1322,9 @@ static int run_w5(const struct opts *o)
     }
     printf("direct pass over every ping for %zu cases: %.1f s\n", nchecked, fk_mono_seconds() - t0);
 
-    in.npersons = o->persons;
-    in.household = malloc(o->persons * sizeof *in.household);
-    in.scan_start = calloc(o->persons + 1, sizeof *in.scan_start);
-    in.cases = malloc(o->cases * sizeof *in.cases);
-    if (!in.household || !in.scan_start || !in.cases) {
-        free(in.household);
-        free(in.scan_start);
-        free(in.cases);
-        rc = FK_ENOMEM;
+    rc = hand_over(o, &ev, 1, cases, &in);
+    if (rc != FK_OK)
         goto out;
-    }
-    for (i = 0; i < o->persons; i++)
-        in.household[i] = -1;
-    memcpy(in.cases, cases, o->cases * sizeof *in.cases);
-    in.ncases = o->cases;
-    in.ping_start = ev.start;
-    in.ping_cell = ev.place;
-    in.ping_time = ev.time;
-    in.ncells = o->places;
-    memset(&ev, 0, sizeof ev);
     t0 = fk_mono_seconds();
     rc = fk_tracer_new(&in, &prof, &t);
     new_s = fk_mono_seconds() - t0;

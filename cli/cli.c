@@ -60,15 +60,73 @@ static char *read_small_file(const char *path, char *err, size_t errlen)
     return b.data;
 }
 
+/* The value of the option at argv[*i]: what follows its '=' (at eq), else the next argument,
+ * which is then consumed; NULL when there is none. */
+static const char *opt_value(const char *eq, int argc, char **argv, int *i)
+{
+    if (eq)
+        return eq + 1;
+    return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+/* The entry of opts (ending with a NULL name; opts may be NULL) named by the n bytes at name, or
+ * NULL. */
+static const struct cli_opt *find_opt(const struct cli_opt *opts, const char *name, size_t n)
+{
+    for (; opts && opts->name; opts++)
+        if (strlen(opts->name) == n && strncmp(name, opts->name, n) == 0)
+            return opts;
+    return NULL;
+}
+
+/* Takes option o, given as argv[*i] (a, its '=' at eq or NULL): sets its flag, value or next list
+ * entry. FK_OK, or FK_EINVAL after saying why. */
+static int take_opt(struct cli *c, const struct cli_opt *o, const char *a, const char *eq, int argc,
+                    char **argv, int *i)
+{
+    const char *val;
+
+    if (o->flag) {
+        if (eq) {
+            cli_error(c, "--%s takes no value", o->name);
+            return FK_EINVAL;
+        }
+        *o->flag = 1;
+        return FK_OK;
+    }
+    val = opt_value(eq, argc, argv, i);
+    if (!val) {
+        cli_error(c, "%s needs a value", a);
+        return FK_EINVAL;
+    }
+    if (!o->list) {
+        *o->value = val;
+        return FK_OK;
+    }
+    if (*o->nlist >= o->maxlist) {
+        cli_error(c, "--%s may be given at most %d times", o->name, o->maxlist);
+        return FK_EINVAL;
+    }
+    o->list[(*o->nlist)++] = val;
+    return FK_OK;
+}
+
 int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, int maxpos)
 {
-    int i, k;
+    const char *format = NULL;
+    const struct cli_opt common[] = {
+        {.name = "db", .value = &c->db},
+        {.name = "as", .value = &c->as},
+        {.name = "profile", .value = &c->profile_path},
+        {.name = "format", .value = &format},
+        {.name = NULL},
+    };
+    int i;
 
     for (i = 0; i < argc; i++) {
-        const char *a = argv[i], *val = NULL;
-        const char *eq;
+        const char *a = argv[i], *eq;
+        const struct cli_opt *o;
         size_t nlen;
-        int matched = 0;
 
         if (strncmp(a, "--", 2) != 0 || strcmp(a, "--") == 0 || a[2] == '\0') {
             if (c->npos >= maxpos || c->npos >= (int)(sizeof c->pos / sizeof c->pos[0])) {
@@ -81,74 +139,23 @@ int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, 
         eq = strchr(a, '=');
         nlen = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
         /* Common options first. */
-        if (strncmp(a + 2, "db", nlen) == 0 && nlen == 2) {
-            val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!val)
-                goto need_value;
-            c->db = val;
-            continue;
-        }
-        if (strncmp(a + 2, "as", nlen) == 0 && nlen == 2) {
-            val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!val)
-                goto need_value;
-            c->as = val;
-            continue;
-        }
-        if (strncmp(a + 2, "profile", nlen) == 0 && nlen == 7) {
-            val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!val)
-                goto need_value;
-            c->profile_path = val;
-            continue;
-        }
-        if (strncmp(a + 2, "format", nlen) == 0 && nlen == 6) {
-            val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!val)
-                goto need_value;
-            if (fk_format_parse(val, &c->format) != FK_OK) {
-                cli_error(c, "--format takes csv or json, not '%s'", val);
-                return FK_EINVAL;
-            }
-            continue;
-        }
-        for (k = 0; opts && opts[k].name; k++) {
-            if (strlen(opts[k].name) != nlen || strncmp(a + 2, opts[k].name, nlen) != 0)
-                continue;
-            matched = 1;
-            if (opts[k].list) {
-                val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-                if (!val)
-                    goto need_value;
-                if (*opts[k].nlist >= opts[k].maxlist) {
-                    cli_error(c, "--%s may be given at most %d times", opts[k].name,
-                              opts[k].maxlist);
-                    return FK_EINVAL;
-                }
-                opts[k].list[(*opts[k].nlist)++] = val;
-            } else if (opts[k].flag) {
-                if (eq) {
-                    cli_error(c, "--%s takes no value", opts[k].name);
-                    return FK_EINVAL;
-                }
-                *opts[k].flag = 1;
-            } else {
-                val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-                if (!val)
-                    goto need_value;
-                *opts[k].value = val;
-            }
-            break;
-        }
-        if (!matched) {
+        o = find_opt(common, a + 2, nlen);
+        if (!o)
+            o = find_opt(opts, a + 2, nlen);
+        if (!o) {
             cli_error(c, "unknown option %.*s", (int)(nlen + 2), a);
             cli_usage(c);
             return FK_EINVAL;
         }
-        continue;
-need_value:
-        cli_error(c, "%s needs a value", a);
-        return FK_EINVAL;
+        if (take_opt(c, o, a, eq, argc, argv, &i) != FK_OK)
+            return FK_EINVAL;
+        if (format) {
+            if (fk_format_parse(format, &c->format) != FK_OK) {
+                cli_error(c, "--format takes csv or json, not '%s'", format);
+                return FK_EINVAL;
+            }
+            format = NULL;
+        }
     }
     if (c->profile_path) {
         char err[512];

@@ -336,15 +336,8 @@ static int add_case(void *ud, const struct fk_case_row *c)
 {
     struct case_walk *w = ud;
 
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? 2 * w->cap : 64;
-        int64_t *p = realloc(w->person, cap * sizeof *p);
-
-        if (!p)
-            return w->rc = FK_ENOMEM;
-        w->person = p;
-        w->cap = cap;
-    }
+    if (fk_vec_grow((void **)&w->person, &w->cap, w->n + 1, sizeof *w->person) != FK_OK)
+        return w->rc = FK_ENOMEM;
     w->person[w->n++] = c->person;
     return 0;
 }

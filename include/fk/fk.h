@@ -24,6 +24,7 @@
 #include "fk/table.h"
 #include "fk/time.h"
 #include "fk/trace.h"
+#include "fk/tracer.h"
 #include "fk/vec.h"
 
 #endif

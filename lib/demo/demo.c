@@ -26,10 +26,14 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "fk/buf.h"
+#include "fk/csv.h"
 #include "fk/error.h"
 #include "fk/idcard.h"
 #include "fk/str.h"
+#include "fk/strmap.h"
 #include "fk/time.h"
+#include "fk/vec.h"
 
 #define OUT_CAP (1u << 20) /* bytes buffered per output file */
 #define ROW_MAX 1024       /* room made before writing one generated row */
@@ -287,27 +291,6 @@ static inline void out_str(struct out *o, const char *s)
     out_mem(o, s, strlen(s));
 }
 
-/* A CSV field, quoted when it must be (region names from a file may hold commas). */
-static void out_field(struct out *o, const char *s)
-{
-    size_t i, n = strlen(s);
-
-    if (!strpbrk(s, ",\"\r\n")) {
-        out_mem(o, s, n);
-        return;
-    }
-    out_room(o, 1);
-    out_ch(o, '"');
-    for (i = 0; i < n; i++) {
-        out_room(o, 2);
-        if (s[i] == '"')
-            out_ch(o, '"');
-        out_ch(o, s[i]);
-    }
-    out_room(o, 1);
-    out_ch(o, '"');
-}
-
 /* v in decimal, zero-padded to width; the caller made room. */
 static inline void out_u(struct out *o, uint64_t v, int width)
 {
@@ -478,7 +461,7 @@ static void pool_free(struct pool *p)
 /* ---- the region tree ---- */
 
 struct region {
-    const char *code, *name, *level, *parent; /* borrowed: pool, file buffer or static */
+    const char *code, *name, *level, *parent; /* borrowed: pool or static */
     long up;                                  /* index of the parent in the list, or -1 */
     int leaf;                                 /* no children: grids go under it */
 };
@@ -497,10 +480,9 @@ struct city {
     size_t nregs, capregs;
     struct grid *grids;
     size_t ngrids;
-    const char **counties; /* distinct 6-digit area codes */
+    fk_strmap *counties; /* distinct 6-digit area codes, indexed in order of first use */
     size_t ncounties;
     struct pool pool;
-    char *file; /* the regions file's bytes, fields NUL-terminated in place */
 };
 
 static int push_region(struct city *c, const char *code, const char *name, const char *level,
@@ -508,15 +490,8 @@ static int push_region(struct city *c, const char *code, const char *name, const
 {
     struct region *r;
 
-    if (c->nregs == c->capregs) {
-        size_t cap = c->capregs ? c->capregs * 2 : 256;
-
-        r = realloc(c->regs, cap * sizeof *r);
-        if (!r)
-            return FK_ENOMEM;
-        c->regs = r;
-        c->capregs = cap;
-    }
+    if (fk_vec_grow((void **)&c->regs, &c->capregs, c->nregs + 1, sizeof *c->regs) != FK_OK)
+        return FK_ENOMEM;
     r = &c->regs[c->nregs++];
     r->code = code;
     r->name = name;
@@ -597,95 +572,6 @@ out:
     return rc;
 }
 
-/* Reads all of path into a NUL-terminated heap buffer. */
-static int slurp(const char *path, char **out, size_t *len, char *err, size_t errlen)
-{
-    FILE *f = NULL;
-    char *buf = NULL, *p;
-    size_t n = 0, cap = 0, got;
-    int rc = FK_OK;
-
-    *out = NULL;
-    *len = 0;
-    f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open the regions file %s: %s", path, strerror(errno));
-        rc = errno == ENOENT ? FK_ENOENT : FK_EIO;
-        goto out;
-    }
-    for (;;) {
-        if (cap - n < 65536) {
-            cap = cap ? cap * 2 : 1u << 20;
-            p = realloc(buf, cap + 1);
-            if (!p) {
-                snprintf(err, errlen, "out of memory reading %s", path);
-                rc = FK_ENOMEM;
-                goto out;
-            }
-            buf = p;
-        }
-        got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        rc = FK_EIO;
-        goto out;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    buf = NULL;
-out:
-    free(buf);
-    if (f)
-        fclose(f);
-    return rc;
-}
-
-/* Splits the line at *pos into at most max NUL-terminated fields, unquoting "..." in place.
- * Returns the number of fields, and advances *pos past the line end. */
-static size_t split_line(char *s, size_t len, size_t *pos, char **fields, size_t max)
-{
-    size_t i = *pos, nf = 0;
-
-    while (i < len) {
-        char *w = s + i, *start = w, end;
-        int quoted = s[i] == '"';
-
-        if (quoted) {
-            i++;
-            while (i < len) {
-                if (s[i] == '"' && i + 1 < len && s[i + 1] == '"') {
-                    *w++ = '"';
-                    i += 2;
-                } else if (s[i] == '"') {
-                    i++;
-                    break;
-                } else {
-                    *w++ = s[i++];
-                }
-            }
-        }
-        while (i < len && s[i] != ',' && s[i] != '\n' && s[i] != '\r')
-            *w++ = s[i++];
-        if (nf < max)
-            fields[nf++] = start;
-        end = i < len ? s[i] : '\n';
-        *w = '\0'; /* may overwrite s[i]: the delimiter is in end */
-        i++;
-        if (end != ',') {
-            if (end == '\r' && i < len && s[i] == '\n')
-                i++;
-            break;
-        }
-    }
-    *pos = i;
-    return nf;
-}
-
 struct frow {
     const char *code, *name, *level, *parent;
     long parent_row; /* -1 when absent */
@@ -693,38 +579,45 @@ struct frow {
     signed char state; /* 0 unknown, 1 under the city, 2 not, 3 on the current path */
 };
 
-static uint64_t hash_str(const char *s)
+/* The fields of the regions file's current record, copied into the pool (the reader's own
+ * storage lasts only until the next record); a column the record lacks is "". NULL on out of
+ * memory. */
+static const char *file_field(struct city *c, fk_csv *in, int col)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
+    fk_slice f = fk_csv_field(in, (size_t)col);
 
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
-    return h;
+    return pool_dup(&c->pool, f.p ? f.p : "", f.n);
 }
 
-/* The city opts->city and everything under it from a regions-contract file, with the province
- * above it; grid rows of the file are left out (the demo makes its own). */
+/* The city opts->city and everything under it from a regions-contract file (read by the CSV
+ * reader: UTF-8 or GBK, quoted fields), with the province above it; grid rows of the file are
+ * left out (the demo makes its own). */
 static int file_tree(struct city *c, const char *path, const char *city, char *err, size_t errlen)
 {
     struct frow *rows = NULL;
-    long *slots = NULL, *stack = NULL, *at = NULL, chain[16];
-    size_t len, pos = 0, nrows = 0, cap = 0, nslots, i, line = 1, sp = 0, depth;
-    int col[4] = {-1, -1, -1, -1}, rc = FK_OK;
+    fk_csv *in = NULL;
+    fk_strmap *codes = NULL;
+    long *stack = NULL, *at = NULL, chain[16];
+    size_t nrows = 0, cap = 0, i, sp = 0, depth;
+    int col[4] = {-1, -1, -1, -1}, rc = FK_OK, got;
     static const char *const names[4] = {"code", "name", "level", "parent"};
-    char *fields[16];
     size_t nf, k;
     long city_row = -1, r;
 
-    rc = slurp(path, &c->file, &len, err, errlen);
+    rc = fk_csv_open_path(path, NULL, &in, err, errlen);
+    if (rc == FK_ENOENT) {
+        snprintf(err, errlen, "cannot open the regions file %s: %s", path, strerror(ENOENT));
+        goto out;
+    }
     if (rc != FK_OK)
         goto out;
-    if (len >= 3 && memcmp(c->file, "\xEF\xBB\xBF", 3) == 0)
-        pos = 3;
-    nf = split_line(c->file, len, &pos, fields, 16);
+    got = fk_csv_next(in);
+    if (got < 0)
+        goto bad_record;
+    nf = got == 1 ? fk_csv_nfields(in) : 0;
     for (k = 0; k < nf; k++)
         for (i = 0; i < 4; i++)
-            if (col[i] < 0 &&
-                fk_slice_eq(fk_slice_trim((fk_slice){fields[k], strlen(fields[k])}), names[i]))
+            if (col[i] < 0 && fk_slice_eq(fk_slice_trim(fk_csv_field(in, k)), names[i]))
                 col[i] = (int)k;
     for (i = 0; i < 4; i++) {
         if (col[i] < 0) {
@@ -734,30 +627,28 @@ static int file_tree(struct city *c, const char *path, const char *city, char *e
             goto out;
         }
     }
-    while (pos < len) {
+    while ((got = fk_csv_next(in)) != 0) {
         const char *v[4];
+        fk_slice code;
 
-        line++;
-        nf = split_line(c->file, len, &pos, fields, 16);
-        if (nf == 1 && fields[0][0] == '\0')
+        if (got < 0)
+            goto bad_record;
+        if (fk_csv_nfields(in) == 1 && fk_csv_field(in, 0).n == 0)
             continue;
-        for (i = 0; i < 4; i++)
-            v[i] = (size_t)col[i] < nf ? fields[col[i]] : "";
-        if (strlen(v[0]) == 0 || strlen(v[0]) > CODE_MAX) {
-            snprintf(err, errlen, "%s line %zu: a region code has 1 to %d characters", path, line,
-                     CODE_MAX);
+        code = fk_csv_field(in, (size_t)col[0]);
+        if (code.n == 0 || code.n > CODE_MAX) {
+            snprintf(err, errlen, "%s line %llu: a region code has 1 to %d characters", path,
+                     (unsigned long long)fk_csv_line(in), CODE_MAX);
             rc = FK_EINVAL;
             goto out;
         }
-        if (nrows == cap) {
-            struct frow *p;
-
-            cap = cap ? cap * 2 : 4096;
-            p = realloc(rows, cap * sizeof *p);
-            if (!p)
+        for (i = 0; i < 4; i++) {
+            v[i] = file_field(c, in, col[i]);
+            if (!v[i])
                 goto nomem;
-            rows = p;
         }
+        if (fk_vec_grow((void **)&rows, &cap, nrows + 1, sizeof *rows) != FK_OK)
+            goto nomem;
         rows[nrows].code = v[0];
         rows[nrows].name = v[1];
         rows[nrows].level = v[2];
@@ -769,30 +660,25 @@ static int file_tree(struct city *c, const char *path, const char *city, char *e
         nrows++;
     }
 
-    /* code -> row, open addressing; the first row with a code wins. */
-    for (nslots = 16; nslots < nrows * 2; nslots *= 2)
-        ;
-    slots = malloc(nslots * sizeof *slots);
-    if (!slots)
+    /* code -> row; the first row with a code wins. */
+    codes = fk_strmap_new();
+    if (!codes)
         goto nomem;
-    for (i = 0; i < nslots; i++)
-        slots[i] = -1;
     for (i = 0; i < nrows; i++) {
-        size_t h = (size_t)hash_str(rows[i].code) & (nslots - 1);
+        int added;
+        int64_t at_code = fk_strmap_intern(codes, rows[i].code, strlen(rows[i].code), &added);
 
-        while (slots[h] >= 0 && strcmp(rows[slots[h]].code, rows[i].code) != 0)
-            h = (h + 1) & (nslots - 1);
-        if (slots[h] < 0)
-            slots[h] = (long)i;
+        if (at_code < 0)
+            goto nomem;
+        if (added)
+            fk_strmap_set_value(codes, at_code, (int64_t)i);
         else
             rows[i].state = 2; /* a duplicate code */
     }
     for (i = 0; i < nrows; i++) {
-        size_t h = (size_t)hash_str(rows[i].parent) & (nslots - 1);
+        int64_t p = fk_strmap_find(codes, rows[i].parent, strlen(rows[i].parent));
 
-        while (slots[h] >= 0 && strcmp(rows[slots[h]].code, rows[i].parent) != 0)
-            h = (h + 1) & (nslots - 1);
-        rows[i].parent_row = slots[h];
+        rows[i].parent_row = p < 0 ? -1 : (long)fk_strmap_value(codes, p);
         if (strcmp(rows[i].code, city) == 0 && rows[i].state == 0 && city_row < 0)
             city_row = (long)i;
     }
@@ -866,14 +752,20 @@ static int file_tree(struct city *c, const char *path, const char *city, char *e
         }
     }
     goto out;
+bad_record:
+    snprintf(err, errlen, "%s line %llu: %s", path, (unsigned long long)fk_csv_line(in),
+             fk_csv_error(in));
+    rc = got;
+    goto out;
 nomem:
     snprintf(err, errlen, "out of memory reading the regions file %s", path);
     rc = FK_ENOMEM;
 out:
     free(at);
     free(stack);
-    free(slots);
+    fk_strmap_free(codes);
     free(rows);
+    fk_csv_close(in);
     return rc;
 }
 
@@ -895,20 +787,19 @@ static int area_ok(const char *code)
     return fk_id_check(id, 18, FK_ID_RESIDENT, NULL, 0) == FK_OK;
 }
 
+/* The index of area among the city's counties, adding it when new; -1 on out of memory. */
 static long county_of(struct city *c, const char *area)
 {
-    size_t i;
-    const char **p;
+    int added;
+    int64_t k;
 
-    for (i = 0; i < c->ncounties; i++)
-        if (strcmp(c->counties[i], area) == 0)
-            return (long)i;
-    p = realloc(c->counties, (c->ncounties + 1) * sizeof *p);
-    if (!p)
+    if (!c->counties)
+        c->counties = fk_strmap_new();
+    if (!c->counties)
         return -1;
-    c->counties = p;
-    c->counties[c->ncounties] = area;
-    return (long)c->ncounties++;
+    k = fk_strmap_intern(c->counties, area, strlen(area), &added);
+    c->ncounties = fk_strmap_size(c->counties);
+    return (long)k;
 }
 
 /* Puts grids under every leaf of the tree (most are communities): about one per 500 residents,
@@ -1086,28 +977,38 @@ static void progress(struct gen *G, const char *stage, uint64_t done, uint64_t t
         G->o->progress(G->o->progress_ud, stage, done, total);
 }
 
-static void write_regions(struct gen *G)
+/* regions.csv: fields quoted when they must be (region names from a file may hold commas). */
+static int write_regions(struct gen *G, char *err, size_t errlen)
 {
     struct out *w = &G->out[F_REGIONS];
+    fk_buf row;
     size_t i;
+    int rc = FK_OK;
 
-    for (i = 0; i < G->city.nregs; i++) {
+    fk_buf_init(&row, 0);
+    for (i = 0; i < G->city.nregs && rc == FK_OK; i++) {
         const struct region *r = &G->city.regs[i];
+        const char *f[4] = {r->code, r->name, r->level, r->parent};
+        size_t k;
 
-        out_field(w, r->code);
-        out_room(w, 1);
-        out_ch(w, ',');
-        out_field(w, r->name);
-        out_room(w, 1);
-        out_ch(w, ',');
-        out_field(w, r->level);
-        out_room(w, 1);
-        out_ch(w, ',');
-        out_field(w, r->parent);
-        out_room(w, 1);
-        out_end_row(w);
+        fk_buf_reset(&row);
+        for (k = 0; k < 4 && rc == FK_OK; k++) {
+            rc = fk_buf_csv_field(&row, f[k], strlen(f[k]));
+            if (rc == FK_OK)
+                rc = fk_buf_putc(&row, k < 3 ? ',' : '\n');
+        }
+        if (rc == FK_OK) {
+            out_mem(w, row.data, row.len);
+            w->rows++;
+        }
+    }
+    fk_buf_fini(&row);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "out of memory writing regions.csv");
+        return rc;
     }
     progress(G, "regions", G->city.nregs, G->city.nregs);
+    return FK_OK;
 }
 
 static void write_venues(struct gen *G, struct rng *r)
@@ -1219,7 +1120,7 @@ static int make_id(struct gen *G, uint32_t k, char *id)
     unsigned sex = (unsigned)(rng_next(r) >> 63), seq, m, day;
     uint16_t *cnt = NULL;
     int64_t y;
-    const char *area = G->city.counties[k];
+    const char *area = fk_strmap_key(G->city.counties, k);
     uint64_t mix;
 
     for (tries = 0; tries < G->birth_days; tries++) {
@@ -1360,15 +1261,9 @@ static void write_grid_samples(struct gen *G, size_t g)
 
 static int add_sample(struct gen *G, const char *id, int single)
 {
-    if (G->nsamples == G->capsamples) {
-        size_t cap = G->capsamples ? G->capsamples * 2 : 1024;
-        struct sampled *p = realloc(G->grid_samples, cap * sizeof *p);
-
-        if (!p)
-            return FK_ENOMEM;
-        G->grid_samples = p;
-        G->capsamples = cap;
-    }
+    if (fk_vec_grow((void **)&G->grid_samples, &G->capsamples, G->nsamples + 1,
+                    sizeof *G->grid_samples) != FK_OK)
+        return FK_ENOMEM;
     memcpy(G->grid_samples[G->nsamples].id, id, 18);
     G->grid_samples[G->nsamples].single = (unsigned char)single;
     G->nsamples++;
@@ -1885,7 +1780,9 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         if (rc != FK_OK)
             goto out;
     }
-    write_regions(G);
+    rc = write_regions(G, err, errlen);
+    if (rc != FK_OK)
+        goto out;
     write_venues(G, &rv);
     rc = write_people(G, err, errlen);
     if (rc != FK_OK)
@@ -1952,8 +1849,7 @@ out:
         free(G->births);
         free(G->city.regs);
         free(G->city.grids);
-        free(G->city.counties);
-        free(G->city.file);
+        fk_strmap_free(G->city.counties);
         pool_free(&G->city.pool);
         free(G);
     }

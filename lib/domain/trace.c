@@ -3,6 +3,8 @@
  * two reasons wins. */
 #include "fk/trace.h"
 
+#include "fk/store.h" /* struct fk_case_row, the case record the window is read from */
+
 void fk_trace_window(const struct fk_case_row *c, const struct fk_profile *p, int64_t *start,
                      int64_t *end)
 {

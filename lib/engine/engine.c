@@ -156,17 +156,13 @@ static int on_region(void *ud, const struct fk_region_row *r)
     if (i < 0)
         return b->rc = FK_ENOMEM;
     if ((size_t)i >= b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 1024;
-        struct region *nr = realloc(e->reg, cap * sizeof *nr);
-        size_t *po;
+        /* two columns of one capacity: the second grows to what the first did */
+        size_t cap = b->cap, pcap = b->cap;
 
-        if (!nr)
+        if (fk_vec_grow((void **)&e->reg, &cap, !cap && i < 1024 ? 1024 : (size_t)i + 1,
+                        sizeof *e->reg) != FK_OK ||
+            fk_vec_grow((void **)&b->parent_off, &pcap, cap, sizeof *b->parent_off) != FK_OK)
             return b->rc = FK_ENOMEM;
-        e->reg = nr;
-        po = realloc(b->parent_off, cap * sizeof *po);
-        if (!po)
-            return b->rc = FK_ENOMEM;
-        b->parent_off = po;
         b->cap = cap;
     }
     memset(&e->reg[i], 0, sizeof e->reg[i]);
@@ -335,22 +331,13 @@ static int on_sample(void *ud, const struct fk_sample_row *s)
     if (t < 0)
         return b->rc = FK_ENOMEM;
     if (e->nsamples == e->capsamples) {
-        size_t cap = e->capsamples ? e->capsamples * 2 : 4096;
-        int32_t *sp = realloc(e->s_pid, cap * sizeof *sp);
-        int64_t *stm;
-        int32_t *stb;
+        /* three columns of one capacity, from 4096: the others grow to what s_pid did */
+        size_t cap = e->capsamples, c2 = cap, c3 = cap, need = cap ? cap + 1 : 4096;
 
-        if (!sp)
+        if (fk_vec_grow((void **)&e->s_pid, &cap, need, sizeof *e->s_pid) != FK_OK ||
+            fk_vec_grow((void **)&e->s_time, &c2, cap, sizeof *e->s_time) != FK_OK ||
+            fk_vec_grow((void **)&e->s_tube, &c3, cap, sizeof *e->s_tube) != FK_OK)
             return b->rc = FK_ENOMEM;
-        e->s_pid = sp;
-        stm = realloc(e->s_time, cap * sizeof *stm);
-        if (!stm)
-            return b->rc = FK_ENOMEM;
-        e->s_time = stm;
-        stb = realloc(e->s_tube, cap * sizeof *stb);
-        if (!stb)
-            return b->rc = FK_ENOMEM;
-        e->s_tube = stb;
         e->capsamples = cap;
     }
     if (added) {

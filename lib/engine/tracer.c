@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The tracer (see fk/trace.h): indexes over scans and pings so a case touches only its own venues
+/* The tracer (see fk/tracer.h): indexes over scans and pings so a case touches only its own venues
  * and cells, and the tracing rules applied over them.
  *
  * DESIGN NOTES
@@ -52,7 +52,7 @@
  *   that no pass over the records precedes the sort.
  * - Invariants: scan_start/ping_start are monotone with [npersons] = event count; every venue,
  *   cell and household index is < its count; keys within a place are ascending. */
-#include "fk/trace.h"
+#include "fk/tracer.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -570,18 +570,13 @@ static int on_venue(void *ud, const struct fk_venue_row *v)
     if (i < 0 || v->id < 0 || v->id >= INT32_MAX)
         return l->rc = FK_ENOMEM;
     if ((size_t)v->id >= cap) {
-        size_t n = cap ? cap : 1024;
-        int32_t *vc;
-
-        while (n <= (size_t)v->id)
-            n *= 2;
-        vc = realloc(l->t->venue_code, n * sizeof *vc);
-        if (!vc)
+        /* from 1024, as fk_tracer_stats counts the capacity */
+        if (fk_vec_grow((void **)&l->t->venue_code, &l->in->nvenues,
+                        !cap && v->id < 1024 ? 1024 : (size_t)v->id + 1,
+                        sizeof *l->t->venue_code) != FK_OK)
             return l->rc = FK_ENOMEM;
-        for (k = cap; k < n; k++)
-            vc[k] = -1;
-        l->t->venue_code = vc;
-        l->in->nvenues = n;
+        for (k = cap; k < l->in->nvenues; k++)
+            l->t->venue_code[k] = -1;
     }
     l->t->venue_code[v->id] = (int32_t)i;
     return 0;
@@ -592,19 +587,13 @@ static int on_venue(void *ud, const struct fk_venue_row *v)
 static int add_event(struct load *l, uint64_t **start, int32_t **place, uint32_t **tm, size_t *cap,
                      size_t *nev, int64_t person, int32_t where, int64_t when)
 {
-    size_t old = *cap;
+    size_t tcap = *cap; /* tm has place's capacity, and grows to what place did */
 
     if (person < 0 || (size_t)person >= l->in->npersons || when < 0 || when > UINT32_MAX)
         return 0; /* an event of an unknown person or outside uint32 time is not traceable */
-    if (grow((void **)place, cap, *nev + 1, sizeof **place) != FK_OK)
+    if (grow((void **)place, cap, *nev + 1, sizeof **place) != FK_OK ||
+        fk_vec_grow((void **)tm, &tcap, *cap, sizeof **tm) != FK_OK)
         return FK_ENOMEM;
-    if (*cap != old) {
-        uint32_t *nt = realloc(*tm, *cap * sizeof **tm);
-
-        if (!nt)
-            return FK_ENOMEM;
-        *tm = nt;
-    }
     (*start)[person + 1]++;
     (*place)[*nev] = where;
     (*tm)[*nev] = (uint32_t)when;

@@ -69,6 +69,7 @@
 
 #include "fk/buf.h"
 #include "fk/error.h"
+#include "fk/vec.h"
 
 #define CHUNK              (256u * 1024u) /* bytes per read */
 #define MEM_MIN_CHUNK      4096u          /* a small input in memory needs no full chunk */
@@ -656,19 +657,9 @@ static int add_field(fk_csv *c, size_t *nf, const char *p, size_t n)
         set_msg(c->err, sizeof c->err, "record has more than %zu fields", c->max_fields);
         return FK_ETOOBIG;
     }
-    if (*nf == c->fields_cap) {
-        size_t cap = c->fields_cap ? c->fields_cap * 2 : 16;
-        fk_slice *f;
-
-        if (cap > c->max_fields)
-            cap = c->max_fields;
-        f = realloc(c->fields, cap * sizeof *f);
-        if (!f) {
-            set_msg(c->err, sizeof c->err, "out of memory");
-            return FK_ENOMEM;
-        }
-        c->fields = f;
-        c->fields_cap = cap;
+    if (fk_vec_grow((void **)&c->fields, &c->fields_cap, *nf + 1, sizeof *c->fields) != FK_OK) {
+        set_msg(c->err, sizeof c->err, "out of memory");
+        return FK_ENOMEM;
     }
     c->fields[*nf].p = p;
     c->fields[*nf].n = n;

@@ -79,39 +79,47 @@ start_server --threads 1 --header-timeout 2 --idle-timeout 10
 "$PY" - "$PORT" <<'PY' || fail "a slowloris outlived --header-timeout, or a slow body was cut"
 import json, select, socket, sys, time, urllib.error, urllib.request
 port = int(sys.argv[1])
+
+
+def trickle(s, t0, after_first=None):
+    """Sends the rest of a header on s one byte at a time, for at most 6 s from t0; returns the
+    seconds from t0 at which the server closed s, or None. after_first() runs after the first
+    byte."""
+    for i, b in enumerate(b"X-Slow: " + b"a" * 100):
+        if time.monotonic() - t0 > 6:
+            return None
+        try:
+            s.sendall(bytes([b]))
+        except OSError:
+            return time.monotonic() - t0
+        # Wait 0.5 s for the server to close the socket, the pacing of the bytes.
+        if select.select([s], [], [], 0.5)[0]:
+            try:
+                gone = s.recv(1) == b""
+            except OSError:
+                gone = True
+            if gone:
+                return time.monotonic() - t0
+        if i == 0 and after_first:
+            after_first()
+    return None
+
+
+def normal_client():
+    try:
+        urllib.request.urlopen("http://127.0.0.1:%d/api/v1/me" % port, timeout=5)
+        code = 200
+    except urllib.error.HTTPError as e:
+        code = e.code
+    if code != 401:
+        sys.exit("a normal client beside the slowloris: %d" % code)
+
+
 s = socket.socket()
 s.connect(("127.0.0.1", port))
 t0 = time.monotonic()
 s.sendall(b"GET /api/v1/me HTTP/1.1\r\n")
-trickle = b"X-Slow: " + b"a" * 100
-closed_at = None
-asked = False
-for b in trickle:
-    if time.monotonic() - t0 > 6:
-        break
-    try:
-        s.sendall(bytes([b]))
-    except OSError:
-        closed_at = time.monotonic() - t0
-        break
-    # Wait 0.5 s for the server to close the socket, the pacing of the bytes.
-    if select.select([s], [], [], 0.5)[0]:
-        try:
-            gone = s.recv(1) == b""
-        except OSError:
-            gone = True
-        if gone:
-            closed_at = time.monotonic() - t0
-            break
-    if not asked:
-        asked = True
-        try:
-            urllib.request.urlopen("http://127.0.0.1:%d/api/v1/me" % port, timeout=5)
-            code = 200
-        except urllib.error.HTTPError as e:
-            code = e.code
-        if code != 401:
-            sys.exit("a normal client beside the slowloris: %d" % code)
+closed_at = trickle(s, t0, normal_client)
 print("slowloris closed after %s s" % (closed_at and "%.2f" % closed_at))
 if closed_at is None or closed_at < 1.5:
     sys.exit(1)
@@ -130,23 +138,7 @@ while b"unauthorized" not in got:
     got += part
 t0 = time.monotonic()
 s.sendall(b"GET /api/v1/me HTTP/1.1\r\n")
-closed_at = None
-for b in b"X-Slow: " + b"a" * 100:
-    if time.monotonic() - t0 > 6:
-        break
-    try:
-        s.sendall(bytes([b]))
-    except OSError:
-        closed_at = time.monotonic() - t0
-        break
-    if select.select([s], [], [], 0.5)[0]:
-        try:
-            gone = s.recv(1) == b""
-        except OSError:
-            gone = True
-        if gone:
-            closed_at = time.monotonic() - t0
-            break
+closed_at = trickle(s, t0)
 print("kept-alive slowloris closed %s s after its answer" % (closed_at and "%.2f" % closed_at))
 if closed_at is None or closed_at < 1.5:
     sys.exit(1)

@@ -22,6 +22,8 @@
 #include "fk/ingest.h"
 #include "fk/time.h"
 
+#include "testutil.h"
+
 #define D0 INT64_C(1661961600) /* 2022-09-01T00:00:00+08:00 */
 #define DAY 86400
 
@@ -55,19 +57,6 @@ struct fixture {
     int64_t pid[NP];
     fk_table *t;
 };
-
-static void make_id(const char *body, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int i, sum = 0;
-
-    for (i = 0; i < 17; i++) {
-        sum += (body[i] - '0') * w[i];
-        out[i] = body[i];
-    }
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-}
 
 /* Imports text as type t; returns fk_import_file's code, summary in f->sum. */
 static int import(struct fixture *f, enum fk_import_type t, const char *text)
@@ -109,15 +98,13 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     char buf[4096], body[18];
-    const char *tmp = getenv("TMPDIR");
     const char *grid[NP] = {G1, G1, G1, G2, G2, H1, H1, G1};
     size_t n;
     int i;
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "%s/fk-test-control-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
+    if (make_dir(f->dir, sizeof f->dir, "control") != 0)
         return -1;
     snprintf(f->db, sizeof f->db, "%s/x.db", f->dir);
     fk_profile_defaults(&f->prof);

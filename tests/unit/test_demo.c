@@ -20,6 +20,7 @@
 #include "fk/error.h"
 #include "fk/idcard.h"
 #include "fk/time.h"
+#include "fk/vec.h"
 
 #define PEOPLE 3000
 
@@ -97,11 +98,7 @@ static void table_load(struct table *t, const char *dir, const char *name, size_
                 assert_null(c);
             }
         }
-        if (t->n == cap) {
-            cap *= 2;
-            t->rows = realloc(t->rows, cap * sizeof *t->rows);
-            assert_non_null(t->rows);
-        }
+        assert_int_equal(fk_vec_grow((void **)&t->rows, &cap, t->n + 1, sizeof *t->rows), FK_OK);
         t->rows[t->n++] = f;
     }
 }
@@ -232,6 +229,57 @@ static void test_demo__same_seed_same_bytes(void **state)
     }
     assert_memory_equal(&sum, &fx->sum, sizeof sum);
     rm_dir(dir);
+}
+
+/* The fixture's bytes, pinned: FNV-1a 64 of every file of the 3,000-resident city of seed 42. A
+ * change that alters the generated data (a draw added, reordered or reformatted) fails here; when
+ * it is meant, regenerate the city and update the numbers in the same commit. */
+static uint64_t fnv1a(const char *p, size_t n)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+static void test_demo__bytes_pinned(void **state)
+{
+    static const struct {
+        const char *name;
+        uint64_t hash;
+    } pinned[] = {
+        {"regions.csv", UINT64_C(0x883516336979ad07)},
+        {"persons.csv", UINT64_C(0x4626a45ebb4ecbd7)},
+        {"venues.csv", UINT64_C(0x1a1549ac66fa78a0)},
+        {"scans.csv", UINT64_C(0x739148e8b04496d7)},
+        {"pings.csv", UINT64_C(0xe9f447b02f542393)},
+        {"samples.csv", UINT64_C(0x658406d3f9b097da)},
+        {"results.csv", UINT64_C(0xe6510d6da8f909a2)},
+        {"cases.csv", UINT64_C(0x8a1bfedcd36a6d7c)},
+        {"round.txt", UINT64_C(0xa9807e2e1ac2eb61)},
+        {"controls.csv", UINT64_C(0xd1049da8bb1b2076)},
+        {"arrivals.csv", UINT64_C(0xc0d76382e35869bc)},
+        {"risk_areas.csv", UINT64_C(0x1efc475a5a12eb72)},
+        {"door_events.csv", UINT64_C(0x0159684975f39105)},
+        {"profile.ini", UINT64_C(0x457aa3ad700f2063)},
+    };
+    struct fixture *fx = *state;
+    size_t i, n;
+
+    assert_int_equal(sizeof pinned / sizeof pinned[0], NFILES);
+    for (i = 0; i < NFILES; i++) {
+        char *text = slurp(fx->dir, pinned[i].name, &n);
+        uint64_t h;
+
+        assert_non_null(text);
+        h = fnv1a(text, n);
+        if (h != pinned[i].hash)
+            fail_msg("%s: FNV-1a 0x%016llx, pinned 0x%016llx", pinned[i].name,
+                     (unsigned long long)h, (unsigned long long)pinned[i].hash);
+        free(text);
+    }
 }
 
 static void test_demo__different_seed_differs(void **state)
@@ -616,6 +664,40 @@ static void test_demo__zero_scans_and_pings(void **state)
     rm_dir(dir);
 }
 
+/* Writes text as DIR/regions-in.csv (its path into path; dir is made first when "") and readies
+ * o for a city of people residents from it, written into dir. */
+static void regions_city(struct fk_demo_opts *o, char dir[64], char path[128], const char *text,
+                         uint64_t people)
+{
+    FILE *f;
+
+    if (!dir[0]) {
+        snprintf(dir, 64, "/tmp/fk_demo_XXXXXX");
+        assert_non_null(mkdtemp(dir));
+    }
+    snprintf(path, 128, "%s/regions-in.csv", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    fk_demo_defaults(o);
+    o->people = people;
+    o->out_dir = dir;
+    o->regions_csv = path;
+}
+
+/* Writes the city o is readied for and returns its regions.csv. Caller frees. */
+static char *regions_written(const struct fk_demo_opts *o, struct fk_demo_summary *sum)
+{
+    char err[256], *out;
+
+    if (fk_demo_write(o, sum, err, sizeof err) != FK_OK)
+        fail_msg("fk_demo_write: %s", err);
+    out = slurp(o->out_dir, "regions.csv", NULL);
+    assert_non_null(out);
+    return out;
+}
+
 static void test_demo__regions_file_keeps_the_city(void **state)
 {
     static const char regions[] = "code,name,level,parent\r\n"
@@ -633,24 +715,11 @@ static void test_demo__regions_file_keeps_the_city(void **state)
                                   "140727100201,东关村委会,community,140727100\r\n";
     struct fk_demo_opts o;
     struct fk_demo_summary sum;
-    char dir[64], path[128], err[256], *out;
-    FILE *f;
+    char dir[64] = "", path[128], err[256], *out;
 
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/fk_demo_XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/regions-in.csv", dir);
-    f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(regions, f);
-    fclose(f);
-    fk_demo_defaults(&o);
-    o.people = 2000;
-    o.out_dir = dir;
-    o.regions_csv = path;
-    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_OK);
-    out = slurp(dir, "regions.csv", NULL);
-    assert_non_null(out);
+    regions_city(&o, dir, path, regions, 2000);
+    out = regions_written(&o, &sum);
     assert_string_equal(out, "code,name,level,parent\n"
                              "140000,山西省,province,\n"
                              "140700,晋中市,city,140000\n"
@@ -673,6 +742,43 @@ static void test_demo__regions_file_keeps_the_city(void **state)
     o.city = "140800";
     assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
     assert_non_null(strstr(err, "140800"));
+    rm_dir(dir);
+}
+
+/* A regions file is read as CSV like any import: GBK from Chinese Excel comes out as UTF-8, and a
+ * malformed record is an error that names its line, not a row read some other way. */
+static void test_demo__regions_file_read_as_csv(void **state)
+{
+    /* 山西省, 晋中市, 榆次区 and 羊毫街社区 in GBK */
+    static const char gbk[] = "code,name,level,parent\r\n"
+                              "140000,\xC9\xBD\xCE\xF7\xCA\xA1,province,\r\n"
+                              "140700,\xBD\xFA\xD6\xD0\xCA\xD0,city,140000\r\n"
+                              "140702,\xD3\xDC\xB4\xCE\xC7\xF8,county,140700\r\n"
+                              "140702001002,\xD1\xF2\xBA\xC1\xBD\xD6\xC9\xE7\xC7\xF8,"
+                              "community,140702\r\n";
+    static const char broken[] = "code,name,level,parent\n"
+                                 "140000,山西省,province,\n"
+                                 "140700,晋中市,city,140000\n"
+                                 "140702,\"榆次\"区,county,140700\n"
+                                 "140702001002,羊毫街社区,community,140702\n";
+    struct fk_demo_opts o;
+    struct fk_demo_summary sum;
+    char dir[64] = "", path[128], err[256], *out;
+
+    (void)state;
+    regions_city(&o, dir, path, gbk, 500);
+    out = regions_written(&o, &sum);
+    assert_string_equal(out, "code,name,level,parent\n"
+                             "140000,山西省,province,\n"
+                             "140700,晋中市,city,140000\n"
+                             "140702,榆次区,county,140700\n"
+                             "140702001002,羊毫街社区,community,140702\n"
+                             "140702001002G01,网格0001,grid,140702001002\n");
+    free(out);
+
+    regions_city(&o, dir, path, broken, 500);
+    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
+    assert_non_null(strstr(err, "line 4"));
     rm_dir(dir);
 }
 
@@ -703,6 +809,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_demo__same_seed_same_bytes),
+        cmocka_unit_test(test_demo__bytes_pinned),
         cmocka_unit_test(test_demo__different_seed_differs),
         cmocka_unit_test(test_demo__person_ids_valid_and_unique),
         cmocka_unit_test(test_demo__regions_tree_is_ordered),
@@ -714,6 +821,7 @@ int main(void)
         cmocka_unit_test(test_demo__control_files_valid),
         cmocka_unit_test(test_demo__zero_scans_and_pings),
         cmocka_unit_test(test_demo__regions_file_keeps_the_city),
+        cmocka_unit_test(test_demo__regions_file_read_as_csv),
         cmocka_unit_test(test_demo__bad_options_rejected),
     };
 

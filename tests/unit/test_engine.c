@@ -25,6 +25,8 @@
 #include "fk/store.h"
 #include "fk/table.h"
 
+#include "testutil.h"
+
 /* The round window: 2022-08-28T00:00:00+08:00 to 23:59:59, inclusive. */
 #define T_START INT64_C(1661616000)
 #define T_END (T_START + 86399)
@@ -120,20 +122,6 @@ struct fixture {
     fk_buf b;
 };
 
-/* The resident ID of body (17 digits) with its GB 11643 check character, computed here. */
-static void make_id(const char *body, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int i, sum = 0;
-
-    for (i = 0; i < 17; i++) {
-        sum += (body[i] - '0') * w[i];
-        out[i] = body[i];
-    }
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-}
-
 static int fill_store(struct fixture *f)
 {
     enum fk_put did;
@@ -178,34 +166,6 @@ static int fill_store(struct fixture *f)
  * closed SQLite file is cheap; building it costs fsyncs). */
 static char template_dir[256], template_path[300];
 
-/* Makes a fresh folder from the template pattern under $TMPDIR (default /tmp). */
-static int make_dir(char *dir, size_t cap)
-{
-    const char *tmp = getenv("TMPDIR");
-
-    snprintf(dir, cap, "%s/fk-test-engine-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
-    char buf[65536];
-    size_t n;
-    int rc = in && out ? 0 : -1;
-
-    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n)
-            rc = -1;
-    if (in)
-        fclose(in);
-    if (out && fclose(out) != 0)
-        rc = -1;
-    return rc;
-}
-
-static void remove_dir(const char *dir);
-
 static int group_setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
@@ -213,7 +173,7 @@ static int group_setup(void **state)
     int rc = -1;
 
     (void)state;
-    if (!f || make_dir(template_dir, sizeof template_dir) != 0)
+    if (!f || make_dir(template_dir, sizeof template_dir, "engine") != 0)
         goto out;
     snprintf(template_path, sizeof template_path, "%s/template.db", template_dir);
     if (fk_store_open(template_path, &f->st, err, sizeof err) != FK_OK || fill_store(f) != FK_OK) {
@@ -259,7 +219,7 @@ static int setup(void **state)
     *state = f;
     fk_buf_init(&f->b, 0);
     fk_profile_defaults(&f->prof);
-    if (make_dir(f->dir, sizeof f->dir) != 0)
+    if (make_dir(f->dir, sizeof f->dir, "engine") != 0)
         return -1;
     snprintf(f->path, sizeof f->path, "%s/fangkong.db", f->dir);
     if (copy_file(template_path, f->path) != 0 ||
@@ -279,24 +239,6 @@ static int setup(void **state)
         return -1;
     }
     return 0;
-}
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char p[512];
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 static int teardown(void **state)

@@ -26,6 +26,8 @@
 #include "fk/region.h"
 #include "fk/store.h"
 
+#include "testutil.h"
+
 #define G1 "140702001001001"
 #define G2 "140702001001002"
 #define COMMUNITY "140702001001"
@@ -51,55 +53,10 @@ struct fixture {
     char ids[8][19];
 };
 
-/* The resident ID of body (17 digits) with its check character. */
-static void make_id(const char *body, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int i, sum = 0;
-
-    for (i = 0; i < 17; i++) {
-        sum += (body[i] - '0') * w[i];
-        out[i] = body[i];
-    }
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-}
-
 /* Two stores every test starts from, made once by group_setup and copied per test (copying a
  * closed SQLite file is cheap; creating one costs fsyncs): an empty one, and one holding the
  * regions of regions_csv. */
 static char template_dir[256], template_empty[300], template_regions[300];
-
-/* Makes a fresh folder under $TMPDIR (default /tmp). */
-static int make_dir(char *dir, size_t cap)
-{
-    const char *tmp = getenv("TMPDIR");
-
-    snprintf(dir, cap, "%s/fk-test-ingest-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(dir))
-        return 0;
-    dir[0] = '\0';
-    return -1;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
-    char buf[65536];
-    size_t n;
-    int rc = in && out ? 0 : -1;
-
-    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n)
-            rc = -1;
-    if (in)
-        fclose(in);
-    if (out && fclose(out) != 0)
-        rc = -1;
-    return rc;
-}
-
-static void remove_dir(const char *dir);
 
 static int group_setup(void **state)
 {
@@ -112,7 +69,7 @@ static int group_setup(void **state)
 
     (void)state;
     fk_profile_defaults(&prof);
-    if (make_dir(template_dir, sizeof template_dir) != 0)
+    if (make_dir(template_dir, sizeof template_dir, "ingest") != 0)
         return -1;
     snprintf(template_empty, sizeof template_empty, "%s/empty.db", template_dir);
     snprintf(template_regions, sizeof template_regions, "%s/regions.db", template_dir);
@@ -166,7 +123,7 @@ static int setup_from(void **state, const char *from)
     fk_profile_defaults(&f->prof);
     for (i = 0; i < 8; i++)
         make_id(bodies[i], f->ids[i]);
-    if (make_dir(f->dir, sizeof f->dir) != 0)
+    if (make_dir(f->dir, sizeof f->dir, "ingest") != 0)
         return -1;
     snprintf(path, sizeof path, "%s/fangkong.db", f->dir);
     if (copy_file(from, path) != 0 || fk_store_open(path, &f->st, f->err, sizeof f->err) != FK_OK) {
@@ -186,24 +143,6 @@ static int setup(void **state)
 static int setup_regions(void **state)
 {
     return setup_from(state, template_regions);
-}
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char p[600];
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 static int teardown(void **state)

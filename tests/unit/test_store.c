@@ -20,6 +20,8 @@
 #include "fk/region.h"
 #include "fk/store.h"
 
+#include "testutil.h"
+
 struct fixture {
     char dir[256];
     char path[300];
@@ -29,14 +31,11 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    const char *tmp;
     char err[256] = "";
 
     if (!f)
         return -1;
-    tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/fk-test-store-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
+    if (make_dir(f->dir, sizeof f->dir, "store") != 0) {
         free(f);
         return -1;
     }
@@ -48,25 +47,6 @@ static int setup(void **state)
     }
     *state = f;
     return 0;
-}
-
-/* Removes every file in dir, then dir. */
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char p[512];
-
-    if (!d)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
 }
 
 static int teardown(void **state)

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* The tracer (流调 at scale, lib/engine/tracer.c): indexes over households, scans and pings, built
+ * once from the store (or from raw arrays), so a case touches only its own venues, cells and
+ * household. A run applies the tracing rules of fk/trace.h (close contacts, secondary contacts,
+ * time-space companions, each with the one reason that put it on the list) to every case at once.
+ *
+ * Thread-safety: a tracer is read-only once built; fk_tracer_run may run from several threads.
+ * A big run uses threads of its own too (one a core), and returns only when they have ended. */
+#ifndef FK_TRACER_H
+#define FK_TRACER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fk/buf.h"
+#include "fk/profile.h"
+#include "fk/store.h"
+#include "fk/table.h"
+#include "fk/trace.h"
+
+typedef struct fk_tracer fk_tracer;
+
+/* The indexes' raw material, for fk_tracer_new. Arrays are taken over: the tracer frees them
+ * (with free()) whether or not the call succeeds. Scans and pings are given in person order as
+ * CSR: person p's scans are scan_venue/scan_time[scan_start[p] .. scan_start[p + 1]), in any
+ * order (fk_tracer_new puts each person's scans in time order). Times are Unix seconds as uint32
+ * (valid to 2106). */
+struct fk_trace_input {
+    size_t npersons;
+    int32_t *household; /* npersons entries: household index, or -1 */
+    size_t nhouseholds;
+    uint64_t *scan_start; /* npersons + 1 */
+    int32_t *scan_venue;
+    uint32_t *scan_time;
+    size_t nvenues;
+    uint64_t *ping_start; /* npersons + 1 */
+    int32_t *ping_cell;
+    uint32_t *ping_time;
+    size_t ncells;
+    struct fk_case_row *cases; /* person = dense id */
+    size_t ncases;
+};
+
+/* Builds a tracer from raw arrays (benchmarks; fk_tracer_build uses it). FK_OK, FK_ENOMEM,
+ * FK_EINVAL (an index out of range). Caller frees with fk_tracer_free(). */
+int fk_tracer_new(struct fk_trace_input *in, const struct fk_profile *p, fk_tracer **out);
+/* Builds a tracer from the store st (borrowed: must outlive the tracer, for names). */
+int fk_tracer_build(fk_store *st, const struct fk_profile *p, fk_tracer **out, char *err,
+                    size_t errlen);
+/* Progress of a long build: the stage ("persons", "venues", "scans", "pings", "cases", then
+ * "indexing") and the rows read in it so far, every 65 536 rows with total 0 (unknown), and once
+ * when the stage ends with done = total = its rows ("indexing": once, with 0 and 0). */
+typedef void (*fk_build_progress_fn)(void *ud, const char *stage, uint64_t done, uint64_t total);
+/* fk_tracer_build, calling progress (when not NULL) as it goes. At 10 M persons with 70 scans
+ * each, reading the store takes minutes. */
+int fk_tracer_build_progress(fk_store *st, const struct fk_profile *p,
+                             fk_build_progress_fn progress, void *progress_ud, fk_tracer **out,
+                             char *err, size_t errlen);
+void fk_tracer_free(fk_tracer *t);
+
+struct fk_tracer_stats {
+    size_t persons, scans, pings, venues, cells, cases;
+    size_t bytes;         /* memory held by the indexes */
+    double build_seconds;
+};
+void fk_tracer_stats(const fk_tracer *t, struct fk_tracer_stats *out);
+
+struct fk_trace_opts {
+    const int32_t *cases; /* dense ids of the cases to trace; NULL: every case */
+    size_t ncases;
+    int depth;            /* 1: close and companions; 2: also secondary */
+    int64_t since;        /* trace only cases confirmed at or after this time; 0: all */
+};
+
+/* Traces; *out is an array of *n contacts, one per person, cases excluded, ordered by category,
+ * exposure, person. Caller frees *out with free(). FK_OK, FK_ENOMEM, FK_ENOENT (a given id is not
+ * a case: err names it), FK_EINVAL (depth not 1 or 2), FK_ETOOBIG (about 2^30 persons or more).
+ * A run's scratch (about 4 bytes a person, 40 a contact found and 56 a venue, resident; its
+ * address space is up to 48 bytes a person) is kept in the tracer for the next run, until
+ * fk_tracer_free; runs in other threads meanwhile use their own. */
+int fk_tracer_run(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_contact **out,
+                  size_t *n, char *err, size_t errlen);
+/* The same run, into a buffer the caller keeps across runs: *buf holds room for *cap contacts
+ * (NULL and 0 the first time). It is reused when the answer fits, else freed and replaced by a
+ * new array of exactly the answer's size, and *buf and *cap say so. On FK_OK the first *n
+ * entries are the answer, as fk_tracer_run gives it. On failure *n is 0 and *buf (possibly
+ * replaced, possibly NULL) still belongs to the caller, who frees it with free() when done.
+ * At full scale the answer is hundreds of MB, and writing into pages already touched by the
+ * previous run is several times faster than into fresh ones. fk_tracer_run is this with a fresh
+ * buffer. Thread-safety as fk_tracer_run; a buffer must not be shared by concurrent runs. */
+int fk_tracer_run_into(const fk_tracer *t, const struct fk_trace_opts *o, struct fk_contact **buf,
+                       size_t *cap, size_t *n, char *err, size_t errlen);
+
+/* Internal, for tests and benchmarks: how fk_tracer_run finds venue contacts. 0 (the default):
+ * chosen by estimated cost; 1: one offer a scan pair; 2: a per-venue cover of the sources' scans,
+ * then one pass over the persons who can still gain. The answers are the same. Not thread-safe
+ * against a concurrent fk_tracer_run. */
+void fk__tracer_set_plan(fk_tracer *t, int plan);
+
+/* Internal, for tests and benchmarks: how many threads a run uses for plan "pass", plan "offer"
+ * (first degree) and the final sort, each over a part of the persons or contacts (at most
+ * FK__TRACE_MAX_THREADS). 0 (the default): one a core once the work pays for a thread; 1: the
+ * calling thread alone. The answers are the same. Not thread-safe against a concurrent
+ * fk_tracer_run. */
+#define FK__TRACE_MAX_THREADS 8
+void fk__tracer_set_threads(fk_tracer *t, int threads);
+
+/* Writes "household:H", "venue:V" or "cell:C" for c into buf (cap bytes). Needs a tracer built
+ * from a store (codes); a tracer from raw arrays writes the indexes. Returns buf. */
+const char *fk_tracer_via(const fk_tracer *t, const struct fk_contact *c, char *buf, size_t cap);
+
+/* Renders contacts as id_number,name,category,source,via,exposure,phone,grid. */
+int fk_tracer_table(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_table **out,
+                    char *err, size_t errlen);
+/* The chain that put the person with this dense id on the list, one row a step from the case:
+ * step,role,id_number,name,via,time,detail. FK_ENOENT when the person is not listed. */
+int fk_tracer_explain(const fk_tracer *t, const struct fk_contact *c, size_t n, int32_t person,
+                      fk_table **out, char *err, size_t errlen);
+/* The transmission graph: one row an edge, from,from_name,from_category,to,to_name,category,via,
+ * exposure; cases are nodes with category "case". */
+int fk_tracer_edges(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_table **out,
+                    char *err, size_t errlen);
+
+/* The same graph as JSON for the web UI: {"nodes":[{"id","name","category"}…],
+ * "edges":[{"from","to","category","via","exposure"}…]}, cases with category "case". */
+int fk_tracer_graph_json(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_buf *out,
+                         char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/* Fixture tools the unit tests share: valid resident IDs from 17 digits (the check digit worked
+ * out here, not by the library under test), and temporary folders under $TMPDIR for stores and
+ * files, copied and removed. Header-only (static inline): each test is one program. */
+#ifndef FK_TESTUTIL_H
+#define FK_TESTUTIL_H
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A valid 18-character resident ID: the 17 digits of body and their GB 11643 check digit. */
+static inline void make_id(const char *body, char out[19])
+{
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int i, sum = 0;
+
+    for (i = 0; i < 17; i++) {
+        sum += (body[i] - '0') * w[i];
+        out[i] = body[i];
+    }
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+}
+
+/* Makes a fresh folder $TMPDIR/fk-test-WHAT-XXXXXX (default /tmp) into dir (cap bytes). 0, or -1
+ * with dir empty. */
+static inline int make_dir(char *dir, size_t cap, const char *what)
+{
+    const char *tmp = getenv("TMPDIR");
+
+    snprintf(dir, cap, "%s/fk-test-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", what);
+    if (mkdtemp(dir))
+        return 0;
+    dir[0] = '\0';
+    return -1;
+}
+
+/* Copies the file from to the file to. 0 or -1. */
+static inline int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+    char buf[65536];
+    size_t n;
+    int rc = in && out ? 0 : -1;
+
+    while (rc == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            rc = -1;
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        rc = -1;
+    return rc;
+}
+
+/* Removes every file in dir, then dir. */
+static inline void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[600];
+
+    if (!d)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        unlink(p);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+#endif
