@@ -108,7 +108,7 @@ static int control_from_trace(struct cli *c, int argc, char **argv)
     fk_tracer *tr = NULL;
     struct fk_contact *k = NULL;
     size_t n = 0, added = 0, already = 0;
-    char err[512], who[128];
+    char err[512];
     int64_t at;
     int place, rc = EXIT_ERROR;
 
@@ -123,8 +123,8 @@ static int control_from_trace(struct cli *c, int argc, char **argv)
     if (cli_trace(c, &a, 2, &tr, &k, &n) != EXIT_DONE ||
         cli_contacts_in_scope(c, k, &n) != EXIT_DONE)
         goto out;
-    if (fk_control_from_trace(c->st, k, n, place, at, cli_actor(who, sizeof who), &added, &already,
-                              err, sizeof err) != FK_OK) {
+    if (fk_control_from_trace(c->st, cli_writer(c), k, n, place, at, &added, &already, err,
+                              sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         goto out;
     }
@@ -147,7 +147,7 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
         {.name = "site", .value = &site},  {.name = "days", .value = &days_s},
         {.name = "force", .flag = &force}, {.name = NULL},
     };
-    char err[512], who[128];
+    char err[512];
     int64_t pid, at, days = 0;
     int place = 0, rc;
 
@@ -173,22 +173,15 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
         cli_may(c, FK_PERM_CONTROL, "change control orders") != EXIT_DONE ||
         cli_person(c, c->pos[0], &pid) != EXIT_DONE)
         return EXIT_ERROR;
-    if (c->actor.scope) {
-        struct fk_person_row p;
-
-        /* The action's audit row is about the person's grid. */
-        if (fk_store_get_person(c->st, pid, &p) == FK_OK)
-            fk_store_set_audit_region(c->st, p.grid);
-    }
-    cli_actor(who, sizeof who);
     if (strcmp(what, "release") == 0) {
         if (cli_open_engine(c) != EXIT_DONE)
             return EXIT_ERROR;
-        rc = fk_control_release(c->st, c->eng, &c->profile, pid, at, force, who, err, sizeof err);
+        rc = fk_control_release(c->st, cli_writer(c), c->eng, &c->profile, pid, at, force, err,
+                                sizeof err);
     } else if (strcmp(what, "transfer") == 0) {
-        rc = fk_control_transfer(c->st, pid, place, site, at, who, err, sizeof err);
+        rc = fk_control_transfer(c->st, cli_writer(c), pid, place, site, at, err, sizeof err);
     } else {
-        rc = fk_control_extend(c->st, pid, (int)days, who, err, sizeof err);
+        rc = fk_control_extend(c->st, cli_writer(c), pid, (int)days, err, sizeof err);
     }
     if (rc != FK_OK) {
         cli_error(c, "%s: %s", c->pos[0], err);
@@ -284,7 +277,7 @@ static int parse_states(struct cli *c, const char *s, unsigned *states)
 static int risk_arrivals(struct cli *c, fk_ctl **x, const char *region, int64_t today,
                          int control, const char *place_s, const char *at_s)
 {
-    char err[512], who[128];
+    char err[512];
     int64_t *ids = NULL, at;
     int place, rc = EXIT_ERROR;
     size_t n = 0, added = 0, already = 0;
@@ -302,7 +295,7 @@ static int risk_arrivals(struct cli *c, fk_ctl **x, const char *region, int64_t 
         rc = EXIT_DONE;
         goto out;
     }
-    if (fk_control_open_all(c->st, ids, n, FK_CTL_RISK_AREA, place, at, cli_actor(who, sizeof who),
+    if (fk_control_open_all(c->st, cli_writer(c), ids, n, FK_CTL_RISK_AREA, place, at,
                             "arrivals check", &added, &already, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         goto out;
@@ -433,7 +426,7 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
         {.name = "at", .value = &at_s},
         {.name = NULL},
     };
-    char err[512], who[128], d1[16], d2[16];
+    char err[512], d1[16], d2[16];
     fk_ctl *x = NULL;
     fk_table *t = NULL;
     int64_t from, to, at, *ids = NULL;
@@ -471,9 +464,8 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
             cli_error(c, "out of memory");
             goto out;
         }
-        if (fk_control_open_all(c->st, ids, n, FK_CTL_RISK_AREA, place, at,
-                                cli_actor(who, sizeof who), c->pos[0], &added, &already, err,
-                                sizeof err) != FK_OK) {
+        if (fk_control_open_all(c->st, cli_writer(c), ids, n, FK_CTL_RISK_AREA, place, at,
+                                c->pos[0], &added, &already, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
             goto out;
         }
@@ -515,7 +507,7 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
     };
     const char *sub = argc > 0 && argv[0][0] != '-' ? argv[0] : "list";
     int skip = argc > 0 && argv[0][0] != '-';
-    char err[512], who[128];
+    char err[512];
     fk_table *t = NULL;
     size_t raised = 0;
     int64_t now;
@@ -536,9 +528,9 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
         if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_CONTROL, "handle alerts") != EXIT_DONE ||
             cli_open_engine(c) != EXIT_DONE)
             return EXIT_ERROR;
-        if (fk_alert_set(c->st, c->eng, c->actor.scope, id,
-                         strcmp(sub, "ack") == 0 ? FK_ALERT_ACKNOWLEDGED : FK_ALERT_CLOSED,
-                         cli_actor(who, sizeof who), note, now, err, sizeof err) != FK_OK) {
+        if (fk_alert_set(c->st, cli_writer(c), c->eng, id,
+                         strcmp(sub, "ack") == 0 ? FK_ALERT_ACKNOWLEDGED : FK_ALERT_CLOSED, note,
+                         now, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
             return EXIT_ERROR;
         }

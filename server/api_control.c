@@ -241,9 +241,12 @@ void api_alert_post(struct req *r)
         reply_error(r, 400, "bad_request", "\"action\": \"ack\" or \"close\"",
                     "say what to do with the alert");
     } else if (scope_within(r, r->who.scope, region, sizeof region) && srv_engine(r)) {
-        rc = fk_alert_set(srv_store(r), srv_engine(r), region, id,
+        struct fk_actor a = req_actor(r);
+
+        a.scope = region;
+        rc = fk_alert_set(srv_store(r), &a, srv_engine(r), id,
                           strcmp(action, "ack") == 0 ? FK_ALERT_ACKNOWLEDGED : FK_ALERT_CLOSED,
-                          r->who.name, note, (int64_t)time(NULL), err, sizeof err);
+                          note, (int64_t)time(NULL), err, sizeof err);
         if (rc != FK_OK)
             reply_fk(r, rc, err);
         else
@@ -270,8 +273,6 @@ static int scoped_person(struct req *r, json_t *j, int64_t *pid)
         reply_error(r, 404, "not_found", NULL, "no person with ID number %s", id);
         return 0;
     }
-    /* The action's audit row is about the person's grid. */
-    fk_store_set_audit_region(srv_store(r), p.grid);
     return 1;
 }
 
@@ -311,12 +312,13 @@ static int place_field(struct req *r, json_t *j, const char *def, int *place)
 static void lock_arrivals(struct req *r, const int64_t *ids, size_t n, int place, int64_t at,
                           const char *why)
 {
+    struct fk_actor a = req_actor(r);
     char err[512], msg[200];
     size_t added = 0, already = 0;
     int rc, len;
 
-    rc = fk_control_open_all(srv_store(r), ids, n, FK_CTL_RISK_AREA, place, at, r->who.name, why,
-                             &added, &already, err, sizeof err);
+    rc = fk_control_open_all(srv_store(r), &a, ids, n, FK_CTL_RISK_AREA, place, at, why, &added,
+                             &already, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -356,6 +358,7 @@ static void control_from_arrivals(struct req *r, json_t *j)
 void api_control_post(struct req *r)
 {
     json_t *j = req_json_object(r);
+    struct fk_actor a = req_actor(r);
     char err[512];
     int64_t pid, at;
     int place = 0, rc = FK_OK;
@@ -401,8 +404,8 @@ void api_control_post(struct req *r)
         }
         if (!trace_in_scope(r, &o, &tr, &k, &n))
             goto out;
-        rc = fk_control_from_trace(srv_store(r), k, n, place, at, r->who.name, &added, &already,
-                                   err, sizeof err);
+        rc = fk_control_from_trace(srv_store(r), &a, k, n, place, at, &added, &already, err,
+                                   sizeof err);
         free(k);
         if (rc == FK_OK) {
             char msg[200];
@@ -419,21 +422,20 @@ void api_control_post(struct req *r)
         if (strcmp(r->param, "release") == 0) {
             if (!srv_engine(r))
                 goto out;
-            rc = fk_control_release(srv_store(r), srv_engine(r), srv_profile(r), pid, at,
-                                    json_is_true(json_object_get(j, "force")), r->who.name, err,
-                                    sizeof err);
+            rc = fk_control_release(srv_store(r), &a, srv_engine(r), srv_profile(r), pid, at,
+                                    json_is_true(json_object_get(j, "force")), err, sizeof err);
         } else if (strcmp(r->param, "transfer") == 0) {
             if (!place_field(r, j, NULL, &place))
                 goto out;
-            rc = fk_control_transfer(srv_store(r), pid, place, jstr(j, "site"), at, r->who.name,
-                                     err, sizeof err);
+            rc = fk_control_transfer(srv_store(r), &a, pid, place, jstr(j, "site"), at, err,
+                                     sizeof err);
         } else {
             int64_t days;
 
             /* Absent: 0, which fk_control_extend refuses with the range. */
             if (!req_json_int(r, j, "days", 1, 366, 0, &days))
                 goto out;
-            rc = fk_control_extend(srv_store(r), pid, (int)days, r->who.name, err, sizeof err);
+            rc = fk_control_extend(srv_store(r), &a, pid, (int)days, err, sizeof err);
         }
         if (rc == FK_OK)
             reply_json(r, "{\"ok\":true}\n", 12);
