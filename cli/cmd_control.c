@@ -277,42 +277,41 @@ static int parse_states(struct cli *c, const char *s, unsigned *states)
 static int risk_arrivals(struct cli *c, fk_ctl **x, const char *region, int64_t today,
                          int control, const char *place_s, const char *at_s)
 {
+    struct fk_control_count k;
     char err[512];
     int64_t *ids = NULL, at;
-    int place, rc = EXIT_ERROR;
-    size_t n = 0, added = 0, already = 0;
+    int place;
+    size_t n = 0;
 
     if (parse_place(c, place_s, &place) != EXIT_DONE || at_time(c, at_s, &at) != EXIT_DONE)
         return EXIT_ERROR;
-    if (fk_ctl_risk_arrivals(*x, region, today, &ids, &n, err, sizeof err) != FK_OK) {
-        cli_error(c, "%s", err);
-        return EXIT_ERROR;
-    }
     if (!control) {
+        if (fk_ctl_risk_arrivals(*x, region, today, &ids, &n, err, sizeof err) != FK_OK) {
+            cli_error(c, "%s", err);
+            return EXIT_ERROR;
+        }
+        free(ids);
         if (n)
             fprintf(stderr, "%zu arrivals from a current risk area not under control (--control "
                     "puts them under risk_area control)\n", n);
-        rc = EXIT_DONE;
-        goto out;
+        return EXIT_DONE;
     }
-    if (fk_control_open_all(c->st, cli_writer(c), ids, n, FK_CTL_RISK_AREA, place, at,
-                            "arrivals check", &added, &already, err, sizeof err) != FK_OK) {
+    if (fk_control_from_arrivals(c->st, cli_writer(c), *x, region, today, place, at, &k, err,
+                                 sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
-        goto out;
+        return EXIT_ERROR;
     }
     fprintf(stderr, "%zu arrivals from a current risk area: %zu put under %s control, %zu already "
-            "under control\n", n, added, fk_ctl_place_name((enum fk_ctl_place)place), already);
+            "under control\n", k.persons, k.added, fk_ctl_place_name((enum fk_ctl_place)place),
+            k.already);
     /* A control batch: the engine stands, the index is built again over it. */
     fk_ctl_free(*x);
     *x = NULL;
     if (fk_ctl_build(c->st, c->eng, &c->profile, x, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
-        goto out;
+        return EXIT_ERROR;
     }
-    rc = EXIT_DONE;
-out:
-    free(ids);
-    return rc;
+    return EXIT_DONE;
 }
 
 /* regime due and arrivals check: the tests due of some sources, listed or counted --by. */
@@ -427,10 +426,10 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
         {.name = NULL},
     };
     char err[512], d1[16], d2[16];
+    struct fk_control_count k;
     fk_ctl *x = NULL;
     fk_table *t = NULL;
-    int64_t from, to, at, *ids = NULL;
-    size_t n = 0, added = 0, already = 0;
+    int64_t from, to, at;
     int place, rc = EXIT_ERROR;
 
     if (cli_parse(c, argc, argv, opts, 1) != FK_OK)
@@ -460,12 +459,8 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
     if (control) {
-        if (fk_ctl_arrival_persons(x, region, c->pos[0], from, to, &ids, &n) != FK_OK) {
-            cli_error(c, "out of memory");
-            goto out;
-        }
-        if (fk_control_open_all(c->st, cli_writer(c), ids, n, FK_CTL_RISK_AREA, place, at,
-                                c->pos[0], &added, &already, err, sizeof err) != FK_OK) {
+        if (fk_control_backcheck(c->st, cli_writer(c), x, &c->profile, c->pos[0], region, place,
+                                 at, &k, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
             goto out;
         }
@@ -484,12 +479,11 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
     fprintf(stderr, "%zu arrivals from %s between %s and %s (倒查%d天)", fk_table_nrows(t),
             c->pos[0], fk_date_render(from, d1), fk_date_render(to, d2), c->profile.backcheck_days);
     if (control)
-        fprintf(stderr, "; %zu put under %s control, %zu already under control", added,
-                fk_ctl_place_name((enum fk_ctl_place)place), already);
+        fprintf(stderr, "; %zu put under %s control, %zu already under control", k.added,
+                fk_ctl_place_name((enum fk_ctl_place)place), k.already);
     fprintf(stderr, "\n");
     rc = cli_emit(c, t);
 out:
-    free(ids);
     fk_ctl_free(x);
     return rc;
 }

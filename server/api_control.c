@@ -306,25 +306,14 @@ static int place_field(struct req *r, json_t *j, const char *def, int *place)
     return 1;
 }
 
-/* Puts the n arrivals ids under risk_area control at place from at, in the caller's name with the
- * reason why, and answers {"arrivals","added","already"}. Used by POST /control/from-arrivals and
- * POST /backcheck, which differ only in how they find the arrivals. */
-static void lock_arrivals(struct req *r, const int64_t *ids, size_t n, int place, int64_t at,
-                          const char *why)
+/* Answers what putting arrivals under control did: {"arrivals","added","already"}; the answer
+ * of POST /control/from-arrivals and POST /backcheck alike. */
+static void reply_count(struct req *r, const struct fk_control_count *k)
 {
-    struct fk_actor a = req_actor(r);
-    char err[512], msg[200];
-    size_t added = 0, already = 0;
-    int rc, len;
+    char msg[200];
+    int len = snprintf(msg, sizeof msg, "{\"arrivals\":%zu,\"added\":%zu,\"already\":%zu}\n",
+                       k->persons, k->added, k->already);
 
-    rc = fk_control_open_all(srv_store(r), &a, ids, n, FK_CTL_RISK_AREA, place, at, why, &added,
-                             &already, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        return;
-    }
-    len = snprintf(msg, sizeof msg, "{\"arrivals\":%zu,\"added\":%zu,\"already\":%zu}\n", n, added,
-                   already);
     reply_json(r, msg, (size_t)len);
 }
 
@@ -335,21 +324,21 @@ static void lock_arrivals(struct req *r, const int64_t *ids, size_t n, int place
 static void control_from_arrivals(struct req *r, json_t *j)
 {
     char region[FK_REGION_CODE_MAX], err[512];
-    int64_t at, *ids = NULL;
+    struct fk_actor a = req_actor(r);
+    struct fk_control_count k;
+    int64_t at;
     int place, rc;
-    size_t n = 0;
     fk_ctl *x;
 
     if (!place_field(r, j, "home", &place) || !at_field(r, j, &at) ||
         !scope_within(r, r->who.scope, region, sizeof region) || !(x = srv_ctl(r)))
         return;
-    rc = fk_ctl_risk_arrivals(x, region, fk_local_day(at), &ids, &n, err, sizeof err);
-    if (rc != FK_OK) {
+    rc = fk_control_from_arrivals(srv_store(r), &a, x, region, fk_local_day(at), place, at, &k,
+                                  err, sizeof err);
+    if (rc != FK_OK)
         reply_fk(r, rc, err);
-        return;
-    }
-    lock_arrivals(r, ids, n, place, at, "arrivals check");
-    free(ids);
+    else
+        reply_count(r, &k);
 }
 
 /* POST /api/v1/control/{action}: release, transfer or extend {"id_number", "at", "force",
@@ -527,11 +516,12 @@ void api_backcheck_get(struct req *r)
 void api_backcheck_post(struct req *r)
 {
     json_t *j = req_json_object(r);
+    struct fk_actor a = req_actor(r);
+    struct fk_control_count k;
     const char *area;
     char region[FK_REGION_CODE_MAX], err[512];
-    int64_t from, to, at, *ids = NULL;
+    int64_t from, to, at;
     int place, rc;
-    size_t n = 0;
     fk_ctl *x;
 
     if (!j)
@@ -544,6 +534,7 @@ void api_backcheck_post(struct req *r)
     if (!place_field(r, j, "home", &place) || !at_field(r, j, &at) ||
         !scope_within(r, r->who.scope, region, sizeof region))
         goto out;
+    /* An unknown area is answered before the control index is waited for. */
     rc = fk_ctl_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
@@ -551,14 +542,13 @@ void api_backcheck_post(struct req *r)
     }
     if (!(x = srv_ctl(r)))
         goto out;
-    rc = fk_ctl_arrival_persons(x, region, area, from, to, &ids, &n);
-    if (rc != FK_OK) {
-        reply_error(r, 500, "internal", NULL, "out of memory");
-        goto out;
-    }
-    lock_arrivals(r, ids, n, place, at, area);
+    rc = fk_control_backcheck(srv_store(r), &a, x, srv_profile(r), area, region, place, at, &k,
+                              err, sizeof err);
+    if (rc != FK_OK)
+        reply_fk(r, rc, err);
+    else
+        reply_count(r, &k);
 out:
-    free(ids);
     json_decref(j);
 }
 

@@ -163,27 +163,31 @@ static int open_many(fk_store *st, const struct fk_actor *a, const int64_t *pers
                        fk_ctl_place_name((enum fk_ctl_place)place), *already);
     if (rc == FK_OK)
         rc = fk_store_commit(st);
-    if (rc != FK_OK) {
-        *added = *already = 0;
-        return fk__fail(st, 1, rc, err, errlen);
-    }
-    return FK_OK;
+    return rc == FK_OK ? FK_OK : fk__fail(st, 1, rc, err, errlen);
 }
 
 int fk_control_open_many(fk_store *st, const struct fk_actor *actor, const int64_t *persons,
                          const int *categories, size_t n, int place, int64_t at, const char *why,
                          size_t *added, size_t *already, char *err, size_t errlen)
 {
-    return open_many(st, actor, persons, categories, 0, n, place, at, why, added, already, err,
-                     errlen);
+    int rc = open_many(st, actor, persons, categories, 0, n, place, at, why, added, already, err,
+                       errlen);
+
+    if (rc != FK_OK)
+        *added = *already = 0; /* rolled back: nothing was added */
+    return rc;
 }
 
 int fk_control_open_all(fk_store *st, const struct fk_actor *actor, const int64_t *persons,
                         size_t n, int category, int place, int64_t at, const char *why,
                         size_t *added, size_t *already, char *err, size_t errlen)
 {
-    return open_many(st, actor, persons, NULL, category, n, place, at, why, added, already, err,
-                     errlen);
+    int rc = open_many(st, actor, persons, NULL, category, n, place, at, why, added, already, err,
+                       errlen);
+
+    if (rc != FK_OK)
+        *added = *already = 0;
+    return rc;
 }
 
 int fk_control_from_trace(fk_store *st, const struct fk_actor *actor, const struct fk_contact *cs,
@@ -328,4 +332,52 @@ int fk_control_extend(fk_store *st, const struct fk_actor *actor, int64_t person
     if (rc == FK_OK)
         rc = fk_store_commit(st);
     return rc == FK_OK ? FK_OK : fk__fail(st, 1, rc, err, errlen);
+}
+
+int fk_control_backcheck(fk_store *st, const struct fk_actor *actor, fk_ctl *x,
+                         const struct fk_profile *p, const char *area, const char *region,
+                         int place, int64_t at, struct fk_control_count *out, char *err,
+                         size_t errlen)
+{
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = fk__may(actor, FK_PERM_CONTROL, "put persons under control", err, errlen);
+    if (rc == FK_OK)
+        rc = fk_ctl_backcheck_window(st, p, area, &out->from, &out->to, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    rc = fk_ctl_arrival_persons(x, region, area, out->from, out->to, &ids, &n);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "out of memory");
+        return rc;
+    }
+    rc = fk_control_open_all(st, actor, ids, n, FK_CTL_RISK_AREA, place, at, area, &out->added,
+                             &out->already, err, errlen);
+    out->persons = n;
+    free(ids);
+    return rc;
+}
+
+int fk_control_from_arrivals(fk_store *st, const struct fk_actor *actor, fk_ctl *x,
+                             const char *region, int64_t today, int place, int64_t at,
+                             struct fk_control_count *out, char *err, size_t errlen)
+{
+    int64_t *ids = NULL;
+    size_t n = 0;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = fk__may(actor, FK_PERM_CONTROL, "put persons under control", err, errlen);
+    if (rc == FK_OK)
+        rc = fk_ctl_risk_arrivals(x, region, today, &ids, &n, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    rc = fk_control_open_all(st, actor, ids, n, FK_CTL_RISK_AREA, place, at, "arrivals check",
+                             &out->added, &out->already, err, errlen);
+    out->persons = n;
+    free(ids);
+    return rc;
 }

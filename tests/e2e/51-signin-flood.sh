@@ -25,6 +25,7 @@ useradd() { # NAME PASSWORD: fangkong user add, its stderr in user.log, its stat
 useradd 'a/b' 'Lantern-slash-Harbor-58'
 expect_rc 1 "user add a/b"
 contains user.log "a user name has 1 to 64 of a-z"
+cp user.log slash-cli.log
 useradd 'Upper' 'Lantern-upper-Harbor-58'
 expect_rc 1 "user add Upper"
 useradd "$(printf 'n%.0s' $(seq 65))" 'Lantern-long-Harbor-58'
@@ -56,6 +57,14 @@ adduser() { # BODY
 }
 adduser '{"name":"a/b","role":"viewer","scope":"140700","password":"Lantern-api-Harbor-58"}'
 expect_error bad_request 400 "API: a name with a slash"
+# One user-name rule, in the library: the command line and the API refuse a/b in the same words.
+"$PY" - slash-cli.log "$WORK/body" <<'EOF' || fail "user add a/b: the CLI and the API differ"
+import json, sys
+cli = [l.strip() for l in open(sys.argv[1], encoding="utf-8") if "user name" in l]
+api = json.load(open(sys.argv[2], encoding="utf-8"))["error"]
+if len(cli) != 1 or not cli[0].endswith(": " + api) or "'a/b'" not in api:
+    sys.exit("the CLI says %r, the API %r" % (cli, api))
+EOF
 adduser '{"name":"shorty","role":"viewer","scope":"140700","password":"short-pw1"}'
 expect_error bad_request 400 "API: a 9-character password"
 adduser '{"name":"simple","role":"viewer","scope":"140700","password":"abcdefghijkl"}'
