@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* fangkong user add|list|disable and fangkong audit: accounts for the server, and the trail of
- * every write. The first admin is made here, on the machine, before the server is exposed. */
+/* fangkong user add|list|disable|enable|password and fangkong audit: accounts for the server,
+ * and the trail of every write. The first admin is made here, on the machine, before the server is exposed. */
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -164,6 +164,29 @@ int cmd_user(struct cli *c, int argc, char **argv)
         }
         fprintf(stderr, "user %s %s\n", c->pos[1], off ? "disabled; its sessions are ended"
                                                         : "enabled");
+        return EXIT_DONE;
+    }
+    if (strcmp(c->pos[0], "password") == 0) {
+        struct fk_user u;
+
+        /* An unknown account asks for no password. */
+        if (fk_store_get_user(c->st, c->pos[1], &u) != FK_OK || !cli_in_scope(c, u.scope)) {
+            cli_error(c, "no user named '%s'", c->pos[1]);
+            return EXIT_ERROR;
+        }
+        cli_test_hash_cost();
+        if (read_password(c, c->pos[1], pw, sizeof pw) != EXIT_DONE)
+            return EXIT_ERROR;
+        if (fk_secret_init() != FK_OK || fk_password_hash(pw, hash) != FK_OK) {
+            cli_error(c, "cannot hash the password");
+            return EXIT_ERROR;
+        }
+        memset(pw, 0, sizeof pw);
+        if (fk_user_password(c->st, cli_writer(c), c->pos[1], hash, err, sizeof err) != FK_OK) {
+            cli_error(c, "%s", err);
+            return EXIT_ERROR;
+        }
+        fprintf(stderr, "user %s: password set; its sessions are ended\n", c->pos[1]);
         return EXIT_DONE;
     }
     return cli_usage(c);
