@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* fangkong user add|list|disable|enable|password and fangkong audit: accounts for the server,
- * and the trail of every write. The first admin is made here, on the machine, before the server is exposed. */
+ * and the trail of every write. The first admin is made here, on the machine, before the server
+ * is exposed. */
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>

@@ -36,7 +36,7 @@ int fk__person_names(fk_store *st, int64_t person, char *out, size_t cap, char *
 struct fk__open {
     int found;
     struct fk_control_row row;
-    int64_t first; /* the start of the chain of transfers the open order ends */
+    int64_t first;              /* the start of the chain of transfers the open order ends */
     struct fk_control_row prev; /* the walk's previous order (numbers only) and its chain start */
     int64_t prev_first;
     char regime[FK_NAME_MAX + 8], site[256], device[128];

@@ -28,8 +28,8 @@ static int carries_on(const struct fk_control_row *a, const struct fk_control_ro
 static int keep_open(void *ud, const struct fk_control_row *k)
 {
     struct fk__open *o = ud;
-    int64_t first = o->prev.person == k->person && carries_on(&o->prev, k) ? o->prev_first
-                                                                            : k->start;
+    int64_t first =
+        o->prev.person == k->person && carries_on(&o->prev, k) ? o->prev_first : k->start;
 
     memset(&o->prev, 0, sizeof o->prev);
     o->prev.person = k->person;

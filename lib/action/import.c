@@ -55,9 +55,8 @@ int fk_import_run(fk_store *st, const struct fk_actor *actor, const struct fk_pr
         return rc;
     rc = fk_store_begin_events(st);
     if (rc == FK_OK)
-        rc = fk__audit(st, actor, NULL,
-                       b.written && rec->done_action ? rec->done_action : "import", b.target,
-                       "%s%llu read, %llu accepted, %llu duplicate, %llu rejected%s",
+        rc = fk__audit(st, actor, NULL, b.written && rec->done_action ? rec->done_action : "import",
+                       b.target, "%s%llu read, %llu accepted, %llu duplicate, %llu rejected%s",
                        rec->done_prefix ? rec->done_prefix : "", (unsigned long long)sum->read,
                        (unsigned long long)sum->accepted, (unsigned long long)sum->duplicate,
                        (unsigned long long)sum->rejected,
@@ -66,8 +65,9 @@ int fk_import_run(fk_store *st, const struct fk_actor *actor, const struct fk_pr
         rc = fk_store_commit(st);
     if (rc != FK_OK) {
         fk__fail(st, 1, rc, err, errlen);
-        snprintf(err + strlen(err), errlen - strlen(err), " (the rows are imported; the audit row "
-                                                          "saying so is not)");
+        snprintf(err + strlen(err), errlen - strlen(err),
+                 " (the rows are imported; the audit row "
+                 "saying so is not)");
     }
     return rc;
 }

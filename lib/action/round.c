@@ -41,9 +41,8 @@ int fk_round_add(fk_store *st, const struct fk_actor *actor, struct fk_round *r,
     }
     /* The row is about the round's region, whoever creates it. */
     if (rc == FK_OK)
-        rc = fk__audit(st, actor, r->region, "round.create", r->name,
-                       "region=%s start=%s end=%s", r->region, fk_time_render(r->start, s),
-                       fk_time_render(r->end, e));
+        rc = fk__audit(st, actor, r->region, "round.create", r->name, "region=%s start=%s end=%s",
+                       r->region, fk_time_render(r->start, s), fk_time_render(r->end, e));
     if (rc == FK_OK)
         rc = fk_store_commit(st);
     return rc == FK_OK ? FK_OK : fk__fail(st, 1, rc, err, errlen);

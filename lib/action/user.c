@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Account actions (see fk/action.h): add, enable, disable, set a password. One user-name rule
  * (fk_user_name_valid) and one weak-password rule (fk_password_weak) for the command line and the
- * API alike. Accounts are in no in-memory index: each write is an event batch (fk_store_begin_events),
- * which moves no generation, so the engine is not rebuilt for it. */
+ * API alike. Accounts are in no in-memory index: each write is an event batch
+ * (fk_store_begin_events), which moves no generation, so the engine is not rebuilt for it. */
 #include "fk/action.h"
 
 #include <stdio.h>
@@ -71,8 +71,8 @@ int fk_user_add(fk_store *st, const struct fk_actor *actor, const struct fk_user
         return fk__fail(st, 1, rc, err, errlen);
     }
     if (rc == FK_OK)
-        rc = fk__audit(st, actor, NULL, "user.add", u->name, "role=%s scope=%s", row.role,
-                       u->scope);
+        rc =
+            fk__audit(st, actor, NULL, "user.add", u->name, "role=%s scope=%s", row.role, u->scope);
     if (rc == FK_OK)
         rc = fk_store_commit(st);
     return rc == FK_OK ? FK_OK : fk__fail(st, 1, rc, err, errlen);
@@ -81,9 +81,8 @@ int fk_user_add(fk_store *st, const struct fk_actor *actor, const struct fk_user
 /* The account named name as the actor may change it: FK_OK with *u (its strings copied into the
  * caller's buffers), FK_EPERM, FK_ENOENT when unknown or outside the actor's scope (told alike, so
  * account names cannot be probed), FK_EDB. */
-static int user_for(fk_store *st, const struct fk_actor *actor, const char *name,
-                    struct fk_user *u, char *uname, char *urole, char *uscope, char *uhash,
-                    char *err, size_t errlen)
+static int user_for(fk_store *st, const struct fk_actor *actor, const char *name, struct fk_user *u,
+                    char *uname, char *urole, char *uscope, char *uhash, char *err, size_t errlen)
 {
     int rc = fk__may(actor, FK_PERM_USERS, "manage accounts", err, errlen);
 

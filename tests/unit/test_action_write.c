@@ -204,9 +204,9 @@ static void test_action__role_refused(void **state)
     assert_string_equal(f->err, "a viewer account may not put persons under control");
     assert_int_equal(fk_control_extend(f->st, &VIEWER, f->pid[0], 2, f->err, sizeof f->err),
                      FK_EPERM);
-    assert_int_equal(fk_alert_set(f->st, &VIEWER, f->eng, 1, FK_ALERT_CLOSED, "x", D0, f->err,
-                                  sizeof f->err),
-                     FK_EPERM);
+    assert_int_equal(
+        fk_alert_set(f->st, &VIEWER, f->eng, 1, FK_ALERT_CLOSED, "x", D0, f->err, sizeof f->err),
+        FK_EPERM);
     assert_int_equal(fk_user_check(f->st, &VIEWER, &u, NULL, f->err, sizeof f->err), FK_EPERM);
     assert_int_equal(fk_user_add(f->st, &VIEWER, &u, "$x", D0, f->err, sizeof f->err), FK_EPERM);
     assert_int_equal(fk_user_disable(f->st, &VIEWER, "grid.1", f->err, sizeof f->err), FK_EPERM);
@@ -240,8 +240,7 @@ static void test_action__scope(void **state)
                                         f->err, sizeof f->err),
                      FK_ENOENT);
     add_user(f, "yuci.grid", G1);
-    assert_int_equal(fk_user_disable(f->st, &TAIGU, "yuci.grid", f->err, sizeof f->err),
-                     FK_ENOENT);
+    assert_int_equal(fk_user_disable(f->st, &TAIGU, "yuci.grid", f->err, sizeof f->err), FK_ENOENT);
     assert_string_equal(f->err, "no user named 'yuci.grid'");
     /* After: nor make an account or a round that would act there. */
     u.name = "taigu.grid";
@@ -307,8 +306,7 @@ static void test_action__store_error_rolls_back(void **state)
                                   "SELECT RAISE(ABORT, 'injected'); END",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
-    assert_int_equal(fk_control_extend(f->st, &LOCAL, f->pid[0], 2, f->err, sizeof f->err),
-                     FK_EDB);
+    assert_int_equal(fk_control_extend(f->st, &LOCAL, f->pid[0], 2, f->err, sizeof f->err), FK_EDB);
     assert_int_equal(orders_of(f, f->pid[0]).extended, 0);
     assert_int_equal(fk_user_add(f->st, &LOCAL, &u, "$x", D0, f->err, sizeof f->err), FK_EDB);
     assert_int_equal(fk_store_get_user(f->st, "desk", &got), FK_ENOENT);
@@ -336,8 +334,7 @@ static void test_action__accounts(void **state)
     int64_t user, expires;
 
     assert_int_equal(fk_user_check(f->st, &LOCAL, &u, NULL, f->err, sizeof f->err), FK_EINVAL);
-    assert_string_equal(f->err,
-                        "a user name has 1 to 64 of a-z, 0-9, '.', '_' and '-', not 'a/b'");
+    assert_string_equal(f->err, "a user name has 1 to 64 of a-z, 0-9, '.', '_' and '-', not 'a/b'");
     u.name = "desk";
     assert_int_equal(fk_user_check(f->st, &LOCAL, &u, "short-pw1", f->err, sizeof f->err),
                      FK_EINVAL);
@@ -348,8 +345,7 @@ static void test_action__accounts(void **state)
     u.scope = "140702";
     add_user(f, "desk", "140702");
     assert_string_equal(audit_rows(f).action, "user.add");
-    assert_int_equal(fk_user_add(f->st, &LOCAL, &u, "$x", D0, f->err, sizeof f->err),
-                     FK_ECONFLICT);
+    assert_int_equal(fk_user_add(f->st, &LOCAL, &u, "$x", D0, f->err, sizeof f->err), FK_ECONFLICT);
     assert_string_equal(f->err, "a user named 'desk' already exists");
     assert_int_equal(fk_store_get_user(f->st, "desk", &got), FK_OK);
     assert_int_equal(fk_store_add_token(f->st, "t1", got.id, D0, D0 + DAY), FK_OK);
@@ -382,8 +378,8 @@ static void test_action__backcheck(void **state)
              "%s,2022-09-06T00:00:00,110105,,,\n%s,2022-09-06T00:00:00,110105,,,\n",
              f->id[0], f->id[2]);
     assert_int_equal(import(f, FK_IMPORT_ARRIVALS, buf), FK_OK);
-    assert_int_equal(import(f, FK_IMPORT_RISK_AREAS, "area,level,start,end\n110105,high,2022-09-10,\n"),
-                     FK_OK);
+    assert_int_equal(
+        import(f, FK_IMPORT_RISK_AREAS, "area,level,start,end\n110105,high,2022-09-10,\n"), FK_OK);
     assert_int_equal(fk_engine_sync(f->eng, f->err, sizeof f->err), FK_OK);
     assert_int_equal(fk_ctl_build(f->st, f->eng, &f->prof, &x, f->err, sizeof f->err), FK_OK);
     assert_int_equal(fk_control_backcheck(f->st, &YUCI, x, &f->prof, "990000", "140702",
@@ -396,8 +392,8 @@ static void test_action__backcheck(void **state)
     assert_int_equal(k.added, 1);
     assert_int_equal(k.from, D0 + 2 * DAY);
     assert_int_equal(orders_of(f, f->pid[2]).n, 0);
-    assert_int_equal(fk_control_backcheck(f->st, &LOCAL, x, &f->prof, "110105", NULL,
-                                          FK_PLACE_HOME, D0 + 9 * DAY, &k, f->err, sizeof f->err),
+    assert_int_equal(fk_control_backcheck(f->st, &LOCAL, x, &f->prof, "110105", NULL, FK_PLACE_HOME,
+                                          D0 + 9 * DAY, &k, f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(k.persons, 2);
     assert_int_equal(k.added, 1);
