@@ -438,7 +438,7 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
         /* No area: the risk areas and their windows. */
         if (cli_open(c) != EXIT_DONE)
             return EXIT_ERROR;
-        if (fk_ctl_risk_areas(c->st, &c->profile, &t, err, sizeof err) != FK_OK) {
+        if (fk_risk_area_list(c->st, &c->profile, &t, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
             return EXIT_ERROR;
         }
@@ -451,7 +451,7 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
         cli_scope_region(c, region, &region) != EXIT_DONE ||
         (control && cli_may(c, FK_PERM_CONTROL, "put persons under control") != EXIT_DONE))
         return EXIT_ERROR;
-    if (fk_ctl_backcheck_window(c->st, &c->profile, c->pos[0], &from, &to, err, sizeof err) !=
+    if (fk_risk_backcheck_window(c->st, &c->profile, c->pos[0], &from, &to, err, sizeof err) !=
         FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;

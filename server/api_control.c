@@ -470,7 +470,7 @@ void api_risk_areas_get(struct req *r)
 {
     fk_table *t = NULL;
     char err[512];
-    int rc = fk_ctl_risk_areas(srv_store(r), srv_profile(r), &t, err, sizeof err);
+    int rc = fk_risk_area_list(srv_store(r), srv_profile(r), &t, err, sizeof err);
 
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
@@ -496,7 +496,7 @@ void api_backcheck_get(struct req *r)
     }
     if (!scoped_region(r, region, sizeof region))
         return;
-    rc = fk_ctl_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
+    rc = fk_risk_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -535,7 +535,7 @@ void api_backcheck_post(struct req *r)
         !scope_within(r, r->who.scope, region, sizeof region))
         goto out;
     /* An unknown area is answered before the control index is waited for. */
-    rc = fk_ctl_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
+    rc = fk_risk_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         goto out;

@@ -110,7 +110,7 @@ struct fk_control_count {
     int64_t from, to;
 };
 /* 倒查 then control: the arrivals from risk area `area` (code or name) in its latest back-check
- * window (fk_ctl_backcheck_window), inside region (NULL: all; the caller narrows it to the actor's
+ * window (fk_risk_backcheck_window), inside region (NULL: all; the caller narrows it to the actor's
  * scope) as index x (borrowed) lists them, go under risk_area control at place from `at`,
  * audited with the area as target. FK_ENOENT when the area has no risk period; else as
  * fk_control_open_all. The command line and the API both call this, so they agree. */

@@ -47,7 +47,7 @@ int fk_ctl_stale(const fk_ctl *c);
 /* The store's generation and control generation the index was built at. */
 void fk_ctl_built_at(const fk_ctl *c, int64_t *generation, int64_t *control_generation);
 
-enum fk_ctl_status { FK_CTL_OPEN = 0, FK_CTL_RELEASED };
+enum fk_ctl_status { FK_CTL_STATUS_OPEN = 0, FK_CTL_STATUS_RELEASED };
 const char *fk_ctl_status_name(int s);
 int fk_ctl_status_parse(fk_slice s, int *out);
 
@@ -112,11 +112,11 @@ int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t fro
 /* 倒查7天: the latest risk period of area, by its code or its name (FK_ENOENT when the area has
  * none), and its window:
  * arrivals from backcheck_days before its start up to its start. */
-int fk_ctl_backcheck_window(fk_store *st, const struct fk_profile *p, const char *area,
-                            int64_t *from, int64_t *to, char *err, size_t errlen);
+int fk_risk_backcheck_window(fk_store *st, const struct fk_profile *p, const char *area,
+                             int64_t *from, int64_t *to, char *err, size_t errlen);
 /* Every risk period with its 倒查 window: area,level,start,end,backcheck_from,backcheck_to,name,
  * by area then start. */
-int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, char *err,
+int fk_risk_area_list(fk_store *st, const struct fk_profile *p, fk_table **out, char *err,
                       size_t errlen);
 /* The persons fk_ctl_arrivals would list, for putting them under control (ids in *out, caller
  * frees with free()). */

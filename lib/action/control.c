@@ -346,7 +346,7 @@ int fk_control_backcheck(fk_store *st, const struct fk_actor *actor, fk_ctl *x,
     memset(out, 0, sizeof *out);
     rc = fk__may(actor, FK_PERM_CONTROL, "put persons under control", err, errlen);
     if (rc == FK_OK)
-        rc = fk_ctl_backcheck_window(st, p, area, &out->from, &out->to, err, errlen);
+        rc = fk_risk_backcheck_window(st, p, area, &out->from, &out->to, err, errlen);
     if (rc != FK_OK)
         return rc;
     rc = fk_ctl_arrival_persons(x, region, area, out->from, out->to, &ids, &n);

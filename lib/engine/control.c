@@ -162,11 +162,11 @@ int fk_ctl_status_parse(fk_slice s, int *out)
 {
     s = fk_slice_trim(s);
     if (fk_slice_eqi(s, "open") || fk_slice_eq(s, "在管")) {
-        *out = FK_CTL_OPEN;
+        *out = FK_CTL_STATUS_OPEN;
         return FK_OK;
     }
     if (fk_slice_eqi(s, "released") || fk_slice_eq(s, "解除")) {
-        *out = FK_CTL_RELEASED;
+        *out = FK_CTL_STATUS_RELEASED;
         return FK_OK;
     }
     return FK_EINVAL;
@@ -211,7 +211,7 @@ static int add_control(void *ud, const struct fk_control_row *k)
     it->grid = fk_engine_person_grid(c->e, k->person);
     it->category = (uint8_t)k->category;
     it->place = (uint8_t)k->place;
-    it->status = k->end ? FK_CTL_RELEASED : FK_CTL_OPEN;
+    it->status = k->end ? FK_CTL_STATUS_RELEASED : FK_CTL_STATUS_OPEN;
     r = k->regime[0] ? fk_regime_find(&c->prof, k->regime)
                      : fk_regime_default(&c->prof, (enum fk_ctl_category)k->category);
     it->regime = regime_index(&c->prof, r);
@@ -518,7 +518,7 @@ static int status_on(const struct item *it, int64_t today)
 {
     if (fk_local_day(it->start) > today)
         return -1;
-    return it->end && fk_local_day(it->end) <= today ? FK_CTL_RELEASED : FK_CTL_OPEN;
+    return it->end && fk_local_day(it->end) <= today ? FK_CTL_STATUS_RELEASED : FK_CTL_STATUS_OPEN;
 }
 
 static int item_matches(const struct item *it, const struct fk_ctl_filter *f, int64_t today)
@@ -884,7 +884,7 @@ int fk_ctl_warm(fk_ctl *c)
         return rc;
     /* Without memory to keep them, sample_times reads them again next time: no failure. */
     for (i = 0; i < c->nitems; i++)
-        if (c->items[i].status == FK_CTL_OPEN)
+        if (c->items[i].status == FK_CTL_STATUS_OPEN)
             sample_times(c, c->items[i].person, &c->items[i].s, &times);
     for (i = 0; i < c->narr; i++)
         sample_times(c, c->arr[i].person, &c->arr[i].s, &times);
@@ -1042,7 +1042,7 @@ static void next_test(fk_ctl *c, struct item *it, int64_t today, int64_t *day, i
 
     *state = -1;
     *day = 0;
-    if (!r || status_on(it, today) != FK_CTL_OPEN)
+    if (!r || status_on(it, today) != FK_CTL_STATUS_OPEN)
         return;
     ns = sample_times(c, it->person, &it->s, &times);
     /* Look a window ahead of today, so the next upcoming test shows too. */
@@ -1224,7 +1224,7 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
 
             if (it->grid >= ghi)
                 break;
-            if (it->status != FK_CTL_OPEN || !regime_at(c, it->regime))
+            if (it->status != FK_CTL_STATUS_OPEN || !regime_at(c, it->regime))
                 continue;
             fw = (struct followed){
                 it->person, it->first,   it->end,      it->grid, regime_at(c, it->regime),
@@ -1688,7 +1688,7 @@ static void open_control(const fk_ctl *c, int64_t pid, char *out, size_t cap)
 
         if (it->grid != fk_engine_person_grid(c->e, pid))
             break;
-        if (it->person != pid || it->status != FK_CTL_OPEN)
+        if (it->person != pid || it->status != FK_CTL_STATUS_OPEN)
             continue;
         snprintf(out, cap, "%s/%s since %s",
                  fk_ctl_category_name((enum fk_ctl_category)it->category),
@@ -1788,8 +1788,8 @@ static int find_area(void *ud, const struct fk_risk_area_row *r)
     return 0;
 }
 
-int fk_ctl_backcheck_window(fk_store *st, const struct fk_profile *p, const char *area,
-                            int64_t *from, int64_t *to, char *err, size_t errlen)
+int fk_risk_backcheck_window(fk_store *st, const struct fk_profile *p, const char *area,
+                             int64_t *from, int64_t *to, char *err, size_t errlen)
 {
     struct latest_area la = {area, 0, 0};
     int rc = fk_store_each_risk_area(st, find_area, &la);
@@ -1835,7 +1835,7 @@ static int risk_row(void *ud, const struct fk_risk_area_row *r)
     return fk_table_add(w->t, vals);
 }
 
-int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, char *err,
+int fk_risk_area_list(fk_store *st, const struct fk_profile *p, fk_table **out, char *err,
                       size_t errlen)
 {
     struct risk_walk w = {p, NULL};

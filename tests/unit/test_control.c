@@ -215,7 +215,7 @@ static void test_control__as_of_a_day(void **state)
 
     assert_int_equal(import_controls(f, orders, 7), FK_OK);
     refresh(f);
-    open.status = FK_CTL_OPEN;
+    open.status = FK_CTL_STATUS_OPEN;
     /* 09-01: orders 0, 1 and 2 have started, on day 0. */
     assert_int_equal(fk_ctl_list(f->ctl, &open, fk_local_day(D0), &f->t, f->err, sizeof f->err),
                      FK_OK);
@@ -291,7 +291,7 @@ static void test_control__summary_counts_are_lists(void **state)
     {
         struct fk_ctl_filter open = FK_CTL_FILTER_ALL;
 
-        open.status = FK_CTL_OPEN;
+        open.status = FK_CTL_STATUS_OPEN;
         open.region = "140702";
         assert_int_equal(
             fk_ctl_list(f->ctl, &open, fk_local_day(D0 + 5 * DAY), &f->t, f->err, sizeof f->err),
@@ -715,15 +715,15 @@ static void test_control__arrivals_and_backcheck(void **state)
     assert_non_null(strstr(rejects(f), "level 'extreme'"));
     /* The latest period of 110105 starts 09-10: the window is 09-03 .. 09-10. */
     assert_int_equal(
-        fk_ctl_backcheck_window(f->st, &f->prof, "110105", &from, &to, f->err, sizeof f->err),
+        fk_risk_backcheck_window(f->st, &f->prof, "110105", &from, &to, f->err, sizeof f->err),
         FK_OK);
     assert_int_equal(to, D0 + 9 * DAY);
     assert_int_equal(from, D0 + 2 * DAY);
     assert_int_equal(
-        fk_ctl_backcheck_window(f->st, &f->prof, "990000", &from, &to, f->err, sizeof f->err),
+        fk_risk_backcheck_window(f->st, &f->prof, "990000", &from, &to, f->err, sizeof f->err),
         FK_ENOENT);
     assert_int_equal(
-        fk_ctl_backcheck_window(f->st, &f->prof, "110105", &from, &to, f->err, sizeof f->err),
+        fk_risk_backcheck_window(f->st, &f->prof, "110105", &from, &to, f->err, sizeof f->err),
         FK_OK);
     refresh(f);
     assert_int_equal(
