@@ -383,6 +383,16 @@ const char *cli_actor(char *buf, size_t cap)
     return buf;
 }
 
+const struct fk_actor *cli_writer(struct cli *c)
+{
+    if (c->actor.scope)
+        return &c->actor;
+    c->writer.name = cli_actor(c->writer_name, sizeof c->writer_name);
+    c->writer.role = FK_ROLE_ADMIN;
+    c->writer.scope = NULL;
+    return &c->writer;
+}
+
 void cli_test_hash_cost(void)
 {
     const char *v = getenv("FANGKONG_TEST_HASH_COST");

@@ -39,6 +39,10 @@ struct cli {
     const char *as;
     struct fk_actor actor;
     char as_name[72], as_scope[FK_REGION_CODE_MAX];
+    /* Who the actions (fk/action.h) write as: actor with --as, else the local administrator named
+     * as cli_actor names it (cli_writer fills it). */
+    struct fk_actor writer;
+    char writer_name[128];
 };
 
 struct verb {
@@ -132,6 +136,9 @@ int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
 /* "cli:$USER", or the account of --as: who the command line acts as, in the audit trail. */
 const char *cli_actor(char *buf, size_t cap);
+/* The actor the library's write actions take: the --as account, or the local administrator
+ * (admin, no scope) named "cli:USER". Borrowed from c, valid while c is. */
+const struct fk_actor *cli_writer(struct cli *c);
 /* FOR TESTS ONLY: with FANGKONG_TEST_HASH_COST=min in the environment, new password hashes get
  * the minimum argon2 cost (fk_password_set_test_cost), with a loud warning on stderr; any other
  * value or none: the normal cost. fangkong serve and user add call it. */

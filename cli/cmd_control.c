@@ -108,7 +108,7 @@ static int control_from_trace(struct cli *c, int argc, char **argv)
     fk_tracer *tr = NULL;
     struct fk_contact *k = NULL;
     size_t n = 0, added = 0, already = 0;
-    char err[512], who[128];
+    char err[512];
     int64_t at;
     int place, rc = EXIT_ERROR;
 
@@ -123,8 +123,8 @@ static int control_from_trace(struct cli *c, int argc, char **argv)
     if (cli_trace(c, &a, 2, &tr, &k, &n) != EXIT_DONE ||
         cli_contacts_in_scope(c, k, &n) != EXIT_DONE)
         goto out;
-    if (fk_control_from_trace(c->st, k, n, place, at, cli_actor(who, sizeof who), &added, &already,
-                              err, sizeof err) != FK_OK) {
+    if (fk_control_from_trace(c->st, cli_writer(c), k, n, place, at, &added, &already, err,
+                              sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         goto out;
     }
@@ -147,7 +147,7 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
         {.name = "site", .value = &site},  {.name = "days", .value = &days_s},
         {.name = "force", .flag = &force}, {.name = NULL},
     };
-    char err[512], who[128];
+    char err[512];
     int64_t pid, at, days = 0;
     int place = 0, rc;
 
@@ -173,22 +173,15 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
         cli_may(c, FK_PERM_CONTROL, "change control orders") != EXIT_DONE ||
         cli_person(c, c->pos[0], &pid) != EXIT_DONE)
         return EXIT_ERROR;
-    if (c->actor.scope) {
-        struct fk_person_row p;
-
-        /* The action's audit row is about the person's grid. */
-        if (fk_store_get_person(c->st, pid, &p) == FK_OK)
-            fk_store_set_audit_region(c->st, p.grid);
-    }
-    cli_actor(who, sizeof who);
     if (strcmp(what, "release") == 0) {
         if (cli_open_engine(c) != EXIT_DONE)
             return EXIT_ERROR;
-        rc = fk_control_release(c->st, c->eng, &c->profile, pid, at, force, who, err, sizeof err);
+        rc = fk_control_release(c->st, cli_writer(c), c->eng, &c->profile, pid, at, force, err,
+                                sizeof err);
     } else if (strcmp(what, "transfer") == 0) {
-        rc = fk_control_transfer(c->st, pid, place, site, at, who, err, sizeof err);
+        rc = fk_control_transfer(c->st, cli_writer(c), pid, place, site, at, err, sizeof err);
     } else {
-        rc = fk_control_extend(c->st, pid, (int)days, who, err, sizeof err);
+        rc = fk_control_extend(c->st, cli_writer(c), pid, (int)days, err, sizeof err);
     }
     if (rc != FK_OK) {
         cli_error(c, "%s: %s", c->pos[0], err);
@@ -284,42 +277,41 @@ static int parse_states(struct cli *c, const char *s, unsigned *states)
 static int risk_arrivals(struct cli *c, fk_ctl **x, const char *region, int64_t today,
                          int control, const char *place_s, const char *at_s)
 {
-    char err[512], who[128];
+    struct fk_control_count k;
+    char err[512];
     int64_t *ids = NULL, at;
-    int place, rc = EXIT_ERROR;
-    size_t n = 0, added = 0, already = 0;
+    int place;
+    size_t n = 0;
 
     if (parse_place(c, place_s, &place) != EXIT_DONE || at_time(c, at_s, &at) != EXIT_DONE)
         return EXIT_ERROR;
-    if (fk_ctl_risk_arrivals(*x, region, today, &ids, &n, err, sizeof err) != FK_OK) {
-        cli_error(c, "%s", err);
-        return EXIT_ERROR;
-    }
     if (!control) {
+        if (fk_ctl_risk_arrivals(*x, region, today, &ids, &n, err, sizeof err) != FK_OK) {
+            cli_error(c, "%s", err);
+            return EXIT_ERROR;
+        }
+        free(ids);
         if (n)
             fprintf(stderr, "%zu arrivals from a current risk area not under control (--control "
                     "puts them under risk_area control)\n", n);
-        rc = EXIT_DONE;
-        goto out;
+        return EXIT_DONE;
     }
-    if (fk_control_open_all(c->st, ids, n, FK_CTL_RISK_AREA, place, at, cli_actor(who, sizeof who),
-                            "arrivals check", &added, &already, err, sizeof err) != FK_OK) {
+    if (fk_control_from_arrivals(c->st, cli_writer(c), *x, region, today, place, at, &k, err,
+                                 sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
-        goto out;
+        return EXIT_ERROR;
     }
     fprintf(stderr, "%zu arrivals from a current risk area: %zu put under %s control, %zu already "
-            "under control\n", n, added, fk_ctl_place_name((enum fk_ctl_place)place), already);
+            "under control\n", k.persons, k.added, fk_ctl_place_name((enum fk_ctl_place)place),
+            k.already);
     /* A control batch: the engine stands, the index is built again over it. */
     fk_ctl_free(*x);
     *x = NULL;
     if (fk_ctl_build(c->st, c->eng, &c->profile, x, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
-        goto out;
+        return EXIT_ERROR;
     }
-    rc = EXIT_DONE;
-out:
-    free(ids);
-    return rc;
+    return EXIT_DONE;
 }
 
 /* regime due and arrivals check: the tests due of some sources, listed or counted --by. */
@@ -433,11 +425,11 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
         {.name = "at", .value = &at_s},
         {.name = NULL},
     };
-    char err[512], who[128], d1[16], d2[16];
+    char err[512], d1[16], d2[16];
+    struct fk_control_count k;
     fk_ctl *x = NULL;
     fk_table *t = NULL;
-    int64_t from, to, at, *ids = NULL;
-    size_t n = 0, added = 0, already = 0;
+    int64_t from, to, at;
     int place, rc = EXIT_ERROR;
 
     if (cli_parse(c, argc, argv, opts, 1) != FK_OK)
@@ -446,7 +438,7 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
         /* No area: the risk areas and their windows. */
         if (cli_open(c) != EXIT_DONE)
             return EXIT_ERROR;
-        if (fk_ctl_risk_areas(c->st, &c->profile, &t, err, sizeof err) != FK_OK) {
+        if (fk_risk_area_list(c->st, &c->profile, &t, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
             return EXIT_ERROR;
         }
@@ -459,7 +451,7 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
         cli_scope_region(c, region, &region) != EXIT_DONE ||
         (control && cli_may(c, FK_PERM_CONTROL, "put persons under control") != EXIT_DONE))
         return EXIT_ERROR;
-    if (fk_ctl_backcheck_window(c->st, &c->profile, c->pos[0], &from, &to, err, sizeof err) !=
+    if (fk_risk_backcheck_window(c->st, &c->profile, c->pos[0], &from, &to, err, sizeof err) !=
         FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;
@@ -467,13 +459,8 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
     if (control) {
-        if (fk_ctl_arrival_persons(x, region, c->pos[0], from, to, &ids, &n) != FK_OK) {
-            cli_error(c, "out of memory");
-            goto out;
-        }
-        if (fk_control_open_all(c->st, ids, n, FK_CTL_RISK_AREA, place, at,
-                                cli_actor(who, sizeof who), c->pos[0], &added, &already, err,
-                                sizeof err) != FK_OK) {
+        if (fk_control_backcheck(c->st, cli_writer(c), x, &c->profile, c->pos[0], region, place,
+                                 at, &k, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
             goto out;
         }
@@ -492,12 +479,11 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
     fprintf(stderr, "%zu arrivals from %s between %s and %s (倒查%d天)", fk_table_nrows(t),
             c->pos[0], fk_date_render(from, d1), fk_date_render(to, d2), c->profile.backcheck_days);
     if (control)
-        fprintf(stderr, "; %zu put under %s control, %zu already under control", added,
-                fk_ctl_place_name((enum fk_ctl_place)place), already);
+        fprintf(stderr, "; %zu put under %s control, %zu already under control", k.added,
+                fk_ctl_place_name((enum fk_ctl_place)place), k.already);
     fprintf(stderr, "\n");
     rc = cli_emit(c, t);
 out:
-    free(ids);
     fk_ctl_free(x);
     return rc;
 }
@@ -515,7 +501,7 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
     };
     const char *sub = argc > 0 && argv[0][0] != '-' ? argv[0] : "list";
     int skip = argc > 0 && argv[0][0] != '-';
-    char err[512], who[128];
+    char err[512];
     fk_table *t = NULL;
     size_t raised = 0;
     int64_t now;
@@ -536,9 +522,9 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
         if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_CONTROL, "handle alerts") != EXIT_DONE ||
             cli_open_engine(c) != EXIT_DONE)
             return EXIT_ERROR;
-        if (fk_alert_set(c->st, c->eng, c->actor.scope, id,
-                         strcmp(sub, "ack") == 0 ? FK_ALERT_ACKNOWLEDGED : FK_ALERT_CLOSED,
-                         cli_actor(who, sizeof who), note, now, err, sizeof err) != FK_OK) {
+        if (fk_alert_set(c->st, cli_writer(c), c->eng, id,
+                         strcmp(sub, "ack") == 0 ? FK_ALERT_ACKNOWLEDGED : FK_ALERT_CLOSED, note,
+                         now, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
             return EXIT_ERROR;
         }

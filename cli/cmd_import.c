@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* fangkong import TYPE FILE: one call to fk_import_file with a progress bar, then the summary. */
+/* fangkong import TYPE FILE: one call to fk_import_run (the import as the actor, on record) with a
+ * progress bar, then the summary. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,10 +21,11 @@ int cmd_import(struct cli *c, int argc, char **argv)
         {.name = NULL},
     };
     struct fk_import_opts io;
+    struct fk_import_record rec;
     struct fk_import_summary sum;
     struct fk_progress prog;
     enum fk_import_type type;
-    char err[1024], label[64];
+    char err[1024], label[64], begun[4200], prefix[4200];
     double secs;
     int64_t nbatch = 0;
     int rc;
@@ -48,12 +50,19 @@ int cmd_import(struct cli *c, int argc, char **argv)
     io.encoding = encoding;
     io.rejects_path = rejects;
     io.batch_rows = (int)nbatch;
-    io.actor = c->actor.scope ? &c->actor : NULL; /* --as: that account's role and scope */
     io.progress = on_progress;
     io.progress_ud = &prog;
     snprintf(label, sizeof label, "import %s", fk_import_type_name(type));
     fk_progress_init(&prog, label, stderr);
-    rc = fk_import_file(c->st, &c->profile, type, c->pos[1], &io, &sum, err, sizeof err);
+    /* As the --as account (its role and scope) or the local administrator; on record from the
+     * first batch, so an import killed mid-way is too. */
+    snprintf(begun, sizeof begun, "begun: %s", c->pos[1]);
+    snprintf(prefix, sizeof prefix, "%s: ", c->pos[1]);
+    memset(&rec, 0, sizeof rec);
+    rec.begun = begun;
+    rec.done_prefix = prefix;
+    rc = fk_import_run(c->st, cli_writer(c), &c->profile, type, c->pos[1], &io, &rec, &sum, err,
+                       sizeof err);
     fk_progress_done(&prog);
     secs = fk_progress_elapsed(&prog);
     if (rc != FK_OK) {
@@ -78,14 +87,6 @@ int cmd_import(struct cli *c, int argc, char **argv)
     if (sum.alerts)
         fprintf(stderr, "%llu alerts raised: fangkong alerts --open lists them\n",
                 (unsigned long long)sum.alerts);
-    {
-        char who[128];
-
-        fk_store_audit(c->st, cli_actor(who, sizeof who), "import", fk_import_type_name(type),
-                       "%s: %llu read, %llu accepted, %llu duplicate, %llu rejected", c->pos[1],
-                       (unsigned long long)sum.read, (unsigned long long)sum.accepted,
-                       (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected);
-    }
     if (sum.rejected) {
         fprintf(stderr, "rejected rows, with line and reason: %s\n", sum.rejects_path);
         return EXIT_REJECTED;

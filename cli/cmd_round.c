@@ -71,34 +71,12 @@ int cmd_round(struct cli *c, int argc, char **argv)
     if (cli_open(c) != EXIT_DONE ||
         cli_may(c, FK_PERM_ROUNDS, "create screening rounds") != EXIT_DONE)
         return EXIT_ERROR;
-    if (!cli_in_scope(c, region)) {
-        cli_error(c, "region %s is outside your scope %s", region, c->actor.scope);
+    if (fk_round_add(c->st, cli_writer(c), &r, why, sizeof why) != FK_OK) {
+        cli_error(c, "%s", why);
         return EXIT_ERROR;
     }
-    rc = fk_store_get_region(c->st, region, &reg);
-    if (rc == FK_ENOENT) {
-        cli_error(c, "unknown region %s (import regions first)", region);
-        return EXIT_ERROR;
-    }
-    if (rc == FK_OK)
-        rc = fk_store_begin(c->st);
-    fk_store_set_audit_region(c->st, r.region); /* the row is about the round's region */
-    if (rc == FK_OK)
-        rc = fk_store_add_round(c->st, &r);
-    if (rc == FK_OK) {
-        char who[128], s[FK_TIME_RENDER_MAX], e[FK_TIME_RENDER_MAX];
-
-        rc = fk_store_audit(c->st, cli_actor(who, sizeof who), "round.create", r.name,
-                            "region=%s start=%s end=%s", r.region, fk_time_render(r.start, s),
-                            fk_time_render(r.end, e));
-    }
-    if (rc == FK_OK)
-        rc = fk_store_commit(c->st);
-    if (rc != FK_OK) {
-        fk_store_rollback(c->st);
-        cli_error(c, "%s", fk_store_errmsg(c->st));
-        return EXIT_ERROR;
-    }
+    if (fk_store_get_region(c->st, region, &reg) != FK_OK)
+        reg.name = region;
     rc = fk_table_new(round_cols, 5, &t);
     if (rc == FK_OK)
         rc = add_round_row(t, &r);

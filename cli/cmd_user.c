@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* fangkong user add|list|disable and fangkong audit: accounts for the server, and the trail of
- * every write. The first admin is made here, on the machine, before the server is exposed. */
+/* fangkong user add|list|disable|enable|password and fangkong audit: accounts for the server,
+ * and the trail of every write. The first admin is made here, on the machine, before the server
+ * is exposed. */
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -86,8 +87,7 @@ int cmd_user(struct cli *c, int argc, char **argv)
         {.name = "scope", .value = &scope},
         {.name = NULL},
     };
-    char pw[1100], hash[FK_PWHASH_MAX], who[128];
-    struct fk_user u;
+    char pw[1100], hash[FK_PWHASH_MAX], err[512];
     enum fk_role r;
     fk_table *t = NULL;
     int rc;
@@ -117,6 +117,7 @@ int cmd_user(struct cli *c, int argc, char **argv)
         return cli_usage(c);
     if (strcmp(c->pos[0], "add") == 0) {
         struct fk_region_row reg;
+        struct fk_user_new nu;
 
         if (!role || !scope) {
             cli_error(c, "user add needs --role and --scope");
@@ -127,17 +128,12 @@ int cmd_user(struct cli *c, int argc, char **argv)
                       "not '%s'", role);
             return EXIT_ERROR;
         }
-        if (!fk_user_name_valid(c->pos[1])) {
-            cli_error(c, "a user name has 1 to 64 of a-z, 0-9, '.', '_' and '-', not '%s'",
-                      c->pos[1]);
-            return EXIT_ERROR;
-        }
-        if (fk_store_get_region(c->st, scope, &reg) != FK_OK) {
-            cli_error(c, "unknown region %s for --scope (import regions first)", scope);
-            return EXIT_ERROR;
-        }
-        if (!cli_in_scope(c, scope)) {
-            cli_error(c, "region %s is outside your scope %s", scope, c->actor.scope);
+        nu.name = c->pos[1];
+        nu.role = r;
+        nu.scope = scope;
+        /* The rules first, so a refused account asks for no password. */
+        if (fk_user_check(c->st, cli_writer(c), &nu, NULL, err, sizeof err) != FK_OK) {
+            cli_error(c, "%s", err);
             return EXIT_ERROR;
         }
         cli_test_hash_cost();
@@ -148,59 +144,50 @@ int cmd_user(struct cli *c, int argc, char **argv)
             return EXIT_ERROR;
         }
         memset(pw, 0, sizeof pw);
-        memset(&u, 0, sizeof u);
-        u.name = c->pos[1];
-        u.role = fk_role_name(r);
-        u.scope = scope;
-        u.pwhash = hash;
-        u.created = (int64_t)time(NULL);
-        rc = fk_store_add_user(c->st, &u);
-        if (rc == FK_OK)
-            rc = fk_store_audit(c->st, cli_actor(who, sizeof who), "user.add", u.name,
-                                "role=%s scope=%s", u.role, u.scope);
-        if (rc != FK_OK) {
-            cli_error(c, "%s", fk_store_errmsg(c->st));
+        if (fk_user_add(c->st, cli_writer(c), &nu, hash, (int64_t)time(NULL), err, sizeof err) !=
+            FK_OK) {
+            cli_error(c, "%s", err);
             return EXIT_ERROR;
         }
-        fprintf(stderr, "user %s added: %s of %s\n", u.name, u.role, reg.name);
+        if (fk_store_get_region(c->st, scope, &reg) != FK_OK)
+            reg.name = scope;
+        fprintf(stderr, "user %s added: %s of %s\n", nu.name, fk_role_name(r), reg.name);
         return EXIT_DONE;
     }
     if (strcmp(c->pos[0], "disable") == 0 || strcmp(c->pos[0], "enable") == 0) {
         int off = strcmp(c->pos[0], "disable") == 0;
-        char name[128], urole[32], uscope[64], uhash[FK_PWHASH_MAX];
 
-        rc = fk_store_get_user(c->st, c->pos[1], &u);
-        if (rc == FK_ENOENT) {
-            cli_error(c, "no user named '%s'", c->pos[1]);
-            return EXIT_ERROR;
-        }
-        /* The store's strings live until its next call: keep copies. */
-        fk_strlcpy(name, u.name, sizeof name);
-        fk_strlcpy(urole, u.role, sizeof urole);
-        fk_strlcpy(uscope, u.scope, sizeof uscope);
-        fk_strlcpy(uhash, u.pwhash, sizeof uhash);
-        if (!cli_in_scope(c, uscope)) {
-            cli_error(c, "no user named '%s'", c->pos[1]);
-            return EXIT_ERROR;
-        }
-        u.name = name;
-        u.role = urole;
-        u.scope = uscope;
-        u.pwhash = uhash;
-        u.disabled = off;
-        rc = fk_store_update_user(c->st, &u);
-        if (rc == FK_OK && off)
-            rc = fk_store_del_user_tokens(c->st, u.id);
-        if (rc == FK_OK)
-            rc = fk_store_audit(c->st, cli_actor(who, sizeof who), off ? "user.disable"
-                                                                      : "user.enable",
-                                name, "%s", "");
+        rc = off ? fk_user_disable(c->st, cli_writer(c), c->pos[1], err, sizeof err)
+                 : fk_user_enable(c->st, cli_writer(c), c->pos[1], err, sizeof err);
         if (rc != FK_OK) {
-            cli_error(c, "%s", fk_store_errmsg(c->st));
+            cli_error(c, "%s", err);
             return EXIT_ERROR;
         }
-        fprintf(stderr, "user %s %s\n", name, off ? "disabled; its sessions are ended"
-                                                  : "enabled");
+        fprintf(stderr, "user %s %s\n", c->pos[1], off ? "disabled; its sessions are ended"
+                                                        : "enabled");
+        return EXIT_DONE;
+    }
+    if (strcmp(c->pos[0], "password") == 0) {
+        struct fk_user u;
+
+        /* An unknown account asks for no password. */
+        if (fk_store_get_user(c->st, c->pos[1], &u) != FK_OK || !cli_in_scope(c, u.scope)) {
+            cli_error(c, "no user named '%s'", c->pos[1]);
+            return EXIT_ERROR;
+        }
+        cli_test_hash_cost();
+        if (read_password(c, c->pos[1], pw, sizeof pw) != EXIT_DONE)
+            return EXIT_ERROR;
+        if (fk_secret_init() != FK_OK || fk_password_hash(pw, hash) != FK_OK) {
+            cli_error(c, "cannot hash the password");
+            return EXIT_ERROR;
+        }
+        memset(pw, 0, sizeof pw);
+        if (fk_user_password(c->st, cli_writer(c), c->pos[1], hash, err, sizeof err) != FK_OK) {
+            cli_error(c, "%s", err);
+            return EXIT_ERROR;
+        }
+        fprintf(stderr, "user %s: password set; its sessions are ended\n", c->pos[1]);
         return EXIT_DONE;
     }
     return cli_usage(c);

@@ -57,13 +57,15 @@ const struct verb cli_verbs[] = {
      "connection that sends nothing for --idle-timeout seconds (default 30) is closed, as is\n"
      "one that has not sent a whole request header --header-timeout seconds (default 10)\n"
      "after it opened or after its last answer. A request body has only the idle timeout."},
-    {"user", cmd_user, "user add NAME --role ROLE --scope CODE | user list | user disable NAME",
+    {"user", cmd_user,
+     "user add NAME --role ROLE --scope CODE | user list | user disable|enable|password NAME",
      "Accounts for fangkong serve. Roles: admin, commander, county, township, grid, lab,\n"
      "viewer; the scope is the region code the account sees and changes. user add asks for the\n"
      "password (or reads one line of stdin): 10 to 1024 bytes, not a dictionary word or\n"
      "otherwise easy to guess (cracklib); it is stored as an argon2id hash. A name has 1 to 64\n"
      "of a-z 0-9 . _ -. user disable\n"
-     "ends the account's sessions; user enable restores it."},
+     "ends the account's sessions; user enable restores it. user password sets a new password\n"
+     "(asked as for user add) and ends the account's sessions."},
     {"audit", cmd_audit, "audit [--since T]",
      "The audit trail: who wrote what and when (imports, rounds, results, account changes)."},
     {"control", cmd_control,

@@ -241,9 +241,12 @@ void api_alert_post(struct req *r)
         reply_error(r, 400, "bad_request", "\"action\": \"ack\" or \"close\"",
                     "say what to do with the alert");
     } else if (scope_within(r, r->who.scope, region, sizeof region) && srv_engine(r)) {
-        rc = fk_alert_set(srv_store(r), srv_engine(r), region, id,
+        struct fk_actor a = req_actor(r);
+
+        a.scope = region;
+        rc = fk_alert_set(srv_store(r), &a, srv_engine(r), id,
                           strcmp(action, "ack") == 0 ? FK_ALERT_ACKNOWLEDGED : FK_ALERT_CLOSED,
-                          r->who.name, note, (int64_t)time(NULL), err, sizeof err);
+                          note, (int64_t)time(NULL), err, sizeof err);
         if (rc != FK_OK)
             reply_fk(r, rc, err);
         else
@@ -270,8 +273,6 @@ static int scoped_person(struct req *r, json_t *j, int64_t *pid)
         reply_error(r, 404, "not_found", NULL, "no person with ID number %s", id);
         return 0;
     }
-    /* The action's audit row is about the person's grid. */
-    fk_store_set_audit_region(srv_store(r), p.grid);
     return 1;
 }
 
@@ -305,24 +306,14 @@ static int place_field(struct req *r, json_t *j, const char *def, int *place)
     return 1;
 }
 
-/* Puts the n arrivals ids under risk_area control at place from at, in the caller's name with the
- * reason why, and answers {"arrivals","added","already"}. Used by POST /control/from-arrivals and
- * POST /backcheck, which differ only in how they find the arrivals. */
-static void lock_arrivals(struct req *r, const int64_t *ids, size_t n, int place, int64_t at,
-                          const char *why)
+/* Answers what putting arrivals under control did: {"arrivals","added","already"}; the answer
+ * of POST /control/from-arrivals and POST /backcheck alike. */
+static void reply_count(struct req *r, const struct fk_control_count *k)
 {
-    char err[512], msg[200];
-    size_t added = 0, already = 0;
-    int rc, len;
+    char msg[200];
+    int len = snprintf(msg, sizeof msg, "{\"arrivals\":%zu,\"added\":%zu,\"already\":%zu}\n",
+                       k->persons, k->added, k->already);
 
-    rc = fk_control_open_all(srv_store(r), ids, n, FK_CTL_RISK_AREA, place, at, r->who.name, why,
-                             &added, &already, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        return;
-    }
-    len = snprintf(msg, sizeof msg, "{\"arrivals\":%zu,\"added\":%zu,\"already\":%zu}\n", n, added,
-                   already);
     reply_json(r, msg, (size_t)len);
 }
 
@@ -333,21 +324,21 @@ static void lock_arrivals(struct req *r, const int64_t *ids, size_t n, int place
 static void control_from_arrivals(struct req *r, json_t *j)
 {
     char region[FK_REGION_CODE_MAX], err[512];
-    int64_t at, *ids = NULL;
+    struct fk_actor a = req_actor(r);
+    struct fk_control_count k;
+    int64_t at;
     int place, rc;
-    size_t n = 0;
     fk_ctl *x;
 
     if (!place_field(r, j, "home", &place) || !at_field(r, j, &at) ||
         !scope_within(r, r->who.scope, region, sizeof region) || !(x = srv_ctl(r)))
         return;
-    rc = fk_ctl_risk_arrivals(x, region, fk_local_day(at), &ids, &n, err, sizeof err);
-    if (rc != FK_OK) {
+    rc = fk_control_from_arrivals(srv_store(r), &a, x, region, fk_local_day(at), place, at, &k,
+                                  err, sizeof err);
+    if (rc != FK_OK)
         reply_fk(r, rc, err);
-        return;
-    }
-    lock_arrivals(r, ids, n, place, at, "arrivals check");
-    free(ids);
+    else
+        reply_count(r, &k);
 }
 
 /* POST /api/v1/control/{action}: release, transfer or extend {"id_number", "at", "force",
@@ -356,6 +347,7 @@ static void control_from_arrivals(struct req *r, json_t *j)
 void api_control_post(struct req *r)
 {
     json_t *j = req_json_object(r);
+    struct fk_actor a = req_actor(r);
     char err[512];
     int64_t pid, at;
     int place = 0, rc = FK_OK;
@@ -401,8 +393,8 @@ void api_control_post(struct req *r)
         }
         if (!trace_in_scope(r, &o, &tr, &k, &n))
             goto out;
-        rc = fk_control_from_trace(srv_store(r), k, n, place, at, r->who.name, &added, &already,
-                                   err, sizeof err);
+        rc = fk_control_from_trace(srv_store(r), &a, k, n, place, at, &added, &already, err,
+                                   sizeof err);
         free(k);
         if (rc == FK_OK) {
             char msg[200];
@@ -419,21 +411,20 @@ void api_control_post(struct req *r)
         if (strcmp(r->param, "release") == 0) {
             if (!srv_engine(r))
                 goto out;
-            rc = fk_control_release(srv_store(r), srv_engine(r), srv_profile(r), pid, at,
-                                    json_is_true(json_object_get(j, "force")), r->who.name, err,
-                                    sizeof err);
+            rc = fk_control_release(srv_store(r), &a, srv_engine(r), srv_profile(r), pid, at,
+                                    json_is_true(json_object_get(j, "force")), err, sizeof err);
         } else if (strcmp(r->param, "transfer") == 0) {
             if (!place_field(r, j, NULL, &place))
                 goto out;
-            rc = fk_control_transfer(srv_store(r), pid, place, jstr(j, "site"), at, r->who.name,
-                                     err, sizeof err);
+            rc = fk_control_transfer(srv_store(r), &a, pid, place, jstr(j, "site"), at, err,
+                                     sizeof err);
         } else {
             int64_t days;
 
             /* Absent: 0, which fk_control_extend refuses with the range. */
             if (!req_json_int(r, j, "days", 1, 366, 0, &days))
                 goto out;
-            rc = fk_control_extend(srv_store(r), pid, (int)days, r->who.name, err, sizeof err);
+            rc = fk_control_extend(srv_store(r), &a, pid, (int)days, err, sizeof err);
         }
         if (rc == FK_OK)
             reply_json(r, "{\"ok\":true}\n", 12);
@@ -479,7 +470,7 @@ void api_risk_areas_get(struct req *r)
 {
     fk_table *t = NULL;
     char err[512];
-    int rc = fk_ctl_risk_areas(srv_store(r), srv_profile(r), &t, err, sizeof err);
+    int rc = fk_risk_area_list(srv_store(r), srv_profile(r), &t, err, sizeof err);
 
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
@@ -505,7 +496,7 @@ void api_backcheck_get(struct req *r)
     }
     if (!scoped_region(r, region, sizeof region))
         return;
-    rc = fk_ctl_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
+    rc = fk_risk_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -525,11 +516,12 @@ void api_backcheck_get(struct req *r)
 void api_backcheck_post(struct req *r)
 {
     json_t *j = req_json_object(r);
+    struct fk_actor a = req_actor(r);
+    struct fk_control_count k;
     const char *area;
     char region[FK_REGION_CODE_MAX], err[512];
-    int64_t from, to, at, *ids = NULL;
+    int64_t from, to, at;
     int place, rc;
-    size_t n = 0;
     fk_ctl *x;
 
     if (!j)
@@ -542,21 +534,21 @@ void api_backcheck_post(struct req *r)
     if (!place_field(r, j, "home", &place) || !at_field(r, j, &at) ||
         !scope_within(r, r->who.scope, region, sizeof region))
         goto out;
-    rc = fk_ctl_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
+    /* An unknown area is answered before the control index is waited for. */
+    rc = fk_risk_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         goto out;
     }
     if (!(x = srv_ctl(r)))
         goto out;
-    rc = fk_ctl_arrival_persons(x, region, area, from, to, &ids, &n);
-    if (rc != FK_OK) {
-        reply_error(r, 500, "internal", NULL, "out of memory");
-        goto out;
-    }
-    lock_arrivals(r, ids, n, place, at, area);
+    rc = fk_control_backcheck(srv_store(r), &a, x, srv_profile(r), area, region, place, at, &k,
+                              err, sizeof err);
+    if (rc != FK_OK)
+        reply_fk(r, rc, err);
+    else
+        reply_count(r, &k);
 out:
-    free(ids);
     json_decref(j);
 }
 

@@ -72,23 +72,6 @@ void import_sweep(const char *dir, int at_start, time_t now)
                 expired == 1 ? "" : "s");
 }
 
-struct begun {
-    struct req *r;
-    const char *id;
-    int written;
-};
-
-/* The import's audit row, in its first batch: an import killed mid-way is on record. */
-static int audit_begun(void *ud)
-{
-    struct begun *b = ud;
-
-    audit(b->r, "import", b->r->param, "begun: %llu bytes uploaded as import %s",
-          (unsigned long long)b->r->upload_bytes, b->id);
-    b->written = 1;
-    return FK_OK;
-}
-
 /* Records the caller as the owner of the rejects of import id. FK_OK or FK_EIO. */
 static int owner_put(struct req *r, const char *id)
 {
@@ -137,10 +120,10 @@ void api_import_post(struct req *r)
 {
     enum fk_import_type type;
     struct fk_import_opts io;
-    struct fk_actor actor;
+    struct fk_actor actor = req_actor(r);
+    struct fk_import_record rec;
     struct fk_import_summary sum;
-    char id[FK_TOKEN_HEX], rej[1200], err[1024];
-    struct begun bg;
+    char id[FK_TOKEN_HEX], rej[1200], err[1024], begun[160], rejects[96];
     fk_buf b;
     int rc;
 
@@ -165,17 +148,17 @@ void api_import_post(struct req *r)
     memset(&io, 0, sizeof io);
     io.encoding = req_arg(r, "encoding");
     io.rejects_path = rej;
-    actor.name = r->who.name;
-    actor.role = r->who.role;
-    actor.scope = r->who.scope;
-    io.actor = &actor; /* the library checks the type and every row against the scope */
-    bg.r = r;
-    bg.id = id;
-    bg.written = 0;
-    io.first_batch = audit_begun;
-    io.first_batch_ud = &bg;
-    rc = fk_import_file(srv_store(r), srv_profile(r), type, r->upload_path, &io, &sum, err,
-                        sizeof err);
+    /* The library checks the type and every row against the scope. The row of the first batch
+     * says it began (an import killed mid-way is on record); the last says how it ended. */
+    snprintf(begun, sizeof begun, "begun: %llu bytes uploaded as import %s",
+             (unsigned long long)r->upload_bytes, id);
+    snprintf(rejects, sizeof rejects, "; rejects %s", id);
+    memset(&rec, 0, sizeof rec);
+    rec.begun = begun;
+    rec.done_action = "import.done";
+    rec.done_suffix = rejects;
+    rc = fk_import_run(srv_store(r), &actor, srv_profile(r), type, r->upload_path, &io, &rec, &sum,
+                       err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -184,11 +167,6 @@ void api_import_post(struct req *r)
         fprintf(stderr, "fangkong serve: cannot record the owner of import %s: only admins "
                         "will read its rejects\n",
                 id);
-    /* The row of the first batch said it began; this one says how it ended. */
-    audit(r, bg.written ? "import.done" : "import", r->param, "%llu read, %llu accepted, %llu duplicate, %llu rejected%s%s",
-          (unsigned long long)sum.read, (unsigned long long)sum.accepted,
-          (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected,
-          sum.rejected ? "; rejects " : "", sum.rejected ? id : "");
     srv_invalidate(r);
     fk_buf_init(&b, 0);
     fk_buf_printf(&b, "{\"type\":\"%s\",\"read\":%llu,\"accepted\":%llu,\"updated\":%llu,"

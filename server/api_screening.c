@@ -108,6 +108,7 @@ void api_rounds_post(struct req *r)
 {
     json_t *j = req_json_object(r);
     const char *name, *region, *start, *end;
+    struct fk_actor a = req_actor(r);
     struct fk_round rd;
     char why[256];
     int rc;
@@ -130,32 +131,17 @@ void api_rounds_post(struct req *r)
                     "start and end must be ISO 8601 times");
     } else if (!srv_engine(r)) {
         /* answered */
-    } else if (fk_engine_region_level(srv_engine(r), region) == FK_LEVEL_NONE) {
-        reply_error(r, 400, "bad_request", "import regions first", "unknown region %s", region);
-    } else if (!in_scope(r, region)) {
-        reply_error(r, 403, "forbidden", NULL, "region %s is outside your scope %s", region,
-                    r->who.scope);
     } else {
+        /* The rules (the window, a known region inside the caller's scope) are the action's. */
         fk_strlcpy(rd.name, name, sizeof rd.name);
         fk_strlcpy(rd.region, region, sizeof rd.region);
-        if (fk_round_check(&rd, why, sizeof why) != FK_OK) {
-            reply_error(r, 400, "bad_request", NULL, "%s", why);
+        rc = fk_round_add(srv_store(r), &a, &rd, why, sizeof why);
+        if (rc != FK_OK) {
+            reply_fk(r, rc, why);
         } else {
-            rc = fk_store_begin(srv_store(r));
-            if (rc == FK_OK)
-                rc = fk_store_add_round(srv_store(r), &rd);
-            if (rc == FK_OK)
-                rc = fk_store_commit(srv_store(r));
-            if (rc != FK_OK) {
-                fk_store_rollback(srv_store(r));
-                reply_fk(r, rc, fk_store_errmsg(srv_store(r)));
-            } else {
-                audit(r, "round.create", rd.name, "region=%s start=%s end=%s", region, start,
-                      end);
-                srv_invalidate(r);
-                r->status = 201;
-                reply_json(r, "{\"ok\":true}\n", 12);
-            }
+            srv_invalidate(r);
+            r->status = 201;
+            reply_json(r, "{\"ok\":true}\n", 12);
         }
     }
     json_decref(j);

@@ -516,7 +516,7 @@ void api_users_get(struct req *r)
 /* An account being added, while a hash thread hashes its password off the lock. */
 struct user_job {
     char name[FK_USER_NAME_MAX + 1], scope[FK_REGION_CODE_MAX];
-    const char *role; /* static (fk_role_name) */
+    enum fk_role role;
     char pw[FK_PASSWORD_MAX + 1];
     char hash[FK_PWHASH_MAX];
     int rc;
@@ -533,25 +533,23 @@ static void user_work(struct req *r)
 static void user_finish(struct req *r)
 {
     struct user_job *jb = r->job;
-    struct fk_user u;
+    struct fk_actor a = req_actor(r);
+    struct fk_user_new nu;
+    char err[512];
     int rc = jb->rc;
 
     if (rc != FK_OK) {
         reply_error(r, 500, "internal", NULL, "cannot hash the password");
         goto out;
     }
-    memset(&u, 0, sizeof u);
-    u.name = jb->name;
-    u.role = jb->role;
-    u.scope = jb->scope;
-    u.pwhash = jb->hash;
-    u.created = (int64_t)time(NULL);
-    rc = fk_store_add_user(srv_store(r), &u);
+    nu.name = jb->name;
+    nu.role = jb->role;
+    nu.scope = jb->scope;
+    rc = fk_user_add(srv_store(r), &a, &nu, jb->hash, (int64_t)time(NULL), err, sizeof err);
     if (rc != FK_OK) {
-        reply_fk(r, rc, fk_store_errmsg(srv_store(r)));
+        reply_fk(r, rc, err);
         goto out;
     }
-    audit(r, "user.add", jb->name, "role=%s scope=%s", jb->role, jb->scope);
     r->status = 201;
     reply_json(r, "{\"ok\":true}\n", 12);
 out:
@@ -564,9 +562,12 @@ void api_users_post(struct req *r)
 {
     json_t *j = req_json_object(r);
     const char *name, *role, *scope, *pw;
-    char why[256];
+    struct fk_actor a = req_actor(r);
+    struct fk_user_new nu;
+    char err[512];
     struct user_job *jb;
     enum fk_role ro;
+    int rc;
 
     if (!j)
         return;
@@ -581,18 +582,16 @@ void api_users_post(struct req *r)
         reply_error(r, 400, "bad_request",
                     "admin, commander, county, township, grid, lab or viewer",
                     "unknown role '%s'", role);
-    } else if (!fk_user_name_valid(name)) {
-        reply_error(r, 400, "bad_request", NULL,
-                    "a user name has 1 to 64 of a-z, 0-9, '.', '_' and '-'");
-    } else if (fk_password_weak(name, pw, why, sizeof why)) {
-        reply_error(r, 400, "bad_request", "a longer phrase of unrelated words", "%s", why);
-    } else if (strlen(scope) >= FK_REGION_CODE_MAX ||
-               fk_engine_region_level(srv_engine(r), scope) == FK_LEVEL_NONE) {
-        reply_error(r, 400, "bad_request", "import regions first", "unknown region %s", scope);
-    } else if (!in_scope(r, scope)) {
-        reply_error(r, 403, "forbidden", NULL, "region %s is outside your scope %s", scope,
-                    r->who.scope);
     } else {
+        /* The account's rules (name, password, scope) before the slow hash. */
+        nu.name = name;
+        nu.role = ro;
+        nu.scope = scope;
+        rc = fk_user_check(srv_store(r), &a, &nu, pw, err, sizeof err);
+        if (rc != FK_OK) {
+            reply_fk(r, rc, err);
+            goto out;
+        }
         jb = calloc(1, sizeof *jb);
         if (!jb) {
             reply_fk(r, FK_ENOMEM, "out of memory");
@@ -601,7 +600,7 @@ void api_users_post(struct req *r)
         fk_strlcpy(jb->name, name, sizeof jb->name);
         fk_strlcpy(jb->scope, scope, sizeof jb->scope);
         fk_strlcpy(jb->pw, pw, sizeof jb->pw);
-        jb->role = fk_role_name(ro);
+        jb->role = ro;
         r->job = jb;
         if (!srv_defer(r, user_work, user_finish)) {
             sodium_memzero(jb, sizeof *jb);
@@ -616,8 +615,8 @@ out:
 void api_user_disable_post(struct req *r)
 {
     json_t *j = req_json_object(r), *d;
-    struct fk_user u;
-    char name[72], role[32], scope[64], hash[FK_PWHASH_MAX];
+    struct fk_actor a = req_actor(r);
+    char err[512];
     int rc;
 
     if (!j)
@@ -628,33 +627,14 @@ void api_user_disable_post(struct req *r)
                     "disabled must be true or false");
         goto out;
     }
-    if (fk_store_get_user(srv_store(r), r->param, &u) != FK_OK) {
-        reply_error(r, 404, "not_found", NULL, "no user named '%s'", r->param);
-        goto out;
-    }
-    fk_strlcpy(name, u.name, sizeof name);
-    fk_strlcpy(role, u.role, sizeof role);
-    fk_strlcpy(scope, u.scope, sizeof scope);
-    fk_strlcpy(hash, u.pwhash, sizeof hash);
-    if (!in_scope(r, scope)) {
-        /* As an unknown account, so account names cannot be probed. */
-        reply_error(r, 404, "not_found", NULL, "no user named '%s'", r->param);
-        goto out;
-    }
-    u.name = name;
-    u.role = role;
-    u.scope = scope;
-    u.pwhash = hash;
-    u.disabled = json_is_true(d);
-    rc = fk_store_update_user(srv_store(r), &u);
+    /* An account outside the caller's scope is told as unknown, so names cannot be probed. */
+    rc = json_is_true(d) ? fk_user_disable(srv_store(r), &a, r->param, err, sizeof err)
+                         : fk_user_enable(srv_store(r), &a, r->param, err, sizeof err);
     sessions_forget();
-    if (rc == FK_OK && u.disabled)
-        rc = fk_store_del_user_tokens(srv_store(r), u.id);
     if (rc != FK_OK) {
-        reply_fk(r, rc, fk_store_errmsg(srv_store(r)));
+        reply_fk(r, rc, err);
         goto out;
     }
-    audit(r, u.disabled ? "user.disable" : "user.enable", name, "%s", "");
     reply_json(r, "{\"ok\":true}\n", 12);
 out:
     json_decref(j);

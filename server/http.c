@@ -1075,6 +1075,16 @@ int scope_within(struct req *r, const char *region, char *out, size_t cap)
     return 0;
 }
 
+struct fk_actor req_actor(const struct req *r)
+{
+    struct fk_actor a;
+
+    a.name = r->who.name;
+    a.role = r->who.role;
+    a.scope = r->who.scope;
+    return a;
+}
+
 void audit(struct req *r, const char *action, const char *target, const char *fmt, ...)
 {
     char detail[1024], who[96];

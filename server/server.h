@@ -153,7 +153,9 @@ void conn_addr(struct MHD_Connection *conn, char *out, size_t cap, const char *f
 /* The deeper of the caller's scope and region when one holds the other, into out; 0 and a 403
  * answer when they are disjoint. */
 int scope_within(struct req *r, const char *region, char *out, size_t cap);
-/* Records an audit row as the caller. */
+/* The caller as the library's write actions (fk/action.h) take it: borrowed from r. */
+struct fk_actor req_actor(const struct req *r);
+/* Records an audit row as the caller, for what is no store write of an action (sign-in). */
 void audit(struct req *r, const char *action, const char *target, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* After a write: drops cached answers, and holds this request's answer until the engine and

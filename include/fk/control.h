@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Control (管控) answers and actions: 四个查清 (how many, who, where, under what control), the
+/* Control (管控) answers: 四个查清 (how many, who, where, under what control), the
  * tests each regime requires and their state, arrivals and the 倒查7天 back-check, and alerts. The
  * answers come from fk_ctl, an in-memory index over the store's control orders, arrivals and
- * occupation-tagged persons, joined to the engine's regions and samples; the actions write to
- * the store in one batch each and record an audit row.
+ * occupation-tagged persons, joined to the engine's regions and samples. It only reads: the
+ * control actions that write are in fk/action.h.
  *
  * Thread-safety: one thread at a time per fk_ctl; it borrows the store and the engine. */
 #ifndef FK_CONTROL_H
@@ -47,7 +47,7 @@ int fk_ctl_stale(const fk_ctl *c);
 /* The store's generation and control generation the index was built at. */
 void fk_ctl_built_at(const fk_ctl *c, int64_t *generation, int64_t *control_generation);
 
-enum fk_ctl_status { FK_CTL_OPEN = 0, FK_CTL_RELEASED };
+enum fk_ctl_status { FK_CTL_STATUS_OPEN = 0, FK_CTL_STATUS_RELEASED };
 const char *fk_ctl_status_name(int s);
 int fk_ctl_status_parse(fk_slice s, int *out);
 
@@ -112,60 +112,22 @@ int fk_ctl_arrivals(fk_ctl *c, const char *region, const char *area, int64_t fro
 /* 倒查7天: the latest risk period of area, by its code or its name (FK_ENOENT when the area has
  * none), and its window:
  * arrivals from backcheck_days before its start up to its start. */
-int fk_ctl_backcheck_window(fk_store *st, const struct fk_profile *p, const char *area,
-                            int64_t *from, int64_t *to, char *err, size_t errlen);
+int fk_risk_backcheck_window(fk_store *st, const struct fk_profile *p, const char *area,
+                             int64_t *from, int64_t *to, char *err, size_t errlen);
 /* Every risk period with its 倒查 window: area,level,start,end,backcheck_from,backcheck_to,name,
  * by area then start. */
-int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, char *err,
+int fk_risk_area_list(fk_store *st, const struct fk_profile *p, fk_table **out, char *err,
                       size_t errlen);
 /* The persons fk_ctl_arrivals would list, for putting them under control (ids in *out, caller
  * frees with free()). */
 int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int64_t from,
                            int64_t to, int64_t **out, size_t *n);
 
-/* ---- actions: each one batch, audited as `who` ---- */
+/* The actions that write (open, release, transfer, extend; alert sweep and handling) are in
+ * fk/action.h. */
 
-/* Puts each person under a new open control (category, place, start `at`, the category's
- * default regime) unless already under an open one. *added and *already say how many of each.
- * Re-running adds nothing twice. */
-int fk_control_open_many(fk_store *st, const int64_t *persons, const int *categories, size_t n,
-                         int place, int64_t at, const char *who, const char *why, size_t *added,
-                         size_t *already, char *err, size_t errlen);
-/* The same with one category for every person (the arrivals of a back-check or from a current
- * risk area go under risk_area control). */
-int fk_control_open_all(fk_store *st, const int64_t *persons, size_t n, int category, int place,
-                        int64_t at, const char *who, const char *why, size_t *added,
-                        size_t *already, char *err, size_t errlen);
-/* From a trace: every listed contact, with its category (close, secondary, companion). */
-int fk_control_from_trace(fk_store *st, const struct fk_contact *cs, size_t n, int place,
-                          int64_t at, const char *who, size_t *added, size_t *already, char *err,
-                          size_t errlen);
-/* Releases the person's open control at `at`: FK_ENOENT when none is open, FK_EINVAL when `at`
- * is before its start, FK_ECONFLICT when the release rule is not met (err says why) and force
- * is 0. The rule reads the person's results from e. */
-int fk_control_release(fk_store *st, fk_engine *e, const struct fk_profile *p, int64_t person,
-                       int64_t at, int force, const char *who, char *err, size_t errlen);
-/* Moves the person's open control to another place (and site) at `at`: the order ends and a new
- * one of the same category, regime and device starts. FK_ENOENT, FK_EINVAL as above. */
-int fk_control_transfer(fk_store *st, int64_t person, int place, const char *site, int64_t at,
-                        const char *who, char *err, size_t errlen);
-/* Adds days to the person's open control's duration. FK_ENOENT. */
-int fk_control_extend(fk_store *st, int64_t person, int days, const char *who, char *err,
-                      size_t errlen);
-
-/* Raises the alerts that only time reveals: every door sensor whose last event is "offline" and
- * older than door_offline_minutes at `now`, of a person then under control. *raised counts new
- * ones; an alert raised before is not raised again. */
-int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised, char *err,
-                   size_t errlen);
 /* Alerts (status >= 0: only that status) of persons inside region (NULL: all), newest first:
  * id,kind,id_number,name,grid,time,device,detail,status,who,note,updated. */
 int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk_table **out,
                   char *err, size_t errlen);
-/* Acknowledges or closes alert id with a note, audited. FK_ENOENT; FK_ECONFLICT when closed
- * already; FK_EINVAL without a note. When region is not NULL the alert's person must live in it:
- * else FK_ENOENT, "no alert ID", as for an unknown alert, so alert numbers cannot be probed. */
-int fk_alert_set(fk_store *st, fk_engine *e, const char *region, int64_t id, int status,
-                 const char *who, const char *note, int64_t now, char *err, size_t errlen);
-
 #endif

@@ -4,6 +4,7 @@
 #define FK_FK_H
 
 #include "fk/access.h"
+#include "fk/action.h"
 #include "fk/buf.h"
 #include "fk/control.h"
 #include "fk/csv.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Control answers and actions (see fk/control.h).
+/* Control answers (see fk/control.h); the actions that write are in lib/action/control.c.
  *
  * DESIGN NOTES
  * - The index holds every control order (open and released), every arrival and every person on an
@@ -162,11 +162,11 @@ int fk_ctl_status_parse(fk_slice s, int *out)
 {
     s = fk_slice_trim(s);
     if (fk_slice_eqi(s, "open") || fk_slice_eq(s, "在管")) {
-        *out = FK_CTL_OPEN;
+        *out = FK_CTL_STATUS_OPEN;
         return FK_OK;
     }
     if (fk_slice_eqi(s, "released") || fk_slice_eq(s, "解除")) {
-        *out = FK_CTL_RELEASED;
+        *out = FK_CTL_STATUS_RELEASED;
         return FK_OK;
     }
     return FK_EINVAL;
@@ -211,7 +211,7 @@ static int add_control(void *ud, const struct fk_control_row *k)
     it->grid = fk_engine_person_grid(c->e, k->person);
     it->category = (uint8_t)k->category;
     it->place = (uint8_t)k->place;
-    it->status = k->end ? FK_CTL_RELEASED : FK_CTL_OPEN;
+    it->status = k->end ? FK_CTL_STATUS_RELEASED : FK_CTL_STATUS_OPEN;
     r = k->regime[0] ? fk_regime_find(&c->prof, k->regime)
                      : fk_regime_default(&c->prof, (enum fk_ctl_category)k->category);
     it->regime = regime_index(&c->prof, r);
@@ -518,7 +518,7 @@ static int status_on(const struct item *it, int64_t today)
 {
     if (fk_local_day(it->start) > today)
         return -1;
-    return it->end && fk_local_day(it->end) <= today ? FK_CTL_RELEASED : FK_CTL_OPEN;
+    return it->end && fk_local_day(it->end) <= today ? FK_CTL_STATUS_RELEASED : FK_CTL_STATUS_OPEN;
 }
 
 static int item_matches(const struct item *it, const struct fk_ctl_filter *f, int64_t today)
@@ -884,7 +884,7 @@ int fk_ctl_warm(fk_ctl *c)
         return rc;
     /* Without memory to keep them, sample_times reads them again next time: no failure. */
     for (i = 0; i < c->nitems; i++)
-        if (c->items[i].status == FK_CTL_OPEN)
+        if (c->items[i].status == FK_CTL_STATUS_OPEN)
             sample_times(c, c->items[i].person, &c->items[i].s, &times);
     for (i = 0; i < c->narr; i++)
         sample_times(c, c->arr[i].person, &c->arr[i].s, &times);
@@ -1042,7 +1042,7 @@ static void next_test(fk_ctl *c, struct item *it, int64_t today, int64_t *day, i
 
     *state = -1;
     *day = 0;
-    if (!r || status_on(it, today) != FK_CTL_OPEN)
+    if (!r || status_on(it, today) != FK_CTL_STATUS_OPEN)
         return;
     ns = sample_times(c, it->person, &it->s, &times);
     /* Look a window ahead of today, so the next upcoming test shows too. */
@@ -1224,7 +1224,7 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
 
             if (it->grid >= ghi)
                 break;
-            if (it->status != FK_CTL_OPEN || !regime_at(c, it->regime))
+            if (it->status != FK_CTL_STATUS_OPEN || !regime_at(c, it->regime))
                 continue;
             fw = (struct followed){
                 it->person, it->first,   it->end,      it->grid, regime_at(c, it->regime),
@@ -1688,7 +1688,7 @@ static void open_control(const fk_ctl *c, int64_t pid, char *out, size_t cap)
 
         if (it->grid != fk_engine_person_grid(c->e, pid))
             break;
-        if (it->person != pid || it->status != FK_CTL_OPEN)
+        if (it->person != pid || it->status != FK_CTL_STATUS_OPEN)
             continue;
         snprintf(out, cap, "%s/%s since %s",
                  fk_ctl_category_name((enum fk_ctl_category)it->category),
@@ -1788,8 +1788,8 @@ static int find_area(void *ud, const struct fk_risk_area_row *r)
     return 0;
 }
 
-int fk_ctl_backcheck_window(fk_store *st, const struct fk_profile *p, const char *area,
-                            int64_t *from, int64_t *to, char *err, size_t errlen)
+int fk_risk_backcheck_window(fk_store *st, const struct fk_profile *p, const char *area,
+                             int64_t *from, int64_t *to, char *err, size_t errlen)
 {
     struct latest_area la = {area, 0, 0};
     int rc = fk_store_each_risk_area(st, find_area, &la);
@@ -1835,7 +1835,7 @@ static int risk_row(void *ud, const struct fk_risk_area_row *r)
     return fk_table_add(w->t, vals);
 }
 
-int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, char *err,
+int fk_risk_area_list(fk_store *st, const struct fk_profile *p, fk_table **out, char *err,
                       size_t errlen)
 {
     struct risk_walk w = {p, NULL};
@@ -1854,404 +1854,7 @@ int fk_ctl_risk_areas(fk_store *st, const struct fk_profile *p, fk_table **out, 
     return FK_OK;
 }
 
-/* ---- actions ---- */
-
-struct open_of {
-    int found;
-    struct fk_control_row row;
-    int64_t first; /* the start of the chain of transfers the open order ends */
-    struct fk_control_row prev; /* the walk's previous order (numbers only) and its chain start */
-    int64_t prev_first;
-    char regime[FK_NAME_MAX + 8], site[256], device[128];
-};
-
-static int keep_open(void *ud, const struct fk_control_row *k)
-{
-    struct open_of *o = ud;
-    int64_t first = o->prev.person == k->person && carries_on(&o->prev, k) ? o->prev_first
-                                                                            : k->start;
-
-    memset(&o->prev, 0, sizeof o->prev);
-    o->prev.person = k->person;
-    o->prev.start = k->start;
-    o->prev.end = k->end;
-    o->prev.category = k->category;
-    o->prev_first = first;
-    if (k->end == 0) {
-        o->found = 1;
-        o->first = first;
-        o->row = *k;
-        fk_strlcpy(o->regime, k->regime, sizeof o->regime);
-        fk_strlcpy(o->site, k->site, sizeof o->site);
-        fk_strlcpy(o->device, k->device, sizeof o->device);
-        o->row.regime = o->regime;
-        o->row.site = o->site;
-        o->row.device = o->device;
-    }
-    return 0;
-}
-
-/* The person's open control (the latest when there are several) and where its chain of transfers
- * started (o->first). FK_OK, FK_ENOENT, FK_EDB. */
-static int find_open(fk_store *st, int64_t person, struct open_of *o)
-{
-    int rc;
-
-    memset(o, 0, sizeof *o);
-    o->prev.person = -1;
-    rc = fk_store_each_control(st, person, keep_open, o);
-    if (rc != FK_OK)
-        return rc;
-    return o->found ? FK_OK : FK_ENOENT;
-}
-
-static int db_fail(fk_store *st, int in_batch, int rc, char *err, size_t errlen);
-
-/* The person's open order for an action at `at` (what: "release", "transfer", "change"): FK_OK;
- * FK_ENOENT when none is open, FK_EINVAL when at is before its start, FK_EDB; err says which. */
-static int open_for(fk_store *st, int64_t person, int64_t at, const char *what, struct open_of *o,
-                    char *err, size_t errlen)
-{
-    char when[FK_TIME_RENDER_MAX];
-    int rc = find_open(st, person, o);
-
-    if (rc == FK_ENOENT) {
-        snprintf(err, errlen, "the person is not under control");
-        return rc;
-    }
-    if (rc != FK_OK)
-        return db_fail(st, 0, rc, err, errlen);
-    if (at < o->row.start) {
-        snprintf(err, errlen, "the %s time is before the control started (%s)", what,
-                 fk_time_render(o->row.start, when));
-        return FK_EINVAL;
-    }
-    return FK_OK;
-}
-
-/* The person's ID number into out (64 bytes), what an audit row names them by: the internal
- * number means nothing to whoever reads the trail. FK_OK, FK_EDB; an unknown person (never met
- * here: actions find the person first) is "#id". */
-static int id_number_of(fk_store *st, int64_t person, char *out, size_t cap)
-{
-    struct fk_person_row p;
-    int rc = fk_store_get_person(st, person, &p);
-
-    if (rc == FK_ENOENT) {
-        snprintf(out, cap, "#%lld", (long long)person);
-        return FK_OK;
-    }
-    if (rc == FK_OK)
-        fk_strlcpy(out, p.id_number, cap);
-    return rc;
-}
-
-static int db_fail(fk_store *st, int in_batch, int rc, char *err, size_t errlen)
-{
-    if (rc != FK_EINVAL && rc != FK_ENOENT && rc != FK_ECONFLICT && rc != FK_EPERM)
-        snprintf(err, errlen, "store: %s", fk_store_errmsg(st));
-    if (in_batch)
-        fk_store_rollback(st);
-    return rc;
-}
-
-/* fk_control_open_many and fk_control_open_all: person i's category is categories[i], or
- * category when categories is NULL. */
-static int open_many(fk_store *st, const int64_t *persons, const int *categories, int category,
-                     size_t n, int place, int64_t at, const char *who, const char *why,
-                     size_t *added, size_t *already, char *err, size_t errlen)
-{
-    struct open_of o;
-    size_t i;
-    int rc;
-
-    *added = *already = 0;
-    rc = fk_store_begin_control(st);
-    if (rc != FK_OK)
-        return db_fail(st, 0, rc, err, errlen);
-    for (i = 0; i < n; i++) {
-        struct fk_control_row k;
-        enum fk_put did;
-        int64_t id;
-
-        rc = find_open(st, persons[i], &o);
-        if (rc == FK_OK) {
-            (*already)++;
-            continue;
-        }
-        if (rc != FK_ENOENT)
-            return db_fail(st, 1, rc, err, errlen);
-        memset(&k, 0, sizeof k);
-        k.person = persons[i];
-        k.category = categories ? categories[i] : category;
-        k.place = place;
-        k.start = at;
-        k.regime = "";
-        k.site = "";
-        k.device = "";
-        rc = fk_store_put_control(st, &k, &id, &did);
-        if (rc != FK_OK)
-            return db_fail(st, 1, rc, err, errlen);
-        *added += did == FK_PUT_NEW;
-        *already += did != FK_PUT_NEW;
-    }
-    if (*added)
-        rc = fk_store_audit(st, who, "control.open", why,
-                            "%zu put under %s control, %zu already "
-                            "under control",
-                            *added, fk_ctl_place_name((enum fk_ctl_place)place), *already);
-    if (rc == FK_OK)
-        rc = fk_store_commit(st);
-    if (rc != FK_OK)
-        return db_fail(st, 1, rc, err, errlen);
-    return FK_OK;
-}
-
-int fk_control_open_many(fk_store *st, const int64_t *persons, const int *categories, size_t n,
-                         int place, int64_t at, const char *who, const char *why, size_t *added,
-                         size_t *already, char *err, size_t errlen)
-{
-    return open_many(st, persons, categories, 0, n, place, at, who, why, added, already, err,
-                     errlen);
-}
-
-int fk_control_open_all(fk_store *st, const int64_t *persons, size_t n, int category, int place,
-                        int64_t at, const char *who, const char *why, size_t *added,
-                        size_t *already, char *err, size_t errlen)
-{
-    return open_many(st, persons, NULL, category, n, place, at, who, why, added, already, err,
-                     errlen);
-}
-
-int fk_control_from_trace(fk_store *st, const struct fk_contact *cs, size_t n, int place,
-                          int64_t at, const char *who, size_t *added, size_t *already, char *err,
-                          size_t errlen)
-{
-    int64_t *ids = malloc((n ? n : 1) * sizeof *ids);
-    int *cats = malloc((n ? n : 1) * sizeof *cats);
-    size_t i;
-    int rc = FK_ENOMEM;
-
-    *added = *already = 0;
-    if (!ids || !cats) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    for (i = 0; i < n; i++) {
-        ids[i] = cs[i].person;
-        cats[i] = cs[i].category == FK_CAT_CLOSE       ? FK_CTL_CLOSE
-                  : cs[i].category == FK_CAT_SECONDARY ? FK_CTL_SECONDARY
-                                                       : FK_CTL_COMPANION;
-    }
-    rc = fk_control_open_many(st, ids, cats, n, place, at, who, "trace", added, already, err,
-                              errlen);
-out:
-    free(ids);
-    free(cats);
-    return rc;
-}
-
-int fk_control_release(fk_store *st, fk_engine *e, const struct fk_profile *p, int64_t person,
-                       int64_t at, int force, const char *who, char *err, size_t errlen)
-{
-    struct fk_person_sample samp[SAMPLES_MAX];
-    struct open_of o;
-    int64_t rt[SAMPLES_MAX], id;
-    int rs[SAMPLES_MAX];
-    const struct fk_regime *r;
-    size_t n, i, k = 0;
-    char why[160], when[FK_TIME_RENDER_MAX], idn[64];
-    enum fk_put did;
-    int rc = open_for(st, person, at, "release", &o, err, errlen);
-
-    if (rc != FK_OK)
-        return rc;
-    r = o.regime[0] ? fk_regime_find(p, o.regime)
-                    : fk_regime_default(p, (enum fk_ctl_category)o.row.category);
-    n = fk_engine_person_samples(e, person, samp, SAMPLES_MAX);
-    if (n > SAMPLES_MAX)
-        n = SAMPLES_MAX;
-    /* Results in result-time order (insertion: a person has a few). */
-    for (i = 0; i < n; i++) {
-        size_t j;
-
-        if (samp[i].result < 0)
-            continue;
-        for (j = k; j > 0 && rt[j - 1] > samp[i].rtime; j--) {
-            rt[j] = rt[j - 1];
-            rs[j] = rs[j - 1];
-        }
-        rt[j] = samp[i].rtime;
-        rs[j] = samp[i].result;
-        k++;
-    }
-    /* The rule counts from the first order of a chain of transfers: a move is no new start. */
-    if (!fk_release_ok(r, o.first, o.row.extended, at, rt, rs, k, why, sizeof why) && !force) {
-        snprintf(err, errlen, "the release rule of %s is not met: %s (--force releases anyway)",
-                 r ? r->name : "the control", why);
-        return FK_ECONFLICT;
-    }
-    o.row.end = at;
-    rc = id_number_of(st, person, idn, sizeof idn);
-    if (rc != FK_OK)
-        return db_fail(st, 0, rc, err, errlen);
-    rc = fk_store_begin_control(st);
-    if (rc == FK_OK)
-        rc = fk_store_put_control(st, &o.row, &id, &did);
-    if (rc == FK_OK)
-        rc = fk_store_audit(st, who, "control.release", idn, "released at %s%s",
-                            fk_time_render(at, when), force && why[0] ? " (forced)" : "");
-    if (rc == FK_OK)
-        rc = fk_store_commit(st);
-    return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
-}
-
-int fk_control_transfer(fk_store *st, int64_t person, int place, const char *site, int64_t at,
-                        const char *who, char *err, size_t errlen)
-{
-    struct open_of o;
-    struct fk_control_row next;
-    char when[FK_TIME_RENDER_MAX], idn[64];
-    enum fk_put did;
-    int64_t id;
-    int rc = open_for(st, person, at, "transfer", &o, err, errlen), from_place;
-
-    if (rc != FK_OK)
-        return rc;
-    rc = id_number_of(st, person, idn, sizeof idn);
-    if (rc != FK_OK)
-        return db_fail(st, 0, rc, err, errlen);
-    from_place = o.row.place;
-    next = o.row;
-    next.place = place;
-    next.site = site ? site : "";
-    next.start = at;
-    next.end = 0;
-    rc = fk_store_begin_control(st);
-    if (rc == FK_OK && at > o.row.start) {
-        o.row.end = at;
-        rc = fk_store_put_control(st, &o.row, &id, &did);
-    }
-    if (rc == FK_OK)
-        rc = fk_store_put_control(st, &next, &id, &did);
-    if (rc == FK_OK)
-        rc = fk_store_audit(st, who, "control.transfer", idn, "from %s to %s at %s",
-                            fk_ctl_place_name((enum fk_ctl_place)from_place),
-                            fk_ctl_place_name((enum fk_ctl_place)place), fk_time_render(at, when));
-    if (rc == FK_OK)
-        rc = fk_store_commit(st);
-    return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
-}
-
-int fk_control_extend(fk_store *st, int64_t person, int days, const char *who, char *err,
-                      size_t errlen)
-{
-    struct open_of o;
-    enum fk_put did;
-    int64_t id;
-    char idn[64];
-    int rc = open_for(st, person, INT64_MAX, "change", &o, err, errlen);
-
-    if (rc != FK_OK)
-        return rc;
-    if (days <= 0 || days > 366) {
-        snprintf(err, errlen, "extend by 1 to 366 days");
-        return FK_EINVAL;
-    }
-    rc = id_number_of(st, person, idn, sizeof idn);
-    if (rc != FK_OK)
-        return db_fail(st, 0, rc, err, errlen);
-    o.row.extended += days;
-    rc = fk_store_begin_control(st);
-    if (rc == FK_OK)
-        rc = fk_store_put_control(st, &o.row, &id, &did);
-    if (rc == FK_OK)
-        rc = fk_store_audit(st, who, "control.extend", idn, "by %d days (now %d)", days,
-                            o.row.extended);
-    if (rc == FK_OK)
-        rc = fk_store_commit(st);
-    return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
-}
-
 /* ---- alerts ---- */
-
-struct silent {
-    fk_store *st;
-    const struct fk_profile *p;
-    int64_t now;
-    struct fk_door_row *rows;
-    size_t n, cap;
-};
-
-static int collect_silent(void *ud, const struct fk_door_row *d)
-{
-    struct silent *s = ud;
-
-    if (!fk_door_silent_too_long(s->p, d->time, s->now))
-        return 0;
-    if (fk_vec_grow((void **)&s->rows, &s->cap, s->n + 1, sizeof *s->rows) != FK_OK)
-        return FK_ENOMEM;
-    s->rows[s->n] = *d;
-    s->rows[s->n].device = strdup(d->device);
-    if (!s->rows[s->n].device)
-        return FK_ENOMEM;
-    s->n++;
-    return 0;
-}
-
-int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised, char *err,
-                   size_t errlen)
-{
-    struct silent s = {st, p, now, NULL, 0, 0};
-    size_t i;
-    int rc, in_batch = 0;
-
-    *raised = 0;
-    rc = fk_store_each_silent_device(st, now, collect_silent, &s);
-    if (rc == FK_OK && s.n) {
-        rc = fk_store_begin_events(st);
-        in_batch = rc == FK_OK;
-    }
-    for (i = 0; rc == FK_OK && i < s.n; i++) {
-        struct open_of o;
-        struct fk_alert_row a;
-        char detail[160];
-        enum fk_put did;
-
-        rc = find_open(st, s.rows[i].person, &o);
-        if (rc == FK_ENOENT || (rc == FK_OK && o.row.start > s.rows[i].time)) {
-            rc = FK_OK;
-            continue;
-        }
-        if (rc != FK_OK)
-            break;
-        memset(&a, 0, sizeof a);
-        snprintf(detail, sizeof detail, "sensor %s offline for %lld minutes and still silent",
-                 s.rows[i].device, (long long)((now - s.rows[i].time) / 60));
-        a.kind = FK_ALERT_DOOR_OFFLINE;
-        a.person = s.rows[i].person;
-        a.time = s.rows[i].time;
-        a.device = s.rows[i].device;
-        a.detail = detail;
-        a.raised = now;
-        rc = fk_store_add_alert(st, &a, &did);
-        *raised += rc == FK_OK && did == FK_PUT_NEW;
-    }
-    if (rc == FK_OK && in_batch) {
-        rc = fk_store_commit(st);
-        in_batch = 0;
-    }
-    for (i = 0; i < s.n; i++)
-        free((char *)s.rows[i].device);
-    free(s.rows);
-    if (rc == FK_ENOMEM) {
-        snprintf(err, errlen, "alerts: out of memory");
-        if (in_batch)
-            fk_store_rollback(st);
-        return rc;
-    }
-    return rc == FK_OK ? FK_OK : db_fail(st, in_batch, rc, err, errlen);
-}
 
 static const struct fk_col alert_cols[] = {
     {"id", FK_COL_INT},      {"kind", FK_COL_TEXT},   {"id_number", FK_COL_TEXT},
@@ -2360,58 +1963,4 @@ int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk
     }
     *out = w.t;
     return FK_OK;
-}
-
-int fk_alert_set(fk_store *st, fk_engine *e, const char *region, int64_t id, int status,
-                 const char *who, const char *note, int64_t now, char *err, size_t errlen)
-{
-    struct fk_alert_row a;
-    char idn[64];
-    int rc, kind;
-
-    if (!note || !*note) {
-        snprintf(err, errlen, "say what was done: a note is required");
-        return FK_EINVAL;
-    }
-    if (status != FK_ALERT_ACKNOWLEDGED && status != FK_ALERT_CLOSED) {
-        snprintf(err, errlen, "an alert can be acknowledged or closed");
-        return FK_EINVAL;
-    }
-    rc = fk_store_get_alert(st, id, &a);
-    if (rc == FK_ENOENT) {
-        snprintf(err, errlen, "no alert %lld", (long long)id);
-        return rc;
-    }
-    if (rc != FK_OK)
-        return db_fail(st, 0, rc, err, errlen);
-    if (region && *region) {
-        int32_t glo, ghi, g = fk_engine_person_grid(e, a.person);
-        enum fk_level lv;
-        const char *name;
-
-        if (fk_engine_region_info(e, region, &glo, &ghi, &lv, &name) != FK_OK || g < glo ||
-            g >= ghi) {
-            /* Answered as an unknown alert, so alert numbers cannot be probed. */
-            snprintf(err, errlen, "no alert %lld", (long long)id);
-            return FK_ENOENT;
-        }
-    }
-    if (a.status == FK_ALERT_CLOSED) {
-        snprintf(err, errlen, "alert %lld is closed already", (long long)id);
-        return FK_ECONFLICT;
-    }
-    kind = a.kind; /* a is the store's until its next call */
-    rc = id_number_of(st, a.person, idn, sizeof idn);
-    if (rc != FK_OK)
-        return db_fail(st, 0, rc, err, errlen);
-    rc = fk_store_begin_events(st);
-    if (rc == FK_OK)
-        rc = fk_store_update_alert(st, id, status, who, note, now);
-    if (rc == FK_OK)
-        rc = fk_store_audit(st, who, status == FK_ALERT_CLOSED ? "alert.close" : "alert.ack", idn,
-                            "alert %lld (%s): %s", (long long)id,
-                            fk_alert_kind_name((enum fk_alert_kind)kind), note);
-    if (rc == FK_OK)
-        rc = fk_store_commit(st);
-    return rc == FK_OK ? FK_OK : db_fail(st, 1, rc, err, errlen);
 }

@@ -25,6 +25,7 @@ useradd() { # NAME PASSWORD: fangkong user add, its stderr in user.log, its stat
 useradd 'a/b' 'Lantern-slash-Harbor-58'
 expect_rc 1 "user add a/b"
 contains user.log "a user name has 1 to 64 of a-z"
+cp user.log slash-cli.log
 useradd 'Upper' 'Lantern-upper-Harbor-58'
 expect_rc 1 "user add Upper"
 useradd "$(printf 'n%.0s' $(seq 65))" 'Lantern-long-Harbor-58'
@@ -56,6 +57,14 @@ adduser() { # BODY
 }
 adduser '{"name":"a/b","role":"viewer","scope":"140700","password":"Lantern-api-Harbor-58"}'
 expect_error bad_request 400 "API: a name with a slash"
+# One user-name rule, in the library: the command line and the API refuse a/b in the same words.
+"$PY" - slash-cli.log "$WORK/body" <<'EOF' || fail "user add a/b: the CLI and the API differ"
+import json, sys
+cli = [l.strip() for l in open(sys.argv[1], encoding="utf-8") if "user name" in l]
+api = json.load(open(sys.argv[2], encoding="utf-8"))["error"]
+if len(cli) != 1 or not cli[0].endswith(": " + api) or "'a/b'" not in api:
+    sys.exit("the CLI says %r, the API %r" % (cli, api))
+EOF
 adduser '{"name":"shorty","role":"viewer","scope":"140700","password":"short-pw1"}'
 expect_error bad_request 400 "API: a 9-character password"
 adduser '{"name":"simple","role":"viewer","scope":"140700","password":"abcdefghijkl"}'
@@ -67,6 +76,19 @@ adduser '{"name":"desk.2","role":"viewer","scope":"140700","password":"Lantern-d
 expect_status 201 "API: a good account"
 signin desk.2 Lantern-desk-Harbor-58
 expect_status 200 "the account made through the API signs in"
+# A new password from the command line (the library's fk_user_password): the account signs in
+# with it, and the sessions the old one opened end (the server trusts its cache 10 s at most).
+D2=$(jq_py 'j["token"]')
+fk user password desk.2 >pw.log 2>&1 <<<"Lantern-new-Harbor-77"
+expect_rc 0 "user password desk.2"
+contains pw.log "password set; its sessions are ended"
+old_session_ended() { api "$D2" GET /api/v1/me; [ "$status" = 401 ]; }
+wait_for 30 "the session of the old password to end" old_session_ended
+signin desk.2 Lantern-new-Harbor-77
+expect_status 200 "desk.2 signs in with its new password"
+fk user password nobody.here >pw.log 2>&1 <<<"Lantern-new-Harbor-77"
+expect_rc 1 "user password of an unknown account"
+contains pw.log "no user named 'nobody.here'"
 "$PY" -c 'import json; print(json.dumps({"name": "other", "password": "k" * 1025}))' >long.json
 api "" POST /api/v1/login -H 'Content-Type: application/json' --data-binary @long.json
 expect_error bad_request 400 "sign-in with a 1 025-byte password"

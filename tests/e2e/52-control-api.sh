@@ -234,9 +234,28 @@ api "$TAIGU" GET "/api/v1/backcheck?area=310101"
 [ "$(jq_py 'len(j["rows"])')" = 0 ] || fail "backcheck leaks across counties"
 api "$DESK" GET "/api/v1/backcheck?area=999999"
 expect_error not_found 404 "backcheck of an unknown area"
+# The command line's back-check with control is the same library call as the API's: on a twin
+# of the data file, as the same account, it puts the same persons under the same control.
+"$PY" -c 'import sqlite3; sqlite3.connect("fangkong.db").backup(sqlite3.connect("twin.db"))'
 api "$DESK" POST /api/v1/backcheck "${J[@]}" --data '{"area":"310101","place":"centralized"}'
 expect_status 200 "backcheck control"
 [ "$(jq_py 'j["added"]')" = 1 ] || fail "backcheck control added"
+cp "$WORK/body" bc-api.json
+fk backcheck 310101 --control --place centralized --as desk --db twin.db >bc-cli.csv 2>bc-cli.txt
+expect_rc 0 "CLI backcheck --control on the twin"
+"$PY" - bc-api.json bc-cli.txt <<'EOF' || fail "the CLI and the API back-check with control differ"
+import json, re, sqlite3, sys
+api = json.load(open(sys.argv[1], encoding="utf-8"))
+m = re.search(r"^(\d+) arrivals from 310101 .*; (\d+) put under centralized control, (\d+) already",
+              open(sys.argv[2], encoding="utf-8").read(), re.M)
+assert m and [int(g) for g in m.groups()] == [api["arrivals"], api["added"], api["already"]], (m, api)
+q = "SELECT person, category, place, site FROM controls WHERE \"end\" = 0 ORDER BY person, category"
+orders = [sqlite3.connect(f).execute(q).fetchall() for f in ("fangkong.db", "twin.db")]
+assert orders[0] == orders[1], orders
+q = "SELECT who, action, target, detail, region FROM audit WHERE action = 'control.open'"
+rows = [sqlite3.connect(f).execute(q).fetchall() for f in ("fangkong.db", "twin.db")]
+assert rows[0] == rows[1] and rows[0], rows
+EOF
 api "$DESK" GET "/api/v1/arrivals"
 contains "$WORK/body" "risk_area/centralized"
 api "$DESK" GET "/api/v1/control/list?category=risk_area&format=csv"

@@ -17,12 +17,19 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "fk/action.h"
 #include "fk/control.h"
 #include "fk/error.h"
 #include "fk/ingest.h"
 #include "fk/time.h"
 
 #include "testutil.h"
+
+/* The actors of the actions: local administrators "u" and "v", and admins of two counties. */
+static const struct fk_actor U = {"u", FK_ROLE_ADMIN, NULL};
+static const struct fk_actor V = {"v", FK_ROLE_ADMIN, NULL};
+static const struct fk_actor U_140703 = {"u", FK_ROLE_ADMIN, "140703"};
+static const struct fk_actor U_140702 = {"u", FK_ROLE_ADMIN, "140702"};
 
 #define D0 INT64_C(1661961600) /* 2022-09-01T00:00:00+08:00 */
 #define DAY 86400
@@ -195,7 +202,7 @@ static void test_control__as_of_a_day(void **state)
 
     assert_int_equal(import_controls(f, orders, 7), FK_OK);
     refresh(f);
-    open.status = FK_CTL_OPEN;
+    open.status = FK_CTL_STATUS_OPEN;
     /* 09-01: orders 0, 1 and 2 have started, on day 0. */
     assert_int_equal(fk_ctl_list(f->ctl, &open, fk_local_day(D0), &f->t, f->err, sizeof f->err),
                      FK_OK);
@@ -271,7 +278,7 @@ static void test_control__summary_counts_are_lists(void **state)
     {
         struct fk_ctl_filter open = FK_CTL_FILTER_ALL;
 
-        open.status = FK_CTL_OPEN;
+        open.status = FK_CTL_STATUS_OPEN;
         open.region = "140702";
         assert_int_equal(
             fk_ctl_list(f->ctl, &open, fk_local_day(D0 + 5 * DAY), &f->t, f->err, sizeof f->err),
@@ -409,25 +416,25 @@ static void test_control__alert_handling(void **state)
              f->id[0]);
     assert_int_equal(import(f, FK_IMPORT_DOOR_EVENTS, buf), FK_OK);
     assert_int_equal(f->sum.alerts, 1);
-    assert_int_equal(fk_alert_set(f->st, f->eng, NULL, 1, FK_ALERT_ACKNOWLEDGED, "u", "", D0,
+    assert_int_equal(fk_alert_set(f->st, &U, f->eng, 1, FK_ALERT_ACKNOWLEDGED, "", D0,
                                   f->err, sizeof f->err),
                      FK_EINVAL);
     /* Outside the region: told as an unknown alert, so alert numbers cannot be probed. */
-    assert_int_equal(fk_alert_set(f->st, f->eng, "140703", 1, FK_ALERT_ACKNOWLEDGED, "u", "seen",
+    assert_int_equal(fk_alert_set(f->st, &U_140703, f->eng, 1, FK_ALERT_ACKNOWLEDGED, "seen",
                                   D0, f->err, sizeof f->err),
                      FK_ENOENT);
     assert_string_equal(f->err, "no alert 1");
-    assert_int_equal(fk_alert_set(f->st, f->eng, "140702", 1, FK_ALERT_ACKNOWLEDGED, "u",
+    assert_int_equal(fk_alert_set(f->st, &U_140702, f->eng, 1, FK_ALERT_ACKNOWLEDGED,
                                   "called, at home", D0 + DAY, f->err, sizeof f->err),
                      FK_OK);
-    assert_int_equal(fk_alert_set(f->st, f->eng, NULL, 1, FK_ALERT_CLOSED, "v", "door fixed",
+    assert_int_equal(fk_alert_set(f->st, &V, f->eng, 1, FK_ALERT_CLOSED, "door fixed",
                                   D0 + DAY, f->err, sizeof f->err),
                      FK_OK);
-    assert_int_equal(fk_alert_set(f->st, f->eng, NULL, 1, FK_ALERT_CLOSED, "v", "again", D0 + DAY,
+    assert_int_equal(fk_alert_set(f->st, &V, f->eng, 1, FK_ALERT_CLOSED, "again", D0 + DAY,
                                   f->err, sizeof f->err),
                      FK_ECONFLICT);
     assert_int_equal(
-        fk_alert_set(f->st, f->eng, NULL, 7, FK_ALERT_CLOSED, "v", "x", D0, f->err, sizeof f->err),
+        fk_alert_set(f->st, &V, f->eng, 7, FK_ALERT_CLOSED, "x", D0, f->err, sizeof f->err),
         FK_ENOENT);
     assert_int_equal(fk_alert_list(f->st, f->eng, NULL, -1, &f->t, f->err, sizeof f->err), FK_OK);
     assert_string_equal(cell(f->t, 0, "status"), "closed");
@@ -483,32 +490,32 @@ static void test_control__release_transfer_extend(void **state)
     samples_and_results(f, "negative");
     assert_int_equal(fk_engine_sync(f->eng, f->err, sizeof f->err), FK_OK);
     /* Day 6: too early. */
-    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[0], D0 + 6 * DAY, 0, "u",
+    assert_int_equal(fk_control_release(f->st, &U, f->eng, &f->prof, f->pid[0], D0 + 6 * DAY, 0,
                                         f->err, sizeof f->err),
                      FK_ECONFLICT);
     assert_non_null(strstr(f->err, "day 6 of 7"));
-    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[0], D0 - DAY, 0, "u",
+    assert_int_equal(fk_control_release(f->st, &U, f->eng, &f->prof, f->pid[0], D0 - DAY, 0,
                                         f->err, sizeof f->err),
                      FK_EINVAL);
     /* Extended by 2: day 8 is still too early; day 9 with two negatives (T2, T3) is fine. */
-    assert_int_equal(fk_control_extend(f->st, f->pid[0], 2, "u", f->err, sizeof f->err), FK_OK);
-    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[0], D0 + 8 * DAY, 0, "u",
+    assert_int_equal(fk_control_extend(f->st, &U, f->pid[0], 2, f->err, sizeof f->err), FK_OK);
+    assert_int_equal(fk_control_release(f->st, &U, f->eng, &f->prof, f->pid[0], D0 + 8 * DAY, 0,
                                         f->err, sizeof f->err),
                      FK_ECONFLICT);
-    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[0], D0 + 9 * DAY, 0, "u",
+    assert_int_equal(fk_control_release(f->st, &U, f->eng, &f->prof, f->pid[0], D0 + 9 * DAY, 0,
                                         f->err, sizeof f->err),
                      FK_OK);
-    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[0], D0 + 9 * DAY, 0, "u",
+    assert_int_equal(fk_control_release(f->st, &U, f->eng, &f->prof, f->pid[0], D0 + 9 * DAY, 0,
                                         f->err, sizeof f->err),
                      FK_ENOENT);
     /* Person 1 has no results: only --force releases. */
-    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[1], D0 + 9 * DAY, 0, "u",
+    assert_int_equal(fk_control_release(f->st, &U, f->eng, &f->prof, f->pid[1], D0 + 9 * DAY, 0,
                                         f->err, sizeof f->err),
                      FK_ECONFLICT);
     assert_non_null(strstr(f->err, "negative"));
     /* Transfer person 1 to centralized on 09-03: two orders, the first ended. */
-    assert_int_equal(fk_control_transfer(f->st, f->pid[1], FK_PLACE_CENTRALIZED, "H-1",
-                                         D0 + 2 * DAY, "u", f->err, sizeof f->err),
+    assert_int_equal(fk_control_transfer(f->st, &U, f->pid[1], FK_PLACE_CENTRALIZED, "H-1",
+                                         D0 + 2 * DAY, f->err, sizeof f->err),
                      FK_OK);
     refresh(f);
     all.region = G1;
@@ -527,15 +534,15 @@ static void test_control__release_transfer_extend(void **state)
     assert_string_equal(cell(f->t, 2, "day"), "3");
     fk_table_free(f->t);
     f->t = NULL;
-    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[1], D0 + 6 * DAY, 0, "u",
+    assert_int_equal(fk_control_release(f->st, &U, f->eng, &f->prof, f->pid[1], D0 + 6 * DAY, 0,
                                         f->err, sizeof f->err),
                      FK_ECONFLICT);
     assert_non_null(strstr(f->err, "day 6 of 7"));
     /* --force releases despite the rule. */
-    assert_int_equal(fk_control_release(f->st, f->eng, &f->prof, f->pid[1], D0 + 9 * DAY, 1, "u",
+    assert_int_equal(fk_control_release(f->st, &U, f->eng, &f->prof, f->pid[1], D0 + 9 * DAY, 1,
                                         f->err, sizeof f->err),
                      FK_OK);
-    assert_int_equal(fk_control_extend(f->st, f->pid[1], 2, "u", f->err, sizeof f->err), FK_ENOENT);
+    assert_int_equal(fk_control_extend(f->st, &U, f->pid[1], 2, f->err, sizeof f->err), FK_ENOENT);
 }
 
 /* The tests due on 09-05 (day 4 of isolation7 for orders of 09-01, day 3 of land3 for arrivals of
@@ -695,15 +702,15 @@ static void test_control__arrivals_and_backcheck(void **state)
     assert_non_null(strstr(rejects(f), "level 'extreme'"));
     /* The latest period of 110105 starts 09-10: the window is 09-03 .. 09-10. */
     assert_int_equal(
-        fk_ctl_backcheck_window(f->st, &f->prof, "110105", &from, &to, f->err, sizeof f->err),
+        fk_risk_backcheck_window(f->st, &f->prof, "110105", &from, &to, f->err, sizeof f->err),
         FK_OK);
     assert_int_equal(to, D0 + 9 * DAY);
     assert_int_equal(from, D0 + 2 * DAY);
     assert_int_equal(
-        fk_ctl_backcheck_window(f->st, &f->prof, "990000", &from, &to, f->err, sizeof f->err),
+        fk_risk_backcheck_window(f->st, &f->prof, "990000", &from, &to, f->err, sizeof f->err),
         FK_ENOENT);
     assert_int_equal(
-        fk_ctl_backcheck_window(f->st, &f->prof, "110105", &from, &to, f->err, sizeof f->err),
+        fk_risk_backcheck_window(f->st, &f->prof, "110105", &from, &to, f->err, sizeof f->err),
         FK_OK);
     refresh(f);
     assert_int_equal(
@@ -721,11 +728,11 @@ static void test_control__arrivals_and_backcheck(void **state)
     assert_int_equal(n, 2);
     for (i = 0; i < n; i++)
         cats[i] = FK_CTL_RISK_AREA;
-    assert_int_equal(fk_control_open_many(f->st, ids, cats, n, FK_PLACE_HOME, D0 + 9 * DAY, "u",
+    assert_int_equal(fk_control_open_many(f->st, &U, ids, cats, n, FK_PLACE_HOME, D0 + 9 * DAY,
                                           "110105", &added, &already, f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(added, 2);
-    assert_int_equal(fk_control_open_many(f->st, ids, cats, n, FK_PLACE_HOME, D0 + 10 * DAY, "u",
+    assert_int_equal(fk_control_open_many(f->st, &U, ids, cats, n, FK_PLACE_HOME, D0 + 10 * DAY,
                                           "110105", &added, &already, f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(added, 0);
@@ -759,7 +766,7 @@ static void test_control__lists_by_id_number(void **state)
     assert_true(pl > f->pid[3]);
     pids[0] = f->pid[3];
     pids[1] = pl;
-    assert_int_equal(fk_control_open_many(f->st, pids, cats, 2, FK_PLACE_HOME, D0, "u", "test",
+    assert_int_equal(fk_control_open_many(f->st, &U, pids, cats, 2, FK_PLACE_HOME, D0, "test",
                                           &added, &already, f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(added, 2);
@@ -845,7 +852,7 @@ static void test_control__adopt_after_control_batch(void **state)
     assert_non_null(strstr(la.data, "人0,"));
     /* A control batch: person 4 comes under control; nobody else changes. */
     pids[0] = f->pid[4];
-    assert_int_equal(fk_control_open_many(f->st, pids, cats, 1, FK_PLACE_HOME, D0 + DAY, "u",
+    assert_int_equal(fk_control_open_many(f->st, &U, pids, cats, 1, FK_PLACE_HOME, D0 + DAY,
                                           "test", &added, &already, f->err, sizeof f->err),
                      FK_OK);
     rename_quietly(f, 0, "改名");

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* Every write to the store, one function per write: fk_<resource>_<verb>(store, actor, input,
+ * results, err). Each validates its input, checks the actor's role and scope (where the record is
+ * now and where it would be after), begins one batch, writes, writes its audit row in the same
+ * batch, and commits; on any failure it rolls back, so an audit row is there exactly when the
+ * write is. The command line and the server parse, call one action and render its answer; the
+ * engine and the control index only read.
+ *
+ * The actor (fk/access.h) is borrowed for the call. Its name is the audit row's "who"; a NULL
+ * scope is the local administrator at the machine (the command line without --as), who may do
+ * everything everywhere. err (errlen bytes) says why on failure, in words fit for the user.
+ *
+ * Return codes: FK_OK; FK_EPERM when the role may not (err "a ROLE account may not …");
+ * FK_ENOENT for a record that does not exist or lies outside the actor's scope (told alike, so
+ * records cannot be probed); FK_EINVAL, FK_ECONFLICT as each says; FK_ENOMEM; FK_EDB.
+ *
+ * Thread-safety: one thread at a time per store handle (the store's rule). */
+#ifndef FK_ACTION_H
+#define FK_ACTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fk/access.h"
+#include "fk/control.h"
+#include "fk/engine.h"
+#include "fk/ingest.h"
+#include "fk/profile.h"
+#include "fk/store.h"
+#include "fk/trace.h"
+
+/* ---- accounts (lib/action/user.c) ---- */
+
+/* An account to add: its name, role and scope (a region code), borrowed for the call. */
+struct fk_user_new {
+    const char *name;
+    enum fk_role role;
+    const char *scope;
+};
+/* Whether actor may add u: FK_PERM_USERS (FK_EPERM), the user-name rule (FK_EINVAL, "a user name
+ * has 1 to 64 of a-z, 0-9, '.', '_' and '-', not 'NAME'"), with password not NULL the
+ * weak-password rule (FK_EINVAL, fk_password_weak's reason), a known scope (FK_EINVAL, "unknown
+ * region CODE (import regions first)"), inside the actor's (FK_EPERM, "region CODE is outside
+ * your scope SCOPE"). Writes nothing: for checking before the password is hashed, which is slow. */
+int fk_user_check(fk_store *st, const struct fk_actor *actor, const struct fk_user_new *u,
+                  const char *password, char *err, size_t errlen);
+/* Adds account u with the hash of its password (fk_password_hash), created at now, audited
+ * (user.add): fk_user_check's codes, FK_ECONFLICT when the name is taken. */
+int fk_user_add(fk_store *st, const struct fk_actor *actor, const struct fk_user_new *u,
+                const char *pwhash, int64_t now, char *err, size_t errlen);
+/* Disables the account named name and ends its sessions (its tokens are deleted), or enables it,
+ * audited (user.disable, user.enable). FK_ENOENT "no user named 'NAME'" also for an account
+ * outside the actor's scope, so names cannot be probed. */
+int fk_user_disable(fk_store *st, const struct fk_actor *actor, const char *name, char *err,
+                    size_t errlen);
+int fk_user_enable(fk_store *st, const struct fk_actor *actor, const char *name, char *err,
+                   size_t errlen);
+/* Sets the account's password hash (the caller checked the password with fk_password_weak and
+ * hashed it) and ends its sessions, audited (user.password). FK_ENOENT as above. */
+int fk_user_password(fk_store *st, const struct fk_actor *actor, const char *name,
+                     const char *pwhash, char *err, size_t errlen);
+
+/* ---- rounds (lib/action/round.c) ---- */
+
+/* Creates screening round r (name, region, start, end; r->id and r->created are set), audited
+ * (round.create) about the round's region: FK_EPERM without FK_PERM_ROUNDS or when the region
+ * lies outside the actor's scope ("region CODE is outside your scope SCOPE"); FK_EINVAL when
+ * fk_round_check refuses it or the region is unknown ("unknown region CODE (import regions
+ * first)"); FK_ECONFLICT when the name is taken. */
+int fk_round_add(fk_store *st, const struct fk_actor *actor, struct fk_round *r, char *err,
+                 size_t errlen);
+
+/* ---- control orders (lib/action/control.c) ---- */
+
+/* Puts each person under a new open control (category, place, start `at`, the category's default
+ * regime) unless already under an open one; why is the audit row's target. *added and *already
+ * say how many of each; re-running adds nothing twice. Every person must live inside the actor's
+ * scope: one outside refuses the whole batch (FK_EPERM, nothing written). */
+int fk_control_open_many(fk_store *st, const struct fk_actor *actor, const int64_t *persons,
+                         const int *categories, size_t n, int place, int64_t at, const char *why,
+                         size_t *added, size_t *already, char *err, size_t errlen);
+/* The same with one category for every person (the arrivals of a back-check or from a current
+ * risk area go under risk_area control). */
+int fk_control_open_all(fk_store *st, const struct fk_actor *actor, const int64_t *persons,
+                        size_t n, int category, int place, int64_t at, const char *why,
+                        size_t *added, size_t *already, char *err, size_t errlen);
+/* From a trace: every listed contact, with its category (close, secondary, companion). */
+int fk_control_from_trace(fk_store *st, const struct fk_actor *actor, const struct fk_contact *cs,
+                          size_t n, int place, int64_t at, size_t *added, size_t *already,
+                          char *err, size_t errlen);
+/* Releases the person's open control at `at`: FK_ENOENT when none is open, FK_EINVAL when `at`
+ * is before its start, FK_ECONFLICT when the release rule is not met (err says why) and force
+ * is 0. The rule reads the person's results from e (borrowed). */
+int fk_control_release(fk_store *st, const struct fk_actor *actor, fk_engine *e,
+                       const struct fk_profile *p, int64_t person, int64_t at, int force, char *err,
+                       size_t errlen);
+/* Moves the person's open control to another place (and site, NULL: none) at `at`: the order
+ * ends and a new one of the same category, regime and device starts. FK_ENOENT, FK_EINVAL. */
+int fk_control_transfer(fk_store *st, const struct fk_actor *actor, int64_t person, int place,
+                        const char *site, int64_t at, char *err, size_t errlen);
+/* Adds days (1 to 366) to the person's open control's duration. FK_ENOENT, FK_EINVAL. */
+int fk_control_extend(fk_store *st, const struct fk_actor *actor, int64_t person, int days,
+                      char *err, size_t errlen);
+
+/* What putting a list of persons under control did: how many the list had (persons), how many
+ * went under control (added) and how many were already (already); for a back-check, its window
+ * (from, to). */
+struct fk_control_count {
+    size_t persons, added, already;
+    int64_t from, to;
+};
+/* 倒查 then control: the arrivals from risk area `area` (code or name) in its latest back-check
+ * window (fk_risk_backcheck_window), inside region (NULL: all; the caller narrows it to the actor's
+ * scope) as index x (borrowed) lists them, go under risk_area control at place from `at`,
+ * audited with the area as target. FK_ENOENT when the area has no risk period; else as
+ * fk_control_open_all. The command line and the API both call this, so they agree. */
+int fk_control_backcheck(fk_store *st, const struct fk_actor *actor, fk_ctl *x,
+                         const struct fk_profile *p, const char *area, const char *region,
+                         int place, int64_t at, struct fk_control_count *out, char *err,
+                         size_t errlen);
+/* The arrivals x follows on local day `today` inside region that came from a risk area while it
+ * was one (fk_ctl_risk_arrivals) go under risk_area control at place from `at` ("arrivals
+ * check"). As fk_control_backcheck (from and to are 0). */
+int fk_control_from_arrivals(fk_store *st, const struct fk_actor *actor, fk_ctl *x,
+                             const char *region, int64_t today, int place, int64_t at,
+                             struct fk_control_count *out, char *err, size_t errlen);
+
+/* ---- imports (lib/action/import.c) ---- */
+
+/* How an import is on record (strings borrowed for the call). */
+struct fk_import_record {
+    /* The detail of the "import" row that commits with the first batch, so an import killed
+     * mid-way is on record; NULL: no such row. */
+    const char *begun;
+    /* The action of the row written when the import ends, when the begun row was written
+     * ("import.done"); NULL, or no begun row: "import". Its detail is done_prefix, the counts
+     * ("N read, N accepted, N duplicate, N rejected") and, when rows were rejected, done_suffix
+     * (where the rejects are); NULL: nothing. */
+    const char *done_action, *done_prefix, *done_suffix;
+};
+/* fk_import_file as actor (its role and scope checked by the ingest, before any row and on every
+ * row; o->actor and o->first_batch are the action's), on record as rec says, the rows about the
+ * handle's audit region. Returns as fk_import_file; after the rows committed, FK_EDB when the
+ * ending row could not be written (err says the rows are in). */
+int fk_import_run(fk_store *st, const struct fk_actor *actor, const struct fk_profile *p,
+                  enum fk_import_type t, const char *path, const struct fk_import_opts *o,
+                  const struct fk_import_record *rec, struct fk_import_summary *sum, char *err,
+                  size_t errlen);
+
+/* ---- alerts (lib/action/alert.c) ---- */
+
+/* Raises the alerts that only time reveals: every door sensor whose last event is "offline" and
+ * older than door_offline_minutes at `now`, of a person then under control. *raised counts new
+ * ones; an alert raised before is not raised again. The system's write, not an actor's: no audit
+ * row (the alerts carry their time). */
+int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised, char *err,
+                   size_t errlen);
+/* Acknowledges or closes alert id with a note, audited. FK_ENOENT; FK_ECONFLICT when closed
+ * already; FK_EINVAL without a note. The alert's person must live inside the actor's scope (by
+ * e's regions, borrowed): else FK_ENOENT, "no alert ID", as for an unknown alert, so alert
+ * numbers cannot be probed. */
+int fk_alert_set(fk_store *st, const struct fk_actor *actor, fk_engine *e, int64_t id, int status,
+                 const char *note, int64_t now, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* The import action (see fk/action.h): fk_import_file as an actor, on record. The row saying the
+ * import began commits with its first batch, so an import killed mid-way is on record; the row
+ * saying how it ended is written when it ends, in a batch of its own, and its failure is told. */
+#include "fk/action.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "action_int.h"
+#include "fk/error.h"
+
+struct begun {
+    fk_store *st;
+    const struct fk_actor *actor;
+    const char *target, *detail;
+    int written;
+};
+
+/* The first batch's hook: the begun row, inside that batch's transaction. */
+static int write_begun(void *ud)
+{
+    struct begun *b = ud;
+    int rc = fk__audit(b->st, b->actor, NULL, "import", b->target, "%s", b->detail);
+
+    b->written = rc == FK_OK;
+    return rc;
+}
+
+int fk_import_run(fk_store *st, const struct fk_actor *actor, const struct fk_profile *p,
+                  enum fk_import_type t, const char *path, const struct fk_import_opts *o,
+                  const struct fk_import_record *rec, struct fk_import_summary *sum, char *err,
+                  size_t errlen)
+{
+    struct begun b;
+    struct fk_import_opts io;
+    int rc;
+
+    memset(&io, 0, sizeof io);
+    if (o)
+        io = *o;
+    /* The ingest checks the type and every row against an actor with a scope. */
+    io.actor = actor->scope ? actor : NULL;
+    b.st = st;
+    b.actor = actor;
+    b.target = fk_import_type_name(t);
+    b.detail = rec->begun;
+    b.written = 0;
+    if (rec->begun) {
+        io.first_batch = write_begun;
+        io.first_batch_ud = &b;
+    }
+    rc = fk_import_file(st, p, t, path, &io, sum, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    rc = fk_store_begin_events(st);
+    if (rc == FK_OK)
+        rc = fk__audit(st, actor, NULL, b.written && rec->done_action ? rec->done_action : "import",
+                       b.target, "%s%llu read, %llu accepted, %llu duplicate, %llu rejected%s",
+                       rec->done_prefix ? rec->done_prefix : "", (unsigned long long)sum->read,
+                       (unsigned long long)sum->accepted, (unsigned long long)sum->duplicate,
+                       (unsigned long long)sum->rejected,
+                       rec->done_suffix && sum->rejected ? rec->done_suffix : "");
+    if (rc == FK_OK)
+        rc = fk_store_commit(st);
+    if (rc != FK_OK) {
+        fk__fail(st, 1, rc, err, errlen);
+        snprintf(err + strlen(err), errlen - strlen(err),
+                 " (the rows are imported; the audit row "
+                 "saying so is not)");
+    }
+    return rc;
+}
