@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/* The file driver of ingest (fk/ingest.h): fk_import_file reads a CSV file through the CSV
+ * reader (fk/csv.h), or an XLSX file through the XLSX reader (xlsx.c), and feeds its header and
+ * rows to fk_import_begin/_row/_end; it keeps the rejects file (FILE.rejects.csv, marked, created
+ * with O_EXCL and mode 0600 only when a row is rejected, stepping aside from files it did not
+ * write) and reports progress. */
+#include "fk/ingest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fk/buf.h"
+#include "fk/csv.h"
+#include "fk/error.h"
+#include "fk/str.h"
+#include "fk/vec.h"
+
+/* The rejects file of one import: created when the first row is rejected. */
+struct rejects {
+    char path[4096];
+    int opened;
+    FILE *f;
+    int err; /* errno of the first failed write, or 0 */
+    int failed;
+};
+
+/* The reject callback: one line "line,reason,raw" per rejected row. */
+static void reject_write(void *ud, uint64_t line, const char *reason, fk_slice raw)
+{
+    struct rejects *rj = ud;
+    fk_buf b;
+    int rc;
+
+    if (rj->failed)
+        return;
+    if (!rj->f) {
+        /* O_EXCL: whatever came to this path since open_rejects() looked stays untouched. */
+        int fd = open(rj->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+        if (fd < 0)
+            goto fail;
+        rj->f = fdopen(fd, "w");
+        if (!rj->f) {
+            close(fd);
+            goto fail;
+        }
+        rj->opened = 1;
+        fputs(FK_REJECTS_HEADER, rj->f);
+    }
+    fk_buf_init(&b, 0);
+    rc = fk_buf_printf(&b, "%llu,", (unsigned long long)line);
+    if (rc == FK_OK)
+        rc = fk_buf_csv_text(&b, reason, strlen(reason));
+    if (rc == FK_OK)
+        rc = fk_buf_putc(&b, ',');
+    if (rc == FK_OK)
+        rc = fk_buf_csv_text(&b, raw.p, raw.n); /* clerks open it in a spreadsheet */
+    if (rc == FK_OK)
+        rc = fk_buf_putc(&b, '\n');
+    if (rc == FK_OK && fwrite(b.data, 1, b.len, rj->f) != b.len)
+        rc = FK_EIO;
+    fk_buf_fini(&b);
+    if (rc == FK_OK)
+        return;
+fail:
+    rj->err = errno;
+    rj->failed = 1;
+}
+
+/* 1 when the file at path is a regular file, not a link, that starts with FK_REJECTS_HEADER:
+ * one that fangkong wrote. */
+static int ours(const char *path)
+{
+    char head[sizeof FK_REJECTS_HEADER];
+    struct stat sb;
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), yes = 0;
+
+    if (fd < 0)
+        return 0;
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+        n = read(fd, head, sizeof head - 1);
+        yes = n == (ssize_t)(sizeof head - 1) &&
+              memcmp(head, FK_REJECTS_HEADER, sizeof head - 1) == 0;
+    }
+    close(fd);
+    return yes;
+}
+
+/* Settles where the rejects of importing input go (fk/ingest.h, "Rejects files"), into out:
+ * asked, or the first of FILE.rejects.csv, FILE.rejects-2.csv, ... that is free or fangkong's.
+ * A rejects file of fangkong's found there is an earlier run's and is removed now, so no stale
+ * rejects mislead; the new one is created when the first row is rejected. Never the input,
+ * never a file without the mark: FK_EINVAL when asked is one of those. */
+static int open_rejects(const char *input, const char *asked, char *out, size_t cap, char *err,
+                        size_t errlen)
+{
+    struct stat in, sb;
+    int k, same;
+
+    if (stat(input, &in) != 0) {
+        snprintf(err, errlen, "%s could not be examined: %s", input, strerror(errno));
+        return FK_EIO;
+    }
+    for (k = 1; k < 100; k++) {
+        if (asked)
+            fk_strlcpy(out, asked, cap);
+        else if (k == 1)
+            snprintf(out, cap, "%s.rejects.csv", input);
+        else
+            snprintf(out, cap, "%s.rejects-%d.csv", input, k);
+        if (lstat(out, &sb) != 0) {
+            if (errno == ENOENT)
+                return FK_OK;
+            snprintf(err, errlen, "cannot look at the rejects file %s: %s", out, strerror(errno));
+            return FK_EIO;
+        }
+        same = sb.st_dev == in.st_dev && sb.st_ino == in.st_ino;
+        if (!same && ours(out)) {
+            if (unlink(out) != 0 && errno != ENOENT) {
+                snprintf(err, errlen, "cannot replace %s: %s", out, strerror(errno));
+                return FK_EIO;
+            }
+            return FK_OK;
+        }
+        if (asked) {
+            if (same)
+                snprintf(err, errlen, "the rejects file %s is the input file: give another "
+                         "rejects path", out);
+            else
+                snprintf(err, errlen, "the rejects file %s exists and fangkong did not write it, "
+                         "so it is left alone: give another rejects path, or move that file",
+                         out);
+            return FK_EINVAL;
+        }
+    }
+    snprintf(err, errlen, "%s.rejects.csv to .rejects-99.csv all exist and fangkong wrote none "
+             "of them: give a rejects path", input);
+    return FK_EINVAL;
+}
+
+/* The reason for a record the CSV reader failed, naming the column when it can. */
+static const char *csv_reason(fk_csv *csv, const fk_import *imp, char *out, size_t cap)
+{
+    size_t f, b;
+
+    if (!fk_csv_error_place(csv, &f, &b))
+        return fk_csv_error(csv);
+    return fk_csv_error_named(csv, fk_import_field_name(imp, f), out, cap);
+}
+
+/* The rows of a CSV file: header, then every record. */
+static int import_csv(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
+                      const char *path, const struct fk_import_opts *o, struct rejects *rj,
+                      struct fk_import_summary *sum, char *err, size_t errlen)
+{
+    struct fk_csv_opts copts = {o ? o->encoding : NULL, 0, 0};
+    const char **header = NULL;
+    fk_csv *csv = NULL;
+    fk_import *imp = NULL;
+    fk_slice *fields = NULL;
+    size_t nf, f, capf = 0;
+    uint64_t batches = 0;
+    char reason[512];
+    int rc, r;
+
+    rc = fk_csv_open_path(path, &copts, &csv, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+    fk_strlcpy(sum->encoding, fk_csv_encoding(csv), sizeof sum->encoding);
+    r = fk_csv_next(csv);
+    if (r == 0) {
+        snprintf(err, errlen, "the file is empty: a %s file starts with a header row: %s",
+                 fk_import_type_name(t), fk_import_type_columns(t));
+        rc = FK_EINVAL;
+        goto out;
+    }
+    if (r < 0) {
+        snprintf(err, errlen, "the header row cannot be read: %s", fk_csv_error(csv));
+        rc = r == FK_EIO ? FK_EIO : FK_EINVAL;
+        goto out;
+    }
+    nf = fk_csv_nfields(csv);
+    rc = FK_ENOMEM;
+    header = calloc(nf ? nf : 1, sizeof *header);
+    if (!header)
+        goto out;
+    for (f = 0; f < nf; f++)
+        header[f] = fk_csv_field(csv, f).p; /* NUL-terminated in place */
+    rc = fk_import_begin(st, p, t, o, header, nf, &imp, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+    rc = open_rejects(path, o->rejects_path, rj->path, sizeof rj->path, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+    for (;;) {
+        r = fk_csv_next(csv);
+        if (r == 0)
+            break;
+        if (r == FK_EIO) {
+            snprintf(err, errlen, "reading %s near line %llu: %s", path,
+                     (unsigned long long)fk_csv_line(csv), fk_csv_error(csv));
+            rc = FK_EIO;
+            goto out;
+        }
+        if (r < 0) {
+            rc = fk_import_bad_row(imp, fk_csv_line(csv),
+                                   csv_reason(csv, imp, reason, sizeof reason), fk_csv_raw(csv));
+        } else {
+            nf = fk_csv_nfields(csv);
+            if (nf > capf && fk_vec_grow((void **)&fields, &capf, nf, sizeof *fields) != FK_OK) {
+                rc = FK_ENOMEM;
+                snprintf(err, errlen, "out of memory");
+                goto out;
+            }
+            for (f = 0; f < nf; f++)
+                fields[f] = fk_csv_field(csv, f);
+            rc = fk_import_row(imp, fk_csv_line(csv), fields, nf, fk_csv_raw(csv));
+        }
+        if (rc != FK_OK)
+            break; /* fk_import_end says what */
+        if (rj->failed) {
+            snprintf(err, errlen, "cannot write the rejects file %s: %s", rj->path,
+                     strerror(rj->err));
+            rc = FK_EIO;
+            goto out;
+        }
+        if (fk_import_counts(imp)->batches != batches) {
+            batches = fk_import_counts(imp)->batches;
+            if (rj->f && fflush(rj->f) != 0) {
+                snprintf(err, errlen, "cannot write the rejects file %s: %s", rj->path,
+                         strerror(errno));
+                rc = FK_EIO;
+                goto out;
+            }
+        }
+        if (o && o->progress && (fk_import_counts(imp)->read & 0xFFFF) == 0)
+            o->progress(o->progress_ud, fk_csv_offset(csv), fk_csv_size(csv),
+                        fk_import_counts(imp)->read);
+    }
+    rc = fk_import_end(imp, sum, err, errlen);
+    imp = NULL;
+    if (rc != FK_OK)
+        goto out;
+    if (o && o->progress)
+        o->progress(o->progress_ud, fk_csv_offset(csv), fk_csv_size(csv), sum->read);
+    /* The reader may settle on GB18030 past its first look when the head is all ASCII. */
+    fk_strlcpy(sum->encoding, fk_csv_encoding(csv), sizeof sum->encoding);
+out:
+    fk_import_abort(imp);
+    free(fields);
+    free(header);
+    fk_csv_close(csv);
+    return rc;
+}
+
+int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
+                   const char *path, const struct fk_import_opts *o,
+                   struct fk_import_summary *sum, char *err, size_t errlen)
+{
+    struct fk_import_opts io;
+    struct rejects rj;
+    int rc;
+
+    memset(sum, 0, sizeof *sum);
+    memset(&rj, 0, sizeof rj);
+    if ((int)t < 0 || t >= FK_IMPORT_NTYPES) {
+        snprintf(err, errlen, "unknown import type");
+        return FK_EINVAL;
+    }
+    if (o)
+        io = *o;
+    else
+        memset(&io, 0, sizeof io);
+    io.reject = reject_write;
+    io.reject_ud = &rj;
+    rc = import_csv(st, p, t, path, &io, &rj, sum, err, errlen);
+    if (rj.f && fclose(rj.f) != 0 && rc == FK_OK) {
+        snprintf(err, errlen, "cannot write the rejects file %s", rj.path);
+        rc = FK_EIO;
+    }
+    if (rc == FK_OK && rj.failed) {
+        snprintf(err, errlen, "cannot write the rejects file %s: %s", rj.path, strerror(rj.err));
+        rc = FK_EIO;
+    }
+    /* fk_import_end filled sum anew: the driver's own fields go back on. */
+    if (rj.opened)
+        fk_strlcpy(sum->rejects_path, rj.path, sizeof sum->rejects_path);
+    return rc;
+}
