@@ -236,6 +236,7 @@ void api_door_events_post(struct req *r);
 
 /* ---- api_import.c ---- */
 void api_import_post(struct req *r);
+void api_rows_post(struct req *r);
 void api_rejects_get(struct req *r);
 
 #endif
