@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Imports over HTTP: the body (raw CSV, or a multipart form with a "file" field) has been
+/* Imports over HTTP: the body (raw CSV or .xlsx, or a multipart form with a "file" field and, for
+ * a workbook, an optional "sheet" field) has been
  * streamed to a file by http.c; this runs the same fk_import_file as the command line, with the
  * caller's scope as a row filter, and keeps the rejects file for GET /api/v1/imports/{id}. The
  * rejects hold raw rows, so only the account that ran the import, or an admin, may fetch them: the
@@ -164,6 +165,7 @@ void api_import_post(struct req *r)
     snprintf(rej, sizeof rej, "%s/%s.rejects.csv", srv_upload_dir(r), id);
     memset(&io, 0, sizeof io);
     io.encoding = req_arg(r, "encoding");
+    io.sheet = r->upload_sheet[0] ? r->upload_sheet : req_arg(r, "sheet"); /* .xlsx uploads */
     io.rejects_path = rej;
     actor.name = r->who.name;
     actor.role = r->who.role;

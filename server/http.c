@@ -1252,7 +1252,15 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const ch
     (void)kind;
     (void)content_type;
     (void)transfer_encoding;
-    (void)off;
+    if (!filename && strcmp(key, "sheet") == 0) {
+        size_t have = strlen(r->upload_sheet);
+
+        if (off == have && have + size < sizeof r->upload_sheet) {
+            memcpy(r->upload_sheet + have, data, size);
+            r->upload_sheet[have + size] = '\0';
+        }
+        return MHD_YES;
+    }
     if (!filename || strcmp(key, "file") != 0)
         return MHD_YES; /* other form fields are ignored */
     r->multipart_seen_file = 1;

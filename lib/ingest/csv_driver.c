@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The file driver of ingest (fk/ingest.h): fk_import_file reads a CSV file through the CSV
- * reader (fk/csv.h), or an XLSX file through the XLSX reader (xlsx.c), and feeds its header and
+ * reader (fk/csv.h), or an XLSX workbook (named .xlsx, or a zip archive) through the XLSX reader
+ * (fk/xlsx.h, xlsx.c), and feeds its header and
  * rows to fk_import_begin/_row/_end; it keeps the rejects file (FILE.rejects.csv, marked, created
  * with O_EXCL and mode 0600 only when a row is rejected, stepping aside from files it did not
  * write) and reports progress. */
@@ -20,6 +21,7 @@
 #include "fk/error.h"
 #include "fk/str.h"
 #include "fk/vec.h"
+#include "fk/xlsx.h"
 
 /* The rejects file of one import: created when the first row is rejected. */
 struct rejects {
@@ -155,14 +157,92 @@ static const char *csv_reason(fk_csv *csv, const fk_import *imp, char *out, size
     return fk_csv_error_named(csv, fk_import_field_name(imp, f), out, cap);
 }
 
-/* The rows of a CSV file: header, then every record. */
-static int import_csv(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
-                      const char *path, const struct fk_import_opts *o, struct rejects *rj,
-                      struct fk_import_summary *sum, char *err, size_t errlen)
+/* 1 when the file at path looks like an XLSX workbook: named .xlsx, or a zip archive. */
+static int is_xlsx(const char *path)
 {
-    struct fk_csv_opts copts = {o ? o->encoding : NULL, 0, 0};
+    size_t n = strlen(path);
+    unsigned char head[4];
+    int fd, yes = 0;
+
+    if (n >= 5 && strcasecmp(path + n - 5, ".xlsx") == 0)
+        return 1;
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    yes = read(fd, head, 4) == 4 && memcmp(head, "PK\x03\x04", 4) == 0;
+    close(fd);
+    return yes;
+}
+
+/* Where the rows come from: a CSV file or a sheet of a workbook. */
+struct source {
+    fk_csv *csv;
+    fk_xlsx *x;
+    fk_buf raw; /* XLSX: the row as a CSV line, for the rejects file */
+};
+
+static int src_next(struct source *s)
+{
+    return s->x ? fk_xlsx_next(s->x) : fk_csv_next(s->csv);
+}
+
+static size_t src_nfields(const struct source *s)
+{
+    return s->x ? fk_xlsx_nfields(s->x) : fk_csv_nfields(s->csv);
+}
+
+static fk_slice src_field(const struct source *s, size_t i)
+{
+    return s->x ? fk_xlsx_field(s->x, i) : fk_csv_field(s->csv, i);
+}
+
+static uint64_t src_line(const struct source *s)
+{
+    return s->x ? fk_xlsx_line(s->x) : fk_csv_line(s->csv);
+}
+
+static const char *src_error(const struct source *s)
+{
+    return s->x ? fk_xlsx_error(s->x) : fk_csv_error(s->csv);
+}
+
+/* The row as the input held it: the CSV line, or the sheet row's cells as one. */
+static fk_slice src_raw(struct source *s)
+{
+    size_t i, n;
+
+    if (!s->x)
+        return fk_csv_raw(s->csv);
+    fk_buf_reset(&s->raw);
+    n = fk_xlsx_nfields(s->x);
+    for (i = 0; i < n; i++) {
+        fk_slice f = fk_xlsx_field(s->x, i);
+
+        if ((i && fk_buf_putc(&s->raw, ',') != FK_OK) ||
+            fk_buf_csv_field(&s->raw, f.p, f.n) != FK_OK)
+            break;
+    }
+    return (fk_slice){s->raw.data ? s->raw.data : "", s->raw.len};
+}
+
+static void src_progress(const struct source *s, const struct fk_import_opts *o, uint64_t rows)
+{
+    if (!o->progress)
+        return;
+    if (s->x)
+        o->progress(o->progress_ud, 0, 0, rows);
+    else
+        o->progress(o->progress_ud, fk_csv_offset(s->csv), fk_csv_size(s->csv), rows);
+}
+
+/* The rows of a CSV file or a workbook's sheet: header, then every record. */
+static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
+                       const char *path, const struct fk_import_opts *o, struct rejects *rj,
+                       struct fk_import_summary *sum, char *err, size_t errlen)
+{
+    struct fk_csv_opts copts = {o->encoding, 0, 0};
+    struct source src;
     const char **header = NULL;
-    fk_csv *csv = NULL;
     fk_import *imp = NULL;
     fk_slice *fields = NULL;
     size_t nf, f, capf = 0;
@@ -170,29 +250,38 @@ static int import_csv(fk_store *st, const struct fk_profile *p, enum fk_import_t
     char reason[512];
     int rc, r;
 
-    rc = fk_csv_open_path(path, &copts, &csv, err, errlen);
-    if (rc != FK_OK)
-        goto out;
-    fk_strlcpy(sum->encoding, fk_csv_encoding(csv), sizeof sum->encoding);
-    r = fk_csv_next(csv);
+    memset(&src, 0, sizeof src);
+    fk_buf_init(&src.raw, 0);
+    if (is_xlsx(path)) {
+        rc = fk_xlsx_open(path, o->sheet, &src.x, err, errlen);
+        if (rc != FK_OK)
+            goto out;
+        fk_strlcpy(sum->encoding, "utf-8", sizeof sum->encoding);
+    } else {
+        rc = fk_csv_open_path(path, &copts, &src.csv, err, errlen);
+        if (rc != FK_OK)
+            goto out;
+        fk_strlcpy(sum->encoding, fk_csv_encoding(src.csv), sizeof sum->encoding);
+    }
+    r = src_next(&src);
     if (r == 0) {
-        snprintf(err, errlen, "the file is empty: a %s file starts with a header row: %s",
-                 fk_import_type_name(t), fk_import_type_columns(t));
+        snprintf(err, errlen, "the %s is empty: a %s file starts with a header row: %s",
+                 src.x ? "sheet" : "file", fk_import_type_name(t), fk_import_type_columns(t));
         rc = FK_EINVAL;
         goto out;
     }
     if (r < 0) {
-        snprintf(err, errlen, "the header row cannot be read: %s", fk_csv_error(csv));
-        rc = r == FK_EIO ? FK_EIO : FK_EINVAL;
+        snprintf(err, errlen, "the header row cannot be read: %s", src_error(&src));
+        rc = r == FK_EIO ? FK_EIO : r == FK_ETOOBIG && src.x ? FK_ETOOBIG : FK_EINVAL;
         goto out;
     }
-    nf = fk_csv_nfields(csv);
+    nf = src_nfields(&src);
     rc = FK_ENOMEM;
     header = calloc(nf ? nf : 1, sizeof *header);
     if (!header)
         goto out;
     for (f = 0; f < nf; f++)
-        header[f] = fk_csv_field(csv, f).p; /* NUL-terminated in place */
+        header[f] = src_field(&src, f).p; /* NUL-terminated in place */
     rc = fk_import_begin(st, p, t, o, header, nf, &imp, err, errlen);
     if (rc != FK_OK)
         goto out;
@@ -200,28 +289,30 @@ static int import_csv(fk_store *st, const struct fk_profile *p, enum fk_import_t
     if (rc != FK_OK)
         goto out;
     for (;;) {
-        r = fk_csv_next(csv);
+        r = src_next(&src);
         if (r == 0)
             break;
-        if (r == FK_EIO) {
-            snprintf(err, errlen, "reading %s near line %llu: %s", path,
-                     (unsigned long long)fk_csv_line(csv), fk_csv_error(csv));
-            rc = FK_EIO;
+        if (r == FK_EIO || (r < 0 && src.x)) {
+            /* A workbook's failures are final: its XML or zip is broken. */
+            snprintf(err, errlen, "reading %s near %s %llu: %s", path, src.x ? "row" : "line",
+                     (unsigned long long)src_line(&src), src_error(&src));
+            rc = r;
             goto out;
         }
         if (r < 0) {
-            rc = fk_import_bad_row(imp, fk_csv_line(csv),
-                                   csv_reason(csv, imp, reason, sizeof reason), fk_csv_raw(csv));
+            rc = fk_import_bad_row(imp, src_line(&src),
+                                   csv_reason(src.csv, imp, reason, sizeof reason),
+                                   src_raw(&src));
         } else {
-            nf = fk_csv_nfields(csv);
+            nf = src_nfields(&src);
             if (nf > capf && fk_vec_grow((void **)&fields, &capf, nf, sizeof *fields) != FK_OK) {
                 rc = FK_ENOMEM;
                 snprintf(err, errlen, "out of memory");
                 goto out;
             }
             for (f = 0; f < nf; f++)
-                fields[f] = fk_csv_field(csv, f);
-            rc = fk_import_row(imp, fk_csv_line(csv), fields, nf, fk_csv_raw(csv));
+                fields[f] = src_field(&src, f);
+            rc = fk_import_row(imp, src_line(&src), fields, nf, src_raw(&src));
         }
         if (rc != FK_OK)
             break; /* fk_import_end says what */
@@ -240,23 +331,23 @@ static int import_csv(fk_store *st, const struct fk_profile *p, enum fk_import_t
                 goto out;
             }
         }
-        if (o && o->progress && (fk_import_counts(imp)->read & 0xFFFF) == 0)
-            o->progress(o->progress_ud, fk_csv_offset(csv), fk_csv_size(csv),
-                        fk_import_counts(imp)->read);
+        if ((fk_import_counts(imp)->read & 0xFFFF) == 0)
+            src_progress(&src, o, fk_import_counts(imp)->read);
     }
     rc = fk_import_end(imp, sum, err, errlen);
     imp = NULL;
     if (rc != FK_OK)
         goto out;
-    if (o && o->progress)
-        o->progress(o->progress_ud, fk_csv_offset(csv), fk_csv_size(csv), sum->read);
+    src_progress(&src, o, sum->read);
     /* The reader may settle on GB18030 past its first look when the head is all ASCII. */
-    fk_strlcpy(sum->encoding, fk_csv_encoding(csv), sizeof sum->encoding);
+    fk_strlcpy(sum->encoding, src.x ? "utf-8" : fk_csv_encoding(src.csv), sizeof sum->encoding);
 out:
     fk_import_abort(imp);
     free(fields);
     free(header);
-    fk_csv_close(csv);
+    fk_buf_fini(&src.raw);
+    fk_xlsx_close(src.x);
+    fk_csv_close(src.csv);
     return rc;
 }
 
@@ -280,7 +371,7 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
         memset(&io, 0, sizeof io);
     io.reject = reject_write;
     io.reject_ud = &rj;
-    rc = import_csv(st, p, t, path, &io, &rj, sum, err, errlen);
+    rc = import_rows(st, p, t, path, &io, &rj, sum, err, errlen);
     if (rj.f && fclose(rj.f) != 0 && rc == FK_OK) {
         snprintf(err, errlen, "cannot write the rejects file %s", rj.path);
         rc = FK_EIO;
