@@ -112,13 +112,17 @@ struct fk_import_summary {
     char encoding[16];
 };
 
-/* Imports the file at path as type t into st, with profile p (batch size). On FK_OK the summary
- * is complete (rows may have been rejected: see sum->rejected). On error err says what and
- * nothing of the failing batch stays: FK_ENOENT / FK_EIO (the file cannot be read, or the
- * rejects file cannot be written), FK_EINVAL (a required column is missing or a column is named
- * twice, the encoding is unknown or UTF-16, or the rejects path is the input or a file fangkong
- * did not write: nothing imported), FK_EDB (the store failed: batches before the failing one are
- * committed), FK_EPERM (the actor may not import this type: nothing imported). */
+/* Imports the file at path as type t into st, with profile p (batch size): a CSV file, or an
+ * .xlsx workbook (named so, or a zip archive: its first sheet, or o->sheet; fk/xlsx.h), whose
+ * row numbers are the sheet's. On FK_OK the summary is complete (rows may have been rejected: see
+ * sum->rejected). On error err says what and nothing of the failing batch stays: FK_ENOENT /
+ * FK_EIO (the file cannot be read, or the rejects file cannot be written; no such sheet),
+ * FK_EINVAL (a required column is missing or a column is named twice, the encoding is unknown or
+ * UTF-16, the rejects path is the input or a file fangkong did not write, or the file is not a
+ * workbook: nothing imported), FK_ETOOBIG (a workbook over the reader's ceilings), FK_EDB (the
+ * store failed: batches before the failing one are committed), FK_EPERM (the actor may not
+ * import this type: nothing imported). o->reject is not called: the rejects go to the file. Not
+ * thread-safe: one import per store at a time. */
 int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
                    const char *path, const struct fk_import_opts *o,
                    struct fk_import_summary *sum, char *err, size_t errlen);
