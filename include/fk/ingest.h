@@ -116,10 +116,10 @@ struct fk_import_summary {
  * .xlsx workbook (named so, or a zip archive: its first sheet, or o->sheet; fk/xlsx.h), whose
  * row numbers are the sheet's. On FK_OK the summary is complete (rows may have been rejected: see
  * sum->rejected). On error err says what and nothing of the failing batch stays: FK_ENOENT /
- * FK_EIO (the file cannot be read, or the rejects file cannot be written; no such sheet),
- * FK_EINVAL (a required column is missing or a column is named twice, the encoding is unknown or
- * UTF-16, the rejects path is the input or a file fangkong did not write, or the file is not a
- * workbook: nothing imported), FK_ETOOBIG (a workbook over the reader's ceilings), FK_EDB (the
+ * FK_EIO (the file cannot be read, or the rejects file cannot be written), FK_EINVAL (a
+ * required column is missing or a column is named twice, the encoding is unknown or UTF-16, the
+ * rejects path is the input or a file fangkong did not write, the file is not a workbook, or it
+ * has no sheet of that name: nothing imported), FK_ETOOBIG (a workbook over the reader's ceilings), FK_EDB (the
  * store failed: batches before the failing one are committed), FK_EPERM (the actor may not
  * import this type: nothing imported). o->reject is not called: the rejects go to the file. Not
  * thread-safe: one import per store at a time. */

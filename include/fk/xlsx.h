@@ -22,9 +22,9 @@ typedef struct fk_xlsx fk_xlsx;
 #define FK_XLSX_RATIO_MAX 500
 
 /* Opens the workbook at path and the sheet called sheet (NULL: the first), reading its shared
- * strings and styles. On failure *out is NULL and err says why: FK_ENOENT (no such file, or no
- * sheet of that name: err lists the sheets), FK_EINVAL (not an .xlsx workbook; an old .xls is
- * told to be saved as .xlsx or .csv), FK_ETOOBIG (an entry over the ceilings), FK_EIO,
+ * strings and styles. On failure *out is NULL and err says why: FK_ENOENT (no such file),
+ * FK_EINVAL (not an .xlsx workbook: an old .xls is told to be saved as .xlsx or .csv; or no sheet
+ * of that name: err lists the sheets), FK_ETOOBIG (an entry over the ceilings), FK_EIO,
  * FK_ENOMEM. Caller frees with fk_xlsx_close(). */
 int fk_xlsx_open(const char *path, const char *sheet, fk_xlsx **out, char *err, size_t errlen);
 /* Closes the workbook and frees the reader. NULL is a no-op. */
@@ -43,6 +43,9 @@ fk_slice fk_xlsx_field(const fk_xlsx *x, size_t i);
 uint64_t fk_xlsx_line(const fk_xlsx *x);
 /* A sentence about the last failure; "" when none. Borrowed. */
 const char *fk_xlsx_error(const fk_xlsx *x);
+/* Bytes of the sheet's XML unpacked so far, and its unpacked size: for progress. */
+uint64_t fk_xlsx_offset(const fk_xlsx *x);
+uint64_t fk_xlsx_size(const fk_xlsx *x);
 /* The name of the sheet being read. Borrowed. */
 const char *fk_xlsx_sheet(const fk_xlsx *x);
 

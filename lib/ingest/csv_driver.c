@@ -230,7 +230,7 @@ static void src_progress(const struct source *s, const struct fk_import_opts *o,
     if (!o->progress)
         return;
     if (s->x)
-        o->progress(o->progress_ud, 0, 0, rows);
+        o->progress(o->progress_ud, fk_xlsx_offset(s->x), fk_xlsx_size(s->x), rows);
     else
         o->progress(o->progress_ud, fk_csv_offset(s->csv), fk_csv_size(s->csv), rows);
 }

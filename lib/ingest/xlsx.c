@@ -725,7 +725,7 @@ int fk_xlsx_open(const char *path, const char *sheet, fk_xlsx **out, char *err, 
     if (sheet && i == x->nsheets) {
         sheet_list(x, names, sizeof names);
         set_err(x, "%s has no sheet named '%s'; its sheets are %s", path, sheet, names);
-        rc = FK_ENOENT;
+        rc = FK_EINVAL;
         goto fail;
     }
     x->sheet = &x->sheets[sheet ? i : 0];
@@ -828,6 +828,16 @@ uint64_t fk_xlsx_line(const fk_xlsx *x)
 const char *fk_xlsx_error(const fk_xlsx *x)
 {
     return x->err;
+}
+
+uint64_t fk_xlsx_offset(const fk_xlsx *x)
+{
+    return x->zf_read;
+}
+
+uint64_t fk_xlsx_size(const fk_xlsx *x)
+{
+    return x->zf_size;
 }
 
 const char *fk_xlsx_sheet(const fk_xlsx *x)

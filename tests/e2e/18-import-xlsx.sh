@@ -114,3 +114,6 @@ expect_error bad_request 400 "upload a workbook whose first sheet is a cover"
 api "$ADMIN" POST "/api/v1/import/persons?sheet=%E4%BA%BA%E5%91%98" -H 'Content-Type: application/octet-stream' \
     --data-binary @人员.xlsx
 expect_status 200 "a raw workbook body with ?sheet="
+api "$ADMIN" POST /api/v1/import/persons -F "file=@人员.xlsx" -F "sheet=名单"
+expect_error bad_request 400 "upload a workbook with an unknown sheet"
+contains "$WORK/body" "its sheets are '封面', '人员'"
