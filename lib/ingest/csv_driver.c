@@ -157,19 +157,22 @@ static const char *csv_reason(fk_csv *csv, const fk_import *imp, char *out, size
     return fk_csv_error_named(csv, fk_import_field_name(imp, f), out, cap);
 }
 
-/* 1 when the file at path looks like an XLSX workbook: named .xlsx, or a zip archive. */
+/* 1 when the file at path looks like an XLSX workbook: named .xlsx, or a regular file that is a
+ * zip archive (a pipe is never sniffed: its bytes would be gone). */
 static int is_xlsx(const char *path)
 {
     size_t n = strlen(path);
     unsigned char head[4];
+    struct stat sb;
     int fd, yes = 0;
 
     if (n >= 5 && strcasecmp(path + n - 5, ".xlsx") == 0)
         return 1;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
+    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return 0;
-    yes = read(fd, head, 4) == 4 && memcmp(head, "PK\x03\x04", 4) == 0;
+    yes = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && read(fd, head, 4) == 4 &&
+          memcmp(head, "PK\x03\x04", 4) == 0;
     close(fd);
     return yes;
 }

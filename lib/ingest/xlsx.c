@@ -36,6 +36,7 @@
 #define COLS_MAX    16384      /* Excel's last column, XFD */
 #define PART_MAX    (64u << 20) /* workbook, rels and styles parts: read whole */
 #define RATIO_FLOOR (16u << 20) /* entries smaller than this are not held to the ratio */
+#define SST_MAX     (1u << 25)  /* shared strings: how many, and bytes of their text (x 16) */
 
 struct sheet_ref {
     char *name, *rid, *part;
@@ -393,6 +394,11 @@ static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **a
 
     (void)atts;
     if (strcmp(n, "si") == 0) {
+        if (x->nsst >= SST_MAX) {
+            set_err(x, "the workbook holds more than %u shared strings: refused", SST_MAX);
+            fail(x, NULL, FK_ETOOBIG);
+            return;
+        }
         if (fk_vec_grow((void **)&x->sst, &x->capsst, x->nsst + 1, sizeof *x->sst) != FK_OK) {
             fail(x, NULL, FK_ENOMEM);
             return;
@@ -427,8 +433,11 @@ static void XMLCALL sst_text(void *ud, const XML_Char *s, int len)
     struct fk_xlsx *x = ud;
 
     if (x->in_is && x->in_t && !x->in_rph &&
-        fk_buf_append(&x->sst_text, s, (size_t)len) != FK_OK)
-        fail(x, NULL, FK_ENOMEM);
+        fk_buf_append(&x->sst_text, s, (size_t)len) != FK_OK) {
+        set_err(x, "the workbook's shared strings hold more than %u MiB: refused",
+                (SST_MAX * 16u) >> 20);
+        fail(x, NULL, FK_ETOOBIG);
+    }
 }
 
 /* ---- styles.xml: <numFmts><numFmt numFmtId formatCode/>, <cellXfs><xf numFmtId/> ---- */
@@ -692,7 +701,7 @@ int fk_xlsx_open(const char *path, const char *sheet, fk_xlsx **out, char *err, 
         snprintf(err, errlen, "out of memory");
         return FK_ENOMEM;
     }
-    fk_buf_init(&x->sst_text, 0);
+    fk_buf_init(&x->sst_text, (size_t)SST_MAX * 16);
     fk_buf_init(&x->val, ROW_MAX);
     fk_buf_init(&x->text, ROW_MAX);
     x->zip = zip_open(path, ZIP_RDONLY, &zerr);

@@ -75,6 +75,11 @@ expect_rc 3 "XLSX persons again"
 contains err.txt "0 accepted"
 [ ! -e 人员.xlsx.rejects-2.csv ] || fail "a second rejects file"
 
+# A CSV from a pipe is read as CSV (its head is not taken for a zip's): all duplicates.
+fk import cases <(cat cases.csv) 2>err.txt
+expect_rc 0 "cases from a pipe"
+contains err.txt "$(($(wc -l <cases.csv) - 1)) duplicate"
+
 # The same store both ways.
 dump() {
     sqlite3 "$1" "SELECT code, name, level, parent FROM regions ORDER BY code;
