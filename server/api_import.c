@@ -299,11 +299,11 @@ void api_rows_post(struct req *r)
     io.actor = &actor; /* the library checks the type and every row against the scope */
     io.first_batch = audit_rows_begun;
     io.first_batch_ud = &bg;
-    rc = fk_import_json(srv_store(r), srv_profile(r), type, r->body.data, r->body.len, NULL, 0,
-                        &io, &sum, &probs, &nprobs, err, sizeof err);
+    rc = fk_import_json(srv_store(r), srv_profile(r), type, r->body.data, r->body.len, NULL, 0, &io,
+                        &sum, &probs, &nprobs, err, sizeof err);
     if (rc == FK_EINVAL) {
-        reply_error(r, 400, "bad_request", "an object of column: value, or an array of them",
-                    "%s", err);
+        reply_error(r, 400, "bad_request", "an object of column: value, or an array of them", "%s",
+                    err);
         goto out;
     }
     if (rc != FK_OK) {

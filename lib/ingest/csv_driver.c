@@ -133,17 +133,22 @@ static int open_rejects(const char *input, const char *asked, char *out, size_t 
         }
         if (asked) {
             if (same)
-                snprintf(err, errlen, "the rejects file %s is the input file: give another "
-                         "rejects path", out);
+                snprintf(err, errlen,
+                         "the rejects file %s is the input file: give another "
+                         "rejects path",
+                         out);
             else
-                snprintf(err, errlen, "the rejects file %s exists and fangkong did not write it, "
+                snprintf(err, errlen,
+                         "the rejects file %s exists and fangkong did not write it, "
                          "so it is left alone: give another rejects path, or move that file",
                          out);
             return FK_EINVAL;
         }
     }
-    snprintf(err, errlen, "%s.rejects.csv to .rejects-99.csv all exist and fangkong wrote none "
-             "of them: give a rejects path", input);
+    snprintf(err, errlen,
+             "%s.rejects.csv to .rejects-99.csv all exist and fangkong wrote none "
+             "of them: give a rejects path",
+             input);
     return FK_EINVAL;
 }
 
@@ -304,8 +309,7 @@ static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_
         }
         if (r < 0) {
             rc = fk_import_bad_row(imp, src_line(&src),
-                                   csv_reason(src.csv, imp, reason, sizeof reason),
-                                   src_raw(&src));
+                                   csv_reason(src.csv, imp, reason, sizeof reason), src_raw(&src));
         } else {
             nf = src_nfields(&src);
             if (nf > capf && fk_vec_grow((void **)&fields, &capf, nf, sizeof *fields) != FK_OK) {
@@ -355,8 +359,8 @@ out:
 }
 
 int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
-                   const char *path, const struct fk_import_opts *o,
-                   struct fk_import_summary *sum, char *err, size_t errlen)
+                   const char *path, const struct fk_import_opts *o, struct fk_import_summary *sum,
+                   char *err, size_t errlen)
 {
     struct fk_import_opts io;
     struct rejects rj;

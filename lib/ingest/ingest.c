@@ -1637,8 +1637,7 @@ int fk_import_begin(fk_store *st, const struct fk_profile *p, enum fk_import_typ
         goto out;
     rc = load_maps(c);
     if (rc != FK_OK) {
-        snprintf(err, errlen, "before the first row: %s: %s", fk_strerror(rc),
-                 fk_store_errmsg(st));
+        snprintf(err, errlen, "before the first row: %s: %s", fk_strerror(rc), fk_store_errmsg(st));
         goto out;
     }
     *out = imp;
@@ -1714,8 +1713,7 @@ int fk_import_row(fk_import *imp, uint64_t line, const fk_slice *fields, size_t 
         return rc;
     c->reason[0] = '\0';
     for (i = 0; i < nfields; i++) {
-        if (!fk_utf8_valid(fields[i].p, fields[i].n, 0) ||
-            memchr(fields[i].p, '\0', fields[i].n)) {
+        if (!fk_utf8_valid(fields[i].p, fields[i].n, 0) || memchr(fields[i].p, '\0', fields[i].n)) {
             const char *name = fk_import_field_name(imp, i);
 
             if (name)

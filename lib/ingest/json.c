@@ -30,8 +30,7 @@ static void collect(void *ud, uint64_t line, const char *reason, fk_slice raw)
     if (ps->nomem)
         return;
     copy = fk_slice_dup((fk_slice){reason, strlen(reason)});
-    if (!copy ||
-        fk_vec_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof *ps->v) != FK_OK) {
+    if (!copy || fk_vec_grow((void **)&ps->v, &ps->cap, ps->n + 1, sizeof *ps->v) != FK_OK) {
         free(copy);
         ps->nomem = 1;
         return;
@@ -84,8 +83,7 @@ static int keys_of(json_t *j, const char ***out, size_t *nout)
 
         if (!json_is_object(e))
             continue;
-        json_object_foreach(e, key, v)
-        {
+        json_object_foreach(e, key, v) {
             for (k = 0; k < n && strcmp(keys[k], key) != 0; k++)
                 ;
             if (k < n)
@@ -105,8 +103,7 @@ static int keys_of(json_t *j, const char ***out, size_t *nout)
 int fk_import_json(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
                    const char *json, size_t n, const char *const *header, size_t ncols,
                    const struct fk_import_opts *o, struct fk_import_summary *sum,
-                   struct fk_import_problem **problems, size_t *nproblems, char *err,
-                   size_t errlen)
+                   struct fk_import_problem **problems, size_t *nproblems, char *err, size_t errlen)
 {
     static const char *const none[1] = {""};
     struct fk_import_opts io;
@@ -166,8 +163,10 @@ int fk_import_json(fk_store *st, const struct fk_profile *p, enum fk_import_type
         size_t len = 0;
 
         if (!json_is_object(e)) {
-            rc = fk_import_bad_row(imp, i, "not a JSON object: each row is an object of column "
-                                   "names and values", (fk_slice){"", 0});
+            rc = fk_import_bad_row(imp, i,
+                                   "not a JSON object: each row is an object of column "
+                                   "names and values",
+                                   (fk_slice){"", 0});
             continue;
         }
         reason[0] = '\0';

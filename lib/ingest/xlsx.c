@@ -31,12 +31,12 @@
 #include "fk/time.h"
 #include "fk/vec.h"
 
-#define CHUNK       65536
-#define ROW_MAX     (1u << 20) /* bytes of text in one row */
-#define COLS_MAX    16384      /* Excel's last column, XFD */
-#define PART_MAX    (64u << 20) /* workbook, rels and styles parts: read whole */
+#define CHUNK 65536
+#define ROW_MAX (1u << 20)      /* bytes of text in one row */
+#define COLS_MAX 16384          /* Excel's last column, XFD */
+#define PART_MAX (64u << 20)    /* workbook, rels and styles parts: read whole */
 #define RATIO_FLOOR (16u << 20) /* entries smaller than this are not held to the ratio */
-#define SST_MAX     (1u << 25)  /* shared strings: how many, and bytes of their text (x 16) */
+#define SST_MAX (1u << 25)      /* shared strings: how many, and bytes of their text (x 16) */
 
 struct sheet_ref {
     char *name, *rid, *part;
@@ -78,8 +78,8 @@ struct fk_xlsx {
     long cstyle;
     uint64_t rownum, nextrow;
     size_t col, nextcol;
-    fk_buf val;   /* the cell's text as read */
-    fk_buf text;  /* the row's cells' texts, each NUL-terminated */
+    fk_buf val;  /* the cell's text as read */
+    fk_buf text; /* the row's cells' texts, each NUL-terminated */
     struct cell *cells;
     size_t ncells, capcells;
     fk_slice *fields;
@@ -313,9 +313,16 @@ int fk_xlsx_format_is_date(int id, const char *code)
             if (p[1])
                 p++;
             break;
-        case 'y': case 'Y': case 'm': case 'M': case 'd': case 'D':
-        case 'h': case 'H': case 's': case 'S':
-            return 1;
+        case 'y':
+        case 'Y':
+        case 'm':
+        case 'M':
+        case 'd':
+        case 'D':
+        case 'h':
+        case 'H':
+        case 's':
+        case 'S': return 1;
         default: break;
         }
     }
@@ -432,8 +439,7 @@ static void XMLCALL sst_text(void *ud, const XML_Char *s, int len)
 {
     struct fk_xlsx *x = ud;
 
-    if (x->in_is && x->in_t && !x->in_rph &&
-        fk_buf_append(&x->sst_text, s, (size_t)len) != FK_OK) {
+    if (x->in_is && x->in_t && !x->in_rph && fk_buf_append(&x->sst_text, s, (size_t)len) != FK_OK) {
         set_err(x, "the workbook's shared strings hold more than %u MiB: refused",
                 (SST_MAX * 16u) >> 20);
         fail(x, NULL, FK_ETOOBIG);
@@ -467,8 +473,8 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
             return;
         }
         x->fmt_ids[x->nfmt] = (int)strtol(id, NULL, 10);
-        x->fmt_date[x->nfmt] = (unsigned char)fk_xlsx_format_is_date(x->fmt_ids[x->nfmt],
-                                                                     attr(atts, "formatCode"));
+        x->fmt_date[x->nfmt] =
+            (unsigned char)fk_xlsx_format_is_date(x->fmt_ids[x->nfmt], attr(atts, "formatCode"));
         x->nfmt++;
     } else if (strcmp(n, "xf") == 0 && x->in_cell) {
         if (fk_vec_grow((void **)&x->xf_date, &x->capxf, x->nxf + 1, 1) != FK_OK) {
@@ -551,8 +557,10 @@ static int cell_value(struct fk_xlsx *x, const char **out, size_t *len, char *tm
         unsigned long long i = strtoull(v, &end, 10);
 
         if (n == 0 || *end || i >= x->nsst) {
-            set_err(x, "cell %s of row %llu names shared string '%.*s', which the workbook does "
-                    "not have", x->cref, (unsigned long long)x->rownum, (int)(n > 20 ? 20 : n), v);
+            set_err(x,
+                    "cell %s of row %llu names shared string '%.*s', which the workbook does "
+                    "not have",
+                    x->cref, (unsigned long long)x->rownum, (int)(n > 20 ? 20 : n), v);
             return FK_EINVAL;
         }
         *out = x->sst_text.data + x->sst[i];
@@ -675,11 +683,15 @@ static int not_a_workbook(const char *path, char *err, size_t errlen)
     if (fd >= 0)
         close(fd);
     if (n == 8 && memcmp(head, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
-        snprintf(err, errlen, "%s is an old Excel workbook (.xls), which fangkong does not read: "
-                 "save it as .xlsx or .csv", path);
+        snprintf(err, errlen,
+                 "%s is an old Excel workbook (.xls), which fangkong does not read: "
+                 "save it as .xlsx or .csv",
+                 path);
     else
-        snprintf(err, errlen, "%s is not an .xlsx workbook (not a zip archive): save it as .xlsx "
-                 "or .csv", path);
+        snprintf(err, errlen,
+                 "%s is not an .xlsx workbook (not a zip archive): save it as .xlsx "
+                 "or .csv",
+                 path);
     return FK_EINVAL;
 }
 
@@ -707,7 +719,7 @@ int fk_xlsx_open(const char *path, const char *sheet, fk_xlsx **out, char *err, 
     x->zip = zip_open(path, ZIP_RDONLY, &zerr);
     if (!x->zip) {
         rc = zerr == ZIP_ER_NOZIP || zerr == ZIP_ER_INCONS ? not_a_workbook(path, err, errlen)
-                                                            : FK_EIO;
+                                                           : FK_EIO;
         if (rc == FK_EIO)
             snprintf(err, errlen, "%s cannot be opened as an .xlsx workbook (zip error %d)", path,
                      zerr);
@@ -715,8 +727,10 @@ int fk_xlsx_open(const char *path, const char *sheet, fk_xlsx **out, char *err, 
     }
     rc = parse_entry(x, "xl/workbook.xml", wb_start, no_end, no_text);
     if (rc == FK_ENOENT)
-        set_err(x, "%s is a zip archive but not an .xlsx workbook (it has no xl/workbook.xml): "
-                "save it as .xlsx or .csv", path);
+        set_err(x,
+                "%s is a zip archive but not an .xlsx workbook (it has no xl/workbook.xml): "
+                "save it as .xlsx or .csv",
+                path);
     if (rc == FK_ENOENT)
         rc = FK_EINVAL;
     if (rc == FK_OK)

@@ -89,8 +89,8 @@ static int on_first_batch(void *ud)
 
 static int setup(void **state)
 {
-    static const char *bodies[4] = {"14070219900101123", "14070219850708007",
-                                    "14070319560418660", "14070219700101001"};
+    static const char *bodies[4] = {"14070219900101123", "14070219850708007", "14070319560418660",
+                                    "14070219700101001"};
     struct fixture *f = calloc(1, sizeof *f);
     struct fk_import_problem *probs = NULL;
     size_t nprobs = 0;
@@ -171,8 +171,8 @@ static void test_rows__header_checked_at_begin(void **state)
                      FK_EINVAL);
     assert_non_null(strstr(f->err, "the header names column 'name' twice (columns 2 and 4)"));
     /* Any order, any case, spaces around, unknown columns ignored. */
-    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, NULL, ok, 4, &imp,
-                                     f->err, sizeof f->err),
+    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, NULL, ok, 4, &imp, f->err,
+                                     sizeof f->err),
                      FK_OK);
     assert_string_equal(fk_import_field_name(imp, 0), "grid");
     assert_null(fk_import_field_name(imp, 1));
@@ -203,8 +203,7 @@ static void test_rows__rows_rejects_batches(void **state)
     assert_int_equal(fk_import_row(imp, 7, row, 3, S("raw 7")), FK_OK);
     /* Line numbers are the caller's; a short row has its missing values empty. */
     assert_int_equal(fk_import_row(imp, 9, row, 2, S("raw 9")), FK_OK);
-    assert_int_equal(fk_import_bad_row(imp, 11, "a quoted field never closes", S("raw 11")),
-                     FK_OK);
+    assert_int_equal(fk_import_bad_row(imp, 11, "a quoted field never closes", S("raw 11")), FK_OK);
     row[0] = S(f->ids[1]), row[1] = S("\xE6\x9D"), row[2] = S(G1); /* cut UTF-8 */
     assert_int_equal(fk_import_row(imp, 12, row, 3, S("raw 12")), FK_OK);
     row[1] = S("李四");
@@ -266,8 +265,8 @@ static void test_rows__permission_at_begin(void **state)
     memset(&o, 0, sizeof o);
     o.actor = &viewer;
     /* No header (no rows at all): the permission is still checked. */
-    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, &o, NULL, 0, &imp,
-                                     f->err, sizeof f->err),
+    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, &o, NULL, 0, &imp, f->err,
+                                     sizeof f->err),
                      FK_EPERM);
     assert_null(imp);
     assert_non_null(strstr(f->err, "may not import persons"));
@@ -288,8 +287,8 @@ static void test_rows__json_values(void **state)
              " {\"id_number\":\"%s\",\"name\":\"王五\",\"grid\":\"%s\",\"phone\":null},"
              " {\"id_number\":\"%s\",\"name\":\"赵六\",\"grid\":\"nowhere\"}]",
              f->ids[0], G1, f->ids[1], G1, f->ids[3], G1, f->ids[2]);
-    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, json, strlen(json), NULL,
-                                    0, NULL, &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, json, strlen(json), NULL, 0,
+                                    NULL, &f->sum, &probs, &nprobs, f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(f->sum.read, 5);
     assert_int_equal(f->sum.accepted, 2);
@@ -309,10 +308,12 @@ static void test_rows__json_values(void **state)
     get_person(f, f->ids[3], &p);
     assert_string_equal(p.name, "王五");
     /* One object, a real number, keys in another case. */
-    snprintf(json, sizeof json, "{\"ID_NUMBER\":\"%s\",\"Name\":\"张三\",\"grid\":\"%s\","
-             "\"phone\":12.5}", f->ids[0], G1);
-    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, json, strlen(json), NULL,
-                                    0, NULL, &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+    snprintf(json, sizeof json,
+             "{\"ID_NUMBER\":\"%s\",\"Name\":\"张三\",\"grid\":\"%s\","
+             "\"phone\":12.5}",
+             f->ids[0], G1);
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, json, strlen(json), NULL, 0,
+                                    NULL, &f->sum, &probs, &nprobs, f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(f->sum.read, 1);
     assert_int_equal(f->sum.rejected, 1);
@@ -334,8 +335,8 @@ static void test_rows__json_shapes(void **state)
     assert_null(probs);
     assert_int_equal(nprobs, 0);
     assert_non_null(strstr(f->err, "the body is not JSON: "));
-    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, "\"x\"", 3, NULL, 0,
-                                    NULL, &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, "\"x\"", 3, NULL, 0, NULL,
+                                    &f->sum, &probs, &nprobs, f->err, sizeof f->err),
                      FK_EINVAL);
     /* No rows: nothing to do. Rows without the required keys: the header lacks them. */
     assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, "[]", 2, NULL, 0, NULL,
@@ -347,8 +348,8 @@ static void test_rows__json_shapes(void **state)
                      FK_EINVAL);
     assert_non_null(strstr(f->err, "missing required column 'id_number'"));
     /* A fixed header: an object without the keys is a row of empty values. */
-    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_DOOR_EVENTS, "{}", 2, door, 4,
-                                    NULL, &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_DOOR_EVENTS, "{}", 2, door, 4, NULL,
+                                    &f->sum, &probs, &nprobs, f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(nprobs, 1);
     assert_non_null(strstr(probs[0].reason, "device is empty"));
@@ -370,8 +371,8 @@ static void test_rows__json_scope(void **state)
              "[{\"id_number\":\"%s\",\"name\":\"张三\",\"grid\":\"%s\"},"
              "{\"id_number\":\"%s\",\"name\":\"赵六\",\"grid\":\"%s\"}]",
              f->ids[0], G1, f->ids[2], TG);
-    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, json, strlen(json), NULL,
-                                    0, &o, &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, json, strlen(json), NULL, 0,
+                                    &o, &f->sum, &probs, &nprobs, f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(f->sum.accepted, 1);
     assert_int_equal(nprobs, 1);
@@ -389,9 +390,12 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_rows__header_checked_at_begin), T(test_rows__rows_rejects_batches),
-        T(test_rows__abort_keeps_no_half_batch), T(test_rows__permission_at_begin),
-        T(test_rows__json_values), T(test_rows__json_shapes),
+        T(test_rows__header_checked_at_begin),
+        T(test_rows__rows_rejects_batches),
+        T(test_rows__abort_keeps_no_half_batch),
+        T(test_rows__permission_at_begin),
+        T(test_rows__json_values),
+        T(test_rows__json_shapes),
         T(test_rows__json_scope),
     };
 #undef T

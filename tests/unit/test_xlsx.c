@@ -61,8 +61,7 @@ static int dump(const char *path, const char *sheet, char *out, size_t cap, char
     if (rc != FK_OK)
         return rc;
     while ((rc = fk_xlsx_next(x)) == 1) {
-        len += (size_t)snprintf(out + len, cap - len, "%llu:",
-                                (unsigned long long)fk_xlsx_line(x));
+        len += (size_t)snprintf(out + len, cap - len, "%llu:", (unsigned long long)fk_xlsx_line(x));
         for (i = 0; i < fk_xlsx_nfields(x); i++) {
             fk_slice f = fk_xlsx_field(x, i);
 
@@ -185,11 +184,16 @@ static void test_xlsx__serials_and_formats(void **state)
         int d1904;
         const char *want;
     } cases[] = {
-        {1, 0, "1900-01-01"},           {59, 0, "1900-02-28"},
-        {60, 0, "1900-02-29"},          {61, 0, "1900-03-01"},
-        {44652, 0, "2022-04-01"},       {44652.354166666664, 0, "2022-04-01T08:30:00"},
-        {44652.99999999, 0, "2022-04-02"}, {0, 1, "1904-01-01"},
-        {43190, 1, "2022-04-01"},       {2958465, 0, "9999-12-31"},
+        {1, 0, "1900-01-01"},
+        {59, 0, "1900-02-28"},
+        {60, 0, "1900-02-29"},
+        {61, 0, "1900-03-01"},
+        {44652, 0, "2022-04-01"},
+        {44652.354166666664, 0, "2022-04-01T08:30:00"},
+        {44652.99999999, 0, "2022-04-02"},
+        {0, 1, "1904-01-01"},
+        {43190, 1, "2022-04-01"},
+        {2958465, 0, "9999-12-31"},
     };
     char out[40];
     size_t i;
@@ -265,8 +269,10 @@ static void test_xlsx__zip_bomb_refused(void **state)
 static void test_xlsx__import_reads_a_workbook(void **state)
 {
     static const char *const regions[][4] = {
-        {"code", "name", "level", "parent"},    {"14", "山西省", "province", ""},
-        {"1407", "晋中市", "city", "14"},       {"140702", "榆次区", "county", "1407"},
+        {"code", "name", "level", "parent"},
+        {"14", "山西省", "province", ""},
+        {"1407", "晋中市", "city", "14"},
+        {"140702", "榆次区", "county", "1407"},
         {"140702001", "街道", "township", "140702"},
         {"140702001001", "社区", "community", "140702001"},
         {"140702001001001", "网格", "grid", "140702001001"},
@@ -296,9 +302,8 @@ static void test_xlsx__import_reads_a_workbook(void **state)
     worksheet_write_string(ws, 8, 3, "140702001001", NULL);
     assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
     assert_int_equal(fk_store_open(path_of("x.db", db), &st, err, sizeof err), FK_OK);
-    assert_int_equal(fk_import_file(st, &prof, FK_IMPORT_REGIONS, path, NULL, &sum, err,
-                                    sizeof err),
-                     FK_OK);
+    assert_int_equal(
+        fk_import_file(st, &prof, FK_IMPORT_REGIONS, path, NULL, &sum, err, sizeof err), FK_OK);
     assert_int_equal(sum.read, 7);
     assert_int_equal(sum.accepted, 6);
     assert_int_equal(sum.rejected, 1);
