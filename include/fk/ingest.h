@@ -58,7 +58,8 @@ struct fk_import_opts {
     const char *encoding;     /* NULL or "auto": sniff; "utf-8", "gb18030", "gbk" */
     const char *rejects_path; /* NULL: FILE.rejects.csv beside the input (see above) */
     int batch_rows;           /* rows per transaction; 0: the profile's */
-    /* Called about every 65536 rows and at the end; may be NULL. */
+    /* Called about every 65536 rows and at the end by fk_import_file (bytes of the CSV file, or
+     * of the sheet's XML); may be NULL. */
     void (*progress)(void *ud, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows);
     void *progress_ud;
     /* Who imports (NULL: the local administrator, no scope). With an actor, the file must be

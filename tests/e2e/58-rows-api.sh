@@ -98,6 +98,10 @@ expect_error bad_request 400 "rows without a required column"
 contains "$WORK/body" "missing required column 'id_number'"
 api "$DESK" POST /api/v1/rows/persons "${J[@]}" --data '[1,'
 expect_error bad_request 400 "rows that are not JSON"
+# The JSON body limit of every POST.
+"$PY" -c 'import json; print(json.dumps([{"id_number": "x" * 60, "name": "n", "grid": "g"}] * 20000))' >big.json
+api "$DESK" POST /api/v1/rows/persons "${J[@]}" --data-binary @big.json
+expect_error too_large 413 "rows over the body limit"
 # On record like an import.
 api "$ADMIN" GET "/api/v1/audit?limit=50"
 "$PY" - "$WORK/body" <<'PY' || fail "rows/persons is not on the audit trail"
