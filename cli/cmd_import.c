@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* fangkong import TYPE FILE: one call to fk_import_run (the import as the actor, on record) with a
- * progress bar, then the summary. */
+/* fangkong import TYPE FILE: one call to fk_import_run (the import as the actor, on record; a CSV
+ * file, or an .xlsx workbook's first sheet or --sheet NAME) with a progress bar, then the
+ * summary. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,11 +14,12 @@ static void on_progress(void *ud, uint64_t done, uint64_t total, uint64_t rows)
 
 int cmd_import(struct cli *c, int argc, char **argv)
 {
-    const char *encoding = NULL, *rejects = NULL, *batch = NULL;
+    const char *encoding = NULL, *rejects = NULL, *batch = NULL, *sheet = NULL;
     const struct cli_opt opts[] = {
         {.name = "encoding", .value = &encoding},
         {.name = "rejects", .value = &rejects},
         {.name = "batch", .value = &batch},
+        {.name = "sheet", .value = &sheet},
         {.name = NULL},
     };
     struct fk_import_opts io;
@@ -50,6 +52,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
     io.encoding = encoding;
     io.rejects_path = rejects;
     io.batch_rows = (int)nbatch;
+    io.sheet = sheet;
     io.progress = on_progress;
     io.progress_ud = &prog;
     snprintf(label, sizeof label, "import %s", fk_import_type_name(type));

@@ -16,12 +16,14 @@ pkgs=(
     libmicrohttpd-dev
     libpq-dev
     libxlsxwriter-dev
+    libzip-dev libexpat1-dev
     curl
     python3 bsdextrautils procps time
     chromium fonts-wqy-microhei
     clang libclang-rt-14-dev
 )
 
+# libzip-dev and libexpat1-dev read .xlsx imports (lib/ingest/xlsx.c).
 # libcrack2-dev checks new passwords (FascistCheck); cracklib-runtime brings its dictionary.
 # chromium runs the web UI's browser tests (tests/web, playwright-core); fonts-wqy-microhei gives
 # it Chinese glyphs, without which the screenshots show empty boxes. clang with its libFuzzer

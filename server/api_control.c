@@ -558,66 +558,30 @@ out:
  * once. Answer: {"accepted","duplicate","rejected","alerts","problems":[{"row","reason"}]}. */
 void api_door_events_post(struct req *r)
 {
-    json_error_t je;
-    json_t *j = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &je), *rows;
-    char path[1200], rej[1220], err[1024];
+    static const char *const cols[4] = {"device", "id_number", "time", "event"};
+    struct fk_import_problem *probs = NULL;
     struct fk_import_summary sum;
     struct fk_import_opts io;
     struct fk_actor actor;
+    char err[1024];
+    size_t i, nprobs = 0;
     fk_buf b;
-    FILE *f = NULL;
-    size_t i;
-    int rc, fd;
+    int rc;
 
     fk_buf_init(&b, 0);
-    path[0] = '\0';
-    rows = json_is_array(j) ? j : NULL;
-    if (!j || (!json_is_array(j) && !json_is_object(j))) {
-        reply_error(r, 400, "bad_request", "an event object or an array of them",
-                    "the body is not JSON%s%s", j ? "" : ": ", j ? "" : je.text);
-        goto out;
-    }
-    snprintf(path, sizeof path, "%s/door-XXXXXX", srv_upload_dir(r));
-    fd = mkstemp(path);
-    if (fd < 0 || !(f = fdopen(fd, "w"))) {
-        if (fd >= 0)
-            close(fd);
-        path[0] = '\0';
-        reply_error(r, 500, "internal", NULL, "cannot store the events");
-        goto out;
-    }
-    fputs("device,id_number,time,event\n", f);
-    for (i = 0; i < (rows ? json_array_size(rows) : 1); i++) {
-        json_t *e = rows ? json_array_get(rows, i) : j;
-        const char *k[4] = {"device", "id_number", "time", "event"};
-        int c;
-
-        fk_buf_reset(&b);
-        for (c = 0; c < 4; c++) {
-            const char *v = json_is_object(e) ? json_string_value(json_object_get(e, k[c])) : NULL;
-
-            if (c)
-                fk_buf_putc(&b, ',');
-            fk_buf_csv_field(&b, v ? v : "", v ? strlen(v) : 0);
-        }
-        fk_buf_putc(&b, '\n');
-        fwrite(b.data, 1, b.len, f);
-    }
-    if (fclose(f) != 0) {
-        reply_error(r, 500, "internal", NULL, "cannot store the events");
-        goto out;
-    }
     if (!srv_engine(r))
         goto out;
-    snprintf(rej, sizeof rej, "%s.rejects.csv", path);
     memset(&io, 0, sizeof io);
-    io.rejects_path = rej;
     actor.name = r->who.name;
     actor.role = r->who.role;
     actor.scope = r->who.scope;
     io.actor = &actor;
-    rc = fk_import_file(srv_store(r), srv_profile(r), FK_IMPORT_DOOR_EVENTS, path, &io, &sum, err,
-                        sizeof err);
+    rc = fk_import_json(srv_store(r), srv_profile(r), FK_IMPORT_DOOR_EVENTS, r->body.data,
+                        r->body.len, cols, 4, &io, &sum, &probs, &nprobs, err, sizeof err);
+    if (rc == FK_EINVAL) {
+        reply_error(r, 400, "bad_request", "an event object or an array of them", "%s", err);
+        goto out;
+    }
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         goto out;
@@ -625,48 +589,21 @@ void api_door_events_post(struct req *r)
     audit(r, "door_events", "", "%llu accepted, %llu rejected, %llu alerts",
           (unsigned long long)sum.accepted, (unsigned long long)sum.rejected,
           (unsigned long long)sum.alerts);
-    fk_buf_reset(&b);
     fk_buf_printf(&b,
                   "{\"accepted\":%llu,\"duplicate\":%llu,\"rejected\":%llu,\"alerts\":%llu,"
                   "\"problems\":[",
                   (unsigned long long)sum.accepted, (unsigned long long)sum.duplicate,
                   (unsigned long long)sum.rejected, (unsigned long long)sum.alerts);
-    if (sum.rejected) {
-        FILE *rf = fopen(rej, "r");
-        char line[2048];
-        int first = 1;
-
-        /* line,reason,raw: the row number is the event's place in the request (line 2 = 0). */
-        while (rf && fgets(line, sizeof line, rf)) {
-            char *comma = strchr(line, ','), *reason, *rend;
-            long ln = strtol(line, NULL, 10);
-
-            if (!comma || ln < 2)
-                continue;
-            reason = comma + 1;
-            if (*reason == '"') {
-                reason++;
-                rend = strstr(reason, "\",");
-            } else {
-                rend = strchr(reason, ',');
-            }
-            if (!rend)
-                continue;
-            *rend = '\0';
-            fk_buf_printf(&b, "%s{\"row\":%ld,\"reason\":", first ? "" : ",", ln - 2);
-            fk_buf_json_string(&b, reason);
-            fk_buf_putc(&b, '}');
-            first = 0;
-        }
-        if (rf)
-            fclose(rf);
-        unlink(rej);
+    /* The row number is the event's place in the request, from 0. */
+    for (i = 0; i < nprobs; i++) {
+        fk_buf_printf(&b, "%s{\"row\":%llu,\"reason\":", i ? "," : "",
+                      (unsigned long long)probs[i].row);
+        fk_buf_json_string(&b, probs[i].reason);
+        fk_buf_putc(&b, '}');
     }
     fk_buf_puts(&b, "]}\n");
     reply_json(r, b.data, b.len);
 out:
-    if (path[0])
-        unlink(path);
+    fk_import_problems_free(probs, nprobs);
     fk_buf_fini(&b);
-    json_decref(j);
 }

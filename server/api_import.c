@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Imports over HTTP: the body (raw CSV, or a multipart form with a "file" field) has been
+/* Imports over HTTP: the body (raw CSV or .xlsx, or a multipart form with a "file" field and, for
+ * a workbook, an optional "sheet" field) has been
  * streamed to a file by http.c; this runs the same fk_import_file as the command line, with the
  * caller's scope as a row filter, and keeps the rejects file for GET /api/v1/imports/{id}. The
  * rejects hold raw rows, so only the account that ran the import, or an admin, may fetch them: the
@@ -147,6 +148,7 @@ void api_import_post(struct req *r)
     snprintf(rej, sizeof rej, "%s/%s.rejects.csv", srv_upload_dir(r), id);
     memset(&io, 0, sizeof io);
     io.encoding = req_arg(r, "encoding");
+    io.sheet = r->upload_sheet[0] ? r->upload_sheet : req_arg(r, "sheet"); /* .xlsx uploads */
     io.rejects_path = rej;
     /* The library checks the type and every row against the scope. The row of the first batch
      * says it began (an import killed mid-way is on record); the last says how it ended. */
@@ -224,4 +226,88 @@ void api_rejects_get(struct req *r)
     r->out_fd_size = (uint64_t)sb.st_size;
     r->status = 200;
     r->content_type = "text/csv; charset=utf-8";
+}
+
+struct rows_begun {
+    struct req *r;
+    int written;
+};
+
+/* The audit row of POST /api/v1/rows/{type}, in its first batch, as for an import. */
+static int audit_rows_begun(void *ud)
+{
+    struct rows_begun *b = ud;
+
+    audit(b->r, "import", b->r->param, "begun: %zu bytes of JSON rows", b->r->body.len);
+    b->written = 1;
+    return FK_OK;
+}
+
+/* POST /api/v1/rows/{type}: the rows of an import as JSON (an array of objects, or one object,
+ * keys = the type's columns), through the same checks, permissions and scope as an import of
+ * that type. The rejected rows come back in the answer (row = the object's index), no file is
+ * kept. */
+void api_rows_post(struct req *r)
+{
+    enum fk_import_type type;
+    struct fk_import_problem *probs = NULL;
+    struct fk_import_summary sum;
+    struct fk_import_opts io;
+    struct fk_actor actor;
+    struct rows_begun bg = {r, 0};
+    char err[1024];
+    size_t i, nprobs = 0;
+    fk_buf b;
+    int rc;
+
+    fk_buf_init(&b, 0);
+    if (fk_import_type_parse(r->param, &type) != FK_OK) {
+        char types[256];
+
+        reply_error(r, 404, "not_found", fk_import_type_list(types, sizeof types),
+                    "unknown import type '%s'", r->param);
+        goto out;
+    }
+    if (!srv_engine(r))
+        goto out;
+    memset(&io, 0, sizeof io);
+    actor.name = r->who.name;
+    actor.role = r->who.role;
+    actor.scope = r->who.scope;
+    io.actor = &actor; /* the library checks the type and every row against the scope */
+    io.first_batch = audit_rows_begun;
+    io.first_batch_ud = &bg;
+    rc = fk_import_json(srv_store(r), srv_profile(r), type, r->body.data, r->body.len, NULL, 0, &io,
+                        &sum, &probs, &nprobs, err, sizeof err);
+    if (rc == FK_EINVAL) {
+        reply_error(r, 400, "bad_request", "an object of column: value, or an array of them", "%s",
+                    err);
+        goto out;
+    }
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        goto out;
+    }
+    audit(r, bg.written ? "import.done" : "import", r->param,
+          "JSON rows: %llu read, %llu accepted, %llu duplicate, %llu rejected",
+          (unsigned long long)sum.read, (unsigned long long)sum.accepted,
+          (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected);
+    srv_invalidate(r);
+    fk_buf_printf(&b,
+                  "{\"read\":%llu,\"accepted\":%llu,\"updated\":%llu,\"duplicate\":%llu,"
+                  "\"rejected\":%llu,\"alerts\":%llu,\"problems\":[",
+                  (unsigned long long)sum.read, (unsigned long long)sum.accepted,
+                  (unsigned long long)sum.updated, (unsigned long long)sum.duplicate,
+                  (unsigned long long)sum.rejected, (unsigned long long)sum.alerts);
+    for (i = 0; i < nprobs; i++) {
+        fk_buf_printf(&b, "%s{\"row\":%llu,\"reason\":", i ? "," : "",
+                      (unsigned long long)probs[i].row);
+        fk_buf_json_string(&b, probs[i].reason);
+        fk_buf_putc(&b, '}');
+    }
+    fk_buf_puts(&b, "]}\n");
+    reply_json(r, b.data, b.len);
+out:
+    fk_import_problems_free(probs, nprobs);
+    fk_buf_fini(&b);
 }

@@ -350,6 +350,7 @@ static const struct route routes[] = {
     /* import/{type}: the library checks the type against the role (fk_import_opts.actor). */
     {"POST", "/api/v1/import/{}", api_import_post, FK_PERM_POST_RESULTS, 1},
     {"GET", "/api/v1/imports/{}", api_rejects_get, FK_PERM_POST_RESULTS, 0},
+    {"POST", "/api/v1/rows/{}", api_rows_post, FK_PERM_POST_RESULTS, 0},
     {"GET", "/api/v1/control/summary", api_control_summary_get, FK_PERM_READ, 0},
     {"GET", "/api/v1/control/list", api_control_list_get, FK_PERM_READ_PERSONS, 0},
     {"POST", "/api/v1/control/{}", api_control_post, FK_PERM_CONTROL, 0},
@@ -1261,7 +1262,15 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const ch
     (void)kind;
     (void)content_type;
     (void)transfer_encoding;
-    (void)off;
+    if (!filename && strcmp(key, "sheet") == 0) {
+        size_t have = strlen(r->upload_sheet);
+
+        if (off == have && have + size < sizeof r->upload_sheet) {
+            memcpy(r->upload_sheet + have, data, size);
+            r->upload_sheet[have + size] = '\0';
+        }
+        return MHD_YES;
+    }
     if (!filename || strcmp(key, "file") != 0)
         return MHD_YES; /* other form fields are ignored */
     r->multipart_seen_file = 1;

@@ -58,6 +58,7 @@ struct req {
     struct MHD_PostProcessor *pp; /* multipart uploads */
     struct blob *blob;            /* a shared cached answer (srv_cache_reply), or NULL */
     int multipart_seen_file;
+    char upload_sheet[128]; /* a multipart upload's "sheet" field (XLSX), or "" */
     struct caller who;
     const char *param; /* the {name} part of a route like /api/v1/import/{type} */
     char param_buf[128];
@@ -238,6 +239,7 @@ void api_door_events_post(struct req *r);
 
 /* ---- api_import.c ---- */
 void api_import_post(struct req *r);
+void api_rows_post(struct req *r);
 void api_rejects_get(struct req *r);
 
 #endif

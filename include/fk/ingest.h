@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Ingest: reads a data-contract CSV file of one type, checks every row, writes each rejected row
- * with its line number and a reason to FILE.rejects.csv, and puts the rest into the store in
- * batches of one transaction each. A missing required column, or one named twice, rejects the
- * whole file before any row is read. A process killed mid-import leaves every committed batch
+/* Ingest: takes the rows of one data-contract type from any reader (fk_import_begin, _row, _end:
+ * a header, then rows of fields), checks every row, hands each rejected row with its line number
+ * and a reason to a callback, and puts the rest into the store in batches of one transaction
+ * each. Drivers over it read a CSV file (fk_import_file, rejects to FILE.rejects.csv), an XLSX
+ * file (the same function, by extension or content) and a JSON array of objects
+ * (fk_import_json, rejects as a list). A missing required column, or one named twice, rejects
+ * the whole input before any row is read. A process killed mid-import leaves every committed batch
  * whole and no partial batch; since every put is idempotent, re-running the same import
  * finishes the job.
  *
@@ -23,6 +26,7 @@
 #include "fk/access.h"
 #include "fk/profile.h"
 #include "fk/store.h"
+#include "fk/str.h"
 
 enum fk_import_type {
     FK_IMPORT_REGIONS = 0,
@@ -54,7 +58,8 @@ struct fk_import_opts {
     const char *encoding;     /* NULL or "auto": sniff; "utf-8", "gb18030", "gbk" */
     const char *rejects_path; /* NULL: FILE.rejects.csv beside the input (see above) */
     int batch_rows;           /* rows per transaction; 0: the profile's */
-    /* Called about every 65536 rows and at the end; may be NULL. */
+    /* Called about every 65536 rows and at the end by fk_import_file (bytes of the CSV file, or
+     * of the sheet's XML); may be NULL. */
     void (*progress)(void *ud, uint64_t bytes_done, uint64_t bytes_total, uint64_t rows);
     void *progress_ud;
     /* Who imports (NULL: the local administrator, no scope). With an actor, the file must be
@@ -74,6 +79,13 @@ struct fk_import_opts {
      * nothing of that batch kept. */
     int (*first_batch)(void *ud);
     void *first_batch_ud;
+    /* Called for every rejected row, with its line (or row) number, the reasons, and the row as
+     * the input held it (all borrowed for the call). May be NULL. fk_import_file and
+     * fk_import_json do not call it: they keep the rejects themselves. */
+    void (*reject)(void *ud, uint64_t line, const char *reason, fk_slice raw);
+    void *reject_ud;
+    /* XLSX input: the sheet to read (NULL: the first). */
+    const char *sheet;
     /* The time event times are checked against (Unix seconds); 0: the clock. Event times
      * (scans, pings, samples, results, door events, arrivals, cases, control starts) must lie
      * in 1900-01-01 .. now + 1 day, planned ones (control and risk area ends, risk area starts)
@@ -101,16 +113,81 @@ struct fk_import_summary {
     char encoding[16];
 };
 
-/* Imports the file at path as type t into st, with profile p (batch size). On FK_OK the summary
- * is complete (rows may have been rejected: see sum->rejected). On error err says what and
- * nothing of the failing batch stays: FK_ENOENT / FK_EIO (the file cannot be read, or the
- * rejects file cannot be written), FK_EINVAL (a required column is missing or a column is named
- * twice, the encoding is unknown or UTF-16, or the rejects path is the input or a file fangkong
- * did not write: nothing imported), FK_EDB (the store failed: batches before the failing one are
- * committed), FK_EPERM (the actor may not import this type: nothing imported). */
+/* Imports the file at path as type t into st, with profile p (batch size): a CSV file, or an
+ * .xlsx workbook (named so, or a zip archive: its first sheet, or o->sheet; fk/xlsx.h), whose
+ * row numbers are the sheet's. On FK_OK the summary is complete (rows may have been rejected: see
+ * sum->rejected). On error err says what and nothing of the failing batch stays: FK_ENOENT /
+ * FK_EIO (the file cannot be read, or the rejects file cannot be written), FK_EINVAL (a
+ * required column is missing or a column is named twice, the encoding is unknown or UTF-16, the
+ * rejects path is the input or a file fangkong did not write, the file is not a workbook, or it
+ * has no sheet of that name: nothing imported), FK_ETOOBIG (a workbook over the reader's ceilings), FK_EDB (the
+ * store failed: batches before the failing one are committed), FK_EPERM (the actor may not
+ * import this type: nothing imported). o->reject is not called: the rejects go to the file. Not
+ * thread-safe: one import per store at a time. */
 int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
                    const char *path, const struct fk_import_opts *o,
                    struct fk_import_summary *sum, char *err, size_t errlen);
+
+/* ---- rows from any reader ---- */
+
+typedef struct fk_import fk_import;
+
+/* Starts an import of type t into st, whose first row (the header) names ncols columns (header:
+ * ncols NUL-terminated names, matched trimmed and ignoring case; columns the type does not know
+ * are ignored; NULL when the input has no rows at all, which matches nothing and checks only the
+ * permission). o is borrowed until fk_import_end or fk_import_abort; its progress callback is
+ * the driver's to call. Loads the look-ups the rows need from the store. FK_OK with *out set;
+ * otherwise *out is NULL, err says why and nothing was written: FK_EPERM (the actor may not
+ * import this type), FK_EINVAL (a required column is missing or a column is named twice, or t
+ * is unknown), FK_EDB, FK_ENOMEM. Not thread-safe: one import per store at a time, from one
+ * thread. */
+int fk_import_begin(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
+                    const struct fk_import_opts *o, const char *const *header, size_t ncols,
+                    fk_import **out, char *err, size_t errlen);
+/* Checks the row at line (a line or row number for the reasons) and writes it, or rejects it
+ * (o->reject) with all its reasons. fields[i] is the value of header column i (nfields may be
+ * fewer or more than ncols: a missing value is empty), valid UTF-8 without NUL bytes (a row with
+ * any other is rejected); raw is the row as the input held it, for the reject callback. All
+ * borrowed for the call. Commits a batch every batch_rows rows (read and rejected alike). FK_OK,
+ * or the store error that ended the import (the batch in flight is rolled back; every later
+ * call returns it, and fk_import_end says what it was). */
+int fk_import_row(fk_import *imp, uint64_t line, const fk_slice *fields, size_t nfields,
+                  fk_slice raw);
+/* Counts a row the reader could not read (ill-formed, too long) as read and rejected with
+ * reason. Returns as fk_import_row. */
+int fk_import_bad_row(fk_import *imp, uint64_t line, const char *reason, fk_slice raw);
+/* The type's column that input field f holds (from 0), or NULL: for a reader's reason about a
+ * field. Static storage. */
+const char *fk_import_field_name(const fk_import *imp, size_t f);
+/* The counts so far (borrowed: valid until end or abort), for progress. */
+const struct fk_import_summary *fk_import_counts(const fk_import *imp);
+/* Places regions rows that waited for their parent, commits the last batch, fills sum (may be
+ * NULL; its rejects_path and encoding are the driver's to set) and frees imp. FK_OK, or the
+ * error that ended the import (from a row, or now) with err: batches before the failing one
+ * are committed. */
+int fk_import_end(fk_import *imp, struct fk_import_summary *sum, char *err, size_t errlen);
+/* Drops the batch in flight and frees imp (a reader failed). NULL is a no-op. */
+void fk_import_abort(fk_import *imp);
+
+/* A rejected row of fk_import_json: its index in the input (from 0) and the reasons. */
+struct fk_import_problem {
+    uint64_t row;
+    char *reason;
+};
+
+/* Imports n bytes of JSON: an array of objects, or one object, each a row whose keys are column
+ * names (the header is every key any object names, in the order first met; header, when not
+ * NULL, is used instead, ncols names) and whose values are strings or numbers (turned into their
+ * text; null is empty). Row numbers are the objects' indexes from 0. A value of another kind, or
+ * an element that is not an object, rejects its row. The rejected rows go to *problems (caller
+ * frees with fk_import_problems_free; NULL when none) in row order. Returns as fk_import_file;
+ * FK_EINVAL also for a body that is not such JSON. */
+int fk_import_json(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
+                   const char *json, size_t n, const char *const *header, size_t ncols,
+                   const struct fk_import_opts *o, struct fk_import_summary *sum,
+                   struct fk_import_problem **problems, size_t *nproblems, char *err,
+                   size_t errlen);
+void fk_import_problems_free(struct fk_import_problem *p, size_t n);
 
 /* The updates of s in words, largest count first: "1 203 updated: 1 198 phone, 5 name" (digits
  * grouped by threes with a space); "" when nothing was updated. Writes into out (cap bytes),

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Ingest (see fk/ingest.h): one reader loop for all eight file types. The header row is matched
- * against the type's column list; each record goes through its type's check, which either fills
- * a reason (the row goes to the rejects file) or makes one store put. Rows are committed in
- * batches of the profile's batch_rows; a batch is one transaction, so a killed process loses at
- * most the batch in flight, and every put is idempotent, so running the same import again
- * completes it.
+/* Ingest (see fk/ingest.h): the row rules of every import type, fed rows by a reader (the CSV
+ * file driver in csv_driver.c, JSON in json.c, XLSX in xlsx.c) through fk_import_begin, _row and
+ * _end. The header is matched against the type's column list at begin; each row goes through
+ * its type's check, which either fills a reason (the row goes to the reject callback) or makes
+ * one store put. Rows are committed in batches of the profile's batch_rows; a batch is one
+ * transaction, so a killed process loses at most the batch in flight, and every put is
+ * idempotent, so running the same import again completes it.
  *
  * DESIGN NOTES
  * - Look-ups that a row needs (grid and parent codes, person ID numbers, venue codes) are loaded
@@ -19,19 +20,14 @@
  *   its key is answered as an unknown one, so keys cannot be probed. */
 #include "fk/ingest.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "fk/buf.h"
-#include "fk/csv.h"
 #include "fk/error.h"
 #include "fk/idcard.h"
 #include "fk/region.h"
@@ -134,7 +130,10 @@ struct ctx {
     fk_store *st;
     const struct fk_profile *prof;
     enum fk_import_type type;
-    fk_csv *csv;
+    const fk_slice *fields; /* the row being checked, and where it comes from */
+    size_t nfields;
+    uint64_t line;
+    fk_slice raw;
     int idx[MAXCOLS];
     fk_strmap *regions; /* code -> level */
     fk_strmap *persons; /* id_number -> person id */
@@ -155,8 +154,6 @@ struct ctx {
     char scope_label[TEXT_MAX + 40];
     int scope_level;
     int fail;
-    FILE *rej;
-    const char *rej_path;
     struct fk_import_summary *sum;
     char reason[512];
     int in_batch;
@@ -166,6 +163,22 @@ struct ctx {
     int64_t now;              /* event times and birth dates are checked against it */
     unsigned changed;         /* persons: fk_person_field bits of the last row's update */
 };
+
+struct fk_import {
+    struct ctx c;
+    struct fk_import_summary sum;
+    uint64_t batch, in_batch_rows; /* rows per batch, rows in the open one */
+    int rc;                        /* the error that ended the import, FK_OK while it runs */
+    char err[1024];                /* and what it was, for fk_import_end */
+};
+
+/* Header name f, trimmed; "" for a NULL name. */
+static fk_slice header_name(const char *const *header, size_t f)
+{
+    const char *h = header[f] ? header[f] : "";
+
+    return fk_slice_trim((fk_slice){h, strlen(h)});
+}
 
 /* ---- fields ---- */
 
@@ -191,8 +204,8 @@ static fk_slice field(const struct ctx *c, int k)
 {
     fk_slice s = {"", 0};
 
-    if (c->idx[k] >= 0)
-        s = fk_csv_field(c->csv, (size_t)c->idx[k]);
+    if (c->idx[k] >= 0 && (size_t)c->idx[k] < c->nfields)
+        s = c->fields[c->idx[k]];
     return fk_slice_trim(s);
 }
 
@@ -214,7 +227,7 @@ static unsigned forbidden(const unsigned char *p, size_t n)
 }
 
 /* Copies column k into out (cap bytes). 0 with a reason when it is required and empty, too long,
- * or holds a control character or a bidirectional override (forbidden()). The CSV reader has
+ * or holds a control character or a bidirectional override (forbidden()). fk_import_row has
  * made sure it is valid UTF-8. */
 static int text(struct ctx *c, int k, char *out, size_t cap, int required)
 {
@@ -655,12 +668,12 @@ static int row_region(struct ctx *c, enum fk_put *did)
                         sizeof *c->pending) != FK_OK)
             return FK_ENOMEM;
         pr = &c->pending[c->npending];
-        pr->line = fk_csv_line(c->csv);
+        pr->line = c->line;
         pr->level = (int)level;
         pr->code = fk_slice_dup((fk_slice){code, strlen(code)});
         pr->name = fk_slice_dup((fk_slice){name, strlen(name)});
         pr->parent = fk_slice_dup((fk_slice){parent, strlen(parent)});
-        pr->raw = fk_slice_dup(fk_csv_raw(c->csv));
+        pr->raw = fk_slice_dup(c->raw);
         c->npending++;
         if (!pr->code || !pr->name || !pr->parent || !pr->raw)
             return FK_ENOMEM;
@@ -1245,40 +1258,12 @@ static const row_fn row_fns[FK_IMPORT_NTYPES] = {
 
 /* ---- the loop ---- */
 
-static int reject(struct ctx *c, uint64_t line, const char *reason, fk_slice raw)
+/* Counts a rejected row and hands it to the caller's reject callback. */
+static void reject(struct ctx *c, uint64_t line, const char *reason, fk_slice raw)
 {
-    fk_buf b;
-    int rc;
-
     c->sum->rejected++;
-    if (!c->rej) {
-        /* O_EXCL: whatever came to this path since open_rejects() looked stays untouched. */
-        int fd = open(c->rej_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-        if (fd < 0)
-            return FK_EIO;
-        c->rej = fdopen(fd, "w");
-        if (!c->rej) {
-            close(fd);
-            return FK_EIO;
-        }
-        fk_strlcpy(c->sum->rejects_path, c->rej_path, sizeof c->sum->rejects_path);
-        fputs(FK_REJECTS_HEADER, c->rej);
-    }
-    fk_buf_init(&b, 0);
-    rc = fk_buf_printf(&b, "%llu,", (unsigned long long)line);
-    if (rc == FK_OK)
-        rc = fk_buf_csv_text(&b, reason, strlen(reason));
-    if (rc == FK_OK)
-        rc = fk_buf_putc(&b, ',');
-    if (rc == FK_OK)
-        rc = fk_buf_csv_text(&b, raw.p, raw.n); /* clerks open it in a spreadsheet */
-    if (rc == FK_OK)
-        rc = fk_buf_putc(&b, '\n');
-    if (rc == FK_OK && fwrite(b.data, 1, b.len, c->rej) != b.len)
-        rc = FK_EIO;
-    fk_buf_fini(&b);
-    return rc;
+    if (c->o && c->o->reject)
+        c->o->reject(c->o->reject_ud, line, reason, raw);
 }
 
 static void count(struct ctx *c, enum fk_put did)
@@ -1335,8 +1320,6 @@ static int commit(struct ctx *c)
         return rc;
     c->in_batch = 0;
     c->sum->batches++;
-    if (c->rej && fflush(c->rej) != 0)
-        return FK_EIO;
     return FK_OK;
 }
 
@@ -1364,7 +1347,7 @@ static int settle_regions(struct ctx *c)
             if (r == 1)
                 count(c, did);
             else if (r == 0)
-                rc = reject(c, pr->line, c->reason, (fk_slice){pr->raw, strlen(pr->raw)});
+                reject(c, pr->line, c->reason, (fk_slice){pr->raw, strlen(pr->raw)});
             else
                 rc = r;
             free(pr->code);
@@ -1379,7 +1362,7 @@ static int settle_regions(struct ctx *c)
             continue;
         c->reason[0] = '\0';
         why(c, "unknown parent %s", pr->parent);
-        rc = reject(c, pr->line, c->reason, (fk_slice){pr->raw, strlen(pr->raw)});
+        reject(c, pr->line, c->reason, (fk_slice){pr->raw, strlen(pr->raw)});
     }
     return rc;
 }
@@ -1435,118 +1418,36 @@ static int load_venue(void *ud, const struct fk_venue_row *v)
     return set_vgrid(c, i, v->grid);
 }
 
-/* 1 when the file at path is a regular file, not a link, that starts with FK_REJECTS_HEADER:
- * one that fangkong wrote. */
-static int ours(const char *path)
+/* The type's column that field f of the input holds, or NULL: for a reader's reason about a
+ * field it could not read. */
+const char *fk_import_field_name(const fk_import *imp, size_t f)
 {
-    char head[sizeof FK_REJECTS_HEADER];
-    struct stat sb;
-    ssize_t n;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), yes = 0;
-
-    if (fd < 0)
-        return 0;
-    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
-        n = read(fd, head, sizeof head - 1);
-        yes = n == (ssize_t)(sizeof head - 1) &&
-              memcmp(head, FK_REJECTS_HEADER, sizeof head - 1) == 0;
-    }
-    close(fd);
-    return yes;
-}
-
-/* Settles where the rejects of importing input go (fk/ingest.h, "Rejects files"), into out:
- * asked, or the first of FILE.rejects.csv, FILE.rejects-2.csv, ... that is free or fangkong's.
- * A rejects file of fangkong's found there is an earlier run's and is removed now, so no stale
- * rejects mislead; the new one is created when the first row is rejected. Never the input,
- * never a file without the mark: FK_EINVAL when asked is one of those. */
-static int open_rejects(const char *input, const char *asked, char *out, size_t cap, char *err,
-                        size_t errlen)
-{
-    struct stat in, sb;
-    int k, same;
-
-    if (stat(input, &in) != 0) {
-        snprintf(err, errlen, "%s could not be examined: %s", input, strerror(errno));
-        return FK_EIO;
-    }
-    for (k = 1; k < 100; k++) {
-        if (asked)
-            fk_strlcpy(out, asked, cap);
-        else if (k == 1)
-            snprintf(out, cap, "%s.rejects.csv", input);
-        else
-            snprintf(out, cap, "%s.rejects-%d.csv", input, k);
-        if (lstat(out, &sb) != 0) {
-            if (errno == ENOENT)
-                return FK_OK;
-            snprintf(err, errlen, "cannot look at the rejects file %s: %s", out, strerror(errno));
-            return FK_EIO;
-        }
-        same = sb.st_dev == in.st_dev && sb.st_ino == in.st_ino;
-        if (!same && ours(out)) {
-            if (unlink(out) != 0 && errno != ENOENT) {
-                snprintf(err, errlen, "cannot replace %s: %s", out, strerror(errno));
-                return FK_EIO;
-            }
-            return FK_OK;
-        }
-        if (asked) {
-            if (same)
-                snprintf(err, errlen, "the rejects file %s is the input file: give another "
-                         "rejects path", out);
-            else
-                snprintf(err, errlen, "the rejects file %s exists and fangkong did not write it, "
-                         "so it is left alone: give another rejects path, or move that file",
-                         out);
-            return FK_EINVAL;
-        }
-    }
-    snprintf(err, errlen, "%s.rejects.csv to .rejects-99.csv all exist and fangkong wrote none "
-             "of them: give a rejects path", input);
-    return FK_EINVAL;
-}
-
-/* The reason for a record the CSV reader failed, naming the column when it can. */
-static const char *csv_reason(struct ctx *c)
-{
+    const struct ctx *c = &imp->c;
     const char *name = NULL;
-    size_t f, b;
     int k;
 
-    if (!fk_csv_error_place(c->csv, &f, &b))
-        return fk_csv_error(c->csv);
     for (k = 0; k < MAXCOLS; k++)
         if (specs[c->type].cols[k] && c->idx[k] == (int)f)
             name = specs[c->type].cols[k];
-    return fk_csv_error_named(c->csv, name, c->reason, sizeof c->reason);
+    return name;
 }
 
-/* Matches the header row to the type's columns. */
-static int read_header(struct ctx *c, char *err, size_t errlen)
+/* Matches the header row (nf names) to the type's columns. */
+static int read_header(struct ctx *c, const char *const *header, size_t nf, char *err,
+                       size_t errlen)
 {
     const struct type_spec *sp = &specs[c->type];
-    size_t nf, f;
-    int k, rc = fk_csv_next(c->csv);
+    size_t f;
+    int k;
     fk_buf have;
 
-    if (rc == 0) {
-        snprintf(err, errlen, "the file is empty: a %s file starts with a header row: %s",
-                 sp->name, sp->help);
-        return FK_EINVAL;
-    }
-    if (rc < 0) {
-        snprintf(err, errlen, "the header row cannot be read: %s", fk_csv_error(c->csv));
-        return rc == FK_EIO ? FK_EIO : FK_EINVAL;
-    }
-    nf = fk_csv_nfields(c->csv);
     /* A column named twice: which one holds the data would be a guess. */
     for (f = 0; f < nf; f++) {
-        fk_slice a = fk_slice_trim(fk_csv_field(c->csv, f));
+        fk_slice a = header_name(header, f);
         size_t g;
 
         for (g = f + 1; a.n && g < nf; g++) {
-            fk_slice b = fk_slice_trim(fk_csv_field(c->csv, g));
+            fk_slice b = header_name(header, g);
 
             if (a.n == b.n && strncasecmp(a.p, b.p, a.n) == 0) {
                 snprintf(err, errlen,
@@ -1562,17 +1463,18 @@ static int read_header(struct ctx *c, char *err, size_t errlen)
         if (!sp->cols[k])
             continue;
         for (f = 0; f < nf; f++) {
-            if (fk_slice_eqi(fk_slice_trim(fk_csv_field(c->csv, f)), sp->cols[k])) {
+            if (fk_slice_eqi(header_name(header, f), sp->cols[k])) {
                 c->idx[k] = (int)f;
                 break;
             }
         }
     }
-    for (k = 0; k < sp->nreq; k++) {
+    for (k = 0; k < sp->nreq && header; k++) {
         if (c->idx[k] >= 0)
             continue;
         fk_buf_init(&have, 4096);
-        fk_buf_append(&have, fk_csv_raw(c->csv).p, fk_csv_raw(c->csv).n);
+        for (f = 0; f < nf; f++)
+            fk_buf_printf(&have, "%s%s", f ? "," : "", header[f] ? header[f] : "");
         snprintf(err, errlen,
                  "missing required column '%s': a %s file needs %s; this header has: %s",
                  sp->cols[k], sp->name, sp->help, have.data ? have.data : "");
@@ -1636,168 +1538,263 @@ const char *fk_import_updated_text(const struct fk_import_summary *s, char *out,
     return out;
 }
 
-int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
-                   const char *path, const struct fk_import_opts *o,
-                   struct fk_import_summary *sum, char *err, size_t errlen)
+/* Loads what rows of type t look up: regions, persons, venues, each only for the types that need
+ * them. */
+static int load_maps(struct ctx *c)
 {
-    struct fk_csv_opts copts = {o ? o->encoding : NULL, 0, 0};
-    struct ctx c;
-    char rej_path[4096];
-    uint64_t in_batch_rows = 0, batch = (uint64_t)(o && o->batch_rows ? o->batch_rows
-                                                                      : p->batch_rows);
-    int rc, r;
+    enum fk_import_type t = c->type;
+    int rc;
+
+    c->regions = fk_strmap_new();
+    if (!c->regions)
+        return FK_ENOMEM;
+    if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES ||
+        t == FK_IMPORT_ARRIVALS) {
+        rc = fk_store_each_region(c->st, load_region, c);
+        if (rc != FK_OK)
+            return rc;
+    }
+    if (c->actor && !(c->grids = fk_strmap_new()))
+        return FK_ENOMEM;
+    /* Results need the persons only to know where the members of a tube live. */
+    if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RISK_AREAS &&
+        (t != FK_IMPORT_RESULTS || c->actor)) {
+        c->persons = fk_strmap_new();
+        rc = c->persons ? fk_store_each_person_key(c->st, load_person, c) : FK_ENOMEM;
+        if (rc != FK_OK)
+            return rc;
+    }
+    if (t == FK_IMPORT_SCANS || t == FK_IMPORT_VENUES) {
+        c->venues = fk_strmap_new();
+        rc = c->venues ? fk_store_each_venue(c->st, load_venue, c) : FK_ENOMEM;
+        if (rc != FK_OK)
+            return rc;
+    }
+    return FK_OK;
+}
+
+static void import_free(fk_import *imp)
+{
+    struct ctx *c;
     size_t i;
 
-    memset(sum, 0, sizeof *sum);
-    memset(&c, 0, sizeof c);
-    c.st = st;
-    c.prof = p;
-    c.type = t;
-    c.sum = sum;
-    c.o = o;
-    c.actor = o ? o->actor : NULL;
+    if (!imp)
+        return;
+    c = &imp->c;
+    if (c->in_batch)
+        fk_store_rollback(c->st);
+    for (i = 0; i < c->npending; i++) {
+        free(c->pending[i].code);
+        free(c->pending[i].name);
+        free(c->pending[i].parent);
+        free(c->pending[i].raw);
+    }
+    free(c->pending);
+    fk_strmap_free(c->regions);
+    fk_strmap_free(c->persons);
+    fk_strmap_free(c->venues);
+    fk_strmap_free(c->grids);
+    free(c->pgrid);
+    free(c->vgrid);
+    free(c->grid_ok);
+    free(imp);
+}
+
+int fk_import_begin(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
+                    const struct fk_import_opts *o, const char *const *header, size_t ncols,
+                    fk_import **out, char *err, size_t errlen)
+{
+    fk_import *imp = NULL;
+    struct ctx *c;
+    int rc;
+
+    *out = NULL;
     if ((int)t < 0 || t >= FK_IMPORT_NTYPES) {
         snprintf(err, errlen, "unknown import type");
         return FK_EINVAL;
     }
-    c.now = o && o->now ? o->now : (int64_t)time(NULL);
-    if (c.actor) {
-        rc = import_permitted(&c, err, errlen);
-        if (rc != FK_OK)
-            return rc;
+    imp = calloc(1, sizeof *imp);
+    if (!imp) {
+        snprintf(err, errlen, "out of memory");
+        return FK_ENOMEM;
     }
-    c.rej_path = rej_path;
-    rc = fk_csv_open_path(path, &copts, &c.csv, err, errlen);
-    if (rc != FK_OK)
-        goto out;
-    fk_strlcpy(sum->encoding, fk_csv_encoding(c.csv), sizeof sum->encoding);
-    rc = open_rejects(path, o ? o->rejects_path : NULL, rej_path, sizeof rej_path, err, errlen);
-    if (rc != FK_OK)
-        goto out;
-    rc = read_header(&c, err, errlen);
-    if (rc != FK_OK)
-        goto out;
-    rc = FK_ENOMEM;
-    c.regions = fk_strmap_new();
-    if (!c.regions)
-        goto out;
-    if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES ||
-        t == FK_IMPORT_ARRIVALS) {
-        rc = fk_store_each_region(st, load_region, &c);
+    c = &imp->c;
+    c->st = st;
+    c->prof = p;
+    c->type = t;
+    c->sum = &imp->sum;
+    c->o = o;
+    c->actor = o ? o->actor : NULL;
+    c->now = o && o->now ? o->now : (int64_t)time(NULL);
+    imp->batch = (uint64_t)(o && o->batch_rows ? o->batch_rows : p->batch_rows);
+    if (c->actor) {
+        rc = import_permitted(c, err, errlen);
         if (rc != FK_OK)
-            goto db_error;
-    }
-    if (c.actor && !(c.grids = fk_strmap_new()))
-        goto out;
-    /* Results need the persons only to know where the members of a tube live. */
-    if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RISK_AREAS &&
-        (t != FK_IMPORT_RESULTS || c.actor)) {
-        c.persons = fk_strmap_new();
-        rc = c.persons ? fk_store_each_person_key(st, load_person, &c) : FK_ENOMEM;
-        if (rc != FK_OK)
-            goto db_error;
-    }
-    if (t == FK_IMPORT_SCANS || t == FK_IMPORT_VENUES) {
-        c.venues = fk_strmap_new();
-        rc = c.venues ? fk_store_each_venue(st, load_venue, &c) : FK_ENOMEM;
-        if (rc != FK_OK)
-            goto db_error;
-    }
-    rc = FK_OK;
-    for (;;) {
-        enum fk_put did = FK_PUT_SAME;
-
-        r = fk_csv_next(c.csv);
-        if (r == 0)
-            break;
-        if (r == FK_EIO) {
-            snprintf(err, errlen, "reading %s near line %llu: %s", path,
-                     (unsigned long long)fk_csv_line(c.csv), fk_csv_error(c.csv));
-            rc = FK_EIO;
             goto out;
-        }
-        sum->read++;
-        if (!c.in_batch) {
-            rc = begin(&c);
-            if (rc != FK_OK)
-                goto db_error;
-            c.in_batch = 1;
-        }
-        if (r < 0) {
-            rc = reject(&c, fk_csv_line(c.csv), csv_reason(&c), fk_csv_raw(c.csv));
-        } else {
-            c.reason[0] = '\0';
-            r = row_fns[t](&c, &did);
-            if (c.fail)
-                r = c.fail;
-            if (r == 1)
-                count(&c, did);
-            else if (r == 0)
-                rc = reject(&c, fk_csv_line(c.csv), c.reason, fk_csv_raw(c.csv));
-            else if (r < 0)
-                rc = r;
-        }
-        if (rc == FK_EIO) {
-            snprintf(err, errlen, "cannot write the rejects file %s: %s", rej_path,
-                     strerror(errno));
-            goto out;
-        }
-        if (rc != FK_OK)
-            goto db_error;
-        if (++in_batch_rows >= batch) {
-            rc = commit(&c);
-            if (rc != FK_OK)
-                goto db_error;
-            in_batch_rows = 0;
-        }
-        if (o && o->progress && (sum->read & 0xFFFF) == 0)
-            o->progress(o->progress_ud, fk_csv_offset(c.csv), fk_csv_size(c.csv), sum->read);
     }
-    if (c.npending) {
-        if (!c.in_batch) {
-            rc = begin(&c);
-            if (rc != FK_OK)
-                goto db_error;
-            c.in_batch = 1;
-        }
-        rc = settle_regions(&c);
-        if (rc != FK_OK)
-            goto db_error;
-    }
-    rc = commit(&c);
+    rc = read_header(c, header, header ? ncols : 0, err, errlen);
     if (rc != FK_OK)
-        goto db_error;
-    if (o && o->progress)
-        o->progress(o->progress_ud, fk_csv_offset(c.csv), fk_csv_size(c.csv), sum->read);
-    /* The reader may settle on GB18030 past its first look when the head is all ASCII. */
-    fk_strlcpy(sum->encoding, fk_csv_encoding(c.csv), sizeof sum->encoding);
-    goto out;
-db_error:
-    snprintf(err, errlen, "near line %llu: %s: %s; %llu earlier batches are committed; run the "
-             "same import again to finish (it adds nothing twice)",
-             (unsigned long long)fk_csv_line(c.csv), fk_strerror(rc), fk_store_errmsg(st),
-             (unsigned long long)sum->batches);
+        goto out;
+    rc = load_maps(c);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "before the first row: %s: %s", fk_strerror(rc), fk_store_errmsg(st));
+        goto out;
+    }
+    *out = imp;
+    imp = NULL;
 out:
-    if (c.in_batch)
-        fk_store_rollback(st);
-    if (c.rej && fclose(c.rej) != 0 && rc == FK_OK) {
-        snprintf(err, errlen, "cannot write the rejects file %s", rej_path);
-        rc = FK_EIO;
-    }
-    for (i = 0; i < c.npending; i++) {
-        free(c.pending[i].code);
-        free(c.pending[i].name);
-        free(c.pending[i].parent);
-        free(c.pending[i].raw);
-    }
-    free(c.pending);
-    fk_strmap_free(c.regions);
-    fk_strmap_free(c.persons);
-    fk_strmap_free(c.venues);
-    fk_strmap_free(c.grids);
-    free(c.pgrid);
-    free(c.vgrid);
-    free(c.grid_ok);
-    fk_csv_close(c.csv);
+    import_free(imp);
     return rc;
+}
+
+/* Ends the import with store error rc met at the current row: says so in imp->err, drops the
+ * batch in flight. Returns rc. */
+static int import_fail(fk_import *imp, int rc)
+{
+    struct ctx *c = &imp->c;
+
+    snprintf(imp->err, sizeof imp->err,
+             "near line %llu: %s: %s; %llu earlier batches are committed; run the same import "
+             "again to finish (it adds nothing twice)",
+             (unsigned long long)c->line, fk_strerror(rc), fk_store_errmsg(c->st),
+             (unsigned long long)c->sum->batches);
+    if (c->in_batch) {
+        fk_store_rollback(c->st);
+        c->in_batch = 0;
+    }
+    imp->rc = rc;
+    return rc;
+}
+
+/* Counts a row read at line and opens a batch for it when none is open. */
+static int row_open(fk_import *imp, uint64_t line, fk_slice raw)
+{
+    struct ctx *c = &imp->c;
+    int rc;
+
+    c->line = line;
+    c->raw = raw;
+    c->sum->read++;
+    if (c->in_batch)
+        return FK_OK;
+    rc = begin(c);
+    if (rc != FK_OK)
+        return import_fail(imp, rc);
+    c->in_batch = 1;
+    return FK_OK;
+}
+
+/* Commits the batch when it is full. */
+static int row_close(fk_import *imp, int rc)
+{
+    if (rc != FK_OK)
+        return import_fail(imp, rc);
+    if (++imp->in_batch_rows >= imp->batch) {
+        rc = commit(&imp->c);
+        if (rc != FK_OK)
+            return import_fail(imp, rc);
+        imp->in_batch_rows = 0;
+    }
+    return FK_OK;
+}
+
+int fk_import_row(fk_import *imp, uint64_t line, const fk_slice *fields, size_t nfields,
+                  fk_slice raw)
+{
+    struct ctx *c = &imp->c;
+    enum fk_put did = FK_PUT_SAME;
+    size_t i;
+    int r, rc;
+
+    if (imp->rc != FK_OK)
+        return imp->rc;
+    rc = row_open(imp, line, raw);
+    if (rc != FK_OK)
+        return rc;
+    c->reason[0] = '\0';
+    for (i = 0; i < nfields; i++) {
+        if (!fk_utf8_valid(fields[i].p, fields[i].n, 0) || memchr(fields[i].p, '\0', fields[i].n)) {
+            const char *name = fk_import_field_name(imp, i);
+
+            if (name)
+                why(c, "%s is not valid UTF-8 text", name);
+            else
+                why(c, "field %zu is not valid UTF-8 text", i + 1);
+        }
+    }
+    if (c->reason[0]) {
+        reject(c, line, c->reason, raw);
+        return row_close(imp, FK_OK);
+    }
+    c->fields = fields;
+    c->nfields = nfields;
+    r = row_fns[c->type](c, &did);
+    c->fields = NULL;
+    c->nfields = 0;
+    if (c->fail)
+        r = c->fail;
+    if (r == 1)
+        count(c, did);
+    else if (r == 0)
+        reject(c, line, c->reason, raw);
+    else if (r < 0)
+        rc = r;
+    return row_close(imp, rc);
+}
+
+int fk_import_bad_row(fk_import *imp, uint64_t line, const char *reason, fk_slice raw)
+{
+    int rc;
+
+    if (imp->rc != FK_OK)
+        return imp->rc;
+    rc = row_open(imp, line, raw);
+    if (rc != FK_OK)
+        return rc;
+    reject(&imp->c, line, reason, raw);
+    return row_close(imp, FK_OK);
+}
+
+const struct fk_import_summary *fk_import_counts(const fk_import *imp)
+{
+    return &imp->sum;
+}
+
+int fk_import_end(fk_import *imp, struct fk_import_summary *sum, char *err, size_t errlen)
+{
+    struct ctx *c = &imp->c;
+    int rc = imp->rc;
+
+    if (rc != FK_OK)
+        goto out;
+    if (c->npending) {
+        if (!c->in_batch) {
+            rc = begin(c);
+            if (rc != FK_OK) {
+                import_fail(imp, rc);
+                goto out;
+            }
+            c->in_batch = 1;
+        }
+        rc = settle_regions(c);
+        if (rc != FK_OK) {
+            import_fail(imp, rc);
+            goto out;
+        }
+    }
+    rc = commit(c);
+    if (rc != FK_OK)
+        import_fail(imp, rc);
+out:
+    if (rc != FK_OK)
+        snprintf(err, errlen, "%s", imp->err);
+    if (sum)
+        *sum = imp->sum;
+    import_free(imp);
+    return rc;
+}
+
+void fk_import_abort(fk_import *imp)
+{
+    import_free(imp);
 }

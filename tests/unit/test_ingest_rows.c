@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of ingest's row interface (fk_import_begin/_row/_end, lib/ingest/ingest.c) and its
+ * JSON driver (fk_import_json, lib/ingest/json.c): header matching at begin, rejects through the
+ * callback with the caller's line numbers, batches and the first-batch hook, rows a reader could
+ * not read, text that is not UTF-8; JSON rows with numbers, nulls and values of other kinds, one
+ * object or an array, the header made of every key, and the caller's scope. Resident IDs get
+ * their GB 11643 check character computed here, independently of lib/domain/idcard.c. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fk/access.h"
+#include "fk/error.h"
+#include "fk/ingest.h"
+#include "fk/profile.h"
+#include "fk/store.h"
+
+#define G1 "140702001001001"
+#define TG "140703001001001"
+
+static const char regions_json[] =
+    "[{\"code\":\"14\",\"name\":\"山西省\",\"level\":\"province\",\"parent\":\"\"},"
+    "{\"code\":\"1407\",\"name\":\"晋中市\",\"level\":\"city\",\"parent\":\"14\"},"
+    "{\"code\":\"140702\",\"name\":\"榆次区\",\"level\":\"county\",\"parent\":\"1407\"},"
+    "{\"code\":\"140702001\",\"name\":\"锦纶街道\",\"level\":\"township\",\"parent\":\"140702\"},"
+    "{\"code\":\"140702001001\",\"name\":\"锦纶社区\",\"level\":\"community\","
+    "\"parent\":\"140702001\"},"
+    "{\"code\":\"" G1 "\",\"name\":\"一网格\",\"level\":\"grid\",\"parent\":\"140702001001\"},"
+    /* a child before its parent: waits for it */
+    "{\"code\":\"" TG "\",\"name\":\"太谷网格\",\"level\":\"grid\",\"parent\":\"140703001001\"},"
+    "{\"code\":\"140703001001\",\"name\":\"太谷社区\",\"level\":\"community\","
+    "\"parent\":\"140703001\"},"
+    "{\"code\":\"140703001\",\"name\":\"太谷街道\",\"level\":\"township\",\"parent\":\"140703\"},"
+    "{\"code\":\"140703\",\"name\":\"太谷区\",\"level\":\"county\",\"parent\":\"1407\"}]";
+
+struct fixture {
+    char dir[256];
+    fk_store *st;
+    struct fk_profile prof;
+    struct fk_import_summary sum;
+    char err[1024];
+    char ids[4][19];
+    /* what the reject callback saw */
+    uint64_t lines[16];
+    char reasons[16][512];
+    size_t nrej;
+    int first_batches;
+};
+
+static void make_id(const char *body, char out[19])
+{
+    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int i, sum = 0;
+
+    for (i = 0; i < 17; i++) {
+        sum += (body[i] - '0') * w[i];
+        out[i] = body[i];
+    }
+    out[17] = "10X98765432"[sum % 11];
+    out[18] = '\0';
+}
+
+static void on_reject(void *ud, uint64_t line, const char *reason, fk_slice raw)
+{
+    struct fixture *f = ud;
+
+    (void)raw;
+    if (f->nrej < 16) {
+        f->lines[f->nrej] = line;
+        snprintf(f->reasons[f->nrej], sizeof f->reasons[0], "%s", reason);
+    }
+    f->nrej++;
+}
+
+static int on_first_batch(void *ud)
+{
+    struct fixture *f = ud;
+
+    f->first_batches++;
+    return FK_OK;
+}
+
+static int setup(void **state)
+{
+    static const char *bodies[4] = {"14070219900101123", "14070219850708007", "14070319560418660",
+                                    "14070219700101001"};
+    struct fixture *f = calloc(1, sizeof *f);
+    struct fk_import_problem *probs = NULL;
+    size_t nprobs = 0;
+    char path[400];
+    const char *tmp = getenv("TMPDIR");
+    int i, rc;
+
+    if (!f)
+        return -1;
+    *state = f;
+    fk_profile_defaults(&f->prof);
+    for (i = 0; i < 4; i++)
+        make_id(bodies[i], f->ids[i]);
+    snprintf(f->dir, sizeof f->dir, "%s/fk-test-rows-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(path, sizeof path, "%s/fangkong.db", f->dir);
+    if (fk_store_open(path, &f->st, f->err, sizeof f->err) != FK_OK)
+        return -1;
+    rc = fk_import_json(f->st, &f->prof, FK_IMPORT_REGIONS, regions_json, strlen(regions_json),
+                        NULL, 0, NULL, &f->sum, &probs, &nprobs, f->err, sizeof f->err);
+    fk_import_problems_free(probs, nprobs);
+    if (rc != FK_OK || f->sum.accepted != 10 || nprobs) {
+        fprintf(stderr, "setup: %d %s (%llu accepted)\n", rc, f->err,
+                (unsigned long long)f->sum.accepted);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char path[400];
+
+    fk_store_close(f->st);
+    snprintf(path, sizeof path, "%s/fangkong.db", f->dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/fangkong.db-wal", f->dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/fangkong.db-shm", f->dir);
+    unlink(path);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* The registry's row of the person with ID number idn (borrowed until the next store call). */
+static void get_person(struct fixture *f, const char *idn, struct fk_person_row *p)
+{
+    int64_t id = -1;
+
+    assert_int_equal(fk_store_find_person(f->st, idn, &id), FK_OK);
+    assert_int_equal(fk_store_get_person(f->st, id, p), FK_OK);
+}
+
+static fk_slice S(const char *s)
+{
+    return (fk_slice){s, strlen(s)};
+}
+
+static void test_rows__header_checked_at_begin(void **state)
+{
+    static const char *const missing[] = {"id_number", "name"};
+    static const char *const twice[] = {"id_number", "name", "grid", " NAME "};
+    static const char *const ok[] = {" Grid", "extra", "NAME", "id_number"};
+    struct fixture *f = *state;
+    fk_import *imp = (fk_import *)1;
+
+    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, NULL, missing, 2, &imp,
+                                     f->err, sizeof f->err),
+                     FK_EINVAL);
+    assert_null(imp);
+    assert_non_null(strstr(f->err, "missing required column 'grid'"));
+    assert_non_null(strstr(f->err, "this header has: id_number,name"));
+    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, NULL, twice, 4, &imp,
+                                     f->err, sizeof f->err),
+                     FK_EINVAL);
+    assert_non_null(strstr(f->err, "the header names column 'name' twice (columns 2 and 4)"));
+    /* Any order, any case, spaces around, unknown columns ignored. */
+    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, NULL, ok, 4, &imp, f->err,
+                                     sizeof f->err),
+                     FK_OK);
+    assert_string_equal(fk_import_field_name(imp, 0), "grid");
+    assert_null(fk_import_field_name(imp, 1));
+    assert_string_equal(fk_import_field_name(imp, 3), "id_number");
+    fk_import_abort(imp);
+}
+
+static void test_rows__rows_rejects_batches(void **state)
+{
+    static const char *const header[] = {"id_number", "name", "grid"};
+    struct fixture *f = *state;
+    struct fk_import_opts o;
+    struct fk_person_row p;
+    fk_import *imp = NULL;
+    fk_slice row[3];
+    int64_t n = -1;
+
+    memset(&o, 0, sizeof o);
+    o.batch_rows = 2;
+    o.reject = on_reject;
+    o.reject_ud = f;
+    o.first_batch = on_first_batch;
+    o.first_batch_ud = f;
+    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, &o, header, 3, &imp,
+                                     f->err, sizeof f->err),
+                     FK_OK);
+    row[0] = S(f->ids[0]), row[1] = S("张三"), row[2] = S(G1);
+    assert_int_equal(fk_import_row(imp, 7, row, 3, S("raw 7")), FK_OK);
+    /* Line numbers are the caller's; a short row has its missing values empty. */
+    assert_int_equal(fk_import_row(imp, 9, row, 2, S("raw 9")), FK_OK);
+    assert_int_equal(fk_import_bad_row(imp, 11, "a quoted field never closes", S("raw 11")), FK_OK);
+    row[0] = S(f->ids[1]), row[1] = S("\xE6\x9D"), row[2] = S(G1); /* cut UTF-8 */
+    assert_int_equal(fk_import_row(imp, 12, row, 3, S("raw 12")), FK_OK);
+    row[1] = S("李四");
+    assert_int_equal(fk_import_row(imp, 13, row, 3, S("raw 13")), FK_OK);
+    assert_int_equal(fk_import_counts(imp)->read, 5);
+    assert_int_equal(fk_import_counts(imp)->batches, 2);
+    assert_int_equal(fk_import_end(imp, &f->sum, f->err, sizeof f->err), FK_OK);
+    assert_int_equal(f->sum.read, 5);
+    assert_int_equal(f->sum.accepted, 2);
+    assert_int_equal(f->sum.rejected, 3);
+    assert_int_equal(f->sum.batches, 3);
+    assert_int_equal(f->first_batches, 1);
+    assert_int_equal(f->nrej, 3);
+    assert_int_equal(f->lines[0], 9);
+    assert_non_null(strstr(f->reasons[0], "grid is empty"));
+    assert_int_equal(f->lines[1], 11);
+    assert_string_equal(f->reasons[1], "a quoted field never closes");
+    assert_int_equal(f->lines[2], 12);
+    assert_string_equal(f->reasons[2], "name is not valid UTF-8 text");
+    get_person(f, f->ids[1], &p);
+    assert_string_equal(p.name, "李四");
+    assert_int_equal(fk_store_count(f->st, "persons", &n), FK_OK);
+    assert_int_equal(n, 2);
+}
+
+static void test_rows__abort_keeps_no_half_batch(void **state)
+{
+    static const char *const header[] = {"id_number", "name", "grid"};
+    struct fixture *f = *state;
+    struct fk_import_opts o;
+    fk_import *imp = NULL;
+    fk_slice row[3];
+    int64_t n = -1;
+
+    memset(&o, 0, sizeof o);
+    o.batch_rows = 2;
+    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, &o, header, 3, &imp,
+                                     f->err, sizeof f->err),
+                     FK_OK);
+    row[0] = S(f->ids[0]), row[1] = S("张三"), row[2] = S(G1);
+    assert_int_equal(fk_import_row(imp, 2, row, 3, S("")), FK_OK);
+    row[0] = S(f->ids[1]);
+    assert_int_equal(fk_import_row(imp, 3, row, 3, S("")), FK_OK); /* batch 1 committed */
+    row[0] = S(f->ids[3]);
+    assert_int_equal(fk_import_row(imp, 4, row, 3, S("")), FK_OK);
+    fk_import_abort(imp); /* the reader failed: row 4 is not kept */
+    assert_int_equal(fk_store_count(f->st, "persons", &n), FK_OK);
+    assert_int_equal(n, 2);
+    fk_import_abort(NULL);
+}
+
+static void test_rows__permission_at_begin(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_actor viewer = {"v", FK_ROLE_VIEWER, "140702"};
+    struct fk_import_opts o;
+    fk_import *imp = (fk_import *)1;
+
+    memset(&o, 0, sizeof o);
+    o.actor = &viewer;
+    /* No header (no rows at all): the permission is still checked. */
+    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, &o, NULL, 0, &imp, f->err,
+                                     sizeof f->err),
+                     FK_EPERM);
+    assert_null(imp);
+    assert_non_null(strstr(f->err, "may not import persons"));
+}
+
+static void test_rows__json_values(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_import_problem *probs = NULL;
+    struct fk_person_row p;
+    size_t nprobs = 0;
+    char json[1200];
+
+    snprintf(json, sizeof json,
+             "[{\"id_number\":\"%s\",\"name\":\"张三\",\"grid\":\"%s\",\"phone\":13800138000},"
+             " 5,"
+             " {\"id_number\":\"%s\",\"name\":true,\"grid\":\"%s\",\"tags\":[1]},"
+             " {\"id_number\":\"%s\",\"name\":\"王五\",\"grid\":\"%s\",\"phone\":null},"
+             " {\"id_number\":\"%s\",\"name\":\"赵六\",\"grid\":\"nowhere\"}]",
+             f->ids[0], G1, f->ids[1], G1, f->ids[3], G1, f->ids[2]);
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, json, strlen(json), NULL, 0,
+                                    NULL, &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(f->sum.read, 5);
+    assert_int_equal(f->sum.accepted, 2);
+    assert_int_equal(f->sum.rejected, 3);
+    assert_int_equal(nprobs, 3);
+    assert_int_equal(probs[0].row, 1);
+    assert_non_null(strstr(probs[0].reason, "not a JSON object"));
+    assert_int_equal(probs[1].row, 2);
+    assert_string_equal(probs[1].reason, "name is true or false: give text or a number; tags is "
+                                         "an array: give text or a number");
+    assert_int_equal(probs[2].row, 4);
+    assert_non_null(strstr(probs[2].reason, "unknown grid nowhere"));
+    fk_import_problems_free(probs, nprobs);
+    /* A number is its text; null is empty. */
+    get_person(f, f->ids[0], &p);
+    assert_string_equal(p.phone, "13800138000");
+    get_person(f, f->ids[3], &p);
+    assert_string_equal(p.name, "王五");
+    /* One object, a real number, keys in another case. */
+    snprintf(json, sizeof json,
+             "{\"ID_NUMBER\":\"%s\",\"Name\":\"张三\",\"grid\":\"%s\","
+             "\"phone\":12.5}",
+             f->ids[0], G1);
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, json, strlen(json), NULL, 0,
+                                    NULL, &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(f->sum.read, 1);
+    assert_int_equal(f->sum.rejected, 1);
+    assert_int_equal(probs[0].row, 0);
+    assert_non_null(strstr(probs[0].reason, "phone '12.5' may hold only digits"));
+    fk_import_problems_free(probs, nprobs);
+}
+
+static void test_rows__json_shapes(void **state)
+{
+    static const char *const door[] = {"device", "id_number", "time", "event"};
+    struct fixture *f = *state;
+    struct fk_import_problem *probs = (struct fk_import_problem *)1;
+    size_t nprobs = 9;
+
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, "[1,", 3, NULL, 0, NULL,
+                                    &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+                     FK_EINVAL);
+    assert_null(probs);
+    assert_int_equal(nprobs, 0);
+    assert_non_null(strstr(f->err, "the body is not JSON: "));
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, "\"x\"", 3, NULL, 0, NULL,
+                                    &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+                     FK_EINVAL);
+    /* No rows: nothing to do. Rows without the required keys: the header lacks them. */
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, "[]", 2, NULL, 0, NULL,
+                                    &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(f->sum.read, 0);
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, "[{}]", 4, NULL, 0, NULL,
+                                    &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+                     FK_EINVAL);
+    assert_non_null(strstr(f->err, "missing required column 'id_number'"));
+    /* A fixed header: an object without the keys is a row of empty values. */
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_DOOR_EVENTS, "{}", 2, door, 4, NULL,
+                                    &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(nprobs, 1);
+    assert_non_null(strstr(probs[0].reason, "device is empty"));
+    fk_import_problems_free(probs, nprobs);
+}
+
+static void test_rows__json_scope(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_actor county = {"yuci", FK_ROLE_COUNTY, "140702"};
+    struct fk_import_opts o;
+    struct fk_import_problem *probs = NULL;
+    size_t nprobs = 0;
+    char json[600];
+
+    memset(&o, 0, sizeof o);
+    o.actor = &county;
+    snprintf(json, sizeof json,
+             "[{\"id_number\":\"%s\",\"name\":\"张三\",\"grid\":\"%s\"},"
+             "{\"id_number\":\"%s\",\"name\":\"赵六\",\"grid\":\"%s\"}]",
+             f->ids[0], G1, f->ids[2], TG);
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_PERSONS, json, strlen(json), NULL, 0,
+                                    &o, &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(f->sum.accepted, 1);
+    assert_int_equal(nprobs, 1);
+    assert_int_equal(probs[0].row, 1);
+    assert_non_null(strstr(probs[0].reason, "lives in 太谷区 (140703), outside your scope 榆次区 "
+                                            "(140702)"));
+    fk_import_problems_free(probs, nprobs);
+    /* Regions: only the city's headquarters. */
+    assert_int_equal(fk_import_json(f->st, &f->prof, FK_IMPORT_REGIONS, "[]", 2, NULL, 0, &o,
+                                    &f->sum, &probs, &nprobs, f->err, sizeof f->err),
+                     FK_EPERM);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_rows__header_checked_at_begin),
+        T(test_rows__rows_rejects_batches),
+        T(test_rows__abort_keeps_no_half_batch),
+        T(test_rows__permission_at_begin),
+        T(test_rows__json_values),
+        T(test_rows__json_shapes),
+        T(test_rows__json_scope),
+    };
+#undef T
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
