@@ -19,7 +19,7 @@ for who in admin:admin:140700 desk:county:140702 lab:lab:140700 viewer:viewer:14
     echo "pw-$name-2022-rows" | "$FANGKONG" user add "$name" --role "$role" --scope "$scope" \
         >/dev/null 2>&1 || fail "user add $name"
 done
-Q=$(grep ',140702001001G01,' persons.csv | head -1 | cut -d, -f1)
+Q=$(awk -F, '/,140702001001G01,/ { print $1; exit }' persons.csv)
 printf 'id_number,category,place,start,device\n%s,close,home,2022-09-01T10:00:00+08:00,DOOR-1\n' \
     "$Q" >ctl.csv
 fk import controls ctl.csv 2>/dev/null
