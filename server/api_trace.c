@@ -569,3 +569,11 @@ void api_chain_get(struct req *r)
     fk_buf_fini(&b);
     answer_done(&a);
 }
+
+/* The routes of tracing (http.c walks this table; see struct route). */
+const struct route api_trace_routes[] = {
+    {"GET", "/api/v1/trace", api_trace_get, FK_PERM_READ_PERSONS, 0},
+    {"GET", "/api/v1/explain", api_explain_get, FK_PERM_READ_PERSONS, 0},
+    {"GET", "/api/v1/chain", api_chain_get, FK_PERM_READ_PERSONS, 0},
+    {NULL, NULL, NULL, 0, 0},
+};
