@@ -229,7 +229,7 @@ void api_missing_get(struct req *r)
     } else {
         region = rd.region;
     }
-    rc = fk_engine_missing(srv_engine(r), &rd, region, &t, err, sizeof err);
+    rc = fk_engine_missing(srv_engine(r), srv_store(r), &rd, region, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -248,7 +248,7 @@ void api_retest_get(struct req *r)
 
     if (!scoped_round(r, &rd))
         return;
-    rc = fk_engine_retest(srv_engine(r), &rd, &t, err, sizeof err);
+    rc = fk_engine_retest(srv_engine(r), srv_store(r), &rd, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
