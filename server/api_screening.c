@@ -490,7 +490,8 @@ out:
     fk_table_free(tat);
 }
 
-/* The routes of regions, rounds and the screening answers (http.c walks this table; see struct route). */
+/* The routes of regions, rounds and the screening answers (http.c walks this table; see struct
+ * route). */
 const struct route api_screening_routes[] = {
     {"GET", "/api/v1/regions", api_regions_get, FK_PERM_READ, 0},
     {"GET", "/api/v1/dashboard", api_dashboard_get, FK_PERM_READ, 0},

@@ -701,7 +701,8 @@ void api_audit_get(struct req *r)
     reply_table(r, t, "audit", 0);
 }
 
-/* The routes of sign-in, the session, accounts and the audit log (http.c walks this table; see struct route). */
+/* The routes of sign-in, the session, accounts and the audit log (http.c walks this table; see
+ * struct route). */
 const struct route api_auth_routes[] = {
     {"POST", "/api/v1/login", api_login_post, NEEDS_NOTHING, 0},
     {"POST", "/api/v1/logout", api_logout_post, NEEDS_SESSION, 0},

@@ -28,12 +28,14 @@
  *   does not pay for it. Its answers may lag the engine's by a build; the dashboard's cache is
  *   keyed by both generations, and its contact counts are kept per scope for the tracer they
  *   came from (srv_tracer_memo_get). The first tracer is built at start, before the daemons
- *   listen, with progress on stderr (start_tracer); srv_tracer builds it under the lock only
+ *   listen, with progress on stderr (srv_start_tracer); srv_tracer builds it under the lock only
  *   when that failed.
- * - The engine and the tracer keep the connection they were built on, for names (missing, trace),
- *   and are used only under the lock; the builder must never read through a connection they use.
- *   So there are five connections: the handlers' own, and two each for the engine and the
- *   tracer, between which the builder alternates, building on the one not in use.
+ * - Answers read names and phones through the handlers' connection (srv_store), never through
+ *   one a build used: the tracer keeps no connection, so the builder builds every tracer on one
+ *   connection of its own. The control index reads orders and risk areas through the connection
+ *   its engine was built on, under the lock, so the builder alternates between two for engines,
+ *   building on the one the current index does not use. So there are four connections: the
+ *   handlers' own, two for engines and one for tracers.
  * - A request looks at the store's generation once (its first srv_engine call, one SQLite read);
  *   when it moved past the engine's, it wakes the builder. During a long import the builder
  *   starts a build at most once per max(1 s, the last build's time) after the previous one ended,
@@ -180,18 +182,17 @@ fk_tracer *srv_tracer(struct req *r)
         }
         return s->tr;
     }
-    /* The first one is built here, under the lock, on the tracer's first connection: the builder
-     * builds tracers only once there is one, so it is not using that connection. */
-    rc = fk_store_generation(s->tr_spare[0], &g);
+    /* The first one is built here, under the lock, on the tracers' connection: the builder builds
+     * tracers only once there is one, so it is not using that connection. */
+    rc = fk_store_generation(s->tr_conn, &g);
     if (rc == FK_OK)
-        rc = fk_tracer_build(s->tr_spare[0], &s->prof, &s->tr, err, sizeof err);
+        rc = fk_tracer_build(s->tr_conn, &s->prof, &s->tr, err, sizeof err);
     else
-        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->tr_spare[0]));
+        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->tr_conn));
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return NULL;
     }
-    s->tr_st = s->tr_spare[0];
     s->tr_gen = g;
     return s->tr;
 }
@@ -344,9 +345,8 @@ static void build_ctl(struct server *s, fk_store *st, fk_engine *e, fk_ctl **out
  * lock, which it drops while it builds. */
 static void build_once(struct server *s, int tracer)
 {
-    fk_store **pair = tracer ? s->tr_spare : s->eng_spare;
-    fk_store *cur = tracer ? s->tr_st : s->eng_st;
-    fk_store *st = cur == pair[0] ? pair[1] : pair[0];
+    fk_store **pair = s->eng_spare;
+    fk_store *st = tracer ? s->tr_conn : s->eng_st == pair[0] ? pair[1] : pair[0];
     int64_t target = s->want_gen, g = -1;
     int with_ctl = !tracer && s->ctl_used;
     fk_engine *e = NULL;
@@ -386,7 +386,6 @@ static void build_once(struct server *s, int tracer)
     } else if (rc == FK_OK) {
         old = s->tr;
         s->tr = t;
-        s->tr_st = st;
         s->tr_gen = g;
     }
     if (rc == FK_OK) {
@@ -647,25 +646,24 @@ void srv_start_tracer(struct server *s)
     fk_tracer *t = NULL;
     char err[512];
     int64_t g = -1;
-    int rc = fk_store_generation(s->tr_spare[0], &g);
+    int rc = fk_store_generation(s->tr_conn, &g);
 
     memset(&b, 0, sizeof b);
     fk_progress_init(&b.p, "fangkong serve: tracer", stderr);
     if (rc == FK_OK)
-        rc = fk_tracer_build_progress(s->tr_spare[0], &s->prof, on_build_progress, &b, &t, err,
+        rc = fk_tracer_build_progress(s->tr_conn, &s->prof, on_build_progress, &b, &t, err,
                                       sizeof err);
     else
-        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->tr_spare[0]));
+        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->tr_conn));
     fk_progress_done(&b.p);
     if (rc != FK_OK) {
         fprintf(stderr, "fangkong serve: the tracer: %s (built on first use)\n", err);
         return;
     }
     /* The builder thread runs already (it reads these under the lock); it builds tracers only
-     * once there is one, so it has not touched tr_spare[0]. */
+     * once there is one, so it has not touched tr_conn. */
     pthread_mutex_lock(&s->lock);
     s->tr = t;
-    s->tr_st = s->tr_spare[0];
     s->tr_gen = g;
     pthread_mutex_unlock(&s->lock);
     fprintf(stderr, "fangkong serve: tracer built in %.2f s\n", fk_mono_seconds() - t0);
@@ -761,11 +759,14 @@ int srv_state_open(struct server *s)
     s->eng_st = s->st;
     start_ctl(s);
     for (i = 0; i < 2; i++) {
-        if (fk_store_open(o->db, &s->eng_spare[i], err, sizeof err) != FK_OK ||
-            fk_store_open(o->db, &s->tr_spare[i], err, sizeof err) != FK_OK) {
+        if (fk_store_open(o->db, &s->eng_spare[i], err, sizeof err) != FK_OK) {
             fprintf(stderr, "fangkong serve: %s\n", err);
             return 1;
         }
+    }
+    if (fk_store_open(o->db, &s->tr_conn, err, sizeof err) != FK_OK) {
+        fprintf(stderr, "fangkong serve: %s\n", err);
+        return 1;
     }
     if (pthread_create(&s->builder, NULL, builder_main, s) != 0) {
         fprintf(stderr, "fangkong serve: cannot start the engine builder thread\n");
@@ -815,10 +816,9 @@ void srv_state_free(struct server *s)
     fk_tracer_free(s->tr);
     fk_ctl_free(s->ctl);
     fk_engine_free(s->eng);
-    for (i = 0; i < 2; i++) {
+    for (i = 0; i < 2; i++)
         fk_store_close(s->eng_spare[i]);
-        fk_store_close(s->tr_spare[i]);
-    }
+    fk_store_close(s->tr_conn);
     fk_store_close(s->st);
     for (i = 0; i < CACHE_SLOTS; i++)
         blob_unref(s->cache[i].blob);

@@ -48,10 +48,9 @@ struct server {
     struct server_opts o;
     pthread_mutex_t lock;
     fk_store *st;   /* the handlers' connection */
-    fk_engine *eng; /* current engine; tracer (NULL until built: start_tracer, srv_tracer) */
+    fk_engine *eng; /* current engine; tracer (NULL until built: srv_start_tracer, srv_tracer) */
     fk_tracer *tr;
     fk_store *eng_st; /* the connection eng was built on: st or one of eng_spare */
-    fk_store *tr_st;  /* the connection tr was built on: one of tr_spare */
     int64_t tr_gen;   /* the store generation tr reflects (at least) */
     fk_ctl *ctl;      /* control index (NULL until first asked for), over ctl_eng */
     fk_engine *ctl_eng;
@@ -63,7 +62,7 @@ struct server {
     struct tr_memo tr_memo[TR_MEMO_SLOTS];
     unsigned tr_memo_next;
     /* The builder thread (DESIGN NOTES); all of it under lock. */
-    fk_store *eng_spare[2], *tr_spare[2];
+    fk_store *eng_spare[2], *tr_conn; /* two for engines, one for tracers (DESIGN NOTES) */
     pthread_t builder;
     int builder_running;
     pthread_cond_t wake; /* to the builder: want_gen, tr_wanted, urgent or quit changed */
