@@ -30,12 +30,11 @@
  *   came from (srv_tracer_memo_get). The first tracer is built at start, before the daemons
  *   listen, with progress on stderr (srv_start_tracer); srv_tracer builds it under the lock only
  *   when that failed.
- * - Answers read names and phones through the handlers' connection (srv_store), never through
- *   one a build used: the tracer keeps no connection, so the builder builds every tracer on one
- *   connection of its own. The control index reads orders and risk areas through the connection
- *   its engine was built on, under the lock, so the builder alternates between two for engines,
- *   building on the one the current index does not use. So there are four connections: the
- *   handlers' own, two for engines and one for tracers.
+ * - Two store connections: the handlers' own, which every answer reads through under the lock
+ *   (names and phones too: the engine and tracer take the caller's connection for them), and
+ *   the builder's, which every build reads through off it. An index the builder built is handed
+ *   the handlers' connection as it is swapped in (fk_ctl_set_store), so nothing a request uses
+ *   reads through the builder's while the next build runs.
  * - A request looks at the store's generation once (its first srv_engine call, one SQLite read);
  *   when it moved past the engine's, it wakes the builder. During a long import the builder
  *   starts a build at most once per max(1 s, the last build's time) after the previous one ended,
@@ -139,7 +138,6 @@ fk_engine *srv_engine(struct req *r)
             reply_fk(r, rc, err);
             return NULL;
         }
-        s->eng_st = s->st;
     }
     /* One SQLite read tells whether the store moved; under load, once per 100 ms is enough (an
      * import from the command line shows up that much later; writes through the API are waited
@@ -182,13 +180,13 @@ fk_tracer *srv_tracer(struct req *r)
         }
         return s->tr;
     }
-    /* The first one is built here, under the lock, on the tracers' connection: the builder builds
-     * tracers only once there is one, so it is not using that connection. */
-    rc = fk_store_generation(s->tr_conn, &g);
+    /* The first one is built here, under the lock, on the handlers' connection, which the lock
+     * guards: the builder may be building an engine on its own. */
+    rc = fk_store_generation(s->st, &g);
     if (rc == FK_OK)
-        rc = fk_tracer_build(s->tr_conn, &s->prof, &s->tr, err, sizeof err);
+        rc = fk_tracer_build(s->st, &s->prof, &s->tr, err, sizeof err);
     else
-        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->tr_conn));
+        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->st));
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return NULL;
@@ -345,8 +343,7 @@ static void build_ctl(struct server *s, fk_store *st, fk_engine *e, fk_ctl **out
  * lock, which it drops while it builds. */
 static void build_once(struct server *s, int tracer)
 {
-    fk_store **pair = s->eng_spare;
-    fk_store *st = tracer ? s->tr_conn : s->eng_st == pair[0] ? pair[1] : pair[0];
+    fk_store *st = s->bst;
     int64_t target = s->want_gen, g = -1;
     int with_ctl = !tracer && s->ctl_used;
     fk_engine *e = NULL;
@@ -377,10 +374,12 @@ static void build_once(struct server *s, int tracer)
     if (rc == FK_OK && !tracer) {
         old = s->eng;
         s->eng = e;
-        s->eng_st = st;
         g = engine_generation(s);
-        /* The index over the old engine goes with it; without a new one, srv_ctl builds one. */
+        /* The index over the old engine goes with it; without a new one, srv_ctl builds one. The
+         * new one reads through the handlers' connection from here on, not the builder's. */
         old_ctl = s->ctl;
+        if (c)
+            fk_ctl_set_store(c, s->st);
         s->ctl = c;
         s->ctl_eng = c ? e : NULL;
     } else if (rc == FK_OK) {
@@ -646,22 +645,22 @@ void srv_start_tracer(struct server *s)
     fk_tracer *t = NULL;
     char err[512];
     int64_t g = -1;
-    int rc = fk_store_generation(s->tr_conn, &g);
+    int rc = fk_store_generation(s->st, &g);
 
     memset(&b, 0, sizeof b);
     fk_progress_init(&b.p, "fangkong serve: tracer", stderr);
     if (rc == FK_OK)
-        rc = fk_tracer_build_progress(s->tr_conn, &s->prof, on_build_progress, &b, &t, err,
-                                      sizeof err);
+        rc = fk_tracer_build_progress(s->st, &s->prof, on_build_progress, &b, &t, err, sizeof err);
     else
-        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->tr_conn));
+        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->st));
     fk_progress_done(&b.p);
     if (rc != FK_OK) {
         fprintf(stderr, "fangkong serve: the tracer: %s (built on first use)\n", err);
         return;
     }
     /* The builder thread runs already (it reads these under the lock); it builds tracers only
-     * once there is one, so it has not touched tr_conn. */
+     * once there is one, and on a connection of its own; no request runs yet, so none reads
+     * through the handlers' connection, on which this one was built. */
     pthread_mutex_lock(&s->lock);
     s->tr = t;
     s->tr_gen = g;
@@ -756,15 +755,8 @@ int srv_state_open(struct server *s)
             return 1;
         }
     }
-    s->eng_st = s->st;
     start_ctl(s);
-    for (i = 0; i < 2; i++) {
-        if (fk_store_open(o->db, &s->eng_spare[i], err, sizeof err) != FK_OK) {
-            fprintf(stderr, "fangkong serve: %s\n", err);
-            return 1;
-        }
-    }
-    if (fk_store_open(o->db, &s->tr_conn, err, sizeof err) != FK_OK) {
+    if (fk_store_open(o->db, &s->bst, err, sizeof err) != FK_OK) {
         fprintf(stderr, "fangkong serve: %s\n", err);
         return 1;
     }
@@ -816,9 +808,7 @@ void srv_state_free(struct server *s)
     fk_tracer_free(s->tr);
     fk_ctl_free(s->ctl);
     fk_engine_free(s->eng);
-    for (i = 0; i < 2; i++)
-        fk_store_close(s->eng_spare[i]);
-    fk_store_close(s->tr_conn);
+    fk_store_close(s->bst);
     fk_store_close(s->st);
     for (i = 0; i < CACHE_SLOTS; i++)
         blob_unref(s->cache[i].blob);

@@ -50,9 +50,8 @@ struct server {
     fk_store *st;   /* the handlers' connection */
     fk_engine *eng; /* current engine; tracer (NULL until built: srv_start_tracer, srv_tracer) */
     fk_tracer *tr;
-    fk_store *eng_st; /* the connection eng was built on: st or one of eng_spare */
-    int64_t tr_gen;   /* the store generation tr reflects (at least) */
-    fk_ctl *ctl;      /* control index (NULL until first asked for), over ctl_eng */
+    int64_t tr_gen; /* the store generation tr reflects (at least) */
+    fk_ctl *ctl;    /* control index (NULL until first asked for), over ctl_eng */
     fk_engine *ctl_eng;
     int ctl_used; /* a request has asked for it: the builder builds one with each engine */
     struct fk_profile prof;
@@ -62,7 +61,7 @@ struct server {
     struct tr_memo tr_memo[TR_MEMO_SLOTS];
     unsigned tr_memo_next;
     /* The builder thread (DESIGN NOTES); all of it under lock. */
-    fk_store *eng_spare[2], *tr_conn; /* two for engines, one for tracers (DESIGN NOTES) */
+    fk_store *bst; /* the builder's connection (DESIGN NOTES) */
     pthread_t builder;
     int builder_running;
     pthread_cond_t wake; /* to the builder: want_gen, tr_wanted, urgent or quit changed */
