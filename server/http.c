@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The libmicrohttpd glue of fangkong serve (see server.h): the daemons, request parsing (bodies
- * with ceilings: JSON in memory; imports streamed to a file, raw or multipart), the header
- * deadline, dispatch through the route tables each api_<resource>.c keeps beside its handlers
- * (the permission check from the table), and sending answers with the security headers. The
- * rooms beside it: reply.c (answers), state.c (engine, builder, caches), static.c (the web UI's
- * files), timing.c (FK_HTTP_TIMING).
+ * with ceilings: JSON in memory; imports streamed to a file), the header deadline, dispatch
+ * through the route tables each api_<resource>.c keeps (the permission check from the table),
+ * and answers sent with the security headers. Beside it: reply.c (answers), state.c (engine,
+ * builder, caches), static.c (the web UI's files), timing.c (FK_HTTP_TIMING).
  *
  * DESIGN NOTES
  * - A request is resolved on its first callback: route, and for routes that need a session the

@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* fangkong serve: the HTTP JSON API under /api/v1/ and the built web UI at /, on GNU
  * libmicrohttpd. http.c owns the daemon, request bodies with ceilings and dispatch; reply.c the
- * answers; state.c the store, engine, tracer, builder and caches; static.c the UI's files;
- * timing.c FK_HTTP_TIMING. auth.c owns sessions and accounts; each api_<resource>.c answers one
- * resource through the library and lists its routes (each route names the permission it needs,
- * so no handler can forget the check). Handlers run one at a time under the server lock (the store,
- * engine and tracer are single-threaded); the engine and tracer are rebuilt off the lock by a
- * builder thread after the store moves on, and swapped in whole; answers that are costly and often
- * asked (the dashboard) are cached per engine generation and scope. */
+ * answers; state.c the store, engine, tracer, their builder thread and the caches; static.c the
+ * UI's files; timing.c FK_HTTP_TIMING; auth.c sessions and accounts. Each api_<resource>.c answers
+ * one resource through the library and lists its routes, each naming the permission it needs. */
 #ifndef FK_SERVER_H
 #define FK_SERVER_H
 
