@@ -348,7 +348,7 @@ int main(int argc, char **argv)
         fk_table_free(fk_miss);
         fk_miss = NULL;
         t0 = fk_mono_seconds();
-        rc = fk_engine_missing(e, &round, grid, &fk_miss, err, sizeof err);
+        rc = fk_engine_missing(e, st, &round, grid, &fk_miss, err, sizeof err);
         miss.v[i] = fk_mono_seconds() - t0;
         if (rc != FK_OK) {
             fprintf(stderr, "bench_screening: %s\n", err);

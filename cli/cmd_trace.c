@@ -124,7 +124,7 @@ int cmd_trace(struct cli *c, int argc, char **argv)
         fk_id_normalize(a.explain, strlen(a.explain), id, sizeof id);
         if (cli_person(c, id, &pid) != EXIT_DONE)
             goto out;
-        if (fk_tracer_explain(tr, k, n, (int32_t)pid, &t, err, sizeof err) != FK_OK) {
+        if (fk_tracer_explain(tr, c->st, k, n, (int32_t)pid, &t, err, sizeof err) != FK_OK) {
             cli_error(c, "%s is not on the contact list of %s at depth %s", id,
                       a.ncases ? "these cases" : "any case", a.depth ? a.depth : "2");
             goto out;
@@ -132,7 +132,7 @@ int cmd_trace(struct cli *c, int argc, char **argv)
     } else {
         cli_contacts_in_scope(c, k, &n);
         summarize(k, n);
-        if (fk_tracer_table(tr, k, n, &t, err, sizeof err) != FK_OK) {
+        if (fk_tracer_table(tr, c->st, k, n, &t, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
             goto out;
         }
@@ -209,7 +209,7 @@ int cmd_chain(struct cli *c, int argc, char **argv)
     if (cli_trace(c, &a, 2, &tr, &k, &n) != EXIT_DONE)
         goto out;
     summarize(k, n);
-    if (fk_tracer_edges(tr, k, n, &t, err, sizeof err) != FK_OK) {
+    if (fk_tracer_edges(tr, c->st, k, n, &t, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         goto out;
     }
@@ -221,7 +221,7 @@ int cmd_chain(struct cli *c, int argc, char **argv)
 
         fk_table_free(t);
         fk_buf_init(&b, 0);
-        if (fk_tracer_graph_json(tr, k, n, &b, err, sizeof err) != FK_OK) {
+        if (fk_tracer_graph_json(tr, c->st, k, n, &b, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
         } else {
             rc = fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0 ? EXIT_DONE

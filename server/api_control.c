@@ -607,3 +607,21 @@ out:
     fk_import_problems_free(probs, nprobs);
     fk_buf_fini(&b);
 }
+
+/* The routes of control, regimes, alerts, arrivals, back-checks and door events (http.c walks
+ * this table; see struct route). */
+const struct route api_control_routes[] = {
+    {"GET", "/api/v1/control/summary", api_control_summary_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/control/list", api_control_list_get, FK_PERM_READ_PERSONS, 0},
+    {"POST", "/api/v1/control/{}", api_control_post, FK_PERM_CONTROL, 0},
+    /* regime/due: the handler checks FK_PERM_READ_PERSONS for the list (?by gives counts). */
+    {"GET", "/api/v1/regime/due", api_regime_due_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/alerts", api_alerts_get, FK_PERM_READ_PERSONS, 0},
+    {"POST", "/api/v1/alerts/{}", api_alert_post, FK_PERM_CONTROL, 0},
+    {"GET", "/api/v1/arrivals", api_arrivals_get, FK_PERM_READ_PERSONS, 0},
+    {"GET", "/api/v1/backcheck", api_backcheck_get, FK_PERM_READ_PERSONS, 0},
+    {"GET", "/api/v1/risk_areas", api_risk_areas_get, FK_PERM_READ, 0},
+    {"POST", "/api/v1/backcheck", api_backcheck_post, FK_PERM_CONTROL, 0},
+    {"POST", "/api/v1/door_events", api_door_events_post, FK_PERM_CONTROL, 0},
+    {NULL, NULL, NULL, 0, 0},
+};

@@ -311,3 +311,12 @@ out:
     fk_import_problems_free(probs, nprobs);
     fk_buf_fini(&b);
 }
+
+/* The routes of imports and their rejects (http.c walks this table; see struct route). */
+const struct route api_import_routes[] = {
+    /* import/{type}: the library checks the type against the role (fk_import_opts.actor). */
+    {"POST", "/api/v1/import/{}", api_import_post, FK_PERM_POST_RESULTS, 1},
+    {"GET", "/api/v1/imports/{}", api_rejects_get, FK_PERM_POST_RESULTS, 0},
+    {"POST", "/api/v1/rows/{}", api_rows_post, FK_PERM_POST_RESULTS, 0},
+    {NULL, NULL, NULL, 0, 0},
+};

@@ -215,7 +215,7 @@ void api_missing_get(struct req *r)
     } else {
         region = rd.region;
     }
-    rc = fk_engine_missing(srv_engine(r), &rd, region, &t, err, sizeof err);
+    rc = fk_engine_missing(srv_engine(r), srv_store(r), &rd, region, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -234,7 +234,7 @@ void api_retest_get(struct req *r)
 
     if (!scoped_round(r, &rd))
         return;
-    rc = fk_engine_retest(srv_engine(r), &rd, &t, err, sizeof err);
+    rc = fk_engine_retest(srv_engine(r), srv_store(r), &rd, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -468,3 +468,17 @@ out:
     fk_table_free(hourly);
     fk_table_free(tat);
 }
+
+/* The routes of regions, rounds and the screening answers (http.c walks this table; see struct
+ * route). */
+const struct route api_screening_routes[] = {
+    {"GET", "/api/v1/regions", api_regions_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/dashboard", api_dashboard_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/rounds", api_rounds_get, FK_PERM_READ, 0},
+    {"POST", "/api/v1/rounds", api_rounds_post, FK_PERM_ROUNDS, 0},
+    {"GET", "/api/v1/coverage", api_coverage_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/tat", api_tat_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/missing", api_missing_get, FK_PERM_READ_PERSONS, 0},
+    {"GET", "/api/v1/retest", api_retest_get, FK_PERM_READ_PERSONS, 0},
+    {NULL, NULL, NULL, 0, 0},
+};

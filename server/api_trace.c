@@ -300,7 +300,7 @@ void api_trace_get(struct req *r)
         return;
     k = a.c;
     n = a.n;
-    rc = fk_tracer_table(tr, k, n, &t, err, sizeof err);
+    rc = fk_tracer_table(tr, srv_store(r), k, n, &t, err, sizeof err);
     /* Rows follow the contacts one for one: a row's source is its contact's. */
     if (rc == FK_OK) {
         f.k = k;
@@ -433,7 +433,7 @@ void api_explain_get(struct req *r)
         return;
     k = a.c;
     n = a.n;
-    rc = fk_tracer_explain(tr, k, n, (int32_t)pid, &t, err, sizeof err);
+    rc = fk_tracer_explain(tr, srv_store(r), k, n, (int32_t)pid, &t, err, sizeof err);
     if (rc != FK_OK) {
         answer_done(&a);
         reply_error(r, 404, "not_found", NULL, "%s is not on the contact list", id);
@@ -540,7 +540,7 @@ void api_chain_get(struct req *r)
     k = a.c;
     n = a.n;
     fk_buf_init(&b, 0);
-    rc = fk_tracer_graph_json(tr, k, n, &b, err, sizeof err);
+    rc = fk_tracer_graph_json(tr, srv_store(r), k, n, &b, err, sizeof err);
     if (rc == FK_OK) {
         ids = fk_strmap_new();
         rc = ids && memo_init(&m, r, tr) ? FK_OK : FK_ENOMEM;
@@ -569,3 +569,11 @@ void api_chain_get(struct req *r)
     fk_buf_fini(&b);
     answer_done(&a);
 }
+
+/* The routes of tracing (http.c walks this table; see struct route). */
+const struct route api_trace_routes[] = {
+    {"GET", "/api/v1/trace", api_trace_get, FK_PERM_READ_PERSONS, 0},
+    {"GET", "/api/v1/explain", api_explain_get, FK_PERM_READ_PERSONS, 0},
+    {"GET", "/api/v1/chain", api_chain_get, FK_PERM_READ_PERSONS, 0},
+    {NULL, NULL, NULL, 0, 0},
+};

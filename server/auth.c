@@ -680,3 +680,16 @@ void api_audit_get(struct req *r)
     }
     reply_table(r, t, "audit", 0);
 }
+
+/* The routes of sign-in, the session, accounts and the audit log (http.c walks this table; see
+ * struct route). */
+const struct route api_auth_routes[] = {
+    {"POST", "/api/v1/login", api_login_post, NEEDS_NOTHING, 0},
+    {"POST", "/api/v1/logout", api_logout_post, NEEDS_SESSION, 0},
+    {"GET", "/api/v1/me", api_me_get, NEEDS_SESSION, 0},
+    {"GET", "/api/v1/users", api_users_get, FK_PERM_USERS, 0},
+    {"POST", "/api/v1/users", api_users_post, FK_PERM_USERS, 0},
+    {"POST", "/api/v1/users/{}", api_user_disable_post, FK_PERM_USERS, 0},
+    {"GET", "/api/v1/audit", api_audit_get, FK_PERM_AUDIT, 0},
+    {NULL, NULL, NULL, 0, 0},
+};

@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* fangkong serve: the HTTP JSON API under /api/v1/ and the built web UI at /, on GNU
- * libmicrohttpd. http.c owns the daemon, the route table (each route names the permission it
- * needs, so no handler can forget the check), request bodies with ceilings, and responses;
- * auth.c owns sessions and accounts; each api_<resource>.c answers one resource through the
- * library. Handlers run one at a time under the server lock (the store, engine and tracer are
- * single-threaded); the engine and tracer are rebuilt off the lock by a builder thread after the
- * store moves on, and swapped in whole; answers that are costly and often asked (the dashboard)
- * are cached per engine generation and scope. */
+ * libmicrohttpd. http.c owns the daemon, request bodies with ceilings and dispatch; reply.c the
+ * answers; state.c the store, engine, tracer, their builder thread and the caches; static.c the
+ * UI's files; timing.c FK_HTTP_TIMING; auth.c sessions and accounts. Each api_<resource>.c answers
+ * one resource through the library and lists its routes, each naming the permission it needs. */
 #ifndef FK_SERVER_H
 #define FK_SERVER_H
 
@@ -73,7 +70,7 @@ struct req {
     fk_table *table; /* a JSON table answer, rendered after the lock (reply_table) */
     size_t table_from, table_to;
     int table_page_col;
-    /* Freshness (http.c): whether this request has compared the store's generation with the
+    /* Freshness (state.c): whether this request has compared the store's generation with the
      * engine's; the engine generation its answer reflects (X-Fangkong-Generation; -1: none);
      * after a write through the API, the generation the answer waits for the engine to reach,
      * with the connection suspended meanwhile, on the server's list of waiters. */
@@ -89,16 +86,36 @@ struct req {
     void (*defer_finish)(struct req *r);
     struct req *next_job;
     unsigned retry_after;
-    /* Timers (http.c, FK_HTTP_TIMING): monotonic start, and seconds spent per phase. */
+    /* Timers (timing.c, FK_HTTP_TIMING): monotonic start, and seconds spent per phase. */
     double t0, t_auth_wait, t_auth_hold, t_wait, t_hold, t_gen, t_round, t_queue;
 };
 
 typedef void (*api_fn)(struct req *r);
 
+/* What a route needs: a session (any role) or a permission of the caller's role. */
+#define NEEDS_NOTHING 0u
+#define NEEDS_SESSION (1u << 31)
+
+/* One route. Each api_<resource>.c (and auth.c) lists its own in api_<resource>_routes, ended by
+ * an entry with method NULL; http.c walks the tables and checks needs before the handler runs. */
+struct route {
+    const char *method;
+    const char *path; /* a trailing "{}" takes one path segment as the parameter */
+    api_fn fn;
+    unsigned needs; /* NEEDS_SESSION, or a mask of enum fk_perm (which implies a session) */
+    int upload;     /* the body is a file to import */
+};
+
+extern const struct route api_auth_routes[];      /* auth.c */
+extern const struct route api_screening_routes[]; /* api_screening.c */
+extern const struct route api_trace_routes[];     /* api_trace.c */
+extern const struct route api_import_routes[];    /* api_import.c */
+extern const struct route api_control_routes[];   /* api_control.c */
+
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);
 
-/* ---- for handlers (http.c) ---- */
+/* ---- for handlers (http.c: requests; reply.c: answers; state.c: shared state) ---- */
 
 /* A query-string value, or NULL. */
 const char *req_arg(struct req *r, const char *name);
@@ -132,7 +149,7 @@ fk_store *srv_store(struct req *r);
 fk_engine *srv_engine(struct req *r);
 fk_tracer *srv_tracer(struct req *r);
 /* The control index over the current engine, or NULL with an answer set (DESIGN NOTES in
- * http.c). Under the lock. */
+ * state.c). Under the lock. */
 fk_ctl *srv_ctl(struct req *r);
 const struct fk_profile *srv_profile(struct req *r);
 /* The round named name (NULL: the latest one) into *out: FK_OK; FK_ENOENT, no answer set; or

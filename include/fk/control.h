@@ -46,6 +46,11 @@ int fk_ctl_adopt(fk_ctl *c, const fk_ctl *prev);
 int fk_ctl_stale(const fk_ctl *c);
 /* The store's generation and control generation the index was built at. */
 void fk_ctl_built_at(const fk_ctl *c, int64_t *generation, int64_t *control_generation);
+/* Makes st (borrowed: must outlive the index; a connection to the same data) the one the index
+ * reads through from now on (names on first use, risk areas, stale checks) in place of the one
+ * it was built on: a server builds an index on its builder's connection and answers from it
+ * through the handlers'. Not thread-safe against any other use of c. */
+void fk_ctl_set_store(fk_ctl *c, fk_store *st);
 
 enum fk_ctl_status { FK_CTL_STATUS_OPEN = 0, FK_CTL_STATUS_RELEASED };
 const char *fk_ctl_status_name(int s);

@@ -25,7 +25,8 @@ struct fk_engine_stats {
     int64_t generation;  /* store generation the engine reflects */
 };
 
-/* Builds the engine from st (borrowed: must outlive the engine) with profile p (copied). On
+/* Builds the engine from st (borrowed: must outlive the engine, which fk_engine_sync rebuilds
+ * through it; answers read through the connection their caller passes) with profile p (copied). On
  * failure *out is NULL and err says why. FK_OK, FK_ENOMEM, FK_EDB. Caller frees with
  * fk_engine_free(). */
 int fk_engine_build(fk_store *st, const struct fk_profile *p, fk_engine **out, char *err,
@@ -61,13 +62,15 @@ int fk_engine_region_inside(const fk_engine *e, const char *inner, const char *o
 int fk_engine_coverage(fk_engine *e, const struct fk_round *r, enum fk_level by, fk_table **out,
                        char *err, size_t errlen);
 /* Residents of region (inside the round's region) with no sample in the round:
- * id_number,name,phone,grid, ordered by grid then id_number. */
-int fk_engine_missing(fk_engine *e, const struct fk_round *r, const char *region, fk_table **out,
-                      char *err, size_t errlen);
+ * id_number,name,phone,grid, ordered by grid then id_number. The ID numbers, names and phones are
+ * read through st, the caller's connection (borrowed), never one the engine was built on: an
+ * answer shares no connection with a build, and shows the names as they are now. */
+int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, const char *region,
+                      fk_table **out, char *err, size_t errlen);
 /* Every member of every pooled tube (profile pool_min members or more) of the round whose result
- * is positive: tube,id_number,name,phone,grid. */
-int fk_engine_retest(fk_engine *e, const struct fk_round *r, fk_table **out, char *err,
-                     size_t errlen);
+ * is positive: tube,id_number,name,phone,grid; names through st as fk_engine_missing. */
+int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_table **out,
+                     char *err, size_t errlen);
 
 /* The children of region code (or the roots when code is NULL), ordered by code:
  * region,name,level,residents. FK_ENOENT for an unknown code. */

@@ -44,7 +44,8 @@ struct fk_trace_input {
 /* Builds a tracer from raw arrays (benchmarks; fk_tracer_build uses it). FK_OK, FK_ENOMEM,
  * FK_EINVAL (an index out of range). Caller frees with fk_tracer_free(). */
 int fk_tracer_new(struct fk_trace_input *in, const struct fk_profile *p, fk_tracer **out);
-/* Builds a tracer from the store st (borrowed: must outlive the tracer, for names). */
+/* Builds a tracer from the store st (borrowed: read during the build only; the tracer keeps no
+ * connection). */
 int fk_tracer_build(fk_store *st, const struct fk_profile *p, fk_tracer **out, char *err,
                     size_t errlen);
 /* Progress of a long build: the stage ("persons", "venues", "scans", "pings", "cases", then
@@ -109,21 +110,24 @@ void fk__tracer_set_threads(fk_tracer *t, int threads);
  * from a store (codes); a tracer from raw arrays writes the indexes. Returns buf. */
 const char *fk_tracer_via(const fk_tracer *t, const struct fk_contact *c, char *buf, size_t cap);
 
-/* Renders contacts as id_number,name,category,source,via,exposure,phone,grid. */
-int fk_tracer_table(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_table **out,
-                    char *err, size_t errlen);
+/* Renders contacts as id_number,name,category,source,via,exposure,phone,grid. The ID numbers,
+ * names and phones here and in the three below are read through st, the caller's connection
+ * (borrowed; NULL, or a tracer from raw arrays: the dense ids stand in), never the one the tracer
+ * was built on, which it does not keep. */
+int fk_tracer_table(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
+                    fk_table **out, char *err, size_t errlen);
 /* The chain that put the person with this dense id on the list, one row a step from the case:
  * step,role,id_number,name,via,time,detail. FK_ENOENT when the person is not listed. */
-int fk_tracer_explain(const fk_tracer *t, const struct fk_contact *c, size_t n, int32_t person,
-                      fk_table **out, char *err, size_t errlen);
+int fk_tracer_explain(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
+                      int32_t person, fk_table **out, char *err, size_t errlen);
 /* The transmission graph: one row an edge, from,from_name,from_category,to,to_name,category,via,
  * exposure; cases are nodes with category "case". */
-int fk_tracer_edges(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_table **out,
-                    char *err, size_t errlen);
+int fk_tracer_edges(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
+                    fk_table **out, char *err, size_t errlen);
 
 /* The same graph as JSON for the web UI: {"nodes":[{"id","name","category"}…],
  * "edges":[{"from","to","category","via","exposure"}…]}, cases with category "case". */
-int fk_tracer_graph_json(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_buf *out,
-                         char *err, size_t errlen);
+int fk_tracer_graph_json(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
+                         fk_buf *out, char *err, size_t errlen);
 
 #endif

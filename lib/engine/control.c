@@ -464,6 +464,11 @@ int fk_ctl_stale(const fk_ctl *c)
     return g != c->generation || cg != c->control_generation;
 }
 
+void fk_ctl_set_store(fk_ctl *c, fk_store *st)
+{
+    c->st = st;
+}
+
 void fk_ctl_built_at(const fk_ctl *c, int64_t *generation, int64_t *control_generation)
 {
     *generation = c->generation;

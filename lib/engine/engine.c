@@ -56,7 +56,7 @@ struct tube {
 };
 
 struct fk_engine {
-    fk_store *st;
+    fk_store *st; /* read by builds (fk_engine_sync) only; answers read through the caller's */
     struct fk_profile prof;
     int64_t generation;
     double build_seconds;
@@ -1012,10 +1012,11 @@ static const struct fk_col missing_cols[] = {
     {"grid", FK_COL_TEXT},
 };
 
-/* Adds the person's id_number, name, phone, grid to vals[first..first+3]. */
-static int person_cells(fk_engine *e, int32_t pid, const char **vals, struct fk_person_row *p)
+/* Adds the person's id_number, name, phone, grid, read through the caller's connection st, to
+ * vals[first..first+3]. */
+static int person_cells(fk_store *st, int32_t pid, const char **vals, struct fk_person_row *p)
 {
-    int rc = fk_store_get_person(e->st, pid, p);
+    int rc = fk_store_get_person(st, pid, p);
 
     if (rc != FK_OK)
         return rc;
@@ -1026,8 +1027,8 @@ static int person_cells(fk_engine *e, int32_t pid, const char **vals, struct fk_
     return FK_OK;
 }
 
-int fk_engine_missing(fk_engine *e, const struct fk_round *r, const char *region, fk_table **out,
-                      char *err, size_t errlen)
+int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, const char *region,
+                      fk_table **out, char *err, size_t errlen)
 {
     static const size_t order[] = {3, 0};
     fk_table *t = NULL;
@@ -1059,7 +1060,7 @@ int fk_engine_missing(fk_engine *e, const struct fk_round *r, const char *region
 
         if (bit_set(bits, o))
             continue;
-        rc = person_cells(e, e->members[o], vals, &p);
+        rc = person_cells(st, e->members[o], vals, &p);
         if (rc == FK_OK)
             rc = fk_table_add(t, vals);
     }
@@ -1095,8 +1096,8 @@ static const struct fk_col retest_cols[] = {
     {"phone", FK_COL_TEXT}, {"grid", FK_COL_TEXT},
 };
 
-int fk_engine_retest(fk_engine *e, const struct fk_round *r, fk_table **out, char *err,
-                     size_t errlen)
+int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_table **out,
+                     char *err, size_t errlen)
 {
     static const size_t order[] = {0, 1};
     fk_table *t = NULL;
@@ -1123,7 +1124,7 @@ int fk_engine_retest(fk_engine *e, const struct fk_round *r, fk_table **out, cha
             if (e->s_pid[k] < 0)
                 continue;
             vals[0] = fk_strmap_key(e->tubes, (int64_t)ti);
-            rc = person_cells(e, e->s_pid[k], vals + 1, &p);
+            rc = person_cells(st, e->s_pid[k], vals + 1, &p);
             if (rc == FK_OK)
                 rc = fk_table_add(t, vals);
         }

@@ -76,8 +76,8 @@ struct fk_tracer {
     uint32_t *hh_start;    /* nhouseholds + 1 */
     int32_t *hh_member;
     uint8_t *is_case; /* npersons */
-    /* Names, when built from a store. */
-    fk_store *st;
+    /* Codes, when built from a store (names are read through the caller's connection). */
+    int from_store;
     fk_strmap *households, *cells;
     int32_t *venue_code; /* venue index -> index in venues */
     fk_strmap *venues;
@@ -716,7 +716,7 @@ int fk_tracer_build_progress(fk_store *st, const struct fk_profile *p,
     rc = fk_tracer_new(&in, p, &t);
     if (rc != FK_OK)
         goto out;
-    t->st = st;
+    t->from_store = 1;
     t->households = names.households;
     t->cells = names.cells;
     t->venues = names.venues;
@@ -2274,17 +2274,17 @@ struct who {
     char id[64], name[256], phone[64], grid[64];
 };
 
-static int who(const fk_tracer *t, int32_t pid, struct who *w)
+static int who(const fk_tracer *t, fk_store *st, int32_t pid, struct who *w)
 {
     struct fk_person_row p;
     int rc;
 
     memset(w, 0, sizeof *w);
-    if (!t->st) {
+    if (!t->from_store || !st) {
         snprintf(w->id, sizeof w->id, "%d", pid);
         return FK_OK;
     }
-    rc = fk_store_get_person(t->st, pid, &p);
+    rc = fk_store_get_person(st, pid, &p);
     if (rc != FK_OK)
         return rc;
     fk_strlcpy(w->id, p.id_number, sizeof w->id);
@@ -2300,8 +2300,8 @@ static const struct fk_col trace_cols[] = {
     {"phone", FK_COL_TEXT},     {"grid", FK_COL_TEXT},
 };
 
-int fk_tracer_table(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_table **out,
-                    char *err, size_t errlen)
+int fk_tracer_table(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
+                    fk_table **out, char *err, size_t errlen)
 {
     fk_table *tb = NULL;
     size_t i;
@@ -2313,9 +2313,9 @@ int fk_tracer_table(const fk_tracer *t, const struct fk_contact *c, size_t n, fk
         char via[96], when[FK_TIME_RENDER_MAX];
         const char *vals[8];
 
-        rc = who(t, c[i].person, &p);
+        rc = who(t, st, c[i].person, &p);
         if (rc == FK_OK)
-            rc = who(t, c[i].source, &s);
+            rc = who(t, st, c[i].source, &s);
         if (rc != FK_OK)
             break;
         vals[0] = p.id;
@@ -2353,16 +2353,17 @@ static const struct fk_contact *find_contact(const struct fk_contact *c, size_t 
 }
 
 /* One explain row for contact k (reached from its source). */
-static int explain_row(const fk_tracer *t, fk_table *tb, int step, const struct fk_contact *k)
+static int explain_row(const fk_tracer *t, fk_store *st, fk_table *tb, int step,
+                       const struct fk_contact *k)
 {
     struct who p, s;
     char via[96], when[FK_TIME_RENDER_MAX], a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX],
         detail[512], num[8];
     const char *vals[7];
-    int rc = who(t, k->person, &p);
+    int rc = who(t, st, k->person, &p);
 
     if (rc == FK_OK)
-        rc = who(t, k->source, &s);
+        rc = who(t, st, k->source, &s);
     if (rc != FK_OK)
         return rc;
     fk_tracer_via(t, k, via, sizeof via);
@@ -2401,8 +2402,8 @@ static int explain_row(const fk_tracer *t, fk_table *tb, int step, const struct 
     return fk_table_add(tb, vals);
 }
 
-int fk_tracer_explain(const fk_tracer *t, const struct fk_contact *c, size_t n, int32_t person,
-                      fk_table **out, char *err, size_t errlen)
+int fk_tracer_explain(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
+                      int32_t person, fk_table **out, char *err, size_t errlen)
 {
     const struct fk_contact *k = find_contact(c, n, person), *mid = NULL;
     fk_table *tb = NULL;
@@ -2426,7 +2427,7 @@ int fk_tracer_explain(const fk_tracer *t, const struct fk_contact *c, size_t n, 
         for (i = 0; i < t->in.ncases; i++)
             if (t->in.cases[i].person == k->root)
                 fk_trace_window(&t->in.cases[i], &t->prof, &ws, &we);
-        rc = who(t, k->root, &r);
+        rc = who(t, st, k->root, &r);
         snprintf(num, sizeof num, "%d", step++);
         snprintf(detail, sizeof detail, "case; infectious window %s to %s", fk_time_render(ws, a),
                  fk_time_render(we, b));
@@ -2441,9 +2442,9 @@ int fk_tracer_explain(const fk_tracer *t, const struct fk_contact *c, size_t n, 
             rc = fk_table_add(tb, vals);
     }
     if (rc == FK_OK && mid)
-        rc = explain_row(t, tb, step++, mid);
+        rc = explain_row(t, st, tb, step++, mid);
     if (rc == FK_OK)
-        rc = explain_row(t, tb, step, k);
+        rc = explain_row(t, st, tb, step, k);
     if (rc != FK_OK) {
         snprintf(err, errlen, "explain: %s", fk_strerror(rc));
         fk_table_free(tb);
@@ -2459,8 +2460,8 @@ static const struct fk_col edge_cols[] = {
     {"via", FK_COL_TEXT},  {"exposure", FK_COL_TEXT},
 };
 
-int fk_tracer_edges(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_table **out,
-                    char *err, size_t errlen)
+int fk_tracer_edges(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
+                    fk_table **out, char *err, size_t errlen)
 {
     fk_table *tb = NULL;
     size_t i;
@@ -2472,9 +2473,9 @@ int fk_tracer_edges(const fk_tracer *t, const struct fk_contact *c, size_t n, fk
         char via[96], when[FK_TIME_RENDER_MAX];
         const char *vals[8];
 
-        rc = who(t, c[i].person, &p);
+        rc = who(t, st, c[i].person, &p);
         if (rc == FK_OK)
-            rc = who(t, c[i].source, &s);
+            rc = who(t, st, c[i].source, &s);
         if (rc != FK_OK)
             break;
         vals[0] = s.id;
@@ -2517,8 +2518,8 @@ static int json_node(fk_buf *b, const struct who *w, const char *category, int f
     return rc;
 }
 
-int fk_tracer_graph_json(const fk_tracer *t, const struct fk_contact *c, size_t n, fk_buf *out,
-                         char *err, size_t errlen)
+int fk_tracer_graph_json(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
+                         fk_buf *out, char *err, size_t errlen)
 {
     uint8_t *seen = calloc(t->in.npersons ? t->in.npersons : 1, 1);
     size_t i;
@@ -2531,7 +2532,7 @@ int fk_tracer_graph_json(const fk_tracer *t, const struct fk_contact *c, size_t 
         if (seen[c[i].root])
             continue;
         seen[c[i].root] = 1;
-        rc = who(t, c[i].root, &w);
+        rc = who(t, st, c[i].root, &w);
         if (rc == FK_OK)
             rc = json_node(out, &w, "case", first);
         first = 0;
@@ -2539,7 +2540,7 @@ int fk_tracer_graph_json(const fk_tracer *t, const struct fk_contact *c, size_t 
     for (i = 0; rc == FK_OK && i < n; i++) {
         struct who w;
 
-        rc = who(t, c[i].person, &w);
+        rc = who(t, st, c[i].person, &w);
         if (rc == FK_OK)
             rc = json_node(out, &w, fk_category_name(c[i].category), first);
         first = 0;
@@ -2550,9 +2551,9 @@ int fk_tracer_graph_json(const fk_tracer *t, const struct fk_contact *c, size_t 
         struct who p, s;
         char via[96], when[FK_TIME_RENDER_MAX];
 
-        rc = who(t, c[i].person, &p);
+        rc = who(t, st, c[i].person, &p);
         if (rc == FK_OK)
-            rc = who(t, c[i].source, &s);
+            rc = who(t, st, c[i].source, &s);
         if (rc == FK_OK)
             rc = fk_buf_puts(out, i ? ",\n{\"from\":" : "\n{\"from\":");
         if (rc == FK_OK)

@@ -416,14 +416,47 @@ static void test_engine__missing(void **state)
     struct fk_round r = round_of(1, "140702");
     char err[256] = "";
 
-    assert_int_equal(fk_engine_missing(f->eng, &r, "140702", &f->t, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_missing(f->eng, f->st, &r, "140702", &f->t, err, sizeof err), FK_OK);
     expect_csv(f, missing_csv(f, want, 3));
-    assert_int_equal(fk_engine_missing(f->eng, &r, G1, &f->t, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_missing(f->eng, f->st, &r, G1, &f->t, err, sizeof err), FK_OK);
     expect_csv(f, missing_csv(f, want, 2));
-    assert_int_equal(fk_engine_missing(f->eng, &r, G2, &f->t, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_missing(f->eng, f->st, &r, G2, &f->t, err, sizeof err), FK_OK);
     expect_csv(f, missing_csv(f, want + 2, 1));
-    assert_int_equal(fk_engine_missing(f->eng, &r, G3, &f->t, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_missing(f->eng, f->st, &r, G3, &f->t, err, sizeof err), FK_OK);
     expect_csv(f, "id_number,name,phone,grid\n");
+}
+
+/* Names come through the caller's connection, not the one the engine was built on (issue 14 §4):
+ * an engine built on a connection of its own answers after that connection is closed, and shows
+ * a name changed since the build, read through the connection it is given. */
+static void test_engine__names_through_callers_store(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_round r = round_of(1, "140702");
+    struct fk_person_row p;
+    fk_store *own = NULL;
+    fk_engine *e = NULL;
+    enum fk_put did;
+    int64_t id;
+    char err[256] = "";
+
+    assert_int_equal(fk_store_open(f->path, &own, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_build(own, &f->prof, &e, err, sizeof err), FK_OK);
+    fk_store_close(own);
+    memset(&p, 0, sizeof p);
+    p.id_number = f->idn[P11];
+    p.name = "改名";
+    p.phone = "13900009999";
+    p.grid = persons[P11].grid;
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(fk_store_put_person(f->st, &p, &id, &did), FK_OK);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_engine_missing(e, f->st, &r, G1, &f->t, err, sizeof err), FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 2);
+    assert_string_equal(fk_table_get(f->t, 0, 0), f->idn[P11]);
+    assert_string_equal(fk_table_get(f->t, 0, 1), "改名");
+    assert_string_equal(fk_table_get(f->t, 0, 2), "13900009999");
+    fk_engine_free(e);
 }
 
 static void test_engine__missing_region_errors(void **state)
@@ -432,17 +465,19 @@ static void test_engine__missing_region_errors(void **state)
     struct fk_round r = round_of(1, "140702");
     char err[256] = "";
 
-    assert_int_equal(fk_engine_missing(f->eng, &r, H1, &f->t, err, sizeof err), FK_EINVAL);
+    assert_int_equal(fk_engine_missing(f->eng, f->st, &r, H1, &f->t, err, sizeof err), FK_EINVAL);
     assert_null(f->t);
     assert_non_null(strstr(err, H1));
-    assert_int_equal(fk_engine_missing(f->eng, &r, "1407", &f->t, err, sizeof err), FK_EINVAL);
+    assert_int_equal(fk_engine_missing(f->eng, f->st, &r, "1407", &f->t, err, sizeof err),
+                     FK_EINVAL);
     assert_null(f->t);
     err[0] = '\0';
-    assert_int_equal(fk_engine_missing(f->eng, &r, "nope", &f->t, err, sizeof err), FK_ENOENT);
+    assert_int_equal(fk_engine_missing(f->eng, f->st, &r, "nope", &f->t, err, sizeof err),
+                     FK_ENOENT);
     assert_null(f->t);
     assert_non_null(strstr(err, "nope"));
     r = round_of(1, "999999");
-    assert_int_equal(fk_engine_missing(f->eng, &r, G1, &f->t, err, sizeof err), FK_ENOENT);
+    assert_int_equal(fk_engine_missing(f->eng, f->st, &r, G1, &f->t, err, sizeof err), FK_ENOENT);
     assert_null(f->t);
 }
 
@@ -453,7 +488,7 @@ static void test_engine__retest(void **state)
     char err[256] = "", want[1024];
     int n;
 
-    assert_int_equal(fk_engine_retest(f->eng, &r, &f->t, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_retest(f->eng, f->st, &r, &f->t, err, sizeof err), FK_OK);
     /* A001 only: B001 is a single tube, C001 negative, D001 in the other county. */
     n = snprintf(want, sizeof want, "tube,id_number,name,phone,grid\n");
     n += snprintf(want + n, sizeof want - (size_t)n, "A001,%s,张一,13900000001,140702001001001\n",
@@ -464,7 +499,7 @@ static void test_engine__retest(void **state)
              f->idn[P3]);
     expect_csv(f, want);
 
-    assert_int_equal(fk_engine_retest(f->eng, &city, &f->t, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_retest(f->eng, f->st, &city, &f->t, err, sizeof err), FK_OK);
     assert_int_equal(fk_table_nrows(f->t), 5);
     assert_string_equal(fk_table_get(f->t, 3, 0), "D001");
     assert_string_equal(fk_table_get(f->t, 3, 1), f->idn[P9]);
@@ -484,7 +519,7 @@ static void test_engine__retest_pool_min_from_profile(void **state)
     /* With pool_min 4, a tube of three is not pooled. */
     p.pool_min = 4;
     assert_int_equal(fk_engine_build(f->st, &p, &e, err, sizeof err), FK_OK);
-    assert_int_equal(fk_engine_retest(e, &r, &f->t, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_retest(e, f->st, &r, &f->t, err, sizeof err), FK_OK);
     fk_engine_free(e);
     expect_csv(f, "tube,id_number,name,phone,grid\n");
 }
@@ -603,7 +638,7 @@ static void test_engine__tat_unknown_round_region(void **state)
     assert_null(f->t);
     assert_int_equal(fk_engine_tat_overdue(f->eng, &r, T_END, &f->t, err, sizeof err), FK_ENOENT);
     assert_null(f->t);
-    assert_int_equal(fk_engine_retest(f->eng, &r, &f->t, err, sizeof err), FK_ENOENT);
+    assert_int_equal(fk_engine_retest(f->eng, f->st, &r, &f->t, err, sizeof err), FK_ENOENT);
     assert_null(f->t);
 }
 
@@ -737,6 +772,7 @@ int main(void)
         T(test_engine__coverage_window_edges),
         T(test_engine__coverage_unknown_round_region),
         T(test_engine__missing),
+        T(test_engine__names_through_callers_store),
         T(test_engine__missing_region_errors),
         T(test_engine__retest),
         T(test_engine__retest_pool_min_from_profile),

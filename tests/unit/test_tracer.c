@@ -941,7 +941,7 @@ static void test_tracer__explain(void **state)
     scan(2, 1, t + HOUR + 20 * MIN);
     build();
     run(2);
-    rc = fk_tracer_explain(tr, got, ngot, 2, &tb, err, sizeof err);
+    rc = fk_tracer_explain(tr, NULL, got, ngot, 2, &tb, err, sizeof err);
     assert_int_equal(rc, FK_OK);
     assert_int_equal(fk_table_nrows(tb), 3);
     assert_string_equal(fk_table_get(tb, 0, 1), "case");
@@ -958,10 +958,10 @@ static void test_tracer__explain(void **state)
     assert_non_null(strstr(fk_table_get(tb, 2, 6), "20 min apart"));
     fk_table_free(tb);
     tb = NULL;
-    rc = fk_tracer_explain(tr, got, ngot, 3, &tb, err, sizeof err);
+    rc = fk_tracer_explain(tr, NULL, got, ngot, 3, &tb, err, sizeof err);
     assert_int_equal(rc, FK_ENOENT);
     assert_null(tb);
-    rc = fk_tracer_explain(tr, got, ngot, 0, &tb, err, sizeof err); /* the case itself */
+    rc = fk_tracer_explain(tr, NULL, got, ngot, 0, &tb, err, sizeof err); /* the case itself */
     assert_int_equal(rc, FK_ENOENT);
     assert_null(tb);
 }
@@ -1645,6 +1645,69 @@ static void test_tracer__scans_in_any_order(void **state)
     free(want);
 }
 
+/* Persons P0 (a case), P1, P2 named name in a new store *st, P0 and P1 at venue V0 together. */
+static void store_of(fk_store **st, const char *name)
+{
+    int64_t t = T0 + 3 * DAY, ids[3], vid;
+    struct fk_venue_row v;
+    struct fk_case_row cs;
+    enum fk_put did;
+    char err[256] = "";
+    size_t i;
+
+    assert_int_equal(fk_store_open(":memory:", st, err, sizeof err), FK_OK);
+    assert_int_equal(fk_store_begin(*st), FK_OK);
+    for (i = 0; i < 3; i++) {
+        struct fk_person_row p;
+        char idn[32];
+
+        memset(&p, 0, sizeof p);
+        snprintf(idn, sizeof idn, "P%zu", i);
+        p.id_number = idn;
+        p.name = name;
+        p.phone = "13900000000";
+        p.grid = "G1";
+        assert_int_equal(fk_store_put_person(*st, &p, &ids[i], &did), FK_OK);
+    }
+    memset(&v, 0, sizeof v);
+    v.code = v.name = "V0";
+    assert_int_equal(fk_store_put_venue(*st, &v, &vid, &did), FK_OK);
+    assert_int_equal(fk_store_add_scan(*st, ids[0], vid, t, &did), FK_OK);
+    assert_int_equal(fk_store_add_scan(*st, ids[1], vid, t + 20 * MIN, &did), FK_OK);
+    memset(&cs, 0, sizeof cs);
+    cs.person = ids[0];
+    cs.confirmed = T0 + 6 * DAY;
+    cs.kind = FK_CASE_CONFIRMED;
+    assert_int_equal(fk_store_put_case(*st, &cs, &did), FK_OK);
+    assert_int_equal(fk_store_commit(*st), FK_OK);
+}
+
+/* Names come through the caller's connection (issue 14 §4): a tracer built from one store, then
+ * closed, renders its contacts with the names of the store it is given. */
+static void test_tracer__names_through_callers_store(void **state)
+{
+    struct fk_trace_opts o = opts_of(1, 0, NULL, 0);
+    fk_store *built = NULL, *caller = NULL;
+    fk_table *tb = NULL;
+    char err[256] = "";
+
+    (void)state;
+    store_of(&built, "old name");
+    assert_int_equal(fk_tracer_build(built, &prof, &tr, err, sizeof err), FK_OK);
+    fk_store_close(built);
+    store_of(&caller, "new name");
+    assert_int_equal(fk_tracer_run(tr, &o, &got, &ngot, err, sizeof err), FK_OK);
+    assert_int_equal(ngot, 1);
+    assert_int_equal(fk_tracer_table(tr, caller, got, ngot, &tb, err, sizeof err), FK_OK);
+    assert_int_equal(fk_table_nrows(tb), 1);
+    assert_string_equal(fk_table_get(tb, 0, 0), "P1");
+    assert_string_equal(fk_table_get(tb, 0, 1), "new name");
+    fk_table_free(tb);
+    fk_tracer_free(tr);
+    tr = NULL;
+    fk_store_close(caller);
+}
+
 /* What fk_tracer_build_progress reported: each call, in order. */
 static struct {
     char stage[16][16];
@@ -1769,6 +1832,7 @@ int main(void)
         T(test_tracer__earliest_source_scan_among_equals),
         T(test_tracer__scans_in_any_order),
         T(test_tracer__build_from_store_reports_progress),
+        T(test_tracer__names_through_callers_store),
     };
 #undef T
 

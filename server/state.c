@@ -1,0 +1,825 @@
+/* SPDX-License-Identifier: MIT */
+/* The state of fangkong serve that handlers reach under the server lock (server.h): the store,
+ * the engine, control index and tracer with their generations, the builder thread that rebuilds
+ * them off the lock, cached answers and memos, the rounds kept between generation reads, the
+ * answers to writes held until the engine reflects them, and the password hash threads.
+ *
+ * DESIGN NOTES
+ * - The engine and tracer are never rebuilt under the server lock. Every committed import batch
+ *   moves the store's generation, and rebuilding a city's indexes takes seconds (1 s at 1 M
+ *   residents on an idle machine, 10 s at 10 M): rebuilt under the lock, as fk_engine_sync would,
+ *   every request behind it would wait that long, again after every batch of an import. Instead a
+ *   builder thread builds a complete new engine on a store connection of its own, off the lock,
+ *   swaps the pointer in under the lock and frees the old one off it. Requests meanwhile are
+ *   answered from the current engine: an answer reflects the generation of the last completed
+ *   build, which it names in the X-Fangkong-Generation header.
+ * - The control index (fk_ctl) reads the engine, so it is built by the builder with each new
+ *   engine, on the same connection, and warmed (names, samples) before both are swapped in
+ *   together: at 10 M residents a build takes 3 s and the first list 5 s, which no request should
+ *   wait for under the lock. Requests answer from the current index until then, as from the
+ *   engine. Only a control batch (orders opened, released, moved), which moves the store's
+ *   control generation and not the engine's, makes srv_ctl rebuild it under the lock, so that a
+ *   write through the API is seen by the next read; that rebuild reads only the orders again and
+ *   takes the arrivals, occupations, names and samples from its predecessor (fk_ctl_rebuild),
+ *   which a control batch cannot have changed. The first one is built at start, before the
+ *   daemons listen, as the engine is opened.
+ * - The tracer (4 M scans and 4 M pings take longer than the engine) is rebuilt the same way, but
+ *   only once a request has used it stale (the dashboard, tracing): an import of samples alone
+ *   does not pay for it. Its answers may lag the engine's by a build; the dashboard's cache is
+ *   keyed by both generations, and its contact counts are kept per scope for the tracer they
+ *   came from (srv_tracer_memo_get). The first tracer is built at start, before the daemons
+ *   listen, with progress on stderr (srv_start_tracer); srv_tracer builds it under the lock only
+ *   when that failed.
+ * - Two store connections: the handlers' own, which every answer reads through under the lock
+ *   (names and phones too: the engine and tracer take the caller's connection for them), and
+ *   the builder's, which every build reads through off it. An index the builder built is handed
+ *   the handlers' connection as it is swapped in (fk_ctl_set_store), so nothing a request uses
+ *   reads through the builder's while the next build runs.
+ * - A request looks at the store's generation once (its first srv_engine call, one SQLite read);
+ *   when it moved past the engine's, it wakes the builder. During a long import the builder
+ *   starts a build at most once per max(1 s, the last build's time) after the previous one ended,
+ *   so it takes at most about half a core and the engine lags the store by one or two builds.
+ *   Peak memory is two engines (and two tracers): the one serving and the one being built.
+ * - Read-your-writes: a write through the API (an import, a round) calls srv_invalidate, and its
+ *   answer is held until the engine, and the tracer when there is one, reflect the generation
+ *   the write produced: the connection is suspended (MHD_suspend_connection, so no MHD thread
+ *   blocks), the builder is asked to build both at once, and it resumes the connection when they
+ *   are swapped in (or an attempt failed: the answer then goes out and the log says why). Whoever
+ *   reads after that answer sees the write. Writes made outside the server (fangkong import on
+ *   the same data file) show up one build later. On stop the builder finishes its build and
+ *   resumes every held answer before the daemon stops, as libmicrohttpd requires.
+ * - The round a request names is kept from one generation read to the next (srv_round): the
+ *   steady stream of dashboard and coverage requests reads nothing from SQLite between two of
+ *   them, so a commit by an import in another process (which resets the connection's page cache)
+ *   costs one request a few page reads, not every request, under the lock.
+ * - Passwords are hashed off the lock and off the daemons' threads: a handler hands the argon2id
+ *   work (0.1 s and 64 MiB each) to a small pool of hash threads (srv_defer) and its connection
+ *   is suspended until a hash thread has finished the answer under the lock. The pool takes at
+ *   most HASH_PENDING jobs; past that a sign-in is answered 503 with Retry-After at once, so a
+ *   flood of sign-ins costs at most HASH_THREADS cores and never slows the other requests. */
+#include "state.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "reply.h"
+#include "timing.h"
+
+#define REBUILD_GAP_MIN 1.0 /* seconds between background builds, at least */
+#define HASH_PENDING 8      /* hashes running or waiting; past that, 503 */
+
+/* ---- shared state ---- */
+
+fk_store *srv_store(struct req *r)
+{
+    return r->srv->st;
+}
+
+const struct fk_profile *srv_profile(struct req *r)
+{
+    return &r->srv->prof;
+}
+
+const char *srv_upload_dir(struct req *r)
+{
+    return r->srv->upload_dir;
+}
+
+/* The store generation the current engine reflects; -1 with none. Under the lock. */
+static int64_t engine_generation(const struct server *s)
+{
+    struct fk_engine_stats es;
+
+    if (!s->eng)
+        return -1;
+    fk_engine_stats(s->eng, &es);
+    return es.generation;
+}
+
+/* Tells the builder that the store is at generation g; urgent: a write waits for it, so the
+ * tracer (when there is one) is wanted too and there is no pause. Under the lock. */
+void want_generation(struct server *s, int64_t g, int urgent)
+{
+    int more = g > s->want_gen;
+
+    if (!s->builder_running)
+        return;
+    if (more)
+        s->want_gen = g;
+    if (urgent && !s->urgent) {
+        s->urgent = 1;
+        s->tr_wanted = 1;
+        more = 1;
+    }
+    if (more)
+        pthread_cond_signal(&s->wake);
+}
+
+fk_engine *srv_engine(struct req *r)
+{
+    struct server *s = r->srv;
+    char err[512];
+    int64_t g;
+    int rc;
+
+    if (!s->eng) {
+        /* Only when the server started without one; the builder takes over from here. */
+        rc = fk_engine_build(s->st, &s->prof, &s->eng, err, sizeof err);
+        if (rc != FK_OK) {
+            reply_fk(r, rc, err);
+            return NULL;
+        }
+    }
+    /* One SQLite read tells whether the store moved; under load, once per 100 ms is enough (an
+     * import from the command line shows up that much later; writes through the API are waited
+     * for by srv_invalidate regardless). */
+    if (!r->gen_checked && fk_mono_seconds() - s->gen_checked_at >= 0.1) {
+        double t = fk_mono_seconds();
+
+        s->gen_checked_at = t;
+        s->gen_reads++; /* the rounds srv_round keeps are read again from here on */
+        rc = fk_store_generation(s->st, &g);
+        r->t_gen += fk_mono_seconds() - t;
+        if (rc != FK_OK) {
+            reply_fk(r, rc, fk_store_errmsg(s->st));
+            return NULL;
+        }
+        r->gen_checked = 1;
+        if (timing_log_ms > 0 && g != s->want_gen && g > engine_generation(s))
+            fprintf(stderr, "fangkong serve: store at generation %lld at %.3f\n", (long long)g, t);
+        if (g > engine_generation(s))
+            want_generation(s, g, 0);
+    }
+    r->generation = engine_generation(s);
+    return s->eng;
+}
+
+fk_tracer *srv_tracer(struct req *r)
+{
+    struct server *s = r->srv;
+    char err[512];
+    int64_t g;
+    int rc;
+
+    if (!srv_engine(r))
+        return NULL;
+    if (s->tr) {
+        /* Stale: answer from it, and have the builder make a new one (DESIGN NOTES). */
+        if (s->tr_gen < s->want_gen && !s->tr_wanted) {
+            s->tr_wanted = 1;
+            pthread_cond_signal(&s->wake);
+        }
+        return s->tr;
+    }
+    /* The first one is built here, under the lock, on the handlers' connection, which the lock
+     * guards: the builder may be building an engine on its own. */
+    rc = fk_store_generation(s->st, &g);
+    if (rc == FK_OK)
+        rc = fk_tracer_build(s->st, &s->prof, &s->tr, err, sizeof err);
+    else
+        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->st));
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return NULL;
+    }
+    s->tr_gen = g;
+    return s->tr;
+}
+
+fk_ctl *srv_ctl(struct req *r)
+{
+    struct server *s = r->srv;
+    fk_engine *e = srv_engine(r);
+    int64_t g, cg, store_cg = -1;
+    fk_ctl *c = NULL, *old;
+    char err[512];
+    int rc;
+
+    if (!e)
+        return NULL;
+    s->ctl_used = 1;
+    /* The store's generation moves with every import: the builder brings a new engine and index
+     * together. Only the control generation, which moves no engine, is checked here. */
+    if (s->ctl && s->ctl_eng == e) {
+        fk_ctl_built_at(s->ctl, &g, &cg);
+        rc = fk_store_control_generation(s->st, &store_cg);
+        if (rc != FK_OK) {
+            reply_fk(r, rc, fk_store_errmsg(s->st));
+            return NULL;
+        }
+        if (store_cg == cg)
+            return s->ctl;
+    }
+    /* After a control batch only the orders changed: the rebuild reads them again and takes the
+     * rest (arrivals, occupations, names, samples) from the current index. */
+    rc = s->ctl && s->ctl_eng == e ? fk_ctl_rebuild(s->ctl, s->st, &c, err, sizeof err)
+                                   : fk_ctl_build(s->st, e, &s->prof, &c, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return NULL;
+    }
+    old = s->ctl;
+    s->ctl = c;
+    s->ctl_eng = e;
+    fk_ctl_free(old);
+    return c;
+}
+
+static int keep_last_round(void *ud, const struct fk_round *rd)
+{
+    *(struct fk_round *)ud = *rd;
+    return 0;
+}
+
+int srv_round(struct req *r, const char *name, struct fk_round *out)
+{
+    struct server *s = r->srv;
+    struct round_entry *e;
+    double t = timing_on ? fk_mono_seconds() : 0;
+    unsigned i;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    /* The generation check first: when it reads the store (at most every 100 ms), the rounds
+     * kept before it are stale, and this request reads its round from the store again. */
+    if (!srv_engine(r))
+        return FK_EDB;
+    for (i = 0; i < ROUND_SLOTS; i++) {
+        e = &s->rounds[i];
+        if (e->valid && e->gen_reads == s->gen_reads &&
+            (name ? !e->latest && strcmp(e->round.name, name) == 0 : e->latest)) {
+            *out = e->round;
+            return FK_OK;
+        }
+    }
+    if (name) {
+        rc = fk_store_get_round(s->st, name, out);
+    } else {
+        rc = fk_store_each_round(s->st, keep_last_round, out);
+        if (rc == FK_OK && !out->name[0])
+            rc = FK_ENOENT;
+    }
+    if (rc == FK_OK) {
+        e = &s->rounds[s->rounds_next++ % ROUND_SLOTS];
+        e->valid = 1;
+        e->latest = !name;
+        e->gen_reads = s->gen_reads;
+        e->round = *out;
+    } else if (rc != FK_ENOENT) {
+        reply_fk(r, rc, fk_store_errmsg(s->st));
+    }
+    if (timing_on)
+        r->t_round += fk_mono_seconds() - t;
+    return rc;
+}
+
+/* 1 when waiter w may be answered: the engine, and the tracer when there is one, reflect its
+ * write or were tried since (and failed), or the server stops. Under the lock. */
+int waiter_done(const struct server *s, const struct req *w)
+{
+    int64_t g = w->wait_generation;
+
+    if (s->quit)
+        return 1;
+    if (engine_generation(s) < g && s->eng_tried < g)
+        return 0;
+    return !s->tr || s->tr_gen >= g || s->tr_tried >= g;
+}
+
+/* Resumes the suspended answers that may go out now. Under the lock. */
+static void resume_waiters(struct server *s)
+{
+    struct req **pp = &s->waiters;
+
+    while (*pp) {
+        struct req *w = *pp;
+
+        if (waiter_done(s, w)) {
+            *pp = w->next_waiter;
+            w->next_waiter = NULL;
+            w->suspended = 0;
+            MHD_resume_connection(w->conn);
+        } else {
+            pp = &w->next_waiter;
+        }
+    }
+}
+
+/* A control index over the engine e, built on e's connection st and warmed, into *out; NULL
+ * (logged) when it fails, and srv_ctl then builds one under the lock. done ("built", "rebuilt")
+ * names it in the log. Off the lock: on an engine not yet swapped in, or before the daemons
+ * start. */
+static void build_ctl(struct server *s, fk_store *st, fk_engine *e, fk_ctl **out, const char *done)
+{
+    double t0 = fk_mono_seconds();
+    char err[512];
+    int rc = fk_ctl_build(st, e, &s->prof, out, err, sizeof err);
+
+    if (rc == FK_OK) {
+        rc = fk_ctl_warm(*out);
+        if (rc != FK_OK) {
+            snprintf(err, sizeof err, "control: %s", fk_strerror(rc));
+            fk_ctl_free(*out);
+            *out = NULL;
+        }
+    }
+    if (rc == FK_OK)
+        fprintf(stderr, "fangkong serve: control index %s in %.2f s\n", done,
+                fk_mono_seconds() - t0);
+    else
+        fprintf(stderr, "fangkong serve: the control index: %s (built on first use)\n", err);
+}
+
+/* One build attempt of the engine (tracer 0) or the tracer (1): called and returning under the
+ * lock, which it drops while it builds. */
+static void build_once(struct server *s, int tracer)
+{
+    fk_store *st = s->bst;
+    int64_t target = s->want_gen, g = -1;
+    int with_ctl = !tracer && s->ctl_used;
+    fk_engine *e = NULL;
+    fk_tracer *t = NULL;
+    fk_ctl *c = NULL, *old_ctl = NULL;
+    void *old = NULL;
+    double t0 = fk_mono_seconds(), took;
+    char err[512];
+    int rc;
+
+    if (tracer)
+        s->tr_wanted = 0; /* asking again from here on means after this build */
+    pthread_mutex_unlock(&s->lock);
+    if (!tracer) {
+        rc = fk_engine_build(st, &s->prof, &e, err, sizeof err);
+        if (rc == FK_OK && with_ctl)
+            build_ctl(s, st, e, &c, "rebuilt");
+    } else {
+        rc = fk_store_generation(st, &g);
+        if (rc == FK_OK)
+            rc = fk_tracer_build(st, &s->prof, &t, err, sizeof err);
+        else
+            snprintf(err, sizeof err, "%s", fk_store_errmsg(st));
+    }
+    took = fk_mono_seconds() - t0;
+    pthread_mutex_lock(&s->lock);
+    t0 = fk_mono_seconds();
+    if (rc == FK_OK && !tracer) {
+        old = s->eng;
+        s->eng = e;
+        g = engine_generation(s);
+        /* The index over the old engine goes with it; without a new one, srv_ctl builds one. The
+         * new one reads through the handlers' connection from here on, not the builder's. */
+        old_ctl = s->ctl;
+        if (c)
+            fk_ctl_set_store(c, s->st);
+        s->ctl = c;
+        s->ctl_eng = c ? e : NULL;
+    } else if (rc == FK_OK) {
+        old = s->tr;
+        s->tr = t;
+        s->tr_gen = g;
+    }
+    if (rc == FK_OK) {
+        fprintf(stderr, "fangkong serve: %s rebuilt at generation %lld in %.2f s\n",
+                tracer ? "tracer" : "engine", (long long)g, took);
+        if (timing_log_ms > 0)
+            fprintf(stderr, "fangkong serve: swapped in at %.3f\n", t0);
+    } else {
+        fprintf(stderr, "fangkong serve: rebuilding the %s: %s (answers stay as they were)\n",
+                tracer ? "tracer" : "engine", err);
+    }
+    if (tracer && target > s->tr_tried)
+        s->tr_tried = target;
+    if (!tracer && target > s->eng_tried)
+        s->eng_tried = target;
+    s->next_build = fk_mono_seconds() + (took > REBUILD_GAP_MIN ? took : REBUILD_GAP_MIN);
+    resume_waiters(s);
+    tnote(TP_SWAP, fk_mono_seconds() - t0);
+    if (old) {
+        /* Nobody holds it: handlers use the engine and tracer only under the lock. */
+        pthread_mutex_unlock(&s->lock);
+        fk_ctl_free(old_ctl); /* before the engine it reads */
+        if (tracer)
+            fk_tracer_free(old);
+        else
+            fk_engine_free(old);
+        pthread_mutex_lock(&s->lock);
+    }
+}
+
+static void *builder_main(void *arg)
+{
+    struct server *s = arg;
+
+    /* Requests first: the builder yields the cores to the handler threads (nice 10 for this
+     * thread only; Linux takes a thread id here). A build then takes longer under load, answers
+     * do not wait for it. Failing to lower it changes nothing else. */
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+    pthread_mutex_lock(&s->lock);
+    while (!s->quit) {
+        int eng_stale = s->want_gen > engine_generation(s);
+        int tr_stale = s->tr && s->tr_wanted && s->want_gen > s->tr_gen;
+        double now = fk_mono_seconds();
+
+        if (!eng_stale && !tr_stale) {
+            s->urgent = 0;
+            s->tr_wanted = s->tr_wanted && s->tr && s->want_gen > s->tr_gen;
+            resume_waiters(s);
+            pthread_cond_wait(&s->wake, &s->lock);
+        } else if (!s->urgent && now < s->next_build) {
+            struct timespec until;
+            double left = s->next_build - now;
+
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_sec += (time_t)left;
+            until.tv_nsec += (long)((left - (double)(time_t)left) * 1e9);
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&s->wake, &s->lock, &until);
+        } else {
+            int urgent = s->urgent;
+
+            /* The engine first: every screening answer needs it; the tracer only the dashboard
+             * and tracing. An urgent round builds both without the pause between them. */
+            build_once(s, !eng_stale);
+            if (urgent && eng_stale && s->tr && s->want_gen > s->tr_gen)
+                build_once(s, 1);
+            if (urgent && !s->waiters)
+                s->urgent = 0;
+        }
+    }
+    resume_waiters(s);
+    pthread_mutex_unlock(&s->lock);
+    return NULL;
+}
+
+int in_scope(struct req *r, const char *code)
+{
+    fk_engine *e = srv_engine(r);
+
+    return e && fk_engine_region_inside(e, code, r->who.scope);
+}
+
+int person_in_scope(struct req *r, const char *id, int64_t *pid)
+{
+    struct fk_person_row p;
+
+    return fk_store_find_person(srv_store(r), id, pid) == FK_OK &&
+           fk_store_get_person(srv_store(r), *pid, &p) == FK_OK && in_scope(r, p.grid);
+}
+
+int scope_within(struct req *r, const char *region, char *out, size_t cap)
+{
+    fk_engine *e = srv_engine(r);
+
+    if (!e)
+        return 0;
+    if (fk_engine_region_inside(e, r->who.scope, region)) {
+        fk_strlcpy(out, r->who.scope, cap);
+        return 1;
+    }
+    if (fk_engine_region_inside(e, region, r->who.scope)) {
+        fk_strlcpy(out, region, cap);
+        return 1;
+    }
+    reply_error(r, 403, "forbidden", "ask for a region inside your scope",
+                "region %s is outside your scope %s", region, r->who.scope);
+    return 0;
+}
+
+struct fk_actor req_actor(const struct req *r)
+{
+    struct fk_actor a;
+
+    a.name = r->who.name;
+    a.role = r->who.role;
+    a.scope = r->who.scope;
+    return a;
+}
+
+void audit(struct req *r, const char *action, const char *target, const char *fmt, ...)
+{
+    char detail[1024], who[96];
+    struct fk_audit_row a;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    snprintf(who, sizeof who, "%s", r->who.name[0] ? r->who.name : "anonymous");
+    a.id = 0;
+    a.time = 0;
+    a.who = who;
+    a.action = action;
+    a.target = target;
+    a.detail = detail;
+    a.region = NULL; /* the request's: see on_request */
+    fk_store_add_audit(r->srv->st, &a);
+}
+
+void srv_invalidate(struct req *r)
+{
+    struct server *s = r->srv;
+    unsigned i;
+    int64_t g;
+
+    for (i = 0; i < CACHE_SLOTS; i++)
+        s->cache[i].key[0] = '\0';
+    for (i = 0; i < ROUND_SLOTS; i++)
+        s->rounds[i].valid = 0;
+    /* on_request holds the answer until the engine and tracer reach g (read-your-writes). */
+    if (fk_store_generation(s->st, &g) == FK_OK && g > r->wait_generation)
+        r->wait_generation = g;
+}
+
+int srv_cache_reply(struct req *r, const char *key)
+{
+    struct server *s = r->srv;
+    int64_t g = engine_generation(s), tg = s->tr ? s->tr_gen : -1;
+    unsigned i;
+
+    if (!s->eng)
+        return 0;
+    for (i = 0; i < CACHE_SLOTS; i++) {
+        if (s->cache[i].blob && strcmp(s->cache[i].key, key) == 0 && s->cache[i].generation == g &&
+            s->cache[i].tr_generation == tg) {
+            reply_blob(r, s->cache[i].blob);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int srv_tracer_memo_get(struct req *r, const char *key, void *out, size_t n)
+{
+    struct server *s = r->srv;
+    unsigned i;
+
+    for (i = 0; s->tr && i < TR_MEMO_SLOTS; i++) {
+        const struct tr_memo *m = &s->tr_memo[i];
+
+        if (m->tr == s->tr && m->tr_gen == s->tr_gen && m->len == n && strcmp(m->key, key) == 0) {
+            memcpy(out, m->v, n);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void srv_tracer_memo_put(struct req *r, const char *key, const void *v, size_t n)
+{
+    struct server *s = r->srv;
+    struct tr_memo *m = &s->tr_memo[s->tr_memo_next % TR_MEMO_SLOTS];
+
+    if (!s->tr || n > TR_MEMO_BYTES || strlen(key) >= sizeof m->key)
+        return;
+    s->tr_memo_next++;
+    fk_strlcpy(m->key, key, sizeof m->key);
+    m->tr = s->tr;
+    m->tr_gen = s->tr_gen;
+    m->len = n;
+    memcpy(m->v, v, n);
+}
+
+void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_t n)
+{
+    struct server *s = r->srv;
+    struct cache_entry *c = &s->cache[s->cache_next++ % CACHE_SLOTS];
+    struct blob *b = malloc(sizeof *b + n);
+
+    if (!b) {
+        reply_json(r, json, n);
+        return;
+    }
+    atomic_init(&b->refs, 1); /* the cache's */
+    b->len = n;
+    memcpy(b->data, json, n);
+    blob_unref(c->blob);
+    c->blob = b;
+    fk_strlcpy(c->key, key, sizeof c->key);
+    c->generation = engine_generation(s);
+    c->tr_generation = s->tr ? s->tr_gen : -1;
+    reply_blob(r, b);
+}
+
+/* The control index over the engine the server starts with, built and warmed before the first
+ * request as the engine is opened: its first list would otherwise read every name it shows
+ * under the lock (12 s at 10 M residents). Without one, srv_ctl builds it on first use. */
+static void start_ctl(struct server *s)
+{
+    build_ctl(s, s->st, s->eng, &s->ctl, "built");
+    if (!s->ctl)
+        return;
+    s->ctl_eng = s->eng;
+    s->ctl_used = 1;
+}
+
+/* A build's progress on stderr, its stage in the label ("fangkong serve: tracer: scans"). */
+struct build_progress {
+    struct fk_progress p;
+    char label[80];
+};
+
+static void on_build_progress(void *ud, const char *stage, uint64_t done, uint64_t total)
+{
+    struct build_progress *b = ud;
+    char label[sizeof b->label];
+
+    snprintf(label, sizeof label, "fangkong serve: tracer: %s", stage);
+    if (strcmp(label, b->label) != 0) {
+        memcpy(b->label, label, sizeof label);
+        fk_progress_stage(&b->p, b->label);
+    }
+    fk_progress_update(&b->p, done, total, done);
+}
+
+/* The first tracer, built at start before the server listens, as the control index is. Built on
+ * the first request that needs it (the dashboard), it held the lock, and so every request, for
+ * as long as reading the store's scans and pings takes: 8 s for a city of 1 M persons with 20 M
+ * scans, minutes for 10 M with 700 M. Progress goes to stderr. On failure srv_tracer builds it
+ * on first use, as before. */
+void srv_start_tracer(struct server *s)
+{
+    struct build_progress b;
+    double t0 = fk_mono_seconds();
+    fk_tracer *t = NULL;
+    char err[512];
+    int64_t g = -1;
+    int rc = fk_store_generation(s->st, &g);
+
+    memset(&b, 0, sizeof b);
+    fk_progress_init(&b.p, "fangkong serve: tracer", stderr);
+    if (rc == FK_OK)
+        rc = fk_tracer_build_progress(s->st, &s->prof, on_build_progress, &b, &t, err, sizeof err);
+    else
+        snprintf(err, sizeof err, "%s", fk_store_errmsg(s->st));
+    fk_progress_done(&b.p);
+    if (rc != FK_OK) {
+        fprintf(stderr, "fangkong serve: the tracer: %s (built on first use)\n", err);
+        return;
+    }
+    /* The builder thread runs already (it reads these under the lock); it builds tracers only
+     * once there is one, and on a connection of its own; no request runs yet, so none reads
+     * through the handlers' connection, on which this one was built. */
+    pthread_mutex_lock(&s->lock);
+    s->tr = t;
+    s->tr_gen = g;
+    pthread_mutex_unlock(&s->lock);
+    fprintf(stderr, "fangkong serve: tracer built in %.2f s\n", fk_mono_seconds() - t0);
+}
+
+/* A hash thread: takes deferred jobs in order, runs each one's work off the lock and its finish
+ * under it, and resumes its connection. On quit it finishes every queued job first, so no
+ * connection stays suspended when the daemons stop. */
+static void *hasher_main(void *arg)
+{
+    struct server *s = arg;
+    struct req *r;
+
+    for (;;) {
+        pthread_mutex_lock(&s->jobs_lock);
+        while (!s->jobs && !s->jobs_quit)
+            pthread_cond_wait(&s->jobs_wake, &s->jobs_lock);
+        r = s->jobs;
+        if (r) {
+            s->jobs = r->next_job;
+            if (!s->jobs)
+                s->jobs_tail = &s->jobs;
+        }
+        pthread_mutex_unlock(&s->jobs_lock);
+        if (!r)
+            return NULL;
+        r->defer_work(r);
+        pthread_mutex_lock(&s->lock);
+        r->defer_finish(r);
+        r->defer_finish = NULL;
+        if (!r->status)
+            reply_error(r, 500, "internal", NULL, "the server could not answer this request");
+        r->suspended = 0;
+        MHD_resume_connection(r->conn);
+        pthread_mutex_unlock(&s->lock);
+        pthread_mutex_lock(&s->jobs_lock);
+        s->jobs_pending--;
+        pthread_mutex_unlock(&s->jobs_lock);
+    }
+}
+
+int srv_defer(struct req *r, void (*work)(struct req *), void (*finish)(struct req *))
+{
+    struct server *s = r->srv;
+    int queued = 0;
+
+    pthread_mutex_lock(&s->jobs_lock);
+    if (s->nhashers && !s->jobs_quit && s->jobs_pending < HASH_PENDING) {
+        r->defer_work = work;
+        r->defer_finish = finish;
+        r->next_job = NULL;
+        *s->jobs_tail = r;
+        s->jobs_tail = &r->next_job;
+        s->jobs_pending++;
+        queued = 1;
+        pthread_cond_signal(&s->jobs_wake);
+    }
+    pthread_mutex_unlock(&s->jobs_lock);
+    if (!queued) {
+        r->retry_after = 1;
+        reply_error(r, 503, "busy", "try again in a second",
+                    "the server is checking too many passwords at once");
+    }
+    return queued;
+}
+
+int srv_state_open(struct server *s)
+{
+    const struct server_opts *o = &s->o;
+    char err[1024];
+    unsigned i;
+
+    if (fk_store_open(o->db, &s->st, err, sizeof err) != FK_OK) {
+        fprintf(stderr, "fangkong serve: %s\n", err);
+        return 1;
+    }
+    snprintf(s->upload_dir, sizeof s->upload_dir, "%s.uploads", o->db);
+    if (mkdir(s->upload_dir, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "fangkong serve: cannot make %s: %s\n", s->upload_dir, strerror(errno));
+        return 1;
+    }
+    import_sweep(s->upload_dir, 1, time(NULL));
+    {
+        char snap[1100];
+        int loaded;
+
+        snprintf(snap, sizeof snap, "%s.engine", o->db);
+        if (fk_engine_open(s->st, &s->prof, snap, &s->eng, &loaded, err, sizeof err) != FK_OK) {
+            fprintf(stderr, "fangkong serve: %s\n", err);
+            return 1;
+        }
+    }
+    start_ctl(s);
+    if (fk_store_open(o->db, &s->bst, err, sizeof err) != FK_OK) {
+        fprintf(stderr, "fangkong serve: %s\n", err);
+        return 1;
+    }
+    if (pthread_create(&s->builder, NULL, builder_main, s) != 0) {
+        fprintf(stderr, "fangkong serve: cannot start the engine builder thread\n");
+        return 1;
+    }
+    s->builder_running = 1;
+    for (i = 0; i < HASH_THREADS; i++) {
+        if (pthread_create(&s->hashers[i], NULL, hasher_main, s) != 0) {
+            fprintf(stderr, "fangkong serve: cannot start a password hash thread\n");
+            return 1;
+        }
+        s->nhashers++;
+    }
+    return 0;
+}
+
+void srv_state_stop(struct server *s)
+{
+    unsigned i;
+
+    if (s->builder_running) {
+        /* The builder finishes the build it is in, resumes every held answer and ends; no
+         * answer is held after that (builder_running is 0), as MHD_stop_daemon requires. */
+        pthread_mutex_lock(&s->lock);
+        s->quit = 1;
+        pthread_cond_signal(&s->wake);
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->builder, NULL);
+        pthread_mutex_lock(&s->lock);
+        s->builder_running = 0;
+        pthread_mutex_unlock(&s->lock);
+    }
+    /* The hash threads finish every queued sign-in and resume its connection first, as
+     * MHD_stop_daemon requires. */
+    pthread_mutex_lock(&s->jobs_lock);
+    s->jobs_quit = 1;
+    pthread_cond_broadcast(&s->jobs_wake);
+    pthread_mutex_unlock(&s->jobs_lock);
+    for (i = 0; i < s->nhashers; i++)
+        pthread_join(s->hashers[i], NULL);
+}
+
+void srv_state_free(struct server *s)
+{
+    unsigned i;
+
+    fk_tracer_free(s->tr);
+    fk_ctl_free(s->ctl);
+    fk_engine_free(s->eng);
+    fk_store_close(s->bst);
+    fk_store_close(s->st);
+    for (i = 0; i < CACHE_SLOTS; i++)
+        blob_unref(s->cache[i].blob);
+}
