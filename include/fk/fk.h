@@ -14,6 +14,7 @@
 #include "fk/ingest.h"
 #include "fk/profile.h"
 #include "fk/progress.h"
+#include "fk/record.h"
 #include "fk/regime.h"
 #include "fk/region.h"
 #include "fk/screening.h"
