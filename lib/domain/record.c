@@ -108,8 +108,22 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
         .key = {0}, .nkey = 1,
         .key_note = "id_number: replaces (a person who moved has the new grid); a column the file "
                     "lacks keeps the stored value",
-        .scope = FK_SCOPE_GRID, .import_perm = FK_PERM_IMPORT, .flags = FK_RECORD_HAS_ID,
-        .sqlite = {NULL, NULL, NULL,
+        .scope = FK_SCOPE_GRID, .import_perm = FK_PERM_IMPORT,
+        .flags = FK_RECORD_GENERIC | FK_RECORD_HAS_ID,
+        .fields = {{"id_number", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                   {"id_type", FK_RVAL_INT, FK_RFIELD_KEEP}, {"name", FK_RVAL_TEXT, 0},
+                   {"phone", FK_RVAL_TEXT, FK_RFIELD_KEEP}, {"grid", FK_RVAL_TEXT, 0},
+                   {"household", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                   {"tags", FK_RVAL_TEXT, FK_RFIELD_KEEP}},
+        .nfields = 7,
+        .sqlite = {"SELECT id, id_type, name, phone, grid, household, tags FROM persons "
+                   "WHERE id_number = ?1",
+                   "INSERT INTO persons (id_number, id_type, name, phone, grid, household, tags) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                   "UPDATE persons SET id_type = coalesce(?2, id_type), name = ?3, "
+                   "phone = coalesce(?4, phone), grid = ?5, "
+                   "household = coalesce(?6, household), tags = coalesce(?7, tags) "
+                   "WHERE id_number = ?1",
                    "SELECT id_number, name, grid, phone, household, tags, id_type, grid "
                    "FROM persons ORDER BY id_number"},
         .export_cols = {0, 1, 2, 3, 4, 5, 6}, .nexport = 7, .nscope = 1,

@@ -31,7 +31,7 @@
 enum stmt_id {
     S_BEGIN, S_COMMIT, S_ROLLBACK, S_GEN_GET, S_GEN_BUMP, S_CGEN_GET, S_CGEN_BUMP,
     S_REGION_GET,
-    S_PERSON_GET, S_PERSON_INS, S_PERSON_UPD, S_PERSON_BY_ID,
+    S_PERSON_GET, S_PERSON_BY_ID,
     S_SCAN_INS, S_PING_INS, S_SAMPLE_INS, S_TUBE_EXISTS,
     S_RESULT_GET, S_RESULT_INS, S_RESULT_UPD,
     S_ROUND_INS, S_ROUND_GET,
@@ -53,12 +53,6 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_CGEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'control_generation'",
     [S_REGION_GET] = "SELECT name, level, parent FROM regions WHERE code = ?1",
     [S_PERSON_GET] = "SELECT id, id_type, name, phone, grid, household, tags FROM persons "
-                     "WHERE id_number = ?1",
-    [S_PERSON_INS] = "INSERT INTO persons (id_number, id_type, name, phone, grid, household, tags) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [S_PERSON_UPD] = "UPDATE persons SET id_type = coalesce(?2, id_type), name = ?3, "
-                     "phone = coalesce(?4, phone), grid = ?5, "
-                     "household = coalesce(?6, household), tags = coalesce(?7, tags) "
                      "WHERE id_number = ?1",
     [S_PERSON_BY_ID] = "SELECT id, id_type, id_number, name, phone, grid, household, tags "
                        "FROM persons WHERE id = ?1",
@@ -162,15 +156,6 @@ static const char *col_text(sqlite3_stmt *q, int i)
 static int same_text(sqlite3_stmt *q, int col, const char *v)
 {
     return !v || strcmp(col_text(q, col), v) == 0;
-}
-
-/* Binds v, or SQL NULL for "keep the stored value" (see same_text). */
-static void bind_keep(sqlite3_stmt *q, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(q, i);
 }
 
 /* Runs a statement that returns no rows. */
@@ -430,56 +415,21 @@ static int sq_put_region(fk_store *st, const struct fk_region_row *r, enum fk_pu
 static int sq_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id,
                          enum fk_put *did, unsigned *changed)
 {
-    struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_PERSON_GET);
-    int rc;
+    /* Bits of the fields (1 << index in the descriptor's fields) to enum fk_person_field. */
+    static const unsigned bit[7] = {0, FK_PERSON_ID_TYPE, FK_PERSON_NAME, FK_PERSON_PHONE,
+                                    FK_PERSON_GRID, FK_PERSON_HOUSEHOLD, FK_PERSON_TAGS};
+    const struct fk_record_value v[] = {RV_S(p->id_number), {NULL, p->id_type, p->id_type < 0},
+                                        RV_S(p->name), RV_S(p->phone), RV_S(p->grid),
+                                        RV_S(p->household), RV_S(p->tags)};
+    unsigned diff = 0;
+    int rc = put_record(SQ(st), FK_IMPORT_PERSONS, v, id, did, &diff), k;
 
-    *id = 0;
-    bind_text(q, 1, p->id_number);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        unsigned diff = (p->id_type < 0 || sqlite3_column_int(q, 1) == p->id_type
-                             ? 0u
-                             : (unsigned)FK_PERSON_ID_TYPE) |
-                        (same_text(q, 2, p->name) ? 0u : (unsigned)FK_PERSON_NAME) |
-                        (same_text(q, 3, p->phone) ? 0u : (unsigned)FK_PERSON_PHONE) |
-                        (same_text(q, 4, p->grid) ? 0u : (unsigned)FK_PERSON_GRID) |
-                        (same_text(q, 5, p->household) ? 0u : (unsigned)FK_PERSON_HOUSEHOLD) |
-                        (same_text(q, 6, p->tags) ? 0u : (unsigned)FK_PERSON_TAGS);
-        int same = diff == 0;
-
-        if (changed)
-            *changed = diff;
-        *id = sqlite3_column_int64(q, 0);
-        sqlite3_reset(q);
-        if (same) {
-            *did = FK_PUT_SAME;
-            return FK_OK;
-        }
-        q = stmt(s, S_PERSON_UPD);
-        *did = FK_PUT_UPDATED;
-    } else if (rc == SQLITE_DONE) {
-        sqlite3_reset(q);
-        q = stmt(s, S_PERSON_INS);
-        *did = FK_PUT_NEW;
-    } else {
-        return fail(s);
+    if (changed) {
+        *changed = 0;
+        for (k = 0; k < 7; k++)
+            if (diff & (1u << k))
+                *changed |= bit[k];
     }
-    bind_text(q, 1, p->id_number);
-    if (p->id_type >= 0)
-        sqlite3_bind_int(q, 2, p->id_type);
-    else if (*did == FK_PUT_NEW)
-        sqlite3_bind_int(q, 2, 0);
-    else
-        sqlite3_bind_null(q, 2);
-    bind_text(q, 3, p->name);
-    (*did == FK_PUT_NEW ? bind_text : bind_keep)(q, 4, p->phone);
-    bind_text(q, 5, p->grid);
-    (*did == FK_PUT_NEW ? bind_text : bind_keep)(q, 6, p->household);
-    (*did == FK_PUT_NEW ? bind_text : bind_keep)(q, 7, p->tags);
-    rc = exec_stmt(s, q);
-    if (rc == FK_OK && *did == FK_PUT_NEW)
-        *id = sqlite3_last_insert_rowid(s->db);
     return rc;
 }
 
