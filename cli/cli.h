@@ -137,6 +137,8 @@ const char *cli_actor(char *buf, size_t cap);
  * value or none: the normal cost. fangkong serve and user add call it. */
 void cli_test_hash_cost(void);
 int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_contract(struct cli *c, int argc, char **argv);
 int cmd_control(struct cli *c, int argc, char **argv);
 int cmd_regime(struct cli *c, int argc, char **argv);
 int cmd_alerts(struct cli *c, int argc, char **argv);

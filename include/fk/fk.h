@@ -10,6 +10,7 @@
 #include "fk/demo.h"
 #include "fk/engine.h"
 #include "fk/error.h"
+#include "fk/export.h"
 #include "fk/idcard.h"
 #include "fk/ingest.h"
 #include "fk/profile.h"
