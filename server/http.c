@@ -350,6 +350,7 @@ static const struct route routes[] = {
     /* import/{type}: the library checks the type against the role (fk_import_opts.actor). */
     {"POST", "/api/v1/import/{}", api_import_post, FK_PERM_POST_RESULTS, 1},
     {"GET", "/api/v1/imports/{}", api_rejects_get, FK_PERM_POST_RESULTS, 0},
+    {"GET", "/api/v1/export/{}", api_export_get, FK_PERM_READ_PERSONS, 0},
     {"GET", "/api/v1/control/summary", api_control_summary_get, FK_PERM_READ, 0},
     {"GET", "/api/v1/control/list", api_control_list_get, FK_PERM_READ_PERSONS, 0},
     {"POST", "/api/v1/control/{}", api_control_post, FK_PERM_CONTROL, 0},

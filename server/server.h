@@ -237,5 +237,6 @@ void api_door_events_post(struct req *r);
 /* ---- api_import.c ---- */
 void api_import_post(struct req *r);
 void api_rejects_get(struct req *r);
+void api_export_get(struct req *r);
 
 #endif
