@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "fk/error.h"
+#include "fk/export.h"
 #include "fk/ingest.h"
 #include "fk/record.h"
 #include "fk/region.h"
@@ -395,6 +396,69 @@ static void test_put__not_generic(void **state)
     assert_int_equal(fk_store_rollback(f->st), FK_OK);
 }
 
+/* ---- export ---- */
+
+/* A county's export holds its county's rows only; no actor: every row; a type with no export, or
+ * a role that may not import it, is refused with the reason. */
+static void test_export__scope(void **state)
+{
+    struct fixture *f = *state;
+    static const struct fk_region_row regions[] = {
+        {"14", "山西省", "", FK_LEVEL_PROVINCE},      {"1407", "晋中市", "14", FK_LEVEL_CITY},
+        {"140702", "榆次区", "1407", FK_LEVEL_COUNTY}, {"140703", "太谷区", "1407", FK_LEVEL_COUNTY},
+        {"g1", "网格1", "140702", FK_LEVEL_GRID},      {"g2", "网格2", "140703", FK_LEVEL_GRID},
+    };
+    struct fk_person_row p1 = {0, "110101199003070014", "=甲", NULL, "g1", NULL, NULL, -1},
+                         p2 = {0, "110101199003070030", "乙", NULL, "g2", NULL, NULL, -1};
+    struct fk_actor county = {"desk", FK_ROLE_COUNTY, "140702"},
+                    viewer = {"v", FK_ROLE_VIEWER, "140702"};
+    fk_table *t = NULL;
+    enum fk_put did;
+    char err[300];
+    int64_t id;
+    size_t i;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    for (i = 0; i < sizeof regions / sizeof regions[0]; i++)
+        assert_int_equal(fk_store_put_region(f->st, &regions[i], &did), FK_OK);
+    assert_int_equal(fk_store_put_person(f->st, &p1, &id, &did), FK_OK);
+    assert_int_equal(fk_store_put_person(f->st, &p2, &id, &did), FK_OK);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+
+    assert_int_equal(fk_export_table(f->st, FK_IMPORT_PERSONS, NULL, &t, err, sizeof err), FK_OK);
+    assert_int_equal(fk_table_nrows(t), 2);
+    assert_int_equal(fk_table_ncols(t), 7);
+    assert_string_equal(fk_table_col(t, 6)->name, "id_type");
+    assert_string_equal(fk_table_get(t, 0, 6), "resident");
+    fk_table_free(t);
+
+    assert_int_equal(fk_export_table(f->st, FK_IMPORT_PERSONS, &county, &t, err, sizeof err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(t), 1);
+    assert_string_equal(fk_table_get(t, 0, 0), "110101199003070014");
+    {
+        fk_buf b;
+
+        fk_buf_init(&b, 0);
+        assert_int_equal(fk_table_render(t, FK_FORMAT_CSV, 0, 1, &b), FK_OK);
+        assert_non_null(strstr(b.data, "110101199003070014,'=甲,g1,"));
+        fk_buf_fini(&b);
+    }
+    fk_table_free(t);
+
+    t = (fk_table *)(void *)err; /* set to NULL on every failure */
+    assert_int_equal(fk_export_table(f->st, FK_IMPORT_REGIONS, &county, &t, err, sizeof err),
+                     FK_EPERM);
+    assert_null(t);
+    assert_non_null(strstr(err, "may not export regions"));
+    assert_int_equal(fk_export_table(f->st, FK_IMPORT_PERSONS, &viewer, &t, err, sizeof err),
+                     FK_EPERM);
+    assert_int_equal(fk_export_table(f->st, FK_IMPORT_SCANS, NULL, &t, err, sizeof err),
+                     FK_EINVAL);
+    assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
+                             "controls, arrivals or risk_areas");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -409,6 +473,7 @@ int main(void)
         T(test_put__keep_and_id),
         T(test_put__person_changes),
         T(test_put__not_generic),
+        T(test_export__scope),
     };
 #undef T
 
