@@ -8,6 +8,10 @@
  * - A put first reads the row by its natural key and then inserts, updates or does nothing, so it
  *   can say what it did (new, same, updated); event tables (scans, pings, samples) use INSERT OR
  *   IGNORE and read sqlite3_changes() instead, one statement a row.
+ * - The keyed puts (regions, persons, venues, cases, controls, arrivals, risk areas) are one
+ *   routine, put_record, driven by the type's descriptor (fk/record.h): its fields say what to
+ *   bind and compare, its sqlite statements are prepared once at open. Results keep their own put
+ *   (an older result is ignored), the events their INSERT OR IGNORE fast paths.
  * - The generation counter is bumped inside the batch's own transaction, so it can never count a
  *   batch that did not commit.
  * - The page cache may grow to 512 MiB (only as used) so a 10 M-person registry's ID index stays
