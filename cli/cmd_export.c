@@ -18,8 +18,7 @@ static FILE *open_out(struct cli *c, const char *path)
 
     if (fd < 0) {
         if (errno == EEXIST)
-            cli_error(c, "%s exists: an export never writes over a file; give another --out",
-                      path);
+            cli_error(c, "%s exists: an export never writes over a file; give another --out", path);
         else
             cli_error(c, "cannot create %s: %s", path, strerror(errno));
         return NULL;
@@ -92,8 +91,8 @@ int cmd_export(struct cli *c, int argc, char **argv)
 }
 
 static const struct fk_col contract_cols[] = {
-    {"type", FK_COL_TEXT},     {"column", FK_COL_TEXT}, {"required", FK_COL_INT},
-    {"kind", FK_COL_TEXT},     {"max_bytes", FK_COL_INT}, {"key", FK_COL_INT},
+    {"type", FK_COL_TEXT}, {"column", FK_COL_TEXT},   {"required", FK_COL_INT},
+    {"kind", FK_COL_TEXT}, {"max_bytes", FK_COL_INT}, {"key", FK_COL_INT},
     {"help", FK_COL_TEXT},
 };
 
@@ -123,9 +122,13 @@ int cmd_contract(struct cli *c, int argc, char **argv)
 
         for (k = 0; rc == FK_OK && k < rt->ncols; k++) {
             char req[4], max[16], key[4];
-            const char *vals[7] = {rt->name, rt->cols[k].name, req,
+            const char *vals[7] = {rt->name,
+                                   rt->cols[k].name,
+                                   req,
                                    fk_rcol_kind_name(rt->cols[k].kind),
-                                   rt->cols[k].max_len ? max : NULL, key, rt->cols[k].help};
+                                   rt->cols[k].max_len ? max : NULL,
+                                   key,
+                                   rt->cols[k].help};
             int in_key = 0;
 
             for (j = 0; j < rt->nkey; j++)

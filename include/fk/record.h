@@ -55,20 +55,20 @@ struct fk_record_col {
     const char *name;
     int required;
     enum fk_rcol_kind kind;
-    int max_len;                        /* bytes; 0: none beyond the row's */
+    int max_len;                         /* bytes; 0: none beyond the row's */
     const char *(*enum_name)(int value); /* FK_RCOL_ENUM: a stored value's name ("" unknown) */
     const char *help;                    /* one line for the contract */
 };
 
 /* Which records a row touches, so whose scope it must lie in (see fk_import_opts.actor). */
 enum fk_record_scope {
-    FK_SCOPE_HQ = 0,     /* no region: only the city's headquarters (admin or commander of a
-                            city or province) may import or export it */
-    FK_SCOPE_REGION,     /* the region row itself and its parent (regions; headquarters only) */
-    FK_SCOPE_GRID,       /* the grid the row names, and the one the record lives in now */
-    FK_SCOPE_PERSON,     /* the grid of the person the row names */
+    FK_SCOPE_HQ = 0,      /* no region: only the city's headquarters (admin or commander of a
+                             city or province) may import or export it */
+    FK_SCOPE_REGION,      /* the region row itself and its parent (regions; headquarters only) */
+    FK_SCOPE_GRID,        /* the grid the row names, and the one the record lives in now */
+    FK_SCOPE_PERSON,      /* the grid of the person the row names */
     FK_SCOPE_PERSON_GRID, /* the person's grid and the grid the row names (arrivals) */
-    FK_SCOPE_TUBE        /* every person sampled into the row's tube (results) */
+    FK_SCOPE_TUBE         /* every person sampled into the row's tube (results) */
 };
 
 /* The values of one record as the store keeps it (struct fk_record_type.fields), for the
@@ -101,10 +101,13 @@ struct fk_record_sql {
     const char *get, *ins, *upd, *all;
 };
 
-#define FK_RECORD_APPEND 1u  /* append-only events on a hand-written fast path (INSERT OR
-                                IGNORE, no read): the generic put is not used for them */
-#define FK_RECORD_HAS_ID 2u  /* the store numbers the rows (get returns the id first) */
-#define FK_RECORD_GENERIC 4u /* the store's put of this type is the generic put */
+/* Flags of a type. FK_RECORD_APPEND: append-only events on a hand-written fast path (INSERT OR
+ * IGNORE, no read; the generic put is not used for them). FK_RECORD_HAS_ID: the store numbers the
+ * rows (get returns the id first). FK_RECORD_GENERIC: the store's put of the type is the generic
+ * put. */
+#define FK_RECORD_APPEND 1u
+#define FK_RECORD_HAS_ID 2u
+#define FK_RECORD_GENERIC 4u
 
 struct fk_record_type {
     fk_record_id id;
@@ -113,7 +116,7 @@ struct fk_record_type {
     const char *title_en; /* "population registry" */
     struct fk_record_col cols[FK_RECORD_MAXCOLS]; /* required first; unused: name NULL */
     int ncols, nreq;
-    const char *cols_note; /* the contract's note after the columns, or NULL */
+    const char *cols_note;     /* the contract's note after the columns, or NULL */
     int key[FK_RECORD_MAXKEY]; /* the natural key: indexes into cols */
     int nkey;
     const char *key_note; /* the contract's "a second row with the same key" */

@@ -114,8 +114,8 @@ static void test_record__import_type_texts_unchanged(void **state)
         "device,id_number,time,event (required)",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
-        "regions", "persons", "venues", "scans", "pings", "samples", "results", "cases",
-        "controls", "arrivals", "risk_areas", "door_events"};
+        "regions", "persons", "venues",   "scans",    "pings",      "samples",
+        "results", "cases",   "controls", "arrivals", "risk_areas", "door_events"};
     enum fk_import_type t;
     char buf[200];
     int i;
@@ -147,25 +147,22 @@ static void test_record__permitted(void **state)
     char err[300];
 
     (void)state;
-    assert_int_equal(fk_record_permitted(regions, FK_ROLE_COMMANDER, FK_LEVEL_CITY, "x", err,
-                                         sizeof err),
-                     FK_OK);
-    assert_int_equal(fk_record_permitted(regions, FK_ROLE_COUNTY, FK_LEVEL_COUNTY, "榆次区 (140702)",
-                                         err, sizeof err),
+    assert_int_equal(
+        fk_record_permitted(regions, FK_ROLE_COMMANDER, FK_LEVEL_CITY, "x", err, sizeof err),
+        FK_OK);
+    assert_int_equal(fk_record_permitted(regions, FK_ROLE_COUNTY, FK_LEVEL_COUNTY,
+                                         "榆次区 (140702)", err, sizeof err),
                      FK_EPERM);
     assert_non_null(strstr(err, "a county account of 榆次区 (140702) may not import regions"));
-    assert_int_equal(fk_record_permitted(regions, FK_ROLE_ADMIN, FK_LEVEL_COUNTY, "x", err,
-                                         sizeof err),
-                     FK_EPERM);
-    assert_int_equal(fk_record_permitted(persons, FK_ROLE_GRID, FK_LEVEL_GRID, "x", err,
-                                         sizeof err),
-                     FK_OK);
-    assert_int_equal(fk_record_permitted(persons, FK_ROLE_LAB, FK_LEVEL_CITY, "x", err,
-                                         sizeof err),
+    assert_int_equal(
+        fk_record_permitted(regions, FK_ROLE_ADMIN, FK_LEVEL_COUNTY, "x", err, sizeof err),
+        FK_EPERM);
+    assert_int_equal(
+        fk_record_permitted(persons, FK_ROLE_GRID, FK_LEVEL_GRID, "x", err, sizeof err), FK_OK);
+    assert_int_equal(fk_record_permitted(persons, FK_ROLE_LAB, FK_LEVEL_CITY, "x", err, sizeof err),
                      FK_EPERM);
     assert_string_equal(err, "a lab account may not import persons");
-    assert_int_equal(fk_record_permitted(results, FK_ROLE_LAB, FK_LEVEL_CITY, "x", err,
-                                         sizeof err),
+    assert_int_equal(fk_record_permitted(results, FK_ROLE_LAB, FK_LEVEL_CITY, "x", err, sizeof err),
                      FK_OK);
 }
 
@@ -263,8 +260,7 @@ static void test_put__new_same_updated(void **state)
                      FK_PUT_SAME);
     assert_int_equal(changed, 0);
     /* Another key is another record, however alike. */
-    assert_int_equal(put_region(f->st, "1407", "山西省", FK_LEVEL_PROVINCE, "", NULL),
-                     FK_PUT_NEW);
+    assert_int_equal(put_region(f->st, "1407", "山西省", FK_LEVEL_PROVINCE, "", NULL), FK_PUT_NEW);
     assert_int_equal(put_region(f->st, "1407", "晋中市", FK_LEVEL_CITY, "14", &changed),
                      FK_PUT_UPDATED);
     assert_int_equal(changed, (1u << 1) | (1u << 2) | (1u << 3));
@@ -297,8 +293,7 @@ static void test_put__null_is_empty(void **state)
     struct fk_region_row r;
 
     assert_int_equal(fk_store_begin(f->st), FK_OK);
-    assert_int_equal(put_region(f->st, "14", "山西省", FK_LEVEL_PROVINCE, NULL, NULL),
-                     FK_PUT_NEW);
+    assert_int_equal(put_region(f->st, "14", "山西省", FK_LEVEL_PROVINCE, NULL, NULL), FK_PUT_NEW);
     assert_int_equal(put_region(f->st, "14", "山西省", FK_LEVEL_PROVINCE, "", NULL), FK_PUT_SAME);
     assert_int_equal(put_region(f->st, "14", "山西省", FK_LEVEL_PROVINCE, "x", NULL),
                      FK_PUT_UPDATED);
@@ -325,8 +320,7 @@ static void test_put__keep_and_id(void **state)
     assert_int_equal(did, FK_PUT_NEW);
     assert_true(id > 0);
     v[2].s = "market";
-    assert_int_equal(fk_store_put_record(f->st, FK_IMPORT_VENUES, v, &id2, &did, &changed),
-                     FK_OK);
+    assert_int_equal(fk_store_put_record(f->st, FK_IMPORT_VENUES, v, &id2, &did, &changed), FK_OK);
     assert_int_equal(did, FK_PUT_UPDATED);
     assert_int_equal(changed, 1u << 2);
     assert_int_equal(id2, id);
@@ -391,8 +385,7 @@ static void test_put__not_generic(void **state)
 
     assert_int_equal(fk_store_begin(f->st), FK_OK);
     assert_int_equal(fk_store_put_record(f->st, FK_IMPORT_SCANS, v, NULL, &did, NULL), FK_EINVAL);
-    assert_int_equal(fk_store_put_record(f->st, FK_IMPORT_RESULTS, v, NULL, &did, NULL),
-                     FK_EINVAL);
+    assert_int_equal(fk_store_put_record(f->st, FK_IMPORT_RESULTS, v, NULL, &did, NULL), FK_EINVAL);
     assert_int_equal(fk_store_rollback(f->st), FK_OK);
 }
 
@@ -404,9 +397,12 @@ static void test_export__scope(void **state)
 {
     struct fixture *f = *state;
     static const struct fk_region_row regions[] = {
-        {"14", "山西省", "", FK_LEVEL_PROVINCE},      {"1407", "晋中市", "14", FK_LEVEL_CITY},
-        {"140702", "榆次区", "1407", FK_LEVEL_COUNTY}, {"140703", "太谷区", "1407", FK_LEVEL_COUNTY},
-        {"g1", "网格1", "140702", FK_LEVEL_GRID},      {"g2", "网格2", "140703", FK_LEVEL_GRID},
+        {"14", "山西省", "", FK_LEVEL_PROVINCE},
+        {"1407", "晋中市", "14", FK_LEVEL_CITY},
+        {"140702", "榆次区", "1407", FK_LEVEL_COUNTY},
+        {"140703", "太谷区", "1407", FK_LEVEL_COUNTY},
+        {"g1", "网格1", "140702", FK_LEVEL_GRID},
+        {"g2", "网格2", "140703", FK_LEVEL_GRID},
     };
     struct fk_person_row p1 = {0, "110101199003070014", "=甲", NULL, "g1", NULL, NULL, -1},
                          p2 = {0, "110101199003070030", "乙", NULL, "g2", NULL, NULL, -1};
@@ -453,8 +449,7 @@ static void test_export__scope(void **state)
     assert_non_null(strstr(err, "may not export regions"));
     assert_int_equal(fk_export_table(f->st, FK_IMPORT_PERSONS, &viewer, &t, err, sizeof err),
                      FK_EPERM);
-    assert_int_equal(fk_export_table(f->st, FK_IMPORT_SCANS, NULL, &t, err, sizeof err),
-                     FK_EINVAL);
+    assert_int_equal(fk_export_table(f->st, FK_IMPORT_SCANS, NULL, &t, err, sizeof err), FK_EINVAL);
     assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
                              "controls, arrivals or risk_areas");
 }
