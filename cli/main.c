@@ -105,6 +105,15 @@ const struct verb cli_verbs[] = {
      "(backcheck_days in the profile), with their control now; --control puts those not under\n"
      "control under risk_area control. AREA is a risk area's code or name (the name column of\n"
      "risk_areas). Without AREA: the risk areas and their windows."},
+    {"export", cmd_export, "export TYPE [--out FILE] [--format csv|json]",
+     "Writes the records of TYPE (regions, persons, venues, cases, controls, arrivals or\n"
+     "risk_areas) with the columns an import of TYPE reads, so importing the file adds\n"
+     "nothing: to stdout, or to a new file FILE (mode 0600; never over an existing one). With\n"
+     "--as only the records inside the account's scope, and only the types it may import.\n"
+     "Cells a spreadsheet would run as a formula get a leading '. Audited."},
+    {"contract", cmd_contract, "contract [--markdown]",
+     "The data contract from the record types: every type's columns, whether required, their\n"
+     "kind, length ceiling and key; --markdown prints the table of docs/data.md."},
     {"status", cmd_status, "status",
      "Counts of every table in the data file, and the engine's size and build time."},
     {"version", cmd_version, "version", "Prints the version."},

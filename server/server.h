@@ -111,6 +111,7 @@ extern const struct route api_screening_routes[]; /* api_screening.c */
 extern const struct route api_trace_routes[];     /* api_trace.c */
 extern const struct route api_import_routes[];    /* api_import.c */
 extern const struct route api_control_routes[];   /* api_control.c */
+extern const struct route api_export_routes[];    /* api_export.c */
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);
@@ -258,5 +259,6 @@ void api_door_events_post(struct req *r);
 void api_import_post(struct req *r);
 void api_rows_post(struct req *r);
 void api_rejects_get(struct req *r);
+void api_export_get(struct req *r);
 
 #endif

@@ -25,25 +25,11 @@
 
 #include "fk/access.h"
 #include "fk/profile.h"
+#include "fk/record.h"
 #include "fk/store.h"
 #include "fk/str.h"
 
-enum fk_import_type {
-    FK_IMPORT_REGIONS = 0,
-    FK_IMPORT_PERSONS,
-    FK_IMPORT_VENUES,
-    FK_IMPORT_SCANS,
-    FK_IMPORT_PINGS,
-    FK_IMPORT_SAMPLES,
-    FK_IMPORT_RESULTS,
-    FK_IMPORT_CASES,
-    FK_IMPORT_CONTROLS,
-    FK_IMPORT_ARRIVALS,
-    FK_IMPORT_RISK_AREAS,
-    FK_IMPORT_DOOR_EVENTS,
-    FK_IMPORT_NTYPES
-};
-
+/* The types are those of fk/record.h (enum fk_import_type), whose descriptors these read. */
 /* "regions" … "cases", "controls", "arrivals", "risk_areas", "door_events". FK_OK or FK_EINVAL. */
 int fk_import_type_parse(const char *s, enum fk_import_type *out);
 const char *fk_import_type_name(enum fk_import_type t);

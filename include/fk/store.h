@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fk/record.h"
 #include "fk/screening.h"
 
 typedef struct fk_store fk_store;
@@ -225,6 +226,21 @@ int fk_store_each_silent_device(fk_store *st, int64_t before, fk_door_cb cb, voi
 int fk_store_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud);
 /* Members of a tube (the persons sampled into it). */
 int fk_store_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, void *ud);
+
+/* Records by descriptor (fk/record.h). The generic put of a type whose descriptor has
+ * FK_RECORD_GENERIC: v holds its store fields in order (rt->fields); it reads the record by its
+ * natural key and inserts, updates or does nothing, as the typed puts above (which are it). *id
+ * (may be NULL) gets the row's id when the type has FK_RECORD_HAS_ID; *changed (may be NULL) a
+ * bit 1 << k for each field k an update changed. FK_OK, FK_EDB, FK_EINVAL (no generic put for t).
+ * Inside a batch. */
+int fk_store_put_record(fk_store *st, fk_record_id t, const struct fk_record_value *v,
+                        int64_t *id, enum fk_put *did, unsigned *changed);
+/* Walks every record of type t for an export: n values a row, the descriptor's export columns
+ * then its nscope region codes (an integer column as i, text as s; a SQL NULL has absent set), in
+ * key order. Values are borrowed for the call; a non-zero return of cb stops the walk and is
+ * returned. FK_EINVAL when t has no export. */
+typedef int (*fk_record_cb)(void *ud, const struct fk_record_value *v, size_t n);
+int fk_store_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud);
 
 /* Accounts, sessions and the audit trail. These work inside or outside a batch and do not move
  * the generation. */

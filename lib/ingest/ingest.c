@@ -37,86 +37,34 @@
 #include "fk/time.h"
 #include "fk/vec.h"
 
-#define MAXCOLS 8
+#define MAXCOLS FK_RECORD_MAXCOLS
 #define TEXT_MAX 256
-
-struct type_spec {
-    const char *name;
-    const char *cols[MAXCOLS];
-    int nreq;
-    const char *help;
-};
-
-static const struct type_spec specs[FK_IMPORT_NTYPES] = {
-    [FK_IMPORT_REGIONS] = {"regions", {"code", "name", "level", "parent"}, 4,
-                           "code,name,level,parent (required)"},
-    [FK_IMPORT_PERSONS] = {"persons",
-                           {"id_number", "name", "grid", "phone", "household", "tags", "id_type"},
-                           3, "id_number,name,grid (required); phone,household,tags,id_type"},
-    [FK_IMPORT_VENUES] = {"venues", {"code", "name", "grid", "type"}, 3,
-                          "code,name,grid (required); type"},
-    [FK_IMPORT_SCANS] = {"scans", {"id_number", "venue", "time"}, 3,
-                         "id_number,venue,time (required)"},
-    [FK_IMPORT_PINGS] = {"pings", {"id_number", "cell", "time"}, 3,
-                         "id_number,cell,time (required)"},
-    [FK_IMPORT_SAMPLES] = {"samples", {"tube", "id_number", "time", "site"}, 3,
-                           "tube,id_number,time (required); site"},
-    [FK_IMPORT_RESULTS] = {"results", {"tube", "result", "time", "lab", "received"}, 3,
-                           "tube,result,time (required); lab,received"},
-    [FK_IMPORT_CASES] = {"cases", {"id_number", "confirmed", "onset", "kind", "isolated"}, 2,
-                         "id_number,confirmed (required); onset,kind,isolated"},
-    [FK_IMPORT_CONTROLS] = {"controls",
-                            {"id_number", "category", "place", "start", "end", "regime", "site",
-                             "device"},
-                            4, "id_number,category,place,start (required); end,regime,site,device"},
-    [FK_IMPORT_ARRIVALS] = {"arrivals",
-                            {"id_number", "arrived", "origin", "grid", "transport", "name",
-                             "phone"},
-                            3, "id_number,arrived,origin (required); grid,transport,name,phone"},
-    [FK_IMPORT_RISK_AREAS] = {"risk_areas", {"area", "level", "start", "end", "name"}, 3,
-                              "area,level,start (required); end,name"},
-    [FK_IMPORT_DOOR_EVENTS] = {"door_events", {"device", "id_number", "time", "event"}, 4,
-                               "device,id_number,time,event (required)"},
-};
 
 int fk_import_type_parse(const char *s, enum fk_import_type *out)
 {
-    int i;
+    const struct fk_record_type *rt = fk_record_find(s);
 
-    for (i = 0; i < FK_IMPORT_NTYPES; i++) {
-        if (strcmp(s, specs[i].name) == 0) {
-            *out = (enum fk_import_type)i;
-            return FK_OK;
-        }
-    }
-    return FK_EINVAL;
+    if (!rt)
+        return FK_EINVAL;
+    *out = rt->id;
+    return FK_OK;
 }
 
 const char *fk_import_type_name(enum fk_import_type t)
 {
-    return (int)t >= 0 && t < FK_IMPORT_NTYPES ? specs[t].name : "";
+    const struct fk_record_type *rt = fk_record_get(t);
+
+    return rt ? rt->name : "";
 }
 
 char *fk_import_type_list(char *buf, size_t cap)
 {
-    size_t len = 0;
-    int i, n;
-
-    if (cap)
-        buf[0] = '\0';
-    for (i = 0; i < FK_IMPORT_NTYPES && len < cap; i++) {
-        n = snprintf(buf + len, cap - len, "%s%s",
-                     i == 0 ? "" : i == FK_IMPORT_NTYPES - 1 ? " or " : ", ", specs[i].name);
-        if (n < 0)
-            break;
-        len += (size_t)n;
-    }
-    return buf;
+    return fk_record_list(buf, cap, 0);
 }
 
 const char *fk_import_type_columns(enum fk_import_type t)
 {
-    return (int)t >= 0 && t < FK_IMPORT_NTYPES ? specs[t].help : "";
+    return fk_record_columns_text(t);
 }
 
 /* A regions row that waits for its parent. */
@@ -232,7 +180,7 @@ static unsigned forbidden(const unsigned char *p, size_t n)
 static int text(struct ctx *c, int k, char *out, size_t cap, int required)
 {
     fk_slice s = field(c, k);
-    const char *name = specs[c->type].cols[k];
+    const char *name = fk_record_get(c->type)->cols[k].name;
     size_t i;
     unsigned cp;
 
@@ -278,7 +226,7 @@ static int64_t time_ahead(const struct ctx *c, int k)
 static int time_col(struct ctx *c, int k, int64_t *out, int required)
 {
     fk_slice s = field(c, k);
-    const char *name = specs[c->type].cols[k];
+    const char *name = fk_record_get(c->type)->cols[k].name;
     char lim[FK_TIME_RENDER_MAX];
     int64_t ahead = time_ahead(c, k);
 
@@ -529,13 +477,13 @@ static int import_permitted(struct ctx *c, char *err, size_t errlen)
         snprintf(err, errlen,
                  "a %s account of %s may not import %s: only the city's headquarters may (an "
                  "admin or commander whose scope is a city or a province)",
-                 role, c->scope_label, specs[c->type].name);
+                 role, c->scope_label, fk_record_get(c->type)->name);
         return FK_EPERM;
     }
     if (fk_role_can(a->role, c->type == FK_IMPORT_RESULTS ? FK_PERM_POST_RESULTS
                                                          : FK_PERM_IMPORT))
         return FK_OK;
-    snprintf(err, errlen, "a %s account may not import %s", role, specs[c->type].name);
+    snprintf(err, errlen, "a %s account may not import %s", role, fk_record_get(c->type)->name);
     return FK_EPERM;
 }
 
@@ -1427,8 +1375,8 @@ const char *fk_import_field_name(const fk_import *imp, size_t f)
     int k;
 
     for (k = 0; k < MAXCOLS; k++)
-        if (specs[c->type].cols[k] && c->idx[k] == (int)f)
-            name = specs[c->type].cols[k];
+        if (fk_record_get(c->type)->cols[k].name && c->idx[k] == (int)f)
+            name = fk_record_get(c->type)->cols[k].name;
     return name;
 }
 
@@ -1436,7 +1384,7 @@ const char *fk_import_field_name(const fk_import *imp, size_t f)
 static int read_header(struct ctx *c, const char *const *header, size_t nf, char *err,
                        size_t errlen)
 {
-    const struct type_spec *sp = &specs[c->type];
+    const struct fk_record_type *sp = fk_record_get(c->type);
     size_t f;
     int k;
     fk_buf have;
@@ -1460,10 +1408,10 @@ static int read_header(struct ctx *c, const char *const *header, size_t nf, char
     }
     for (k = 0; k < MAXCOLS; k++) {
         c->idx[k] = -1;
-        if (!sp->cols[k])
+        if (!sp->cols[k].name)
             continue;
         for (f = 0; f < nf; f++) {
-            if (fk_slice_eqi(header_name(header, f), sp->cols[k])) {
+            if (fk_slice_eqi(header_name(header, f), sp->cols[k].name)) {
                 c->idx[k] = (int)f;
                 break;
             }
@@ -1477,7 +1425,8 @@ static int read_header(struct ctx *c, const char *const *header, size_t nf, char
             fk_buf_printf(&have, "%s%s", f ? "," : "", header[f] ? header[f] : "");
         snprintf(err, errlen,
                  "missing required column '%s': a %s file needs %s; this header has: %s",
-                 sp->cols[k], sp->name, sp->help, have.data ? have.data : "");
+                 sp->cols[k].name, sp->name, fk_record_columns_text(c->type),
+                 have.data ? have.data : "");
         fk_buf_fini(&have);
         return FK_EINVAL;
     }

@@ -412,6 +412,17 @@ int fk_store_put_control(fk_store *st, const struct fk_control_row *c, int64_t *
     return st->ops->put_control(st, c, id, did);
 }
 
+int fk_store_put_record(fk_store *st, fk_record_id t, const struct fk_record_value *v,
+                        int64_t *id, enum fk_put *did, unsigned *changed)
+{
+    return st->ops->put_record(st, t, v, id, did, changed);
+}
+
+int fk_store_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud)
+{
+    return st->ops->each_record(st, t, cb, ud);
+}
+
 int fk_store_put_arrival(fk_store *st, const struct fk_arrival_row *a, enum fk_put *did)
 {
     return st->ops->put_arrival(st, a, did);

@@ -76,6 +76,9 @@ struct fk_store_ops {
     int (*del_user_tokens)(fk_store *st, int64_t user);
     int (*add_audit)(fk_store *st, const struct fk_audit_row *a);
     int (*each_audit)(fk_store *st, int64_t since, fk_audit_cb cb, void *ud);
+    int (*put_record)(fk_store *st, fk_record_id t, const struct fk_record_value *v, int64_t *id,
+                      enum fk_put *did, unsigned *changed);
+    int (*each_record)(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud);
 };
 
 struct fk_store {

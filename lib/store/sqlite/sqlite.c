@@ -8,6 +8,10 @@
  * - A put first reads the row by its natural key and then inserts, updates or does nothing, so it
  *   can say what it did (new, same, updated); event tables (scans, pings, samples) use INSERT OR
  *   IGNORE and read sqlite3_changes() instead, one statement a row.
+ * - The keyed puts (regions, persons, venues, cases, controls, arrivals, risk areas) are one
+ *   routine, put_record, driven by the type's descriptor (fk/record.h): its fields say what to
+ *   bind and compare, its sqlite statements are prepared once at open. Results keep their own put
+ *   (an older result is ignored), the events their INSERT OR IGNORE fast paths.
  * - The generation counter is bumped inside the batch's own transaction, so it can never count a
  *   batch that did not commit.
  * - The page cache may grow to 512 MiB (only as used) so a 10 M-person registry's ID index stays
@@ -23,24 +27,21 @@
 
 #include "fk/buf.h"
 #include "fk/error.h"
+#include "fk/record.h"
 #include "fk/str.h"
 #include "fk_sql_sqlite.h"
 #include "store/store_int.h"
 
 enum stmt_id {
     S_BEGIN, S_COMMIT, S_ROLLBACK, S_GEN_GET, S_GEN_BUMP, S_CGEN_GET, S_CGEN_BUMP,
-    S_REGION_GET, S_REGION_INS, S_REGION_UPD,
-    S_PERSON_GET, S_PERSON_INS, S_PERSON_UPD, S_PERSON_BY_ID,
-    S_VENUE_GET, S_VENUE_INS, S_VENUE_UPD,
+    S_REGION_GET,
+    S_PERSON_GET, S_PERSON_BY_ID,
     S_SCAN_INS, S_PING_INS, S_SAMPLE_INS, S_TUBE_EXISTS,
     S_RESULT_GET, S_RESULT_INS, S_RESULT_UPD,
-    S_CASE_GET, S_CASE_INS, S_CASE_UPD,
     S_ROUND_INS, S_ROUND_GET,
     S_USER_INS, S_USER_UPD, S_USER_GET, S_USER_BY_ID, S_TOKEN_INS, S_TOKEN_GET, S_TOKEN_DEL,
     S_TOKEN_DEL_USER, S_AUDIT_INS,
-    S_CONTROL_GET, S_CONTROL_INS, S_CONTROL_UPD, S_CONTROL_BY_ID,
-    S_ARRIVAL_GET, S_ARRIVAL_INS, S_ARRIVAL_UPD,
-    S_RISK_GET, S_RISK_INS, S_RISK_UPD,
+    S_CONTROL_BY_ID,
     S_DOOR_INS, S_DOOR_BEFORE, S_DEVICE_FIND,
     S_ALERT_INS, S_ALERT_UPD, S_ALERT_GET,
     S_COUNT
@@ -55,22 +56,10 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_CGEN_GET] = "SELECT value FROM meta WHERE key = 'control_generation'",
     [S_CGEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'control_generation'",
     [S_REGION_GET] = "SELECT name, level, parent FROM regions WHERE code = ?1",
-    [S_REGION_INS] = "INSERT INTO regions (code, name, level, parent) VALUES (?1, ?2, ?3, ?4)",
-    [S_REGION_UPD] = "UPDATE regions SET name = ?2, level = ?3, parent = ?4 WHERE code = ?1",
     [S_PERSON_GET] = "SELECT id, id_type, name, phone, grid, household, tags FROM persons "
-                     "WHERE id_number = ?1",
-    [S_PERSON_INS] = "INSERT INTO persons (id_number, id_type, name, phone, grid, household, tags) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [S_PERSON_UPD] = "UPDATE persons SET id_type = coalesce(?2, id_type), name = ?3, "
-                     "phone = coalesce(?4, phone), grid = ?5, "
-                     "household = coalesce(?6, household), tags = coalesce(?7, tags) "
                      "WHERE id_number = ?1",
     [S_PERSON_BY_ID] = "SELECT id, id_type, id_number, name, phone, grid, household, tags "
                        "FROM persons WHERE id = ?1",
-    [S_VENUE_GET] = "SELECT id, name, type, grid FROM venues WHERE code = ?1",
-    [S_VENUE_INS] = "INSERT INTO venues (code, name, type, grid) VALUES (?1, ?2, ?3, ?4)",
-    [S_VENUE_UPD] = "UPDATE venues SET name = ?2, type = coalesce(?3, type), grid = ?4 "
-                    "WHERE code = ?1",
     [S_SCAN_INS] = "INSERT OR IGNORE INTO scans (person, venue, time) VALUES (?1, ?2, ?3)",
     [S_PING_INS] = "INSERT OR IGNORE INTO pings (person, cell, time) VALUES (?1, ?2, ?3)",
     [S_SAMPLE_INS] = "INSERT OR IGNORE INTO samples (tube, person, time, site) "
@@ -81,11 +70,6 @@ static const char *const stmt_sql[S_COUNT] = {
                      "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_RESULT_UPD] = "UPDATE results SET result = ?2, time = ?3, lab = ?4, received = ?5 "
                      "WHERE tube = ?1",
-    [S_CASE_GET] = "SELECT confirmed, onset, kind, isolated FROM cases WHERE person = ?1",
-    [S_CASE_INS] = "INSERT INTO cases (person, confirmed, onset, kind, isolated) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_CASE_UPD] = "UPDATE cases SET confirmed = ?2, onset = ?3, kind = ?4, isolated = ?5 "
-                   "WHERE person = ?1",
     [S_ROUND_INS] = "INSERT INTO rounds (name, region, start, \"end\", created) "
                     "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_ROUND_GET] = "SELECT id, name, region, start, \"end\", created FROM rounds "
@@ -104,28 +88,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_TOKEN_DEL_USER] = "DELETE FROM tokens WHERE user = ?1",
     [S_AUDIT_INS] = "INSERT INTO audit (time, who, action, target, detail, region) "
                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [S_CONTROL_GET] = "SELECT id, category, place, \"end\", regime, site, device, extended "
-                      "FROM controls WHERE person = ?1 AND start = ?2",
-    [S_CONTROL_INS] = "INSERT INTO controls (person, start, category, place, \"end\", regime, "
-                      "site, device, extended) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, ''), "
-                      "coalesce(?7, ''), coalesce(?8, ''), coalesce(?9, 0))",
-    [S_CONTROL_UPD] = "UPDATE controls SET category = ?3, place = ?4, \"end\" = ?5, "
-                      "regime = coalesce(?6, regime), site = coalesce(?7, site), "
-                      "device = coalesce(?8, device), extended = coalesce(?9, extended) "
-                      "WHERE person = ?1 AND start = ?2",
     [S_CONTROL_BY_ID] = "SELECT id, person, category, place, start, \"end\", regime, site, "
                         "device, extended FROM controls WHERE id = ?1",
-    [S_ARRIVAL_GET] = "SELECT origin, grid, transport FROM arrivals "
-                      "WHERE person = ?1 AND arrived = ?2",
-    [S_ARRIVAL_INS] = "INSERT INTO arrivals (person, arrived, origin, grid, transport) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_ARRIVAL_UPD] = "UPDATE arrivals SET origin = ?3, grid = ?4, transport = ?5 "
-                      "WHERE person = ?1 AND arrived = ?2",
-    [S_RISK_GET] = "SELECT level, \"end\", name FROM risk_areas WHERE area = ?1 AND start = ?2",
-    [S_RISK_INS] = "INSERT INTO risk_areas (area, start, level, \"end\", name) "
-                   "VALUES (?1, ?2, ?3, ?4, COALESCE(?5, ''))",
-    [S_RISK_UPD] = "UPDATE risk_areas SET level = ?3, \"end\" = ?4, name = COALESCE(?5, name) "
-                   "WHERE area = ?1 AND start = ?2",
     [S_DOOR_INS] = "INSERT OR IGNORE INTO door_events (device, time, event, person) "
                    "VALUES (?1, ?2, ?3, ?4)",
     [S_DOOR_BEFORE] = "SELECT time, event, person FROM door_events WHERE device = ?1 AND time < ?2 "
@@ -139,10 +103,14 @@ static const char *const stmt_sql[S_COUNT] = {
                     "updated FROM alerts WHERE id = ?1",
 };
 
+/* The statements of a generic put (struct fk_record_sql). */
+enum { R_GET, R_INS, R_UPD, R_NSTMT };
+
 struct sq_store {
     struct fk_store base; /* must be first */
     sqlite3 *db;
     sqlite3_stmt *stmt[S_COUNT];
+    sqlite3_stmt *rec[FK_IMPORT_NTYPES][R_NSTMT]; /* the generic put's, of FK_RECORD_GENERIC */
     char msg[512];
     /* Output strings of get_person and get_region live here until the next call; they grow to
      * whatever the row holds, so nothing comes back cut. */
@@ -194,15 +162,6 @@ static int same_text(sqlite3_stmt *q, int col, const char *v)
     return !v || strcmp(col_text(q, col), v) == 0;
 }
 
-/* Binds v, or SQL NULL for "keep the stored value" (see same_text). */
-static void bind_keep(sqlite3_stmt *q, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(q, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(q, i);
-}
-
 /* Runs a statement that returns no rows. */
 static int exec_stmt(struct sq_store *s, sqlite3_stmt *q)
 {
@@ -219,6 +178,8 @@ static void sq_close(fk_store *st)
 
     for (i = 0; i < S_COUNT; i++)
         sqlite3_finalize(s->stmt[i]);
+    for (i = 0; i < FK_IMPORT_NTYPES * R_NSTMT; i++)
+        sqlite3_finalize(s->rec[i / R_NSTMT][i % R_NSTMT]);
     for (i = 0; i < 6; i++)
         fk_buf_fini(&s->person_buf[i]);
     for (i = 0; i < 3; i++)
@@ -333,131 +294,155 @@ static int sq_control_generation(fk_store *st, int64_t *out)
     return rc == SQLITE_ROW ? FK_OK : fail(s);
 }
 
-static int sq_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
-{
-    struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_REGION_GET);
-    int rc;
+/* ---- the generic put of keyed records (fk/record.h) ---- */
 
-    bind_text(q, 1, r->code);
+/* Whether value v of field f is "keep the stored value" (a FK_RFIELD_KEEP field the input did
+ * not give). */
+static int absent(const struct fk_record_field *f, const struct fk_record_value *v)
+{
+    return (f->flags & FK_RFIELD_KEEP) && (f->kind == FK_RVAL_TEXT ? !v->s : v->absent);
+}
+
+/* Binds v as parameter i: an absent value is SQL NULL on an update (the statement keeps the
+ * stored one) and "" or 0 on an insert; a NULL text of any other field is "". */
+static void bind_value(sqlite3_stmt *q, int i, const struct fk_record_field *f,
+                       const struct fk_record_value *v, int insert)
+{
+    int keep = absent(f, v);
+
+    if (keep && !insert)
+        sqlite3_bind_null(q, i);
+    else if (f->kind == FK_RVAL_TEXT)
+        bind_text(q, i, keep ? "" : v->s);
+    else
+        sqlite3_bind_int64(q, i, keep ? 0 : v->i);
+}
+
+/* 1 when column col of q holds v (an absent value always matches). */
+static int same_value(sqlite3_stmt *q, int col, const struct fk_record_field *f,
+                      const struct fk_record_value *v)
+{
+    if (absent(f, v))
+        return 1;
+    if (f->kind == FK_RVAL_TEXT)
+        return strcmp(col_text(q, col), v->s ? v->s : "") == 0;
+    return sqlite3_column_int64(q, col) == v->i;
+}
+
+/* Resets and returns statement k (R_GET, R_INS, R_UPD) of type t. */
+static sqlite3_stmt *rstmt(struct sq_store *s, fk_record_id t, int k)
+{
+    sqlite3_stmt *q = s->rec[t][k];
+
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return q;
+}
+
+/* The generic put: reads the record by its natural key, compares the non-key fields, and inserts,
+ * updates or does nothing. *changed (may be NULL) gets a bit (1 << field index) for each field
+ * an update changes; *id (may be NULL) the row's id when the type numbers its rows. */
+static int put_record(struct sq_store *s, fk_record_id t, const struct fk_record_value *v,
+                      int64_t *id, enum fk_put *did, unsigned *changed)
+{
+    const struct fk_record_type *rt = fk_record_get(t);
+    int has_id, k, col, p = 1, rc;
+    unsigned diff = 0;
+    sqlite3_stmt *q;
+
+    if (id)
+        *id = 0;
+    if (changed)
+        *changed = 0;
+    if (!rt || !s->rec[t][R_GET]) {
+        snprintf(s->msg, sizeof s->msg, "the store has no generic put for %s",
+                 rt ? rt->name : "this type");
+        return FK_EINVAL;
+    }
+    has_id = (rt->flags & FK_RECORD_HAS_ID) != 0;
+    q = rstmt(s, t, R_GET);
+    for (k = 0; k < rt->nfields; k++)
+        if (rt->fields[k].flags & FK_RFIELD_KEY)
+            bind_value(q, p++, &rt->fields[k], &v[k], 0);
     rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        int same = same_text(q, 0, r->name) && sqlite3_column_int(q, 1) == r->level &&
-                   same_text(q, 2, r->parent);
-
+        for (k = 0, col = has_id; k < rt->nfields; k++) {
+            if (rt->fields[k].flags & FK_RFIELD_KEY)
+                continue;
+            if (!same_value(q, col++, &rt->fields[k], &v[k]))
+                diff |= 1u << k;
+        }
+        if (id && has_id)
+            *id = sqlite3_column_int64(q, 0);
         sqlite3_reset(q);
-        if (same) {
+        if (changed)
+            *changed = diff;
+        if (!diff) {
             *did = FK_PUT_SAME;
             return FK_OK;
         }
-        q = stmt(s, S_REGION_UPD);
+        q = rstmt(s, t, R_UPD);
         *did = FK_PUT_UPDATED;
     } else if (rc == SQLITE_DONE) {
         sqlite3_reset(q);
-        q = stmt(s, S_REGION_INS);
+        q = rstmt(s, t, R_INS);
         *did = FK_PUT_NEW;
     } else {
         return fail(s);
     }
-    bind_text(q, 1, r->code);
-    bind_text(q, 2, r->name);
-    sqlite3_bind_int(q, 3, r->level);
-    bind_text(q, 4, r->parent);
-    return exec_stmt(s, q);
+    for (k = 0; k < rt->nfields; k++)
+        bind_value(q, k + 1, &rt->fields[k], &v[k], *did == FK_PUT_NEW);
+    rc = exec_stmt(s, q);
+    if (rc == FK_OK && *did == FK_PUT_NEW && id && has_id)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static int sq_put_record(fk_store *st, fk_record_id t, const struct fk_record_value *v,
+                         int64_t *id, enum fk_put *did, unsigned *changed)
+{
+    return put_record(SQ(st), t, v, id, did, changed);
+}
+
+/* Text and integer shorthands for a struct fk_record_value. */
+#define RV_S(x) {(x), 0, 0}
+#define RV_I(x) {NULL, (x), 0}
+
+static int sq_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
+{
+    const struct fk_record_value v[] = {RV_S(r->code), RV_S(r->name), RV_I(r->level),
+                                        RV_S(r->parent)};
+
+    return put_record(SQ(st), FK_IMPORT_REGIONS, v, NULL, did, NULL);
 }
 
 static int sq_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id,
                          enum fk_put *did, unsigned *changed)
 {
-    struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_PERSON_GET);
-    int rc;
+    /* Bits of the fields (1 << index in the descriptor's fields) to enum fk_person_field. */
+    static const unsigned bit[7] = {0, FK_PERSON_ID_TYPE, FK_PERSON_NAME, FK_PERSON_PHONE,
+                                    FK_PERSON_GRID, FK_PERSON_HOUSEHOLD, FK_PERSON_TAGS};
+    const struct fk_record_value v[] = {RV_S(p->id_number), {NULL, p->id_type, p->id_type < 0},
+                                        RV_S(p->name), RV_S(p->phone), RV_S(p->grid),
+                                        RV_S(p->household), RV_S(p->tags)};
+    unsigned diff = 0;
+    int rc = put_record(SQ(st), FK_IMPORT_PERSONS, v, id, did, &diff), k;
 
-    *id = 0;
-    bind_text(q, 1, p->id_number);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        unsigned diff = (p->id_type < 0 || sqlite3_column_int(q, 1) == p->id_type
-                             ? 0u
-                             : (unsigned)FK_PERSON_ID_TYPE) |
-                        (same_text(q, 2, p->name) ? 0u : (unsigned)FK_PERSON_NAME) |
-                        (same_text(q, 3, p->phone) ? 0u : (unsigned)FK_PERSON_PHONE) |
-                        (same_text(q, 4, p->grid) ? 0u : (unsigned)FK_PERSON_GRID) |
-                        (same_text(q, 5, p->household) ? 0u : (unsigned)FK_PERSON_HOUSEHOLD) |
-                        (same_text(q, 6, p->tags) ? 0u : (unsigned)FK_PERSON_TAGS);
-        int same = diff == 0;
-
-        if (changed)
-            *changed = diff;
-        *id = sqlite3_column_int64(q, 0);
-        sqlite3_reset(q);
-        if (same) {
-            *did = FK_PUT_SAME;
-            return FK_OK;
-        }
-        q = stmt(s, S_PERSON_UPD);
-        *did = FK_PUT_UPDATED;
-    } else if (rc == SQLITE_DONE) {
-        sqlite3_reset(q);
-        q = stmt(s, S_PERSON_INS);
-        *did = FK_PUT_NEW;
-    } else {
-        return fail(s);
+    if (changed) {
+        *changed = 0;
+        for (k = 0; k < 7; k++)
+            if (diff & (1u << k))
+                *changed |= bit[k];
     }
-    bind_text(q, 1, p->id_number);
-    if (p->id_type >= 0)
-        sqlite3_bind_int(q, 2, p->id_type);
-    else if (*did == FK_PUT_NEW)
-        sqlite3_bind_int(q, 2, 0);
-    else
-        sqlite3_bind_null(q, 2);
-    bind_text(q, 3, p->name);
-    (*did == FK_PUT_NEW ? bind_text : bind_keep)(q, 4, p->phone);
-    bind_text(q, 5, p->grid);
-    (*did == FK_PUT_NEW ? bind_text : bind_keep)(q, 6, p->household);
-    (*did == FK_PUT_NEW ? bind_text : bind_keep)(q, 7, p->tags);
-    rc = exec_stmt(s, q);
-    if (rc == FK_OK && *did == FK_PUT_NEW)
-        *id = sqlite3_last_insert_rowid(s->db);
     return rc;
 }
 
 static int sq_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did)
 {
-    struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_VENUE_GET);
-    int rc;
+    const struct fk_record_value r[] = {RV_S(v->code), RV_S(v->name), RV_S(v->type),
+                                        RV_S(v->grid)};
 
-    *id = 0;
-    bind_text(q, 1, v->code);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        int same = same_text(q, 1, v->name) && same_text(q, 2, v->type) &&
-                   same_text(q, 3, v->grid);
-
-        *id = sqlite3_column_int64(q, 0);
-        sqlite3_reset(q);
-        if (same) {
-            *did = FK_PUT_SAME;
-            return FK_OK;
-        }
-        q = stmt(s, S_VENUE_UPD);
-        *did = FK_PUT_UPDATED;
-    } else if (rc == SQLITE_DONE) {
-        sqlite3_reset(q);
-        q = stmt(s, S_VENUE_INS);
-        *did = FK_PUT_NEW;
-    } else {
-        return fail(s);
-    }
-    bind_text(q, 1, v->code);
-    bind_text(q, 2, v->name);
-    (*did == FK_PUT_NEW ? bind_text : bind_keep)(q, 3, v->type);
-    bind_text(q, 4, v->grid);
-    rc = exec_stmt(s, q);
-    if (rc == FK_OK && *did == FK_PUT_NEW)
-        *id = sqlite3_last_insert_rowid(s->db);
-    return rc;
+    return put_record(SQ(st), FK_IMPORT_VENUES, r, id, did, NULL);
 }
 
 /* Runs an INSERT OR IGNORE and says whether it added a row. */
@@ -556,37 +541,10 @@ static int sq_put_result(fk_store *st, const struct fk_result_row *r, enum fk_pu
 
 static int sq_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did)
 {
-    struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_CASE_GET);
-    int rc;
+    const struct fk_record_value v[] = {RV_I(c->person), RV_I(c->confirmed), RV_I(c->onset),
+                                        RV_I(c->kind), RV_I(c->isolated)};
 
-    sqlite3_bind_int64(q, 1, c->person);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        int same = sqlite3_column_int64(q, 0) == c->confirmed &&
-                   sqlite3_column_int64(q, 1) == c->onset && sqlite3_column_int(q, 2) == c->kind &&
-                   sqlite3_column_int64(q, 3) == c->isolated;
-
-        sqlite3_reset(q);
-        if (same) {
-            *did = FK_PUT_SAME;
-            return FK_OK;
-        }
-        q = stmt(s, S_CASE_UPD);
-        *did = FK_PUT_UPDATED;
-    } else if (rc == SQLITE_DONE) {
-        sqlite3_reset(q);
-        q = stmt(s, S_CASE_INS);
-        *did = FK_PUT_NEW;
-    } else {
-        return fail(s);
-    }
-    sqlite3_bind_int64(q, 1, c->person);
-    sqlite3_bind_int64(q, 2, c->confirmed);
-    sqlite3_bind_int64(q, 3, c->onset);
-    sqlite3_bind_int(q, 4, c->kind);
-    sqlite3_bind_int64(q, 5, c->isolated);
-    return exec_stmt(s, q);
+    return put_record(SQ(st), FK_IMPORT_CASES, v, NULL, did, NULL);
 }
 
 /* Copies column col into b (reset first); returns its text, or NULL on out of memory. */
@@ -1167,132 +1125,32 @@ static int sq_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud)
 
 /* ---- control ---- */
 
-static void bind_int_keep(sqlite3_stmt *q, int i, int v)
-{
-    if (v >= 0)
-        sqlite3_bind_int(q, i, v);
-    else
-        sqlite3_bind_null(q, i);
-}
-
 static int sq_put_control(fk_store *st, const struct fk_control_row *c, int64_t *id,
                           enum fk_put *did)
 {
-    struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_CONTROL_GET);
-    int rc;
+    const struct fk_record_value v[] = {RV_I(c->person),   RV_I(c->start), RV_I(c->category),
+                                        RV_I(c->place),    RV_I(c->end),   RV_S(c->regime),
+                                        RV_S(c->site),     RV_S(c->device),
+                                        {NULL, c->extended, c->extended < 0}};
 
-    *id = 0;
-    sqlite3_bind_int64(q, 1, c->person);
-    sqlite3_bind_int64(q, 2, c->start);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        int same = sqlite3_column_int(q, 1) == c->category && sqlite3_column_int(q, 2) == c->place &&
-                   sqlite3_column_int64(q, 3) == c->end && same_text(q, 4, c->regime) &&
-                   same_text(q, 5, c->site) && same_text(q, 6, c->device) &&
-                   (c->extended < 0 || sqlite3_column_int(q, 7) == c->extended);
-
-        *id = sqlite3_column_int64(q, 0);
-        sqlite3_reset(q);
-        if (same) {
-            *did = FK_PUT_SAME;
-            return FK_OK;
-        }
-        q = stmt(s, S_CONTROL_UPD);
-        *did = FK_PUT_UPDATED;
-    } else if (rc == SQLITE_DONE) {
-        sqlite3_reset(q);
-        q = stmt(s, S_CONTROL_INS);
-        *did = FK_PUT_NEW;
-    } else {
-        return fail(s);
-    }
-    sqlite3_bind_int64(q, 1, c->person);
-    sqlite3_bind_int64(q, 2, c->start);
-    sqlite3_bind_int(q, 3, c->category);
-    sqlite3_bind_int(q, 4, c->place);
-    sqlite3_bind_int64(q, 5, c->end);
-    bind_keep(q, 6, c->regime);
-    bind_keep(q, 7, c->site);
-    bind_keep(q, 8, c->device);
-    bind_int_keep(q, 9, c->extended);
-    rc = exec_stmt(s, q);
-    if (rc == FK_OK && *did == FK_PUT_NEW)
-        *id = sqlite3_last_insert_rowid(s->db);
-    return rc;
+    return put_record(SQ(st), FK_IMPORT_CONTROLS, v, id, did, NULL);
 }
 
 static int sq_put_arrival(fk_store *st, const struct fk_arrival_row *a, enum fk_put *did)
 {
-    struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_ARRIVAL_GET);
-    int rc;
+    const struct fk_record_value v[] = {RV_I(a->person), RV_I(a->arrived), RV_S(a->origin),
+                                        RV_S(a->grid), RV_S(a->transport)};
 
-    sqlite3_bind_int64(q, 1, a->person);
-    sqlite3_bind_int64(q, 2, a->arrived);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        int same = same_text(q, 0, a->origin) && same_text(q, 1, a->grid ? a->grid : "") &&
-                   same_text(q, 2, a->transport ? a->transport : "");
-
-        sqlite3_reset(q);
-        if (same) {
-            *did = FK_PUT_SAME;
-            return FK_OK;
-        }
-        q = stmt(s, S_ARRIVAL_UPD);
-        *did = FK_PUT_UPDATED;
-    } else if (rc == SQLITE_DONE) {
-        sqlite3_reset(q);
-        q = stmt(s, S_ARRIVAL_INS);
-        *did = FK_PUT_NEW;
-    } else {
-        return fail(s);
-    }
-    sqlite3_bind_int64(q, 1, a->person);
-    sqlite3_bind_int64(q, 2, a->arrived);
-    bind_text(q, 3, a->origin);
-    bind_text(q, 4, a->grid);
-    bind_text(q, 5, a->transport);
-    return exec_stmt(s, q);
+    return put_record(SQ(st), FK_IMPORT_ARRIVALS, v, NULL, did, NULL);
 }
 
 static int sq_put_risk_area(fk_store *st, const struct fk_risk_area_row *r, enum fk_put *did)
 {
-    struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_RISK_GET);
-    int rc;
+    /* A NULL name: the file had no name column, the stored name stays. */
+    const struct fk_record_value v[] = {RV_S(r->area), RV_I(r->start), RV_I(r->level),
+                                        RV_I(r->end), RV_S(r->name)};
 
-    bind_text(q, 1, r->area);
-    sqlite3_bind_int64(q, 2, r->start);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        int same = sqlite3_column_int(q, 0) == r->level && sqlite3_column_int64(q, 1) == r->end &&
-                   same_text(q, 2, r->name);
-
-        sqlite3_reset(q);
-        if (same) {
-            *did = FK_PUT_SAME;
-            return FK_OK;
-        }
-        q = stmt(s, S_RISK_UPD);
-        *did = FK_PUT_UPDATED;
-    } else if (rc == SQLITE_DONE) {
-        sqlite3_reset(q);
-        q = stmt(s, S_RISK_INS);
-        *did = FK_PUT_NEW;
-    } else {
-        return fail(s);
-    }
-    bind_text(q, 1, r->area);
-    sqlite3_bind_int64(q, 2, r->start);
-    sqlite3_bind_int(q, 3, r->level);
-    sqlite3_bind_int64(q, 4, r->end);
-    if (r->name) /* NULL: the file had no name column, the stored name stays */
-        bind_text(q, 5, r->name);
-    else
-        sqlite3_bind_null(q, 5);
-    return exec_stmt(s, q);
+    return put_record(SQ(st), FK_IMPORT_RISK_AREAS, v, NULL, did, NULL);
 }
 
 static int sq_add_door_event(fk_store *st, const struct fk_door_row *d, enum fk_put *did)
@@ -1611,6 +1469,43 @@ static int sq_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, 
     return ret;
 }
 
+/* The export walk of a type: its sqlite.all statement, each row as values (an integer column as
+ * i, any other as text). */
+static int sq_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud)
+{
+    struct sq_store *s = SQ(st);
+    const struct fk_record_type *rt = fk_record_get(t);
+    struct fk_record_value v[FK_RECORD_MAXCOLS + 4];
+    sqlite3_stmt *q = NULL;
+    int rc, ret = FK_OK, n, k;
+
+    if (!rt || !rt->sqlite.all) {
+        snprintf(s->msg, sizeof s->msg, "the store cannot list %s", rt ? rt->name : "this type");
+        return FK_EINVAL;
+    }
+    if (sqlite3_prepare_v2(s->db, rt->sqlite.all, -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    n = sqlite3_column_count(q);
+    if (n > (int)(sizeof v / sizeof v[0]))
+        n = (int)(sizeof v / sizeof v[0]);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (k = 0; k < n; k++) {
+            int ty = sqlite3_column_type(q, k);
+
+            v[k].absent = ty == SQLITE_NULL;
+            v[k].i = ty == SQLITE_INTEGER ? sqlite3_column_int64(q, k) : 0;
+            v[k].s = ty == SQLITE_INTEGER ? NULL : col_text(q, k);
+        }
+        ret = cb(ud, v, (size_t)n);
+        if (ret)
+            break;
+    }
+    if (ret == FK_OK && rc != SQLITE_DONE)
+        ret = fail(s);
+    sqlite3_finalize(q);
+    return ret;
+}
+
 static const struct fk_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1676,6 +1571,8 @@ static const struct fk_store_ops sqlite_ops = {
     .del_user_tokens = sq_del_user_tokens,
     .add_audit = sq_add_audit,
     .each_audit = sq_each_audit,
+    .put_record = sq_put_record,
+    .each_record = sq_each_record,
 };
 
 /* Applies the migrations past the database's user_version, each in its own transaction. */
@@ -1756,6 +1653,21 @@ int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t er
         if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
                                NULL) != SQLITE_OK) {
             snprintf(err, errlen, "%s: preparing statement %d: %s", path, i,
+                     sqlite3_errmsg(s->db));
+            goto out;
+        }
+    }
+    for (i = 0; i < FK_IMPORT_NTYPES * R_NSTMT; i++) {
+        const struct fk_record_type *rt = fk_record_get((fk_record_id)(i / R_NSTMT));
+        const char *sql = i % R_NSTMT == R_GET   ? rt->sqlite.get
+                          : i % R_NSTMT == R_INS ? rt->sqlite.ins
+                                                 : rt->sqlite.upd;
+
+        if (!(rt->flags & FK_RECORD_GENERIC))
+            continue;
+        if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                               &s->rec[i / R_NSTMT][i % R_NSTMT], NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "%s: preparing the %s statements: %s", path, rt->name,
                      sqlite3_errmsg(s->db));
             goto out;
         }

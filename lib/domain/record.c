@@ -1,0 +1,588 @@
+/* SPDX-License-Identifier: MIT */
+/* The record-type descriptors (see fk/record.h): one entry a type, in the data contract's order.
+ * The import, the store's generic put, the export and the contract table all read them.
+ *
+ * DESIGN NOTES
+ * - Statements are SQLite text kept beside the fields they bind, so a type's columns, key and SQL
+ *   are read together; the PostgreSQL backend will fill .pg.
+ * - scans, pings, samples and door events are append-only events with hand-written INSERT OR
+ *   IGNORE fast paths (FK_RECORD_APPEND); results keep their own put (a later time replaces, an
+ *   earlier one is ignored: FK_PUT_OLDER), which no generic compare says. */
+#include "fk/record.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "fk/error.h"
+#include "fk/idcard.h"
+#include "fk/region.h"
+#include "fk/regime.h"
+#include "fk/screening.h"
+
+static const char *level_name(int v)
+{
+    return fk_level_name((enum fk_level)v);
+}
+
+static const char *id_type_name(int v)
+{
+    return fk_id_type_name((enum fk_id_type)v);
+}
+
+static const char *category_name(int v)
+{
+    return fk_ctl_category_name((enum fk_ctl_category)v);
+}
+
+static const char *place_name(int v)
+{
+    return fk_ctl_place_name((enum fk_ctl_place)v);
+}
+
+static const char *risk_level_name(int v)
+{
+    return fk_risk_level_name((enum fk_risk_level)v);
+}
+
+static const char *door_event_name(int v)
+{
+    return fk_door_event_name((enum fk_door_event)v);
+}
+
+static const char *case_kind_name(int v)
+{
+    return v == 0 ? "confirmed" : v == 1 ? "asymptomatic" : "";
+}
+
+static const char *result_name(int v)
+{
+    return v == FK_RESULT_NEGATIVE   ? "negative"
+           : v == FK_RESULT_POSITIVE ? "positive"
+           : v == FK_RESULT_INVALID  ? "invalid"
+                                     : "";
+}
+
+/* Column shorthands: required or optional, of a kind, with a length ceiling (bytes). */
+#define REQ(n, k, len, h)                                                                          \
+    {                                                                                              \
+        n, 1, k, len, NULL, h                                                                      \
+    }
+#define OPT(n, k, len, h)                                                                          \
+    {                                                                                              \
+        n, 0, k, len, NULL, h                                                                      \
+    }
+#define REQ_ENUM(n, f, h)                                                                          \
+    {                                                                                              \
+        n, 1, FK_RCOL_ENUM, 0, f, h                                                                \
+    }
+#define OPT_ENUM(n, f, h)                                                                          \
+    {                                                                                              \
+        n, 0, FK_RCOL_ENUM, 0, f, h                                                                \
+    }
+#define ID_NUMBER REQ("id_number", FK_RCOL_ID_NUMBER, 63, "the person's identity document number")
+#define TEXT 255
+#define CODE 31
+
+static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
+    [FK_IMPORT_REGIONS] =
+        {
+            .id = FK_IMPORT_REGIONS,
+            .name = "regions",
+            .title_zh = "行政区划与网格",
+            .title_en = "regions and grids",
+            .cols = {REQ("code", FK_RCOL_CODE, CODE, "the region code"),
+                     REQ("name", FK_RCOL_TEXT, TEXT, "the region's name"),
+                     REQ_ENUM("level", level_name, "province … grid"),
+                     REQ("parent", FK_RCOL_CODE, CODE, "the region above it")},
+            .ncols = 4,
+            .nreq = 4,
+            .cols_note =
+                "level province city county township community grid (or 省 市 区县 乡镇街道 "
+                "社区村 网格)",
+            .key = {0},
+            .nkey = 1,
+            .key_note = "code: replaces",
+            .scope = FK_SCOPE_REGION,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"code", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"name", FK_RVAL_TEXT, 0},
+                       {"level", FK_RVAL_INT, 0},
+                       {"parent", FK_RVAL_TEXT, 0}},
+            .nfields = 4,
+            .sqlite = {"SELECT name, level, parent FROM regions WHERE code = ?1",
+                       "INSERT INTO regions (code, name, level, parent) VALUES (?1, ?2, ?3, ?4)",
+                       "UPDATE regions SET name = ?2, level = ?3, parent = ?4 WHERE code = ?1",
+                       "SELECT code, name, level, parent, code FROM regions ORDER BY code"},
+            .export_cols = {0, 1, 2, 3},
+            .nexport = 4,
+            .nscope = 1,
+        },
+    [FK_IMPORT_PERSONS] =
+        {
+            .id = FK_IMPORT_PERSONS,
+            .name = "persons",
+            .title_zh = "人口底册",
+            .title_en = "population registry",
+            .cols = {ID_NUMBER, REQ("name", FK_RCOL_TEXT, TEXT, "the resident's name"),
+                     REQ("grid", FK_RCOL_CODE, CODE, "the grid the resident lives in"),
+                     OPT("phone", FK_RCOL_TEXT, 63, "phone number"),
+                     OPT("household", FK_RCOL_TEXT, TEXT, "household (户) code"),
+                     OPT("tags", FK_RCOL_TEXT, TEXT, "tags, separated by ;"),
+                     OPT_ENUM("id_type", id_type_name, "resident passport hk_macao taiwan other")},
+            .ncols = 7,
+            .nreq = 3,
+            .key = {0},
+            .nkey = 1,
+            .key_note =
+                "id_number: replaces (a person who moved has the new grid); a column the file "
+                "lacks keeps the stored value",
+            .scope = FK_SCOPE_GRID,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC | FK_RECORD_HAS_ID,
+            .fields = {{"id_number", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"id_type", FK_RVAL_INT, FK_RFIELD_KEEP},
+                       {"name", FK_RVAL_TEXT, 0},
+                       {"phone", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"grid", FK_RVAL_TEXT, 0},
+                       {"household", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"tags", FK_RVAL_TEXT, FK_RFIELD_KEEP}},
+            .nfields = 7,
+            .sqlite =
+                {"SELECT id, id_type, name, phone, grid, household, tags FROM persons "
+                 "WHERE id_number = ?1",
+                 "INSERT INTO persons (id_number, id_type, name, phone, grid, household, tags) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 "UPDATE persons SET id_type = coalesce(?2, id_type), name = ?3, "
+                 "phone = coalesce(?4, phone), grid = ?5, "
+                 "household = coalesce(?6, household), tags = coalesce(?7, tags) "
+                 "WHERE id_number = ?1",
+                 "SELECT id_number, name, grid, phone, household, tags, id_type, grid "
+                 "FROM persons ORDER BY id_number"},
+            .export_cols = {0, 1, 2, 3, 4, 5, 6},
+            .nexport = 7,
+            .nscope = 1,
+        },
+    [FK_IMPORT_VENUES] =
+        {
+            .id = FK_IMPORT_VENUES,
+            .name = "venues",
+            .title_zh = "场所码",
+            .title_en = "venues",
+            .cols = {REQ("code", FK_RCOL_CODE, TEXT, "the venue's code (场所码)"),
+                     REQ("name", FK_RCOL_TEXT, TEXT, "the venue's name"),
+                     REQ("grid", FK_RCOL_CODE, CODE, "the grid it lies in"),
+                     OPT("type", FK_RCOL_TEXT, TEXT, "kind of venue")},
+            .ncols = 4,
+            .nreq = 3,
+            .key = {0},
+            .nkey = 1,
+            .key_note = "code: replaces",
+            .scope = FK_SCOPE_GRID,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC | FK_RECORD_HAS_ID,
+            .fields = {{"code", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"name", FK_RVAL_TEXT, 0},
+                       {"type", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"grid", FK_RVAL_TEXT, 0}},
+            .nfields = 4,
+            .sqlite = {"SELECT id, name, type, grid FROM venues WHERE code = ?1",
+                       "INSERT INTO venues (code, name, type, grid) VALUES (?1, ?2, ?3, ?4)",
+                       "UPDATE venues SET name = ?2, type = coalesce(?3, type), grid = ?4 "
+                       "WHERE code = ?1",
+                       "SELECT code, name, grid, type, grid FROM venues ORDER BY code"},
+            .export_cols = {0, 1, 2, 3},
+            .nexport = 4,
+            .nscope = 1,
+        },
+    [FK_IMPORT_SCANS] =
+        {
+            .id = FK_IMPORT_SCANS,
+            .name = "scans",
+            .title_zh = "场所码扫码",
+            .title_en = "venue code scans",
+            .cols = {ID_NUMBER, REQ("venue", FK_RCOL_CODE, TEXT, "the venue's code"),
+                     REQ("time", FK_RCOL_TIME, 0, "when")},
+            .ncols = 3,
+            .nreq = 3,
+            .key = {0, 1, 2},
+            .nkey = 3,
+            .key_note = "(person, venue, time): duplicate",
+            .scope = FK_SCOPE_PERSON,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_APPEND,
+        },
+    [FK_IMPORT_PINGS] =
+        {
+            .id = FK_IMPORT_PINGS,
+            .name = "pings",
+            .title_zh = "基站信令",
+            .title_en = "cell tower pings",
+            .cols = {ID_NUMBER, REQ("cell", FK_RCOL_CODE, TEXT, "the cell's code"),
+                     REQ("time", FK_RCOL_TIME, 0, "when")},
+            .ncols = 3,
+            .nreq = 3,
+            .key = {0, 1, 2},
+            .nkey = 3,
+            .key_note = "(person, cell, time): duplicate",
+            .scope = FK_SCOPE_PERSON,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_APPEND,
+        },
+    [FK_IMPORT_SAMPLES] =
+        {
+            .id = FK_IMPORT_SAMPLES,
+            .name = "samples",
+            .title_zh = "核酸采样",
+            .title_en = "swab samples",
+            .cols = {REQ("tube", FK_RCOL_CODE, TEXT, "the tube's code (pooled: many persons)"),
+                     ID_NUMBER, REQ("time", FK_RCOL_TIME, 0, "when sampled"),
+                     OPT("site", FK_RCOL_TEXT, TEXT, "the sampling site")},
+            .ncols = 4,
+            .nreq = 3,
+            .key = {0, 1},
+            .nkey = 2,
+            .key_note = "(tube, person): duplicate",
+            .scope = FK_SCOPE_PERSON,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_APPEND,
+        },
+    [FK_IMPORT_RESULTS] =
+        {
+            .id = FK_IMPORT_RESULTS,
+            .name = "results",
+            .title_zh = "检测结果",
+            .title_en = "lab results",
+            .cols = {REQ("tube", FK_RCOL_CODE, TEXT, "the tube's code"),
+                     REQ_ENUM("result", result_name, "negative positive invalid (阴性 阳性 无效)"),
+                     REQ("time", FK_RCOL_TIME, 0, "when reported"),
+                     OPT("lab", FK_RCOL_TEXT, TEXT, "the lab"),
+                     OPT("received", FK_RCOL_TIME, 0, "when the lab received the tube")},
+            .ncols = 5,
+            .nreq = 3,
+            .key = {0},
+            .nkey = 1,
+            .key_note = "tube: a later time replaces, an earlier one is ignored",
+            .scope = FK_SCOPE_TUBE,
+            .import_perm = FK_PERM_POST_RESULTS,
+        },
+    [FK_IMPORT_CASES] =
+        {
+            .id = FK_IMPORT_CASES,
+            .name = "cases",
+            .title_zh = "病例",
+            .title_en = "cases",
+            .cols = {ID_NUMBER, REQ("confirmed", FK_RCOL_TIME, 0, "when confirmed"),
+                     OPT("onset", FK_RCOL_TIME, 0, "symptom onset"),
+                     OPT_ENUM("kind", case_kind_name, "confirmed asymptomatic"),
+                     OPT("isolated", FK_RCOL_TIME, 0, "when isolated")},
+            .ncols = 5,
+            .nreq = 2,
+            .key = {0},
+            .nkey = 1,
+            .key_note = "person: replaces",
+            .scope = FK_SCOPE_PERSON,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"person", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"confirmed", FK_RVAL_INT, 0},
+                       {"onset", FK_RVAL_INT, 0},
+                       {"kind", FK_RVAL_INT, 0},
+                       {"isolated", FK_RVAL_INT, 0}},
+            .nfields = 5,
+            .sqlite = {"SELECT confirmed, onset, kind, isolated FROM cases WHERE person = ?1",
+                       "INSERT INTO cases (person, confirmed, onset, kind, isolated) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5)",
+                       "UPDATE cases SET confirmed = ?2, onset = ?3, kind = ?4, isolated = ?5 "
+                       "WHERE person = ?1",
+                       "SELECT p.id_number, c.confirmed, c.onset, c.kind, c.isolated, p.grid "
+                       "FROM cases c JOIN persons p ON p.id = c.person ORDER BY p.id_number"},
+            .export_cols = {0, 1, 2, 3, 4},
+            .nexport = 5,
+            .nscope = 1,
+        },
+    [FK_IMPORT_CONTROLS] =
+        {
+            .id = FK_IMPORT_CONTROLS,
+            .name = "controls",
+            .title_zh = "管控",
+            .title_en = "control orders",
+            .cols = {ID_NUMBER,
+                     REQ_ENUM("category", category_name, "case close secondary companion …"),
+                     REQ_ENUM("place", place_name, "centralized home hospital monitoring"),
+                     REQ("start", FK_RCOL_TIME, 0, "when control began"),
+                     OPT("end", FK_RCOL_TIME, 0, "when released; empty while open"),
+                     OPT("regime", FK_RCOL_CODE, 63, "the profile's test regime"),
+                     OPT("site", FK_RCOL_TEXT, TEXT, "where (hotel, hospital)"),
+                     OPT("device", FK_RCOL_CODE, 63, "the door sensor of a home order")},
+            .ncols = 8,
+            .nreq = 4,
+            .key = {0, 3},
+            .nkey = 2,
+            .key_note =
+                "(person, start): replaces; category case close secondary companion arrival "
+                "risk_area other (or 密接 次密接 时空伴随 …); place centralized home hospital "
+                "monitoring (集中隔离 居家隔离 …); open while end is empty; regime empty: the "
+                "category's default; device: the door sensor of a home order",
+            .scope = FK_SCOPE_PERSON,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC | FK_RECORD_HAS_ID,
+            .fields = {{"person", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"start", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"category", FK_RVAL_INT, 0},
+                       {"place", FK_RVAL_INT, 0},
+                       {"end", FK_RVAL_INT, 0},
+                       {"regime", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"site", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"device", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"extended", FK_RVAL_INT, FK_RFIELD_KEEP}},
+            .nfields = 9,
+            .sqlite = {"SELECT id, category, place, \"end\", regime, site, device, extended "
+                       "FROM controls WHERE person = ?1 AND start = ?2",
+                       "INSERT INTO controls (person, start, category, place, \"end\", regime, "
+                       "site, device, extended) VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, ''), "
+                       "coalesce(?7, ''), coalesce(?8, ''), coalesce(?9, 0))",
+                       "UPDATE controls SET category = ?3, place = ?4, \"end\" = ?5, "
+                       "regime = coalesce(?6, regime), site = coalesce(?7, site), "
+                       "device = coalesce(?8, device), extended = coalesce(?9, extended) "
+                       "WHERE person = ?1 AND start = ?2",
+                       "SELECT p.id_number, c.category, c.place, c.start, c.\"end\", c.regime, "
+                       "c.site, c.device, p.grid FROM controls c JOIN persons p ON p.id = c.person "
+                       "ORDER BY p.id_number, c.start"},
+            .export_cols = {0, 1, 2, 3, 4, 5, 6, 7},
+            .nexport = 8,
+            .nscope = 1,
+        },
+    [FK_IMPORT_ARRIVALS] =
+        {
+            .id = FK_IMPORT_ARRIVALS,
+            .name = "arrivals",
+            .title_zh = "来返人员",
+            .title_en = "arrivals",
+            .cols = {ID_NUMBER, REQ("arrived", FK_RCOL_TIME, 0, "when they arrived"),
+                     REQ("origin", FK_RCOL_CODE, TEXT, "the area they came from"),
+                     OPT("grid", FK_RCOL_CODE, CODE, "the grid they stay in"),
+                     OPT("transport", FK_RCOL_TEXT, TEXT, "train, flight, car …"),
+                     OPT("name", FK_RCOL_TEXT, TEXT, "registers an unknown person"),
+                     OPT("phone", FK_RCOL_TEXT, 63, "registers an unknown person")},
+            .ncols = 7,
+            .nreq = 3,
+            .key = {0, 1},
+            .nkey = 2,
+            .key_note = "(person, arrived): replaces; an unknown person with name and grid is "
+                        "registered",
+            .scope = FK_SCOPE_PERSON_GRID,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"person", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"arrived", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"origin", FK_RVAL_TEXT, 0},
+                       {"grid", FK_RVAL_TEXT, 0},
+                       {"transport", FK_RVAL_TEXT, 0}},
+            .nfields = 5,
+            .sqlite = {"SELECT origin, grid, transport FROM arrivals "
+                       "WHERE person = ?1 AND arrived = ?2",
+                       "INSERT INTO arrivals (person, arrived, origin, grid, transport) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5)",
+                       "UPDATE arrivals SET origin = ?3, grid = ?4, transport = ?5 "
+                       "WHERE person = ?1 AND arrived = ?2",
+                       "SELECT p.id_number, a.arrived, a.origin, a.grid, a.transport, p.grid, "
+                       "a.grid FROM arrivals a JOIN persons p ON p.id = a.person "
+                       "ORDER BY p.id_number, a.arrived"},
+            .export_cols = {0, 1, 2, 3, 4},
+            .nexport = 5,
+            .nscope = 2,
+        },
+    [FK_IMPORT_RISK_AREAS] =
+        {
+            .id = FK_IMPORT_RISK_AREAS,
+            .name = "risk_areas",
+            .title_zh = "风险区",
+            .title_en = "risk areas",
+            .cols = {REQ("area", FK_RCOL_CODE, TEXT, "the area's region code"),
+                     REQ_ENUM("level", risk_level_name, "high medium low"),
+                     REQ("start", FK_RCOL_TIME, 0, "when it became one"),
+                     OPT("end", FK_RCOL_TIME, 0, "when it stopped; empty: still one"),
+                     OPT("name", FK_RCOL_TEXT, TEXT, "the area's name")},
+            .ncols = 5,
+            .nreq = 3,
+            .key = {0, 2},
+            .nkey = 2,
+            .key_note = "(area, start): replaces; level high medium low (高风险 中风险 低风险)",
+            .scope = FK_SCOPE_HQ,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"area", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"start", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"level", FK_RVAL_INT, 0},
+                       {"end", FK_RVAL_INT, 0},
+                       {"name", FK_RVAL_TEXT, FK_RFIELD_KEEP}},
+            .nfields = 5,
+            .sqlite = {"SELECT level, \"end\", name FROM risk_areas WHERE area = ?1 AND start = ?2",
+                       "INSERT INTO risk_areas (area, start, level, \"end\", name) "
+                       "VALUES (?1, ?2, ?3, ?4, COALESCE(?5, ''))",
+                       "UPDATE risk_areas SET level = ?3, \"end\" = ?4, name = COALESCE(?5, name) "
+                       "WHERE area = ?1 AND start = ?2",
+                       "SELECT area, level, start, \"end\", name FROM risk_areas "
+                       "ORDER BY area, start"},
+            .export_cols = {0, 1, 2, 3, 4},
+            .nexport = 5,
+            .nscope = 0,
+        },
+    [FK_IMPORT_DOOR_EVENTS] =
+        {
+            .id = FK_IMPORT_DOOR_EVENTS,
+            .name = "door_events",
+            .title_zh = "门磁",
+            .title_en = "door sensor events",
+            .cols = {REQ("device", FK_RCOL_CODE, 63, "the door sensor"), ID_NUMBER,
+                     REQ("time", FK_RCOL_TIME, 0, "when"),
+                     REQ_ENUM("event", door_event_name, "open close offline tamper")},
+            .ncols = 4,
+            .nreq = 4,
+            .key = {0, 2, 3},
+            .nkey = 3,
+            .key_note = "(device, time, event): duplicate; event open close offline tamper",
+            .scope = FK_SCOPE_PERSON,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_APPEND,
+        },
+};
+
+const struct fk_record_type *fk_record_get(fk_record_id t)
+{
+    return (int)t >= 0 && t < FK_IMPORT_NTYPES ? &types[t] : NULL;
+}
+
+const struct fk_record_type *fk_record_find(const char *name)
+{
+    int i;
+
+    for (i = 0; name && i < FK_IMPORT_NTYPES; i++)
+        if (strcmp(name, types[i].name) == 0)
+            return &types[i];
+    return NULL;
+}
+
+/* "a,b,c (required); d,e": made once, on first use. */
+static char columns_text[FK_IMPORT_NTYPES][160];
+static pthread_once_t columns_once = PTHREAD_ONCE_INIT;
+
+static void columns_init(void)
+{
+    int t, k;
+
+    for (t = 0; t < FK_IMPORT_NTYPES; t++) {
+        const struct fk_record_type *rt = &types[t];
+        char *out = columns_text[t];
+        size_t cap = sizeof columns_text[t], len = 0;
+
+        for (k = 0; k < rt->ncols && len < cap; k++) {
+            int n = snprintf(out + len, cap - len, "%s%s%s",
+                             k == rt->nreq ? "; "
+                             : k           ? ","
+                                           : "",
+                             rt->cols[k].name, k == rt->nreq - 1 ? " (required)" : "");
+
+            if (n < 0)
+                break;
+            len += (size_t)n;
+        }
+    }
+}
+
+const char *fk_record_columns_text(fk_record_id t)
+{
+    if ((int)t < 0 || t >= FK_IMPORT_NTYPES)
+        return "";
+    pthread_once(&columns_once, columns_init);
+    return columns_text[t];
+}
+
+char *fk_record_list(char *buf, size_t cap, int exportable)
+{
+    int ids[FK_IMPORT_NTYPES], n = 0, i, w;
+    size_t len = 0;
+
+    for (i = 0; i < FK_IMPORT_NTYPES; i++)
+        if (!exportable || types[i].nexport)
+            ids[n++] = i;
+    if (cap)
+        buf[0] = '\0';
+    for (i = 0; i < n && len < cap; i++) {
+        w = snprintf(buf + len, cap - len, "%s%s",
+                     i == 0       ? ""
+                     : i == n - 1 ? " or "
+                                  : ", ",
+                     types[ids[i]].name);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    return buf;
+}
+
+int fk_record_col_index(const struct fk_record_type *rt, const char *name)
+{
+    int k;
+
+    for (k = 0; k < rt->ncols; k++)
+        if (strcasecmp(rt->cols[k].name, name) == 0)
+            return k;
+    return -1;
+}
+
+const char *fk_rcol_kind_name(enum fk_rcol_kind k)
+{
+    switch (k) {
+    case FK_RCOL_TEXT: return "text";
+    case FK_RCOL_CODE: return "code";
+    case FK_RCOL_ID_NUMBER: return "id_number";
+    case FK_RCOL_TIME: return "time";
+    case FK_RCOL_INT: return "int";
+    case FK_RCOL_ENUM: return "enum";
+    }
+    return "";
+}
+
+int fk_record_permitted(const struct fk_record_type *rt, enum fk_role role, int scope_level,
+                        const char *scope_label, char *err, size_t errlen)
+{
+    const char *rn = fk_role_name(role);
+
+    if (rt->scope == FK_SCOPE_HQ || rt->scope == FK_SCOPE_REGION) {
+        if ((role == FK_ROLE_ADMIN || role == FK_ROLE_COMMANDER) && scope_level <= FK_LEVEL_CITY)
+            return FK_OK;
+        snprintf(err, errlen,
+                 "a %s account of %s may not import %s: only the city's headquarters may (an "
+                 "admin or commander whose scope is a city or a province)",
+                 rn, scope_label, rt->name);
+        return FK_EPERM;
+    }
+    if (fk_role_can(role, rt->import_perm))
+        return FK_OK;
+    snprintf(err, errlen, "a %s account may not import %s", rn, rt->name);
+    return FK_EPERM;
+}
+
+int fk_record_contract_markdown(fk_buf *b)
+{
+    int t, k,
+        rc = fk_buf_puts(b, "| type | columns (required first) | natural key: a second row "
+                            "with the same key |\n| --- | --- | --- |\n");
+
+    for (t = 0; rc == FK_OK && t < FK_IMPORT_NTYPES; t++) {
+        const struct fk_record_type *rt = &types[t];
+
+        rc = fk_buf_printf(b, "| %s | ", rt->name);
+        for (k = 0; rc == FK_OK && k < rt->ncols; k++)
+            rc = fk_buf_printf(b, "%s%s", k == rt->nreq ? "; " : k ? ", " : "", rt->cols[k].name);
+        if (rc == FK_OK && rt->cols_note)
+            rc = fk_buf_printf(b, "; %s", rt->cols_note);
+        if (rc == FK_OK)
+            rc = fk_buf_printf(b, " | %s |\n", rt->key_note);
+    }
+    return rc;
+}

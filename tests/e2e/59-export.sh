@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Export (fangkong export TYPE, GET /api/v1/export/TYPE): every exportable type of the worked
+# example city-3 (plus a few controls, arrivals and risk areas) is exported and imported back, and
+# the re-import adds nothing (the round trip); a county account exports exactly the rows whose
+# grid code lies under its county (computed here from the codes, not by fangkong), through the
+# command line with --as and through the API, as CSV and XLSX; the headquarters-only types are
+# refused to it; an unknown type or one with no export answers with the list of types; exports
+# are audited with their row counts.
+. "$(dirname "$0")/lib.sh"
+FK_KEEP_GOING=1
+DATA="$FK_SRC/tests/data/city-3"
+export FANGKONG_TEST_HASH_COST=min
+: "${PY:=$(python3 -c 'import sys; print(sys.executable)')}"
+
+for t in regions persons venues cases; do
+    fk import "$t" "$DATA/$t.csv" >/dev/null 2>&1
+done
+# Two residents of 榆次区 (140702) and one of 太谷区 (140703), from the registry.
+y1=$(awk -F, '$4 ~ /^140702/ { print $1; exit }' "$DATA/persons.csv")
+y2=$(awk -F, '$4 ~ /^140702/ { n++; if (n == 2) { print $1; exit } }' "$DATA/persons.csv")
+t1=$(awk -F, '$4 ~ /^140703/ { print $1; exit }' "$DATA/persons.csv")
+g1=$(awk -F, '$4 ~ /^140702/ { print $4; exit }' "$DATA/persons.csv")
+cat >controls.csv <<EOF2
+id_number,category,place,start,end,regime,site,device
+$y1,close,centralized,2022-08-20T14:59:00+08:00,2022-08-28T02:59:00+08:00,,集中隔离点03,
+$y2,secondary,home,2022-08-26T20:52:00+08:00,,,,D001
+$t1,close,home,2022-08-26T08:00:00+08:00,,,,
+EOF2
+cat >arrivals.csv <<EOF2
+id_number,arrived,origin,grid,transport
+$y1,2022-08-23T04:44:00+08:00,110105,$g1,飞机
+$t1,2022-08-24T06:29:00+08:00,310115,,火车
+EOF2
+cat >risk_areas.csv <<'EOF2'
+area,level,start,end,name
+110105,high,2022-08-25T00:00:00+08:00,,北京市朝阳区
+310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区
+EOF2
+for t in controls arrivals risk_areas; do
+    fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
+    expect_rc 0 "import $t"
+done
+
+# ---- the round trip: export every type, import it back: nothing is added or changed ----
+for t in regions persons venues cases controls arrivals risk_areas; do
+    fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
+    expect_rc 0 "export $t"
+    rows=$(($(wc -l <"out-$t.csv") - 1))
+    [ "$rows" -eq "$(count "$t")" ] || fail "export $t wrote $rows rows, the store holds $(count "$t")"
+    contains "out-$t.err" "$t: $rows exported to out-$t.csv"
+    fk import "$t" "out-$t.csv" >/dev/null 2>"back-$t.err"
+    expect_rc 0 "re-import of the $t export"
+    contains "back-$t.err" "$rows read, 0 accepted (0 updated), $rows duplicate, 0 rejected"
+done
+head -n 1 out-persons.csv | grep -qx 'id_number,name,grid,phone,household,tags,id_type' ||
+    fail "persons export header: $(head -n 1 out-persons.csv)"
+contains out-controls.csv "$y2,secondary,home,2022-08-26T20:52:00+08:00,,,,D001"
+contains out-risk_areas.csv "310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区"
+# An export never writes over a file.
+fk export persons --out out-persons.csv 2>again.err
+expect_rc 1 "export over an existing file"
+contains again.err "out-persons.csv exists"
+# Unknown types, and types with no export, name the ones there are.
+fk export people 2>people.err
+expect_rc 1 "export people"
+contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals or risk_areas"
+fk export scans 2>scans.err
+expect_rc 1 "export scans"
+contains scans.err "cannot export type 'scans'"
+
+# ---- scope: a county account exports only its county ----
+for who in hq:commander:140700 desk:county:140702 viewer:viewer:140702; do
+    IFS=: read -r name role scope <<<"$who"
+    echo "pw-$name-2022-export" | "$FANGKONG" user add "$name" --role "$role" --scope "$scope" \
+        >/dev/null 2>&1 || fail "user add $name"
+done
+# What the county may see, from the full exports by the codes: persons and venues by grid, the
+# rest by the person's grid (and an arrival's own grid).
+"$PY" - <<'PY'
+import csv
+grid = {r["id_number"]: r["grid"] for r in csv.DictReader(open("out-persons.csv", encoding="utf-8"))}
+def keep(t, r):
+    if t in ("persons", "venues"):
+        return r["grid"].startswith("140702")
+    ok = grid[r["id_number"]].startswith("140702")
+    if t == "arrivals" and r["grid"]:
+        ok = ok and r["grid"].startswith("140702")
+    return ok
+for t in ("persons", "venues", "cases", "controls", "arrivals"):
+    rows = list(csv.reader(open("out-%s.csv" % t, encoding="utf-8")))
+    head, dicts = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    with open("want-%s.csv" % t, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(head)
+        for r, d in zip(rows[1:], dicts):
+            if keep(t, d):
+                w.writerow(r)
+PY
+for t in persons venues cases controls arrivals; do
+    fk export "$t" --as desk --out "desk-$t.csv" 2>/dev/null
+    expect_rc 0 "export $t --as desk"
+    same_rows "desk-$t.csv" "want-$t.csv" "the county's $t export is not its county's rows"
+done
+[ "$(wc -l <desk-persons.csv)" -gt 100 ] || fail "the county's persons export is nearly empty"
+[ "$(wc -l <desk-persons.csv)" -lt "$(wc -l <out-persons.csv)" ] || fail "the county exported everyone"
+fk export regions --as desk 2>desk-regions.err
+expect_rc 1 "export regions --as desk"
+contains desk-regions.err "a county account of 榆次区 (140702) may not export regions"
+fk export persons --as viewer 2>viewer.err
+expect_rc 1 "export persons --as viewer"
+contains viewer.err "a viewer account may not export persons"
+fk export regions --as hq --out hq-regions.csv 2>/dev/null
+expect_rc 0 "export regions --as hq"
+# The city's headquarters: its city and everything under it, not the province above.
+grep -v '^140000,' out-regions.csv >want-regions.csv
+same_rows hq-regions.csv want-regions.csv "the city headquarters' regions export"
+
+# ---- the API ----
+start_server
+desk=$(login desk pw-desk-2022-export)
+hq=$(login hq pw-hq-2022-export)
+viewer=$(login viewer pw-viewer-2022-export)
+for t in persons venues cases controls arrivals; do
+    api "$desk" GET "/api/v1/export/$t?format=csv"
+    expect_status 200 "GET export/$t as the county"
+    # The HTTP export is the CLI's, byte for byte (CRLF aside).
+    tr -d '\r' <"$WORK/body" >"api-desk-$t.csv"
+    same_rows "api-desk-$t.csv" "want-$t.csv" "the county's $t export over the API"
+done
+api "$hq" GET "/api/v1/export/risk_areas?format=csv"
+expect_status 200 "GET export/risk_areas as the headquarters"
+tr -d '\r' <"$WORK/body" >api-risk.csv
+same_rows api-risk.csv out-risk_areas.csv "the risk areas over the API"
+api "$desk" GET "/api/v1/export/persons?format=xlsx"
+expect_status 200 "GET export/persons?format=xlsx"
+head -c 2 "$WORK/body" | grep -q PK || fail "the xlsx export is not a zip file"
+api "$desk" GET "/api/v1/export/regions?format=csv"
+expect_error forbidden 403 "the county exporting regions"
+api "$viewer" GET "/api/v1/export/persons?format=csv"
+expect_error forbidden 403 "a viewer exporting persons"
+api "$desk" GET "/api/v1/export/people?format=csv"
+expect_error not_found 404 "an unknown export type"
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals or risk_areas" ] ||
+    fail "the unknown type's hint: $(jq_py 'j["hint"]')"
+api "$desk" GET "/api/v1/export/scans?format=csv"
+expect_error not_found 404 "a type with no export"
+api "$desk" GET "/api/v1/export/persons"
+expect_error bad_request 400 "an export without a format"
+api "" GET "/api/v1/export/persons?format=csv"
+expect_status 401 "an export without a session"
+
+# ---- audited: who exported what, how many rows ----
+fk audit >audit.csv 2>/dev/null
+expect_rc 0 audit
+n_desk=$(($(wc -l <want-persons.csv) - 1))
+contains audit.csv "desk,export,persons,$n_desk rows as csv"
+contains audit.csv "desk,export,persons,$n_desk rows to desk-persons.csv"
