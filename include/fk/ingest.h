@@ -96,6 +96,8 @@ struct fk_import_summary {
     uint64_t changed_name, changed_phone, changed_grid, changed_household, changed_tags,
         changed_id_type;
     char rejects_path[4096]; /* where rejects went; empty when none were rejected */
+    /* The CSV file's encoding ("utf-8", "gb18030"), or "xlsx" for a workbook (its text is
+     * UTF-8). */
     char encoding[16];
 };
 

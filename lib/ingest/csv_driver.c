@@ -264,7 +264,7 @@ static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_
         rc = fk_xlsx_open(path, o->sheet, &src.x, err, errlen);
         if (rc != FK_OK)
             goto out;
-        fk_strlcpy(sum->encoding, "utf-8", sizeof sum->encoding);
+        fk_strlcpy(sum->encoding, "xlsx", sizeof sum->encoding);
     } else {
         rc = fk_csv_open_path(path, &copts, &src.csv, err, errlen);
         if (rc != FK_OK)
@@ -347,7 +347,7 @@ static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_
         goto out;
     src_progress(&src, o, sum->read);
     /* The reader may settle on GB18030 past its first look when the head is all ASCII. */
-    fk_strlcpy(sum->encoding, src.x ? "utf-8" : fk_csv_encoding(src.csv), sizeof sum->encoding);
+    fk_strlcpy(sum->encoding, src.x ? "xlsx" : fk_csv_encoding(src.csv), sizeof sum->encoding);
 out:
     fk_import_abort(imp);
     free(fields);

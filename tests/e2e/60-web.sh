@@ -58,6 +58,10 @@ good=$(python3 "$FK_SRC/tests/e2e/idgen.py" 140703 19900101 123)
     echo "$good,新居民,13900000123,$GRID,H09998,"
     echo "140729199403074850,坏号码,13900000124,$GRID,H09999,"
 } >persons-bad.csv
+# The same rows as an Excel workbook (made by Python's zipfile, independent of fangkong's reader):
+# the page uploads it on its second sheet, named 人员.
+python3 "$FK_SRC/tests/e2e/mkxlsx.py" persons-bad.xlsx 说明=persons-bad.csv 人员=persons-bad.csv ||
+    fail "cannot make the workbook"
 
 python3 - "$GRID" >expect.json <<'EOF'
 import csv, json, sys
@@ -105,6 +109,6 @@ curl -s -o /dev/null "http://127.0.0.1:$port/" || { cat serve.log >&2; fail "fan
 rm -rf "$FK_BUILD/screenshots"
 FK_URL="http://127.0.0.1:$port" FK_SHOTS="$FK_BUILD/screenshots" FK_EXPECT="$WORK/expect.json" \
     FK_ADMIN=chief:admin-password-1 FK_VIEWER=yuci:viewer-password-1 \
-    FK_BADFILE="$WORK/persons-bad.csv" CHROMIUM="$CHROMIUM" \
+    FK_BADFILE="$WORK/persons-bad.csv" FK_BADXLSX="$WORK/persons-bad.xlsx" CHROMIUM="$CHROMIUM" \
     node "$FK_SRC/tests/web/ui.test.mjs" || { tail -n 20 serve.log >&2; fail "web UI test"; }
 echo "web UI: all checks passed; screenshots in $FK_BUILD/screenshots"

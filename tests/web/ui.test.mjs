@@ -27,6 +27,7 @@ const expect = JSON.parse(fs.readFileSync(need('FK_EXPECT'), 'utf8'))
 const [adminName, adminPass] = need('FK_ADMIN').split(':')
 const [viewerName, viewerPass] = need('FK_VIEWER').split(':')
 const BADFILE = need('FK_BADFILE')
+const BADXLSX = need('FK_BADXLSX')
 const T = 15000 /* ms for one thing to appear */
 
 fs.mkdirSync(SHOTS, { recursive: true })
@@ -348,6 +349,40 @@ try {
   assert.deepEqual(await cells(page, 'rejects', 'raw'), [rawLine])
   await shot(page, '06-import')
   log(`import: line ${expect.reject.line} rejected: ${reason}`)
+
+  // The same rows as an Excel workbook, from its second sheet (人员): the good row is now a
+  // duplicate, the bad one is rejected at the same sheet row with the same reason.
+  const xlsx = fs.readFileSync(BADXLSX).toString('base64')
+  const dx = await page.evaluateHandle((b64) => {
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))
+    const d = new DataTransfer()
+    d.items.add(new File([bytes], 'persons-bad.xlsx', { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }))
+    return d
+  }, xlsx)
+  await page.dispatchEvent('[data-drop]', 'drop', { dataTransfer: dx })
+  await page.waitForSelector('[data-sheet]')
+  await page.fill('[data-sheet]', '人员')
+  await page.click('[data-upload]')
+  await page.waitForFunction(() => (document.querySelector('[data-summary] h2') || {}).textContent?.includes('xlsx'), null, { timeout: T })
+  assert.equal((await page.textContent('[data-summary] [data-value=read]')).trim(), String(expect.reject.read))
+  assert.equal((await page.textContent('[data-summary] [data-value=duplicate]')).trim(), '1')
+  assert.equal((await page.textContent('[data-summary] [data-value=rejected]')).trim(), '1')
+  await page.waitForSelector('[data-table=rejects] tbody tr[data-key]', { timeout: T })
+  assert.deepEqual(await cells(page, 'rejects', 'line'), [String(expect.reject.line)])
+  assert.ok((await cells(page, 'rejects', 'reason'))[0].includes(expect.reject.reason))
+  await shot(page, '06b-import-xlsx')
+  log('import: the workbook\'s sheet 人员 gives the same counts and the same rejected row')
+
+  // Export: the persons, in the columns an import reads, with the resident the page imported.
+  await page.selectOption('[data-export-type]', 'persons')
+  const [edl] = await Promise.all([page.waitForEvent('download', { timeout: T }), page.click('[data-export=csv]')])
+  assert.equal(edl.suggestedFilename(), 'persons.csv')
+  const exported = fs.readFileSync(await edl.path(), 'utf8').split(/\r?\n/)
+  assert.equal(exported[0], 'id_number,name,grid,phone,household,tags,id_type')
+  const good = content.split(/\r?\n/)[1].split(',')
+  assert.ok(exported.some((l) => l.startsWith(`${good[0]},${good[1]},`)), 'the imported resident is exported')
+  assert.ok(!exported.some((l) => l.startsWith(content.split(/\r?\n/)[2].split(',')[0])), 'the rejected one is not')
+  log(`export: ${exported.filter((l) => l).length - 1} persons as CSV`)
 
   // ---- users: list, add, disable
   await nav(page, 'users')
