@@ -456,11 +456,11 @@ static int tube_allowed(struct ctx *c, const char *tube)
     return 1;
 }
 
-/* Whether the actor may import type t at all; sets its scope label. FK_OK, FK_EPERM with err. */
+/* Whether the actor may import type t at all (the type's rule, fk_record_permitted); sets its
+ * scope label. FK_OK, FK_EPERM with err. */
 static int import_permitted(struct ctx *c, char *err, size_t errlen)
 {
     const struct fk_actor *a = c->actor;
-    const char *role = fk_role_name(a->role);
     struct fk_region_row r;
     int rc = fk_store_get_region(c->st, a->scope, &r);
 
@@ -470,21 +470,8 @@ static int import_permitted(struct ctx *c, char *err, size_t errlen)
     }
     snprintf(c->scope_label, sizeof c->scope_label, "%s (%s)", r.name, a->scope);
     c->scope_level = r.level;
-    if (c->type == FK_IMPORT_REGIONS || c->type == FK_IMPORT_RISK_AREAS) {
-        if ((a->role == FK_ROLE_ADMIN || a->role == FK_ROLE_COMMANDER) &&
-            c->scope_level <= FK_LEVEL_CITY)
-            return FK_OK;
-        snprintf(err, errlen,
-                 "a %s account of %s may not import %s: only the city's headquarters may (an "
-                 "admin or commander whose scope is a city or a province)",
-                 role, c->scope_label, fk_record_get(c->type)->name);
-        return FK_EPERM;
-    }
-    if (fk_role_can(a->role, c->type == FK_IMPORT_RESULTS ? FK_PERM_POST_RESULTS
-                                                         : FK_PERM_IMPORT))
-        return FK_OK;
-    snprintf(err, errlen, "a %s account may not import %s", role, fk_record_get(c->type)->name);
-    return FK_EPERM;
+    return fk_record_permitted(fk_record_get(c->type), a->role, c->scope_level, c->scope_label, err,
+                               errlen);
 }
 
 /* Reads column k as an ID number and finds the person; 0 with a reason when unknown. */
