@@ -456,22 +456,36 @@ static int tube_allowed(struct ctx *c, const char *tube)
     return 1;
 }
 
-/* Whether the actor may import type t at all (the type's rule, fk_record_permitted); sets its
- * scope label. FK_OK, FK_EPERM with err. */
-static int import_permitted(struct ctx *c, char *err, size_t errlen)
+/* Whether actor a may import type t at all (the type's rule, fk_record_permitted); its scope's
+ * name and code into label (cap bytes) and its level into *level. FK_OK, FK_EPERM with err. */
+static int permitted(fk_store *st, enum fk_import_type t, const struct fk_actor *a, char *label,
+                     size_t cap, int *level, char *err, size_t errlen)
 {
-    const struct fk_actor *a = c->actor;
     struct fk_region_row r;
-    int rc = fk_store_get_region(c->st, a->scope, &r);
+    int rc = fk_store_get_region(st, a->scope, &r);
 
     if (rc != FK_OK) {
         snprintf(err, errlen, "your scope %s is not in the region tree: ask an admin", a->scope);
         return rc == FK_ENOENT ? FK_EPERM : rc;
     }
-    snprintf(c->scope_label, sizeof c->scope_label, "%s (%s)", r.name, a->scope);
-    c->scope_level = r.level;
-    return fk_record_permitted(fk_record_get(c->type), a->role, c->scope_level, c->scope_label, err,
-                               errlen);
+    snprintf(label, cap, "%s (%s)", r.name, a->scope);
+    *level = r.level;
+    return fk_record_permitted(fk_record_get(t), a->role, r.level, label, err, errlen);
+}
+
+int fk_import_permitted(fk_store *st, enum fk_import_type t, const struct fk_actor *actor,
+                        char *err, size_t errlen)
+{
+    char label[TEXT_MAX + 40];
+    int level;
+
+    if (!actor)
+        return FK_OK;
+    if ((int)t < 0 || t >= FK_IMPORT_NTYPES) {
+        snprintf(err, errlen, "unknown import type");
+        return FK_EINVAL;
+    }
+    return permitted(st, t, actor, label, sizeof label, &level, err, errlen);
 }
 
 /* Reads column k as an ID number and finds the person; 0 with a reason when unknown. */
@@ -1564,7 +1578,8 @@ int fk_import_begin(fk_store *st, const struct fk_profile *p, enum fk_import_typ
     c->now = o && o->now ? o->now : (int64_t)time(NULL);
     imp->batch = (uint64_t)(o && o->batch_rows ? o->batch_rows : p->batch_rows);
     if (c->actor) {
-        rc = import_permitted(c, err, errlen);
+        rc = permitted(st, t, c->actor, c->scope_label, sizeof c->scope_label, &c->scope_level,
+                       err, errlen);
         if (rc != FK_OK)
             goto out;
     }
