@@ -561,8 +561,8 @@ void api_door_events_post(struct req *r)
     static const char *const cols[4] = {"device", "id_number", "time", "event"};
     struct fk_import_problem *probs = NULL;
     struct fk_import_summary sum;
-    struct fk_import_opts io;
-    struct fk_actor actor;
+    struct fk_actor actor = req_actor(r);
+    struct fk_import_record rec;
     char err[1024];
     size_t i, nprobs = 0;
     fk_buf b;
@@ -571,13 +571,12 @@ void api_door_events_post(struct req *r)
     fk_buf_init(&b, 0);
     if (!srv_engine(r))
         goto out;
-    memset(&io, 0, sizeof io);
-    actor.name = r->who.name;
-    actor.role = r->who.role;
-    actor.scope = r->who.scope;
-    io.actor = &actor;
-    rc = fk_import_json(srv_store(r), srv_profile(r), FK_IMPORT_DOOR_EVENTS, r->body.data,
-                        r->body.len, cols, 4, &io, &sum, &probs, &nprobs, err, sizeof err);
+    /* On record in one row when the events are in (import, door_events, the counts). */
+    memset(&rec, 0, sizeof rec);
+    rec.done_prefix = "door events: ";
+    rc = fk_import_run_json(srv_store(r), &actor, srv_profile(r), FK_IMPORT_DOOR_EVENTS,
+                            r->body.data, r->body.len, cols, 4, NULL, &rec, &sum, &probs, &nprobs,
+                            err, sizeof err);
     if (rc == FK_EINVAL) {
         reply_error(r, 400, "bad_request", "an event object or an array of them", "%s", err);
         goto out;
@@ -586,9 +585,6 @@ void api_door_events_post(struct req *r)
         reply_fk(r, rc, err);
         goto out;
     }
-    audit(r, "door_events", "", "%llu accepted, %llu rejected, %llu alerts",
-          (unsigned long long)sum.accepted, (unsigned long long)sum.rejected,
-          (unsigned long long)sum.alerts);
     fk_buf_printf(&b,
                   "{\"accepted\":%llu,\"duplicate\":%llu,\"rejected\":%llu,\"alerts\":%llu,"
                   "\"problems\":[",

@@ -228,21 +228,6 @@ void api_rejects_get(struct req *r)
     r->content_type = "text/csv; charset=utf-8";
 }
 
-struct rows_begun {
-    struct req *r;
-    int written;
-};
-
-/* The audit row of POST /api/v1/rows/{type}, in its first batch, as for an import. */
-static int audit_rows_begun(void *ud)
-{
-    struct rows_begun *b = ud;
-
-    audit(b->r, "import", b->r->param, "begun: %zu bytes of JSON rows", b->r->body.len);
-    b->written = 1;
-    return FK_OK;
-}
-
 /* POST /api/v1/rows/{type}: the rows of an import as JSON (an array of objects, or one object,
  * keys = the type's columns), through the same checks, permissions and scope as an import of
  * that type. The rejected rows come back in the answer (row = the object's index), no file is
@@ -252,10 +237,9 @@ void api_rows_post(struct req *r)
     enum fk_import_type type;
     struct fk_import_problem *probs = NULL;
     struct fk_import_summary sum;
-    struct fk_import_opts io;
-    struct fk_actor actor;
-    struct rows_begun bg = {r, 0};
-    char err[1024];
+    struct fk_actor actor = req_actor(r);
+    struct fk_import_record rec;
+    char err[1024], begun[96];
     size_t i, nprobs = 0;
     fk_buf b;
     int rc;
@@ -270,15 +254,15 @@ void api_rows_post(struct req *r)
     }
     if (!srv_engine(r))
         goto out;
-    memset(&io, 0, sizeof io);
-    actor.name = r->who.name;
-    actor.role = r->who.role;
-    actor.scope = r->who.scope;
-    io.actor = &actor; /* the library checks the type and every row against the scope */
-    io.first_batch = audit_rows_begun;
-    io.first_batch_ud = &bg;
-    rc = fk_import_json(srv_store(r), srv_profile(r), type, r->body.data, r->body.len, NULL, 0, &io,
-                        &sum, &probs, &nprobs, err, sizeof err);
+    /* The library checks the type and every row against the scope; the row saying the import
+     * began commits with its first batch, as for an import. */
+    snprintf(begun, sizeof begun, "begun: %zu bytes of JSON rows", r->body.len);
+    memset(&rec, 0, sizeof rec);
+    rec.begun = begun;
+    rec.done_action = "import.done";
+    rec.done_prefix = "JSON rows: ";
+    rc = fk_import_run_json(srv_store(r), &actor, srv_profile(r), type, r->body.data, r->body.len,
+                            NULL, 0, NULL, &rec, &sum, &probs, &nprobs, err, sizeof err);
     if (rc == FK_EINVAL) {
         reply_error(r, 400, "bad_request", "an object of column: value, or an array of them", "%s",
                     err);
@@ -288,10 +272,6 @@ void api_rows_post(struct req *r)
         reply_fk(r, rc, err);
         goto out;
     }
-    audit(r, bg.written ? "import.done" : "import", r->param,
-          "JSON rows: %llu read, %llu accepted, %llu duplicate, %llu rejected",
-          (unsigned long long)sum.read, (unsigned long long)sum.accepted,
-          (unsigned long long)sum.duplicate, (unsigned long long)sum.rejected);
     srv_invalidate(r);
     fk_buf_printf(&b,
                   "{\"read\":%llu,\"accepted\":%llu,\"updated\":%llu,\"duplicate\":%llu,"

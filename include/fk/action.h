@@ -146,6 +146,15 @@ int fk_import_run(fk_store *st, const struct fk_actor *actor, const struct fk_pr
                   enum fk_import_type t, const char *path, const struct fk_import_opts *o,
                   const struct fk_import_record *rec, struct fk_import_summary *sum, char *err,
                   size_t errlen);
+/* The same over n bytes of JSON rows (fk_import_json: header and ncols, NULL and 0 for the keys
+ * the objects name; the rejected rows to *problems, which the caller frees with
+ * fk_import_problems_free): the POST /api/v1/rows and /api/v1/door_events writes. */
+int fk_import_run_json(fk_store *st, const struct fk_actor *actor, const struct fk_profile *p,
+                       enum fk_import_type t, const char *json, size_t n, const char *const *header,
+                       size_t ncols, const struct fk_import_opts *o,
+                       const struct fk_import_record *rec, struct fk_import_summary *sum,
+                       struct fk_import_problem **problems, size_t *nproblems, char *err,
+                       size_t errlen);
 
 /* ---- alerts (lib/action/alert.c) ---- */
 

@@ -101,6 +101,14 @@ struct fk_import_summary {
     char encoding[16];
 };
 
+/* Whether actor (NULL: the local administrator, who may) may import type t at all, by the type's
+ * rule (fk_record_permitted) and the actor's scope in st's region tree: FK_OK, FK_EPERM with the
+ * reason in err, FK_EINVAL for an unknown type, FK_EDB. The drivers ask it before they read
+ * their input, so a refused account learns nothing of it (whether a path exists, what it holds).
+ * Reads only; thread-safety as the store's. */
+int fk_import_permitted(fk_store *st, enum fk_import_type t, const struct fk_actor *actor,
+                        char *err, size_t errlen);
+
 /* Imports the file at path as type t into st, with profile p (batch size): a CSV file, or an
  * .xlsx workbook (named so, or a zip archive: its first sheet, or o->sheet; fk/xlsx.h), whose
  * row numbers are the sheet's. On FK_OK the summary is complete (rows may have been rejected: see

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The import action (see fk/action.h): fk_import_file as an actor, on record. The row saying the
- * import began commits with its first batch, so an import killed mid-way is on record; the row
- * saying how it ended is written when it ends, in a batch of its own, and its failure is told. */
+/* The import action (see fk/action.h): fk_import_file or fk_import_json as an actor, on record.
+ * The row saying the import began commits with its first batch, so an import killed mid-way is
+ * on record; the row saying how it ended is written when it ends, in a batch of its own, and its
+ * failure is told. */
 #include "fk/action.h"
 
 #include <stdio.h>
@@ -27,10 +28,23 @@ static int write_begun(void *ud)
     return rc;
 }
 
-int fk_import_run(fk_store *st, const struct fk_actor *actor, const struct fk_profile *p,
-                  enum fk_import_type t, const char *path, const struct fk_import_opts *o,
-                  const struct fk_import_record *rec, struct fk_import_summary *sum, char *err,
-                  size_t errlen)
+/* What an import reads: a file (path), or n bytes of JSON rows (header and ncols as
+ * fk_import_json's; the rejected rows to *problems). */
+struct source {
+    const char *path;
+    const char *json;
+    size_t n;
+    const char *const *header;
+    size_t ncols;
+    struct fk_import_problem **problems;
+    size_t *nproblems;
+};
+
+/* The body of fk_import_run and fk_import_run_json: the import as actor, on record as rec says. */
+static int run(fk_store *st, const struct fk_actor *actor, const struct fk_profile *p,
+               enum fk_import_type t, const struct source *src, const struct fk_import_opts *o,
+               const struct fk_import_record *rec, struct fk_import_summary *sum, char *err,
+               size_t errlen)
 {
     struct begun b;
     struct fk_import_opts io;
@@ -50,7 +64,11 @@ int fk_import_run(fk_store *st, const struct fk_actor *actor, const struct fk_pr
         io.first_batch = write_begun;
         io.first_batch_ud = &b;
     }
-    rc = fk_import_file(st, p, t, path, &io, sum, err, errlen);
+    if (src->path)
+        rc = fk_import_file(st, p, t, src->path, &io, sum, err, errlen);
+    else
+        rc = fk_import_json(st, p, t, src->json, src->n, src->header, src->ncols, &io, sum,
+                            src->problems, src->nproblems, err, errlen);
     if (rc != FK_OK)
         return rc;
     rc = fk_store_begin_events(st);
@@ -70,4 +88,35 @@ int fk_import_run(fk_store *st, const struct fk_actor *actor, const struct fk_pr
                  "saying so is not)");
     }
     return rc;
+}
+
+int fk_import_run(fk_store *st, const struct fk_actor *actor, const struct fk_profile *p,
+                  enum fk_import_type t, const char *path, const struct fk_import_opts *o,
+                  const struct fk_import_record *rec, struct fk_import_summary *sum, char *err,
+                  size_t errlen)
+{
+    struct source src;
+
+    memset(&src, 0, sizeof src);
+    src.path = path;
+    return run(st, actor, p, t, &src, o, rec, sum, err, errlen);
+}
+
+int fk_import_run_json(fk_store *st, const struct fk_actor *actor, const struct fk_profile *p,
+                       enum fk_import_type t, const char *json, size_t n, const char *const *header,
+                       size_t ncols, const struct fk_import_opts *o,
+                       const struct fk_import_record *rec, struct fk_import_summary *sum,
+                       struct fk_import_problem **problems, size_t *nproblems, char *err,
+                       size_t errlen)
+{
+    struct source src;
+
+    memset(&src, 0, sizeof src);
+    src.json = json;
+    src.n = n;
+    src.header = header;
+    src.ncols = ncols;
+    src.problems = problems;
+    src.nproblems = nproblems;
+    return run(st, actor, p, t, &src, o, rec, sum, err, errlen);
 }

@@ -372,6 +372,10 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
         snprintf(err, errlen, "unknown import type");
         return FK_EINVAL;
     }
+    /* Refused before the file is opened: a refusal tells nothing of the path. */
+    rc = fk_import_permitted(st, t, o ? o->actor : NULL, err, errlen);
+    if (rc != FK_OK)
+        return rc;
     if (o)
         io = *o;
     else

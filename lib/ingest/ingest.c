@@ -456,35 +456,36 @@ static int tube_allowed(struct ctx *c, const char *tube)
     return 1;
 }
 
-/* Whether the actor may import type t at all; sets its scope label. FK_OK, FK_EPERM with err. */
-static int import_permitted(struct ctx *c, char *err, size_t errlen)
+/* Whether actor a may import type t at all (the type's rule, fk_record_permitted); its scope's
+ * name and code into label (cap bytes) and its level into *level. FK_OK, FK_EPERM with err. */
+static int permitted(fk_store *st, enum fk_import_type t, const struct fk_actor *a, char *label,
+                     size_t cap, int *level, char *err, size_t errlen)
 {
-    const struct fk_actor *a = c->actor;
-    const char *role = fk_role_name(a->role);
     struct fk_region_row r;
-    int rc = fk_store_get_region(c->st, a->scope, &r);
+    int rc = fk_store_get_region(st, a->scope, &r);
 
     if (rc != FK_OK) {
         snprintf(err, errlen, "your scope %s is not in the region tree: ask an admin", a->scope);
         return rc == FK_ENOENT ? FK_EPERM : rc;
     }
-    snprintf(c->scope_label, sizeof c->scope_label, "%s (%s)", r.name, a->scope);
-    c->scope_level = r.level;
-    if (c->type == FK_IMPORT_REGIONS || c->type == FK_IMPORT_RISK_AREAS) {
-        if ((a->role == FK_ROLE_ADMIN || a->role == FK_ROLE_COMMANDER) &&
-            c->scope_level <= FK_LEVEL_CITY)
-            return FK_OK;
-        snprintf(err, errlen,
-                 "a %s account of %s may not import %s: only the city's headquarters may (an "
-                 "admin or commander whose scope is a city or a province)",
-                 role, c->scope_label, fk_record_get(c->type)->name);
-        return FK_EPERM;
-    }
-    if (fk_role_can(a->role, c->type == FK_IMPORT_RESULTS ? FK_PERM_POST_RESULTS
-                                                         : FK_PERM_IMPORT))
+    snprintf(label, cap, "%s (%s)", r.name, a->scope);
+    *level = r.level;
+    return fk_record_permitted(fk_record_get(t), a->role, r.level, label, err, errlen);
+}
+
+int fk_import_permitted(fk_store *st, enum fk_import_type t, const struct fk_actor *actor,
+                        char *err, size_t errlen)
+{
+    char label[TEXT_MAX + 40];
+    int level;
+
+    if (!actor)
         return FK_OK;
-    snprintf(err, errlen, "a %s account may not import %s", role, fk_record_get(c->type)->name);
-    return FK_EPERM;
+    if ((int)t < 0 || t >= FK_IMPORT_NTYPES) {
+        snprintf(err, errlen, "unknown import type");
+        return FK_EINVAL;
+    }
+    return permitted(st, t, actor, label, sizeof label, &level, err, errlen);
 }
 
 /* Reads column k as an ID number and finds the person; 0 with a reason when unknown. */
@@ -1577,7 +1578,8 @@ int fk_import_begin(fk_store *st, const struct fk_profile *p, enum fk_import_typ
     c->now = o && o->now ? o->now : (int64_t)time(NULL);
     imp->batch = (uint64_t)(o && o->batch_rows ? o->batch_rows : p->batch_rows);
     if (c->actor) {
-        rc = import_permitted(c, err, errlen);
+        rc = permitted(st, t, c->actor, c->scope_label, sizeof c->scope_label, &c->scope_level,
+                       err, errlen);
         if (rc != FK_OK)
             goto out;
     }

@@ -121,6 +121,9 @@ int fk_import_json(fk_store *st, const struct fk_profile *p, enum fk_import_type
     memset(sum, 0, sizeof *sum);
     *problems = NULL;
     *nproblems = 0;
+    rc = fk_import_permitted(st, t, o ? o->actor : NULL, err, errlen);
+    if (rc != FK_OK)
+        goto out;
     if (!j || (!json_is_array(j) && !json_is_object(j))) {
         snprintf(err, errlen, "the body is not JSON%s%s", j ? "" : ": ", j ? "" : je.text);
         rc = FK_EINVAL;

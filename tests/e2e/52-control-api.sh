@@ -142,6 +142,12 @@ for action, idn in (("alert.ack", sys.argv[2]), ("control.release", sys.argv[3])
     got = [r for r in rows if r["action"] == action]
     assert got and all(r["target"] == idn for r in got), (action, got)
 PY
+"$PY" - "$WORK/body" <<'PY' || fail "POST /api/v1/door_events is not on the audit trail"
+import json, sys
+rows = [r for r in json.load(open(sys.argv[1]))["rows"] if r["target"] == "door_events"]
+assert [r["who"] for r in rows] == ["desk", "desk"], rows
+assert any("3 read, 1 accepted, 0 duplicate, 2 rejected" in r["detail"] for r in rows), rows
+PY
 
 # Regime due: the board adds up the list, in scope.
 api "$DESK" GET "/api/v1/regime/due?date=2022-09-05"

@@ -255,6 +255,15 @@ expect_rc 1 "--as a disabled account"
 contains err.txt "--as gone: the account is disabled"
 [ "$(count persons)" = "$before" ] || fail "an import --as a bad account wrote rows"
 
+# ---- the permission comes first: a county account learns nothing of the file it may not import --
+fk import regions "$WORK/nonexistent.csv" --as yuci-admin 2>err.txt
+expect_rc 1 "--as a county admin, regions from a path that does not exist"
+contains err.txt "may not import regions"
+printf 'not,a,regions,header\n' >not-regions.csv
+fk import regions not-regions.csv --as yuci-admin 2>err.txt
+expect_rc 1 "--as a county admin, regions from a file that is no regions CSV"
+contains err.txt "may not import regions"
+
 # ---- probes: a resident outside the scope answers exactly as an unknown one ----
 read -r PIN POUT PNONE <probe-a-county.txt
 J=(-H 'Content-Type: application/json')

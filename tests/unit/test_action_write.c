@@ -402,6 +402,59 @@ static void test_action__backcheck(void **state)
     fk_ctl_free(x);
 }
 
+/* JSON rows through the import action: the row saying the import began commits with the first
+ * batch (it stays when the ending row cannot be written), and an import refused before any batch
+ * leaves no row. */
+static void test_action__import_json(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_import_record rec = {"begun: JSON rows", "import.done", "JSON rows: ", NULL};
+    struct fk_import_problem *probs = NULL;
+    struct fk_import_opts o;
+    size_t nprobs = 0;
+    sqlite3 *db = NULL;
+    char json[256];
+
+    snprintf(json, sizeof json, "[{\"id_number\":\"%s\",\"name\":\"甲\",\"grid\":\"%s\"}]",
+             f->id[0], G1);
+    assert_int_equal(fk_import_run_json(f->st, &VIEWER, &f->prof, FK_IMPORT_PERSONS, json,
+                                        strlen(json), NULL, 0, NULL, &rec, &f->sum, &probs, &nprobs,
+                                        f->err, sizeof f->err),
+                     FK_EPERM);
+    fk_import_problems_free(probs, nprobs);
+    probs = NULL;
+    nprobs = 0;
+    assert_int_equal(audit_rows(f).n, 0);
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TRIGGER no_done BEFORE INSERT ON audit "
+                                  "WHEN NEW.action = 'import.done' BEGIN "
+                                  "SELECT RAISE(ABORT, 'injected'); END",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    memset(&o, 0, sizeof o);
+    o.batch_rows = 1;
+    assert_int_equal(fk_import_run_json(f->st, &YUCI, &f->prof, FK_IMPORT_PERSONS, json,
+                                        strlen(json), NULL, 0, &o, &rec, &f->sum, &probs, &nprobs,
+                                        f->err, sizeof f->err),
+                     FK_EDB);
+    assert_non_null(strstr(f->err, "the rows are imported"));
+    assert_int_equal(f->sum.read, 1);
+    assert_int_equal(audit_rows(f).n, 1);
+    assert_string_equal(audit_rows(f).action, "import");
+    assert_string_equal(audit_rows(f).who, "yuci");
+    assert_int_equal(sqlite3_exec(db, "DROP TRIGGER no_done", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(fk_import_run_json(f->st, &YUCI, &f->prof, FK_IMPORT_PERSONS, json,
+                                        strlen(json), NULL, 0, NULL, &rec, &f->sum, &probs, &nprobs,
+                                        f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(nprobs, 0);
+    assert_int_equal(audit_rows(f).n, 3);
+    assert_string_equal(audit_rows(f).action, "import.done");
+    fk_import_problems_free(probs, nprobs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +464,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_action__store_error_rolls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_action__accounts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_action__backcheck, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_action__import_json, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
