@@ -19,6 +19,8 @@
 #include "fk/secret.h"
 #include "fk/time.h"
 
+#include "testutil.h"
+
 #define D0 INT64_C(1661961600) /* 2022-09-01T00:00:00+08:00 */
 #define DAY 86400
 
@@ -56,19 +58,6 @@ struct fixture {
     int64_t pid[NP]; /* 0, 1 in 榆次区 (G1); 2, 3 in 太谷区 (H1) */
 };
 
-static void make_id(const char *body, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int i, sum = 0;
-
-    for (i = 0; i < 17; i++) {
-        sum += (body[i] - '0') * w[i];
-        out[i] = body[i];
-    }
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-}
-
 static int import(struct fixture *f, enum fk_import_type t, const char *text)
 {
     char path[400];
@@ -84,15 +73,13 @@ static int import(struct fixture *f, enum fk_import_type t, const char *text)
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
     char buf[2048], body[18];
     size_t n;
     int i;
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "%s/fk-test-action-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
+    if (make_dir(f->dir, sizeof f->dir, "action") != 0)
         return -1;
     snprintf(f->db, sizeof f->db, "%s/x.db", f->dir);
     fk_profile_defaults(&f->prof);
@@ -122,13 +109,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char cmd[400];
 
     fk_engine_free(f->eng);
     fk_store_close(f->st);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    remove_dir(f->dir);
     free(f);
     return 0;
 }

@@ -22,6 +22,8 @@
 #include "fk/profile.h"
 #include "fk/store.h"
 
+#include "testutil.h"
+
 #define G1 "140702001001001"
 #define TG "140703001001001"
 
@@ -54,19 +56,6 @@ struct fixture {
     int first_batches;
 };
 
-static void make_id(const char *body, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int i, sum = 0;
-
-    for (i = 0; i < 17; i++) {
-        sum += (body[i] - '0') * w[i];
-        out[i] = body[i];
-    }
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-}
-
 static void on_reject(void *ud, uint64_t line, const char *reason, fk_slice raw)
 {
     struct fixture *f = ud;
@@ -95,7 +84,6 @@ static int setup(void **state)
     struct fk_import_problem *probs = NULL;
     size_t nprobs = 0;
     char path[400];
-    const char *tmp = getenv("TMPDIR");
     int i, rc;
 
     if (!f)
@@ -104,8 +92,7 @@ static int setup(void **state)
     fk_profile_defaults(&f->prof);
     for (i = 0; i < 4; i++)
         make_id(bodies[i], f->ids[i]);
-    snprintf(f->dir, sizeof f->dir, "%s/fk-test-rows-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
+    if (make_dir(f->dir, sizeof f->dir, "rows") != 0)
         return -1;
     snprintf(path, sizeof path, "%s/fangkong.db", f->dir);
     if (fk_store_open(path, &f->st, f->err, sizeof f->err) != FK_OK)
@@ -124,16 +111,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char path[400];
 
     fk_store_close(f->st);
-    snprintf(path, sizeof path, "%s/fangkong.db", f->dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/fangkong.db-wal", f->dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/fangkong.db-shm", f->dir);
-    unlink(path);
-    rmdir(f->dir);
+    remove_dir(f->dir);
     free(f);
     return 0;
 }
