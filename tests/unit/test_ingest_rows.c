@@ -92,10 +92,7 @@ static int setup(void **state)
     fk_profile_defaults(&f->prof);
     for (i = 0; i < 4; i++)
         make_id(bodies[i], f->ids[i]);
-    if (make_dir(f->dir, sizeof f->dir, "rows") != 0)
-        return -1;
-    snprintf(path, sizeof path, "%s/fangkong.db", f->dir);
-    if (fk_store_open(path, &f->st, f->err, sizeof f->err) != FK_OK)
+    if (open_test_store(f->dir, sizeof f->dir, "rows", path, sizeof path, &f->st) != 0)
         return -1;
     rc = fk_import_json(f->st, &f->prof, FK_IMPORT_REGIONS, regions_json, strlen(regions_json),
                         NULL, 0, NULL, &f->sum, &probs, &nprobs, f->err, sizeof f->err);

@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,8 @@
 #include "fk/record.h"
 #include "fk/region.h"
 #include "fk/store.h"
+
+#include "testutil.h"
 
 /* ---- descriptors ---- */
 
@@ -192,19 +193,10 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    char err[256] = "";
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "%s/fk-test-record-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof f->path, "%s/fangkong.db", f->dir);
-    if (fk_store_open(f->path, &f->st, err, sizeof err) != FK_OK) {
-        fprintf(stderr, "open %s: %s\n", f->path, err);
+    if (open_test_store(f->dir, sizeof f->dir, "record", f->path, sizeof f->path, &f->st) != 0) {
         free(f);
         return -1;
     }
@@ -215,21 +207,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char p[512];
-    DIR *d;
-    struct dirent *e;
 
     fk_store_close(f->st);
-    d = opendir(f->dir);
-    while (d && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-        unlink(p);
-    }
-    if (d)
-        closedir(d);
-    rmdir(f->dir);
+    remove_dir(f->dir);
     free(f);
     return 0;
 }

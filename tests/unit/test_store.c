@@ -31,17 +31,10 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    char err[256] = "";
 
     if (!f)
         return -1;
-    if (make_dir(f->dir, sizeof f->dir, "store") != 0) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof f->path, "%s/fangkong.db", f->dir);
-    if (fk_store_open(f->path, &f->st, err, sizeof err) != FK_OK) {
-        fprintf(stderr, "open %s: %s\n", f->path, err);
+    if (open_test_store(f->dir, sizeof f->dir, "store", f->path, sizeof f->path, &f->st) != 0) {
         free(f);
         return -1;
     }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Fixture tools the unit tests share: valid resident IDs from 17 digits (the check digit worked
  * out here, not by the library under test), and temporary folders under $TMPDIR for stores and
- * files, copied and removed. Header-only (static inline): each test is one program. */
+ * files, copied and removed, and a new store in one. Header-only (static inline): each test is one program. */
 #ifndef FK_TESTUTIL_H
 #define FK_TESTUTIL_H
 
@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "fk/error.h"
+#include "fk/store.h"
 
 /* A valid 18-character resident ID: the 17 digits of body and their GB 11643 check digit. */
 static inline void make_id(const char *body, char out[19])
@@ -73,6 +76,25 @@ static inline void remove_dir(const char *dir)
     }
     closedir(d);
     rmdir(dir);
+}
+
+/* Makes a fresh folder $TMPDIR/fk-test-WHAT-XXXXXX into dir (dircap bytes) and opens a new store
+ * at dir/fangkong.db (that path into path, pathcap bytes) into *st. 0, or -1 with the reason on
+ * stderr and no folder left. */
+static inline int open_test_store(char *dir, size_t dircap, const char *what, char *path,
+                                  size_t pathcap, fk_store **st)
+{
+    char err[256] = "";
+
+    if (make_dir(dir, dircap, what) != 0)
+        return -1;
+    snprintf(path, pathcap, "%s/fangkong.db", dir);
+    if (fk_store_open(path, st, err, sizeof err) != FK_OK) {
+        fprintf(stderr, "open %s: %s\n", path, err);
+        remove_dir(dir);
+        return -1;
+    }
+    return 0;
 }
 
 #endif
