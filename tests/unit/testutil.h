@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Fixture tools the unit tests share: valid resident IDs from 17 digits (the check digit worked
  * out here, not by the library under test), and temporary folders under $TMPDIR for stores and
- * files, copied and removed, and a new store in one. Header-only (static inline): each test is one program. */
+ * files, copied and removed, and a new store in one. Header-only (static inline): each test is one
+ * program. */
 #ifndef FK_TESTUTIL_H
 #define FK_TESTUTIL_H
 
