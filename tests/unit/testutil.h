@@ -98,4 +98,38 @@ static inline int open_test_store(char *dir, size_t dircap, const char *what, ch
     return 0;
 }
 
+/* A new, empty store in a temporary folder: the fixture of tests that need nothing else. */
+struct store_fixture {
+    char dir[256];
+    char path[300];
+    fk_store *st;
+};
+
+/* A cmocka setup: *state becomes a store_fixture with a new store in $TMPDIR/fk-test-WHAT-XXXXXX.
+ * 0 or -1. Free it with store_fixture_close. */
+static inline int store_fixture_open(void **state, const char *what)
+{
+    struct store_fixture *f = calloc(1, sizeof *f);
+
+    if (!f)
+        return -1;
+    if (open_test_store(f->dir, sizeof f->dir, what, f->path, sizeof f->path, &f->st) != 0) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+/* A cmocka teardown for store_fixture_open: closes the store, removes the folder. Returns 0. */
+static inline int store_fixture_close(void **state)
+{
+    struct store_fixture *f = *state;
+
+    fk_store_close(f->st);
+    remove_dir(f->dir);
+    free(f);
+    return 0;
+}
+
 #endif
