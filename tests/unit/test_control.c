@@ -111,12 +111,9 @@ static int setup(void **state)
 
     if (!f)
         return -1;
-    if (make_dir(f->dir, sizeof f->dir, "control") != 0)
+    if (open_test_store(f->dir, sizeof f->dir, "control", f->db, sizeof f->db, &f->st) != 0)
         return -1;
-    snprintf(f->db, sizeof f->db, "%s/x.db", f->dir);
     fk_profile_defaults(&f->prof);
-    if (fk_store_open(f->db, &f->st, f->err, sizeof f->err) != FK_OK)
-        return -1;
     *state = f;
     if (import(f, FK_IMPORT_REGIONS, regions_csv) != FK_OK)
         return -1;
@@ -127,11 +124,9 @@ static int setup(void **state)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s,人%d,1390000000%d,%s,%s\n", f->id[i], i,
                               i, grid[i], i == 7 ? "coldchain" : "");
     }
-    if (import(f, FK_IMPORT_PERSONS, buf) != FK_OK || f->sum.accepted != NP)
+    if (import(f, FK_IMPORT_PERSONS, buf) != FK_OK || f->sum.accepted != NP ||
+        find_persons(f->st, f->id, f->pid, NP) != 0)
         return -1;
-    for (i = 0; i < NP; i++)
-        if (fk_store_find_person(f->st, f->id[i], &f->pid[i]) != FK_OK)
-            return -1;
     if (fk_engine_build(f->st, &f->prof, &f->eng, f->err, sizeof f->err) != FK_OK)
         return -1;
     return 0;

@@ -98,6 +98,18 @@ static inline int open_test_store(char *dir, size_t dircap, const char *what, ch
     return 0;
 }
 
+/* Looks up the store ids of the n persons whose resident IDs are id[0 .. n-1] into pid. 0, or -1
+ * when one is missing. */
+static inline int find_persons(fk_store *st, char (*id)[19], int64_t *pid, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (fk_store_find_person(st, id[i], &pid[i]) != FK_OK)
+            return -1;
+    return 0;
+}
+
 /* A new, empty store in a temporary folder: the fixture of tests that need nothing else. */
 struct store_fixture {
     char dir[256];
