@@ -160,6 +160,27 @@ static struct orders orders_of(struct fixture *f, int64_t pid)
     return o;
 }
 
+/* Puts the n persons of ids under close-contact control at home from D0 as actor a, the count
+ * put into *added. fk_control_open_all's code. */
+static int open_home(struct fixture *f, const struct fk_actor *a, const int64_t *ids, size_t n,
+                     size_t *added)
+{
+    size_t already;
+
+    return fk_control_open_all(f->st, a, ids, n, FK_CTL_CLOSE, FK_PLACE_HOME, D0, "test", added,
+                               &already, f->err, sizeof f->err);
+}
+
+/* *r becomes round name over 140702 for the day from D0. */
+static void day_round(struct fk_round *r, const char *name)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    snprintf(r->region, sizeof r->region, "140702");
+    r->start = D0;
+    r->end = D0 + DAY;
+}
+
 /* An account and a hash for it (the test cost: quick). */
 static void add_user(struct fixture *f, const char *name, const char *scope)
 {
@@ -175,11 +196,9 @@ static void test_action__role_refused(void **state)
     struct fixture *f = *state;
     struct fk_user_new u = {"grid.1", FK_ROLE_GRID, G1};
     struct fk_round r;
-    size_t added, already;
+    size_t added;
 
-    assert_int_equal(fk_control_open_all(f->st, &VIEWER, f->pid, 1, FK_CTL_CLOSE, FK_PLACE_HOME, D0,
-                                         "test", &added, &already, f->err, sizeof f->err),
-                     FK_EPERM);
+    assert_int_equal(open_home(f, &VIEWER, f->pid, 1, &added), FK_EPERM);
     assert_string_equal(f->err, "a viewer account may not put persons under control");
     assert_int_equal(fk_control_extend(f->st, &VIEWER, f->pid[0], 2, f->err, sizeof f->err),
                      FK_EPERM);
@@ -189,11 +208,7 @@ static void test_action__role_refused(void **state)
     assert_int_equal(fk_user_check(f->st, &VIEWER, &u, NULL, f->err, sizeof f->err), FK_EPERM);
     assert_int_equal(fk_user_add(f->st, &VIEWER, &u, "$x", D0, f->err, sizeof f->err), FK_EPERM);
     assert_int_equal(fk_user_disable(f->st, &VIEWER, "grid.1", f->err, sizeof f->err), FK_EPERM);
-    memset(&r, 0, sizeof r);
-    snprintf(r.name, sizeof r.name, "R1");
-    snprintf(r.region, sizeof r.region, "140702");
-    r.start = D0;
-    r.end = D0 + DAY;
+    day_round(&r, "R1");
     assert_int_equal(fk_round_add(f->st, &VIEWER, &r, f->err, sizeof f->err), FK_EPERM);
     assert_string_equal(f->err, "a viewer account may not create screening rounds");
     assert_int_equal(orders_of(f, f->pid[0]).n, 0);
@@ -206,11 +221,9 @@ static void test_action__scope(void **state)
     struct fixture *f = *state;
     struct fk_user_new u = {"yuci.grid", FK_ROLE_GRID, G1};
     struct fk_round r;
-    size_t added, already;
+    size_t added;
 
-    assert_int_equal(fk_control_open_all(f->st, &LOCAL, f->pid, 1, FK_CTL_CLOSE, FK_PLACE_HOME, D0,
-                                         "test", &added, &already, f->err, sizeof f->err),
-                     FK_OK);
+    assert_int_equal(open_home(f, &LOCAL, f->pid, 1, &added), FK_OK);
     /* Now: 太谷区 may not touch a person or an account of 榆次区. */
     assert_int_equal(fk_control_extend(f->st, &TAIGU, f->pid[0], 2, f->err, sizeof f->err),
                      FK_ENOENT);
@@ -225,11 +238,7 @@ static void test_action__scope(void **state)
     u.name = "taigu.grid";
     assert_int_equal(fk_user_add(f->st, &TAIGU, &u, "$x", D0, f->err, sizeof f->err), FK_EPERM);
     assert_string_equal(f->err, "region " G1 " is outside your scope 140703");
-    memset(&r, 0, sizeof r);
-    snprintf(r.name, sizeof r.name, "R1");
-    snprintf(r.region, sizeof r.region, "140702");
-    r.start = D0;
-    r.end = D0 + DAY;
+    day_round(&r, "R1");
     assert_int_equal(fk_round_add(f->st, &TAIGU, &r, f->err, sizeof f->err), FK_EPERM);
     assert_int_equal(orders_of(f, f->pid[0]).extended, 0);
     assert_int_equal(audit_rows(f).n, 2); /* the local open and the account */
@@ -248,18 +257,14 @@ static void test_action__refused_half_way(void **state)
 {
     struct fixture *f = *state;
     int64_t mixed[2] = {f->pid[1], f->pid[2]};
-    size_t added = 9, already = 9;
+    size_t added = 9;
 
-    assert_int_equal(fk_control_open_all(f->st, &YUCI, mixed, 2, FK_CTL_CLOSE, FK_PLACE_HOME, D0,
-                                         "test", &added, &already, f->err, sizeof f->err),
-                     FK_EPERM);
+    assert_int_equal(open_home(f, &YUCI, mixed, 2, &added), FK_EPERM);
     assert_non_null(strstr(f->err, "outside your scope 140702"));
     assert_int_equal(added, 0);
     assert_int_equal(orders_of(f, f->pid[1]).n, 0);
     assert_int_equal(audit_rows(f).n, 0);
-    assert_int_equal(fk_control_open_all(f->st, &YUCI, mixed, 1, FK_CTL_CLOSE, FK_PLACE_HOME, D0,
-                                         "test", &added, &already, f->err, sizeof f->err),
-                     FK_OK);
+    assert_int_equal(open_home(f, &YUCI, mixed, 1, &added), FK_OK);
     assert_int_equal(added, 1);
     assert_int_equal(orders_of(f, f->pid[1]).n, 1);
     assert_int_equal(audit_rows(f).n, 1);
@@ -273,12 +278,10 @@ static void test_action__store_error_rolls_back(void **state)
     struct fk_user_new u = {"desk", FK_ROLE_VIEWER, "140702"};
     struct fk_user got;
     struct fk_round r, had;
-    size_t added, already;
+    size_t added;
     sqlite3 *db = NULL;
 
-    assert_int_equal(fk_control_open_all(f->st, &LOCAL, f->pid, 1, FK_CTL_CLOSE, FK_PLACE_HOME, D0,
-                                         "test", &added, &already, f->err, sizeof f->err),
-                     FK_OK);
+    assert_int_equal(open_home(f, &LOCAL, f->pid, 1, &added), FK_OK);
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
                                   "CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN "
@@ -289,11 +292,7 @@ static void test_action__store_error_rolls_back(void **state)
     assert_int_equal(orders_of(f, f->pid[0]).extended, 0);
     assert_int_equal(fk_user_add(f->st, &LOCAL, &u, "$x", D0, f->err, sizeof f->err), FK_EDB);
     assert_int_equal(fk_store_get_user(f->st, "desk", &got), FK_ENOENT);
-    memset(&r, 0, sizeof r);
-    snprintf(r.name, sizeof r.name, "R9");
-    snprintf(r.region, sizeof r.region, "140702");
-    r.start = D0;
-    r.end = D0 + DAY;
+    day_round(&r, "R9");
     assert_int_equal(fk_round_add(f->st, &LOCAL, &r, f->err, sizeof f->err), FK_EDB);
     assert_int_equal(fk_store_get_round(f->st, "R9", &had), FK_ENOENT);
     assert_int_equal(sqlite3_exec(db, "DROP TRIGGER no_audit", NULL, NULL, NULL), SQLITE_OK);
