@@ -157,13 +157,24 @@ static void test_rows__header_checked_at_begin(void **state)
     fk_import_abort(imp);
 }
 
-static void test_rows__rows_rejects_batches(void **state)
+/* Begins an import of persons in the columns id_number, name, grid with the options o. */
+static fk_import *begin_persons(struct fixture *f, const struct fk_import_opts *o)
 {
     static const char *const header[] = {"id_number", "name", "grid"};
+    fk_import *imp = NULL;
+
+    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, o, header, 3, &imp, f->err,
+                                     sizeof f->err),
+                     FK_OK);
+    return imp;
+}
+
+static void test_rows__rows_rejects_batches(void **state)
+{
     struct fixture *f = *state;
     struct fk_import_opts o;
     struct fk_person_row p;
-    fk_import *imp = NULL;
+    fk_import *imp;
     fk_slice row[3];
     int64_t n = -1;
 
@@ -173,9 +184,7 @@ static void test_rows__rows_rejects_batches(void **state)
     o.reject_ud = f;
     o.first_batch = on_first_batch;
     o.first_batch_ud = f;
-    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, &o, header, 3, &imp,
-                                     f->err, sizeof f->err),
-                     FK_OK);
+    imp = begin_persons(f, &o);
     row[0] = S(f->ids[0]), row[1] = S("张三"), row[2] = S(G1);
     assert_int_equal(fk_import_row(imp, 7, row, 3, S("raw 7")), FK_OK);
     /* Line numbers are the caller's; a short row has its missing values empty. */
@@ -208,18 +217,15 @@ static void test_rows__rows_rejects_batches(void **state)
 
 static void test_rows__abort_keeps_no_half_batch(void **state)
 {
-    static const char *const header[] = {"id_number", "name", "grid"};
     struct fixture *f = *state;
     struct fk_import_opts o;
-    fk_import *imp = NULL;
+    fk_import *imp;
     fk_slice row[3];
     int64_t n = -1;
 
     memset(&o, 0, sizeof o);
     o.batch_rows = 2;
-    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, &o, header, 3, &imp,
-                                     f->err, sizeof f->err),
-                     FK_OK);
+    imp = begin_persons(f, &o);
     row[0] = S(f->ids[0]), row[1] = S("张三"), row[2] = S(G1);
     assert_int_equal(fk_import_row(imp, 2, row, 3, S("")), FK_OK);
     row[0] = S(f->ids[1]);
