@@ -191,6 +191,29 @@ static int control_change(struct cli *c, const char *what, int argc, char **argv
     return EXIT_DONE;
 }
 
+/* Opens the store and the control index (into *x) for a read that needs perm, *region narrowed
+ * to the account's scope. EXIT_DONE, or EXIT_ERROR with the error said. */
+static int open_read(struct cli *c, unsigned perm, const char **region, fk_ctl **x)
+{
+    if (cli_open(c) != EXIT_DONE || cli_may(c, perm, "list persons") != EXIT_DONE ||
+        cli_scope_region(c, *region, region) != EXIT_DONE)
+        return EXIT_ERROR;
+    return cli_open_ctl(c, x);
+}
+
+/* Says err when rc failed; otherwise says "N what" on stderr (what NULL: nothing) and prints
+ * the table t. EXIT_DONE or EXIT_ERROR. */
+static int answer(struct cli *c, int rc, fk_table *t, const char *err, const char *what)
+{
+    if (rc != FK_OK) {
+        cli_error(c, "%s", err);
+        return EXIT_ERROR;
+    }
+    if (what)
+        fprintf(stderr, "%zu %s\n", fk_table_nrows(t), what);
+    return cli_emit(c, t);
+}
+
 static int control_answer(struct cli *c, int list, int argc, char **argv)
 {
     const char *region = NULL, *cat = NULL, *place = NULL, *status = NULL, *by = "county",
@@ -220,23 +243,13 @@ static int control_answer(struct cli *c, int list, int argc, char **argv)
     if (parse_filter(c, cat, place, status, &f) != EXIT_DONE ||
         cli_level(c, by, &level) != EXIT_DONE || cli_day(c, date, &today) != EXIT_DONE)
         return EXIT_ERROR;
-    if (cli_open(c) != EXIT_DONE ||
-        cli_may(c, list ? FK_PERM_READ_PERSONS : FK_PERM_READ, "list persons") != EXIT_DONE ||
-        cli_scope_region(c, region, &region) != EXIT_DONE)
+    if (open_read(c, list ? FK_PERM_READ_PERSONS : FK_PERM_READ, &region, &x) != EXIT_DONE)
         return EXIT_ERROR;
     f.region = region;
-    if (cli_open_ctl(c, &x) != EXIT_DONE)
-        return EXIT_ERROR;
     rc = list ? fk_ctl_list(x, &f, today, &t, err, sizeof err)
               : fk_ctl_summary(x, &f, level, today, &t, err, sizeof err);
     fk_ctl_free(x);
-    if (rc != FK_OK) {
-        cli_error(c, "%s", err);
-        return EXIT_ERROR;
-    }
-    if (list)
-        fprintf(stderr, "%zu control orders\n", fk_table_nrows(t));
-    return cli_emit(c, t);
+    return answer(c, rc, t, err, list ? "control orders" : NULL);
 }
 
 int cmd_control(struct cli *c, int argc, char **argv)
@@ -347,11 +360,7 @@ static int due(struct cli *c, unsigned sources, int argc, char **argv)
     if (cli_day(c, date, &today) != EXIT_DONE || parse_states(c, state, &states) != EXIT_DONE ||
         (by && cli_level(c, by, &level) != EXIT_DONE))
         return EXIT_ERROR;
-    if (cli_open(c) != EXIT_DONE ||
-        cli_may(c, by ? FK_PERM_READ : FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
-        cli_scope_region(c, region, &region) != EXIT_DONE)
-        return EXIT_ERROR;
-    if (cli_open_ctl(c, &x) != EXIT_DONE)
+    if (open_read(c, by ? FK_PERM_READ : FK_PERM_READ_PERSONS, &region, &x) != EXIT_DONE)
         return EXIT_ERROR;
     if (sources == FK_DUE_ARRIVALS &&
         risk_arrivals(c, &x, region, today, control, place, at) != EXIT_DONE) {
@@ -361,13 +370,7 @@ static int due(struct cli *c, unsigned sources, int argc, char **argv)
     rc = by ? fk_ctl_due_by(x, region, level, sources, states, today, &t, err, sizeof err)
             : fk_ctl_due(x, region, sources, states, today, &t, err, sizeof err);
     fk_ctl_free(x);
-    if (rc != FK_OK) {
-        cli_error(c, "%s", err);
-        return EXIT_ERROR;
-    }
-    if (!by)
-        fprintf(stderr, "%zu tests\n", fk_table_nrows(t));
-    return cli_emit(c, t);
+    return answer(c, rc, t, err, by ? NULL : "tests");
 }
 
 int cmd_regime(struct cli *c, int argc, char **argv)

@@ -56,6 +56,24 @@ static int read_password(struct cli *c, const char *name, char *out, size_t cap)
     return EXIT_DONE;
 }
 
+/* Reads the new password of account name (read_password) and puts its hash in hash (of
+ * FK_PWHASH_MAX bytes); the clear text is wiped. EXIT_DONE, or EXIT_ERROR with the error said. */
+static int ask_hash(struct cli *c, const char *name, char *hash)
+{
+    char pw[1100];
+    int rc = EXIT_DONE;
+
+    cli_test_hash_cost();
+    if (read_password(c, name, pw, sizeof pw) != EXIT_DONE)
+        return EXIT_ERROR;
+    if (fk_secret_init() != FK_OK || fk_password_hash(pw, hash) != FK_OK) {
+        cli_error(c, "cannot hash the password");
+        rc = EXIT_ERROR;
+    }
+    memset(pw, 0, sizeof pw);
+    return rc;
+}
+
 static const struct fk_col user_cols[] = {
     {"name", FK_COL_TEXT}, {"role", FK_COL_TEXT}, {"scope", FK_COL_TEXT},
     {"disabled", FK_COL_INT}, {"created", FK_COL_TEXT},
@@ -87,7 +105,7 @@ int cmd_user(struct cli *c, int argc, char **argv)
         {.name = "scope", .value = &scope},
         {.name = NULL},
     };
-    char pw[1100], hash[FK_PWHASH_MAX], err[512];
+    char hash[FK_PWHASH_MAX], err[512];
     enum fk_role r;
     fk_table *t = NULL;
     int rc;
@@ -136,14 +154,8 @@ int cmd_user(struct cli *c, int argc, char **argv)
             cli_error(c, "%s", err);
             return EXIT_ERROR;
         }
-        cli_test_hash_cost();
-        if (read_password(c, c->pos[1], pw, sizeof pw) != EXIT_DONE)
+        if (ask_hash(c, c->pos[1], hash) != EXIT_DONE)
             return EXIT_ERROR;
-        if (fk_secret_init() != FK_OK || fk_password_hash(pw, hash) != FK_OK) {
-            cli_error(c, "cannot hash the password");
-            return EXIT_ERROR;
-        }
-        memset(pw, 0, sizeof pw);
         if (fk_user_add(c->st, cli_writer(c), &nu, hash, (int64_t)time(NULL), err, sizeof err) !=
             FK_OK) {
             cli_error(c, "%s", err);
@@ -175,14 +187,8 @@ int cmd_user(struct cli *c, int argc, char **argv)
             cli_error(c, "no user named '%s'", c->pos[1]);
             return EXIT_ERROR;
         }
-        cli_test_hash_cost();
-        if (read_password(c, c->pos[1], pw, sizeof pw) != EXIT_DONE)
+        if (ask_hash(c, c->pos[1], hash) != EXIT_DONE)
             return EXIT_ERROR;
-        if (fk_secret_init() != FK_OK || fk_password_hash(pw, hash) != FK_OK) {
-            cli_error(c, "cannot hash the password");
-            return EXIT_ERROR;
-        }
-        memset(pw, 0, sizeof pw);
         if (fk_user_password(c->st, cli_writer(c), c->pos[1], hash, err, sizeof err) != FK_OK) {
             cli_error(c, "%s", err);
             return EXIT_ERROR;

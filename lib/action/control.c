@@ -334,6 +334,29 @@ int fk_control_extend(fk_store *st, const struct fk_actor *actor, int64_t person
     return rc == FK_OK ? FK_OK : fk__fail(st, 1, rc, err, errlen);
 }
 
+/* Zeroes *out and checks that actor may put persons under control: FK_OK or fk__may()'s code
+ * with err set. */
+static int may_count(const struct fk_actor *actor, struct fk_control_count *out, char *err,
+                     size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    return fk__may(actor, FK_PERM_CONTROL, "put persons under control", err, errlen);
+}
+
+/* Puts the n persons of ids under risk-area control at place from at, why being the reason,
+ * counting them into *out; frees ids. Returns fk_control_open_all()'s code. */
+static int open_found(fk_store *st, const struct fk_actor *actor, int64_t *ids, size_t n, int place,
+                      int64_t at, const char *why, struct fk_control_count *out, char *err,
+                      size_t errlen)
+{
+    int rc = fk_control_open_all(st, actor, ids, n, FK_CTL_RISK_AREA, place, at, why, &out->added,
+                                 &out->already, err, errlen);
+
+    out->persons = n;
+    free(ids);
+    return rc;
+}
+
 int fk_control_backcheck(fk_store *st, const struct fk_actor *actor, fk_ctl *x,
                          const struct fk_profile *p, const char *area, const char *region,
                          int place, int64_t at, struct fk_control_count *out, char *err,
@@ -341,10 +364,8 @@ int fk_control_backcheck(fk_store *st, const struct fk_actor *actor, fk_ctl *x,
 {
     int64_t *ids = NULL;
     size_t n = 0;
-    int rc;
+    int rc = may_count(actor, out, err, errlen);
 
-    memset(out, 0, sizeof *out);
-    rc = fk__may(actor, FK_PERM_CONTROL, "put persons under control", err, errlen);
     if (rc == FK_OK)
         rc = fk_risk_backcheck_window(st, p, area, &out->from, &out->to, err, errlen);
     if (rc != FK_OK)
@@ -354,11 +375,7 @@ int fk_control_backcheck(fk_store *st, const struct fk_actor *actor, fk_ctl *x,
         snprintf(err, errlen, "out of memory");
         return rc;
     }
-    rc = fk_control_open_all(st, actor, ids, n, FK_CTL_RISK_AREA, place, at, area, &out->added,
-                             &out->already, err, errlen);
-    out->persons = n;
-    free(ids);
-    return rc;
+    return open_found(st, actor, ids, n, place, at, area, out, err, errlen);
 }
 
 int fk_control_from_arrivals(fk_store *st, const struct fk_actor *actor, fk_ctl *x,
@@ -367,17 +384,11 @@ int fk_control_from_arrivals(fk_store *st, const struct fk_actor *actor, fk_ctl 
 {
     int64_t *ids = NULL;
     size_t n = 0;
-    int rc;
+    int rc = may_count(actor, out, err, errlen);
 
-    memset(out, 0, sizeof *out);
-    rc = fk__may(actor, FK_PERM_CONTROL, "put persons under control", err, errlen);
     if (rc == FK_OK)
         rc = fk_ctl_risk_arrivals(x, region, today, &ids, &n, err, errlen);
     if (rc != FK_OK)
         return rc;
-    rc = fk_control_open_all(st, actor, ids, n, FK_CTL_RISK_AREA, place, at, "arrivals check",
-                             &out->added, &out->already, err, errlen);
-    out->persons = n;
-    free(ids);
-    return rc;
+    return open_found(st, actor, ids, n, place, at, "arrivals check", out, err, errlen);
 }

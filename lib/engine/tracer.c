@@ -2300,17 +2300,31 @@ static const struct fk_col trace_cols[] = {
     {"phone", FK_COL_TEXT},     {"grid", FK_COL_TEXT},
 };
 
-int fk_tracer_table(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
-                    fk_table **out, char *err, size_t errlen)
+/* One contact's row as fill functions give it, with p the contact, s its source and via, when
+ * the buffers the rendered texts live in. */
+struct contact_row {
+    const fk_tracer *t;
+    const struct fk_contact *c;
+    const struct who *p, *s;
+    char via[96], when[FK_TIME_RENDER_MAX];
+};
+
+typedef void (*contact_fill)(struct contact_row *r, const char **vals);
+
+/* Makes *out a table of cols (8 columns), one row per contact of c as fill() gives it. FK_OK,
+ * or a failure with err set to "what: reason" and *out NULL. */
+static int contact_table(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
+                         const struct fk_col *cols, contact_fill fill, const char *what,
+                         fk_table **out, char *err, size_t errlen)
 {
     fk_table *tb = NULL;
     size_t i;
-    int rc = fk_table_new(trace_cols, 8, &tb);
+    int rc = fk_table_new(cols, 8, &tb);
 
     *out = NULL;
     for (i = 0; rc == FK_OK && i < n; i++) {
         struct who p, s;
-        char via[96], when[FK_TIME_RENDER_MAX];
+        struct contact_row r = {t, &c[i], &p, &s, {0}, {0}};
         const char *vals[8];
 
         rc = who(t, st, c[i].person, &p);
@@ -2318,23 +2332,35 @@ int fk_tracer_table(const fk_tracer *t, fk_store *st, const struct fk_contact *c
             rc = who(t, st, c[i].source, &s);
         if (rc != FK_OK)
             break;
-        vals[0] = p.id;
-        vals[1] = p.name;
-        vals[2] = fk_category_name(c[i].category);
-        vals[3] = s.id;
-        vals[4] = fk_tracer_via(t, &c[i], via, sizeof via);
-        vals[5] = fk_time_render(c[i].exposure, when);
-        vals[6] = p.phone;
-        vals[7] = p.grid;
+        fill(&r, vals);
         rc = fk_table_add(tb, vals);
     }
     if (rc != FK_OK) {
-        snprintf(err, errlen, "rendering contacts: %s", fk_strerror(rc));
+        snprintf(err, errlen, "%s: %s", what, fk_strerror(rc));
         fk_table_free(tb);
         return rc;
     }
     *out = tb;
     return FK_OK;
+}
+
+static void trace_fill(struct contact_row *r, const char **vals)
+{
+    vals[0] = r->p->id;
+    vals[1] = r->p->name;
+    vals[2] = fk_category_name(r->c->category);
+    vals[3] = r->s->id;
+    vals[4] = fk_tracer_via(r->t, r->c, r->via, sizeof r->via);
+    vals[5] = fk_time_render(r->c->exposure, r->when);
+    vals[6] = r->p->phone;
+    vals[7] = r->p->grid;
+}
+
+int fk_tracer_table(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
+                    fk_table **out, char *err, size_t errlen)
+{
+    return contact_table(t, st, c, n, trace_cols, trace_fill, "rendering contacts", out, err,
+                         errlen);
 }
 
 static const struct fk_col explain_cols[] = {
@@ -2460,42 +2486,23 @@ static const struct fk_col edge_cols[] = {
     {"via", FK_COL_TEXT},  {"exposure", FK_COL_TEXT},
 };
 
+static void edge_fill(struct contact_row *r, const char **vals)
+{
+    vals[0] = r->s->id;
+    vals[1] = r->s->name;
+    /* A secondary contact's source is a close contact; every other source is a case. */
+    vals[2] = r->c->category == FK_CAT_SECONDARY ? fk_category_name(FK_CAT_CLOSE) : "case";
+    vals[3] = r->p->id;
+    vals[4] = r->p->name;
+    vals[5] = fk_category_name(r->c->category);
+    vals[6] = fk_tracer_via(r->t, r->c, r->via, sizeof r->via);
+    vals[7] = fk_time_render(r->c->exposure, r->when);
+}
+
 int fk_tracer_edges(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
                     fk_table **out, char *err, size_t errlen)
 {
-    fk_table *tb = NULL;
-    size_t i;
-    int rc = fk_table_new(edge_cols, 8, &tb);
-
-    *out = NULL;
-    for (i = 0; rc == FK_OK && i < n; i++) {
-        struct who p, s;
-        char via[96], when[FK_TIME_RENDER_MAX];
-        const char *vals[8];
-
-        rc = who(t, st, c[i].person, &p);
-        if (rc == FK_OK)
-            rc = who(t, st, c[i].source, &s);
-        if (rc != FK_OK)
-            break;
-        vals[0] = s.id;
-        vals[1] = s.name;
-        /* A secondary contact's source is a close contact; every other source is a case. */
-        vals[2] = c[i].category == FK_CAT_SECONDARY ? fk_category_name(FK_CAT_CLOSE) : "case";
-        vals[3] = p.id;
-        vals[4] = p.name;
-        vals[5] = fk_category_name(c[i].category);
-        vals[6] = fk_tracer_via(t, &c[i], via, sizeof via);
-        vals[7] = fk_time_render(c[i].exposure, when);
-        rc = fk_table_add(tb, vals);
-    }
-    if (rc != FK_OK) {
-        snprintf(err, errlen, "chain: %s", fk_strerror(rc));
-        fk_table_free(tb);
-        return rc;
-    }
-    *out = tb;
-    return FK_OK;
+    return contact_table(t, st, c, n, edge_cols, edge_fill, "chain", out, err, errlen);
 }
 
 /* Appends one node {"id","name","category"}. */

@@ -19,6 +19,8 @@
 #include "fk/secret.h"
 #include "fk/time.h"
 
+#include "testutil.h"
+
 #define D0 INT64_C(1661961600) /* 2022-09-01T00:00:00+08:00 */
 #define DAY 86400
 
@@ -56,19 +58,6 @@ struct fixture {
     int64_t pid[NP]; /* 0, 1 in 榆次区 (G1); 2, 3 in 太谷区 (H1) */
 };
 
-static void make_id(const char *body, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int i, sum = 0;
-
-    for (i = 0; i < 17; i++) {
-        sum += (body[i] - '0') * w[i];
-        out[i] = body[i];
-    }
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-}
-
 static int import(struct fixture *f, enum fk_import_type t, const char *text)
 {
     char path[400];
@@ -84,20 +73,15 @@ static int import(struct fixture *f, enum fk_import_type t, const char *text)
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
     char buf[2048], body[18];
     size_t n;
     int i;
 
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "%s/fk-test-action-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
+    if (open_test_store(f->dir, sizeof f->dir, "action", f->db, sizeof f->db, &f->st) != 0)
         return -1;
-    snprintf(f->db, sizeof f->db, "%s/x.db", f->dir);
     fk_profile_defaults(&f->prof);
-    if (fk_store_open(f->db, &f->st, f->err, sizeof f->err) != FK_OK)
-        return -1;
     *state = f;
     if (import(f, FK_IMPORT_REGIONS, regions_csv) != FK_OK)
         return -1;
@@ -108,11 +92,9 @@ static int setup(void **state)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s,人%d,1390000000%d,%s\n", f->id[i], i, i,
                               i < 2 ? G1 : H1);
     }
-    if (import(f, FK_IMPORT_PERSONS, buf) != FK_OK || f->sum.accepted != NP)
+    if (import(f, FK_IMPORT_PERSONS, buf) != FK_OK || f->sum.accepted != NP ||
+        find_persons(f->st, f->id, f->pid, NP) != 0)
         return -1;
-    for (i = 0; i < NP; i++)
-        if (fk_store_find_person(f->st, f->id[i], &f->pid[i]) != FK_OK)
-            return -1;
     if (fk_engine_build(f->st, &f->prof, &f->eng, f->err, sizeof f->err) != FK_OK)
         return -1;
     fk_password_set_test_cost(1);
@@ -122,13 +104,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char cmd[400];
 
     fk_engine_free(f->eng);
     fk_store_close(f->st);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    remove_dir(f->dir);
     free(f);
     return 0;
 }
@@ -181,6 +160,27 @@ static struct orders orders_of(struct fixture *f, int64_t pid)
     return o;
 }
 
+/* Puts the n persons of ids under close-contact control at home from D0 as actor a, the count
+ * put into *added. fk_control_open_all's code. */
+static int open_home(struct fixture *f, const struct fk_actor *a, const int64_t *ids, size_t n,
+                     size_t *added)
+{
+    size_t already;
+
+    return fk_control_open_all(f->st, a, ids, n, FK_CTL_CLOSE, FK_PLACE_HOME, D0, "test", added,
+                               &already, f->err, sizeof f->err);
+}
+
+/* *r becomes round name over 140702 for the day from D0. */
+static void day_round(struct fk_round *r, const char *name)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    snprintf(r->region, sizeof r->region, "140702");
+    r->start = D0;
+    r->end = D0 + DAY;
+}
+
 /* An account and a hash for it (the test cost: quick). */
 static void add_user(struct fixture *f, const char *name, const char *scope)
 {
@@ -196,11 +196,9 @@ static void test_action__role_refused(void **state)
     struct fixture *f = *state;
     struct fk_user_new u = {"grid.1", FK_ROLE_GRID, G1};
     struct fk_round r;
-    size_t added, already;
+    size_t added;
 
-    assert_int_equal(fk_control_open_all(f->st, &VIEWER, f->pid, 1, FK_CTL_CLOSE, FK_PLACE_HOME, D0,
-                                         "test", &added, &already, f->err, sizeof f->err),
-                     FK_EPERM);
+    assert_int_equal(open_home(f, &VIEWER, f->pid, 1, &added), FK_EPERM);
     assert_string_equal(f->err, "a viewer account may not put persons under control");
     assert_int_equal(fk_control_extend(f->st, &VIEWER, f->pid[0], 2, f->err, sizeof f->err),
                      FK_EPERM);
@@ -210,11 +208,7 @@ static void test_action__role_refused(void **state)
     assert_int_equal(fk_user_check(f->st, &VIEWER, &u, NULL, f->err, sizeof f->err), FK_EPERM);
     assert_int_equal(fk_user_add(f->st, &VIEWER, &u, "$x", D0, f->err, sizeof f->err), FK_EPERM);
     assert_int_equal(fk_user_disable(f->st, &VIEWER, "grid.1", f->err, sizeof f->err), FK_EPERM);
-    memset(&r, 0, sizeof r);
-    snprintf(r.name, sizeof r.name, "R1");
-    snprintf(r.region, sizeof r.region, "140702");
-    r.start = D0;
-    r.end = D0 + DAY;
+    day_round(&r, "R1");
     assert_int_equal(fk_round_add(f->st, &VIEWER, &r, f->err, sizeof f->err), FK_EPERM);
     assert_string_equal(f->err, "a viewer account may not create screening rounds");
     assert_int_equal(orders_of(f, f->pid[0]).n, 0);
@@ -227,11 +221,9 @@ static void test_action__scope(void **state)
     struct fixture *f = *state;
     struct fk_user_new u = {"yuci.grid", FK_ROLE_GRID, G1};
     struct fk_round r;
-    size_t added, already;
+    size_t added;
 
-    assert_int_equal(fk_control_open_all(f->st, &LOCAL, f->pid, 1, FK_CTL_CLOSE, FK_PLACE_HOME, D0,
-                                         "test", &added, &already, f->err, sizeof f->err),
-                     FK_OK);
+    assert_int_equal(open_home(f, &LOCAL, f->pid, 1, &added), FK_OK);
     /* Now: 太谷区 may not touch a person or an account of 榆次区. */
     assert_int_equal(fk_control_extend(f->st, &TAIGU, f->pid[0], 2, f->err, sizeof f->err),
                      FK_ENOENT);
@@ -246,11 +238,7 @@ static void test_action__scope(void **state)
     u.name = "taigu.grid";
     assert_int_equal(fk_user_add(f->st, &TAIGU, &u, "$x", D0, f->err, sizeof f->err), FK_EPERM);
     assert_string_equal(f->err, "region " G1 " is outside your scope 140703");
-    memset(&r, 0, sizeof r);
-    snprintf(r.name, sizeof r.name, "R1");
-    snprintf(r.region, sizeof r.region, "140702");
-    r.start = D0;
-    r.end = D0 + DAY;
+    day_round(&r, "R1");
     assert_int_equal(fk_round_add(f->st, &TAIGU, &r, f->err, sizeof f->err), FK_EPERM);
     assert_int_equal(orders_of(f, f->pid[0]).extended, 0);
     assert_int_equal(audit_rows(f).n, 2); /* the local open and the account */
@@ -269,18 +257,14 @@ static void test_action__refused_half_way(void **state)
 {
     struct fixture *f = *state;
     int64_t mixed[2] = {f->pid[1], f->pid[2]};
-    size_t added = 9, already = 9;
+    size_t added = 9;
 
-    assert_int_equal(fk_control_open_all(f->st, &YUCI, mixed, 2, FK_CTL_CLOSE, FK_PLACE_HOME, D0,
-                                         "test", &added, &already, f->err, sizeof f->err),
-                     FK_EPERM);
+    assert_int_equal(open_home(f, &YUCI, mixed, 2, &added), FK_EPERM);
     assert_non_null(strstr(f->err, "outside your scope 140702"));
     assert_int_equal(added, 0);
     assert_int_equal(orders_of(f, f->pid[1]).n, 0);
     assert_int_equal(audit_rows(f).n, 0);
-    assert_int_equal(fk_control_open_all(f->st, &YUCI, mixed, 1, FK_CTL_CLOSE, FK_PLACE_HOME, D0,
-                                         "test", &added, &already, f->err, sizeof f->err),
-                     FK_OK);
+    assert_int_equal(open_home(f, &YUCI, mixed, 1, &added), FK_OK);
     assert_int_equal(added, 1);
     assert_int_equal(orders_of(f, f->pid[1]).n, 1);
     assert_int_equal(audit_rows(f).n, 1);
@@ -294,12 +278,10 @@ static void test_action__store_error_rolls_back(void **state)
     struct fk_user_new u = {"desk", FK_ROLE_VIEWER, "140702"};
     struct fk_user got;
     struct fk_round r, had;
-    size_t added, already;
+    size_t added;
     sqlite3 *db = NULL;
 
-    assert_int_equal(fk_control_open_all(f->st, &LOCAL, f->pid, 1, FK_CTL_CLOSE, FK_PLACE_HOME, D0,
-                                         "test", &added, &already, f->err, sizeof f->err),
-                     FK_OK);
+    assert_int_equal(open_home(f, &LOCAL, f->pid, 1, &added), FK_OK);
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
                                   "CREATE TRIGGER no_audit BEFORE INSERT ON audit BEGIN "
@@ -310,11 +292,7 @@ static void test_action__store_error_rolls_back(void **state)
     assert_int_equal(orders_of(f, f->pid[0]).extended, 0);
     assert_int_equal(fk_user_add(f->st, &LOCAL, &u, "$x", D0, f->err, sizeof f->err), FK_EDB);
     assert_int_equal(fk_store_get_user(f->st, "desk", &got), FK_ENOENT);
-    memset(&r, 0, sizeof r);
-    snprintf(r.name, sizeof r.name, "R9");
-    snprintf(r.region, sizeof r.region, "140702");
-    r.start = D0;
-    r.end = D0 + DAY;
+    day_round(&r, "R9");
     assert_int_equal(fk_round_add(f->st, &LOCAL, &r, f->err, sizeof f->err), FK_EDB);
     assert_int_equal(fk_store_get_round(f->st, "R9", &had), FK_ENOENT);
     assert_int_equal(sqlite3_exec(db, "DROP TRIGGER no_audit", NULL, NULL, NULL), SQLITE_OK);

@@ -111,12 +111,9 @@ static int setup(void **state)
 
     if (!f)
         return -1;
-    if (make_dir(f->dir, sizeof f->dir, "control") != 0)
+    if (open_test_store(f->dir, sizeof f->dir, "control", f->db, sizeof f->db, &f->st) != 0)
         return -1;
-    snprintf(f->db, sizeof f->db, "%s/x.db", f->dir);
     fk_profile_defaults(&f->prof);
-    if (fk_store_open(f->db, &f->st, f->err, sizeof f->err) != FK_OK)
-        return -1;
     *state = f;
     if (import(f, FK_IMPORT_REGIONS, regions_csv) != FK_OK)
         return -1;
@@ -127,11 +124,9 @@ static int setup(void **state)
         n += (size_t)snprintf(buf + n, sizeof buf - n, "%s,人%d,1390000000%d,%s,%s\n", f->id[i], i,
                               i, grid[i], i == 7 ? "coldchain" : "");
     }
-    if (import(f, FK_IMPORT_PERSONS, buf) != FK_OK || f->sum.accepted != NP)
+    if (import(f, FK_IMPORT_PERSONS, buf) != FK_OK || f->sum.accepted != NP ||
+        find_persons(f->st, f->id, f->pid, NP) != 0)
         return -1;
-    for (i = 0; i < NP; i++)
-        if (fk_store_find_person(f->st, f->id[i], &f->pid[i]) != FK_OK)
-            return -1;
     if (fk_engine_build(f->st, &f->prof, &f->eng, f->err, sizeof f->err) != FK_OK)
         return -1;
     return 0;
@@ -169,6 +164,13 @@ static int import_controls(struct fixture *f, const char *const *lines, size_t n
                               who >= 0 && who < NP ? f->id[who] : "bad", lines[i] + 1);
     }
     return import(f, FK_IMPORT_CONTROLS, buf);
+}
+
+/* Frees the last table, so the next call can make one. */
+static void drop_table(struct fixture *f)
+{
+    fk_table_free(f->t);
+    f->t = NULL;
 }
 
 static const char *cell(const fk_table *t, size_t row, const char *col)
@@ -209,21 +211,18 @@ static void test_control__as_of_a_day(void **state)
     assert_int_equal(fk_table_nrows(f->t), 3);
     for (row = 0; row < 3; row++)
         assert_string_equal(cell(f->t, row, "day"), "0");
-    fk_table_free(f->t);
-    f->t = NULL;
+    drop_table(f);
     assert_int_equal(fk_ctl_summary(f->ctl, &all, FK_LEVEL_CITY, fk_local_day(D0), &f->t, f->err,
                                     sizeof f->err),
                      FK_OK);
     assert_int_equal(fk_table_nrows(f->t), 3); /* close/home, close/centralized, secondary/home */
-    fk_table_free(f->t);
-    f->t = NULL;
+    drop_table(f);
     /* 09-04: all seven, order 2 (released on 09-05) still open. */
     assert_int_equal(
         fk_ctl_list(f->ctl, &open, fk_local_day(D0 + 3 * DAY), &f->t, f->err, sizeof f->err),
         FK_OK);
     assert_int_equal(fk_table_nrows(f->t), 7);
-    fk_table_free(f->t);
-    f->t = NULL;
+    drop_table(f);
     /* 09-05: order 2 released. */
     assert_int_equal(
         fk_ctl_list(f->ctl, &open, fk_local_day(D0 + 4 * DAY), &f->t, f->err, sizeof f->err),
@@ -396,8 +395,7 @@ static void test_control__door_alerts(void **state)
     assert_string_equal(cell(f->t, 3, "kind"), "door_open");
     assert_string_equal(cell(f->t, 3, "id_number"), f->id[0]);
     assert_string_equal(cell(f->t, 3, "grid"), G1);
-    fk_table_free(f->t);
-    f->t = NULL;
+    drop_table(f);
     /* Scope: 太谷区 sees none of them. */
     assert_int_equal(fk_alert_list(f->st, f->eng, "140703", -1, &f->t, f->err, sizeof f->err),
                      FK_OK);
@@ -532,8 +530,7 @@ static void test_control__release_transfer_extend(void **state)
     assert_string_equal(cell(f->t, 2, "end"), "");
     /* A transfer carries on the control: day 3 on 09-04, counted from 09-01, not from 09-03. */
     assert_string_equal(cell(f->t, 2, "day"), "3");
-    fk_table_free(f->t);
-    f->t = NULL;
+    drop_table(f);
     assert_int_equal(fk_control_release(f->st, &U, f->eng, &f->prof, f->pid[1], D0 + 6 * DAY, 0,
                                         f->err, sizeof f->err),
                      FK_ECONFLICT);
@@ -630,8 +627,7 @@ static void test_control__regime_due(void **state)
     assert_int_equal(done, 3);
     assert_int_equal(overdue, 3);
     assert_int_equal(due, 2);
-    fk_table_free(f->t);
-    f->t = NULL;
+    drop_table(f);
     /* Only overdue, only arrivals. */
     assert_int_equal(fk_ctl_due(f->ctl, NULL, FK_DUE_ARRIVALS, 1u << FK_TEST_OVERDUE, today, &f->t,
                                 f->err, sizeof f->err),
@@ -639,8 +635,7 @@ static void test_control__regime_due(void **state)
     assert_int_equal(fk_table_nrows(f->t), 2);
     assert_string_equal(cell(f->t, 0, "window_start"), "2022-09-03");
     assert_string_equal(cell(f->t, 0, "grid"), H1);
-    fk_table_free(f->t);
-    f->t = NULL;
+    drop_table(f);
     /* The board by county adds up the same tests. */
     assert_int_equal(fk_ctl_due_by(f->ctl, NULL, FK_LEVEL_COUNTY, FK_DUE_ALL, 0, today, &f->t,
                                    f->err, sizeof f->err),
@@ -653,8 +648,7 @@ static void test_control__regime_due(void **state)
     assert_string_equal(cell(f->t, 0, "overdue"), "1");
     assert_string_equal(cell(f->t, 1, "persons"), "1");
     assert_string_equal(cell(f->t, 1, "overdue"), "2");
-    fk_table_free(f->t);
-    f->t = NULL;
+    drop_table(f);
     /* Only the overdue tests, and the persons with one. */
     assert_int_equal(fk_ctl_due_by(f->ctl, NULL, FK_LEVEL_COUNTY, FK_DUE_ALL,
                                    1u << FK_TEST_OVERDUE, today, &f->t, f->err, sizeof f->err),
@@ -664,8 +658,7 @@ static void test_control__regime_due(void **state)
     assert_string_equal(cell(f->t, 0, "due"), "0");
     assert_string_equal(cell(f->t, 0, "overdue"), "1");
     assert_string_equal(cell(f->t, 1, "overdue"), "2");
-    fk_table_free(f->t);
-    f->t = NULL;
+    drop_table(f);
     due_lists_stand_alone(f, today);
 }
 
@@ -721,8 +714,7 @@ static void test_control__arrivals_and_backcheck(void **state)
     assert_string_equal(cell(f->t, 0, "control"), "");
     assert_string_equal(cell(f->t, 1, "id_number"), idn);
     assert_string_equal(cell(f->t, 1, "grid"), G2);
-    fk_table_free(f->t);
-    f->t = NULL;
+    drop_table(f);
     /* Put them under control, twice: the second adds nothing. */
     assert_int_equal(fk_ctl_arrival_persons(f->ctl, NULL, "110105", from, to, &ids, &n), FK_OK);
     assert_int_equal(n, 2);
@@ -778,8 +770,7 @@ static void test_control__lists_by_id_number(void **state)
     assert_string_equal(cell(f->t, 0, "id_number"), late);
     assert_string_equal(cell(f->t, 0, "name"), "后来");
     assert_string_equal(cell(f->t, 1, "id_number"), f->id[3]);
-    fk_table_free(f->t);
-    f->t = NULL;
+    drop_table(f);
     assert_int_equal(fk_ctl_due(f->ctl, G2, FK_DUE_CONTROLS, 0, fk_local_day(D0 + 3 * DAY), &f->t,
                                 f->err, sizeof f->err),
                      FK_OK);

@@ -319,6 +319,13 @@ static void write_rows(struct fixture *f, const char *name, const char *const *r
     write_bytes(path_of(f, name, path), f->csv.data, f->csv.len);
 }
 
+/* Writes rows as persons.csv (write_rows, path likewise) and imports it, expecting FK_OK. */
+static void import_person_rows(struct fixture *f, const char *const *rows, size_t n, char *path)
+{
+    write_rows(f, "persons.csv", rows, n, path);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+}
+
 struct found {
     const char *want; /* id_number to find */
     int64_t id;
@@ -473,8 +480,7 @@ static void test_ingest__persons_rejected_with_reasons(void **state)
 
     /* A birth date that does not exist, with a correct check character. */
     make_id("14070219990230001", f->ids[7]);
-    write_rows(f, "persons.csv", rows, 8, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, rows, 8, path);
     expect_sum(&f->sum, 7, 2, 0, 0, 5);
     assert_int_equal(count(f, "persons"), 2);
     rej = read_text(f, rejects_of(path));
@@ -522,8 +528,7 @@ static void test_ingest__extra_columns_ignored(void **state)
     struct fk_person_row p;
     char path[400];
 
-    write_rows(f, "persons.csv", rows, 2, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, rows, 2, path);
     expect_sum(&f->sum, 1, 1, 0, 0, 0);
     get_person(f, f->ids[0], &p);
     assert_string_equal(p.name, "张三");
@@ -541,8 +546,7 @@ static void test_ingest__columns_in_any_order(void **state)
     struct fk_person_row p;
     char path[400];
 
-    write_rows(f, "persons.csv", rows, 2, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, rows, 2, path);
     expect_sum(&f->sum, 1, 1, 0, 0, 0);
     get_person(f, f->ids[1], &p);
     assert_string_equal(p.id_number, f->ids[1]);
@@ -563,8 +567,7 @@ static void test_ingest__exact_duplicate_row(void **state)
     struct fixture *f = *state;
     char path[400];
 
-    write_rows(f, "persons.csv", rows, 4, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, rows, 4, path);
     expect_sum(&f->sum, 3, 2, 0, 1, 0);
     assert_int_equal(count(f, "persons"), 2);
 }
@@ -642,8 +645,7 @@ static void test_ingest__person_new_grid_is_update(void **state)
     char path[400];
     int64_t id_before;
 
-    write_rows(f, "persons.csv", first, 3, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, first, 3, path);
     get_person(f, f->ids[0], &p);
     id_before = p.id;
     write_rows(f, "persons2.csv", second, 3, path);
@@ -670,8 +672,7 @@ static void test_ingest__samples_unknown_person(void **state)
     char path[400];
     const char *rej;
 
-    write_rows(f, "persons.csv", persons, 2, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, persons, 2, path);
     write_rows(f, "samples.csv", samples, 6, path);
     import_ok(f, FK_IMPORT_SAMPLES, path);
     expect_sum(&f->sum, 5, 1, 0, 0, 4);
@@ -730,8 +731,7 @@ static void test_ingest__results(void **state)
     char path[400];
     const char *rej;
 
-    write_rows(f, "persons.csv", persons, 3, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, persons, 3, path);
     write_rows(f, "samples.csv", samples, 3, path);
     import_ok(f, FK_IMPORT_SAMPLES, path);
 
@@ -929,8 +929,7 @@ static void test_ingest__stale_rejects_removed(void **state)
     struct fixture *f = *state;
     char path[400], rpath[420];
 
-    write_rows(f, "persons.csv", bad, 3, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, bad, 3, path);
     expect_sum(&f->sum, 2, 1, 0, 0, 1);
     snprintf(rpath, sizeof rpath, "%s.rejects.csv", path);
     assert_non_null(read_text(f, rpath));
@@ -1037,8 +1036,7 @@ static void test_ingest__text_fields_refuse_controls_and_bidi(void **state)
     char path[400];
     const char *rej;
 
-    write_rows(f, "persons.csv", rows, 9, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, rows, 9, path);
     expect_sum(&f->sum, 8, 1, 0, 0, 7);
     assert_string_equal(f->sum.encoding, "utf-8");
     rej = read_text(f, rejects_of(path));
@@ -1121,8 +1119,7 @@ static void test_ingest__update_counts_changed_fields(void **state)
     struct fixture *f = *state;
     char path[400];
 
-    write_rows(f, "persons.csv", first, 4, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, first, 4, path);
     assert_int_equal(f->sum.changed_name + f->sum.changed_phone, 0);
     write_rows(f, "persons2.csv", second, 4, path);
     import_ok(f, FK_IMPORT_PERSONS, path);
@@ -1167,8 +1164,7 @@ static void test_ingest__line_numbers_count_physical_lines(void **state)
     char path[400];
     const char *rej;
 
-    write_rows(f, "persons.csv", rows, 4, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, rows, 4, path);
     expect_sum(&f->sum, 2, 0, 0, 0, 2);
     rej = read_text(f, rejects_of(path));
     expect_reject(rej, 2, "control character");
@@ -1385,8 +1381,7 @@ static void test_ingest__scope_results_every_member(void **state)
     const char *rej;
 
     add_taigu(f);
-    write_rows(f, "persons.csv", persons, 3, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, persons, 3, path);
     write_rows(f, "samples.csv", samples, 5, path);
     import_ok(f, FK_IMPORT_SAMPLES, path);
     write_rows(f, "results.csv", results, 5, path);
@@ -1421,8 +1416,7 @@ static void test_ingest__scope_arrivals(void **state)
     const char *rej;
 
     add_taigu(f);
-    write_rows(f, "persons.csv", persons, 3, path);
-    import_ok(f, FK_IMPORT_PERSONS, path);
+    import_person_rows(f, persons, 3, path);
     write_rows(f, "arrivals.csv", rows, 8, path);
     assert_int_equal(import_as(f, FK_IMPORT_ARRIVALS, path, FK_ROLE_COUNTY, "140702"), FK_OK);
     expect_sum(&f->sum, 7, 2, 0, 0, 5);

@@ -22,6 +22,8 @@
 #include "fk/profile.h"
 #include "fk/store.h"
 
+#include "testutil.h"
+
 #define G1 "140702001001001"
 #define TG "140703001001001"
 
@@ -54,19 +56,6 @@ struct fixture {
     int first_batches;
 };
 
-static void make_id(const char *body, char out[19])
-{
-    static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-    int i, sum = 0;
-
-    for (i = 0; i < 17; i++) {
-        sum += (body[i] - '0') * w[i];
-        out[i] = body[i];
-    }
-    out[17] = "10X98765432"[sum % 11];
-    out[18] = '\0';
-}
-
 static void on_reject(void *ud, uint64_t line, const char *reason, fk_slice raw)
 {
     struct fixture *f = ud;
@@ -95,7 +84,6 @@ static int setup(void **state)
     struct fk_import_problem *probs = NULL;
     size_t nprobs = 0;
     char path[400];
-    const char *tmp = getenv("TMPDIR");
     int i, rc;
 
     if (!f)
@@ -104,11 +92,7 @@ static int setup(void **state)
     fk_profile_defaults(&f->prof);
     for (i = 0; i < 4; i++)
         make_id(bodies[i], f->ids[i]);
-    snprintf(f->dir, sizeof f->dir, "%s/fk-test-rows-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(path, sizeof path, "%s/fangkong.db", f->dir);
-    if (fk_store_open(path, &f->st, f->err, sizeof f->err) != FK_OK)
+    if (open_test_store(f->dir, sizeof f->dir, "rows", path, sizeof path, &f->st) != 0)
         return -1;
     rc = fk_import_json(f->st, &f->prof, FK_IMPORT_REGIONS, regions_json, strlen(regions_json),
                         NULL, 0, NULL, &f->sum, &probs, &nprobs, f->err, sizeof f->err);
@@ -124,16 +108,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char path[400];
 
     fk_store_close(f->st);
-    snprintf(path, sizeof path, "%s/fangkong.db", f->dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/fangkong.db-wal", f->dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/fangkong.db-shm", f->dir);
-    unlink(path);
-    rmdir(f->dir);
+    remove_dir(f->dir);
     free(f);
     return 0;
 }
@@ -180,13 +157,24 @@ static void test_rows__header_checked_at_begin(void **state)
     fk_import_abort(imp);
 }
 
-static void test_rows__rows_rejects_batches(void **state)
+/* Begins an import of persons in the columns id_number, name, grid with the options o. */
+static fk_import *begin_persons(struct fixture *f, const struct fk_import_opts *o)
 {
     static const char *const header[] = {"id_number", "name", "grid"};
+    fk_import *imp = NULL;
+
+    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, o, header, 3, &imp, f->err,
+                                     sizeof f->err),
+                     FK_OK);
+    return imp;
+}
+
+static void test_rows__rows_rejects_batches(void **state)
+{
     struct fixture *f = *state;
     struct fk_import_opts o;
     struct fk_person_row p;
-    fk_import *imp = NULL;
+    fk_import *imp;
     fk_slice row[3];
     int64_t n = -1;
 
@@ -196,9 +184,7 @@ static void test_rows__rows_rejects_batches(void **state)
     o.reject_ud = f;
     o.first_batch = on_first_batch;
     o.first_batch_ud = f;
-    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, &o, header, 3, &imp,
-                                     f->err, sizeof f->err),
-                     FK_OK);
+    imp = begin_persons(f, &o);
     row[0] = S(f->ids[0]), row[1] = S("张三"), row[2] = S(G1);
     assert_int_equal(fk_import_row(imp, 7, row, 3, S("raw 7")), FK_OK);
     /* Line numbers are the caller's; a short row has its missing values empty. */
@@ -231,18 +217,15 @@ static void test_rows__rows_rejects_batches(void **state)
 
 static void test_rows__abort_keeps_no_half_batch(void **state)
 {
-    static const char *const header[] = {"id_number", "name", "grid"};
     struct fixture *f = *state;
     struct fk_import_opts o;
-    fk_import *imp = NULL;
+    fk_import *imp;
     fk_slice row[3];
     int64_t n = -1;
 
     memset(&o, 0, sizeof o);
     o.batch_rows = 2;
-    assert_int_equal(fk_import_begin(f->st, &f->prof, FK_IMPORT_PERSONS, &o, header, 3, &imp,
-                                     f->err, sizeof f->err),
-                     FK_OK);
+    imp = begin_persons(f, &o);
     row[0] = S(f->ids[0]), row[1] = S("张三"), row[2] = S(G1);
     assert_int_equal(fk_import_row(imp, 2, row, 3, S("")), FK_OK);
     row[0] = S(f->ids[1]);

@@ -15,6 +15,27 @@
 #include "fk/error.h"
 #include "fk/profile.h"
 
+/* The defaults with ini parsed over them, which must parse. */
+static struct fk_profile parsed(const char *ini)
+{
+    struct fk_profile p;
+    char err[128] = "";
+
+    fk_profile_defaults(&p);
+    assert_int_equal(fk_profile_parse(ini, &p, err, sizeof err), FK_OK);
+    return p;
+}
+
+/* Checks the [trace] values of p. */
+static void expect_trace(const struct fk_profile *p, int lookback_days, int venue_window_minutes,
+                         int companion_slot_minutes, int companion_days)
+{
+    assert_int_equal(p->trace_lookback_days, lookback_days);
+    assert_int_equal(p->venue_window_minutes, venue_window_minutes);
+    assert_int_equal(p->companion_slot_minutes, companion_slot_minutes);
+    assert_int_equal(p->companion_days, companion_days);
+}
+
 static void test_profile__defaults(void **state)
 {
     struct fk_profile p;
@@ -26,10 +47,7 @@ static void test_profile__defaults(void **state)
     assert_int_equal(p.coverage_target_pct, 90);
     assert_int_equal(p.pool_min, 2);
     assert_int_equal(p.batch_rows, 50000);
-    assert_int_equal(p.trace_lookback_days, 4);
-    assert_int_equal(p.venue_window_minutes, 30);
-    assert_int_equal(p.companion_slot_minutes, 10);
-    assert_int_equal(p.companion_days, 14);
+    expect_trace(&p, 4, 30, 10, 14);
 }
 
 static void test_profile__override(void **state)
@@ -41,21 +59,15 @@ static void test_profile__override(void **state)
                       "\n"
                       "[import]\n"
                       "batch_rows = 2\n";
-    struct fk_profile p;
-    char err[128] = "";
+    struct fk_profile p = parsed(ini);
 
     (void)state;
-    fk_profile_defaults(&p);
-    assert_int_equal(fk_profile_parse(ini, &p, err, sizeof err), FK_OK);
     assert_int_equal(p.tat_limit_hours, 24);
     assert_int_equal(p.pool_min, 10);
     assert_int_equal(p.batch_rows, 2);
     /* the rest keep their defaults */
     assert_int_equal(p.coverage_target_pct, 90);
-    assert_int_equal(p.trace_lookback_days, 4);
-    assert_int_equal(p.venue_window_minutes, 30);
-    assert_int_equal(p.companion_slot_minutes, 10);
-    assert_int_equal(p.companion_days, 14);
+    expect_trace(&p, 4, 30, 10, 14);
 }
 
 static void test_profile__override_trace(void **state)
@@ -65,16 +77,10 @@ static void test_profile__override_trace(void **state)
                       "venue_window_minutes = 15\n"
                       "companion_slot_minutes = 5\n"
                       "companion_days = 21\n";
-    struct fk_profile p;
-    char err[128] = "";
+    struct fk_profile p = parsed(ini);
 
     (void)state;
-    fk_profile_defaults(&p);
-    assert_int_equal(fk_profile_parse(ini, &p, err, sizeof err), FK_OK);
-    assert_int_equal(p.trace_lookback_days, 7);
-    assert_int_equal(p.venue_window_minutes, 15);
-    assert_int_equal(p.companion_slot_minutes, 5);
-    assert_int_equal(p.companion_days, 21);
+    expect_trace(&p, 7, 15, 5, 21);
     assert_int_equal(p.tat_limit_hours, 12);
 }
 
@@ -173,15 +179,10 @@ static void test_profile__not_ini(void **state)
 
 static void test_profile__bounds_inclusive(void **state)
 {
-    struct fk_profile p;
-    char err[128];
+    struct fk_profile p = parsed("[screening]\ntat_limit_hours = 1\ncoverage_target_pct = 100\n"
+                                 "[import]\nbatch_rows = 1\n");
 
     (void)state;
-    fk_profile_defaults(&p);
-    assert_int_equal(fk_profile_parse("[screening]\ntat_limit_hours = 1\ncoverage_target_pct = 100"
-                                      "\n[import]\nbatch_rows = 1\n",
-                                      &p, err, sizeof err),
-                     FK_OK);
     assert_int_equal(p.tat_limit_hours, 1);
     assert_int_equal(p.coverage_target_pct, 100);
     assert_int_equal(p.batch_rows, 1);

@@ -7,7 +7,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,8 @@
 #include "fk/record.h"
 #include "fk/region.h"
 #include "fk/store.h"
+
+#include "testutil.h"
 
 /* ---- descriptors ---- */
 
@@ -183,55 +184,14 @@ static void test_record__contract_markdown(void **state)
 
 /* ---- the generic put ---- */
 
-struct fixture {
-    char dir[256];
-    char path[300];
-    fk_store *st;
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    const char *tmp = getenv("TMPDIR");
-    char err[256] = "";
-
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof f->dir, "%s/fk-test-record-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof f->path, "%s/fangkong.db", f->dir);
-    if (fk_store_open(f->path, &f->st, err, sizeof err) != FK_OK) {
-        fprintf(stderr, "open %s: %s\n", f->path, err);
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
+    return store_fixture_open(state, "record");
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    char p[512];
-    DIR *d;
-    struct dirent *e;
-
-    fk_store_close(f->st);
-    d = opendir(f->dir);
-    while (d && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
-        unlink(p);
-    }
-    if (d)
-        closedir(d);
-    rmdir(f->dir);
-    free(f);
-    return 0;
+    return store_fixture_close(state);
 }
 
 static enum fk_put put_region(fk_store *st, const char *code, const char *name, int level,
@@ -247,7 +207,7 @@ static enum fk_put put_region(fk_store *st, const char *code, const char *name, 
 
 static void test_put__new_same_updated(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_region_row r;
     unsigned changed = 99;
     int64_t n = 0;
@@ -289,7 +249,7 @@ static void test_put__new_same_updated(void **state)
 /* A NULL text of an ordinary field is the empty text: stored as "", the same as "" after. */
 static void test_put__null_is_empty(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_region_row r;
 
     assert_int_equal(fk_store_begin(f->st), FK_OK);
@@ -308,7 +268,7 @@ static void test_put__null_is_empty(void **state)
  * new record stores "" or 0 for it. The id of a numbered type comes back on every answer. */
 static void test_put__keep_and_id(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_record_value v[4] = {{"V1", 0, 0}, {"超市", 0, 0}, {NULL, 0, 0}, {"g1", 0, 0}};
     struct fk_risk_area_row ra = {"110105", 0, 1000, 0, NULL};
     enum fk_put did;
@@ -349,7 +309,7 @@ static void test_put__keep_and_id(void **state)
 /* Persons: the changed-fields bits come through the generic put; an absent id_type is kept. */
 static void test_put__person_changes(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_person_row p = {0, "110101199003070014", "张三", "13800000000", "g1", NULL, NULL, -1};
     struct fk_person_row got;
     enum fk_put did;
@@ -379,7 +339,7 @@ static void test_put__person_changes(void **state)
 /* A type without a generic put (an append-only event, results) answers FK_EINVAL. */
 static void test_put__not_generic(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     const struct fk_record_value v[4] = {{"t", 0, 0}, {NULL, 1, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
     enum fk_put did;
 
@@ -395,7 +355,7 @@ static void test_put__not_generic(void **state)
  * a role that may not import it, is refused with the reason. */
 static void test_export__scope(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     static const struct fk_region_row regions[] = {
         {"14", "山西省", "", FK_LEVEL_PROVINCE},
         {"1407", "晋中市", "14", FK_LEVEL_CITY},

@@ -22,41 +22,14 @@
 
 #include "testutil.h"
 
-struct fixture {
-    char dir[256];
-    char path[300];
-    fk_store *st;
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    char err[256] = "";
-
-    if (!f)
-        return -1;
-    if (make_dir(f->dir, sizeof f->dir, "store") != 0) {
-        free(f);
-        return -1;
-    }
-    snprintf(f->path, sizeof f->path, "%s/fangkong.db", f->dir);
-    if (fk_store_open(f->path, &f->st, err, sizeof err) != FK_OK) {
-        fprintf(stderr, "open %s: %s\n", f->path, err);
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
+    return store_fixture_open(state, "store");
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-
-    fk_store_close(f->st);
-    remove_dir(f->dir);
-    free(f);
-    return 0;
+    return store_fixture_close(state);
 }
 
 /* A value no put reports, to see that each sets *did. */
@@ -135,7 +108,7 @@ static void test_store__open_creates_schema(void **state)
 {
     static const char *tables[] = {"regions", "persons", "venues", "scans", "pings",
                                    "samples", "results", "cases",  "rounds"};
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     int64_t n = 99;
     size_t i;
 
@@ -160,7 +133,7 @@ static void test_store__postgres_uri_not_built(void **state)
 
 static void test_store__put_region(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_region_row r;
 
     assert_int_equal(fk_store_begin(f->st), FK_OK);
@@ -189,7 +162,7 @@ static void test_store__put_region(void **state)
 
 static void test_store__put_person(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_person_row p;
     int64_t id = -1, id2 = -1, again = -1;
 
@@ -230,7 +203,7 @@ static void test_store__put_person(void **state)
 
 static void test_store__put_person_each_field_counts(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_person_row p;
     enum fk_put did;
     int64_t id, id0;
@@ -264,7 +237,7 @@ static void test_store__put_person_each_field_counts(void **state)
 
 static void test_store__put_venue(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_venue_row v = {0, "V001", "超市", "market", "G1"};
     enum fk_put did;
     int64_t id = -1, again = -1;
@@ -286,7 +259,7 @@ static void test_store__put_venue(void **state)
 
 static void test_store__events_duplicate_same(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     enum fk_put did;
 
     assert_int_equal(fk_store_begin(f->st), FK_OK);
@@ -341,7 +314,7 @@ static int on_result(void *ud, const struct fk_result_row *r)
 
 static void test_store__put_result_later_wins(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct results rs;
 
     assert_int_equal(fk_store_begin(f->st), FK_OK);
@@ -366,7 +339,7 @@ static void test_store__put_result_later_wins(void **state)
 
 static void test_store__put_case(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_case_row c = {7, 10000, 0, 0, FK_CASE_CONFIRMED};
     enum fk_put did;
 
@@ -387,7 +360,7 @@ static void test_store__put_case(void **state)
 
 static void test_store__rollback_leaves_nothing(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_region_row r;
     int64_t id;
 
@@ -424,7 +397,7 @@ static void test_store__rollback_leaves_nothing(void **state)
 
 static void test_store__commit_bumps_generation(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     int64_t i;
 
     assert_int_equal(generation(f->st), 0);
@@ -441,7 +414,7 @@ static void test_store__commit_bumps_generation(void **state)
 /* A commit with no batch open is an error and must not count as a batch. */
 static void test_store__commit_without_batch_changes_nothing(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
 
     assert_int_equal(generation(f->st), 0);
     assert_int_not_equal(fk_store_commit(f->st), FK_OK);
@@ -451,7 +424,7 @@ static void test_store__commit_without_batch_changes_nothing(void **state)
 /* What get_person gives back is what was put, however long. */
 static void test_store__get_person_long_fields_whole(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_person_row p;
     char name[401], tags[1001];
     int64_t id;
@@ -509,7 +482,7 @@ static struct fk_round make_round(const char *name, const char *region, int64_t 
 
 static void test_store__rounds(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_round a = make_round("R1", "140702", 1000, 2000);
     struct fk_round b = make_round("第二轮", "140700", 3000, 4000);
     struct fk_round dup = make_round("R1", "140700", 5, 6);
@@ -590,7 +563,7 @@ static int on_sample_key(void *ud, const struct fk_sample_row *s)
 
 static void test_store__each_in_key_order(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct codes c;
     int64_t id1, id2;
 
@@ -648,7 +621,7 @@ static void test_store__each_in_key_order(void **state)
 /* Everything committed is there after close and open; an uncommitted batch is not. */
 static void test_store__reopen_keeps_everything(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct fk_round r = make_round("R1", "140700", 100, 200), got;
     struct fk_person_row p;
     char err[256] = "";
@@ -704,7 +677,7 @@ static void test_store__reopen_keeps_everything(void **state)
 
 static void test_store__open_garbage_fails_cleanly(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     char path[400], err[512];
     fk_store *st = not_null();
     FILE *fp;
@@ -726,7 +699,7 @@ static void test_store__open_garbage_fails_cleanly(void **state)
 
 static void test_store__open_missing_folder_fails(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     char path[400], err[512] = "";
     fk_store *st = not_null();
     int rc;
@@ -741,7 +714,7 @@ static void test_store__open_missing_folder_fails(void **state)
 /* Region inside-ness walks the store's tree; the audit trail is cut to a reader's scope. */
 static void test_store__region_inside(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
 
     assert_int_equal(fk_store_begin(f->st), FK_OK);
     put_region(f->st, "14", "山西省", FK_LEVEL_PROVINCE, "");
@@ -770,7 +743,7 @@ static int audit_whos(void *ud, const struct fk_audit_row *a)
 
 static void test_store__audit_cut_to_scope(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     char got[256];
 
     test_store__region_inside(state);

@@ -1645,6 +1645,27 @@ static void test_tracer__scans_in_any_order(void **state)
     free(want);
 }
 
+/* Puts persons P0 .. Pn-1 of grid G1, each named name with phone (NULL: none), into st; their
+ * ids into ids. */
+static void put_persons(fk_store *st, size_t n, const char *name, const char *phone, int64_t *ids)
+{
+    enum fk_put did;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        struct fk_person_row p;
+        char idn[32];
+
+        memset(&p, 0, sizeof p);
+        snprintf(idn, sizeof idn, "P%zu", i);
+        p.id_number = idn;
+        p.name = name;
+        p.phone = phone;
+        p.grid = "G1";
+        assert_int_equal(fk_store_put_person(st, &p, &ids[i], &did), FK_OK);
+    }
+}
+
 /* Persons P0 (a case), P1, P2 named name in a new store *st, P0 and P1 at venue V0 together. */
 static void store_of(fk_store **st, const char *name)
 {
@@ -1653,22 +1674,10 @@ static void store_of(fk_store **st, const char *name)
     struct fk_case_row cs;
     enum fk_put did;
     char err[256] = "";
-    size_t i;
 
     assert_int_equal(fk_store_open(":memory:", st, err, sizeof err), FK_OK);
     assert_int_equal(fk_store_begin(*st), FK_OK);
-    for (i = 0; i < 3; i++) {
-        struct fk_person_row p;
-        char idn[32];
-
-        memset(&p, 0, sizeof p);
-        snprintf(idn, sizeof idn, "P%zu", i);
-        p.id_number = idn;
-        p.name = name;
-        p.phone = "13900000000";
-        p.grid = "G1";
-        assert_int_equal(fk_store_put_person(*st, &p, &ids[i], &did), FK_OK);
-    }
+    put_persons(*st, 3, name, "13900000000", ids);
     memset(&v, 0, sizeof v);
     v.code = v.name = "V0";
     assert_int_equal(fk_store_put_venue(*st, &v, &vid, &did), FK_OK);
@@ -1745,17 +1754,7 @@ static void test_tracer__build_from_store_reports_progress(void **state)
     memset(&heard, 0, sizeof heard);
     assert_int_equal(fk_store_open(":memory:", &st, err, sizeof err), FK_OK);
     assert_int_equal(fk_store_begin(st), FK_OK);
-    for (i = 0; i < 3; i++) {
-        struct fk_person_row p;
-        char idn[32];
-
-        memset(&p, 0, sizeof p);
-        snprintf(idn, sizeof idn, "P%zu", i);
-        p.id_number = idn;
-        p.name = "synthetic";
-        p.grid = "G1";
-        assert_int_equal(fk_store_put_person(st, &p, &ids[i], &did), FK_OK);
-    }
+    put_persons(st, 3, "synthetic", NULL, ids);
     for (i = 0; i < 2; i++) {
         struct fk_venue_row v;
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Fixture tools the unit tests share: valid resident IDs from 17 digits (the check digit worked
  * out here, not by the library under test), and temporary folders under $TMPDIR for stores and
- * files, copied and removed. Header-only (static inline): each test is one program. */
+ * files, copied and removed, and a new store in one. Header-only (static inline): each test is one
+ * program. */
 #ifndef FK_TESTUTIL_H
 #define FK_TESTUTIL_H
 
@@ -10,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "fk/error.h"
+#include "fk/store.h"
 
 /* A valid 18-character resident ID: the 17 digits of body and their GB 11643 check digit. */
 static inline void make_id(const char *body, char out[19])
@@ -73,6 +77,71 @@ static inline void remove_dir(const char *dir)
     }
     closedir(d);
     rmdir(dir);
+}
+
+/* Makes a fresh folder $TMPDIR/fk-test-WHAT-XXXXXX into dir (dircap bytes) and opens a new store
+ * at dir/fangkong.db (that path into path, pathcap bytes) into *st. 0, or -1 with the reason on
+ * stderr and no folder left. */
+static inline int open_test_store(char *dir, size_t dircap, const char *what, char *path,
+                                  size_t pathcap, fk_store **st)
+{
+    char err[256] = "";
+
+    if (make_dir(dir, dircap, what) != 0)
+        return -1;
+    snprintf(path, pathcap, "%s/fangkong.db", dir);
+    if (fk_store_open(path, st, err, sizeof err) != FK_OK) {
+        fprintf(stderr, "open %s: %s\n", path, err);
+        remove_dir(dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* Looks up the store ids of the n persons whose resident IDs are id[0 .. n-1] into pid. 0, or -1
+ * when one is missing. */
+static inline int find_persons(fk_store *st, char (*id)[19], int64_t *pid, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (fk_store_find_person(st, id[i], &pid[i]) != FK_OK)
+            return -1;
+    return 0;
+}
+
+/* A new, empty store in a temporary folder: the fixture of tests that need nothing else. */
+struct store_fixture {
+    char dir[256];
+    char path[300];
+    fk_store *st;
+};
+
+/* A cmocka setup: *state becomes a store_fixture with a new store in $TMPDIR/fk-test-WHAT-XXXXXX.
+ * 0 or -1. Free it with store_fixture_close. */
+static inline int store_fixture_open(void **state, const char *what)
+{
+    struct store_fixture *f = calloc(1, sizeof *f);
+
+    if (!f)
+        return -1;
+    if (open_test_store(f->dir, sizeof f->dir, what, f->path, sizeof f->path, &f->st) != 0) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+/* A cmocka teardown for store_fixture_open: closes the store, removes the folder. Returns 0. */
+static inline int store_fixture_close(void **state)
+{
+    struct store_fixture *f = *state;
+
+    fk_store_close(f->st);
+    remove_dir(f->dir);
+    free(f);
+    return 0;
 }
 
 #endif

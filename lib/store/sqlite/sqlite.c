@@ -559,6 +559,41 @@ static const char *keep_text(fk_buf *b, sqlite3_stmt *q, int col)
     return b->data;
 }
 
+/* Steps q, which should give one row. FK_OK with q on that row (the caller reads it, then
+ * resets q); otherwise q is reset and the result is FK_ENOENT (no row) or fail()'s code. */
+static int step_row(struct sq_store *s, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+
+    if (rc == SQLITE_ROW)
+        return FK_OK;
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+}
+
+/* Binds id as ?1 of q and steps it to its one row: step_row(). */
+static int row_by_id(struct sq_store *s, sqlite3_stmt *q, int64_t id)
+{
+    sqlite3_bind_int64(q, 1, id);
+    return step_row(s, q);
+}
+
+/* Binds key as ?1 of q and sets *out to column 0 of its one row (0 when none). FK_OK, FK_ENOENT
+ * when there is no row, or fail()'s code; q is reset. */
+static int find_int64(struct sq_store *s, sqlite3_stmt *q, const char *key, int64_t *out)
+{
+    int rc;
+
+    *out = 0;
+    bind_text(q, 1, key);
+    rc = step_row(s, q);
+    if (rc != FK_OK)
+        return rc;
+    *out = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return FK_OK;
+}
+
 static int sq_get_person(fk_store *st, int64_t id, struct fk_person_row *out)
 {
     struct sq_store *s = SQ(st);
@@ -568,12 +603,9 @@ static int sq_get_person(fk_store *st, int64_t id, struct fk_person_row *out)
     int rc, i;
 
     memset(out, 0, sizeof *out);
-    sqlite3_bind_int64(q, 1, id);
-    rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
-    }
+    rc = row_by_id(s, q, id);
+    if (rc != FK_OK)
+        return rc;
     out->id = sqlite3_column_int64(q, 0);
     out->id_type = sqlite3_column_int(q, 1);
     for (i = 0; dst[i]; i++) {
@@ -606,6 +638,7 @@ struct walk {
         fk_risk_area_cb risk;
         fk_door_cb door;
         fk_alert_cb alert;
+        fk_record_cb record;
     } cb;
     void *ud;
 };
@@ -618,11 +651,9 @@ static int sq_get_region(fk_store *st, const char *code, struct fk_region_row *o
 
     memset(out, 0, sizeof *out);
     bind_text(q, 1, code);
-    rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
-    }
+    rc = step_row(s, q);
+    if (rc != FK_OK)
+        return rc;
     fk_buf_reset(&s->region_buf[0]);
     out->code = fk_buf_puts(&s->region_buf[0], code) == FK_OK ? s->region_buf[0].data : NULL;
     out->name = keep_text(&s->region_buf[1], q, 0);
@@ -636,18 +667,13 @@ static int sq_get_region(fk_store *st, const char *code, struct fk_region_row *o
     return FK_OK;
 }
 
-/* Prepares sql, binds *arg (when not NULL) as ?1, steps through its rows calling row() for
- * each, finalizes. */
-static int each_with(struct sq_store *s, const char *sql, const int64_t *arg,
+/* Steps the prepared q through its rows calling row() for each until one returns non-zero,
+ * then finalizes q (always). Returns row()'s first non-zero, fail() on a step error, or FK_OK. */
+static int walk_stmt(struct sq_store *s, sqlite3_stmt *q,
                      int (*row)(sqlite3_stmt *q, struct walk *w), struct walk *w)
 {
-    sqlite3_stmt *q = NULL;
     int rc, ret = FK_OK;
 
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-        return fail(s);
-    if (arg)
-        sqlite3_bind_int64(q, 1, *arg);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         ret = row(q, w);
         if (ret)
@@ -657,6 +683,20 @@ static int each_with(struct sq_store *s, const char *sql, const int64_t *arg,
         ret = fail(s);
     sqlite3_finalize(q);
     return ret;
+}
+
+/* Prepares sql, binds *arg (when not NULL) as ?1, steps through its rows calling row() for
+ * each, finalizes. */
+static int each_with(struct sq_store *s, const char *sql, const int64_t *arg,
+                     int (*row)(sqlite3_stmt *q, struct walk *w), struct walk *w)
+{
+    sqlite3_stmt *q = NULL;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    if (arg)
+        sqlite3_bind_int64(q, 1, *arg);
+    return walk_stmt(s, q, row, w);
 }
 
 static int each(struct sq_store *s, const char *sql, int (*row)(sqlite3_stmt *q, struct walk *w),
@@ -821,18 +861,8 @@ static int sq_each_ping(fk_store *st, fk_event_cb cb, void *ud)
 static int sq_find_person(fk_store *st, const char *id_number, int64_t *id)
 {
     struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_PERSON_GET);
-    int rc;
 
-    *id = 0;
-    bind_text(q, 1, id_number);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return FK_OK;
-    return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+    return find_int64(s, stmt(s, S_PERSON_GET), id_number, id);
 }
 
 static int sq_count(fk_store *st, const char *table, int64_t *out)
@@ -935,17 +965,23 @@ static int sq_each_round(fk_store *st, fk_round_cb cb, void *ud)
 
 /* ---- accounts, sessions, audit ---- */
 
+/* Binds the account's name, role, scope, pwhash and disabled as ?1 to ?5 of q. */
+static void bind_user(sqlite3_stmt *q, const struct fk_user *u)
+{
+    bind_text(q, 1, u->name);
+    bind_text(q, 2, u->role);
+    bind_text(q, 3, u->scope);
+    bind_text(q, 4, u->pwhash);
+    sqlite3_bind_int(q, 5, u->disabled);
+}
+
 static int sq_add_user(fk_store *st, const struct fk_user *u)
 {
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = stmt(s, S_USER_INS);
     int rc;
 
-    bind_text(q, 1, u->name);
-    bind_text(q, 2, u->role);
-    bind_text(q, 3, u->scope);
-    bind_text(q, 4, u->pwhash);
-    sqlite3_bind_int(q, 5, u->disabled);
+    bind_user(q, u);
     sqlite3_bind_int64(q, 6, u->created ? u->created : (int64_t)time(NULL));
     rc = sqlite3_step(q);
     sqlite3_reset(q);
@@ -962,11 +998,7 @@ static int sq_update_user(fk_store *st, const struct fk_user *u)
     sqlite3_stmt *q = stmt(s, S_USER_UPD);
     int rc;
 
-    bind_text(q, 1, u->name);
-    bind_text(q, 2, u->role);
-    bind_text(q, 3, u->scope);
-    bind_text(q, 4, u->pwhash);
-    sqlite3_bind_int(q, 5, u->disabled);
+    bind_user(q, u);
     rc = exec_stmt(s, q);
     if (rc == FK_OK && sqlite3_changes(s->db) == 0)
         return FK_ENOENT;
@@ -1218,12 +1250,9 @@ static int sq_get_control(fk_store *st, int64_t id, struct fk_control_row *out)
     int rc;
 
     memset(out, 0, sizeof *out);
-    sqlite3_bind_int64(q, 1, id);
-    rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
-    }
+    rc = row_by_id(s, q, id);
+    if (rc != FK_OK)
+        return rc;
     read_control(q, out);
     out->regime = keep_text(&s->row_buf[0], q, 6);
     out->site = keep_text(&s->row_buf[1], q, 7);
@@ -1258,12 +1287,9 @@ static int sq_get_alert(fk_store *st, int64_t id, struct fk_alert_row *out)
     int rc;
 
     memset(out, 0, sizeof *out);
-    sqlite3_bind_int64(q, 1, id);
-    rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
-    }
+    rc = row_by_id(s, q, id);
+    if (rc != FK_OK)
+        return rc;
     read_alert(q, out);
     out->device = keep_text(&s->row_buf[0], q, 4);
     out->detail = keep_text(&s->row_buf[1], q, 5);
@@ -1280,18 +1306,8 @@ static int sq_get_alert(fk_store *st, int64_t id, struct fk_alert_row *out)
 static int sq_find_device(fk_store *st, const char *device, int64_t *person)
 {
     struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_DEVICE_FIND);
-    int rc;
 
-    *person = 0;
-    bind_text(q, 1, device);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        *person = sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return FK_OK;
-    return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+    return find_int64(s, stmt(s, S_DEVICE_FIND), device, person);
 }
 
 static int sq_door_before(fk_store *st, const char *device, int64_t t, struct fk_door_row *out)
@@ -1303,11 +1319,9 @@ static int sq_door_before(fk_store *st, const char *device, int64_t t, struct fk
     memset(out, 0, sizeof *out);
     bind_text(q, 1, device);
     sqlite3_bind_int64(q, 2, t);
-    rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
-    }
+    rc = step_row(s, q);
+    if (rc != FK_OK)
+        return rc;
     out->time = sqlite3_column_int64(q, 0);
     out->event = sqlite3_column_int(q, 1);
     out->person = sqlite3_column_int64(q, 2);
@@ -1449,24 +1463,32 @@ static int sq_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, 
 {
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
-    int rc, ret = FK_OK;
+    struct walk w;
 
     if (sqlite3_prepare_v2(s->db, "SELECT tube, person, time, site FROM samples WHERE tube = ?1 "
                                   "ORDER BY person", -1, &q, NULL) != SQLITE_OK)
         return fail(s);
     bind_text(q, 1, tube);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct fk_sample_row r = {col_text(q, 0), col_text(q, 3), sqlite3_column_int64(q, 1),
-                                  sqlite3_column_int64(q, 2)};
+    w.cb.sample = cb;
+    w.ud = ud;
+    return walk_stmt(s, q, row_sample, &w);
+}
 
-        ret = cb(ud, &r);
-        if (ret)
-            break;
+static int row_record(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_record_value v[FK_RECORD_MAXCOLS + 4];
+    int n = sqlite3_column_count(q), k;
+
+    if (n > (int)(sizeof v / sizeof v[0]))
+        n = (int)(sizeof v / sizeof v[0]);
+    for (k = 0; k < n; k++) {
+        int ty = sqlite3_column_type(q, k);
+
+        v[k].absent = ty == SQLITE_NULL;
+        v[k].i = ty == SQLITE_INTEGER ? sqlite3_column_int64(q, k) : 0;
+        v[k].s = ty == SQLITE_INTEGER ? NULL : col_text(q, k);
     }
-    if (ret == FK_OK && rc != SQLITE_DONE)
-        ret = fail(s);
-    sqlite3_finalize(q);
-    return ret;
+    return w->cb.record(w->ud, v, (size_t)n);
 }
 
 /* The export walk of a type: its sqlite.all statement, each row as values (an integer column as
@@ -1475,9 +1497,8 @@ static int sq_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *u
 {
     struct sq_store *s = SQ(st);
     const struct fk_record_type *rt = fk_record_get(t);
-    struct fk_record_value v[FK_RECORD_MAXCOLS + 4];
     sqlite3_stmt *q = NULL;
-    int rc, ret = FK_OK, n, k;
+    struct walk w;
 
     if (!rt || !rt->sqlite.all) {
         snprintf(s->msg, sizeof s->msg, "the store cannot list %s", rt ? rt->name : "this type");
@@ -1485,25 +1506,9 @@ static int sq_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *u
     }
     if (sqlite3_prepare_v2(s->db, rt->sqlite.all, -1, &q, NULL) != SQLITE_OK)
         return fail(s);
-    n = sqlite3_column_count(q);
-    if (n > (int)(sizeof v / sizeof v[0]))
-        n = (int)(sizeof v / sizeof v[0]);
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        for (k = 0; k < n; k++) {
-            int ty = sqlite3_column_type(q, k);
-
-            v[k].absent = ty == SQLITE_NULL;
-            v[k].i = ty == SQLITE_INTEGER ? sqlite3_column_int64(q, k) : 0;
-            v[k].s = ty == SQLITE_INTEGER ? NULL : col_text(q, k);
-        }
-        ret = cb(ud, v, (size_t)n);
-        if (ret)
-            break;
-    }
-    if (ret == FK_OK && rc != SQLITE_DONE)
-        ret = fail(s);
-    sqlite3_finalize(q);
-    return ret;
+    w.cb.record = cb;
+    w.ud = ud;
+    return walk_stmt(s, q, row_record, &w);
 }
 
 static const struct fk_store_ops sqlite_ops = {
