@@ -564,11 +564,9 @@ void api_door_events_post(struct req *r)
     struct fk_actor actor = req_actor(r);
     struct fk_import_record rec;
     char err[1024];
-    size_t i, nprobs = 0;
-    fk_buf b;
+    size_t nprobs = 0;
     int rc;
 
-    fk_buf_init(&b, 0);
     if (!srv_engine(r))
         goto out;
     /* On record in one row when the events are in (import, door_events, the counts). */
@@ -585,23 +583,10 @@ void api_door_events_post(struct req *r)
         reply_fk(r, rc, err);
         goto out;
     }
-    fk_buf_printf(&b,
-                  "{\"accepted\":%llu,\"duplicate\":%llu,\"rejected\":%llu,\"alerts\":%llu,"
-                  "\"problems\":[",
-                  (unsigned long long)sum.accepted, (unsigned long long)sum.duplicate,
-                  (unsigned long long)sum.rejected, (unsigned long long)sum.alerts);
     /* The row number is the event's place in the request, from 0. */
-    for (i = 0; i < nprobs; i++) {
-        fk_buf_printf(&b, "%s{\"row\":%llu,\"reason\":", i ? "," : "",
-                      (unsigned long long)probs[i].row);
-        fk_buf_json_string(&b, probs[i].reason);
-        fk_buf_putc(&b, '}');
-    }
-    fk_buf_puts(&b, "]}\n");
-    reply_json(r, b.data, b.len);
+    reply_rows(r, &sum, probs, nprobs, 0);
 out:
     fk_import_problems_free(probs, nprobs);
-    fk_buf_fini(&b);
 }
 
 /* The routes of control, regimes, alerts, arrivals, back-checks and door events (http.c walks

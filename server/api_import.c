@@ -228,6 +228,33 @@ void api_rejects_get(struct req *r)
     r->content_type = "text/csv; charset=utf-8";
 }
 
+void reply_rows(struct req *r, const struct fk_import_summary *sum,
+                const struct fk_import_problem *probs, size_t nprobs, int full)
+{
+    fk_buf b;
+    size_t i;
+
+    fk_buf_init(&b, 0);
+    fk_buf_putc(&b, '{');
+    if (full)
+        fk_buf_printf(&b, "\"read\":%llu,", (unsigned long long)sum->read);
+    fk_buf_printf(&b, "\"accepted\":%llu,", (unsigned long long)sum->accepted);
+    if (full)
+        fk_buf_printf(&b, "\"updated\":%llu,", (unsigned long long)sum->updated);
+    fk_buf_printf(&b, "\"duplicate\":%llu,\"rejected\":%llu,\"alerts\":%llu,\"problems\":[",
+                  (unsigned long long)sum->duplicate, (unsigned long long)sum->rejected,
+                  (unsigned long long)sum->alerts);
+    for (i = 0; i < nprobs; i++) {
+        fk_buf_printf(&b, "%s{\"row\":%llu,\"reason\":", i ? "," : "",
+                      (unsigned long long)probs[i].row);
+        fk_buf_json_string(&b, probs[i].reason);
+        fk_buf_putc(&b, '}');
+    }
+    fk_buf_puts(&b, "]}\n");
+    reply_json(r, b.data, b.len);
+    fk_buf_fini(&b);
+}
+
 /* POST /api/v1/rows/{type}: the rows of an import as JSON (an array of objects, or one object,
  * keys = the type's columns), through the same checks, permissions and scope as an import of
  * that type. The rejected rows come back in the answer (row = the object's index), no file is
@@ -240,11 +267,9 @@ void api_rows_post(struct req *r)
     struct fk_actor actor = req_actor(r);
     struct fk_import_record rec;
     char err[1024], begun[96];
-    size_t i, nprobs = 0;
-    fk_buf b;
+    size_t nprobs = 0;
     int rc;
 
-    fk_buf_init(&b, 0);
     if (fk_import_type_parse(r->param, &type) != FK_OK) {
         char types[256];
 
@@ -273,23 +298,9 @@ void api_rows_post(struct req *r)
         goto out;
     }
     srv_invalidate(r);
-    fk_buf_printf(&b,
-                  "{\"read\":%llu,\"accepted\":%llu,\"updated\":%llu,\"duplicate\":%llu,"
-                  "\"rejected\":%llu,\"alerts\":%llu,\"problems\":[",
-                  (unsigned long long)sum.read, (unsigned long long)sum.accepted,
-                  (unsigned long long)sum.updated, (unsigned long long)sum.duplicate,
-                  (unsigned long long)sum.rejected, (unsigned long long)sum.alerts);
-    for (i = 0; i < nprobs; i++) {
-        fk_buf_printf(&b, "%s{\"row\":%llu,\"reason\":", i ? "," : "",
-                      (unsigned long long)probs[i].row);
-        fk_buf_json_string(&b, probs[i].reason);
-        fk_buf_putc(&b, '}');
-    }
-    fk_buf_puts(&b, "]}\n");
-    reply_json(r, b.data, b.len);
+    reply_rows(r, &sum, probs, nprobs, 1);
 out:
     fk_import_problems_free(probs, nprobs);
-    fk_buf_fini(&b);
 }
 
 /* The routes of imports and their rejects (http.c walks this table; see struct route). */

@@ -258,6 +258,11 @@ void api_door_events_post(struct req *r);
 /* ---- api_import.c ---- */
 void api_import_post(struct req *r);
 void api_rows_post(struct req *r);
+/* The answer of rows taken from a JSON body: {"read","accepted","updated","duplicate",
+ * "rejected","alerts","problems":[{"row","reason"}]}, without read and updated when full is 0
+ * (POST /api/v1/door_events keeps its shape). Borrows sum and probs for the call. */
+void reply_rows(struct req *r, const struct fk_import_summary *sum,
+                const struct fk_import_problem *probs, size_t nprobs, int full);
 void api_rejects_get(struct req *r);
 void api_export_get(struct req *r);
 

@@ -510,21 +510,14 @@ struct fk_actor req_actor(const struct req *r)
 void audit(struct req *r, const char *action, const char *target, const char *fmt, ...)
 {
     char detail[1024], who[96];
-    struct fk_audit_row a;
     va_list ap;
 
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
     snprintf(who, sizeof who, "%s", r->who.name[0] ? r->who.name : "anonymous");
-    a.id = 0;
-    a.time = 0;
-    a.who = who;
-    a.action = action;
-    a.target = target;
-    a.detail = detail;
-    a.region = NULL; /* the request's: see on_request */
-    fk_store_add_audit(r->srv->st, &a);
+    /* About the request's region (set in on_request). */
+    fk_store_audit(r->srv->st, who, action, target, "%s", detail);
 }
 
 void srv_invalidate(struct req *r)
