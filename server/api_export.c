@@ -11,7 +11,7 @@ void api_export_get(struct req *r)
 {
     const char *format = req_arg(r, "format");
     const struct fk_record_type *rt = fk_record_find(r->param);
-    struct fk_actor a = {r->who.name, r->who.role, r->who.scope};
+    struct fk_actor a = req_actor(r);
     fk_table *t = NULL;
     char err[1024], types[256];
     fk_store *st;

@@ -108,6 +108,9 @@ struct fk_import_summary {
  * Reads only; thread-safety as the store's. */
 int fk_import_permitted(fk_store *st, enum fk_import_type t, const struct fk_actor *actor,
                         char *err, size_t errlen);
+/* The same rule asked for another use of the records (verb: "export"), in err's words. */
+int fk_import_may(fk_store *st, enum fk_import_type t, const struct fk_actor *actor,
+                  const char *verb, char *err, size_t errlen);
 
 /* Imports the file at path as type t into st, with profile p (batch size): a CSV file, or an
  * .xlsx workbook (named so, or a zip archive: its first sheet, or o->sheet; fk/xlsx.h), whose

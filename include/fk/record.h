@@ -151,9 +151,10 @@ const char *fk_rcol_kind_name(enum fk_rcol_kind k);
 
 /* Whether an actor of role with a scope at region level scope_level (enum fk_level) may import
  * (and so export) records of type rt: FK_OK, or FK_EPERM with the reason in err ("a grid account
- * may not import regions: …"); scope_label names the scope in the reason ("榆次区 (140702)"). */
+ * may not import regions: …", with verb, "import" or "export", for what was asked);
+ * scope_label names the scope in the reason ("榆次区 (140702)"). */
 int fk_record_permitted(const struct fk_record_type *rt, enum fk_role role, int scope_level,
-                        const char *scope_label, char *err, size_t errlen);
+                        const char *scope_label, const char *verb, char *err, size_t errlen);
 
 /* Appends the data contract's table (markdown, as docs/data.md holds it between its contract
  * markers) to b: one row a type, its columns required first, the note, and the natural key.

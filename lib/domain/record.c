@@ -548,7 +548,7 @@ const char *fk_rcol_kind_name(enum fk_rcol_kind k)
 }
 
 int fk_record_permitted(const struct fk_record_type *rt, enum fk_role role, int scope_level,
-                        const char *scope_label, char *err, size_t errlen)
+                        const char *scope_label, const char *verb, char *err, size_t errlen)
 {
     const char *rn = fk_role_name(role);
 
@@ -556,14 +556,14 @@ int fk_record_permitted(const struct fk_record_type *rt, enum fk_role role, int 
         if ((role == FK_ROLE_ADMIN || role == FK_ROLE_COMMANDER) && scope_level <= FK_LEVEL_CITY)
             return FK_OK;
         snprintf(err, errlen,
-                 "a %s account of %s may not import %s: only the city's headquarters may (an "
+                 "a %s account of %s may not %s %s: only the city's headquarters may (an "
                  "admin or commander whose scope is a city or a province)",
-                 rn, scope_label, rt->name);
+                 rn, scope_label, verb, rt->name);
         return FK_EPERM;
     }
     if (fk_role_can(role, rt->import_perm))
         return FK_OK;
-    snprintf(err, errlen, "a %s account may not import %s", rn, rt->name);
+    snprintf(err, errlen, "a %s account may not %s %s", rn, verb, rt->name);
     return FK_EPERM;
 }
 

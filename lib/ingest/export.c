@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fk/error.h"
+#include "fk/ingest.h"
 #include "fk/region.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
@@ -107,8 +108,7 @@ int fk_export_table(fk_store *st, enum fk_import_type t, const struct fk_actor *
 {
     const struct fk_record_type *rt = fk_record_get(t);
     struct walk w = {st, rt, NULL, NULL, NULL};
-    struct fk_region_row reg;
-    char list[200], label[FK_REGION_CODE_MAX + 300];
+    char list[200];
     int rc;
 
     *out = NULL;
@@ -118,22 +118,10 @@ int fk_export_table(fk_store *st, enum fk_import_type t, const struct fk_actor *
         return FK_EINVAL;
     }
     if (a) {
-        rc = fk_store_get_region(st, a->scope, &reg);
-        if (rc != FK_OK) {
-            snprintf(err, errlen, "your scope %s is not in the region tree: ask an admin",
-                     a->scope);
-            return rc == FK_ENOENT ? FK_EPERM : rc;
-        }
-        snprintf(label, sizeof label, "%s (%s)", reg.name, a->scope);
-        rc = fk_record_permitted(rt, a->role, reg.level, label, err, errlen);
-        if (rc != FK_OK) {
-            /* The rule is the import's; the words say what was asked. */
-            char *p = strstr(err, "may not import");
-
-            if (p)
-                memcpy(p, "may not export", 14);
+        /* The rule is the import's; the words say what was asked. */
+        rc = fk_import_may(st, t, a, "export", err, errlen);
+        if (rc != FK_OK)
             return rc;
-        }
         w.scope = a->scope;
     }
     pthread_once(&cols_once, cols_init);

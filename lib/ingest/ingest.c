@@ -456,10 +456,12 @@ static int tube_allowed(struct ctx *c, const char *tube)
     return 1;
 }
 
-/* Whether actor a may import type t at all (the type's rule, fk_record_permitted); its scope's
- * name and code into label (cap bytes) and its level into *level. FK_OK, FK_EPERM with err. */
-static int permitted(fk_store *st, enum fk_import_type t, const struct fk_actor *a, char *label,
-                     size_t cap, int *level, char *err, size_t errlen)
+/* Whether actor a may import (verb) type t at all (the type's rule, fk_record_permitted); its
+ * scope's name and code into label (cap bytes) and its level into *level. FK_OK, FK_EPERM with
+ * err. */
+static int permitted(fk_store *st, enum fk_import_type t, const struct fk_actor *a,
+                     const char *verb, char *label, size_t cap, int *level, char *err,
+                     size_t errlen)
 {
     struct fk_region_row r;
     int rc = fk_store_get_region(st, a->scope, &r);
@@ -470,11 +472,17 @@ static int permitted(fk_store *st, enum fk_import_type t, const struct fk_actor 
     }
     snprintf(label, cap, "%s (%s)", r.name, a->scope);
     *level = r.level;
-    return fk_record_permitted(fk_record_get(t), a->role, r.level, label, err, errlen);
+    return fk_record_permitted(fk_record_get(t), a->role, r.level, label, verb, err, errlen);
 }
 
 int fk_import_permitted(fk_store *st, enum fk_import_type t, const struct fk_actor *actor,
                         char *err, size_t errlen)
+{
+    return fk_import_may(st, t, actor, "import", err, errlen);
+}
+
+int fk_import_may(fk_store *st, enum fk_import_type t, const struct fk_actor *actor,
+                  const char *verb, char *err, size_t errlen)
 {
     char label[TEXT_MAX + 40];
     int level;
@@ -485,7 +493,7 @@ int fk_import_permitted(fk_store *st, enum fk_import_type t, const struct fk_act
         snprintf(err, errlen, "unknown import type");
         return FK_EINVAL;
     }
-    return permitted(st, t, actor, label, sizeof label, &level, err, errlen);
+    return permitted(st, t, actor, verb, label, sizeof label, &level, err, errlen);
 }
 
 /* Reads column k as an ID number and finds the person; 0 with a reason when unknown. */
@@ -1578,8 +1586,8 @@ int fk_import_begin(fk_store *st, const struct fk_profile *p, enum fk_import_typ
     c->now = o && o->now ? o->now : (int64_t)time(NULL);
     imp->batch = (uint64_t)(o && o->batch_rows ? o->batch_rows : p->batch_rows);
     if (c->actor) {
-        rc = permitted(st, t, c->actor, c->scope_label, sizeof c->scope_label, &c->scope_level,
-                       err, errlen);
+        rc = permitted(st, t, c->actor, "import", c->scope_label, sizeof c->scope_label,
+                       &c->scope_level, err, errlen);
         if (rc != FK_OK)
             goto out;
     }

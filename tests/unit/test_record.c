@@ -148,23 +148,26 @@ static void test_record__permitted(void **state)
     char err[300];
 
     (void)state;
-    assert_int_equal(
-        fk_record_permitted(regions, FK_ROLE_COMMANDER, FK_LEVEL_CITY, "x", err, sizeof err),
-        FK_OK);
+    assert_int_equal(fk_record_permitted(regions, FK_ROLE_COMMANDER, FK_LEVEL_CITY, "x", "import",
+                                         err, sizeof err),
+                     FK_OK);
     assert_int_equal(fk_record_permitted(regions, FK_ROLE_COUNTY, FK_LEVEL_COUNTY,
-                                         "榆次区 (140702)", err, sizeof err),
+                                         "榆次区 (140702)", "import", err, sizeof err),
                      FK_EPERM);
     assert_non_null(strstr(err, "a county account of 榆次区 (140702) may not import regions"));
-    assert_int_equal(
-        fk_record_permitted(regions, FK_ROLE_ADMIN, FK_LEVEL_COUNTY, "x", err, sizeof err),
-        FK_EPERM);
-    assert_int_equal(
-        fk_record_permitted(persons, FK_ROLE_GRID, FK_LEVEL_GRID, "x", err, sizeof err), FK_OK);
-    assert_int_equal(fk_record_permitted(persons, FK_ROLE_LAB, FK_LEVEL_CITY, "x", err, sizeof err),
+    assert_int_equal(fk_record_permitted(regions, FK_ROLE_ADMIN, FK_LEVEL_COUNTY, "x", "import",
+                                         err, sizeof err),
                      FK_EPERM);
+    assert_int_equal(
+        fk_record_permitted(persons, FK_ROLE_GRID, FK_LEVEL_GRID, "x", "import", err, sizeof err),
+        FK_OK);
+    assert_int_equal(
+        fk_record_permitted(persons, FK_ROLE_LAB, FK_LEVEL_CITY, "x", "import", err, sizeof err),
+        FK_EPERM);
     assert_string_equal(err, "a lab account may not import persons");
-    assert_int_equal(fk_record_permitted(results, FK_ROLE_LAB, FK_LEVEL_CITY, "x", err, sizeof err),
-                     FK_OK);
+    assert_int_equal(
+        fk_record_permitted(results, FK_ROLE_LAB, FK_LEVEL_CITY, "x", "import", err, sizeof err),
+        FK_OK);
 }
 
 static void test_record__contract_markdown(void **state)
