@@ -4,39 +4,14 @@
 # (control orders, arrivals, risk areas, door events), creates round R1 and two accounts (an admin
 # of 晋中市 and a viewer of 榆次区), starts `fangkong serve` on a free loopback port with the built
 # UI, and runs tests/web/ui.test.mjs (playwright-core driving Debian's chromium) with the CLI's own
-# answers to compare against. Screenshots of every page go to $FK_BUILD/screenshots.
+# answers to compare against. Screenshots of every page go to $FK_BUILD/screenshots/ui.
 . "$(dirname "$0")/lib.sh"
-: "${FK_BUILD:=$FK_SRC/build}"
-DATA="$FK_SRC/tests/data/city-3"
-CONTROL="$FK_SRC/tests/data/control"
-PROFILE="$CONTROL/profile.ini"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+. "$(dirname "$0")/web-lib.sh"
 GRID=140703001001G01
 
-[ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing: run scripts/install-deps.sh (Debian package chromium)"
-command -v node >/dev/null || fail "node is missing: run scripts/install-deps.sh"
-[ -f "$FK_BUILD/web/index.html" ] || fail "$FK_BUILD/web is not built: run make (or make web BUILD=$FK_BUILD)"
-if [ ! -d "$FK_SRC/tests/web/node_modules/playwright-core" ]; then
-    npm ci --prefix "$FK_SRC/tests/web" --no-audit --no-fund >"$WORK/npm.log" 2>&1 ||
-        { cat "$WORK/npm.log" >&2; fail "npm ci --prefix tests/web failed"; }
-fi
-
-cp "$DATA"/*.csv .
-for t in regions persons venues scans pings cases samples results; do
-    fk import "$t" "$t.csv" 2>/dev/null
-    [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "import $t exited $rc"
-done
-# Control: orders, arrivals, risk areas, then the door events (their alerts need the orders, and
-# the profile's door_allowed windows).
-for t in controls arrivals risk_areas door_events; do
-    fk import "$t" "$CONTROL/$t.csv" --profile "$PROFILE" --rejects "$WORK/$t.rejects.csv" 2>/dev/null
-    expect_rc 0 "import $t"
-done
-IFS=, read -r name region start end <"$DATA/round.txt"
-fk round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null 2>&1
-expect_rc 0 "round create"
-echo admin-password-1 | "$FANGKONG" user add chief --role admin --scope 140700 >/dev/null 2>&1
-echo viewer-password-1 | "$FANGKONG" user add yuci --role viewer --scope 140702 >/dev/null 2>&1
+web_need
+web_city
+name=$WEB_ROUND
 
 # The CLI's answers, which the pages must show.
 "$FANGKONG" coverage "$name" --by city >cov-city.csv
@@ -47,7 +22,7 @@ echo viewer-password-1 | "$FANGKONG" user add yuci --role viewer --scope 140702 
 "$FANGKONG" chain --format json >chain.json 2>/dev/null
 [ "$(wc -l <missing.csv)" -gt 1 ] || fail "grid $GRID has no missing residents to show"
 "$FANGKONG" control summary --by county --status open >control.csv
-"$FANGKONG" alerts --open --profile "$PROFILE" >alerts.csv 2>/dev/null
+"$FANGKONG" alerts --open --profile "$WEB_PROFILE" >alerts.csv 2>/dev/null
 "$FANGKONG" backcheck 110105 >backcheck.csv 2>/dev/null
 [ "$(wc -l <backcheck.csv)" -gt 1 ] || fail "back-check of 110105 finds nobody"
 
@@ -96,19 +71,7 @@ print(json.dumps({
 }, ensure_ascii=False))
 EOF
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$FANGKONG" serve --port "$port" --web "$FK_BUILD/web" --profile "$PROFILE" >serve.log 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 50); do
-    curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/me" && break
-    sleep 0.1
-done
-curl -s -o /dev/null "http://127.0.0.1:$port/" || { cat serve.log >&2; fail "fangkong serve did not start"; }
-
-rm -rf "$FK_BUILD/screenshots"
-FK_URL="http://127.0.0.1:$port" FK_SHOTS="$FK_BUILD/screenshots" FK_EXPECT="$WORK/expect.json" \
-    FK_ADMIN=chief:admin-password-1 FK_VIEWER=yuci:viewer-password-1 \
-    FK_BADFILE="$WORK/persons-bad.csv" FK_BADXLSX="$WORK/persons-bad.xlsx" CHROMIUM="$CHROMIUM" \
-    node "$FK_SRC/tests/web/ui.test.mjs" || { tail -n 20 serve.log >&2; fail "web UI test"; }
-echo "web UI: all checks passed; screenshots in $FK_BUILD/screenshots"
+web_serve
+FK_EXPECT="$WORK/expect.json" FK_BADFILE="$WORK/persons-bad.csv" FK_BADXLSX="$WORK/persons-bad.xlsx" \
+    web_node ui.test.mjs
+echo "web UI: all checks passed; screenshots in $FK_BUILD/screenshots/ui"
