@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+// Shared tools of the browser tests (run by tests/e2e/6N-web-*.sh through web-lib.sh's web_node):
+// the environment, chromium, sign-in, screenshots, table cells, chart contents, the CLI's own
+// answers, and one run() that collects page errors (a CSP violation is one) and exits 0 or 1.
+import { chromium } from 'playwright-core'
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+
+export const need = (k) => {
+  const v = process.env[k]
+  if (!v) throw new Error(`set ${k}`)
+  return v
+}
+export const BASE = need('FK_URL').replace(/\/$/, '')
+export const SHOTS = need('FK_SHOTS')
+export const [adminName, adminPass] = need('FK_ADMIN').split(':')
+export const [viewerName, viewerPass] = need('FK_VIEWER').split(':')
+export const T = 15000 /* ms for one thing to appear */
+
+const t0 = Date.now()
+export const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`)
+export const pct = (c) => (c === null ? '—' : `${(c * 100).toFixed(2)} %`)
+
+/* The CLI's answer (stdout) for args, on the same database the server reads. */
+export function cli(...args) {
+  return execFileSync(need('FANGKONG'), args, { encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'ignore'] })
+}
+
+/* Rows of a CSV the CLI wrote (no quoted commas in the answers read this way). */
+export function csvRows(text) {
+  const [head, ...lines] = text.trim().split('\n')
+  const keys = head.split(',')
+  return lines.filter(Boolean).map((l) => Object.fromEntries(l.split(',').map((v, i) => [keys[i], v])))
+}
+
+export async function shot(page, name, fullPage = true) {
+  fs.mkdirSync(SHOTS, { recursive: true })
+  const file = path.join(SHOTS, `${name}.png`)
+  await page.screenshot({ path: file, fullPage })
+  log(`screenshot ${file}`)
+}
+
+export const cells = (page, table, col) =>
+  page.$$eval(`[data-table="${table}"] tbody td[data-col="${col}"]`, (tds) => tds.map((td) => td.textContent.trim()))
+
+/* Waits for an ECharts instance on [data-chart=name] to be drawn and returns its option. */
+export async function chartOption(page, name) {
+  const sel = `[data-chart="${name}"][data-ready]`
+  await page.waitForSelector(sel, { timeout: T })
+  return page.$eval(sel, (el) => JSON.parse(JSON.stringify(el.__chart.getOption())))
+}
+
+export async function signIn(page, name, password) {
+  await page.goto(`${BASE}/`)
+  await page.waitForSelector('form.login', { timeout: T })
+  await page.fill('input[name=name]', name)
+  await page.fill('input[name=password]', password)
+  await page.click('form.login button[type=submit]')
+  await page.waitForSelector('[data-kpi=coverage]', { timeout: T })
+}
+
+/* Runs body(browser, newPage) in Debian's chromium; newPage(opts) opens a page in a fresh context
+ * (default 1440×900, zh-CN) whose script errors and CSP violations fail the run. Exits the process. */
+export async function run(body) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  const pageErrors = []
+  let failed = false
+  const newPage = async (opts = {}) => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'zh-CN', ...opts })
+    const page = await context.newPage()
+    page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack || e}`))
+    page.on('console', (m) => {
+      if (m.type() === 'error' && m.text().includes('Content Security Policy')) pageErrors.push(`${page.url()}: ${m.text()}`)
+    })
+    return page
+  }
+  try {
+    await body(browser, newPage)
+    if (pageErrors.length) throw new Error(`script errors in the pages:\n${pageErrors.join('\n')}`)
+  } catch (e) {
+    failed = true
+    console.error(e)
+  } finally {
+    await browser.close()
+  }
+  log(failed ? 'FAILED' : 'all checks passed')
+  process.exit(failed ? 1 : 0)
+}
