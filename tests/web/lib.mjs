@@ -60,8 +60,9 @@ export async function signIn(page, name, password) {
   await page.waitForSelector('[data-kpi=coverage]', { timeout: T })
 }
 
-/* Runs body(browser, newPage) in Debian's chromium; newPage(opts) opens a page in a fresh context
- * (default 1440×900, zh-CN) whose script errors and CSP violations fail the run. Exits the process. */
+/* Runs body(browser, newPage, watch) in Debian's chromium; newPage(opts) opens a page in a fresh
+ * context (default 1440×900, zh-CN) whose script errors and CSP violations fail the run; watch(page)
+ * does the same for a page the body opens itself. Exits the process with 0 or 1. */
 export async function run(body) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -71,17 +72,21 @@ export async function run(body) {
   })
   const pageErrors = []
   let failed = false
-  const newPage = async (opts = {}) => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'zh-CN', ...opts })
-    const page = await context.newPage()
+  /* The server's Content-Security-Policy refusing something the UI does (an inline style in a
+   * tooltip, say) is a page error too: the UI must work within it. */
+  const watch = (page) => {
     page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack || e}`))
     page.on('console', (m) => {
       if (m.type() === 'error' && m.text().includes('Content Security Policy')) pageErrors.push(`${page.url()}: ${m.text()}`)
     })
     return page
   }
+  const newPage = async (opts = {}) => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'zh-CN', ...opts })
+    return watch(await context.newPage())
+  }
   try {
-    await body(browser, newPage)
+    await body(browser, newPage, watch)
     if (pageErrors.length) throw new Error(`script errors in the pages:\n${pageErrors.join('\n')}`)
   } catch (e) {
     failed = true

@@ -11,93 +11,33 @@
 // Environment: FK_URL (the server), FK_SHOTS (screenshot folder), FK_EXPECT (JSON of the CLI's
 // answers, written by 60-web.sh), FK_ADMIN and FK_VIEWER ("name:password"), FK_BADFILE (a persons
 // CSV with one bad row), CHROMIUM (default /usr/bin/chromium).
-import { chromium } from 'playwright-core'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import path from 'node:path'
+import { need, BASE, SHOTS, T, log, pct, shot, cells, chartOption, signIn, run, adminName, adminPass, viewerName, viewerPass } from './lib.mjs'
 
-const need = (k) => {
-  const v = process.env[k]
-  if (!v) throw new Error(`set ${k}`)
-  return v
-}
-const BASE = need('FK_URL').replace(/\/$/, '')
-const SHOTS = need('FK_SHOTS')
 const expect = JSON.parse(fs.readFileSync(need('FK_EXPECT'), 'utf8'))
-const [adminName, adminPass] = need('FK_ADMIN').split(':')
-const [viewerName, viewerPass] = need('FK_VIEWER').split(':')
 const BADFILE = need('FK_BADFILE')
 const BADXLSX = need('FK_BADXLSX')
-const T = 15000 /* ms for one thing to appear */
 
 fs.mkdirSync(SHOTS, { recursive: true })
-const t0 = Date.now()
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`)
-const pct = (c) => (c === null ? '—' : `${(c * 100).toFixed(2)} %`)
-
-/* playwright starts chromium with a fresh, empty profile of its own each time */
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-})
-const pageErrors = []
-let failed = false
-/* The server's Content-Security-Policy refusing something the UI does (an inline style in a
- * tooltip, say) is a page error too: the UI must work within it. */
-const cspViolation = (p, m) => {
-  if (m.type() === 'error' && m.text().includes('Content Security Policy')) pageErrors.push(`${p.url()}: ${m.text()}`)
-}
-
-async function shot(page, name, fullPage = true) {
-  const file = path.join(SHOTS, `${name}.png`)
-  await page.screenshot({ path: file, fullPage })
-  log(`screenshot ${file}`)
-}
 
 /* Waits for an ECharts instance on [data-chart=name] to be drawn and returns what it shows. */
 async function chart(page, name) {
-  const sel = `[data-chart="${name}"][data-ready]`
-  await page.waitForSelector(sel, { timeout: T })
-  return page.$eval(sel, (el) => {
-    const o = el.__chart.getOption()
-    return {
-      categories: o.xAxis && o.xAxis[0] ? o.xAxis[0].data : [],
-      values: o.series.map((s) => (s.data || []).map((d) => (d && typeof d === 'object' && 'value' in d ? d.value : d))),
-      nodes: o.series[0] && o.series[0].type === 'graph' ? o.series[0].data.length : 0,
-    }
-  })
-}
-
-async function signIn(page, name, password) {
-  await page.goto(`${BASE}/`)
-  await page.waitForSelector('form.login', { timeout: T })
-  await page.fill('input[name=name]', name)
-  await page.fill('input[name=password]', password)
-  await page.click('form.login button[type=submit]')
-  await page.waitForSelector('[data-kpi=coverage]', { timeout: T })
+  const o = await chartOption(page, name)
+  return {
+    categories: o.xAxis && o.xAxis[0] ? o.xAxis[0].data : [],
+    values: o.series.map((s) => (s.data || []).map((d) => (d && typeof d === 'object' && 'value' in d ? d.value : d))),
+    nodes: o.series[0] && o.series[0].type === 'graph' ? o.series[0].data.length : 0,
+  }
 }
 
 async function nav(page, which) {
   await page.click(`[data-nav=${which}]`)
 }
 
-const cells = (page, table, col) =>
-  page.$$eval(`[data-table="${table}"] tbody td[data-col="${col}"]`, (tds) => tds.map((td) => td.textContent.trim()))
-
-try {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack || e}`))
-  page.on('console', (m) => cspViolation(page, m))
+await run(async (_browser, newPage, watch) => {
+  const page = await newPage()
+  const context = page.context()
 
   // ---- sign-in
   await page.goto(`${BASE}/`)
@@ -133,9 +73,7 @@ try {
   log('dashboard numbers equal the CLI')
 
   // ---- the wall screen at 1920×1080
-  const wall = await context.newPage()
-  wall.on('pageerror', (e) => pageErrors.push(`${wall.url()}: ${e.stack || e}`))
-  wall.on('console', (m) => cspViolation(wall, m))
+  const wall = watch(await context.newPage())
   await wall.setViewportSize({ width: 1920, height: 1080 })
   await wall.goto(`${BASE}/screen`)
   await chart(wall, 'screen-level1')
@@ -438,14 +376,5 @@ try {
   await page.waitForSelector('[data-table=retest]', { timeout: T })
   log('401: back to sign-in, then on to the page asked for')
 
-  assert.deepEqual(pageErrors, [], 'no script errors in the pages')
   await context.close()
-} catch (e) {
-  failed = true
-  console.error(e)
-  if (pageErrors.length) console.error('page errors:', pageErrors)
-} finally {
-  await browser.close()
-}
-log(failed ? 'FAILED' : 'all UI checks passed')
-process.exit(failed ? 1 : 0)
+})
