@@ -27,7 +27,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     struct fk_demo_opts o;
     struct fk_demo_summary sum;
     struct fk_progress prog;
-    char err[1024], start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX];
+    char err[1024], start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX], at[FK_TIME_RENDER_MAX];
     int64_t v;
 
     if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
@@ -83,13 +83,14 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     fprintf(stderr,
             "demo city in %s/ (%.1f s): %llu regions (%llu grids), %llu persons, %llu venues, "
             "%llu scans, %llu pings, %llu samples in %llu tubes, %llu results, %llu cases\n"
-            "round %s over %s from %s to %s (round.txt)\n",
+            "round %s over %s from %s to %s (round.txt), %s%s\n",
             o.out_dir, fk_progress_elapsed(&prog), (unsigned long long)sum.regions,
             (unsigned long long)sum.grids, (unsigned long long)sum.persons,
             (unsigned long long)sum.venues, (unsigned long long)sum.scans,
             (unsigned long long)sum.pings, (unsigned long long)sum.samples,
             (unsigned long long)sum.tubes, (unsigned long long)sum.results,
             (unsigned long long)sum.cases, sum.round_name, sum.round_region,
-            fk_time_render(sum.round_start, start), fk_time_render(sum.round_end, end));
+            fk_time_render(sum.round_start, start), fk_time_render(sum.round_end, end),
+            sum.now ? "as of " : "finished", sum.now ? fk_time_render(sum.now, at) : "");
     return EXIT_DONE;
 }
