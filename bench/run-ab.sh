@@ -61,7 +61,7 @@ calc() { awk "BEGIN { printf \"$1\", ($2) }"; }
 mkdir -p "$root"
 if [ ! -f "$root/csv/round.txt" ]; then
     say "generating a city of $people residents, seed $seed"
-    "$new" demo --people "$people" --seed "$seed" --out "$root/csv" >/dev/null 2>&1
+    "$new" demo --people "$people" --seed "$seed" --finished --out "$root/csv" >/dev/null 2>&1
 fi
 IFS=, read -r round region start end <"$root/csv/round.txt"
 types="regions persons venues scans pings cases samples results controls arrivals risk_areas door_events"

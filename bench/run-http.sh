@@ -119,7 +119,7 @@ else
     rm -rf "$data"
     mkdir -p "$data"
     say "generating a city of $people residents (seed $seed) in $data"
-    "$FK" demo --people "$people" --seed "$seed" --out "$data/csv" >/dev/null 2>"$data/demo.err" ||
+    "$FK" demo --people "$people" --seed "$seed" --finished --out "$data/csv" >/dev/null 2>"$data/demo.err" ||
         { cat "$data/demo.err" >&2; die "fangkong demo failed"; }
     t0=$(now)
     for t in regions persons venues scans pings cases samples results; do

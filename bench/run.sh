@@ -93,7 +93,7 @@ run_size() {
     echo "== $label: $people residents, seed $seed, in $dir"
 
     echo "-- generating the city"
-    timed demo "$FK" demo --people "$people" --seed "$seed" --out "$dir/csv" --scans 0 --pings 0 \
+    timed demo "$FK" demo --people "$people" --seed "$seed" --out "$dir/csv" --finished --scans 0 --pings 0 \
         >/dev/null
     rows=$(($(wc -l <"$dir/csv/samples.csv") - 1))
     csv_mb=$(calc "%.1f" "$(stat -c %s "$dir/csv/samples.csv") / 1048576")

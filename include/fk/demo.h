@@ -21,6 +21,13 @@ struct fk_demo_opts {
     double scans_per_person;  /* venue scans per resident over the 14 days; default 4 */
     double pings_per_person;  /* location pings per resident over the 14 days; default 4 */
     unsigned cases;           /* confirmed or asymptomatic cases; default 5 */
+    /* The moment the epidemic is generated around (Unix seconds; the library reads no clock):
+     * the round runs from 06:00 of now's local day (Asia/Shanghai; of the day before when now is
+     * earlier than 06:00) for 24 hours, with samples, results and door events only up to now;
+     * cases confirmed in the 4 days before the round, control orders begun in the 10 days before
+     * it, arrivals in the 7 days before it. 0 (the default): a finished round of a fixed day
+     * (2022-08-28T06:00+08:00) with every tube resulted, the benchmark's city. */
+    int64_t now;
     /* Called now and then with a stage name ("persons", "samples", ...) and progress; may be
      * NULL. */
     void (*progress)(void *ud, const char *stage, uint64_t done, uint64_t total);
@@ -33,6 +40,7 @@ struct fk_demo_summary {
     char round_name[32];
     char round_region[32];
     int64_t round_start, round_end; /* Unix seconds */
+    int64_t now;                    /* opts.now; 0 for the finished round */
 };
 
 /* Fills o with the defaults above. */

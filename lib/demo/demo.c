@@ -15,7 +15,11 @@
  * are written as the resident is, and the grid's samples and tube results once the grid is done,
  * so memory holds one grid's sampled IDs, never the city's.
  * Unique IDs: the 3-digit sequence of a resident ID comes from a counter per (area code, birth
- * date), so no two residents can share an ID and no set of IDs is needed. */
+ * date), so no two residents can share an ID and no set of IDs is needed.
+ * Now: every time derives from the round's start, which derives from opts.now (the caller's
+ * clock; this file reads none), and a row dated after now is drawn but not written, so the same
+ * seed and now give the same bytes and a later now only adds rows. Without a now the round is a
+ * fixed finished day, the benchmark's city, byte for byte as before now existed. */
 #include "fk/demo.h"
 
 #include <errno.h>
@@ -48,6 +52,8 @@
 #define BIRTH_FIRST_YEAR 1940
 #define BIRTH_LAST_YEAR 2021
 #define SEQ_PER_DAY 500 /* sequence numbers per sex, area code and birth date */
+#define NOW_MIN INT64_C(946684800)  /* 2000-01-01T00:00:00Z */
+#define NOW_MAX INT64_C(4102444800) /* 2100-01-01T00:00:00Z */
 
 enum stream {
     S_GRIDS = 1,
@@ -935,6 +941,9 @@ struct gen {
     uint64_t devices;
     int offline_done, tamper_done; /* the one offline gap and the one tamper were written */
     int64_t start, end;
+    int64_t cut; /* opts.now: nothing after it is written; INT64_MAX for the finished round */
+    int live;    /* opts.now was given */
+    uint64_t tubes_out; /* tubes written (G->tubes also counts those cut, so codes stay put) */
     uint64_t nvenues, vstep, ncells, persons, households, tubes, pooled, singles, sampled;
     uint16_t *births; /* counter per (county, birth day) */
     int64_t birth_day0;
@@ -1189,6 +1198,8 @@ static void write_result(struct gen *G, const char *tube, int64_t closed, unsign
         at = closed + 12 * 3600 + 60 + (int64_t)rng_below(r, 18 * 60) * 60;
     else
         at = closed + 3 * 3600 + (int64_t)rng_below(r, 8 * 60) * 60;
+    if (at > G->cut)
+        return; /* not resulted yet (received is before at: not known either) */
     out_room(w, ROW_MAX);
     out_str(w, tube);
     out_ch(w, ',');
@@ -1218,7 +1229,9 @@ static void write_sample(struct gen *G, const char *tube, const char *id, int64_
 }
 
 /* The grid's sampled residents, in household order, as 10合1 tubes (the last may hold fewer)
- * and single tubes, with their results. */
+ * and single tubes, with their results. A sample after G->cut is not written (that resident is
+ * not sampled yet); a tube with none before it is not either, but keeps its code and draws, so a
+ * later now only adds rows. */
 static void write_grid_samples(struct gen *G, size_t g)
 {
     uint64_t site = g / GRIDS_PER_SITE + 1;
@@ -1233,28 +1246,40 @@ static void write_grid_samples(struct gen *G, size_t g)
             continue;
         snprintf(tube, sizeof tube, "S%07llu", (unsigned long long)++G->singles);
         t = sample_time(G);
-        write_sample(G, tube, G->grid_samples[i].id, t, site);
+        if (t <= G->cut) {
+            write_sample(G, tube, G->grid_samples[i].id, t, site);
+            G->tubes_out++;
+        }
+        /* drawn even when cut (its time is after the cut then), so the draws stay in step */
         write_result(G, tube, t, lab, 0, in_set(G->invalids, G->ninvalids, G->tubes));
         G->tubes++;
     }
     for (i = 0; i < G->nsamples;) {
-        int64_t t0 = sample_time(G), t = t0;
+        int64_t t0 = sample_time(G), t = t0, closed = t0;
         int positive = in_set(G->positives, G->npositives, G->pooled);
+        size_t kept = 0;
 
         snprintf(tube, sizeof tube, "T%07llu", (unsigned long long)++G->pooled);
         for (j = 0; j < POOL && i < G->nsamples; i++) {
             if (G->grid_samples[i].single)
                 continue;
             t = t0 + (int64_t)j * 30;
-            write_sample(G, tube, G->grid_samples[i].id, t, site);
+            if (t <= G->cut) {
+                write_sample(G, tube, G->grid_samples[i].id, t, site);
+                closed = t;
+                kept++;
+            }
             j++;
         }
         if (j == 0) {
             G->pooled--; /* only singles were left */
             break;
         }
-        write_result(G, tube, t, lab, positive,
+        /* closed is within 30 s before the cut when a member was left out, so the result of a
+         * tube that was cut comes after the cut: drawn, not written */
+        write_result(G, tube, kept ? closed : t, lab, positive,
                      !positive && in_set(G->invalids, G->ninvalids, G->tubes));
+        G->tubes_out += kept != 0;
         G->tubes++;
     }
 }
@@ -1284,6 +1309,8 @@ static void write_door(struct gen *G, const char *device, const char *id, int64_
 {
     struct out *w = &G->out[F_DOOR_EVENTS];
 
+    if (t > G->cut)
+        return;
     out_room(w, ROW_MAX);
     out_str(w, device);
     out_ch(w, ',');
@@ -1299,7 +1326,8 @@ static void write_door(struct gen *G, const char *device, const char *id, int64_
  * start day that follow the order's start, the door opens at the meal deliveries (07:0x and
  * 18:0x, inside the demo profile's door_allowed windows) and now and then at night. On the day
  * before the round's, the first sensor there goes offline for two and a half hours in the
- * afternoon, and the next one is tampered with in the evening. */
+ * afternoon, and the next one is tampered with in the evening (with a now: 37 minutes before it,
+ * so that the alert is fresh). Nothing after G->cut is written. */
 static void write_door_days(struct gen *G, const char *device, const char *id, int64_t start)
 {
     struct rng *r = &G->rctl;
@@ -1321,8 +1349,13 @@ static void write_door_days(struct gen *G, const char *device, const char *id, i
         t = day + 18 * 3600 + (int64_t)rng_below(r, 20) * 60;
         write_door(G, device, id, t, "open");
         write_door(G, device, id, t + (int64_t)(1 + rng_below(r, 4)) * 60, "close");
-        if (d == 1 && !offline && !G->tamper_done) {
+        if (d == 1 && !offline && !G->tamper_done && !G->live) {
             write_door(G, device, id, day + 20 * 3600 + 12 * 60, "tamper");
+            G->tamper_done = 1;
+        }
+        t = G->cut - 37 * 60;
+        if (d == 0 && !offline && !G->tamper_done && G->live && t > day && t > start) {
+            write_door(G, device, id, t / 60 * 60, "tamper");
             G->tamper_done = 1;
         }
         if (rng_unit(r) < 0.03) {
@@ -1343,6 +1376,7 @@ static void write_order(struct gen *G, const char *id)
     struct rng *r = &G->rctl;
     uint32_t pick = rng_below(r, 100), k;
     int64_t start = G->start - 10 * DAY + (int64_t)rng_below(r, 10 * 24 * 60 - 60) * 60, end = 0;
+    int released;
     int home = rng_unit(r) < 0.6;
     char device[16] = "";
 
@@ -1350,6 +1384,7 @@ static void write_order(struct gen *G, const char *id)
         pick -= ctl_categories[k].weight;
     if (start + 7 * DAY < G->start && rng_unit(r) < 0.6)
         end = start + 7 * DAY + (int64_t)(1 + rng_below(r, 12)) * 3600;
+    released = end && end <= G->cut; /* else open, to be released later today */
     if (home)
         snprintf(device, sizeof device, "DM%06llu", (unsigned long long)++G->devices);
     out_room(w, ROW_MAX);
@@ -1359,7 +1394,7 @@ static void write_order(struct gen *G, const char *id)
     out_str(w, home ? ",home," : ",centralized,");
     out_time(w, &G->tc, start);
     out_ch(w, ',');
-    if (end)
+    if (released)
         out_time(w, &G->tc, end);
     out_mem(w, ",,", 2);
     if (!home) {
@@ -1373,14 +1408,16 @@ static void write_order(struct gen *G, const char *id)
         write_door_days(G, device, id, start);
 }
 
-/* A resident's return from elsewhere in the 10 days before the round. (Arrivals only of
- * residents: a newcomer registered by an arrival row would change the round's residents.) */
+/* A resident's return from elsewhere in the 10 days before the round (7 with a now: the last
+ * week). (Arrivals only of residents: a newcomer registered by an arrival row would change the
+ * round's residents.) */
 static void write_arrival(struct gen *G, const char *id)
 {
     struct out *w = &G->out[F_ARRIVALS];
     struct rng *r = &G->rctl;
     uint32_t total = 0, pick, k;
-    int64_t t = G->start - 10 * DAY + (int64_t)rng_below(r, 10 * 24 * 60) * 60;
+    int days = G->live ? 7 : 10;
+    int64_t t = G->start - days * DAY + (int64_t)rng_below(r, (uint32_t)days * 24 * 60) * 60;
 
     for (k = 0; k < sizeof origins / sizeof origins[0]; k++)
         total += origins[k].weight;
@@ -1694,6 +1731,10 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
                  (unsigned long long)o->people);
         return FK_EINVAL;
     }
+    if (o->now && (o->now < NOW_MIN || o->now > NOW_MAX)) {
+        snprintf(err, errlen, "now must lie between 2000 and 2100");
+        return FK_EINVAL;
+    }
     if (!area_ok(city)) {
         snprintf(err, errlen, "city %s is not a 6-digit region code of a real province", city);
         return FK_EINVAL;
@@ -1711,7 +1752,17 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         return FK_ENOMEM;
     }
     G->o = o;
-    G->start = fk_days_from_civil(2022, 8, 28) * DAY + 6 * 3600 - FK_TZ_OFFSET;
+    if (o->now) {
+        /* the round of now: from 06:00 of its local day, or of the day before before 06:00 */
+        G->live = 1;
+        G->cut = o->now;
+        G->start = fk_local_day_start(o->now) + 6 * 3600;
+        if (G->start > o->now)
+            G->start -= DAY;
+    } else {
+        G->cut = INT64_MAX;
+        G->start = fk_days_from_civil(2022, 8, 28) * DAY + 6 * 3600 - FK_TZ_OFFSET;
+    }
     G->end = G->start + DAY;
     G->tc.base_day = (G->start + FK_TZ_OFFSET) / DAY - TC_DAYS / 2;
     rng_seed(&rg, o->seed, S_GRIDS);
@@ -1824,7 +1875,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         sum->scans = G->out[F_SCANS].rows;
         sum->pings = G->out[F_PINGS].rows;
         sum->samples = G->out[F_SAMPLES].rows;
-        sum->tubes = G->tubes;
+        sum->tubes = G->tubes_out;
         sum->results = G->out[F_RESULTS].rows;
         sum->cases = G->out[F_CASES].rows;
         sum->controls = G->out[F_CONTROLS].rows;
@@ -1835,6 +1886,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
         sum->round_start = G->start;
         sum->round_end = G->end;
+        sum->now = o->now;
     }
 out:
     if (G) {

@@ -6,13 +6,14 @@
 # files import without a rejected row (door events with the demo's profile) and the back-check of
 # its risk area 110105 lists the arrivals the files say it should.
 . "$(dirname "$0")/lib.sh"
-fk demo --people 6000 --seed 7 --out city 2>/dev/null; expect_rc 0 demo
+# The epidemic lives at NOW: the round from 06:00 that day, sampled and resulted up to NOW.
+NOW=2026-03-01T22:00:00+08:00
+fk demo --people 6000 --seed 7 --now "$NOW" --out city 2>/dev/null; expect_rc 0 demo
 for t in regions persons venues scans pings cases samples results; do
     fk import "$t" "city/$t.csv" 2>/dev/null; expect_rc 0 "import $t"
 done
 IFS=, read -r name region start end <city/round.txt
 fk round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null 2>&1
-NOW=2022-08-29T12:00:00+08:00
 for level in city county township community grid; do
     fk coverage "$name" --by "$level" >"got-coverage-$level.csv"
 done

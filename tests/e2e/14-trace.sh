@@ -254,7 +254,7 @@ contains c3-depth2.log "43 contacts: 18 close, 24 secondary, 1 companions"
 # (b) a generated city, in a data file of its own, against the brute force at depth 1 and 2;
 # (f) with a venue window of 0 minutes (the demo's times are whole minutes: the same minute only).
 export FANGKONG_DB="$WORK/city.db"
-fk demo --people 4000 --seed 3 --out city --cases 8 2>/dev/null
+fk demo --people 4000 --seed 3 --out city --cases 8 --finished 2>/dev/null
 expect_rc 0 demo
 for t in regions persons venues scans pings cases samples results; do
     fk import "$t" "city/$t.csv" 2>/dev/null

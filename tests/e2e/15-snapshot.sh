@@ -4,7 +4,7 @@
 # it stale (rebuilt, same answers as a fresh build), a damaged or deleted one is rebuilt, and the
 # answers never change because of it.
 . "$(dirname "$0")/lib.sh"
-fk demo --people 3000 --seed 5 --out city 2>/dev/null; expect_rc 0 demo
+fk demo --people 3000 --seed 5 --out city --finished 2>/dev/null; expect_rc 0 demo
 for t in regions persons samples results; do fk import "$t" "city/$t.csv" 2>/dev/null; done
 IFS=, read -r name region start end <city/round.txt
 fk round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null 2>&1

@@ -640,6 +640,179 @@ static void test_demo__control_files_valid(void **state)
     table_free(&p);
 }
 
+/* ---- --now: the epidemic lives at a given moment ---- */
+
+#define NOW_TEXT "2026-03-01T10:00:00+08:00"
+
+/* A city of seed 42 written into a new temporary folder (its name into dir) as of now. */
+static void write_city_at(char dir[64], int64_t now, struct fk_demo_summary *sum)
+{
+    struct fk_demo_opts o;
+    char err[256];
+
+    snprintf(dir, 64, "/tmp/fk_demo_XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    fk_demo_defaults(&o);
+    o.people = PEOPLE;
+    o.seed = 42;
+    o.out_dir = dir;
+    o.now = now;
+    if (fk_demo_write(&o, sum, err, sizeof err) != FK_OK)
+        fail_msg("fk_demo_write: %s", err);
+}
+
+/* Every time of column k of file name (empty cells skipped) is at most now; the earliest into
+ * *lo when lo is not NULL. The number of times seen. */
+static size_t times_upto(const char *dir, const char *name, size_t nfields, size_t k, int64_t now,
+                         int64_t *lo)
+{
+    struct table t;
+    size_t i, n = 0;
+
+    table_load(&t, dir, name, nfields);
+    for (i = 0; i < t.n; i++) {
+        int64_t v;
+
+        if (!t.rows[i][k][0])
+            continue;
+        v = when(t.rows[i][k]);
+        if (v > now)
+            fail_msg("%s line %zu: %s is after now (%s)", name, i + 2, t.rows[i][k], NOW_TEXT);
+        if (lo && (n == 0 || v < *lo))
+            *lo = v;
+        n++;
+    }
+    table_free(&t);
+    return n;
+}
+
+static void test_demo__now_dates_everything(void **state)
+{
+    struct fk_demo_summary sum;
+    char dir[64], *round, **resulted;
+    int64_t now = when(NOW_TEXT), lo = 0, day = 86400;
+    struct table s, r, k;
+    size_t i, pending = 0, open = 0, due_today = 0, past_end = 0;
+
+    (void)state;
+    write_city_at(dir, now, &sum);
+    assert_true(sum.now == now);
+    /* the round of the day of now: from 06:00 that day to 06:00 the next */
+    round = slurp(dir, "round.txt", NULL);
+    assert_non_null(round);
+    assert_string_equal(round, "R1,140700,2026-03-01T06:00:00+08:00,2026-03-02T06:00:00+08:00\n");
+    free(round);
+    assert_true(sum.round_start == when("2026-03-01T06:00:00+08:00"));
+
+    /* nothing after now, and each kind of event in its days before it */
+    assert_true(times_upto(dir, "scans.csv", 3, 2, now, &lo) > PEOPLE * 3);
+    assert_true(lo >= now - 15 * day);
+    assert_true(times_upto(dir, "pings.csv", 3, 2, now, &lo) > PEOPLE * 3);
+    assert_true(lo >= now - 15 * day);
+    assert_true(times_upto(dir, "samples.csv", 4, 2, now, &lo) > PEOPLE / 2);
+    assert_true(lo >= sum.round_start);
+    assert_true(times_upto(dir, "results.csv", 5, 2, now, NULL) > 0);
+    times_upto(dir, "results.csv", 5, 4, now, NULL);
+    assert_int_equal(times_upto(dir, "cases.csv", 4, 1, now, &lo), 5);
+    assert_true(lo >= now - 5 * day); /* confirmed in the last days */
+    assert_true(times_upto(dir, "controls.csv", 8, 3, now, &lo) >= 10);
+    assert_true(lo >= now - 11 * day); /* day numbers well under 30 */
+    times_upto(dir, "controls.csv", 8, 4, now, NULL);
+    assert_true(times_upto(dir, "arrivals.csv", 7, 1, now, &lo) > 0);
+    assert_true(lo >= now - 8 * day); /* the last week */
+    assert_true(times_upto(dir, "door_events.csv", 4, 2, now, &lo) > 0);
+    assert_true(lo >= now - 4 * day);
+    times_upto(dir, "risk_areas.csv", 5, 2, now, NULL);
+    times_upto(dir, "risk_areas.csv", 5, 3, now, NULL);
+
+    /* tubes still waiting: sampled before now, no result yet */
+    table_load(&s, dir, "samples.csv", 4);
+    table_load(&r, dir, "results.csv", 5);
+    resulted = column_sorted(&r, 0);
+    for (i = 0; i < s.n; i++)
+        if (i == 0 || strcmp(s.rows[i][0], s.rows[i - 1][0]) != 0)
+            pending += !has(resulted, r.n, s.rows[i][0]);
+    assert_true(pending > 10);
+    assert_true(r.n > 0); /* 3 hours at least after sampling: few at 10:00 */
+    free(resulted);
+    table_free(&r);
+    table_free(&s);
+
+    /* control orders: 7 days of isolation due to end today, and some open past their 7 days */
+    table_load(&k, dir, "controls.csv", 8);
+    for (i = 0; i < k.n; i++) {
+        int64_t d = (fk_local_day_start(now) - fk_local_day_start(when(k.rows[i][3]))) / day;
+
+        if (k.rows[i][4][0])
+            continue;
+        open++;
+        due_today += d == 7;
+        past_end += d > 7;
+    }
+    assert_true(open > 0 && due_today > 0 && past_end > 0);
+    table_free(&k);
+    rm_dir(dir);
+}
+
+/* The same seed and now give the same bytes; a later now gives other files, in which the samples
+ * and results of the earlier one all are (it only adds rows). */
+static void test_demo__now_deterministic(void **state)
+{
+    struct fk_demo_summary a, b, c;
+    char da[64], db[64], dc[64];
+    int64_t now = when(NOW_TEXT);
+    size_t i, la, lb;
+
+    (void)state;
+    write_city_at(da, now, &a);
+    write_city_at(db, now, &b);
+    write_city_at(dc, now + 8 * 3600, &c);
+    assert_memory_equal(&a, &b, sizeof a);
+    for (i = 0; i < NFILES; i++) {
+        char *x = slurp(da, names[i], &la), *y = slurp(db, names[i], &lb);
+
+        assert_non_null(x);
+        assert_non_null(y);
+        assert_int_equal(la, lb);
+        assert_memory_equal(x, y, la);
+        free(x);
+        free(y);
+    }
+    assert_true(c.samples > a.samples && c.results > a.results);
+    for (i = 0; i < 2; i++) {
+        const char *name = i ? "results.csv" : "samples.csv";
+        char *early = slurp(da, name, NULL), *late = slurp(dc, name, NULL), *p, *nl;
+
+        assert_non_null(early);
+        assert_non_null(late);
+        for (p = early; *p; p = nl + 1) {
+            nl = strchr(p, '\n');
+            assert_non_null(nl);
+            *nl = '\0';
+            if (!strstr(late, p)) /* a whole row: every row starts with a tube code */
+                fail_msg("%s: '%s' of the earlier now is not in the later one", name, p);
+        }
+        free(late);
+        free(early);
+    }
+    rm_dir(da);
+    rm_dir(db);
+    rm_dir(dc);
+}
+
+/* Before 06:00 the round of now is the one that began at 06:00 the day before. */
+static void test_demo__now_before_six(void **state)
+{
+    struct fk_demo_summary sum;
+    char dir[64];
+
+    (void)state;
+    write_city_at(dir, when("2026-03-01T05:30:00+08:00"), &sum);
+    assert_true(sum.round_start == when("2026-02-28T06:00:00+08:00"));
+    assert_true(sum.round_end == when("2026-03-01T06:00:00+08:00"));
+    rm_dir(dir);
+}
+
 static void test_demo__zero_scans_and_pings(void **state)
 {
     struct fk_demo_opts o;
@@ -803,6 +976,10 @@ static void test_demo__bad_options_rejected(void **state)
     o.city = "140700";
     o.cases = 101;
     assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
+    o.cases = 5;
+    o.now = -1;
+    assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
+    assert_non_null(strstr(err, "now"));
 }
 
 int main(void)
@@ -819,6 +996,9 @@ int main(void)
         cmocka_unit_test(test_demo__tubes_pool_ten_at_one_site),
         cmocka_unit_test(test_demo__times_render_like_fk_time_render),
         cmocka_unit_test(test_demo__control_files_valid),
+        cmocka_unit_test(test_demo__now_dates_everything),
+        cmocka_unit_test(test_demo__now_deterministic),
+        cmocka_unit_test(test_demo__now_before_six),
         cmocka_unit_test(test_demo__zero_scans_and_pings),
         cmocka_unit_test(test_demo__regions_file_keeps_the_city),
         cmocka_unit_test(test_demo__regions_file_read_as_csv),
