@@ -157,7 +157,7 @@ int cmd_help(struct cli *c, int argc, char **argv)
     }
     printf("fangkong %s: epidemic prevention and control command platform (防控)\n\n"
            "usage: fangkong VERB [ARGS] [--db PATH] [--format csv|json] [--profile FILE] "
-           "[--as USER]\n\n",
+           "[--as USER] [--now T]\n\n",
            FK_VERSION);
     for (i = 0; cli_verbs[i].name; i++)
         printf("  %s\n", cli_verbs[i].usage);
@@ -166,6 +166,8 @@ int cmd_help(struct cli *c, int argc, char **argv)
            "its role and scope check every write, and lists are cut to its scope.\n"
            "Results go to stdout as CSV (--format json for JSON); progress and summaries go to\n"
            "stderr. Exit status: 0 done, 1 error, 3 done with rejected rows.\n"
+           "--now T (or FANGKONG_NOW=T) answers as of T (历史回看): samples, results, cases, orders,\n"
+           "alerts and arrivals after T are not there yet; serve takes it as its default clock.\n"
            "fangkong help VERB tells more about one verb.\n");
     return EXIT_DONE;
 }
@@ -173,7 +175,7 @@ int cmd_help(struct cli *c, int argc, char **argv)
 static int is_common_with_value(const char *a)
 {
     return strcmp(a, "--db") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--profile") == 0 ||
-           strcmp(a, "--as") == 0;
+           strcmp(a, "--as") == 0 || strcmp(a, "--now") == 0;
 }
 
 int main(int argc, char **argv)
