@@ -1886,7 +1886,7 @@ static int collect_alert(void *ud, const struct fk_alert_row *a)
     int32_t g = fk_engine_person_grid(w->e, a->person);
     int rc;
 
-    if ((w->glo >= 0 && !(g >= w->glo && g < w->ghi)) || a->raised > w->now)
+    if ((w->glo >= 0 && !(g >= w->glo && g < w->ghi)) || a->time > w->now)
         return 0;
     /* As of now: one handled later was still open then. */
     if (w->status >= 0 && (a->updated > w->now ? FK_ALERT_OPEN : a->status) != w->status)
