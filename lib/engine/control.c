@@ -1895,11 +1895,6 @@ static int collect_alert(void *ud, const struct fk_alert_row *a)
         return FK_ENOMEM;
     r = &w->rows[w->n];
     *r = *a;
-    if (a->updated > w->now) {
-        r->status = FK_ALERT_OPEN;
-        r->who = r->note = "";
-        r->updated = 0;
-    }
     /* Strings as offsets into strs for now; turned into pointers once the walk is over. */
     r->device = (const char *)(uintptr_t)w->strs.len;
     rc = fk_buf_append(&w->strs, a->device, strlen(a->device) + 1);
@@ -1911,6 +1906,12 @@ static int collect_alert(void *ud, const struct fk_alert_row *a)
     rc |= fk_buf_append(&w->strs, a->note, strlen(a->note) + 1);
     if (rc != FK_OK)
         return FK_ENOMEM;
+    if (a->updated > w->now) {
+        /* Handled after now: open then, by nobody yet (the note's final NUL: an empty string). */
+        r->status = FK_ALERT_OPEN;
+        r->who = r->note = (const char *)(uintptr_t)(w->strs.len - 1);
+        r->updated = 0;
+    }
     w->n++;
     return 0;
 }
