@@ -12,9 +12,10 @@
 #include "server.h"
 
 /* The round named by ?round= (or the latest one), narrowed to the caller's scope and cut to the
- * answer's clock (req_now: samples after it do not exist yet), in *out; the clock in *now. 0 with
- * an answer set when there is none, it is outside the scope, or ?now= is bad. */
-static int scoped_round(struct req *r, struct fk_round *out, int64_t *now)
+ * answer's clock (req_now: samples after it do not exist yet), in *out; the clock in *now, and
+ * the end of the round's window before the cut in *end when end is not NULL. 0 with an answer set
+ * when there is none, it is outside the scope, or ?now= is bad. */
+static int scoped_round(struct req *r, struct fk_round *out, int64_t *now, int64_t *end)
 {
     const char *name = req_arg(r, "round");
     char region[FK_REGION_CODE_MAX];
@@ -37,6 +38,8 @@ static int scoped_round(struct req *r, struct fk_round *out, int64_t *now)
     if (!srv_engine(r) || !scope_within(r, out->region, region, sizeof region))
         return 0;
     fk_strlcpy(out->region, region, sizeof out->region);
+    if (end)
+        *end = out->end;
     if (asked)
         fk_round_cut(out, *now);
     return 1;
@@ -171,7 +174,7 @@ void api_coverage_get(struct req *r)
                     "unknown level '%s'", by);
         return;
     }
-    if (!scoped_round(r, &rd, &now))
+    if (!scoped_round(r, &rd, &now, NULL))
         return;
     /* The JSON answer is cached per engine generation (srv_cache_get), as the dashboard is: every
      * open page asks for it, and between two rebuilds the answer cannot change. */
@@ -213,7 +216,7 @@ void api_missing_get(struct req *r)
     char err[512];
     int rc;
 
-    if (!scoped_round(r, &rd, &now))
+    if (!scoped_round(r, &rd, &now, NULL))
         return;
     if (region) {
         if (!scope_within(r, region, within, sizeof within))
@@ -240,7 +243,7 @@ void api_retest_get(struct req *r)
     char err[512];
     int rc;
 
-    if (!scoped_round(r, &rd, &now))
+    if (!scoped_round(r, &rd, &now, NULL))
         return;
     rc = fk_engine_retest_at(srv_engine(r), srv_store(r), &rd, now, &t, err, sizeof err);
     if (rc != FK_OK) {
@@ -293,7 +296,7 @@ void api_tat_get(struct req *r)
         reply_error(r, 400, "bad_request", "site or lab", "unknown grouping '%s'", by);
         return;
     }
-    if (!scoped_round(r, &rd, &now))
+    if (!scoped_round(r, &rd, &now, NULL))
         return;
     if (overdue && strcmp(overdue, "1") == 0)
         rc = fk_engine_tat_overdue(srv_engine(r), &rd, now, &t, err, sizeof err);
@@ -375,14 +378,14 @@ void api_dashboard_get(struct req *r)
     struct fk_contact *k = NULL;
     struct fk_trace_opts o;
     enum fk_level mine, l1 = FK_LEVEL_NONE, l2 = FK_LEVEL_NONE;
-    int64_t now;
+    int64_t now, round_end;
     int asked;
     size_t nk = 0, i, low = 0, cats[4] = {0, 0, 0, 0}, ncases = 0;
     char key[160], ckey[96], err[512], s[FK_TIME_RENDER_MAX], en[FK_TIME_RENDER_MAX];
     fk_buf b;
     int rc = FK_OK;
 
-    if (!req_now(r, &now, &asked) || !scoped_round(r, &rd, &now))
+    if (!req_now(r, &now, &asked) || !scoped_round(r, &rd, &now, &round_end))
         return;
     e = srv_engine(r);
     /* Every number below depends on the round, its region cut to the scope, the scope itself
@@ -442,7 +445,7 @@ void api_dashboard_get(struct req *r)
     fk_buf_puts(&b, ",\"region\":");
     fk_buf_json_string(&b, rd.region);
     fk_buf_printf(&b, ",\"start\":\"%s\",\"end\":\"%s\"}", fk_time_render(rd.start, s),
-                  fk_time_render(rd.end, en));
+                  fk_time_render(round_end, en));
     fk_buf_printf(&b, ",\"target\":%d", srv_profile(r)->coverage_target_pct);
     put_rows(&b, "coverage", self);
     put_rows(&b, "by_level1", lv1);
