@@ -81,11 +81,13 @@ const struct verb cli_verbs[] = {
      "transfer moves a person to another place; extend adds days. summary counts orders by\n"
      "category x place x status per region (四个查清, default --by county); list shows who, phone,\n"
      "grid, place, since when, regime and the next test due. Both are as of --date D (default\n"
-     "today): orders that start later are not there yet, orders released later are open."},
+     "the day of --now, or today): orders that start later are not there yet, orders released\n"
+     "later are open."},
     {"regime", cmd_regime,
      "regime due [--date D] [--region CODE] [--state done|due|overdue] [--by LEVEL]",
-     "Every test the regimes require up to a day (default today) of persons under control,\n"
-     "arrivals and occupations (1日1检 by tag): done (a sample in the window), due or overdue.\n"
+     "Every test the regimes require up to a day (default the day of --now, or today) of persons\n"
+     "under control, arrivals and occupations (1日1检 by tag): done (a sample in the window),\n"
+     "due or overdue.\n"
      "--by counts them per region instead (the regime board; with --state only tests in that\n"
      "state). Regimes come from the profile."},
     {"alerts", cmd_alerts, "alerts [--open] [--region CODE] [--now T] | alerts ack|close ID --note TEXT",

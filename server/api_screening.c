@@ -321,6 +321,8 @@ static void put_rows(fk_buf *b, const char *key, const fk_table *t)
 
 struct case_walk {
     int64_t until; /* cases confirmed later are not cases yet */
+    int64_t last;  /* the latest confirmation up to until, when a case comes later; else 0 */
+    int later;
     int64_t *person;
     size_t n, cap;
     int rc;
@@ -330,8 +332,12 @@ static int add_case(void *ud, const struct fk_case_row *c)
 {
     struct case_walk *w = ud;
 
-    if (c->confirmed > w->until)
+    if (c->confirmed > w->until) {
+        w->later = 1;
         return 0;
+    }
+    if (c->confirmed > w->last)
+        w->last = c->confirmed;
     if (fk_vec_grow((void **)&w->person, &w->cap, w->n + 1, sizeof *w->person) != FK_OK)
         return w->rc = FK_ENOMEM;
     w->person[w->n++] = c->person;
@@ -339,12 +345,14 @@ static int add_case(void *ud, const struct fk_case_row *c)
 }
 
 /* The cases confirmed by until whose person lives inside region (the round's region, already cut
- * to the caller's scope), in *out. The persons are looked up after the walk: a store's rows are
- * borrowed only until its next call. */
-static int count_cases(struct req *r, const char *region, int64_t until, size_t *out, char *err,
-                       size_t errlen)
+ * to the caller's scope), in *out; in *cut, the trace's until that gives the contacts as of until
+ * (fk_trace_opts): 0 when no case comes later, else the latest confirmation up to until, so that
+ * every time between two confirmations shares one. The persons are looked up after the walk: a
+ * store's rows are borrowed only until its next call. */
+static int count_cases(struct req *r, const char *region, int64_t until, size_t *out,
+                       int64_t *cut, char *err, size_t errlen)
 {
-    struct case_walk w = {until, NULL, 0, 0, FK_OK};
+    struct case_walk w = {until, 0, 0, NULL, 0, 0, FK_OK};
     size_t i;
     int rc = fk_store_each_case(srv_store(r), add_case, &w);
 
@@ -358,6 +366,9 @@ static int count_cases(struct req *r, const char *region, int64_t until, size_t 
             fk_engine_region_inside(srv_engine(r), p.grid, region))
             ++*out;
     }
+    *cut = w.later ? w.last : 0;
+    if (w.later && !w.last)
+        *cut = INT64_MIN + 1; /* no case yet: a time before every confirmation */
     if (rc != FK_OK)
         snprintf(err, errlen, "cases: %s",
                  rc == FK_ENOMEM ? fk_strerror(rc) : fk_store_errmsg(srv_store(r)));
@@ -378,7 +389,7 @@ void api_dashboard_get(struct req *r)
     struct fk_contact *k = NULL;
     struct fk_trace_opts o;
     enum fk_level mine, l1 = FK_LEVEL_NONE, l2 = FK_LEVEL_NONE;
-    int64_t now, round_end;
+    int64_t now, round_end, until = 0;
     int asked;
     size_t nk = 0, i, low = 0, cats[4] = {0, 0, 0, 0}, ncases = 0;
     char key[160], ckey[96], err[512], s[FK_TIME_RENDER_MAX], en[FK_TIME_RENDER_MAX];
@@ -413,20 +424,20 @@ void api_dashboard_get(struct req *r)
     if (rc == FK_OK)
         rc = fk_engine_tat(e, &rd, FK_TAT_SITE, now, &tat, err, sizeof err);
     if (rc == FK_OK)
-        rc = count_cases(r, rd.region, asked ? now : INT64_MAX, &ncases, err, sizeof err);
+        rc = count_cases(r, rd.region, asked ? now : INT64_MAX, &ncases, &until, err, sizeof err);
     if (rc != FK_OK)
         goto out;
-    /* The contacts depend on the tracer and the scope alone, not on the round or the clock:
-     * counted once a tracer and scope (a depth-2 trace of every case takes seconds for a city of
-     * millions, and the answer above is computed again every minute). */
-    snprintf(ckey, sizeof ckey, "dashboard contacts|%s|%lld", r->who.scope,
-             (long long)(asked ? now : 0));
+    /* The contacts depend on the tracer, the scope and which cases are confirmed by now, not on
+     * the round or the minute: counted once a tracer, scope and last case (a depth-2 trace of
+     * every case takes seconds for a city of millions, and the answer above is computed again
+     * every minute). */
+    snprintf(ckey, sizeof ckey, "dashboard contacts|%s|%lld", r->who.scope, (long long)until);
     if (!srv_tracer(r))
         goto out;
     if (!srv_tracer_memo_get(r, ckey, cats, sizeof cats)) {
         memset(&o, 0, sizeof o);
         o.depth = 2;
-        o.until = asked ? now : 0; /* as of now: later cases are not cases yet */
+        o.until = until; /* as of now: later cases are not cases yet */
         if (!trace_in_scope(r, &o, &tr, &k, &nk))
             goto out;
         for (i = 0; i < nk; i++)

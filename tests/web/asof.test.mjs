@@ -81,6 +81,7 @@ try {
   log('dashboard at now equals the CLI')
 
   // Pick the time: the banner, the address and the numbers follow.
+  await page.click('[data-asof-open]')
   await page.fill('[data-asof]', ASOF)
   await page.waitForSelector('[data-asof-banner]', { timeout: T })
   assert.equal(
@@ -111,7 +112,9 @@ try {
   other.on('pageerror', (e) => pageErrors.push(`${other.url()}: ${e.stack || e}`))
   await other.goto(`${BASE}/?asof=${encodeURIComponent(ASOF)}`)
   await other.waitForSelector('[data-asof-banner]', { timeout: T })
+  await other.click('[data-asof-open]')
   assert.equal(await other.inputValue('[data-asof]'), ASOF, 'the picker shows the linked time')
+  await other.click('[data-asof-open]')
   await dashboardIs(other, 'asof')
   await other.evaluate(() => localStorage.setItem('fk.lang', 'en'))
   await other.reload()
