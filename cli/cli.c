@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void cli_error(const struct cli *c, const char *fmt, ...)
@@ -111,10 +112,33 @@ static int take_opt(struct cli *c, const struct cli_opt *o, const char *a, const
     return FK_OK;
 }
 
+/* Sets c->now from --now (now), else FANGKONG_NOW, else the clock: the one place the command
+ * line reads its clock. */
+static int cli_clock(struct cli *c, const char *now)
+{
+    const char *env = getenv("FANGKONG_NOW");
+
+    c->now_asked = 1;
+    if (now)
+        return cli_time(c, "--now", now, &c->now);
+    if (env && *env)
+        return cli_time(c, "FANGKONG_NOW", env, &c->now);
+    c->now_asked = 0;
+    c->now = (int64_t)time(NULL);
+    return EXIT_DONE;
+}
+
+void cli_round_cut(const struct cli *c, struct fk_round *r)
+{
+    if (c->now_asked)
+        fk_round_cut(r, c->now);
+}
+
 int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, int maxpos)
 {
-    const char *format = NULL;
+    const char *format = NULL, *now = NULL;
     const struct cli_opt common[] = {
+        {.name = "now", .value = &now},
         {.name = "db", .value = &c->db},
         {.name = "as", .value = &c->as},
         {.name = "profile", .value = &c->profile_path},
@@ -157,6 +181,8 @@ int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, 
             format = NULL;
         }
     }
+    if (cli_clock(c, now) != EXIT_DONE)
+        return FK_EINVAL;
     if (c->profile_path) {
         char err[512];
         char *text = read_small_file(c->profile_path, err, sizeof err);

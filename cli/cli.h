@@ -43,6 +43,11 @@ struct cli {
      * as cli_actor names it (cli_writer fills it). */
     struct fk_actor writer;
     char writer_name[128];
+    /* The clock (as of, 历史回看): --now T, else FANGKONG_NOW, else the time cli_parse ran;
+     * now_asked is 1 when one of the first two set it. Every clock-dependent verb answers as of
+     * now (docs/api.md, "As of"). */
+    int64_t now;
+    int now_asked;
 };
 
 struct verb {
@@ -53,8 +58,9 @@ struct verb {
 };
 
 /* Parses argv (after the verb) against opts (terminated by a zero entry) and the common options
- * (--db, --format, --profile, --as); collects positional arguments. Prints the problem and returns
- * FK_EINVAL on a bad option or more than maxpos positionals. */
+ * (--db, --format, --profile, --as, --now); collects positional arguments and sets c->now. Prints
+ * the problem and returns FK_EINVAL on a bad option, a bad --now or FANGKONG_NOW, or more than
+ * maxpos positionals. */
 int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts, int maxpos);
 /* Prints "fangkong VERB: message" to stderr. */
 void cli_error(const struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -85,6 +91,9 @@ int cli_level(struct cli *c, const char *by, enum fk_level *level);
 int cli_round(struct cli *c, const char *name, struct fk_round *r);
 /* Writes t to stdout in c->format and frees it. */
 int cli_emit(struct cli *c, fk_table *t);
+/* Round r cut to c->now when the clock was asked for (--now, FANGKONG_NOW): samples after it do
+ * not exist yet (fk_round_cut). */
+void cli_round_cut(const struct cli *c, struct fk_round *r);
 /* Parses a time argument; prints an error naming what when it is not ISO 8601. */
 int cli_time(struct cli *c, const char *what, const char *s, int64_t *out);
 /* Parses the value s of option --name strictly as a whole number from min to max (fk_parse_int);

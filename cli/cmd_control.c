@@ -23,7 +23,7 @@ int cli_open_ctl(struct cli *c, fk_ctl **out)
 
 int cli_day(struct cli *c, const char *d, int64_t *day)
 {
-    int64_t t = (int64_t)time(NULL);
+    int64_t t = c->now;
 
     if (d && cli_time(c, "--date", d, &t) != EXIT_DONE)
         return EXIT_ERROR;
@@ -48,10 +48,10 @@ int cli_person(struct cli *c, const char *s, int64_t *pid)
     return EXIT_DONE;
 }
 
-/* --at T, or now. */
+/* --at T, or now (--now, FANGKONG_NOW or the clock). */
 static int at_time(struct cli *c, const char *at, int64_t *t)
 {
-    *t = (int64_t)time(NULL);
+    *t = c->now;
     return at ? cli_time(c, "--at", at, t) : EXIT_DONE;
 }
 
@@ -407,6 +407,8 @@ int cmd_arrivals(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (cli_open_ctl(c, &x) != EXIT_DONE)
         return EXIT_ERROR;
+    if (c->now_asked && (!to || to > c->now))
+        to = c->now; /* as of --now: later arrivals have not arrived */
     rc = fk_ctl_arrivals(x, region, NULL, from, to, &t, err, sizeof err);
     fk_ctl_free(x);
     if (rc != FK_OK) {
@@ -475,6 +477,8 @@ int cmd_backcheck(struct cli *c, int argc, char **argv)
             goto out;
         }
     }
+    if (c->now_asked && to > c->now)
+        to = c->now; /* as of --now: later arrivals have not arrived */
     if (fk_ctl_arrivals(x, region, c->pos[0], from, to, &t, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         goto out;
@@ -493,11 +497,10 @@ out:
 
 int cmd_alerts(struct cli *c, int argc, char **argv)
 {
-    const char *now_s = NULL, *note = NULL, *region = NULL;
+    const char *note = NULL, *region = NULL;
     int open = 0;
     const struct cli_opt opts[] = {
         {.name = "open", .flag = &open},
-        {.name = "now", .value = &now_s},
         {.name = "note", .value = &note},
         {.name = "region", .value = &region},
         {.name = NULL},
@@ -511,8 +514,7 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
 
     if (cli_parse(c, argc - skip, argv + skip, opts, 1) != FK_OK)
         return EXIT_ERROR;
-    if (at_time(c, now_s, &now) != EXIT_DONE)
-        return EXIT_ERROR;
+    now = c->now;
     if (strcmp(sub, "ack") == 0 || strcmp(sub, "close") == 0) {
         int64_t id;
 
@@ -541,8 +543,8 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
         cli_scope_region(c, region, &region) != EXIT_DONE || cli_open_engine(c) != EXIT_DONE)
         return EXIT_ERROR;
     if (fk_alert_sweep(c->st, &c->profile, now, &raised, err, sizeof err) != FK_OK ||
-        fk_alert_list(c->st, c->eng, region, open ? FK_ALERT_OPEN : -1, &t, err, sizeof err) !=
-            FK_OK) {
+        fk_alert_list_at(c->st, c->eng, region, open ? FK_ALERT_OPEN : -1, now, &t, err,
+                         sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;
     }

@@ -22,6 +22,7 @@ int cmd_coverage(struct cli *c, int argc, char **argv)
     if (cli_open(c) != EXIT_DONE || cli_round(c, c->pos[0], &r) != EXIT_DONE ||
         cli_open_engine(c) != EXIT_DONE)
         return EXIT_ERROR;
+    cli_round_cut(c, &r);
     if (fk_engine_coverage(c->eng, &r, level, &t, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;

@@ -19,6 +19,7 @@ int cmd_missing(struct cli *c, int argc, char **argv)
         cli_scope_region(c, region, &region) != EXIT_DONE ||
         cli_round(c, c->pos[0], &r) != EXIT_DONE || cli_open_engine(c) != EXIT_DONE)
         return EXIT_ERROR;
+    cli_round_cut(c, &r);
     if (fk_engine_missing(c->eng, c->st, &r, region, &t, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;

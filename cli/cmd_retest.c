@@ -15,7 +15,8 @@ int cmd_retest(struct cli *c, int argc, char **argv)
     if (cli_open(c) != EXIT_DONE || cli_round(c, c->pos[0], &r) != EXIT_DONE ||
         cli_open_engine(c) != EXIT_DONE)
         return EXIT_ERROR;
-    if (fk_engine_retest(c->eng, c->st, &r, &t, err, sizeof err) != FK_OK) {
+    cli_round_cut(c, &r);
+    if (fk_engine_retest_at(c->eng, c->st, &r, c->now, &t, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;
     }

@@ -62,6 +62,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     so.per_addr = 64;
     so.idle_secs = 30;
     so.header_secs = 10;
+    so.now = c->now_asked ? c->now : 0; /* FANGKONG_NOW or --now: the answers' default clock */
     cli_test_hash_cost();
     if (port) {
         if (cli_int(c, "port", port, 1, 65535, &v) != EXIT_DONE)

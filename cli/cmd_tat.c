@@ -1,24 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* fangkong tat ROUND [--by site|lab] [--overdue] [--now T]: the 采送检报 chain. */
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
 int cmd_tat(struct cli *c, int argc, char **argv)
 {
-    const char *by = "site", *now_s = NULL;
+    const char *by = "site";
     int overdue = 0;
     const struct cli_opt opts[] = {
         {.name = "by", .value = &by},
-        {.name = "now", .value = &now_s},
         {.name = "overdue", .flag = &overdue},
         {.name = NULL},
     };
     enum fk_tat_by tb;
     struct fk_round r;
     fk_table *t = NULL;
-    int64_t now = (int64_t)time(NULL);
     char err[512];
     int rc;
 
@@ -34,15 +31,14 @@ int cmd_tat(struct cli *c, int argc, char **argv)
         cli_error(c, "--by takes site or lab, not '%s'", by);
         return EXIT_ERROR;
     }
-    if (now_s && cli_time(c, "--now", now_s, &now) != EXIT_DONE)
-        return EXIT_ERROR;
     if (cli_open(c) != EXIT_DONE || cli_round(c, c->pos[0], &r) != EXIT_DONE ||
         cli_open_engine(c) != EXIT_DONE)
         return EXIT_ERROR;
+    cli_round_cut(c, &r);
     if (overdue)
-        rc = fk_engine_tat_overdue(c->eng, &r, now, &t, err, sizeof err);
+        rc = fk_engine_tat_overdue(c->eng, &r, c->now, &t, err, sizeof err);
     else
-        rc = fk_engine_tat(c->eng, &r, tb, now, &t, err, sizeof err);
+        rc = fk_engine_tat(c->eng, &r, tb, c->now, &t, err, sizeof err);
     if (rc != FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;

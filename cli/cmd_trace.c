@@ -25,6 +25,7 @@ int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tra
     }
     if (a->since && cli_time(c, "--since", a->since, &o.since) != EXIT_DONE)
         return EXIT_ERROR;
+    o.until = c->now_asked ? c->now : 0; /* as of --now: later cases are not cases yet */
     if (cli_open(c) != EXIT_DONE)
         return EXIT_ERROR;
     for (i = 0; i < a->ncases; i++) {

@@ -84,11 +84,13 @@ const struct verb cli_verbs[] = {
      "transfer moves a person to another place; extend adds days. summary counts orders by\n"
      "category x place x status per region (四个查清, default --by county); list shows who, phone,\n"
      "grid, place, since when, regime and the next test due. Both are as of --date D (default\n"
-     "today): orders that start later are not there yet, orders released later are open."},
+     "the day of --now, or today): orders that start later are not there yet, orders released\n"
+     "later are open."},
     {"regime", cmd_regime,
      "regime due [--date D] [--region CODE] [--state done|due|overdue] [--by LEVEL]",
-     "Every test the regimes require up to a day (default today) of persons under control,\n"
-     "arrivals and occupations (1日1检 by tag): done (a sample in the window), due or overdue.\n"
+     "Every test the regimes require up to a day (default the day of --now, or today) of persons\n"
+     "under control, arrivals and occupations (1日1检 by tag): done (a sample in the window),\n"
+     "due or overdue.\n"
      "--by counts them per region instead (the regime board; with --state only tests in that\n"
      "state). Regimes come from the profile."},
     {"alerts", cmd_alerts, "alerts [--open] [--region CODE] [--now T] | alerts ack|close ID --note TEXT",
@@ -160,7 +162,7 @@ int cmd_help(struct cli *c, int argc, char **argv)
     }
     printf("fangkong %s: epidemic prevention and control command platform (防控)\n\n"
            "usage: fangkong VERB [ARGS] [--db PATH] [--format csv|json] [--profile FILE] "
-           "[--as USER]\n\n",
+           "[--as USER] [--now T]\n\n",
            FK_VERSION);
     for (i = 0; cli_verbs[i].name; i++)
         printf("  %s\n", cli_verbs[i].usage);
@@ -169,6 +171,8 @@ int cmd_help(struct cli *c, int argc, char **argv)
            "its role and scope check every write, and lists are cut to its scope.\n"
            "Results go to stdout as CSV (--format json for JSON); progress and summaries go to\n"
            "stderr. Exit status: 0 done, 1 error, 3 done with rejected rows.\n"
+           "--now T (or FANGKONG_NOW=T) answers as of T (历史回看): samples, results, cases, orders,\n"
+           "alerts and arrivals after T are not there yet; serve takes it as its default clock.\n"
            "fangkong help VERB tells more about one verb.\n");
     return EXIT_DONE;
 }
@@ -176,7 +180,7 @@ int cmd_help(struct cli *c, int argc, char **argv)
 static int is_common_with_value(const char *a)
 {
     return strcmp(a, "--db") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--profile") == 0 ||
-           strcmp(a, "--as") == 0;
+           strcmp(a, "--as") == 0 || strcmp(a, "--now") == 0;
 }
 
 int main(int argc, char **argv)

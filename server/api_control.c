@@ -24,12 +24,16 @@ static int scoped_region(struct req *r, char *out, size_t cap)
     return scope_within(r, region && *region ? region : r->who.scope, out, cap);
 }
 
-/* ?date= as a local day (default today); 0 with an answer set. */
+/* ?date= as a local day (default the day of ?now=, FANGKONG_NOW or today: req_now); 0 with an
+ * answer set. */
 static int day_arg(struct req *r, int64_t *day)
 {
     const char *d = req_arg(r, "date");
-    int64_t t = (int64_t)time(NULL);
+    int64_t t;
+    int asked;
 
+    if (!req_now(r, &t, &asked))
+        return 0;
     if (d && fk_time_parse(d, strlen(d), &t) != FK_OK) {
         reply_error(r, 400, "bad_request", "like 2022-09-01", "date '%s' is not a date", d);
         return 0;
@@ -192,7 +196,8 @@ void api_alerts_get(struct req *r)
     char region[FK_REGION_CODE_MAX], err[512];
     fk_table *t = NULL;
     size_t raised = 0;
-    int st = -1, rc;
+    int64_t now;
+    int st = -1, rc, asked;
 
     if (status && *status && strcmp(status, "all") != 0) {
         for (st = FK_ALERT_CLOSED; st >= 0; st--)
@@ -204,12 +209,11 @@ void api_alerts_get(struct req *r)
             return;
         }
     }
-    if (!scoped_region(r, region, sizeof region))
+    if (!scoped_region(r, region, sizeof region) || !req_now(r, &now, &asked))
         return;
-    rc =
-        fk_alert_sweep(srv_store(r), srv_profile(r), (int64_t)time(NULL), &raised, err, sizeof err);
+    rc = fk_alert_sweep(srv_store(r), srv_profile(r), now, &raised, err, sizeof err);
     if (rc == FK_OK)
-        rc = fk_alert_list(srv_store(r), srv_engine(r), region, st, &t, err, sizeof err);
+        rc = fk_alert_list_at(srv_store(r), srv_engine(r), region, st, now, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -445,18 +449,21 @@ void api_arrivals_get(struct req *r)
     const char *since = req_arg(r, "since"), *until = req_arg(r, "until"),
                *area = req_arg(r, "area");
     char region[FK_REGION_CODE_MAX], err[512];
-    int64_t from = 0, to = 0;
+    int64_t from = 0, to = 0, now;
     fk_table *t = NULL;
     fk_ctl *x;
-    int rc;
+    int rc, asked;
 
     if ((since && fk_time_parse(since, strlen(since), &from) != FK_OK) ||
         (until && fk_time_parse(until, strlen(until), &to) != FK_OK)) {
         reply_error(r, 400, "bad_request", "ISO 8601", "since or until is not a time");
         return;
     }
-    if (!scoped_region(r, region, sizeof region) || !(x = srv_ctl(r)))
+    if (!scoped_region(r, region, sizeof region) || !req_now(r, &now, &asked) ||
+        !(x = srv_ctl(r)))
         return;
+    if (asked && (!to || to > now))
+        to = now; /* as of ?now=: later arrivals have not arrived */
     rc = fk_ctl_arrivals(x, region, area && *area ? area : NULL, from, to, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
@@ -485,16 +492,16 @@ void api_backcheck_get(struct req *r)
 {
     const char *area = req_arg(r, "area");
     char region[FK_REGION_CODE_MAX], err[512];
-    int64_t from, to;
+    int64_t from, to, now;
     fk_table *t = NULL;
     fk_ctl *x;
-    int rc;
+    int rc, asked;
 
     if (!area || !*area) {
         reply_error(r, 400, "bad_request", "?area=CODE or name", "which risk area?");
         return;
     }
-    if (!scoped_region(r, region, sizeof region))
+    if (!scoped_region(r, region, sizeof region) || !req_now(r, &now, &asked))
         return;
     rc = fk_risk_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
     if (rc != FK_OK) {
@@ -503,6 +510,8 @@ void api_backcheck_get(struct req *r)
     }
     if (!(x = srv_ctl(r)))
         return;
+    if (asked && to > now)
+        to = now; /* as of ?now=: later arrivals have not arrived */
     rc = fk_ctl_arrivals(x, region, area, from, to, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);

@@ -11,14 +11,18 @@
 
 #include "server.h"
 
-/* The round named by ?round= (or the latest one), narrowed to the caller's scope, in *out. 0 with
- * an answer set when there is none or it is outside the scope. */
-static int scoped_round(struct req *r, struct fk_round *out)
+/* The round named by ?round= (or the latest one), narrowed to the caller's scope and cut to the
+ * answer's clock (req_now: samples after it do not exist yet), in *out; the clock in *now, and
+ * the end of the round's window before the cut in *end when end is not NULL. 0 with an answer set
+ * when there is none, it is outside the scope, or ?now= is bad. */
+static int scoped_round(struct req *r, struct fk_round *out, int64_t *now, int64_t *end)
 {
     const char *name = req_arg(r, "round");
     char region[FK_REGION_CODE_MAX];
-    int rc;
+    int rc, asked;
 
+    if (!req_now(r, now, &asked))
+        return 0;
     rc = srv_round(r, name, out);
     if (rc == FK_ENOENT) {
         if (name)
@@ -34,6 +38,10 @@ static int scoped_round(struct req *r, struct fk_round *out)
     if (!srv_engine(r) || !scope_within(r, out->region, region, sizeof region))
         return 0;
     fk_strlcpy(out->region, region, sizeof out->region);
+    if (end)
+        *end = out->end;
+    if (asked)
+        fk_round_cut(out, *now);
     return 1;
 }
 
@@ -150,6 +158,7 @@ void api_rounds_post(struct req *r)
 void api_coverage_get(struct req *r)
 {
     const char *by = req_arg(r, "by"), *format = req_arg(r, "format");
+    int64_t now;
     char key[200];
     fk_buf b;
     int plain;
@@ -165,7 +174,7 @@ void api_coverage_get(struct req *r)
                     "unknown level '%s'", by);
         return;
     }
-    if (!scoped_round(r, &rd))
+    if (!scoped_round(r, &rd, &now, NULL))
         return;
     /* The JSON answer is cached per engine generation (srv_cache_get), as the dashboard is: every
      * open page asks for it, and between two rebuilds the answer cannot change. */
@@ -200,13 +209,14 @@ void api_missing_get(struct req *r)
 {
     const char *region = req_arg(r, "region");
     static const size_t by_id[] = {0};
+    int64_t now;
     struct fk_round rd;
     char within[FK_REGION_CODE_MAX];
     fk_table *t = NULL;
     char err[512];
     int rc;
 
-    if (!scoped_round(r, &rd))
+    if (!scoped_round(r, &rd, &now, NULL))
         return;
     if (region) {
         if (!scope_within(r, region, within, sizeof within))
@@ -227,14 +237,15 @@ void api_missing_get(struct req *r)
 
 void api_retest_get(struct req *r)
 {
+    int64_t now;
     struct fk_round rd;
     fk_table *t = NULL;
     char err[512];
     int rc;
 
-    if (!scoped_round(r, &rd))
+    if (!scoped_round(r, &rd, &now, NULL))
         return;
-    rc = fk_engine_retest(srv_engine(r), srv_store(r), &rd, &t, err, sizeof err);
+    rc = fk_engine_retest_at(srv_engine(r), srv_store(r), &rd, now, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -271,8 +282,8 @@ void api_retest_get(struct req *r)
 
 void api_tat_get(struct req *r)
 {
-    const char *by = req_arg(r, "by"), *now_s = req_arg(r, "now"), *overdue = req_arg(r, "overdue");
-    int64_t now = (int64_t)time(NULL);
+    const char *by = req_arg(r, "by"), *overdue = req_arg(r, "overdue");
+    int64_t now;
     enum fk_tat_by tb = FK_TAT_SITE;
     struct fk_round rd;
     fk_table *t = NULL;
@@ -285,11 +296,7 @@ void api_tat_get(struct req *r)
         reply_error(r, 400, "bad_request", "site or lab", "unknown grouping '%s'", by);
         return;
     }
-    if (now_s && fk_time_parse(now_s, strlen(now_s), &now) != FK_OK) {
-        reply_error(r, 400, "bad_request", NULL, "now '%s' is not an ISO 8601 time", now_s);
-        return;
-    }
-    if (!scoped_round(r, &rd))
+    if (!scoped_round(r, &rd, &now, NULL))
         return;
     if (overdue && strcmp(overdue, "1") == 0)
         rc = fk_engine_tat_overdue(srv_engine(r), &rd, now, &t, err, sizeof err);
@@ -313,6 +320,9 @@ static void put_rows(fk_buf *b, const char *key, const fk_table *t)
 }
 
 struct case_walk {
+    int64_t until; /* cases confirmed later are not cases yet */
+    int64_t last;  /* the latest confirmation up to until, when a case comes later; else 0 */
+    int later;
     int64_t *person;
     size_t n, cap;
     int rc;
@@ -322,18 +332,27 @@ static int add_case(void *ud, const struct fk_case_row *c)
 {
     struct case_walk *w = ud;
 
+    if (c->confirmed > w->until) {
+        w->later = 1;
+        return 0;
+    }
+    if (c->confirmed > w->last)
+        w->last = c->confirmed;
     if (fk_vec_grow((void **)&w->person, &w->cap, w->n + 1, sizeof *w->person) != FK_OK)
         return w->rc = FK_ENOMEM;
     w->person[w->n++] = c->person;
     return 0;
 }
 
-/* The cases whose person lives inside region (the round's region, already cut to the caller's
- * scope), in *out. The persons are looked up after the walk: a store's rows are borrowed only
- * until its next call. */
-static int count_cases(struct req *r, const char *region, size_t *out, char *err, size_t errlen)
+/* The cases confirmed by until whose person lives inside region (the round's region, already cut
+ * to the caller's scope), in *out; in *cut, the trace's until that gives the contacts as of until
+ * (fk_trace_opts): 0 when no case comes later, else the latest confirmation up to until, so that
+ * every time between two confirmations shares one. The persons are looked up after the walk: a
+ * store's rows are borrowed only until its next call. */
+static int count_cases(struct req *r, const char *region, int64_t until, size_t *out,
+                       int64_t *cut, char *err, size_t errlen)
 {
-    struct case_walk w = {NULL, 0, 0, FK_OK};
+    struct case_walk w = {until, 0, 0, NULL, 0, 0, FK_OK};
     size_t i;
     int rc = fk_store_each_case(srv_store(r), add_case, &w);
 
@@ -347,6 +366,9 @@ static int count_cases(struct req *r, const char *region, size_t *out, char *err
             fk_engine_region_inside(srv_engine(r), p.grid, region))
             ++*out;
     }
+    *cut = w.later ? w.last : 0;
+    if (w.later && !w.last)
+        *cut = INT64_MIN + 1; /* no case yet: a time before every confirmation */
     if (rc != FK_OK)
         snprintf(err, errlen, "cases: %s",
                  rc == FK_ENOMEM ? fk_strerror(rc) : fk_store_errmsg(srv_store(r)));
@@ -360,7 +382,6 @@ void api_dashboard_get(struct req *r)
 {
     static const enum fk_level below[] = {FK_LEVEL_CITY, FK_LEVEL_COUNTY, FK_LEVEL_TOWNSHIP,
                                           FK_LEVEL_COMMUNITY, FK_LEVEL_GRID};
-    const char *now_s = req_arg(r, "now");
     struct fk_round rd;
     fk_engine *e;
     fk_tracer *tr;
@@ -368,23 +389,20 @@ void api_dashboard_get(struct req *r)
     struct fk_contact *k = NULL;
     struct fk_trace_opts o;
     enum fk_level mine, l1 = FK_LEVEL_NONE, l2 = FK_LEVEL_NONE;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now, round_end, until = 0;
+    int asked;
     size_t nk = 0, i, low = 0, cats[4] = {0, 0, 0, 0}, ncases = 0;
     char key[160], ckey[96], err[512], s[FK_TIME_RENDER_MAX], en[FK_TIME_RENDER_MAX];
     fk_buf b;
     int rc = FK_OK;
 
-    if (now_s && fk_time_parse(now_s, strlen(now_s), &now) != FK_OK) {
-        reply_error(r, 400, "bad_request", NULL, "now '%s' is not an ISO 8601 time", now_s);
-        return;
-    }
-    if (!scoped_round(r, &rd))
+    if (!req_now(r, &now, &asked) || !scoped_round(r, &rd, &now, &round_end))
         return;
     e = srv_engine(r);
     /* Every number below depends on the round, its region cut to the scope, the scope itself
      * (contacts) and the time: an asked time to the second, the clock's to the minute. */
     snprintf(key, sizeof key, "dash|%s|%s|%s|%s%lld", rd.name, rd.region, r->who.scope,
-             now_s ? "t" : "m", (long long)(now_s ? now : now / 60));
+             asked ? "t" : "m", (long long)(asked ? now : now / 60));
     if (srv_cache_reply(r, key))
         return;
     mine = fk_engine_region_level(e, rd.region);
@@ -406,18 +424,20 @@ void api_dashboard_get(struct req *r)
     if (rc == FK_OK)
         rc = fk_engine_tat(e, &rd, FK_TAT_SITE, now, &tat, err, sizeof err);
     if (rc == FK_OK)
-        rc = count_cases(r, rd.region, &ncases, err, sizeof err);
+        rc = count_cases(r, rd.region, asked ? now : INT64_MAX, &ncases, &until, err, sizeof err);
     if (rc != FK_OK)
         goto out;
-    /* The contacts depend on the tracer and the scope alone, not on the round or the clock:
-     * counted once a tracer and scope (a depth-2 trace of every case takes seconds for a city of
-     * millions, and the answer above is computed again every minute). */
-    snprintf(ckey, sizeof ckey, "dashboard contacts|%s", r->who.scope);
+    /* The contacts depend on the tracer, the scope and which cases are confirmed by now, not on
+     * the round or the minute: counted once a tracer, scope and last case (a depth-2 trace of
+     * every case takes seconds for a city of millions, and the answer above is computed again
+     * every minute). */
+    snprintf(ckey, sizeof ckey, "dashboard contacts|%s|%lld", r->who.scope, (long long)until);
     if (!srv_tracer(r))
         goto out;
     if (!srv_tracer_memo_get(r, ckey, cats, sizeof cats)) {
         memset(&o, 0, sizeof o);
         o.depth = 2;
+        o.until = until; /* as of now: later cases are not cases yet */
         if (!trace_in_scope(r, &o, &tr, &k, &nk))
             goto out;
         for (i = 0; i < nk; i++)
@@ -436,7 +456,7 @@ void api_dashboard_get(struct req *r)
     fk_buf_puts(&b, ",\"region\":");
     fk_buf_json_string(&b, rd.region);
     fk_buf_printf(&b, ",\"start\":\"%s\",\"end\":\"%s\"}", fk_time_render(rd.start, s),
-                  fk_time_render(rd.end, en));
+                  fk_time_render(round_end, en));
     fk_buf_printf(&b, ",\"target\":%d", srv_profile(r)->coverage_target_pct);
     put_rows(&b, "coverage", self);
     put_rows(&b, "by_level1", lv1);

@@ -185,11 +185,15 @@ static int run(struct req *r, int default_depth, int all, fk_tracer **tr, struct
     int32_t ids[MAX_CASES];
     struct fk_trace_opts o;
     char err[512];
-    int rc;
+    int rc, asked;
 
     memset(a, 0, sizeof *a);
     memset(&o, 0, sizeof o);
     o.depth = default_depth;
+    if (!req_now(r, &o.until, &asked))
+        return 0;
+    if (!asked)
+        o.until = 0; /* as of ?now=: cases confirmed later are not cases yet */
     if (depth) {
         if (strcmp(depth, "1") != 0 && strcmp(depth, "2") != 0) {
             reply_error(r, 400, "bad_request", NULL, "depth is 1 or 2, not '%s'", depth);

@@ -85,6 +85,27 @@ const char *req_arg(struct req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+int req_now(struct req *r, int64_t *now, int *asked)
+{
+    const char *s = req_arg(r, "now");
+
+    *asked = 1;
+    if (s && *s) {
+        if (fk_time_parse(s, strlen(s), now) == FK_OK)
+            return 1;
+        reply_error(r, 400, "bad_request", "like 2022-08-28T12:00:00+08:00",
+                    "now '%s' is not an ISO 8601 time", s);
+        return 0;
+    }
+    if (r->srv->o.now) {
+        *now = r->srv->o.now;
+        return 1;
+    }
+    *asked = 0;
+    *now = (int64_t)time(NULL);
+    return 1;
+}
+
 json_t *req_json_object(struct req *r)
 {
     char why[256];

@@ -29,6 +29,7 @@ struct server_opts {
     unsigned idle_secs;   /* seconds a connection may send nothing (--idle-timeout) */
     unsigned header_secs; /* seconds a connection has to send a whole request header */
     const struct fk_profile *profile;
+    int64_t now; /* the default clock of the answers (FANGKONG_NOW, serve --now); 0: the real one */
 };
 
 /* The signed-in caller of a request. */
@@ -120,6 +121,10 @@ int server_run(const struct server_opts *o);
 
 /* A query-string value, or NULL. */
 const char *req_arg(struct req *r, const char *name);
+/* The clock of the answer (as of, 历史回看): ?now=T, else the server's default (FANGKONG_NOW),
+ * else the real clock, in *now; *asked is 1 unless it is the real clock. 1, or 0 with a 400
+ * answer set when ?now= is not ISO 8601. The one place a handler reads its clock. */
+int req_now(struct req *r, int64_t *now, int *asked);
 /* The request body parsed as a JSON object (caller json_decref()s), or NULL with a 400 answer
  * set saying what is wrong. */
 struct json_t *req_json_object(struct req *r);

@@ -135,4 +135,8 @@ int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int6
  * id,kind,id_number,name,grid,time,device,detail,status,who,note,updated. */
 int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk_table **out,
                   char *err, size_t errlen);
+/* The same as of `now`: alerts about events after now are left out, and one acknowledged or closed
+ * after now is open (without who, note and updated). fk_alert_list is this with now = INT64_MAX. */
+int fk_alert_list_at(fk_store *st, fk_engine *e, const char *region, int status, int64_t now,
+                     fk_table **out, char *err, size_t errlen);
 #endif

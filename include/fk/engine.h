@@ -71,6 +71,10 @@ int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, cons
  * is positive: tube,id_number,name,phone,grid; names through st as fk_engine_missing. */
 int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_table **out,
                      char *err, size_t errlen);
+/* The same as of `now`: a positive result recorded after now is not known yet (cut the round
+ * with fk_round_cut for the samples). fk_engine_retest is this with now = INT64_MAX. */
+int fk_engine_retest_at(fk_engine *e, fk_store *st, const struct fk_round *r, int64_t now,
+                        fk_table **out, char *err, size_t errlen);
 
 /* The children of region code (or the roots when code is NULL), ordered by code:
  * region,name,level,residents. FK_ENOENT for an unknown code. */

@@ -30,6 +30,15 @@ static inline int fk_round_contains(const struct fk_round *r, int64_t t)
 {
     return t >= r->start && t <= r->end;
 }
+/* Round r as it stood at `now` (as of, 历史回看): a sample taken after now does not exist yet, so
+ * the window ends at now when now falls before its end (and is empty, end = start - 1, when the
+ * round had not started). Coverage, missing and hourly counts over the cut round are the answers
+ * as of now. */
+static inline void fk_round_cut(struct fk_round *r, int64_t now)
+{
+    if (now < r->end)
+        r->end = now < r->start ? r->start - 1 : now;
+}
 /* The q-quantile (0..1) of n sorted values, by linear interpolation between closest ranks (the
  * "R-7" definition of spreadsheets and numpy). NaN when n is 0. */
 double fk_quantile_sorted(const double *v, size_t n, double q);

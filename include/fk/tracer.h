@@ -71,6 +71,7 @@ struct fk_trace_opts {
     size_t ncases;
     int depth;            /* 1: close and companions; 2: also secondary */
     int64_t since;        /* trace only cases confirmed at or after this time; 0: all */
+    int64_t until;        /* and at or before this one (as of, --now); 0: all */
 };
 
 /* Traces; *out is an array of *n contacts, one per person, cases excluded, ordered by category,

@@ -1870,6 +1870,8 @@ static const struct fk_col alert_cols[] = {
 
 struct alert_walk {
     fk_engine *e;
+    int64_t now;
+    int status;
     int32_t glo, ghi;
     fk_table *t;
     struct fk_alert_row *rows;
@@ -1884,7 +1886,10 @@ static int collect_alert(void *ud, const struct fk_alert_row *a)
     int32_t g = fk_engine_person_grid(w->e, a->person);
     int rc;
 
-    if (w->glo >= 0 && !(g >= w->glo && g < w->ghi))
+    if ((w->glo >= 0 && !(g >= w->glo && g < w->ghi)) || a->time > w->now)
+        return 0;
+    /* As of now: one handled later was still open then. */
+    if (w->status >= 0 && (a->updated > w->now ? FK_ALERT_OPEN : a->status) != w->status)
         return 0;
     if (fk_vec_grow((void **)&w->rows, &w->cap, w->n + 1, sizeof *w->rows) != FK_OK)
         return FK_ENOMEM;
@@ -1901,12 +1906,24 @@ static int collect_alert(void *ud, const struct fk_alert_row *a)
     rc |= fk_buf_append(&w->strs, a->note, strlen(a->note) + 1);
     if (rc != FK_OK)
         return FK_ENOMEM;
+    if (a->updated > w->now) {
+        /* Handled after now: open then, by nobody yet (the note's final NUL: an empty string). */
+        r->status = FK_ALERT_OPEN;
+        r->who = r->note = (const char *)(uintptr_t)(w->strs.len - 1);
+        r->updated = 0;
+    }
     w->n++;
     return 0;
 }
 
 int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk_table **out,
                   char *err, size_t errlen)
+{
+    return fk_alert_list_at(st, e, region, status, INT64_MAX, out, err, errlen);
+}
+
+int fk_alert_list_at(fk_store *st, fk_engine *e, const char *region, int status, int64_t now,
+                     fk_table **out, char *err, size_t errlen)
 {
     struct alert_walk w;
     enum fk_level lv;
@@ -1917,6 +1934,8 @@ int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk
     *out = NULL;
     memset(&w, 0, sizeof w);
     w.e = e;
+    w.now = now;
+    w.status = status;
     w.glo = -1;
     fk_buf_init(&w.strs, 0);
     if (region && *region &&
@@ -1924,7 +1943,9 @@ int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk
         snprintf(err, errlen, "unknown region %s", region);
         return FK_ENOENT;
     }
-    rc = fk_store_each_alert(st, status, collect_alert, &w);
+    /* Open as of now includes those handled since: the status is filtered after the cut. */
+    rc = fk_store_each_alert(st, status == FK_ALERT_OPEN && now != INT64_MAX ? -1 : status,
+                             collect_alert, &w);
     if (rc == FK_OK)
         rc = fk_table_new(alert_cols, 12, &w.t);
     for (i = w.n; rc == FK_OK && i-- > 0;) {

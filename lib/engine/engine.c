@@ -1099,6 +1099,12 @@ static const struct fk_col retest_cols[] = {
 int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_table **out,
                      char *err, size_t errlen)
 {
+    return fk_engine_retest_at(e, st, r, INT64_MAX, out, err, errlen);
+}
+
+int fk_engine_retest_at(fk_engine *e, fk_store *st, const struct fk_round *r, int64_t now,
+                        fk_table **out, char *err, size_t errlen)
+{
     static const size_t order[] = {0, 1};
     fk_table *t = NULL;
     int64_t R = round_region(e, r, err, errlen);
@@ -1114,8 +1120,8 @@ int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_ta
         const struct tube *tb = &e->tube[ti];
         uint32_t k;
 
-        if (tb->result != FK_RESULT_POSITIVE || tb->count < (uint32_t)e->prof.pool_min ||
-            !tube_in_round(e, tb, r, R))
+        if (tb->result != FK_RESULT_POSITIVE || tb->rtime > now ||
+            tb->count < (uint32_t)e->prof.pool_min || !tube_in_round(e, tb, r, R))
             continue;
         for (k = tb->first; rc == FK_OK && k < tb->first + tb->count; k++) {
             struct fk_person_row p;

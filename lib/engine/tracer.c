@@ -2143,7 +2143,7 @@ int fk_tracer_run_into(const fk_tracer *t, const struct fk_trace_opts *o, struct
             if (j == o->ncases)
                 continue;
         }
-        if (o->since && c->confirmed < o->since)
+        if ((o->since && c->confirmed < o->since) || (o->until && c->confirmed > o->until))
             continue;
         fk_trace_window(c, &t->prof, &ws, &we);
         rc = offer_household(&b, src, FK_CAT_CLOSE, ws);
@@ -2188,7 +2188,7 @@ int fk_tracer_run_into(const fk_tracer *t, const struct fk_trace_opts *o, struct
             if (j == o->ncases)
                 continue;
         }
-        if (o->since && c->confirmed < o->since)
+        if ((o->since && c->confirmed < o->since) || (o->until && c->confirmed > o->until))
             continue;
         rc = offer_companions(&b, src, c->confirmed - (int64_t)t->prof.companion_days * 86400,
                               c->confirmed);

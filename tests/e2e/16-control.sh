@@ -131,8 +131,11 @@ expect_rc 0 "ack"
 fk alerts close "$A" --note "已更换门磁" 2>/dev/null
 fk alerts close "$A" --note again 2>err.txt
 expect_rc 1 "close twice"
-fk alerts --open --now 2022-09-04T02:00:00+08:00 >alerts2.csv 2>/dev/null
+fk alerts --open >alerts2.csv 2>/dev/null
 [ "$(($(wc -l <alerts2.csv) - 1))" -eq 1 ] || fail "expected 1 open alert after closing one"
+# As of 02:00 (before it was closed, now) both were open.
+fk alerts --open --now 2022-09-04T02:00:00+08:00 >alerts3.csv 2>/dev/null
+[ "$(($(wc -l <alerts3.csv) - 1))" -eq 2 ] || fail "expected 2 alerts open as of 02:00"
 fk audit >audit.csv 2>/dev/null
 contains audit.csv "alert.close"
 contains audit.csv "已更换门磁"

@@ -442,6 +442,29 @@ static void test_control__alert_handling(void **state)
                      FK_OK);
     assert_int_equal(fk_table_nrows(t), 0);
     fk_table_free(t);
+    /* As of before its handling (D0 + DAY) it was open, without who or note; as of before the
+     * door opened (22:00) there was none; closed ones as of then: none. */
+    t = NULL;
+    assert_int_equal(fk_alert_list_at(f->st, f->eng, NULL, FK_ALERT_OPEN, D0 + DAY - 1, &t,
+                                      f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(t), 1);
+    assert_string_equal(cell(t, 0, "status"), "open");
+    assert_string_equal(cell(t, 0, "who"), "");
+    assert_string_equal(cell(t, 0, "note"), "");
+    fk_table_free(t);
+    t = NULL;
+    assert_int_equal(fk_alert_list_at(f->st, f->eng, NULL, FK_ALERT_CLOSED, D0 + DAY - 1, &t,
+                                      f->err, sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(t), 0);
+    fk_table_free(t);
+    t = NULL;
+    assert_int_equal(fk_alert_list_at(f->st, f->eng, NULL, -1, D0 + 21 * 3600, &t, f->err,
+                                      sizeof f->err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(t), 0);
+    fk_table_free(t);
 }
 
 /* Samples and results: tube T1 pools persons 0 and 1 (positive on 09-04); T2 person 0 alone. */

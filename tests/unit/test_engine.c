@@ -508,6 +508,59 @@ static void test_engine__retest(void **state)
     f->t = NULL;
 }
 
+/* As of (fk_round_cut, fk_engine_retest_at): samples after now do not exist, a positive result
+ * recorded after now is not known yet. */
+static void test_engine__as_of(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_round r = round_of(5, "140702");
+    char err[256] = "";
+
+    /* At start + 1 h only A001 (P1, P2, P3) is sampled: 3 of G1's 6, none of G2's 4. */
+    fk_round_cut(&r, T_START + HOUR);
+    assert_int_equal(r.end, T_START + HOUR);
+    assert_int_equal(fk_engine_coverage(f->eng, &r, FK_LEVEL_GRID, &f->t, err, sizeof err), FK_OK);
+    expect_csv(f, "region,name,residents,sampled,coverage\n"
+                  "140702001001001,一网格,6,3,0.5000\n"
+                  "140702001001002,二网格,4,0,0.0000\n"
+                  "140702001001003,三网格,0,0,\n");
+    assert_int_equal(fk_engine_missing(f->eng, f->st, &r, G2, &f->t, err, sizeof err), FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 4);
+    fk_table_free(f->t);
+    f->t = NULL;
+    /* A001's positive result comes at start + 5 h: not known at start + 1 h, known at + 5 h. */
+    assert_int_equal(fk_engine_retest_at(f->eng, f->st, &r, T_START + HOUR, &f->t, err,
+                                         sizeof err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 0);
+    fk_table_free(f->t);
+    f->t = NULL;
+    assert_int_equal(fk_engine_retest_at(f->eng, f->st, &r, T_START + 5 * HOUR, &f->t, err,
+                                         sizeof err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 3);
+    fk_table_free(f->t);
+    f->t = NULL;
+    /* Before the round: an empty window, and still an hourly view of one hour. */
+    r = round_of(6, "140702");
+    fk_round_cut(&r, T_START - 3 * HOUR);
+    assert_int_equal(r.end, T_START - 1);
+    assert_int_equal(fk_engine_coverage(f->eng, &r, FK_LEVEL_COUNTY, &f->t, err, sizeof err),
+                     FK_OK);
+    assert_string_equal(fk_table_get(f->t, 0, 3), "0");
+    fk_table_free(f->t);
+    f->t = NULL;
+    assert_int_equal(fk_engine_hourly(f->eng, &r, &f->t, err, sizeof err), FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 1);
+    assert_string_equal(fk_table_get(f->t, 0, 1), "0");
+    fk_table_free(f->t);
+    f->t = NULL;
+    /* After the end: nothing changes. */
+    r = round_of(7, "140702");
+    fk_round_cut(&r, T_END + HOUR);
+    assert_int_equal(r.end, T_END);
+}
+
 static void test_engine__retest_pool_min_from_profile(void **state)
 {
     struct fixture *f = *state;
@@ -776,6 +829,7 @@ int main(void)
         T(test_engine__missing_region_errors),
         T(test_engine__retest),
         T(test_engine__retest_pool_min_from_profile),
+        T(test_engine__as_of),
         T(test_engine__tat_by_site),
         T(test_engine__tat_now_boundary),
         T(test_engine__tat_by_lab),

@@ -797,6 +797,27 @@ static void test_tracer__since_and_case_filter(void **state)
     assert_int_equal(ngot, 2);
     run_opts(1, c2, both, 2); /* both options: the intersection */
     assert_int_equal(ngot, 1);
+    /* until (as of): only cases confirmed at or before it. */
+    {
+        struct fk_trace_opts o = opts_of(1, 0, NULL, 0);
+        struct fk_contact *k = NULL;
+        size_t n = 0;
+        char err[256];
+
+        o.until = c2 - 1;
+        assert_int_equal(fk_tracer_run(tr, &o, &k, &n, err, sizeof err), FK_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(k[0].person, 2);
+        free(k);
+        o.until = c1 - 1;
+        assert_int_equal(fk_tracer_run(tr, &o, &k, &n, err, sizeof err), FK_OK);
+        assert_int_equal(n, 0);
+        free(k);
+        o.until = c2;
+        assert_int_equal(fk_tracer_run(tr, &o, &k, &n, err, sizeof err), FK_OK);
+        assert_int_equal(n, 2);
+        free(k);
+    }
 }
 
 static void test_tracer__errors(void **state)

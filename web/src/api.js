@@ -5,6 +5,7 @@
 // stores it. Every request carries the header X-Fangkong-CSRF, without which the server refuses a
 // cookie-signed request that changes anything; a page of another site cannot add it.
 import { reactive } from 'vue'
+import { asOfParam } from './asof.js'
 
 const BASE = '/api/v1'
 const CSRF = { 'X-Fangkong-CSRF': '1' }
@@ -78,6 +79,12 @@ export function qs(params) {
   return s ? `?${s}` : ''
 }
 
+/* params with now= of the "as of" time (asof.js) when one is set: every read goes through here. */
+function asOfParams(params) {
+  const now = asOfParam()
+  return now ? { ...(params || {}), now } : params
+}
+
 async function failure(res, path) {
   let body = null
   try {
@@ -108,7 +115,7 @@ async function send(path, opts = {}) {
 }
 
 export async function get(path, params) {
-  const res = await send(path + qs(params))
+  const res = await send(path + qs(asOfParams(params)))
   return res.json()
 }
 
@@ -129,7 +136,7 @@ export async function getText(path) {
 /* Downloads path and saves it as filename through a blob URL, so a failure shows as an error on
  * the page rather than as a JSON file saved. */
 export async function download(path, params, filename) {
-  const res = await send(path + qs(params))
+  const res = await send(path + qs(asOfParams(params)))
   const blob = await res.blob()
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')

@@ -303,6 +303,11 @@ const zh = {
   'arr.notControlled': '未管控',
   'arr.list': '入返人员',
   'arr.underControl': '人已管控',
+  // as of (asof.js, Shell.vue)
+  'asof.label': '截至',
+  'asof.hint': '历史回看：选择一个时间，所有页面显示截至该时间的数据（北京时间）；清空即回到现在',
+  'asof.banner': '截至 {time}（历史回看）',
+  'asof.back': '回到现在',
 }
 
 const en = {
@@ -595,6 +600,11 @@ const en = {
   'arr.notControlled': 'not under control',
   'arr.list': 'Arrivals',
   'arr.underControl': 'under control',
+  // as of (asof.js, Shell.vue)
+  'asof.label': 'As of',
+  'asof.hint': 'After-action review: pick a time and every page shows the data as of then (Beijing time); clear it to return to now',
+  'asof.banner': 'As of {time} (review)',
+  'asof.back': 'Back to now',
 }
 
 const dicts = { zh, en }

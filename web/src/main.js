@@ -3,6 +3,7 @@
 import { createApp } from 'vue'
 import App from './App.vue'
 import { router } from './router.js'
+import { installAsOf } from './asof.js'
 import { onUnauthorized } from './api.js'
 import { t, fmt } from './i18n.js'
 import './style.css'
@@ -11,6 +12,8 @@ onUnauthorized(() => {
   const here = router.currentRoute.value
   if (here.name !== 'login') router.push({ name: 'login', query: { next: here.fullPath } })
 })
+
+installAsOf(router)
 
 const app = createApp(App)
 app.config.globalProperties.t = t
