@@ -1474,6 +1474,104 @@ static int sq_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, 
     return walk_stmt(s, q, row_sample, &w);
 }
 
+static int row_person_full(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_person_row p;
+
+    p.id = sqlite3_column_int64(q, 0);
+    p.id_type = sqlite3_column_int(q, 1);
+    p.id_number = col_text(q, 2);
+    p.name = col_text(q, 3);
+    p.phone = col_text(q, 4);
+    p.grid = col_text(q, 5);
+    p.household = col_text(q, 6);
+    p.tags = col_text(q, 7);
+    return w->cb.person(w->ud, &p);
+}
+
+/* The first string after every string that begins with prefix, byte-wise (the prefix with its
+ * last byte below 0xff raised by one, and the bytes after it dropped); "\xff" when there is
+ * none (UTF-8 text never holds the byte 0xff). */
+static void prefix_end(const char *prefix, char *out, size_t cap)
+{
+    size_t n = strlen(prefix);
+
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, prefix, n);
+    out[n] = '\0';
+    while (n > 0 && (unsigned char)out[n - 1] == 0xff)
+        out[--n] = '\0';
+    if (n > 0)
+        out[n - 1] = (char)((unsigned char)out[n - 1] + 1);
+    else if (cap > 1)
+        memcpy(out, "\xff", 2);
+}
+
+static int sq_search_persons(fk_store *st, enum fk_person_key key, const char *value,
+                             const char *grid, fk_person_cb cb, void *ud)
+{
+#define PERSON_COLS "SELECT id, id_type, id_number, name, phone, grid, household, tags FROM persons "
+    static const char *const sql[] = {
+        [FK_PKEY_ID] = PERSON_COLS "WHERE id_number = ?1",
+        [FK_PKEY_ID6] = PERSON_COLS "WHERE substr(id_number, -6) = ?1",
+        [FK_PKEY_NAME] = PERSON_COLS "WHERE name >= ?1 AND name < ?2 ORDER BY name",
+        [FK_PKEY_PHONE4] = PERSON_COLS "WHERE substr(phone, -4) = ?1 AND phone <> ''",
+        [FK_PKEY_PHONE] = PERSON_COLS
+        "WHERE substr(phone, -4) = substr(?1, -4) AND phone <> '' AND phone = ?1",
+        [FK_PKEY_HOUSEHOLD] = PERSON_COLS "WHERE household = ?1 AND household <> ''",
+    };
+    static const char *const in_grid = PERSON_COLS
+        "WHERE grid = ?3 AND name >= ?1 AND name < ?2 ORDER BY grid, name";
+#undef PERSON_COLS
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    char end[256];
+    struct walk w;
+
+    if ((unsigned)key > FK_PKEY_HOUSEHOLD)
+        return FK_EINVAL;
+    if (sqlite3_prepare_v2(s->db, key == FK_PKEY_NAME && grid ? in_grid : sql[key], -1, &q,
+                           NULL) != SQLITE_OK)
+        return fail(s);
+    bind_text(q, 1, value);
+    if (key == FK_PKEY_NAME) {
+        prefix_end(value ? value : "", end, sizeof end);
+        bind_text(q, 2, end);
+        if (grid)
+            bind_text(q, 3, grid);
+    }
+    w.cb.person = cb;
+    w.ud = ud;
+    return walk_stmt(s, q, row_person_full, &w);
+}
+
+static int sq_get_case(fk_store *st, int64_t person, struct fk_case_row *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if (sqlite3_prepare_v2(s->db, "SELECT person, confirmed, onset, kind, isolated FROM cases "
+                                  "WHERE person = ?1", -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    sqlite3_bind_int64(q, 1, person);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        out->person = sqlite3_column_int64(q, 0);
+        out->confirmed = sqlite3_column_int64(q, 1);
+        out->onset = sqlite3_column_int64(q, 2);
+        out->kind = sqlite3_column_int(q, 3);
+        out->isolated = sqlite3_column_int64(q, 4);
+        rc = FK_OK;
+    } else {
+        rc = rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
 static int row_record(sqlite3_stmt *q, struct walk *w)
 {
     struct fk_record_value v[FK_RECORD_MAXCOLS + 4];
@@ -1565,6 +1663,8 @@ static const struct fk_store_ops sqlite_ops = {
     .each_silent_device = sq_each_silent_device,
     .each_person_tagged = sq_each_person_tagged,
     .each_tube_member = sq_each_tube_member,
+    .search_persons = sq_search_persons,
+    .get_case = sq_get_case,
     .add_user = sq_add_user,
     .update_user = sq_update_user,
     .get_user = sq_get_user,
