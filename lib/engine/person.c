@@ -862,11 +862,14 @@ int fk_person_page_render(const struct fk_person_page *p, enum fk_format f, fk_b
 
                 fk_buf_init(&one, 0);
                 rc = t && n ? fk_table_json_rows(t, 0, 1, &one) : FK_OK;
-                if (rc == FK_OK && one.len >= 2)
-                    rc = fk_buf_append(b, one.data + 1, one.len - 2 -
-                                                            (one.data[one.len - 1] == '\n'));
-                else if (rc == FK_OK)
+                if (rc == FK_OK && one.len) {
+                    /* "[\n{…}\n]": the object between the brackets. */
+                    const char *lo = strchr(one.data, '{'), *hi = strrchr(one.data, '}');
+
+                    rc = lo && hi ? fk_buf_append(b, lo, (size_t)(hi - lo) + 1) : FK_EINVAL;
+                } else if (rc == FK_OK) {
                     rc = fk_buf_puts(b, "null");
+                }
                 fk_buf_fini(&one);
             } else if (t) {
                 rc = fk_table_json_rows(t, 0, n, b);
