@@ -244,6 +244,10 @@ struct finder {
     const char *scope;
     struct hit *hits;
     size_t n, want; /* want: limit + 1 */
+    /* Grid by grid: each grid gives at most want rows (counted in grid_n) into room for 2 * want,
+     * and after each grid the hits are sorted and cut back to want. */
+    int by_grid;
+    size_t grid_n;
 };
 
 static int found(void *ud, const struct fk_person_row *p)
@@ -253,6 +257,8 @@ static int found(void *ud, const struct fk_person_row *p)
 
     if (f->scope && !fk_engine_region_inside(f->e, p->grid, f->scope))
         return 0;
+    if (f->n >= (f->by_grid ? 2 * f->want : f->want))
+        return STOP;
     h = &f->hits[f->n++];
     h->id = p->id;
     copy(h->id_number, sizeof h->id_number, p->id_number);
@@ -261,7 +267,19 @@ static int found(void *ud, const struct fk_person_row *p)
     copy(h->grid, sizeof h->grid, p->grid);
     copy(h->household, sizeof h->household, p->household);
     copy(h->tags, sizeof h->tags, p->tags);
+    if (f->by_grid)
+        return ++f->grid_n >= f->want ? STOP : 0;
     return f->n >= f->want ? STOP : 0;
+}
+
+/* Orders hits as the name index does: by name, then by id (a grid-by-grid walk finds them grid
+ * by grid). */
+static int by_name(const void *a, const void *b)
+{
+    const struct hit *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+
+    return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
 struct grid_walk {
@@ -280,24 +298,18 @@ static int one_grid(void *ud, const char *code, const char *name, int32_t glo, i
     (void)name;
     (void)glo;
     (void)ghi;
+    g->f->grid_n = 0;
     rc = fk_store_search_persons(g->st, FK_PKEY_NAME, g->value, code, found, g->f);
-    if (rc == STOP)
-        return STOP;
-    if (rc != FK_OK) {
+    if (rc != FK_OK && rc != STOP) {
         g->rc = rc;
         return STOP;
     }
+    qsort(g->f->hits, g->f->n, sizeof *g->f->hits, by_name);
+    if (g->f->n > g->f->want)
+        g->f->n = g->f->want;
     return 0;
 }
 
-/* Sorts hits by name then ID number (a grid-by-grid walk finds them grid by grid). */
-static int by_name(const void *a, const void *b)
-{
-    const struct hit *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-
-    return c ? c : strcmp(x->id_number, y->id_number);
-}
 
 int fk_person_find(fk_store *st, fk_engine *e, const struct fk_person_find_opts *o, fk_table **out,
                    int *more, char *err, size_t errlen)
@@ -324,7 +336,7 @@ int fk_person_find(fk_store *st, fk_engine *e, const struct fk_person_find_opts 
     f.e = e;
     f.scope = o->scope && *o->scope ? o->scope : NULL;
     f.want = o->limit + 1;
-    f.hits = calloc(f.want, sizeof *f.hits);
+    f.hits = calloc(2 * f.want, sizeof *f.hits);
     if (!f.hits) {
         rc = FK_ENOMEM;
         goto out;
@@ -342,12 +354,12 @@ int fk_person_find(fk_store *st, fk_engine *e, const struct fk_person_find_opts 
         if (key == FK_PKEY_NAME && ghi - glo <= SMALL_SCOPE) {
             struct grid_walk g = {st, e, value, &f, FK_OK};
 
+            f.by_grid = 1;
             rc = fk_engine_each_region(e, f.scope, FK_LEVEL_GRID, one_grid, &g);
             if (g.rc != FK_OK) {
                 rc = g.rc;
                 goto fail_db;
             }
-            qsort(f.hits, f.n, sizeof *f.hits, by_name);
             rc = FK_OK;
             goto found_all;
         }

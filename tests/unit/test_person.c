@@ -251,6 +251,12 @@ static void test_person__scope(void **state)
     assert_int_equal(find(f, "张三", "140702", 50, &more), FK_OK);
     snprintf(want, sizeof want, "%s,%s", f->id[0], f->id[1]);
     assert_string_equal(ids(f), want);
+    /* Grid by grid, the first by name across the grids, not the first grid's: 张三 of G1 and of
+     * H1 before 张三丰 of G1. */
+    assert_int_equal(find(f, "张", "1407", 2, &more), FK_OK);
+    snprintf(want, sizeof want, "%s,%s", f->id[0], f->id[5]);
+    assert_string_equal(ids(f), want);
+    assert_int_equal(more, 1);
     assert_int_equal(find(f, "张", G2, 50, &more), FK_OK);
     assert_string_equal(ids(f), f->id[3]);
     assert_int_equal(find(f, "张", "99", 50, &more), FK_ENOENT);
