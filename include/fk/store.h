@@ -245,6 +245,10 @@ int fk_store_search_persons(fk_store *st, enum fk_person_key key, const char *va
                             const char *grid, fk_person_cb cb, void *ud);
 /* The case of person (confirmed or asymptomatic) into *out. FK_OK, FK_ENOENT, FK_EDB. */
 int fk_store_get_case(fk_store *st, int64_t person, struct fk_case_row *out);
+/* The category (enum fk_ctl_category) of person's latest open control order into *category.
+ * FK_OK, FK_ENOENT (none open), FK_EDB. One prepared statement: cheap enough for every row of a
+ * search. */
+int fk_store_open_control(fk_store *st, int64_t person, int *category);
 
 /* Records by descriptor (fk/record.h). The generic put of a type whose descriptor has
  * FK_RECORD_GENERIC: v holds its store fields in order (rt->fields); it reads the record by its

@@ -123,12 +123,47 @@ static void copy(char *dst, size_t cap, const char *src)
     snprintf(dst, cap, "%s", src ? src : "");
 }
 
-/* Fills *pl for grid by walking the store's region tree up from it. FK_OK or FK_EDB. */
-static int place_of(fk_store *st, const char *grid, struct place *pl)
+/* Regions read for one answer, so the townships and counties of its rows are read once. */
+#define REGION_MEMO 32
+struct region_memo {
+    struct {
+        char code[FK_REGION_CODE_MAX], parent[FK_REGION_CODE_MAX], name[128];
+        int level;
+    } r[REGION_MEMO];
+    size_t n, next;
+};
+
+/* Region code into *out through the memo m (may be NULL). FK_OK, FK_ENOENT, FK_EDB. */
+static int region_get(fk_store *st, struct region_memo *m, const char *code, int *at)
 {
     struct fk_region_row r;
+    size_t i;
+    int rc;
+
+    for (i = 0; m && i < m->n; i++) {
+        if (strcmp(m->r[i].code, code) == 0) {
+            *at = (int)i;
+            return FK_OK;
+        }
+    }
+    rc = fk_store_get_region(st, code, &r);
+    if (rc != FK_OK)
+        return rc;
+    i = m->n < REGION_MEMO ? m->n++ : m->next++ % REGION_MEMO;
+    copy(m->r[i].code, sizeof m->r[i].code, code);
+    copy(m->r[i].parent, sizeof m->r[i].parent, r.parent);
+    copy(m->r[i].name, sizeof m->r[i].name, r.name);
+    m->r[i].level = r.level;
+    *at = (int)i;
+    return FK_OK;
+}
+
+/* Fills *pl for grid by walking the region tree up from it (through the memo m). FK_OK or
+ * FK_EDB. */
+static int place_of(fk_store *st, struct region_memo *m, const char *grid, struct place *pl)
+{
     char code[FK_REGION_CODE_MAX];
-    int depth, rc;
+    int depth, rc, at;
 
     if (strcmp(pl->grid, grid) == 0 && *pl->grid)
         return FK_OK;
@@ -136,21 +171,21 @@ static int place_of(fk_store *st, const char *grid, struct place *pl)
     copy(pl->grid, sizeof pl->grid, grid);
     copy(code, sizeof code, grid);
     for (depth = 0; depth < 8 && *code; depth++) {
-        rc = fk_store_get_region(st, code, &r);
+        rc = region_get(st, m, code, &at);
         if (rc == FK_ENOENT)
             break;
         if (rc != FK_OK)
             return rc;
         if (depth == 0)
-            copy(pl->grid_name, sizeof pl->grid_name, r.name);
-        if (r.level == FK_LEVEL_TOWNSHIP) {
-            copy(pl->township, sizeof pl->township, r.code);
-            copy(pl->township_name, sizeof pl->township_name, r.name);
-        } else if (r.level == FK_LEVEL_COUNTY) {
-            copy(pl->county, sizeof pl->county, r.code);
-            copy(pl->county_name, sizeof pl->county_name, r.name);
+            copy(pl->grid_name, sizeof pl->grid_name, m->r[at].name);
+        if (m->r[at].level == FK_LEVEL_TOWNSHIP) {
+            copy(pl->township, sizeof pl->township, m->r[at].code);
+            copy(pl->township_name, sizeof pl->township_name, m->r[at].name);
+        } else if (m->r[at].level == FK_LEVEL_COUNTY) {
+            copy(pl->county, sizeof pl->county, m->r[at].code);
+            copy(pl->county_name, sizeof pl->county_name, m->r[at].name);
         }
-        copy(code, sizeof code, r.parent);
+        copy(code, sizeof code, m->r[at].parent);
     }
     return FK_OK;
 }
@@ -167,15 +202,6 @@ struct flags {
     const char *kase, *contact, *control;
     int64_t confirmed, onset;
 };
-
-static int control_open(void *ud, const struct fk_control_row *c)
-{
-    struct flags *f = ud;
-
-    if (c->end == 0)
-        f->control = fk_ctl_category_name((enum fk_ctl_category)c->category);
-    return 0;
-}
 
 /* The contact of person pid in k[0 .. n), sorted by person (binary search), or NULL. */
 static const struct fk_contact *contact_of(const struct fk_contact *k, size_t n, int64_t pid)
@@ -204,7 +230,7 @@ static int flags_of(fk_store *st, int64_t pid, const struct fk_contact *k, size_
 {
     struct fk_case_row c;
     const struct fk_contact *ct;
-    int rc;
+    int rc, category;
 
     memset(f, 0, sizeof *f);
     f->kase = f->contact = f->control = "";
@@ -219,7 +245,10 @@ static int flags_of(fk_store *st, int64_t pid, const struct fk_contact *k, size_
     ct = contact_of(k, nk, pid);
     if (ct)
         f->contact = fk_category_name(ct->category);
-    return fk_store_each_control(st, pid, control_open, f);
+    rc = fk_store_open_control(st, pid, &category);
+    if (rc == FK_OK)
+        f->control = fk_ctl_category_name((enum fk_ctl_category)category);
+    return rc == FK_ENOENT ? FK_OK : rc;
 }
 
 /* ---- the search ---- */
@@ -314,6 +343,7 @@ static int one_grid(void *ud, const char *code, const char *name, int32_t glo, i
 int fk_person_find(fk_store *st, fk_engine *e, const struct fk_person_find_opts *o, fk_table **out,
                    int *more, char *err, size_t errlen)
 {
+    struct region_memo memo_s, *memo = &memo_s;
     struct finder f;
     enum fk_person_key key;
     char value[FK_PERSON_QUERY_MAX];
@@ -324,6 +354,7 @@ int fk_person_find(fk_store *st, fk_engine *e, const struct fk_person_find_opts 
 
     *out = NULL;
     *more = 0;
+    memo_s.n = memo_s.next = 0;
     memset(&f, 0, sizeof f);
     memset(&pl, 0, sizeof pl);
     if (o->limit < 1 || o->limit > FK_PERSON_FIND_MAX) {
@@ -378,7 +409,7 @@ found_all:
         struct flags fl;
         const char *v[14];
 
-        rc = place_of(st, h->grid, &pl);
+        rc = place_of(st, memo, h->grid, &pl);
         if (rc == FK_OK)
             rc = flags_of(st, h->id, o->contacts, o->ncontacts, &fl);
         if (rc != FK_OK)
@@ -675,6 +706,7 @@ int fk_person_page_get(fk_store *st, fk_engine *e, fk_ctl *c, const char *scope,
                        int64_t today, const struct fk_contact *contacts, size_t ncontacts,
                        struct fk_person_page *out, char *err, size_t errlen)
 {
+    struct region_memo memo;
     struct page_ctx x;
     struct members ms;
     struct fk_person_row p;
@@ -690,6 +722,7 @@ int fk_person_page_get(fk_store *st, fk_engine *e, fk_ctl *c, const char *scope,
     int rc;
 
     memset(out, 0, sizeof *out);
+    memo.n = memo.next = 0;
     memset(&x, 0, sizeof x);
     memset(&ms, 0, sizeof ms);
     memset(&pl, 0, sizeof pl);
@@ -717,7 +750,7 @@ int fk_person_page_get(fk_store *st, fk_engine *e, fk_ctl *c, const char *scope,
     x.rc = FK_OK;
 
     /* The registry. */
-    if ((rc = place_of(st, grid, &pl)) != FK_OK ||
+    if ((rc = place_of(st, &memo, grid, &pl)) != FK_OK ||
         (rc = flags_of(st, pid, contacts, ncontacts, &fl)) != FK_OK)
         goto fail_db;
     if ((rc = fk_table_new(person_cols, NCOLS(person_cols), &out->person)) != FK_OK)
@@ -758,7 +791,7 @@ int fk_person_page_get(fk_store *st, fk_engine *e, fk_ctl *c, const char *scope,
         const char *hv[NCOLS(household_cols)];
 
         memset(&mp, 0, sizeof mp);
-        if ((rc = place_of(st, ms.m[i].grid, &mp)) != FK_OK ||
+        if ((rc = place_of(st, &memo, ms.m[i].grid, &mp)) != FK_OK ||
             (rc = flags_of(st, ms.m[i].id, contacts, ncontacts, &fl)) != FK_OK)
             goto fail_db;
         hv[0] = ms.m[i].id_number;

@@ -513,3 +513,8 @@ int fk_store_get_case(fk_store *st, int64_t person, struct fk_case_row *out)
 {
     return st->ops->get_case(st, person, out);
 }
+
+int fk_store_open_control(fk_store *st, int64_t person, int *category)
+{
+    return st->ops->open_control(st, person, category);
+}

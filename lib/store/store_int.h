@@ -67,6 +67,7 @@ struct fk_store_ops {
     int (*search_persons)(fk_store *st, enum fk_person_key key, const char *value,
                           const char *grid, fk_person_cb cb, void *ud);
     int (*get_case)(fk_store *st, int64_t person, struct fk_case_row *out);
+    int (*open_control)(fk_store *st, int64_t person, int *category);
     int (*add_user)(fk_store *st, const struct fk_user *u);
     int (*update_user)(fk_store *st, const struct fk_user *u);
     int (*get_user)(fk_store *st, const char *name, struct fk_user *out);

@@ -44,6 +44,7 @@ enum stmt_id {
     S_CONTROL_BY_ID,
     S_DOOR_INS, S_DOOR_BEFORE, S_DEVICE_FIND,
     S_ALERT_INS, S_ALERT_UPD, S_ALERT_GET,
+    S_CASE_GET, S_CONTROL_OPEN,
     S_COUNT
 };
 
@@ -101,6 +102,9 @@ static const char *const stmt_sql[S_COUNT] = {
                     "WHERE id = ?1",
     [S_ALERT_GET] = "SELECT id, kind, person, time, device, detail, status, raised, who, note, "
                     "updated FROM alerts WHERE id = ?1",
+    [S_CASE_GET] = "SELECT person, confirmed, onset, kind, isolated FROM cases WHERE person = ?1",
+    [S_CONTROL_OPEN] = "SELECT category FROM controls WHERE person = ?1 AND \"end\" = 0 "
+                       "ORDER BY start DESC LIMIT 1",
 };
 
 /* The statements of a generic put (struct fk_record_sql). */
@@ -1517,8 +1521,9 @@ static int sq_search_persons(fk_store *st, enum fk_person_key key, const char *v
         [FK_PKEY_ID6] = PERSON_COLS "WHERE substr(id_number, -6) = ?1",
         [FK_PKEY_NAME] = PERSON_COLS "WHERE name >= ?1 AND name < ?2 ORDER BY name",
         [FK_PKEY_PHONE4] = PERSON_COLS "WHERE substr(phone, -4) = ?1 AND phone <> ''",
+        /* "+phone": the planner would rather scan for phone = ?1 than use the index. */
         [FK_PKEY_PHONE] = PERSON_COLS
-        "WHERE substr(phone, -4) = substr(?1, -4) AND phone <> '' AND phone = ?1",
+        "WHERE substr(phone, -4) = substr(?1, -4) AND phone <> '' AND +phone = ?1",
         [FK_PKEY_HOUSEHOLD] = PERSON_COLS "WHERE household = ?1 AND household <> ''",
     };
     static const char *const in_grid = PERSON_COLS
@@ -1549,27 +1554,35 @@ static int sq_search_persons(fk_store *st, enum fk_person_key key, const char *v
 static int sq_get_case(fk_store *st, int64_t person, struct fk_case_row *out)
 {
     struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = NULL;
+    sqlite3_stmt *q = stmt(s, S_CASE_GET);
     int rc;
 
     memset(out, 0, sizeof *out);
-    if (sqlite3_prepare_v2(s->db, "SELECT person, confirmed, onset, kind, isolated FROM cases "
-                                  "WHERE person = ?1", -1, &q, NULL) != SQLITE_OK)
-        return fail(s);
-    sqlite3_bind_int64(q, 1, person);
-    rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        out->person = sqlite3_column_int64(q, 0);
-        out->confirmed = sqlite3_column_int64(q, 1);
-        out->onset = sqlite3_column_int64(q, 2);
-        out->kind = sqlite3_column_int(q, 3);
-        out->isolated = sqlite3_column_int64(q, 4);
-        rc = FK_OK;
-    } else {
-        rc = rc == SQLITE_DONE ? FK_ENOENT : fail(s);
-    }
-    sqlite3_finalize(q);
-    return rc;
+    rc = row_by_id(s, q, person);
+    if (rc != FK_OK)
+        return rc;
+    out->person = sqlite3_column_int64(q, 0);
+    out->confirmed = sqlite3_column_int64(q, 1);
+    out->onset = sqlite3_column_int64(q, 2);
+    out->kind = sqlite3_column_int(q, 3);
+    out->isolated = sqlite3_column_int64(q, 4);
+    sqlite3_reset(q);
+    return FK_OK;
+}
+
+static int sq_open_control(fk_store *st, int64_t person, int *category)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_CONTROL_OPEN);
+    int rc;
+
+    *category = -1;
+    rc = row_by_id(s, q, person);
+    if (rc != FK_OK)
+        return rc;
+    *category = sqlite3_column_int(q, 0);
+    sqlite3_reset(q);
+    return FK_OK;
 }
 
 static int row_record(sqlite3_stmt *q, struct walk *w)
@@ -1665,6 +1678,7 @@ static const struct fk_store_ops sqlite_ops = {
     .each_tube_member = sq_each_tube_member,
     .search_persons = sq_search_persons,
     .get_case = sq_get_case,
+    .open_control = sq_open_control,
     .add_user = sq_add_user,
     .update_user = sq_update_user,
     .get_user = sq_get_user,
