@@ -129,6 +129,16 @@ try {
   await page.click('.topbar [data-lang=zh]')
   await page.setViewportSize({ width: 1280, height: 900 })
 
+  // ---- the ID numbers of the lists link to the person page (the alerts list here)
+  await page.goto(`${BASE}/alerts`)
+  await page.waitForSelector('[data-table=alerts] [data-person-link]', { timeout: T })
+  const linked = await page.getAttribute('[data-table=alerts] [data-person-link]', 'data-person-link')
+  await page.click('[data-table=alerts] [data-person-link]')
+  await page.waitForURL(new RegExp(`/person/${linked}$`), { timeout: T })
+  await page.waitForSelector('[data-person-id]', { timeout: T })
+  assert.equal((await page.textContent('[data-person-id]')).trim(), linked, 'the alert\'s person')
+  log(`alerts link to ${linked}`)
+
   // ---- a viewer of 140702: nobody of 140703 is found, and their page is not found
   await page.goto(`${BASE}/`)
   await page.click('[data-signout]')
