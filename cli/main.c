@@ -104,6 +104,15 @@ const struct verb cli_verbs[] = {
      "regime (落地核酸+三天三检 by default) and their state, and marks the arrivals that came from\n"
      "a risk area while it was one (risk_area: \"from a current risk area\"); --control puts those\n"
      "under risk_area control (the profile's risk_area_regime), as backcheck --control does."},
+    {"person", cmd_person, "person ID_NUMBER [--date D] [--no-trace] | person --find Q [--limit N]",
+     "Everything about one person: registry (grid, township, county, household), the household's\n"
+     "members, every sample with its tube, pool and result per round, contact status and the\n"
+     "chain that put them on the list, control orders, the regime's tests, alerts and arrivals\n"
+     "(CSV blocks, or one JSON object with --format json). --find Q searches by ID number (18\n"
+     "characters or the last 6), name (its beginning) or phone (11 digits or the last 4):\n"
+     "id_number,name,phone,grid,grid_name,township,township_name,county,county_name,household,\n"
+     "tags,case,contact,control; at most --limit rows (default 50). --no-trace skips the trace\n"
+     "that fills the contact status (minutes at 10 M residents)."},
     {"backcheck", cmd_backcheck,
      "backcheck [AREA [--region CODE] [--control] [--place home|centralized] [--at T]]",
      "倒查7天: every arrival from a risk area in the days before its latest risk period started\n"

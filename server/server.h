@@ -113,6 +113,7 @@ extern const struct route api_trace_routes[];     /* api_trace.c */
 extern const struct route api_import_routes[];    /* api_import.c */
 extern const struct route api_control_routes[];   /* api_control.c */
 extern const struct route api_export_routes[];    /* api_export.c */
+extern const struct route api_person_routes[];    /* api_person.c */
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);
@@ -259,6 +260,10 @@ void api_backcheck_get(struct req *r);
 void api_risk_areas_get(struct req *r);
 void api_backcheck_post(struct req *r);
 void api_door_events_post(struct req *r);
+
+/* ---- api_person.c ---- */
+void api_persons_get(struct req *r);
+void api_person_get(struct req *r);
 
 /* ---- api_import.c ---- */
 void api_import_post(struct req *r);

@@ -127,5 +127,20 @@ int fk_engine_person_index(fk_engine *e);
  * are (0 also when the index could not be built). */
 size_t fk_engine_person_samples(fk_engine *e, int64_t pid, struct fk_person_sample *out,
                                 size_t cap);
+/* One sample of a person with its tube (fk_engine_each_person_tube). Strings are borrowed from
+ * the engine (valid until its next rebuild); members are the dense person ids of everyone sampled
+ * into the tube, the person too. */
+struct fk_person_tube {
+    const char *tube, *site, *lab; /* lab "" with no result */
+    int64_t time;                  /* this person's sample */
+    int result;                    /* enum fk_result, or -1 with no result yet */
+    int64_t rtime, received;       /* 0 when unknown */
+    const int32_t *members;
+    size_t nmembers;
+};
+/* Calls cb for each sample of person pid, oldest first (the per-person index is built first, as
+ * fk_engine_person_index); a non-zero return stops the walk and is returned. FK_OK, FK_ENOMEM. */
+int fk_engine_each_person_tube(fk_engine *e, int64_t pid,
+                               int (*cb)(void *ud, const struct fk_person_tube *t), void *ud);
 
 #endif

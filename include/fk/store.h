@@ -227,6 +227,29 @@ int fk_store_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud);
 /* Members of a tube (the persons sampled into it). */
 int fk_store_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, void *ud);
 
+/* Finding persons (the person search, fk/person.h): which key a search looks up. */
+enum fk_person_key {
+    FK_PKEY_ID = 0,    /* the whole ID number */
+    FK_PKEY_ID6,       /* the last 6 characters of the ID number */
+    FK_PKEY_NAME,      /* a prefix of the name (byte-wise: a prefix of UTF-8 characters) */
+    FK_PKEY_PHONE4,    /* the last 4 digits of the phone */
+    FK_PKEY_PHONE,     /* the whole phone number */
+    FK_PKEY_HOUSEHOLD  /* the household code (not empty) */
+};
+/* Calls cb with every person (every field filled) whose key matches value, in the order of the
+ * key's index (name, ID number's end, phone's end, household; ties by id); with key FK_PKEY_NAME
+ * and grid not NULL, only persons of that grid. Each look-up reads an index of the persons table
+ * (schema version 6), never the whole table. A non-zero return of cb stops the walk and is
+ * returned. FK_OK, FK_EINVAL (unknown key), FK_EDB. Rows are borrowed for the call. */
+int fk_store_search_persons(fk_store *st, enum fk_person_key key, const char *value,
+                            const char *grid, fk_person_cb cb, void *ud);
+/* The case of person (confirmed or asymptomatic) into *out. FK_OK, FK_ENOENT, FK_EDB. */
+int fk_store_get_case(fk_store *st, int64_t person, struct fk_case_row *out);
+/* The category (enum fk_ctl_category) of person's latest open control order into *category.
+ * FK_OK, FK_ENOENT (none open), FK_EDB. One prepared statement: cheap enough for every row of a
+ * search. */
+int fk_store_open_control(fk_store *st, int64_t person, int *category);
+
 /* Records by descriptor (fk/record.h). The generic put of a type whose descriptor has
  * FK_RECORD_GENERIC: v holds its store fields in order (rt->fields); it reads the record by its
  * natural key and inserts, updates or does nothing, as the typed puts above (which are it). *id

@@ -1546,3 +1546,34 @@ size_t fk_engine_person_samples(fk_engine *e, int64_t pid, struct fk_person_samp
     }
     return b - a;
 }
+
+int fk_engine_each_person_tube(fk_engine *e, int64_t pid,
+                               int (*cb)(void *ud, const struct fk_person_tube *t), void *ud)
+{
+    uint32_t j;
+    int rc;
+
+    if (fk_engine_person_index(e) != FK_OK)
+        return FK_ENOMEM;
+    if (pid < 0 || (size_t)pid >= e->npid)
+        return FK_OK;
+    for (j = e->pfirst[pid]; j < e->pfirst[pid + 1]; j++) {
+        uint32_t s = e->by_person[j];
+        const struct tube *tb = &e->tube[e->s_tube[s]];
+        struct fk_person_tube t;
+
+        t.tube = fk_strmap_key(e->tubes, e->s_tube[s]);
+        t.site = tb->site >= 0 ? fk_strmap_key(e->sites, tb->site) : "";
+        t.lab = tb->lab >= 0 ? fk_strmap_key(e->labs, tb->lab) : "";
+        t.time = e->s_time[s];
+        t.result = tb->result;
+        t.rtime = tb->result >= 0 ? tb->rtime : 0;
+        t.received = tb->received;
+        t.members = &e->s_pid[tb->first];
+        t.nmembers = tb->count;
+        rc = cb(ud, &t);
+        if (rc)
+            return rc;
+    }
+    return FK_OK;
+}

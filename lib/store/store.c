@@ -502,3 +502,19 @@ int fk_store_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud)
 {
     return st->ops->each_person_tagged(st, cb, ud);
 }
+
+int fk_store_search_persons(fk_store *st, enum fk_person_key key, const char *value,
+                            const char *grid, fk_person_cb cb, void *ud)
+{
+    return st->ops->search_persons(st, key, value, grid, cb, ud);
+}
+
+int fk_store_get_case(fk_store *st, int64_t person, struct fk_case_row *out)
+{
+    return st->ops->get_case(st, person, out);
+}
+
+int fk_store_open_control(fk_store *st, int64_t person, int *category)
+{
+    return st->ops->open_control(st, person, category);
+}

@@ -64,6 +64,10 @@ struct fk_store_ops {
     int (*each_silent_device)(fk_store *st, int64_t before, fk_door_cb cb, void *ud);
     int (*each_person_tagged)(fk_store *st, fk_person_cb cb, void *ud);
     int (*each_tube_member)(fk_store *st, const char *tube, fk_sample_cb cb, void *ud);
+    int (*search_persons)(fk_store *st, enum fk_person_key key, const char *value,
+                          const char *grid, fk_person_cb cb, void *ud);
+    int (*get_case)(fk_store *st, int64_t person, struct fk_case_row *out);
+    int (*open_control)(fk_store *st, int64_t person, int *category);
     int (*add_user)(fk_store *st, const struct fk_user *u);
     int (*update_user)(fk_store *st, const struct fk_user *u);
     int (*get_user)(fk_store *st, const char *name, struct fk_user *out);

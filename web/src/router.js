@@ -15,6 +15,7 @@ import Control from './views/Control.vue'
 import Regime from './views/Regime.vue'
 import Alerts from './views/Alerts.vue'
 import Arrivals from './views/Arrivals.vue'
+import Person from './views/Person.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -32,6 +33,7 @@ export const router = createRouter({
         { path: 'regime', name: 'regime', component: Regime, meta: { perm: 'read_persons' } },
         { path: 'alerts', name: 'alerts', component: Alerts, meta: { perm: 'read_persons' } },
         { path: 'arrivals', name: 'arrivals', component: Arrivals, meta: { perm: 'read_persons' } },
+        { path: 'person/:id', name: 'person', component: Person, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },
         { path: 'users', name: 'users', component: Users, meta: { perm: 'users' } },
       ],

@@ -44,6 +44,7 @@ enum stmt_id {
     S_CONTROL_BY_ID,
     S_DOOR_INS, S_DOOR_BEFORE, S_DEVICE_FIND,
     S_ALERT_INS, S_ALERT_UPD, S_ALERT_GET,
+    S_CASE_GET, S_CONTROL_OPEN,
     S_COUNT
 };
 
@@ -101,6 +102,9 @@ static const char *const stmt_sql[S_COUNT] = {
                     "WHERE id = ?1",
     [S_ALERT_GET] = "SELECT id, kind, person, time, device, detail, status, raised, who, note, "
                     "updated FROM alerts WHERE id = ?1",
+    [S_CASE_GET] = "SELECT person, confirmed, onset, kind, isolated FROM cases WHERE person = ?1",
+    [S_CONTROL_OPEN] = "SELECT category FROM controls WHERE person = ?1 AND \"end\" = 0 "
+                       "ORDER BY start DESC LIMIT 1",
 };
 
 /* The statements of a generic put (struct fk_record_sql). */
@@ -1474,6 +1478,113 @@ static int sq_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, 
     return walk_stmt(s, q, row_sample, &w);
 }
 
+static int row_person_full(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_person_row p;
+
+    p.id = sqlite3_column_int64(q, 0);
+    p.id_type = sqlite3_column_int(q, 1);
+    p.id_number = col_text(q, 2);
+    p.name = col_text(q, 3);
+    p.phone = col_text(q, 4);
+    p.grid = col_text(q, 5);
+    p.household = col_text(q, 6);
+    p.tags = col_text(q, 7);
+    return w->cb.person(w->ud, &p);
+}
+
+/* The first string after every string that begins with prefix, byte-wise (the prefix with its
+ * last byte below 0xff raised by one, and the bytes after it dropped); "\xff" when there is
+ * none (UTF-8 text never holds the byte 0xff). */
+static void prefix_end(const char *prefix, char *out, size_t cap)
+{
+    size_t n = strlen(prefix);
+
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, prefix, n);
+    out[n] = '\0';
+    while (n > 0 && (unsigned char)out[n - 1] == 0xff)
+        out[--n] = '\0';
+    if (n > 0)
+        out[n - 1] = (char)((unsigned char)out[n - 1] + 1);
+    else if (cap > 1)
+        memcpy(out, "\xff", 2);
+}
+
+static int sq_search_persons(fk_store *st, enum fk_person_key key, const char *value,
+                             const char *grid, fk_person_cb cb, void *ud)
+{
+#define PERSON_COLS "SELECT id, id_type, id_number, name, phone, grid, household, tags FROM persons "
+    static const char *const sql[] = {
+        [FK_PKEY_ID] = PERSON_COLS "WHERE id_number = ?1",
+        [FK_PKEY_ID6] = PERSON_COLS "WHERE substr(id_number, -6) = ?1",
+        [FK_PKEY_NAME] = PERSON_COLS "WHERE name >= ?1 AND name < ?2 ORDER BY name",
+        [FK_PKEY_PHONE4] = PERSON_COLS "WHERE substr(phone, -4) = ?1 AND phone <> ''",
+        /* "+phone": the planner would rather scan for phone = ?1 than use the index. */
+        [FK_PKEY_PHONE] = PERSON_COLS
+        "WHERE substr(phone, -4) = substr(?1, -4) AND phone <> '' AND +phone = ?1",
+        [FK_PKEY_HOUSEHOLD] = PERSON_COLS "WHERE household = ?1 AND household <> ''",
+    };
+    static const char *const in_grid = PERSON_COLS
+        "WHERE grid = ?3 AND name >= ?1 AND name < ?2 ORDER BY grid, name";
+#undef PERSON_COLS
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    char end[256];
+    struct walk w;
+
+    if ((unsigned)key > FK_PKEY_HOUSEHOLD)
+        return FK_EINVAL;
+    if (sqlite3_prepare_v2(s->db, key == FK_PKEY_NAME && grid ? in_grid : sql[key], -1, &q,
+                           NULL) != SQLITE_OK)
+        return fail(s);
+    bind_text(q, 1, value);
+    if (key == FK_PKEY_NAME) {
+        prefix_end(value ? value : "", end, sizeof end);
+        bind_text(q, 2, end);
+        if (grid)
+            bind_text(q, 3, grid);
+    }
+    w.cb.person = cb;
+    w.ud = ud;
+    return walk_stmt(s, q, row_person_full, &w);
+}
+
+static int sq_get_case(fk_store *st, int64_t person, struct fk_case_row *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_CASE_GET);
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = row_by_id(s, q, person);
+    if (rc != FK_OK)
+        return rc;
+    out->person = sqlite3_column_int64(q, 0);
+    out->confirmed = sqlite3_column_int64(q, 1);
+    out->onset = sqlite3_column_int64(q, 2);
+    out->kind = sqlite3_column_int(q, 3);
+    out->isolated = sqlite3_column_int64(q, 4);
+    sqlite3_reset(q);
+    return FK_OK;
+}
+
+static int sq_open_control(fk_store *st, int64_t person, int *category)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_CONTROL_OPEN);
+    int rc;
+
+    *category = -1;
+    rc = row_by_id(s, q, person);
+    if (rc != FK_OK)
+        return rc;
+    *category = sqlite3_column_int(q, 0);
+    sqlite3_reset(q);
+    return FK_OK;
+}
+
 static int row_record(sqlite3_stmt *q, struct walk *w)
 {
     struct fk_record_value v[FK_RECORD_MAXCOLS + 4];
@@ -1565,6 +1676,9 @@ static const struct fk_store_ops sqlite_ops = {
     .each_silent_device = sq_each_silent_device,
     .each_person_tagged = sq_each_person_tagged,
     .each_tube_member = sq_each_tube_member,
+    .search_persons = sq_search_persons,
+    .get_case = sq_get_case,
+    .open_control = sq_open_control,
     .add_user = sq_add_user,
     .update_user = sq_update_user,
     .get_user = sq_get_user,
