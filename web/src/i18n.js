@@ -299,6 +299,19 @@ const zh = {
   'arr.notControlled': '未管控',
   'arr.list': '入返人员',
   'arr.underControl': '人已管控',
+  // ---- the map and the wall screen's control panels (issue 15: map)
+  'map.title': '地图',
+  'map.coverage': '应检尽检',
+  'map.cases': '病例',
+  'map.controlled': '在管人员',
+  'map.noData': '无数据',
+  'map.noShapes': '本市暂无边界数据，各区域数字见下表',
+  'map.unshaped': '{n} 个区域（乡镇及以下）无边界数据，数字见表格',
+  'map.venue': '场所',
+  'map.clickHint': '点击区县查看下钻',
+  'screen.control': '四个查清 · 在管',
+  'screen.alerts': '未处理告警',
+  'screen.noAlerts': '没有未处理的告警',
 }
 
 const en = {
@@ -587,6 +600,19 @@ const en = {
   'arr.notControlled': 'not under control',
   'arr.list': 'Arrivals',
   'arr.underControl': 'under control',
+  // ---- the map and the wall screen's control panels (issue 15: map)
+  'map.title': 'Map',
+  'map.coverage': 'Coverage',
+  'map.cases': 'Cases',
+  'map.controlled': 'Under control',
+  'map.noData': 'No data',
+  'map.noShapes': 'No boundaries for this city: the numbers are in the table below',
+  'map.unshaped': '{n} regions (townships and below) have no boundary: their numbers are in the tables',
+  'map.venue': 'Venue',
+  'map.clickHint': 'Click a county to drill down',
+  'screen.control': 'Four checks · under control',
+  'screen.alerts': 'Open alerts',
+  'screen.noAlerts': 'No open alerts',
 }
 
 const dicts = { zh, en }
