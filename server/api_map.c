@@ -55,8 +55,8 @@ static int count_cases_by(struct req *r, const fk_table *cov, size_t *cases, cha
 
 /* Adds the open control orders of today in each region of cov to ctl[i] (a summary by level is
  * in region order, one row per category and place). */
-static int count_controlled_by(fk_ctl *x, const char *region, enum fk_level by,
-                               const fk_table *cov, size_t *ctl, char *err, size_t errlen)
+static int count_controlled_by(fk_ctl *x, const char *region, enum fk_level by, const fk_table *cov,
+                               size_t *ctl, char *err, size_t errlen)
 {
     struct fk_ctl_filter f = FK_CTL_FILTER_ALL;
     fk_table *s = NULL;
@@ -80,8 +80,8 @@ static int count_controlled_by(fk_ctl *x, const char *region, enum fk_level by,
 }
 
 static const struct fk_col map_cols[] = {
-    {"region", FK_COL_TEXT},   {"name", FK_COL_TEXT},  {"residents", FK_COL_INT},
-    {"sampled", FK_COL_INT},   {"coverage", FK_COL_REAL}, {"cases", FK_COL_INT},
+    {"region", FK_COL_TEXT},    {"name", FK_COL_TEXT},     {"residents", FK_COL_INT},
+    {"sampled", FK_COL_INT},    {"coverage", FK_COL_REAL}, {"cases", FK_COL_INT},
     {"controlled", FK_COL_INT},
 };
 
@@ -100,8 +100,8 @@ void api_map_get(struct req *r)
     fk_ctl *x;
     int rc;
 
-    if (by_s && (fk_level_parse((fk_slice){by_s, strlen(by_s)}, &by) != FK_OK ||
-                 by < FK_LEVEL_COUNTY)) {
+    if (by_s &&
+        (fk_level_parse((fk_slice){by_s, strlen(by_s)}, &by) != FK_OK || by < FK_LEVEL_COUNTY)) {
         reply_error(r, 400, "bad_request", "county, township, community or grid",
                     "by '%s' is not a level for the map", by_s);
         return;
@@ -168,8 +168,82 @@ out:
     free(ctl);
 }
 
+static const struct fk_col point_cols[] = {
+    {"kind", FK_COL_TEXT}, {"code", FK_COL_TEXT}, {"name", FK_COL_TEXT},
+    {"grid", FK_COL_TEXT}, {"lon", FK_COL_REAL},  {"lat", FK_COL_REAL},
+};
+
+struct point_walk {
+    fk_engine *e;
+    const char *scope;
+    fk_table *t;
+    int rc;
+};
+
+static int add_grid_point(void *ud, const struct fk_region_row *g)
+{
+    struct point_walk *w = ud;
+    const char *v[6] = {"grid", g->code, g->name, g->code, g->lon, g->lat};
+
+    if (g->level == FK_LEVEL_GRID && g->lon && *g->lon && g->lat && *g->lat &&
+        fk_engine_region_inside(w->e, g->code, w->scope))
+        w->rc = fk_table_add(w->t, v);
+    return w->rc;
+}
+
+static int add_venue_point(void *ud, const struct fk_venue_row *x)
+{
+    struct point_walk *w = ud;
+    const char *v[6] = {"venue", x->code, x->name, x->grid, x->lon, x->lat};
+
+    if (x->lon && *x->lon && x->lat && *x->lat && fk_engine_region_inside(w->e, x->grid, w->scope))
+        w->rc = fk_table_add(w->t, v);
+    return w->rc;
+}
+
+/* GET /api/v1/map/points?kind=grids|venues (default both): the grids and venues inside the
+ * caller's scope that have coordinates, grids first, each in code order:
+ * kind,code,name,grid,lon,lat. */
+void api_map_points_get(struct req *r)
+{
+    const char *kind = req_arg(r, "kind");
+    struct point_walk w = {NULL, r->who.scope, NULL, FK_OK};
+    int grids = 1, venues = 1, rc;
+
+    if (kind && *kind) {
+        grids = strcmp(kind, "grids") == 0;
+        venues = strcmp(kind, "venues") == 0;
+        if (!grids && !venues) {
+            reply_error(r, 400, "bad_request", "grids or venues", "kind '%s' is unknown", kind);
+            return;
+        }
+    }
+    if (!(w.e = srv_engine(r)))
+        return; /* answered */
+    rc = fk_table_new(point_cols, sizeof point_cols / sizeof point_cols[0], &w.t);
+    if (rc == FK_OK && grids)
+        rc = fk_store_each_region(srv_store(r), add_grid_point, &w);
+    if (rc == FK_OK && venues)
+        rc = fk_store_each_venue(srv_store(r), add_venue_point, &w);
+    if (rc == FK_OK)
+        rc = w.rc;
+    if (rc == FK_OK) {
+        /* "grid" before "venue"; the store walks venues in id order */
+        static const size_t by[] = {0, 1};
+
+        fk_table_sort(w.t, by, 2);
+    }
+    if (rc != FK_OK) {
+        reply_fk(r, rc, rc == FK_ENOMEM ? fk_strerror(rc) : fk_store_errmsg(srv_store(r)));
+        fk_table_free(w.t);
+        return;
+    }
+    reply_table(r, w.t, "map-points", -1);
+}
+
 /* The routes of the map (http.c walks this table; see struct route). */
 const struct route api_map_routes[] = {
     {"GET", "/api/v1/map", api_map_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/map/points", api_map_points_get, FK_PERM_READ, 0},
     {NULL, NULL, NULL, 0, 0},
 };
