@@ -62,6 +62,13 @@ for (const r of controlRows) {
   controlTotal += n
 }
 const openAlerts = csv(cli('alerts', '--open', '--profile', PROFILE))
+/* the grids and venues with coordinates, as the export gives them: "kind code grid lon lat" */
+const pointKey = (kind, code, grid, lon, lat) => `${kind} ${code} ${grid} ${Number(lon)} ${Number(lat)}`
+const points = [
+  ...csv(cli('export', 'regions')).filter((r) => r.lon).map((r) => pointKey('grid', r.code, r.code, r.lon, r.lat)),
+  ...csv(cli('export', 'venues')).filter((r) => r.lon).map((r) => pointKey('venue', r.code, r.grid, r.lon, r.lat)),
+].sort()
+assert.ok(points.length > 10, 'the test put coordinates in')
 assert.ok(counties.length >= 2, 'the fixture has counties')
 assert.ok(controlTotal > 0 && openAlerts.length > 0, 'the fixture has open orders and alerts')
 log(`CLI: ${counties.length} counties, cases ${JSON.stringify(casesBy)}, ${controlTotal} under control, ${openAlerts.length} open alerts`)
@@ -109,7 +116,8 @@ async function setLang(page, l) {
 }
 
 /* What the map chart [data-chart=name] draws: the map series' items (shape name, region code,
- * value, centre) and the metric shown, once drawn with the given metric. */
+ * value, centre), the points ("kind code grid lon lat") and the shapes filled, once drawn with
+ * the given metric. */
 async function mapData(page, name, metric) {
   const sel = `[data-chart="${name}"][data-ready]`
   await page.waitForSelector(sel, { timeout: T })
@@ -119,7 +127,9 @@ async function mapData(page, name, metric) {
   }
   return page.$eval(sel, (el) => {
     const s = el.__chart.getOption().series.find((x) => x.type === 'map')
+    const sc = el.__chart.getOption().series.find((x) => x.type === 'scatter')
     return {
+      points: sc ? sc.data.map((d) => [d.point.kind, d.point.code, d.point.grid, d.point.lon, d.point.lat].join(' ')) : [],
       /* ECharts adds an item for each shape without data; those have no region */
       items: s.data.filter((d) => d && d.region).map((d) => ({ name: d.name, region: d.region, value: d.value, cp: d.cp })),
       filled: Number(el.closest('.region-map').dataset.filled),
@@ -160,6 +170,9 @@ try {
   )
   for (const i of cov.items) assert.ok(i.value !== null && i.value !== undefined, `${i.name} has a value`)
   log(`dashboard map: ${cov.filled} counties filled with coverage`)
+  const drawn = cov.points.map((p) => p.split(' ')).map(([k, c, g, x, y]) => pointKey(k, c, g, x, y)).sort()
+  assert.deepEqual(drawn, points, 'the grids and venues with coordinates are the points drawn')
+  log(`${drawn.length} points drawn`)
   await page.waitForSelector('[data-map-unshaped]', { timeout: T })
   await shot(page, '01-dashboard-zh-1280')
 
@@ -170,7 +183,25 @@ try {
   log('map colours by cases and persons under control equal the CLI')
   await shot(page, '02-dashboard-controlled-zh-1280')
 
-  // a click on a county opens the round page at it
+  // a click on a grid's point opens the round page at the grid; with the points hidden, a click
+  // on a county opens it at the county
+  /* a point clear of the others (venues may sit near grids), and the grid it drills into */
+  const [gx, gy, grid] = await page.$eval('[data-chart="map"][data-ready]', (el) => {
+    const ch = el.__chart
+    const sc = ch.getOption().series.findIndex((x) => x.type === 'scatter')
+    const r = el.getBoundingClientRect()
+    const px = ch.getOption().series[sc].data.map((d) => [...ch.convertToPixel({ seriesIndex: sc }, d.value), d.point.grid])
+    const free = px.find((a) => px.every((b) => a === b || Math.hypot(a[0] - b[0], a[1] - b[1]) > 8))
+    return [r.left + free[0], r.top + free[1], free[2]]
+  })
+  const gxy = [gx, gy]
+  await page.mouse.click(gxy[0], gxy[1])
+  await page.waitForURL((u) => new URL(u).pathname === '/round' && new URL(u).searchParams.get('region') === grid, { timeout: T })
+  log(`click on a point of grid ${grid} drilled down to ${page.url()}`)
+  await page.goBack()
+  await mapData(page, 'map')
+  await page.click('[data-points-toggle]')
+  await page.waitForFunction(() => !document.querySelector('[data-chart="map"]').__chart.getOption().series.some((x) => x.type === 'scatter'), null, { timeout: T })
   const county = counties[0].region
   await clickRegion(page, 'map', county)
   await page.waitForURL((u) => new URL(u).pathname === '/round' && new URL(u).searchParams.get('region') === county, { timeout: T })
@@ -237,14 +268,19 @@ try {
   await wall.setViewportSize({ width: 1920, height: 1080 })
   await wall.reload()
   await mapData(wall, 'screen-map')
-  await clickRegion(wall, 'screen-map', counties[counties.length - 1].region)
-  await wall.waitForURL((u) => new URL(u).pathname === '/round', { timeout: T })
+  await wall.click('[data-points-toggle]')
+  await wall.waitForFunction(() => !document.querySelector('[data-chart="screen-map"]').__chart.getOption().series.some((x) => x.type === 'scatter'), null, { timeout: T })
+  const last = counties[counties.length - 1].region
+  await clickRegion(wall, 'screen-map', last)
+  await wall.waitForURL((u) => new URL(u).pathname === '/round' && new URL(u).searchParams.get('region') === last, { timeout: T })
 
   // ---- a county viewer: the map has its county only
   const viewer = await newPage({ viewport: { width: 1280, height: 900 } })
   await signIn(viewer, viewerName, viewerPass)
   const vm = await mapData(viewer, 'map')
   assert.deepEqual(vm.items.map((i) => i.region), ['140702'], 'the viewer of 140702 sees its county only')
+  const vdrawn = vm.points.map((p) => p.split(' ')).map(([k, c, g, x, y]) => pointKey(k, c, g, x, y)).sort()
+  assert.deepEqual(vdrawn, points.filter((p) => p.split(' ')[2].startsWith('140702')), "the viewer's points are its county's")
   await shot(viewer, '10-dashboard-viewer-zh-1280')
   log('county viewer: one county on the map')
 
