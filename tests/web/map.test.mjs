@@ -127,7 +127,7 @@ async function mapData(page, name, metric) {
   }
   return page.$eval(sel, (el) => {
     const s = el.__chart.getOption().series.find((x) => x.type === 'map')
-    const sc = el.__chart.getOption().series.find((x) => x.type === 'scatter')
+    const sc = el.__chart.getOption().series.find((x) => x.id === 'points')
     return {
       points: sc ? sc.data.map((d) => [d.point.kind, d.point.code, d.point.grid, d.point.lon, d.point.lat].join(' ')) : [],
       /* ECharts adds an item for each shape without data; those have no region */
@@ -188,7 +188,7 @@ try {
   /* a point clear of the others (venues may sit near grids), and the grid it drills into */
   const [gx, gy, grid] = await page.$eval('[data-chart="map"][data-ready]', (el) => {
     const ch = el.__chart
-    const sc = ch.getOption().series.findIndex((x) => x.type === 'scatter')
+    const sc = ch.getOption().series.findIndex((x) => x.id === 'points')
     const r = el.getBoundingClientRect()
     const px = ch.getOption().series[sc].data.map((d) => [...ch.convertToPixel({ seriesIndex: sc }, d.value), d.point.grid])
     const free = px.find((a) => px.every((b) => a === b || Math.hypot(a[0] - b[0], a[1] - b[1]) > 8))
@@ -201,7 +201,7 @@ try {
   await page.goBack()
   await mapData(page, 'map')
   await page.click('[data-points-toggle]')
-  await page.waitForFunction(() => !document.querySelector('[data-chart="map"]').__chart.getOption().series.some((x) => x.type === 'scatter'), null, { timeout: T })
+  await page.waitForFunction(() => !document.querySelector('[data-chart="map"]').__chart.getOption().series.some((x) => x.id === 'points'), null, { timeout: T })
   const county = counties[0].region
   await clickRegion(page, 'map', county)
   await page.waitForURL((u) => new URL(u).pathname === '/round' && new URL(u).searchParams.get('region') === county, { timeout: T })
@@ -269,7 +269,7 @@ try {
   await wall.reload()
   await mapData(wall, 'screen-map')
   await wall.click('[data-points-toggle]')
-  await wall.waitForFunction(() => !document.querySelector('[data-chart="screen-map"]').__chart.getOption().series.some((x) => x.type === 'scatter'), null, { timeout: T })
+  await wall.waitForFunction(() => !document.querySelector('[data-chart="screen-map"]').__chart.getOption().series.some((x) => x.id === 'points'), null, { timeout: T })
   const last = counties[counties.length - 1].region
   await clickRegion(wall, 'screen-map', last)
   await wall.waitForURL((u) => new URL(u).pathname === '/round' && new URL(u).searchParams.get('region') === last, { timeout: T })

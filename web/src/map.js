@@ -76,6 +76,8 @@ export function register(name, features) {
 
 export const METRICS = ['coverage', 'cases', 'controlled']
 
+const labelStyle = { color: '#fff', textBorderColor: 'rgba(0,0,0,.65)', textBorderWidth: 2 }
+
 const value = (row, metric) =>
   metric === 'coverage' ? (row.coverage === null || row.coverage === undefined ? null : Math.round(row.coverage * 10000) / 100) : row[metric]
 
@@ -91,9 +93,11 @@ export function mapOption(mapName, matched, metric, target, points = [], { dark 
     region: row.region,
     cp: feature.properties.cp /* the shape's centre [lon, lat]: where a test clicks */,
     row,
-    label: { color: '#fff', textBorderColor: 'rgba(0,0,0,.6)', textBorderWidth: 2 },
+    /* its name and value are drawn by the labels series, above the points */
+    label: feature.properties.cp ? { show: false } : labelStyle,
   }))
   const max = Math.max(1, ...data.map((d) => d.value || 0))
+  const labelled = data.filter((d) => d.cp)
   const visualMap =
     metric === 'coverage'
       ? {
@@ -136,20 +140,32 @@ export function mapOption(mapName, matched, metric, target, points = [], { dark 
   ]
   if (points.length)
     series.push({
+      id: 'points',
       type: 'scatter',
       coordinateSystem: 'geo',
       geoIndex: 0,
-      symbolSize: big ? 9 : 7,
-      itemStyle: { color: dark ? '#ffe082' : '#283593', borderColor: dark ? '#000' : '#fff', borderWidth: 1 },
+      symbolSize: big ? 8 : 6,
+      itemStyle: { color: dark ? '#ffe082' : '#283593', opacity: 0.85, borderColor: dark ? '#000' : '#fff', borderWidth: 1 },
       data: points.map((p) => ({ name: p.name, value: [p.lon, p.lat], point: p })),
     })
+  /* the regions' names and values at their centres, last, so no point hides them */
+  series.push({
+    id: 'labels',
+    type: 'scatter',
+    coordinateSystem: 'geo',
+    geoIndex: 0,
+    silent: true,
+    symbolSize: 0,
+    label: { show: true, position: 'inside', fontSize: font, fontWeight: 600, ...labelStyle, formatter: (p) => `${p.name}\n${fmtValue(p.data.metric, metric)}` },
+    data: labelled.map((d) => ({ name: d.row.name, value: d.cp, metric: d.value })),
+  })
   return {
     textStyle: { color: text, fontSize: font },
     tooltip: {
       trigger: 'item',
       confine: true /* no arrow, whose inline style the CSP refuses (charts.js tatFunnel) */,
       formatter(p) {
-        if (p.seriesType === 'scatter') {
+        if (p.seriesType === 'scatter' && p.data.point) {
           const x = p.data.point
           return lines(`${x.name} (${x.code})`, t(x.kind === 'venue' ? 'map.venue' : 'level.grid'))
         }
@@ -162,10 +178,9 @@ export function mapOption(mapName, matched, metric, target, points = [], { dark 
         )
       },
     },
-    /* the geo component the points sit on: the same map, drawn under the series, which shares it */
-    geo: points.length
-      ? { map: mapName, roam: false, silent: true, layoutCenter: ['50%', '50%'], layoutSize: '96%', itemStyle: { opacity: 0 }, label: { show: false } }
-      : undefined,
+    /* the geo component the points and labels sit on: the same map and layout as the map series,
+     * drawn invisible under it */
+    geo: { map: mapName, roam: false, silent: true, layoutCenter: ['50%', '50%'], layoutSize: '96%', itemStyle: { opacity: 0 }, label: { show: false } },
     visualMap,
     series,
   }
