@@ -65,7 +65,8 @@
 /* Every route, one table per resource, each beside its handlers. */
 static const struct route *const route_tables[] = {
     api_auth_routes,   api_screening_routes, api_trace_routes,
-    api_import_routes, api_control_routes,   api_export_routes, api_person_routes, NULL,
+    api_import_routes, api_control_routes,   api_export_routes, api_person_routes, api_map_routes,
+    NULL,
 };
 
 static volatile sig_atomic_t stopping, timing_dump;

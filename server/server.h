@@ -114,6 +114,7 @@ extern const struct route api_import_routes[];    /* api_import.c */
 extern const struct route api_control_routes[];   /* api_control.c */
 extern const struct route api_export_routes[];    /* api_export.c */
 extern const struct route api_person_routes[];    /* api_person.c */
+extern const struct route api_map_routes[];       /* api_map.c */
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);

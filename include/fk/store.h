@@ -36,7 +36,8 @@ enum fk_case_kind { FK_CASE_CONFIRMED = 0, FK_CASE_ASYMPTOMATIC = 1 };
  * stores empty (resident), an existing row keeps what it has. */
 struct fk_region_row {
     const char *code, *name, *parent;
-    int level; /* enum fk_level */
+    int level;             /* enum fk_level */
+    const char *lon, *lat; /* decimal degrees, "" none (fk_coord_parse); NULL on a put: keep */
 };
 struct fk_person_row {
     int64_t id; /* dense person id, assigned by the store (output only) */
@@ -46,6 +47,7 @@ struct fk_person_row {
 struct fk_venue_row {
     int64_t id;
     const char *code, *name, *type, *grid;
+    const char *lon, *lat; /* decimal degrees, "" none (fk_coord_parse); NULL on a put: keep */
 };
 struct fk_sample_row {
     const char *tube, *site;

@@ -89,9 +89,9 @@ static const struct {
     const char *name;
     const char *header;
 } files[F_N] = {
-    {"regions.csv", "code,name,level,parent\n"},
+    {"regions.csv", "code,name,level,parent,lon,lat\n"},
     {"persons.csv", "id_number,name,phone,grid,household,tags\n"},
-    {"venues.csv", "code,name,type,grid\n"},
+    {"venues.csv", "code,name,type,grid,lon,lat\n"},
     {"scans.csv", "id_number,venue,time\n"},
     {"pings.csv", "id_number,cell,time\n"},
     {"samples.csv", "tube,id_number,time,site\n"},
@@ -986,6 +986,42 @@ static void progress(struct gen *G, const char *stage, uint64_t done, uint64_t t
         G->o->progress(G->o->progress_ud, stage, done, total);
 }
 
+/* Plausible coordinates inside 晋中市 for the map (the lon,lat of grids and venues): near the seat
+ * of the code's county (as the map's shapes give it; the city's centre for a code of another
+ * county or city), moved by up to ±radius degrees by a hash of the code and salt, so no draw of
+ * the generator changes. "lon,lat" into out. */
+static void demo_point(const char *code, uint64_t salt, double radius, char *out, size_t cap)
+{
+    static const struct {
+        const char *county;
+        double lon, lat;
+    } seats[] = {
+        {"140702", 112.7082, 37.6978}, {"140703", 112.5513, 37.4213},
+        {"140721", 112.9752, 37.0709}, {"140722", 113.3794, 37.0829},
+        {"140723", 113.5704, 37.3296}, {"140724", 113.7070, 37.6125},
+        {"140725", 113.1764, 37.8952}, {"140727", 112.3355, 37.3579},
+        {"140728", 112.1761, 37.1894}, {"140729", 111.7786, 36.8479},
+        {"140781", 111.9167, 37.0269},
+    };
+    double lon = 112.7523, lat = 37.6870;
+    uint64_t h = 1469598103934665603ull ^ salt;
+    size_t i;
+
+    for (i = 0; code[i]; i++)
+        h = (h ^ (unsigned char)code[i]) * 1099511628211ull;
+    h ^= h >> 33; /* FNV-1a mixes its last byte into the low bits poorly: a finaliser */
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    for (i = 0; i < sizeof seats / sizeof seats[0]; i++)
+        if (strncmp(code, seats[i].county, 6) == 0) {
+            lon = seats[i].lon;
+            lat = seats[i].lat;
+        }
+    lon += radius * ((double)(h & 0xFFFF) / 32767.5 - 1);
+    lat += radius * 0.8 * ((double)((h >> 16) & 0xFFFF) / 32767.5 - 1);
+    snprintf(out, cap, "%.4f,%.4f", lon, lat);
+}
+
 /* regions.csv: fields quoted when they must be (region names from a file may hold commas). */
 static int write_regions(struct gen *G, char *err, size_t errlen)
 {
@@ -998,14 +1034,19 @@ static int write_regions(struct gen *G, char *err, size_t errlen)
     for (i = 0; i < G->city.nregs && rc == FK_OK; i++) {
         const struct region *r = &G->city.regs[i];
         const char *f[4] = {r->code, r->name, r->level, r->parent};
+        char xy[48] = ",";
         size_t k;
 
         fk_buf_reset(&row);
         for (k = 0; k < 4 && rc == FK_OK; k++) {
             rc = fk_buf_csv_field(&row, f[k], strlen(f[k]));
             if (rc == FK_OK)
-                rc = fk_buf_putc(&row, k < 3 ? ',' : '\n');
+                rc = fk_buf_putc(&row, ',');
         }
+        if (strcmp(r->level, "grid") == 0)
+            demo_point(r->code, 0, 0.06, xy, sizeof xy);
+        if (rc == FK_OK)
+            rc = fk_buf_printf(&row, "%s\n", xy);
         if (rc == FK_OK) {
             out_mem(w, row.data, row.len);
             w->rows++;
@@ -1024,6 +1065,7 @@ static void write_venues(struct gen *G, struct rng *r)
 {
     struct out *w = &G->out[F_VENUES];
     uint64_t before = 0, v = 0, total_w = 0;
+    char xy[48];
     size_t g, k;
 
     for (k = 0; k < sizeof venue_types / sizeof venue_types[0]; k++)
@@ -1051,6 +1093,9 @@ static void write_venues(struct gen *G, struct rng *r)
             out_str(w, venue_types[k].type);
             out_ch(w, ',');
             out_str(w, gr->code);
+            demo_point(gr->code, v + 1, 0.08, xy, sizeof xy);
+            out_ch(w, ',');
+            out_str(w, xy);
             out_end_row(w);
         }
     }

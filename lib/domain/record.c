@@ -84,6 +84,10 @@ static const char *result_name(int v)
 #define ID_NUMBER REQ("id_number", FK_RCOL_ID_NUMBER, 63, "the person's identity document number")
 #define TEXT 255
 #define CODE 31
+/* The optional coordinates of a grid or a venue (fk_coord_parse checks them). */
+#define LON OPT("lon", FK_RCOL_DECIMAL, 15, "longitude, decimal degrees east (73 to 136)")
+#define LAT OPT("lat", FK_RCOL_DECIMAL, 15, "latitude, decimal degrees north (3 to 54)")
+#define LONLAT_NOTE "both or neither; the map draws grids and venues that have them"
 
 static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
     [FK_IMPORT_REGIONS] =
@@ -95,12 +99,12 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .cols = {REQ("code", FK_RCOL_CODE, CODE, "the region code"),
                      REQ("name", FK_RCOL_TEXT, TEXT, "the region's name"),
                      REQ_ENUM("level", level_name, "province … grid"),
-                     REQ("parent", FK_RCOL_CODE, CODE, "the region above it")},
-            .ncols = 4,
+                     REQ("parent", FK_RCOL_CODE, CODE, "the region above it"), LON, LAT},
+            .ncols = 6,
             .nreq = 4,
             .cols_note =
                 "level province city county township community grid (or 省 市 区县 乡镇街道 "
-                "社区村 网格)",
+                "社区村 网格); lon,lat: " LONLAT_NOTE,
             .key = {0},
             .nkey = 1,
             .key_note = "code: replaces",
@@ -110,14 +114,19 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .fields = {{"code", FK_RVAL_TEXT, FK_RFIELD_KEY},
                        {"name", FK_RVAL_TEXT, 0},
                        {"level", FK_RVAL_INT, 0},
-                       {"parent", FK_RVAL_TEXT, 0}},
-            .nfields = 4,
-            .sqlite = {"SELECT name, level, parent FROM regions WHERE code = ?1",
-                       "INSERT INTO regions (code, name, level, parent) VALUES (?1, ?2, ?3, ?4)",
-                       "UPDATE regions SET name = ?2, level = ?3, parent = ?4 WHERE code = ?1",
-                       "SELECT code, name, level, parent, code FROM regions ORDER BY code"},
-            .export_cols = {0, 1, 2, 3},
-            .nexport = 4,
+                       {"parent", FK_RVAL_TEXT, 0},
+                       {"lon", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"lat", FK_RVAL_TEXT, FK_RFIELD_KEEP}},
+            .nfields = 6,
+            .sqlite = {"SELECT name, level, parent, lon, lat FROM regions WHERE code = ?1",
+                       "INSERT INTO regions (code, name, level, parent, lon, lat) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       "UPDATE regions SET name = ?2, level = ?3, parent = ?4, "
+                       "lon = coalesce(?5, lon), lat = coalesce(?6, lat) WHERE code = ?1",
+                       "SELECT code, name, level, parent, lon, lat, code FROM regions "
+                       "ORDER BY code"},
+            .export_cols = {0, 1, 2, 3, 4, 5},
+            .nexport = 6,
             .nscope = 1,
         },
     [FK_IMPORT_PERSONS] =
@@ -174,9 +183,10 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .cols = {REQ("code", FK_RCOL_CODE, TEXT, "the venue's code (场所码)"),
                      REQ("name", FK_RCOL_TEXT, TEXT, "the venue's name"),
                      REQ("grid", FK_RCOL_CODE, CODE, "the grid it lies in"),
-                     OPT("type", FK_RCOL_TEXT, TEXT, "kind of venue")},
-            .ncols = 4,
+                     OPT("type", FK_RCOL_TEXT, TEXT, "kind of venue"), LON, LAT},
+            .ncols = 6,
             .nreq = 3,
+            .cols_note = "lon,lat: " LONLAT_NOTE,
             .key = {0},
             .nkey = 1,
             .key_note = "code: replaces",
@@ -186,15 +196,18 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .fields = {{"code", FK_RVAL_TEXT, FK_RFIELD_KEY},
                        {"name", FK_RVAL_TEXT, 0},
                        {"type", FK_RVAL_TEXT, FK_RFIELD_KEEP},
-                       {"grid", FK_RVAL_TEXT, 0}},
-            .nfields = 4,
-            .sqlite = {"SELECT id, name, type, grid FROM venues WHERE code = ?1",
-                       "INSERT INTO venues (code, name, type, grid) VALUES (?1, ?2, ?3, ?4)",
-                       "UPDATE venues SET name = ?2, type = coalesce(?3, type), grid = ?4 "
-                       "WHERE code = ?1",
-                       "SELECT code, name, grid, type, grid FROM venues ORDER BY code"},
-            .export_cols = {0, 1, 2, 3},
-            .nexport = 4,
+                       {"grid", FK_RVAL_TEXT, 0},
+                       {"lon", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"lat", FK_RVAL_TEXT, FK_RFIELD_KEEP}},
+            .nfields = 6,
+            .sqlite = {"SELECT id, name, type, grid, lon, lat FROM venues WHERE code = ?1",
+                       "INSERT INTO venues (code, name, type, grid, lon, lat) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       "UPDATE venues SET name = ?2, type = coalesce(?3, type), grid = ?4, "
+                       "lon = coalesce(?5, lon), lat = coalesce(?6, lat) WHERE code = ?1",
+                       "SELECT code, name, grid, type, lon, lat, grid FROM venues ORDER BY code"},
+            .export_cols = {0, 1, 2, 3, 4, 5},
+            .nexport = 6,
             .nscope = 1,
         },
     [FK_IMPORT_SCANS] =
@@ -543,6 +556,7 @@ const char *fk_rcol_kind_name(enum fk_rcol_kind k)
     case FK_RCOL_TIME: return "time";
     case FK_RCOL_INT: return "int";
     case FK_RCOL_ENUM: return "enum";
+    case FK_RCOL_DECIMAL: return "decimal";
     }
     return "";
 }

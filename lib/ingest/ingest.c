@@ -72,6 +72,8 @@ struct pending_region {
     uint64_t line;
     char *code, *name, *parent, *raw;
     int level;
+    int coords; /* the file has lon,lat columns: lon and lat are set, else kept */
+    char lon[FK_COORD_MAX], lat[FK_COORD_MAX];
 };
 
 struct ctx {
@@ -564,9 +566,9 @@ static int remember_region(struct ctx *c, const char *code, int level)
 
 /* 1 placed, 0 rejected, 2 parent unknown (wait), < 0 error. */
 static int place_region(struct ctx *c, const char *code, const char *name, int level,
-                        const char *parent, enum fk_put *did)
+                        const char *parent, const char *lon, const char *lat, enum fk_put *did)
 {
-    struct fk_region_row r = {code, name, parent, level};
+    struct fk_region_row r = {code, name, parent, level, lon, lat};
     int64_t pi = -1;
     int plevel = FK_LEVEL_NONE, rc;
 
@@ -596,12 +598,28 @@ static int place_region(struct ctx *c, const char *code, const char *name, int l
     return put_rc(rc);
 }
 
+/* The row's lon,lat columns (descriptor columns k, k + 1) into lon and lat (FK_COORD_MAX bytes):
+ * 1 checked (both "" when the row has none), 0 rejected with the reason. *coords says whether the
+ * file has the columns at all: without them, the stored coordinates are kept. */
+static int coords_cols(struct ctx *c, int k, char *lon, char *lat, int *coords)
+{
+    char why_[200];
+
+    *coords = c->idx[k] >= 0 || c->idx[k + 1] >= 0;
+    if (fk_coord_parse(field(c, k), field(c, k + 1), lon, lat, why_, sizeof why_) != FK_OK) {
+        why(c, "%s", why_);
+        return 0;
+    }
+    return 1;
+}
+
 static int row_region(struct ctx *c, enum fk_put *did)
 {
-    char code[FK_REGION_CODE_MAX + 8], name[TEXT_MAX], parent[FK_REGION_CODE_MAX + 8];
+    char code[FK_REGION_CODE_MAX + 8], name[TEXT_MAX], parent[FK_REGION_CODE_MAX + 8],
+        lon[FK_COORD_MAX], lat[FK_COORD_MAX];
     enum fk_level level = FK_LEVEL_NONE;
     fk_slice lv = field(c, 2);
-    int rc, ok;
+    int rc, ok, coords;
 
     ok = text(c, 0, code, sizeof code, 1);
     if (ok && fk_region_code_ok((fk_slice){code, strlen(code)}) != FK_OK) {
@@ -615,9 +633,11 @@ static int row_region(struct ctx *c, enum fk_put *did)
         ok = 0;
     }
     ok &= text(c, 3, parent, sizeof parent, 0);
+    ok &= coords_cols(c, 4, lon, lat, &coords);
     if (!ok)
         return 0;
-    rc = place_region(c, code, name, (int)level, parent, did);
+    rc = place_region(c, code, name, (int)level, parent, coords ? lon : NULL, coords ? lat : NULL,
+                      did);
     if (rc == 2) {
         struct pending_region *pr;
 
@@ -631,6 +651,9 @@ static int row_region(struct ctx *c, enum fk_put *did)
         pr->name = fk_slice_dup((fk_slice){name, strlen(name)});
         pr->parent = fk_slice_dup((fk_slice){parent, strlen(parent)});
         pr->raw = fk_slice_dup(c->raw);
+        pr->coords = coords;
+        memcpy(pr->lon, lon, sizeof pr->lon);
+        memcpy(pr->lat, lat, sizeof pr->lat);
         c->npending++;
         if (!pr->code || !pr->name || !pr->parent || !pr->raw)
             return FK_ENOMEM;
@@ -717,15 +740,17 @@ static int row_person(struct ctx *c, enum fk_put *did)
 
 static int row_venue(struct ctx *c, enum fk_put *did)
 {
-    char code[TEXT_MAX], name[TEXT_MAX], grid[FK_REGION_CODE_MAX + 8], type[TEXT_MAX];
+    char code[TEXT_MAX], name[TEXT_MAX], grid[FK_REGION_CODE_MAX + 8], type[TEXT_MAX],
+        lon[FK_COORD_MAX], lat[FK_COORD_MAX];
     struct fk_venue_row v;
     int64_t vid;
-    int rc, added, ok;
+    int rc, added, ok, coords;
 
     ok = text(c, 0, code, 64, 1);
     ok &= text(c, 1, name, sizeof name, 1);
     ok &= grid_col(c, 2, grid, sizeof grid);
     ok &= text(c, 3, type, sizeof type, 0);
+    ok &= coords_cols(c, 4, lon, lat, &coords);
     if (ok && c->actor) {
         char what[TEXT_MAX + 16];
         int64_t k = fk_strmap_find(c->venues, code, strlen(code));
@@ -747,6 +772,8 @@ static int row_venue(struct ctx *c, enum fk_put *did)
     v.name = name;
     v.type = c->idx[3] >= 0 ? type : NULL;
     v.grid = grid;
+    v.lon = coords ? lon : NULL;
+    v.lat = coords ? lat : NULL;
     rc = fk_store_put_venue(c->st, &v, &vid, did);
     if (rc == FK_OK && c->venues) {
         int64_t k = fk_strmap_intern(c->venues, code, strlen(code), &added);
@@ -1296,7 +1323,8 @@ static int settle_regions(struct ctx *c)
             if (!pr->code)
                 continue;
             c->reason[0] = '\0';
-            r = place_region(c, pr->code, pr->name, pr->level, pr->parent, &did);
+            r = place_region(c, pr->code, pr->name, pr->level, pr->parent,
+                             pr->coords ? pr->lon : NULL, pr->coords ? pr->lat : NULL, &did);
             if (c->fail)
                 r = c->fail;
             if (r == 2)

@@ -15,7 +15,7 @@ expect_rc 0 "contract --markdown"
 [ "$(wc -l <made.md)" -eq $((2 + 12)) ] || fail "contract --markdown: $(wc -l <made.md) lines, not a header and 12 types"
 
 # A hand edit is caught.
-sed 's/^| venues | code, name, grid; type |/| venues | code, name, grid; type, kind |/' \
+sed 's/^| venues | code, name, grid; type, lon, lat;/| venues | code, name, grid; type, kind, lon, lat;/' \
     "$FK_SRC/docs/data.md" >edited.md
 cmp -s "$FK_SRC/docs/data.md" edited.md && fail "the hand edit of the test changed nothing"
 table edited.md >edited-table.md

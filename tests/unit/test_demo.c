@@ -250,9 +250,9 @@ static void test_demo__bytes_pinned(void **state)
         const char *name;
         uint64_t hash;
     } pinned[] = {
-        {"regions.csv", UINT64_C(0x883516336979ad07)},
+        {"regions.csv", UINT64_C(0x4cd231af7c638087)},
         {"persons.csv", UINT64_C(0x4626a45ebb4ecbd7)},
-        {"venues.csv", UINT64_C(0x1a1549ac66fa78a0)},
+        {"venues.csv", UINT64_C(0xc51e1f6a7bcfdc6d)},
         {"scans.csv", UINT64_C(0x739148e8b04496d7)},
         {"pings.csv", UINT64_C(0xe9f447b02f542393)},
         {"samples.csv", UINT64_C(0x658406d3f9b097da)},
@@ -330,6 +330,57 @@ static void test_demo__person_ids_valid_and_unique(void **state)
     table_free(&p);
 }
 
+/* 1 when the lon,lat cells lie inside 晋中市 (its extent, 111.4-114.2 E, 36.6-38.2 N), each a
+ * number with 4 decimals as the import takes them. */
+static int in_jinzhong(const char *lon, const char *lat)
+{
+    char *e1, *e2;
+    double x = strtod(lon, &e1), y = strtod(lat, &e2);
+
+    return *lon && *lat && !*e1 && !*e2 && x > 111.4 && x < 114.2 && y > 36.6 && y < 38.2 &&
+           strlen(strchr(lon, '.')) == 5 && strlen(strchr(lat, '.')) == 5;
+}
+
+static int cmp_point(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* Every grid and venue has coordinates inside the city, the other regions none, and the grids
+ * are spread (no two grids at one point). */
+static void test_demo__grids_and_venues_on_the_map(void **state)
+{
+    struct fixture *fx = *state;
+    struct table r, v;
+    size_t i, grids = 0;
+    char (*pts)[40];
+
+    table_load(&r, fx->dir, "regions.csv", 6);
+    table_load(&v, fx->dir, "venues.csv", 6);
+    pts = calloc(r.n, sizeof *pts);
+    assert_non_null(pts);
+    for (i = 0; i < r.n; i++) {
+        if (strcmp(r.rows[i][2], "grid") == 0) {
+            if (!in_jinzhong(r.rows[i][4], r.rows[i][5]))
+                fail_msg("grid %s at %s,%s", r.rows[i][0], r.rows[i][4], r.rows[i][5]);
+            snprintf(pts[grids++], sizeof pts[0], "%s,%s", r.rows[i][4], r.rows[i][5]);
+        } else if (*r.rows[i][4] || *r.rows[i][5]) {
+            fail_msg("%s %s has coordinates", r.rows[i][2], r.rows[i][0]);
+        }
+    }
+    assert_true(grids > 10);
+    qsort(pts, grids, sizeof *pts, cmp_point);
+    for (i = 1; i < grids; i++)
+        if (strcmp(pts[i - 1], pts[i]) == 0)
+            fail_msg("two grids at %s", pts[i]);
+    for (i = 0; i < v.n; i++)
+        if (!in_jinzhong(v.rows[i][4], v.rows[i][5]))
+            fail_msg("venue %s at %s,%s", v.rows[i][0], v.rows[i][4], v.rows[i][5]);
+    free(pts);
+    table_free(&r);
+    table_free(&v);
+}
+
 static void test_demo__regions_tree_is_ordered(void **state)
 {
     struct fixture *fx = *state;
@@ -337,7 +388,7 @@ static void test_demo__regions_tree_is_ordered(void **state)
     char **seen;
     size_t i, roots = 0, grids = 0;
 
-    table_load(&r, fx->dir, "regions.csv", 4);
+    table_load(&r, fx->dir, "regions.csv", 6);
     seen = malloc(r.n * sizeof *seen);
     assert_non_null(seen);
     assert_string_equal(r.rows[0][0], "140000");
@@ -376,7 +427,7 @@ static void test_demo__person_grids_exist_one_empty(void **state)
     char **grids, **used;
     size_t i, ng = 0, empty = 0;
 
-    table_load(&r, fx->dir, "regions.csv", 4);
+    table_load(&r, fx->dir, "regions.csv", 6);
     table_load(&p, fx->dir, "persons.csv", 6);
     grids = malloc(r.n * sizeof *grids);
     assert_non_null(grids);
@@ -405,9 +456,9 @@ static void test_demo__summary_matches_files(void **state)
         size_t nfields;
         size_t off;
     } counts[] = {
-        {"regions.csv", 4, offsetof(struct fk_demo_summary, regions)},
+        {"regions.csv", 6, offsetof(struct fk_demo_summary, regions)},
         {"persons.csv", 6, offsetof(struct fk_demo_summary, persons)},
-        {"venues.csv", 4, offsetof(struct fk_demo_summary, venues)},
+        {"venues.csv", 6, offsetof(struct fk_demo_summary, venues)},
         {"scans.csv", 3, offsetof(struct fk_demo_summary, scans)},
         {"pings.csv", 3, offsetof(struct fk_demo_summary, pings)},
         {"samples.csv", 4, offsetof(struct fk_demo_summary, samples)},
@@ -893,20 +944,20 @@ static void test_demo__regions_file_keeps_the_city(void **state)
     (void)state;
     regions_city(&o, dir, path, regions, 2000);
     out = regions_written(&o, &sum);
-    assert_string_equal(out, "code,name,level,parent\n"
-                             "140000,山西省,province,\n"
-                             "140700,晋中市,city,140000\n"
-                             "140702,榆次区,county,140700\n"
-                             "140702001,\"北关街道, 老城\",township,140702\n"
-                             "140702001002,羊毫街社区,community,140702001\n"
-                             "140702001002G01,网格0001,grid,140702001002\n"
-                             "140702001003,桥西社区,community,140702001\n"
-                             "140702001003G01,网格0002,grid,140702001003\n"
-                             "140727,祁县,county,140700\n"
-                             "140727100,昭馀镇,township,140727\n"
-                             "140727100201,东关村委会,community,140727100\n"
-                             "140727100201G01,网格0003,grid,140727100201\n"
-                             "140727100201G02,网格0004,grid,140727100201\n");
+    assert_string_equal(out, "code,name,level,parent,lon,lat\n"
+                             "140000,山西省,province,,,\n"
+                             "140700,晋中市,city,140000,,\n"
+                             "140702,榆次区,county,140700,,\n"
+                             "140702001,\"北关街道, 老城\",township,140702,,\n"
+                             "140702001002,羊毫街社区,community,140702001,,\n"
+                             "140702001002G01,网格0001,grid,140702001002,112.6665,37.6587\n"
+                             "140702001003,桥西社区,community,140702001,,\n"
+                             "140702001003G01,网格0002,grid,140702001003,112.7490,37.7214\n"
+                             "140727,祁县,county,140700,,\n"
+                             "140727100,昭馀镇,township,140727,,\n"
+                             "140727100201,东关村委会,community,140727100,,\n"
+                             "140727100201G01,网格0003,grid,140727100201,112.3148,37.3946\n"
+                             "140727100201G02,网格0004,grid,140727100201,112.3126,37.3717\n");
     /* 2,000 residents want 4 grids: one per community, the extra one to the last */
     assert_int_equal(sum.grids, 4);
     assert_int_equal(sum.regions, 13);
@@ -941,12 +992,12 @@ static void test_demo__regions_file_read_as_csv(void **state)
     (void)state;
     regions_city(&o, dir, path, gbk, 500);
     out = regions_written(&o, &sum);
-    assert_string_equal(out, "code,name,level,parent\n"
-                             "140000,山西省,province,\n"
-                             "140700,晋中市,city,140000\n"
-                             "140702,榆次区,county,140700\n"
-                             "140702001002,羊毫街社区,community,140702\n"
-                             "140702001002G01,网格0001,grid,140702001002\n");
+    assert_string_equal(out, "code,name,level,parent,lon,lat\n"
+                             "140000,山西省,province,,,\n"
+                             "140700,晋中市,city,140000,,\n"
+                             "140702,榆次区,county,140700,,\n"
+                             "140702001002,羊毫街社区,community,140702,,\n"
+                             "140702001002G01,网格0001,grid,140702001002,112.6665,37.6587\n");
     free(out);
 
     regions_city(&o, dir, path, broken, 500);
@@ -990,6 +1041,7 @@ int main(void)
         cmocka_unit_test(test_demo__different_seed_differs),
         cmocka_unit_test(test_demo__person_ids_valid_and_unique),
         cmocka_unit_test(test_demo__regions_tree_is_ordered),
+        cmocka_unit_test(test_demo__grids_and_venues_on_the_map),
         cmocka_unit_test(test_demo__person_grids_exist_one_empty),
         cmocka_unit_test(test_demo__summary_matches_files),
         cmocka_unit_test(test_demo__sampled_share_realistic),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of lib/domain/region.c: the level words of the regions file (English in any case,
- * the Chinese names), the parent/child rule over every pair of levels, and region codes. */
+ * the Chinese names), the parent/child rule over every pair of levels, region codes, and the
+ * lon,lat coordinates of grids and venues. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -167,6 +168,56 @@ static void test_region__code_ok(void **state)
     }
 }
 
+/* lon,lat: both or neither, decimal degrees inside China's extent, normalised to at most 6
+ * decimals; a swapped pair is named as such; the reason says which column and why. */
+static void test_region__coord_parse(void **state)
+{
+    static const struct {
+        const char *lon, *lat, *want_lon, *want_lat;
+    } good[] = {
+        {"", "", "", ""},
+        {"112.7523", "37.6970", "112.7523", "37.697"},
+        {"113", "37.5", "113", "37.5"},
+        {"+112.1234567", "37.00000049", "112.123457", "37"},
+        {"73", "54", "73", "54"},
+        {"136.0", "3.0", "136", "3"},
+    };
+    static const struct {
+        const char *lon, *lat, *why;
+    } bad[] = {
+        {"112.75", "", "lat is empty but lon is 112.75: give both or neither"},
+        {"", "37.6", "lon is empty but lat is 37.6: give both or neither"},
+        {"37.69", "112.75",
+         "lon 37.69 is outside 73 to 136 (east longitude): are lon and lat the wrong way round?"},
+        {"200", "37", "lon 200 is outside 73 to 136 (east longitude)"},
+        {"112", "-37", "lat -37 is outside 3 to 54 (north latitude)"},
+        {"112,5", "37", "lon '112,5' is not a number of degrees (like 112.7523)"},
+        {"1e2", "37", "lon '1e2' is not a number of degrees (like 112.7523)"},
+        {"112", "inf", "lat 'inf' is not a number of degrees (like 112.7523)"},
+        {"112.5.1", "37", "lon '112.5.1' is not a number of degrees (like 112.7523)"},
+        {"-", "37", "lon '-' is not a number of degrees (like 112.7523)"},
+        {"0x70", "37", "lon '0x70' is not a number of degrees (like 112.7523)"},
+    };
+    char lon[FK_COORD_MAX], lat[FK_COORD_MAX], why[200];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        why[0] = '\0';
+        if (fk_coord_parse(S(good[i].lon), S(good[i].lat), lon, lat, why, sizeof why) != FK_OK)
+            fail_msg("%s,%s rejected: %s", good[i].lon, good[i].lat, why);
+        assert_string_equal(lon, good[i].want_lon);
+        assert_string_equal(lat, good[i].want_lat);
+    }
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (fk_coord_parse(S(bad[i].lon), S(bad[i].lat), lon, lat, why, sizeof why) != FK_EINVAL)
+            fail_msg("%s,%s accepted", bad[i].lon, bad[i].lat);
+        assert_string_equal(why, bad[i].why);
+        assert_string_equal(lon, "");
+        assert_string_equal(lat, "");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_region__child_ok_named_cases),
         cmocka_unit_test(test_region__child_ok_all_pairs),
         cmocka_unit_test(test_region__code_ok),
+        cmocka_unit_test(test_region__coord_parse),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

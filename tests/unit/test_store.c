@@ -62,7 +62,7 @@ static int64_t generation(fk_store *st)
 static enum fk_put put_region(fk_store *st, const char *code, const char *name, int level,
                               const char *parent)
 {
-    struct fk_region_row r = {code, name, parent, level};
+    struct fk_region_row r = {code, name, parent, level, NULL, NULL};
     enum fk_put did = UNSET;
 
     assert_int_equal(fk_store_put_region(st, &r, &did), FK_OK);
@@ -238,7 +238,7 @@ static void test_store__put_person_each_field_counts(void **state)
 static void test_store__put_venue(void **state)
 {
     struct store_fixture *f = *state;
-    struct fk_venue_row v = {0, "V001", "超市", "market", "G1"};
+    struct fk_venue_row v = {0, "V001", "超市", "market", "G1", NULL, NULL};
     enum fk_put did;
     int64_t id = -1, again = -1;
 
@@ -255,6 +255,42 @@ static void test_store__put_venue(void **state)
     assert_int_equal(again, id);
     assert_int_equal(fk_store_commit(f->st), FK_OK);
     assert_int_equal(count(f->st, "venues"), 1);
+}
+
+static int venue_coords(void *ud, const struct fk_venue_row *v)
+{
+    char *out = ud;
+
+    snprintf(out, 64, "%s %s,%s", v->code, v->lon, v->lat);
+    return 0;
+}
+
+/* A venue's lon,lat: set by a put that gives them, kept by one that does not (NULL: a file
+ * without the columns), cleared by one that gives "" (a file with the columns left empty). */
+static void test_store__venue_coords_kept(void **state)
+{
+    struct store_fixture *f = *state;
+    struct fk_venue_row v = {0, "V1", "超市", "market", "G1", "112.75", "37.69"};
+    enum fk_put did;
+    int64_t id;
+    char seen[64];
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(fk_store_put_venue(f->st, &v, &id, &did), FK_OK);
+    v.lon = v.lat = NULL;
+    v.name = "超市二";
+    assert_int_equal(fk_store_put_venue(f->st, &v, &id, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_UPDATED);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_store_each_venue(f->st, venue_coords, seen), FK_OK);
+    assert_string_equal(seen, "V1 112.75,37.69");
+    v.lon = v.lat = "";
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(fk_store_put_venue(f->st, &v, &id, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_UPDATED);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_store_each_venue(f->st, venue_coords, seen), FK_OK);
+    assert_string_equal(seen, "V1 ,");
 }
 
 static void test_store__events_duplicate_same(void **state)
@@ -627,7 +663,7 @@ static void test_store__reopen_keeps_everything(void **state)
     char err[256] = "";
     int64_t id, vid;
     enum fk_put did;
-    struct fk_venue_row v = {0, "V1", "venue", "", "G1"};
+    struct fk_venue_row v = {0, "V1", "venue", "", "G1", NULL, NULL};
     struct fk_case_row k = {1, 500, 0, 0, 0};
 
     assert_int_equal(fk_store_begin(f->st), FK_OK);
@@ -782,6 +818,7 @@ int main(void)
         T(test_store__put_person),
         T(test_store__put_person_each_field_counts),
         T(test_store__put_venue),
+        T(test_store__venue_coords_kept),
         T(test_store__events_duplicate_same),
         T(test_store__put_result_later_wins),
         T(test_store__put_case),

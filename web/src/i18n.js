@@ -351,6 +351,20 @@ const zh = {
   'person.windowEnd': '应检止',
   'person.noAlerts': '没有预警',
   'person.noArrivals': '没有入返记录',
+  // ---- the map and the wall screen's control panels (issue 15: map)
+  'map.title': '地图',
+  'map.coverage': '应检尽检',
+  'map.cases': '病例',
+  'map.controlled': '在管人员',
+  'map.noData': '无数据',
+  'map.noShapes': '本市暂无边界数据，各区域数字见下表',
+  'map.unshaped': '{n} 个区域（乡镇及以下）无边界数据，数字见表格',
+  'map.venue': '场所',
+  'map.points': '点位 {n}',
+  'map.clickHint': '点击区县查看下钻',
+  'screen.control': '四个查清 · 在管',
+  'screen.alerts': '未处理告警',
+  'screen.noAlerts': '没有未处理的告警',
 }
 
 const en = {
@@ -691,6 +705,20 @@ const en = {
   'person.windowEnd': 'Due by',
   'person.noAlerts': 'No alerts',
   'person.noArrivals': 'No arrivals',
+  // ---- the map and the wall screen's control panels (issue 15: map)
+  'map.title': 'Map',
+  'map.coverage': 'Coverage',
+  'map.cases': 'Cases',
+  'map.controlled': 'Under control',
+  'map.noData': 'No data',
+  'map.noShapes': 'No boundaries for this city: the numbers are in the table below',
+  'map.unshaped': '{n} regions (townships and below) have no boundary: their numbers are in the tables',
+  'map.venue': 'Venue',
+  'map.points': 'Points ({n})',
+  'map.clickHint': 'Click a county to drill down',
+  'screen.control': 'Four checks · under control',
+  'screen.alerts': 'Open alerts',
+  'screen.noAlerts': 'No open alerts',
 }
 
 const dicts = { zh, en }

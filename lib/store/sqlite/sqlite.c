@@ -415,7 +415,7 @@ static int sq_put_record(fk_store *st, fk_record_id t, const struct fk_record_va
 static int sq_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
 {
     const struct fk_record_value v[] = {RV_S(r->code), RV_S(r->name), RV_I(r->level),
-                                        RV_S(r->parent)};
+                                        RV_S(r->parent), RV_S(r->lon),  RV_S(r->lat)};
 
     return put_record(SQ(st), FK_IMPORT_REGIONS, v, NULL, did, NULL);
 }
@@ -444,7 +444,7 @@ static int sq_put_person(fk_store *st, const struct fk_person_row *p, int64_t *i
 static int sq_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did)
 {
     const struct fk_record_value r[] = {RV_S(v->code), RV_S(v->name), RV_S(v->type),
-                                        RV_S(v->grid)};
+                                        RV_S(v->grid), RV_S(v->lon),  RV_S(v->lat)};
 
     return put_record(SQ(st), FK_IMPORT_VENUES, r, id, did, NULL);
 }
@@ -712,7 +712,7 @@ static int each(struct sq_store *s, const char *sql, int (*row)(sqlite3_stmt *q,
 static int row_region(sqlite3_stmt *q, struct walk *w)
 {
     struct fk_region_row r = {col_text(q, 0), col_text(q, 1), col_text(q, 3),
-                              sqlite3_column_int(q, 2)};
+                              sqlite3_column_int(q, 2), col_text(q, 4), col_text(q, 5)};
 
     return w->cb.region(w->ud, &r);
 }
@@ -723,7 +723,7 @@ static int sq_each_region(fk_store *st, fk_region_cb cb, void *ud)
 
     w.cb.region = cb;
     w.ud = ud;
-    return each(SQ(st), "SELECT code, name, level, parent FROM regions ORDER BY code",
+    return each(SQ(st), "SELECT code, name, level, parent, lon, lat FROM regions ORDER BY code",
                 row_region, &w);
 }
 
@@ -751,7 +751,7 @@ static int sq_each_person_key(fk_store *st, fk_person_cb cb, void *ud)
 static int row_venue(sqlite3_stmt *q, struct walk *w)
 {
     struct fk_venue_row v = {sqlite3_column_int64(q, 0), col_text(q, 1), col_text(q, 2),
-                             col_text(q, 3), col_text(q, 4)};
+                             col_text(q, 3), col_text(q, 4), col_text(q, 5), col_text(q, 6)};
 
     return w->cb.venue(w->ud, &v);
 }
@@ -762,7 +762,8 @@ static int sq_each_venue(fk_store *st, fk_venue_cb cb, void *ud)
 
     w.cb.venue = cb;
     w.ud = ud;
-    return each(SQ(st), "SELECT id, code, name, type, grid FROM venues ORDER BY id", row_venue, &w);
+    return each(SQ(st), "SELECT id, code, name, type, grid, lon, lat FROM venues ORDER BY id",
+                row_venue, &w);
 }
 
 static int row_sample(sqlite3_stmt *q, struct walk *w)
