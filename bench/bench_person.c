@@ -88,7 +88,8 @@ static void make_person(uint64_t seed, uint64_t i, uint64_t n, struct person *p)
     given_char(below(&s, 300), g1);
     given_char(below(&s, 300), g2);
     snprintf(p->name, sizeof p->name, "%s%s%s", SURNAMES[sur], g1, below(&s, 2) ? g2 : "");
-    snprintf(p->phone, sizeof p->phone, "1%u%09u", 3 + below(&s, 6), (unsigned)below(&s, 1000000000));
+    snprintf(p->phone, sizeof p->phone, "1%u%09u", 3 + below(&s, 6),
+             (unsigned)below(&s, 1000000000));
 }
 
 static double now_s(void)
@@ -133,32 +134,38 @@ static int load(const char *path, uint64_t seed, uint64_t n)
     }
     fk_store_begin(st);
     {
-        struct fk_region_row r = {"14", "山西省", "", FK_LEVEL_PROVINCE};
+        struct fk_region_row r = {
+            .code = "14", .name = "山西省", .parent = "", .level = FK_LEVEL_PROVINCE};
         enum fk_put did;
 
         fk_store_put_region(st, &r, &did);
-        r = (struct fk_region_row){"1407", "晋中市", "14", FK_LEVEL_CITY};
+        r = (struct fk_region_row){
+            .code = "1407", .name = "晋中市", .parent = "14", .level = FK_LEVEL_CITY};
         fk_store_put_region(st, &r, &did);
         for (c = 0; c < COUNTIES; c++) {
             snprintf(code, sizeof code, "14070%d", c);
             snprintf(name, sizeof name, "第%d区", c);
-            r = (struct fk_region_row){code, name, "1407", FK_LEVEL_COUNTY};
+            r = (struct fk_region_row){
+                .code = code, .name = name, .parent = "1407", .level = FK_LEVEL_COUNTY};
             fk_store_put_region(st, &r, &did);
             for (t = 0; t < TOWNSHIPS; t++) {
                 snprintf(parent, sizeof parent, "14070%d", c);
                 snprintf(code, sizeof code, "14070%d%03d", c, t + 1);
                 snprintf(name, sizeof name, "第%d区第%d街道", c, t + 1);
-                r = (struct fk_region_row){code, name, parent, FK_LEVEL_TOWNSHIP};
+                r = (struct fk_region_row){
+                    .code = code, .name = name, .parent = parent, .level = FK_LEVEL_TOWNSHIP};
                 fk_store_put_region(st, &r, &did);
                 snprintf(parent, sizeof parent, "%.40s", code);
                 snprintf(code, sizeof code, "%.40s001", parent);
-                r = (struct fk_region_row){code, "社区", parent, FK_LEVEL_COMMUNITY};
+                r = (struct fk_region_row){
+                    .code = code, .name = "社区", .parent = parent, .level = FK_LEVEL_COMMUNITY};
                 fk_store_put_region(st, &r, &did);
                 snprintf(parent, sizeof parent, "%.40s", code);
                 for (g = 0; g < GRIDS; g++) {
                     snprintf(code, sizeof code, "%.40sG%02d", parent, g);
                     snprintf(name, sizeof name, "网格%d-%d-%d", c, t + 1, g);
-                    r = (struct fk_region_row){code, name, parent, FK_LEVEL_GRID};
+                    r = (struct fk_region_row){
+                        .code = code, .name = name, .parent = parent, .level = FK_LEVEL_GRID};
                     fk_store_put_region(st, &r, &did);
                 }
             }
@@ -221,7 +228,7 @@ out:
  * (?1 the query, ?2 the scope's lower and ?3 upper grid code bound). */
 struct kind {
     const char *label;
-    int key; /* 0 id, 1 last 6, 2 surname, 3 name, 4 phone, 5 last 4 */
+    int key;   /* 0 id, 1 last 6, 2 surname, 3 name, 4 phone, 5 last 4 */
     int scope; /* 0 city, 1 county, 2 township, 3 grid */
     const char *sql;
 };
@@ -231,15 +238,25 @@ struct kind {
 static const struct kind KINDS[] = {
     {"whole ID number, city", 0, 0, COLS "WHERE id_number = ?1" IN_SCOPE "LIMIT 51"},
     {"ID number's last 6, city", 1, 0, COLS "WHERE substr(id_number, -6) = ?1" IN_SCOPE "LIMIT 51"},
-    {"ID number's last 6, county", 1, 1, COLS "WHERE substr(id_number, -6) = ?1" IN_SCOPE "LIMIT 51"},
-    {"surname, city", 2, 0, COLS "WHERE name >= ?1 AND name < ?4" IN_SCOPE "ORDER BY name LIMIT 51"},
-    {"surname, county", 2, 1, COLS "WHERE name >= ?1 AND name < ?4" IN_SCOPE "ORDER BY name LIMIT 51"},
-    {"surname, township", 2, 2, COLS "WHERE name >= ?1 AND name < ?4" IN_SCOPE "ORDER BY name LIMIT 51"},
-    {"surname, grid", 2, 3, COLS "WHERE name >= ?1 AND name < ?4" IN_SCOPE "ORDER BY name LIMIT 51"},
-    {"whole name, city", 3, 0, COLS "WHERE name >= ?1 AND name < ?4" IN_SCOPE "ORDER BY name LIMIT 51"},
-    {"phone, city", 4, 0, COLS "WHERE substr(phone, -4) = substr(?1, -4) AND phone <> '' AND +phone = ?1" IN_SCOPE "LIMIT 51"},
-    {"phone's last 4, city", 5, 0, COLS "WHERE substr(phone, -4) = ?1 AND phone <> ''" IN_SCOPE "LIMIT 51"},
-    {"phone's last 4, county", 5, 1, COLS "WHERE substr(phone, -4) = ?1 AND phone <> ''" IN_SCOPE "LIMIT 51"},
+    {"ID number's last 6, county", 1, 1,
+     COLS "WHERE substr(id_number, -6) = ?1" IN_SCOPE "LIMIT 51"},
+    {"surname, city", 2, 0,
+     COLS "WHERE name >= ?1 AND name < ?4" IN_SCOPE "ORDER BY name LIMIT 51"},
+    {"surname, county", 2, 1,
+     COLS "WHERE name >= ?1 AND name < ?4" IN_SCOPE "ORDER BY name LIMIT 51"},
+    {"surname, township", 2, 2,
+     COLS "WHERE name >= ?1 AND name < ?4" IN_SCOPE "ORDER BY name LIMIT 51"},
+    {"surname, grid", 2, 3,
+     COLS "WHERE name >= ?1 AND name < ?4" IN_SCOPE "ORDER BY name LIMIT 51"},
+    {"whole name, city", 3, 0,
+     COLS "WHERE name >= ?1 AND name < ?4" IN_SCOPE "ORDER BY name LIMIT 51"},
+    {"phone, city", 4, 0,
+     COLS "WHERE substr(phone, -4) = substr(?1, -4) AND phone <> '' AND +phone = ?1" IN_SCOPE
+          "LIMIT 51"},
+    {"phone's last 4, city", 5, 0,
+     COLS "WHERE substr(phone, -4) = ?1 AND phone <> ''" IN_SCOPE "LIMIT 51"},
+    {"phone's last 4, county", 5, 1,
+     COLS "WHERE substr(phone, -4) = ?1 AND phone <> ''" IN_SCOPE "LIMIT 51"},
 };
 
 /* The text after every text beginning with s (its last byte raised by one). */
