@@ -299,6 +299,23 @@ const zh = {
   'arr.notControlled': '未管控',
   'arr.list': '入返人员',
   'arr.underControl': '人已管控',
+  /* 四个查清 grid and lists (issue 15) */
+  'ctlg.grid': '地区 × 类别（{level}）',
+  'ctlg.rows': '{n} 个地区',
+  'ctlg.total': '合计',
+  'ctlg.clickCell': '点击数字查看名单，名单人数与数字一致',
+  'ctlg.plannedEnd': '计划解除',
+  'ctlg.endToday': '今日到期解除',
+  'ctlg.endPast': '超期未解除',
+  'ctlg.todayNote': '计划今日解除：核对检测结果后办理解除',
+  'ctlg.pastNote': '已过计划解除日期仍在管控：请核实后解除或延期',
+  'ctlg.endNone': '没有',
+  'ctlg.anyCategory': '全部类别',
+  'ctlg.anyPlace': '全部管控方式',
+  'ctlg.prev': '上一页',
+  'ctlg.next': '下一页',
+  'ctlg.page': '第 {page} / {pages} 页 · 共 {n} 人',
+  'ctlg.pageRegions': '第 {page} / {pages} 页 · 共 {n} 个地区',
 }
 
 const en = {
@@ -587,6 +604,23 @@ const en = {
   'arr.notControlled': 'not under control',
   'arr.list': 'Arrivals',
   'arr.underControl': 'under control',
+  /* 四个查清 grid and lists (issue 15) */
+  'ctlg.grid': 'regions × categories ({level})',
+  'ctlg.rows': '{n} regions',
+  'ctlg.total': 'Total',
+  'ctlg.clickCell': 'Click a number for its list: as many persons as the number',
+  'ctlg.plannedEnd': 'Planned end',
+  'ctlg.endToday': 'Release due today',
+  'ctlg.endPast': 'Past end, still open',
+  'ctlg.todayNote': 'Planned to end today: check the results and release',
+  'ctlg.pastNote': 'Past the planned end and still under control: release or extend',
+  'ctlg.endNone': 'None',
+  'ctlg.anyCategory': 'all categories',
+  'ctlg.anyPlace': 'any control',
+  'ctlg.prev': 'Previous',
+  'ctlg.next': 'Next',
+  'ctlg.page': 'Page {page} of {pages} · {n} persons',
+  'ctlg.pageRegions': 'Page {page} of {pages} · {n} regions',
 }
 
 const dicts = { zh, en }
