@@ -153,7 +153,9 @@ int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int6
  * fk/action.h. */
 
 /* Alerts (status >= 0: only that status) of persons inside region (NULL: all), newest first:
- * id,kind,id_number,name,grid,time,device,detail,status,who,note,updated. */
+ * id,kind,id_number,name,grid,time,device,detail,status,who,note,updated,phone,worker,
+ * worker_phone: phone is the person's, worker and worker_phone their grid's (regions contract;
+ * empty when it names none). */
 int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk_table **out,
                   char *err, size_t errlen);
 #endif

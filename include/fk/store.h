@@ -37,6 +37,8 @@ enum fk_case_kind { FK_CASE_CONFIRMED = 0, FK_CASE_ASYMPTOMATIC = 1 };
 struct fk_region_row {
     const char *code, *name, *parent;
     int level; /* enum fk_level */
+    /* A grid's worker (网格员) and phone ("" when none); on a put NULL keeps the stored value. */
+    const char *worker, *worker_phone;
 };
 struct fk_person_row {
     int64_t id; /* dense person id, assigned by the store (output only) */

@@ -83,7 +83,7 @@ static const struct {
     const char *name;
     const char *header;
 } files[F_N] = {
-    {"regions.csv", "code,name,level,parent\n"},
+    {"regions.csv", "code,name,level,parent,worker,worker_phone\n"},
     {"persons.csv", "id_number,name,phone,grid,household,tags\n"},
     {"venues.csv", "code,name,type,grid\n"},
     {"scans.csv", "id_number,venue,time\n"},
@@ -977,7 +977,9 @@ static void progress(struct gen *G, const char *stage, uint64_t done, uint64_t t
         G->o->progress(G->o->progress_ud, stage, done, total);
 }
 
-/* regions.csv: fields quoted when they must be (region names from a file may hold commas). */
+/* regions.csv: fields quoted when they must be (region names from a file may hold commas). Each
+ * grid has a synthetic worker (网格员) and phone, drawn from its row number, not from the random
+ * streams, so every other file is what it was before grids had workers. */
 static int write_regions(struct gen *G, char *err, size_t errlen)
 {
     struct out *w = &G->out[F_REGIONS];
@@ -988,14 +990,21 @@ static int write_regions(struct gen *G, char *err, size_t errlen)
     fk_buf_init(&row, 0);
     for (i = 0; i < G->city.nregs && rc == FK_OK; i++) {
         const struct region *r = &G->city.regs[i];
-        const char *f[4] = {r->code, r->name, r->level, r->parent};
+        int grid = strcmp(r->level, "grid") == 0;
+        char worker[32] = "", phone[16] = "";
+        const char *f[6] = {r->code, r->name, r->level, r->parent, worker, phone};
         size_t k;
 
+        if (grid) {
+            snprintf(worker, sizeof worker, "%s网格员%zu",
+                     surnames[i % (sizeof surnames / sizeof surnames[0])], i);
+            snprintf(phone, sizeof phone, "137%08zu", i % 100000000);
+        }
         fk_buf_reset(&row);
-        for (k = 0; k < 4 && rc == FK_OK; k++) {
+        for (k = 0; k < 6 && rc == FK_OK; k++) {
             rc = fk_buf_csv_field(&row, f[k], strlen(f[k]));
             if (rc == FK_OK)
-                rc = fk_buf_putc(&row, k < 3 ? ',' : '\n');
+                rc = fk_buf_putc(&row, k < 5 ? ',' : '\n');
         }
         if (rc == FK_OK) {
             out_mem(w, row.data, row.len);

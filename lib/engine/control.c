@@ -1991,6 +1991,7 @@ static const struct fk_col alert_cols[] = {
     {"name", FK_COL_TEXT},   {"grid", FK_COL_TEXT},   {"time", FK_COL_TEXT},
     {"device", FK_COL_TEXT}, {"detail", FK_COL_TEXT}, {"status", FK_COL_TEXT},
     {"who", FK_COL_TEXT},    {"note", FK_COL_TEXT},   {"updated", FK_COL_TEXT},
+    {"phone", FK_COL_TEXT},  {"worker", FK_COL_TEXT}, {"worker_phone", FK_COL_TEXT},
 };
 
 struct alert_walk {
@@ -2051,18 +2052,30 @@ int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk
     }
     rc = fk_store_each_alert(st, status, collect_alert, &w);
     if (rc == FK_OK)
-        rc = fk_table_new(alert_cols, 12, &w.t);
+        rc = fk_table_new(alert_cols, 15, &w.t);
     for (i = w.n; rc == FK_OK && i-- > 0;) {
         const struct fk_alert_row *a = &w.rows[i];
-        char id[24], idn[64], name[256], when[FK_TIME_RENDER_MAX], upd[FK_TIME_RENDER_MAX];
+        char id[24], idn[64], name[256], when[FK_TIME_RENDER_MAX], upd[FK_TIME_RENDER_MAX],
+            phone[64], worker[256], wphone[64];
+        const char *grid = fk_engine_grid_code(e, fk_engine_person_grid(e, a->person));
         struct fk_person_row p;
-        const char *vals[12];
+        struct fk_region_row g;
+        const char *vals[15];
 
-        idn[0] = name[0] = '\0';
+        idn[0] = name[0] = phone[0] = worker[0] = wphone[0] = '\0';
         rc = fk_store_get_person(st, a->person, &p);
         if (rc == FK_OK) {
             fk_strlcpy(idn, p.id_number, sizeof idn);
             fk_strlcpy(name, p.name, sizeof name);
+            fk_strlcpy(phone, p.phone, sizeof phone);
+        } else if (rc != FK_ENOENT) {
+            break;
+        }
+        /* Whom to call on the spot: the person's grid worker, when the regions file names one. */
+        rc = grid && *grid ? fk_store_get_region(st, grid, &g) : FK_ENOENT;
+        if (rc == FK_OK) {
+            fk_strlcpy(worker, g.worker, sizeof worker);
+            fk_strlcpy(wphone, g.worker_phone, sizeof wphone);
         } else if (rc != FK_ENOENT) {
             break;
         }
@@ -2071,7 +2084,7 @@ int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk
         vals[1] = fk_alert_kind_name((enum fk_alert_kind)a->kind);
         vals[2] = idn;
         vals[3] = name;
-        vals[4] = fk_engine_grid_code(e, fk_engine_person_grid(e, a->person));
+        vals[4] = grid;
         vals[5] = fk_time_render(a->time, when);
         vals[6] = w.strs.data + (uintptr_t)a->device;
         vals[7] = w.strs.data + (uintptr_t)a->detail;
@@ -2079,6 +2092,9 @@ int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk
         vals[9] = w.strs.data + (uintptr_t)a->who;
         vals[10] = w.strs.data + (uintptr_t)a->note;
         vals[11] = a->updated ? fk_time_render(a->updated, upd) : "";
+        vals[12] = phone;
+        vals[13] = worker;
+        vals[14] = wphone;
         rc = fk_table_add(w.t, vals);
     }
     free(w.rows);

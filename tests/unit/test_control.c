@@ -572,6 +572,25 @@ static void test_control__positive_alert(void **state)
     assert_string_equal(cell(f->t, 0, "kind"), "positive");
     assert_string_equal(cell(f->t, 0, "id_number"), f->id[0]);
     assert_non_null(strstr(cell(f->t, 0, "detail"), "T1"));
+    /* Whom to call: the person's phone; the regions file names no grid worker yet. */
+    assert_string_equal(cell(f->t, 0, "phone"), "13900000000");
+    assert_string_equal(cell(f->t, 0, "worker"), "");
+    assert_string_equal(cell(f->t, 0, "worker_phone"), "");
+    drop_table(f);
+    /* A regions file with the grid's worker; a bad worker phone is rejected with its reason. */
+    assert_int_equal(import(f, FK_IMPORT_REGIONS,
+                            "code,name,level,parent,worker,worker_phone\n" G1
+                            ",一网格,grid,140702001001,王网格员,137-0000 0001\n" G2
+                            ",二网格,grid,140702001001,李网格员,call 137\n"),
+                     FK_OK);
+    assert_int_equal(f->sum.rejected, 1);
+    assert_non_null(strstr(rejects(f), "worker_phone 'call 137' may hold only digits"));
+    /* A regions file of the old shape keeps the worker. */
+    assert_int_equal(import(f, FK_IMPORT_REGIONS, regions_csv), FK_OK);
+    assert_int_equal(f->sum.rejected, 0);
+    assert_int_equal(fk_alert_list(f->st, f->eng, NULL, -1, &f->t, f->err, sizeof f->err), FK_OK);
+    assert_string_equal(cell(f->t, 0, "worker"), "王网格员");
+    assert_string_equal(cell(f->t, 0, "worker_phone"), "137-0000 0001");
 }
 
 static void test_control__release_transfer_extend(void **state)

@@ -101,7 +101,7 @@ static void test_record__descriptors_consistent(void **state)
 static void test_record__import_type_texts_unchanged(void **state)
 {
     static const char *const help[FK_IMPORT_NTYPES] = {
-        "code,name,level,parent (required)",
+        "code,name,level,parent (required); worker,worker_phone",
         "id_number,name,grid (required); phone,household,tags,id_type",
         "code,name,grid (required); type",
         "id_number,venue,time (required)",
@@ -237,7 +237,7 @@ static void test_put__new_same_updated(void **state)
     /* The typed put is the generic one: the same answers. */
     assert_int_equal(fk_store_begin(f->st), FK_OK);
     {
-        struct fk_region_row w = {"1407", "晋中市", "14", FK_LEVEL_CITY};
+        struct fk_region_row w = {"1407", "晋中市", "14", FK_LEVEL_CITY, NULL, NULL};
         enum fk_put did;
 
         assert_int_equal(fk_store_put_region(f->st, &w, &did), FK_OK);
@@ -360,12 +360,12 @@ static void test_export__scope(void **state)
 {
     struct store_fixture *f = *state;
     static const struct fk_region_row regions[] = {
-        {"14", "山西省", "", FK_LEVEL_PROVINCE},
-        {"1407", "晋中市", "14", FK_LEVEL_CITY},
-        {"140702", "榆次区", "1407", FK_LEVEL_COUNTY},
-        {"140703", "太谷区", "1407", FK_LEVEL_COUNTY},
-        {"g1", "网格1", "140702", FK_LEVEL_GRID},
-        {"g2", "网格2", "140703", FK_LEVEL_GRID},
+        {"14", "山西省", "", FK_LEVEL_PROVINCE, NULL, NULL},
+        {"1407", "晋中市", "14", FK_LEVEL_CITY, NULL, NULL},
+        {"140702", "榆次区", "1407", FK_LEVEL_COUNTY, NULL, NULL},
+        {"140703", "太谷区", "1407", FK_LEVEL_COUNTY, NULL, NULL},
+        {"g1", "网格1", "140702", FK_LEVEL_GRID, NULL, NULL},
+        {"g2", "网格2", "140703", FK_LEVEL_GRID, NULL, NULL},
     };
     struct fk_person_row p1 = {0, "110101199003070014", "=甲", NULL, "g1", NULL, NULL, -1},
                          p2 = {0, "110101199003070030", "乙", NULL, "g2", NULL, NULL, -1};
