@@ -4,7 +4,7 @@
 // category`, every cell opens a list of exactly that many persons (the list's total, its first
 // page), the grid and the lists page, the "release due today" and "past end, still open" lists hold
 // the CLI's persons (`control list --end today|past`), alerts show each person's phone and grid
-// worker (the CLI's `alerts`), and the county viewer's grid stays in 140702. Screenshots in Chinese
+// worker (the CLI's `alerts`, after 65-web-control.sh imported the grids' workers), and the county viewer's grid stays in 140702. Screenshots in Chinese
 // and English.
 //
 // Environment (tests/e2e/web-lib.sh): FK_URL, FK_SHOTS, FK_ADMIN, FK_VIEWER, CHROMIUM, FANGKONG,
@@ -34,19 +34,36 @@ fs.mkdirSync(SHOTS, { recursive: true })
 const t0 = Date.now()
 const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`)
 
-/* The CLI's answer as rows of objects (CSV with no quoted commas: codes, names and numbers). */
+/* CSV text as rows of fields (RFC 4180: quoted fields may hold commas, quotes and newlines). */
+function parseCsv(text) {
+  const rows = []
+  let row = []
+  let f = ''
+  let q = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (q) {
+      if (ch === '"' && text[i + 1] === '"') (f += '"'), i++
+      else if (ch === '"') q = false
+      else f += ch
+    } else if (ch === '"') q = true
+    else if (ch === ',') row.push(f), (f = '')
+    else if (ch === '\n') row.push(f), rows.push(row), (row = []), (f = '')
+    else if (ch !== '\r') f += ch
+  }
+  if (f || row.length) row.push(f), rows.push(row)
+  return rows
+}
+
+/* The CLI's answer as rows of objects. */
 function cli(...args) {
   const out = execFileSync(need('FANGKONG'), [...args, '--profile', need('FK_PROFILE')], {
     env: { ...process.env, FANGKONG_DB: need('FANGKONG_DB') },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   })
-  const lines = out.trim().split('\n')
-  const head = lines[0].split(',')
-  return lines.slice(1).filter((l) => l).map((l) => {
-    const v = l.split(',')
-    return Object.fromEntries(head.map((h, i) => [h, v[i] ?? '']))
-  })
+  const [head, ...rows] = parseCsv(out)
+  return rows.map((v) => Object.fromEntries(head.map((h, i) => [h, v[i] ?? ''])))
 }
 
 const browser = await chromium.launch({
@@ -115,6 +132,21 @@ try {
   })
   await signIn(page, adminName, adminPass)
   log('signed in as admin')
+
+  // ---- the dashboard says where its 密接 number comes from: the trace beside the orders, the gap,
+  // and a link to the orders of close contacts (as many as it says are under control)
+  await page.waitForSelector('[data-close-source][data-ready]', { timeout: T })
+  const traced = num(await page.textContent('[data-value=close-traced]'))
+  assert.equal(traced, num(await page.textContent('[data-value=close]')), 'the traced number is the dashboard\'s 密接')
+  const controlled = Number(cli('control', 'summary', '--pivot', 'category', '--by', 'county', '--status', 'open').find((r) => !r.region).close)
+  assert.equal(num(await page.textContent('[data-value=close-controlled]')), controlled, 'under control, as the CLI counts')
+  const gapEl = await page.$('[data-value=close-gap]')
+  assert.equal(gapEl ? num(await gapEl.textContent()) : 0, Math.max(0, traced - controlled), 'the gap')
+  await shot(page, '00-dashboard-close-source-zh', false)
+  await page.click('[data-link=close-orders]')
+  await page.waitForSelector('[data-drill-list][data-loaded="*|close"]', { timeout: T })
+  assert.equal(Number(await page.getAttribute('[data-list=control-list]', 'data-total')), controlled, 'the link opens the close contacts under control')
+  log(`dashboard: ${traced} close contacts traced, ${controlled} under control`)
 
   // ---- the grid by county: the CLI's rows and counts, every cell a list of that many persons
   const want = cli('control', 'summary', '--pivot', 'category', '--by', 'county', '--date', DATE, '--status', 'open')
@@ -204,6 +236,32 @@ try {
   await page.waitForSelector('[data-drill-list][data-loaded="*|close"]', { timeout: T })
   await shot(page, '04-control-grid-en')
   await page.click('.topbar [data-lang=zh]')
+
+  // ---- alerts: each row has the person's phone and grid worker, as the CLI lists them
+  const wantAlerts = cli('alerts')
+  assert.ok(wantAlerts.length > 0 && wantAlerts.every((a) => a.phone && a.worker && a.worker_phone), 'the CLI lists alerts with phone and grid worker')
+  await page.goto(`${BASE}/alerts?status=all`)
+  await page.waitForSelector('[data-table=alerts] tbody tr[data-key]', { timeout: T })
+  const alertRows = await page.$$eval('[data-table=alerts] tbody tr[data-key]', (trs) =>
+    trs.map((tr) => ({
+      id: tr.dataset.key,
+      phone: tr.querySelector('td[data-col=phone]').textContent.trim(),
+      worker: (tr.querySelector('td[data-col=worker] [data-worker]') || { childNodes: [] }).childNodes[0]?.textContent.trim() || '',
+      workerPhone: (tr.querySelector('td[data-col=worker] [data-worker-phone]') || { textContent: '' }).textContent.trim(),
+    })),
+  )
+  assert.equal(alertRows.length, wantAlerts.length, 'as many alerts as the CLI lists')
+  for (const a of alertRows) {
+    const w = wantAlerts.find((x) => x.id === a.id)
+    assert.ok(w, `alert ${a.id} is the CLI's`)
+    assert.deepEqual([a.phone, a.worker, a.workerPhone], [w.phone, w.worker, w.worker_phone], `alert ${a.id}: phone and grid worker`)
+  }
+  await shot(page, '06-alerts-phone-worker-zh')
+  await page.click('.topbar [data-lang=en]')
+  await page.waitForSelector('[data-table=alerts] tbody tr[data-key]', { timeout: T })
+  await shot(page, '07-alerts-phone-worker-en')
+  await page.click('.topbar [data-lang=zh]')
+  log(`alerts: ${alertRows.length} with phone and grid worker, as the CLI lists them`)
 
   // ---- the viewer of 140702: the grid stays in its county; another county's list is refused
   const vctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })

@@ -316,6 +316,11 @@ const zh = {
   'ctlg.next': '下一页',
   'ctlg.page': '第 {page} / {pages} 页 · 共 {n} 人',
   'ctlg.pageRegions': '第 {page} / {pages} 页 · 共 {n} 个地区',
+  'alertw.worker': '网格员',
+  'dashc.traced': '密接 · 流调推算',
+  'dashc.controlled': '已管控',
+  'dashc.gap': '{n} 名密接尚未管控（流调推算减已管控）',
+  'dashc.orders': '密接管控名单',
 }
 
 const en = {
@@ -621,6 +626,11 @@ const en = {
   'ctlg.next': 'Next',
   'ctlg.page': 'Page {page} of {pages} · {n} persons',
   'ctlg.pageRegions': 'Page {page} of {pages} · {n} regions',
+  'alertw.worker': 'Grid worker',
+  'dashc.traced': 'Close contacts · from the trace',
+  'dashc.controlled': 'under control',
+  'dashc.gap': '{n} close contacts not under control yet (traced minus under control)',
+  'dashc.orders': 'Close contacts under control',
 }
 
 const dicts = { zh, en }
