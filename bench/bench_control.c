@@ -354,7 +354,7 @@ static int batch_row(struct gen *g)
 static int put_region(struct gen *g, const char *code, const char *name, const char *parent,
                       enum fk_level level)
 {
-    struct fk_region_row r = {code, name, parent, (int)level, NULL, NULL};
+    struct fk_region_row r = {code, name, parent, (int)level, NULL, NULL, NULL, NULL};
     enum fk_put did;
     int rc = fk_store_put_region(g->st, &r, &did);
 

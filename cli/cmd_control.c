@@ -69,7 +69,7 @@ static int parse_place(struct cli *c, const char *s, int *place)
 
 /* The --category, --place and --status filters. */
 static int parse_filter(struct cli *c, const char *cat, const char *place, const char *status,
-                        struct fk_ctl_filter *f)
+                        const char *end, struct fk_ctl_filter *f)
 {
     enum fk_ctl_category k;
 
@@ -88,6 +88,11 @@ static int parse_filter(struct cli *c, const char *cat, const char *place, const
     if (status && strcmp(status, "all") != 0 &&
         fk_ctl_status_parse((fk_slice){status, strlen(status)}, &f->status) != FK_OK) {
         cli_error(c, "--status takes open, released or all, not '%s'", status);
+        return EXIT_ERROR;
+    }
+    if (end && fk_ctl_end_parse((fk_slice){end, strlen(end)}, &f->end) != FK_OK) {
+        cli_error(c, "--end takes any, today (release due) or past (past its end), not '%s'",
+                  end);
         return EXIT_ERROR;
     }
     return EXIT_DONE;
@@ -217,8 +222,10 @@ static int answer(struct cli *c, int rc, fk_table *t, const char *err, const cha
 static int control_answer(struct cli *c, int list, int argc, char **argv)
 {
     const char *region = NULL, *cat = NULL, *place = NULL, *status = NULL, *by = "county",
-               *date = NULL;
+               *date = NULL, *end = NULL, *pivot = NULL;
     const struct cli_opt opts[] = {
+        {.name = "end", .value = &end},
+        {.name = "pivot", .value = &pivot},
         {.name = "region", .value = &region},
         {.name = "category", .value = &cat},
         {.name = "place", .value = &place},
@@ -240,14 +247,19 @@ static int control_answer(struct cli *c, int list, int argc, char **argv)
     /* Lists show the persons under control now unless --status says otherwise. */
     if (!status && list)
         status = "open";
-    if (parse_filter(c, cat, place, status, &f) != EXIT_DONE ||
+    if (parse_filter(c, cat, place, status, end, &f) != EXIT_DONE ||
         cli_level(c, by, &level) != EXIT_DONE || cli_day(c, date, &today) != EXIT_DONE)
         return EXIT_ERROR;
+    if (pivot && (list || strcmp(pivot, "category") != 0)) {
+        cli_error(c, "--pivot category is for control summary (regions down, categories across)");
+        return EXIT_ERROR;
+    }
     if (open_read(c, list ? FK_PERM_READ_PERSONS : FK_PERM_READ, &region, &x) != EXIT_DONE)
         return EXIT_ERROR;
     f.region = region;
-    rc = list ? fk_ctl_list(x, &f, today, &t, err, sizeof err)
-              : fk_ctl_summary(x, &f, level, today, &t, err, sizeof err);
+    rc = list    ? fk_ctl_list(x, &f, today, &t, err, sizeof err)
+         : pivot ? fk_ctl_grid(x, &f, level, today, &t, err, sizeof err)
+                 : fk_ctl_summary(x, &f, level, today, &t, err, sizeof err);
     fk_ctl_free(x);
     return answer(c, rc, t, err, list ? "control orders" : NULL);
 }

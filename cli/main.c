@@ -76,8 +76,9 @@ const struct verb cli_verbs[] = {
      "control from-trace [--case ID_NUMBER]... [--depth 1|2] [--place home|centralized] [--at T]"
      " | control release|transfer|extend ID_NUMBER [--at T] [--force] [--place P] [--site S]"
      " [--days N] | control summary [--by LEVEL] [--region CODE] [--category C] [--place P]"
-     " [--status open|released|all] [--date D] | control list [--region CODE] [--category C]"
-     " [--place P] [--status S] [--date D]",
+     " [--status open|released|all] [--end today|past] [--pivot category] [--date D]"
+     " | control list [--region CODE] [--category C] [--place P] [--status S] [--end today|past]"
+     " [--date D]",
      "Risk persons under control (管控). from-trace puts every contact of a trace under control\n"
      "with its category's default regime (re-running adds nothing twice). release checks the\n"
      "regime's release rule (e.g. 7 days and the last two results negative; --force overrides);\n"
@@ -85,7 +86,10 @@ const struct verb cli_verbs[] = {
      "category x place x status per region (四个查清, default --by county); list shows who, phone,\n"
      "grid, place, since when, regime and the next test due. Both are as of --date D (default\n"
      "the day of --now, or today): orders that start later are not there yet, orders released\n"
-     "later are open."},
+     "later are open.\n"
+     "--pivot category makes the summary a grid: regions down, categories across, with totals.\n"
+     "--end today keeps the open orders planned to end on the day (release due), --end past\n"
+     "those past their planned end and still open (the regime's duration plus days added)."},
     {"regime", cmd_regime,
      "regime due [--date D] [--region CODE] [--state done|due|overdue] [--by LEVEL]",
      "Every test the regimes require up to a day (default the day of --now, or today) of persons\n"

@@ -59,7 +59,7 @@ static int level_arg(struct req *r, const char *def, enum fk_level *out)
 static int filter_args(struct req *r, struct fk_ctl_filter *f, const char *def_status)
 {
     const char *cat = req_arg(r, "category"), *place = req_arg(r, "place"),
-               *status = req_arg(r, "status");
+               *status = req_arg(r, "status"), *end = req_arg(r, "end");
     enum fk_ctl_category k;
     enum fk_ctl_place p;
 
@@ -88,12 +88,18 @@ static int filter_args(struct req *r, struct fk_ctl_filter *f, const char *def_s
                     status);
         return 0;
     }
+    if (end && *end && fk_ctl_end_parse((fk_slice){end, strlen(end)}, &f->end) != FK_OK) {
+        reply_error(r, 400, "bad_request", "any, today (release due) or past (past its end)",
+                    "end '%s' is unknown", end);
+        return 0;
+    }
     return 1;
 }
 
-/* GET /api/v1/control/summary?region&by&category&place&status&date */
+/* GET /api/v1/control/summary?region&by&category&place&status&end&date&pivot=category */
 void api_control_summary_get(struct req *r)
 {
+    const char *pivot = req_arg(r, "pivot");
     struct fk_ctl_filter f = FK_CTL_FILTER_ALL;
     char region[FK_REGION_CODE_MAX], err[512];
     enum fk_level by;
@@ -103,18 +109,26 @@ void api_control_summary_get(struct req *r)
     int rc;
 
     if (!scoped_region(r, region, sizeof region) || !level_arg(r, "county", &by) ||
-        !filter_args(r, &f, "all") || !day_arg(r, &today) || !(x = srv_ctl(r)))
+        !filter_args(r, &f, "all") || !day_arg(r, &today))
+        return;
+    if (pivot && *pivot && strcmp(pivot, "category") != 0) {
+        reply_error(r, 400, "bad_request", "pivot=category (regions down, categories across)",
+                    "pivot '%s' is unknown", pivot);
+        return;
+    }
+    if (!(x = srv_ctl(r)))
         return;
     f.region = region;
-    rc = fk_ctl_summary(x, &f, by, today, &t, err, sizeof err);
+    rc = pivot && *pivot ? fk_ctl_grid(x, &f, by, today, &t, err, sizeof err)
+                         : fk_ctl_summary(x, &f, by, today, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
     }
-    reply_table(r, t, "control-summary", -1);
+    reply_table(r, t, pivot && *pivot ? "control-grid" : "control-summary", REPLY_PAGE_OFFSET);
 }
 
-/* GET /api/v1/control/list?region&category&place&status&date */
+/* GET /api/v1/control/list?region&category&place&status&end&date&offset&limit */
 void api_control_list_get(struct req *r)
 {
     struct fk_ctl_filter f = FK_CTL_FILTER_ALL;
@@ -133,7 +147,7 @@ void api_control_list_get(struct req *r)
         reply_fk(r, rc, err);
         return;
     }
-    reply_table(r, t, "control-list", -1);
+    reply_table(r, t, "control-list", REPLY_PAGE_OFFSET);
 }
 
 /* GET /api/v1/regime/due?region&date&state&by&source=all|controls|arrivals|occupations */

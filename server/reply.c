@@ -142,10 +142,12 @@ void reply_table(struct req *r, fk_table *t, const char *download_name, int page
 {
     const char *format = req_arg(r, "format"), *after = req_arg(r, "after");
     size_t from = 0, to, n = fk_table_nrows(t);
-    int64_t limit, after_i = 0;
+    int64_t limit, after_i = 0, offset = 0;
 
-    /* limit and a numeric after are strict: a bad one answers 400, never a quiet default. */
+    /* limit, offset and a numeric after are strict: a bad one answers 400, never a quiet
+     * default. */
     if (!req_int(r, "limit", 1, 10000, 500, &limit) ||
+        (page_col == REPLY_PAGE_OFFSET && !req_int(r, "offset", 0, INT64_MAX, 0, &offset)) ||
         (page_col >= 0 && after && *after &&
          fk_table_col(t, (size_t)page_col)->type == FK_COL_INT &&
          !req_int(r, "after", INT64_MIN, INT64_MAX, 0, &after_i))) {
@@ -195,8 +197,13 @@ void reply_table(struct req *r, fk_table *t, const char *download_name, int page
         }
         from = lo;
     }
-    if (page_col < 0)
+    if (page_col == REPLY_PAGE_OFFSET) {
+        from = (uint64_t)offset < n ? (size_t)offset : n;
+        if (!req_arg(r, "limit"))
+            limit = (int64_t)n; /* asked without a limit: every row from the offset */
+    } else if (page_col < 0) {
         limit = (int64_t)n; /* an unpaged list is always whole */
+    }
     to = from + (size_t)limit < n ? from + (size_t)limit : n;
     /* The rows are rendered by render_table once the server lock is released: the table is the
      * request's own (its cells are copies), and rendering a city's grids is as long as counting
@@ -222,7 +229,9 @@ void render_table(struct req *r)
     fk_buf_puts(&r->out, "{\"rows\":");
     fk_table_json_rows(t, r->table_from, to, &r->out);
     fk_buf_printf(&r->out, ",\"total\":%zu,\"next\":", n);
-    if (page_col >= 0 && to < n && to > 0) {
+    if (page_col == REPLY_PAGE_OFFSET && to < n) {
+        fk_buf_printf(&r->out, "%zu", to);
+    } else if (page_col >= 0 && to < n && to > 0) {
         const char *k = fk_table_get(t, to - 1, (size_t)page_col);
 
         fk_buf_json_string(&r->out, k ? k : "");

@@ -147,6 +147,10 @@ void reply_json(struct req *r, const char *json, size_t n);
  * {"rows":[…],"total":N,"next":K} with keyset paging when page_col >= 0: ?after=K&limit=N over
  * rows sorted by that column). Frees t. */
 void reply_table(struct req *r, fk_table *t, const char *download_name, int page_col);
+/* page_col for reply_table: offset paging over the table's own (stable) order, for lists whose
+ * order is not one column's: ?offset=N&limit=M (default: from 0, every row); "next" is the
+ * offset of the next page, or null on the last. */
+#define REPLY_PAGE_OFFSET (-2)
 /* The store, engine, tracer of the server (call under the lock, which handlers hold; the pointers
  * are valid until the handler returns, not across requests). The engine and tracer answer from
  * the last completed build: when the store has moved on, srv_engine asks the builder thread for a

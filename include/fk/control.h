@@ -56,15 +56,25 @@ enum fk_ctl_status { FK_CTL_STATUS_OPEN = 0, FK_CTL_STATUS_RELEASED };
 const char *fk_ctl_status_name(int s);
 int fk_ctl_status_parse(fk_slice s, int *out);
 
+/* Which controls an answer covers by their planned end: the local day of the chain's first
+ * start plus the regime's duration and the days added (the first day a release may be
+ * considered; orders whose regime has no duration have none). TODAY: open on `today` and
+ * planned to end on it (release due today); PAST: open on `today` and planned to end before it
+ * (past their end, still open: a red flag). */
+enum fk_ctl_end { FK_CTL_END_ANY = 0, FK_CTL_END_TODAY, FK_CTL_END_PAST };
+const char *fk_ctl_end_name(int e);
+int fk_ctl_end_parse(fk_slice s, int *out);
+
 /* Which controls an answer covers: inside region (NULL: all), and each of category, place and
- * status equal to the value, or -1 for any. */
+ * status equal to the value, or -1 for any; end (enum fk_ctl_end) narrows by the planned end. */
 struct fk_ctl_filter {
     const char *region;
     int category, place, status;
+    int end;
 };
 #define FK_CTL_FILTER_ALL                                                                          \
     {                                                                                              \
-        NULL, -1, -1, -1                                                                           \
+        NULL, -1, -1, -1, FK_CTL_END_ANY                                                           \
     }
 
 /* 四个查清 counts as of local day `today` (fk_local_day): one row per region of level `by` inside
@@ -74,11 +84,22 @@ struct fk_ctl_filter {
  * same region, category, place, status and day. FK_ENOENT for an unknown region. */
 int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, int64_t today,
                    fk_table **out, char *err, size_t errlen);
+/* The same counts as a grid (region × category): one row per region of level `by` inside
+ * f->region (or the whole city), in region code order, then a total row (region "", name
+ * "total"): region,name,case,close,secondary,companion,arrival,risk_area,other,total. f's
+ * category is ignored (every category is a column); place, status and end filter. Every cell is
+ * the length of fk_ctl_list with that region (the total row: f->region) and category, the total
+ * column with any category. FK_ENOENT for an unknown region, FK_ENOMEM. The table is the
+ * caller's (fk_table_free). */
+int fk_ctl_grid(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, int64_t today,
+                fk_table **out, char *err, size_t errlen);
 /* The controls as of local day `today` (as fk_ctl_summary counts them), by grid, then ID number,
  * then start:
  * id,id_number,name,phone,grid,category,place,site,start,end,regime,day,next_test,test_state,
- * device. day: days since the start on `today` (a local day number, fk_local_day); next_test:
- * the date of the earliest test not yet done; test_state: overdue, due, upcoming or none. */
+ * device,planned_end. day: days since the start on `today` (a local day number, fk_local_day);
+ * next_test: the date of the earliest test not yet done; test_state: overdue, due, upcoming or
+ * none; planned_end: the date of the planned end (see enum fk_ctl_end), empty when the regime
+ * has no duration. */
 int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_table **out, char *err,
                 size_t errlen);
 
@@ -132,7 +153,9 @@ int fk_ctl_arrival_persons(fk_ctl *c, const char *region, const char *area, int6
  * fk/action.h. */
 
 /* Alerts (status >= 0: only that status) of persons inside region (NULL: all), newest first:
- * id,kind,id_number,name,grid,time,device,detail,status,who,note,updated. */
+ * id,kind,id_number,name,grid,time,device,detail,status,who,note,updated,phone,worker,
+ * worker_phone: phone is the person's, worker and worker_phone their grid's (regions contract;
+ * empty when it names none). */
 int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk_table **out,
                   char *err, size_t errlen);
 /* The same as of `now`: alerts about events after now are left out, and one acknowledged or closed

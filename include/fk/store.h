@@ -38,6 +38,8 @@ struct fk_region_row {
     const char *code, *name, *parent;
     int level;             /* enum fk_level */
     const char *lon, *lat; /* decimal degrees, "" none (fk_coord_parse); NULL on a put: keep */
+    /* A grid's worker (网格员) and phone ("" when none); on a put NULL keeps the stored value. */
+    const char *worker, *worker_phone;
 };
 struct fk_person_row {
     int64_t id; /* dense person id, assigned by the store (output only) */

@@ -89,7 +89,7 @@ static const struct {
     const char *name;
     const char *header;
 } files[F_N] = {
-    {"regions.csv", "code,name,level,parent,lon,lat\n"},
+    {"regions.csv", "code,name,level,parent,lon,lat,worker,worker_phone\n"},
     {"persons.csv", "id_number,name,phone,grid,household,tags\n"},
     {"venues.csv", "code,name,type,grid,lon,lat\n"},
     {"scans.csv", "id_number,venue,time\n"},
@@ -1022,7 +1022,9 @@ static void demo_point(const char *code, uint64_t salt, double radius, char *out
     snprintf(out, cap, "%.4f,%.4f", lon, lat);
 }
 
-/* regions.csv: fields quoted when they must be (region names from a file may hold commas). */
+/* regions.csv: fields quoted when they must be (region names from a file may hold commas). Each
+ * grid has a synthetic worker (网格员) and phone, drawn from its row number, not from the random
+ * streams, so every other file is what it was before grids had workers. */
 static int write_regions(struct gen *G, char *err, size_t errlen)
 {
     struct out *w = &G->out[F_REGIONS];
@@ -1033,20 +1035,27 @@ static int write_regions(struct gen *G, char *err, size_t errlen)
     fk_buf_init(&row, 0);
     for (i = 0; i < G->city.nregs && rc == FK_OK; i++) {
         const struct region *r = &G->city.regs[i];
+        int grid = strcmp(r->level, "grid") == 0;
+        char worker[32] = "", phone[16] = "";
         const char *f[4] = {r->code, r->name, r->level, r->parent};
         char xy[48] = ",";
         size_t k;
 
+        if (grid) {
+            snprintf(worker, sizeof worker, "%s网格员%zu",
+                     surnames[i % (sizeof surnames / sizeof surnames[0])], i);
+            snprintf(phone, sizeof phone, "137%08zu", i % 100000000);
+        }
         fk_buf_reset(&row);
         for (k = 0; k < 4 && rc == FK_OK; k++) {
             rc = fk_buf_csv_field(&row, f[k], strlen(f[k]));
             if (rc == FK_OK)
                 rc = fk_buf_putc(&row, ',');
         }
-        if (strcmp(r->level, "grid") == 0)
+        if (grid)
             demo_point(r->code, 0, 0.06, xy, sizeof xy);
         if (rc == FK_OK)
-            rc = fk_buf_printf(&row, "%s\n", xy);
+            rc = fk_buf_printf(&row, "%s,%s,%s\n", xy, worker, phone);
         if (rc == FK_OK) {
             out_mem(w, row.data, row.len);
             w->rows++;

@@ -99,15 +99,17 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .cols = {REQ("code", FK_RCOL_CODE, CODE, "the region code"),
                      REQ("name", FK_RCOL_TEXT, TEXT, "the region's name"),
                      REQ_ENUM("level", level_name, "province … grid"),
-                     REQ("parent", FK_RCOL_CODE, CODE, "the region above it"), LON, LAT},
-            .ncols = 6,
+                     REQ("parent", FK_RCOL_CODE, CODE, "the region above it"), LON, LAT,
+                     OPT("worker", FK_RCOL_TEXT, TEXT, "a grid's worker (网格员)"),
+                     OPT("worker_phone", FK_RCOL_TEXT, 63, "the grid worker's phone")},
+            .ncols = 8,
             .nreq = 4,
             .cols_note =
                 "level province city county township community grid (or 省 市 区县 乡镇街道 "
                 "社区村 网格); lon,lat: " LONLAT_NOTE,
             .key = {0},
             .nkey = 1,
-            .key_note = "code: replaces",
+            .key_note = "code: replaces; a worker column the file lacks keeps the stored value",
             .scope = FK_SCOPE_REGION,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_GENERIC,
@@ -116,17 +118,23 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
                        {"level", FK_RVAL_INT, 0},
                        {"parent", FK_RVAL_TEXT, 0},
                        {"lon", FK_RVAL_TEXT, FK_RFIELD_KEEP},
-                       {"lat", FK_RVAL_TEXT, FK_RFIELD_KEEP}},
-            .nfields = 6,
-            .sqlite = {"SELECT name, level, parent, lon, lat FROM regions WHERE code = ?1",
-                       "INSERT INTO regions (code, name, level, parent, lon, lat) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       {"lat", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"worker", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"worker_phone", FK_RVAL_TEXT, FK_RFIELD_KEEP}},
+            .nfields = 8,
+            .sqlite = {"SELECT name, level, parent, lon, lat, worker, worker_phone FROM regions "
+                       "WHERE code = ?1",
+                       "INSERT INTO regions (code, name, level, parent, lon, lat, worker, "
+                       "worker_phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                        "UPDATE regions SET name = ?2, level = ?3, parent = ?4, "
-                       "lon = coalesce(?5, lon), lat = coalesce(?6, lat) WHERE code = ?1",
-                       "SELECT code, name, level, parent, lon, lat, code FROM regions "
+                       "lon = coalesce(?5, lon), lat = coalesce(?6, lat), "
+                       "worker = coalesce(?7, worker), worker_phone = coalesce(?8, worker_phone) "
+                       "WHERE code = ?1",
+                       "SELECT code, name, level, parent, lon, lat, worker, worker_phone, code "
+                       "FROM regions "
                        "ORDER BY code"},
-            .export_cols = {0, 1, 2, 3, 4, 5},
-            .nexport = 6,
+            .export_cols = {0, 1, 2, 3, 4, 5, 6, 7},
+            .nexport = 8,
             .nscope = 1,
         },
     [FK_IMPORT_PERSONS] =

@@ -141,6 +141,7 @@ struct fk_ctl {
 };
 
 static const char *const status_names[] = {"open", "released"};
+static const char *const end_names[] = {"any", "today", "past"};
 
 static void roster_unref(struct roster *r)
 {
@@ -156,6 +157,23 @@ static void roster_unref(struct roster *r)
 const char *fk_ctl_status_name(int s)
 {
     return s >= 0 && s < 2 ? status_names[s] : "";
+}
+
+const char *fk_ctl_end_name(int e)
+{
+    return e >= 0 && e <= FK_CTL_END_PAST ? end_names[e] : "";
+}
+
+int fk_ctl_end_parse(fk_slice s, int *out)
+{
+    int i;
+
+    for (i = 0; i <= FK_CTL_END_PAST; i++)
+        if (fk_slice_eq(s, end_names[i])) {
+            *out = i;
+            return FK_OK;
+        }
+    return FK_EINVAL;
 }
 
 int fk_ctl_status_parse(fk_slice s, int *out)
@@ -526,12 +544,34 @@ static int status_on(const struct item *it, int64_t today)
     return it->end && fk_local_day(it->end) <= today ? FK_CTL_STATUS_RELEASED : FK_CTL_STATUS_OPEN;
 }
 
-static int item_matches(const struct item *it, const struct fk_ctl_filter *f, int64_t today)
+static const struct fk_regime *regime_at(const fk_ctl *c, int16_t i);
+
+/* The local day of the order's planned end (the chain's first start day plus its regime's
+ * duration and the days added), or -1 when its regime has none. */
+static int64_t planned_end(const fk_ctl *c, const struct item *it)
+{
+    const struct fk_regime *r = regime_at(c, it->regime);
+
+    if (!r || r->duration <= 0)
+        return -1;
+    return fk_local_day(it->first) + r->duration + it->extended;
+}
+
+static int item_matches(const fk_ctl *c, const struct item *it, const struct fk_ctl_filter *f,
+                        int64_t today)
 {
     int s = status_on(it, today);
+    int64_t pe;
 
-    return s >= 0 && (f->category < 0 || it->category == f->category) &&
-           (f->place < 0 || it->place == f->place) && (f->status < 0 || s == f->status);
+    if (s < 0 || (f->category >= 0 && it->category != f->category) ||
+        (f->place >= 0 && it->place != f->place) || (f->status >= 0 && s != f->status))
+        return 0;
+    if (f->end == FK_CTL_END_ANY)
+        return 1;
+    pe = planned_end(c, it);
+    if (s != FK_CTL_STATUS_OPEN || pe < 0)
+        return 0;
+    return f->end == FK_CTL_END_TODAY ? pe == today : pe < today;
 }
 
 /* The person's sample times, sorted, in *out (valid until the next call); returns how many. The
@@ -988,7 +1028,7 @@ static int summary_region(void *ud, const char *code, const char *name, int32_t 
     for (i = items_from(w->c, glo); i < w->c->nitems && w->c->items[i].grid < ghi; i++) {
         const struct item *it = &w->c->items[i];
 
-        if (item_matches(it, w->f, w->today) && it->category < FK_CTL_NCATEGORIES &&
+        if (item_matches(w->c, it, w->f, w->today) && it->category < FK_CTL_NCATEGORIES &&
             it->place < FK_PLACE_NPLACES)
             n[it->category][it->place][status_on(it, w->today)]++;
     }
@@ -1036,6 +1076,86 @@ int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, i
     return FK_OK;
 }
 
+/* The 四个查清 grid: categories across, as fk_ctl_grid says. */
+#define GRID_COLS (FK_CTL_NCATEGORIES + 3)
+
+/* In enum fk_ctl_category order (fk_ctl_category_name), checked by the unit test. */
+static const struct fk_col grid_cols[GRID_COLS] = {
+    {"region", FK_COL_TEXT},   {"name", FK_COL_TEXT},     {"case", FK_COL_INT},
+    {"close", FK_COL_INT},     {"secondary", FK_COL_INT}, {"companion", FK_COL_INT},
+    {"arrival", FK_COL_INT},   {"risk_area", FK_COL_INT}, {"other", FK_COL_INT},
+    {"total", FK_COL_INT},
+};
+
+struct grid_walk {
+    fk_ctl *c;
+    struct fk_ctl_filter f; /* the caller's, with any category */
+    int64_t today;
+    fk_table *t;
+};
+
+/* Adds the row of counts per category of the items of grids [glo, ghi). */
+static int grid_row(struct grid_walk *w, const char *code, const char *name, int32_t glo,
+                    int32_t ghi)
+{
+    uint32_t n[FK_CTL_NCATEGORIES], total = 0;
+    char cnt[FK_CTL_NCATEGORIES + 1][16];
+    const char *vals[GRID_COLS];
+    size_t i;
+    int a;
+
+    memset(n, 0, sizeof n);
+    for (i = glo < 0 ? 0 : items_from(w->c, glo); i < w->c->nitems && w->c->items[i].grid < ghi;
+         i++) {
+        const struct item *it = &w->c->items[i];
+
+        if (item_matches(w->c, it, &w->f, w->today) && it->category < FK_CTL_NCATEGORIES) {
+            n[it->category]++;
+            total++;
+        }
+    }
+    vals[0] = code;
+    vals[1] = name;
+    for (a = 0; a < FK_CTL_NCATEGORIES; a++) {
+        snprintf(cnt[a], sizeof cnt[a], "%u", n[a]);
+        vals[2 + a] = cnt[a];
+    }
+    snprintf(cnt[FK_CTL_NCATEGORIES], sizeof cnt[0], "%u", total);
+    vals[2 + FK_CTL_NCATEGORIES] = cnt[FK_CTL_NCATEGORIES];
+    return fk_table_add(w->t, vals);
+}
+
+static int grid_region(void *ud, const char *code, const char *name, int32_t glo, int32_t ghi)
+{
+    return grid_row(ud, code, name, glo, ghi);
+}
+
+int fk_ctl_grid(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, int64_t today,
+                fk_table **out, char *err, size_t errlen)
+{
+    struct grid_walk w = {c, *f, today, NULL};
+    int32_t glo, ghi;
+    int rc;
+
+    *out = NULL;
+    w.f.category = -1;
+    rc = region_range(c, f->region, &glo, &ghi, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    rc = fk_table_new(grid_cols, GRID_COLS, &w.t);
+    if (rc == FK_OK)
+        rc = fk_engine_each_region(c->e, f->region && *f->region ? f->region : NULL, by,
+                                   grid_region, &w);
+    /* The total row counts the region's range as fk_ctl_list reads it, so it is the length of
+     * the region's list (city-wide it also holds the persons without a grid). */
+    if (rc == FK_OK)
+        rc = grid_row(&w, "", "total", glo, ghi);
+    if (rc != FK_OK)
+        return fail_table(w.t, rc, "control grid", err, errlen);
+    *out = w.t;
+    return FK_OK;
+}
+
 /* The earliest test of a control not done yet: its first day and state (due, overdue, upcoming),
  * or state -1 when none is left. */
 static void next_test(fk_ctl *c, struct item *it, int64_t today, int64_t *day, int *state)
@@ -1072,6 +1192,7 @@ static const struct fk_col list_cols[] = {
     {"place", FK_COL_TEXT},     {"site", FK_COL_TEXT},       {"start", FK_COL_TEXT},
     {"end", FK_COL_TEXT},       {"regime", FK_COL_TEXT},     {"day", FK_COL_INT},
     {"next_test", FK_COL_TEXT}, {"test_state", FK_COL_TEXT}, {"device", FK_COL_TEXT},
+    {"planned_end", FK_COL_TEXT},
 };
 
 int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_table **out, char *err,
@@ -1087,7 +1208,7 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
     rc = region_range(c, f->region, &glo, &ghi, err, errlen);
     if (rc != FK_OK)
         return rc;
-    rc = fk_table_new(list_cols, 15, &t);
+    rc = fk_table_new(list_cols, 16, &t);
     if (rc == FK_OK)
         rc = ensure_names(c);
     for (i = glo < 0 ? 0 : items_from(c, glo); rc == FK_OK && i < c->nitems; i++) {
@@ -1095,7 +1216,7 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
 
         if (it->grid >= ghi)
             break;
-        if (!item_matches(it, f, today))
+        if (!item_matches(c, it, f, today))
             continue;
         if (fk_vec_grow((void **)&k, &cap, n + 1, sizeof *k) != FK_OK)
             rc = FK_ENOMEM;
@@ -1111,14 +1232,17 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
         struct item *it = &c->items[k[j].idx];
         const struct fk_regime *r = regime_at(c, it->regime);
         const struct who *wh = &c->ros->who[it->who];
-        char id[24], start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX], day[16], next[16] = "";
-        const char *vals[15];
-        int64_t nd;
+        char id[24], start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX], day[16], next[16] = "",
+                                                                                  pend[16] = "";
+        const char *vals[16];
+        int64_t nd, pe = planned_end(c, it);
         int ns;
 
         next_test(c, it, today, &nd, &ns);
         if (ns >= 0)
             date_of_day(nd, next);
+        if (pe >= 0)
+            date_of_day(pe, pend);
         snprintf(id, sizeof id, "%lld", (long long)it->id);
         snprintf(day, sizeof day, "%lld", (long long)(today - fk_local_day(it->first)));
         vals[0] = id;
@@ -1136,6 +1260,7 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
         vals[12] = next;
         vals[13] = ns >= 0 ? fk_test_state_name((enum fk_test_state)ns) : "none";
         vals[14] = str(c, it->device);
+        vals[15] = pend;
         rc = fk_table_add(t, vals);
     }
     free(tmp);
@@ -1866,6 +1991,7 @@ static const struct fk_col alert_cols[] = {
     {"name", FK_COL_TEXT},   {"grid", FK_COL_TEXT},   {"time", FK_COL_TEXT},
     {"device", FK_COL_TEXT}, {"detail", FK_COL_TEXT}, {"status", FK_COL_TEXT},
     {"who", FK_COL_TEXT},    {"note", FK_COL_TEXT},   {"updated", FK_COL_TEXT},
+    {"phone", FK_COL_TEXT},  {"worker", FK_COL_TEXT}, {"worker_phone", FK_COL_TEXT},
 };
 
 struct alert_walk {
@@ -1947,18 +2073,30 @@ int fk_alert_list_at(fk_store *st, fk_engine *e, const char *region, int status,
     rc = fk_store_each_alert(st, status == FK_ALERT_OPEN && now != INT64_MAX ? -1 : status,
                              collect_alert, &w);
     if (rc == FK_OK)
-        rc = fk_table_new(alert_cols, 12, &w.t);
+        rc = fk_table_new(alert_cols, 15, &w.t);
     for (i = w.n; rc == FK_OK && i-- > 0;) {
         const struct fk_alert_row *a = &w.rows[i];
-        char id[24], idn[64], name[256], when[FK_TIME_RENDER_MAX], upd[FK_TIME_RENDER_MAX];
+        char id[24], idn[64], name[256], when[FK_TIME_RENDER_MAX], upd[FK_TIME_RENDER_MAX],
+            phone[64], worker[256], wphone[64];
+        const char *grid = fk_engine_grid_code(e, fk_engine_person_grid(e, a->person));
         struct fk_person_row p;
-        const char *vals[12];
+        struct fk_region_row g;
+        const char *vals[15];
 
-        idn[0] = name[0] = '\0';
+        idn[0] = name[0] = phone[0] = worker[0] = wphone[0] = '\0';
         rc = fk_store_get_person(st, a->person, &p);
         if (rc == FK_OK) {
             fk_strlcpy(idn, p.id_number, sizeof idn);
             fk_strlcpy(name, p.name, sizeof name);
+            fk_strlcpy(phone, p.phone, sizeof phone);
+        } else if (rc != FK_ENOENT) {
+            break;
+        }
+        /* Whom to call on the spot: the person's grid worker, when the regions file names one. */
+        rc = grid && *grid ? fk_store_get_region(st, grid, &g) : FK_ENOENT;
+        if (rc == FK_OK) {
+            fk_strlcpy(worker, g.worker, sizeof worker);
+            fk_strlcpy(wphone, g.worker_phone, sizeof wphone);
         } else if (rc != FK_ENOENT) {
             break;
         }
@@ -1967,7 +2105,7 @@ int fk_alert_list_at(fk_store *st, fk_engine *e, const char *region, int status,
         vals[1] = fk_alert_kind_name((enum fk_alert_kind)a->kind);
         vals[2] = idn;
         vals[3] = name;
-        vals[4] = fk_engine_grid_code(e, fk_engine_person_grid(e, a->person));
+        vals[4] = grid;
         vals[5] = fk_time_render(a->time, when);
         vals[6] = w.strs.data + (uintptr_t)a->device;
         vals[7] = w.strs.data + (uintptr_t)a->detail;
@@ -1975,6 +2113,9 @@ int fk_alert_list_at(fk_store *st, fk_engine *e, const char *region, int status,
         vals[9] = w.strs.data + (uintptr_t)a->who;
         vals[10] = w.strs.data + (uintptr_t)a->note;
         vals[11] = a->updated ? fk_time_render(a->updated, upd) : "";
+        vals[12] = phone;
+        vals[13] = worker;
+        vals[14] = wphone;
         rc = fk_table_add(w.t, vals);
     }
     free(w.rows);

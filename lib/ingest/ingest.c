@@ -71,6 +71,7 @@ const char *fk_import_type_columns(enum fk_import_type t)
 struct pending_region {
     uint64_t line;
     char *code, *name, *parent, *raw;
+    char *worker, *worker_phone; /* NULL: the file has no such column */
     int level;
     int coords; /* the file has lon,lat columns: lon and lat are set, else kept */
     char lon[FK_COORD_MAX], lat[FK_COORD_MAX];
@@ -564,11 +565,31 @@ static int remember_region(struct ctx *c, const char *code, int level)
     return FK_OK;
 }
 
-/* 1 placed, 0 rejected, 2 parent unknown (wait), < 0 error. */
-static int place_region(struct ctx *c, const char *code, const char *name, int level,
-                        const char *parent, const char *lon, const char *lat, enum fk_put *did)
+/* Column k, optional, as a phone number (digits, '+', '-', ' ') into out: 1, or 0 after saying
+ * why. */
+static int phone_col(struct ctx *c, int k, char *out, size_t cap)
 {
-    struct fk_region_row r = {code, name, parent, level, lon, lat};
+    size_t i;
+
+    if (!text(c, k, out, cap, 0))
+        return 0;
+    for (i = 0; out[i]; i++) {
+        char ch = out[i];
+
+        if (!((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == ' ')) {
+            why(c, "%s '%s' may hold only digits, '+', '-'", fk_record_get(c->type)->cols[k].name,
+                out);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* 1 placed, 0 rejected, 2 parent unknown (wait), < 0 error. */
+static int place_region(struct ctx *c, const struct fk_region_row *r, enum fk_put *did)
+{
+    const char *code = r->code, *parent = r->parent;
+    int level = r->level;
     int64_t pi = -1;
     int plevel = FK_LEVEL_NONE, rc;
 
@@ -592,7 +613,7 @@ static int place_region(struct ctx *c, const char *code, const char *name, int l
     }
     if (!region_allowed(c, code, parent))
         return 0;
-    rc = fk_store_put_region(c->st, &r, did);
+    rc = fk_store_put_region(c->st, r, did);
     if (rc == FK_OK)
         rc = remember_region(c, code, level);
     return put_rc(rc);
@@ -616,9 +637,10 @@ static int coords_cols(struct ctx *c, int k, char *lon, char *lat, int *coords)
 static int row_region(struct ctx *c, enum fk_put *did)
 {
     char code[FK_REGION_CODE_MAX + 8], name[TEXT_MAX], parent[FK_REGION_CODE_MAX + 8],
-        lon[FK_COORD_MAX], lat[FK_COORD_MAX];
+        lon[FK_COORD_MAX], lat[FK_COORD_MAX], worker[TEXT_MAX], wphone[64];
     enum fk_level level = FK_LEVEL_NONE;
     fk_slice lv = field(c, 2);
+    struct fk_region_row r;
     int rc, ok, coords;
 
     ok = text(c, 0, code, sizeof code, 1);
@@ -634,10 +656,20 @@ static int row_region(struct ctx *c, enum fk_put *did)
     }
     ok &= text(c, 3, parent, sizeof parent, 0);
     ok &= coords_cols(c, 4, lon, lat, &coords);
+    ok &= text(c, 6, worker, sizeof worker, 0);
+    ok &= phone_col(c, 7, wphone, sizeof wphone);
     if (!ok)
         return 0;
-    rc = place_region(c, code, name, (int)level, parent, coords ? lon : NULL, coords ? lat : NULL,
-                      did);
+    /* Coordinates or a worker column the file does not have keep what the store already holds. */
+    r = (struct fk_region_row){.code = code,
+                               .name = name,
+                               .parent = parent,
+                               .level = (int)level,
+                               .lon = coords ? lon : NULL,
+                               .lat = coords ? lat : NULL,
+                               .worker = c->idx[6] >= 0 ? worker : NULL,
+                               .worker_phone = c->idx[7] >= 0 ? wphone : NULL};
+    rc = place_region(c, &r, did);
     if (rc == 2) {
         struct pending_region *pr;
 
@@ -654,8 +686,11 @@ static int row_region(struct ctx *c, enum fk_put *did)
         pr->coords = coords;
         memcpy(pr->lon, lon, sizeof pr->lon);
         memcpy(pr->lat, lat, sizeof pr->lat);
+        pr->worker = r.worker ? fk_slice_dup((fk_slice){worker, strlen(worker)}) : NULL;
+        pr->worker_phone = r.worker_phone ? fk_slice_dup((fk_slice){wphone, strlen(wphone)}) : NULL;
         c->npending++;
-        if (!pr->code || !pr->name || !pr->parent || !pr->raw)
+        if (!pr->code || !pr->name || !pr->parent || !pr->raw || (r.worker && !pr->worker) ||
+            (r.worker_phone && !pr->worker_phone))
             return FK_ENOMEM;
         return 3; /* deferred: counted when placed */
     }
@@ -669,7 +704,6 @@ static int row_person(struct ctx *c, enum fk_put *did)
     struct fk_person_row p;
     enum fk_id_type idt = FK_ID_RESIDENT;
     fk_slice s = field(c, 0), ts = field(c, 6);
-    size_t i;
     int64_t pid;
     int rc, added, ok = 1;
 
@@ -688,19 +722,7 @@ static int row_person(struct ctx *c, enum fk_put *did)
     }
     ok &= text(c, 1, name, sizeof name, 1);
     ok &= grid_col(c, 2, grid, sizeof grid);
-    if (text(c, 3, phone, sizeof phone, 0)) {
-        for (i = 0; phone[i]; i++) {
-            char ch = phone[i];
-
-            if (!((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == ' ')) {
-                why(c, "phone '%s' may hold only digits, '+', '-'", phone);
-                ok = 0;
-                break;
-            }
-        }
-    } else {
-        ok = 0;
-    }
+    ok &= phone_col(c, 3, phone, sizeof phone);
     ok &= text(c, 4, household, sizeof household, 0);
     ok &= text(c, 5, tags, sizeof tags, 0);
     if (ok && c->actor) {
@@ -1317,14 +1339,22 @@ static int settle_regions(struct ctx *c)
         progress = 0;
         for (i = 0; i < c->npending && rc == FK_OK; i++) {
             struct pending_region *pr = &c->pending[i];
+            struct fk_region_row row;
             enum fk_put did;
             int r;
 
             if (!pr->code)
                 continue;
             c->reason[0] = '\0';
-            r = place_region(c, pr->code, pr->name, pr->level, pr->parent,
-                             pr->coords ? pr->lon : NULL, pr->coords ? pr->lat : NULL, &did);
+            row = (struct fk_region_row){.code = pr->code,
+                                         .name = pr->name,
+                                         .parent = pr->parent,
+                                         .level = pr->level,
+                                         .lon = pr->coords ? pr->lon : NULL,
+                                         .lat = pr->coords ? pr->lat : NULL,
+                                         .worker = pr->worker,
+                                         .worker_phone = pr->worker_phone};
+            r = place_region(c, &row, &did);
             if (c->fail)
                 r = c->fail;
             if (r == 2)
@@ -1574,6 +1604,8 @@ static void import_free(fk_import *imp)
         free(c->pending[i].name);
         free(c->pending[i].parent);
         free(c->pending[i].raw);
+        free(c->pending[i].worker);
+        free(c->pending[i].worker_phone);
     }
     free(c->pending);
     fk_strmap_free(c->regions);

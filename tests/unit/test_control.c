@@ -292,6 +292,103 @@ static void test_control__summary_counts_are_lists(void **state)
     }
 }
 
+/* The length of the list with filter g (region, category …) on day today. */
+static size_t list_len(struct fixture *f, const struct fk_ctl_filter *g, int64_t today)
+{
+    fk_table *l = NULL;
+    size_t n;
+
+    assert_int_equal(fk_ctl_list(f->ctl, g, today, &l, f->err, sizeof f->err), FK_OK);
+    n = fk_table_nrows(l);
+    fk_table_free(l);
+    return n;
+}
+
+/* Every cell of the grid is the length of its list (the total row: the region's list, the total
+ * column: any category), with and without the planned-end filters, at every level. */
+static void grid_cells_are_lists(struct fixture *f, const char *region, int end, int64_t today)
+{
+    enum fk_level levels[] = {FK_LEVEL_CITY, FK_LEVEL_COUNTY, FK_LEVEL_COMMUNITY, FK_LEVEL_GRID};
+    size_t li, row, a;
+
+    for (li = 0; li < 4; li++) {
+        struct fk_ctl_filter g = FK_CTL_FILTER_ALL;
+
+        g.region = region;
+        g.end = end;
+        g.category = FK_CTL_CLOSE; /* ignored: every category is a column */
+        assert_int_equal(fk_ctl_grid(f->ctl, &g, levels[li], today, &f->t, f->err, sizeof f->err),
+                         FK_OK);
+        assert_int_equal(fk_table_ncols(f->t), FK_CTL_NCATEGORIES + 3);
+        assert_true(fk_table_nrows(f->t) >= 1);
+        row = fk_table_nrows(f->t) - 1;
+        assert_string_equal(cell(f->t, row, "region"), "");
+        assert_string_equal(cell(f->t, row, "name"), "total");
+        for (row = 0; row < fk_table_nrows(f->t); row++) {
+            const char *code = cell(f->t, row, "region");
+
+            g.region = *code ? code : region;
+            for (a = 0; a <= FK_CTL_NCATEGORIES; a++) {
+                const char *col = a < FK_CTL_NCATEGORIES
+                                      ? fk_ctl_category_name((enum fk_ctl_category)a)
+                                      : "total";
+
+                g.category = a < FK_CTL_NCATEGORIES ? (int)a : -1;
+                assert_int_equal((size_t)strtol(cell(f->t, row, col), NULL, 10),
+                                 list_len(f, &g, today));
+            }
+        }
+        drop_table(f);
+    }
+}
+
+/* 四个查清 as a grid, and the orders due for release today and past their planned end (the first
+ * start day plus the regime's duration and the days added) that are still open. */
+static void test_control__grid_and_planned_end(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_ctl_filter g = FK_CTL_FILTER_ALL;
+    int64_t d05 = fk_local_day(D0 + 4 * DAY), d08 = fk_local_day(D0 + 7 * DAY),
+            d09 = fk_local_day(D0 + 8 * DAY);
+    int e;
+
+    assert_int_equal(import_controls(f, orders, 7), FK_OK);
+    refresh(f);
+    assert_string_equal(fk_ctl_end_name(FK_CTL_END_PAST), "past");
+    assert_int_equal(fk_ctl_end_parse((fk_slice){"today", 5}, &e), FK_OK);
+    assert_int_equal(e, FK_CTL_END_TODAY);
+    assert_int_equal(fk_ctl_end_parse((fk_slice){"soon", 4}, &e), FK_EINVAL);
+    /* isolation7 (close, secondary) from 09-01 ends 09-08, from 09-02 on 09-09; land3
+     * (companion, arrival) from 09-02 ends on 09-05; order 2 was released on 09-05. */
+    g.end = FK_CTL_END_TODAY;
+    assert_int_equal(list_len(f, &g, d05), 2);
+    assert_int_equal(list_len(f, &g, d08), 2);
+    assert_int_equal(list_len(f, &g, d09), 2);
+    g.end = FK_CTL_END_PAST;
+    assert_int_equal(list_len(f, &g, d05), 0);
+    assert_int_equal(list_len(f, &g, d08), 2);
+    assert_int_equal(list_len(f, &g, d09), 4);
+    g.region = "140703"; /* person 5 (close, 09-02) and 6 (arrival, land3) */
+    assert_int_equal(list_len(f, &g, fk_local_day(D0 + 9 * DAY)), 2);
+    g.region = NULL;
+    assert_int_equal(fk_ctl_list(f->ctl, &g, d09, &f->t, f->err, sizeof f->err), FK_OK);
+    assert_string_equal(cell(f->t, 0, "planned_end"), "2022-09-08");
+    drop_table(f);
+    /* Two days added: person 0 ends on 09-10, so on 09-09 it is not past its end. */
+    assert_int_equal(fk_control_extend(f->st, &U, f->pid[0], 2, f->err, sizeof f->err), FK_OK);
+    refresh(f);
+    assert_int_equal(list_len(f, &g, d09), 3);
+    g.end = FK_CTL_END_TODAY;
+    assert_int_equal(list_len(f, &g, fk_local_day(D0 + 9 * DAY)), 1);
+    for (e = FK_CTL_END_ANY; e <= FK_CTL_END_PAST; e++) {
+        grid_cells_are_lists(f, NULL, e, d08);
+        grid_cells_are_lists(f, "140702", e, d09);
+    }
+    g.region = "nowhere";
+    assert_int_equal(fk_ctl_grid(f->ctl, &g, FK_LEVEL_GRID, d09, &f->t, f->err, sizeof f->err),
+                     FK_ENOENT);
+}
+
 static void test_control__bad_rows(void **state)
 {
     struct fixture *f = *state;
@@ -498,6 +595,25 @@ static void test_control__positive_alert(void **state)
     assert_string_equal(cell(f->t, 0, "kind"), "positive");
     assert_string_equal(cell(f->t, 0, "id_number"), f->id[0]);
     assert_non_null(strstr(cell(f->t, 0, "detail"), "T1"));
+    /* Whom to call: the person's phone; the regions file names no grid worker yet. */
+    assert_string_equal(cell(f->t, 0, "phone"), "13900000000");
+    assert_string_equal(cell(f->t, 0, "worker"), "");
+    assert_string_equal(cell(f->t, 0, "worker_phone"), "");
+    drop_table(f);
+    /* A regions file with the grid's worker; a bad worker phone is rejected with its reason. */
+    assert_int_equal(import(f, FK_IMPORT_REGIONS,
+                            "code,name,level,parent,worker,worker_phone\n" G1
+                            ",一网格,grid,140702001001,王网格员,137-0000 0001\n" G2
+                            ",二网格,grid,140702001001,李网格员,call 137\n"),
+                     FK_OK);
+    assert_int_equal(f->sum.rejected, 1);
+    assert_non_null(strstr(rejects(f), "worker_phone 'call 137' may hold only digits"));
+    /* A regions file of the old shape keeps the worker. */
+    assert_int_equal(import(f, FK_IMPORT_REGIONS, regions_csv), FK_OK);
+    assert_int_equal(f->sum.rejected, 0);
+    assert_int_equal(fk_alert_list(f->st, f->eng, NULL, -1, &f->t, f->err, sizeof f->err), FK_OK);
+    assert_string_equal(cell(f->t, 0, "worker"), "王网格员");
+    assert_string_equal(cell(f->t, 0, "worker_phone"), "137-0000 0001");
 }
 
 static void test_control__release_transfer_extend(void **state)
@@ -958,6 +1074,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_control__summary_counts_are_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control__as_of_a_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_control__grid_and_planned_end, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control__bad_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control__door_alerts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control__alert_handling, setup, teardown),

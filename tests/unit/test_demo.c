@@ -250,7 +250,7 @@ static void test_demo__bytes_pinned(void **state)
         const char *name;
         uint64_t hash;
     } pinned[] = {
-        {"regions.csv", UINT64_C(0x4cd231af7c638087)},
+        {"regions.csv", UINT64_C(0x4e2681f1314ecafe)},
         {"persons.csv", UINT64_C(0x4626a45ebb4ecbd7)},
         {"venues.csv", UINT64_C(0xc51e1f6a7bcfdc6d)},
         {"scans.csv", UINT64_C(0x739148e8b04496d7)},
@@ -355,7 +355,7 @@ static void test_demo__grids_and_venues_on_the_map(void **state)
     size_t i, grids = 0;
     char (*pts)[40];
 
-    table_load(&r, fx->dir, "regions.csv", 6);
+    table_load(&r, fx->dir, "regions.csv", 8);
     table_load(&v, fx->dir, "venues.csv", 6);
     pts = calloc(r.n, sizeof *pts);
     assert_non_null(pts);
@@ -388,7 +388,7 @@ static void test_demo__regions_tree_is_ordered(void **state)
     char **seen;
     size_t i, roots = 0, grids = 0;
 
-    table_load(&r, fx->dir, "regions.csv", 6);
+    table_load(&r, fx->dir, "regions.csv", 8);
     seen = malloc(r.n * sizeof *seen);
     assert_non_null(seen);
     assert_string_equal(r.rows[0][0], "140000");
@@ -427,7 +427,7 @@ static void test_demo__person_grids_exist_one_empty(void **state)
     char **grids, **used;
     size_t i, ng = 0, empty = 0;
 
-    table_load(&r, fx->dir, "regions.csv", 6);
+    table_load(&r, fx->dir, "regions.csv", 8);
     table_load(&p, fx->dir, "persons.csv", 6);
     grids = malloc(r.n * sizeof *grids);
     assert_non_null(grids);
@@ -456,7 +456,7 @@ static void test_demo__summary_matches_files(void **state)
         size_t nfields;
         size_t off;
     } counts[] = {
-        {"regions.csv", 6, offsetof(struct fk_demo_summary, regions)},
+        {"regions.csv", 8, offsetof(struct fk_demo_summary, regions)},
         {"persons.csv", 6, offsetof(struct fk_demo_summary, persons)},
         {"venues.csv", 6, offsetof(struct fk_demo_summary, venues)},
         {"scans.csv", 3, offsetof(struct fk_demo_summary, scans)},
@@ -944,20 +944,20 @@ static void test_demo__regions_file_keeps_the_city(void **state)
     (void)state;
     regions_city(&o, dir, path, regions, 2000);
     out = regions_written(&o, &sum);
-    assert_string_equal(out, "code,name,level,parent,lon,lat\n"
-                             "140000,山西省,province,,,\n"
-                             "140700,晋中市,city,140000,,\n"
-                             "140702,榆次区,county,140700,,\n"
-                             "140702001,\"北关街道, 老城\",township,140702,,\n"
-                             "140702001002,羊毫街社区,community,140702001,,\n"
-                             "140702001002G01,网格0001,grid,140702001002,112.6665,37.6587\n"
-                             "140702001003,桥西社区,community,140702001,,\n"
-                             "140702001003G01,网格0002,grid,140702001003,112.7490,37.7214\n"
-                             "140727,祁县,county,140700,,\n"
-                             "140727100,昭馀镇,township,140727,,\n"
-                             "140727100201,东关村委会,community,140727100,,\n"
-                             "140727100201G01,网格0003,grid,140727100201,112.3148,37.3946\n"
-                             "140727100201G02,网格0004,grid,140727100201,112.3126,37.3717\n");
+    assert_string_equal(out, "code,name,level,parent,lon,lat,worker,worker_phone\n"
+                             "140000,山西省,province,,,,,\n"
+                             "140700,晋中市,city,140000,,,,\n"
+                             "140702,榆次区,county,140700,,,,\n"
+                             "140702001,\"北关街道, 老城\",township,140702,,,,\n"
+                             "140702001002,羊毫街社区,community,140702001,,,,\n"
+                             "140702001002G01,网格0001,grid,140702001002,112.6665,37.6587,杨网格员5,13700000005\n"
+                             "140702001003,桥西社区,community,140702001,,,,\n"
+                             "140702001003G01,网格0002,grid,140702001003,112.7490,37.7214,黄网格员7,13700000007\n"
+                             "140727,祁县,county,140700,,,,\n"
+                             "140727100,昭馀镇,township,140727,,,,\n"
+                             "140727100201,东关村委会,community,140727100,,,,\n"
+                             "140727100201G01,网格0003,grid,140727100201,112.3148,37.3946,孙网格员11,13700000011\n"
+                             "140727100201G02,网格0004,grid,140727100201,112.3126,37.3717,胡网格员12,13700000012\n");
     /* 2,000 residents want 4 grids: one per community, the extra one to the last */
     assert_int_equal(sum.grids, 4);
     assert_int_equal(sum.regions, 13);
@@ -992,12 +992,12 @@ static void test_demo__regions_file_read_as_csv(void **state)
     (void)state;
     regions_city(&o, dir, path, gbk, 500);
     out = regions_written(&o, &sum);
-    assert_string_equal(out, "code,name,level,parent,lon,lat\n"
-                             "140000,山西省,province,,,\n"
-                             "140700,晋中市,city,140000,,\n"
-                             "140702,榆次区,county,140700,,\n"
-                             "140702001002,羊毫街社区,community,140702,,\n"
-                             "140702001002G01,网格0001,grid,140702001002,112.6665,37.6587\n");
+    assert_string_equal(out, "code,name,level,parent,lon,lat,worker,worker_phone\n"
+                             "140000,山西省,province,,,,,\n"
+                             "140700,晋中市,city,140000,,,,\n"
+                             "140702,榆次区,county,140700,,,,\n"
+                             "140702001002,羊毫街社区,community,140702,,,,\n"
+                             "140702001002G01,网格0001,grid,140702001002,112.6665,37.6587,陈网格员4,13700000004\n");
     free(out);
 
     regions_city(&o, dir, path, broken, 500);

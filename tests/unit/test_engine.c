@@ -130,7 +130,7 @@ static int fill_store(struct fixture *f)
 
     for (i = 0; rc == FK_OK && i < sizeof regions / sizeof regions[0]; i++) {
         struct fk_region_row r = {regions[i].code, regions[i].name, regions[i].parent,
-                                  (int)regions[i].level, NULL, NULL};
+                                  (int)regions[i].level, NULL, NULL, NULL, NULL};
 
         rc = fk_store_put_region(f->st, &r, &did);
     }

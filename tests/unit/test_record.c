@@ -101,7 +101,7 @@ static void test_record__descriptors_consistent(void **state)
 static void test_record__import_type_texts_unchanged(void **state)
 {
     static const char *const help[FK_IMPORT_NTYPES] = {
-        "code,name,level,parent (required); lon,lat",
+        "code,name,level,parent (required); lon,lat,worker,worker_phone",
         "id_number,name,grid (required); phone,household,tags,id_type",
         "code,name,grid (required); type,lon,lat",
         "id_number,venue,time (required)",
@@ -200,8 +200,10 @@ static int teardown(void **state)
 static enum fk_put put_region(fk_store *st, const char *code, const char *name, int level,
                               const char *parent, unsigned *changed)
 {
-    const struct fk_record_value v[] = {
-        {code, 0, 0}, {name, 0, 0}, {NULL, level, 0}, {parent, 0, 0}};
+    /* lon, lat, worker, worker_phone: NULL keeps them */
+    const struct fk_record_value v[] = {{code, 0, 0},   {name, 0, 0}, {NULL, level, 0},
+                                        {parent, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0},
+                                        {NULL, 0, 0},   {NULL, 0, 0}};
     enum fk_put did = (enum fk_put)99;
 
     assert_int_equal(fk_store_put_record(st, FK_IMPORT_REGIONS, v, NULL, &did, changed), FK_OK);
@@ -237,7 +239,7 @@ static void test_put__new_same_updated(void **state)
     /* The typed put is the generic one: the same answers. */
     assert_int_equal(fk_store_begin(f->st), FK_OK);
     {
-        struct fk_region_row w = {"1407", "晋中市", "14", FK_LEVEL_CITY, NULL, NULL};
+        struct fk_region_row w = {"1407", "晋中市", "14", FK_LEVEL_CITY, NULL, NULL, NULL, NULL};
         enum fk_put did;
 
         assert_int_equal(fk_store_put_region(f->st, &w, &did), FK_OK);
@@ -272,7 +274,8 @@ static void test_put__null_is_empty(void **state)
 static void test_put__keep_and_id(void **state)
 {
     struct store_fixture *f = *state;
-    struct fk_record_value v[4] = {{"V1", 0, 0}, {"超市", 0, 0}, {NULL, 0, 0}, {"g1", 0, 0}};
+    struct fk_record_value v[6] = {{"V1", 0, 0}, {"超市", 0, 0}, {NULL, 0, 0},
+                                   {"g1", 0, 0}, {NULL, 0, 0},   {NULL, 0, 0}};
     struct fk_risk_area_row ra = {"110105", 0, 1000, 0, NULL};
     enum fk_put did;
     int64_t id = 0, id2 = 0;
@@ -360,12 +363,12 @@ static void test_export__scope(void **state)
 {
     struct store_fixture *f = *state;
     static const struct fk_region_row regions[] = {
-        {"14", "山西省", "", FK_LEVEL_PROVINCE, NULL, NULL},
-        {"1407", "晋中市", "14", FK_LEVEL_CITY, NULL, NULL},
-        {"140702", "榆次区", "1407", FK_LEVEL_COUNTY, NULL, NULL},
-        {"140703", "太谷区", "1407", FK_LEVEL_COUNTY, NULL, NULL},
-        {"g1", "网格1", "140702", FK_LEVEL_GRID, NULL, NULL},
-        {"g2", "网格2", "140703", FK_LEVEL_GRID, NULL, NULL},
+        {"14", "山西省", "", FK_LEVEL_PROVINCE, NULL, NULL, NULL, NULL},
+        {"1407", "晋中市", "14", FK_LEVEL_CITY, NULL, NULL, NULL, NULL},
+        {"140702", "榆次区", "1407", FK_LEVEL_COUNTY, NULL, NULL, NULL, NULL},
+        {"140703", "太谷区", "1407", FK_LEVEL_COUNTY, NULL, NULL, NULL, NULL},
+        {"g1", "网格1", "140702", FK_LEVEL_GRID, NULL, NULL, NULL, NULL},
+        {"g2", "网格2", "140703", FK_LEVEL_GRID, NULL, NULL, NULL, NULL},
     };
     struct fk_person_row p1 = {0, "110101199003070014", "=甲", NULL, "g1", NULL, NULL, -1},
                          p2 = {0, "110101199003070030", "乙", NULL, "g2", NULL, NULL, -1};

@@ -62,7 +62,7 @@ static int64_t generation(fk_store *st)
 static enum fk_put put_region(fk_store *st, const char *code, const char *name, int level,
                               const char *parent)
 {
-    struct fk_region_row r = {code, name, parent, level, NULL, NULL};
+    struct fk_region_row r = {code, name, parent, level, NULL, NULL, NULL, NULL};
     enum fk_put did = UNSET;
 
     assert_int_equal(fk_store_put_region(st, &r, &did), FK_OK);

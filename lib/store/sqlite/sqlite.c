@@ -56,7 +56,7 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_GEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'generation'",
     [S_CGEN_GET] = "SELECT value FROM meta WHERE key = 'control_generation'",
     [S_CGEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'control_generation'",
-    [S_REGION_GET] = "SELECT name, level, parent FROM regions WHERE code = ?1",
+    [S_REGION_GET] = "SELECT name, level, parent, worker, worker_phone FROM regions WHERE code = ?1",
     [S_PERSON_GET] = "SELECT id, id_type, name, phone, grid, household, tags FROM persons "
                      "WHERE id_number = ?1",
     [S_PERSON_BY_ID] = "SELECT id, id_type, id_number, name, phone, grid, household, tags "
@@ -119,7 +119,7 @@ struct sq_store {
     /* Output strings of get_person and get_region live here until the next call; they grow to
      * whatever the row holds, so nothing comes back cut. */
     fk_buf person_buf[6];
-    fk_buf region_buf[3];
+    fk_buf region_buf[5];
     fk_buf user_buf[4];
     fk_buf row_buf[4]; /* strings of get_control, get_alert, door_before */
     int batch_kind; /* of the open batch: 0 data, 1 control, 2 events */
@@ -186,7 +186,7 @@ static void sq_close(fk_store *st)
         sqlite3_finalize(s->rec[i / R_NSTMT][i % R_NSTMT]);
     for (i = 0; i < 6; i++)
         fk_buf_fini(&s->person_buf[i]);
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 5; i++)
         fk_buf_fini(&s->region_buf[i]);
     for (i = 0; i < 4; i++)
         fk_buf_fini(&s->user_buf[i]);
@@ -414,8 +414,9 @@ static int sq_put_record(fk_store *st, fk_record_id t, const struct fk_record_va
 
 static int sq_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
 {
-    const struct fk_record_value v[] = {RV_S(r->code), RV_S(r->name), RV_I(r->level),
-                                        RV_S(r->parent), RV_S(r->lon),  RV_S(r->lat)};
+    const struct fk_record_value v[] = {RV_S(r->code),   RV_S(r->name),   RV_I(r->level),
+                                        RV_S(r->parent), RV_S(r->lon),    RV_S(r->lat),
+                                        RV_S(r->worker), RV_S(r->worker_phone)};
 
     return put_record(SQ(st), FK_IMPORT_REGIONS, v, NULL, did, NULL);
 }
@@ -663,8 +664,10 @@ static int sq_get_region(fk_store *st, const char *code, struct fk_region_row *o
     out->name = keep_text(&s->region_buf[1], q, 0);
     out->parent = keep_text(&s->region_buf[2], q, 2);
     out->level = sqlite3_column_int(q, 1);
+    out->worker = keep_text(&s->region_buf[3], q, 3);
+    out->worker_phone = keep_text(&s->region_buf[4], q, 4);
     sqlite3_reset(q);
-    if (!out->code || !out->name || !out->parent) {
+    if (!out->code || !out->name || !out->parent || !out->worker || !out->worker_phone) {
         memset(out, 0, sizeof *out);
         return FK_ENOMEM;
     }
@@ -711,8 +714,14 @@ static int each(struct sq_store *s, const char *sql, int (*row)(sqlite3_stmt *q,
 
 static int row_region(sqlite3_stmt *q, struct walk *w)
 {
-    struct fk_region_row r = {col_text(q, 0), col_text(q, 1), col_text(q, 3),
-                              sqlite3_column_int(q, 2), col_text(q, 4), col_text(q, 5)};
+    struct fk_region_row r = {.code = col_text(q, 0),
+                              .name = col_text(q, 1),
+                              .parent = col_text(q, 3),
+                              .level = sqlite3_column_int(q, 2),
+                              .lon = col_text(q, 4),
+                              .lat = col_text(q, 5),
+                              .worker = col_text(q, 6),
+                              .worker_phone = col_text(q, 7)};
 
     return w->cb.region(w->ud, &r);
 }
@@ -723,7 +732,9 @@ static int sq_each_region(fk_store *st, fk_region_cb cb, void *ud)
 
     w.cb.region = cb;
     w.ud = ud;
-    return each(SQ(st), "SELECT code, name, level, parent, lon, lat FROM regions ORDER BY code",
+    return each(SQ(st),
+                "SELECT code, name, level, parent, lon, lat, worker, worker_phone FROM regions "
+                "ORDER BY code",
                 row_region, &w);
 }
 
@@ -1747,7 +1758,7 @@ int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t er
     s->base.ops = &sqlite_ops;
     for (i = 0; i < 6; i++)
         fk_buf_init(&s->person_buf[i], 0);
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 5; i++)
         fk_buf_init(&s->region_buf[i], 0);
     for (i = 0; i < 4; i++)
         fk_buf_init(&s->user_buf[i], 0);
