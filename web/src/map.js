@@ -165,12 +165,11 @@ export function mapOption(mapName, matched, metric, target, points = [], { dark 
       trigger: 'item',
       confine: true /* no arrow, whose inline style the CSP refuses (charts.js tatFunnel) */,
       formatter(p) {
-        if (p.seriesType === 'scatter' && p.data.point) {
-          const x = p.data.point
-          return lines(`${x.name} (${x.code})`, t(x.kind === 'venue' ? 'map.venue' : 'level.grid'))
-        }
-        if (!p.data) return lines(p.name, t('map.noData'))
-        const r = p.data.row
+        const x = p.data && p.data.point
+        if (x) return lines(`${x.name} (${x.code})`, t(x.kind === 'venue' ? 'map.venue' : 'level.grid'))
+        /* a shape without data (ECharts gives it an item of its own), or a label */
+        const r = p.data && p.data.row
+        if (!r) return lines(p.name, t('map.noData'))
         return lines(
           `${r.name} (${r.region})`,
           `${t('coverage')}: ${fmt.pct(r.coverage)}`,
