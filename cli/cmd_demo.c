@@ -2,7 +2,6 @@
 /* fangkong demo: writes the synthetic demo city (fk_demo_write) and says what it wrote. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -15,14 +14,14 @@ static int number(struct cli *c, const char *name, const char *s, int64_t max, i
 int cmd_demo(struct cli *c, int argc, char **argv)
 {
     const char *people = NULL, *seed = NULL, *out = NULL, *regions = NULL, *scans = NULL,
-               *pings = NULL, *cases = NULL, *now = NULL;
+               *pings = NULL, *cases = NULL;
     int finished = 0;
     const struct cli_opt opts[] = {
         {.name = "people", .value = &people},   {.name = "seed", .value = &seed},
         {.name = "out", .value = &out},         {.name = "regions", .value = &regions},
         {.name = "scans", .value = &scans},     {.name = "pings", .value = &pings},
-        {.name = "cases", .value = &cases},     {.name = "now", .value = &now},
-        {.name = "finished", .flag = &finished}, {.name = NULL},
+        {.name = "cases", .value = &cases},     {.name = "finished", .flag = &finished},
+        {.name = NULL},
     };
     struct fk_demo_opts o;
     struct fk_demo_summary sum;
@@ -58,16 +57,14 @@ int cmd_demo(struct cli *c, int argc, char **argv)
             return EXIT_ERROR;
         o.cases = (unsigned)v;
     }
-    /* The epidemic lives at --now (default: this moment); --finished is the fixed past day. */
-    if (finished && now) {
-        cli_error(c, "--finished and --now exclude each other");
+    /* The epidemic lives at the command's clock (--now or FANGKONG_NOW, read by cli_parse as for
+     * every verb; default: this moment); --finished is the fixed past day. */
+    if (finished && c->now_asked) {
+        cli_error(c, "--finished and --now (or FANGKONG_NOW) exclude each other");
         return EXIT_ERROR;
     }
-    if (!finished) {
-        o.now = (int64_t)time(NULL);
-        if (now && cli_time(c, "--now", now, &o.now) != EXIT_DONE)
-            return EXIT_ERROR;
-    }
+    if (!finished)
+        o.now = c->now;
     if (out)
         o.out_dir = out;
     o.regions_csv = regions;
