@@ -248,6 +248,10 @@ void reply_rows(struct req *r, const struct fk_import_summary *sum,
         fk_buf_printf(&b, "%s{\"row\":%llu,\"reason\":", i ? "," : "",
                       (unsigned long long)probs[i].row);
         fk_buf_json_string(&b, probs[i].reason);
+        /* The reasons as codes with arguments too (fk/msg.h), for a client in another
+         * language: a reason no message fits comes as {"code":null,"text":…}. */
+        fk_buf_puts(&b, ",\"messages\":");
+        fk_msg_list_json(probs[i].reason, strlen(probs[i].reason), NULL, &b);
         fk_buf_putc(&b, '}');
     }
     fk_buf_puts(&b, "]}\n");

@@ -62,6 +62,7 @@
 #include <unistd.h>
 
 #include "fk/error.h"
+#include "fk/msg.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
 #include "fk/vec.h"
@@ -2366,7 +2367,9 @@ int fk_tracer_table(const fk_tracer *t, fk_store *st, const struct fk_contact *c
 static const struct fk_col explain_cols[] = {
     {"step", FK_COL_INT}, {"role", FK_COL_TEXT}, {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},
     {"via", FK_COL_TEXT}, {"time", FK_COL_TEXT}, {"detail", FK_COL_TEXT},
+    {"code", FK_COL_TEXT}, {"args", FK_COL_JSON},
 };
+#define EXPLAIN_COLS 9
 
 static const struct fk_contact *find_contact(const struct fk_contact *c, size_t n, int32_t p)
 {
@@ -2378,45 +2381,47 @@ static const struct fk_contact *find_contact(const struct fk_contact *c, size_t 
     return NULL;
 }
 
-/* One explain row for contact k (reached from its source). */
+/* One explain row for contact k (reached from its source): its detail is one message of the
+ * catalogue (fk/msg.h), in English and as code and arguments. */
 static int explain_row(const fk_tracer *t, fk_store *st, fk_table *tb, int step,
                        const struct fk_contact *k)
 {
     struct who p, s;
     char via[96], when[FK_TIME_RENDER_MAX], a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX],
-        detail[512], num[8];
-    const char *vals[7];
+        detail[512], num[8], mins[24], lim[16];
+    const char *vals[EXPLAIN_COLS];
+    enum fk_msg_id id;
+    fk_buf args;
     int rc = who(t, st, k->person, &p);
 
     if (rc == FK_OK)
         rc = who(t, st, k->source, &s);
     if (rc != FK_OK)
         return rc;
+    fk_buf_init(&args, 0);
     fk_tracer_via(t, k, via, sizeof via);
     fk_time_render(k->source_time, a);
     fk_time_render(k->contact_time, b);
-    if (k->via == FK_VIA_HOUSEHOLD)
-        snprintf(detail, sizeof detail,
-                 "same household as %s %s; exposed from %s, the start "
-                 "of %s's %s",
-                 s.id, s.name, a, s.id,
-                 k->category == FK_CAT_CLOSE ? "infectious "
-                                               "window"
-                                             : "exposure");
-    else if (k->via == FK_VIA_VENUE)
-        snprintf(detail, sizeof detail,
-                 "%s scanned %s at %s, this person at %s: %lld min apart "
-                 "(limit %d)",
-                 s.id, via + 6, a, b,
+    if (k->via == FK_VIA_HOUSEHOLD) {
+        id = k->category == FK_CAT_CLOSE ? FK_MSG_TRACE_HOUSEHOLD_CLOSE
+                                         : FK_MSG_TRACE_HOUSEHOLD_SECONDARY;
+        fk_msg_render(detail, sizeof detail, id, s.id, s.name, a);
+        rc = fk_msg_args_json(&args, id, s.id, s.name, a);
+    } else if (k->via == FK_VIA_VENUE) {
+        id = FK_MSG_TRACE_VENUE;
+        snprintf(mins, sizeof mins, "%lld",
                  (long long)((k->source_time > k->contact_time ? k->source_time - k->contact_time
                                                                : k->contact_time - k->source_time) /
-                             60),
-                 t->prof.venue_window_minutes);
-    else
-        snprintf(detail, sizeof detail,
-                 "%s's phone was in cell %s at %s; this person's in the "
-                 "same %d-minute slot from %s",
-                 s.id, via + 5, a, t->prof.companion_slot_minutes, b);
+                             60));
+        snprintf(lim, sizeof lim, "%d", t->prof.venue_window_minutes);
+        fk_msg_render(detail, sizeof detail, id, s.id, via + 6, a, b, mins, lim);
+        rc = fk_msg_args_json(&args, id, s.id, via + 6, a, b, mins, lim);
+    } else {
+        id = FK_MSG_TRACE_CELL;
+        snprintf(lim, sizeof lim, "%d", t->prof.companion_slot_minutes);
+        fk_msg_render(detail, sizeof detail, id, s.id, via + 5, a, lim, b);
+        rc = fk_msg_args_json(&args, id, s.id, via + 5, a, lim, b);
+    }
     snprintf(num, sizeof num, "%d", step);
     vals[0] = num;
     vals[1] = fk_category_name(k->category);
@@ -2425,7 +2430,12 @@ static int explain_row(const fk_tracer *t, fk_store *st, fk_table *tb, int step,
     vals[4] = via;
     vals[5] = fk_time_render(k->exposure, when);
     vals[6] = detail;
-    return fk_table_add(tb, vals);
+    vals[7] = fk_msg_code(id);
+    vals[8] = args.data;
+    if (rc == FK_OK)
+        rc = fk_table_add(tb, vals);
+    fk_buf_fini(&args);
+    return rc;
 }
 
 int fk_tracer_explain(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
@@ -2443,20 +2453,25 @@ int fk_tracer_explain(const fk_tracer *t, fk_store *st, const struct fk_contact 
     }
     if (k->category == FK_CAT_SECONDARY)
         mid = find_contact(c, n, k->source);
-    rc = fk_table_new(explain_cols, 7, &tb);
+    rc = fk_table_new(explain_cols, EXPLAIN_COLS, &tb);
     if (rc == FK_OK) {
         struct who r;
         int64_t ws = 0, we = 0;
         char num[8], a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX], detail[256];
-        const char *vals[7];
+        const char *vals[EXPLAIN_COLS];
+        fk_buf args;
 
         for (i = 0; i < t->in.ncases; i++)
             if (t->in.cases[i].person == k->root)
                 fk_trace_window(&t->in.cases[i], &t->prof, &ws, &we);
         rc = who(t, st, k->root, &r);
         snprintf(num, sizeof num, "%d", step++);
-        snprintf(detail, sizeof detail, "case; infectious window %s to %s", fk_time_render(ws, a),
-                 fk_time_render(we, b));
+        fk_time_render(ws, a);
+        fk_time_render(we, b);
+        fk_msg_render(detail, sizeof detail, FK_MSG_TRACE_CASE, a, b);
+        fk_buf_init(&args, 0);
+        if (rc == FK_OK)
+            rc = fk_msg_args_json(&args, FK_MSG_TRACE_CASE, a, b);
         vals[0] = num;
         vals[1] = "case";
         vals[2] = r.id;
@@ -2464,8 +2479,11 @@ int fk_tracer_explain(const fk_tracer *t, fk_store *st, const struct fk_contact 
         vals[4] = NULL;
         vals[5] = NULL;
         vals[6] = detail;
+        vals[7] = fk_msg_code(FK_MSG_TRACE_CASE);
+        vals[8] = args.data;
         if (rc == FK_OK)
             rc = fk_table_add(tb, vals);
+        fk_buf_fini(&args);
     }
     if (rc == FK_OK && mid)
         rc = explain_row(t, st, tb, step++, mid);
