@@ -254,14 +254,14 @@ static int slot(struct capture *c, const char *s, size_t len)
 }
 
 /* 1 when template t matches text x[0..n) entirely, with the captures in c: a placeholder takes
- * the shortest text that lets the rest match, at least one byte; one seen before must read the
- * same again. */
+ * the shortest text that lets the rest match, at least one byte and no "; "; one seen before
+ * must read the same again. */
 static int match(const char *t, const char *x, size_t n, struct capture *c)
 {
     while (*t) {
         if (*t == '{') {
             const char *e = strchr(t, '}');
-            int k, saved = c->n;
+            int k, saved = c->n, semi = 0;
             size_t take;
 
             if (!e)
@@ -278,6 +278,14 @@ static int match(const char *t, const char *x, size_t n, struct capture *c)
                 continue;
             }
             for (take = 1; take <= n; take++) {
+                /* An argument holds no "; ", which joins the reasons of a row, but for a reason
+                 * that is a message of its own (of which some hold one). */
+                if (take >= 2 && x[take - 2] == ';' && x[take - 1] == ' ')
+                    semi = 1;
+                if (semi && !(c->lens[k] == 6 && strncmp(c->names[k], "reason", 6) == 0))
+                    break;
+                if (semi && fk_msg_match(x, take, NULL) < 0)
+                    continue;
                 c->val[k] = x;
                 c->vlen[k] = take;
                 if (match(e + 1, x + take, n - take, c))
