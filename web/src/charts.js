@@ -235,7 +235,7 @@ export function chainGraph(chain, { dark = false, focus = '', label = (n) => n.n
       confine: true /* no arrow, whose inline style the CSP refuses (tatFunnel) */,
       formatter(x) {
         if (x.dataType === 'edge') return lines(via(x.data.via), fmt.time(x.data.exposure))
-        return lines(`${x.data.display} ${x.data.name}`, t('cat.' + x.data.cat))
+        return lines(`${x.data.display} ${/^\(?outside/.test(x.data.name) ? '' : x.data.name}`, t('cat.' + x.data.cat))
       },
     },
     legend: { data: cats.map((c) => t('cat.' + c)), textStyle: { color: p.text }, top: 4 },
