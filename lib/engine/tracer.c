@@ -82,6 +82,8 @@ struct fk_tracer {
     fk_strmap *households, *cells;
     int32_t *venue_code; /* venue index -> index in venues */
     fk_strmap *venues;
+    char **venue_name; /* index in venues -> the venue's name (owned; NULL: none) */
+    size_t venue_name_cap;
     double build_seconds;
     int plan;    /* fk__tracer_set_plan: 0 lets fk_tracer_run choose */
     int threads; /* fk__tracer_set_threads: 0 lets fk_tracer_run choose */
@@ -120,6 +122,8 @@ static void free_input(struct fk_trace_input *in)
 
 void fk_tracer_free(fk_tracer *t)
 {
+    size_t v;
+
     if (!t)
         return;
     free_input(&t->in);
@@ -132,6 +136,9 @@ void fk_tracer_free(fk_tracer *t)
     free(t->is_case);
     fk_strmap_free(t->households);
     fk_strmap_free(t->cells);
+    for (v = 0; t->venue_name && v < t->venue_name_cap; v++)
+        free(t->venue_name[v]);
+    free(t->venue_name);
     fk_strmap_free(t->venues);
     free(t->venue_code);
     free(t->spare.slot);
@@ -580,7 +587,33 @@ static int on_venue(void *ud, const struct fk_venue_row *v)
             l->t->venue_code[k] = -1;
     }
     l->t->venue_code[v->id] = (int32_t)i;
+    /* Its name, for the chain's edges ("场所1" rather than V0001). */
+    if ((size_t)i >= l->t->venue_name_cap) {
+        size_t old = l->t->venue_name_cap;
+
+        if (fk_vec_grow((void **)&l->t->venue_name, &l->t->venue_name_cap, (size_t)i + 1,
+                        sizeof *l->t->venue_name) != FK_OK)
+            return l->rc = FK_ENOMEM;
+        for (k = old; k < l->t->venue_name_cap; k++)
+            l->t->venue_name[k] = NULL;
+    }
+    if (v->name && *v->name && !l->t->venue_name[i]) {
+        l->t->venue_name[i] = strdup(v->name);
+        if (!l->t->venue_name[i])
+            return l->rc = FK_ENOMEM;
+    }
     return 0;
+}
+
+const char *fk_tracer_via_name(const fk_tracer *t, const struct fk_contact *c)
+{
+    int32_t i;
+
+    if (c->via != FK_VIA_VENUE || !t->venue_code || !t->venue_name || c->via_id < 0 ||
+        (size_t)c->via_id >= t->in.nvenues)
+        return NULL;
+    i = t->venue_code[c->via_id];
+    return i >= 0 && (size_t)i < t->venue_name_cap ? t->venue_name[i] : NULL;
 }
 
 /* Appends one event of a person to a person-order CSR being filled in person order: place and
@@ -722,6 +755,8 @@ int fk_tracer_build_progress(fk_store *st, const struct fk_profile *p,
     t->cells = names.cells;
     t->venues = names.venues;
     t->venue_code = names.venue_code;
+    t->venue_name = names.venue_name;
+    t->venue_name_cap = names.venue_name_cap;
     memset(&names, 0, sizeof names);
     t->build_seconds = fk_mono_seconds() - t0;
     *out = t;
@@ -734,6 +769,9 @@ out:
     fk_strmap_free(names.cells);
     fk_strmap_free(names.venues);
     free(names.venue_code);
+    for (i = 0; names.venue_name && i < names.venue_name_cap; i++)
+        free(names.venue_name[i]);
+    free(names.venue_name);
     return rc;
 }
 
@@ -2595,6 +2633,11 @@ int fk_tracer_graph_json(const fk_tracer *t, fk_store *st, const struct fk_conta
             rc = fk_buf_puts(out, ",\"via\":");
         if (rc == FK_OK)
             rc = fk_buf_json_string(out, fk_tracer_via(t, &c[i], via, sizeof via));
+        if (rc == FK_OK && fk_tracer_via_name(t, &c[i])) {
+            rc = fk_buf_puts(out, ",\"via_name\":");
+            if (rc == FK_OK)
+                rc = fk_buf_json_string(out, fk_tracer_via_name(t, &c[i]));
+        }
         if (rc == FK_OK)
             rc = fk_buf_puts(out, ",\"exposure\":");
         if (rc == FK_OK)
