@@ -138,8 +138,12 @@ try {
         const { context, page } = await session(who, name, pass, lang, width)
         for (const p of PAGES.filter((x) => !x.signedOut)) {
           const shotName = who === 'admin' ? p.name : `${p.name}-viewer`
-          const seen = await visit(page, p, shotName, lang, width, who)
-          log(`${who} ${p.name} ${lang} ${width}: ${seen ? 'shot' : 'not for this role'}`)
+          try {
+            const seen = await visit(page, p, shotName, lang, width, who)
+            log(`${who} ${p.name} ${lang} ${width}: ${seen ? 'shot' : 'not for this role'}`)
+          } catch (e) {
+            problems.push(`${shotName} ${lang} ${width} (${who}): ${String(e.message || e).split('\n')[0]}`)
+          }
         }
         await context.close()
       }

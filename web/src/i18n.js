@@ -348,13 +348,46 @@ const zh = {
   'msg.alert.positive': '试管 {tube} 阳性',
   'msg.alert.offline': '门磁 {device} 离线 {minutes} 分钟',
   'msg.alert.silent': '门磁 {device} 离线 {minutes} 分钟，仍无信号',
+  'field.id_number': '身份证号',
+  'field.name': '姓名',
+  'field.phone': '电话',
+  'field.grid': '网格',
+  'field.household': '户号',
+  'field.tags': '标签',
+  'field.id_type': '证件类型',
+  'field.code': '代码',
+  'field.parent': '上级区划',
+  'field.level': '层级',
+  'field.type': '类型',
+  'field.venue': '场所',
+  'field.cell': '基站',
+  'field.time': '时间',
+  'field.tube': '试管',
+  'field.site': '采样点',
+  'field.lab': '检测机构',
+  'field.result': '结果',
+  'field.received': '接收时间',
+  'field.confirmed': '确诊时间',
+  'field.onset': '发病日期',
+  'field.kind': '类型',
+  'field.category': '类别',
+  'field.place': '管控方式',
+  'field.start': '开始时间',
+  'field.end': '结束时间',
+  'field.regime': '检测方案',
+  'field.device': '门磁',
+  'field.event': '事件',
+  'field.origin': '来源地',
+  'field.arrived': '到达时间',
+  'field.transport': '交通方式',
   'door.open': '开门',
   'door.close': '关门',
   'door.offline': '离线',
   'door.tamper': '被拆',
-  'regime.isolation7': '集中隔离 7 天',
-  'regime.land3': '落地 3 天 3 检',
-  'regime.every3': '每 3 天 1 检',
+  'regime.isolation7': '隔离 7 天（第 1、4、7 天检测）',
+  'regime.land3': '落地检 + 三天三检',
+  'regime.every3': '3 日 1 检',
+  'regime.daily': '1 日 1 检',
 }
 
 const en = {
@@ -659,9 +692,10 @@ const en = {
   'door.close': 'door closed',
   'door.offline': 'offline',
   'door.tamper': 'tampered with',
-  'regime.isolation7': 'isolation, 7 days',
-  'regime.land3': 'arrival, 3 tests in 3 days',
+  'regime.isolation7': 'isolation, 7 days (tests on days 1, 4, 7)',
+  'regime.land3': 'on arrival + 3 tests in 3 days',
   'regime.every3': 'a test every 3 days',
+  'regime.daily': 'a test a day',
 }
 
 const dicts = { zh, en }
@@ -695,7 +729,8 @@ export function msg(m, fallback) {
   if (lang.value === 'en' && fallback) return fallback
   const args = {}
   for (const [k, v] of Object.entries(m.args || {})) {
-    args[k] = v && typeof v === 'object' ? msg(v, '') : k === 'event' ? t('door.' + v) : k === 'level' ? t('level.' + v) : v
+    const named = (prefix) => (prefix + v in zh ? t(prefix + v) : v)
+    args[k] = v && typeof v === 'object' ? msg(v, '') : k === 'event' ? named('door.') : k === 'level' ? named('level.') : k === 'field' ? named('field.') : v
   }
   return t(key, args)
 }
