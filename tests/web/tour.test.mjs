@@ -24,13 +24,24 @@ const [adminName, adminPass] = need('FK_ADMIN').split(':')
 const [viewerName, viewerPass] = need('FK_VIEWER').split(':')
 const T = 20000 /* ms for one thing to appear */
 
-/* Every page: name, path, what shows it is drawn, and (optional) a dialog to open and shoot too:
- * open(page) opens it and returns the selector of the dialog, close(page) closes it. */
+/* Every page: name, path, what shows it is drawn, and (optional) a dialog, an opened list or an
+ * explanation to shoot too: the selector to click to open it, what shows it open, what closes it
+ * (shot as PAGE-dialog-LANG-WIDTH.png). */
 export const PAGES = [
   { name: 'dashboard', path: '/', ready: '[data-kpi=coverage]' },
   { name: 'round', path: '/round', ready: '.page h1' },
-  { name: 'cases', path: '/cases', ready: '[data-chart=graph][data-ready]' },
-  { name: 'control', path: '/control', ready: '[data-kpi]' },
+  {
+    name: 'cases',
+    path: '/cases',
+    ready: '[data-chart=graph][data-ready]',
+    dialog: { open: '[data-why]', shows: '[data-explain] li', close: '[data-why]' },
+  },
+  {
+    name: 'control',
+    path: '/control',
+    ready: '[data-kpi]',
+    dialog: { open: '[data-count]', shows: '[data-table="control-list"] tbody tr[data-key]', close: '[data-close-list]' },
+  },
   { name: 'regime', path: '/regime', ready: '.page h1' },
   {
     name: 'alerts',
@@ -121,6 +132,7 @@ async function visit(page, p, shotName, lang, width, where) {
   if (p.dialog && (await page.$(p.dialog.open))) {
     await page.click(p.dialog.open)
     await page.waitForSelector(p.dialog.shows, { timeout: T })
+    await page.waitForLoadState('networkidle', { timeout: T })
     await page.screenshot({ path: path.join(SHOTS, `${shotName}-dialog-${lang}-${width}.png`), fullPage: false })
     await check(`${shotName} dialog ${lang} ${width}`)
     await page.click(p.dialog.close)
