@@ -30,6 +30,10 @@ const T = 20000 /* ms for one thing to appear */
 export const PAGES = [
   { name: 'dashboard', path: '/', ready: '[data-kpi=coverage]' },
   { name: 'round', path: '/round', ready: '.page h1' },
+  { name: 'round-below', path: '/round?tab=below', ready: '.page h1' },
+  { name: 'round-retest', path: '/round?tab=retest', ready: '.page h1' },
+  { name: 'round-tat', path: '/round?tab=tat', ready: '.page h1' },
+  { name: 'round-overdue', path: '/round?tab=overdue', ready: '.page h1' },
   {
     name: 'cases',
     path: '/cases',
@@ -116,7 +120,7 @@ async function session(who, name, pass, lang, width) {
 async function visit(page, p, shotName, lang, width, where) {
   await page.goto(`${BASE}${p.path}`)
   await page.waitForLoadState('networkidle', { timeout: T })
-  if (new URL(page.url()).pathname !== p.path) return false /* the role may not see it */
+  if (new URL(page.url()).pathname !== new URL(p.path, BASE).pathname) return false /* the role may not see it */
   await page.waitForSelector(p.ready, { timeout: T })
   await page.waitForLoadState('networkidle', { timeout: T })
   await page.screenshot({ path: path.join(SHOTS, `${shotName}-${lang}-${width}.png`), fullPage: true })

@@ -305,6 +305,7 @@ const zh = {
   'cases.countsEdges': '{edges} 条传播关系',
   'cases.outsideCase': '辖区外病例 {n}',
   'cases.outside': '辖区外人员',
+  'tat.noResult': '尚无结果',
   'msg.trace.case': '病例；传染期 {from} 至 {to}',
   'msg.trace.household_close': '与 {source} {name} 同户；自 {from}（{source} 传染期开始）起暴露',
   'msg.trace.household_secondary': '与 {source} {name} 同户；自 {from}（{source} 暴露开始）起暴露',
@@ -681,6 +682,7 @@ const en = {
   'cases.countsEdges': '{edges} link | {edges} links',
   'cases.outsideCase': 'Case outside your scope {n}',
   'cases.outside': 'Outside your scope',
+  'tat.noResult': 'No result yet',
   'msg.trace.case': 'case; infectious window {from} to {to}',
   'msg.trace.household_close': "same household as {source} {name}; exposed from {from}, the start of {source}'s infectious window",
   'msg.trace.household_secondary': "same household as {source} {name}; exposed from {from}, the start of {source}'s exposure",
@@ -753,9 +755,9 @@ export const fmt = {
     const i = v.indexOf(':')
     return i < 0 ? v : `${t('via.' + v.slice(0, i))} ${v.slice(i + 1)}`
   },
-  /* the "(total)" row of a tat list */
+  /* the "(total)", "(no result yet)" and "(none)" rows of a tat list (the server's codes) */
   group(g) {
-    return g === '(total)' ? t('total') : g
+    return g === '(total)' ? t('total') : g === '(no result yet)' ? t('tat.noResult') : g === '(none)' ? t('none') : g
   },
   /* 0.9373 → "93.73 %"; null (no residents) → "—". */
   pct(c) {
