@@ -4,10 +4,10 @@
  * case or close contact that put an in-scope contact on the list but lives outside the scope is
  * not named: its ID number becomes OUTSIDE and its name is dropped, in the list's source column,
  * in the chain's steps and in the graph (where all of them are one node of category "outside").
- * A case outside the scope is the exception: it stays a case of its own, named by a token
- * "outside-N" (N the store's row number of the person, no ID number), so that a county sees the
- * contacts in its county of every case, wherever the case lives: ?case= takes the token back.
- * Without it a county whose cases all live elsewhere had an empty 流调 page (issue 15). */
+ * A case outside the scope is the exception in the graph: it stays a case of its own, named by
+ * a token "outside-N" (N the store's row number of the person, no ID number), so that a county
+ * sees the contacts in its county of every case, wherever the case lives: ?case= takes the token
+ * back. Without it a county whose cases all live elsewhere had an empty 流调 page (issue 15). */
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -319,14 +319,10 @@ struct source_fix {
 static const char *fix_source(void *ud, const fk_table *t, size_t row, size_t col, fk_buf *tmp)
 {
     struct source_fix *f = ud;
-    char tok[32];
 
-    if ((int)col == f->col && outside(&f->m, f->k[row].source)) {
-        if (f->k[row].source != f->k[row].root)
-            return OUTSIDE;
-        outside_case(f->k[row].source, tok, sizeof tok);
-        return fk_buf_puts(tmp, tok) == FK_OK ? tmp->data : OUTSIDE;
-    }
+    (void)tmp;
+    if ((int)col == f->col && outside(&f->m, f->k[row].source))
+        return OUTSIDE;
     return fk_table_get(t, row, col);
 }
 

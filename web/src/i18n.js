@@ -732,7 +732,18 @@ export function msg(m, fallback) {
   const args = {}
   for (const [k, v] of Object.entries(m.args || {})) {
     const named = (prefix) => (prefix + v in zh ? t(prefix + v) : v)
-    args[k] = v && typeof v === 'object' ? msg(v, '') : k === 'event' ? named('door.') : k === 'level' ? named('level.') : k === 'field' ? named('field.') : v
+    args[k] =
+      v && typeof v === 'object'
+        ? msg(v, '')
+        : k === 'event'
+          ? named('door.')
+          : k === 'level'
+            ? named('level.')
+            : k === 'field'
+              ? named('field.')
+              : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)
+                ? fmt.time(v)
+                : v
   }
   return t(key, args)
 }
