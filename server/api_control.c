@@ -204,6 +204,80 @@ void api_regime_due_get(struct req *r)
 
 /* GET /api/v1/alerts?status=open|acknowledged|closed|all&region — raises the offline alerts due
  * now first, so a sensor that went silent while nobody imported is not missed. */
+
+/* The alerts' columns and two more, code and args: the detail as a message of the catalogue
+ * (fk/msg.h), for a client in another language. Filled once, under the server lock. */
+static struct fk_col alert_cols[40];
+static size_t alert_ncols;
+
+/* *t with the columns code and args of its column detail added; *t is replaced (the old table
+ * freed) on success. A detail no message fits has both empty. FK_OK or FK_ENOMEM. */
+static int with_messages(fk_table **t)
+{
+    size_t nc = fk_table_ncols(*t), row, c;
+    int det = -1, rc = FK_OK;
+    fk_table *nt = NULL;
+    const char *vals[40];
+    fk_buf b;
+
+    if (nc + 2 > 40)
+        return FK_OK;
+    for (c = 0; c < nc; c++) {
+        alert_cols[c] = *fk_table_col(*t, c);
+        if (strcmp(alert_cols[c].name, "detail") == 0)
+            det = (int)c;
+    }
+    if (det < 0)
+        return FK_OK;
+    alert_cols[nc] = (struct fk_col){"code", FK_COL_TEXT};
+    alert_cols[nc + 1] = (struct fk_col){"args", FK_COL_JSON};
+    alert_ncols = nc + 2;
+    rc = fk_table_new(alert_cols, alert_ncols, &nt);
+    fk_buf_init(&b, 0);
+    for (row = 0; rc == FK_OK && row < fk_table_nrows(*t); row++) {
+        const char *d;
+        json_t *m = NULL;
+        char *copy[40];
+
+        /* Copied: a view's cell text lasts only until its next read. */
+        for (c = 0; c < nc; c++) {
+            const char *v = fk_table_get(*t, row, c);
+
+            copy[c] = v ? strdup(v) : NULL;
+            if (v && !copy[c])
+                rc = FK_ENOMEM;
+            vals[c] = copy[c];
+        }
+        d = vals[det];
+        vals[nc] = vals[nc + 1] = NULL;
+        fk_buf_reset(&b);
+        if (d && fk_msg_parse_json(d, strlen(d), "alert.", &b) == FK_OK)
+            m = json_loadb(b.data, b.len, 0, NULL);
+        if (m) {
+            char *args = json_dumps(json_object_get(m, "args"), JSON_COMPACT);
+
+            vals[nc] = json_string_value(json_object_get(m, "code"));
+            vals[nc + 1] = args;
+            if (rc == FK_OK)
+                rc = fk_table_add(nt, vals);
+            free(args);
+            json_decref(m);
+        } else if (rc == FK_OK) {
+            rc = fk_table_add(nt, vals);
+        }
+        for (c = 0; c < nc; c++)
+            free(copy[c]);
+    }
+    fk_buf_fini(&b);
+    if (rc != FK_OK) {
+        fk_table_free(nt);
+        return rc;
+    }
+    fk_table_free(*t);
+    *t = nt;
+    return FK_OK;
+}
+
 void api_alerts_get(struct req *r)
 {
     const char *status = req_arg(r, "status");
@@ -228,6 +302,10 @@ void api_alerts_get(struct req *r)
     rc = fk_alert_sweep(srv_store(r), srv_profile(r), now, &raised, err, sizeof err);
     if (rc == FK_OK)
         rc = fk_alert_list_at(srv_store(r), srv_engine(r), region, st, now, &t, err, sizeof err);
+    if (rc == FK_OK && with_messages(&t) != FK_OK) {
+        rc = FK_ENOMEM;
+        snprintf(err, sizeof err, "alerts: out of memory");
+    }
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;

@@ -192,8 +192,66 @@ void api_import_post(struct req *r)
     fk_buf_fini(&b);
 }
 
+/* The first rejects shown as JSON, as many as the Import page lists. */
+#define REJECTS_JSON_MAX 1000
+
+/* The rejects file at path as {"rows":[{"line","reason","raw","messages"}…],"total":N} with at
+ * most REJECTS_JSON_MAX rows (total counts them all): the reasons as codes with arguments too
+ * (fk/msg.h), for a client in another language. */
+static void rejects_json(struct req *r, const char *path)
+{
+    struct fk_csv_opts o = {"utf-8", 0, 0};
+    fk_csv *c = NULL;
+    fk_buf b;
+    size_t n = 0;
+    char err[256];
+    int rc = fk_csv_open_path(path, &o, &c, err, sizeof err), got, first = 1;
+
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    fk_buf_init(&b, 0);
+    rc = fk_buf_puts(&b, "{\"rows\":[");
+    while (rc == FK_OK && (got = fk_csv_next(c)) != 0) {
+        fk_slice reason = fk_csv_field(c, 1);
+
+        if (got < 0 || fk_csv_line(c) == 1 || fk_csv_nfields(c) < 3)
+            continue; /* the header, or a line fangkong did not write */
+        if (n++ >= REJECTS_JSON_MAX)
+            continue;
+        rc = fk_buf_puts(&b, first ? "\n{\"line\":" : ",\n{\"line\":");
+        first = 0;
+        if (rc == FK_OK)
+            rc = fk_buf_printf(&b, "%llu", strtoull(fk_csv_field(c, 0).p, NULL, 10));
+        if (rc == FK_OK)
+            rc = fk_buf_puts(&b, ",\"reason\":");
+        if (rc == FK_OK)
+            rc = fk_buf_json_string(&b, reason.p);
+        if (rc == FK_OK)
+            rc = fk_buf_puts(&b, ",\"raw\":");
+        if (rc == FK_OK)
+            rc = fk_buf_json_string(&b, fk_csv_field(c, 2).p);
+        if (rc == FK_OK)
+            rc = fk_buf_puts(&b, ",\"messages\":");
+        if (rc == FK_OK)
+            rc = fk_msg_list_json(reason.p, reason.n, NULL, &b);
+        if (rc == FK_OK)
+            rc = fk_buf_putc(&b, '}');
+    }
+    if (rc == FK_OK)
+        rc = fk_buf_printf(&b, "\n],\"total\":%zu}\n", n);
+    fk_csv_close(c);
+    if (rc != FK_OK)
+        reply_fk(r, rc, "rejects: out of memory");
+    else
+        reply_json(r, b.data, b.len);
+    fk_buf_fini(&b);
+}
+
 void api_rejects_get(struct req *r)
 {
+    const char *fmt;
     char path[1200];
     struct stat sb;
     size_t i, n = strlen(r->param);
@@ -222,6 +280,12 @@ void api_rejects_get(struct req *r)
                     "the rejects of import %s are not yours", r->param);
         return;
     }
+    fmt = req_arg(r, "format");
+    if (fmt && strcmp(fmt, "json") == 0) {
+        close(fd);
+        rejects_json(r, path);
+        return;
+    }
     r->out_fd = fd;
     r->out_fd_size = (uint64_t)sb.st_size;
     r->status = 200;
@@ -248,6 +312,10 @@ void reply_rows(struct req *r, const struct fk_import_summary *sum,
         fk_buf_printf(&b, "%s{\"row\":%llu,\"reason\":", i ? "," : "",
                       (unsigned long long)probs[i].row);
         fk_buf_json_string(&b, probs[i].reason);
+        /* The reasons as codes with arguments too (fk/msg.h), for a client in another
+         * language: a reason no message fits comes as {"code":null,"text":…}. */
+        fk_buf_puts(&b, ",\"messages\":");
+        fk_msg_list_json(probs[i].reason, strlen(probs[i].reason), NULL, &b);
         fk_buf_putc(&b, '}');
     }
     fk_buf_puts(&b, "]}\n");

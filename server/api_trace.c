@@ -3,7 +3,11 @@
  * each cut to the caller's scope (a contact is shown when the grid they live in is inside it). A
  * case or close contact that put an in-scope contact on the list but lives outside the scope is
  * not named: its ID number becomes OUTSIDE and its name is dropped, in the list's source column,
- * in the chain's steps and in the graph (where all of them are one node of category "outside"). */
+ * in the chain's steps and in the graph (where all of them are one node of category "outside").
+ * A case outside the scope is the exception in the graph: it stays a case of its own, named by
+ * a token "outside-N" (N the store's row number of the person, no ID number), so that a county
+ * sees the contacts in its county of every case, wherever the case lives: ?case= takes the token
+ * back. Without it a county whose cases all live elsewhere had an empty 流调 page (issue 15). */
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -14,6 +18,36 @@
 
 #define MAX_CASES 1000
 #define OUTSIDE "(outside scope)"
+#define OUTSIDE_CASE "outside-"
+
+/* The one OUTSIDE string, so that it can be told by its address. */
+static const char outside_node[] = OUTSIDE;
+
+/* The token naming case pid outside the scope, in buf (at least 32 bytes). */
+static const char *outside_case(int32_t pid, char *buf, size_t cap)
+{
+    snprintf(buf, cap, OUTSIDE_CASE "%d", (int)pid);
+    return buf;
+}
+
+/* The person of an "outside-N" token at p (len bytes) in *pid: 1, or 0 when it is not one. */
+static int outside_case_parse(const char *p, size_t len, int32_t *pid)
+{
+    size_t k = strlen(OUTSIDE_CASE), i;
+    long v = 0;
+
+    if (len <= k || len > k + 10 || strncmp(p, OUTSIDE_CASE, k) != 0)
+        return 0;
+    for (i = k; i < len; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+        v = v * 10 + (p[i] - '0');
+    }
+    if (v > INT32_MAX)
+        return 0;
+    *pid = (int32_t)v;
+    return 1;
+}
 
 /* Who lives outside the caller's scope, looked up once a person (dense id). */
 struct scope_memo {
@@ -213,7 +247,14 @@ static int run(struct req *r, int default_depth, int all, fk_tracer **tr, struct
             size_t len = comma ? (size_t)(comma - p) : strlen(p);
             char id[64];
             int64_t pid;
+            int32_t opid;
 
+            if (outside_case_parse(p, len, &opid)) {
+                /* A case named by its token: the tracer refuses a person who is no case. */
+                ids[o.ncases++] = opid;
+                p = comma ? comma + 1 : p + len;
+                continue;
+            }
             fk_id_normalize(p, len, id, sizeof id);
             if (!person_in_scope(r, id, &pid)) {
                 reply_error(r, 404, "not_found", NULL, "no person with ID number %s", id);
@@ -467,14 +508,37 @@ void api_explain_get(struct req *r)
 
 /* ---- the graph ---- */
 
-/* The graph's JSON with every person in outside (ID numbers) replaced by one node OUTSIDE, of
- * category "outside" and no name, and the edges from them drawn from it. FK_OK or FK_ENOMEM. */
-static int graph_fix(const char *json, size_t len, const fk_strmap *outside_ids, fk_buf *out)
+/* The outsiders of a graph: ids, the ID numbers of people outside the scope, and of those the
+ * cases (case[i] set for ids' key i) with their person (pid[i]), who keep a node of their own. */
+struct outsiders {
+    fk_strmap *ids;
+    uint8_t *is_case;
+    int32_t *pid;
+    size_t cap;
+};
+
+/* What an outsider's ID number id becomes: its case token (in buf) or OUTSIDE; NULL when id is
+ * not an outsider. */
+static const char *outsider_id(const struct outsiders *o, const char *id, char *buf, size_t cap)
+{
+    int64_t i = id ? fk_strmap_find(o->ids, id, strlen(id)) : -1;
+
+    if (!id)
+        return outside_node;
+    if (i < 0)
+        return NULL;
+    return o->is_case[i] ? outside_case(o->pid[i], buf, cap) : outside_node;
+}
+
+/* The graph's JSON with every person in o replaced: a case by a node of its own named by its
+ * token (no name), everybody else by one node OUTSIDE, of category "outside" and no name; the
+ * edges from them drawn from those. FK_OK or FK_ENOMEM. */
+static int graph_fix(const char *json, size_t len, const struct outsiders *o, fk_buf *out)
 {
     json_t *g = json_loadb(json, len, 0, NULL), *nodes, *edges, *kept = json_array(), *v;
     size_t i;
     int rc = FK_ENOMEM, have = 0;
-    char *text = NULL;
+    char *text = NULL, tok[32];
 
     nodes = json_object_get(g, "nodes");
     edges = json_object_get(g, "edges");
@@ -482,9 +546,16 @@ static int graph_fix(const char *json, size_t len, const fk_strmap *outside_ids,
         goto out;
     json_array_foreach(nodes, i, v) {
         const char *id = json_string_value(json_object_get(v, "id"));
+        const char *as = outsider_id(o, id, tok, sizeof tok);
 
-        if (!id || fk_strmap_find(outside_ids, id, strlen(id)) < 0) {
+        if (!as) {
             if (json_array_append(kept, v) != 0)
+                goto out;
+            continue;
+        }
+        if (as != outside_node) {
+            if (json_array_append_new(kept, json_pack("{s:s, s:n, s:s, s:b}", "id", as, "name",
+                                                      "category", "case", "outside", 1)) != 0)
                 goto out;
             continue;
         }
@@ -500,15 +571,16 @@ static int graph_fix(const char *json, size_t len, const fk_strmap *outside_ids,
 
         for (e = 0; e < 2; e++) {
             const char *id = json_string_value(json_object_get(v, keys[e]));
+            const char *as = outsider_id(o, id, tok, sizeof tok);
 
-            if (!id || fk_strmap_find(outside_ids, id, strlen(id)) >= 0) {
-                if (json_object_set_new(v, keys[e], json_string(OUTSIDE)) != 0)
-                    goto out;
-                if (!have++ &&
-                    json_array_append_new(kept, json_pack("{s:s, s:n, s:s}", "id", OUTSIDE, "name",
-                                                          "category", "outside")) != 0)
-                    goto out;
-            }
+            if (!as)
+                continue;
+            if (json_object_set_new(v, keys[e], json_string(as)) != 0)
+                goto out;
+            if (as == outside_node && !have++ &&
+                json_array_append_new(kept, json_pack("{s:s, s:n, s:s}", "id", OUTSIDE, "name",
+                                                      "category", "outside")) != 0)
+                goto out;
         }
     }
     if (json_object_set(g, "nodes", kept) != 0)
@@ -533,7 +605,7 @@ void api_chain_get(struct req *r)
     struct answer a;
     const struct fk_contact *k;
     struct scope_memo m = {NULL, NULL, 0};
-    fk_strmap *ids = NULL;
+    struct outsiders o = {NULL, NULL, NULL, 0};
     size_t n, i;
     char err[512];
     fk_buf b;
@@ -546,29 +618,41 @@ void api_chain_get(struct req *r)
     fk_buf_init(&b, 0);
     rc = fk_tracer_graph_json(tr, srv_store(r), k, n, &b, err, sizeof err);
     if (rc == FK_OK) {
-        ids = fk_strmap_new();
-        rc = ids && memo_init(&m, r, tr) ? FK_OK : FK_ENOMEM;
+        o.ids = fk_strmap_new();
+        o.cap = 2 * n + 1;
+        o.is_case = calloc(o.cap, 1);
+        o.pid = calloc(o.cap, sizeof *o.pid);
+        rc = o.ids && o.is_case && o.pid && memo_init(&m, r, tr) ? FK_OK : FK_ENOMEM;
     }
     /* The contacts are the caller's; their cases and sources need not be. */
     for (i = 0; rc == FK_OK && i < 2 * n; i++) {
         int32_t pid = i % 2 ? k[i / 2].source : k[i / 2].root;
         struct fk_person_row p;
         int added;
+        int64_t at;
 
         if (!outside(&m, pid))
             continue;
         if (fk_store_get_person(srv_store(r), pid, &p) != FK_OK)
             continue; /* nameless already: the tracer could not name them either */
-        if (fk_strmap_intern(ids, p.id_number, strlen(p.id_number), &added) < 0)
+        at = fk_strmap_intern(o.ids, p.id_number, strlen(p.id_number), &added);
+        if (at < 0 || (size_t)at >= o.cap) {
             rc = FK_ENOMEM;
+            break;
+        }
+        o.pid[at] = pid;
+        if (pid == k[i / 2].root)
+            o.is_case[at] = 1;
     }
-    if (rc == FK_OK && fk_strmap_size(ids))
-        rc = graph_fix(b.data, b.len, ids, &b);
+    if (rc == FK_OK && fk_strmap_size(o.ids))
+        rc = graph_fix(b.data, b.len, &o, &b);
     if (rc != FK_OK)
         reply_fk(r, FK_ENOMEM, "chain: out of memory");
     else
         reply_json(r, b.data, b.len);
-    fk_strmap_free(ids);
+    fk_strmap_free(o.ids);
+    free(o.is_case);
+    free(o.pid);
     free(m.state);
     fk_buf_fini(&b);
     answer_done(&a);

@@ -111,7 +111,8 @@ static void reply_xlsx(struct req *r, const fk_table *t, const char *name)
 
             if (!v || !*v)
                 continue;
-            if (fk_table_col(t, col)->type != FK_COL_TEXT)
+            if (fk_table_col(t, col)->type == FK_COL_INT ||
+                fk_table_col(t, col)->type == FK_COL_REAL)
                 worksheet_write_number(ws, (lxw_row_t)(row + 1), (lxw_col_t)col, strtod(v, NULL),
                                        NULL);
             else

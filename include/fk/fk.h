@@ -14,6 +14,7 @@
 #include "fk/export.h"
 #include "fk/idcard.h"
 #include "fk/ingest.h"
+#include "fk/msg.h"
 #include "fk/person.h"
 #include "fk/profile.h"
 #include "fk/progress.h"

@@ -10,7 +10,8 @@
 
 #include "fk/buf.h"
 
-enum fk_col_type { FK_COL_TEXT = 0, FK_COL_INT, FK_COL_REAL };
+/* FK_COL_JSON: a JSON value, written as it is in JSON and as text in CSV and XLSX. */
+enum fk_col_type { FK_COL_TEXT = 0, FK_COL_INT, FK_COL_REAL, FK_COL_JSON };
 
 struct fk_col {
     const char *name; /* borrowed: static storage in practice */

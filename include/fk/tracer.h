@@ -110,6 +110,9 @@ void fk__tracer_set_threads(fk_tracer *t, int threads);
 /* Writes "household:H", "venue:V" or "cell:C" for c into buf (cap bytes). Needs a tracer built
  * from a store (codes); a tracer from raw arrays writes the indexes. Returns buf. */
 const char *fk_tracer_via(const fk_tracer *t, const struct fk_contact *c, char *buf, size_t cap);
+/* The name of the venue contact c was met at, when it was met at a venue whose name the store
+ * holds; else NULL. Borrowed: valid while t lives. Thread-safe. */
+const char *fk_tracer_via_name(const fk_tracer *t, const struct fk_contact *c);
 
 /* Renders contacts as id_number,name,category,source,via,exposure,phone,grid. The ID numbers,
  * names and phones here and in the three below are read through st, the caller's connection
@@ -127,7 +130,8 @@ int fk_tracer_edges(const fk_tracer *t, fk_store *st, const struct fk_contact *c
                     fk_table **out, char *err, size_t errlen);
 
 /* The same graph as JSON for the web UI: {"nodes":[{"id","name","category"}…],
- * "edges":[{"from","to","category","via","exposure"}…]}, cases with category "case". */
+ * "edges":[{"from","to","category","via","exposure"[,"via_name"]}…]}, cases with category
+ * "case"; via_name is the venue's name for a contact met at a venue with one. */
 int fk_tracer_graph_json(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
                          fk_buf *out, char *err, size_t errlen);
 

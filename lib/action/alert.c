@@ -9,6 +9,7 @@
 
 #include "action_int.h"
 #include "fk/error.h"
+#include "fk/msg.h"
 #include "fk/regime.h"
 #include "fk/vec.h"
 
@@ -52,7 +53,7 @@ int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t
     for (i = 0; rc == FK_OK && i < s.n; i++) {
         struct fk__open o;
         struct fk_alert_row a;
-        char detail[160];
+        char detail[160], mins[24];
         enum fk_put did;
 
         rc = fk__find_open(st, s.rows[i].person, &o);
@@ -63,8 +64,8 @@ int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t
         if (rc != FK_OK)
             break;
         memset(&a, 0, sizeof a);
-        snprintf(detail, sizeof detail, "sensor %s offline for %lld minutes and still silent",
-                 s.rows[i].device, (long long)((now - s.rows[i].time) / 60));
+        snprintf(mins, sizeof mins, "%lld", (long long)((now - s.rows[i].time) / 60));
+        fk_msg_render(detail, sizeof detail, FK_MSG_ALERT_SILENT, s.rows[i].device, mins);
         a.kind = FK_ALERT_DOOR_OFFLINE;
         a.person = s.rows[i].person;
         a.time = s.rows[i].time;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fk/error.h"
+#include "fk/msg.h"
 #include "fk/str.h"
 #include "fk/time.h"
 
@@ -45,6 +46,27 @@ static int is_alnum(char c)
 static char upper(char c)
 {
     return (c >= 'a' && c <= 'z') ? (char)(c - 'a' + 'A') : c;
+}
+
+/* Writes message id of the catalogue (fk/msg.h) with its arguments (strings) as the reason when
+ * the caller gave room for one; returns FK_EINVAL. */
+static int failm(char *reason, size_t cap, enum fk_msg_id id, ...)
+{
+    va_list ap;
+
+    if (reason && cap) {
+        va_start(ap, id);
+        fk_msg_vrender(reason, cap, id, ap);
+        va_end(ap);
+    }
+    return FK_EINVAL;
+}
+
+/* A size as text in buf. */
+static const char *zu(size_t v, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%zu", v);
+    return buf;
 }
 
 /* Writes a reason (printf-style) when the caller gave room for one; returns FK_EINVAL. */
@@ -143,7 +165,7 @@ char fk_id_check_char(const char *id17)
 
 static int check_resident(const char *id, size_t n, char *reason, size_t cap)
 {
-    char what[32];
+    char what[32], nb[24];
     unsigned year, month, day;
     char want, got;
     size_t i;
@@ -160,29 +182,31 @@ static int check_resident(const char *id, size_t n, char *reason, size_t cap)
                 first = chars;
         }
         if (chars == ID_LEN && first)
-            return fail(reason, cap,
-                        "character %zu is not an ASCII digit or X (a full-width character?); "
-                        "retype it with half-width digits",
-                        first);
-        return fail(reason, cap, "length is %zu, a resident ID has 18 characters", chars);
+            return failm(reason, cap, FK_MSG_ID_FULLWIDTH, zu(first, nb, sizeof nb));
+        return failm(reason, cap, FK_MSG_ID_LENGTH, zu(chars, nb, sizeof nb));
     }
     for (i = 0; i < ID_BODY; i++) {
         if (!is_digit(id[i])) {
             describe(id[i], what, sizeof what);
-            return fail(reason, cap, "character %zu is %s, the first 17 characters must be digits",
-                        i + 1, what);
+            return failm(reason, cap, FK_MSG_ID_CHAR, zu(i + 1, nb, sizeof nb), what);
         }
     }
-    if (!province_ok(num(id, 2)))
-        return fail(reason, cap, "area code %.6s does not exist: %.2s is not a province code", id,
-                    id);
+    if (!province_ok(num(id, 2))) {
+        char area[7], prov[3];
+
+        snprintf(area, sizeof area, "%.6s", id);
+        snprintf(prov, sizeof prov, "%.2s", id);
+        return failm(reason, cap, FK_MSG_ID_AREA, area, prov);
+    }
     year = num(id + 6, 4);
     month = num(id + 10, 2);
     day = num(id + 12, 2);
     if (year < 1900 || year > 2100)
-        return fail(reason, cap, "birth year %u is out of range (1900 to 2100)", year);
-    if (!fk_date_valid(year, month, day))
-        return fail(reason, cap, "birth date %.8s does not exist", id + 6);
+        return failm(reason, cap, FK_MSG_ID_BIRTH_YEAR, zu(year, nb, sizeof nb));
+    if (!fk_date_valid(year, month, day)) {
+        snprintf(nb, sizeof nb, "%.8s", id + 6);
+        return failm(reason, cap, FK_MSG_ID_BIRTH_DATE, nb);
+    }
     want = fk_id_check_char(id);
     got = upper(id[ID_BODY]);
     if (got != want) {
@@ -190,25 +214,24 @@ static int check_resident(const char *id, size_t n, char *reason, size_t cap)
             snprintf(what, sizeof what, "%c", got);
         else
             describe(got, what, sizeof what);
-        return fail(reason, cap, "check digit should be %c, not %s", want, what);
+        nb[0] = want;
+        nb[1] = '\0';
+        return failm(reason, cap, FK_MSG_ID_CHECK_DIGIT, nb, what);
     }
     return FK_OK;
 }
 
 static int check_passport(const char *id, size_t n, char *reason, size_t cap)
 {
-    char what[32];
+    char what[32], nb[24];
     size_t i;
 
     if (n < 5 || n > 20)
-        return fail(reason, cap, "length is %zu, a passport number has 5 to 20 letters and digits",
-                    n);
+        return failm(reason, cap, FK_MSG_ID_PASSPORT_LENGTH, zu(n, nb, sizeof nb));
     for (i = 0; i < n; i++) {
         if (!is_alnum(id[i])) {
             describe(id[i], what, sizeof what);
-            return fail(reason, cap,
-                        "character %zu is %s, a passport number has only letters and digits", i + 1,
-                        what);
+            return failm(reason, cap, FK_MSG_ID_PASSPORT_CHAR, zu(i + 1, nb, sizeof nb), what);
         }
     }
     return FK_OK;
@@ -230,66 +253,51 @@ static int all_digits(const char *id, size_t from, size_t n, size_t *bad)
 
 static int check_hk_macao(const char *id, size_t n, char *reason, size_t cap)
 {
-    char what[32];
+    char what[32], nb[24];
     size_t bad = 0;
 
     if (n == 0 || (upper(id[0]) != 'H' && upper(id[0]) != 'M')) {
         if (n == 0)
-            return fail(reason, cap,
-                        "the number is empty, a Hong Kong or Macao permit number is "
-                        "H or M and 8 or 10 digits");
+            return failm(reason, cap, FK_MSG_ID_HKMO_EMPTY);
         describe(id[0], what, sizeof what);
-        return fail(reason, cap,
-                    "first character is %s, a Hong Kong or Macao permit number "
-                    "starts with H or M",
-                    what);
+        return failm(reason, cap, FK_MSG_ID_HKMO_FIRST, what);
     }
     if (n != 9 && n != 11)
-        return fail(reason, cap,
-                    "length is %zu, a Hong Kong or Macao permit number is H or M and "
-                    "8 or 10 digits",
-                    n);
+        return failm(reason, cap, FK_MSG_ID_HKMO_LENGTH, zu(n, nb, sizeof nb));
     if (!all_digits(id, 1, n, &bad)) {
         describe(id[bad], what, sizeof what);
-        return fail(reason, cap,
-                    "character %zu is %s, after H or M a Hong Kong or Macao permit "
-                    "number has only digits",
-                    bad + 1, what);
+        return failm(reason, cap, FK_MSG_ID_HKMO_CHAR, zu(bad + 1, nb, sizeof nb), what);
     }
     return FK_OK;
 }
 
 static int check_taiwan(const char *id, size_t n, char *reason, size_t cap)
 {
-    char what[32];
+    char what[32], nb[24];
     size_t bad = 0;
 
     if (n != 8 && n != 10)
-        return fail(reason, cap, "length is %zu, a Taiwan permit number has 8 or 10 digits", n);
+        return failm(reason, cap, FK_MSG_ID_TAIWAN_LENGTH, zu(n, nb, sizeof nb));
     if (!all_digits(id, 0, n, &bad)) {
         describe(id[bad], what, sizeof what);
-        return fail(reason, cap, "character %zu is %s, a Taiwan permit number has only digits",
-                    bad + 1, what);
+        return failm(reason, cap, FK_MSG_ID_TAIWAN_CHAR, zu(bad + 1, nb, sizeof nb), what);
     }
     return FK_OK;
 }
 
 static int check_other(const char *id, size_t n, char *reason, size_t cap)
 {
-    char what[32];
+    char what[32], nb[24];
     size_t i;
 
     if (n < 1 || n > 32)
-        return fail(reason, cap, "length is %zu, a document number has 1 to 32 characters", n);
+        return failm(reason, cap, FK_MSG_ID_OTHER_LENGTH, zu(n, nb, sizeof nb));
     for (i = 0; i < n; i++) {
         unsigned char u = (unsigned char)id[i];
 
         if (u <= 0x20 || u >= 0x7f || u == ',') {
             describe(id[i], what, sizeof what);
-            return fail(reason, cap,
-                        "character %zu is %s, a document number has only letters, "
-                        "digits and punctuation other than commas",
-                        i + 1, what);
+            return failm(reason, cap, FK_MSG_ID_OTHER_CHAR, zu(i + 1, nb, sizeof nb), what);
         }
     }
     return FK_OK;
@@ -321,9 +329,12 @@ int fk_id_check_at(const char *id, size_t n, enum fk_id_type t, int64_t now, cha
         return rc;
     fk_civil_from_days((fk_local_day_start(now) + FK_TZ_OFFSET) / 86400, &y, &m, &d);
     born = num(id + 6, 8);
-    if ((int64_t)born > y * 10000 + m * 100 + d)
-        return fail(reason, cap, "birth date %.8s is after today (%s)", id + 6,
-                    fk_date_render(now, today));
+    if ((int64_t)born > y * 10000 + m * 100 + d) {
+        char date[9];
+
+        snprintf(date, sizeof date, "%.8s", id + 6);
+        return failm(reason, cap, FK_MSG_ID_FUTURE, date, fk_date_render(now, today));
+    }
     return FK_OK;
 }
 

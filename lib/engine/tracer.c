@@ -62,6 +62,7 @@
 #include <unistd.h>
 
 #include "fk/error.h"
+#include "fk/msg.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
 #include "fk/vec.h"
@@ -81,6 +82,8 @@ struct fk_tracer {
     fk_strmap *households, *cells;
     int32_t *venue_code; /* venue index -> index in venues */
     fk_strmap *venues;
+    char **venue_name; /* index in venues -> the venue's name (owned; NULL: none) */
+    size_t venue_name_cap;
     double build_seconds;
     int plan;    /* fk__tracer_set_plan: 0 lets fk_tracer_run choose */
     int threads; /* fk__tracer_set_threads: 0 lets fk_tracer_run choose */
@@ -119,6 +122,8 @@ static void free_input(struct fk_trace_input *in)
 
 void fk_tracer_free(fk_tracer *t)
 {
+    size_t v;
+
     if (!t)
         return;
     free_input(&t->in);
@@ -131,6 +136,9 @@ void fk_tracer_free(fk_tracer *t)
     free(t->is_case);
     fk_strmap_free(t->households);
     fk_strmap_free(t->cells);
+    for (v = 0; t->venue_name && v < t->venue_name_cap; v++)
+        free(t->venue_name[v]);
+    free(t->venue_name);
     fk_strmap_free(t->venues);
     free(t->venue_code);
     free(t->spare.slot);
@@ -579,7 +587,33 @@ static int on_venue(void *ud, const struct fk_venue_row *v)
             l->t->venue_code[k] = -1;
     }
     l->t->venue_code[v->id] = (int32_t)i;
+    /* Its name, for the chain's edges ("场所1" rather than V0001). */
+    if ((size_t)i >= l->t->venue_name_cap) {
+        size_t old = l->t->venue_name_cap;
+
+        if (fk_vec_grow((void **)&l->t->venue_name, &l->t->venue_name_cap, (size_t)i + 1,
+                        sizeof *l->t->venue_name) != FK_OK)
+            return l->rc = FK_ENOMEM;
+        for (k = old; k < l->t->venue_name_cap; k++)
+            l->t->venue_name[k] = NULL;
+    }
+    if (v->name && *v->name && !l->t->venue_name[i]) {
+        l->t->venue_name[i] = strdup(v->name);
+        if (!l->t->venue_name[i])
+            return l->rc = FK_ENOMEM;
+    }
     return 0;
+}
+
+const char *fk_tracer_via_name(const fk_tracer *t, const struct fk_contact *c)
+{
+    int32_t i;
+
+    if (c->via != FK_VIA_VENUE || !t->venue_code || !t->venue_name || c->via_id < 0 ||
+        (size_t)c->via_id >= t->in.nvenues)
+        return NULL;
+    i = t->venue_code[c->via_id];
+    return i >= 0 && (size_t)i < t->venue_name_cap ? t->venue_name[i] : NULL;
 }
 
 /* Appends one event of a person to a person-order CSR being filled in person order: place and
@@ -721,6 +755,8 @@ int fk_tracer_build_progress(fk_store *st, const struct fk_profile *p,
     t->cells = names.cells;
     t->venues = names.venues;
     t->venue_code = names.venue_code;
+    t->venue_name = names.venue_name;
+    t->venue_name_cap = names.venue_name_cap;
     memset(&names, 0, sizeof names);
     t->build_seconds = fk_mono_seconds() - t0;
     *out = t;
@@ -733,6 +769,9 @@ out:
     fk_strmap_free(names.cells);
     fk_strmap_free(names.venues);
     free(names.venue_code);
+    for (i = 0; names.venue_name && i < names.venue_name_cap; i++)
+        free(names.venue_name[i]);
+    free(names.venue_name);
     return rc;
 }
 
@@ -2366,7 +2405,9 @@ int fk_tracer_table(const fk_tracer *t, fk_store *st, const struct fk_contact *c
 static const struct fk_col explain_cols[] = {
     {"step", FK_COL_INT}, {"role", FK_COL_TEXT}, {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},
     {"via", FK_COL_TEXT}, {"time", FK_COL_TEXT}, {"detail", FK_COL_TEXT},
+    {"code", FK_COL_TEXT}, {"args", FK_COL_JSON},
 };
+#define EXPLAIN_COLS 9
 
 static const struct fk_contact *find_contact(const struct fk_contact *c, size_t n, int32_t p)
 {
@@ -2378,45 +2419,47 @@ static const struct fk_contact *find_contact(const struct fk_contact *c, size_t 
     return NULL;
 }
 
-/* One explain row for contact k (reached from its source). */
+/* One explain row for contact k (reached from its source): its detail is one message of the
+ * catalogue (fk/msg.h), in English and as code and arguments. */
 static int explain_row(const fk_tracer *t, fk_store *st, fk_table *tb, int step,
                        const struct fk_contact *k)
 {
     struct who p, s;
     char via[96], when[FK_TIME_RENDER_MAX], a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX],
-        detail[512], num[8];
-    const char *vals[7];
+        detail[512], num[8], mins[24], lim[16];
+    const char *vals[EXPLAIN_COLS];
+    enum fk_msg_id id;
+    fk_buf args;
     int rc = who(t, st, k->person, &p);
 
     if (rc == FK_OK)
         rc = who(t, st, k->source, &s);
     if (rc != FK_OK)
         return rc;
+    fk_buf_init(&args, 0);
     fk_tracer_via(t, k, via, sizeof via);
     fk_time_render(k->source_time, a);
     fk_time_render(k->contact_time, b);
-    if (k->via == FK_VIA_HOUSEHOLD)
-        snprintf(detail, sizeof detail,
-                 "same household as %s %s; exposed from %s, the start "
-                 "of %s's %s",
-                 s.id, s.name, a, s.id,
-                 k->category == FK_CAT_CLOSE ? "infectious "
-                                               "window"
-                                             : "exposure");
-    else if (k->via == FK_VIA_VENUE)
-        snprintf(detail, sizeof detail,
-                 "%s scanned %s at %s, this person at %s: %lld min apart "
-                 "(limit %d)",
-                 s.id, via + 6, a, b,
+    if (k->via == FK_VIA_HOUSEHOLD) {
+        id = k->category == FK_CAT_CLOSE ? FK_MSG_TRACE_HOUSEHOLD_CLOSE
+                                         : FK_MSG_TRACE_HOUSEHOLD_SECONDARY;
+        fk_msg_render(detail, sizeof detail, id, s.id, s.name, a);
+        rc = fk_msg_args_json(&args, id, s.id, s.name, a);
+    } else if (k->via == FK_VIA_VENUE) {
+        id = FK_MSG_TRACE_VENUE;
+        snprintf(mins, sizeof mins, "%lld",
                  (long long)((k->source_time > k->contact_time ? k->source_time - k->contact_time
                                                                : k->contact_time - k->source_time) /
-                             60),
-                 t->prof.venue_window_minutes);
-    else
-        snprintf(detail, sizeof detail,
-                 "%s's phone was in cell %s at %s; this person's in the "
-                 "same %d-minute slot from %s",
-                 s.id, via + 5, a, t->prof.companion_slot_minutes, b);
+                             60));
+        snprintf(lim, sizeof lim, "%d", t->prof.venue_window_minutes);
+        fk_msg_render(detail, sizeof detail, id, s.id, via + 6, a, b, mins, lim);
+        rc = fk_msg_args_json(&args, id, s.id, via + 6, a, b, mins, lim);
+    } else {
+        id = FK_MSG_TRACE_CELL;
+        snprintf(lim, sizeof lim, "%d", t->prof.companion_slot_minutes);
+        fk_msg_render(detail, sizeof detail, id, s.id, via + 5, a, lim, b);
+        rc = fk_msg_args_json(&args, id, s.id, via + 5, a, lim, b);
+    }
     snprintf(num, sizeof num, "%d", step);
     vals[0] = num;
     vals[1] = fk_category_name(k->category);
@@ -2425,7 +2468,12 @@ static int explain_row(const fk_tracer *t, fk_store *st, fk_table *tb, int step,
     vals[4] = via;
     vals[5] = fk_time_render(k->exposure, when);
     vals[6] = detail;
-    return fk_table_add(tb, vals);
+    vals[7] = fk_msg_code(id);
+    vals[8] = args.data;
+    if (rc == FK_OK)
+        rc = fk_table_add(tb, vals);
+    fk_buf_fini(&args);
+    return rc;
 }
 
 int fk_tracer_explain(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
@@ -2443,20 +2491,25 @@ int fk_tracer_explain(const fk_tracer *t, fk_store *st, const struct fk_contact 
     }
     if (k->category == FK_CAT_SECONDARY)
         mid = find_contact(c, n, k->source);
-    rc = fk_table_new(explain_cols, 7, &tb);
+    rc = fk_table_new(explain_cols, EXPLAIN_COLS, &tb);
     if (rc == FK_OK) {
         struct who r;
         int64_t ws = 0, we = 0;
         char num[8], a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX], detail[256];
-        const char *vals[7];
+        const char *vals[EXPLAIN_COLS];
+        fk_buf args;
 
         for (i = 0; i < t->in.ncases; i++)
             if (t->in.cases[i].person == k->root)
                 fk_trace_window(&t->in.cases[i], &t->prof, &ws, &we);
         rc = who(t, st, k->root, &r);
         snprintf(num, sizeof num, "%d", step++);
-        snprintf(detail, sizeof detail, "case; infectious window %s to %s", fk_time_render(ws, a),
-                 fk_time_render(we, b));
+        fk_time_render(ws, a);
+        fk_time_render(we, b);
+        fk_msg_render(detail, sizeof detail, FK_MSG_TRACE_CASE, a, b);
+        fk_buf_init(&args, 0);
+        if (rc == FK_OK)
+            rc = fk_msg_args_json(&args, FK_MSG_TRACE_CASE, a, b);
         vals[0] = num;
         vals[1] = "case";
         vals[2] = r.id;
@@ -2464,8 +2517,11 @@ int fk_tracer_explain(const fk_tracer *t, fk_store *st, const struct fk_contact 
         vals[4] = NULL;
         vals[5] = NULL;
         vals[6] = detail;
+        vals[7] = fk_msg_code(FK_MSG_TRACE_CASE);
+        vals[8] = args.data;
         if (rc == FK_OK)
             rc = fk_table_add(tb, vals);
+        fk_buf_fini(&args);
     }
     if (rc == FK_OK && mid)
         rc = explain_row(t, st, tb, step++, mid);
@@ -2577,6 +2633,11 @@ int fk_tracer_graph_json(const fk_tracer *t, fk_store *st, const struct fk_conta
             rc = fk_buf_puts(out, ",\"via\":");
         if (rc == FK_OK)
             rc = fk_buf_json_string(out, fk_tracer_via(t, &c[i], via, sizeof via));
+        if (rc == FK_OK && fk_tracer_via_name(t, &c[i])) {
+            rc = fk_buf_puts(out, ",\"via_name\":");
+            if (rc == FK_OK)
+                rc = fk_buf_json_string(out, fk_tracer_via_name(t, &c[i]));
+        }
         if (rc == FK_OK)
             rc = fk_buf_puts(out, ",\"exposure\":");
         if (rc == FK_OK)

@@ -30,6 +30,7 @@
 #include "fk/buf.h"
 #include "fk/error.h"
 #include "fk/idcard.h"
+#include "fk/msg.h"
 #include "fk/region.h"
 #include "fk/regime.h"
 #include "fk/str.h"
@@ -151,6 +152,18 @@ static void why(struct ctx *c, const char *fmt, ...)
     va_end(ap);
 }
 
+/* why() with message id of the catalogue (fk/msg.h), its arguments strings. */
+static void whym(struct ctx *c, enum fk_msg_id id, ...)
+{
+    char text[600];
+    va_list ap;
+
+    va_start(ap, id);
+    fk_msg_vrender(text, sizeof text, id, ap);
+    va_end(ap);
+    why(c, "%s", text);
+}
+
 static fk_slice field(const struct ctx *c, int k)
 {
     fk_slice s = {"", 0};
@@ -188,11 +201,14 @@ static int text(struct ctx *c, int k, char *out, size_t cap, int required)
     unsigned cp;
 
     if (required && s.n == 0) {
-        why(c, "%s is empty", name);
+        whym(c, FK_MSG_ROW_EMPTY, name);
         return 0;
     }
     if (s.n >= cap) {
-        why(c, "%s is longer than %zu bytes", name, cap - 1);
+        char max[24];
+
+        snprintf(max, sizeof max, "%zu", cap - 1);
+        whym(c, FK_MSG_ROW_TOO_LONG, name, max);
         return 0;
     }
     for (i = 0; i < s.n; i++) {
@@ -230,32 +246,28 @@ static int time_col(struct ctx *c, int k, int64_t *out, int required)
 {
     fk_slice s = field(c, k);
     const char *name = fk_record_get(c->type)->cols[k].name;
-    char lim[FK_TIME_RENDER_MAX];
+    char lim[FK_TIME_RENDER_MAX], val[64];
     int64_t ahead = time_ahead(c, k);
 
     *out = 0;
+    snprintf(val, sizeof val, "%.*s", (int)(s.n > 60 ? 60 : s.n), s.p);
     if (s.n == 0) {
         if (required)
-            why(c, "%s is empty", name);
+            whym(c, FK_MSG_ROW_EMPTY, name);
         return !required;
     }
     if (fk_time_parse(s.p, s.n, out) != FK_OK) {
-        why(c,
-            "%s '%.*s' is not an ISO 8601 time (like 2022-08-28T14:18:00+08:00 or "
-            "2022-08-28)",
-            name, (int)(s.n > 60 ? 60 : s.n), s.p);
+        whym(c, FK_MSG_ROW_BAD_TIME, name, val);
         return 0;
     }
     if (*out < TIME_FLOOR) {
-        why(c, "%s '%.*s' is before 1900-01-01: a mistyped year?", name,
-            (int)(s.n > 60 ? 60 : s.n), s.p);
+        whym(c, FK_MSG_ROW_TIME_EARLY, name, val);
         *out = 0;
         return 0;
     }
     if (*out > c->now + ahead) {
-        why(c, "%s '%.*s' is after %s (%s): a mistyped year?", name, (int)(s.n > 60 ? 60 : s.n),
-            s.p, fk_time_render(c->now + ahead, lim),
-            ahead == DAY ? "now + 1 day" : "now + 1 year");
+        whym(c, FK_MSG_ROW_TIME_LATE, name, val, fk_time_render(c->now + ahead, lim),
+             ahead == DAY ? "now + 1 day" : "now + 1 year");
         *out = 0;
         return 0;
     }
@@ -369,7 +381,7 @@ static int named_grid_allowed(struct ctx *c, const char *what, const char *g)
     if (grid_allowed(c, g))
         return 1;
     where(c, g, w, sizeof w);
-    why(c, "%s lives in %s, outside your scope %s", what, w, c->scope_label);
+    whym(c, FK_MSG_ROW_OUTSIDE, what, w, c->scope_label);
     return 0;
 }
 
@@ -393,7 +405,7 @@ static int region_allowed(struct ctx *c, const char *code, const char *parent)
         in = fk_store_region_inside(c->st, code, c->actor->scope);
         if (in <= 0) {
             c->fail = in < 0 ? in : 0;
-            why(c, "region %s lies outside your scope %s", code, c->scope_label);
+            whym(c, FK_MSG_ROW_REGION_OUTSIDE, code, c->scope_label);
             return 0;
         }
         if (strcmp(code, c->actor->scope) == 0) {
@@ -449,7 +461,7 @@ static int tube_allowed(struct ctx *c, const char *tube)
         return 0;
     }
     if (ts.in == 0) {
-        why(c, "no sample was taken in tube %s (import samples first)", tube);
+        whym(c, FK_MSG_ROW_NO_SAMPLE, tube);
         return 0;
     }
     if (ts.out) {
@@ -507,7 +519,7 @@ static int person_col(struct ctx *c, int k, int64_t *pid)
     int64_t i;
 
     if (s.n == 0) {
-        why(c, "id_number is empty");
+        whym(c, FK_MSG_ROW_EMPTY, "id_number");
         return 0;
     }
     fk_id_normalize(s.p, s.n, id, sizeof id);
@@ -520,9 +532,9 @@ static int person_col(struct ctx *c, int k, int64_t *pid)
     }
     if (strlen(id) == 18 &&
         fk_id_check_at(id, 18, FK_ID_RESIDENT, c->now, idwhy, sizeof idwhy) != FK_OK)
-        why(c, "id_number %s: %s", id, idwhy);
+        whym(c, FK_MSG_ROW_ID, id, idwhy);
     else
-        why(c, "unknown person %s: not in the population registry (import persons first)", id);
+        whym(c, FK_MSG_ROW_UNKNOWN_PERSON, id);
     return 0;
 }
 
@@ -535,12 +547,12 @@ static int grid_col(struct ctx *c, int k, char *out, size_t cap)
         return 0;
     i = fk_strmap_find(c->regions, out, strlen(out));
     if (i < 0) {
-        why(c, "unknown grid %s (import regions first)", out);
+        whym(c, FK_MSG_ROW_UNKNOWN_GRID, out);
         return 0;
     }
     if (fk_strmap_value(c->regions, i) != FK_LEVEL_GRID) {
-        why(c, "region %s is a %s, not a grid", out,
-            fk_level_name((enum fk_level)fk_strmap_value(c->regions, i)));
+        whym(c, FK_MSG_ROW_NOT_GRID, out,
+             fk_level_name((enum fk_level)fk_strmap_value(c->regions, i)));
         return 0;
     }
     return 1;
@@ -714,10 +726,10 @@ static int row_person(struct ctx *c, enum fk_put *did)
     }
     fk_id_normalize(s.p, s.n, id, sizeof id);
     if (s.n == 0) {
-        why(c, "id_number is empty");
+        whym(c, FK_MSG_ROW_EMPTY, "id_number");
         ok = 0;
     } else if (ok && fk_id_check_at(id, strlen(id), idt, c->now, idwhy, sizeof idwhy) != FK_OK) {
-        why(c, "id_number %s: %s", id, idwhy);
+        whym(c, FK_MSG_ROW_ID, id, idwhy);
         ok = 0;
     }
     ok &= text(c, 1, name, sizeof name, 1);
@@ -818,7 +830,7 @@ static int row_scan(struct ctx *c, enum fk_put *did)
     if (text(c, 1, venue, 64, 1)) {
         v = fk_strmap_find(c->venues, venue, strlen(venue));
         if (v < 0) {
-            why(c, "unknown venue %s (import venues first)", venue);
+            whym(c, FK_MSG_ROW_UNKNOWN_VENUE, venue);
             ok = 0;
         }
     } else {
@@ -947,7 +959,7 @@ static int positive_member(void *ud, const struct fk_sample_row *m)
 
     ps->rc = control_at(ps->c, m->person, ps->t, &how);
     if (ps->rc == FK_OK && how) {
-        snprintf(detail, sizeof detail, "tube %s positive", ps->tube);
+        fk_msg_render(detail, sizeof detail, FK_MSG_ALERT_POSITIVE, ps->tube);
         ps->rc = alert(ps->c, FK_ALERT_POSITIVE, m->person, ps->t, "", detail);
     }
     return ps->rc;
@@ -996,7 +1008,7 @@ static int row_control(struct ctx *c, enum fk_put *did)
     ok &= text(c, 6, site, sizeof site, 0);
     ok &= text(c, 7, device, 64, 0);
     if (ok && k.end && k.end < k.start) {
-        why(c, "end is before start");
+        whym(c, FK_MSG_ROW_END_BEFORE_START);
         ok = 0;
     }
     if (ok && device[0]) {
@@ -1050,16 +1062,16 @@ static int row_arrival(struct ctx *c, enum fk_put *did)
         if (!grid[0] || !name[0])
             why(c, "unknown person %s: give name and grid to register the arrival", id);
         else
-            why(c, "resident %s is registered outside your scope %s", id, c->scope_label);
+            whym(c, FK_MSG_ROW_RESIDENT_OUTSIDE, id, c->scope_label);
         ok = 0;
     } else if (known) {
         ok &= person_col(c, 0, &a.person);
     } else if (is.n == 0) {
-        why(c, "id_number is empty");
+        whym(c, FK_MSG_ROW_EMPTY, "id_number");
         ok = 0;
     } else if (fk_id_check_at(id, strlen(id), FK_ID_RESIDENT, c->now, idwhy, sizeof idwhy) !=
                FK_OK) {
-        why(c, "id_number %s: %s", id, idwhy);
+        whym(c, FK_MSG_ROW_ID, id, idwhy);
         ok = 0;
     } else if (!grid[0] || !name[0]) {
         why(c, "unknown person %s: give name and grid to register the arrival", id);
@@ -1105,7 +1117,7 @@ static int row_risk_area(struct ctx *c, enum fk_put *did)
     ok &= time_col(c, 2, &r.start, 1);
     ok &= time_col(c, 3, &r.end, 0);
     if (ok && r.end && r.end < r.start) {
-        why(c, "end is before start");
+        whym(c, FK_MSG_ROW_END_BEFORE_START);
         ok = 0;
     }
     if (!ok)
@@ -1121,14 +1133,15 @@ static int row_risk_area(struct ctx *c, enum fk_put *did)
 static int door_alerts(struct ctx *c, const struct fk_door_row *d)
 {
     struct fk_door_row prev;
-    char detail[128];
+    char detail[128], mins[24];
     int how, kind, rc = control_at(c, d->person, d->time, &how);
 
     if (rc != FK_OK)
         return rc;
     kind = fk_door_event_alert(c->prof, (enum fk_door_event)d->event, d->time, how);
     if (kind >= 0) {
-        snprintf(detail, sizeof detail, "%s at %s", fk_door_event_name(d->event), d->device);
+        fk_msg_render(detail, sizeof detail, FK_MSG_ALERT_DOOR, fk_door_event_name(d->event),
+                      d->device);
         rc = alert(c, kind, d->person, d->time, d->device, detail);
         if (rc != FK_OK)
             return rc;
@@ -1142,8 +1155,8 @@ static int door_alerts(struct ctx *c, const struct fk_door_row *d)
     rc = control_at(c, prev.person, prev.time, &how);
     if (rc != FK_OK || !how)
         return rc;
-    snprintf(detail, sizeof detail, "sensor %s offline for %lld minutes", d->device,
-             (long long)((d->time - prev.time) / 60));
+    snprintf(mins, sizeof mins, "%lld", (long long)((d->time - prev.time) / 60));
+    fk_msg_render(detail, sizeof detail, FK_MSG_ALERT_OFFLINE, d->device, mins);
     return alert(c, FK_ALERT_DOOR_OFFLINE, prev.person, prev.time, d->device, detail);
 }
 
@@ -1206,7 +1219,7 @@ static int row_result(struct ctx *c, enum fk_put *did)
     if (have_tube && strcmp(tube, c->last_tube) != 0) {
         rc = fk_store_tube_exists(c->st, tube);
         if (rc == FK_ENOENT) {
-            why(c, "no sample was taken in tube %s (import samples first)", tube);
+            whym(c, FK_MSG_ROW_NO_SAMPLE, tube);
             ok = 0;
         } else if (rc != FK_OK) {
             return rc;
@@ -1376,7 +1389,7 @@ static int settle_regions(struct ctx *c)
         if (!pr->code)
             continue;
         c->reason[0] = '\0';
-        why(c, "unknown parent %s", pr->parent);
+        whym(c, FK_MSG_ROW_UNKNOWN_PARENT, pr->parent);
         reject(c, pr->line, c->reason, (fk_slice){pr->raw, strlen(pr->raw)});
     }
     return rc;

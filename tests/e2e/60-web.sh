@@ -59,7 +59,7 @@ print(json.dumps({
     "drill": [grid[:6], grid[:9], grid[:12], grid],
     "missing": [r["id_number"] for r in csv.DictReader(open("missing.csv", encoding="utf-8"))],
     "cases": sum(1 for n in chain["nodes"] if n["category"] == "case"),
-    "reject": {"read": 2, "line": 3, "reason": "check digit should be X, not 0"},
+    "reject": {"read": 2, "line": 3, "reason": "校验码应为 X，而不是 0"},
     "other": {"region": "140703", "name": "太谷区"},
     "control": {
         "open": sum(int(r["persons"]) for r in csv.DictReader(open("control.csv", encoding="utf-8"))),

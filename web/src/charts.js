@@ -223,7 +223,7 @@ export function tatFunnel(total, { dark = false, big = false } = {}) {
 }
 
 /* The transmission graph of /api/v1/chain: force layout, one colour per category. */
-export function chainGraph(chain, { dark = false, focus = '' } = {}) {
+export function chainGraph(chain, { dark = false, focus = '', label = (n) => n.name, via = fmt.via } = {}) {
   const p = palette(dark)
   const cats = ['case', 'close', 'secondary', 'companion']
   const n = chain.nodes.length
@@ -234,8 +234,8 @@ export function chainGraph(chain, { dark = false, focus = '' } = {}) {
     tooltip: {
       confine: true /* no arrow, whose inline style the CSP refuses (tatFunnel) */,
       formatter(x) {
-        if (x.dataType === 'edge') return lines(fmt.via(x.data.via), fmt.time(x.data.exposure))
-        return lines(`${x.data.display} ${x.data.name}`, t('cat.' + x.data.cat))
+        if (x.dataType === 'edge') return lines(via(x.data.via), fmt.time(x.data.exposure))
+        return lines(`${x.data.display} ${/^\(?outside/.test(x.data.name) ? '' : x.data.name}`, t('cat.' + x.data.cat))
       },
     },
     legend: { data: cats.map((c) => t('cat.' + c)), textStyle: { color: p.text }, top: 4 },
@@ -261,7 +261,7 @@ export function chainGraph(chain, { dark = false, focus = '' } = {}) {
         label: { show: true, position: 'right', color: p.text, fontSize: 10, formatter: (x) => x.data.display },
         data: chain.nodes.map((n) => ({
           name: n.id,
-          display: n.name,
+          display: label(n),
           cat: n.category,
           category: Math.max(0, cats.indexOf(n.category)),
           symbolSize: n.category === 'case' ? 26 : n.category === 'close' ? 16 : 11,

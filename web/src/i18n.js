@@ -286,7 +286,7 @@ const zh = {
   'kind.positive': '阳性',
   'arr.lead': '入返人员及其管控情况，涉疫地区倒查',
   'arr.backcheck': '倒查',
-  'arr.backcheckNote': '输入风险地区的代码或名称，列出该地区最近一次风险期开始前若干天（配置 backcheck_days，默认 7 天）内从该地区入返的人员。',
+  'arr.backcheckNote': '输入风险地区的代码或名称，列出该地区最近一次风险期开始前若干天（配置文件中的回溯天数，默认 7 天）内从该地区入返的人员。',
   'arr.area': '风险地区',
   'arr.areaPlaceholder': '如 110105 或 北京市朝阳区',
   'arr.check': '倒查',
@@ -387,6 +387,96 @@ const zh = {
   'dashc.controlled': '已管控',
   'dashc.gap': '{n} 名密接尚未管控（流调推算减已管控）',
   'dashc.orders': '密接管控名单',
+  // ---- issue 15, one language at a time: the server's messages (include/fk/msg.h) by code,
+  // the 流调 page's labels, regime names ----
+  'cases.counts': '{nodes} 人',
+  'cases.countsEdges': '{edges} 条传播关系',
+  'cases.outsideCase': '辖区外病例 {n}',
+  'cases.outside': '辖区外人员',
+  'tat.noResult': '尚无结果',
+  'msg.trace.case': '病例；传染期 {from} 至 {to}',
+  'msg.trace.household_close': '与 {source} {name} 同户；自 {from}（{source} 传染期开始）起暴露',
+  'msg.trace.household_secondary': '与 {source} {name} 同户；自 {from}（{source} 暴露开始）起暴露',
+  'msg.trace.venue': '{source} 于 {at} 扫码 {venue}，本人于 {seen} 扫码：相隔 {minutes} 分钟（上限 {limit} 分钟）',
+  'msg.trace.cell': '{source} 的手机于 {at} 在基站 {cell}；本人自 {seen} 起在同一 {slot} 分钟时段内',
+  'msg.id.fullwidth': '第 {pos} 位不是半角数字或 X（全角字符？），请用半角数字重新输入',
+  'msg.id.length': '长度为 {n}，居民身份证号应为 18 位',
+  'msg.id.char': '第 {pos} 位是 {char}，前 17 位必须是数字',
+  'msg.id.area': '地址码 {area} 不存在：{province} 不是省级代码',
+  'msg.id.birth_year': '出生年份 {year} 超出范围（1900 至 2100）',
+  'msg.id.birth_date': '出生日期 {date} 不存在',
+  'msg.id.check_digit': '校验码应为 {want}，而不是 {got}',
+  'msg.id.future': '出生日期 {date} 晚于今天（{today}）',
+  'msg.id.passport_length': '长度为 {n}，护照号码应为 5 至 20 位字母和数字',
+  'msg.id.passport_char': '第 {pos} 位是 {char}，护照号码只能含字母和数字',
+  'msg.id.hkmo_empty': '号码为空，港澳通行证号码为 H 或 M 加 8 或 10 位数字',
+  'msg.id.hkmo_first': '首位是 {char}，港澳通行证号码以 H 或 M 开头',
+  'msg.id.hkmo_length': '长度为 {n}，港澳通行证号码为 H 或 M 加 8 或 10 位数字',
+  'msg.id.hkmo_char': '第 {pos} 位是 {char}，港澳通行证号码 H 或 M 之后只能是数字',
+  'msg.id.taiwan_length': '长度为 {n}，台湾通行证号码为 8 或 10 位数字',
+  'msg.id.taiwan_char': '第 {pos} 位是 {char}，台湾通行证号码只能是数字',
+  'msg.id.other_length': '长度为 {n}，证件号码应为 1 至 32 个字符',
+  'msg.id.other_char': '第 {pos} 位是 {char}，证件号码只能含字母、数字和逗号以外的标点',
+  'msg.row.empty': '{field} 为空',
+  'msg.row.too_long': '{field} 超过 {max} 字节',
+  'msg.row.bad_time': '{field} “{value}” 不是 ISO 8601 时间（如 2022-08-28T14:18:00+08:00 或 2022-08-28）',
+  'msg.row.time_early': '{field} “{value}” 早于 1900-01-01：年份输错了？',
+  'msg.row.time_late': '{field} “{value}” 晚于 {limit}：年份输错了？',
+  'msg.row.id': '身份证号 {id}：{reason}',
+  'msg.row.unknown_person': '未知人员 {id}：不在人口库中（请先导入居民）',
+  'msg.row.unknown_grid': '未知网格 {grid}（请先导入区划）',
+  'msg.row.not_grid': '区划 {region} 是{level}，不是网格',
+  'msg.row.unknown_parent': '未知上级区划 {parent}',
+  'msg.row.unknown_venue': '未知场所 {venue}（请先导入场所）',
+  'msg.row.no_sample': '试管 {tube} 没有采样记录（请先导入采样）',
+  'msg.row.outside': '{what} 位于 {where}，超出您的管辖范围 {scope}',
+  'msg.row.region_outside': '区划 {region} 超出您的管辖范围 {scope}',
+  'msg.row.resident_outside': '居民 {id} 登记在您的管辖范围 {scope} 之外',
+  'msg.row.end_before_start': '结束时间早于开始时间',
+  'msg.alert.door': '门磁 {device}：{event}',
+  'msg.alert.positive': '试管 {tube} 阳性',
+  'msg.alert.offline': '门磁 {device} 离线 {minutes} 分钟',
+  'msg.alert.silent': '门磁 {device} 离线 {minutes} 分钟，仍无信号',
+  'field.id_number': '身份证号',
+  'field.name': '姓名',
+  'field.phone': '电话',
+  'field.grid': '网格',
+  'field.household': '户号',
+  'field.tags': '标签',
+  'field.id_type': '证件类型',
+  'field.code': '代码',
+  'field.parent': '上级区划',
+  'field.level': '层级',
+  'field.type': '类型',
+  'field.venue': '场所',
+  'field.cell': '基站',
+  'field.time': '时间',
+  'field.tube': '试管',
+  'field.site': '采样点',
+  'field.lab': '检测机构',
+  'field.result': '结果',
+  'field.received': '接收时间',
+  'field.confirmed': '确诊时间',
+  'field.onset': '发病日期',
+  'field.kind': '类型',
+  'field.category': '类别',
+  'field.place': '管控方式',
+  'field.start': '开始时间',
+  'field.end': '结束时间',
+  'field.regime': '检测方案',
+  'field.device': '门磁',
+  'field.event': '事件',
+  'field.origin': '来源地',
+  'field.arrived': '到达时间',
+  'field.transport': '交通方式',
+  'door.open': '开门',
+  'door.close': '关门',
+  'door.offline': '离线',
+  'door.tamper': '被拆',
+  'regime.isolation7': '隔离 7 天（第 1、4、7 天检测）',
+  'regime.land3': '落地检 + 三天三检',
+  'regime.every3': '3 日 1 检',
+  'regime.daily': '1 日 1 检',
 }
 
 const en = {
@@ -396,7 +486,7 @@ const en = {
   'nav.cases': 'Tracing',
   'nav.import': 'Import',
   'nav.users': 'Users',
-  'nav.screen': 'Wall screen',
+  'nav.screen': 'Screen',
   signout: 'Sign out',
   'login.title': 'Sign in',
   'login.name': 'Account',
@@ -571,8 +661,8 @@ const en = {
   'role.viewer': 'Viewer',
   'screen.title': 'Epidemic Prevention and Control Command',
   'screen.updated': 'Updated {time}; refreshes every 30 s',
-  'nav.control': 'Under control',
-  'nav.regime': 'Test regimes',
+  'nav.control': 'Controls',
+  'nav.regime': 'Regimes',
   'nav.alerts': 'Alerts',
   'nav.arrivals': 'Arrivals',
   all: 'All',
@@ -763,14 +853,80 @@ const en = {
   'dashc.controlled': 'under control',
   'dashc.gap': '{n} close contacts not under control yet (traced minus under control)',
   'dashc.orders': 'Close contacts under control',
+  // ---- issue 15, one language at a time (see the zh block) ----
+  'cases.counts': '{nodes} person | {nodes} persons',
+  'cases.countsEdges': '{edges} link | {edges} links',
+  'cases.outsideCase': 'Case outside your scope {n}',
+  'cases.outside': 'Outside your scope',
+  'tat.noResult': 'No result yet',
+  'msg.trace.case': 'case; infectious window {from} to {to}',
+  'msg.trace.household_close': "same household as {source} {name}; exposed from {from}, the start of {source}'s infectious window",
+  'msg.trace.household_secondary': "same household as {source} {name}; exposed from {from}, the start of {source}'s exposure",
+  'msg.trace.venue': '{source} scanned {venue} at {at}, this person at {seen}: {minutes} min apart (limit {limit})',
+  'msg.trace.cell': "{source}'s phone was in cell {cell} at {at}; this person's in the same {slot}-minute slot from {seen}",
+  'msg.row.id': 'id_number {id}: {reason}',
+  'msg.alert.door': '{event} at {device}',
+  'door.open': 'door opened',
+  'door.close': 'door closed',
+  'door.offline': 'offline',
+  'door.tamper': 'tampered with',
+  'regime.isolation7': 'isolation, 7 days (tests on days 1, 4, 7)',
+  'regime.land3': 'on arrival + 3 tests in 3 days',
+  'regime.every3': 'a test every 3 days',
+  'regime.daily': 'a test a day',
 }
 
 const dicts = { zh, en }
 
+/* Plural forms in vue-i18n's syntax, "{n} person | {n} persons": the first form for a count of
+ * 1, the second for any other (the count is params.count, else the first number among the
+ * params). Chinese has one form. The rest of vue-i18n (a second message compiler, its own
+ * reactive locale) would buy nothing this does not do: kept our own, in its syntax, so that
+ * moving to it later moves these dictionaries unchanged. */
+function plural(s, params) {
+  if (!s.includes(' | ')) return s
+  const forms = s.split(' | ')
+  const nums = params ? Object.values(params).filter((v) => typeof v === 'number') : []
+  const n = params && typeof params.count === 'number' ? params.count : nums[0]
+  return forms[n === 1 || forms.length === 1 ? 0 : 1]
+}
+
 export function t(key, params) {
-  let s = dicts[lang.value][key] ?? zh[key] ?? key
+  let s = plural(dicts[lang.value][key] ?? zh[key] ?? key, params)
   if (params) for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, String(v))
   return s
+}
+
+/* A message of the server's catalogue (include/fk/msg.h), {code, args} (an argument may be a
+ * message itself), in the current language; the English text the server sent (fallback) when
+ * the code is unknown here. A door event argument is a code too. */
+export function msg(m, fallback) {
+  if (!m || !m.code) return (m && m.text) || fallback || ''
+  const key = 'msg.' + m.code
+  if (!(key in zh)) return fallback || m.code
+  if (lang.value === 'en' && fallback) return fallback
+  const args = {}
+  for (const [k, v] of Object.entries(m.args || {})) {
+    const named = (prefix) => (prefix + v in zh ? t(prefix + v) : v)
+    args[k] =
+      v && typeof v === 'object'
+        ? msg(v, '')
+        : k === 'event'
+          ? named('door.')
+          : k === 'level'
+            ? named('level.')
+            : k === 'field'
+              ? named('field.')
+              : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)
+                ? fmt.time(v)
+                : v
+  }
+  return t(key, args)
+}
+
+/* A regime code of the profile ("isolation7") by its name, or the code when it has none. */
+export function regimeName(code) {
+  return code && ('regime.' + code) in zh ? t('regime.' + code) : code
 }
 
 /* A level's name inside a sentence ("Coverage by county"). */
@@ -786,9 +942,9 @@ export const fmt = {
     const i = v.indexOf(':')
     return i < 0 ? v : `${t('via.' + v.slice(0, i))} ${v.slice(i + 1)}`
   },
-  /* the "(total)" row of a tat list */
+  /* the "(total)", "(no result yet)" and "(none)" rows of a tat list (the server's codes) */
   group(g) {
-    return g === '(total)' ? t('total') : g
+    return g === '(total)' ? t('total') : g === '(no result yet)' ? t('tat.noResult') : g === '(none)' ? t('none') : g
   },
   /* 0.9373 → "93.73 %"; null (no residents) → "—". */
   pct(c) {

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+// The screenshot tour (tests/e2e/67-web-tour.sh starts the server and runs this): signs in as the
+// admin and as the county viewer, visits every page of web/src/router.js (and a few dialogs) in
+// Chinese and in English at 1 280 and 1 920 px wide, and saves a screenshot of each as
+// FK_SHOTS/PAGE-LANG-WIDTH.png (the viewer's pages as PAGE-viewer-LANG-WIDTH.png). In Chinese it
+// fails on any Latin word in the visible text outside ALLOWED (codes, ID numbers, units, file
+// formats), naming the page and the words; at both widths the top bar stays one line.
+//
+// A new page is one line of PAGES: its name, its path, and the selector that says it is drawn.
+//
+// Environment: FK_URL, FK_SHOTS, FK_ADMIN and FK_VIEWER ("name:password"), CHROMIUM.
+import { chromium } from 'playwright-core'
+import fs from 'node:fs'
+import path from 'node:path'
+
+const need = (k) => {
+  const v = process.env[k]
+  if (!v) throw new Error(`set ${k}`)
+  return v
+}
+const BASE = need('FK_URL').replace(/\/$/, '')
+const SHOTS = need('FK_SHOTS')
+const [adminName, adminPass] = need('FK_ADMIN').split(':')
+const [viewerName, viewerPass] = need('FK_VIEWER').split(':')
+const T = 20000 /* ms for one thing to appear */
+
+/* Every page: name, path, what shows it is drawn, and (optional) a dialog, an opened list or an
+ * explanation to shoot too: the selector to click to open it, what shows it open, what closes it
+ * (shot as PAGE-dialog-LANG-WIDTH.png). */
+export const PAGES = [
+  { name: 'dashboard', path: '/', ready: '[data-kpi=coverage]' },
+  { name: 'round', path: '/round', ready: '.page h1' },
+  { name: 'round-below', path: '/round?tab=below', ready: '.page h1' },
+  { name: 'round-retest', path: '/round?tab=retest', ready: '.page h1' },
+  { name: 'round-tat', path: '/round?tab=tat', ready: '.page h1' },
+  { name: 'round-overdue', path: '/round?tab=overdue', ready: '.page h1' },
+  {
+    name: 'cases',
+    path: '/cases',
+    ready: '[data-chart=graph][data-ready]',
+    dialog: { open: '[data-why]', shows: '[data-explain] li', close: '[data-why]' },
+  },
+  {
+    name: 'control',
+    path: '/control',
+    ready: '[data-kpi]',
+    dialog: { open: '[data-count]', shows: '[data-table="control-list"] tbody tr[data-key]', close: '[data-close-list]' },
+  },
+  { name: 'regime', path: '/regime', ready: '.page h1' },
+  {
+    name: 'alerts',
+    path: '/alerts',
+    ready: '.page h1',
+    dialog: { open: '[data-ack]', shows: '[data-dialog]', close: '[data-dialog] button[type=button]' },
+  },
+  { name: 'arrivals', path: '/arrivals', ready: '.page h1' },
+  { name: 'import', path: '/import', ready: '.page h1' },
+  { name: 'users', path: '/users', ready: '.page h1' },
+  { name: 'screen', path: '/screen', ready: '[data-chart][data-ready]' },
+  { name: 'login', path: '/login', ready: 'form.login', signedOut: true },
+]
+const LANGS = ['zh', 'en']
+const WIDTHS = [1280, 1920]
+/* Latin words a Chinese page may show: file formats, names of things, units. Codes of the data
+ * (region, grid, tube, site, venue codes, ID numbers, times) hold a digit and pass anyway. */
+const ALLOWED = new Set(['CSV', 'Excel', 'xlsx', 'XLSX', 'GBK', 'API', 'fangkong', 'h', 'X', 'P90', 'ISO', 'English', adminName, viewerName])
+
+fs.mkdirSync(SHOTS, { recursive: true })
+const t0 = Date.now()
+const log = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`)
+const problems = []
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+})
+
+/* The Latin words of the page's visible text that are not allowed: a word is a run of letters,
+ * digits and - _ . ; one holding a digit is a code of the data. */
+async function latinWords(page) {
+  const text = await page.evaluate(() => document.body.innerText)
+  const words = text.match(/[A-Za-z][A-Za-z0-9_.\-]*/g) || []
+  return [...new Set(words.map((w) => w.replace(/[.\-]+$/, '')).filter((w) => w && !/\d/.test(w) && !ALLOWED.has(w)))]
+}
+
+/* The top bar is one line: as tall as it is set to be, nothing wrapped inside it, nothing cut. */
+async function topbarOneLine(page) {
+  return page.evaluate(() => {
+    const bar = document.querySelector('.topbar')
+    if (!bar) return null
+    const bad = []
+    const h = bar.getBoundingClientRect().height
+    if (bar.scrollWidth > bar.clientWidth + 1) bad.push(`overflows (${bar.scrollWidth} > ${bar.clientWidth})`)
+    for (const el of bar.querySelectorAll('a, span, button')) {
+      const r = el.getBoundingClientRect()
+      const lh = parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.3
+      if (el.childElementCount === 0 && el.textContent.trim() && el.getClientRects().length === 1 && r.height - (parseFloat(getComputedStyle(el).paddingTop) + parseFloat(getComputedStyle(el).paddingBottom)) > lh * 1.6)
+        bad.push(`"${el.textContent.trim()}" wraps`)
+      if (r.bottom > h + 1 || r.top < -1) bad.push(`"${el.textContent.trim()}" sticks out`)
+    }
+    return bad
+  })
+}
+
+async function session(who, name, pass, lang, width) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' })
+  await context.addInitScript((l) => localStorage.setItem('fk.lang', l), lang)
+  const page = await context.newPage()
+  page.on('pageerror', (e) => problems.push(`${who} ${lang} ${width}: page error ${e}`))
+  await page.goto(`${BASE}/login`)
+  await page.waitForSelector('form.login', { timeout: T })
+  await page.fill('input[name=name]', name)
+  await page.fill('input[name=password]', pass)
+  await page.click('form.login button[type=submit]')
+  await page.waitForSelector('[data-kpi=coverage]', { timeout: T })
+  return { context, page }
+}
+
+async function visit(page, p, shotName, lang, width, where) {
+  await page.goto(`${BASE}${p.path}`)
+  await page.waitForLoadState('networkidle', { timeout: T })
+  if (new URL(page.url()).pathname !== new URL(p.path, BASE).pathname) return false /* the role may not see it */
+  await page.waitForSelector(p.ready, { timeout: T })
+  await page.waitForLoadState('networkidle', { timeout: T })
+  await page.screenshot({ path: path.join(SHOTS, `${shotName}-${lang}-${width}.png`), fullPage: true })
+  const check = async (label) => {
+    if (lang === 'zh') {
+      const bad = await latinWords(page)
+      if (bad.length) problems.push(`${label} (${where}): Latin words in Chinese: ${bad.join(', ')}`)
+    }
+    const bar = await topbarOneLine(page)
+    if (bar && bar.length) problems.push(`${label} (${where}): the top bar is not one line: ${bar.join('; ')}`)
+  }
+  await check(`${shotName} ${lang} ${width}`)
+  if (p.dialog && (await page.$(p.dialog.open))) {
+    await page.click(p.dialog.open)
+    await page.waitForSelector(p.dialog.shows, { timeout: T })
+    await page.waitForLoadState('networkidle', { timeout: T })
+    await page.screenshot({ path: path.join(SHOTS, `${shotName}-dialog-${lang}-${width}.png`), fullPage: false })
+    await check(`${shotName} dialog ${lang} ${width}`)
+    await page.click(p.dialog.close)
+  }
+  return true
+}
+
+try {
+  for (const lang of LANGS) {
+    for (const width of WIDTHS) {
+      for (const [who, name, pass] of [
+        ['admin', adminName, adminPass],
+        ['viewer', viewerName, viewerPass],
+      ]) {
+        const { context, page } = await session(who, name, pass, lang, width)
+        for (const p of PAGES.filter((x) => !x.signedOut)) {
+          const shotName = who === 'admin' ? p.name : `${p.name}-viewer`
+          try {
+            const seen = await visit(page, p, shotName, lang, width, who)
+            log(`${who} ${p.name} ${lang} ${width}: ${seen ? 'shot' : 'not for this role'}`)
+          } catch (e) {
+            problems.push(`${shotName} ${lang} ${width} (${who}): ${String(e.message || e).split('\n')[0]}`)
+          }
+        }
+        await context.close()
+      }
+      const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' })
+      await context.addInitScript((l) => localStorage.setItem('fk.lang', l), lang)
+      const page = await context.newPage()
+      for (const p of PAGES.filter((x) => x.signedOut)) await visit(page, p, p.name, lang, width, 'signed out')
+      await context.close()
+    }
+  }
+} catch (e) {
+  problems.push(`tour stopped: ${e.stack || e}`)
+} finally {
+  await browser.close()
+}
+if (problems.length) {
+  console.error(`tour: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`)
+  process.exit(1)
+}
+log('tour: every page in Chinese and English at 1280 and 1920 px, no Latin words in Chinese, top bar one line')
