@@ -24,7 +24,8 @@ const struct verb cli_verbs[] = {
      "Coverage of a round (应检尽检) per region of one level inside the round's region:\n"
      "region,name,residents,sampled,coverage. Default level: grid."},
     {"missing", cmd_missing, "missing ROUND --region CODE",
-     "Residents of a region with no sample in the round: id_number,name,phone,grid."},
+     "Residents of a region with no sample in the round, for door-to-door visits:\n"
+     "id_number,name,phone,grid,household,address, by grid then household."},
     {"retest", cmd_retest, "retest ROUND",
      "Every member of a positive pooled tube (10合1) in the round, to be re-tested alone\n"
      "(单采单检): tube,id_number,name,phone,grid."},

@@ -196,10 +196,51 @@ void api_coverage_get(struct req *r)
     fk_buf_fini(&b);
 }
 
+/* The missing list in door-to-door order, paged: a column `visit` ("grid/household/id_number")
+ * is appended and the rows sorted by it, so a household's members are one run, and the column is
+ * the page key (it never repeats, and keyset pages stay right while residents are sampled).
+ * Takes *t and replaces it; on failure *t is freed and NULL. FK_OK or FK_ENOMEM. */
+static int visit_order(fk_table **t)
+{
+    static const struct fk_col cols[] = {
+        {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},      {"phone", FK_COL_TEXT},
+        {"grid", FK_COL_TEXT},      {"household", FK_COL_TEXT}, {"address", FK_COL_TEXT},
+        {"visit", FK_COL_TEXT},
+    };
+    static const size_t by_visit[] = {6};
+    fk_table *v = NULL;
+    fk_buf key;
+    size_t i, c;
+    int rc = fk_table_new(cols, 7, &v);
+
+    fk_buf_init(&key, 0);
+    for (i = 0; rc == FK_OK && i < fk_table_nrows(*t); i++) {
+        const char *vals[7];
+
+        for (c = 0; c < 6; c++)
+            vals[c] = fk_table_get(*t, i, c);
+        fk_buf_reset(&key);
+        rc = fk_buf_printf(&key, "%s/%s/%s", vals[3] ? vals[3] : "", vals[4] ? vals[4] : "",
+                           vals[0] ? vals[0] : "");
+        vals[6] = key.data;
+        if (rc == FK_OK)
+            rc = fk_table_add(v, vals);
+    }
+    fk_buf_fini(&key);
+    fk_table_free(*t);
+    *t = NULL;
+    if (rc != FK_OK) {
+        fk_table_free(v);
+        return FK_ENOMEM;
+    }
+    fk_table_sort(v, by_visit, 1);
+    *t = v;
+    return FK_OK;
+}
+
 void api_missing_get(struct req *r)
 {
     const char *region = req_arg(r, "region");
-    static const size_t by_id[] = {0};
     struct fk_round rd;
     char within[FK_REGION_CODE_MAX];
     fk_table *t = NULL;
@@ -220,9 +261,12 @@ void api_missing_get(struct req *r)
         reply_fk(r, rc, err);
         return;
     }
-    /* Pages run in ID order, a key that never repeats. */
-    fk_table_sort(t, by_id, 1);
-    reply_table(r, t, "missing", 0);
+    rc = visit_order(&t);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, "missing: out of memory");
+        return;
+    }
+    reply_table(r, t, "missing", 6);
 }
 
 void api_retest_get(struct req *r)

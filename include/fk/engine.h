@@ -62,7 +62,8 @@ int fk_engine_region_inside(const fk_engine *e, const char *inner, const char *o
 int fk_engine_coverage(fk_engine *e, const struct fk_round *r, enum fk_level by, fk_table **out,
                        char *err, size_t errlen);
 /* Residents of region (inside the round's region) with no sample in the round:
- * id_number,name,phone,grid, ordered by grid then id_number. The ID numbers, names and phones are
+ * id_number,name,phone,grid,household,address, ordered by grid, household then id_number, so a
+ * door-to-door visit covers a household at once. The ID numbers, names and phones are
  * read through st, the caller's connection (borrowed), never one the engine was built on: an
  * answer shares no connection with a build, and shows the names as they are now. */
 int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, const char *region,

@@ -84,7 +84,7 @@ static const struct {
     const char *header;
 } files[F_N] = {
     {"regions.csv", "code,name,level,parent\n"},
-    {"persons.csv", "id_number,name,phone,grid,household,tags\n"},
+    {"persons.csv", "id_number,name,phone,grid,household,tags,address\n"},
     {"venues.csv", "code,name,type,grid\n"},
     {"scans.csv", "id_number,venue,time\n"},
     {"pings.csv", "id_number,cell,time\n"},
@@ -1444,6 +1444,9 @@ static void write_risk_areas(struct gen *G)
                                 "door_allowed = 07:00-07:30,18:00-18:30\n");
 }
 
+static const char *const streets[] = {"平安街", "顺城街", "迎宾路", "新华街",
+                                      "锦纶路", "文苑街", "汇通路", "龙湖大街"};
+
 /* One resident: the persons row, their scans and pings, and whether they were sampled. */
 static int write_person(struct gen *G, size_t g, uint64_t household, char *err, size_t errlen)
 {
@@ -1487,6 +1490,17 @@ static int write_person(struct gen *G, size_t g, uint64_t household, char *err, 
             out_str(w, tags[b]);
         }
     }
+    /* A synthetic address, a function of the household alone (no draw: the other files keep
+     * their bytes), so a household's members share it. */
+    out_ch(w, ',');
+    out_str(w, streets[household % (sizeof streets / sizeof streets[0])]);
+    out_u(w, household / 8 % 300 + 1, 1);
+    out_str(w, "号");
+    out_u(w, household % 6 + 1, 1);
+    out_str(w, "单元");
+    out_u(w, household % 5 + 1, 1);
+    out_u(w, household % 4 + 1, 2);
+    out_str(w, "室");
     out_end_row(w);
 
     if (G->next_case < G->ncases && G->cases[G->next_case].person == G->persons) {

@@ -1008,8 +1008,8 @@ int fk_engine_coverage(fk_engine *e, const struct fk_round *r, enum fk_level by,
 }
 
 static const struct fk_col missing_cols[] = {
-    {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT}, {"phone", FK_COL_TEXT},
-    {"grid", FK_COL_TEXT},
+    {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},      {"phone", FK_COL_TEXT},
+    {"grid", FK_COL_TEXT},      {"household", FK_COL_TEXT}, {"address", FK_COL_TEXT},
 };
 
 /* Adds the person's id_number, name, phone, grid, read through the caller's connection st, to
@@ -1030,7 +1030,7 @@ static int person_cells(fk_store *st, int32_t pid, const char **vals, struct fk_
 int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, const char *region,
                       fk_table **out, char *err, size_t errlen)
 {
-    static const size_t order[] = {3, 0};
+    static const size_t order[] = {3, 4, 0}; /* a visit covers a household at once */
     fk_table *t = NULL;
     const uint64_t *bits;
     int64_t R = round_region(e, r, err, errlen), g;
@@ -1051,16 +1051,18 @@ int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, cons
         return FK_EINVAL;
     }
     bits = round_bits(e, r);
-    rc = bits ? fk_table_new(missing_cols, 4, &t) : FK_ENOMEM;
+    rc = bits ? fk_table_new(missing_cols, 6, &t) : FK_ENOMEM;
     lo = e->gstart[e->reg[g].glo];
     hi = e->gstart[e->reg[g].ghi];
     for (o = lo; rc == FK_OK && o < hi; o++) {
         struct fk_person_row p;
-        const char *vals[4];
+        const char *vals[6];
 
         if (bit_set(bits, o))
             continue;
         rc = person_cells(st, e->members[o], vals, &p);
+        vals[4] = p.household;
+        vals[5] = p.address;
         if (rc == FK_OK)
             rc = fk_table_add(t, vals);
     }
@@ -1069,7 +1071,7 @@ int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, cons
         fk_table_free(t);
         return rc;
     }
-    fk_table_sort(t, order, 2);
+    fk_table_sort(t, order, 3);
     *out = t;
     return FK_OK;
 }

@@ -50,8 +50,8 @@ for level in ["city", "county", "township", "community", "grid"]:
              "%.4f" % (k[c] / n[c]) if n.get(c) else ""]
             for c, r in R.items() if r["level"] == level]
     out("want-coverage-%s.csv" % level, ["region", "name", "residents", "sampled", "coverage"], rows)
-out("want-missing.csv", ["id_number", "name", "phone", "grid"],
-    [[i, p["name"], p["phone"], p["grid"]] for i, p in P.items()
+out("want-missing.csv", ["id_number", "name", "phone", "grid", "household", "address"],
+    [[i, p["name"], p["phone"], p["grid"], p["household"], p["address"]] for i, p in P.items()
      if i not in sampled and county in ancestors(p["grid"])])
 tubes = {}
 for s in S:

@@ -122,6 +122,19 @@ struct fixture {
     fk_buf b;
 };
 
+/* Households and addresses: P5 and P11, both of G1 and never sampled in the round, live in
+ * households ordered against their ID numbers (P11's is the smaller ID, P5's the first
+ * household), so the missing list's household order shows. */
+static const char *household_of(int p)
+{
+    return p == P5 ? "H1" : p == P11 ? "H2" : "";
+}
+
+static const char *address_of(int p)
+{
+    return p == P5 ? "平安街1号1单元101室" : p == P11 ? "顺城街2号" : "";
+}
+
 static int fill_store(struct fixture *f)
 {
     enum fk_put did;
@@ -143,6 +156,8 @@ static int fill_store(struct fixture *f)
         p.name = persons[i].name;
         p.phone = persons[i].phone;
         p.grid = persons[i].grid;
+        p.household = household_of((int)i);
+        p.address = address_of((int)i);
         rc = fk_store_put_person(f->st, &p, &f->pid[i], &did);
     }
     for (i = 0; rc == FK_OK && i < sizeof samples / sizeof samples[0]; i++) {
@@ -280,16 +295,18 @@ static void expect_csv(struct fixture *f, const char *want)
     f->t = NULL;
 }
 
-/* The CSV lines of the missing list: id_number,name,phone,grid for the persons given. */
+/* The CSV lines of the missing list: id_number,name,phone,grid,household,address for the persons
+ * given. */
 static const char *missing_csv(struct fixture *f, const int *who, size_t n)
 {
     static char out[2048];
     size_t i, len;
 
-    len = (size_t)snprintf(out, sizeof out, "id_number,name,phone,grid\n");
+    len = (size_t)snprintf(out, sizeof out, "id_number,name,phone,grid,household,address\n");
     for (i = 0; i < n; i++)
-        len += (size_t)snprintf(out + len, sizeof out - len, "%s,%s,%s,%s\n", f->idn[who[i]],
-                                persons[who[i]].name, persons[who[i]].phone, persons[who[i]].grid);
+        len += (size_t)snprintf(out + len, sizeof out - len, "%s,%s,%s,%s,%s,%s\n", f->idn[who[i]],
+                                persons[who[i]].name, persons[who[i]].phone, persons[who[i]].grid,
+                                household_of(who[i]), address_of(who[i]));
     return out;
 }
 
@@ -411,7 +428,9 @@ static void test_engine__coverage_unknown_round_region(void **state)
 
 static void test_engine__missing(void **state)
 {
-    static const int want[] = {P11, P5, P8}; /* by grid, then by id_number */
+    /* by grid, then household, then id_number: P5's household H1 before P11's H2, although
+     * P11's ID number is the smaller */
+    static const int want[] = {P5, P11, P8};
     struct fixture *f = *state;
     struct fk_round r = round_of(1, "140702");
     char err[256] = "";
@@ -423,7 +442,7 @@ static void test_engine__missing(void **state)
     assert_int_equal(fk_engine_missing(f->eng, f->st, &r, G2, &f->t, err, sizeof err), FK_OK);
     expect_csv(f, missing_csv(f, want + 2, 1));
     assert_int_equal(fk_engine_missing(f->eng, f->st, &r, G3, &f->t, err, sizeof err), FK_OK);
-    expect_csv(f, "id_number,name,phone,grid\n");
+    expect_csv(f, "id_number,name,phone,grid,household,address\n");
 }
 
 /* Names come through the caller's connection, not the one the engine was built on (issue 14 §4):
@@ -453,9 +472,9 @@ static void test_engine__names_through_callers_store(void **state)
     assert_int_equal(fk_store_commit(f->st), FK_OK);
     assert_int_equal(fk_engine_missing(e, f->st, &r, G1, &f->t, err, sizeof err), FK_OK);
     assert_int_equal(fk_table_nrows(f->t), 2);
-    assert_string_equal(fk_table_get(f->t, 0, 0), f->idn[P11]);
-    assert_string_equal(fk_table_get(f->t, 0, 1), "改名");
-    assert_string_equal(fk_table_get(f->t, 0, 2), "13900009999");
+    assert_string_equal(fk_table_get(f->t, 1, 0), f->idn[P11]);
+    assert_string_equal(fk_table_get(f->t, 1, 1), "改名");
+    assert_string_equal(fk_table_get(f->t, 1, 2), "13900009999");
     fk_engine_free(e);
 }
 
