@@ -20,9 +20,12 @@ const struct verb cli_verbs[] = {
      "round create NAME --region CODE --start T --end T | round list",
      "Creates a screening round (核酸筛查轮次) over a region and a time window (inclusive at\n"
      "both ends), or lists the rounds."},
-    {"coverage", cmd_coverage, "coverage ROUND [--by grid|community|township|county|city]",
+    {"coverage", cmd_coverage,
+     "coverage ROUND [--by grid|community|township|county|city] [--below PCT]",
      "Coverage of a round (应检尽检) per region of one level inside the round's region:\n"
-     "region,name,residents,sampled,coverage. Default level: grid."},
+     "region,name,residents,sampled,coverage. Default level: grid. --below PCT lists only the\n"
+     "regions under PCT %, lowest first, with their county and township:\n"
+     "county,county_name,township,township_name,region,name,residents,sampled,missing,coverage."},
     {"missing", cmd_missing, "missing ROUND --region CODE",
      "Residents of a region with no sample in the round, for door-to-door visits:\n"
      "id_number,name,phone,grid,household,address, by grid then household."},

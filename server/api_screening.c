@@ -196,6 +196,36 @@ void api_coverage_get(struct req *r)
     fk_buf_fini(&b);
 }
 
+/* The regions below the coverage target (?pct=, default the profile's target), lowest first,
+ * with their county's and township's names; CSV and XLSX through reply_table, whose cells are
+ * neutralised against formulas as every export's are. The round is cut to the scope. */
+void api_below_get(struct req *r)
+{
+    const char *by = req_arg(r, "by");
+    enum fk_level level = FK_LEVEL_GRID;
+    struct fk_round rd;
+    fk_table *t = NULL;
+    int64_t pct;
+    char err[512];
+    int rc;
+
+    if (by && (fk_level_parse((fk_slice){by, strlen(by)}, &level) != FK_OK ||
+               level == FK_LEVEL_PROVINCE)) {
+        reply_error(r, 400, "bad_request", "grid, community, township, county or city",
+                    "unknown level '%s'", by);
+        return;
+    }
+    if (!req_int(r, "pct", 1, 100, srv_profile(r)->coverage_target_pct, &pct) ||
+        !scoped_round(r, &rd))
+        return;
+    rc = fk_engine_below(srv_engine(r), &rd, level, (int)pct, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "below", -1);
+}
+
 /* The missing list in door-to-door order, paged: a column `visit` ("grid/household/id_number")
  * is appended and the rows sorted by it, so a household's members are one run, and the column is
  * the page key (it never repeats, and keyset pages stay right while residents are sampled).
@@ -521,6 +551,7 @@ const struct route api_screening_routes[] = {
     {"GET", "/api/v1/rounds", api_rounds_get, FK_PERM_READ, 0},
     {"POST", "/api/v1/rounds", api_rounds_post, FK_PERM_ROUNDS, 0},
     {"GET", "/api/v1/coverage", api_coverage_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/below", api_below_get, FK_PERM_READ, 0},
     {"GET", "/api/v1/tat", api_tat_get, FK_PERM_READ, 0},
     {"GET", "/api/v1/missing", api_missing_get, FK_PERM_READ_PERSONS, 0},
     {"GET", "/api/v1/retest", api_retest_get, FK_PERM_READ_PERSONS, 0},

@@ -228,6 +228,7 @@ void api_regions_get(struct req *r);
 void api_rounds_get(struct req *r);
 void api_rounds_post(struct req *r);
 void api_coverage_get(struct req *r);
+void api_below_get(struct req *r);
 void api_missing_get(struct req *r);
 void api_retest_get(struct req *r);
 void api_tat_get(struct req *r);

@@ -1007,6 +1007,105 @@ int fk_engine_coverage(fk_engine *e, const struct fk_round *r, enum fk_level by,
     return FK_OK;
 }
 
+static const struct fk_col below_cols[] = {
+    {"county", FK_COL_TEXT},    {"county_name", FK_COL_TEXT}, {"township", FK_COL_TEXT},
+    {"township_name", FK_COL_TEXT}, {"region", FK_COL_TEXT},  {"name", FK_COL_TEXT},
+    {"residents", FK_COL_INT},  {"sampled", FK_COL_INT},      {"missing", FK_COL_INT},
+    {"coverage", FK_COL_REAL},
+};
+
+struct below_row {
+    int64_t reg;
+    size_t res, smp;
+};
+
+/* Lowest coverage first (a cross-multiplied compare, exact), then by code. */
+static int below_worse(const void *a, const void *b)
+{
+    const struct below_row *x = a, *y = b;
+    unsigned long long l = (unsigned long long)x->smp * y->res,
+                       r = (unsigned long long)y->smp * x->res;
+
+    if (l != r)
+        return l < r ? -1 : 1;
+    return x->reg < y->reg ? -1 : x->reg > y->reg;
+}
+
+/* The ancestor of region i at level lv (i itself when it is of that level), or -1. */
+static int64_t ancestor_at(const fk_engine *e, int64_t i, enum fk_level lv)
+{
+    while (i >= 0 && e->reg[i].level != (int)lv)
+        i = e->reg[i].parent;
+    return i;
+}
+
+int fk_engine_below(fk_engine *e, const struct fk_round *r, enum fk_level by, int pct,
+                    fk_table **out, char *err, size_t errlen)
+{
+    fk_table *t = NULL;
+    const uint64_t *bits;
+    struct below_row *rows = NULL;
+    int64_t R = round_region(e, r, err, errlen);
+    size_t i, n = 0;
+    int rc = FK_ENOMEM;
+
+    *out = NULL;
+    if (R < 0)
+        return FK_ENOENT;
+    bits = round_bits(e, r);
+    rows = malloc((e->nreg ? e->nreg : 1) * sizeof *rows);
+    if (!bits || !rows)
+        goto out;
+    for (i = 0; i < e->nreg; i++) {
+        const struct region *g = &e->reg[i];
+        size_t lo, hi;
+
+        if (g->level != (int)by || !inside(e, (int64_t)i, R))
+            continue;
+        lo = e->gstart[g->glo];
+        hi = e->gstart[g->ghi];
+        /* below pct % when sampled / residents < pct / 100; a region with nobody is not */
+        if (hi == lo || popcount_range(bits, lo, hi) * 100 >= (size_t)pct * (hi - lo))
+            continue;
+        rows[n].reg = (int64_t)i;
+        rows[n].res = hi - lo;
+        rows[n++].smp = popcount_range(bits, lo, hi);
+    }
+    qsort(rows, n, sizeof *rows, below_worse);
+    rc = fk_table_new(below_cols, 10, &t);
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        int64_t c = ancestor_at(e, rows[i].reg, FK_LEVEL_COUNTY),
+                tw = ancestor_at(e, rows[i].reg, FK_LEVEL_TOWNSHIP);
+        char sres[24], ssmp[24], smis[24], scov[24];
+        const char *vals[10];
+
+        snprintf(sres, sizeof sres, "%zu", rows[i].res);
+        snprintf(ssmp, sizeof ssmp, "%zu", rows[i].smp);
+        snprintf(smis, sizeof smis, "%zu", rows[i].res - rows[i].smp);
+        snprintf(scov, sizeof scov, "%.4f", (double)rows[i].smp / (double)rows[i].res);
+        vals[0] = c >= 0 ? fk_strmap_key(e->rmap, c) : NULL;
+        vals[1] = c >= 0 ? region_name(e, c) : NULL;
+        vals[2] = tw >= 0 ? fk_strmap_key(e->rmap, tw) : NULL;
+        vals[3] = tw >= 0 ? region_name(e, tw) : NULL;
+        vals[4] = fk_strmap_key(e->rmap, rows[i].reg);
+        vals[5] = region_name(e, rows[i].reg);
+        vals[6] = sres;
+        vals[7] = ssmp;
+        vals[8] = smis;
+        vals[9] = scov;
+        rc = fk_table_add(t, vals);
+    }
+out:
+    free(rows);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "below target: %s", fk_strerror(rc));
+        fk_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return FK_OK;
+}
+
 static const struct fk_col missing_cols[] = {
     {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},      {"phone", FK_COL_TEXT},
     {"grid", FK_COL_TEXT},      {"household", FK_COL_TEXT}, {"address", FK_COL_TEXT},
@@ -1310,10 +1409,31 @@ static int tat_row(fk_table *t, const char *name, struct tat_group *g)
     return fk_table_add(t, vals);
 }
 
+/* One group's place in the worst-first order of fk_engine_tat. */
+struct tat_rank {
+    const struct tat_group *g;
+    const char *name;
+};
+
+/* Worst first: most overdue, then most pending, then most late, then by name. */
+static int tat_worse(const void *a, const void *b)
+{
+    const struct tat_rank *x = a, *y = b;
+    size_t kx[3] = {x->g->overdue, x->g->pending, x->g->late};
+    size_t ky[3] = {y->g->overdue, y->g->pending, y->g->late};
+    int i;
+
+    for (i = 0; i < 3; i++)
+        if (kx[i] != ky[i])
+            return kx[i] > ky[i] ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
 int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int64_t now,
                   fk_table **out, char *err, size_t errlen)
 {
-    static const size_t order[] = {0};
+    struct tat_rank *rank = NULL;
+    size_t nrank = 0, ri;
     int64_t R = round_region(e, r, err, errlen), limit = (int64_t)e->prof.tat_limit_hours * 3600;
     fk_strmap *names = by == FK_TAT_SITE ? e->sites : e->labs;
     size_t ngroups = fk_strmap_size(names) + 1, ntubes, ti, gi; /* + 1: no lab yet */
@@ -1359,7 +1479,8 @@ int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int
         tat_count(&groups[k], &v, now, limit);
         tat_count(&total, &v, now, limit);
     }
-    rc = fk_table_new(by == FK_TAT_SITE ? tat_site_cols : tat_lab_cols, 9, &t);
+    rank = malloc(ngroups * sizeof *rank);
+    rc = rank ? fk_table_new(by == FK_TAT_SITE ? tat_site_cols : tat_lab_cols, 9, &t) : FK_ENOMEM;
     for (gi = 0; rc == FK_OK && gi < ngroups; gi++) {
         const char *name;
 
@@ -1369,13 +1490,17 @@ int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int
             name = fk_strmap_key(names, (int64_t)gi);
         else
             name = gi == 0 ? "(no result yet)" : fk_strmap_key(names, (int64_t)gi - 1);
-        rc = tat_row(t, *name ? name : "(none)", &groups[gi]);
+        rank[nrank].g = &groups[gi];
+        rank[nrank++].name = *name ? name : "(none)";
     }
     if (rc == FK_OK)
-        fk_table_sort(t, order, 1);
+        qsort(rank, nrank, sizeof *rank, tat_worse);
+    for (ri = 0; rc == FK_OK && ri < nrank; ri++)
+        rc = tat_row(t, rank[ri].name, (struct tat_group *)rank[ri].g);
     if (rc == FK_OK && total.tubes)
         rc = tat_row(t, "(total)", &total);
 out:
+    free(rank);
     free(groups);
     free(hours);
     if (rc != FK_OK) {

@@ -601,8 +601,8 @@ static void test_engine__tat_by_lab(void **state)
         fk_engine_tat(f->eng, &r, FK_TAT_LAB, T_END + 13 * HOUR, &f->t, err, sizeof err), FK_OK);
     expect_csv(f, "lab,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours\n"
                   "(no result yet),2,0,0,2,2,0,,\n"
+                  "LabB,1,1,1,0,0,1,14.00,14.00\n" /* worst first: LabB was late */
                   "LabA,2,2,2,0,0,0,4.00,4.80\n"
-                  "LabB,1,1,1,0,0,1,14.00,14.00\n"
                   "(total),5,3,3,2,2,1,5.00,12.20\n");
 }
 
