@@ -299,6 +299,15 @@ const zh = {
   'arr.notControlled': '未管控',
   'arr.list': '入返人员',
   'arr.underControl': '人已管控',
+  /* lists people can act on (issue 15 §6) */
+  'lists.household': '户号',
+  'lists.address': '住址',
+  'lists.visitOrder': '按网格、户排列，便于逐户上门（本页 {n} 户）',
+  'lists.sortBy': '排序',
+  'lists.sort.coverage': '覆盖率从低到高',
+  'lists.sort.missing': '未检人数从多到少',
+  'lists.sort.place': '按区划代码',
+  'lists.worstFirst': '最差的在前：超时未出结果最多，其次待检最多、超时出结果最多',
 }
 
 const en = {
@@ -587,6 +596,15 @@ const en = {
   'arr.notControlled': 'not under control',
   'arr.list': 'Arrivals',
   'arr.underControl': 'under control',
+  /* lists people can act on (issue 15 §6) */
+  'lists.household': 'Household',
+  'lists.address': 'Address',
+  'lists.visitOrder': 'By grid, then household, for door-to-door visits ({n} households on this page)',
+  'lists.sortBy': 'Sort',
+  'lists.sort.coverage': 'lowest coverage first',
+  'lists.sort.missing': 'most missing first',
+  'lists.sort.place': 'by region code',
+  'lists.worstFirst': 'Worst first: most overdue, then most pending, then most late',
 }
 
 const dicts = { zh, en }
