@@ -315,20 +315,17 @@ void api_retest_get(struct req *r)
     }
     /* A pooled tube may hold people from beyond the scope: show only the caller's own. */
     {
-        static const struct fk_col cols[] = {
-            {"tube", FK_COL_TEXT}, {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},
-            {"phone", FK_COL_TEXT}, {"grid", FK_COL_TEXT},
-        };
         fk_table *mine = NULL;
-        size_t i, c;
+        size_t i, c, nc = fk_table_ncols(t) < 9 ? fk_table_ncols(t) : 9;
 
-        rc = fk_table_new(cols, 5, &mine);
+        /* the engine's columns are static storage: the copy may point at them */
+        rc = fk_table_new(fk_table_col(t, 0), nc, &mine);
         for (i = 0; rc == FK_OK && i < fk_table_nrows(t); i++) {
-            const char *vals[5];
+            const char *vals[9];
 
             if (!in_scope(r, fk_table_get(t, i, 4)))
                 continue;
-            for (c = 0; c < 5; c++)
+            for (c = 0; c < nc; c++)
                 vals[c] = fk_table_get(t, i, c);
             rc = fk_table_add(mine, vals);
         }

@@ -76,7 +76,11 @@ int fk_engine_below(fk_engine *e, const struct fk_round *r, enum fk_level by, in
 int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, const char *region,
                       fk_table **out, char *err, size_t errlen);
 /* Every member of every pooled tube (profile pool_min members or more) of the round whose result
- * is positive: tube,id_number,name,phone,grid; names through st as fk_engine_missing. */
+ * is positive: tube,id_number,name,phone,grid; names through st as fk_engine_missing. Then who
+ * has been re-tested alone since: retest_state,retest_tube,retest_sampled,retest_result, from the
+ * member's latest sample after the pooled one in a tube of their own (one member): state
+ * "retested" (result negative, positive or invalid), "waiting" (no result yet) or "not_sampled"
+ * (the other three empty). */
 int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_table **out,
                      char *err, size_t errlen);
 
@@ -90,7 +94,9 @@ int fk_engine_hourly(fk_engine *e, const struct fk_round *r, fk_table **out, cha
 
 enum fk_tat_by { FK_TAT_SITE = 0, FK_TAT_LAB };
 /* The 采送检报 chain of the round's tubes, grouped by sampling site or lab:
- * site|lab,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours — pending: no
+ * site|lab,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours,shipped — shipped
+ * (送检): tubes with a shipped time by `now`, or received or resulted; empty (not recorded, not 0)
+ * when no tube of the group has a shipped time at all; pending: no
  * result yet; overdue: pending longer than tat_limit_hours at `now`; late: resulted after more
  * than tat_limit_hours; the hours are sampling to result over resulted tubes. Rows run worst
  * first (most overdue, then most pending, then most late, then by name), the total last. All as

@@ -51,6 +51,7 @@ struct fk_venue_row {
 struct fk_sample_row {
     const char *tube, *site;
     int64_t person, time;
+    int64_t shipped; /* when the tube left for the lab (送检); 0: not recorded */
 };
 struct fk_result_row {
     const char *tube, *lab;

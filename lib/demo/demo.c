@@ -88,7 +88,7 @@ static const struct {
     {"venues.csv", "code,name,type,grid\n"},
     {"scans.csv", "id_number,venue,time\n"},
     {"pings.csv", "id_number,cell,time\n"},
-    {"samples.csv", "tube,id_number,time,site\n"},
+    {"samples.csv", "tube,id_number,time,site,shipped\n"},
     {"results.csv", "tube,result,time,lab,received\n"},
     {"cases.csv", "id_number,confirmed,onset,kind\n"},
     {"round.txt", ""},
@@ -1202,7 +1202,10 @@ static void write_result(struct gen *G, const char *tube, int64_t closed, unsign
     out_end_row(w);
 }
 
-static void write_sample(struct gen *G, const char *tube, const char *id, int64_t t, uint64_t site)
+/* shipped: when the tube left the site (送检), half an hour after its first member was sampled
+ * (no draw: the other files keep their bytes), before any receipt of write_result. */
+static void write_sample(struct gen *G, const char *tube, const char *id, int64_t t,
+                         uint64_t site, int64_t shipped)
 {
     struct out *w = &G->out[F_SAMPLES];
 
@@ -1214,6 +1217,8 @@ static void write_sample(struct gen *G, const char *tube, const char *id, int64_
     out_time(w, &G->tc, t);
     out_mem(w, ",SITE", 5);
     out_u(w, site, 4);
+    out_ch(w, ',');
+    out_time(w, &G->tc, shipped);
     out_end_row(w);
 }
 
@@ -1233,7 +1238,7 @@ static void write_grid_samples(struct gen *G, size_t g)
             continue;
         snprintf(tube, sizeof tube, "S%07llu", (unsigned long long)++G->singles);
         t = sample_time(G);
-        write_sample(G, tube, G->grid_samples[i].id, t, site);
+        write_sample(G, tube, G->grid_samples[i].id, t, site, t + 1800);
         write_result(G, tube, t, lab, 0, in_set(G->invalids, G->ninvalids, G->tubes));
         G->tubes++;
     }
@@ -1246,7 +1251,7 @@ static void write_grid_samples(struct gen *G, size_t g)
             if (G->grid_samples[i].single)
                 continue;
             t = t0 + (int64_t)j * 30;
-            write_sample(G, tube, G->grid_samples[i].id, t, site);
+            write_sample(G, tube, G->grid_samples[i].id, t, site, t0 + 1800);
             j++;
         }
         if (j == 0) {

@@ -53,6 +53,8 @@ struct tube {
     int32_t lab;           /* index in labs, -1 with no result */
     int32_t result;        /* enum fk_result, -1 with no result */
     int64_t rtime, received;
+    int64_t shipped; /* when it left for the lab (送检), 0: not recorded; -1 in an "as of" copy:
+                        recorded, but later */
 };
 
 struct fk_engine {
@@ -363,6 +365,8 @@ static int on_sample(void *ud, const struct fk_sample_row *s)
     e->tube[t].count++;
     if (s->time < e->tube[t].sampled)
         e->tube[t].sampled = s->time;
+    if (s->shipped > e->tube[t].shipped)
+        e->tube[t].shipped = s->shipped;
     e->s_pid[e->nsamples] = (s->person >= 0 && (size_t)s->person < e->npid) ? (int32_t)s->person
                                                                             : -1;
     e->s_time[e->nsamples] = s->time;
@@ -547,7 +551,7 @@ void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out)
 /* ---- snapshots ---- */
 
 #define SNAP_MAGIC "FKENGSN1"
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u /* 2: tubes carry their shipped time */
 #define SNAP_ENDIAN 0x01020304u
 
 struct snap_header {
@@ -1193,9 +1197,40 @@ static int tube_in_round(const fk_engine *e, const struct tube *tb, const struct
 }
 
 static const struct fk_col retest_cols[] = {
-    {"tube", FK_COL_TEXT}, {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},
-    {"phone", FK_COL_TEXT}, {"grid", FK_COL_TEXT},
+    {"tube", FK_COL_TEXT},         {"id_number", FK_COL_TEXT},      {"name", FK_COL_TEXT},
+    {"phone", FK_COL_TEXT},        {"grid", FK_COL_TEXT},           {"retest_state", FK_COL_TEXT},
+    {"retest_tube", FK_COL_TEXT},  {"retest_sampled", FK_COL_TEXT}, {"retest_result", FK_COL_TEXT},
 };
+
+/* Sample k's member, re-tested alone since: the latest sample of that person after sample k in a
+ * tube of their own (one member), into vals[5..8]: state "retested" (with its result),
+ * "waiting" (no result yet) or "not_sampled", then its tube, time and result. when is the
+ * caller's buffer for the time. */
+static void retest_alone(const fk_engine *e, uint32_t k, const char **vals, char *when)
+{
+    int32_t pid = e->s_pid[k];
+    uint32_t a = e->pfirst[pid], b = e->pfirst[pid + 1], j;
+
+    vals[5] = "not_sampled";
+    vals[6] = vals[7] = vals[8] = NULL;
+    for (j = b; j > a; j--) {
+        uint32_t i = e->by_person[j - 1];
+        const struct tube *tb = &e->tube[e->s_tube[i]];
+
+        if (e->s_time[i] <= e->s_time[k])
+            break; /* runs are by time: nothing later remains */
+        if (tb->count != 1)
+            continue;
+        vals[5] = tb->result >= 0 ? "retested" : "waiting";
+        vals[6] = fk_strmap_key(e->tubes, e->s_tube[i]);
+        vals[7] = fk_time_render(e->s_time[i], when);
+        vals[8] = tb->result == FK_RESULT_NEGATIVE   ? "negative"
+                  : tb->result == FK_RESULT_POSITIVE ? "positive"
+                  : tb->result == FK_RESULT_INVALID  ? "invalid"
+                                                     : NULL;
+        return;
+    }
+}
 
 int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_table **out,
                      char *err, size_t errlen)
@@ -1209,7 +1244,9 @@ int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_ta
     *out = NULL;
     if (R < 0)
         return FK_ENOENT;
-    rc = fk_table_new(retest_cols, 5, &t);
+    rc = fk_engine_person_index(e);
+    if (rc == FK_OK)
+        rc = fk_table_new(retest_cols, 9, &t);
     ntubes = fk_strmap_size(e->tubes);
     for (ti = 0; rc == FK_OK && ti < ntubes; ti++) {
         const struct tube *tb = &e->tube[ti];
@@ -1220,11 +1257,13 @@ int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_ta
             continue;
         for (k = tb->first; rc == FK_OK && k < tb->first + tb->count; k++) {
             struct fk_person_row p;
-            const char *vals[5];
+            const char *vals[9];
+            char when[FK_TIME_RENDER_MAX];
 
             if (e->s_pid[k] < 0)
                 continue;
             vals[0] = fk_strmap_key(e->tubes, (int64_t)ti);
+            retest_alone(e, k, vals, when);
             rc = person_cells(st, e->s_pid[k], vals + 1, &p);
             if (rc == FK_OK)
                 rc = fk_table_add(t, vals);
@@ -1334,6 +1373,8 @@ out:
 
 struct tat_group {
     size_t tubes, received, resulted, pending, overdue, late;
+    size_t shipped;     /* shipped by now, received or resulted */
+    int shipped_known;  /* a tube of the group has a shipped time recorded */
     double *hours;
     size_t nhours;
 };
@@ -1342,11 +1383,13 @@ static const struct fk_col tat_site_cols[] = {
     {"site", FK_COL_TEXT},      {"tubes", FK_COL_INT},         {"received", FK_COL_INT},
     {"resulted", FK_COL_INT},   {"pending", FK_COL_INT},       {"overdue", FK_COL_INT},
     {"late", FK_COL_INT},       {"median_hours", FK_COL_REAL}, {"p90_hours", FK_COL_REAL},
+    {"shipped", FK_COL_INT},
 };
 static const struct fk_col tat_lab_cols[] = {
     {"lab", FK_COL_TEXT},       {"tubes", FK_COL_INT},         {"received", FK_COL_INT},
     {"resulted", FK_COL_INT},   {"pending", FK_COL_INT},       {"overdue", FK_COL_INT},
     {"late", FK_COL_INT},       {"median_hours", FK_COL_REAL}, {"p90_hours", FK_COL_REAL},
+    {"shipped", FK_COL_INT},
 };
 
 /* Tube tb as it stood at `now`, into *v: 0 when it was not sampled yet (it does not exist then);
@@ -1364,6 +1407,8 @@ static int tube_as_of(const struct tube *tb, int64_t now, struct tube *v)
     }
     if (v->received > now)
         v->received = 0;
+    if (v->shipped > now)
+        v->shipped = -1;
     return 1;
 }
 
@@ -1373,6 +1418,11 @@ static int tube_as_of(const struct tube *tb, int64_t now, struct tube *v)
 static void tat_count(struct tat_group *g, const struct tube *tb, int64_t now, int64_t limit)
 {
     g->tubes++;
+    if (tb->shipped != 0)
+        g->shipped_known = 1;
+    /* shipped: a recorded time, or the lab has it (a tube received was shipped) */
+    if (tb->shipped > 0 || tb->received > 0 || tb->result >= 0)
+        g->shipped++;
     if (tb->received > 0 || tb->result >= 0)
         g->received++;
     if (tb->result >= 0) {
@@ -1392,8 +1442,8 @@ static void tat_count(struct tat_group *g, const struct tube *tb, int64_t now, i
 
 static int tat_row(fk_table *t, const char *name, struct tat_group *g)
 {
-    char c[6][24], med[24], p90[24];
-    const char *vals[9];
+    char c[6][24], med[24], p90[24], shipped[24];
+    const char *vals[10];
     size_t v[6] = {g->tubes, g->received, g->resulted, g->pending, g->overdue, g->late}, i;
 
     fk_sort_doubles(g->hours, g->nhours);
@@ -1406,6 +1456,8 @@ static int tat_row(fk_table *t, const char *name, struct tat_group *g)
     vals[0] = name;
     vals[7] = g->nhours ? med : NULL;
     vals[8] = g->nhours ? p90 : NULL;
+    snprintf(shipped, sizeof shipped, "%zu", g->shipped);
+    vals[9] = g->shipped_known ? shipped : NULL; /* empty: not recorded, which is not 0 */
     return fk_table_add(t, vals);
 }
 
@@ -1480,7 +1532,7 @@ int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int
         tat_count(&total, &v, now, limit);
     }
     rank = malloc(ngroups * sizeof *rank);
-    rc = rank ? fk_table_new(by == FK_TAT_SITE ? tat_site_cols : tat_lab_cols, 9, &t) : FK_ENOMEM;
+    rc = rank ? fk_table_new(by == FK_TAT_SITE ? tat_site_cols : tat_lab_cols, 10, &t) : FK_ENOMEM;
     for (gi = 0; rc == FK_OK && gi < ngroups; gi++) {
         const char *name;
 

@@ -807,6 +807,8 @@ static int row_sample(struct ctx *c, enum fk_put *did)
     ok &= person_col(c, 1, &s.person);
     ok &= time_col(c, 2, &s.time, 1);
     ok &= text(c, 3, site, sizeof site, 0);
+    s.shipped = 0;
+    ok &= time_col(c, 4, &s.shipped, 0);
     if (!ok)
         return 0;
     s.tube = tube;

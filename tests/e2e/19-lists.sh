@@ -40,9 +40,58 @@ expect_rc 0 "coverage --by township --below 95"
 fk coverage "$name" --below 0 2>err.txt
 expect_rc 1 "coverage --below 0"
 contains err.txt "--below takes a percentage from 1 to 100"
+# 复检: two members of positive pools sampled alone after the round, one of them with a result.
+fk retest "$name" >retest-before.csv 2>/dev/null
+m1=$(sed -n 2p retest-before.csv | cut -d, -f2)
+m2=$(sed -n 3p retest-before.csv | cut -d, -f2)
+[ -n "$m1" ] && [ -n "$m2" ] && [ "$m1" != "$m2" ] || fail "the fixture has no pooled positives"
+{
+    echo "tube,id_number,time,site"
+    echo "RT0001,$m1,2022-08-29T09:00:00+08:00,SITE1"
+    echo "RT0002,$m2,2022-08-29T10:00:00+08:00,SITE1"
+} >retest-samples.csv
+printf 'tube,result,time,lab
+RT0001,negative,2022-08-29T15:00:00+08:00,LAB1
+' >retest-results.csv
+fk import samples retest-samples.csv 2>/dev/null
+expect_rc 0 "import the single samples"
+fk import results retest-results.csv 2>/dev/null
+expect_rc 0 "import the single result"
+fk retest "$name" >retest.csv 2>/dev/null
+expect_rc 0 retest
+
 NOW=2022-08-29T12:00:00+08:00
 fk tat "$name" --by site --now "$NOW" >tat-site.csv
 fk tat "$name" --by lab --now "$NOW" >tat-lab.csv
+# 送检: the fixture's samples record no shipped time: the stage is "not recorded" (empty), not 0.
+[ "$(awk -F, '$1 == "(total)" { print $10 }' tat-site.csv)" = "" ] ||
+    fail "shipped without shipped times: $(grep total tat-site.csv)"
+# SITE1's rows again, with a shipped time half an hour after each tube's first sample: the stored
+# rows get it (nothing is added twice), and the stage is counted.
+python3 - <<'PY'
+import csv
+from datetime import datetime, timedelta
+rows = list(csv.DictReader(open("samples.csv", encoding="utf-8")))
+first = {}
+for r in rows:
+    try:
+        t = datetime.fromisoformat(r["time"])
+    except ValueError:
+        continue
+    first[r["tube"]] = min(first.get(r["tube"], t), t)
+with open("shipped.csv", "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["tube", "id_number", "time", "site", "shipped"])
+    for r in rows:
+        if r["site"] == "SITE1" and r["tube"] in first:
+            w.writerow([r["tube"], r["id_number"], r["time"], r["site"],
+                        (first[r["tube"]] + timedelta(minutes=30)).isoformat()])
+PY
+before=$(count samples)
+fk import samples shipped.csv 2>/dev/null
+[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "import of shipped times exited $rc"
+[ "$(count samples)" = "$before" ] || fail "the shipped times added sample rows: $before -> $(count samples)"
+fk tat "$name" --by site --now "$NOW" >tat-shipped.csv
 
 python3 - "$start" "$end" "$GRID" <<'PY' || fail "the lists differ from the independent answer"
 import csv, sys
@@ -109,6 +158,67 @@ for f in ("tat-site.csv", "tat-lab.csv"):
     same(f + " total last", t[-1][list(t[-1])[0]], "(total)")
     keys = [(-int(r["overdue"]), -int(r["pending"]), -int(r["late"])) for r in t[:-1]]
     same(f + " worst first", keys, sorted(keys))
+# 送检 counted: SITE1 every tube (all shipped by now), SITE2 not recorded, the total SITE1's tubes
+# and SITE2's received or resulted by now
+now = ts("2022-08-29T12:00:00+08:00")
+T = {}
+for r in rows("samples.csv"):
+    try:
+        t = ts(r["time"])
+    except ValueError:
+        continue
+    if r["id_number"] in P:
+        T.setdefault(r["tube"], []).append((t, r["site"], r["id_number"]))
+lab = {}
+for r in rows("results.csv"):
+    try:
+        rt = ts(r["time"])
+        rc = ts(r["received"]) if r.get("received") else None
+    except ValueError:
+        continue
+    if r["result"] in ("negative", "positive", "invalid") and r["tube"] in T:
+        lab[r["tube"]] = (rt, rc)
+def in_round(ms):
+    return any(start <= t <= end and P[i]["grid"] in R for t, _, i in ms)
+site1 = sum(1 for u, ms in T.items() if in_round(ms) and ms[0][1] == "SITE1")
+site2 = sum(1 for u, ms in T.items() if in_round(ms) and ms[0][1] == "SITE2" and u in lab
+            and (lab[u][0] <= now or (lab[u][1] or now + 1) <= now))
+t = {r["site"]: r["shipped"] for r in rows("tat-shipped.csv")}
+same("shipped per site", [t["SITE1"], t["SITE2"], t["(total)"]], [str(site1), "", str(site1 + site2)])
+# 复检: each member's latest sample alone after the pooled one, and its result
+tubes, res = {}, {}
+for f in ("samples.csv", "retest-samples.csv"):
+    for r in rows(f):
+        try:
+            t = ts(r["time"])
+        except ValueError:
+            continue
+        if r["id_number"] in P:
+            tubes.setdefault(r["tube"], []).append((r["id_number"], t, r["time"]))
+for f in ("results.csv", "retest-results.csv"):
+    for r in rows(f):
+        try:
+            t = ts(r["time"])
+        except ValueError:
+            continue
+        if r["result"] in ("negative", "positive", "invalid") and r["tube"] in tubes:
+            if r["tube"] not in res or t > res[r["tube"]][0]:
+                res[r["tube"]] = (t, r["result"])
+states = set()
+for r in rows("retest.csv"):
+    mine = [m for m in tubes[r["tube"]] if m[0] == r["id_number"]][0]
+    later = sorted((m[1], u, m[2]) for u, ms in tubes.items() if len(ms) == 1
+                   for m in ms if m[0] == r["id_number"] and m[1] > mine[1])
+    if not later:
+        want = ["not_sampled", "", "", ""]
+    else:
+        _, u, when = later[-1]
+        want = ["retested" if u in res else "waiting", u, datetime.fromisoformat(when).isoformat(),
+                res[u][1] if u in res else ""]
+    states.add(want[0])
+    same("retest " + r["id_number"], [r[k] for k in ("retest_state", "retest_tube", "retest_sampled",
+                                                  "retest_result")], want)
+same("retest states", sorted(states), ["not_sampled", "retested", "waiting"])
 sys.exit(0 if ok else 1)
 PY
 

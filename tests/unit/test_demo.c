@@ -255,7 +255,7 @@ static void test_demo__bytes_pinned(void **state)
         {"venues.csv", UINT64_C(0x1a1549ac66fa78a0)},
         {"scans.csv", UINT64_C(0x739148e8b04496d7)},
         {"pings.csv", UINT64_C(0xe9f447b02f542393)},
-        {"samples.csv", UINT64_C(0x658406d3f9b097da)},
+        {"samples.csv", UINT64_C(0x1ddff302f63b4249)},
         {"results.csv", UINT64_C(0xe6510d6da8f909a2)},
         {"cases.csv", UINT64_C(0x8a1bfedcd36a6d7c)},
         {"round.txt", UINT64_C(0xa9807e2e1ac2eb61)},
@@ -410,7 +410,7 @@ static void test_demo__summary_matches_files(void **state)
         {"venues.csv", 4, offsetof(struct fk_demo_summary, venues)},
         {"scans.csv", 3, offsetof(struct fk_demo_summary, scans)},
         {"pings.csv", 3, offsetof(struct fk_demo_summary, pings)},
-        {"samples.csv", 4, offsetof(struct fk_demo_summary, samples)},
+        {"samples.csv", 5, offsetof(struct fk_demo_summary, samples)},
         {"results.csv", 5, offsetof(struct fk_demo_summary, results)},
         {"cases.csv", 4, offsetof(struct fk_demo_summary, cases)},
         {"controls.csv", 8, offsetof(struct fk_demo_summary, controls)},
@@ -433,7 +433,7 @@ static void test_demo__summary_matches_files(void **state)
                      (unsigned long long)n);
         table_free(&t);
     }
-    table_load(&t, fx->dir, "samples.csv", 4);
+    table_load(&t, fx->dir, "samples.csv", 5);
     tubes = column_sorted(&t, 0);
     assert_int_equal(distinct(tubes, t.n), fx->sum.tubes);
     free(tubes);
@@ -457,7 +457,7 @@ static void test_demo__sampled_share_realistic(void **state)
     char **ids;
     double share;
 
-    table_load(&s, fx->dir, "samples.csv", 4);
+    table_load(&s, fx->dir, "samples.csv", 5);
     ids = column_sorted(&s, 1);
     share = (double)distinct(ids, s.n) / PEOPLE;
     if (share < 0.85 || share > 0.99)
@@ -472,7 +472,7 @@ static void test_demo__tubes_pool_ten_at_one_site(void **state)
     struct table s;
     size_t i = 0, j, singles = 0, full = 0;
 
-    table_load(&s, fx->dir, "samples.csv", 4);
+    table_load(&s, fx->dir, "samples.csv", 5);
     while (i < s.n) {
         const char *tube = s.rows[i][0];
 
@@ -502,7 +502,7 @@ static void test_demo__times_render_like_fk_time_render(void **state)
     int64_t t, recv;
     size_t i, positive = 0;
 
-    table_load(&s, fx->dir, "samples.csv", 4);
+    table_load(&s, fx->dir, "samples.csv", 5);
     for (i = 0; i < s.n; i++) {
         assert_int_equal(fk_time_parse(s.rows[i][2], strlen(s.rows[i][2]), &t), FK_OK);
         assert_string_equal(fk_time_render(t, again), s.rows[i][2]);

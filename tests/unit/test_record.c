@@ -106,7 +106,7 @@ static void test_record__import_type_texts_unchanged(void **state)
         "code,name,grid (required); type",
         "id_number,venue,time (required)",
         "id_number,cell,time (required)",
-        "tube,id_number,time (required); site",
+        "tube,id_number,time (required); site,shipped",
         "tube,result,time (required); lab,received",
         "id_number,confirmed (required); onset,kind,isolated",
         "id_number,category,place,start (required); end,regime,site,device",

@@ -308,6 +308,16 @@ const zh = {
   'lists.sort.missing': '未检人数从多到少',
   'lists.sort.place': '按区划代码',
   'lists.worstFirst': '最差的在前：超时未出结果最多，其次待检最多、超时出结果最多',
+  'lists.retestAlone': '单采复检',
+  'lists.notSampled': '尚未单采',
+  'lists.waitingAt': '{time} 已单采，待出结果',
+  'lists.retestedAt': '{time} 单采：{result}',
+  'lists.result.negative': '阴性',
+  'lists.result.positive': '阳性',
+  'lists.result.invalid': '无效',
+  'lists.shipped': '已送检',
+  'lists.notRecorded': '未记录',
+  'lists.shippedNote': '采样数据未记录送检时间（samples 的 shipped 列），漏斗略去送检这一层。',
 }
 
 const en = {
@@ -605,6 +615,16 @@ const en = {
   'lists.sort.missing': 'most missing first',
   'lists.sort.place': 'by region code',
   'lists.worstFirst': 'Worst first: most overdue, then most pending, then most late',
+  'lists.retestAlone': 'Retested alone',
+  'lists.notSampled': 'not yet sampled',
+  'lists.waitingAt': 'sampled alone at {time}: waiting',
+  'lists.retestedAt': 'retested alone at {time}: {result}',
+  'lists.result.negative': 'negative',
+  'lists.result.positive': 'positive',
+  'lists.result.invalid': 'invalid',
+  'lists.shipped': 'Shipped',
+  'lists.notRecorded': 'not recorded',
+  'lists.shippedNote': 'The samples carry no shipped times (the shipped column of samples): the funnel leaves the shipping stage out.',
 }
 
 const dicts = { zh, en }

@@ -62,8 +62,11 @@ static const char *const stmt_sql[S_COUNT] = {
                        "address FROM persons WHERE id = ?1",
     [S_SCAN_INS] = "INSERT OR IGNORE INTO scans (person, venue, time) VALUES (?1, ?2, ?3)",
     [S_PING_INS] = "INSERT OR IGNORE INTO pings (person, cell, time) VALUES (?1, ?2, ?3)",
-    [S_SAMPLE_INS] = "INSERT OR IGNORE INTO samples (tube, person, time, site) "
-                     "VALUES (?1, ?2, ?3, ?4)",
+    /* An event, but a shipped time comes after the sampling: a row that brings one fills it in. */
+    [S_SAMPLE_INS] = "INSERT INTO samples (tube, person, time, site, shipped) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tube, person) DO UPDATE SET "
+                     "shipped = excluded.shipped WHERE excluded.shipped <> 0 AND "
+                     "samples.shipped <> excluded.shipped",
     [S_TUBE_EXISTS] = "SELECT 1 FROM samples WHERE tube = ?1 LIMIT 1",
     [S_RESULT_GET] = "SELECT result, time, lab, received FROM results WHERE tube = ?1",
     [S_RESULT_INS] = "INSERT INTO results (tube, result, time, lab, received) "
@@ -488,6 +491,7 @@ static int sq_add_sample(fk_store *st, const struct fk_sample_row *r, enum fk_pu
     sqlite3_bind_int64(q, 2, r->person);
     sqlite3_bind_int64(q, 3, r->time);
     bind_text(q, 4, r->site);
+    sqlite3_bind_int64(q, 5, r->shipped);
     return insert_ignore(s, q, did);
 }
 
@@ -765,7 +769,7 @@ static int sq_each_venue(fk_store *st, fk_venue_cb cb, void *ud)
 static int row_sample(sqlite3_stmt *q, struct walk *w)
 {
     struct fk_sample_row r = {col_text(q, 0), col_text(q, 3), sqlite3_column_int64(q, 1),
-                              sqlite3_column_int64(q, 2)};
+                              sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 4)};
 
     return w->cb.sample(w->ud, &r);
 }
@@ -777,7 +781,7 @@ static int sq_each_sample(fk_store *st, fk_sample_cb cb, void *ud)
     w.cb.sample = cb;
     w.ud = ud;
     return each(SQ(st),
-                "SELECT tube, person, time, site FROM samples ORDER BY tube, person",
+                "SELECT tube, person, time, site, shipped FROM samples ORDER BY tube, person",
                 row_sample, &w);
 }
 
