@@ -31,11 +31,14 @@ const struct verb cli_verbs[] = {
      "id_number,name,phone,grid,household,address, by grid then household."},
     {"retest", cmd_retest, "retest ROUND",
      "Every member of a positive pooled tube (10合1) in the round, to be re-tested alone\n"
-     "(单采单检): tube,id_number,name,phone,grid."},
+     "(单采单检): tube,id_number,name,phone,grid, and whether they were since:\n"
+     "retest_state (retested, waiting, not_sampled),retest_tube,retest_sampled,retest_result\n"
+     "from their latest tube of their own after the pooled one."},
     {"tat", cmd_tat, "tat ROUND [--by site|lab] [--overdue] [--now T]",
      "The 采送检报 chain of a round's tubes per sampling site (or lab): tubes, received,\n"
      "resulted, pending, overdue (no result after the profile's tat_limit_hours, default 12),\n"
-     "late, median and 90th-percentile hours from sampling to result. --overdue lists the\n"
+     "late, median and 90th-percentile hours from sampling to result, and shipped (送检;\n"
+     "empty when the samples record no shipped time), worst first. --overdue lists the\n"
      "overdue tubes; --now sets the clock (default: now)."},
     {"trace", cmd_trace,
      "trace [--case ID_NUMBER]... [--depth 1|2] [--since T] [--explain ID_NUMBER]",

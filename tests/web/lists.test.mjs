@@ -21,6 +21,7 @@ const BASE = need('FK_URL').replace(/\/$/, '')
 const SHOTS = need('FK_SHOTS')
 const ROUND = need('FK_ROUND')
 const GRID = need('FK_GRID')
+const SHIPPED = need('FK_SHIPPED')
 const [adminName, adminPass] = need('FK_ADMIN').split(':')
 const T = 15000
 
@@ -88,8 +89,37 @@ try {
     const overdue = (await cells(page, 'tat-site', 'overdue')).map((s) => Number(s.replace(/\D/g, '')))
     const body = overdue.slice(0, -1)
     assert.deepEqual(body, body.slice().sort((a, b) => b - a), 'sites: most overdue first')
+    /* the funnel: without shipped times the stage is "not recorded", not 0 */
+    assert.equal(await page.textContent('[data-shipped] b'), lang === 'zh' ? '未记录' : 'not recorded', 'shipped not recorded')
+    await page.waitForSelector('[data-shipped-note]', { timeout: T })
     await page.screenshot({ path: path.join(SHOTS, `tat-${lang}.png`), fullPage: true })
+
+    /* 复检: each member's state as the CLI says, rendered in words */
+    const retest = csvRows(cli('retest', ROUND))
+    await page.goto(`${BASE}/round?round=${ROUND}&tab=retest`)
+    await page.waitForSelector('[data-table=retest] [data-state]', { timeout: T })
+    assert.deepEqual(await page.$$eval('[data-table=retest] [data-state]', (s) => s.map((x) => x.dataset.state)), retest.map((r) => r.retest_state), 'retest states')
+    const states = new Set(retest.map((r) => r.retest_state))
+    assert.ok(states.has('retested') && states.has('waiting') && states.has('not_sampled'), 'every retest state shows')
+    const words = await cells(page, 'retest', 'retest_state')
+    assert.ok(words.some((w) => w.includes(lang === 'zh' ? '阴性' : 'negative')), 'the single result in words')
+    await page.screenshot({ path: path.join(SHOTS, `retest-${lang}.png`), fullPage: true })
   }
+
+  /* shipped times arrive (the CLI imports them while the server runs): the funnel gains the stage */
+  cli('import', 'samples', SHIPPED)
+  const total = csvRows(cli('tat', ROUND, '--by', 'site')).find((r) => r.site === '(total)')
+  assert.ok(Number(total.shipped) > 0, 'the CLI counts shipped tubes')
+  await page.click('.topbar [data-lang=zh]')
+  await page.goto(`${BASE}/round?round=${ROUND}&tab=tat`)
+  await page.waitForFunction((n) => {
+    const b = document.querySelector('[data-shipped] b')
+    return b && b.textContent.replace(/\D/g, '') === n
+  }, total.shipped, { timeout: T })
+  await page.waitForSelector('[data-chart="funnel"][data-ready]', { timeout: T })
+  const stages = await page.$eval('[data-chart="funnel"][data-ready]', (el) => el.__chart.getOption().series[0].data.map((d) => d.name))
+  assert.ok(stages.includes('已送检'), `the funnel has the shipped stage: ${stages}`)
+  await page.screenshot({ path: path.join(SHOTS, 'tat-shipped-zh.png'), fullPage: true })
   assert.deepEqual(pageErrors, [], 'no script errors in the pages')
   await context.close()
 } catch (e) {
