@@ -111,11 +111,16 @@ try {
   const total = csvRows(cli('tat', ROUND, '--by', 'site')).find((r) => r.site === '(total)')
   assert.ok(Number(total.shipped) > 0, 'the CLI counts shipped tubes')
   await page.click('.topbar [data-lang=zh]')
-  await page.goto(`${BASE}/round?round=${ROUND}&tab=tat`)
-  await page.waitForFunction((n) => {
-    const b = document.querySelector('[data-shipped] b')
-    return b && b.textContent.replace(/\D/g, '') === n
-  }, total.shipped, { timeout: T })
+  /* the server rebuilds its indexes off the lock after the first request that sees the import,
+   * answering from the old ones meanwhile: reload until the page shows the new state */
+  const until = Date.now() + 4 * T
+  for (;;) {
+    await page.goto(`${BASE}/round?round=${ROUND}&tab=tat`)
+    await page.waitForSelector('[data-shipped] b', { timeout: T })
+    if ((await page.textContent('[data-shipped] b')).replace(/\D/g, '') === total.shipped) break
+    assert.ok(Date.now() < until, 'the page never showed the shipped tubes')
+    await page.waitForTimeout(500)
+  }
   await page.waitForSelector('[data-chart="funnel"][data-ready]', { timeout: T })
   const stages = await page.$eval('[data-chart="funnel"][data-ready]', (el) => el.__chart.getOption().series[0].data.map((d) => d.name))
   assert.ok(stages.includes('已送检'), `the funnel has the shipped stage: ${stages}`)
