@@ -449,7 +449,7 @@ static int load_persons(struct gen *g)
 
 static int put_sample(struct gen *g, const char *tube, int64_t pid, int64_t t, const char *site)
 {
-    struct fk_sample_row s = {tube, site, pid, t};
+    struct fk_sample_row s = {tube, site, pid, t, 0};
     enum fk_put did;
     int rc = fk_store_add_sample(g->st, &s, &did);
 

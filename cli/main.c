@@ -20,18 +20,25 @@ const struct verb cli_verbs[] = {
      "round create NAME --region CODE --start T --end T | round list",
      "Creates a screening round (核酸筛查轮次) over a region and a time window (inclusive at\n"
      "both ends), or lists the rounds."},
-    {"coverage", cmd_coverage, "coverage ROUND [--by grid|community|township|county|city]",
+    {"coverage", cmd_coverage,
+     "coverage ROUND [--by grid|community|township|county|city] [--below PCT]",
      "Coverage of a round (应检尽检) per region of one level inside the round's region:\n"
-     "region,name,residents,sampled,coverage. Default level: grid."},
+     "region,name,residents,sampled,coverage. Default level: grid. --below PCT lists only the\n"
+     "regions under PCT %, lowest first, with their county and township:\n"
+     "county,county_name,township,township_name,region,name,residents,sampled,missing,coverage."},
     {"missing", cmd_missing, "missing ROUND --region CODE",
-     "Residents of a region with no sample in the round: id_number,name,phone,grid."},
+     "Residents of a region with no sample in the round, for door-to-door visits:\n"
+     "id_number,name,phone,grid,household,address, by grid then household."},
     {"retest", cmd_retest, "retest ROUND",
      "Every member of a positive pooled tube (10合1) in the round, to be re-tested alone\n"
-     "(单采单检): tube,id_number,name,phone,grid."},
+     "(单采单检): tube,id_number,name,phone,grid, and whether they were since:\n"
+     "retest_state (retested, waiting, not_sampled),retest_tube,retest_sampled,retest_result\n"
+     "from their latest tube of their own after the pooled one."},
     {"tat", cmd_tat, "tat ROUND [--by site|lab] [--overdue] [--now T]",
      "The 采送检报 chain of a round's tubes per sampling site (or lab): tubes, received,\n"
      "resulted, pending, overdue (no result after the profile's tat_limit_hours, default 12),\n"
-     "late, median and 90th-percentile hours from sampling to result. --overdue lists the\n"
+     "late, median and 90th-percentile hours from sampling to result, and shipped (送检;\n"
+     "empty when the samples record no shipped time), worst first. --overdue lists the\n"
      "overdue tubes; --now sets the clock (default: now)."},
     {"trace", cmd_trace,
      "trace [--case ID_NUMBER]... [--depth 1|2] [--since T] [--explain ID_NUMBER]",

@@ -8,6 +8,7 @@
  * thread, and rebuilt under the lock only after a control batch; handlers run under the server
  * lock, which also guards it. */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,13 +207,14 @@ void api_regime_due_get(struct req *r)
  * now first, so a sensor that went silent while nobody imported is not missed. */
 
 /* The alerts' columns and two more, code and args: the detail as a message of the catalogue
- * (fk/msg.h), for a client in another language. Filled once, under the server lock. */
+ * (fk/msg.h), for a client in another language. The columns of an alert list never change, so
+ * the first call fills them, under alert_cols_lock (requests run on several threads); tables
+ * borrow them for ever after. */
 static struct fk_col alert_cols[40];
 static size_t alert_ncols;
+static pthread_mutex_t alert_cols_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* *t with the columns code and args of its column detail added; *t is replaced (the old table
- * freed) on success. A detail no message fits has both empty. FK_OK or FK_ENOMEM. */
-static int with_messages(fk_table **t)
+int api_alert_messages(fk_table **t)
 {
     size_t nc = fk_table_ncols(*t), row, c;
     int det = -1, rc = FK_OK;
@@ -222,16 +224,22 @@ static int with_messages(fk_table **t)
 
     if (nc + 2 > 40)
         return FK_OK;
-    for (c = 0; c < nc; c++) {
-        alert_cols[c] = *fk_table_col(*t, c);
-        if (strcmp(alert_cols[c].name, "detail") == 0)
+    for (c = 0; c < nc; c++)
+        if (strcmp(fk_table_col(*t, c)->name, "detail") == 0)
             det = (int)c;
-    }
     if (det < 0)
         return FK_OK;
-    alert_cols[nc] = (struct fk_col){"code", FK_COL_TEXT};
-    alert_cols[nc + 1] = (struct fk_col){"args", FK_COL_JSON};
-    alert_ncols = nc + 2;
+    pthread_mutex_lock(&alert_cols_lock);
+    if (!alert_ncols) {
+        for (c = 0; c < nc; c++)
+            alert_cols[c] = *fk_table_col(*t, c);
+        alert_cols[nc] = (struct fk_col){"code", FK_COL_TEXT};
+        alert_cols[nc + 1] = (struct fk_col){"args", FK_COL_JSON};
+        alert_ncols = nc + 2;
+    }
+    pthread_mutex_unlock(&alert_cols_lock);
+    if (alert_ncols != nc + 2)
+        return FK_OK; /* not an alert list: left as it is */
     rc = fk_table_new(alert_cols, alert_ncols, &nt);
     fk_buf_init(&b, 0);
     for (row = 0; rc == FK_OK && row < fk_table_nrows(*t); row++) {
@@ -302,7 +310,7 @@ void api_alerts_get(struct req *r)
     rc = fk_alert_sweep(srv_store(r), srv_profile(r), now, &raised, err, sizeof err);
     if (rc == FK_OK)
         rc = fk_alert_list_at(srv_store(r), srv_engine(r), region, st, now, &t, err, sizeof err);
-    if (rc == FK_OK && with_messages(&t) != FK_OK) {
+    if (rc == FK_OK && api_alert_messages(&t) != FK_OK) {
         rc = FK_ENOMEM;
         snprintf(err, sizeof err, "alerts: out of memory");
     }

@@ -156,7 +156,12 @@ void api_person_get(struct req *r)
         reply_error(r, 404, "not_found", NULL, "no person with ID number %s", id);
         return;
     }
+    if (rc == FK_OK && api_alert_messages(&pg.alerts) != FK_OK) {
+        rc = FK_ENOMEM;
+        snprintf(err, sizeof err, "person: out of memory");
+    }
     if (rc != FK_OK) {
+        fk_person_page_fini(&pg);
         reply_fk(r, rc, err);
         return;
     }

@@ -205,10 +205,81 @@ void api_coverage_get(struct req *r)
     fk_buf_fini(&b);
 }
 
+/* The regions below the coverage target (?pct=, default the profile's target), lowest first,
+ * with their county's and township's names; CSV and XLSX through reply_table, whose cells are
+ * neutralised against formulas as every export's are. The round is cut to the scope. */
+void api_below_get(struct req *r)
+{
+    const char *by = req_arg(r, "by");
+    enum fk_level level = FK_LEVEL_GRID;
+    struct fk_round rd;
+    fk_table *t = NULL;
+    int64_t pct, now;
+    char err[512];
+    int rc;
+
+    if (by && (fk_level_parse((fk_slice){by, strlen(by)}, &level) != FK_OK ||
+               level == FK_LEVEL_PROVINCE)) {
+        reply_error(r, 400, "bad_request", "grid, community, township, county or city",
+                    "unknown level '%s'", by);
+        return;
+    }
+    if (!req_int(r, "pct", 1, 100, srv_profile(r)->coverage_target_pct, &pct) ||
+        !scoped_round(r, &rd, &now, NULL))
+        return;
+    rc = fk_engine_below(srv_engine(r), &rd, level, (int)pct, &t, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "below", -1);
+}
+
+/* The missing list in door-to-door order, paged: a column `visit` ("grid/household/id_number")
+ * is appended and the rows sorted by it, so a household's members are one run, and the column is
+ * the page key (it never repeats, and keyset pages stay right while residents are sampled).
+ * Takes *t and replaces it; on failure *t is freed and NULL. FK_OK or FK_ENOMEM. */
+static int visit_order(fk_table **t)
+{
+    static const struct fk_col cols[] = {
+        {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},      {"phone", FK_COL_TEXT},
+        {"grid", FK_COL_TEXT},      {"household", FK_COL_TEXT}, {"address", FK_COL_TEXT},
+        {"visit", FK_COL_TEXT},
+    };
+    static const size_t by_visit[] = {6};
+    fk_table *v = NULL;
+    fk_buf key;
+    size_t i, c;
+    int rc = fk_table_new(cols, 7, &v);
+
+    fk_buf_init(&key, 0);
+    for (i = 0; rc == FK_OK && i < fk_table_nrows(*t); i++) {
+        const char *vals[7];
+
+        for (c = 0; c < 6; c++)
+            vals[c] = fk_table_get(*t, i, c);
+        fk_buf_reset(&key);
+        rc = fk_buf_printf(&key, "%s/%s/%s", vals[3] ? vals[3] : "", vals[4] ? vals[4] : "",
+                           vals[0] ? vals[0] : "");
+        vals[6] = key.data;
+        if (rc == FK_OK)
+            rc = fk_table_add(v, vals);
+    }
+    fk_buf_fini(&key);
+    fk_table_free(*t);
+    *t = NULL;
+    if (rc != FK_OK) {
+        fk_table_free(v);
+        return FK_ENOMEM;
+    }
+    fk_table_sort(v, by_visit, 1);
+    *t = v;
+    return FK_OK;
+}
+
 void api_missing_get(struct req *r)
 {
     const char *region = req_arg(r, "region");
-    static const size_t by_id[] = {0};
     int64_t now;
     struct fk_round rd;
     char within[FK_REGION_CODE_MAX];
@@ -230,9 +301,12 @@ void api_missing_get(struct req *r)
         reply_fk(r, rc, err);
         return;
     }
-    /* Pages run in ID order, a key that never repeats. */
-    fk_table_sort(t, by_id, 1);
-    reply_table(r, t, "missing", 0);
+    rc = visit_order(&t);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, "missing: out of memory");
+        return;
+    }
+    reply_table(r, t, "missing", 6);
 }
 
 void api_retest_get(struct req *r)
@@ -252,20 +326,17 @@ void api_retest_get(struct req *r)
     }
     /* A pooled tube may hold people from beyond the scope: show only the caller's own. */
     {
-        static const struct fk_col cols[] = {
-            {"tube", FK_COL_TEXT}, {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},
-            {"phone", FK_COL_TEXT}, {"grid", FK_COL_TEXT},
-        };
         fk_table *mine = NULL;
-        size_t i, c;
+        size_t i, c, nc = fk_table_ncols(t) < 9 ? fk_table_ncols(t) : 9;
 
-        rc = fk_table_new(cols, 5, &mine);
+        /* the engine's columns are static storage: the copy may point at them */
+        rc = fk_table_new(fk_table_col(t, 0), nc, &mine);
         for (i = 0; rc == FK_OK && i < fk_table_nrows(t); i++) {
-            const char *vals[5];
+            const char *vals[9];
 
             if (!in_scope(r, fk_table_get(t, i, 4)))
                 continue;
-            for (c = 0; c < 5; c++)
+            for (c = 0; c < nc; c++)
                 vals[c] = fk_table_get(t, i, c);
             rc = fk_table_add(mine, vals);
         }
@@ -497,6 +568,7 @@ const struct route api_screening_routes[] = {
     {"GET", "/api/v1/rounds", api_rounds_get, FK_PERM_READ, 0},
     {"POST", "/api/v1/rounds", api_rounds_post, FK_PERM_ROUNDS, 0},
     {"GET", "/api/v1/coverage", api_coverage_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/below", api_below_get, FK_PERM_READ, 0},
     {"GET", "/api/v1/tat", api_tat_get, FK_PERM_READ, 0},
     {"GET", "/api/v1/missing", api_missing_get, FK_PERM_READ_PERSONS, 0},
     {"GET", "/api/v1/retest", api_retest_get, FK_PERM_READ_PERSONS, 0},

@@ -113,6 +113,10 @@ extern const struct route api_trace_routes[];     /* api_trace.c */
 extern const struct route api_import_routes[];    /* api_import.c */
 extern const struct route api_control_routes[];   /* api_control.c */
 extern const struct route api_export_routes[];    /* api_export.c */
+/* *t, an alert list (fk_alert_list), with the columns code and args of its column detail added:
+ * the detail as a message of the catalogue (fk/msg.h); *t is replaced (the old table freed) on
+ * success. A detail no message fits has both empty. FK_OK or FK_ENOMEM. Thread-safe. */
+int api_alert_messages(fk_table **t);
 extern const struct route api_person_routes[];    /* api_person.c */
 extern const struct route api_map_routes[];       /* api_map.c */
 
@@ -239,6 +243,7 @@ void api_regions_get(struct req *r);
 void api_rounds_get(struct req *r);
 void api_rounds_post(struct req *r);
 void api_coverage_get(struct req *r);
+void api_below_get(struct req *r);
 void api_missing_get(struct req *r);
 void api_retest_get(struct req *r);
 void api_tat_get(struct req *r);

@@ -61,14 +61,26 @@ int fk_engine_region_inside(const fk_engine *e, const char *inner, const char *o
  * code: region,name,residents,sampled,coverage (4 decimals; empty with no residents). */
 int fk_engine_coverage(fk_engine *e, const struct fk_round *r, enum fk_level by, fk_table **out,
                        char *err, size_t errlen);
+/* The regions of level `by` inside the round's region whose coverage is below pct %, lowest
+ * first (then by code), with the names of the county and township they lie in, so a list can be
+ * acted on without a code book: county,county_name,township,township_name,region,name,residents,
+ * sampled,missing,coverage (4 decimals). A region with no residents is never below. FK_OK,
+ * FK_ENOENT (the round's region is unknown), FK_ENOMEM. Caller frees *out. */
+int fk_engine_below(fk_engine *e, const struct fk_round *r, enum fk_level by, int pct,
+                    fk_table **out, char *err, size_t errlen);
 /* Residents of region (inside the round's region) with no sample in the round:
- * id_number,name,phone,grid, ordered by grid then id_number. The ID numbers, names and phones are
+ * id_number,name,phone,grid,household,address, ordered by grid, household then id_number, so a
+ * door-to-door visit covers a household at once. The ID numbers, names and phones are
  * read through st, the caller's connection (borrowed), never one the engine was built on: an
  * answer shares no connection with a build, and shows the names as they are now. */
 int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, const char *region,
                       fk_table **out, char *err, size_t errlen);
 /* Every member of every pooled tube (profile pool_min members or more) of the round whose result
- * is positive: tube,id_number,name,phone,grid; names through st as fk_engine_missing. */
+ * is positive: tube,id_number,name,phone,grid; names through st as fk_engine_missing. Then who
+ * has been re-tested alone since: retest_state,retest_tube,retest_sampled,retest_result, from the
+ * member's latest sample after the pooled one in a tube of their own (one member): state
+ * "retested" (result negative, positive or invalid), "waiting" (no result yet) or "not_sampled"
+ * (the other three empty). */
 int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_table **out,
                      char *err, size_t errlen);
 /* The same as of `now`: a positive result recorded after now is not known yet (cut the round
@@ -86,9 +98,13 @@ int fk_engine_hourly(fk_engine *e, const struct fk_round *r, fk_table **out, cha
 
 enum fk_tat_by { FK_TAT_SITE = 0, FK_TAT_LAB };
 /* The 采送检报 chain of the round's tubes, grouped by sampling site or lab:
- * site|lab,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours — pending: no
+ * site|lab,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours,shipped — shipped
+ * (送检): tubes with a shipped time by `now`, or received or resulted; empty (not recorded, not 0)
+ * when no tube of the group has a shipped time at all; pending: no
  * result yet; overdue: pending longer than tat_limit_hours at `now`; late: resulted after more
- * than tat_limit_hours; the hours are sampling to result over resulted tubes. All as of `now`:
+ * than tat_limit_hours; the hours are sampling to result over resulted tubes. Rows run worst
+ * first (most overdue, then most pending, then most late, then by name), the total last. All as
+ * of `now`:
  * tubes sampled later are left out, results and receipts recorded later are not known yet. */
 int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int64_t now,
                   fk_table **out, char *err, size_t errlen);

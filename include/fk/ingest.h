@@ -94,7 +94,7 @@ struct fk_import_summary {
     /* Of the updated persons, how many rows changed each field (a row may change several): a
      * re-import that renames residents says so ("1 203 updated: 1 198 phone, 5 name"). */
     uint64_t changed_name, changed_phone, changed_grid, changed_household, changed_tags,
-        changed_id_type;
+        changed_id_type, changed_address;
     char rejects_path[4096]; /* where rejects went; empty when none were rejected */
     /* The CSV file's encoding ("utf-8", "gb18030"), or "xlsx" for a workbook (its text is
      * UTF-8). */

@@ -44,7 +44,8 @@ struct fk_region_row {
 struct fk_person_row {
     int64_t id; /* dense person id, assigned by the store (output only) */
     const char *id_number, *name, *phone, *grid, *household, *tags;
-    int id_type; /* enum fk_id_type */
+    int id_type;         /* enum fk_id_type */
+    const char *address; /* home address; NULL on a put: keep the stored one */
 };
 struct fk_venue_row {
     int64_t id;
@@ -54,6 +55,7 @@ struct fk_venue_row {
 struct fk_sample_row {
     const char *tube, *site;
     int64_t person, time;
+    int64_t shipped; /* when the tube left for the lab (送检); 0: not recorded */
 };
 struct fk_result_row {
     const char *tube, *lab;
@@ -101,7 +103,8 @@ enum fk_person_field {
     FK_PERSON_GRID = 1u << 2,
     FK_PERSON_HOUSEHOLD = 1u << 3,
     FK_PERSON_TAGS = 1u << 4,
-    FK_PERSON_ID_TYPE = 1u << 5
+    FK_PERSON_ID_TYPE = 1u << 5,
+    FK_PERSON_ADDRESS = 1u << 6
 };
 /* fk_store_put_person, and when *did is FK_PUT_UPDATED, *changed says which fields the put
  * changed (fk_person_field bits; 0 otherwise), so an import can say "5 name" before a mass

@@ -90,11 +90,11 @@ static const struct {
     const char *header;
 } files[F_N] = {
     {"regions.csv", "code,name,level,parent,lon,lat,worker,worker_phone\n"},
-    {"persons.csv", "id_number,name,phone,grid,household,tags\n"},
+    {"persons.csv", "id_number,name,phone,grid,household,tags,address\n"},
     {"venues.csv", "code,name,type,grid,lon,lat\n"},
     {"scans.csv", "id_number,venue,time\n"},
     {"pings.csv", "id_number,cell,time\n"},
-    {"samples.csv", "tube,id_number,time,site\n"},
+    {"samples.csv", "tube,id_number,time,site,shipped\n"},
     {"results.csv", "tube,result,time,lab,received\n"},
     {"cases.csv", "id_number,confirmed,onset,kind\n"},
     {"round.txt", ""},
@@ -1267,7 +1267,10 @@ static void write_result(struct gen *G, const char *tube, int64_t closed, unsign
     out_end_row(w);
 }
 
-static void write_sample(struct gen *G, const char *tube, const char *id, int64_t t, uint64_t site)
+/* shipped: when the tube left the site (送检), half an hour after its first member was sampled
+ * (no draw: the other files keep their bytes), before any receipt of write_result. */
+static void write_sample(struct gen *G, const char *tube, const char *id, int64_t t,
+                         uint64_t site, int64_t shipped)
 {
     struct out *w = &G->out[F_SAMPLES];
 
@@ -1279,6 +1282,9 @@ static void write_sample(struct gen *G, const char *tube, const char *id, int64_
     out_time(w, &G->tc, t);
     out_mem(w, ",SITE", 5);
     out_u(w, site, 4);
+    out_ch(w, ',');
+    if (shipped <= G->cut) /* a tube still at its site at now has no shipped time yet */
+        out_time(w, &G->tc, shipped);
     out_end_row(w);
 }
 
@@ -1301,7 +1307,7 @@ static void write_grid_samples(struct gen *G, size_t g)
         snprintf(tube, sizeof tube, "S%07llu", (unsigned long long)++G->singles);
         t = sample_time(G);
         if (t <= G->cut) {
-            write_sample(G, tube, G->grid_samples[i].id, t, site);
+            write_sample(G, tube, G->grid_samples[i].id, t, site, t + 1800);
             G->tubes_out++;
         }
         /* drawn even when cut (its time is after the cut then), so the draws stay in step */
@@ -1319,7 +1325,7 @@ static void write_grid_samples(struct gen *G, size_t g)
                 continue;
             t = t0 + (int64_t)j * 30;
             if (t <= G->cut) {
-                write_sample(G, tube, G->grid_samples[i].id, t, site);
+                write_sample(G, tube, G->grid_samples[i].id, t, site, t0 + 1800);
                 closed = t;
                 kept++;
             }
@@ -1535,6 +1541,9 @@ static void write_risk_areas(struct gen *G)
                                 "door_allowed = 07:00-07:30,18:00-18:30\n");
 }
 
+static const char *const streets[] = {"平安街", "顺城街", "迎宾路", "新华街",
+                                      "锦纶路", "文苑街", "汇通路", "龙湖大街"};
+
 /* One resident: the persons row, their scans and pings, and whether they were sampled. */
 static int write_person(struct gen *G, size_t g, uint64_t household, char *err, size_t errlen)
 {
@@ -1578,6 +1587,17 @@ static int write_person(struct gen *G, size_t g, uint64_t household, char *err, 
             out_str(w, tags[b]);
         }
     }
+    /* A synthetic address, a function of the household alone (no draw: the other files keep
+     * their bytes), so a household's members share it. */
+    out_ch(w, ',');
+    out_str(w, streets[household % (sizeof streets / sizeof streets[0])]);
+    out_u(w, household / 8 % 300 + 1, 1);
+    out_str(w, "号");
+    out_u(w, household % 6 + 1, 1);
+    out_str(w, "单元");
+    out_u(w, household % 5 + 1, 1);
+    out_u(w, household % 4 + 1, 2);
+    out_str(w, "室");
     out_end_row(w);
 
     if (G->next_case < G->ncases && G->cases[G->next_case].person == G->persons) {

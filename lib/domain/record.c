@@ -148,8 +148,9 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
                      OPT("phone", FK_RCOL_TEXT, 63, "phone number"),
                      OPT("household", FK_RCOL_TEXT, TEXT, "household (户) code"),
                      OPT("tags", FK_RCOL_TEXT, TEXT, "tags, separated by ;"),
-                     OPT_ENUM("id_type", id_type_name, "resident passport hk_macao taiwan other")},
-            .ncols = 7,
+                     OPT_ENUM("id_type", id_type_name, "resident passport hk_macao taiwan other"),
+                     OPT("address", FK_RCOL_TEXT, TEXT, "home address, for door-to-door visits")},
+            .ncols = 8,
             .nreq = 3,
             .key = {0},
             .nkey = 1,
@@ -165,21 +166,22 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
                        {"phone", FK_RVAL_TEXT, FK_RFIELD_KEEP},
                        {"grid", FK_RVAL_TEXT, 0},
                        {"household", FK_RVAL_TEXT, FK_RFIELD_KEEP},
-                       {"tags", FK_RVAL_TEXT, FK_RFIELD_KEEP}},
-            .nfields = 7,
+                       {"tags", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"address", FK_RVAL_TEXT, FK_RFIELD_KEEP}},
+            .nfields = 8,
             .sqlite =
-                {"SELECT id, id_type, name, phone, grid, household, tags FROM persons "
+                {"SELECT id, id_type, name, phone, grid, household, tags, address FROM persons "
                  "WHERE id_number = ?1",
-                 "INSERT INTO persons (id_number, id_type, name, phone, grid, household, tags) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 "INSERT INTO persons (id_number, id_type, name, phone, grid, household, tags, "
+                 "address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                  "UPDATE persons SET id_type = coalesce(?2, id_type), name = ?3, "
                  "phone = coalesce(?4, phone), grid = ?5, "
-                 "household = coalesce(?6, household), tags = coalesce(?7, tags) "
-                 "WHERE id_number = ?1",
-                 "SELECT id_number, name, grid, phone, household, tags, id_type, grid "
+                 "household = coalesce(?6, household), tags = coalesce(?7, tags), "
+                 "address = coalesce(?8, address) WHERE id_number = ?1",
+                 "SELECT id_number, name, grid, phone, household, tags, id_type, address, grid "
                  "FROM persons ORDER BY id_number"},
-            .export_cols = {0, 1, 2, 3, 4, 5, 6},
-            .nexport = 7,
+            .export_cols = {0, 1, 2, 3, 4, 5, 6, 7},
+            .nexport = 8,
             .nscope = 1,
         },
     [FK_IMPORT_VENUES] =
@@ -260,12 +262,13 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .title_en = "swab samples",
             .cols = {REQ("tube", FK_RCOL_CODE, TEXT, "the tube's code (pooled: many persons)"),
                      ID_NUMBER, REQ("time", FK_RCOL_TIME, 0, "when sampled"),
-                     OPT("site", FK_RCOL_TEXT, TEXT, "the sampling site")},
-            .ncols = 4,
+                     OPT("site", FK_RCOL_TEXT, TEXT, "the sampling site"),
+                     OPT("shipped", FK_RCOL_TIME, 0, "when the tube left for the lab (送检)")},
+            .ncols = 5,
             .nreq = 3,
             .key = {0, 1},
             .nkey = 2,
-            .key_note = "(tube, person): duplicate",
+            .key_note = "(tube, person): duplicate; a row that brings a shipped time sets it",
             .scope = FK_SCOPE_PERSON,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_APPEND,

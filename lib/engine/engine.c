@@ -53,6 +53,8 @@ struct tube {
     int32_t lab;           /* index in labs, -1 with no result */
     int32_t result;        /* enum fk_result, -1 with no result */
     int64_t rtime, received;
+    int64_t shipped; /* when it left for the lab (送检), 0: not recorded; -1 in an "as of" copy:
+                        recorded, but later */
 };
 
 struct fk_engine {
@@ -363,6 +365,8 @@ static int on_sample(void *ud, const struct fk_sample_row *s)
     e->tube[t].count++;
     if (s->time < e->tube[t].sampled)
         e->tube[t].sampled = s->time;
+    if (s->shipped > e->tube[t].shipped)
+        e->tube[t].shipped = s->shipped;
     e->s_pid[e->nsamples] = (s->person >= 0 && (size_t)s->person < e->npid) ? (int32_t)s->person
                                                                             : -1;
     e->s_time[e->nsamples] = s->time;
@@ -547,7 +551,7 @@ void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out)
 /* ---- snapshots ---- */
 
 #define SNAP_MAGIC "FKENGSN1"
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u /* 2: tubes carry their shipped time */
 #define SNAP_ENDIAN 0x01020304u
 
 struct snap_header {
@@ -1007,9 +1011,108 @@ int fk_engine_coverage(fk_engine *e, const struct fk_round *r, enum fk_level by,
     return FK_OK;
 }
 
+static const struct fk_col below_cols[] = {
+    {"county", FK_COL_TEXT},    {"county_name", FK_COL_TEXT}, {"township", FK_COL_TEXT},
+    {"township_name", FK_COL_TEXT}, {"region", FK_COL_TEXT},  {"name", FK_COL_TEXT},
+    {"residents", FK_COL_INT},  {"sampled", FK_COL_INT},      {"missing", FK_COL_INT},
+    {"coverage", FK_COL_REAL},
+};
+
+struct below_row {
+    int64_t reg;
+    size_t res, smp;
+};
+
+/* Lowest coverage first (a cross-multiplied compare, exact), then by code. */
+static int below_worse(const void *a, const void *b)
+{
+    const struct below_row *x = a, *y = b;
+    unsigned long long l = (unsigned long long)x->smp * y->res,
+                       r = (unsigned long long)y->smp * x->res;
+
+    if (l != r)
+        return l < r ? -1 : 1;
+    return x->reg < y->reg ? -1 : x->reg > y->reg;
+}
+
+/* The ancestor of region i at level lv (i itself when it is of that level), or -1. */
+static int64_t ancestor_at(const fk_engine *e, int64_t i, enum fk_level lv)
+{
+    while (i >= 0 && e->reg[i].level != (int)lv)
+        i = e->reg[i].parent;
+    return i;
+}
+
+int fk_engine_below(fk_engine *e, const struct fk_round *r, enum fk_level by, int pct,
+                    fk_table **out, char *err, size_t errlen)
+{
+    fk_table *t = NULL;
+    const uint64_t *bits;
+    struct below_row *rows = NULL;
+    int64_t R = round_region(e, r, err, errlen);
+    size_t i, n = 0;
+    int rc = FK_ENOMEM;
+
+    *out = NULL;
+    if (R < 0)
+        return FK_ENOENT;
+    bits = round_bits(e, r);
+    rows = malloc((e->nreg ? e->nreg : 1) * sizeof *rows);
+    if (!bits || !rows)
+        goto out;
+    for (i = 0; i < e->nreg; i++) {
+        const struct region *g = &e->reg[i];
+        size_t lo, hi;
+
+        if (g->level != (int)by || !inside(e, (int64_t)i, R))
+            continue;
+        lo = e->gstart[g->glo];
+        hi = e->gstart[g->ghi];
+        /* below pct % when sampled / residents < pct / 100; a region with nobody is not */
+        if (hi == lo || popcount_range(bits, lo, hi) * 100 >= (size_t)pct * (hi - lo))
+            continue;
+        rows[n].reg = (int64_t)i;
+        rows[n].res = hi - lo;
+        rows[n++].smp = popcount_range(bits, lo, hi);
+    }
+    qsort(rows, n, sizeof *rows, below_worse);
+    rc = fk_table_new(below_cols, 10, &t);
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        int64_t c = ancestor_at(e, rows[i].reg, FK_LEVEL_COUNTY),
+                tw = ancestor_at(e, rows[i].reg, FK_LEVEL_TOWNSHIP);
+        char sres[24], ssmp[24], smis[24], scov[24];
+        const char *vals[10];
+
+        snprintf(sres, sizeof sres, "%zu", rows[i].res);
+        snprintf(ssmp, sizeof ssmp, "%zu", rows[i].smp);
+        snprintf(smis, sizeof smis, "%zu", rows[i].res - rows[i].smp);
+        snprintf(scov, sizeof scov, "%.4f", (double)rows[i].smp / (double)rows[i].res);
+        vals[0] = c >= 0 ? fk_strmap_key(e->rmap, c) : NULL;
+        vals[1] = c >= 0 ? region_name(e, c) : NULL;
+        vals[2] = tw >= 0 ? fk_strmap_key(e->rmap, tw) : NULL;
+        vals[3] = tw >= 0 ? region_name(e, tw) : NULL;
+        vals[4] = fk_strmap_key(e->rmap, rows[i].reg);
+        vals[5] = region_name(e, rows[i].reg);
+        vals[6] = sres;
+        vals[7] = ssmp;
+        vals[8] = smis;
+        vals[9] = scov;
+        rc = fk_table_add(t, vals);
+    }
+out:
+    free(rows);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "below target: %s", fk_strerror(rc));
+        fk_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return FK_OK;
+}
+
 static const struct fk_col missing_cols[] = {
-    {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT}, {"phone", FK_COL_TEXT},
-    {"grid", FK_COL_TEXT},
+    {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},      {"phone", FK_COL_TEXT},
+    {"grid", FK_COL_TEXT},      {"household", FK_COL_TEXT}, {"address", FK_COL_TEXT},
 };
 
 /* Adds the person's id_number, name, phone, grid, read through the caller's connection st, to
@@ -1030,7 +1133,7 @@ static int person_cells(fk_store *st, int32_t pid, const char **vals, struct fk_
 int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, const char *region,
                       fk_table **out, char *err, size_t errlen)
 {
-    static const size_t order[] = {3, 0};
+    static const size_t order[] = {3, 4, 0}; /* a visit covers a household at once */
     fk_table *t = NULL;
     const uint64_t *bits;
     int64_t R = round_region(e, r, err, errlen), g;
@@ -1051,16 +1154,18 @@ int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, cons
         return FK_EINVAL;
     }
     bits = round_bits(e, r);
-    rc = bits ? fk_table_new(missing_cols, 4, &t) : FK_ENOMEM;
+    rc = bits ? fk_table_new(missing_cols, 6, &t) : FK_ENOMEM;
     lo = e->gstart[e->reg[g].glo];
     hi = e->gstart[e->reg[g].ghi];
     for (o = lo; rc == FK_OK && o < hi; o++) {
         struct fk_person_row p;
-        const char *vals[4];
+        const char *vals[6];
 
         if (bit_set(bits, o))
             continue;
         rc = person_cells(st, e->members[o], vals, &p);
+        vals[4] = p.household;
+        vals[5] = p.address;
         if (rc == FK_OK)
             rc = fk_table_add(t, vals);
     }
@@ -1069,7 +1174,7 @@ int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, cons
         fk_table_free(t);
         return rc;
     }
-    fk_table_sort(t, order, 2);
+    fk_table_sort(t, order, 3);
     *out = t;
     return FK_OK;
 }
@@ -1092,9 +1197,40 @@ static int tube_in_round(const fk_engine *e, const struct tube *tb, const struct
 }
 
 static const struct fk_col retest_cols[] = {
-    {"tube", FK_COL_TEXT}, {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},
-    {"phone", FK_COL_TEXT}, {"grid", FK_COL_TEXT},
+    {"tube", FK_COL_TEXT},         {"id_number", FK_COL_TEXT},      {"name", FK_COL_TEXT},
+    {"phone", FK_COL_TEXT},        {"grid", FK_COL_TEXT},           {"retest_state", FK_COL_TEXT},
+    {"retest_tube", FK_COL_TEXT},  {"retest_sampled", FK_COL_TEXT}, {"retest_result", FK_COL_TEXT},
 };
+
+/* Sample k's member, re-tested alone since: the latest sample of that person after sample k in a
+ * tube of their own (one member), into vals[5..8]: state "retested" (with its result),
+ * "waiting" (no result yet) or "not_sampled", then its tube, time and result. when is the
+ * caller's buffer for the time. */
+static void retest_alone(const fk_engine *e, uint32_t k, const char **vals, char *when)
+{
+    int32_t pid = e->s_pid[k];
+    uint32_t a = e->pfirst[pid], b = e->pfirst[pid + 1], j;
+
+    vals[5] = "not_sampled";
+    vals[6] = vals[7] = vals[8] = NULL;
+    for (j = b; j > a; j--) {
+        uint32_t i = e->by_person[j - 1];
+        const struct tube *tb = &e->tube[e->s_tube[i]];
+
+        if (e->s_time[i] <= e->s_time[k])
+            break; /* runs are by time: nothing later remains */
+        if (tb->count != 1)
+            continue;
+        vals[5] = tb->result >= 0 ? "retested" : "waiting";
+        vals[6] = fk_strmap_key(e->tubes, e->s_tube[i]);
+        vals[7] = fk_time_render(e->s_time[i], when);
+        vals[8] = tb->result == FK_RESULT_NEGATIVE   ? "negative"
+                  : tb->result == FK_RESULT_POSITIVE ? "positive"
+                  : tb->result == FK_RESULT_INVALID  ? "invalid"
+                                                     : NULL;
+        return;
+    }
+}
 
 int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_table **out,
                      char *err, size_t errlen)
@@ -1114,7 +1250,9 @@ int fk_engine_retest_at(fk_engine *e, fk_store *st, const struct fk_round *r, in
     *out = NULL;
     if (R < 0)
         return FK_ENOENT;
-    rc = fk_table_new(retest_cols, 5, &t);
+    rc = fk_engine_person_index(e);
+    if (rc == FK_OK)
+        rc = fk_table_new(retest_cols, 9, &t);
     ntubes = fk_strmap_size(e->tubes);
     for (ti = 0; rc == FK_OK && ti < ntubes; ti++) {
         const struct tube *tb = &e->tube[ti];
@@ -1125,11 +1263,13 @@ int fk_engine_retest_at(fk_engine *e, fk_store *st, const struct fk_round *r, in
             continue;
         for (k = tb->first; rc == FK_OK && k < tb->first + tb->count; k++) {
             struct fk_person_row p;
-            const char *vals[5];
+            const char *vals[9];
+            char when[FK_TIME_RENDER_MAX];
 
             if (e->s_pid[k] < 0)
                 continue;
             vals[0] = fk_strmap_key(e->tubes, (int64_t)ti);
+            retest_alone(e, k, vals, when);
             rc = person_cells(st, e->s_pid[k], vals + 1, &p);
             if (rc == FK_OK)
                 rc = fk_table_add(t, vals);
@@ -1239,6 +1379,8 @@ out:
 
 struct tat_group {
     size_t tubes, received, resulted, pending, overdue, late;
+    size_t shipped;     /* shipped by now, received or resulted */
+    int shipped_known;  /* a tube of the group has a shipped time recorded */
     double *hours;
     size_t nhours;
 };
@@ -1247,11 +1389,13 @@ static const struct fk_col tat_site_cols[] = {
     {"site", FK_COL_TEXT},      {"tubes", FK_COL_INT},         {"received", FK_COL_INT},
     {"resulted", FK_COL_INT},   {"pending", FK_COL_INT},       {"overdue", FK_COL_INT},
     {"late", FK_COL_INT},       {"median_hours", FK_COL_REAL}, {"p90_hours", FK_COL_REAL},
+    {"shipped", FK_COL_INT},
 };
 static const struct fk_col tat_lab_cols[] = {
     {"lab", FK_COL_TEXT},       {"tubes", FK_COL_INT},         {"received", FK_COL_INT},
     {"resulted", FK_COL_INT},   {"pending", FK_COL_INT},       {"overdue", FK_COL_INT},
     {"late", FK_COL_INT},       {"median_hours", FK_COL_REAL}, {"p90_hours", FK_COL_REAL},
+    {"shipped", FK_COL_INT},
 };
 
 /* Tube tb as it stood at `now`, into *v: 0 when it was not sampled yet (it does not exist then);
@@ -1269,6 +1413,8 @@ static int tube_as_of(const struct tube *tb, int64_t now, struct tube *v)
     }
     if (v->received > now)
         v->received = 0;
+    if (v->shipped > now)
+        v->shipped = -1;
     return 1;
 }
 
@@ -1278,6 +1424,11 @@ static int tube_as_of(const struct tube *tb, int64_t now, struct tube *v)
 static void tat_count(struct tat_group *g, const struct tube *tb, int64_t now, int64_t limit)
 {
     g->tubes++;
+    if (tb->shipped != 0)
+        g->shipped_known = 1;
+    /* shipped: a recorded time, or the lab has it (a tube received was shipped) */
+    if (tb->shipped > 0 || tb->received > 0 || tb->result >= 0)
+        g->shipped++;
     if (tb->received > 0 || tb->result >= 0)
         g->received++;
     if (tb->result >= 0) {
@@ -1297,8 +1448,8 @@ static void tat_count(struct tat_group *g, const struct tube *tb, int64_t now, i
 
 static int tat_row(fk_table *t, const char *name, struct tat_group *g)
 {
-    char c[6][24], med[24], p90[24];
-    const char *vals[9];
+    char c[6][24], med[24], p90[24], shipped[24];
+    const char *vals[10];
     size_t v[6] = {g->tubes, g->received, g->resulted, g->pending, g->overdue, g->late}, i;
 
     fk_sort_doubles(g->hours, g->nhours);
@@ -1311,13 +1462,36 @@ static int tat_row(fk_table *t, const char *name, struct tat_group *g)
     vals[0] = name;
     vals[7] = g->nhours ? med : NULL;
     vals[8] = g->nhours ? p90 : NULL;
+    snprintf(shipped, sizeof shipped, "%zu", g->shipped);
+    vals[9] = g->shipped_known ? shipped : NULL; /* empty: not recorded, which is not 0 */
     return fk_table_add(t, vals);
+}
+
+/* One group's place in the worst-first order of fk_engine_tat. */
+struct tat_rank {
+    const struct tat_group *g;
+    const char *name;
+};
+
+/* Worst first: most overdue, then most pending, then most late, then by name. */
+static int tat_worse(const void *a, const void *b)
+{
+    const struct tat_rank *x = a, *y = b;
+    size_t kx[3] = {x->g->overdue, x->g->pending, x->g->late};
+    size_t ky[3] = {y->g->overdue, y->g->pending, y->g->late};
+    int i;
+
+    for (i = 0; i < 3; i++)
+        if (kx[i] != ky[i])
+            return kx[i] > ky[i] ? -1 : 1;
+    return strcmp(x->name, y->name);
 }
 
 int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int64_t now,
                   fk_table **out, char *err, size_t errlen)
 {
-    static const size_t order[] = {0};
+    struct tat_rank *rank = NULL;
+    size_t nrank = 0, ri;
     int64_t R = round_region(e, r, err, errlen), limit = (int64_t)e->prof.tat_limit_hours * 3600;
     fk_strmap *names = by == FK_TAT_SITE ? e->sites : e->labs;
     size_t ngroups = fk_strmap_size(names) + 1, ntubes, ti, gi; /* + 1: no lab yet */
@@ -1363,7 +1537,8 @@ int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int
         tat_count(&groups[k], &v, now, limit);
         tat_count(&total, &v, now, limit);
     }
-    rc = fk_table_new(by == FK_TAT_SITE ? tat_site_cols : tat_lab_cols, 9, &t);
+    rank = malloc(ngroups * sizeof *rank);
+    rc = rank ? fk_table_new(by == FK_TAT_SITE ? tat_site_cols : tat_lab_cols, 10, &t) : FK_ENOMEM;
     for (gi = 0; rc == FK_OK && gi < ngroups; gi++) {
         const char *name;
 
@@ -1373,13 +1548,17 @@ int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int
             name = fk_strmap_key(names, (int64_t)gi);
         else
             name = gi == 0 ? "(no result yet)" : fk_strmap_key(names, (int64_t)gi - 1);
-        rc = tat_row(t, *name ? name : "(none)", &groups[gi]);
+        rank[nrank].g = &groups[gi];
+        rank[nrank++].name = *name ? name : "(none)";
     }
     if (rc == FK_OK)
-        fk_table_sort(t, order, 1);
+        qsort(rank, nrank, sizeof *rank, tat_worse);
+    for (ri = 0; rc == FK_OK && ri < nrank; ri++)
+        rc = tat_row(t, rank[ri].name, (struct tat_group *)rank[ri].g);
     if (rc == FK_OK && total.tubes)
         rc = tat_row(t, "(total)", &total);
 out:
+    free(rank);
     free(groups);
     free(hours);
     if (rc != FK_OK) {

@@ -453,7 +453,7 @@ static const struct fk_col person_cols[] = {
     {"township", FK_COL_TEXT},      {"township_name", FK_COL_TEXT}, {"county", FK_COL_TEXT},
     {"county_name", FK_COL_TEXT},   {"household", FK_COL_TEXT}, {"tags", FK_COL_TEXT},
     {"case", FK_COL_TEXT},          {"confirmed", FK_COL_TEXT}, {"onset", FK_COL_TEXT},
-    {"contact", FK_COL_TEXT},       {"control", FK_COL_TEXT},
+    {"contact", FK_COL_TEXT},       {"control", FK_COL_TEXT},   {"address", FK_COL_TEXT},
 };
 static const struct fk_col household_cols[] = {
     {"id_number", FK_COL_TEXT}, {"name", FK_COL_TEXT},    {"grid", FK_COL_TEXT},
@@ -714,6 +714,7 @@ int fk_person_page_get(fk_store *st, fk_engine *e, fk_ctl *c, const char *scope,
     struct flags fl;
     struct place pl;
     char id_number[40], name[128], phone[40], grid[FK_REGION_CODE_MAX], household[64], tags[128];
+    char address[512];
     char conf[40], onset[40], exp[40], src[40], src_name[128], root[40], root_name[128];
     const struct fk_contact *ct;
     const char *v[NCOLS(person_cols)];
@@ -741,6 +742,7 @@ int fk_person_page_get(fk_store *st, fk_engine *e, fk_ctl *c, const char *scope,
     copy(grid, sizeof grid, p.grid);
     copy(household, sizeof household, p.household);
     copy(tags, sizeof tags, p.tags);
+    copy(address, sizeof address, p.address);
     x.st = st;
     x.e = e;
     x.scope = scope && *scope ? scope : NULL;
@@ -772,6 +774,7 @@ int fk_person_page_get(fk_store *st, fk_engine *e, fk_ctl *c, const char *scope,
     v[14] = *fl.kase ? when(fl.onset, onset) : NULL;
     v[15] = fl.contact;
     v[16] = fl.control;
+    v[17] = address;
     if ((rc = fk_table_add(out->person, v)) != FK_OK)
         goto out;
 

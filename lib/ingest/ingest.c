@@ -712,7 +712,7 @@ static int row_region(struct ctx *c, enum fk_put *did)
 static int row_person(struct ctx *c, enum fk_put *did)
 {
     char id[64], name[TEXT_MAX], grid[FK_REGION_CODE_MAX + 8], phone[64], household[TEXT_MAX],
-        tags[TEXT_MAX], idwhy[200];
+        tags[TEXT_MAX], address[TEXT_MAX], idwhy[200];
     struct fk_person_row p;
     enum fk_id_type idt = FK_ID_RESIDENT;
     fk_slice s = field(c, 0), ts = field(c, 6);
@@ -737,6 +737,7 @@ static int row_person(struct ctx *c, enum fk_put *did)
     ok &= phone_col(c, 3, phone, sizeof phone);
     ok &= text(c, 4, household, sizeof household, 0);
     ok &= text(c, 5, tags, sizeof tags, 0);
+    ok &= text(c, 7, address, sizeof address, 0);
     if (ok && c->actor) {
         char what[TEXT_MAX + 16];
         int64_t k = fk_strmap_find(c->persons, id, strlen(id));
@@ -760,6 +761,7 @@ static int row_person(struct ctx *c, enum fk_put *did)
     p.household = c->idx[4] >= 0 ? household : NULL;
     p.tags = c->idx[5] >= 0 ? tags : NULL;
     p.id_type = c->idx[6] >= 0 ? (int)idt : -1;
+    p.address = c->idx[7] >= 0 ? address : NULL;
     rc = fk_store_put_person_changes(c->st, &p, &pid, did, &c->changed);
     if (rc == FK_OK && c->persons) {
         int64_t k = fk_strmap_intern(c->persons, id, strlen(id), &added);
@@ -866,6 +868,8 @@ static int row_sample(struct ctx *c, enum fk_put *did)
     ok &= person_col(c, 1, &s.person);
     ok &= time_col(c, 2, &s.time, 1);
     ok &= text(c, 3, site, sizeof site, 0);
+    s.shipped = 0;
+    ok &= time_col(c, 4, &s.shipped, 0);
     if (!ok)
         return 0;
     s.tube = tube;
@@ -1080,7 +1084,7 @@ static int row_arrival(struct ctx *c, enum fk_put *did)
     if (!ok)
         return 0;
     if (!known) {
-        struct fk_person_row p = {0, id, name, phone, grid, NULL, NULL, FK_ID_RESIDENT};
+        struct fk_person_row p = {0, id, name, phone, grid, NULL, NULL, FK_ID_RESIDENT, NULL};
         enum fk_put pdid;
 
         rc = fk_store_put_person(c->st, &p, &a.person, &pdid);
@@ -1302,6 +1306,7 @@ static void count(struct ctx *c, enum fk_put did)
         s->changed_household += (ch & FK_PERSON_HOUSEHOLD) != 0;
         s->changed_tags += (ch & FK_PERSON_TAGS) != 0;
         s->changed_id_type += (ch & FK_PERSON_ID_TYPE) != 0;
+        s->changed_address += (ch & FK_PERSON_ADDRESS) != 0;
         break;
     default: s->duplicate++; break;
     }
@@ -1533,9 +1538,10 @@ const char *fk_import_updated_text(const struct fk_import_summary *s, char *out,
     struct {
         const char *name;
         uint64_t n;
-    } f[6] = {{"name", s->changed_name},   {"grid", s->changed_grid},
-              {"phone", s->changed_phone}, {"household", s->changed_household},
-              {"tags", s->changed_tags},   {"id_type", s->changed_id_type}};
+    } f[7] = {{"name", s->changed_name},      {"grid", s->changed_grid},
+              {"phone", s->changed_phone},    {"household", s->changed_household},
+              {"tags", s->changed_tags},      {"id_type", s->changed_id_type},
+              {"address", s->changed_address}};
     char num[32];
     fk_buf b;
     int i, j, first = 1;
@@ -1545,7 +1551,7 @@ const char *fk_import_updated_text(const struct fk_import_summary *s, char *out,
     if (!s->updated || !cap)
         return out;
     /* Insertion sort by count, largest first; ties keep the order above (name first). */
-    for (i = 1; i < 6; i++) {
+    for (i = 1; i < 7; i++) {
         for (j = i; j > 0 && f[j].n > f[j - 1].n; j--) {
             const char *tn = f[j].name;
             uint64_t tc = f[j].n;
@@ -1557,7 +1563,7 @@ const char *fk_import_updated_text(const struct fk_import_summary *s, char *out,
     }
     fk_buf_init(&b, cap);
     fk_buf_printf(&b, "%s updated", grouped(s->updated, num));
-    for (i = 0; i < 6 && f[i].n; i++) {
+    for (i = 0; i < 7 && f[i].n; i++) {
         fk_buf_printf(&b, "%s%s %s", first ? ": " : ", ", grouped(f[i].n, num), f[i].name);
         first = 0;
     }

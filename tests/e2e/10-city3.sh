@@ -38,9 +38,12 @@ for level in city county township community grid; do
     expect_rc 0 "coverage --by $level"
     same_rows "coverage-$level.csv" "$DATA/expected/coverage-$level.csv" "coverage by $level"
 done
-fk missing "$name" --region 140703001 >missing.csv 2>/dev/null
+fk missing "$name" --region 140703001 >missing-all.csv 2>/dev/null
+# the expected file's columns (the list goes on with household and address)
+cut -d, -f1-4 missing-all.csv >missing.csv
 same_rows missing.csv "$DATA/expected/missing-140703001.csv" "missing 140703001"
-fk retest "$name" >retest.csv 2>/dev/null
+fk retest "$name" >retest-all.csv 2>/dev/null
+cut -d, -f1-5 retest-all.csv >retest.csv # the expected file's columns
 same_rows retest.csv "$DATA/expected/retest.csv" "retest"
 
 # Idempotent: a second import of every file adds nothing.

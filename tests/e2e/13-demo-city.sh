@@ -51,16 +51,29 @@ for level in ["city", "county", "township", "community", "grid"]:
              "%.4f" % (k[c] / n[c]) if n.get(c) else ""]
             for c, r in R.items() if r["level"] == level]
     out("want-coverage-%s.csv" % level, ["region", "name", "residents", "sampled", "coverage"], rows)
-out("want-missing.csv", ["id_number", "name", "phone", "grid"],
-    [[i, p["name"], p["phone"], p["grid"]] for i, p in P.items()
+out("want-missing.csv", ["id_number", "name", "phone", "grid", "household", "address"],
+    [[i, p["name"], p["phone"], p["grid"], p["household"], p["address"]] for i, p in P.items()
      if i not in sampled and county in ancestors(p["grid"])])
 tubes = {}
 for s in S:
     tubes.setdefault(s["tube"], []).append(s)
 def in_round(t): return any(start <= ts(s["time"]) <= end for s in tubes[t])
-out("want-retest.csv", ["tube", "id_number", "name", "phone", "grid"],
+alone = {}  # person -> [(time, tube)] of the tubes holding them alone
+for t, ss in tubes.items():
+    if len(ss) == 1:
+        alone.setdefault(ss[0]["id_number"], []).append((ts(ss[0]["time"]), t, ss[0]["time"]))
+def since(s):
+    later = [a for a in alone.get(s["id_number"], []) if a[0] > ts(s["time"])]
+    if not later:
+        return ["not_sampled", "", "", ""]
+    _, u, when = max(later)
+    r = res.get(u)
+    return ["retested" if r else "waiting", u, datetime.fromisoformat(when).isoformat(),
+            r["result"] if r else ""]
+out("want-retest.csv", ["tube", "id_number", "name", "phone", "grid", "retest_state",
+                        "retest_tube", "retest_sampled", "retest_result"],
     [[t, s["id_number"], P[s["id_number"]]["name"], P[s["id_number"]]["phone"],
-      P[s["id_number"]]["grid"]]
+      P[s["id_number"]]["grid"]] + since(s)
      for t in tubes if len(tubes[t]) >= 2 and in_round(t) and t in res
      and res[t]["result"] == "positive" for s in tubes[t]])
 def q(v, p):
@@ -78,10 +91,14 @@ for by in ["site", "lab"]:
                            ts(r["received"]) <= now)
         if r and ts(r["time"]) > now: r = None
         key = ss[0]["site"] if by == "site" else (r["lab"] if r else "(no result yet)")
+        shipped = [ts(s["shipped"]) for s in ss if s.get("shipped")]
         for k in (key, "(total)"):
-            a = g.setdefault(k, [0, 0, 0, 0, 0, 0, []])
+            a = g.setdefault(k, [0, 0, 0, 0, 0, 0, [], 0, False])
             a[0] += 1
             a[1] += got  # received: a receipt time, or a result at all
+            # shipped (送检): a shipped time by now, or the lab has it; recorded at all?
+            a[7] += bool(shipped and max(shipped) <= now) or got or bool(r)
+            a[8] = a[8] or bool(shipped)
             if r:
                 a[2] += 1
                 h = ts(r["time"]) - sampled_at
@@ -89,9 +106,9 @@ for by in ["site", "lab"]:
             else:
                 a[3] += 1; a[4] += now - sampled_at > 12 * 3600
     rows = [[k] + a[:6] + (["%.2f" % q(a[6], .5), "%.2f" % q(a[6], .9)] if a[6] else ["", ""])
-            for k, a in sorted(g.items())]
+            + [a[7] if a[8] else ""] for k, a in sorted(g.items())]
     out("want-tat-%s.csv" % by, [by, "tubes", "received", "resulted", "pending", "overdue",
-                                 "late", "median_hours", "p90_hours"], rows)
+                                 "late", "median_hours", "p90_hours", "shipped"], rows)
 PY
 for f in coverage-city coverage-county coverage-township coverage-community coverage-grid \
          missing retest tat-site tat-lab; do

@@ -127,8 +127,9 @@ def cmd_prefix(answer, field, prefix):
 
 def cmd_missing_pages(want_total, limit, *pages):
     """Pages of missing 140703001: none longer than limit, no ID twice, the union equals
-    expected/missing-140703001.csv, every page says the same total, the last has next null."""
-    ok, seen, got = True, set(), []
+    expected/missing-140703001.csv, every page says the same total, the last has next null;
+    the rows run in door-to-door order (grid, household, ID)."""
+    ok, seen, got, households = True, set(), [], []
     for i, p in enumerate(pages):
         j = load(p)
         if len(j["rows"]) > int(limit) or not j["rows"]:
@@ -146,6 +147,7 @@ def cmd_missing_pages(want_total, limit, *pages):
                 ok = False
             seen.add(r["id_number"])
             got.append(tuple(r[k] for k in ("id_number", "name", "phone", "grid")))
+            households.append(r["household"])
     want = [tuple(r[k] for k in ("id_number", "name", "phone", "grid"))
             for r in rows_csv(EXP + "/missing-140703001.csv")]
     if int(want_total) != len(want):
@@ -154,9 +156,9 @@ def cmd_missing_pages(want_total, limit, *pages):
     if len(pages) != math.ceil(len(want) / int(limit)):
         print("%d pages for %d rows by %s" % (len(pages), len(want), limit), file=sys.stderr)
         ok = False
-    ids = [g[0] for g in got]
-    if ids != sorted(ids):
-        print("pages are not in ID order", file=sys.stderr)
+    keys = [(g[3], h, g[0]) for g, h in zip(got, households)]
+    if keys != sorted(keys):
+        print("pages are not in visit order (grid, household, ID)", file=sys.stderr)
         ok = False
     return same("missing 140703001 (all pages)", sorted(got), sorted(want)) and ok
 

@@ -53,7 +53,7 @@ for t in regions persons venues cases controls arrivals risk_areas; do
     expect_rc 0 "re-import of the $t export"
     contains "back-$t.err" "$rows read, 0 accepted (0 updated), $rows duplicate, 0 rejected"
 done
-head -n 1 out-persons.csv | grep -qx 'id_number,name,grid,phone,household,tags,id_type' ||
+head -n 1 out-persons.csv | grep -qx 'id_number,name,grid,phone,household,tags,id_type,address' ||
     fail "persons export header: $(head -n 1 out-persons.csv)"
 contains out-controls.csv "$y2,secondary,home,2022-08-26T20:52:00+08:00,,,,D001"
 contains out-risk_areas.csv "310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区"

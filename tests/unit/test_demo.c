@@ -251,11 +251,11 @@ static void test_demo__bytes_pinned(void **state)
         uint64_t hash;
     } pinned[] = {
         {"regions.csv", UINT64_C(0x4e2681f1314ecafe)},
-        {"persons.csv", UINT64_C(0x4626a45ebb4ecbd7)},
+        {"persons.csv", UINT64_C(0x706275f1d6ff3fce)},
         {"venues.csv", UINT64_C(0xc51e1f6a7bcfdc6d)},
         {"scans.csv", UINT64_C(0x739148e8b04496d7)},
         {"pings.csv", UINT64_C(0xe9f447b02f542393)},
-        {"samples.csv", UINT64_C(0x658406d3f9b097da)},
+        {"samples.csv", UINT64_C(0x1ddff302f63b4249)},
         {"results.csv", UINT64_C(0xe6510d6da8f909a2)},
         {"cases.csv", UINT64_C(0x8a1bfedcd36a6d7c)},
         {"round.txt", UINT64_C(0xa9807e2e1ac2eb61)},
@@ -313,7 +313,7 @@ static void test_demo__person_ids_valid_and_unique(void **state)
     char reason[128], **ids;
     size_t i;
 
-    table_load(&p, fx->dir, "persons.csv", 6);
+    table_load(&p, fx->dir, "persons.csv", 7);
     assert_int_equal(p.n, PEOPLE);
     for (i = 0; i < p.n; i++) {
         const char *id = p.rows[i][0];
@@ -428,7 +428,7 @@ static void test_demo__person_grids_exist_one_empty(void **state)
     size_t i, ng = 0, empty = 0;
 
     table_load(&r, fx->dir, "regions.csv", 8);
-    table_load(&p, fx->dir, "persons.csv", 6);
+    table_load(&p, fx->dir, "persons.csv", 7);
     grids = malloc(r.n * sizeof *grids);
     assert_non_null(grids);
     for (i = 0; i < r.n; i++)
@@ -457,11 +457,11 @@ static void test_demo__summary_matches_files(void **state)
         size_t off;
     } counts[] = {
         {"regions.csv", 8, offsetof(struct fk_demo_summary, regions)},
-        {"persons.csv", 6, offsetof(struct fk_demo_summary, persons)},
+        {"persons.csv", 7, offsetof(struct fk_demo_summary, persons)},
         {"venues.csv", 6, offsetof(struct fk_demo_summary, venues)},
         {"scans.csv", 3, offsetof(struct fk_demo_summary, scans)},
         {"pings.csv", 3, offsetof(struct fk_demo_summary, pings)},
-        {"samples.csv", 4, offsetof(struct fk_demo_summary, samples)},
+        {"samples.csv", 5, offsetof(struct fk_demo_summary, samples)},
         {"results.csv", 5, offsetof(struct fk_demo_summary, results)},
         {"cases.csv", 4, offsetof(struct fk_demo_summary, cases)},
         {"controls.csv", 8, offsetof(struct fk_demo_summary, controls)},
@@ -484,7 +484,7 @@ static void test_demo__summary_matches_files(void **state)
                      (unsigned long long)n);
         table_free(&t);
     }
-    table_load(&t, fx->dir, "samples.csv", 4);
+    table_load(&t, fx->dir, "samples.csv", 5);
     tubes = column_sorted(&t, 0);
     assert_int_equal(distinct(tubes, t.n), fx->sum.tubes);
     free(tubes);
@@ -508,7 +508,7 @@ static void test_demo__sampled_share_realistic(void **state)
     char **ids;
     double share;
 
-    table_load(&s, fx->dir, "samples.csv", 4);
+    table_load(&s, fx->dir, "samples.csv", 5);
     ids = column_sorted(&s, 1);
     share = (double)distinct(ids, s.n) / PEOPLE;
     if (share < 0.85 || share > 0.99)
@@ -523,7 +523,7 @@ static void test_demo__tubes_pool_ten_at_one_site(void **state)
     struct table s;
     size_t i = 0, j, singles = 0, full = 0;
 
-    table_load(&s, fx->dir, "samples.csv", 4);
+    table_load(&s, fx->dir, "samples.csv", 5);
     while (i < s.n) {
         const char *tube = s.rows[i][0];
 
@@ -553,7 +553,7 @@ static void test_demo__times_render_like_fk_time_render(void **state)
     int64_t t, recv;
     size_t i, positive = 0;
 
-    table_load(&s, fx->dir, "samples.csv", 4);
+    table_load(&s, fx->dir, "samples.csv", 5);
     for (i = 0; i < s.n; i++) {
         assert_int_equal(fk_time_parse(s.rows[i][2], strlen(s.rows[i][2]), &t), FK_OK);
         assert_string_equal(fk_time_render(t, again), s.rows[i][2]);
@@ -594,7 +594,7 @@ static void test_demo__control_files_valid(void **state)
                  tamper = 0, night = 0;
     int64_t from = fx->sum.round_start - 10 * 86400, risk_start = 0;
 
-    table_load(&p, fx->dir, "persons.csv", 6);
+    table_load(&p, fx->dir, "persons.csv", 7);
     table_load(&k, fx->dir, "controls.csv", 8);
     table_load(&a, fx->dir, "arrivals.csv", 7);
     table_load(&ra, fx->dir, "risk_areas.csv", 5);

@@ -24,6 +24,7 @@
 #include "fk/region.h"
 #include "fk/store.h"
 #include "fk/table.h"
+#include "fk/time.h"
 
 #include "testutil.h"
 
@@ -95,6 +96,7 @@ static const struct {
     {"F001", P2, T_START + 2 * HOUR, "S1"}, /* P2's second sample; no result */
     {"D001", P9, T_START + HOUR, "S3"},     /* the other county: pooled positive */
     {"D001", P10, T_START + HOUR, "S3"},
+    {"H001", P3, T_END + 2 * HOUR, "S1"}, /* P3 re-tested alone after the round: negative */
 };
 
 /* Results: tube, result, hours after the tube's first sample, lab, received (0: not given). */
@@ -108,6 +110,7 @@ static const struct {
     {"B001", FK_RESULT_POSITIVE, T_START + 16 * HOUR, T_START + 3 * HOUR, "LabB"}, /* 14 h */
     {"C001", FK_RESULT_NEGATIVE, T_START + 7 * HOUR, 0, "LabA"},                   /* 3 h */
     {"D001", FK_RESULT_POSITIVE, T_START + 3 * HOUR, T_START + 2 * HOUR, "LabB"},
+    {"H001", FK_RESULT_NEGATIVE, T_END + 5 * HOUR, T_END + 3 * HOUR, "LabA"},
 };
 
 struct fixture {
@@ -121,6 +124,28 @@ struct fixture {
     fk_table *t; /* the table under test; freed by teardown */
     fk_buf b;
 };
+
+/* Households and addresses: P5 and P11, both of G1 and never sampled in the round, live in
+ * households ordered against their ID numbers (P11's is the smaller ID, P5's the first
+ * household), so the missing list's household order shows. */
+static const char *household_of(int p)
+{
+    return p == P5 ? "H1" : p == P11 ? "H2" : "";
+}
+
+static const char *address_of(int p)
+{
+    return p == P5 ? "平安街1号1单元101室" : p == P11 ? "顺城街2号" : "";
+}
+
+/* Shipped times (送检): A001 half an hour after the window opens, C001 at 5 h; the others have
+ * none recorded, so LabB's tubes and those with no result yet show "not recorded". */
+static int64_t shipped_of(const char *tube)
+{
+    return strcmp(tube, "A001") == 0 ? T_START + HOUR / 2
+           : strcmp(tube, "C001") == 0 ? T_START + 5 * HOUR
+                                       : 0;
+}
 
 static int fill_store(struct fixture *f)
 {
@@ -143,11 +168,13 @@ static int fill_store(struct fixture *f)
         p.name = persons[i].name;
         p.phone = persons[i].phone;
         p.grid = persons[i].grid;
+        p.household = household_of((int)i);
+        p.address = address_of((int)i);
         rc = fk_store_put_person(f->st, &p, &f->pid[i], &did);
     }
     for (i = 0; rc == FK_OK && i < sizeof samples / sizeof samples[0]; i++) {
         struct fk_sample_row s = {samples[i].tube, samples[i].site, f->pid[samples[i].person],
-                                  samples[i].time};
+                                  samples[i].time, shipped_of(samples[i].tube)};
 
         rc = fk_store_add_sample(f->st, &s, &did);
     }
@@ -280,16 +307,18 @@ static void expect_csv(struct fixture *f, const char *want)
     f->t = NULL;
 }
 
-/* The CSV lines of the missing list: id_number,name,phone,grid for the persons given. */
+/* The CSV lines of the missing list: id_number,name,phone,grid,household,address for the persons
+ * given. */
 static const char *missing_csv(struct fixture *f, const int *who, size_t n)
 {
     static char out[2048];
     size_t i, len;
 
-    len = (size_t)snprintf(out, sizeof out, "id_number,name,phone,grid\n");
+    len = (size_t)snprintf(out, sizeof out, "id_number,name,phone,grid,household,address\n");
     for (i = 0; i < n; i++)
-        len += (size_t)snprintf(out + len, sizeof out - len, "%s,%s,%s,%s\n", f->idn[who[i]],
-                                persons[who[i]].name, persons[who[i]].phone, persons[who[i]].grid);
+        len += (size_t)snprintf(out + len, sizeof out - len, "%s,%s,%s,%s,%s,%s\n", f->idn[who[i]],
+                                persons[who[i]].name, persons[who[i]].phone, persons[who[i]].grid,
+                                household_of(who[i]), address_of(who[i]));
     return out;
 }
 
@@ -303,9 +332,9 @@ static void test_engine__stats_and_lookups(void **state)
     assert_int_equal(s.regions, 12);
     assert_int_equal(s.grids, 4);
     assert_int_equal(s.persons, 12);
-    assert_int_equal(s.samples, 12);
-    assert_int_equal(s.tubes, 8);
-    assert_int_equal(s.results, 4);
+    assert_int_equal(s.samples, 13);
+    assert_int_equal(s.tubes, 9);
+    assert_int_equal(s.results, 5);
     assert_int_equal(fk_store_generation(f->st, &g), FK_OK);
     assert_int_equal(s.generation, g);
     assert_int_equal(fk_engine_region_level(f->eng, "140702"), FK_LEVEL_COUNTY);
@@ -411,7 +440,9 @@ static void test_engine__coverage_unknown_round_region(void **state)
 
 static void test_engine__missing(void **state)
 {
-    static const int want[] = {P11, P5, P8}; /* by grid, then by id_number */
+    /* by grid, then household, then id_number: P5's household H1 before P11's H2, although
+     * P11's ID number is the smaller */
+    static const int want[] = {P5, P11, P8};
     struct fixture *f = *state;
     struct fk_round r = round_of(1, "140702");
     char err[256] = "";
@@ -423,7 +454,7 @@ static void test_engine__missing(void **state)
     assert_int_equal(fk_engine_missing(f->eng, f->st, &r, G2, &f->t, err, sizeof err), FK_OK);
     expect_csv(f, missing_csv(f, want + 2, 1));
     assert_int_equal(fk_engine_missing(f->eng, f->st, &r, G3, &f->t, err, sizeof err), FK_OK);
-    expect_csv(f, "id_number,name,phone,grid\n");
+    expect_csv(f, "id_number,name,phone,grid,household,address\n");
 }
 
 /* Names come through the caller's connection, not the one the engine was built on (issue 14 §4):
@@ -453,9 +484,9 @@ static void test_engine__names_through_callers_store(void **state)
     assert_int_equal(fk_store_commit(f->st), FK_OK);
     assert_int_equal(fk_engine_missing(e, f->st, &r, G1, &f->t, err, sizeof err), FK_OK);
     assert_int_equal(fk_table_nrows(f->t), 2);
-    assert_string_equal(fk_table_get(f->t, 0, 0), f->idn[P11]);
-    assert_string_equal(fk_table_get(f->t, 0, 1), "改名");
-    assert_string_equal(fk_table_get(f->t, 0, 2), "13900009999");
+    assert_string_equal(fk_table_get(f->t, 1, 0), f->idn[P11]);
+    assert_string_equal(fk_table_get(f->t, 1, 1), "改名");
+    assert_string_equal(fk_table_get(f->t, 1, 2), "13900009999");
     fk_engine_free(e);
 }
 
@@ -485,18 +516,22 @@ static void test_engine__retest(void **state)
 {
     struct fixture *f = *state;
     struct fk_round r = round_of(1, "140702"), city = round_of(2, "1407");
-    char err[256] = "", want[1024];
+    char err[256] = "", want[1024], when[FK_TIME_RENDER_MAX], when2[FK_TIME_RENDER_MAX];
     int n;
 
     assert_int_equal(fk_engine_retest(f->eng, f->st, &r, &f->t, err, sizeof err), FK_OK);
-    /* A001 only: B001 is a single tube, C001 negative, D001 in the other county. */
-    n = snprintf(want, sizeof want, "tube,id_number,name,phone,grid\n");
-    n += snprintf(want + n, sizeof want - (size_t)n, "A001,%s,张一,13900000001,140702001001001\n",
-                  f->idn[P1]);
-    n += snprintf(want + n, sizeof want - (size_t)n, "A001,%s,王二,13900000002,140702001001001\n",
-                  f->idn[P2]);
-    snprintf(want + n, sizeof want - (size_t)n, "A001,%s,李三,13900000003,140702001001001\n",
-             f->idn[P3]);
+    /* A001 only: B001 is a single tube, C001 negative, D001 in the other county. Since, P1 has
+     * not been sampled again, P2 alone in F001 (no result yet), P3 alone in H001: negative. */
+    n = snprintf(want, sizeof want, "tube,id_number,name,phone,grid,retest_state,retest_tube,"
+                                    "retest_sampled,retest_result\n");
+    n += snprintf(want + n, sizeof want - (size_t)n,
+                  "A001,%s,张一,13900000001,140702001001001,not_sampled,,,\n", f->idn[P1]);
+    n += snprintf(want + n, sizeof want - (size_t)n,
+                  "A001,%s,王二,13900000002,140702001001001,waiting,F001,%s,\n", f->idn[P2],
+                  fk_time_render(T_START + 2 * HOUR, when));
+    snprintf(want + n, sizeof want - (size_t)n,
+             "A001,%s,李三,13900000003,140702001001001,retested,H001,%s,negative\n", f->idn[P3],
+             fk_time_render(T_END + 2 * HOUR, when2));
     expect_csv(f, want);
 
     assert_int_equal(fk_engine_retest(f->eng, f->st, &city, &f->t, err, sizeof err), FK_OK);
@@ -574,7 +609,8 @@ static void test_engine__retest_pool_min_from_profile(void **state)
     assert_int_equal(fk_engine_build(f->st, &p, &e, err, sizeof err), FK_OK);
     assert_int_equal(fk_engine_retest(e, f->st, &r, &f->t, err, sizeof err), FK_OK);
     fk_engine_free(e);
-    expect_csv(f, "tube,id_number,name,phone,grid\n");
+    expect_csv(f, "tube,id_number,name,phone,grid,retest_state,retest_tube,retest_sampled,"
+                  "retest_result\n");
 }
 
 static void test_engine__tat_by_site(void **state)
@@ -588,10 +624,10 @@ static void test_engine__tat_by_site(void **state)
      * received all the same. */
     assert_int_equal(
         fk_engine_tat(f->eng, &r, FK_TAT_SITE, T_END + 13 * HOUR, &f->t, err, sizeof err), FK_OK);
-    expect_csv(f, "site,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours\n"
-                  "S1,3,2,2,1,1,1,9.50,13.10\n"
-                  "S2,2,1,1,1,1,0,3.00,3.00\n"
-                  "(total),5,3,3,2,2,1,5.00,12.20\n");
+    expect_csv(f, "site,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours,shipped\n"
+                  "S1,3,2,2,1,1,1,9.50,13.10,2\n"
+                  "S2,2,1,1,1,1,0,3.00,3.00,1\n"
+                  "(total),5,3,3,2,2,1,5.00,12.20,3\n");
 }
 
 static void test_engine__tat_now_boundary(void **state)
@@ -620,9 +656,9 @@ static void test_engine__tat_now_boundary(void **state)
      * known yet: now is a true "as of", later samples and results do not exist then. */
     assert_int_equal(fk_engine_tat(f->eng, &r, FK_TAT_SITE, T_START, &f->t, err, sizeof err),
                      FK_OK);
-    expect_csv(f, "site,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours\n"
-                  "S1,1,0,0,1,0,0,,\n"
-                  "(total),1,0,0,1,0,0,,\n");
+    expect_csv(f, "site,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours,shipped\n"
+                  "S1,1,0,0,1,0,0,,,0\n" /* A001 is shipped later: 0, not "not recorded" */
+                  "(total),1,0,0,1,0,0,,,0\n");
 }
 
 static void test_engine__tat_by_lab(void **state)
@@ -633,11 +669,11 @@ static void test_engine__tat_by_lab(void **state)
 
     assert_int_equal(
         fk_engine_tat(f->eng, &r, FK_TAT_LAB, T_END + 13 * HOUR, &f->t, err, sizeof err), FK_OK);
-    expect_csv(f, "lab,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours\n"
-                  "(no result yet),2,0,0,2,2,0,,\n"
-                  "LabA,2,2,2,0,0,0,4.00,4.80\n"
-                  "LabB,1,1,1,0,0,1,14.00,14.00\n"
-                  "(total),5,3,3,2,2,1,5.00,12.20\n");
+    expect_csv(f, "lab,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours,shipped\n"
+                  "(no result yet),2,0,0,2,2,0,,,\n" /* shipped not recorded */
+                  "LabB,1,1,1,0,0,1,14.00,14.00,\n" /* worst first: LabB was late */
+                  "LabA,2,2,2,0,0,0,4.00,4.80,2\n"
+                  "(total),5,3,3,2,2,1,5.00,12.20,3\n");
 }
 
 static void test_engine__tat_limit_from_profile(void **state)
@@ -654,10 +690,10 @@ static void test_engine__tat_limit_from_profile(void **state)
     assert_int_equal(fk_engine_tat(e, &r, FK_TAT_SITE, T_END + 5 * HOUR, &f->t, err, sizeof err),
                      FK_OK);
     fk_engine_free(e);
-    expect_csv(f, "site,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours\n"
-                  "S1,3,2,2,1,1,2,9.50,13.10\n"
-                  "S2,2,1,1,1,1,0,3.00,3.00\n"
-                  "(total),5,3,3,2,2,2,5.00,12.20\n");
+    expect_csv(f, "site,tubes,received,resulted,pending,overdue,late,median_hours,p90_hours,shipped\n"
+                  "S1,3,2,2,1,1,2,9.50,13.10,2\n"
+                  "S2,2,1,1,1,1,0,3.00,3.00,1\n"
+                  "(total),5,3,3,2,2,2,5.00,12.20,3\n");
 }
 
 static void test_engine__tat_overdue(void **state)
@@ -698,7 +734,7 @@ static void test_engine__tat_unknown_round_region(void **state)
 /* Adds a sample of person P5 inside the window, in tube G001; commits when commit is 1. */
 static void add_p5_sample(struct fixture *f, int commit)
 {
-    struct fk_sample_row s = {"G001", "S1", f->pid[P5], T_START + 3 * HOUR};
+    struct fk_sample_row s = {"G001", "S1", f->pid[P5], T_START + 3 * HOUR, 0};
     enum fk_put did;
 
     assert_int_equal(fk_store_begin(f->st), FK_OK);

@@ -102,11 +102,11 @@ static void test_record__import_type_texts_unchanged(void **state)
 {
     static const char *const help[FK_IMPORT_NTYPES] = {
         "code,name,level,parent (required); lon,lat,worker,worker_phone",
-        "id_number,name,grid (required); phone,household,tags,id_type",
+        "id_number,name,grid (required); phone,household,tags,id_type,address",
         "code,name,grid (required); type,lon,lat",
         "id_number,venue,time (required)",
         "id_number,cell,time (required)",
-        "tube,id_number,time (required); site",
+        "tube,id_number,time (required); site,shipped",
         "tube,result,time (required); lab,received",
         "id_number,confirmed (required); onset,kind,isolated",
         "id_number,category,place,start (required); end,regime,site,device",
@@ -179,7 +179,7 @@ static void test_record__contract_markdown(void **state)
     assert_int_equal(fk_record_contract_markdown(&b), FK_OK);
     assert_non_null(strstr(b.data, "| type | columns (required first) | natural key"));
     assert_non_null(strstr(b.data, "| persons | id_number, name, grid; phone, household, tags, "
-                                   "id_type | id_number: replaces"));
+                                   "id_type, address | id_number: replaces"));
     assert_non_null(strstr(b.data, "| scans | id_number, venue, time | (person, venue, time): "
                                    "duplicate |\n"));
     fk_buf_fini(&b);
@@ -316,7 +316,8 @@ static void test_put__keep_and_id(void **state)
 static void test_put__person_changes(void **state)
 {
     struct store_fixture *f = *state;
-    struct fk_person_row p = {0, "110101199003070014", "张三", "13800000000", "g1", NULL, NULL, -1};
+    struct fk_person_row p = {
+        0, "110101199003070014", "张三", "13800000000", "g1", NULL, NULL, -1, NULL};
     struct fk_person_row got;
     enum fk_put did;
     unsigned changed = 99;
@@ -370,8 +371,8 @@ static void test_export__scope(void **state)
         {"g1", "网格1", "140702", FK_LEVEL_GRID, NULL, NULL, NULL, NULL},
         {"g2", "网格2", "140703", FK_LEVEL_GRID, NULL, NULL, NULL, NULL},
     };
-    struct fk_person_row p1 = {0, "110101199003070014", "=甲", NULL, "g1", NULL, NULL, -1},
-                         p2 = {0, "110101199003070030", "乙", NULL, "g2", NULL, NULL, -1};
+    struct fk_person_row p1 = {0, "110101199003070014", "=甲", NULL, "g1", NULL, NULL, -1, NULL},
+                         p2 = {0, "110101199003070030", "乙", NULL, "g2", NULL, NULL, -1, NULL};
     struct fk_actor county = {"desk", FK_ROLE_COUNTY, "140702"},
                     viewer = {"v", FK_ROLE_VIEWER, "140702"};
     fk_table *t = NULL;
@@ -389,8 +390,9 @@ static void test_export__scope(void **state)
 
     assert_int_equal(fk_export_table(f->st, FK_IMPORT_PERSONS, NULL, &t, err, sizeof err), FK_OK);
     assert_int_equal(fk_table_nrows(t), 2);
-    assert_int_equal(fk_table_ncols(t), 7);
+    assert_int_equal(fk_table_ncols(t), 8);
     assert_string_equal(fk_table_col(t, 6)->name, "id_type");
+    assert_string_equal(fk_table_col(t, 7)->name, "address");
     assert_string_equal(fk_table_get(t, 0, 6), "resident");
     fk_table_free(t);
 

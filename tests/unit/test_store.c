@@ -87,7 +87,7 @@ static enum fk_put put_person(fk_store *st, const char *idn, const char *name, c
 static enum fk_put add_sample(fk_store *st, const char *tube, int64_t person, int64_t t,
                               const char *site)
 {
-    struct fk_sample_row s = {tube, site, person, t};
+    struct fk_sample_row s = {tube, site, person, t, 0};
     enum fk_put did = UNSET;
 
     assert_int_equal(fk_store_add_sample(st, &s, &did), FK_OK);

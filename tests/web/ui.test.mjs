@@ -321,7 +321,7 @@ await run(async (_browser, newPage, watch) => {
   const [edl] = await Promise.all([page.waitForEvent('download', { timeout: T }), page.click('[data-export=csv]')])
   assert.equal(edl.suggestedFilename(), 'persons.csv')
   const exported = fs.readFileSync(await edl.path(), 'utf8').split(/\r?\n/)
-  assert.equal(exported[0], 'id_number,name,grid,phone,household,tags,id_type')
+  assert.equal(exported[0], 'id_number,name,grid,phone,household,tags,id_type,address')
   const good = content.split(/\r?\n/)[1].split(',')
   assert.ok(exported.some((l) => l.startsWith(`${good[0]},${good[1]},`)), 'the imported resident is exported')
   assert.ok(!exported.some((l) => l.startsWith(content.split(/\r?\n/)[2].split(',')[0])), 'the rejected one is not')

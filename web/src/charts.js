@@ -195,6 +195,9 @@ export function hourlyLine(rows, { dark = false, big = false } = {}) {
 export function tatFunnel(total, { dark = false, big = false } = {}) {
   const p = palette(dark)
   const data = [{ name: t('tubes'), value: total.tubes, itemStyle: { color: '#1565c0' } }]
+  /* 送检: only when recorded (null: the samples carry no shipped times, which is not 0) */
+  if (total.shipped !== null && total.shipped !== undefined)
+    data.push({ name: t('lists.shipped'), value: total.shipped, itemStyle: { color: '#5e35b1' } })
   if (total.received >= total.resulted)
     data.push({ name: t('received'), value: total.received, itemStyle: { color: '#00838f' } })
   data.push({ name: t('resulted'), value: total.resulted, itemStyle: { color: '#2e7d32' } })

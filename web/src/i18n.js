@@ -477,6 +477,32 @@ const zh = {
   'regime.land3': '落地检 + 三天三检',
   'regime.every3': '3 日 1 检',
   'regime.daily': '1 日 1 检',
+  // a person's tags (the persons file's tags column; the profile's occupations name them)
+  'tag.coldchain': '冷链从业人员',
+  'tag.medical': '医务人员',
+  'tag.school': '学校教职工',
+  'tag.driver': '司机',
+  'tag.delivery': '快递外卖人员',
+  'tag.port': '口岸人员',
+  /* lists people can act on (issue 15 §6) */
+  'lists.household': '户号',
+  'lists.address': '住址',
+  'lists.visitOrder': '按网格、户排列，便于逐户上门（本页 {n} 户）',
+  'lists.sortBy': '排序',
+  'lists.sort.coverage': '覆盖率从低到高',
+  'lists.sort.missing': '未检人数从多到少',
+  'lists.sort.place': '按区划代码',
+  'lists.worstFirst': '最差的在前：超时未出结果最多，其次待检最多、超时出结果最多',
+  'lists.retestAlone': '单采复检',
+  'lists.notSampled': '尚未单采',
+  'lists.waitingAt': '{time} 已单采，待出结果',
+  'lists.retestedAt': '{time} 单采：{result}',
+  'lists.result.negative': '阴性',
+  'lists.result.positive': '阳性',
+  'lists.result.invalid': '无效',
+  'lists.shipped': '已送检',
+  'lists.notRecorded': '未记录',
+  'lists.shippedNote': '采样数据未记录送检时间（samples 的 shipped 列），漏斗略去送检这一层。',
 }
 
 const en = {
@@ -874,6 +900,31 @@ const en = {
   'regime.land3': 'on arrival + 3 tests in 3 days',
   'regime.every3': 'a test every 3 days',
   'regime.daily': 'a test a day',
+  'tag.coldchain': 'cold chain',
+  'tag.medical': 'medical staff',
+  'tag.school': 'school staff',
+  'tag.driver': 'driver',
+  'tag.delivery': 'courier',
+  'tag.port': 'port staff',
+  /* lists people can act on (issue 15 §6) */
+  'lists.household': 'Household',
+  'lists.address': 'Address',
+  'lists.visitOrder': 'By grid, then household, for door-to-door visits ({n} households on this page)',
+  'lists.sortBy': 'Sort',
+  'lists.sort.coverage': 'lowest coverage first',
+  'lists.sort.missing': 'most missing first',
+  'lists.sort.place': 'by region code',
+  'lists.worstFirst': 'Worst first: most overdue, then most pending, then most late',
+  'lists.retestAlone': 'Retested alone',
+  'lists.notSampled': 'not yet sampled',
+  'lists.waitingAt': 'sampled alone at {time}: waiting',
+  'lists.retestedAt': 'retested alone at {time}: {result}',
+  'lists.result.negative': 'negative',
+  'lists.result.positive': 'positive',
+  'lists.result.invalid': 'invalid',
+  'lists.shipped': 'Shipped',
+  'lists.notRecorded': 'not recorded',
+  'lists.shippedNote': 'The samples carry no shipped times (the shipped column of samples): the funnel leaves the shipping stage out.',
 }
 
 const dicts = { zh, en }
@@ -925,6 +976,11 @@ export function msg(m, fallback) {
 }
 
 /* A regime code of the profile ("isolation7") by its name, or the code when it has none. */
+/* A person's tag by name where the UI knows it (tag.*), else as the data has it. */
+export function tagName(tag) {
+  return ('tag.' + tag) in zh ? t('tag.' + tag) : tag
+}
+
 export function regimeName(code) {
   return code && ('regime.' + code) in zh ? t('regime.' + code) : code
 }

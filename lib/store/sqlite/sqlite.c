@@ -59,12 +59,15 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_REGION_GET] = "SELECT name, level, parent, worker, worker_phone FROM regions WHERE code = ?1",
     [S_PERSON_GET] = "SELECT id, id_type, name, phone, grid, household, tags FROM persons "
                      "WHERE id_number = ?1",
-    [S_PERSON_BY_ID] = "SELECT id, id_type, id_number, name, phone, grid, household, tags "
-                       "FROM persons WHERE id = ?1",
+    [S_PERSON_BY_ID] = "SELECT id, id_type, id_number, name, phone, grid, household, tags, "
+                       "address FROM persons WHERE id = ?1",
     [S_SCAN_INS] = "INSERT OR IGNORE INTO scans (person, venue, time) VALUES (?1, ?2, ?3)",
     [S_PING_INS] = "INSERT OR IGNORE INTO pings (person, cell, time) VALUES (?1, ?2, ?3)",
-    [S_SAMPLE_INS] = "INSERT OR IGNORE INTO samples (tube, person, time, site) "
-                     "VALUES (?1, ?2, ?3, ?4)",
+    /* An event, but a shipped time comes after the sampling: a row that brings one fills it in. */
+    [S_SAMPLE_INS] = "INSERT INTO samples (tube, person, time, site, shipped) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tube, person) DO UPDATE SET "
+                     "shipped = excluded.shipped WHERE excluded.shipped <> 0 AND "
+                     "samples.shipped <> excluded.shipped",
     [S_TUBE_EXISTS] = "SELECT 1 FROM samples WHERE tube = ?1 LIMIT 1",
     [S_RESULT_GET] = "SELECT result, time, lab, received FROM results WHERE tube = ?1",
     [S_RESULT_INS] = "INSERT INTO results (tube, result, time, lab, received) "
@@ -118,7 +121,7 @@ struct sq_store {
     char msg[512];
     /* Output strings of get_person and get_region live here until the next call; they grow to
      * whatever the row holds, so nothing comes back cut. */
-    fk_buf person_buf[6];
+    fk_buf person_buf[7];
     fk_buf region_buf[5];
     fk_buf user_buf[4];
     fk_buf row_buf[4]; /* strings of get_control, get_alert, door_before */
@@ -184,7 +187,7 @@ static void sq_close(fk_store *st)
         sqlite3_finalize(s->stmt[i]);
     for (i = 0; i < FK_IMPORT_NTYPES * R_NSTMT; i++)
         sqlite3_finalize(s->rec[i / R_NSTMT][i % R_NSTMT]);
-    for (i = 0; i < 6; i++)
+    for (i = 0; i < 7; i++)
         fk_buf_fini(&s->person_buf[i]);
     for (i = 0; i < 5; i++)
         fk_buf_fini(&s->region_buf[i]);
@@ -425,17 +428,18 @@ static int sq_put_person(fk_store *st, const struct fk_person_row *p, int64_t *i
                          enum fk_put *did, unsigned *changed)
 {
     /* Bits of the fields (1 << index in the descriptor's fields) to enum fk_person_field. */
-    static const unsigned bit[7] = {0, FK_PERSON_ID_TYPE, FK_PERSON_NAME, FK_PERSON_PHONE,
-                                    FK_PERSON_GRID, FK_PERSON_HOUSEHOLD, FK_PERSON_TAGS};
+    static const unsigned bit[8] = {0, FK_PERSON_ID_TYPE, FK_PERSON_NAME, FK_PERSON_PHONE,
+                                    FK_PERSON_GRID, FK_PERSON_HOUSEHOLD, FK_PERSON_TAGS,
+                                    FK_PERSON_ADDRESS};
     const struct fk_record_value v[] = {RV_S(p->id_number), {NULL, p->id_type, p->id_type < 0},
                                         RV_S(p->name), RV_S(p->phone), RV_S(p->grid),
-                                        RV_S(p->household), RV_S(p->tags)};
+                                        RV_S(p->household), RV_S(p->tags), RV_S(p->address)};
     unsigned diff = 0;
     int rc = put_record(SQ(st), FK_IMPORT_PERSONS, v, id, did, &diff), k;
 
     if (changed) {
         *changed = 0;
-        for (k = 0; k < 7; k++)
+        for (k = 0; k < 8; k++)
             if (diff & (1u << k))
                 *changed |= bit[k];
     }
@@ -492,6 +496,7 @@ static int sq_add_sample(fk_store *st, const struct fk_sample_row *r, enum fk_pu
     sqlite3_bind_int64(q, 2, r->person);
     sqlite3_bind_int64(q, 3, r->time);
     bind_text(q, 4, r->site);
+    sqlite3_bind_int64(q, 5, r->shipped);
     return insert_ignore(s, q, did);
 }
 
@@ -603,8 +608,8 @@ static int sq_get_person(fk_store *st, int64_t id, struct fk_person_row *out)
 {
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = stmt(s, S_PERSON_BY_ID);
-    const char **dst[7] = {&out->id_number, &out->name, &out->phone, &out->grid,
-                           &out->household, &out->tags, NULL};
+    const char **dst[8] = {&out->id_number, &out->name, &out->phone,   &out->grid,
+                           &out->household, &out->tags, &out->address, NULL};
     int rc, i;
 
     memset(out, 0, sizeof *out);
@@ -780,7 +785,7 @@ static int sq_each_venue(fk_store *st, fk_venue_cb cb, void *ud)
 static int row_sample(sqlite3_stmt *q, struct walk *w)
 {
     struct fk_sample_row r = {col_text(q, 0), col_text(q, 3), sqlite3_column_int64(q, 1),
-                              sqlite3_column_int64(q, 2)};
+                              sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 4)};
 
     return w->cb.sample(w->ud, &r);
 }
@@ -792,7 +797,7 @@ static int sq_each_sample(fk_store *st, fk_sample_cb cb, void *ud)
     w.cb.sample = cb;
     w.ud = ud;
     return each(SQ(st),
-                "SELECT tube, person, time, site FROM samples ORDER BY tube, person",
+                "SELECT tube, person, time, site, shipped FROM samples ORDER BY tube, person",
                 row_sample, &w);
 }
 
@@ -1756,7 +1761,7 @@ int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t er
         return FK_ENOMEM;
     }
     s->base.ops = &sqlite_ops;
-    for (i = 0; i < 6; i++)
+    for (i = 0; i < 7; i++)
         fk_buf_init(&s->person_buf[i], 0);
     for (i = 0; i < 5; i++)
         fk_buf_init(&s->region_buf[i], 0);
