@@ -307,6 +307,7 @@ int main(int argc, char **argv)
     }
     if (n < 1000 || nq < 1)
         return 2;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* progress as it comes, also into a file */
     mkdir(dir, 0755);
     snprintf(path, sizeof path, "%s/fangkong.db", dir);
     print_load("before");
