@@ -502,7 +502,7 @@ const zh = {
   'lists.result.invalid': '无效',
   'lists.shipped': '已送检',
   'lists.notRecorded': '未记录',
-  'lists.shippedNote': '采样数据未记录送检时间（samples 的 shipped 列），漏斗略去送检这一层。',
+  'lists.shippedNote': '采样数据未记录送检时间（采样文件可选的送检时间一列），漏斗略去送检这一层。',
 }
 
 const en = {
