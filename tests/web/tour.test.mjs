@@ -95,6 +95,15 @@ async function topbarOneLine(page) {
     const bad = []
     const h = bar.getBoundingClientRect().height
     if (bar.scrollWidth > bar.clientWidth + 1) bad.push(`overflows (${bar.scrollWidth} > ${bar.clientWidth})`)
+    /* every link of the navigation whole inside it: not cut off, not under the search box */
+    const nav = bar.querySelector('nav')
+    if (nav) {
+      const n = nav.getBoundingClientRect()
+      for (const a of nav.querySelectorAll('a')) {
+        const r = a.getBoundingClientRect()
+        if (r.right > n.right + 1 || r.left < n.left - 1) bad.push(`"${a.textContent.trim()}" is cut off`)
+      }
+    }
     for (const el of bar.querySelectorAll('a, span, button')) {
       const r = el.getBoundingClientRect()
       const lh = parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.3
