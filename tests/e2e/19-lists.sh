@@ -68,25 +68,7 @@ fk tat "$name" --by lab --now "$NOW" >tat-lab.csv
     fail "shipped without shipped times: $(grep total tat-site.csv)"
 # SITE1's rows again, with a shipped time half an hour after each tube's first sample: the stored
 # rows get it (nothing is added twice), and the stage is counted.
-python3 - <<'PY'
-import csv
-from datetime import datetime, timedelta
-rows = list(csv.DictReader(open("samples.csv", encoding="utf-8")))
-first = {}
-for r in rows:
-    try:
-        t = datetime.fromisoformat(r["time"])
-    except ValueError:
-        continue
-    first[r["tube"]] = min(first.get(r["tube"], t), t)
-with open("shipped.csv", "w", newline="", encoding="utf-8") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(["tube", "id_number", "time", "site", "shipped"])
-    for r in rows:
-        if r["site"] == "SITE1" and r["tube"] in first:
-            w.writerow([r["tube"], r["id_number"], r["time"], r["site"],
-                        (first[r["tube"]] + timedelta(minutes=30)).isoformat()])
-PY
+shipped_times samples.csv shipped.csv
 before=$(count samples)
 fk import samples shipped.csv 2>/dev/null
 [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "import of shipped times exited $rc"

@@ -36,25 +36,7 @@ fk import results retest-results.csv 2>/dev/null
 expect_rc 0 "import the single result"
 # Shipped times for SITE1's tubes, which the browser test imports half-way (the stage is first
 # "not recorded", then counted).
-python3 - <<'PY'
-import csv
-from datetime import datetime, timedelta
-rows = list(csv.DictReader(open("samples.csv", encoding="utf-8")))
-first = {}
-for r in rows:
-    try:
-        t = datetime.fromisoformat(r["time"])
-    except ValueError:
-        continue
-    first[r["tube"]] = min(first.get(r["tube"], t), t)
-with open("shipped.csv", "w", newline="", encoding="utf-8") as f:
-    w = csv.writer(f, lineterminator="\n")
-    w.writerow(["tube", "id_number", "time", "site", "shipped"])
-    for r in rows:
-        if r["site"] == "SITE1" and r["tube"] in first:
-            w.writerow([r["tube"], r["id_number"], r["time"], r["site"],
-                        (first[r["tube"]] + timedelta(minutes=30)).isoformat()])
-PY
+shipped_times samples.csv shipped.csv
 web_serve
 FK_GRID=140703001001G01 FK_SHIPPED="$WORK/shipped.csv" web_node lists.test.mjs
 echo "web lists: all checks passed; screenshots in $FK_BUILD/screenshots/lists"

@@ -184,3 +184,27 @@ login() {
     "$PY" -c 'import json, sys; print(json.loads(sys.argv[1])["token"])' "$out" 2>/dev/null ||
         FK_KEEP_GOING= fail "login $1: $out"
 }
+
+# shipped_times SAMPLES OUT: writes OUT, a samples file of SAMPLES' rows of site SITE1 again with a
+# shipped time half an hour after each tube's first sample (rows without a readable time left out).
+shipped_times() {
+    "${PY:-python3}" - "$1" "$2" <<'PY'
+import csv, sys
+from datetime import datetime, timedelta
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+first = {}
+for r in rows:
+    try:
+        t = datetime.fromisoformat(r["time"])
+    except ValueError:
+        continue
+    first[r["tube"]] = min(first.get(r["tube"], t), t)
+with open(sys.argv[2], "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["tube", "id_number", "time", "site", "shipped"])
+    for r in rows:
+        if r["site"] == "SITE1" and r["tube"] in first:
+            w.writerow([r["tube"], r["id_number"], r["time"], r["site"],
+                        (first[r["tube"]] + timedelta(minutes=30)).isoformat()])
+PY
+}

@@ -6,44 +6,13 @@
 //
 // Environment: FK_URL, FK_SHOTS, FK_ADMIN ("name:password"), CHROMIUM, and FK_EXPECT: JSON of the
 // CLI's coverage by city and by county, now ("now") and as of FK_EXPECT.time ("asof"; written by 62-web-asof.sh).
-import { chromium } from 'playwright-core'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import path from 'node:path'
+import { run, need, signIn, shot, cells, log, pct, T, BASE, adminName, adminPass } from './lib.mjs'
 
-const need = (k) => {
-  const v = process.env[k]
-  if (!v) throw new Error(`set ${k}`)
-  return v
-}
-const BASE = need('FK_URL').replace(/\/$/, '')
-const SHOTS = need('FK_SHOTS')
 const expect = JSON.parse(fs.readFileSync(need('FK_EXPECT'), 'utf8'))
-const [adminName, adminPass] = need('FK_ADMIN').split(':')
-const T = 15000 /* ms for one thing to appear */
 const ASOF = expect.time
 
-fs.mkdirSync(SHOTS, { recursive: true })
-const t0 = Date.now()
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`)
-const pct = (c) => (c === null ? '—' : `${(c * 100).toFixed(2)} %`)
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-})
-const pageErrors = []
-let failed = false
-
-async function shot(page, name) {
-  const file = path.join(SHOTS, `${name}.png`)
-  await page.screenshot({ path: file, fullPage: false })
-  log(`screenshot ${file}`)
-}
-
-const cells = (page, table, col) =>
-  page.$$eval(`[data-table="${table}"] tbody td[data-col="${col}"]`, (tds) => tds.map((td) => td.textContent.trim()))
 const asofInUrl = (page) => new URL(page.url()).searchParams.get('asof')
 
 /* The dashboard shows the numbers of w ("now" or "asof"). */
@@ -64,17 +33,9 @@ async function dashboardIs(page, w) {
   assert.deepEqual(await cells(page, 'level1', 'sampled'), want.county.map((r) => String(r.sampled)), `county sampled (${w})`)
 }
 
-try {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack || e}`))
-
-  await page.goto(`${BASE}/`)
-  await page.waitForSelector('form.login', { timeout: T })
-  await page.fill('input[name=name]', adminName)
-  await page.fill('input[name=password]', adminPass)
-  await page.click('form.login button[type=submit]')
-  await page.waitForSelector('[data-kpi=coverage]', { timeout: T })
+await run(async (browser, newPage, watch) => {
+  const page = await newPage()
+  await signIn(page, adminName, adminPass)
   await dashboardIs(page, 'now')
   assert.equal(await page.$('[data-asof-banner]'), null, 'no banner at now')
   assert.notEqual(expect.now.city.sampled, expect.asof.city.sampled, 'the fixture differs between the two times')
@@ -91,7 +52,7 @@ try {
   )
   await page.waitForFunction((a) => new URL(location.href).searchParams.get('asof') === a, ASOF, { timeout: T })
   await dashboardIs(page, 'asof')
-  await shot(page, '01-dashboard-asof')
+  await shot(page, '01-dashboard-asof', false)
   log(`dashboard as of ${ASOF} equals the CLI with --now`)
 
   // The round page keeps the time and shows the counties as of then.
@@ -104,12 +65,11 @@ try {
     { timeout: T },
   )
   assert.deepEqual(await cells(page, 'children', 'sampled'), expect.asof.county.map((r) => String(r.sampled)), 'round page as of')
-  await shot(page, '02-round-asof')
+  await shot(page, '02-round-asof', false)
   log('round page as of the time equals the CLI')
 
   // A shared link opens as of its time, here in English.
-  const other = await context.newPage()
-  other.on('pageerror', (e) => pageErrors.push(`${other.url()}: ${e.stack || e}`))
+  const other = watch(await page.context().newPage())
   await other.goto(`${BASE}/?asof=${encodeURIComponent(ASOF)}`)
   await other.waitForSelector('[data-asof-banner]', { timeout: T })
   await other.click('[data-asof-open]')
@@ -124,7 +84,7 @@ try {
     { timeout: T },
   )
   await dashboardIs(other, 'asof')
-  await shot(other, '03-dashboard-asof-en')
+  await shot(other, '03-dashboard-asof-en', false)
   await other.evaluate(() => localStorage.setItem('fk.lang', 'zh'))
   await other.close()
   log('a shared link opens as of its time')
@@ -136,15 +96,6 @@ try {
   assert.equal(await page.inputValue('[data-asof]'), '', 'the picker is empty at now')
   await page.click('[data-nav=dashboard]')
   await dashboardIs(page, 'now')
-  await shot(page, '04-dashboard-now')
+  await shot(page, '04-dashboard-now', false)
   log('back to now restores the present')
-
-  assert.deepEqual(pageErrors, [], 'no page errors')
-} catch (e) {
-  failed = true
-  console.error(e)
-  if (pageErrors.length) console.error('page errors:', pageErrors)
-} finally {
-  await browser.close()
-}
-process.exit(failed ? 1 : 0)
+})

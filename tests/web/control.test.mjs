@@ -9,85 +9,16 @@
 //
 // Environment (tests/e2e/web-lib.sh): FK_URL, FK_SHOTS, FK_ADMIN, FK_VIEWER, CHROMIUM, FANGKONG,
 // FANGKONG_DB, FK_PROFILE.
-import { chromium } from 'playwright-core'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
-import path from 'node:path'
+import { run, need, cli as ask, csvRows, signIn, shot, setLang, log, T, BASE, adminName, adminPass, viewerName, viewerPass } from './lib.mjs'
 
-const need = (k) => {
-  const v = process.env[k]
-  if (!v) throw new Error(`set ${k}`)
-  return v
-}
-const BASE = need('FK_URL').replace(/\/$/, '')
-const SHOTS = need('FK_SHOTS')
-const [adminName, adminPass] = need('FK_ADMIN').split(':')
-const [viewerName, viewerPass] = need('FK_VIEWER').split(':')
 const DATE = '2022-09-01' /* the fixture's orders start 2022-08-24..26: some end on this day, some before */
-const T = 15000
 const LIST_PAGE = 50
 const END_PAGE = 10
 const GRID_PAGE = 25
 
-fs.mkdirSync(SHOTS, { recursive: true })
-const t0 = Date.now()
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`)
-
-/* CSV text as rows of fields (RFC 4180: quoted fields may hold commas, quotes and newlines). */
-function parseCsv(text) {
-  const rows = []
-  let row = []
-  let f = ''
-  let q = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (q) {
-      if (ch === '"' && text[i + 1] === '"') (f += '"'), i++
-      else if (ch === '"') q = false
-      else f += ch
-    } else if (ch === '"') q = true
-    else if (ch === ',') row.push(f), (f = '')
-    else if (ch === '\n') row.push(f), rows.push(row), (row = []), (f = '')
-    else if (ch !== '\r') f += ch
-  }
-  if (f || row.length) row.push(f), rows.push(row)
-  return rows
-}
-
 /* The CLI's answer as rows of objects. */
-function cli(...args) {
-  const out = execFileSync(need('FANGKONG'), [...args, '--profile', need('FK_PROFILE')], {
-    env: { ...process.env, FANGKONG_DB: need('FANGKONG_DB') },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
-  const [head, ...rows] = parseCsv(out)
-  return rows.map((v) => Object.fromEntries(head.map((h, i) => [h, v[i] ?? ''])))
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-})
-const pageErrors = []
-let failed = false
-
-async function shot(page, name, fullPage = true) {
-  const file = path.join(SHOTS, `${name}.png`)
-  await page.screenshot({ path: file, fullPage })
-  log(`screenshot ${file}`)
-}
-
-async function signIn(page, name, password) {
-  await page.goto(`${BASE}/`)
-  await page.waitForSelector('form.login', { timeout: T })
-  await page.fill('input[name=name]', name)
-  await page.fill('input[name=password]', password)
-  await page.click('form.login button[type=submit]')
-  await page.waitForSelector('[data-kpi=coverage]', { timeout: T })
-}
+const cli = (...args) => csvRows(ask(...args, '--profile', need('FK_PROFILE')))
 
 const num = (s) => Number(String(s).replace(/\D/g, ''))
 
@@ -123,13 +54,8 @@ async function allPages(page, name, size) {
   return { total, ids }
 }
 
-try {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack || e}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && m.text().includes('Content Security Policy')) pageErrors.push(`${page.url()}: ${m.text()}`)
-  })
+await run(async (browser, newPage) => {
+  const page = await newPage()
   await signIn(page, adminName, adminPass)
   log('signed in as admin')
 
@@ -230,12 +156,12 @@ try {
   await shot(page, '03-control-end-lists-zh')
 
   // ---- English
-  await page.click('.topbar [data-lang=en]')
+  await setLang(page, 'en')
   await page.goto(`${BASE}/control?date=${DATE}&dr=*&dc=close`)
   await waitGrid(page)
   await page.waitForSelector('[data-drill-list][data-loaded="*|close"]', { timeout: T })
   await shot(page, '04-control-grid-en')
-  await page.click('.topbar [data-lang=zh]')
+  await setLang(page, 'zh')
 
   // ---- alerts: each row has the person's phone and grid worker, as the CLI lists them
   const wantAlerts = cli('alerts')
@@ -257,16 +183,14 @@ try {
     assert.deepEqual([a.phone, a.worker, a.workerPhone], [w.phone, w.worker, w.worker_phone], `alert ${a.id}: phone and grid worker`)
   }
   await shot(page, '06-alerts-phone-worker-zh')
-  await page.click('.topbar [data-lang=en]')
+  await setLang(page, 'en')
   await page.waitForSelector('[data-table=alerts] tbody tr[data-key]', { timeout: T })
   await shot(page, '07-alerts-phone-worker-en')
-  await page.click('.topbar [data-lang=zh]')
+  await setLang(page, 'zh')
   log(`alerts: ${alertRows.length} with phone and grid worker, as the CLI lists them`)
 
   // ---- the viewer of 140702: the grid stays in its county; another county's list is refused
-  const vctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
-  const vpage = await vctx.newPage()
-  vpage.on('pageerror', (e) => pageErrors.push(`${vpage.url()}: ${e.stack || e}`))
+  const vpage = await newPage({ viewport: { width: 1280, height: 900 } })
   await signIn(vpage, viewerName, viewerPass)
   await vpage.goto(`${BASE}/control?date=${DATE}&by=township`)
   await waitGrid(vpage)
@@ -276,18 +200,9 @@ try {
   const refused = await vpage.evaluate(() => fetch('/api/v1/control/list?region=140703', { headers: { 'X-Fangkong-CSRF': '1' } }).then((r) => r.status))
   assert.equal(refused, 403, 'the viewer may not list 140703')
   await shot(vpage, '05-control-viewer-zh')
-  await vctx.close()
+  await vpage.context().close()
 
-  assert.deepEqual(pageErrors, [], 'no page errors')
-  log('control: all checks passed')
-} catch (e) {
-  failed = true
-  console.error(e)
-  if (pageErrors.length) console.error('page errors:', pageErrors)
-} finally {
-  await browser.close()
-}
-process.exit(failed ? 1 : 0)
+})
 
 function cliCount(e) {
   return cli('control', 'list', '--end', e, '--date', DATE).length

@@ -27,11 +27,27 @@ export function cli(...args) {
   return execFileSync(need('FANGKONG'), args, { encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'ignore'] })
 }
 
-/* Rows of a CSV the CLI wrote (no quoted commas in the answers read this way). */
+/* Rows of a CSV the CLI wrote, as objects keyed by its header (RFC 4180: quoted fields may hold
+ * commas, quotes and newlines; a missing field is ''; blank lines are skipped). */
 export function csvRows(text) {
-  const [head, ...lines] = text.trim().split('\n')
-  const keys = head.split(',')
-  return lines.filter(Boolean).map((l) => Object.fromEntries(l.split(',').map((v, i) => [keys[i], v])))
+  const rows = []
+  let row = []
+  let f = ''
+  let q = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (q) {
+      if (ch === '"' && text[i + 1] === '"') (f += '"'), i++
+      else if (ch === '"') q = false
+      else f += ch
+    } else if (ch === '"') q = true
+    else if (ch === ',') row.push(f), (f = '')
+    else if (ch === '\n') row.push(f), rows.push(row), (row = []), (f = '')
+    else if (ch !== '\r') f += ch
+  }
+  if (f || row.length) row.push(f), rows.push(row)
+  const [head = [], ...body] = rows.filter((r) => r.length > 1 || r[0] !== '')
+  return body.map((v) => Object.fromEntries(head.map((h, i) => [h, v[i] ?? ''])))
 }
 
 export async function shot(page, name, fullPage = true) {
@@ -51,6 +67,15 @@ export async function chartOption(page, name) {
   return page.$eval(sel, (el) => JSON.parse(JSON.stringify(el.__chart.getOption())))
 }
 
+/* Switches the UI's language ('zh' or 'en') with the top bar's button. */
+export const setLang = (page, l) => page.click(`.topbar [data-lang=${l}]`)
+
+/* Stores the UI's language ('zh' or 'en') in the page's localStorage and reloads the page. */
+export async function storeLang(page, l) {
+  await page.evaluate((x) => localStorage.setItem('fk.lang', x), l)
+  await page.reload()
+}
+
 export async function signIn(page, name, password) {
   await page.goto(`${BASE}/`)
   await page.waitForSelector('form.login', { timeout: T })
@@ -62,7 +87,8 @@ export async function signIn(page, name, password) {
 
 /* Runs body(browser, newPage, watch) in Debian's chromium; newPage(opts) opens a page in a fresh
  * context (default 1440×900, zh-CN) whose script errors and CSP violations fail the run; watch(page)
- * does the same for a page the body opens itself. Exits the process with 0 or 1. */
+ * does the same for a page the body opens itself. Exits the process with 0 or 1; on a failure, the
+ * pages still open are shot as 99-failed.png. */
 export async function run(body) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -91,6 +117,7 @@ export async function run(body) {
   } catch (e) {
     failed = true
     console.error(e)
+    for (const c of browser.contexts()) for (const p of c.pages()) await shot(p, '99-failed').catch(() => {})
   } finally {
     await browser.close()
   }

@@ -6,56 +6,21 @@
 // top. Screenshots in Chinese and English.
 //
 // Environment: as every browser test (tests/e2e/web-lib.sh), and FK_GRID.
-import { chromium } from 'playwright-core'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { run, need, cli, csvRows, cells, chartOption, signIn, shot, setLang, log, T, BASE, SHOTS, adminName, adminPass } from './lib.mjs'
 
-const need = (k) => {
-  const v = process.env[k]
-  if (!v) throw new Error(`set ${k}`)
-  return v
-}
-const BASE = need('FK_URL').replace(/\/$/, '')
-const SHOTS = need('FK_SHOTS')
 const ROUND = need('FK_ROUND')
 const GRID = need('FK_GRID')
 const SHIPPED = need('FK_SHIPPED')
-const [adminName, adminPass] = need('FK_ADMIN').split(':')
-const T = 15000
 
-fs.mkdirSync(SHOTS, { recursive: true })
-const cli = (...args) => execFileSync(need('FANGKONG'), args, { env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-/* a CSV without quoted commas (the CLI's answers here have none) */
-const csvRows = (text) => {
-  const lines = text.trim().split('\n')
-  const head = lines[0].split(',')
-  return lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [head[i], v])))
-}
-const cells = (page, table, col) =>
-  page.$$eval(`[data-table="${table}"] tbody td[data-col="${col}"]`, (tds) => tds.map((td) => td.textContent.trim()))
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-})
-const pageErrors = []
-let failed = false
-try {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, locale: 'zh-CN' })
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack || e}`))
-  await page.goto(`${BASE}/`)
-  await page.waitForSelector('form.login', { timeout: T })
-  await page.fill('input[name=name]', adminName)
-  await page.fill('input[name=password]', adminPass)
-  await page.click('form.login button[type=submit]')
-  await page.waitForSelector('[data-kpi=coverage]', { timeout: T })
+await run(async (browser, newPage) => {
+  const page = await newPage()
+  await signIn(page, adminName, adminPass)
 
   for (const lang of ['zh', 'en']) {
-    await page.click(`.topbar [data-lang=${lang}]`)
+    await setLang(page, lang)
     /* the missing list: household and address, in the CLI's order */
     const want = csvRows(cli('missing', ROUND, '--region', GRID))
     await page.goto(`${BASE}/round?round=${ROUND}&region=${GRID}`)
@@ -64,7 +29,7 @@ try {
     assert.deepEqual(await cells(page, 'missing', 'household'), want.map((r) => r.household || '—'), 'missing: households')
     assert.deepEqual(await cells(page, 'missing', 'address'), want.map((r) => r.address || '—'), 'missing: addresses')
     assert.ok(want.some((r) => r.address), 'the grid has addresses to show')
-    await page.screenshot({ path: path.join(SHOTS, `missing-${lang}.png`), fullPage: true })
+    await shot(page, `missing-${lang}`)
 
     /* below target: names, and a download with the CLI's rows */
     const below = cli('coverage', ROUND, '--by', 'grid', '--below', '90')
@@ -79,7 +44,7 @@ try {
     await page.selectOption('[data-below-sort]', 'missing')
     const miss = (await cells(page, 'below', 'missing')).map(Number)
     assert.deepEqual(miss, miss.slice().sort((a, b) => b - a), 'below: sorted by missing')
-    await page.screenshot({ path: path.join(SHOTS, `below-${lang}.png`), fullPage: true })
+    await shot(page, `below-${lang}`)
 
     /* 采送检报: the lab table on top, both worst first as the CLI */
     await page.goto(`${BASE}/round?round=${ROUND}&tab=tat`)
@@ -92,7 +57,7 @@ try {
     /* the funnel: without shipped times the stage is "not recorded", not 0 */
     assert.equal(await page.textContent('[data-shipped] b'), lang === 'zh' ? '未记录' : 'not recorded', 'shipped not recorded')
     await page.waitForSelector('[data-shipped-note]', { timeout: T })
-    await page.screenshot({ path: path.join(SHOTS, `tat-${lang}.png`), fullPage: true })
+    await shot(page, `tat-${lang}`)
 
     /* 复检: each member's state as the CLI says, rendered in words */
     const retest = csvRows(cli('retest', ROUND))
@@ -103,14 +68,14 @@ try {
     assert.ok(states.has('retested') && states.has('waiting') && states.has('not_sampled'), 'every retest state shows')
     const words = await cells(page, 'retest', 'retest_state')
     assert.ok(words.some((w) => w.includes(lang === 'zh' ? '阴性' : 'negative')), 'the single result in words')
-    await page.screenshot({ path: path.join(SHOTS, `retest-${lang}.png`), fullPage: true })
+    await shot(page, `retest-${lang}`)
   }
 
   /* shipped times arrive (the CLI imports them while the server runs): the funnel gains the stage */
   cli('import', 'samples', SHIPPED)
   const total = csvRows(cli('tat', ROUND, '--by', 'site')).find((r) => r.site === '(total)')
   assert.ok(Number(total.shipped) > 0, 'the CLI counts shipped tubes')
-  await page.click('.topbar [data-lang=zh]')
+  await setLang(page, 'zh')
   /* the server rebuilds its indexes off the lock after the first request that sees the import,
    * answering from the old ones meanwhile: reload until the page shows the new state */
   const until = Date.now() + 4 * T
@@ -121,18 +86,9 @@ try {
     assert.ok(Date.now() < until, 'the page never showed the shipped tubes')
     await page.waitForTimeout(500)
   }
-  await page.waitForSelector('[data-chart="funnel"][data-ready]', { timeout: T })
-  const stages = await page.$eval('[data-chart="funnel"][data-ready]', (el) => el.__chart.getOption().series[0].data.map((d) => d.name))
+  const stages = (await chartOption(page, 'funnel')).series[0].data.map((d) => d.name)
   assert.ok(stages.includes('已送检'), `the funnel has the shipped stage: ${stages}`)
-  await page.screenshot({ path: path.join(SHOTS, 'tat-shipped-zh.png'), fullPage: true })
-  assert.deepEqual(pageErrors, [], 'no script errors in the pages')
-  await context.close()
-} catch (e) {
-  failed = true
-  console.error(e)
-  if (pageErrors.length) console.error('page errors:', pageErrors)
-} finally {
-  await browser.close()
-}
-console.log(failed ? 'FAILED' : 'all list checks passed')
-process.exit(failed ? 1 : 0)
+  await shot(page, 'tat-shipped-zh')
+  await page.context().close()
+  log('all list checks passed')
+})

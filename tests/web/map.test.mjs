@@ -11,39 +11,13 @@
 //
 // Environment (tests/e2e/web-lib.sh web_node): FK_URL, FK_SHOTS, FK_ADMIN, FK_VIEWER, CHROMIUM,
 // FANGKONG, FANGKONG_DB, FK_PROFILE, FK_ROUND.
-import { chromium } from 'playwright-core'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
-import path from 'node:path'
+import { run, need, cli, csvRows as csv, signIn, shot, storeLang, log, BASE, adminName, adminPass, viewerName, viewerPass } from './lib.mjs'
 
-const need = (k) => {
-  const v = process.env[k]
-  if (!v) throw new Error(`set ${k}`)
-  return v
-}
-const BASE = need('FK_URL').replace(/\/$/, '')
-const SHOTS = need('FK_SHOTS')
-const FANGKONG = need('FANGKONG')
 const PROFILE = need('FK_PROFILE')
 const ROUND = need('FK_ROUND')
-const [adminName, adminPass] = need('FK_ADMIN').split(':')
-const [viewerName, viewerPass] = need('FK_VIEWER').split(':')
 const T = 20000 /* ms for one thing to appear */
 
-fs.mkdirSync(SHOTS, { recursive: true })
-const t0 = Date.now()
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}`)
-
-/* ---- the CLI's answers: CSV with a header row, parsed plainly (no field here holds a comma) */
-function cli(...args) {
-  return execFileSync(FANGKONG, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: process.env })
-}
-function csv(text) {
-  const [head, ...rows] = text.trim().split('\n').map((l) => l.replace(/\r$/, ''))
-  const cols = head.split(',')
-  return rows.filter((r) => r).map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], v])))
-}
 const counties = csv(cli('coverage', ROUND, '--by', 'county'))
 const gridOf = new Map(csv(cli('export', 'persons')).map((p) => [p.id_number, p.grid]))
 const casesBy = {}
@@ -72,48 +46,6 @@ assert.ok(points.length > 10, 'the test put coordinates in')
 assert.ok(counties.length >= 2, 'the fixture has counties')
 assert.ok(controlTotal > 0 && openAlerts.length > 0, 'the fixture has open orders and alerts')
 log(`CLI: ${counties.length} counties, cases ${JSON.stringify(casesBy)}, ${controlTotal} under control, ${openAlerts.length} open alerts`)
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-})
-const pageErrors = []
-let failed = false
-
-async function newPage(opts) {
-  const context = await browser.newContext({ locale: 'zh-CN', ...opts })
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack || e}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && m.text().includes('Content Security Policy')) pageErrors.push(`${page.url()}: ${m.text()}`)
-  })
-  /* every request goes to fangkong: no tiles or shapes from elsewhere */
-  page.on('request', (r) => {
-    if (!r.url().startsWith(BASE) && !r.url().startsWith('data:')) pageErrors.push(`request outside fangkong: ${r.url()}`)
-  })
-  return page
-}
-
-async function shot(page, name, fullPage = true) {
-  const file = path.join(SHOTS, `${name}.png`)
-  await page.screenshot({ path: file, fullPage })
-  log(`screenshot ${file}`)
-}
-
-async function signIn(page, name, password) {
-  await page.goto(`${BASE}/`)
-  await page.waitForSelector('form.login', { timeout: T })
-  await page.fill('input[name=name]', name)
-  await page.fill('input[name=password]', password)
-  await page.click('form.login button[type=submit]')
-  await page.waitForSelector('[data-kpi=coverage]', { timeout: T })
-}
-
-async function setLang(page, l) {
-  await page.evaluate((x) => localStorage.setItem('fk.lang', x), l)
-  await page.reload()
-}
 
 /* What the map chart [data-chart=name] draws: the map series' items (shape name, region code,
  * value, centre), the points ("kind code grid lon lat") and the shapes filled, once drawn with
@@ -156,7 +88,17 @@ async function clickRegion(page, name, code) {
 
 const byRegion = (items) => Object.fromEntries(items.map((i) => [i.region, i.value]))
 
-try {
+await run(async (browser, openPage) => {
+  /* every request goes to fangkong: no tiles or shapes from elsewhere */
+  const outside = []
+  const newPage = async (opts) => {
+    const page = await openPage(opts)
+    page.on('request', (r) => {
+      if (!r.url().startsWith(BASE) && !r.url().startsWith('data:')) outside.push(`request outside fangkong: ${r.url()}`)
+    })
+    return page
+  }
+
   // ---- the dashboard's map, as the city's admin, in Chinese at 1280 px
   const page = await newPage({ viewport: { width: 1280, height: 900 } })
   await signIn(page, adminName, adminPass)
@@ -210,7 +152,7 @@ try {
   // English at 1920
   await page.setViewportSize({ width: 1920, height: 1080 })
   await page.goto(`${BASE}/`)
-  await setLang(page, 'en')
+  await storeLang(page, 'en')
   const en = await mapData(page, 'map')
   assert.equal(en.filled, counties.length)
   await page.waitForSelector('[data-map-unshaped]', { timeout: T })
@@ -219,7 +161,7 @@ try {
   await page.reload()
   await mapData(page, 'map')
   await shot(page, '04-dashboard-en-1280')
-  await setLang(page, 'zh')
+  await storeLang(page, 'zh')
   await page.setViewportSize({ width: 1920, height: 1080 })
   await page.reload()
   await mapData(page, 'map')
@@ -255,13 +197,13 @@ try {
   const size = await wall.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight])
   assert.deepEqual(size, [1920, 1080], 'the wall screen fits 1920×1080 without scrolling')
   await shot(wall, '06-screen-zh-1920', false)
-  await setLang(wall, 'en')
+  await storeLang(wall, 'en')
   await mapData(wall, 'screen-map')
   await wall.waitForSelector('[data-value=control-total]', { timeout: T })
   await shot(wall, '07-screen-en-1920', false)
   await wall.setViewportSize({ width: 1280, height: 720 })
   await shot(wall, '08-screen-en-1280', false)
-  await setLang(wall, 'zh')
+  await storeLang(wall, 'zh')
   await mapData(wall, 'screen-map')
   await shot(wall, '09-screen-zh-1280', false)
   // a click on the wall screen's map drills down too
@@ -284,13 +226,5 @@ try {
   await shot(viewer, '10-dashboard-viewer-zh-1280')
   log('county viewer: one county on the map')
 
-  assert.deepEqual(pageErrors, [], 'no page errors')
-  log('map: all checks passed')
-} catch (e) {
-  failed = true
-  console.error(e)
-  if (pageErrors.length) console.error('page errors:\n' + pageErrors.join('\n'))
-} finally {
-  await browser.close()
-}
-process.exit(failed ? 1 : 0)
+  assert.deepEqual(outside, [], 'no request outside fangkong')
+})

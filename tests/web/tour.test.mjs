@@ -9,19 +9,8 @@
 // A new page is one line of PAGES: its name, its path, and the selector that says it is drawn.
 //
 // Environment: FK_URL, FK_SHOTS, FK_ADMIN and FK_VIEWER ("name:password"), CHROMIUM.
-import { chromium } from 'playwright-core'
-import fs from 'node:fs'
-import path from 'node:path'
+import { run, signIn, shot, log, BASE, adminName, adminPass, viewerName, viewerPass } from './lib.mjs'
 
-const need = (k) => {
-  const v = process.env[k]
-  if (!v) throw new Error(`set ${k}`)
-  return v
-}
-const BASE = need('FK_URL').replace(/\/$/, '')
-const SHOTS = need('FK_SHOTS')
-const [adminName, adminPass] = need('FK_ADMIN').split(':')
-const [viewerName, viewerPass] = need('FK_VIEWER').split(':')
 const T = 20000 /* ms for one thing to appear */
 
 /* Every page: name, path, what shows it is drawn, and (optional) a dialog, an opened list or an
@@ -68,16 +57,7 @@ const WIDTHS = [1280, 1920]
  * (region, grid, tube, site, venue codes, ID numbers, times) hold a digit and pass anyway. */
 const ALLOWED = new Set(['CSV', 'Excel', 'xlsx', 'XLSX', 'GBK', 'API', 'fangkong', 'h', 'X', 'P90', 'ISO', 'English', adminName, viewerName])
 
-fs.mkdirSync(SHOTS, { recursive: true })
-const t0 = Date.now()
-const log = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`)
 const problems = []
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-})
 
 /* The Latin words of the page's visible text that are not allowed: a word is a run of letters,
  * digits and - _ . ; one holding a digit is a code of the data. */
@@ -115,18 +95,12 @@ async function topbarOneLine(page) {
   })
 }
 
-async function session(who, name, pass, lang, width) {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' })
-  await context.addInitScript((l) => localStorage.setItem('fk.lang', l), lang)
-  const page = await context.newPage()
-  page.on('pageerror', (e) => problems.push(`${who} ${lang} ${width}: page error ${e}`))
-  await page.goto(`${BASE}/login`)
-  await page.waitForSelector('form.login', { timeout: T })
-  await page.fill('input[name=name]', name)
-  await page.fill('input[name=password]', pass)
-  await page.click('form.login button[type=submit]')
-  await page.waitForSelector('[data-kpi=coverage]', { timeout: T })
-  return { context, page }
+/* A page of its own context in lang at width, signed in as name. */
+async function session(newPage, name, pass, lang, width) {
+  const page = await newPage({ viewport: { width, height: 900 } })
+  await page.context().addInitScript((l) => localStorage.setItem('fk.lang', l), lang)
+  await signIn(page, name, pass)
+  return page
 }
 
 async function visit(page, p, shotName, lang, width, where) {
@@ -135,7 +109,7 @@ async function visit(page, p, shotName, lang, width, where) {
   if (new URL(page.url()).pathname !== new URL(p.path, BASE).pathname) return false /* the role may not see it */
   await page.waitForSelector(p.ready, { timeout: T })
   await page.waitForLoadState('networkidle', { timeout: T })
-  await page.screenshot({ path: path.join(SHOTS, `${shotName}-${lang}-${width}.png`), fullPage: true })
+  await shot(page, `${shotName}-${lang}-${width}`)
   const check = async (label) => {
     if (lang === 'zh') {
       const bad = await latinWords(page)
@@ -149,46 +123,42 @@ async function visit(page, p, shotName, lang, width, where) {
     await page.click(p.dialog.open)
     await page.waitForSelector(p.dialog.shows, { timeout: T })
     await page.waitForLoadState('networkidle', { timeout: T })
-    await page.screenshot({ path: path.join(SHOTS, `${shotName}-dialog-${lang}-${width}.png`), fullPage: false })
+    await shot(page, `${shotName}-dialog-${lang}-${width}`, false)
     await check(`${shotName} dialog ${lang} ${width}`)
     await page.click(p.dialog.close)
   }
   return true
 }
 
-try {
-  for (const lang of LANGS) {
-    for (const width of WIDTHS) {
-      for (const [who, name, pass] of [
-        ['admin', adminName, adminPass],
-        ['viewer', viewerName, viewerPass],
-      ]) {
-        const { context, page } = await session(who, name, pass, lang, width)
-        for (const p of PAGES.filter((x) => !x.signedOut)) {
-          const shotName = who === 'admin' ? p.name : `${p.name}-viewer`
-          try {
-            const seen = await visit(page, p, shotName, lang, width, who)
-            log(`${who} ${p.name} ${lang} ${width}: ${seen ? 'shot' : 'not for this role'}`)
-          } catch (e) {
-            problems.push(`${shotName} ${lang} ${width} (${who}): ${String(e.message || e).split('\n')[0]}`)
+await run(async (browser, newPage) => {
+  try {
+    for (const lang of LANGS) {
+      for (const width of WIDTHS) {
+        for (const [who, name, pass] of [
+          ['admin', adminName, adminPass],
+          ['viewer', viewerName, viewerPass],
+        ]) {
+          const page = await session(newPage, name, pass, lang, width)
+          for (const p of PAGES.filter((x) => !x.signedOut)) {
+            const shotName = who === 'admin' ? p.name : `${p.name}-viewer`
+            try {
+              const seen = await visit(page, p, shotName, lang, width, who)
+              log(`${who} ${p.name} ${lang} ${width}: ${seen ? 'shot' : 'not for this role'}`)
+            } catch (e) {
+              problems.push(`${shotName} ${lang} ${width} (${who}): ${String(e.message || e).split('\n')[0]}`)
+            }
           }
+          await page.context().close()
         }
-        await context.close()
+        const page = await newPage({ viewport: { width, height: 900 } })
+        await page.context().addInitScript((l) => localStorage.setItem('fk.lang', l), lang)
+        for (const p of PAGES.filter((x) => x.signedOut)) await visit(page, p, p.name, lang, width, 'signed out')
+        await page.context().close()
       }
-      const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' })
-      await context.addInitScript((l) => localStorage.setItem('fk.lang', l), lang)
-      const page = await context.newPage()
-      for (const p of PAGES.filter((x) => x.signedOut)) await visit(page, p, p.name, lang, width, 'signed out')
-      await context.close()
     }
+  } catch (e) {
+    problems.push(`tour stopped: ${e.stack || e}`)
   }
-} catch (e) {
-  problems.push(`tour stopped: ${e.stack || e}`)
-} finally {
-  await browser.close()
-}
-if (problems.length) {
-  console.error(`tour: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`)
-  process.exit(1)
-}
-log('tour: every page in Chinese and English at 1280 and 1920 px, no Latin words in Chinese, top bar one line')
+  if (problems.length) throw new Error(`tour: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`)
+  log('tour: every page in Chinese and English at 1280 and 1920 px, no Latin words in Chinese, top bar one line')
+})
