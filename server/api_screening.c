@@ -45,6 +45,19 @@ static int scoped_round(struct req *r, struct fk_round *out, int64_t *now, int64
     return 1;
 }
 
+/* ?by= as a level of a coverage answer (grid up to city) into *level, which keeps its default
+ * when by is NULL; 0 with a 400 answered for another word. */
+static int by_level(struct req *r, const char *by, enum fk_level *level)
+{
+    if (by && (fk_level_parse((fk_slice){by, strlen(by)}, level) != FK_OK ||
+               *level == FK_LEVEL_PROVINCE)) {
+        reply_error(r, 400, "bad_request", "grid, community, township, county or city",
+                    "unknown level '%s'", by);
+        return 0;
+    }
+    return 1;
+}
+
 void api_regions_get(struct req *r)
 {
     const char *parent = req_arg(r, "parent");
@@ -168,12 +181,8 @@ void api_coverage_get(struct req *r)
     char err[512];
     int rc;
 
-    if (by && (fk_level_parse((fk_slice){by, strlen(by)}, &level) != FK_OK ||
-               level == FK_LEVEL_PROVINCE)) {
-        reply_error(r, 400, "bad_request", "grid, community, township, county or city",
-                    "unknown level '%s'", by);
+    if (!by_level(r, by, &level))
         return;
-    }
     if (!scoped_round(r, &rd, &now, NULL))
         return;
     /* The JSON answer is cached per engine generation (srv_cache_get), as the dashboard is: every
@@ -218,12 +227,8 @@ void api_below_get(struct req *r)
     char err[512];
     int rc;
 
-    if (by && (fk_level_parse((fk_slice){by, strlen(by)}, &level) != FK_OK ||
-               level == FK_LEVEL_PROVINCE)) {
-        reply_error(r, 400, "bad_request", "grid, community, township, county or city",
-                    "unknown level '%s'", by);
+    if (!by_level(r, by, &level))
         return;
-    }
     if (!req_int(r, "pct", 1, 100, srv_profile(r)->coverage_target_pct, &pct) ||
         !scoped_round(r, &rd, &now, NULL))
         return;
