@@ -36,7 +36,7 @@ int fk_buf_json_string(fk_buf *b, const char *s);
 /* Appends s as one RFC 4180 CSV field: quoted when it holds a comma, quote, CR or LF. */
 int fk_buf_csv_field(fk_buf *b, const char *s, size_t n);
 /* Appends s as one CSV field of a file meant for a spreadsheet (exports, rejects files): like
- * fk_buf_csv_field, but a field that starts with '=', '+', '-', '@', TAB or CR gets a leading
+ * fk_buf_csv_field, but a field that starts with '=', '+', '-', '@', TAB or CR is given a leading
  * apostrophe, so Excel, WPS or LibreOffice show it as text and never run it as a formula (OWASP
  * "CSV injection"). Files fangkong reads back use fk_buf_csv_field. Same codes as
  * fk_buf_reserve; on failure the buffer is as it was. */

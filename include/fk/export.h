@@ -2,7 +2,7 @@
 /* Export: the records of one type as a table with the type's export columns (fk/record.h), the
  * columns the import reads, so exporting and importing the result adds nothing. Times are
  * rendered as YYYY-MM-DDTHH:MM:SS+08:00, enumerations by their English names, an empty time as an
- * empty cell. Rendered as CSV, every text cell that could start a spreadsheet formula gets a
+ * empty cell. Rendered as CSV, every text cell that could start a spreadsheet formula is given a
  * leading apostrophe (fk_buf_csv_text, through fk_table). */
 #ifndef FK_EXPORT_H
 #define FK_EXPORT_H

@@ -3,7 +3,7 @@
  * reasons), one catalogue of them: each has a code ("id.check_digit") and an English template
  * with named arguments ("check digit should be {want}, not {got}"). Code that writes a message
  * renders it from here (fk_msg_render), so the English text of the CLI, the CSV rejects files
- * and the database stays what it is; a client that shows another language gets the code and
+ * and the database stays what it is; a client that shows another language receives the code and
  * arguments besides it (fk_msg_parse recovers them from the English text, so texts stored before
  * a message had a code, in rejects files or alerts, get one too) and has its own template for the
  * code (web/src/i18n.js, block msg.*). A message's argument may itself be a message (the reason

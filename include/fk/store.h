@@ -260,7 +260,7 @@ int fk_store_open_control(fk_store *st, int64_t person, int *category);
 /* Records by descriptor (fk/record.h). The generic put of a type whose descriptor has
  * FK_RECORD_GENERIC: v holds its store fields in order (rt->fields); it reads the record by its
  * natural key and inserts, updates or does nothing, as the typed puts above (which are it). *id
- * (may be NULL) gets the row's id when the type has FK_RECORD_HAS_ID; *changed (may be NULL) a
+ * (may be NULL) receives the row's id when the type has FK_RECORD_HAS_ID; *changed (may be NULL) a
  * bit 1 << k for each field k an update changed. FK_OK, FK_EDB, FK_EINVAL (no generic put for t).
  * Inside a batch. */
 int fk_store_put_record(fk_store *st, fk_record_id t, const struct fk_record_value *v,

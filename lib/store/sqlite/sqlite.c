@@ -347,7 +347,7 @@ static sqlite3_stmt *rstmt(struct sq_store *s, fk_record_id t, int k)
 }
 
 /* The generic put: reads the record by its natural key, compares the non-key fields, and inserts,
- * updates or does nothing. *changed (may be NULL) gets a bit (1 << field index) for each field
+ * updates or does nothing. *changed (may be NULL) receives a bit (1 << field index) for each field
  * an update changes; *id (may be NULL) the row's id when the type numbers its rows. */
 static int put_record(struct sq_store *s, fk_record_id t, const struct fk_record_value *v,
                       int64_t *id, enum fk_put *did, unsigned *changed)
