@@ -79,7 +79,7 @@ await run(async (browser, newPage, watch) => {
   await other.evaluate(() => localStorage.setItem('fk.lang', 'en'))
   await other.reload()
   await other.waitForFunction(
-    (s) => document.querySelector('[data-asof-banner] span').textContent.trim() === s,
+    (s) => document.querySelector('[data-asof-banner] span')?.textContent.trim() === s,
     `As of ${ASOF.replace('T', ' ')} (review)`,
     { timeout: T },
   )
