@@ -52,8 +52,17 @@ await run(async (browser, newPage) => {
     const order = await page.$$eval('[data-table^=tat-]', (ts) => ts.map((t) => t.dataset.table))
     assert.deepEqual(order, ['tat-lab', 'tat-site'], 'the lab table on top')
     const overdue = (await cells(page, 'tat-site', 'overdue')).map((s) => Number(s.replace(/\D/g, '')))
-    const body = overdue.slice(0, -1)
-    assert.deepEqual(body, body.slice().sort((a, b) => b - a), 'sites: most overdue first')
+    assert.deepEqual(overdue, overdue.slice().sort((a, b) => b - a), 'sites: most overdue first')
+    /* every site of the CLI is a row (paged, not cut), and the total is the foot, not a row */
+    const bySite = csvRows(cli('tat', ROUND, '--by', 'site'))
+    assert.equal(Number(await page.getAttribute('[data-table=tat-site]', 'data-rows')), bySite.length - 1, 'sites: every group, the total apart')
+    const foot = await page.$$eval('[data-table=tat-site] tfoot [data-col]', (c) => Object.fromEntries(c.map((x) => [x.dataset.col, x.textContent.trim()])))
+    assert.equal(foot.tubes.replace(/\D/g, ''), bySite.at(-1).tubes, 'the foot is the CLI total')
+    /* sorting by a column keeps the total as the foot */
+    await page.click('[data-table=tat-site] th[data-sort-col=tubes]')
+    const tubes = (await cells(page, 'tat-site', 'tubes')).map((s) => Number(s.replace(/\D/g, '')))
+    assert.deepEqual(tubes, tubes.slice().sort((a, b) => a - b), 'sites: sorted by tubes')
+    assert.equal((await page.$$('[data-table=tat-site] tfoot [data-foot]')).length, 1, 'the total stays the foot')
     /* the funnel: without shipped times the stage is "not recorded", not 0 */
     assert.equal(await page.textContent('[data-shipped] b'), lang === 'zh' ? '未记录' : 'not recorded', 'shipped not recorded')
     await page.waitForSelector('[data-shipped-note]', { timeout: T })
