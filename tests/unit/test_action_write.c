@@ -24,8 +24,8 @@
 #define D0 INT64_C(1661961600) /* 2022-09-01T00:00:00+08:00 */
 #define DAY 86400
 
-#define G1 "140702001001001"
-#define H1 "140703001001001"
+#define G1 TEST_G1
+#define H1 TEST_H1
 
 /* The local administrator, an admin of each county, and a viewer of 榆次区. */
 static const struct fk_actor LOCAL = {"cli:test", FK_ROLE_ADMIN, NULL};
@@ -33,17 +33,7 @@ static const struct fk_actor YUCI = {"yuci", FK_ROLE_ADMIN, "140702"};
 static const struct fk_actor TAIGU = {"taigu", FK_ROLE_ADMIN, "140703"};
 static const struct fk_actor VIEWER = {"view", FK_ROLE_VIEWER, "140702"};
 
-static const char regions_csv[] = "code,name,level,parent\n"
-                                  "14,山西省,province,\n"
-                                  "1407,晋中市,city,14\n"
-                                  "140702,榆次区,county,1407\n"
-                                  "140702001,锦纶街道,township,140702\n"
-                                  "140702001001,锦纶社区,community,140702001\n" G1 ",一网格,grid,"
-                                  "140702001001\n"
-                                  "140703,太谷区,county,1407\n"
-                                  "140703001,明星镇,township,140703\n"
-                                  "140703001001,明星村,community,140703001\n" H1 ",太谷一网格,grid,"
-                                  "140703001001\n";
+static const char regions_csv[] = TWO_COUNTIES_CSV;
 
 #define NP 4
 
@@ -60,14 +50,7 @@ struct fixture {
 
 static int import(struct fixture *f, enum fk_import_type t, const char *text)
 {
-    char path[400];
-    FILE *fp;
-
-    snprintf(path, sizeof path, "%s/%s.csv", f->dir, fk_import_type_name(t));
-    fp = fopen(path, "wb");
-    if (!fp || fputs(text, fp) < 0 || fclose(fp) != 0)
-        return FK_EIO;
-    return fk_import_file(f->st, &f->prof, t, path, NULL, &f->sum, f->err, sizeof f->err);
+    return import_text(f->st, &f->prof, f->dir, t, text, &f->sum, f->err, sizeof f->err);
 }
 
 static int setup(void **state)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fk/error.h"
+#include "fk/ingest.h"
 #include "fk/store.h"
 
 /* A valid 18-character resident ID: the 17 digits of body and their GB 11643 check digit. */
@@ -108,6 +109,45 @@ static inline int find_persons(fk_store *st, char (*id)[19], int64_t *pid, int n
         if (fk_store_find_person(st, id[i], &pid[i]) != FK_OK)
             return -1;
     return 0;
+}
+
+/* The region tree of the control, person and write tests: 山西省 › 晋中市 › 榆次区 (140702) with
+ * grids G1 and G2 in one community, and 太谷区 (140703) with grid H1. */
+#define TEST_G1 "140702001001001"
+#define TEST_G2 "140702001001002"
+#define TEST_H1 "140703001001001"
+#define TWO_COUNTIES_CSV                                                                          \
+    "code,name,level,parent\n"                                                                    \
+    "14,山西省,province,\n"                                                                       \
+    "1407,晋中市,city,14\n"                                                                       \
+    "140702,榆次区,county,1407\n"                                                                 \
+    "140702001,锦纶街道,township,140702\n"                                                        \
+    "140702001001,锦纶社区,community,140702001\n" TEST_G1 ",一网格,grid,140702001001\n" TEST_G2    \
+    ",二网格,grid,140702001001\n"                                                                 \
+    "140703,太谷区,county,1407\n"                                                                 \
+    "140703001,明星镇,township,140703\n"                                                          \
+    "140703001001,明星村,community,140703001\n" TEST_H1 ",太谷一网格,grid,140703001001\n"
+
+/* Writes text to dir/TYPE.csv and imports it as type t with no options (the local
+ * administrator): fk_import_file's code, or FK_EIO when the file could not be written. */
+static inline int import_text(fk_store *st, const struct fk_profile *prof, const char *dir,
+                              enum fk_import_type t, const char *text,
+                              struct fk_import_summary *sum, char *err, size_t errlen)
+{
+    char path[400];
+    FILE *fp;
+
+    snprintf(path, sizeof path, "%s/%s.csv", dir, fk_import_type_name(t));
+    fp = fopen(path, "wb");
+    if (!fp)
+        return FK_EIO;
+    if (fputs(text, fp) < 0) {
+        fclose(fp);
+        return FK_EIO;
+    }
+    if (fclose(fp) != 0)
+        return FK_EIO;
+    return fk_import_file(st, prof, t, path, NULL, sum, err, errlen);
 }
 
 /* A new, empty store in a temporary folder: the fixture of tests that need nothing else. */
