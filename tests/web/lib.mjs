@@ -6,6 +6,7 @@ import { chromium } from 'playwright-core'
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+export { nav } from './nav.mjs'
 
 export const need = (k) => {
   const v = process.env[k]

@@ -80,6 +80,7 @@ async function topbarOneLine(page) {
     if (nav) {
       const n = nav.getBoundingClientRect()
       for (const a of nav.querySelectorAll('a')) {
+        if (!a.getClientRects().length) continue /* in a closed menu */
         const r = a.getBoundingClientRect()
         if (r.right > n.right + 1 || r.left < n.left - 1) bad.push(`"${a.textContent.trim()}" is cut off`)
       }

@@ -13,7 +13,7 @@
 // CSV with one bad row), CHROMIUM (default /usr/bin/chromium).
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import { need, BASE, SHOTS, T, log, pct, shot, cells, chartOption, signIn, run, adminName, adminPass, viewerName, viewerPass } from './lib.mjs'
+import { need, BASE, SHOTS, T, log, pct, shot, cells, chartOption, signIn, nav, run, adminName, adminPass, viewerName, viewerPass } from './lib.mjs'
 
 const expect = JSON.parse(fs.readFileSync(need('FK_EXPECT'), 'utf8'))
 const BADFILE = need('FK_BADFILE')
@@ -29,10 +29,6 @@ async function chart(page, name) {
     values: o.series.map((s) => (s.data || []).map((d) => (d && typeof d === 'object' && 'value' in d ? d.value : d))),
     nodes: o.series[0] && o.series[0].type === 'graph' ? o.series[0].data.length : 0,
   }
-}
-
-async function nav(page, which) {
-  await page.click(`[data-nav=${which}]`)
 }
 
 await run(async (_browser, newPage, watch) => {

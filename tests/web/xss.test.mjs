@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
+import { nav } from './nav.mjs'
 
 const need = (k) => {
   const v = process.env[k]
@@ -130,10 +131,6 @@ async function hoverCharts(p, where) {
   await p.mouse.move(1, 1)
   await nothingPlanted(p, where)
   return texts
-}
-
-async function nav(p, which) {
-  await p.click(`[data-nav=${which}]`)
 }
 
 /* Markup from the data is on the page as text: the page showed names with payloads, escaped. */
