@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fk/profile.h"
+
 enum fk_grade { FK_GRADE_EXCELLENT = 0, FK_GRADE_GOOD, FK_GRADE_FAIR, FK_GRADE_POOR, FK_NGRADES };
 
 /* The numbers of the rule. grade_min[g] is the lowest score of grade g for the first three
@@ -41,6 +43,8 @@ struct fk_score_result {
 
 /* The default rule: cap 1.0, bonus cap 5, grades 90 / 80 / 60. */
 void fk_score_rule_defaults(struct fk_score_rule *r);
+/* The rule of the profile's [score] section. */
+void fk_score_rule_of(const struct fk_profile *p, struct fk_score_rule *r);
 
 /* The ratio r of one item under cap: min(actual/target, cap) when higher is better (a target of
  * 0 or less is met by any actual: cap), min(target/actual, cap) when lower is better (an actual

@@ -23,6 +23,16 @@ void fk_score_rule_defaults(struct fk_score_rule *r)
     r->grade_min[FK_GRADE_FAIR] = 60.0;
 }
 
+void fk_score_rule_of(const struct fk_profile *p, struct fk_score_rule *r)
+{
+    int g;
+
+    r->cap = p->score_cap_pct / 100.0;
+    r->bonus_cap = p->score_bonus_cap;
+    for (g = 0; g < FK_NGRADES - 1; g++)
+        r->grade_min[g] = p->score_grade_min[g];
+}
+
 double fk_score_ratio(const struct fk_score_item *it, double cap)
 {
     double r;

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "fk/error.h"
+#include "fk/profile.h"
 #include "fk/score.h"
 
 #define EPS 1e-9
@@ -183,12 +184,41 @@ static void test_score__rank(void **state)
     fk_score_rank_sort(rows, 0); /* nothing to rank: no crash */
 }
 
+static void test_score__profile(void **state)
+{
+    struct fk_profile p;
+    struct fk_score_rule def, r;
+    char err[256];
+
+    (void)state;
+    fk_score_rule_defaults(&def);
+    fk_profile_defaults(&p);
+    fk_score_rule_of(&p, &r);
+    assert_memory_equal(&def, &r, sizeof r); /* the profile's defaults are the rule's */
+    assert_int_equal(fk_profile_parse("[score]\ncap_pct = 120\nbonus_cap = 3\nexcellent = 95\n", &p,
+                                      err, sizeof err),
+                     FK_OK);
+    fk_score_rule_of(&p, &r);
+    assert_true(fabs(r.cap - 1.2) < EPS);
+    assert_true(fabs(r.bonus_cap - 3) < EPS);
+    assert_true(fabs(r.grade_min[FK_GRADE_EXCELLENT] - 95) < EPS);
+    assert_true(fabs(r.grade_min[FK_GRADE_GOOD] - 80) < EPS);
+    /* thresholds out of order, a cap below 100 %, an unknown key: refused with the reason */
+    fk_profile_defaults(&p);
+    assert_int_equal(fk_profile_parse("[score]\ngood = 91\n", &p, err, sizeof err), FK_EINVAL);
+    assert_non_null(strstr(err, "excellent > good > fair"));
+    assert_int_equal(fk_profile_parse("[score]\ncap_pct = 90\n", &p, err, sizeof err), FK_EINVAL);
+    assert_non_null(strstr(err, "cap_pct"));
+    assert_int_equal(fk_profile_parse("[score]\nveto = 1\n", &p, err, sizeof err), FK_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_score__ratio),   cmocka_unit_test(test_score__weighted),
         cmocka_unit_test(test_score__veto),    cmocka_unit_test(test_score__grades),
         cmocka_unit_test(test_score__invalid), cmocka_unit_test(test_score__rank),
+        cmocka_unit_test(test_score__profile),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
