@@ -44,6 +44,11 @@ struct fk_profile {
     int ndoor_windows;         /* door_allowed = 07:00-07:30,18:00-18:30: opening is allowed */
     int door_windows[FK_DOOR_WINDOWS_MAX][2]; /* minutes of the day, [from, to) */
     char category_regime[FK_PROFILE_CATEGORIES][FK_NAME_MAX]; /* <category>_regime = NAME */
+    /* [score] (目标责任考核, fk/score.h) */
+    int score_cap_pct;      /* cap_pct = 100: the ceiling of one indicator's completion, % */
+    int score_bonus_cap;    /* bonus_cap = 5: the most bonus points a region can add */
+    int score_grade_min[3]; /* excellent = 90, good = 80, fair = 60: the lowest score of 优秀,
+                               良好, 一般 (below fair: 较差) */
     /* [regime.NAME] */
     int nregimes;
     struct fk_regime regimes[FK_REGIMES_MAX];

@@ -31,6 +31,11 @@ static const struct setting {
     {"control", "door_offline_minutes", offsetof(struct fk_profile, door_offline_minutes), 1,
      10080, 30},
     {"control", "backcheck_days", offsetof(struct fk_profile, backcheck_days), 0, 60, 7},
+    {"score", "cap_pct", offsetof(struct fk_profile, score_cap_pct), 100, 1000, 100},
+    {"score", "bonus_cap", offsetof(struct fk_profile, score_bonus_cap), 0, 100, 5},
+    {"score", "excellent", offsetof(struct fk_profile, score_grade_min[0]), 1, 1000, 90},
+    {"score", "good", offsetof(struct fk_profile, score_grade_min[1]), 1, 1000, 80},
+    {"score", "fair", offsetof(struct fk_profile, score_grade_min[2]), 1, 1000, 60},
 };
 
 /* [control] <category>_regime keys, in enum fk_ctl_category order, and their defaults. */
@@ -294,6 +299,12 @@ static int check(const struct fk_profile *tmp, struct fk_profile *p, char *err, 
                      "(e.g. every = 3), not %s", r->name, r->days ? "both" : "neither");
             return FK_EINVAL;
         }
+    }
+    if (!(tmp->score_grade_min[0] > tmp->score_grade_min[1] &&
+          tmp->score_grade_min[1] > tmp->score_grade_min[2])) {
+        snprintf(err, errlen, "[score] needs excellent > good > fair, not %d, %d, %d",
+                 tmp->score_grade_min[0], tmp->score_grade_min[1], tmp->score_grade_min[2]);
+        return FK_EINVAL;
     }
     for (i = 0; i < FK_PROFILE_CATEGORIES; i++) {
         if (!tmp->category_regime[i][0])
