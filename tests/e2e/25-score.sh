@@ -136,4 +136,40 @@ expect_rc 0 "score of an empty period"
 [ "$(wc -l <none.csv)" -eq 1 ] || fail "an empty period has only the header"
 fk score --by planet 2>err.txt >/dev/null
 expect_rc 1 "score --by planet"
+
+# ---- the API: the same ranking for the headquarters, a county's own row for its account ----
+for u in "hq admin 140700" "yuci county 140702"; do
+    set -- $u
+    echo "pw-$1-2022" | "$FANGKONG" user add "$1" --role "$2" --scope "$3" \
+        >/dev/null 2>&1 || fail "user add $1"
+done
+start_server
+hq=$(login hq pw-hq-2022)
+yuci=$(login yuci pw-yuci-2022)
+api "$hq" GET "/api/v1/score"
+expect_status 200 "GET score as the headquarters"
+"$PY" -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+for r in rows:
+    assert r["period"] == "2022", r
+print("rank,region,name,score,grade,veto")
+for r in rows:
+    print("%d,%s,%s,%.2f,%s,%s" % (r["rank"], r["region"], r["name"], r["score"], r["grade"], r["veto"] or ""))
+' "$WORK/body" >api.csv || fail "the score answer is not the rows expected"
+diff want.csv api.csv || fail "the API's ranking differs from the CLI's"
+api "$yuci" GET "/api/v1/score"
+expect_status 200 "GET score as 榆次区"
+[ "$(jq_py 'len(j["rows"])')" = 1 ] || fail "榆次区 sees one row"
+[ "$(jq_py 'j["rows"][0]["region"]')" = 140702 ] || fail "榆次区 sees its own row"
+api "$yuci" GET "/api/v1/score?detail=1"
+[ "$(jq_py '",".join(sorted({r["region"] for r in j["rows"]}))')" = 140702 ] ||
+    fail "榆次区's detail holds only its own indicators"
+api "$hq" GET "/api/v1/score?by=planet"
+expect_status 400 "GET score by an unknown level"
+api "$hq" GET "/api/v1/score?period=2021"
+[ "$(jq_py 'j["rows"][0]["score"]')" = "$(sed -n 2p want21.csv | cut -d, -f4)" ] ||
+    fail "the API's 2021 score"
+api "" GET "/api/v1/score"
+expect_status 401 "GET score without a session"
 echo "ok: scores"
