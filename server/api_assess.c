@@ -36,10 +36,10 @@ void api_score_get(struct req *r)
     }
     /* the rows of regions inside the caller's scope, with the period scored */
     {
-        static const struct fk_col rank_cols[] = {
-            {"rank", FK_COL_INT},   {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT},
-            {"score", FK_COL_REAL}, {"grade", FK_COL_TEXT},  {"veto", FK_COL_TEXT},
-            {"period", FK_COL_TEXT}};
+        static const struct fk_col rank_cols[] = {{"rank", FK_COL_INT},   {"region", FK_COL_TEXT},
+                                                  {"name", FK_COL_TEXT},  {"score", FK_COL_REAL},
+                                                  {"grade", FK_COL_TEXT}, {"veto", FK_COL_TEXT},
+                                                  {"period", FK_COL_TEXT}};
         static const struct fk_col detail_cols[] = {
             {"region", FK_COL_TEXT}, {"indicator", FK_COL_TEXT}, {"target", FK_COL_REAL},
             {"actual", FK_COL_REAL}, {"r", FK_COL_REAL},         {"period", FK_COL_TEXT}};
