@@ -28,7 +28,7 @@ void api_score_get(struct req *r)
     }
     if (!(st = srv_store(r)))
         return;
-    rc = fk_assess_score(st, srv_engine(r), srv_profile(r), period, level, det, scored,
+    rc = fk_assess_score(st, srv_engine(r), srv_profile(r), period, level, det ? 2 : 0, scored,
                          sizeof scored, &all, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
@@ -41,14 +41,16 @@ void api_score_get(struct req *r)
                                                   {"grade", FK_COL_TEXT}, {"veto", FK_COL_TEXT},
                                                   {"period", FK_COL_TEXT}};
         static const struct fk_col detail_cols[] = {
-            {"region", FK_COL_TEXT}, {"indicator", FK_COL_TEXT}, {"target", FK_COL_REAL},
-            {"actual", FK_COL_REAL}, {"r", FK_COL_REAL},         {"period", FK_COL_TEXT}};
+            {"region", FK_COL_TEXT},   {"indicator", FK_COL_TEXT}, {"target", FK_COL_REAL},
+            {"actual", FK_COL_REAL},   {"r", FK_COL_REAL},         {"name", FK_COL_TEXT},
+            {"category", FK_COL_TEXT}, {"weight", FK_COL_REAL},    {"direction", FK_COL_TEXT},
+            {"veto", FK_COL_INT},      {"period", FK_COL_TEXT}};
 
         nc = fk_table_ncols(all);
         rcol = det ? 0 : 1;
         rc = fk_table_new(det ? detail_cols : rank_cols, nc + 1, &t);
         for (i = 0; rc == FK_OK && i < fk_table_nrows(all); i++) {
-            const char *vals[8];
+            const char *vals[12];
 
             if (!in_scope(r, fk_table_get(all, i, rcol)))
                 continue;

@@ -17,7 +17,8 @@
  * period, by text order, of any row), as a table rank,region,name,score,grade,veto (score to 2
  * decimals; grade excellent|good|fair|poor; veto the code of the first veto indicator below its
  * target, empty when none), or with detail one row per region and indicator:
- * region,indicator,target,actual,r (r to 4 decimals). *period_out (cap bytes, may be NULL)
+ * region,indicator,target,actual,r (r to 4 decimals); detail 2 adds the indicator's
+ * name,category,weight,direction,veto. *period_out (cap bytes, may be NULL)
  * receives the period scored.
  *
  * Indicators fangkong computes (fk_score_computed) are left out until their data sources exist;

@@ -17,7 +17,9 @@
 
 struct indicator {
     double weight;
-    int lower, veto;
+    int lower, veto, category;
+    char *name;     /* owned */
+    char wtext[24]; /* the weight as stored */
 };
 
 /* One scores row of the period, for a region at the level scored. */
@@ -71,6 +73,13 @@ static int on_indicator(void *ud, const struct fk_record_value *v, size_t n)
     i = fk_strmap_intern(w->inds, v[0].s, strlen(v[0].s), &added);
     if (i < 0 || fk_vec_grow((void **)&w->ind, &w->capind, (size_t)i + 1, sizeof *w->ind) != FK_OK)
         return FK_ENOMEM;
+    if (!added)
+        free(w->ind[i].name);
+    w->ind[i].name = strdup(v[1].s ? v[1].s : "");
+    if (!w->ind[i].name)
+        return FK_ENOMEM;
+    fk_strlcpy(w->ind[i].wtext, norm, sizeof w->ind[i].wtext);
+    w->ind[i].category = (int)v[2].i;
     w->ind[i].weight = weight;
     w->ind[i].lower = (int)v[4].i;
     w->ind[i].veto = (int)v[5].i;
@@ -123,8 +132,17 @@ static const struct fk_col rank_cols[] = {
     {"score", FK_COL_REAL}, {"grade", FK_COL_TEXT},  {"veto", FK_COL_TEXT},
 };
 static const struct fk_col detail_cols[] = {
-    {"region", FK_COL_TEXT}, {"indicator", FK_COL_TEXT}, {"target", FK_COL_REAL},
-    {"actual", FK_COL_REAL}, {"r", FK_COL_REAL},
+    {"region", FK_COL_TEXT},
+    {"indicator", FK_COL_TEXT},
+    {"target", FK_COL_REAL},
+    {"actual", FK_COL_REAL},
+    {"r", FK_COL_REAL},
+    /* detail 2: what a page shows beside the codes */
+    {"name", FK_COL_TEXT},
+    {"category", FK_COL_TEXT},
+    {"weight", FK_COL_REAL},
+    {"direction", FK_COL_TEXT},
+    {"veto", FK_COL_INT},
 };
 
 /* Orders the items by region code, then indicator code: the detail's order. */
@@ -224,7 +242,8 @@ int fk_assess_score(fk_store *st, const fk_engine *eng, const struct fk_profile 
             rk[k].res.veto_item = (size_t)w.items[i + rk[k].res.veto_item].ind;
     }
     nreg = k;
-    rc = detail ? fk_table_new(detail_cols, 5, &t) : fk_table_new(rank_cols, 6, &t);
+    rc = detail ? fk_table_new(detail_cols, detail > 1 ? 10 : 5, &t)
+                : fk_table_new(rank_cols, 6, &t);
     if (rc != FK_OK)
         goto out;
     if (detail) {
@@ -232,8 +251,9 @@ int fk_assess_score(fk_store *st, const fk_engine *eng, const struct fk_profile 
             const struct item *it = &w.items[i];
             struct fk_score_item one = {w.ind[it->ind].weight, w.ind[it->ind].lower,
                                         w.ind[it->ind].veto, it->target, it->actual};
+            const struct indicator *in = &w.ind[it->ind];
             char r[32];
-            const char *vals[5];
+            const char *vals[10];
 
             snprintf(r, sizeof r, "%.4f", fk_score_ratio(&one, rule.cap));
             vals[0] = it->rcode;
@@ -241,6 +261,11 @@ int fk_assess_score(fk_store *st, const fk_engine *eng, const struct fk_profile 
             vals[2] = it->target_s;
             vals[3] = it->actual_s;
             vals[4] = r;
+            vals[5] = in->name;
+            vals[6] = fk_indicator_category_name(in->category);
+            vals[7] = in->wtext;
+            vals[8] = fk_score_direction_name(in->lower);
+            vals[9] = in->veto ? "1" : "0";
             rc = fk_table_add(t, vals);
         }
     } else {
@@ -278,6 +303,8 @@ out:
     free(si);
     free(rk);
     free(w.items);
+    for (i = 0; i < w.nind; i++)
+        free(w.ind[i].name);
     free(w.ind);
     fk_strmap_free(w.regions);
     fk_strmap_free(w.inds);
