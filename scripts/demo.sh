@@ -56,6 +56,10 @@ for t in controls arrivals risk_areas door_events; do
         exit 1
     fi
 done
+# 目标责任考核: the year's indicators, then each county's targets and actuals.
+for t in indicators scores; do
+    "$FK" import "$t" "$out/$t.csv" || { echo "import $t failed" >&2; exit 1; }
+done
 # Each case's contacts from the moment they were found, its confirmation (earliest case first, so
 # a contact of two cases starts with the first), not the moment this script runs.
 echo "== the trace's contacts under control (密接, 次密接, 时空伴随), from their case's confirmation"

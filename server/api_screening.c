@@ -45,9 +45,7 @@ static int scoped_round(struct req *r, struct fk_round *out, int64_t *now, int64
     return 1;
 }
 
-/* ?by= as a level of a coverage answer (grid up to city) into *level, which keeps its default
- * when by is NULL; 0 with a 400 answered for another word. */
-static int by_level(struct req *r, const char *by, enum fk_level *level)
+int req_level(struct req *r, const char *by, enum fk_level *level)
 {
     if (by && (fk_level_parse((fk_slice){by, strlen(by)}, level) != FK_OK ||
                *level == FK_LEVEL_PROVINCE)) {
@@ -181,7 +179,7 @@ void api_coverage_get(struct req *r)
     char err[512];
     int rc;
 
-    if (!by_level(r, by, &level))
+    if (!req_level(r, by, &level))
         return;
     if (!scoped_round(r, &rd, &now, NULL))
         return;
@@ -227,7 +225,7 @@ void api_below_get(struct req *r)
     char err[512];
     int rc;
 
-    if (!by_level(r, by, &level))
+    if (!req_level(r, by, &level))
         return;
     if (!req_int(r, "pct", 1, 100, srv_profile(r)->coverage_target_pct, &pct) ||
         !scoped_round(r, &rd, &now, NULL))

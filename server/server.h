@@ -118,6 +118,7 @@ extern const struct route api_export_routes[];    /* api_export.c */
  * success. A detail no message fits has both empty. FK_OK or FK_ENOMEM. Thread-safe. */
 int api_alert_messages(fk_table **t);
 extern const struct route api_person_routes[];    /* api_person.c */
+extern const struct route api_assess_routes[];    /* api_assess.c */
 extern const struct route api_map_routes[];       /* api_map.c */
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
@@ -127,6 +128,9 @@ int server_run(const struct server_opts *o);
 
 /* A query-string value, or NULL. */
 const char *req_arg(struct req *r, const char *name);
+/* ?by= as a level of an answer by region (grid up to city) into *level, which keeps its default
+ * when by is NULL; 0 with a 400 answered for another word (api_screening.c). */
+int req_level(struct req *r, const char *by, enum fk_level *level);
 /* The clock of the answer (as of, 历史回看): ?now=T, else the server's default (FANGKONG_NOW),
  * else the real clock, in *now; *asked is 1 unless it is the real clock. 1, or 0 with a 400
  * answer set when ?now= is not ISO 8601. The one place a handler reads its clock. */

@@ -64,6 +64,16 @@ enum fk_msg_id {
     FK_MSG_ALERT_POSITIVE,
     FK_MSG_ALERT_OFFLINE,
     FK_MSG_ALERT_SILENT,
+    /* the assessment's files: indicators, scores (issue 17, lib/ingest/ingest.c) */
+    FK_MSG_ROW_IND_CATEGORY,
+    FK_MSG_ROW_IND_DIRECTION,
+    FK_MSG_ROW_NUMBER,
+    FK_MSG_ROW_WEIGHT,
+    FK_MSG_ROW_VETO_FLAG,
+    FK_MSG_ROW_UNKNOWN_INDICATOR,
+    FK_MSG_ROW_UNKNOWN_REGION,
+    FK_MSG_ROW_VETO_TARGET,
+    FK_MSG_ROW_NO_ACTUAL,
     FK_MSG__COUNT
 };
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "fk/profile.h"
+#include "fk/str.h"
 
 enum fk_grade { FK_GRADE_EXCELLENT = 0, FK_GRADE_GOOD, FK_GRADE_FAIR, FK_GRADE_POOR, FK_NGRADES };
 
@@ -78,5 +79,40 @@ struct fk_score_rank {
  * two regions share a rank. A vetoed region ranks after every other whatever its score: its
  * grade is the lowest, and the ranking agrees with the grades. */
 void fk_score_rank_sort(struct fk_score_rank *rows, size_t n);
+
+/* ---- the indicators file (indicators, scores: DESIGN.md part 2) ---- */
+
+/* The category of an indicator, in the contract's order: 党建, 高质量发展, 营商环境, 专项工作,
+ * 差异化. */
+enum fk_indicator_category {
+    FK_IND_PARTY = 0,
+    FK_IND_DEVELOPMENT,
+    FK_IND_BUSINESS,
+    FK_IND_SPECIAL,
+    FK_IND_DIFFERENTIATED,
+    FK_IND_NCATEGORIES
+};
+
+/* The category's name as the contract writes it (党建 …), "" out of range; _en: party,
+ * development, business, special, differentiated. */
+const char *fk_indicator_category_name(int c);
+const char *fk_indicator_category_name_en(int c);
+/* A category by either name. FK_OK or FK_EINVAL. */
+int fk_indicator_category_parse(fk_slice s, int *out);
+/* "higher" (0) or "lower" (1); parse takes those or 越高越好 / 越低越好. FK_OK or FK_EINVAL. */
+const char *fk_score_direction_name(int lower);
+int fk_score_direction_parse(fk_slice s, int *lower);
+
+/* A plain decimal number of the files (weight, target, actual, bonus): an optional '-', digits,
+ * an optional '.' and digits, at most 15 characters, no exponent. *out its value and norm (cap
+ * bytes, at least 17) its normalised text (no '+', no leading zeros, no trailing zeros after
+ * the point, "-0" as "0"). FK_OK or FK_EINVAL. */
+int fk_score_number_parse(fk_slice s, double *out, char *norm, size_t cap);
+
+/* The indicators fangkong computes itself from its own data for a period (their code in the
+ * indicators file names them; their scores rows give the target, and an actual there is
+ * ignored): screen_coverage, lock24, tat_p90, vax12_full, report_complete, problems_on_time.
+ * 1 when code is one of them. */
+int fk_score_computed(const char *code);
 
 #endif

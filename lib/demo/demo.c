@@ -82,6 +82,8 @@ enum file {
     F_RISK_AREAS,
     F_DOOR_EVENTS,
     F_PROFILE,
+    F_INDICATORS,
+    F_SCORES,
     F_N
 };
 
@@ -103,6 +105,8 @@ static const struct {
     {"risk_areas.csv", "area,level,start,end,name\n"},
     {"door_events.csv", "device,id_number,time,event\n"},
     {"profile.ini", ""},
+    {"indicators.csv", "code,name,category,weight,direction,veto\n"},
+    {"scores.csv", "indicator,region,period,target,actual,bonus\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -1541,6 +1545,85 @@ static void write_risk_areas(struct gen *G)
                                 "door_allowed = 07:00-07:30,18:00-18:30\n");
 }
 
+/* 目标责任考核: a year's indicators and, for every county, its target and actual of each, in the
+ * year of the round. The actuals come from a hash of the county and the indicator, not from the
+ * random stream, so the other files stay byte for byte what they were: most counties near their
+ * targets, the fourth county below its veto indicator (安全生产), bonus points for two. */
+static void write_assessment(struct gen *G)
+{
+    static const struct {
+        const char *code, *name, *category, *weight, *direction;
+        int veto, target; /* target × 10 */
+    } ind[] = {
+        {"party", "基层党组织建设", "党建", "15", "higher", 0, 1000},
+        {"gdp", "地区生产总值增速", "高质量发展", "20", "higher", 0, 55},
+        {"invest", "固定资产投资增速", "高质量发展", "10", "higher", 0, 80},
+        {"business", "营商环境评价", "营商环境", "10", "higher", 0, 900},
+        {"safety", "安全生产", "专项工作", "5", "higher", 1, 1000},
+        {"tat", "核酸检测报告时长(小时)", "专项工作", "15", "lower", 0, 120},
+        {"epi", "流调溯源及时率", "专项工作", "15", "higher", 0, 950},
+        {"special", "特色工作", "差异化", "10", "higher", 0, 1000},
+    };
+    struct out *wi = &G->out[F_INDICATORS], *ws = &G->out[F_SCORES];
+    int64_t y;
+    unsigned mo, d;
+    size_t i, k, nth = 0;
+    char year[16];
+
+    fk_civil_from_days((G->start + 8 * 3600) / 86400, &y, &mo, &d);
+    snprintf(year, sizeof year, "%lld", (long long)y);
+    for (i = 0; i < sizeof ind / sizeof ind[0]; i++) {
+        out_room(wi, ROW_MAX);
+        out_str(wi, ind[i].code);
+        out_ch(wi, ',');
+        out_str(wi, ind[i].name);
+        out_ch(wi, ',');
+        out_str(wi, ind[i].category);
+        out_ch(wi, ',');
+        out_str(wi, ind[i].weight);
+        out_ch(wi, ',');
+        out_str(wi, ind[i].direction);
+        out_ch(wi, ',');
+        out_ch(wi, ind[i].veto ? '1' : '0');
+        out_end_row(wi);
+    }
+    for (k = 0; k < G->city.nregs; k++) {
+        const struct region *r = &G->city.regs[k];
+
+        if (strcmp(r->level, "county") != 0)
+            continue;
+        nth++;
+        for (i = 0; i < sizeof ind / sizeof ind[0]; i++) {
+            uint64_t h = 1469598103934665603u;
+            const char *p;
+            long t = ind[i].target, a;
+            char num[32];
+
+            for (p = r->code; *p; p++)
+                h = (h ^ (unsigned char)*p) * 1099511628211u;
+            for (p = ind[i].code; *p; p++)
+                h = (h ^ (unsigned char)*p) * 1099511628211u;
+            /* the actual: 65 % to 112 % of the target (lower is better: the reverse) */
+            a = t * (long)(65 + h % 48) / 100;
+            if (ind[i].direction[0] == 'l')
+                a = t * 100 / (long)(65 + h % 48);
+            if (ind[i].veto)
+                a = nth == 4 ? t * 98 / 100 : t;
+            out_room(ws, ROW_MAX);
+            out_str(ws, ind[i].code);
+            out_ch(ws, ',');
+            out_str(ws, r->code);
+            out_ch(ws, ',');
+            out_str(ws, year);
+            snprintf(num, sizeof num, ",%ld.%ld,%ld.%ld,", t / 10, t % 10, a / 10, a % 10);
+            out_str(ws, num);
+            if (i == 0 && (nth == 2 || nth == 7))
+                out_str(ws, nth == 2 ? "3" : "1.5");
+            out_end_row(ws);
+        }
+    }
+}
+
 static const char *const streets[] = {"平安街", "顺城街", "迎宾路", "新华街",
                                       "锦纶路", "文苑街", "汇通路", "龙湖大街"};
 
@@ -1914,6 +1997,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         goto out;
     write_cases(G);
     write_risk_areas(G);
+    write_assessment(G);
     {
         struct out *w = &G->out[F_ROUND];
 

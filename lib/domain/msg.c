@@ -92,6 +92,20 @@ static const struct def defs[FK_MSG__COUNT] = {
     [FK_MSG_ALERT_OFFLINE] = {"alert.offline", "sensor {device} offline for {minutes} minutes"},
     [FK_MSG_ALERT_SILENT] = {"alert.silent",
                              "sensor {device} offline for {minutes} minutes and still silent"},
+    [FK_MSG_ROW_IND_CATEGORY] = {"row.ind_category", "category '{value}' is not 党建, 高质量发展, "
+                                                     "营商环境, 专项工作 or 差异化"},
+    [FK_MSG_ROW_IND_DIRECTION] = {"row.ind_direction", "direction '{value}' is not higher or lower"},
+    [FK_MSG_ROW_NUMBER] = {"row.number", "{field} '{value}' is not a number like 92.5"},
+    [FK_MSG_ROW_WEIGHT] = {"row.weight", "weight {value} is not above 0"},
+    [FK_MSG_ROW_VETO_FLAG] = {"row.veto_flag", "veto '{value}' is not 0 or 1"},
+    [FK_MSG_ROW_UNKNOWN_INDICATOR] = {"row.unknown_indicator",
+                                      "unknown indicator {code} (import indicators first)"},
+    [FK_MSG_ROW_UNKNOWN_REGION] = {"row.unknown_region", "unknown region {region} (import regions "
+                                                         "first)"},
+    [FK_MSG_ROW_VETO_TARGET] = {"row.veto_target", "indicator {code} is a veto (一票否决) one: its "
+                                                   "target must be above 0"},
+    [FK_MSG_ROW_NO_ACTUAL] = {"row.no_actual", "actual is empty: only an indicator fangkong "
+                                               "computes ({code} is not one) may leave it empty"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

@@ -19,6 +19,7 @@
 #include "fk/idcard.h"
 #include "fk/region.h"
 #include "fk/regime.h"
+#include "fk/score.h"
 #include "fk/screening.h"
 
 static const char *level_name(int v)
@@ -49,6 +50,16 @@ static const char *risk_level_name(int v)
 static const char *door_event_name(int v)
 {
     return fk_door_event_name((enum fk_door_event)v);
+}
+
+static const char *indicator_category_name(int v)
+{
+    return fk_indicator_category_name(v);
+}
+
+static const char *direction_name(int v)
+{
+    return v == 0 || v == 1 ? fk_score_direction_name(v) : "";
 }
 
 static const char *case_kind_name(int v)
@@ -472,6 +483,92 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .scope = FK_SCOPE_PERSON,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_APPEND,
+        },
+    [FK_IMPORT_INDICATORS] =
+        {
+            .id = FK_IMPORT_INDICATORS,
+            .name = "indicators",
+            .title_zh = "考核指标",
+            .title_en = "assessment indicators",
+            .cols = {REQ("code", FK_RCOL_CODE, CODE, "the indicator's code"),
+                     REQ("name", FK_RCOL_TEXT, TEXT, "its name"),
+                     REQ_ENUM("category", indicator_category_name,
+                              "党建 高质量发展 营商环境 专项工作 差异化"),
+                     OPT("weight", FK_RCOL_DECIMAL, 15, "its weight, above 0; empty: 1"),
+                     OPT_ENUM("direction", direction_name,
+                              "higher (more is better) or lower; empty: higher"),
+                     OPT("veto", FK_RCOL_INT, 1, "1: 一票否决 (below target forces 较差)")},
+            .ncols = 6,
+            .nreq = 3,
+            .cols_note = "the codes screen_coverage, lock24, tat_p90, vax12_full, "
+                         "report_complete and problems_on_time are computed by fangkong",
+            .key = {0},
+            .nkey = 1,
+            .key_note = "(code): replaces; category 党建 高质量发展 营商环境 专项工作 差异化 (or party "
+                        "development business special differentiated); direction higher lower",
+            .scope = FK_SCOPE_HQ,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"code", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"name", FK_RVAL_TEXT, 0},
+                       {"category", FK_RVAL_INT, 0},
+                       {"weight", FK_RVAL_TEXT, 0},
+                       {"direction", FK_RVAL_INT, 0},
+                       {"veto", FK_RVAL_INT, 0}},
+            .nfields = 6,
+            .sqlite = {"SELECT name, category, weight, direction, veto FROM indicators "
+                       "WHERE code = ?1",
+                       "INSERT INTO indicators (code, name, category, weight, direction, veto) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       "UPDATE indicators SET name = ?2, category = ?3, weight = ?4, "
+                       "direction = ?5, veto = ?6 WHERE code = ?1",
+                       "SELECT code, name, category, weight, direction, veto FROM indicators "
+                       "ORDER BY code"},
+            .export_cols = {0, 1, 2, 3, 4, 5},
+            .nexport = 6,
+            .nscope = 0,
+        },
+    [FK_IMPORT_SCORES] =
+        {
+            .id = FK_IMPORT_SCORES,
+            .name = "scores",
+            .title_zh = "考核目标与完成",
+            .title_en = "assessment targets and actuals",
+            .cols = {REQ("indicator", FK_RCOL_CODE, CODE, "the indicator's code"),
+                     REQ("region", FK_RCOL_CODE, CODE, "the region assessed (a county)"),
+                     REQ("period", FK_RCOL_CODE, 15, "the period: 2022, 2022-H1, 2022-Q3, 2022-08"),
+                     REQ("target", FK_RCOL_DECIMAL, 15, "the target"),
+                     OPT("actual", FK_RCOL_DECIMAL, 15,
+                         "what was achieved; empty only for a computed indicator"),
+                     OPT("bonus", FK_RCOL_DECIMAL, 15, "bonus points (加分); negative deducts")},
+            .ncols = 6,
+            .nreq = 4,
+            .cols_note = "actual is required but for the indicators fangkong computes",
+            .key = {0, 1, 2},
+            .nkey = 3,
+            .key_note = "(indicator, region, period): replaces",
+            .scope = FK_SCOPE_HQ,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"indicator", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"region", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"period", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"target", FK_RVAL_TEXT, 0},
+                       {"actual", FK_RVAL_TEXT, 0},
+                       {"bonus", FK_RVAL_TEXT, 0}},
+            .nfields = 6,
+            .sqlite = {"SELECT target, actual, bonus FROM scores "
+                       "WHERE indicator = ?1 AND region = ?2 AND period = ?3",
+                       "INSERT INTO scores (indicator, region, period, target, actual, bonus) "
+                       "VALUES (?1, ?2, ?3, ?4, COALESCE(?5, ''), COALESCE(?6, ''))",
+                       "UPDATE scores SET target = ?4, actual = COALESCE(?5, ''), "
+                       "bonus = COALESCE(?6, '') WHERE indicator = ?1 AND region = ?2 AND "
+                       "period = ?3",
+                       "SELECT indicator, region, period, target, actual, bonus FROM scores "
+                       "ORDER BY indicator, region, period"},
+            .export_cols = {0, 1, 2, 3, 4, 5},
+            .nexport = 6,
+            .nscope = 0,
         },
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fk/error.h"
+#include "fk/str.h"
 
 static const char *const grade_en[FK_NGRADES] = {"excellent", "good", "fair", "poor"};
 static const char *const grade_zh[FK_NGRADES] = {"优秀", "良好", "一般", "较差"};
@@ -119,4 +120,115 @@ void fk_score_rank_sort(struct fk_score_rank *rows, size_t n)
         qsort(rows, n, sizeof *rows, rank_cmp);
     for (i = 0; i < n; i++)
         rows[i].rank = (int)i + 1;
+}
+
+static const char *const cat_zh[FK_IND_NCATEGORIES] = {"党建", "高质量发展", "营商环境", "专项工作",
+                                                       "差异化"};
+static const char *const cat_en[FK_IND_NCATEGORIES] = {"party", "development", "business",
+                                                       "special", "differentiated"};
+static const char *const computed[] = {"screen_coverage", "lock24",          "tat_p90",
+                                       "vax12_full",      "report_complete", "problems_on_time"};
+
+const char *fk_indicator_category_name(int c)
+{
+    return c >= 0 && c < FK_IND_NCATEGORIES ? cat_zh[c] : "";
+}
+
+const char *fk_indicator_category_name_en(int c)
+{
+    return c >= 0 && c < FK_IND_NCATEGORIES ? cat_en[c] : "";
+}
+
+int fk_indicator_category_parse(fk_slice s, int *out)
+{
+    int c;
+
+    s = fk_slice_trim(s);
+    for (c = 0; c < FK_IND_NCATEGORIES; c++)
+        if (fk_slice_eq(s, cat_zh[c]) || fk_slice_eqi(s, cat_en[c])) {
+            *out = c;
+            return FK_OK;
+        }
+    return FK_EINVAL;
+}
+
+const char *fk_score_direction_name(int lower)
+{
+    return lower ? "lower" : "higher";
+}
+
+int fk_score_direction_parse(fk_slice s, int *lower)
+{
+    s = fk_slice_trim(s);
+    if (fk_slice_eqi(s, "higher") || fk_slice_eq(s, "越高越好"))
+        *lower = 0;
+    else if (fk_slice_eqi(s, "lower") || fk_slice_eq(s, "越低越好"))
+        *lower = 1;
+    else
+        return FK_EINVAL;
+    return FK_OK;
+}
+
+int fk_score_number_parse(fk_slice s, double *out, char *norm, size_t cap)
+{
+    char buf[24];
+    size_t i = 0, int_start, int_end, frac_end, n = 0;
+    int neg = 0, digits = 0;
+
+    s = fk_slice_trim(s);
+    if (s.n == 0 || s.n > 15 || cap < 17)
+        return FK_EINVAL;
+    if (s.p[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+    int_start = i;
+    while (i < s.n && s.p[i] >= '0' && s.p[i] <= '9')
+        i++, digits++;
+    int_end = i;
+    frac_end = i;
+    if (i < s.n && s.p[i] == '.') {
+        i++;
+        frac_end = i;
+        while (i < s.n && s.p[i] >= '0' && s.p[i] <= '9')
+            i++, digits++;
+        frac_end = i;
+    }
+    if (i != s.n || digits == 0)
+        return FK_EINVAL;
+    memcpy(buf, s.p, s.n);
+    buf[s.n] = '\0';
+    *out = strtod(buf, NULL);
+    /* the normalised text: integer part without leading zeros, fraction without trailing ones */
+    while (int_start + 1 < int_end && s.p[int_start] == '0')
+        int_start++;
+    if (frac_end > int_end) /* "12.50" -> "12.5", "3." -> "3" */
+        while (frac_end > int_end + 1 && s.p[frac_end - 1] == '0')
+            frac_end--;
+    if (frac_end == int_end + 1) /* a point with no digits left */
+        frac_end = int_end;
+    if (neg && *out != 0)
+        norm[n++] = '-';
+    if (int_end == int_start)
+        norm[n++] = '0'; /* ".5" -> "0.5" */
+    memcpy(norm + n, s.p + int_start, int_end - int_start);
+    n += int_end - int_start;
+    if (frac_end > int_end) {
+        memcpy(norm + n, s.p + int_end, frac_end - int_end);
+        n += frac_end - int_end;
+    }
+    norm[n] = '\0';
+    if (*out == 0)
+        fk_strlcpy(norm, "0", cap);
+    return FK_OK;
+}
+
+int fk_score_computed(const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof computed / sizeof computed[0]; i++)
+        if (strcmp(code, computed[i]) == 0)
+            return 1;
+    return 0;
 }

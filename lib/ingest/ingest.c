@@ -33,6 +33,7 @@
 #include "fk/msg.h"
 #include "fk/region.h"
 #include "fk/regime.h"
+#include "fk/score.h"
 #include "fk/str.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
@@ -90,6 +91,7 @@ struct ctx {
     fk_strmap *regions; /* code -> level */
     fk_strmap *persons; /* id_number -> person id */
     fk_strmap *venues;  /* code -> venue id */
+    fk_strmap *indicators; /* scores: indicator code -> 1 veto, 0 not */
     /* Scope (with an actor): grid codes seen (grids), per grid 1 inside / 2 outside / 0 not yet
      * asked (grid_ok), person id -> grid index (pgrid), venue index in venues -> grid index
      * (vgrid); the scope as a clerk reads it, "榆次区 (140702)", and its level; a store failure
@@ -1271,12 +1273,130 @@ static int row_case(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_case(c->st, &k, did));
 }
 
+/* Column k as a decimal number (fk_score_number_parse) into *v and its normalised text into norm
+ * (cap bytes). An empty optional column gives 1 with norm "" and *v 0. */
+static int number_col(struct ctx *c, int k, double *v, char *norm, size_t cap, int required)
+{
+    fk_slice s = field(c, k);
+    const char *name = fk_record_get(c->type)->cols[k].name;
+    char val[64];
+
+    *v = 0;
+    norm[0] = '\0';
+    if (s.n == 0) {
+        if (required)
+            whym(c, FK_MSG_ROW_EMPTY, name);
+        return !required;
+    }
+    if (fk_score_number_parse(s, v, norm, cap) != FK_OK) {
+        snprintf(val, sizeof val, "%.*s", (int)(s.n > 40 ? 40 : s.n), s.p);
+        whym(c, FK_MSG_ROW_NUMBER, name, val);
+        return 0;
+    }
+    return 1;
+}
+
+/* An indicator of the assessment: code, name, category; weight (> 0, default 1), direction
+ * (default higher), veto (0 or 1). */
+static int row_indicator(struct ctx *c, enum fk_put *did)
+{
+    char code[TEXT_MAX], name[TEXT_MAX], weight[24], val[64];
+    struct fk_record_value v[6];
+    fk_slice cs = field(c, 2), ds = field(c, 4), vs = field(c, 5);
+    double w = 1;
+    int category = 0, lower = 0, veto = 0, ok;
+
+    memset(v, 0, sizeof v);
+    ok = text(c, 0, code, sizeof code, 1);
+    ok &= text(c, 1, name, sizeof name, 1);
+    if (fk_indicator_category_parse(cs, &category) != FK_OK) {
+        snprintf(val, sizeof val, "%.*s", (int)(cs.n > 40 ? 40 : cs.n), cs.p);
+        whym(c, FK_MSG_ROW_IND_CATEGORY, val);
+        ok = 0;
+    }
+    if (!number_col(c, 3, &w, weight, sizeof weight, 0)) {
+        ok = 0;
+    } else if (weight[0] && !(w > 0)) {
+        whym(c, FK_MSG_ROW_WEIGHT, weight);
+        ok = 0;
+    }
+    if (ds.n && fk_score_direction_parse(ds, &lower) != FK_OK) {
+        snprintf(val, sizeof val, "%.*s", (int)(ds.n > 40 ? 40 : ds.n), ds.p);
+        whym(c, FK_MSG_ROW_IND_DIRECTION, val);
+        ok = 0;
+    }
+    if (vs.n == 1 && (vs.p[0] == '0' || vs.p[0] == '1'))
+        veto = vs.p[0] == '1';
+    else if (vs.n) {
+        snprintf(val, sizeof val, "%.*s", (int)(vs.n > 40 ? 40 : vs.n), vs.p);
+        whym(c, FK_MSG_ROW_VETO_FLAG, val);
+        ok = 0;
+    }
+    if (!ok)
+        return 0;
+    v[0].s = code;
+    v[1].s = name;
+    v[2].i = category;
+    v[3].s = weight[0] ? weight : "1";
+    v[4].i = lower;
+    v[5].i = veto;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_INDICATORS, v, NULL, did, NULL));
+}
+
+/* A region's target, actual and bonus for an indicator and a period. The indicator must be
+ * known (a veto one needs a target above 0), the region too; actual may be empty only for an
+ * indicator fangkong computes. */
+static int row_score(struct ctx *c, enum fk_put *did)
+{
+    char ind[TEXT_MAX], region[TEXT_MAX], period[TEXT_MAX], target[24], actual[24], bonus[24];
+    struct fk_record_value v[6];
+    double t = 0, a = 0, b = 0;
+    int64_t i = -1;
+    int ok, known;
+
+    memset(v, 0, sizeof v);
+    ok = text(c, 0, ind, sizeof ind, 1);
+    ok &= text(c, 1, region, sizeof region, 1);
+    ok &= text(c, 2, period, sizeof period, 1);
+    known = ok;
+    ok &= number_col(c, 3, &t, target, sizeof target, 1);
+    ok &= number_col(c, 4, &a, actual, sizeof actual, 0);
+    ok &= number_col(c, 5, &b, bonus, sizeof bonus, 0);
+    if (known) {
+        i = fk_strmap_find(c->indicators, ind, strlen(ind));
+        if (i < 0) {
+            whym(c, FK_MSG_ROW_UNKNOWN_INDICATOR, ind);
+            ok = 0;
+        } else if (fk_strmap_value(c->indicators, i) && target[0] && !(t > 0)) {
+            whym(c, FK_MSG_ROW_VETO_TARGET, ind);
+            ok = 0;
+        }
+        if (fk_strmap_find(c->regions, region, strlen(region)) < 0) {
+            whym(c, FK_MSG_ROW_UNKNOWN_REGION, region);
+            ok = 0;
+        }
+        if (!field(c, 4).n && !fk_score_computed(ind)) {
+            whym(c, FK_MSG_ROW_NO_ACTUAL, ind);
+            ok = 0;
+        }
+    }
+    if (!ok)
+        return 0;
+    v[0].s = ind;
+    v[1].s = region;
+    v[2].s = period;
+    v[3].s = target;
+    v[4].s = actual;
+    v[5].s = bonus;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_SCORES, v, NULL, did, NULL));
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_region,  row_person,  row_venue,     row_scan,      row_ping,
     row_sample,  row_result,  row_case,      row_control,   row_arrival,
-    row_risk_area, row_door_event,
+    row_risk_area, row_door_event, row_indicator, row_score,
 };
 
 /* ---- the loop ---- */
@@ -1451,6 +1571,23 @@ static int load_venue(void *ud, const struct fk_venue_row *v)
     return set_vgrid(c, i, v->grid);
 }
 
+/* An indicator of the store (its export row: code, name, category, weight, direction, veto)
+ * into c->indicators, code -> veto. */
+static int load_indicator(void *ud, const struct fk_record_value *v, size_t n)
+{
+    struct ctx *c = ud;
+    int added;
+    int64_t i;
+
+    if (n < 6 || !v[0].s)
+        return FK_OK;
+    i = fk_strmap_intern(c->indicators, v[0].s, strlen(v[0].s), &added);
+    if (i < 0)
+        return FK_ENOMEM;
+    fk_strmap_set_value(c->indicators, i, v[5].i);
+    return FK_OK;
+}
+
 /* The type's column that field f of the input holds, or NULL: for a reader's reason about a
  * field it could not read. */
 const char *fk_import_field_name(const fk_import *imp, size_t f)
@@ -1584,7 +1721,7 @@ static int load_maps(struct ctx *c)
     if (!c->regions)
         return FK_ENOMEM;
     if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES ||
-        t == FK_IMPORT_ARRIVALS) {
+        t == FK_IMPORT_ARRIVALS || t == FK_IMPORT_SCORES) {
         rc = fk_store_each_region(c->st, load_region, c);
         if (rc != FK_OK)
             return rc;
@@ -1593,9 +1730,17 @@ static int load_maps(struct ctx *c)
         return FK_ENOMEM;
     /* Results need the persons only to know where the members of a tube live. */
     if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RISK_AREAS &&
+        t != FK_IMPORT_INDICATORS && t != FK_IMPORT_SCORES &&
         (t != FK_IMPORT_RESULTS || c->actor)) {
         c->persons = fk_strmap_new();
         rc = c->persons ? fk_store_each_person_key(c->st, load_person, c) : FK_ENOMEM;
+        if (rc != FK_OK)
+            return rc;
+    }
+    if (t == FK_IMPORT_SCORES) {
+        c->indicators = fk_strmap_new();
+        rc = c->indicators ? fk_store_each_record(c->st, FK_IMPORT_INDICATORS, load_indicator, c)
+                           : FK_ENOMEM;
         if (rc != FK_OK)
             return rc;
     }
@@ -1630,6 +1775,7 @@ static void import_free(fk_import *imp)
     fk_strmap_free(c->regions);
     fk_strmap_free(c->persons);
     fk_strmap_free(c->venues);
+    fk_strmap_free(c->indicators);
     fk_strmap_free(c->grids);
     free(c->pgrid);
     free(c->vgrid);

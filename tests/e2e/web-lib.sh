@@ -40,6 +40,11 @@ web_city() {
         fk import "$t" "$WEB_CONTROL/$t.csv" --profile "$WEB_PROFILE" --rejects "$WORK/$t.rejects.csv" 2>/dev/null
         expect_rc 0 "import $t"
     done
+    # 目标考核: the three counties' indicators and scores of 2022 (tests/data/assess).
+    for t in indicators scores; do
+        fk import "$t" "$FK_SRC/tests/data/assess/$t.csv" 2>/dev/null
+        expect_rc 0 "import $t"
+    done
     IFS=, read -r name region start end <"$WEB_DATA/round.txt"
     fk round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null 2>&1
     expect_rc 0 "round create"

@@ -357,7 +357,8 @@ static void test_ingest__type_names(void **state)
 {
     static const char *names[] = {"regions",  "persons",  "venues",     "scans",
                                   "pings",    "samples",  "results",    "cases",
-                                  "controls", "arrivals", "risk_areas", "door_events"};
+                                  "controls", "arrivals", "risk_areas", "door_events",
+                                  "indicators", "scores"};
     enum fk_import_type t;
     int i;
 

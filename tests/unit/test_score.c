@@ -212,13 +212,60 @@ static void test_score__profile(void **state)
     assert_int_equal(fk_profile_parse("[score]\nveto = 1\n", &p, err, sizeof err), FK_EINVAL);
 }
 
+static void test_score__parse(void **state)
+{
+    static const struct {
+        const char *in, *norm;
+        double v;
+    } good[] = {
+        {"92.5", "92.5", 92.5},   {"90", "90", 90},   {"007", "7", 7},  {"12.50", "12.5", 12.5},
+        {"3.", "3", 3},           {".5", "0.5", 0.5}, {"-2", "-2", -2}, {"-0.0", "0", 0},
+        {" 1.25 ", "1.25", 1.25}, {"0", "0", 0}};
+    static const char *const bad[] = {
+        "", "-", ".", "1e3", "1,5", "+1", "1.2.3", "abc", "1234567890123456", "９０"};
+    char norm[24];
+    double v;
+    size_t i;
+    int c, lower;
+
+    (void)state;
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        assert_int_equal(fk_score_number_parse((fk_slice){good[i].in, strlen(good[i].in)}, &v, norm,
+                                               sizeof norm),
+                         FK_OK);
+        assert_string_equal(norm, good[i].norm);
+        assert_true(fabs(v - good[i].v) < EPS);
+    }
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(
+            fk_score_number_parse((fk_slice){bad[i], strlen(bad[i])}, &v, norm, sizeof norm),
+            FK_EINVAL);
+    assert_int_equal(fk_indicator_category_parse((fk_slice){"专项工作", strlen("专项工作")}, &c),
+                     FK_OK);
+    assert_int_equal(c, FK_IND_SPECIAL);
+    assert_int_equal(fk_indicator_category_parse((fk_slice){"Party", 5}, &c), FK_OK);
+    assert_int_equal(c, FK_IND_PARTY);
+    assert_int_equal(fk_indicator_category_parse((fk_slice){"其他", strlen("其他")}, &c),
+                     FK_EINVAL);
+    assert_string_equal(fk_indicator_category_name(FK_IND_DIFFERENTIATED), "差异化");
+    assert_string_equal(fk_indicator_category_name(9), "");
+    assert_int_equal(fk_score_direction_parse((fk_slice){"lower", 5}, &lower), FK_OK);
+    assert_int_equal(lower, 1);
+    assert_int_equal(fk_score_direction_parse((fk_slice){"越高越好", strlen("越高越好")}, &lower),
+                     FK_OK);
+    assert_int_equal(lower, 0);
+    assert_int_equal(fk_score_direction_parse((fk_slice){"up", 2}, &lower), FK_EINVAL);
+    assert_int_equal(fk_score_computed("lock24"), 1);
+    assert_int_equal(fk_score_computed("lock"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_score__ratio),   cmocka_unit_test(test_score__weighted),
         cmocka_unit_test(test_score__veto),    cmocka_unit_test(test_score__grades),
         cmocka_unit_test(test_score__invalid), cmocka_unit_test(test_score__rank),
-        cmocka_unit_test(test_score__profile),
+        cmocka_unit_test(test_score__profile), cmocka_unit_test(test_score__parse),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* GET /api/v1/score?period=&by=&detail=1: the assessment (目标责任考核) of a period, the library's
+ * fk_assess_score answer as the CLI prints it, cut to the caller's scope: an account of a county
+ * receives its own county's row with its rank among all, the city's headquarters every row. Each
+ * row carries the period scored (the latest when none is asked) in a last column, "period". */
+#include <string.h>
+
+#include "fk/assess.h"
+#include "server.h"
+
+void api_score_get(struct req *r)
+{
+    const char *by = req_arg(r, "by"), *period = req_arg(r, "period"),
+               *detail = req_arg(r, "detail");
+    enum fk_level level = FK_LEVEL_COUNTY;
+    fk_table *all = NULL, *t = NULL;
+    fk_store *st;
+    char err[512], scored[64];
+    size_t i, c, nc, rcol;
+    int rc, det = detail && strcmp(detail, "1") == 0;
+
+    if (!req_level(r, by, &level))
+        return;
+    if (period && (!*period || strlen(period) > 15)) {
+        reply_error(r, 400, "bad_request", "a period as the scores file writes it: 2022, 2022-H1",
+                    "period '%s' is not a period", period);
+        return;
+    }
+    if (!(st = srv_store(r)))
+        return;
+    rc = fk_assess_score(st, srv_engine(r), srv_profile(r), period, level, det ? 2 : 0, scored,
+                         sizeof scored, &all, err, sizeof err);
+    if (rc != FK_OK) {
+        reply_fk(r, rc, err);
+        return;
+    }
+    /* the rows of regions inside the caller's scope, with the period scored */
+    {
+        static const struct fk_col rank_cols[] = {{"rank", FK_COL_INT},   {"region", FK_COL_TEXT},
+                                                  {"name", FK_COL_TEXT},  {"score", FK_COL_REAL},
+                                                  {"grade", FK_COL_TEXT}, {"veto", FK_COL_TEXT},
+                                                  {"period", FK_COL_TEXT}};
+        static const struct fk_col detail_cols[] = {
+            {"region", FK_COL_TEXT},   {"indicator", FK_COL_TEXT}, {"target", FK_COL_REAL},
+            {"actual", FK_COL_REAL},   {"r", FK_COL_REAL},         {"name", FK_COL_TEXT},
+            {"category", FK_COL_TEXT}, {"weight", FK_COL_REAL},    {"direction", FK_COL_TEXT},
+            {"veto", FK_COL_INT},      {"period", FK_COL_TEXT}};
+
+        nc = fk_table_ncols(all);
+        rcol = det ? 0 : 1;
+        rc = fk_table_new(det ? detail_cols : rank_cols, nc + 1, &t);
+        for (i = 0; rc == FK_OK && i < fk_table_nrows(all); i++) {
+            const char *vals[12];
+
+            if (!in_scope(r, fk_table_get(all, i, rcol)))
+                continue;
+            for (c = 0; c < nc; c++)
+                vals[c] = fk_table_get(all, i, c);
+            vals[nc] = scored;
+            rc = fk_table_add(t, vals);
+        }
+    }
+    fk_table_free(all);
+    if (rc != FK_OK) {
+        fk_table_free(t);
+        reply_fk(r, rc, "out of memory");
+        return;
+    }
+    reply_table(r, t, det ? "score-detail" : "score", -1);
+}
+
+/* The routes of the assessment (http.c walks this table; see struct route). */
+const struct route api_assess_routes[] = {
+    {"GET", "/api/v1/score", api_score_get, FK_PERM_READ, 0},
+    {NULL, NULL, NULL, 0, 0},
+};
