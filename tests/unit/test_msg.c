@@ -139,7 +139,13 @@ static void test_msg__old_english_kept(void **state)
         {"a viewer account may not do this", "err.role"},
         {"limit must be a whole number from 1 to 10000, not '5x'", "err.whole_not"},
         {"ask for a region inside your scope", "hint.scope"},
+        {"a county account may not manage accounts", "err.may_accounts"},
+        {"the release rule of the control is not met: day 3 of 7 (--force releases anyway)",
+         "err.release_rule_any"},
     };
+    const char *rule = "the release rule of isolation7 is not met: 2 negative results in a row "
+                       "needed, 1 so far (--force releases anyway)";
+    fk_buf b;
     size_t i;
 
     (void)state;
@@ -147,9 +153,15 @@ static void test_msg__old_english_kept(void **state)
         int id = fk_msg_match(old[i].text, strlen(old[i].text), NULL);
 
         if (id < 0 || strcmp(fk_msg_code((enum fk_msg_id)id), old[i].code) != 0)
-            fail_msg("%s: %s, not %s", old[i].text, id < 0 ? "none" : fk_msg_code(id),
-                     old[i].code);
+            fail_msg("%s: %s, not %s", old[i].text, id < 0 ? "none" : fk_msg_code(id), old[i].code);
     }
+    /* The reason of a release refused is a message of its own. */
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_msg_parse_json(rule, strlen(rule), "err.", &b), FK_OK);
+    assert_string_equal(b.data, "{\"code\":\"err.release_rule\",\"args\":{\"regime\":"
+                                "\"isolation7\",\"reason\":{\"code\":\"release.negatives\","
+                                "\"args\":{\"need\":\"2\",\"got\":\"1\"}}}}");
+    fk_buf_fini(&b);
 }
 
 int main(void)
