@@ -482,7 +482,13 @@ struct capture {
     const char *val[FK_MSG_MAX_ARGS];
     size_t vlen[FK_MSG_MAX_ARGS];
     int n;
+    unsigned long steps; /* the placeholder lengths tried so far: a bound on the work */
 };
+
+/* Most placeholder lengths one template tries on one text. A legitimate text needs a few per
+ * byte; a text made to fit many ways at once (a URL of "; " and " at " repeated, answered as
+ * "no endpoint {url}") would otherwise cost the product of its lengths. */
+#define MATCH_STEPS 20000UL
 
 /* The index of the placeholder named at s (len bytes) in c, adding it when new; -1 when full. */
 static int slot(struct capture *c, const char *s, size_t len)
@@ -527,6 +533,8 @@ static int match(const char *t, const char *x, size_t n, struct capture *c)
             }
             take = t > c->tmpl && (t[-1] == '\'' || t[-1] == '"') && e[1] == t[-1] ? 0 : 1;
             for (; take <= n; take++) {
+                if (++c->steps > MATCH_STEPS)
+                    return 0;
                 /* An argument holds no "; ", which joins the reasons of a row, but for a reason
                  * that is a message of its own (of which some hold one). */
                 if (take >= 2 && x[take - 2] == ';' && x[take - 1] == ' ')

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -164,6 +165,34 @@ static void test_msg__old_english_kept(void **state)
     fk_buf_fini(&b);
 }
 
+/* A text made to fit a template in very many ways costs bounded work, and a message as long
+ * still parses. */
+static void test_msg__match_bounded(void **state)
+{
+    char text[1100] = "no endpoint /";
+    size_t len = strlen(text);
+    clock_t t0;
+    fk_buf b;
+    int i;
+
+    (void)state;
+    for (i = 0; i < 40; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "x is outside y to z (w) ");
+    snprintf(text + len, sizeof text - len, ")");
+    fk_buf_init(&b, 0);
+    assert_int_equal(fk_msg_parse_json(text, strlen(text), "err.", &b), FK_OK);
+    assert_non_null(strstr(b.data, "\"code\":\"err.no_endpoint\""));
+    fk_buf_reset(&b);
+    t0 = clock();
+    for (i = 0; i < 5; i++)
+        (void)fk_msg_parse_json(text + 13, strlen(text + 13), NULL, &b);
+    /* Unbounded, this took 0.66 s of processor time each on the build machine. */
+    if ((double)(clock() - t0) / CLOCKS_PER_SEC > 0.5)
+        fail_msg("5 parses of a text that fits many ways took %.2f s",
+                 (double)(clock() - t0) / CLOCKS_PER_SEC);
+    fk_buf_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_msg__idcard_reasons_are_the_catalogue),
         cmocka_unit_test(test_msg__every_message_parses_back),
         cmocka_unit_test(test_msg__old_english_kept),
+        cmocka_unit_test(test_msg__match_bounded),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
