@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "fk/msg.h"
 #include "server.h"
 
 /* A later answer replaces a table answer not yet rendered. */
@@ -36,6 +37,25 @@ void reply_json(struct req *r, const char *json, size_t n)
     r->content_type = "application/json; charset=utf-8";
 }
 
+/* Appends ,"key":{"code":…,"args":{…}} to the answer when the English text is a message of the
+ * catalogue (fk/msg.h) of one of the families (tried in order), so that a client shows it in its
+ * own language; nothing when none fits. */
+static void coded(struct req *r, const char *key, const char *text, const char *const *families)
+{
+    size_t mark = r->out.len;
+
+    for (; *families; families++) {
+        fk_buf_puts(&r->out, ",\"");
+        fk_buf_puts(&r->out, key);
+        fk_buf_puts(&r->out, "\":");
+        if (fk_msg_parse_json(text, strlen(text), *families, &r->out) == FK_OK)
+            return;
+        r->out.len = mark;
+        if (r->out.data)
+            r->out.data[mark] = '\0';
+    }
+}
+
 void reply_error(struct req *r, unsigned status, const char *code, const char *hint,
                  const char *fmt, ...)
 {
@@ -53,6 +73,9 @@ void reply_error(struct req *r, unsigned status, const char *code, const char *h
     fk_buf_json_string(&r->out, msg);
     fk_buf_puts(&r->out, ",\"hint\":");
     fk_buf_json_string(&r->out, hint ? hint : "");
+    coded(r, "message", msg, (const char *[]){"err.", "file.", "row.", NULL});
+    if (hint)
+        coded(r, "hint_message", hint, (const char *[]){"hint.", NULL});
     fk_buf_puts(&r->out, "}\n");
     r->status = status;
     r->content_type = "application/json; charset=utf-8";

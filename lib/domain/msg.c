@@ -100,12 +100,257 @@ static const struct def defs[FK_MSG__COUNT] = {
     [FK_MSG_ROW_VETO_FLAG] = {"row.veto_flag", "veto '{value}' is not 0 or 1"},
     [FK_MSG_ROW_UNKNOWN_INDICATOR] = {"row.unknown_indicator",
                                       "unknown indicator {code} (import indicators first)"},
-    [FK_MSG_ROW_UNKNOWN_REGION] = {"row.unknown_region", "unknown region {region} (import regions "
-                                                         "first)"},
     [FK_MSG_ROW_VETO_TARGET] = {"row.veto_target", "indicator {code} is a veto (一票否决) one: its "
                                                    "target must be above 0"},
     [FK_MSG_ROW_NO_ACTUAL] = {"row.no_actual", "actual is empty: only an indicator fangkong "
                                                "computes ({code} is not one) may leave it empty"},
+
+    /* t15-msg: the rest of the reject reasons (the English as ingest.c, csv.c, json.c and
+     * region.c wrote it before) */
+    [FK_MSG_ROW_BIDI] = {"row.bidi", "{field} holds a bidirectional control U+{cp} at byte {byte}"},
+    [FK_MSG_ROW_CONTROL] = {"row.control",
+                            "{field} holds a control character U+{cp} at byte {byte}"},
+    [FK_MSG_ROW_REGION_IS_SCOPE] = {"row.region_is_scope", "region {region} is your scope: only an "
+                                                           "account above it may move it"},
+    [FK_MSG_ROW_REGION_ROOT] = {"row.region_root", "region {region} would be a root of the region "
+                                                   "tree: only the local administrator adds one"},
+    [FK_MSG_ROW_PARENT_OUTSIDE] = {"row.parent_outside",
+                                   "region {region}: its parent {parent} lies outside your scope "
+                                   "{scope}"},
+    [FK_MSG_ROW_TUBE_OUTSIDE] = {"row.tube_outside", "tube {tube} holds samples of residents "
+                                                     "outside your scope {scope}"},
+    [FK_MSG_ROW_PHONE] = {"row.phone", "{field} '{value}' may hold only digits, '+', '-'"},
+    [FK_MSG_ROW_OWN_PARENT] = {"row.own_parent", "region {region} is its own parent"},
+    [FK_MSG_ROW_LEVEL_UNDER] = {"row.level_under",
+                                "a {level} cannot sit under {parent}, a {parent_level}"},
+    [FK_MSG_ROW_NO_PARENT] = {"row.no_parent",
+                              "parent is empty: only a province or a city may be a root"},
+    [FK_MSG_ROW_REGION_CODE] = {"row.region_code",
+                                "code '{code}' must be 1 to 31 letters, digits, '-', '_' or '.'"},
+    [FK_MSG_ROW_LEVEL] = {"row.level", "level '{value}' is not province, city, county, township, "
+                                       "community or grid"},
+    [FK_MSG_ROW_ID_TYPE] = {"row.id_type",
+                            "id_type '{value}' is not resident, passport, hk_macao, taiwan or "
+                            "other"},
+    [FK_MSG_ROW_RESIDENT_MOVES] = {"row.resident_moves",
+                                   "resident {id} is registered outside your scope {scope}: an "
+                                   "account whose scope holds both places moves them"},
+    [FK_MSG_ROW_VENUE_MOVES] = {"row.venue_moves",
+                                "venue {venue} is registered outside your scope {scope}: an "
+                                "account whose scope holds both places moves it"},
+    [FK_MSG_ROW_CATEGORY] = {"row.category", "category '{value}' is not case, close, secondary, "
+                                             "companion, arrival, risk_area or other"},
+    [FK_MSG_ROW_PLACE] = {"row.place",
+                          "place '{value}' is not centralized, home, hospital or monitoring"},
+    [FK_MSG_ROW_REGIME] = {"row.regime",
+                           "unknown regime {regime} (the profile has no [regime.{regime}])"},
+    [FK_MSG_ROW_SENSOR_TAKEN] = {"row.sensor_taken",
+                                 "door sensor {device} is registered to another person"},
+    [FK_MSG_ROW_SENSOR_UNKNOWN] = {"row.sensor_unknown",
+                                   "unregistered door sensor {device} (name it in the person's "
+                                   "control order, column device)"},
+    [FK_MSG_ROW_ARRIVAL_UNKNOWN] = {"row.arrival_unknown",
+                                    "unknown person {id}: give name and grid to register the "
+                                    "arrival"},
+    [FK_MSG_ROW_RISK_LEVEL] = {"row.risk_level", "level '{value}' is not high, medium or low"},
+    [FK_MSG_ROW_EVENT] = {"row.event", "event '{value}' is not open, close, offline or tamper"},
+    [FK_MSG_ROW_RESULT] = {"row.result", "result '{value}' is not negative, positive or invalid"},
+    [FK_MSG_ROW_KIND] = {"row.kind", "kind '{value}' is not confirmed or asymptomatic"},
+    [FK_MSG_ROW_ONSET_AFTER] = {"row.onset_after", "onset is after confirmed"},
+    [FK_MSG_ROW_UTF8_N] = {"row.utf8_n", "field {n} is not valid UTF-8 text"},
+    [FK_MSG_ROW_UTF8] = {"row.utf8", "{field} is not valid UTF-8 text"},
+    [FK_MSG_ROW_COORD_HALF] = {"row.coord_half",
+                               "{field} is empty but {other} is {value}: give both or neither"},
+    [FK_MSG_ROW_COORD_LONG] = {"row.coord_long", "{field} '{value}…' is not a number of degrees"},
+    [FK_MSG_ROW_COORD_NAN] = {"row.coord_nan",
+                              "{field} '{value}' is not a number of degrees (like 112.7523)"},
+    [FK_MSG_ROW_COORD_SWAPPED] = {"row.coord_swapped",
+                                  "{field} {value} is outside {lo} to {hi} ({axis}): are lon and "
+                                  "lat the wrong way round?"},
+    [FK_MSG_ROW_COORD_RANGE] = {"row.coord_range", "{field} {value} is outside {lo} to {hi} "
+                                                   "({axis})"},
+    [FK_MSG_ROW_CSV_UTF8] = {"row.csv_utf8", "invalid UTF-8 in field {field} at byte {byte}"},
+    [FK_MSG_ROW_CSV_NUL] = {"row.csv_nul", "a NUL byte in field {field} at byte {byte}"},
+    [FK_MSG_ROW_CSV_QUOTE] = {"row.csv_quote", "a quote inside a field must be doubled (field "
+                                               "{field}, byte {byte}: write \"\" for \")"},
+    [FK_MSG_ROW_CSV_FIELDS] = {"row.csv_fields", "record has more than {n} fields"},
+    [FK_MSG_ROW_CSV_LONG] = {"row.csv_long", "record is longer than {n} bytes"},
+    [FK_MSG_ROW_JSON_OBJECT] = {"row.json_object", "not a JSON object: each row is an object of "
+                                                   "column names and values"},
+    [FK_MSG_ROW_JSON_KIND] = {"row.json_kind", "{field} is {kind}: give text or a number"},
+    [FK_MSG_FILE_EMPTY] = {"file.empty", "the file is empty: a {type} file starts with a header "
+                                         "row: {columns}"},
+    [FK_MSG_FILE_EMPTY_SHEET] = {"file.empty_sheet", "the sheet is empty: a {type} file starts "
+                                                     "with a header row: {columns}"},
+    [FK_MSG_FILE_HEADER] = {"file.header", "the header row cannot be read: {reason}"},
+    [FK_MSG_FILE_COLUMN_TWICE] = {"file.column_twice",
+                                  "the header names column '{column}' twice (columns {first} and "
+                                  "{second}): which one holds the data is unclear; remove or "
+                                  "rename one"},
+    [FK_MSG_FILE_MISSING_COLUMN] = {"file.missing_column",
+                                    "missing required column '{column}': a {type} file needs "
+                                    "{columns}; this header has: {have}"},
+    [FK_MSG_FILE_XLS] = {"file.xls", "{path} is an old Excel workbook (.xls), which fangkong does "
+                                     "not read: save it as .xlsx or .csv"},
+    [FK_MSG_FILE_NOT_ZIP] = {"file.not_zip", "{path} is not an .xlsx workbook (not a zip "
+                                             "archive): save it as .xlsx or .csv"},
+    [FK_MSG_FILE_NO_WORKBOOK] = {"file.no_workbook",
+                                 "{path} is a zip archive but not an .xlsx workbook (it has no "
+                                 "xl/workbook.xml): save it as .xlsx or .csv"},
+    [FK_MSG_FILE_PART_BIG] = {"file.part_big", "{part} would unpack to more than 1 GiB: refused "
+                                               "(split the workbook)"},
+    [FK_MSG_FILE_ZIP_BOMB] = {"file.zip_bomb", "{part} would unpack to {ratio} times its packed "
+                                               "size: refused as a zip bomb"},
+    [FK_MSG_FILE_PART_OVER] = {"file.part_over", "{part} is over {mib} MiB: refused"},
+    [FK_MSG_FILE_XML] = {"file.xml", "{part} is not well-formed XML (line {line}: {detail})"},
+    [FK_MSG_FILE_NO_SHEETS] = {"file.no_sheets", "{path} has no sheet"},
+    [FK_MSG_FILE_NO_SHEET] = {"file.no_sheet",
+                              "{path} has no sheet named '{sheet}'; its sheets are {sheets}"},
+    [FK_MSG_FILE_ENCODING] = {"file.encoding", "unknown encoding \"{encoding}\": use auto, utf-8, "
+                                               "gb18030, gbk or gb2312"},
+    [FK_MSG_FILE_GB18030] = {"file.gb18030",
+                             "bytes that are not valid GB18030 near byte offset {offset}"},
+    [FK_MSG_FILE_QUOTE_OPEN] = {"file.quote_open",
+                                "quoted field opened on line {line} is never closed"},
+    [FK_MSG_FILE_NOT_JSON] = {"file.not_json", "the body is not JSON: {detail}"},
+    [FK_MSG_FILE_NOT_JSON_BARE] = {"file.not_json_bare", "the body is not JSON"},
+    [FK_MSG_FILE_READING_ROW] = {"file.reading_row", "reading {path} near row {n}: {reason}"},
+    [FK_MSG_FILE_READING_LINE] = {"file.reading_line", "reading {path} near line {n}: {reason}"},
+    /* t15-msg: the error answers of fangkong serve and their hints */
+    [FK_MSG_ERR_SCOPE] = {"err.scope", "region {region} is outside your scope {scope}"},
+    [FK_MSG_ERR_ROLE] = {"err.role", "a {role} account may not do this"},
+    [FK_MSG_ERR_ROLE_LIST] = {"err.role_list", "a {role} account may not list persons"},
+    [FK_MSG_ERR_BODY_TOO_LARGE] = {"err.body_too_large", "the request body is larger than the "
+                                                         "server takes ({max} bytes for JSON)"},
+    [FK_MSG_ERR_UPLOAD] = {"err.upload", "the upload could not be read or stored"},
+    [FK_MSG_ERR_METHOD_ON] = {"err.method_on", "{method} is not allowed on {url}"},
+    [FK_MSG_ERR_METHOD] = {"err.method", "{method} is not allowed here"},
+    [FK_MSG_ERR_NO_ENDPOINT] = {"err.no_endpoint", "no endpoint {url}"},
+    [FK_MSG_ERR_NO_PAGE] = {"err.no_page", "no such page"},
+    [FK_MSG_ERR_INTERNAL] = {"err.internal", "the server could not answer this request"},
+    [FK_MSG_ERR_NO_BODY] = {"err.no_body", "the request has no body"},
+    [FK_MSG_ERR_NOT_OBJECT] = {"err.not_object", "the body is not a JSON object: {detail}"},
+    [FK_MSG_ERR_WHOLE_NOT] = {"err.whole_not",
+                              "{name} must be a whole number from {min} to {max}, not '{value}'"},
+    [FK_MSG_ERR_WHOLE] = {"err.whole", "{name} must be a whole number from {min} to {max}"},
+    [FK_MSG_ERR_NOT_TIME_ISO] = {"err.not_time_iso", "{param} '{value}' is not an ISO 8601 time"},
+    [FK_MSG_ERR_NOT_TIME] = {"err.not_time", "{param} '{value}' is not a time"},
+    [FK_MSG_ERR_NOT_DATE] = {"err.not_date", "{param} '{value}' is not a date"},
+    [FK_MSG_ERR_NOT_LEVEL] = {"err.not_level", "by '{value}' is not a region level"},
+    [FK_MSG_ERR_NOT_MAP_LEVEL] = {"err.not_map_level", "by '{value}' is not a level for the map"},
+    [FK_MSG_ERR_UNKNOWN_VALUE] = {"err.unknown_value", "{param} '{value}' is unknown"},
+    [FK_MSG_ERR_UNKNOWN_LEVEL] = {"err.unknown_level", "unknown level '{value}'"},
+    [FK_MSG_ERR_UNKNOWN_GROUPING] = {"err.unknown_grouping", "unknown grouping '{value}'"},
+    [FK_MSG_ERR_UNKNOWN_ROLE] = {"err.unknown_role", "unknown role '{value}'"},
+    [FK_MSG_ERR_UNKNOWN_FORMAT] = {"err.unknown_format", "unknown format '{value}'"},
+    [FK_MSG_ERR_UNKNOWN_IMPORT] = {"err.unknown_import", "unknown import type '{type}'"},
+    [FK_MSG_ERR_UNKNOWN_EXPORT] = {"err.unknown_export", "unknown export type '{type}'"},
+    [FK_MSG_ERR_NO_EXPORT] = {"err.no_export", "no export type '{type}'"},
+    [FK_MSG_ERR_EXPORT_FILE] = {"err.export_file",
+                                "an export is a file: ask for format=csv or format=xlsx"},
+    [FK_MSG_ERR_UPLOAD_EMPTY] = {"err.upload_empty", "the upload is empty"},
+    [FK_MSG_ERR_NO_IMPORT] = {"err.no_import", "no such import"},
+    [FK_MSG_ERR_NO_REJECTS] = {"err.no_rejects", "no rejects for import {id}"},
+    [FK_MSG_ERR_NOT_YOURS] = {"err.not_yours", "the rejects of import {id} are not yours"},
+    [FK_MSG_ERR_NO_PERSON] = {"err.no_person", "no person with ID number {id}"},
+    [FK_MSG_ERR_NOT_CONTACT] = {"err.not_contact", "{id} is not on the contact list"},
+    [FK_MSG_ERR_NO_ALERT] = {"err.no_alert", "no alert '{id}'"},
+    [FK_MSG_ERR_ALERT_ACTION] = {"err.alert_action", "say what to do with the alert"},
+    [FK_MSG_ERR_ID_MISSING] = {"err.id_missing", "id_number is missing"},
+    [FK_MSG_ERR_NO_ACTION] = {"err.no_action", "no control action '{action}'"},
+    [FK_MSG_ERR_CASES_MAX] = {"err.cases_max", "at most {n} cases at once"},
+    [FK_MSG_ERR_SINCE_UNTIL] = {"err.since_until", "since or until is not a time"},
+    [FK_MSG_ERR_WHICH_AREA] = {"err.which_area", "which risk area?"},
+    [FK_MSG_ERR_NO_ROUND] = {"err.no_round", "no round named '{name}'"},
+    [FK_MSG_ERR_NO_ROUNDS] = {"err.no_rounds", "no screening round yet"},
+    [FK_MSG_ERR_FIND_Q] = {"err.find_q", "whom to find? q is required"},
+    [FK_MSG_ERR_CHAIN_ID] = {"err.chain_id", "whose chain? id is required"},
+    [FK_MSG_ERR_DEPTH] = {"err.depth", "depth is 1 or 2, not '{value}'"},
+    [FK_MSG_ERR_FIELD_MISSING] = {"err.field_missing", "a field is missing"},
+    [FK_MSG_ERR_NAME_LONG] = {"err.name_long", "the name or region is too long"},
+    [FK_MSG_ERR_START_END] = {"err.start_end", "start and end must be ISO 8601 times"},
+    [FK_MSG_ERR_TOKEN] = {"err.token", "a bearer token is required"},
+    [FK_MSG_ERR_CSRF] = {"err.csrf", "a request signed in by the session cookie must carry the "
+                                     "header X-Fangkong-CSRF: 1"},
+    [FK_MSG_ERR_SESSION_ENDED] = {"err.session_ended", "the session has ended"},
+    [FK_MSG_ERR_DISABLED] = {"err.disabled", "the account is disabled"},
+    [FK_MSG_ERR_WRONG_PASSWORD] = {"err.wrong_password", "wrong name or password"},
+    [FK_MSG_ERR_NAME_PASSWORD] = {"err.name_password", "name and password are required"},
+    [FK_MSG_ERR_PASSWORD_LONG] = {"err.password_long", "a password has at most {n} bytes"},
+    [FK_MSG_ERR_TOO_MANY_FROM] = {"err.too_many_from", "too many failed sign-ins from {addr}; try "
+                                                       "again in {minutes} minutes"},
+    [FK_MSG_ERR_TOO_MANY_FOR] = {"err.too_many_for", "too many failed sign-ins for {name}; try "
+                                                     "again in {minutes} minutes"},
+    [FK_MSG_ERR_TOO_MANY] = {"err.too_many", "too many failed sign-ins on this server; try again "
+                                             "in {minutes} minutes"},
+    [FK_MSG_ERR_DISABLED_BOOL] = {"err.disabled_bool", "disabled must be true or false"},
+    [FK_MSG_ERR_BUSY] = {"err.busy", "the server is checking too many passwords at once"},
+    [FK_MSG_ERR_MAY_CONTROL] = {"err.may_control",
+                                "a {role} account may not put persons under control"},
+    [FK_MSG_ERR_MAY_CHANGE] = {"err.may_change", "a {role} account may not change control orders"},
+    [FK_MSG_ERR_MAY_ROUNDS] = {"err.may_rounds",
+                               "a {role} account may not create screening rounds"},
+    [FK_MSG_ERR_MAY_ALERTS] = {"err.may_alerts", "a {role} account may not handle alerts"},
+    [FK_MSG_ERR_MAY_ACCOUNTS] = {"err.may_accounts", "a {role} account may not manage accounts"},
+    [FK_MSG_ERR_NOTE_REQUIRED] = {"err.note_required", "say what was done: a note is required"},
+    [FK_MSG_ERR_ALERT_ACK_CLOSE] = {"err.alert_ack_close",
+                                    "an alert can be acknowledged or closed"},
+    [FK_MSG_ERR_NO_ALERT_N] = {"err.no_alert_n", "no alert {id}"},
+    [FK_MSG_ERR_ALERT_CLOSED] = {"err.alert_closed", "alert {id} is closed already"},
+    [FK_MSG_ERR_NOT_CONTROLLED] = {"err.not_controlled", "the person is not under control"},
+    [FK_MSG_ERR_TIME_BEFORE] = {"err.time_before",
+                                "the {what} time is before the control started ({start})"},
+    [FK_MSG_ERR_PERSON_OUTSIDE] = {"err.person_outside",
+                                   "the person {id} lives outside your scope {scope}"},
+    [FK_MSG_ERR_RELEASE_RULE] = {"err.release_rule", "the release rule of {regime} is not met: "
+                                                     "{reason} (--force releases anyway)"},
+    [FK_MSG_ERR_RELEASE_RULE_ANY] = {"err.release_rule_any",
+                                     "the release rule of the control is not met: {reason} "
+                                     "(--force releases anyway)"},
+    [FK_MSG_ERR_EXTEND_DAYS] = {"err.extend_days", "extend by 1 to 366 days"},
+    [FK_MSG_ERR_UNKNOWN_REGION_FIRST] = {"err.unknown_region_first",
+                                         "unknown region {region} (import regions first)"},
+    [FK_MSG_ERR_UNKNOWN_REGION] = {"err.unknown_region", "unknown region {region}"},
+    [FK_MSG_ERR_USER_NAME] = {"err.user_name", "a user name has 1 to 64 of a-z, 0-9, '.', '_' and "
+                                               "'-', not '{name}'"},
+    [FK_MSG_ERR_USER_EXISTS] = {"err.user_exists", "a user named '{name}' already exists"},
+    [FK_MSG_ERR_NO_USER] = {"err.no_user", "no user named '{name}'"},
+    [FK_MSG_ERR_NO_RISK_PERIOD] = {"err.no_risk_period",
+                                   "no risk period of area {area} (import risk_areas first)"},
+    [FK_MSG_RELEASE_BEFORE] = {"release.before", "the release time is before the control started"},
+    [FK_MSG_RELEASE_DAY] = {"release.day", "day {day} of {days}"},
+    [FK_MSG_RELEASE_POSITIVE] = {"release.positive", "a positive result since the start"},
+    [FK_MSG_RELEASE_NEGATIVES] = {"release.negatives",
+                                  "{need} negative results in a row needed, {got} so far"},
+    [FK_MSG_HINT_SCOPE] = {"hint.scope", "ask for a region inside your scope"},
+    [FK_MSG_HINT_RIGHT] = {"hint.right", "ask an admin for an account with this right"},
+    [FK_MSG_HINT_BY_LEVEL] = {"hint.by_level", "ask with ?by=LEVEL for the counts"},
+    [FK_MSG_HINT_SPLIT] = {"hint.split", "split the file or send it as a file upload"},
+    [FK_MSG_HINT_DOCS] = {"hint.docs", "docs/api.md lists the endpoints"},
+    [FK_MSG_HINT_BUILD_UI] = {"hint.build_ui", "build the web UI with make"},
+    [FK_MSG_HINT_LOG] = {"hint.log", "the server log has the details"},
+    [FK_MSG_HINT_JSON_OBJECT] = {"hint.json_object", "send a JSON object"},
+    [FK_MSG_HINT_LIKE] = {"hint.like", "like {example}"},
+    [FK_MSG_HINT_SIGN_IN_AT] = {"hint.sign_in_at", "sign in at POST /api/v1/login"},
+    [FK_MSG_HINT_SIGN_IN_AGAIN] = {"hint.sign_in_again", "sign in again"},
+    [FK_MSG_HINT_ASK_ADMIN] = {"hint.ask_admin", "ask an admin"},
+    [FK_MSG_HINT_CSRF] = {"hint.csrf", "the web UI sends it; API clients send Authorization: "
+                                       "Bearer TOKEN"},
+    [FK_MSG_HINT_WAIT_LOG] = {"hint.wait_log", "wait, or ask an admin to check the server log"},
+    [FK_MSG_HINT_WAIT_ACCOUNT] = {"hint.wait_account",
+                                  "wait, or ask an admin to check the account"},
+    [FK_MSG_HINT_RETRY] = {"hint.retry", "try again in a second"},
+    [FK_MSG_HINT_REJECTS_KEPT] = {"hint.rejects_kept", "rejects are kept for 24 hours"},
+    [FK_MSG_HINT_REJECTS_OWNER] = {"hint.rejects_owner",
+                                   "ask the account that ran the import, or an admin"},
+    [FK_MSG_HINT_SEND_FILE] = {"hint.send_file",
+                               "send the CSV as the body, or as a form field 'file'"},
+    [FK_MSG_HINT_ROUNDS_LIST] = {"hint.rounds_list", "GET /api/v1/rounds lists them"},
+    [FK_MSG_HINT_ROUND_CREATE] = {"hint.round_create", "create one with POST /api/v1/rounds"},
+    [FK_MSG_HINT_ROWS] = {"hint.rows", "an object of column: value, or an array of them"},
+    [FK_MSG_HINT_EVENTS] = {"hint.events", "an event object or an array of them"},
+    [FK_MSG_HINT_FIND] = {"hint.find", "an ID number (18 characters or the last 6), a name or its "
+                                       "beginning, or a phone (11 digits or the last 4)"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)
@@ -243,12 +488,19 @@ int fk_msg_args_json(fk_buf *b, enum fk_msg_id id, ...)
 /* ---- parsing: the text back to code and arguments ---- */
 
 struct capture {
+    const char *tmpl; /* the template matched, for what stands before a placeholder */
     const char *names[FK_MSG_MAX_ARGS];
     size_t lens[FK_MSG_MAX_ARGS];
     const char *val[FK_MSG_MAX_ARGS];
     size_t vlen[FK_MSG_MAX_ARGS];
     int n;
+    unsigned long steps; /* the placeholder lengths tried so far: a bound on the work */
 };
+
+/* Most placeholder lengths one template tries on one text. A legitimate text needs a few per
+ * byte; a text made to fit many ways at once (a URL of "; " and " at " repeated, answered as
+ * "no endpoint {url}") would otherwise cost the product of its lengths. */
+#define MATCH_STEPS 20000UL
 
 /* The index of the placeholder named at s (len bytes) in c, adding it when new; -1 when full. */
 static int slot(struct capture *c, const char *s, size_t len)
@@ -268,8 +520,8 @@ static int slot(struct capture *c, const char *s, size_t len)
 }
 
 /* 1 when template t matches text x[0..n) entirely, with the captures in c: a placeholder takes
- * the shortest text that lets the rest match, at least one byte and no "; "; one seen before
- * must read the same again. */
+ * the shortest text that lets the rest match, at least one byte (none when it is quoted, '{x}':
+ * a value a row left empty) and no "; "; one seen before must read the same again. */
 static int match(const char *t, const char *x, size_t n, struct capture *c)
 {
     while (*t) {
@@ -291,7 +543,10 @@ static int match(const char *t, const char *x, size_t n, struct capture *c)
                 t = e + 1;
                 continue;
             }
-            for (take = 1; take <= n; take++) {
+            take = t > c->tmpl && (t[-1] == '\'' || t[-1] == '"') && e[1] == t[-1] ? 0 : 1;
+            for (; take <= n; take++) {
+                if (++c->steps > MATCH_STEPS)
+                    return 0;
                 /* An argument holds no "; ", which joins the reasons of a row, but for a reason
                  * that is a message of its own (of which some hold one). */
                 if (take >= 2 && x[take - 2] == ';' && x[take - 1] == ' ')
@@ -333,19 +588,60 @@ static int json_slice(fk_buf *b, const char *x, size_t n)
     return rc;
 }
 
-static int parse_json(const char *text, size_t len, const char *family, fk_buf *b, int depth)
+/* How many bytes of template t are its own text, not placeholders. */
+static size_t literal_len(const char *t)
 {
-    size_t fl = family ? strlen(family) : 0, mark = b->len;
-    int id, i, rc = FK_OK;
+    size_t n = 0;
+
+    while (*t) {
+        const char *e = *t == '{' ? strchr(t, '}') : NULL;
+
+        if (e) {
+            t = e + 1;
+        } else {
+            n++;
+            t++;
+        }
+    }
+    return n;
+}
+
+/* The message of family (NULL: any) whose template fits text[0..len), its captures in *c, or -1.
+ * When several fit ("resident {id} is registered outside your scope {scope}" and the same with
+ * more words after it), the one with the most text of its own is the one written. */
+static int best(const char *text, size_t len, const char *family, struct capture *c)
+{
+    size_t fl = family ? strlen(family) : 0, most = 0;
+    int id, found = -1;
 
     for (id = 0; id < FK_MSG__COUNT; id++) {
-        struct capture c;
+        struct capture k;
+        size_t lit;
 
         if (fl && strncmp(defs[id].code, family, fl) != 0)
             continue;
-        memset(&c, 0, sizeof c);
-        if (!match(defs[id].english, text, len, &c))
+        lit = literal_len(defs[id].english);
+        if (found >= 0 && lit <= most)
             continue;
+        memset(&k, 0, sizeof k);
+        k.tmpl = defs[id].english;
+        if (!match(defs[id].english, text, len, &k))
+            continue;
+        found = id;
+        most = lit;
+        *c = k;
+    }
+    return found;
+}
+
+static int parse_json(const char *text, size_t len, const char *family, fk_buf *b, int depth)
+{
+    size_t mark = b->len;
+    int id, i, rc = FK_OK;
+    struct capture c;
+
+    id = best(text, len, family, &c);
+    if (id >= 0) {
         rc = fk_buf_puts(b, "{\"code\":");
         if (rc == FK_OK)
             rc = fk_buf_json_string(b, defs[id].code);
@@ -378,18 +674,9 @@ static int parse_json(const char *text, size_t len, const char *family, fk_buf *
 
 int fk_msg_match(const char *text, size_t len, const char *family)
 {
-    size_t fl = family ? strlen(family) : 0;
-    int id;
+    struct capture c;
 
-    for (id = 0; id < FK_MSG__COUNT; id++) {
-        struct capture c;
-
-        memset(&c, 0, sizeof c);
-        if ((!fl || strncmp(defs[id].code, family, fl) == 0) &&
-            match(defs[id].english, text, len, &c))
-            return id;
-    }
-    return -1;
+    return best(text, len, family, &c);
 }
 
 int fk_msg_parse_json(const char *text, size_t len, const char *family, fk_buf *b)

@@ -166,6 +166,26 @@ static void whym(struct ctx *c, enum fk_msg_id id, ...)
     why(c, "%s", text);
 }
 
+/* whym() of a message whose one argument is the value s a row holds, quoted up to 40 bytes. */
+static void whys(struct ctx *c, enum fk_msg_id id, fk_slice s)
+{
+    char v[48];
+    size_t n = s.n > 40 ? 40 : s.n;
+
+    memcpy(v, s.p, n);
+    v[n] = '\0';
+    whym(c, id, v);
+}
+
+/* whym() of a message whose one argument is the number n. */
+static void whyn(struct ctx *c, enum fk_msg_id id, size_t n)
+{
+    char v[24];
+
+    snprintf(v, sizeof v, "%zu", n);
+    whym(c, id, v);
+}
+
 static fk_slice field(const struct ctx *c, int k)
 {
     fk_slice s = {"", 0};
@@ -215,12 +235,12 @@ static int text(struct ctx *c, int k, char *out, size_t cap, int required)
     }
     for (i = 0; i < s.n; i++) {
         cp = forbidden((const unsigned char *)s.p + i, s.n - i);
-        if (cp >= 0x2000) {
-            why(c, "%s holds a bidirectional control U+%04X at byte %zu", name, cp, i + 1);
-            return 0;
-        }
         if (cp || (unsigned char)s.p[i] < 0x20) {
-            why(c, "%s holds a control character U+%04X at byte %zu", name, cp, i + 1);
+            char hex[16], at[24];
+
+            snprintf(hex, sizeof hex, "%04X", cp);
+            snprintf(at, sizeof at, "%zu", i + 1);
+            whym(c, cp >= 0x2000 ? FK_MSG_ROW_BIDI : FK_MSG_ROW_CONTROL, name, hex, at);
             return 0;
         }
     }
@@ -413,20 +433,18 @@ static int region_allowed(struct ctx *c, const char *code, const char *parent)
         if (strcmp(code, c->actor->scope) == 0) {
             if (strcmp(was, parent) == 0)
                 return 1;
-            why(c, "region %s is your scope: only an account above it may move it", code);
+            whym(c, FK_MSG_ROW_REGION_IS_SCOPE, code);
             return 0;
         }
     }
     if (!*parent) {
-        why(c, "region %s would be a root of the region tree: only the local administrator adds "
-               "one", code);
+        whym(c, FK_MSG_ROW_REGION_ROOT, code);
         return 0;
     }
     in = fk_store_region_inside(c->st, parent, c->actor->scope);
     if (in <= 0) {
         c->fail = in < 0 ? in : 0;
-        why(c, "region %s: its parent %s lies outside your scope %s", code, parent,
-            c->scope_label);
+        whym(c, FK_MSG_ROW_PARENT_OUTSIDE, code, parent, c->scope_label);
         return 0;
     }
     return 1;
@@ -467,7 +485,7 @@ static int tube_allowed(struct ctx *c, const char *tube)
         return 0;
     }
     if (ts.out) {
-        why(c, "tube %s holds samples of residents outside your scope %s", tube, c->scope_label);
+        whym(c, FK_MSG_ROW_TUBE_OUTSIDE, tube, c->scope_label);
         return 0;
     }
     return 1;
@@ -591,8 +609,7 @@ static int phone_col(struct ctx *c, int k, char *out, size_t cap)
         char ch = out[i];
 
         if (!((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == ' ')) {
-            why(c, "%s '%s' may hold only digits, '+', '-'", fk_record_get(c->type)->cols[k].name,
-                out);
+            whym(c, FK_MSG_ROW_PHONE, fk_record_get(c->type)->cols[k].name, out);
             return 0;
         }
     }
@@ -609,7 +626,7 @@ static int place_region(struct ctx *c, const struct fk_region_row *r, enum fk_pu
 
     if (*parent) {
         if (strcmp(parent, code) == 0) {
-            why(c, "region %s is its own parent", code);
+            whym(c, FK_MSG_ROW_OWN_PARENT, code);
             return 0;
         }
         pi = fk_strmap_find(c->regions, parent, strlen(parent));
@@ -619,10 +636,10 @@ static int place_region(struct ctx *c, const struct fk_region_row *r, enum fk_pu
     }
     if (fk_level_child_ok((enum fk_level)plevel, (enum fk_level)level) != FK_OK) {
         if (*parent)
-            why(c, "a %s cannot sit under %s, a %s", fk_level_name((enum fk_level)level), parent,
-                fk_level_name((enum fk_level)plevel));
+            whym(c, FK_MSG_ROW_LEVEL_UNDER, fk_level_name((enum fk_level)level), parent,
+                 fk_level_name((enum fk_level)plevel));
         else
-            why(c, "parent is empty: only a province or a city may be a root");
+            whym(c, FK_MSG_ROW_NO_PARENT);
         return 0;
     }
     if (!region_allowed(c, code, parent))
@@ -659,13 +676,12 @@ static int row_region(struct ctx *c, enum fk_put *did)
 
     ok = text(c, 0, code, sizeof code, 1);
     if (ok && fk_region_code_ok((fk_slice){code, strlen(code)}) != FK_OK) {
-        why(c, "code '%s' must be 1 to 31 letters, digits, '-', '_' or '.'", code);
+        whym(c, FK_MSG_ROW_REGION_CODE, code);
         ok = 0;
     }
     ok &= text(c, 1, name, sizeof name, 1);
     if (fk_level_parse(lv, &level) != FK_OK) {
-        why(c, "level '%.*s' is not province, city, county, township, community or grid",
-            (int)(lv.n > 40 ? 40 : lv.n), lv.p);
+        whys(c, FK_MSG_ROW_LEVEL, lv);
         ok = 0;
     }
     ok &= text(c, 3, parent, sizeof parent, 0);
@@ -722,8 +738,7 @@ static int row_person(struct ctx *c, enum fk_put *did)
     int rc, added, ok = 1;
 
     if (fk_id_type_parse(ts.p, ts.n, &idt) != FK_OK) {
-        why(c, "id_type '%.*s' is not resident, passport, hk_macao, taiwan or other",
-            (int)(ts.n > 40 ? 40 : ts.n), ts.p);
+        whys(c, FK_MSG_ROW_ID_TYPE, ts);
         ok = 0;
     }
     fk_id_normalize(s.p, s.n, id, sizeof id);
@@ -747,8 +762,7 @@ static int row_person(struct ctx *c, enum fk_put *did)
         snprintf(what, sizeof what, "resident %s", id);
         ok = named_grid_allowed(c, what, grid);
         if (ok && k >= 0 && !person_allowed(c, fk_strmap_value(c->persons, k))) {
-            why(c, "resident %s is registered outside your scope %s: an account whose scope holds "
-                   "both places moves them", id, c->scope_label);
+            whym(c, FK_MSG_ROW_RESIDENT_MOVES, id, c->scope_label);
             ok = 0;
         }
     }
@@ -798,8 +812,7 @@ static int row_venue(struct ctx *c, enum fk_put *did)
         if (ok && k >= 0 &&
             ((size_t)k >= c->nvgrid || c->vgrid[k] < 0 ||
              !grid_allowed(c, fk_strmap_key(c->grids, c->vgrid[k])))) {
-            why(c, "venue %s is registered outside your scope %s: an account whose scope holds "
-                   "both places moves it", code, c->scope_label);
+            whym(c, FK_MSG_ROW_VENUE_MOVES, code, c->scope_label);
             ok = 0;
         }
     }
@@ -992,20 +1005,18 @@ static int row_control(struct ctx *c, enum fk_put *did)
 
     ok = person_col(c, 0, &k.person);
     if (fk_ctl_category_parse(cs, &cat) != FK_OK) {
-        why(c, "category '%.*s' is not case, close, secondary, companion, arrival, risk_area or "
-               "other", (int)(cs.n > 40 ? 40 : cs.n), cs.p);
+        whys(c, FK_MSG_ROW_CATEGORY, cs);
         ok = 0;
     }
     if (fk_ctl_place_parse(ps, &place) != FK_OK) {
-        why(c, "place '%.*s' is not centralized, home, hospital or monitoring",
-            (int)(ps.n > 40 ? 40 : ps.n), ps.p);
+        whys(c, FK_MSG_ROW_PLACE, ps);
         ok = 0;
     }
     ok &= time_col(c, 3, &k.start, 1);
     ok &= time_col(c, 4, &k.end, 0);
     if (text(c, 5, regime, sizeof regime, 0)) {
         if (regime[0] && !fk_regime_find(c->prof, regime)) {
-            why(c, "unknown regime %s (the profile has no [regime.%s])", regime, regime);
+            whym(c, FK_MSG_ROW_REGIME, regime);
             ok = 0;
         }
     } else {
@@ -1022,7 +1033,7 @@ static int row_control(struct ctx *c, enum fk_put *did)
         if (rc != FK_OK && rc != FK_ENOENT)
             return rc;
         if (rc == FK_OK && owner != k.person) {
-            why(c, "door sensor %s is registered to another person", device);
+            whym(c, FK_MSG_ROW_SENSOR_TAKEN, device);
             ok = 0;
         }
     }
@@ -1066,7 +1077,7 @@ static int row_arrival(struct ctx *c, enum fk_put *did)
         /* Outside the scope: a row without name and grid hears what it would of an unknown
          * person; one with them, which would register an unknown person, cannot. */
         if (!grid[0] || !name[0])
-            why(c, "unknown person %s: give name and grid to register the arrival", id);
+            whym(c, FK_MSG_ROW_ARRIVAL_UNKNOWN, id);
         else
             whym(c, FK_MSG_ROW_RESIDENT_OUTSIDE, id, c->scope_label);
         ok = 0;
@@ -1080,7 +1091,7 @@ static int row_arrival(struct ctx *c, enum fk_put *did)
         whym(c, FK_MSG_ROW_ID, id, idwhy);
         ok = 0;
     } else if (!grid[0] || !name[0]) {
-        why(c, "unknown person %s: give name and grid to register the arrival", id);
+        whym(c, FK_MSG_ROW_ARRIVAL_UNKNOWN, id);
         ok = 0;
     }
     if (!ok)
@@ -1117,7 +1128,7 @@ static int row_risk_area(struct ctx *c, enum fk_put *did)
     ok = text(c, 0, area, sizeof area, 1);
     ok &= text(c, 4, name, sizeof name, 0);
     if (fk_risk_level_parse(ls, &level) != FK_OK) {
-        why(c, "level '%.*s' is not high, medium or low", (int)(ls.n > 40 ? 40 : ls.n), ls.p);
+        whys(c, FK_MSG_ROW_RISK_LEVEL, ls);
         ok = 0;
     }
     ok &= time_col(c, 2, &r.start, 1);
@@ -1179,20 +1190,18 @@ static int row_door_event(struct ctx *c, enum fk_put *did)
     ok &= person_col(c, 1, &d.person);
     ok &= time_col(c, 2, &d.time, 1);
     if (fk_door_event_parse(es, &ev) != FK_OK) {
-        why(c, "event '%.*s' is not open, close, offline or tamper", (int)(es.n > 40 ? 40 : es.n),
-            es.p);
+        whys(c, FK_MSG_ROW_EVENT, es);
         ok = 0;
     }
     if (device[0]) {
         rc = fk_store_find_device(c->st, device, &owner);
         if (rc == FK_ENOENT) {
-            why(c, "unregistered door sensor %s (name it in the person's control order, column "
-                   "device)", device);
+            whym(c, FK_MSG_ROW_SENSOR_UNKNOWN, device);
             ok = 0;
         } else if (rc != FK_OK) {
             return rc;
         } else if (ok && owner != d.person) {
-            why(c, "door sensor %s is registered to another person", device);
+            whym(c, FK_MSG_ROW_SENSOR_TAKEN, device);
             ok = 0;
         }
     }
@@ -1215,8 +1224,7 @@ static int row_result(struct ctx *c, enum fk_put *did)
 
     ok = have_tube = text(c, 0, tube, 64, 1);
     if (parse_result(rs, &r.result) != FK_OK) {
-        why(c, "result '%.*s' is not negative, positive or invalid", (int)(rs.n > 40 ? 40 : rs.n),
-            rs.p);
+        whys(c, FK_MSG_ROW_RESULT, rs);
         ok = 0;
     }
     ok &= time_col(c, 2, &r.time, 1);
@@ -1261,11 +1269,11 @@ static int row_case(struct ctx *c, enum fk_put *did)
     } else if (fk_slice_eqi(ks, "asymptomatic") || fk_slice_eq(ks, "无症状")) {
         k.kind = FK_CASE_ASYMPTOMATIC;
     } else {
-        why(c, "kind '%.*s' is not confirmed or asymptomatic", (int)(ks.n > 40 ? 40 : ks.n), ks.p);
+        whys(c, FK_MSG_ROW_KIND, ks);
         ok = 0;
     }
     if (ok && k.onset && k.onset > k.confirmed) {
-        why(c, "onset is after confirmed");
+        whym(c, FK_MSG_ROW_ONSET_AFTER);
         ok = 0;
     }
     if (!ok)
@@ -1372,7 +1380,7 @@ static int row_score(struct ctx *c, enum fk_put *did)
             ok = 0;
         }
         if (fk_strmap_find(c->regions, region, strlen(region)) < 0) {
-            whym(c, FK_MSG_ROW_UNKNOWN_REGION, region);
+            whym(c, FK_MSG_ERR_UNKNOWN_REGION_FIRST, region);
             ok = 0;
         }
         if (!field(c, 4).n && !fk_score_computed(ind)) {
@@ -1901,9 +1909,9 @@ int fk_import_row(fk_import *imp, uint64_t line, const fk_slice *fields, size_t 
             const char *name = fk_import_field_name(imp, i);
 
             if (name)
-                why(c, "%s is not valid UTF-8 text", name);
+                whym(c, FK_MSG_ROW_UTF8, name);
             else
-                why(c, "field %zu is not valid UTF-8 text", i + 1);
+                whyn(c, FK_MSG_ROW_UTF8_N, i + 1);
         }
     }
     if (c->reason[0]) {

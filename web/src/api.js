@@ -53,13 +53,17 @@ export function can(perm) {
   return !!session.user && (session.user.permissions || []).includes(perm)
 }
 
-/* An answer other than 2xx: the status and the API's {"code","error","hint"}. */
+/* An answer other than 2xx: the status and the API's {"code","error","hint"}, with the
+ * catalogue's code and arguments of the error and the hint when the server sent them ("message",
+ * "hint_message": i18n.js errText and errHint show them in the UI's language). */
 export class ApiError extends Error {
   constructor(status, body) {
     super((body && body.error) || `HTTP ${status}`)
     this.status = status
     this.code = (body && body.code) || ''
     this.hint = (body && body.hint) || ''
+    this.msg = (body && body.message) || null
+    this.hintMsg = (body && body.hint_message) || null
   }
 }
 

@@ -476,7 +476,6 @@ const zh = {
   'msg.row.weight': '权重 {value} 须大于 0',
   'msg.row.veto_flag': '一票否决“{value}”须为 0 或 1',
   'msg.row.unknown_indicator': '未知指标 {code}（请先导入考核指标）',
-  'msg.row.unknown_region': '未知区划 {region}（请先导入区划）',
   'msg.row.veto_target': '指标 {code} 为一票否决指标：目标值须大于 0',
   'msg.row.no_actual': '完成值为空：只有系统自动计算的指标可以留空（{code} 不是）',
   'field.weight': '权重',
@@ -485,6 +484,184 @@ const zh = {
   'field.bonus': '加分',
   'field.indicator': '指标',
   'field.period': '考核期',
+  // ---- issue 15 leftover, one language at a time (t15-msg): the rest of the reject reasons,
+  // the import's file errors, the server's error answers and their hints (include/fk/msg.h) ----
+  'msg.row.bidi': '{field} 第 {byte} 字节是双向控制字符，会让文字显示的顺序与实际不同：请删除它',
+  'msg.row.control': '{field} 第 {byte} 字节是控制字符（如制表符、换行符）：请删除它',
+  'msg.row.region_is_scope': '区划 {region} 是您的管辖范围本身：只有上级账号可以调整它',
+  'msg.row.region_root': '区划 {region} 将成为区划树的根：只有本地管理员可以添加根区划',
+  'msg.row.parent_outside': '区划 {region}：其上级区划 {parent} 超出您的管辖范围 {scope}',
+  'msg.row.tube_outside': '试管 {tube} 含有您的管辖范围 {scope} 以外居民的样本',
+  'msg.row.phone': '{field}“{value}”只能包含数字、加号和减号',
+  'msg.row.own_parent': '区划 {region} 的上级是它自己',
+  'msg.row.level_under': '{level}不能位于{parent_level} {parent} 之下',
+  'msg.row.no_parent': '上级区划为空：只有省或市可以作为根区划',
+  'msg.row.region_code': '代码“{code}”须为 1 至 31 个字母、数字或 - _ . 符号',
+  'msg.row.level': '层级“{value}”不是省、市、区县、乡镇街道、社区村或网格',
+  'msg.row.id_type': '证件类型“{value}”不是居民身份证、护照、港澳通行证、台湾通行证或其他证件',
+  'msg.row.resident_moves': '居民 {id} 登记在您的管辖范围 {scope} 之外：须由同时管辖两地的账号迁移',
+  'msg.row.venue_moves': '场所 {venue} 登记在您的管辖范围 {scope} 之外：须由同时管辖两地的账号迁移',
+  'msg.row.category': '类别“{value}”不是病例、密接、次密接、同行人员、入境人员、风险区人员或其他',
+  'msg.row.place': '管控方式“{value}”不是集中隔离、居家隔离、医院或居家健康监测',
+  'msg.row.regime': '未知检测方案 {regime}（配置文件中没有该方案）',
+  'msg.row.sensor_taken': '门磁 {device} 已登记给另一人',
+  'msg.row.sensor_unknown': '门磁 {device} 未登记（请在此人的管控记录中填写门磁编号）',
+  'msg.row.arrival_unknown': '未知人员 {id}：登记入境人员须填写姓名和网格',
+  'msg.row.risk_level': '风险等级“{value}”不是高、中或低',
+  'msg.row.event': '事件“{value}”不是开门、关门、离线或被拆',
+  'msg.row.result': '结果“{value}”不是阴性、阳性或无效',
+  'msg.row.kind': '类型“{value}”不是确诊或无症状',
+  'msg.row.onset_after': '发病日期晚于确诊时间',
+  'msg.row.utf8_n': '第 {n} 列不是有效的 UTF-8 文本',
+  'msg.row.utf8': '{field} 不是有效的 UTF-8 文本',
+  'msg.row.coord_half': '{field} 为空，而 {other} 为 {value}：两者须同时填写或同时留空',
+  'msg.row.coord_long': '{field}“{value}…”不是度数',
+  'msg.row.coord_nan': '{field}“{value}”不是度数（如 112.7523）',
+  'msg.row.coord_swapped': '{field} {value} 超出 {lo} 至 {hi} 的范围：经纬度是否填反了？',
+  'msg.row.coord_range': '{field} {value} 超出 {lo} 至 {hi} 的范围',
+  'msg.row.csv_utf8': '字段 {field} 第 {byte} 字节起不是有效的 UTF-8 文本',
+  'msg.row.csv_nul': '字段 {field} 第 {byte} 字节是空字符',
+  'msg.row.csv_quote': '字段内的引号须写两次（字段 {field} 第 {byte} 字节）',
+  'msg.row.csv_fields': '一行超过 {n} 列',
+  'msg.row.csv_long': '一行超过 {n} 字节',
+  'msg.row.json_object': '不是对象：每一行须是“列名: 值”的对象',
+  'msg.row.json_kind': '{field} 须为文本或数字',
+  'msg.file.empty': '文件为空：{type} 文件的第一行是表头：{columns}',
+  'msg.file.empty_sheet': '工作表为空：{type} 文件的第一行是表头：{columns}',
+  'msg.file.header': '无法读取表头：{reason}',
+  'msg.file.column_twice': '表头中列“{column}”出现两次（第 {first} 列和第 {second} 列），无法确定以哪一列为准：请删除或改名其中一列',
+  'msg.file.missing_column': '缺少必填列“{column}”：{type} 文件需要 {columns}；此表头为：{have}',
+  'msg.file.xls': '这是旧版 Excel 工作簿，本系统无法读取：请另存为 XLSX 或 CSV 格式',
+  'msg.file.not_zip': '这不是 XLSX 工作簿：请另存为 XLSX 或 CSV 格式',
+  'msg.file.no_workbook': '这是压缩包而不是 XLSX 工作簿：请另存为 XLSX 或 CSV 格式',
+  'msg.file.part_big': '工作簿的一部分解压后超过 1024 兆字节，已拒绝（请拆分工作簿）',
+  'msg.file.zip_bomb': '工作簿的一部分解压后是压缩大小的 {ratio} 倍，疑似压缩炸弹，已拒绝',
+  'msg.file.part_over': '工作簿的一部分超过 {mib} 兆字节，已拒绝',
+  'msg.file.xml': '工作簿的一部分已损坏（第 {line} 行）',
+  'msg.file.no_sheets': '工作簿中没有工作表',
+  'msg.file.no_sheet': '工作簿中没有名为“{sheet}”的工作表；现有工作表：{sheets}',
+  'msg.file.encoding': '未知编码“{encoding}”',
+  'msg.file.gb18030': '第 {offset} 字节附近有无效的 GB18030 字节',
+  'msg.file.quote_open': '第 {line} 行开始的引号字段没有结束',
+  'msg.file.not_json': '请求内容格式无效',
+  'msg.file.not_json_bare': '请求内容格式无效',
+  'msg.file.reading_row': '读取第 {n} 行附近时出错：{reason}',
+  'msg.file.reading_line': '读取第 {n} 行附近时出错：{reason}',
+  'msg.err.scope': '区划 {region} 超出您的管辖范围 {scope}',
+  'msg.err.role': '{role}账号无权执行此操作',
+  'msg.err.role_list': '{role}账号无权查看人员名单',
+  'msg.err.body_too_large': '请求内容超过服务器接受的大小（最多 {max} 字节）',
+  'msg.err.upload': '无法读取或保存上传的文件',
+  'msg.err.method_on': '{url} 不支持 {method} 请求',
+  'msg.err.method': '此处不支持 {method} 请求',
+  'msg.err.no_endpoint': '没有接口 {url}',
+  'msg.err.no_page': '没有此页面',
+  'msg.err.internal': '服务器无法处理此请求',
+  'msg.err.no_body': '请求没有内容',
+  'msg.err.not_object': '请求内容不是对象',
+  'msg.err.whole_not': '{name} 须为 {min} 至 {max} 之间的整数，而不是“{value}”',
+  'msg.err.whole': '{name} 须为 {min} 至 {max} 之间的整数',
+  'msg.err.not_time_iso': '{param}“{value}”不是有效时间',
+  'msg.err.not_time': '{param}“{value}”不是有效时间',
+  'msg.err.not_date': '{param}“{value}”不是有效日期',
+  'msg.err.not_level': '“{value}”不是区划层级',
+  'msg.err.not_map_level': '“{value}”不是地图可用的层级',
+  'msg.err.unknown_value': '{param} 的值“{value}”无效',
+  'msg.err.unknown_level': '未知层级“{value}”',
+  'msg.err.unknown_grouping': '未知分组方式“{value}”',
+  'msg.err.unknown_role': '未知角色“{value}”',
+  'msg.err.unknown_format': '未知格式“{value}”',
+  'msg.err.unknown_import': '未知导入类型“{type}”',
+  'msg.err.unknown_export': '未知导出类型“{type}”',
+  'msg.err.no_export': '“{type}”不能导出',
+  'msg.err.export_file': '导出结果是文件：请选择 CSV 或 Excel 格式',
+  'msg.err.upload_empty': '上传的文件为空',
+  'msg.err.no_import': '没有此次导入',
+  'msg.err.no_rejects': '导入 {id} 没有被拒记录',
+  'msg.err.not_yours': '导入 {id} 的被拒记录不属于您',
+  'msg.err.no_person': '没有证件号为 {id} 的人员',
+  'msg.err.not_contact': '{id} 不在密接名单中',
+  'msg.err.no_alert': '没有告警“{id}”',
+  'msg.err.alert_action': '请说明如何处理此告警',
+  'msg.err.id_missing': '缺少证件号',
+  'msg.err.no_action': '没有管控操作“{action}”',
+  'msg.err.cases_max': '一次最多 {n} 个病例',
+  'msg.err.since_until': '起止时间不是有效时间',
+  'msg.err.which_area': '请指定风险区',
+  'msg.err.no_round': '没有名为“{name}”的筛查轮次',
+  'msg.err.no_rounds': '尚无筛查轮次',
+  'msg.err.find_q': '请输入要查找的人',
+  'msg.err.chain_id': '请指定要查看传播链的人',
+  'msg.err.depth': '追踪深度须为 1 或 2，而不是“{value}”',
+  'msg.err.field_missing': '缺少必填项',
+  'msg.err.name_long': '名称或区划过长',
+  'msg.err.start_end': '开始和结束须为有效时间',
+  'msg.err.token': '请先登录',
+  'msg.err.csrf': '请求缺少防跨站伪造的请求头',
+  'msg.err.session_ended': '登录已失效',
+  'msg.err.disabled': '账号已停用',
+  'msg.err.wrong_password': '用户名或密码错误',
+  'msg.err.name_password': '请输入用户名和密码',
+  'msg.err.password_long': '密码最多 {n} 字节',
+  'msg.err.too_many_from': '来自 {addr} 的登录失败次数过多，请 {minutes} 分钟后再试',
+  'msg.err.too_many_for': '账号 {name} 登录失败次数过多，请 {minutes} 分钟后再试',
+  'msg.err.too_many': '本服务器登录失败次数过多，请 {minutes} 分钟后再试',
+  'msg.err.disabled_bool': '停用状态须为是或否',
+  'msg.err.busy': '服务器正忙于校验密码，请稍后再试',
+  'msg.err.may_control': '{role}账号无权对人员实施管控',
+  'msg.err.may_change': '{role}账号无权修改管控记录',
+  'msg.err.may_rounds': '{role}账号无权创建筛查轮次',
+  'msg.err.may_alerts': '{role}账号无权处理告警',
+  'msg.err.may_accounts': '{role}账号无权管理账号',
+  'msg.err.note_required': '请说明处理情况：备注为必填项',
+  'msg.err.alert_ack_close': '告警只能确认或关闭',
+  'msg.err.no_alert_n': '没有告警 {id}',
+  'msg.err.alert_closed': '告警 {id} 已关闭',
+  'msg.err.not_controlled': '此人未在管控中',
+  'msg.err.time_before': '时间早于管控开始时间（{start}）',
+  'msg.err.person_outside': '人员 {id} 居住在您的管辖范围 {scope} 之外',
+  'msg.err.release_rule': '尚未满足{regime}的解除条件：{reason}',
+  'msg.err.release_rule_any': '尚未满足解除管控的条件：{reason}',
+  'msg.err.extend_days': '延长天数须为 1 至 366 天',
+  'msg.err.unknown_region_first': '未知区划 {region}（请先导入区划）',
+  'msg.err.unknown_region': '未知区划 {region}',
+  'msg.err.user_name': '用户名须为 1 至 64 个小写字母、数字或 . _ - 符号，而不是“{name}”',
+  'msg.err.user_exists': '用户“{name}”已存在',
+  'msg.err.no_user': '没有用户“{name}”',
+  'msg.err.no_risk_period': '风险区 {area} 没有风险时段（请先导入风险区）',
+  'msg.release.before': '解除时间早于管控开始时间',
+  'msg.release.day': '管控第 {day} 天，共 {days} 天',
+  'msg.release.positive': '管控开始后有阳性结果',
+  'msg.release.negatives': '需要连续 {need} 次阴性结果，目前 {got} 次',
+  'msg.hint.scope': '请选择您管辖范围内的区划',
+  'msg.hint.right': '请向管理员申请具有此权限的账号',
+  'msg.hint.by_level': '请按层级查看汇总数',
+  'msg.hint.split': '请拆分文件，或以文件方式上传',
+  'msg.hint.docs': '接口列表见接口文档',
+  'msg.hint.build_ui': '请先构建网页界面',
+  'msg.hint.log': '详情见服务器日志',
+  'msg.hint.json_object': '请发送对象',
+  'msg.hint.like': '例如 {example}',
+  'msg.hint.sign_in_at': '请先登录',
+  'msg.hint.sign_in_again': '请重新登录',
+  'msg.hint.ask_admin': '请联系管理员',
+  'msg.hint.csrf': '网页界面会自动发送此请求头',
+  'msg.hint.wait_log': '请稍候，或请管理员查看服务器日志',
+  'msg.hint.wait_account': '请稍候，或请管理员检查此账号',
+  'msg.hint.retry': '请稍后再试',
+  'msg.hint.rejects_kept': '被拒记录保留 24 小时',
+  'msg.hint.rejects_owner': '请联系执行此次导入的账号或管理员',
+  'msg.hint.send_file': '请上传文件',
+  'msg.hint.rounds_list': '筛查轮次列表中可查看已有轮次',
+  'msg.hint.round_create': '请先创建筛查轮次',
+  'msg.hint.rows': '每行为“列名: 值”的对象，或由这样的对象组成的数组',
+  'msg.hint.events': '一个事件对象或由事件对象组成的数组',
+  'msg.hint.find': '证件号（18 位或后 6 位）、姓名或其开头，或手机号（11 位或后 4 位）',
+  'msgw.resident': '居民',
+  'msgw.venue': '场所',
+  'field.lon': '经度',
+  'field.lat': '纬度',
+  'field.address': '住址',
   'field.id_number': '身份证号',
   'field.name': '姓名',
   'field.phone': '电话',
@@ -1028,6 +1205,33 @@ export function t(key, params) {
   return s
 }
 
+/* The arguments of a message that are codes with names of their own: the prefix of the name's
+ * key (a door event, a level, a column, a role). */
+const NAMED_ARGS = {
+  event: 'door.',
+  level: 'level.',
+  parent_level: 'level.',
+  field: 'field.',
+  other: 'field.',
+  column: 'field.',
+  role: 'role.',
+  type: 'type.',
+  regime: 'regime.',
+}
+
+/* An API error (api.js ApiError) as its sentence in the current language: the server's English
+ * when the message has no code (or in English). */
+export function errText(err) {
+  if (!err) return ''
+  return err.msg ? msg(err.msg, err.message) : err.message
+}
+
+/* An API error's hint in the current language, like errText. */
+export function errHint(err) {
+  if (!err || !err.hint) return ''
+  return err.hintMsg ? msg(err.hintMsg, err.hint) : err.hint
+}
+
 /* A message of the server's catalogue (include/fk/msg.h), {code, args} (an argument may be a
  * message itself), in the current language; the English text the server sent (fallback) when
  * the code is unknown here. A door event argument is a code too. */
@@ -1039,18 +1243,18 @@ export function msg(m, fallback) {
   const args = {}
   for (const [k, v] of Object.entries(m.args || {})) {
     const named = (prefix) => (prefix + v in zh ? t(prefix + v) : v)
+    /* "resident 1407…" or "venue V01" (row.outside's what): the word in the language */
+    const what = /^(resident|venue) (.*)$/.exec(k === 'what' && typeof v === 'string' ? v : '')
     args[k] =
       v && typeof v === 'object'
         ? msg(v, '')
-        : k === 'event'
-          ? named('door.')
-          : k === 'level'
-            ? named('level.')
-            : k === 'field'
-              ? named('field.')
-              : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)
-                ? fmt.time(v)
-                : v
+        : k in NAMED_ARGS
+          ? named(NAMED_ARGS[k])
+          : what
+            ? `${t('msgw.' + what[1])} ${what[2]}`
+            : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)
+              ? fmt.time(v)
+              : v
   }
   return t(key, args)
 }
