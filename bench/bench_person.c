@@ -9,7 +9,8 @@
  * number's last 6 (its build time, memory and look-up). A benchmark, not a test: nothing runs it
  * under ctest.
  *
- * usage: bench_person [--people N] [--seed S] [--dir DIR] [--queries Q] [--keep]
+ * usage: bench_person [--people N] [--seed S] [--dir DIR] [--queries Q] [--keep] [--only TEXT]
+ * (--only: the query kinds whose label holds TEXT, e.g. "surname")
  *
  * DESIGN NOTES
  * - Persons are written with plain INSERTs into the schema fangkong made (fk_store_open), the
@@ -279,7 +280,7 @@ static int by_u32(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     uint64_t n = 10000000, seed = 1, nq = 200, i;
-    const char *dir = "/tmp/fk-bench-person";
+    const char *dir = "/tmp/fk-bench-person", *only = NULL;
     char path[1100], err[512], scope[32], lo[32], hi[40], q[64], end[64];
     fk_store *st = NULL;
     fk_engine *e = NULL;
@@ -299,9 +300,11 @@ int main(int argc, char **argv)
             nq = strtoull(argv[++a], NULL, 10);
         else if (strcmp(argv[a], "--keep") == 0)
             keep = 1;
+        else if (strcmp(argv[a], "--only") == 0 && a + 1 < argc)
+            only = argv[++a];
         else {
             fprintf(stderr, "usage: bench_person [--people N] [--seed S] [--dir DIR] "
-                            "[--queries Q] [--keep]\n");
+                            "[--queries Q] [--keep] [--only TEXT]\n");
             return 2;
         }
     }
@@ -337,6 +340,11 @@ int main(int argc, char **argv)
         double fmed, fp99, smed, sp99;
         size_t rows = 0;
 
+        if (only && !strstr(kd->label, only)) {
+            free(tf.v);
+            free(ts.v);
+            continue;
+        }
         if (sqlite3_prepare_v2(db, kd->sql, -1, &qs, NULL) != SQLITE_OK) {
             fprintf(stderr, "bench_person: %s\n", sqlite3_errmsg(db));
             return 1;

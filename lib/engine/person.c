@@ -364,6 +364,9 @@ int fk_person_find(fk_store *st, fk_engine *e, const struct fk_person_find_opts 
     rc = fk_person_query_parse(o->q, &key, value, sizeof value, err, errlen);
     if (rc != FK_OK)
         return rc;
+    rc = fk_store_read_begin(st);
+    if (rc != FK_OK)
+        goto fail_db;
     f.e = e;
     f.scope = o->scope && *o->scope ? o->scope : NULL;
     f.want = o->limit + 1;
@@ -438,6 +441,7 @@ found_all:
 fail_db:
     say(err, errlen, "person search: %s", fk_store_errmsg(st));
 out:
+    fk_store_read_end(st);
     if (rc != FK_OK)
         *more = 0;
     fk_table_free(t);
