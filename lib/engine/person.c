@@ -373,7 +373,7 @@ static int by_grid(fk_store *st, struct finder *f, const char *prefix, int32_t g
         const char *code = fk_engine_grid_code(f->e, g);
         char upto[sizeof m.c->name];
 
-        if (!code)
+        if (!code || !*code)
             continue;
         if (m.n == m.want)
             copy(upto, sizeof upto, m.c[m.n - 1].name);
