@@ -55,8 +55,9 @@ struct fk_person_find_opts {
  * when more persons match than the rows given. A name prefix in a scope is looked up grid by
  * grid in the (grid, name) index (merged in name order, index-only) when the scope holds few of
  * the name index's entries, so a grid worker's or a township's search reads only its grids. One
- * read transaction of st (a consistent snapshot; a no-op inside the caller's own). Not
- * thread-safe for one st. FK_OK; FK_EINVAL with the reason (the query, the limit); FK_ENOENT
+ * read transaction of st (a consistent snapshot; none inside a write batch; not to be called
+ * inside the caller's own fk_store_read_begin, which its end would close, as read_names in
+ * control.c). Not thread-safe for one st. FK_OK; FK_EINVAL with the reason (the query, the limit); FK_ENOENT
  * (unknown scope); FK_ENOMEM, FK_EDB. Caller frees *out with fk_table_free(). */
 int fk_person_find(fk_store *st, fk_engine *e, const struct fk_person_find_opts *o, fk_table **out,
                    int *more, char *err, size_t errlen);
