@@ -51,10 +51,14 @@ struct fk_person_find_opts {
  * id_number,name,phone,grid,grid_name,township,township_name,county,county_name,household,tags,
  * case,contact,control — case: confirmed or asymptomatic when the person is a case; contact: the
  * trace's category (close, secondary, companion); control: the category of the open control
- * order. *more is 1 when more persons match than the rows given. A name prefix in a scope of at
- * most 64 grids is looked up grid by grid (each an index range), so a grid worker's search reads
- * only their grids. FK_OK; FK_EINVAL with the reason (the query, the limit); FK_ENOENT (unknown
- * scope); FK_ENOMEM, FK_EDB. Caller frees *out with fk_table_free(). */
+ * order (a name prefix: by name, then by person id, whichever index walk found them). *more is 1
+ * when more persons match than the rows given. A name prefix in a scope is looked up grid by
+ * grid in the (grid, name) index (merged in name order, index-only) when the scope holds few of
+ * the name index's entries, so a grid worker's or a township's search reads only its grids. One
+ * read transaction of st (a consistent snapshot; none inside a write batch; not to be called
+ * inside the caller's own fk_store_read_begin, which its end would close, as read_names in
+ * control.c). Not thread-safe for one st. FK_OK; FK_EINVAL with the reason (the query, the limit); FK_ENOENT
+ * (unknown scope); FK_ENOMEM, FK_EDB. Caller frees *out with fk_table_free(). */
 int fk_person_find(fk_store *st, fk_engine *e, const struct fk_person_find_opts *o, fk_table **out,
                    int *more, char *err, size_t errlen);
 

@@ -250,6 +250,15 @@ enum fk_person_key {
  * returned. FK_OK, FK_EINVAL (unknown key), FK_EDB. Rows are borrowed for the call. */
 int fk_store_search_persons(fk_store *st, enum fk_person_key key, const char *value,
                             const char *grid, fk_person_cb cb, void *ud);
+/* The persons of grid whose name begins with prefix, by name then id, at most limit, and with
+ * upto not NULL only those named upto or before it (the bound of a merge that already holds
+ * enough rows): cb receives each one's id and name (borrowed for the call). Reads only the
+ * (grid, name) index, no table row, so a search can visit many grids cheaply and read the few
+ * rows it keeps afterwards. A non-zero return of cb stops the walk and is returned. FK_OK,
+ * FK_EDB. Not thread-safe (the store's connection). */
+typedef int (*fk_person_name_cb)(void *ud, int64_t id, const char *name);
+int fk_store_grid_names(fk_store *st, const char *grid, const char *prefix, const char *upto,
+                        size_t limit, fk_person_name_cb cb, void *ud);
 /* The case of person (confirmed or asymptomatic) into *out. FK_OK, FK_ENOENT, FK_EDB. */
 int fk_store_get_case(fk_store *st, int64_t person, struct fk_case_row *out);
 /* The category (enum fk_ctl_category) of person's latest open control order into *category.

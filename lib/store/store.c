@@ -509,6 +509,12 @@ int fk_store_search_persons(fk_store *st, enum fk_person_key key, const char *va
     return st->ops->search_persons(st, key, value, grid, cb, ud);
 }
 
+int fk_store_grid_names(fk_store *st, const char *grid, const char *prefix, const char *upto,
+                        size_t limit, fk_person_name_cb cb, void *ud)
+{
+    return st->ops->grid_names(st, grid, prefix, upto, limit, cb, ud);
+}
+
 int fk_store_get_case(fk_store *st, int64_t person, struct fk_case_row *out)
 {
     return st->ops->get_case(st, person, out);

@@ -66,6 +66,8 @@ struct fk_store_ops {
     int (*each_tube_member)(fk_store *st, const char *tube, fk_sample_cb cb, void *ud);
     int (*search_persons)(fk_store *st, enum fk_person_key key, const char *value,
                           const char *grid, fk_person_cb cb, void *ud);
+    int (*grid_names)(fk_store *st, const char *grid, const char *prefix, const char *upto,
+                      size_t limit, fk_person_name_cb cb, void *ud);
     int (*get_case)(fk_store *st, int64_t person, struct fk_case_row *out);
     int (*open_control)(fk_store *st, int64_t person, int *category);
     int (*add_user)(fk_store *st, const struct fk_user *u);

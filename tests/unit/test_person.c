@@ -2,7 +2,8 @@
 /* Unit tests of finding a person and the person page (lib/engine/person.c, with the store's
  * search_persons and get_case and the engine's each_person_tube): the query's keys and its
  * rejected forms, a search by each key, scope (a person outside it is never found, in a small
- * scope walked grid by grid as in a large one), the cap and its "more" flag, and the page's
+ * scope walked grid by grid as in a large one; many grids merged in name order, checked against
+ * plain SQL at the limit boundaries), the cap and its "more" flag, and the page's
  * blocks (household, samples with their pools, members outside the scope counted, not named; a
  * person outside the scope is unknown). A small city of two counties built from CSV text. */
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "fk/control.h"
 #include "fk/error.h"
@@ -381,6 +383,195 @@ static void test_person__engine_tubes(void **state)
     assert_int_equal(n, 0);
 }
 
+/* ---- many grids: the grid-by-grid walk and its merge ----
+ * A county of two townships: A with 80 grids (more than the 64 walked grid by grid at once), B
+ * with 3. B's 330 persons are all 王一, first in name order, so a search for 王 in A reads more
+ * name-index entries outside A than its budget (4 a grid) and turns grid by grid; the same search
+ * in the county finds its rows through the name index. Persons are imported with the grids
+ * interleaved, so ids do not follow the grids, and equal names lie in many grids (ties by id).
+ * Every answer is compared with the same question asked of the data file in plain SQL. */
+#define NA 80
+#define NB 3
+#define B_PERSONS 330
+
+struct many {
+    char dir[256], db[300];
+    fk_store *st;
+    fk_engine *eng;
+    struct fk_profile prof;
+    struct fk_import_summary sum;
+    char err[1024];
+    fk_table *t;
+};
+
+static int many_import(struct many *m, enum fk_import_type t, const char *text)
+{
+    char path[400];
+    FILE *fp;
+
+    snprintf(path, sizeof path, "%s/%s.csv", m->dir, fk_import_type_name(t));
+    fp = fopen(path, "wb");
+    if (!fp || fputs(text, fp) < 0 || fclose(fp) != 0)
+        return FK_EIO;
+    return fk_import_file(m->st, &m->prof, t, path, NULL, &m->sum, m->err, sizeof m->err);
+}
+
+static int setup_many(void **state)
+{
+    static const char *const GIVEN[5] = {"二", "三", "五", "六", "七"};
+    struct many *m = calloc(1, sizeof *m);
+    size_t cap = 1 << 16, n;
+    char *buf = malloc(cap), body[18], id[19];
+    int k, i, seq = 0, rc = -1;
+
+    if (!m || !buf)
+        goto out;
+    *state = m;
+    if (open_test_store(m->dir, sizeof m->dir, "person-many", m->db, sizeof m->db, &m->st) != 0)
+        goto out;
+    fk_profile_defaults(&m->prof);
+    n = (size_t)snprintf(buf, cap,
+                         "code,name,level,parent\n14,山西省,province,\n1407,晋中市,city,14\n"
+                         "140702,榆次区,county,1407\n140702001,甲街道,township,140702\n"
+                         "140702001001,甲社区,community,140702001\n"
+                         "140702002,乙街道,township,140702\n"
+                         "140702002001,乙社区,community,140702002\n");
+    for (k = 1; k <= NA; k++)
+        n += (size_t)snprintf(buf + n, cap - n, "140702001001%03d,甲%d,grid,140702001001\n", k, k);
+    for (k = 1; k <= NB; k++)
+        n += (size_t)snprintf(buf + n, cap - n, "140702002001%03d,乙%d,grid,140702002001\n", k, k);
+    if (many_import(m, FK_IMPORT_REGIONS, buf) != FK_OK)
+        goto out;
+    n = (size_t)snprintf(buf, cap, "id_number,name,phone,grid,household\n");
+    /* A's grids in the order 1, 41, 2, 42, ... (ids do not follow the grids), three persons a
+     * grid: a 王 whose given name turns with the grid, 王二 in every fourth grid, and a 张. */
+    for (i = 0; i < NA; i++) {
+        int g = i % 2 ? NA / 2 + i / 2 + 1 : i / 2 + 1;
+        const char *names[3] = {GIVEN[(g * 7) % 5], g % 4 == 0 ? "二" : NULL, GIVEN[(g * 3) % 5]};
+
+        for (k = 0; k < 3; k++) {
+            if (!names[k])
+                continue;
+            snprintf(body, sizeof body, "14070219900101%03d", (seq++) % 1000);
+            make_id(body, id);
+            n += (size_t)snprintf(buf + n, cap - n, "%s,%s%s,,140702001001%03d,\n", id,
+                                  k == 2 ? "张" : "王", names[k], g);
+        }
+    }
+    for (i = 0; i < B_PERSONS; i++) {
+        snprintf(body, sizeof body, "14070219900102%03d", i % 1000);
+        make_id(body, id);
+        n += (size_t)snprintf(buf + n, cap - n, "%s,王一,,140702002001%03d,\n", id, i % NB + 1);
+    }
+    if (many_import(m, FK_IMPORT_PERSONS, buf) != FK_OK ||
+        fk_engine_build(m->st, &m->prof, &m->eng, m->err, sizeof m->err) != FK_OK)
+        goto out;
+    rc = 0;
+out:
+    free(buf);
+    return rc;
+}
+
+static int teardown_many(void **state)
+{
+    struct many *m = *state;
+
+    fk_table_free(m->t);
+    fk_engine_free(m->eng);
+    fk_store_close(m->st);
+    remove_dir(m->dir);
+    free(m);
+    return 0;
+}
+
+/* The answer computed independently: the ID numbers of the persons whose name begins with q and
+ * whose grid lies in scope (its code begins with the scope's: the codes here are hierarchical),
+ * by name then id (the documented order), at most limit, comma-separated; *total the matches. */
+static void sql_answer(const char *db, const char *q, const char *scope, size_t limit, char *out,
+                       size_t cap, size_t *total)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t n = 0;
+
+    *out = '\0';
+    *total = 0;
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h,
+                                        "SELECT id_number FROM persons "
+                                        "WHERE substr(name, 1, length(?1)) = ?1 "
+                                        "AND substr(grid, 1, length(?2)) = ?2 ORDER BY name, id",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, scope ? scope : "", -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*total < limit)
+            n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "," : "",
+                                  (const char *)sqlite3_column_text(st, 0));
+        ++*total;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+}
+
+/* fk_person_find's ID numbers, comma-separated, and its more flag. */
+static void fk_answer(struct many *m, const char *q, const char *scope, size_t limit, char *out,
+                      size_t cap, int *more)
+{
+    struct fk_person_find_opts o;
+    size_t i, n = 0;
+
+    fk_table_free(m->t);
+    m->t = NULL;
+    memset(&o, 0, sizeof o);
+    o.q = q;
+    o.scope = scope;
+    o.limit = limit;
+    assert_int_equal(fk_person_find(m->st, m->eng, &o, &m->t, more, m->err, sizeof m->err), FK_OK);
+    *out = '\0';
+    for (i = 0; i < fk_table_nrows(m->t); i++)
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", i ? "," : "", fk_table_get(m->t, i, 0));
+}
+
+static void test_person__many_grids(void **state)
+{
+    struct many *m = *state;
+    static const char *const SCOPES[] = {"140702001",       "140702", "1407",           "140702002",
+                                         "140702001001041", NULL,     "140702001001004"};
+    static const char *const QS[] = {"王", "王二", "王三", "张", "王一", "李"};
+    static char want[20000], got[20000];
+    size_t s, q, total, k;
+    int more;
+
+    for (s = 0; s < sizeof SCOPES / sizeof SCOPES[0]; s++) {
+        for (q = 0; q < sizeof QS / sizeof QS[0]; q++) {
+            size_t limits[6] = {1, 2, 50, 0, 0, 0};
+
+            sql_answer(m->db, QS[q], SCOPES[s], 1000, want, sizeof want, &total);
+            /* The boundary: exactly all of them, one fewer, one more. */
+            limits[3] = total > 1 ? total - 1 : 1;
+            limits[4] = total ? total : 1;
+            limits[5] = total + 1;
+            for (k = 0; k < 6; k++) {
+                size_t lim = limits[k] > FK_PERSON_FIND_MAX ? FK_PERSON_FIND_MAX : limits[k];
+                size_t all;
+
+                sql_answer(m->db, QS[q], SCOPES[s], lim, want, sizeof want, &all);
+                fk_answer(m, QS[q], SCOPES[s], lim, got, sizeof got, &more);
+                if (strcmp(want, got) != 0 || more != (all > lim))
+                    fail_msg("%s in %s, limit %zu: fangkong [%s] more %d, SQL [%s] of %zu", QS[q],
+                             SCOPES[s] ? SCOPES[s] : "(all)", lim, got, more, want, all);
+            }
+        }
+    }
+    /* The fixture is what it claims: A holds 80 王 and 20 王二 across its grids, B 330 王一. */
+    sql_answer(m->db, "王", "140702001", 1000, want, sizeof want, &total);
+    assert_int_equal(total, NA + NA / 4);
+    sql_answer(m->db, "王一", "140702002", 1000, want, sizeof want, &total);
+    assert_int_equal(total, B_PERSONS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +583,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_person__contact_flag, setup, teardown),
         cmocka_unit_test_setup_teardown(test_person__store_household_and_case, setup, teardown),
         cmocka_unit_test_setup_teardown(test_person__engine_tubes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_person__many_grids, setup_many, teardown_many),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

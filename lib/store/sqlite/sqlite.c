@@ -45,6 +45,7 @@ enum stmt_id {
     S_DOOR_INS, S_DOOR_BEFORE, S_DEVICE_FIND,
     S_ALERT_INS, S_ALERT_UPD, S_ALERT_GET,
     S_CASE_GET, S_CONTROL_OPEN,
+    S_GRID_NAMES, S_GRID_NAMES_UPTO,
     S_COUNT
 };
 
@@ -108,6 +109,12 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_CASE_GET] = "SELECT person, confirmed, onset, kind, isolated FROM cases WHERE person = ?1",
     [S_CONTROL_OPEN] = "SELECT category FROM controls WHERE person = ?1 AND \"end\" = 0 "
                        "ORDER BY start DESC LIMIT 1",
+    /* The person search's grid-by-grid walk: index-only ((grid, name) holds the id). */
+    [S_GRID_NAMES] = "SELECT id, name FROM persons INDEXED BY persons_grid_name "
+                     "WHERE grid = ?1 AND name >= ?2 AND name < ?3 ORDER BY name, id LIMIT ?4",
+    [S_GRID_NAMES_UPTO] = "SELECT id, name FROM persons INDEXED BY persons_grid_name "
+                          "WHERE grid = ?1 AND name >= ?2 AND name <= ?3 ORDER BY name, id "
+                          "LIMIT ?4",
 };
 
 /* The statements of a generic put (struct fk_record_sql). */
@@ -1569,6 +1576,34 @@ static int sq_search_persons(fk_store *st, enum fk_person_key key, const char *v
     return walk_stmt(s, q, row_person_full, &w);
 }
 
+static int sq_grid_names(fk_store *st, const char *grid, const char *prefix, const char *upto,
+                         size_t limit, fk_person_name_cb cb, void *ud)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, upto ? S_GRID_NAMES_UPTO : S_GRID_NAMES);
+    char end[256];
+    int rc, ret = FK_OK;
+
+    bind_text(q, 1, grid);
+    bind_text(q, 2, prefix);
+    if (upto) {
+        bind_text(q, 3, upto);
+    } else {
+        prefix_end(prefix ? prefix : "", end, sizeof end);
+        bind_text(q, 3, end);
+    }
+    sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        ret = cb(ud, sqlite3_column_int64(q, 0), col_text(q, 1));
+        if (ret)
+            break;
+    }
+    if (ret == FK_OK && rc != SQLITE_DONE)
+        ret = fail(s);
+    sqlite3_reset(q); /* a cached statement left mid-walk would hold its read lock */
+    return ret;
+}
+
 static int sq_get_case(fk_store *st, int64_t person, struct fk_case_row *out)
 {
     struct sq_store *s = SQ(st);
@@ -1695,6 +1730,7 @@ static const struct fk_store_ops sqlite_ops = {
     .each_person_tagged = sq_each_person_tagged,
     .each_tube_member = sq_each_tube_member,
     .search_persons = sq_search_persons,
+    .grid_names = sq_grid_names,
     .get_case = sq_get_case,
     .open_control = sq_open_control,
     .add_user = sq_add_user,
