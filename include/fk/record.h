@@ -33,6 +33,7 @@ enum fk_import_type {
     FK_IMPORT_ARRIVALS,
     FK_IMPORT_RISK_AREAS,
     FK_IMPORT_DOOR_EVENTS,
+    FK_IMPORT_VACCINATIONS, /* issue 16, vaccination (the coordinator orders the three types) */
     FK_IMPORT_NTYPES
 };
 typedef enum fk_import_type fk_record_id;

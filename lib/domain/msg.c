@@ -92,6 +92,10 @@ static const struct def defs[FK_MSG__COUNT] = {
     [FK_MSG_ALERT_OFFLINE] = {"alert.offline", "sensor {device} offline for {minutes} minutes"},
     [FK_MSG_ALERT_SILENT] = {"alert.silent",
                              "sensor {device} offline for {minutes} minutes and still silent"},
+    /* issue 16, vaccinations */
+    [FK_MSG_ROW_BAD_DOSE] = {"row.bad_dose", "dose '{value}' is not a dose number from 1 to 9"},
+    [FK_MSG_ROW_BEFORE_BIRTH] = {"row.before_birth",
+                                 "{field} {value} is before the person's birth date {birth}"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

@@ -503,6 +503,9 @@ const zh = {
   'lists.shipped': '已送检',
   'lists.notRecorded': '未记录',
   'lists.shippedNote': '采样数据未记录送检时间（采样文件可选的送检时间一列），漏斗略去送检这一层。',
+  // ---- issue 16, vaccination (疫苗接种) ----
+  'msg.row.bad_dose': '剂次 “{value}” 不是 1 至 9 的剂次号',
+  'msg.row.before_birth': '{field} {value} 早于本人出生日期 {birth}',
 }
 
 const en = {
