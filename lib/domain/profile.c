@@ -59,6 +59,10 @@ void fk_profile_defaults(struct fk_profile *p)
     memset(p, 0, sizeof *p);
     for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
         *(int *)((char *)p + settings[i].offset) = settings[i].def;
+    /* [vaccine]: Ad5-nCoV (CanSino) is a one-dose vaccine. */
+    fk_strlcpy(p->vaccines[0].name, "Ad5-nCoV", sizeof p->vaccines[0].name);
+    p->vaccines[0].doses = 1;
+    p->nvaccines = 1;
     for (i = 0; i < FK_PROFILE_CATEGORIES; i++)
         fk_strlcpy(p->category_regime[i], category_defaults[i], FK_NAME_MAX);
     p->nregimes = (int)(sizeof default_regimes / sizeof default_regimes[0]);

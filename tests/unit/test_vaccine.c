@@ -179,6 +179,7 @@ static void test_vaccine__profile_parse(void **state)
     (void)state;
     assert_int_equal(p.vaccine_doses, 2);
     assert_int_equal(fk_vax_course(&p, "anything"), 2);
+    assert_int_equal(fk_vax_course(&p, "Ad5-nCoV"), 1); /* the default one-dose vaccine */
     p = profile("[vaccine]\ndoses = 3\ndoses.Ad5-nCoV = 1\ndoses.ZF2001 = 3\ndoses.Ad5-nCoV = 2\n");
     assert_int_equal(p.vaccine_doses, 3);
     assert_int_equal(p.nvaccines, 2);
