@@ -48,28 +48,34 @@ static int load_regions(const char *path)
         return 1;
     }
     fk_store_begin(st);
-    r = (struct fk_region_row){.code = "14", .name = "山西省", .parent = "", .level = FK_LEVEL_PROVINCE};
+    r = (struct fk_region_row){
+        .code = "14", .name = "山西省", .parent = "", .level = FK_LEVEL_PROVINCE};
     fk_store_put_region(st, &r, &did);
-    r = (struct fk_region_row){.code = "1407", .name = "晋中市", .parent = "14", .level = FK_LEVEL_CITY};
+    r = (struct fk_region_row){
+        .code = "1407", .name = "晋中市", .parent = "14", .level = FK_LEVEL_CITY};
     fk_store_put_region(st, &r, &did);
     for (c = 0; c < COUNTIES; c++) {
         snprintf(code, sizeof code, "14070%d", c);
         snprintf(name, sizeof name, "第%d区", c);
-        r = (struct fk_region_row){.code = code, .name = name, .parent = "1407", .level = FK_LEVEL_COUNTY};
+        r = (struct fk_region_row){
+            .code = code, .name = name, .parent = "1407", .level = FK_LEVEL_COUNTY};
         fk_store_put_region(st, &r, &did);
         for (t = 0; t < TOWNSHIPS; t++) {
             snprintf(parent, sizeof parent, "14070%d", c);
             snprintf(code, sizeof code, "14070%d%03d", c, t + 1);
-            r = (struct fk_region_row){.code = code, .name = "街道", .parent = parent, .level = FK_LEVEL_TOWNSHIP};
+            r = (struct fk_region_row){
+                .code = code, .name = "街道", .parent = parent, .level = FK_LEVEL_TOWNSHIP};
             fk_store_put_region(st, &r, &did);
             snprintf(parent, sizeof parent, "%.40s", code);
             snprintf(code, sizeof code, "%.40s001", parent);
-            r = (struct fk_region_row){.code = code, .name = "社区", .parent = parent, .level = FK_LEVEL_COMMUNITY};
+            r = (struct fk_region_row){
+                .code = code, .name = "社区", .parent = parent, .level = FK_LEVEL_COMMUNITY};
             fk_store_put_region(st, &r, &did);
             snprintf(parent, sizeof parent, "%.40s", code);
             for (g = 0; g < GRIDS; g++) {
                 snprintf(code, sizeof code, "%.40sG%02d", parent, g);
-                r = (struct fk_region_row){.code = code, .name = "网格", .parent = parent, .level = FK_LEVEL_GRID};
+                r = (struct fk_region_row){
+                    .code = code, .name = "网格", .parent = parent, .level = FK_LEVEL_GRID};
                 fk_store_put_region(st, &r, &did);
             }
         }
@@ -82,9 +88,10 @@ static int load_regions(const char *path)
 /* Person i: ID number, grid code, and doses (count, times). */
 static void person(uint64_t seed, uint64_t i, char *id, char *grid, int *ndoses, int64_t t[4])
 {
-    static const int64_t day0 = -14610; /* 1930-01-01 */
+    static const int64_t day0 = -14610;  /* 1930-01-01 */
     static const uint64_t ndays = 33968; /* to 2022-12-31 */
-    uint64_t s = stream(seed, i), d = (i / COUNTIES) * 7919 % ndays, seq = (i / COUNTIES / ndays) % 1000;
+    uint64_t s = stream(seed, i), d = (i / COUNTIES) * 7919 % ndays,
+             seq = (i / COUNTIES / ndays) % 1000;
     int64_t y;
     unsigned m, dd;
     int c = (int)(i % COUNTIES), k, j;
@@ -125,9 +132,12 @@ static int load_people(const char *path, uint64_t seed, uint64_t n, uint64_t *do
                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-1048576;"
                  "DROP INDEX persons_name; DROP INDEX persons_grid_name; DROP INDEX persons_id6;"
                  "DROP INDEX persons_phone4; DROP INDEX persons_household; BEGIN") != 0 ||
-        sqlite3_prepare_v2(db, "INSERT INTO persons (id, id_number, name, grid) VALUES (?1, ?2, '某', ?3)",
-                           -1, &pi, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO vaccinations (person, dose, time, vaccine) VALUES (?1, ?2, ?3, 'CoronaVac')",
+        sqlite3_prepare_v2(
+            db, "INSERT INTO persons (id, id_number, name, grid) VALUES (?1, ?2, '某', ?3)", -1,
+            &pi, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO vaccinations (person, dose, time, vaccine) VALUES (?1, ?2, "
+                           "?3, 'CoronaVac')",
                            -1, &vi, NULL) != SQLITE_OK) {
         fprintf(stderr, "bench_vaccine: %s\n", db ? sqlite3_errmsg(db) : "open");
         goto out;

@@ -44,8 +44,7 @@ int cmd_vaccination(struct cli *c, int argc, char **argv)
         cli_error(c, "push needs --region COMMUNITY");
         return EXIT_ERROR;
     }
-    if (strcmp(sub, "push") == 0 &&
-        cli_may(c, FK_PERM_CONTROL, "push catch-up lists") != EXIT_DONE)
+    if (strcmp(sub, "push") == 0 && cli_may(c, FK_PERM_CONTROL, "push catch-up lists") != EXIT_DONE)
         return EXIT_ERROR;
     if (strcmp(sub, "coverage") != 0 && strcmp(sub, "push") != 0 &&
         cli_may(c, FK_PERM_READ_PERSONS, "read catch-up lists") != EXIT_DONE)

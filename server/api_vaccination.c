@@ -18,7 +18,7 @@
 
 #include "server.h"
 
-static fk_vax *vax;             /* under the server lock, as every handler */
+static fk_vax *vax;              /* under the server lock, as every handler */
 static const fk_engine *vax_eng; /* the engine it was built over, compared, never read */
 static int64_t vax_gen = -1;
 

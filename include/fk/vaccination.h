@@ -42,10 +42,11 @@ size_t fk_vax_residents(const fk_vax *v);
  * now. FK_OK, FK_ENOENT (unknown within), FK_ENOMEM. Caller frees *out. */
 int fk_vax_coverage(fk_vax *v, enum fk_level by, const char *within, int64_t now, fk_table **out,
                     char *err, size_t errlen);
-/* The catch-up list of region (NULL: everywhere) at now: residents aged 12 or more without a full course by now,
- * grid,grid_name,id_number,name,phone,age,doses,last_dose — doses so far and the last one's time
- * (empty without one) — by grid, then ID number. Names, phones and doses are read through st (the
- * caller's connection, borrowed). FK_OK, FK_ENOENT (unknown region), FK_ENOMEM, FK_EDB. */
+/* The catch-up list of region (NULL: everywhere) at now: residents aged 12 or more without a full
+ * course by now, grid,grid_name,id_number,name,phone,age,doses,last_dose — doses so far and the
+ * last one's time (empty without one) — by grid, then ID number. Names, phones and doses are read
+ * through st (the caller's connection, borrowed). FK_OK, FK_ENOENT (unknown region), FK_ENOMEM,
+ * FK_EDB. */
 int fk_vax_catchup(fk_vax *v, fk_store *st, const char *region, int64_t now, fk_table **out,
                    char *err, size_t errlen);
 /* The dense person ids on region's catch-up list at now, in the list's grid order, into *pids

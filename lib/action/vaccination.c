@@ -40,8 +40,8 @@ int fk_vax_push(fk_store *st, const struct fk_actor *actor, fk_vax *v, const cha
         return FK_ENOENT;
     }
     if (lv != FK_LEVEL_COMMUNITY) {
-        snprintf(err, errlen, "region %s is a %s: a catch-up list is pushed to a community",
-                 region, fk_level_name(lv));
+        snprintf(err, errlen, "region %s is a %s: a catch-up list is pushed to a community", region,
+                 fk_level_name(lv));
         return FK_EINVAL;
     }
     rc = fk_vax_catchup_members(v, region, now, &pids, &n, err, errlen);

@@ -31,11 +31,11 @@ struct fk_vax {
     struct fk_profile prof;
     int64_t generation;
     size_t n, ngrids;
-    uint32_t *goff;  /* ngrids + 1: residents of grid g are [goff[g], goff[g + 1]) */
-    int32_t *birth;  /* yyyymmdd */
+    uint32_t *goff;         /* ngrids + 1: residents of grid g are [goff[g], goff[g + 1]) */
+    int32_t *birth;         /* yyyymmdd */
     uint32_t *t1, *tf, *tb; /* first dose, full course, booster reached; NEVER */
-    int64_t *pid;    /* dense person id */
-    int32_t *slot;   /* person id -> resident index, -1 not a resident (npid entries) */
+    int64_t *pid;           /* dense person id */
+    int32_t *slot;          /* person id -> resident index, -1 not a resident (npid entries) */
     size_t npid;
     int8_t band_of[256]; /* age -> band, -1 under 3 */
 };
@@ -279,7 +279,7 @@ static void count_range(const fk_vax *v, int32_t glo, int32_t ghi, int32_t ymd, 
 }
 
 static const struct fk_col coverage_cols[] = {
-    {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT}, {"band", FK_COL_TEXT},
+    {"region", FK_COL_TEXT},   {"name", FK_COL_TEXT}, {"band", FK_COL_TEXT},
     {"residents", FK_COL_INT}, {"dose1", FK_COL_INT}, {"full", FK_COL_INT},
     {"booster", FK_COL_INT},
 };
@@ -347,8 +347,8 @@ static int on_list(const fk_vax *v, uint32_t i, int32_t ymd, uint32_t now)
     return age >= 12 && v->tf[i] > now;
 }
 
-static int region_range(const fk_vax *v, const char *region, int32_t *glo, int32_t *ghi,
-                        char *err, size_t errlen)
+static int region_range(const fk_vax *v, const char *region, int32_t *glo, int32_t *ghi, char *err,
+                        size_t errlen)
 {
     enum fk_level lv;
     const char *name;
@@ -358,8 +358,8 @@ static int region_range(const fk_vax *v, const char *region, int32_t *glo, int32
         *ghi = (int32_t)v->ngrids;
         return FK_OK;
     }
-    if (fk_engine_region_info(v->e, region, glo, ghi, &lv, &name) != FK_OK ||
-        *glo < 0 || *ghi < *glo || (size_t)*ghi > v->ngrids) {
+    if (fk_engine_region_info(v->e, region, glo, ghi, &lv, &name) != FK_OK || *glo < 0 ||
+        *ghi < *glo || (size_t)*ghi > v->ngrids) {
         snprintf(err, errlen, "unknown region %s", region ? region : "");
         return FK_ENOENT;
     }
@@ -394,9 +394,9 @@ int fk_vax_catchup_members(fk_vax *v, const char *region, int64_t now, int64_t *
 }
 
 static const struct fk_col catchup_cols[] = {
-    {"grid", FK_COL_TEXT},  {"grid_name", FK_COL_TEXT}, {"id_number", FK_COL_TEXT},
-    {"name", FK_COL_TEXT},  {"phone", FK_COL_TEXT},     {"age", FK_COL_INT},
-    {"doses", FK_COL_INT},  {"last_dose", FK_COL_TEXT},
+    {"grid", FK_COL_TEXT}, {"grid_name", FK_COL_TEXT}, {"id_number", FK_COL_TEXT},
+    {"name", FK_COL_TEXT}, {"phone", FK_COL_TEXT},     {"age", FK_COL_INT},
+    {"doses", FK_COL_INT}, {"last_dose", FK_COL_TEXT},
 };
 
 struct person_doses {
@@ -504,8 +504,8 @@ out:
 /* ---- communities ---- */
 
 static const struct fk_col community_cols[] = {
-    {"community", FK_COL_TEXT},    {"name", FK_COL_TEXT},          {"residents12", FK_COL_INT},
-    {"on_list", FK_COL_INT},       {"pushed", FK_COL_TEXT},        {"pushed_by", FK_COL_TEXT},
+    {"community", FK_COL_TEXT},     {"name", FK_COL_TEXT},   {"residents12", FK_COL_INT},
+    {"on_list", FK_COL_INT},        {"pushed", FK_COL_TEXT}, {"pushed_by", FK_COL_TEXT},
     {"pushed_members", FK_COL_INT}, {"since", FK_COL_INT},
 };
 

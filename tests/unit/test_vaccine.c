@@ -190,11 +190,9 @@ static void test_vaccine__profile_parse(void **state)
     q = p;
     assert_int_equal(fk_profile_parse("[vaccine]\ndoses = 0\n", &q, err, sizeof err), FK_EINVAL);
     assert_non_null(strstr(err, "line 2"));
-    assert_int_equal(fk_profile_parse("[vaccine]\ndoses.X = 10\n", &q, err, sizeof err),
-                     FK_EINVAL);
+    assert_int_equal(fk_profile_parse("[vaccine]\ndoses.X = 10\n", &q, err, sizeof err), FK_EINVAL);
     assert_non_null(strstr(err, "doses.X"));
-    assert_int_equal(fk_profile_parse("[vaccine]\nbooster = 1\n", &q, err, sizeof err),
-                     FK_EINVAL);
+    assert_int_equal(fk_profile_parse("[vaccine]\nbooster = 1\n", &q, err, sizeof err), FK_EINVAL);
     assert_int_equal(q.vaccine_doses, 3); /* a refused profile changes nothing */
 }
 
