@@ -10,7 +10,8 @@ const struct verb cli_verbs[] = {
     {"import", cmd_import,
      "import TYPE FILE [--encoding auto|utf-8|gb18030] [--rejects PATH] [--batch N] [--sheet NAME]",
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
-     "cases, controls, arrivals, risk_areas or door_events (see the data contract in\n"
+     "cases, controls, arrivals, risk_areas, door_events or vaccinations (see the data\n"
+     "contract in "
      "docs/data.md). Door events and positive results raise alerts as they are imported. Rejected rows go to FILE.rejects.csv with\n"
      "their line and reason; the rest is imported in batches of one transaction each.\n"
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
@@ -115,6 +116,18 @@ const struct verb cli_verbs[] = {
      "regime (落地核酸+三天三检 by default) and their state, and marks the arrivals that came from\n"
      "a risk area while it was one (risk_area: \"from a current risk area\"); --control puts those\n"
      "under risk_area control (the profile's risk_area_regime), as backcheck --control does."},
+    {"vaccination", cmd_vaccination,
+     "vaccination coverage [--by LEVEL] [--region CODE] [--now T] | vaccination catchup "
+     "[--region CODE] [--now T] | vaccination communities [--region CODE] [--now T] | "
+     "vaccination push --region CODE [--now T]",
+     "Vaccination (疫苗接种). coverage: per region (default --by county) and age band (3-11,\n"
+     "12-17, 18-59, 60-79, 80+ and 12+; whole years at --now from the resident ID's birth date)\n"
+     "region,name,band,residents,dose1,full,booster (full: the profile's [vaccine] doses of the\n"
+     "first dose's vaccine; booster: a dose beyond). catchup: residents 12 and over without a\n"
+     "full course, by grid: grid,grid_name,id_number,name,phone,age,doses,last_dose (the list\n"
+     "each community receives). push records that a community's list was pushed (点对点推送),\n"
+     "with its members, audited; communities shows per community how many are on the list,\n"
+     "when it was last pushed and how many of those pushed were vaccinated since."},
     {"person", cmd_person, "person ID_NUMBER [--date D] [--no-trace] | person --find Q [--limit N]",
      "Everything about one person: registry (grid, township, county, household), the household's\n"
      "members, every sample with its tube, pool and result per round, contact status and the\n"

@@ -28,6 +28,7 @@
 #include "fk/profile.h"
 #include "fk/store.h"
 #include "fk/trace.h"
+#include "fk/vaccination.h"
 
 /* ---- accounts (lib/action/user.c) ---- */
 
@@ -170,5 +171,16 @@ int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t
  * numbers cannot be probed. */
 int fk_alert_set(fk_store *st, const struct fk_actor *actor, fk_engine *e, int64_t id, int status,
                  const char *note, int64_t now, char *err, size_t errlen);
+
+/* ---- vaccination (lib/action/vaccination.c, issue 16) ---- */
+
+/* Records that the catch-up list of community region (its residents 12 and over without a full
+ * course at now, by v, borrowed) was pushed (点对点推送) at now by the actor, with its members,
+ * so the page can say how many of them were vaccinated since; audited (vaccination.push). Needs
+ * FK_PERM_CONTROL (FK_EPERM); a region that is not a community is FK_EINVAL; one outside the
+ * actor's scope or unknown is FK_ENOENT, "unknown region CODE", alike. *members (may be NULL)
+ * receives how many the list held, *id (may be NULL) the push's id. */
+int fk_vax_push(fk_store *st, const struct fk_actor *actor, fk_vax *v, const char *region,
+                int64_t now, size_t *members, int64_t *id, char *err, size_t errlen);
 
 #endif

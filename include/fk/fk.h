@@ -30,6 +30,8 @@
 #include "fk/time.h"
 #include "fk/trace.h"
 #include "fk/tracer.h"
+#include "fk/vaccination.h"
+#include "fk/vaccine.h"
 #include "fk/vec.h"
 
 #endif

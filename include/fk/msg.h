@@ -64,6 +64,9 @@ enum fk_msg_id {
     FK_MSG_ALERT_POSITIVE,
     FK_MSG_ALERT_OFFLINE,
     FK_MSG_ALERT_SILENT,
+    /* issue 16, vaccinations (lib/ingest/ingest.c) */
+    FK_MSG_ROW_BAD_DOSE,
+    FK_MSG_ROW_BEFORE_BIRTH,
     /* the assessment's files: indicators, scores (issue 17, lib/ingest/ingest.c) */
     FK_MSG_ROW_IND_CATEGORY,
     FK_MSG_ROW_IND_DIRECTION,

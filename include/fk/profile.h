@@ -11,6 +11,7 @@
 #define FK_NAME_MAX 24          /* a regime's name, with the NUL */
 #define FK_REGIMES_MAX 16
 #define FK_DOOR_WINDOWS_MAX 8
+#define FK_VACCINES_MAX 16      /* [vaccine] doses.NAME overrides */
 #define FK_PROFILE_CATEGORIES 7 /* enum fk_ctl_category (fk/regime.h) */
 
 /* A test regime ([regime.NAME]): fixed test days after the start (days = 0,1,2,3: 落地核酸 +
@@ -52,6 +53,14 @@ struct fk_profile {
     /* [regime.NAME] */
     int nregimes;
     struct fk_regime regimes[FK_REGIMES_MAX];
+    /* [vaccine] (issue 16): doses = 2 of a full course, doses.NAME = N for vaccine NAME (a
+     * one-dose vaccine: doses.Ad5-nCoV = 1) */
+    int vaccine_doses;
+    int nvaccines;
+    struct {
+        char name[FK_NAME_MAX * 2];
+        int doses;
+    } vaccines[FK_VACCINES_MAX];
 };
 
 /* Fills p with the defaults. */

@@ -281,6 +281,36 @@ int fk_store_put_record(fk_store *st, fk_record_id t, const struct fk_record_val
 typedef int (*fk_record_cb)(void *ud, const struct fk_record_value *v, size_t n);
 int fk_store_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud);
 
+/* Vaccinations (issue 16; fk/vaccination.h answers from them). A dose of a person; vaccine is
+ * borrowed for the call. */
+struct fk_vax_row {
+    int64_t person, time;
+    int dose;
+    const char *vaccine;
+};
+typedef int (*fk_vax_cb)(void *ud, const struct fk_vax_row *v);
+/* The doses of person (>= 0), or everyone's (-1), by person, then time, then dose. A non-zero
+ * return of cb stops the walk and is returned. FK_OK, FK_EDB. */
+int fk_store_each_vaccination(fk_store *st, int64_t person, fk_vax_cb cb, void *ud);
+/* A catch-up list pushed to a community (点对点推送): the region, when, by whom, how many members
+ * it held, and (fk_store_each_vax_push) how many of them had a dose after it. Strings borrowed
+ * for the call. */
+struct fk_vax_push_row {
+    int64_t id;
+    const char *region;
+    int64_t time;
+    const char *who;
+    int64_t members, since;
+};
+typedef int (*fk_vax_push_cb)(void *ud, const struct fk_vax_push_row *p);
+/* Records a push of region's list at time by who with its n members (dense person ids); *id (may
+ * be NULL) its id. Inside a batch (an event batch: it moves no generation). FK_OK, FK_EDB. */
+int fk_store_add_vax_push(fk_store *st, const char *region, int64_t time, const char *who,
+                          const int64_t *members, size_t n, int64_t *id);
+/* The latest push at or before now of each region, by region code, with since: its members with
+ * a dose after the push and at or before now. FK_OK, FK_EDB, or cb's non-zero return. */
+int fk_store_each_vax_push(fk_store *st, int64_t now, fk_vax_push_cb cb, void *ud);
+
 /* Accounts, sessions and the audit trail. These work inside or outside a batch and do not move
  * the generation. */
 struct fk_user {

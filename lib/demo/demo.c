@@ -64,7 +64,8 @@ enum stream {
     S_SAMPLES,
     S_RESULTS,
     S_CASES,
-    S_CONTROL
+    S_CONTROL,
+    S_VACCINE /* issue 16: vaccinations draw from a stream of their own */
 };
 
 enum file {
@@ -82,6 +83,7 @@ enum file {
     F_RISK_AREAS,
     F_DOOR_EVENTS,
     F_PROFILE,
+    F_VACCINATIONS,
     F_INDICATORS,
     F_SCORES,
     F_N
@@ -105,6 +107,7 @@ static const struct {
     {"risk_areas.csv", "area,level,start,end,name\n"},
     {"door_events.csv", "device,id_number,time,event\n"},
     {"profile.ini", ""},
+    {"vaccinations.csv", "id_number,dose,time,vaccine,site\n"},
     {"indicators.csv", "code,name,category,weight,direction,veto\n"},
     {"scores.csv", "indicator,region,period,target,actual,bonus\n"},
 };
@@ -941,6 +944,7 @@ struct gen {
     struct out out[F_N];
     struct tcache tc;
     struct rng rp, rs, rq, rsamp, rres, rcase, rctl;
+    struct rng rvax; /* vaccinations (S_VACCINE) */
     double p_control, p_arrival; /* per resident */
     uint64_t devices;
     int offline_done, tamper_done; /* the one offline gap and the one tamper were written */
@@ -1627,6 +1631,78 @@ static void write_assessment(struct gen *G)
 static const char *const streets[] = {"平安街", "顺城街", "迎宾路", "新华街",
                                       "锦纶路", "文苑街", "汇通路", "龙湖大街"};
 
+/* ---- vaccinations (stream S_VACCINE only, so the other files keep their bytes) ---- */
+
+static const char *const vaccine_sites[] = {"社区卫生服务中心接种点", "人民医院接种门诊",
+                                            "临时接种点（体育馆）"};
+
+static void write_dose(struct gen *G, const char *id, int dose, int64_t t, const char *vaccine,
+                       unsigned site)
+{
+    struct out *w = &G->out[F_VACCINATIONS];
+
+    out_room(w, ROW_MAX);
+    out_mem(w, id, 18);
+    out_ch(w, ',');
+    out_u(w, (uint64_t)dose, 1);
+    out_ch(w, ',');
+    out_time(w, &G->tc, t);
+    out_ch(w, ',');
+    out_str(w, vaccine);
+    out_ch(w, ',');
+    out_str(w, vaccine_sites[site % (sizeof vaccine_sites / sizeof vaccine_sites[0])]);
+    out_end_row(w);
+}
+
+/* The doses of one resident, relative to the moment the demo lives at (the finished day's
+ * round start without --now): about 90 % of those 3 and older had a first dose 200 to 600 days
+ * before, most a second 3 to 8 weeks later, boosters mostly for those 60 and older; the
+ * communities whose code hashes to 0 mod 7 lag far behind. Never before the third birthday. */
+static void write_vaccinations(struct gen *G, size_t g, const char *id)
+{
+    struct rng *r = &G->rvax;
+    int64_t ref = G->live ? G->cut : G->start, birth, t1, t2, t3;
+    int32_t ymd = 0;
+    const char *code = G->city.grids[g].code, *vaccine;
+    uint64_t h = 1469598103934665603ull;
+    int age, behind, i;
+    unsigned site;
+
+    for (i = 0; code[i] && i < 12; i++)
+        h = (h ^ (unsigned char)code[i]) * 1099511628211ull;
+    behind = h % 7 == 0;
+    for (i = 6; i < 14; i++)
+        ymd = ymd * 10 + (id[i] - '0');
+    birth = fk_days_from_civil(ymd / 10000, (unsigned)(ymd / 100 % 100), (unsigned)(ymd % 100)) *
+                DAY -
+            FK_TZ_OFFSET;
+    age = (int)((ref - birth) / (365 * DAY + DAY / 4));
+    if (age < 3 || rng_unit(r) > (behind ? 0.55 : age < 12 ? 0.8 : 0.93))
+        return;
+    t1 = ref - 200 * DAY - (int64_t)rng_below(r, 400) * DAY - (int64_t)rng_below(r, 9 * 3600) -
+         8 * 3600;
+    if (t1 < birth + 3 * 366 * DAY)
+        t1 = birth + 3 * 366 * DAY + (int64_t)rng_below(r, 30) * DAY;
+    if (t1 >= ref)
+        return;
+    vaccine = rng_unit(r) < 0.08 ? "Ad5-nCoV" : rng_unit(r) < 0.7 ? "CoronaVac" : "BBIBP-CorV";
+    site = rng_below(r, 3);
+    write_dose(G, id, 1, t1, vaccine, site);
+    if (strcmp(vaccine, "Ad5-nCoV") == 0) {
+        t2 = t1; /* a one-dose course ([vaccine] doses.Ad5-nCoV = 1 in the demo's profile) */
+    } else {
+        t2 = t1 + (21 + (int64_t)rng_below(r, 35)) * DAY;
+        if (t2 >= ref || rng_unit(r) > (behind ? 0.6 : 0.9))
+            return;
+        write_dose(G, id, 2, t2, vaccine, site);
+    }
+    if (rng_unit(r) > (age >= 60 ? 0.75 : age >= 18 ? 0.35 : 0.05))
+        return;
+    t3 = t2 + (180 + (int64_t)rng_below(r, 120)) * DAY;
+    if (t3 < ref)
+        write_dose(G, id, strcmp(vaccine, "Ad5-nCoV") == 0 ? 2 : 3, t3, "CoronaVac", site + 1);
+}
+
 /* One resident: the persons row, their scans and pings, and whether they were sampled. */
 static int write_person(struct gen *G, size_t g, uint64_t household, char *err, size_t errlen)
 {
@@ -1710,6 +1786,7 @@ static int write_person(struct gen *G, size_t g, uint64_t household, char *err, 
         G->sampled++;
     }
     write_control(G, id);
+    write_vaccinations(G, g, id);
     G->persons++;
     if (G->persons % 100000 == 0)
         progress(G, "persons", G->persons, G->o->people);
@@ -1931,6 +2008,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     rng_seed(&G->rres, o->seed, S_RESULTS);
     rng_seed(&G->rcase, o->seed, S_CASES);
     rng_seed(&G->rctl, o->seed, S_CONTROL);
+    rng_seed(&G->rvax, o->seed, S_VACCINE);
     /* 20 to 400 control orders, and arrivals of 1.5 % of the residents */
     {
         double orders = (double)o->people / 500;
@@ -2040,6 +2118,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         sum->arrivals = G->out[F_ARRIVALS].rows;
         sum->risk_areas = G->out[F_RISK_AREAS].rows;
         sum->door_events = G->out[F_DOOR_EVENTS].rows;
+        sum->vaccinations = G->out[F_VACCINATIONS].rows;
         fk_strlcpy(sum->round_name, "R1", sizeof sum->round_name);
         fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
         sum->round_start = G->start;

@@ -92,6 +92,10 @@ static const struct def defs[FK_MSG__COUNT] = {
     [FK_MSG_ALERT_OFFLINE] = {"alert.offline", "sensor {device} offline for {minutes} minutes"},
     [FK_MSG_ALERT_SILENT] = {"alert.silent",
                              "sensor {device} offline for {minutes} minutes and still silent"},
+    /* issue 16, vaccinations */
+    [FK_MSG_ROW_BAD_DOSE] = {"row.bad_dose", "dose '{value}' is not a dose number from 1 to 9"},
+    [FK_MSG_ROW_BEFORE_BIRTH] = {"row.before_birth",
+                                 "{field} {value} is before the person's birth date {birth}"},
     [FK_MSG_ROW_IND_CATEGORY] = {"row.ind_category", "category '{value}' is not 党建, 高质量发展, "
                                                      "营商环境, 专项工作 or 差异化"},
     [FK_MSG_ROW_IND_DIRECTION] = {"row.ind_direction", "direction '{value}' is not higher or lower"},

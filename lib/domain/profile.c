@@ -31,6 +31,7 @@ static const struct setting {
     {"control", "door_offline_minutes", offsetof(struct fk_profile, door_offline_minutes), 1,
      10080, 30},
     {"control", "backcheck_days", offsetof(struct fk_profile, backcheck_days), 0, 60, 7},
+    {"vaccine", "doses", offsetof(struct fk_profile, vaccine_doses), 1, 9, 2},
     {"score", "cap_pct", offsetof(struct fk_profile, score_cap_pct), 100, 1000, 100},
     {"score", "bonus_cap", offsetof(struct fk_profile, score_bonus_cap), 0, 100, 5},
     {"score", "excellent", offsetof(struct fk_profile, score_grade_min[0]), 1, 1000, 90},
@@ -63,6 +64,10 @@ void fk_profile_defaults(struct fk_profile *p)
     memset(p, 0, sizeof *p);
     for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
         *(int *)((char *)p + settings[i].offset) = settings[i].def;
+    /* [vaccine]: Ad5-nCoV (CanSino) is a one-dose vaccine. */
+    fk_strlcpy(p->vaccines[0].name, "Ad5-nCoV", sizeof p->vaccines[0].name);
+    p->vaccines[0].doses = 1;
+    p->nvaccines = 1;
     for (i = 0; i < FK_PROFILE_CATEGORIES; i++)
         fk_strlcpy(p->category_regime[i], category_defaults[i], FK_NAME_MAX);
     p->nregimes = (int)(sizeof default_regimes / sizeof default_regimes[0]);
@@ -212,6 +217,31 @@ static int regime_value(struct parse_state *ps, const char *section, const char 
     return 1;
 }
 
+/* [vaccine] doses.NAME = N: the full course of vaccine NAME takes N doses (1 to 9). */
+static int vaccine_value(struct parse_state *ps, const char *vname, const char *value)
+{
+    struct fk_profile *p = ps->p;
+    int64_t v;
+    int i;
+
+    if (!*vname || strlen(vname) >= sizeof p->vaccines[0].name)
+        return bad(ps, "[vaccine] doses.NAME: a vaccine name is 1 to %zu bytes",
+                   sizeof p->vaccines[0].name - 1);
+    if (fk_parse_i64(fk_slice_trim((fk_slice){value, strlen(value)}), &v) != FK_OK || v < 1 ||
+        v > 9)
+        return bad(ps, "[vaccine] doses.%s = '%s' is not a whole number from 1 to 9", vname,
+                   value);
+    for (i = 0; i < p->nvaccines && strcmp(p->vaccines[i].name, vname) != 0; i++)
+        ;
+    if (i == FK_VACCINES_MAX)
+        return bad(ps, "[vaccine]: more than %d doses.NAME settings", FK_VACCINES_MAX);
+    if (i == p->nvaccines)
+        p->nvaccines++;
+    fk_strlcpy(p->vaccines[i].name, vname, sizeof p->vaccines[i].name);
+    p->vaccines[i].doses = (int)v;
+    return 1;
+}
+
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
     struct parse_state *ps = user;
@@ -221,6 +251,8 @@ static int on_value(void *user, const char *section, const char *name, const cha
 
     if (strncmp(section, "regime.", 7) == 0)
         return regime_value(ps, section, name, value);
+    if (strcmp(section, "vaccine") == 0 && strncmp(name, "doses.", 6) == 0)
+        return vaccine_value(ps, name + 6, value);
     if (strcmp(section, "control") == 0) {
         if (strcmp(name, "door_allowed") == 0)
             return door_windows(ps, value);
@@ -331,7 +363,7 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
     if (line) {
         snprintf(err, errlen,
                  "line %d: [%s] is not a profile section (screening, import, trace, control, "
-                 "regime.NAME)",
+                 "regime.NAME, vaccine)",
                  line, section);
         return FK_EINVAL;
     }

@@ -484,6 +484,45 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_APPEND,
         },
+    [FK_IMPORT_VACCINATIONS] =
+        {
+            .id = FK_IMPORT_VACCINATIONS,
+            .name = "vaccinations",
+            .title_zh = "疫苗接种",
+            .title_en = "vaccinations",
+            .cols = {ID_NUMBER, REQ("dose", FK_RCOL_INT, 1, "the dose's number, 1 to 9"),
+                     REQ("time", FK_RCOL_TIME, 0, "when given"),
+                     OPT("vaccine", FK_RCOL_CODE, 63, "the vaccine (the profile's [vaccine] "
+                                                      "doses per vaccine)"),
+                     OPT("site", FK_RCOL_TEXT, TEXT, "the vaccination site")},
+            .ncols = 5,
+            .nreq = 3,
+            .cols_note = "dose 1 to 9, never dated before the resident ID's birth date",
+            .key = {0, 1},
+            .nkey = 2,
+            .key_note = "(person, dose): replaces",
+            .scope = FK_SCOPE_PERSON,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"person", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"dose", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"time", FK_RVAL_INT, 0},
+                       {"vaccine", FK_RVAL_TEXT, 0},
+                       {"site", FK_RVAL_TEXT, 0}},
+            .nfields = 5,
+            .sqlite = {"SELECT time, vaccine, site FROM vaccinations WHERE person = ?1 AND "
+                       "dose = ?2",
+                       "INSERT INTO vaccinations (person, dose, time, vaccine, site) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5)",
+                       "UPDATE vaccinations SET time = ?3, vaccine = ?4, site = ?5 "
+                       "WHERE person = ?1 AND dose = ?2",
+                       "SELECT p.id_number, v.dose, v.time, v.vaccine, v.site, p.grid "
+                       "FROM vaccinations v JOIN persons p ON p.id = v.person "
+                       "ORDER BY p.id_number, v.dose"},
+            .export_cols = {0, 1, 2, 3, 4},
+            .nexport = 5,
+            .nscope = 1,
+        },
     [FK_IMPORT_INDICATORS] =
         {
             .id = FK_IMPORT_INDICATORS,

@@ -37,6 +37,7 @@
 #include "fk/str.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
+#include "fk/vaccine.h"
 #include "fk/vec.h"
 
 #define MAXCOLS FK_RECORD_MAXCOLS
@@ -1399,12 +1400,53 @@ static int row_score(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_record(c->st, FK_IMPORT_SCORES, v, NULL, did, NULL));
 }
 
+/* A vaccination: the person, a dose number 1 to 9, and a time not before the birth date that a
+ * resident ID carries (other documents carry none, so theirs is not checked). */
+static int row_vaccination(struct ctx *c, enum fk_put *did)
+{
+    char vaccine[64], site[TEXT_MAX], id[64], when[FK_TIME_RENDER_MAX], born[16];
+    struct fk_record_value v[5];
+    fk_slice ds = field(c, 1), is = field(c, 0);
+    int64_t pid = 0, t = 0, dose = 0;
+    int32_t birth;
+    int ok;
+
+    ok = person_col(c, 0, &pid);
+    if (fk_parse_i64(ds, &dose) != FK_OK || dose < 1 || dose > FK_VAX_DOSE_MAX) {
+        char val[48];
+
+        snprintf(val, sizeof val, "%.*s", (int)(ds.n > 40 ? 40 : ds.n), ds.p);
+        whym(c, FK_MSG_ROW_BAD_DOSE, val);
+        ok = 0;
+    }
+    ok &= time_col(c, 2, &t, 1);
+    ok &= text(c, 3, vaccine, sizeof vaccine, 0);
+    ok &= text(c, 4, site, sizeof site, 0);
+    fk_id_normalize(is.p, is.n, id, sizeof id);
+    birth = fk_vax_birth(id, strlen(id));
+    if (t && birth && t < fk_vax_ymd_start(birth)) {
+        snprintf(born, sizeof born, "%04d-%02d-%02d", (int)(birth / 10000),
+                 (int)(birth / 100 % 100), (int)(birth % 100));
+        whym(c, FK_MSG_ROW_BEFORE_BIRTH, "time", fk_time_render(t, when), born);
+        ok = 0;
+    }
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].i = pid;
+    v[1].i = dose;
+    v[2].i = t;
+    v[3].s = vaccine;
+    v[4].s = site;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_VACCINATIONS, v, NULL, did, NULL));
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_region,  row_person,  row_venue,     row_scan,      row_ping,
     row_sample,  row_result,  row_case,      row_control,   row_arrival,
-    row_risk_area, row_door_event, row_indicator, row_score,
+    row_risk_area, row_door_event, row_vaccination, row_indicator, row_score,
 };
 
 /* ---- the loop ---- */

@@ -524,3 +524,19 @@ int fk_store_open_control(fk_store *st, int64_t person, int *category)
 {
     return st->ops->open_control(st, person, category);
 }
+
+int fk_store_each_vaccination(fk_store *st, int64_t person, fk_vax_cb cb, void *ud)
+{
+    return st->ops->each_vaccination(st, person, cb, ud);
+}
+
+int fk_store_add_vax_push(fk_store *st, const char *region, int64_t time, const char *who,
+                          const int64_t *members, size_t n, int64_t *id)
+{
+    return st->ops->add_vax_push(st, region, time, who, members, n, id);
+}
+
+int fk_store_each_vax_push(fk_store *st, int64_t now, fk_vax_push_cb cb, void *ud)
+{
+    return st->ops->each_vax_push(st, now, cb, ud);
+}

@@ -85,6 +85,10 @@ struct fk_store_ops {
     int (*put_record)(fk_store *st, fk_record_id t, const struct fk_record_value *v, int64_t *id,
                       enum fk_put *did, unsigned *changed);
     int (*each_record)(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud);
+    int (*each_vaccination)(fk_store *st, int64_t person, fk_vax_cb cb, void *ud);
+    int (*add_vax_push)(fk_store *st, const char *region, int64_t time, const char *who,
+                        const int64_t *members, size_t n, int64_t *id);
+    int (*each_vax_push)(fk_store *st, int64_t now, fk_vax_push_cb cb, void *ud);
 };
 
 struct fk_store {

@@ -37,6 +37,12 @@ area,level,start,end,name
 110105,high,2022-08-25T00:00:00+08:00,,北京市朝阳区
 310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区
 EOF2
+cat >vaccinations.csv <<EOF2
+id_number,dose,time,vaccine,site
+$y1,1,2021-04-01T09:00:00+08:00,CoronaVac,榆次区疾控中心
+$y1,2,2021-05-01T09:00:00+08:00,CoronaVac,
+$t1,1,2021-06-01T10:30:00+08:00,,
+EOF2
 cat >indicators.csv <<'EOF2'
 code,name,category,weight,direction,veto
 cov,核酸应检尽检率,专项工作,30.50,higher,0
@@ -47,13 +53,13 @@ indicator,region,period,target,actual,bonus
 cov,140702,2022,90,95.0,3
 tat,140702,2022,24,20,
 EOF2
-for t in controls arrivals risk_areas indicators scores; do
+for t in controls arrivals risk_areas vaccinations indicators scores; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas indicators scores; do
+for t in regions persons venues cases controls arrivals risk_areas vaccinations indicators scores; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -66,6 +72,7 @@ done
 head -n 1 out-persons.csv | grep -qx 'id_number,name,grid,phone,household,tags,id_type,address' ||
     fail "persons export header: $(head -n 1 out-persons.csv)"
 contains out-controls.csv "$y2,secondary,home,2022-08-26T20:52:00+08:00,,,,D001"
+contains out-vaccinations.csv "$y1,2,2021-05-01T09:00:00+08:00,CoronaVac,"
 contains out-risk_areas.csv "310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区"
 contains out-indicators.csv "cov,核酸应检尽检率,专项工作,30.5,higher,0"
 contains out-indicators.csv "tat,检测报告时长,专项工作,20,lower,1"
@@ -77,7 +84,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, indicators or scores"
+contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, vaccinations, indicators or scores"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -154,7 +161,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, indicators or scores" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, vaccinations, indicators or scores" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

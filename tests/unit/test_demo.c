@@ -27,7 +27,7 @@
 static const char *const names[] = {
     "regions.csv", "persons.csv", "venues.csv", "scans.csv", "pings.csv",
     "samples.csv", "results.csv", "cases.csv",  "round.txt",    "controls.csv",
-    "arrivals.csv", "risk_areas.csv", "door_events.csv", "profile.ini",
+    "arrivals.csv", "risk_areas.csv", "door_events.csv", "profile.ini", "vaccinations.csv",
 };
 #define NFILES (sizeof names / sizeof names[0])
 
@@ -264,6 +264,7 @@ static void test_demo__bytes_pinned(void **state)
         {"risk_areas.csv", UINT64_C(0x1efc475a5a12eb72)},
         {"door_events.csv", UINT64_C(0x0159684975f39105)},
         {"profile.ini", UINT64_C(0x457aa3ad700f2063)},
+        {"vaccinations.csv", UINT64_C(0x2ce868691ef487e9)},
     };
     struct fixture *fx = *state;
     size_t i, n;
@@ -776,6 +777,26 @@ static void test_demo__now_dates_everything(void **state)
     assert_true(lo >= now - 4 * day);
     times_upto(dir, "risk_areas.csv", 5, 2, now, NULL);
     times_upto(dir, "risk_areas.csv", 5, 3, now, NULL);
+    /* vaccinations: most residents, none after now, none before the third birthday */
+    assert_true(times_upto(dir, "vaccinations.csv", 5, 2, now, NULL) > PEOPLE);
+    {
+        struct table v;
+        size_t first = 0;
+
+        table_load(&v, dir, "vaccinations.csv", 5);
+        for (i = 0; i < v.n; i++) {
+            char birth[11];
+            const char *id = v.rows[i][0];
+
+            snprintf(birth, sizeof birth, "%.4s-%.2s-%.2s", id + 6, id + 10, id + 12);
+            if (when(v.rows[i][2]) < when(birth) + 3 * 365 * day)
+                fail_msg("vaccinations.csv line %zu: %s before %s's third birthday", i + 2,
+                         v.rows[i][2], id);
+            first += strcmp(v.rows[i][1], "1") == 0;
+        }
+        assert_true(first > PEOPLE * 7 / 10); /* about 90 % of those 3 and older */
+        table_free(&v);
+    }
 
     /* tubes still waiting: sampled before now, no result yet */
     table_load(&s, dir, "samples.csv", 5);

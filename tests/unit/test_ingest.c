@@ -358,7 +358,7 @@ static void test_ingest__type_names(void **state)
     static const char *names[] = {"regions",  "persons",  "venues",     "scans",
                                   "pings",    "samples",  "results",    "cases",
                                   "controls", "arrivals", "risk_areas", "door_events",
-                                  "indicators", "scores"};
+                                  "vaccinations", "indicators", "scores"};
     enum fk_import_type t;
     int i;
 
@@ -1290,6 +1290,7 @@ static void test_ingest__scope_outsider_answers_as_unknown(void **state)
          "%.0s%s,close,home,2022-08-28T08:00:00+08:00"},
         {FK_IMPORT_DOOR_EVENTS, "device,id_number,time,event",
          "D-%s,%s,2022-08-28T08:00:00+08:00,open"},
+        {FK_IMPORT_VACCINATIONS, "id_number,dose,time", "%.0s%s,1,2022-08-28T08:00:00+08:00"},
     };
     struct fixture *f = *state;
     char path[400], a[600], b[600], c[600];
@@ -1331,6 +1332,55 @@ static void test_ingest__scope_outsider_answers_as_unknown(void **state)
             assert_null(strstr(c, "unknown person"));
         }
     }
+}
+
+/* Vaccinations: a good row, each reason (dose out of 1..9 or not a number, unknown person, a dose
+ * before the resident ID's birth date, a bad time), a passport holder whose date is not checked,
+ * a re-import that adds nothing and a row that replaces its (person, dose). */
+static void test_ingest__vaccinations(void **state)
+{
+    static const char *persons[] = {"id_number,name,grid,id_type", "ID0,张三,140702001001001,",
+                                    "E12345678,约翰,140702001001001,passport"};
+    static const char *rows[] = {
+        "id_number,dose,time,vaccine,site",
+        "ID0,1,2021-05-01T09:00:00+08:00,CoronaVac,锦纶社区卫生服务站",
+        "ID0,0,2021-06-01", /* line 3: dose 0 */
+        "ID0,10,2021-06-01", /* line 4: dose 10 */
+        "ID0,x,2021-06-01", /* line 5: not a number */
+        "ID5,1,2021-06-01", /* line 6: not registered */
+        "ID0,2,1989-12-31T23:59:59+08:00", /* line 7: the second before the birth date */
+        "ID0,3,someday", /* line 8: bad time */
+        "E12345678,1,1950-01-01", /* line 9: no birth date to check */
+        "ID0,2,1990-01-01T00:00:00+08:00", /* line 10: on the birth day itself */
+    };
+    static const char *again[] = {
+        "id_number,dose,time,vaccine,site",
+        "ID0,1,2021-05-01T09:00:00+08:00,CoronaVac,锦纶社区卫生服务站", /* the same */
+        "ID0,2,2021-06-01T09:00:00+08:00,CoronaVac,", /* replaces dose 2 */
+    };
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    import_person_rows(f, persons, 3, path);
+    write_rows(f, "vaccinations.csv", rows, 10, path);
+    assert_int_equal(fk_import_file(f->st, &f->prof, FK_IMPORT_VACCINATIONS, path, NULL, &f->sum,
+                                    f->err, sizeof f->err),
+                     FK_OK);
+    expect_sum(&f->sum, 9, 3, 0, 0, 6);
+    assert_int_equal(count(f, "vaccinations"), 3);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 3, "dose '0' is not a dose number from 1 to 9");
+    expect_reject(rej, 4, "dose '10' is not");
+    expect_reject(rej, 5, "dose 'x' is not");
+    expect_reject(rej, 6, "unknown person");
+    expect_reject(rej, 7, "time 1989-12-31T23:59:59+08:00 is before the person's birth date "
+                          "1990-01-01");
+    expect_reject(rej, 8, "someday");
+    write_rows(f, "again.csv", again, 3, path);
+    import_ok(f, FK_IMPORT_VACCINATIONS, path);
+    expect_sum(&f->sum, 2, 1, 1, 1, 0);
+    assert_int_equal(count(f, "vaccinations"), 3);
 }
 
 static void test_ingest__scope_venues(void **state)
@@ -1526,6 +1576,7 @@ int main(void)
         R(test_ingest__lowercase_x_normalized),
         R(test_ingest__person_new_grid_is_update),
         R(test_ingest__samples_unknown_person),
+        R(test_ingest__vaccinations),
         R(test_ingest__results),
         R(test_ingest__batches),
         R(test_ingest__first_batch_hook),

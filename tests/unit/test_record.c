@@ -113,13 +113,14 @@ static void test_record__import_type_texts_unchanged(void **state)
         "id_number,arrived,origin (required); grid,transport,name,phone",
         "area,level,start (required); end,name",
         "device,id_number,time,event (required)",
+        "id_number,dose,time (required); vaccine,site",
         "code,name,category (required); weight,direction,veto",
         "indicator,region,period,target (required); actual,bonus",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
-        "indicators", "scores"};
+        "vaccinations", "indicators", "scores"};
     enum fk_import_type t;
     char buf[200];
     int i;
@@ -136,10 +137,11 @@ static void test_record__import_type_texts_unchanged(void **state)
     assert_string_equal(fk_import_type_columns(FK_IMPORT_NTYPES), "");
     assert_string_equal(fk_import_type_list(buf, sizeof buf),
                         "regions, persons, venues, scans, pings, samples, results, cases, "
-                        "controls, arrivals, risk_areas, door_events, indicators or scores");
+                        "controls, arrivals, risk_areas, door_events, vaccinations, indicators or "
+                        "scores");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, cases, controls, arrivals, risk_areas, "
-                        "indicators or scores");
+                        "vaccinations, indicators or scores");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -423,7 +425,7 @@ static void test_export__scope(void **state)
                      FK_EPERM);
     assert_int_equal(fk_export_table(f->st, FK_IMPORT_SCANS, NULL, &t, err, sizeof err), FK_EINVAL);
     assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
-                             "controls, arrivals, risk_areas, indicators or scores");
+                             "controls, arrivals, risk_areas, vaccinations, indicators or scores");
 }
 
 int main(void)

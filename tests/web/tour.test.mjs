@@ -46,6 +46,7 @@ export const PAGES = [
   /* a person under control at home with a door sensor, and a case: the person page's every block */
   { name: 'person-control', path: '/person/110101197506087457', ready: '.page h1' },
   { name: 'person-case', path: '/person/140729198107204854', ready: '.page h1' },
+  { name: 'vaccination', path: '/vaccination', ready: '[data-table="coverage"] tbody tr[data-region]' },
   { name: 'score', path: '/score', ready: '[data-table=score]' },
   { name: 'import', path: '/import', ready: '.page h1' },
   { name: 'users', path: '/users', ready: '.page h1' },

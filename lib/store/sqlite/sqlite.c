@@ -656,6 +656,8 @@ struct walk {
         fk_door_cb door;
         fk_alert_cb alert;
         fk_record_cb record;
+        fk_vax_cb vax;
+        fk_vax_push_cb push;
     } cb;
     void *ud;
 };
@@ -898,7 +900,7 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
     static const char *const tables[] = {"regions", "persons", "venues", "scans", "pings",
                                          "samples", "results", "cases", "rounds", "controls",
                                          "arrivals", "risk_areas", "door_events", "alerts",
-                                         "indicators", "scores"};
+                                         "vaccinations", "indicators", "scores"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];
@@ -1675,6 +1677,100 @@ static int sq_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *u
     return walk_stmt(s, q, row_record, &w);
 }
 
+/* ---- vaccinations (issue 16) ---- */
+
+static int row_vax(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_vax_row v = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 2),
+                           sqlite3_column_int(q, 1), col_text(q, 3)};
+
+    return w->cb.vax(w->ud, &v);
+}
+
+static int sq_each_vaccination(fk_store *st, int64_t person, fk_vax_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.vax = cb;
+    w.ud = ud;
+    if (person >= 0)
+        return each_with(SQ(st),
+                         "SELECT person, dose, time, vaccine FROM vaccinations WHERE person = ?1 "
+                         "ORDER BY time, dose",
+                         &person, row_vax, &w);
+    return each(SQ(st),
+                "SELECT person, dose, time, vaccine FROM vaccinations ORDER BY person, time, dose",
+                row_vax, &w);
+}
+
+static int sq_add_vax_push(fk_store *st, const char *region, int64_t time, const char *who,
+                           const int64_t *members, size_t n, int64_t *id)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    int64_t push;
+    size_t i;
+    int rc = FK_OK;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO vaccination_pushes (region, time, who, members) "
+                           "VALUES (?1, ?2, ?3, ?4)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    bind_text(q, 1, region);
+    sqlite3_bind_int64(q, 2, time);
+    bind_text(q, 3, who);
+    sqlite3_bind_int64(q, 4, (int64_t)n);
+    if (sqlite3_step(q) != SQLITE_DONE)
+        rc = fail(s);
+    sqlite3_finalize(q);
+    if (rc != FK_OK)
+        return rc;
+    push = sqlite3_last_insert_rowid(s->db);
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT OR IGNORE INTO vaccination_push_members (push, person) "
+                           "VALUES (?1, ?2)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    for (i = 0; i < n && rc == FK_OK; i++) {
+        sqlite3_bind_int64(q, 1, push);
+        sqlite3_bind_int64(q, 2, members[i]);
+        if (sqlite3_step(q) != SQLITE_DONE)
+            rc = fail(s);
+        sqlite3_reset(q);
+    }
+    sqlite3_finalize(q);
+    if (rc == FK_OK && id)
+        *id = push;
+    return rc;
+}
+
+static int row_push(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_vax_push_row p = {sqlite3_column_int64(q, 0), col_text(q, 1),
+                                sqlite3_column_int64(q, 2), col_text(q, 3),
+                                sqlite3_column_int64(q, 4), sqlite3_column_int64(q, 5)};
+
+    return w->cb.push(w->ud, &p);
+}
+
+static int sq_each_vax_push(fk_store *st, int64_t now, fk_vax_push_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.push = cb;
+    w.ud = ud;
+    return each_with(SQ(st),
+                     "SELECT p.id, p.region, p.time, p.who, p.members, "
+                     "(SELECT count(*) FROM vaccination_push_members m WHERE m.push = p.id AND "
+                     "EXISTS (SELECT 1 FROM vaccinations v WHERE v.person = m.person AND "
+                     "v.time > p.time AND v.time <= ?1)) "
+                     "FROM vaccination_pushes p WHERE p.id = (SELECT q.id FROM "
+                     "vaccination_pushes q WHERE q.region = p.region AND q.time <= ?1 "
+                     "ORDER BY q.time DESC, q.id DESC LIMIT 1) ORDER BY p.region",
+                     &now, row_push, &w);
+}
+
 static const struct fk_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1746,6 +1842,9 @@ static const struct fk_store_ops sqlite_ops = {
     .each_audit = sq_each_audit,
     .put_record = sq_put_record,
     .each_record = sq_each_record,
+    .each_vaccination = sq_each_vaccination,
+    .add_vax_push = sq_add_vax_push,
+    .each_vax_push = sq_each_vax_push,
 };
 
 /* Applies the migrations past the database's user_version, each in its own transaction. */
