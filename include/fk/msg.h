@@ -64,6 +64,10 @@ enum fk_msg_id {
     FK_MSG_ALERT_POSITIVE,
     FK_MSG_ALERT_OFFLINE,
     FK_MSG_ALERT_SILENT,
+    /* issue 16, sentinels (lib/ingest/ingest.c, lib/action/sentinel.c) */
+    FK_MSG_ROW_SEN_KIND,
+    FK_MSG_ROW_SEN_COUNT,
+    FK_MSG_ALERT_SENTINEL,
     FK_MSG__COUNT
 };
 

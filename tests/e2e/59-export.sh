@@ -37,13 +37,18 @@ area,level,start,end,name
 110105,high,2022-08-25T00:00:00+08:00,,北京市朝阳区
 310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区
 EOF2
-for t in controls arrivals risk_areas; do
+cat >sentinels.csv <<EOF2
+source,kind,time,grid,count,id_number
+PH01,pharmacy,2022-08-27T10:15:00+08:00,$g1,,$y1
+FC01,发热门诊,2022-08-27T09:00:00+08:00,$g1,4,
+EOF2
+for t in controls arrivals risk_areas sentinels; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -56,6 +61,8 @@ done
 head -n 1 out-persons.csv | grep -qx 'id_number,name,grid,phone,household,tags,id_type,address' ||
     fail "persons export header: $(head -n 1 out-persons.csv)"
 contains out-controls.csv "$y2,secondary,home,2022-08-26T20:52:00+08:00,,,,D001"
+contains out-sentinels.csv "FC01,fever_clinic,2022-08-27T09:00:00+08:00,$g1,4,"
+contains out-sentinels.csv "PH01,pharmacy,2022-08-27T10:15:00+08:00,$g1,1,$y1"
 contains out-risk_areas.csv "310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区"
 # An export never writes over a file.
 fk export persons --out out-persons.csv 2>again.err
@@ -64,7 +71,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals or risk_areas"
+contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas or sentinels"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -141,7 +148,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals or risk_areas" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas or sentinels" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

@@ -503,6 +503,18 @@ const zh = {
   'lists.shipped': '已送检',
   'lists.notRecorded': '未记录',
   'lists.shippedNote': '采样数据未记录送检时间（采样文件可选的送检时间一列），漏斗略去送检这一层。',
+  // ---- issue 16, sentinels (哨点预警): kinds, rules, messages, the page ----
+  'senk.fever_clinic': '发热门诊',
+  'senk.pharmacy': '药店',
+  'senk.coldchain': '冷链',
+  'senk.station': '车站',
+  'senk.school': '学校',
+  'senk.other': '其他',
+  'senf.threshold': '超过固定阈值',
+  'senf.baseline': '超出基线',
+  'msg.row.sen_kind': '哨点类型 {kind} 无效，应为发热门诊、药店、冷链、车站、学校或其他',
+  'msg.row.sen_count': '数量 {count} 无效，应为 1 至 {max} 的整数',
+  'msg.alert.sentinel': '{region} {date} {kind}哨点信号 {count} 条（{rule}；基线均值 {mean}，标准差 {sd}；记录 {rows} 条）',
 }
 
 const en = {
@@ -925,6 +937,18 @@ const en = {
   'lists.shipped': 'Shipped',
   'lists.notRecorded': 'not recorded',
   'lists.shippedNote': 'The samples carry no shipped times (the shipped column of samples): the funnel leaves the shipping stage out.',
+  // ---- issue 16, sentinels (see the zh block) ----
+  'senk.fever_clinic': 'fever clinic',
+  'senk.pharmacy': 'pharmacy',
+  'senk.coldchain': 'cold chain',
+  'senk.station': 'station',
+  'senk.school': 'school',
+  'senk.other': 'other',
+  'senf.threshold': 'fixed threshold reached',
+  'senf.baseline': 'above the baseline',
+  'msg.row.sen_kind': "kind '{kind}' is not fever_clinic, pharmacy, coldchain, station, school or other",
+  'msg.row.sen_count': "count '{count}' is not a whole number from 1 to {max}",
+  'msg.alert.sentinel': '{kind} signals in {region} on {date}: {count} ({rule}; mean {mean}, sd {sd}; rows {rows})',
 }
 
 const dicts = { zh, en }
@@ -966,6 +990,10 @@ export function msg(m, fallback) {
           ? named('door.')
           : k === 'level'
             ? named('level.')
+            : k === 'kind'
+              ? named('senk.')
+              : k === 'rule'
+                ? named('senf.')
             : k === 'field'
               ? named('field.')
               : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)

@@ -890,7 +890,8 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
 {
     static const char *const tables[] = {"regions", "persons", "venues", "scans", "pings",
                                          "samples", "results", "cases", "rounds", "controls",
-                                         "arrivals", "risk_areas", "door_events", "alerts"};
+                                         "arrivals", "risk_areas", "door_events", "alerts",
+                                         "sentinels"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];
