@@ -72,7 +72,7 @@ enum fk_msg_id {
 };
 
 /* Most arguments a message has. */
-#define FK_MSG_MAX_ARGS 6
+#define FK_MSG_MAX_ARGS 8
 
 /* The code of id ("id.check_digit"), or NULL for an id out of range. Static storage. */
 const char *fk_msg_code(enum fk_msg_id id);

@@ -647,6 +647,7 @@ struct walk {
         fk_arrival_cb arrival;
         fk_risk_area_cb risk;
         fk_door_cb door;
+        fk_sentinel_cb sentinel;
         fk_alert_cb alert;
         fk_record_cb record;
     } cb;
@@ -1459,6 +1460,35 @@ static int sq_each_silent_device(fk_store *st, int64_t before, fk_door_cb cb, vo
                      &before, row_door, &w);
 }
 
+static int row_sentinel(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_sentinel_row r = {col_text(q, 0), col_text(q, 3), col_text(q, 4),
+                                sqlite3_column_int(q, 1), sqlite3_column_int64(q, 2),
+                                sqlite3_column_int64(q, 5)};
+
+    return w->cb.sentinel(w->ud, &r);
+}
+
+static int sq_each_sentinel(fk_store *st, int64_t from, int64_t to, int kind, fk_sentinel_cb cb,
+                            void *ud)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    struct walk w;
+
+    w.cb.sentinel = cb;
+    w.ud = ud;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT source, kind, time, grid, id_number, count FROM sentinels "
+                           "WHERE time BETWEEN ?1 AND ?2 AND (?3 < 0 OR kind = ?3) ORDER BY time",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    sqlite3_bind_int64(q, 1, from);
+    sqlite3_bind_int64(q, 2, to);
+    sqlite3_bind_int(q, 3, kind);
+    return walk_stmt(s, q, row_sentinel, &w);
+}
+
 static int row_person_tagged(sqlite3_stmt *q, struct walk *w)
 {
     struct fk_person_row p;
@@ -1692,6 +1722,7 @@ static const struct fk_store_ops sqlite_ops = {
     .each_risk_area = sq_each_risk_area,
     .each_alert = sq_each_alert,
     .each_silent_device = sq_each_silent_device,
+    .each_sentinel = sq_each_sentinel,
     .each_person_tagged = sq_each_person_tagged,
     .each_tube_member = sq_each_tube_member,
     .search_persons = sq_search_persons,
