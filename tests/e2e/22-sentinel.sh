@@ -167,3 +167,76 @@ contains bad.csv.rejects.csv "unknown grid 9999"
 contains bad.csv.rejects.csv "is a community, not a grid"
 contains bad.csv.rejects.csv "count '0' is not a whole number from 1 to 100000"
 contains bad.csv.rejects.csv "id_number 140702199001011230"
+
+# ---- the API: the board and the rows cut to the caller's scope; posting rows raises alerts ----
+export FANGKONG_TEST_HASH_COST=min
+for who in admin:admin:140700 desk:county:140702 viewer:viewer:140702; do
+    IFS=: read -r name role scope <<<"$who"
+    echo "pw-$name-2022" | "$FANGKONG" user add "$name" --role "$role" --scope "$scope" \
+        >/dev/null 2>&1 || fail "user add $name"
+done
+start_server
+ADMIN=$(login admin pw-admin-2022)
+DESK=$(login desk pw-desk-2022)
+VIEWER=$(login viewer pw-viewer-2022)
+api "$ADMIN" GET "/api/v1/sentinel/board?date=2022-08-28&by=county&limit=1000"
+expect_status 200 "the board as the headquarters"
+"$PY" - "$WORK/body" want-2022-08-28-county.csv <<'PY' || fail "the API board is not the CLI's"
+import csv, json, sys
+rows = json.load(open(sys.argv[1]))["rows"]
+want = list(csv.DictReader(open(sys.argv[2])))
+def norm(r):
+    return [str(r[k]) if r[k] is not None else "" for k in
+            ("region", "name", "kind", "date", "count", "mean", "sd", "fires")]
+got = [norm(r) for r in rows]
+exp = [[w["region"], w["name"], w["kind"], w["date"], w["count"], w["mean"], w["sd"], w["fires"]]
+       for w in want]
+def num(v):
+    try:
+        return "%.2f" % float(v)
+    except ValueError:
+        return v
+got = [[num(x) if i in (5, 6) else x for i, x in enumerate(r)] for r in got]
+sys.exit(0 if got == exp else "got %s\nwant %s" % (got[:3], exp[:3]))
+PY
+# A viewer of 榆次区 (140702) sees its townships only, and no other county's.
+api "$VIEWER" GET "/api/v1/sentinel/board?date=2022-08-28&by=township&limit=1000"
+expect_status 200 "the board as a viewer of 140702"
+[ "$(jq_py 'sorted({r["region"][:6] for r in j["rows"]})')" = '["140702"]' ] ||
+    fail "a viewer of 140702 sees $(jq_py 'sorted({r["region"] for r in j["rows"]})')"
+[ "$(jq_py 'len(j["rows"])')" -eq $((6 * $(awk -F, '$3 == "township" && $4 ~ /^140702/' regions.csv | wc -l))) ] ||
+    fail "the viewer's board has $(jq_py 'len(j["rows"])') rows"
+api "$VIEWER" GET "/api/v1/sentinel/board?date=2022-08-28&region=140703"
+expect_error forbidden 403 "a viewer of 140702 asking for 140703's board"
+other=$(awk -F, '$3 == "grid" && $1 !~ /^140702/ { print $1; exit }' regions.csv)
+api "$DESK" GET "/api/v1/sentinel/rows?region=$other&date=2022-08-28"
+expect_error forbidden 403 "the desk of 140702 asking for another county's rows"
+api "$VIEWER" GET "/api/v1/sentinel/rows?region=140703&date=2022-08-28"
+expect_error forbidden 403 "a viewer of 140702 asking for 140703's rows"
+api "$DESK" GET "/api/v1/sentinel/rows?region=140702&kind=pharmacy&date=2022-08-28&limit=1000"
+expect_status 200 "the rows of 140702 as its desk"
+[ "$(jq_py 'sorted({r["grid"][:6] for r in j["rows"]})')" = '["140702"]' ] ||
+    fail "the desk's rows: $(jq_py '[r["grid"] for r in j["rows"]]')"
+# Posting rows: in scope accepted, outside rejected with the reason; a spike raises its alert.
+g702=$(awk -F, '$3 == "grid" && $1 ~ /^140702/ { print $1; exit }' regions.csv)
+"$PY" - "$g702" "$other" >post.json <<'PY'
+import json, sys
+rows = [{"source": "API-FC", "kind": "fever_clinic", "time": "2022-08-29T10:%02d:00+08:00" % i,
+         "grid": sys.argv[1], "count": 5} for i in range(5)]
+rows.append({"source": "API-X", "kind": "school", "time": "2022-08-29T10:00:00+08:00",
+             "grid": sys.argv[2]})
+print(json.dumps(rows))
+PY
+api "$DESK" POST "/api/v1/sentinels?now=2022-08-29T12:00:00%2B08:00" -H 'Content-Type: application/json' --data-binary @post.json
+expect_status 200 "POST sentinels"
+[ "$(jq_py '[j["accepted"], j["rejected"]]')" = "[5, 1]" ] || fail "post: $(cat "$WORK/body")"
+contains "$WORK/body" "outside your scope"
+[ "$(jq_py 'j["alerts"]')" -ge 1 ] || fail "the fever clinic's 25 signals raised no alert: $(cat "$WORK/body")"
+api "$DESK" POST "/api/v1/sentinels?now=2022-08-29T12:00:00%2B08:00" -H 'Content-Type: application/json' --data-binary @post.json
+[ "$(jq_py '[j["accepted"], j["duplicate"], j["alerts"]]')" = "[0, 5, 0]" ] || fail "post again: $(cat "$WORK/body")"
+api "$DESK" GET "/api/v1/alerts?status=all&now=2022-08-30T00:00:00%2B08:00"
+expect_status 200 "alerts as the desk of 140702"
+[ "$(jq_py '[r["device"] for r in j["rows"] if r["kind"] == "sentinel" and not r["device"].startswith("140702")]')" = "[]" ] ||
+    fail "the desk sees other counties' sentinel alerts"
+[ "$(jq_py '[r["code"] for r in j["rows"] if r["device"] == "140702/fever_clinic"]')" = '["alert.sentinel"]' ] ||
+    fail "the desk's fever-clinic alert: $(jq_py '[r for r in j["rows"] if r["kind"] == "sentinel"]')"
