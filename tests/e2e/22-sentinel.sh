@@ -17,39 +17,7 @@ done
 
 # ---- a month of signals: background noise everywhere, a pharmacy spike in one grid on 08-28,
 # a fever-clinic count that reaches the threshold (20) exactly on 08-20 ----
-"$PY" - <<'PY'
-import csv, random
-rnd = random.Random(16)
-grids = [r["code"] for r in csv.DictReader(open("regions.csv")) if r["level"] == "grid"]
-ids = [r["id_number"] for r in csv.DictReader(open("persons.csv"))][:40]
-kinds = ["fever_clinic", "pharmacy", "coldchain", "station", "school", "other"]
-rows = []
-for day in range(1, 29):
-    for g in grids:
-        for k in ("fever_clinic", "pharmacy", "station", "school"):
-            if rnd.random() < 0.5:
-                continue
-            h, m = rnd.randrange(24), rnd.randrange(60)
-            # Half the times in UTC: 16:00Z and later fall on the next local day.
-            if rnd.random() < 0.5:
-                t = "2022-08-%02dT%02d:%02d:00+08:00" % (day, h, m)
-            else:
-                t = "2022-08-%02dT%02d:%02d:00Z" % (day, h, m)
-            n = rnd.choice(["", "1", "2", "3"])
-            idn = rnd.choice(ids) if k == "pharmacy" and rnd.random() < 0.3 else ""
-            rows.append(["S-%s-%s" % (k, g[-6:]), k, t, g, n, idn])
-spike = grids[5]
-for i in range(9):
-    rows.append(["PH-SPIKE", "pharmacy", "2022-08-28T%02d:10:00+08:00" % (8 + i), spike, "1",
-                 ids[i]])
-for i in range(4):
-    rows.append(["FC-20", "发热门诊", "2022-08-20T%02d:00:00+08:00" % (8 + i), grids[10], "5", ""])
-rows.append(["CC-1", "coldchain", "2022-08-28T09:00:00+08:00", grids[20], "", ""])
-with open("sentinels.csv", "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(["source", "kind", "time", "grid", "count", "id_number"])
-    w.writerows(rows)
-PY
+"$PY" "$FK_SRC/tests/e2e/sengen.py" regions.csv persons.csv >sentinels.csv
 fk import sentinels sentinels.csv >/dev/null 2>imp.err
 expect_rc 0 "import sentinels"
 n=$(($(wc -l <sentinels.csv) - 1))
