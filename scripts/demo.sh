@@ -56,6 +56,8 @@ for t in controls arrivals risk_areas door_events; do
         exit 1
     fi
 done
+"$FK" import sentinels "$out/sentinels.csv" # issue 16: sentinel signals, and their alerts
+"$FK" sentinel alerts --by grid ${NOW:+--now "$NOW"}
 # Each case's contacts from the moment they were found, its confirmation (earliest case first, so
 # a contact of two cases starts with the first), not the moment this script runs.
 echo "== the trace's contacts under control (密接, 次密接, 时空伴随), from their case's confirmation"
