@@ -230,7 +230,8 @@ int fk_store_each_risk_area(fk_store *st, fk_risk_area_cb cb, void *ud);
 int fk_store_each_alert(fk_store *st, int status, fk_alert_cb cb, void *ud);
 int fk_store_each_silent_device(fk_store *st, int64_t before, fk_door_cb cb, void *ud);
 /* Sentinel signals (issue 16) with time in [from, to], by time: every row of kind (-1: any).
- * Strings are borrowed for the call. */
+ * With from INT64_MIN and to INT64_MAX, every row in the store's own order (a whole read, not
+ * a walk of the time index). Strings are borrowed for the call. */
 struct fk_sentinel_row {
     const char *source, *grid, *id_number; /* id_number "" for none */
     int kind;                              /* enum fk_sen_kind */
