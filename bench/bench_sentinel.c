@@ -297,17 +297,17 @@ int main(int argc, char **argv)
         if (!val)
             return usage();
         if (strcmp(a, "--grids-per-community") == 0)
-            o.gpc = atoi(val);
+            o.gpc = (int)strtol(val, NULL, 10);
         else if (strcmp(a, "--fill") == 0)
-            o.fill = atoi(val);
+            o.fill = (int)strtol(val, NULL, 10);
         else if (strcmp(a, "--seed") == 0)
             o.seed = strtoull(val, NULL, 10);
         else if (strcmp(a, "--dir") == 0)
             o.dir = val;
         else if (strcmp(a, "--runs") == 0)
-            o.runs = atoi(val);
+            o.runs = (int)strtol(val, NULL, 10);
         else if (strcmp(a, "--sql-runs") == 0)
-            o.sql_runs = atoi(val);
+            o.sql_runs = (int)strtol(val, NULL, 10);
         else
             return usage();
         i++;
