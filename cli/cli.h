@@ -158,6 +158,7 @@ int cmd_contract(struct cli *c, int argc, char **argv);
 int cmd_control(struct cli *c, int argc, char **argv);
 int cmd_regime(struct cli *c, int argc, char **argv);
 int cmd_alerts(struct cli *c, int argc, char **argv);
+int cmd_sentinel(struct cli *c, int argc, char **argv);
 int cmd_arrivals(struct cli *c, int argc, char **argv);
 int cmd_backcheck(struct cli *c, int argc, char **argv);
 int cmd_person(struct cli *c, int argc, char **argv);

@@ -11,7 +11,8 @@ int cmd_status(struct cli *c, int argc, char **argv)
     static const char *const tables[] = {"regions",  "persons",    "venues",      "scans",
                                          "pings",    "samples",    "results",     "cases",
                                          "rounds",   "controls",   "arrivals",    "risk_areas",
-                                         "door_events", "alerts", "vaccinations", "indicators", "scores"};
+                                         "door_events", "alerts", "sentinels", "coldchain",
+                                         "vaccinations", "indicators", "scores"};
     struct fk_engine_stats es;
     fk_table *t = NULL;
     char num[32];

@@ -10,9 +10,9 @@ const struct verb cli_verbs[] = {
     {"import", cmd_import,
      "import TYPE FILE [--encoding auto|utf-8|gb18030] [--rejects PATH] [--batch N] [--sheet NAME]",
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
-     "cases, controls, arrivals, risk_areas, door_events or vaccinations (see the data\n"
-     "contract in "
-     "docs/data.md). Door events and positive results raise alerts as they are imported. Rejected rows go to FILE.rejects.csv with\n"
+     "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
+     "indicators or scores (see the data contract in docs/data.md). Door events, positive\n"
+     "results and cold-chain results raise alerts as they are imported. Rejected rows go to FILE.rejects.csv with\n"
      "their line and reason; the rest is imported in batches of one transaction each.\n"
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
      "An .xlsx workbook is read like a CSV: its first sheet, or --sheet NAME; dates as ISO 8601.\n"
@@ -109,6 +109,16 @@ const struct verb cli_verbs[] = {
      "Alerts: a home-controlled person's door opened outside the allowed times, a sensor\n"
      "tampered with or offline too long, a positive result of a person under control. Listing\n"
      "first raises the offline alerts due at --now. ack and close need a note (audited)."},
+    {"sentinel", cmd_sentinel,
+     "sentinel board [--date D] [--by LEVEL] [--region CODE] | sentinel rows --region CODE\n"
+     "      [--kind KIND] [--date D] | sentinel alerts [--date D] [--by LEVEL]",
+     "The sentinel board (哨点预警) for day D (default today, local): per region of LEVEL\n"
+     "(default county) and kind, region,name,kind,date,count,mean,sd,fires. count sums the\n"
+     "rows of the region's grids that day; mean and sd (sample) are of days D-9 .. D-3, empty\n"
+     "before 7 such days of data; fires: threshold (the profile's fixed count reached),\n"
+     "baseline ((count - mean) / max(sd, s_min) > k, EARS C2) or empty. rows lists the rows\n"
+     "behind one cell: source,kind,time,grid,count,id_number. alerts raises one alert per\n"
+     "firing region, kind and day; running it again raises nothing twice."},
     {"arrivals", cmd_arrivals,
      "arrivals list [--region CODE] [--since T] [--until T] | arrivals check [--date D] "
      "[--region CODE] [--state S] [--by LEVEL] [--control [--place P] [--at T]]",

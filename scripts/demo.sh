@@ -56,6 +56,8 @@ for t in controls arrivals risk_areas door_events vaccinations; do
         exit 1
     fi
 done
+"$FK" import sentinels "$out/sentinels.csv" # issue 16: sentinel signals, and their alerts
+"$FK" sentinel alerts --by grid ${NOW:+--now "$NOW"}
 # 目标责任考核: the year's indicators, then each county's targets and actuals.
 for t in indicators scores; do
     "$FK" import "$t" "$out/$t.csv" || { echo "import $t failed" >&2; exit 1; }

@@ -26,6 +26,7 @@
 #include "fk/engine.h"
 #include "fk/ingest.h"
 #include "fk/profile.h"
+#include "fk/sentinel_board.h"
 #include "fk/store.h"
 #include "fk/trace.h"
 #include "fk/vaccination.h"
@@ -172,6 +173,15 @@ int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t
 int fk_alert_set(fk_store *st, const struct fk_actor *actor, fk_engine *e, int64_t id, int status,
                  const char *note, int64_t now, char *err, size_t errlen);
 
+/* ---- sentinel alerts (lib/action/sentinel.c, issue 16) ---- */
+
+/* Raises one alert (kind sentinel) for every region of level `by` and kind that fires on local
+ * day `day` on the board of b (borrowed), naming the region, kind, day, count, rule, baseline and
+ * the number of rows behind it; the alert's key is (region/kind, the day's start), so running it
+ * again raises nothing twice. now is the raised time. *raised counts new alerts. The system's
+ * write, as fk_alert_sweep: no audit row. FK_OK, FK_ENOMEM, FK_EDB with err. */
+int fk_sentinel_alerts(fk_store *st, const fk_senb *b, enum fk_level by, int64_t day,
+                       int64_t now, size_t *raised, char *err, size_t errlen);
 /* ---- vaccination (lib/action/vaccination.c, issue 16) ---- */
 
 /* Records that the catch-up list of community region (its residents 12 and over without a full

@@ -37,6 +37,7 @@ struct fk_demo_opts {
 struct fk_demo_summary {
     uint64_t regions, grids, persons, venues, scans, pings, samples, tubes, results, cases;
     uint64_t controls, arrivals, risk_areas, door_events; /* rows of the control files */
+    uint64_t sentinels;                                   /* rows of sentinels.csv (issue 16) */
     uint64_t vaccinations; /* rows of vaccinations.csv (issue 16) */
     char round_name[32];
     char round_region[32];

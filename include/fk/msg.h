@@ -253,11 +253,15 @@ enum fk_msg_id {
     FK_MSG_HINT_ROWS,
     FK_MSG_HINT_EVENTS,
     FK_MSG_HINT_FIND,
+    /* issue 16, sentinels (lib/ingest/ingest.c, lib/action/sentinel.c) */
+    FK_MSG_ROW_SEN_KIND,
+    FK_MSG_ROW_SEN_COUNT,
+    FK_MSG_ALERT_SENTINEL,
     FK_MSG__COUNT
 };
 
 /* Most arguments a message has. */
-#define FK_MSG_MAX_ARGS 6
+#define FK_MSG_MAX_ARGS 8
 
 /* The code of id ("id.check_digit"), or NULL for an id out of range. Static storage. */
 const char *fk_msg_code(enum fk_msg_id id);

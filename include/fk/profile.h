@@ -13,6 +13,7 @@
 #define FK_DOOR_WINDOWS_MAX 8
 #define FK_VACCINES_MAX 16      /* [vaccine] doses.NAME overrides */
 #define FK_PROFILE_CATEGORIES 7 /* enum fk_ctl_category (fk/regime.h) */
+#define FK_SEN_NKINDS 6         /* enum fk_sen_kind (fk/sentinel.h) */
 
 /* A test regime ([regime.NAME]): fixed test days after the start (days = 0,1,2,3: 落地核酸 +
  * 三天三检) or a test every N days (every = 1: 1日1检), how long control lasts and what release
@@ -45,6 +46,13 @@ struct fk_profile {
     int ndoor_windows;         /* door_allowed = 07:00-07:30,18:00-18:30: opening is allowed */
     int door_windows[FK_DOOR_WINDOWS_MAX][2]; /* minutes of the day, [from, to) */
     char category_regime[FK_PROFILE_CATEGORIES][FK_NAME_MAX]; /* <category>_regime = NAME */
+    /* [sentinel] (fk/sentinel.h): k, s_min, threshold set every kind, <kind>_k, <kind>_s_min,
+     * <kind>_threshold one kind; later lines win */
+    double sen_k[FK_SEN_NKINDS];     /* k = 3: EARS C2 fires when (c - mean) / sd' > k */
+    double sen_s_min[FK_SEN_NKINDS]; /* s_min = 1: sd' = max(sd, s_min) */
+    int sen_threshold[FK_SEN_NKINDS]; /* a fixed count that fires by itself; 0: none */
+    int pharmacy_test_hours;    /* 48: a pharmacy buyer's test is due this long after; 0: none */
+    int fever_clinic_test_days; /* 0: a fever-clinic visitor is tested the same day; -1: none */
     /* [score] (目标责任考核, fk/score.h) */
     int score_cap_pct;      /* cap_pct = 100: the ceiling of one indicator's completion, % */
     int score_bonus_cap;    /* bonus_cap = 5: the most bonus points a region can add */

@@ -36,6 +36,8 @@ enum fk_alert_kind {
     FK_ALERT_DOOR_OFFLINE,   /* a sensor offline longer than door_offline_minutes */
     FK_ALERT_DOOR_TAMPER,    /* a sensor reported tampering */
     FK_ALERT_POSITIVE,       /* a positive result of a person under control */
+    FK_ALERT_SENTINEL,       /* a region's sentinel signals fired (issue 16): no person; the
+                                device is "REGION/KIND", the time the day's start */
     FK_ALERT_NKINDS
 };
 enum fk_alert_status { FK_ALERT_OPEN = 0, FK_ALERT_ACKNOWLEDGED, FK_ALERT_CLOSED };

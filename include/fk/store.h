@@ -229,6 +229,17 @@ int fk_store_each_arrival(fk_store *st, fk_arrival_cb cb, void *ud);
 int fk_store_each_risk_area(fk_store *st, fk_risk_area_cb cb, void *ud);
 int fk_store_each_alert(fk_store *st, int status, fk_alert_cb cb, void *ud);
 int fk_store_each_silent_device(fk_store *st, int64_t before, fk_door_cb cb, void *ud);
+/* Sentinel signals (issue 16) with time in [from, to], by time: every row of kind (-1: any).
+ * With from INT64_MIN and to INT64_MAX, every row in the store's own order (a whole read, not
+ * a walk of the time index). Strings are borrowed for the call. */
+struct fk_sentinel_row {
+    const char *source, *grid, *id_number; /* id_number "" for none */
+    int kind;                              /* enum fk_sen_kind */
+    int64_t time, count;
+};
+typedef int (*fk_sentinel_cb)(void *ud, const struct fk_sentinel_row *r);
+int fk_store_each_sentinel(fk_store *st, int64_t from, int64_t to, int kind, fk_sentinel_cb cb,
+                           void *ud);
 /* Persons whose tags are not empty, by id, with id, id_number, grid and tags filled. */
 int fk_store_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud);
 /* Members of a tube (the persons sampled into it). */

@@ -65,7 +65,8 @@ enum stream {
     S_RESULTS,
     S_CASES,
     S_CONTROL,
-    S_VACCINE /* issue 16: vaccinations draw from a stream of their own */
+    S_VACCINE, /* issue 16: vaccinations draw from a stream of their own */
+    S_SENTINEL /* issue 16: sentinels.csv only, so every other file keeps its bytes */
 };
 
 enum file {
@@ -86,6 +87,7 @@ enum file {
     F_VACCINATIONS,
     F_INDICATORS,
     F_SCORES,
+    F_SENTINELS,
     F_N
 };
 
@@ -110,6 +112,7 @@ static const struct {
     {"vaccinations.csv", "id_number,dose,time,vaccine,site\n"},
     {"indicators.csv", "code,name,category,weight,direction,veto\n"},
     {"scores.csv", "indicator,region,period,target,actual,bonus\n"},
+    {"sentinels.csv", "source,kind,time,grid,count,id_number\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -943,7 +946,7 @@ struct gen {
     struct city city;
     struct out out[F_N];
     struct tcache tc;
-    struct rng rp, rs, rq, rsamp, rres, rcase, rctl;
+    struct rng rp, rs, rq, rsamp, rres, rcase, rctl, rsen;
     struct rng rvax; /* vaccinations (S_VACCINE) */
     double p_control, p_arrival; /* per resident */
     uint64_t devices;
@@ -1702,6 +1705,7 @@ static void write_vaccinations(struct gen *G, size_t g, const char *id)
     if (t3 < ref)
         write_dose(G, id, strcmp(vaccine, "Ad5-nCoV") == 0 ? 2 : 3, t3, "CoronaVac", site + 1);
 }
+static void write_buyer(struct gen *G, size_t g, const char *id);
 
 /* One resident: the persons row, their scans and pings, and whether they were sampled. */
 static int write_person(struct gen *G, size_t g, uint64_t household, char *err, size_t errlen)
@@ -1787,10 +1791,115 @@ static int write_person(struct gen *G, size_t g, uint64_t household, char *err, 
     }
     write_control(G, id);
     write_vaccinations(G, g, id);
+    write_buyer(G, g, id);
     G->persons++;
     if (G->persons % 100000 == 0)
         progress(G, "persons", G->persons, G->o->people);
     return FK_OK;
+}
+
+/* ---- sentinels (issue 16), from their own stream ---- */
+
+/* A sentinel row: source, kind, time, grid, count (empty: 1) and ID number (NULL: none). */
+static void write_sentinel(struct gen *G, const char *source, const char *kind, int64_t t,
+                           const char *grid, uint32_t count, const char *id)
+{
+    struct out *w = &G->out[F_SENTINELS];
+
+    out_room(w, ROW_MAX);
+    out_str(w, source);
+    out_ch(w, ',');
+    out_str(w, kind);
+    out_ch(w, ',');
+    out_time(w, &G->tc, t);
+    out_ch(w, ',');
+    out_str(w, grid);
+    out_ch(w, ',');
+    if (count != 1)
+        out_u(w, count, 1);
+    out_ch(w, ',');
+    if (id)
+        out_mem(w, id, 18);
+    out_end_row(w);
+}
+
+/* About 60 residents in all bought fever, cough, antiviral or antibiotic drugs (四类药品) at their
+ * grid's pharmacy, or visited its fever clinic, in the two days up to now: the pharmacy and
+ * fever-clinic rows that name a person (some are tested in the round, some not). */
+static void write_buyer(struct gen *G, size_t g, const char *id)
+{
+    struct rng *r = &G->rsen;
+    const char *grid = G->city.grids[g].code;
+    double p = G->o->people ? 60.0 / (double)G->o->people : 0;
+    int64_t t;
+    char source[48];
+    int clinic;
+
+    if (rng_unit(r) >= p)
+        return;
+    clinic = rng_unit(r) < 0.25;
+    t = fk_local_day_start(G->start) - DAY + 8 * 3600 + (int64_t)rng_below(r, 36 * 60) * 60;
+    if (t > G->cut)
+        t = G->cut - (int64_t)rng_below(r, 120) * 60;
+    snprintf(source, sizeof source, "%s-%s", clinic ? "FC" : "PH", grid);
+    write_sentinel(G, source, clinic ? "fever_clinic" : "pharmacy", t / 60 * 60, grid, 1, id);
+}
+
+/* 30 days of signals up to now: every grid's fever clinic and pharmacy report a day's count now
+ * and then (a few a day at most), every seventh grid has a station and a school; on the last day
+ * one grid's pharmacy sells to a crowd (a clear spike, so the board fires there). Times are
+ * between 08:00 and 20:00 and never after now. */
+static void write_sentinels(struct gen *G)
+{
+    static const struct {
+        const char *kind, *prefix;
+        double mean;
+        unsigned every; /* grids that have one: every n-th */
+    } srcs[] = {
+        {"fever_clinic", "FC", 0.7, 1}, {"pharmacy", "PH", 1.0, 1},
+        {"station", "ST", 1.5, 7},      {"school", "SC", 0.8, 7},
+    };
+    struct rng *r = &G->rsen;
+    size_t g, k, spike = G->city.ngrids;
+    int d;
+    char source[48];
+
+    for (g = 0; g < G->city.ngrids && G->city.ngrids; g++) {
+        size_t at = (g + rng_below(r, (uint32_t)G->city.ngrids)) % G->city.ngrids;
+
+        if (G->city.grids[at].weight) {
+            spike = at;
+            break;
+        }
+    }
+    for (g = 0; g < G->city.ngrids; g++) {
+        const char *grid = G->city.grids[g].code;
+
+        for (k = 0; k < sizeof srcs / sizeof srcs[0]; k++) {
+            if (g % srcs[k].every)
+                continue;
+            snprintf(source, sizeof source, "%s-%s", srcs[k].prefix, grid);
+            for (d = 29; d >= 0; d--) {
+                uint32_t n = rng_count(r, srcs[k].mean);
+                int64_t t = day_before(G, d) + 8 * 3600 + (int64_t)rng_below(r, 12 * 60) * 60;
+
+                if (n && t <= G->cut)
+                    write_sentinel(G, source, srcs[k].kind, t, grid, n, NULL);
+            }
+        }
+        if (g == spike) {
+            uint32_t i;
+
+            snprintf(source, sizeof source, "PH-%s", grid);
+            for (i = 0; i < 14; i++) {
+                int64_t t = day_before(G, 0) + 8 * 3600 + (int64_t)i * 25 * 60 +
+                            (int64_t)rng_below(r, 20) * 60;
+
+                if (t <= G->cut)
+                    write_sentinel(G, source, "pharmacy", t, grid, 1, NULL);
+            }
+        }
+    }
 }
 
 static int write_people(struct gen *G, char *err, size_t errlen)
@@ -2009,6 +2118,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     rng_seed(&G->rcase, o->seed, S_CASES);
     rng_seed(&G->rctl, o->seed, S_CONTROL);
     rng_seed(&G->rvax, o->seed, S_VACCINE);
+    rng_seed(&G->rsen, o->seed, S_SENTINEL);
     /* 20 to 400 control orders, and arrivals of 1.5 % of the residents */
     {
         double orders = (double)o->people / 500;
@@ -2076,6 +2186,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_cases(G);
     write_risk_areas(G);
     write_assessment(G);
+    write_sentinels(G);
     {
         struct out *w = &G->out[F_ROUND];
 
@@ -2119,6 +2230,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         sum->risk_areas = G->out[F_RISK_AREAS].rows;
         sum->door_events = G->out[F_DOOR_EVENTS].rows;
         sum->vaccinations = G->out[F_VACCINATIONS].rows;
+        sum->sentinels = G->out[F_SENTINELS].rows;
         fk_strlcpy(sum->round_name, "R1", sizeof sum->round_name);
         fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
         sum->round_start = G->start;

@@ -355,6 +355,14 @@ static const struct def defs[FK_MSG__COUNT] = {
     [FK_MSG_HINT_EVENTS] = {"hint.events", "an event object or an array of them"},
     [FK_MSG_HINT_FIND] = {"hint.find", "an ID number (18 characters or the last 6), a name or its "
                                        "beginning, or a phone (11 digits or the last 4)"},
+    /* issue 16, sentinels */
+    [FK_MSG_ROW_SEN_KIND] = {"row.sen_kind", "kind '{kind}' is not fever_clinic, pharmacy, "
+                                             "coldchain, station, school or other"},
+    [FK_MSG_ROW_SEN_COUNT] = {"row.sen_count",
+                              "count '{count}' is not a whole number from 1 to {max}"},
+    [FK_MSG_ALERT_SENTINEL] = {"alert.sentinel",
+                               "{kind} signals in {region} on {date}: {count} ({rule}; mean "
+                               "{mean}, sd {sd}; rows {rows})"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

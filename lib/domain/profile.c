@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fk/error.h"
@@ -37,7 +38,19 @@ static const struct setting {
     {"score", "excellent", offsetof(struct fk_profile, score_grade_min[0]), 1, 1000, 90},
     {"score", "good", offsetof(struct fk_profile, score_grade_min[1]), 1, 1000, 80},
     {"score", "fair", offsetof(struct fk_profile, score_grade_min[2]), 1, 1000, 60},
+    {"sentinel", "pharmacy_test_hours", offsetof(struct fk_profile, pharmacy_test_hours), 0, 720,
+     48},
+    {"sentinel", "fever_clinic_test_days", offsetof(struct fk_profile, fever_clinic_test_days), -1,
+     30, 0},
 };
+
+/* [sentinel]: the kinds (enum fk_sen_kind order) as per-kind keys name them, and the default
+ * fixed thresholds: a day's count that fires by itself whatever the baseline (one cold-chain
+ * signal is a positive sample; "other" has none). */
+static const char *const sen_kinds[FK_SEN_NKINDS] = {
+    "fever_clinic", "pharmacy", "coldchain", "station", "school", "other",
+};
+static const int sen_threshold_defaults[FK_SEN_NKINDS] = {20, 30, 1, 5, 10, 0};
 
 /* [control] <category>_regime keys, in enum fk_ctl_category order, and their defaults. */
 static const char *const category_keys[FK_PROFILE_CATEGORIES] = {
@@ -68,6 +81,11 @@ void fk_profile_defaults(struct fk_profile *p)
     fk_strlcpy(p->vaccines[0].name, "Ad5-nCoV", sizeof p->vaccines[0].name);
     p->vaccines[0].doses = 1;
     p->nvaccines = 1;
+    for (i = 0; i < FK_SEN_NKINDS; i++) {
+        p->sen_k[i] = 3;
+        p->sen_s_min[i] = 1;
+        p->sen_threshold[i] = sen_threshold_defaults[i];
+    }
     for (i = 0; i < FK_PROFILE_CATEGORIES; i++)
         fk_strlcpy(p->category_regime[i], category_defaults[i], FK_NAME_MAX);
     p->nregimes = (int)(sizeof default_regimes / sizeof default_regimes[0]);
@@ -217,6 +235,50 @@ static int regime_value(struct parse_state *ps, const char *section, const char 
     return 1;
 }
 
+/* A [sentinel] key of the rule: k, s_min, threshold (every kind) or <kind>_k, <kind>_s_min,
+ * <kind>_threshold (one kind). 1 taken, 0 failed (ps says why), -1 not such a key. */
+static int sentinel_value(struct parse_state *ps, const char *name, const char *value)
+{
+    static const char *const what[3] = {"k", "s_min", "threshold"};
+    const char *w = name;
+    int lo = 0, hi = FK_SEN_NKINDS, i, j;
+    double d;
+    char *end;
+
+    for (i = 0; i < FK_SEN_NKINDS; i++) {
+        size_t n = strlen(sen_kinds[i]);
+
+        if (strncmp(name, sen_kinds[i], n) == 0 && name[n] == '_') {
+            lo = i;
+            hi = i + 1;
+            w = name + n + 1;
+            break;
+        }
+    }
+    for (j = 0; j < 3 && strcmp(w, what[j]) != 0; j++)
+        ;
+    if (j == 3)
+        return -1;
+    d = strtod(value, &end);
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (end == value || *end || d != d || (j == 0 && (d <= 0 || d > 100)) ||
+        (j == 1 && (d < 0 || d > 1e6)) || (j == 2 && (d < 0 || d > 1e9 || d != (double)(int)d)))
+        return bad(ps, "[sentinel] %s = '%s' is not %s", name, value,
+                   j == 0   ? "a number above 0, at most 100"
+                   : j == 1 ? "a number from 0 to 1000000"
+                            : "a whole number from 0 to 1000000000");
+    for (i = lo; i < hi; i++) {
+        if (j == 0)
+            ps->p->sen_k[i] = d;
+        else if (j == 1)
+            ps->p->sen_s_min[i] = d;
+        else
+            ps->p->sen_threshold[i] = (int)d;
+    }
+    return 1;
+}
+
 /* [vaccine] doses.NAME = N: the full course of vaccine NAME takes N doses (1 to 9). */
 static int vaccine_value(struct parse_state *ps, const char *vname, const char *value)
 {
@@ -253,6 +315,12 @@ static int on_value(void *user, const char *section, const char *name, const cha
         return regime_value(ps, section, name, value);
     if (strcmp(section, "vaccine") == 0 && strncmp(name, "doses.", 6) == 0)
         return vaccine_value(ps, name + 6, value);
+    if (strcmp(section, "sentinel") == 0) {
+        int r = sentinel_value(ps, name, value);
+
+        if (r >= 0)
+            return r;
+    }
     if (strcmp(section, "control") == 0) {
         if (strcmp(name, "door_allowed") == 0)
             return door_windows(ps, value);
@@ -363,7 +431,7 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
     if (line) {
         snprintf(err, errlen,
                  "line %d: [%s] is not a profile section (screening, import, trace, control, "
-                 "regime.NAME, vaccine)",
+                 "sentinel, regime.NAME, vaccine)",
                  line, section);
         return FK_EINVAL;
     }

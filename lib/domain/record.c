@@ -21,6 +21,7 @@
 #include "fk/regime.h"
 #include "fk/score.h"
 #include "fk/screening.h"
+#include "fk/sentinel.h"
 
 static const char *level_name(int v)
 {
@@ -50,6 +51,11 @@ static const char *risk_level_name(int v)
 static const char *door_event_name(int v)
 {
     return fk_door_event_name((enum fk_door_event)v);
+}
+
+static const char *sen_kind_name(int v)
+{
+    return fk_sen_kind_name(v);
 }
 
 static const char *indicator_category_name(int v)
@@ -483,6 +489,50 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .scope = FK_SCOPE_PERSON,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_APPEND,
+        },
+    [FK_IMPORT_SENTINELS] =
+        {
+            .id = FK_IMPORT_SENTINELS,
+            .name = "sentinels",
+            .title_zh = "哨点信号",
+            .title_en = "sentinel signals",
+            .cols = {REQ("source", FK_RCOL_CODE, 63, "the sentinel (clinic, pharmacy, site code)"),
+                     REQ_ENUM("kind", sen_kind_name,
+                              "fever_clinic pharmacy coldchain station school other"),
+                     REQ("time", FK_RCOL_TIME, 0, "when"),
+                     REQ("grid", FK_RCOL_CODE, CODE, "the grid the sentinel lies in"),
+                     OPT("count", FK_RCOL_INT, 0, "signals the row stands for (default 1)"),
+                     OPT("id_number", FK_RCOL_ID_NUMBER, 63,
+                         "the visitor or buyer (resident ID), if known")},
+            .ncols = 6,
+            .nreq = 4,
+            .cols_note = "kind fever_clinic pharmacy coldchain station school other (or 发热门诊 "
+                         "药店 冷链 车站 学校 其他); count 1 to 100000; a pharmacy or "
+                         "fever_clinic row with id_number puts the person on a test",
+            .key = {0, 1, 2, 3, 5},
+            .nkey = 5,
+            .key_note = "(source, kind, time, grid, id_number): a new count replaces",
+            .scope = FK_SCOPE_GRID,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"source", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"kind", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"time", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"grid", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"id_number", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"count", FK_RVAL_INT, 0}},
+            .nfields = 6,
+            .sqlite = {"SELECT count FROM sentinels WHERE source = ?1 AND kind = ?2 AND time = ?3 "
+                       "AND grid = ?4 AND id_number = ?5",
+                       "INSERT INTO sentinels (source, kind, time, grid, id_number, count) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       "UPDATE sentinels SET count = ?6 WHERE source = ?1 AND kind = ?2 AND "
+                       "time = ?3 AND grid = ?4 AND id_number = ?5",
+                       "SELECT source, kind, time, grid, count, id_number, grid FROM sentinels "
+                       "ORDER BY source, kind, time, grid, id_number"},
+            .export_cols = {0, 1, 2, 3, 4, 5},
+            .nexport = 6,
+            .nscope = 1,
         },
     [FK_IMPORT_VACCINATIONS] =
         {

@@ -2005,14 +2005,33 @@ struct alert_walk {
     fk_buf strs;
 };
 
+/* A sentinel alert's region (its device is "REGION/KIND"): its grid range into *glo, *ghi;
+ * 0 when the region is unknown. */
+static int sentinel_alert_range(const fk_engine *e, const char *device, int32_t *glo,
+                                int32_t *ghi)
+{
+    char code[FK_REGION_CODE_MAX + 8];
+    const char *slash = strchr(device, '/'), *name;
+    enum fk_level lv;
+
+    if (!slash || (size_t)(slash - device) >= sizeof code)
+        return 0;
+    memcpy(code, device, (size_t)(slash - device));
+    code[slash - device] = '\0';
+    return fk_engine_region_info(e, code, glo, ghi, &lv, &name) == FK_OK;
+}
+
 static int collect_alert(void *ud, const struct fk_alert_row *a)
 {
     struct alert_walk *w = ud;
     struct fk_alert_row *r;
-    int32_t g = fk_engine_person_grid(w->e, a->person);
+    int32_t g = fk_engine_person_grid(w->e, a->person), slo = g, shi = g + 1;
     int rc;
 
-    if ((w->glo >= 0 && !(g >= w->glo && g < w->ghi)) || a->time > w->now)
+    /* A sentinel alert is a region's: inside the scope when all of its grids are. */
+    if (a->kind == FK_ALERT_SENTINEL && !sentinel_alert_range(w->e, a->device, &slo, &shi))
+        slo = shi = -1;
+    if ((w->glo >= 0 && !(slo >= w->glo && shi <= w->ghi && slo < shi)) || a->time > w->now)
         return 0;
     /* As of now: one handled later was still open then. */
     if (w->status >= 0 && (a->updated > w->now ? FK_ALERT_OPEN : a->status) != w->status)

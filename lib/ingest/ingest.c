@@ -34,6 +34,7 @@
 #include "fk/region.h"
 #include "fk/regime.h"
 #include "fk/score.h"
+#include "fk/sentinel.h"
 #include "fk/str.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
@@ -1441,12 +1442,63 @@ static int row_vaccination(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_record(c->st, FK_IMPORT_VACCINATIONS, v, NULL, did, NULL));
 }
 
+/* A sentinel signal: a known grid inside the scope, a kind, a count of 1 (empty) to
+ * FK_SEN_COUNT_MAX, and an optional resident ID that passes its check (a buyer need not be in
+ * the registry: the regime lists such a person by ID). */
+static int row_sentinel(struct ctx *c, enum fk_put *did)
+{
+    char source[TEXT_MAX], grid[FK_REGION_CODE_MAX + 8], idn[64] = "", idwhy[200], val[48];
+    struct fk_record_value v[6];
+    enum fk_sen_kind kind = FK_SEN_OTHER;
+    fk_slice ks = field(c, 1), ns = field(c, 4), is = field(c, 5);
+    int64_t t, n = 1;
+    int ok;
+
+    ok = text(c, 0, source, 64, 1);
+    if (fk_sen_kind_parse(ks, &kind) != FK_OK) {
+        snprintf(val, sizeof val, "%.*s", (int)(ks.n > 40 ? 40 : ks.n), ks.p);
+        whym(c, FK_MSG_ROW_SEN_KIND, val);
+        ok = 0;
+    }
+    ok &= time_col(c, 2, &t, 1);
+    if (grid_col(c, 3, grid, sizeof grid))
+        ok &= named_grid_allowed(c, "sentinel", grid);
+    else
+        ok = 0;
+    if (ns.n && (fk_parse_i64(ns, &n) != FK_OK || n < 1 || n > FK_SEN_COUNT_MAX)) {
+        char max[24];
+
+        snprintf(val, sizeof val, "%.*s", (int)(ns.n > 40 ? 40 : ns.n), ns.p);
+        snprintf(max, sizeof max, "%d", FK_SEN_COUNT_MAX);
+        whym(c, FK_MSG_ROW_SEN_COUNT, val, max);
+        ok = 0;
+    }
+    if (is.n) {
+        fk_id_normalize(is.p, is.n, idn, sizeof idn);
+        if (fk_id_check_at(idn, strlen(idn), FK_ID_RESIDENT, c->now, idwhy, sizeof idwhy) !=
+            FK_OK) {
+            whym(c, FK_MSG_ROW_ID, idn, idwhy);
+            ok = 0;
+        }
+    }
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = source;
+    v[1].i = (int64_t)kind;
+    v[2].i = t;
+    v[3].s = grid;
+    v[4].s = idn;
+    v[5].i = n;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_SENTINELS, v, NULL, did, NULL));
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_region,  row_person,  row_venue,     row_scan,      row_ping,
     row_sample,  row_result,  row_case,      row_control,   row_arrival,
-    row_risk_area, row_door_event, row_vaccination, row_indicator, row_score,
+    row_risk_area, row_door_event, row_sentinel, row_vaccination, row_indicator, row_score,
 };
 
 /* ---- the loop ---- */
@@ -1482,13 +1534,14 @@ static void count(struct ctx *c, enum fk_put did)
     }
 }
 
-/* Opens a batch: a control batch for orders (only the control index holds them), an event batch
- * for what no index holds (door events and the alerts they raise, risk areas). */
+/* Opens a batch: a control batch for orders and sentinel signals (only the control index holds
+ * them, and the tests a buyer is due), an event batch for what no index holds (door events and
+ * the alerts they raise, risk areas). */
 static int begin(struct ctx *c)
 {
     int rc;
 
-    if (c->type == FK_IMPORT_CONTROLS)
+    if (c->type == FK_IMPORT_CONTROLS || c->type == FK_IMPORT_SENTINELS)
         rc = fk_store_begin_control(c->st);
     else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS)
         rc = fk_store_begin_events(c->st);
@@ -1771,7 +1824,7 @@ static int load_maps(struct ctx *c)
     if (!c->regions)
         return FK_ENOMEM;
     if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES ||
-        t == FK_IMPORT_ARRIVALS || t == FK_IMPORT_SCORES) {
+        t == FK_IMPORT_ARRIVALS || t == FK_IMPORT_SENTINELS || t == FK_IMPORT_SCORES) {
         rc = fk_store_each_region(c->st, load_region, c);
         if (rc != FK_OK)
             return rc;
@@ -1780,7 +1833,7 @@ static int load_maps(struct ctx *c)
         return FK_ENOMEM;
     /* Results need the persons only to know where the members of a tube live. */
     if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RISK_AREAS &&
-        t != FK_IMPORT_INDICATORS && t != FK_IMPORT_SCORES &&
+        t != FK_IMPORT_SENTINELS && t != FK_IMPORT_INDICATORS && t != FK_IMPORT_SCORES &&
         (t != FK_IMPORT_RESULTS || c->actor)) {
         c->persons = fk_strmap_new();
         rc = c->persons ? fk_store_each_person_key(c->st, load_person, c) : FK_ENOMEM;

@@ -493,6 +493,12 @@ int fk_store_each_silent_device(fk_store *st, int64_t before, fk_door_cb cb, voi
     return st->ops->each_silent_device(st, before, cb, ud);
 }
 
+int fk_store_each_sentinel(fk_store *st, int64_t from, int64_t to, int kind, fk_sentinel_cb cb,
+                           void *ud)
+{
+    return st->ops->each_sentinel(st, from, to, kind, cb, ud);
+}
+
 int fk_store_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, void *ud)
 {
     return st->ops->each_tube_member(st, tube, cb, ud);

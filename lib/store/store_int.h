@@ -62,6 +62,8 @@ struct fk_store_ops {
     int (*each_risk_area)(fk_store *st, fk_risk_area_cb cb, void *ud);
     int (*each_alert)(fk_store *st, int status, fk_alert_cb cb, void *ud);
     int (*each_silent_device)(fk_store *st, int64_t before, fk_door_cb cb, void *ud);
+    int (*each_sentinel)(fk_store *st, int64_t from, int64_t to, int kind, fk_sentinel_cb cb,
+                         void *ud);
     int (*each_person_tagged)(fk_store *st, fk_person_cb cb, void *ud);
     int (*each_tube_member)(fk_store *st, const char *tube, fk_sample_cb cb, void *ud);
     int (*search_persons)(fk_store *st, enum fk_person_key key, const char *value,

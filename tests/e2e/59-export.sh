@@ -37,6 +37,11 @@ area,level,start,end,name
 110105,high,2022-08-25T00:00:00+08:00,,北京市朝阳区
 310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区
 EOF2
+cat >sentinels.csv <<EOF2
+source,kind,time,grid,count,id_number
+PH01,pharmacy,2022-08-27T10:15:00+08:00,$g1,,$y1
+FC01,发热门诊,2022-08-27T09:00:00+08:00,$g1,4,
+EOF2
 cat >vaccinations.csv <<EOF2
 id_number,dose,time,vaccine,site
 $y1,1,2021-04-01T09:00:00+08:00,CoronaVac,榆次区疾控中心
@@ -53,13 +58,13 @@ indicator,region,period,target,actual,bonus
 cov,140702,2022,90,95.0,3
 tat,140702,2022,24,20,
 EOF2
-for t in controls arrivals risk_areas vaccinations indicators scores; do
+for t in controls arrivals risk_areas sentinels vaccinations indicators scores; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas vaccinations indicators scores; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels vaccinations indicators scores; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -73,6 +78,8 @@ head -n 1 out-persons.csv | grep -qx 'id_number,name,grid,phone,household,tags,i
     fail "persons export header: $(head -n 1 out-persons.csv)"
 contains out-controls.csv "$y2,secondary,home,2022-08-26T20:52:00+08:00,,,,D001"
 contains out-vaccinations.csv "$y1,2,2021-05-01T09:00:00+08:00,CoronaVac,"
+contains out-sentinels.csv "FC01,fever_clinic,2022-08-27T09:00:00+08:00,$g1,4,"
+contains out-sentinels.csv "PH01,pharmacy,2022-08-27T10:15:00+08:00,$g1,1,$y1"
 contains out-risk_areas.csv "310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区"
 contains out-indicators.csv "cov,核酸应检尽检率,专项工作,30.5,higher,0"
 contains out-indicators.csv "tat,检测报告时长,专项工作,20,lower,1"
@@ -84,7 +91,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, vaccinations, indicators or scores"
+contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators or scores"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -161,7 +168,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, vaccinations, indicators or scores" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators or scores" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

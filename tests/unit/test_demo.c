@@ -27,7 +27,8 @@
 static const char *const names[] = {
     "regions.csv", "persons.csv", "venues.csv", "scans.csv", "pings.csv",
     "samples.csv", "results.csv", "cases.csv",  "round.txt",    "controls.csv",
-    "arrivals.csv", "risk_areas.csv", "door_events.csv", "profile.ini", "vaccinations.csv",
+    "arrivals.csv", "risk_areas.csv", "door_events.csv", "profile.ini", "sentinels.csv",
+    "vaccinations.csv",
 };
 #define NFILES (sizeof names / sizeof names[0])
 
@@ -264,6 +265,7 @@ static void test_demo__bytes_pinned(void **state)
         {"risk_areas.csv", UINT64_C(0x1efc475a5a12eb72)},
         {"door_events.csv", UINT64_C(0x0159684975f39105)},
         {"profile.ini", UINT64_C(0x457aa3ad700f2063)},
+        {"sentinels.csv", UINT64_C(0x94fb45aa88caf178)},
         {"vaccinations.csv", UINT64_C(0x2ce868691ef487e9)},
     };
     struct fixture *fx = *state;
@@ -469,6 +471,7 @@ static void test_demo__summary_matches_files(void **state)
         {"arrivals.csv", 7, offsetof(struct fk_demo_summary, arrivals)},
         {"risk_areas.csv", 5, offsetof(struct fk_demo_summary, risk_areas)},
         {"door_events.csv", 4, offsetof(struct fk_demo_summary, door_events)},
+        {"sentinels.csv", 6, offsetof(struct fk_demo_summary, sentinels)},
     };
     struct table t;
     char **tubes, *round;
@@ -775,6 +778,8 @@ static void test_demo__now_dates_everything(void **state)
     assert_true(lo >= now - 8 * day); /* the last week */
     assert_true(times_upto(dir, "door_events.csv", 4, 2, now, &lo) > 0);
     assert_true(lo >= now - 4 * day);
+    assert_true(times_upto(dir, "sentinels.csv", 6, 2, now, &lo) > 100);
+    assert_true(lo >= now - 31 * day); /* 30 days of signals */
     times_upto(dir, "risk_areas.csv", 5, 2, now, NULL);
     times_upto(dir, "risk_areas.csv", 5, 3, now, NULL);
     /* vaccinations: most residents, none after now, none before the third birthday */

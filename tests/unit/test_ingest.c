@@ -358,7 +358,8 @@ static void test_ingest__type_names(void **state)
     static const char *names[] = {"regions",  "persons",  "venues",     "scans",
                                   "pings",    "samples",  "results",    "cases",
                                   "controls", "arrivals", "risk_areas", "door_events",
-                                  "vaccinations", "indicators", "scores"};
+                                  "sentinels", "coldchain", "vaccinations", "indicators",
+                                  "scores"};
     enum fk_import_type t;
     int i;
 
@@ -1275,6 +1276,64 @@ static void test_ingest__scope_persons_before_and_after(void **state)
     expect_reject(read_text(f, rejects_of(path)), 2, "lives in 二网格 (" G2 ")");
 }
 
+/* Sentinel signals: a good row of each shape, each reason a row is rejected for, a re-import
+ * that adds nothing, a new count that replaces, and a grid account's scope. */
+static void test_ingest__sentinels(void **state)
+{
+    static const char *rows[] = {
+        "source,kind,time,grid,count,id_number",
+        "FC1,fever_clinic,2022-08-28T08:00:00+08:00," G1 ",3,",
+        "PH1,药店,2022-08-28T09:00:00+08:00," G1 ",,ID0",   /* count 1; a registered buyer */
+        "PH1,pharmacy,2022-08-28T09:05:00+08:00," G2 ",1,ID4", /* a buyer outside the registry */
+        "X1,hospital,2022-08-28T08:00:00+08:00," G1 ",1,",      /* line 5: unknown kind */
+        "X2,school,2022-08-28T08:00:00+08:00,999999,1,",        /* line 6: unknown grid */
+        "X3,school,2022-08-28T08:00:00+08:00,140702001001,1,",  /* line 7: not a grid */
+        "X4,school,2022-08-28T08:00:00+08:00," G1 ",0,",        /* line 8: count 0 */
+        "X5,school,2022-08-28T08:00:00+08:00," G1 ",100001,",   /* line 9: count too big */
+        "X6,school,2022-08-28T08:00:00+08:00," G1 ",two,",      /* line 10: not a number */
+        "X7,pharmacy,2022-08-28T08:00:00+08:00," G1 ",1,140702199001011230", /* line 11 */
+    };
+    static const char *again[] = {
+        "source,kind,time,grid,count,id_number",
+        "FC1,fever_clinic,2022-08-28T08:00:00+08:00," G1 ",5,", /* a new count */
+        "PH1,药店,2022-08-28T09:00:00+08:00," G1 ",,ID0",       /* the same */
+        "PH1,pharmacy,2022-08-28T09:05:00+08:00," G2 ",1,ID4",
+    };
+    static const char *outside[] = {
+        "source,kind,time,grid",
+        "S1,station,2022-08-28T08:00:00+08:00," G1,
+        "S2,station,2022-08-28T08:00:00+08:00," G2, /* line 3: outside a grid account of G1 */
+    };
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    write_rows(f, "sentinels.csv", rows, 11, path);
+    import_ok(f, FK_IMPORT_SENTINELS, path);
+    expect_sum(&f->sum, 10, 3, 0, 0, 7);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 5, "kind 'hospital' is not fever_clinic");
+    expect_reject(rej, 6, "unknown grid 999999");
+    expect_reject(rej, 7, "not a grid");
+    expect_reject(rej, 8, "count '0' is not a whole number from 1 to 100000");
+    expect_reject(rej, 9, "count '100001'");
+    expect_reject(rej, 10, "count 'two'");
+    expect_reject(rej, 11, "id_number 140702199001011230");
+    assert_int_equal(count(f, "sentinels"), 3);
+
+    write_rows(f, "sentinels2.csv", again, 4, path);
+    import_ok(f, FK_IMPORT_SENTINELS, path);
+    expect_sum(&f->sum, 3, 1, 1, 2, 0);
+    import_ok(f, FK_IMPORT_SENTINELS, path);
+    expect_sum(&f->sum, 3, 0, 0, 3, 0);
+    assert_int_equal(count(f, "sentinels"), 3);
+
+    write_rows(f, "sentinels3.csv", outside, 3, path);
+    assert_int_equal(import_as(f, FK_IMPORT_SENTINELS, path, FK_ROLE_GRID, G1), FK_OK);
+    expect_sum(&f->sum, 2, 1, 0, 0, 1);
+    expect_reject(read_text(f, rejects_of(path)), 3, "outside your scope");
+}
+
 static void test_ingest__scope_outsider_answers_as_unknown(void **state)
 {
     static const char *setup_rows[] = {"id_number,name,grid", "ID0,张三," G1, "ID2,王五," TG};
@@ -1578,6 +1637,7 @@ int main(void)
         R(test_ingest__samples_unknown_person),
         R(test_ingest__vaccinations),
         R(test_ingest__results),
+        R(test_ingest__sentinels),
         R(test_ingest__batches),
         R(test_ingest__first_batch_hook),
         R(test_ingest__gbk_file),

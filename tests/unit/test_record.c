@@ -113,6 +113,8 @@ static void test_record__import_type_texts_unchanged(void **state)
         "id_number,arrived,origin (required); grid,transport,name,phone",
         "area,level,start (required); end,name",
         "device,id_number,time,event (required)",
+        "source,kind,time,grid (required); count,id_number",
+        "batch,event,time,site (required); product,origin,id_number,result",
         "id_number,dose,time (required); vaccine,site",
         "code,name,category (required); weight,direction,veto",
         "indicator,region,period,target (required); actual,bonus",
@@ -120,7 +122,7 @@ static void test_record__import_type_texts_unchanged(void **state)
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
-        "vaccinations", "indicators", "scores"};
+        "sentinels", "coldchain", "vaccinations", "indicators", "scores"};
     enum fk_import_type t;
     char buf[200];
     int i;
@@ -137,11 +139,11 @@ static void test_record__import_type_texts_unchanged(void **state)
     assert_string_equal(fk_import_type_columns(FK_IMPORT_NTYPES), "");
     assert_string_equal(fk_import_type_list(buf, sizeof buf),
                         "regions, persons, venues, scans, pings, samples, results, cases, "
-                        "controls, arrivals, risk_areas, door_events, vaccinations, indicators or "
-                        "scores");
+                        "controls, arrivals, risk_areas, door_events, sentinels, coldchain, "
+                        "vaccinations, indicators or scores");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, cases, controls, arrivals, risk_areas, "
-                        "vaccinations, indicators or scores");
+                        "sentinels, coldchain, vaccinations, indicators or scores");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -425,7 +427,8 @@ static void test_export__scope(void **state)
                      FK_EPERM);
     assert_int_equal(fk_export_table(f->st, FK_IMPORT_SCANS, NULL, &t, err, sizeof err), FK_EINVAL);
     assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
-                             "controls, arrivals, risk_areas, vaccinations, indicators or scores");
+                             "controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, "
+                             "indicators or scores");
 }
 
 int main(void)

@@ -36,6 +36,7 @@ export const PAGES = [
     dialog: { open: '[data-count]', shows: '[data-table="control-list"] tbody tr[data-key]', close: '[data-close-list]' },
   },
   { name: 'regime', path: '/regime', ready: '.page h1' },
+  { name: 'sentinel', path: '/sentinel', ready: '[data-totals]' },
   {
     name: 'alerts',
     path: '/alerts',

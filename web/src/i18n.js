@@ -201,6 +201,7 @@ const zh = {
   'nav.arrivals': '入返人员',
   /* 目标考核 (issue 17) */
   'nav.command': '指挥考核',
+  'nav.warning': '预警监测',
   'nav.score': '目标考核',
   'score.period': '考核期 {period}',
   'score.periodLabel': '考核期',
@@ -755,6 +756,35 @@ const zh = {
   'vax.age': '年龄',
   'vax.doses': '已接种剂次',
   'vax.lastDose': '最近接种',
+  // ---- issue 16, sentinels (哨点预警): kinds, rules, messages, the page ----
+  'senk.fever_clinic': '发热门诊',
+  'senk.pharmacy': '药店',
+  'senk.coldchain': '冷链',
+  'senk.station': '车站',
+  'senk.school': '学校',
+  'senk.other': '其他',
+  'senf.threshold': '超过固定阈值',
+  'senf.baseline': '超出基线',
+  'msg.row.sen_kind': '哨点类型 {kind} 无效，应为发热门诊、药店、冷链、车站、学校或其他',
+  'msg.row.sen_count': '数量 {count} 无效，应为 1 至 {max} 的整数',
+  'msg.alert.sentinel': '{region} {date} {kind}哨点信号 {count} 条（{rule}；基线均值 {mean}，标准差 {sd}；记录 {rows} 条）',
+  'kind.sentinel': '哨点预警',
+  'nav.sentinel': '哨点预警',
+  'sen.lead': '发热门诊、药店、冷链、车站、学校等哨点的每日信号，按固定阈值和基线（EARS C2）预警',
+  'sen.regions': '地区',
+  'sen.signals': '当日信号',
+  'sen.firing': '预警',
+  'sen.note': '{date} 当日各地区各类哨点的信号数；下方为基线（前第 9 至第 3 天的均值 ± 标准差）。红色为预警：达到固定阈值，或高于基线 3 个标准差以上。点击数字查看明细。',
+  'sen.board': '哨点信号',
+  'sen.legend': '“无基线”：该类哨点的数据不足 10 天，只按固定阈值预警。',
+  'sen.rows': '信号明细',
+  'sen.allKinds': '全部类型',
+  'sen.noBase': '无基线',
+  'sen.noBaseLong': '数据不足 10 天，无基线',
+  'sen.baseLong': '基线均值 {mean}，标准差 {sd}',
+  'sen.source': '哨点',
+  'sen.kind': '类型',
+  'sen.count': '数量',
 }
 
 const en = {
@@ -945,6 +975,7 @@ const en = {
   'nav.arrivals': 'Arrivals',
   /* 目标考核 (issue 17) */
   'nav.command': 'Command',
+  'nav.warning': 'Warning',
   'nav.score': 'Assessment',
   'score.period': 'period {period}',
   'score.periodLabel': 'Period',
@@ -1234,6 +1265,35 @@ const en = {
   'vax.age': 'Age',
   'vax.doses': 'Doses so far',
   'vax.lastDose': 'Last dose',
+  // ---- issue 16, sentinels (see the zh block) ----
+  'senk.fever_clinic': 'fever clinic',
+  'senk.pharmacy': 'pharmacy',
+  'senk.coldchain': 'cold chain',
+  'senk.station': 'station',
+  'senk.school': 'school',
+  'senk.other': 'other',
+  'senf.threshold': 'fixed threshold reached',
+  'senf.baseline': 'above the baseline',
+  'msg.row.sen_kind': "kind '{kind}' is not fever_clinic, pharmacy, coldchain, station, school or other",
+  'msg.row.sen_count': "count '{count}' is not a whole number from 1 to {max}",
+  'msg.alert.sentinel': '{kind} signals in {region} on {date}: {count} ({rule}; mean {mean}, sd {sd}; rows {rows})',
+  'kind.sentinel': 'Sentinel',
+  'nav.sentinel': 'Sentinels',
+  'sen.lead': "Daily signals of fever clinics, pharmacies, cold chain, stations and schools, against fixed thresholds and each region's baseline (EARS C2)",
+  'sen.regions': 'Regions',
+  'sen.signals': 'Signals today',
+  'sen.firing': 'Firing',
+  'sen.note': "Signals on {date} per region and kind; under each, the baseline (mean ± sd of days D−9 to D−3). Red cells fire: the fixed threshold reached, or more than 3 sd above the baseline. Click a number for its rows.",
+  'sen.board': 'Sentinel signals',
+  'sen.legend': '"No baseline": fewer than 10 days of that kind\'s data; only the fixed threshold fires.',
+  'sen.rows': 'Rows',
+  'sen.allKinds': 'all kinds',
+  'sen.noBase': 'no baseline',
+  'sen.noBaseLong': 'fewer than 10 days of data: no baseline',
+  'sen.baseLong': 'baseline mean {mean}, sd {sd}',
+  'sen.source': 'Sentinel',
+  'sen.kind': 'Kind',
+  'sen.count': 'Count',
 }
 
 const dicts = { zh, en }
@@ -1307,6 +1367,19 @@ export function msg(m, fallback) {
             : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)
               ? fmt.time(v)
               : v
+        : k === 'event'
+          ? named('door.')
+          : k === 'level'
+            ? named('level.')
+            : k === 'kind'
+              ? named('senk.')
+              : k === 'rule'
+                ? named('senf.')
+            : k === 'field'
+              ? named('field.')
+              : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)
+                ? fmt.time(v)
+                : v
   }
   return t(key, args)
 }

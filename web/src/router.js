@@ -16,6 +16,7 @@ import Regime from './views/Regime.vue'
 import Alerts from './views/Alerts.vue'
 import Arrivals from './views/Arrivals.vue'
 import Person from './views/Person.vue'
+import Sentinel from './views/Sentinel.vue'
 import Vaccination from './views/Vaccination.vue'
 import Score from './views/Score.vue'
 
@@ -35,6 +36,7 @@ export const router = createRouter({
         { path: 'regime', name: 'regime', component: Regime, meta: { perm: 'read_persons' } },
         { path: 'alerts', name: 'alerts', component: Alerts, meta: { perm: 'read_persons' } },
         { path: 'arrivals', name: 'arrivals', component: Arrivals, meta: { perm: 'read_persons' } },
+        { path: 'sentinel', name: 'sentinel', component: Sentinel },
         { path: 'person/:id', name: 'person', component: Person, meta: { perm: 'read_persons' } },
         { path: 'vaccination', name: 'vaccination', component: Vaccination },
         { path: 'score', name: 'score', component: Score },

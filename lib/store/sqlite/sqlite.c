@@ -654,6 +654,7 @@ struct walk {
         fk_arrival_cb arrival;
         fk_risk_area_cb risk;
         fk_door_cb door;
+        fk_sentinel_cb sentinel;
         fk_alert_cb alert;
         fk_record_cb record;
         fk_vax_cb vax;
@@ -900,7 +901,8 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
     static const char *const tables[] = {"regions", "persons", "venues", "scans", "pings",
                                          "samples", "results", "cases", "rounds", "controls",
                                          "arrivals", "risk_areas", "door_events", "alerts",
-                                         "vaccinations", "indicators", "scores"};
+                                         "sentinels", "coldchain", "vaccinations", "indicators",
+                                         "scores"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];
@@ -1468,6 +1470,41 @@ static int sq_each_silent_device(fk_store *st, int64_t before, fk_door_cb cb, vo
                      &before, row_door, &w);
 }
 
+static int row_sentinel(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_sentinel_row r = {col_text(q, 0), col_text(q, 3), col_text(q, 4),
+                                sqlite3_column_int(q, 1), sqlite3_column_int64(q, 2),
+                                sqlite3_column_int64(q, 5)};
+
+    return w->cb.sentinel(w->ud, &r);
+}
+
+static int sq_each_sentinel(fk_store *st, int64_t from, int64_t to, int kind, fk_sentinel_cb cb,
+                            void *ud)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    struct walk w;
+    /* Every row: in the table's order, not through the time index, which would cost a look-up
+     * into the table for each row (a million rows: minutes, not seconds). */
+    int all = from == INT64_MIN && to == INT64_MAX;
+
+    w.cb.sentinel = cb;
+    w.ud = ud;
+    if (sqlite3_prepare_v2(s->db,
+                           all ? "SELECT source, kind, time, grid, id_number, count FROM sentinels "
+                                 "WHERE ?1 = ?1 AND ?2 = ?2 AND (?3 < 0 OR kind = ?3)"
+                               : "SELECT source, kind, time, grid, id_number, count FROM sentinels "
+                                 "WHERE time BETWEEN ?1 AND ?2 AND (?3 < 0 OR kind = ?3) "
+                                 "ORDER BY time",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    sqlite3_bind_int64(q, 1, from);
+    sqlite3_bind_int64(q, 2, to);
+    sqlite3_bind_int(q, 3, kind);
+    return walk_stmt(s, q, row_sentinel, &w);
+}
+
 static int row_person_tagged(sqlite3_stmt *q, struct walk *w)
 {
     struct fk_person_row p;
@@ -1823,6 +1860,7 @@ static const struct fk_store_ops sqlite_ops = {
     .each_risk_area = sq_each_risk_area,
     .each_alert = sq_each_alert,
     .each_silent_device = sq_each_silent_device,
+    .each_sentinel = sq_each_sentinel,
     .each_person_tagged = sq_each_person_tagged,
     .each_tube_member = sq_each_tube_member,
     .search_persons = sq_search_persons,
