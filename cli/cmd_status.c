@@ -11,7 +11,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
     static const char *const tables[] = {"regions",  "persons",    "venues",      "scans",
                                          "pings",    "samples",    "results",     "cases",
                                          "rounds",   "controls",   "arrivals",    "risk_areas",
-                                         "door_events", "alerts"};
+                                         "door_events", "alerts",     "coldchain"};
     struct fk_engine_stats es;
     fk_table *t = NULL;
     char num[32];

@@ -33,12 +33,13 @@ enum fk_import_type {
     FK_IMPORT_ARRIVALS,
     FK_IMPORT_RISK_AREAS,
     FK_IMPORT_DOOR_EVENTS,
+    FK_IMPORT_COLDCHAIN, /* issue 16, cold chain */
     FK_IMPORT_NTYPES
 };
 typedef enum fk_import_type fk_record_id;
 
 #define FK_RECORD_MAXCOLS 8 /* columns of a file type, at most */
-#define FK_RECORD_MAXKEY 3  /* columns of a natural key, at most */
+#define FK_RECORD_MAXKEY 5  /* columns of a natural key, at most (coldchain has 5) */
 #define FK_RECORD_MAXFIELDS 10
 
 /* What a column holds: how it is checked on import and rendered on export. */

@@ -37,13 +37,19 @@ area,level,start,end,name
 110105,high,2022-08-25T00:00:00+08:00,,北京市朝阳区
 310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区
 EOF2
-for t in controls arrivals risk_areas; do
+cat >coldchain.csv <<EOF2
+batch,event,time,site,product,origin,id_number,result
+CC1,arrive,2022-08-20T08:00:00+08:00,PORT1,带鱼,厄瓜多尔,$t1,
+CC1,store,2022-08-21T09:00:00+08:00,CS1,带鱼,,,
+CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive
+EOF2
+for t in controls arrivals risk_areas coldchain; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas; do
+for t in regions persons venues cases controls arrivals risk_areas coldchain; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -57,6 +63,7 @@ head -n 1 out-persons.csv | grep -qx 'id_number,name,grid,phone,household,tags,i
     fail "persons export header: $(head -n 1 out-persons.csv)"
 contains out-controls.csv "$y2,secondary,home,2022-08-26T20:52:00+08:00,,,,D001"
 contains out-risk_areas.csv "310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区"
+contains out-coldchain.csv "CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive"
 # An export never writes over a file.
 fk export persons --out out-persons.csv 2>again.err
 expect_rc 1 "export over an existing file"
@@ -64,7 +71,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals or risk_areas"
+contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas or coldchain"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -141,7 +148,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals or risk_areas" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas or coldchain" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

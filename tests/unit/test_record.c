@@ -113,10 +113,12 @@ static void test_record__import_type_texts_unchanged(void **state)
         "id_number,arrived,origin (required); grid,transport,name,phone",
         "area,level,start (required); end,name",
         "device,id_number,time,event (required)",
+        "batch,event,time,site (required); product,origin,id_number,result",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
-        "results", "cases",   "controls", "arrivals", "risk_areas", "door_events"};
+        "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
+        "coldchain"};
     enum fk_import_type t;
     char buf[200];
     int i;
@@ -133,9 +135,10 @@ static void test_record__import_type_texts_unchanged(void **state)
     assert_string_equal(fk_import_type_columns(FK_IMPORT_NTYPES), "");
     assert_string_equal(fk_import_type_list(buf, sizeof buf),
                         "regions, persons, venues, scans, pings, samples, results, cases, "
-                        "controls, arrivals, risk_areas or door_events");
+                        "controls, arrivals, risk_areas, door_events or coldchain");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
-                        "regions, persons, venues, cases, controls, arrivals or risk_areas");
+                        "regions, persons, venues, cases, controls, arrivals, risk_areas or "
+                        "coldchain");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -419,7 +422,7 @@ static void test_export__scope(void **state)
                      FK_EPERM);
     assert_int_equal(fk_export_table(f->st, FK_IMPORT_SCANS, NULL, &t, err, sizeof err), FK_EINVAL);
     assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
-                             "controls, arrivals or risk_areas");
+                             "controls, arrivals, risk_areas or coldchain");
 }
 
 int main(void)

@@ -503,6 +503,13 @@ const zh = {
   'lists.shipped': '已送检',
   'lists.notRecorded': '未记录',
   'lists.shippedNote': '采样数据未记录送检时间（采样文件可选的送检时间一列），漏斗略去送检这一层。',
+  /* cold chain (issue 16, 冷链追溯) */
+  'msg.row.cold_event': '环节 “{event}” 不是 到港、入库、采样、结果、消杀、出库、销售 之一',
+  'msg.row.cold_result': '检测结果 “{result}” 不是 阳性 或 阴性',
+  'msg.row.cold_result_missing': '检测结果环节须填写结果：阳性 或 阴性',
+  'msg.row.cold_result_not_result': '{event} 环节不带检测结果：只有检测结果环节填写',
+  'msg.row.cold_no_batch': '批次 {batch} 的检测结果，但此前从未见过该批次',
+  'msg.alert.coldchain': '批次 {batch} 在 {site} 检出阳性：涉及 {sites} 个场所、{persons} 人、{shared} 个同场批次',
 }
 
 const en = {
@@ -925,6 +932,8 @@ const en = {
   'lists.shipped': 'Shipped',
   'lists.notRecorded': 'not recorded',
   'lists.shippedNote': 'The samples carry no shipped times (the shipped column of samples): the funnel leaves the shipping stage out.',
+  /* cold chain (issue 16) */
+  'msg.alert.coldchain': 'batch {batch} positive at {site}: {sites} sites, {persons} persons, {shared} shared batches',
 }
 
 const dicts = { zh, en }
