@@ -11,7 +11,7 @@
 #define FK_NAME_MAX 24          /* a regime's name, with the NUL */
 #define FK_REGIMES_MAX 16
 #define FK_DOOR_WINDOWS_MAX 8
-#define FK_PROFILE_CATEGORIES 7 /* enum fk_ctl_category (fk/regime.h) */
+#define FK_PROFILE_CATEGORIES 8 /* enum fk_ctl_category (fk/regime.h) */
 
 /* A test regime ([regime.NAME]): fixed test days after the start (days = 0,1,2,3: 落地核酸 +
  * 三天三检) or a test every N days (every = 1: 1日1检), how long control lasts and what release
@@ -44,6 +44,11 @@ struct fk_profile {
     int ndoor_windows;         /* door_allowed = 07:00-07:30,18:00-18:30: opening is allowed */
     int door_windows[FK_DOOR_WINDOWS_MAX][2]; /* minutes of the day, [from, to) */
     char category_regime[FK_PROFILE_CATEGORIES][FK_NAME_MAX]; /* <category>_regime = NAME */
+    /* [coldchain] (issue 16) */
+    int coldchain_window_hours; /* window_hours = 24: batches at a site within this of a traced
+                                   batch's stay there shared it */
+    int coldchain_place;        /* place = home: enum fk_ctl_place of --control's orders */
+    char coldchain_regime[FK_NAME_MAX]; /* regime = land3: --control's orders' regime */
     /* [regime.NAME] */
     int nregimes;
     struct fk_regime regimes[FK_REGIMES_MAX];

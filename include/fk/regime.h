@@ -20,6 +20,7 @@ enum fk_ctl_category {
     FK_CTL_ARRIVAL,
     FK_CTL_RISK_AREA,
     FK_CTL_OTHER,
+    FK_CTL_COLDCHAIN, /* touched a cold-chain batch that tested positive (冷链暴露) */
     FK_CTL_NCATEGORIES
 };
 enum fk_ctl_place {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fk/error.h"
+#include "fk/regime.h"
 #include "fk/str.h"
 
 static const struct setting {
@@ -31,15 +32,17 @@ static const struct setting {
     {"control", "door_offline_minutes", offsetof(struct fk_profile, door_offline_minutes), 1,
      10080, 30},
     {"control", "backcheck_days", offsetof(struct fk_profile, backcheck_days), 0, 60, 7},
+    {"coldchain", "window_hours", offsetof(struct fk_profile, coldchain_window_hours), 0, 8760,
+     24},
 };
 
 /* [control] <category>_regime keys, in enum fk_ctl_category order, and their defaults. */
 static const char *const category_keys[FK_PROFILE_CATEGORIES] = {
     "case_regime", "close_regime", "secondary_regime", "companion_regime",
-    "arrival_regime", "risk_area_regime", "other_regime",
+    "arrival_regime", "risk_area_regime", "other_regime", "coldchain_regime",
 };
 static const char *const category_defaults[FK_PROFILE_CATEGORIES] = {
-    "", "isolation7", "isolation7", "land3", "land3", "land3", "every3",
+    "", "isolation7", "isolation7", "land3", "land3", "land3", "every3", "land3",
 };
 
 /* The default regimes: 落地核酸+三天三检, 1日1检 for listed occupations, 3日1检, and 7 days of
@@ -60,6 +63,8 @@ void fk_profile_defaults(struct fk_profile *p)
         *(int *)((char *)p + settings[i].offset) = settings[i].def;
     for (i = 0; i < FK_PROFILE_CATEGORIES; i++)
         fk_strlcpy(p->category_regime[i], category_defaults[i], FK_NAME_MAX);
+    p->coldchain_place = FK_PLACE_HOME;
+    fk_strlcpy(p->coldchain_regime, "land3", FK_NAME_MAX);
     p->nregimes = (int)(sizeof default_regimes / sizeof default_regimes[0]);
     memcpy(p->regimes, default_regimes, sizeof default_regimes);
 }
@@ -216,6 +221,22 @@ static int on_value(void *user, const char *section, const char *name, const cha
 
     if (strncmp(section, "regime.", 7) == 0)
         return regime_value(ps, section, name, value);
+    if (strcmp(section, "coldchain") == 0 && strcmp(name, "place") == 0) {
+        enum fk_ctl_place pl;
+
+        if (fk_ctl_place_parse(fk_slice_trim(s), &pl) != FK_OK)
+            return bad(ps, "[coldchain] place = '%s' is not centralized, home, hospital or "
+                           "monitoring", value);
+        ps->p->coldchain_place = (int)pl;
+        return 1;
+    }
+    if (strcmp(section, "coldchain") == 0 && strcmp(name, "regime") == 0) {
+        s = fk_slice_trim(s);
+        if (s.n == 0 || s.n >= FK_NAME_MAX)
+            return bad(ps, "[coldchain] regime: a regime name of 1 to %d bytes", FK_NAME_MAX - 1);
+        fk_slice_copy(ps->p->coldchain_regime, FK_NAME_MAX, s);
+        return 1;
+    }
     if (strcmp(section, "control") == 0) {
         if (strcmp(name, "door_allowed") == 0)
             return door_windows(ps, value);
@@ -306,6 +327,13 @@ static int check(const struct fk_profile *tmp, struct fk_profile *p, char *err, 
             return FK_EINVAL;
         }
     }
+    for (found = 0, j = 0; j < tmp->nregimes; j++)
+        found |= strcmp(tmp->regimes[j].name, tmp->coldchain_regime) == 0;
+    if (!found) {
+        snprintf(err, errlen, "[coldchain] regime = %s: there is no [regime.%s]",
+                 tmp->coldchain_regime, tmp->coldchain_regime);
+        return FK_EINVAL;
+    }
     *p = *tmp;
     return FK_OK;
 }
@@ -320,7 +348,7 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
     if (line) {
         snprintf(err, errlen,
                  "line %d: [%s] is not a profile section (screening, import, trace, control, "
-                 "regime.NAME)",
+                 "coldchain, regime.NAME)",
                  line, section);
         return FK_EINVAL;
     }

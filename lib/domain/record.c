@@ -358,7 +358,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .nkey = 2,
             .key_note =
                 "(person, start): replaces; category case close secondary companion arrival "
-                "risk_area other (or 密接 次密接 时空伴随 …); place centralized home hospital "
+                "risk_area other coldchain (or 密接 次密接 时空伴随 …); place centralized home hospital "
                 "monitoring (集中隔离 居家隔离 …); open while end is empty; regime empty: the "
                 "category's default; device: the door sensor of a home order",
             .scope = FK_SCOPE_PERSON,

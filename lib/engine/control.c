@@ -1084,7 +1084,7 @@ static const struct fk_col grid_cols[GRID_COLS] = {
     {"region", FK_COL_TEXT},   {"name", FK_COL_TEXT},     {"case", FK_COL_INT},
     {"close", FK_COL_INT},     {"secondary", FK_COL_INT}, {"companion", FK_COL_INT},
     {"arrival", FK_COL_INT},   {"risk_area", FK_COL_INT}, {"other", FK_COL_INT},
-    {"total", FK_COL_INT},
+    {"coldchain", FK_COL_INT}, {"total", FK_COL_INT},
 };
 
 struct grid_walk {

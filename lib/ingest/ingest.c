@@ -992,8 +992,8 @@ static int row_control(struct ctx *c, enum fk_put *did)
 
     ok = person_col(c, 0, &k.person);
     if (fk_ctl_category_parse(cs, &cat) != FK_OK) {
-        why(c, "category '%.*s' is not case, close, secondary, companion, arrival, risk_area or "
-               "other", (int)(cs.n > 40 ? 40 : cs.n), cs.p);
+        why(c, "category '%.*s' is not case, close, secondary, companion, arrival, risk_area, "
+               "other or coldchain", (int)(cs.n > 40 ? 40 : cs.n), cs.p);
         ok = 0;
     }
     if (fk_ctl_place_parse(ps, &place) != FK_OK) {

@@ -504,6 +504,7 @@ const zh = {
   'lists.notRecorded': '未记录',
   'lists.shippedNote': '采样数据未记录送检时间（采样文件可选的送检时间一列），漏斗略去送检这一层。',
   /* cold chain (issue 16, 冷链追溯) */
+  'ctlcat.coldchain': '冷链暴露',
   'msg.row.cold_event': '环节 “{event}” 不是 到港、入库、采样、结果、消杀、出库、销售 之一',
   'msg.row.cold_result': '检测结果 “{result}” 不是 阳性 或 阴性',
   'msg.row.cold_result_missing': '检测结果环节须填写结果：阳性 或 阴性',
@@ -933,6 +934,7 @@ const en = {
   'lists.notRecorded': 'not recorded',
   'lists.shippedNote': 'The samples carry no shipped times (the shipped column of samples): the funnel leaves the shipping stage out.',
   /* cold chain (issue 16) */
+  'ctlcat.coldchain': 'Cold chain',
   'msg.alert.coldchain': 'batch {batch} positive at {site}: {sites} sites, {persons} persons, {shared} shared batches',
 }
 
