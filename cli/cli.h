@@ -160,6 +160,7 @@ int cmd_regime(struct cli *c, int argc, char **argv);
 int cmd_alerts(struct cli *c, int argc, char **argv);
 int cmd_arrivals(struct cli *c, int argc, char **argv);
 int cmd_backcheck(struct cli *c, int argc, char **argv);
+int cmd_coldchain(struct cli *c, int argc, char **argv);
 int cmd_person(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);

@@ -119,6 +119,7 @@ extern const struct route api_export_routes[];    /* api_export.c */
 int api_alert_messages(fk_table **t);
 extern const struct route api_person_routes[];    /* api_person.c */
 extern const struct route api_map_routes[];       /* api_map.c */
+extern const struct route api_coldchain_routes[]; /* api_coldchain.c (issue 16) */
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);

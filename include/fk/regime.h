@@ -37,6 +37,7 @@ enum fk_alert_kind {
     FK_ALERT_DOOR_OFFLINE,   /* a sensor offline longer than door_offline_minutes */
     FK_ALERT_DOOR_TAMPER,    /* a sensor reported tampering */
     FK_ALERT_POSITIVE,       /* a positive result of a person under control */
+    FK_ALERT_COLDCHAIN,      /* a cold-chain batch tested positive (person 0, device the batch) */
     FK_ALERT_NKINDS
 };
 enum fk_alert_status { FK_ALERT_OPEN = 0, FK_ALERT_ACKNOWLEDGED, FK_ALERT_CLOSED };

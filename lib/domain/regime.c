@@ -47,6 +47,7 @@ static const struct name alert_kinds[] = {
     {FK_ALERT_DOOR_OFFLINE, "door_offline", NULL, NULL},
     {FK_ALERT_DOOR_TAMPER, "door_tamper", NULL, NULL},
     {FK_ALERT_POSITIVE, "positive", NULL, NULL},
+    {FK_ALERT_COLDCHAIN, "coldchain", NULL, NULL},
 };
 static const char *const alert_states[] = {"open", "acknowledged", "closed"};
 static const char *const test_states[] = {"done", "due", "overdue", "upcoming"};
