@@ -93,7 +93,8 @@ int fk_cold_batches(const fk_cold_index *ix, int64_t now, fk_table **out);
  * - sites: seq,site,name,grid,arrival,departure,events (name and grid of the venue whose code
  *   the site is, else empty);
  * - persons: id_number,name,grid,phone,event,time,site (one row a touch; name, grid and phone
- *   when the ID number is registered). With a scope, only persons registered inside it;
+ *   when the ID number is registered). With a scope, only persons registered inside it (and,
+ *   for a scope of a city or above, the unregistered ones too);
  * - shared: batch,site,from,to,positive.
  * scope NULL or "": everything. FK_OK, FK_ENOENT (no such batch, err says so), FK_ENOMEM, FK_EDB.
  */

@@ -644,7 +644,7 @@ int fk_cold_page_get(fk_store *st, fk_engine *e, const fk_cold_index *ix, const 
     size_t i, nsites = 0, npersons = 0;
     int32_t glo = -1, ghi = -1;
     fk_strmap *seen = NULL;
-    int rc;
+    int rc, hq = 1;
 
     memset(out, 0, sizeof *out);
     if (scope && *scope) {
@@ -655,6 +655,7 @@ int fk_cold_page_get(fk_store *st, fk_engine *e, const fk_cold_index *ix, const 
             snprintf(err, errlen, "unknown scope %s", scope);
             return FK_ENOENT;
         }
+        hq = lv <= FK_LEVEL_CITY; /* the city's headquarters, who imports the cold chain */
     }
     rc = fk_cold_trace_get(ix, batch, window, now, &t);
     if (rc == FK_ENOENT) {
@@ -715,7 +716,8 @@ int fk_cold_page_get(fk_store *st, fk_engine *e, const fk_cold_index *ix, const 
             rc = FK_OK;
         if (rc != FK_OK)
             break;
-        if (!in_scope(e, h.found ? h.grid : NULL, glo, ghi)) {
+        /* An unregistered worker or buyer lives in no region: the headquarters sees them. */
+        if (h.found ? !in_scope(e, h.grid, glo, ghi) : !hq) {
             out->hidden++;
             continue;
         }
@@ -725,9 +727,9 @@ int fk_cold_page_get(fk_store *st, fk_engine *e, const fk_cold_index *ix, const 
         }
         npersons += added;
         vals[0] = k->id_number;
-        vals[1] = h.name;
-        vals[2] = h.grid;
-        vals[3] = h.phone;
+        vals[1] = h.found ? h.name : NULL; /* an unregistered worker or buyer: empty cells */
+        vals[2] = h.found ? h.grid : NULL;
+        vals[3] = h.phone[0] ? h.phone : NULL;
         vals[4] = fk_cold_event_name((enum fk_cold_event)k->event);
         vals[5] = fk_time_render(k->time, when);
         vals[6] = k->site;
