@@ -16,6 +16,7 @@ import Regime from './views/Regime.vue'
 import Alerts from './views/Alerts.vue'
 import Arrivals from './views/Arrivals.vue'
 import Person from './views/Person.vue'
+import ColdChain from './views/ColdChain.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -34,6 +35,7 @@ export const router = createRouter({
         { path: 'alerts', name: 'alerts', component: Alerts, meta: { perm: 'read_persons' } },
         { path: 'arrivals', name: 'arrivals', component: Arrivals, meta: { perm: 'read_persons' } },
         { path: 'person/:id', name: 'person', component: Person, meta: { perm: 'read_persons' } },
+        { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },
         { path: 'users', name: 'users', component: Users, meta: { perm: 'users' } },
       ],
