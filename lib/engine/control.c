@@ -1999,6 +1999,7 @@ struct alert_walk {
     int64_t now;
     int status;
     int32_t glo, ghi;
+    int hq; /* the region is a city or above: alerts of no person (a cold-chain batch) too */
     fk_table *t;
     struct fk_alert_row *rows;
     size_t n, cap;
@@ -2012,7 +2013,8 @@ static int collect_alert(void *ud, const struct fk_alert_row *a)
     int32_t g = fk_engine_person_grid(w->e, a->person);
     int rc;
 
-    if ((w->glo >= 0 && !(g >= w->glo && g < w->ghi)) || a->time > w->now)
+    if ((w->glo >= 0 && !(g >= w->glo && g < w->ghi) && !(a->person < 0 && w->hq)) ||
+        a->time > w->now)
         return 0;
     /* As of now: one handled later was still open then. */
     if (w->status >= 0 && (a->updated > w->now ? FK_ALERT_OPEN : a->status) != w->status)
@@ -2069,6 +2071,7 @@ int fk_alert_list_at(fk_store *st, fk_engine *e, const char *region, int status,
         snprintf(err, errlen, "unknown region %s", region);
         return FK_ENOENT;
     }
+    w.hq = region && *region && lv <= FK_LEVEL_CITY;
     /* Open as of now includes those handled since: the status is filtered after the cut. */
     rc = fk_store_each_alert(st, status == FK_ALERT_OPEN && now != INT64_MAX ? -1 : status,
                              collect_alert, &w);

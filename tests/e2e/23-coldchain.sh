@@ -244,6 +244,15 @@ api "$admin" POST /api/v1/coldchain -H 'Content-Type: application/json' \
     --data-binary '{"batch":"S4","event":"result","time":"2022-08-22T09:00:00+08:00","site":"PORT-TJ","result":"negative"}'
 expect_status 200 "cold-chain rows over HTTP"
 [ "$(jq_py 'j["accepted"]')" = 1 ] || fail "rows over HTTP: $(cat "$WORK/body")"
+# The alert: the headquarters' list has it (it names no person), the county viewer's not.
+api "$admin" GET "/api/v1/alerts?status=all"
+expect_status 200 "alerts as the headquarters"
+[ "$(jq_py '[a["device"] for a in j["rows"] if a["kind"] == "coldchain"]')" = '["P1"]' ] ||
+    fail "the headquarters' alerts lack the cold-chain one"
+api "$viewer" GET "/api/v1/alerts?status=all"
+expect_status 200 "alerts as the viewer"
+[ "$(jq_py '[a for a in j["rows"] if a["kind"] == "coldchain"]')" = '[]' ] ||
+    fail "the viewer of 140702 sees the city's cold-chain alert"
 api "$admin" GET /api/v1/coldchain/trace/NOPE
 expect_error not_found 404 "an unknown batch over HTTP"
 echo "cold chain: rejects, trace = independent computation, one alert, control added then already, scope"

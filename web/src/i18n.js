@@ -506,6 +506,7 @@ const zh = {
   /* cold chain (issue 16, 冷链追溯) */
   'ctlcat.coldchain': '冷链暴露',
   'nav.coldchain': '冷链追溯',
+  'kind.coldchain': '冷链阳性',
   'cold.lead': '进口冷链批次从口岸到冷库、市场的每一环节、每位接触人员，以及同场批次',
   'cold.batches': '批次',
   'cold.batch': '批次',
@@ -981,6 +982,7 @@ const en = {
   /* cold chain (issue 16) */
   'ctlcat.coldchain': 'Cold chain',
   'nav.coldchain': 'Cold chain',
+  'kind.coldchain': 'Cold chain positive',
   'cold.lead': 'Imported cold-chain batches from port to cold store to market: every link, every person who touched them, and the batches that shared a site',
   'cold.batches': 'Batches',
   'cold.batch': 'Batch',
