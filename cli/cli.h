@@ -161,6 +161,7 @@ int cmd_alerts(struct cli *c, int argc, char **argv);
 int cmd_sentinel(struct cli *c, int argc, char **argv);
 int cmd_arrivals(struct cli *c, int argc, char **argv);
 int cmd_backcheck(struct cli *c, int argc, char **argv);
+int cmd_coldchain(struct cli *c, int argc, char **argv);
 int cmd_person(struct cli *c, int argc, char **argv);
 int cmd_vaccination(struct cli *c, int argc, char **argv);
 int cmd_score(struct cli *c, int argc, char **argv);

@@ -76,8 +76,8 @@ static int parse_filter(struct cli *c, const char *cat, const char *place, const
     if (cat) {
         if (fk_ctl_category_parse((fk_slice){cat, strlen(cat)}, &k) != FK_OK) {
             cli_error(c,
-                      "--category takes case, close, secondary, companion, arrival, risk_area "
-                      "or other, not '%s'",
+                      "--category takes case, close, secondary, companion, arrival, risk_area, "
+                      "other or coldchain, not '%s'",
                       cat);
             return EXIT_ERROR;
         }

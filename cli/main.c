@@ -153,9 +153,19 @@ const struct verb cli_verbs[] = {
      "(backcheck_days in the profile), with their control now; --control puts those not under\n"
      "control under risk_area control. AREA is a risk area's code or name (the name column of\n"
      "risk_areas). Without AREA: the risk areas and their windows."},
+    {"coldchain", cmd_coldchain,
+     "coldchain trace BATCH [--control [--at T]] [--now T] | coldchain batches [--now T]",
+     "冷链追溯: a cold-chain batch's sites in time order with arrival and departure, every\n"
+     "person who touched it (workers and buyers, with name, grid and phone when registered) and\n"
+     "the batches that shared a site with it within the profile's [coldchain] window_hours, as\n"
+     "CSV blocks (batch, sites, persons, shared) or one JSON object (--format json). --control\n"
+     "puts the registered persons under coldchain control at the profile's [coldchain] place and\n"
+     "regime from --at (default now): added, already, outside the scope and not registered are\n"
+     "counted on stderr. batches lists the batches, positive ones first:\n"
+     "batch,product,origin,first,last,last_event,last_site,sites,events,positive."},
     {"export", cmd_export, "export TYPE [--out FILE] [--format csv|json]",
-     "Writes the records of TYPE (regions, persons, venues, cases, controls, arrivals or\n"
-     "risk_areas) with the columns an import of TYPE reads, so importing the file adds\n"
+     "Writes the records of TYPE (regions, persons, venues, cases, controls, arrivals,\n"
+     "risk_areas or coldchain) with the columns an import of TYPE reads, so importing the file adds\n"
      "nothing: to stdout, or to a new file FILE (mode 0600; never over an existing one). With\n"
      "--as only the records inside the account's scope, and only the types it may import.\n"
      "Cells a spreadsheet would run as a formula get a leading '. Audited."},

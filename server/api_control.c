@@ -69,7 +69,7 @@ static int filter_args(struct req *r, struct fk_ctl_filter *f, const char *def_s
     if (cat && *cat) {
         if (fk_ctl_category_parse((fk_slice){cat, strlen(cat)}, &k) != FK_OK) {
             reply_error(r, 400, "bad_request",
-                        "case, close, secondary, companion, arrival, risk_area or other",
+                        "case, close, secondary, companion, arrival, risk_area, other or coldchain",
                         "category '%s' is unknown", cat);
             return 0;
         }

@@ -66,7 +66,7 @@
 static const struct route *const route_tables[] = {
     api_auth_routes,   api_screening_routes, api_trace_routes,
     api_import_routes, api_control_routes,   api_export_routes, api_person_routes, api_map_routes,
-    api_sentinel_routes, api_vaccination_routes, api_assess_routes,
+    api_sentinel_routes, api_coldchain_routes, api_vaccination_routes, api_assess_routes,
     NULL,
 };
 
@@ -173,13 +173,18 @@ static const struct route *find_route(const char *method, const char *url, char 
             int match;
 
             if (brace) {
-                size_t pre = (size_t)(brace - p);
+                /* "{}" takes one segment; a suffix after it ("/…/{}/control") must follow. */
+                size_t pre = (size_t)(brace - p), nsuf = strlen(brace + 2), nurl = strlen(url);
                 const char *rest = url + pre;
+                size_t nmid = nurl > pre + nsuf ? nurl - pre - nsuf : 0;
 
-                match =
-                    strncmp(url, p, pre) == 0 && *rest && !strchr(rest, '/') && strlen(rest) < cap;
-                if (match)
-                    fk_strlcpy(param, rest, cap);
+                match = strncmp(url, p, pre) == 0 && nmid > 0 &&
+                        strcmp(url + nurl - nsuf, brace + 2) == 0 && !memchr(rest, '/', nmid) &&
+                        nmid < cap;
+                if (match) {
+                    memcpy(param, rest, nmid);
+                    param[nmid] = '\0';
+                }
             } else {
                 match = strcmp(url, p) == 0;
             }

@@ -127,6 +127,31 @@ int fk_control_from_arrivals(fk_store *st, const struct fk_actor *actor, fk_ctl 
                              const char *region, int64_t today, int place, int64_t at,
                              struct fk_control_count *out, char *err, size_t errlen);
 
+/* ---- cold chain (lib/action/coldchain.c, issue 16) ---- */
+
+struct fk_cold_trace; /* fk/coldchain.h */
+/* What putting a batch's persons under control did: distinct ID numbers that touched it
+ * (persons), put under control (added), already under an open order (already), registered
+ * outside the actor's scope (outside: left alone, not refused), not in the registry
+ * (unregistered: no person to put under control). */
+struct fk_cold_control_count {
+    size_t persons, added, already, outside, unregistered;
+};
+/* Puts every person who touched the batch of trace t (fk_cold_trace_get) under control of
+ * category coldchain at the profile's [coldchain] place and regime from `at`, unless already
+ * under an open order; audited (control.open, target the batch). FK_EPERM when the role may not
+ * (nothing written); FK_EDB. Re-running adds nothing twice. t is borrowed. */
+int fk_cold_control(fk_store *st, const struct fk_actor *actor, const struct fk_profile *p,
+                    const struct fk_cold_trace *t, int64_t at, struct fk_cold_control_count *out,
+                    char *err, size_t errlen);
+/* Raises one alert (kind coldchain) per positive cold-chain result (batch, result time) as of
+ * now, its detail naming the batch, the site and the trace's counts (sites, persons, shared
+ * batches within the profile's window); one raised before is not raised again (the alerts'
+ * natural key: kind, person 0, the result time, the batch as device). *raised counts the new
+ * ones. FK_OK, FK_ENOMEM, FK_EDB. */
+int fk_cold_alerts(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised,
+                   char *err, size_t errlen);
+
 /* ---- imports (lib/action/import.c) ---- */
 
 /* How an import is on record (strings borrowed for the call). */

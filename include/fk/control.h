@@ -86,7 +86,7 @@ int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, i
                    fk_table **out, char *err, size_t errlen);
 /* The same counts as a grid (region × category): one row per region of level `by` inside
  * f->region (or the whole city), in region code order, then a total row (region "", name
- * "total"): region,name,case,close,secondary,companion,arrival,risk_area,other,total. f's
+ * "total"): region,name,case,close,secondary,companion,arrival,risk_area,other,coldchain,total. f's
  * category is ignored (every category is a column); place, status and end filter. Every cell is
  * the length of fk_ctl_list with that region (the total row: f->region) and category, the total
  * column with any category. FK_ENOENT for an unknown region, FK_ENOMEM. The table is the

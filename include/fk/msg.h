@@ -257,6 +257,13 @@ enum fk_msg_id {
     FK_MSG_ROW_SEN_KIND,
     FK_MSG_ROW_SEN_COUNT,
     FK_MSG_ALERT_SENTINEL,
+    /* cold chain (issue 16): the import's reject reasons and the positive batch's alert */
+    FK_MSG_COLD_EVENT,
+    FK_MSG_COLD_RESULT,
+    FK_MSG_COLD_RESULT_MISSING,
+    FK_MSG_COLD_RESULT_NOT_RESULT,
+    FK_MSG_COLD_NO_BATCH,
+    FK_MSG_ALERT_COLDCHAIN,
     FK_MSG__COUNT
 };
 

@@ -12,7 +12,7 @@
 #define FK_REGIMES_MAX 16
 #define FK_DOOR_WINDOWS_MAX 8
 #define FK_VACCINES_MAX 16      /* [vaccine] doses.NAME overrides */
-#define FK_PROFILE_CATEGORIES 7 /* enum fk_ctl_category (fk/regime.h) */
+#define FK_PROFILE_CATEGORIES 8 /* enum fk_ctl_category (fk/regime.h) */
 #define FK_SEN_NKINDS 6         /* enum fk_sen_kind (fk/sentinel.h) */
 
 /* A test regime ([regime.NAME]): fixed test days after the start (days = 0,1,2,3: 落地核酸 +
@@ -58,6 +58,11 @@ struct fk_profile {
     int score_bonus_cap;    /* bonus_cap = 5: the most bonus points a region can add */
     int score_grade_min[3]; /* excellent = 90, good = 80, fair = 60: the lowest score of 优秀,
                                良好, 一般 (below fair: 较差) */
+    /* [coldchain] (issue 16) */
+    int coldchain_window_hours; /* window_hours = 24: batches at a site within this of a traced
+                                   batch's stay there shared it */
+    int coldchain_place;        /* place = home: enum fk_ctl_place of --control's orders */
+    char coldchain_regime[FK_NAME_MAX]; /* regime = land3: --control's orders' regime */
     /* [regime.NAME] */
     int nregimes;
     struct fk_regime regimes[FK_REGIMES_MAX];

@@ -34,6 +34,7 @@ enum fk_import_type {
     FK_IMPORT_RISK_AREAS,
     FK_IMPORT_DOOR_EVENTS,
     FK_IMPORT_SENTINELS,
+    FK_IMPORT_COLDCHAIN,
     FK_IMPORT_VACCINATIONS,
     FK_IMPORT_INDICATORS,
     FK_IMPORT_SCORES,
@@ -42,7 +43,7 @@ enum fk_import_type {
 typedef enum fk_import_type fk_record_id;
 
 #define FK_RECORD_MAXCOLS 8 /* columns of a file type, at most */
-#define FK_RECORD_MAXKEY 5  /* columns of a natural key, at most */
+#define FK_RECORD_MAXKEY 5  /* columns of a natural key, at most (sentinels, coldchain) */
 #define FK_RECORD_MAXFIELDS 10
 
 /* What a column holds: how it is checked on import and rendered on export. */

@@ -20,6 +20,7 @@ enum fk_ctl_category {
     FK_CTL_ARRIVAL,
     FK_CTL_RISK_AREA,
     FK_CTL_OTHER,
+    FK_CTL_COLDCHAIN, /* touched a cold-chain batch that tested positive (冷链暴露) */
     FK_CTL_NCATEGORIES
 };
 enum fk_ctl_place {
@@ -38,6 +39,7 @@ enum fk_alert_kind {
     FK_ALERT_POSITIVE,       /* a positive result of a person under control */
     FK_ALERT_SENTINEL,       /* a region's sentinel signals fired (issue 16): no person; the
                                 device is "REGION/KIND", the time the day's start */
+    FK_ALERT_COLDCHAIN,      /* a cold-chain batch tested positive (person 0, device the batch) */
     FK_ALERT_NKINDS
 };
 enum fk_alert_status { FK_ALERT_OPEN = 0, FK_ALERT_ACKNOWLEDGED, FK_ALERT_CLOSED };

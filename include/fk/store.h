@@ -219,6 +219,8 @@ int fk_store_get_control(fk_store *st, int64_t id, struct fk_control_row *out);
 int fk_store_get_alert(fk_store *st, int64_t id, struct fk_alert_row *out);
 /* The person a door sensor is registered to: the latest control order naming it. */
 int fk_store_find_device(fk_store *st, const char *device, int64_t *person);
+/* Whether the cold-chain table holds any event of batch: FK_OK, FK_ENOENT, FK_EDB. */
+int fk_store_coldchain_batch_known(fk_store *st, const char *batch);
 /* The device's last event before time t. */
 int fk_store_door_before(fk_store *st, const char *device, int64_t t, struct fk_door_row *out);
 /* Walks: controls of one person (person >= 0) or all (-1), by person then start; arrivals by

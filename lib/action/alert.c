@@ -123,8 +123,9 @@ int fk_alert_set(fk_store *st, const struct fk_actor *actor, fk_engine *e, int64
         enum fk_level lv;
         const char *name;
 
-        if (fk_engine_region_info(e, actor->scope, &glo, &ghi, &lv, &name) != FK_OK || g < glo ||
-            g >= ghi) {
+        /* A cold-chain alert names no person: the city's headquarters handles it. */
+        if (fk_engine_region_info(e, actor->scope, &glo, &ghi, &lv, &name) != FK_OK ||
+            (a.person < 0 ? lv > FK_LEVEL_CITY : g < glo || g >= ghi)) {
             /* Answered as an unknown alert, so alert numbers cannot be probed. */
             snprintf(err, errlen, "no alert %lld", (long long)id);
             return FK_ENOENT;

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "action_int.h"
 #include "fk/error.h"
@@ -86,6 +87,13 @@ static int run(fk_store *st, const struct fk_actor *actor, const struct fk_profi
         snprintf(err + strlen(err), errlen - strlen(err),
                  " (the rows are imported; the audit row "
                  "saying so is not)");
+    }
+    /* Cold chain: the positive batches' alerts need the whole chain (lib/action/coldchain.c). */
+    if (rc == FK_OK && t == FK_IMPORT_COLDCHAIN && sum->accepted) {
+        size_t raised = 0;
+
+        rc = fk_cold_alerts(st, p, io.now ? io.now : (int64_t)time(NULL), &raised, err, errlen);
+        sum->alerts += raised;
     }
     return rc;
 }

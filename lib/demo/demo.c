@@ -51,7 +51,7 @@
 #define DAY 86400
 #define BIRTH_FIRST_YEAR 1940
 #define BIRTH_LAST_YEAR 2021
-#define SEQ_PER_DAY 500 /* sequence numbers per sex, area code and birth date */
+#define SEQ_PER_DAY 500             /* sequence numbers per sex, area code and birth date */
 #define NOW_MIN INT64_C(946684800)  /* 2000-01-01T00:00:00Z */
 #define NOW_MAX INT64_C(4102444800) /* 2100-01-01T00:00:00Z */
 
@@ -66,7 +66,8 @@ enum stream {
     S_CASES,
     S_CONTROL,
     S_VACCINE, /* issue 16: vaccinations draw from a stream of their own */
-    S_SENTINEL /* issue 16: sentinels.csv only, so every other file keeps its bytes */
+    S_SENTINEL, /* issue 16: sentinels.csv only, so every other file keeps its bytes */
+    S_COLDCHAIN /* issue 16: its own stream, so the other files keep their bytes */
 };
 
 enum file {
@@ -88,6 +89,7 @@ enum file {
     F_INDICATORS,
     F_SCORES,
     F_SENTINELS,
+    F_COLDCHAIN,
     F_N
 };
 
@@ -113,6 +115,7 @@ static const struct {
     {"indicators.csv", "code,name,category,weight,direction,veto\n"},
     {"scores.csv", "indicator,region,period,target,actual,bonus\n"},
     {"sentinels.csv", "source,kind,time,grid,count,id_number\n"},
+    {"coldchain.csv", "batch,event,time,site,product,origin,id_number,result\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -122,7 +125,7 @@ static const struct {
     const char *origin;
     unsigned weight;
 } origins[] = {
-    {"110105", 14},   {"110105005", 6}, {"310115", 8},   {"440305", 6}, {"太原市", 20},
+    {"110105", 14},       {"110105005", 6}, {"310115", 8}, {"440305", 6},  {"太原市", 20},
     {"北京市海淀区", 10}, {"石家庄市", 10}, {"610113", 8}, {"郑州市", 10}, {"青岛市", 8},
 };
 
@@ -934,6 +937,8 @@ struct sampled {
     unsigned char single;
 };
 
+#define COLD_IDS 40
+
 struct case_info {
     uint64_t person;
     int64_t confirmed;
@@ -967,6 +972,10 @@ struct gen {
     size_t npositives;
     uint64_t invalids[8];
     size_t ninvalids;
+    /* cold chain: residents who work in it or buy from it, every cold_every-th one written */
+    char cold_ids[COLD_IDS][19];
+    size_t ncold;
+    uint64_t cold_every;
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -1007,12 +1016,10 @@ static void demo_point(const char *code, uint64_t salt, double radius, char *out
         const char *county;
         double lon, lat;
     } seats[] = {
-        {"140702", 112.7082, 37.6978}, {"140703", 112.5513, 37.4213},
-        {"140721", 112.9752, 37.0709}, {"140722", 113.3794, 37.0829},
-        {"140723", 113.5704, 37.3296}, {"140724", 113.7070, 37.6125},
-        {"140725", 113.1764, 37.8952}, {"140727", 112.3355, 37.3579},
-        {"140728", 112.1761, 37.1894}, {"140729", 111.7786, 36.8479},
-        {"140781", 111.9167, 37.0269},
+        {"140702", 112.7082, 37.6978}, {"140703", 112.5513, 37.4213}, {"140721", 112.9752, 37.0709},
+        {"140722", 113.3794, 37.0829}, {"140723", 113.5704, 37.3296}, {"140724", 113.7070, 37.6125},
+        {"140725", 113.1764, 37.8952}, {"140727", 112.3355, 37.3579}, {"140728", 112.1761, 37.1894},
+        {"140729", 111.7786, 36.8479}, {"140781", 111.9167, 37.0269},
     };
     double lon = 112.7523, lat = 37.6870;
     uint64_t h = 1469598103934665603ull ^ salt;
@@ -1280,8 +1287,8 @@ static void write_result(struct gen *G, const char *tube, int64_t closed, unsign
 
 /* shipped: when the tube left the site (送检), half an hour after its first member was sampled
  * (no draw: the other files keep their bytes), before any receipt of write_result. */
-static void write_sample(struct gen *G, const char *tube, const char *id, int64_t t,
-                         uint64_t site, int64_t shipped)
+static void write_sample(struct gen *G, const char *tube, const char *id, int64_t t, uint64_t site,
+                         int64_t shipped)
 {
     struct out *w = &G->out[F_SAMPLES];
 
@@ -1547,9 +1554,10 @@ static void write_risk_areas(struct gen *G)
         out_str(w, areas[i].name);
         out_end_row(w);
     }
-    out_str(&G->out[F_PROFILE], "; the demo's profile: door sensors may open at the meal deliveries\n"
-                                "[control]\n"
-                                "door_allowed = 07:00-07:30,18:00-18:30\n");
+    out_str(&G->out[F_PROFILE],
+            "; the demo's profile: door sensors may open at the meal deliveries\n"
+            "[control]\n"
+            "door_allowed = 07:00-07:30,18:00-18:30\n");
 }
 
 /* 目标责任考核: a year's indicators and, for every county, its target and actual of each, in the
@@ -1767,6 +1775,9 @@ static int write_person(struct gen *G, size_t g, uint64_t household, char *err, 
         cs = &G->cases[G->next_case++];
         memcpy(cs->id, id, 19);
     }
+    /* Cold-chain workers and buyers: a function of the count alone (no draw). */
+    if (G->ncold < COLD_IDS && G->persons % G->cold_every == 7 % G->cold_every)
+        memcpy(G->cold_ids[G->ncold++], id, 19);
     n = rng_count(&G->rs, G->o->scans_per_person);
     for (i = 0; i < n; i++)
         write_scan(G, g, id, from, span);
@@ -1997,6 +2008,88 @@ static int pick_cases(struct gen *G)
     return FK_OK;
 }
 
+/* ---- cold chain (issue 16) ---- */
+
+/* A coldchain row at t unless t is after the cut. */
+static void write_cold(struct gen *G, const char *batch, const char *event, int64_t t,
+                       const char *site, const char *product, const char *origin, const char *id,
+                       const char *result)
+{
+    struct out *w = &G->out[F_COLDCHAIN];
+
+    if (t > G->cut)
+        return;
+    out_room(w, ROW_MAX);
+    out_str(w, batch);
+    out_ch(w, ',');
+    out_str(w, event);
+    out_ch(w, ',');
+    out_time(w, &G->tc, t);
+    out_ch(w, ',');
+    out_str(w, site);
+    out_ch(w, ',');
+    out_str(w, product);
+    out_ch(w, ',');
+    out_str(w, origin);
+    out_ch(w, ',');
+    out_str(w, id);
+    out_ch(w, ',');
+    out_str(w, result);
+    out_end_row(w);
+}
+
+/* Imported cold-chain goods of the last two weeks: 36 batches landed at one of two ports, stored
+ * in one of three cold stores, sampled there (negative), dispatched to a market (one of the
+ * city's first venues) and sold to residents. Batch LL2208-001's environment sample at the cold
+ * store comes back positive two days before the round's start day, while the batches stored
+ * there around it share the site. Everything from the cold chain's own stream. */
+static void write_coldchain(struct gen *G)
+{
+    static const char *const ports[] = {"PORT-TJ", "PORT-QD"};
+    static const char *const stores[] = {"CS-JZ01", "CS-JZ02", "CS-JZ03"};
+    static const struct {
+        const char *product, *origin;
+    } goods[] = {{"冻带鱼", "厄瓜多尔"}, {"冻虾仁", "印度"},   {"冻牛肉", "巴西"},
+                 {"冻猪肉", "西班牙"},   {"冻鸡翅", "阿根廷"}, {"冻三文鱼", "挪威"}};
+    struct rng r;
+    char batch[32], market[16];
+    int b;
+
+    rng_seed(&r, G->o->seed, S_COLDCHAIN);
+    for (b = 0; b < 36 && G->ncold >= 8; b++) {
+        /* The positive batch lands 6 days before the start day at the first store; a third of
+         * the others at the same store within days of it. */
+        int pos = b == 0, near = b % 3 == 1;
+        int64_t land =
+            pos ? day_before(G, 6) + 9 * 3600
+                : day_before(G, near ? 5 + (int)rng_below(&r, 3) : 3 + (int)rng_below(&r, 12)) +
+                      (int64_t)(6 + rng_below(&r, 12)) * 3600;
+        const char *port = ports[rng_below(&r, 2)];
+        const char *store = pos || near ? stores[0] : stores[1 + rng_below(&r, 2)];
+        uint32_t k = rng_below(&r, sizeof goods / sizeof goods[0]);
+        const char *w1 = G->cold_ids[rng_below(&r, 4)], *w2 = G->cold_ids[4 + rng_below(&r, 4)];
+        int64_t stored = land + (int64_t)(20 + rng_below(&r, 10)) * 3600;
+        int64_t out = stored + (int64_t)(2 + rng_below(&r, 3)) * DAY;
+        int i, sold = 1 + (int)rng_below(&r, 3);
+
+        snprintf(batch, sizeof batch, "LL2208-%03d", b + 1);
+        snprintf(market, sizeof market, "V%07d",
+                 1 + (int)rng_below(&r, G->nvenues < 20 ? (uint32_t)G->nvenues : 20));
+        write_cold(G, batch, "arrive", land, port, goods[k].product, goods[k].origin, w1, "");
+        write_cold(G, batch, "store", stored, store, "", "", w2, "");
+        write_cold(G, batch, "sample", stored + 3 * 3600, store, "", "", "", "");
+        write_cold(G, batch, "result", stored + 27 * 3600, store, "", "", "",
+                   pos ? "positive" : "negative");
+        write_cold(G, batch, "disinfect", stored + 28 * 3600, store, "", "", "", "");
+        write_cold(G, batch, "dispatch", out, store, "", "", w2, "");
+        write_cold(G, batch, "arrive", out + 3 * 3600, market, "", "", "", "");
+        for (i = 0; i < sold; i++)
+            write_cold(G, batch, "sell", out + (int64_t)(5 + i * 3 + rng_below(&r, 3)) * 3600,
+                       market, "", "", G->cold_ids[8 + rng_below(&r, (uint32_t)(G->ncold - 8))],
+                       "");
+    }
+}
+
 static int mkdir_p(const char *dir, char *err, size_t errlen)
 {
     char path[PATH_CAP];
@@ -2119,6 +2212,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     rng_seed(&G->rctl, o->seed, S_CONTROL);
     rng_seed(&G->rvax, o->seed, S_VACCINE);
     rng_seed(&G->rsen, o->seed, S_SENTINEL);
+    G->cold_every = o->people / COLD_IDS > 1 ? o->people / COLD_IDS : 1;
     /* 20 to 400 control orders, and arrivals of 1.5 % of the residents */
     {
         double orders = (double)o->people / 500;
@@ -2187,6 +2281,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_risk_areas(G);
     write_assessment(G);
     write_sentinels(G);
+    write_coldchain(G);
     {
         struct out *w = &G->out[F_ROUND];
 
@@ -2231,6 +2326,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         sum->door_events = G->out[F_DOOR_EVENTS].rows;
         sum->vaccinations = G->out[F_VACCINATIONS].rows;
         sum->sentinels = G->out[F_SENTINELS].rows;
+        sum->coldchain = G->out[F_COLDCHAIN].rows;
         fk_strlcpy(sum->round_name, "R1", sizeof sum->round_name);
         fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
         sum->round_start = G->start;

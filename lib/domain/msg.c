@@ -143,7 +143,7 @@ static const struct def defs[FK_MSG__COUNT] = {
                                 "venue {venue} is registered outside your scope {scope}: an "
                                 "account whose scope holds both places moves it"},
     [FK_MSG_ROW_CATEGORY] = {"row.category", "category '{value}' is not case, close, secondary, "
-                                             "companion, arrival, risk_area or other"},
+                                             "companion, arrival, risk_area, other or coldchain"},
     [FK_MSG_ROW_PLACE] = {"row.place",
                           "place '{value}' is not centralized, home, hospital or monitoring"},
     [FK_MSG_ROW_REGIME] = {"row.regime",
@@ -363,6 +363,19 @@ static const struct def defs[FK_MSG__COUNT] = {
     [FK_MSG_ALERT_SENTINEL] = {"alert.sentinel",
                                "{kind} signals in {region} on {date}: {count} ({rule}; mean "
                                "{mean}, sd {sd}; rows {rows})"},
+    /* cold chain (issue 16) */
+    [FK_MSG_COLD_EVENT] = {"row.cold_event", "event '{event}' is not arrive, store, sample, "
+                                             "result, disinfect, dispatch or sell"},
+    [FK_MSG_COLD_RESULT] = {"row.cold_result", "result '{result}' is not positive or negative"},
+    [FK_MSG_COLD_RESULT_MISSING] = {"row.cold_result_missing",
+                                    "a result event needs a result: positive or negative"},
+    [FK_MSG_COLD_RESULT_NOT_RESULT] = {"row.cold_result_not_result",
+                                       "a {event} event carries no result: only result events do"},
+    [FK_MSG_COLD_NO_BATCH] = {"row.cold_no_batch",
+                              "result for batch {batch}, which was never seen (no earlier event)"},
+    [FK_MSG_ALERT_COLDCHAIN] = {"alert.coldchain",
+                                "batch {batch} positive at {site}: {sites} sites, {persons} persons, "
+                                "{shared} shared batches"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

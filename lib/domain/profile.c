@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fk/error.h"
+#include "fk/regime.h"
 #include "fk/str.h"
 
 static const struct setting {
@@ -42,6 +43,8 @@ static const struct setting {
      48},
     {"sentinel", "fever_clinic_test_days", offsetof(struct fk_profile, fever_clinic_test_days), -1,
      30, 0},
+    {"coldchain", "window_hours", offsetof(struct fk_profile, coldchain_window_hours), 0, 8760,
+     24},
 };
 
 /* [sentinel]: the kinds (enum fk_sen_kind order) as per-kind keys name them, and the default
@@ -55,10 +58,10 @@ static const int sen_threshold_defaults[FK_SEN_NKINDS] = {20, 30, 1, 5, 10, 0};
 /* [control] <category>_regime keys, in enum fk_ctl_category order, and their defaults. */
 static const char *const category_keys[FK_PROFILE_CATEGORIES] = {
     "case_regime", "close_regime", "secondary_regime", "companion_regime",
-    "arrival_regime", "risk_area_regime", "other_regime",
+    "arrival_regime", "risk_area_regime", "other_regime", "coldchain_regime",
 };
 static const char *const category_defaults[FK_PROFILE_CATEGORIES] = {
-    "", "isolation7", "isolation7", "land3", "land3", "land3", "every3",
+    "", "isolation7", "isolation7", "land3", "land3", "land3", "every3", "land3",
 };
 
 /* The default regimes: 落地核酸+三天三检, 1日1检 for listed occupations, 3日1检, and 7 days of
@@ -88,6 +91,8 @@ void fk_profile_defaults(struct fk_profile *p)
     }
     for (i = 0; i < FK_PROFILE_CATEGORIES; i++)
         fk_strlcpy(p->category_regime[i], category_defaults[i], FK_NAME_MAX);
+    p->coldchain_place = FK_PLACE_HOME;
+    fk_strlcpy(p->coldchain_regime, "land3", FK_NAME_MAX);
     p->nregimes = (int)(sizeof default_regimes / sizeof default_regimes[0]);
     memcpy(p->regimes, default_regimes, sizeof default_regimes);
 }
@@ -321,6 +326,22 @@ static int on_value(void *user, const char *section, const char *name, const cha
         if (r >= 0)
             return r;
     }
+    if (strcmp(section, "coldchain") == 0 && strcmp(name, "place") == 0) {
+        enum fk_ctl_place pl;
+
+        if (fk_ctl_place_parse(fk_slice_trim(s), &pl) != FK_OK)
+            return bad(ps, "[coldchain] place = '%s' is not centralized, home, hospital or "
+                           "monitoring", value);
+        ps->p->coldchain_place = (int)pl;
+        return 1;
+    }
+    if (strcmp(section, "coldchain") == 0 && strcmp(name, "regime") == 0) {
+        s = fk_slice_trim(s);
+        if (s.n == 0 || s.n >= FK_NAME_MAX)
+            return bad(ps, "[coldchain] regime: a regime name of 1 to %d bytes", FK_NAME_MAX - 1);
+        fk_slice_copy(ps->p->coldchain_regime, FK_NAME_MAX, s);
+        return 1;
+    }
     if (strcmp(section, "control") == 0) {
         if (strcmp(name, "door_allowed") == 0)
             return door_windows(ps, value);
@@ -417,6 +438,13 @@ static int check(const struct fk_profile *tmp, struct fk_profile *p, char *err, 
             return FK_EINVAL;
         }
     }
+    for (found = 0, j = 0; j < tmp->nregimes; j++)
+        found |= strcmp(tmp->regimes[j].name, tmp->coldchain_regime) == 0;
+    if (!found) {
+        snprintf(err, errlen, "[coldchain] regime = %s: there is no [regime.%s]",
+                 tmp->coldchain_regime, tmp->coldchain_regime);
+        return FK_EINVAL;
+    }
     *p = *tmp;
     return FK_OK;
 }
@@ -431,7 +459,7 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
     if (line) {
         snprintf(err, errlen,
                  "line %d: [%s] is not a profile section (screening, import, trace, control, "
-                 "sentinel, regime.NAME, vaccine)",
+                 "sentinel, coldchain, regime.NAME, vaccine)",
                  line, section);
         return FK_EINVAL;
     }

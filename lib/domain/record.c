@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fk/coldevent.h"
 #include "fk/error.h"
 #include "fk/idcard.h"
 #include "fk/region.h"
@@ -66,6 +67,16 @@ static const char *indicator_category_name(int v)
 static const char *direction_name(int v)
 {
     return v == 0 || v == 1 ? fk_score_direction_name(v) : "";
+}
+
+static const char *cold_event_name(int v)
+{
+    return fk_cold_event_name((enum fk_cold_event)v);
+}
+
+static const char *cold_result_name(int v)
+{
+    return fk_cold_result_name((enum fk_cold_result)v);
 }
 
 static const char *case_kind_name(int v)
@@ -364,7 +375,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .nkey = 2,
             .key_note =
                 "(person, start): replaces; category case close secondary companion arrival "
-                "risk_area other (or 密接 次密接 时空伴随 …); place centralized home hospital "
+                "risk_area other coldchain (or 密接 次密接 时空伴随 …); place centralized home hospital "
                 "monitoring (集中隔离 居家隔离 …); open while end is empty; regime empty: the "
                 "category's default; device: the door sensor of a home order",
             .scope = FK_SCOPE_PERSON,
@@ -533,6 +544,55 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .export_cols = {0, 1, 2, 3, 4, 5},
             .nexport = 6,
             .nscope = 1,
+        },
+    [FK_IMPORT_COLDCHAIN] =
+        {
+            .id = FK_IMPORT_COLDCHAIN,
+            .name = "coldchain",
+            .title_zh = "冷链追溯",
+            .title_en = "cold-chain events",
+            .cols = {REQ("batch", FK_RCOL_CODE, 63, "the batch of imported goods"),
+                     REQ_ENUM("event", cold_event_name,
+                              "arrive store sample result disinfect dispatch sell"),
+                     REQ("time", FK_RCOL_TIME, 0, "when"),
+                     REQ("site", FK_RCOL_CODE, 63, "where: a port, cold store or market code"),
+                     OPT("product", FK_RCOL_TEXT, TEXT, "the goods"),
+                     OPT("origin", FK_RCOL_TEXT, TEXT, "the country or port of origin"),
+                     OPT("id_number", FK_RCOL_ID_NUMBER, 63, "the worker or buyer who touched it"),
+                     OPT_ENUM("result", cold_result_name, "positive negative, on result events")},
+            .ncols = 8,
+            .nreq = 4,
+            .cols_note = "event arrive store sample result disinfect dispatch sell (or 到港 入库 "
+                         "采样 结果 消杀 出库 销售); result positive or negative, required on result "
+                         "events, for a batch seen before",
+            .key = {0, 1, 2, 3, 6},
+            .nkey = 5,
+            .key_note = "(batch, event, time, site, id_number): duplicate; product, origin and "
+                        "result replace",
+            .scope = FK_SCOPE_HQ,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"batch", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"event", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"time", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"site", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"id_number", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"product", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"origin", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"result", FK_RVAL_INT, 0}},
+            .nfields = 8,
+            .sqlite = {"SELECT product, origin, result FROM coldchain WHERE batch = ?1 AND "
+                       "event = ?2 AND time = ?3 AND site = ?4 AND id_number = ?5",
+                       "INSERT INTO coldchain (batch, event, time, site, id_number, product, "
+                       "origin, result) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                       "UPDATE coldchain SET product = coalesce(?6, product), "
+                       "origin = coalesce(?7, origin), result = ?8 WHERE batch = ?1 AND "
+                       "event = ?2 AND time = ?3 AND site = ?4 AND id_number = ?5",
+                       "SELECT batch, event, time, site, product, origin, id_number, result "
+                       "FROM coldchain ORDER BY batch, time, event, site, id_number"},
+            .export_cols = {0, 1, 2, 3, 4, 5, 6, 7},
+            .nexport = 8,
+            .nscope = 0,
         },
     [FK_IMPORT_VACCINATIONS] =
         {

@@ -23,6 +23,7 @@ static const struct name categories[] = {
     {FK_CTL_ARRIVAL, "arrival", "入境", "来返人员"},
     {FK_CTL_RISK_AREA, "risk_area", "中高风险地区", "风险地区"},
     {FK_CTL_OTHER, "other", "其他", NULL},
+    {FK_CTL_COLDCHAIN, "coldchain", "冷链", "冷链暴露"},
 };
 static const struct name places[] = {
     {FK_PLACE_CENTRALIZED, "centralized", "集中隔离", "集中"},
@@ -47,6 +48,7 @@ static const struct name alert_kinds[] = {
     {FK_ALERT_DOOR_TAMPER, "door_tamper", NULL, NULL},
     {FK_ALERT_POSITIVE, "positive", NULL, NULL},
     {FK_ALERT_SENTINEL, "sentinel", NULL, NULL},
+    {FK_ALERT_COLDCHAIN, "coldchain", NULL, NULL},
 };
 static const char *const alert_states[] = {"open", "acknowledged", "closed"};
 static const char *const test_states[] = {"done", "due", "overdue", "upcoming"};

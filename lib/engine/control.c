@@ -1084,7 +1084,7 @@ static const struct fk_col grid_cols[GRID_COLS] = {
     {"region", FK_COL_TEXT},   {"name", FK_COL_TEXT},     {"case", FK_COL_INT},
     {"close", FK_COL_INT},     {"secondary", FK_COL_INT}, {"companion", FK_COL_INT},
     {"arrival", FK_COL_INT},   {"risk_area", FK_COL_INT}, {"other", FK_COL_INT},
-    {"total", FK_COL_INT},
+    {"coldchain", FK_COL_INT}, {"total", FK_COL_INT},
 };
 
 struct grid_walk {
@@ -1999,6 +1999,7 @@ struct alert_walk {
     int64_t now;
     int status;
     int32_t glo, ghi;
+    int hq; /* the region is a city or above: alerts of no person (a cold-chain batch) too */
     fk_table *t;
     struct fk_alert_row *rows;
     size_t n, cap;
@@ -2028,10 +2029,13 @@ static int collect_alert(void *ud, const struct fk_alert_row *a)
     int32_t g = fk_engine_person_grid(w->e, a->person), slo = g, shi = g + 1;
     int rc;
 
-    /* A sentinel alert is a region's: inside the scope when all of its grids are. */
+    /* A sentinel alert is a region's: inside the scope when all of its grids are. A cold-chain
+     * alert has no person: a city-level scope (hq) sees it. */
     if (a->kind == FK_ALERT_SENTINEL && !sentinel_alert_range(w->e, a->device, &slo, &shi))
         slo = shi = -1;
-    if ((w->glo >= 0 && !(slo >= w->glo && shi <= w->ghi && slo < shi)) || a->time > w->now)
+    if ((w->glo >= 0 && !(slo >= w->glo && shi <= w->ghi && slo < shi) &&
+         !(a->kind == FK_ALERT_COLDCHAIN && a->person < 0 && w->hq)) ||
+        a->time > w->now)
         return 0;
     /* As of now: one handled later was still open then. */
     if (w->status >= 0 && (a->updated > w->now ? FK_ALERT_OPEN : a->status) != w->status)
@@ -2088,6 +2092,7 @@ int fk_alert_list_at(fk_store *st, fk_engine *e, const char *region, int status,
         snprintf(err, errlen, "unknown region %s", region);
         return FK_ENOENT;
     }
+    w.hq = region && *region && lv <= FK_LEVEL_CITY;
     /* Open as of now includes those handled since: the status is filtered after the cut. */
     rc = fk_store_each_alert(st, status == FK_ALERT_OPEN && now != INT64_MAX ? -1 : status,
                              collect_alert, &w);

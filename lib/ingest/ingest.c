@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "fk/buf.h"
+#include "fk/coldevent.h"
 #include "fk/error.h"
 #include "fk/idcard.h"
 #include "fk/msg.h"
@@ -94,6 +95,7 @@ struct ctx {
     fk_strmap *persons; /* id_number -> person id */
     fk_strmap *venues;  /* code -> venue id */
     fk_strmap *indicators; /* scores: indicator code -> 1 veto, 0 not */
+    fk_strmap *cold_batches; /* coldchain: the batches this import has put so far */
     /* Scope (with an actor): grid codes seen (grids), per grid 1 inside / 2 outside / 0 not yet
      * asked (grid_ok), person id -> grid index (pgrid), venue index in venues -> grid index
      * (vgrid); the scope as a clerk reads it, "榆次区 (140702)", and its level; a store failure
@@ -1493,12 +1495,97 @@ static int row_sentinel(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_record(c->st, FK_IMPORT_SENTINELS, v, NULL, did, NULL));
 }
 
+/* ---- cold chain (issue 16) ---- */
+
+/* A coldchain row: a batch's event at a site, the worker or buyer who touched it by ID number
+ * (registered or not: a buyer from another city is still traced), and on a result event the
+ * result. A result must name a batch the store holds or this file put earlier, so a mistyped
+ * batch code does not start a chain of its own. */
+static int row_coldchain(struct ctx *c, enum fk_put *did)
+{
+    char batch[TEXT_MAX], site[TEXT_MAX], product[TEXT_MAX], origin[TEXT_MAX], id[64] = "",
+                                                                               idwhy[200];
+    enum fk_cold_event ev = FK_COLD_ARRIVE;
+    enum fk_cold_result res = FK_COLD_NONE;
+    fk_slice es = field(c, 1), is = field(c, 6), rs = field(c, 7);
+    struct fk_record_value v[8];
+    int64_t t = 0;
+    int ok, have_batch, have_ev, added, rc;
+
+    ok = have_batch = text(c, 0, batch, 64, 1);
+    have_ev = fk_cold_event_parse(es, &ev) == FK_OK;
+    if (!have_ev) {
+        char val[48];
+
+        snprintf(val, sizeof val, "%.*s", (int)(es.n > 40 ? 40 : es.n), es.p);
+        if (es.n == 0)
+            whym(c, FK_MSG_ROW_EMPTY, "event");
+        else
+            whym(c, FK_MSG_COLD_EVENT, val);
+        ok = 0;
+    }
+    ok &= time_col(c, 2, &t, 1);
+    ok &= text(c, 3, site, 64, 1);
+    ok &= text(c, 4, product, sizeof product, 0);
+    ok &= text(c, 5, origin, sizeof origin, 0);
+    if (is.n) {
+        fk_id_normalize(is.p, is.n, id, sizeof id);
+        if (fk_id_check_at(id, strlen(id), FK_ID_RESIDENT, c->now, idwhy, sizeof idwhy) !=
+            FK_OK) {
+            whym(c, FK_MSG_ROW_ID, id, idwhy);
+            ok = 0;
+        }
+    }
+    if (have_ev && ev == FK_COLD_RESULT) {
+        if (rs.n == 0) {
+            whym(c, FK_MSG_COLD_RESULT_MISSING);
+            ok = 0;
+        } else if (fk_cold_result_parse(rs, &res) != FK_OK) {
+            char val[48];
+
+            snprintf(val, sizeof val, "%.*s", (int)(rs.n > 40 ? 40 : rs.n), rs.p);
+            whym(c, FK_MSG_COLD_RESULT, val);
+            ok = 0;
+        }
+    } else if (have_ev && rs.n) {
+        whym(c, FK_MSG_COLD_RESULT_NOT_RESULT, fk_cold_event_name(ev));
+        ok = 0;
+    }
+    if (!c->cold_batches && !(c->cold_batches = fk_strmap_new()))
+        return FK_ENOMEM;
+    if (have_batch && have_ev && ev == FK_COLD_RESULT &&
+        fk_strmap_find(c->cold_batches, batch, strlen(batch)) < 0) {
+        rc = fk_store_coldchain_batch_known(c->st, batch);
+        if (rc == FK_ENOENT) {
+            whym(c, FK_MSG_COLD_NO_BATCH, batch);
+            ok = 0;
+        } else if (rc != FK_OK) {
+            return rc;
+        }
+    }
+    if (!ok)
+        return 0;
+    if (fk_strmap_intern(c->cold_batches, batch, strlen(batch), &added) < 0)
+        return FK_ENOMEM;
+    memset(v, 0, sizeof v);
+    v[0].s = batch;
+    v[1].i = (int64_t)ev;
+    v[2].i = t;
+    v[3].s = site;
+    v[4].s = id;
+    v[5].s = c->idx[4] >= 0 ? product : NULL; /* no such column: a stored value stays */
+    v[6].s = c->idx[5] >= 0 ? origin : NULL;
+    v[7].i = (int64_t)res;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_COLDCHAIN, v, NULL, did, NULL));
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_region,  row_person,  row_venue,     row_scan,      row_ping,
     row_sample,  row_result,  row_case,      row_control,   row_arrival,
-    row_risk_area, row_door_event, row_sentinel, row_vaccination, row_indicator, row_score,
+    row_risk_area, row_door_event, row_sentinel, row_coldchain, row_vaccination, row_indicator,
+    row_score,
 };
 
 /* ---- the loop ---- */
@@ -1543,7 +1630,8 @@ static int begin(struct ctx *c)
 
     if (c->type == FK_IMPORT_CONTROLS || c->type == FK_IMPORT_SENTINELS)
         rc = fk_store_begin_control(c->st);
-    else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS)
+    else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS ||
+             c->type == FK_IMPORT_COLDCHAIN)
         rc = fk_store_begin_events(c->st);
     else
         rc = fk_store_begin(c->st);
@@ -1833,8 +1921,8 @@ static int load_maps(struct ctx *c)
         return FK_ENOMEM;
     /* Results need the persons only to know where the members of a tube live. */
     if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RISK_AREAS &&
-        t != FK_IMPORT_SENTINELS && t != FK_IMPORT_INDICATORS && t != FK_IMPORT_SCORES &&
-        (t != FK_IMPORT_RESULTS || c->actor)) {
+        t != FK_IMPORT_SENTINELS && t != FK_IMPORT_COLDCHAIN && t != FK_IMPORT_INDICATORS &&
+        t != FK_IMPORT_SCORES && (t != FK_IMPORT_RESULTS || c->actor)) {
         c->persons = fk_strmap_new();
         rc = c->persons ? fk_store_each_person_key(c->st, load_person, c) : FK_ENOMEM;
         if (rc != FK_OK)
@@ -1879,6 +1967,7 @@ static void import_free(fk_import *imp)
     fk_strmap_free(c->persons);
     fk_strmap_free(c->venues);
     fk_strmap_free(c->indicators);
+    fk_strmap_free(c->cold_batches);
     fk_strmap_free(c->grids);
     free(c->pgrid);
     free(c->vgrid);

@@ -463,6 +463,11 @@ int fk_store_find_device(fk_store *st, const char *device, int64_t *person)
     return st->ops->find_device(st, device, person);
 }
 
+int fk_store_coldchain_batch_known(fk_store *st, const char *batch)
+{
+    return st->ops->coldchain_batch_known(st, batch);
+}
+
 int fk_store_door_before(fk_store *st, const char *device, int64_t t, struct fk_door_row *out)
 {
     return st->ops->door_before(st, device, t, out);

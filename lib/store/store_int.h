@@ -57,6 +57,7 @@ struct fk_store_ops {
     int (*get_alert)(fk_store *st, int64_t id, struct fk_alert_row *out);
     int (*find_device)(fk_store *st, const char *device, int64_t *person);
     int (*door_before)(fk_store *st, const char *device, int64_t t, struct fk_door_row *out);
+    int (*coldchain_batch_known)(fk_store *st, const char *batch);
     int (*each_control)(fk_store *st, int64_t person, fk_control_cb cb, void *ud);
     int (*each_arrival)(fk_store *st, fk_arrival_cb cb, void *ud);
     int (*each_risk_area)(fk_store *st, fk_risk_area_cb cb, void *ud);

@@ -27,9 +27,12 @@ for f in sys.argv[2:]:
 if len(routes) < 30:
     print("FAIL: only %d routes found in server/*.c" % len(routes), file=sys.stderr)
 for m, p in routes:
-    if p.endswith("{}"):
-        pre = p[:-2]
-        ok = any(dm == m and dp.startswith(pre) and "/" not in dp[len(pre):] and dp != pre
+    if "{}" in p:
+        # "{}" is one path segment, with or without a suffix after it (…/{}/control).
+        pre, suf = p.split("{}", 1)
+        seg = re.compile(re.escape(pre) + r"[^/]+" + re.escape(suf))
+        ok = any(dm == m and (seg.fullmatch(dp) or (not suf and dp.startswith(pre) and
+                                                    "/" not in dp[len(pre):] and dp != pre))
                  for dm, dp in seen)
     else:
         ok = (m, p) in seen

@@ -88,7 +88,7 @@ api = [{k: str(v) for k, v in r.items()} for r in json.load(open(sys.argv[1]))["
 cli = list(csv.DictReader(open(sys.argv[2], encoding="utf-8")))
 assert api == cli, (api[:2], cli[:2])
 assert list(cli[0].keys()) == ["region", "name", "case", "close", "secondary", "companion",
-                               "arrival", "risk_area", "other", "total"], list(cli[0].keys())
+                               "arrival", "risk_area", "other", "coldchain", "total"], list(cli[0].keys())
 assert cli[-1]["region"] == "" and cli[-1]["name"] == "total"
 PY
     region=$("$PY" -c 'import sys, urllib.parse; print(dict(urllib.parse.parse_qsl(sys.argv[1])).get("region", ""))' "$q")
@@ -103,7 +103,7 @@ import json, sys, urllib.parse, urllib.request
 grid, region, filt, base, token, day = sys.argv[1:]
 n = 0
 for r in json.load(open(grid))["rows"]:
-    for cat in ["case", "close", "secondary", "companion", "arrival", "risk_area", "other", "total"]:
+    for cat in ["case", "close", "secondary", "companion", "arrival", "risk_area", "other", "coldchain", "total"]:
         q = "date=%s&region=%s&category=%s&%s&limit=1" % (
             day, r["region"] or region, "" if cat == "total" else cat, filt)
         req = urllib.request.Request(base + "/api/v1/control/list?" + q,

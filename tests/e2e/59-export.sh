@@ -42,6 +42,12 @@ source,kind,time,grid,count,id_number
 PH01,pharmacy,2022-08-27T10:15:00+08:00,$g1,,$y1
 FC01,发热门诊,2022-08-27T09:00:00+08:00,$g1,4,
 EOF2
+cat >coldchain.csv <<EOF2
+batch,event,time,site,product,origin,id_number,result
+CC1,arrive,2022-08-20T08:00:00+08:00,PORT1,带鱼,厄瓜多尔,$t1,
+CC1,store,2022-08-21T09:00:00+08:00,CS1,带鱼,,,
+CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive
+EOF2
 cat >vaccinations.csv <<EOF2
 id_number,dose,time,vaccine,site
 $y1,1,2021-04-01T09:00:00+08:00,CoronaVac,榆次区疾控中心
@@ -58,13 +64,13 @@ indicator,region,period,target,actual,bonus
 cov,140702,2022,90,95.0,3
 tat,140702,2022,24,20,
 EOF2
-for t in controls arrivals risk_areas sentinels vaccinations indicators scores; do
+for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas sentinels vaccinations indicators scores; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -84,6 +90,7 @@ contains out-risk_areas.csv "310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T
 contains out-indicators.csv "cov,核酸应检尽检率,专项工作,30.5,higher,0"
 contains out-indicators.csv "tat,检测报告时长,专项工作,20,lower,1"
 contains out-scores.csv "cov,140702,2022,90,95,3"
+contains out-coldchain.csv "CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive"
 # An export never writes over a file.
 fk export persons --out out-persons.csv 2>again.err
 expect_rc 1 "export over an existing file"

@@ -63,7 +63,7 @@ files = {
         ("%s,丁,140702009999G99,13900000715," % id4, "unknown grid 140702009999G99 (import regions first)", "未知网格 140702009999G99"),
     ]),
     "controls": ("id_number,category,place,start,end,regime", [
-        ("%s,路人,居家,%s,," % (known, T), "category '路人' is not case, close, secondary, companion, arrival, risk_area or other", "类别“路人”不是病例"),
+        ("%s,路人,居家,%s,," % (known, T), "category '路人' is not case, close, secondary, companion, arrival, risk_area, other or coldchain", "类别“路人”不是病例"),
         ("%s,密接,酒店,%s,," % (known, T), "place '酒店' is not centralized, home, hospital or monitoring", "管控方式“酒店”不是集中隔离"),
         ("%s,密接,居家,%s,,两日一检" % (known, T), "unknown regime 两日一检 (the profile has no [regime.两日一检])", "未知检测方案 两日一检"),
         ("%s,密接,居家,%s,2022-08-20T09:00:00+08:00," % (known, T), "end is before start", "结束时间早于开始时间"),

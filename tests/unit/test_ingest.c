@@ -1206,6 +1206,81 @@ static int import_as(struct fixture *f, enum fk_import_type t, const char *path,
     return fk_import_file(f->st, &f->prof, t, path, &o, &f->sum, f->err, sizeof f->err);
 }
 
+
+/* Cold chain (issue 16): a good row of each kind, each reject reason, a result for a batch the
+ * store or an earlier row knows (and not for one only a later row names), unregistered workers
+ * accepted by a valid ID, and a re-import that adds nothing. */
+static void test_ingest__coldchain(void **state)
+{
+    static const char *rows[] = {
+        "batch,event,time,site,product,origin,id_number,result",
+        "B1,arrive,2022-08-20T08:00:00+08:00,PORT1,带鱼,厄瓜多尔,ID5,",   /* ok: unregistered */
+        "B1,入库,2022-08-21T09:00:00+08:00,CS1,,,ID1,",                  /* ok: Chinese event */
+        "B1,thaw,2022-08-21T10:00:00+08:00,CS1,,,,",                      /* 4: unknown event */
+        "B1,result,2022-08-22T10:00:00+08:00,CS1,,,,",                    /* 5: no result */
+        "B1,result,2022-08-22T10:00:00+08:00,CS1,,,,maybe",               /* 6: bad result */
+        "B9,result,2022-08-22T10:00:00+08:00,CS1,,,,positive",            /* 7: never seen */
+        "B1,store,2022-08-22T10:00:00+08:00,CS1,,,,positive",             /* 8: not a result */
+        "B1,sell,2022-08-23T10:00:00+08:00,MKT1,,,BADID,",                /* 9: bad id */
+        "B1,sell,soon,MKT1,,,,",                                          /* 10: bad time */
+        "B1,result,2022-08-22T11:00:00+08:00,CS1,,,,阳性",                /* ok */
+        "B2,result,2022-08-22T11:00:00+08:00,CS1,,,,negative",            /* 12: B2 only later */
+        "B2,arrive,2022-08-20T09:00:00+08:00,PORT1,,,,",                  /* ok */
+        ",sell,2022-08-23T10:00:00+08:00,,,,,",                           /* 14: no batch, site */
+    };
+    static const char *again[] = {
+        "batch,event,time,site,result",
+        "B1,result,2022-08-23T11:00:00+08:00,CS1,positive", /* B1 from the store */
+    };
+    struct fixture *f = *state;
+    char path[400], bad[19], *p, *text;
+    const char *rej;
+
+    /* A resident ID with a wrong check character stands in for BADID. */
+    memcpy(bad, f->ids[0], sizeof bad);
+    bad[17] = bad[17] == '1' ? '2' : '1';
+    text = strdup(compose(f, rows, sizeof rows / sizeof rows[0]));
+    assert_non_null(text);
+    p = strstr(text, "BADID");
+    assert_non_null(p);
+    fk_buf_reset(&f->csv);
+    assert_int_equal(fk_buf_append(&f->csv, text, (size_t)(p - text)), FK_OK);
+    assert_int_equal(fk_buf_puts(&f->csv, bad), FK_OK);
+    assert_int_equal(fk_buf_puts(&f->csv, p + 5), FK_OK);
+    free(text);
+    path_of(f, "coldchain.csv", path);
+    write_bytes(path, f->csv.data, f->csv.len);
+    import_ok(f, FK_IMPORT_COLDCHAIN, path);
+    expect_sum(&f->sum, 13, 4, 0, 0, 9);
+    assert_int_equal(count(f, "coldchain"), 4);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 4, "event 'thaw' is not arrive, store, sample, result");
+    expect_reject(rej, 5, "a result event needs a result");
+    expect_reject(rej, 6, "result 'maybe' is not positive or negative");
+    expect_reject(rej, 7, "result for batch B9, which was never seen");
+    expect_reject(rej, 8, "a store event carries no result");
+    expect_reject(rej, 9, "id_number");
+    expect_reject(rej, 10, "time 'soon'");
+    expect_reject(rej, 12, "result for batch B2, which was never seen");
+    expect_reject(rej, 14, "batch is empty");
+    expect_reject(rej, 14, "site is empty");
+
+    /* The same file again adds nothing twice; only B2's result, whose batch the store now
+     * holds, is taken this time. */
+    import_ok(f, FK_IMPORT_COLDCHAIN, path_of(f, "coldchain.csv", path));
+    expect_sum(&f->sum, 13, 1, 0, 4, 8);
+    assert_int_equal(count(f, "coldchain"), 5);
+    import_ok(f, FK_IMPORT_COLDCHAIN, path_of(f, "coldchain.csv", path));
+    expect_sum(&f->sum, 13, 0, 0, 5, 8);
+    assert_int_equal(count(f, "coldchain"), 5);
+
+    /* A later file's result for a batch the store holds is taken. */
+    write_rows(f, "coldchain2.csv", again, 2, path);
+    import_ok(f, FK_IMPORT_COLDCHAIN, path);
+    expect_sum(&f->sum, 1, 1, 0, 0, 0);
+    assert_int_equal(count(f, "coldchain"), 6);
+}
+
 /* The reason of the reject of input line `line`, with every ID number of f->ids written as
  * "ID", into out: so two rows about different persons can be compared. */
 static void reason_of(struct fixture *f, const char *rejects, unsigned line, char *out, size_t cap)
@@ -1650,6 +1725,7 @@ int main(void)
         R(test_ingest__update_counts_changed_fields),
         cmocka_unit_test(test_ingest__updated_text),
         R(test_ingest__line_numbers_count_physical_lines),
+        T(test_ingest__coldchain),
         T(test_ingest__file_errors),
         R(test_ingest__scope_persons_before_and_after),
         R(test_ingest__scope_outsider_answers_as_unknown),

@@ -90,7 +90,7 @@ static void test_msg__idcard_reasons_are_the_catalogue(void **state)
  * also among the catalogue's more general templates ("{event} at {device}"). */
 static void test_msg__every_message_parses_back(void **state)
 {
-    const char *a[FK_MSG_MAX_ARGS] = {"v0", "v1", "v2", "v3", "v4", "v5"};
+    const char *a[FK_MSG_MAX_ARGS] = {"v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7"};
     char text[1024], want[128];
     fk_buf b;
     int i;
@@ -99,7 +99,8 @@ static void test_msg__every_message_parses_back(void **state)
     fk_buf_init(&b, 0);
     for (i = 0; i < FK_MSG__COUNT; i++) {
         fk_buf_reset(&b);
-        fk_msg_render(text, sizeof text, (enum fk_msg_id)i, a[0], a[1], a[2], a[3], a[4], a[5]);
+        fk_msg_render(text, sizeof text, (enum fk_msg_id)i, a[0], a[1], a[2], a[3], a[4], a[5], a[6],
+                      a[7]);
         assert_int_equal(fk_msg_parse_json(text, strlen(text), NULL, &b), FK_OK);
         snprintf(want, sizeof want, "{\"code\":\"%s\",\"args\":{", fk_msg_code((enum fk_msg_id)i));
         if (strncmp(b.data, want, strlen(want)) != 0)

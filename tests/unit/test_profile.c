@@ -70,6 +70,34 @@ static void test_profile__override(void **state)
     expect_trace(&p, 4, 30, 10, 14);
 }
 
+/* [coldchain] (issue 16): defaults for an empty profile, each key, and the errors. */
+static void test_profile__coldchain(void **state)
+{
+    struct fk_profile p;
+    char err[200];
+
+    (void)state;
+    fk_profile_defaults(&p);
+    assert_int_equal(p.coldchain_window_hours, 24);
+    assert_int_equal(p.coldchain_place, 1); /* home */
+    assert_string_equal(p.coldchain_regime, "land3");
+    assert_string_equal(p.category_regime[7], "land3"); /* [control] coldchain_regime */
+    p = parsed("[coldchain]\nwindow_hours = 48\nplace = 集中隔离\nregime = every3\n");
+    assert_int_equal(p.coldchain_window_hours, 48);
+    assert_int_equal(p.coldchain_place, 0); /* centralized */
+    assert_string_equal(p.coldchain_regime, "every3");
+    fk_profile_defaults(&p);
+    assert_int_equal(fk_profile_parse("[coldchain]\nplace = hotel\n", &p, err, sizeof err),
+                     FK_EINVAL);
+    assert_non_null(strstr(err, "place = 'hotel'"));
+    assert_int_equal(fk_profile_parse("[coldchain]\nregime = weekly\n", &p, err, sizeof err),
+                     FK_EINVAL);
+    assert_non_null(strstr(err, "there is no [regime.weekly]"));
+    assert_int_equal(fk_profile_parse("[coldchain]\nwindow_hours = -1\n", &p, err, sizeof err),
+                     FK_EINVAL);
+    assert_int_equal(p.coldchain_window_hours, 24); /* a failed parse changes nothing */
+}
+
 static void test_profile__override_trace(void **state)
 {
     const char *ini = "[trace]\n"
@@ -207,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_profile__defaults),
         cmocka_unit_test(test_profile__override),
         cmocka_unit_test(test_profile__override_trace),
+        cmocka_unit_test(test_profile__coldchain),
         cmocka_unit_test(test_profile__applies_over_given_values),
         cmocka_unit_test(test_profile__unknown_key),
         cmocka_unit_test(test_profile__key_in_wrong_section),

@@ -5,7 +5,7 @@
 // `sentinel rows` gives for it, with links to the persons; the viewer of 140702 sees its county
 // only. Screenshots at 1280 and 1920 px, in Chinese and English.
 import assert from 'node:assert/strict'
-import { run, need, signIn, shot, cells, cli, csvRows, log, storeLang, T, adminName, adminPass, viewerName, viewerPass } from './lib.mjs'
+import { run, need, nav, signIn, shot, cells, cli, csvRows, log, storeLang, T, adminName, adminPass, viewerName, viewerPass } from './lib.mjs'
 
 const DATE = need('FK_DATE')
 const kinds = ['fever_clinic', 'pharmacy', 'coldchain', 'station', 'school', 'other']
@@ -45,7 +45,7 @@ async function checkBoard(page, by, asUser) {
 await run(async (browser, newPage) => {
   const page = await newPage({ viewport: { width: 1280, height: 900 } })
   await signIn(page, adminName, adminPass)
-  await page.click('[data-nav=sentinel]')
+  await nav(page, 'sentinel')
   await page.waitForSelector('[data-totals]', { timeout: T })
 
   const county = await checkBoard(page, 'county')

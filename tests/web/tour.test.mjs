@@ -44,6 +44,7 @@ export const PAGES = [
     dialog: { open: '[data-ack]', shows: '[data-dialog]', close: '[data-dialog] button[type=button]' },
   },
   { name: 'arrivals', path: '/arrivals', ready: '.page h1' },
+  { name: 'coldchain', path: '/coldchain', ready: '[data-batches]' },
   /* a person under control at home with a door sensor, and a case: the person page's every block */
   { name: 'person-control', path: '/person/110101197506087457', ready: '.page h1' },
   { name: 'person-case', path: '/person/140729198107204854', ready: '.page h1' },

@@ -502,7 +502,7 @@ const zh = {
   'msg.row.id_type': '证件类型“{value}”不是居民身份证、护照、港澳通行证、台湾通行证或其他证件',
   'msg.row.resident_moves': '居民 {id} 登记在您的管辖范围 {scope} 之外：须由同时管辖两地的账号迁移',
   'msg.row.venue_moves': '场所 {venue} 登记在您的管辖范围 {scope} 之外：须由同时管辖两地的账号迁移',
-  'msg.row.category': '类别“{value}”不是病例、密接、次密接、同行人员、入境人员、风险区人员或其他',
+  'msg.row.category': '类别“{value}”不是病例、密接、次密接、同行人员、入境人员、风险区人员、其他或冷链',
   'msg.row.place': '管控方式“{value}”不是集中隔离、居家隔离、医院或居家健康监测',
   'msg.row.regime': '未知检测方案 {regime}（配置文件中没有该方案）',
   'msg.row.sensor_taken': '门磁 {device} 已登记给另一人',
@@ -785,6 +785,60 @@ const zh = {
   'sen.source': '哨点',
   'sen.kind': '类型',
   'sen.count': '数量',
+  /* cold chain (issue 16, 冷链追溯) */
+  'ctlcat.coldchain': '冷链暴露',
+  'nav.coldchain': '冷链追溯',
+  'kind.coldchain': '冷链阳性',
+  'cold.lead': '进口冷链批次从口岸到冷库、市场的每一环节、每位接触人员，以及同场批次',
+  'cold.batches': '批次',
+  'cold.batch': '批次',
+  'cold.product': '品名',
+  'cold.origin': '产地',
+  'cold.result': '检测',
+  'cold.positive': '阳性',
+  'cold.positiveAt': '{time} 在 {site} 检出阳性',
+  'cold.lastEvent': '最近环节',
+  'cold.lastTime': '最近时间',
+  'cold.pick': '在左侧选择一个批次，查看其全链条追溯。',
+  'cold.sites': '个场所',
+  'cold.sitesCol': '场所数',
+  'cold.persons': '名接触人员',
+  'cold.shared': '个同场批次',
+  'cold.hidden': '另有 {n} 条接触记录的人员不在您的管辖范围内，未列出',
+  'cold.control': '管控接触人员',
+  'cold.confirm': '将批次 {batch} 的 {n} 名接触人员纳入冷链暴露管控？',
+  'cold.done': '接触 {persons} 人：新纳入管控 {added} 人，已在管控 {already} 人，辖区外 {outside} 人，未登记 {unregistered} 人',
+  'cold.graph': '追溯图',
+  'cold.chain': '流转环节',
+  'cold.touched': '接触人员',
+  'cold.sharedList': '同场批次',
+  'cold.unregistered': '未登记',
+  'cold.site': '场所编码',
+  'cold.venue': '场所',
+  'cold.arrival': '到达',
+  'cold.departure': '离开',
+  'cold.events': '环节数',
+  'cold.event': '环节',
+  'cold.time': '时间',
+  'cold.from': '重叠自',
+  'cold.to': '重叠至',
+  'cold.node.batch': '批次',
+  'cold.node.site': '场所',
+  'cold.node.person': '人员',
+  'cold.node.shared': '同场批次',
+  'cold.ev.arrive': '到港',
+  'cold.ev.store': '入库',
+  'cold.ev.sample': '采样',
+  'cold.ev.result': '检测结果',
+  'cold.ev.disinfect': '消杀',
+  'cold.ev.dispatch': '出库',
+  'cold.ev.sell': '销售',
+  'msg.row.cold_event': '环节 “{event}” 不是 到港、入库、采样、结果、消杀、出库、销售 之一',
+  'msg.row.cold_result': '检测结果 “{result}” 不是 阳性 或 阴性',
+  'msg.row.cold_result_missing': '检测结果环节须填写结果：阳性 或 阴性',
+  'msg.row.cold_result_not_result': '{event} 环节不带检测结果：只有检测结果环节填写',
+  'msg.row.cold_no_batch': '批次 {batch} 的检测结果，但此前从未见过该批次',
+  'msg.alert.coldchain': '批次 {batch} 在 {site} 检出阳性：涉及 {sites} 个场所、{persons} 人、{shared} 个同场批次',
 }
 
 const en = {
@@ -1294,6 +1348,55 @@ const en = {
   'sen.source': 'Sentinel',
   'sen.kind': 'Kind',
   'sen.count': 'Count',
+  /* cold chain (issue 16) */
+  'ctlcat.coldchain': 'Cold chain',
+  'nav.coldchain': 'Cold chain',
+  'kind.coldchain': 'Cold chain positive',
+  'cold.lead': 'Imported cold-chain batches from port to cold store to market: every link, every person who touched them, and the batches that shared a site',
+  'cold.batches': 'Batches',
+  'cold.batch': 'Batch',
+  'cold.product': 'Product',
+  'cold.origin': 'origin',
+  'cold.result': 'Test',
+  'cold.positive': 'positive',
+  'cold.positiveAt': 'positive at {site} on {time}',
+  'cold.lastEvent': 'Last event',
+  'cold.lastTime': 'Last time',
+  'cold.pick': 'Pick a batch on the left to see its whole chain.',
+  'cold.sites': 'sites',
+  'cold.sitesCol': 'Sites',
+  'cold.persons': 'persons touched it',
+  'cold.shared': 'batches shared a site',
+  'cold.hidden': '{n} more touches by persons outside your scope are not listed',
+  'cold.control': 'Put under control',
+  'cold.confirm': 'Put the {n} persons who touched batch {batch} under cold-chain control?',
+  'cold.done': '{persons} persons: {added} put under control, {already} already, {outside} outside your scope, {unregistered} not registered',
+  'cold.graph': 'Trace graph',
+  'cold.chain': 'Chain of sites',
+  'cold.touched': 'Persons who touched it',
+  'cold.sharedList': 'Batches that shared a site',
+  'cold.unregistered': 'not registered',
+  'cold.site': 'Site',
+  'cold.venue': 'Venue',
+  'cold.arrival': 'Arrived',
+  'cold.departure': 'Left',
+  'cold.events': 'Events',
+  'cold.event': 'Event',
+  'cold.time': 'Time',
+  'cold.from': 'Overlap from',
+  'cold.to': 'Overlap to',
+  'cold.node.batch': 'Batch',
+  'cold.node.site': 'Site',
+  'cold.node.person': 'Person',
+  'cold.node.shared': 'Shared batch',
+  'cold.ev.arrive': 'arrived',
+  'cold.ev.store': 'stored',
+  'cold.ev.sample': 'sampled',
+  'cold.ev.result': 'result',
+  'cold.ev.disinfect': 'disinfected',
+  'cold.ev.dispatch': 'dispatched',
+  'cold.ev.sell': 'sold',
+  'msg.alert.coldchain': 'batch {batch} positive at {site}: {sites} sites, {persons} persons, {shared} shared batches',
 }
 
 const dicts = { zh, en }
@@ -1329,6 +1432,8 @@ const NAMED_ARGS = {
   role: 'role.',
   type: 'type.',
   regime: 'regime.',
+  kind: 'senk.' /* a sentinel alert's kind (issue 16) */,
+  rule: 'senf.',
 }
 
 /* An API error (api.js ApiError) as its sentence in the current language: the server's English
@@ -1367,19 +1472,6 @@ export function msg(m, fallback) {
             : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)
               ? fmt.time(v)
               : v
-        : k === 'event'
-          ? named('door.')
-          : k === 'level'
-            ? named('level.')
-            : k === 'kind'
-              ? named('senk.')
-              : k === 'rule'
-                ? named('senf.')
-            : k === 'field'
-              ? named('field.')
-              : /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)
-                ? fmt.time(v)
-                : v
   }
   return t(key, args)
 }

@@ -46,6 +46,7 @@ enum stmt_id {
     S_ALERT_INS, S_ALERT_UPD, S_ALERT_GET,
     S_CASE_GET, S_CONTROL_OPEN,
     S_GRID_NAMES, S_GRID_NAMES_UPTO,
+    S_COLD_BATCH, /* cold chain (issue 16) */
     S_COUNT
 };
 
@@ -97,6 +98,7 @@ static const char *const stmt_sql[S_COUNT] = {
                         "device, extended FROM controls WHERE id = ?1",
     [S_DOOR_INS] = "INSERT OR IGNORE INTO door_events (device, time, event, person) "
                    "VALUES (?1, ?2, ?3, ?4)",
+    [S_COLD_BATCH] = "SELECT count(*) FROM (SELECT 1 FROM coldchain WHERE batch = ?1 LIMIT 1)",
     [S_DOOR_BEFORE] = "SELECT time, event, person FROM door_events WHERE device = ?1 AND time < ?2 "
                       "ORDER BY time DESC, event DESC LIMIT 1",
     [S_DEVICE_FIND] = "SELECT person FROM controls WHERE device = ?1 ORDER BY start DESC LIMIT 1",
@@ -1343,6 +1345,15 @@ static int sq_find_device(fk_store *st, const char *device, int64_t *person)
     return find_int64(s, stmt(s, S_DEVICE_FIND), device, person);
 }
 
+static int sq_coldchain_batch_known(fk_store *st, const char *batch)
+{
+    struct sq_store *s = SQ(st);
+    int64_t n;
+    int rc = find_int64(s, stmt(s, S_COLD_BATCH), batch, &n);
+
+    return rc != FK_OK ? rc : n ? FK_OK : FK_ENOENT;
+}
+
 static int sq_door_before(fk_store *st, const char *device, int64_t t, struct fk_door_row *out)
 {
     struct sq_store *s = SQ(st);
@@ -1854,6 +1865,7 @@ static const struct fk_store_ops sqlite_ops = {
     .get_control = sq_get_control,
     .get_alert = sq_get_alert,
     .find_device = sq_find_device,
+    .coldchain_batch_known = sq_coldchain_batch_known,
     .door_before = sq_door_before,
     .each_control = sq_each_control,
     .each_arrival = sq_each_arrival,
