@@ -221,7 +221,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
             dir = argv[++i];
         else if (strcmp(argv[i], "--queries") == 0 && i + 1 < argc)
-            queries = atoi(argv[++i]);
+            queries = (int)strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--keep") == 0)
             keep = 1;
         else {
