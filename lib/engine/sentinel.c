@@ -265,6 +265,8 @@ int fk_senb_each(const fk_senb *b, const char *within, enum fk_level by, int64_t
                  fk_senb_cell_cb cb, void *ud)
 {
     struct regions rs;
+    struct fk_profile q;
+    unsigned char *hit = NULL; /* per region and kind: one of its grids reached the threshold */
     int64_t *cnt = NULL, *nrows = NULL, d;
     size_t i, k, per = (size_t)FK_SEN_NKINDS * FK_SEN_WINDOW;
     int rc = FK_ENOMEM;
@@ -281,8 +283,16 @@ int fk_senb_each(const fk_senb *b, const char *within, enum fk_level by, int64_t
     rc = FK_ENOMEM;
     cnt = calloc(rs.n ? rs.n * per : 1, sizeof *cnt);
     nrows = calloc(rs.n ? rs.n * FK_SEN_NKINDS : 1, sizeof *nrows);
-    if (!cnt || !nrows)
+    hit = calloc(rs.n ? rs.n * FK_SEN_NKINDS : 1, 1);
+    if (!cnt || !nrows || !hit)
         goto out;
+    /* A fixed threshold is one sentinel grid's count of a day (20 fever-clinic visits at one
+     * clinic), not a county's sum of hundreds of them: above the grid level a region fires by
+     * threshold when one of its grids does, and its own sum is judged by the baseline only. */
+    q = b->p;
+    if (by != FK_LEVEL_GRID)
+        for (k = 0; k < FK_SEN_NKINDS; k++)
+            q.sen_threshold[k] = 0;
     for (d = 0; d < FK_SEN_WINDOW; d++) {
         long di = find_day(b, day - (FK_SEN_WINDOW - 1) + d);
 
@@ -295,8 +305,11 @@ int fk_senb_each(const fk_senb *b, const char *within, enum fk_level by, int64_t
             if (r < 0)
                 continue;
             cnt[(size_t)r * per + (size_t)c->kind * FK_SEN_WINDOW + (size_t)d] += c->count;
-            if (d == FK_SEN_WINDOW - 1)
+            if (d == FK_SEN_WINDOW - 1) {
                 nrows[(size_t)r * FK_SEN_NKINDS + c->kind] += c->rows;
+                if (b->p.sen_threshold[c->kind] > 0 && c->count >= (uint32_t)b->p.sen_threshold[c->kind])
+                    hit[(size_t)r * FK_SEN_NKINDS + c->kind] = 1;
+            }
         }
     }
     rc = FK_OK;
@@ -314,11 +327,14 @@ int fk_senb_each(const fk_senb *b, const char *within, enum fk_level by, int64_t
             c.kind = (int)k;
             c.day = day;
             c.rows = nrows[i * FK_SEN_NKINDS + k];
-            fk_sen_eval(&b->p, (int)k, &cnt[i * per + k * FK_SEN_WINDOW], (int)have, &c.v);
+            fk_sen_eval(&q, (int)k, &cnt[i * per + k * FK_SEN_WINDOW], (int)have, &c.v);
+            if (hit[i * FK_SEN_NKINDS + k])
+                c.v.fires = FK_SEN_THRESHOLD;
             rc = cb(ud, &c);
         }
     }
 out:
+    free(hit);
     free(cnt);
     free(nrows);
     free(rs.r);

@@ -43,13 +43,15 @@ zh = {"发热门诊": "fever_clinic"}
 def local_day(t):
     return datetime.fromisoformat(t.replace("Z", "+00:00")).astimezone(cst).date()
 D = datetime.strptime(date, "%Y-%m-%d").date()
-count, start = {}, {}
+count, start, gcount = {}, {}, {}
 for r in csv.DictReader(open("sentinels.csv")):
     k = zh.get(r["kind"], r["kind"])
     d = local_day(r["time"])
     start[k] = min(start.get(k, d), d)
     key = (up(r["grid"]), k, d)
     count[key] = count.get(key, 0) + int(r["count"] or 1)
+    gkey = (r["grid"], k, d)
+    gcount[gkey] = gcount.get(gkey, 0) + int(r["count"] or 1)
 threshold = {"fever_clinic": 20, "pharmacy": 30, "coldchain": 1, "station": 5, "school": 10,
              "other": 0}
 out = []
@@ -63,7 +65,11 @@ for code in sorted(c for c, r in regions.items() if r["level"] == level):
             m = sum(float(x) for x in c[:7]) / 7
             s = math.sqrt(sum((x - m) * (x - m) for x in c[:7]) / 6)
             mean, sd = "%.2f" % m, "%.2f" % s
-        if threshold[k] and c[9] >= threshold[k]:
+        # a fixed threshold is one grid's count of the day: a region above the grid level fires by
+        # it when one of its grids does
+        grid_hit = any(n >= threshold[k] for (g, kk, dd), n in gcount.items()
+                       if kk == k and dd == D and up(g) == code)
+        if threshold[k] and grid_hit:
             fires = "threshold"
         elif known and (c[9] - m) / max(s, 1.0) > 3:
             fires = "baseline"
