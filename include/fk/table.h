@@ -68,6 +68,16 @@ void fk_table_sort(fk_table *t, const size_t *cols, size_t ncols);
 int fk_table_render(const fk_table *t, enum fk_format f, size_t from, size_t to, fk_buf *b);
 /* Renders rows [from, to) as one complete JSON array of objects (for pages of a list). */
 int fk_table_json_rows(const fk_table *t, size_t from, size_t to, fk_buf *b);
+/* A page of several named tables (a person's, a cold-chain batch's). */
+struct fk_table_block {
+    const char *name;
+    const fk_table *t; /* NULL: no rows */
+};
+/* Renders the n blocks into b: CSV as "# NAME" lines each followed by its table and a blank
+ * line; JSON as one object {"NAME": rows, …} whose first block is one object (its first row, or
+ * null), not an array. FK_OK, FK_ENOMEM or FK_ETOOBIG (b's ceiling). */
+int fk_table_blocks_render(const struct fk_table_block *blocks, size_t n, enum fk_format f,
+                           fk_buf *b);
 /* Writes the whole table to f in blocks. FK_OK or FK_EIO. */
 int fk_table_write(const fk_table *t, enum fk_format f, FILE *out);
 /* Parses "csv" or "json". FK_OK or FK_EINVAL. */

@@ -805,58 +805,12 @@ void fk_cold_page_fini(struct fk_cold_page *p)
 
 int fk_cold_page_render(const struct fk_cold_page *p, enum fk_format f, fk_buf *b)
 {
-    const struct {
-        const char *name;
-        const fk_table *t;
-    } blocks[] = {
+    const struct fk_table_block blocks[] = {
         {"batch", p->batch},
         {"sites", p->sites},
         {"persons", p->persons},
         {"shared", p->shared},
     };
-    size_t i;
-    int rc = FK_OK;
 
-    if (f == FK_FORMAT_JSON)
-        rc = fk_buf_putc(b, '{');
-    for (i = 0; rc == FK_OK && i < sizeof blocks / sizeof blocks[0]; i++) {
-        const fk_table *t = blocks[i].t;
-        size_t n = t ? fk_table_nrows(t) : 0;
-
-        if (f == FK_FORMAT_JSON) {
-            rc = fk_buf_printf(b, "%s\"%s\":", i ? "," : "", blocks[i].name);
-            if (rc != FK_OK)
-                break;
-            if (i == 0) {
-                /* The batch is one object, not an array of one. */
-                fk_buf one;
-
-                fk_buf_init(&one, 0);
-                rc = t && n ? fk_table_json_rows(t, 0, 1, &one) : FK_OK;
-                if (rc == FK_OK && one.len) {
-                    const char *lo = strchr(one.data, '{'), *hi = strrchr(one.data, '}');
-
-                    rc = lo && hi ? fk_buf_append(b, lo, (size_t)(hi - lo) + 1) : FK_EINVAL;
-                } else if (rc == FK_OK) {
-                    rc = fk_buf_puts(b, "null");
-                }
-                fk_buf_fini(&one);
-            } else if (t) {
-                rc = fk_table_json_rows(t, 0, n, b);
-                if (rc == FK_OK && b->len && b->data[b->len - 1] == '\n')
-                    b->data[--b->len] = '\0';
-            } else {
-                rc = fk_buf_puts(b, "[]");
-            }
-        } else {
-            rc = fk_buf_printf(b, "# %s\n", blocks[i].name);
-            if (rc == FK_OK && t)
-                rc = fk_table_render(t, FK_FORMAT_CSV, 0, n, b);
-            if (rc == FK_OK)
-                rc = fk_buf_putc(b, '\n');
-        }
-    }
-    if (rc == FK_OK && f == FK_FORMAT_JSON)
-        rc = fk_buf_puts(b, "}\n");
-    return rc;
+    return fk_table_blocks_render(blocks, sizeof blocks / sizeof blocks[0], f, b);
 }

@@ -957,10 +957,48 @@ static void test_table__format_parse(void **state)
     assert_int_equal(fk_format_parse("jsonl", &f), FK_EINVAL);
 }
 
+/* A page of named tables: CSV blocks, and one JSON object whose first block is an object. */
+static void test_table__blocks_render(void **state)
+{
+    static const struct fk_col one[] = {{"id", FK_COL_TEXT}, {"n", FK_COL_INT}};
+    static const struct fk_col two[] = {{"site", FK_COL_TEXT}};
+    fk_table *a = NULL, *b = NULL;
+    const char *ra[] = {"P1", "3"}, *rb1[] = {"S1"}, *rb2[] = {"S2"};
+    struct fk_table_block blocks[3];
+    fk_buf out;
+
+    (void)state;
+    assert_int_equal(fk_table_new(one, 2, &a), FK_OK);
+    assert_int_equal(fk_table_new(two, 1, &b), FK_OK);
+    assert_int_equal(fk_table_add(a, ra), FK_OK);
+    assert_int_equal(fk_table_add(b, rb1), FK_OK);
+    assert_int_equal(fk_table_add(b, rb2), FK_OK);
+    blocks[0] = (struct fk_table_block){"person", a};
+    blocks[1] = (struct fk_table_block){"sites", b};
+    blocks[2] = (struct fk_table_block){"none", NULL};
+    fk_buf_init(&out, 0);
+    assert_int_equal(fk_table_blocks_render(blocks, 3, FK_FORMAT_CSV, &out), FK_OK);
+    assert_string_equal(out.data, "# person\nid,n\nP1,3\n\n# sites\nsite\nS1\nS2\n\n# none\n\n");
+    fk_buf_reset(&out);
+    assert_int_equal(fk_table_blocks_render(blocks, 3, FK_FORMAT_JSON, &out), FK_OK);
+    assert_non_null(strstr(out.data, "{\"person\":{\"id\":\"P1\",\"n\":3}"));
+    assert_non_null(strstr(out.data, "\"sites\":["));
+    assert_non_null(strstr(out.data, "\"none\":[]}"));
+    /* a first block without rows is null */
+    blocks[0].t = NULL;
+    fk_buf_reset(&out);
+    assert_int_equal(fk_table_blocks_render(blocks, 3, FK_FORMAT_JSON, &out), FK_OK);
+    assert_non_null(strstr(out.data, "{\"person\":null,"));
+    fk_buf_fini(&out);
+    fk_table_free(a);
+    fk_table_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table__accessors),
+        cmocka_unit_test(test_table__blocks_render),
         cmocka_unit_test(test_table__many_rows_kept),
         cmocka_unit_test(test_table__csv_render),
         cmocka_unit_test(test_table__csv_quoting),
