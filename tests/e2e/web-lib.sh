@@ -42,7 +42,7 @@ web_city() {
     done
     # 目标考核: the three counties' indicators and scores of 2022 (tests/data/assess).
     for t in indicators scores; do
-        fk import "$t" "$FK_SRC/tests/data/assess/$t.csv" 2>/dev/null
+        fk import "$t" "$FK_SRC/tests/data/assess/$t.csv" --rejects "$WORK/$t.rejects.csv" 2>/dev/null
         expect_rc 0 "import $t"
     done
     IFS=, read -r name region start end <"$WEB_DATA/round.txt"
