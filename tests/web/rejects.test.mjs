@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import path from 'node:path'
-import { run, need, signIn, shot, setLang, log, T, BASE, adminName, adminPass, viewerName, viewerPass } from './lib.mjs'
+import { run, need, nav, signIn, shot, setLang, log, T, BASE, adminName, adminPass, viewerName, viewerPass } from './lib.mjs'
 
 const expect = JSON.parse(fs.readFileSync(need('FK_EXPECT'), 'utf8'))
 const dir = path.dirname(need('FK_EXPECT'))
@@ -50,7 +50,7 @@ async function errorBox(page, status) {
 await run(async (_browser, newPage) => {
   const page = await newPage({ viewport: { width: 1280, height: 900 } })
   await signIn(page, adminName, adminPass)
-  await page.click('[data-nav=import]')
+  await nav(page, 'import')
   await page.waitForSelector('[data-drop]')
 
   for (const f of expect.filter((x) => x.page)) {

@@ -6,7 +6,7 @@
 // the file's own lines.
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
-import { run, need, signIn, shot, cells, log, T, adminName, adminPass } from './lib.mjs'
+import { run, need, nav, signIn, shot, cells, log, T, adminName, adminPass } from './lib.mjs'
 
 const BADFILE = need('FK_BADFILE')
 const bad = Number(need('FK_BAD_ROWS'))
@@ -14,7 +14,7 @@ const bad = Number(need('FK_BAD_ROWS'))
 await run(async (browser, newPage) => {
   const page = await newPage()
   await signIn(page, adminName, adminPass)
-  await page.click('[data-nav=import]')
+  await nav(page, 'import')
   await page.waitForSelector('[data-drop]')
   await page.selectOption('[data-import-type]', 'persons')
   const dt = await page.evaluateHandle((text) => {
