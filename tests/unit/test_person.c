@@ -422,7 +422,8 @@ static int setup_many(void **state)
     struct many *m = calloc(1, sizeof *m);
     size_t cap = 1 << 16, n;
     char *buf = malloc(cap), body[18], id[19];
-    int k, i, seq = 0, rc = -1;
+    int k, i, rc = -1;
+    unsigned seq = 0;
 
     if (!m || !buf)
         goto out;
@@ -452,7 +453,7 @@ static int setup_many(void **state)
         for (k = 0; k < 3; k++) {
             if (!names[k])
                 continue;
-            snprintf(body, sizeof body, "14070219900101%03d", (seq++) % 1000);
+            snprintf(body, sizeof body, "14070219900101%03u", seq++ % 1000u);
             make_id(body, id);
             n += (size_t)snprintf(buf + n, cap - n, "%s,%s%s,,140702001001%03d,\n", id,
                                   k == 2 ? "张" : "王", names[k], g);
