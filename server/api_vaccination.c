@@ -90,7 +90,11 @@ void api_vaccination_coverage_get(struct req *r)
     reply_table(r, t, "vaccination-coverage", REPLY_PAGE_OFFSET);
 }
 
-void api_vaccination_catchup_get(struct req *r)
+/* A list of the vaccination index for the asked region at ?now= (catch-up, communities), answered
+ * as a paged table called name: the one shape of both GETs. */
+typedef int (*vax_list_fn)(fk_vax *v, fk_store *st, const char *within, int64_t now,
+                           fk_table **out, char *err, size_t errlen);
+static void vax_list(struct req *r, vax_list_fn list, const char *name)
 {
     char within[FK_REGION_CODE_MAX], err[512];
     fk_table *t = NULL;
@@ -103,33 +107,22 @@ void api_vaccination_catchup_get(struct req *r)
     v = srv_vax(r);
     if (!v)
         return;
-    rc = fk_vax_catchup(v, srv_store(r), within, now, &t, err, sizeof err);
+    rc = list(v, srv_store(r), within, now, &t, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
     }
-    reply_table(r, t, "catchup", REPLY_PAGE_OFFSET);
+    reply_table(r, t, name, REPLY_PAGE_OFFSET);
+}
+
+void api_vaccination_catchup_get(struct req *r)
+{
+    vax_list(r, fk_vax_catchup, "catchup");
 }
 
 void api_vaccination_communities_get(struct req *r)
 {
-    char within[FK_REGION_CODE_MAX], err[512];
-    fk_table *t = NULL;
-    int64_t now;
-    int asked, rc;
-    fk_vax *v;
-
-    if (!req_now(r, &now, &asked) || !asked_region(r, within, sizeof within))
-        return;
-    v = srv_vax(r);
-    if (!v)
-        return;
-    rc = fk_vax_communities(v, srv_store(r), within, now, &t, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        return;
-    }
-    reply_table(r, t, "catchup-communities", REPLY_PAGE_OFFSET);
+    vax_list(r, fk_vax_communities, "catchup-communities");
 }
 
 /* POST /api/v1/vaccination/push {"region": COMMUNITY}: records the push of that community's
