@@ -92,8 +92,8 @@ void api_vaccination_coverage_get(struct req *r)
 
 /* A list of the vaccination index for the asked region at ?now= (catch-up, communities), answered
  * as a paged table called name: the one shape of both GETs. */
-typedef int (*vax_list_fn)(fk_vax *v, fk_store *st, const char *within, int64_t now,
-                           fk_table **out, char *err, size_t errlen);
+typedef int (*vax_list_fn)(fk_vax *v, fk_store *st, const char *within, int64_t now, fk_table **out,
+                           char *err, size_t errlen);
 static void vax_list(struct req *r, vax_list_fn list, const char *name)
 {
     char within[FK_REGION_CODE_MAX], err[512];
