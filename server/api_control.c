@@ -178,9 +178,10 @@ void api_regime_due_get(struct req *r)
         sources = strcmp(source, "controls") == 0      ? FK_DUE_CONTROLS
                   : strcmp(source, "arrivals") == 0    ? FK_DUE_ARRIVALS
                   : strcmp(source, "occupations") == 0 ? FK_DUE_OCCUPATIONS
+                  : strcmp(source, "buyers") == 0      ? FK_DUE_BUYERS
                                                        : 0;
         if (!sources) {
-            reply_error(r, 400, "bad_request", "all, controls, arrivals or occupations",
+            reply_error(r, 400, "bad_request", "all, controls, arrivals, occupations or buyers",
                         "source '%s' is unknown", source);
             return;
         }

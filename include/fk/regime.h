@@ -91,6 +91,14 @@ size_t fk_regime_tests(const struct fk_regime *r, int64_t start, int64_t end, in
                        const int64_t *samples, size_t n, int recent, struct fk_test *out,
                        size_t cap);
 
+/* The one test a deadline requires (a pharmacy buyer within 48 h of the purchase, a fever-clinic
+ * visitor the same day): a sample at a time in [from, deadline] counts (exact times, not days);
+ * its window is the local days of from and deadline, and its state on day `today` is done (the
+ * first such sample), due up to the deadline's day, overdue after. samples as fk_regime_tests.
+ * 1 with *out filled, 0 when the test is not yet required on `today` (from's day is later) or
+ * the deadline is before from. */
+int fk_deadline_test(int64_t from, int64_t deadline, int64_t today, const int64_t *samples,
+                     size_t n, struct fk_test *out);
 /* Whether a control may be released at `at`: 1 when the regime's duration has passed since the
  * start day (plus extra_days) and the person's last release_negatives results (times and
  * enum fk_result values, ascending by time, taken since the start) are negative with no

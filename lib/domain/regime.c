@@ -229,6 +229,26 @@ size_t fk_regime_tests(const struct fk_regime *r, int64_t start, int64_t end, in
     return k;
 }
 
+int fk_deadline_test(int64_t from, int64_t deadline, int64_t today, const int64_t *samples,
+                     size_t n, struct fk_test *out)
+{
+    size_t i;
+
+    if (deadline < from || fk_local_day(from) > today)
+        return 0;
+    *out = (struct fk_test){fk_local_day(from), fk_local_day(deadline), 0, FK_TEST_UPCOMING, 0};
+    for (i = 0; i < n && !out->sampled; i++)
+        if (samples[i] >= from && samples[i] <= deadline)
+            out->sampled = samples[i];
+    if (out->sampled)
+        out->state = FK_TEST_DONE;
+    else if (out->last < today)
+        out->state = FK_TEST_OVERDUE;
+    else
+        out->state = FK_TEST_DUE;
+    return 1;
+}
+
 int fk_release_ok(const struct fk_regime *r, int64_t start, int extra_days, int64_t at,
                   const int64_t *rtimes, const int *results, size_t n, char *why, size_t cap)
 {

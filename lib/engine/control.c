@@ -16,6 +16,14 @@
  * - A transfer ends an order and starts one at the new place at the same moment: such a chain
  *   (an order that starts when the person's previous one of the same category ended) is one
  *   control, whose day count and regime run from the first order's start (item.first).
+ * - Pharmacy buyers and fever-clinic visitors (sentinel rows with an ID number) owe one test by
+ *   a deadline (fk_sen_test_deadline); they are derived from the sentinel rows, read again with
+ *   the orders (a sentinel import is a control batch), rather than written as control orders: a
+ *   purchase is not a control, and a changed profile deadline applies to every row at once. A
+ *   buyer under an open order follows the order's regime. A buyer outside the registry has a
+ *   pseudo person id (below -1, one per ID number) so the lists show them by ID; they have no
+ *   samples, so their test stays due, then overdue. A buyer is listed from the purchase day until
+ *   BUYER_KEEP_DAYS after the deadline's day.
  * - Invariant: items[] is sorted by (grid, person, start); open[] has a bit per person id with an
  *   open order. */
 #include "fk/control.h"
@@ -27,12 +35,15 @@
 #include <time.h>
 
 #include "fk/error.h"
+#include "fk/sentinel.h"
+#include "fk/strmap.h"
 #include "fk/time.h"
 #include "fk/vec.h"
 
 #define TESTS_MAX 80
 #define SAMPLES_MAX 256
 #define NOT_READ UINT32_MAX
+#define BUYER_KEEP_DAYS 7
 
 /* Where a followed person's sample times are in c->times: read from the engine on first use and
  * kept, so a second answer reads them in order instead of one random look-up per person. */
@@ -56,6 +67,16 @@ struct arrival {
     int64_t person, arrived;
     int32_t grid;
     size_t origin, transport;
+    struct sref s;
+    uint32_t who;
+};
+
+/* A pharmacy buyer's or fever-clinic visitor's test (see DESIGN NOTES). */
+struct buyer {
+    int64_t person; /* below -1: outside the registry, -2 - the ID number's index in c->outside */
+    int64_t time, deadline;
+    int32_t grid;
+    int8_t kind; /* enum fk_sen_kind */
     struct sref s;
     uint32_t who;
 };
@@ -125,6 +146,9 @@ struct fk_ctl {
     size_t narr, caparr;
     struct occ *occ;
     size_t nocc, capocc;
+    struct buyer *buy;
+    size_t nbuy, capbuy;
+    fk_strmap *outside; /* the ID numbers of buyers outside the registry */
     uint64_t *open; /* bit per person id: under an open order */
     size_t npid;
     fk_buf strs;
@@ -288,6 +312,52 @@ static int add_occupation(void *ud, const struct fk_person_row *p)
     return 0;
 }
 
+static int add_buyer(void *ud, const struct fk_sentinel_row *r)
+{
+    fk_ctl *c = ud;
+    struct buyer *b;
+    int64_t pid = -1, deadline = fk_sen_test_deadline(&c->prof, r->kind, r->time);
+    int32_t glo = -1, ghi;
+    enum fk_level lv;
+    const char *name;
+    int rc, added;
+
+    if (!r->id_number[0] || !deadline)
+        return 0;
+    rc = fk_store_find_person(c->st, r->id_number, &pid);
+    if (rc == FK_ENOENT) {
+        if (!c->outside && !(c->outside = fk_strmap_new()))
+            return FK_ENOMEM;
+        pid = fk_strmap_intern(c->outside, r->id_number, strlen(r->id_number), &added);
+        if (pid < 0)
+            return FK_ENOMEM;
+        pid = -2 - pid;
+    } else if (rc != FK_OK) {
+        return rc;
+    }
+    if (fk_vec_grow((void **)&c->buy, &c->capbuy, c->nbuy + 1, sizeof *c->buy) != FK_OK)
+        return FK_ENOMEM;
+    /* Listed in the grid where the person lives; outside the registry, the sentinel's grid. */
+    if (pid >= 0)
+        glo = fk_engine_person_grid(c->e, pid);
+    if (glo < 0 && (fk_engine_region_info(c->e, r->grid, &glo, &ghi, &lv, &name) != FK_OK ||
+                    lv != FK_LEVEL_GRID))
+        glo = -1;
+    b = &c->buy[c->nbuy++];
+    *b = (struct buyer){pid, r->time, deadline, glo, (int8_t)r->kind, {NOT_READ, 0}, 0};
+    return 0;
+}
+
+/* The buyers and fever-clinic visitors of the sentinel rows, by time. */
+static int load_buyers(fk_ctl *c)
+{
+    int rc = fk_store_each_sentinel(c->st, INT64_MIN, INT64_MAX, FK_SEN_PHARMACY, add_buyer, c);
+
+    if (rc == FK_OK)
+        rc = fk_store_each_sentinel(c->st, INT64_MIN, INT64_MAX, FK_SEN_FEVER_CLINIC, add_buyer, c);
+    return rc;
+}
+
 static int cmp_item(const void *a, const void *b)
 {
     const struct item *x = a, *y = b;
@@ -324,6 +394,8 @@ void fk_ctl_free(fk_ctl *c)
     free(c->items);
     free(c->arr);
     free(c->occ);
+    free(c->buy);
+    fk_strmap_free(c->outside);
     free(c->open);
     free(c->times);
     roster_unref(c->ros);
@@ -434,6 +506,8 @@ static int build(fk_store *st, fk_engine *e, const struct fk_profile *p, const f
         rc = fk_store_each_arrival(st, add_arrival, c);
     if (rc == FK_OK && !reuse)
         rc = fk_store_each_person_tagged(st, add_occupation, c);
+    if (rc == FK_OK)
+        rc = load_buyers(c);
     if (rc != FK_OK)
         goto db;
     if (c->nitems)
@@ -674,6 +748,14 @@ static int read_names(fk_ctl *c, struct roster *r)
 
         if (w->idn != NOT_READ)
             continue;
+        if (w->person < -1) { /* a buyer outside the registry: the ID number only */
+            rc = keep_name(r, c->outside ? fk_strmap_key(c->outside, -2 - w->person) : "", &w->idn);
+            if (rc == FK_OK)
+                rc = keep_name(r, "", &w->name);
+            if (rc == FK_OK)
+                rc = keep_name(r, "", &w->phone);
+            continue;
+        }
         rc = fk_store_get_person(c->st, w->person, &p);
         if (rc == FK_ENOENT) {
             p.id_number = p.name = p.phone = "";
@@ -724,7 +806,7 @@ static int rank_names(struct roster *ro)
 /* A new roster of the persons the records name (sorted, each once), with room for the grids. */
 static struct roster *roster_new(const fk_ctl *c)
 {
-    size_t n = c->nitems + c->narr + c->nocc, i, k = 0;
+    size_t n = c->nitems + c->narr + c->nocc + c->nbuy, i, k = 0;
     struct fk_engine_stats es;
     struct roster *r;
     int64_t *ids;
@@ -749,6 +831,8 @@ static struct roster *roster_new(const fk_ctl *c)
         ids[k++] = c->arr[i].person;
     for (i = 0; i < c->nocc; i++)
         ids[k++] = c->occ[i].person;
+    for (i = 0; i < c->nbuy; i++)
+        ids[k++] = c->buy[i].person;
     qsort(ids, n, sizeof *ids, cmp_i64);
     for (i = k = 0; i < n; i++)
         if (!k || ids[i] != ids[k - 1])
@@ -777,6 +861,8 @@ static void attach(fk_ctl *c, struct roster *r)
         c->arr[i].who = who_of(r, c->arr[i].person);
     for (i = 0; i < c->nocc; i++)
         c->occ[i].who = who_of(r, c->occ[i].person);
+    for (i = 0; i < c->nbuy; i++)
+        c->buy[i].who = who_of(r, c->buy[i].person);
     c->ros = r;
 }
 
@@ -819,7 +905,8 @@ static int names_from(struct roster *r, const struct roster *prev, uint32_t *map
         const struct who *pw = j < prev->nwho ? &prev->who[j] : NULL;
 
         map[i] = NOT_READ;
-        if (!pw || pw->person != w->person) {
+        /* A pseudo id (outside the registry) may name another ID number in each index. */
+        if (!pw || pw->person != w->person || w->person < -1) {
             all = 0;
             continue;
         }
@@ -882,6 +969,8 @@ static int times_from(fk_ctl *c, const fk_ctl *prev, const uint32_t *map)
         rc = take_times(c, prev, map, had, got, c->arr[i].who, &c->arr[i].s);
     for (i = 0; rc == FK_OK && i < c->nocc; i++)
         rc = take_times(c, prev, map, had, got, c->occ[i].who, &c->occ[i].s);
+    for (i = 0; rc == FK_OK && i < c->nbuy; i++)
+        rc = take_times(c, prev, map, had, got, c->buy[i].who, &c->buy[i].s);
     free(had);
     free(got);
     return rc;
@@ -935,6 +1024,8 @@ int fk_ctl_warm(fk_ctl *c)
         sample_times(c, c->arr[i].person, &c->arr[i].s, &times);
     for (i = 0; i < c->nocc; i++)
         sample_times(c, c->occ[i].person, &c->occ[i].s, &times);
+    for (i = 0; i < c->nbuy; i++)
+        sample_times(c, c->buy[i].person, &c->buy[i].s, &times);
     return FK_OK;
 }
 
@@ -1286,8 +1377,9 @@ struct followed {
     int risk;     /* arrivals: 1 + the risk period it came from while it lasted; else 0 */
 };
 
-enum { SRC_CONTROL = 0, SRC_ARRIVAL, SRC_OCCUPATION, NSOURCES };
-static const char *const source_names[NSOURCES] = {"control", "arrival", "occupation"};
+enum { SRC_CONTROL = 0, SRC_ARRIVAL, SRC_OCCUPATION, SRC_PHARMACY, SRC_FEVER_CLINIC, NSOURCES };
+static const char *const source_names[NSOURCES] = {"control", "arrival", "occupation", "pharmacy",
+                                                   "fever_clinic"};
 
 typedef int (*followed_cb)(fk_ctl *c, const struct followed *fw, void *ud);
 
@@ -1404,7 +1496,36 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
                 return rc;
         }
     }
+    if (sources & FK_DUE_BUYERS) {
+        for (i = 0; i < c->nbuy; i++) {
+            struct buyer *b = &c->buy[i];
+            struct followed fw;
+
+            if (fk_local_day(b->time) > today ||
+                today > fk_local_day(b->deadline) + BUYER_KEEP_DAYS || !in_range(b->grid, glo, ghi) ||
+                is_open(c, b->person))
+                continue;
+            /* No regime: one test between the purchase and the deadline (fw.end). */
+            fw = (struct followed){
+                b->person, b->time, b->deadline, b->grid, NULL,  0,
+                b->kind == FK_SEN_PHARMACY ? SRC_PHARMACY : SRC_FEVER_CLINIC,
+                -1,        &b->s,   b->who,      0};
+            rc = cb(c, &fw, ud);
+            if (rc)
+                return rc;
+        }
+    }
     return FK_OK;
+}
+
+/* The tests fw requires on `today` (see fk_regime_tests): its regime's, or with none the one test
+ * by its deadline (fw->end). */
+static size_t followed_tests(const struct followed *fw, int64_t today, const int64_t *times,
+                             size_t ns, struct fk_test *out, size_t cap)
+{
+    if (fw->r)
+        return fk_regime_tests(fw->r, fw->start, fw->end, today, times, ns, fw->recent, out, cap);
+    return cap ? (size_t)fk_deadline_test(fw->start, fw->end, today, times, ns, out) : 0;
 }
 
 static const struct fk_col due_cols[] = {
@@ -1429,8 +1550,7 @@ static int due_row(fk_ctl *c, const struct followed *fw, void *ud)
     size_t n, k, ns = sample_times(c, fw->person, fw->s, &times);
     int8_t regime = (int8_t)regime_index(&c->prof, fw->r);
 
-    n = fk_regime_tests(fw->r, fw->start, fw->end, w->today, times, ns, fw->recent, tests,
-                        TESTS_MAX);
+    n = followed_tests(fw, w->today, times, ns, tests, TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
     if (fk_vec_grow((void **)&c->drows, &c->capdrows, c->ndrows + n + 1, sizeof *c->drows) != FK_OK)
@@ -1650,8 +1770,7 @@ static int by_count(fk_ctl *c, const struct followed *fw, void *ud)
     if (fw->grid < 0 || fw->grid >= w->ngrid)
         return FK_OK;
     ns = sample_times(c, fw->person, fw->s, &times);
-    n = fk_regime_tests(fw->r, fw->start, fw->end, w->today, times, ns, fw->recent, tests,
-                        TESTS_MAX);
+    n = followed_tests(fw, w->today, times, ns, tests, TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
     /* With states asked for, a person counts when one of their tests is in one of them. */

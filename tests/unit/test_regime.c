@@ -267,6 +267,35 @@ static void test_regime__door(void **state)
     assert_int_equal(fk_door_silent_too_long(&p, D0, D0 + 1801), 1);
 }
 
+/* A pharmacy buyer at 10:00 on day 0 with a 48 h deadline (10:00 day 2): a sample counts at the
+ * exact second of the purchase and of the deadline, not one second outside; the state follows
+ * the deadline's day. */
+static void test_regime__deadline(void **state)
+{
+    int64_t bought = D0 + 10 * 3600, deadline = bought + 48 * 3600, day0 = fk_local_day(D0);
+    int64_t before[] = {bought - 1, deadline + 1}, at[] = {bought - 1, deadline};
+    int64_t first[] = {bought};
+    struct fk_test t;
+
+    (void)state;
+    assert_int_equal(fk_deadline_test(bought, deadline, day0 - 1, NULL, 0, &t), 0);
+    assert_int_equal(fk_deadline_test(bought, deadline, day0, NULL, 0, &t), 1);
+    assert_int_equal(t.first, day0);
+    assert_int_equal(t.last, day0 + 2);
+    assert_int_equal(t.state, FK_TEST_DUE);
+    assert_int_equal(fk_deadline_test(bought, deadline, day0 + 2, before, 2, &t), 1);
+    assert_int_equal(t.state, FK_TEST_DUE); /* the deadline's day: still due */
+    assert_int_equal(fk_deadline_test(bought, deadline, day0 + 3, before, 2, &t), 1);
+    assert_int_equal(t.state, FK_TEST_OVERDUE);
+    assert_int_equal(t.sampled, 0);
+    assert_int_equal(fk_deadline_test(bought, deadline, day0 + 3, at, 2, &t), 1);
+    assert_int_equal(t.state, FK_TEST_DONE);
+    assert_int_equal(t.sampled, deadline);
+    assert_int_equal(fk_deadline_test(bought, deadline, day0 + 9, first, 1, &t), 1);
+    assert_int_equal(t.sampled, bought);
+    assert_int_equal(fk_deadline_test(bought, bought - 1, day0, NULL, 0, &t), 0);
+}
+
 static void test_regime__origin(void **state)
 {
     (void)state;
@@ -285,7 +314,7 @@ int main(void)
         cmocka_unit_test(test_regime__profile_parse), cmocka_unit_test(test_regime__local_day),
         cmocka_unit_test(test_regime__fixed_days),   cmocka_unit_test(test_regime__periodic),
         cmocka_unit_test(test_regime__release),      cmocka_unit_test(test_regime__door),
-        cmocka_unit_test(test_regime__origin),
+        cmocka_unit_test(test_regime__origin),       cmocka_unit_test(test_regime__deadline),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
