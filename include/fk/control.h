@@ -166,4 +166,10 @@ int fk_alert_list(fk_store *st, fk_engine *e, const char *region, int status, fk
  * after now is open (without who, note and updated). fk_alert_list is this with now = INT64_MAX. */
 int fk_alert_list_at(fk_store *st, fk_engine *e, const char *region, int status, int64_t now,
                      fk_table **out, char *err, size_t errlen);
+/* 1 when alert a lies inside the region of grid range [glo, ghi) (glo < 0: everywhere), as the
+ * lists and the handling of alerts both decide it: a person's alert by the person's grid; a
+ * sentinel alert (device "REGION/KIND") when every grid of its region is inside; another alert of
+ * no person (a cold-chain batch) only when hq (the region is a city or above). */
+int fk_alert_inside(const fk_engine *e, const struct fk_alert_row *a, int32_t glo, int32_t ghi,
+                    int hq);
 #endif

@@ -119,13 +119,12 @@ int fk_alert_set(fk_store *st, const struct fk_actor *actor, fk_engine *e, int64
     if (rc != FK_OK)
         return fk__fail(st, 0, rc, err, errlen);
     if (actor->scope && *actor->scope) {
-        int32_t glo, ghi, g = fk_engine_person_grid(e, a.person);
+        int32_t glo, ghi;
         enum fk_level lv;
         const char *name;
 
-        /* A cold-chain alert names no person: the city's headquarters handles it. */
         if (fk_engine_region_info(e, actor->scope, &glo, &ghi, &lv, &name) != FK_OK ||
-            (a.person < 0 ? lv > FK_LEVEL_CITY : g < glo || g >= ghi)) {
+            !fk_alert_inside(e, &a, glo, ghi, lv <= FK_LEVEL_CITY)) {
             /* Answered as an unknown alert, so alert numbers cannot be probed. */
             snprintf(err, errlen, "no alert %lld", (long long)id);
             return FK_ENOENT;

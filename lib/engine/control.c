@@ -2141,20 +2141,28 @@ static int sentinel_alert_range(const fk_engine *e, const char *device, int32_t 
     return fk_engine_region_info(e, code, glo, ghi, &lv, &name) == FK_OK;
 }
 
+int fk_alert_inside(const fk_engine *e, const struct fk_alert_row *a, int32_t glo, int32_t ghi,
+                    int hq)
+{
+    int32_t g, lo, hi;
+
+    if (glo < 0)
+        return 1;
+    if (a->kind == FK_ALERT_SENTINEL)
+        return sentinel_alert_range(e, a->device, &lo, &hi) && lo >= glo && hi <= ghi && lo < hi;
+    if (a->person < 0)
+        return hq; /* a cold-chain batch names no person: the city's headquarters handles it */
+    g = fk_engine_person_grid(e, a->person);
+    return g >= glo && g < ghi;
+}
+
 static int collect_alert(void *ud, const struct fk_alert_row *a)
 {
     struct alert_walk *w = ud;
     struct fk_alert_row *r;
-    int32_t g = fk_engine_person_grid(w->e, a->person), slo = g, shi = g + 1;
     int rc;
 
-    /* A sentinel alert is a region's: inside the scope when all of its grids are. A cold-chain
-     * alert has no person: a city-level scope (hq) sees it. */
-    if (a->kind == FK_ALERT_SENTINEL && !sentinel_alert_range(w->e, a->device, &slo, &shi))
-        slo = shi = -1;
-    if ((w->glo >= 0 && !(slo >= w->glo && shi <= w->ghi && slo < shi) &&
-         !(a->kind == FK_ALERT_COLDCHAIN && a->person < 0 && w->hq)) ||
-        a->time > w->now)
+    if (!fk_alert_inside(w->e, a, w->glo, w->ghi, w->hq) || a->time > w->now)
         return 0;
     /* As of now: one handled later was still open then. */
     if (w->status >= 0 && (a->updated > w->now ? FK_ALERT_OPEN : a->status) != w->status)

@@ -214,3 +214,16 @@ expect_status 200 "alerts as the desk of 140702"
     fail "the desk sees other counties' sentinel alerts"
 [ "$(jq_py '[r["code"] for r in j["rows"] if r["device"] == "140702/fever_clinic"]')" = '["alert.sentinel"]' ] ||
     fail "the desk's fever-clinic alert: $(jq_py '[r for r in j["rows"] if r["kind"] == "sentinel"]')"
+# The desk handles its own county's sentinel alert (it names no person: the region is its
+# scope), and another county's is answered as unknown.
+mine=$(jq_py '[r["id"] for r in j["rows"] if r["device"] == "140702/fever_clinic"][0]')
+api "$ADMIN" GET "/api/v1/alerts?status=all&now=2022-08-30T00:00:00%2B08:00"
+theirs=$(jq_py '([r["id"] for r in j["rows"] if r["kind"] == "sentinel" and not r["device"].startswith("140702")] + [""])[0]')
+[ -n "$theirs" ] || fail "no sentinel alert outside 140702 to try: $(jq_py '[r["device"] for r in j["rows"]]')"
+api "$DESK" POST "/api/v1/alerts/$mine" -H 'Content-Type: application/json' --data '{"action":"ack","note":"已派流调队"}'
+expect_status 200 "the desk acknowledges its own sentinel alert"
+api "$DESK" POST "/api/v1/alerts/$theirs" -H 'Content-Type: application/json' --data '{"action":"ack","note":"x"}'
+expect_error not_found 404 "the desk acknowledging another county's sentinel alert"
+api "$DESK" GET "/api/v1/alerts?status=acknowledged&now=2099-01-01T00:00:00%2B08:00"
+[ "$(jq_py '[r["who"] for r in j["rows"] if r["id"] == '"$mine"']')" = '["desk"]' ] ||
+    fail "the acknowledged sentinel alert: $(cat "$WORK/body")"
