@@ -1621,17 +1621,18 @@ static void count(struct ctx *c, enum fk_put did)
     }
 }
 
-/* Opens a batch: a control batch for orders and sentinel signals (only the control index holds
- * them, and the tests a buyer is due), an event batch for what no index holds (door events and
- * the alerts they raise, risk areas). */
+/* Opens a batch: a control batch for orders, sentinel signals and cold-chain events (only the
+ * control index holds orders and the tests a buyer is due; the server's cold-chain index is read
+ * again when the control generation moves), an event batch for what no index holds (door events
+ * and the alerts they raise, risk areas). */
 static int begin(struct ctx *c)
 {
     int rc;
 
-    if (c->type == FK_IMPORT_CONTROLS || c->type == FK_IMPORT_SENTINELS)
+    if (c->type == FK_IMPORT_CONTROLS || c->type == FK_IMPORT_SENTINELS ||
+        c->type == FK_IMPORT_COLDCHAIN)
         rc = fk_store_begin_control(c->st);
-    else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS ||
-             c->type == FK_IMPORT_COLDCHAIN)
+    else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS)
         rc = fk_store_begin_events(c->st);
     else
         rc = fk_store_begin(c->st);

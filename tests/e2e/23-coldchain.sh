@@ -240,10 +240,25 @@ api "$admin" POST /api/v1/coldchain/trace/P1/control -H 'Content-Type: applicati
 expect_status 200 "control over HTTP"
 [ "$(jq_py '[j["persons"], j["added"], j["already"], j["unregistered"]]')" = "[5, 0, 4, 1]" ] ||
     fail "control again over HTTP: $(cat "$WORK/body")"
+api "$admin" GET /api/v1/coldchain/trace/S4
+expect_status 200 "S4's trace before its result"
+cp "$WORK/body" s4-before.json
 api "$admin" POST /api/v1/coldchain -H 'Content-Type: application/json' \
     --data-binary '{"batch":"S4","event":"result","time":"2022-08-22T09:00:00+08:00","site":"PORT-TJ","result":"negative"}'
 expect_status 200 "cold-chain rows over HTTP"
 [ "$(jq_py 'j["accepted"]')" = 1 ] || fail "rows over HTTP: $(cat "$WORK/body")"
+# The server keeps its cold-chain index between requests: the row just written is in the next
+# answer, as the CLI (which reads the store afresh) says.
+api "$admin" GET /api/v1/coldchain/trace/S4
+expect_status 200 "S4's trace after its result"
+cp "$WORK/body" s4-after.json
+fk coldchain trace S4 --format json >s4-cli.json 2>/dev/null
+"$PY" - s4-before.json s4-after.json s4-cli.json <<'PY' || fail "the server's trace missed the row just written"
+import json, sys
+before, after, cli = (json.load(open(f, encoding="utf-8")) for f in sys.argv[1:])
+assert before != after, "unchanged"
+assert after == cli, (after, cli)
+PY
 # The alert: the headquarters' list has it (it names no person), the county viewer's not.
 api "$admin" GET "/api/v1/alerts?status=all"
 expect_status 200 "alerts as the headquarters"
