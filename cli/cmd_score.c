@@ -1,20 +1,53 @@
 /* SPDX-License-Identifier: MIT */
-/* fangkong score [--period P] [--by LEVEL] [--detail]: the ranking of the assessment
- * (目标责任考核) for a period, or each region's indicators with their ratio. */
+/* fangkong score [--period P] [--by LEVEL] [--detail | --explain REGION]: the ranking of the
+ * assessment (目标责任考核) for a period, each region's indicators with their ratio, or why one
+ * region scores what it does (its items, then the rows behind each computed actual). */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
 #include "fk/assess.h"
+#include "fk/buf.h"
+
+static int explain(struct cli *c, const struct fk_assess_ask *a, const char *region)
+{
+    struct fk_assess_explain x;
+    struct fk_table_block blocks[1 + FK_ASSESS_EXPLAIN_MAX];
+    fk_buf b;
+    char err[512];
+    size_t i;
+    int rc = EXIT_ERROR;
+
+    if (fk_assess_explain(c->st, c->eng, &c->profile, a, region, &x, err, sizeof err) != FK_OK) {
+        cli_error(c, "%s", err);
+        return EXIT_ERROR;
+    }
+    fk_buf_init(&b, 0);
+    blocks[0] = (struct fk_table_block){"items", x.items};
+    for (i = 0; i < x.n; i++)
+        blocks[1 + i] = (struct fk_table_block){x.name[i], x.rows[i]};
+    if (fk_table_blocks_render(blocks, 1 + x.n, c->format, &b) != FK_OK) {
+        cli_error(c, "out of memory");
+        goto out;
+    }
+    fwrite(b.data, 1, b.len, stdout);
+    rc = fflush(stdout) == 0 ? EXIT_DONE : EXIT_ERROR;
+out:
+    fk_buf_fini(&b);
+    fk_assess_explain_fini(&x);
+    return rc;
+}
 
 int cmd_score(struct cli *c, int argc, char **argv)
 {
-    const char *by = "county", *period = NULL;
+    const char *by = "county", *period = NULL, *why = NULL;
     int detail = 0;
     const struct cli_opt opts[] = {{.name = "by", .value = &by},
                                    {.name = "period", .value = &period},
                                    {.name = "detail", .flag = &detail},
+                                   {.name = "explain", .value = &why},
                                    {.name = NULL}};
-    enum fk_level level;
+    struct fk_assess_ask a;
     fk_table *t = NULL;
     char err[512], scored[64];
 
@@ -22,12 +55,19 @@ int cmd_score(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (c->npos != 0)
         return cli_usage(c);
-    if (cli_level(c, by, &level) != EXIT_DONE)
+    if (detail && why) {
+        cli_error(c, "--detail and --explain are two answers: ask for one");
+        return EXIT_ERROR;
+    }
+    a = (struct fk_assess_ask){period, FK_LEVEL_COUNTY, detail, c->now, NULL};
+    if (cli_level(c, by, &a.by) != EXIT_DONE)
         return EXIT_ERROR;
     if (cli_open(c) != EXIT_DONE || cli_open_engine(c) != EXIT_DONE)
         return EXIT_ERROR;
-    if (fk_assess_score(c->st, c->eng, &c->profile, period, level, detail, scored, sizeof scored,
-                        &t, err, sizeof err) != FK_OK) {
+    if (why)
+        return explain(c, &a, why);
+    if (fk_assess_score(c->st, c->eng, &c->profile, &a, scored, sizeof scored, &t, err,
+                        sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;
     }

@@ -169,14 +169,16 @@ const struct verb cli_verbs[] = {
      "nothing: to stdout, or to a new file FILE (mode 0600; never over an existing one). With\n"
      "--as only the records inside the account's scope, and only the types it may import.\n"
      "Cells a spreadsheet would run as a formula get a leading '. Audited."},
-    {"score", cmd_score, "score [--period P] [--by county|township|...] [--detail]",
+    {"score", cmd_score, "score [--period P] [--by county|township|...] [--detail | --explain REGION]",
      "The assessment (目标责任考核) of a period (default: the latest in the scores rows):\n"
      "rank,region,name,score,grade,veto per region of the level (default county), best first;\n"
      "score = 100 x sum(w*r)/sum(w) + min(bonus, bonus_cap), r = min(actual/target, cap) (lower\n"
      "is better: target/actual); a veto (一票否决) indicator below target forces grade poor and\n"
      "ranks the region last. grade: excellent|good|fair|poor (优秀 良好 一般 较差, thresholds in\n"
-     "the profile's [score]). --detail: region,indicator,target,actual,r. Indicators fangkong\n"
-     "computes (screen_coverage, lock24, ...) are not scored yet."},
+     "the profile's [score]). --detail: region,indicator,target,actual,r. The actual of\n"
+     "screen_coverage, tat_p90 and vax12_full is computed over the period's window (YYYY,\n"
+     "YYYY-Hn, YYYY-Qn, YYYY-MM) up to --now; --explain REGION lists the region's items and the\n"
+     "rows behind each computed actual (which round, which tubes, which residents)."},
     {"contract", cmd_contract, "contract [--markdown]",
      "The data contract from the record types: every type's columns, whether required, their\n"
      "kind, length ceiling and key; --markdown prints the table of docs/data.md."},

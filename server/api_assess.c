@@ -8,13 +8,28 @@
 #include "fk/assess.h"
 #include "server.h"
 
+static int has_vax12(void *ud, const struct fk_record_value *v, size_t n)
+{
+    (void)ud;
+    return n > 0 && v[0].s && strcmp(v[0].s, "vax12_full") == 0 ? 1 : 0;
+}
+
+/* 1 when a scores row of vax12_full exists (the walk stops at the first). */
+static int needs_vax(fk_store *st)
+{
+    return fk_store_each_record(st, FK_IMPORT_SCORES, has_vax12, NULL) == 1;
+}
+
 void api_score_get(struct req *r)
 {
     const char *by = req_arg(r, "by"), *period = req_arg(r, "period"),
                *detail = req_arg(r, "detail");
     enum fk_level level = FK_LEVEL_COUNTY;
     fk_table *all = NULL, *t = NULL;
+    struct fk_assess_ask ask;
     fk_store *st;
+    fk_engine *e;
+    int asked;
     char err[512], scored[64];
     size_t i, c, nc, rcol;
     int rc, det = detail && strcmp(detail, "1") == 0;
@@ -26,10 +41,18 @@ void api_score_get(struct req *r)
                     "period '%s' is not a period", period);
         return;
     }
-    if (!(st = srv_store(r)))
+    if (!req_now(r, &ask.now, &asked) || !(st = srv_store(r)) || !(e = srv_engine(r)))
         return;
-    rc = fk_assess_score(st, srv_engine(r), srv_profile(r), period, level, det ? 2 : 0, scored,
-                         sizeof scored, &all, err, sizeof err);
+    ask.period = period;
+    ask.by = level;
+    ask.detail = det ? 2 : 0;
+    /* the vaccination index only when a computed vax12_full row may need it: built at 10 M
+     * residents it takes seconds, kept it is shared with the vaccination pages */
+    ask.vax = NULL;
+    if (needs_vax(st) && !(ask.vax = srv_vax(r)))
+        return;
+    rc = fk_assess_score(st, e, srv_profile(r), &ask, scored, sizeof scored, &all, err,
+                         sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         return;
@@ -44,13 +67,13 @@ void api_score_get(struct req *r)
             {"region", FK_COL_TEXT},   {"indicator", FK_COL_TEXT}, {"target", FK_COL_REAL},
             {"actual", FK_COL_REAL},   {"r", FK_COL_REAL},         {"name", FK_COL_TEXT},
             {"category", FK_COL_TEXT}, {"weight", FK_COL_REAL},    {"direction", FK_COL_TEXT},
-            {"veto", FK_COL_INT},      {"period", FK_COL_TEXT}};
+            {"veto", FK_COL_INT},      {"computed", FK_COL_INT},   {"period", FK_COL_TEXT}};
 
         nc = fk_table_ncols(all);
         rcol = det ? 0 : 1;
         rc = fk_table_new(det ? detail_cols : rank_cols, nc + 1, &t);
         for (i = 0; rc == FK_OK && i < fk_table_nrows(all); i++) {
-            const char *vals[12];
+            const char *vals[13];
 
             if (!in_scope(r, fk_table_get(all, i, rcol)))
                 continue;

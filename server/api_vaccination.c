@@ -22,8 +22,8 @@ static fk_vax *vax;              /* under the server lock, as every handler */
 static const fk_engine *vax_eng; /* the engine it was built over, compared, never read */
 static int64_t vax_gen = -1;
 
-/* The index over the current engine, or NULL with an answer set. */
-static fk_vax *srv_vax(struct req *r)
+/* The index over the current engine, or NULL with an answer set (server.h). */
+fk_vax *srv_vax(struct req *r)
 {
     fk_engine *e = srv_engine(r);
     struct fk_engine_stats es;

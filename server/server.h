@@ -174,6 +174,9 @@ fk_tracer *srv_tracer(struct req *r);
 /* The control index over the current engine, or NULL with an answer set (DESIGN NOTES in
  * state.c). Under the lock. */
 fk_ctl *srv_ctl(struct req *r);
+/* The vaccination index over the current engine (api_vaccination.c keeps it), or NULL with an
+ * answer set. Under the lock. */
+fk_vax *srv_vax(struct req *r);
 const struct fk_profile *srv_profile(struct req *r);
 /* The round named name (NULL: the latest one) into *out: FK_OK; FK_ENOENT, no answer set; or
  * another code with an error answer set. Under the lock. A round once read is kept until a request

@@ -12,22 +12,57 @@
 #include "fk/region.h"
 #include "fk/store.h"
 #include "fk/table.h"
+#include "fk/vaccination.h"
 
-/* The ranking of the regions of level `by` that have scores rows for period (NULL: the latest
- * period, by text order, of any row), as a table rank,region,name,score,grade,veto (score to 2
- * decimals; grade excellent|good|fair|poor; veto the code of the first veto indicator below its
- * target, empty when none), or with detail one row per region and indicator:
- * region,indicator,target,actual,r (r to 4 decimals); detail 2 adds the indicator's
- * name,category,weight,direction,veto. *period_out (cap bytes, may be NULL)
- * receives the period scored.
+/* What is asked of an assessment. */
+struct fk_assess_ask {
+    const char *period; /* NULL: the latest period, by text order, of any scores row */
+    enum fk_level by;   /* the level scored (county) */
+    int detail;         /* 0: the ranking; 1: one row per region and indicator; 2: with names */
+    int64_t now;        /* the computed indicators use data up to min(now, the period's end) */
+    fk_vax *vax;        /* the vaccination index over eng, or NULL: built when vax12_full asks */
+};
+
+/* The ranking of the regions of level `by` that have scores rows for the period, as a table
+ * rank,region,name,score,grade,veto (score to 2 decimals; grade excellent|good|fair|poor; veto
+ * the code of the first veto indicator below its target, empty when none), or with detail one
+ * row per region and indicator: region,indicator,target,actual,r,computed (r to 4 decimals;
+ * computed 1 when fangkong computed the actual); detail 2 adds the indicator's
+ * name,category,weight,direction,veto. *period_out (cap bytes, may be NULL) receives the period
+ * scored.
  *
- * Indicators fangkong computes (fk_score_computed) are left out until their data sources exist;
- * a scores row of an unknown indicator is skipped (the import refuses them). FK_OK (a table with
- * no rows when nothing is scored), FK_ENOENT (no scores rows at all: err says to import them),
- * FK_EINVAL (an indicator's stored weight is unusable), FK_ENOMEM, FK_EDB. Caller frees *out
- * with fk_table_free. Not thread-safe with writes on the same store connection. */
-int fk_assess_score(fk_store *st, const fk_engine *eng, const struct fk_profile *p,
-                    const char *period, enum fk_level by, int detail, char *period_out, size_t cap,
-                    fk_table **out, char *err, size_t errlen);
+ * The indicators fangkong computes (fk_score_computed) take the target of their scores row and
+ * an actual computed for the region over the period's window (fk_period_window; up to now):
+ * screen_coverage (the coverage % of the latest screening round over the region that started
+ * in the window), tat_p90 (that round's 90th percentile hours from sampling to result, the
+ * region's tubes), vax12_full (the % of residents 12 and over with a full course at the window's
+ * end). One without data for the region (no round, no resident, a period that is no window)
+ * is left out of the region's score; so is a computed code not yet built. A scores row of an
+ * unknown indicator is skipped (the import refuses them). FK_OK (a table with no rows when
+ * nothing is scored), FK_ENOENT (no scores rows at all: err says to import them), FK_EINVAL (an
+ * indicator's stored weight is unusable), FK_ENOMEM, FK_EDB. Caller frees *out with
+ * fk_table_free. Not thread-safe with writes on the same store connection. */
+int fk_assess_score(fk_store *st, fk_engine *eng, const struct fk_profile *p,
+                    const struct fk_assess_ask *a, char *period_out, size_t cap, fk_table **out,
+                    char *err, size_t errlen);
+
+/* Why a region scores what it scores (score --explain): items is the region's detail
+ * (region,indicator,target,actual,r,computed,name,category,weight,direction,veto), and for each
+ * computed indicator one table of the rows behind its actual (the round and its counts, the
+ * tubes' hours, the residents by band), named by the indicator's code. */
+#define FK_ASSESS_EXPLAIN_MAX 8
+struct fk_assess_explain {
+    char period[64];
+    fk_table *items;
+    size_t n;
+    char name[FK_ASSESS_EXPLAIN_MAX][32];
+    fk_table *rows[FK_ASSESS_EXPLAIN_MAX];
+};
+/* FK_OK, FK_ENOENT (no scores rows, or none of the region in the period: err says which), and as
+ * fk_assess_score. Free with fk_assess_explain_fini. */
+int fk_assess_explain(fk_store *st, fk_engine *eng, const struct fk_profile *p,
+                      const struct fk_assess_ask *a, const char *region,
+                      struct fk_assess_explain *out, char *err, size_t errlen);
+void fk_assess_explain_fini(struct fk_assess_explain *x);
 
 #endif

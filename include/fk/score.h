@@ -115,4 +115,10 @@ int fk_score_number_parse(fk_slice s, double *out, char *norm, size_t cap);
  * 1 when code is one of them. */
 int fk_score_computed(const char *code);
 
+/* The local-time (+08:00) window [*from, *to) a period's text stands for, so the computed
+ * indicators know which data are the period's: YYYY (the year), YYYY-Hn (a half), YYYY-Qn (a
+ * quarter), YYYY-MM (a month). FK_OK or FK_EINVAL (any other text: its computed indicators are
+ * left out). */
+int fk_period_window(const char *period, int64_t *from, int64_t *to);
+
 #endif

@@ -34,6 +34,7 @@
 #include "fk/csv.h"
 #include "fk/error.h"
 #include "fk/idcard.h"
+#include "fk/score.h"
 #include "fk/str.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
@@ -1563,7 +1564,9 @@ static void write_risk_areas(struct gen *G)
 /* 目标责任考核: a year's indicators and, for every county, its target and actual of each, in the
  * year of the round. The actuals come from a hash of the county and the indicator, not from the
  * random stream, so the other files stay byte for byte what they were: most counties near their
- * targets, the fourth county below its veto indicator (安全生产), bonus points for two. */
+ * targets, the fourth county below its veto indicator (安全生产), bonus points for two. The
+ * indicators fangkong computes (coverage of the round, its P90 hours, 12+ vaccination) are
+ * written with their target only. */
 static void write_assessment(struct gen *G)
 {
     static const struct {
@@ -1575,8 +1578,10 @@ static void write_assessment(struct gen *G)
         {"invest", "固定资产投资增速", "高质量发展", "10", "higher", 0, 80},
         {"business", "营商环境评价", "营商环境", "10", "higher", 0, 900},
         {"safety", "安全生产", "专项工作", "5", "higher", 1, 1000},
-        {"tat", "核酸检测报告时长(小时)", "专项工作", "15", "lower", 0, 120},
-        {"epi", "流调溯源及时率", "专项工作", "15", "higher", 0, 950},
+        {"tat_p90", "核酸检测报告时长P90(小时)", "专项工作", "10", "lower", 0, 120},
+        {"screen_coverage", "核酸应检尽检率(%)", "专项工作", "10", "higher", 0, 950},
+        {"vax12_full", "12岁以上全程接种率(%)", "专项工作", "5", "higher", 0, 900},
+        {"epi", "流调溯源及时率", "专项工作", "5", "higher", 0, 950},
         {"special", "特色工作", "差异化", "10", "higher", 0, 1000},
     };
     struct out *wi = &G->out[F_INDICATORS], *ws = &G->out[F_SCORES];
@@ -1630,7 +1635,11 @@ static void write_assessment(struct gen *G)
             out_str(ws, r->code);
             out_ch(ws, ',');
             out_str(ws, year);
-            snprintf(num, sizeof num, ",%ld.%ld,%ld.%ld,", t / 10, t % 10, a / 10, a % 10);
+            /* an indicator fangkong computes has its target only */
+            if (fk_score_computed(ind[i].code))
+                snprintf(num, sizeof num, ",%ld.%ld,,", t / 10, t % 10);
+            else
+                snprintf(num, sizeof num, ",%ld.%ld,%ld.%ld,", t / 10, t % 10, a / 10, a % 10);
             out_str(ws, num);
             if (i == 0 && (nth == 2 || nth == 7))
                 out_str(ws, nth == 2 ? "3" : "1.5");

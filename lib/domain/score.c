@@ -11,6 +11,7 @@
 
 #include "fk/error.h"
 #include "fk/str.h"
+#include "fk/time.h"
 
 static const char *const grade_en[FK_NGRADES] = {"excellent", "good", "fair", "poor"};
 static const char *const grade_zh[FK_NGRADES] = {"优秀", "良好", "一般", "较差"};
@@ -231,4 +232,48 @@ int fk_score_computed(const char *code)
         if (strcmp(code, computed[i]) == 0)
             return 1;
     return 0;
+}
+
+/* n digits at s as a number, or -1. */
+static int digits(const char *s, int n)
+{
+    int v = 0, i;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int fk_period_window(const char *period, int64_t *from, int64_t *to)
+{
+    size_t n = period ? strlen(period) : 0;
+    int y = n >= 4 ? digits(period, 4) : -1, m0 = 1, months = 12, k;
+
+    *from = *to = 0;
+    if (y < 1900)
+        return FK_EINVAL;
+    if (n == 7 && period[4] == '-' && (period[5] == 'H' || period[5] == 'Q')) {
+        k = digits(period + 6, 1);
+        months = period[5] == 'H' ? 6 : 3;
+        if (k < 1 || k > 12 / months)
+            return FK_EINVAL;
+        m0 = 1 + (k - 1) * months;
+    } else if (n == 7 && period[4] == '-') {
+        m0 = digits(period + 5, 2);
+        months = 1;
+        if (m0 < 1 || m0 > 12)
+            return FK_EINVAL;
+    } else if (n != 4) {
+        return FK_EINVAL;
+    }
+    *from = fk_days_from_civil(y, (unsigned)m0, 1) * 86400 - FK_TZ_OFFSET;
+    m0 += months;
+    *to = (m0 > 12 ? fk_days_from_civil(y + 1, (unsigned)(m0 - 12), 1)
+                   : fk_days_from_civil(y, (unsigned)m0, 1)) *
+              86400 -
+          FK_TZ_OFFSET;
+    return FK_OK;
 }

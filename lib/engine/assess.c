@@ -2,7 +2,9 @@
 /* The county scores of a period (fk/assess.h): two walks of the store (indicators, then the
  * period's scores rows), items grouped per region, each region scored and the regions ranked by
  * lib/domain/score.c. The tables are small (a few dozen indicators, a few hundred rows per
- * period), so plain arrays and one string map serve. */
+ * period), so plain arrays and one string map serve. A computed indicator's actual (see
+ * fk/assess.h) is asked of the engine's own answers (coverage, the 采送检报 chain, the
+ * vaccination index) for the region alone, once per row. */
 #include "fk/assess.h"
 
 #include <stdio.h>
@@ -11,9 +13,13 @@
 
 #include "fk/error.h"
 #include "fk/score.h"
+#include "fk/screening.h"
 #include "fk/str.h"
 #include "fk/strmap.h"
+#include "fk/time.h"
 #include "fk/vec.h"
+
+#define EXPLAIN_ROWS 64 /* the items of one region whose rows behind are kept */
 
 struct indicator {
     double weight;
@@ -28,6 +34,7 @@ struct item {
     int64_t region; /* index in the regions map */
     double target, actual, bonus;
     char target_s[24], actual_s[24];
+    int computed; /* the actual is fangkong's (calcs[computed - 1]) */
     const char *rcode, *icode; /* the codes, borrowed from the maps once both walks are done */
 };
 
@@ -37,6 +44,7 @@ struct walk {
     size_t nind, capind;
     const fk_engine *eng;
     enum fk_level by;
+    const char *only;   /* a region code: its rows only (explain); NULL: every region */
     const char *period; /* NULL on the first walk, which finds the latest */
     char latest[64];
     size_t nrows;       /* scores rows seen */
@@ -88,6 +96,217 @@ static int on_indicator(void *ud, const struct fk_record_value *v, size_t n)
     return FK_OK;
 }
 
+/* ---- the computed indicators ---- */
+
+struct calc {
+    fk_store *st;
+    fk_engine *eng;
+    const struct fk_profile *p;
+    int window;       /* the period is a window: from, to */
+    int64_t from, to; /* to cut at now */
+    struct fk_round *rounds;
+    size_t nrounds, caprounds;
+    int rounds_read;
+    fk_vax *vax;
+    int own_vax;
+};
+
+/* A computed actual of region: *have 0 when there are no data for it; rows (NULL: not wanted)
+ * receives the rows behind it. FK_OK or an error with err. */
+typedef int (*calc_fn)(struct calc *k, const char *region, double *actual, int *have,
+                       fk_table **rows, char *err, size_t errlen);
+
+static int keep_round(void *ud, const struct fk_round *r)
+{
+    struct calc *k = ud;
+
+    if (fk_vec_grow((void **)&k->rounds, &k->caprounds, k->nrounds + 1, sizeof *k->rounds) !=
+        FK_OK)
+        return FK_ENOMEM;
+    k->rounds[k->nrounds++] = *r;
+    return 0;
+}
+
+/* The latest screening round over region (its region is the region or contains it) that started
+ * in the window, with its region narrowed to region: 1, or 0 when there is none. */
+static int pick_round(struct calc *k, const char *region, struct fk_round *out, int *rc)
+{
+    const struct fk_round *best = NULL;
+    size_t i;
+
+    *rc = FK_OK;
+    if (!k->rounds_read) {
+        *rc = fk_store_each_round(k->st, keep_round, k);
+        k->rounds_read = 1;
+        if (*rc != FK_OK)
+            return 0;
+    }
+    for (i = 0; i < k->nrounds; i++) {
+        const struct fk_round *r = &k->rounds[i];
+
+        if (r->start >= k->from && r->start < k->to &&
+            fk_engine_region_inside(k->eng, region, r->region) &&
+            (!best || r->start > best->start ||
+             (r->start == best->start && strcmp(r->name, best->name) > 0)))
+            best = r;
+    }
+    if (!best)
+        return 0;
+    *out = *best;
+    fk_strlcpy(out->region, region, sizeof out->region);
+    return 1;
+}
+
+/* The row of t whose column col is code, or -1. */
+static long row_of(const fk_table *t, size_t col, const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < fk_table_nrows(t); i++) {
+        const char *v = fk_table_get(t, i, col);
+
+        if (v && strcmp(v, code) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+static double cell_num(const fk_table *t, size_t row, size_t col)
+{
+    const char *v = fk_table_get(t, row, col);
+
+    return v && *v ? strtod(v, NULL) : 0;
+}
+
+static const struct fk_col round_cols[] = {
+    {"round", FK_COL_TEXT},   {"start", FK_COL_TEXT},    {"end", FK_COL_TEXT},
+    {"region", FK_COL_TEXT},  {"name", FK_COL_TEXT},     {"residents", FK_COL_INT},
+    {"sampled", FK_COL_INT},  {"coverage", FK_COL_REAL},
+};
+
+/* screen_coverage: residents sampled in the latest round over the region, %. */
+static int calc_coverage(struct calc *k, const char *region, double *actual, int *have,
+                         fk_table **rows, char *err, size_t errlen)
+{
+    struct fk_round r;
+    fk_table *t = NULL;
+    long i;
+    int rc;
+
+    *have = 0;
+    if (!pick_round(k, region, &r, &rc))
+        return rc;
+    rc = fk_engine_coverage(k->eng, &r, fk_engine_region_level(k->eng, region), &t, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    i = row_of(t, 0, region);
+    if (i >= 0 && cell_num(t, (size_t)i, 2) > 0) {
+        *have = 1;
+        *actual = 100.0 * cell_num(t, (size_t)i, 3) / cell_num(t, (size_t)i, 2);
+    }
+    if (rows && i >= 0) {
+        char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX];
+        const char *v[8] = {r.name, fk_time_render(r.start, a), fk_time_render(r.end, b),
+                            fk_table_get(t, (size_t)i, 0), fk_table_get(t, (size_t)i, 1),
+                            fk_table_get(t, (size_t)i, 2), fk_table_get(t, (size_t)i, 3),
+                            fk_table_get(t, (size_t)i, 4)};
+
+        rc = fk_table_new(round_cols, 8, rows);
+        if (rc == FK_OK)
+            rc = fk_table_add(*rows, v);
+    }
+    fk_table_free(t);
+    return rc;
+}
+
+/* tat_p90: the 90th percentile of hours from sampling to result of the region's tubes in the
+ * latest round over it (the total row of the chain by site). */
+static int calc_tat(struct calc *k, const char *region, double *actual, int *have,
+                    fk_table **rows, char *err, size_t errlen)
+{
+    struct fk_round r;
+    fk_table *t = NULL;
+    size_t n;
+    const char *p90;
+    int rc;
+
+    *have = 0;
+    if (!pick_round(k, region, &r, &rc))
+        return rc;
+    rc = fk_engine_tat(k->eng, &r, FK_TAT_SITE, k->to - 1, &t, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    n = fk_table_nrows(t);
+    p90 = n ? fk_table_get(t, n - 1, 8) : NULL;
+    if (p90 && *p90) {
+        *have = 1;
+        *actual = strtod(p90, NULL);
+    }
+    if (rows)
+        *rows = t;
+    else
+        fk_table_free(t);
+    return FK_OK;
+}
+
+/* vax12_full: residents 12 and over with a full course at the window's end, %. */
+static int calc_vax(struct calc *k, const char *region, double *actual, int *have,
+                    fk_table **rows, char *err, size_t errlen)
+{
+    fk_table *t = NULL;
+    long i;
+    int rc;
+
+    *have = 0;
+    if (!k->vax) {
+        rc = fk_vax_build(k->st, k->eng, k->p, &k->vax, err, errlen);
+        if (rc != FK_OK)
+            return rc;
+        k->own_vax = 1;
+    }
+    rc = fk_vax_coverage(k->vax, fk_engine_region_level(k->eng, region), region, k->to - 1, &t,
+                         err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    i = row_of(t, 2, "12+");
+    if (i >= 0 && cell_num(t, (size_t)i, 3) > 0) {
+        *have = 1;
+        *actual = 100.0 * cell_num(t, (size_t)i, 5) / cell_num(t, (size_t)i, 3);
+    }
+    if (rows)
+        *rows = t;
+    else
+        fk_table_free(t);
+    return FK_OK;
+}
+
+static const struct {
+    const char *code;
+    calc_fn fn;
+} calcs[] = {
+    {"screen_coverage", calc_coverage},
+    {"tat_p90", calc_tat},
+    {"vax12_full", calc_vax},
+};
+
+/* 1 + the index in calcs of code, or 0 when fangkong does not compute it (yet). */
+static int calc_of(const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof calcs / sizeof calcs[0]; i++)
+        if (strcmp(code, calcs[i].code) == 0)
+            return (int)i + 1;
+    return 0;
+}
+
+static void calc_fini(struct calc *k)
+{
+    free(k->rounds);
+    if (k->own_vax)
+        fk_vax_free(k->vax);
+}
+
 static int on_score(void *ud, const struct fk_record_value *v, size_t n)
 {
     struct walk *w = ud;
@@ -107,11 +326,12 @@ static int on_score(void *ud, const struct fk_record_value *v, size_t n)
             fk_strlcpy(w->latest, v[2].s, sizeof w->latest);
         return FK_OK;
     }
-    if (strcmp(v[2].s, w->period) != 0 || fk_score_computed(v[0].s))
+    if (strcmp(v[2].s, w->period) != 0 || (fk_score_computed(v[0].s) && !calc_of(v[0].s)) ||
+        (w->only && strcmp(v[1].s, w->only) != 0))
         return FK_OK;
     ind = fk_strmap_find(w->inds, v[0].s, strlen(v[0].s));
     if (ind < 0 || fk_engine_region_info(w->eng, v[1].s, &glo, &ghi, &level, &name) != FK_OK ||
-        level != w->by)
+        (!w->only && level != w->by))
         return FK_OK;
     reg = fk_strmap_intern(w->regions, v[1].s, strlen(v[1].s), &added);
     if (reg < 0 ||
@@ -122,7 +342,9 @@ static int on_score(void *ud, const struct fk_record_value *v, size_t n)
     it->ind = ind;
     it->region = reg;
     num(&v[3], &it->target, it->target_s);
-    num(&v[4], &it->actual, it->actual_s);
+    it->computed = calc_of(v[0].s);
+    if (!it->computed) /* a computed one's actual in the file is ignored */
+        num(&v[4], &it->actual, it->actual_s);
     num(&v[5], &it->bonus, norm);
     return FK_OK;
 }
@@ -137,12 +359,13 @@ static const struct fk_col detail_cols[] = {
     {"target", FK_COL_REAL},
     {"actual", FK_COL_REAL},
     {"r", FK_COL_REAL},
-    /* detail 2: what a page shows beside the codes */
+    /* detail 2: what a page shows beside the codes, and whether fangkong computed the actual */
     {"name", FK_COL_TEXT},
     {"category", FK_COL_TEXT},
     {"weight", FK_COL_REAL},
     {"direction", FK_COL_TEXT},
     {"veto", FK_COL_INT},
+    {"computed", FK_COL_INT},
 };
 
 /* Orders the items by region code, then indicator code: the detail's order. */
@@ -154,9 +377,105 @@ static int item_cmp(const void *a, const void *b)
     return c ? c : strcmp(x->icode, y->icode);
 }
 
-int fk_assess_score(fk_store *st, const fk_engine *eng, const struct fk_profile *p,
-                    const char *period, enum fk_level by, int detail, char *period_out, size_t cap,
-                    fk_table **out, char *err, size_t errlen)
+static int detail_rows(const struct walk *w, const struct fk_score_rule *rule, fk_table *t);
+
+static void walk_fini(struct walk *w)
+{
+    size_t i;
+
+    free(w->items);
+    for (i = 0; i < w->nind; i++)
+        free(w->ind[i].name);
+    free(w->ind);
+    fk_strmap_free(w->regions);
+    fk_strmap_free(w->inds);
+}
+
+/* The period's items of level a->by (or of region only) into w, sorted by region then indicator,
+ * their computed actuals filled (an item without data dropped), the rows behind each computed
+ * one into rows[] (NULL: not wanted; as many as w->nitems). */
+static int collect(fk_store *st, fk_engine *eng, const struct fk_profile *p,
+                   const struct fk_assess_ask *a, const char *only, struct walk *w,
+                   char *period_out, size_t cap, fk_table **rows, char *err, size_t errlen)
+{
+    const char *period = a->period;
+    struct calc k;
+    size_t i, kept;
+    int rc;
+
+    memset(w, 0, sizeof *w);
+    memset(&k, 0, sizeof k);
+    w->eng = eng;
+    w->by = a->by;
+    w->only = only;
+    w->inds = fk_strmap_new();
+    w->regions = fk_strmap_new();
+    if (!w->inds || !w->regions)
+        return FK_ENOMEM;
+    rc = fk_store_each_record(st, FK_IMPORT_INDICATORS, on_indicator, w);
+    if (rc == FK_EINVAL)
+        snprintf(err, errlen, "an indicator's stored weight is not a number above 0");
+    if (rc != FK_OK)
+        return rc;
+    if (!period) {
+        rc = fk_store_each_record(st, FK_IMPORT_SCORES, on_score, w);
+        if (rc != FK_OK)
+            return rc;
+        if (w->nrows == 0) {
+            snprintf(err, errlen,
+                     "no scores yet: import indicators and scores first (fangkong "
+                     "import indicators FILE; fangkong import scores FILE)");
+            return FK_ENOENT;
+        }
+        period = w->latest;
+    }
+    w->period = period;
+    if (period_out)
+        fk_strlcpy(period_out, period, cap);
+    rc = fk_store_each_record(st, FK_IMPORT_SCORES, on_score, w);
+    if (rc != FK_OK)
+        return rc;
+    for (i = 0; i < w->nitems; i++) {
+        w->items[i].rcode = fk_strmap_key(w->regions, w->items[i].region);
+        w->items[i].icode = fk_strmap_key(w->inds, w->items[i].ind);
+    }
+    if (w->nitems > 1)
+        qsort(w->items, w->nitems, sizeof *w->items, item_cmp);
+    /* the computed actuals, over the period's window up to now */
+    k.st = st;
+    k.eng = eng;
+    k.p = p;
+    k.vax = a->vax;
+    k.window = fk_period_window(period, &k.from, &k.to) == FK_OK;
+    if (k.window && a->now && a->now < k.to)
+        k.to = a->now + 1;
+    for (i = kept = 0; rc == FK_OK && i < w->nitems; i++) {
+        struct item *it = &w->items[i];
+        int have = 0;
+
+        if (it->computed && k.window) {
+            fk_table **behind = rows && kept < EXPLAIN_ROWS ? &rows[kept] : NULL;
+
+            rc = calcs[it->computed - 1].fn(&k, it->rcode, &it->actual, &have, behind, err,
+                                            errlen);
+            snprintf(it->actual_s, sizeof it->actual_s, "%.2f", it->actual);
+            if (rc == FK_OK && !have && behind) {
+                fk_table_free(*behind);
+                *behind = NULL;
+            }
+        }
+        if (it->computed && !have)
+            continue;
+        w->items[kept++] = *it;
+    }
+    w->nitems = kept;
+    calc_fini(&k);
+    return rc;
+}
+
+int fk_assess_score(fk_store *st, fk_engine *eng, const struct fk_profile *p,
+                    const struct fk_assess_ask *a, char *period_out, size_t cap, fk_table **out,
+                    char *err, size_t errlen)
 {
     struct walk w;
     struct fk_score_rule rule;
@@ -164,53 +483,15 @@ int fk_assess_score(fk_store *st, const fk_engine *eng, const struct fk_profile 
     struct fk_score_rank *rk = NULL;
     fk_table *t = NULL;
     size_t nreg = 0, i, j, k;
-    int rc;
+    int rc, detail = a->detail;
 
     *out = NULL;
     if (errlen)
         err[0] = '\0';
-    memset(&w, 0, sizeof w);
-    w.eng = eng;
-    w.by = by;
     fk_score_rule_of(p, &rule);
-    w.inds = fk_strmap_new();
-    w.regions = fk_strmap_new();
-    if (!w.inds || !w.regions) {
-        rc = FK_ENOMEM;
-        goto out;
-    }
-    rc = fk_store_each_record(st, FK_IMPORT_INDICATORS, on_indicator, &w);
-    if (rc == FK_EINVAL) {
-        snprintf(err, errlen, "an indicator's stored weight is not a number above 0");
-        goto out;
-    }
+    rc = collect(st, eng, p, a, NULL, &w, period_out, cap, NULL, err, errlen);
     if (rc != FK_OK)
         goto out;
-    if (!period) {
-        rc = fk_store_each_record(st, FK_IMPORT_SCORES, on_score, &w);
-        if (rc != FK_OK)
-            goto out;
-        if (w.nrows == 0) {
-            snprintf(err, errlen,
-                     "no scores yet: import indicators and scores first (fangkong "
-                     "import indicators FILE; fangkong import scores FILE)");
-            rc = FK_ENOENT;
-            goto out;
-        }
-        period = w.latest;
-    }
-    w.period = period;
-    if (period_out)
-        fk_strlcpy(period_out, period, cap);
-    rc = fk_store_each_record(st, FK_IMPORT_SCORES, on_score, &w);
-    if (rc != FK_OK)
-        goto out;
-    for (i = 0; i < w.nitems; i++) {
-        w.items[i].rcode = fk_strmap_key(w.regions, w.items[i].region);
-        w.items[i].icode = fk_strmap_key(w.inds, w.items[i].ind);
-    }
-    if (w.nitems > 1)
-        qsort(w.items, w.nitems, sizeof *w.items, item_cmp);
     nreg = fk_strmap_size(w.regions);
     si = calloc(w.nitems ? w.nitems : 1, sizeof *si);
     rk = calloc(nreg ? nreg : 1, sizeof *rk);
@@ -242,32 +523,12 @@ int fk_assess_score(fk_store *st, const fk_engine *eng, const struct fk_profile 
             rk[k].res.veto_item = (size_t)w.items[i + rk[k].res.veto_item].ind;
     }
     nreg = k;
-    rc = detail ? fk_table_new(detail_cols, detail > 1 ? 10 : 5, &t)
+    rc = detail ? fk_table_new(detail_cols, detail > 1 ? 11 : 5, &t)
                 : fk_table_new(rank_cols, 6, &t);
     if (rc != FK_OK)
         goto out;
     if (detail) {
-        for (i = 0; i < w.nitems && rc == FK_OK; i++) {
-            const struct item *it = &w.items[i];
-            struct fk_score_item one = {w.ind[it->ind].weight, w.ind[it->ind].lower,
-                                        w.ind[it->ind].veto, it->target, it->actual};
-            const struct indicator *in = &w.ind[it->ind];
-            char r[32];
-            const char *vals[10];
-
-            snprintf(r, sizeof r, "%.4f", fk_score_ratio(&one, rule.cap));
-            vals[0] = it->rcode;
-            vals[1] = it->icode;
-            vals[2] = it->target_s;
-            vals[3] = it->actual_s;
-            vals[4] = r;
-            vals[5] = in->name;
-            vals[6] = fk_indicator_category_name(in->category);
-            vals[7] = in->wtext;
-            vals[8] = fk_score_direction_name(in->lower);
-            vals[9] = in->veto ? "1" : "0";
-            rc = fk_table_add(t, vals);
-        }
+        rc = detail_rows(&w, &rule, t);
     } else {
         fk_score_rank_sort(rk, nreg);
         for (i = 0; i < nreg && rc == FK_OK; i++) {
@@ -302,11 +563,88 @@ out:
     fk_table_free(t);
     free(si);
     free(rk);
-    free(w.items);
-    for (i = 0; i < w.nind; i++)
-        free(w.ind[i].name);
-    free(w.ind);
-    fk_strmap_free(w.regions);
-    fk_strmap_free(w.inds);
+    walk_fini(&w);
     return rc;
+}
+
+/* One detail row per item (11 columns; t may have the first 5 only). */
+static int detail_rows(const struct walk *w, const struct fk_score_rule *rule, fk_table *t)
+{
+    size_t i;
+    int rc = FK_OK;
+
+    for (i = 0; i < w->nitems && rc == FK_OK; i++) {
+        const struct item *it = &w->items[i];
+        const struct indicator *in = &w->ind[it->ind];
+        struct fk_score_item one = {in->weight, in->lower, in->veto, it->target, it->actual};
+        char r[32];
+        const char *vals[11];
+
+        snprintf(r, sizeof r, "%.4f", fk_score_ratio(&one, rule->cap));
+        vals[0] = it->rcode;
+        vals[1] = it->icode;
+        vals[2] = it->target_s;
+        vals[3] = it->actual_s;
+        vals[4] = r;
+        vals[5] = in->name;
+        vals[6] = fk_indicator_category_name(in->category);
+        vals[7] = in->wtext;
+        vals[8] = fk_score_direction_name(in->lower);
+        vals[9] = in->veto ? "1" : "0";
+        vals[10] = it->computed ? "1" : "0";
+        rc = fk_table_add(t, vals);
+    }
+    return rc;
+}
+
+int fk_assess_explain(fk_store *st, fk_engine *eng, const struct fk_profile *p,
+                      const struct fk_assess_ask *a, const char *region,
+                      struct fk_assess_explain *out, char *err, size_t errlen)
+{
+    struct walk w;
+    struct fk_score_rule rule;
+    fk_table *rows[EXPLAIN_ROWS];
+    size_t i;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    memset(rows, 0, sizeof rows);
+    if (errlen)
+        err[0] = '\0';
+    fk_score_rule_of(p, &rule);
+    rc = collect(st, eng, p, a, region, &w, out->period, sizeof out->period, rows, err, errlen);
+        if (rc == FK_OK && w.nitems == 0) {
+        snprintf(err, errlen, "no scores of %s in period %s (fangkong score --detail lists them)",
+                 region, out->period);
+        rc = FK_ENOENT;
+    }
+    if (rc == FK_OK)
+        rc = fk_table_new(detail_cols, 11, &out->items);
+    if (rc == FK_OK)
+        rc = detail_rows(&w, &rule, out->items);
+    for (i = 0; i < w.nitems && i < EXPLAIN_ROWS; i++) {
+        if (rc == FK_OK && rows[i] && out->n < FK_ASSESS_EXPLAIN_MAX) {
+            fk_strlcpy(out->name[out->n], w.items[i].icode, sizeof out->name[0]);
+            out->rows[out->n++] = rows[i];
+        } else {
+            fk_table_free(rows[i]);
+        }
+    }
+    walk_fini(&w);
+    if (rc != FK_OK) {
+        if (rc == FK_ENOMEM)
+            snprintf(err, errlen, "out of memory");
+        fk_assess_explain_fini(out);
+    }
+    return rc;
+}
+
+void fk_assess_explain_fini(struct fk_assess_explain *x)
+{
+    size_t i;
+
+    fk_table_free(x->items);
+    for (i = 0; i < x->n; i++)
+        fk_table_free(x->rows[i]);
+    memset(x, 0, sizeof *x);
 }

@@ -259,6 +259,33 @@ static void test_score__parse(void **state)
     assert_int_equal(fk_score_computed("lock"), 0);
 }
 
+/* Periods as local (+08:00) windows: 2026-01-01T00:00+08:00 is 1767196800. */
+static void test_score__period(void **state)
+{
+    int64_t from, to;
+
+    (void)state;
+    assert_int_equal(fk_period_window("2026", &from, &to), FK_OK);
+    assert_int_equal(from, INT64_C(1767196800));
+    assert_int_equal(to, INT64_C(1767196800) + 365 * 86400);
+    assert_int_equal(fk_period_window("2026-12", &from, &to), FK_OK);
+    assert_int_equal(from, INT64_C(1767196800) + 334 * 86400);
+    assert_int_equal(to, INT64_C(1767196800) + 365 * 86400);
+    assert_int_equal(fk_period_window("2026-Q2", &from, &to), FK_OK);
+    assert_int_equal(from, INT64_C(1767196800) + 90 * 86400);
+    assert_int_equal(to, INT64_C(1767196800) + 181 * 86400);
+    assert_int_equal(fk_period_window("2026-H2", &from, &to), FK_OK);
+    assert_int_equal(from, INT64_C(1767196800) + 181 * 86400);
+    assert_int_equal(fk_period_window("2024-02", &from, &to), FK_OK);
+    assert_int_equal(to - from, 29 * 86400); /* a leap February */
+    assert_int_equal(fk_period_window("2026-Q5", &from, &to), FK_EINVAL);
+    assert_int_equal(fk_period_window("2026-H3", &from, &to), FK_EINVAL);
+    assert_int_equal(fk_period_window("2026-13", &from, &to), FK_EINVAL);
+    assert_int_equal(fk_period_window("2026年", &from, &to), FK_EINVAL);
+    assert_int_equal(fk_period_window("", &from, &to), FK_EINVAL);
+    assert_int_equal(fk_period_window(NULL, &from, &to), FK_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_score__veto),    cmocka_unit_test(test_score__grades),
         cmocka_unit_test(test_score__invalid), cmocka_unit_test(test_score__rank),
         cmocka_unit_test(test_score__profile), cmocka_unit_test(test_score__parse),
+        cmocka_unit_test(test_score__period),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# County scores with the indicators fangkong computes (issue 17) on city-3: screen_coverage from
+# the round over the county that started in the period (checked against the expected coverage
+# file of city-3, written independently of fangkong), tat_p90 from the county's tubes (checked
+# against `fangkong tat` of a round narrowed to the county), vax12_full with no doses (0 %); an
+# actual written in the file for a computed indicator is ignored; a period without a round
+# leaves the indicator out; the score is the arithmetic again in Python; --explain names the
+# round and the tubes behind each computed actual; the API's detail says which are computed.
+. "$(dirname "$0")/lib.sh"
+DATA="$FK_SRC/tests/data/city-3"
+: "${PY:=$(python3 -c 'import sys; print(sys.executable)')}"
+
+cp "$DATA"/*.csv .
+for t in regions persons samples results; do
+    fk import "$t" "$t.csv" 2>/dev/null
+done
+IFS=, read -r name region start end <"$DATA/round.txt"
+fk round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null 2>&1
+expect_rc 0 "round create"
+
+cat >ind.csv <<'CSV'
+code,name,category,weight,direction,veto
+screen_coverage,核酸应检尽检率,专项工作,50,higher,0
+tat_p90,检测报告时长P90,专项工作,30,lower,0
+vax12_full,12岁以上全程接种率,专项工作,10,higher,0
+party,党建考核,党建,10,higher,0
+CSV
+fk import indicators ind.csv 2>/dev/null
+expect_rc 0 "import indicators"
+{
+    echo "indicator,region,period,target,actual,bonus"
+    for c in 140702 140703 140729; do
+        echo "screen_coverage,$c,2022-08,95,100,"
+        echo "tat_p90,$c,2022-08,12,,"
+        echo "vax12_full,$c,2022-08,90,,"
+        echo "party,$c,2022-08,100,90,"
+        echo "screen_coverage,$c,2022-07,95,,"
+        echo "party,$c,2022-07,100,100,"
+    done
+} >sc.csv
+fk import scores sc.csv 2>err.txt
+expect_rc 0 "import scores"
+
+fk score --period 2022-08 --detail >detail.csv 2>err.txt
+expect_rc 0 "score --detail"
+# the rounds narrowed to each county, for tat's own answer (made after scoring, so the score
+# above saw the city's round only)
+for c in 140702 140703 140729; do
+    fk round create "R-$c" --region "$c" --start "$start" --end "$end" >/dev/null 2>&1
+    fk tat "R-$c" >"tat-$c.csv" 2>/dev/null
+    expect_rc 0 "tat R-$c"
+done
+"$PY" - "$DATA/expected/coverage-county.csv" detail.csv <<'PY' || fail "the computed actuals differ"
+import csv, sys
+cov = {r["region"]: 100 * int(r["sampled"]) / int(r["residents"])
+       for r in csv.DictReader(open(sys.argv[1]))}
+got = {(r["region"], r["indicator"]): r for r in csv.DictReader(open(sys.argv[2]))}
+for c in ("140702", "140703", "140729"):
+    a = float(got[(c, "screen_coverage")]["actual"])
+    assert abs(a - round(cov[c], 2)) < 0.006, (c, a, cov[c])
+    tat = list(csv.DictReader(open("tat-%s.csv" % c)))[-1]
+    assert got[(c, "tat_p90")]["actual"] == "%.2f" % float(tat["p90_hours"]), (c, tat)
+    assert got[(c, "vax12_full")]["actual"] == "0.00", got[(c, "vax12_full")]
+    assert got[(c, "party")]["actual"] == "90"
+PY
+
+# the score: the same arithmetic over the actuals above (cap 1, weights, lower-is-better)
+fk score --period 2022-08 >got.csv 2>/dev/null
+"$PY" - detail.csv regions.csv <<'PY' >want.csv
+import csv, sys
+w = {"screen_coverage": 50, "tat_p90": 30, "vax12_full": 10, "party": 10}
+names = {r["code"]: r["name"] for r in csv.DictReader(open(sys.argv[2]))}
+by = {}
+for r in csv.DictReader(open(sys.argv[1])):
+    t, a = float(r["target"]), float(r["actual"])
+    x = (1.0 if a <= 0 else t / a) if r["indicator"] == "tat_p90" else a / t
+    by.setdefault(r["region"], []).append((w[r["indicator"]], max(0.0, min(x, 1.0))))
+out = sorted((-round(100 * sum(a * b for a, b in v) / sum(a for a, _ in v) * 100), c)
+             for c, v in by.items())
+print("rank,region,name,score,grade,veto")
+for n, (m, c) in enumerate(out, 1):
+    cents = -m
+    grade = next((g for t, g in ((90, "excellent"), (80, "good"), (60, "fair")) if cents >= t * 100), "poor")
+    print(f"{n},{c},{names[c]},{cents // 100}.{cents % 100:02d},{grade},")
+PY
+diff want.csv got.csv || fail "the score with computed actuals differs from the computation here"
+
+# July has no round: screen_coverage is left out, party alone scores
+fk score --period 2022-07 --detail >july.csv 2>/dev/null
+[ "$(grep -c screen_coverage july.csv)" = 0 ] || fail "a period without a round scored screen_coverage"
+[ "$(($(wc -l <july.csv) - 1))" = 3 ] || fail "july: $(cat july.csv)"
+
+# --explain: the region's items, then the round and the tubes behind the computed ones
+fk score --period 2022-08 --explain 140702 >explain.txt 2>err.txt
+expect_rc 0 "score --explain"
+contains explain.txt "# items"
+contains explain.txt "# screen_coverage"
+contains explain.txt "$name,"
+contains explain.txt "# tat_p90"
+contains explain.txt "# vax12_full"
+fk score --period 2022-08 --explain 140799 >/dev/null 2>err.txt
+expect_rc 1 "score --explain of a region without scores"
+contains err.txt "no scores of 140799 in period 2022-08"
+fk score --detail --explain 140702 >/dev/null 2>err.txt
+expect_rc 1 "--detail with --explain"
+
+# the API: the detail says which actuals are computed
+echo "pw-hq-2022" | "$FANGKONG" user add hq --role admin --scope 140700 >/dev/null 2>&1 || fail "user add"
+start_server
+hq=$(login hq pw-hq-2022)
+api "$hq" GET "/api/v1/score?period=2022-08&detail=1"
+expect_status 200 "GET score detail"
+[ "$(jq_py 'sorted({r["indicator"] for r in j["rows"] if r["computed"] == 1})')" = '["screen_coverage", "tat_p90", "vax12_full"]' ] ||
+    fail "computed flags: $(cat "$WORK/body" | head -c 400)"
