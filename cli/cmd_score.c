@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* fangkong score [--period P] [--by LEVEL] [--detail | --explain REGION]: the ranking of the
- * assessment (目标责任考核) for a period, each region's indicators with their ratio, or why one
- * region scores what it does (its items, then the rows behind each computed actual). */
+/* fangkong score [--period P] [--by LEVEL] [--detail | --table | --explain REGION]: the ranking
+ * of the assessment (目标责任考核) for a period, each region's indicators with their ratio, the
+ * meeting's table (indicators across; the API serves it as a spreadsheet), or why one region
+ * scores what it does (its items, then the rows behind each computed actual). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -41,10 +42,11 @@ out:
 int cmd_score(struct cli *c, int argc, char **argv)
 {
     const char *by = "county", *period = NULL, *why = NULL;
-    int detail = 0;
+    int detail = 0, table = 0;
     const struct cli_opt opts[] = {{.name = "by", .value = &by},
                                    {.name = "period", .value = &period},
                                    {.name = "detail", .flag = &detail},
+                                   {.name = "table", .flag = &table},
                                    {.name = "explain", .value = &why},
                                    {.name = NULL}};
     struct fk_assess_ask a;
@@ -55,11 +57,11 @@ int cmd_score(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (c->npos != 0)
         return cli_usage(c);
-    if (detail && why) {
-        cli_error(c, "--detail and --explain are two answers: ask for one");
+    if (detail + table + (why != NULL) > 1) {
+        cli_error(c, "--detail, --table and --explain are three answers: ask for one");
         return EXIT_ERROR;
     }
-    a = (struct fk_assess_ask){period, FK_LEVEL_COUNTY, detail, c->now, NULL};
+    a = (struct fk_assess_ask){.period = period, .detail = table ? 3 : detail, .now = c->now};
     if (cli_level(c, by, &a.by) != EXIT_DONE)
         return EXIT_ERROR;
     if (cli_open(c) != EXIT_DONE || cli_open_engine(c) != EXIT_DONE)

@@ -169,7 +169,7 @@ const struct verb cli_verbs[] = {
      "nothing: to stdout, or to a new file FILE (mode 0600; never over an existing one). With\n"
      "--as only the records inside the account's scope, and only the types it may import.\n"
      "Cells a spreadsheet would run as a formula get a leading '. Audited."},
-    {"score", cmd_score, "score [--period P] [--by county|township|...] [--detail | --explain REGION]",
+    {"score", cmd_score, "score [--period P] [--by county|township|...] [--detail | --table | --explain REGION]",
      "The assessment (目标责任考核) of a period (default: the latest in the scores rows):\n"
      "rank,region,name,score,grade,veto per region of the level (default county), best first;\n"
      "score = 100 x sum(w*r)/sum(w) + min(bonus, bonus_cap), r = min(actual/target, cap) (lower\n"
@@ -178,7 +178,9 @@ const struct verb cli_verbs[] = {
      "the profile's [score]). --detail: region,indicator,target,actual,r. The actual of\n"
      "screen_coverage, tat_p90 and vax12_full is computed over the period's window (YYYY,\n"
      "YYYY-Hn, YYYY-Qn, YYYY-MM) up to --now; --explain REGION lists the region's items and the\n"
-     "rows behind each computed actual (which round, which tubes, which residents)."},
+     "rows behind each computed actual (which round, which tubes, which residents). --table:\n"
+     "the meeting's table, a row per region with each indicator's points across, then bonus,\n"
+     "score, grade and veto (GET /api/v1/score?table=1&format=xlsx is the spreadsheet)."},
     {"contract", cmd_contract, "contract [--markdown]",
      "The data contract from the record types: every type's columns, whether required, their\n"
      "kind, length ceiling and key; --markdown prints the table of docs/data.md."},

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* GET /api/v1/score?period=&by=&detail=1: the assessment (目标责任考核) of a period, the library's
+/* GET /api/v1/score?period=&by=&detail=1|table=1: the assessment (目标责任考核) of a period, the library's
  * fk_assess_score answer as the CLI prints it, cut to the caller's scope: an account of a county
  * receives its own county's row with its rank among all, the city's headquarters every row. Each
  * row carries the period scored (the latest when none is asked) in a last column, "period". */
@@ -23,7 +23,7 @@ static int needs_vax(fk_store *st)
 void api_score_get(struct req *r)
 {
     const char *by = req_arg(r, "by"), *period = req_arg(r, "period"),
-               *detail = req_arg(r, "detail");
+               *detail = req_arg(r, "detail"), *table = req_arg(r, "table");
     enum fk_level level = FK_LEVEL_COUNTY;
     fk_table *all = NULL, *t = NULL;
     struct fk_assess_ask ask;
@@ -32,7 +32,7 @@ void api_score_get(struct req *r)
     int asked;
     char err[512], scored[64];
     size_t i, c, nc, rcol;
-    int rc, det = detail && strcmp(detail, "1") == 0;
+    int rc, det = detail && strcmp(detail, "1") == 0, meet = table && strcmp(table, "1") == 0;
 
     if (!req_level(r, by, &level))
         return;
@@ -45,7 +45,8 @@ void api_score_get(struct req *r)
         return;
     ask.period = period;
     ask.by = level;
-    ask.detail = det ? 2 : 0;
+    ask.detail = meet ? 3 : det ? 2 : 0;
+    ask.within = r->who.scope;
     /* the vaccination index only when a computed vax12_full row may need it: built at 10 M
      * residents it takes seconds, kept it is shared with the vaccination pages */
     ask.vax = NULL;
@@ -55,6 +56,10 @@ void api_score_get(struct req *r)
                          sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
+        return;
+    }
+    if (meet) { /* cut to the scope by the library */
+        reply_table(r, all, "score-table", -1);
         return;
     }
     /* the rows of regions inside the caller's scope, with the period scored */

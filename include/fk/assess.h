@@ -18,7 +18,9 @@
 struct fk_assess_ask {
     const char *period; /* NULL: the latest period, by text order, of any scores row */
     enum fk_level by;   /* the level scored (county) */
-    int detail;         /* 0: the ranking; 1: one row per region and indicator; 2: with names */
+    int detail;         /* 0: the ranking; 1: one row per region and indicator; 2: with names;
+                           3: the meeting's table (below) */
+    const char *within; /* detail 3: the rows of regions inside it only (NULL: all) */
     int64_t now;        /* the computed indicators use data up to min(now, the period's end) */
     fk_vax *vax;        /* the vaccination index over eng, or NULL: built when vax12_full asks */
 };
@@ -28,7 +30,11 @@ struct fk_assess_ask {
  * the code of the first veto indicator below its target, empty when none), or with detail one
  * row per region and indicator: region,indicator,target,actual,r,computed (r to 4 decimals;
  * computed 1 when fangkong computed the actual); detail 2 adds the indicator's
- * name,category,weight,direction,veto. *period_out (cap bytes, may be NULL) receives the period
+ * name,category,weight,direction,veto,computed. With detail 3 the meeting's table, one row per
+ * region in rank order with the indicators across: rank,region,name, then one column per
+ * indicator scored, headed by its name, holding the points it earned (100 × w × r / Σw of the
+ * region, 2 decimals; empty without an item), then bonus (capped),score,grade,veto; rows of
+ * regions outside a->within are left out (their ranks stay). *period_out (cap bytes, may be NULL) receives the period
  * scored.
  *
  * The indicators fangkong computes (fk_score_computed) take the target of their scores row and

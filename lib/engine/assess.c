@@ -473,6 +473,151 @@ static int collect(fk_store *st, fk_engine *eng, const struct fk_profile *p,
     return rc;
 }
 
+/* The meeting's table (detail 3): a view that owns its columns (one per indicator scored, named
+ * by the indicator's name) and its cells. */
+struct meeting {
+    struct fk_col *cols;
+    char **names; /* the indicator columns' names, owned */
+    size_t ncols;
+    char **cells; /* nrows × ncols, owned; NULL: empty */
+    size_t nrows;
+};
+
+static void meeting_free(void *ud)
+{
+    struct meeting *m = ud;
+    size_t i;
+
+    if (!m)
+        return;
+    for (i = 0; m->cells && i < m->nrows * m->ncols; i++)
+        free(m->cells[i]);
+    for (i = 0; m->names && i < m->ncols; i++)
+        free(m->names[i]);
+    free(m->names);
+    free(m->cells);
+    free(m->cols);
+    free(m);
+}
+
+static void meeting_row(const void *ud, size_t row, const char **v, char *scratch)
+{
+    const struct meeting *m = ud;
+    size_t c;
+
+    (void)scratch;
+    for (c = 0; c < m->ncols; c++)
+        v[c] = m->cells[row * m->ncols + c];
+}
+
+static int put_cell(struct meeting *m, size_t row, size_t col, const char *text)
+{
+    char **cell = &m->cells[row * m->ncols + col];
+
+    free(*cell);
+    *cell = strdup(text ? text : "");
+    return *cell ? FK_OK : FK_ENOMEM;
+}
+
+static const struct fk_col meeting_head[] = {
+    {"rank", FK_COL_INT}, {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT}};
+static const struct fk_col meeting_tail[] = {{"bonus", FK_COL_REAL},
+                                             {"score", FK_COL_REAL},
+                                             {"grade", FK_COL_TEXT},
+                                             {"veto", FK_COL_TEXT}};
+
+/* rank,region,name, then per indicator (in the indicators' order, those with items) the points
+ * it earned (100 × w × r / Σw of the region, 2 decimals; empty when the region has no item of
+ * it), then bonus (capped), score, grade, veto; rows in rank order (rk sorted). */
+static int meeting_table(const struct walk *w, const struct fk_score_rank *rk, size_t nreg,
+                         const struct fk_score_rule *rule, const fk_engine *eng, const char *within,
+                         fk_table **out)
+{
+    struct meeting *m = calloc(1, sizeof *m);
+    size_t *colof = calloc(w->nind + 1, sizeof *colof), i, r, j, k, nind = 0;
+    int rc = m && colof ? FK_OK : FK_ENOMEM;
+
+    for (i = 0; rc == FK_OK && i < w->nitems; i++)
+        colof[w->items[i].ind] = 1;
+    for (i = 0; rc == FK_OK && i < w->nind; i++)
+        if (colof[i])
+            colof[i] = 3 + nind++;
+    if (rc == FK_OK) {
+        m->ncols = 3 + nind + 4;
+        m->cols = calloc(m->ncols, sizeof *m->cols);
+        m->cells = calloc(m->ncols * (nreg ? nreg : 1), sizeof *m->cells);
+        m->names = calloc(m->ncols, sizeof *m->names);
+        rc = m->cols && m->cells && m->names ? FK_OK : FK_ENOMEM;
+    }
+    if (rc == FK_OK) {
+        memcpy(m->cols, meeting_head, sizeof meeting_head);
+        for (i = 0; rc == FK_OK && i < w->nind; i++) {
+            if (!colof[i])
+                continue;
+            m->names[colof[i]] = strdup(w->ind[i].name);
+            if (!m->names[colof[i]])
+                rc = FK_ENOMEM;
+            else
+                m->cols[colof[i]] = (struct fk_col){m->names[colof[i]], FK_COL_REAL};
+        }
+        memcpy(m->cols + 3 + nind, meeting_tail, sizeof meeting_tail);
+    }
+    for (r = 0, k = 0; rc == FK_OK && r < nreg; r++) {
+        double sw = 0, bonus = 0;
+        const char *name = "";
+        enum fk_level level;
+        int32_t glo, ghi;
+        char num[48];
+
+        if (within && *within && !fk_engine_region_inside(eng, rk[r].region, within))
+            continue;
+        m->nrows = ++k;
+        for (j = 0; j < w->nitems; j++)
+            if (strcmp(w->items[j].rcode, rk[r].region) == 0)
+                sw += w->ind[w->items[j].ind].weight;
+        for (j = 0; rc == FK_OK && j < w->nitems; j++) {
+            const struct item *it = &w->items[j];
+            const struct indicator *in = &w->ind[it->ind];
+            struct fk_score_item one = {in->weight, in->lower, in->veto, it->target, it->actual};
+
+            if (strcmp(it->rcode, rk[r].region) != 0)
+                continue;
+            bonus += it->bonus;
+            snprintf(num, sizeof num, "%.2f",
+                     sw > 0 ? 100 * in->weight * fk_score_ratio(&one, rule->cap) / sw : 0);
+            rc = put_cell(m, k - 1, colof[it->ind], num);
+        }
+        fk_engine_region_info(eng, rk[r].region, &glo, &ghi, &level, &name);
+        snprintf(num, sizeof num, "%d", rk[r].rank);
+        if (rc == FK_OK)
+            rc = put_cell(m, k - 1, 0, num);
+        if (rc == FK_OK)
+            rc = put_cell(m, k - 1, 1, rk[r].region);
+        if (rc == FK_OK)
+            rc = put_cell(m, k - 1, 2, name);
+        snprintf(num, sizeof num, "%.2f", bonus < rule->bonus_cap ? bonus : rule->bonus_cap);
+        if (rc == FK_OK)
+            rc = put_cell(m, k - 1, 3 + nind, num);
+        snprintf(num, sizeof num, "%s%lld.%02lld", rk[r].res.cents < 0 ? "-" : "",
+                 (long long)(llabs(rk[r].res.cents) / 100),
+                 (long long)(llabs(rk[r].res.cents) % 100));
+        if (rc == FK_OK)
+            rc = put_cell(m, k - 1, 4 + nind, num);
+        if (rc == FK_OK)
+            rc = put_cell(m, k - 1, 5 + nind, fk_grade_name(rk[r].res.grade));
+        if (rc == FK_OK)
+            rc = put_cell(m, k - 1, 6 + nind,
+                          rk[r].res.veto ? fk_strmap_key(w->inds, (int64_t)rk[r].res.veto_item)
+                                         : "");
+    }
+    free(colof);
+    if (rc != FK_OK) {
+        meeting_free(m);
+        return rc;
+    }
+    return fk_table_new_view(m->cols, m->ncols, m->nrows, meeting_row, m, meeting_free, out);
+}
+
 int fk_assess_score(fk_store *st, fk_engine *eng, const struct fk_profile *p,
                     const struct fk_assess_ask *a, char *period_out, size_t cap, fk_table **out,
                     char *err, size_t errlen)
@@ -523,6 +668,15 @@ int fk_assess_score(fk_store *st, fk_engine *eng, const struct fk_profile *p,
             rk[k].res.veto_item = (size_t)w.items[i + rk[k].res.veto_item].ind;
     }
     nreg = k;
+    if (detail == 3) {
+        fk_score_rank_sort(rk, nreg);
+        rc = meeting_table(&w, rk, nreg, &rule, eng, a->within, &t);
+        if (rc != FK_OK)
+            goto out;
+        *out = t;
+        t = NULL;
+        goto out;
+    }
     rc = detail ? fk_table_new(detail_cols, detail > 1 ? 11 : 5, &t)
                 : fk_table_new(rank_cols, 6, &t);
     if (rc != FK_OK)

@@ -86,6 +86,27 @@ for n, (m, c) in enumerate(out, 1):
 PY
 diff want.csv got.csv || fail "the score with computed actuals differs from the computation here"
 
+# the meeting's table: indicators across as points (100 w r / sum w), bonus, score, grade, rank
+fk score --period 2022-08 --table >table.csv 2>/dev/null
+expect_rc 0 "score --table"
+"$PY" - detail.csv got.csv table.csv <<'PY' || fail "the meeting's table differs from the detail and the ranking"
+import csv, sys
+w = {"screen_coverage": 50, "tat_p90": 30, "vax12_full": 10, "party": 10}
+names = {"screen_coverage": "核酸应检尽检率", "tat_p90": "检测报告时长P90",
+         "vax12_full": "12岁以上全程接种率", "party": "党建考核"}
+detail = list(csv.DictReader(open(sys.argv[1])))
+rank = list(csv.DictReader(open(sys.argv[2])))
+table = list(csv.DictReader(open(sys.argv[3])))
+assert [r["region"] for r in table] == [r["region"] for r in rank], (table, rank)
+head = open(sys.argv[3]).readline().strip().split(",")
+assert head[:3] == ["rank", "region", "name"] and head[-4:] == ["bonus", "score", "grade", "veto"], head
+for t, k in zip(table, rank):
+    assert (t["rank"], t["score"], t["grade"], t["veto"]) == (k["rank"], k["score"], k["grade"], k["veto"]), (t, k)
+    for d in (d for d in detail if d["region"] == t["region"]):
+        want = 100 * w[d["indicator"]] * float(d["r"]) / sum(w.values())
+        assert abs(float(t[names[d["indicator"]]]) - want) < 0.006, (d, t)
+PY
+
 # July has no round: screen_coverage is left out, party alone scores
 fk score --period 2022-07 --detail >july.csv 2>/dev/null
 [ "$(grep -c screen_coverage july.csv)" = 0 ] || fail "a period without a round scored screen_coverage"
@@ -113,3 +134,19 @@ api "$hq" GET "/api/v1/score?period=2022-08&detail=1"
 expect_status 200 "GET score detail"
 [ "$(jq_py 'sorted({r["indicator"] for r in j["rows"] if r["computed"] == 1})')" = '["screen_coverage", "tat_p90", "vax12_full"]' ] ||
     fail "computed flags: $(cat "$WORK/body" | head -c 400)"
+# the meeting's table as a county sees it (its own row, its rank among all) and as a spreadsheet
+echo "pw-yuci-2022" | "$FANGKONG" user add yuci --role county --scope 140702 >/dev/null 2>&1 || fail "user add yuci"
+yuci=$(login yuci pw-yuci-2022)
+api "$yuci" GET "/api/v1/score?period=2022-08&table=1"
+expect_status 200 "GET the meeting's table as 榆次区"
+[ "$(jq_py '[(r["region"], str(r["rank"])) for r in j["rows"]]')" = "[[\"140702\", \"$(grep ',140702,' got.csv | cut -d, -f1)\"]]" ] ||
+    fail "榆次区's table: $(cat "$WORK/body")"
+api "$hq" GET "/api/v1/score?period=2022-08&table=1&format=xlsx"
+expect_status 200 "the meeting's table as XLSX"
+"$PY" - "$WORK/body" <<'PY' || fail "the XLSX is not the meeting's table"
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+text = z.read("xl/sharedStrings.xml").decode("utf-8")
+for s in ("核酸应检尽检率", "检测报告时长P90", "140702", "140729", "grade"):
+    assert s in text, s
+PY
