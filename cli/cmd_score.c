@@ -43,12 +43,10 @@ int cmd_score(struct cli *c, int argc, char **argv)
 {
     const char *by = "county", *period = NULL, *why = NULL;
     int detail = 0, table = 0;
-    const struct cli_opt opts[] = {{.name = "by", .value = &by},
-                                   {.name = "period", .value = &period},
-                                   {.name = "detail", .flag = &detail},
-                                   {.name = "table", .flag = &table},
-                                   {.name = "explain", .value = &why},
-                                   {.name = NULL}};
+    const struct cli_opt opts[] = {
+        {.name = "by", .value = &by},        {.name = "period", .value = &period},
+        {.name = "detail", .flag = &detail}, {.name = "table", .flag = &table},
+        {.name = "explain", .value = &why},  {.name = NULL}};
     struct fk_assess_ask a;
     fk_table *t = NULL;
     char err[512], scored[64];
