@@ -840,6 +840,18 @@ const zh = {
   'msg.row.cold_result_not_result': '{event} 环节不带检测结果：只有检测结果环节填写',
   'msg.row.cold_no_batch': '批次 {batch} 的检测结果，但此前从未见过该批次',
   'msg.alert.coldchain': '批次 {batch} 在 {site} 检出阳性：涉及 {sites} 个场所、{persons} 人、{shared} 个同场批次',
+  /* 包保 (issue 17, t17-assign) */
+  'msg.row.assign_role': '角色“{cadre_role}”不是 包保领导 或配置中的五包一角色：{roles}',
+  'msg.row.assign_needs_person': '{cadre_role} 负责居家管控人员（五包一）：须填写身份证号',
+  'msg.row.assign_leader_person': '包保领导（四级包保）包保的是区域：身份证号须为空',
+  'msg.row.assign_level': '包保领导只包保区县、乡镇街道、社区或网格；{region} 是{level}',
+  'msg.row.assign_phone': '电话“{value}”不是电话号码：须为 7 至 20 位数字，可含 +、- 或空格',
+  'arole.leader': '包保领导',
+  'arole.grid_worker': '网格员',
+  'arole.community_cadre': '社区干部',
+  'arole.doctor': '医生',
+  'arole.police': '民警',
+  'arole.volunteer': '志愿者',
 }
 
 const en = {
@@ -1399,6 +1411,18 @@ const en = {
   'cold.ev.dispatch': 'dispatched',
   'cold.ev.sell': 'sold',
   'msg.alert.coldchain': 'batch {batch} positive at {site}: {sites} sites, {persons} persons, {shared} shared batches',
+  /* 包保 (issue 17, t17-assign) */
+  'msg.row.assign_role': "role '{cadre_role}' is not leader or one of the profile's roles: {roles}",
+  'msg.row.assign_needs_person': 'role {cadre_role} looks after a person under home control (五包一): id_number is required',
+  'msg.row.assign_leader_person': 'a leader (四级包保) leads a region: id_number must be empty',
+  'msg.row.assign_level': 'a leader leads a county, township, community or grid; {region} is a {level}',
+  'msg.row.assign_phone': "phone '{value}' is not a phone number: 7 to 20 digits, with '+', '-' or spaces between",
+  'arole.leader': 'Leader',
+  'arole.grid_worker': 'Grid worker',
+  'arole.community_cadre': 'Community cadre',
+  'arole.doctor': 'Doctor',
+  'arole.police': 'Police officer',
+  'arole.volunteer': 'Volunteer',
 }
 
 const dicts = { zh, en }
@@ -1436,6 +1460,7 @@ const NAMED_ARGS = {
   regime: 'regime.',
   kind: 'senk.' /* a sentinel alert's kind (issue 16) */,
   rule: 'senf.',
+  cadre_role: 'arole.' /* 包保 (issue 17) */,
 }
 
 /* An API error (api.js ApiError) as its sentence in the current language: the server's English
