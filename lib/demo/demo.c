@@ -1498,8 +1498,10 @@ static void write_cadres(struct gen *G, const char *grid, const char *id)
     static const struct {
         const char *role, *pre;
         double missing;
-    } five[] = {{"grid_worker", "137", 0.02}, {"community_cadre", "138", 0.02},
-                {"doctor", "135", 0.12},      {"police", "136", 0.02},
+    } five[] = {{"grid_worker", "137", 0.02},
+                {"community_cadre", "138", 0.02},
+                {"doctor", "135", 0.12},
+                {"police", "136", 0.02},
                 {"volunteer", "133", 0.15}};
     size_t k;
 
