@@ -164,6 +164,7 @@ int cmd_backcheck(struct cli *c, int argc, char **argv);
 int cmd_coldchain(struct cli *c, int argc, char **argv);
 int cmd_person(struct cli *c, int argc, char **argv);
 int cmd_vaccination(struct cli *c, int argc, char **argv);
+int cmd_assign(struct cli *c, int argc, char **argv); /* 包保 (issue 17) */
 int cmd_score(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);

@@ -11,8 +11,9 @@ const struct verb cli_verbs[] = {
      "import TYPE FILE [--encoding auto|utf-8|gb18030] [--rejects PATH] [--batch N] [--sheet NAME]",
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
      "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
-     "indicators or scores (see the data contract in docs/data.md). Door events, positive\n"
-     "results and cold-chain results raise alerts as they are imported. Rejected rows go to FILE.rejects.csv with\n"
+     "indicators, scores or assignments (see the data contract in docs/data.md). Door events,\n"
+     "positive results and cold-chain results raise alerts as they are imported. Rejected rows go\n"
+     "to FILE.rejects.csv with\n"
      "their line and reason; the rest is imported in batches of one transaction each.\n"
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
      "An .xlsx workbook is read like a CSV: its first sheet, or --sheet NAME; dates as ISO 8601.\n"
@@ -181,6 +182,18 @@ const struct verb cli_verbs[] = {
      "rows behind each computed actual (which round, which tubes, which residents). --table:\n"
      "the meeting's table, a row per region with each indicator's points across, then bonus,\n"
      "score, grade and veto (GET /api/v1/score?table=1&format=xlsx is the spreadsheet)."},
+    {"assign", cmd_assign,
+     "assign import FILE | assign gaps [--region R] [--now T] | assign load [--region R] "
+     "[--now T] | assign list CADRE [--region R] [--now T]",
+     "包保: import reads an assignments file (as import assignments FILE). gaps lists, as CSV\n"
+     "blocks (# persons, # regions) or one JSON object, the persons under an open home control\n"
+     "lacking one of the profile's [assign] roles (五包一):\n"
+     "id_number,name,grid,grid_name,control_start,missing, then the counties, townships,\n"
+     "communities and grids without a leader (四级包保): region,name,level. load lists each\n"
+     "cadre: cadre,phone,roles,persons,regions (persons under an open home control and regions\n"
+     "led), most loaded first. list CADRE (a phone or a name) prints the cadre's regions\n"
+     "(cadre,phone,region,name,level) and persons with their control now\n"
+     "(cadre,phone,role,id_number,name,grid,grid_name,control,since)."},
     {"contract", cmd_contract, "contract [--markdown]",
      "The data contract from the record types: every type's columns, whether required, their\n"
      "kind, length ceiling and key; --markdown prints the table of docs/data.md."},

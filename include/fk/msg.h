@@ -264,6 +264,12 @@ enum fk_msg_id {
     FK_MSG_COLD_RESULT_NOT_RESULT,
     FK_MSG_COLD_NO_BATCH,
     FK_MSG_ALERT_COLDCHAIN,
+    /* 包保 (issue 17, t17-assign): the assignments import's reject reasons */
+    FK_MSG_ROW_ASSIGN_ROLE,
+    FK_MSG_ROW_ASSIGN_NEEDS_PERSON,
+    FK_MSG_ROW_ASSIGN_LEADER_PERSON,
+    FK_MSG_ROW_ASSIGN_LEVEL,
+    FK_MSG_ROW_ASSIGN_PHONE,
     FK_MSG__COUNT
 };
 

@@ -14,6 +14,7 @@
 #define FK_VACCINES_MAX 16      /* [vaccine] doses.NAME overrides */
 #define FK_PROFILE_CATEGORIES 8 /* enum fk_ctl_category (fk/regime.h) */
 #define FK_SEN_NKINDS 6         /* enum fk_sen_kind (fk/sentinel.h) */
+#define FK_ASSIGN_ROLES_MAX 8   /* [assign] roles: the 五包一 roles, at most */
 
 /* A test regime ([regime.NAME]): fixed test days after the start (days = 0,1,2,3: 落地核酸 +
  * 三天三检) or a test every N days (every = 1: 1日1检), how long control lasts and what release
@@ -74,6 +75,10 @@ struct fk_profile {
         char name[FK_NAME_MAX * 2];
         int doses;
     } vaccines[FK_VACCINES_MAX];
+    /* [assign] (包保, issue 17): roles = grid_worker,community_cadre,doctor,police,volunteer, the
+     * cadres every person under home control has (五包一); each a code of a-z, 0-9 and '_' */
+    int nassign_roles;
+    char assign_roles[FK_ASSIGN_ROLES_MAX][FK_NAME_MAX];
 };
 
 /* Fills p with the defaults. */

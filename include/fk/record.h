@@ -38,6 +38,7 @@ enum fk_import_type {
     FK_IMPORT_VACCINATIONS,
     FK_IMPORT_INDICATORS,
     FK_IMPORT_SCORES,
+    FK_IMPORT_ASSIGNMENTS, /* 包保 (issue 17, t17-assign) */
     FK_IMPORT_NTYPES
 };
 typedef enum fk_import_type fk_record_id;

@@ -68,7 +68,8 @@ enum stream {
     S_CONTROL,
     S_VACCINE, /* issue 16: vaccinations draw from a stream of their own */
     S_SENTINEL, /* issue 16: sentinels.csv only, so every other file keeps its bytes */
-    S_COLDCHAIN /* issue 16: its own stream, so the other files keep their bytes */
+    S_COLDCHAIN, /* issue 16: its own stream, so the other files keep their bytes */
+    S_ASSIGN     /* 包保 (issue 17): assignments.csv only */
 };
 
 enum file {
@@ -91,6 +92,7 @@ enum file {
     F_SCORES,
     F_SENTINELS,
     F_COLDCHAIN,
+    F_ASSIGNMENTS, /* 包保 (issue 17) */
     F_N
 };
 
@@ -117,6 +119,7 @@ static const struct {
     {"scores.csv", "indicator,region,period,target,actual,bonus\n"},
     {"sentinels.csv", "source,kind,time,grid,count,id_number\n"},
     {"coldchain.csv", "batch,event,time,site,product,origin,id_number,result\n"},
+    {"assignments.csv", "cadre,phone,role,region,id_number\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -954,6 +957,7 @@ struct gen {
     struct tcache tc;
     struct rng rp, rs, rq, rsamp, rres, rcase, rctl, rsen;
     struct rng rvax; /* vaccinations (S_VACCINE) */
+    struct rng rasg; /* 包保 assignments (S_ASSIGN) */
     double p_control, p_arrival; /* per resident */
     uint64_t devices;
     int offline_done, tamper_done; /* the one offline gap and the one tamper were written */
@@ -1446,10 +1450,101 @@ static void write_door_days(struct gen *G, const char *device, const char *id, i
     }
 }
 
+/* ---- 包保 (issue 17), from the stream S_ASSIGN only, so every other file keeps its bytes ---- */
+
+static const char *const given_names[] = {"建国", "秀英", "志强", "丽华", "海涛", "玉兰",
+                                          "俊杰", "晓东", "红梅", "文斌", "国庆", "桂芳"};
+
+/* One row of assignments.csv. With a grid (pool >= 0), the cadre is one of two of the role in the
+ * grid, named from the grid code, the role and pool, so each looks after several residents; else
+ * named from the stream. */
+static void write_cadre_row(struct gen *G, const char *pre, const char *role, const char *region,
+                            const char *id, int pool)
+{
+    struct out *w = &G->out[F_ASSIGNMENTS];
+    struct rng *r = &G->rasg;
+    uint64_t h = 1469598103934665603ull;
+    const char *c;
+
+    if (pool >= 0) {
+        for (c = region; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211ull;
+        for (c = role; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211ull;
+        h = (h ^ (uint64_t)pool) * 1099511628211ull;
+        h ^= h >> 29;
+    } else {
+        h = rng_next(r);
+    }
+    out_room(w, ROW_MAX);
+    out_str(w, surnames[h % (sizeof surnames / sizeof surnames[0])]);
+    out_str(w, given_names[(h >> 8) % (sizeof given_names / sizeof given_names[0])]);
+    out_ch(w, ',');
+    out_str(w, pre);
+    out_u(w, (h >> 16) % 100000000, 8);
+    out_ch(w, ',');
+    out_str(w, role);
+    out_ch(w, ',');
+    out_str(w, region);
+    out_ch(w, ',');
+    if (id)
+        out_mem(w, id, 18);
+    out_end_row(w);
+}
+
+/* 五包一 of a resident at home now: the five cadres of the resident's grid, but now and then a
+ * doctor (12 %) or a volunteer (15 %) is not yet assigned, and rarely another (2 %). */
+static void write_cadres(struct gen *G, const char *grid, const char *id)
+{
+    static const struct {
+        const char *role, *pre;
+        double missing;
+    } five[] = {{"grid_worker", "137", 0.02},
+                {"community_cadre", "138", 0.02},
+                {"doctor", "135", 0.12},
+                {"police", "136", 0.02},
+                {"volunteer", "133", 0.15}};
+    size_t k;
+
+    for (k = 0; k < sizeof five / sizeof five[0]; k++) {
+        int pool = (int)rng_below(&G->rasg, 2);
+
+        if (rng_unit(&G->rasg) >= five[k].missing)
+            write_cadre_row(G, five[k].pre, five[k].role, grid, id, pool);
+    }
+}
+
+/* 四级包保: a leader for every county, township, community and grid, but one township and about
+ * 6 % of the grids (never the only one) have none yet. */
+static void write_leaders(struct gen *G)
+{
+    size_t i, ntown = 0, skip_town;
+
+    for (i = 0; i < G->city.nregs; i++)
+        ntown += strcmp(G->city.regs[i].level, "township") == 0;
+    skip_town = ntown > 1 ? 1 + rng_below(&G->rasg, (uint32_t)(ntown - 1)) : ntown;
+    ntown = 0;
+    for (i = 0; i < G->city.nregs; i++) {
+        const struct region *r = &G->city.regs[i];
+        int town = strcmp(r->level, "township") == 0;
+
+        if (strcmp(r->level, "county") != 0 && !town && strcmp(r->level, "community") != 0 &&
+            strcmp(r->level, "grid") != 0)
+            continue;
+        if (town && ntown++ == skip_town)
+            continue;
+        if (strcmp(r->level, "grid") == 0 && G->city.ngrids > 1 && rng_unit(&G->rasg) < 0.06)
+            continue;
+        write_cadre_row(G, "139", "leader", r->code, NULL, -1);
+    }
+}
+
 /* A control order of resident id, begun in the 10 days before the round: close, secondary,
  * companion, arrival or other; at home with a door sensor, or centralized at one of 8 sites;
  * those begun 7 days or more before the round mostly released after 7 days. */
-static void write_order(struct gen *G, const char *id)
+static void write_cadres(struct gen *G, const char *grid, const char *id);
+
+static void write_order(struct gen *G, const char *grid, const char *id)
 {
     struct out *w = &G->out[F_CONTROLS];
     struct rng *r = &G->rctl;
@@ -1485,6 +1580,8 @@ static void write_order(struct gen *G, const char *id)
     out_end_row(w);
     if (home && !end)
         write_door_days(G, device, id, start);
+    if (home && !released)
+        write_cadres(G, grid, id);
 }
 
 /* A resident's return from elsewhere in the 10 days before the round (7 with a now: the last
@@ -1516,12 +1613,12 @@ static void write_arrival(struct gen *G, const char *id)
 }
 
 /* A resident's control draws: now and then a control order or a return from elsewhere. */
-static void write_control(struct gen *G, const char *id)
+static void write_control(struct gen *G, const char *grid, const char *id)
 {
     double u = rng_unit(&G->rctl);
 
     if (u < G->p_control)
-        write_order(G, id);
+        write_order(G, grid, id);
     else if (u < G->p_control + G->p_arrival)
         write_arrival(G, id);
 }
@@ -1809,7 +1906,7 @@ static int write_person(struct gen *G, size_t g, uint64_t household, char *err, 
         }
         G->sampled++;
     }
-    write_control(G, id);
+    write_control(G, gr->code, id);
     write_vaccinations(G, g, id);
     write_buyer(G, g, id);
     G->persons++;
@@ -2221,6 +2318,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     rng_seed(&G->rctl, o->seed, S_CONTROL);
     rng_seed(&G->rvax, o->seed, S_VACCINE);
     rng_seed(&G->rsen, o->seed, S_SENTINEL);
+    rng_seed(&G->rasg, o->seed, S_ASSIGN);
     G->cold_every = o->people / COLD_IDS > 1 ? o->people / COLD_IDS : 1;
     /* 20 to 400 control orders, and arrivals of 1.5 % of the residents */
     {
@@ -2291,6 +2389,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_assessment(G);
     write_sentinels(G);
     write_coldchain(G);
+    write_leaders(G);
     {
         struct out *w = &G->out[F_ROUND];
 
@@ -2336,6 +2435,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         sum->vaccinations = G->out[F_VACCINATIONS].rows;
         sum->sentinels = G->out[F_SENTINELS].rows;
         sum->coldchain = G->out[F_COLDCHAIN].rows;
+        sum->assignments = G->out[F_ASSIGNMENTS].rows;
         fk_strlcpy(sum->round_name, "R1", sizeof sum->round_name);
         fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
         sum->round_start = G->start;

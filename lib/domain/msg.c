@@ -376,6 +376,21 @@ static const struct def defs[FK_MSG__COUNT] = {
     [FK_MSG_ALERT_COLDCHAIN] = {"alert.coldchain",
                                 "batch {batch} positive at {site}: {sites} sites, {persons} persons, "
                                 "{shared} shared batches"},
+    /* 包保 (issue 17, t17-assign) */
+    [FK_MSG_ROW_ASSIGN_ROLE] =
+        {"row.assign_role",
+         "role '{cadre_role}' is not leader or one of the profile's roles: {roles}"},
+    [FK_MSG_ROW_ASSIGN_NEEDS_PERSON] = {"row.assign_needs_person",
+                                        "role {cadre_role} looks after a person under home control "
+                                        "(五包一): id_number is required"},
+    [FK_MSG_ROW_ASSIGN_LEADER_PERSON] = {"row.assign_leader_person",
+                                         "a leader (四级包保) leads a region: id_number must be "
+                                         "empty"},
+    [FK_MSG_ROW_ASSIGN_LEVEL] = {"row.assign_level", "a leader leads a county, township, community "
+                                                     "or grid; {region} is a {level}"},
+    [FK_MSG_ROW_ASSIGN_PHONE] = {"row.assign_phone",
+                                 "phone '{value}' is not a phone number: 7 to 20 digits, with '+', "
+                                 "'-' or spaces between"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

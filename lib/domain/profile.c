@@ -73,6 +73,11 @@ static const struct fk_regime default_regimes[] = {
     {"isolation7", (1u << 1) | (1u << 4) | (1u << 7), 0, 7, 2, ""},
 };
 
+/* [assign] roles: the 五包一 of the meeting reports, a person under home control looked after by
+ * a grid worker, a community cadre, a doctor, a police officer and a volunteer. */
+static const char *const assign_default_roles[] = {"grid_worker", "community_cadre", "doctor",
+                                                   "police", "volunteer"};
+
 void fk_profile_defaults(struct fk_profile *p)
 {
     size_t i;
@@ -95,6 +100,9 @@ void fk_profile_defaults(struct fk_profile *p)
     fk_strlcpy(p->coldchain_regime, "land3", FK_NAME_MAX);
     p->nregimes = (int)(sizeof default_regimes / sizeof default_regimes[0]);
     memcpy(p->regimes, default_regimes, sizeof default_regimes);
+    for (i = 0; i < sizeof assign_default_roles / sizeof assign_default_roles[0]; i++)
+        fk_strlcpy(p->assign_roles[i], assign_default_roles[i], FK_NAME_MAX);
+    p->nassign_roles = (int)i;
 }
 
 struct parse_state {
@@ -309,6 +317,44 @@ static int vaccine_value(struct parse_state *ps, const char *vname, const char *
     return 1;
 }
 
+/* [assign] roles = a,b,c: 1 to FK_ASSIGN_ROLES_MAX codes of a-z, 0-9 and '_', none twice and
+ * none "leader" (四级包保's role, which every profile has). */
+static int assign_roles(struct parse_state *ps, const char *value)
+{
+    const char *s = value;
+    int n = 0, i;
+
+    for (;;) {
+        const char *comma = strchr(s, ',');
+        fk_slice r = fk_slice_trim((fk_slice){s, comma ? (size_t)(comma - s) : strlen(s)});
+        size_t k;
+
+        if (r.n == 0 || r.n >= FK_NAME_MAX)
+            return bad(ps, "[assign] roles: a role is a code of 1 to %d bytes, as in "
+                           "roles = grid_worker,community_cadre,doctor,police,volunteer",
+                       FK_NAME_MAX - 1);
+        for (k = 0; k < r.n; k++)
+            if (!((r.p[k] >= 'a' && r.p[k] <= 'z') || (r.p[k] >= '0' && r.p[k] <= '9') ||
+                  r.p[k] == '_'))
+                return bad(ps, "[assign] roles: '%.*s' holds other than a-z, 0-9 and '_'",
+                           (int)r.n, r.p);
+        if (r.n == 6 && strncmp(r.p, "leader", 6) == 0)
+            return bad(ps, "[assign] roles: leader is the role of 四级包保, not one of 五包一");
+        if (n == FK_ASSIGN_ROLES_MAX)
+            return bad(ps, "[assign] roles: more than %d roles", FK_ASSIGN_ROLES_MAX);
+        fk_slice_copy(ps->p->assign_roles[n], FK_NAME_MAX, r);
+        for (i = 0; i < n; i++)
+            if (strcmp(ps->p->assign_roles[i], ps->p->assign_roles[n]) == 0)
+                return bad(ps, "[assign] roles: %s is named twice", ps->p->assign_roles[n]);
+        n++;
+        if (!comma)
+            break;
+        s = comma + 1;
+    }
+    ps->p->nassign_roles = n;
+    return 1;
+}
+
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
     struct parse_state *ps = user;
@@ -320,6 +366,8 @@ static int on_value(void *user, const char *section, const char *name, const cha
         return regime_value(ps, section, name, value);
     if (strcmp(section, "vaccine") == 0 && strncmp(name, "doses.", 6) == 0)
         return vaccine_value(ps, name + 6, value);
+    if (strcmp(section, "assign") == 0 && strcmp(name, "roles") == 0)
+        return assign_roles(ps, value);
     if (strcmp(section, "sentinel") == 0) {
         int r = sentinel_value(ps, name, value);
 
@@ -393,6 +441,8 @@ static int unknown_section(const char *text, char *name, size_t cap)
                     known = 1;
             if (n > 7 && strncmp(s + 1, "regime.", 7) == 0)
                 known = 1;
+            if (n == 6 && strncmp(s + 1, "assign", 6) == 0)
+                known = 1;
             if (!known) {
                 fk_slice_copy(name, cap, (fk_slice){s + 1, n});
                 return line;
@@ -459,7 +509,7 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
     if (line) {
         snprintf(err, errlen,
                  "line %d: [%s] is not a profile section (screening, import, trace, control, "
-                 "sentinel, coldchain, regime.NAME, vaccine)",
+                 "sentinel, coldchain, regime.NAME, vaccine, assign)",
                  line, section);
         return FK_EINVAL;
     }

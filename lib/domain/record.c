@@ -719,6 +719,56 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .nexport = 6,
             .nscope = 0,
         },
+    /* 包保 (issue 17): a leader row has person 0 and lead = its region; a person's row has the
+     * person and lead "". The export's scope code is the region led, or the person's grid. */
+    [FK_IMPORT_ASSIGNMENTS] =
+        {
+            .id = FK_IMPORT_ASSIGNMENTS,
+            .name = "assignments",
+            .title_zh = "包保责任",
+            .title_en = "responsibility assignments",
+            .cols = {REQ("cadre", FK_RCOL_TEXT, TEXT, "the cadre's name"),
+                     REQ("phone", FK_RCOL_TEXT, 63, "the cadre's phone"),
+                     REQ("role", FK_RCOL_CODE, CODE,
+                         "leader (四级包保) or a 五包一 role of the profile's [assign] roles"),
+                     REQ("region", FK_RCOL_CODE, CODE,
+                         "the region led, or the cadre's own unit for a person's cadre"),
+                     OPT("id_number", FK_RCOL_ID_NUMBER, 63,
+                         "the person under home control (五包一 roles only)")},
+            .ncols = 5,
+            .nreq = 4,
+            .cols_note = "role leader leads a county, township, community or grid (no "
+                         "id_number); the roles of [assign] roles (default grid_worker "
+                         "community_cadre doctor police volunteer, or 网格员 社区干部 医生 民警 "
+                         "志愿者) look after the person id_number",
+            .key = {2, 3, 4},
+            .nkey = 3,
+            .key_note = "(role, region) of a leader, (role, person) of a person's cadre: "
+                        "replaces",
+            .scope = FK_SCOPE_PERSON_GRID,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"role", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"person", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"lead", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"cadre", FK_RVAL_TEXT, 0},
+                       {"phone", FK_RVAL_TEXT, 0},
+                       {"region", FK_RVAL_TEXT, 0}},
+            .nfields = 6,
+            .sqlite = {"SELECT cadre, phone, region FROM assignments "
+                       "WHERE role = ?1 AND person = ?2 AND lead = ?3",
+                       "INSERT INTO assignments (role, person, lead, cadre, phone, region) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       "UPDATE assignments SET cadre = ?4, phone = ?5, region = ?6 "
+                       "WHERE role = ?1 AND person = ?2 AND lead = ?3",
+                       "SELECT a.cadre, a.phone, a.role, a.region, p.id_number, "
+                       "CASE WHEN a.person = 0 THEN a.lead ELSE p.grid END "
+                       "FROM assignments a LEFT JOIN persons p ON p.id = a.person "
+                       "ORDER BY a.role, a.lead, p.id_number"},
+            .export_cols = {0, 1, 2, 3, 4},
+            .nexport = 5,
+            .nscope = 1,
+        },
 };
 
 const struct fk_record_type *fk_record_get(fk_record_id t)

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "fk/buf.h"
+#include "fk/cadre.h"
 #include "fk/coldevent.h"
 #include "fk/error.h"
 #include "fk/idcard.h"
@@ -1579,13 +1580,90 @@ static int row_coldchain(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_record(c->st, FK_IMPORT_COLDCHAIN, v, NULL, did, NULL));
 }
 
+/* ---- 包保 (issue 17, t17-assign) ---- */
+
+/* An assignment: a cadre (name and phone) with a role. A leader (四级包保) leads the row's region,
+ * a known county, township, community or grid inside the scope, and names no person; a 五包一
+ * role of the profile's [assign] roles looks after the person id_number (known, inside the
+ * scope), the region then being the cadre's own unit (known; anywhere). */
+static int row_assignment(struct ctx *c, enum fk_put *did)
+{
+    char cadre[TEXT_MAX], phone[64], role[FK_NAME_MAX], region[FK_REGION_CODE_MAX + 8], val[48],
+        roles[FK_ASSIGN_ROLES_MAX * (FK_NAME_MAX + 4) + 16];
+    fk_slice rs = field(c, 2), is = field(c, 4);
+    struct fk_record_value v[6];
+    int64_t pid = 0, ri = -1;
+    int ok, have_region, index = -2;
+
+    ok = text(c, 0, cadre, sizeof cadre, 1);
+    if (text(c, 1, phone, sizeof phone, 1)) {
+        if (!fk_cadre_phone_ok((fk_slice){phone, strlen(phone)})) {
+            whym(c, FK_MSG_ROW_ASSIGN_PHONE, phone);
+            ok = 0;
+        }
+    } else {
+        ok = 0;
+    }
+    if (rs.n == 0) {
+        whym(c, FK_MSG_ROW_EMPTY, "role");
+        ok = 0;
+    } else if (fk_cadre_role_parse(c->prof, rs, role, sizeof role, &index) != FK_OK) {
+        snprintf(val, sizeof val, "%.*s", (int)(rs.n > 40 ? 40 : rs.n), rs.p);
+        whym(c, FK_MSG_ROW_ASSIGN_ROLE, val, fk_cadre_roles_text(c->prof, roles, sizeof roles));
+        ok = 0;
+    }
+    have_region = text(c, 3, region, sizeof region, 1);
+    if (have_region) {
+        ri = fk_strmap_find(c->regions, region, strlen(region));
+        if (ri < 0) {
+            whym(c, FK_MSG_ERR_UNKNOWN_REGION_FIRST, region);
+            have_region = 0;
+        }
+    }
+    ok &= have_region;
+    if (index == FK_CADRE_ROLE_LEADER) {
+        if (is.n) {
+            whym(c, FK_MSG_ROW_ASSIGN_LEADER_PERSON);
+            ok = 0;
+        }
+        if (have_region) {
+            enum fk_level lv = (enum fk_level)fk_strmap_value(c->regions, ri);
+
+            if (!fk_cadre_leader_level_ok(lv)) {
+                whym(c, FK_MSG_ROW_ASSIGN_LEVEL, region, fk_level_name(lv));
+                ok = 0;
+            } else if (!grid_allowed(c, region)) {
+                whym(c, FK_MSG_ROW_REGION_OUTSIDE, region, c->scope_label);
+                ok = 0;
+            }
+        }
+    } else if (index >= 0) {
+        if (!is.n) {
+            whym(c, FK_MSG_ROW_ASSIGN_NEEDS_PERSON, role);
+            ok = 0;
+        } else {
+            ok &= person_col(c, 4, &pid);
+        }
+    }
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = role;
+    v[1].i = index == FK_CADRE_ROLE_LEADER ? 0 : pid;
+    v[2].s = index == FK_CADRE_ROLE_LEADER ? region : "";
+    v[3].s = cadre;
+    v[4].s = phone;
+    v[5].s = region;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_ASSIGNMENTS, v, NULL, did, NULL));
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_region,  row_person,  row_venue,     row_scan,      row_ping,
     row_sample,  row_result,  row_case,      row_control,   row_arrival,
     row_risk_area, row_door_event, row_sentinel, row_coldchain, row_vaccination, row_indicator,
-    row_score,
+    row_score,   row_assignment,
 };
 
 /* ---- the loop ---- */
@@ -1632,7 +1710,8 @@ static int begin(struct ctx *c)
     if (c->type == FK_IMPORT_CONTROLS || c->type == FK_IMPORT_SENTINELS ||
         c->type == FK_IMPORT_COLDCHAIN)
         rc = fk_store_begin_control(c->st);
-    else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS)
+    else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS ||
+             c->type == FK_IMPORT_ASSIGNMENTS)
         rc = fk_store_begin_events(c->st);
     else
         rc = fk_store_begin(c->st);
@@ -1913,7 +1992,8 @@ static int load_maps(struct ctx *c)
     if (!c->regions)
         return FK_ENOMEM;
     if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES ||
-        t == FK_IMPORT_ARRIVALS || t == FK_IMPORT_SENTINELS || t == FK_IMPORT_SCORES) {
+        t == FK_IMPORT_ARRIVALS || t == FK_IMPORT_SENTINELS || t == FK_IMPORT_SCORES ||
+        t == FK_IMPORT_ASSIGNMENTS) {
         rc = fk_store_each_region(c->st, load_region, c);
         if (rc != FK_OK)
             return rc;

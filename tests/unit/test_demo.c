@@ -472,6 +472,7 @@ static void test_demo__summary_matches_files(void **state)
         {"risk_areas.csv", 5, offsetof(struct fk_demo_summary, risk_areas)},
         {"door_events.csv", 4, offsetof(struct fk_demo_summary, door_events)},
         {"sentinels.csv", 6, offsetof(struct fk_demo_summary, sentinels)},
+        {"assignments.csv", 5, offsetof(struct fk_demo_summary, assignments)},
     };
     struct table t;
     char **tubes, *round;
@@ -1060,6 +1061,80 @@ static void test_demo__bad_options_rejected(void **state)
     assert_non_null(strstr(err, "now"));
 }
 
+/* 包保 (issue 17): leaders of known regions from county to grid, every township but one led; the
+ * cadres of persons at home (open orders) only, of the five roles, most with all five and some
+ * lacking a doctor or a volunteer. */
+static void test_demo__assignments(void **state)
+{
+    static const char *const five[] = {"grid_worker", "community_cadre", "doctor", "police",
+                                       "volunteer"};
+    struct fixture *fx = *state;
+    struct table ctl, asg, reg;
+    size_t i, j, k, leaders = 0, towns = 0, towns_led = 0, home = 0, full = 0, short_dv = 0;
+
+    table_load(&ctl, fx->dir, "controls.csv", 8);
+    table_load(&asg, fx->dir, "assignments.csv", 5);
+    table_load(&reg, fx->dir, "regions.csv", 8);
+    for (i = 0; i < asg.n; i++) {
+        char **a = asg.rows[i];
+        int known = 0;
+
+        assert_true(strlen(a[0]) > 0 && strlen(a[1]) == 11);
+        if (strcmp(a[2], "leader") == 0) {
+            leaders++;
+            assert_string_equal(a[4], "");
+            for (j = 0; j < reg.n; j++)
+                known |=
+                    strcmp(reg.rows[j][0], a[3]) == 0 && (strcmp(reg.rows[j][2], "city") != 0 &&
+                                                          strcmp(reg.rows[j][2], "province") != 0);
+            assert_true(known);
+            continue;
+        }
+        for (k = 0; k < 5; k++)
+            known |= strcmp(a[2], five[k]) == 0;
+        assert_true(known);
+        /* a person at home whose order is open */
+        for (known = 0, j = 0; j < ctl.n; j++)
+            known |= strcmp(ctl.rows[j][0], a[4]) == 0 && strcmp(ctl.rows[j][2], "home") == 0 &&
+                     ctl.rows[j][4][0] == '\0';
+        if (!known)
+            fail_msg("assignments.csv line %zu: %s is not at home", i + 2, a[4]);
+    }
+    for (j = 0; j < ctl.n; j++) {
+        unsigned have = 0;
+
+        if (strcmp(ctl.rows[j][2], "home") != 0 || ctl.rows[j][4][0])
+            continue;
+        home++;
+        for (i = 0; i < asg.n; i++)
+            for (k = 0; k < 5; k++)
+                if (strcmp(asg.rows[i][4], ctl.rows[j][0]) == 0 &&
+                    strcmp(asg.rows[i][2], five[k]) == 0)
+                    have |= 1u << k;
+        full += have == 0x1F;
+        short_dv += !(have & (1u << 2)) || !(have & (1u << 4));
+    }
+    for (j = 0; j < reg.n; j++) {
+        if (strcmp(reg.rows[j][2], "township") != 0)
+            continue;
+        towns++;
+        for (i = 0; i < asg.n; i++)
+            if (strcmp(asg.rows[i][2], "leader") == 0 &&
+                strcmp(asg.rows[i][3], reg.rows[j][0]) == 0) {
+                towns_led++;
+                break;
+            }
+    }
+    assert_true(home >= 4);
+    assert_true(full * 2 >= home);
+    assert_true(short_dv >= 1);
+    assert_true(towns >= 2 && towns_led == towns - 1);
+    assert_true(leaders > towns);
+    table_free(&ctl);
+    table_free(&asg);
+    table_free(&reg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1075,6 +1150,7 @@ int main(void)
         cmocka_unit_test(test_demo__tubes_pool_ten_at_one_site),
         cmocka_unit_test(test_demo__times_render_like_fk_time_render),
         cmocka_unit_test(test_demo__control_files_valid),
+        cmocka_unit_test(test_demo__assignments),
         cmocka_unit_test(test_demo__now_dates_everything),
         cmocka_unit_test(test_demo__now_deterministic),
         cmocka_unit_test(test_demo__now_before_six),

@@ -20,6 +20,7 @@ import Sentinel from './views/Sentinel.vue'
 import Vaccination from './views/Vaccination.vue'
 import Score from './views/Score.vue'
 import ColdChain from './views/ColdChain.vue'
+import Assign from './views/Assign.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -42,6 +43,7 @@ export const router = createRouter({
         { path: 'vaccination', name: 'vaccination', component: Vaccination },
         { path: 'score', name: 'score', component: Score },
         { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
+        { path: 'assign', name: 'assign', component: Assign, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },
         { path: 'users', name: 'users', component: Users, meta: { perm: 'users' } },
       ],
