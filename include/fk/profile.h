@@ -74,6 +74,9 @@ struct fk_profile {
         char name[FK_NAME_MAX * 2];
         int doses;
     } vaccines[FK_VACCINES_MAX];
+    /* [reports] (值班与零报告, issue 17): deadline = 18:00, a unit's daily report submitted after
+     * this local time of the report's own day is late; one exactly at it is on time */
+    int reports_deadline_min; /* minutes after local midnight: 1080 */
 };
 
 /* Fills p with the defaults. */

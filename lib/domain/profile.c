@@ -95,6 +95,7 @@ void fk_profile_defaults(struct fk_profile *p)
     fk_strlcpy(p->coldchain_regime, "land3", FK_NAME_MAX);
     p->nregimes = (int)(sizeof default_regimes / sizeof default_regimes[0]);
     memcpy(p->regimes, default_regimes, sizeof default_regimes);
+    p->reports_deadline_min = 18 * 60;
 }
 
 struct parse_state {
@@ -326,6 +327,14 @@ static int on_value(void *user, const char *section, const char *name, const cha
         if (r >= 0)
             return r;
     }
+    if (strcmp(section, "reports") == 0 && strcmp(name, "deadline") == 0) {
+        int m = clock_minutes(fk_slice_trim(s));
+
+        if (m < 0)
+            return bad(ps, "[reports] deadline = '%s' is not a time of day like 18:00", value);
+        ps->p->reports_deadline_min = m;
+        return 1;
+    }
     if (strcmp(section, "coldchain") == 0 && strcmp(name, "place") == 0) {
         enum fk_ctl_place pl;
 
@@ -392,6 +401,8 @@ static int unknown_section(const char *text, char *name, size_t cap)
                 if (strlen(settings[i].section) == n && strncmp(settings[i].section, s + 1, n) == 0)
                     known = 1;
             if (n > 7 && strncmp(s + 1, "regime.", 7) == 0)
+                known = 1;
+            if (n == 7 && strncmp(s + 1, "reports", 7) == 0)
                 known = 1;
             if (!known) {
                 fk_slice_copy(name, cap, (fk_slice){s + 1, n});

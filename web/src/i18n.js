@@ -840,6 +840,13 @@ const zh = {
   'msg.row.cold_result_not_result': '{event} 环节不带检测结果：只有检测结果环节填写',
   'msg.row.cold_no_batch': '批次 {batch} 的检测结果，但此前从未见过该批次',
   'msg.alert.coldchain': '批次 {batch} 在 {site} 检出阳性：涉及 {sites} 个场所、{persons} 人、{shared} 个同场批次',
+  // ---- issue 17, duty and zero reports (值班与零报告) ----
+  'msg.row.unknown_unit': '未知报告单位 {unit}（请先导入报告单位）',
+  'msg.row.unit_kind': '单位类型 “{value}” 不是 乡镇街道、医院、诊所、药店、学校、企业、其他 之一',
+  'msg.row.bad_date': '{field} “{value}” 不是形如 2022-08-28 的日期',
+  'msg.row.bad_count': '数量 “{value}” 不是 0 或以上的整数',
+  'msg.row.submitted_before': '报送时间 {value} 早于报告日期 {date}',
+  'msg.row.duty_level': '区划 {region} 是{level}：值班由市、县区、乡镇街道指挥部安排',
 }
 
 const en = {
@@ -1399,6 +1406,13 @@ const en = {
   'cold.ev.dispatch': 'dispatched',
   'cold.ev.sell': 'sold',
   'msg.alert.coldchain': 'batch {batch} positive at {site}: {sites} sites, {persons} persons, {shared} shared batches',
+  // ---- issue 17, duty and zero reports ----
+  'msg.row.unknown_unit': 'unknown unit {unit} (import units first)',
+  'msg.row.unit_kind': "kind '{value}' is not township, hospital, clinic, pharmacy, school, enterprise or other",
+  'msg.row.bad_date': "{field} '{value}' is not a date like 2022-08-28",
+  'msg.row.bad_count': "count '{value}' is not a whole number, 0 or more",
+  'msg.row.submitted_before': "submitted {value} is before the report's date {date}",
+  'msg.row.duty_level': 'region {region} is a {level}: duty is kept by a city, county or township headquarters',
 }
 
 const dicts = { zh, en }
