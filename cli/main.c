@@ -139,6 +139,20 @@ const struct verb cli_verbs[] = {
      "each community receives). push records that a community's list was pushed (点对点推送),\n"
      "with its members, audited; communities shows per community how many are on the list,\n"
      "when it was last pushed and how many of those pushed were vaccinated since."},
+    {"reports", cmd_reports,
+     "reports status [--date D] [--by LEVEL] [--region CODE] [--now T] | reports status "
+     "--missing [--date D] [--region CODE] [--kind K]",
+     "Daily reports and zero reports (值班与零报告) of day --date (default today at --now).\n"
+     "status: per region (default --by county) and unit kind\n"
+     "region,name,kind,units,reported,zero,late,missing (zero: every count 0, 零报告; late: the\n"
+     "day's first report submitted after the profile's [reports] deadline, default 18:00; one\n"
+     "exactly at it is on time). --missing lists the silent units, most silent first:\n"
+     "unit,name,kind,region,region_name,contact,days_silent (consecutive days without a report\n"
+     "up to the date)."},
+    {"duty", cmd_duty, "duty status [--date D] [--region CODE]",
+     "Each headquarters (city, county and township regions in the scope) with who is on duty on\n"
+     "--date (default today): region,name,level,person,phone,role, one row a person; those with\n"
+     "nobody (person empty) first."},
     {"person", cmd_person, "person ID_NUMBER [--date D] [--no-trace] | person --find Q [--limit N]",
      "Everything about one person: registry (grid, township, county, household), the household's\n"
      "members, every sample with its tube, pool and result per round, contact status and the\n"
