@@ -64,13 +64,27 @@ indicator,region,period,target,actual,bonus
 cov,140702,2022,90,95.0,3
 tat,140702,2022,24,20,
 EOF2
-for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores; do
+cat >units.csv <<'EOF2'
+code,name,region,kind,contact
+U1,榆次区医院,140702,医院,"王五, 13800000000"
+U2,药店,140702001,pharmacy,
+EOF2
+cat >reports.csv <<'EOF2'
+unit,date,kind,count,note,submitted
+U1,2022-08-28,daily,3,三例,2022-08-28T18:00:00+08:00
+U2,2022-08-28,daily,,,
+EOF2
+cat >duty.csv <<'EOF2'
+date,region,person,phone,role
+2022-08-28,140702,张三,0354-1234567,leader
+EOF2
+for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores units reports duty; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores units reports duty; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -90,6 +104,10 @@ contains out-risk_areas.csv "310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T
 contains out-indicators.csv "cov,核酸应检尽检率,专项工作,30.5,higher,0"
 contains out-indicators.csv "tat,检测报告时长,专项工作,20,lower,1"
 contains out-scores.csv "cov,140702,2022,90,95,3"
+contains out-units.csv 'U1,榆次区医院,140702,hospital,"王五, 13800000000"'
+contains out-reports.csv "U1,2022-08-28,daily,3,三例,2022-08-28T18:00:00+08:00"
+contains out-reports.csv "U2,2022-08-28,daily,0,,"
+contains out-duty.csv "2022-08-28,140702,张三,0354-1234567,leader"
 contains out-coldchain.csv "CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive"
 # An export never writes over a file.
 fk export persons --out out-persons.csv 2>again.err
