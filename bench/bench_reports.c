@@ -46,8 +46,10 @@ struct opts {
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: %s [--units-per-community N] [--seed N] [--dir DIR] [--runs N] "
-                    "[--sql-runs N]\n", prog);
+    fprintf(stderr,
+            "usage: %s [--units-per-community N] [--seed N] [--dir DIR] [--runs N] "
+            "[--sql-runs N]\n",
+            prog);
     return 2;
 }
 
@@ -154,14 +156,12 @@ static double median_of(double *v, int n, double *max)
 }
 
 static const struct fk_col status_cols[] = {
-    {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT},    {"kind", FK_COL_TEXT},
-    {"units", FK_COL_INT},   {"reported", FK_COL_INT}, {"zero", FK_COL_INT},
-    {"late", FK_COL_INT},    {"missing", FK_COL_INT},
+    {"region", FK_COL_TEXT},  {"name", FK_COL_TEXT}, {"kind", FK_COL_TEXT}, {"units", FK_COL_INT},
+    {"reported", FK_COL_INT}, {"zero", FK_COL_INT},  {"late", FK_COL_INT},  {"missing", FK_COL_INT},
 };
 
 /* The SQLite answer of the status of day (days since 1970) over map. */
-static int sql_status(sqlite3 *db, const char *map, int64_t day, int deadline_min,
-                      fk_table **out)
+static int sql_status(sqlite3 *db, const char *map, int64_t day, int deadline_min, fk_table **out)
 {
     char sql[1400], date[16];
     sqlite3_stmt *q = NULL;
@@ -319,8 +319,8 @@ int main(int argc, char **argv)
         }
         smed = median_of(v, o.sql_runs, &smax);
         diffs += compare_rows(prog, qs[q].label, a, s, 8);
-        printf("%-20s %9.3f ms %9.3f ms %9.1f ms %9.1f ms %7.0fx %6zu\n", qs[q].label,
-               fmed * 1e3, fmax * 1e3, smed * 1e3, smax * 1e3, smed / fmed, fk_table_nrows(a));
+        printf("%-20s %9.3f ms %9.3f ms %9.1f ms %9.1f ms %7.0fx %6zu\n", qs[q].label, fmed * 1e3,
+               fmax * 1e3, smed * 1e3, smax * 1e3, smed / fmed, fk_table_nrows(a));
         fk_table_free(a);
         fk_table_free(s);
     }

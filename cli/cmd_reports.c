@@ -41,12 +41,10 @@ int cmd_reports(struct cli *c, int argc, char **argv)
     const char *sub = argc > 0 ? argv[0] : "", *by = "county", *region = NULL, *date = NULL,
                *kind = NULL, *cut = NULL;
     int missing = 0, k = -1;
-    const struct cli_opt opts[] = {{.name = "by", .value = &by},
-                                   {.name = "region", .value = &region},
-                                   {.name = "date", .value = &date},
-                                   {.name = "kind", .value = &kind},
-                                   {.name = "missing", .flag = &missing},
-                                   {.name = NULL}};
+    const struct cli_opt opts[] = {
+        {.name = "by", .value = &by},          {.name = "region", .value = &region},
+        {.name = "date", .value = &date},      {.name = "kind", .value = &kind},
+        {.name = "missing", .flag = &missing}, {.name = NULL}};
     enum fk_level level = FK_LEVEL_COUNTY;
     fk_reports *r = NULL;
     fk_table *t = NULL;
@@ -61,8 +59,10 @@ int cmd_reports(struct cli *c, int argc, char **argv)
     if (cli_level(c, by, &level) != EXIT_DONE || report_day(c, date, &day) != EXIT_DONE)
         return EXIT_ERROR;
     if (kind && fk_unit_kind_parse((fk_slice){kind, strlen(kind)}, &k) != FK_OK) {
-        cli_error(c, "--kind is township, hospital, clinic, pharmacy, school, enterprise or "
-                     "other, not '%s'", kind);
+        cli_error(c,
+                  "--kind is township, hospital, clinic, pharmacy, school, enterprise or "
+                  "other, not '%s'",
+                  kind);
         return EXIT_ERROR;
     }
     if (cli_may(c, FK_PERM_READ, "read reports") != EXIT_DONE)

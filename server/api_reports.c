@@ -14,7 +14,7 @@
 
 #include "server.h"
 
-static fk_reports *reports;  /* under the server lock, as every handler */
+static fk_reports *reports; /* under the server lock, as every handler */
 static int64_t reports_gen = -1;
 
 /* The index as of the store's generation now, or NULL with an answer set. */

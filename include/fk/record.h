@@ -38,7 +38,7 @@ enum fk_import_type {
     FK_IMPORT_VACCINATIONS,
     FK_IMPORT_INDICATORS,
     FK_IMPORT_SCORES,
-    FK_IMPORT_UNITS,   /* issue 17, 值班与零报告 */
+    FK_IMPORT_UNITS, /* issue 17, 值班与零报告 */
     FK_IMPORT_REPORTS,
     FK_IMPORT_DUTY,
     FK_IMPORT_NTYPES

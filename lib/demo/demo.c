@@ -2121,8 +2121,9 @@ static void write_reports(struct gen *G)
     static const struct {
         const char *kind, *suffix;
         int n;
-    } per_town[] = {{"township", "办事处", 1}, {"hospital", "卫生院", 1}, {"clinic", "卫生室", 2},
-                    {"pharmacy", "药店", 2},    {"school", "学校", 2},     {"enterprise", "企业", 1}};
+    } per_town[] = {{"township", "办事处", 1}, {"hospital", "卫生院", 1},
+                    {"clinic", "卫生室", 2},   {"pharmacy", "药店", 2},
+                    {"school", "学校", 2},     {"enterprise", "企业", 1}};
     struct out *wu = &G->out[F_UNITS], *wr = &G->out[F_REPORTS], *wd = &G->out[F_DUTY];
     int64_t today = fk_local_day_start(G->start), t;
     struct rng r;

@@ -18,9 +18,9 @@ static const struct {
     const char *zh;
     int kind;
 } kind_zh[] = {
-    {"乡镇", FK_UNIT_TOWNSHIP},   {"街道", FK_UNIT_TOWNSHIP},   {"乡镇街道", FK_UNIT_TOWNSHIP},
-    {"医院", FK_UNIT_HOSPITAL},   {"诊所", FK_UNIT_CLINIC},     {"卫生室", FK_UNIT_CLINIC},
-    {"药店", FK_UNIT_PHARMACY},   {"学校", FK_UNIT_SCHOOL},     {"企业", FK_UNIT_ENTERPRISE},
+    {"乡镇", FK_UNIT_TOWNSHIP}, {"街道", FK_UNIT_TOWNSHIP}, {"乡镇街道", FK_UNIT_TOWNSHIP},
+    {"医院", FK_UNIT_HOSPITAL}, {"诊所", FK_UNIT_CLINIC},   {"卫生室", FK_UNIT_CLINIC},
+    {"药店", FK_UNIT_PHARMACY}, {"学校", FK_UNIT_SCHOOL},   {"企业", FK_UNIT_ENTERPRISE},
     {"其他", FK_UNIT_OTHER},
 };
 

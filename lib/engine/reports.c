@@ -284,7 +284,9 @@ int fk_reports_build(fk_store *st, const struct fk_profile *p, fk_reports **out,
 out:
     if (rc != FK_OK) {
         snprintf(err, errlen, "%s",
-                 rc == FK_ENOMEM ? "out of memory" : st ? fk_store_errmsg(st) : "no store");
+                 rc == FK_ENOMEM ? "out of memory"
+                 : st            ? fk_store_errmsg(st)
+                                 : "no store");
         fk_reports_free(r);
         return rc;
     }
@@ -364,9 +366,8 @@ static enum fk_report_state day_state(const fk_reports *r, unsigned fl, int32_t 
 }
 
 static const struct fk_col status_cols[] = {
-    {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT},     {"kind", FK_COL_TEXT},
-    {"units", FK_COL_INT},   {"reported", FK_COL_INT},  {"zero", FK_COL_INT},
-    {"late", FK_COL_INT},    {"missing", FK_COL_INT},
+    {"region", FK_COL_TEXT},  {"name", FK_COL_TEXT}, {"kind", FK_COL_TEXT}, {"units", FK_COL_INT},
+    {"reported", FK_COL_INT}, {"zero", FK_COL_INT},  {"late", FK_COL_INT},  {"missing", FK_COL_INT},
 };
 
 struct group {
@@ -463,8 +464,8 @@ out:
 }
 
 static const struct fk_col missing_cols[] = {
-    {"unit", FK_COL_TEXT},    {"name", FK_COL_TEXT},        {"kind", FK_COL_TEXT},
-    {"region", FK_COL_TEXT},  {"region_name", FK_COL_TEXT}, {"contact", FK_COL_TEXT},
+    {"unit", FK_COL_TEXT},       {"name", FK_COL_TEXT},        {"kind", FK_COL_TEXT},
+    {"region", FK_COL_TEXT},     {"region_name", FK_COL_TEXT}, {"contact", FK_COL_TEXT},
     {"days_silent", FK_COL_INT},
 };
 
@@ -482,7 +483,8 @@ static int silent_cmp(const void *a, const void *b)
         return x->days > y->days ? -1 : 1;
     c = strcmp(rcode(sort_r, ux->region), rcode(sort_r, uy->region));
     return c ? c
-             : strcmp(fk_strmap_key(sort_r->ucodes, x->unit), fk_strmap_key(sort_r->ucodes, y->unit));
+             : strcmp(fk_strmap_key(sort_r->ucodes, x->unit),
+                      fk_strmap_key(sort_r->ucodes, y->unit));
 }
 
 /* Days silent of unit u up to day d (fk_report_days_silent). */
@@ -618,8 +620,12 @@ int fk_reports_duty(fk_reports *r, const char *within, int32_t date, fk_table **
     rc = fk_table_new(duty_cols, sizeof duty_cols / sizeof duty_cols[0], &t);
     for (i = 0; rc == FK_OK && i < nh; i++) {
         const struct region *rg = &r->regions[h[i].region];
-        const char *vals[6] = {rcode(r, h[i].region), pool_text(r, rg->name),
-                               fk_level_name((enum fk_level)rg->level), "", "", ""};
+        const char *vals[6] = {rcode(r, h[i].region),
+                               pool_text(r, rg->name),
+                               fk_level_name((enum fk_level)rg->level),
+                               "",
+                               "",
+                               ""};
 
         if (!h[i].staffed) {
             rc = fk_table_add(t, vals);

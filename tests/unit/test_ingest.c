@@ -1697,30 +1697,27 @@ static void test_ingest__file_errors(void **state)
 static void test_ingest__units_reports_duty(void **state)
 {
     static const char *units[] = {
-        "code,name,region,kind,contact",
-        "U1,锦纶街道办,140702001,township,王五 13800000000",
-        "U2,榆次医院,140702,医院,",
-        "U3,药店,1407029,pharmacy,", /* line 4: unknown region */
-        "U4,银行,140702001,bank,",    /* line 5: unknown kind */
-        "U5,学校,140702001001001,,",  /* line 6: a grid's unit, kind other */
+        "code,name,region,kind,contact", "U1,锦纶街道办,140702001,township,王五 13800000000",
+        "U2,榆次医院,140702,医院,",      "U3,药店,1407029,pharmacy,", /* line 4: unknown region */
+        "U4,银行,140702001,bank,",                                    /* line 5: unknown kind */
+        "U5,学校,140702001001001,,", /* line 6: a grid's unit, kind other */
     };
     static const char *reports[] = {
         "unit,date,kind,count,note,submitted",
         "U1,2022-08-28,daily,0,,2022-08-28T18:00:00+08:00",
         "U2,2022-08-28,daily,3,三例,",
-        "U9,2022-08-28,daily,0,,",                         /* line 4: unknown unit */
-        "U1,2022/08/28,daily,0,,",                         /* line 5: bad date */
-        "U1,2022-08-29,daily,-1,,",                        /* line 6: negative count */
+        "U9,2022-08-28,daily,0,,",                          /* line 4: unknown unit */
+        "U1,2022/08/28,daily,0,,",                          /* line 5: bad date */
+        "U1,2022-08-29,daily,-1,,",                         /* line 6: negative count */
         "U1,2022-08-30,daily,0,,2022-08-29T23:59:59+08:00", /* line 7: submitted before */
-        "U1,2022-02-30,daily,0,,",                         /* line 8: no such day */
-        "U5,2022-08-28,fever,,,2022-08-28T00:00:00+08:00", /* line 9: empty count, at 00:00 */
+        "U1,2022-02-30,daily,0,,",                          /* line 8: no such day */
+        "U5,2022-08-28,fever,,,2022-08-28T00:00:00+08:00",  /* line 9: empty count, at 00:00 */
     };
     static const char *duty[] = {
-        "date,region,person,phone,role",
-        "2022-08-28,1407,张三,0354-1234567,leader",
-        "2022-08-28,140702001001001,李四,,",  /* line 3: a grid */
-        "2022-08-28,140799,李四,,",           /* line 4: unknown */
-        "2022-08-28,140702,赵六,abc,",        /* line 5: bad phone */
+        "date,region,person,phone,role",     "2022-08-28,1407,张三,0354-1234567,leader",
+        "2022-08-28,140702001001001,李四,,", /* line 3: a grid */
+        "2022-08-28,140799,李四,,",          /* line 4: unknown */
+        "2022-08-28,140702,赵六,abc,",       /* line 5: bad phone */
         "2022-08-28,140702001,钱七,,staff",
     };
     struct fixture *f = *state;
@@ -1742,8 +1739,9 @@ static void test_ingest__units_reports_duty(void **state)
     expect_reject(rej, 4, "unknown unit U9 (import units first)");
     expect_reject(rej, 5, "date '2022/08/28' is not a date like 2022-08-28");
     expect_reject(rej, 6, "count '-1' is not a whole number, 0 or more");
-    expect_reject(rej, 7, "submitted 2022-08-29T23:59:59+08:00 is before the report's date "
-                          "2022-08-30");
+    expect_reject(rej, 7,
+                  "submitted 2022-08-29T23:59:59+08:00 is before the report's date "
+                  "2022-08-30");
     expect_reject(rej, 8, "date '2022-02-30' is not a date");
     import_ok(f, FK_IMPORT_REPORTS, path_of(f, "reports.csv", path));
     expect_sum(&f->sum, 8, 0, 0, 3, 5);
@@ -1752,8 +1750,9 @@ static void test_ingest__units_reports_duty(void **state)
     import_ok(f, FK_IMPORT_DUTY, path);
     expect_sum(&f->sum, 5, 2, 0, 0, 3);
     rej = read_text(f, rejects_of(path));
-    expect_reject(rej, 3, "region 140702001001001 is a grid: duty is kept by a city, county or "
-                          "township headquarters");
+    expect_reject(rej, 3,
+                  "region 140702001001001 is a grid: duty is kept by a city, county or "
+                  "township headquarters");
     expect_reject(rej, 4, "unknown region 140799");
     expect_reject(rej, 5, "phone");
     assert_int_equal(count(f, "duty"), 2);

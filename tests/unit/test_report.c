@@ -97,8 +97,7 @@ static void test_report__profile_deadline(void **state)
     (void)state;
     fk_profile_defaults(&p);
     assert_int_equal(p.reports_deadline_min, 18 * 60);
-    assert_int_equal(fk_profile_parse("[reports]\ndeadline = 17:30\n", &p, err, sizeof err),
-                     FK_OK);
+    assert_int_equal(fk_profile_parse("[reports]\ndeadline = 17:30\n", &p, err, sizeof err), FK_OK);
     assert_int_equal(p.reports_deadline_min, 17 * 60 + 30);
     assert_int_equal(fk_profile_parse("[reports]\ndeadline = 25:00\n", &p, err, sizeof err),
                      FK_EINVAL);
@@ -205,9 +204,9 @@ static void test_report__status(void **state)
     fk_table *t = NULL;
     char err[200], *s;
 
-    assert_int_equal(fk_reports_status(f->r, FK_LEVEL_COUNTY, NULL, day("2022-08-28"), &t, err,
-                                       sizeof err),
-                     FK_OK);
+    assert_int_equal(
+        fk_reports_status(f->r, FK_LEVEL_COUNTY, NULL, day("2022-08-28"), &t, err, sizeof err),
+        FK_OK);
     s = csv_of(t);
     assert_string_equal(s, "region,name,kind,units,reported,zero,late,missing\n"
                            "140702,榆次区,township,1,1,1,0,0\n"
@@ -230,15 +229,15 @@ static void test_report__status(void **state)
     fk_reports_free(f->r);
     f->p.reports_deadline_min = 18 * 60 + 1;
     assert_int_equal(fk_reports_build(f->st, &f->p, &f->r, err, sizeof err), FK_OK);
-    assert_int_equal(fk_reports_status(f->r, FK_LEVEL_CITY, NULL, day("2022-08-28"), &t, err,
-                                       sizeof err),
-                     FK_OK);
+    assert_int_equal(
+        fk_reports_status(f->r, FK_LEVEL_CITY, NULL, day("2022-08-28"), &t, err, sizeof err),
+        FK_OK);
     s = csv_of(t);
     assert_non_null(strstr(s, "1407,晋中市,hospital,1,1,0,0,0\n"));
     free(s);
-    assert_int_equal(fk_reports_status(f->r, FK_LEVEL_CITY, "9999", day("2022-08-28"), &t, err,
-                                       sizeof err),
-                     FK_ENOENT);
+    assert_int_equal(
+        fk_reports_status(f->r, FK_LEVEL_CITY, "9999", day("2022-08-28"), &t, err, sizeof err),
+        FK_ENOENT);
 }
 
 static void test_report__missing_and_duty(void **state)
@@ -260,9 +259,9 @@ static void test_report__missing_and_duty(void **state)
     assert_int_equal(fk_table_nrows(t), 0);
     fk_table_free(t);
     /* A day after the data: everybody silent, U1 for one day. */
-    assert_int_equal(fk_reports_missing(f->r, NULL, day("2022-08-29"), FK_UNIT_TOWNSHIP, &t, err,
-                                        sizeof err),
-                     FK_OK);
+    assert_int_equal(
+        fk_reports_missing(f->r, NULL, day("2022-08-29"), FK_UNIT_TOWNSHIP, &t, err, sizeof err),
+        FK_OK);
     s = csv_of(t);
     assert_string_equal(s, "unit,name,kind,region,region_name,contact,days_silent\n"
                            "U1,锦纶街道办,township,140702001,锦纶街道,王五 13800000000,1\n");
@@ -287,10 +286,9 @@ static void test_report__complete_indicator(void **state)
 
     /* City, 08-01 .. 08-29 00:00: reporting started 08-26, so 08-26, 27, 28 x 5 units = 15.
      * On time: U3 08-26; U1 08-27; U1, U5 08-28 = 4 (U2 08-28 is late). */
-    assert_int_equal(fk_report_complete_indicator(f->st, NULL, &f->p, "1407",
-                                                  at("2022-08-01T00:00:00+08:00"),
-                                                  at("2022-08-29T00:00:00+08:00"), &num, &den,
-                                                  &rows, err, sizeof err),
+    assert_int_equal(fk_report_complete_indicator(
+                         f->st, NULL, &f->p, "1407", at("2022-08-01T00:00:00+08:00"),
+                         at("2022-08-29T00:00:00+08:00"), &num, &den, &rows, err, sizeof err),
                      FK_OK);
     assert_int_equal(den, 15);
     assert_int_equal(num, 4);
