@@ -60,7 +60,8 @@ int fk_reports_duty(fk_reports *r, const char *within, int32_t date, fk_table **
  * and the local-time window [from, to) (Unix seconds): *num unit-days reported by the deadline,
  * *den unit-days expected — every unit of the subtree, every day d whose 00:00 is at or after
  * from's day start and whose deadline is at or before `to` (a day still before its deadline is
- * not yet expected) and not before the first day any unit reported (reporting had not started).
+ * not yet expected) and not before the first day any unit reported (reporting had not started);
+ * the caller ends the window at now at the latest (every day up to `to` is expected).
  * actual = 100 * num / den; *den == 0 means no data. When rows is not NULL it receives the rows
  * behind the number: unit,name,region,date,state,submitted with state on_time|late|missing, by
  * date then unit. The index is built from st here (read-only). FK_OK, FK_ENOENT (unknown region),

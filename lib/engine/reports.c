@@ -24,6 +24,8 @@
 
 #define NLEVELS 7 /* enum fk_level, FK_LEVEL_NONE .. FK_LEVEL_GRID */
 
+#define TIME_MAX INT64_C(253402300799) /* 9999-12-31T23:59:59Z */
+
 #define CELL_REPORTED 1u
 #define CELL_COUNT 2u /* some report of the day counted more than 0 */
 
@@ -677,6 +679,9 @@ int fk_reports_complete(fk_reports *r, const char *region, int64_t from, int64_t
     }
     if (r->ndays == 0)
         goto out; /* no report ever: reporting has not started */
+    /* Bounded to the years 1970 .. 9999, so an open window (INT64_MAX) ends. */
+    from = from < 0 ? 0 : from > TIME_MAX ? TIME_MAX : from;
+    to = to < 0 ? 0 : to > TIME_MAX ? TIME_MAX : to;
     first = fk_report_day_of(from);
     if (fk_report_day_start(first) < from)
         first++;

@@ -308,6 +308,12 @@ static void test_report__complete_indicator(void **state)
                      FK_OK);
     assert_int_equal(den, 2);
     assert_int_equal(num, 0);
+    /* A window from the start of time counts from the first report. */
+    assert_int_equal(fk_reports_complete(f->r, "1407", INT64_MIN, at("2022-08-29T00:00:00+08:00"),
+                                         &num, &den, NULL, err, sizeof err),
+                     FK_OK);
+    assert_int_equal(den, 15);
+    assert_int_equal(num, 4);
     /* Before reporting started: no data. */
     assert_int_equal(fk_reports_complete(f->r, "1407", at("2022-07-01T00:00:00+08:00"),
                                          at("2022-08-01T00:00:00+08:00"), &num, &den, NULL, err,
