@@ -13,7 +13,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
                                          "rounds",   "controls",   "arrivals",    "risk_areas",
                                          "door_events", "alerts", "sentinels", "coldchain",
                                          "vaccinations", "indicators", "scores",
-                                         "assignments"};
+                                         "assignments", "units", "reports", "duty"};
     struct fk_engine_stats es;
     fk_table *t = NULL;
     char num[32];

@@ -11,10 +11,10 @@ const struct verb cli_verbs[] = {
      "import TYPE FILE [--encoding auto|utf-8|gb18030] [--rejects PATH] [--batch N] [--sheet NAME]",
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
      "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
-     "indicators, scores or assignments (see the data contract in docs/data.md). Door events,\n"
-     "positive results and cold-chain results raise alerts as they are imported. Rejected rows go\n"
-     "to FILE.rejects.csv with\n"
-     "their line and reason; the rest is imported in batches of one transaction each.\n"
+     "indicators, scores, assignments, units, reports or duty (see the data contract in\n"
+     "docs/data.md). Door events, positive results and cold-chain results raise alerts as they\n"
+     "are imported. Rejected rows go to FILE.rejects.csv with their line and reason; the rest is\n"
+     "imported in batches of one transaction each.\n"
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
      "An .xlsx workbook is read like a CSV: its first sheet, or --sheet NAME; dates as ISO 8601.\n"
      "Exit status: 0 done, 3 done with rejected rows, 1 the file could not be imported."},
@@ -139,6 +139,20 @@ const struct verb cli_verbs[] = {
      "each community receives). push records that a community's list was pushed (点对点推送),\n"
      "with its members, audited; communities shows per community how many are on the list,\n"
      "when it was last pushed and how many of those pushed were vaccinated since."},
+    {"reports", cmd_reports,
+     "reports status [--date D] [--by LEVEL] [--region CODE] [--now T] | reports status "
+     "--missing [--date D] [--region CODE] [--kind K]",
+     "Daily reports and zero reports (值班与零报告) of day --date (default today at --now).\n"
+     "status: per region (default --by county) and unit kind\n"
+     "region,name,kind,units,reported,zero,late,missing (zero: every count 0, 零报告; late: the\n"
+     "day's first report submitted after the profile's [reports] deadline, default 18:00; one\n"
+     "exactly at it is on time). --missing lists the silent units, most silent first:\n"
+     "unit,name,kind,region,region_name,contact,days_silent (consecutive days without a report\n"
+     "up to the date)."},
+    {"duty", cmd_duty, "duty status [--date D] [--region CODE]",
+     "Each headquarters (city, county and township regions in the scope) with who is on duty on\n"
+     "--date (default today): region,name,level,person,phone,role, one row a person; those with\n"
+     "nobody (person empty) first."},
     {"person", cmd_person, "person ID_NUMBER [--date D] [--no-trace] | person --find Q [--limit N]",
      "Everything about one person: registry (grid, township, county, household), the household's\n"
      "members, every sample with its tube, pool and result per round, contact status and the\n"

@@ -21,6 +21,8 @@
 #include "fk/record.h"
 #include "fk/regime.h"
 #include "fk/region.h"
+#include "fk/report.h"
+#include "fk/reports.h"
 #include "fk/screening.h"
 #include "fk/secret.h"
 #include "fk/store.h"

@@ -270,6 +270,13 @@ enum fk_msg_id {
     FK_MSG_ROW_ASSIGN_LEADER_PERSON,
     FK_MSG_ROW_ASSIGN_LEVEL,
     FK_MSG_ROW_ASSIGN_PHONE,
+    /* issue 17, duty and zero reports (值班与零报告, lib/ingest/ingest.c) */
+    FK_MSG_ROW_UNKNOWN_UNIT,
+    FK_MSG_ROW_UNIT_KIND,
+    FK_MSG_ROW_BAD_DATE,
+    FK_MSG_ROW_BAD_COUNT,
+    FK_MSG_ROW_SUBMITTED_BEFORE,
+    FK_MSG_ROW_DUTY_LEVEL,
     FK_MSG__COUNT
 };
 

@@ -79,6 +79,9 @@ struct fk_profile {
      * cadres every person under home control has (五包一); each a code of a-z, 0-9 and '_' */
     int nassign_roles;
     char assign_roles[FK_ASSIGN_ROLES_MAX][FK_NAME_MAX];
+    /* [reports] (值班与零报告, issue 17): deadline = 18:00, a unit's daily report submitted after
+     * this local time of the report's own day is late; one exactly at it is on time */
+    int reports_deadline_min; /* minutes after local midnight: 1080 */
 };
 
 /* Fills p with the defaults. */

@@ -39,6 +39,9 @@ enum fk_import_type {
     FK_IMPORT_INDICATORS,
     FK_IMPORT_SCORES,
     FK_IMPORT_ASSIGNMENTS, /* 包保 (issue 17, t17-assign) */
+    FK_IMPORT_UNITS, /* issue 17, 值班与零报告 */
+    FK_IMPORT_REPORTS,
+    FK_IMPORT_DUTY,
     FK_IMPORT_NTYPES
 };
 typedef enum fk_import_type fk_record_id;

@@ -69,7 +69,8 @@ enum stream {
     S_VACCINE, /* issue 16: vaccinations draw from a stream of their own */
     S_SENTINEL, /* issue 16: sentinels.csv only, so every other file keeps its bytes */
     S_COLDCHAIN, /* issue 16: its own stream, so the other files keep their bytes */
-    S_ASSIGN     /* 包保 (issue 17): assignments.csv only */
+    S_ASSIGN,    /* 包保 (issue 17): assignments.csv only */
+    S_REPORTS    /* issue 17: units, reports, duty from their own stream */
 };
 
 enum file {
@@ -93,6 +94,9 @@ enum file {
     F_SENTINELS,
     F_COLDCHAIN,
     F_ASSIGNMENTS, /* 包保 (issue 17) */
+    F_UNITS, /* issue 17, 值班与零报告 */
+    F_REPORTS,
+    F_DUTY,
     F_N
 };
 
@@ -120,6 +124,9 @@ static const struct {
     {"sentinels.csv", "source,kind,time,grid,count,id_number\n"},
     {"coldchain.csv", "batch,event,time,site,product,origin,id_number,result\n"},
     {"assignments.csv", "cadre,phone,role,region,id_number\n"},
+    {"units.csv", "code,name,region,kind,contact\n"},
+    {"reports.csv", "unit,date,kind,count,note,submitted\n"},
+    {"duty.csv", "date,region,person,phone,role\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -2196,6 +2203,127 @@ static void write_coldchain(struct gen *G)
     }
 }
 
+/* ---- duty and zero reports (issue 17), from their own stream ---- */
+
+/* A contact or a person on duty: a surname, a given name, and a mobile phone. */
+static void person_name(struct rng *r, char *name, size_t cap, char *phone, size_t pcap)
+{
+    static const char *const given[] = {"伟", "芳", "娜", "敏", "静", "强", "磊", "洋",
+                                        "艳", "勇", "军", "杰", "娟", "涛", "明", "超"};
+
+    snprintf(name, cap, "%s%s", surnames[rng_below(r, sizeof surnames / sizeof surnames[0])],
+             given[rng_below(r, sizeof given / sizeof given[0])]);
+    snprintf(phone, pcap, "139%08u", (unsigned)rng_below(r, 100000000));
+}
+
+/* Units of every township (its office, a health centre, clinics, pharmacies, schools, an
+ * enterprise) and of every county (its hospital); their daily reports of the week up to the
+ * round's day (most on time and zero, some late, some with cases; a few units silent on a day,
+ * every 23rd silent the last two days and the third unit of all the last three), only those
+ * submitted by now; and the duty roster of the week at the city, each county and each township,
+ * but the first township has nobody on the round's day. */
+static void write_reports(struct gen *G)
+{
+    static const struct {
+        const char *kind, *suffix;
+        int n;
+    } per_town[] = {{"township", "办事处", 1}, {"hospital", "卫生院", 1},
+                    {"clinic", "卫生室", 2},   {"pharmacy", "药店", 2},
+                    {"school", "学校", 2},     {"enterprise", "企业", 1}};
+    struct out *wu = &G->out[F_UNITS], *wr = &G->out[F_REPORTS], *wd = &G->out[F_DUTY];
+    int64_t today = fk_local_day_start(G->start), t;
+    struct rng r;
+    char name[64], phone[16], code[64], date[16], num[16];
+    size_t k, i, nu = 0, ntown = 0;
+    int j, d, n;
+
+    rng_seed(&r, G->o->seed, S_REPORTS);
+    for (k = 0; k < G->city.nregs; k++) {
+        const struct region *rg = &G->city.regs[k];
+        int town = strcmp(rg->level, "township") == 0, county = strcmp(rg->level, "county") == 0;
+
+        if (!town && !county)
+            continue;
+        for (i = 0; i < (town ? sizeof per_town / sizeof per_town[0] : 1); i++) {
+            for (j = 0; j < (town ? per_town[i].n : 1); j++) {
+                int silent3 = nu == 2, silent2 = nu % 23 == 22;
+
+                snprintf(code, sizeof code, "U%s%02d", rg->code, (int)(i * 2 + (size_t)j + 1));
+                person_name(&r, name, sizeof name, phone, sizeof phone);
+                out_room(wu, ROW_MAX);
+                out_str(wu, code);
+                out_ch(wu, ',');
+                out_str(wu, rg->name);
+                if (town)
+                    out_str(wu, per_town[i].suffix);
+                else
+                    out_str(wu, "人民医院");
+                if (town && per_town[i].n > 1)
+                    out_ch(wu, (char)('1' + j));
+                out_ch(wu, ',');
+                out_str(wu, rg->code);
+                out_ch(wu, ',');
+                out_str(wu, town ? per_town[i].kind : "hospital");
+                out_ch(wu, ',');
+                out_str(wu, name);
+                out_ch(wu, ' ');
+                out_str(wu, phone);
+                out_end_row(wu);
+                nu++;
+                for (d = 6; d >= 0; d--) {
+                    int64_t day = today - (int64_t)d * DAY;
+                    uint32_t roll = rng_below(&r, 100), late = rng_below(&r, 100) < 8;
+
+                    t = day + (late ? 18 * 3600 + 300 + (int64_t)rng_below(&r, 3 * 3600)
+                                    : 8 * 3600 + (int64_t)rng_below(&r, 9 * 3600));
+                    n = rng_below(&r, 100) < 80 ? 0 : 1 + (int)rng_below(&r, 4);
+                    if (roll < 4 || (silent3 && d <= 2) || (silent2 && d <= 1) || t > G->cut)
+                        continue;
+                    fk_date_render(day, date);
+                    snprintf(num, sizeof num, ",%d,", n);
+                    out_room(wr, ROW_MAX);
+                    out_str(wr, code);
+                    out_ch(wr, ',');
+                    out_str(wr, date);
+                    out_str(wr, ",daily");
+                    out_str(wr, num);
+                    if (n)
+                        out_str(wr, "发热病例");
+                    out_ch(wr, ',');
+                    out_time(wr, &G->tc, t);
+                    out_end_row(wr);
+                }
+            }
+        }
+    }
+    for (k = 0; k < G->city.nregs; k++) {
+        const struct region *rg = &G->city.regs[k];
+        int town = strcmp(rg->level, "township") == 0;
+
+        if (!town && strcmp(rg->level, "county") != 0 && strcmp(rg->level, "city") != 0)
+            continue;
+        ntown += town;
+        for (d = 6; d >= 0; d--) {
+            fk_date_render(today - (int64_t)d * DAY, date);
+            for (j = 0; j < 2; j++) {
+                person_name(&r, name, sizeof name, phone, sizeof phone);
+                if (town && ntown == 1 && d == 0)
+                    continue; /* nobody on duty today */
+                out_room(wd, ROW_MAX);
+                out_str(wd, date);
+                out_ch(wd, ',');
+                out_str(wd, rg->code);
+                out_ch(wd, ',');
+                out_str(wd, name);
+                out_ch(wd, ',');
+                out_str(wd, phone);
+                out_str(wd, j ? ",值班员" : ",带班领导");
+                out_end_row(wd);
+            }
+        }
+    }
+}
+
 static int mkdir_p(const char *dir, char *err, size_t errlen)
 {
     char path[PATH_CAP];
@@ -2390,6 +2518,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_sentinels(G);
     write_coldchain(G);
     write_leaders(G);
+    write_reports(G);
     {
         struct out *w = &G->out[F_ROUND];
 

@@ -391,6 +391,16 @@ static const struct def defs[FK_MSG__COUNT] = {
     [FK_MSG_ROW_ASSIGN_PHONE] = {"row.assign_phone",
                                  "phone '{value}' is not a phone number: 7 to 20 digits, with '+', "
                                  "'-' or spaces between"},
+    /* issue 17, duty and zero reports */
+    [FK_MSG_ROW_UNKNOWN_UNIT] = {"row.unknown_unit", "unknown unit {unit} (import units first)"},
+    [FK_MSG_ROW_UNIT_KIND] = {"row.unit_kind", "kind '{value}' is not township, hospital, clinic, "
+                                               "pharmacy, school, enterprise or other"},
+    [FK_MSG_ROW_BAD_DATE] = {"row.bad_date", "{field} '{value}' is not a date like 2022-08-28"},
+    [FK_MSG_ROW_BAD_COUNT] = {"row.bad_count", "count '{value}' is not a whole number, 0 or more"},
+    [FK_MSG_ROW_SUBMITTED_BEFORE] = {"row.submitted_before",
+                                     "submitted {value} is before the report's date {date}"},
+    [FK_MSG_ROW_DUTY_LEVEL] = {"row.duty_level", "region {region} is a {level}: duty is kept by a "
+                                                 "city, county or township headquarters"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

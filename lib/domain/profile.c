@@ -103,6 +103,7 @@ void fk_profile_defaults(struct fk_profile *p)
     for (i = 0; i < sizeof assign_default_roles / sizeof assign_default_roles[0]; i++)
         fk_strlcpy(p->assign_roles[i], assign_default_roles[i], FK_NAME_MAX);
     p->nassign_roles = (int)i;
+    p->reports_deadline_min = 18 * 60;
 }
 
 struct parse_state {
@@ -374,6 +375,14 @@ static int on_value(void *user, const char *section, const char *name, const cha
         if (r >= 0)
             return r;
     }
+    if (strcmp(section, "reports") == 0 && strcmp(name, "deadline") == 0) {
+        int m = clock_minutes(fk_slice_trim(s));
+
+        if (m < 0)
+            return bad(ps, "[reports] deadline = '%s' is not a time of day like 18:00", value);
+        ps->p->reports_deadline_min = m;
+        return 1;
+    }
     if (strcmp(section, "coldchain") == 0 && strcmp(name, "place") == 0) {
         enum fk_ctl_place pl;
 
@@ -441,7 +450,8 @@ static int unknown_section(const char *text, char *name, size_t cap)
                     known = 1;
             if (n > 7 && strncmp(s + 1, "regime.", 7) == 0)
                 known = 1;
-            if (n == 6 && strncmp(s + 1, "assign", 6) == 0)
+            if ((n == 6 && strncmp(s + 1, "assign", 6) == 0) ||
+                (n == 7 && strncmp(s + 1, "reports", 7) == 0))
                 known = 1;
             if (!known) {
                 fk_slice_copy(name, cap, (fk_slice){s + 1, n});

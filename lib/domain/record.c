@@ -20,6 +20,7 @@
 #include "fk/idcard.h"
 #include "fk/region.h"
 #include "fk/regime.h"
+#include "fk/report.h"
 #include "fk/score.h"
 #include "fk/screening.h"
 #include "fk/sentinel.h"
@@ -67,6 +68,11 @@ static const char *indicator_category_name(int v)
 static const char *direction_name(int v)
 {
     return v == 0 || v == 1 ? fk_score_direction_name(v) : "";
+}
+
+static const char *unit_kind_name(int v)
+{
+    return fk_unit_kind_name(v);
 }
 
 static const char *cold_event_name(int v)
@@ -768,6 +774,125 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .export_cols = {0, 1, 2, 3, 4},
             .nexport = 5,
             .nscope = 1,
+        },
+    /* issue 17, 值班与零报告: units, their daily reports, the duty roster */
+    [FK_IMPORT_UNITS] =
+        {
+            .id = FK_IMPORT_UNITS,
+            .name = "units",
+            .title_zh = "报告单位",
+            .title_en = "reporting units",
+            .cols = {REQ("code", FK_RCOL_CODE, CODE, "the unit's code"),
+                     REQ("name", FK_RCOL_TEXT, TEXT, "its name"),
+                     REQ("region", FK_RCOL_CODE, CODE, "the region it lies in (any level)"),
+                     OPT_ENUM("kind", unit_kind_name,
+                              "township hospital clinic pharmacy school enterprise other; "
+                              "empty: other"),
+                     OPT("contact", FK_RCOL_TEXT, TEXT, "who to call when it is silent, and a phone")},
+            .ncols = 5,
+            .nreq = 3,
+            .cols_note = "kind township, hospital, clinic, pharmacy, school, enterprise or other",
+            .key = {0},
+            .nkey = 1,
+            .key_note = "(code): replaces",
+            .scope = FK_SCOPE_HQ,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"code", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"name", FK_RVAL_TEXT, 0},
+                       {"region", FK_RVAL_TEXT, 0},
+                       {"kind", FK_RVAL_INT, 0},
+                       {"contact", FK_RVAL_TEXT, 0}},
+            .nfields = 5,
+            .sqlite = {"SELECT name, region, kind, contact FROM units WHERE code = ?1",
+                       "INSERT INTO units (code, name, region, kind, contact) "
+                       "VALUES (?1, ?2, ?3, ?4, COALESCE(?5, ''))",
+                       "UPDATE units SET name = ?2, region = ?3, kind = ?4, "
+                       "contact = COALESCE(?5, '') WHERE code = ?1",
+                       "SELECT code, name, region, kind, contact FROM units ORDER BY code"},
+            .export_cols = {0, 1, 2, 3, 4},
+            .nexport = 5,
+            .nscope = 0,
+        },
+    [FK_IMPORT_REPORTS] =
+        {
+            .id = FK_IMPORT_REPORTS,
+            .name = "reports",
+            .title_zh = "每日报告",
+            .title_en = "daily reports",
+            .cols = {REQ("unit", FK_RCOL_CODE, CODE, "the reporting unit's code"),
+                     REQ("date", FK_RCOL_CODE, 10, "the day reported on, YYYY-MM-DD"),
+                     REQ("kind", FK_RCOL_CODE, CODE, "the report's kind (daily, fever, ...)"),
+                     OPT("count", FK_RCOL_INT, 0, "cases reported, 0 or more; 0 or empty: 零报告"),
+                     OPT("note", FK_RCOL_TEXT, TEXT, "a note"),
+                     OPT("submitted", FK_RCOL_TIME, 0, "when it was submitted; not before date")},
+            .ncols = 6,
+            .nreq = 3,
+            .cols_note = "count 0 is a zero report; submitted after the profile's deadline (18:00) "
+                         "of date is late",
+            .key = {0, 1, 2},
+            .nkey = 3,
+            .key_note = "(unit, date, kind): replaces",
+            .scope = FK_SCOPE_HQ,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"unit", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"date", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"kind", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"count", FK_RVAL_INT, 0},
+                       {"note", FK_RVAL_TEXT, 0},
+                       {"submitted", FK_RVAL_INT, 0}},
+            .nfields = 6,
+            .sqlite = {"SELECT count, note, submitted FROM reports "
+                       "WHERE unit = ?1 AND date = ?2 AND kind = ?3",
+                       "INSERT INTO reports (unit, date, kind, count, note, submitted) "
+                       "VALUES (?1, ?2, ?3, ?4, COALESCE(?5, ''), ?6)",
+                       "UPDATE reports SET count = ?4, note = COALESCE(?5, ''), submitted = ?6 "
+                       "WHERE unit = ?1 AND date = ?2 AND kind = ?3",
+                       "SELECT unit, date, kind, count, note, submitted FROM reports "
+                       "ORDER BY unit, date, kind"},
+            .export_cols = {0, 1, 2, 3, 4, 5},
+            .nexport = 6,
+            .nscope = 0,
+        },
+    [FK_IMPORT_DUTY] =
+        {
+            .id = FK_IMPORT_DUTY,
+            .name = "duty",
+            .title_zh = "值班表",
+            .title_en = "duty roster",
+            .cols = {REQ("date", FK_RCOL_CODE, 10, "the day on duty, YYYY-MM-DD"),
+                     REQ("region", FK_RCOL_CODE, CODE,
+                         "the headquarters: a city, county or township region"),
+                     REQ("person", FK_RCOL_TEXT, TEXT, "who is on duty"),
+                     OPT("phone", FK_RCOL_TEXT, 32, "the duty phone"),
+                     OPT("role", FK_RCOL_TEXT, TEXT, "leader, staff, ...")},
+            .ncols = 5,
+            .nreq = 3,
+            .cols_note = NULL,
+            .key = {0, 1, 2},
+            .nkey = 3,
+            .key_note = "(date, region, person): replaces",
+            .scope = FK_SCOPE_HQ,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"date", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"region", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"person", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"phone", FK_RVAL_TEXT, 0},
+                       {"role", FK_RVAL_TEXT, 0}},
+            .nfields = 5,
+            .sqlite = {"SELECT phone, role FROM duty WHERE date = ?1 AND region = ?2 AND "
+                       "person = ?3",
+                       "INSERT INTO duty (date, region, person, phone, role) "
+                       "VALUES (?1, ?2, ?3, COALESCE(?4, ''), COALESCE(?5, ''))",
+                       "UPDATE duty SET phone = COALESCE(?4, ''), role = COALESCE(?5, '') "
+                       "WHERE date = ?1 AND region = ?2 AND person = ?3",
+                       "SELECT date, region, person, phone, role FROM duty "
+                       "ORDER BY date, region, person"},
+            .export_cols = {0, 1, 2, 3, 4},
+            .nexport = 5,
+            .nscope = 0,
         },
 };
 

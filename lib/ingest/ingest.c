@@ -35,6 +35,7 @@
 #include "fk/msg.h"
 #include "fk/region.h"
 #include "fk/regime.h"
+#include "fk/report.h"
 #include "fk/score.h"
 #include "fk/sentinel.h"
 #include "fk/str.h"
@@ -97,6 +98,7 @@ struct ctx {
     fk_strmap *venues;  /* code -> venue id */
     fk_strmap *indicators; /* scores: indicator code -> 1 veto, 0 not */
     fk_strmap *cold_batches; /* coldchain: the batches this import has put so far */
+    fk_strmap *units;        /* reports: the unit codes the store holds */
     /* Scope (with an actor): grid codes seen (grids), per grid 1 inside / 2 outside / 0 not yet
      * asked (grid_ok), person id -> grid index (pgrid), venue index in venues -> grid index
      * (vgrid); the scope as a clerk reads it, "榆次区 (140702)", and its level; a store failure
@@ -1657,13 +1659,150 @@ static int row_assignment(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_record(c->st, FK_IMPORT_ASSIGNMENTS, v, NULL, did, NULL));
 }
 
+/* ---- duty and zero reports (issue 17, 值班与零报告) ---- */
+
+/* Column k as a date YYYY-MM-DD: its text into out (11 bytes or more) and its day into *day; 1,
+ * or 0 after saying why. */
+static int date_col(struct ctx *c, int k, char *out, size_t cap, int32_t *day)
+{
+    fk_slice s = field(c, k);
+    char val[48];
+
+    if (!text(c, k, out, cap, 1))
+        return 0;
+    if (fk_report_date_parse(s, day) != FK_OK) {
+        snprintf(val, sizeof val, "%.*s", (int)(s.n > 40 ? 40 : s.n), s.p);
+        whym(c, FK_MSG_ROW_BAD_DATE, fk_record_get(c->type)->cols[k].name, val);
+        return 0;
+    }
+    return 1;
+}
+
+/* Column k names a known region: 1 (its level into *level), or 0 after saying why. */
+static int region_col(struct ctx *c, int k, char *out, size_t cap, int *level)
+{
+    int64_t i;
+
+    if (!text(c, k, out, cap, 1))
+        return 0;
+    i = fk_strmap_find(c->regions, out, strlen(out));
+    if (i < 0) {
+        whym(c, FK_MSG_ERR_UNKNOWN_REGION_FIRST, out);
+        return 0;
+    }
+    *level = (int)fk_strmap_value(c->regions, i);
+    return 1;
+}
+
+/* A reporting unit: code, name, a known region of any level, a kind (empty: other), a contact. */
+static int row_unit(struct ctx *c, enum fk_put *did)
+{
+    char code[TEXT_MAX], name[TEXT_MAX], region[TEXT_MAX], contact[TEXT_MAX], val[48];
+    struct fk_record_value v[5];
+    fk_slice ks = field(c, 3);
+    int kind = FK_UNIT_OTHER, level, ok;
+
+    ok = text(c, 0, code, 64, 1);
+    ok &= text(c, 1, name, sizeof name, 1);
+    ok &= region_col(c, 2, region, sizeof region, &level);
+    if (fk_unit_kind_parse(ks, &kind) != FK_OK) {
+        snprintf(val, sizeof val, "%.*s", (int)(ks.n > 40 ? 40 : ks.n), ks.p);
+        whym(c, FK_MSG_ROW_UNIT_KIND, val);
+        ok = 0;
+    }
+    ok &= text(c, 4, contact, sizeof contact, 0);
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = code;
+    v[1].s = name;
+    v[2].s = region;
+    v[3].i = kind;
+    v[4].s = contact;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_UNITS, v, NULL, did, NULL));
+}
+
+/* A unit's report of a day: a known unit, a date, a kind; a count of 0 or more (empty: 0, a zero
+ * report), a note, and a submitted time not before the date's start. */
+static int row_report(struct ctx *c, enum fk_put *did)
+{
+    char unit[TEXT_MAX], date[16], kind[TEXT_MAX], note[TEXT_MAX], val[48],
+        when[FK_TIME_RENDER_MAX];
+    struct fk_record_value v[6];
+    fk_slice ns = field(c, 3);
+    int64_t n = 0, sub = 0;
+    int32_t day = 0;
+    int ok, have_date;
+
+    ok = text(c, 0, unit, 64, 1);
+    if (ok && fk_strmap_find(c->units, unit, strlen(unit)) < 0) {
+        whym(c, FK_MSG_ROW_UNKNOWN_UNIT, unit);
+        ok = 0;
+    }
+    have_date = date_col(c, 1, date, sizeof date, &day);
+    ok &= have_date;
+    ok &= text(c, 2, kind, 64, 1);
+    if (ns.n && (fk_parse_i64(ns, &n) != FK_OK || n < 0)) {
+        snprintf(val, sizeof val, "%.*s", (int)(ns.n > 40 ? 40 : ns.n), ns.p);
+        whym(c, FK_MSG_ROW_BAD_COUNT, val);
+        ok = 0;
+    }
+    ok &= text(c, 4, note, sizeof note, 0);
+    if (!time_col(c, 5, &sub, 0)) {
+        ok = 0;
+    } else if (have_date && sub && sub < fk_report_day_start(day)) {
+        whym(c, FK_MSG_ROW_SUBMITTED_BEFORE, fk_time_render(sub, when), date);
+        ok = 0;
+    }
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = unit;
+    v[1].s = date;
+    v[2].s = kind;
+    v[3].i = n;
+    v[4].s = note;
+    v[5].i = sub;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_REPORTS, v, NULL, did, NULL));
+}
+
+/* One person on duty at a headquarters (a city, county or township region) on a date. */
+static int row_duty(struct ctx *c, enum fk_put *did)
+{
+    char date[16], region[TEXT_MAX], person[TEXT_MAX], phone[64], role[TEXT_MAX];
+    struct fk_record_value v[5];
+    int32_t day;
+    int ok, level = 0, have_region;
+
+    ok = date_col(c, 0, date, sizeof date, &day);
+    have_region = region_col(c, 1, region, sizeof region, &level);
+    ok &= have_region;
+    if (have_region && level != FK_LEVEL_CITY && level != FK_LEVEL_COUNTY &&
+        level != FK_LEVEL_TOWNSHIP) {
+        whym(c, FK_MSG_ROW_DUTY_LEVEL, region, fk_level_name((enum fk_level)level));
+        ok = 0;
+    }
+    ok &= text(c, 2, person, 64, 1);
+    ok &= phone_col(c, 3, phone, sizeof phone);
+    ok &= text(c, 4, role, 64, 0);
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = date;
+    v[1].s = region;
+    v[2].s = person;
+    v[3].s = phone;
+    v[4].s = role;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_DUTY, v, NULL, did, NULL));
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_region,  row_person,  row_venue,     row_scan,      row_ping,
     row_sample,  row_result,  row_case,      row_control,   row_arrival,
     row_risk_area, row_door_event, row_sentinel, row_coldchain, row_vaccination, row_indicator,
-    row_score,   row_assignment,
+    row_score,   row_assignment, row_unit,   row_report,    row_duty,
 };
 
 /* ---- the loop ---- */
@@ -1859,6 +1998,17 @@ static int load_indicator(void *ud, const struct fk_record_value *v, size_t n)
     return FK_OK;
 }
 
+/* For a reports import: the store's units, one row of fk_store_each_record, into c->units. */
+static int load_unit(void *ud, const struct fk_record_value *v, size_t n)
+{
+    struct ctx *c = ud;
+    int added;
+
+    if (n < 1 || !v[0].s)
+        return FK_OK;
+    return fk_strmap_intern(c->units, v[0].s, strlen(v[0].s), &added) < 0 ? FK_ENOMEM : FK_OK;
+}
+
 /* The type's column that field f of the input holds, or NULL: for a reader's reason about a
  * field it could not read. */
 const char *fk_import_field_name(const fk_import *imp, size_t f)
@@ -1993,7 +2143,7 @@ static int load_maps(struct ctx *c)
         return FK_ENOMEM;
     if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES ||
         t == FK_IMPORT_ARRIVALS || t == FK_IMPORT_SENTINELS || t == FK_IMPORT_SCORES ||
-        t == FK_IMPORT_ASSIGNMENTS) {
+        t == FK_IMPORT_ASSIGNMENTS || t == FK_IMPORT_UNITS || t == FK_IMPORT_DUTY) {
         rc = fk_store_each_region(c->st, load_region, c);
         if (rc != FK_OK)
             return rc;
@@ -2003,7 +2153,8 @@ static int load_maps(struct ctx *c)
     /* Results need the persons only to know where the members of a tube live. */
     if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RISK_AREAS &&
         t != FK_IMPORT_SENTINELS && t != FK_IMPORT_COLDCHAIN && t != FK_IMPORT_INDICATORS &&
-        t != FK_IMPORT_SCORES && (t != FK_IMPORT_RESULTS || c->actor)) {
+        t != FK_IMPORT_SCORES && t != FK_IMPORT_UNITS && t != FK_IMPORT_REPORTS &&
+        t != FK_IMPORT_DUTY && (t != FK_IMPORT_RESULTS || c->actor)) {
         c->persons = fk_strmap_new();
         rc = c->persons ? fk_store_each_person_key(c->st, load_person, c) : FK_ENOMEM;
         if (rc != FK_OK)
@@ -2013,6 +2164,12 @@ static int load_maps(struct ctx *c)
         c->indicators = fk_strmap_new();
         rc = c->indicators ? fk_store_each_record(c->st, FK_IMPORT_INDICATORS, load_indicator, c)
                            : FK_ENOMEM;
+        if (rc != FK_OK)
+            return rc;
+    }
+    if (t == FK_IMPORT_REPORTS) {
+        c->units = fk_strmap_new();
+        rc = c->units ? fk_store_each_record(c->st, FK_IMPORT_UNITS, load_unit, c) : FK_ENOMEM;
         if (rc != FK_OK)
             return rc;
     }
@@ -2049,6 +2206,7 @@ static void import_free(fk_import *imp)
     fk_strmap_free(c->venues);
     fk_strmap_free(c->indicators);
     fk_strmap_free(c->cold_batches);
+    fk_strmap_free(c->units);
     fk_strmap_free(c->grids);
     free(c->pgrid);
     free(c->vgrid);

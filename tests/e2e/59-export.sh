@@ -69,13 +69,27 @@ cadre,phone,role,region,id_number
 张伟,13800000001,leader,140702,
 李娜,138-0000-0002,医生,140702001,$y2
 EOF2
-for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments; do
+cat >units.csv <<'EOF2'
+code,name,region,kind,contact
+U1,榆次区医院,140702,医院,"王五, 13800000000"
+U2,药店,140702001,pharmacy,
+EOF2
+cat >reports.csv <<'EOF2'
+unit,date,kind,count,note,submitted
+U1,2022-08-28,daily,3,三例,2022-08-28T18:00:00+08:00
+U2,2022-08-28,daily,,,
+EOF2
+cat >duty.csv <<'EOF2'
+date,region,person,phone,role
+2022-08-28,140702,张三,0354-1234567,leader
+EOF2
+for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -97,6 +111,10 @@ contains out-indicators.csv "tat,检测报告时长,专项工作,20,lower,1"
 contains out-scores.csv "cov,140702,2022,90,95,3"
 contains out-assignments.csv "张伟,13800000001,leader,140702,"
 contains out-assignments.csv "李娜,138-0000-0002,doctor,140702001,$y2"
+contains out-units.csv 'U1,榆次区医院,140702,hospital,"王五, 13800000000"'
+contains out-reports.csv "U1,2022-08-28,daily,3,三例,2022-08-28T18:00:00+08:00"
+contains out-reports.csv "U2,2022-08-28,daily,0,,"
+contains out-duty.csv "2022-08-28,140702,张三,0354-1234567,leader"
 contains out-coldchain.csv "CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive"
 # An export never writes over a file.
 fk export persons --out out-persons.csv 2>again.err
@@ -105,7 +123,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores or assignments"
+contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports or duty"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -182,7 +200,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores or assignments" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports or duty" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

@@ -45,6 +45,11 @@ web_city() {
         fk import "$t" "$FK_SRC/tests/data/assess/$t.csv" --rejects "$WORK/$t.rejects.csv" 2>/dev/null
         expect_rc 0 "import $t"
     done
+    # 值班与零报告: units, three days of reports and a duty roster with gaps (tests/data/reports).
+    for t in units reports duty; do
+        fk import "$t" "$FK_SRC/tests/data/reports/$t.csv" --rejects "$WORK/$t.rejects.csv" 2>/dev/null
+        expect_rc 0 "import $t"
+    done
     IFS=, read -r name region start end <"$WEB_DATA/round.txt"
     fk round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null 2>&1
     expect_rc 0 "round create"

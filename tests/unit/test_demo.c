@@ -781,6 +781,9 @@ static void test_demo__now_dates_everything(void **state)
     assert_true(lo >= now - 4 * day);
     assert_true(times_upto(dir, "sentinels.csv", 6, 2, now, &lo) > 100);
     assert_true(lo >= now - 31 * day); /* 30 days of signals */
+    /* 值班与零报告 (issue 17): a week of reports, none submitted after now */
+    assert_true(times_upto(dir, "reports.csv", 6, 5, now, &lo) > 50);
+    assert_true(lo >= now - 7 * day);
     times_upto(dir, "risk_areas.csv", 5, 2, now, NULL);
     times_upto(dir, "risk_areas.csv", 5, 3, now, NULL);
     /* vaccinations: most residents, none after now, none before the third birthday */

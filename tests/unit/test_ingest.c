@@ -359,7 +359,7 @@ static void test_ingest__type_names(void **state)
                                   "pings",    "samples",  "results",    "cases",
                                   "controls", "arrivals", "risk_areas", "door_events",
                                   "sentinels", "coldchain", "vaccinations", "indicators",
-                                  "scores", "assignments"};
+                                  "scores", "assignments", "units", "reports", "duty"};
     enum fk_import_type t;
     int i;
 
@@ -1692,6 +1692,73 @@ static void test_ingest__file_errors(void **state)
     assert_int_equal(count(f, "regions"), 0);
 }
 
+/* Units, their reports and the duty roster (issue 17): each reject reason, a re-import adds
+ * nothing, a changed row replaces. */
+static void test_ingest__units_reports_duty(void **state)
+{
+    static const char *units[] = {
+        "code,name,region,kind,contact", "U1,锦纶街道办,140702001,township,王五 13800000000",
+        "U2,榆次医院,140702,医院,",      "U3,药店,1407029,pharmacy,", /* line 4: unknown region */
+        "U4,银行,140702001,bank,",                                    /* line 5: unknown kind */
+        "U5,学校,140702001001001,,", /* line 6: a grid's unit, kind other */
+    };
+    static const char *reports[] = {
+        "unit,date,kind,count,note,submitted",
+        "U1,2022-08-28,daily,0,,2022-08-28T18:00:00+08:00",
+        "U2,2022-08-28,daily,3,三例,",
+        "U9,2022-08-28,daily,0,,",                          /* line 4: unknown unit */
+        "U1,2022/08/28,daily,0,,",                          /* line 5: bad date */
+        "U1,2022-08-29,daily,-1,,",                         /* line 6: negative count */
+        "U1,2022-08-30,daily,0,,2022-08-29T23:59:59+08:00", /* line 7: submitted before */
+        "U1,2022-02-30,daily,0,,",                          /* line 8: no such day */
+        "U5,2022-08-28,fever,,,2022-08-28T00:00:00+08:00",  /* line 9: empty count, at 00:00 */
+    };
+    static const char *duty[] = {
+        "date,region,person,phone,role",     "2022-08-28,1407,张三,0354-1234567,leader",
+        "2022-08-28,140702001001001,李四,,", /* line 3: a grid */
+        "2022-08-28,140799,李四,,",          /* line 4: unknown */
+        "2022-08-28,140702,赵六,abc,",       /* line 5: bad phone */
+        "2022-08-28,140702001,钱七,,staff",
+    };
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    write_rows(f, "units.csv", units, 6, path);
+    import_ok(f, FK_IMPORT_UNITS, path);
+    expect_sum(&f->sum, 5, 3, 0, 0, 2);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 4, "unknown region 1407029 (import regions first)");
+    expect_reject(rej, 5, "kind 'bank' is not township, hospital");
+
+    write_rows(f, "reports.csv", reports, 9, path);
+    import_ok(f, FK_IMPORT_REPORTS, path);
+    expect_sum(&f->sum, 8, 3, 0, 0, 5);
+    assert_int_equal(count(f, "reports"), 3);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 4, "unknown unit U9 (import units first)");
+    expect_reject(rej, 5, "date '2022/08/28' is not a date like 2022-08-28");
+    expect_reject(rej, 6, "count '-1' is not a whole number, 0 or more");
+    expect_reject(rej, 7,
+                  "submitted 2022-08-29T23:59:59+08:00 is before the report's date "
+                  "2022-08-30");
+    expect_reject(rej, 8, "date '2022-02-30' is not a date");
+    import_ok(f, FK_IMPORT_REPORTS, path_of(f, "reports.csv", path));
+    expect_sum(&f->sum, 8, 0, 0, 3, 5);
+
+    write_rows(f, "duty.csv", duty, 6, path);
+    import_ok(f, FK_IMPORT_DUTY, path);
+    expect_sum(&f->sum, 5, 2, 0, 0, 3);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 3,
+                  "region 140702001001001 is a grid: duty is kept by a city, county or "
+                  "township headquarters");
+    expect_reject(rej, 4, "unknown region 140799");
+    expect_reject(rej, 5, "phone");
+    assert_int_equal(count(f, "duty"), 2);
+    assert_int_equal(count(f, "units"), 3);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1711,6 +1778,7 @@ int main(void)
         R(test_ingest__person_new_grid_is_update),
         R(test_ingest__samples_unknown_person),
         R(test_ingest__vaccinations),
+        R(test_ingest__units_reports_duty),
         R(test_ingest__results),
         R(test_ingest__sentinels),
         R(test_ingest__batches),

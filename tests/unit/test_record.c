@@ -119,11 +119,15 @@ static void test_record__import_type_texts_unchanged(void **state)
         "code,name,category (required); weight,direction,veto",
         "indicator,region,period,target (required); actual,bonus",
         "cadre,phone,role,region (required); id_number",
+        "code,name,region (required); kind,contact",
+        "unit,date,kind (required); count,note,submitted",
+        "date,region,person (required); phone,role",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
-        "sentinels", "coldchain", "vaccinations", "indicators", "scores", "assignments"};
+        "sentinels", "coldchain", "vaccinations", "indicators", "scores", "assignments", "units",
+        "reports", "duty"};
     enum fk_import_type t;
     char buf[200];
     int i;
@@ -141,10 +145,11 @@ static void test_record__import_type_texts_unchanged(void **state)
     assert_string_equal(fk_import_type_list(buf, sizeof buf),
                         "regions, persons, venues, scans, pings, samples, results, cases, "
                         "controls, arrivals, risk_areas, door_events, sentinels, coldchain, "
-                        "vaccinations, indicators, scores or assignments");
+                        "vaccinations, indicators, scores, assignments, units, reports or duty");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, cases, controls, arrivals, risk_areas, "
-                        "sentinels, coldchain, vaccinations, indicators, scores or assignments");
+                        "sentinels, coldchain, vaccinations, indicators, scores, assignments, "
+                        "units, reports or duty");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -429,7 +434,7 @@ static void test_export__scope(void **state)
     assert_int_equal(fk_export_table(f->st, FK_IMPORT_SCANS, NULL, &t, err, sizeof err), FK_EINVAL);
     assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
                              "controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, "
-                             "indicators, scores or assignments");
+                             "indicators, scores, assignments, units, reports or duty");
 }
 
 int main(void)

@@ -51,6 +51,7 @@ export const PAGES = [
   { name: 'vaccination', path: '/vaccination', ready: '[data-table="coverage"] tbody tr[data-region]' },
   { name: 'score', path: '/score', ready: '[data-table=score]' },
   { name: 'assign', path: '/assign', ready: '[data-table=assign-load]' },
+  { name: 'reports', path: '/reports?date=2022-08-28', ready: '[data-table="reports-status"] tbody tr[data-key]' },
   { name: 'import', path: '/import', ready: '.page h1' },
   { name: 'users', path: '/users', ready: '.page h1' },
   { name: 'screen', path: '/screen', ready: '[data-chart][data-ready]' },

@@ -19,6 +19,7 @@ import Person from './views/Person.vue'
 import Sentinel from './views/Sentinel.vue'
 import Vaccination from './views/Vaccination.vue'
 import Score from './views/Score.vue'
+import Reports from './views/Reports.vue'
 import ColdChain from './views/ColdChain.vue'
 import Assign from './views/Assign.vue'
 
@@ -42,6 +43,7 @@ export const router = createRouter({
         { path: 'person/:id', name: 'person', component: Person, meta: { perm: 'read_persons' } },
         { path: 'vaccination', name: 'vaccination', component: Vaccination },
         { path: 'score', name: 'score', component: Score },
+        { path: 'reports', name: 'reports', component: Reports },
         { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
         { path: 'assign', name: 'assign', component: Assign, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },

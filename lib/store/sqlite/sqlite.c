@@ -904,7 +904,7 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
                                          "samples", "results", "cases", "rounds", "controls",
                                          "arrivals", "risk_areas", "door_events", "alerts",
                                          "sentinels", "coldchain", "vaccinations", "indicators",
-                                         "scores", "assignments"};
+                                         "scores", "assignments", "units", "reports", "duty"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];
