@@ -52,7 +52,7 @@ int cmd_export(struct cli *c, int argc, char **argv)
         return cli_usage(c);
     rt = fk_record_find(c->pos[0]);
     if (!rt || !rt->nexport) {
-        char types[256];
+        char types[512];
 
         cli_error(c, "%s type '%s': one of %s", rt ? "cannot export" : "unknown", c->pos[0],
                   fk_record_list(types, sizeof types, 1));

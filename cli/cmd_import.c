@@ -37,7 +37,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
     if (c->npos != 2)
         return cli_usage(c);
     if (fk_import_type_parse(c->pos[0], &type) != FK_OK) {
-        char types[256];
+        char types[512];
 
         cli_error(c, "unknown type '%s': one of %s", c->pos[0],
                   fk_import_type_list(types, sizeof types));

@@ -13,7 +13,7 @@ void api_export_get(struct req *r)
     const struct fk_record_type *rt = fk_record_find(r->param);
     struct fk_actor a = req_actor(r);
     fk_table *t = NULL;
-    char err[1024], types[256];
+    char err[1024], types[512];
     fk_store *st;
     size_t n;
     int rc;

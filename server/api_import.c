@@ -129,7 +129,7 @@ void api_import_post(struct req *r)
     int rc;
 
     if (fk_import_type_parse(r->param, &type) != FK_OK) {
-        char types[256];
+        char types[512];
 
         reply_error(r, 404, "not_found", fk_import_type_list(types, sizeof types),
                     "unknown import type '%s'", r->param);
@@ -339,7 +339,7 @@ void api_rows_post(struct req *r)
     int rc;
 
     if (fk_import_type_parse(r->param, &type) != FK_OK) {
-        char types[256];
+        char types[512];
 
         reply_error(r, 404, "not_found", fk_import_type_list(types, sizeof types),
                     "unknown import type '%s'", r->param);

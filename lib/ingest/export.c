@@ -108,7 +108,7 @@ int fk_export_table(fk_store *st, enum fk_import_type t, const struct fk_actor *
 {
     const struct fk_record_type *rt = fk_record_get(t);
     struct walk w = {st, rt, NULL, NULL, NULL};
-    char list[200];
+    char list[512];
     int rc;
 
     *out = NULL;

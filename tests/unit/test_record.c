@@ -129,7 +129,7 @@ static void test_record__import_type_texts_unchanged(void **state)
         "sentinels", "coldchain", "vaccinations", "indicators", "scores", "assignments", "units",
         "reports", "duty"};
     enum fk_import_type t;
-    char buf[200];
+    char buf[512];
     int i;
 
     (void)state;
@@ -159,7 +159,7 @@ static void test_record__permitted(void **state)
     const struct fk_record_type *regions = fk_record_get(FK_IMPORT_REGIONS),
                                 *persons = fk_record_get(FK_IMPORT_PERSONS),
                                 *results = fk_record_get(FK_IMPORT_RESULTS);
-    char err[300];
+    char err[512];
 
     (void)state;
     assert_int_equal(fk_record_permitted(regions, FK_ROLE_COMMANDER, FK_LEVEL_CITY, "x", "import",
@@ -391,7 +391,7 @@ static void test_export__scope(void **state)
                     viewer = {"v", FK_ROLE_VIEWER, "140702"};
     fk_table *t = NULL;
     enum fk_put did;
-    char err[300];
+    char err[512];
     int64_t id;
     size_t i;
 
