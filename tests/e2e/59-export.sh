@@ -64,13 +64,22 @@ indicator,region,period,target,actual,bonus
 cov,140702,2022,90,95.0,3
 tat,140702,2022,24,20,
 EOF2
-for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores; do
+cat >inspections.csv <<'EOF2'
+id,date,inspector,region
+I1,2022-08-20T09:00:00+08:00,市督查组,140700
+EOF2
+cat >problems.csv <<'EOF2'
+id,found,region,description,unit,deadline,status,closed,inspection,note
+P1,2022-08-20T10:00:00+08:00,140702,核酸点未设一米线,榆次区卫健局,2022-08-25,closed,2022-08-24T09:00:00+08:00,I1,"已整改, 照片 3 张"
+P2,2022-08-20T10:00:00+08:00,140703,隔离点台账不全,,,,,,
+EOF2
+for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores inspections problems; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores inspections problems; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -90,6 +99,8 @@ contains out-risk_areas.csv "310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T
 contains out-indicators.csv "cov,核酸应检尽检率,专项工作,30.5,higher,0"
 contains out-indicators.csv "tat,检测报告时长,专项工作,20,lower,1"
 contains out-scores.csv "cov,140702,2022,90,95,3"
+contains out-problems.csv 'P1,2022-08-20T10:00:00+08:00,140702,核酸点未设一米线,榆次区卫健局,2022-08-25T23:59:59+08:00,closed,2022-08-24T09:00:00+08:00,I1,"已整改, 照片 3 张"'
+contains out-problems.csv "P2,2022-08-20T10:00:00+08:00,140703,隔离点台账不全,,,open,,,"
 contains out-coldchain.csv "CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive"
 # An export never writes over a file.
 fk export persons --out out-persons.csv 2>again.err
@@ -98,7 +109,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators or scores"
+contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, inspections or problems"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -175,7 +186,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators or scores" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, inspections or problems" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

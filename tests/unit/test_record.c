@@ -118,11 +118,14 @@ static void test_record__import_type_texts_unchanged(void **state)
         "id_number,dose,time (required); vaccine,site",
         "code,name,category (required); weight,direction,veto",
         "indicator,region,period,target (required); actual,bonus",
+        "id,date,inspector,region (required)",
+        "id,found,region,description (required); unit,deadline,status,closed,inspection,note",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
-        "sentinels", "coldchain", "vaccinations", "indicators", "scores"};
+        "sentinels", "coldchain", "vaccinations", "indicators", "scores",
+        "inspections", "problems"};
     enum fk_import_type t;
     char buf[200];
     int i;
@@ -140,10 +143,11 @@ static void test_record__import_type_texts_unchanged(void **state)
     assert_string_equal(fk_import_type_list(buf, sizeof buf),
                         "regions, persons, venues, scans, pings, samples, results, cases, "
                         "controls, arrivals, risk_areas, door_events, sentinels, coldchain, "
-                        "vaccinations, indicators or scores");
+                        "vaccinations, indicators, scores, inspections or problems");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, cases, controls, arrivals, risk_areas, "
-                        "sentinels, coldchain, vaccinations, indicators or scores");
+                        "sentinels, coldchain, vaccinations, indicators, scores, inspections or "
+                        "problems");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -428,7 +432,7 @@ static void test_export__scope(void **state)
     assert_int_equal(fk_export_table(f->st, FK_IMPORT_SCANS, NULL, &t, err, sizeof err), FK_EINVAL);
     assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
                              "controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, "
-                             "indicators or scores");
+                             "indicators, scores, inspections or problems");
 }
 
 int main(void)

@@ -840,6 +840,18 @@ const zh = {
   'msg.row.cold_result_not_result': '{event} 环节不带检测结果：只有检测结果环节填写',
   'msg.row.cold_no_batch': '批次 {batch} 的检测结果，但此前从未见过该批次',
   'msg.alert.coldchain': '批次 {batch} 在 {site} 检出阳性：涉及 {sites} 个场所、{persons} 人、{shared} 个同场批次',
+  /* ---- issue 17, supervision problems (t17-prob): reject reasons and refused changes ---- */
+  'msg.row.problem_status': '状态“{value}”不是 open（待整改）、rectifying（整改中）或 closed（已整改）',
+  'msg.row.problem_deadline': '整改期限 {deadline} 早于发现时间 {found}',
+  'msg.row.problem_no_note': '问题已整改却没有说明：请在 note 中写明整改情况（佐证）',
+  'msg.row.problem_no_closed': '已整改的问题须填写整改完成时间（closed）',
+  'msg.row.problem_closed_not': '状态为 {status} 却填写了整改完成时间：只有已整改的问题才有',
+  'msg.row.problem_closed_early': '整改完成时间 {closed} 早于发现时间 {found}',
+  'msg.row.problem_no_inspection': '未知督查 {inspection}（请先导入督查检查）',
+  'msg.problem.same': '该问题已经是“{from}”状态',
+  'msg.problem.transition': '“{from}”的问题不能直接改为“{to}”：待整改→整改中，整改中→已整改或退回待整改，已整改→重新打开',
+  'msg.problem.note_close': '整改销号须填写整改情况说明（佐证）',
+  'msg.problem.note_reopen': '重新打开已整改的问题须说明原因',
 }
 
 const en = {
