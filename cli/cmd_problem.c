@@ -97,7 +97,7 @@ int cmd_problem(struct cli *c, int argc, char **argv)
         if (strcmp(sub, "summary") == 0) {
             rc = fk_problem_summary(c->st, c->eng, cut, level, c->now, &t, err, sizeof err);
         } else {
-            struct fk_problem_query q = {-1, overdue, cut};
+            struct fk_problem_query q = {-1, overdue, cut, NULL};
             enum fk_problem_status s;
 
             if (status) {

@@ -29,11 +29,12 @@ int fk_problem_load(fk_store *st, const char *id, struct fk_problem_row **out, s
 void fk_problem_rows_free(struct fk_problem_row *rows, size_t n);
 
 /* What fk_problem_list keeps. status -1: any; overdue 1: only the overdue ones; region NULL:
- * anywhere, else the region and everything inside it. */
+ * anywhere, else the region and everything inside it; id NULL: any, else that problem only. */
 struct fk_problem_query {
     int status;
     int overdue;
     const char *region;
+    const char *id;
 };
 
 /* The problems found by now that q keeps, by id: id,found,region,region_name,unit,description,

@@ -158,7 +158,8 @@ int fk_problem_list(fk_store *st, const fk_engine *e, const struct fk_problem_qu
         int64_t over;
         int late;
 
-        if (r->found > now || (q->status >= 0 && (int)r->status != q->status))
+        if (r->found > now || (q->status >= 0 && (int)r->status != q->status) ||
+            (q->id && strcmp(q->id, r->id) != 0))
             continue;
         if (q->region && !fk_engine_region_inside(e, r->region, q->region))
             continue;
