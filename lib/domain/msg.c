@@ -387,15 +387,15 @@ static const struct def defs[FK_MSG__COUNT] = {
     [FK_MSG_PROBLEM_NO_CLOSED] = {"row.problem_no_closed",
                                   "a closed problem needs its closed time"},
     [FK_MSG_PROBLEM_CLOSED_NOT] = {"row.problem_closed_not",
-                                   "closed time given but the status is {status}: only a closed "
+                                   "closed time given but the status is {pstate}: only a closed "
                                    "problem has one"},
     [FK_MSG_PROBLEM_CLOSED_EARLY] = {"row.problem_closed_early",
                                      "closed {closed} is before found {found}"},
     [FK_MSG_PROBLEM_NO_INSPECTION] = {"row.problem_no_inspection",
                                       "unknown inspection {inspection} (import inspections first)"},
-    [FK_MSG_PROBLEM_SAME] = {"problem.same", "the problem is already {from}"},
+    [FK_MSG_PROBLEM_SAME] = {"problem.same", "the problem is already {pstate}"},
     [FK_MSG_PROBLEM_TRANSITION] = {"problem.transition",
-                                   "a problem that is {from} cannot become {to}: open goes to "
+                                   "a problem that is {pstate} cannot become {pnext}: open goes to "
                                    "rectifying, rectifying to closed or back to open, closed to "
                                    "open (reopen)"},
     [FK_MSG_PROBLEM_NOTE_CLOSE] = {"problem.note_close",

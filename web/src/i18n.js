@@ -845,11 +845,11 @@ const zh = {
   'msg.row.problem_deadline': '整改期限 {deadline} 早于发现时间 {found}',
   'msg.row.problem_no_note': '问题已整改却没有说明：请在 note 中写明整改情况（佐证）',
   'msg.row.problem_no_closed': '已整改的问题须填写整改完成时间（closed）',
-  'msg.row.problem_closed_not': '状态为 {status} 却填写了整改完成时间：只有已整改的问题才有',
+  'msg.row.problem_closed_not': '状态为“{pstate}”却填写了整改完成时间：只有已整改的问题才有',
   'msg.row.problem_closed_early': '整改完成时间 {closed} 早于发现时间 {found}',
   'msg.row.problem_no_inspection': '未知督查 {inspection}（请先导入督查检查）',
-  'msg.problem.same': '该问题已经是“{from}”状态',
-  'msg.problem.transition': '“{from}”的问题不能直接改为“{to}”：待整改→整改中，整改中→已整改或退回待整改，已整改→重新打开',
+  'msg.problem.same': '该问题已经是“{pstate}”状态',
+  'msg.problem.transition': '“{pstate}”的问题不能直接改为“{pnext}”：待整改→整改中，整改中→已整改或退回待整改，已整改→重新打开',
   'msg.problem.note_close': '整改销号须填写整改情况说明（佐证）',
   'msg.problem.note_reopen': '重新打开已整改的问题须说明原因',
   /* ---- issue 17, 督查问题清单 (t17-prob) ---- */
@@ -857,7 +857,7 @@ const zh = {
   'prob.lead': '督查发现的问题与整改：逾期未整改的标红',
   'prob.summary': '各县（区）整改情况',
   'prob.list': '问题清单',
-  'prob.none': '暂无督查问题：请先导入督查检查（inspections）与问题清单（problems）。',
+  'prob.none': '暂无督查问题：请先在数据管理中导入督查检查与问题清单。',
   'prob.status': '状态',
   'prob.overdueOnly': '只看逾期',
   'prob.id': '编号',
@@ -1524,6 +1524,8 @@ const NAMED_ARGS = {
   regime: 'regime.',
   kind: 'senk.' /* a sentinel alert's kind (issue 16) */,
   rule: 'senf.',
+  pstate: 'prob.st.' /* a supervision problem's state (issue 17) */,
+  pnext: 'prob.st.',
 }
 
 /* An API error (api.js ApiError) as its sentence in the current language: the server's English
