@@ -168,6 +168,7 @@ int cmd_assign(struct cli *c, int argc, char **argv); /* 包保 (issue 17) */
 int cmd_score(struct cli *c, int argc, char **argv);
 int cmd_reports(struct cli *c, int argc, char **argv);
 int cmd_duty(struct cli *c, int argc, char **argv);
+int cmd_problem(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

@@ -13,7 +13,8 @@ int cmd_status(struct cli *c, int argc, char **argv)
                                          "rounds",   "controls",   "arrivals",    "risk_areas",
                                          "door_events", "alerts", "sentinels", "coldchain",
                                          "vaccinations", "indicators", "scores",
-                                         "assignments", "units", "reports", "duty"};
+                                         "assignments", "units", "reports", "duty",
+                                         "inspections", "problems"};
     struct fk_engine_stats es;
     fk_table *t = NULL;
     char num[32];

@@ -11,8 +11,8 @@ const struct verb cli_verbs[] = {
      "import TYPE FILE [--encoding auto|utf-8|gb18030] [--rejects PATH] [--batch N] [--sheet NAME]",
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
      "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
-     "indicators, scores, assignments, units, reports or duty (see the data contract in\n"
-     "docs/data.md). Door events, positive results and cold-chain results raise alerts as they\n"
+     "indicators, scores, assignments, units, reports, duty, inspections or problems (see the\n"
+     "data contract in docs/data.md). Door events, positive results and cold-chain results raise alerts as they\n"
      "are imported. Rejected rows go to FILE.rejects.csv with their line and reason; the rest is\n"
      "imported in batches of one transaction each.\n"
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
@@ -184,6 +184,17 @@ const struct verb cli_verbs[] = {
      "nothing: to stdout, or to a new file FILE (mode 0600; never over an existing one). With\n"
      "--as only the records inside the account's scope, and only the types it may import.\n"
      "Cells a spreadsheet would run as a formula get a leading '. Audited."},
+    {"problem", cmd_problem,
+     "problem list [--status S] [--overdue] [--region R] [--now T] | problem summary "
+     "[--by LEVEL] [--region R] [--now T] | problem history ID | problem update ID --status S "
+     "[--note TEXT] [--at T]",
+     "Supervision problems (督查问题清单). list: id,found,region,region_name,unit,description,\n"
+     "deadline,status,closed,overdue,days_over (overdue: not closed by the deadline, an open one\n"
+     "past it or one closed after it; days_over counts any part of a day as one). summary: per\n"
+     "region (default --by county) region,name,found,closed_on_time,closed_late,open,overdue\n"
+     "(open: not closed; overdue: those of them past the deadline). update moves a problem on:\n"
+     "open -> rectifying -> closed (a --note with the evidence), rectifying -> open, closed ->\n"
+     "open (reopen, --note why); audited, with a history row (history: time,user,from,to,note)."},
     {"score", cmd_score, "score [--period P] [--by county|township|...] [--detail | --table | --explain REGION]",
      "The assessment (目标责任考核) of a period (default: the latest in the scores rows):\n"
      "rank,region,name,score,grade,veto per region of the level (default county), best first;\n"

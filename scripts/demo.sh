@@ -59,7 +59,7 @@ done
 "$FK" import sentinels "$out/sentinels.csv" # issue 16: sentinel signals, and their alerts
 "$FK" sentinel alerts --by grid ${NOW:+--now "$NOW"}
 # 目标责任考核: the year's indicators, then each county's targets and actuals.
-for t in indicators scores; do
+for t in indicators scores inspections problems; do # problems: issue 17, 督查问题清单
     "$FK" import "$t" "$out/$t.csv" || { echo "import $t failed" >&2; exit 1; }
 done
 # 包保: leaders of the regions (四级包保) and the cadres of each person at home (五包一).

@@ -122,6 +122,7 @@ extern const struct route api_assess_routes[];    /* api_assess.c */
 extern const struct route api_map_routes[];       /* api_map.c */
 extern const struct route api_sentinel_routes[];  /* api_sentinel.c (issue 16) */
 extern const struct route api_vaccination_routes[]; /* api_vaccination.c (issue 16) */
+extern const struct route api_problem_routes[];     /* api_problem.c (issue 17) */
 extern const struct route api_coldchain_routes[]; /* api_coldchain.c (issue 16) */
 extern const struct route api_assign_routes[];    /* api_assign.c (issue 17, 包保) */
 extern const struct route api_reports_routes[]; /* api_reports.c (issue 17, 值班与零报告) */

@@ -218,4 +218,18 @@ int fk_sentinel_alerts(fk_store *st, const fk_senb *b, enum fk_level by, int64_t
 int fk_vax_push(fk_store *st, const struct fk_actor *actor, fk_vax *v, const char *region,
                 int64_t now, size_t *members, int64_t *id, char *err, size_t errlen);
 
+/* ---- supervision problems (lib/action/problem.c, issue 17) ---- */
+
+/* Moves problem id to state `to` at time at, with note (may be empty but for closing and
+ * reopening): open -> rectifying -> closed, rectifying -> open, closed -> open (fk/problem.h).
+ * Closing sets the closed time to at and the note; reopening clears the closed time. One history
+ * row (fk_store_add_problem_change) and the audit row (problem.status) in the same batch. Needs
+ * FK_PERM_CONTROL (FK_EPERM); the problem's region must lie inside the actor's scope before and
+ * after the change (it does not move), else FK_ENOENT "no problem ID", as for an unknown one, so
+ * codes cannot be probed. A change the rules refuse is FK_ECONFLICT (not legal from the state it
+ * is in) or FK_EINVAL (a note missing, at before it was found), err in a clerk's words (the
+ * catalogue's problem.* messages). Thread-safe per store handle. */
+int fk_problem_set_status(fk_store *st, const struct fk_actor *actor, const char *id, int to,
+                          const char *note, int64_t at, char *err, size_t errlen);
+
 #endif

@@ -277,6 +277,19 @@ enum fk_msg_id {
     FK_MSG_ROW_BAD_COUNT,
     FK_MSG_ROW_SUBMITTED_BEFORE,
     FK_MSG_ROW_DUTY_LEVEL,
+    /* issue 17, supervision problems (t17-prob): the import's reject reasons
+     * (lib/ingest/ingest.c) and the refused state changes (lib/domain/problem.c) */
+    FK_MSG_PROBLEM_STATUS,
+    FK_MSG_PROBLEM_DEADLINE,
+    FK_MSG_PROBLEM_NO_NOTE,
+    FK_MSG_PROBLEM_NO_CLOSED,
+    FK_MSG_PROBLEM_CLOSED_NOT,
+    FK_MSG_PROBLEM_CLOSED_EARLY,
+    FK_MSG_PROBLEM_NO_INSPECTION,
+    FK_MSG_PROBLEM_SAME,
+    FK_MSG_PROBLEM_TRANSITION,
+    FK_MSG_PROBLEM_NOTE_CLOSE,
+    FK_MSG_PROBLEM_NOTE_REOPEN,
     FK_MSG__COUNT
 };
 

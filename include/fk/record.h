@@ -42,11 +42,13 @@ enum fk_import_type {
     FK_IMPORT_UNITS, /* issue 17, 值班与零报告 */
     FK_IMPORT_REPORTS,
     FK_IMPORT_DUTY,
+    FK_IMPORT_INSPECTIONS,
+    FK_IMPORT_PROBLEMS,
     FK_IMPORT_NTYPES
 };
 typedef enum fk_import_type fk_record_id;
 
-#define FK_RECORD_MAXCOLS 8 /* columns of a file type, at most */
+#define FK_RECORD_MAXCOLS 10 /* columns of a file type, at most (problems) */
 #define FK_RECORD_MAXKEY 5  /* columns of a natural key, at most (sentinels, coldchain) */
 #define FK_RECORD_MAXFIELDS 10
 

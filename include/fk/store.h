@@ -324,6 +324,25 @@ int fk_store_add_vax_push(fk_store *st, const char *region, int64_t time, const 
  * a dose after the push and at or before now. FK_OK, FK_EDB, or cb's non-zero return. */
 int fk_store_each_vax_push(fk_store *st, int64_t now, fk_vax_push_cb cb, void *ud);
 
+/* A supervision problem's change of state (issue 17, fk/problem.h): when, by whom, from and to
+ * (enum fk_problem_status), and the note. Strings borrowed for the call. */
+struct fk_problem_change {
+    int64_t id;
+    const char *problem;
+    int64_t time;
+    const char *user;
+    int from, to;
+    const char *note;
+};
+typedef int (*fk_problem_change_cb)(void *ud, const struct fk_problem_change *h);
+/* Appends h (h->id is ignored) to the problem's history, inside a batch the caller has begun.
+ * FK_OK, FK_EDB. */
+int fk_store_add_problem_change(fk_store *st, const struct fk_problem_change *h);
+/* The history of problem (NULL: every problem's), by problem then in the order written. A
+ * non-zero return of cb stops the walk and is returned. FK_OK, FK_EDB. */
+int fk_store_each_problem_change(fk_store *st, const char *problem, fk_problem_change_cb cb,
+                                 void *ud);
+
 /* Accounts, sessions and the audit trail. These work inside or outside a batch and do not move
  * the generation. */
 struct fk_user {

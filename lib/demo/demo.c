@@ -70,7 +70,8 @@ enum stream {
     S_SENTINEL, /* issue 16: sentinels.csv only, so every other file keeps its bytes */
     S_COLDCHAIN, /* issue 16: its own stream, so the other files keep their bytes */
     S_ASSIGN,    /* 包保 (issue 17): assignments.csv only */
-    S_REPORTS    /* issue 17: units, reports, duty from their own stream */
+    S_REPORTS,   /* issue 17: units, reports, duty from their own stream */
+    S_PROBLEM    /* issue 17: inspections.csv and problems.csv only */
 };
 
 enum file {
@@ -97,6 +98,8 @@ enum file {
     F_UNITS, /* issue 17, 值班与零报告 */
     F_REPORTS,
     F_DUTY,
+    F_INSPECTIONS,
+    F_PROBLEMS,
     F_N
 };
 
@@ -127,6 +130,9 @@ static const struct {
     {"units.csv", "code,name,region,kind,contact\n"},
     {"reports.csv", "unit,date,kind,count,note,submitted\n"},
     {"duty.csv", "date,region,person,phone,role\n"},
+    {"inspections.csv", "id,date,inspector,region\n"},
+    {"problems.csv",
+     "id,found,region,description,unit,deadline,status,closed,inspection,note\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -2324,6 +2330,130 @@ static void write_reports(struct gen *G)
     }
 }
 
+/* ---- supervision problems (issue 17, stream S_PROBLEM only, so the other files keep their
+ * bytes) ---- */
+
+/* A problems row; closed 0 writes no closed time. */
+static void write_problem(struct gen *G, int i, int64_t found, const struct region *county,
+                          const char *what, const char *unit, int64_t deadline, const char *status,
+                          int64_t closed, int insp, const char *note)
+{
+    struct out *w = &G->out[F_PROBLEMS];
+    char id[32];
+
+    snprintf(id, sizeof id, "DC-%02d", i + 1);
+    out_room(w, ROW_MAX);
+    out_str(w, id);
+    out_ch(w, ',');
+    out_time(w, &G->tc, found);
+    out_ch(w, ',');
+    out_str(w, county->code);
+    out_ch(w, ',');
+    out_str(w, what);
+    out_ch(w, ',');
+    out_str(w, county->name);
+    out_str(w, unit);
+    out_ch(w, ',');
+    out_time(w, &G->tc, deadline);
+    out_ch(w, ',');
+    out_str(w, status);
+    out_ch(w, ',');
+    if (closed)
+        out_time(w, &G->tc, closed);
+    snprintf(id, sizeof id, ",DC%d,", insp + 1);
+    out_str(w, id);
+    out_str(w, note);
+    out_end_row(w);
+}
+
+/* 督查问题清单: three inspections in the fortnight before the start day (the city's team, then
+ * two county rounds) and fifteen problems across the counties: five closed on time, one closed a
+ * day late, three being rectified, three open past their deadline, three open with time left.
+ * Nothing after the demo's now is written; a closing after it leaves the problem rectifying. */
+static void write_problems(struct gen *G)
+{
+    static const char *const what[] = {
+        "核酸采样点未设置一米线",   "集中隔离点台账登记不全",   "发热门诊预检分诊不规范",
+        "冷链仓库消杀记录缺失",     "场所码张贴不全",           "重点人员排查底数不清",
+        "值班值守人员脱岗",         "密接转运不及时",           "防疫物资储备不足",
+        "社区卡口登记不全",         "核酸检测结果回传超时",     "居家隔离门磁未安装",
+        "应急预案未按要求演练",     "零报告未按时报送",         "农贸市场测温扫码流于形式"};
+    static const char *const units[] = {"卫健局", "疾控中心", "商务局", "公安局", "应急管理局"};
+    static const char *const notes[] = {"已整改，现场照片3张", "已补齐台账并复核",
+                                        "已整改，复查合格", "已完成培训并签到"};
+    static const char *const teams[] = {"市疫情防控督查组", "市纪委监委督查组", "市卫健委督查组"};
+    static const int days_before[3] = {13, 8, 4};
+    const struct region *counties[64], *city = NULL;
+    struct out *wi = &G->out[F_INSPECTIONS];
+    size_t nc = 0, k;
+    int64_t when[3];
+    struct rng r;
+    int i;
+
+    for (k = 0; k < G->city.nregs && nc < 64; k++) {
+        if (strcmp(G->city.regs[k].level, "county") == 0)
+            counties[nc++] = &G->city.regs[k];
+        else if (!city && strcmp(G->city.regs[k].level, "city") == 0)
+            city = &G->city.regs[k];
+    }
+    if (nc == 0)
+        return;
+    rng_seed(&r, G->o->seed, S_PROBLEM);
+    for (i = 0; i < 3; i++) {
+        const struct region *at = i == 0 && city ? city : counties[rng_below(&r, (uint32_t)nc)];
+        char id[16];
+
+        when[i] = day_before(G, days_before[i]) + (int64_t)(9 + rng_below(&r, 3)) * 3600;
+        if (when[i] > G->cut)
+            continue;
+        snprintf(id, sizeof id, "DC%d,", i + 1);
+        out_room(wi, ROW_MAX);
+        out_str(wi, id);
+        out_time(wi, &G->tc, when[i]);
+        out_ch(wi, ',');
+        out_str(wi, teams[i]);
+        out_ch(wi, ',');
+        out_str(wi, at->code);
+        out_end_row(wi);
+    }
+    for (i = 0; i < 15; i++) {
+        /* The closed and overdue ones come from the first two inspections, the ones with time
+         * left from the last. */
+        int insp = i < 12 ? i % 2 : 2;
+        int64_t found = when[insp] + (int64_t)(1 + rng_below(&r, 5)) * 3600;
+        int64_t deadline = fk_local_day_start(found) + (int64_t)(3 + rng_below(&r, 3)) * DAY +
+                           (DAY - 1);
+        const struct region *c = counties[(size_t)i % nc];
+        const char *status = "open", *note = "";
+        int64_t closed = 0;
+
+        if (insp == 2)
+            deadline = day_before(G, -3 - (int)rng_below(&r, 4)) + DAY - 1;
+        if (i < 5) {
+            closed = fk_local_day_start(deadline) - (int64_t)rng_below(&r, 2) * DAY +
+                     (int64_t)(9 + rng_below(&r, 9)) * 3600;
+            status = "closed";
+            note = notes[rng_below(&r, 4)];
+        } else if (i == 5) {
+            closed = fk_local_day_start(deadline) + DAY + (int64_t)(9 + rng_below(&r, 8)) * 3600;
+            status = "closed";
+            note = notes[0];
+        } else if (i < 9) {
+            status = "rectifying";
+            deadline = day_before(G, -2 - (int)rng_below(&r, 5)) + DAY - 1;
+        }
+        if (found > G->cut)
+            continue;
+        if (closed > G->cut) {
+            closed = 0;
+            status = "rectifying";
+            note = "";
+        }
+        write_problem(G, i, found, c, what[i], units[rng_below(&r, 5)], deadline, status, closed,
+                      insp, note);
+    }
+}
+
 static int mkdir_p(const char *dir, char *err, size_t errlen)
 {
     char path[PATH_CAP];
@@ -2519,6 +2649,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_coldchain(G);
     write_leaders(G);
     write_reports(G);
+    write_problems(G);
     {
         struct out *w = &G->out[F_ROUND];
 

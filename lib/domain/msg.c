@@ -401,6 +401,33 @@ static const struct def defs[FK_MSG__COUNT] = {
                                      "submitted {value} is before the report's date {date}"},
     [FK_MSG_ROW_DUTY_LEVEL] = {"row.duty_level", "region {region} is a {level}: duty is kept by a "
                                                  "city, county or township headquarters"},
+    /* issue 17, supervision problems (t17-prob) */
+    [FK_MSG_PROBLEM_STATUS] = {"row.problem_status",
+                               "status '{value}' is not open, rectifying or closed"},
+    [FK_MSG_PROBLEM_DEADLINE] = {"row.problem_deadline",
+                                 "deadline {deadline} is before found {found}"},
+    [FK_MSG_PROBLEM_NO_NOTE] = {"row.problem_no_note",
+                                "a problem closed without a note: the note says what was done "
+                                "(the evidence)"},
+    [FK_MSG_PROBLEM_NO_CLOSED] = {"row.problem_no_closed",
+                                  "a closed problem needs its closed time"},
+    [FK_MSG_PROBLEM_CLOSED_NOT] = {"row.problem_closed_not",
+                                   "closed time given but the status is {pstate}: only a closed "
+                                   "problem has one"},
+    [FK_MSG_PROBLEM_CLOSED_EARLY] = {"row.problem_closed_early",
+                                     "closed {closed} is before found {found}"},
+    [FK_MSG_PROBLEM_NO_INSPECTION] = {"row.problem_no_inspection",
+                                      "unknown inspection {inspection} (import inspections first)"},
+    [FK_MSG_PROBLEM_SAME] = {"problem.same", "the problem is already {pstate}"},
+    [FK_MSG_PROBLEM_TRANSITION] = {"problem.transition",
+                                   "a problem that is {pstate} cannot become {pnext}: open goes to "
+                                   "rectifying, rectifying to closed or back to open, closed to "
+                                   "open (reopen)"},
+    [FK_MSG_PROBLEM_NOTE_CLOSE] = {"problem.note_close",
+                                   "closing a problem needs a note saying what was done (the "
+                                   "evidence)"},
+    [FK_MSG_PROBLEM_NOTE_REOPEN] = {"problem.note_reopen",
+                                    "reopening a closed problem needs a note saying why"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

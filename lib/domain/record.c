@@ -18,6 +18,7 @@
 #include "fk/coldevent.h"
 #include "fk/error.h"
 #include "fk/idcard.h"
+#include "fk/problem.h"
 #include "fk/region.h"
 #include "fk/regime.h"
 #include "fk/report.h"
@@ -83,6 +84,11 @@ static const char *cold_event_name(int v)
 static const char *cold_result_name(int v)
 {
     return fk_cold_result_name((enum fk_cold_result)v);
+}
+
+static const char *problem_status_name(int v)
+{
+    return fk_problem_status_name(v);
 }
 
 static const char *case_kind_name(int v)
@@ -893,6 +899,94 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .export_cols = {0, 1, 2, 3, 4},
             .nexport = 5,
             .nscope = 0,
+        },
+    [FK_IMPORT_INSPECTIONS] =
+        {
+            .id = FK_IMPORT_INSPECTIONS,
+            .name = "inspections",
+            .title_zh = "督查检查",
+            .title_en = "inspections",
+            .cols = {REQ("id", FK_RCOL_CODE, 63, "the inspection's code"),
+                     REQ("date", FK_RCOL_TIME, 0, "when it took place"),
+                     REQ("inspector", FK_RCOL_TEXT, TEXT, "who inspected (a person or a team)"),
+                     REQ("region", FK_RCOL_CODE, CODE, "the region inspected (any level)")},
+            .ncols = 4,
+            .nreq = 4,
+            .cols_note = NULL,
+            .key = {0},
+            .nkey = 1,
+            .key_note = "(id): replaces",
+            .scope = FK_SCOPE_GRID,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"id", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"date", FK_RVAL_INT, 0},
+                       {"inspector", FK_RVAL_TEXT, 0},
+                       {"region", FK_RVAL_TEXT, 0}},
+            .nfields = 4,
+            .sqlite = {"SELECT date, inspector, region FROM inspections WHERE id = ?1",
+                       "INSERT INTO inspections (id, date, inspector, region) "
+                       "VALUES (?1, ?2, ?3, ?4)",
+                       "UPDATE inspections SET date = ?2, inspector = ?3, region = ?4 "
+                       "WHERE id = ?1",
+                       "SELECT id, date, inspector, region, region FROM inspections ORDER BY id"},
+            .export_cols = {0, 1, 2, 3},
+            .nexport = 4,
+            .nscope = 1,
+        },
+    [FK_IMPORT_PROBLEMS] =
+        {
+            .id = FK_IMPORT_PROBLEMS,
+            .name = "problems",
+            .title_zh = "督查问题清单",
+            .title_en = "supervision problems",
+            .cols = {REQ("id", FK_RCOL_CODE, 63, "the problem's code"),
+                     REQ("found", FK_RCOL_TIME, 0, "when it was found"),
+                     REQ("region", FK_RCOL_CODE, CODE, "where (any level)"),
+                     REQ("description", FK_RCOL_TEXT, 1000, "what is wrong"),
+                     OPT("unit", FK_RCOL_TEXT, TEXT, "the unit that must put it right"),
+                     OPT("deadline", FK_RCOL_TIME, 0,
+                         "rectify by (a date alone: the end of that day)"),
+                     OPT_ENUM("status", problem_status_name,
+                              "open rectifying closed; empty: open"),
+                     OPT("closed", FK_RCOL_TIME, 0, "when closed (a closed problem only)"),
+                     OPT("inspection", FK_RCOL_CODE, 63, "the inspection that found it"),
+                     OPT("note", FK_RCOL_TEXT, 1000, "what was done: the evidence of closing")},
+            .ncols = 10,
+            .nreq = 4,
+            .cols_note = "status open rectifying closed (or 待整改 整改中 已整改); a closed problem "
+                         "needs closed and a note; deadline not before found; inspection one "
+                         "imported before",
+            .key = {0},
+            .nkey = 1,
+            .key_note = "(id): replaces",
+            .scope = FK_SCOPE_GRID,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"id", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"found", FK_RVAL_INT, 0},
+                       {"region", FK_RVAL_TEXT, 0},
+                       {"description", FK_RVAL_TEXT, 0},
+                       {"unit", FK_RVAL_TEXT, 0},
+                       {"deadline", FK_RVAL_INT, 0},
+                       {"status", FK_RVAL_INT, 0},
+                       {"closed", FK_RVAL_INT, 0},
+                       {"inspection", FK_RVAL_TEXT, 0},
+                       {"note", FK_RVAL_TEXT, 0}},
+            .nfields = 10,
+            .sqlite = {"SELECT found, region, description, unit, deadline, status, closed, "
+                       "inspection, note FROM problems WHERE id = ?1",
+                       "INSERT INTO problems (id, found, region, description, unit, deadline, "
+                       "status, closed, inspection, note) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                       "UPDATE problems SET found = ?2, region = ?3, description = ?4, "
+                       "unit = ?5, deadline = ?6, status = ?7, closed = ?8, inspection = ?9, "
+                       "note = ?10 WHERE id = ?1",
+                       "SELECT id, found, region, description, unit, deadline, status, closed, "
+                       "inspection, note, region FROM problems ORDER BY id"},
+            .export_cols = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+            .nexport = 10,
+            .nscope = 1,
         },
 };
 

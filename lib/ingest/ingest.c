@@ -33,6 +33,7 @@
 #include "fk/error.h"
 #include "fk/idcard.h"
 #include "fk/msg.h"
+#include "fk/problem.h"
 #include "fk/region.h"
 #include "fk/regime.h"
 #include "fk/report.h"
@@ -97,6 +98,7 @@ struct ctx {
     fk_strmap *persons; /* id_number -> person id */
     fk_strmap *venues;  /* code -> venue id */
     fk_strmap *indicators; /* scores: indicator code -> 1 veto, 0 not */
+    fk_strmap *inspections; /* problems: the inspections' codes */
     fk_strmap *cold_batches; /* coldchain: the batches this import has put so far */
     fk_strmap *units;        /* reports: the unit codes the store holds */
     /* Scope (with an actor): grid codes seen (grids), per grid 1 inside / 2 outside / 0 not yet
@@ -263,7 +265,8 @@ static int text(struct ctx *c, int k, char *out, size_t cap, int required)
  * dates). */
 static int64_t time_ahead(const struct ctx *c, int k)
 {
-    if (c->type == FK_IMPORT_RISK_AREAS || (c->type == FK_IMPORT_CONTROLS && k == 4))
+    if (c->type == FK_IMPORT_RISK_AREAS || (c->type == FK_IMPORT_CONTROLS && k == 4) ||
+        (c->type == FK_IMPORT_PROBLEMS && k == 5))
         return 366 * DAY;
     return DAY;
 }
@@ -1796,6 +1799,115 @@ static int row_duty(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_record(c->st, FK_IMPORT_DUTY, v, NULL, did, NULL));
 }
 
+/* ---- supervision problems (issue 17, t17-prob) ---- */
+
+/* Column k, a region code of any level: known, and inside the scope; what names the row's kind
+ * in the reason. */
+static int any_region_col(struct ctx *c, int k, const char *what, char *out, size_t cap)
+{
+    if (!text(c, k, out, cap, 1))
+        return 0;
+    if (fk_strmap_find(c->regions, out, strlen(out)) < 0) {
+        whym(c, FK_MSG_ERR_UNKNOWN_REGION_FIRST, out);
+        return 0;
+    }
+    return named_grid_allowed(c, what, out);
+}
+
+/* An inspection: its code, date, inspector and the region inspected. */
+static int row_inspection(struct ctx *c, enum fk_put *did)
+{
+    char id[64], inspector[TEXT_MAX], region[TEXT_MAX];
+    struct fk_record_value v[4];
+    int64_t t;
+    int ok;
+
+    ok = text(c, 0, id, sizeof id, 1);
+    ok &= time_col(c, 1, &t, 1);
+    ok &= text(c, 2, inspector, sizeof inspector, 1);
+    ok &= any_region_col(c, 3, "inspection", region, sizeof region);
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = id;
+    v[1].i = t;
+    v[2].s = inspector;
+    v[3].s = region;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_INSPECTIONS, v, NULL, did, NULL));
+}
+
+/* A supervision problem: a known region inside the scope, a deadline not before it was found (a
+ * date alone: the end of that day), a status (empty: open); a closed one has its closed time,
+ * not before found, and a note; only a closed one has a closed time; the inspection, when named,
+ * was imported before. */
+static int row_problem(struct ctx *c, enum fk_put *did)
+{
+    char id[64], region[TEXT_MAX], desc[1001], unit[TEXT_MAX], insp[64] = "", note[1001], val[48];
+    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX];
+    struct fk_record_value v[10];
+    enum fk_problem_status st = FK_PROBLEM_OPEN;
+    fk_slice ss = field(c, 6), ds = field(c, 5);
+    int64_t found = 0, deadline = 0, closed = 0;
+    int ok, times;
+
+    ok = text(c, 0, id, sizeof id, 1);
+    times = time_col(c, 1, &found, 1);
+    ok &= any_region_col(c, 2, "problem", region, sizeof region);
+    ok &= text(c, 3, desc, sizeof desc, 1);
+    ok &= text(c, 4, unit, sizeof unit, 0);
+    times &= time_col(c, 5, &deadline, 0);
+    if (deadline && fk_slice_trim(ds).n == 10)
+        deadline += DAY - 1;
+    if (ss.n && fk_problem_status_parse(ss, &st) != FK_OK) {
+        snprintf(val, sizeof val, "%.*s", (int)(ss.n > 40 ? 40 : ss.n), ss.p);
+        whym(c, FK_MSG_PROBLEM_STATUS, val);
+        ok = 0;
+    }
+    times &= time_col(c, 7, &closed, 0);
+    ok &= text(c, 8, insp, sizeof insp, 0);
+    ok &= text(c, 9, note, sizeof note, 0);
+    ok &= times;
+    if (times && deadline && deadline < found) {
+        whym(c, FK_MSG_PROBLEM_DEADLINE, fk_time_render(deadline, a), fk_time_render(found, b));
+        ok = 0;
+    }
+    if (times && closed && closed < found) {
+        whym(c, FK_MSG_PROBLEM_CLOSED_EARLY, fk_time_render(closed, a), fk_time_render(found, b));
+        ok = 0;
+    }
+    if (st == FK_PROBLEM_CLOSED) {
+        if (field(c, 7).n == 0) {
+            whym(c, FK_MSG_PROBLEM_NO_CLOSED);
+            ok = 0;
+        }
+        if (fk_slice_trim(field(c, 9)).n == 0) {
+            whym(c, FK_MSG_PROBLEM_NO_NOTE);
+            ok = 0;
+        }
+    } else if (field(c, 7).n) {
+        whym(c, FK_MSG_PROBLEM_CLOSED_NOT, fk_problem_status_name(st));
+        ok = 0;
+    }
+    if (insp[0] && fk_strmap_find(c->inspections, insp, strlen(insp)) < 0) {
+        whym(c, FK_MSG_PROBLEM_NO_INSPECTION, insp);
+        ok = 0;
+    }
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = id;
+    v[1].i = found;
+    v[2].s = region;
+    v[3].s = desc;
+    v[4].s = unit;
+    v[5].i = deadline;
+    v[6].i = (int64_t)st;
+    v[7].i = closed;
+    v[8].s = insp;
+    v[9].s = note;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_PROBLEMS, v, NULL, did, NULL));
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
@@ -1803,6 +1915,7 @@ static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_sample,  row_result,  row_case,      row_control,   row_arrival,
     row_risk_area, row_door_event, row_sentinel, row_coldchain, row_vaccination, row_indicator,
     row_score,   row_assignment, row_unit,   row_report,    row_duty,
+    row_inspection, row_problem,
 };
 
 /* ---- the loop ---- */
@@ -1850,7 +1963,8 @@ static int begin(struct ctx *c)
         c->type == FK_IMPORT_COLDCHAIN)
         rc = fk_store_begin_control(c->st);
     else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS ||
-             c->type == FK_IMPORT_ASSIGNMENTS)
+             c->type == FK_IMPORT_ASSIGNMENTS || c->type == FK_IMPORT_INSPECTIONS ||
+             c->type == FK_IMPORT_PROBLEMS)
         rc = fk_store_begin_events(c->st);
     else
         rc = fk_store_begin(c->st);
@@ -2009,6 +2123,19 @@ static int load_unit(void *ud, const struct fk_record_value *v, size_t n)
     return fk_strmap_intern(c->units, v[0].s, strlen(v[0].s), &added) < 0 ? FK_ENOMEM : FK_OK;
 }
 
+/* An inspection of the store (its export row: id, date, inspector, region) into
+ * c->inspections. */
+static int load_inspection(void *ud, const struct fk_record_value *v, size_t n)
+{
+    struct ctx *c = ud;
+    int added;
+
+    if (n < 1 || !v[0].s)
+        return FK_OK;
+    return fk_strmap_intern(c->inspections, v[0].s, strlen(v[0].s), &added) < 0 ? FK_ENOMEM
+                                                                                  : FK_OK;
+}
+
 /* The type's column that field f of the input holds, or NULL: for a reader's reason about a
  * field it could not read. */
 const char *fk_import_field_name(const fk_import *imp, size_t f)
@@ -2143,7 +2270,8 @@ static int load_maps(struct ctx *c)
         return FK_ENOMEM;
     if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES ||
         t == FK_IMPORT_ARRIVALS || t == FK_IMPORT_SENTINELS || t == FK_IMPORT_SCORES ||
-        t == FK_IMPORT_ASSIGNMENTS || t == FK_IMPORT_UNITS || t == FK_IMPORT_DUTY) {
+        t == FK_IMPORT_ASSIGNMENTS || t == FK_IMPORT_UNITS || t == FK_IMPORT_DUTY ||
+        t == FK_IMPORT_INSPECTIONS || t == FK_IMPORT_PROBLEMS) {
         rc = fk_store_each_region(c->st, load_region, c);
         if (rc != FK_OK)
             return rc;
@@ -2154,7 +2282,8 @@ static int load_maps(struct ctx *c)
     if (t != FK_IMPORT_REGIONS && t != FK_IMPORT_VENUES && t != FK_IMPORT_RISK_AREAS &&
         t != FK_IMPORT_SENTINELS && t != FK_IMPORT_COLDCHAIN && t != FK_IMPORT_INDICATORS &&
         t != FK_IMPORT_SCORES && t != FK_IMPORT_UNITS && t != FK_IMPORT_REPORTS &&
-        t != FK_IMPORT_DUTY && (t != FK_IMPORT_RESULTS || c->actor)) {
+        t != FK_IMPORT_DUTY && t != FK_IMPORT_INSPECTIONS && t != FK_IMPORT_PROBLEMS &&
+        (t != FK_IMPORT_RESULTS || c->actor)) {
         c->persons = fk_strmap_new();
         rc = c->persons ? fk_store_each_person_key(c->st, load_person, c) : FK_ENOMEM;
         if (rc != FK_OK)
@@ -2170,6 +2299,14 @@ static int load_maps(struct ctx *c)
     if (t == FK_IMPORT_REPORTS) {
         c->units = fk_strmap_new();
         rc = c->units ? fk_store_each_record(c->st, FK_IMPORT_UNITS, load_unit, c) : FK_ENOMEM;
+        if (rc != FK_OK)
+            return rc;
+    }
+    if (t == FK_IMPORT_PROBLEMS) {
+        c->inspections = fk_strmap_new();
+        rc = c->inspections
+                 ? fk_store_each_record(c->st, FK_IMPORT_INSPECTIONS, load_inspection, c)
+                 : FK_ENOMEM;
         if (rc != FK_OK)
             return rc;
     }
@@ -2205,6 +2342,7 @@ static void import_free(fk_import *imp)
     fk_strmap_free(c->persons);
     fk_strmap_free(c->venues);
     fk_strmap_free(c->indicators);
+    fk_strmap_free(c->inspections);
     fk_strmap_free(c->cold_batches);
     fk_strmap_free(c->units);
     fk_strmap_free(c->grids);

@@ -551,3 +551,14 @@ int fk_store_each_vax_push(fk_store *st, int64_t now, fk_vax_push_cb cb, void *u
 {
     return st->ops->each_vax_push(st, now, cb, ud);
 }
+
+int fk_store_add_problem_change(fk_store *st, const struct fk_problem_change *h)
+{
+    return st->ops->add_problem_change(st, h);
+}
+
+int fk_store_each_problem_change(fk_store *st, const char *problem, fk_problem_change_cb cb,
+                                 void *ud)
+{
+    return st->ops->each_problem_change(st, problem, cb, ud);
+}

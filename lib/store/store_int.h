@@ -92,6 +92,9 @@ struct fk_store_ops {
     int (*add_vax_push)(fk_store *st, const char *region, int64_t time, const char *who,
                         const int64_t *members, size_t n, int64_t *id);
     int (*each_vax_push)(fk_store *st, int64_t now, fk_vax_push_cb cb, void *ud);
+    int (*add_problem_change)(fk_store *st, const struct fk_problem_change *h);
+    int (*each_problem_change)(fk_store *st, const char *problem, fk_problem_change_cb cb,
+                               void *ud);
 };
 
 struct fk_store {

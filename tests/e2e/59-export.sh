@@ -83,13 +83,22 @@ cat >duty.csv <<'EOF2'
 date,region,person,phone,role
 2022-08-28,140702,张三,0354-1234567,leader
 EOF2
-for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty; do
+cat >inspections.csv <<'EOF2'
+id,date,inspector,region
+I1,2022-08-20T09:00:00+08:00,市督查组,140700
+EOF2
+cat >problems.csv <<'EOF2'
+id,found,region,description,unit,deadline,status,closed,inspection,note
+P1,2022-08-20T10:00:00+08:00,140702,核酸点未设一米线,榆次区卫健局,2022-08-25,closed,2022-08-24T09:00:00+08:00,I1,"已整改, 照片 3 张"
+P2,2022-08-20T10:00:00+08:00,140703,隔离点台账不全,,,,,,
+EOF2
+for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -115,6 +124,8 @@ contains out-units.csv 'U1,榆次区医院,140702,hospital,"王五, 13800000000"
 contains out-reports.csv "U1,2022-08-28,daily,3,三例,2022-08-28T18:00:00+08:00"
 contains out-reports.csv "U2,2022-08-28,daily,0,,"
 contains out-duty.csv "2022-08-28,140702,张三,0354-1234567,leader"
+contains out-problems.csv 'P1,2022-08-20T10:00:00+08:00,140702,核酸点未设一米线,榆次区卫健局,2022-08-25T23:59:59+08:00,closed,2022-08-24T09:00:00+08:00,I1,"已整改, 照片 3 张"'
+contains out-problems.csv "P2,2022-08-20T10:00:00+08:00,140703,隔离点台账不全,,,open,,,"
 contains out-coldchain.csv "CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive"
 # An export never writes over a file.
 fk export persons --out out-persons.csv 2>again.err
@@ -123,7 +134,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports or duty"
+contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections or problems"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -200,7 +211,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports or duty" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections or problems" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

@@ -359,7 +359,8 @@ static void test_ingest__type_names(void **state)
                                   "pings",    "samples",  "results",    "cases",
                                   "controls", "arrivals", "risk_areas", "door_events",
                                   "sentinels", "coldchain", "vaccinations", "indicators",
-                                  "scores", "assignments", "units", "reports", "duty"};
+                                  "scores", "assignments", "units", "reports", "duty",
+                                  "inspections", "problems"};
     enum fk_import_type t;
     int i;
 

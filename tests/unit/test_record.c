@@ -122,12 +122,14 @@ static void test_record__import_type_texts_unchanged(void **state)
         "code,name,region (required); kind,contact",
         "unit,date,kind (required); count,note,submitted",
         "date,region,person (required); phone,role",
+        "id,date,inspector,region (required)",
+        "id,found,region,description (required); unit,deadline,status,closed,inspection,note",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
         "sentinels", "coldchain", "vaccinations", "indicators", "scores", "assignments", "units",
-        "reports", "duty"};
+        "reports", "duty", "inspections", "problems"};
     enum fk_import_type t;
     char buf[512];
     int i;
@@ -145,11 +147,12 @@ static void test_record__import_type_texts_unchanged(void **state)
     assert_string_equal(fk_import_type_list(buf, sizeof buf),
                         "regions, persons, venues, scans, pings, samples, results, cases, "
                         "controls, arrivals, risk_areas, door_events, sentinels, coldchain, "
-                        "vaccinations, indicators, scores, assignments, units, reports or duty");
+                        "vaccinations, indicators, scores, assignments, units, reports, duty, "
+                        "inspections or problems");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, cases, controls, arrivals, risk_areas, "
                         "sentinels, coldchain, vaccinations, indicators, scores, assignments, "
-                        "units, reports or duty");
+                        "units, reports, duty, inspections or problems");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -434,7 +437,8 @@ static void test_export__scope(void **state)
     assert_int_equal(fk_export_table(f->st, FK_IMPORT_SCANS, NULL, &t, err, sizeof err), FK_EINVAL);
     assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
                              "controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, "
-                             "indicators, scores, assignments, units, reports or duty");
+                             "indicators, scores, assignments, units, reports, duty, inspections or "
+                             "problems");
 }
 
 int main(void)

@@ -52,6 +52,7 @@ export const PAGES = [
   { name: 'score', path: '/score', ready: '[data-table=score]' },
   { name: 'assign', path: '/assign', ready: '[data-table=assign-load]' },
   { name: 'reports', path: '/reports?date=2022-08-28', ready: '[data-table="reports-status"] tbody tr[data-key]' },
+  { name: 'problems', path: '/problems', ready: '[data-summary]' },
   { name: 'import', path: '/import', ready: '.page h1' },
   { name: 'users', path: '/users', ready: '.page h1' },
   { name: 'screen', path: '/screen', ready: '[data-chart][data-ready]' },

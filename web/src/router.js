@@ -20,6 +20,7 @@ import Sentinel from './views/Sentinel.vue'
 import Vaccination from './views/Vaccination.vue'
 import Score from './views/Score.vue'
 import Reports from './views/Reports.vue'
+import Problems from './views/Problems.vue'
 import ColdChain from './views/ColdChain.vue'
 import Assign from './views/Assign.vue'
 
@@ -44,6 +45,7 @@ export const router = createRouter({
         { path: 'vaccination', name: 'vaccination', component: Vaccination },
         { path: 'score', name: 'score', component: Score },
         { path: 'reports', name: 'reports', component: Reports },
+        { path: 'problems', name: 'problems', component: Problems },
         { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
         { path: 'assign', name: 'assign', component: Assign, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },

@@ -661,6 +661,7 @@ struct walk {
         fk_record_cb record;
         fk_vax_cb vax;
         fk_vax_push_cb push;
+        fk_problem_change_cb change;
     } cb;
     void *ud;
 };
@@ -904,7 +905,8 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
                                          "samples", "results", "cases", "rounds", "controls",
                                          "arrivals", "risk_areas", "door_events", "alerts",
                                          "sentinels", "coldchain", "vaccinations", "indicators",
-                                         "scores", "assignments", "units", "reports", "duty"};
+                                         "scores", "assignments", "units", "reports", "duty",
+                                         "inspections", "problems"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];
@@ -1819,6 +1821,61 @@ static int sq_each_vax_push(fk_store *st, int64_t now, fk_vax_push_cb cb, void *
                      &now, row_push, &w);
 }
 
+/* ---- supervision problems' history (issue 17, t17-prob) ---- */
+
+static int sq_add_problem_change(fk_store *st, const struct fk_problem_change *h)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    int rc = FK_OK;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO problem_history (problem, time, user, \"from\", \"to\", "
+                           "note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    bind_text(q, 1, h->problem);
+    sqlite3_bind_int64(q, 2, h->time);
+    bind_text(q, 3, h->user ? h->user : "");
+    sqlite3_bind_int(q, 4, h->from);
+    sqlite3_bind_int(q, 5, h->to);
+    bind_text(q, 6, h->note ? h->note : "");
+    if (sqlite3_step(q) != SQLITE_DONE)
+        rc = fail(s);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static int row_change(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_problem_change h = {sqlite3_column_int64(q, 0), col_text(q, 1),
+                                  sqlite3_column_int64(q, 2), col_text(q, 3),
+                                  sqlite3_column_int(q, 4),   sqlite3_column_int(q, 5),
+                                  col_text(q, 6)};
+
+    return w->cb.change(w->ud, &h);
+}
+
+static int sq_each_problem_change(fk_store *st, const char *problem, fk_problem_change_cb cb,
+                                  void *ud)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    struct walk w;
+
+    w.cb.change = cb;
+    w.ud = ud;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, problem, time, user, \"from\", \"to\", note "
+                           "FROM problem_history WHERE ?1 IS NULL OR problem = ?1 "
+                           "ORDER BY problem, id",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    if (problem)
+        bind_text(q, 1, problem);
+    return walk_stmt(s, q, row_change, &w);
+}
+
 static const struct fk_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1895,6 +1952,8 @@ static const struct fk_store_ops sqlite_ops = {
     .each_vaccination = sq_each_vaccination,
     .add_vax_push = sq_add_vax_push,
     .each_vax_push = sq_each_vax_push,
+    .add_problem_change = sq_add_problem_change,
+    .each_problem_change = sq_each_problem_change,
 };
 
 /* Applies the migrations past the database's user_version, each in its own transaction. */
