@@ -12,7 +12,8 @@ int cmd_status(struct cli *c, int argc, char **argv)
                                          "pings",    "samples",    "results",     "cases",
                                          "rounds",   "controls",   "arrivals",    "risk_areas",
                                          "door_events", "alerts", "sentinels", "coldchain",
-                                         "vaccinations", "indicators", "scores"};
+                                         "vaccinations", "indicators", "scores",
+                                         "incident_events"};
     struct fk_engine_stats es;
     fk_table *t = NULL;
     char num[32];

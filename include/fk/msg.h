@@ -264,6 +264,10 @@ enum fk_msg_id {
     FK_MSG_COLD_RESULT_NOT_RESULT,
     FK_MSG_COLD_NO_BATCH,
     FK_MSG_ALERT_COLDCHAIN,
+    /* issue 17, response timers: incident_events rejects (lib/ingest/ingest.c) and the action */
+    FK_MSG_INC_EVENT,
+    FK_MSG_INC_NOT_CASE,
+    FK_MSG_INC_BEFORE_START,
     FK_MSG__COUNT
 };
 

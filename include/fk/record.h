@@ -38,6 +38,7 @@ enum fk_import_type {
     FK_IMPORT_VACCINATIONS,
     FK_IMPORT_INDICATORS,
     FK_IMPORT_SCORES,
+    FK_IMPORT_INCIDENT_EVENTS, /* issue 17, response timers */
     FK_IMPORT_NTYPES
 };
 typedef enum fk_import_type fk_record_id;

@@ -48,6 +48,13 @@ CC1,arrive,2022-08-20T08:00:00+08:00,PORT1,带鱼,厄瓜多尔,$t1,
 CC1,store,2022-08-21T09:00:00+08:00,CS1,带鱼,,,
 CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive
 EOF2
+# A case of the fixture and two response events after its confirmation (issue 17).
+c1=$(sed -n 2p "$DATA/cases.csv" | cut -d, -f1)
+cat >incident_events.csv <<EOF2
+case,event,time,note
+$c1,onsite,2022-08-25T09:20:00+08:00,流调组到场
+$c1,activated,2022-08-25T09:50:00+08:00,
+EOF2
 cat >vaccinations.csv <<EOF2
 id_number,dose,time,vaccine,site
 $y1,1,2021-04-01T09:00:00+08:00,CoronaVac,榆次区疾控中心
@@ -64,13 +71,13 @@ indicator,region,period,target,actual,bonus
 cov,140702,2022,90,95.0,3
 tat,140702,2022,24,20,
 EOF2
-for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores; do
+for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores incident_events; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores incident_events; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -90,6 +97,7 @@ contains out-risk_areas.csv "310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T
 contains out-indicators.csv "cov,核酸应检尽检率,专项工作,30.5,higher,0"
 contains out-indicators.csv "tat,检测报告时长,专项工作,20,lower,1"
 contains out-scores.csv "cov,140702,2022,90,95,3"
+contains out-incident_events.csv "$c1,onsite,2022-08-25T09:20:00+08:00,流调组到场"
 contains out-coldchain.csv "CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive"
 # An export never writes over a file.
 fk export persons --out out-persons.csv 2>again.err
@@ -98,7 +106,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators or scores"
+contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores or incident_events"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -175,7 +183,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators or scores" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores or incident_events" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

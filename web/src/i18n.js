@@ -840,6 +840,10 @@ const zh = {
   'msg.row.cold_result_not_result': '{event} 环节不带检测结果：只有检测结果环节填写',
   'msg.row.cold_no_batch': '批次 {batch} 的检测结果，但此前从未见过该批次',
   'msg.alert.coldchain': '批次 {batch} 在 {site} 检出阳性：涉及 {sites} 个场所、{persons} 人、{shared} 个同场批次',
+  // ---- issue 17, response timers (响应时限) ----
+  'msg.row.inc_event': '事件 “{value}” 不是 到场（onsite）或 启动（activated）',
+  'msg.row.inc_not_case': '{id} 不是病例（请先在病例文件中导入）',
+  'msg.row.inc_before_start': '时间 {time} 早于该病例的起算时间 {start}',
 }
 
 const en = {
