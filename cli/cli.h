@@ -165,6 +165,7 @@ int cmd_coldchain(struct cli *c, int argc, char **argv);
 int cmd_person(struct cli *c, int argc, char **argv);
 int cmd_vaccination(struct cli *c, int argc, char **argv);
 int cmd_score(struct cli *c, int argc, char **argv);
+int cmd_incident(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

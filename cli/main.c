@@ -169,6 +169,18 @@ const struct verb cli_verbs[] = {
      "nothing: to stdout, or to a new file FILE (mode 0600; never over an existing one). With\n"
      "--as only the records inside the account's scope, and only the types it may import.\n"
      "Cells a spreadsheet would run as a formula get a leading '. Audited."},
+    {"incident", cmd_incident,
+     "incident list [--open] [--region CODE] [--now T] | incident contacts CASE [--now T] | "
+     "incident event CASE onsite|activated --at T [--note TEXT]",
+     "Response timers (响应时限) from each case's reported time (else its confirmation), as of\n"
+     "--now: case,region,region_name,start,deadline,limit_min,due,state,at,margin_min, one row\n"
+     "per case and deadline: onsite (30 min) and activated (60 min) from the recorded events,\n"
+     "lock24 (24 h: the case's close contacts under control orders, lock_pct % of them) and\n"
+     "screen72 (72 h: a screening round over the case's county begun); limits from the\n"
+     "profile's [incident]. state met (at, margin_min to spare), open (margin_min left) or\n"
+     "missed (negative margin_min; a late event is still shown). --open keeps the cases with a\n"
+     "deadline not met. contacts lists the close contacts behind lock24:\n"
+     "case,id_number,name,grid,locked_at,hours,ok. event records an event, audited."},
     {"score", cmd_score, "score [--period P] [--by county|township|...] [--detail]",
      "The assessment (目标责任考核) of a period (default: the latest in the scores rows):\n"
      "rank,region,name,score,grade,veto per region of the level (default county), best first;\n"

@@ -1671,7 +1671,7 @@ static void count(struct ctx *c, enum fk_put did)
 
 /* Opens a batch: a control batch for orders and sentinel signals (only the control index holds
  * them, and the tests a buyer is due), an event batch for what no index holds (door events and
- * the alerts they raise, risk areas). */
+ * the alerts they raise, risk areas, response events). */
 static int begin(struct ctx *c)
 {
     int rc;
@@ -1679,7 +1679,7 @@ static int begin(struct ctx *c)
     if (c->type == FK_IMPORT_CONTROLS || c->type == FK_IMPORT_SENTINELS)
         rc = fk_store_begin_control(c->st);
     else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS ||
-             c->type == FK_IMPORT_COLDCHAIN)
+             c->type == FK_IMPORT_COLDCHAIN || c->type == FK_IMPORT_INCIDENT_EVENTS)
         rc = fk_store_begin_events(c->st);
     else
         rc = fk_store_begin(c->st);
