@@ -67,6 +67,7 @@ static const struct route *const route_tables[] = {
     api_auth_routes,   api_screening_routes, api_trace_routes,
     api_import_routes, api_control_routes,   api_export_routes, api_person_routes, api_map_routes,
     api_sentinel_routes, api_coldchain_routes, api_vaccination_routes, api_assess_routes,
+    api_incident_routes,
     NULL,
 };
 

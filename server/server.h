@@ -123,6 +123,7 @@ extern const struct route api_map_routes[];       /* api_map.c */
 extern const struct route api_sentinel_routes[];  /* api_sentinel.c (issue 16) */
 extern const struct route api_vaccination_routes[]; /* api_vaccination.c (issue 16) */
 extern const struct route api_coldchain_routes[]; /* api_coldchain.c (issue 16) */
+extern const struct route api_incident_routes[];  /* api_incident.c (issue 17) */
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);

@@ -35,6 +35,12 @@ int fk_response_list(fk_store *st, const fk_engine *eng, const fk_tracer *tr,
                      const struct fk_profile *p, const char *region, int64_t now, int open_only,
                      fk_table **out, char *err, size_t errlen);
 
+/* The four rows of fk_response_list for the one case person (its dense id), whatever its region.
+ * FK_OK, FK_ENOENT (not a case, or not one yet at now), FK_ENOMEM, FK_EDB. Caller frees *out. */
+int fk_response_case(fk_store *st, const fk_engine *eng, const fk_tracer *tr,
+                     const struct fk_profile *p, int64_t person, int64_t now, fk_table **out,
+                     char *err, size_t errlen);
+
 /* The close contacts behind one case's lock24 (person: the case's dense id), as of now:
  * case,id_number,name,grid,locked_at,hours,ok (hours from the case's start to the lock, one
  * decimal, 0 when locked before it; ok 1 when locked by the deadline). FK_OK, FK_ENOENT (not a

@@ -52,6 +52,7 @@ struct gather {
     const fk_engine *eng;
     int32_t glo, ghi; /* the region's grids; glo < 0: everywhere */
     int64_t now;
+    int64_t only; /* one case (its dense id), or -1: all */
     struct kase *cases;
     size_t ncases, capcases;
     struct event *events;
@@ -82,7 +83,7 @@ static int on_case(void *ud, const struct fk_case_row *c)
     int32_t grid = fk_engine_person_grid(g->eng, c->person);
     int64_t start = fk_inc_start(c->confirmed, c->reported);
 
-    if (start > g->now)
+    if (start > g->now || (g->only >= 0 && c->person != g->only))
         return 0;
     if (g->glo >= 0 && (grid < g->glo || grid >= g->ghi))
         return 0;
@@ -155,7 +156,7 @@ static int by_start(const void *a, const void *b)
 }
 
 /* Reads what the timers need. region NULL: everywhere. FK_OK, FK_ENOENT, FK_ENOMEM, FK_EDB. */
-static int gather(fk_store *st, const fk_engine *eng, const char *region, int64_t now,
+static int gather(fk_store *st, const fk_engine *eng, const char *region, int64_t now, int64_t only,
                   struct gather *g, char *err, size_t errlen)
 {
     struct fk_person_row pr;
@@ -167,6 +168,7 @@ static int gather(fk_store *st, const fk_engine *eng, const char *region, int64_
     memset(g, 0, sizeof *g);
     g->eng = eng;
     g->now = now;
+    g->only = only;
     g->glo = -1;
     if (region && fk_engine_region_info(eng, region, &g->glo, &g->ghi, &lv, &name) != FK_OK) {
         snprintf(err, errlen, "unknown region %s", region);
@@ -344,9 +346,10 @@ static const struct fk_col list_cols[] = {
     {"margin_min", FK_COL_INT},
 };
 
-int fk_response_list(fk_store *st, const fk_engine *eng, const fk_tracer *tr,
-                     const struct fk_profile *p, const char *region, int64_t now, int open_only,
-                     fk_table **out, char *err, size_t errlen)
+/* fk_response_list of every case (only < 0) or of the one case only. */
+static int list(fk_store *st, const fk_engine *eng, const fk_tracer *tr, const struct fk_profile *p,
+                const char *region, int64_t only, int64_t now, int open_only, fk_table **out,
+                char *err, size_t errlen)
 {
     struct gather g;
     fk_table *t = NULL;
@@ -354,9 +357,14 @@ int fk_response_list(fk_store *st, const fk_engine *eng, const fk_tracer *tr,
     int d, rc;
 
     *out = NULL;
-    rc = gather(st, eng, region, now, &g, err, errlen);
+    rc = gather(st, eng, region, now, only, &g, err, errlen);
     if (rc != FK_OK)
         goto out;
+    if (only >= 0 && g.ncases == 0) {
+        snprintf(err, errlen, "not a case");
+        rc = FK_ENOENT;
+        goto out;
+    }
     rc = fk_table_new(list_cols, sizeof list_cols / sizeof list_cols[0], &t);
     for (i = 0; rc == FK_OK && i < g.ncases; i++) {
         const struct kase *k = &g.cases[i];
@@ -400,6 +408,20 @@ out:
     }
     *out = t;
     return FK_OK;
+}
+
+int fk_response_list(fk_store *st, const fk_engine *eng, const fk_tracer *tr,
+                     const struct fk_profile *p, const char *region, int64_t now, int open_only,
+                     fk_table **out, char *err, size_t errlen)
+{
+    return list(st, eng, tr, p, region, -1, now, open_only, out, err, errlen);
+}
+
+int fk_response_case(fk_store *st, const fk_engine *eng, const fk_tracer *tr,
+                     const struct fk_profile *p, int64_t person, int64_t now, fk_table **out,
+                     char *err, size_t errlen)
+{
+    return list(st, eng, tr, p, NULL, person < 0 ? INT64_MAX : person, now, 0, out, err, errlen);
 }
 
 static const struct fk_col contact_cols[] = {
@@ -463,7 +485,7 @@ int fk_response_contacts(fk_store *st, const fk_engine *eng, const fk_tracer *tr
     int rc;
 
     *out = NULL;
-    rc = gather(st, eng, NULL, now, &g, err, errlen);
+    rc = gather(st, eng, NULL, now, person < 0 ? INT64_MAX : person, &g, err, errlen);
     if (rc != FK_OK)
         goto out;
     for (i = 0; i < g.ncases && g.cases[i].person != person; i++)
@@ -507,7 +529,7 @@ int fk_lock24_indicator_tr(fk_store *st, const fk_engine *eng, const fk_tracer *
     if (rows)
         *rows = NULL;
     /* As of the end of time: a contact locked after the window still counts if within 24 h. */
-    rc = gather(st, eng, region, INT64_MAX, &g, err, errlen);
+    rc = gather(st, eng, region, INT64_MAX, -1, &g, err, errlen);
     if (rc != FK_OK)
         goto out;
     rc = fk_table_new(contact_cols, sizeof contact_cols / sizeof contact_cols[0], &t);
