@@ -50,6 +50,7 @@ export const PAGES = [
   { name: 'person-case', path: '/person/140729198107204854', ready: '.page h1' },
   { name: 'vaccination', path: '/vaccination', ready: '[data-table="coverage"] tbody tr[data-region]' },
   { name: 'score', path: '/score', ready: '[data-table=score]' },
+  { name: 'incidents', path: '/incidents', ready: '[data-table=incidents] tbody tr[data-key]' },
   { name: 'import', path: '/import', ready: '.page h1' },
   { name: 'users', path: '/users', ready: '.page h1' },
   { name: 'screen', path: '/screen', ready: '[data-chart][data-ready]' },

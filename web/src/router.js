@@ -19,6 +19,7 @@ import Person from './views/Person.vue'
 import Sentinel from './views/Sentinel.vue'
 import Vaccination from './views/Vaccination.vue'
 import Score from './views/Score.vue'
+import Incidents from './views/Incidents.vue'
 import ColdChain from './views/ColdChain.vue'
 
 export const router = createRouter({
@@ -41,6 +42,7 @@ export const router = createRouter({
         { path: 'person/:id', name: 'person', component: Person, meta: { perm: 'read_persons' } },
         { path: 'vaccination', name: 'vaccination', component: Vaccination },
         { path: 'score', name: 'score', component: Score },
+        { path: 'incidents', name: 'incidents', component: Incidents, meta: { perm: 'read_persons' } },
         { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },
         { path: 'users', name: 'users', component: Users, meta: { perm: 'users' } },
