@@ -11,8 +11,8 @@ const struct verb cli_verbs[] = {
      "import TYPE FILE [--encoding auto|utf-8|gb18030] [--rejects PATH] [--batch N] [--sheet NAME]",
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
      "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
-     "indicators or scores (see the data contract in docs/data.md). Door events, positive\n"
-     "results and cold-chain results raise alerts as they are imported. Rejected rows go to FILE.rejects.csv with\n"
+     "indicators, scores or incident_events (see the data contract in docs/data.md). Door\n"
+     "events, positive results and cold-chain results raise alerts as they are imported. Rejected rows go to FILE.rejects.csv with\n"
      "their line and reason; the rest is imported in batches of one transaction each.\n"
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
      "An .xlsx workbook is read like a CSV: its first sheet, or --sheet NAME; dates as ISO 8601.\n"
