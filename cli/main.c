@@ -11,10 +11,11 @@ const struct verb cli_verbs[] = {
      "import TYPE FILE [--encoding auto|utf-8|gb18030] [--rejects PATH] [--batch N] [--sheet NAME]",
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
      "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
-     "indicators, scores, assignments, units, reports, duty, inspections or problems (see the\n"
-     "data contract in docs/data.md). Door events, positive results and cold-chain results raise alerts as they\n"
-     "are imported. Rejected rows go to FILE.rejects.csv with their line and reason; the rest is\n"
-     "imported in batches of one transaction each.\n"
+     "indicators, scores, assignments, units, reports, duty, inspections, problems or\n"
+     "incident_events (see the data contract in docs/data.md). Door events, positive results\n"
+     "and cold-chain results raise alerts as they are imported. Rejected rows go to\n"
+     "FILE.rejects.csv with their line and reason; the rest is imported in batches of one\n"
+     "transaction each.\n"
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
      "An .xlsx workbook is read like a CSV: its first sheet, or --sheet NAME; dates as ISO 8601.\n"
      "Exit status: 0 done, 3 done with rejected rows, 1 the file could not be imported."},
@@ -195,6 +196,18 @@ const struct verb cli_verbs[] = {
      "(open: not closed; overdue: those of them past the deadline). update moves a problem on:\n"
      "open -> rectifying -> closed (a --note with the evidence), rectifying -> open, closed ->\n"
      "open (reopen, --note why); audited, with a history row (history: time,user,from,to,note)."},
+    {"incident", cmd_incident,
+     "incident list [--open] [--region CODE] [--now T] | incident contacts CASE [--now T] | "
+     "incident event CASE onsite|activated --at T [--note TEXT]",
+     "Response timers (响应时限) from each case's reported time (else its confirmation), as of\n"
+     "--now: case,region,region_name,start,deadline,limit_min,due,state,at,margin_min, one row\n"
+     "per case and deadline: onsite (30 min) and activated (60 min) from the recorded events,\n"
+     "lock24 (24 h: the case's close contacts under control orders, lock_pct % of them) and\n"
+     "screen72 (72 h: a screening round over the case's county begun); limits from the\n"
+     "profile's [incident]. state met (at, margin_min to spare), open (margin_min left) or\n"
+     "missed (negative margin_min; a late event is still shown). --open keeps the cases with a\n"
+     "deadline not met. contacts lists the close contacts behind lock24:\n"
+     "case,id_number,name,grid,locked_at,hours,ok. event records an event, audited."},
     {"score", cmd_score, "score [--period P] [--by county|township|...] [--detail | --table | --explain REGION]",
      "The assessment (目标责任考核) of a period (default: the latest in the scores rows):\n"
      "rank,region,name,score,grade,veto per region of the level (default county), best first;\n"

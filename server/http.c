@@ -69,7 +69,8 @@ static const struct route *const route_tables[] = {
     api_sentinel_routes, api_coldchain_routes, api_vaccination_routes, api_assess_routes,
     api_assign_routes, /* 包保 (issue 17) */
     api_reports_routes,
-    api_problem_routes, NULL,
+    api_problem_routes,
+    api_incident_routes, NULL,
 };
 
 static volatile sig_atomic_t stopping, timing_dump;

@@ -207,6 +207,19 @@ int fk_alert_set(fk_store *st, const struct fk_actor *actor, fk_engine *e, int64
  * write, as fk_alert_sweep: no audit row. FK_OK, FK_ENOMEM, FK_EDB with err. */
 int fk_sentinel_alerts(fk_store *st, const fk_senb *b, enum fk_level by, int64_t day,
                        int64_t now, size_t *raised, char *err, size_t errlen);
+/* ---- response timers (lib/action/incident.c, issue 17) ---- */
+
+/* Records response event `event` (enum fk_inc_event: onsite, activated) of the case person at
+ * `at` with note (NULL: none; at most 255 bytes of text without control characters), audited
+ * (incident.event) in the same event batch. The actor needs FK_PERM_CONTROL, and the case's grid
+ * must lie in its scope (else FK_ENOENT as for an unknown person, so ID numbers cannot be
+ * probed). FK_OK (*did, may be NULL: new, same or updated note), FK_EPERM, FK_ENOENT (no such
+ * person, or not a case: err says which), FK_EINVAL (an unknown event, at before the case's start
+ * (reported, else confirmed), a bad note), FK_EDB. Not thread-safe on one store connection. */
+int fk_incident_event_add(fk_store *st, const struct fk_actor *actor, int64_t person, int event,
+                          int64_t at, const char *note, enum fk_put *did, char *err,
+                          size_t errlen);
+
 /* ---- vaccination (lib/action/vaccination.c, issue 16) ---- */
 
 /* Records that the catch-up list of community region (its residents 12 and over without a full

@@ -290,6 +290,10 @@ enum fk_msg_id {
     FK_MSG_PROBLEM_TRANSITION,
     FK_MSG_PROBLEM_NOTE_CLOSE,
     FK_MSG_PROBLEM_NOTE_REOPEN,
+    /* issue 17, response timers: incident_events rejects (lib/ingest/ingest.c) and the action */
+    FK_MSG_INC_EVENT,
+    FK_MSG_INC_NOT_CASE,
+    FK_MSG_INC_BEFORE_START,
     FK_MSG__COUNT
 };
 

@@ -59,6 +59,13 @@ struct fk_profile {
     int score_bonus_cap;    /* bonus_cap = 5: the most bonus points a region can add */
     int score_grade_min[3]; /* excellent = 90, good = 80, fair = 60: the lowest score of 优秀,
                                良好, 一般 (below fair: 较差) */
+    /* [incident] (issue 17, response timers, fk/incident.h): from a case's reported (else
+     * confirmed) time */
+    int inc_onsite_minutes;    /* onsite_minutes = 30: someone on site */
+    int inc_activated_minutes; /* activated_minutes = 60: headquarters and task forces active */
+    int inc_lock_hours;        /* lock_hours = 24: the close contacts under control orders */
+    int inc_lock_pct;          /* lock_pct = 100: the share of them that meets lock24, % */
+    int inc_screen_hours;      /* screen_hours = 72: the county's first screening round begun */
     /* [coldchain] (issue 16) */
     int coldchain_window_hours; /* window_hours = 24: batches at a site within this of a traced
                                    batch's stay there shared it */

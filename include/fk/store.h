@@ -67,6 +67,9 @@ struct fk_case_row {
     int64_t person, confirmed;
     int64_t onset, isolated; /* 0 when not given */
     int kind;                /* enum fk_case_kind */
+    int64_t reported;        /* when reported (the response timers start there); 0 when not
+                                given; on a put, < 0 keeps the stored time (the file had no
+                                such column) */
 };
 
 /* Opens (creating and migrating when new) the store at uri: a file path for SQLite. On failure

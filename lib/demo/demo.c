@@ -71,7 +71,8 @@ enum stream {
     S_COLDCHAIN, /* issue 16: its own stream, so the other files keep their bytes */
     S_ASSIGN,    /* 包保 (issue 17): assignments.csv only */
     S_REPORTS,   /* issue 17: units, reports, duty from their own stream */
-    S_PROBLEM    /* issue 17: inspections.csv and problems.csv only */
+    S_PROBLEM,   /* issue 17: inspections.csv and problems.csv only */
+    S_INCIDENT   /* issue 17: incident_events.csv only */
 };
 
 enum file {
@@ -100,6 +101,7 @@ enum file {
     F_DUTY,
     F_INSPECTIONS,
     F_PROBLEMS,
+    F_INCIDENT_EVENTS,
     F_N
 };
 
@@ -133,6 +135,7 @@ static const struct {
     {"inspections.csv", "id,date,inspector,region\n"},
     {"problems.csv",
      "id,found,region,description,unit,deadline,status,closed,inspection,note\n"},
+    {"incident_events.csv", "case,event,time,note\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -969,6 +972,7 @@ struct gen {
     struct out out[F_N];
     struct tcache tc;
     struct rng rp, rs, rq, rsamp, rres, rcase, rctl, rsen;
+    struct rng rinc; /* incident events (S_INCIDENT) */
     struct rng rvax; /* vaccinations (S_VACCINE) */
     struct rng rasg; /* 包保 assignments (S_ASSIGN) */
     double p_control, p_arrival; /* per resident */
@@ -2095,6 +2099,43 @@ static void write_cases(struct gen *G)
     progress(G, "cases", G->ncases, G->ncases);
 }
 
+/* One response event of a case, unless it is after the cut. */
+static void write_incident(struct gen *G, const char *id, const char *event, int64_t t,
+                           const char *note)
+{
+    struct out *w = &G->out[F_INCIDENT_EVENTS];
+
+    if (t > G->cut)
+        return;
+    out_room(w, ROW_MAX);
+    out_mem(w, id, 18);
+    out_ch(w, ',');
+    out_str(w, event);
+    out_ch(w, ',');
+    out_time(w, &G->tc, t);
+    out_ch(w, ',');
+    out_str(w, note);
+    out_end_row(w);
+}
+
+/* The response events of the cases (issue 17, stream S_INCIDENT only): on site 5 to 25 minutes
+ * and activated 20 to 55 minutes after the confirmation, so most timers are met; the second case's
+ * team arrived 47 minutes after (missed), and the last case has no event yet. */
+static void write_incidents(struct gen *G)
+{
+    struct rng *r = &G->rinc;
+    size_t i;
+
+    for (i = 0; i + 1 < G->ncases; i++) {
+        const struct case_info *c = &G->cases[i];
+        int64_t onsite = i == 1 ? 47 * 60 : (5 + (int64_t)rng_below(r, 21)) * 60;
+        int64_t active = (20 + (int64_t)rng_below(r, 36)) * 60;
+
+        write_incident(G, c->id, "onsite", c->confirmed + onsite, "流调队伍到达现场");
+        write_incident(G, c->id, "activated", c->confirmed + active, "指挥部和专班启动");
+    }
+}
+
 /* Picks the case residents (distinct, sorted by generation order) and their times. */
 static int pick_cases(struct gen *G)
 {
@@ -2577,6 +2618,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     rng_seed(&G->rvax, o->seed, S_VACCINE);
     rng_seed(&G->rsen, o->seed, S_SENTINEL);
     rng_seed(&G->rasg, o->seed, S_ASSIGN);
+    rng_seed(&G->rinc, o->seed, S_INCIDENT);
     G->cold_every = o->people / COLD_IDS > 1 ? o->people / COLD_IDS : 1;
     /* 20 to 400 control orders, and arrivals of 1.5 % of the residents */
     {
@@ -2650,6 +2692,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_leaders(G);
     write_reports(G);
     write_problems(G);
+    write_incidents(G);
     {
         struct out *w = &G->out[F_ROUND];
 
@@ -2696,6 +2739,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         sum->sentinels = G->out[F_SENTINELS].rows;
         sum->coldchain = G->out[F_COLDCHAIN].rows;
         sum->assignments = G->out[F_ASSIGNMENTS].rows;
+        sum->incident_events = G->out[F_INCIDENT_EVENTS].rows;
         fk_strlcpy(sum->round_name, "R1", sizeof sum->round_name);
         fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
         sum->round_start = G->start;

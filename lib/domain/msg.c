@@ -428,6 +428,12 @@ static const struct def defs[FK_MSG__COUNT] = {
                                    "evidence)"},
     [FK_MSG_PROBLEM_NOTE_REOPEN] = {"problem.note_reopen",
                                     "reopening a closed problem needs a note saying why"},
+    /* issue 17, response timers */
+    [FK_MSG_INC_EVENT] = {"row.inc_event", "event '{value}' is not onsite or activated"},
+    [FK_MSG_INC_NOT_CASE] = {"row.inc_not_case",
+                             "{id} is not a case (import it in a cases file first)"},
+    [FK_MSG_INC_BEFORE_START] = {"row.inc_before_start",
+                                 "time {time} is before the case's start {start}"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

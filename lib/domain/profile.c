@@ -39,6 +39,13 @@ static const struct setting {
     {"score", "excellent", offsetof(struct fk_profile, score_grade_min[0]), 1, 1000, 90},
     {"score", "good", offsetof(struct fk_profile, score_grade_min[1]), 1, 1000, 80},
     {"score", "fair", offsetof(struct fk_profile, score_grade_min[2]), 1, 1000, 60},
+    /* issue 17, response timers (fk/incident.h) */
+    {"incident", "onsite_minutes", offsetof(struct fk_profile, inc_onsite_minutes), 1, 10080, 30},
+    {"incident", "activated_minutes", offsetof(struct fk_profile, inc_activated_minutes), 1,
+     10080, 60},
+    {"incident", "lock_hours", offsetof(struct fk_profile, inc_lock_hours), 1, 720, 24},
+    {"incident", "lock_pct", offsetof(struct fk_profile, inc_lock_pct), 1, 100, 100},
+    {"incident", "screen_hours", offsetof(struct fk_profile, inc_screen_hours), 1, 720, 72},
     {"sentinel", "pharmacy_test_hours", offsetof(struct fk_profile, pharmacy_test_hours), 0, 720,
      48},
     {"sentinel", "fever_clinic_test_days", offsetof(struct fk_profile, fever_clinic_test_days), -1,
@@ -519,7 +526,8 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
     if (line) {
         snprintf(err, errlen,
                  "line %d: [%s] is not a profile section (screening, import, trace, control, "
-                 "sentinel, coldchain, regime.NAME, vaccine, assign)",
+                 "sentinel, coldchain, regime.NAME, vaccine, assign, reports, "
+                 "incident)",
                  line, section);
         return FK_EINVAL;
     }

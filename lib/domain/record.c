@@ -19,6 +19,7 @@
 #include "fk/error.h"
 #include "fk/idcard.h"
 #include "fk/problem.h"
+#include "fk/incident.h"
 #include "fk/region.h"
 #include "fk/regime.h"
 #include "fk/report.h"
@@ -89,6 +90,11 @@ static const char *cold_result_name(int v)
 static const char *problem_status_name(int v)
 {
     return fk_problem_status_name(v);
+}
+
+static const char *inc_event_name(int v)
+{
+    return fk_inc_event_name(v);
 }
 
 static const char *case_kind_name(int v)
@@ -341,12 +347,14 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .cols = {ID_NUMBER, REQ("confirmed", FK_RCOL_TIME, 0, "when confirmed"),
                      OPT("onset", FK_RCOL_TIME, 0, "symptom onset"),
                      OPT_ENUM("kind", case_kind_name, "confirmed asymptomatic"),
-                     OPT("isolated", FK_RCOL_TIME, 0, "when isolated")},
-            .ncols = 5,
+                     OPT("isolated", FK_RCOL_TIME, 0, "when isolated"),
+                     OPT("reported", FK_RCOL_TIME, 0,
+                         "when reported: the response timers start here (else at confirmed)")},
+            .ncols = 6,
             .nreq = 2,
             .key = {0},
             .nkey = 1,
-            .key_note = "person: replaces",
+            .key_note = "person: replaces; a file without reported keeps the stored one",
             .scope = FK_SCOPE_PERSON,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_GENERIC,
@@ -354,17 +362,19 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
                        {"confirmed", FK_RVAL_INT, 0},
                        {"onset", FK_RVAL_INT, 0},
                        {"kind", FK_RVAL_INT, 0},
-                       {"isolated", FK_RVAL_INT, 0}},
-            .nfields = 5,
-            .sqlite = {"SELECT confirmed, onset, kind, isolated FROM cases WHERE person = ?1",
-                       "INSERT INTO cases (person, confirmed, onset, kind, isolated) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5)",
-                       "UPDATE cases SET confirmed = ?2, onset = ?3, kind = ?4, isolated = ?5 "
+                       {"isolated", FK_RVAL_INT, 0},
+                       {"reported", FK_RVAL_INT, FK_RFIELD_KEEP}},
+            .nfields = 6,
+            .sqlite = {"SELECT confirmed, onset, kind, isolated, reported FROM cases "
                        "WHERE person = ?1",
-                       "SELECT p.id_number, c.confirmed, c.onset, c.kind, c.isolated, p.grid "
-                       "FROM cases c JOIN persons p ON p.id = c.person ORDER BY p.id_number"},
-            .export_cols = {0, 1, 2, 3, 4},
-            .nexport = 5,
+                       "INSERT INTO cases (person, confirmed, onset, kind, isolated, reported) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, 0))",
+                       "UPDATE cases SET confirmed = ?2, onset = ?3, kind = ?4, isolated = ?5, "
+                       "reported = coalesce(?6, reported) WHERE person = ?1",
+                       "SELECT p.id_number, c.confirmed, c.onset, c.kind, c.isolated, c.reported, "
+                       "p.grid FROM cases c JOIN persons p ON p.id = c.person ORDER BY p.id_number"},
+            .export_cols = {0, 1, 2, 3, 4, 5},
+            .nexport = 6,
             .nscope = 1,
         },
     [FK_IMPORT_CONTROLS] =
@@ -986,6 +996,46 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
                        "inspection, note, region FROM problems ORDER BY id"},
             .export_cols = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
             .nexport = 10,
+            .nscope = 1,
+        },
+    [FK_IMPORT_INCIDENT_EVENTS] =
+        {
+            .id = FK_IMPORT_INCIDENT_EVENTS,
+            .name = "incident_events",
+            .title_zh = "响应事件",
+            .title_en = "incident events",
+            .cols = {REQ("case", FK_RCOL_ID_NUMBER, 63, "the case's identity document number"),
+                     REQ_ENUM("event", inc_event_name,
+                              "onsite (someone on site) or activated (headquarters and task "
+                              "forces active)"),
+                     REQ("time", FK_RCOL_TIME, 0, "when; not before the case's start"),
+                     OPT("note", FK_RCOL_TEXT, TEXT, "who, what")},
+            .ncols = 4,
+            .nreq = 3,
+            .cols_note = "the case must be in the cases file; its start is its reported time when "
+                         "given, else its confirmation",
+            .key = {0, 1, 2},
+            .nkey = 3,
+            .key_note = "(case, event, time): replaces; event onsite activated (or 到场 启动); the "
+                        "earliest of each event meets its deadline",
+            .scope = FK_SCOPE_PERSON,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"person", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"event", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"time", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"note", FK_RVAL_TEXT, 0}},
+            .nfields = 4,
+            .sqlite = {"SELECT note FROM incident_events WHERE person = ?1 AND event = ?2 AND "
+                       "time = ?3",
+                       "INSERT INTO incident_events (person, event, time, note) "
+                       "VALUES (?1, ?2, ?3, ?4)",
+                       "UPDATE incident_events SET note = ?4 WHERE person = ?1 AND event = ?2 AND "
+                       "time = ?3",
+                       "SELECT p.id_number, e.event, e.time, e.note, p.grid FROM incident_events e "
+                       "JOIN persons p ON p.id = e.person ORDER BY p.id_number, e.event, e.time"},
+            .export_cols = {0, 1, 2, 3},
+            .nexport = 4,
             .nscope = 1,
         },
 };

@@ -32,6 +32,7 @@
 #include "fk/coldevent.h"
 #include "fk/error.h"
 #include "fk/idcard.h"
+#include "fk/incident.h"
 #include "fk/msg.h"
 #include "fk/problem.h"
 #include "fk/region.h"
@@ -1274,6 +1275,9 @@ static int row_case(struct ctx *c, enum fk_put *did)
     ok &= time_col(c, 1, &k.confirmed, 1);
     ok &= time_col(c, 2, &k.onset, 0);
     ok &= time_col(c, 4, &k.isolated, 0);
+    k.reported = -1; /* a file without the column keeps the stored time */
+    if (c->idx[5] >= 0)
+        ok &= time_col(c, 5, &k.reported, 0);
     if (ks.n == 0 || fk_slice_eqi(ks, "confirmed") || fk_slice_eq(ks, "确诊")) {
         k.kind = FK_CASE_CONFIRMED;
     } else if (fk_slice_eqi(ks, "asymptomatic") || fk_slice_eq(ks, "无症状")) {
@@ -1908,6 +1912,50 @@ static int row_problem(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_record(c->st, FK_IMPORT_PROBLEMS, v, NULL, did, NULL));
 }
 
+/* A response event (issue 17): a case (a person in the cases file), onsite or activated, and a
+ * time not before the case's start (its reported time when given, else its confirmation). */
+static int row_incident_event(struct ctx *c, enum fk_put *did)
+{
+    char note[TEXT_MAX], when[FK_TIME_RENDER_MAX], start[FK_TIME_RENDER_MAX];
+    struct fk_record_value v[4];
+    struct fk_case_row k;
+    fk_slice es = field(c, 1);
+    int64_t pid = 0, t = 0;
+    int ev = 0, known, ok, rc;
+
+    ok = known = person_col(c, 0, &pid);
+    if (fk_inc_event_parse(es, &ev) != FK_OK) {
+        whys(c, FK_MSG_INC_EVENT, es);
+        ok = 0;
+    }
+    ok &= time_col(c, 2, &t, 1);
+    ok &= text(c, 3, note, sizeof note, 0);
+    if (known) {
+        rc = fk_store_get_case(c->st, pid, &k);
+        if (rc == FK_ENOENT) {
+            char id[64];
+
+            fk_slice_copy(id, sizeof id, field(c, 0));
+            whym(c, FK_MSG_INC_NOT_CASE, id);
+            ok = 0;
+        } else if (rc != FK_OK) {
+            return rc;
+        } else if (t && t < fk_inc_start(k.confirmed, k.reported)) {
+            whym(c, FK_MSG_INC_BEFORE_START, fk_time_render(t, when),
+                 fk_time_render(fk_inc_start(k.confirmed, k.reported), start));
+            ok = 0;
+        }
+    }
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].i = pid;
+    v[1].i = ev;
+    v[2].i = t;
+    v[3].s = note;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_INCIDENT_EVENTS, v, NULL, did, NULL));
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
@@ -1915,7 +1963,7 @@ static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_sample,  row_result,  row_case,      row_control,   row_arrival,
     row_risk_area, row_door_event, row_sentinel, row_coldchain, row_vaccination, row_indicator,
     row_score,   row_assignment, row_unit,   row_report,    row_duty,
-    row_inspection, row_problem,
+    row_inspection, row_problem, row_incident_event,
 };
 
 /* ---- the loop ---- */
@@ -1954,7 +2002,7 @@ static void count(struct ctx *c, enum fk_put did)
 /* Opens a batch: a control batch for orders, sentinel signals and cold-chain events (only the
  * control index holds orders and the tests a buyer is due; the server's cold-chain index is read
  * again when the control generation moves), an event batch for what no index holds (door events
- * and the alerts they raise, risk areas). */
+ * and the alerts they raise, risk areas, response events). */
 static int begin(struct ctx *c)
 {
     int rc;
@@ -1964,7 +2012,7 @@ static int begin(struct ctx *c)
         rc = fk_store_begin_control(c->st);
     else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS ||
              c->type == FK_IMPORT_ASSIGNMENTS || c->type == FK_IMPORT_INSPECTIONS ||
-             c->type == FK_IMPORT_PROBLEMS)
+             c->type == FK_IMPORT_PROBLEMS || c->type == FK_IMPORT_INCIDENT_EVENTS)
         rc = fk_store_begin_events(c->st);
     else
         rc = fk_store_begin(c->st);

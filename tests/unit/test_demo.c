@@ -28,7 +28,7 @@ static const char *const names[] = {
     "regions.csv", "persons.csv", "venues.csv", "scans.csv", "pings.csv",
     "samples.csv", "results.csv", "cases.csv",  "round.txt",    "controls.csv",
     "arrivals.csv", "risk_areas.csv", "door_events.csv", "profile.ini", "sentinels.csv",
-    "vaccinations.csv",
+    "vaccinations.csv", "incident_events.csv",
 };
 #define NFILES (sizeof names / sizeof names[0])
 
@@ -267,6 +267,7 @@ static void test_demo__bytes_pinned(void **state)
         {"profile.ini", UINT64_C(0x457aa3ad700f2063)},
         {"sentinels.csv", UINT64_C(0xdae5fb40a62b2a67)}, /* its stream is S_SENTINEL, after S_VACCINE */
         {"vaccinations.csv", UINT64_C(0x2ce868691ef487e9)},
+        {"incident_events.csv", UINT64_C(0x53f399e294a4273d)}, /* its stream is S_INCIDENT, after S_COLDCHAIN */
     };
     struct fixture *fx = *state;
     size_t i, n;
@@ -786,6 +787,8 @@ static void test_demo__now_dates_everything(void **state)
     assert_true(lo >= now - 7 * day);
     times_upto(dir, "risk_areas.csv", 5, 2, now, NULL);
     times_upto(dir, "risk_areas.csv", 5, 3, now, NULL);
+    /* incident events (issue 17): none after now */
+    times_upto(dir, "incident_events.csv", 4, 2, now, NULL);
     /* vaccinations: most residents, none after now, none before the third birthday */
     assert_true(times_upto(dir, "vaccinations.csv", 5, 2, now, NULL) > PEOPLE);
     {

@@ -360,7 +360,7 @@ static void test_ingest__type_names(void **state)
                                   "controls", "arrivals", "risk_areas", "door_events",
                                   "sentinels", "coldchain", "vaccinations", "indicators",
                                   "scores", "assignments", "units", "reports", "duty",
-                                  "inspections", "problems"};
+                                  "inspections", "problems", "incident_events"};
     enum fk_import_type t;
     int i;
 
@@ -1518,6 +1518,61 @@ static void test_ingest__vaccinations(void **state)
     assert_int_equal(count(f, "vaccinations"), 3);
 }
 
+/* Response events (issue 17): a case's onsite and activated events; the case must be one, the
+ * event one of the two, the time not before the case's start (reported when given). A cases file
+ * without the reported column keeps the stored time. */
+static void test_ingest__incident_events(void **state)
+{
+    static const char *persons[] = {"id_number,name,grid", "ID0,张三,140702001001001",
+                                    "ID1,李四,140702001001001"};
+    static const char *cases[] = {
+        "id_number,confirmed,reported",
+        "ID0,2022-08-25T09:00:00+08:00,2022-08-25T08:30:00+08:00",
+    };
+    static const char *old_cases[] = {"id_number,confirmed", "ID0,2022-08-25T09:00:00+08:00"};
+    static const char *rows[] = {
+        "case,event,time,note",
+        "ID0,onsite,2022-08-25T08:50:00+08:00,流调组到场", /* before confirmed, after reported */
+        "ID0,arrived,2022-08-25T09:00:00+08:00",            /* line 3: no such event */
+        "ID1,onsite,2022-08-25T09:00:00+08:00",             /* line 4: not a case */
+        "ID0,activated,2022-08-25T08:29:59+08:00",          /* line 5: a second early */
+        "ID5,onsite,2022-08-25T09:00:00+08:00",             /* line 6: not registered */
+        "ID0,启动,2022-08-25T08:30:00+08:00,",              /* at the start itself */
+    };
+    static const char *again[] = {
+        "note,time,event,case",
+        "流调组到场,2022-08-25T08:50:00+08:00,onsite,ID0", /* the same */
+        "改,2022-08-25T08:30:00+08:00,activated,ID0",      /* replaces the note */
+    };
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    import_person_rows(f, persons, 3, path);
+    write_rows(f, "cases.csv", cases, 2, path);
+    import_ok(f, FK_IMPORT_CASES, path);
+    write_rows(f, "incident_events.csv", rows, 7, path);
+    assert_int_equal(fk_import_file(f->st, &f->prof, FK_IMPORT_INCIDENT_EVENTS, path, NULL,
+                                    &f->sum, f->err, sizeof f->err),
+                     FK_OK);
+    expect_sum(&f->sum, 6, 2, 0, 0, 4);
+    assert_int_equal(count(f, "incident_events"), 2);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 3, "event 'arrived' is not onsite or activated");
+    expect_reject(rej, 4, "is not a case (import it in a cases file first)");
+    expect_reject(rej, 5, "time 2022-08-25T08:29:59+08:00 is before the case's start "
+                          "2022-08-25T08:30:00+08:00");
+    expect_reject(rej, 6, "unknown person");
+    write_rows(f, "again.csv", again, 3, path);
+    import_ok(f, FK_IMPORT_INCIDENT_EVENTS, path);
+    expect_sum(&f->sum, 2, 1, 1, 1, 0);
+    assert_int_equal(count(f, "incident_events"), 2);
+    /* An old cases file (no reported column) imports unchanged and keeps the reported time. */
+    write_rows(f, "old.csv", old_cases, 2, path);
+    import_ok(f, FK_IMPORT_CASES, path);
+    expect_sum(&f->sum, 1, 0, 0, 1, 0);
+}
+
 static void test_ingest__scope_venues(void **state)
 {
     static const char *setup_rows[] = {"code,name,grid", "V1,超市," G1, "V2,药店," TG};
@@ -1780,6 +1835,7 @@ int main(void)
         R(test_ingest__samples_unknown_person),
         R(test_ingest__vaccinations),
         R(test_ingest__units_reports_duty),
+        R(test_ingest__incident_events),
         R(test_ingest__results),
         R(test_ingest__sentinels),
         R(test_ingest__batches),

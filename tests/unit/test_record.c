@@ -108,7 +108,7 @@ static void test_record__import_type_texts_unchanged(void **state)
         "id_number,cell,time (required)",
         "tube,id_number,time (required); site,shipped",
         "tube,result,time (required); lab,received",
-        "id_number,confirmed (required); onset,kind,isolated",
+        "id_number,confirmed (required); onset,kind,isolated,reported",
         "id_number,category,place,start (required); end,regime,site,device",
         "id_number,arrived,origin (required); grid,transport,name,phone",
         "area,level,start (required); end,name",
@@ -124,12 +124,14 @@ static void test_record__import_type_texts_unchanged(void **state)
         "date,region,person (required); phone,role",
         "id,date,inspector,region (required)",
         "id,found,region,description (required); unit,deadline,status,closed,inspection,note",
+        "case,event,time (required); note",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
         "sentinels", "coldchain", "vaccinations", "indicators", "scores", "assignments", "units",
-        "reports", "duty", "inspections", "problems"};
+        "reports", "duty", "inspections", "problems",
+        "incident_events"};
     enum fk_import_type t;
     char buf[512];
     int i;
@@ -148,11 +150,11 @@ static void test_record__import_type_texts_unchanged(void **state)
                         "regions, persons, venues, scans, pings, samples, results, cases, "
                         "controls, arrivals, risk_areas, door_events, sentinels, coldchain, "
                         "vaccinations, indicators, scores, assignments, units, reports, duty, "
-                        "inspections or problems");
+                        "inspections, problems or incident_events");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, cases, controls, arrivals, risk_areas, "
                         "sentinels, coldchain, vaccinations, indicators, scores, assignments, "
-                        "units, reports, duty, inspections or problems");
+                        "units, reports, duty, inspections, problems or incident_events");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -437,8 +439,8 @@ static void test_export__scope(void **state)
     assert_int_equal(fk_export_table(f->st, FK_IMPORT_SCANS, NULL, &t, err, sizeof err), FK_EINVAL);
     assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
                              "controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, "
-                             "indicators, scores, assignments, units, reports, duty, inspections or "
-                             "problems");
+                             "indicators, scores, assignments, units, reports, duty, inspections, "
+                             "problems or incident_events");
 }
 
 int main(void)

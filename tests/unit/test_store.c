@@ -376,7 +376,7 @@ static void test_store__put_result_later_wins(void **state)
 static void test_store__put_case(void **state)
 {
     struct store_fixture *f = *state;
-    struct fk_case_row c = {7, 10000, 0, 0, FK_CASE_CONFIRMED};
+    struct fk_case_row c = {7, 10000, 0, 0, FK_CASE_CONFIRMED, 0};
     enum fk_put did;
 
     assert_int_equal(fk_store_begin(f->st), FK_OK);
@@ -390,6 +390,23 @@ static void test_store__put_case(void **state)
     c.kind = FK_CASE_ASYMPTOMATIC;
     assert_int_equal(fk_store_put_case(f->st, &c, &did), FK_OK);
     assert_int_equal(did, FK_PUT_UPDATED);
+    /* A reported time (issue 17) is stored; a row that does not say (< 0) keeps it. */
+    {
+        struct fk_case_row got;
+
+        c.reported = 9500;
+        assert_int_equal(fk_store_put_case(f->st, &c, &did), FK_OK);
+        assert_int_equal(did, FK_PUT_UPDATED);
+        c.reported = -1;
+        assert_int_equal(fk_store_put_case(f->st, &c, &did), FK_OK);
+        assert_int_equal(did, FK_PUT_SAME);
+        assert_int_equal(fk_store_get_case(f->st, 7, &got), FK_OK);
+        assert_int_equal(got.reported, 9500);
+        c.reported = 0;
+        assert_int_equal(fk_store_put_case(f->st, &c, &did), FK_OK);
+        assert_int_equal(did, FK_PUT_UPDATED);
+        c.reported = -1;
+    }
     assert_int_equal(fk_store_commit(f->st), FK_OK);
     assert_int_equal(count(f->st, "cases"), 1);
 }
@@ -664,7 +681,7 @@ static void test_store__reopen_keeps_everything(void **state)
     int64_t id, vid;
     enum fk_put did;
     struct fk_venue_row v = {0, "V1", "venue", "", "G1", NULL, NULL};
-    struct fk_case_row k = {1, 500, 0, 0, 0};
+    struct fk_case_row k = {1, 500, 0, 0, 0, 0};
 
     assert_int_equal(fk_store_begin(f->st), FK_OK);
     put_region(f->st, "140700", "晋中市", FK_LEVEL_CITY, "");

@@ -21,6 +21,7 @@ import Vaccination from './views/Vaccination.vue'
 import Score from './views/Score.vue'
 import Reports from './views/Reports.vue'
 import Problems from './views/Problems.vue'
+import Incidents from './views/Incidents.vue'
 import ColdChain from './views/ColdChain.vue'
 import Assign from './views/Assign.vue'
 
@@ -46,6 +47,7 @@ export const router = createRouter({
         { path: 'score', name: 'score', component: Score },
         { path: 'reports', name: 'reports', component: Reports },
         { path: 'problems', name: 'problems', component: Problems },
+        { path: 'incidents', name: 'incidents', component: Incidents, meta: { perm: 'read_persons' } },
         { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
         { path: 'assign', name: 'assign', component: Assign, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },

@@ -108,7 +108,8 @@ static const char *const stmt_sql[S_COUNT] = {
                     "WHERE id = ?1",
     [S_ALERT_GET] = "SELECT id, kind, person, time, device, detail, status, raised, who, note, "
                     "updated FROM alerts WHERE id = ?1",
-    [S_CASE_GET] = "SELECT person, confirmed, onset, kind, isolated FROM cases WHERE person = ?1",
+    [S_CASE_GET] = "SELECT person, confirmed, onset, kind, isolated, reported FROM cases "
+                   "WHERE person = ?1",
     [S_CONTROL_OPEN] = "SELECT category FROM controls WHERE person = ?1 AND \"end\" = 0 "
                        "ORDER BY start DESC LIMIT 1",
     /* The person search's grid-by-grid walk: index-only ((grid, name) holds the id). */
@@ -561,9 +562,14 @@ static int sq_put_result(fk_store *st, const struct fk_result_row *r, enum fk_pu
 static int sq_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did)
 {
     const struct fk_record_value v[] = {RV_I(c->person), RV_I(c->confirmed), RV_I(c->onset),
-                                        RV_I(c->kind), RV_I(c->isolated)};
+                                        RV_I(c->kind),   RV_I(c->isolated),  RV_I(c->reported)};
+    struct fk_record_value w[6];
 
-    return put_record(SQ(st), FK_IMPORT_CASES, v, NULL, did, NULL);
+    /* reported < 0: the row did not say (an old file), so the stored time stays. */
+    memcpy(w, v, sizeof w);
+    w[5].absent = c->reported < 0;
+    w[5].i = c->reported < 0 ? 0 : c->reported;
+    return put_record(SQ(st), FK_IMPORT_CASES, w, NULL, did, NULL);
 }
 
 /* Copies column col into b (reset first); returns its text, or NULL on out of memory. */
@@ -842,6 +848,7 @@ static int row_case(sqlite3_stmt *q, struct walk *w)
     c.onset = sqlite3_column_int64(q, 2);
     c.kind = sqlite3_column_int(q, 3);
     c.isolated = sqlite3_column_int64(q, 4);
+    c.reported = sqlite3_column_int64(q, 5);
     return w->cb.kase(w->ud, &c);
 }
 
@@ -852,7 +859,8 @@ static int sq_each_case(fk_store *st, fk_case_cb cb, void *ud)
     w.cb.kase = cb;
     w.ud = ud;
     return each(SQ(st),
-                "SELECT person, confirmed, onset, kind, isolated FROM cases ORDER BY person",
+                "SELECT person, confirmed, onset, kind, isolated, reported FROM cases "
+                "ORDER BY person",
                 row_case, &w);
 }
 
@@ -906,7 +914,8 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
                                          "arrivals", "risk_areas", "door_events", "alerts",
                                          "sentinels", "coldchain", "vaccinations", "indicators",
                                          "scores", "assignments", "units", "reports", "duty",
-                                         "inspections", "problems"};
+                                         "inspections", "problems",
+                                         "incident_events"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];
@@ -1671,6 +1680,7 @@ static int sq_get_case(fk_store *st, int64_t person, struct fk_case_row *out)
     out->onset = sqlite3_column_int64(q, 2);
     out->kind = sqlite3_column_int(q, 3);
     out->isolated = sqlite3_column_int64(q, 4);
+    out->reported = sqlite3_column_int64(q, 5);
     sqlite3_reset(q);
     return FK_OK;
 }
