@@ -8,16 +8,15 @@
 #include "fk/assess.h"
 #include "server.h"
 
-static int has_vax12(void *ud, const struct fk_record_value *v, size_t n)
+static int is_code(void *ud, const struct fk_record_value *v, size_t n)
 {
-    (void)ud;
-    return n > 0 && v[0].s && strcmp(v[0].s, "vax12_full") == 0 ? 1 : 0;
+    return n > 0 && v[0].s && strcmp(v[0].s, (const char *)ud) == 0 ? 1 : 0;
 }
 
-/* 1 when a scores row of vax12_full exists (the walk stops at the first). */
-static int needs_vax(fk_store *st)
+/* 1 when a scores row of the computed indicator code exists (the walk stops at the first). */
+static int has_rows(fk_store *st, const char *code)
 {
-    return fk_store_each_record(st, FK_IMPORT_SCORES, has_vax12, NULL) == 1;
+    return fk_store_each_record(st, FK_IMPORT_SCORES, is_code, (void *)code) == 1;
 }
 
 void api_score_get(struct req *r)
@@ -47,10 +46,12 @@ void api_score_get(struct req *r)
     ask.by = level;
     ask.detail = meet ? 3 : det ? 2 : 0;
     ask.within = r->who.scope;
-    /* the vaccination index only when a computed vax12_full row may need it: built at 10 M
-     * residents it takes seconds, kept it is shared with the vaccination pages */
+    /* the vaccination index and the tracer only when a computed vax12_full or lock24 row may
+     * need them: built at 10 M residents they take seconds to minutes; the server keeps both */
     ask.vax = NULL;
-    if (needs_vax(st) && !(ask.vax = srv_vax(r)))
+    ask.tracer = NULL;
+    if ((has_rows(st, "vax12_full") && !(ask.vax = srv_vax(r))) ||
+        (has_rows(st, "lock24") && !(ask.tracer = srv_tracer(r))))
         return;
     rc = fk_assess_score(st, e, srv_profile(r), &ask, scored, sizeof scored, &all, err,
                          sizeof err);

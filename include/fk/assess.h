@@ -12,6 +12,7 @@
 #include "fk/region.h"
 #include "fk/store.h"
 #include "fk/table.h"
+#include "fk/tracer.h"
 #include "fk/vaccination.h"
 
 /* What is asked of an assessment. */
@@ -23,6 +24,7 @@ struct fk_assess_ask {
     const char *within; /* detail 3: the rows of regions inside it only (NULL: all) */
     int64_t now;        /* the computed indicators use data up to min(now, the period's end) */
     fk_vax *vax;        /* the vaccination index over eng, or NULL: built when vax12_full asks */
+    fk_tracer *tracer;  /* a tracer of the store, or NULL: built when lock24 asks */
 };
 
 /* The ranking of the regions of level `by` that have scores rows for the period, as a table
@@ -42,8 +44,11 @@ struct fk_assess_ask {
  * screen_coverage (the coverage % of the latest screening round over the region that started
  * in the window), tat_p90 (that round's 90th percentile hours from sampling to result, the
  * region's tubes), vax12_full (the % of residents 12 and over with a full course at the window's
- * end). One without data for the region (no round, no resident, a period that is no window)
- * is left out of the region's score; so is a computed code not yet built. A scores row of an
+ * end), report_complete (unit-days reported by the deadline, %), problems_on_time (problems
+ * due in the window closed by their deadline, %), lock24 (close contacts of the window's cases
+ * under control within 24 h, %). One without data for the region (no round, no resident, no
+ * unit, no problem due, no case; a period that is no window) is left out of the region's
+ * score. A scores row of an
  * unknown indicator is skipped (the import refuses them). FK_OK (a table with no rows when
  * nothing is scored), FK_ENOENT (no scores rows at all: err says to import them), FK_EINVAL (an
  * indicator's stored weight is unusable), FK_ENOMEM, FK_EDB. Caller frees *out with

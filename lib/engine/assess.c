@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "fk/error.h"
+#include "fk/problem_list.h"
+#include "fk/reports.h"
+#include "fk/response.h"
 #include "fk/score.h"
 #include "fk/screening.h"
 #include "fk/str.h"
@@ -109,6 +112,8 @@ struct calc {
     int rounds_read;
     fk_vax *vax;
     int own_vax;
+    fk_tracer *tracer;
+    int own_tracer;
 };
 
 /* A computed actual of region: *have 0 when there are no data for it; rows (NULL: not wanted)
@@ -280,13 +285,65 @@ static int calc_vax(struct calc *k, const char *region, double *actual, int *hav
     return FK_OK;
 }
 
+/* A share in % from a numerator and denominator (no data when den is 0). */
+static void share(int64_t num, int64_t den, double *actual, int *have)
+{
+    *have = den > 0;
+    if (*have)
+        *actual = 100.0 * (double)num / (double)den;
+}
+
+/* report_complete: unit-days reported by the deadline, % (fk/reports.h). */
+static int calc_reports(struct calc *k, const char *region, double *actual, int *have,
+                        fk_table **rows, char *err, size_t errlen)
+{
+    int64_t num = 0, den = 0;
+    int rc = fk_report_complete_indicator(k->st, k->eng, k->p, region, k->from, k->to, &num, &den,
+                                          rows, err, errlen);
+
+    share(num, den, actual, have);
+    return rc;
+}
+
+/* problems_on_time: problems due in the window closed by their deadline, % (fk/problem_list.h). */
+static int calc_problems(struct calc *k, const char *region, double *actual, int *have,
+                         fk_table **rows, char *err, size_t errlen)
+{
+    int64_t num = 0, den = 0;
+    int rc = fk_problems_on_time_indicator(k->st, k->eng, k->p, region, k->from, k->to, &num,
+                                           &den, rows, err, errlen);
+
+    share(num, den, actual, have);
+    return rc;
+}
+
+/* lock24: close contacts of the window's cases under control within 24 h, % (fk/response.h),
+ * over the caller's tracer or one built once for the scoring. */
+static int calc_lock24(struct calc *k, const char *region, double *actual, int *have,
+                       fk_table **rows, char *err, size_t errlen)
+{
+    int64_t num = 0, den = 0;
+    int rc = FK_OK;
+
+    if (!k->tracer) {
+        rc = fk_tracer_build(k->st, k->p, &k->tracer, err, errlen);
+        if (rc != FK_OK)
+            return rc;
+        k->own_tracer = 1;
+    }
+    rc = fk_lock24_indicator_tr(k->st, k->eng, k->tracer, k->p, region, k->from, k->to, &num,
+                                &den, rows, err, errlen);
+    share(num, den, actual, have);
+    return rc;
+}
+
 static const struct {
     const char *code;
     calc_fn fn;
 } calcs[] = {
-    {"screen_coverage", calc_coverage},
-    {"tat_p90", calc_tat},
-    {"vax12_full", calc_vax},
+    {"screen_coverage", calc_coverage}, {"tat_p90", calc_tat},
+    {"vax12_full", calc_vax},           {"report_complete", calc_reports},
+    {"problems_on_time", calc_problems}, {"lock24", calc_lock24},
 };
 
 /* 1 + the index in calcs of code, or 0 when fangkong does not compute it (yet). */
@@ -305,6 +362,8 @@ static void calc_fini(struct calc *k)
     free(k->rounds);
     if (k->own_vax)
         fk_vax_free(k->vax);
+    if (k->own_tracer)
+        fk_tracer_free(k->tracer);
 }
 
 static int on_score(void *ud, const struct fk_record_value *v, size_t n)
@@ -446,6 +505,7 @@ static int collect(fk_store *st, fk_engine *eng, const struct fk_profile *p,
     k.eng = eng;
     k.p = p;
     k.vax = a->vax;
+    k.tracer = a->tracer;
     k.window = fk_period_window(period, &k.from, &k.to) == FK_OK;
     if (k.window && a->now && a->now < k.to)
         k.to = a->now + 1;
