@@ -126,6 +126,81 @@ contains err.txt "no scores of 140799 in period 2022-08"
 fk score --detail --explain 140702 >/dev/null 2>err.txt
 expect_rc 1 "--detail with --explain"
 
+# ---- report_complete, problems_on_time and lock24 (2022-Q3, 140702 and 140703) ----
+for t in cases scans pings venues; do
+    fk import "$t" "$t.csv" 2>/dev/null
+done
+for t in units reports; do
+    fk import "$t" "$FK_SRC/tests/data/reports/$t.csv" --rejects "$WORK/$t.rejects.csv" 2>/dev/null
+    expect_rc 0 "import $t"
+done
+cat >problems.csv <<'CSV'
+id,found,region,description,unit,deadline,status,closed,inspection,note
+P1,2022-08-01T10:00:00+08:00,140702,一米线,,2022-08-10T18:00:00+08:00,closed,2022-08-10T18:00:00+08:00,,已整改
+P2,2022-08-01T10:00:00+08:00,140702,台账,,2022-08-10T18:00:00+08:00,closed,2022-08-10T18:00:01+08:00,,已整改
+P3,2022-08-01T10:00:00+08:00,140702001,消杀,,2022-08-20T18:00:00+08:00,rectifying,,,
+P4,2022-08-01T10:00:00+08:00,140703,扫码,,2022-10-20T18:00:00+08:00,open,,,
+CSV
+fk import problems problems.csv 2>/dev/null
+expect_rc 0 "import problems"
+cat >ind3.csv <<'CSV'
+code,name,category,weight,direction,veto
+report_complete,零报告按时率,专项工作,40,higher,0
+problems_on_time,问题按期整改率,专项工作,30,higher,0
+lock24,密接24小时管控率,专项工作,30,higher,0
+CSV
+fk import indicators ind3.csv 2>/dev/null
+{
+    echo "indicator,region,period,target,actual,bonus"
+    for c in 140702 140703; do
+        for i in report_complete problems_on_time lock24; do echo "$i,$c,2022-Q3,100,,"; done
+    done
+} >sc3.csv
+fk import scores sc3.csv 2>/dev/null
+expect_rc 0 "import the Q3 scores"
+fk score --period 2022-Q3 --detail >q3.csv 2>err.txt
+expect_rc 0 "score --detail of 2022-Q3"
+fk score --period 2022-Q3 --explain 140702 --format json >q3-explain.json 2>err.txt
+expect_rc 0 "score --explain 140702 of 2022-Q3"
+"$PY" - "$FK_SRC/tests/data/reports" q3.csv q3-explain.json <<'PY' || fail "the Q3 computed actuals differ"
+import csv, json, sys
+from datetime import date, datetime, timedelta, timezone
+cst = timezone(timedelta(hours=8))
+got = {(r["region"], r["indicator"]): r["actual"] for r in csv.DictReader(open(sys.argv[2]))}
+# report_complete written again: every unit of the county, every day from the first day any unit
+# reported to the window's last (2022-09-30, its 18:00 long past), on time when the day's first
+# report was submitted by 18:00 (no submitted time counts as on time)
+units = list(csv.DictReader(open(sys.argv[1] + "/units.csv")))
+reps = list(csv.DictReader(open(sys.argv[1] + "/reports.csv")))
+first = min(date.fromisoformat(r["date"]) for r in reps)
+def ontime(u, d):
+    sub = [r["submitted"] for r in reps if r["unit"] == u and r["date"] == d.isoformat()]
+    if not sub:
+        return False
+    if any(s == "" for s in sub):
+        return True
+    deadline = datetime(d.year, d.month, d.day, 18, 0, tzinfo=cst)
+    return min(datetime.fromisoformat(s) for s in sub) <= deadline
+for c in ("140702", "140703"):
+    mine = [u["code"] for u in units if u["region"].startswith(c)]
+    days = [first + timedelta(days=k) for k in range((date(2022, 9, 30) - first).days + 1)]
+    num = sum(ontime(u, d) for u in mine for d in days)
+    den = len(mine) * len(days)
+    want = "%.2f" % (100 * num / den) if den else None
+    assert got.get((c, "report_complete")) == want, (c, got.get((c, "report_complete")), want)
+# problems_on_time: P1 at its deadline's second (on time), P2 one second late, P3 still open past
+# its deadline: 1 of 3 in 140702; P4's deadline is after the window: 140703 has none (left out)
+assert got[("140702", "problems_on_time")] == "33.33", got
+assert ("140703", "problems_on_time") not in got, got
+# lock24: the share of the rows behind it that counted
+x = json.load(open(sys.argv[3]))
+rows = x["lock24"]
+assert rows, x.keys()
+want = "%.2f" % (100 * sum(1 for r in rows if str(r["ok"]) == "1") / len(rows))
+assert got[("140702", "lock24")] == want, (got[("140702", "lock24")], want)
+assert x["problems_on_time"] and x["report_complete"], x.keys()
+PY
+
 # the API: the detail says which actuals are computed
 echo "pw-hq-2022" | "$FANGKONG" user add hq --role admin --scope 140700 >/dev/null 2>&1 || fail "user add"
 start_server
