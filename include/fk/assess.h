@@ -36,8 +36,8 @@ struct fk_assess_ask {
  * region in rank order with the indicators across: rank,region,name, then one column per
  * indicator scored, headed by its name, holding the points it earned (100 × w × r / Σw of the
  * region, 2 decimals; empty without an item), then bonus (capped),score,grade,veto; rows of
- * regions outside a->within are left out (their ranks stay). *period_out (cap bytes, may be NULL) receives the period
- * scored.
+ * regions outside a->within are left out (their ranks stay). *period_out (cap bytes, may be NULL)
+ * receives the period scored.
  *
  * The indicators fangkong computes (fk_score_computed) take the target of their scores row and
  * an actual computed for the region over the period's window (fk_period_window; up to now):

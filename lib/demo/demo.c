@@ -1679,8 +1679,9 @@ static void write_risk_areas(struct gen *G)
  * year of the round. The actuals come from a hash of the county and the indicator, not from the
  * random stream, so the other files stay byte for byte what they were: most counties near their
  * targets, the fourth county below its veto indicator (安全生产), bonus points for two. The
- * indicators fangkong computes (coverage of the round, its P90 hours, 12+ vaccination) are
- * written with their target only. */
+ * indicators fangkong computes (coverage of the round, its P90 hours, 12+ vaccination, close
+ * contacts locked in 24 h, reports on time, problems rectified on time) are written with their
+ * target only. */
 static void write_assessment(struct gen *G)
 {
     static const struct {
@@ -1688,15 +1689,17 @@ static void write_assessment(struct gen *G)
         int veto, target; /* target × 10 */
     } ind[] = {
         {"party", "基层党组织建设", "党建", "15", "higher", 0, 1000},
-        {"gdp", "地区生产总值增速", "高质量发展", "20", "higher", 0, 55},
+        {"gdp", "地区生产总值增速", "高质量发展", "15", "higher", 0, 55},
         {"invest", "固定资产投资增速", "高质量发展", "10", "higher", 0, 80},
         {"business", "营商环境评价", "营商环境", "10", "higher", 0, 900},
         {"safety", "安全生产", "专项工作", "5", "higher", 1, 1000},
         {"tat_p90", "核酸检测报告时长P90(小时)", "专项工作", "10", "lower", 0, 120},
         {"screen_coverage", "核酸应检尽检率(%)", "专项工作", "10", "higher", 0, 950},
         {"vax12_full", "12岁以上全程接种率(%)", "专项工作", "5", "higher", 0, 900},
-        {"epi", "流调溯源及时率", "专项工作", "5", "higher", 0, 950},
-        {"special", "特色工作", "差异化", "10", "higher", 0, 1000},
+        {"lock24", "密接24小时管控率(%)", "专项工作", "5", "higher", 0, 1000},
+        {"report_complete", "零报告按时率(%)", "专项工作", "5", "higher", 0, 950},
+        {"problems_on_time", "督查问题按期整改率(%)", "专项工作", "5", "higher", 0, 900},
+        {"special", "特色工作", "差异化", "5", "higher", 0, 1000},
     };
     struct out *wi = &G->out[F_INDICATORS], *ws = &G->out[F_SCORES];
     int64_t y;

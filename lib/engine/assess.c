@@ -37,7 +37,7 @@ struct item {
     int64_t region; /* index in the regions map */
     double target, actual, bonus;
     char target_s[24], actual_s[24];
-    int computed; /* the actual is fangkong's (calcs[computed - 1]) */
+    int computed;              /* the actual is fangkong's (calcs[computed - 1]) */
     const char *rcode, *icode; /* the codes, borrowed from the maps once both walks are done */
 };
 
@@ -125,8 +125,7 @@ static int keep_round(void *ud, const struct fk_round *r)
 {
     struct calc *k = ud;
 
-    if (fk_vec_grow((void **)&k->rounds, &k->caprounds, k->nrounds + 1, sizeof *k->rounds) !=
-        FK_OK)
+    if (fk_vec_grow((void **)&k->rounds, &k->caprounds, k->nrounds + 1, sizeof *k->rounds) != FK_OK)
         return FK_ENOMEM;
     k->rounds[k->nrounds++] = *r;
     return 0;
@@ -184,9 +183,9 @@ static double cell_num(const fk_table *t, size_t row, size_t col)
 }
 
 static const struct fk_col round_cols[] = {
-    {"round", FK_COL_TEXT},   {"start", FK_COL_TEXT},    {"end", FK_COL_TEXT},
-    {"region", FK_COL_TEXT},  {"name", FK_COL_TEXT},     {"residents", FK_COL_INT},
-    {"sampled", FK_COL_INT},  {"coverage", FK_COL_REAL},
+    {"round", FK_COL_TEXT},  {"start", FK_COL_TEXT},    {"end", FK_COL_TEXT},
+    {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT},     {"residents", FK_COL_INT},
+    {"sampled", FK_COL_INT}, {"coverage", FK_COL_REAL},
 };
 
 /* screen_coverage: residents sampled in the latest round over the region, %. */
@@ -211,9 +210,13 @@ static int calc_coverage(struct calc *k, const char *region, double *actual, int
     }
     if (rows && i >= 0) {
         char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX];
-        const char *v[8] = {r.name, fk_time_render(r.start, a), fk_time_render(r.end, b),
-                            fk_table_get(t, (size_t)i, 0), fk_table_get(t, (size_t)i, 1),
-                            fk_table_get(t, (size_t)i, 2), fk_table_get(t, (size_t)i, 3),
+        const char *v[8] = {r.name,
+                            fk_time_render(r.start, a),
+                            fk_time_render(r.end, b),
+                            fk_table_get(t, (size_t)i, 0),
+                            fk_table_get(t, (size_t)i, 1),
+                            fk_table_get(t, (size_t)i, 2),
+                            fk_table_get(t, (size_t)i, 3),
                             fk_table_get(t, (size_t)i, 4)};
 
         rc = fk_table_new(round_cols, 8, rows);
@@ -226,8 +229,8 @@ static int calc_coverage(struct calc *k, const char *region, double *actual, int
 
 /* tat_p90: the 90th percentile of hours from sampling to result of the region's tubes in the
  * latest round over it (the total row of the chain by site). */
-static int calc_tat(struct calc *k, const char *region, double *actual, int *have,
-                    fk_table **rows, char *err, size_t errlen)
+static int calc_tat(struct calc *k, const char *region, double *actual, int *have, fk_table **rows,
+                    char *err, size_t errlen)
 {
     struct fk_round r;
     fk_table *t = NULL;
@@ -255,8 +258,8 @@ static int calc_tat(struct calc *k, const char *region, double *actual, int *hav
 }
 
 /* vax12_full: residents 12 and over with a full course at the window's end, %. */
-static int calc_vax(struct calc *k, const char *region, double *actual, int *have,
-                    fk_table **rows, char *err, size_t errlen)
+static int calc_vax(struct calc *k, const char *region, double *actual, int *have, fk_table **rows,
+                    char *err, size_t errlen)
 {
     fk_table *t = NULL;
     long i;
@@ -269,8 +272,8 @@ static int calc_vax(struct calc *k, const char *region, double *actual, int *hav
             return rc;
         k->own_vax = 1;
     }
-    rc = fk_vax_coverage(k->vax, fk_engine_region_level(k->eng, region), region, k->to - 1, &t,
-                         err, errlen);
+    rc = fk_vax_coverage(k->vax, fk_engine_region_level(k->eng, region), region, k->to - 1, &t, err,
+                         errlen);
     if (rc != FK_OK)
         return rc;
     i = row_of(t, 2, "12+");
@@ -293,25 +296,17 @@ static void share(int64_t num, int64_t den, double *actual, int *have)
         *actual = 100.0 * (double)num / (double)den;
 }
 
-/* report_complete: unit-days reported by the deadline, % (fk/reports.h). */
-static int calc_reports(struct calc *k, const char *region, double *actual, int *have,
-                        fk_table **rows, char *err, size_t errlen)
+/* An indicator of the parts' shape (fk/reports.h, fk/problem_list.h): a share of the region's
+ * rows in the window, num of den. */
+typedef int (*share_fn)(fk_store *st, const fk_engine *eng, const struct fk_profile *p,
+                        const char *region, int64_t from, int64_t to, int64_t *num, int64_t *den,
+                        fk_table **rows, char *err, size_t errlen);
+
+static int calc_share(struct calc *k, share_fn fn, const char *region, double *actual, int *have,
+                      fk_table **rows, char *err, size_t errlen)
 {
     int64_t num = 0, den = 0;
-    int rc = fk_report_complete_indicator(k->st, k->eng, k->p, region, k->from, k->to, &num, &den,
-                                          rows, err, errlen);
-
-    share(num, den, actual, have);
-    return rc;
-}
-
-/* problems_on_time: problems due in the window closed by their deadline, % (fk/problem_list.h). */
-static int calc_problems(struct calc *k, const char *region, double *actual, int *have,
-                         fk_table **rows, char *err, size_t errlen)
-{
-    int64_t num = 0, den = 0;
-    int rc = fk_problems_on_time_indicator(k->st, k->eng, k->p, region, k->from, k->to, &num,
-                                           &den, rows, err, errlen);
+    int rc = fn(k->st, k->eng, k->p, region, k->from, k->to, &num, &den, rows, err, errlen);
 
     share(num, den, actual, have);
     return rc;
@@ -331,19 +326,24 @@ static int calc_lock24(struct calc *k, const char *region, double *actual, int *
             return rc;
         k->own_tracer = 1;
     }
-    rc = fk_lock24_indicator_tr(k->st, k->eng, k->tracer, k->p, region, k->from, k->to, &num,
-                                &den, rows, err, errlen);
+    rc = fk_lock24_indicator_tr(k->st, k->eng, k->tracer, k->p, region, k->from, k->to, &num, &den,
+                                rows, err, errlen);
     share(num, den, actual, have);
     return rc;
 }
 
+/* The computed indicators: each by its own function, or one of the parts' shares. */
 static const struct {
     const char *code;
     calc_fn fn;
+    share_fn share;
 } calcs[] = {
-    {"screen_coverage", calc_coverage}, {"tat_p90", calc_tat},
-    {"vax12_full", calc_vax},           {"report_complete", calc_reports},
-    {"problems_on_time", calc_problems}, {"lock24", calc_lock24},
+    {"screen_coverage", calc_coverage, NULL},
+    {"tat_p90", calc_tat, NULL},
+    {"vax12_full", calc_vax, NULL},
+    {"report_complete", NULL, fk_report_complete_indicator},   /* unit-days on time, % */
+    {"problems_on_time", NULL, fk_problems_on_time_indicator}, /* closed by the deadline, % */
+    {"lock24", calc_lock24, NULL},
 };
 
 /* 1 + the index in calcs of code, or 0 when fangkong does not compute it (yet). */
@@ -516,8 +516,11 @@ static int collect(fk_store *st, fk_engine *eng, const struct fk_profile *p,
         if (it->computed && k.window) {
             fk_table **behind = rows && kept < EXPLAIN_ROWS ? &rows[kept] : NULL;
 
-            rc = calcs[it->computed - 1].fn(&k, it->rcode, &it->actual, &have, behind, err,
-                                            errlen);
+            rc = calcs[it->computed - 1].fn
+                     ? calcs[it->computed - 1].fn(&k, it->rcode, &it->actual, &have, behind, err,
+                                                  errlen)
+                     : calc_share(&k, calcs[it->computed - 1].share, it->rcode, &it->actual, &have,
+                                  behind, err, errlen);
             snprintf(it->actual_s, sizeof it->actual_s, "%.2f", it->actual);
             if (rc == FK_OK && !have && behind) {
                 fk_table_free(*behind);
@@ -581,10 +584,8 @@ static int put_cell(struct meeting *m, size_t row, size_t col, const char *text)
 
 static const struct fk_col meeting_head[] = {
     {"rank", FK_COL_INT}, {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT}};
-static const struct fk_col meeting_tail[] = {{"bonus", FK_COL_REAL},
-                                             {"score", FK_COL_REAL},
-                                             {"grade", FK_COL_TEXT},
-                                             {"veto", FK_COL_TEXT}};
+static const struct fk_col meeting_tail[] = {
+    {"bonus", FK_COL_REAL}, {"score", FK_COL_REAL}, {"grade", FK_COL_TEXT}, {"veto", FK_COL_TEXT}};
 
 /* rank,region,name, then per indicator (in the indicators' order, those with items) the points
  * it earned (100 × w × r / Σw of the region, 2 decimals; empty when the region has no item of
@@ -827,7 +828,7 @@ int fk_assess_explain(fk_store *st, fk_engine *eng, const struct fk_profile *p,
         err[0] = '\0';
     fk_score_rule_of(p, &rule);
     rc = collect(st, eng, p, a, region, &w, out->period, sizeof out->period, rows, err, errlen);
-        if (rc == FK_OK && w.nitems == 0) {
+    if (rc == FK_OK && w.nitems == 0) {
         snprintf(err, errlen, "no scores of %s in period %s (fangkong score --detail lists them)",
                  region, out->period);
         rc = FK_ENOENT;

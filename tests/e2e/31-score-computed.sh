@@ -225,3 +225,16 @@ text = z.read("xl/sharedStrings.xml").decode("utf-8")
 for s in ("核酸应检尽检率", "检测报告时长P90", "140702", "140729", "grade"):
     assert s in text, s
 PY
+# the rows behind the numbers over HTTP, in scope
+api "$yuci" GET "/api/v1/score/explain?region=140702&period=2022-08"
+expect_status 200 "explain 140702 as 榆次区"
+[ "$(jq_py '[j["score"]["region"], j["score"]["period"], sorted(k for k in j if k not in ("score", "items"))]')" = '["140702", "2022-08", ["screen_coverage", "tat_p90", "vax12_full"]]' ] ||
+    fail "explain: $(head -c 400 "$WORK/body")"
+[ "$(jq_py 'j["screen_coverage"][0]["round"]')" = "$name" ] || fail "explain names the round"
+[ "$(jq_py 'j["score"]["rank"]')" = "$(grep ',140702,' got.csv | cut -d, -f1)" ] || fail "explain: the rank among all"
+api "$yuci" GET "/api/v1/score/explain?region=140703&period=2022-08"
+expect_error forbidden 403 "explain another county"
+api "$hq" GET "/api/v1/score/explain?region=140702001&period=2022-08"
+expect_error not_found 404 "explain a region without scores"
+api "$hq" GET "/api/v1/score/explain?period=2022-08"
+expect_error bad_request 400 "explain without a region"

@@ -39,14 +39,29 @@ export function restore() {
     restoring = Promise.resolve()
     return restoring
   }
-  restoring = fetch(`${BASE}/me`, { credentials: 'same-origin', headers: CSRF })
-    .then((res) => (res.ok ? res.json() : null))
-    .catch(() => null)
-    .then((user) => {
-      if (user && !session.user) session.user = user
-      if (!user && !session.user) localStorage.removeItem(HINT)
-    })
+  restoring = askMe(3).then((user) => {
+    if (user && !session.user) session.user = user
+    /* only the server's "no session" signs out; a busy server or a lost connection does not */
+    if (user === null && !session.user) localStorage.removeItem(HINT)
+  })
   return restoring
+}
+
+/* GET /me: the user, null when the server answers 401 (no session), or undefined when it could
+ * not say (a network error, a 5xx, a 429) after `tries` attempts half a second, one and two
+ * seconds apart. */
+async function askMe(tries) {
+  for (let i = 0; i < tries; i++) {
+    if (i) await new Promise((ok) => setTimeout(ok, 500 * 2 ** (i - 1)))
+    try {
+      const res = await fetch(`${BASE}/me`, { credentials: 'same-origin', headers: CSRF })
+      if (res.ok) return await res.json()
+      if (res.status === 401 || res.status === 403) return null
+    } catch (e) {
+      /* the connection failed: ask again */
+    }
+  }
+  return undefined
 }
 
 export function can(perm) {
