@@ -372,7 +372,47 @@ out:
 }
 
 /* The routes of imports and their rejects (http.c walks this table; see struct route). */
+static const struct fk_col type_cols[] = {
+    {"type", FK_COL_TEXT},  {"title_zh", FK_COL_TEXT}, {"title_en", FK_COL_TEXT},
+    {"import", FK_COL_INT}, {"export", FK_COL_INT},
+};
+
+/* GET /api/v1/types: every record type with its titles, whether the caller may import it (the
+ * library's rule for its role and scope, fk_import_permitted) and export it (the same rule, a
+ * type with an export, and the right to read persons), so the import page offers what the
+ * server takes. */
+static void api_types_get(struct req *r)
+{
+    struct fk_actor a = req_actor(r);
+    fk_table *t = NULL;
+    fk_store *st;
+    char err[512];
+    int rc, i;
+
+    if (!(st = srv_store(r)))
+        return;
+    rc = fk_table_new(type_cols, 5, &t);
+    for (i = 0; rc == FK_OK && i < FK_IMPORT_NTYPES; i++) {
+        const struct fk_record_type *rt = fk_record_get((fk_record_id)i);
+        int may = fk_import_permitted(st, (enum fk_import_type)i, &a, err, sizeof err) == FK_OK;
+        const char *v[5] = {rt->name, rt->title_zh, rt->title_en, may ? "1" : "0",
+                            may && rt->nexport &&
+                                    fk_role_can(r->who.role, FK_PERM_READ_PERSONS)
+                                ? "1"
+                                : "0"};
+
+        rc = fk_table_add(t, v);
+    }
+    if (rc != FK_OK) {
+        fk_table_free(t);
+        reply_fk(r, rc, "out of memory");
+        return;
+    }
+    reply_table(r, t, "types", -1);
+}
+
 const struct route api_import_routes[] = {
+    {"GET", "/api/v1/types", api_types_get, FK_PERM_READ, 0},
     /* import/{type}: the library checks the type against the role (fk_import_opts.actor). */
     {"POST", "/api/v1/import/{}", api_import_post, FK_PERM_POST_RESULTS, 1},
     {"GET", "/api/v1/imports/{}", api_rejects_get, FK_PERM_POST_RESULTS, 0},
