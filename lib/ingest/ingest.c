@@ -2002,7 +2002,9 @@ static void count(struct ctx *c, enum fk_put did)
 /* Opens a batch: a control batch for orders, sentinel signals and cold-chain events (only the
  * control index holds orders and the tests a buyer is due; the server's cold-chain index is read
  * again when the control generation moves), an event batch for what no index holds (door events
- * and the alerts they raise, risk areas, response events). */
+ * and the alerts they raise, risk areas, response events, 包保, problems, the assessment's rows:
+ * every answer about them reads the store); units, reports and duty move the data generation, by
+ * which the server keeps its reports index. */
 static int begin(struct ctx *c)
 {
     int rc;
@@ -2012,7 +2014,8 @@ static int begin(struct ctx *c)
         rc = fk_store_begin_control(c->st);
     else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS ||
              c->type == FK_IMPORT_ASSIGNMENTS || c->type == FK_IMPORT_INSPECTIONS ||
-             c->type == FK_IMPORT_PROBLEMS || c->type == FK_IMPORT_INCIDENT_EVENTS)
+             c->type == FK_IMPORT_PROBLEMS || c->type == FK_IMPORT_INCIDENT_EVENTS ||
+             c->type == FK_IMPORT_INDICATORS || c->type == FK_IMPORT_SCORES)
         rc = fk_store_begin_events(c->st);
     else
         rc = fk_store_begin(c->st);
