@@ -563,7 +563,8 @@ int fk_assign_cadre(fk_store *st, const fk_engine *e, const struct fk_profile *p
                  within ? within : "");
         goto fail;
     }
-    qsort(w.m, w.n, sizeof *w.m, cmp_mine);
+    if (w.n > 1)
+        qsort(w.m, w.n, sizeof *w.m, cmp_mine);
     for (i = 0; i < w.n; i++) {
         struct mine *m = &w.m[i];
 

@@ -417,7 +417,8 @@ int fk_problems_on_time_indicator(fk_store *st, const fk_engine *eng, const stru
     }
     if (!rows)
         goto out;
-    qsort(in, k, sizeof *in, by_deadline);
+    if (k > 1)
+        qsort(in, k, sizeof *in, by_deadline);
     rc = fk_table_new(ind_cols, sizeof ind_cols / sizeof ind_cols[0], &t);
     for (i = 0; rc == FK_OK && i < k; i++) {
         const struct fk_problem_row *r = in[i];

@@ -198,7 +198,8 @@ static int gather(fk_store *st, const fk_engine *eng, const char *region, int64_
         snprintf(err, errlen, "%s", rc == FK_ENOMEM ? "out of memory" : fk_store_errmsg(st));
         return rc;
     }
-    qsort(g->cases, g->ncases, sizeof *g->cases, by_start);
+    if (g->ncases > 1) /* qsort takes no NULL, even for no rows */
+        qsort(g->cases, g->ncases, sizeof *g->cases, by_start);
     return FK_OK;
 }
 
@@ -295,7 +296,8 @@ static int case_locks(fk_store *st, const fk_tracer *tr, const struct kase *k, i
         snprintf(err, errlen, "%s", fk_store_errmsg(st));
         return rc;
     }
-    qsort(l, m, sizeof *l, by_locked);
+    if (m > 1)
+        qsort(l, m, sizeof *l, by_locked);
     *out = l;
     *n = m;
     return FK_OK;
