@@ -40,6 +40,14 @@ static int asked_part(struct req *r, const char *first, const char *second, int 
     return 0;
 }
 
+/* Answers the table of the two that part names (1: regions, 0: persons) and frees the other. */
+static void reply_part(struct req *r, int part, fk_table *regions, fk_table *persons,
+                       const char *regions_name, const char *persons_name)
+{
+    fk_table_free(part ? persons : regions);
+    reply_table(r, part ? regions : persons, part ? regions_name : persons_name, REPLY_PAGE_OFFSET);
+}
+
 void api_assign_gaps_get(struct req *r)
 {
     char within[FK_REGION_CODE_MAX], err[512];
@@ -59,13 +67,7 @@ void api_assign_gaps_get(struct req *r)
         reply_fk(r, rc, err);
         return;
     }
-    if (part) {
-        fk_table_free(persons);
-        reply_table(r, regions, "assign-gaps-regions", REPLY_PAGE_OFFSET);
-    } else {
-        fk_table_free(regions);
-        reply_table(r, persons, "assign-gaps-persons", REPLY_PAGE_OFFSET);
-    }
+    reply_part(r, part, regions, persons, "assign-gaps-regions", "assign-gaps-persons");
 }
 
 void api_assign_load_get(struct req *r)
@@ -112,13 +114,7 @@ void api_assign_cadre_get(struct req *r)
         reply_fk(r, rc, err);
         return;
     }
-    if (part) {
-        fk_table_free(persons);
-        reply_table(r, regions, "assign-cadre-regions", REPLY_PAGE_OFFSET);
-    } else {
-        fk_table_free(regions);
-        reply_table(r, persons, "assign-cadre-persons", REPLY_PAGE_OFFSET);
-    }
+    reply_part(r, part, regions, persons, "assign-cadre-regions", "assign-cadre-persons");
 }
 
 /* The routes of 包保 (http.c walks this table; see struct route). */
