@@ -2,7 +2,7 @@
 /* fangkong score [--period P] [--by LEVEL] [--detail | --table | --explain REGION]: the ranking
  * of the assessment (目标责任考核) for a period, each region's indicators with their ratio, the
  * meeting's table (indicators across; the API serves it as a spreadsheet), or why one region
- * scores what it does (its items, then the rows behind each computed actual). */
+ * scores what it does (its ranking row, its items, then the rows behind each computed actual). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -13,7 +13,7 @@
 static int explain(struct cli *c, const struct fk_assess_ask *a, const char *region)
 {
     struct fk_assess_explain x;
-    struct fk_table_block blocks[1 + FK_ASSESS_EXPLAIN_MAX];
+    struct fk_table_block blocks[2 + FK_ASSESS_EXPLAIN_MAX];
     fk_buf b;
     char err[512];
     size_t i;
@@ -24,10 +24,11 @@ static int explain(struct cli *c, const struct fk_assess_ask *a, const char *reg
         return EXIT_ERROR;
     }
     fk_buf_init(&b, 0);
-    blocks[0] = (struct fk_table_block){"items", x.items};
+    blocks[0] = (struct fk_table_block){"score", x.rank};
+    blocks[1] = (struct fk_table_block){"items", x.items};
     for (i = 0; i < x.n; i++)
-        blocks[1 + i] = (struct fk_table_block){x.name[i], x.rows[i]};
-    if (fk_table_blocks_render(blocks, 1 + x.n, c->format, &b) != FK_OK) {
+        blocks[2 + i] = (struct fk_table_block){x.name[i], x.rows[i]};
+    if (fk_table_blocks_render(blocks, 2 + x.n, c->format, &b) != FK_OK) {
         cli_error(c, "out of memory");
         goto out;
     }

@@ -9,20 +9,44 @@
 #include "fk/buf.h"
 #include "server.h"
 
-static int is_code(void *ud, const struct fk_record_value *v, size_t n)
+/* The indexes the server keeps, handed to the scoring when a computed indicator asks for one
+ * (built at 10 M residents they take seconds to minutes; none is built when no indicator needs
+ * it). A getter that fails has set the answer: the caller replies only when none is set. */
+static int got(struct req *r, const void *index, char *err, size_t errlen)
 {
-    return n > 0 && v[0].s && strcmp(v[0].s, (const char *)ud) == 0 ? 1 : 0;
+    (void)r;
+    if (index)
+        return FK_OK;
+    snprintf(err, errlen, "an index failed (answered)");
+    return FK_EDB;
 }
 
-/* 1 when a scores row of the computed indicator code exists (the walk stops at the first). */
-static int has_rows(fk_store *st, const char *code)
+static int get_vax(void *ud, fk_vax **out, char *err, size_t errlen)
 {
-    return fk_store_each_record(st, FK_IMPORT_SCORES, is_code, (void *)code) == 1;
+    return got(ud, *out = srv_vax(ud), err, errlen);
 }
 
-/* The question both answers share: the period (checked), now, the store and engine, and the
- * indexes a computed indicator needs. 0 with an answer set on failure. */
-static int ask_of(struct req *r, struct fk_assess_ask *ask, fk_store **st, fk_engine **e)
+static int get_tracer(void *ud, fk_tracer **out, char *err, size_t errlen)
+{
+    return got(ud, *out = srv_tracer(ud), err, errlen);
+}
+
+static int get_reports(void *ud, fk_reports **out, char *err, size_t errlen)
+{
+    return got(ud, *out = srv_reports(ud), err, errlen);
+}
+
+/* The answer of a failed scoring, unless a getter has set one. */
+static void reply_failed(struct req *r, int rc, const char *err)
+{
+    if (!r->status)
+        reply_fk(r, rc, err);
+}
+
+/* The question both answers share: the period (checked), now, the store and engine, and where
+ * the indexes come from (src, the caller's). 0 with an answer set on failure. */
+static int ask_of(struct req *r, struct fk_assess_ask *ask, struct fk_assess_src *src,
+                  fk_store **st, fk_engine **e)
 {
     const char *period = req_arg(r, "period");
     int asked;
@@ -38,11 +62,8 @@ static int ask_of(struct req *r, struct fk_assess_ask *ask, fk_store **st, fk_en
     ask->period = period;
     ask->by = FK_LEVEL_COUNTY;
     ask->within = r->who.scope;
-    /* the vaccination index and the tracer only when a computed vax12_full or lock24 row may
-     * need them: built at 10 M residents they take seconds to minutes; the server keeps both */
-    if ((has_rows(*st, "vax12_full") && !(ask->vax = srv_vax(r))) ||
-        (has_rows(*st, "lock24") && !(ask->tracer = srv_tracer(r))))
-        return 0;
+    *src = (struct fk_assess_src){r, get_vax, get_tracer, get_reports};
+    ask->src = src;
     return 1;
 }
 
@@ -51,18 +72,19 @@ void api_score_get(struct req *r)
     const char *by = req_arg(r, "by"), *detail = req_arg(r, "detail"), *table = req_arg(r, "table");
     fk_table *all = NULL, *t = NULL;
     struct fk_assess_ask ask;
+    struct fk_assess_src src;
     fk_store *st;
     fk_engine *e;
     char err[512], scored[64];
     size_t i, c, nc, rcol;
     int rc, det = detail && strcmp(detail, "1") == 0, meet = table && strcmp(table, "1") == 0;
 
-    if (!ask_of(r, &ask, &st, &e) || !req_level(r, by, &ask.by))
+    if (!ask_of(r, &ask, &src, &st, &e) || !req_level(r, by, &ask.by))
         return;
     ask.detail = meet ? 3 : det ? 2 : 0;
     rc = fk_assess_score(st, e, srv_profile(r), &ask, scored, sizeof scored, &all, err, sizeof err);
     if (rc != FK_OK) {
-        reply_fk(r, rc, err);
+        reply_failed(r, rc, err);
         return;
     }
     if (meet) { /* cut to the scope by the library */
@@ -104,10 +126,6 @@ void api_score_get(struct req *r)
     reply_table(r, t, det ? "score-detail" : "score", -1);
 }
 
-static const struct fk_col one_rank_cols[] = {
-    {"rank", FK_COL_INT},   {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT},  {"score", FK_COL_REAL},
-    {"grade", FK_COL_TEXT}, {"veto", FK_COL_TEXT},   {"period", FK_COL_TEXT}};
-
 /* 1 when t has a column named id_number (rows that name persons). */
 static int names_persons(const fk_table *t)
 {
@@ -125,15 +143,20 @@ static int names_persons(const fk_table *t)
  * that name persons (lock24's contacts) only for an account that reads persons. */
 void api_score_explain_get(struct req *r)
 {
+    static const struct fk_col one_rank_cols[] = {{"rank", FK_COL_INT},   {"region", FK_COL_TEXT},
+                                                  {"name", FK_COL_TEXT},  {"score", FK_COL_REAL},
+                                                  {"grade", FK_COL_TEXT}, {"veto", FK_COL_TEXT},
+                                                  {"period", FK_COL_TEXT}};
     const char *region = req_arg(r, "region");
     struct fk_assess_ask ask;
+    struct fk_assess_src src;
     struct fk_assess_explain x;
     struct fk_table_block blocks[2 + FK_ASSESS_EXPLAIN_MAX];
-    fk_table *all = NULL, *one = NULL;
+    fk_table *one = NULL;
     fk_store *st;
     fk_engine *e;
     fk_buf b;
-    char err[512], scored[64];
+    char err[512];
     size_t i, n = 0;
     int rc;
 
@@ -146,28 +169,22 @@ void api_score_explain_get(struct req *r)
                     "region %s is outside your scope", region);
         return;
     }
-    if (!ask_of(r, &ask, &st, &e))
+    if (!ask_of(r, &ask, &src, &st, &e))
         return;
-    ask.by = fk_engine_region_level(e, region);
-    ask.within = region;
     rc = fk_assess_explain(st, e, srv_profile(r), &ask, region, &x, err, sizeof err);
     if (rc != FK_OK) {
-        reply_fk(r, rc, err);
+        reply_failed(r, rc, err);
         return;
     }
-    ask.period = x.period;
-    rc = fk_assess_score(st, e, srv_profile(r), &ask, scored, sizeof scored, &all, err, sizeof err);
-    if (rc == FK_OK)
-        rc = fk_table_new(one_rank_cols, 7, &one);
-    for (i = 0; rc == FK_OK && i < fk_table_nrows(all); i++) {
+    /* the ranking row with the period scored */
+    rc = fk_table_new(one_rank_cols, 7, &one);
+    for (i = 0; rc == FK_OK && i < fk_table_nrows(x.rank); i++) {
         const char *v[7];
         size_t c;
 
-        if (strcmp(fk_table_get(all, i, 1), region) != 0)
-            continue;
         for (c = 0; c < 6; c++)
-            v[c] = fk_table_get(all, i, c);
-        v[6] = scored;
+            v[c] = fk_table_get(x.rank, i, c);
+        v[6] = x.period;
         rc = fk_table_add(one, v);
     }
     fk_buf_init(&b, 0);
@@ -181,10 +198,9 @@ void api_score_explain_get(struct req *r)
     if (rc == FK_OK)
         reply_json(r, b.data, b.len);
     else
-        reply_fk(r, rc, rc == FK_ENOMEM ? "out of memory" : err);
+        reply_fk(r, rc, "out of memory");
     fk_buf_fini(&b);
     fk_table_free(one);
-    fk_table_free(all);
     fk_assess_explain_fini(&x);
 }
 

@@ -17,8 +17,8 @@
 static fk_reports *reports; /* under the server lock, as every handler */
 static int64_t reports_gen = -1;
 
-/* The index as of the store's generation now, or NULL with an answer set. */
-static fk_reports *srv_reports(struct req *r)
+/* The index as of the store's generation now, or NULL with an answer set (server.h). */
+fk_reports *srv_reports(struct req *r)
 {
     fk_store *st = srv_store(r);
     fk_reports *x = NULL;
@@ -49,7 +49,7 @@ static fk_reports *srv_reports(struct req *r)
  * scope (default the scope) into within. 0 with an answer set. */
 static int day_and_region(struct req *r, int32_t *day, char *within, size_t cap)
 {
-    const char *date = req_arg(r, "date"), *region = req_arg(r, "region");
+    const char *date = req_arg(r, "date");
     int64_t now;
     int asked;
 
@@ -64,11 +64,7 @@ static int day_and_region(struct req *r, int32_t *day, char *within, size_t cap)
             return 0;
         *day = fk_report_day_of(now);
     }
-    if (!region || !*region) {
-        fk_strlcpy(within, r->who.scope, cap);
-        return 1;
-    }
-    return scope_within(r, region, within, cap);
+    return req_region(r, within, cap);
 }
 
 /* GET /api/v1/reports/status?date=&by=&region=: region,name,kind,units,reported,zero,late,

@@ -181,6 +181,9 @@ fk_ctl *srv_ctl(struct req *r);
 /* The vaccination index over the current engine (api_vaccination.c keeps it), or NULL with an
  * answer set. Under the lock. */
 fk_vax *srv_vax(struct req *r);
+/* The reports index (值班与零报告) as of the store's generation (api_reports.c keeps it), or NULL
+ * with an answer set. Under the lock. */
+fk_reports *srv_reports(struct req *r);
 const struct fk_profile *srv_profile(struct req *r);
 /* The round named name (NULL: the latest one) into *out: FK_OK; FK_ENOENT, no answer set; or
  * another code with an error answer set. Under the lock. A round once read is kept until a request
@@ -201,6 +204,9 @@ void conn_addr(struct MHD_Connection *conn, char *out, size_t cap, const char *f
 /* The deeper of the caller's scope and region when one holds the other, into out; 0 and a 403
  * answer when they are disjoint. */
 int scope_within(struct req *r, const char *region, char *out, size_t cap);
+/* ?region= narrowed to the caller's scope (scope_within; no region or an empty one: the scope)
+ * into out; 0 and a 403 answer when it lies outside. */
+int req_region(struct req *r, char *out, size_t cap);
 /* The caller as the library's write actions (fk/action.h) take it: borrowed from r. */
 struct fk_actor req_actor(const struct req *r);
 /* Records an audit row as the caller, for what is no store write of an action (sign-in). */

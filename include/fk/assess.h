@@ -10,10 +10,24 @@
 #include "fk/engine.h"
 #include "fk/profile.h"
 #include "fk/region.h"
+#include "fk/reports.h"
 #include "fk/store.h"
 #include "fk/table.h"
 #include "fk/tracer.h"
 #include "fk/vaccination.h"
+
+/* Where the indexes some computed indicators read come from (vax12_full the vaccination index
+ * over eng, lock24 a tracer of the store, report_complete the reports index). A getter is called
+ * only when an indicator scored needs its index, at most once a call; it returns FK_OK with an
+ * index the source keeps (valid until the call returns) or an error with err. A NULL getter: the
+ * index is built from the store for the call and freed after it. A server passes the indexes it
+ * keeps, so that a ranking does not build one again, nor one no indicator reads. */
+struct fk_assess_src {
+    void *ud;
+    int (*vax)(void *ud, fk_vax **out, char *err, size_t errlen);
+    int (*tracer)(void *ud, fk_tracer **out, char *err, size_t errlen);
+    int (*reports)(void *ud, fk_reports **out, char *err, size_t errlen);
+};
 
 /* What is asked of an assessment. */
 struct fk_assess_ask {
@@ -23,8 +37,7 @@ struct fk_assess_ask {
                            3: the meeting's table (below) */
     const char *within; /* detail 3: the rows of regions inside it only (NULL: all) */
     int64_t now;        /* the computed indicators use data up to min(now, the period's end) */
-    fk_vax *vax;        /* the vaccination index over eng, or NULL: built when vax12_full asks */
-    fk_tracer *tracer;  /* a tracer of the store, or NULL: built when lock24 asks */
+    const struct fk_assess_src *src; /* where the indexes come from (NULL: built for the call) */
 };
 
 /* The ranking of the regions of level `by` that have scores rows for the period, as a table
@@ -57,20 +70,23 @@ int fk_assess_score(fk_store *st, fk_engine *eng, const struct fk_profile *p,
                     const struct fk_assess_ask *a, char *period_out, size_t cap, fk_table **out,
                     char *err, size_t errlen);
 
-/* Why a region scores what it scores (score --explain): items is the region's detail
- * (region,indicator,target,actual,r,computed,name,category,weight,direction,veto), and for each
- * computed indicator one table of the rows behind its actual (the round and its counts, the
- * tubes' hours, the residents by band), named by the indicator's code. */
+/* Why a region scores what it scores (score --explain): rank is its ranking row
+ * (rank,region,name,score,grade,veto) among the regions of its level, scored in the same pass;
+ * items is its detail (region,indicator,target,actual,r,name,category,weight,direction,veto,
+ * computed), and for each computed indicator one table of the rows behind its actual (the round
+ * and its counts, the tubes' hours, the residents by band), named by the indicator's code. */
 #define FK_ASSESS_EXPLAIN_MAX 8
 struct fk_assess_explain {
     char period[64];
+    fk_table *rank;
     fk_table *items;
     size_t n;
     char name[FK_ASSESS_EXPLAIN_MAX][32];
     fk_table *rows[FK_ASSESS_EXPLAIN_MAX];
 };
-/* FK_OK, FK_ENOENT (no scores rows, or none of the region in the period: err says which), and as
- * fk_assess_score. Free with fk_assess_explain_fini. */
+/* The level scored is the region's own (a->by is not read). FK_OK, FK_ENOENT (no scores rows,
+ * or none of the region in the period: err says which), and as fk_assess_score. Free with
+ * fk_assess_explain_fini. */
 int fk_assess_explain(fk_store *st, fk_engine *eng, const struct fk_profile *p,
                       const struct fk_assess_ask *a, const char *region,
                       struct fk_assess_explain *out, char *err, size_t errlen);

@@ -47,7 +47,6 @@ struct walk {
     size_t nind, capind;
     const fk_engine *eng;
     enum fk_level by;
-    const char *only;   /* a region code: its rows only (explain); NULL: every region */
     const char *period; /* NULL on the first walk, which finds the latest */
     char latest[64];
     size_t nrows;       /* scores rows seen */
@@ -110,11 +109,52 @@ struct calc {
     struct fk_round *rounds;
     size_t nrounds, caprounds;
     int rounds_read;
-    fk_vax *vax;
-    int own_vax;
+    const struct fk_assess_src *src; /* NULL: each index is built here */
+    fk_vax *vax;                     /* each index once asked for; own_*: built here, freed */
     fk_tracer *tracer;
-    int own_tracer;
+    fk_reports *reports;
+    int own_vax, own_tracer, own_reports;
 };
+
+/* The indexes, each asked of the source or built the first time an indicator needs it. */
+static int need_vax(struct calc *k, char *err, size_t errlen)
+{
+    int rc;
+
+    if (k->vax)
+        return FK_OK;
+    if (k->src && k->src->vax)
+        return k->src->vax(k->src->ud, &k->vax, err, errlen);
+    rc = fk_vax_build(k->st, k->eng, k->p, &k->vax, err, errlen);
+    k->own_vax = rc == FK_OK;
+    return rc;
+}
+
+static int need_tracer(struct calc *k, char *err, size_t errlen)
+{
+    int rc;
+
+    if (k->tracer)
+        return FK_OK;
+    if (k->src && k->src->tracer)
+        return k->src->tracer(k->src->ud, &k->tracer, err, errlen);
+    rc = fk_tracer_build(k->st, k->p, &k->tracer, err, errlen);
+    k->own_tracer = rc == FK_OK;
+    return rc;
+}
+
+static int need_reports(struct calc *k, char *err, size_t errlen)
+{
+    int rc;
+
+    if (k->reports)
+        return FK_OK;
+    if (k->src && k->src->reports)
+        return k->src->reports(k->src->ud, &k->reports, err, errlen);
+    rc = fk_reports_build(k->st, k->p, &k->reports, err, errlen);
+    k->own_reports = rc == FK_OK;
+    return rc;
+}
 
 /* A computed actual of region: *have 0 when there are no data for it; rows (NULL: not wanted)
  * receives the rows behind it. FK_OK or an error with err. */
@@ -266,12 +306,9 @@ static int calc_vax(struct calc *k, const char *region, double *actual, int *hav
     int rc;
 
     *have = 0;
-    if (!k->vax) {
-        rc = fk_vax_build(k->st, k->eng, k->p, &k->vax, err, errlen);
-        if (rc != FK_OK)
-            return rc;
-        k->own_vax = 1;
-    }
+    rc = need_vax(k, err, errlen);
+    if (rc != FK_OK)
+        return rc;
     rc = fk_vax_coverage(k->vax, fk_engine_region_level(k->eng, region), region, k->to - 1, &t, err,
                          errlen);
     if (rc != FK_OK)
@@ -296,54 +333,59 @@ static void share(int64_t num, int64_t den, double *actual, int *have)
         *actual = 100.0 * (double)num / (double)den;
 }
 
-/* An indicator of the parts' shape (fk/reports.h, fk/problem_list.h): a share of the region's
- * rows in the window, num of den. */
-typedef int (*share_fn)(fk_store *st, const fk_engine *eng, const struct fk_profile *p,
-                        const char *region, int64_t from, int64_t to, int64_t *num, int64_t *den,
-                        fk_table **rows, char *err, size_t errlen);
-
-static int calc_share(struct calc *k, share_fn fn, const char *region, double *actual, int *have,
-                      fk_table **rows, char *err, size_t errlen)
+/* report_complete: unit-days reported by the deadline, % (fk/reports.h). */
+static int calc_reports(struct calc *k, const char *region, double *actual, int *have,
+                        fk_table **rows, char *err, size_t errlen)
 {
     int64_t num = 0, den = 0;
-    int rc = fn(k->st, k->eng, k->p, region, k->from, k->to, &num, &den, rows, err, errlen);
+    int rc = need_reports(k, err, errlen);
+
+    if (rows)
+        *rows = NULL;
+    if (rc == FK_OK)
+        rc = fk_reports_complete(k->reports, region, k->from, k->to, &num, &den, rows, err, errlen);
+    share(num, den, actual, have);
+    return rc;
+}
+
+/* problems_on_time: problems due in the window closed by their deadline, % (fk/problem_list.h). */
+static int calc_problems(struct calc *k, const char *region, double *actual, int *have,
+                         fk_table **rows, char *err, size_t errlen)
+{
+    int64_t num = 0, den = 0;
+    int rc = fk_problems_on_time_indicator(k->st, k->eng, k->p, region, k->from, k->to, &num, &den,
+                                           rows, err, errlen);
 
     share(num, den, actual, have);
     return rc;
 }
 
-/* lock24: close contacts of the window's cases under control within 24 h, % (fk/response.h),
- * over the caller's tracer or one built once for the scoring. */
+/* lock24: close contacts of the window's cases under control within 24 h, % (fk/response.h). */
 static int calc_lock24(struct calc *k, const char *region, double *actual, int *have,
                        fk_table **rows, char *err, size_t errlen)
 {
     int64_t num = 0, den = 0;
-    int rc = FK_OK;
+    int rc = need_tracer(k, err, errlen);
 
-    if (!k->tracer) {
-        rc = fk_tracer_build(k->st, k->p, &k->tracer, err, errlen);
-        if (rc != FK_OK)
-            return rc;
-        k->own_tracer = 1;
-    }
+    if (rc != FK_OK)
+        return rc;
     rc = fk_lock24_indicator_tr(k->st, k->eng, k->tracer, k->p, region, k->from, k->to, &num, &den,
                                 rows, err, errlen);
     share(num, den, actual, have);
     return rc;
 }
 
-/* The computed indicators: each by its own function, or one of the parts' shares. */
+/* The computed indicators. */
 static const struct {
     const char *code;
     calc_fn fn;
-    share_fn share;
 } calcs[] = {
-    {"screen_coverage", calc_coverage, NULL},
-    {"tat_p90", calc_tat, NULL},
-    {"vax12_full", calc_vax, NULL},
-    {"report_complete", NULL, fk_report_complete_indicator},   /* unit-days on time, % */
-    {"problems_on_time", NULL, fk_problems_on_time_indicator}, /* closed by the deadline, % */
-    {"lock24", calc_lock24, NULL},
+    {"screen_coverage", calc_coverage},
+    {"tat_p90", calc_tat},
+    {"vax12_full", calc_vax},
+    {"report_complete", calc_reports},
+    {"problems_on_time", calc_problems},
+    {"lock24", calc_lock24},
 };
 
 /* 1 + the index in calcs of code, or 0 when fangkong does not compute it (yet). */
@@ -364,6 +406,8 @@ static void calc_fini(struct calc *k)
         fk_vax_free(k->vax);
     if (k->own_tracer)
         fk_tracer_free(k->tracer);
+    if (k->own_reports)
+        fk_reports_free(k->reports);
 }
 
 static int on_score(void *ud, const struct fk_record_value *v, size_t n)
@@ -385,12 +429,11 @@ static int on_score(void *ud, const struct fk_record_value *v, size_t n)
             fk_strlcpy(w->latest, v[2].s, sizeof w->latest);
         return FK_OK;
     }
-    if (strcmp(v[2].s, w->period) != 0 || (fk_score_computed(v[0].s) && !calc_of(v[0].s)) ||
-        (w->only && strcmp(v[1].s, w->only) != 0))
+    if (strcmp(v[2].s, w->period) != 0 || (fk_score_computed(v[0].s) && !calc_of(v[0].s)))
         return FK_OK;
     ind = fk_strmap_find(w->inds, v[0].s, strlen(v[0].s));
     if (ind < 0 || fk_engine_region_info(w->eng, v[1].s, &glo, &ghi, &level, &name) != FK_OK ||
-        (!w->only && level != w->by))
+        level != w->by)
         return FK_OK;
     reg = fk_strmap_intern(w->regions, v[1].s, strlen(v[1].s), &added);
     if (reg < 0 ||
@@ -450,23 +493,23 @@ static void walk_fini(struct walk *w)
     fk_strmap_free(w->inds);
 }
 
-/* The period's items of level a->by (or of region only) into w, sorted by region then indicator,
- * their computed actuals filled (an item without data dropped), the rows behind each computed
- * one into rows[] (NULL: not wanted; as many as w->nitems). */
+/* The period's items of level a->by into w, sorted by region then indicator, their computed
+ * actuals filled (an item without data dropped). With explain (a region code) the rows behind
+ * each of its items go to rows[] (EXPLAIN_ROWS; in the order of its items kept, NULL for one not
+ * computed). */
 static int collect(fk_store *st, fk_engine *eng, const struct fk_profile *p,
-                   const struct fk_assess_ask *a, const char *only, struct walk *w,
+                   const struct fk_assess_ask *a, const char *explain, struct walk *w,
                    char *period_out, size_t cap, fk_table **rows, char *err, size_t errlen)
 {
     const char *period = a->period;
     struct calc k;
-    size_t i, kept;
+    size_t i, kept, nx = 0;
     int rc;
 
     memset(w, 0, sizeof *w);
     memset(&k, 0, sizeof k);
     w->eng = eng;
     w->by = a->by;
-    w->only = only;
     w->inds = fk_strmap_new();
     w->regions = fk_strmap_new();
     if (!w->inds || !w->regions)
@@ -504,23 +547,18 @@ static int collect(fk_store *st, fk_engine *eng, const struct fk_profile *p,
     k.st = st;
     k.eng = eng;
     k.p = p;
-    k.vax = a->vax;
-    k.tracer = a->tracer;
+    k.src = a->src;
     k.window = fk_period_window(period, &k.from, &k.to) == FK_OK;
     if (k.window && a->now && a->now < k.to)
         k.to = a->now + 1;
     for (i = kept = 0; rc == FK_OK && i < w->nitems; i++) {
         struct item *it = &w->items[i];
-        int have = 0;
+        int have = 0, mine = rows && explain && strcmp(it->rcode, explain) == 0;
 
         if (it->computed && k.window) {
-            fk_table **behind = rows && kept < EXPLAIN_ROWS ? &rows[kept] : NULL;
+            fk_table **behind = mine && nx < EXPLAIN_ROWS ? &rows[nx] : NULL;
 
-            rc = calcs[it->computed - 1].fn
-                     ? calcs[it->computed - 1].fn(&k, it->rcode, &it->actual, &have, behind, err,
-                                                  errlen)
-                     : calc_share(&k, calcs[it->computed - 1].share, it->rcode, &it->actual, &have,
-                                  behind, err, errlen);
+            rc = calcs[it->computed - 1].fn(&k, it->rcode, &it->actual, &have, behind, err, errlen);
             snprintf(it->actual_s, sizeof it->actual_s, "%.2f", it->actual);
             if (rc == FK_OK && !have && behind) {
                 fk_table_free(*behind);
@@ -529,11 +567,19 @@ static int collect(fk_store *st, fk_engine *eng, const struct fk_profile *p,
         }
         if (it->computed && !have)
             continue;
+        nx += mine;
         w->items[kept++] = *it;
     }
     w->nitems = kept;
     calc_fini(&k);
     return rc;
+}
+
+/* A score in cents as shown: 2 decimals, exact. */
+static void cents_text(int64_t cents, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s%lld.%02lld", cents < 0 ? "-" : "", (long long)(llabs(cents) / 100),
+             (long long)(llabs(cents) % 100));
 }
 
 /* The meeting's table (detail 3): a view that owns its columns (one per indicator scored, named
@@ -659,9 +705,7 @@ static int meeting_table(const struct walk *w, const struct fk_score_rank *rk, s
         snprintf(num, sizeof num, "%.2f", bonus < rule->bonus_cap ? bonus : rule->bonus_cap);
         if (rc == FK_OK)
             rc = put_cell(m, k - 1, 3 + nind, num);
-        snprintf(num, sizeof num, "%s%lld.%02lld", rk[r].res.cents < 0 ? "-" : "",
-                 (long long)(llabs(rk[r].res.cents) / 100),
-                 (long long)(llabs(rk[r].res.cents) % 100));
+        cents_text(rk[r].res.cents, num, sizeof num);
         if (rc == FK_OK)
             rc = put_cell(m, k - 1, 4 + nind, num);
         if (rc == FK_OK)
@@ -679,104 +723,107 @@ static int meeting_table(const struct walk *w, const struct fk_score_rank *rk, s
     return fk_table_new_view(m->cols, m->ncols, m->nrows, meeting_row, m, meeting_free, out);
 }
 
+/* Each region's run of items (w sorted by region) scored, then ranked: *rk (*nreg of them, the
+ * caller frees it) in rank order. */
+static int rank_regions(const struct walk *w, const struct fk_score_rule *rule,
+                        struct fk_score_rank **rk_out, size_t *nreg, char *err, size_t errlen)
+{
+    struct fk_score_item *si = calloc(w->nitems ? w->nitems : 1, sizeof *si);
+    struct fk_score_rank *rk = calloc(fk_strmap_size(w->regions) + 1, sizeof *rk);
+    size_t i, j, k;
+    int rc = si && rk ? FK_OK : FK_ENOMEM;
+
+    for (i = 0, k = 0; rc == FK_OK && i < w->nitems; i = j, k++) {
+        double bonus = 0;
+
+        for (j = i; j < w->nitems && w->items[j].region == w->items[i].region; j++) {
+            const struct indicator *in = &w->ind[w->items[j].ind];
+
+            si[j - i] = (struct fk_score_item){in->weight, in->lower, in->veto, w->items[j].target,
+                                               w->items[j].actual};
+            bonus += w->items[j].bonus;
+        }
+        rk[k].region = w->items[i].rcode;
+        rc = fk_score_region(si, j - i, bonus, rule, &rk[k].res);
+        if (rc != FK_OK)
+            snprintf(err, errlen, "region %s: a target or actual is not a number", rk[k].region);
+        else if (rk[k].res.veto)
+            rk[k].res.veto_item = (size_t)w->items[i + rk[k].res.veto_item].ind;
+    }
+    free(si);
+    if (rc != FK_OK) {
+        free(rk);
+        return rc;
+    }
+    fk_score_rank_sort(rk, k);
+    *rk_out = rk;
+    *nreg = k;
+    return FK_OK;
+}
+
+/* The ranking row of rk into t (rank_cols). */
+static int add_rank_row(fk_table *t, const struct walk *w, const struct fk_score_rank *rk)
+{
+    char rank[16], score[32];
+    const char *vals[6], *name = "";
+    enum fk_level level;
+    int32_t glo, ghi;
+
+    fk_engine_region_info(w->eng, rk->region, &glo, &ghi, &level, &name);
+    snprintf(rank, sizeof rank, "%d", rk->rank);
+    cents_text(rk->res.cents, score, sizeof score);
+    vals[0] = rank;
+    vals[1] = rk->region;
+    vals[2] = name ? name : "";
+    vals[3] = score;
+    vals[4] = fk_grade_name(rk->res.grade);
+    vals[5] = rk->res.veto ? fk_strmap_key(w->inds, (int64_t)rk->res.veto_item) : "";
+    return fk_table_add(t, vals);
+}
+
+/* The message of an error the functions below return. */
+static void fail_text(int rc, char *err, size_t errlen)
+{
+    if (rc == FK_ENOMEM)
+        snprintf(err, errlen, "out of memory");
+    else if (rc == FK_EDB && !*err)
+        snprintf(err, errlen, "the store failed while reading the scores");
+}
+
 int fk_assess_score(fk_store *st, fk_engine *eng, const struct fk_profile *p,
                     const struct fk_assess_ask *a, char *period_out, size_t cap, fk_table **out,
                     char *err, size_t errlen)
 {
     struct walk w;
     struct fk_score_rule rule;
-    struct fk_score_item *si = NULL;
     struct fk_score_rank *rk = NULL;
     fk_table *t = NULL;
-    size_t nreg = 0, i, j, k;
-    int rc, detail = a->detail;
+    size_t nreg = 0, i;
+    int rc;
 
     *out = NULL;
     if (errlen)
         err[0] = '\0';
     fk_score_rule_of(p, &rule);
     rc = collect(st, eng, p, a, NULL, &w, period_out, cap, NULL, err, errlen);
-    if (rc != FK_OK)
-        goto out;
-    nreg = fk_strmap_size(w.regions);
-    si = calloc(w.nitems ? w.nitems : 1, sizeof *si);
-    rk = calloc(nreg ? nreg : 1, sizeof *rk);
-    if (!si || !rk) {
-        rc = FK_ENOMEM;
-        goto out;
-    }
-    /* each region's run of items (sorted by region) scored into rk */
-    for (i = 0, k = 0; i < w.nitems; i = j, k++) {
-        double bonus = 0;
-
-        for (j = i; j < w.nitems && w.items[j].region == w.items[i].region; j++) {
-            const struct indicator *in = &w.ind[w.items[j].ind];
-
-            si[j - i].weight = in->weight;
-            si[j - i].lower = in->lower;
-            si[j - i].veto = in->veto;
-            si[j - i].target = w.items[j].target;
-            si[j - i].actual = w.items[j].actual;
-            bonus += w.items[j].bonus;
-        }
-        rk[k].region = w.items[i].rcode;
-        rc = fk_score_region(si, j - i, bonus, &rule, &rk[k].res);
-        if (rc != FK_OK) {
-            snprintf(err, errlen, "region %s: a target or actual is not a number", rk[k].region);
-            goto out;
-        }
-        if (rk[k].res.veto)
-            rk[k].res.veto_item = (size_t)w.items[i + rk[k].res.veto_item].ind;
-    }
-    nreg = k;
-    if (detail == 3) {
-        fk_score_rank_sort(rk, nreg);
+    if (rc == FK_OK)
+        rc = rank_regions(&w, &rule, &rk, &nreg, err, errlen);
+    if (rc == FK_OK && a->detail == 3)
         rc = meeting_table(&w, rk, nreg, &rule, eng, a->within, &t);
-        if (rc != FK_OK)
-            goto out;
+    else if (rc == FK_OK && a->detail)
+        rc = fk_table_new(detail_cols, a->detail > 1 ? 11 : 5, &t);
+    else if (rc == FK_OK)
+        rc = fk_table_new(rank_cols, 6, &t);
+    if (rc == FK_OK && a->detail && a->detail != 3)
+        rc = detail_rows(&w, &rule, t);
+    for (i = 0; rc == FK_OK && !a->detail && i < nreg; i++)
+        rc = add_rank_row(t, &w, &rk[i]);
+    if (rc == FK_OK) {
         *out = t;
         t = NULL;
-        goto out;
     }
-    rc = detail ? fk_table_new(detail_cols, detail > 1 ? 11 : 5, &t)
-                : fk_table_new(rank_cols, 6, &t);
-    if (rc != FK_OK)
-        goto out;
-    if (detail) {
-        rc = detail_rows(&w, &rule, t);
-    } else {
-        fk_score_rank_sort(rk, nreg);
-        for (i = 0; i < nreg && rc == FK_OK; i++) {
-            char rank[16], score[32];
-            const char *vals[6], *name = "";
-            enum fk_level level;
-            int32_t glo, ghi;
-
-            fk_engine_region_info(eng, rk[i].region, &glo, &ghi, &level, &name);
-            snprintf(rank, sizeof rank, "%d", rk[i].rank);
-            snprintf(score, sizeof score, "%s%lld.%02lld", rk[i].res.cents < 0 ? "-" : "",
-                     (long long)(llabs(rk[i].res.cents) / 100),
-                     (long long)(llabs(rk[i].res.cents) % 100));
-            vals[0] = rank;
-            vals[1] = rk[i].region;
-            vals[2] = name ? name : "";
-            vals[3] = score;
-            vals[4] = fk_grade_name(rk[i].res.grade);
-            vals[5] = rk[i].res.veto ? fk_strmap_key(w.inds, (int64_t)rk[i].res.veto_item) : "";
-            rc = fk_table_add(t, vals);
-        }
-    }
-    if (rc != FK_OK)
-        goto out;
-    *out = t;
-    t = NULL;
-out:
-    if (rc == FK_ENOMEM)
-        snprintf(err, errlen, "out of memory");
-    else if (rc == FK_EDB && !*err)
-        snprintf(err, errlen, "the store failed while reading the scores");
+    fail_text(rc, err, errlen);
     fk_table_free(t);
-    free(si);
     free(rk);
     walk_fini(&w);
     return rc;
@@ -816,10 +863,12 @@ int fk_assess_explain(fk_store *st, fk_engine *eng, const struct fk_profile *p,
                       const struct fk_assess_ask *a, const char *region,
                       struct fk_assess_explain *out, char *err, size_t errlen)
 {
+    struct fk_assess_ask own = *a;
     struct walk w;
     struct fk_score_rule rule;
+    struct fk_score_rank *rk = NULL;
     fk_table *rows[EXPLAIN_ROWS];
-    size_t i;
+    size_t i, first, j = 0, nreg = 0;
     int rc;
 
     memset(out, 0, sizeof *out);
@@ -827,28 +876,48 @@ int fk_assess_explain(fk_store *st, fk_engine *eng, const struct fk_profile *p,
     if (errlen)
         err[0] = '\0';
     fk_score_rule_of(p, &rule);
-    rc = collect(st, eng, p, a, region, &w, out->period, sizeof out->period, rows, err, errlen);
-    if (rc == FK_OK && w.nitems == 0) {
+    /* every region of its level, scored once: its rank among them, its items and rows behind */
+    own.by = fk_engine_region_level(eng, region);
+    rc = collect(st, eng, p, &own, region, &w, out->period, sizeof out->period, rows, err, errlen);
+    if (rc == FK_OK)
+        rc = rank_regions(&w, &rule, &rk, &nreg, err, errlen);
+    for (i = 0; rc == FK_OK && i < nreg && strcmp(rk[i].region, region) != 0; i++)
+        ;
+    if (rc == FK_OK && i == nreg) {
         snprintf(err, errlen, "no scores of %s in period %s (fangkong score --detail lists them)",
                  region, out->period);
         rc = FK_ENOENT;
     }
     if (rc == FK_OK)
-        rc = fk_table_new(detail_cols, 11, &out->items);
+        rc = fk_table_new(rank_cols, 6, &out->rank);
     if (rc == FK_OK)
-        rc = detail_rows(&w, &rule, out->items);
-    for (i = 0; i < w.nitems && i < EXPLAIN_ROWS; i++) {
-        if (rc == FK_OK && rows[i] && out->n < FK_ASSESS_EXPLAIN_MAX) {
-            fk_strlcpy(out->name[out->n], w.items[i].icode, sizeof out->name[0]);
+        rc = add_rank_row(out->rank, &w, &rk[i]);
+    if (rc == FK_OK)
+        rc = fk_table_new(detail_cols, 11, &out->items);
+    /* the region's items: a run of the sorted items, the rows behind them in the same order */
+    for (first = 0; first < w.nitems && strcmp(w.items[first].rcode, region) != 0; first++)
+        ;
+    while (rc == FK_OK && first + j < w.nitems && strcmp(w.items[first + j].rcode, region) == 0)
+        j++;
+    if (rc == FK_OK) {
+        struct walk mine = w;
+
+        mine.items = w.items + first;
+        mine.nitems = j;
+        rc = detail_rows(&mine, &rule, out->items);
+    }
+    for (i = 0; i < EXPLAIN_ROWS; i++) {
+        if (rc == FK_OK && rows[i] && out->n < FK_ASSESS_EXPLAIN_MAX && i < j) {
+            fk_strlcpy(out->name[out->n], w.items[first + i].icode, sizeof out->name[0]);
             out->rows[out->n++] = rows[i];
         } else {
             fk_table_free(rows[i]);
         }
     }
+    free(rk);
     walk_fini(&w);
     if (rc != FK_OK) {
-        if (rc == FK_ENOMEM)
-            snprintf(err, errlen, "out of memory");
+        fail_text(rc, err, errlen);
         fk_assess_explain_fini(out);
     }
     return rc;
@@ -858,6 +927,7 @@ void fk_assess_explain_fini(struct fk_assess_explain *x)
 {
     size_t i;
 
+    fk_table_free(x->rank);
     fk_table_free(x->items);
     for (i = 0; i < x->n; i++)
         fk_table_free(x->rows[i]);

@@ -112,10 +112,12 @@ fk score --period 2022-07 --detail >july.csv 2>/dev/null
 [ "$(grep -c screen_coverage july.csv)" = 0 ] || fail "a period without a round scored screen_coverage"
 [ "$(($(wc -l <july.csv) - 1))" = 3 ] || fail "july: $(cat july.csv)"
 
-# --explain: the region's items, then the round and the tubes behind the computed ones
+# --explain: the region's ranking row and items, then the round and the tubes behind the computed ones
 fk score --period 2022-08 --explain 140702 >explain.txt 2>err.txt
 expect_rc 0 "score --explain"
 contains explain.txt "# items"
+contains explain.txt "# score"
+grep -qxF "$(grep ',140702,' got.csv)" explain.txt || fail "--explain: the ranking row of 140702 as the ranking has it"
 contains explain.txt "# screen_coverage"
 contains explain.txt "$name,"
 contains explain.txt "# tat_p90"
@@ -209,6 +211,16 @@ api "$hq" GET "/api/v1/score?period=2022-08&detail=1"
 expect_status 200 "GET score detail"
 [ "$(jq_py 'sorted({r["indicator"] for r in j["rows"] if r["computed"] == 1})')" = '["screen_coverage", "tat_p90", "vax12_full"]' ] ||
     fail "computed flags: $(cat "$WORK/body" | head -c 400)"
+# report_complete and lock24 over the indexes the server keeps, problems_on_time from the store:
+# the actuals the command line computed (checked against Python above)
+api "$hq" GET "/api/v1/score?period=2022-Q3&detail=1"
+expect_status 200 "GET score detail of 2022-Q3"
+"$PY" - "$WORK/body" q3.csv <<'PY' || fail "the API's Q3 actuals differ from the command line's"
+import csv, json, sys
+api = {(r["region"], r["indicator"]): float(r["actual"]) for r in json.load(open(sys.argv[1]))["rows"]}
+cli = {(r["region"], r["indicator"]): float(r["actual"]) for r in csv.DictReader(open(sys.argv[2]))}
+assert api == cli and {i for _, i in cli} == {"report_complete", "problems_on_time", "lock24"}, (api, cli)
+PY
 # the meeting's table as a county sees it (its own row, its rank among all) and as a spreadsheet
 echo "pw-yuci-2022" | "$FANGKONG" user add yuci --role county --scope 140702 >/dev/null 2>&1 || fail "user add yuci"
 yuci=$(login yuci pw-yuci-2022)
