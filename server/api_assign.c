@@ -11,19 +11,6 @@
 #include "fk/assign.h"
 #include "server.h"
 
-/* The region asked for (?region=, default the caller's scope) cut to the scope into out; 0 with
- * an answer set. */
-static int asked_region(struct req *r, char *out, size_t cap)
-{
-    const char *region = req_arg(r, "region");
-
-    if (!region || !*region) {
-        fk_strlcpy(out, r->who.scope, cap);
-        return 1;
-    }
-    return scope_within(r, region, out, cap);
-}
-
 /* ?part= as 0 (first) or 1 (second) of the two names; 0 with a 400 answer for another word. */
 static int asked_part(struct req *r, const char *first, const char *second, int *part)
 {
@@ -57,7 +44,7 @@ void api_assign_gaps_get(struct req *r)
     int asked, part, rc;
 
     if (!asked_part(r, "persons", "regions", &part) || !req_now(r, &now, &asked) ||
-        !asked_region(r, within, sizeof within))
+        !req_region(r, within, sizeof within))
         return;
     if (!(e = srv_engine(r)))
         return;
@@ -78,7 +65,7 @@ void api_assign_load_get(struct req *r)
     int64_t now;
     int asked, rc;
 
-    if (!req_now(r, &now, &asked) || !asked_region(r, within, sizeof within))
+    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within))
         return;
     if (!(e = srv_engine(r)))
         return;
@@ -104,7 +91,7 @@ void api_assign_cadre_get(struct req *r)
         return;
     }
     if (!asked_part(r, "persons", "regions", &part) || !req_now(r, &now, &asked) ||
-        !asked_region(r, within, sizeof within))
+        !req_region(r, within, sizeof within))
         return;
     if (!(e = srv_engine(r)))
         return;

@@ -17,14 +17,6 @@
 
 #include "server.h"
 
-/* ?region= narrowed to the scope (default: the scope) into out; 0 with an answer set. */
-static int scoped_region(struct req *r, char *out, size_t cap)
-{
-    const char *region = req_arg(r, "region");
-
-    return scope_within(r, region && *region ? region : r->who.scope, out, cap);
-}
-
 /* ?date= as a local day (default the day of ?now=, FANGKONG_NOW or today: req_now); 0 with an
  * answer set. */
 static int day_arg(struct req *r, int64_t *day)
@@ -109,7 +101,7 @@ void api_control_summary_get(struct req *r)
     fk_ctl *x;
     int rc;
 
-    if (!scoped_region(r, region, sizeof region) || !level_arg(r, "county", &by) ||
+    if (!req_region(r, region, sizeof region) || !level_arg(r, "county", &by) ||
         !filter_args(r, &f, "all") || !day_arg(r, &today))
         return;
     if (pivot && *pivot && strcmp(pivot, "category") != 0) {
@@ -139,7 +131,7 @@ void api_control_list_get(struct req *r)
     fk_ctl *x;
     int rc;
 
-    if (!scoped_region(r, region, sizeof region) || !filter_args(r, &f, "open") ||
+    if (!req_region(r, region, sizeof region) || !filter_args(r, &f, "open") ||
         !day_arg(r, &today) || !(x = srv_ctl(r)))
         return;
     f.region = region;
@@ -192,7 +184,7 @@ void api_regime_due_get(struct req *r)
                     "a %s account may not list persons", fk_role_name(r->who.role));
         return;
     }
-    if (!scoped_region(r, region, sizeof region) || !day_arg(r, &today) ||
+    if (!req_region(r, region, sizeof region) || !day_arg(r, &today) ||
         (by_s && !level_arg(r, "grid", &by)) || !(x = srv_ctl(r)))
         return;
     rc = by_s ? fk_ctl_due_by(x, region, by, sources, states, today, &t, err, sizeof err)
@@ -306,7 +298,7 @@ void api_alerts_get(struct req *r)
             return;
         }
     }
-    if (!scoped_region(r, region, sizeof region) || !req_now(r, &now, &asked))
+    if (!req_region(r, region, sizeof region) || !req_now(r, &now, &asked))
         return;
     rc = fk_alert_sweep(srv_store(r), srv_profile(r), now, &raised, err, sizeof err);
     if (rc == FK_OK)
@@ -560,7 +552,7 @@ void api_arrivals_get(struct req *r)
         reply_error(r, 400, "bad_request", "ISO 8601", "since or until is not a time");
         return;
     }
-    if (!scoped_region(r, region, sizeof region) || !req_now(r, &now, &asked) ||
+    if (!req_region(r, region, sizeof region) || !req_now(r, &now, &asked) ||
         !(x = srv_ctl(r)))
         return;
     if (asked && (!to || to > now))
@@ -602,7 +594,7 @@ void api_backcheck_get(struct req *r)
         reply_error(r, 400, "bad_request", "?area=CODE or name", "which risk area?");
         return;
     }
-    if (!scoped_region(r, region, sizeof region) || !req_now(r, &now, &asked))
+    if (!req_region(r, region, sizeof region) || !req_now(r, &now, &asked))
         return;
     rc = fk_risk_backcheck_window(srv_store(r), srv_profile(r), area, &from, &to, err, sizeof err);
     if (rc != FK_OK) {

@@ -13,19 +13,6 @@
 #include "fk/problem_list.h"
 #include "server.h"
 
-/* The region asked for (?region=, default the caller's scope) cut to the scope into out ("" for
- * everywhere); 0 with an answer set. */
-static int asked_region(struct req *r, char *out, size_t cap)
-{
-    const char *region = req_arg(r, "region");
-
-    if (!region || !*region) {
-        fk_strlcpy(out, r->who.scope, cap);
-        return 1;
-    }
-    return scope_within(r, region, out, cap);
-}
-
 /* GET /api/v1/problems?status=&overdue=1&region=&now=: the list. */
 static void api_problems_get(struct req *r)
 {
@@ -40,14 +27,14 @@ static void api_problems_get(struct req *r)
 
     if (status && *status) {
         if (fk_problem_status_parse((fk_slice){status, strlen(status)}, &s) != FK_OK) {
-            reply_error(r, 400, "bad_request", "open, rectifying or closed",
-                        "unknown status '%s'", status);
+            reply_error(r, 400, "bad_request", "open, rectifying or closed", "unknown status '%s'",
+                        status);
             return;
         }
         q.status = (int)s;
     }
     q.overdue = over && (strcmp(over, "1") == 0 || strcmp(over, "true") == 0);
-    if (!req_now(r, &now, &asked) || !asked_region(r, within, sizeof within))
+    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within))
         return;
     if (!(e = srv_engine(r)))
         return;
@@ -73,7 +60,7 @@ static void api_problems_summary_get(struct req *r)
 
     if (by && *by && !req_level(r, by, &level))
         return;
-    if (!req_now(r, &now, &asked) || !asked_region(r, within, sizeof within))
+    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within))
         return;
     if (!(e = srv_engine(r)))
         return;

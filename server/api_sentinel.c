@@ -71,7 +71,7 @@ static int date_arg(struct req *r, int64_t *day)
  * every region of level by (default county) inside the caller's scope (or ?region= within it). */
 void api_sentinel_board_get(struct req *r)
 {
-    const char *by = req_arg(r, "by"), *region = req_arg(r, "region");
+    const char *by = req_arg(r, "by");
     char within[FK_REGION_CODE_MAX], err[512];
     enum fk_level level;
     fk_table *t = NULL;
@@ -87,7 +87,7 @@ void api_sentinel_board_get(struct req *r)
                     "by '%s' is not a region level", by);
         return;
     }
-    if (!scope_within(r, region && *region ? region : r->who.scope, within, sizeof within) ||
+    if (!req_region(r, within, sizeof within) ||
         !date_arg(r, &day) || !(b = srv_senb(r)))
         return;
     rc = fk_senb_board(b, within, level, day, &t, err, sizeof err);
@@ -102,7 +102,7 @@ void api_sentinel_board_get(struct req *r)
  * source,kind,time,grid,count,id_number, for a region inside the caller's scope. */
 void api_sentinel_rows_get(struct req *r)
 {
-    const char *region = req_arg(r, "region"), *ks = req_arg(r, "kind");
+    const char *ks = req_arg(r, "kind");
     char within[FK_REGION_CODE_MAX], err[512];
     enum fk_sen_kind kind = FK_SEN_OTHER;
     fk_table *t = NULL;
@@ -115,7 +115,7 @@ void api_sentinel_rows_get(struct req *r)
                     "or other", "kind '%s' is unknown", ks);
         return;
     }
-    if (!scope_within(r, region && *region ? region : r->who.scope, within, sizeof within) ||
+    if (!req_region(r, within, sizeof within) ||
         !date_arg(r, &day) || !(b = srv_senb(r)))
         return;
     rc = fk_senb_rows(b, srv_store(r), within, ks && *ks ? (int)kind : -1, day, &t, err,

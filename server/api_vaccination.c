@@ -48,19 +48,6 @@ fk_vax *srv_vax(struct req *r)
     return vax;
 }
 
-/* The region asked for (?region=, default the caller's scope) cut to the scope into out; 0 with
- * an answer set. */
-static int asked_region(struct req *r, char *out, size_t cap)
-{
-    const char *region = req_arg(r, "region");
-
-    if (!region || !*region) {
-        fk_strlcpy(out, r->who.scope, cap);
-        return 1;
-    }
-    return scope_within(r, region, out, cap);
-}
-
 void api_vaccination_coverage_get(struct req *r)
 {
     const char *by = req_arg(r, "by");
@@ -77,7 +64,7 @@ void api_vaccination_coverage_get(struct req *r)
                     "unknown level '%s'", by);
         return;
     }
-    if (!req_now(r, &now, &asked) || !asked_region(r, within, sizeof within))
+    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within))
         return;
     v = srv_vax(r);
     if (!v)
@@ -102,7 +89,7 @@ static void vax_list(struct req *r, vax_list_fn list, const char *name)
     int asked, rc;
     fk_vax *v;
 
-    if (!req_now(r, &now, &asked) || !asked_region(r, within, sizeof within))
+    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within))
         return;
     v = srv_vax(r);
     if (!v)

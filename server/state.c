@@ -497,6 +497,17 @@ int scope_within(struct req *r, const char *region, char *out, size_t cap)
     return 0;
 }
 
+int req_region(struct req *r, char *out, size_t cap)
+{
+    const char *region = req_arg(r, "region");
+
+    if (!region || !*region) {
+        fk_strlcpy(out, r->who.scope, cap);
+        return 1;
+    }
+    return scope_within(r, region, out, cap);
+}
+
 struct fk_actor req_actor(const struct req *r)
 {
     struct fk_actor a;
