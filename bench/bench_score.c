@@ -392,8 +392,8 @@ static double time_one(int ind, fk_store *st, fk_engine *e, const struct fk_prof
             fk_strlcpy(r.region, c, sizeof r.region);
             if (ind == I_COVERAGE && o->found)
                 fk_engine_coverage(e, &r, FK_LEVEL_COUNTY, &x, err, sizeof err);
-            else if (ind == I_TAT && o->found)
-                fk_engine_tat(e, &r, FK_TAT_SITE, o->to - 1, &x, err, sizeof err);
+            else if (ind == I_TAT && o->found && i == 0) /* every county in one pass */
+                fk_engine_tat_by(e, &o->r, FK_LEVEL_COUNTY, o->to - 1, &x, err, sizeof err);
             else if (ind == I_VAX)
                 fk_vax_coverage(kp->vax, FK_LEVEL_COUNTY, c, o->to - 1, &x, err, sizeof err);
             else if (ind == I_REPORTS)
@@ -440,7 +440,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
             profile = argv[++i];
         else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
-            runs = atoi(argv[++i]);
+            runs = (int)strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--summary") == 0 && i + 1 < argc)
             summary = argv[++i];
         else if (argv[i][0] != '-' && !path)

@@ -108,6 +108,14 @@ enum fk_tat_by { FK_TAT_SITE = 0, FK_TAT_LAB };
  * tubes sampled later are left out, results and receipts recorded later are not known yet. */
 int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int64_t now,
                   fk_table **out, char *err, size_t errlen);
+/* The hours from sampling to result per region of level `by` inside the round's region, in one
+ * pass over the tubes: region,resulted,p90_hours for each region with a resulted tube, by region
+ * code. A region's tubes are those fk_engine_tat counts for the round narrowed to it (a member of
+ * the region sampled in the round's window; a pooled tube with members in two regions counts in
+ * both), as of now likewise, and its p90_hours is the p90_hours of that answer's total row: the
+ * same number for every region at once. FK_ENOENT (the round's region is unknown), FK_ENOMEM. */
+int fk_engine_tat_by(fk_engine *e, const struct fk_round *r, enum fk_level by, int64_t now,
+                     fk_table **out, char *err, size_t errlen);
 /* The overdue tubes themselves (as of `now`, likewise): tube,site,sampled,members,hours_waiting,
  * oldest first. */
 int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, fk_table **out,

@@ -42,6 +42,9 @@ static inline void fk_round_cut(struct fk_round *r, int64_t now)
 /* The q-quantile (0..1) of n sorted values, by linear interpolation between closest ranks (the
  * "R-7" definition of spreadsheets and numpy). NaN when n is 0. */
 double fk_quantile_sorted(const double *v, size_t n, double q);
+/* The same quantile of n values in any order, by selection (linear time, no sort): v is
+ * reordered. NaN when n is 0. */
+double fk_quantile_select(double *v, size_t n, double q);
 /* Sorts n doubles ascending in place. */
 void fk_sort_doubles(double *v, size_t n);
 

@@ -109,6 +109,10 @@ struct calc {
     struct fk_round *rounds;
     size_t nrounds, caprounds;
     int rounds_read;
+    const struct fk_round *picked; /* pick_round's round, its own region */
+    fk_table *tat;                 /* tat_p90 of every region of a level, for one round: */
+    int64_t tat_round;             /* its id */
+    enum fk_level tat_level;
     const struct fk_assess_src *src; /* NULL: each index is built here */
     fk_vax *vax;                     /* each index once asked for; own_*: built here, freed */
     fk_tracer *tracer;
@@ -196,6 +200,7 @@ static int pick_round(struct calc *k, const char *region, struct fk_round *out, 
     }
     if (!best)
         return 0;
+    k->picked = best;
     *out = *best;
     fk_strlcpy(out->region, region, sizeof out->region);
     return 1;
@@ -268,7 +273,9 @@ static int calc_coverage(struct calc *k, const char *region, double *actual, int
 }
 
 /* tat_p90: the 90th percentile of hours from sampling to result of the region's tubes in the
- * latest round over it (the total row of the chain by site). */
+ * latest round over it (the total row of the chain by site). Without rows, every region of the
+ * level is computed in one pass the first time the round is asked (fk_engine_tat_by: the same
+ * number), so a ranking reads the tubes once, not once per county. */
 static int calc_tat(struct calc *k, const char *region, double *actual, int *have, fk_table **rows,
                     char *err, size_t errlen)
 {
@@ -276,11 +283,30 @@ static int calc_tat(struct calc *k, const char *region, double *actual, int *hav
     fk_table *t = NULL;
     size_t n;
     const char *p90;
+    enum fk_level lv = fk_engine_region_level(k->eng, region);
+    long i;
     int rc;
 
     *have = 0;
     if (!pick_round(k, region, &r, &rc))
         return rc;
+    if (!rows) {
+        if (!k->tat || k->tat_round != k->picked->id || k->tat_level != lv) {
+            fk_table_free(k->tat);
+            k->tat = NULL;
+            rc = fk_engine_tat_by(k->eng, k->picked, lv, k->to - 1, &k->tat, err, errlen);
+            if (rc != FK_OK)
+                return rc;
+            k->tat_round = k->picked->id;
+            k->tat_level = lv;
+        }
+        i = row_of(k->tat, 0, region);
+        if (i >= 0) {
+            *have = 1;
+            *actual = cell_num(k->tat, (size_t)i, 2);
+        }
+        return FK_OK;
+    }
     rc = fk_engine_tat(k->eng, &r, FK_TAT_SITE, k->to - 1, &t, err, errlen);
     if (rc != FK_OK)
         return rc;
@@ -402,6 +428,7 @@ static int calc_of(const char *code)
 static void calc_fini(struct calc *k)
 {
     free(k->rounds);
+    fk_table_free(k->tat);
     if (k->own_vax)
         fk_vax_free(k->vax);
     if (k->own_tracer)

@@ -1570,6 +1570,126 @@ out:
     return FK_OK;
 }
 
+static const struct fk_col tat_by_cols[] = {
+    {"region", FK_COL_TEXT}, {"resulted", FK_COL_INT}, {"p90_hours", FK_COL_REAL}};
+
+int fk_engine_tat_by(fk_engine *e, const struct fk_round *r, enum fk_level by, int64_t now,
+                     fk_table **out, char *err, size_t errlen)
+{
+    int64_t R = round_region(e, r, err, errlen);
+    int32_t *slot_of = NULL; /* per grid: the slot of its region of level by, or -1 */
+    size_t *nh = NULL, *at = NULL, nslots = 0, i, ti, ntubes = fk_strmap_size(e->tubes);
+    int64_t *reg = NULL;
+    double *hours = NULL;
+    fk_table *t = NULL;
+    int pass, rc = FK_ENOMEM;
+
+    *out = NULL;
+    if (R < 0)
+        return FK_ENOENT;
+    slot_of = malloc((e->ngrids + 1) * sizeof *slot_of);
+    reg = malloc((e->nreg + 1) * sizeof *reg);
+    if (!slot_of || !reg)
+        goto out;
+    for (i = 0; i < e->ngrids; i++)
+        slot_of[i] = -1;
+    for (i = 0; i < e->nreg; i++) {
+        const struct region *g = &e->reg[i];
+        int32_t k;
+
+        if (g->level != (int)by || !inside(e, (int64_t)i, R))
+            continue;
+        for (k = g->glo; k < g->ghi; k++)
+            slot_of[k] = (int32_t)nslots;
+        reg[nslots++] = (int64_t)i;
+    }
+    nh = calloc(nslots + 1, sizeof *nh);
+    at = calloc(nslots + 1, sizeof *at);
+    if (!nh || !at)
+        goto out;
+    /* Two passes: count each slot's resulted tubes, then place their hours. A tube is counted
+     * once per slot: its members' slots are compared with those already taken for it. */
+    for (pass = 0; pass < 2; pass++) {
+        for (ti = 0; ti < ntubes; ti++) {
+            struct tube v;
+            int32_t seen[8];
+            size_t nseen = 0, s;
+            uint32_t k;
+
+            if (!tube_as_of(&e->tube[ti], now, &v) || v.result < 0)
+                continue;
+            for (k = v.first; k < v.first + v.count; k++) {
+                int32_t p = e->s_pid[k], sl;
+
+                if (p < 0 || !fk_round_contains(r, e->s_time[k]) || e->pgrid[p] < 0 ||
+                    (sl = slot_of[e->pgrid[p]]) < 0)
+                    continue;
+                for (s = 0; s < nseen && seen[s] != sl; s++)
+                    ;
+                if (s < nseen)
+                    continue;
+                if (nseen < sizeof seen / sizeof seen[0])
+                    seen[nseen++] = sl;
+                else if (s == nseen) { /* more regions than kept: look back over the members */
+                    uint32_t b;
+
+                    for (b = v.first; b < k; b++)
+                        if (e->s_pid[b] >= 0 && fk_round_contains(r, e->s_time[b]) &&
+                            e->pgrid[e->s_pid[b]] >= 0 && slot_of[e->pgrid[e->s_pid[b]]] == sl)
+                            break;
+                    if (b < k)
+                        continue;
+                }
+                if (pass == 0)
+                    nh[sl]++;
+                else
+                    hours[at[sl]++] = (double)(v.rtime - v.sampled) / 3600.0;
+            }
+        }
+        if (pass == 0) {
+            size_t total = 0;
+
+            for (i = 0; i < nslots; i++) {
+                at[i] = total;
+                total += nh[i];
+            }
+            hours = malloc((total + 1) * sizeof *hours);
+            if (!hours)
+                goto out;
+        }
+    }
+    rc = fk_table_new(tat_by_cols, 3, &t);
+    /* each slot's hours now lie in [at - nh, at) */
+    for (i = 0; rc == FK_OK && i < nslots; i++) {
+        char n[24], p90[24];
+        const char *vals[3];
+
+        if (!nh[i])
+            continue;
+        snprintf(n, sizeof n, "%zu", nh[i]);
+        snprintf(p90, sizeof p90, "%.2f", fk_quantile_select(hours + at[i] - nh[i], nh[i], 0.9));
+        vals[0] = fk_strmap_key(e->rmap, reg[i]);
+        vals[1] = n;
+        vals[2] = p90;
+        rc = fk_table_add(t, vals);
+    }
+    if (rc == FK_OK)
+        fk_table_sort(t, (const size_t[]){0}, 1);
+out:
+    free(slot_of);
+    free(reg);
+    free(nh);
+    free(at);
+    free(hours);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "tat: %s", fk_strerror(rc));
+        fk_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return FK_OK;
+}
+
 static const struct fk_col overdue_cols[] = {
     {"tube", FK_COL_TEXT},   {"site", FK_COL_TEXT},          {"sampled", FK_COL_TEXT},
     {"members", FK_COL_INT}, {"hours_waiting", FK_COL_REAL},

@@ -661,6 +661,55 @@ static void test_engine__tat_now_boundary(void **state)
                   "(total),1,0,0,1,0,0,,,0\n");
 }
 
+/* tat_p90 of every region of a level in one pass equals the chain's total row of the round
+ * narrowed to each region (a pooled tube counts in each region of its members). */
+static void test_engine__tat_by_region(void **state)
+{
+    static const enum fk_level levels[] = {FK_LEVEL_COUNTY, FK_LEVEL_TOWNSHIP, FK_LEVEL_GRID};
+    struct fixture *f = *state;
+    struct fk_round r = round_of(1, "140702");
+    fk_table *one = NULL;
+    char err[256] = "";
+    size_t l, i, rows = 0;
+
+    assert_int_equal(
+        fk_engine_tat_by(f->eng, &r, FK_LEVEL_COUNTY, T_END + 13 * HOUR, &f->t, err, sizeof err),
+        FK_OK);
+    expect_csv(f, "region,resulted,p90_hours\n"
+                  "140702,3,12.20\n");
+    for (l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+        assert_int_equal(
+            fk_engine_tat_by(f->eng, &r, levels[l], T_END + 13 * HOUR, &f->t, err, sizeof err),
+            FK_OK);
+        for (i = 0; i < fk_table_nrows(f->t); i++, rows++) {
+            struct fk_round n = r;
+            size_t last;
+
+            fk_strlcpy(n.region, fk_table_get(f->t, i, 0), sizeof n.region);
+            assert_int_equal(
+                fk_engine_tat(f->eng, &n, FK_TAT_SITE, T_END + 13 * HOUR, &one, err, sizeof err),
+                FK_OK);
+            last = fk_table_nrows(one) - 1;
+            assert_string_equal(fk_table_get(one, last, 3), fk_table_get(f->t, i, 1));
+            assert_string_equal(fk_table_get(one, last, 8), fk_table_get(f->t, i, 2));
+            fk_table_free(one);
+            one = NULL;
+        }
+        fk_table_free(f->t);
+        f->t = NULL;
+    }
+    assert_true(rows >= 3); /* the county, a township, the grids with results */
+    /* Before any result: no row. */
+    assert_int_equal(fk_engine_tat_by(f->eng, &r, FK_LEVEL_GRID, T_START, &f->t, err, sizeof err),
+                     FK_OK);
+    assert_int_equal(fk_table_nrows(f->t), 0);
+    fk_strlcpy(r.region, "999999", sizeof r.region);
+    fk_table_free(f->t);
+    f->t = NULL;
+    assert_int_equal(fk_engine_tat_by(f->eng, &r, FK_LEVEL_GRID, T_END, &f->t, err, sizeof err),
+                     FK_ENOENT);
+}
+
 static void test_engine__tat_by_lab(void **state)
 {
     struct fixture *f = *state;
@@ -868,6 +917,7 @@ int main(void)
         T(test_engine__as_of),
         T(test_engine__tat_by_site),
         T(test_engine__tat_now_boundary),
+        T(test_engine__tat_by_region),
         T(test_engine__tat_by_lab),
         T(test_engine__tat_limit_from_profile),
         T(test_engine__tat_overdue),

@@ -105,6 +105,39 @@ static void test_screening__quantile_r7(void **state)
     assert_float_equal(fk_quantile_sorted(ten, 10, 1.0), 10.0, 0);
 }
 
+/* The selection gives the sorted quantile to the bit, for any order, duplicates and sizes. */
+static void test_screening__quantile_select(void **state)
+{
+    static const double qs[] = {0, 0.1, 0.5, 0.9, 0.95, 1};
+    double v[257], sorted[257];
+    uint64_t s = 17;
+    size_t n, i, k, round;
+
+    (void)state;
+    assert_true(isnan(fk_quantile_select(v, 0, 0.9)));
+    for (round = 0; round < 200; round++) {
+        n = 1 + round % 257;
+        for (i = 0; i < n; i++) {
+            s = s * 6364136223846793005u + 1442695040888963407u;
+            /* few distinct values on even rounds: runs of duplicates */
+            sorted[i] = (double)((s >> 33) % (round % 2 ? 100000u : 7u)) / 8.0;
+        }
+        fk_sort_doubles(sorted, n);
+        for (k = 0; k < sizeof qs / sizeof qs[0]; k++) {
+            memcpy(v, sorted, n * sizeof *v);
+            for (i = n; i > 1; i--) { /* the same values, shuffled (Fisher-Yates) */
+                size_t j;
+                double t;
+
+                s = s * 6364136223846793005u + 1442695040888963407u;
+                j = (size_t)((s >> 33) % i);
+                t = v[i - 1], v[i - 1] = v[j], v[j] = t;
+            }
+            assert_true(fk_quantile_select(v, n, qs[k]) == fk_quantile_sorted(sorted, n, qs[k]));
+        }
+    }
+}
+
 static void test_screening__quantile_edge_sizes(void **state)
 {
     static const double one[] = {7.25};
@@ -146,6 +179,7 @@ int main(void)
         cmocka_unit_test(test_screening__round_check_rejects),
         cmocka_unit_test(test_screening__round_contains_inclusive),
         cmocka_unit_test(test_screening__quantile_r7),
+        cmocka_unit_test(test_screening__quantile_select),
         cmocka_unit_test(test_screening__quantile_edge_sizes),
         cmocka_unit_test(test_screening__sort_doubles),
     };
