@@ -16,6 +16,12 @@ fk_cleanup() {
         kill "$FK_SERVER_PID" 2>/dev/null || true
         wait "$FK_SERVER_PID" 2>/dev/null || true
     fi
+    # a failed script shows the end of the server's log: a server that died says why here (CI
+    # keeps nothing else of the scratch folder)
+    if { [ "$status" -ne 0 ] || [ "$FK_FAILURES" -gt 0 ]; } && [ -s "$WORK/serve.log" ]; then
+        echo "---- the last lines of the server's log ($WORK/serve.log) ----" >&2
+        tail -n 40 "$WORK/serve.log" >&2
+    fi
     rm -rf "$WORK"
     if [ "$FK_FAILURES" -gt 0 ]; then
         echo "$FK_FAILURES check(s) failed" >&2
