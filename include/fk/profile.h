@@ -14,6 +14,7 @@
 #define FK_VACCINES_MAX 16      /* [vaccine] doses.NAME overrides */
 #define FK_PROFILE_CATEGORIES 8 /* enum fk_ctl_category (fk/regime.h) */
 #define FK_SEN_NKINDS 6         /* enum fk_sen_kind (fk/sentinel.h) */
+#define FK_GATE_NTYPES 3        /* enum fk_gate_type (fk/gate.h) */
 #define FK_ASSIGN_ROLES_MAX 8   /* [assign] roles: the 五包一 roles, at most */
 
 /* A test regime ([regime.NAME]): fixed test days after the start (days = 0,1,2,3: 落地核酸 +
@@ -89,6 +90,9 @@ struct fk_profile {
     /* [reports] (值班与零报告, issue 17): deadline = 18:00, a unit's daily report submitted after
      * this local time of the report's own day is late; one exactly at it is on time */
     int reports_deadline_min; /* minutes after local midnight: 1080 */
+    /* [gate] (场所核验, issue 18, fk/gate.h): scenic_hours = 48, station_hours = 48,
+     * other_hours = 72: a negative sample taken this long before a check is green */
+    int gate_hours[FK_GATE_NTYPES];
 };
 
 /* Fills p with the defaults. */

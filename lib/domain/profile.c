@@ -52,6 +52,10 @@ static const struct setting {
      30, 0},
     {"coldchain", "window_hours", offsetof(struct fk_profile, coldchain_window_hours), 0, 8760,
      24},
+    /* issue 18, gate checks (fk/gate.h), in enum fk_gate_type order */
+    {"gate", "scenic_hours", offsetof(struct fk_profile, gate_hours[0]), 1, 720, 48},
+    {"gate", "station_hours", offsetof(struct fk_profile, gate_hours[1]), 1, 720, 48},
+    {"gate", "other_hours", offsetof(struct fk_profile, gate_hours[2]), 1, 720, 72},
 };
 
 /* [sentinel]: the kinds (enum fk_sen_kind order) as per-kind keys name them, and the default
