@@ -24,6 +24,14 @@ const num = (s) => Number(String(s).replace(/\D/g, ''))
 await run(async (browser, newPage) => {
   const page = await newPage({ viewport: { width: 1280, height: 900 } })
   await signIn(page, adminName, adminPass)
+  /* The page opens on today, then the date is asked: today's duty answer is held back until the
+   * asked day's has been shown, so that it arrives last and must not overwrite it. */
+  let release = null
+  const held = new Promise((r) => { release = r })
+  await page.route(/\/api\/v1\/duty(\?|$)/, async (route) => {
+    if (!route.request().url().includes(`date=${DAY}`)) await held
+    await route.continue()
+  })
   for (const lang of ['zh', 'en']) {
     await setLang(page, lang)
     await nav(page, 'reports')
@@ -70,7 +78,17 @@ await run(async (browser, newPage) => {
     /* the duty roster: the CLI's rows, the gaps first and marked */
     await page.waitForSelector('[data-table=duty] tbody tr[data-key]', { timeout: T })
     const gaps = duty.filter((r) => !r.person).length
+    /* the roster of the page's first day (today: nobody on duty anywhere) shows until the asked
+     * day's answer arrives: wait for that answer, not for any rows */
+    await page.waitForFunction((n) => Number(document.querySelector('[data-gaps]').textContent.replace(/\D/g, '')) === n, gaps, { timeout: T })
     assert.equal(num(await page.textContent('[data-gaps]')), gaps, 'the number of gaps')
+    if (lang === 'zh') { /* now today's answer comes, late: the asked day's stays */
+      const late = page.waitForResponse((r) => /\/api\/v1\/duty(\?|$)/.test(r.url()) && !r.url().includes(`date=${DAY}`), { timeout: T })
+      release()
+      await (await late).finished()
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))))
+      assert.equal(num(await page.textContent('[data-gaps]')), gaps, 'a late answer for another day does not replace the roster')
+    }
     assert.deepEqual(await cells(page, 'duty', 'person'), duty.slice(0, 30).map((r) => r.person || (lang === 'zh' ? '无人值班' : 'Nobody on duty')), 'duty as the CLI, gaps first')
     assert.equal((await page.$$('[data-table=duty] [data-gap]')).length, gaps, 'each gap marked')
     await page.$eval('[data-duty]', (el) => el.scrollIntoView())
