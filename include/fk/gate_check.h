@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* Gate checks over the data (场所核验, issue 18): what the store and the engine know of a person at
+ * a moment, as the pure rule of fk/gate.h takes it. Read-only. */
+#ifndef FK_GATE_CHECK_H
+#define FK_GATE_CHECK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fk/engine.h"
+#include "fk/gate.h"
+#include "fk/store.h"
+
+/* The facts of the person with this ID number at now: the latest negative sample (its sampling
+ * time) and positive result (its result time) whose results are known by now, from the engine's
+ * samples; an order of the store open at now (started at or before it, not ended by it). *known
+ * is 0 for an ID number not in the registry (the facts are then empty: yellow). lockdown and
+ * cleared stay 0 until zones and clearances exist. FK_OK, FK_ENOMEM, FK_EDB. */
+int fk_gate_facts_of(fk_store *st, fk_engine *e, const char *id_number, int64_t now,
+                     struct fk_gate_facts *out, int *known);
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/* Gate checks over the data (fk/gate_check.h): one person's samples from the engine's per-person
+ * index, their orders from the store. */
+#include "fk/gate_check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fk/error.h"
+#include "fk/screening.h"
+
+struct open_walk {
+    int64_t now;
+    int open;
+};
+
+static int on_order(void *ud, const struct fk_control_row *c)
+{
+    struct open_walk *w = ud;
+
+    if (c->start <= w->now && (c->end == 0 || c->end > w->now))
+        w->open = 1;
+    return 0;
+}
+
+int fk_gate_facts_of(fk_store *st, fk_engine *e, const char *id_number, int64_t now,
+                     struct fk_gate_facts *out, int *known)
+{
+    struct fk_person_sample few[16], *s = few;
+    struct open_walk w = {now, 0};
+    int64_t pid;
+    size_t n, i;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    *known = 0;
+    rc = fk_store_find_person(st, id_number, &pid);
+    if (rc == FK_ENOENT)
+        return FK_OK;
+    if (rc != FK_OK)
+        return rc;
+    *known = 1;
+    if (fk_engine_person_index(e) != FK_OK)
+        return FK_ENOMEM;
+    n = fk_engine_person_samples(e, pid, few, sizeof few / sizeof few[0]);
+    if (n > sizeof few / sizeof few[0]) { /* a person sampled more often than most */
+        s = malloc(n * sizeof *s);
+        if (!s)
+            return FK_ENOMEM;
+        n = fk_engine_person_samples(e, pid, s, n);
+    }
+    for (i = 0; i < n; i++) {
+        if (s[i].result < 0 || s[i].rtime > now || s[i].time > now)
+            continue;
+        if (s[i].result == FK_RESULT_POSITIVE && s[i].rtime > out->positive)
+            out->positive = s[i].rtime;
+        else if (s[i].result == FK_RESULT_NEGATIVE && s[i].time > out->negative)
+            out->negative = s[i].time;
+    }
+    if (s != few)
+        free(s);
+    rc = fk_store_each_control(st, pid, on_order, &w);
+    out->controlled = w.open;
+    return rc;
+}
