@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* fangkong check [--gate TYPE] [--now T]: 场所核验 (数字哨兵, issue 18) for every ID number read on
- * stdin, one a line: id_number,colour,reason (green|yellow|red; negative, no_test, positive,
+ * stdin, one a line: id_number,colour,reason (green|yellow|red; negative, no_test, positive (a
+ * case, or a positive result),
  * controlled or lockdown), never a name. A line that is no ID number (empty, or longer than an ID
  * can be) is answered with colour "" and reason "bad_id", so the answers stay line for line. */
 #include <stdio.h>

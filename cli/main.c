@@ -222,8 +222,9 @@ const struct verb cli_verbs[] = {
      "score, grade and veto (GET /api/v1/score?table=1&format=xlsx is the spreadsheet)."},
     {"check", cmd_check, "check [--gate scenic|station|other] [--now T] < ID_NUMBERS",
      "场所核验 (数字哨兵): for each ID number read on stdin, one a line, the colour a gate shows\n"
-     "and why, never a name: id_number,colour,reason. red: a positive result (pooled or not)\n"
-     "known by --now (positive), an order open at --now (controlled); green: a negative sample\n"
+     "and why, never a name: id_number,colour,reason. red: a case confirmed or a positive\n"
+     "result (pooled or not) known by --now (positive), an order open at --now (controlled);\n"
+     "green: a negative sample\n"
      "taken within the gate's window before --now (the profile's [gate]: scenic and station\n"
      "48 h, other 72 h; the edge counts) (negative); yellow: none (no_test), also for an ID\n"
      "number not in the registry. A line that is no ID number answers ,,bad_id. Counts on\n"

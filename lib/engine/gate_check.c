@@ -28,6 +28,7 @@ int fk_gate_facts_of(fk_store *st, fk_engine *e, const char *id_number, int64_t 
 {
     struct fk_person_sample few[16], *s = few;
     struct open_walk w = {now, 0};
+    struct fk_case_row kase;
     int64_t pid;
     size_t n, i;
     int rc;
@@ -59,6 +60,13 @@ int fk_gate_facts_of(fk_store *st, fk_engine *e, const char *id_number, int64_t 
     }
     if (s != few)
         free(s);
+    /* a case (confirmed or asymptomatic) is positive from its confirmation, whatever the
+     * samples the engine holds say */
+    rc = fk_store_get_case(st, pid, &kase);
+    if (rc == FK_OK && kase.confirmed <= now && kase.confirmed > out->positive)
+        out->positive = kase.confirmed;
+    if (rc != FK_OK && rc != FK_ENOENT)
+        return rc;
     rc = fk_store_each_control(st, pid, on_order, &w);
     out->controlled = w.open;
     return rc;

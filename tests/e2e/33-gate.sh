@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Gate checks (场所核验, issue 18) from the command line over the worked example city-3: its
-# persons, samples and results, and control orders written here (one open, one ended, one that
+# persons, cases, samples and results, and control orders written here (one open, one ended, one that
 # starts later). `fangkong check --gate G --now T` answers every resident, two ID numbers not in
 # the registry and bad lines, line for line; the colours are computed again here in Python from
 # the files: red for a positive result known by now or an order open at now, green for a negative
 # sample taken within the window before now (48 h for scenic and station, 72 h for other; the
 # edge counts: a resident whose latest negative was sampled exactly 48 h before is green, a second
-# later yellow), yellow otherwise. Never a name in the answer.
+# later yellow), yellow otherwise; a case is red from its confirmation. Never a name in the answer.
 . "$(dirname "$0")/lib.sh"
 FK_KEEP_GOING=1
 DATA="$FK_SRC/tests/data/city-3"
@@ -16,7 +16,8 @@ DATA="$FK_SRC/tests/data/city-3"
 cp "$DATA"/regions.csv "$DATA"/persons.csv "$DATA"/samples.csv "$DATA"/results.csv .
 # the example's files hold rows that must be rejected (exit 3): the computation below reads the
 # rows the import accepted, those not in FILE.rejects.csv
-for t in regions persons samples results; do
+cp "$DATA"/cases.csv .
+for t in regions persons cases samples results; do
     fk import "$t" "$t.csv" 2>/dev/null
     [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "import $t exited $rc"
 done
@@ -100,6 +101,9 @@ for r in rows("samples"):
         pos[r["id_number"]] = max(pos.get(r["id_number"], T(t["time"])), T(t["time"]))
     elif t["result"] == "negative":
         neg[r["id_number"]] = max(neg.get(r["id_number"], T(r["time"])), T(r["time"]))
+for r in rows("cases"):  # a case is positive from its confirmation
+    if T(r["confirmed"]) <= now:
+        pos[r["id_number"]] = max(pos.get(r["id_number"], T(r["confirmed"])), T(r["confirmed"]))
 open_ = set()
 for r in csv.DictReader(open("controls.csv")):
     if T(r["start"]) <= now and (not r["end"] or T(r["end"]) > now):
