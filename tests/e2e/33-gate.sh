@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Gate checks (场所核验, issue 18) from the command line over the worked example city-3: its
-# persons, cases, samples and results, and control orders written here (one open, one ended, one that
-# starts later). `fangkong check --gate G --now T` answers every resident, two ID numbers not in
+# persons, cases, samples and results, and control orders written here (one open, one ended, one
+# that starts later). `fangkong check --gate G --now T` answers every resident, two ID numbers not in
 # the registry and bad lines, line for line; the colours are computed again here in Python from
 # the files: red for a positive result known by now or an order open at now, green for a negative
 # sample taken within the window before now (48 h for scenic and station, 72 h for other; the
