@@ -28,11 +28,17 @@ api "$ADMIN" GET /api/v1/me
 expect_status 200 "me after the second server was refused"
 
 # ---- 40 kept-alive connections at once, 25 requests each ----
-lines=$(wc -l <serve.log)
-kill -USR1 "$FK_SERVER_PID" # zero the timers: only the requests below count
-wait_for 10 "the timers to be reset" log_after serve.log "$lines" "timing end (reset)"
-lines=$(wc -l <serve.log)
-"$PY" - "$PORT" "$ADMIN" <<'PY' || fail "the concurrent requests did not all answer 200"
+# The kernel hashes each connection to one of the threads' sockets: a fair pool leaves each
+# thread at least 10 of the 40 (250 answers) most of the time, and a CI run saw 9 once by chance.
+# So up to three bursts are tried: one fair burst passes, while a pool that favours one thread
+# fails all three.
+burst() {
+    local lines
+    lines=$(wc -l <serve.log)
+    kill -USR1 "$FK_SERVER_PID" # zero the timers: only the requests below count
+    wait_for 10 "the timers to be reset" log_after serve.log "$lines" "timing end (reset)"
+    lines=$(wc -l <serve.log)
+    "$PY" - "$PORT" "$ADMIN" <<'PY' || fail "the concurrent requests did not all answer 200"
 import http.client, sys, threading
 port, token = int(sys.argv[1]), sys.argv[2]
 start = threading.Barrier(40)
@@ -55,17 +61,25 @@ for t in ts:
     t.join()
 sys.exit(1 if bad else 0)
 PY
-kill -USR1 "$FK_SERVER_PID"
-wait_for 10 "the timers after SIGUSR1" log_after serve.log "$lines" "timing end (reset)"
-tail -n "+$((lines + 1))" serve.log | awk '/timing thread/ { print $(NF) }' >threads.txt
-[ "$(wc -l <threads.txt)" = 2 ] ||
-    fail "expected answers from 2 threads: $(tail -n "+$((lines + 1))" serve.log | grep timing)"
-"$PY" - <<'PY' || fail "the threads' shares are unfair: $(tr '\n' ' ' <threads.txt)"
+    kill -USR1 "$FK_SERVER_PID"
+    wait_for 10 "the timers after SIGUSR1" log_after serve.log "$lines" "timing end (reset)"
+    tail -n "+$((lines + 1))" serve.log | awk '/timing thread/ { print $(NF) }' >threads.txt
+    [ "$(wc -l <threads.txt)" = 2 ] ||
+        fail "expected answers from 2 threads: $(tail -n "+$((lines + 1))" serve.log | grep timing)"
+    "$PY" - <<'PY'
 n = [int(x) for x in open("threads.txt")]
 total = sum(n)
 print("answers per thread:", n)
-# 1 000 requests on 40 connections: a fair share is 500 each; the kernel's hash of 40
-# connections leaves each thread at least 10 of them (250 answers) 99.9 % of the time.
+# 1 000 requests on 40 connections: a fair share is 500 each, at least 250 (10 connections)
 raise SystemExit(0 if total == 1000 and min(n) >= 0.25 * total else 1)
 PY
+}
+fair=0
+for try in 1 2 3; do
+    if burst; then
+        fair=1
+        break
+    fi
+done
+[ "$fair" = 1 ] || fail "the threads' shares were unfair in three bursts: $(tr '\n' ' ' <threads.txt)"
 echo "http threads: done"
