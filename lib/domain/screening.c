@@ -80,9 +80,7 @@ double fk_quantile_select(double *v, size_t n, double q)
         return NAN;
     h = q <= 0 ? 0 : q >= 1 ? (double)(n - 1) : (double)(n - 1) * q;
     lo = floor(h);
-    i = (size_t)lo;
-    if (i >= n)
-        i = n - 1;
+    i = (size_t)lo; /* h lies in [0, n - 1] */
     select_kth(v, n, i);
     if (i + 1 >= n || h == lo)
         return v[i];

@@ -1578,7 +1578,8 @@ int fk_engine_tat_by(fk_engine *e, const struct fk_round *r, enum fk_level by, i
 {
     int64_t R = round_region(e, r, err, errlen);
     int32_t *slot_of = NULL; /* per grid: the slot of its region of level by, or -1 */
-    size_t *nh = NULL, *at = NULL, nslots = 0, i, ti, ntubes = fk_strmap_size(e->tubes);
+    size_t *nh = NULL, *at = NULL, *last = NULL, nslots = 0, i, ti,
+           ntubes = fk_strmap_size(e->tubes);
     int64_t *reg = NULL;
     double *hours = NULL;
     fk_table *t = NULL;
@@ -1605,15 +1606,16 @@ int fk_engine_tat_by(fk_engine *e, const struct fk_round *r, enum fk_level by, i
     }
     nh = calloc(nslots + 1, sizeof *nh);
     at = calloc(nslots + 1, sizeof *at);
-    if (!nh || !at)
+    last = malloc((nslots + 1) * sizeof *last);
+    if (!nh || !at || !last)
         goto out;
     /* Two passes: count each slot's resulted tubes, then place their hours. A tube is counted
-     * once per slot: its members' slots are compared with those already taken for it. */
+     * once per slot: last[slot] is the tube the slot counted last (members run tube by tube). */
     for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < nslots; i++)
+            last[i] = SIZE_MAX;
         for (ti = 0; ti < ntubes; ti++) {
             struct tube v;
-            int32_t seen[8];
-            size_t nseen = 0, s;
             uint32_t k;
 
             if (!tube_as_of(&e->tube[ti], now, &v) || v.result < 0)
@@ -1622,24 +1624,9 @@ int fk_engine_tat_by(fk_engine *e, const struct fk_round *r, enum fk_level by, i
                 int32_t p = e->s_pid[k], sl;
 
                 if (p < 0 || !fk_round_contains(r, e->s_time[k]) || e->pgrid[p] < 0 ||
-                    (sl = slot_of[e->pgrid[p]]) < 0)
+                    (sl = slot_of[e->pgrid[p]]) < 0 || last[sl] == ti)
                     continue;
-                for (s = 0; s < nseen && seen[s] != sl; s++)
-                    ;
-                if (s < nseen)
-                    continue;
-                if (nseen < sizeof seen / sizeof seen[0])
-                    seen[nseen++] = sl;
-                else if (s == nseen) { /* more regions than kept: look back over the members */
-                    uint32_t b;
-
-                    for (b = v.first; b < k; b++)
-                        if (e->s_pid[b] >= 0 && fk_round_contains(r, e->s_time[b]) &&
-                            e->pgrid[e->s_pid[b]] >= 0 && slot_of[e->pgrid[e->s_pid[b]]] == sl)
-                            break;
-                    if (b < k)
-                        continue;
-                }
+                last[sl] = ti;
                 if (pass == 0)
                     nh[sl]++;
                 else
@@ -1680,6 +1667,7 @@ out:
     free(reg);
     free(nh);
     free(at);
+    free(last);
     free(hours);
     if (rc != FK_OK) {
         snprintf(err, errlen, "tat: %s", fk_strerror(rc));
