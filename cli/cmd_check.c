@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* fangkong check [--gate TYPE] [--now T]: 场所核验 (数字哨兵, issue 18) for every ID number read on
  * stdin, one a line: id_number,colour,reason (green|yellow|red; negative, no_test, positive (a
- * case, or a positive result),
- * controlled or lockdown), never a name. A line that is no ID number (empty, or longer than an ID
- * can be) is answered with colour "" and reason "bad_id", so the answers stay line for line. */
+ * case, or a positive result), controlled or lockdown), never a name. A line that is no ID number
+ * (empty, longer than an ID can be, or holding a comma or quote) is answered with colour "" and
+ * reason "bad_id", so the answers stay line for line. */
 #include <stdio.h>
 #include <string.h>
 
@@ -34,14 +34,14 @@ int cmd_check(struct cli *c, int argc, char **argv)
         struct fk_gate_facts f;
         enum fk_gate_reason why;
         enum fk_gate_colour col;
-        int known, rc;
+        int rc;
 
         line[n] = '\0';
         if (n == 0 || n > 32 || strpbrk(line, ",\"")) {
             printf("%.32s,,bad_id\n", strpbrk(line, ",\"") ? "" : line);
             continue;
         }
-        rc = fk_gate_facts_of(c->st, c->eng, line, c->now, &f, &known);
+        rc = fk_gate_facts_of(c->st, c->eng, line, c->now, &f);
         if (rc != FK_OK) {
             cli_error(c, "%s: %s", line,
                       rc == FK_ENOMEM ? "out of memory" : fk_store_errmsg(c->st));

@@ -14,10 +14,10 @@
 /* The facts of the person with this ID number at now: the latest negative sample (its sampling
  * time) and positive result (its result time) whose results are known by now, from the engine's
  * samples, or the person's case when confirmed by now (positive from its confirmation); an order
- * of the store open at now (started at or before it, not ended by it). *known
- * is 0 for an ID number not in the registry (the facts are then empty: yellow). lockdown and
- * cleared stay 0 until zones and clearances exist. FK_OK, FK_ENOMEM, FK_EDB. */
+ * of the store open at now (started at or before it, not ended by it). An ID number not in the
+ * registry has empty facts (yellow: a gate learns nothing more of it). lockdown and cleared stay 0
+ * until zones and clearances exist. FK_OK, FK_ENOMEM, FK_EDB. */
 int fk_gate_facts_of(fk_store *st, fk_engine *e, const char *id_number, int64_t now,
-                     struct fk_gate_facts *out, int *known);
+                     struct fk_gate_facts *out);
 
 #endif

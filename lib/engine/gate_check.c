@@ -24,7 +24,7 @@ static int on_order(void *ud, const struct fk_control_row *c)
 }
 
 int fk_gate_facts_of(fk_store *st, fk_engine *e, const char *id_number, int64_t now,
-                     struct fk_gate_facts *out, int *known)
+                     struct fk_gate_facts *out)
 {
     struct fk_person_sample few[16], *s = few;
     struct open_walk w = {now, 0};
@@ -34,13 +34,11 @@ int fk_gate_facts_of(fk_store *st, fk_engine *e, const char *id_number, int64_t 
     int rc;
 
     memset(out, 0, sizeof *out);
-    *known = 0;
     rc = fk_store_find_person(st, id_number, &pid);
     if (rc == FK_ENOENT)
         return FK_OK;
     if (rc != FK_OK)
         return rc;
-    *known = 1;
     if (fk_engine_person_index(e) != FK_OK)
         return FK_ENOMEM;
     n = fk_engine_person_samples(e, pid, few, sizeof few / sizeof few[0]);
