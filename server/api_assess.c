@@ -12,9 +12,8 @@
 /* The indexes the server keeps, handed to the scoring when a computed indicator asks for one
  * (built at 10 M residents they take seconds to minutes; none is built when no indicator needs
  * it). A getter that fails has set the answer: the caller replies only when none is set. */
-static int got(struct req *r, const void *index, char *err, size_t errlen)
+static int got(const void *index, char *err, size_t errlen)
 {
-    (void)r;
     if (index)
         return FK_OK;
     snprintf(err, errlen, "an index failed (answered)");
@@ -23,17 +22,17 @@ static int got(struct req *r, const void *index, char *err, size_t errlen)
 
 static int get_vax(void *ud, fk_vax **out, char *err, size_t errlen)
 {
-    return got(ud, *out = srv_vax(ud), err, errlen);
+    return got(*out = srv_vax(ud), err, errlen);
 }
 
 static int get_tracer(void *ud, fk_tracer **out, char *err, size_t errlen)
 {
-    return got(ud, *out = srv_tracer(ud), err, errlen);
+    return got(*out = srv_tracer(ud), err, errlen);
 }
 
 static int get_reports(void *ud, fk_reports **out, char *err, size_t errlen)
 {
-    return got(ud, *out = srv_reports(ud), err, errlen);
+    return got(*out = srv_reports(ud), err, errlen);
 }
 
 /* The answer of a failed scoring, unless a getter has set one. */
@@ -67,6 +66,37 @@ static int ask_of(struct req *r, struct fk_assess_ask *ask, struct fk_assess_src
     return 1;
 }
 
+/* The library's ranking and detail columns, each with the period scored after them. */
+static const struct fk_col rank_cols[] = {
+    {"rank", FK_COL_INT},   {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT},  {"score", FK_COL_REAL},
+    {"grade", FK_COL_TEXT}, {"veto", FK_COL_TEXT},   {"period", FK_COL_TEXT}};
+static const struct fk_col detail_cols[] = {
+    {"region", FK_COL_TEXT},   {"indicator", FK_COL_TEXT}, {"target", FK_COL_REAL},
+    {"actual", FK_COL_REAL},   {"r", FK_COL_REAL},         {"name", FK_COL_TEXT},
+    {"category", FK_COL_TEXT}, {"weight", FK_COL_REAL},    {"direction", FK_COL_TEXT},
+    {"veto", FK_COL_INT},      {"computed", FK_COL_INT},   {"period", FK_COL_TEXT}};
+
+/* The rows of all whose column rcol is a region inside the caller's scope, each with period in a
+ * last column, into *out (cols: all's columns, then "period"). FK_OK or FK_ENOMEM. */
+static int scoped_with_period(struct req *r, const fk_table *all, size_t rcol,
+                              const struct fk_col *cols, const char *period, fk_table **out)
+{
+    size_t i, c, nc = fk_table_ncols(all);
+    int rc = fk_table_new(cols, nc + 1, out);
+
+    for (i = 0; rc == FK_OK && i < fk_table_nrows(all); i++) {
+        const char *vals[13];
+
+        if (!in_scope(r, fk_table_get(all, i, rcol)))
+            continue;
+        for (c = 0; c < nc; c++)
+            vals[c] = fk_table_get(all, i, c);
+        vals[nc] = period;
+        rc = fk_table_add(*out, vals);
+    }
+    return rc;
+}
+
 void api_score_get(struct req *r)
 {
     const char *by = req_arg(r, "by"), *detail = req_arg(r, "detail"), *table = req_arg(r, "table");
@@ -76,7 +106,6 @@ void api_score_get(struct req *r)
     fk_store *st;
     fk_engine *e;
     char err[512], scored[64];
-    size_t i, c, nc, rcol;
     int rc, det = detail && strcmp(detail, "1") == 0, meet = table && strcmp(table, "1") == 0;
 
     if (!ask_of(r, &ask, &src, &st, &e) || !req_level(r, by, &ask.by))
@@ -92,31 +121,7 @@ void api_score_get(struct req *r)
         return;
     }
     /* the rows of regions inside the caller's scope, with the period scored */
-    {
-        static const struct fk_col rank_cols[] = {{"rank", FK_COL_INT},   {"region", FK_COL_TEXT},
-                                                  {"name", FK_COL_TEXT},  {"score", FK_COL_REAL},
-                                                  {"grade", FK_COL_TEXT}, {"veto", FK_COL_TEXT},
-                                                  {"period", FK_COL_TEXT}};
-        static const struct fk_col detail_cols[] = {
-            {"region", FK_COL_TEXT},   {"indicator", FK_COL_TEXT}, {"target", FK_COL_REAL},
-            {"actual", FK_COL_REAL},   {"r", FK_COL_REAL},         {"name", FK_COL_TEXT},
-            {"category", FK_COL_TEXT}, {"weight", FK_COL_REAL},    {"direction", FK_COL_TEXT},
-            {"veto", FK_COL_INT},      {"computed", FK_COL_INT},   {"period", FK_COL_TEXT}};
-
-        nc = fk_table_ncols(all);
-        rcol = det ? 0 : 1;
-        rc = fk_table_new(det ? detail_cols : rank_cols, nc + 1, &t);
-        for (i = 0; rc == FK_OK && i < fk_table_nrows(all); i++) {
-            const char *vals[13];
-
-            if (!in_scope(r, fk_table_get(all, i, rcol)))
-                continue;
-            for (c = 0; c < nc; c++)
-                vals[c] = fk_table_get(all, i, c);
-            vals[nc] = scored;
-            rc = fk_table_add(t, vals);
-        }
-    }
+    rc = scoped_with_period(r, all, det ? 0 : 1, det ? detail_cols : rank_cols, scored, &t);
     fk_table_free(all);
     if (rc != FK_OK) {
         fk_table_free(t);
@@ -143,10 +148,6 @@ static int names_persons(const fk_table *t)
  * that name persons (lock24's contacts) only for an account that reads persons. */
 void api_score_explain_get(struct req *r)
 {
-    static const struct fk_col one_rank_cols[] = {{"rank", FK_COL_INT},   {"region", FK_COL_TEXT},
-                                                  {"name", FK_COL_TEXT},  {"score", FK_COL_REAL},
-                                                  {"grade", FK_COL_TEXT}, {"veto", FK_COL_TEXT},
-                                                  {"period", FK_COL_TEXT}};
     const char *region = req_arg(r, "region");
     struct fk_assess_ask ask;
     struct fk_assess_src src;
@@ -176,17 +177,8 @@ void api_score_explain_get(struct req *r)
         reply_failed(r, rc, err);
         return;
     }
-    /* the ranking row with the period scored */
-    rc = fk_table_new(one_rank_cols, 7, &one);
-    for (i = 0; rc == FK_OK && i < fk_table_nrows(x.rank); i++) {
-        const char *v[7];
-        size_t c;
-
-        for (c = 0; c < 6; c++)
-            v[c] = fk_table_get(x.rank, i, c);
-        v[6] = x.period;
-        rc = fk_table_add(one, v);
-    }
+    /* the ranking row with the period scored (region is inside the scope) */
+    rc = scoped_with_period(r, x.rank, 1, rank_cols, x.period, &one);
     fk_buf_init(&b, 0);
     blocks[n++] = (struct fk_table_block){"score", one};
     blocks[n++] = (struct fk_table_block){"items", x.items};
