@@ -377,7 +377,8 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
                        "UPDATE cases SET confirmed = ?2, onset = ?3, kind = ?4, isolated = ?5, "
                        "reported = coalesce(?6, reported) WHERE person = ?1",
                        "SELECT p.id_number, c.confirmed, c.onset, c.kind, c.isolated, c.reported, "
-                       "p.grid FROM cases c CROSS JOIN persons p ON p.id = c.person ORDER BY p.id_number"},
+                       "p.grid FROM cases c CROSS JOIN persons p ON p.id = c.person "
+                       "ORDER BY p.id_number"},
             .export_cols = {0, 1, 2, 3, 4, 5},
             .nexport = 6,
             .nscope = 1,
@@ -428,8 +429,8 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
                        "device = coalesce(?8, device), extended = coalesce(?9, extended) "
                        "WHERE person = ?1 AND start = ?2",
                        "SELECT p.id_number, c.category, c.place, c.start, c.\"end\", c.regime, "
-                       "c.site, c.device, p.grid FROM controls c CROSS JOIN persons p ON p.id = c.person "
-                       "ORDER BY p.id_number, c.start"},
+                       "c.site, c.device, p.grid FROM controls c "
+                       "CROSS JOIN persons p ON p.id = c.person ORDER BY p.id_number, c.start"},
             .export_cols = {0, 1, 2, 3, 4, 5, 6, 7},
             .nexport = 8,
             .nscope = 1,
@@ -1038,7 +1039,8 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
                        "UPDATE incident_events SET note = ?4 WHERE person = ?1 AND event = ?2 AND "
                        "time = ?3",
                        "SELECT p.id_number, e.event, e.time, e.note, p.grid FROM incident_events e "
-                       "CROSS JOIN persons p ON p.id = e.person ORDER BY p.id_number, e.event, e.time"},
+                       "CROSS JOIN persons p ON p.id = e.person "
+                       "ORDER BY p.id_number, e.event, e.time"},
             .export_cols = {0, 1, 2, 3},
             .nexport = 4,
             .nscope = 1,
