@@ -202,6 +202,7 @@ const zh = {
   /* 目标考核 (issue 17) */
   'nav.command': '指挥考核',
   'nav.warning': '预警监测',
+  'nav.field': '区域与闭环',
   'nav.admin': '数据管理',
   'nav.score': '目标考核',
   'score.period': '考核期 {period}',
@@ -1267,6 +1268,7 @@ const en = {
   /* 目标考核 (issue 17) */
   'nav.command': 'Command',
   'nav.warning': 'Warning',
+  'nav.field': 'Zones',
   'nav.admin': 'Data',
   'nav.score': 'Assessment',
   'score.period': 'period {period}',
