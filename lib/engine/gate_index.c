@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: MIT */
+/* The gate-check index (fk/gate_index.h): ID numbers to persons in a table of packed keys, three
+ * sample times a person, cases and orders as sorted arrays. */
+#include "fk/gate_index.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fk/error.h"
+#include "fk/screening.h"
+#include "fk/strmap.h"
+
+#define SLOW UINT32_MAX /* last[]: the person's times do not fit; always the store's path */
+
+struct order {
+    uint32_t pid;
+    int64_t start, end;
+};
+struct kase {
+    uint32_t pid;
+    int64_t confirmed;
+};
+
+struct fk_gate_index {
+    fk_engine *e;
+    /* ID numbers: packed resident IDs (key 0: empty slot) in keys/vals, mask + 1 slots; the
+     * others in other (value: pid). */
+    uint64_t *keys;
+    uint32_t *vals;
+    size_t mask, nkeys;
+    fk_strmap *other;
+    /* Per person (pid < npid): the latest negative's sampling time, the latest positive's
+     * result time, the latest time known (SLOW: see above); 0 none. */
+    uint32_t *neg, *pos, *last;
+    size_t npid;
+    struct kase *cases;
+    size_t ncases, capcases;
+    struct order *orders;
+    size_t norders;
+    struct fk_gate_lockdown *ld;
+    size_t nld;
+};
+
+/* A resident ID (17 digits and a digit or X) as one integer, never 0; 0 when id is not one. */
+static uint64_t pack_id(const char *id, size_t n)
+{
+    uint64_t k = 0;
+    size_t i;
+    unsigned c;
+
+    if (n != 18)
+        return 0;
+    for (i = 0; i < 17; i++) {
+        if (id[i] < '0' || id[i] > '9')
+            return 0;
+        k = k * 10 + (uint64_t)(id[i] - '0');
+    }
+    if (id[17] >= '0' && id[17] <= '9')
+        c = (unsigned)(id[17] - '0');
+    else if (id[17] == 'X')
+        c = 10;
+    else
+        return 0;
+    return k * 11 + c + 1;
+}
+
+static size_t slot_of(uint64_t k, size_t mask)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return (size_t)k & mask;
+}
+
+static int64_t find_pid(const fk_gate_index *g, const char *id, size_t n)
+{
+    uint64_t k = pack_id(id, n);
+    size_t i;
+
+    if (!k) {
+        int64_t s = g->other ? fk_strmap_find(g->other, id, n) : -1;
+
+        return s >= 0 ? fk_strmap_value(g->other, s) : -1;
+    }
+    for (i = slot_of(k, g->mask); g->keys[i]; i = (i + 1) & g->mask)
+        if (g->keys[i] == k)
+            return g->vals[i];
+    return -1;
+}
+
+struct build {
+    fk_gate_index *g;
+    int rc;
+};
+
+/* Persons: counted first (the table's size), then put. */
+static int count_person(void *ud, const struct fk_person_row *p)
+{
+    struct build *b = ud;
+
+    b->g->nkeys++;
+    if (p->id >= 0 && (size_t)p->id + 1 > b->g->npid)
+        b->g->npid = (size_t)p->id + 1;
+    return 0;
+}
+
+static int put_person(void *ud, const struct fk_person_row *p)
+{
+    struct build *b = ud;
+    fk_gate_index *g = b->g;
+    size_t n = strlen(p->id_number), i;
+    uint64_t k = pack_id(p->id_number, n);
+    int added;
+    int64_t s;
+
+    if (p->id < 0 || (size_t)p->id >= g->npid)
+        return 0;
+    if (!k) {
+        if (!g->other && !(g->other = fk_strmap_new()))
+            goto nomem;
+        s = fk_strmap_intern(g->other, p->id_number, n, &added);
+        if (s < 0)
+            goto nomem;
+        fk_strmap_set_value(g->other, s, p->id);
+        return 0;
+    }
+    for (i = slot_of(k, g->mask); g->keys[i] && g->keys[i] != k; i = (i + 1) & g->mask)
+        ;
+    g->keys[i] = k;
+    g->vals[i] = (uint32_t)p->id;
+    return 0;
+nomem:
+    b->rc = FK_ENOMEM;
+    return 1;
+}
+
+static int put_case(void *ud, const struct fk_case_row *c)
+{
+    struct build *b = ud;
+    fk_gate_index *g = b->g;
+    struct kase *v;
+
+    if (c->person < 0 || (size_t)c->person >= g->npid)
+        return 0;
+    if (g->ncases == g->capcases) {
+        size_t cap = g->capcases ? g->capcases * 2 : 64;
+
+        v = realloc(g->cases, cap * sizeof *v);
+        if (!v) {
+            b->rc = FK_ENOMEM;
+            return 1;
+        }
+        g->cases = v;
+        g->capcases = cap;
+    }
+    g->cases[g->ncases].pid = (uint32_t)c->person;
+    g->cases[g->ncases++].confirmed = c->confirmed;
+    return 0;
+}
+
+struct order_load {
+    struct order *v;
+    size_t n, cap, npid;
+    int rc;
+};
+
+static int put_order(void *ud, const struct fk_control_row *c)
+{
+    struct order_load *o = ud;
+
+    if (c->person < 0 || (size_t)c->person >= o->npid)
+        return 0;
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 64;
+        struct order *v = realloc(o->v, cap * sizeof *v);
+
+        if (!v) {
+            o->rc = FK_ENOMEM;
+            return 1;
+        }
+        o->v = v;
+        o->cap = cap;
+    }
+    o->v[o->n].pid = (uint32_t)c->person;
+    o->v[o->n].start = c->start;
+    o->v[o->n++].end = c->end;
+    return 0;
+}
+
+static int by_case_pid(const void *a, const void *b)
+{
+    const struct kase *x = a, *y = b;
+
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int by_order_pid(const void *a, const void *b)
+{
+    const struct order *x = a, *y = b;
+
+    return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static uint32_t fit(int64_t t, int *slow)
+{
+    if (t <= 0 || t >= (int64_t)SLOW) {
+        *slow = 1;
+        return 0;
+    }
+    return (uint32_t)t;
+}
+
+/* The three times of every person from the engine's per-person samples. */
+static int fill_samples(fk_gate_index *g)
+{
+    struct fk_person_sample few[16], *s = few, *big = NULL;
+    size_t pid, n, i, cap = sizeof few / sizeof few[0];
+
+    if (fk_engine_person_index(g->e) != FK_OK)
+        return FK_ENOMEM;
+    for (pid = 0; pid < g->npid; pid++) {
+        int64_t neg = 0, pos = 0, last = 0;
+        int slow = 0;
+
+        n = fk_engine_person_samples(g->e, (int64_t)pid, s, cap);
+        if (n > cap) {
+            struct fk_person_sample *v = realloc(big, n * sizeof *v);
+
+            if (!v) {
+                free(big);
+                return FK_ENOMEM;
+            }
+            big = s = v;
+            cap = n;
+            n = fk_engine_person_samples(g->e, (int64_t)pid, s, cap);
+        }
+        for (i = 0; i < n; i++) {
+            if (s[i].result < 0) /* no answer at any moment uses a sample without a result */
+                continue;
+            if (s[i].time > last)
+                last = s[i].time;
+            if (s[i].rtime > last)
+                last = s[i].rtime;
+            if (s[i].result == FK_RESULT_POSITIVE && s[i].rtime > pos)
+                pos = s[i].rtime;
+            else if (s[i].result == FK_RESULT_NEGATIVE && s[i].time > neg)
+                neg = s[i].time;
+        }
+        if (!last)
+            continue;
+        g->neg[pid] = neg ? fit(neg, &slow) : 0;
+        g->pos[pid] = pos ? fit(pos, &slow) : 0;
+        g->last[pid] = fit(last, &slow);
+        if (slow)
+            g->last[pid] = SLOW;
+    }
+    free(big);
+    return FK_OK;
+}
+
+int fk_gate_index_build(fk_store *st, fk_engine *e, fk_gate_index **out, char *err, size_t errlen)
+{
+    fk_gate_index *g = calloc(1, sizeof *g);
+    struct build b = {g, FK_OK};
+    size_t slots = 16;
+    int rc;
+
+    *out = NULL;
+    if (!g)
+        return FK_ENOMEM;
+    g->e = e;
+    rc = fk_store_each_person_key(st, count_person, &b);
+    if (rc != FK_OK)
+        goto db;
+    while (slots < g->nkeys + g->nkeys / 2 + 1) /* at most two thirds full */
+        slots *= 2;
+    g->mask = slots - 1;
+    g->keys = calloc(slots, sizeof *g->keys);
+    g->vals = calloc(slots, sizeof *g->vals);
+    g->neg = calloc(g->npid + 1, sizeof *g->neg);
+    g->pos = calloc(g->npid + 1, sizeof *g->pos);
+    g->last = calloc(g->npid + 1, sizeof *g->last);
+    if (!g->keys || !g->vals || !g->neg || !g->pos || !g->last)
+        goto nomem;
+    rc = fk_store_each_person_key(st, put_person, &b);
+    if (b.rc != FK_OK)
+        goto nomem;
+    if (rc != FK_OK)
+        goto db;
+    rc = fk_store_each_case(st, put_case, &b);
+    if (b.rc != FK_OK)
+        goto nomem;
+    if (rc != FK_OK)
+        goto db;
+    qsort(g->cases, g->ncases, sizeof *g->cases, by_case_pid);
+    rc = fk_gate_index_load_orders(g, st);
+    if (rc == FK_ENOMEM)
+        goto nomem;
+    if (rc != FK_OK)
+        goto db;
+    if (fill_samples(g) != FK_OK)
+        goto nomem;
+    *out = g;
+    return FK_OK;
+db:
+    snprintf(err, errlen, "gate index: %s", fk_store_errmsg(st));
+    fk_gate_index_free(g);
+    return FK_EDB;
+nomem:
+    snprintf(err, errlen, "gate index: out of memory");
+    fk_gate_index_free(g);
+    return FK_ENOMEM;
+}
+
+void fk_gate_index_free(fk_gate_index *g)
+{
+    if (!g)
+        return;
+    free(g->keys);
+    free(g->vals);
+    fk_strmap_free(g->other);
+    free(g->neg);
+    free(g->pos);
+    free(g->last);
+    free(g->cases);
+    free(g->orders);
+    free(g->ld);
+    free(g);
+}
+
+int fk_gate_index_load_orders(fk_gate_index *g, fk_store *st)
+{
+    struct order_load o = {NULL, 0, 0, g->npid, FK_OK};
+    int rc = fk_store_each_control(st, -1, put_order, &o);
+
+    if (o.rc != FK_OK || rc != FK_OK) {
+        free(o.v);
+        return o.rc != FK_OK ? o.rc : FK_EDB;
+    }
+    /* The store walks by person then start; sorted again all the same, as the search needs */
+    qsort(o.v, o.n, sizeof *o.v, by_order_pid);
+    free(g->orders);
+    g->orders = o.v;
+    g->norders = o.n;
+    return FK_OK;
+}
+
+int fk_gate_index_set_lockdown(fk_gate_index *g, const struct fk_gate_lockdown *ld, size_t n)
+{
+    struct fk_gate_lockdown *v = NULL;
+
+    if (n) {
+        v = malloc(n * sizeof *v);
+        if (!v)
+            return FK_ENOMEM;
+        memcpy(v, ld, n * sizeof *v);
+    }
+    free(g->ld);
+    g->ld = v;
+    g->nld = n;
+    return FK_OK;
+}
+
+/* The first index of v[0 .. n) whose pid is not below pid. */
+#define LOWER_BOUND(v, n, want, out)                                                               \
+    do {                                                                                           \
+        size_t lo_ = 0, hi_ = (n);                                                                 \
+        while (lo_ < hi_) {                                                                        \
+            size_t mid_ = lo_ + (hi_ - lo_) / 2;                                                   \
+            if ((v)[mid_].pid < (want))                                                            \
+                lo_ = mid_ + 1;                                                                    \
+            else                                                                                   \
+                hi_ = mid_;                                                                        \
+        }                                                                                          \
+        (out) = lo_;                                                                               \
+    } while (0)
+
+int fk_gate_index_facts(const fk_gate_index *g, const char *id, size_t n, int64_t now,
+                        struct fk_gate_facts *out)
+{
+    int64_t pid = find_pid(g, id, n);
+    uint32_t p;
+    size_t i;
+    int32_t grid;
+
+    memset(out, 0, sizeof *out);
+    if (pid < 0 || (size_t)pid >= g->npid)
+        return 1;
+    p = (uint32_t)pid;
+    if (g->last[p] == SLOW || (int64_t)g->last[p] > now)
+        return 0;
+    /* the samples' times count only when known by now, which the test above ensures */
+    out->negative = g->neg[p];
+    out->positive = g->pos[p];
+    LOWER_BOUND(g->cases, g->ncases, p, i);
+    if (i < g->ncases && g->cases[i].pid == p && g->cases[i].confirmed <= now &&
+        g->cases[i].confirmed > out->positive)
+        out->positive = g->cases[i].confirmed;
+    LOWER_BOUND(g->orders, g->norders, p, i);
+    for (; i < g->norders && g->orders[i].pid == p; i++)
+        if (g->orders[i].start <= now && (g->orders[i].end == 0 || g->orders[i].end > now))
+            out->controlled = 1;
+    if (g->nld) {
+        grid = fk_engine_person_grid(g->e, pid);
+        for (i = 0; i < g->nld; i++)
+            if (grid >= g->ld[i].glo && grid < g->ld[i].ghi && g->ld[i].from <= now &&
+                (g->ld[i].until == 0 || g->ld[i].until > now))
+                out->lockdown = 1;
+    }
+    return 1;
+}
+
+size_t fk_gate_index_persons(const fk_gate_index *g)
+{
+    return g->nkeys;
+}
+
+size_t fk_gate_index_bytes(const fk_gate_index *g)
+{
+    return (g->mask + 1) * (sizeof *g->keys + sizeof *g->vals) +
+           (g->npid + 1) * 3 * sizeof *g->neg + g->ncases * sizeof *g->cases +
+           g->norders * sizeof *g->orders;
+}
