@@ -167,6 +167,7 @@ int cmd_vaccination(struct cli *c, int argc, char **argv);
 int cmd_assign(struct cli *c, int argc, char **argv); /* 包保 (issue 17) */
 int cmd_score(struct cli *c, int argc, char **argv);
 int cmd_check(struct cli *c, int argc, char **argv);
+int cmd_gates(struct cli *c, int argc, char **argv);
 int cmd_reports(struct cli *c, int argc, char **argv);
 int cmd_duty(struct cli *c, int argc, char **argv);
 int cmd_problem(struct cli *c, int argc, char **argv);

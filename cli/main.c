@@ -220,15 +220,22 @@ const struct verb cli_verbs[] = {
      "rows behind each computed actual (which round, which tubes, which residents). --table:\n"
      "the meeting's table, a row per region with each indicator's points across, then bonus,\n"
      "score, grade and veto (GET /api/v1/score?table=1&format=xlsx is the spreadsheet)."},
-    {"check", cmd_check, "check [--gate scenic|station|other] [--now T] < ID_NUMBERS",
+    {"check", cmd_check,
+     "check [--gate scenic|station|other] [--now T] [--as GATE] < ID_NUMBERS",
      "场所核验 (数字哨兵): for each ID number read on stdin, one a line, the colour a gate shows\n"
      "and why, never a name: id_number,colour,reason. red: a case confirmed or a positive\n"
-     "result (pooled or not) known by --now (positive), an order open at --now (controlled);\n"
-     "green: a negative sample\n"
-     "taken within the gate's window before --now (the profile's [gate]: scenic and station\n"
-     "48 h, other 72 h; the edge counts) (negative); yellow: none (no_test), also for an ID\n"
-     "number not in the registry. A line that is no ID number answers ,,bad_id. Counts on\n"
-     "stderr."},
+     "result (pooled or not) known by --now (positive), an order open at --now (controlled),\n"
+     "a home in a lockdown zone (lockdown); green: a negative sample taken within the gate's\n"
+     "window before --now (the profile's [gate]: scenic and station 48 h, other 72 h; the edge\n"
+     "counts) (negative); yellow: none (no_test), also for an ID number not in the registry.\n"
+     "A line may carry its check's time after a comma (a gate's offline log). A line that is\n"
+     "no ID number (or a resident ID whose check character does not fit: a misread) answers\n"
+     "ID,,bad_id (ID only when plain letters and digits); a time that is none ID,,bad_time. Counts on stderr; with --as a gate account (role gate) the checks are also\n"
+     "counted as that gate's, per hour and colour, as fangkong serve counts GET /api/v1/check."},
+    {"gates", cmd_gates, "gates [--date D] [--by gate|hour] [--region R]",
+     "The day's gate checks (default today): by gate gate,region,name,type,green,yellow,red,\n"
+     "bad,total,last, busiest first; by hour hour,green,yellow,red,bad,total. Only counts,\n"
+     "never a person: the server keeps none."},
     {"assign", cmd_assign,
      "assign import FILE | assign gaps [--region R] [--now T] | assign load [--region R] "
      "[--now T] | assign list CADRE [--region R] [--now T]",

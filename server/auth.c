@@ -262,7 +262,8 @@ static void user_json(struct req *r, fk_buf *b, const char *name, const char *ro
     enum fk_role ro = FK_ROLE_VIEWER;
     unsigned perms;
     static const char *const pnames[] = {"read",   "read_persons", "post_results", "import",
-                                         "rounds", "audit",        "users",        "control"};
+                                         "rounds", "audit",        "users",        "control",
+                                         "gate"};
     int i, first = 1;
 
     fk_role_parse(role, &ro);
@@ -580,7 +581,7 @@ void api_users_post(struct req *r)
                     "a field is missing");
     } else if (fk_role_parse(role, &ro) != FK_OK) {
         reply_error(r, 400, "bad_request",
-                    "admin, commander, county, township, grid, lab or viewer",
+                    "admin, commander, county, township, grid, lab, viewer or gate",
                     "unknown role '%s'", role);
     } else {
         /* The account's rules (name, password, scope) before the slow hash. */

@@ -70,7 +70,7 @@ static const struct route *const route_tables[] = {
     api_assign_routes, /* 包保 (issue 17) */
     api_reports_routes,
     api_problem_routes,
-    api_incident_routes, NULL,
+    api_incident_routes, api_gate_routes, NULL,
 };
 
 static volatile sig_atomic_t stopping, timing_dump;
@@ -700,6 +700,11 @@ out:
     for (i = 0; i < ndaemons; i++) {
         if (d[i])
             MHD_stop_daemon(d[i]);
+    }
+    if (s->st) { /* the gates' last counts, once no check can come */
+        pthread_mutex_lock(&s->lock);
+        gate_flush(s, 1);
+        pthread_mutex_unlock(&s->lock);
     }
     /* The daemons have closed (and unlisted) every connection: the list is empty. */
     if (s->hdr_running) {

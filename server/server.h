@@ -127,6 +127,10 @@ extern const struct route api_coldchain_routes[]; /* api_coldchain.c (issue 16) 
 extern const struct route api_assign_routes[];    /* api_assign.c (issue 17, 包保) */
 extern const struct route api_reports_routes[]; /* api_reports.c (issue 17, 值班与零报告) */
 extern const struct route api_incident_routes[];  /* api_incident.c (issue 17) */
+extern const struct route api_gate_routes[];      /* api_gate.c (issue 18) */
+/* Adds the gate checks counted since the last time to the store, when force or a minute has
+ * passed (api_gate.c). Under the lock. */
+void gate_flush(struct server *s, int force);
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);

@@ -54,6 +54,17 @@ struct server {
     fk_ctl *ctl;    /* control index (NULL until first asked for), over ctl_eng */
     fk_engine *ctl_eng;
     int ctl_used; /* a request has asked for it: the builder builds one with each engine */
+    /* Gate checks (api_gate.c): the index over gate_eng, built with every engine (DESIGN NOTES
+     * of state.c), the control generation its orders reflect and when a request last compared
+     * it with the store's; the counts not yet stored and when they last were. */
+    fk_gate_index *gate;
+    fk_engine *gate_eng;
+    int64_t gate_cg;
+    double gate_cg_at;
+    fk_gate_tally *tally;
+    double tally_at;
+    struct gate_live *live; /* per gate: checks this minute and the last (api_gate.c) */
+    size_t nlive, caplive;
     struct fk_profile prof;
     char upload_dir[1024];
     struct cache_entry cache[CACHE_SLOTS];

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Who may do what: roles (admin, commander, county, township, grid, lab, viewer) and the
+/* Who may do what: roles (admin, commander, county, township, grid, lab, viewer, gate) and the
  * permissions each carries. Where a user may act is its scope, a region code; inside-ness is the
  * engine's (fk_engine_region_inside). Pure. */
 #ifndef FK_ACCESS_H
@@ -13,6 +13,7 @@ enum fk_role {
     FK_ROLE_COUNTY,
     FK_ROLE_COMMANDER,
     FK_ROLE_ADMIN,
+    FK_ROLE_GATE, /* a gate's device (数字哨兵): gate checks only */
     FK_ROLE_COUNT
 };
 
@@ -24,7 +25,8 @@ enum fk_perm {
     FK_PERM_ROUNDS = 1 << 4,       /* create screening rounds */
     FK_PERM_AUDIT = 1 << 5,        /* read the audit trail */
     FK_PERM_USERS = 1 << 6,        /* manage accounts */
-    FK_PERM_CONTROL = 1 << 7       /* control orders, alerts, door-sensor events */
+    FK_PERM_CONTROL = 1 << 7,      /* control orders, alerts, door-sensor events */
+    FK_PERM_GATE = 1 << 8          /* gate checks (GET /api/v1/check/ID): a colour, never a name */
 };
 
 /* Who acts: an account's name, role and scope (a region code). A write by an actor touches only

@@ -245,4 +245,15 @@ int fk_vax_push(fk_store *st, const struct fk_actor *actor, fk_vax *v, const cha
 int fk_problem_set_status(fk_store *st, const struct fk_actor *actor, const char *id, int to,
                           const char *note, int64_t at, char *err, size_t errlen);
 
+/* ---- gate checks (lib/action/gate.c, issue 18) ---- */
+
+/* Adds the n gate-check counts in rows (fk/gate_tally.h) to the store's, in one events batch (no
+ * generation moves: counts feed no index) with one audit row (gate.counts: how many checks of how
+ * many gates, by colour). A gate account adds only its own counts (a row of another gate is
+ * FK_EPERM) in its own region; an account that manages users, or the local administrator (and
+ * the server, as it), adds anyone's. FK_OK (n 0 writes nothing), FK_EPERM, FK_EINVAL (a row's
+ * type out of range or a negative count), FK_EDB. */
+int fk_gate_counts_add(fk_store *st, const struct fk_actor *actor,
+                       const struct fk_gate_count_row *rows, size_t n, char *err, size_t errlen);
+
 #endif

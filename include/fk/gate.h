@@ -44,6 +44,12 @@ enum fk_gate_colour fk_gate_check(const struct fk_gate_facts *f, int64_t window,
 /* The window of gate type t under p, in seconds. */
 int64_t fk_gate_window(const struct fk_profile *p, enum fk_gate_type t);
 
+/* The ID number a gate read (scanned or typed) normalised (trimmed, upper case) into out (cap
+ * bytes, at least 33): its length; or 0 when it is none: empty, longer than 32 bytes, a character
+ * other than an ASCII letter or digit, or 17 digits and a check character that does not fit them
+ * (a misread: scan again). */
+size_t fk_gate_id(const char *s, size_t n, char *out, size_t cap);
+
 /* scenic|station|other (also 景区, 车站 / 交通站点, 其他): FK_OK or FK_EINVAL. */
 int fk_gate_type_parse(fk_slice s, enum fk_gate_type *out);
 const char *fk_gate_type_name(int t);   /* "" out of range */

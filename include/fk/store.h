@@ -250,6 +250,20 @@ int fk_store_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud);
 /* Members of a tube (the persons sampled into it). */
 int fk_store_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, void *ud);
 
+/* Gate-check counts (issue 18): a gate's checks in one hour by colour (n: green, yellow, red, bad
+ * ID), never a person. add, inside an events batch (no generation moves), adds n to the hour's
+ * row and keeps the later of last; each walks the rows of hours from `from` on, by hour, gate
+ * and type. Strings are borrowed for the call. */
+struct fk_gate_count_row {
+    const char *gate, *scope;
+    int type; /* enum fk_gate_type */
+    int64_t hour, last;
+    int64_t n[4];
+};
+typedef int (*fk_gate_count_cb)(void *ud, const struct fk_gate_count_row *r);
+int fk_store_add_gate_count(fk_store *st, const struct fk_gate_count_row *r);
+int fk_store_each_gate_count(fk_store *st, int64_t from, fk_gate_count_cb cb, void *ud);
+
 /* Finding persons (the person search, fk/person.h): which key a search looks up. */
 enum fk_person_key {
     FK_PKEY_ID = 0,    /* the whole ID number */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Roles and their permissions (see fk/access.h): one table, so a role's rights read in one line.
- * A lab may post results and read counts but never residents; a viewer reads, writes nothing. */
+ * A lab may post results and read counts but never residents; a viewer reads, writes nothing; a
+ * gate checks ID numbers and reads nothing else. */
 #include "fk/access.h"
 
 #include <string.h>
@@ -22,10 +23,13 @@ static const struct {
                                       FK_PERM_IMPORT | FK_PERM_ROUNDS | FK_PERM_CONTROL},
     [FK_ROLE_COMMANDER] = {"commander", FK_PERM_READ | FK_PERM_READ_PERSONS |
                                             FK_PERM_POST_RESULTS | FK_PERM_IMPORT |
-                                            FK_PERM_ROUNDS | FK_PERM_AUDIT | FK_PERM_CONTROL},
+                                            FK_PERM_ROUNDS | FK_PERM_AUDIT | FK_PERM_CONTROL |
+                                            FK_PERM_GATE},
     [FK_ROLE_ADMIN] = {"admin", FK_PERM_READ | FK_PERM_READ_PERSONS | FK_PERM_POST_RESULTS |
                                     FK_PERM_IMPORT | FK_PERM_ROUNDS | FK_PERM_AUDIT |
-                                    FK_PERM_USERS | FK_PERM_CONTROL},
+                                    FK_PERM_USERS | FK_PERM_CONTROL | FK_PERM_GATE},
+    /* a gate's device: the check and nothing else, so a stolen one reads no resident */
+    [FK_ROLE_GATE] = {"gate", FK_PERM_GATE},
 };
 
 int fk_role_parse(const char *s, enum fk_role *out)

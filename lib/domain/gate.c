@@ -3,6 +3,7 @@
 #include "fk/gate.h"
 
 #include "fk/error.h"
+#include "fk/idcard.h"
 
 static const struct {
     const char *name, *zh, *zh2;
@@ -74,4 +75,26 @@ const char *fk_gate_reason_name(int r)
                                                         "controlled", "lockdown"};
 
     return r >= 0 && r < FK_GATE_NREASONS ? names[r] : "";
+}
+
+size_t fk_gate_id(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t len, i, lead = 0; /* digits before the first letter */
+
+    if (cap < 33 || n > 64)
+        return 0;
+    len = fk_id_normalize(s, n, out, cap);
+    if (len == 0 || len > 32)
+        return 0;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)out[i];
+
+        if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')))
+            return 0;
+        if (lead == i && c >= '0' && c <= '9')
+            lead++;
+    }
+    if (len == 18 && lead >= 17 && fk_id_check_char(out) != out[17])
+        return 0;
+    return len;
 }

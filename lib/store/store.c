@@ -509,6 +509,16 @@ int fk_store_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, v
     return st->ops->each_tube_member(st, tube, cb, ud);
 }
 
+int fk_store_add_gate_count(fk_store *st, const struct fk_gate_count_row *r)
+{
+    return st->ops->add_gate_count(st, r);
+}
+
+int fk_store_each_gate_count(fk_store *st, int64_t from, fk_gate_count_cb cb, void *ud)
+{
+    return st->ops->each_gate_count(st, from, cb, ud);
+}
+
 int fk_store_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud)
 {
     return st->ops->each_person_tagged(st, cb, ud);

@@ -70,7 +70,13 @@ with open("ids.txt", "w") as f:
         f.write(r["id_number"] + "\n")
     f.write(make("110101", "19800101", 7) + "\n")  # not in the registry
     f.write("\n")                                 # an empty line
-    f.write("x,y\n")                              # no ID number
+    f.write("x,y\n")                              # an ID number, no time
+    f.write("a-b\n")                              # no ID number
+    bad = make("110101", "19800101", 8)
+    f.write(bad[:17] + ("0" if bad[17] != "0" else "1") + "\n")  # a misread check character
+    # lines with their own time (a gate's offline log): the edge resident at 48 h, and long before
+    f.write(edge + "," + (datetime.fromisoformat(neg[edge]) + timedelta(hours=48)).isoformat() + "\n")
+    f.write(edge + ",2000-01-01T00:00:00+08:00\n")
 PY
 fk import controls controls.csv 2>/dev/null
 expect_rc 0 "import controls"
@@ -88,39 +94,66 @@ import csv, sys
 from datetime import datetime, timedelta
 sys.path.insert(0, ".")
 from accepted import rows
-gate, now = sys.argv[1], datetime.fromisoformat(sys.argv[2])
+gate, now0 = sys.argv[1], datetime.fromisoformat(sys.argv[2])
 window = timedelta(hours={"scenic": 48, "station": 48, "other": 72}[gate])
 T = datetime.fromisoformat
 res = {r["tube"]: r for r in rows("results")}
-pos, neg = {}, {}
-for r in rows("samples"):
-    t = res.get(r["tube"])
-    if not t or T(r["time"]) > now or T(t["time"]) > now:
-        continue
-    if t["result"] == "positive":
-        pos[r["id_number"]] = max(pos.get(r["id_number"], T(t["time"])), T(t["time"]))
-    elif t["result"] == "negative":
-        neg[r["id_number"]] = max(neg.get(r["id_number"], T(r["time"])), T(r["time"]))
-for r in rows("cases"):  # a case is positive from its confirmation
-    if T(r["confirmed"]) <= now:
-        pos[r["id_number"]] = max(pos.get(r["id_number"], T(r["confirmed"])), T(r["confirmed"]))
-open_ = set()
-for r in csv.DictReader(open("controls.csv")):
-    if T(r["start"]) <= now and (not r["end"] or T(r["end"]) > now):
-        open_.add(r["id_number"])
 known = {r["id_number"] for r in rows("persons")}
+W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+ALNUM = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+def no_id(s):  # what a gate cannot take for an ID number
+    u = s.strip().upper()
+    if not u or len(u) > 32 or not set(u) <= ALNUM:
+        return True
+    if len(u) == 18 and u[:17].isdigit():
+        return "10X98765432"[sum(int(c) * w for c, w in zip(u, W)) % 11] != u[17]
+    return False
+
+def plain(s):
+    return 0 < len(s) <= 32 and set(s.upper()) <= ALNUM
+
+by_id = {}
+for r in rows("samples"):
+    by_id.setdefault(r["id_number"], []).append(r)
+cases = {r["id_number"]: r for r in rows("cases")}
+orders = list(csv.DictReader(open("controls.csv")))
+
+def colour(idn, now):
+    pos = neg = None
+    for r in by_id.get(idn, []):
+        t = res.get(r["tube"])
+        if not t or T(r["time"]) > now or T(t["time"]) > now:
+            continue
+        if t["result"] == "positive":
+            pos = max(pos or T(t["time"]), T(t["time"]))
+        elif t["result"] == "negative":
+            neg = max(neg or T(r["time"]), T(r["time"]))
+    r = cases.get(idn)  # a case is positive from its confirmation
+    if r and T(r["confirmed"]) <= now:
+        pos = max(pos or T(r["confirmed"]), T(r["confirmed"]))
+    open_ = any(r["id_number"] == idn and T(r["start"]) <= now and (not r["end"] or T(r["end"]) > now)
+                for r in orders)
+    if idn in known and pos:
+        return "red", "positive"
+    if idn in known and open_:
+        return "red", "controlled"
+    if idn in known and neg and now - neg <= window:
+        return "green", "negative"
+    return "yellow", "no_test"
+
 want = [["id_number", "colour", "reason"]]
 for line in open("ids.txt").read().split("\n")[:-1]:
-    if not line or "," in line:
-        want.append(["", "", "bad_id"])
-    elif line in known and line in pos:
-        want.append([line, "red", "positive"])
-    elif line in known and line in open_:
-        want.append([line, "red", "controlled"])
-    elif line in known and line in neg and now - neg[line] <= window:
-        want.append([line, "green", "negative"])
-    else:
-        want.append([line, "yellow", "no_test"])
+    idn, comma, when = line.partition(",")
+    if no_id(idn):
+        want.append([idn if plain(idn) else "", "", "bad_id"])
+        continue
+    try:
+        now = T(when) if comma else now0
+    except ValueError:
+        want.append([idn if plain(idn) else "", "", "bad_time"])
+        continue
+    want.append([idn.strip().upper(), *colour(idn.strip().upper(), now)])
 got = list(csv.reader(open(sys.argv[3])))
 assert len(got) == len(want), (len(got), len(want))
 bad = [(g, w) for g, w in zip(got, want) if g != w]
@@ -137,10 +170,60 @@ grep -qx "$EDGE,green,negative" got-other-now1.csv || fail "the edge resident is
 # and every colour shows at the other gate
 for c in green yellow red; do grep -q ",$c," got-other-now.csv || fail "no $c at the other gate"; done
 grep -q ",red,controlled$" got-other-now1.csv || fail "no resident red for an open order"
+# a line with its own time is checked then, whatever --now says
+[ "$(grep -c "^$EDGE,green,negative$" got-scenic-now1.csv)" -eq 1 ] ||
+    fail "the edge resident's line timed at 48 h is not green once"
+grep -qx ",,bad_id" got-other-now.csv || fail "a line of no ID number is not bad_id"
+grep -qx "x,,bad_time" got-other-now.csv || fail "a line with no time after its comma is not bad_time"
 # no name leaves the check
 if grep -q "居民" got-*.csv; then fail "a name in the check's answer"; fi
 # a gate type that does not exist
 fk check --gate airport --now "$NOW" <ids.txt >/dev/null 2>err.txt
 expect_rc 1 "check --gate airport"
 contains err.txt "--gate takes scenic, station or other"
-echo "gate: check answers every resident as computed here, at the window's edge too"
+
+# ---- a gate account's checks are counted, per hour and colour, never per person ----
+SCOPE=$(awk -F, 'NR > 1 && $3 == "county" { print $1; exit }' regions.csv)
+echo 'Gk7-vTr9-kpL2-wZm4' | "$FANGKONG" user add gate-east --role gate --scope "$SCOPE" >/dev/null 2>&1 ||
+    fail "user add gate-east --role gate"
+echo 'Vw7-vTr9-kpL2-wZm4' | "$FANGKONG" user add look --role viewer --scope "$SCOPE" >/dev/null 2>&1 ||
+    fail "user add look"
+fk check --gate scenic --now "$NOW" --as look <ids.txt >/dev/null 2>err.txt
+expect_rc 1 "check --as a viewer"
+contains err.txt "a viewer account may not check at a gate"
+fk check --gate scenic --now "$NOW" --as gate-east <ids.txt >got-counted.csv 2>err.txt
+expect_rc 0 "check --as gate-east"
+contains err.txt "counted as gate gate-east"
+fk gates --by hour --date "${NOW:0:10}" >hours.csv 2>err.txt
+expect_rc 0 "gates --by hour"
+fk gates --date "${NOW:0:10}" >bygate.csv 2>err.txt
+expect_rc 0 "gates"
+"$PY" - "$NOW" <<'PY' || fail "the gate's counts differ from its answers"
+import csv, sys
+from datetime import datetime
+now = datetime.fromisoformat(sys.argv[1])
+lines = open("ids.txt").read().split("\n")[:-1]
+got = list(csv.reader(open("got-counted.csv")))[1:]
+want = {}  # hour -> [green, yellow, red, bad] of the lines checked on now's day
+for line, (idn, colour, reason) in zip(lines, got):
+    _, comma, when = line.partition(",")
+    if reason == "bad_time":
+        continue  # no time, no hour to count it in
+    at = datetime.fromisoformat(when) if comma else now
+    if at.date() != now.date():
+        continue
+    h = at.replace(minute=0, second=0, microsecond=0).isoformat()
+    k = {"green": 0, "yellow": 1, "red": 2}.get(colour, 3)
+    want.setdefault(h, [0, 0, 0, 0])[k] += 1
+hours = {r["hour"]: [int(r[c]) for c in ("green", "yellow", "red", "bad")]
+         for r in csv.DictReader(open("hours.csv"))}
+assert len(hours) == 24, len(hours)
+for h, v in hours.items():
+    assert v == want.get(h, [0, 0, 0, 0]), (h, v, want.get(h))
+assert sum(map(sum, want.values())) > 100, want
+g = list(csv.DictReader(open("bygate.csv")))
+assert len(g) == 1 and g[0]["gate"] == "gate-east" and g[0]["type"] == "scenic", g
+assert int(g[0]["total"]) == sum(map(sum, want.values())), g
+PY
+"$FANGKONG" audit 2>/dev/null | grep -q "gate.counts" || fail "the counts are not in the audit trail"
+echo "gate: check answers every resident as computed here, at the window's edge too; a gate's checks are counted"

@@ -47,11 +47,17 @@ enum stmt_id {
     S_CASE_GET, S_CONTROL_OPEN,
     S_GRID_NAMES, S_GRID_NAMES_UPTO,
     S_COLD_BATCH, /* cold chain (issue 16) */
+    S_GATE_COUNT_ADD, /* gate checks (issue 18) */
     S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_GATE_COUNT_ADD] = "INSERT INTO gate_counts (gate, type, hour, scope, green, yellow, red, bad, "
+                         "last) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (gate, "
+                         "type, hour) DO UPDATE SET scope = excluded.scope, green = green + "
+                         "excluded.green, yellow = yellow + excluded.yellow, red = red + "
+                         "excluded.red, bad = bad + excluded.bad, last = max(last, excluded.last)",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_GEN_GET] = "SELECT value FROM meta WHERE key = 'generation'",
@@ -658,6 +664,7 @@ struct walk {
         fk_event_cb event;
         fk_user_cb user;
         fk_audit_cb audit;
+        fk_gate_count_cb gate_count;
         fk_control_cb control;
         fk_arrival_cb arrival;
         fk_risk_area_cb risk;
@@ -1549,6 +1556,49 @@ static int sq_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud)
                 row_person_tagged, &w);
 }
 
+static int sq_add_gate_count(fk_store *st, const struct fk_gate_count_row *r)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_GATE_COUNT_ADD);
+    int i;
+
+    bind_text(q, 1, r->gate);
+    sqlite3_bind_int(q, 2, r->type);
+    sqlite3_bind_int64(q, 3, r->hour);
+    bind_text(q, 4, r->scope);
+    for (i = 0; i < 4; i++)
+        sqlite3_bind_int64(q, 5 + i, r->n[i]);
+    sqlite3_bind_int64(q, 9, r->last);
+    return exec_stmt(s, q);
+}
+
+static int row_gate_count(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_gate_count_row r;
+    int i;
+
+    r.gate = col_text(q, 0);
+    r.type = sqlite3_column_int(q, 1);
+    r.hour = sqlite3_column_int64(q, 2);
+    r.scope = col_text(q, 3);
+    for (i = 0; i < 4; i++)
+        r.n[i] = sqlite3_column_int64(q, 4 + i);
+    r.last = sqlite3_column_int64(q, 8);
+    return w->cb.gate_count(w->ud, &r);
+}
+
+static int sq_each_gate_count(fk_store *st, int64_t from, fk_gate_count_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.gate_count = cb;
+    w.ud = ud;
+    return each_with(SQ(st),
+                     "SELECT gate, type, hour, scope, green, yellow, red, bad, last FROM "
+                     "gate_counts WHERE hour >= ?1 ORDER BY hour, gate, type",
+                     &from, row_gate_count, &w);
+}
+
 static int sq_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, void *ud)
 {
     struct sq_store *s = SQ(st);
@@ -1942,6 +1992,8 @@ static const struct fk_store_ops sqlite_ops = {
     .each_sentinel = sq_each_sentinel,
     .each_person_tagged = sq_each_person_tagged,
     .each_tube_member = sq_each_tube_member,
+    .add_gate_count = sq_add_gate_count,
+    .each_gate_count = sq_each_gate_count,
     .search_persons = sq_search_persons,
     .grid_names = sq_grid_names,
     .get_case = sq_get_case,
