@@ -78,6 +78,43 @@ IFS=, read -r name region start end <"$out/round.txt"
 echo "== round $name: coverage by county (应检尽检, target 90 %)"
 "$FK" coverage "$name" --by county | column -t -s,
 echo
+# 场所核验: three gate accounts (数字哨兵 at a scenic spot, a station and a mall) in the first
+# townships, each with today's checks so far from 06:00 (from the middle of the night's hours so
+# far before noon): a gate's offline log of "ID,time" lines, residents free to go out and now and
+# then one who is not, a few misread, counted per hour and colour as fangkong serve counts them.
+echo "== gate checks today (场所核验)"
+now_s=$(date -d "${NOW:-now}" +%s)
+today=$(TZ=Asia/Shanghai date -d "@$now_s" +%F)
+day0=$(TZ=Asia/Shanghai date -d "$today 00:00" +%s)
+upto=$((now_s - day0))
+from=$((upto < 43200 ? upto / 2 : 21600))
+gate_users=$("$FK" user list 2>/dev/null | cut -d, -f1)
+# who walks up to a gate: mostly residents free to go out, now and then one who should not be
+tail -n +2 "$out/persons.csv" | cut -d, -f1 | "$FK" check --gate other ${NOW:+--now "$NOW"} 2>/dev/null >"$out/gate-who.csv"
+i=0
+for g in scenic:scenic:1500 station:station:900 mall:other:600; do
+    IFS=: read -r gname gtype gn <<<"$g"
+    i=$((i + 1))
+    scope=$(awk -F, -v k="$i" '$3 == "township" && ++n == k { print $1 }' "$out/regions.csv")
+    [ -n "$scope" ] || continue
+    if ! grep -qx "gate-$gname" <<<"$gate_users"; then
+        echo "Gate-demo-$gname-2026" | "$FK" user add "gate-$gname" --role gate --scope "$scope" >/dev/null
+    fi
+    awk -F, -v d="$today" -v lo="$from" -v hi="$upto" -v n="$gn" -v seed="$i" '
+        NR > 1 && $2 == "red" { red[r++] = $1 }
+        NR > 1 && $2 != "red" && $2 != "" { ids[m++] = $1 }
+        END {
+            srand(seed)
+            for (k = 0; k < n && m > 0 && hi > lo; k++) {
+                s = lo + int(rand() * (hi - lo)); id = ids[int(rand() * m)]
+                if (r > 0 && rand() < 0.015) id = red[int(rand() * r)]
+                if (rand() < 0.02) id = substr(id, 1, 17) (substr(id, 18, 1) == "0" ? "1" : "0")
+                printf "%s,%sT%02d:%02d:%02d+08:00\n", id, d, int(s / 3600), int(s % 3600 / 60), s % 60
+            }
+        }' "$out/gate-who.csv" >"$out/gate-$gname.txt"
+    "$FK" check --gate "$gtype" --as "gate-$gname" <"$out/gate-$gname.txt" >/dev/null
+done
+
 echo "Try: FANGKONG_DB=$FANGKONG_DB $FK coverage $name --by township"
 echo "     FANGKONG_DB=$FANGKONG_DB $FK tat $name --by lab"
 echo "     FANGKONG_DB=$FANGKONG_DB $FK retest $name"

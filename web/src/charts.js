@@ -329,3 +329,37 @@ export function regimeBars(rows, { dark = false } = {}) {
     series,
   }
 }
+
+/* The day's gate checks by hour (/api/v1/gates?by=hour): green, yellow and red stacked, and the
+ * ID numbers a gate could not read on top. */
+export function gateBars(rows, { dark = false } = {}) {
+  const p = palette(dark)
+  const series = [
+    ['green', colors.ok],
+    ['yellow', colors.due],
+    ['red', colors.below],
+    ['bad', '#9e9e9e'],
+  ].map(([k, color]) => ({
+    type: 'bar',
+    name: t('gate.' + k),
+    stack: 'checks',
+    barMaxWidth: 28,
+    itemStyle: { color },
+    data: rows.map((r) => r[k]),
+  }))
+  return {
+    animation: false, /* redrawn every 15 s while today's checks come in */
+    textStyle: { color: p.text },
+    legend: { top: 0, textStyle: { color: p.text } },
+    grid: { left: 56, right: 24, top: 34, bottom: 30 },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: {
+      type: 'category',
+      data: rows.map((r) => String(r.hour).slice(11, 16)),
+      axisLabel: { color: p.text },
+      axisLine: { lineStyle: { color: p.axis } },
+    },
+    yAxis: { type: 'value', minInterval: 1, axisLabel: { color: p.text }, splitLine: { lineStyle: { color: p.split } } },
+    series,
+  }
+}
