@@ -208,7 +208,8 @@ int fk_gate_counts_table(fk_store *st, fk_engine *e, const char *scope, int64_t 
             rc = fk_table_add(t, vals);
         }
     } else if (rc == FK_OK) {
-        qsort(c.g, c.ng, sizeof *c.g, busiest_first);
+        if (c.ng)
+            qsort(c.g, c.ng, sizeof *c.g, busiest_first);
         for (i = 0; rc == FK_OK && i < c.ng; i++) {
             const struct gate_sum *g = &c.g[i];
             const char *name = "";

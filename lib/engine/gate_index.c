@@ -293,7 +293,8 @@ int fk_gate_index_build(fk_store *st, fk_engine *e, fk_gate_index **out, char *e
         goto nomem;
     if (rc != FK_OK)
         goto db;
-    qsort(g->cases, g->ncases, sizeof *g->cases, by_case_pid);
+    if (g->ncases)
+        qsort(g->cases, g->ncases, sizeof *g->cases, by_case_pid);
     rc = fk_gate_index_load_orders(g, st);
     if (rc == FK_ENOMEM)
         goto nomem;
@@ -339,7 +340,8 @@ int fk_gate_index_load_orders(fk_gate_index *g, fk_store *st)
         return o.rc != FK_OK ? o.rc : FK_EDB;
     }
     /* The store walks by person then start; sorted again all the same, as the search needs */
-    qsort(o.v, o.n, sizeof *o.v, by_order_pid);
+    if (o.n) /* qsort takes no NULL, even for no rows */
+        qsort(o.v, o.n, sizeof *o.v, by_order_pid);
     free(g->orders);
     g->orders = o.v;
     g->norders = o.n;
