@@ -1037,6 +1037,11 @@ const zh = {
   'msg.row.inc_event': '事件 “{value}” 不是 到场（onsite）或 启动（activated）',
   'msg.row.inc_not_case': '{id} 不是病例（请先在病例文件中导入）',
   'msg.row.inc_before_start': '时间 {time} 早于该病例的起算时间 {start}',
+  // ---- issue 18, closed-loop transfers (闭环转运) ----
+  'msg.row.transfer_from_kind': '出发地类型 “{value}” 不是 机场、车站、学校、地址 或 其他',
+  'msg.row.transfer_to_kind': '目的地类型 “{value}” 不是 隔离点、居家、医院 或 其他',
+  'msg.row.transfer_no_pickup': '{handed} 已交接，但从未接到',
+  'msg.row.transfer_before_pickup': '交接时间 {handed} 早于接到时间 {picked}',
   'nav.incidents': '响应时限',
   'inc.lead': '每个病例自报告（或确诊）起的四项响应时限：到场、启动、密接管控、全员筛查',
   'inc.rule': '时限：到场 30 分钟、指挥部和专班启动 1 小时、密接 24 小时内全部管控、72 小时内启动首轮全员核酸（以配置为准）。绿色为已达成及余量，黄色为进行中及剩余时间，红色为超时。',
