@@ -33,6 +33,8 @@
 #include "fk/time.h"
 #include "fk/trace.h"
 #include "fk/tracer.h"
+#include "fk/transfer.h"
+#include "fk/transfer_list.h"
 #include "fk/response.h"
 #include "fk/vaccination.h"
 #include "fk/vaccine.h"
