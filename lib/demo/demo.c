@@ -1007,6 +1007,7 @@ struct gen {
     /* transfers (issue 18): the first arrivals, the persons the transfer tasks carry */
     char xfer_ids[XFER_IDS][19];
     size_t nxfer;
+    uint64_t xfer_seen, xfer_every; /* arrivals seen; one in xfer_every is kept */
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -1626,7 +1627,9 @@ static void write_arrival(struct gen *G, const char *id)
     pick = rng_below(r, total);
     for (k = 0; pick >= origins[k].weight; k++)
         pick -= origins[k].weight;
-    if (G->nxfer < XFER_IDS) { /* no draw: the other files keep their bytes */
+    /* Every xfer_every-th arrival, so the transfers spread over the counties; no draw: the other
+     * files keep their bytes. */
+    if (G->nxfer < XFER_IDS && G->xfer_seen++ % G->xfer_every == 0) {
         memcpy(G->xfer_ids[G->nxfer], id, 18);
         G->xfer_ids[G->nxfer++][18] = '\0';
     }
@@ -2183,7 +2186,8 @@ static void write_transfer(struct gen *G, const char *task, const char *id, cons
 }
 
 /* The closed-loop transfers (闭环转运, issue 18, stream S_TRANSFER only), relative to now (the
- * round's end without one), of the first arrivals (a task reuses them when there are few): most
+ * round's end without one), of arrivals taken evenly over the city (a task reuses them when there
+ * are few): most
  * handed over on time (one person of the station's task 12 minutes late), the students of a
  * school, one task in transit, ONE person overdue (never picked up, planned + the default 60
  * minutes' slack passed), one gap (picked up, never handed over) and one task still to come.
@@ -2745,6 +2749,10 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         G->p_control = orders / (double)o->people;
         G->p_arrival = 0.015;
     }
+    /* Transfers (issue 18) carry about XFER_IDS arrivals taken evenly over all of them. */
+    G->xfer_every = (uint64_t)((double)o->people * G->p_arrival / XFER_IDS);
+    if (G->xfer_every < 1)
+        G->xfer_every = 1;
 
     if (o->regions_csv)
         rc = file_tree(&G->city, o->regions_csv, city, err, errlen);
