@@ -11,10 +11,10 @@ const struct verb cli_verbs[] = {
      "import TYPE FILE [--encoding auto|utf-8|gb18030] [--rejects PATH] [--batch N] [--sheet NAME]",
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
      "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
-     "indicators, scores, assignments, units, reports, duty, inspections, problems or\n"
-     "incident_events (see the data contract in docs/data.md). Door events, positive results\n"
-     "and cold-chain results raise alerts as they are imported. Rejected rows go to\n"
-     "FILE.rejects.csv with their line and reason; the rest is imported in batches of one\n"
+     "indicators, scores, assignments, units, reports, duty, inspections, problems,\n"
+     "incident_events or transfers (see the data contract in docs/data.md). Door events,\n"
+     "positive results and cold-chain results raise alerts as they are imported. Rejected rows\n"
+     "go to FILE.rejects.csv with their line and reason; the rest is imported in batches of one\n"
      "transaction each.\n"
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
      "An .xlsx workbook is read like a CSV: its first sheet, or --sheet NAME; dates as ISO 8601.\n"
@@ -208,6 +208,19 @@ const struct verb cli_verbs[] = {
      "missed (negative margin_min; a late event is still shown). --open keeps the cases with a\n"
      "deadline not met. contacts lists the close contacts behind lock24:\n"
      "case,id_number,name,grid,locked_at,hours,ok. event records an event, audited."},
+    {"transfer", cmd_transfer,
+     "transfer list [--open] [--overdue] [--region CODE] [--now T] | transfer status "
+     "[--by LEVEL] [--region CODE] [--now T] | transfer event TASK picked_up|handed_over --at T "
+     "[--person ID]...",
+     "Closed-loop transfers (闭环转运, 点对点) as of --now, one row per person of a task:\n"
+     "task,id_number,name,from,to,vehicle,escort,planned,picked_up,handed_over,state,late_by,\n"
+     "from_kind,to_kind,grid, the most urgent first. state gap (picked up, not handed over by\n"
+     "planned + the profile's [transfer] slack), overdue (not picked up by then), in_transit,\n"
+     "planned, late (handed over after it: late_by minutes) or done. --open keeps the persons\n"
+     "not handed over, --overdue the overdue ones and the gaps. status: per region (default\n"
+     "--by county) region,name,tasks,persons,done,in_transit,overdue,gap,late,planned. event\n"
+     "records a pick-up or a hand-over for the persons named (all the task's when none), audited;\n"
+     "a hand-over before the pick-up, or a second pick-up at another time, is refused."},
     {"score", cmd_score, "score [--period P] [--by county|township|...] [--detail | --table | --explain REGION]",
      "The assessment (目标责任考核) of a period (default: the latest in the scores rows):\n"
      "rank,region,name,score,grade,veto per region of the level (default county), best first;\n"

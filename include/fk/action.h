@@ -220,6 +220,23 @@ int fk_incident_event_add(fk_store *st, const struct fk_actor *actor, int64_t pe
                           int64_t at, const char *note, enum fk_put *did, char *err,
                           size_t errlen);
 
+/* ---- closed-loop transfers (lib/action/transfer.c, issue 18) ---- */
+
+/* Records event `event` (enum fk_transfer_event: picked_up, handed_over) of transfer task `task`
+ * at `at` for the persons named (npersons dense ids in persons), or for all the task's persons
+ * when npersons is 0; audited (transfer.event, one row a person) in the same event batch. The
+ * actor needs FK_PERM_CONTROL; each person's grid must lie in its scope: a task with none of its
+ * persons in scope is FK_ENOENT as an unknown task, a named person outside it or not in the task
+ * FK_ENOENT, and "all" over a task with persons outside the scope FK_EPERM. Every person is
+ * checked before anything is written: a hand-over with no pick-up, or before it, is FK_EINVAL; a
+ * second pick-up (or hand-over) at another time than the recorded one is FK_ECONFLICT; the same
+ * time again changes nothing. *recorded (may be NULL) receives how many persons' rows changed.
+ * FK_OK, FK_EPERM, FK_ENOENT, FK_EINVAL, FK_ECONFLICT, FK_EDB, FK_ENOMEM, with err. Not
+ * thread-safe on one store connection. */
+int fk_transfer_event(fk_store *st, const struct fk_actor *actor, const char *task, int event,
+                      int64_t at, const int64_t *persons, size_t npersons, size_t *recorded,
+                      char *err, size_t errlen);
+
 /* ---- vaccination (lib/action/vaccination.c, issue 16) ---- */
 
 /* Records that the catch-up list of community region (its residents 12 and over without a full

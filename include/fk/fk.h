@@ -36,6 +36,8 @@
 #include "fk/gate_index.h"
 #include "fk/gate_tally.h"
 #include "fk/tracer.h"
+#include "fk/transfer.h"
+#include "fk/transfer_list.h"
 #include "fk/response.h"
 #include "fk/vaccination.h"
 #include "fk/vaccine.h"

@@ -294,6 +294,11 @@ enum fk_msg_id {
     FK_MSG_INC_EVENT,
     FK_MSG_INC_NOT_CASE,
     FK_MSG_INC_BEFORE_START,
+    /* issue 18, closed-loop transfers: transfers rejects (lib/ingest/ingest.c) */
+    FK_MSG_TRANSFER_FROM_KIND,
+    FK_MSG_TRANSFER_TO_KIND,
+    FK_MSG_TRANSFER_NO_PICKUP,
+    FK_MSG_TRANSFER_BEFORE_PICKUP,
     FK_MSG__COUNT
 };
 

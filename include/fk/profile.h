@@ -67,6 +67,9 @@ struct fk_profile {
     int inc_lock_hours;        /* lock_hours = 24: the close contacts under control orders */
     int inc_lock_pct;          /* lock_pct = 100: the share of them that meets lock24, % */
     int inc_screen_hours;      /* screen_hours = 72: the county's first screening round begun */
+    /* [transfer] (issue 18, closed-loop transfers, fk/transfer.h) */
+    int transfer_slack_minutes; /* slack_minutes = 60: a hand-over later than planned + this is
+                                   late; none by then is overdue */
     /* [coldchain] (issue 16) */
     int coldchain_window_hours; /* window_hours = 24: batches at a site within this of a traced
                                    batch's stay there shared it */

@@ -45,13 +45,14 @@ enum fk_import_type {
     FK_IMPORT_INSPECTIONS,
     FK_IMPORT_PROBLEMS,
     FK_IMPORT_INCIDENT_EVENTS, /* issue 17, response timers */
+    FK_IMPORT_TRANSFERS,       /* issue 18, closed-loop transfers */
     FK_IMPORT_NTYPES
 };
 typedef enum fk_import_type fk_record_id;
 
-#define FK_RECORD_MAXCOLS 10 /* columns of a file type, at most (problems) */
+#define FK_RECORD_MAXCOLS 11 /* columns of a file type, at most (transfers) */
 #define FK_RECORD_MAXKEY 5  /* columns of a natural key, at most (sentinels, coldchain) */
-#define FK_RECORD_MAXFIELDS 10
+#define FK_RECORD_MAXFIELDS 11
 
 /* What a column holds: how it is checked on import and rendered on export. */
 enum fk_rcol_kind {

@@ -311,6 +311,32 @@ int fk_store_put_record(fk_store *st, fk_record_id t, const struct fk_record_val
 typedef int (*fk_record_cb)(void *ud, const struct fk_record_value *v, size_t n);
 int fk_store_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud);
 
+/* Closed-loop transfers (issue 18, fk/transfer.h): the rows of task (NULL: every task) and of
+ * person (a dense id; < 0: everyone), by task then ID number, each as FK_TRANSFER_NVALUES values:
+ * the export's columns (task, id_number, from_kind, from, to_kind, to, vehicle, escort, planned,
+ * picked_up, handed_over), then the person's name, grid and dense id (FK_TRANSFER_V_*). One walk
+ * that joins the persons, so a list renders names without a query a row. Values borrowed for the
+ * call; a non-zero return of cb stops the walk and is returned. FK_OK, FK_EDB. */
+enum {
+    FK_TRANSFER_V_TASK = 0,
+    FK_TRANSFER_V_ID_NUMBER,
+    FK_TRANSFER_V_FROM_KIND,
+    FK_TRANSFER_V_FROM,
+    FK_TRANSFER_V_TO_KIND,
+    FK_TRANSFER_V_TO,
+    FK_TRANSFER_V_VEHICLE,
+    FK_TRANSFER_V_ESCORT,
+    FK_TRANSFER_V_PLANNED,
+    FK_TRANSFER_V_PICKED_UP,
+    FK_TRANSFER_V_HANDED_OVER,
+    FK_TRANSFER_V_NAME,
+    FK_TRANSFER_V_GRID,
+    FK_TRANSFER_V_PERSON,
+    FK_TRANSFER_NVALUES
+};
+int fk_store_each_transfer(fk_store *st, const char *task, int64_t person, fk_record_cb cb,
+                           void *ud);
+
 /* Vaccinations (issue 16; fk/vaccination.h answers from them). A dose of a person; vaccine is
  * borrowed for the call. */
 struct fk_vax_row {

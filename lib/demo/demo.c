@@ -72,7 +72,8 @@ enum stream {
     S_ASSIGN,    /* 包保 (issue 17): assignments.csv only */
     S_REPORTS,   /* issue 17: units, reports, duty from their own stream */
     S_PROBLEM,   /* issue 17: inspections.csv and problems.csv only */
-    S_INCIDENT   /* issue 17: incident_events.csv only */
+    S_INCIDENT,  /* issue 17: incident_events.csv only */
+    S_TRANSFER   /* issue 18: transfers.csv only */
 };
 
 enum file {
@@ -102,6 +103,7 @@ enum file {
     F_INSPECTIONS,
     F_PROBLEMS,
     F_INCIDENT_EVENTS,
+    F_TRANSFERS, /* issue 18, 闭环转运 */
     F_N
 };
 
@@ -136,6 +138,8 @@ static const struct {
     {"problems.csv",
      "id,found,region,description,unit,deadline,status,closed,inspection,note\n"},
     {"incident_events.csv", "case,event,time,note\n"},
+    {"transfers.csv", "task,id_number,from_kind,from,to_kind,to,vehicle,escort,planned,picked_up,"
+                      "handed_over\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -958,6 +962,7 @@ struct sampled {
 };
 
 #define COLD_IDS 40
+#define XFER_IDS 64
 
 struct case_info {
     uint64_t person;
@@ -973,6 +978,7 @@ struct gen {
     struct tcache tc;
     struct rng rp, rs, rq, rsamp, rres, rcase, rctl, rsen;
     struct rng rinc; /* incident events (S_INCIDENT) */
+    struct rng rxfer; /* transfers (S_TRANSFER) */
     struct rng rvax; /* vaccinations (S_VACCINE) */
     struct rng rasg; /* 包保 assignments (S_ASSIGN) */
     double p_control, p_arrival; /* per resident */
@@ -998,6 +1004,10 @@ struct gen {
     char cold_ids[COLD_IDS][19];
     size_t ncold;
     uint64_t cold_every;
+    /* transfers (issue 18): the first arrivals, the persons the transfer tasks carry */
+    char xfer_ids[XFER_IDS][19];
+    size_t nxfer;
+    uint64_t xfer_seen, xfer_every; /* arrivals seen; one in xfer_every is kept */
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -1617,6 +1627,12 @@ static void write_arrival(struct gen *G, const char *id)
     pick = rng_below(r, total);
     for (k = 0; pick >= origins[k].weight; k++)
         pick -= origins[k].weight;
+    /* Every xfer_every-th arrival, so the transfers spread over the counties; no draw: the other
+     * files keep their bytes. */
+    if (G->nxfer < XFER_IDS && G->xfer_seen++ % G->xfer_every == 0) {
+        memcpy(G->xfer_ids[G->nxfer], id, 18);
+        G->xfer_ids[G->nxfer++][18] = '\0';
+    }
     out_room(w, ROW_MAX);
     out_mem(w, id, 18);
     out_ch(w, ',');
@@ -2139,6 +2155,107 @@ static void write_incidents(struct gen *G)
     }
 }
 
+/* One person of a transfer task (issue 18): the events after the cut are left out (0: none). */
+static void write_transfer(struct gen *G, const char *task, const char *id, const char *from,
+                           const char *to, const char *vehicle, const char *escort,
+                           int64_t planned, int64_t picked, int64_t handed)
+{
+    struct out *w = &G->out[F_TRANSFERS];
+
+    out_room(w, ROW_MAX);
+    out_str(w, task);
+    out_ch(w, ',');
+    out_mem(w, id, 18);
+    out_ch(w, ',');
+    out_str(w, from);
+    out_ch(w, ',');
+    out_str(w, to);
+    out_ch(w, ',');
+    out_str(w, vehicle);
+    out_ch(w, ',');
+    out_str(w, escort);
+    out_ch(w, ',');
+    out_time(w, &G->tc, planned);
+    out_ch(w, ',');
+    if (picked && picked <= G->cut)
+        out_time(w, &G->tc, picked);
+    out_ch(w, ',');
+    if (handed && handed <= G->cut)
+        out_time(w, &G->tc, handed);
+    out_end_row(w);
+}
+
+/* The closed-loop transfers (闭环转运, issue 18, stream S_TRANSFER only), relative to now (the
+ * round's end without one), of arrivals taken evenly over the city (a task reuses them when there
+ * are few): most
+ * handed over on time (one person of the station's task 12 minutes late), the students of a
+ * school, one task in transit, ONE person overdue (never picked up, planned + the default 60
+ * minutes' slack passed), one gap (picked up, never handed over) and one task still to come.
+ * The school's task carries the pupils among the arrivals (born 2004 to 2016) when there are. */
+static void write_transfers(struct gen *G)
+{
+    static const struct {
+        const char *task, *from, *to;
+        int persons;
+        int planned;      /* minutes from now */
+        int picked, late; /* pick-up, minutes before planned (-1: none); hand-over, minutes after
+                             planned (-1: none; -2: 0 to 40 minutes before it) */
+    } tasks[] = {
+        {"ZY-0801", "airport,太原武宿国际机场 T2", "isolation_site,榆次区集中隔离点 A 栋", 4, -300,
+         70, -2},
+        {"ZY-0802", "station,太原南站", "home,居家隔离（社区上门接收）", 3, -200, 45, -2},
+        {"XS-0803", "school,晋中市第一中学", "home,居家（家长接收）", 4, -150, 40, -2},
+        {"ZY-0804", "airport,太原武宿国际机场 T2", "isolation_site,太谷区隔离酒店", 2, 20, 40, -1},
+        {"ZY-0805", "station,榆次站", "isolation_site,榆次区集中隔离点 B 栋", 1, -130, -1, -1},
+        {"ZY-0806", "address,晋中市榆次区迎宾街 1 号", "hospital,晋中市第一人民医院", 1, -210, 30,
+         -1},
+        {"ZY-0807", "airport,太原武宿国际机场 T1", "isolation_site,榆次区集中隔离点 A 栋", 2, 180,
+         -1, -1},
+    };
+    static const char *const escorts[] = {"王磊", "李娜", "张伟", "刘洋", "陈静", "赵强"};
+    struct rng *r = &G->rxfer;
+    int64_t ref = G->live ? G->cut : G->end;
+    const char *pool[2][XFER_IDS]; /* adults, then pupils (born 2004 to 2016) */
+    size_t n[2] = {0, 0}, next[2] = {0, 0}, k, i;
+    int j;
+
+    for (i = 0; i < G->nxfer; i++) {
+        int pupil = memcmp(G->xfer_ids[i] + 6, "2004", 4) >= 0 &&
+                    memcmp(G->xfer_ids[i] + 6, "2016", 4) <= 0;
+
+        pool[pupil][n[pupil]++] = G->xfer_ids[i];
+    }
+    if (!n[0] && !n[1])
+        return;
+    for (k = 0; k < sizeof tasks / sizeof tasks[0]; k++) {
+        char vehicle[32], escort[64];
+        int64_t planned = ref + (int64_t)tasks[k].planned * 60;
+
+        snprintf(vehicle, sizeof vehicle, "晋K%05u", (unsigned)rng_below(r, 100000));
+        snprintf(escort, sizeof escort, "%s 139%08u",
+                 escorts[rng_below(r, sizeof escorts / sizeof escorts[0])],
+                 (unsigned)rng_below(r, 100000000));
+        for (j = 0; j < tasks[k].persons; j++) {
+            int p = tasks[k].task[0] == 'X'; /* the school's task carries its pupils */
+            const char *id;
+
+            if (!n[p])
+                p = !p;
+            id = pool[p][next[p]++ % n[p]];
+            int64_t picked = 0, handed = 0;
+
+            if (tasks[k].picked >= 0)
+                picked = planned - (int64_t)tasks[k].picked * 60;
+            if (tasks[k].late == -2)
+                handed = planned - (int64_t)rng_below(r, 41) * 60;
+            if (k == 1 && j == 2)
+                handed = planned + 72 * 60; /* 12 minutes past the hour's slack: late */
+            write_transfer(G, tasks[k].task, id, tasks[k].from, tasks[k].to, vehicle, escort,
+                           planned, picked, handed);
+        }
+    }
+}
+
 /* Picks the case residents (distinct, sorted by generation order) and their times. */
 static int pick_cases(struct gen *G)
 {
@@ -2622,6 +2739,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     rng_seed(&G->rsen, o->seed, S_SENTINEL);
     rng_seed(&G->rasg, o->seed, S_ASSIGN);
     rng_seed(&G->rinc, o->seed, S_INCIDENT);
+    rng_seed(&G->rxfer, o->seed, S_TRANSFER);
     G->cold_every = o->people / COLD_IDS > 1 ? o->people / COLD_IDS : 1;
     /* 20 to 400 control orders, and arrivals of 1.5 % of the residents */
     {
@@ -2631,6 +2749,10 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         G->p_control = orders / (double)o->people;
         G->p_arrival = 0.015;
     }
+    /* Transfers (issue 18) carry about XFER_IDS arrivals taken evenly over all of them. */
+    G->xfer_every = (uint64_t)((double)o->people * G->p_arrival / XFER_IDS);
+    if (G->xfer_every < 1)
+        G->xfer_every = 1;
 
     if (o->regions_csv)
         rc = file_tree(&G->city, o->regions_csv, city, err, errlen);
@@ -2696,6 +2818,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_reports(G);
     write_problems(G);
     write_incidents(G);
+    write_transfers(G);
     {
         struct out *w = &G->out[F_ROUND];
 
@@ -2743,6 +2866,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         sum->coldchain = G->out[F_COLDCHAIN].rows;
         sum->assignments = G->out[F_ASSIGNMENTS].rows;
         sum->incident_events = G->out[F_INCIDENT_EVENTS].rows;
+        sum->transfers = G->out[F_TRANSFERS].rows;
         fk_strlcpy(sum->round_name, "R1", sizeof sum->round_name);
         fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
         sum->round_start = G->start;

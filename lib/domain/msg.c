@@ -434,6 +434,17 @@ static const struct def defs[FK_MSG__COUNT] = {
                              "{id} is not a case (import it in a cases file first)"},
     [FK_MSG_INC_BEFORE_START] = {"row.inc_before_start",
                                  "time {time} is before the case's start {start}"},
+    /* issue 18, closed-loop transfers */
+    [FK_MSG_TRANSFER_FROM_KIND] = {"row.transfer_from_kind",
+                                   "from_kind '{value}' is not airport, station, school, address "
+                                   "or other"},
+    [FK_MSG_TRANSFER_TO_KIND] = {"row.transfer_to_kind",
+                                 "to_kind '{value}' is not isolation_site, home, hospital or "
+                                 "other"},
+    [FK_MSG_TRANSFER_NO_PICKUP] = {"row.transfer_no_pickup",
+                                   "handed over at {handed} but never picked up"},
+    [FK_MSG_TRANSFER_BEFORE_PICKUP] = {"row.transfer_before_pickup",
+                                       "handed over at {handed}, before the pick-up at {picked}"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

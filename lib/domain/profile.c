@@ -46,6 +46,9 @@ static const struct setting {
     {"incident", "lock_hours", offsetof(struct fk_profile, inc_lock_hours), 1, 720, 24},
     {"incident", "lock_pct", offsetof(struct fk_profile, inc_lock_pct), 1, 100, 100},
     {"incident", "screen_hours", offsetof(struct fk_profile, inc_screen_hours), 1, 720, 72},
+    /* issue 18, closed-loop transfers (fk/transfer.h) */
+    {"transfer", "slack_minutes", offsetof(struct fk_profile, transfer_slack_minutes), 0, 10080,
+     60},
     {"sentinel", "pharmacy_test_hours", offsetof(struct fk_profile, pharmacy_test_hours), 0, 720,
      48},
     {"sentinel", "fever_clinic_test_days", offsetof(struct fk_profile, fever_clinic_test_days), -1,
@@ -531,7 +534,7 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
         snprintf(err, errlen,
                  "line %d: [%s] is not a profile section (screening, import, trace, control, "
                  "sentinel, coldchain, regime.NAME, vaccine, assign, reports, "
-                 "incident)",
+                 "incident, transfer)",
                  line, section);
         return FK_EINVAL;
     }

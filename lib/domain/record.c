@@ -31,6 +31,7 @@
 #include "fk/score.h"
 #include "fk/screening.h"
 #include "fk/sentinel.h"
+#include "fk/transfer.h"
 
 static const char *level_name(int v)
 {
@@ -100,6 +101,16 @@ static const char *problem_status_name(int v)
 static const char *inc_event_name(int v)
 {
     return fk_inc_event_name(v);
+}
+
+static const char *transfer_from_name(int v)
+{
+    return fk_transfer_from_name(v);
+}
+
+static const char *transfer_to_name(int v)
+{
+    return fk_transfer_to_name(v);
 }
 
 static const char *case_kind_name(int v)
@@ -1043,6 +1054,67 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
                        "ORDER BY p.id_number, e.event, e.time"},
             .export_cols = {0, 1, 2, 3},
             .nexport = 4,
+            .nscope = 1,
+        },
+    [FK_IMPORT_TRANSFERS] =
+        {
+            .id = FK_IMPORT_TRANSFERS,
+            .name = "transfers",
+            .title_zh = "闭环转运",
+            .title_en = "closed-loop transfers",
+            .cols = {REQ("task", FK_RCOL_CODE, 63, "the transfer task's code"),
+                     ID_NUMBER,
+                     REQ_ENUM("from_kind", transfer_from_name,
+                              "airport station school address other"),
+                     REQ("from", FK_RCOL_TEXT, TEXT, "where picked up (the airport, the school)"),
+                     REQ_ENUM("to_kind", transfer_to_name, "isolation_site home hospital other"),
+                     REQ("to", FK_RCOL_TEXT, TEXT, "where handed over (the site, the address)"),
+                     REQ("vehicle", FK_RCOL_TEXT, 63, "the vehicle (plate)"),
+                     REQ("escort", FK_RCOL_TEXT, TEXT, "who escorts, with a phone"),
+                     REQ("planned", FK_RCOL_TIME, 0, "when the hand-over is planned"),
+                     OPT("picked_up", FK_RCOL_TIME, 0, "when picked up"),
+                     OPT("handed_over", FK_RCOL_TIME, 0,
+                         "when handed over; not before picked_up")},
+            .ncols = 11,
+            .nreq = 9,
+            .cols_note = "from_kind airport station school address other (or 机场 车站 学校 地址 "
+                         "其他); to_kind isolation_site home hospital other (or 隔离点 居家 医院 "
+                         "其他); a handed_over needs a picked_up at or before it",
+            .key = {0, 1},
+            .nkey = 2,
+            .key_note = "(task, id_number): replaces; a file without picked_up or handed_over "
+                        "keeps the stored time",
+            .scope = FK_SCOPE_PERSON,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"task", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"person", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"from_kind", FK_RVAL_INT, 0},
+                       {"from_place", FK_RVAL_TEXT, 0},
+                       {"to_kind", FK_RVAL_INT, 0},
+                       {"to_place", FK_RVAL_TEXT, 0},
+                       {"vehicle", FK_RVAL_TEXT, 0},
+                       {"escort", FK_RVAL_TEXT, 0},
+                       {"planned", FK_RVAL_INT, 0},
+                       {"picked_up", FK_RVAL_INT, FK_RFIELD_KEEP},
+                       {"handed_over", FK_RVAL_INT, FK_RFIELD_KEEP}},
+            .nfields = 11,
+            .sqlite = {"SELECT from_kind, from_place, to_kind, to_place, vehicle, escort, planned, "
+                       "picked_up, handed_over FROM transfers WHERE task = ?1 AND person = ?2",
+                       "INSERT INTO transfers (task, person, from_kind, from_place, to_kind, "
+                       "to_place, vehicle, escort, planned, picked_up, handed_over) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 0), "
+                       "coalesce(?11, 0))",
+                       "UPDATE transfers SET from_kind = ?3, from_place = ?4, to_kind = ?5, "
+                       "to_place = ?6, vehicle = ?7, escort = ?8, planned = ?9, "
+                       "picked_up = coalesce(?10, picked_up), "
+                       "handed_over = coalesce(?11, handed_over) WHERE task = ?1 AND person = ?2",
+                       "SELECT t.task, p.id_number, t.from_kind, t.from_place, t.to_kind, "
+                       "t.to_place, t.vehicle, t.escort, t.planned, t.picked_up, t.handed_over, "
+                       "p.grid FROM transfers t CROSS JOIN persons p ON p.id = t.person "
+                       "ORDER BY t.task, p.id_number"},
+            .export_cols = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
+            .nexport = 11,
             .nscope = 1,
         },
 };

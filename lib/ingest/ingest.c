@@ -37,6 +37,7 @@
 #include "fk/problem.h"
 #include "fk/region.h"
 #include "fk/regime.h"
+#include "fk/transfer.h"
 #include "fk/report.h"
 #include "fk/score.h"
 #include "fk/sentinel.h"
@@ -267,7 +268,7 @@ static int text(struct ctx *c, int k, char *out, size_t cap, int required)
 static int64_t time_ahead(const struct ctx *c, int k)
 {
     if (c->type == FK_IMPORT_RISK_AREAS || (c->type == FK_IMPORT_CONTROLS && k == 4) ||
-        (c->type == FK_IMPORT_PROBLEMS && k == 5))
+        (c->type == FK_IMPORT_PROBLEMS && k == 5) || (c->type == FK_IMPORT_TRANSFERS && k == 8))
         return 366 * DAY;
     return DAY;
 }
@@ -1956,6 +1957,93 @@ static int row_incident_event(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_record(c->st, FK_IMPORT_INCIDENT_EVENTS, v, NULL, did, NULL));
 }
 
+/* The stored event times of one transfer (issue 18), for a file that leaves a column out. */
+static int stored_times(void *ud, const struct fk_record_value *v, size_t n)
+{
+    int64_t *t = ud;
+
+    if (n < FK_TRANSFER_NVALUES)
+        return FK_OK;
+    t[0] = v[FK_TRANSFER_V_PICKED_UP].i;
+    t[1] = v[FK_TRANSFER_V_HANDED_OVER].i;
+    return FK_OK;
+}
+
+/* A person of a closed-loop transfer task (issue 18): the kinds, the places, the vehicle and the
+ * escort, the planned time, and the chain's events. A column the file leaves out keeps the stored
+ * time, so the events are checked with it: a hand-over needs a pick-up at or before it. */
+static int row_transfer(struct ctx *c, enum fk_put *did)
+{
+    char task[64], from[TEXT_MAX], to[TEXT_MAX], vehicle[64], escort[TEXT_MAX];
+    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX];
+    struct fk_record_value v[11];
+    fk_slice fs = field(c, 2), ts = field(c, 4);
+    int64_t pid = 0, planned = 0, t[2] = {0, 0}, stored[2] = {0, 0};
+    int fk = 0, tk = 0, ok, known, times, has[2], rc;
+
+    ok = text(c, 0, task, sizeof task, 1);
+    known = person_col(c, 1, &pid);
+    if (fk_transfer_from_parse(fs, &fk) != FK_OK) {
+        whys(c, FK_MSG_TRANSFER_FROM_KIND, fs);
+        ok = 0;
+    }
+    ok &= text(c, 3, from, sizeof from, 1);
+    if (fk_transfer_to_parse(ts, &tk) != FK_OK) {
+        whys(c, FK_MSG_TRANSFER_TO_KIND, ts);
+        ok = 0;
+    }
+    ok &= text(c, 5, to, sizeof to, 1);
+    ok &= text(c, 6, vehicle, sizeof vehicle, 1);
+    ok &= text(c, 7, escort, sizeof escort, 1);
+    times = time_col(c, 8, &planned, 1);
+    has[0] = c->idx[9] >= 0;
+    has[1] = c->idx[10] >= 0;
+    if (has[0])
+        times &= time_col(c, 9, &t[0], 0);
+    if (has[1])
+        times &= time_col(c, 10, &t[1], 0);
+    if (times && ok && known && (!has[0] || !has[1])) {
+        rc = fk_store_each_transfer(c->st, task, pid, stored_times, stored);
+        if (rc != FK_OK)
+            return rc;
+        if (!has[0])
+            t[0] = stored[0];
+        if (!has[1])
+            t[1] = stored[1];
+    }
+    if (times) {
+        switch (fk_transfer_check(t[0], t[1])) {
+        case FK_TRANSFER_NO_PICKUP:
+            whym(c, FK_MSG_TRANSFER_NO_PICKUP, fk_time_render(t[1], a));
+            ok = 0;
+            break;
+        case FK_TRANSFER_BEFORE_PICKUP:
+            whym(c, FK_MSG_TRANSFER_BEFORE_PICKUP, fk_time_render(t[1], a),
+                 fk_time_render(t[0], b));
+            ok = 0;
+            break;
+        default: break;
+        }
+    }
+    if (!ok || !known || !times)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = task;
+    v[1].i = pid;
+    v[2].i = fk;
+    v[3].s = from;
+    v[4].i = tk;
+    v[5].s = to;
+    v[6].s = vehicle;
+    v[7].s = escort;
+    v[8].i = planned;
+    v[9].i = t[0];
+    v[9].absent = !has[0];
+    v[10].i = t[1];
+    v[10].absent = !has[1];
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_TRANSFERS, v, NULL, did, NULL));
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
@@ -1963,7 +2051,7 @@ static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_sample,  row_result,  row_case,      row_control,   row_arrival,
     row_risk_area, row_door_event, row_sentinel, row_coldchain, row_vaccination, row_indicator,
     row_score,   row_assignment, row_unit,   row_report,    row_duty,
-    row_inspection, row_problem, row_incident_event,
+    row_inspection, row_problem, row_incident_event, row_transfer,
 };
 
 /* ---- the loop ---- */
@@ -2002,9 +2090,9 @@ static void count(struct ctx *c, enum fk_put did)
 /* Opens a batch: a control batch for orders, sentinel signals and cold-chain events (only the
  * control index holds orders and the tests a buyer is due; the server's cold-chain index is read
  * again when the control generation moves), an event batch for what no index holds (door events
- * and the alerts they raise, risk areas, response events, 包保, problems, the assessment's rows:
- * every answer about them reads the store); units, reports and duty move the data generation, by
- * which the server keeps its reports index. */
+ * and the alerts they raise, risk areas, response events, 包保, problems, the assessment's rows,
+ * transfers: every answer about them reads the store); units, reports and duty move the data
+ * generation, by which the server keeps its reports index. */
 static int begin(struct ctx *c)
 {
     int rc;
@@ -2015,7 +2103,8 @@ static int begin(struct ctx *c)
     else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS ||
              c->type == FK_IMPORT_ASSIGNMENTS || c->type == FK_IMPORT_INSPECTIONS ||
              c->type == FK_IMPORT_PROBLEMS || c->type == FK_IMPORT_INCIDENT_EVENTS ||
-             c->type == FK_IMPORT_INDICATORS || c->type == FK_IMPORT_SCORES)
+             c->type == FK_IMPORT_INDICATORS || c->type == FK_IMPORT_SCORES ||
+             c->type == FK_IMPORT_TRANSFERS)
         rc = fk_store_begin_events(c->st);
     else
         rc = fk_store_begin(c->st);

@@ -572,3 +572,9 @@ int fk_store_each_problem_change(fk_store *st, const char *problem, fk_problem_c
 {
     return st->ops->each_problem_change(st, problem, cb, ud);
 }
+
+int fk_store_each_transfer(fk_store *st, const char *task, int64_t person, fk_record_cb cb,
+                           void *ud)
+{
+    return st->ops->each_transfer(st, task, person, cb, ud);
+}

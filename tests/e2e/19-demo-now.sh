@@ -38,11 +38,12 @@ def rows(f): return list(csv.DictReader(open(f)))
 def ts(s): return datetime.fromisoformat(s)
 bad = []
 # Nothing in the demo's files after now (risk areas and orders may end later; none does), but a
-# supervision problem's deadline, which is a plan: the ones with time left lie after now.
+# supervision problem's deadline and a transfer's planned time, which are plans: the ones with
+# time left lie after now.
 for f in glob.glob("demo/*.csv"):
     for i, r in enumerate(rows(f), 2):
         for k, v in r.items():
-            if v and k != "deadline" and len(v) == 25 and v[10] == "T" and ts(v) > now:
+            if v and k not in ("deadline", "planned") and len(v) == 25 and v[10] == "T" and ts(v) > now:
                 bad.append("%s line %d: %s %s" % (f, i, k, v))
 cases = {r["id_number"]: ts(r["confirmed"]) for r in rows("demo/cases.csv")}
 assert cases and all(now - timedelta(days=5) <= t < now for t in cases.values()), cases

@@ -28,7 +28,7 @@ static const char *const names[] = {
     "regions.csv", "persons.csv", "venues.csv", "scans.csv", "pings.csv",
     "samples.csv", "results.csv", "cases.csv",  "round.txt",    "controls.csv",
     "arrivals.csv", "risk_areas.csv", "door_events.csv", "profile.ini", "sentinels.csv",
-    "vaccinations.csv", "incident_events.csv",
+    "vaccinations.csv", "incident_events.csv", "transfers.csv",
 };
 #define NFILES (sizeof names / sizeof names[0])
 
@@ -267,7 +267,8 @@ static void test_demo__bytes_pinned(void **state)
         {"profile.ini", UINT64_C(0x457aa3ad700f2063)},
         {"sentinels.csv", UINT64_C(0xdae5fb40a62b2a67)}, /* its stream is S_SENTINEL, after S_VACCINE */
         {"vaccinations.csv", UINT64_C(0x2ce868691ef487e9)},
-        {"incident_events.csv", UINT64_C(0x17501ad384f9c0c5)}, /* its stream is S_INCIDENT, the last */
+        {"incident_events.csv", UINT64_C(0x17501ad384f9c0c5)}, /* its stream is S_INCIDENT */
+        {"transfers.csv", UINT64_C(0x798a843721cc0988)}, /* its stream is S_TRANSFER, the last (issue 18) */
     };
     struct fixture *fx = *state;
     size_t i, n;
@@ -789,6 +790,25 @@ static void test_demo__now_dates_everything(void **state)
     times_upto(dir, "risk_areas.csv", 5, 3, now, NULL);
     /* incident events (issue 17): none after now */
     times_upto(dir, "incident_events.csv", 4, 2, now, NULL);
+    /* transfers (issue 18): no pick-up or hand-over after now; one person overdue (never picked
+     * up, planned more than the hour's slack ago) and one gap (picked up, never handed over) */
+    assert_true(times_upto(dir, "transfers.csv", 11, 9, now, NULL) >= 10);
+    assert_true(times_upto(dir, "transfers.csv", 11, 10, now, NULL) >= 8);
+    {
+        struct table x;
+        size_t overdue = 0, gap = 0;
+
+        table_load(&x, dir, "transfers.csv", 11);
+        for (i = 0; i < x.n; i++) {
+            int64_t late = when(x.rows[i][8]) + 3600;
+
+            overdue += !x.rows[i][9][0] && !x.rows[i][10][0] && late < now;
+            gap += x.rows[i][9][0] && !x.rows[i][10][0] && late < now;
+        }
+        assert_int_equal(overdue, 1);
+        assert_int_equal(gap, 1);
+        table_free(&x);
+    }
     /* vaccinations: most residents, none after now, none before the third birthday */
     assert_true(times_upto(dir, "vaccinations.csv", 5, 2, now, NULL) > PEOPLE);
     {

@@ -23,6 +23,7 @@ import Reports from './views/Reports.vue'
 import Problems from './views/Problems.vue'
 import Incidents from './views/Incidents.vue'
 import Gates from './views/Gates.vue'
+import Transfers from './views/Transfers.vue'
 import ColdChain from './views/ColdChain.vue'
 import Assign from './views/Assign.vue'
 
@@ -50,6 +51,7 @@ export const router = createRouter({
         { path: 'problems', name: 'problems', component: Problems },
         { path: 'incidents', name: 'incidents', component: Incidents, meta: { perm: 'read_persons' } },
         { path: 'gates', name: 'gates', component: Gates },
+        { path: 'transfers', name: 'transfers', component: Transfers, meta: { perm: 'read_persons' } },
         { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
         { path: 'assign', name: 'assign', component: Assign, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },

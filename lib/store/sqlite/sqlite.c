@@ -922,7 +922,7 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
                                          "sentinels", "coldchain", "vaccinations", "indicators",
                                          "scores", "assignments", "units", "reports", "duty",
                                          "inspections", "problems",
-                                         "incident_events"};
+                                         "incident_events", "transfers"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];
@@ -1787,6 +1787,34 @@ static int sq_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *u
     return walk_stmt(s, q, row_record, &w);
 }
 
+/* ---- closed-loop transfers (issue 18) ---- */
+
+/* The transfers of task (NULL: all) and person (< 0: all) with each person's name, grid and id;
+ * CROSS JOIN reads transfers first (far fewer than persons; see lib/domain/record.c). */
+static int sq_each_transfer(fk_store *st, const char *task, int64_t person, fk_record_cb cb,
+                            void *ud)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    struct walk w;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT t.task, p.id_number, t.from_kind, t.from_place, t.to_kind, "
+                           "t.to_place, t.vehicle, t.escort, t.planned, t.picked_up, "
+                           "t.handed_over, p.name, p.grid, t.person "
+                           "FROM transfers t CROSS JOIN persons p ON p.id = t.person "
+                           "WHERE (?1 IS NULL OR t.task = ?1) AND (?2 < 0 OR t.person = ?2) "
+                           "ORDER BY t.task, p.id_number",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    if (task)
+        bind_text(q, 1, task);
+    sqlite3_bind_int64(q, 2, person);
+    w.cb.record = cb;
+    w.ud = ud;
+    return walk_stmt(s, q, row_record, &w);
+}
+
 /* ---- vaccinations (issue 16) ---- */
 
 static int row_vax(sqlite3_stmt *q, struct walk *w)
@@ -2016,6 +2044,7 @@ static const struct fk_store_ops sqlite_ops = {
     .each_vax_push = sq_each_vax_push,
     .add_problem_change = sq_add_problem_change,
     .each_problem_change = sq_each_problem_change,
+    .each_transfer = sq_each_transfer,
 };
 
 /* Applies the migrations past the database's user_version, each in its own transaction. */
