@@ -1037,6 +1037,12 @@ const zh = {
   'msg.row.inc_event': '事件 “{value}” 不是 到场（onsite）或 启动（activated）',
   'msg.row.inc_not_case': '{id} 不是病例（请先在病例文件中导入）',
   'msg.row.inc_before_start': '时间 {time} 早于该病例的起算时间 {start}',
+  // ---- issue 18, risk zones (风险区域): messages ----
+  'msg.row.zone_level': '等级 “{value}” 不是 封控区（lockdown）、管控区（control）或 防范区（precaution）',
+  'msg.row.zone_region_level': '区划 {region} 是{level}：风险区域只能划在市以下的区划',
+  'msg.row.zone_no_regions': '风险区域至少要包含一个区划',
+  'msg.row.zone_lifted_early': '解封时间 {time} 早于划定时间 {declared}',
+  'msg.zone.overlap': '区划 {region} 同时属于{level}区域 {zone}，按较严等级管理',
   'nav.incidents': '响应时限',
   'inc.lead': '每个病例自报告（或确诊）起的四项响应时限：到场、启动、密接管控、全员筛查',
   'inc.rule': '时限：到场 30 分钟、指挥部和专班启动 1 小时、密接 24 小时内全部管控、72 小时内启动首轮全员核酸（以配置为准）。绿色为已达成及余量，黄色为进行中及剩余时间，红色为超时。',
