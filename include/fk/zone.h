@@ -70,6 +70,8 @@ struct fk_zone_facts {
     int complete;          /* every resident sampled in it (with has_round) */
     int negative;          /* no positive tube among them (with has_round) */
     int unresulted;        /* residents sampled in it whose tube has no result yet */
+    int64_t missing;       /* residents not sampled in it */
+    int64_t positives;     /* residents with a positive tube in it */
     int64_t residents;     /* the zone's residents (0: an empty zone needs no round) */
 };
 

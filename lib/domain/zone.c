@@ -140,14 +140,16 @@ char *fk_zone_reason(const struct fk_zone_facts *f, const struct fk_zone_verdict
         snprintf(buf, cap, "not yet: %s, but no screening round over the zone has ended", days);
         break;
     case FK_ZONE_WHY_INCOMPLETE:
-        snprintf(buf, cap, "not yet: round %s missed residents of the zone", rn);
+        snprintf(buf, cap, "not yet: round %s missed %lld of the zone's %lld residents", rn,
+                 (long long)f->missing, (long long)f->residents);
         break;
     case FK_ZONE_WHY_POSITIVE:
-        snprintf(buf, cap, "not yet: round %s has a positive among the zone's residents", rn);
+        snprintf(buf, cap, "not yet: round %s found %lld positive among the zone's residents", rn,
+                 (long long)f->positives);
         break;
     default:
-        snprintf(buf, cap, "not yet: round %s has %d residents sampled without a result", rn,
-                 f->unresulted);
+        snprintf(buf, cap, "not yet: %d residents sampled in round %s have no result yet",
+                 f->unresulted, rn);
         break;
     }
     return buf;
