@@ -60,6 +60,9 @@ int fk_zone_touches(const fk_engine *e, const struct fk_zone *z, const char *sco
  * FK_EDB. */
 int fk_zone_grid_levels(fk_store *st, const fk_engine *e, int64_t now, int8_t **out,
                         size_t *ngrids);
+/* The strictest level of the zones active at now over grid index g into *level (-1: none).
+ * FK_OK, FK_ENOMEM, FK_EDB. */
+int fk_zone_grid_level(fk_store *st, const fk_engine *e, int32_t g, int64_t now, int *level);
 /* The grids under a lockdown zone active at now, as a bitset over grid indexes (bit g of
  * (*bits)[g / 64]; *ngrids grids), caller frees with free(): for a server that keeps its own
  * per-person index for gate checks. FK_OK, FK_ENOMEM, FK_EDB. */

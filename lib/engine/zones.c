@@ -249,6 +249,32 @@ int fk_zone_grid_levels(fk_store *st, const fk_engine *e, int64_t now, int8_t **
     return FK_OK;
 }
 
+int fk_zone_grid_level(fk_store *st, const fk_engine *e, int32_t g, int64_t now, int *level)
+{
+    struct fk_zone *z = NULL;
+    size_t n = 0, i, k;
+    int rc;
+
+    *level = -1;
+    if (g < 0)
+        return FK_OK;
+    rc = fk_zones_load(st, &z, &n);
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        int32_t r[FK_ZONE_REGIONS_MAX][2];
+        struct fk_zone_seg s;
+        size_t nr;
+
+        if (!fk_zone_at(&z[i], now, &s))
+            continue;
+        nr = fk_zone_ranges(e, &z[i], r, FK_ZONE_REGIONS_MAX);
+        for (k = 0; k < nr; k++)
+            if (g >= r[k][0] && g < r[k][1] && (*level < 0 || s.level < *level))
+                *level = s.level;
+    }
+    fk_zones_free(z, n);
+    return rc;
+}
+
 int fk_zone_lockdown_grids(fk_store *st, const fk_engine *e, int64_t now, uint64_t **bits,
                            size_t *ngrids)
 {
