@@ -127,6 +127,7 @@ extern const struct route api_coldchain_routes[]; /* api_coldchain.c (issue 16) 
 extern const struct route api_assign_routes[];    /* api_assign.c (issue 17, 包保) */
 extern const struct route api_reports_routes[]; /* api_reports.c (issue 17, 值班与零报告) */
 extern const struct route api_incident_routes[];  /* api_incident.c (issue 17) */
+extern const struct route api_zone_routes[];      /* api_zone.c (issue 18) */
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);
