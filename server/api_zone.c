@@ -47,6 +47,52 @@ void api_zones_review_get(struct req *r)
     zones_get(r, 1);
 }
 
+static const struct fk_col grid_cols[] = {{"grid", FK_COL_TEXT}, {"level", FK_COL_TEXT}};
+
+/* GET /api/v1/zones/grids?now=&region=: each grid inside the scope under a zone active at now,
+ * with the strictest level over it (grid,level, by grid index): for the map. */
+void api_zones_grids_get(struct req *r)
+{
+    char within[FK_REGION_CODE_MAX], err[128];
+    int32_t lo = 0, hi = INT32_MAX;
+    enum fk_level lv;
+    const char *name;
+    int8_t *levels = NULL;
+    fk_table *t = NULL;
+    fk_engine *e;
+    size_t n = 0, g;
+    int64_t now;
+    int asked, rc;
+
+    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within) ||
+        !(e = srv_engine(r)))
+        return;
+    if (within[0] && fk_engine_region_info(e, within, &lo, &hi, &lv, &name) != FK_OK) {
+        reply_error(r, 404, "not_found", NULL, "unknown region %s", within);
+        return;
+    }
+    rc = fk_zone_grid_levels(srv_store(r), e, now, &levels, &n);
+    if (rc == FK_OK)
+        rc = fk_table_new(grid_cols, 2, &t);
+    for (g = 0; rc == FK_OK && g < n; g++) {
+        const char *vals[2];
+
+        if (levels[g] < 0 || (int32_t)g < lo || (int32_t)g >= hi)
+            continue;
+        vals[0] = fk_engine_grid_code(e, (int32_t)g);
+        vals[1] = fk_zone_level_name(levels[g]);
+        rc = fk_table_add(t, vals);
+    }
+    free(levels);
+    if (rc != FK_OK) {
+        fk_table_free(t);
+        snprintf(err, sizeof err, "zone grids: %s", fk_strerror(rc));
+        reply_fk(r, rc, err);
+        return;
+    }
+    reply_table(r, t, "zone-grids", REPLY_PAGE_OFFSET);
+}
+
 /* The body's optional "at" (default: the clock) and "reason" (text or null); 0 with a 400 answer
  * set when either is bad. */
 static int body_at_reason(struct req *r, json_t *j, int64_t *at, const char **reason)
@@ -222,6 +268,7 @@ out:
 const struct route api_zone_routes[] = {
     {"GET", "/api/v1/zones", api_zones_get, FK_PERM_READ, 0},
     {"GET", "/api/v1/zones/review", api_zones_review_get, FK_PERM_READ, 0},
+    {"GET", "/api/v1/zones/grids", api_zones_grids_get, FK_PERM_READ, 0},
     {"POST", "/api/v1/zones", api_zones_post, FK_PERM_CONTROL, 0},
     {"POST", "/api/v1/zones/{}/change", api_zone_change_post, FK_PERM_CONTROL, 0},
     {"POST", "/api/v1/zones/{}/lift", api_zone_lift_post, FK_PERM_CONTROL, 0},

@@ -79,14 +79,15 @@ int fk_zone_list(fk_store *st, const fk_engine *e, const char *scope, int64_t no
 /* `fangkong zone review`: each zone active at now that touches scope, by name:
  * name,level,since,residents,days_since_positive,last_positive_id,last_positive_time,
  * last_positive_row,latest_round,round_start,round_end,round_complete,round_negative,
- * round_missing,round_positive,round_no_result,may_lower,to,reason.
+ * round_missing,round_positive,round_no_result,may_lower,to,reason,why,need_days.
  * last_positive: the residents' last positive at or before now (a positive tube's result time,
  * or a case's confirmation), the person's ID number, its time and the row ("tube T" or "case");
  * the latest round: the round of the latest end at or before now whose region holds every
  * region of the zone; complete: every resident sampled in its window; negative: no tube of
  * theirs in it positive (known by now) and every one of them with a result (round_missing,
  * round_positive and round_no_result count the residents behind a no); may_lower, to and reason
- * from fk_zone_judge under p. FK_OK, FK_ENOENT, FK_ENOMEM, FK_EDB, with err. */
+ * from fk_zone_judge under p; why names its enum fk_zone_why (ok, days, no_round, incomplete,
+ * positive, no_result) and need_days the level's *_days, so a client may word the reason. FK_OK, FK_ENOENT, FK_ENOMEM, FK_EDB, with err. */
 int fk_zone_review(fk_store *st, fk_engine *e, const struct fk_profile *p, const char *scope,
                    int64_t now, fk_table **out, char *err, size_t errlen);
 

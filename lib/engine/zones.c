@@ -512,8 +512,13 @@ static const struct fk_col review_cols[] = {
     {"may_lower", FK_COL_TEXT},
     {"to", FK_COL_TEXT},
     {"reason", FK_COL_TEXT},
+    {"why", FK_COL_TEXT},
+    {"need_days", FK_COL_INT},
 };
 #define REVIEW_NCOLS (sizeof review_cols / sizeof review_cols[0])
+
+/* enum fk_zone_why as the review's why column names it, for clients that word the reason. */
+static const char *const whys[] = {"ok", "days", "no_round", "incomplete", "positive", "no_result"};
 
 /* One zone's review row, as of now. */
 static int review_zone(fk_store *st, fk_engine *e, const struct fk_profile *p,
@@ -525,7 +530,7 @@ static int review_zone(fk_store *st, fk_engine *e, const struct fk_profile *p,
     struct fk_zone_facts f;
     struct fk_zone_verdict v;
     char since[FK_TIME_RENDER_MAX], lp[FK_TIME_RENDER_MAX], rs[FK_TIME_RENDER_MAX],
-        re[FK_TIME_RENDER_MAX], res[24], days[24], miss[24], pos[24], nores[24],
+        re[FK_TIME_RENDER_MAX], res[24], days[24], miss[24], pos[24], nores[24], need[24],
         idn[64] = "", row[96] = "", reason[400];
     const char *vals[REVIEW_NCOLS];
     int64_t lastpid = -1, missing = 0, positive = 0, noresult = 0;
@@ -619,6 +624,9 @@ static int review_zone(fk_store *st, fk_engine *e, const struct fk_profile *p,
     vals[16] = v.may_lower ? "yes" : "no";
     vals[17] = fk_zone_level_name(v.to);
     vals[18] = reason;
+    vals[19] = whys[v.why >= 0 && v.why <= FK_ZONE_WHY_NO_RESULT ? v.why : 0];
+    snprintf(need, sizeof need, "%lld", (long long)v.need);
+    vals[20] = need;
     return fk_table_add(t, vals);
 }
 

@@ -22,6 +22,7 @@ import Score from './views/Score.vue'
 import Reports from './views/Reports.vue'
 import Problems from './views/Problems.vue'
 import Incidents from './views/Incidents.vue'
+import Zones from './views/Zones.vue'
 import ColdChain from './views/ColdChain.vue'
 import Assign from './views/Assign.vue'
 
@@ -48,6 +49,7 @@ export const router = createRouter({
         { path: 'reports', name: 'reports', component: Reports },
         { path: 'problems', name: 'problems', component: Problems },
         { path: 'incidents', name: 'incidents', component: Incidents, meta: { perm: 'read_persons' } },
+        { path: 'zones', name: 'zones', component: Zones },
         { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
         { path: 'assign', name: 'assign', component: Assign, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },
