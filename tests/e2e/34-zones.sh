@@ -255,6 +255,12 @@ expect_status 200 "zones/review as 太谷区"
     fail "太谷区 sees 榆次区's zones"
 api "$tg" GET "/api/v1/zones?region=140702&now=$NOWQ"
 expect_error forbidden 403 "zones of another county"
+api "$tg" GET "/api/v1/zones/grids?now=$NOWQ"
+expect_status 200 "zone grids as 太谷区"
+if grep -q "$G" "$WORK/body"; then fail "太谷区 sees 榆次区's zone grids"; fi
+api "$yuci" GET "/api/v1/zones/grids?now=2022-08-26T00:00:00%2B08:00"
+expect_status 200 "zone grids as 榆次区"
+contains "$WORK/body" "\"grid\":\"$G\",\"level\":\"lockdown\""
 api "$tg" POST "/api/v1/zones/封控-1/lift" -H 'Content-Type: application/json' --data-binary '{}'
 expect_error not_found 404 "lifting another county's zone"
 api "$tg" POST /api/v1/zones -H 'Content-Type: application/json' \
