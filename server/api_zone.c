@@ -64,8 +64,7 @@ void api_zones_grids_get(struct req *r)
     int64_t now;
     int asked, rc;
 
-    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within) ||
-        !(e = srv_engine(r)))
+    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within) || !(e = srv_engine(r)))
         return;
     if (within[0] && fk_engine_region_info(e, within, &lo, &hi, &lv, &name) != FK_OK) {
         reply_error(r, 404, "not_found", NULL, "unknown region %s", within);

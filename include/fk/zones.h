@@ -87,7 +87,8 @@ int fk_zone_list(fk_store *st, const fk_engine *e, const char *scope, int64_t no
  * theirs in it positive (known by now) and every one of them with a result (round_missing,
  * round_positive and round_no_result count the residents behind a no); may_lower, to and reason
  * from fk_zone_judge under p; why names its enum fk_zone_why (ok, days, no_round, incomplete,
- * positive, no_result) and need_days the level's *_days, so a client may word the reason. FK_OK, FK_ENOENT, FK_ENOMEM, FK_EDB, with err. */
+ * positive, no_result) and need_days the level's *_days, so a client may word the reason. FK_OK,
+ * FK_ENOENT, FK_ENOMEM, FK_EDB, with err. */
 int fk_zone_review(fk_store *st, fk_engine *e, const struct fk_profile *p, const char *scope,
                    int64_t now, fk_table **out, char *err, size_t errlen);
 
