@@ -173,6 +173,7 @@ int cmd_duty(struct cli *c, int argc, char **argv);
 int cmd_problem(struct cli *c, int argc, char **argv);
 int cmd_incident(struct cli *c, int argc, char **argv);
 int cmd_transfer(struct cli *c, int argc, char **argv);
+int cmd_zone(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

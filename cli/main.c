@@ -12,10 +12,10 @@ const struct verb cli_verbs[] = {
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
      "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
      "indicators, scores, assignments, units, reports, duty, inspections, problems,\n"
-     "incident_events or transfers (see the data contract in docs/data.md). Door events,\n"
-     "positive results and cold-chain results raise alerts as they are imported. Rejected rows\n"
-     "go to FILE.rejects.csv with their line and reason; the rest is imported in batches of one\n"
-     "transaction each.\n"
+     "incident_events, zones or transfers (see the data contract in docs/data.md). Door\n"
+     "events, positive results and cold-chain results raise alerts as they are imported.\n"
+     "Rejected rows go to FILE.rejects.csv with their line and reason; the rest is imported in\n"
+     "batches of one transaction each.\n"
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
      "An .xlsx workbook is read like a CSV: its first sheet, or --sheet NAME; dates as ISO 8601.\n"
      "Exit status: 0 done, 3 done with rejected rows, 1 the file could not be imported."},
@@ -233,6 +233,18 @@ const struct verb cli_verbs[] = {
      "rows behind each computed actual (which round, which tubes, which residents). --table:\n"
      "the meeting's table, a row per region with each indicator's points across, then bonus,\n"
      "score, grade and veto (GET /api/v1/score?table=1&format=xlsx is the spreadsheet)."},
+    {"zone", cmd_zone,
+     "zone declare NAME --level L --regions R1,R2 --at T [--reason TEXT] | zone change NAME "
+     "--level L [--at T] [--reason TEXT] | zone lift NAME [--at T] [--reason TEXT] | zone list "
+     "[--region CODE] [--now T] | zone review [--region CODE] [--now T]",
+     "Risk zones (风险区域): lockdown, control, precaution (封控区 管控区 防范区) over regions\n"
+     "below the city. declare, change and lift are audited and kept in the zone's history; a\n"
+     "region also in a zone of another level is accepted and noted (the stricter level\n"
+     "applies). list: name,level,regions,declared,since,lifted,residents,reason. review: per\n"
+     "zone active at --now, days_since_positive (local days from the later of the level's start\n"
+     "and the residents' last positive), the last positive (ID number, time, row), the latest\n"
+     "round over the zone ended by --now (complete, negative, and the residents missing,\n"
+     "positive or without a result), may_lower, to and the reason, by the profile's [zone]."},
     {"check", cmd_check,
      "check [--gate scenic|station|other] [--now T] [--as GATE] < ID_NUMBERS",
      "场所核验 (数字哨兵): for each ID number read on stdin, one a line, the colour a gate shows\n"

@@ -171,9 +171,11 @@ void api_regime_due_get(struct req *r)
                   : strcmp(source, "arrivals") == 0    ? FK_DUE_ARRIVALS
                   : strcmp(source, "occupations") == 0 ? FK_DUE_OCCUPATIONS
                   : strcmp(source, "buyers") == 0      ? FK_DUE_BUYERS
+                  : strcmp(source, "zones") == 0       ? FK_DUE_ZONES
                                                        : 0;
         if (!sources) {
-            reply_error(r, 400, "bad_request", "all, controls, arrivals, occupations or buyers",
+            reply_error(r, 400, "bad_request",
+                        "all, controls, arrivals, occupations, buyers or zones",
                         "source '%s' is unknown", source);
             return;
         }

@@ -139,6 +139,8 @@ static fk_gate_index *srv_gate(struct req *r)
         rc = fk_store_control_generation(s->st, &cg);
         if (rc == FK_OK && cg != s->gate_cg) {
             rc = fk_gate_index_load_orders(s->gate, s->st);
+            if (rc == FK_OK) /* zone writes are control batches too */
+                rc = fk_gate_index_load_lockdown(s->gate, s->st);
             if (rc == FK_OK)
                 s->gate_cg = cg;
         }

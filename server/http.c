@@ -70,8 +70,10 @@ static const struct route *const route_tables[] = {
     api_assign_routes, /* 包保 (issue 17) */
     api_reports_routes,
     api_problem_routes,
-    api_incident_routes, api_gate_routes,
-    api_transfer_routes, /* issue 18, 闭环转运 */
+    api_incident_routes,
+    api_zone_routes,     /* 风险区域 (issue 18) */
+    api_gate_routes,     /* 场所核验 (issue 18) */
+    api_transfer_routes, /* 闭环转运 (issue 18) */
     NULL,
 };
 

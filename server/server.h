@@ -132,6 +132,7 @@ extern const struct route api_gate_routes[];      /* api_gate.c (issue 18) */
  * passed (api_gate.c). Under the lock. */
 void gate_flush(struct server *s, int force);
 extern const struct route api_transfer_routes[];  /* api_transfer.c (issue 18, 闭环转运) */
+extern const struct route api_zone_routes[];      /* api_zone.c (issue 18) */
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);

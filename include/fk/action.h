@@ -236,6 +236,37 @@ int fk_incident_event_add(fk_store *st, const struct fk_actor *actor, int64_t pe
 int fk_transfer_event(fk_store *st, const struct fk_actor *actor, const char *task, int event,
                       int64_t at, const int64_t *persons, size_t npersons, size_t *recorded,
                       char *err, size_t errlen);
+/* ---- risk zones (lib/action/zone.c, issue 18) ---- */
+
+/* Declares risk zone `name` (1 to 63 bytes of text) at `level` (enum fk_zone_level) over regions
+ * (region codes separated by ',' or ';', each known and below the city) at `at`, with reason
+ * (NULL: none; at most 255 bytes without control characters): the zone's row and the first row
+ * of its history (zone_changes: at, level, the actor, the reason) and the audit row
+ * (zone.declare), in one control batch (the control index follows a zone's residents). The actor
+ * needs FK_PERM_CONTROL (FK_EPERM), and every region must lie inside its scope (FK_EPERM "region
+ * CODE is outside your scope SCOPE"). FK_EINVAL: an unknown level, no region, an unknown region
+ * ("unknown region CODE (import regions first)"), a city or above, a bad name or reason;
+ * FK_ECONFLICT: the name is taken. A region also in an active zone (at `at`) of another level is
+ * accepted (the stricter level applies to it): one line for each such region into notes
+ * (noteslen bytes, may be NULL), "region R is also in lockdown zone Z; the stricter level
+ * applies". Nothing is written on any failure. */
+int fk_zone_declare(fk_store *st, const struct fk_actor *actor, const char *name, int level,
+                    const char *regions, int64_t at, const char *reason, char *notes,
+                    size_t noteslen, char *err, size_t errlen);
+/* Changes zone `name` to `level` at `at` (its history gains the change; the row its level),
+ * audited (zone.change) in one control batch. FK_ENOENT "no zone NAME" for an unknown zone or one
+ * none of whose regions touches the actor's scope; FK_EPERM when the role may not or a region of
+ * the zone lies outside the scope; FK_ECONFLICT when the zone is lifted at `at` ("zone Z was
+ * lifted at T") or already at that level; FK_EINVAL: an unknown level, `at` before the zone's
+ * present level began, a bad reason. notes as fk_zone_declare. */
+int fk_zone_change(fk_store *st, const struct fk_actor *actor, const char *name, int level,
+                   int64_t at, const char *reason, char *notes, size_t noteslen, char *err,
+                   size_t errlen);
+/* Lifts zone `name` at `at` (解封: the row's lifted time, a history row of level lifted), audited
+ * (zone.lift) in one control batch. Codes as fk_zone_change; FK_ECONFLICT for a zone already
+ * lifted. */
+int fk_zone_lift(fk_store *st, const struct fk_actor *actor, const char *name, int64_t at,
+                 const char *reason, char *err, size_t errlen);
 
 /* ---- vaccination (lib/action/vaccination.c, issue 16) ---- */
 

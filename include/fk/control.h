@@ -81,7 +81,10 @@ struct fk_ctl_filter {
  * f->region (or the whole city) and per (category, place, status) present, ordered by region
  * code: region,name,category,place,status,persons. An order that starts after `today` is left
  * out; one released after it counts as open. Every count is the length of fk_ctl_list with the
- * same region, category, place, status and day. FK_ENOENT for an unknown region. */
+ * same region, category, place, status and day, but for the residents of risk zones (issue 18)
+ * not under an order: they count as risk_area, home, open while their zone's level has a regime
+ * (fk_ctl_due lists them, source zone; fk_ctl_list, which lists orders, does not). FK_ENOENT for
+ * an unknown region. */
 int fk_ctl_summary(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, int64_t today,
                    fk_table **out, char *err, size_t errlen);
 /* The same counts as a grid (region × category): one row per region of level `by` inside
@@ -110,14 +113,17 @@ enum {
     FK_DUE_OCCUPATIONS = 4, /* persons whose tags put them on an occupation regime (1日1检) */
     FK_DUE_BUYERS = 8,      /* pharmacy buyers and fever-clinic visitors of the sentinel rows,
                                not under an order: one test by the profile's deadline */
-    FK_DUE_ALL = 15
+    FK_DUE_ZONES = 16,      /* residents of risk zones (issue 18) not under an order, on their
+                               strictest zone's regime ([zone] <level>_regime) while it lasts */
+    FK_DUE_ALL = 31
 };
 /* Every required test up to `today` of the sources, inside region (NULL: all), whose state is in
  * `states` (a mask of 1 << enum fk_test_state; 0: done, due and overdue):
  * id_number,name,phone,grid,source,category,regime,day,window_start,window_end,state,sampled,
  * risk_area, ordered by grid, ID number, window. source is control, arrival, occupation,
- * pharmacy or fever_clinic (a buyer's row has no category or regime; a buyer outside the registry
- * shows only the ID number). risk_area: for an arrival from a risk area while
+ * pharmacy, fever_clinic or zone (a risk zone's resident: category risk_area, the zone level's
+ * regime; a buyer's row has no category or regime; a buyer outside the registry shows only the
+ * ID number). risk_area: for an arrival from a risk area while
  * it was one, "from a current risk area: CODE NAME (LEVEL since DATE)"; else empty. */
 int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states, int64_t today,
                fk_table **out, char *err, size_t errlen);

@@ -138,6 +138,11 @@ typedef int (*fk_engine_region_cb)(void *ud, const char *code, const char *name,
                                    int32_t ghi);
 int fk_engine_each_region(const fk_engine *e, const char *within, enum fk_level level,
                           fk_engine_region_cb cb, void *ud);
+/* The residents of grids [glo, ghi) (grid indexes, as fk_engine_region_info gives them): their
+ * dense person ids, grid by grid, at *pids (borrowed: valid until the engine's next rebuild);
+ * returns how many. An empty or bad range gives 0. */
+size_t fk_engine_grid_residents(const fk_engine *e, int32_t glo, int32_t ghi,
+                                const int32_t **pids);
 /* One sample of a person, with its tube's result. */
 struct fk_person_sample {
     int64_t time;

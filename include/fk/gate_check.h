@@ -16,8 +16,9 @@
  * time) and positive result (its result time) whose results are known by now, from the engine's
  * samples, or the person's case when confirmed by now (positive from its confirmation); an order
  * of the store open at now (started at or before it, not ended by it). An ID number not in the
- * registry has empty facts (yellow: a gate learns nothing more of it). lockdown and cleared stay 0
- * until zones and clearances exist. FK_OK, FK_ENOMEM, FK_EDB. */
+ * registry has empty facts (yellow: a gate learns nothing more of it). lockdown: the person's grid
+ * lies in a lockdown zone active at now (fk/zones.h; a server keeps its own index of them with
+ * fk_zone_lockdown_grids). cleared stays 0 until clearances exist. FK_OK, FK_ENOMEM, FK_EDB. */
 int fk_gate_facts_of(fk_store *st, fk_engine *e, const char *id_number, int64_t now,
                      struct fk_gate_facts *out);
 

@@ -45,6 +45,11 @@ void fk_gate_index_free(fk_gate_index *g);
  * the index keeps its orders. Not thread-safe with look-ups on g: call it under the lock that
  * guards them. */
 int fk_gate_index_load_orders(fk_gate_index *g, fk_store *st);
+/* Reads the lockdown zones again (fk/zones.h: every stretch of a zone at level lockdown, over the
+ * grid ranges of its regions) into the lockdown periods; fk_gate_index_build does it too. Zone
+ * writes are control batches: call it with fk_gate_index_load_orders. FK_OK, FK_ENOMEM, FK_EDB;
+ * on failure the index keeps its periods. Not thread-safe with look-ups on g. */
+int fk_gate_index_load_lockdown(fk_gate_index *g, fk_store *st);
 /* Replaces the lockdown periods by the n in ld (copied). FK_OK or FK_ENOMEM (the old kept). Not
  * thread-safe with look-ups on g. */
 int fk_gate_index_set_lockdown(fk_gate_index *g, const struct fk_gate_lockdown *ld, size_t n);

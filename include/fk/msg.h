@@ -294,6 +294,12 @@ enum fk_msg_id {
     FK_MSG_INC_EVENT,
     FK_MSG_INC_NOT_CASE,
     FK_MSG_INC_BEFORE_START,
+    /* issue 18, risk zones: zones rejects (lib/ingest/ingest.c) and the actions */
+    FK_MSG_ZONE_LEVEL,
+    FK_MSG_ZONE_REGION_LEVEL,
+    FK_MSG_ZONE_NO_REGIONS,
+    FK_MSG_ZONE_LIFTED_EARLY,
+    FK_MSG_ZONE_OVERLAP,
     /* issue 18, closed-loop transfers: transfers rejects (lib/ingest/ingest.c) */
     FK_MSG_TRANSFER_FROM_KIND,
     FK_MSG_TRANSFER_TO_KIND,

@@ -96,6 +96,13 @@ struct fk_profile {
     /* [gate] (场所核验, issue 18, fk/gate.h): scenic_hours = 48, station_hours = 48,
      * other_hours = 72: a negative sample taken this long before a check is green */
     int gate_hours[FK_GATE_NTYPES];
+    /* [zone] (风险区域, issue 18, fk/zone.h), in enum fk_zone_level order (lockdown, control,
+     * precaution): <level>_days = 7, 3, 3 days since the last positive before the zone may go
+     * down one level; <level>_round = 1, 1, 0: its latest full round must also be complete and
+     * negative; <level>_regime = daily, daily, "" (none): the regime of its residents */
+    int zone_days[3];
+    int zone_round[3];
+    char zone_regime[3][FK_NAME_MAX];
 };
 
 /* Fills p with the defaults. */

@@ -386,6 +386,23 @@ int fk_store_add_problem_change(fk_store *st, const struct fk_problem_change *h)
 int fk_store_each_problem_change(fk_store *st, const char *problem, fk_problem_change_cb cb,
                                  void *ud);
 
+/* A risk zone's change of level (issue 18, fk/zone.h): when, to which level (enum fk_zone_level,
+ * FK_ZONE_LIFTED when lifted), by whom and why. Strings borrowed for the call. */
+struct fk_zone_change {
+    int64_t id;
+    const char *zone;
+    int64_t at;
+    int level;
+    const char *actor, *reason;
+};
+typedef int (*fk_zone_change_cb)(void *ud, const struct fk_zone_change *h);
+/* Appends h (h->id is ignored) to the zone's history, inside a batch the caller has begun.
+ * FK_OK, FK_EDB. */
+int fk_store_add_zone_change(fk_store *st, const struct fk_zone_change *h);
+/* Every zone's history, by zone, then time, then the order written. A non-zero return of cb
+ * stops the walk and is returned. FK_OK, FK_EDB. */
+int fk_store_each_zone_change(fk_store *st, fk_zone_change_cb cb, void *ud);
+
 /* Accounts, sessions and the audit trail. These work inside or outside a batch and do not move
  * the generation. */
 struct fk_user {

@@ -73,6 +73,7 @@ enum stream {
     S_REPORTS,   /* issue 17: units, reports, duty from their own stream */
     S_PROBLEM,   /* issue 17: inspections.csv and problems.csv only */
     S_INCIDENT,  /* issue 17: incident_events.csv only */
+    S_ZONE,      /* issue 18: zones.csv only */
     S_TRANSFER   /* issue 18: transfers.csv only */
 };
 
@@ -103,6 +104,7 @@ enum file {
     F_INSPECTIONS,
     F_PROBLEMS,
     F_INCIDENT_EVENTS,
+    F_ZONES, /* issue 18, risk zones */
     F_TRANSFERS, /* issue 18, 闭环转运 */
     F_N
 };
@@ -138,6 +140,7 @@ static const struct {
     {"problems.csv",
      "id,found,region,description,unit,deadline,status,closed,inspection,note\n"},
     {"incident_events.csv", "case,event,time,note\n"},
+    {"zones.csv", "name,level,regions,declared,lifted,reason\n"},
     {"transfers.csv", "task,id_number,from_kind,from,to_kind,to,vehicle,escort,planned,picked_up,"
                       "handed_over\n"},
 };
@@ -969,6 +972,7 @@ struct case_info {
     int64_t confirmed;
     int onset_days; /* onset this many days before confirmation; 0 for asymptomatic */
     char id[19];
+    size_t grid; /* the grid index the case lives in (risk zones) */
 };
 
 struct gen {
@@ -978,6 +982,8 @@ struct gen {
     struct tcache tc;
     struct rng rp, rs, rq, rsamp, rres, rcase, rctl, rsen;
     struct rng rinc; /* incident events (S_INCIDENT) */
+    struct rng rzone; /* risk zones (S_ZONE) */
+    unsigned char *grid_pos; /* per grid: a resident in a positive pooled tube (risk zones) */
     struct rng rxfer; /* transfers (S_TRANSFER) */
     struct rng rvax; /* vaccinations (S_VACCINE) */
     struct rng rasg; /* 包保 assignments (S_ASSIGN) */
@@ -1370,6 +1376,8 @@ static void write_grid_samples(struct gen *G, size_t g)
         size_t kept = 0;
 
         snprintf(tube, sizeof tube, "T%07llu", (unsigned long long)++G->pooled);
+        if (positive && G->grid_pos)
+            G->grid_pos[g] = 1;
         for (j = 0; j < POOL && i < G->nsamples; i++) {
             if (G->grid_samples[i].single)
                 continue;
@@ -1916,6 +1924,7 @@ static int write_person(struct gen *G, size_t g, uint64_t household, char *err, 
     if (G->next_case < G->ncases && G->cases[G->next_case].person == G->persons) {
         cs = &G->cases[G->next_case++];
         memcpy(cs->id, id, 19);
+        cs->grid = g;
     }
     /* Cold-chain workers and buyers: a function of the count alone (no draw). */
     if (G->ncold < COLD_IDS && G->persons % G->cold_every == 7 % G->cold_every)
@@ -2153,6 +2162,104 @@ static void write_incidents(struct gen *G)
         write_incident(G, c->id, "onsite", c->confirmed + onsite, "流调队伍到达现场");
         write_incident(G, c->id, "activated", c->confirmed + active, "指挥部和专班启动");
     }
+}
+
+/* ---- risk zones (issue 18, stream S_ZONE only) ---- */
+
+/* One zones row over the regions of codes (n of them), unless declared after the cut. */
+static void write_zone(struct gen *G, const char *name, const char *level, const char **codes,
+                       size_t n, int64_t declared, const char *reason)
+{
+    struct out *w = &G->out[F_ZONES];
+    size_t i;
+
+    if (declared > G->cut || n == 0)
+        return;
+    out_room(w, ROW_MAX + n * 40);
+    out_str(w, name);
+    out_ch(w, ',');
+    out_str(w, level);
+    out_ch(w, ',');
+    for (i = 0; i < n; i++) {
+        if (i)
+            out_ch(w, ';');
+        out_str(w, codes[i]);
+    }
+    out_ch(w, ',');
+    out_time(w, &G->tc, declared);
+    out_str(w, ",,");
+    out_str(w, reason);
+    out_end_row(w);
+}
+
+/* The community (the grid's parent) of each grid, by grid index, from the region list (grids
+ * are listed in index order). NULL on out of memory; caller frees. */
+static const char **grid_parents(const struct gen *G)
+{
+    const char **up = calloc(G->city.ngrids + 1, sizeof *up);
+    size_t i, g = 0;
+
+    for (i = 0; up && i < G->city.nregs && g < G->city.ngrids; i++)
+        if (strcmp(G->city.regs[i].level, "grid") == 0)
+            up[g++] = G->city.regs[i].parent;
+    return up;
+}
+
+/* A lockdown zone over the grids of the cases (declared an hour after the first case's
+ * confirmation), a control zone over the other grids of the first case's community (or the
+ * whole community when it has one grid; the stricter level applies to the case's grid), and an
+ * older precaution zone (declared 12 days before the round) over a community picked with no case
+ * and no positive tube among its residents, which may be lifted today. */
+static void write_zones(struct gen *G)
+{
+    const char **up = grid_parents(G), *codes[64], *comm, *pick = NULL;
+    int64_t first = INT64_MAX;
+    size_t i, j, n = 0, seen = 0;
+    char name[64];
+
+    if (!up || G->ncases == 0) {
+        free(up);
+        return;
+    }
+    for (i = 0; i < G->ncases && n < 64; i++) {
+        const char *code = G->city.grids[G->cases[i].grid].code;
+
+        for (j = 0; j < n && strcmp(codes[j], code) != 0; j++)
+            ;
+        if (j == n)
+            codes[n++] = code;
+        if (G->cases[i].confirmed < first)
+            first = G->cases[i].confirmed;
+    }
+    write_zone(G, "封控区-1", "lockdown", codes, n, first + 3600, "病例居住网格");
+    comm = up[G->cases[0].grid];
+    for (i = n = 0; i < G->city.ngrids && n < 64; i++) {
+        if (!up[i] || strcmp(up[i], comm) != 0 || i == G->cases[0].grid)
+            continue;
+        codes[n++] = G->city.grids[i].code;
+    }
+    if (n == 0)
+        codes[n++] = comm;
+    snprintf(name, sizeof name, "管控区-1");
+    write_zone(G, name, "control", codes, n, first + 3600, "病例所在社区周边网格");
+    /* The precaution zone: a community drawn among those with no case and no positive, by
+     * reservoir sampling over the grids' communities in order. */
+    for (i = 0; i < G->city.ngrids; i++) {
+        int clean = up[i] != NULL;
+
+        if (!clean || (i && up[i - 1] && strcmp(up[i - 1], up[i]) == 0))
+            continue; /* each community once, at its first grid */
+        for (j = i; clean && j < G->city.ngrids && up[j] && strcmp(up[j], up[i]) == 0; j++)
+            clean = !G->grid_pos[j];
+        for (j = 0; clean && j < G->ncases; j++)
+            clean = strcmp(up[G->cases[j].grid], up[i]) != 0;
+        if (clean && rng_below(&G->rzone, (uint32_t)++seen) == 0)
+            pick = up[i];
+    }
+    if (pick)
+        write_zone(G, "防范区-1", "precaution", &pick, 1, day_before(G, 12) + 10 * 3600,
+                   "周边防范");
+    free(up);
 }
 
 /* One person of a transfer task (issue 18): the events after the cut are left out (0: none). */
@@ -2739,6 +2846,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     rng_seed(&G->rsen, o->seed, S_SENTINEL);
     rng_seed(&G->rasg, o->seed, S_ASSIGN);
     rng_seed(&G->rinc, o->seed, S_INCIDENT);
+    rng_seed(&G->rzone, o->seed, S_ZONE);
     rng_seed(&G->rxfer, o->seed, S_TRANSFER);
     G->cold_every = o->people / COLD_IDS > 1 ? o->people / COLD_IDS : 1;
     /* 20 to 400 control orders, and arrivals of 1.5 % of the residents */
@@ -2771,7 +2879,8 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     G->birth_day0 = fk_days_from_civil(BIRTH_FIRST_YEAR, 1, 1);
     G->birth_days = (uint32_t)(fk_days_from_civil(BIRTH_LAST_YEAR, 12, 31) - G->birth_day0 + 1);
     G->births = calloc(G->city.ncounties * G->birth_days, sizeof *G->births);
-    if (!G->births) {
+    G->grid_pos = calloc(G->city.ngrids + 1, 1);
+    if (!G->births || !G->grid_pos) {
         snprintf(err, errlen, "out of memory");
         rc = FK_ENOMEM;
         goto out;
@@ -2818,6 +2927,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_reports(G);
     write_problems(G);
     write_incidents(G);
+    write_zones(G);
     write_transfers(G);
     {
         struct out *w = &G->out[F_ROUND];
@@ -2866,6 +2976,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         sum->coldchain = G->out[F_COLDCHAIN].rows;
         sum->assignments = G->out[F_ASSIGNMENTS].rows;
         sum->incident_events = G->out[F_INCIDENT_EVENTS].rows;
+        sum->zones = G->out[F_ZONES].rows;
         sum->transfers = G->out[F_TRANSFERS].rows;
         fk_strlcpy(sum->round_name, "R1", sizeof sum->round_name);
         fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
@@ -2882,6 +2993,7 @@ out:
                 out_discard(&G->out[k]);
         }
         free(G->cases);
+        free(G->grid_pos);
         free(G->grid_samples);
         free(G->births);
         free(G->city.regs);

@@ -434,6 +434,18 @@ static const struct def defs[FK_MSG__COUNT] = {
                              "{id} is not a case (import it in a cases file first)"},
     [FK_MSG_INC_BEFORE_START] = {"row.inc_before_start",
                                  "time {time} is before the case's start {start}"},
+    /* issue 18, risk zones */
+    [FK_MSG_ZONE_LEVEL] = {"row.zone_level",
+                           "level '{value}' is not lockdown, control or precaution"},
+    [FK_MSG_ZONE_REGION_LEVEL] = {"row.zone_region_level",
+                                  "region {region} is a {level}: a zone covers regions below the "
+                                  "city"},
+    [FK_MSG_ZONE_NO_REGIONS] = {"row.zone_no_regions", "a zone needs at least one region"},
+    [FK_MSG_ZONE_LIFTED_EARLY] = {"row.zone_lifted_early",
+                                  "lifted {time} is before declared {declared}"},
+    [FK_MSG_ZONE_OVERLAP] = {"zone.overlap",
+                             "region {region} is also in {level} zone {zone}; the stricter level "
+                             "applies"},
     /* issue 18, closed-loop transfers */
     [FK_MSG_TRANSFER_FROM_KIND] = {"row.transfer_from_kind",
                                    "from_kind '{value}' is not airport, station, school, address "

@@ -59,7 +59,20 @@ static const struct setting {
     {"gate", "scenic_hours", offsetof(struct fk_profile, gate_hours[0]), 1, 720, 48},
     {"gate", "station_hours", offsetof(struct fk_profile, gate_hours[1]), 1, 720, 48},
     {"gate", "other_hours", offsetof(struct fk_profile, gate_hours[2]), 1, 720, 72},
+    /* issue 18, risk zones (fk/zone.h), in enum fk_zone_level order */
+    {"zone", "lockdown_days", offsetof(struct fk_profile, zone_days[0]), 1, 60, 7},
+    {"zone", "control_days", offsetof(struct fk_profile, zone_days[1]), 1, 60, 3},
+    {"zone", "precaution_days", offsetof(struct fk_profile, zone_days[2]), 1, 60, 3},
+    {"zone", "lockdown_round", offsetof(struct fk_profile, zone_round[0]), 0, 1, 1},
+    {"zone", "control_round", offsetof(struct fk_profile, zone_round[1]), 0, 1, 1},
+    {"zone", "precaution_round", offsetof(struct fk_profile, zone_round[2]), 0, 1, 0},
 };
+
+/* [zone] <level>_regime keys, in enum fk_zone_level order, and their defaults (1日1检 in
+ * lockdown and control zones; none in a precaution zone). */
+static const char *const zone_regime_keys[3] = {"lockdown_regime", "control_regime",
+                                                "precaution_regime"};
+static const char *const zone_regime_defaults[3] = {"daily", "daily", ""};
 
 /* [sentinel]: the kinds (enum fk_sen_kind order) as per-kind keys name them, and the default
  * fixed thresholds: a day's count that fires by itself whatever the baseline (one cold-chain
@@ -118,6 +131,8 @@ void fk_profile_defaults(struct fk_profile *p)
         fk_strlcpy(p->assign_roles[i], assign_default_roles[i], FK_NAME_MAX);
     p->nassign_roles = (int)i;
     p->reports_deadline_min = 18 * 60;
+    for (i = 0; i < 3; i++)
+        fk_strlcpy(p->zone_regime[i], zone_regime_defaults[i], FK_NAME_MAX);
 }
 
 struct parse_state {
@@ -413,6 +428,18 @@ static int on_value(void *user, const char *section, const char *name, const cha
         fk_slice_copy(ps->p->coldchain_regime, FK_NAME_MAX, s);
         return 1;
     }
+    if (strcmp(section, "zone") == 0) {
+        for (i = 0; i < 3; i++) {
+            if (strcmp(name, zone_regime_keys[i]) != 0)
+                continue;
+            s = fk_slice_trim(s);
+            if (s.n >= FK_NAME_MAX)
+                return bad(ps, "[zone] %s: a regime name is at most %d bytes", name,
+                           FK_NAME_MAX - 1);
+            fk_slice_copy(ps->p->zone_regime[i], FK_NAME_MAX, s);
+            return 1;
+        }
+    }
     if (strcmp(section, "control") == 0) {
         if (strcmp(name, "door_allowed") == 0)
             return door_windows(ps, value);
@@ -509,6 +536,17 @@ static int check(const struct fk_profile *tmp, struct fk_profile *p, char *err, 
         if (!found) {
             snprintf(err, errlen, "[control] %s = %s: there is no [regime.%s]", category_keys[i],
                      tmp->category_regime[i], tmp->category_regime[i]);
+            return FK_EINVAL;
+        }
+    }
+    for (i = 0; i < 3; i++) {
+        if (!tmp->zone_regime[i][0])
+            continue;
+        for (found = 0, j = 0; j < tmp->nregimes; j++)
+            found |= strcmp(tmp->regimes[j].name, tmp->zone_regime[i]) == 0;
+        if (!found) {
+            snprintf(err, errlen, "[zone] %s = %s: there is no [regime.%s]", zone_regime_keys[i],
+                     tmp->zone_regime[i], tmp->zone_regime[i]);
             return FK_EINVAL;
         }
     }

@@ -29,6 +29,7 @@
 #include "fk/regime.h"
 #include "fk/report.h"
 #include "fk/score.h"
+#include "fk/zone.h"
 #include "fk/screening.h"
 #include "fk/sentinel.h"
 #include "fk/transfer.h"
@@ -101,6 +102,11 @@ static const char *problem_status_name(int v)
 static const char *inc_event_name(int v)
 {
     return fk_inc_event_name(v);
+}
+
+static const char *zone_level_name(int v)
+{
+    return fk_zone_level_name(v < FK_ZONE_NLEVELS ? v : -1);
 }
 
 static const char *transfer_from_name(int v)
@@ -1055,6 +1061,47 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .export_cols = {0, 1, 2, 3},
             .nexport = 4,
             .nscope = 1,
+        },
+    [FK_IMPORT_ZONES] =
+        {
+            .id = FK_IMPORT_ZONES,
+            .name = "zones",
+            .title_zh = "风险区域",
+            .title_en = "risk zones",
+            .cols = {REQ("name", FK_RCOL_TEXT, 63, "the zone's name"),
+                     REQ_ENUM("level", zone_level_name, "lockdown control precaution"),
+                     REQ("regions", FK_RCOL_TEXT, 1000,
+                         "';'-separated region codes below the city (grids, communities, ...)"),
+                     REQ("declared", FK_RCOL_TIME, 0, "when it was declared"),
+                     OPT("lifted", FK_RCOL_TIME, 0, "when it was lifted; empty: still on"),
+                     OPT("reason", FK_RCOL_TEXT, TEXT, "why")},
+            .ncols = 6,
+            .nreq = 4,
+            .cols_note = "level lockdown control precaution (or 封控区 管控区 防范区); every region "
+                         "known and below the city; lifted not before declared",
+            .key = {0},
+            .nkey = 1,
+            .key_note = "(name): replaces; a region in zones of two levels takes the stricter",
+            .scope = FK_SCOPE_HQ,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"name", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"level", FK_RVAL_INT, 0},
+                       {"regions", FK_RVAL_TEXT, 0},
+                       {"declared", FK_RVAL_INT, 0},
+                       {"lifted", FK_RVAL_INT, 0},
+                       {"reason", FK_RVAL_TEXT, 0}},
+            .nfields = 6,
+            .sqlite = {"SELECT level, regions, declared, lifted, reason FROM zones WHERE name = ?1",
+                       "INSERT INTO zones (name, level, regions, declared, lifted, reason) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                       "UPDATE zones SET level = ?2, regions = ?3, declared = ?4, lifted = ?5, "
+                       "reason = ?6 WHERE name = ?1",
+                       "SELECT name, level, regions, declared, lifted, reason FROM zones "
+                       "ORDER BY name"},
+            .export_cols = {0, 1, 2, 3, 4, 5},
+            .nexport = 6,
+            .nscope = 0,
         },
     [FK_IMPORT_TRANSFERS] =
         {

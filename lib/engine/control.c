@@ -24,8 +24,14 @@
  *   pseudo person id (below -1, one per ID number) so the lists show them by ID; they have no
  *   samples, so their test stays due, then overdue. A buyer is listed from the purchase day until
  *   BUYER_KEEP_DAYS after the deadline's day.
+ * - Risk zones (issue 18): each stretch of a zone at a level whose regime ([zone] <level>_regime)
+ *   is not empty gives each of its residents a zone record (struct zres: the stretch's start and
+ *   end, its level and regime), read from the store at every build (zones move the control
+ *   generation). On a day, a resident follows the strictest of their records active that day
+ *   (the stretch begun on or before it and not ended by it), unless under an open order (the
+ *   order then applies); in 四个查清 they count once, as risk_area at home, open.
  * - Invariant: items[] is sorted by (grid, person, start); open[] has a bit per person id with an
- *   open order. */
+ *   open order; zres[] is sorted by (grid, person, start). */
 #include "fk/control.h"
 
 #include <stdatomic.h>
@@ -39,6 +45,7 @@
 #include "fk/strmap.h"
 #include "fk/time.h"
 #include "fk/vec.h"
+#include "fk/zones.h"
 
 #define TESTS_MAX 80
 #define SAMPLES_MAX 256
@@ -84,6 +91,16 @@ struct buyer {
 struct occ {
     int64_t person;
     int32_t grid;
+    int16_t regime;
+    struct sref s;
+    uint32_t who;
+};
+
+/* A resident of a risk zone during one stretch of its level (see DESIGN NOTES). */
+struct zres {
+    int64_t person, start, end; /* end 0: still on */
+    int32_t grid;
+    int8_t level;
     int16_t regime;
     struct sref s;
     uint32_t who;
@@ -148,6 +165,8 @@ struct fk_ctl {
     size_t nocc, capocc;
     struct buyer *buy;
     size_t nbuy, capbuy;
+    struct zres *zres; /* residents of risk zones, by (grid, person, start) */
+    size_t nzres, capzres;
     fk_strmap *outside; /* the ID numbers of buyers outside the registry */
     uint64_t *open; /* bit per person id: under an open order */
     size_t npid;
@@ -358,6 +377,8 @@ static int load_buyers(fk_ctl *c)
     return rc;
 }
 
+static int load_zones(fk_ctl *c);
+
 static int cmp_item(const void *a, const void *b)
 {
     const struct item *x = a, *y = b;
@@ -395,6 +416,7 @@ void fk_ctl_free(fk_ctl *c)
     free(c->arr);
     free(c->occ);
     free(c->buy);
+    free(c->zres);
     fk_strmap_free(c->outside);
     free(c->open);
     free(c->times);
@@ -508,6 +530,8 @@ static int build(fk_store *st, fk_engine *e, const struct fk_profile *p, const f
         rc = fk_store_each_person_tagged(st, add_occupation, c);
     if (rc == FK_OK)
         rc = load_buyers(c);
+    if (rc == FK_OK)
+        rc = load_zones(c);
     if (rc != FK_OK)
         goto db;
     if (c->nitems)
@@ -806,7 +830,7 @@ static int rank_names(struct roster *ro)
 /* A new roster of the persons the records name (sorted, each once), with room for the grids. */
 static struct roster *roster_new(const fk_ctl *c)
 {
-    size_t n = c->nitems + c->narr + c->nocc + c->nbuy, i, k = 0;
+    size_t n = c->nitems + c->narr + c->nocc + c->nbuy + c->nzres, i, k = 0;
     struct fk_engine_stats es;
     struct roster *r;
     int64_t *ids;
@@ -833,6 +857,8 @@ static struct roster *roster_new(const fk_ctl *c)
         ids[k++] = c->occ[i].person;
     for (i = 0; i < c->nbuy; i++)
         ids[k++] = c->buy[i].person;
+    for (i = 0; i < c->nzres; i++)
+        ids[k++] = c->zres[i].person;
     qsort(ids, n, sizeof *ids, cmp_i64);
     for (i = k = 0; i < n; i++)
         if (!k || ids[i] != ids[k - 1])
@@ -863,6 +889,8 @@ static void attach(fk_ctl *c, struct roster *r)
         c->occ[i].who = who_of(r, c->occ[i].person);
     for (i = 0; i < c->nbuy; i++)
         c->buy[i].who = who_of(r, c->buy[i].person);
+    for (i = 0; i < c->nzres; i++)
+        c->zres[i].who = who_of(r, c->zres[i].person);
     c->ros = r;
 }
 
@@ -971,6 +999,8 @@ static int times_from(fk_ctl *c, const fk_ctl *prev, const uint32_t *map)
         rc = take_times(c, prev, map, had, got, c->occ[i].who, &c->occ[i].s);
     for (i = 0; rc == FK_OK && i < c->nbuy; i++)
         rc = take_times(c, prev, map, had, got, c->buy[i].who, &c->buy[i].s);
+    for (i = 0; rc == FK_OK && i < c->nzres; i++)
+        rc = take_times(c, prev, map, had, got, c->zres[i].who, &c->zres[i].s);
     free(had);
     free(got);
     return rc;
@@ -1026,6 +1056,8 @@ int fk_ctl_warm(fk_ctl *c)
         sample_times(c, c->occ[i].person, &c->occ[i].s, &times);
     for (i = 0; i < c->nbuy; i++)
         sample_times(c, c->buy[i].person, &c->buy[i].s, &times);
+    for (i = 0; i < c->nzres; i++)
+        sample_times(c, c->zres[i].person, &c->zres[i].s, &times);
     return FK_OK;
 }
 
@@ -1094,6 +1126,123 @@ static int fail_table(fk_table *t, int rc, const char *what, char *err, size_t e
     return rc;
 }
 
+/* ---- risk zones (issue 18; see DESIGN NOTES) ---- */
+
+static int cmp_zres(const void *a, const void *b)
+{
+    const struct zres *x = a, *y = b;
+
+    if (x->grid != y->grid)
+        return x->grid < y->grid ? -1 : 1;
+    if (x->person != y->person)
+        return x->person < y->person ? -1 : 1;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Adds a zone record for each resident of z's regions during stretch s, on regime r. */
+static int add_zone_stretch(fk_ctl *c, const struct fk_zone *z, const struct fk_zone_seg *s,
+                            int16_t regime)
+{
+    int32_t r[FK_ZONE_REGIONS_MAX][2];
+    size_t nr = fk_zone_ranges(c->e, z, r, FK_ZONE_REGIONS_MAX), k, j;
+
+    for (k = 0; k < nr; k++) {
+        const int32_t *pids;
+        size_t np = fk_engine_grid_residents(c->e, r[k][0], r[k][1], &pids);
+
+        if (fk_vec_grow((void **)&c->zres, &c->capzres, c->nzres + np + 1, sizeof *c->zres) !=
+            FK_OK)
+            return FK_ENOMEM;
+        for (j = 0; j < np; j++)
+            c->zres[c->nzres++] = (struct zres){pids[j],
+                                                s->start,
+                                                s->end,
+                                                fk_engine_person_grid(c->e, pids[j]),
+                                                (int8_t)s->level,
+                                                regime,
+                                                {NOT_READ, 0},
+                                                0};
+    }
+    return FK_OK;
+}
+
+/* The residents of every stretch of every zone whose level has a regime, sorted. */
+static int load_zones(fk_ctl *c)
+{
+    struct fk_zone *z = NULL;
+    size_t n = 0, i, k;
+    int rc = fk_zones_load(c->st, &z, &n);
+
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        for (k = 0; rc == FK_OK && k < z[i].nsegs; k++) {
+            const struct fk_zone_seg *s = &z[i].segs[k];
+            const struct fk_regime *r = fk_regime_find(&c->prof, c->prof.zone_regime[s->level]);
+
+            if (r)
+                rc = add_zone_stretch(c, &z[i], s, regime_index(&c->prof, r));
+        }
+    }
+    fk_zones_free(z, n);
+    if (rc == FK_OK && c->nzres)
+        qsort(c->zres, c->nzres, sizeof *c->zres, cmp_zres);
+    return rc;
+}
+
+/* First zone record with grid >= g. */
+static size_t zres_from(const fk_ctl *c, int32_t g)
+{
+    size_t lo = 0, hi = c->nzres;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (c->zres[mid].grid < g)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The record the person of the run starting at zres[*i] follows on `today`: the strictest
+ * active that day (the earliest of equals), or NULL; *i moves past the run. */
+static struct zres *zone_pick(fk_ctl *c, size_t *i, int64_t today)
+{
+    struct zres *best = NULL;
+    int64_t pid = c->zres[*i].person;
+
+    for (; *i < c->nzres && c->zres[*i].person == pid; (*i)++) {
+        struct zres *z = &c->zres[*i];
+
+        if (fk_local_day(z->start) > today || (z->end && fk_local_day(z->end) <= today))
+            continue;
+        if (!best || z->level < best->level)
+            best = z;
+    }
+    return best;
+}
+
+/* The zone residents 四个查清 counts on `today` inside grids [glo, ghi) (glo < 0: all) under
+ * filter f: risk_area, at home, open, never with a planned end; not under an open order. */
+static uint32_t zone_count(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, int32_t glo,
+                           int32_t ghi)
+{
+    uint32_t n = 0;
+    size_t i;
+
+    if ((f->category >= 0 && f->category != FK_CTL_RISK_AREA) ||
+        (f->place >= 0 && f->place != FK_PLACE_HOME) ||
+        (f->status >= 0 && f->status != FK_CTL_STATUS_OPEN) || f->end != FK_CTL_END_ANY)
+        return 0;
+    for (i = glo < 0 ? 0 : zres_from(c, glo); i < c->nzres && c->zres[i].grid < ghi;) {
+        int64_t pid = c->zres[i].person;
+
+        if (zone_pick(c, &i, today) && !is_open(c, pid))
+            n++;
+    }
+    return n;
+}
+
 /* ---- 四个查清 ---- */
 
 static const struct fk_col summary_cols[] = {
@@ -1123,6 +1272,8 @@ static int summary_region(void *ud, const char *code, const char *name, int32_t 
             it->place < FK_PLACE_NPLACES)
             n[it->category][it->place][status_on(it, w->today)]++;
     }
+    n[FK_CTL_RISK_AREA][FK_PLACE_HOME][FK_CTL_STATUS_OPEN] +=
+        zone_count(w->c, w->f, w->today, glo, ghi);
     for (a = 0; a < FK_CTL_NCATEGORIES && rc == FK_OK; a++) {
         for (b = 0; b < FK_PLACE_NPLACES && rc == FK_OK; b++) {
             for (s = 0; s < 2 && rc == FK_OK; s++) {
@@ -1205,6 +1356,9 @@ static int grid_row(struct grid_walk *w, const char *code, const char *name, int
             total++;
         }
     }
+    a = (int)zone_count(w->c, &w->f, w->today, glo, ghi);
+    n[FK_CTL_RISK_AREA] += (uint32_t)a;
+    total += (uint32_t)a;
     vals[0] = code;
     vals[1] = name;
     for (a = 0; a < FK_CTL_NCATEGORIES; a++) {
@@ -1377,9 +1531,17 @@ struct followed {
     int risk;     /* arrivals: 1 + the risk period it came from while it lasted; else 0 */
 };
 
-enum { SRC_CONTROL = 0, SRC_ARRIVAL, SRC_OCCUPATION, SRC_PHARMACY, SRC_FEVER_CLINIC, NSOURCES };
-static const char *const source_names[NSOURCES] = {"control", "arrival", "occupation", "pharmacy",
-                                                   "fever_clinic"};
+enum {
+    SRC_CONTROL = 0,
+    SRC_ARRIVAL,
+    SRC_OCCUPATION,
+    SRC_PHARMACY,
+    SRC_FEVER_CLINIC,
+    SRC_ZONE,
+    NSOURCES
+};
+static const char *const source_names[NSOURCES] = {"control",  "arrival",      "occupation",
+                                                   "pharmacy", "fever_clinic", "zone"};
 
 typedef int (*followed_cb)(fk_ctl *c, const struct followed *fw, void *ud);
 
@@ -1430,6 +1592,30 @@ static int arrival_risk(const fk_ctl *c, const struct arrival *a)
 static int in_range(int32_t g, int32_t glo, int32_t ghi)
 {
     return glo < 0 || (g >= glo && g < ghi);
+}
+
+/* Calls cb for each zone resident inside [glo, ghi) not under an open order, on the regime of
+ * the zone record they follow on `today` (zone_pick), from its stretch's start to its end. */
+static int each_zone_followed(fk_ctl *c, int64_t today, int32_t glo, int32_t ghi, followed_cb cb,
+                              void *ud)
+{
+    size_t i;
+    int rc;
+
+    for (i = glo < 0 ? 0 : zres_from(c, glo); i < c->nzres && c->zres[i].grid < ghi;) {
+        struct zres *z = zone_pick(c, &i, today);
+        struct followed fw;
+
+        if (!z || is_open(c, z->person))
+            continue;
+        fw = (struct followed){z->person, z->start, z->end, z->grid, regime_at(c, z->regime),
+                               0,         SRC_ZONE, FK_CTL_RISK_AREA, &z->s,  z->who,
+                               0};
+        rc = cb(c, &fw, ud);
+        if (rc)
+            return rc;
+    }
+    return FK_OK;
 }
 
 /* Calls cb for every followed person-regime of the sources inside [glo, ghi). */
@@ -1495,6 +1681,11 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
             if (rc)
                 return rc;
         }
+    }
+    if (sources & FK_DUE_ZONES) {
+        rc = each_zone_followed(c, today, glo, ghi, cb, ud);
+        if (rc)
+            return rc;
     }
     if (sources & FK_DUE_BUYERS) {
         for (i = 0; i < c->nbuy; i++) {

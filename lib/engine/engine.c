@@ -1731,6 +1731,16 @@ int32_t fk_engine_person_grid(const fk_engine *e, int64_t pid)
     return pid >= 0 && (size_t)pid < e->npid ? e->pgrid[pid] : -1;
 }
 
+size_t fk_engine_grid_residents(const fk_engine *e, int32_t glo, int32_t ghi,
+                                const int32_t **pids)
+{
+    *pids = e->members;
+    if (glo < 0 || ghi <= glo || (size_t)ghi > e->ngrids || !e->gstart)
+        return 0;
+    *pids = e->members + e->gstart[glo];
+    return e->gstart[ghi] - e->gstart[glo];
+}
+
 const char *fk_engine_grid_code(const fk_engine *e, int32_t g)
 {
     return g >= 0 && (size_t)g < e->ngrids ? fk_strmap_key(e->rmap, e->grid_region[g]) : "";

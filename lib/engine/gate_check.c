@@ -8,6 +8,7 @@
 
 #include "fk/error.h"
 #include "fk/screening.h"
+#include "fk/zones.h"
 #include "fk/str.h"
 #include "fk/time.h"
 
@@ -23,6 +24,17 @@ static int on_order(void *ud, const struct fk_control_row *c)
     if (c->start <= w->now && (c->end == 0 || c->end > w->now))
         w->open = 1;
     return 0;
+}
+
+/* Risk zones (issue 18): lockdown when the person's grid lies in a lockdown zone active at now. */
+static int zone_facts(fk_store *st, fk_engine *e, int64_t pid, int64_t now,
+                      struct fk_gate_facts *out)
+{
+    int level = -1;
+    int rc = fk_zone_grid_level(st, e, fk_engine_person_grid(e, pid), now, &level);
+
+    out->lockdown = rc == FK_OK && level == FK_ZONE_LOCKDOWN;
+    return rc;
 }
 
 int fk_gate_facts_of(fk_store *st, fk_engine *e, const char *id_number, int64_t now,
@@ -69,6 +81,8 @@ int fk_gate_facts_of(fk_store *st, fk_engine *e, const char *id_number, int64_t 
         return rc;
     rc = fk_store_each_control(st, pid, on_order, &w);
     out->controlled = w.open;
+    if (rc == FK_OK)
+        rc = zone_facts(st, e, pid, now, out);
     return rc;
 }
 

@@ -10,6 +10,7 @@
 #include "fk/error.h"
 #include "fk/screening.h"
 #include "fk/strmap.h"
+#include "fk/zones.h"
 
 #define SLOW UINT32_MAX /* last[]: the person's times do not fit; always the store's path */
 
@@ -296,6 +297,8 @@ int fk_gate_index_build(fk_store *st, fk_engine *e, fk_gate_index **out, char *e
     if (g->ncases)
         qsort(g->cases, g->ncases, sizeof *g->cases, by_case_pid);
     rc = fk_gate_index_load_orders(g, st);
+    if (rc == FK_OK)
+        rc = fk_gate_index_load_lockdown(g, st);
     if (rc == FK_ENOMEM)
         goto nomem;
     if (rc != FK_OK)
@@ -346,6 +349,51 @@ int fk_gate_index_load_orders(fk_gate_index *g, fk_store *st)
     g->orders = o.v;
     g->norders = o.n;
     return FK_OK;
+}
+
+int fk_gate_index_load_lockdown(fk_gate_index *g, fk_store *st)
+{
+    struct fk_zone *z = NULL;
+    struct fk_gate_lockdown *v = NULL;
+    int32_t (*r)[2] = NULL;
+    size_t nz = 0, n = 0, cap = 0, i, j, k, nr;
+    int rc = fk_zones_load(st, &z, &nz);
+
+    if (rc != FK_OK)
+        return rc;
+    r = malloc(FK_ZONE_REGIONS_MAX * sizeof *r);
+    if (!r && nz)
+        rc = FK_ENOMEM;
+    for (i = 0; rc == FK_OK && i < nz; i++) {
+        nr = fk_zone_ranges(g->e, &z[i], r, FK_ZONE_REGIONS_MAX);
+        for (j = 0; rc == FK_OK && j < z[i].nsegs; j++) {
+            if (z[i].segs[j].level != FK_ZONE_LOCKDOWN)
+                continue;
+            for (k = 0; k < nr; k++) {
+                if (n == cap) {
+                    size_t c2 = cap ? cap * 2 : 16;
+                    struct fk_gate_lockdown *w = realloc(v, c2 * sizeof *w);
+
+                    if (!w) {
+                        rc = FK_ENOMEM;
+                        break;
+                    }
+                    v = w;
+                    cap = c2;
+                }
+                v[n].glo = r[k][0];
+                v[n].ghi = r[k][1];
+                v[n].from = z[i].segs[j].start;
+                v[n++].until = z[i].segs[j].end;
+            }
+        }
+    }
+    if (rc == FK_OK)
+        rc = fk_gate_index_set_lockdown(g, v, n);
+    free(v);
+    free(r);
+    fk_zones_free(z, nz);
+    return rc;
 }
 
 int fk_gate_index_set_lockdown(fk_gate_index *g, const struct fk_gate_lockdown *ld, size_t n)

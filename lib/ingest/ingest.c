@@ -33,6 +33,7 @@
 #include "fk/error.h"
 #include "fk/idcard.h"
 #include "fk/incident.h"
+#include "fk/zone.h"
 #include "fk/msg.h"
 #include "fk/problem.h"
 #include "fk/region.h"
@@ -1957,6 +1958,82 @@ static int row_incident_event(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_record(c->st, FK_IMPORT_INCIDENT_EVENTS, v, NULL, did, NULL));
 }
 
+/* A risk zone (issue 18): a name, a level (封控区 管控区 防范区 too), its regions (';'-separated,
+ * each known and below the city: a zone over an unknown region is refused naming the code), when
+ * declared and lifted (not before declared). The zones type is for headquarters only, so no
+ * region needs a scope check here. */
+static int row_zone(struct ctx *c, enum fk_put *did)
+{
+    char name[64], reason[TEXT_MAX], regions[1001], codes[FK_ZONE_REGIONS_MAX][FK_ZONE_CODE_MAX];
+    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX];
+    struct fk_record_value v[6];
+    fk_slice ls = field(c, 1);
+    int64_t declared = 0, lifted = 0;
+    size_t n = 0, i, len = 0;
+    int ok, times, level = 0, rc;
+
+    ok = text(c, 0, name, sizeof name, 1);
+    if (fk_zone_level_parse(ls, &level) != FK_OK) {
+        whys(c, FK_MSG_ZONE_LEVEL, ls);
+        ok = 0;
+    }
+    ok &= text(c, 2, regions, sizeof regions, 1);
+    rc = fk_zone_regions_split((fk_slice){regions, strlen(regions)}, codes, FK_ZONE_REGIONS_MAX, &n);
+    if (rc == FK_EINVAL) {
+        whym(c, FK_MSG_ERR_UNKNOWN_REGION_FIRST, codes[n]);
+        ok = 0;
+    } else if (rc != FK_OK) {
+        why(c, "more than %d regions", FK_ZONE_REGIONS_MAX);
+        ok = 0;
+    } else if (n == 0 && regions[0]) {
+        whym(c, FK_MSG_ZONE_NO_REGIONS);
+        ok = 0;
+    }
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        int64_t k = fk_strmap_find(c->regions, codes[i], strlen(codes[i]));
+        enum fk_level lv;
+
+        if (k < 0) {
+            whym(c, FK_MSG_ERR_UNKNOWN_REGION_FIRST, codes[i]);
+            ok = 0;
+            continue;
+        }
+        lv = (enum fk_level)fk_strmap_value(c->regions, k);
+        if (lv <= FK_LEVEL_CITY) {
+            whym(c, FK_MSG_ZONE_REGION_LEVEL, codes[i], fk_level_name(lv));
+            ok = 0;
+        }
+    }
+    times = time_col(c, 3, &declared, 1);
+    times &= time_col(c, 4, &lifted, 0);
+    ok &= text(c, 5, reason, sizeof reason, 0);
+    ok &= times;
+    if (times && lifted && lifted < declared) {
+        whym(c, FK_MSG_ZONE_LIFTED_EARLY, fk_time_render(lifted, a), fk_time_render(declared, b));
+        ok = 0;
+    }
+    if (!ok)
+        return 0;
+    /* Kept as the codes joined by ';', whatever separated them in the file. */
+    for (i = 0; i < n; i++) {
+        size_t k = strlen(codes[i]);
+
+        if (i)
+            regions[len++] = ';';
+        memcpy(regions + len, codes[i], k);
+        len += k;
+    }
+    regions[len] = '\0';
+    memset(v, 0, sizeof v);
+    v[0].s = name;
+    v[1].i = level;
+    v[2].s = regions;
+    v[3].i = declared;
+    v[4].i = lifted;
+    v[5].s = reason;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_ZONES, v, NULL, did, NULL));
+}
+
 /* The stored event times of one transfer (issue 18), for a file that leaves a column out. */
 static int stored_times(void *ud, const struct fk_record_value *v, size_t n)
 {
@@ -2051,7 +2128,7 @@ static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_sample,  row_result,  row_case,      row_control,   row_arrival,
     row_risk_area, row_door_event, row_sentinel, row_coldchain, row_vaccination, row_indicator,
     row_score,   row_assignment, row_unit,   row_report,    row_duty,
-    row_inspection, row_problem, row_incident_event, row_transfer,
+    row_inspection, row_problem, row_incident_event, row_zone, row_transfer,
 };
 
 /* ---- the loop ---- */
@@ -2087,6 +2164,12 @@ static void count(struct ctx *c, enum fk_put did)
     }
 }
 
+/* Opens a batch: a control batch for orders, sentinel signals, cold-chain events and risk zones
+ * (only the control index holds orders, the tests a buyer is due and a zone's residents; the
+ * server's cold-chain index is read again when the control generation moves), an event batch for what no index holds (door events
+ * and the alerts they raise, risk areas, response events, 包保, problems, the assessment's rows:
+ * every answer about them reads the store); units, reports and duty move the data generation, by
+ * which the server keeps its reports index. */
 /* Opens a batch: a control batch for orders, sentinel signals and cold-chain events (only the
  * control index holds orders and the tests a buyer is due; the server's cold-chain index is read
  * again when the control generation moves), an event batch for what no index holds (door events
@@ -2098,7 +2181,7 @@ static int begin(struct ctx *c)
     int rc;
 
     if (c->type == FK_IMPORT_CONTROLS || c->type == FK_IMPORT_SENTINELS ||
-        c->type == FK_IMPORT_COLDCHAIN)
+        c->type == FK_IMPORT_COLDCHAIN || c->type == FK_IMPORT_ZONES)
         rc = fk_store_begin_control(c->st);
     else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS ||
              c->type == FK_IMPORT_ASSIGNMENTS || c->type == FK_IMPORT_INSPECTIONS ||
@@ -2411,7 +2494,7 @@ static int load_maps(struct ctx *c)
     if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES ||
         t == FK_IMPORT_ARRIVALS || t == FK_IMPORT_SENTINELS || t == FK_IMPORT_SCORES ||
         t == FK_IMPORT_ASSIGNMENTS || t == FK_IMPORT_UNITS || t == FK_IMPORT_DUTY ||
-        t == FK_IMPORT_INSPECTIONS || t == FK_IMPORT_PROBLEMS) {
+        t == FK_IMPORT_INSPECTIONS || t == FK_IMPORT_PROBLEMS || t == FK_IMPORT_ZONES) {
         rc = fk_store_each_region(c->st, load_region, c);
         if (rc != FK_OK)
             return rc;
@@ -2423,7 +2506,7 @@ static int load_maps(struct ctx *c)
         t != FK_IMPORT_SENTINELS && t != FK_IMPORT_COLDCHAIN && t != FK_IMPORT_INDICATORS &&
         t != FK_IMPORT_SCORES && t != FK_IMPORT_UNITS && t != FK_IMPORT_REPORTS &&
         t != FK_IMPORT_DUTY && t != FK_IMPORT_INSPECTIONS && t != FK_IMPORT_PROBLEMS &&
-        (t != FK_IMPORT_RESULTS || c->actor)) {
+        t != FK_IMPORT_ZONES && (t != FK_IMPORT_RESULTS || c->actor)) {
         c->persons = fk_strmap_new();
         rc = c->persons ? fk_store_each_person_key(c->st, load_person, c) : FK_ENOMEM;
         if (rc != FK_OK)

@@ -573,6 +573,16 @@ int fk_store_each_problem_change(fk_store *st, const char *problem, fk_problem_c
     return st->ops->each_problem_change(st, problem, cb, ud);
 }
 
+int fk_store_add_zone_change(fk_store *st, const struct fk_zone_change *h)
+{
+    return st->ops->add_zone_change(st, h);
+}
+
+int fk_store_each_zone_change(fk_store *st, fk_zone_change_cb cb, void *ud)
+{
+    return st->ops->each_zone_change(st, cb, ud);
+}
+
 int fk_store_each_transfer(fk_store *st, const char *task, int64_t person, fk_record_cb cb,
                            void *ud)
 {

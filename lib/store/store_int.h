@@ -97,6 +97,8 @@ struct fk_store_ops {
     int (*add_problem_change)(fk_store *st, const struct fk_problem_change *h);
     int (*each_problem_change)(fk_store *st, const char *problem, fk_problem_change_cb cb,
                                void *ud);
+    int (*add_zone_change)(fk_store *st, const struct fk_zone_change *h);
+    int (*each_zone_change)(fk_store *st, fk_zone_change_cb cb, void *ud);
     int (*each_transfer)(fk_store *st, const char *task, int64_t person, fk_record_cb cb,
                          void *ud);
 };

@@ -55,6 +55,11 @@ case,event,time,note
 $c1,onsite,2022-08-25T09:20:00+08:00,流调组到场
 $c1,activated,2022-08-25T09:50:00+08:00,
 EOF2
+# A risk zone over two counties, with its level's Chinese name (issue 18).
+cat >zones.csv <<'EOF2'
+name,level,regions,declared,lifted,reason
+Z1,封控区,140702;140703,2022-08-25,,
+EOF2
 # A closed-loop transfer of two persons, one handed over (issue 18).
 cat >transfers.csv <<EOF2
 task,id_number,from_kind,from,to_kind,to,vehicle,escort,planned,picked_up,handed_over
@@ -105,13 +110,13 @@ id,found,region,description,unit,deadline,status,closed,inspection,note
 P1,2022-08-20T10:00:00+08:00,140702,核酸点未设一米线,榆次区卫健局,2022-08-25,closed,2022-08-24T09:00:00+08:00,I1,"已整改, 照片 3 张"
 P2,2022-08-20T10:00:00+08:00,140703,隔离点台账不全,,,,,,
 EOF2
-for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events transfers; do
+for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events transfers; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -140,6 +145,7 @@ contains out-duty.csv "2022-08-28,140702,张三,0354-1234567,leader"
 contains out-problems.csv 'P1,2022-08-20T10:00:00+08:00,140702,核酸点未设一米线,榆次区卫健局,2022-08-25T23:59:59+08:00,closed,2022-08-24T09:00:00+08:00,I1,"已整改, 照片 3 张"'
 contains out-problems.csv "P2,2022-08-20T10:00:00+08:00,140703,隔离点台账不全,,,open,,,"
 contains out-incident_events.csv "$c1,onsite,2022-08-25T09:20:00+08:00,流调组到场"
+contains out-zones.csv "Z1,lockdown,140702;140703,2022-08-25T00:00:00+08:00,,"
 contains out-transfers.csv "TR1,$y1,airport,武宿机场,isolation_site,\"榆次区隔离点, 3 号楼\",晋K12345,张三 13900000000,2022-08-27T10:00:00+08:00,2022-08-27T09:00:00+08:00,2022-08-27T10:30:00+08:00"
 contains out-transfers.csv "TR1,$t1,airport,武宿机场,home,家,晋K12345,张三,2022-08-27T10:00:00+08:00,,"
 contains out-coldchain.csv "CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive"
@@ -150,7 +156,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events or transfers"
+contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones or transfers"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -227,7 +233,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events or transfers" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones or transfers" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

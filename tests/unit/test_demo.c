@@ -28,7 +28,7 @@ static const char *const names[] = {
     "regions.csv", "persons.csv", "venues.csv", "scans.csv", "pings.csv",
     "samples.csv", "results.csv", "cases.csv",  "round.txt",    "controls.csv",
     "arrivals.csv", "risk_areas.csv", "door_events.csv", "profile.ini", "sentinels.csv",
-    "vaccinations.csv", "incident_events.csv", "transfers.csv",
+    "vaccinations.csv", "incident_events.csv", "zones.csv", "transfers.csv",
 };
 #define NFILES (sizeof names / sizeof names[0])
 
@@ -268,7 +268,8 @@ static void test_demo__bytes_pinned(void **state)
         {"sentinels.csv", UINT64_C(0xdae5fb40a62b2a67)}, /* its stream is S_SENTINEL, after S_VACCINE */
         {"vaccinations.csv", UINT64_C(0x2ce868691ef487e9)},
         {"incident_events.csv", UINT64_C(0x17501ad384f9c0c5)}, /* its stream is S_INCIDENT */
-        {"transfers.csv", UINT64_C(0x798a843721cc0988)}, /* its stream is S_TRANSFER, the last (issue 18) */
+        {"zones.csv", UINT64_C(0x5e690b1d88db824b)}, /* its stream is S_ZONE (issue 18) */
+        {"transfers.csv", UINT64_C(0x10e20763cc31022c)}, /* its stream is S_TRANSFER (issue 18), after S_ZONE */
     };
     struct fixture *fx = *state;
     size_t i, n;
@@ -285,6 +286,44 @@ static void test_demo__bytes_pinned(void **state)
                      (unsigned long long)h, (unsigned long long)pinned[i].hash);
         free(text);
     }
+}
+
+/* zones.csv (issue 18): a lockdown zone whose regions hold every case's grid, a control zone and
+ * a precaution zone, in that order. */
+static void test_demo__zones(void **state)
+{
+    struct fixture *fx = *state;
+    char *zones = slurp(fx->dir, "zones.csv", NULL), *cases = slurp(fx->dir, "cases.csv", NULL);
+    char *persons = slurp(fx->dir, "persons.csv", NULL), *lock, *eol, *p;
+
+    assert_non_null(zones);
+    assert_non_null(cases);
+    assert_non_null(persons);
+    lock = strstr(zones, "\n封控区-1,lockdown,");
+    assert_non_null(lock);
+    assert_non_null(strstr(zones, "\n管控区-1,control,"));
+    assert_non_null(strstr(zones, "\n防范区-1,precaution,"));
+    eol = strchr(lock + 1, '\n');
+    assert_non_null(eol);
+    *eol = '\0';
+    for (p = strchr(cases, '\n'); p && p[1]; p = strchr(p + 1, '\n')) {
+        char id[20], want[40], *row, *grid, *end;
+
+        memcpy(id, p + 1, 18);
+        id[18] = '\0';
+        snprintf(want, sizeof want, "\n%s,", id);
+        row = strstr(persons, want);
+        assert_non_null(row);
+        grid = strchr(strchr(strchr(row + 1, ',') + 1, ',') + 1, ',') + 1;
+        end = strchr(grid, ',');
+        assert_non_null(end);
+        *end = '\0';
+        assert_non_null(strstr(lock, grid));
+        *end = ',';
+    }
+    free(zones);
+    free(cases);
+    free(persons);
 }
 
 static void test_demo__different_seed_differs(void **state)
@@ -1167,6 +1206,7 @@ int main(void)
         cmocka_unit_test(test_demo__same_seed_same_bytes),
         cmocka_unit_test(test_demo__bytes_pinned),
         cmocka_unit_test(test_demo__different_seed_differs),
+        cmocka_unit_test(test_demo__zones),
         cmocka_unit_test(test_demo__person_ids_valid_and_unique),
         cmocka_unit_test(test_demo__regions_tree_is_ordered),
         cmocka_unit_test(test_demo__grids_and_venues_on_the_map),

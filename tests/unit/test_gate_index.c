@@ -93,6 +93,12 @@ static int setup(void **state)
     assert_int_equal(
         import_text(f->s.st, &f->prof, f->s.dir, FK_IMPORT_CONTROLS, csv, &sum, err, sizeof err),
         FK_OK);
+    /* a lockdown zone over grid G2 (persons 2 and 3) from the 4th to noon on the 5th */
+    assert_int_equal(import_text(f->s.st, &f->prof, f->s.dir, FK_IMPORT_ZONES,
+                                 "name,level,regions,declared,lifted\nZ1,lockdown," TEST_G2
+                                 ",2026-11-04T00:00:00,2026-11-05T12:00:00\n",
+                                 &sum, err, sizeof err),
+                     FK_OK);
     assert_int_equal(fk_engine_build(f->s.st, &f->prof, &f->e, err, sizeof err), FK_OK);
     assert_int_equal(fk_gate_index_build(f->s.st, f->e, &f->g, err, sizeof err), FK_OK);
     *state = f;
@@ -131,7 +137,7 @@ static void test_gate_index__same_as_the_store(void **state)
 {
     struct fx *f = *state;
     const char *moments[] = {"2026-11-04T12:00:00", "2026-11-05T00:00:00", "2026-11-06T00:00:00",
-                             "2026-11-03T20:00:00"};
+                             "2026-11-03T20:00:00", "2026-11-05T11:59:59", "2026-11-05T12:00:00"};
     size_t m;
     int i;
 
@@ -209,7 +215,14 @@ static void test_gate_index__lockdown(void **state)
     /* persons 0 and 1 live in another county's grid */
     assert_int_equal(fk_gate_index_facts(f->g, f->id[0], 18, at("2026-11-06T00:00:00"), &x), 1);
     assert_int_equal(x.lockdown, 0);
-    assert_int_equal(fk_gate_index_set_lockdown(f->g, NULL, 0), FK_OK);
+    /* the zone's own period again, from the store */
+    assert_int_equal(fk_gate_index_load_lockdown(f->g, f->s.st), FK_OK);
+    assert_int_equal(fk_gate_index_facts(f->g, f->id[3], 18, at("2026-11-05T11:59:59"), &x), 1);
+    assert_int_equal(x.lockdown, 1);
+    assert_int_equal(fk_gate_index_facts(f->g, f->id[3], 18, at("2026-11-05T12:00:00"), &x), 1);
+    assert_int_equal(x.lockdown, 0);
+    assert_int_equal(fk_gate_index_facts(f->g, f->id[5], 18, at("2026-11-06T00:00:00"), &x), 1);
+    assert_int_equal(x.lockdown, 0);
 }
 
 int main(void)

@@ -360,7 +360,7 @@ static void test_ingest__type_names(void **state)
                                   "controls", "arrivals", "risk_areas", "door_events",
                                   "sentinels", "coldchain", "vaccinations", "indicators",
                                   "scores", "assignments", "units", "reports", "duty",
-                                  "inspections", "problems", "incident_events",
+                                  "inspections", "problems", "incident_events", "zones",
                                   "transfers"};
     enum fk_import_type t;
     int i;
@@ -1522,6 +1522,46 @@ static void test_ingest__vaccinations(void **state)
 /* Response events (issue 17): a case's onsite and activated events; the case must be one, the
  * event one of the two, the time not before the case's start (reported when given). A cases file
  * without the reported column keeps the stored time. */
+/* Risk zones (issue 18): levels and their Chinese names, regions split on ';' (or ',') and kept
+ * joined by ';', each reason, and a re-import that adds nothing. */
+static void test_ingest__zones(void **state)
+{
+    static const char *rows[] = {
+        "name,level,regions,declared,lifted,reason",
+        "Z1,封控区,140702001001001 ; 140702001001002,2022-08-25T12:00:00+08:00,,病例",
+        "Z2,red,140702001001,2022-08-25,,",                   /* line 3: no such level */
+        "Z3,control,140702001001;140799,2022-08-25,,",        /* line 4: an unknown region */
+        "Z4,control,1407,2022-08-25,,",                       /* line 5: the city */
+        "Z5,control,140702001001,2022-08-25,2022-08-24,",     /* line 6: lifted before declared */
+        "Z6,precaution,140702001001,2022-08-20,2022-08-27,", /* lifted */
+    };
+    static const char *again[] = {
+        "reason,lifted,declared,regions,level,name",
+        "病例,,2022-08-25T12:00:00+08:00,140702001001001;140702001001002,lockdown,Z1", /* same */
+        ",2022-08-28,2022-08-20,140702001001,precaution,Z6", /* a later lift: updated */
+    };
+    struct fixture *f = *state;
+    char path[400];
+    const char *rej;
+
+    write_rows(f, "zones.csv", rows, 7, path);
+    assert_int_equal(fk_import_file(f->st, &f->prof, FK_IMPORT_ZONES, path, NULL, &f->sum, f->err,
+                                    sizeof f->err),
+                     FK_OK);
+    expect_sum(&f->sum, 6, 2, 0, 0, 4);
+    assert_int_equal(count(f, "zones"), 2);
+    rej = read_text(f, rejects_of(path));
+    expect_reject(rej, 3, "level 'red' is not lockdown, control or precaution");
+    expect_reject(rej, 4, "unknown region 140799 (import regions first)");
+    expect_reject(rej, 5, "region 1407 is a city: a zone covers regions below the city");
+    expect_reject(rej, 6, "lifted 2022-08-24T00:00:00+08:00 is before declared "
+                          "2022-08-25T00:00:00+08:00");
+    write_rows(f, "again.csv", again, 3, path);
+    import_ok(f, FK_IMPORT_ZONES, path);
+    expect_sum(&f->sum, 2, 1, 1, 1, 0);
+    assert_int_equal(count(f, "zones"), 2);
+}
+
 static void test_ingest__incident_events(void **state)
 {
     static const char *persons[] = {"id_number,name,grid", "ID0,张三,140702001001001",
@@ -1837,6 +1877,7 @@ int main(void)
         R(test_ingest__vaccinations),
         R(test_ingest__units_reports_duty),
         R(test_ingest__incident_events),
+        R(test_ingest__zones),
         R(test_ingest__results),
         R(test_ingest__sentinels),
         R(test_ingest__batches),

@@ -125,6 +125,7 @@ static void test_record__import_type_texts_unchanged(void **state)
         "id,date,inspector,region (required)",
         "id,found,region,description (required); unit,deadline,status,closed,inspection,note",
         "case,event,time (required); note",
+        "name,level,regions,declared (required); lifted,reason",
         "task,id_number,from_kind,from,to_kind,to,vehicle,escort,planned (required); picked_up,"
         "handed_over",
     };
@@ -133,7 +134,7 @@ static void test_record__import_type_texts_unchanged(void **state)
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
         "sentinels", "coldchain", "vaccinations", "indicators", "scores", "assignments", "units",
         "reports", "duty", "inspections", "problems",
-        "incident_events", "transfers"};
+        "incident_events", "zones", "transfers"};
     enum fk_import_type t;
     char buf[512];
     int i;
@@ -152,12 +153,12 @@ static void test_record__import_type_texts_unchanged(void **state)
                         "regions, persons, venues, scans, pings, samples, results, cases, "
                         "controls, arrivals, risk_areas, door_events, sentinels, coldchain, "
                         "vaccinations, indicators, scores, assignments, units, reports, duty, "
-                        "inspections, problems, incident_events or transfers");
+                        "inspections, problems, incident_events, zones or transfers");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, cases, controls, arrivals, risk_areas, "
                         "sentinels, coldchain, vaccinations, indicators, scores, assignments, "
-                        "units, reports, duty, inspections, problems, incident_events or "
-                        "transfers");
+                        "units, reports, duty, inspections, problems, incident_events, "
+                        "zones or transfers");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -443,7 +444,7 @@ static void test_export__scope(void **state)
     assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
                              "controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, "
                              "indicators, scores, assignments, units, reports, duty, inspections, "
-                             "problems, incident_events or transfers");
+                             "problems, incident_events, zones or transfers");
 }
 
 int main(void)

@@ -56,6 +56,7 @@ export const PAGES = [
   { name: 'incidents', path: '/incidents', ready: '[data-table=incidents] tbody tr[data-key]' },
   { name: 'gates', path: '/gates?date=2022-08-29', ready: '[data-gate-totals]' },
   { name: 'transfers', path: '/transfers', ready: '[data-table="transfers-status"]' },
+  { name: 'zones', path: '/zones', ready: '[data-table=zones]' },
   { name: 'import', path: '/import', ready: '.page h1' },
   { name: 'users', path: '/users', ready: '.page h1' },
   { name: 'screen', path: '/screen', ready: '[data-chart][data-ready]' },

@@ -84,7 +84,7 @@ const value = (row, metric) =>
 /* The option of the map named mapName: the matched regions coloured by metric (coverage in per
  * cent, red below target; cases or persons under control, from light to dark), and points
  * ([{ kind, code, name, lon, lat }]) on top. Each region's data item carries its code (region). */
-export function mapOption(mapName, matched, metric, target, points = [], { dark = false, big = false } = {}) {
+export function mapOption(mapName, matched, metric, target, points = [], { dark = false, big = false, pointColors = null } = {}) {
   const text = dark ? '#dbe7ff' : '#37474f'
   const font = big ? 16 : 12
   const data = matched.map(({ feature, row }) => ({
@@ -146,7 +146,16 @@ export function mapOption(mapName, matched, metric, target, points = [], { dark 
       geoIndex: 0,
       symbolSize: big ? 8 : 6,
       itemStyle: { color: dark ? '#ffe082' : '#283593', opacity: 0.85, borderColor: dark ? '#000' : '#fff', borderWidth: 1 },
-      data: points.map((p) => ({ name: p.name, value: [p.lon, p.lat], point: p })),
+      /* pointColors (risk zones, issue 18): only the grids in a zone, in its level's colour */
+      data: points
+        .filter((p) => !pointColors || pointColors[p.code])
+        .map((p) => {
+          const d = { name: p.name, value: [p.lon, p.lat], point: p }
+          if (!pointColors) return d
+          return { ...d, symbolSize: big ? 20 : 16, itemStyle: { color: pointColors[p.code], opacity: 1, borderColor: '#fff', borderWidth: 2 } }
+        }),
+      /* zone grids above the regions' labels */
+      ...(pointColors ? { z: 4 } : {}),
     })
   /* the regions' names and values at their centres, last, so no point hides them */
   series.push({

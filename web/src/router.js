@@ -24,6 +24,7 @@ import Problems from './views/Problems.vue'
 import Incidents from './views/Incidents.vue'
 import Gates from './views/Gates.vue'
 import Transfers from './views/Transfers.vue'
+import Zones from './views/Zones.vue'
 import ColdChain from './views/ColdChain.vue'
 import Assign from './views/Assign.vue'
 
@@ -52,6 +53,7 @@ export const router = createRouter({
         { path: 'incidents', name: 'incidents', component: Incidents, meta: { perm: 'read_persons' } },
         { path: 'gates', name: 'gates', component: Gates },
         { path: 'transfers', name: 'transfers', component: Transfers, meta: { perm: 'read_persons' } },
+        { path: 'zones', name: 'zones', component: Zones },
         { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
         { path: 'assign', name: 'assign', component: Assign, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },

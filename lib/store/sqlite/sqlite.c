@@ -675,6 +675,7 @@ struct walk {
         fk_vax_cb vax;
         fk_vax_push_cb push;
         fk_problem_change_cb change;
+        fk_zone_change_cb zone_change;
     } cb;
     void *ud;
 };
@@ -922,7 +923,7 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
                                          "sentinels", "coldchain", "vaccinations", "indicators",
                                          "scores", "assignments", "units", "reports", "duty",
                                          "inspections", "problems",
-                                         "incident_events", "transfers"};
+                                         "incident_events", "zones", "transfers"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];
@@ -1964,6 +1965,55 @@ static int sq_each_problem_change(fk_store *st, const char *problem, fk_problem_
     return walk_stmt(s, q, row_change, &w);
 }
 
+/* ---- risk zones' history (issue 18) ---- */
+
+static int sq_add_zone_change(fk_store *st, const struct fk_zone_change *h)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    int rc = FK_OK;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO zone_changes (zone, at, level, actor, reason) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    bind_text(q, 1, h->zone);
+    sqlite3_bind_int64(q, 2, h->at);
+    sqlite3_bind_int(q, 3, h->level);
+    bind_text(q, 4, h->actor ? h->actor : "");
+    bind_text(q, 5, h->reason ? h->reason : "");
+    if (sqlite3_step(q) != SQLITE_DONE)
+        rc = fail(s);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+static int row_zone_change(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_zone_change h = {sqlite3_column_int64(q, 0), col_text(q, 1),
+                               sqlite3_column_int64(q, 2), sqlite3_column_int(q, 3),
+                               col_text(q, 4),             col_text(q, 5)};
+
+    return w->cb.zone_change(w->ud, &h);
+}
+
+static int sq_each_zone_change(fk_store *st, fk_zone_change_cb cb, void *ud)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = NULL;
+    struct walk w;
+
+    w.cb.zone_change = cb;
+    w.ud = ud;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, zone, at, level, actor, reason FROM zone_changes "
+                           "ORDER BY zone, at, id",
+                           -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    return walk_stmt(s, q, row_zone_change, &w);
+}
+
 static const struct fk_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -2044,6 +2094,8 @@ static const struct fk_store_ops sqlite_ops = {
     .each_vax_push = sq_each_vax_push,
     .add_problem_change = sq_add_problem_change,
     .each_problem_change = sq_each_problem_change,
+    .add_zone_change = sq_add_zone_change,
+    .each_zone_change = sq_each_zone_change,
     .each_transfer = sq_each_transfer,
 };
 
