@@ -14,7 +14,8 @@ int cmd_status(struct cli *c, int argc, char **argv)
                                          "door_events", "alerts", "sentinels", "coldchain",
                                          "vaccinations", "indicators", "scores",
                                          "assignments", "units", "reports", "duty",
-                                         "inspections", "problems", "incident_events"};
+                                         "inspections", "problems", "incident_events",
+                                         "checkins"};
     struct fk_engine_stats es;
     fk_table *t = NULL;
     char num[32];

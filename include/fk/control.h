@@ -110,14 +110,17 @@ enum {
     FK_DUE_OCCUPATIONS = 4, /* persons whose tags put them on an occupation regime (1日1检) */
     FK_DUE_BUYERS = 8,      /* pharmacy buyers and fever-clinic visitors of the sentinel rows,
                                not under an order: one test by the profile's deadline */
-    FK_DUE_ALL = 15
+    FK_DUE_FEVERS = 16,     /* issue 18: a fever at a check-in, one test the same day (beside
+                               the person's order) */
+    FK_DUE_ALL = 31
 };
 /* Every required test up to `today` of the sources, inside region (NULL: all), whose state is in
  * `states` (a mask of 1 << enum fk_test_state; 0: done, due and overdue):
  * id_number,name,phone,grid,source,category,regime,day,window_start,window_end,state,sampled,
  * risk_area, ordered by grid, ID number, window. source is control, arrival, occupation,
- * pharmacy or fever_clinic (a buyer's row has no category or regime; a buyer outside the registry
- * shows only the ID number). risk_area: for an arrival from a risk area while
+ * pharmacy, fever_clinic or fever (a check-in's fever: a test due that day; issue 18) (a
+ * buyer's or a fever's row has no category or regime; a buyer outside the registry shows only
+ * the ID number). risk_area: for an arrival from a risk area while
  * it was one, "from a current risk area: CODE NAME (LEVEL since DATE)"; else empty. */
 int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states, int64_t today,
                fk_table **out, char *err, size_t errlen);

@@ -294,6 +294,13 @@ enum fk_msg_id {
     FK_MSG_INC_EVENT,
     FK_MSG_INC_NOT_CASE,
     FK_MSG_INC_BEFORE_START,
+    /* issue 18, daily health check-ins: checkins rejects and alerts */
+    FK_MSG_CHECKIN_TEMP,
+    FK_MSG_CHECKIN_RANGE,
+    FK_MSG_CHECKIN_NOT_CONTROLLED,
+    FK_MSG_CHECKIN_SYMPTOM,
+    FK_MSG_ALERT_FEVER,
+    FK_MSG_ALERT_CHECKIN_MISSED,
     FK_MSG__COUNT
 };
 

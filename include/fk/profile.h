@@ -93,6 +93,11 @@ struct fk_profile {
     /* [gate] (场所核验, issue 18, fk/gate.h): scenic_hours = 48, station_hours = 48,
      * other_hours = 72: a negative sample taken this long before a check is green */
     int gate_hours[FK_GATE_NTYPES];
+    /* [checkin] (健康监测, issue 18, fk/checkin.h): per_day = 2, the day (local) cut into this
+     * many equal windows, each of which wants one check-in (2: 00:00-12:00 and 12:00-24:00; a
+     * divisor of 24); fever = 37.3, a temperature at or above it (°C, one decimal) is a fever */
+    int checkin_per_day;
+    int checkin_fever10; /* the fever threshold in tenths of a degree: 373 */
 };
 
 /* Fills p with the defaults. */

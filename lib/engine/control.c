@@ -34,7 +34,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "fk/checkin.h"
 #include "fk/error.h"
+#include "fk/record.h"
 #include "fk/sentinel.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
@@ -467,6 +469,40 @@ static int copy_rest(fk_ctl *c, const fk_ctl *prev)
 
 /* fk_ctl_build, and fk_ctl_rebuild when prev is not NULL: prev's arrivals and occupation records
  * are taken when it was built over e at the store's present generation. */
+/* issue 18, daily health check-ins: a fever at a check-in puts one test on the person's regime,
+ * due the day of the fever and done by a sample that day. It is kept as a buyer of kind
+ * KIND_FEVER (one a person and day), so it is named, sampled and listed as buyers are. */
+#define KIND_FEVER ((int8_t)-1)
+
+static int add_fever(void *ud, const struct fk_record_value *v, size_t n)
+{
+    fk_ctl *c = ud;
+    int64_t pid = 0, day;
+    int temp = 0, rc;
+
+    if (n < 3 || !v[0].s || !v[2].s ||
+        fk_checkin_temp_parse((fk_slice){v[2].s, strlen(v[2].s)}, &temp) != FK_OK ||
+        !fk_checkin_is_fever(&c->prof, temp))
+        return 0;
+    rc = fk_store_find_person(c->st, v[0].s, &pid);
+    if (rc != FK_OK)
+        return rc == FK_ENOENT ? 0 : rc;
+    day = fk_local_day_start(v[1].i);
+    if (c->nbuy && c->buy[c->nbuy - 1].kind == KIND_FEVER &&
+        c->buy[c->nbuy - 1].person == pid && c->buy[c->nbuy - 1].time == day)
+        return 0; /* the walk is by person then time: one test a person and day */
+    if (fk_vec_grow((void **)&c->buy, &c->capbuy, c->nbuy + 1, sizeof *c->buy) != FK_OK)
+        return FK_ENOMEM;
+    c->buy[c->nbuy++] = (struct buyer){pid,        day, day + 86399, fk_engine_person_grid(c->e, pid),
+                                       KIND_FEVER, {NOT_READ, 0}, 0};
+    return 0;
+}
+
+static int load_fevers(fk_ctl *c)
+{
+    return fk_store_each_record(c->st, FK_IMPORT_CHECKINS, add_fever, c);
+}
+
 static int build(fk_store *st, fk_engine *e, const struct fk_profile *p, const fk_ctl *prev,
                  fk_ctl **out, char *err, size_t errlen)
 {
@@ -508,6 +544,8 @@ static int build(fk_store *st, fk_engine *e, const struct fk_profile *p, const f
         rc = fk_store_each_person_tagged(st, add_occupation, c);
     if (rc == FK_OK)
         rc = load_buyers(c);
+    if (rc == FK_OK)
+        rc = load_fevers(c);
     if (rc != FK_OK)
         goto db;
     if (c->nitems)
@@ -1377,9 +1415,17 @@ struct followed {
     int risk;     /* arrivals: 1 + the risk period it came from while it lasted; else 0 */
 };
 
-enum { SRC_CONTROL = 0, SRC_ARRIVAL, SRC_OCCUPATION, SRC_PHARMACY, SRC_FEVER_CLINIC, NSOURCES };
-static const char *const source_names[NSOURCES] = {"control", "arrival", "occupation", "pharmacy",
-                                                   "fever_clinic"};
+enum {
+    SRC_CONTROL = 0,
+    SRC_ARRIVAL,
+    SRC_OCCUPATION,
+    SRC_PHARMACY,
+    SRC_FEVER_CLINIC,
+    SRC_FEVER, /* issue 18: a fever at a check-in */
+    NSOURCES
+};
+static const char *const source_names[NSOURCES] = {"control",  "arrival",      "occupation",
+                                                   "pharmacy", "fever_clinic", "fever"};
 
 typedef int (*followed_cb)(fk_ctl *c, const struct followed *fw, void *ud);
 
@@ -1430,6 +1476,18 @@ static int arrival_risk(const fk_ctl *c, const struct arrival *a)
 static int in_range(int32_t g, int32_t glo, int32_t ghi)
 {
     return glo < 0 || (g >= glo && g < ghi);
+}
+
+/* The source of buyer b's test when sources follow it, else -1: a fever's test (FK_DUE_FEVERS)
+ * stands beside the person's order; a buyer's (FK_DUE_BUYERS) only when not under an open
+ * order (the order's regime applies). */
+static int buyer_source(const fk_ctl *c, const struct buyer *b, unsigned sources)
+{
+    if (b->kind == KIND_FEVER)
+        return sources & FK_DUE_FEVERS ? SRC_FEVER : -1;
+    if (!(sources & FK_DUE_BUYERS) || is_open(c, b->person))
+        return -1;
+    return b->kind == FK_SEN_PHARMACY ? SRC_PHARMACY : SRC_FEVER_CLINIC;
 }
 
 /* Calls cb for every followed person-regime of the sources inside [glo, ghi). */
@@ -1496,20 +1554,19 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
                 return rc;
         }
     }
-    if (sources & FK_DUE_BUYERS) {
+    if (sources & (FK_DUE_BUYERS | FK_DUE_FEVERS)) {
         for (i = 0; i < c->nbuy; i++) {
             struct buyer *b = &c->buy[i];
             struct followed fw;
+            int source = buyer_source(c, b, sources);
 
-            if (fk_local_day(b->time) > today ||
-                today > fk_local_day(b->deadline) + BUYER_KEEP_DAYS || !in_range(b->grid, glo, ghi) ||
-                is_open(c, b->person))
+            if (source < 0 || fk_local_day(b->time) > today ||
+                today > fk_local_day(b->deadline) + BUYER_KEEP_DAYS || !in_range(b->grid, glo, ghi))
                 continue;
-            /* No regime: one test between the purchase and the deadline (fw.end). */
-            fw = (struct followed){
-                b->person, b->time, b->deadline, b->grid, NULL,  0,
-                b->kind == FK_SEN_PHARMACY ? SRC_PHARMACY : SRC_FEVER_CLINIC,
-                -1,        &b->s,   b->who,      0};
+            /* No regime: one test between the purchase (the fever's day) and the deadline
+             * (fw.end). */
+            fw = (struct followed){b->person, b->time, b->deadline, b->grid, NULL,  0, source,
+                                   -1,        &b->s,   b->who,      0};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;

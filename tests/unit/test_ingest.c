@@ -360,7 +360,8 @@ static void test_ingest__type_names(void **state)
                                   "controls", "arrivals", "risk_areas", "door_events",
                                   "sentinels", "coldchain", "vaccinations", "indicators",
                                   "scores", "assignments", "units", "reports", "duty",
-                                  "inspections", "problems", "incident_events"};
+                                  "inspections", "problems", "incident_events",
+                                  "checkins"};
     enum fk_import_type t;
     int i;
 

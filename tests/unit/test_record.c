@@ -125,13 +125,14 @@ static void test_record__import_type_texts_unchanged(void **state)
         "id,date,inspector,region (required)",
         "id,found,region,description (required); unit,deadline,status,closed,inspection,note",
         "case,event,time (required); note",
+        "id_number,time,temperature (required); symptoms",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
         "sentinels", "coldchain", "vaccinations", "indicators", "scores", "assignments", "units",
         "reports", "duty", "inspections", "problems",
-        "incident_events"};
+        "incident_events", "checkins"};
     enum fk_import_type t;
     char buf[512];
     int i;
@@ -150,11 +151,12 @@ static void test_record__import_type_texts_unchanged(void **state)
                         "regions, persons, venues, scans, pings, samples, results, cases, "
                         "controls, arrivals, risk_areas, door_events, sentinels, coldchain, "
                         "vaccinations, indicators, scores, assignments, units, reports, duty, "
-                        "inspections, problems or incident_events");
+                        "inspections, problems, incident_events or checkins");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, cases, controls, arrivals, risk_areas, "
                         "sentinels, coldchain, vaccinations, indicators, scores, assignments, "
-                        "units, reports, duty, inspections, problems or incident_events");
+                        "units, reports, duty, inspections, problems, incident_events or "
+                        "checkins");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -440,7 +442,7 @@ static void test_export__scope(void **state)
     assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
                              "controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, "
                              "indicators, scores, assignments, units, reports, duty, inspections, "
-                             "problems or incident_events");
+                             "problems, incident_events or checkins");
 }
 
 int main(void)
