@@ -70,7 +70,9 @@ static const struct route *const route_tables[] = {
     api_assign_routes, /* 包保 (issue 17) */
     api_reports_routes,
     api_problem_routes,
-    api_incident_routes, NULL,
+    api_incident_routes,
+    api_checkin_routes, /* 健康监测 (issue 18) */
+    NULL,
 };
 
 static volatile sig_atomic_t stopping, timing_dump;

@@ -7,7 +7,8 @@
  * start) so a region's persons are one run, and the check-ins sorted by (person, time). The rules
  * (windows, expected, missed, fever) are fk/checkin.h's.
  *
- * A person's window is expected when one of their orders was open at its start
+ * A check-in after the time an answer is asked at (now) is not there yet. A person's window is
+ * expected when one of their orders was open at its start
  * (fk_checkin_expected), or when they checked in in it under an order (the day an order starts
  * mid-window); its state is fk_checkin_judge's.
  *

@@ -181,9 +181,10 @@ static size_t recs_from(const fk_checkins *b, int64_t person, int64_t t)
     return lo;
 }
 
-/* Judges the day starting at ds of the person whose orders are orders[o0, o1): which windows are
- * expected, their check-ins, and whether any check-in of the day was a fever. */
-static void judge_day(const fk_checkins *b, size_t o0, size_t o1, int64_t day, struct day *d)
+/* Judges day `day` of the person whose orders are orders[o0, o1) as of now: which windows are
+ * expected, their check-ins up to now, and whether any of them was a fever. */
+static void judge_day(const fk_checkins *b, size_t o0, size_t o1, int64_t day, int64_t now,
+                      struct day *d)
 {
     const struct fk_profile *p = &b->prof;
     int64_t len = fk_checkin_window_len(p), ds = fk_checkin_window_start(p, day, 0);
@@ -206,8 +207,8 @@ static void judge_day(const fk_checkins *b, size_t o0, size_t o1, int64_t day, s
         const struct rec *r = &b->recs[i];
         int covered = 0;
 
-        if (r->person != person || r->time >= ds + 86400)
-            break;
+        if (r->person != person || r->time >= ds + 86400 || r->time > now)
+            break; /* a check-in after now has not been made yet */
         k = (int)((r->time - ds) / len);
         for (o = o0; o < o1; o++) {
             if (fk_checkin_covers(r->time, b->orders[o].start, b->orders[o].end)) {
@@ -301,7 +302,7 @@ static int status_region(void *ud, const char *code, const char *name, int32_t g
         j = person_end(b, i);
         if (b->orders[i].grid < 0 || !touches_day(b, i, j, w->day))
             continue;
-        judge_day(b, i, j, w->day, &d);
+        judge_day(b, i, j, w->day, w->now, &d);
         if (!d.nexpected)
             continue;
         n[0]++;
@@ -387,7 +388,7 @@ static int list_person(fk_checkins *b, fk_table *t, size_t i, size_t j, int64_t 
     int64_t len = fk_checkin_window_len(&b->prof);
     int k, rc, named = 0;
 
-    judge_day(b, i, j, day, &d);
+    judge_day(b, i, j, day, now, &d);
     for (k = 0; k < d.n; k++) {
         enum fk_checkin_state s;
         int64_t from, to;
@@ -486,7 +487,7 @@ int fk_checkins_each_missed(fk_checkins *b, int64_t now, fk_checkins_missed_cb c
         for (day = from; day <= last_day; day++) {
             if (!touches_day(b, i, j, day))
                 continue;
-            judge_day(b, i, j, day, &d);
+            judge_day(b, i, j, day, now, &d);
             for (k = 0; k < d.n; k++) {
                 if (!d.expected[k] || fk_checkin_judge(&b->prof, d.wstart[k], d.nrep[k], d.max10[k],
                                                        now) != FK_CHECKIN_MISSED)
