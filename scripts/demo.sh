@@ -48,7 +48,7 @@ done
 
 # Control (管控): orders, arrivals, risk areas, then door events, whose alerts depend on the
 # orders and on the profile's door_allowed windows.
-for t in controls arrivals risk_areas door_events coldchain vaccinations incident_events; do
+for t in controls arrivals risk_areas door_events coldchain vaccinations incident_events checkins; do
     rc=0
     "$FK" import "$t" "$out/$t.csv" --profile "$out/profile.ini" || rc=$?
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then

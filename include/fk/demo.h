@@ -42,6 +42,7 @@ struct fk_demo_summary {
     uint64_t coldchain;                                   /* cold-chain events (issue 16) */
     uint64_t assignments; /* rows of assignments.csv (包保, issue 17) */
     uint64_t incident_events; /* response events of the cases (issue 17) */
+    uint64_t checkins;        /* health check-ins (issue 18) */
     char round_name[32];
     char round_region[32];
     int64_t round_start, round_end; /* Unix seconds */
