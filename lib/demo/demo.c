@@ -2173,7 +2173,7 @@ static void write_checkin(struct gen *G, const char *id, int64_t t, int temp10, 
 }
 
 /* 健康监测 (issue 18, stream S_CHECKIN only): every person under an order (home or centralized)
- * checks in once in each half-day window of the last three days up to now (the finished round:
+ * checks in once in each half-day window from the order's start up to now (the finished round:
  * its end), at a time the order covers, 36.0 to 37.0 °C; nothing after the cut. Exactly one
  * fever (37.8) in today's morning window, of the first person with a check-in there, and exactly
  * one missed window, the last one ended by now (today's morning after noon, else yesterday's
@@ -2202,7 +2202,7 @@ static void write_checkins(struct gen *G)
     for (i = 0; i < G->nords; i++) {
         const struct demo_order *o = &G->ords[i];
 
-        for (d = 2; d >= 0; d--) {
+        for (d = 11; d >= 0; d--) { /* an order begins at most 10 days before the round */
             for (k = 0; k < 2; k++) {
                 int64_t ws = today - d * DAY + k * (DAY / 2), lo = ws, hi = ws + DAY / 2, t;
                 int temp = 360 + (int)rng_below(&r, 11);
