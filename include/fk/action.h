@@ -194,9 +194,9 @@ int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t
                    size_t errlen);
 /* Raises one alert (kind checkin_missed) for every check-in window of a person under home or
  * centralized control that ended by now with no check-in (fk/checkins.h: expected windows, from
- * the first day any check-in was recorded), its time the window's start; one raised before is
- * not raised again. Called by fk_alert_sweep. *raised counts new ones. The system's write: no
- * audit row. FK_OK, FK_ENOMEM, FK_EDB with err. (lib/action/checkin.c, issue 18) */
+ * the first day any check-in was recorded, the last 7 days at most), its time the window's
+ * start; one raised before is not raised again. Called by fk_alert_sweep. *raised counts new
+ * ones. The system's write: no audit row. FK_OK, FK_ENOMEM, FK_EDB with err. (lib/action/checkin.c, issue 18) */
 int fk_checkin_alerts(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised,
                       char *err, size_t errlen);
 /* Acknowledges or closes alert id with a note, audited. FK_ENOENT; FK_ECONFLICT when closed

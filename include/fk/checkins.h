@@ -59,9 +59,14 @@ int fk_checkins_status(fk_checkins *b, enum fk_level by, const char *within, int
 int fk_checkins_list(fk_checkins *b, const char *within, int64_t day, int64_t now, unsigned states,
                      fk_table **out, char *err, size_t errlen);
 
+/* How many days back (today included) the missed windows are walked for alerts. */
+#define FK_CHECKINS_MISSED_DAYS 7
+
 /* Calls cb for every expected window that has ended by now with no check-in (missed), on the
  * days from the first day any check-in was recorded (check-ins had not begun before it, so
- * nobody missed one) up to now: person, window start and end. A non-zero return of cb stops the
+ * nobody missed one), and at most FK_CHECKINS_MISSED_DAYS days back, up to now: person, window
+ * start and end. (An order left open for months after its person stopped checking in is a
+ * record to correct, not a thousand alerts.) A non-zero return of cb stops the
  * walk and is returned. An index without check-ins has no missed window. */
 typedef int (*fk_checkins_missed_cb)(void *ud, int64_t person, int64_t wstart, int64_t wend);
 int fk_checkins_each_missed(fk_checkins *b, int64_t now, fk_checkins_missed_cb cb, void *ud);

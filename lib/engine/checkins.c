@@ -475,6 +475,8 @@ int fk_checkins_each_missed(fk_checkins *b, int64_t now, fk_checkins_missed_cb c
         return FK_OK;
     first_day = fk_local_day(b->first);
     last_day = fk_local_day(now);
+    if (first_day < last_day - (FK_CHECKINS_MISSED_DAYS - 1))
+        first_day = last_day - (FK_CHECKINS_MISSED_DAYS - 1);
     for (i = 0; i < b->norders; i = j) {
         struct day d;
 

@@ -250,7 +250,7 @@ for name, keep in (("all", None), ("missed", {"missed"}), ("fever", {"fever"}),
 # check-in's day up to now.
 fevers = sum(1 for v in checks.values() for t, x in v if x >= 373)
 missed = 0
-d = first.date()
+d = max(first.date(), now.date() - timedelta(days=6))  # the sweep looks 7 days back at most
 while d <= now.date():
     for idn in orders:
         if min(s for s, _, _ in orders[idn]).date() > d:
