@@ -54,6 +54,7 @@ export const PAGES = [
   { name: 'reports', path: '/reports?date=2022-08-28', ready: '[data-table="reports-status"] tbody tr[data-key]' },
   { name: 'problems', path: '/problems', ready: '[data-summary]' },
   { name: 'incidents', path: '/incidents', ready: '[data-table=incidents] tbody tr[data-key]' },
+  { name: 'checkins', path: '/checkins?date=2022-08-27', ready: '[data-table="checkins-status"]' },
   { name: 'import', path: '/import', ready: '.page h1' },
   { name: 'users', path: '/users', ready: '.page h1' },
   { name: 'screen', path: '/screen', ready: '[data-chart][data-ready]' },

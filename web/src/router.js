@@ -24,6 +24,7 @@ import Problems from './views/Problems.vue'
 import Incidents from './views/Incidents.vue'
 import ColdChain from './views/ColdChain.vue'
 import Assign from './views/Assign.vue'
+import Checkins from './views/Checkins.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -50,6 +51,7 @@ export const router = createRouter({
         { path: 'incidents', name: 'incidents', component: Incidents, meta: { perm: 'read_persons' } },
         { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
         { path: 'assign', name: 'assign', component: Assign, meta: { perm: 'read_persons' } },
+        { path: 'checkins', name: 'checkins', component: Checkins },
         { path: 'import', name: 'import', component: Import },
         { path: 'users', name: 'users', component: Users, meta: { perm: 'users' } },
       ],
