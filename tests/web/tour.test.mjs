@@ -64,7 +64,7 @@ const LANGS = ['zh', 'en']
 const WIDTHS = [1280, 1920]
 /* Latin words a Chinese page may show: file formats, names of things, units. Codes of the data
  * (region, grid, tube, site, venue codes, ID numbers, times) hold a digit and pass anyway. */
-const ALLOWED = new Set(['CSV', 'Excel', 'xlsx', 'XLSX', 'GBK', 'API', 'fangkong', 'h', 'X', 'P90', 'ISO', 'EARS', 'English', adminName, viewerName])
+const ALLOWED = new Set(['CSV', 'Excel', 'xlsx', 'XLSX', 'GBK', 'API', 'fangkong', 'h', 'X', 'P90', 'ISO', 'EARS', 'English', 'C', adminName, viewerName]) /* C: °C */
 
 const problems = []
 
