@@ -1986,8 +1986,9 @@ static int row_checkin(struct ctx *c, enum fk_put *did)
     int64_t pid = 0, t = 0;
     int temp = 0, ok, known, timed, rc;
 
-    ok = known = person_col(c, 0, &pid);
-    ok &= timed = time_col(c, 1, &t, 1);
+    known = person_col(c, 0, &pid);
+    timed = time_col(c, 1, &t, 1);
+    ok = known && timed;
     if (ts.n == 0) {
         whym(c, FK_MSG_ROW_EMPTY, "temperature");
         ok = 0;
