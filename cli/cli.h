@@ -174,6 +174,7 @@ int cmd_problem(struct cli *c, int argc, char **argv);
 int cmd_incident(struct cli *c, int argc, char **argv);
 int cmd_transfer(struct cli *c, int argc, char **argv);
 int cmd_zone(struct cli *c, int argc, char **argv);
+int cmd_checkin(struct cli *c, int argc, char **argv); /* 健康监测 (issue 18) */
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

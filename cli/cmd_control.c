@@ -561,7 +561,7 @@ int cmd_alerts(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     }
     if (raised)
-        fprintf(stderr, "%zu sensors offline too long: alerts raised\n", raised);
+        fprintf(stderr, "%zu alerts raised (sensors offline too long, missed check-ins)\n", raised);
     fprintf(stderr, "%zu alerts\n", fk_table_nrows(t));
     return cli_emit(c, t);
 }

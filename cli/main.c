@@ -12,8 +12,8 @@ const struct verb cli_verbs[] = {
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
      "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
      "indicators, scores, assignments, units, reports, duty, inspections, problems,\n"
-     "incident_events, zones or transfers (see the data contract in docs/data.md). Door\n"
-     "events, positive results and cold-chain results raise alerts as they are imported.\n"
+     "incident_events, zones, transfers or checkins (see the data contract in docs/data.md).\n"
+     "Door events, positive results and cold-chain results raise alerts as they are imported.\n"
      "Rejected rows go to FILE.rejects.csv with their line and reason; the rest is imported in\n"
      "batches of one transaction each.\n"
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
@@ -150,6 +150,18 @@ const struct verb cli_verbs[] = {
      "exactly at it is on time). --missing lists the silent units, most silent first:\n"
      "unit,name,kind,region,region_name,contact,days_silent (consecutive days without a report\n"
      "up to the date)."},
+    {"checkin", cmd_checkin,
+     "checkin status [--date D] [--by LEVEL] [--region CODE] [--now T] | checkin list [--date D] "
+     "[--missed] [--fever] [--region CODE] [--now T]",
+     "Daily health check-ins (健康监测) of persons under home or centralized control on day\n"
+     "--date (default today at --now), in the profile's [checkin] windows (default two:\n"
+     "00:00-12:00 and 12:00-24:00). status: per region (default --by county)\n"
+     "region,name,persons,expected,reported,missed,pending,fever,completeness: persons and fever\n"
+     "count persons (fever: a temperature at or above [checkin] fever, 37.3, that day); expected,\n"
+     "reported, missed (ended by --now with no check-in) and pending count windows;\n"
+     "completeness = reported / (reported + missed). list: one row per expected window\n"
+     "id_number,name,grid,place,window,time,temperature,state (reported, missed, fever or\n"
+     "pending); --missed and --fever keep those states."},
     {"duty", cmd_duty, "duty status [--date D] [--region CODE]",
      "Each headquarters (city, county and township regions in the scope) with who is on duty on\n"
      "--date (default today): region,name,level,person,phone,role, one row a person; those with\n"

@@ -74,6 +74,7 @@ static const struct route *const route_tables[] = {
     api_zone_routes,     /* 风险区域 (issue 18) */
     api_gate_routes,     /* 场所核验 (issue 18) */
     api_transfer_routes, /* 闭环转运 (issue 18) */
+    api_checkin_routes, /* 健康监测 (issue 18) */
     NULL,
 };
 

@@ -125,6 +125,7 @@ extern const struct route api_vaccination_routes[]; /* api_vaccination.c (issue 
 extern const struct route api_problem_routes[];     /* api_problem.c (issue 17) */
 extern const struct route api_coldchain_routes[]; /* api_coldchain.c (issue 16) */
 extern const struct route api_assign_routes[];    /* api_assign.c (issue 17, 包保) */
+extern const struct route api_checkin_routes[]; /* api_checkin.c (issue 18, 健康监测) */
 extern const struct route api_reports_routes[]; /* api_reports.c (issue 17, 值班与零报告) */
 extern const struct route api_incident_routes[];  /* api_incident.c (issue 17) */
 extern const struct route api_gate_routes[];      /* api_gate.c (issue 18) */

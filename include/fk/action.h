@@ -186,11 +186,19 @@ int fk_import_run_json(fk_store *st, const struct fk_actor *actor, const struct 
 /* ---- alerts (lib/action/alert.c) ---- */
 
 /* Raises the alerts that only time reveals: every door sensor whose last event is "offline" and
- * older than door_offline_minutes at `now`, of a person then under control. *raised counts new
+ * older than door_offline_minutes at `now`, of a person then under control, and every missed
+ * check-in window (fk_checkin_alerts). *raised counts new
  * ones; an alert raised before is not raised again. The system's write, not an actor's: no audit
  * row (the alerts carry their time). */
 int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised, char *err,
                    size_t errlen);
+/* Raises one alert (kind checkin_missed) for every check-in window of a person under home or
+ * centralized control that ended by now with no check-in (fk/checkins.h: expected windows, from
+ * the first day any check-in was recorded, the last 7 days at most), its time the window's
+ * start; one raised before is not raised again. Called by fk_alert_sweep. *raised counts new
+ * ones. The system's write: no audit row. FK_OK, FK_ENOMEM, FK_EDB with err. (lib/action/checkin.c, issue 18) */
+int fk_checkin_alerts(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised,
+                      char *err, size_t errlen);
 /* Acknowledges or closes alert id with a note, audited. FK_ENOENT; FK_ECONFLICT when closed
  * already; FK_EINVAL without a note. The alert's person must live inside the actor's scope (by
  * e's regions, borrowed): else FK_ENOENT, "no alert ID", as for an unknown alert, so alert

@@ -115,15 +115,18 @@ enum {
                                not under an order: one test by the profile's deadline */
     FK_DUE_ZONES = 16,      /* residents of risk zones (issue 18) not under an order, on their
                                strictest zone's regime ([zone] <level>_regime) while it lasts */
-    FK_DUE_ALL = 31
+    FK_DUE_FEVERS = 32,     /* issue 18: a fever at a check-in, one test the same day (beside
+                               the person's order) */
+    FK_DUE_ALL = 63
 };
 /* Every required test up to `today` of the sources, inside region (NULL: all), whose state is in
  * `states` (a mask of 1 << enum fk_test_state; 0: done, due and overdue):
  * id_number,name,phone,grid,source,category,regime,day,window_start,window_end,state,sampled,
  * risk_area, ordered by grid, ID number, window. source is control, arrival, occupation,
- * pharmacy, fever_clinic or zone (a risk zone's resident: category risk_area, the zone level's
- * regime; a buyer's row has no category or regime; a buyer outside the registry shows only the
- * ID number). risk_area: for an arrival from a risk area while
+ * pharmacy, fever_clinic, zone (a risk zone's resident: category risk_area, the zone level's
+ * regime) or fever (a check-in's fever: a test due that day; issue 18) (a buyer's or a fever's
+ * row has no category or regime; a buyer outside the registry shows only the ID number).
+ * risk_area: for an arrival from a risk area while
  * it was one, "from a current risk area: CODE NAME (LEVEL since DATE)"; else empty. */
 int fk_ctl_due(fk_ctl *c, const char *region, unsigned sources, unsigned states, int64_t today,
                fk_table **out, char *err, size_t errlen);

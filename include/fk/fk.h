@@ -6,6 +6,8 @@
 #include "fk/access.h"
 #include "fk/action.h"
 #include "fk/buf.h"
+#include "fk/checkin.h"
+#include "fk/checkins.h"
 #include "fk/control.h"
 #include "fk/csv.h"
 #include "fk/demo.h"

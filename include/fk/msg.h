@@ -305,6 +305,13 @@ enum fk_msg_id {
     FK_MSG_TRANSFER_TO_KIND,
     FK_MSG_TRANSFER_NO_PICKUP,
     FK_MSG_TRANSFER_BEFORE_PICKUP,
+    /* issue 18, daily health check-ins: checkins rejects and alerts */
+    FK_MSG_CHECKIN_TEMP,
+    FK_MSG_CHECKIN_RANGE,
+    FK_MSG_CHECKIN_NOT_CONTROLLED,
+    FK_MSG_CHECKIN_SYMPTOM,
+    FK_MSG_ALERT_FEVER,
+    FK_MSG_ALERT_CHECKIN_MISSED,
     FK_MSG__COUNT
 };
 

@@ -103,6 +103,11 @@ struct fk_profile {
     int zone_days[3];
     int zone_round[3];
     char zone_regime[3][FK_NAME_MAX];
+    /* [checkin] (健康监测, issue 18, fk/checkin.h): per_day = 2, the day (local) cut into this
+     * many equal windows, each of which wants one check-in (2: 00:00-12:00 and 12:00-24:00; a
+     * divisor of 24); fever = 37.3, a temperature at or above it (°C, one decimal) is a fever */
+    int checkin_per_day;
+    int checkin_fever10; /* the fever threshold in tenths of a degree: 373 */
 };
 
 /* Fills p with the defaults. */

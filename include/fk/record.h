@@ -47,6 +47,7 @@ enum fk_import_type {
     FK_IMPORT_INCIDENT_EVENTS, /* issue 17, response timers */
     FK_IMPORT_ZONES,           /* issue 18, risk zones (风险区域) */
     FK_IMPORT_TRANSFERS,       /* issue 18, closed-loop transfers */
+    FK_IMPORT_CHECKINS,        /* issue 18, daily health check-ins (健康监测) */
     FK_IMPORT_NTYPES
 };
 typedef enum fk_import_type fk_record_id;

@@ -40,6 +40,9 @@ enum fk_alert_kind {
     FK_ALERT_SENTINEL,       /* a region's sentinel signals fired (issue 16): no person; the
                                 device is "REGION/KIND", the time the day's start */
     FK_ALERT_COLDCHAIN,      /* a cold-chain batch tested positive (person 0, device the batch) */
+    FK_ALERT_CHECKIN_MISSED, /* issue 18: a check-in window of a person under home or centralized
+                                control ended with no check-in (time: the window's start) */
+    FK_ALERT_FEVER,          /* issue 18: a check-in at or above [checkin] fever (time: its time) */
     FK_ALERT_NKINDS
 };
 enum fk_alert_status { FK_ALERT_OPEN = 0, FK_ALERT_ACKNOWLEDGED, FK_ALERT_CLOSED };

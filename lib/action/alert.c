@@ -37,6 +37,17 @@ static int collect_silent(void *ud, const struct fk_door_row *d)
     return 0;
 }
 
+/* Adds the missed check-in windows' alerts (issue 18) to the sweep's count. */
+static int sweep_checkins(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised,
+                          char *err, size_t errlen)
+{
+    size_t missed = 0;
+    int rc = fk_checkin_alerts(st, p, now, &missed, err, errlen);
+
+    *raised += missed;
+    return rc;
+}
+
 int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t *raised, char *err,
                    size_t errlen)
 {
@@ -88,9 +99,11 @@ int fk_alert_sweep(fk_store *st, const struct fk_profile *p, int64_t now, size_t
             fk_store_rollback(st);
         return rc;
     }
-    if (rc != FK_OK)
+    if (rc != FK_OK) {
         *raised = 0;
-    return rc == FK_OK ? FK_OK : fk__fail(st, in_batch, rc, err, errlen);
+        return fk__fail(st, in_batch, rc, err, errlen);
+    }
+    return sweep_checkins(st, p, now, raised, err, errlen);
 }
 
 int fk_alert_set(fk_store *st, const struct fk_actor *actor, fk_engine *e, int64_t id, int status,

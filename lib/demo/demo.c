@@ -74,7 +74,8 @@ enum stream {
     S_PROBLEM,   /* issue 17: inspections.csv and problems.csv only */
     S_INCIDENT,  /* issue 17: incident_events.csv only */
     S_ZONE,      /* issue 18: zones.csv only */
-    S_TRANSFER   /* issue 18: transfers.csv only */
+    S_TRANSFER,  /* issue 18: transfers.csv only */
+    S_CHECKIN    /* issue 18: checkins.csv only */
 };
 
 enum file {
@@ -106,6 +107,7 @@ enum file {
     F_INCIDENT_EVENTS,
     F_ZONES, /* issue 18, risk zones */
     F_TRANSFERS, /* issue 18, 闭环转运 */
+    F_CHECKINS, /* issue 18, 健康监测 */
     F_N
 };
 
@@ -143,6 +145,7 @@ static const struct {
     {"zones.csv", "name,level,regions,declared,lifted,reason\n"},
     {"transfers.csv", "task,id_number,from_kind,from,to_kind,to,vehicle,escort,planned,picked_up,"
                       "handed_over\n"},
+    {"checkins.csv", "id_number,time,temperature,symptoms\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -985,6 +988,12 @@ struct gen {
     struct rng rzone; /* risk zones (S_ZONE) */
     unsigned char *grid_pos; /* per grid: a resident in a positive pooled tube (risk zones) */
     struct rng rxfer; /* transfers (S_TRANSFER) */
+    /* The orders write_order wrote (no draw of its stream), for the check-ins (issue 18) */
+    struct demo_order {
+        char id[19];
+        int64_t start, end; /* end 0: open at the cut */
+    } *ords;
+    size_t nords, capords;
     struct rng rvax; /* vaccinations (S_VACCINE) */
     struct rng rasg; /* 包保 assignments (S_ASSIGN) */
     double p_control, p_arrival; /* per resident */
@@ -1613,6 +1622,12 @@ static void write_order(struct gen *G, const char *grid, const char *id)
     out_ch(w, ',');
     out_str(w, device);
     out_end_row(w);
+    if (fk_vec_grow((void **)&G->ords, &G->capords, G->nords + 1, sizeof *G->ords) == FK_OK) {
+        memcpy(G->ords[G->nords].id, id, 18);
+        G->ords[G->nords].id[18] = '\0';
+        G->ords[G->nords].start = start;
+        G->ords[G->nords++].end = released ? end : 0;
+    }
     if (home && !end)
         write_door_days(G, device, id, start);
     if (home && !released)
@@ -2363,6 +2378,77 @@ static void write_transfers(struct gen *G)
     }
 }
 
+/* One check-in row. */
+static void write_checkin(struct gen *G, const char *id, int64_t t, int temp10, const char *sym)
+{
+    struct out *w = &G->out[F_CHECKINS];
+
+    out_room(w, ROW_MAX);
+    out_mem(w, id, 18);
+    out_ch(w, ',');
+    out_time(w, &G->tc, t);
+    out_ch(w, ',');
+    out_u(w, (uint64_t)(temp10 / 10), 2);
+    out_ch(w, '.');
+    out_u(w, (uint64_t)(temp10 % 10), 1);
+    out_ch(w, ',');
+    out_str(w, sym);
+    out_end_row(w);
+}
+
+/* 健康监测 (issue 18, stream S_CHECKIN only): every person under an order (home or centralized)
+ * checks in once in each half-day window from the order's start up to now (the finished round:
+ * its end), at a time the order covers, 36.0 to 37.0 °C; nothing after the cut. Exactly one
+ * fever (37.8) in today's morning window, of the first person with a check-in there, and exactly
+ * one missed window, the last one ended by now (today's morning after noon, else yesterday's
+ * afternoon), of the first other person whose order covers all of it. */
+static void write_checkins(struct gen *G)
+{
+    static const char *const sym[] = {"none", "none", "none", "", "cough", "fatigue"};
+    int64_t ref = G->live ? G->cut : G->end, today = fk_local_day_start(ref);
+    /* the missed window: the last one ended by now (today's morning after noon) */
+    int64_t miss_from = ref >= today + DAY / 2 ? today : today - DAY / 2;
+    size_t i, fever = (size_t)-1, missed = (size_t)-1;
+    struct rng r;
+    int d, k;
+
+    rng_seed(&r, G->o->seed, S_CHECKIN);
+    for (i = 0; i < G->nords; i++) {
+        const struct demo_order *o = &G->ords[i];
+
+        if (fever == (size_t)-1 && o->start < ref && o->start < today + DAY / 2 &&
+            (!o->end || o->end > today))
+            fever = i;
+        else if (missed == (size_t)-1 && o->start <= miss_from &&
+                 (!o->end || o->end >= miss_from + DAY / 2))
+            missed = i;
+    }
+    for (i = 0; i < G->nords; i++) {
+        const struct demo_order *o = &G->ords[i];
+
+        for (d = 11; d >= 0; d--) { /* an order begins at most 10 days before the round */
+            for (k = 0; k < 2; k++) {
+                int64_t ws = today - d * DAY + k * (DAY / 2), lo = ws, hi = ws + DAY / 2, t;
+                int temp = 360 + (int)rng_below(&r, 11);
+
+                if (lo < o->start)
+                    lo = o->start;
+                if (o->end && hi > o->end)
+                    hi = o->end;
+                if (hi > ref + 1)
+                    hi = ref + 1;
+                t = lo + (int64_t)rng_below(&r, 12 * 60) * 60 % (hi > lo ? hi - lo : 1);
+                if (hi <= lo || (i == missed && ws == miss_from))
+                    continue;
+                if (i == fever && d == 0 && k == 0)
+                    temp = 378;
+                write_checkin(G, o->id, t, temp, i == fever && d == 0 && k == 0 ? "fever;cough"
+                                                                              : sym[temp % 6]);
+            }
+        }
+    }
+}
+
 /* Picks the case residents (distinct, sorted by generation order) and their times. */
 static int pick_cases(struct gen *G)
 {
@@ -2929,6 +3015,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_incidents(G);
     write_zones(G);
     write_transfers(G);
+    write_checkins(G);
     {
         struct out *w = &G->out[F_ROUND];
 
@@ -2978,6 +3065,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         sum->incident_events = G->out[F_INCIDENT_EVENTS].rows;
         sum->zones = G->out[F_ZONES].rows;
         sum->transfers = G->out[F_TRANSFERS].rows;
+        sum->checkins = G->out[F_CHECKINS].rows;
         fk_strlcpy(sum->round_name, "R1", sizeof sum->round_name);
         fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
         sum->round_start = G->start;
@@ -2994,6 +3082,7 @@ out:
         }
         free(G->cases);
         free(G->grid_pos);
+        free(G->ords);
         free(G->grid_samples);
         free(G->births);
         free(G->city.regs);

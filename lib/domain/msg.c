@@ -457,6 +457,22 @@ static const struct def defs[FK_MSG__COUNT] = {
                                    "handed over at {handed} but never picked up"},
     [FK_MSG_TRANSFER_BEFORE_PICKUP] = {"row.transfer_before_pickup",
                                        "handed over at {handed}, before the pick-up at {picked}"},
+    /* issue 18, daily health check-ins */
+    [FK_MSG_CHECKIN_TEMP] = {"row.checkin_temp",
+                             "temperature '{value}' is not a number of degrees Celsius with at "
+                             "most one decimal, like 36.5"},
+    [FK_MSG_CHECKIN_RANGE] = {"row.checkin_range",
+                              "temperature {temp} °C is outside 34.0 to 43.0 °C: a misreading "
+                              "(check the thermometer and the decimal point)"},
+    [FK_MSG_CHECKIN_NOT_CONTROLLED] = {"row.checkin_not_controlled",
+                                       "{id} is not under home or centralized control at {time} "
+                                       "(import the control order first)"},
+    [FK_MSG_CHECKIN_SYMPTOM] = {"row.checkin_symptom",
+                                "symptom '{value}' is not one of fever, cough, sore_throat, "
+                                "fatigue, headache, diarrhea, taste_smell, breath, none"},
+    [FK_MSG_ALERT_FEVER] = {"alert.fever", "temperature {temp} °C at the check-in of {time}"},
+    [FK_MSG_ALERT_CHECKIN_MISSED] = {"alert.checkin_missed",
+                                     "no check-in from {from} to {to}"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

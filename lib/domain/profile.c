@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fk/checkin.h"
 #include "fk/error.h"
 #include "fk/regime.h"
 #include "fk/str.h"
@@ -66,6 +67,8 @@ static const struct setting {
     {"zone", "lockdown_round", offsetof(struct fk_profile, zone_round[0]), 0, 1, 1},
     {"zone", "control_round", offsetof(struct fk_profile, zone_round[1]), 0, 1, 1},
     {"zone", "precaution_round", offsetof(struct fk_profile, zone_round[2]), 0, 1, 0},
+    /* issue 18, daily health check-ins (fk/checkin.h); fever is read by checkin_value */
+    {"checkin", "per_day", offsetof(struct fk_profile, checkin_per_day), 1, 24, 2},
 };
 
 /* [zone] <level>_regime keys, in enum fk_zone_level order, and their defaults (1日1检 in
@@ -133,6 +136,7 @@ void fk_profile_defaults(struct fk_profile *p)
     p->reports_deadline_min = 18 * 60;
     for (i = 0; i < 3; i++)
         fk_strlcpy(p->zone_regime[i], zone_regime_defaults[i], FK_NAME_MAX);
+    p->checkin_fever10 = 373;
 }
 
 struct parse_state {
@@ -385,6 +389,32 @@ static int assign_roles(struct parse_state *ps, const char *value)
     return 1;
 }
 
+/* [checkin]: fever = 37.3 (a temperature of 34.0 to 43.0 with at most one decimal, kept in
+ * tenths), per_day = 2 (a divisor of 24, so the windows are whole hours). */
+static int checkin_value(struct parse_state *ps, const char *name, const char *value)
+{
+    fk_slice s = fk_slice_trim((fk_slice){value, strlen(value)});
+    int64_t v;
+
+    if (strcmp(name, "fever") == 0) {
+        int t;
+
+        if (fk_checkin_temp_parse(s, &t) != FK_OK || !fk_checkin_temp_ok(t))
+            return bad(ps, "[checkin] fever = '%s' is not a temperature from 34.0 to 43.0 (°C, "
+                           "one decimal)", value);
+        ps->p->checkin_fever10 = t;
+        return 1;
+    }
+    if (strcmp(name, "per_day") == 0) {
+        if (fk_parse_i64(s, &v) != FK_OK || v < 1 || v > 24 || 24 % v != 0)
+            return bad(ps, "[checkin] per_day = '%s' is not a divisor of 24 (1, 2, 3, 4, 6, 8, "
+                           "12 or 24)", value);
+        ps->p->checkin_per_day = (int)v;
+        return 1;
+    }
+    return bad(ps, "[checkin] %s is not a profile setting", name);
+}
+
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
     struct parse_state *ps = user;
@@ -412,6 +442,8 @@ static int on_value(void *user, const char *section, const char *name, const cha
         ps->p->reports_deadline_min = m;
         return 1;
     }
+    if (strcmp(section, "checkin") == 0)
+        return checkin_value(ps, name, value);
     if (strcmp(section, "coldchain") == 0 && strcmp(name, "place") == 0) {
         enum fk_ctl_place pl;
 
@@ -571,8 +603,8 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
     if (line) {
         snprintf(err, errlen,
                  "line %d: [%s] is not a profile section (screening, import, trace, control, "
-                 "sentinel, coldchain, regime.NAME, vaccine, assign, reports, "
-                 "incident, transfer)",
+                 "sentinel, coldchain, regime.NAME, vaccine, assign, reports, incident, "
+                 "score, gate, zone, transfer, checkin)",
                  line, section);
         return FK_EINVAL;
     }

@@ -1061,6 +1061,45 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .export_cols = {0, 1, 2, 3},
             .nexport = 4,
             .nscope = 1,
+        },    /* issue 18, daily health check-ins (健康监测): the temperature in tenths, exported as "36.5" */
+    [FK_IMPORT_CHECKINS] =
+        {
+            .id = FK_IMPORT_CHECKINS,
+            .name = "checkins",
+            .title_zh = "健康监测打卡",
+            .title_en = "health check-ins",
+            .cols = {ID_NUMBER, REQ("time", FK_RCOL_TIME, 0, "when the person reported"),
+                     REQ("temperature", FK_RCOL_DECIMAL, 7,
+                         "body temperature, °C with at most one decimal, 34.0 to 43.0"),
+                     OPT("symptoms", FK_RCOL_TEXT, TEXT,
+                         "';'-separated: fever cough sore_throat fatigue headache diarrhea "
+                         "taste_smell breath none")},
+            .ncols = 4,
+            .nreq = 3,
+            .cols_note = "the person must be under a home or centralized control order at time; "
+                         "a temperature at or above [checkin] fever (37.3) is a fever",
+            .key = {0, 1},
+            .nkey = 2,
+            .key_note = "(person, time): replaces",
+            .scope = FK_SCOPE_PERSON,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"person", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"time", FK_RVAL_INT, FK_RFIELD_KEY},
+                       {"temp", FK_RVAL_INT, 0},
+                       {"symptoms", FK_RVAL_TEXT, 0}},
+            .nfields = 4,
+            .sqlite = {"SELECT temp, symptoms FROM checkins WHERE person = ?1 AND time = ?2",
+                       "INSERT INTO checkins (person, time, temp, symptoms) "
+                       "VALUES (?1, ?2, ?3, COALESCE(?4, ''))",
+                       "UPDATE checkins SET temp = ?3, symptoms = COALESCE(?4, '') "
+                       "WHERE person = ?1 AND time = ?2",
+                       "SELECT p.id_number, c.time, printf('%.1f', c.temp / 10.0), c.symptoms, "
+                       "p.grid FROM checkins c JOIN persons p ON p.id = c.person "
+                       "ORDER BY p.id_number, c.time"},
+            .export_cols = {0, 1, 2, 3},
+            .nexport = 4,
+            .nscope = 1,
         },
     [FK_IMPORT_ZONES] =
         {

@@ -49,6 +49,8 @@ static const struct name alert_kinds[] = {
     {FK_ALERT_POSITIVE, "positive", NULL, NULL},
     {FK_ALERT_SENTINEL, "sentinel", NULL, NULL},
     {FK_ALERT_COLDCHAIN, "coldchain", NULL, NULL},
+    {FK_ALERT_CHECKIN_MISSED, "checkin_missed", NULL, NULL},
+    {FK_ALERT_FEVER, "fever", NULL, NULL},
 };
 static const char *const alert_states[] = {"open", "acknowledged", "closed"};
 static const char *const test_states[] = {"done", "due", "overdue", "upcoming"};

@@ -40,7 +40,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "fk/checkin.h"
 #include "fk/error.h"
+#include "fk/record.h"
 #include "fk/sentinel.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
@@ -489,6 +491,40 @@ static int copy_rest(fk_ctl *c, const fk_ctl *prev)
 
 /* fk_ctl_build, and fk_ctl_rebuild when prev is not NULL: prev's arrivals and occupation records
  * are taken when it was built over e at the store's present generation. */
+/* issue 18, daily health check-ins: a fever at a check-in puts one test on the person's regime,
+ * due the day of the fever and done by a sample that day. It is kept as a buyer of kind
+ * KIND_FEVER (one a person and day), so it is named, sampled and listed as buyers are. */
+#define KIND_FEVER ((int8_t)-1)
+
+static int add_fever(void *ud, const struct fk_record_value *v, size_t n)
+{
+    fk_ctl *c = ud;
+    int64_t pid = 0, day;
+    int temp = 0, rc;
+
+    if (n < 3 || !v[0].s || !v[2].s ||
+        fk_checkin_temp_parse((fk_slice){v[2].s, strlen(v[2].s)}, &temp) != FK_OK ||
+        !fk_checkin_is_fever(&c->prof, temp))
+        return 0;
+    rc = fk_store_find_person(c->st, v[0].s, &pid);
+    if (rc != FK_OK)
+        return rc == FK_ENOENT ? 0 : rc;
+    day = fk_local_day_start(v[1].i);
+    if (c->nbuy && c->buy[c->nbuy - 1].kind == KIND_FEVER &&
+        c->buy[c->nbuy - 1].person == pid && c->buy[c->nbuy - 1].time == day)
+        return 0; /* the walk is by person then time: one test a person and day */
+    if (fk_vec_grow((void **)&c->buy, &c->capbuy, c->nbuy + 1, sizeof *c->buy) != FK_OK)
+        return FK_ENOMEM;
+    c->buy[c->nbuy++] = (struct buyer){pid,        day, day + 86399, fk_engine_person_grid(c->e, pid),
+                                       KIND_FEVER, {NOT_READ, 0}, 0};
+    return 0;
+}
+
+static int load_fevers(fk_ctl *c)
+{
+    return fk_store_each_record(c->st, FK_IMPORT_CHECKINS, add_fever, c);
+}
+
 static int build(fk_store *st, fk_engine *e, const struct fk_profile *p, const fk_ctl *prev,
                  fk_ctl **out, char *err, size_t errlen)
 {
@@ -532,6 +568,8 @@ static int build(fk_store *st, fk_engine *e, const struct fk_profile *p, const f
         rc = load_buyers(c);
     if (rc == FK_OK)
         rc = load_zones(c);
+    if (rc == FK_OK)
+        rc = load_fevers(c);
     if (rc != FK_OK)
         goto db;
     if (c->nitems)
@@ -1538,10 +1576,11 @@ enum {
     SRC_PHARMACY,
     SRC_FEVER_CLINIC,
     SRC_ZONE,
+    SRC_FEVER, /* issue 18: a fever at a check-in */
     NSOURCES
 };
-static const char *const source_names[NSOURCES] = {"control",  "arrival",      "occupation",
-                                                   "pharmacy", "fever_clinic", "zone"};
+static const char *const source_names[NSOURCES] = {
+    "control", "arrival", "occupation", "pharmacy", "fever_clinic", "zone", "fever"};
 
 typedef int (*followed_cb)(fk_ctl *c, const struct followed *fw, void *ud);
 
@@ -1618,6 +1657,18 @@ static int each_zone_followed(fk_ctl *c, int64_t today, int32_t glo, int32_t ghi
     return FK_OK;
 }
 
+/* The source of buyer b's test when sources follow it, else -1: a fever's test (FK_DUE_FEVERS)
+ * stands beside the person's order; a buyer's (FK_DUE_BUYERS) only when not under an open
+ * order (the order's regime applies). */
+static int buyer_source(const fk_ctl *c, const struct buyer *b, unsigned sources)
+{
+    if (b->kind == KIND_FEVER)
+        return sources & FK_DUE_FEVERS ? SRC_FEVER : -1;
+    if (!(sources & FK_DUE_BUYERS) || is_open(c, b->person))
+        return -1;
+    return b->kind == FK_SEN_PHARMACY ? SRC_PHARMACY : SRC_FEVER_CLINIC;
+}
+
 /* Calls cb for every followed person-regime of the sources inside [glo, ghi). */
 static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo, int32_t ghi,
                          followed_cb cb, void *ud)
@@ -1687,20 +1738,19 @@ static int each_followed(fk_ctl *c, unsigned sources, int64_t today, int32_t glo
         if (rc)
             return rc;
     }
-    if (sources & FK_DUE_BUYERS) {
+    if (sources & (FK_DUE_BUYERS | FK_DUE_FEVERS)) {
         for (i = 0; i < c->nbuy; i++) {
             struct buyer *b = &c->buy[i];
             struct followed fw;
+            int source = buyer_source(c, b, sources);
 
-            if (fk_local_day(b->time) > today ||
-                today > fk_local_day(b->deadline) + BUYER_KEEP_DAYS || !in_range(b->grid, glo, ghi) ||
-                is_open(c, b->person))
+            if (source < 0 || fk_local_day(b->time) > today ||
+                today > fk_local_day(b->deadline) + BUYER_KEEP_DAYS || !in_range(b->grid, glo, ghi))
                 continue;
-            /* No regime: one test between the purchase and the deadline (fw.end). */
-            fw = (struct followed){
-                b->person, b->time, b->deadline, b->grid, NULL,  0,
-                b->kind == FK_SEN_PHARMACY ? SRC_PHARMACY : SRC_FEVER_CLINIC,
-                -1,        &b->s,   b->who,      0};
+            /* No regime: one test between the purchase (the fever's day) and the deadline
+             * (fw.end). */
+            fw = (struct followed){b->person, b->time, b->deadline, b->grid, NULL,  0, source,
+                                   -1,        &b->s,   b->who,      0};
             rc = cb(c, &fw, ud);
             if (rc)
                 return rc;

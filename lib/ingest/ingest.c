@@ -29,6 +29,7 @@
 
 #include "fk/buf.h"
 #include "fk/cadre.h"
+#include "fk/checkin.h"
 #include "fk/coldevent.h"
 #include "fk/error.h"
 #include "fk/idcard.h"
@@ -2121,6 +2122,85 @@ static int row_transfer(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_record(c->st, FK_IMPORT_TRANSFERS, v, NULL, did, NULL));
 }
 
+/* issue 18, daily health check-ins: whether an order at a place that asks for check-ins
+ * (fk_checkin_place_counts) covers the time (fk_checkin_covers). */
+struct ck_cover {
+    int64_t t;
+    int found;
+};
+
+static int ck_covering(void *ud, const struct fk_control_row *k)
+{
+    struct ck_cover *cv = ud;
+
+    if (fk_checkin_place_counts(k->place) && fk_checkin_covers(cv->t, k->start, k->end))
+        cv->found = 1;
+    return 0;
+}
+
+/* A check-in: a known person under home or centralized control at its time, a temperature of
+ * 34.0 to 43.0 °C with at most one decimal, known symptom codes. A new (or changed) check-in at
+ * or above the profile's fever raises a fever alert in the same batch. */
+static int row_checkin(struct ctx *c, enum fk_put *did)
+{
+    char sym[TEXT_MAX], bad[48], when[FK_TIME_RENDER_MAX], tt[FK_CHECKIN_TEMP_TEXT];
+    char detail[160];
+    struct fk_record_value v[4];
+    struct ck_cover cv = {0, 0};
+    fk_slice ts = field(c, 2);
+    int64_t pid = 0, t = 0;
+    int temp = 0, ok, known, timed, rc;
+
+    known = person_col(c, 0, &pid);
+    timed = time_col(c, 1, &t, 1);
+    ok = known && timed;
+    if (ts.n == 0) {
+        whym(c, FK_MSG_ROW_EMPTY, "temperature");
+        ok = 0;
+    } else if (fk_checkin_temp_parse(ts, &temp) != FK_OK) {
+        whys(c, FK_MSG_CHECKIN_TEMP, ts);
+        ok = 0;
+    } else if (!fk_checkin_temp_ok(temp)) {
+        whym(c, FK_MSG_CHECKIN_RANGE, fk_checkin_temp_render(temp, tt));
+        ok = 0;
+    }
+    if (text(c, 3, sym, sizeof sym, 0)) {
+        if (fk_checkin_symptoms_check((fk_slice){sym, strlen(sym)}, bad, sizeof bad) != FK_OK) {
+            whym(c, FK_MSG_CHECKIN_SYMPTOM, bad);
+            ok = 0;
+        }
+    } else {
+        ok = 0;
+    }
+    if (known && timed) {
+        cv.t = t;
+        rc = fk_store_each_control(c->st, pid, ck_covering, &cv);
+        if (rc != FK_OK)
+            return rc;
+        if (!cv.found) {
+            char id[64];
+
+            fk_slice_copy(id, sizeof id, field(c, 0));
+            whym(c, FK_MSG_CHECKIN_NOT_CONTROLLED, id, fk_time_render(t, when));
+            ok = 0;
+        }
+    }
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].i = pid;
+    v[1].i = t;
+    v[2].i = temp;
+    v[3].s = sym;
+    rc = fk_store_put_record(c->st, FK_IMPORT_CHECKINS, v, NULL, did, NULL);
+    if (rc == FK_OK && *did != FK_PUT_SAME && fk_checkin_is_fever(c->prof, temp)) {
+        fk_msg_render(detail, sizeof detail, FK_MSG_ALERT_FEVER, fk_checkin_temp_render(temp, tt),
+                      fk_time_render(t, when));
+        rc = alert(c, FK_ALERT_FEVER, pid, t, "", detail);
+    }
+    return put_rc(rc);
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
@@ -2128,7 +2208,7 @@ static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_sample,  row_result,  row_case,      row_control,   row_arrival,
     row_risk_area, row_door_event, row_sentinel, row_coldchain, row_vaccination, row_indicator,
     row_score,   row_assignment, row_unit,   row_report,    row_duty,
-    row_inspection, row_problem, row_incident_event, row_zone, row_transfer,
+    row_inspection, row_problem, row_incident_event, row_zone, row_transfer, row_checkin,
 };
 
 /* ---- the loop ---- */
@@ -2164,24 +2244,20 @@ static void count(struct ctx *c, enum fk_put did)
     }
 }
 
-/* Opens a batch: a control batch for orders, sentinel signals, cold-chain events and risk zones
- * (only the control index holds orders, the tests a buyer is due and a zone's residents; the
- * server's cold-chain index is read again when the control generation moves), an event batch for what no index holds (door events
- * and the alerts they raise, risk areas, response events, 包保, problems, the assessment's rows:
- * every answer about them reads the store); units, reports and duty move the data generation, by
- * which the server keeps its reports index. */
-/* Opens a batch: a control batch for orders, sentinel signals and cold-chain events (only the
- * control index holds orders and the tests a buyer is due; the server's cold-chain index is read
- * again when the control generation moves), an event batch for what no index holds (door events
- * and the alerts they raise, risk areas, response events, 包保, problems, the assessment's rows,
- * transfers: every answer about them reads the store); units, reports and duty move the data
- * generation, by which the server keeps its reports index. */
+/* Opens a batch: a control batch for orders, sentinel signals, cold-chain events, risk zones and
+ * check-ins (only the control index holds orders, the tests a buyer or a fever is due and a zone's
+ * residents; the server's cold-chain index is read again when the control generation moves), an
+ * event batch for what no index holds (door events and the alerts they raise, risk areas,
+ * response events, 包保, problems, the assessment's rows, transfers: every answer about them
+ * reads the store); units, reports and duty move the data generation, by which the server keeps
+ * its reports index. */
 static int begin(struct ctx *c)
 {
     int rc;
 
     if (c->type == FK_IMPORT_CONTROLS || c->type == FK_IMPORT_SENTINELS ||
-        c->type == FK_IMPORT_COLDCHAIN || c->type == FK_IMPORT_ZONES)
+        c->type == FK_IMPORT_COLDCHAIN || c->type == FK_IMPORT_ZONES ||
+        c->type == FK_IMPORT_CHECKINS)
         rc = fk_store_begin_control(c->st);
     else if (c->type == FK_IMPORT_RISK_AREAS || c->type == FK_IMPORT_DOOR_EVENTS ||
              c->type == FK_IMPORT_ASSIGNMENTS || c->type == FK_IMPORT_INSPECTIONS ||

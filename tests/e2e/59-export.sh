@@ -66,6 +66,13 @@ task,id_number,from_kind,from,to_kind,to,vehicle,escort,planned,picked_up,handed
 TR1,$y1,airport,武宿机场,isolation_site,"榆次区隔离点, 3 号楼",晋K12345,张三 13900000000,2022-08-27T10:00:00+08:00,2022-08-27T09:00:00+08:00,2022-08-27T10:30:00+08:00
 TR1,$t1,机场,武宿机场,居家,家,晋K12345,张三,2022-08-27T10:00:00+08:00,,
 EOF2
+# Check-ins of the persons under home or centralized control (issue 18).
+cat >checkins.csv <<EOF2
+id_number,time,temperature,symptoms
+$y1,2022-08-21T08:00:00+08:00,36.5,
+$y1,2022-08-21T15:00:00+08:00,37.30,cough;fatigue
+$t1,2022-08-26T09:00:00+08:00,37,none
+EOF2
 cat >vaccinations.csv <<EOF2
 id_number,dose,time,vaccine,site
 $y1,1,2021-04-01T09:00:00+08:00,CoronaVac,榆次区疾控中心
@@ -110,13 +117,13 @@ id,found,region,description,unit,deadline,status,closed,inspection,note
 P1,2022-08-20T10:00:00+08:00,140702,核酸点未设一米线,榆次区卫健局,2022-08-25,closed,2022-08-24T09:00:00+08:00,I1,"已整改, 照片 3 张"
 P2,2022-08-20T10:00:00+08:00,140703,隔离点台账不全,,,,,,
 EOF2
-for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers; do
+for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers checkins; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers checkins; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -129,6 +136,8 @@ done
 head -n 1 out-persons.csv | grep -qx 'id_number,name,grid,phone,household,tags,id_type,address' ||
     fail "persons export header: $(head -n 1 out-persons.csv)"
 contains out-controls.csv "$y2,secondary,home,2022-08-26T20:52:00+08:00,,,,D001"
+contains out-checkins.csv "$y1,2022-08-21T15:00:00+08:00,37.3,cough;fatigue"
+contains out-checkins.csv "$t1,2022-08-26T09:00:00+08:00,37.0,none"
 contains out-vaccinations.csv "$y1,2,2021-05-01T09:00:00+08:00,CoronaVac,"
 contains out-sentinels.csv "FC01,fever_clinic,2022-08-27T09:00:00+08:00,$g1,4,"
 contains out-sentinels.csv "PH01,pharmacy,2022-08-27T10:15:00+08:00,$g1,1,$y1"
@@ -156,7 +165,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones or transfers"
+contains people.err "unknown type 'people': one of regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers or checkins"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -233,7 +242,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones or transfers" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers or checkins" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

@@ -848,6 +848,9 @@ static void test_demo__now_dates_everything(void **state)
         assert_int_equal(gap, 1);
         table_free(&x);
     }
+    /* health check-ins (issue 18): from the orders' starts (at most 11 days back), none after now */
+    assert_true(times_upto(dir, "checkins.csv", 4, 1, now, &lo) > 10);
+    assert_true(lo >= fk_local_day_start(now) - 11 * day);
     /* vaccinations: most residents, none after now, none before the third birthday */
     assert_true(times_upto(dir, "vaccinations.csv", 5, 2, now, NULL) > PEOPLE);
     {

@@ -128,13 +128,14 @@ static void test_record__import_type_texts_unchanged(void **state)
         "name,level,regions,declared (required); lifted,reason",
         "task,id_number,from_kind,from,to_kind,to,vehicle,escort,planned (required); picked_up,"
         "handed_over",
+        "id_number,time,temperature (required); symptoms",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
         "sentinels", "coldchain", "vaccinations", "indicators", "scores", "assignments", "units",
         "reports", "duty", "inspections", "problems",
-        "incident_events", "zones", "transfers"};
+        "incident_events", "zones", "transfers", "checkins"};
     enum fk_import_type t;
     char buf[512];
     int i;
@@ -153,12 +154,12 @@ static void test_record__import_type_texts_unchanged(void **state)
                         "regions, persons, venues, scans, pings, samples, results, cases, "
                         "controls, arrivals, risk_areas, door_events, sentinels, coldchain, "
                         "vaccinations, indicators, scores, assignments, units, reports, duty, "
-                        "inspections, problems, incident_events, zones or transfers");
+                        "inspections, problems, incident_events, zones, transfers or checkins");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, cases, controls, arrivals, risk_areas, "
                         "sentinels, coldchain, vaccinations, indicators, scores, assignments, "
                         "units, reports, duty, inspections, problems, incident_events, "
-                        "zones or transfers");
+                        "zones, transfers or checkins");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -444,7 +445,7 @@ static void test_export__scope(void **state)
     assert_string_equal(err, "scans cannot be exported: export regions, persons, venues, cases, "
                              "controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, "
                              "indicators, scores, assignments, units, reports, duty, inspections, "
-                             "problems, incident_events, zones or transfers");
+                             "problems, incident_events, zones, transfers or checkins");
 }
 
 int main(void)

@@ -57,6 +57,7 @@ export const PAGES = [
   { name: 'gates', path: '/gates?date=2022-08-29', ready: '[data-gate-totals]' },
   { name: 'transfers', path: '/transfers', ready: '[data-table="transfers-status"]' },
   { name: 'zones', path: '/zones', ready: '[data-table=zones]' },
+  { name: 'checkins', path: '/checkins?date=2022-08-27', ready: '[data-table="checkins-status"]' },
   { name: 'import', path: '/import', ready: '.page h1' },
   { name: 'users', path: '/users', ready: '.page h1' },
   { name: 'screen', path: '/screen', ready: '[data-chart][data-ready]' },
@@ -66,7 +67,7 @@ const LANGS = ['zh', 'en']
 const WIDTHS = [1280, 1920]
 /* Latin words a Chinese page may show: file formats, names of things, units. Codes of the data
  * (region, grid, tube, site, venue codes, ID numbers, times) hold a digit and pass anyway. */
-const ALLOWED = new Set(['CSV', 'Excel', 'xlsx', 'XLSX', 'GBK', 'API', 'fangkong', 'h', 'X', 'P90', 'ISO', 'EARS', 'English', adminName, viewerName])
+const ALLOWED = new Set(['CSV', 'Excel', 'xlsx', 'XLSX', 'GBK', 'API', 'fangkong', 'h', 'X', 'P90', 'ISO', 'EARS', 'English', 'C', adminName, viewerName]) /* C: °C */
 
 const problems = []
 

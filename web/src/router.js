@@ -27,6 +27,7 @@ import Transfers from './views/Transfers.vue'
 import Zones from './views/Zones.vue'
 import ColdChain from './views/ColdChain.vue'
 import Assign from './views/Assign.vue'
+import Checkins from './views/Checkins.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -56,6 +57,7 @@ export const router = createRouter({
         { path: 'zones', name: 'zones', component: Zones },
         { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
         { path: 'assign', name: 'assign', component: Assign, meta: { perm: 'read_persons' } },
+        { path: 'checkins', name: 'checkins', component: Checkins },
         { path: 'import', name: 'import', component: Import },
         { path: 'users', name: 'users', component: Users, meta: { perm: 'users' } },
       ],
