@@ -82,6 +82,15 @@ static void live_count(struct server *s, const char *gate, int64_t at)
     l->cur++;
 }
 
+/* Seconds between two writes of the counts: FLUSH_SECONDS, or FANGKONG_GATE_FLUSH (for tests). */
+static double flush_seconds(void)
+{
+    const char *e = getenv("FANGKONG_GATE_FLUSH");
+    double v = e && *e ? strtod(e, NULL) : 0;
+
+    return v > 0 ? v : FLUSH_SECONDS;
+}
+
 /* Adds the tally's counts to the store when force or a minute has passed since the last time.
  * Under the lock. A failure keeps the counts for the next time and says so in the log. */
 void gate_flush(struct server *s, int force)
@@ -91,14 +100,23 @@ void gate_flush(struct server *s, int force)
     double now = srv_clock();
     char err[512];
     size_t n;
+    int rc;
 
-    if (!s->tally || (!force && now - s->tally_at < FLUSH_SECONDS))
+    if (!s->tally || (!force && now - s->tally_at < flush_seconds()))
         return;
     s->tally_at = now;
     fk_gate_tally_rows(s->tally, &rows, &n);
     if (!n)
         return;
-    if (fk_gate_counts_add(s->st, &as, rows, n, err, sizeof err) != FK_OK) {
+    /* Under the lock every request waits for this write: while another process imports (and
+     * holds the data file's write lock for a batch) it is not waited for but tried again in a
+     * minute; the counts stay here meanwhile. On stop it waits as any write does. */
+    if (!force)
+        fk_store_set_busy_wait(s->st, 0);
+    rc = fk_gate_counts_add(s->st, &as, rows, n, err, sizeof err);
+    if (!force)
+        fk_store_set_busy_wait(s->st, 10000);
+    if (rc != FK_OK) {
         fprintf(stderr, "fangkong serve: gate counts kept for later: %s\n", err);
         return;
     }

@@ -445,6 +445,10 @@ int fk_store_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud);
  * acting account's scope. NULL or "": none. The code is copied (at most FK_REGION_CODE_MAX - 1
  * bytes). */
 void fk_store_set_audit_region(fk_store *st, const char *region);
+/* How long a write through this handle waits for another writer (another process importing)
+ * before it fails with FK_EDB: ms milliseconds (the default 10 000; 0: not at all, for a write
+ * that may as well be tried again later, such as a server's gate counts under its lock). */
+void fk_store_set_busy_wait(fk_store *st, int ms);
 /* Audit rows with time >= since that a reader of scope may see, oldest first: rows about a region
  * inside scope, and rows written by the account named who (NULL: none). A row about no region (the
  * local administrator's, and rows from before schema version 4) is seen by a scope that is a city

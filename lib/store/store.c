@@ -509,6 +509,11 @@ int fk_store_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, v
     return st->ops->each_tube_member(st, tube, cb, ud);
 }
 
+void fk_store_set_busy_wait(fk_store *st, int ms)
+{
+    st->ops->set_busy_wait(st, ms);
+}
+
 int fk_store_add_gate_count(fk_store *st, const struct fk_gate_count_row *r)
 {
     return st->ops->add_gate_count(st, r);

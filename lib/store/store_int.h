@@ -69,6 +69,7 @@ struct fk_store_ops {
     int (*each_tube_member)(fk_store *st, const char *tube, fk_sample_cb cb, void *ud);
     int (*add_gate_count)(fk_store *st, const struct fk_gate_count_row *r);
     int (*each_gate_count)(fk_store *st, int64_t from, fk_gate_count_cb cb, void *ud);
+    void (*set_busy_wait)(fk_store *st, int ms);
     int (*search_persons)(fk_store *st, enum fk_person_key key, const char *value,
                           const char *grid, fk_person_cb cb, void *ud);
     int (*grid_names)(fk_store *st, const char *grid, const char *prefix, const char *upto,

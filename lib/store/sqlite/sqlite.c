@@ -1557,6 +1557,11 @@ static int sq_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud)
                 row_person_tagged, &w);
 }
 
+static void sq_set_busy_wait(fk_store *st, int ms)
+{
+    sqlite3_busy_timeout(SQ(st)->db, ms > 0 ? ms : 0);
+}
+
 static int sq_add_gate_count(fk_store *st, const struct fk_gate_count_row *r)
 {
     struct sq_store *s = SQ(st);
@@ -2072,6 +2077,7 @@ static const struct fk_store_ops sqlite_ops = {
     .each_tube_member = sq_each_tube_member,
     .add_gate_count = sq_add_gate_count,
     .each_gate_count = sq_each_gate_count,
+    .set_busy_wait = sq_set_busy_wait,
     .search_persons = sq_search_persons,
     .grid_names = sq_grid_names,
     .get_case = sq_get_case,
