@@ -362,7 +362,16 @@ struct worker {
     size_t n;
     int64_t now, window;
     uint64_t colours[3], declined;
+    double cpu; /* the thread's CPU seconds for its share */
 };
+
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 static void *run_checks(void *arg)
 {
@@ -370,6 +379,7 @@ static void *run_checks(void *arg)
     struct fk_gate_facts f;
     enum fk_gate_reason why;
     size_t k;
+    double c0 = thread_cpu_s();
 
     memset(w->colours, 0, sizeof w->colours);
     w->declined = 0;
@@ -378,14 +388,19 @@ static void *run_checks(void *arg)
             w->declined++; /* would go to fk_gate_facts_of: none by construction */
         w->colours[fk_gate_check(&f, w->window, w->now, &why)]++;
     }
+    w->cpu = thread_cpu_s() - c0;
     return NULL;
 }
 
-/* Q checks over nthreads threads (1 or 2), RUNS times: the median rate in checks/s. */
-static double time_checks(struct worker *w, int nthreads, const char *ids, size_t q)
+/* Q checks over nthreads threads (1 or 2), RUNS times: the median rate in checks/s by the wall
+ * clock, and into *per_cpu the median in checks per CPU second (each thread's own CPU time): on
+ * a machine shared with other work, the wall clock counts the time the threads waited for a
+ * core, which the CPU time does not. */
+static double time_checks(struct worker *w, int nthreads, const char *ids, size_t q,
+                          double *per_cpu)
 {
-    double rates[RUNS], t0;
-    struct timing tm = {rates, 0};
+    double rates[RUNS], cpus[RUNS], t0, cpu;
+    struct timing tm = {rates, 0}, tc = {cpus, 0};
     pthread_t th[2];
     int r, k;
 
@@ -405,7 +420,11 @@ static double time_checks(struct worker *w, int nthreads, const char *ids, size_
                 pthread_join(th[k], NULL);
         }
         rates[tm.n++] = (double)(w[0].n * (size_t)nthreads) / (now_s() - t0);
+        for (cpu = 0, k = 0; k < nthreads; k++)
+            cpu += w[k].cpu;
+        cpus[tc.n++] = (double)(w[0].n * (size_t)nthreads) / cpu;
     }
+    *per_cpu = t_median(&tc);
     return t_median(&tm);
 }
 
@@ -444,7 +463,7 @@ int main(int argc, char **argv)
     char *ids = NULL;
     struct worker w[2];
     int64_t now = 0, window;
-    double t0, teng, tpi, tgi, rate1, rate2, tb;
+    double t0, teng, tpi, tgi, rate1, rate2, cpu1, cpu2, tb, tbc;
     uint64_t same = 0, nfound = 0;
     FILE *f;
 
@@ -559,20 +578,22 @@ int main(int argc, char **argv)
     w[0].gi = gi;
     w[0].now = now;
     w[0].window = window;
-    rate1 = time_checks(w, 1, ids, q);
-    printf("in-process, 1 thread: %.0f checks/s (median of %d runs of %llu); green %llu, yellow "
-           "%llu, red %llu, declined %llu\n",
-           rate1, RUNS, (unsigned long long)q, (unsigned long long)w[0].colours[0],
+    rate1 = time_checks(w, 1, ids, q, &cpu1);
+    printf("in-process, 1 thread: %.0f checks/s by the wall clock, %.0f per CPU second (medians "
+           "of %d runs of %llu); green %llu, yellow %llu, red %llu, declined %llu\n",
+           rate1, cpu1, RUNS, (unsigned long long)q, (unsigned long long)w[0].colours[0],
            (unsigned long long)w[0].colours[1], (unsigned long long)w[0].colours[2],
            (unsigned long long)w[0].declined);
     fflush(stdout);
-    rate2 = time_checks(w, 2, ids, q);
-    printf("in-process, 2 threads: %.0f checks/s (median of %d runs of %llu)\n", rate2, RUNS,
-           (unsigned long long)q);
+    rate2 = time_checks(w, 2, ids, q, &cpu2);
+    printf("in-process, 2 threads: %.0f checks/s by the wall clock, %.0f per CPU second (medians "
+           "of %d runs of %llu)\n",
+           rate2, cpu2, RUNS, (unsigned long long)q);
     fflush(stdout);
 
     /* the baseline: the store's path on the first nbase ID numbers, each compared */
     t0 = now_s();
+    tbc = thread_cpu_s();
     for (k = 0; k < nbase; k++) {
         struct fk_gate_facts fa;
         char id[20];
@@ -586,6 +607,7 @@ int main(int argc, char **argv)
         nfound += fa.negative || fa.positive || fa.controlled;
     }
     tb = now_s() - t0;
+    tbc = thread_cpu_s() - tbc;
     for (k = 0; k < nbase; k++) {
         struct fk_gate_facts fa, fb;
         enum fk_gate_reason wa, wb;
@@ -602,19 +624,22 @@ int main(int argc, char **argv)
         cb = (int)fk_gate_check(&fb, window, now, &wb);
         if (ca == cb && wa == wb)
             same++;
-        else if (nbase - same <= SHOW_DIFFS)
+        else if (k + 1 - same <= SHOW_DIFFS)
             fprintf(stderr, "%s: %s: store %s/%s, index %s/%s\n", prog, id, fk_gate_colour_name(ca),
                     fk_gate_reason_name(wa), fk_gate_colour_name(cb), fk_gate_reason_name(wb));
     }
-    printf("store's path (fk_gate_facts_of), 1 thread: %.0f checks/s over %llu (%llu with "
-           "samples or orders)\n",
-           (double)nbase / tb, (unsigned long long)nbase, (unsigned long long)nfound);
+    printf("store's path (fk_gate_facts_of), 1 thread: %.0f checks/s by the wall clock, %.0f per "
+           "CPU second, over %llu (%llu with samples or orders)\n",
+           (double)nbase / tb, (double)nbase / tbc, (unsigned long long)nbase,
+           (unsigned long long)nfound);
     printf("answers identical: %llu of %llu\n", (unsigned long long)same,
            (unsigned long long)nbase);
-    printf("ratio index / store's path: %.0fx (1 thread), %.0fx (2 threads); goal >= 2 000 000 "
-           "checks/s in-process: %s\n",
-           rate1 * tb / (double)nbase, rate2 * tb / (double)nbase,
-           (rate1 >= 2e6 || rate2 >= 2e6) ? "met" : "NOT met");
+    printf("ratio index / store's path, 1 thread: %.0fx by the wall clock, %.0fx per CPU second\n",
+           rate1 * tb / (double)nbase, cpu1 * tbc / (double)nbase);
+    printf("goal >= 2 000 000 checks/s in-process: %s by the wall clock (best %.0f); %s per CPU "
+           "second on 2 threads (%.0f each, 2 cores: %.0f)\n",
+           (rate1 >= 2e6 || rate2 >= 2e6) ? "met" : "NOT met", rate1 > rate2 ? rate1 : rate2,
+           2 * cpu2 >= 2e6 ? "met" : "NOT met", cpu2, 2 * cpu2);
     print_load("after");
     rc = same == nbase ? 0 : 1;
 out:
