@@ -12,6 +12,8 @@
 # Usage: bench/run-gate.sh [--build DIR] [--people N] [--seed S] [--duration 30s]
 #                          [--connections 100] [--threads 2] [--skip-inprocess]
 #   BENCH_KEEP=0 removes the city afterwards (kept by default: the 10 M load takes minutes).
+#   FK_HTTP_TIMING=1 (or N: also log requests of N ms or more) turns on the server's request
+#   timers; each wrk run's figures go to $HTTP_TIMING_DIR/gate-NAME.timing (default /tmp).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -141,13 +143,24 @@ curl -s -f --max-time 60 -H "$auth" -o "$run/first.json" "$base/api/v1/check/$fi
 
 # bench NAME: wrk with the gate's token and gate.lua; its output in $run/NAME.wrk.
 bench() {
-    local name=$1
+    local name=$1 mark
+    mark=$(($(wc -l <"$run/serve.log") + 1))
     say "wrk $name: $conns connections, $wrk_threads threads, $duration"
     GATE_IDS="$city/ids.txt" wrk -t "$wrk_threads" -c "$conns" -d "$duration" --timeout 10s \
         --latency -H "$auth" -s "$top/bench/http/gate.lua" "$base" >"$run/$name.wrk" 2>&1 &
     wrk_pid=$!
     wait "$wrk_pid" || { cat "$run/$name.wrk" >&2; die "wrk failed"; }
     wrk_pid=''
+    timers "$name" "$mark"
+}
+# timers NAME LINE: with FK_HTTP_TIMING set, the server's request timers for the run just ended
+# (SIGUSR1 prints and resets them) and its log from LINE on, into $HTTP_TIMING_DIR/gate-NAME.timing.
+timers() {
+    [ -n "${FK_HTTP_TIMING:-}" ] && [ -n "$server_pid" ] || return 0
+    kill -USR1 "$server_pid"
+    sleep 0.5
+    mkdir -p "${HTTP_TIMING_DIR:-/tmp}"
+    tail -n "+$2" "$run/serve.log" >"${HTTP_TIMING_DIR:-/tmp}/gate-$1.timing"
 }
 
 bench idle
@@ -167,7 +180,9 @@ gen0=$(gen)
 importer_pid=$!
 sleep 1
 t_start=$(now)
+up_start=$(cut -d' ' -f1 /proc/uptime)
 bench import
+t_end=$(now)
 touch "$run/stop"
 gen1=$(gen)
 wait "$importer_pid" || true
@@ -178,6 +193,17 @@ awk '$2 != 0 && $2 != 3 { bad = 1 } END { exit bad }' "$run/imports.txt" ||
 days_done=$(wc -l <"$run/imports.txt")
 days_in_window=$(awk -v s="$t_start" '$4 > s' "$run/imports.txt" | wc -l)
 import_secs=$(awk '{ printf "%s%s s", (NR > 1 ? ", " : ""), $3 }' "$run/imports.txt")
+
+# The server stores its gate counts once a minute (a store write under its lock): when, in the
+# import window, as seconds from its start; and the longest request then (FK_HTTP_TIMING).
+flushes=$(sqlite3 "file:$FANGKONG_DB?mode=ro" "SELECT group_concat('+' || (time - ${t_start%.*}) || ' s', ', ')
+    FROM audit WHERE action = 'gate.counts' AND time >= ${t_start%.*} AND time <= ${t_end%.*} + 1")
+longest=''
+if [ -f "${HTTP_TIMING_DIR:-/tmp}/gate-import.timing" ]; then
+    longest=$(awk -v u="$up_start" '$3 == "slow" { for (i = 1; i < NF; i++) if ($i == "life") l = $(i + 1) + 0
+        if (l > m) { m = l; at = $4 - u } }
+        END { if (m) printf "%.0f ms at +%.0f s", m, at }' "${HTTP_TIMING_DIR:-/tmp}/gate-import.timing")
+fi
 
 kill "$server_pid" 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
@@ -229,7 +255,8 @@ row "GET /api/v1/check/ID, idle" idle
 row "GET /api/v1/check/ID, import running" import
 echo "import during the window: $days_in_window file(s) of $day_rows samples ($days_done in all: $import_secs)," \
     "store generation $gen0 -> $gen1 during wrk ($((gen1 - gen0)) commits)"
-echo "rebuilt off the lock: engine $(grep -c 'engine rebuilt at' "$run/serve.log" || true) times"
+echo "rebuilt off the lock: engine $(grep -c 'engine rebuilt at' "$run/serve.log" || true) times;" \
+    "gate counts stored in the import window at: ${flushes:-none}${longest:+; the longest request lived $longest}"
 met() { if [ "$(calc "%d" "$1")" = 1 ]; then echo yes; else echo NO; fi; }
 errs=$(($(w idle errors) + $(w import errors)))
 echo "goals: >= 20 000 checks/s during the import: $(met "$(w import rps) >= 20000");" \
