@@ -143,15 +143,19 @@ curl -s -f --max-time 60 -H "$auth" -o "$run/first.json" "$base/api/v1/check/$fi
     die "GET /api/v1/check/$first_id failed"
 
 # bench NAME: wrk with the gate's token and gate.lua; its output in $run/NAME.wrk.
+# cpu_ticks PID: the user and system CPU time of a process (all its threads) in clock ticks.
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 bench() {
-    local name=$1 mark
+    local name=$1 mark c0
     mark=$(($(wc -l <"$run/serve.log") + 1))
+    c0=$(cpu_ticks "$server_pid")
     say "wrk $name: $conns connections, $wrk_threads threads, $duration"
     GATE_IDS="$city/ids.txt" wrk -t "$wrk_threads" -c "$conns" -d "$duration" --timeout 10s \
         --latency -H "$auth" -s "$top/bench/http/gate.lua" "$base" >"$run/$name.wrk" 2>&1 &
     wrk_pid=$!
     wait "$wrk_pid" || { cat "$run/$name.wrk" >&2; die "wrk failed"; }
     wrk_pid=''
+    echo $(($(cpu_ticks "$server_pid") - c0)) >"$run/$name.cpu"
     timers "$name" "$mark"
 }
 # timers NAME LINE: with FK_HTTP_TIMING set, the server's request timers for the run just ended
@@ -255,10 +259,14 @@ echo "== HTTP gate checks: $people residents, seed $seed; wrk -t$wrk_threads -c$
 echo "machine: $(nproc) cores (${cpu:-unknown CPU}; wrk, the server and the import share them), $(uname -sr)"
 echo "date $(date '+%Y-%m-%d %H:%M %Z'), commit $commit, fangkong serve --threads $serve_threads, ready ${t_ready} s after start, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "first answer: $(cat "$run/first.json")"
-printf '%-40s %10s %10s %10s %10s %8s\n' run "requests" "req/s" "p50 ms" "p99 ms" errors
+printf '%-40s %10s %10s %10s %10s %8s %12s\n' run "requests" "req/s" "p50 ms" "p99 ms" errors \
+    "server CPU"
+# The server's CPU time over the run (all its threads: during the import the builder's too) per
+# answer, in microseconds.
 row() {
-    printf '%-40s %10s %10s %10s %10s %8s\n' "$1" "$(w "$2" requests)" "$(w "$2" rps)" \
-        "$(w "$2" p50)" "$(w "$2" p99)" "$(w "$2" errors)"
+    printf '%-40s %10s %10s %10s %10s %8s %9s us\n' "$1" "$(w "$2" requests)" "$(w "$2" rps)" \
+        "$(w "$2" p50)" "$(w "$2" p99)" "$(w "$2" errors)" \
+        "$(calc "%.1f" "$(cat "$run/$2.cpu") * 1e6 / $(getconf CLK_TCK) / $(w "$2" requests)")"
 }
 row "GET /api/v1/check/ID, idle" idle
 row "GET /api/v1/check/ID, import running" import
