@@ -59,9 +59,19 @@ run="$root/fk-gate-run.$$"
 say() { echo "== $*" >&2; }
 die() { echo "bench/run-gate.sh: $*" >&2; exit 1; }
 
-for c in wrk curl cmake sqlite3; do
-    command -v "$c" >/dev/null || die "missing $c: install with: sudo apt-get install $c"
-done
+# ---- what it needs: wrk (Debian package wrk), installed as run-http.sh does when root ----
+need=()
+for c in wrk curl cmake sqlite3; do command -v "$c" >/dev/null || need+=("$c"); done
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+        say "installing ${need[*]}"
+        apt-get install -y -q "${need[@]}" >/dev/null ||
+            { apt-get update -q >/dev/null && apt-get install -y -q "${need[@]}" >/dev/null; } ||
+            die "apt-get install ${need[*]} failed"
+    else
+        die "missing ${need[*]}: install with: sudo apt-get install ${need[*]}"
+    fi
+fi
 
 # ---- build (Release; the same CMake build as make, in its own folder) ----
 say "building fangkong and bench_gate (Release) in $build"
