@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 PEOPLE     ?= 200000
 
-.PHONY: all deps build web test unit asan fuzz demo bench bench-http clean
+.PHONY: all deps build web test unit asan fuzz demo bench bench-http bench-gate clean
 
 all: build
 
@@ -76,6 +76,13 @@ HTTP_BUILD ?= build-release
 bench-http: deps
 	HTTP_PEOPLE=$(if $(filter command line environment,$(origin PEOPLE)),$(PEOPLE),1000000) \
 	    bash bench/run-http.sh --build $(HTTP_BUILD)
+
+# The gate-check benchmark of issue 18 (bench_gate in-process, then wrk against GET /api/v1/check/ID
+# idle and during an import; results in bench/RESULTS.md). The same Release build as bench-http;
+# PEOPLE=… sets the city's size (default 1 M; the city stays in /tmp for the next run).
+bench-gate: deps
+	GATE_PEOPLE=$(if $(filter command line environment,$(origin PEOPLE)),$(PEOPLE),1000000) \
+	    bash bench/run-gate.sh --build $(HTTP_BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
