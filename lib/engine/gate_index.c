@@ -14,6 +14,16 @@
 
 #define SLOW UINT32_MAX /* last[]: the person's times do not fit; always the store's path */
 
+/* One person: the packed ID number (0: an empty slot), the person's id and grid, the sampling
+ * time of the latest negative, the result time of the latest positive, the latest time known
+ * (SLOW: see above); 0 none. 32 bytes, two to a cache line. */
+struct slot {
+    uint64_t key;
+    uint32_t pid;
+    int32_t grid;
+    uint32_t neg, pos, last, spare;
+};
+
 struct order {
     uint32_t pid;
     int64_t start, end;
@@ -25,15 +35,14 @@ struct kase {
 
 struct fk_gate_index {
     fk_engine *e;
-    /* ID numbers: packed resident IDs (key 0: empty slot) in keys/vals, mask + 1 slots; the
-     * others in other (value: pid). */
-    uint64_t *keys;
-    uint32_t *vals;
+    /* ID numbers: packed resident IDs (key 0: empty slot) in slots, mask + 1 of them, each with
+     * its person's facts, so that a check is one cache miss; the other documents in other (value:
+     * the index of their slot in oslots, nother of them). */
+    struct slot *slots;
     size_t mask, nkeys;
     fk_strmap *other;
-    /* Per person (pid < npid): the latest negative's sampling time, the latest positive's
-     * result time, the latest time known (SLOW: see above); 0 none. */
-    uint32_t *neg, *pos, *last;
+    struct slot *oslots;
+    size_t nother, capother;
     size_t npid;
     struct kase *cases;
     size_t ncases, capcases;
@@ -74,7 +83,7 @@ static size_t slot_of(uint64_t k, size_t mask)
     return (size_t)k & mask;
 }
 
-static int64_t find_pid(const fk_gate_index *g, const char *id, size_t n)
+static const struct slot *find_slot(const fk_gate_index *g, const char *id, size_t n)
 {
     uint64_t k = pack_id(id, n);
     size_t i;
@@ -82,12 +91,12 @@ static int64_t find_pid(const fk_gate_index *g, const char *id, size_t n)
     if (!k) {
         int64_t s = g->other ? fk_strmap_find(g->other, id, n) : -1;
 
-        return s >= 0 ? fk_strmap_value(g->other, s) : -1;
+        return s >= 0 ? &g->oslots[fk_strmap_value(g->other, s)] : NULL;
     }
-    for (i = slot_of(k, g->mask); g->keys[i]; i = (i + 1) & g->mask)
-        if (g->keys[i] == k)
-            return g->vals[i];
-    return -1;
+    for (i = slot_of(k, g->mask); g->slots[i].key; i = (i + 1) & g->mask)
+        if (g->slots[i].key == k)
+            return &g->slots[i];
+    return NULL;
 }
 
 struct build {
@@ -123,13 +132,29 @@ static int put_person(void *ud, const struct fk_person_row *p)
         s = fk_strmap_intern(g->other, p->id_number, n, &added);
         if (s < 0)
             goto nomem;
-        fk_strmap_set_value(g->other, s, p->id);
+        if (added) {
+            if (g->nother == g->capother) {
+                size_t cap = g->capother ? g->capother * 2 : 16;
+                struct slot *v = realloc(g->oslots, cap * sizeof *v);
+
+                if (!v)
+                    goto nomem;
+                g->oslots = v;
+                g->capother = cap;
+            }
+            memset(&g->oslots[g->nother], 0, sizeof g->oslots[0]);
+            fk_strmap_set_value(g->other, s, (int64_t)g->nother++);
+        }
+        i = (size_t)fk_strmap_value(g->other, s);
+        g->oslots[i].pid = (uint32_t)p->id;
+        g->oslots[i].grid = fk_engine_person_grid(g->e, p->id);
         return 0;
     }
-    for (i = slot_of(k, g->mask); g->keys[i] && g->keys[i] != k; i = (i + 1) & g->mask)
+    for (i = slot_of(k, g->mask); g->slots[i].key && g->slots[i].key != k; i = (i + 1) & g->mask)
         ;
-    g->keys[i] = k;
-    g->vals[i] = (uint32_t)p->id;
+    g->slots[i].key = k;
+    g->slots[i].pid = (uint32_t)p->id;
+    g->slots[i].grid = fk_engine_person_grid(g->e, p->id);
     return 0;
 nomem:
     b->rc = FK_ENOMEM;
@@ -212,14 +237,25 @@ static uint32_t fit(int64_t t, int *slow)
     return (uint32_t)t;
 }
 
-/* The three times of every person from the engine's per-person samples. */
+static void copy_times(struct slot *s, const uint32_t *t)
+{
+    s->neg = t[3 * s->pid];
+    s->pos = t[3 * s->pid + 1];
+    s->last = t[3 * s->pid + 2];
+}
+
+/* The three times of every person from the engine's per-person samples, worked out in person
+ * order (the engine's index is walked in its own order) and then put in the persons' slots. */
 static int fill_samples(fk_gate_index *g)
 {
     struct fk_person_sample few[16], *s = few, *big = NULL;
     size_t pid, n, i, cap = sizeof few / sizeof few[0];
+    uint32_t *t = calloc(3 * (g->npid + 1), sizeof *t);
 
-    if (fk_engine_person_index(g->e) != FK_OK)
+    if (!t || fk_engine_person_index(g->e) != FK_OK) {
+        free(t);
         return FK_ENOMEM;
+    }
     for (pid = 0; pid < g->npid; pid++) {
         int64_t neg = 0, pos = 0, last = 0;
         int slow = 0;
@@ -230,6 +266,7 @@ static int fill_samples(fk_gate_index *g)
 
             if (!v) {
                 free(big);
+                free(t);
                 return FK_ENOMEM;
             }
             big = s = v;
@@ -250,13 +287,19 @@ static int fill_samples(fk_gate_index *g)
         }
         if (!last)
             continue;
-        g->neg[pid] = neg ? fit(neg, &slow) : 0;
-        g->pos[pid] = pos ? fit(pos, &slow) : 0;
-        g->last[pid] = fit(last, &slow);
+        t[3 * pid] = neg ? fit(neg, &slow) : 0;
+        t[3 * pid + 1] = pos ? fit(pos, &slow) : 0;
+        t[3 * pid + 2] = fit(last, &slow);
         if (slow)
-            g->last[pid] = SLOW;
+            t[3 * pid + 2] = SLOW;
     }
+    for (i = 0; i <= g->mask; i++)
+        if (g->slots[i].key)
+            copy_times(&g->slots[i], t);
+    for (i = 0; i < g->nother; i++)
+        copy_times(&g->oslots[i], t);
     free(big);
+    free(t);
     return FK_OK;
 }
 
@@ -277,13 +320,11 @@ int fk_gate_index_build(fk_store *st, fk_engine *e, fk_gate_index **out, char *e
     while (slots < g->nkeys + g->nkeys / 2 + 1) /* at most two thirds full */
         slots *= 2;
     g->mask = slots - 1;
-    g->keys = calloc(slots, sizeof *g->keys);
-    g->vals = calloc(slots, sizeof *g->vals);
-    g->neg = calloc(g->npid + 1, sizeof *g->neg);
-    g->pos = calloc(g->npid + 1, sizeof *g->pos);
-    g->last = calloc(g->npid + 1, sizeof *g->last);
-    if (!g->keys || !g->vals || !g->neg || !g->pos || !g->last)
+    /* two slots to a cache line, never one across two */
+    g->slots = aligned_alloc(64, slots * sizeof *g->slots);
+    if (!g->slots)
         goto nomem;
+    memset(g->slots, 0, slots * sizeof *g->slots);
     rc = fk_store_each_person_key(st, put_person, &b);
     if (b.rc != FK_OK)
         goto nomem;
@@ -321,12 +362,9 @@ void fk_gate_index_free(fk_gate_index *g)
 {
     if (!g)
         return;
-    free(g->keys);
-    free(g->vals);
+    free(g->slots);
     fk_strmap_free(g->other);
-    free(g->neg);
-    free(g->pos);
-    free(g->last);
+    free(g->oslots);
     free(g->cases);
     free(g->orders);
     free(g->ld);
@@ -429,20 +467,19 @@ int fk_gate_index_set_lockdown(fk_gate_index *g, const struct fk_gate_lockdown *
 int fk_gate_index_facts(const fk_gate_index *g, const char *id, size_t n, int64_t now,
                         struct fk_gate_facts *out)
 {
-    int64_t pid = find_pid(g, id, n);
+    const struct slot *s = find_slot(g, id, n);
     uint32_t p;
     size_t i;
-    int32_t grid;
 
     memset(out, 0, sizeof *out);
-    if (pid < 0 || (size_t)pid >= g->npid)
+    if (!s)
         return 1;
-    p = (uint32_t)pid;
-    if (g->last[p] == SLOW || (int64_t)g->last[p] > now)
+    p = s->pid;
+    if (s->last == SLOW || (int64_t)s->last > now)
         return 0;
     /* the samples' times count only when known by now, which the test above ensures */
-    out->negative = g->neg[p];
-    out->positive = g->pos[p];
+    out->negative = s->neg;
+    out->positive = s->pos;
     LOWER_BOUND(g->cases, g->ncases, p, i);
     if (i < g->ncases && g->cases[i].pid == p && g->cases[i].confirmed <= now &&
         g->cases[i].confirmed > out->positive)
@@ -452,9 +489,8 @@ int fk_gate_index_facts(const fk_gate_index *g, const char *id, size_t n, int64_
         if (g->orders[i].start <= now && (g->orders[i].end == 0 || g->orders[i].end > now))
             out->controlled = 1;
     if (g->nld) {
-        grid = fk_engine_person_grid(g->e, pid);
         for (i = 0; i < g->nld; i++)
-            if (grid >= g->ld[i].glo && grid < g->ld[i].ghi && g->ld[i].from <= now &&
+            if (s->grid >= g->ld[i].glo && s->grid < g->ld[i].ghi && g->ld[i].from <= now &&
                 (g->ld[i].until == 0 || g->ld[i].until > now))
                 out->lockdown = 1;
     }
@@ -468,7 +504,6 @@ size_t fk_gate_index_persons(const fk_gate_index *g)
 
 size_t fk_gate_index_bytes(const fk_gate_index *g)
 {
-    return (g->mask + 1) * (sizeof *g->keys + sizeof *g->vals) +
-           (g->npid + 1) * 3 * sizeof *g->neg + g->ncases * sizeof *g->cases +
+    return (g->mask + 1 + g->capother) * sizeof *g->slots + g->ncases * sizeof *g->cases +
            g->norders * sizeof *g->orders;
 }
