@@ -23,6 +23,7 @@
 #include "bench.h"
 #include "fk/coldchain.h"
 #include "fk/coldevent.h"
+#include "fk/str.h"
 #include "fk/fk.h"
 
 #define DAYS 180
@@ -118,11 +119,15 @@ static size_t batch_events(sqlite3_stmt *q, const char *batch, struct ev *e, siz
     sqlite3_reset(q);
     sqlite3_bind_text(q, 1, batch, -1, SQLITE_STATIC);
     while (sqlite3_step(q) == SQLITE_ROW && n < cap) {
-        snprintf(e[n].batch, sizeof e[n].batch, "%s", batch);
+        const char *site = (const char *)sqlite3_column_text(q, 2),
+                   *id = (const char *)sqlite3_column_text(q, 3);
+
+        /* fk_strlcpy: a Release build's -Wformat-truncation refused snprintf's "%s" here */
+        fk_strlcpy(e[n].batch, batch, sizeof e[n].batch);
         e[n].event = sqlite3_column_int(q, 0);
         e[n].time = sqlite3_column_int64(q, 1);
-        snprintf(e[n].site, sizeof e[n].site, "%s", (const char *)sqlite3_column_text(q, 2));
-        snprintf(e[n].id, sizeof e[n].id, "%s", (const char *)sqlite3_column_text(q, 3));
+        fk_strlcpy(e[n].site, site ? site : "", sizeof e[n].site);
+        fk_strlcpy(e[n].id, id ? id : "", sizeof e[n].id);
         n++;
     }
     return n;
