@@ -2,6 +2,9 @@
 -- bench/run-gate.sh's wrk script: each request is a gate check of a registered resident drawn at
 -- random from GATE_IDS (bench_gate's ids.txt, one ID number a line) at a gate of type GATE_TYPE
 -- (default scenic); the bearer token comes from wrk's -H. Each wrk thread reads the file once.
+-- GATE_DELAY_MS=D makes each connection wait D ms after an answer before its next request, so that
+-- C connections offer about C * 1000 / (D + latency) checks a second: a rate below saturation (wrk
+-- otherwise drives as fast as the server answers, and Debian has no wrk2 to hold a fixed rate).
 local ids = {}
 local gate = os.getenv("GATE_TYPE") or "scenic"
 local path = os.getenv("GATE_IDS")
@@ -11,6 +14,13 @@ if path then
     end
 end
 local next_id = 0
+local pause = tonumber(os.getenv("GATE_DELAY_MS") or "")
+
+if pause and pause > 0 then
+    function delay()
+        return pause
+    end
+end
 
 function setup(thread)
     next_id = next_id + 1

@@ -104,10 +104,28 @@ await run(async (browser, newPage) => {
   await page.waitForSelector(`[data-drill-list][data-loaded="${links[0].key}"]`, { timeout: T })
   await shot(page, '01-control-grid-zh')
 
-  // ---- place and status as filters: the grid is the CLI's with them
+  // ---- place and status as filters: the grid is the CLI's with them. The answer to the first
+  // change (place=home, status still open) is held back until the second's (status=all) has
+  // come: it arrives last and must not overwrite it (a CI run showed the stale total).
+  let release = null
+  const held = new Promise((r) => { release = r })
+  await page.route(/\/api\/v1\/control\/summary\?/, async (route) => {
+    const u = route.request().url()
+    if (u.includes('place=home') && !u.includes('status=all')) await held
+    await route.continue()
+  })
+  const isSummary = (u, all) => u.includes('/api/v1/control/summary') && u.includes('place=home') && u.includes('status=all') === all
+  const firstAsked = page.waitForRequest((r) => isSummary(r.url(), false), { timeout: T })
   await page.selectOption('[data-place]', 'home')
+  await firstAsked
+  const secondAnswered = page.waitForResponse((r) => isSummary(r.url(), true), { timeout: T })
+  const firstAnswered = page.waitForResponse((r) => isSummary(r.url(), false), { timeout: T })
   await page.selectOption('[data-status]', 'all')
   await page.waitForFunction(() => location.search.includes('place=home') && location.search.includes('status=all'))
+  await secondAnswered
+  release()
+  await firstAnswered
+  await page.unroute(/\/api\/v1\/control\/summary\?/)
   const wantHome = cli('control', 'summary', '--pivot', 'category', '--by', 'county', '--date', DATE, '--status', 'all', '--place', 'home')
   await page.waitForFunction((n) => Number(document.querySelector('[data-value=total]').textContent.replace(/\D/g, '')) === n, Number(wantHome.find((r) => !r.region).total), { timeout: T })
   log(`place=home, status=all: ${wantHome.find((r) => !r.region).total} persons, as the CLI counts`)
