@@ -42,6 +42,21 @@ for f in $files; do
         ;;
     esac
 done
+# The end-to-end tests run under `set -o pipefail`: a reader that stops early (`| head`, `| grep -q`,
+# `| grep -m`) kills its writer with SIGPIPE once the output passes a pipe's first chunk, and the
+# pipeline then fails at random (CI lost e2e/37 to `grep | head -1` in its ID=$(...) line). Read the
+# first match with awk '... { print; exit }' FILE, or test with grep -q PATTERN <(command).
+shells=$(git ls-files 'tests/e2e/*.sh' 2>/dev/null || find tests/e2e -name '*.sh')
+for f in $shells; do
+    [ -f "$f" ] || continue
+    out=$(grep -nE '(^|[^|])\|[[:space:]]*(head|grep[[:space:]]+(-[A-Za-z]+[[:space:]]+)*-[A-Za-z]*[qm])([[:space:]]|$)' "$f" |
+          grep -v '>&2' | cut -d: -f1 || true)
+    for n in $out; do
+        echo "$f:$n: a pipe into a reader that stops early (SIGPIPE under pipefail); use awk's exit or grep <(...)"
+        status=1
+    done
+done
+files="$files $shells"
 if [ $status -ne 0 ]; then
     echo "check-style: fix the lines above (STYLE.md §11, §12)" >&2
     exit 1

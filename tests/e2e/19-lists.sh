@@ -215,7 +215,7 @@ cp "$WORK/body" api-below.csv
 cmp -s api-below.csv below.csv || { diff api-below.csv below.csv | head >&2; fail "the API's below-target CSV differs from the CLI's"; }
 api "$ADMIN" GET "/api/v1/below?round=$name&by=grid&pct=90&format=xlsx"
 expect_status 200 "below as Excel"
-head -c 2 "$WORK/body" | grep -q PK || fail "the Excel download is not a workbook"
+grep -q PK <(head -c 2 "$WORK/body") || fail "the Excel download is not a workbook"
 api "$VIEWER" GET "/api/v1/below?round=$name&by=grid&pct=90"
 expect_status 200 "below for the viewer of 140702"
 [ "$(jq_py 'sorted({r["county"] for r in j["rows"]})')" = '["140702"]' ] ||

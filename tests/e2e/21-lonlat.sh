@@ -81,7 +81,7 @@ fk import venues "$WEB_DATA/venues.csv" 2>old.log
 expect_rc 0 "re-import of city-3's venues (no lon,lat columns)"
 fk export venues --out venues-out.csv 2>/dev/null
 expect_rc 0 "export venues"
-head -1 venues-out.csv | grep -qx 'code,name,grid,type,lon,lat' || fail "venues export header: $(head -1 venues-out.csv)"
+grep -qx 'code,name,grid,type,lon,lat' <(head -1 venues-out.csv) || fail "venues export header: $(head -1 venues-out.csv)"
 "$PY" - venues-out.csv <<'PY' >venue-points.txt
 import csv, sys
 for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):

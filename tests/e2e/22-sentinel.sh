@@ -89,7 +89,7 @@ for case in 2022-08-28:county 2022-08-20:township 2022-08-05:county 2022-08-28:g
         fail "the board for $d by $by differs from the computation here"
     fi
 done
-head -n 1 board-2022-08-28-county.csv | grep -qx 'region,name,kind,date,count,mean,sd,fires' ||
+grep -qx 'region,name,kind,date,count,mean,sd,fires' <(head -n 1 board-2022-08-28-county.csv) ||
     fail "board header: $(head -n 1 board-2022-08-28-county.csv)"
 # The spike, the exact threshold and the cold-chain signal fire; a short history has no baseline.
 grep -q ',pharmacy,2022-08-28,[0-9]*,[0-9.]*,[0-9.]*,baseline$' board-2022-08-28-grid.csv ||
@@ -106,7 +106,7 @@ spike=$(awk -F, '$1 == "PH-SPIKE" { print $4; exit }' sentinels.csv)
 fk sentinel rows --region "$spike" --kind pharmacy --date 2022-08-28 >rows.csv 2>rows.err
 expect_rc 0 "sentinel rows"
 [ "$(grep -c '^PH-SPIKE,pharmacy,2022-08-28T' rows.csv)" -eq 9 ] || fail "rows: $(cat rows.csv)"
-head -n 1 rows.csv | grep -qx 'source,kind,time,grid,count,id_number' || fail "rows header"
+grep -qx 'source,kind,time,grid,count,id_number' <(head -n 1 rows.csv) || fail "rows header"
 
 # ---- alerts: one per firing region, kind and day; once ----
 want=$(awk -F, 'NR > 1 && $8 != ""' want-2022-08-28-grid.csv | wc -l)

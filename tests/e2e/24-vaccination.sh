@@ -192,7 +192,7 @@ for by in county:6 township:9; do
         fail "coverage by ${by%%:*} differs from the independent computation"
     fi
 done
-head -n 1 cov-county.csv | grep -qx 'region,name,band,residents,dose1,full,booster' ||
+grep -qx 'region,name,band,residents,dose1,full,booster' <(head -n 1 cov-county.csv) ||
     fail "coverage header: $(head -n 1 cov-county.csv)"
 
 # ---- the catch-up list of a community, before and after a member's doses arrive ----
@@ -202,7 +202,7 @@ catchup() { # catchup COMMUNITY NOW OUT: fangkong's list as grid,id_number,age,d
     tail -n +2 "$3.full" | awk -F, '{ print $1 "," $3 "," $6 "," $7 }' >"$3"
 }
 catchup "$C1" "$NOW" got1.csv
-head -n 1 got1.csv.full | grep -qx 'grid,grid_name,id_number,name,phone,age,doses,last_dose' ||
+grep -qx 'grid,grid_name,id_number,name,phone,age,doses,last_dose' <(head -n 1 got1.csv.full) ||
     fail "catchup header: $(head -n 1 got1.csv.full)"
 "$PY" expect.py catchup "$NOW" "$C1" "$DATA/regions.csv" >want1.csv
 [ -s want1.csv ] || fail "the independent catch-up list of $C1 is empty"
@@ -294,7 +294,7 @@ api "$lab" GET "/api/v1/vaccination/catchup?now=$LATERQ"
 expect_error forbidden 403 "a lab reading a catch-up list"
 api "$sq" GET "/api/v1/vaccination/catchup?now=$LATERQ&format=xlsx"
 expect_status 200 "the list as xlsx"
-head -c 2 "$WORK/body" | grep -q PK || fail "the xlsx download is not a zip"
+grep -q PK <(head -c 2 "$WORK/body") || fail "the xlsx download is not a zip"
 api "$sq" GET "/api/v1/vaccination/communities?now=$LATERQ"
 expect_status 200 "communities as the community account"
 [ "$(jq_py '[r["community"] for r in j["rows"]]')" = "[\"$C1\"]" ] ||

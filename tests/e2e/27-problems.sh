@@ -204,10 +204,10 @@ user=$(sed -n 2p hist.csv | cut -d, -f2)
 sed -i "s/USER/$user/" want-hist.csv
 diff -u want-hist.csv hist.csv >/dev/null || { cat hist.csv >&2; fail "E3's history"; }
 [ "$(fk audit | grep -c ',problem.status,E3,')" = 5 ] || fail "five audit rows for E3's five changes"
-fk audit | grep ',problem.status,E3,' | grep -q 'problem E3: rectifying -> closed: 消杀记录 3 页,140703' ||
+grep -q 'problem E3: rectifying -> closed: 消杀记录 3 页,140703' <(fk audit | grep ',problem.status,E3,') ||
     fail "the closing's audit row"
 # Closing records the closed time: E3 closed at 15:00 is on the list as closed, then reopened.
-fk problem list --region 140703 | grep -q '^E3,.*,open,,' || fail "E3 reopened has no closed time"
+grep -q '^E3,.*,open,,' <(fk problem list --region 140703) || fail "E3 reopened has no closed time"
 
 # ---- scope: the command line ----
 for who in taigu:county:140703 yuciv:viewer:140702 yuci:county:140702; do
@@ -272,6 +272,6 @@ api "$yuci" GET "/api/v1/problems/E2"
     fail "E2's history over the API: $(cat "$WORK/body")"
 api "$yuci" GET "/api/v1/problems?status=open&overdue=1&format=xlsx"
 expect_status 200 "the list as xlsx"
-head -c 2 "$WORK/body" | grep -q PK || fail "the xlsx download is not a zip"
+grep -q PK <(head -c 2 "$WORK/body") || fail "the xlsx download is not a zip"
 api "$yuci" GET "/api/v1/problems?status=nope"
 expect_error bad_request 400 "an unknown status"

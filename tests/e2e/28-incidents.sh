@@ -206,7 +206,7 @@ for u in chief:admin:140700 yuci:viewer:140702 tg:county:140703; do
     echo "pw-$name-2022-x" | "$FANGKONG" user add "$name" --role "$role" --scope "$scope" >/dev/null 2>&1 ||
         fail "user add $name"
 done
-c4county=$(grep "^$c4," got.csv | head -1 | cut -d, -f2)
+c4county=$(awk -F, -v id="$c4" '$1 == id { print $2; exit }' got.csv)
 [ "$c4county" = 140703 ] || fail "the fixture's fourth case is not in 太谷区: $c4county"
 fk incident event "$c4" onsite --at 2022-08-27T20:25:00+08:00 --note "县指挥部到场" --as tg 2>ev1.err
 expect_rc 0 "incident event as the county account"

@@ -210,7 +210,7 @@ hq=$(login hq pw-hq-2022)
 api "$hq" GET "/api/v1/score?period=2022-08&detail=1"
 expect_status 200 "GET score detail"
 [ "$(jq_py 'sorted({r["indicator"] for r in j["rows"] if r["computed"] == 1})')" = '["screen_coverage", "tat_p90", "vax12_full"]' ] ||
-    fail "computed flags: $(cat "$WORK/body" | head -c 400)"
+    fail "computed flags: $(head -c 400 "$WORK/body")"
 # report_complete and lock24 over the indexes the server keeps, problems_on_time from the store:
 # the actuals the command line computed (checked against Python above)
 api "$hq" GET "/api/v1/score?period=2022-Q3&detail=1"

@@ -288,7 +288,7 @@ fk audit >audit.csv 2>/dev/null
 [ "$(grep -c "transfer.event,$pid1" audit.csv)" -eq 2 ] || fail "audit rows of $pid1: $(grep transfer.event audit.csv)"
 contains audit.csv "task $pt handed_over at 2022-08-28T11:40:00+08:00"
 fk transfer list --now "$NOW" >after.csv 2>/dev/null
-grep "^$pt,$pid1," after.csv | grep -q ",2022-08-28T11:10:00+08:00,2022-08-28T11:40:00+08:00,done,0," ||
+grep -q ",2022-08-28T11:10:00+08:00,2022-08-28T11:40:00+08:00,done,0," <(grep "^$pt,$pid1," after.csv) ||
     fail "$pid1 after the events: $(grep "^$pt,$pid1," after.csv)"
 
 # ---- the API: the same answers, cut to the caller's scope ----
@@ -311,7 +311,7 @@ expect_status 200 "transfers as the 榆次区 viewer"
 tr -d '\r' <"$WORK/body" >api-yuci.csv
 fk transfer list --region 140702 --now "$NOW" >cli-yuci.csv 2>/dev/null
 diff -u cli-yuci.csv api-yuci.csv >&2 || fail "the viewer's list differs from --region 140702"
-awk -F, 'NR > 1 && $15 !~ /^140702/' api-yuci.csv | grep -q . && fail "the 榆次区 viewer sees another county's person"
+grep -q . <(awk -F, 'NR > 1 && $15 !~ /^140702/' api-yuci.csv) && fail "the 榆次区 viewer sees another county's person"
 [ "$(($(wc -l <api-yuci.csv) - 1))" -gt 0 ] || fail "the viewer sees no transfer"
 api "$yuci" GET "/api/v1/transfers?region=140703&now=$NOWQ"
 expect_error forbidden 403 "another county's transfers"
@@ -349,5 +349,5 @@ api "$chief" POST "/api/v1/transfers/$ott/event" -H 'Content-Type: application/j
     --data-binary "{\"event\":\"picked_up\",\"at\":\"2022-08-28T11:51:00+08:00\",\"persons\":[\"$otp\"]}"
 expect_error conflict 409 "a second pick-up at another time"
 api "$chief" GET "/api/v1/transfers?now=$NOWQ&open=1&format=csv"
-tr -d '\r' <"$WORK/body" | grep "^$ott,$otp," | grep -q ",2022-08-28T11:50:00+08:00,,in_transit," ||
+grep -q ",2022-08-28T11:50:00+08:00,,in_transit," <(tr -d '\r' <"$WORK/body" | grep "^$ott,$otp,") ||
     fail "$otp after the API's pick-up: $(tr -d '\r' <"$WORK/body" | grep "^$ott,$otp,")"

@@ -322,7 +322,7 @@ api "$chief" GET "/api/v1/checkins?date=$DAY&now=$NOWQ&missed=1&fever=1&format=c
 cmp -s "$WORK/body" list-both.csv || fail "the API's missed and fever list differs from the CLI's"
 api "$chief" GET "/api/v1/checkins?date=$DAY&now=$NOWQ&format=xlsx"
 expect_status 200 "list as xlsx"
-head -c 2 "$WORK/body" | grep -q PK || fail "the xlsx download is not a workbook"
+grep -q PK <(head -c 2 "$WORK/body") || fail "the xlsx download is not a workbook"
 fk checkin status --date "$DAY" --by township --region 140702 --now "$NOW" >yuci-status.csv
 api "$yuci" GET "/api/v1/checkins/status?date=$DAY&by=township&now=$NOWQ&format=csv"
 expect_status 200 "status as the 榆次区 viewer"

@@ -68,10 +68,10 @@ for idn in open("ids.txt").read().split():
 PY
     cmp -s want.csv got.csv || { diff want.csv got.csv | head >&2; fail "the API's colours differ from fangkong check's at $at"; }
 done
-cut -d, -f2 want.csv | sort -u | grep -qx red || fail "no red among the residents checked"
+grep -qx red <(cut -d, -f2 want.csv | sort -u) || fail "no red among the residents checked"
 
 # ---- an order opened through the API turns the person red at once ----
-ID=$(grep ",yellow,no_test$" got.csv | head -1 | cut -d, -f1)
+ID=$(awk -F, '$2 == "yellow" && $3 == "no_test" { print $1; exit }' got.csv)
 [ -n "$ID" ] || fail "no yellow resident to put under control"
 api "$ADMIN" POST /api/v1/rows/controls -H 'Content-Type: application/json' \
     --data "[{\"id_number\":\"$ID\",\"category\":\"close\",\"place\":\"home\",\"start\":\"$NOW\"}]"

@@ -706,7 +706,7 @@ get "$ADMIN" "/api/v1/dashboard?round=$R&now=$LATER" dash-admin-later.json
 get "$DESK" "/api/v1/dashboard?round=$R&now=$LATER" dash-desk-later.json
 kill -USR1 "$FK_SERVER_PID"
 wait_for 10 "the timers after SIGUSR1" log_after "$WORK/serve.log" "$lines" "timing end (reset)"
-tail -n "+$((lines + 1))" "$WORK/serve.log" | grep -q 'timing lock hold' ||
+grep -q 'timing lock hold' <(tail -n "+$((lines + 1))" "$WORK/serve.log") ||
     fail "no request timers after SIGUSR1"
 if tail -n "+$((lines + 1))" "$WORK/serve.log" | grep 'timing trace run'; then
     fail "the later dashboards traced again"

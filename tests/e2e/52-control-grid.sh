@@ -167,7 +167,7 @@ vt=$(jq_py 'j["rows"][-1]["total"]')
 api "$VIEWER" GET "/api/v1/control/list?date=$D&status=all&limit=5"
 expect_status 200 "viewer list"
 [ "$(jq_py 'j["total"]')" = "$vt" ] || fail "the viewer's total row is not its list"
-jq_py 'all(r["grid"].startswith("140702") for r in j["rows"])' | grep -q true ||
+grep -q true <(jq_py 'all(r["grid"].startswith("140702") for r in j["rows"])') ||
     fail "the viewer lists another county's orders"
 for p in "list?region=140703" "list?region=140703&end=past" "summary?pivot=category&region=140703"; do
     api "$VIEWER" GET "/api/v1/control/$p"

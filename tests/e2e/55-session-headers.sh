@@ -53,7 +53,7 @@ secure index 200 "the UI's page"
 req fallback "$BASE/round?region=140702"
 secure fallback 200 "the UI's page for one of its paths"
 if [ ${#WEB[@]} -gt 0 ]; then
-    asset=$(grep -o '/assets/[^"]*\.js' "$WORK/index.b" | head -n 1)
+    asset=$(grep -o '/assets/[^"]*\.js' "$WORK/index.b" | sed -n 1p)
     req asset "$BASE$asset"
     secure asset 200 "a script of the UI ($asset)"
     req icon "$BASE/favicon.svg"
@@ -115,7 +115,7 @@ req csrf "${COOKIE[@]}" -X POST -H 'Content-Type: application/json' -d "$body" "
 secure csrf 403 "a cookie-signed POST without X-Fangkong-CSRF"
 contains "$WORK/csrf.b" '"code":"csrf"'
 contains "$WORK/csrf.b" 'X-Fangkong-CSRF'
-"$FANGKONG" round list 2>/dev/null | grep -q '^R3,' && fail "the refused POST created round R3"
+grep -q '^R3,' <("$FANGKONG" round list 2>/dev/null) && fail "the refused POST created round R3"
 req csrfok "${COOKIE[@]}" -X POST -H 'X-Fangkong-CSRF: 1' -d "$body" "$BASE/api/v1/rounds"
 [ "$status" = 201 ] || fail "a cookie-signed POST with X-Fangkong-CSRF answered $status: $(cat "$WORK/csrfok.b")"
 # a wrong bearer token is not made good by a cookie

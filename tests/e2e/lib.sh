@@ -95,7 +95,7 @@ wait_for() {
 # log_after FILE N TEXT: a line after the first N lines of FILE holds TEXT (a log line written
 # since the test counted N lines with wc -l).
 log_after() {
-    tail -n "+$(($2 + 1))" "$1" | grep -qF -- "$3"
+    grep -qF -- "$3" <(tail -n "+$(($2 + 1))" "$1")
 }
 
 # conns_to PORT: the established client connections to 127.0.0.1:PORT (from /proc/net/tcp).
