@@ -101,6 +101,7 @@ struct occ {
 /* A resident of a risk zone during one stretch of its level (see DESIGN NOTES). */
 struct zres {
     int64_t person, start, end; /* end 0: still on */
+    size_t zone;                /* the zone's name, in strs */
     int32_t grid;
     int8_t level;
     int16_t regime;
@@ -1182,8 +1183,10 @@ static int add_zone_stretch(fk_ctl *c, const struct fk_zone *z, const struct fk_
                             int16_t regime)
 {
     int32_t r[FK_ZONE_REGIONS_MAX][2];
-    size_t nr = fk_zone_ranges(c->e, z, r, FK_ZONE_REGIONS_MAX), k, j;
+    size_t nr = fk_zone_ranges(c->e, z, r, FK_ZONE_REGIONS_MAX), k, j, name = keep(c, z->name);
 
+    if (name == (size_t)-1)
+        return FK_ENOMEM;
     for (k = 0; k < nr; k++) {
         const int32_t *pids;
         size_t np = fk_engine_grid_residents(c->e, r[k][0], r[k][1], &pids);
@@ -1195,6 +1198,7 @@ static int add_zone_stretch(fk_ctl *c, const struct fk_zone *z, const struct fk_
             c->zres[c->nzres++] = (struct zres){pids[j],
                                                 s->start,
                                                 s->end,
+                                                name,
                                                 fk_engine_person_grid(c->e, pids[j]),
                                                 (int8_t)s->level,
                                                 regime,
@@ -1260,24 +1264,43 @@ static struct zres *zone_pick(fk_ctl *c, size_t *i, int64_t today)
     return best;
 }
 
-/* The zone residents 四个查清 counts on `today` inside grids [glo, ghi) (glo < 0: all) under
- * filter f: risk_area, at home, open, never with a planned end; not under an open order. */
+/* Whether filter f admits zone residents, who count as risk_area, at home, open, never with a
+ * planned end. */
+static int zone_admits(const struct fk_ctl_filter *f)
+{
+    return (f->category < 0 || f->category == FK_CTL_RISK_AREA) &&
+           (f->place < 0 || f->place == FK_PLACE_HOME) &&
+           (f->status < 0 || f->status == FK_CTL_STATUS_OPEN) && f->end == FK_CTL_END_ANY;
+}
+
+/* The zone record each zone resident inside grids [glo, ghi) (glo < 0: all) follows on `today`
+ * under filter f, one a person, when not under an open order: what 四个查清 counts and lists.
+ * Call with *i = 0 first; returns NULL at the end. */
+static struct zres *zone_next(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, int32_t glo,
+                              int32_t ghi, size_t *i)
+{
+    if (!zone_admits(f))
+        return NULL;
+    if (*i == 0 && glo >= 0)
+        *i = zres_from(c, glo);
+    while (*i < c->nzres && c->zres[*i].grid < ghi) {
+        struct zres *z = zone_pick(c, i, today);
+
+        if (z && !is_open(c, z->person))
+            return z;
+    }
+    return NULL;
+}
+
+/* The zone residents 四个查清 counts on `today` inside grids [glo, ghi) under filter f. */
 static uint32_t zone_count(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, int32_t glo,
                            int32_t ghi)
 {
     uint32_t n = 0;
-    size_t i;
+    size_t i = 0;
 
-    if ((f->category >= 0 && f->category != FK_CTL_RISK_AREA) ||
-        (f->place >= 0 && f->place != FK_PLACE_HOME) ||
-        (f->status >= 0 && f->status != FK_CTL_STATUS_OPEN) || f->end != FK_CTL_END_ANY)
-        return 0;
-    for (i = glo < 0 ? 0 : zres_from(c, glo); i < c->nzres && c->zres[i].grid < ghi;) {
-        int64_t pid = c->zres[i].person;
-
-        if (zone_pick(c, &i, today) && !is_open(c, pid))
-            n++;
-    }
+    while (zone_next(c, f, today, glo, ghi, &i))
+        n++;
     return n;
 }
 
@@ -1439,23 +1462,23 @@ int fk_ctl_grid(fk_ctl *c, const struct fk_ctl_filter *f, enum fk_level by, int6
     return FK_OK;
 }
 
-/* The earliest test of a control not done yet: its first day and state (due, overdue, upcoming),
- * or state -1 when none is left. */
-static void next_test(fk_ctl *c, struct item *it, int64_t today, int64_t *day, int *state)
+/* The earliest test not done yet of regime r followed from first to end (0: still on): its first
+ * day and state (due, overdue, upcoming), or state -1 when none is left. */
+static void next_test(fk_ctl *c, const struct fk_regime *r, int64_t person, int64_t first,
+                      int64_t end, struct sref *s, int64_t today, int64_t *day, int *state)
 {
-    const struct fk_regime *r = regime_at(c, it->regime);
     struct fk_test tests[TESTS_MAX];
     const int64_t *times;
     size_t n, k, ns;
 
     *state = -1;
     *day = 0;
-    if (!r || status_on(it, today) != FK_CTL_STATUS_OPEN)
+    if (!r)
         return;
-    ns = sample_times(c, it->person, &it->s, &times);
+    ns = sample_times(c, person, s, &times);
     /* Look a window ahead of today, so the next upcoming test shows too. */
-    n = fk_regime_tests(r, it->first, it->end, today + (r->every > 0 ? r->every : 63), times, ns, 0,
-                        tests, TESTS_MAX);
+    n = fk_regime_tests(r, first, end, today + (r->every > 0 ? r->every : 63), times, ns, 0, tests,
+                        TESTS_MAX);
     if (n > TESTS_MAX)
         n = TESTS_MAX;
     for (k = 0; k < n; k++) {
@@ -1478,11 +1501,58 @@ static const struct fk_col list_cols[] = {
     {"planned_end", FK_COL_TEXT},
 };
 
+/* A list key's idx for a zone resident's row: the zres index with this bit set. */
+#define LIST_ZONE ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
+/* One row of the list: an order it, or a zone resident z (it NULL), who has no order id, follows
+ * the zone's regime from the stretch's start, has no planned end, and shows the zone's name as
+ * the site. */
+static int list_row(fk_ctl *c, struct item *it, struct zres *z, int64_t today, fk_table *t)
+{
+    const struct fk_regime *r = regime_at(c, it ? it->regime : z->regime);
+    const struct who *wh = &c->ros->who[it ? it->who : z->who];
+    char id[24] = "", start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX], day[16], next[16] = "",
+         pend[16] = "";
+    const char *vals[16];
+    int64_t nd, pe = it ? planned_end(c, it) : -1, first = it ? it->first : z->start,
+                end_at = it ? it->end : z->end;
+    int ns = -1;
+
+    if (!it || status_on(it, today) == FK_CTL_STATUS_OPEN)
+        next_test(c, r, it ? it->person : z->person, first, end_at, it ? &it->s : &z->s, today, &nd,
+                  &ns);
+    if (ns >= 0)
+        date_of_day(nd, next);
+    if (pe >= 0)
+        date_of_day(pe, pend);
+    if (it)
+        snprintf(id, sizeof id, "%lld", (long long)it->id);
+    snprintf(day, sizeof day, "%lld", (long long)(today - fk_local_day(first)));
+    vals[0] = id;
+    vals[1] = name_at(c->ros, wh->idn);
+    vals[2] = name_at(c->ros, wh->name);
+    vals[3] = name_at(c->ros, wh->phone);
+    vals[4] = fk_engine_grid_code(c->e, it ? it->grid : z->grid);
+    vals[5] = fk_ctl_category_name(it ? (enum fk_ctl_category)it->category : FK_CTL_RISK_AREA);
+    vals[6] = fk_ctl_place_name(it ? (enum fk_ctl_place)it->place : FK_PLACE_HOME);
+    vals[7] = str(c, it ? it->site : z->zone);
+    vals[8] = fk_time_render(it ? it->start : z->start, start);
+    vals[9] = end_at ? fk_time_render(end_at, end) : "";
+    vals[10] = r ? r->name : "";
+    vals[11] = day;
+    vals[12] = next;
+    vals[13] = ns >= 0 ? fk_test_state_name((enum fk_test_state)ns) : "none";
+    vals[14] = it ? str(c, it->device) : "";
+    vals[15] = pend;
+    return fk_table_add(t, vals);
+}
+
 int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_table **out, char *err,
                 size_t errlen)
 {
     fk_table *t = NULL;
     struct skey *k = NULL, *tmp;
+    struct zres *z;
     int32_t glo, ghi;
     size_t i, j, n = 0, cap = 0;
     int rc;
@@ -1506,46 +1576,23 @@ int fk_ctl_list(fk_ctl *c, const struct fk_ctl_filter *f, int64_t today, fk_tabl
         else
             k[n++] = (struct skey){key_hi(c, it->grid, it->who), key_lo(it->start), i};
     }
+    /* The zone residents 四个查清 counts beside the orders (zone_count), so each count has its
+     * rows. */
+    for (i = 0; rc == FK_OK && (z = zone_next(c, f, today, glo, ghi, &i)) != NULL;) {
+        if (fk_vec_grow((void **)&k, &cap, n + 1, sizeof *k) != FK_OK)
+            rc = FK_ENOMEM;
+        else
+            k[n++] = (struct skey){key_hi(c, z->grid, z->who), key_lo(z->start),
+                                   (size_t)(z - c->zres) | LIST_ZONE};
+    }
     tmp = rc == FK_OK ? malloc((n ? n : 1) * sizeof *tmp) : NULL;
     if (rc == FK_OK && !tmp)
         rc = FK_ENOMEM;
     if (rc == FK_OK)
         sort_keys(k, tmp, n);
-    for (j = 0; rc == FK_OK && j < n; j++) {
-        struct item *it = &c->items[k[j].idx];
-        const struct fk_regime *r = regime_at(c, it->regime);
-        const struct who *wh = &c->ros->who[it->who];
-        char id[24], start[FK_TIME_RENDER_MAX], end[FK_TIME_RENDER_MAX], day[16], next[16] = "",
-                                                                                  pend[16] = "";
-        const char *vals[16];
-        int64_t nd, pe = planned_end(c, it);
-        int ns;
-
-        next_test(c, it, today, &nd, &ns);
-        if (ns >= 0)
-            date_of_day(nd, next);
-        if (pe >= 0)
-            date_of_day(pe, pend);
-        snprintf(id, sizeof id, "%lld", (long long)it->id);
-        snprintf(day, sizeof day, "%lld", (long long)(today - fk_local_day(it->first)));
-        vals[0] = id;
-        vals[1] = name_at(c->ros, wh->idn);
-        vals[2] = name_at(c->ros, wh->name);
-        vals[3] = name_at(c->ros, wh->phone);
-        vals[4] = fk_engine_grid_code(c->e, it->grid);
-        vals[5] = fk_ctl_category_name((enum fk_ctl_category)it->category);
-        vals[6] = fk_ctl_place_name((enum fk_ctl_place)it->place);
-        vals[7] = str(c, it->site);
-        vals[8] = fk_time_render(it->start, start);
-        vals[9] = it->end ? fk_time_render(it->end, end) : "";
-        vals[10] = r ? r->name : "";
-        vals[11] = day;
-        vals[12] = next;
-        vals[13] = ns >= 0 ? fk_test_state_name((enum fk_test_state)ns) : "none";
-        vals[14] = str(c, it->device);
-        vals[15] = pend;
-        rc = fk_table_add(t, vals);
-    }
+    for (j = 0; rc == FK_OK && j < n; j++)
+        rc = k[j].idx & LIST_ZONE ? list_row(c, NULL, &c->zres[k[j].idx & ~LIST_ZONE], today, t)
+                                  : list_row(c, &c->items[k[j].idx], NULL, today, t);
     free(tmp);
     free(k);
     if (rc != FK_OK)
@@ -1634,19 +1681,18 @@ static int in_range(int32_t g, int32_t glo, int32_t ghi)
 }
 
 /* Calls cb for each zone resident inside [glo, ghi) not under an open order, on the regime of
- * the zone record they follow on `today` (zone_pick), from its stretch's start to its end. */
+ * the zone record they follow on `today` (zone_next), from its stretch's start to its end. */
 static int each_zone_followed(fk_ctl *c, int64_t today, int32_t glo, int32_t ghi, followed_cb cb,
                               void *ud)
 {
-    size_t i;
+    const struct fk_ctl_filter all = FK_CTL_FILTER_ALL;
+    struct zres *z;
+    size_t i = 0;
     int rc;
 
-    for (i = glo < 0 ? 0 : zres_from(c, glo); i < c->nzres && c->zres[i].grid < ghi;) {
-        struct zres *z = zone_pick(c, &i, today);
+    while ((z = zone_next(c, &all, today, glo, ghi, &i)) != NULL) {
         struct followed fw;
 
-        if (!z || is_open(c, z->person))
-            continue;
         fw = (struct followed){z->person, z->start, z->end, z->grid, regime_at(c, z->regime),
                                0,         SRC_ZONE, FK_CTL_RISK_AREA, &z->s,  z->who,
                                0};

@@ -214,6 +214,23 @@ grep -q "^$RES,.*,$G,zone,risk_area,daily,1,2022-08-26,2022-08-26," due.csv ||
     fail "regime due does not show the lockdown resident $RES on the zone's daily regime"
 fk control summary --now 2022-08-26T12:00:00+08:00 >summary.csv 2>/dev/null
 grep -q ",risk_area,home,open," summary.csv || fail "四个查清 has no risk_area row for the zones"
+# every count of 四个查清 is traceable: its list has as many rows, the zone residents among them
+while IFS=, read -r region _ category place status persons; do
+    fk control list --now 2022-08-26T12:00:00+08:00 --region "$region" --category "$category" \
+        --place "$place" --status "$status" >list.csv 2>/dev/null
+    expect_rc 0 "control list of $region $category $place $status"
+    [ $(($(wc -l <list.csv) - 1)) = "$persons" ] ||
+        fail "四个查清 counts $persons for $region $category $place $status, its list has $(($(wc -l <list.csv) - 1)) rows"
+done < <(tail -n +2 summary.csv)
+fk control list --now 2022-08-26T12:00:00+08:00 --category risk_area >zlist.csv 2>/dev/null
+awk -F, -v id="$RES" '$2 == id' zlist.csv >zrow.csv
+[ "$(wc -l <zrow.csv)" = 1 ] || fail "the lockdown resident $RES is not once in the risk_area list"
+# no order id, the zone's name as the site, its regime from the declaration, the day-0 test
+# (2022-08-25, no sample) the earliest not done
+IFS=, read -r zid _ _ _ zgrid zcat zplace zsite zstart zend zregime zday znext zstate _ <zrow.csv
+[ "$zid,$zgrid,$zcat,$zplace,$zsite,$zstart,$zend,$zregime,$zday,$znext,$zstate" = \
+    ",$G,risk_area,home,封控-1,2022-08-25T12:00:00+08:00,,daily,1,2022-08-25,overdue" ] ||
+    fail "the lockdown resident's list row: $(cat zrow.csv)"
 echo "$RES" | fk check --now 2022-08-26T12:00:00+08:00 >gate.csv 2>/dev/null
 expect_rc 0 "check"
 contains gate.csv "$RES,red,lockdown"

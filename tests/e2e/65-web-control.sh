@@ -22,6 +22,11 @@ for i, r in enumerate(rows):
 PY
 fk import regions regions-workers.csv 2>/dev/null
 expect_rc 0 "import regions with workers"
+# A lockdown zone over one grid of 榆次区, declared before the test's day: its residents count as
+# risk_area at home, open, and that cell's list must hold them too.
+ZG=$(awk -F, '$4 ~ /^140702/ { print $4; exit }' "$WEB_DATA/persons.csv")
+fk zone declare 封控-web --level lockdown --regions "$ZG" --at 2022-08-30T08:00:00+08:00 2>zone.err
+expect_rc 0 "zone declare: $(cat zone.err)"
 web_serve
 web_node control.test.mjs
 echo "control grid: all checks passed; screenshots in $FK_BUILD/screenshots/control"

@@ -89,6 +89,7 @@ await run(async (browser, newPage) => {
   }
   const links = shown.filter((c) => c.key)
   assert.ok(links.length >= 6, `the grid has counts to open: ${links.length}`)
+  assert.ok(links.some((c) => c.key === '140702|risk_area'), 'the lockdown zone\'s residents count in 榆次区\'s risk_area cell')
   for (const c of links) {
     await page.click(`[data-count="${c.key}"]`)
     await page.waitForSelector(`[data-drill-list][data-loaded="${c.key}"]`, { timeout: T })
