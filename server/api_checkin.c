@@ -14,26 +14,11 @@
 
 #include "server.h"
 
-/* ?date=YYYY-MM-DD, default the day of ?now= (or the clock), into *day and the time the windows
- * are judged at into *now; ?region= cut to the scope (default the scope) into within. 0 with an
- * answer set. */
+/* ?date= into *day and the clock the windows are judged at into *now (req_day); ?region= cut
+ * to the scope (default the scope) into within. 0 with an answer set. */
 static int day_and_region(struct req *r, int32_t *day, int64_t *now, char *within, size_t cap)
 {
-    const char *date = req_arg(r, "date");
-    int asked;
-
-    if (!req_now(r, now, &asked))
-        return 0;
-    if (date && *date) {
-        if (fk_report_date_parse((fk_slice){date, strlen(date)}, day) != FK_OK) {
-            reply_error(r, 400, "bad_request", "a date like 2022-08-28", "date '%s' is not a date",
-                        date);
-            return 0;
-        }
-    } else {
-        *day = fk_report_day_of(*now);
-    }
-    return req_region(r, within, cap);
+    return req_day(r, day, now) && req_region(r, within, cap);
 }
 
 /* The board over the request's store and engine, or NULL with an answer set. */

@@ -17,21 +17,14 @@
 
 #include "server.h"
 
-/* ?date= as a local day (default the day of ?now=, FANGKONG_NOW or today: req_now); 0 with an
- * answer set. */
+/* ?date= as a local day (req_day); 0 with an answer set. */
 static int day_arg(struct req *r, int64_t *day)
 {
-    const char *d = req_arg(r, "date");
-    int64_t t;
-    int asked;
+    int32_t d;
 
-    if (!req_now(r, &t, &asked))
+    if (!req_day(r, &d, NULL))
         return 0;
-    if (d && fk_time_parse(d, strlen(d), &t) != FK_OK) {
-        reply_error(r, 400, "bad_request", "like 2022-09-01", "date '%s' is not a date", d);
-        return 0;
-    }
-    *day = fk_local_day(t);
+    *day = d;
     return 1;
 }
 

@@ -23,20 +23,19 @@ struct gate_live {
     uint32_t cur, prev;
 };
 
+/* The gate's entry (through live_ix, whose dense index is the entry's), or NULL. */
 static struct gate_live *live_find(const struct server *s, const char *gate)
 {
-    size_t i;
+    int64_t i = fk_strmap_find(s->live_ix, gate, strnlen(gate, sizeof s->live[0].gate - 1));
 
-    for (i = 0; i < s->nlive; i++)
-        if (strcmp(s->live[i].gate, gate) == 0)
-            return &s->live[i];
-    return NULL;
+    return i >= 0 ? &s->live[i] : NULL;
 }
 
 /* The gate's entry, made when new; NULL past LIVE_MAX gates or out of memory. */
 static struct gate_live *live_of(struct server *s, const char *gate)
 {
     struct gate_live *l = live_find(s, gate);
+    int added;
 
     if (l)
         return l;
@@ -52,6 +51,9 @@ static struct gate_live *live_of(struct server *s, const char *gate)
         s->live = v;
         s->caplive = cap;
     }
+    if (fk_strmap_intern(s->live_ix, gate, strnlen(gate, sizeof s->live[0].gate - 1), &added) !=
+        (int64_t)s->nlive)
+        return NULL;
     memset(&s->live[s->nlive], 0, sizeof s->live[0]);
     fk_strlcpy(s->live[s->nlive].gate, gate, sizeof s->live[0].gate);
     return &s->live[s->nlive++];
@@ -82,8 +84,7 @@ static void live_count(struct server *s, const char *gate, int64_t at)
     l->cur++;
 }
 
-/* Seconds between two writes of the counts: FLUSH_SECONDS, or FANGKONG_GATE_FLUSH (for tests). */
-static double flush_seconds(void)
+double gate_flush_seconds(void)
 {
     const char *e = getenv("FANGKONG_GATE_FLUSH");
     double v = e && *e ? strtod(e, NULL) : 0;
@@ -102,7 +103,7 @@ void gate_flush(struct server *s, int force)
     size_t n;
     int rc;
 
-    if (!s->tally || (!force && now - s->tally_at < flush_seconds()))
+    if (!s->tally || (!force && now - s->tally_at < s->tally_every))
         return;
     s->tally_at = now;
     fk_gate_tally_rows(s->tally, &rows, &n);
@@ -221,26 +222,6 @@ static void api_check_get(struct req *r)
     reply_json(r, body, (size_t)len);
 }
 
-/* The span of ?date=YYYY-MM-DD (default: the day of now, Asia/Shanghai) into [*from, *to). */
-static int req_day(struct req *r, int64_t now, int64_t *from, int64_t *to)
-{
-    const char *date = req_arg(r, "date");
-    int64_t t;
-
-    if (date && *date) {
-        if (strlen(date) != 10 || fk_time_parse(date, 10, &t) != FK_OK) {
-            reply_error(r, 400, "bad_request", "date=YYYY-MM-DD", "date '%.20s' is not a day",
-                        date);
-            return 0;
-        }
-    } else {
-        t = now;
-    }
-    *from = fk_local_day_start(t);
-    *to = *from + 86400;
-    return 1;
-}
-
 /* GET /api/v1/gates?date=D&by=gate|hour&region=: the day's counts of the gates inside the
  * caller's scope, with each gate's checks in the last minute (per_minute) and the whole scope's
  * ({"rows":[…],"per_minute":N} in JSON; the column in CSV and XLSX). */
@@ -253,6 +234,7 @@ static void api_gates_get(struct req *r)
     int64_t now, from, to, minute;
     size_t n, i, nrows;
     int asked, rc, by_hour;
+    int32_t day;
     fk_engine *e;
 
     if (by && strcmp(by, "gate") != 0 && strcmp(by, "hour") != 0) {
@@ -261,9 +243,11 @@ static void api_gates_get(struct req *r)
         return;
     }
     by_hour = by && strcmp(by, "hour") == 0;
-    if (!req_now(r, &now, &asked) || !req_day(r, now, &from, &to) ||
+    if (!req_now(r, &now, &asked) || !req_day(r, &day, NULL) ||
         !req_region(r, within, sizeof within) || !(e = srv_engine(r)))
         return;
+    from = fk_report_day_start(day);
+    to = from + 86400;
     fk_gate_tally_rows(r->srv->tally, &extra, &n);
     rc = fk_gate_counts_table(srv_store(r), e, within, from, to, by_hour, extra, n, &t);
     if (rc != FK_OK) {

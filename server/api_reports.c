@@ -45,26 +45,11 @@ fk_reports *srv_reports(struct req *r)
     return reports;
 }
 
-/* ?date=YYYY-MM-DD, default the day of ?now= (or the clock), into *day; ?region= cut to the
- * scope (default the scope) into within. 0 with an answer set. */
+/* ?date= into *day (req_day); ?region= cut to the scope (default the scope) into within. 0 with
+ * an answer set. */
 static int day_and_region(struct req *r, int32_t *day, char *within, size_t cap)
 {
-    const char *date = req_arg(r, "date");
-    int64_t now;
-    int asked;
-
-    if (date && *date) {
-        if (fk_report_date_parse((fk_slice){date, strlen(date)}, day) != FK_OK) {
-            reply_error(r, 400, "bad_request", "a date like 2022-08-28", "date '%s' is not a date",
-                        date);
-            return 0;
-        }
-    } else {
-        if (!req_now(r, &now, &asked))
-            return 0;
-        *day = fk_report_day_of(now);
-    }
-    return req_region(r, within, cap);
+    return req_day(r, day, NULL) && req_region(r, within, cap);
 }
 
 /* GET /api/v1/reports/status?date=&by=&region=: region,name,kind,units,reported,zero,late,

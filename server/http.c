@@ -116,6 +116,26 @@ int req_now(struct req *r, int64_t *now, int *asked)
     return 1;
 }
 
+int req_day(struct req *r, int32_t *day, int64_t *now)
+{
+    const char *date = req_arg(r, "date");
+    int64_t t;
+    int asked;
+
+    if (!req_now(r, &t, &asked))
+        return 0;
+    if (now)
+        *now = t;
+    if (!date || !*date) { /* a form's empty field: the default */
+        *day = fk_report_day_of(t);
+        return 1;
+    }
+    if (fk_report_date_parse((fk_slice){date, strlen(date)}, day) == FK_OK)
+        return 1;
+    reply_error(r, 400, "bad_request", "a date like 2022-08-28", "date '%.20s' is not a date", date);
+    return 0;
+}
+
 json_t *req_json_object(struct req *r)
 {
     char why[256];

@@ -132,6 +132,9 @@ extern const struct route api_gate_routes[];      /* api_gate.c (issue 18) */
 /* Adds the gate checks counted since the last time to the store, when force or a minute has
  * passed (api_gate.c). Under the lock. */
 void gate_flush(struct server *s, int force);
+/* Seconds between two writes of the gate counts: 60, or FANGKONG_GATE_FLUSH (for tests); read
+ * once, at start. */
+double gate_flush_seconds(void);
 extern const struct route api_transfer_routes[];  /* api_transfer.c (issue 18, 闭环转运) */
 extern const struct route api_zone_routes[];      /* api_zone.c (issue 18) */
 
@@ -149,6 +152,12 @@ int req_level(struct req *r, const char *by, enum fk_level *level);
  * else the real clock, in *now; *asked is 1 unless it is the real clock. 1, or 0 with a 400
  * answer set when ?now= is not ISO 8601. The one place a handler reads its clock. */
 int req_now(struct req *r, int64_t *now, int *asked);
+/* The day of the answer: ?date=YYYY-MM-DD (days since 1970-01-01, Asia/Shanghai, as
+ * fk_report_date_parse and fk_local_day count them), else (absent or empty) the day of req_now's
+ * clock, which goes
+ * into *now (NULL: not wanted). 1, or 0 with a 400 answer set for another ?date= or ?now=. The
+ * one place a handler reads ?date=. */
+int req_day(struct req *r, int32_t *day, int64_t *now);
 /* The request body parsed as a JSON object (caller json_decref()s), or NULL with a 400 answer
  * set saying what is wrong. */
 struct json_t *req_json_object(struct req *r);

@@ -810,7 +810,9 @@ int srv_state_open(struct server *s)
     build_gate(s->st, s->eng, &s->gate, &s->gate_cg);
     s->gate_eng = s->gate ? s->eng : NULL;
     s->tally = fk_gate_tally_new();
-    if (!s->tally) {
+    s->live_ix = fk_strmap_new();
+    s->tally_every = gate_flush_seconds();
+    if (!s->tally || !s->live_ix) {
         fprintf(stderr, "fangkong serve: out of memory\n");
         return 1;
     }
@@ -868,6 +870,7 @@ void srv_state_free(struct server *s)
     fk_gate_index_free(s->gate);
     fk_gate_tally_free(s->tally);
     free(s->live);
+    fk_strmap_free(s->live_ix);
     fk_engine_free(s->eng);
     fk_store_close(s->bst);
     fk_store_close(s->st);

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "fk/strmap.h"
 #include "server.h"
 
 #define CACHE_SLOTS 64
@@ -62,8 +63,9 @@ struct server {
     int64_t gate_cg;
     double gate_cg_at;
     fk_gate_tally *tally;
-    double tally_at;
+    double tally_at, tally_every; /* seconds between two writes of the counts */
     struct gate_live *live; /* per gate: checks this minute and the last (api_gate.c) */
+    fk_strmap *live_ix;     /* gate -> its index in live */
     size_t nlive, caplive;
     struct fk_profile prof;
     char upload_dir[1024];

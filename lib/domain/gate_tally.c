@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Gate-check counts in memory (fk/gate_tally.h): a short array of rows, one per gate, type and
- * hour seen since the last hand-over; a server with a thousand gates adds a thousand rows a
- * minute at most, so a linear look-up from the last row used is enough. */
+/* Gate-check counts in memory (fk/gate_tally.h): an array of rows, one per gate, type and hour
+ * seen since the last hand-over, found through a hash map of (gate, type, hour) whose dense
+ * index is the row's (both grow in the same order), so a check costs the same with ten gates or
+ * ten thousand (a linear look-up cost a strcmp per gate on every check). */
 #include "fk/gate_tally.h"
 
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "fk/error.h"
 #include "fk/gate.h"
 #include "fk/str.h"
+#include "fk/strmap.h"
 
 struct slot {
     char gate[72], scope[32];
@@ -18,7 +20,8 @@ struct slot {
 struct fk_gate_tally {
     struct fk_gate_count_row *rows;
     struct slot *names;
-    size_t n, cap, last;
+    fk_strmap *index; /* (gate, type, hour) -> row; NULL while empty */
+    size_t n, cap;
     uint64_t total;
 };
 
@@ -33,30 +36,40 @@ void fk_gate_tally_free(fk_gate_tally *t)
         return;
     free(t->rows);
     free(t->names);
+    fk_strmap_free(t->index);
     free(t);
 }
 
-static int same(const fk_gate_tally *t, size_t i, const char *gate, int type, int64_t hour)
+/* The map's key of (gate, type, hour): the name as it is kept (cut to the slot), a NUL, the type
+ * and the hour's bytes; its length. */
+static size_t row_key(const char *gate, int type, int64_t hour, char *k)
 {
-    return t->rows[i].type == type && t->rows[i].hour == hour &&
-           strcmp(t->names[i].gate, gate) == 0;
+    size_t n = strnlen(gate, sizeof((struct slot *)0)->gate - 1);
+
+    memcpy(k, gate, n);
+    k[n++] = 0;
+    k[n++] = (char)type;
+    memcpy(k + n, &hour, sizeof hour);
+    return n + sizeof hour;
 }
 
 int fk_gate_tally_add(fk_gate_tally *t, const char *gate, const char *scope, int type, int what,
                       int64_t at)
 {
-    int64_t hour = at - ((at % 3600) + 3600) % 3600;
-    size_t i;
+    int64_t hour = at - ((at % 3600) + 3600) % 3600, at_i;
+    char key[sizeof((struct slot *)0)->gate + 16];
+    size_t i, kn;
+    int added;
 
     if (what < 0 || what > FK_GATE_BAD_ID || type < 0 || type >= FK_GATE_NTYPES)
         return FK_EINVAL;
-    if (t->last < t->n && same(t, t->last, gate, type, hour)) {
-        i = t->last;
+    if (!t->index && !(t->index = fk_strmap_new()))
+        return FK_ENOMEM;
+    kn = row_key(gate, type, hour, key);
+    if ((at_i = fk_strmap_find(t->index, key, kn)) >= 0) {
+        i = (size_t)at_i;
     } else {
-        for (i = 0; i < t->n && !same(t, i, gate, type, hour); i++)
-            ;
-    }
-    if (i == t->n) {
+        i = t->n;
         if (t->n == t->cap) {
             size_t cap = t->cap ? t->cap * 2 : 16, k;
             struct fk_gate_count_row *r = realloc(t->rows, cap * sizeof *r);
@@ -82,12 +95,13 @@ int fk_gate_tally_add(fk_gate_tally *t, const char *gate, const char *scope, int
         t->rows[i].scope = t->names[i].scope;
         t->rows[i].type = type;
         t->rows[i].hour = hour;
+        if (fk_strmap_intern(t->index, key, kn, &added) != (int64_t)i)
+            return FK_ENOMEM; /* the row is not kept: the map and the rows stay in step */
         t->n++;
     }
     t->rows[i].n[what]++;
     if (at > t->rows[i].last)
         t->rows[i].last = at;
-    t->last = i;
     t->total++;
     return FK_OK;
 }
@@ -100,8 +114,9 @@ void fk_gate_tally_rows(const fk_gate_tally *t, const struct fk_gate_count_row *
 
 void fk_gate_tally_clear(fk_gate_tally *t)
 {
+    fk_strmap_free(t->index);
+    t->index = NULL; /* made again by the next add */
     t->n = 0;
-    t->last = 0;
 }
 
 uint64_t fk_gate_tally_total(const fk_gate_tally *t)

@@ -426,8 +426,12 @@ int fk_gate_index_load_lockdown(fk_gate_index *g, fk_store *st)
             }
         }
     }
-    if (rc == FK_OK)
-        rc = fk_gate_index_set_lockdown(g, v, n);
+    if (rc == FK_OK) { /* handed over, not copied as fk_gate_index_set_lockdown does */
+        free(g->ld);
+        g->ld = v;
+        g->nld = n;
+        v = NULL;
+    }
     free(v);
     free(r);
     fk_zones_free(z, nz);
