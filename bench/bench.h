@@ -2,7 +2,8 @@
 /* The small tools every benchmark under bench/ shares: repeated timings and their median, the
  * process's memory from /proc, the load average (other work on the machine inflates times), a
  * splitmix64 stream for synthetic data, the --summary file, and the SQLite baseline's statements
- * run into tables and compared with fangkong's answers row by row. Header-only (static inline):
+ * run into tables and compared with fangkong's answers row by row, and the synthetic city's
+ * regions. Header-only (static inline):
  * each benchmark is one .c built into its own program. */
 #ifndef FK_BENCH_H
 #define FK_BENCH_H
@@ -16,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "fk/error.h"
+#include "fk/store.h"
 #include "fk/screening.h"
 #include "fk/table.h"
 
@@ -195,6 +197,60 @@ static inline size_t compare_rows(const char *prog, const char *what, const fk_t
         diff++;
     }
     return diff + (na > nb ? na - nb : nb - na);
+}
+
+/* Writes the synthetic city's regions into the data file at path: 山西省, 晋中市, `counties`
+ * counties 14070c, each with `townships` townships of one community of `grids` grids
+ * (14070cTTT001Gnn). 0, or 1 with a message naming prog. */
+static inline int bench_regions(const char *prog, const char *path, int counties, int townships,
+                                int grids)
+{
+    fk_store *st = NULL;
+    char err[512], code[64], parent[64], name[64];
+    struct fk_region_row r;
+    enum fk_put did;
+    int c, t, g, rc;
+
+    if (fk_store_open(path, &st, err, sizeof err) != FK_OK) {
+        fprintf(stderr, "%s: %s\n", prog, err);
+        return 1;
+    }
+    fk_store_begin(st);
+    r = (struct fk_region_row){
+        .code = "14", .name = "山西省", .parent = "", .level = FK_LEVEL_PROVINCE};
+    fk_store_put_region(st, &r, &did);
+    r = (struct fk_region_row){
+        .code = "1407", .name = "晋中市", .parent = "14", .level = FK_LEVEL_CITY};
+    fk_store_put_region(st, &r, &did);
+    for (c = 0; c < counties; c++) {
+        snprintf(code, sizeof code, "14070%d", c);
+        snprintf(name, sizeof name, "第%d区", c);
+        r = (struct fk_region_row){
+            .code = code, .name = name, .parent = "1407", .level = FK_LEVEL_COUNTY};
+        fk_store_put_region(st, &r, &did);
+        for (t = 0; t < townships; t++) {
+            snprintf(parent, sizeof parent, "14070%d", c);
+            snprintf(code, sizeof code, "14070%d%03d", c, t + 1);
+            r = (struct fk_region_row){
+                .code = code, .name = "街道", .parent = parent, .level = FK_LEVEL_TOWNSHIP};
+            fk_store_put_region(st, &r, &did);
+            snprintf(parent, sizeof parent, "%.40s", code);
+            snprintf(code, sizeof code, "%.40s001", parent);
+            r = (struct fk_region_row){
+                .code = code, .name = "社区", .parent = parent, .level = FK_LEVEL_COMMUNITY};
+            fk_store_put_region(st, &r, &did);
+            snprintf(parent, sizeof parent, "%.40s", code);
+            for (g = 0; g < grids; g++) {
+                snprintf(code, sizeof code, "%.40sG%02d", parent, g);
+                r = (struct fk_region_row){
+                    .code = code, .name = "网格", .parent = parent, .level = FK_LEVEL_GRID};
+                fk_store_put_region(st, &r, &did);
+            }
+        }
+    }
+    rc = fk_store_commit(st) == FK_OK ? 0 : 1;
+    fk_store_close(st);
+    return rc;
 }
 
 #endif

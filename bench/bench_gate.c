@@ -56,56 +56,6 @@ static double now_s(void)
     return fk_mono_seconds();
 }
 
-static int load_regions(const char *path)
-{
-    fk_store *st = NULL;
-    char err[512], code[64], parent[64], name[64];
-    struct fk_region_row r;
-    enum fk_put did;
-    int c, t, g, rc;
-
-    if (fk_store_open(path, &st, err, sizeof err) != FK_OK) {
-        fprintf(stderr, "%s: %s\n", prog, err);
-        return 1;
-    }
-    fk_store_begin(st);
-    r = (struct fk_region_row){
-        .code = "14", .name = "山西省", .parent = "", .level = FK_LEVEL_PROVINCE};
-    fk_store_put_region(st, &r, &did);
-    r = (struct fk_region_row){
-        .code = "1407", .name = "晋中市", .parent = "14", .level = FK_LEVEL_CITY};
-    fk_store_put_region(st, &r, &did);
-    for (c = 0; c < COUNTIES; c++) {
-        snprintf(code, sizeof code, "14070%d", c);
-        snprintf(name, sizeof name, "第%d区", c);
-        r = (struct fk_region_row){
-            .code = code, .name = name, .parent = "1407", .level = FK_LEVEL_COUNTY};
-        fk_store_put_region(st, &r, &did);
-        for (t = 0; t < TOWNSHIPS; t++) {
-            snprintf(parent, sizeof parent, "14070%d", c);
-            snprintf(code, sizeof code, "14070%d%03d", c, t + 1);
-            r = (struct fk_region_row){
-                .code = code, .name = "街道", .parent = parent, .level = FK_LEVEL_TOWNSHIP};
-            fk_store_put_region(st, &r, &did);
-            snprintf(parent, sizeof parent, "%.40s", code);
-            snprintf(code, sizeof code, "%.40s001", parent);
-            r = (struct fk_region_row){
-                .code = code, .name = "社区", .parent = parent, .level = FK_LEVEL_COMMUNITY};
-            fk_store_put_region(st, &r, &did);
-            snprintf(parent, sizeof parent, "%.40s", code);
-            for (g = 0; g < GRIDS; g++) {
-                snprintf(code, sizeof code, "%.40sG%02d", parent, g);
-                r = (struct fk_region_row){
-                    .code = code, .name = "网格", .parent = parent, .level = FK_LEVEL_GRID};
-                fk_store_put_region(st, &r, &did);
-            }
-        }
-    }
-    rc = fk_store_commit(st) == FK_OK ? 0 : 1;
-    fk_store_close(st);
-    return rc;
-}
-
 /* The ID number of a resident i (area 14070c), or with county 90 of no resident (unregistered,
  * i any), into id (19 bytes). */
 static void id_of(uint64_t i, int unregistered, char *id)
@@ -510,7 +460,8 @@ int main(int argc, char **argv)
             perror(root);
             goto out;
         }
-        if (load_regions(path) != 0 || load_city(path, seed, people, now) != 0 ||
+        if (bench_regions(prog, path, COUNTIES, TOWNSHIPS, GRIDS) != 0 ||
+            load_city(path, seed, people, now) != 0 ||
             write_http_files(root, seed, people, rows, now) != 0)
             goto out;
         f = fopen(nowpath, "w");
