@@ -85,6 +85,9 @@ int cli_scope_region(struct cli *c, const char *region, const char **out);
 int cli_in_scope(struct cli *c, const char *code);
 /* Opens the store and builds the engine (c->eng). */
 int cli_open_engine(struct cli *c);
+/* The tracer in *tr: mapped from its snapshot beside the data file when current, else read from
+ * the store with progress on stderr and saved for the next verb; says on stderr which. */
+int cli_open_tracer(struct cli *c, fk_tracer **tr);
 /* Parses --by LEVEL (grid … city); prints the choices when it is not one. */
 int cli_level(struct cli *c, const char *by, enum fk_level *level);
 /* Finds round name in the store. */

@@ -13,21 +13,9 @@
 /* Opens the store, the engine and a tracer (with progress: minutes at 10 M residents). */
 static int open_all(struct cli *c, fk_tracer **tr)
 {
-    struct fk_progress prog;
-    char err[512];
-    int rc;
-
     if (cli_open(c) != EXIT_DONE || cli_open_engine(c) != EXIT_DONE)
         return EXIT_ERROR;
-    fk_progress_init(&prog, "reading", stderr);
-    rc = fk_tracer_build_progress(c->st, &c->profile, cli_stage_progress, &prog, tr, err,
-                                  sizeof err);
-    fk_progress_done(&prog);
-    if (rc != FK_OK) {
-        cli_error(c, "%s", err);
-        return EXIT_ERROR;
-    }
-    return EXIT_DONE;
+    return cli_open_tracer(c, tr);
 }
 
 static int event(struct cli *c, const char *at_s, const char *note)

@@ -8,11 +8,10 @@
 int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tracer **tr,
               struct fk_contact **out, size_t *n)
 {
-    struct fk_progress prog;
     struct fk_trace_opts o;
     int32_t ids[CLI_MAX_CASES];
     char err[1024];
-    int i, rc;
+    int i;
 
     memset(&o, 0, sizeof o);
     o.depth = default_depth;
@@ -41,15 +40,8 @@ int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tra
         o.cases = ids;
         o.ncases = (size_t)a->ncases;
     }
-    /* Reading the store is most of a command-line trace: minutes for a city of 10 M. */
-    fk_progress_init(&prog, "reading", stderr);
-    rc = fk_tracer_build_progress(c->st, &c->profile, cli_stage_progress, &prog, tr, err,
-                                  sizeof err);
-    fk_progress_done(&prog);
-    if (rc != FK_OK) {
-        cli_error(c, "%s", err);
+    if (cli_open_tracer(c, tr) != EXIT_DONE)
         return EXIT_ERROR;
-    }
     if (fk_tracer_run(*tr, &o, out, n, err, sizeof err) != FK_OK) {
         /* Name the case by its ID number rather than its internal id. */
         for (i = 0; i < a->ncases; i++) {

@@ -59,6 +59,27 @@ int fk_tracer_build_progress(fk_store *st, const struct fk_profile *p,
                              char *err, size_t errlen);
 void fk_tracer_free(fk_tracer *t);
 
+/* Tracer snapshots (issue 19): a command-line trace is a fresh process, and reading every scan
+ * and ping from SQLite costs seconds to minutes, so a tracer built from a store is kept in a file
+ * beside the data file, which the next process maps and uses in place (no array is read or
+ * copied). It holds the store generation it reflects (taken before the build) and its checksums;
+ * deleting it loses nothing. */
+/* Writes t (built from a store at store generation `generation`) to path, through a temporary
+ * file renamed into place. FK_OK, FK_EIO, FK_EINVAL (t was not built from a store). */
+int fk_tracer_save(const fk_tracer *t, int64_t generation, const char *path, char *err,
+                   size_t errlen);
+/* Maps the snapshot at path when it reflects st's current generation and p's companion slot.
+ * FK_OK; FK_ENOENT when it is missing, stale, damaged or of another version (err says which);
+ * FK_ENOMEM, FK_EDB. */
+int fk_tracer_load(fk_store *st, const struct fk_profile *p, const char *path, fk_tracer **out,
+                   char *err, size_t errlen);
+/* The tracer for st: mapped from the snapshot at path when current, else built from the store
+ * (reporting progress as fk_tracer_build_progress) and saved there (a failure to save is not an
+ * error). *loaded says which happened. */
+int fk_tracer_open(fk_store *st, const struct fk_profile *p, const char *path,
+                   fk_build_progress_fn progress, void *progress_ud, fk_tracer **out,
+                   int *loaded, char *err, size_t errlen);
+
 struct fk_tracer_stats {
     size_t persons, scans, pings, venues, cells, cases;
     size_t bytes;         /* memory held by the indexes */

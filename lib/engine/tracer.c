@@ -54,12 +54,17 @@
  *   cell and household index is < its count; keys within a place are ascending. */
 #include "fk/tracer.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "fk/error.h"
 #include "fk/msg.h"
@@ -84,6 +89,16 @@ struct fk_tracer {
     fk_strmap *venues;
     char **venue_name; /* index in venues -> the venue's name (owned; NULL: none) */
     size_t venue_name_cap;
+    /* Loaded from a snapshot (fk_tracer_load): every array above points into map (maplen
+     * bytes), the codes and names are blobs of NUL-ended texts with their offsets (a name "":
+     * none), and the string maps are NULL. */
+    void *map;
+    size_t maplen;
+    struct texts {
+        const char *blob;
+        const uint64_t *off;
+        size_t n;
+    } hh_codes, cell_codes, venue_codes, venue_names;
     double build_seconds;
     int plan;    /* fk__tracer_set_plan: 0 lets fk_tracer_run choose */
     int threads; /* fk__tracer_set_threads: 0 lets fk_tracer_run choose */
@@ -99,6 +114,14 @@ struct fk_tracer {
         struct cover *cover; /* its arrays (see cover_trim), or NULL */
     } spare;
 };
+
+/* Text i of a built tracer's map m, or of a loaded one's blob x; NULL when there is none. */
+static const char *text_at(const fk_strmap *m, const struct texts *x, int64_t i)
+{
+    if (m)
+        return i >= 0 && (size_t)i < fk_strmap_size(m) ? fk_strmap_key(m, i) : NULL;
+    return x->off && i >= 0 && (size_t)i < x->n ? x->blob + x->off[i] : NULL;
+}
 
 struct cover;
 static void cover_free(struct cover *cv);
@@ -126,6 +149,15 @@ void fk_tracer_free(fk_tracer *t)
 
     if (!t)
         return;
+    if (t->map) { /* the arrays live in the snapshot's mapping */
+        munmap(t->map, t->maplen);
+        memset(&t->in, 0, sizeof t->in);
+        t->venue_start = t->venue_key = t->cell_start = t->cell_key = NULL;
+        t->hh_start = NULL;
+        t->hh_member = NULL;
+        t->is_case = NULL;
+        t->venue_code = NULL;
+    }
     free_input(&t->in);
     free(t->venue_start);
     free(t->venue_key);
@@ -607,13 +639,17 @@ static int on_venue(void *ud, const struct fk_venue_row *v)
 
 const char *fk_tracer_via_name(const fk_tracer *t, const struct fk_contact *c)
 {
+    const char *s;
     int32_t i;
 
-    if (c->via != FK_VIA_VENUE || !t->venue_code || !t->venue_name || c->via_id < 0 ||
+    if (c->via != FK_VIA_VENUE || !t->venue_code || c->via_id < 0 ||
         (size_t)c->via_id >= t->in.nvenues)
         return NULL;
     i = t->venue_code[c->via_id];
-    return i >= 0 && (size_t)i < t->venue_name_cap ? t->venue_name[i] : NULL;
+    if (!t->map)
+        return t->venue_name && i >= 0 && (size_t)i < t->venue_name_cap ? t->venue_name[i] : NULL;
+    s = text_at(NULL, &t->venue_names, i);
+    return s && *s ? s : NULL;
 }
 
 /* Appends one event of a person to a person-order CSR being filled in person order: place and
@@ -2295,12 +2331,13 @@ const char *fk_tracer_via(const fk_tracer *t, const struct fk_contact *c, char *
                                                   : "";
     const char *code = NULL;
 
-    if (c->via == FK_VIA_HOUSEHOLD && t->households)
-        code = fk_strmap_key(t->households, c->via_id);
-    else if (c->via == FK_VIA_VENUE && t->venues && t->venue_code && t->venue_code[c->via_id] >= 0)
-        code = fk_strmap_key(t->venues, t->venue_code[c->via_id]);
-    else if (c->via == FK_VIA_CELL && t->cells)
-        code = fk_strmap_key(t->cells, c->via_id);
+    if (c->via == FK_VIA_HOUSEHOLD)
+        code = text_at(t->households, &t->hh_codes, c->via_id);
+    else if (c->via == FK_VIA_VENUE && t->venue_code && c->via_id >= 0 &&
+             (size_t)c->via_id < t->in.nvenues && t->venue_code[c->via_id] >= 0)
+        code = text_at(t->venues, &t->venue_codes, t->venue_code[c->via_id]);
+    else if (c->via == FK_VIA_CELL)
+        code = text_at(t->cells, &t->cell_codes, c->via_id);
     if (code)
         snprintf(buf, cap, "%s:%s", kind, code);
     else
@@ -2419,9 +2456,9 @@ static int names_read(const fk_tracer *t, fk_store *st, const struct fk_contact 
         }
         for (j = 0; rc == FK_OK && j < 4; j++) {
             nm->off[i][j] = (uint32_t)nm->txt.len;
-            rc = nm->txt.len > UINT32_MAX / 2 ? FK_ENOMEM
-                                              : fk_buf_append(&nm->txt, v[j] ? v[j] : "",
-                                                              strlen(v[j] ? v[j] : "") + 1);
+            rc = nm->txt.len > UINT32_MAX / 2
+                     ? FK_ENOMEM
+                     : fk_buf_append(&nm->txt, v[j] ? v[j] : "", strlen(v[j] ? v[j] : "") + 1);
         }
     }
     if (began)
@@ -2760,5 +2797,358 @@ int fk_tracer_graph_json(const fk_tracer *t, fk_store *st, const struct fk_conta
     names_free(&nm);
     if (rc != FK_OK)
         snprintf(err, errlen, "chain: %s", fk_strerror(rc));
+    return rc;
+}
+
+/* ---- snapshots (issue 19) ----
+ * One file beside the data file: a header, then each array as a section at a 64-byte boundary,
+ * little-endian and native-sized as in memory, so that fk_tracer_load maps the file and points
+ * the tracer's arrays into it: no array is read, copied or rebuilt. The header holds the store
+ * generation and the companion slot the arrays reflect, the counts, and each section's offset,
+ * length and XXH3 checksum, itself checksummed. The codes (households, cells, venues) and the
+ * venue names are blobs of NUL-ended texts with their offsets, which is all rendering needs (by
+ * index, never by text), so no string map is rebuilt either. */
+
+#define TSNAP_MAGIC "FKTRCSN1"
+#define TSNAP_VERSION 1u
+#define TSNAP_ENDIAN 0x01020304u
+#define TSNAP_ALIGN 64
+
+enum {
+    TS_HOUSEHOLD,
+    TS_SCAN_START,
+    TS_SCAN_VENUE,
+    TS_SCAN_TIME,
+    TS_PING_START,
+    TS_PING_CELL,
+    TS_PING_TIME,
+    TS_CASES,
+    TS_VENUE_START,
+    TS_VENUE_KEY,
+    TS_CELL_START,
+    TS_CELL_KEY,
+    TS_HH_START,
+    TS_HH_MEMBER,
+    TS_IS_CASE,
+    TS_VENUE_CODE,
+    TS_HH_TEXT,
+    TS_HH_OFF,
+    TS_CELL_TEXT,
+    TS_CELL_OFF,
+    TS_VCODE_TEXT,
+    TS_VCODE_OFF,
+    TS_VNAME_TEXT,
+    TS_VNAME_OFF,
+    TS_N
+};
+
+struct tsnap_header {
+    char magic[8];
+    uint32_t version, endian;
+    int64_t generation, slot_seconds;
+    uint64_t npersons, nhouseholds, nvenues, ncells, ncases, nscans, npings, nvcodes, nvnames;
+    struct {
+        uint64_t off, len, sum;
+    } sect[TS_N];
+    uint64_t sum; /* of the bytes above */
+};
+
+struct tsnap_writer {
+    FILE *f;
+    uint64_t at;
+    int failed;
+};
+
+static void ts_put(struct tsnap_writer *w, struct tsnap_header *h, int k, const void *p, uint64_t n)
+{
+    static const char zero[TSNAP_ALIGN];
+    uint64_t pad = (TSNAP_ALIGN - w->at % TSNAP_ALIGN) % TSNAP_ALIGN;
+
+    if (w->failed)
+        return;
+    if ((pad && fwrite(zero, 1, pad, w->f) != pad) || (n && fwrite(p, 1, n, w->f) != n)) {
+        w->failed = 1;
+        return;
+    }
+    w->at += pad;
+    h->sect[k].off = w->at;
+    h->sect[k].len = n;
+    h->sect[k].sum = XXH3_64bits(n ? p : "", n);
+    w->at += n;
+}
+
+/* Texts 0 .. n-1 (NULL: "") as a blob section and an offsets section. */
+static void ts_put_texts(struct tsnap_writer *w, struct tsnap_header *h, int k,
+                         const char *(*get)(const void *, size_t), const void *ud, size_t n)
+{
+    uint64_t *off = malloc((n ? n : 1) * sizeof *off);
+    fk_buf b;
+    size_t i;
+
+    fk_buf_init(&b, 0);
+    if (!off) {
+        w->failed = 1;
+        return;
+    }
+    for (i = 0; i < n && !w->failed; i++) {
+        const char *s = get(ud, i);
+
+        off[i] = b.len;
+        if (fk_buf_append(&b, s ? s : "", strlen(s ? s : "") + 1) != FK_OK)
+            w->failed = 1;
+    }
+    ts_put(w, h, k, b.data, b.len);
+    ts_put(w, h, k + 1, off, n * sizeof *off);
+    fk_buf_fini(&b);
+    free(off);
+}
+
+static const char *map_text(const void *m, size_t i)
+{
+    return fk_strmap_key(m, (int64_t)i);
+}
+
+static const char *name_text(const void *t, size_t i)
+{
+    return ((const fk_tracer *)t)->venue_name[i];
+}
+
+int fk_tracer_save(const fk_tracer *t, int64_t generation, const char *path, char *err,
+                   size_t errlen)
+{
+    const struct fk_trace_input *in = &t->in;
+    uint64_t ns = in->scan_start[in->npersons], np = in->ping_start[in->npersons];
+    struct tsnap_header h;
+    struct tsnap_writer w = {NULL, sizeof h, 0};
+    char tmp[4200];
+    int rc = FK_EIO;
+
+    if (!t->from_store || t->map) {
+        snprintf(err, errlen, "only a tracer built from a store is saved");
+        return FK_EINVAL;
+    }
+    memset(&h, 0, sizeof h);
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    w.f = fopen(tmp, "wb");
+    if (!w.f || fwrite(&h, sizeof h, 1, w.f) != 1) {
+        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    ts_put(&w, &h, TS_HOUSEHOLD, in->household, in->npersons * sizeof *in->household);
+    ts_put(&w, &h, TS_SCAN_START, in->scan_start, (in->npersons + 1) * sizeof *in->scan_start);
+    ts_put(&w, &h, TS_SCAN_VENUE, in->scan_venue, ns * sizeof *in->scan_venue);
+    ts_put(&w, &h, TS_SCAN_TIME, in->scan_time, ns * sizeof *in->scan_time);
+    ts_put(&w, &h, TS_PING_START, in->ping_start, (in->npersons + 1) * sizeof *in->ping_start);
+    ts_put(&w, &h, TS_PING_CELL, in->ping_cell, np * sizeof *in->ping_cell);
+    ts_put(&w, &h, TS_PING_TIME, in->ping_time, np * sizeof *in->ping_time);
+    ts_put(&w, &h, TS_CASES, in->cases, in->ncases * sizeof *in->cases);
+    ts_put(&w, &h, TS_VENUE_START, t->venue_start, (in->nvenues + 1) * sizeof *t->venue_start);
+    ts_put(&w, &h, TS_VENUE_KEY, t->venue_key, ns * sizeof *t->venue_key);
+    ts_put(&w, &h, TS_CELL_START, t->cell_start, (in->ncells + 1) * sizeof *t->cell_start);
+    ts_put(&w, &h, TS_CELL_KEY, t->cell_key, np * sizeof *t->cell_key);
+    ts_put(&w, &h, TS_HH_START, t->hh_start, (in->nhouseholds + 1) * sizeof *t->hh_start);
+    ts_put(&w, &h, TS_HH_MEMBER, t->hh_member, t->hh_start[in->nhouseholds] * sizeof *t->hh_member);
+    ts_put(&w, &h, TS_IS_CASE, t->is_case, in->npersons);
+    ts_put(&w, &h, TS_VENUE_CODE, t->venue_code, in->nvenues * sizeof *t->venue_code);
+    ts_put_texts(&w, &h, TS_HH_TEXT, map_text, t->households, fk_strmap_size(t->households));
+    ts_put_texts(&w, &h, TS_CELL_TEXT, map_text, t->cells, fk_strmap_size(t->cells));
+    ts_put_texts(&w, &h, TS_VCODE_TEXT, map_text, t->venues, fk_strmap_size(t->venues));
+    ts_put_texts(&w, &h, TS_VNAME_TEXT, name_text, t, t->venue_name ? t->venue_name_cap : 0);
+    memcpy(h.magic, TSNAP_MAGIC, 8);
+    h.version = TSNAP_VERSION;
+    h.endian = TSNAP_ENDIAN;
+    h.generation = generation;
+    h.slot_seconds = (int64_t)t->prof.companion_slot_minutes * 60;
+    h.npersons = in->npersons;
+    h.nhouseholds = in->nhouseholds;
+    h.nvenues = in->nvenues;
+    h.ncells = in->ncells;
+    h.ncases = in->ncases;
+    h.nscans = ns;
+    h.npings = np;
+    h.nvcodes = fk_strmap_size(t->venues);
+    h.nvnames = t->venue_name ? t->venue_name_cap : 0;
+    h.sum = XXH3_64bits(&h, offsetof(struct tsnap_header, sum));
+    /* No fsync: the file is a cache, and one torn by a crash fails its checksums and is built
+     * again; waiting for the disk cost a third of the first trace after an import. */
+    if (w.failed || fseek(w.f, 0, SEEK_SET) != 0 || fwrite(&h, sizeof h, 1, w.f) != 1 ||
+        fflush(w.f) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    fclose(w.f);
+    w.f = NULL;
+    if (rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    rc = FK_OK;
+out:
+    if (w.f)
+        fclose(w.f);
+    if (rc != FK_OK)
+        unlink(tmp);
+    return rc;
+}
+
+/* Section k of the mapping when its length is want (UINT64_MAX: any), inside the file, aligned
+ * and with its checksum; else NULL. */
+static const void *ts_sect(const struct tsnap_header *h, const char *base, uint64_t size, int k,
+                           uint64_t want)
+{
+    uint64_t off = h->sect[k].off, len = h->sect[k].len;
+
+    if ((want != UINT64_MAX && len != want) || off % TSNAP_ALIGN || off > size ||
+        len > size - off || XXH3_64bits(base + off, len) != h->sect[k].sum)
+        return NULL;
+    return base + off;
+}
+
+/* Texts k (blob) and k + 1 (n offsets) into *x: every offset inside the blob, which ends with a
+ * NUL. 0 when they do not hold. */
+static int ts_texts(const struct tsnap_header *h, const char *base, uint64_t size, int k,
+                    uint64_t n, struct texts *x)
+{
+    const char *blob = ts_sect(h, base, size, k, UINT64_MAX);
+    const uint64_t *off = ts_sect(h, base, size, k + 1, n * sizeof *off);
+    uint64_t len = h->sect[k].len, i;
+
+    if (!blob || !off || (n && (!len || blob[len - 1])))
+        return 0;
+    for (i = 0; i < n; i++)
+        if (off[i] >= len)
+            return 0;
+    *x = (struct texts){blob, n ? off : NULL, (size_t)n};
+    return 1;
+}
+
+int fk_tracer_load(fk_store *st, const struct fk_profile *p, const char *path, fk_tracer **out,
+                   char *err, size_t errlen)
+{
+    const struct tsnap_header *h;
+    fk_tracer *t = NULL;
+    struct stat sb;
+    int64_t gen;
+    void *m = MAP_FAILED;
+    int fd, rc;
+    double t0 = fk_mono_seconds();
+
+    *out = NULL;
+    rc = fk_store_generation(st, &gen);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "%s", fk_store_errmsg(st));
+        return rc;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "no snapshot at %s", path);
+        return FK_ENOENT;
+    }
+    if (fstat(fd, &sb) == 0 && (uint64_t)sb.st_size >= sizeof *h)
+        m = mmap(NULL, (size_t)sb.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) {
+        snprintf(err, errlen, "%s is not a tracer snapshot", path);
+        return FK_ENOENT;
+    }
+    h = m;
+    if (memcmp(h->magic, TSNAP_MAGIC, 8) != 0 || h->version != TSNAP_VERSION ||
+        h->endian != TSNAP_ENDIAN || h->sum != XXH3_64bits(h, offsetof(struct tsnap_header, sum))) {
+        snprintf(err, errlen, "%s is not a tracer snapshot of this version", path);
+        goto stale;
+    }
+    if (h->generation != gen || h->slot_seconds != (int64_t)p->companion_slot_minutes * 60) {
+        snprintf(err, errlen, "the tracer snapshot reflects generation %lld, the store is at %lld",
+                 (long long)h->generation, (long long)gen);
+        goto stale;
+    }
+    t = calloc(1, sizeof *t);
+    if (!t) {
+        munmap(m, (size_t)sb.st_size);
+        snprintf(err, errlen, "out of memory");
+        return FK_ENOMEM;
+    }
+    pthread_mutex_init(&t->lock, NULL);
+    t->prof = *p;
+    t->from_store = 1;
+    t->map = m;
+    t->maplen = (size_t)sb.st_size;
+    {
+        const char *b = m;
+        uint64_t z = (uint64_t)sb.st_size, np1 = h->npersons + 1;
+        struct fk_trace_input *in = &t->in;
+
+        in->npersons = (size_t)h->npersons;
+        in->nhouseholds = (size_t)h->nhouseholds;
+        in->nvenues = (size_t)h->nvenues;
+        in->ncells = (size_t)h->ncells;
+        in->ncases = (size_t)h->ncases;
+        in->household = (int32_t *)ts_sect(h, b, z, TS_HOUSEHOLD, h->npersons * 4);
+        in->scan_start = (uint64_t *)ts_sect(h, b, z, TS_SCAN_START, np1 * 8);
+        in->scan_venue = (int32_t *)ts_sect(h, b, z, TS_SCAN_VENUE, h->nscans * 4);
+        in->scan_time = (uint32_t *)ts_sect(h, b, z, TS_SCAN_TIME, h->nscans * 4);
+        in->ping_start = (uint64_t *)ts_sect(h, b, z, TS_PING_START, np1 * 8);
+        in->ping_cell = (int32_t *)ts_sect(h, b, z, TS_PING_CELL, h->npings * 4);
+        in->ping_time = (uint32_t *)ts_sect(h, b, z, TS_PING_TIME, h->npings * 4);
+        in->cases = (struct fk_case_row *)ts_sect(h, b, z, TS_CASES,
+                                                  h->ncases * sizeof(struct fk_case_row));
+        t->venue_start = (uint64_t *)ts_sect(h, b, z, TS_VENUE_START, (h->nvenues + 1) * 8);
+        t->venue_key = (uint64_t *)ts_sect(h, b, z, TS_VENUE_KEY, h->nscans * 8);
+        t->cell_start = (uint64_t *)ts_sect(h, b, z, TS_CELL_START, (h->ncells + 1) * 8);
+        t->cell_key = (uint64_t *)ts_sect(h, b, z, TS_CELL_KEY, h->npings * 8);
+        t->hh_start = (uint32_t *)ts_sect(h, b, z, TS_HH_START, (h->nhouseholds + 1) * 4);
+        t->hh_member = (int32_t *)ts_sect(h, b, z, TS_HH_MEMBER, UINT64_MAX);
+        t->is_case = (uint8_t *)ts_sect(h, b, z, TS_IS_CASE, h->npersons);
+        t->venue_code = (int32_t *)ts_sect(h, b, z, TS_VENUE_CODE, h->nvenues * 4);
+        if (!in->household || !in->scan_start || !in->scan_venue || !in->scan_time ||
+            !in->ping_start || !in->ping_cell || !in->ping_time || !in->cases || !t->venue_start ||
+            !t->venue_key || !t->cell_start || !t->cell_key || !t->hh_start || !t->hh_member ||
+            !t->is_case || !t->venue_code || in->scan_start[h->npersons] != h->nscans ||
+            in->ping_start[h->npersons] != h->npings ||
+            t->hh_start[h->nhouseholds] * 4ull != h->sect[TS_HH_MEMBER].len ||
+            !ts_texts(h, b, z, TS_HH_TEXT, h->nhouseholds, &t->hh_codes) ||
+            !ts_texts(h, b, z, TS_CELL_TEXT, h->ncells, &t->cell_codes) ||
+            !ts_texts(h, b, z, TS_VCODE_TEXT, h->nvcodes, &t->venue_codes) ||
+            !ts_texts(h, b, z, TS_VNAME_TEXT, h->nvnames, &t->venue_names)) {
+            snprintf(err, errlen, "the tracer snapshot %s is damaged", path);
+            fk_tracer_free(t);
+            return FK_ENOENT;
+        }
+    }
+    t->build_seconds = fk_mono_seconds() - t0;
+    *out = t;
+    return FK_OK;
+stale:
+    munmap(m, (size_t)sb.st_size);
+    return FK_ENOENT;
+}
+
+int fk_tracer_open(fk_store *st, const struct fk_profile *p, const char *path,
+                   fk_build_progress_fn progress, void *progress_ud, fk_tracer **out, int *loaded,
+                   char *err, size_t errlen)
+{
+    char why[512];
+    int64_t gen;
+    int rc;
+
+    *loaded = 0;
+    rc = fk_tracer_load(st, p, path, out, why, sizeof why);
+    if (rc == FK_OK) {
+        *loaded = 1;
+        return FK_OK;
+    }
+    if (rc != FK_ENOENT) {
+        snprintf(err, errlen, "%s", why);
+        return rc;
+    }
+    /* The generation before the build: an import while it reads makes the snapshot stale, never
+     * wrongly current. */
+    rc = fk_store_generation(st, &gen);
+    if (rc == FK_OK)
+        rc = fk_tracer_build_progress(st, p, progress, progress_ud, out, err, errlen);
+    else
+        snprintf(err, errlen, "%s", fk_store_errmsg(st));
+    if (rc == FK_OK)
+        fk_tracer_save(*out, gen, path, why, sizeof why); /* a cache: failing to write it is fine */
     return rc;
 }
