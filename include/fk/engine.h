@@ -43,7 +43,8 @@ void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out);
  * The snapshot is a cache: deleting it loses nothing. */
 /* Writes e to path (through a temporary file renamed into place). FK_OK or FK_EIO. */
 int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errlen);
-/* Loads the snapshot at path when it reflects st's current generation. FK_OK; FK_ENOENT when it
+/* Maps the snapshot at path when it reflects st's current generation: the person and sample
+ * columns and the tubes are used in place, the small region, site and lab maps built again. FK_OK; FK_ENOENT when it
  * is missing, stale, damaged or of another version (err says which); FK_ENOMEM. */
 int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
                    char *err, size_t errlen);

@@ -24,10 +24,13 @@
 #include "fk/engine.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -83,7 +86,7 @@ struct fk_engine {
                         bitset is built without a random look-up per sample */
     int64_t *s_time;
     int32_t *s_tube;
-    fk_strmap *tubes; /* tube code -> tube index */
+    fk_strmap *tubes; /* tube code -> tube index; NULL when loaded (tube_text instead) */
     struct tube *tube;
     size_t captubes;
     fk_strmap *sites, *labs;
@@ -96,10 +99,41 @@ struct fk_engine {
      * pfirst[pid + 1]), sample indexes sorted by time. */
     uint32_t *pfirst;
     uint32_t *by_person;
+
+    /* Loaded from a snapshot (fk_engine_load): the person and sample columns, the tubes and their
+     * codes point into map (maplen bytes); tube codes are texts at tube_off[i] of tube_text. */
+    void *map;
+    size_t maplen;
+    const char *tube_text;
+    const uint64_t *tube_off;
 };
+
+/* The number of tubes, and the code of tube i. */
+static size_t ntubes_of(const fk_engine *e)
+{
+    return e->tubes ? fk_strmap_size(e->tubes) : e->captubes;
+}
+
+static const char *tube_code(const fk_engine *e, int64_t i)
+{
+    if (e->tubes)
+        return fk_strmap_key(e->tubes, i);
+    return i >= 0 && (size_t)i < e->captubes && e->tube_off ? e->tube_text + e->tube_off[i] : "";
+}
 
 static void clear(fk_engine *e)
 {
+    if (e->map) { /* these live in the snapshot's mapping */
+        munmap(e->map, e->maplen);
+        e->pgrid = NULL;
+        e->ord = NULL;
+        e->members = NULL;
+        e->s_pid = NULL;
+        e->s_ord = NULL;
+        e->s_time = NULL;
+        e->s_tube = NULL;
+        e->tube = NULL;
+    }
     fk_strmap_free(e->rmap);
     free(e->reg);
     fk_buf_fini(&e->names);
@@ -536,7 +570,7 @@ void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out)
     out->grids = e->ngrids;
     out->persons = e->nres;
     out->samples = e->nsamples;
-    out->tubes = e->tubes ? fk_strmap_size(e->tubes) : 0;
+    out->tubes = ntubes_of(e);
     out->results = e->nresults;
     out->generation = e->generation;
     out->build_seconds = e->build_seconds;
@@ -548,11 +582,18 @@ void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out)
                  e->captubes * (sizeof(struct tube) + 32);
 }
 
-/* ---- snapshots ---- */
+/* ---- snapshots ----
+ * Version 3 (issue 19): a header, then sections, each its length (8 bytes, at an 8-byte
+ * boundary) and its bytes at the next 64-byte boundary, so that fk_engine_load maps the file and
+ * points the person and sample columns and the tubes into it rather than reading and copying
+ * them. One XXH3 checksum covers every length and section, as before; the tube codes are a blob
+ * with their offsets (after a build, they are only ever looked up by index). The region, site and
+ * lab maps are small and built again. */
 
 #define SNAP_MAGIC "FKENGSN1"
-#define SNAP_VERSION 2u /* 2: tubes carry their shipped time */
+#define SNAP_VERSION 3u /* 2: tubes carry their shipped time; 3: aligned sections, mapped */
 #define SNAP_ENDIAN 0x01020304u
+#define SNAP_ALIGN 64
 
 struct snap_header {
     char magic[8];
@@ -564,31 +605,46 @@ struct snap_header {
 struct snap_writer {
     FILE *f;
     XXH3_state_t *h;
-    uint64_t n;
+    uint64_t at; /* file offset */
     int failed;
 };
 
-/* Writes one section: its length, then its bytes. */
+static void pad_to(struct snap_writer *w, uint64_t align)
+{
+    static const char zero[SNAP_ALIGN];
+    uint64_t n = (align - w->at % align) % align;
+
+    if (!w->failed && n && fwrite(zero, 1, n, w->f) != n)
+        w->failed = 1;
+    w->at += n;
+}
+
+/* Writes one section: its length, then its bytes at the next 64-byte boundary. */
 static void put(struct snap_writer *w, const void *p, uint64_t n)
 {
-    if (w->failed)
-        return;
-    if (fwrite(&n, sizeof n, 1, w->f) != 1 || (n && fwrite(p, 1, n, w->f) != n)) {
+    pad_to(w, 8);
+    if (!w->failed && fwrite(&n, sizeof n, 1, w->f) != 1)
+        w->failed = 1;
+    w->at += sizeof n;
+    pad_to(w, SNAP_ALIGN);
+    if (w->failed || (n && fwrite(p, 1, n, w->f) != n)) {
         w->failed = 1;
         return;
     }
     XXH3_64bits_update(w->h, &n, sizeof n);
     if (n)
         XXH3_64bits_update(w->h, p, n);
-    w->n += sizeof n + n;
+    w->at += n;
 }
 
-/* A string map as one section: its keys in index order, NUL-separated, then its values. */
-static void put_map(struct snap_writer *w, const fk_strmap *m)
+/* Texts 0 .. n-1 of get as two sections: NUL-ended in index order, then their offsets (when
+ * offs) or the map's values (else, from m). */
+static void put_texts(struct snap_writer *w, const fk_engine *e, const fk_strmap *m, size_t n,
+                      int offs)
 {
-    size_t n = fk_strmap_size(m), i;
     fk_buf keys;
     int64_t *vals = malloc((n ? n : 1) * sizeof *vals);
+    size_t i;
 
     fk_buf_init(&keys, 0);
     if (!vals) {
@@ -596,11 +652,11 @@ static void put_map(struct snap_writer *w, const fk_strmap *m)
         return;
     }
     for (i = 0; i < n; i++) {
-        const char *k = fk_strmap_key(m, (int64_t)i);
+        const char *k = m ? fk_strmap_key(m, (int64_t)i) : tube_code(e, (int64_t)i);
 
+        vals[i] = offs ? (int64_t)keys.len : fk_strmap_value(m, (int64_t)i);
         if (fk_buf_append(&keys, k, strlen(k) + 1) != FK_OK)
             w->failed = 1;
-        vals[i] = fk_strmap_value(m, (int64_t)i);
     }
     put(w, keys.data, keys.len);
     put(w, vals, n * sizeof *vals);
@@ -614,7 +670,7 @@ int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errle
     struct snap_writer w;
     uint64_t counts[10];
     char tmp[4096];
-    size_t ntubes = fk_strmap_size(e->tubes);
+    size_t ntubes = ntubes_of(e);
     int rc = FK_EIO;
 
     memset(&w, 0, sizeof w);
@@ -629,6 +685,7 @@ int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errle
     memset(&h, 0, sizeof h);
     if (fwrite(&h, sizeof h, 1, w.f) != 1)
         w.failed = 1;
+    w.at = sizeof h;
     counts[0] = e->nreg;
     counts[1] = e->ngrids;
     counts[2] = e->npid;
@@ -640,7 +697,7 @@ int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errle
     counts[8] = fk_strmap_size(e->labs);
     counts[9] = 0;
     put(&w, counts, sizeof counts);
-    put_map(&w, e->rmap);
+    put_texts(&w, e, e->rmap, e->nreg, 0);
     put(&w, e->reg, e->nreg * sizeof *e->reg);
     put(&w, e->names.data, e->names.len);
     put(&w, e->grid_region, e->ngrids * sizeof *e->grid_region);
@@ -652,15 +709,15 @@ int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errle
     put(&w, e->s_ord, e->nsamples * sizeof *e->s_ord);
     put(&w, e->s_time, e->nsamples * sizeof *e->s_time);
     put(&w, e->s_tube, e->nsamples * sizeof *e->s_tube);
-    put_map(&w, e->tubes);
+    put_texts(&w, e, NULL, ntubes, 1);
     put(&w, e->tube, ntubes * sizeof *e->tube);
-    put_map(&w, e->sites);
-    put_map(&w, e->labs);
+    put_texts(&w, e, e->sites, counts[7], 0);
+    put_texts(&w, e, e->labs, counts[8], 0);
     memcpy(h.magic, SNAP_MAGIC, 8);
     h.version = SNAP_VERSION;
     h.endian = SNAP_ENDIAN;
     h.generation = e->generation;
-    h.payload = w.n;
+    h.payload = w.at - sizeof h;
     h.checksum = XXH3_64bits_digest(w.h);
     if (w.failed || fseek(w.f, 0, SEEK_SET) != 0 || fwrite(&h, sizeof h, 1, w.f) != 1 ||
         fflush(w.f) != 0 || fsync(fileno(w.f)) != 0) {
@@ -684,69 +741,91 @@ out:
 }
 
 struct snap_reader {
-    FILE *f;
+    const char *base;
+    uint64_t size, at;
     XXH3_state_t *h;
     int failed;
 };
 
-/* Reads one section of exactly `want` bytes (want SIZE_MAX: any length, returned in *got) into a
- * new allocation. NULL on failure (r->failed set), or for an empty section a 1-byte block. */
-static void *get(struct snap_reader *r, uint64_t want, uint64_t *got)
+/* The next section of exactly `want` bytes (want UINT64_MAX: any length, returned in *got), in
+ * place in the mapping; NULL on failure (r->failed set). An empty section is a pointer all the
+ * same. */
+static const void *get(struct snap_reader *r, uint64_t want, uint64_t *got)
 {
-    uint64_t n;
-    void *p;
+    uint64_t n, at;
 
-    if (r->failed || fread(&n, sizeof n, 1, r->f) != 1 || (want != UINT64_MAX && n != want) ||
-        n > ((uint64_t)1 << 40)) {
+    if (r->failed)
+        return NULL;
+    at = (r->at + 7) / 8 * 8;
+    if (at > r->size || r->size - at < sizeof n) {
         r->failed = 1;
         return NULL;
     }
-    p = malloc(n ? n : 1);
-    if (!p || (n && fread(p, 1, n, r->f) != n)) {
-        free(p);
+    memcpy(&n, r->base + at, sizeof n);
+    at = (at + sizeof n + SNAP_ALIGN - 1) / SNAP_ALIGN * SNAP_ALIGN;
+    if ((want != UINT64_MAX && n != want) || at > r->size || n > r->size - at) {
         r->failed = 1;
         return NULL;
     }
     XXH3_64bits_update(r->h, &n, sizeof n);
     if (n)
-        XXH3_64bits_update(r->h, p, n);
+        XXH3_64bits_update(r->h, r->base + at, n);
+    r->at = at + n;
     if (got)
         *got = n;
-    return p;
+    return r->base + at;
 }
 
-static fk_strmap *get_map(struct snap_reader *r, uint64_t count)
+/* A copy of the next section (for the small arrays the engine owns and may free). */
+static void *get_copy(struct snap_reader *r, uint64_t want, uint64_t *got)
 {
-    uint64_t nk, i;
-    char *keys = get(r, UINT64_MAX, &nk), *k;
-    int64_t *vals = get(r, count * sizeof(int64_t), NULL);
-    fk_strmap *m = fk_strmap_new();
+    uint64_t n = 0;
+    const void *p = get(r, want, &n);
+    void *c = p ? malloc(n ? n : 1) : NULL;
 
-    if (!keys || !vals || !m)
+    if (p && !c)
+        r->failed = 1;
+    if (c && n)
+        memcpy(c, p, n);
+    if (got)
+        *got = n;
+    return c;
+}
+
+/* `count` texts and their values as put_texts wrote them; when m is not NULL, interned into it
+ * in order (a repeated text: not a map this engine wrote). *text and *vals point into the
+ * mapping. 0 on failure. */
+static int get_texts(struct snap_reader *r, uint64_t count, fk_strmap *m, const char **text,
+                     const int64_t **vals)
+{
+    uint64_t nk, i, at = 0;
+    const char *keys = get(r, UINT64_MAX, &nk);
+    const int64_t *v = get(r, count * sizeof(int64_t), NULL);
+
+    if (!keys || !v || (count && (!nk || keys[nk - 1])))
         goto fail;
-    for (i = 0, k = keys; i < count; i++) {
+    for (i = 0; i < count; i++) {
         size_t len;
         int added;
-        int64_t idx;
 
-        if (k >= keys + nk)
+        if (at >= nk)
             goto fail;
-        len = strnlen(k, (size_t)(keys + nk - k));
-        idx = fk_strmap_intern(m, k, len, &added);
-        if (idx != (int64_t)i) /* a repeated key: not a map this engine wrote */
-            goto fail;
-        fk_strmap_set_value(m, idx, vals[i]);
-        k += len + 1;
+        len = strnlen(keys + at, (size_t)(nk - at));
+        if (m) {
+            if (fk_strmap_intern(m, keys + at, len, &added) != (int64_t)i)
+                goto fail;
+            fk_strmap_set_value(m, (int64_t)i, v[i]);
+        } else if ((uint64_t)v[i] != at) {
+            goto fail; /* offsets must be those of the texts, in order */
+        }
+        at += len + 1;
     }
-    free(keys);
-    free(vals);
-    return m;
+    *text = keys;
+    *vals = v;
+    return 1;
 fail:
     r->failed = 1;
-    free(keys);
-    free(vals);
-    fk_strmap_free(m);
-    return NULL;
+    return 0;
 }
 
 int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
@@ -755,10 +834,15 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
     struct snap_header h;
     struct snap_reader r;
     fk_engine *e = NULL;
-    uint64_t *counts = NULL, namelen = 0;
+    const uint64_t *counts = NULL;
+    const char *text;
+    const int64_t *vals;
+    uint64_t namelen = 0;
+    struct stat sb;
     int64_t gen;
     double t0 = fk_mono_seconds();
-    int rc = FK_ENOENT;
+    void *m = MAP_FAILED;
+    int rc = FK_ENOENT, fd;
 
     *out = NULL;
     memset(&r, 0, sizeof r);
@@ -766,13 +850,21 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
         snprintf(err, errlen, "%s", fk_store_errmsg(st));
         return FK_EDB;
     }
-    r.f = fopen(path, "rb");
-    if (!r.f) {
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         snprintf(err, errlen, "no snapshot at %s", path);
         return FK_ENOENT;
     }
-    if (fread(&h, sizeof h, 1, r.f) != 1 || memcmp(h.magic, SNAP_MAGIC, 8) != 0 ||
-        h.version != SNAP_VERSION || h.endian != SNAP_ENDIAN) {
+    if (fstat(fd, &sb) == 0 && (uint64_t)sb.st_size >= sizeof h)
+        m = mmap(NULL, (size_t)sb.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) {
+        snprintf(err, errlen, "%s is not an engine snapshot of this version", path);
+        return FK_ENOENT;
+    }
+    memcpy(&h, m, sizeof h);
+    if (memcmp(h.magic, SNAP_MAGIC, 8) != 0 || h.version != SNAP_VERSION ||
+        h.endian != SNAP_ENDIAN) {
         snprintf(err, errlen, "%s is not an engine snapshot of this version", path);
         goto out;
     }
@@ -781,6 +873,9 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
                  (long long)h.generation, (long long)gen);
         goto out;
     }
+    r.base = m;
+    r.size = (uint64_t)sb.st_size;
+    r.at = sizeof h;
     r.h = XXH3_createState();
     e = calloc(1, sizeof *e);
     if (!r.h || !e) {
@@ -792,6 +887,9 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
     e->prof = *p;
     e->cache_id = -1;
     e->generation = gen;
+    e->map = m;
+    e->maplen = (size_t)sb.st_size;
+    m = MAP_FAILED; /* the engine's now: clear() unmaps it */
     fk_buf_init(&e->names, 0);
     counts = get(&r, 10 * sizeof *counts, NULL);
     if (counts) {
@@ -802,29 +900,36 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
         e->nsamples = e->capsamples = counts[4];
         e->captubes = counts[5];
         e->nresults = counts[6];
-        e->rmap = get_map(&r, e->nreg);
-        e->reg = get(&r, e->nreg * sizeof *e->reg, NULL);
-        e->names.data = get(&r, UINT64_MAX, &namelen);
+        e->rmap = fk_strmap_new();
+        e->sites = fk_strmap_new();
+        e->labs = fk_strmap_new();
+        if (!e->rmap || !e->sites || !e->labs)
+            r.failed = 1;
+        get_texts(&r, e->nreg, e->rmap, &text, &vals);
+        e->reg = get_copy(&r, e->nreg * sizeof *e->reg, NULL);
+        e->names.data = get_copy(&r, UINT64_MAX, &namelen);
         e->names.len = namelen;
         e->names.cap = namelen ? namelen : 1;
-        e->grid_region = get(&r, e->ngrids * sizeof *e->grid_region, NULL);
-        e->pgrid = get(&r, e->npid * sizeof *e->pgrid, NULL);
-        e->ord = get(&r, e->npid * sizeof *e->ord, NULL);
-        e->gstart = get(&r, (e->ngrids + 1) * sizeof *e->gstart, NULL);
-        e->members = get(&r, e->nres * sizeof *e->members, NULL);
-        e->s_pid = get(&r, e->nsamples * sizeof *e->s_pid, NULL);
-        e->s_ord = get(&r, e->nsamples * sizeof *e->s_ord, NULL);
-        e->s_time = get(&r, e->nsamples * sizeof *e->s_time, NULL);
-        e->s_tube = get(&r, e->nsamples * sizeof *e->s_tube, NULL);
-        e->tubes = get_map(&r, e->captubes);
-        e->tube = get(&r, e->captubes * sizeof *e->tube, NULL);
-        e->sites = get_map(&r, counts[7]);
-        e->labs = get_map(&r, counts[8]);
+        e->grid_region = get_copy(&r, e->ngrids * sizeof *e->grid_region, NULL);
+        e->pgrid = (int32_t *)get(&r, e->npid * sizeof *e->pgrid, NULL);
+        e->ord = (uint32_t *)get(&r, e->npid * sizeof *e->ord, NULL);
+        e->gstart = get_copy(&r, (e->ngrids + 1) * sizeof *e->gstart, NULL);
+        e->members = (int32_t *)get(&r, e->nres * sizeof *e->members, NULL);
+        e->s_pid = (int32_t *)get(&r, e->nsamples * sizeof *e->s_pid, NULL);
+        e->s_ord = (uint32_t *)get(&r, e->nsamples * sizeof *e->s_ord, NULL);
+        e->s_time = (int64_t *)get(&r, e->nsamples * sizeof *e->s_time, NULL);
+        e->s_tube = (int32_t *)get(&r, e->nsamples * sizeof *e->s_tube, NULL);
+        if (get_texts(&r, e->captubes, NULL, &e->tube_text, &vals))
+            e->tube_off = (const uint64_t *)vals;
+        e->tube = (struct tube *)get(&r, e->captubes * sizeof *e->tube, NULL);
+        get_texts(&r, counts[7], e->sites, &text, &vals);
+        get_texts(&r, counts[8], e->labs, &text, &vals);
     }
-    /* Every section read, nothing after it, and the checksum of all of it matches. */
-    if (!counts || r.failed || fgetc(r.f) != EOF || h.payload == 0 ||
+    /* Every section there, nothing after it, and the checksum of all of it matches. */
+    if (!counts || r.failed || (r.size - r.at) != 0 || h.payload != r.at - sizeof h ||
         XXH3_64bits_digest(r.h) != h.checksum) {
         snprintf(err, errlen, "the snapshot %s is damaged", path);
+        rc = FK_ENOENT;
         goto out;
     }
     e->build_seconds = fk_mono_seconds() - t0;
@@ -832,10 +937,9 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
     e = NULL;
     rc = FK_OK;
 out:
-    if (r.f)
-        fclose(r.f);
+    if (m != MAP_FAILED)
+        munmap(m, (size_t)sb.st_size);
     XXH3_freeState(r.h);
-    free(counts);
     if (e) {
         clear(e);
         free(e);
@@ -1222,7 +1326,7 @@ static void retest_alone(const fk_engine *e, uint32_t k, const char **vals, char
         if (tb->count != 1)
             continue;
         vals[5] = tb->result >= 0 ? "retested" : "waiting";
-        vals[6] = fk_strmap_key(e->tubes, e->s_tube[i]);
+        vals[6] = tube_code(e, e->s_tube[i]);
         vals[7] = fk_time_render(e->s_time[i], when);
         vals[8] = tb->result == FK_RESULT_NEGATIVE   ? "negative"
                   : tb->result == FK_RESULT_POSITIVE ? "positive"
@@ -1253,7 +1357,7 @@ int fk_engine_retest_at(fk_engine *e, fk_store *st, const struct fk_round *r, in
     rc = fk_engine_person_index(e);
     if (rc == FK_OK)
         rc = fk_table_new(retest_cols, 9, &t);
-    ntubes = fk_strmap_size(e->tubes);
+    ntubes = ntubes_of(e);
     for (ti = 0; rc == FK_OK && ti < ntubes; ti++) {
         const struct tube *tb = &e->tube[ti];
         uint32_t k;
@@ -1268,7 +1372,7 @@ int fk_engine_retest_at(fk_engine *e, fk_store *st, const struct fk_round *r, in
 
             if (e->s_pid[k] < 0)
                 continue;
-            vals[0] = fk_strmap_key(e->tubes, (int64_t)ti);
+            vals[0] = tube_code(e, (int64_t)ti);
             retest_alone(e, k, vals, when);
             rc = person_cells(st, e->s_pid[k], vals + 1, &p);
             if (rc == FK_OK)
@@ -1504,7 +1608,7 @@ int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int
     memset(&total, 0, sizeof total);
     if (R < 0)
         return FK_ENOENT;
-    ntubes = fk_strmap_size(e->tubes);
+    ntubes = ntubes_of(e);
     groups = calloc(ngroups, sizeof *groups);
     hours = malloc((2 * ntubes + 1) * sizeof *hours);
     if (!groups || !hours)
@@ -1579,7 +1683,7 @@ int fk_engine_tat_by(fk_engine *e, const struct fk_round *r, enum fk_level by, i
     int64_t R = round_region(e, r, err, errlen);
     int32_t *slot_of = NULL; /* per grid: the slot of its region of level by, or -1 */
     size_t *nh = NULL, *at = NULL, *last = NULL, nslots = 0, i, ti,
-           ntubes = fk_strmap_size(e->tubes);
+           ntubes = ntubes_of(e);
     int64_t *reg = NULL;
     double *hours = NULL;
     fk_table *t = NULL;
@@ -1695,7 +1799,7 @@ int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, f
     *out = NULL;
     if (R < 0)
         return FK_ENOENT;
-    ntubes = fk_strmap_size(e->tubes);
+    ntubes = ntubes_of(e);
     rc = fk_table_new(overdue_cols, 5, &t);
     for (ti = 0; rc == FK_OK && ti < ntubes; ti++) {
         struct tube v, *tb = &v;
@@ -1707,7 +1811,7 @@ int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, f
             continue;
         snprintf(members, sizeof members, "%u", tb->count);
         snprintf(hours, sizeof hours, "%.1f", (double)(now - tb->sampled) / 3600.0);
-        vals[0] = fk_strmap_key(e->tubes, (int64_t)ti);
+        vals[0] = tube_code(e, (int64_t)ti);
         vals[1] = fk_strmap_key(e->sites, tb->site);
         vals[2] = fk_time_render(tb->sampled, when);
         vals[3] = members;
@@ -1859,7 +1963,7 @@ int fk_engine_each_person_tube(fk_engine *e, int64_t pid,
         const struct tube *tb = &e->tube[e->s_tube[s]];
         struct fk_person_tube t;
 
-        t.tube = fk_strmap_key(e->tubes, e->s_tube[s]);
+        t.tube = tube_code(e, e->s_tube[s]);
         t.site = tb->site >= 0 ? fk_strmap_key(e->sites, tb->site) : "";
         t.lab = tb->lab >= 0 ? fk_strmap_key(e->labs, tb->lab) : "";
         t.time = e->s_time[s];
