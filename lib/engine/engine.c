@@ -1242,7 +1242,7 @@ int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, cons
     const uint64_t *bits;
     int64_t R = round_region(e, r, err, errlen), g;
     size_t o, lo, hi;
-    int rc;
+    int rc, began;
 
     *out = NULL;
     if (R < 0)
@@ -1261,6 +1261,8 @@ int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, cons
     rc = bits ? fk_table_new(missing_cols, 6, &t) : FK_ENOMEM;
     lo = e->gstart[e->reg[g].glo];
     hi = e->gstart[e->reg[g].ghi];
+    /* One read transaction for the rows' look-ups, not one a row (issue 19). */
+    began = rc == FK_OK && fk_store_read_begin(st) == FK_OK;
     for (o = lo; rc == FK_OK && o < hi; o++) {
         struct fk_person_row p;
         const char *vals[6];
@@ -1273,6 +1275,8 @@ int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, cons
         if (rc == FK_OK)
             rc = fk_table_add(t, vals);
     }
+    if (began)
+        fk_store_read_end(st);
     if (rc != FK_OK) {
         snprintf(err, errlen, "missing: %s", fk_strerror(rc));
         fk_table_free(t);
