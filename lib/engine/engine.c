@@ -35,6 +35,7 @@
 #include <xxhash.h>
 
 #include "fk/error.h"
+#include "fk/snapfile.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
 #include "fk/vec.h"
@@ -719,18 +720,14 @@ int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errle
     h.generation = e->generation;
     h.payload = w.at - sizeof h;
     h.checksum = XXH3_64bits_digest(w.h);
-    if (w.failed || fseek(w.f, 0, SEEK_SET) != 0 || fwrite(&h, sizeof h, 1, w.f) != 1 ||
-        fflush(w.f) != 0 || fsync(fileno(w.f)) != 0) {
+    if (w.failed) {
         snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
         goto out;
     }
-    fclose(w.f);
+    rc = fk_snapfile_finish(w.f, &h, sizeof h, 1, tmp, path, err, errlen);
     w.f = NULL;
-    if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
-        goto out;
-    }
-    rc = FK_OK;
+    XXH3_freeState(w.h);
+    return rc;
 out:
     if (w.f)
         fclose(w.f);

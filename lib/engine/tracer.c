@@ -68,6 +68,7 @@
 
 #include "fk/error.h"
 #include "fk/msg.h"
+#include "fk/snapfile.h"
 #include "fk/strmap.h"
 #include "fk/time.h"
 #include "fk/vec.h"
@@ -2969,20 +2970,15 @@ int fk_tracer_save(const fk_tracer *t, int64_t generation, const char *path, cha
     h.nvcodes = fk_strmap_size(t->venues);
     h.nvnames = t->venue_name ? t->venue_name_cap : 0;
     h.sum = XXH3_64bits(&h, offsetof(struct tsnap_header, sum));
-    /* No fsync: the file is a cache, and one torn by a crash fails its checksums and is built
-     * again; waiting for the disk cost a third of the first trace after an import. */
-    if (w.failed || fseek(w.f, 0, SEEK_SET) != 0 || fwrite(&h, sizeof h, 1, w.f) != 1 ||
-        fflush(w.f) != 0) {
+    if (w.failed) {
         snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
         goto out;
     }
-    fclose(w.f);
+    /* No fsync: the file is a cache, and one torn by a crash fails its checksums and is built
+     * again; waiting for the disk cost a third of the first trace after an import. */
+    rc = fk_snapfile_finish(w.f, &h, sizeof h, 0, tmp, path, err, errlen);
     w.f = NULL;
-    if (rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot rename %s: %s", tmp, strerror(errno));
-        goto out;
-    }
-    rc = FK_OK;
+    return rc;
 out:
     if (w.f)
         fclose(w.f);
