@@ -136,7 +136,8 @@ void api_control_list_get(struct req *r)
     reply_table(r, t, "control-list", REPLY_PAGE_OFFSET);
 }
 
-/* GET /api/v1/regime/due?region&date&state&by&source=all|controls|arrivals|occupations */
+/* GET /api/v1/regime/due?region&date&state&by&source=all|controls|arrivals|occupations|buyers|
+ * zones|fevers */
 void api_regime_due_get(struct req *r)
 {
     const char *state = req_arg(r, "state"), *source = req_arg(r, "source"),
@@ -165,10 +166,11 @@ void api_regime_due_get(struct req *r)
                   : strcmp(source, "occupations") == 0 ? FK_DUE_OCCUPATIONS
                   : strcmp(source, "buyers") == 0      ? FK_DUE_BUYERS
                   : strcmp(source, "zones") == 0       ? FK_DUE_ZONES
+                  : strcmp(source, "fevers") == 0      ? FK_DUE_FEVERS
                                                        : 0;
         if (!sources) {
             reply_error(r, 400, "bad_request",
-                        "all, controls, arrivals, occupations, buyers or zones",
+                        "all, controls, arrivals, occupations, buyers, zones or fevers",
                         "source '%s' is unknown", source);
             return;
         }

@@ -343,6 +343,21 @@ api "$lab" GET "/api/v1/checkins?date=$DAY"
 expect_status 403 "the lab may not read the names"
 api "$chief" GET "/api/v1/checkins/status?date=30-08-2022"
 expect_error bad_request 400 "a bad date"
+# the fevers' tests alone, as the command line lists them among the others; in scope only
+awk -F, 'NR == 1 || $5 == "fever"' due.csv >fever-due.csv
+[ "$(wc -l <fever-due.csv)" -gt 1 ] || fail "no fever test to ask the API for"
+api "$chief" GET "/api/v1/regime/due?source=fevers&now=$NOWQ&format=csv"
+expect_status 200 "regime due, the fevers' tests"
+same_rows fever-due.csv "$WORK/body" "the API's fever tests differ from regime due's"
+fk regime due --region 140702 --now "$NOW" >yuci-due.csv
+awk -F, 'NR == 1 || $5 == "fever"' yuci-due.csv >yuci-fever-due.csv
+[ "$(wc -l <yuci-fever-due.csv)" -lt "$(wc -l <fever-due.csv)" ] ||
+    fail "every fever test lies in 榆次区: the scope is not tested"
+api "$yuci" GET "/api/v1/regime/due?source=fevers&now=$NOWQ&format=csv"
+expect_status 200 "regime due, the fevers' tests, as the 榆次区 viewer"
+same_rows yuci-fever-due.csv "$WORK/body" "the viewer's fever tests are not its county's"
+api "$chief" GET "/api/v1/regime/due?source=fever"
+expect_error bad_request 400 "an unknown source"
 api "" GET "/api/v1/checkins/status"
 expect_status 401 "status without a session"
 # A check-in posted as a JSON row (the record type's write) is counted, scope-checked.
