@@ -49,7 +49,8 @@ int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errle
 int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
                    char *err, size_t errlen);
 /* The engine for st: from the snapshot at path when current, else built from the store and
- * saved there (a failure to save is not an error). *loaded says which happened. */
+ * saved there (a failure to save is not an error; path NULL: none). *loaded says which
+ * happened. */
 int fk_engine_open(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
                    int *loaded, char *err, size_t errlen);
 

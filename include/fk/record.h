@@ -125,6 +125,13 @@ struct fk_record_sql {
 #define FK_RECORD_HAS_ID 2u
 #define FK_RECORD_GENERIC 4u
 
+/* The indexes a type's rows are read into (issue 19): an import of the type must rebuild or
+ * extend their snapshots, and any other import leaves them as they were. The engine reads
+ * regions, persons, samples and results; the tracer persons (households), venues, scans, pings
+ * and cases; arrivals add persons. */
+#define FK_FEEDS_ENGINE 1u
+#define FK_FEEDS_TRACER 2u
+
 struct fk_record_type {
     fk_record_id id;
     const char *name;     /* "persons": the import type, file and API name */
@@ -139,6 +146,7 @@ struct fk_record_type {
     enum fk_record_scope scope;
     unsigned import_perm; /* enum fk_perm an actor's role needs to import (and export) it */
     unsigned flags;       /* FK_RECORD_* */
+    unsigned feeds;       /* FK_FEEDS_*: the in-memory indexes built from its rows */
     /* The store's view: its fields and statements (sqlite now; pg is for the PostgreSQL
      * backend, all NULL until it exists). */
     struct fk_record_field fields[FK_RECORD_MAXFIELDS];

@@ -2,12 +2,25 @@
 /* The end of writing a snapshot (the engine's, the tracer's): a file written under a temporary
  * name with a placeholder header, then the real header written at its start, flushed (and, when
  * asked, synced), closed and renamed into place, so a reader sees the old file or the whole new
- * one. I/O only, for the engine's caches. */
+ * one. I/O only, for the engine's caches. A snapshot built at generation G is current while the
+ * store's generation for its index (fk_store_index_generation) is at most G. */
 #ifndef FK_SNAPFILE_H
 #define FK_SNAPFILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+/* How every snapshot begins: its kind, its layout's version, the byte order it was written in
+ * (FK_SNAP_ENDIAN as this machine stores it: another order reads back otherwise), and the store
+ * generation it was built at. What follows is the kind's own. */
+#define FK_SNAP_ENDIAN 0x01020304u
+
+struct fk_snap_prefix {
+    char magic[8];
+    uint32_t version, endian;
+    int64_t generation;
+};
 
 /* Writes the n bytes of head at the start of f (opened "wb" on tmp), flushes, fsyncs when sync,
  * closes f and renames tmp to path. On any failure f is closed, tmp removed and err says what

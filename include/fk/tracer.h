@@ -75,7 +75,7 @@ int fk_tracer_load(fk_store *st, const struct fk_profile *p, const char *path, f
                    char *err, size_t errlen);
 /* The tracer for st: mapped from the snapshot at path when current, else built from the store
  * (reporting progress as fk_tracer_build_progress) and saved there (a failure to save is not an
- * error). *loaded says which happened. */
+ * error; path NULL: none). *loaded says which happened. */
 int fk_tracer_open(fk_store *st, const struct fk_profile *p, const char *path,
                    fk_build_progress_fn progress, void *progress_ud, fk_tracer **out,
                    int *loaded, char *err, size_t errlen);

@@ -181,6 +181,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .scope = FK_SCOPE_REGION,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_GENERIC,
+            .feeds = FK_FEEDS_ENGINE,
             .fields = {{"code", FK_RVAL_TEXT, FK_RFIELD_KEY},
                        {"name", FK_RVAL_TEXT, 0},
                        {"level", FK_RVAL_INT, 0},
@@ -228,6 +229,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .scope = FK_SCOPE_GRID,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_GENERIC | FK_RECORD_HAS_ID,
+            .feeds = FK_FEEDS_ENGINE | FK_FEEDS_TRACER,
             .fields = {{"id_number", FK_RVAL_TEXT, FK_RFIELD_KEY},
                        {"id_type", FK_RVAL_INT, FK_RFIELD_KEEP},
                        {"name", FK_RVAL_TEXT, 0},
@@ -271,6 +273,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .scope = FK_SCOPE_GRID,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_GENERIC | FK_RECORD_HAS_ID,
+            .feeds = FK_FEEDS_TRACER,
             .fields = {{"code", FK_RVAL_TEXT, FK_RFIELD_KEY},
                        {"name", FK_RVAL_TEXT, 0},
                        {"type", FK_RVAL_TEXT, FK_RFIELD_KEEP},
@@ -304,6 +307,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .scope = FK_SCOPE_PERSON,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_APPEND,
+            .feeds = FK_FEEDS_TRACER,
         },
     [FK_IMPORT_PINGS] =
         {
@@ -321,6 +325,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .scope = FK_SCOPE_PERSON,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_APPEND,
+            .feeds = FK_FEEDS_TRACER,
         },
     [FK_IMPORT_SAMPLES] =
         {
@@ -340,6 +345,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .scope = FK_SCOPE_PERSON,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_APPEND,
+            .feeds = FK_FEEDS_ENGINE,
         },
     [FK_IMPORT_RESULTS] =
         {
@@ -359,6 +365,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .key_note = "tube: a later time replaces, an earlier one is ignored",
             .scope = FK_SCOPE_TUBE,
             .import_perm = FK_PERM_POST_RESULTS,
+            .feeds = FK_FEEDS_ENGINE,
         },
     [FK_IMPORT_CASES] =
         {
@@ -380,6 +387,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .scope = FK_SCOPE_PERSON,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_GENERIC,
+            .feeds = FK_FEEDS_TRACER,
             .fields = {{"person", FK_RVAL_INT, FK_RFIELD_KEY},
                        {"confirmed", FK_RVAL_INT, 0},
                        {"onset", FK_RVAL_INT, 0},
@@ -473,6 +481,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .scope = FK_SCOPE_PERSON_GRID,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_GENERIC,
+            .feeds = FK_FEEDS_ENGINE | FK_FEEDS_TRACER,
             .fields = {{"person", FK_RVAL_INT, FK_RFIELD_KEY},
                        {"arrived", FK_RVAL_INT, FK_RFIELD_KEY},
                        {"origin", FK_RVAL_TEXT, 0},

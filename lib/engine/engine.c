@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -593,7 +594,7 @@ void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out)
 
 #define SNAP_MAGIC "FKENGSN1"
 #define SNAP_VERSION 3u /* 2: tubes carry their shipped time; 3: aligned sections, mapped */
-#define SNAP_ENDIAN 0x01020304u
+#define SNAP_ENDIAN FK_SNAP_ENDIAN
 #define SNAP_ALIGN 64
 
 struct snap_header {
@@ -602,6 +603,11 @@ struct snap_header {
     int64_t generation;
     uint64_t payload, checksum;
 };
+
+/* It begins as every snapshot does (fk/snapfile.h), so a writer can move its generation. */
+_Static_assert(offsetof(struct snap_header, generation) ==
+                   offsetof(struct fk_snap_prefix, generation),
+               "the engine snapshot's header begins with fk_snap_prefix");
 
 struct snap_writer {
     FILE *f;
@@ -724,7 +730,9 @@ int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errle
         snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
         goto out;
     }
-    rc = fk_snapfile_finish(w.f, &h, sizeof h, 1, tmp, path, err, errlen);
+    /* No fsync, as the tracer's: a cache, and a file torn by a crash fails its checksum and is
+     * built again; an import that writes it (fk_import_run) need not wait for the disk. */
+    rc = fk_snapfile_finish(w.f, &h, sizeof h, 0, tmp, path, err, errlen);
     w.f = NULL;
     XXH3_freeState(w.h);
     return rc;
@@ -836,14 +844,15 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
     const int64_t *vals;
     uint64_t namelen = 0;
     struct stat sb;
-    int64_t gen;
+    int64_t gen, igen;
     double t0 = fk_mono_seconds();
     void *m = MAP_FAILED;
     int rc = FK_ENOENT, fd;
 
     *out = NULL;
     memset(&r, 0, sizeof r);
-    if (fk_store_generation(st, &gen) != FK_OK) {
+    if (fk_store_generation(st, &gen) != FK_OK ||
+        fk_store_index_generation(st, FK_FEEDS_ENGINE, &igen) != FK_OK) {
         snprintf(err, errlen, "%s", fk_store_errmsg(st));
         return FK_EDB;
     }
@@ -865,9 +874,12 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
         snprintf(err, errlen, "%s is not an engine snapshot of this version", path);
         goto out;
     }
-    if (h.generation != gen) {
-        snprintf(err, errlen, "the snapshot reflects generation %lld, the store is at %lld",
-                 (long long)h.generation, (long long)gen);
+    /* Current while nothing the engine reads was written after its build. */
+    if (h.generation < igen || h.generation > gen) {
+        snprintf(err, errlen,
+                 "the snapshot was built at generation %lld; the engine's data changed at %lld, "
+                 "the store is at %lld",
+                 (long long)h.generation, (long long)igen, (long long)gen);
         goto out;
     }
     r.base = m;
@@ -951,7 +963,7 @@ int fk_engine_open(fk_store *st, const struct fk_profile *p, const char *path, f
     int rc;
 
     *loaded = 0;
-    rc = fk_engine_load(st, p, path, out, why, sizeof why);
+    rc = path ? fk_engine_load(st, p, path, out, why, sizeof why) : FK_ENOENT;
     if (rc == FK_OK) {
         *loaded = 1;
         return FK_OK;
@@ -961,7 +973,7 @@ int fk_engine_open(fk_store *st, const struct fk_profile *p, const char *path, f
         return rc;
     }
     rc = fk_engine_build(st, p, out, err, errlen);
-    if (rc == FK_OK)
+    if (rc == FK_OK && path)
         fk_engine_save(*out, path, why, sizeof why); /* a cache: failing to write it is fine */
     return rc;
 }

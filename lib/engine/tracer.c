@@ -2812,7 +2812,7 @@ int fk_tracer_graph_json(const fk_tracer *t, fk_store *st, const struct fk_conta
 
 #define TSNAP_MAGIC "FKTRCSN1"
 #define TSNAP_VERSION 1u
-#define TSNAP_ENDIAN 0x01020304u
+#define TSNAP_ENDIAN FK_SNAP_ENDIAN
 #define TSNAP_ALIGN 64
 
 enum {
@@ -2853,6 +2853,18 @@ struct tsnap_header {
     } sect[TS_N];
     uint64_t sum; /* of the bytes above */
 };
+
+_Static_assert(offsetof(struct tsnap_header, generation) ==
+                   offsetof(struct fk_snap_prefix, generation),
+               "the tracer snapshot's header begins with fk_snap_prefix");
+
+/* The header's own checksum. */
+static void tsnap_seal(void *head)
+{
+    struct tsnap_header *h = head;
+
+    h->sum = XXH3_64bits(h, offsetof(struct tsnap_header, sum));
+}
 
 struct tsnap_writer {
     FILE *f;
@@ -2969,7 +2981,7 @@ int fk_tracer_save(const fk_tracer *t, int64_t generation, const char *path, cha
     h.npings = np;
     h.nvcodes = fk_strmap_size(t->venues);
     h.nvnames = t->venue_name ? t->venue_name_cap : 0;
-    h.sum = XXH3_64bits(&h, offsetof(struct tsnap_header, sum));
+    tsnap_seal(&h);
     if (w.failed) {
         snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
         goto out;
@@ -3024,13 +3036,15 @@ int fk_tracer_load(fk_store *st, const struct fk_profile *p, const char *path, f
     const struct tsnap_header *h;
     fk_tracer *t = NULL;
     struct stat sb;
-    int64_t gen;
+    int64_t gen, igen;
     void *m = MAP_FAILED;
     int fd, rc;
     double t0 = fk_mono_seconds();
 
     *out = NULL;
     rc = fk_store_generation(st, &gen);
+    if (rc == FK_OK)
+        rc = fk_store_index_generation(st, FK_FEEDS_TRACER, &igen);
     if (rc != FK_OK) {
         snprintf(err, errlen, "%s", fk_store_errmsg(st));
         return rc;
@@ -3053,9 +3067,13 @@ int fk_tracer_load(fk_store *st, const struct fk_profile *p, const char *path, f
         snprintf(err, errlen, "%s is not a tracer snapshot of this version", path);
         goto stale;
     }
-    if (h->generation != gen || h->slot_seconds != (int64_t)p->companion_slot_minutes * 60) {
-        snprintf(err, errlen, "the tracer snapshot reflects generation %lld, the store is at %lld",
-                 (long long)h->generation, (long long)gen);
+    /* Current while nothing the tracer reads was written after its build. */
+    if (h->generation < igen || h->generation > gen ||
+        h->slot_seconds != (int64_t)p->companion_slot_minutes * 60) {
+        snprintf(err, errlen,
+                 "the tracer snapshot was built at generation %lld; the tracer's data changed "
+                 "at %lld, the store is at %lld",
+                 (long long)h->generation, (long long)igen, (long long)gen);
         goto stale;
     }
     t = calloc(1, sizeof *t);
@@ -3128,7 +3146,7 @@ int fk_tracer_open(fk_store *st, const struct fk_profile *p, const char *path,
     int rc;
 
     *loaded = 0;
-    rc = fk_tracer_load(st, p, path, out, why, sizeof why);
+    rc = path ? fk_tracer_load(st, p, path, out, why, sizeof why) : FK_ENOENT;
     if (rc == FK_OK) {
         *loaded = 1;
         return FK_OK;
@@ -3144,7 +3162,7 @@ int fk_tracer_open(fk_store *st, const struct fk_profile *p, const char *path,
         rc = fk_tracer_build_progress(st, p, progress, progress_ud, out, err, errlen);
     else
         snprintf(err, errlen, "%s", fk_store_errmsg(st));
-    if (rc == FK_OK)
+    if (rc == FK_OK && path)
         fk_tracer_save(*out, gen, path, why, sizeof why); /* a cache: failing to write it is fine */
     return rc;
 }

@@ -19,6 +19,7 @@ struct fk_store_ops {
     int (*read_begin)(fk_store *st);
     int (*read_end)(fk_store *st);
     int (*control_generation)(fk_store *st, int64_t *out);
+    int (*index_generation)(fk_store *st, unsigned feeds, int64_t *out);
     int (*put_region)(fk_store *st, const struct fk_region_row *r, enum fk_put *did);
     int (*put_person)(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did,
                       unsigned *changed);
@@ -107,6 +108,8 @@ struct fk_store_ops {
 struct fk_store {
     const struct fk_store_ops *ops;
     char audit_region[32]; /* fk_store_set_audit_region */
+    unsigned touched;      /* FK_FEEDS_* the open batch wrote (store.c); the backend's commit
+                              moves those indexes' generations (fk_store_index_generation) */
 };
 
 /* SQLite backend: opens path. */

@@ -464,6 +464,81 @@ static void test_store__commit_bumps_generation(void **state)
     }
 }
 
+static int64_t index_generation(fk_store *st, unsigned feeds)
+{
+    int64_t g = -1;
+
+    assert_int_equal(fk_store_index_generation(st, feeds, &g), FK_OK);
+    return g;
+}
+
+/* Each index's generation (issue 19) moves with a commit that changed what that index reads, and
+ * with nothing else: a snapshot of the tracer outlives samples, both outlive a round. */
+static void test_store__index_generations(void **state)
+{
+    struct store_fixture *f = *state;
+    struct fk_venue_row v = {0, "V1", "超市", "", "G1", NULL, NULL};
+    struct fk_round r;
+    enum fk_put did;
+    int64_t pid, vid, g;
+
+    assert_int_equal(index_generation(f->st, FK_FEEDS_ENGINE), 0);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_TRACER), 0);
+    assert_int_equal(fk_store_index_generation(f->st, 4u, &g), FK_EINVAL);
+    /* A person: both. */
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "G1", "一格", FK_LEVEL_GRID, "");
+    put_person(f->st, "140702199001011231", "张三", "G1", NULL, &pid);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_ENGINE), 1);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_TRACER), 1);
+    /* A sample: the engine's alone. */
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    add_sample(f->st, "T1", pid, 1000, "");
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_ENGINE), 2);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_TRACER), 1);
+    /* A venue and a scan: the tracer's alone. */
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(fk_store_put_venue(f->st, &v, &vid, &did), FK_OK);
+    assert_int_equal(fk_store_add_scan(f->st, pid, vid, 1000, &did), FK_OK);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(generation(f->st), 3);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_ENGINE), 2);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_TRACER), 3);
+    /* The same rows again change nothing: neither moves, though the generation does. */
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(add_sample(f->st, "T1", pid, 1000, ""), FK_PUT_SAME);
+    assert_int_equal(fk_store_add_scan(f->st, pid, vid, 1000, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_SAME);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(generation(f->st), 4);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_ENGINE), 2);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_TRACER), 3);
+    /* A round moves neither. */
+    memset(&r, 0, sizeof r);
+    snprintf(r.name, sizeof r.name, "R1");
+    snprintf(r.region, sizeof r.region, "G1");
+    r.start = 0;
+    r.end = 2000;
+    assert_int_equal(fk_store_add_round(f->st, &r), FK_OK);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_ENGINE), 2);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_TRACER), 3);
+    /* A rolled-back write moves nothing, and leaves no mark on the next batch. */
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    add_sample(f->st, "T2", pid, 1100, "");
+    assert_int_equal(fk_store_rollback(f->st), FK_OK);
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_ENGINE), 2);
+    /* A result: the engine's, at the generation of its commit. */
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_result(f->st, "T1", FK_RESULT_NEGATIVE, 2000, "", 0);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_ENGINE), generation(f->st));
+    assert_int_equal(index_generation(f->st, FK_FEEDS_TRACER), 3);
+}
+
 /* A commit with no batch open is an error and must not count as a batch. */
 static void test_store__commit_without_batch_changes_nothing(void **state)
 {
@@ -841,6 +916,7 @@ int main(void)
         T(test_store__put_case),
         T(test_store__rollback_leaves_nothing),
         T(test_store__commit_bumps_generation),
+        T(test_store__index_generations),
         T(test_store__commit_without_batch_changes_nothing),
         T(test_store__get_person_long_fields_whole),
         T(test_store__rounds),

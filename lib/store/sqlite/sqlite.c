@@ -33,7 +33,8 @@
 #include "store/store_int.h"
 
 enum stmt_id {
-    S_BEGIN, S_COMMIT, S_ROLLBACK, S_GEN_GET, S_GEN_BUMP, S_CGEN_GET, S_CGEN_BUMP,
+    S_BEGIN, S_COMMIT, S_ROLLBACK, S_GEN_GET, S_GEN_BUMP, S_CGEN_GET, S_CGEN_BUMP, S_IGEN_GET,
+    S_IGEN_SET,
     S_REGION_GET,
     S_PERSON_GET, S_PERSON_BY_ID,
     S_SCAN_INS, S_PING_INS, S_SAMPLE_INS, S_TUBE_EXISTS,
@@ -64,6 +65,9 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_GEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'generation'",
     [S_CGEN_GET] = "SELECT value FROM meta WHERE key = 'control_generation'",
     [S_CGEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'control_generation'",
+    [S_IGEN_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [S_IGEN_SET] = "UPDATE meta SET value = (SELECT value FROM meta WHERE key = 'generation') "
+                   "WHERE key = ?1",
     [S_REGION_GET] = "SELECT name, level, parent, worker, worker_phone FROM regions WHERE code = ?1",
     [S_PERSON_GET] = "SELECT id, id_type, name, phone, grid, household, tags FROM persons "
                      "WHERE id_number = ?1",
@@ -268,6 +272,14 @@ static int sq_begin_events(fk_store *st)
     return rc;
 }
 
+static int set_index_generation(struct sq_store *s, const char *key)
+{
+    sqlite3_stmt *q = stmt(s, S_IGEN_SET);
+
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    return exec_stmt(s, q);
+}
+
 static int sq_commit(fk_store *st)
 {
     struct sq_store *s = SQ(st);
@@ -277,8 +289,15 @@ static int sq_commit(fk_store *st)
         snprintf(s->msg, sizeof s->msg, "commit without a batch: call fk_store_begin first");
         return FK_EDB;
     }
-    rc = s->batch_kind == 2 ? FK_OK
-                            : exec_stmt(s, stmt(s, s->batch_kind == 1 ? S_CGEN_BUMP : S_GEN_BUMP));
+    rc = s->batch_kind == 1 ? exec_stmt(s, stmt(s, S_CGEN_BUMP)) : FK_OK;
+    /* A batch that wrote what an index reads moves the generation whatever its kind (none
+     * should otherwise: a control batch writes orders), and the index's to it. */
+    if (rc == FK_OK && (s->batch_kind == 0 || st->touched))
+        rc = exec_stmt(s, stmt(s, S_GEN_BUMP));
+    if (rc == FK_OK && (st->touched & FK_FEEDS_ENGINE))
+        rc = set_index_generation(s, "engine_generation");
+    if (rc == FK_OK && (st->touched & FK_FEEDS_TRACER))
+        rc = set_index_generation(s, "tracer_generation");
     if (rc == FK_OK)
         rc = exec_stmt(s, stmt(s, S_COMMIT));
     if (rc == FK_OK)
@@ -312,6 +331,23 @@ static int sq_control_generation(fk_store *st, int64_t *out)
     sqlite3_stmt *q = stmt(s, S_CGEN_GET);
     int rc = sqlite3_step(q);
 
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? FK_OK : fail(s);
+}
+
+static int sq_index_generation(fk_store *st, unsigned feeds, int64_t *out)
+{
+    struct sq_store *s = SQ(st);
+    sqlite3_stmt *q = stmt(s, S_IGEN_GET);
+    int rc;
+
+    *out = 0;
+    if (feeds != FK_FEEDS_ENGINE && feeds != FK_FEEDS_TRACER)
+        return FK_EINVAL;
+    sqlite3_bind_text(q, 1, feeds == FK_FEEDS_ENGINE ? "engine_generation" : "tracer_generation",
+                      -1, SQLITE_STATIC);
+    rc = sqlite3_step(q);
     *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
     sqlite3_reset(q);
     return rc == SQLITE_ROW ? FK_OK : fail(s);
@@ -2032,6 +2068,7 @@ static const struct fk_store_ops sqlite_ops = {
     .read_begin = sq_read_begin,
     .read_end = sq_read_end,
     .control_generation = sq_control_generation,
+    .index_generation = sq_index_generation,
     .put_region = sq_put_region,
     .put_person = sq_put_person,
     .put_venue = sq_put_venue,
