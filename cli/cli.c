@@ -305,6 +305,14 @@ void cli_stage_progress(void *ud, const char *stage, uint64_t done, uint64_t tot
     fk_progress_update(p, done, total, done);
 }
 
+const char *cli_snapshot_path(const struct cli *c, const char *kind, char *buf, size_t cap)
+{
+    if (strcmp(c->db, ":memory:") == 0 || strstr(c->db, "://"))
+        return NULL;
+    snprintf(buf, cap, "%s.%s", c->db, kind);
+    return buf;
+}
+
 int cli_open_engine(struct cli *c)
 {
     char err[1024];
@@ -313,12 +321,10 @@ int cli_open_engine(struct cli *c)
 
     if (cli_open(c) != EXIT_DONE)
         return EXIT_ERROR;
-    /* The engine's snapshot beside the data file: loaded when current (far faster than a build,
-     * though still seconds at 10 M residents), rebuilt and rewritten when an import has moved
-     * the store on. Not for an in-memory database. */
-    snprintf(snap, sizeof snap, "%s.engine", c->db);
-    if (fk_engine_open(c->st, &c->profile, snap, &c->eng, &c->engine_loaded, err, sizeof err) !=
-        FK_OK) {
+    /* The engine's snapshot beside the data file: mapped when current (an import keeps it so),
+     * built and written when something else moved the store on. */
+    if (fk_engine_open(c->st, &c->profile, cli_snapshot_path(c, "engine", snap, sizeof snap),
+                       &c->eng, &c->engine_loaded, err, sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;
     }
@@ -335,11 +341,11 @@ int cli_open_tracer(struct cli *c, fk_tracer **tr)
     if (cli_open(c) != EXIT_DONE)
         return EXIT_ERROR;
     /* Reading the store is most of a command-line trace (minutes for a city of 10 M); the
-     * snapshot is mapped in a moment, and rewritten by the first trace after an import. */
-    snprintf(snap, sizeof snap, "%s.tracer", c->db);
+     * snapshot is mapped in a moment, kept current by imports, and written by the first trace
+     * after any other write. */
     fk_progress_init(&prog, "reading", stderr);
-    rc = fk_tracer_open(c->st, &c->profile, snap, cli_stage_progress, &prog, tr, &loaded, err,
-                        sizeof err);
+    rc = fk_tracer_open(c->st, &c->profile, cli_snapshot_path(c, "tracer", snap, sizeof snap),
+                        cli_stage_progress, &prog, tr, &loaded, err, sizeof err);
     fk_progress_done(&prog);
     if (rc != FK_OK) {
         cli_error(c, "%s", err);

@@ -24,6 +24,8 @@ int cmd_import(struct cli *c, int argc, char **argv)
     };
     struct fk_import_opts io;
     struct fk_import_record rec;
+    struct fk_import_snapshots snaps;
+    char engine_snap[4200], tracer_snap[4200];
     struct fk_import_summary sum;
     struct fk_progress prog;
     enum fk_import_type type;
@@ -64,10 +66,17 @@ int cmd_import(struct cli *c, int argc, char **argv)
     memset(&rec, 0, sizeof rec);
     rec.begun = begun;
     rec.done_prefix = prefix;
+    /* The snapshots beside the data file are kept current, so the next verb maps them. */
+    memset(&snaps, 0, sizeof snaps);
+    snaps.engine = cli_snapshot_path(c, "engine", engine_snap, sizeof engine_snap);
+    snaps.tracer = cli_snapshot_path(c, "tracer", tracer_snap, sizeof tracer_snap);
+    snaps.progress = cli_stage_progress;
+    snaps.progress_ud = &prog;
+    rec.snapshots = &snaps;
     rc = fk_import_run(c->st, cli_writer(c), &c->profile, type, c->pos[1], &io, &rec, &sum, err,
                        sizeof err);
     fk_progress_done(&prog);
-    secs = fk_progress_elapsed(&prog);
+    secs = fk_progress_elapsed(&prog) - snaps.seconds; /* the rows' own pace */
     if (rc != FK_OK) {
         cli_error(c, "%s: %s", c->pos[1], err);
         return EXIT_ERROR;
@@ -86,6 +95,13 @@ int cmd_import(struct cli *c, int argc, char **argv)
         /* A re-import that renames or moves residents says so before a meeting finds out. */
         fprintf(stderr, "%s %s: %s\n", fk_import_type_name(type), c->pos[1],
                 fk_import_updated_text(&sum, upd, sizeof upd));
+    }
+    if (snaps.engine_did || snaps.tracer_did) {
+        /* What the next verb will find: a snapshot to map, or a build of its own. */
+        fprintf(stderr, "snapshots:%s%s%s%s%s in %.2f s%s%s\n", snaps.engine_did ? " engine " : "",
+                fk_snap_did_name(snaps.engine_did), snaps.engine_did && snaps.tracer_did ? "," : "",
+                snaps.tracer_did ? " tracer " : "", fk_snap_did_name(snaps.tracer_did),
+                snaps.seconds, snaps.why[0] ? ": " : "", snaps.why);
     }
     if (sum.alerts)
         fprintf(stderr, "%llu alerts raised: fangkong alerts --open lists them\n",

@@ -28,6 +28,7 @@
 #include "fk/profile.h"
 #include "fk/sentinel_board.h"
 #include "fk/store.h"
+#include "fk/tracer.h"
 #include "fk/trace.h"
 #include "fk/vaccination.h"
 
@@ -154,7 +155,31 @@ int fk_cold_alerts(fk_store *st, const struct fk_profile *p, int64_t now, size_t
 
 /* ---- imports (lib/action/import.c) ---- */
 
-/* How an import is on record (strings borrowed for the call). */
+/* The snapshots an import keeps current (issue 19): the files beside the data file that a verb
+ * maps (fk_engine_open, fk_tracer_open), so the first verb after an import answers at once
+ * rather than building the index for seconds (minutes at 10 M). After the import committed, an
+ * index whose inputs it changed (fk_store_index_generation moved) is built from the store and its
+ * snapshot written: the tracer's only when it has one already, or for venues, scans, pings and
+ * cases, so a city that never traces never pays for it. The other snapshots stay current as they
+ * were: an import of samples does not touch the tracer's. */
+enum fk_snap_did {
+    FK_SNAP_NONE = 0, /* nothing to do: no path, or the import changed nothing it holds */
+    FK_SNAP_BUILT,    /* built from the store and written */
+    FK_SNAP_STALE     /* could not be built or written: left for the next verb (why says why) */
+};
+struct fk_import_snapshots {
+    const char *engine, *tracer;   /* the snapshots' paths; NULL: not kept */
+    fk_build_progress_fn progress; /* the tracer's build; may be NULL */
+    void *progress_ud;
+    /* Out: what was done to each, in how long, and why one was left stale. */
+    enum fk_snap_did engine_did, tracer_did;
+    double seconds;
+    char why[512];
+};
+/* "built", "left stale" or "" (FK_SNAP_NONE). */
+const char *fk_snap_did_name(enum fk_snap_did d);
+
+/* How an import is on record (strings borrowed for the call), and the snapshots it keeps. */
 struct fk_import_record {
     /* The detail of the "import" row that commits with the first batch, so an import killed
      * mid-way is on record; NULL: no such row. */
@@ -164,6 +189,8 @@ struct fk_import_record {
      * ("N read, N accepted, N duplicate, N rejected") and, when rows were rejected, done_suffix
      * (where the rejects are); NULL: nothing. */
     const char *done_action, *done_prefix, *done_suffix;
+    /* The snapshots to keep current, and what became of them; NULL: none. */
+    struct fk_import_snapshots *snapshots;
 };
 /* fk_import_file as actor (its role and scope checked by the ingest, before any row and on every
  * row; o->actor and o->first_batch are the action's), on record as rec says, the rows about the

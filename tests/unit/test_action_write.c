@@ -369,7 +369,7 @@ static void test_action__backcheck(void **state)
 static void test_action__import_json(void **state)
 {
     struct fixture *f = *state;
-    struct fk_import_record rec = {"begun: JSON rows", "import.done", "JSON rows: ", NULL};
+    struct fk_import_record rec = {"begun: JSON rows", "import.done", "JSON rows: ", NULL, NULL};
     struct fk_import_problem *probs = NULL;
     struct fk_import_opts o;
     size_t nprobs = 0;
