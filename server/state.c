@@ -35,6 +35,11 @@
  *   came from (srv_tracer_memo_get). The first tracer is built at start, before the daemons
  *   listen, with progress on stderr (srv_start_tracer); srv_tracer builds it under the lock only
  *   when that failed.
+ * - Issue 19: a tracer build first asks the store whether anything the tracer reads changed
+ *   since the tracer it would replace (fk_store_index_generation): after samples, results or a
+ *   round it is kept, its generation moved on, with no rebuild. A build that caught up with the
+ *   store (no write since) writes its snapshot beside the data file, so a restart, and a verb on
+ *   the same data file, maps it; during a long import only the last build writes.
  * - Two store connections: the handlers' own, which every answer reads through under the lock
  *   (names and phones too: the engine and tracer take the caller's connection for them), and
  *   the builder's, which every build reads through off it. An index the builder built is handed
@@ -365,13 +370,37 @@ static void build_gate(fk_store *st, fk_engine *e, fk_gate_index **out, int64_t 
         fprintf(stderr, "fangkong serve: the gate index: %s (built on first use)\n", err);
 }
 
+/* After a build at generation g of the engine (tracer 0) or the tracer (1), when no write came
+ * since: its snapshot beside the data file, so that a restart and a verb on the same data file
+ * map it rather than build (issue 19). Not during a long import, whose batches keep coming: its
+ * last build writes it. Called under the lock, dropped while writing; only the builder frees an
+ * engine or a tracer, so the one written stays. */
+static void save_snapshot(struct server *s, int tracer, int64_t g)
+{
+    void *x = tracer ? (void *)s->tr : (void *)s->eng;
+    char path[1100], err[512];
+    int64_t now;
+    int rc;
+
+    if (!x || fk_store_generation(s->bst, &now) != FK_OK || now != g)
+        return;
+    snprintf(path, sizeof path, "%s.%s", s->o.db, tracer ? "tracer" : "engine");
+    pthread_mutex_unlock(&s->lock);
+    rc = tracer ? fk_tracer_save(x, g, path, err, sizeof err)
+                : fk_engine_save(x, path, err, sizeof err);
+    pthread_mutex_lock(&s->lock);
+    if (rc != FK_OK)
+        fprintf(stderr, "fangkong serve: the %s snapshot: %s (the next start builds it)\n",
+                tracer ? "tracer" : "engine", err);
+}
+
 /* One build attempt of the engine (tracer 0) or the tracer (1): called and returning under the
  * lock, which it drops while it builds. */
 static void build_once(struct server *s, int tracer)
 {
     fk_store *st = s->bst;
-    int64_t target = s->want_gen, g = -1;
-    int with_ctl = !tracer && s->ctl_used;
+    int64_t target = s->want_gen, g = -1, had = s->tr ? s->tr_gen : -1, ig = -1;
+    int with_ctl = !tracer && s->ctl_used, kept = 0;
     fk_engine *e = NULL;
     fk_tracer *t = NULL;
     fk_ctl *c = NULL, *old_ctl = NULL;
@@ -394,8 +423,13 @@ static void build_once(struct server *s, int tracer)
     } else {
         rc = fk_store_generation(st, &g);
         if (rc == FK_OK)
+            rc = fk_store_index_generation(st, FK_FEEDS_TRACER, &ig);
+        /* Nothing the tracer reads changed since its build (samples, results, rounds): it
+         * reflects g as it is (issue 19), with no minutes-long rebuild at 700 M scans. */
+        kept = rc == FK_OK && had >= 0 && ig <= had;
+        if (rc == FK_OK && !kept)
             rc = fk_tracer_build(st, &s->prof, &t, err, sizeof err);
-        else
+        else if (rc != FK_OK)
             snprintf(err, sizeof err, "%s", fk_store_errmsg(st));
     }
     took = fk_mono_seconds() - t0;
@@ -417,12 +451,20 @@ static void build_once(struct server *s, int tracer)
         s->gate_eng = gi ? e : NULL;
         s->gate_cg = gcg;
         s->gate_cg_at = 0; /* compared with the store's at the next check */
+    } else if (rc == FK_OK && kept) {
+        if (s->tr && s->tr_gen == had && g > s->tr_gen)
+            s->tr_gen = g;
     } else if (rc == FK_OK) {
         old = s->tr;
         s->tr = t;
         s->tr_gen = g;
     }
-    if (rc == FK_OK) {
+    if (rc == FK_OK && kept) {
+        fprintf(stderr,
+                "fangkong serve: tracer kept at generation %lld (its data unchanged "
+                "since %lld)\n",
+                (long long)g, (long long)had);
+    } else if (rc == FK_OK) {
         fprintf(stderr, "fangkong serve: %s rebuilt at generation %lld in %.2f s\n",
                 tracer ? "tracer" : "engine", (long long)g, took);
         if (timing_log_ms > 0)
@@ -449,6 +491,8 @@ static void build_once(struct server *s, int tracer)
             fk_engine_free(old);
         pthread_mutex_lock(&s->lock);
     }
+    if (rc == FK_OK && !kept)
+        save_snapshot(s, tracer, g);
 }
 
 static void *builder_main(void *arg)
