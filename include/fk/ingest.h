@@ -70,6 +70,12 @@ struct fk_import_opts {
      * fk_import_json do not call it: they keep the rejects themselves. */
     void (*reject)(void *ud, uint64_t line, const char *reason, fk_slice raw);
     void *reject_ud;
+    /* When set, called for every scan and ping the store added (not for a row already there),
+     * with the stored ids (cell: the ping's code; venue 0), so the caller can extend an index
+     * with them rather than read them all again (issue 19). The rows are committed when the
+     * import returns FK_OK. */
+    void (*added)(void *ud, enum fk_import_type t, const struct fk_event_row *e);
+    void *added_ud;
     /* XLSX input: the sheet to read (NULL: the first). */
     const char *sheet;
     /* The time event times are checked against (Unix seconds); 0: the clock. Event times

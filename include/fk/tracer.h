@@ -73,12 +73,36 @@ int fk_tracer_save(const fk_tracer *t, int64_t generation, const char *path, cha
  * FK_ENOMEM, FK_EDB. */
 int fk_tracer_load(fk_store *st, const struct fk_profile *p, const char *path, fk_tracer **out,
                    char *err, size_t errlen);
+/* Maps the snapshot at path whatever the store's generation (fk_tracer_extend's starting point),
+ * and says the generation it was built at. FK_OK; FK_ENOENT when missing, damaged, of another
+ * version or companion slot; FK_ENOMEM. */
+int fk_tracer_map(const char *path, const struct fk_profile *p, fk_tracer **out, int64_t *built_at,
+                  char *err, size_t errlen);
 /* The tracer for st: mapped from the snapshot at path when current, else built from the store
  * (reporting progress as fk_tracer_build_progress) and saved there (a failure to save is not an
  * error; path NULL: none). *loaded says which happened. */
 int fk_tracer_open(fk_store *st, const struct fk_profile *p, const char *path,
                    fk_build_progress_fn progress, void *progress_ud, fk_tracer **out,
                    int *loaded, char *err, size_t errlen);
+
+/* Scans and pings added to a store since a tracer of it was built (issue 19): an import of scans
+ * or pings collects the rows it added, and fk_tracer_extend makes the tracer of the store after
+ * it from the one before, without reading the store's scans and pings again. */
+typedef struct fk_trace_delta fk_trace_delta;
+fk_trace_delta *fk_trace_delta_new(void); /* NULL: out of memory */
+void fk_trace_delta_free(fk_trace_delta *d);
+/* Adds a scan (ping 0: e->person, venue, time) or a ping (1: person, cell, time) the store
+ * added; one a build would skip (time outside uint32) is skipped. FK_OK or FK_ENOMEM. */
+int fk_trace_delta_add(fk_trace_delta *d, const struct fk_event_row *e, int ping);
+size_t fk_trace_delta_size(const fk_trace_delta *d); /* events held */
+/* The tracer fk_tracer_build would give for st now, from t (built from st, or mapped from its
+ * snapshot) and d (NULL: none), the scans and pings st added since t: its arrays and the cells'
+ * numbers as a build's, so its answers and its snapshot are a build's byte for byte. Only scans,
+ * pings and cases may have changed since t (the cases are read again from st). FK_OK;
+ * FK_EINVAL (t is not from a store, or d names a person or venue t lacks: build instead);
+ * FK_ENOMEM; FK_EDB. */
+int fk_tracer_extend(const fk_tracer *t, const fk_trace_delta *d, fk_store *st,
+                     const struct fk_profile *p, fk_tracer **out, char *err, size_t errlen);
 
 struct fk_tracer_stats {
     size_t persons, scans, pings, venues, cells, cases;

@@ -47,6 +47,7 @@ const char *fk_snap_did_name(enum fk_snap_did d)
 {
     switch (d) {
     case FK_SNAP_BUILT: return "built";
+    case FK_SNAP_EXTENDED: return "extended";
     case FK_SNAP_STALE: return "left stale";
     default: return "";
     }
@@ -90,6 +91,49 @@ static enum fk_snap_did build_one(fk_store *st, const struct fk_profile *p, int 
     return FK_SNAP_STALE;
 }
 
+/* The rows an import of scans or pings added, for the tracer's snapshot: where it began. */
+struct growth {
+    fk_trace_delta *d; /* NULL: none collected (another type, or no tracer to extend) */
+    int failed;        /* out of memory while collecting: build instead */
+    int64_t g0, i0;    /* the store's and the tracer's generations as the import began */
+};
+
+static void on_added(void *ud, enum fk_import_type t, const struct fk_event_row *e)
+{
+    struct growth *gr = ud;
+
+    if (!gr->failed && fk_trace_delta_add(gr->d, e, t == FK_IMPORT_PINGS) != FK_OK)
+        gr->failed = 1;
+}
+
+/* The tracer's snapshot at path extended with what the import added, when it was current as
+ * the import began (at i0 or later) and the store moved from g0 to g1 by the import's own
+ * `batches` alone. FK_OK, or anything else: build instead. */
+static int extend_tracer(fk_store *st, const struct fk_profile *p, const char *path,
+                         const struct growth *gr, int64_t g1, uint64_t batches,
+                         struct fk_import_snapshots *s)
+{
+    fk_tracer *old = NULL, *t = NULL;
+    char err[512];
+    int64_t at;
+    int rc;
+
+    if (gr->failed || g1 - gr->g0 != (int64_t)batches)
+        return FK_ECONFLICT;
+    rc = fk_tracer_map(path, p, &old, &at, err, sizeof err);
+    if (rc == FK_OK && (at < gr->i0 || at > gr->g0))
+        rc = FK_ECONFLICT; /* stale before the import began */
+    if (rc == FK_OK && s->progress)
+        s->progress(s->progress_ud, "tracer", 0, 0);
+    if (rc == FK_OK)
+        rc = fk_tracer_extend(old, gr->d, st, p, &t, err, sizeof err);
+    if (rc == FK_OK)
+        rc = fk_tracer_save(t, g1, path, err, sizeof err);
+    fk_tracer_free(t);
+    fk_tracer_free(old);
+    return rc;
+}
+
 /* The indexes' generations (engine, tracer) as the store holds them; -1 when unreadable. */
 static void index_generations(fk_store *st, int64_t g[2])
 {
@@ -102,10 +146,11 @@ static void index_generations(fk_store *st, int64_t g[2])
 /* Builds the snapshots of s whose index's inputs the import of type t wrote: their generation
  * moved from was[]. The others are current as they were (fk_store_index_generation). */
 static void follow(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
-                   const int64_t was[2], struct fk_import_snapshots *s)
+                   const int64_t was[2], const struct growth *gr, uint64_t batches,
+                   struct fk_import_snapshots *s)
 {
     double t0 = fk_mono_seconds();
-    int64_t now[2];
+    int64_t now[2], g1;
 
     index_generations(st, now);
     if (s->engine && now[0] != was[0])
@@ -114,8 +159,13 @@ static void follow(fk_store *st, const struct fk_profile *p, enum fk_import_type
      * import is of what only tracing reads. */
     if (s->tracer && now[1] != was[1] &&
         (access(s->tracer, F_OK) == 0 || t == FK_IMPORT_VENUES || t == FK_IMPORT_SCANS ||
-         t == FK_IMPORT_PINGS || t == FK_IMPORT_CASES))
-        s->tracer_did = build_one(st, p, 1, s->tracer, s);
+         t == FK_IMPORT_PINGS || t == FK_IMPORT_CASES)) {
+        if (gr->d && fk_store_generation(st, &g1) == FK_OK &&
+            extend_tracer(st, p, s->tracer, gr, g1, batches, s) == FK_OK)
+            s->tracer_did = FK_SNAP_EXTENDED;
+        else
+            s->tracer_did = build_one(st, p, 1, s->tracer, s);
+    }
     s->seconds = fk_mono_seconds() - t0;
 }
 
@@ -127,6 +177,7 @@ static int run(fk_store *st, const struct fk_actor *actor, const struct fk_profi
 {
     struct begun b;
     struct fk_import_opts io;
+    struct growth gr;
     int64_t was[2];
     int rc;
 
@@ -150,13 +201,28 @@ static int run(fk_store *st, const struct fk_actor *actor, const struct fk_profi
         rec->snapshots->why[0] = 0;
         index_generations(st, was);
     }
+    /* Scans, pings and cases extend the tracer's snapshot when there is one: the rows added are
+     * collected as they are (cases are read again, a few rows). */
+    memset(&gr, 0, sizeof gr);
+    if (rec->snapshots && rec->snapshots->tracer && access(rec->snapshots->tracer, F_OK) == 0 &&
+        (t == FK_IMPORT_SCANS || t == FK_IMPORT_PINGS || t == FK_IMPORT_CASES) &&
+        fk_store_generation(st, &gr.g0) == FK_OK) {
+        gr.i0 = was[1];
+        gr.d = fk_trace_delta_new();
+        if (gr.d && t != FK_IMPORT_CASES) {
+            io.added = on_added;
+            io.added_ud = &gr;
+        }
+    }
     if (src->path)
         rc = fk_import_file(st, p, t, src->path, &io, sum, err, errlen);
     else
         rc = fk_import_json(st, p, t, src->json, src->n, src->header, src->ncols, &io, sum,
                             src->problems, src->nproblems, err, errlen);
-    if (rc != FK_OK)
+    if (rc != FK_OK) {
+        fk_trace_delta_free(gr.d);
         return rc;
+    }
     rc = fk_store_begin_events(st);
     if (rc == FK_OK)
         rc = fk__audit(st, actor, NULL, b.written && rec->done_action ? rec->done_action : "import",
@@ -181,7 +247,8 @@ static int run(fk_store *st, const struct fk_actor *actor, const struct fk_profi
         sum->alerts += raised;
     }
     if (rc == FK_OK && rec->snapshots)
-        follow(st, p, t, was, rec->snapshots);
+        follow(st, p, t, was, &gr, sum->batches, rec->snapshots);
+    fk_trace_delta_free(gr.d);
     return rc;
 }
 

@@ -688,8 +688,14 @@ static int on_event(void *ud, const struct fk_event_row *e)
     tick(l);
     if (el->pings) {
         int added;
-        int64_t c = fk_strmap_intern(l->t->cells, e->cell, strlen(e->cell), &added);
+        int64_t c;
 
+        /* a cell only for a ping kept (add_event's rule), so that its number is where the
+         * pings first meet it (fk_tracer_extend numbers them so) */
+        if (e->person < 0 || (size_t)e->person >= l->in->npersons || e->time < 0 ||
+            e->time > UINT32_MAX)
+            return 0;
+        c = fk_strmap_intern(l->t->cells, e->cell, strlen(e->cell), &added);
         if (c < 0)
             return l->rc = FK_ENOMEM;
         where = (int32_t)c;
@@ -708,6 +714,7 @@ static int on_event(void *ud, const struct fk_event_row *e)
 static int on_case(void *ud, const struct fk_case_row *c)
 {
     struct load *l = ud;
+    struct fk_case_row *k;
 
     tick(l);
     if (c->person < 0 || (size_t)c->person >= l->in->npersons)
@@ -715,7 +722,16 @@ static int on_case(void *ud, const struct fk_case_row *c)
     if (grow((void **)&l->in->cases, &l->cap_cases, l->in->ncases + 1, sizeof *l->in->cases) !=
         FK_OK)
         return l->rc = FK_ENOMEM;
-    l->in->cases[l->in->ncases++] = *c;
+    /* field by field into zeroes: the snapshot holds the rows, so their padding is written too,
+     * and must not be whatever the reader's stack held (two builds' files are equal) */
+    k = &l->in->cases[l->in->ncases++];
+    memset(k, 0, sizeof *k);
+    k->person = c->person;
+    k->confirmed = c->confirmed;
+    k->onset = c->onset;
+    k->isolated = c->isolated;
+    k->kind = c->kind;
+    k->reported = c->reported;
     return 0;
 }
 
@@ -802,6 +818,385 @@ out:
         snprintf(err, errlen, "building the tracer: %s%s%s", fk_strerror(rc),
                  rc == FK_EDB ? ": " : "", rc == FK_EDB ? fk_store_errmsg(st) : "");
     free_input(&in);
+    fk_strmap_free(names.households);
+    fk_strmap_free(names.cells);
+    fk_strmap_free(names.venues);
+    free(names.venue_code);
+    for (i = 0; names.venue_name && i < names.venue_name_cap; i++)
+        free(names.venue_name[i]);
+    free(names.venue_name);
+    return rc;
+}
+
+/* ---- extending (issue 19): a tracer and the scans and pings added since ---- */
+
+/* An event of a delta: person, place (venue id; for pings the cell's index in cells), time. */
+struct devent {
+    int32_t person, place;
+    uint32_t time;
+};
+
+struct fk_trace_delta {
+    struct devent *scan, *ping;
+    size_t nscans, scap, npings, pcap;
+    fk_strmap *cells;
+};
+
+fk_trace_delta *fk_trace_delta_new(void)
+{
+    fk_trace_delta *d = calloc(1, sizeof *d);
+
+    if (d && !(d->cells = fk_strmap_new())) {
+        free(d);
+        d = NULL;
+    }
+    return d;
+}
+
+void fk_trace_delta_free(fk_trace_delta *d)
+{
+    if (!d)
+        return;
+    free(d->scan);
+    free(d->ping);
+    fk_strmap_free(d->cells);
+    free(d);
+}
+
+size_t fk_trace_delta_size(const fk_trace_delta *d)
+{
+    return d ? d->nscans + d->npings : 0;
+}
+
+int fk_trace_delta_add(fk_trace_delta *d, const struct fk_event_row *e, int ping)
+{
+    struct devent *v;
+    int added;
+
+    /* What the build would skip, the delta skips: an event out of range is not traceable. */
+    if (e->person < 0 || e->person >= INT32_MAX || e->time < 0 || e->time > UINT32_MAX)
+        return FK_OK;
+    if (ping) {
+        int64_t c = fk_strmap_intern(d->cells, e->cell, strlen(e->cell), &added);
+
+        if (c < 0 || grow((void **)&d->ping, &d->pcap, d->npings + 1, sizeof *d->ping) != FK_OK)
+            return FK_ENOMEM;
+        v = &d->ping[d->npings++];
+        v->place = (int32_t)c;
+    } else {
+        if (e->venue < 0 || e->venue >= INT32_MAX)
+            return FK_OK;
+        if (grow((void **)&d->scan, &d->scap, d->nscans + 1, sizeof *d->scan) != FK_OK)
+            return FK_ENOMEM;
+        v = &d->scan[d->nscans++];
+        v->place = (int32_t)e->venue;
+    }
+    v->person = (int32_t)e->person;
+    v->time = (uint32_t)e->time;
+    return FK_OK;
+}
+
+/* The delta's events of one kind as CSR by person: (*order)[(*first)[p] .. (*first)[p + 1]) are
+ * person p's, in the delta's order (counts shifted by two, so that filling leaves each entry the
+ * start of its person). FK_OK, FK_EINVAL (a person >= npersons), FK_ENOMEM. */
+static int delta_by_person(const struct devent *ev, size_t n, size_t npersons, uint64_t **first,
+                           uint32_t **order)
+{
+    uint64_t *f = calloc(npersons + 2, sizeof *f);
+    uint32_t *o = malloc((n ? n : 1) * sizeof *o);
+    size_t i;
+
+    if (!f || !o || n > UINT32_MAX) {
+        free(f);
+        free(o);
+        return FK_ENOMEM;
+    }
+    for (i = 0; i < n; i++) {
+        if ((size_t)ev[i].person >= npersons) {
+            free(f);
+            free(o);
+            return FK_EINVAL;
+        }
+        f[ev[i].person + 2]++;
+    }
+    for (i = 0; i < npersons; i++)
+        f[i + 2] += f[i + 1];
+    for (i = 0; i < n; i++)
+        o[f[ev[i].person + 1]++] = (uint32_t)i;
+    *first = f;
+    *order = o;
+    return FK_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+/* One kind of event (scans, or pings), old and new merged into the CSR the store would have
+ * given (each person's in the store's order: rank of the place, then time; rank[] maps a place
+ * to its rank, new places after old: ranks index the union), with places as renumber[rank]. */
+struct merge {
+    size_t npersons;
+    const uint64_t *ostart; /* the old tracer's */
+    const int32_t *oplace;
+    const uint32_t *otime;
+    const struct devent *ev; /* the delta's, by person */
+    const uint64_t *dfirst;
+    const uint32_t *dorder;
+    const uint32_t *orank, *drank; /* old place -> rank, delta place -> rank */
+};
+
+static int merge_events(const struct merge *m, uint64_t **start, int32_t **place, uint32_t **tm)
+{
+    size_t p, n = m->ostart[m->npersons] + m->dfirst[m->npersons], at = 0, maxrun = 0;
+    uint64_t *key = NULL;
+    int rc = FK_ENOMEM;
+
+    *start = calloc(m->npersons + 1, sizeof **start);
+    *place = big_malloc((n ? n : 1) * sizeof **place);
+    *tm = big_malloc((n ? n : 1) * sizeof **tm);
+    for (p = 0; p < m->npersons; p++) {
+        size_t k = (m->ostart[p + 1] - m->ostart[p]) + (m->dfirst[p + 1] - m->dfirst[p]);
+
+        if (k > maxrun)
+            maxrun = k;
+    }
+    key = malloc((maxrun ? maxrun : 1) * sizeof *key);
+    if (!*start || !*place || !*tm || !key)
+        goto out;
+    for (p = 0; p < m->npersons; p++) {
+        size_t k = 0, i;
+        uint64_t e;
+
+        for (e = m->ostart[p]; e < m->ostart[p + 1]; e++)
+            key[k++] = (uint64_t)m->orank[m->oplace[e]] << 32 | m->otime[e];
+        for (e = m->dfirst[p]; e < m->dfirst[p + 1]; e++) {
+            const struct devent *v = &m->ev[m->dorder[e]];
+
+            key[k++] = (uint64_t)m->drank[v->place] << 32 | v->time;
+        }
+        if (k > 1)
+            qsort(key, k, sizeof *key, cmp_u64);
+        for (i = 0; i < k; i++) {
+            (*place)[at] = (int32_t)(key[i] >> 32); /* a rank, renumbered by the caller */
+            (*tm)[at] = (uint32_t)key[i];
+            at++;
+        }
+        (*start)[p + 1] = at;
+    }
+    rc = FK_OK;
+out:
+    free(key);
+    return rc;
+}
+
+/* Rebuilds in names a string map of n texts, in index order, from t's (a map or a blob). */
+static int copy_texts(const fk_strmap *m, const struct texts *x, size_t n, fk_strmap *to)
+{
+    size_t i;
+    int added;
+
+    for (i = 0; i < n; i++) {
+        const char *s = text_at(m, x, (int64_t)i);
+
+        if (!s || fk_strmap_intern(to, s, strlen(s), &added) != (int64_t)i)
+            return FK_EINVAL;
+    }
+    return FK_OK;
+}
+
+static const char **cell_texts_sort_base;
+
+static int cmp_cell_text(const void *a, const void *b)
+{
+    return strcmp(cell_texts_sort_base[*(const uint32_t *)a],
+                  cell_texts_sort_base[*(const uint32_t *)b]);
+}
+
+int fk_tracer_extend(const fk_tracer *t, const fk_trace_delta *d, fk_store *st,
+                     const struct fk_profile *p, fk_tracer **out, char *err, size_t errlen)
+{
+    const struct fk_trace_input *oi = &t->in;
+    struct fk_trace_input in;
+    fk_tracer names, *nt = NULL;
+    struct load l;
+    struct merge m;
+    uint64_t *dfirst = NULL;
+    uint32_t *dorder = NULL, *orank = NULL, *byrank = NULL, *renum = NULL;
+    fk_strmap *oldcells = NULL;
+    const char **ctext = NULL;
+    size_t i, nold = oi->ncells, nnew = d ? fk_strmap_size(d->cells) : 0, ncells = 0;
+    double t0 = fk_mono_seconds();
+    int rc = FK_ENOMEM, added;
+
+    *out = NULL;
+    memset(&in, 0, sizeof in);
+    memset(&names, 0, sizeof names);
+    memset(&m, 0, sizeof m);
+    if (!t->from_store) {
+        snprintf(err, errlen, "only a tracer built from a store is extended");
+        return FK_EINVAL;
+    }
+    names.households = fk_strmap_new();
+    names.cells = fk_strmap_new();
+    names.venues = fk_strmap_new();
+    in.npersons = oi->npersons;
+    in.nhouseholds = oi->nhouseholds;
+    in.nvenues = oi->nvenues;
+    in.household = malloc((in.npersons ? in.npersons : 1) * sizeof *in.household);
+    names.venue_code = malloc((in.nvenues ? in.nvenues : 1) * sizeof *names.venue_code);
+    names.venue_name_cap = t->map ? t->venue_names.n : t->venue_name_cap;
+    names.venue_name = calloc(names.venue_name_cap ? names.venue_name_cap : 1, sizeof(char *));
+    if (!names.households || !names.cells || !names.venues || !in.household || !names.venue_code ||
+        !names.venue_name)
+        goto out;
+    /* What a scans, pings or cases import leaves as it was: households, venues. */
+    memcpy(in.household, oi->household, in.npersons * sizeof *in.household);
+    memcpy(names.venue_code, t->venue_code, in.nvenues * sizeof *names.venue_code);
+    rc = copy_texts(t->households, &t->hh_codes, oi->nhouseholds, names.households);
+    if (rc == FK_OK)
+        rc = copy_texts(t->venues, &t->venue_codes,
+                        t->venues ? fk_strmap_size(t->venues) : t->venue_codes.n, names.venues);
+    for (i = 0; rc == FK_OK && i < names.venue_name_cap; i++) {
+        const char *s = t->map ? text_at(NULL, &t->venue_names, (int64_t)i) : t->venue_name[i];
+
+        if (s && *s && !(names.venue_name[i] = strdup(s)))
+            rc = FK_ENOMEM;
+    }
+    if (rc != FK_OK)
+        goto out;
+    /* Scans: a venue's rank is its id (the store's order is person, venue, time). */
+    for (i = 0; d && i < d->nscans; i++)
+        if ((size_t)d->scan[i].place >= in.nvenues || names.venue_code[d->scan[i].place] < 0) {
+            rc = FK_EINVAL; /* a venue the tracer does not know: build instead */
+            goto out;
+        }
+    rc = FK_ENOMEM;
+    orank = malloc((in.nvenues ? in.nvenues : 1) * sizeof *orank);
+    if (!orank)
+        goto out;
+    for (i = 0; i < in.nvenues; i++)
+        orank[i] = (uint32_t)i;
+    rc = delta_by_person(d ? d->scan : NULL, d ? d->nscans : 0, in.npersons, &dfirst, &dorder);
+    if (rc != FK_OK)
+        goto out;
+    m = (struct merge){
+        in.npersons, oi->scan_start, oi->scan_venue, oi->scan_time, d ? d->scan : NULL,
+        dfirst,      dorder,         orank,          orank};
+    rc = merge_events(&m, &in.scan_start, &in.scan_venue, &in.scan_time);
+    free(dfirst);
+    free(dorder);
+    free(orank);
+    dfirst = NULL;
+    dorder = NULL;
+    orank = NULL;
+    if (rc != FK_OK)
+        goto out;
+    /* Pings: a cell's rank is its code's place among all codes (the store's order is person,
+     * cell, time); its number, the order in which that order first meets it, as a build's. */
+    rc = FK_ENOMEM;
+    ctext = malloc((nold + nnew ? nold + nnew : 1) * sizeof *ctext);
+    byrank = malloc((nold + nnew ? nold + nnew : 1) * sizeof *byrank);
+    orank = malloc((nold + nnew ? nold + nnew : 1) * sizeof *orank);
+    renum = malloc((nold + nnew ? nold + nnew : 1) * sizeof *renum);
+    if (!ctext || !byrank || !orank || !renum)
+        goto out;
+    for (i = 0; i < nold; i++)
+        ctext[i] = text_at(t->cells, &t->cell_codes, (int64_t)i);
+    if (!t->cells && nnew) { /* a mapped tracer has the codes as a blob: a map to look them up */
+        oldcells = fk_strmap_new();
+        if (!oldcells || copy_texts(NULL, &t->cell_codes, nold, oldcells) != FK_OK)
+            goto out;
+    }
+    /* a new code that is an old one is that cell: its rank is the old one's */
+    for (i = 0; i < nnew; i++) {
+        const char *s = fk_strmap_key(d->cells, (int64_t)i);
+        int64_t k = fk_strmap_find(t->cells ? t->cells : oldcells, s, strlen(s));
+
+        ctext[nold + i] = k >= 0 ? NULL : s; /* NULL: the same text as old cell k */
+        renum[nold + i] = k >= 0 ? (uint32_t)k : UINT32_MAX;
+    }
+    for (i = 0; i < nold + nnew; i++)
+        byrank[i] = (uint32_t)i;
+    {
+        size_t n = 0;
+
+        for (i = 0; i < nold + nnew; i++)
+            if (ctext[i])
+                byrank[n++] = (uint32_t)i;
+        cell_texts_sort_base = ctext;
+        qsort(byrank, n, sizeof *byrank, cmp_cell_text);
+        cell_texts_sort_base = NULL;
+        for (i = 0; i < n; i++)
+            orank[byrank[i]] = (uint32_t)i;
+        for (i = 0; i < nnew; i++)
+            if (!ctext[nold + i])
+                orank[nold + i] = orank[renum[nold + i]];
+    }
+    rc = delta_by_person(d ? d->ping : NULL, d ? d->npings : 0, in.npersons, &dfirst, &dorder);
+    if (rc != FK_OK)
+        goto out;
+    m = (struct merge){in.npersons,        oi->ping_start, oi->ping_cell, oi->ping_time,
+                       d ? d->ping : NULL, dfirst,         dorder,        orank,
+                       orank + nold};
+    rc = merge_events(&m, &in.ping_start, &in.ping_cell, &in.ping_time);
+    if (rc != FK_OK)
+        goto out;
+    /* ranks to cell numbers in first-met order, the cells' codes interned in that order */
+    for (i = 0; i < nold + nnew; i++)
+        renum[i] = UINT32_MAX;
+    for (i = 0; i < in.ping_start[in.npersons]; i++) {
+        uint32_t r = (uint32_t)in.ping_cell[i];
+
+        if (renum[r] == UINT32_MAX) {
+            const char *s = ctext[byrank[r]];
+
+            renum[r] = (uint32_t)ncells++;
+            if (fk_strmap_intern(names.cells, s, strlen(s), &added) != (int64_t)renum[r]) {
+                rc = FK_ENOMEM;
+                goto out;
+            }
+        }
+        in.ping_cell[i] = (int32_t)renum[r];
+    }
+    in.ncells = ncells;
+    /* Cases: read again (a few rows), as a build reads them. */
+    memset(&l, 0, sizeof l);
+    l.t = &names;
+    l.in = &in;
+    rc = fk_store_each_case(st, on_case, &l);
+    if (rc == FK_OK && l.rc)
+        rc = l.rc;
+    if (rc != FK_OK)
+        goto out;
+    rc = fk_tracer_new(&in, p, &nt);
+    if (rc != FK_OK)
+        goto out;
+    nt->from_store = 1;
+    nt->households = names.households;
+    nt->cells = names.cells;
+    nt->venues = names.venues;
+    nt->venue_code = names.venue_code;
+    nt->venue_name = names.venue_name;
+    nt->venue_name_cap = names.venue_name_cap;
+    memset(&names, 0, sizeof names);
+    nt->build_seconds = fk_mono_seconds() - t0;
+    *out = nt;
+out:
+    if (rc != FK_OK)
+        snprintf(err, errlen, "extending the tracer: %s%s%s", fk_strerror(rc),
+                 rc == FK_EDB ? ": " : "", rc == FK_EDB ? fk_store_errmsg(st) : "");
+    free_input(&in);
+    free(dfirst);
+    free(dorder);
+    free(orank);
+    free(byrank);
+    fk_strmap_free(oldcells);
+    free(renum);
+    free(ctext);
     fk_strmap_free(names.households);
     fk_strmap_free(names.cells);
     fk_strmap_free(names.venues);
@@ -3033,13 +3428,8 @@ static int ts_texts(const struct tsnap_header *h, const char *base, uint64_t siz
 int fk_tracer_load(fk_store *st, const struct fk_profile *p, const char *path, fk_tracer **out,
                    char *err, size_t errlen)
 {
-    const struct tsnap_header *h;
-    fk_tracer *t = NULL;
-    struct stat sb;
-    int64_t gen, igen;
-    void *m = MAP_FAILED;
-    int fd, rc;
-    double t0 = fk_mono_seconds();
+    int64_t gen, igen, at;
+    int rc;
 
     *out = NULL;
     rc = fk_store_generation(st, &gen);
@@ -3049,6 +3439,31 @@ int fk_tracer_load(fk_store *st, const struct fk_profile *p, const char *path, f
         snprintf(err, errlen, "%s", fk_store_errmsg(st));
         return rc;
     }
+    rc = fk_tracer_map(path, p, out, &at, err, errlen);
+    /* Current while nothing the tracer reads was written after its build. */
+    if (rc == FK_OK && (at < igen || at > gen)) {
+        snprintf(err, errlen,
+                 "the tracer snapshot was built at generation %lld; the tracer's data changed "
+                 "at %lld, the store is at %lld",
+                 (long long)at, (long long)igen, (long long)gen);
+        fk_tracer_free(*out);
+        *out = NULL;
+        rc = FK_ENOENT;
+    }
+    return rc;
+}
+
+int fk_tracer_map(const char *path, const struct fk_profile *p, fk_tracer **out, int64_t *built_at,
+                  char *err, size_t errlen)
+{
+    const struct tsnap_header *h;
+    fk_tracer *t = NULL;
+    struct stat sb;
+    void *m = MAP_FAILED;
+    int fd;
+    double t0 = fk_mono_seconds();
+
+    *out = NULL;
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, errlen, "no snapshot at %s", path);
@@ -3067,15 +3482,12 @@ int fk_tracer_load(fk_store *st, const struct fk_profile *p, const char *path, f
         snprintf(err, errlen, "%s is not a tracer snapshot of this version", path);
         goto stale;
     }
-    /* Current while nothing the tracer reads was written after its build. */
-    if (h->generation < igen || h->generation > gen ||
-        h->slot_seconds != (int64_t)p->companion_slot_minutes * 60) {
-        snprintf(err, errlen,
-                 "the tracer snapshot was built at generation %lld; the tracer's data changed "
-                 "at %lld, the store is at %lld",
-                 (long long)h->generation, (long long)igen, (long long)gen);
+    if (h->slot_seconds != (int64_t)p->companion_slot_minutes * 60) {
+        snprintf(err, errlen, "the tracer snapshot is of %lld-minute companion slots",
+                 (long long)h->slot_seconds / 60);
         goto stale;
     }
+    *built_at = h->generation;
     t = calloc(1, sizeof *t);
     if (!t) {
         munmap(m, (size_t)sb.st_size);

@@ -851,6 +851,18 @@ static int row_venue(struct ctx *c, enum fk_put *did)
     return put_rc(rc);
 }
 
+/* Tells the caller's added hook (fk_import_opts) of a scan or ping the store added; returns rc. */
+static int added(struct ctx *c, int rc, const enum fk_put *did, int64_t person, int64_t venue,
+                 const char *cell, int64_t t)
+{
+    if (rc == FK_OK && *did == FK_PUT_NEW && c->o && c->o->added) {
+        struct fk_event_row e = {person, venue, t, cell};
+
+        c->o->added(c->o->added_ud, c->type, &e);
+    }
+    return rc;
+}
+
 static int row_scan(struct ctx *c, enum fk_put *did)
 {
     char venue[TEXT_MAX];
@@ -870,7 +882,8 @@ static int row_scan(struct ctx *c, enum fk_put *did)
     ok &= time_col(c, 2, &t, 1);
     if (!ok)
         return 0;
-    return put_rc(fk_store_add_scan(c->st, pid, fk_strmap_value(c->venues, v), t, did));
+    return put_rc(added(c, fk_store_add_scan(c->st, pid, fk_strmap_value(c->venues, v), t, did),
+                        did, pid, fk_strmap_value(c->venues, v), NULL, t));
 }
 
 static int row_ping(struct ctx *c, enum fk_put *did)
@@ -884,7 +897,7 @@ static int row_ping(struct ctx *c, enum fk_put *did)
     ok &= time_col(c, 2, &t, 1);
     if (!ok)
         return 0;
-    return put_rc(fk_store_add_ping(c->st, pid, cell, t, did));
+    return put_rc(added(c, fk_store_add_ping(c->st, pid, cell, t, did), did, pid, 0, cell, t));
 }
 
 static int row_sample(struct ctx *c, enum fk_put *did)

@@ -3,9 +3,10 @@
 # The tracer snapshot beside the data file (issue 19) is a cache that a verb maps in place: the
 # first trace builds the tracer from the store and writes it, the second maps it, and the answers
 # (contacts with their reasons, an --explain chain, incident's chain) are byte for byte those of
-# a tracer built from the store with no snapshot. An import of scans writes it again (mapped by
-# the next trace, and the new scans are in the answer); a byte flipped in an array or in the header, a truncated file and
-# another companion slot in the profile are each caught, and the tracer built again.
+# a tracer built from the store with no snapshot. An import of scans extends it (mapped by the
+# next trace, and the new scans are in the answer); a byte flipped in an array or in the header,
+# a truncated file and another companion slot in the profile are each caught, and the tracer
+# built again.
 . "$(dirname "$0")/lib.sh"
 fk demo --people 3000 --seed 5 --out city --finished 2>/dev/null; expect_rc 0 demo
 for t in regions persons venues scans pings cases; do
@@ -50,7 +51,7 @@ contains explain.err "tracer mapped from its snapshot"
 cmp -s explain-want.txt explain-got.txt || fail "the explained chain differs when mapped"
 grep -q "venue\|household\|cell" explain-got.txt || fail "the chain names no place: $(head -3 explain-got.txt)"
 
-# An import of scans builds and writes the snapshot again: mapped, with the new scans in the answer.
+# An import of scans extends the snapshot with its rows: mapped, with the new scans in the answer.
 # A resident nobody traced scans in where and when a close contact met a case.
 IFS=, read -r venue when < <(awk -F, '$3 == "close" && $5 ~ /^venue:/ { sub(/^venue:/, "", $5); print $5 "," $6; exit }' want.csv)
 [ -n "$venue" ] || fail "no close contact at a venue"
@@ -58,7 +59,7 @@ other=$(awk -F, 'NR > 1 { print $1 }' city/persons.csv | grep -E '^[0-9]{17}[0-9
     grep -vxFf <(cut -d, -f1 want.csv city/cases.csv) | sed -n 1p)
 printf 'id_number,venue,time\n%s,%s,%s\n' "$other" "$venue" "$when" >more-scans.csv
 fk import scans more-scans.csv 2>import.err; expect_rc 0 "import more scans: $(cat import.err)"
-contains import.err "snapshots: tracer built"
+contains import.err "snapshots: tracer extended"
 trace after
 contains after.err "tracer mapped from its snapshot"
 fresh after-want

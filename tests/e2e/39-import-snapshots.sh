@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # An import keeps the snapshots beside the data file current (issue 19): it builds and writes the
-# engine's after regions, persons, samples and results, the tracer's after venues, scans, pings
-# and cases (and after persons once there is one), and leaves the other as it was, so the first
-# verb after any import maps its snapshot. Rows that change nothing, rounds, users and control
-# imports leave both current. At every step the answers are those of indexes built afresh.
+# engine's after regions, persons, samples and results, the tracer's after venues (and persons
+# once there is one), extends the tracer's with the rows that scans, pings and cases add, and
+# leaves the other as it was, so the first verb after any import maps its snapshot. Rows that
+# change nothing, rounds, users and control imports leave both current. At every step the
+# answers are those of indexes built afresh, and the extended tracer's file is a build's.
 . "$(dirname "$0")/lib.sh"
 fk demo --people 3000 --seed 7 --out city --finished 2>/dev/null; expect_rc 0 demo
 ENG="$FANGKONG_DB.engine"
@@ -42,11 +43,16 @@ expect_rc 0 "round create"
 fk coverage "$name" --by grid >cov-kept.csv; expect_rc 0 coverage
 fk missing "$name" --region "$region" >miss-kept.csv; expect_rc 0 missing
 
-# The tracing files: each writes the tracer's snapshot and leaves the engine's as it was.
+# The tracing files: venues build the tracer's snapshot, scans, pings and cases extend it; the
+# engine's stays as it was.
 eng_before=$(snap_id "$ENG")
-for t in venues scans pings cases; do
+import venues city/venues.csv
+contains import-venues.err "snapshots: tracer built"
+for t in scans pings cases; do
     import "$t" "city/$t.csv"
-    contains "import-$t.err" "snapshots: tracer built"
+    contains "import-$t.err" "snapshots: tracer extended"
+done
+for t in venues scans pings cases; do
     grep -q "engine built" "import-$t.err" && fail "an import of $t rebuilt the engine"
 done
 [ "$(snap_id "$ENG")" = "$eng_before" ] || fail "the tracing imports rewrote the engine's snapshot"
@@ -83,7 +89,8 @@ other=$(awk -F, 'NR > 1 { print $1 }' city/persons.csv | grep -E '^[0-9]{17}[0-9
     grep -vxFf <(cut -d, -f1 kept.csv city/cases.csv) | sed -n 1p)
 printf 'id_number,venue,time\n%s,%s,%s\n' "$other" "$venue" "$when" >one-scan.csv
 import scans one-scan.csv
-contains import-scans.err "snapshots: tracer built"
+contains import-scans.err "snapshots: tracer extended"
+cp "$TRC" extended.tracer
 [ "$(tracer_state new-scan)" = "mapped from its snapshot" ] || fail "the trace after the new scan built the tracer"
 grep -q "^$other," new-scan.csv || fail "the imported scan put no contact: $other"
 
@@ -94,6 +101,8 @@ rm -f "$ENG" "$TRC"
 fk coverage "$name" --by grid >cov-fresh.csv
 fk missing "$name" --region "$region" >miss-fresh.csv
 [ "$(tracer_state fresh)" = "built from the store" ] || fail "no snapshot, yet the tracer was mapped"
+# past the header (640 bytes: the generations differ), the extended file is the built one
+cmp -s -i 640 extended.tracer "$TRC" || fail "the extended tracer's snapshot is not the one a build writes"
 cmp -s cov-now.csv cov-fresh.csv || fail "coverage from the kept engine differs from a fresh build"
 cmp -s miss-now.csv miss-fresh.csv || fail "the missing list from the kept engine differs from a fresh build"
 cmp -s new-scan.csv fresh.csv || { diff new-scan.csv fresh.csv | sed -n 1,5p >&2; fail "the kept tracer's trace differs from a fresh build"; }

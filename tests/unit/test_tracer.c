@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -1815,6 +1816,163 @@ static void test_tracer__build_from_store_reports_progress(void **state)
     fk_store_close(st);
 }
 
+/* ---- extending (issue 19) ---- */
+
+static uint64_t ext_rng = 88172645463325252ull;
+
+static uint32_t ext_rand(uint32_t n)
+{
+    ext_rng ^= ext_rng << 13;
+    ext_rng ^= ext_rng >> 7;
+    ext_rng ^= ext_rng << 17;
+    return (uint32_t)(ext_rng % n);
+}
+
+/* One random batch into st: scans at nv venues and pings in cells whose codes sort otherwise than
+ * they are first met (some new from cell `cfrom` on), a case now and then; the rows the store
+ * added go to d when it is not NULL. */
+static void ext_batch(fk_store *st, const int64_t *ids, size_t np, const int64_t *vids, size_t nv,
+                      int cfrom, fk_trace_delta *d)
+{
+    enum fk_put did;
+    size_t i;
+
+    assert_int_equal(fk_store_begin(st), FK_OK);
+    for (i = 0; i < 400; i++) {
+        struct fk_event_row e = {ids[ext_rand((uint32_t)np)], vids[ext_rand((uint32_t)nv)],
+                                 T0 + ext_rand(5) * DAY + ext_rand(48) * 30 * MIN, NULL};
+        char cell[32];
+
+        assert_int_equal(fk_store_add_scan(st, e.person, e.venue, e.time, &did), FK_OK);
+        if (d && did == FK_PUT_NEW)
+            assert_int_equal(fk_trace_delta_add(d, &e, 0), FK_OK);
+        snprintf(cell, sizeof cell, "C%c%u", 'z' - (char)ext_rand(20), cfrom + ext_rand(30));
+        e.cell = cell;
+        e.venue = 0;
+        assert_int_equal(fk_store_add_ping(st, e.person, cell, e.time, &did), FK_OK);
+        if (d && did == FK_PUT_NEW)
+            assert_int_equal(fk_trace_delta_add(d, &e, 1), FK_OK);
+        if (ext_rand(60) == 0) {
+            struct fk_case_row cs;
+
+            memset(&cs, 0, sizeof cs);
+            cs.person = e.person;
+            cs.confirmed = T0 + 6 * DAY;
+            cs.kind = FK_CASE_CONFIRMED;
+            assert_int_equal(fk_store_put_case(st, &cs, &did), FK_OK);
+        }
+    }
+    assert_int_equal(fk_store_commit(st), FK_OK);
+}
+
+/* The whole file at path, its length in *n. */
+static char *ext_read(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *b;
+    long z;
+
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 0, SEEK_END), 0);
+    z = ftell(f);
+    assert_true(z > 0);
+    rewind(f);
+    b = malloc((size_t)z);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)z, f), (size_t)z);
+    fclose(f);
+    *n = (size_t)z;
+    return b;
+}
+
+/* A tracer extended with the scans and pings a store added since it was built, from the tracer
+ * built or from its snapshot mapped, is the tracer a build gives now: the same snapshot, byte for
+ * byte (the cells numbered as a build meets them), so the same answers. Rows already there add
+ * nothing; a venue it does not know sends the caller to a build. */
+static void test_tracer__extend_is_a_build(void **state)
+{
+    char dir[] = "/tmp/fk-test-extend-XXXXXX", a[64], b[64], c[64], err[256] = "";
+    fk_tracer *t0 = NULL, *mapped = NULL, *ext = NULL, *ext2 = NULL, *fresh = NULL;
+    fk_trace_delta *d = fk_trace_delta_new();
+    struct fk_venue_row v;
+    fk_store *st = NULL;
+    int64_t ids[60], vids[12], g, at;
+    size_t na, nb, nc, i;
+    char *fa, *fb, *fc;
+    enum fk_put did;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_non_null(d);
+    snprintf(a, sizeof a, "%s/extended", dir);
+    snprintf(b, sizeof b, "%s/built", dir);
+    snprintf(c, sizeof c, "%s/before", dir);
+    assert_int_equal(fk_store_open(":memory:", &st, err, sizeof err), FK_OK);
+    assert_int_equal(fk_store_begin(st), FK_OK);
+    put_persons(st, 60, "某", NULL, ids);
+    for (i = 0; i < 12; i++) {
+        char code[16];
+
+        memset(&v, 0, sizeof v);
+        snprintf(code, sizeof code, "V%zu", 11 - i);
+        v.code = v.name = code;
+        assert_int_equal(fk_store_put_venue(st, &v, &vids[i], &did), FK_OK);
+    }
+    assert_int_equal(fk_store_commit(st), FK_OK);
+    ext_batch(st, ids, 60, vids, 10, 0, NULL);
+    assert_int_equal(fk_tracer_build(st, &prof, &t0, err, sizeof err), FK_OK);
+    assert_int_equal(fk_store_generation(st, &g), FK_OK);
+    assert_int_equal(fk_tracer_save(t0, g, c, err, sizeof err), FK_OK);
+    /* More of the same venues (and two never used before), new and repeated rows, new cells. */
+    ext_batch(st, ids, 60, vids, 12, 20, d);
+    ext_batch(st, ids, 60, vids, 12, 0, d);
+    assert_true(fk_trace_delta_size(d) > 0);
+    assert_int_equal(fk_store_generation(st, &g), FK_OK);
+    assert_int_equal(fk_tracer_build(st, &prof, &fresh, err, sizeof err), FK_OK);
+    assert_int_equal(fk_tracer_save(fresh, g, b, err, sizeof err), FK_OK);
+    fb = ext_read(b, &nb);
+    /* from the tracer built */
+    assert_int_equal(fk_tracer_extend(t0, d, st, &prof, &ext, err, sizeof err), FK_OK);
+    assert_int_equal(fk_tracer_save(ext, g, a, err, sizeof err), FK_OK);
+    fa = ext_read(a, &na);
+    assert_int_equal(na, nb);
+    assert_memory_equal(fa, fb, nb);
+    free(fa);
+    /* from its snapshot, mapped */
+    assert_int_equal(fk_tracer_map(c, &prof, &mapped, &at, err, sizeof err), FK_OK);
+    assert_int_equal(fk_tracer_extend(mapped, d, st, &prof, &ext2, err, sizeof err), FK_OK);
+    assert_int_equal(fk_tracer_save(ext2, g, a, err, sizeof err), FK_OK);
+    fa = ext_read(a, &na);
+    assert_int_equal(na, nb);
+    assert_memory_equal(fa, fb, nb);
+    /* and the tracer before is not the tracer now */
+    fc = ext_read(c, &nc);
+    assert_true(nc != nb || memcmp(fc, fb, nb) != 0);
+    free(fa);
+    free(fb);
+    free(fc);
+    fk_tracer_free(ext2);
+    ext2 = NULL;
+    /* A scan at a venue the tracer lacks: not extended, a build is needed. */
+    {
+        struct fk_event_row e = {ids[0], 999, T0, NULL};
+
+        assert_int_equal(fk_trace_delta_add(d, &e, 0), FK_OK);
+        assert_int_equal(fk_tracer_extend(mapped, d, st, &prof, &ext2, err, sizeof err), FK_EINVAL);
+        assert_null(ext2);
+    }
+    fk_tracer_free(t0);
+    fk_tracer_free(mapped);
+    fk_tracer_free(ext);
+    fk_tracer_free(fresh);
+    fk_trace_delta_free(d);
+    fk_store_close(st);
+    unlink(a);
+    unlink(b);
+    unlink(c);
+    rmdir(dir);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1853,6 +2011,7 @@ int main(void)
         T(test_tracer__scans_in_any_order),
         T(test_tracer__build_from_store_reports_progress),
         T(test_tracer__names_through_callers_store),
+        T(test_tracer__extend_is_a_build),
     };
 #undef T
 
