@@ -539,6 +539,33 @@ static void test_store__index_generations(void **state)
     assert_int_equal(index_generation(f->st, FK_FEEDS_TRACER), 3);
 }
 
+/* A samples row that brings a shipped time to a stored row fills it in and says so (updated, not
+ * added: an index extended with the rows added must not add it twice); the same row again is
+ * the same; a row without a shipped time never clears one. */
+static void test_store__sample_shipped_is_an_update(void **state)
+{
+    struct fk_sample_row s = {"T1", "S1", 0, 1000, 0};
+    struct store_fixture *f = *state;
+    enum fk_put did;
+    int64_t pid;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_person(f->st, "140702199001011231", "张三", "G1", NULL, &pid);
+    s.person = pid;
+    assert_int_equal(fk_store_add_sample(f->st, &s, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_NEW);
+    s.shipped = 1800;
+    assert_int_equal(fk_store_add_sample(f->st, &s, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_UPDATED);
+    assert_int_equal(fk_store_add_sample(f->st, &s, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_SAME);
+    s.shipped = 0;
+    assert_int_equal(fk_store_add_sample(f->st, &s, &did), FK_OK);
+    assert_int_equal(did, FK_PUT_SAME);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(count(f->st, "samples"), 1);
+}
+
 /* A commit with no batch open is an error and must not count as a batch. */
 static void test_store__commit_without_batch_changes_nothing(void **state)
 {
@@ -917,6 +944,7 @@ int main(void)
         T(test_store__rollback_leaves_nothing),
         T(test_store__commit_bumps_generation),
         T(test_store__index_generations),
+        T(test_store__sample_shipped_is_an_update),
         T(test_store__commit_without_batch_changes_nothing),
         T(test_store__get_person_long_fields_whole),
         T(test_store__rounds),

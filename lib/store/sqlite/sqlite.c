@@ -37,7 +37,7 @@ enum stmt_id {
     S_IGEN_SET,
     S_REGION_GET,
     S_PERSON_GET, S_PERSON_BY_ID,
-    S_SCAN_INS, S_PING_INS, S_SAMPLE_INS, S_TUBE_EXISTS,
+    S_SCAN_INS, S_PING_INS, S_SAMPLE_INS, S_SAMPLE_SHIP, S_TUBE_EXISTS,
     S_RESULT_GET, S_RESULT_INS, S_RESULT_UPD,
     S_ROUND_INS, S_ROUND_GET,
     S_USER_INS, S_USER_UPD, S_USER_GET, S_USER_BY_ID, S_TOKEN_INS, S_TOKEN_GET, S_TOKEN_DEL,
@@ -75,11 +75,12 @@ static const char *const stmt_sql[S_COUNT] = {
                        "address FROM persons WHERE id = ?1",
     [S_SCAN_INS] = "INSERT OR IGNORE INTO scans (person, venue, time) VALUES (?1, ?2, ?3)",
     [S_PING_INS] = "INSERT OR IGNORE INTO pings (person, cell, time) VALUES (?1, ?2, ?3)",
-    /* An event, but a shipped time comes after the sampling: a row that brings one fills it in. */
-    [S_SAMPLE_INS] = "INSERT INTO samples (tube, person, time, site, shipped) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tube, person) DO UPDATE SET "
-                     "shipped = excluded.shipped WHERE excluded.shipped <> 0 AND "
-                     "samples.shipped <> excluded.shipped",
+    /* An event, but a shipped time comes after the sampling: a row that brings one fills it in
+     * (two statements, so that a shipped time filled in is told apart from a row added). */
+    [S_SAMPLE_INS] = "INSERT OR IGNORE INTO samples (tube, person, time, site, shipped) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5)",
+    [S_SAMPLE_SHIP] = "UPDATE samples SET shipped = ?3 WHERE tube = ?1 AND person = ?2 AND "
+                      "?3 <> 0 AND shipped <> ?3",
     [S_TUBE_EXISTS] = "SELECT 1 FROM samples WHERE tube = ?1 LIMIT 1",
     [S_RESULT_GET] = "SELECT result, time, lab, received FROM results WHERE tube = ?1",
     [S_RESULT_INS] = "INSERT INTO results (tube, result, time, lab, received) "
@@ -543,13 +544,24 @@ static int sq_add_sample(fk_store *st, const struct fk_sample_row *r, enum fk_pu
 {
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = stmt(s, S_SAMPLE_INS);
+    int rc;
 
     bind_text(q, 1, r->tube);
     sqlite3_bind_int64(q, 2, r->person);
     sqlite3_bind_int64(q, 3, r->time);
     bind_text(q, 4, r->site);
     sqlite3_bind_int64(q, 5, r->shipped);
-    return insert_ignore(s, q, did);
+    rc = insert_ignore(s, q, did);
+    if (rc != FK_OK || *did == FK_PUT_NEW || r->shipped == 0)
+        return rc;
+    q = stmt(s, S_SAMPLE_SHIP);
+    bind_text(q, 1, r->tube);
+    sqlite3_bind_int64(q, 2, r->person);
+    sqlite3_bind_int64(q, 3, r->shipped);
+    rc = exec_stmt(s, q);
+    if (rc == FK_OK && sqlite3_changes(s->db))
+        *did = FK_PUT_UPDATED;
+    return rc;
 }
 
 static int sq_tube_exists(fk_store *st, const char *tube)
