@@ -160,11 +160,12 @@ int fk_cold_alerts(fk_store *st, const struct fk_profile *p, int64_t now, size_t
  * rather than building the index for seconds (minutes at 10 M). After the import committed, an
  * index whose inputs it changed (fk_store_index_generation moved) is built from the store and its
  * snapshot written: the tracer's only when it has one already, or for venues, scans, pings and
- * cases, so a city that never traces never pays for it. After scans, pings or cases the tracer's
- * is extended rather than built when it was current as the import began and nobody else wrote
- * meanwhile: the rows the import added are merged into the snapshot's arrays, and the scans and
- * pings are not read from the store again (fk_tracer_extend). The other snapshots stay current
- * as they were: an import of samples does not touch the tracer's. */
+ * cases, so a city that never traces never pays for it. After samples or results the engine's,
+ * after scans, pings or cases the tracer's is extended rather than built when it was current as
+ * the import began and nobody else wrote meanwhile: the rows the import added are merged into
+ * the snapshot's arrays, and the persons, samples, scans and pings are not read from the store
+ * again (fk_engine_extend, fk_tracer_extend). The other snapshots stay current as they were: an
+ * import of samples does not touch the tracer's. */
 enum fk_snap_did {
     FK_SNAP_NONE = 0, /* nothing to do: no path, or the import changed nothing it holds */
     FK_SNAP_BUILT,    /* built from the store and written */

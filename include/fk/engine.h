@@ -54,6 +54,31 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
 int fk_engine_open(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
                    int *loaded, char *err, size_t errlen);
 
+/* Samples added to a store since an engine of it was built (issue 19): an import of samples
+ * collects the rows it added, and fk_engine_extend makes the engine of the store after it from
+ * the one before, without reading the persons and samples again. */
+typedef struct fk_engine_delta fk_engine_delta;
+fk_engine_delta *fk_engine_delta_new(void); /* NULL: out of memory */
+void fk_engine_delta_free(fk_engine_delta *d);
+/* A samples row the store took: added (FK_PUT_NEW) it is kept; changed in place (FK_PUT_UPDATED,
+ * a shipped time) it marks the delta as one to build from instead; anything else is nothing.
+ * FK_OK or FK_ENOMEM. */
+int fk_engine_delta_add(fk_engine_delta *d, const struct fk_sample_row *s, enum fk_put did);
+size_t fk_engine_delta_size(const fk_engine_delta *d); /* samples held */
+/* The engine fk_engine_build would give for st now, from e (built from st, or mapped from its
+ * snapshot) and d (NULL: none), the samples st added since e: its columns, tubes and numbering
+ * as a build's, so its answers and its snapshot are a build's byte for byte. Only samples and
+ * results may have changed since e (the results are read again from st). FK_OK; FK_EINVAL (a
+ * sample changed in place, or of a person e lacks: build instead; err says which); FK_ENOMEM;
+ * FK_EDB. */
+int fk_engine_extend(const fk_engine *e, const fk_engine_delta *d, fk_store *st, fk_engine **out,
+                     char *err, size_t errlen);
+/* Maps the snapshot at path whatever the store's generation (fk_engine_extend's starting point),
+ * and says the generation it was built at. FK_OK; FK_ENOENT when missing, damaged or of another
+ * version; FK_ENOMEM. */
+int fk_engine_map(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
+                  int64_t *built_at, char *err, size_t errlen);
+
 /* Region look-ups: level of code, or FK_LEVEL_NONE when unknown; 1 when inner lies inside (or
  * is) outer. */
 enum fk_level fk_engine_region_level(const fk_engine *e, const char *code);

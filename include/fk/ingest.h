@@ -76,6 +76,10 @@ struct fk_import_opts {
      * import returns FK_OK. */
     void (*added)(void *ud, enum fk_import_type t, const struct fk_event_row *e);
     void *added_ud;
+    /* The same for samples: every samples row the store took, added (FK_PUT_NEW) or filled in
+     * with a shipped time (FK_PUT_UPDATED). */
+    void (*sampled)(void *ud, const struct fk_sample_row *r, enum fk_put did);
+    void *sampled_ud;
     /* XLSX input: the sheet to read (NULL: the first). */
     const char *sheet;
     /* The time event times are checked against (Unix seconds); 0: the clock. Event times

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "fk/access.h"
+#include "fk/action.h"
 #include "fk/profile.h"
 #include "fk/store.h"
 
@@ -44,5 +45,22 @@ struct fk__open {
 /* The person's open control (the latest when there are several) and where its chain of transfers
  * started (o->first). FK_OK, FK_ENOENT, FK_EDB. */
 int fk__find_open(fk_store *st, int64_t person, struct fk__open *o);
+
+/* The snapshots an import keeps (lib/action/snapshots.c): begun before its rows (the store's
+ * generations, and hooks in io that collect the rows to extend a snapshot with), ended after
+ * them (ok: the rows committed, in `batches` batches: each snapshot the import changed is
+ * extended or built and written; else only freed). s NULL: nothing kept. */
+struct fk__follow {
+    struct fk_import_snapshots *s;
+    enum fk_import_type type;
+    int64_t g0, was[2]; /* the store's generation, and the engine's and the tracer's */
+    fk_engine_delta *engine;
+    fk_trace_delta *tracer;
+    int failed[2]; /* out of memory collecting: build instead */
+};
+void fk__follow_begin(struct fk__follow *f, fk_store *st, enum fk_import_type t,
+                      struct fk_import_snapshots *s, struct fk_import_opts *io);
+void fk__follow_end(struct fk__follow *f, fk_store *st, const struct fk_profile *p, int ok,
+                    uint64_t batches);
 
 #endif

@@ -566,6 +566,290 @@ int fk_engine_sync(fk_engine *e, char *err, size_t errlen)
     return FK_OK;
 }
 
+/* ---- extending (issue 19): an engine and the samples added since ---- */
+
+/* A sample added: its tube (an index in codes), person, time, site (an index in sites), shipped. */
+struct dsample {
+    int32_t tube, person;
+    int64_t time, shipped;
+    int32_t site;
+};
+
+struct fk_engine_delta {
+    struct dsample *s;
+    size_t n, cap;
+    fk_strmap *codes, *sites;
+    int updated; /* a row changed in place (a shipped time): build instead */
+};
+
+fk_engine_delta *fk_engine_delta_new(void)
+{
+    fk_engine_delta *d = calloc(1, sizeof *d);
+
+    if (d && (!(d->codes = fk_strmap_new()) || !(d->sites = fk_strmap_new()))) {
+        fk_engine_delta_free(d);
+        d = NULL;
+    }
+    return d;
+}
+
+void fk_engine_delta_free(fk_engine_delta *d)
+{
+    if (!d)
+        return;
+    free(d->s);
+    fk_strmap_free(d->codes);
+    fk_strmap_free(d->sites);
+    free(d);
+}
+
+size_t fk_engine_delta_size(const fk_engine_delta *d)
+{
+    return d ? d->n : 0;
+}
+
+int fk_engine_delta_add(fk_engine_delta *d, const struct fk_sample_row *s, enum fk_put did)
+{
+    struct dsample *x;
+    int added;
+    int64_t t, site;
+
+    if (did == FK_PUT_UPDATED) {
+        d->updated = 1;
+        return FK_OK;
+    }
+    if (did != FK_PUT_NEW)
+        return FK_OK;
+    t = fk_strmap_intern(d->codes, s->tube, strlen(s->tube), &added);
+    site = fk_strmap_intern(d->sites, s->site, strlen(s->site), &added);
+    if (t < 0 || site < 0 || s->person < 0 || s->person > INT32_MAX ||
+        fk_vec_grow((void **)&d->s, &d->cap, d->n + 1, sizeof *d->s) != FK_OK)
+        return FK_ENOMEM;
+    x = &d->s[d->n++];
+    x->tube = (int32_t)t;
+    x->person = (int32_t)s->person;
+    x->time = s->time;
+    x->shipped = s->shipped;
+    x->site = (int32_t)site;
+    return FK_OK;
+}
+
+/* A copy of n elements of size bytes (NULL with n 0 is a 1-byte block). */
+static void *dup_of(const void *p, size_t n, size_t size)
+{
+    void *c = malloc(n ? n * size : 1);
+
+    if (c && n)
+        memcpy(c, p, n * size);
+    return c;
+}
+
+/* Texts 0 .. n-1 of from, with their values, interned in order into a new map; NULL: no memory. */
+static fk_strmap *copy_map(const fk_strmap *from)
+{
+    fk_strmap *m = fk_strmap_new();
+    size_t i, n = from ? fk_strmap_size(from) : 0;
+    int added;
+
+    for (i = 0; m && i < n; i++) {
+        const char *k = fk_strmap_key(from, (int64_t)i);
+
+        if (fk_strmap_intern(m, k, strlen(k), &added) != (int64_t)i) {
+            fk_strmap_free(m);
+            return NULL;
+        }
+        fk_strmap_set_value(m, (int64_t)i, fk_strmap_value(from, (int64_t)i));
+    }
+    return m;
+}
+
+/* The delta's rows in (tube code, person) order, the store's. */
+static const fk_engine_delta *sort_delta;
+
+static int cmp_drow(const void *a, const void *b)
+{
+    const struct dsample *x = &sort_delta->s[*(const uint32_t *)a],
+                         *y = &sort_delta->s[*(const uint32_t *)b];
+    int c = x->tube == y->tube ? 0
+                               : strcmp(fk_strmap_key(sort_delta->codes, x->tube),
+                                        fk_strmap_key(sort_delta->codes, y->tube));
+
+    if (c)
+        return c;
+    return x->person < y->person ? -1 : x->person > y->person;
+}
+
+/* Appends one tube of the merged stream to n: its code, its rows (already in n's columns from
+ * `first`, count of them), its earliest time, latest shipped time and first row's site, as
+ * on_sample would have made it. FK_OK or FK_ENOMEM. */
+static int add_tube(fk_engine *n, const char *code, uint32_t first, uint32_t count, int64_t sampled,
+                    int64_t shipped, const char *site)
+{
+    int added;
+    int64_t t = fk_strmap_intern(n->tubes, code, strlen(code), &added);
+    int64_t s = fk_strmap_intern(n->sites, site, strlen(site), &added);
+    struct tube *tb;
+    uint32_t i;
+
+    if (t < 0 || s < 0 || (size_t)t >= n->captubes)
+        return FK_ENOMEM;
+    tb = &n->tube[t];
+    memset(tb, 0, sizeof *tb);
+    tb->first = first;
+    tb->count = count;
+    tb->sampled = sampled;
+    tb->shipped = shipped;
+    tb->site = (int32_t)s;
+    tb->lab = -1;
+    tb->result = -1;
+    for (i = 0; i < count; i++)
+        n->s_tube[first + i] = (int32_t)t;
+    return FK_OK;
+}
+
+int fk_engine_extend(const fk_engine *e, const fk_engine_delta *d, fk_store *st, fk_engine **out,
+                     char *err, size_t errlen)
+{
+    size_t nold = ntubes_of(e), ndr = d ? d->n : 0, ntot = e->nsamples + ndr, i, r = 0;
+    uint32_t *rows = NULL, at = 0;
+    struct sample_build sb;
+    double t0 = fk_mono_seconds();
+    fk_engine *n = NULL;
+    int rc = FK_ENOMEM;
+
+    *out = NULL;
+    err[0] = 0;
+    if (d && d->updated) {
+        snprintf(err, errlen, "a sample changed in place: build instead");
+        return FK_EINVAL;
+    }
+    for (i = 0; i < e->nsamples; i++)
+        if (e->s_pid[i] < 0) {
+            snprintf(err, errlen, "a sample of an unknown person: build instead");
+            return FK_EINVAL;
+        }
+    for (i = 0; i < ndr; i++)
+        if ((size_t)d->s[i].person >= e->npid) {
+            snprintf(err, errlen, "a sample of a person the engine lacks: build instead");
+            return FK_EINVAL;
+        }
+    if (ntot > UINT32_MAX)
+        return FK_EINVAL;
+    n = calloc(1, sizeof *n);
+    if (!n)
+        goto out;
+    n->st = st;
+    n->prof = e->prof;
+    n->cache_id = -1;
+    fk_buf_init(&n->names, 0);
+    rc = fk_store_generation(st, &n->generation);
+    if (rc != FK_OK)
+        goto out;
+    rc = FK_ENOMEM;
+    /* What a samples or results import leaves as it was: the regions and the residents. */
+    n->nreg = e->nreg;
+    n->ngrids = e->ngrids;
+    n->npid = e->npid;
+    n->nres = e->nres;
+    n->rmap = copy_map(e->rmap);
+    n->reg = dup_of(e->reg, e->nreg, sizeof *e->reg);
+    n->grid_region = dup_of(e->grid_region, e->ngrids, sizeof *e->grid_region);
+    n->pgrid = dup_of(e->pgrid, e->npid, sizeof *e->pgrid);
+    n->ord = dup_of(e->ord, e->npid, sizeof *e->ord);
+    n->gstart = dup_of(e->gstart, e->ngrids + 1, sizeof *e->gstart);
+    n->members = dup_of(e->members, e->nres, sizeof *e->members);
+    if (!n->rmap || !n->reg || !n->grid_region || !n->pgrid || !n->ord || !n->gstart ||
+        !n->members || fk_buf_append(&n->names, e->names.data, e->names.len) != FK_OK)
+        goto out;
+    /* The samples: old tubes and new ones merged in code order, each tube's rows in person
+     * order, as the store streams them to a build. */
+    n->captubes = nold + (d ? fk_strmap_size(d->codes) : 0);
+    rows = malloc((ndr ? ndr : 1) * sizeof *rows);
+    n->tubes = fk_strmap_new();
+    n->sites = fk_strmap_new();
+    n->labs = fk_strmap_new();
+    n->tube = calloc(n->captubes ? n->captubes : 1, sizeof *n->tube);
+    n->s_pid = malloc((ntot ? ntot : 1) * sizeof *n->s_pid);
+    n->s_time = malloc((ntot ? ntot : 1) * sizeof *n->s_time);
+    n->s_tube = malloc((ntot ? ntot : 1) * sizeof *n->s_tube);
+    if (!rows || !n->tubes || !n->sites || !n->labs || !n->tube || !n->s_pid || !n->s_time ||
+        !n->s_tube)
+        goto out;
+    for (i = 0; i < ndr; i++)
+        rows[i] = (uint32_t)i;
+    sort_delta = d;
+    if (ndr)
+        qsort(rows, ndr, sizeof *rows, cmp_drow);
+    sort_delta = NULL;
+    for (i = 0; i < nold || r < ndr;) {
+        const struct dsample *x = r < ndr ? &d->s[rows[r]] : NULL;
+        const char *dcode = x ? fk_strmap_key(d->codes, x->tube) : NULL;
+        int c = i >= nold ? 1 : !x ? -1 : strcmp(tube_code(e, (int64_t)i), dcode);
+        uint32_t first = at, o, oend;
+        int64_t sampled = INT64_MAX, shipped = 0;
+        const char *site = NULL, *code = c <= 0 ? tube_code(e, (int64_t)i) : dcode;
+
+        /* the old tube's rows (when c <= 0) and the delta's of the same code (c >= 0), merged
+         * by person */
+        o = c <= 0 ? e->tube[i].first : 0;
+        oend = c <= 0 ? o + e->tube[i].count : 0;
+        if (c <= 0) {
+            sampled = e->tube[i].sampled;
+            shipped = e->tube[i].shipped;
+        }
+        while (o < oend || (c >= 0 && r < ndr && d->s[rows[r]].tube == x->tube)) {
+            const struct dsample *y =
+                c >= 0 && r < ndr && d->s[rows[r]].tube == x->tube ? &d->s[rows[r]] : NULL;
+
+            if (o < oend && (!y || e->s_pid[o] < y->person)) {
+                if (!site)
+                    site = fk_strmap_key(e->sites, e->tube[i].site);
+                n->s_pid[at] = e->s_pid[o];
+                n->s_time[at++] = e->s_time[o++];
+            } else {
+                if (!site)
+                    site = fk_strmap_key(d->sites, y->site);
+                if (y->time < sampled)
+                    sampled = y->time;
+                if (y->shipped > shipped)
+                    shipped = y->shipped;
+                n->s_pid[at] = y->person;
+                n->s_time[at++] = y->time;
+                r++;
+            }
+        }
+        if (add_tube(n, code, first, at - first, sampled, shipped, site ? site : "") != FK_OK)
+            goto out;
+        if (c <= 0)
+            i++;
+    }
+    n->nsamples = n->capsamples = at;
+    rc = finish_samples(n);
+    /* The results: read again, as a build reads them (one row a tube). */
+    sb.e = n;
+    sb.rc = FK_OK;
+    if (rc == FK_OK)
+        rc = fk_store_each_result(st, on_result, &sb);
+    if (rc == FK_OK && sb.rc)
+        rc = sb.rc;
+    if (rc == FK_OK)
+        n->build_seconds = fk_mono_seconds() - t0;
+out:
+    free(rows);
+    if (rc != FK_OK) {
+        if (!err[0])
+            snprintf(err, errlen, "extending the engine: %s%s%s", fk_strerror(rc),
+                     rc == FK_EDB ? ": " : "", rc == FK_EDB ? fk_store_errmsg(st) : "");
+        if (n) {
+            clear(n);
+            free(n);
+        }
+        return rc;
+    }
+    *out = n;
+    return FK_OK;
+}
+
 void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out)
 {
     out->regions = e->nreg;
@@ -833,8 +1117,10 @@ fail:
     return 0;
 }
 
-int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
-                   char *err, size_t errlen)
+/* The snapshot at path mapped; when check, only if current for st (else FK_ENOENT). The
+ * generation it was built at in *at. */
+static int engine_map(fk_store *st, const struct fk_profile *p, const char *path, int check,
+                      fk_engine **out, int64_t *at, char *err, size_t errlen)
 {
     struct snap_header h;
     struct snap_reader r;
@@ -851,8 +1137,8 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
 
     *out = NULL;
     memset(&r, 0, sizeof r);
-    if (fk_store_generation(st, &gen) != FK_OK ||
-        fk_store_index_generation(st, FK_FEEDS_ENGINE, &igen) != FK_OK) {
+    if (check && (fk_store_generation(st, &gen) != FK_OK ||
+                  fk_store_index_generation(st, FK_FEEDS_ENGINE, &igen) != FK_OK)) {
         snprintf(err, errlen, "%s", fk_store_errmsg(st));
         return FK_EDB;
     }
@@ -875,7 +1161,10 @@ int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, f
         goto out;
     }
     /* Current while nothing the engine reads was written after its build. */
-    if (h.generation < igen || h.generation > gen) {
+    *at = h.generation;
+    if (!check)
+        gen = h.generation;
+    else if (h.generation < igen || h.generation > gen) {
         snprintf(err, errlen,
                  "the snapshot was built at generation %lld; the engine's data changed at %lld, "
                  "the store is at %lld",
@@ -954,6 +1243,20 @@ out:
         free(e);
     }
     return rc;
+}
+
+int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
+                   char *err, size_t errlen)
+{
+    int64_t at;
+
+    return engine_map(st, p, path, 1, out, &at, err, errlen);
+}
+
+int fk_engine_map(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
+                  int64_t *built_at, char *err, size_t errlen)
+{
+    return engine_map(st, p, path, 0, out, built_at, err, errlen);
 }
 
 int fk_engine_open(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,

@@ -904,7 +904,7 @@ static int row_sample(struct ctx *c, enum fk_put *did)
 {
     char tube[TEXT_MAX], site[TEXT_MAX];
     struct fk_sample_row s;
-    int ok;
+    int ok, rc;
 
     ok = text(c, 0, tube, 64, 1);
     ok &= person_col(c, 1, &s.person);
@@ -916,7 +916,10 @@ static int row_sample(struct ctx *c, enum fk_put *did)
         return 0;
     s.tube = tube;
     s.site = site;
-    return put_rc(fk_store_add_sample(c->st, &s, did));
+    rc = fk_store_add_sample(c->st, &s, did);
+    if (rc == FK_OK && *did != FK_PUT_SAME && c->o && c->o->sampled)
+        c->o->sampled(c->o->sampled_ud, &s, *did);
+    return put_rc(rc);
 }
 
 static int parse_result(fk_slice s, int *out)

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # An import keeps the snapshots beside the data file current (issue 19): it builds and writes the
-# engine's after regions, persons, samples and results, the tracer's after venues (and persons
-# once there is one), extends the tracer's with the rows that scans, pings and cases add, and
-# leaves the other as it was, so the first verb after any import maps its snapshot. Rows that
-# change nothing, rounds, users and control imports leave both current. At every step the
-# answers are those of indexes built afresh, and the extended tracer's file is a build's.
+# engine's after regions and persons, the tracer's after venues (and persons once there is one),
+# extends the engine's with what samples and results add and the tracer's with what scans, pings
+# and cases add, and leaves the other as it was, so the first verb after any import maps its
+# snapshot. Rows that change nothing, rounds, users and control imports leave both current. At
+# every step the answers are those of indexes built afresh, and the extended files are a build's.
 . "$(dirname "$0")/lib.sh"
 fk demo --people 3000 --seed 7 --out city --finished 2>/dev/null; expect_rc 0 demo
 ENG="$FANGKONG_DB.engine"
@@ -27,7 +27,8 @@ tracer_state() {
     grep -o "mapped from its snapshot\|built from the store" "$1.err" || true
 }
 
-# The screening files first: the engine's snapshot is written by each, the tracer's by none.
+# The screening files first: the engine's snapshot is built by the first two and extended by the
+# others, the tracer's written by none.
 import regions city/regions.csv
 contains import-regions.err "snapshots: engine built"
 [ -s "$ENG" ] || fail "the regions import wrote no engine snapshot"
@@ -35,8 +36,9 @@ import persons city/persons.csv
 contains import-persons.err "snapshots: engine built"
 [ -e "$TRC" ] && fail "a persons import built a tracer for a city that does not trace"
 import samples city/samples.csv
+contains import-samples.err "snapshots: engine extended"
 import results city/results.csv
-contains import-results.err "snapshots: engine built"
+contains import-results.err "snapshots: engine extended"
 fk round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null 2>&1
 expect_rc 0 "round create"
 [ "$(engine_state)" = "loaded from its snapshot" ] || fail "the first verb after the imports and a round built the engine"
@@ -66,7 +68,8 @@ trc_before=$(snap_id "$TRC")
 awk -F, -v t="$start" 'NR == 1 { print "tube,id_number,time,site"; next }
     NR <= 31 { print "XT0001," $1 "," t ",SITE0001" }' miss-kept.csv >more-samples.csv
 import samples more-samples.csv
-contains import-samples.err "snapshots: engine built"
+contains import-samples.err "snapshots: engine extended"
+cp "$ENG" extended.engine
 grep -q "tracer" import-samples.err && fail "a samples import touched the tracer: $(cat import-samples.err)"
 [ "$(snap_id "$TRC")" = "$trc_before" ] || fail "a samples import rewrote the tracer's snapshot"
 [ "$(tracer_state after-samples)" = "mapped from its snapshot" ] || fail "the tracer went stale after a samples import"
@@ -101,8 +104,9 @@ rm -f "$ENG" "$TRC"
 fk coverage "$name" --by grid >cov-fresh.csv
 fk missing "$name" --region "$region" >miss-fresh.csv
 [ "$(tracer_state fresh)" = "built from the store" ] || fail "no snapshot, yet the tracer was mapped"
-# past the header (640 bytes: the generations differ), the extended file is the built one
+# past the headers (their generations differ), the extended files are the built ones
 cmp -s -i 640 extended.tracer "$TRC" || fail "the extended tracer's snapshot is not the one a build writes"
+cmp -s -i 40 extended.engine "$ENG" || fail "the extended engine's snapshot is not the one a build writes"
 cmp -s cov-now.csv cov-fresh.csv || fail "coverage from the kept engine differs from a fresh build"
 cmp -s miss-now.csv miss-fresh.csv || fail "the missing list from the kept engine differs from a fresh build"
 cmp -s new-scan.csv fresh.csv || { diff new-scan.csv fresh.csv | sed -n 1,5p >&2; fail "the kept tracer's trace differs from a fresh build"; }

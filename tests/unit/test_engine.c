@@ -793,6 +793,120 @@ static void add_p5_sample(struct fixture *f, int commit)
         assert_int_equal(fk_store_commit(f->st), FK_OK);
 }
 
+/* The whole file at path, its length in *n. */
+static char *read_whole(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    char *b;
+    long z;
+
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    z = ftell(fp);
+    assert_true(z > 0);
+    rewind(fp);
+    b = malloc((size_t)z);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)z, fp), (size_t)z);
+    fclose(fp);
+    *n = (size_t)z;
+    return b;
+}
+
+/* An engine extended with the samples a store added since it was built (new tubes among the old
+ * codes, new members of old tubes ahead of the old ones, new sites) and the results posted since,
+ * from the engine built or from its snapshot mapped, is the engine a build gives now: the same
+ * snapshot, byte for byte. A shipped time changed in place sends the caller to a build. */
+static void test_engine__extend_is_a_build(void **state)
+{
+    struct fixture *f = *state;
+    static const struct {
+        const char *tube;
+        int person;
+        int64_t time;
+        const char *site;
+    } more[] = {
+        {"A0005", P6, T_START + 3 * HOUR, "S9"}, /* a new tube between A001 and B001 */
+        {"A0005", P8, T_START + 3 * HOUR, "S9"},
+        {"C001", P12, T_START + 5 * HOUR, "S7"}, /* a new member of an old tube */
+        {"0A", P11, T_START + HOUR, "S0"},       /* before every code */
+        {"ZZ9", P5, T_END - 10, "S1"},           /* after every code */
+        {"D001", P1, T_START - 3 * HOUR, "S8"},  /* earlier than D001's members */
+    };
+    struct fk_result_row res[] = {
+        {"A0005", "LabC", FK_RESULT_NEGATIVE, T_START + 9 * HOUR, 0},
+        {"E001", "LabA", FK_RESULT_INVALID, T_END + HOUR, T_END},
+        {"A001", "LabB", FK_RESULT_NEGATIVE, T_START + 20 * HOUR, 0}, /* a later one replaces */
+    };
+    char built[400], before[400], extended[400], err[256] = "";
+    fk_engine_delta *d = fk_engine_delta_new();
+    fk_engine *fresh = NULL, *ext = NULL, *mapped = NULL;
+    size_t i, nb, nx;
+    char *fb, *fx;
+    enum fk_put did;
+    int64_t g, at;
+
+    assert_non_null(d);
+    snprintf(built, sizeof built, "%s/built.engine", f->dir);
+    snprintf(before, sizeof before, "%s/before.engine", f->dir);
+    snprintf(extended, sizeof extended, "%s/extended.engine", f->dir);
+    assert_int_equal(fk_engine_save(f->eng, before, err, sizeof err), FK_OK);
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    for (i = 0; i < sizeof more / sizeof more[0]; i++) {
+        struct fk_sample_row s = {more[i].tube, more[i].site, f->pid[more[i].person], more[i].time,
+                                  more[i].person == P6 ? T_START + 4 * HOUR : 0};
+
+        assert_int_equal(fk_store_add_sample(f->st, &s, &did), FK_OK);
+        assert_int_equal(did, FK_PUT_NEW);
+        assert_int_equal(fk_engine_delta_add(d, &s, did), FK_OK);
+    }
+    for (i = 0; i < sizeof res / sizeof res[0]; i++)
+        assert_int_equal(fk_store_put_result(f->st, &res[i], &did), FK_OK);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_engine_delta_size(d), sizeof more / sizeof more[0]);
+    assert_int_equal(fk_store_generation(f->st, &g), FK_OK);
+    assert_int_equal(fk_engine_build(f->st, &f->prof, &fresh, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_save(fresh, built, err, sizeof err), FK_OK);
+    fb = read_whole(built, &nb);
+    /* from the engine built */
+    assert_int_equal(fk_engine_extend(f->eng, d, f->st, &ext, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_save(ext, extended, err, sizeof err), FK_OK);
+    fx = read_whole(extended, &nx);
+    assert_int_equal(nx, nb);
+    assert_memory_equal(fx, fb, nb);
+    free(fx);
+    fk_engine_free(ext);
+    ext = NULL;
+    /* from its snapshot, mapped */
+    assert_int_equal(fk_engine_map(f->st, &f->prof, before, &mapped, &at, err, sizeof err), FK_OK);
+    assert_true(at < g);
+    assert_int_equal(fk_engine_extend(mapped, d, f->st, &ext, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_save(ext, extended, err, sizeof err), FK_OK);
+    fx = read_whole(extended, &nx);
+    assert_int_equal(nx, nb);
+    assert_memory_equal(fx, fb, nb);
+    free(fx);
+    free(fb);
+    fk_engine_free(ext);
+    ext = NULL;
+    /* A shipped time changed in place: not extended. */
+    {
+        struct fk_sample_row s = {"C001", "S2", f->pid[P6], T_START + 4 * HOUR,
+                                  T_START + 6 * HOUR};
+
+        assert_int_equal(fk_store_begin(f->st), FK_OK);
+        assert_int_equal(fk_store_add_sample(f->st, &s, &did), FK_OK);
+        assert_int_equal(did, FK_PUT_UPDATED);
+        assert_int_equal(fk_store_commit(f->st), FK_OK);
+        assert_int_equal(fk_engine_delta_add(d, &s, did), FK_OK);
+        assert_int_equal(fk_engine_extend(mapped, d, f->st, &ext, err, sizeof err), FK_EINVAL);
+        assert_null(ext);
+    }
+    fk_engine_free(mapped);
+    fk_engine_free(fresh);
+    fk_engine_delta_free(d);
+}
+
 static void test_engine__sync_rebuilds_after_commit(void **state)
 {
     struct fixture *f = *state;
@@ -922,6 +1036,7 @@ int main(void)
         T(test_engine__tat_limit_from_profile),
         T(test_engine__tat_overdue),
         T(test_engine__tat_unknown_round_region),
+        T(test_engine__extend_is_a_build),
         T(test_engine__sync_rebuilds_after_commit),
         T(test_engine__sync_noop_without_commit),
         T(test_engine__person_moves_grid),

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/* The snapshots an import keeps current (issue 19; see fk_import_snapshots in fk/action.h).
+ *
+ * DESIGN NOTES
+ * - Before the rows: the store's generation and each index's (fk_store_index_generation), and,
+ *   when the index has a snapshot and the type is one whose rows can be merged in (samples and
+ *   results for the engine; scans, pings and cases for the tracer), a delta that the ingest's
+ *   hooks fill with the rows the store added.
+ * - After them: an index whose generation did not move is current as it was. One that moved is
+ *   extended when its snapshot was current as the import began and the store's generation moved
+ *   by the import's own batches alone (nobody else wrote meanwhile); else it is built from the
+ *   store. Either way its snapshot is written at the store's generation now. An extension is the
+ *   build's result byte for byte (fk_engine_extend, fk_tracer_extend), only without reading the
+ *   persons, samples, scans and pings again.
+ * - A failure to extend or write is not the import's: the snapshot is then left for the next
+ *   verb to build, and why says why. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "action_int.h"
+#include "fk/action.h"
+#include "fk/error.h"
+#include "fk/time.h"
+
+const char *fk_snap_did_name(enum fk_snap_did d)
+{
+    switch (d) {
+    case FK_SNAP_BUILT: return "built";
+    case FK_SNAP_EXTENDED: return "extended";
+    case FK_SNAP_STALE: return "left stale";
+    default: return "";
+    }
+}
+
+/* The indexes' generations (engine, tracer) as the store holds them; -1 when unreadable. */
+static void index_generations(fk_store *st, int64_t g[2])
+{
+    if (fk_store_index_generation(st, FK_FEEDS_ENGINE, &g[0]) != FK_OK)
+        g[0] = -1;
+    if (fk_store_index_generation(st, FK_FEEDS_TRACER, &g[1]) != FK_OK)
+        g[1] = -1;
+}
+
+static void on_added(void *ud, enum fk_import_type t, const struct fk_event_row *e)
+{
+    struct fk__follow *f = ud;
+
+    if (!f->failed[1] && fk_trace_delta_add(f->tracer, e, t == FK_IMPORT_PINGS) != FK_OK)
+        f->failed[1] = 1;
+}
+
+static void on_sampled(void *ud, const struct fk_sample_row *r, enum fk_put did)
+{
+    struct fk__follow *f = ud;
+
+    if (!f->failed[0] && fk_engine_delta_add(f->engine, r, did) != FK_OK)
+        f->failed[0] = 1;
+}
+
+void fk__follow_begin(struct fk__follow *f, fk_store *st, enum fk_import_type t,
+                      struct fk_import_snapshots *s, struct fk_import_opts *io)
+{
+    memset(f, 0, sizeof *f);
+    f->s = s;
+    f->type = t;
+    if (!s)
+        return;
+    s->engine_did = s->tracer_did = FK_SNAP_NONE;
+    s->seconds = 0;
+    s->why[0] = 0;
+    index_generations(st, f->was);
+    if (fk_store_generation(st, &f->g0) != FK_OK)
+        return;
+    /* Samples and results extend the engine's snapshot, scans, pings and cases the tracer's,
+     * when there is one: the rows added are collected as they are (results and cases are read
+     * again, a row a tube or a case). */
+    if (s->engine && access(s->engine, F_OK) == 0 &&
+        (t == FK_IMPORT_SAMPLES || t == FK_IMPORT_RESULTS)) {
+        f->engine = fk_engine_delta_new();
+        if (f->engine && t == FK_IMPORT_SAMPLES) {
+            io->sampled = on_sampled;
+            io->sampled_ud = f;
+        }
+    }
+    if (s->tracer && access(s->tracer, F_OK) == 0 &&
+        (t == FK_IMPORT_SCANS || t == FK_IMPORT_PINGS || t == FK_IMPORT_CASES)) {
+        f->tracer = fk_trace_delta_new();
+        if (f->tracer && t != FK_IMPORT_CASES) {
+            io->added = on_added;
+            io->added_ud = f;
+        }
+    }
+}
+
+/* Index k's snapshot (0 engine, 1 tracer) at path, extended with what the import added, when it
+ * was current as the import began and the store moved from g0 to g1 by the import's own batches
+ * alone. FK_OK, or anything else: build instead. */
+static int extend(const struct fk__follow *f, fk_store *st, const struct fk_profile *p, int k,
+                  const char *path, int64_t g1, uint64_t batches)
+{
+    char err[512];
+    int64_t at;
+    int rc;
+
+    if (f->failed[k] || g1 - f->g0 != (int64_t)batches)
+        return FK_ECONFLICT;
+    if (f->s->progress)
+        f->s->progress(f->s->progress_ud, k ? "tracer" : "engine", 0, 0);
+    if (k) {
+        fk_tracer *old = NULL, *t = NULL;
+
+        rc = fk_tracer_map(path, p, &old, &at, err, sizeof err);
+        if (rc == FK_OK && (at < f->was[1] || at > f->g0))
+            rc = FK_ECONFLICT; /* stale before the import began */
+        if (rc == FK_OK)
+            rc = fk_tracer_extend(old, f->tracer, st, p, &t, err, sizeof err);
+        if (rc == FK_OK)
+            rc = fk_tracer_save(t, g1, path, err, sizeof err);
+        fk_tracer_free(t);
+        fk_tracer_free(old);
+    } else {
+        fk_engine *old = NULL, *e = NULL;
+
+        rc = fk_engine_map(st, p, path, &old, &at, err, sizeof err);
+        if (rc == FK_OK && (at < f->was[0] || at > f->g0))
+            rc = FK_ECONFLICT;
+        if (rc == FK_OK)
+            rc = fk_engine_extend(old, f->engine, st, &e, err, sizeof err);
+        if (rc == FK_OK)
+            rc = fk_engine_save(e, path, err, sizeof err);
+        fk_engine_free(e);
+        fk_engine_free(old);
+    }
+    return rc;
+}
+
+/* Index k's snapshot at path built from the store and written. */
+static enum fk_snap_did build(const struct fk__follow *f, fk_store *st, const struct fk_profile *p,
+                              int k, const char *path)
+{
+    struct fk_import_snapshots *s = f->s;
+    char err[512];
+    int64_t gen;
+    int rc;
+
+    /* The generation before the build: a write while it reads makes it stale, never wrongly
+     * current. */
+    rc = fk_store_generation(st, &gen);
+    if (rc != FK_OK) {
+        snprintf(s->why, sizeof s->why, "%s", fk_store_errmsg(st));
+        return FK_SNAP_STALE;
+    }
+    if (s->progress) /* the engine's build tells nothing until it is done */
+        s->progress(s->progress_ud, k ? "tracer" : "engine", 0, 0);
+    if (k) {
+        fk_tracer *t = NULL;
+
+        rc = fk_tracer_build_progress(st, p, s->progress, s->progress_ud, &t, err, sizeof err);
+        if (rc == FK_OK)
+            rc = fk_tracer_save(t, gen, path, err, sizeof err);
+        fk_tracer_free(t);
+    } else {
+        fk_engine *e = NULL;
+
+        rc = fk_engine_build(st, p, &e, err, sizeof err);
+        if (rc == FK_OK)
+            rc = fk_engine_save(e, path, err, sizeof err);
+        fk_engine_free(e);
+    }
+    if (rc == FK_OK)
+        return FK_SNAP_BUILT;
+    snprintf(s->why, sizeof s->why, "%s", err);
+    return FK_SNAP_STALE;
+}
+
+void fk__follow_end(struct fk__follow *f, fk_store *st, const struct fk_profile *p, int ok,
+                    uint64_t batches)
+{
+    struct fk_import_snapshots *s = f->s;
+    double t0 = fk_mono_seconds();
+    int64_t now[2], g1 = -1;
+    int k;
+
+    if (ok && s) {
+        index_generations(st, now);
+        if (fk_store_generation(st, &g1) != FK_OK)
+            g1 = -1;
+        for (k = 0; k < 2; k++) {
+            const char *path = k ? s->tracer : s->engine;
+            enum fk_snap_did *did = k ? &s->tracer_did : &s->engine_did;
+            void *delta = k ? (void *)f->tracer : (void *)f->engine;
+
+            if (!path || now[k] == f->was[k])
+                continue; /* nothing it holds changed: current as it was */
+            /* The tracer is built for a city that traces: one with a tracer snapshot already,
+             * or whose import is of what only tracing reads. */
+            if (k && access(path, F_OK) != 0 && f->type != FK_IMPORT_VENUES &&
+                f->type != FK_IMPORT_SCANS && f->type != FK_IMPORT_PINGS &&
+                f->type != FK_IMPORT_CASES)
+                continue;
+            if (delta && g1 >= 0 && extend(f, st, p, k, path, g1, batches) == FK_OK)
+                *did = FK_SNAP_EXTENDED;
+            else
+                *did = build(f, st, p, k, path);
+        }
+        s->seconds = fk_mono_seconds() - t0;
+    }
+    fk_engine_delta_free(f->engine);
+    fk_trace_delta_free(f->tracer);
+    f->engine = NULL;
+    f->tracer = NULL;
+}
