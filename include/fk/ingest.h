@@ -165,6 +165,10 @@ int fk_import_row(fk_import *imp, uint64_t line, const fk_slice *fields, size_t 
 /* Counts a row the reader could not read (ill-formed, too long) as read and rejected with
  * reason. Returns as fk_import_row. */
 int fk_import_bad_row(fk_import *imp, uint64_t line, const char *reason, fk_slice raw);
+
+/* For tests: how many persons an import looks up in the store, one by one, before it reads the
+ * whole registry instead (0: read it at once). Not thread-safe. */
+void fk__ingest_set_lazy_persons(uint64_t n);
 /* The type's column that input field f holds (from 0), or NULL: for a reader's reason about a
  * field. Static storage. */
 const char *fk_import_field_name(const fk_import *imp, size_t f);

@@ -100,6 +100,10 @@ struct ctx {
     int idx[MAXCOLS];
     fk_strmap *regions; /* code -> level */
     fk_strmap *persons; /* id_number -> person id */
+    /* The persons are looked up in the store row by row and kept in persons as they are met
+     * (lazy), until `lookups` reach lazy_persons_max: then the whole registry is read at once. */
+    int lazy;
+    uint64_t lookups;
     fk_strmap *venues;  /* code -> venue id */
     fk_strmap *indicators; /* scores: indicator code -> 1 veto, 0 not */
     fk_strmap *inspections; /* problems: the inspections' codes */
@@ -545,6 +549,49 @@ int fk_import_may(fk_store *st, enum fk_import_type t, const struct fk_actor *ac
     return permitted(st, t, actor, verb, label, sizeof label, &level, err, errlen);
 }
 
+/* Look-ups in the store before an import reads the whole registry into memory instead: a file of
+ * a few thousand rows should not pay for reading 10 M persons (14 s), and one of millions should
+ * not pay a B-tree walk a row (fk__ingest_set_lazy_persons changes it, for tests). */
+static uint64_t lazy_persons_max = 65536;
+
+void fk__ingest_set_lazy_persons(uint64_t n)
+{
+    lazy_persons_max = n;
+}
+
+static int load_person(void *ud, const struct fk_person_row *p);
+
+/* The person of ID number id, when c looks persons up lazily and has not met it yet: from the
+ * store, kept in c->persons (and its grid, for the scope); *k is its index there, -1 when the
+ * store has no such person. FK_OK, FK_ENOMEM, FK_EDB. */
+static int person_lookup(struct ctx *c, const char *id, int64_t *k)
+{
+    struct fk_person_row p;
+    int64_t pid;
+    int added, rc;
+
+    *k = -1;
+    if (++c->lookups > lazy_persons_max) { /* a big file: the whole registry, once */
+        c->lazy = 0;
+        rc = fk_store_each_person_key(c->st, load_person, c);
+        if (rc == FK_OK)
+            *k = fk_strmap_find(c->persons, id, strlen(id));
+        return rc;
+    }
+    rc = fk_store_find_person(c->st, id, &pid);
+    if (rc == FK_ENOENT)
+        return FK_OK;
+    if (rc == FK_OK && c->actor)
+        rc = fk_store_get_person(c->st, pid, &p);
+    if (rc != FK_OK)
+        return rc;
+    *k = fk_strmap_intern(c->persons, id, strlen(id), &added);
+    if (*k < 0)
+        return FK_ENOMEM;
+    fk_strmap_set_value(c->persons, *k, pid);
+    return c->actor ? set_pgrid(c, pid, p.grid) : FK_OK;
+}
+
 /* Reads column k as an ID number and finds the person; 0 with a reason when unknown. */
 static int person_col(struct ctx *c, int k, int64_t *pid)
 {
@@ -558,6 +605,14 @@ static int person_col(struct ctx *c, int k, int64_t *pid)
     }
     fk_id_normalize(s.p, s.n, id, sizeof id);
     i = fk_strmap_find(c->persons, id, strlen(id));
+    if (i < 0 && c->lazy) {
+        int rc = person_lookup(c, id, &i);
+
+        if (rc != FK_OK) {
+            c->fail = rc; /* the store failed: the import stops, as on a failed put */
+            return 0;
+        }
+    }
     if (i >= 0) {
         *pid = fk_strmap_value(c->persons, i);
         if (person_allowed(c, *pid))
@@ -2600,7 +2655,13 @@ static int load_maps(struct ctx *c)
         t != FK_IMPORT_DUTY && t != FK_IMPORT_INSPECTIONS && t != FK_IMPORT_PROBLEMS &&
         t != FK_IMPORT_ZONES && (t != FK_IMPORT_RESULTS || c->actor)) {
         c->persons = fk_strmap_new();
-        rc = c->persons ? fk_store_each_person_key(c->st, load_person, c) : FK_ENOMEM;
+        rc = c->persons ? FK_OK : FK_ENOMEM;
+        /* Only persons and arrivals rows (which add persons) and results (members of tubes)
+         * read the registry other than through person_col: the others look up what they meet. */
+        c->lazy = t != FK_IMPORT_PERSONS && t != FK_IMPORT_ARRIVALS && t != FK_IMPORT_RESULTS &&
+                  lazy_persons_max > 0;
+        if (rc == FK_OK && !c->lazy)
+            rc = fk_store_each_person_key(c->st, load_person, c);
         if (rc != FK_OK)
             return rc;
     }

@@ -1614,6 +1614,25 @@ static void test_ingest__incident_events(void **state)
     expect_sum(&f->sum, 1, 0, 0, 1, 0);
 }
 
+/* The same answers whether the persons are looked up in the store row by row (the default for a
+ * small file), all read before the first row (0), or looked up and then read all at the second
+ * look-up (1): unknown persons, residents outside the scope, and the rows kept. */
+static void test_ingest__persons_read_at_once(void **state)
+{
+    fk__ingest_set_lazy_persons(0);
+    test_ingest__samples_unknown_person(state);
+    test_ingest__scope_outsider_answers_as_unknown(state);
+    fk__ingest_set_lazy_persons(65536);
+}
+
+static void test_ingest__persons_read_midway(void **state)
+{
+    fk__ingest_set_lazy_persons(1);
+    test_ingest__samples_unknown_person(state);
+    test_ingest__scope_outsider_answers_as_unknown(state);
+    fk__ingest_set_lazy_persons(65536);
+}
+
 static void test_ingest__scope_venues(void **state)
 {
     static const char *setup_rows[] = {"code,name,grid", "V1,超市," G1, "V2,药店," TG};
@@ -1896,6 +1915,8 @@ int main(void)
         T(test_ingest__file_errors),
         R(test_ingest__scope_persons_before_and_after),
         R(test_ingest__scope_outsider_answers_as_unknown),
+        R(test_ingest__persons_read_at_once),
+        R(test_ingest__persons_read_midway),
         R(test_ingest__scope_venues),
         R(test_ingest__scope_results_every_member),
         R(test_ingest__scope_arrivals),
