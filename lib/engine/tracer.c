@@ -735,6 +735,44 @@ static int on_case(void *ud, const struct fk_case_row *c)
     return 0;
 }
 
+/* The tracer of in (taken over, as fk_tracer_new takes it) with the codes and names of names
+ * (taken over on success, left to names_fini otherwise), built from a store since t0. */
+static int tracer_of(struct fk_trace_input *in, const struct fk_profile *p, fk_tracer *names,
+                     double t0, fk_tracer **out)
+{
+    fk_tracer *t;
+    int rc = fk_tracer_new(in, p, &t);
+
+    if (rc != FK_OK)
+        return rc;
+    t->from_store = 1;
+    t->households = names->households;
+    t->cells = names->cells;
+    t->venues = names->venues;
+    t->venue_code = names->venue_code;
+    t->venue_name = names->venue_name;
+    t->venue_name_cap = names->venue_name_cap;
+    memset(names, 0, sizeof *names);
+    t->build_seconds = fk_mono_seconds() - t0;
+    *out = t;
+    return FK_OK;
+}
+
+/* Frees what a build or an extension gathered in names and did not hand over. */
+static void names_fini(fk_tracer *names)
+{
+    size_t i;
+
+    fk_strmap_free(names->households);
+    fk_strmap_free(names->cells);
+    fk_strmap_free(names->venues);
+    free(names->venue_code);
+    for (i = 0; names->venue_name && i < names->venue_name_cap; i++)
+        free(names->venue_name[i]);
+    free(names->venue_name);
+    memset(names, 0, sizeof *names);
+}
+
 int fk_tracer_build(fk_store *st, const struct fk_profile *p, fk_tracer **out, char *err,
                     size_t errlen)
 {
@@ -746,7 +784,7 @@ int fk_tracer_build_progress(fk_store *st, const struct fk_profile *p,
                              char *err, size_t errlen)
 {
     struct fk_trace_input in;
-    fk_tracer names, *t = NULL;
+    fk_tracer names;
     struct load l;
     struct event_load scans = {&l, 0, 0, 0}, pings = {&l, 1, 0, 0};
     double t0 = fk_mono_seconds();
@@ -800,31 +838,13 @@ int fk_tracer_build_progress(fk_store *st, const struct fk_profile *p,
     in.ncells = fk_strmap_size(names.cells);
     if (progress) /* ordering and indexing: seconds at 10 M persons, and no count to show */
         progress(progress_ud, "indexing", 0, 0);
-    rc = fk_tracer_new(&in, p, &t);
-    if (rc != FK_OK)
-        goto out;
-    t->from_store = 1;
-    t->households = names.households;
-    t->cells = names.cells;
-    t->venues = names.venues;
-    t->venue_code = names.venue_code;
-    t->venue_name = names.venue_name;
-    t->venue_name_cap = names.venue_name_cap;
-    memset(&names, 0, sizeof names);
-    t->build_seconds = fk_mono_seconds() - t0;
-    *out = t;
+    rc = tracer_of(&in, p, &names, t0, out);
 out:
     if (rc != FK_OK)
         snprintf(err, errlen, "building the tracer: %s%s%s", fk_strerror(rc),
                  rc == FK_EDB ? ": " : "", rc == FK_EDB ? fk_store_errmsg(st) : "");
     free_input(&in);
-    fk_strmap_free(names.households);
-    fk_strmap_free(names.cells);
-    fk_strmap_free(names.venues);
-    free(names.venue_code);
-    for (i = 0; names.venue_name && i < names.venue_name_cap; i++)
-        free(names.venue_name[i]);
-    free(names.venue_name);
+    names_fini(&names);
     return rc;
 }
 
@@ -1021,7 +1041,7 @@ int fk_tracer_extend(const fk_tracer *t, const fk_trace_delta *d, fk_store *st,
 {
     const struct fk_trace_input *oi = &t->in;
     struct fk_trace_input in;
-    fk_tracer names, *nt = NULL;
+    fk_tracer names;
     struct load l;
     struct merge m;
     uint64_t *dfirst = NULL;
@@ -1172,19 +1192,7 @@ int fk_tracer_extend(const fk_tracer *t, const fk_trace_delta *d, fk_store *st,
         rc = l.rc;
     if (rc != FK_OK)
         goto out;
-    rc = fk_tracer_new(&in, p, &nt);
-    if (rc != FK_OK)
-        goto out;
-    nt->from_store = 1;
-    nt->households = names.households;
-    nt->cells = names.cells;
-    nt->venues = names.venues;
-    nt->venue_code = names.venue_code;
-    nt->venue_name = names.venue_name;
-    nt->venue_name_cap = names.venue_name_cap;
-    memset(&names, 0, sizeof names);
-    nt->build_seconds = fk_mono_seconds() - t0;
-    *out = nt;
+    rc = tracer_of(&in, p, &names, t0, out);
 out:
     if (rc != FK_OK)
         snprintf(err, errlen, "extending the tracer: %s%s%s", fk_strerror(rc),
@@ -1197,13 +1205,7 @@ out:
     fk_strmap_free(oldcells);
     free(renum);
     free(ctext);
-    fk_strmap_free(names.households);
-    fk_strmap_free(names.cells);
-    fk_strmap_free(names.venues);
-    free(names.venue_code);
-    for (i = 0; names.venue_name && i < names.venue_name_cap; i++)
-        free(names.venue_name[i]);
-    free(names.venue_name);
+    names_fini(&names);
     return rc;
 }
 

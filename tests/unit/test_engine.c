@@ -793,26 +793,6 @@ static void add_p5_sample(struct fixture *f, int commit)
         assert_int_equal(fk_store_commit(f->st), FK_OK);
 }
 
-/* The whole file at path, its length in *n. */
-static char *read_whole(const char *path, size_t *n)
-{
-    FILE *fp = fopen(path, "rb");
-    char *b;
-    long z;
-
-    assert_non_null(fp);
-    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-    z = ftell(fp);
-    assert_true(z > 0);
-    rewind(fp);
-    b = malloc((size_t)z);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)z, fp), (size_t)z);
-    fclose(fp);
-    *n = (size_t)z;
-    return b;
-}
-
 /* An engine extended with the samples a store added since it was built (new tubes among the old
  * codes, new members of old tubes ahead of the old ones, new sites) and the results posted since,
  * from the engine built or from its snapshot mapped, is the engine a build gives now: the same
@@ -841,7 +821,7 @@ static void test_engine__extend_is_a_build(void **state)
     char built[400], before[400], extended[400], err[256] = "";
     fk_engine_delta *d = fk_engine_delta_new();
     fk_engine *fresh = NULL, *ext = NULL, *mapped = NULL;
-    size_t i, nb, nx;
+    size_t i, nb = 0, nx = 0;
     char *fb, *fx;
     enum fk_put did;
     int64_t g, at;
@@ -867,11 +847,13 @@ static void test_engine__extend_is_a_build(void **state)
     assert_int_equal(fk_store_generation(f->st, &g), FK_OK);
     assert_int_equal(fk_engine_build(f->st, &f->prof, &fresh, err, sizeof err), FK_OK);
     assert_int_equal(fk_engine_save(fresh, built, err, sizeof err), FK_OK);
-    fb = read_whole(built, &nb);
+    fb = read_file(built, &nb);
+    assert_non_null(fb);
     /* from the engine built */
     assert_int_equal(fk_engine_extend(f->eng, d, f->st, &ext, err, sizeof err), FK_OK);
     assert_int_equal(fk_engine_save(ext, extended, err, sizeof err), FK_OK);
-    fx = read_whole(extended, &nx);
+    fx = read_file(extended, &nx);
+    assert_non_null(fx);
     assert_int_equal(nx, nb);
     assert_memory_equal(fx, fb, nb);
     free(fx);
@@ -882,7 +864,8 @@ static void test_engine__extend_is_a_build(void **state)
     assert_true(at < g);
     assert_int_equal(fk_engine_extend(mapped, d, f->st, &ext, err, sizeof err), FK_OK);
     assert_int_equal(fk_engine_save(ext, extended, err, sizeof err), FK_OK);
-    fx = read_whole(extended, &nx);
+    fx = read_file(extended, &nx);
+    assert_non_null(fx);
     assert_int_equal(nx, nb);
     assert_memory_equal(fx, fb, nb);
     free(fx);

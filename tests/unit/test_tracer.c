@@ -22,6 +22,8 @@
 #include "fk/table.h"
 #include "fk/tracer.h"
 
+#include "testutil.h"
+
 /* 2022-08-20T00:00:00+08:00: a local midnight, and a multiple of every slot length used here. */
 #define T0 INT64_C(1660924800)
 #define MIN INT64_C(60)
@@ -1865,26 +1867,6 @@ static void ext_batch(fk_store *st, const int64_t *ids, size_t np, const int64_t
     assert_int_equal(fk_store_commit(st), FK_OK);
 }
 
-/* The whole file at path, its length in *n. */
-static char *ext_read(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    char *b;
-    long z;
-
-    assert_non_null(f);
-    assert_int_equal(fseek(f, 0, SEEK_END), 0);
-    z = ftell(f);
-    assert_true(z > 0);
-    rewind(f);
-    b = malloc((size_t)z);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)z, f), (size_t)z);
-    fclose(f);
-    *n = (size_t)z;
-    return b;
-}
-
 /* A tracer extended with the scans and pings a store added since it was built, from the tracer
  * built or from its snapshot mapped, is the tracer a build gives now: the same snapshot, byte for
  * byte (the cells numbered as a build meets them), so the same answers. Rows already there add
@@ -1897,7 +1879,7 @@ static void test_tracer__extend_is_a_build(void **state)
     struct fk_venue_row v;
     fk_store *st = NULL;
     int64_t ids[60], vids[12], g, at;
-    size_t na, nb, nc, i;
+    size_t na = 0, nb = 0, nc = 0, i;
     char *fa, *fb, *fc;
     enum fk_put did;
 
@@ -1930,11 +1912,13 @@ static void test_tracer__extend_is_a_build(void **state)
     assert_int_equal(fk_store_generation(st, &g), FK_OK);
     assert_int_equal(fk_tracer_build(st, &prof, &fresh, err, sizeof err), FK_OK);
     assert_int_equal(fk_tracer_save(fresh, g, b, err, sizeof err), FK_OK);
-    fb = ext_read(b, &nb);
+    fb = read_file(b, &nb);
+    assert_non_null(fb);
     /* from the tracer built */
     assert_int_equal(fk_tracer_extend(t0, d, st, &prof, &ext, err, sizeof err), FK_OK);
     assert_int_equal(fk_tracer_save(ext, g, a, err, sizeof err), FK_OK);
-    fa = ext_read(a, &na);
+    fa = read_file(a, &na);
+    assert_non_null(fa);
     assert_int_equal(na, nb);
     assert_memory_equal(fa, fb, nb);
     free(fa);
@@ -1942,11 +1926,13 @@ static void test_tracer__extend_is_a_build(void **state)
     assert_int_equal(fk_tracer_map(c, &prof, &mapped, &at, err, sizeof err), FK_OK);
     assert_int_equal(fk_tracer_extend(mapped, d, st, &prof, &ext2, err, sizeof err), FK_OK);
     assert_int_equal(fk_tracer_save(ext2, g, a, err, sizeof err), FK_OK);
-    fa = ext_read(a, &na);
+    fa = read_file(a, &na);
+    assert_non_null(fa);
     assert_int_equal(na, nb);
     assert_memory_equal(fa, fb, nb);
     /* and the tracer before is not the tracer now */
-    fc = ext_read(c, &nc);
+    fc = read_file(c, &nc);
+    assert_non_null(fc);
     assert_true(nc != nb || memcmp(fc, fb, nb) != 0);
     free(fa);
     free(fb);

@@ -61,6 +61,26 @@ static inline int copy_file(const char *from, const char *to)
     return rc;
 }
 
+/* The whole file at path in a new block (the caller frees it), its length in *n; NULL when it
+ * cannot be read. */
+static inline char *read_file(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    char *b = NULL;
+    long z;
+
+    if (fp && fseek(fp, 0, SEEK_END) == 0 && (z = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
+        (b = malloc(z ? (size_t)z : 1)) && fread(b, 1, (size_t)z, fp) == (size_t)z) {
+        *n = (size_t)z;
+    } else {
+        free(b);
+        b = NULL;
+    }
+    if (fp)
+        fclose(fp);
+    return b;
+}
+
 /* Removes every file in dir, then dir. */
 static inline void remove_dir(const char *dir)
 {
