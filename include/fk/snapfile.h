@@ -22,6 +22,10 @@ struct fk_snap_prefix {
     int64_t generation;
 };
 
+/* Removes the temporary files (path.tmpPID) of writers killed before their rename: those whose
+ * process is gone. A snapshot is hundreds of MB to GB at 10 M residents; a killed import must
+ * not leave one behind for good. Failures are ignored (a cache). */
+void fk_snapfile_sweep(const char *path);
 /* Writes the n bytes of head at the start of f (opened "wb" on tmp), flushes, fsyncs when sync,
  * closes f and renames tmp to path. On any failure f is closed, tmp removed and err says what
  * failed. FK_OK or FK_EIO. */

@@ -965,6 +965,7 @@ int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errle
     int rc = FK_EIO;
 
     memset(&w, 0, sizeof w);
+    fk_snapfile_sweep(path);
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
     w.f = fopen(tmp, "wb");
     w.h = XXH3_createState();

@@ -3338,6 +3338,7 @@ int fk_tracer_save(const fk_tracer *t, int64_t generation, const char *path, cha
         return FK_EINVAL;
     }
     memset(&h, 0, sizeof h);
+    fk_snapfile_sweep(path);
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
     w.f = fopen(tmp, "wb");
     if (!w.f || fwrite(&h, sizeof h, 1, w.f) != 1) {

@@ -2,7 +2,10 @@
 /* See fk/snapfile.h. */
 #include "fk/snapfile.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,4 +32,39 @@ int fk_snapfile_finish(FILE *f, const void *head, size_t n, int sync, const char
         return FK_EIO;
     }
     return FK_OK;
+}
+
+void fk_snapfile_sweep(const char *path)
+{
+    char dir[4096], prefix[4096], full[8192];
+    const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+    struct dirent *d;
+    size_t np;
+    DIR *dh;
+
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    snprintf(prefix, sizeof prefix, "%s.tmp", base);
+    np = strlen(prefix);
+    dh = opendir(dir[0] ? dir : "/");
+    if (!dh)
+        return;
+    while ((d = readdir(dh)) != NULL) {
+        char *end;
+        long pid;
+
+        if (strncmp(d->d_name, prefix, np) != 0 || !d->d_name[np])
+            continue;
+        errno = 0;
+        pid = strtol(d->d_name + np, &end, 10);
+        if (*end || errno || pid <= 0)
+            continue; /* not such a name */
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* its writer may still be writing */
+        snprintf(full, sizeof full, "%s/%s", dir[0] ? dir : "", d->d_name);
+        unlink(full);
+    }
+    closedir(dh);
 }

@@ -49,9 +49,25 @@ echo "killed with $partial of $rows samples committed"
 [ "$partial" -lt "$rows" ] || fail "the import finished before it was killed: make the file larger"
 [ $((partial % BATCH)) -eq 0 ] || fail "a partial batch is committed: $partial rows"
 
+# A snapshot writer killed before its rename leaves a temporary file: the next writer removes it
+# (one of a process still running stays).
+sh -c 'exit 0' &
+dead=$!
+wait $dead
+: >"$FANGKONG_DB.engine.tmp$dead"
+: >"$FANGKONG_DB.engine.tmp$$"
+
 fk import samples samples.csv --batch $BATCH 2>log.txt; expect_rc 0 "re-run"
 contains log.txt "$rows read, $((rows - partial)) accepted (0 updated), $partial duplicate"
 [ "$(count samples)" = "$rows" ] || fail "after the re-run: $(count samples) samples, want $rows"
+[ -e "$FANGKONG_DB.engine.tmp$dead" ] && fail "a killed writer's temporary snapshot was left behind"
+[ -e "$FANGKONG_DB.engine.tmp$$" ] || fail "a running process's temporary snapshot was removed"
+rm -f "$FANGKONG_DB.engine.tmp$$"
+# The snapshot the killed and resumed imports left answers as a fresh build does.
+engine_line() { "$FANGKONG" status 2>&1 >/dev/null | awk '/^data file/ { sub(/, [0-9.]+ MB, .*$/, ""); print }'; }
+kept=$(engine_line)
+rm -f "$FANGKONG_DB.engine"
+[ "$(engine_line)" = "$kept" ] || fail "the kept engine differs from a fresh build: $kept vs $(engine_line)"
 
 # The same file imported without interruption into a second data file gives the same answer.
 FANGKONG_DB="$WORK/clean.db" "$FANGKONG" import regions regions.csv 2>/dev/null
