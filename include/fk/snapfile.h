@@ -11,6 +11,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* The snapshots' checksums at the widest vectors the CPU has: Debian's libxxhash chooses SSE2,
+ * AVX2 or AVX-512 at run time behind these names (the same hashes; its plain entry points are
+ * its SSE2 build). Hashing the whole file is most of a quick verb at 10 M residents. */
+#if defined(__x86_64__) && defined(__has_include)
+#if __has_include(<xxh_x86dispatch.h>)
+#include <xxh_x86dispatch.h>
+#endif
+#endif
+
 /* How every snapshot begins: its kind, its layout's version, the byte order it was written in
  * (FK_SNAP_ENDIAN as this machine stores it: another order reads back otherwise), and the store
  * generation it was built at. What follows is the kind's own. */
