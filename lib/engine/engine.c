@@ -107,6 +107,7 @@ struct fk_engine {
     void *map;
     size_t maplen;
     const char *tube_text;
+    uint64_t tube_textlen; /* bytes of tube_text, its last a NUL */
     const uint64_t *tube_off;
 };
 
@@ -120,7 +121,9 @@ static const char *tube_code(const fk_engine *e, int64_t i)
 {
     if (e->tubes)
         return fk_strmap_key(e->tubes, i);
-    return i >= 0 && (size_t)i < e->captubes && e->tube_off ? e->tube_text + e->tube_off[i] : "";
+    if (i < 0 || (size_t)i >= e->captubes || !e->tube_off || e->tube_off[i] >= e->tube_textlen)
+        return "";
+    return e->tube_text + e->tube_off[i];
 }
 
 static void clear(fk_engine *e)
@@ -1086,7 +1089,7 @@ static void *get_copy(struct snap_reader *r, uint64_t want, uint64_t *got)
  * in order (a repeated text: not a map this engine wrote). *text and *vals point into the
  * mapping. 0 on failure. */
 static int get_texts(struct snap_reader *r, uint64_t count, fk_strmap *m, const char **text,
-                     const int64_t **vals)
+                     const int64_t **vals, uint64_t *textlen)
 {
     uint64_t nk, i, at = 0;
     const char *keys = get(r, UINT64_MAX, &nk);
@@ -1094,20 +1097,20 @@ static int get_texts(struct snap_reader *r, uint64_t count, fk_strmap *m, const 
 
     if (!keys || !v || (count && (!nk || keys[nk - 1])))
         goto fail;
-    for (i = 0; i < count; i++) {
+    if (textlen)
+        *textlen = nk;
+    /* Offsets (no map) are taken as they are: the checksum vouches for them, and tube_code
+     * bounds each one, so a million tube codes cost nothing at load. */
+    for (i = 0; m && i < count; i++) {
         size_t len;
         int added;
 
         if (at >= nk)
             goto fail;
         len = strnlen(keys + at, (size_t)(nk - at));
-        if (m) {
-            if (fk_strmap_intern(m, keys + at, len, &added) != (int64_t)i)
-                goto fail;
-            fk_strmap_set_value(m, (int64_t)i, v[i]);
-        } else if ((uint64_t)v[i] != at) {
-            goto fail; /* offsets must be those of the texts, in order */
-        }
+        if (fk_strmap_intern(m, keys + at, len, &added) != (int64_t)i)
+            goto fail;
+        fk_strmap_set_value(m, (int64_t)i, v[i]);
         at += len + 1;
     }
     *text = keys;
@@ -1204,7 +1207,7 @@ static int engine_map(fk_store *st, const struct fk_profile *p, const char *path
         e->labs = fk_strmap_new();
         if (!e->rmap || !e->sites || !e->labs)
             r.failed = 1;
-        get_texts(&r, e->nreg, e->rmap, &text, &vals);
+        get_texts(&r, e->nreg, e->rmap, &text, &vals, NULL);
         e->reg = get_copy(&r, e->nreg * sizeof *e->reg, NULL);
         e->names.data = get_copy(&r, UINT64_MAX, &namelen);
         e->names.len = namelen;
@@ -1218,11 +1221,11 @@ static int engine_map(fk_store *st, const struct fk_profile *p, const char *path
         e->s_ord = (uint32_t *)get(&r, e->nsamples * sizeof *e->s_ord, NULL);
         e->s_time = (int64_t *)get(&r, e->nsamples * sizeof *e->s_time, NULL);
         e->s_tube = (int32_t *)get(&r, e->nsamples * sizeof *e->s_tube, NULL);
-        if (get_texts(&r, e->captubes, NULL, &e->tube_text, &vals))
+        if (get_texts(&r, e->captubes, NULL, &e->tube_text, &vals, &e->tube_textlen))
             e->tube_off = (const uint64_t *)vals;
         e->tube = (struct tube *)get(&r, e->captubes * sizeof *e->tube, NULL);
-        get_texts(&r, counts[7], e->sites, &text, &vals);
-        get_texts(&r, counts[8], e->labs, &text, &vals);
+        get_texts(&r, counts[7], e->sites, &text, &vals, NULL);
+        get_texts(&r, counts[8], e->labs, &text, &vals, NULL);
     }
     /* Every section there, nothing after it, and the checksum of all of it matches. */
     if (!counts || r.failed || (r.size - r.at) != 0 || h.payload != r.at - sizeof h ||
