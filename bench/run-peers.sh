@@ -26,6 +26,8 @@
 # fangkong's import of the other files and the round, sqlite3's bare .import of regions and
 # persons, DuckDB's typed tables (bench/peers/duckdb.mjs load), sqlite3's indexes after its import.
 # fangkong is copied from BUILD first, so a rebuild during the run changes nothing measured.
+# Then fangkong's verbs once more, untimed, their peak private (RssAnon) and mapped-file (RssFile)
+# bytes read apart from /proc (issue 19 asks for both: the snapshots are mapped files).
 # At the end: a Markdown table for bench/RESULTS.md with the machine, load, commit and sizes.
 # Usage: bench/run-peers.sh [--build DIR] [--people N] [--seed S] [--cases N] [--scans N]
 #                           [--runs N] [--depth 1|2]
@@ -328,6 +330,35 @@ if [ "$depth" = 2 ]; then
     same "trace depth 2, fangkong vs DuckDB" "$dir/fk_tr2.out" "$dir/dk_tr2.csv" || true
 fi
 
+# ---- memory: fangkong's private and mapped bytes apart (the store and the snapshots are mapped
+# files, so peak RSS alone says little), each verb run once more, not timed ----
+# memory NAME CMD...: runs CMD, reading /proc/PID/status about every 5 ms (bash builtins only, so
+# the poller forks nothing but its sleep), and writes the largest RssAnon (private) and RssFile
+# (mapped file pages) seen, in KiB, to $dir/NAME.mem. A short peak can fall between two looks:
+# these are lower bounds, close for verbs of a second or more (a city of millions).
+memory() {
+    local name=$1 pid k v pa=0 pf=0
+    shift
+    "$@" >/dev/null 2>&1 &
+    pid=$!
+    while [ -r "/proc/$pid/status" ] && kill -0 "$pid" 2>/dev/null; do
+        while read -r k v _; do
+            case $k in
+            RssAnon:) [ "$v" -gt "$pa" ] && pa=$v ;;
+            RssFile:) [ "$v" -gt "$pf" ] && pf=$v ;;
+            esac
+        done <"/proc/$pid/status" 2>/dev/null || true
+        sleep 0.005
+    done
+    wait "$pid" || true
+    echo "$pa $pf" >"$dir/$name.mem"
+}
+say "5. memory of fangkong's verbs (private and mapped apart)"
+memory fk_cov "$FK" coverage "$round" --by grid
+memory fk_miss "$FK" missing "$round" --region "$grid"
+memory fk_tr1 "$FK" trace
+[ "$depth" = 1 ] || memory fk_tr2 "$FK" trace --depth 2
+
 # ---- summary ----
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
@@ -405,6 +436,19 @@ echo
 echo "| question | fangkong | DuckDB | sqlite3 | fangkong ÷ best peer | goal | met | peak RSS MiB (fk / DuckDB / sqlite3) |"
 echo "| --- | ---: | ---: | ---: | ---: | --- | --- | --- |"
 printf '%s\n' "${table[@]}"
+echo
+echo "Memory of fangkong's verbs, peak resident MiB seen every 5 ms (lower bounds): private"
+echo "(RssAnon), and file pages mapped (RssFile: the data file and the snapshots, shared with the"
+echo "page cache). Issue 19's goal for the engine: at most 60 bytes a resident private."
+echo
+echo "| verb | private MiB | private bytes a resident | mapped file MiB |"
+echo "| --- | ---: | ---: | ---: |"
+for m in "coverage --by grid:fk_cov" "missing, one grid:fk_miss" "trace depth 1:fk_tr1" \
+    "trace depth 2:fk_tr2"; do
+    [ -s "$dir/${m##*:}.mem" ] || continue
+    read -r a f <"$dir/${m##*:}.mem"
+    echo "| ${m%:*} | $(calc %.0f "$a / 1024") | $(calc %.0f "$a * 1024 / $people") | $(calc %.0f "$f / 1024") |"
+done
 echo
 echo "Answers: $answers."
 echo "Setup, not in the table: fangkong imports the other files and the round in $fk_setup_s s;" \
