@@ -341,7 +341,8 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .nreq = 3,
             .key = {0, 1},
             .nkey = 2,
-            .key_note = "(tube, person): duplicate; a row that brings a shipped time sets it",
+            .key_note = "(tube, person): duplicate; a row that brings a shipped time sets it "
+                        "(updated)",
             .scope = FK_SCOPE_PERSON,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_APPEND,
