@@ -655,13 +655,19 @@ const char *fk_tracer_via_name(const fk_tracer *t, const struct fk_contact *c)
 
 /* Appends one event of a person to a person-order CSR being filled in person order: place and
  * time grow together, and start[person + 1] counts (prefix sums come at the end). */
+/* Whether an event of person at when can be traced: a known person, a time within uint32. */
+static int traceable(const struct fk_trace_input *in, int64_t person, int64_t when)
+{
+    return person >= 0 && (size_t)person < in->npersons && when >= 0 && when <= UINT32_MAX;
+}
+
 static int add_event(struct load *l, uint64_t **start, int32_t **place, uint32_t **tm, size_t *cap,
                      size_t *nev, int64_t person, int32_t where, int64_t when)
 {
     size_t tcap = *cap; /* tm has place's capacity, and grows to what place did */
 
-    if (person < 0 || (size_t)person >= l->in->npersons || when < 0 || when > UINT32_MAX)
-        return 0; /* an event of an unknown person or outside uint32 time is not traceable */
+    if (!traceable(l->in, person, when))
+        return 0;
     if (grow((void **)place, cap, *nev + 1, sizeof **place) != FK_OK ||
         fk_vec_grow((void **)tm, &tcap, *cap, sizeof **tm) != FK_OK)
         return FK_ENOMEM;
@@ -690,10 +696,9 @@ static int on_event(void *ud, const struct fk_event_row *e)
         int added;
         int64_t c;
 
-        /* a cell only for a ping kept (add_event's rule), so that its number is where the
-         * pings first meet it (fk_tracer_extend numbers them so) */
-        if (e->person < 0 || (size_t)e->person >= l->in->npersons || e->time < 0 ||
-            e->time > UINT32_MAX)
+        /* a cell only for a ping kept, so that its number is where the pings first meet it
+         * (fk_tracer_extend numbers them so) */
+        if (!traceable(l->in, e->person, e->time))
             return 0;
         c = fk_strmap_intern(l->t->cells, e->cell, strlen(e->cell), &added);
         if (c < 0)
@@ -948,16 +953,9 @@ static int delta_by_person(const struct devent *ev, size_t n, size_t npersons, u
     return FK_OK;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
 /* One kind of event (scans, or pings), old and new merged into the CSR the store would have
- * given (each person's in the store's order: rank of the place, then time; rank[] maps a place
- * to its rank, new places after old: ranks index the union), with places as renumber[rank]. */
+ * given: each person's in the store's order, rank of the place, then time (orank and drank map
+ * an old and a delta place to its rank). The places come out as ranks; the caller numbers them. */
 struct merge {
     size_t npersons;
     const uint64_t *ostart; /* the old tracer's */
@@ -972,7 +970,7 @@ struct merge {
 static int merge_events(const struct merge *m, uint64_t **start, int32_t **place, uint32_t **tm)
 {
     size_t p, n = m->ostart[m->npersons] + m->dfirst[m->npersons], at = 0, maxrun = 0;
-    uint64_t *key = NULL;
+    uint64_t *key = NULL, *tmp = NULL;
     int rc = FK_ENOMEM;
 
     *start = calloc(m->npersons + 1, sizeof **start);
@@ -985,7 +983,8 @@ static int merge_events(const struct merge *m, uint64_t **start, int32_t **place
             maxrun = k;
     }
     key = malloc((maxrun ? maxrun : 1) * sizeof *key);
-    if (!*start || !*place || !*tm || !key)
+    tmp = malloc((maxrun ? maxrun : 1) * sizeof *tmp);
+    if (!*start || !*place || !*tm || !key || !tmp)
         goto out;
     for (p = 0; p < m->npersons; p++) {
         size_t k = 0, i;
@@ -998,8 +997,7 @@ static int merge_events(const struct merge *m, uint64_t **start, int32_t **place
 
             key[k++] = (uint64_t)m->drank[v->place] << 32 | v->time;
         }
-        if (k > 1)
-            qsort(key, k, sizeof *key, cmp_u64);
+        sort_keys(key, tmp, k);
         for (i = 0; i < k; i++) {
             (*place)[at] = (int32_t)(key[i] >> 32); /* a rank, renumbered by the caller */
             (*tm)[at] = (uint32_t)key[i];
@@ -1010,6 +1008,7 @@ static int merge_events(const struct merge *m, uint64_t **start, int32_t **place
     rc = FK_OK;
 out:
     free(key);
+    free(tmp);
     return rc;
 }
 
@@ -1139,8 +1138,6 @@ int fk_tracer_extend(const fk_tracer *t, const fk_trace_delta *d, fk_store *st,
         ctext[nold + i] = k >= 0 ? NULL : s; /* NULL: the same text as old cell k */
         renum[nold + i] = k >= 0 ? (uint32_t)k : UINT32_MAX;
     }
-    for (i = 0; i < nold + nnew; i++)
-        byrank[i] = (uint32_t)i;
     {
         size_t n = 0;
 
