@@ -35,12 +35,15 @@ const char *fk_store_errmsg(fk_store *st)
     return st->ops->errmsg(st);
 }
 
-/* Notes that the open batch wrote what the indexes `feeds` read (fk_store_index_generation),
- * when the put succeeded and changed something; returns rc. */
-static int wrote(fk_store *st, unsigned feeds, int rc, const enum fk_put *did)
+/* Notes that the open batch wrote a record of type t, and so what the indexes its descriptor
+ * feeds read (fk_store_index_generation), when the put succeeded and changed something; returns
+ * rc. */
+static int wrote(fk_store *st, fk_record_id t, int rc, const enum fk_put *did)
 {
-    if (rc == FK_OK && (*did == FK_PUT_NEW || *did == FK_PUT_UPDATED))
-        st->touched |= feeds;
+    const struct fk_record_type *rt = fk_record_get(t);
+
+    if (rc == FK_OK && rt && (*did == FK_PUT_NEW || *did == FK_PUT_UPDATED))
+        st->touched |= rt->feeds;
     return rc;
 }
 
@@ -104,52 +107,50 @@ int fk_store_control_generation(fk_store *st, int64_t *out)
 
 int fk_store_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
 {
-    return wrote(st, FK_FEEDS_ENGINE, st->ops->put_region(st, r, did), did);
+    return wrote(st, FK_IMPORT_REGIONS, st->ops->put_region(st, r, did), did);
 }
 
 int fk_store_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did)
 {
-    return wrote(st, FK_FEEDS_ENGINE | FK_FEEDS_TRACER, st->ops->put_person(st, p, id, did, NULL),
-                 did);
+    return wrote(st, FK_IMPORT_PERSONS, st->ops->put_person(st, p, id, did, NULL), did);
 }
 
 int fk_store_put_person_changes(fk_store *st, const struct fk_person_row *p, int64_t *id,
                                 enum fk_put *did, unsigned *changed)
 {
     *changed = 0;
-    return wrote(st, FK_FEEDS_ENGINE | FK_FEEDS_TRACER,
-                 st->ops->put_person(st, p, id, did, changed), did);
+    return wrote(st, FK_IMPORT_PERSONS, st->ops->put_person(st, p, id, did, changed), did);
 }
 
 int fk_store_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did)
 {
-    return wrote(st, FK_FEEDS_TRACER, st->ops->put_venue(st, v, id, did), did);
+    return wrote(st, FK_IMPORT_VENUES, st->ops->put_venue(st, v, id, did), did);
 }
 
 int fk_store_add_scan(fk_store *st, int64_t person, int64_t venue, int64_t time, enum fk_put *did)
 {
-    return wrote(st, FK_FEEDS_TRACER, st->ops->add_scan(st, person, venue, time, did), did);
+    return wrote(st, FK_IMPORT_SCANS, st->ops->add_scan(st, person, venue, time, did), did);
 }
 
 int fk_store_add_ping(fk_store *st, int64_t person, const char *cell, int64_t time,
                       enum fk_put *did)
 {
-    return wrote(st, FK_FEEDS_TRACER, st->ops->add_ping(st, person, cell, time, did), did);
+    return wrote(st, FK_IMPORT_PINGS, st->ops->add_ping(st, person, cell, time, did), did);
 }
 
 int fk_store_add_sample(fk_store *st, const struct fk_sample_row *s, enum fk_put *did)
 {
-    return wrote(st, FK_FEEDS_ENGINE, st->ops->add_sample(st, s, did), did);
+    return wrote(st, FK_IMPORT_SAMPLES, st->ops->add_sample(st, s, did), did);
 }
 
 int fk_store_put_result(fk_store *st, const struct fk_result_row *r, enum fk_put *did)
 {
-    return wrote(st, FK_FEEDS_ENGINE, st->ops->put_result(st, r, did), did);
+    return wrote(st, FK_IMPORT_RESULTS, st->ops->put_result(st, r, did), did);
 }
 
 int fk_store_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did)
 {
-    return wrote(st, FK_FEEDS_TRACER, st->ops->put_case(st, c, did), did);
+    return wrote(st, FK_IMPORT_CASES, st->ops->put_case(st, c, did), did);
 }
 
 int fk_store_get_person(fk_store *st, int64_t id, struct fk_person_row *out)
@@ -439,9 +440,7 @@ int fk_store_put_control(fk_store *st, const struct fk_control_row *c, int64_t *
 int fk_store_put_record(fk_store *st, fk_record_id t, const struct fk_record_value *v,
                         int64_t *id, enum fk_put *did, unsigned *changed)
 {
-    const struct fk_record_type *rt = fk_record_get(t);
-
-    return wrote(st, rt ? rt->feeds : 0, st->ops->put_record(st, t, v, id, did, changed), did);
+    return wrote(st, t, st->ops->put_record(st, t, v, id, did, changed), did);
 }
 
 int fk_store_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud)
