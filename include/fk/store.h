@@ -97,6 +97,13 @@ int fk_store_control_generation(fk_store *st, int64_t *out);
  * everything while this is at most G: a snapshot of the tracer outlives an import of samples,
  * and both outlive a round, a user or an audit row. FK_OK, FK_EINVAL (another feeds), FK_EDB. */
 int fk_store_index_generation(fk_store *st, unsigned feeds, int64_t *out);
+/* Whether an index built at generation `built` holds everything a store does whose index
+ * generation is `index` and whose generation is `now`: nothing it reads was written after it,
+ * and the store is not behind it (a data file put back from before). */
+static inline int fk_index_current(int64_t built, int64_t index, int64_t now)
+{
+    return built >= index && built <= now;
+}
 /* An event batch: a batch that writes only rows no in-memory index holds (door events, risk
  * areas, alerts); its commit moves neither generation, so devices reporting every minute never
  * make the engine or the control index rebuild. */

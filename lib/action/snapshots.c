@@ -111,7 +111,7 @@ static int extend(const struct fk__follow *f, fk_store *st, const struct fk_prof
         fk_tracer *old = NULL, *t = NULL;
 
         rc = fk_tracer_map(path, p, &old, &at, err, sizeof err);
-        if (rc == FK_OK && (at < f->was[1] || at > f->g0))
+        if (rc == FK_OK && !fk_index_current(at, f->was[1], f->g0))
             rc = FK_ECONFLICT; /* stale before the import began */
         if (rc == FK_OK)
             rc = fk_tracer_extend(old, f->tracer, st, p, &t, err, sizeof err);
@@ -123,7 +123,7 @@ static int extend(const struct fk__follow *f, fk_store *st, const struct fk_prof
         fk_engine *old = NULL, *e = NULL;
 
         rc = fk_engine_map(st, p, path, &old, &at, err, sizeof err);
-        if (rc == FK_OK && (at < f->was[0] || at > f->g0))
+        if (rc == FK_OK && !fk_index_current(at, f->was[0], f->g0))
             rc = FK_ECONFLICT;
         if (rc == FK_OK)
             rc = fk_engine_extend(old, f->engine, st, &e, err, sizeof err);

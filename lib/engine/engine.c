@@ -891,7 +891,7 @@ struct snap_header {
     uint64_t payload, checksum;
 };
 
-/* It begins as every snapshot does (fk/snapfile.h), so a writer can move its generation. */
+/* It begins as every snapshot does (fk/snapfile.h). */
 _Static_assert(offsetof(struct snap_header, generation) ==
                    offsetof(struct fk_snap_prefix, generation),
                "the engine snapshot's header begins with fk_snap_prefix");
@@ -1168,7 +1168,7 @@ static int engine_map(fk_store *st, const struct fk_profile *p, const char *path
     *at = h.generation;
     if (!check)
         gen = h.generation;
-    else if (h.generation < igen || h.generation > gen) {
+    else if (!fk_index_current(h.generation, igen, gen)) {
         snprintf(err, errlen,
                  "the snapshot was built at generation %lld; the engine's data changed at %lld, "
                  "the store is at %lld",

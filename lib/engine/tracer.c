@@ -3441,7 +3441,7 @@ int fk_tracer_load(fk_store *st, const struct fk_profile *p, const char *path, f
     }
     rc = fk_tracer_map(path, p, out, &at, err, errlen);
     /* Current while nothing the tracer reads was written after its build. */
-    if (rc == FK_OK && (at < igen || at > gen)) {
+    if (rc == FK_OK && !fk_index_current(at, igen, gen)) {
         snprintf(err, errlen,
                  "the tracer snapshot was built at generation %lld; the tracer's data changed "
                  "at %lld, the store is at %lld",
