@@ -81,6 +81,17 @@ static inline char *read_file(const char *path, size_t *n)
     return b;
 }
 
+/* 1 when the file at path holds exactly the n bytes of want, 0 when not (or unreadable). */
+static inline int file_equals(const char *path, const void *want, size_t n)
+{
+    size_t got = 0;
+    char *b = read_file(path, &got);
+    int same = b && got == n && memcmp(b, want, n) == 0;
+
+    free(b);
+    return same;
+}
+
 /* Removes every file in dir, then dir. */
 static inline void remove_dir(const char *dir)
 {
