@@ -313,22 +313,32 @@ const char *cli_snapshot_path(const struct cli *c, const char *kind, char *buf, 
     return buf;
 }
 
-int cli_open_engine(struct cli *c)
+/* The engine, its snapshot checked whole unless lazy. */
+static int open_engine(struct cli *c, int lazy)
 {
-    char err[1024];
-
-    char snap[4200];
+    char err[1024], snap[4200];
 
     if (cli_open(c) != EXIT_DONE)
         return EXIT_ERROR;
     /* The engine's snapshot beside the data file: mapped when current (an import keeps it so),
      * built and written when something else moved the store on. */
     if (fk_engine_open(c->st, &c->profile, cli_snapshot_path(c, "engine", snap, sizeof snap),
-                       &c->eng, &c->engine_loaded, err, sizeof err) != FK_OK) {
+                       &c->eng, &c->engine_loaded, err, sizeof err) != FK_OK ||
+        (!lazy && fk_engine_verify(c->eng, err, sizeof err) != FK_OK)) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;
     }
     return EXIT_DONE;
+}
+
+int cli_open_engine(struct cli *c)
+{
+    return open_engine(c, 0);
+}
+
+int cli_open_engine_lazy(struct cli *c)
+{
+    return open_engine(c, 1);
 }
 
 int cli_open_tracer(struct cli *c, fk_tracer **tr)

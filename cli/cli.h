@@ -83,11 +83,15 @@ int cli_may(struct cli *c, unsigned perm, const char *what);
 int cli_scope_region(struct cli *c, const char *region, const char **out);
 /* With --as: 1 when region code lies inside the account's scope. Without: 1. After cli_open. */
 int cli_in_scope(struct cli *c, const char *code);
-/* Opens the store and builds the engine (c->eng). */
 /* The path of the data file's snapshot of kind ("engine", "tracer") in buf, or NULL when the
  * data file has none (in memory, or a server's URI). */
 const char *cli_snapshot_path(const struct cli *c, const char *kind, char *buf, size_t cap);
+/* Opens the store and the engine (c->eng): mapped from its snapshot when current, which is then
+ * checked whole (fk_engine_verify), else built. */
 int cli_open_engine(struct cli *c);
+/* The same, the snapshot left to be checked as it is read: only for a verb whose engine calls
+ * check what they read (coverage, below target, missing; fk/engine.h). */
+int cli_open_engine_lazy(struct cli *c);
 /* The tracer in *tr: mapped from its snapshot beside the data file when current, else read from
  * the store with progress on stderr and saved for the next verb; says on stderr which. */
 int cli_open_tracer(struct cli *c, fk_tracer **tr);

@@ -33,7 +33,7 @@ int cmd_coverage(struct cli *c, int argc, char **argv)
         }
     }
     if (cli_open(c) != EXIT_DONE || cli_round(c, c->pos[0], &r) != EXIT_DONE ||
-        cli_open_engine(c) != EXIT_DONE)
+        cli_open_engine_lazy(c) != EXIT_DONE)
         return EXIT_ERROR;
     cli_round_cut(c, &r);
     if ((below ? fk_engine_below(c->eng, &r, level, (int)pct, &t, err, sizeof err)

@@ -14,10 +14,9 @@ int cmd_missing(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (c->npos != 1 || !region)
         return cli_usage(c);
-    if (cli_open(c) != EXIT_DONE ||
-        cli_may(c, FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
+    if (cli_open(c) != EXIT_DONE || cli_may(c, FK_PERM_READ_PERSONS, "list persons") != EXIT_DONE ||
         cli_scope_region(c, region, &region) != EXIT_DONE ||
-        cli_round(c, c->pos[0], &r) != EXIT_DONE || cli_open_engine(c) != EXIT_DONE)
+        cli_round(c, c->pos[0], &r) != EXIT_DONE || cli_open_engine_lazy(c) != EXIT_DONE)
         return EXIT_ERROR;
     cli_round_cut(c, &r);
     if (fk_engine_missing(c->eng, c->st, &r, region, &t, err, sizeof err) != FK_OK) {

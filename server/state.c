@@ -850,7 +850,9 @@ int srv_state_open(struct server *s)
         int loaded;
 
         snprintf(snap, sizeof snap, "%s.engine", o->db);
-        if (fk_engine_open(s->st, &s->prof, snap, &s->eng, &loaded, err, sizeof err) != FK_OK) {
+        /* Checked whole before the request threads share it (fk/engine.h). */
+        if (fk_engine_open(s->st, &s->prof, snap, &s->eng, &loaded, err, sizeof err) != FK_OK ||
+            fk_engine_verify(s->eng, err, sizeof err) != FK_OK) {
             fprintf(stderr, "fangkong serve: %s\n", err);
             return 1;
         }

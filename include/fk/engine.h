@@ -39,8 +39,17 @@ void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out);
 
 /* Engine snapshots: a CLI verb is a fresh process, and rebuilding the engine from SQLite costs
  * seconds for a city of millions, so the indexes are kept in a file beside the data file:
- * versioned, native little-endian, with an xxHash checksum and the store generation they reflect.
- * The snapshot is a cache: deleting it loses nothing. */
+ * versioned, native little-endian, with xxHash checksums per 1 MiB block and the store
+ * generation they reflect. The snapshot is a cache: deleting it loses nothing.
+ * A mapped engine checks its large arrays as they are read: coverage, below-target and missing
+ * check the parts they read, the other functions the whole file at their first call. A damaged
+ * block makes the engine build itself again from the store, in place, before it answers. The
+ * functions that take a const engine (person_grid, grid_residents, each_region, ...) do not
+ * check: call fk_engine_verify first (a server, before it shares the engine between threads). */
+/* Checks every block of a mapped engine now (a built one: nothing to do), rebuilding it from the
+ * store when one is damaged. FK_OK, or the build's error. Not thread-safe: call it before the
+ * engine is shared. */
+int fk_engine_verify(fk_engine *e, char *err, size_t errlen);
 /* Writes e to path (through a temporary file renamed into place). FK_OK or FK_EIO. */
 int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errlen);
 /* Maps the snapshot at path when it reflects st's current generation: the person and sample
@@ -198,5 +207,9 @@ struct fk_person_tube {
  * fk_engine_person_index); a non-zero return stops the walk and is returned. FK_OK, FK_ENOMEM. */
 int fk_engine_each_person_tube(fk_engine *e, int64_t pid,
                                int (*cb)(void *ud, const struct fk_person_tube *t), void *ud);
+
+/* Tests only: where the section called name ("reg", "s_pid", "o_time": the names in
+ * engine.c) lies in the engine snapshot at path. FK_OK or FK_ENOENT. */
+int fk__engine_snap_section(const char *path, const char *name, uint64_t *off, uint64_t *len);
 
 #endif

@@ -23,17 +23,14 @@
  *   inverse permutations over the residents. */
 #include "fk/engine.h"
 
+#include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "fk/error.h"
 #include "fk/snapfile.h"
@@ -62,13 +59,24 @@ struct tube {
                         recorded, but later */
 };
 
+/* Codes as a snapshot keeps them: NUL-ended texts in index order, the last byte a NUL, and each
+ * one's offset (bounded where it is read). */
+struct codes {
+    const char *text;
+    const uint64_t *off;
+    size_t n;
+    uint64_t len;
+};
+
 struct fk_engine {
     fk_store *st; /* read by builds (fk_engine_sync) only; answers read through the caller's */
     struct fk_profile prof;
     int64_t generation;
     double build_seconds;
 
-    fk_strmap *rmap; /* region code -> region index */
+    fk_strmap *rmap;     /* region code -> region index; NULL when mapped (rcodes) */
+    struct codes rcodes; /* mapped: region codes, in code order (region_index searches them) */
+    struct codes scodes, lcodes; /* mapped: site and lab codes (sites, labs NULL) */
     struct region *reg;
     size_t nreg;
     fk_buf names;          /* region names, NUL-separated */
@@ -88,10 +96,10 @@ struct fk_engine {
                         bitset is built without a random look-up per sample */
     int64_t *s_time;
     int32_t *s_tube;
-    fk_strmap *tubes; /* tube code -> tube index; NULL when loaded (tube_text instead) */
+    fk_strmap *tubes; /* tube code -> tube index; NULL when loaded (tcodes instead) */
     struct tube *tube;
     size_t captubes;
-    fk_strmap *sites, *labs;
+    fk_strmap *sites, *labs; /* NULL when mapped: scodes, lcodes */
     size_t nresults;
 
     int64_t cache_id, cache_start, cache_end;
@@ -103,13 +111,25 @@ struct fk_engine {
     uint32_t *by_person;
 
     /* Loaded from a snapshot (fk_engine_load): the person and sample columns, the tubes and their
-     * codes point into map (maplen bytes); tube codes are texts at tube_off[i] of tube_text. */
-    void *map;
-    size_t maplen;
-    const char *tube_text;
-    uint64_t tube_textlen; /* bytes of tube_text, its last a NUL */
-    const uint64_t *tube_off;
+     * codes (tcodes) point into its mapping, checked as they are read; each resident's sample times
+     * are o_time[o_first[o] .. o_first[o + 1]) (o_len of them). path: where it was, to write again
+     * when it is damaged. */
+    struct fk_snapmap snap;
+    char *path;
+    int whole; /* every block of the mapping checked */
+    const uint32_t *o_first;
+    const int64_t *o_time;
+    size_t o_len;
+    struct codes tcodes;
 };
+
+/* Code i of c, "" when there is no such code. */
+static const char *code_at(const struct codes *c, int64_t i)
+{
+    if (i < 0 || (size_t)i >= c->n || c->off[i] >= c->len)
+        return "";
+    return c->text + c->off[i];
+}
 
 /* The number of tubes, and the code of tube i. */
 static size_t ntubes_of(const fk_engine *e)
@@ -121,15 +141,43 @@ static const char *tube_code(const fk_engine *e, int64_t i)
 {
     if (e->tubes)
         return fk_strmap_key(e->tubes, i);
-    if (i < 0 || (size_t)i >= e->captubes || !e->tube_off || e->tube_off[i] >= e->tube_textlen)
-        return "";
-    return e->tube_text + e->tube_off[i];
+    return code_at(&e->tcodes, i);
+}
+
+static const char *region_code(const fk_engine *e, int64_t i)
+{
+    return e->rmap ? fk_strmap_key(e->rmap, i) : code_at(&e->rcodes, i);
+}
+
+static const char *site_code(const fk_engine *e, int64_t i)
+{
+    return e->sites ? fk_strmap_key(e->sites, i) : code_at(&e->scodes, i);
+}
+
+static const char *lab_code(const fk_engine *e, int64_t i)
+{
+    return e->labs ? fk_strmap_key(e->labs, i) : code_at(&e->lcodes, i);
+}
+
+static size_t nsites_of(const fk_engine *e)
+{
+    return e->sites ? fk_strmap_size(e->sites) : e->scodes.n;
+}
+
+static size_t nlabs_of(const fk_engine *e)
+{
+    return e->labs ? fk_strmap_size(e->labs) : e->lcodes.n;
 }
 
 static void clear(fk_engine *e)
 {
-    if (e->map) { /* these live in the snapshot's mapping */
-        munmap(e->map, e->maplen);
+    if (e->snap.base) { /* these live in the snapshot's mapping */
+        fk_snapmap_close(&e->snap);
+        e->reg = NULL;
+        e->names.data = NULL;
+        e->names.len = e->names.cap = 0;
+        e->grid_region = NULL;
+        e->gstart = NULL;
         e->pgrid = NULL;
         e->ord = NULL;
         e->members = NULL;
@@ -161,10 +209,12 @@ static void clear(fk_engine *e)
     {
         fk_store *st = e->st;
         struct fk_profile p = e->prof;
+        char *path = e->path;
 
         memset(e, 0, sizeof *e);
         e->st = st;
         e->prof = p;
+        e->path = path;
     }
     e->cache_id = -1;
 }
@@ -174,6 +224,7 @@ void fk_engine_free(fk_engine *e)
     if (!e)
         return;
     clear(e);
+    free(e->path);
     free(e);
 }
 
@@ -564,9 +615,18 @@ int fk_engine_sync(fk_engine *e, char *err, size_t errlen)
         return rc;
     }
     clear(e);
+    tmp->path = e->path;
     *e = *tmp;
     free(tmp);
     return FK_OK;
+}
+
+/* 1 when every array of e can be read: built, or mapped and every block checked now. For the
+ * functions that read a whole engine and cannot repair it (a const one). */
+static int intact(const fk_engine *e)
+{
+    /* The block states live outside e: checking them is not a change of the engine. */
+    return !e->snap.base || e->whole || fk_snapmap_need_all((struct fk_snapmap *)&e->snap);
 }
 
 /* ---- extending (issue 19): an engine and the samples added since ---- */
@@ -647,21 +707,22 @@ static void *dup_of(const void *p, size_t n, size_t size)
     return c;
 }
 
-/* Texts 0 .. n-1 of from, with their values, interned in order into a new map; NULL: no memory. */
-static fk_strmap *copy_map(const fk_strmap *from)
+/* The n codes code(e, 0 .. n-1) interned in order into a new map; NULL: no memory, or a code
+ * repeated (not codes this engine wrote). */
+static fk_strmap *map_of(const fk_engine *e, const char *(*code)(const fk_engine *, int64_t),
+                         size_t n)
 {
     fk_strmap *m = fk_strmap_new();
-    size_t i, n = from ? fk_strmap_size(from) : 0;
+    size_t i;
     int added;
 
     for (i = 0; m && i < n; i++) {
-        const char *k = fk_strmap_key(from, (int64_t)i);
+        const char *k = code(e, (int64_t)i);
 
         if (fk_strmap_intern(m, k, strlen(k), &added) != (int64_t)i) {
             fk_strmap_free(m);
             return NULL;
         }
-        fk_strmap_set_value(m, (int64_t)i, fk_strmap_value(from, (int64_t)i));
     }
     return m;
 }
@@ -722,6 +783,10 @@ int fk_engine_extend(const fk_engine *e, const fk_engine_delta *d, fk_store *st,
 
     *out = NULL;
     err[0] = 0;
+    if (!intact(e)) {
+        snprintf(err, errlen, "the snapshot is damaged: build instead");
+        return FK_EINVAL;
+    }
     if (d && d->updated) {
         snprintf(err, errlen, "a sample changed in place: build instead");
         return FK_EINVAL;
@@ -754,7 +819,7 @@ int fk_engine_extend(const fk_engine *e, const fk_engine_delta *d, fk_store *st,
     n->ngrids = e->ngrids;
     n->npid = e->npid;
     n->nres = e->nres;
-    n->rmap = copy_map(e->rmap);
+    n->rmap = map_of(e, region_code, e->nreg);
     n->reg = dup_of(e->reg, e->nreg, sizeof *e->reg);
     n->grid_region = dup_of(e->grid_region, e->ngrids, sizeof *e->grid_region);
     n->pgrid = dup_of(e->pgrid, e->npid, sizeof *e->pgrid);
@@ -806,7 +871,7 @@ int fk_engine_extend(const fk_engine *e, const fk_engine_delta *d, fk_store *st,
 
             if (o < oend && (!y || e->s_pid[o] < y->person)) {
                 if (!site)
-                    site = fk_strmap_key(e->sites, e->tube[i].site);
+                    site = site_code(e, e->tube[i].site);
                 n->s_pid[at] = e->s_pid[o];
                 n->s_time[at++] = e->s_time[o++];
             } else {
@@ -872,298 +937,281 @@ void fk_engine_stats(const fk_engine *e, struct fk_engine_stats *out)
 }
 
 /* ---- snapshots ----
- * Version 3 (issue 19): a header, then sections, each its length (8 bytes, at an 8-byte
- * boundary) and its bytes at the next 64-byte boundary, so that fk_engine_load maps the file and
- * points the person and sample columns and the tubes into it rather than reading and copying
- * them. One XXH3 checksum covers every length and section, as before; the tube codes are a blob
- * with their offsets (after a build, they are only ever looked up by index). The region, site and
- * lab maps are small and built again. */
+ * Version 4 (issue 19): a header listing every section's place, then the sections at 64-byte
+ * boundaries, then the block sums (fk/snapfile.h). fk_engine_load maps the file and points the
+ * person and sample columns, the tubes and their codes into it; the small region, site and lab
+ * maps are built again at once, so their sections are checked at load. The large sections are
+ * checked as they are first read: a function that reads part of them says which part (ready,
+ * need), every other one checks the whole file first (whole). A damaged block found then makes
+ * the engine build itself again from the store, in place, before it answers.
+ * Two sections only a snapshot has: each resident's sample times, by ordinal (o_first, o_time),
+ * so `missing` for one grid reads that grid's slice, not every sample of the city. */
 
 #define SNAP_MAGIC "FKENGSN1"
-#define SNAP_VERSION 3u /* 2: tubes carry their shipped time; 3: aligned sections, mapped */
-#define SNAP_ENDIAN FK_SNAP_ENDIAN
-#define SNAP_ALIGN 64
+#define SNAP_VERSION 4u /* 2: tubes carry their shipped time; 3: mapped; 4: block sums */
+
+enum {
+    ES_REG_TEXT,
+    ES_REG_OFF,
+    ES_REG,
+    ES_NAMES,
+    ES_GRID_REGION,
+    ES_GSTART,
+    ES_SITE_TEXT,
+    ES_SITE_OFF,
+    ES_LAB_TEXT,
+    ES_LAB_OFF,
+    ES_EAGER, /* the sections above are read at load; those below when asked */
+    ES_PGRID = ES_EAGER,
+    ES_ORD,
+    ES_MEMBERS,
+    ES_S_PID,
+    ES_S_ORD,
+    ES_S_TIME,
+    ES_S_TUBE,
+    ES_TUBE_TEXT,
+    ES_TUBE_OFF,
+    ES_TUBE,
+    ES_O_FIRST,
+    ES_O_TIME,
+    ES_N
+};
 
 struct snap_header {
     char magic[8];
     uint32_t version, endian;
     int64_t generation;
-    uint64_t payload, checksum;
+    uint64_t nreg, ngrids, npid, nres, nsamples, ntubes, nresults, nsites, nlabs;
+    struct fk_snap_sect sect[ES_N];
+    struct fk_snap_blocks blocks;
+    uint64_t sum; /* of the bytes above */
 };
 
 /* It begins as every snapshot does (fk/snapfile.h). */
 _Static_assert(offsetof(struct snap_header, generation) ==
                    offsetof(struct fk_snap_prefix, generation),
                "the engine snapshot's header begins with fk_snap_prefix");
+_Static_assert(offsetof(struct snap_header, sum) + 8 == sizeof(struct snap_header),
+               "the header's seal is its last 8 bytes");
 
-struct snap_writer {
-    FILE *f;
-    XXH3_state_t *h;
-    uint64_t at; /* file offset */
-    int failed;
-};
-
-static void pad_to(struct snap_writer *w, uint64_t align)
+/* Codes code(e, 0 .. n-1) as two sections: NUL-ended in index order, then their offsets. */
+static void put_codes(struct fk_snapwriter *w, struct snap_header *h, int k, const fk_engine *e,
+                      const char *(*code)(const fk_engine *, int64_t), size_t n)
 {
-    static const char zero[SNAP_ALIGN];
-    uint64_t n = (align - w->at % align) % align;
-
-    if (!w->failed && n && fwrite(zero, 1, n, w->f) != n)
-        w->failed = 1;
-    w->at += n;
-}
-
-/* Writes one section: its length, then its bytes at the next 64-byte boundary. */
-static void put(struct snap_writer *w, const void *p, uint64_t n)
-{
-    pad_to(w, 8);
-    if (!w->failed && fwrite(&n, sizeof n, 1, w->f) != 1)
-        w->failed = 1;
-    w->at += sizeof n;
-    pad_to(w, SNAP_ALIGN);
-    if (w->failed || (n && fwrite(p, 1, n, w->f) != n)) {
-        w->failed = 1;
-        return;
-    }
-    XXH3_64bits_update(w->h, &n, sizeof n);
-    if (n)
-        XXH3_64bits_update(w->h, p, n);
-    w->at += n;
-}
-
-/* Texts 0 .. n-1 of get as two sections: NUL-ended in index order, then their offsets (when
- * offs) or the map's values (else, from m). */
-static void put_texts(struct snap_writer *w, const fk_engine *e, const fk_strmap *m, size_t n,
-                      int offs)
-{
-    fk_buf keys;
-    int64_t *vals = malloc((n ? n : 1) * sizeof *vals);
+    uint64_t *off = malloc((n ? n : 1) * sizeof *off);
+    fk_buf text;
     size_t i;
 
-    fk_buf_init(&keys, 0);
-    if (!vals) {
+    fk_buf_init(&text, 0);
+    if (!off) {
         w->failed = 1;
         return;
     }
     for (i = 0; i < n; i++) {
-        const char *k = m ? fk_strmap_key(m, (int64_t)i) : tube_code(e, (int64_t)i);
+        const char *c = code(e, (int64_t)i);
 
-        vals[i] = offs ? (int64_t)keys.len : fk_strmap_value(m, (int64_t)i);
-        if (fk_buf_append(&keys, k, strlen(k) + 1) != FK_OK)
+        off[i] = text.len;
+        if (fk_buf_append(&text, c, strlen(c) + 1) != FK_OK)
             w->failed = 1;
     }
-    put(w, keys.data, keys.len);
-    put(w, vals, n * sizeof *vals);
-    fk_buf_fini(&keys);
-    free(vals);
+    fk_snapwriter_put(w, &h->sect[k], text.data, text.len);
+    fk_snapwriter_put(w, &h->sect[k + 1], off, n * sizeof *off);
+    fk_buf_fini(&text);
+    free(off);
+}
+
+/* Each resident's sample times, by ordinal: ordinal o's are o_time[o_first[o] .. o_first[o + 1])
+ * in the sample columns' order. Derived from s_ord and s_time alone, so an extended engine
+ * writes what a built one does. */
+static int put_by_ordinal(struct fk_snapwriter *w, struct snap_header *h, const fk_engine *e)
+{
+    uint32_t *first = calloc(e->nres + 1, sizeof *first), *at = NULL;
+    int64_t *time = NULL;
+    size_t i, n = 0;
+
+    if (first)
+        for (i = 0; i < e->nsamples; i++)
+            if (e->s_ord[i] != NO_ORD) {
+                first[e->s_ord[i] + 1]++;
+                n++;
+            }
+    time = malloc((n ? n : 1) * sizeof *time);
+    at = malloc((e->nres ? e->nres : 1) * sizeof *at);
+    if (!first || !time || !at) {
+        free(first);
+        free(time);
+        free(at);
+        return FK_ENOMEM;
+    }
+    for (i = 0; i < e->nres; i++) {
+        first[i + 1] += first[i];
+        at[i] = first[i];
+    }
+    for (i = 0; i < e->nsamples; i++)
+        if (e->s_ord[i] != NO_ORD)
+            time[at[e->s_ord[i]]++] = e->s_time[i];
+    fk_snapwriter_put(w, &h->sect[ES_O_FIRST], first, (e->nres + 1) * sizeof *first);
+    fk_snapwriter_put(w, &h->sect[ES_O_TIME], time, n * sizeof *time);
+    free(first);
+    free(time);
+    free(at);
+    return FK_OK;
 }
 
 int fk_engine_save(const fk_engine *e, const char *path, char *err, size_t errlen)
 {
     struct snap_header h;
-    struct snap_writer w;
-    uint64_t counts[10];
-    char tmp[4096];
+    struct fk_snapwriter w;
     size_t ntubes = ntubes_of(e);
-    int rc = FK_EIO;
+    int rc;
 
-    memset(&w, 0, sizeof w);
-    fk_snapfile_sweep(path);
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    w.f = fopen(tmp, "wb");
-    w.h = XXH3_createState();
-    if (!w.f || !w.h) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        goto out;
+    if (!intact(e)) {
+        snprintf(err, errlen, "the engine's snapshot is damaged: not written again");
+        return FK_EINVAL;
     }
-    XXH3_64bits_reset(w.h);
     memset(&h, 0, sizeof h);
-    if (fwrite(&h, sizeof h, 1, w.f) != 1)
+    rc = fk_snapwriter_open(&w, path, sizeof h, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    put_codes(&w, &h, ES_REG_TEXT, e, region_code, e->nreg);
+    fk_snapwriter_put(&w, &h.sect[ES_REG], e->reg, e->nreg * sizeof *e->reg);
+    fk_snapwriter_put(&w, &h.sect[ES_NAMES], e->names.data, e->names.len);
+    fk_snapwriter_put(&w, &h.sect[ES_GRID_REGION], e->grid_region,
+                      e->ngrids * sizeof *e->grid_region);
+    fk_snapwriter_put(&w, &h.sect[ES_GSTART], e->gstart, (e->ngrids + 1) * sizeof *e->gstart);
+    put_codes(&w, &h, ES_SITE_TEXT, e, site_code, nsites_of(e));
+    put_codes(&w, &h, ES_LAB_TEXT, e, lab_code, nlabs_of(e));
+    fk_snapwriter_put(&w, &h.sect[ES_PGRID], e->pgrid, e->npid * sizeof *e->pgrid);
+    fk_snapwriter_put(&w, &h.sect[ES_ORD], e->ord, e->npid * sizeof *e->ord);
+    fk_snapwriter_put(&w, &h.sect[ES_MEMBERS], e->members, e->nres * sizeof *e->members);
+    fk_snapwriter_put(&w, &h.sect[ES_S_PID], e->s_pid, e->nsamples * sizeof *e->s_pid);
+    fk_snapwriter_put(&w, &h.sect[ES_S_ORD], e->s_ord, e->nsamples * sizeof *e->s_ord);
+    fk_snapwriter_put(&w, &h.sect[ES_S_TIME], e->s_time, e->nsamples * sizeof *e->s_time);
+    fk_snapwriter_put(&w, &h.sect[ES_S_TUBE], e->s_tube, e->nsamples * sizeof *e->s_tube);
+    put_codes(&w, &h, ES_TUBE_TEXT, e, tube_code, ntubes);
+    fk_snapwriter_put(&w, &h.sect[ES_TUBE], e->tube, ntubes * sizeof *e->tube);
+    if (put_by_ordinal(&w, &h, e) != FK_OK)
         w.failed = 1;
-    w.at = sizeof h;
-    counts[0] = e->nreg;
-    counts[1] = e->ngrids;
-    counts[2] = e->npid;
-    counts[3] = e->nres;
-    counts[4] = e->nsamples;
-    counts[5] = ntubes;
-    counts[6] = e->nresults;
-    counts[7] = fk_strmap_size(e->sites);
-    counts[8] = fk_strmap_size(e->labs);
-    counts[9] = 0;
-    put(&w, counts, sizeof counts);
-    put_texts(&w, e, e->rmap, e->nreg, 0);
-    put(&w, e->reg, e->nreg * sizeof *e->reg);
-    put(&w, e->names.data, e->names.len);
-    put(&w, e->grid_region, e->ngrids * sizeof *e->grid_region);
-    put(&w, e->pgrid, e->npid * sizeof *e->pgrid);
-    put(&w, e->ord, e->npid * sizeof *e->ord);
-    put(&w, e->gstart, (e->ngrids + 1) * sizeof *e->gstart);
-    put(&w, e->members, e->nres * sizeof *e->members);
-    put(&w, e->s_pid, e->nsamples * sizeof *e->s_pid);
-    put(&w, e->s_ord, e->nsamples * sizeof *e->s_ord);
-    put(&w, e->s_time, e->nsamples * sizeof *e->s_time);
-    put(&w, e->s_tube, e->nsamples * sizeof *e->s_tube);
-    put_texts(&w, e, NULL, ntubes, 1);
-    put(&w, e->tube, ntubes * sizeof *e->tube);
-    put_texts(&w, e, e->sites, counts[7], 0);
-    put_texts(&w, e, e->labs, counts[8], 0);
     memcpy(h.magic, SNAP_MAGIC, 8);
     h.version = SNAP_VERSION;
-    h.endian = SNAP_ENDIAN;
+    h.endian = FK_SNAP_ENDIAN;
     h.generation = e->generation;
-    h.payload = w.at - sizeof h;
-    h.checksum = XXH3_64bits_digest(w.h);
-    if (w.failed) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        goto out;
-    }
-    /* No fsync, as the tracer's: a cache, and a file torn by a crash fails its checksum and is
-     * built again; an import that writes it (fk_import_run) need not wait for the disk. */
-    rc = fk_snapfile_finish(w.f, &h, sizeof h, 0, tmp, path, err, errlen);
-    w.f = NULL;
-    XXH3_freeState(w.h);
-    return rc;
-out:
-    if (w.f)
-        fclose(w.f);
-    if (rc != FK_OK)
-        unlink(tmp);
-    XXH3_freeState(w.h);
-    return rc;
+    h.nreg = e->nreg;
+    h.ngrids = e->ngrids;
+    h.npid = e->npid;
+    h.nres = e->nres;
+    h.nsamples = e->nsamples;
+    h.ntubes = ntubes;
+    h.nresults = e->nresults;
+    h.nsites = nsites_of(e);
+    h.nlabs = nlabs_of(e);
+    return fk_snapwriter_close(&w, &h, sizeof h, &h.blocks, err, errlen);
 }
 
-struct snap_reader {
-    const char *base;
-    uint64_t size, at;
-    XXH3_state_t *h;
-    int failed;
-};
-
-/* The next section of exactly `want` bytes (want UINT64_MAX: any length, returned in *got), in
- * place in the mapping; NULL on failure (r->failed set). An empty section is a pointer all the
- * same. */
-static const void *get(struct snap_reader *r, uint64_t want, uint64_t *got)
+int fk__engine_snap_section(const char *path, const char *name, uint64_t *off, uint64_t *len)
 {
-    uint64_t n, at;
+    static const char *const names[ES_N] = {
+        [ES_REG_TEXT] = "reg_text",
+        [ES_REG_OFF] = "reg_off",
+        [ES_REG] = "reg",
+        [ES_NAMES] = "names",
+        [ES_GRID_REGION] = "grid_region",
+        [ES_GSTART] = "gstart",
+        [ES_SITE_TEXT] = "site_text",
+        [ES_SITE_OFF] = "site_off",
+        [ES_LAB_TEXT] = "lab_text",
+        [ES_LAB_OFF] = "lab_off",
+        [ES_PGRID] = "pgrid",
+        [ES_ORD] = "ord",
+        [ES_MEMBERS] = "members",
+        [ES_S_PID] = "s_pid",
+        [ES_S_ORD] = "s_ord",
+        [ES_S_TIME] = "s_time",
+        [ES_S_TUBE] = "s_tube",
+        [ES_TUBE_TEXT] = "tube_text",
+        [ES_TUBE_OFF] = "tube_off",
+        [ES_TUBE] = "tube",
+        [ES_O_FIRST] = "o_first",
+        [ES_O_TIME] = "o_time",
+    };
+    struct snap_header h;
+    FILE *f = fopen(path, "rb");
+    int k, got = f && fread(&h, sizeof h, 1, f) == 1;
 
-    if (r->failed)
-        return NULL;
-    at = (r->at + 7) / 8 * 8;
-    if (at > r->size || r->size - at < sizeof n) {
-        r->failed = 1;
-        return NULL;
-    }
-    memcpy(&n, r->base + at, sizeof n);
-    at = (at + sizeof n + SNAP_ALIGN - 1) / SNAP_ALIGN * SNAP_ALIGN;
-    if ((want != UINT64_MAX && n != want) || at > r->size || n > r->size - at) {
-        r->failed = 1;
-        return NULL;
-    }
-    XXH3_64bits_update(r->h, &n, sizeof n);
-    if (n)
-        XXH3_64bits_update(r->h, r->base + at, n);
-    r->at = at + n;
-    if (got)
-        *got = n;
-    return r->base + at;
+    if (f)
+        fclose(f);
+    for (k = 0; got && k < ES_N; k++)
+        if (strcmp(names[k], name) == 0) {
+            *off = h.sect[k].off;
+            *len = h.sect[k].len;
+            return FK_OK;
+        }
+    return FK_ENOENT;
 }
 
-/* A copy of the next section (for the small arrays the engine owns and may free). */
-static void *get_copy(struct snap_reader *r, uint64_t want, uint64_t *got)
+/* Section k of the snapshot being loaded, of exactly want bytes (UINT64_MAX: any); when eager,
+ * checked now. NULL when not so. */
+static const void *sect(fk_engine *e, const struct snap_header *h, int k, uint64_t want)
 {
-    uint64_t n = 0;
-    const void *p = get(r, want, &n);
-    void *c = p ? malloc(n ? n : 1) : NULL;
+    const void *p = fk_snapmap_sect(&e->snap, &h->sect[k], want);
 
-    if (p && !c)
-        r->failed = 1;
-    if (c && n)
-        memcpy(c, p, n);
-    if (got)
-        *got = n;
-    return c;
+    if (p && k < ES_EAGER && !fk_snapmap_need(&e->snap, p, h->sect[k].len))
+        return NULL;
+    return p;
 }
 
-/* `count` texts and their values as put_texts wrote them; when m is not NULL, interned into it
- * in order (a repeated text: not a map this engine wrote). *text and *vals point into the
- * mapping. 0 on failure. */
-static int get_texts(struct snap_reader *r, uint64_t count, fk_strmap *m, const char **text,
-                     const int64_t **vals, uint64_t *textlen)
+/* n codes: section k (texts) and k + 1 (offsets), into *c. 0 when they are not there, or the
+ * texts do not end with a NUL (each offset is bounded where it is read: code_at). */
+static int sect_codes(fk_engine *e, const struct snap_header *h, int k, uint64_t n, struct codes *c)
 {
-    uint64_t nk, i, at = 0;
-    const char *keys = get(r, UINT64_MAX, &nk);
-    const int64_t *v = get(r, count * sizeof(int64_t), NULL);
+    c->text = sect(e, h, k, UINT64_MAX);
+    c->len = h->sect[k].len;
+    c->off = sect(e, h, k + 1, n * sizeof *c->off);
+    c->n = (size_t)n;
+    return c->text && c->off && (!n || (c->len && !c->text[c->len - 1]));
+}
 
-    if (!keys || !v || (count && (!nk || keys[nk - 1])))
-        goto fail;
-    if (textlen)
-        *textlen = nk;
-    /* Offsets (no map) are taken as they are: the checksum vouches for them, and tube_code
-     * bounds each one, so a million tube codes cost nothing at load. */
-    for (i = 0; m && i < count; i++) {
-        size_t len;
-        int added;
+/* 1 when the mapped region codes are in strcmp order, as region_index's search needs. */
+static int codes_sorted(const struct codes *c)
+{
+    size_t i;
 
-        if (at >= nk)
-            goto fail;
-        len = strnlen(keys + at, (size_t)(nk - at));
-        if (fk_strmap_intern(m, keys + at, len, &added) != (int64_t)i)
-            goto fail;
-        fk_strmap_set_value(m, (int64_t)i, v[i]);
-        at += len + 1;
-    }
-    *text = keys;
-    *vals = v;
+    for (i = 1; i < c->n; i++)
+        if (strcmp(code_at(c, (int64_t)i - 1), code_at(c, (int64_t)i)) >= 0)
+            return 0;
     return 1;
-fail:
-    r->failed = 1;
-    return 0;
 }
 
 /* The snapshot at path mapped; when check, only if current for st (else FK_ENOENT). The
- * generation it was built at in *at. */
+ * generation it was built at in *at. The large sections are not checked yet. */
 static int engine_map(fk_store *st, const struct fk_profile *p, const char *path, int check,
                       fk_engine **out, int64_t *at, char *err, size_t errlen)
 {
     struct snap_header h;
-    struct snap_reader r;
     fk_engine *e = NULL;
-    const uint64_t *counts = NULL;
-    const char *text;
-    const int64_t *vals;
-    uint64_t namelen = 0;
-    struct stat sb;
     int64_t gen, igen;
     double t0 = fk_mono_seconds();
-    void *m = MAP_FAILED;
-    int rc = FK_ENOENT, fd;
+    int rc, ok;
 
     *out = NULL;
-    memset(&r, 0, sizeof r);
     if (check && (fk_store_generation(st, &gen) != FK_OK ||
                   fk_store_index_generation(st, FK_FEEDS_ENGINE, &igen) != FK_OK)) {
         snprintf(err, errlen, "%s", fk_store_errmsg(st));
         return FK_EDB;
     }
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "no snapshot at %s", path);
-        return FK_ENOENT;
+    e = calloc(1, sizeof *e);
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return FK_ENOMEM;
     }
-    if (fstat(fd, &sb) == 0 && (uint64_t)sb.st_size >= sizeof h)
-        m = mmap(NULL, (size_t)sb.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (m == MAP_FAILED) {
-        snprintf(err, errlen, "%s is not an engine snapshot of this version", path);
-        return FK_ENOENT;
-    }
-    memcpy(&h, m, sizeof h);
-    if (memcmp(h.magic, SNAP_MAGIC, 8) != 0 || h.version != SNAP_VERSION ||
-        h.endian != SNAP_ENDIAN) {
-        snprintf(err, errlen, "%s is not an engine snapshot of this version", path);
+    e->st = st;
+    e->prof = *p;
+    e->cache_id = -1;
+    rc = fk_snapmap_open(&e->snap, path, SNAP_MAGIC, SNAP_VERSION, sizeof h,
+                         offsetof(struct snap_header, blocks), err, errlen);
+    if (rc != FK_OK)
         goto out;
-    }
+    memcpy(&h, e->snap.base, sizeof h);
     /* Current while nothing the engine reads was written after its build. */
     *at = h.generation;
     if (!check)
@@ -1173,63 +1221,44 @@ static int engine_map(fk_store *st, const struct fk_profile *p, const char *path
                  "the snapshot was built at generation %lld; the engine's data changed at %lld, "
                  "the store is at %lld",
                  (long long)h.generation, (long long)igen, (long long)gen);
+        rc = FK_ENOENT;
         goto out;
     }
-    r.base = m;
-    r.size = (uint64_t)sb.st_size;
-    r.at = sizeof h;
-    r.h = XXH3_createState();
-    e = calloc(1, sizeof *e);
-    if (!r.h || !e) {
-        rc = FK_ENOMEM;
-        goto out;
-    }
-    XXH3_64bits_reset(r.h);
-    e->st = st;
-    e->prof = *p;
-    e->cache_id = -1;
+    e->path = strdup(path);
     e->generation = gen;
-    e->map = m;
-    e->maplen = (size_t)sb.st_size;
-    m = MAP_FAILED; /* the engine's now: clear() unmaps it */
-    fk_buf_init(&e->names, 0);
-    counts = get(&r, 10 * sizeof *counts, NULL);
-    if (counts) {
-        e->nreg = counts[0];
-        e->ngrids = counts[1];
-        e->npid = counts[2];
-        e->nres = counts[3];
-        e->nsamples = e->capsamples = counts[4];
-        e->captubes = counts[5];
-        e->nresults = counts[6];
-        e->rmap = fk_strmap_new();
-        e->sites = fk_strmap_new();
-        e->labs = fk_strmap_new();
-        if (!e->rmap || !e->sites || !e->labs)
-            r.failed = 1;
-        get_texts(&r, e->nreg, e->rmap, &text, &vals, NULL);
-        e->reg = get_copy(&r, e->nreg * sizeof *e->reg, NULL);
-        e->names.data = get_copy(&r, UINT64_MAX, &namelen);
-        e->names.len = namelen;
-        e->names.cap = namelen ? namelen : 1;
-        e->grid_region = get_copy(&r, e->ngrids * sizeof *e->grid_region, NULL);
-        e->pgrid = (int32_t *)get(&r, e->npid * sizeof *e->pgrid, NULL);
-        e->ord = (uint32_t *)get(&r, e->npid * sizeof *e->ord, NULL);
-        e->gstart = get_copy(&r, (e->ngrids + 1) * sizeof *e->gstart, NULL);
-        e->members = (int32_t *)get(&r, e->nres * sizeof *e->members, NULL);
-        e->s_pid = (int32_t *)get(&r, e->nsamples * sizeof *e->s_pid, NULL);
-        e->s_ord = (uint32_t *)get(&r, e->nsamples * sizeof *e->s_ord, NULL);
-        e->s_time = (int64_t *)get(&r, e->nsamples * sizeof *e->s_time, NULL);
-        e->s_tube = (int32_t *)get(&r, e->nsamples * sizeof *e->s_tube, NULL);
-        if (get_texts(&r, e->captubes, NULL, &e->tube_text, &vals, &e->tube_textlen))
-            e->tube_off = (const uint64_t *)vals;
-        e->tube = (struct tube *)get(&r, e->captubes * sizeof *e->tube, NULL);
-        get_texts(&r, counts[7], e->sites, &text, &vals, NULL);
-        get_texts(&r, counts[8], e->labs, &text, &vals, NULL);
-    }
-    /* Every section there, nothing after it, and the checksum of all of it matches. */
-    if (!counts || r.failed || (r.size - r.at) != 0 || h.payload != r.at - sizeof h ||
-        XXH3_64bits_digest(r.h) != h.checksum) {
+    e->nreg = h.nreg;
+    e->ngrids = h.ngrids;
+    e->npid = h.npid;
+    e->nres = h.nres;
+    e->nsamples = e->capsamples = h.nsamples;
+    e->captubes = h.ntubes;
+    e->nresults = h.nresults;
+    /* The small arrays too are used in place: nothing is copied or interned at load. */
+    ok = e->path && sect_codes(e, &h, ES_REG_TEXT, h.nreg, &e->rcodes) &&
+         sect_codes(e, &h, ES_SITE_TEXT, h.nsites, &e->scodes) &&
+         sect_codes(e, &h, ES_LAB_TEXT, h.nlabs, &e->lcodes) &&
+         sect_codes(e, &h, ES_TUBE_TEXT, h.ntubes, &e->tcodes) && codes_sorted(&e->rcodes);
+    e->reg = (struct region *)sect(e, &h, ES_REG, h.nreg * sizeof *e->reg);
+    e->names.data = (char *)sect(e, &h, ES_NAMES, UINT64_MAX);
+    e->names.len = e->names.cap = h.sect[ES_NAMES].len;
+    e->grid_region = (int32_t *)sect(e, &h, ES_GRID_REGION, h.ngrids * sizeof *e->grid_region);
+    e->gstart = (uint32_t *)sect(e, &h, ES_GSTART, (h.ngrids + 1) * sizeof *e->gstart);
+    e->pgrid = (int32_t *)sect(e, &h, ES_PGRID, h.npid * sizeof *e->pgrid);
+    e->ord = (uint32_t *)sect(e, &h, ES_ORD, h.npid * sizeof *e->ord);
+    e->members = (int32_t *)sect(e, &h, ES_MEMBERS, h.nres * sizeof *e->members);
+    e->s_pid = (int32_t *)sect(e, &h, ES_S_PID, h.nsamples * sizeof *e->s_pid);
+    e->s_ord = (uint32_t *)sect(e, &h, ES_S_ORD, h.nsamples * sizeof *e->s_ord);
+    e->s_time = (int64_t *)sect(e, &h, ES_S_TIME, h.nsamples * sizeof *e->s_time);
+    e->s_tube = (int32_t *)sect(e, &h, ES_S_TUBE, h.nsamples * sizeof *e->s_tube);
+    e->tube = (struct tube *)sect(e, &h, ES_TUBE, h.ntubes * sizeof *e->tube);
+    e->o_first = sect(e, &h, ES_O_FIRST, (h.nres + 1) * sizeof *e->o_first);
+    e->o_time = sect(e, &h, ES_O_TIME, UINT64_MAX);
+    e->o_len = h.sect[ES_O_TIME].len / sizeof *e->o_time;
+    /* Every section in its place; the small ones checked and whole. A resident's sample times
+     * are bounded by o_len where they are read. */
+    if (!ok || !e->reg || !e->names.data || !e->grid_region || !e->gstart || !e->pgrid || !e->ord ||
+        !e->members || !e->s_pid || !e->s_ord || !e->s_time || !e->s_tube || !e->tube ||
+        !e->o_first || !e->o_time || e->gstart[h.ngrids] != h.nres) {
         snprintf(err, errlen, "the snapshot %s is damaged", path);
         rc = FK_ENOENT;
         goto out;
@@ -1239,14 +1268,64 @@ static int engine_map(fk_store *st, const struct fk_profile *p, const char *path
     e = NULL;
     rc = FK_OK;
 out:
-    if (m != MAP_FAILED)
-        munmap(m, (size_t)sb.st_size);
-    XXH3_freeState(r.h);
-    if (e) {
-        clear(e);
-        free(e);
-    }
+    fk_engine_free(e);
     return rc;
+}
+
+/* ---- checking a mapped engine as it is read ---- */
+
+/* A damaged block was found: the engine is built again from the store, in place, and written
+ * back over the damaged file. The caller re-reads every array afterwards. */
+static int repair(fk_engine *e, char *err, size_t errlen)
+{
+    fk_engine *tmp = calloc(1, sizeof *tmp);
+    char why[512];
+    int rc;
+
+    if (!tmp) {
+        snprintf(err, errlen, "out of memory");
+        return FK_ENOMEM;
+    }
+    tmp->st = e->st;
+    tmp->prof = e->prof;
+    rc = build(tmp, err, errlen);
+    if (rc != FK_OK) {
+        free(tmp);
+        return rc;
+    }
+    if (e->path)
+        fk_engine_save(tmp, e->path, why, sizeof why); /* a cache: failing to write it is fine */
+    clear(e);
+    tmp->path = e->path;
+    *e = *tmp;
+    free(tmp);
+    return FK_OK;
+}
+
+/* Every block checked (a built engine: at once). FK_OK, after a repair when one was damaged. */
+static int whole(fk_engine *e, char *err, size_t errlen)
+{
+    if (!e->snap.base || e->whole)
+        return FK_OK;
+    if (fk_snapmap_need_all(&e->snap)) {
+        e->whole = 1;
+        return FK_OK;
+    }
+    return repair(e, err, errlen);
+}
+
+/* The n bytes at p of the mapping checked; else the engine repaired (FK_OK all the same: the
+ * caller reads its arrays again) or an error. */
+static int need(fk_engine *e, const void *p, size_t n, char *err, size_t errlen)
+{
+    if (!e->snap.base || e->whole || fk_snapmap_need(&e->snap, p, n))
+        return FK_OK;
+    return repair(e, err, errlen);
+}
+
+int fk_engine_verify(fk_engine *e, char *err, size_t errlen)
+{
+    return whole(e, err, errlen);
 }
 
 int fk_engine_load(fk_store *st, const struct fk_profile *p, const char *path, fk_engine **out,
@@ -1289,7 +1368,22 @@ int fk_engine_open(fk_store *st, const struct fk_profile *p, const char *path, f
 
 static int64_t region_index(const fk_engine *e, const char *code)
 {
-    return fk_strmap_find(e->rmap, code, strlen(code));
+    size_t lo = 0, hi = e->rcodes.n;
+
+    if (e->rmap)
+        return fk_strmap_find(e->rmap, code, strlen(code));
+    while (lo < hi) { /* the codes are in strcmp order: checked at load */
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(code_at(&e->rcodes, (int64_t)mid), code);
+
+        if (c == 0)
+            return (int64_t)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
 }
 
 static int inside(const fk_engine *e, int64_t inner, int64_t outer)
@@ -1356,6 +1450,14 @@ static const uint64_t *round_bits(fk_engine *e, const struct fk_round *r)
     return bits;
 }
 
+/* What round_bits reads, checked (a mapped engine). */
+static int rounds_ready(fk_engine *e, char *err, size_t errlen)
+{
+    int rc = need(e, e->s_ord, e->nsamples * sizeof *e->s_ord, err, errlen);
+
+    return rc != FK_OK ? rc : need(e, e->s_time, e->nsamples * sizeof *e->s_time, err, errlen);
+}
+
 /* Set bits in [lo, hi). */
 static size_t popcount_range(const uint64_t *bits, size_t lo, size_t hi)
 {
@@ -1389,6 +1491,7 @@ static const struct fk_col coverage_cols[] = {
 int fk_engine_coverage(fk_engine *e, const struct fk_round *r, enum fk_level by, fk_table **out,
                        char *err, size_t errlen)
 {
+    int checked = rounds_ready(e, err, errlen);
     fk_table *t = NULL;
     const uint64_t *bits;
     int64_t R = round_region(e, r, err, errlen);
@@ -1396,6 +1499,8 @@ int fk_engine_coverage(fk_engine *e, const struct fk_round *r, enum fk_level by,
     int rc;
 
     *out = NULL;
+    if (checked != FK_OK)
+        return checked;
     if (R < 0)
         return FK_ENOENT;
     bits = round_bits(e, r);
@@ -1415,7 +1520,7 @@ int fk_engine_coverage(fk_engine *e, const struct fk_round *r, enum fk_level by,
         snprintf(sres, sizeof sres, "%zu", res);
         snprintf(ssmp, sizeof ssmp, "%zu", smp);
         snprintf(scov, sizeof scov, "%.4f", res ? (double)smp / (double)res : 0.0);
-        vals[0] = fk_strmap_key(e->rmap, (int64_t)i);
+        vals[0] = region_code(e, (int64_t)i);
         vals[1] = region_name(e, (int64_t)i);
         vals[2] = sres;
         vals[3] = ssmp;
@@ -1466,6 +1571,7 @@ static int64_t ancestor_at(const fk_engine *e, int64_t i, enum fk_level lv)
 int fk_engine_below(fk_engine *e, const struct fk_round *r, enum fk_level by, int pct,
                     fk_table **out, char *err, size_t errlen)
 {
+    int checked = rounds_ready(e, err, errlen);
     fk_table *t = NULL;
     const uint64_t *bits;
     struct below_row *rows = NULL;
@@ -1474,6 +1580,8 @@ int fk_engine_below(fk_engine *e, const struct fk_round *r, enum fk_level by, in
     int rc = FK_ENOMEM;
 
     *out = NULL;
+    if (checked != FK_OK)
+        return checked;
     if (R < 0)
         return FK_ENOENT;
     bits = round_bits(e, r);
@@ -1507,11 +1615,11 @@ int fk_engine_below(fk_engine *e, const struct fk_round *r, enum fk_level by, in
         snprintf(ssmp, sizeof ssmp, "%zu", rows[i].smp);
         snprintf(smis, sizeof smis, "%zu", rows[i].res - rows[i].smp);
         snprintf(scov, sizeof scov, "%.4f", (double)rows[i].smp / (double)rows[i].res);
-        vals[0] = c >= 0 ? fk_strmap_key(e->rmap, c) : NULL;
+        vals[0] = c >= 0 ? region_code(e, c) : NULL;
         vals[1] = c >= 0 ? region_name(e, c) : NULL;
-        vals[2] = tw >= 0 ? fk_strmap_key(e->rmap, tw) : NULL;
+        vals[2] = tw >= 0 ? region_code(e, tw) : NULL;
         vals[3] = tw >= 0 ? region_name(e, tw) : NULL;
-        vals[4] = fk_strmap_key(e->rmap, rows[i].reg);
+        vals[4] = region_code(e, rows[i].reg);
         vals[5] = region_name(e, rows[i].reg);
         vals[6] = sres;
         vals[7] = ssmp;
@@ -1550,31 +1658,78 @@ static int person_cells(fk_store *st, int32_t pid, const char **vals, struct fk_
     return FK_OK;
 }
 
+/* Region code inside round r's region, as an index in *g. FK_OK, or FK_ENOENT / FK_EINVAL with
+ * err set. */
+static int missing_region(const fk_engine *e, const struct fk_round *r, const char *region,
+                          int64_t *g, char *err, size_t errlen)
+{
+    int64_t R = round_region(e, r, err, errlen);
+
+    if (R < 0)
+        return FK_ENOENT;
+    *g = region_index(e, region);
+    if (*g < 0) {
+        snprintf(err, errlen, "unknown region %s", region);
+        return FK_ENOENT;
+    }
+    if (!inside(e, *g, R)) {
+        snprintf(err, errlen, "region %s is not inside round %s's region %s", region, r->name,
+                 r->region);
+        return FK_EINVAL;
+    }
+    return FK_OK;
+}
+
+/* Region g's residents and their sample times checked in the mapping (o_first, o_time), or the
+ * engine repaired. */
+static int slice_ready(fk_engine *e, int64_t g, char *err, size_t errlen)
+{
+    struct fk_snapmap *m = &e->snap;
+    size_t lo = e->gstart[e->reg[g].glo], hi = e->gstart[e->reg[g].ghi];
+
+    if (fk_snapmap_need(m, e->members + lo, (hi - lo) * sizeof *e->members) &&
+        fk_snapmap_need(m, e->o_first + lo, (hi - lo + 1) * sizeof *e->o_first) &&
+        e->o_first[lo] <= e->o_first[hi] && e->o_first[hi] <= e->o_len &&
+        fk_snapmap_need(m, e->o_time + e->o_first[lo],
+                        (e->o_first[hi] - e->o_first[lo]) * sizeof *e->o_time))
+        return FK_OK;
+    return repair(e, err, errlen);
+}
+
+/* 1 when resident o has a sample in round r's window (a mapped engine's o_time). */
+static int sampled_in(const fk_engine *e, size_t o, const struct fk_round *r)
+{
+    uint32_t j;
+
+    for (j = e->o_first[o]; j < e->o_first[o + 1]; j++)
+        if (e->o_time[j] >= r->start && e->o_time[j] <= r->end)
+            return 1;
+    return 0;
+}
+
 int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, const char *region,
                       fk_table **out, char *err, size_t errlen)
 {
     static const size_t order[] = {3, 4, 0}; /* a visit covers a household at once */
     fk_table *t = NULL;
-    const uint64_t *bits;
-    int64_t R = round_region(e, r, err, errlen), g;
+    const uint64_t *bits = NULL;
+    int64_t g;
     size_t o, lo, hi;
-    int rc, began;
+    int rc = missing_region(e, r, region, &g, err, errlen), began;
 
     *out = NULL;
-    if (R < 0)
-        return FK_ENOENT;
-    g = region_index(e, region);
-    if (g < 0) {
-        snprintf(err, errlen, "unknown region %s", region);
-        return FK_ENOENT;
+    /* A mapped engine answers from the region's slice of the residents' sample times, checking
+     * only that slice; after a repair the engine is another, so the region is found again. */
+    if (rc == FK_OK && e->snap.base && !e->whole) {
+        rc = slice_ready(e, g, err, errlen);
+        if (rc == FK_OK)
+            rc = missing_region(e, r, region, &g, err, errlen);
     }
-    if (!inside(e, g, R)) {
-        snprintf(err, errlen, "region %s is not inside round %s's region %s", region, r->name,
-                 r->region);
-        return FK_EINVAL;
-    }
-    bits = round_bits(e, r);
-    rc = bits ? fk_table_new(missing_cols, 6, &t) : FK_ENOMEM;
+    if (rc != FK_OK)
+        return rc;
+    if (!e->o_first)
+        bits = round_bits(e, r);
+    rc = bits || e->o_first ? fk_table_new(missing_cols, 6, &t) : FK_ENOMEM;
     lo = e->gstart[e->reg[g].glo];
     hi = e->gstart[e->reg[g].ghi];
     /* One read transaction for the rows' look-ups, not one a row (issue 19). */
@@ -1583,7 +1738,7 @@ int fk_engine_missing(fk_engine *e, fk_store *st, const struct fk_round *r, cons
         struct fk_person_row p;
         const char *vals[6];
 
-        if (bit_set(bits, o))
+        if (bits ? bit_set(bits, o) : sampled_in(e, o, r))
             continue;
         rc = person_cells(st, e->members[o], vals, &p);
         vals[4] = p.household;
@@ -1665,6 +1820,7 @@ int fk_engine_retest(fk_engine *e, fk_store *st, const struct fk_round *r, fk_ta
 int fk_engine_retest_at(fk_engine *e, fk_store *st, const struct fk_round *r, int64_t now,
                         fk_table **out, char *err, size_t errlen)
 {
+    int checked = whole(e, err, errlen);
     static const size_t order[] = {0, 1};
     fk_table *t = NULL;
     int64_t R = round_region(e, r, err, errlen);
@@ -1672,6 +1828,8 @@ int fk_engine_retest_at(fk_engine *e, fk_store *st, const struct fk_round *r, in
     int rc;
 
     *out = NULL;
+    if (checked != FK_OK)
+        return checked;
     if (R < 0)
         return FK_ENOENT;
     rc = fk_engine_person_index(e);
@@ -1734,7 +1892,7 @@ int fk_engine_children(fk_engine *e, const char *code, fk_table **out, char *err
         if (e->reg[i].parent != parent)
             continue;
         snprintf(res, sizeof res, "%u", e->gstart[e->reg[i].ghi] - e->gstart[e->reg[i].glo]);
-        vals[0] = fk_strmap_key(e->rmap, (int64_t)i);
+        vals[0] = region_code(e, (int64_t)i);
         vals[1] = region_name(e, (int64_t)i);
         vals[2] = fk_level_name((enum fk_level)e->reg[i].level);
         vals[3] = res;
@@ -1754,6 +1912,7 @@ static const struct fk_col hourly_cols[] = {{"hour", FK_COL_TEXT}, {"samples", F
 int fk_engine_hourly(fk_engine *e, const struct fk_round *r, fk_table **out, char *err,
                      size_t errlen)
 {
+    int checked = whole(e, err, errlen);
     int64_t R = round_region(e, r, err, errlen), first, nh, h;
     uint64_t *count = NULL;
     fk_table *t = NULL;
@@ -1761,6 +1920,8 @@ int fk_engine_hourly(fk_engine *e, const struct fk_round *r, fk_table **out, cha
     int rc = FK_ENOMEM;
 
     *out = NULL;
+    if (checked != FK_OK)
+        return checked;
     if (R < 0)
         return FK_ENOENT;
     first = r->start - ((r->start % 3600) + 3600) % 3600;
@@ -1914,17 +2075,21 @@ static int tat_worse(const void *a, const void *b)
 int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int64_t now,
                   fk_table **out, char *err, size_t errlen)
 {
+    int checked = whole(e, err, errlen);
     struct tat_rank *rank = NULL;
     size_t nrank = 0, ri;
     int64_t R = round_region(e, r, err, errlen), limit = (int64_t)e->prof.tat_limit_hours * 3600;
-    fk_strmap *names = by == FK_TAT_SITE ? e->sites : e->labs;
-    size_t ngroups = fk_strmap_size(names) + 1, ntubes, ti, gi; /* + 1: no lab yet */
+    const char *(*code)(const fk_engine *, int64_t) = by == FK_TAT_SITE ? site_code : lab_code;
+    size_t ngroups = (by == FK_TAT_SITE ? nsites_of(e) : nlabs_of(e)) + 1, ntubes, ti,
+           gi; /* + 1: no lab yet */
     struct tat_group *groups = NULL, total;
     double *hours = NULL, *hp;
     fk_table *t = NULL;
     int rc = FK_ENOMEM;
 
     *out = NULL;
+    if (checked != FK_OK)
+        return checked;
     memset(&total, 0, sizeof total);
     if (R < 0)
         return FK_ENOENT;
@@ -1969,9 +2134,9 @@ int fk_engine_tat(fk_engine *e, const struct fk_round *r, enum fk_tat_by by, int
         if (!groups[gi].tubes)
             continue;
         if (by == FK_TAT_SITE)
-            name = fk_strmap_key(names, (int64_t)gi);
+            name = code(e, (int64_t)gi);
         else
-            name = gi == 0 ? "(no result yet)" : fk_strmap_key(names, (int64_t)gi - 1);
+            name = gi == 0 ? "(no result yet)" : code(e, (int64_t)gi - 1);
         rank[nrank].g = &groups[gi];
         rank[nrank++].name = *name ? name : "(none)";
     }
@@ -2000,6 +2165,7 @@ static const struct fk_col tat_by_cols[] = {
 int fk_engine_tat_by(fk_engine *e, const struct fk_round *r, enum fk_level by, int64_t now,
                      fk_table **out, char *err, size_t errlen)
 {
+    int checked = whole(e, err, errlen);
     int64_t R = round_region(e, r, err, errlen);
     int32_t *slot_of = NULL; /* per grid: the slot of its region of level by, or -1 */
     size_t *nh = NULL, *at = NULL, *last = NULL, nslots = 0, i, ti,
@@ -2010,6 +2176,8 @@ int fk_engine_tat_by(fk_engine *e, const struct fk_round *r, enum fk_level by, i
     int pass, rc = FK_ENOMEM;
 
     *out = NULL;
+    if (checked != FK_OK)
+        return checked;
     if (R < 0)
         return FK_ENOENT;
     slot_of = malloc((e->ngrids + 1) * sizeof *slot_of);
@@ -2079,7 +2247,7 @@ int fk_engine_tat_by(fk_engine *e, const struct fk_round *r, enum fk_level by, i
             continue;
         snprintf(n, sizeof n, "%zu", nh[i]);
         snprintf(p90, sizeof p90, "%.2f", fk_quantile_select(hours + at[i] - nh[i], nh[i], 0.9));
-        vals[0] = fk_strmap_key(e->rmap, reg[i]);
+        vals[0] = region_code(e, reg[i]);
         vals[1] = n;
         vals[2] = p90;
         rc = fk_table_add(t, vals);
@@ -2110,6 +2278,7 @@ static const struct fk_col overdue_cols[] = {
 int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, fk_table **out,
                           char *err, size_t errlen)
 {
+    int checked = whole(e, err, errlen);
     static const size_t order[] = {2, 0};
     int64_t R = round_region(e, r, err, errlen), limit = (int64_t)e->prof.tat_limit_hours * 3600;
     size_t ti, ntubes;
@@ -2117,6 +2286,8 @@ int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, f
     int rc;
 
     *out = NULL;
+    if (checked != FK_OK)
+        return checked;
     if (R < 0)
         return FK_ENOENT;
     ntubes = ntubes_of(e);
@@ -2132,7 +2303,7 @@ int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, f
         snprintf(members, sizeof members, "%u", tb->count);
         snprintf(hours, sizeof hours, "%.1f", (double)(now - tb->sampled) / 3600.0);
         vals[0] = tube_code(e, (int64_t)ti);
-        vals[1] = fk_strmap_key(e->sites, tb->site);
+        vals[1] = site_code(e, tb->site);
         vals[2] = fk_time_render(tb->sampled, when);
         vals[3] = members;
         vals[4] = hours;
@@ -2152,12 +2323,14 @@ int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, f
 
 int32_t fk_engine_person_grid(const fk_engine *e, int64_t pid)
 {
+    assert(!e->snap.base || e->whole);
     return pid >= 0 && (size_t)pid < e->npid ? e->pgrid[pid] : -1;
 }
 
 size_t fk_engine_grid_residents(const fk_engine *e, int32_t glo, int32_t ghi,
                                 const int32_t **pids)
 {
+    assert(!e->snap.base || e->whole);
     *pids = e->members;
     if (glo < 0 || ghi <= glo || (size_t)ghi > e->ngrids || !e->gstart)
         return 0;
@@ -2167,7 +2340,7 @@ size_t fk_engine_grid_residents(const fk_engine *e, int32_t glo, int32_t ghi,
 
 const char *fk_engine_grid_code(const fk_engine *e, int32_t g)
 {
-    return g >= 0 && (size_t)g < e->ngrids ? fk_strmap_key(e->rmap, e->grid_region[g]) : "";
+    return g >= 0 && (size_t)g < e->ngrids ? region_code(e, e->grid_region[g]) : "";
 }
 
 int fk_engine_region_info(const fk_engine *e, const char *code, int32_t *glo, int32_t *ghi,
@@ -2200,8 +2373,7 @@ int fk_engine_each_region(const fk_engine *e, const char *within, enum fk_level 
             continue;
         if (w >= 0 && !(e->reg[w].pre <= r->pre && r->post <= e->reg[w].post))
             continue;
-        rc = cb(ud, fk_strmap_key(e->rmap, (int64_t)i), region_name(e, (int64_t)i), r->glo,
-                r->ghi);
+        rc = cb(ud, region_code(e, (int64_t)i), region_name(e, (int64_t)i), r->glo, r->ghi);
         if (rc)
             return rc;
     }
@@ -2244,7 +2416,10 @@ static int by_person_build(fk_engine *e)
 
 int fk_engine_person_index(fk_engine *e)
 {
-    return e->pfirst ? FK_OK : by_person_build(e);
+    char err[512];
+    int rc = whole(e, err, sizeof err);
+
+    return rc != FK_OK || e->pfirst ? rc : by_person_build(e);
 }
 
 size_t fk_engine_person_samples(fk_engine *e, int64_t pid, struct fk_person_sample *out,
@@ -2284,8 +2459,8 @@ int fk_engine_each_person_tube(fk_engine *e, int64_t pid,
         struct fk_person_tube t;
 
         t.tube = tube_code(e, e->s_tube[s]);
-        t.site = tb->site >= 0 ? fk_strmap_key(e->sites, tb->site) : "";
-        t.lab = tb->lab >= 0 ? fk_strmap_key(e->labs, tb->lab) : "";
+        t.site = tb->site >= 0 ? site_code(e, tb->site) : "";
+        t.lab = tb->lab >= 0 ? lab_code(e, tb->lab) : "";
         t.time = e->s_time[s];
         t.result = tb->result;
         t.rtime = tb->result >= 0 ? tb->rtime : 0;

@@ -21,6 +21,7 @@
 #include "fk/engine.h"
 #include "fk/error.h"
 #include "fk/profile.h"
+#include "fk/snapfile.h"
 #include "fk/region.h"
 #include "fk/store.h"
 #include "fk/table.h"
@@ -882,6 +883,136 @@ static void test_engine__extend_is_a_build(void **state)
     fk_engine_delta_free(d);
 }
 
+/* The CSV of table t (taken), in a new string the caller frees. */
+static char *csv_of(fk_table *t)
+{
+    fk_buf b;
+    char *s;
+
+    fk_buf_init(&b, 0);
+    assert_non_null(t);
+    assert_int_equal(fk_table_render(t, FK_FORMAT_CSV, 0, fk_table_nrows(t), &b), FK_OK);
+    s = strdup(b.data);
+    fk_buf_fini(&b);
+    fk_table_free(t);
+    return s;
+}
+
+/* Turns byte at of the file at path into its complement. */
+static void flip(const char *path, uint64_t at)
+{
+    FILE *fp = fopen(path, "r+b");
+    int c;
+
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, (long)at, SEEK_SET), 0);
+    c = fgetc(fp);
+    assert_int_not_equal(c, EOF);
+    assert_int_equal(fseek(fp, (long)at, SEEK_SET), 0);
+    assert_int_not_equal(fputc(~c & 0xff, fp), EOF);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* A mapped engine checks its blocks as it reads them (issue 19). With 64-byte blocks every
+ * section has blocks of its own. A damaged block in a column that coverage and missing do not
+ * read (the samples' person ids): both answer from the mapping, and the file stays as it is;
+ * retest reads everything, so the engine is built again from the store, answers as the built
+ * one does and writes the snapshot again. A damaged block in the residents' sample times, which
+ * missing reads: missing builds again and answers the same. A damaged region section: the load
+ * refuses the file. */
+static void test_engine__mapped_checks_what_it_reads(void **state)
+{
+    static const int want[] = {P5, P11, P8};
+    static const char *const lazy[] = {"s_pid", "o_time"};
+    struct fixture *f = *state;
+    struct fk_round r = round_of(1, "140702");
+    char path[400], err[256] = "", *good, *a, *b;
+    fk_engine *e = NULL;
+    fk_table *t = NULL;
+    uint64_t off, len;
+    size_t n = 0, i;
+
+    fk__snap_set_block(64);
+    snprintf(path, sizeof path, "%s/lazy.engine", f->dir);
+    assert_int_equal(fk_engine_save(f->eng, path, err, sizeof err), FK_OK);
+    good = read_file(path, &n);
+    assert_non_null(good);
+    assert_int_equal(fk_engine_retest(f->eng, f->st, &r, &t, err, sizeof err), FK_OK);
+    a = csv_of(t);
+    for (i = 0; i < 2; i++) {
+        assert_int_equal(fk__engine_snap_section(path, lazy[i], &off, &len), FK_OK);
+        assert_true(len > 0);
+        flip(path, off);
+        assert_int_equal(fk_engine_load(f->st, &f->prof, path, &e, err, sizeof err), FK_OK);
+        if (i == 0) {
+            assert_int_equal(fk_engine_coverage(e, &r, FK_LEVEL_GRID, &f->t, err, sizeof err),
+                             FK_OK);
+            expect_csv(f, "region,name,residents,sampled,coverage\n"
+                          "140702001001001,一网格,6,4,0.6667\n"
+                          "140702001001002,二网格,4,3,0.7500\n"
+                          "140702001001003,三网格,0,0,\n");
+        }
+        assert_int_equal(fk_engine_missing(e, f->st, &r, "140702", &f->t, err, sizeof err), FK_OK);
+        expect_csv(f, missing_csv(f, want, 3));
+        /* s_pid: still the damaged file (nothing read it); o_time: written again */
+        assert_int_equal(file_equals(path, good, n), i == 1);
+        if (i == 0) {
+            assert_int_equal(fk_engine_retest(e, f->st, &r, &t, err, sizeof err), FK_OK);
+            b = csv_of(t);
+            assert_string_equal(b, a);
+            free(b);
+            assert_true(file_equals(path, good, n));
+        }
+        fk_engine_free(e);
+        e = NULL;
+    }
+    /* A section read at load: the snapshot is refused (and so built again by fk_engine_open). */
+    assert_int_equal(fk__engine_snap_section(path, "reg", &off, &len), FK_OK);
+    flip(path, off + len - 1);
+    assert_int_equal(fk_engine_load(f->st, &f->prof, path, &e, err, sizeof err), FK_ENOENT);
+    assert_null(e);
+    assert_non_null(strstr(err, "damaged"));
+    free(a);
+    free(good);
+    fk__snap_set_block(0);
+}
+
+/* The mapped engine's missing list (each resident's sample times) is the built one's (the
+ * round's bitset), for windows that take in and leave out samples exactly at their ends. */
+static void test_engine__mapped_missing_is_built(void **state)
+{
+    static const int64_t widen[][2] = {{0, 0}, {-1, 1}, {1, -1}, {-86400, 0}, {0, 86400}};
+    struct fixture *f = *state;
+    char path[400], err[256] = "";
+    fk_engine *e = NULL;
+    size_t i, k;
+
+    snprintf(path, sizeof path, "%s/missing.engine", f->dir);
+    assert_int_equal(fk_engine_save(f->eng, path, err, sizeof err), FK_OK);
+    assert_int_equal(fk_engine_load(f->st, &f->prof, path, &e, err, sizeof err), FK_OK);
+    for (i = 0; i < sizeof widen / sizeof widen[0]; i++) {
+        static const char *const where[] = {"140702", G1, G2, G3, "1407"};
+        struct fk_round r = round_of((int64_t)(10 + i), "1407");
+
+        r.start += widen[i][0];
+        r.end += widen[i][1];
+        for (k = 0; k < sizeof where / sizeof where[0]; k++) {
+            fk_table *x = NULL, *y = NULL;
+            char *a, *b;
+
+            assert_int_equal(fk_engine_missing(f->eng, f->st, &r, where[k], &x, err, sizeof err),
+                             FK_OK);
+            assert_int_equal(fk_engine_missing(e, f->st, &r, where[k], &y, err, sizeof err), FK_OK);
+            a = csv_of(x);
+            b = csv_of(y);
+            assert_string_equal(b, a);
+            free(a);
+            free(b);
+        }
+    }
+    fk_engine_free(e);
+}
+
 static void test_engine__sync_rebuilds_after_commit(void **state)
 {
     struct fixture *f = *state;
@@ -1012,6 +1143,8 @@ int main(void)
         T(test_engine__tat_overdue),
         T(test_engine__tat_unknown_round_region),
         T(test_engine__extend_is_a_build),
+        T(test_engine__mapped_checks_what_it_reads),
+        T(test_engine__mapped_missing_is_built),
         T(test_engine__sync_rebuilds_after_commit),
         T(test_engine__sync_noop_without_commit),
         T(test_engine__person_moves_grid),
