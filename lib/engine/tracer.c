@@ -55,16 +55,12 @@
 #include "fk/tracer.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "fk/error.h"
 #include "fk/msg.h"
@@ -90,15 +86,15 @@ struct fk_tracer {
     fk_strmap *venues;
     char **venue_name; /* index in venues -> the venue's name (owned; NULL: none) */
     size_t venue_name_cap;
-    /* Loaded from a snapshot (fk_tracer_load): every array above points into map (maplen
-     * bytes), the codes and names are blobs of NUL-ended texts with their offsets (a name "":
-     * none), and the string maps are NULL. */
-    void *map;
-    size_t maplen;
+    /* Loaded from a snapshot (fk_tracer_load): every array above points into its mapping
+     * (map.base), the codes and names are blobs of NUL-ended texts with their offsets (a name "":
+     * none; each offset bounded by len where it is read), and the string maps are NULL. */
+    struct fk_snapmap map;
     struct texts {
         const char *blob;
         const uint64_t *off;
         size_t n;
+        uint64_t len;
     } hh_codes, cell_codes, venue_codes, venue_names;
     double build_seconds;
     int plan;    /* fk__tracer_set_plan: 0 lets fk_tracer_run choose */
@@ -121,7 +117,7 @@ static const char *text_at(const fk_strmap *m, const struct texts *x, int64_t i)
 {
     if (m)
         return i >= 0 && (size_t)i < fk_strmap_size(m) ? fk_strmap_key(m, i) : NULL;
-    return x->off && i >= 0 && (size_t)i < x->n ? x->blob + x->off[i] : NULL;
+    return x->off && i >= 0 && (size_t)i < x->n && x->off[i] < x->len ? x->blob + x->off[i] : NULL;
 }
 
 struct cover;
@@ -150,8 +146,8 @@ void fk_tracer_free(fk_tracer *t)
 
     if (!t)
         return;
-    if (t->map) { /* the arrays live in the snapshot's mapping */
-        munmap(t->map, t->maplen);
+    if (t->map.base) { /* the arrays live in the snapshot's mapping */
+        fk_snapmap_close(&t->map);
         memset(&t->in, 0, sizeof t->in);
         t->venue_start = t->venue_key = t->cell_start = t->cell_key = NULL;
         t->hh_start = NULL;
@@ -647,7 +643,7 @@ const char *fk_tracer_via_name(const fk_tracer *t, const struct fk_contact *c)
         (size_t)c->via_id >= t->in.nvenues)
         return NULL;
     i = t->venue_code[c->via_id];
-    if (!t->map)
+    if (!t->map.base)
         return t->venue_name && i >= 0 && (size_t)i < t->venue_name_cap ? t->venue_name[i] : NULL;
     s = text_at(NULL, &t->venue_names, i);
     return s && *s ? s : NULL;
@@ -1067,7 +1063,7 @@ int fk_tracer_extend(const fk_tracer *t, const fk_trace_delta *d, fk_store *st,
     in.nvenues = oi->nvenues;
     in.household = malloc((in.npersons ? in.npersons : 1) * sizeof *in.household);
     names.venue_code = malloc((in.nvenues ? in.nvenues : 1) * sizeof *names.venue_code);
-    names.venue_name_cap = t->map ? t->venue_names.n : t->venue_name_cap;
+    names.venue_name_cap = t->map.base ? t->venue_names.n : t->venue_name_cap;
     names.venue_name = calloc(names.venue_name_cap ? names.venue_name_cap : 1, sizeof(char *));
     if (!names.households || !names.cells || !names.venues || !in.household || !names.venue_code ||
         !names.venue_name)
@@ -1080,7 +1076,7 @@ int fk_tracer_extend(const fk_tracer *t, const fk_trace_delta *d, fk_store *st,
         rc = copy_texts(t->venues, &t->venue_codes,
                         t->venues ? fk_strmap_size(t->venues) : t->venue_codes.n, names.venues);
     for (i = 0; rc == FK_OK && i < names.venue_name_cap; i++) {
-        const char *s = t->map ? text_at(NULL, &t->venue_names, (int64_t)i) : t->venue_name[i];
+        const char *s = t->map.base ? text_at(NULL, &t->venue_names, (int64_t)i) : t->venue_name[i];
 
         if (s && *s && !(names.venue_name[i] = strdup(s)))
             rc = FK_ENOMEM;
@@ -3196,18 +3192,18 @@ int fk_tracer_graph_json(const fk_tracer *t, fk_store *st, const struct fk_conta
 }
 
 /* ---- snapshots (issue 19) ----
- * One file beside the data file: a header, then each array as a section at a 64-byte boundary,
- * little-endian and native-sized as in memory, so that fk_tracer_load maps the file and points
- * the tracer's arrays into it: no array is read, copied or rebuilt. The header holds the store
- * generation and the companion slot the arrays reflect, the counts, and each section's offset,
- * length and XXH3 checksum, itself checksummed. The codes (households, cells, venues) and the
- * venue names are blobs of NUL-ended texts with their offsets, which is all rendering needs (by
- * index, never by text), so no string map is rebuilt either. */
+ * One file beside the data file: a header listing each array's place, then each array as a
+ * section at a 64-byte boundary, little-endian and native-sized as in memory, then the block
+ * sums (fk/snapfile.h), so that fk_tracer_load maps the file and points the tracer's arrays into
+ * it: no array is read, copied or rebuilt. The header holds the store generation and the
+ * companion slot the arrays reflect, and the counts. The codes (households, cells, venues) and
+ * the venue names are blobs of NUL-ended texts with their offsets, which is all rendering needs
+ * (by index, never by text), so no string map is rebuilt either. The whole file is checked at
+ * load, on two threads: a run reads arrays by indexes read from other arrays, so it may read
+ * only checked bytes. */
 
 #define TSNAP_MAGIC "FKTRCSN1"
-#define TSNAP_VERSION 1u
-#define TSNAP_ENDIAN FK_SNAP_ENDIAN
-#define TSNAP_ALIGN 64
+#define TSNAP_VERSION 2u /* 2: block sums */
 
 enum {
     TS_HOUSEHOLD,
@@ -3242,50 +3238,19 @@ struct tsnap_header {
     uint32_t version, endian;
     int64_t generation, slot_seconds;
     uint64_t npersons, nhouseholds, nvenues, ncells, ncases, nscans, npings, nvcodes, nvnames;
-    struct {
-        uint64_t off, len, sum;
-    } sect[TS_N];
+    struct fk_snap_sect sect[TS_N];
+    struct fk_snap_blocks blocks;
     uint64_t sum; /* of the bytes above */
 };
 
 _Static_assert(offsetof(struct tsnap_header, generation) ==
                    offsetof(struct fk_snap_prefix, generation),
                "the tracer snapshot's header begins with fk_snap_prefix");
-
-/* The header's own checksum. */
-static void tsnap_seal(void *head)
-{
-    struct tsnap_header *h = head;
-
-    h->sum = XXH3_64bits(h, offsetof(struct tsnap_header, sum));
-}
-
-struct tsnap_writer {
-    FILE *f;
-    uint64_t at;
-    int failed;
-};
-
-static void ts_put(struct tsnap_writer *w, struct tsnap_header *h, int k, const void *p, uint64_t n)
-{
-    static const char zero[TSNAP_ALIGN];
-    uint64_t pad = (TSNAP_ALIGN - w->at % TSNAP_ALIGN) % TSNAP_ALIGN;
-
-    if (w->failed)
-        return;
-    if ((pad && fwrite(zero, 1, pad, w->f) != pad) || (n && fwrite(p, 1, n, w->f) != n)) {
-        w->failed = 1;
-        return;
-    }
-    w->at += pad;
-    h->sect[k].off = w->at;
-    h->sect[k].len = n;
-    h->sect[k].sum = XXH3_64bits(n ? p : "", n);
-    w->at += n;
-}
+_Static_assert(offsetof(struct tsnap_header, sum) + 8 == sizeof(struct tsnap_header),
+               "the header's seal is its last 8 bytes");
 
 /* Texts 0 .. n-1 (NULL: "") as a blob section and an offsets section. */
-static void ts_put_texts(struct tsnap_writer *w, struct tsnap_header *h, int k,
+static void ts_put_texts(struct fk_snapwriter *w, struct tsnap_header *h, int k,
                          const char *(*get)(const void *, size_t), const void *ud, size_t n)
 {
     uint64_t *off = malloc((n ? n : 1) * sizeof *off);
@@ -3304,8 +3269,8 @@ static void ts_put_texts(struct tsnap_writer *w, struct tsnap_header *h, int k,
         if (fk_buf_append(&b, s ? s : "", strlen(s ? s : "") + 1) != FK_OK)
             w->failed = 1;
     }
-    ts_put(w, h, k, b.data, b.len);
-    ts_put(w, h, k + 1, off, n * sizeof *off);
+    fk_snapwriter_put(w, &h->sect[k], b.data, b.len);
+    fk_snapwriter_put(w, &h->sect[k + 1], off, n * sizeof *off);
     fk_buf_fini(&b);
     free(off);
 }
@@ -3326,45 +3291,47 @@ int fk_tracer_save(const fk_tracer *t, int64_t generation, const char *path, cha
     const struct fk_trace_input *in = &t->in;
     uint64_t ns = in->scan_start[in->npersons], np = in->ping_start[in->npersons];
     struct tsnap_header h;
-    struct tsnap_writer w = {NULL, sizeof h, 0};
-    char tmp[4200];
-    int rc = FK_EIO;
+    struct fk_snapwriter w;
+    struct fk_snap_sect *x = h.sect;
+    int rc;
 
-    if (!t->from_store || t->map) {
+    if (!t->from_store || t->map.base) {
         snprintf(err, errlen, "only a tracer built from a store is saved");
         return FK_EINVAL;
     }
     memset(&h, 0, sizeof h);
-    fk_snapfile_sweep(path);
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    w.f = fopen(tmp, "wb");
-    if (!w.f || fwrite(&h, sizeof h, 1, w.f) != 1) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        goto out;
-    }
-    ts_put(&w, &h, TS_HOUSEHOLD, in->household, in->npersons * sizeof *in->household);
-    ts_put(&w, &h, TS_SCAN_START, in->scan_start, (in->npersons + 1) * sizeof *in->scan_start);
-    ts_put(&w, &h, TS_SCAN_VENUE, in->scan_venue, ns * sizeof *in->scan_venue);
-    ts_put(&w, &h, TS_SCAN_TIME, in->scan_time, ns * sizeof *in->scan_time);
-    ts_put(&w, &h, TS_PING_START, in->ping_start, (in->npersons + 1) * sizeof *in->ping_start);
-    ts_put(&w, &h, TS_PING_CELL, in->ping_cell, np * sizeof *in->ping_cell);
-    ts_put(&w, &h, TS_PING_TIME, in->ping_time, np * sizeof *in->ping_time);
-    ts_put(&w, &h, TS_CASES, in->cases, in->ncases * sizeof *in->cases);
-    ts_put(&w, &h, TS_VENUE_START, t->venue_start, (in->nvenues + 1) * sizeof *t->venue_start);
-    ts_put(&w, &h, TS_VENUE_KEY, t->venue_key, ns * sizeof *t->venue_key);
-    ts_put(&w, &h, TS_CELL_START, t->cell_start, (in->ncells + 1) * sizeof *t->cell_start);
-    ts_put(&w, &h, TS_CELL_KEY, t->cell_key, np * sizeof *t->cell_key);
-    ts_put(&w, &h, TS_HH_START, t->hh_start, (in->nhouseholds + 1) * sizeof *t->hh_start);
-    ts_put(&w, &h, TS_HH_MEMBER, t->hh_member, t->hh_start[in->nhouseholds] * sizeof *t->hh_member);
-    ts_put(&w, &h, TS_IS_CASE, t->is_case, in->npersons);
-    ts_put(&w, &h, TS_VENUE_CODE, t->venue_code, in->nvenues * sizeof *t->venue_code);
+    rc = fk_snapwriter_open(&w, path, sizeof h, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    fk_snapwriter_put(&w, &x[TS_HOUSEHOLD], in->household, in->npersons * sizeof *in->household);
+    fk_snapwriter_put(&w, &x[TS_SCAN_START], in->scan_start,
+                      (in->npersons + 1) * sizeof *in->scan_start);
+    fk_snapwriter_put(&w, &x[TS_SCAN_VENUE], in->scan_venue, ns * sizeof *in->scan_venue);
+    fk_snapwriter_put(&w, &x[TS_SCAN_TIME], in->scan_time, ns * sizeof *in->scan_time);
+    fk_snapwriter_put(&w, &x[TS_PING_START], in->ping_start,
+                      (in->npersons + 1) * sizeof *in->ping_start);
+    fk_snapwriter_put(&w, &x[TS_PING_CELL], in->ping_cell, np * sizeof *in->ping_cell);
+    fk_snapwriter_put(&w, &x[TS_PING_TIME], in->ping_time, np * sizeof *in->ping_time);
+    fk_snapwriter_put(&w, &x[TS_CASES], in->cases, in->ncases * sizeof *in->cases);
+    fk_snapwriter_put(&w, &x[TS_VENUE_START], t->venue_start,
+                      (in->nvenues + 1) * sizeof *t->venue_start);
+    fk_snapwriter_put(&w, &x[TS_VENUE_KEY], t->venue_key, ns * sizeof *t->venue_key);
+    fk_snapwriter_put(&w, &x[TS_CELL_START], t->cell_start,
+                      (in->ncells + 1) * sizeof *t->cell_start);
+    fk_snapwriter_put(&w, &x[TS_CELL_KEY], t->cell_key, np * sizeof *t->cell_key);
+    fk_snapwriter_put(&w, &x[TS_HH_START], t->hh_start,
+                      (in->nhouseholds + 1) * sizeof *t->hh_start);
+    fk_snapwriter_put(&w, &x[TS_HH_MEMBER], t->hh_member,
+                      t->hh_start[in->nhouseholds] * sizeof *t->hh_member);
+    fk_snapwriter_put(&w, &x[TS_IS_CASE], t->is_case, in->npersons);
+    fk_snapwriter_put(&w, &x[TS_VENUE_CODE], t->venue_code, in->nvenues * sizeof *t->venue_code);
     ts_put_texts(&w, &h, TS_HH_TEXT, map_text, t->households, fk_strmap_size(t->households));
     ts_put_texts(&w, &h, TS_CELL_TEXT, map_text, t->cells, fk_strmap_size(t->cells));
     ts_put_texts(&w, &h, TS_VCODE_TEXT, map_text, t->venues, fk_strmap_size(t->venues));
     ts_put_texts(&w, &h, TS_VNAME_TEXT, name_text, t, t->venue_name ? t->venue_name_cap : 0);
     memcpy(h.magic, TSNAP_MAGIC, 8);
     h.version = TSNAP_VERSION;
-    h.endian = TSNAP_ENDIAN;
+    h.endian = FK_SNAP_ENDIAN;
     h.generation = generation;
     h.slot_seconds = (int64_t)t->prof.companion_slot_minutes * 60;
     h.npersons = in->npersons;
@@ -3376,52 +3343,21 @@ int fk_tracer_save(const fk_tracer *t, int64_t generation, const char *path, cha
     h.npings = np;
     h.nvcodes = fk_strmap_size(t->venues);
     h.nvnames = t->venue_name ? t->venue_name_cap : 0;
-    tsnap_seal(&h);
-    if (w.failed) {
-        snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-        goto out;
-    }
-    /* No fsync: the file is a cache, and one torn by a crash fails its checksums and is built
-     * again; waiting for the disk cost a third of the first trace after an import. */
-    rc = fk_snapfile_finish(w.f, &h, sizeof h, 0, tmp, path, err, errlen);
-    w.f = NULL;
-    return rc;
-out:
-    if (w.f)
-        fclose(w.f);
-    if (rc != FK_OK)
-        unlink(tmp);
-    return rc;
+    return fk_snapwriter_close(&w, &h, sizeof h, &h.blocks, err, errlen);
 }
 
-/* Section k of the mapping when its length is want (UINT64_MAX: any), inside the file, aligned
- * and with its checksum; else NULL. */
-static const void *ts_sect(const struct tsnap_header *h, const char *base, uint64_t size, int k,
-                           uint64_t want)
+/* Texts k (blob) and k + 1 (n offsets) into *x: the blob ends with a NUL (each offset is bounded
+ * where it is read: text_at). 0 when they do not hold. */
+static int ts_texts(const struct fk_snapmap *m, const struct tsnap_header *h, int k, uint64_t n,
+                    struct texts *x)
 {
-    uint64_t off = h->sect[k].off, len = h->sect[k].len;
-
-    if ((want != UINT64_MAX && len != want) || off % TSNAP_ALIGN || off > size ||
-        len > size - off || XXH3_64bits(base + off, len) != h->sect[k].sum)
-        return NULL;
-    return base + off;
-}
-
-/* Texts k (blob) and k + 1 (n offsets) into *x: every offset inside the blob, which ends with a
- * NUL. 0 when they do not hold. */
-static int ts_texts(const struct tsnap_header *h, const char *base, uint64_t size, int k,
-                    uint64_t n, struct texts *x)
-{
-    const char *blob = ts_sect(h, base, size, k, UINT64_MAX);
-    const uint64_t *off = ts_sect(h, base, size, k + 1, n * sizeof *off);
-    uint64_t len = h->sect[k].len, i;
+    const char *blob = fk_snapmap_sect(m, &h->sect[k], UINT64_MAX);
+    const uint64_t *off = fk_snapmap_sect(m, &h->sect[k + 1], n * sizeof *off);
+    uint64_t len = h->sect[k].len;
 
     if (!blob || !off || (n && (!len || blob[len - 1])))
         return 0;
-    for (i = 0; i < n; i++)
-        if (off[i] >= len)
-            return 0;
-    *x = (struct texts){blob, n ? off : NULL, (size_t)n};
+    *x = (struct texts){blob, n ? off : NULL, (size_t)n, len};
     return 1;
 }
 
@@ -3456,41 +3392,29 @@ int fk_tracer_load(fk_store *st, const struct fk_profile *p, const char *path, f
 int fk_tracer_map(const char *path, const struct fk_profile *p, fk_tracer **out, int64_t *built_at,
                   char *err, size_t errlen)
 {
-    const struct tsnap_header *h;
+    struct tsnap_header hh;
+    const struct tsnap_header *h = &hh;
+    struct fk_snapmap m;
     fk_tracer *t = NULL;
-    struct stat sb;
-    void *m = MAP_FAILED;
-    int fd;
     double t0 = fk_mono_seconds();
+    int rc;
 
     *out = NULL;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "no snapshot at %s", path);
-        return FK_ENOENT;
-    }
-    if (fstat(fd, &sb) == 0 && (uint64_t)sb.st_size >= sizeof *h)
-        m = mmap(NULL, (size_t)sb.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (m == MAP_FAILED) {
-        snprintf(err, errlen, "%s is not a tracer snapshot", path);
-        return FK_ENOENT;
-    }
-    h = m;
-    if (memcmp(h->magic, TSNAP_MAGIC, 8) != 0 || h->version != TSNAP_VERSION ||
-        h->endian != TSNAP_ENDIAN || h->sum != XXH3_64bits(h, offsetof(struct tsnap_header, sum))) {
-        snprintf(err, errlen, "%s is not a tracer snapshot of this version", path);
-        goto stale;
-    }
+    rc = fk_snapmap_open(&m, path, TSNAP_MAGIC, TSNAP_VERSION, sizeof hh,
+                         offsetof(struct tsnap_header, blocks), err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    memcpy(&hh, m.base, sizeof hh);
     if (h->slot_seconds != (int64_t)p->companion_slot_minutes * 60) {
         snprintf(err, errlen, "the tracer snapshot is of %lld-minute companion slots",
                  (long long)h->slot_seconds / 60);
-        goto stale;
+        fk_snapmap_close(&m);
+        return FK_ENOENT;
     }
     *built_at = h->generation;
     t = calloc(1, sizeof *t);
     if (!t) {
-        munmap(m, (size_t)sb.st_size);
+        fk_snapmap_close(&m);
         snprintf(err, errlen, "out of memory");
         return FK_ENOMEM;
     }
@@ -3498,10 +3422,10 @@ int fk_tracer_map(const char *path, const struct fk_profile *p, fk_tracer **out,
     t->prof = *p;
     t->from_store = 1;
     t->map = m;
-    t->maplen = (size_t)sb.st_size;
     {
-        const char *b = m;
-        uint64_t z = (uint64_t)sb.st_size, np1 = h->npersons + 1;
+        const struct fk_snapmap *b = &t->map;
+        const struct fk_snap_sect *x = h->sect;
+        uint64_t np1 = h->npersons + 1;
         struct fk_trace_input *in = &t->in;
 
         in->npersons = (size_t)h->npersons;
@@ -3509,33 +3433,36 @@ int fk_tracer_map(const char *path, const struct fk_profile *p, fk_tracer **out,
         in->nvenues = (size_t)h->nvenues;
         in->ncells = (size_t)h->ncells;
         in->ncases = (size_t)h->ncases;
-        in->household = (int32_t *)ts_sect(h, b, z, TS_HOUSEHOLD, h->npersons * 4);
-        in->scan_start = (uint64_t *)ts_sect(h, b, z, TS_SCAN_START, np1 * 8);
-        in->scan_venue = (int32_t *)ts_sect(h, b, z, TS_SCAN_VENUE, h->nscans * 4);
-        in->scan_time = (uint32_t *)ts_sect(h, b, z, TS_SCAN_TIME, h->nscans * 4);
-        in->ping_start = (uint64_t *)ts_sect(h, b, z, TS_PING_START, np1 * 8);
-        in->ping_cell = (int32_t *)ts_sect(h, b, z, TS_PING_CELL, h->npings * 4);
-        in->ping_time = (uint32_t *)ts_sect(h, b, z, TS_PING_TIME, h->npings * 4);
-        in->cases = (struct fk_case_row *)ts_sect(h, b, z, TS_CASES,
-                                                  h->ncases * sizeof(struct fk_case_row));
-        t->venue_start = (uint64_t *)ts_sect(h, b, z, TS_VENUE_START, (h->nvenues + 1) * 8);
-        t->venue_key = (uint64_t *)ts_sect(h, b, z, TS_VENUE_KEY, h->nscans * 8);
-        t->cell_start = (uint64_t *)ts_sect(h, b, z, TS_CELL_START, (h->ncells + 1) * 8);
-        t->cell_key = (uint64_t *)ts_sect(h, b, z, TS_CELL_KEY, h->npings * 8);
-        t->hh_start = (uint32_t *)ts_sect(h, b, z, TS_HH_START, (h->nhouseholds + 1) * 4);
-        t->hh_member = (int32_t *)ts_sect(h, b, z, TS_HH_MEMBER, UINT64_MAX);
-        t->is_case = (uint8_t *)ts_sect(h, b, z, TS_IS_CASE, h->npersons);
-        t->venue_code = (int32_t *)ts_sect(h, b, z, TS_VENUE_CODE, h->nvenues * 4);
+        in->household = (int32_t *)fk_snapmap_sect(b, &x[TS_HOUSEHOLD], h->npersons * 4);
+        in->scan_start = (uint64_t *)fk_snapmap_sect(b, &x[TS_SCAN_START], np1 * 8);
+        in->scan_venue = (int32_t *)fk_snapmap_sect(b, &x[TS_SCAN_VENUE], h->nscans * 4);
+        in->scan_time = (uint32_t *)fk_snapmap_sect(b, &x[TS_SCAN_TIME], h->nscans * 4);
+        in->ping_start = (uint64_t *)fk_snapmap_sect(b, &x[TS_PING_START], np1 * 8);
+        in->ping_cell = (int32_t *)fk_snapmap_sect(b, &x[TS_PING_CELL], h->npings * 4);
+        in->ping_time = (uint32_t *)fk_snapmap_sect(b, &x[TS_PING_TIME], h->npings * 4);
+        in->cases = (struct fk_case_row *)fk_snapmap_sect(b, &x[TS_CASES],
+                                                          h->ncases * sizeof(struct fk_case_row));
+        t->venue_start = (uint64_t *)fk_snapmap_sect(b, &x[TS_VENUE_START], (h->nvenues + 1) * 8);
+        t->venue_key = (uint64_t *)fk_snapmap_sect(b, &x[TS_VENUE_KEY], h->nscans * 8);
+        t->cell_start = (uint64_t *)fk_snapmap_sect(b, &x[TS_CELL_START], (h->ncells + 1) * 8);
+        t->cell_key = (uint64_t *)fk_snapmap_sect(b, &x[TS_CELL_KEY], h->npings * 8);
+        t->hh_start = (uint32_t *)fk_snapmap_sect(b, &x[TS_HH_START], (h->nhouseholds + 1) * 4);
+        t->hh_member = (int32_t *)fk_snapmap_sect(b, &x[TS_HH_MEMBER], UINT64_MAX);
+        t->is_case = (uint8_t *)fk_snapmap_sect(b, &x[TS_IS_CASE], h->npersons);
+        t->venue_code = (int32_t *)fk_snapmap_sect(b, &x[TS_VENUE_CODE], h->nvenues * 4);
+        /* Every section in its place and every block intact (on two threads), then the counts
+         * the arrays repeat. */
         if (!in->household || !in->scan_start || !in->scan_venue || !in->scan_time ||
             !in->ping_start || !in->ping_cell || !in->ping_time || !in->cases || !t->venue_start ||
             !t->venue_key || !t->cell_start || !t->cell_key || !t->hh_start || !t->hh_member ||
-            !t->is_case || !t->venue_code || in->scan_start[h->npersons] != h->nscans ||
+            !t->is_case || !t->venue_code ||
+            !ts_texts(b, h, TS_HH_TEXT, h->nhouseholds, &t->hh_codes) ||
+            !ts_texts(b, h, TS_CELL_TEXT, h->ncells, &t->cell_codes) ||
+            !ts_texts(b, h, TS_VCODE_TEXT, h->nvcodes, &t->venue_codes) ||
+            !ts_texts(b, h, TS_VNAME_TEXT, h->nvnames, &t->venue_names) ||
+            !fk_snapmap_need_all(&t->map) || in->scan_start[h->npersons] != h->nscans ||
             in->ping_start[h->npersons] != h->npings ||
-            t->hh_start[h->nhouseholds] * 4ull != h->sect[TS_HH_MEMBER].len ||
-            !ts_texts(h, b, z, TS_HH_TEXT, h->nhouseholds, &t->hh_codes) ||
-            !ts_texts(h, b, z, TS_CELL_TEXT, h->ncells, &t->cell_codes) ||
-            !ts_texts(h, b, z, TS_VCODE_TEXT, h->nvcodes, &t->venue_codes) ||
-            !ts_texts(h, b, z, TS_VNAME_TEXT, h->nvnames, &t->venue_names)) {
+            t->hh_start[h->nhouseholds] * 4ull != h->sect[TS_HH_MEMBER].len) {
             snprintf(err, errlen, "the tracer snapshot %s is damaged", path);
             fk_tracer_free(t);
             return FK_ENOENT;
@@ -3544,9 +3471,6 @@ int fk_tracer_map(const char *path, const struct fk_profile *p, fk_tracer **out,
     t->build_seconds = fk_mono_seconds() - t0;
     *out = t;
     return FK_OK;
-stale:
-    munmap(m, (size_t)sb.st_size);
-    return FK_ENOENT;
 }
 
 int fk_tracer_open(fk_store *st, const struct fk_profile *p, const char *path,
