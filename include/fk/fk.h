@@ -11,6 +11,7 @@
 #include "fk/control.h"
 #include "fk/csv.h"
 #include "fk/demo.h"
+#include "fk/dynlib.h"
 #include "fk/engine.h"
 #include "fk/error.h"
 #include "fk/export.h"
