@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "mhd.h"
 #include "server.h"
 
 #define TOKEN_TTL (12 * 3600)   /* a session lasts one shift */
@@ -171,12 +172,12 @@ static void sessions_forget(void)
  * Borrowed from libmicrohttpd: valid for the request. */
 static const char *request_token(struct req *r, int *by_cookie)
 {
-    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+    const char *h = sym_MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
 
     *by_cookie = 0;
     if (h)
         return strncmp(h, "Bearer ", 7) == 0 && strlen(h + 7) == 64 ? h + 7 : NULL;
-    h = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE_NAME);
+    h = sym_MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, COOKIE_NAME);
     if (!h || strlen(h) != 64)
         return NULL;
     *by_cookie = 1;
@@ -188,7 +189,8 @@ static const char *request_token(struct req *r, int *by_cookie)
  * of it saying X-Forwarded-Proto: https (docs/api.md). */
 static void set_session_cookie(struct req *r, const char *token, long long max_age)
 {
-    const char *proto = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+    const char *proto =
+        sym_MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
 
     snprintf(r->set_cookie, sizeof r->set_cookie,
              COOKIE_NAME "=%s; Max-Age=%lld; Path=/; HttpOnly; SameSite=Strict%s", token, max_age,
@@ -211,7 +213,7 @@ int auth_check(struct req *r)
     }
     /* Checked before the session, so a forged request learns nothing about it. */
     if (by_cookie && strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0 &&
-        !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, CSRF_HEADER)) {
+        !sym_MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, CSRF_HEADER)) {
         reply_error(
             r, 403, "csrf", "the web UI sends it; API clients send Authorization: Bearer TOKEN",
             "a request signed in by the session cookie must carry the header " CSRF_HEADER ": 1");
@@ -430,7 +432,7 @@ void api_login_post(struct req *r)
     fk_strlcpy(jb->name, name, sizeof jb->name);
     fk_strlcpy(jb->addr, addr, sizeof jb->addr);
     fk_strlcpy(jb->pw, pw, sizeof jb->pw);
-    jb->ui = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, CSRF_HEADER) != NULL;
+    jb->ui = sym_MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, CSRF_HEADER) != NULL;
     if (fk_store_get_user(srv_store(r), name, &u) == FK_OK && !u.disabled) {
         jb->known = 1;
         jb->uid = u.id;

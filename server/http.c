@@ -3,7 +3,8 @@
  * with ceilings: JSON in memory; imports streamed to a file), the header deadline, dispatch
  * through the route tables each api_<resource>.c keeps (the permission check from the table),
  * and answers sent with the security headers. Beside it: reply.c (answers), state.c (engine,
- * builder, caches), static.c (the web UI's files), timing.c (FK_HTTP_TIMING).
+ * builder, caches), static.c (the web UI's files), timing.c (FK_HTTP_TIMING), mhd.c (the library
+ * itself, opened with dlopen when the server starts, not linked).
  *
  * DESIGN NOTES
  * - A request is resolved on its first callback: route, and for routes that need a session the
@@ -42,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mhd.h"
 #include "reply.h"
 #include "state.h"
 #include "static.h"
@@ -92,7 +94,7 @@ static void on_signal(int sig)
 
 const char *req_arg(struct req *r, const char *name)
 {
-    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+    return sym_MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 int req_now(struct req *r, int64_t *now, int *asked)
@@ -174,7 +176,7 @@ int req_json_int(struct req *r, const json_t *j, const char *key, int64_t min, i
 void conn_addr(struct MHD_Connection *conn, char *out, size_t cap, const char *fallback)
 {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        sym_MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
 
     if (!sa || !((sa->sa_family == AF_INET &&
@@ -266,7 +268,7 @@ static void free_req(struct req *r)
         return;
     free(r->job); /* a deferred job's finish frees it; this is for one never queued */
     if (r->pp)
-        MHD_destroy_post_processor(r->pp);
+        sym_MHD_destroy_post_processor(r->pp);
     if (r->upload_fd >= 0)
         close(r->upload_fd);
     if (r->upload_path[0])
@@ -299,7 +301,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     const union MHD_ConnectionInfo *fd;
 
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-        fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        fd = sym_MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
         h = fd ? calloc(1, sizeof *h) : NULL;
         if (!h)
             return; /* no deadline for it; the idle timeout still holds */
@@ -333,7 +335,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 static void hdr_deadline(struct server *s, struct MHD_Connection *conn, int arm)
 {
     const union MHD_ConnectionInfo *ci =
-        conn ? MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT) : NULL;
+        conn ? sym_MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT) : NULL;
     struct hdr_conn *h = ci ? ci->socket_context : NULL;
 
     if (!h)
@@ -416,59 +418,60 @@ static enum MHD_Result send_answer(struct req *r)
     if (r->table)
         render_table(r);
     if (r->out_fd >= 0) {
-        resp = MHD_create_response_from_fd64(r->out_fd_size, r->out_fd);
+        resp = sym_MHD_create_response_from_fd64(r->out_fd_size, r->out_fd);
         r->out_fd = -1; /* the response owns it now */
     } else if (r->blob) {
-        resp = MHD_create_response_from_buffer_with_free_callback_cls(r->blob->len, r->blob->data,
-                                                                      blob_unref, r->blob);
+        resp = sym_MHD_create_response_from_buffer_with_free_callback_cls(
+            r->blob->len, r->blob->data, blob_unref, r->blob);
         if (resp)
             r->blob = NULL; /* its reference is the response's now */
     } else if (r->out.data && r->out.len) {
         /* The answer's buffer goes to libmicrohttpd as it is (freed with free() when sent): a
          * coverage answer of a city is hundreds of kilobytes, not worth a second copy. */
-        resp = MHD_create_response_from_buffer(r->out.len, r->out.data, MHD_RESPMEM_MUST_FREE);
+        resp = sym_MHD_create_response_from_buffer(r->out.len, r->out.data, MHD_RESPMEM_MUST_FREE);
         if (resp)
             fk_buf_init(&r->out, 0);
     } else {
-        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        resp = sym_MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     }
     if (!resp)
         return MHD_NO;
-    MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type : "text/plain");
+    sym_MHD_add_response_header(resp, "Content-Type",
+                                r->content_type ? r->content_type : "text/plain");
     /* Every answer, the UI's files and 404s as much as the API's JSON and downloads: nothing a
      * browser gets from here runs script or loads anything from elsewhere, nor sits in a frame. */
-    MHD_add_response_header(resp, "Content-Security-Policy", SECURITY_POLICY);
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    sym_MHD_add_response_header(resp, "Content-Security-Policy", SECURITY_POLICY);
+    sym_MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    sym_MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    sym_MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (r->set_cookie[0])
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
+        sym_MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
     if (strncmp(r->url, "/api/", 5) == 0)
-        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        sym_MHD_add_response_header(resp, "Cache-Control", "no-store");
     if (r->download_name) {
         char cd[256];
         const char *fmt = req_arg(r, "format");
 
         snprintf(cd, sizeof cd, "attachment; filename=\"%s.%s\"", r->download_name,
                  fmt ? fmt : "json");
-        MHD_add_response_header(resp, "Content-Disposition", cd);
+        sym_MHD_add_response_header(resp, "Content-Disposition", cd);
     }
     if (r->status == 401)
-        MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+        sym_MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
     if (r->retry_after) {
         char ra[24];
 
         snprintf(ra, sizeof ra, "%u", r->retry_after);
-        MHD_add_response_header(resp, "Retry-After", ra);
+        sym_MHD_add_response_header(resp, "Retry-After", ra);
     }
     if (r->generation >= 0) {
         char gen[32];
 
         snprintf(gen, sizeof gen, "%lld", (long long)r->generation);
-        MHD_add_response_header(resp, "X-Fangkong-Generation", gen);
+        sym_MHD_add_response_header(resp, "X-Fangkong-Generation", gen);
     }
-    ret = MHD_queue_response(r->conn, r->status, resp);
-    MHD_destroy_response(resp);
+    ret = sym_MHD_queue_response(r->conn, r->status, resp);
+    sym_MHD_destroy_response(resp);
     return ret;
 }
 
@@ -517,8 +520,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             pthread_mutex_unlock(&s->lock);
         }
         if (rt && rt->upload && !r->status) {
-            const char *ct =
-                MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+            const char *ct = sym_MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                             MHD_HTTP_HEADER_CONTENT_TYPE);
 
             snprintf(r->upload_path, sizeof r->upload_path, "%s/upload-XXXXXX", s->upload_dir);
             r->upload_fd = mkstemp(r->upload_path);
@@ -526,7 +529,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 r->upload_path[0] = '\0';
                 reply_error(r, 500, "internal", NULL, "cannot store the upload");
             } else if (ct && strncmp(ct, "multipart/form-data", 19) == 0) {
-                r->pp = MHD_create_post_processor(conn, 64 * 1024, on_post_data, r);
+                r->pp = sym_MHD_create_post_processor(conn, 64 * 1024, on_post_data, r);
             }
         }
         return MHD_YES;
@@ -538,7 +541,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (r->status)
             return MHD_YES; /* already refused: drain and drop */
         if (r->pp) {
-            if (MHD_post_process(r->pp, upload_data, n) != MHD_YES)
+            if (sym_MHD_post_process(r->pp, upload_data, n) != MHD_YES)
                 r->too_big = 3;
         } else if (r->upload_fd >= 0) {
             if (r->upload_bytes + n > API_UPLOAD_MAX)
@@ -575,7 +578,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 /* Handed to a hash thread (srv_defer), which answers; it cannot before this
                  * unlocks, so the connection is suspended first. */
                 r->suspended = 1;
-                MHD_suspend_connection(conn);
+                sym_MHD_suspend_connection(conn);
                 pthread_mutex_unlock(&s->lock);
                 return MHD_YES;
             }
@@ -594,7 +597,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 r->suspended = 1;
                 r->next_waiter = s->waiters;
                 s->waiters = r;
-                MHD_suspend_connection(conn);
+                sym_MHD_suspend_connection(conn);
                 pthread_mutex_unlock(&s->lock);
                 return MHD_YES;
             }
@@ -646,6 +649,7 @@ int server_run(const struct server_opts *o)
     unsigned ndaemons = 0;
     struct sockaddr_in addr;
     struct sigaction sa;
+    char err[600];
     unsigned i;
     int rc = 1;
 
@@ -661,6 +665,12 @@ int server_run(const struct server_opts *o)
     pthread_cond_init(&s->hdr_wake, NULL);
     s->jobs_tail = &s->jobs;
     timing_init();
+    /* First, before the store is opened and the engine built: a server without its HTTP library
+     * says so at once. */
+    if (mhd_load(err, sizeof err) != FK_OK) {
+        fprintf(stderr, "fangkong serve: %s\n", err);
+        goto out;
+    }
     if (fk_secret_init() != FK_OK) {
         fprintf(stderr, "fangkong serve: libsodium failed to start\n");
         goto out;
@@ -689,7 +699,7 @@ int server_run(const struct server_opts *o)
      * (DESIGN NOTES). */
     ndaemons = o->threads < 1 ? 1 : o->threads > MAX_DAEMONS ? MAX_DAEMONS : o->threads;
     for (i = 0; i < ndaemons; i++) {
-        d[i] = MHD_start_daemon(
+        d[i] = sym_MHD_start_daemon(
             MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
                 MHD_ALLOW_SUSPEND_RESUME,
             (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
@@ -727,7 +737,7 @@ out:
     srv_state_stop(s);
     for (i = 0; i < ndaemons; i++) {
         if (d[i])
-            MHD_stop_daemon(d[i]);
+            sym_MHD_stop_daemon(d[i]);
     }
     if (s->st) { /* the gates' last counts, once no check can come */
         pthread_mutex_lock(&s->lock);

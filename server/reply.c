@@ -14,8 +14,29 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "fk/dynlib.h"
 #include "fk/msg.h"
 #include "server.h"
+
+/* libxlsxwriter is opened with dlopen by the first XLSX answer (fk/dynlib.h), not linked: linked,
+ * it brought minizip and cost every fangkong process its share of 10 ms before main(). */
+static FK_DLSYM_PROTOTYPE(format_set_bold);
+static FK_DLSYM_PROTOTYPE(workbook_add_format);
+static FK_DLSYM_PROTOTYPE(workbook_add_worksheet);
+static FK_DLSYM_PROTOTYPE(workbook_close);
+static FK_DLSYM_PROTOTYPE(workbook_new);
+static FK_DLSYM_PROTOTYPE(worksheet_write_number);
+static FK_DLSYM_PROTOTYPE(worksheet_write_string);
+
+static const struct fk_dynsym xlsxwriter_syms[] = {
+    FK_DLSYM(format_set_bold),        FK_DLSYM(workbook_add_format),
+    FK_DLSYM(workbook_add_worksheet), FK_DLSYM(workbook_close),
+    FK_DLSYM(workbook_new),           FK_DLSYM(worksheet_write_number),
+    FK_DLSYM(worksheet_write_string),
+};
+
+static struct fk_dynlib xlsxwriter =
+    FK_DYNLIB_INIT(FK_XLSXWRITER_SONAME, FK_XLSXWRITER_PACKAGE, xlsxwriter_syms);
 
 /* A later answer replaces a table answer not yet rendered. */
 static void drop_table(struct req *r)
@@ -114,20 +135,28 @@ static void reply_xlsx(struct req *r, const fk_table *t, const char *name)
     lxw_format *bold;
     size_t row, col;
     struct stat sb;
+    char err[600];
     int fd;
 
+    if (fk_dynlib_open(&xlsxwriter, err, sizeof err) != FK_OK) {
+        /* The operator needs the library's name, the clerk a way on. */
+        fprintf(stderr, "fangkong serve: .xlsx answers: %s\n", err);
+        reply_error(r, 500, "internal", "ask for format=csv; the server log says what to install",
+                    "the server cannot write .xlsx files");
+        return;
+    }
     snprintf(path, sizeof path, "%s/export-%ld-%p.xlsx", srv_upload_dir(r), (long)getpid(),
              (void *)r);
-    wb = workbook_new(path);
+    wb = sym_workbook_new(path);
     if (!wb) {
         reply_error(r, 500, "internal", NULL, "cannot write the spreadsheet");
         return;
     }
-    ws = workbook_add_worksheet(wb, NULL);
-    bold = workbook_add_format(wb);
-    format_set_bold(bold);
+    ws = sym_workbook_add_worksheet(wb, NULL);
+    bold = sym_workbook_add_format(wb);
+    sym_format_set_bold(bold);
     for (col = 0; col < fk_table_ncols(t); col++)
-        worksheet_write_string(ws, 0, (lxw_col_t)col, fk_table_col(t, col)->name, bold);
+        sym_worksheet_write_string(ws, 0, (lxw_col_t)col, fk_table_col(t, col)->name, bold);
     for (row = 0; row < fk_table_nrows(t) && row < 1048575; row++) {
         for (col = 0; col < fk_table_ncols(t); col++) {
             const char *v = fk_table_get(t, row, col);
@@ -136,13 +165,13 @@ static void reply_xlsx(struct req *r, const fk_table *t, const char *name)
                 continue;
             if (fk_table_col(t, col)->type == FK_COL_INT ||
                 fk_table_col(t, col)->type == FK_COL_REAL)
-                worksheet_write_number(ws, (lxw_row_t)(row + 1), (lxw_col_t)col, strtod(v, NULL),
-                                       NULL);
+                sym_worksheet_write_number(ws, (lxw_row_t)(row + 1), (lxw_col_t)col,
+                                           strtod(v, NULL), NULL);
             else
-                worksheet_write_string(ws, (lxw_row_t)(row + 1), (lxw_col_t)col, v, NULL);
+                sym_worksheet_write_string(ws, (lxw_row_t)(row + 1), (lxw_col_t)col, v, NULL);
         }
     }
-    if (workbook_close(wb) != LXW_NO_ERROR) {
+    if (sym_workbook_close(wb) != LXW_NO_ERROR) {
         unlink(path);
         reply_error(r, 500, "internal", NULL, "cannot write the spreadsheet");
         return;

@@ -81,6 +81,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mhd.h"
 #include "reply.h"
 #include "timing.h"
 
@@ -317,7 +318,7 @@ static void resume_waiters(struct server *s)
             *pp = w->next_waiter;
             w->next_waiter = NULL;
             w->suspended = 0;
-            MHD_resume_connection(w->conn);
+            sym_MHD_resume_connection(w->conn);
         } else {
             pp = &w->next_waiter;
         }
@@ -796,7 +797,7 @@ static void *hasher_main(void *arg)
         if (!r->status)
             reply_error(r, 500, "internal", NULL, "the server could not answer this request");
         r->suspended = 0;
-        MHD_resume_connection(r->conn);
+        sym_MHD_resume_connection(r->conn);
         pthread_mutex_unlock(&s->lock);
         pthread_mutex_lock(&s->jobs_lock);
         s->jobs_pending--;

@@ -24,8 +24,9 @@ typedef struct fk_xlsx fk_xlsx;
 /* Opens the workbook at path and the sheet called sheet (NULL: the first), reading its shared
  * strings and styles. On failure *out is NULL and err says why: FK_ENOENT (no such file),
  * FK_EINVAL (not an .xlsx workbook: an old .xls is told to be saved as .xlsx or .csv; or no sheet
- * of that name: err lists the sheets), FK_ETOOBIG (an entry over the ceilings), FK_EIO,
- * FK_ENOMEM. Caller frees with fk_xlsx_close(). */
+ * of that name: err lists the sheets), FK_ETOOBIG (an entry over the ceilings), FK_EIO (also when
+ * libzip, opened on the first call, cannot be loaded: err names it and its package), FK_ENOMEM.
+ * Caller frees with fk_xlsx_close(). Thread-safe for different readers. */
 int fk_xlsx_open(const char *path, const char *sheet, fk_xlsx **out, char *err, size_t errlen);
 /* Closes the workbook and frees the reader. NULL is a no-op. */
 void fk_xlsx_close(fk_xlsx *x);

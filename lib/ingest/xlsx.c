@@ -10,7 +10,10 @@
  * - Every entry is checked before a byte is unpacked (zip_stat: size over FK_XLSX_ENTRY_MAX, or
  *   size over FK_XLSX_RATIO_MAX times the packed size past 16 MiB) and counted while it is read,
  *   since the sizes in a zip directory are the writer's word.
- * - A DOCTYPE is refused: workbooks have none, and it is where entity bombs live. */
+ * - A DOCTYPE is refused: workbooks have none, and it is where entity bombs live.
+ * - libzip is opened with dlopen by the first fk_xlsx_open (fk/dynlib.h), not linked: linked, it
+ *   and what it brings (libcrypto, bz2) cost every fangkong process 3 ms before main(), and most
+ *   never read a workbook. Its functions are called through the sym_zip_* pointers below. */
 #include "fk/xlsx.h"
 
 #include <errno.h>
@@ -26,6 +29,7 @@
 #include <zip.h>
 
 #include "fk/buf.h"
+#include "fk/dynlib.h"
 #include "fk/error.h"
 #include "fk/str.h"
 #include "fk/time.h"
@@ -37,6 +41,24 @@
 #define PART_MAX (64u << 20)    /* workbook, rels and styles parts: read whole */
 #define RATIO_FLOOR (16u << 20) /* entries smaller than this are not held to the ratio */
 #define SST_MAX (1u << 25)      /* shared strings: how many, and bytes of their text (x 16) */
+
+static FK_DLSYM_PROTOTYPE(zip_discard);
+static FK_DLSYM_PROTOTYPE(zip_fclose);
+static FK_DLSYM_PROTOTYPE(zip_file_strerror);
+static FK_DLSYM_PROTOTYPE(zip_fopen);
+static FK_DLSYM_PROTOTYPE(zip_fread);
+static FK_DLSYM_PROTOTYPE(zip_open);
+static FK_DLSYM_PROTOTYPE(zip_stat);
+static FK_DLSYM_PROTOTYPE(zip_stat_init);
+static FK_DLSYM_PROTOTYPE(zip_strerror);
+
+static const struct fk_dynsym libzip_syms[] = {
+    FK_DLSYM(zip_discard), FK_DLSYM(zip_fclose),    FK_DLSYM(zip_file_strerror),
+    FK_DLSYM(zip_fopen),   FK_DLSYM(zip_fread),     FK_DLSYM(zip_open),
+    FK_DLSYM(zip_stat),    FK_DLSYM(zip_stat_init), FK_DLSYM(zip_strerror),
+};
+
+static struct fk_dynlib libzip = FK_DYNLIB_INIT(FK_LIBZIP_SONAME, FK_LIBZIP_PACKAGE, libzip_syms);
 
 struct sheet_ref {
     char *name, *rid, *part;
@@ -136,8 +158,8 @@ static int open_entry(struct fk_xlsx *x, const char *name, zip_file_t **zf, uint
 {
     zip_stat_t sb;
 
-    zip_stat_init(&sb);
-    if (zip_stat(x->zip, name, 0, &sb) != 0)
+    sym_zip_stat_init(&sb);
+    if (sym_zip_stat(x->zip, name, 0, &sb) != 0)
         return FK_ENOENT;
     if (!(sb.valid & ZIP_STAT_SIZE) || sb.size > FK_XLSX_ENTRY_MAX) {
         set_err(x, "%s would unpack to more than 1 GiB: refused (split the workbook)", name);
@@ -149,9 +171,9 @@ static int open_entry(struct fk_xlsx *x, const char *name, zip_file_t **zf, uint
                 (unsigned long long)(sb.size / (sb.comp_size ? sb.comp_size : 1)));
         return FK_ETOOBIG;
     }
-    *zf = zip_fopen(x->zip, name, 0);
+    *zf = sym_zip_fopen(x->zip, name, 0);
     if (!*zf) {
-        set_err(x, "%s cannot be read: %s", name, zip_strerror(x->zip));
+        set_err(x, "%s cannot be read: %s", name, sym_zip_strerror(x->zip));
         return FK_EIO;
     }
     *size = sb.size;
@@ -163,10 +185,10 @@ static int open_entry(struct fk_xlsx *x, const char *name, zip_file_t **zf, uint
 static int64_t read_entry(struct fk_xlsx *x, zip_file_t *zf, uint64_t *done, uint64_t size,
                           char *buf, size_t cap)
 {
-    zip_int64_t n = zip_fread(zf, buf, cap);
+    zip_int64_t n = sym_zip_fread(zf, buf, cap);
 
     if (n < 0) {
-        set_err(x, "the workbook cannot be unpacked: %s", zip_file_strerror(zf));
+        set_err(x, "the workbook cannot be unpacked: %s", sym_zip_file_strerror(zf));
         return FK_EIO;
     }
     *done += (uint64_t)n;
@@ -234,7 +256,7 @@ out:
         XML_ParserFree(xp);
     free(buf);
     if (zf)
-        zip_fclose(zf);
+        sym_zip_fclose(zf);
     return rc;
 }
 
@@ -708,6 +730,9 @@ int fk_xlsx_open(const char *path, const char *sheet, fk_xlsx **out, char *err, 
         snprintf(err, errlen, "%s cannot be opened: %s", path, strerror(errno));
         return errno == ENOENT ? FK_ENOENT : FK_EIO;
     }
+    rc = fk_dynlib_open(&libzip, err, errlen);
+    if (rc != FK_OK)
+        return rc;
     x = calloc(1, sizeof *x);
     if (!x) {
         snprintf(err, errlen, "out of memory");
@@ -716,7 +741,7 @@ int fk_xlsx_open(const char *path, const char *sheet, fk_xlsx **out, char *err, 
     fk_buf_init(&x->sst_text, (size_t)SST_MAX * 16);
     fk_buf_init(&x->val, ROW_MAX);
     fk_buf_init(&x->text, ROW_MAX);
-    x->zip = zip_open(path, ZIP_RDONLY, &zerr);
+    x->zip = sym_zip_open(path, ZIP_RDONLY, &zerr);
     if (!x->zip) {
         rc = zerr == ZIP_ER_NOZIP || zerr == ZIP_ER_INCONS ? not_a_workbook(path, err, errlen)
                                                            : FK_EIO;
@@ -877,9 +902,9 @@ void fk_xlsx_close(fk_xlsx *x)
     if (x->xp)
         XML_ParserFree(x->xp);
     if (x->zf)
-        zip_fclose(x->zf);
+        sym_zip_fclose(x->zf);
     if (x->zip)
-        zip_discard(x->zip);
+        sym_zip_discard(x->zip);
     for (i = 0; i < x->nsheets; i++) {
         free(x->sheets[i].name);
         free(x->sheets[i].rid);
