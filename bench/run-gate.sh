@@ -283,7 +283,7 @@ row "GET /api/v1/check/ID, import running" import
 echo "import during the window: $days_in_window file(s) of $day_rows samples ($days_done in all: $import_secs;" \
     "the first commit ${t_first} s after the start, when wrk started), store generation $gen0 -> $gen1 during wrk" \
     "($((gen1 - gen0)) commits)"
-echo "rebuilt off the lock: engine $(grep -c 'engine rebuilt at' "$run/serve.log" || true) times;" \
+echo "rebuilt off the lock: engine $(grep -cE 'engine (rebuilt|mapped from its snapshot) at' "$run/serve.log" || true) times;" \
     "gate counts stored in the import window at: ${flushes:-none}${longest:+; the longest request lived $longest}"
 met() { if [ "$(calc "%d" "$1")" = 1 ]; then echo yes; else echo NO; fi; }
 errs=$(($(w idle errors) + $(w import errors)))

@@ -327,8 +327,8 @@ row "fangkong coverage by grid, import running" coverage-import
 row "nginx, the dashboard's bytes as a file" nginx
 echo "import during the window: $days_in_window day(s) of $(($(wc -l <"$data/csv/samples.csv") - 1)) samples" \
     "($days_done in all), store generation $gen0 -> $gen1 during wrk ($((gen1 - gen0)) commits)"
-echo "rebuilt off the lock: engine $(grep -c 'engine rebuilt at' "$run/serve.log" || true) times," \
-    "tracer $(grep -c 'tracer rebuilt at' "$run/serve.log" || true) times;" \
+echo "rebuilt off the lock: engine $(grep -cE 'engine (rebuilt|mapped from its snapshot) at' "$run/serve.log" || true) times," \
+    "tracer $(grep -cE 'tracer (rebuilt|mapped from its snapshot) at' "$run/serve.log" || true) times;" \
     "the server's answer matched the CLI's ${fresh} s after the import ended (or wrk did, if later)"
 met() { if [ "$(calc "%d" "$1")" = 1 ]; then echo yes; else echo NO; fi; }
 errs=$(($(w dashboard errors) + $(w coverage errors) + $(w coverage-import errors)))

@@ -123,8 +123,9 @@ void api_import_post(struct req *r)
     struct fk_import_opts io;
     struct fk_actor actor = req_actor(r);
     struct fk_import_record rec;
+    struct fk_import_snapshots snaps;
     struct fk_import_summary sum;
-    char id[FK_TOKEN_HEX], rej[1200], err[1024], begun[160], rejects[96];
+    char id[FK_TOKEN_HEX], rej[1200], err[1024], begun[160], rejects[96], paths[2][1100];
     fk_buf b;
     int rc;
 
@@ -159,6 +160,10 @@ void api_import_post(struct req *r)
     rec.begun = begun;
     rec.done_action = "import.done";
     rec.done_suffix = rejects;
+    /* Samples, results, scans, pings and cases extend the snapshots before the answer, so the
+     * builder maps them rather than reading the store again (issue 19). */
+    srv_import_snapshots(r, &snaps, paths);
+    rec.snapshots = &snaps;
     rc = fk_import_run(srv_store(r), &actor, srv_profile(r), type, r->upload_path, &io, &rec, &sum,
                        err, sizeof err);
     if (rc != FK_OK) {
@@ -334,7 +339,8 @@ void api_rows_post(struct req *r)
     struct fk_import_summary sum;
     struct fk_actor actor = req_actor(r);
     struct fk_import_record rec;
-    char err[1024], begun[96];
+    struct fk_import_snapshots snaps;
+    char err[1024], begun[96], paths[2][1100];
     size_t nprobs = 0;
     int rc;
 
@@ -354,6 +360,8 @@ void api_rows_post(struct req *r)
     rec.begun = begun;
     rec.done_action = "import.done";
     rec.done_prefix = "JSON rows: ";
+    srv_import_snapshots(r, &snaps, paths);
+    rec.snapshots = &snaps;
     rc = fk_import_run_json(srv_store(r), &actor, srv_profile(r), type, r->body.data, r->body.len,
                             NULL, 0, NULL, &rec, &sum, &probs, &nprobs, err, sizeof err);
     if (rc == FK_EINVAL) {

@@ -105,6 +105,20 @@ const char *srv_upload_dir(struct req *r)
     return r->srv->upload_dir;
 }
 
+const char *srv_snapshot_path(const struct server *s, const char *kind, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s.%s", s->o.db, kind);
+    return buf;
+}
+
+void srv_import_snapshots(struct req *r, struct fk_import_snapshots *s, char paths[2][1100])
+{
+    memset(s, 0, sizeof *s);
+    s->engine = srv_snapshot_path(r->srv, "engine", paths[0], sizeof paths[0]);
+    s->tracer = srv_snapshot_path(r->srv, "tracer", paths[1], sizeof paths[1]);
+    s->extend_only = 1;
+}
+
 /* The store generation the current engine reflects; -1 with none. Under the lock. */
 static int64_t engine_generation(const struct server *s)
 {
@@ -385,7 +399,7 @@ static void save_snapshot(struct server *s, int tracer, int64_t g)
 
     if (!x || fk_store_generation(s->bst, &now) != FK_OK || now != g)
         return;
-    snprintf(path, sizeof path, "%s.%s", s->o.db, tracer ? "tracer" : "engine");
+    srv_snapshot_path(s, tracer ? "tracer" : "engine", path, sizeof path);
     pthread_mutex_unlock(&s->lock);
     rc = tracer ? fk_tracer_save(x, g, path, err, sizeof err)
                 : fk_engine_save(x, path, err, sizeof err);
@@ -401,7 +415,7 @@ static void build_once(struct server *s, int tracer)
 {
     fk_store *st = s->bst;
     int64_t target = s->want_gen, g = -1, had = s->tr ? s->tr_gen : -1, ig = -1;
-    int with_ctl = !tracer && s->ctl_used, kept = 0;
+    int with_ctl = !tracer && s->ctl_used, kept = 0, mapped = 0;
     fk_engine *e = NULL;
     fk_tracer *t = NULL;
     fk_ctl *c = NULL, *old_ctl = NULL;
@@ -409,14 +423,22 @@ static void build_once(struct server *s, int tracer)
     int64_t gcg = -1;
     void *old = NULL;
     double t0 = fk_mono_seconds(), took;
-    char err[512];
+    char err[512], snap[1100];
     int rc;
 
     if (tracer)
         s->tr_wanted = 0; /* asking again from here on means after this build */
     pthread_mutex_unlock(&s->lock);
     if (!tracer) {
-        rc = fk_engine_build(st, &s->prof, &e, err, sizeof err);
+        /* An import through the API extended the snapshot: mapped and checked, not built. */
+        rc = fk_engine_load(st, &s->prof, srv_snapshot_path(s, "engine", snap, sizeof snap), &e,
+                            err, sizeof err);
+        mapped = rc == FK_OK && fk_engine_verify(e, err, sizeof err) == FK_OK;
+        if (!mapped) {
+            fk_engine_free(e);
+            e = NULL;
+            rc = fk_engine_build(st, &s->prof, &e, err, sizeof err);
+        }
         if (rc == FK_OK && with_ctl)
             build_ctl(s, st, e, &c, "rebuilt");
         if (rc == FK_OK)
@@ -428,7 +450,11 @@ static void build_once(struct server *s, int tracer)
         /* Nothing the tracer reads changed since its build (samples, results, rounds): it
          * reflects g as it is (issue 19), with no minutes-long rebuild at 700 M scans. */
         kept = rc == FK_OK && had >= 0 && ig <= had;
+        /* Else its snapshot when an import extended it to the store's generation. */
         if (rc == FK_OK && !kept)
+            mapped = fk_tracer_load(st, &s->prof, srv_snapshot_path(s, "tracer", snap, sizeof snap),
+                                    &t, err, sizeof err) == FK_OK;
+        if (rc == FK_OK && !kept && !mapped)
             rc = fk_tracer_build(st, &s->prof, &t, err, sizeof err);
         else if (rc != FK_OK)
             snprintf(err, sizeof err, "%s", fk_store_errmsg(st));
@@ -466,8 +492,9 @@ static void build_once(struct server *s, int tracer)
                 "since %lld)\n",
                 (long long)g, (long long)had);
     } else if (rc == FK_OK) {
-        fprintf(stderr, "fangkong serve: %s rebuilt at generation %lld in %.2f s\n",
-                tracer ? "tracer" : "engine", (long long)g, took);
+        fprintf(stderr, "fangkong serve: %s %s at generation %lld in %.2f s\n",
+                tracer ? "tracer" : "engine", mapped ? "mapped from its snapshot" : "rebuilt",
+                (long long)g, took);
         if (timing_log_ms > 0)
             fprintf(stderr, "fangkong serve: swapped in at %.3f\n", t0);
     } else {
@@ -492,7 +519,7 @@ static void build_once(struct server *s, int tracer)
             fk_engine_free(old);
         pthread_mutex_lock(&s->lock);
     }
-    if (rc == FK_OK && !kept)
+    if (rc == FK_OK && !kept && !mapped)
         save_snapshot(s, tracer, g);
 }
 

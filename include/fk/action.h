@@ -174,6 +174,9 @@ enum fk_snap_did {
 };
 struct fk_import_snapshots {
     const char *engine, *tracer;   /* the snapshots' paths; NULL: not kept */
+    /* A server's import (1): a snapshot is extended or left stale, never built in the import,
+     * which must answer its client; the server's builder builds it in the background. */
+    int extend_only;
     fk_build_progress_fn progress; /* the tracer's build; may be NULL */
     void *progress_ud;
     /* Out: what was done to each, in how long, and why one was left stale. */

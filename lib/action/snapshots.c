@@ -13,7 +13,8 @@
  *   build's result byte for byte (fk_engine_extend, fk_tracer_extend), only without reading the
  *   persons, samples, scans and pings again.
  * - A failure to extend or write is not the import's: the snapshot is then left for the next
- *   verb to build, and why says why. */
+ *   verb to build, and why says why. A server's import only extends (extend_only): what it
+ *   cannot extend, its builder builds in the background. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -201,8 +202,12 @@ void fk__follow_end(struct fk__follow *f, fk_store *st, const struct fk_profile 
                 continue;
             if (delta && g1 >= 0 && extend(f, st, p, k, path, g1, batches) == FK_OK)
                 *did = FK_SNAP_EXTENDED;
-            else
+            else if (!s->extend_only)
                 *did = build(f, st, p, k, path);
+            else if (access(path, F_OK) == 0) {
+                *did = FK_SNAP_STALE;
+                snprintf(s->why, sizeof s->why, "not extended: left for the server to build");
+            }
         }
         s->seconds = fk_mono_seconds() - t0;
     }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# fangkong serve and the snapshots (issue 19): an import of samples over the API keeps the tracer
-# (nothing it reads changed: no rebuild), an import of scans rebuilds it; each build that caught
-# up with the store writes its snapshot beside the data file, so the command line (and the next
-# start) maps what the server built, and the answers are those of a fresh build.
+# fangkong serve and the snapshots (issue 19): an import of results over the API keeps the tracer
+# (nothing it reads changed: no rebuild) and extends the engine's snapshot, which the server then
+# maps; an import of scans extends the tracer's snapshot, which the server maps rather than
+# reading the store again; a build that caught up with the store writes its snapshot beside the
+# data file, so the command line (and the next start) maps what the server holds, and the
+# answers are those of a fresh build.
 . "$(dirname "$0")/lib.sh"
 fk demo --people 3000 --seed 9 --out city --finished 2>/dev/null; expect_rc 0 demo
 for t in regions persons venues scans pings cases samples; do
@@ -36,7 +38,9 @@ api "$ADMIN" GET "/api/v1/trace?depth=2"
 expect_status 200 "trace after results"
 wait_for 30 "the tracer kept" log_after "$WORK/serve.log" "$n" "tracer kept at generation"
 log_after "$WORK/serve.log" "$n" "tracer rebuilt" && fail "an import of results rebuilt the tracer"
-wait_for 30 "the engine's snapshot written at the store's generation" at_store "$ENG"
+at_store "$ENG" || fail "the import of results did not extend the engine's snapshot to the store"
+wait_for 30 "the engine mapped" log_after "$WORK/serve.log" "$n" "engine mapped from its snapshot"
+log_after "$WORK/serve.log" "$n" "engine rebuilt" && fail "the server rebuilt the engine the import extended"
 
 # Scans over the API: the tracer is rebuilt, and its snapshot written once it caught up.
 # (a resident nobody traced, where and when a close contact met a case)
@@ -50,8 +54,9 @@ api "$ADMIN" POST /api/v1/import/scans -H 'Content-Type: text/csv' --data-binary
 expect_status 200 "import scans"
 api "$ADMIN" GET "/api/v1/trace?depth=2"
 expect_status 200 "trace after scans"
-wait_for 30 "the tracer rebuilt" log_after "$WORK/serve.log" "$n" "tracer rebuilt at generation"
-wait_for 30 "the tracer's snapshot written at the store's generation" at_store "$TRC"
+at_store "$TRC" || fail "the import of scans did not extend the tracer's snapshot to the store"
+wait_for 30 "the tracer mapped" log_after "$WORK/serve.log" "$n" "tracer mapped from its snapshot"
+log_after "$WORK/serve.log" "$n" "tracer rebuilt" && fail "the server rebuilt the tracer the import extended"
 fk trace --depth 2 >served.csv 2>served.err; expect_rc 0 "trace from the server's snapshot"
 contains served.err "tracer mapped from its snapshot"
 grep -q "^$other," served.csv || fail "the scan imported over the API put no contact: $other"
@@ -64,4 +69,4 @@ FK_SERVER_PID=
 rm -f "$TRC"
 fk trace --depth 2 >fresh.csv 2>/dev/null; expect_rc 0 "trace, fresh"
 cmp -s served.csv fresh.csv || { diff served.csv fresh.csv | sed -n 1,5p >&2; fail "the server's snapshot answers otherwise than a fresh build"; }
-echo "serve: the tracer kept through results, rebuilt for scans; its snapshots written and mapped by the command line"
+echo "serve: the tracer kept through results; the snapshots extended by the API's imports and mapped by the server and the command line"
