@@ -588,21 +588,15 @@ int fk_engine_build(fk_store *st, const struct fk_profile *p, fk_engine **out, c
     return FK_OK;
 }
 
-int fk_engine_sync(fk_engine *e, char *err, size_t errlen)
+/* e built again from its store, aside, and swapped in only when complete: a failed rebuild
+ * leaves the engine answering from what it had. When save_to, the new engine's snapshot is
+ * written there first (a cache: failing to write it is fine). */
+static int rebuild(fk_engine *e, const char *save_to, char *err, size_t errlen)
 {
-    fk_engine *tmp;
-    int64_t g;
-    int rc = fk_store_generation(e->st, &g);
+    fk_engine *tmp = calloc(1, sizeof *tmp);
+    char why[512];
+    int rc;
 
-    if (rc != FK_OK) {
-        snprintf(err, errlen, "%s", fk_store_errmsg(e->st));
-        return rc;
-    }
-    if (g == e->generation)
-        return FK_OK;
-    /* Build the new indexes aside and swap them in only when complete: a failed rebuild leaves
-     * the engine answering from what it had. */
-    tmp = calloc(1, sizeof *tmp);
     if (!tmp) {
         snprintf(err, errlen, "out of memory");
         return FK_ENOMEM;
@@ -614,11 +608,27 @@ int fk_engine_sync(fk_engine *e, char *err, size_t errlen)
         free(tmp);
         return rc;
     }
+    if (save_to)
+        fk_engine_save(tmp, save_to, why, sizeof why);
     clear(e);
     tmp->path = e->path;
     *e = *tmp;
     free(tmp);
     return FK_OK;
+}
+
+int fk_engine_sync(fk_engine *e, char *err, size_t errlen)
+{
+    int64_t g;
+    int rc = fk_store_generation(e->st, &g);
+
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "%s", fk_store_errmsg(e->st));
+        return rc;
+    }
+    if (g == e->generation)
+        return FK_OK;
+    return rebuild(e, NULL, err, errlen);
 }
 
 /* 1 when every array of e can be read: built, or mapped and every block checked now. For the
@@ -1278,28 +1288,7 @@ out:
  * back over the damaged file. The caller re-reads every array afterwards. */
 static int repair(fk_engine *e, char *err, size_t errlen)
 {
-    fk_engine *tmp = calloc(1, sizeof *tmp);
-    char why[512];
-    int rc;
-
-    if (!tmp) {
-        snprintf(err, errlen, "out of memory");
-        return FK_ENOMEM;
-    }
-    tmp->st = e->st;
-    tmp->prof = e->prof;
-    rc = build(tmp, err, errlen);
-    if (rc != FK_OK) {
-        free(tmp);
-        return rc;
-    }
-    if (e->path)
-        fk_engine_save(tmp, e->path, why, sizeof why); /* a cache: failing to write it is fine */
-    clear(e);
-    tmp->path = e->path;
-    *e = *tmp;
-    free(tmp);
-    return FK_OK;
+    return rebuild(e, e->path, err, errlen);
 }
 
 /* Every block checked (a built engine: at once). FK_OK, after a repair when one was damaged. */

@@ -92,6 +92,21 @@ static inline int file_equals(const char *path, const void *want, size_t n)
     return same;
 }
 
+/* Turns byte at of the file at path into its complement (a damaged file). 0, or -1 when the file
+ * cannot be changed so. */
+static inline int flip_byte(const char *path, unsigned long at)
+{
+    FILE *fp = fopen(path, "r+b");
+    int c = EOF, rc = -1;
+
+    if (fp && fseek(fp, (long)at, SEEK_SET) == 0 && (c = fgetc(fp)) != EOF &&
+        fseek(fp, (long)at, SEEK_SET) == 0 && fputc(~c & 0xff, fp) != EOF)
+        rc = 0;
+    if (fp && fclose(fp) != 0)
+        rc = -1;
+    return rc;
+}
+
 /* Removes every file in dir, then dir. */
 static inline void remove_dir(const char *dir)
 {
