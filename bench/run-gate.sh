@@ -120,7 +120,11 @@ fi
 
 # Every run works on a copy: the import adds to it, the kept city stays as written.
 export FANGKONG_DB="$run/fangkong.db"
-cp "$city/fangkong.db" "$FANGKONG_DB"
+# The samples are in segment files beside the data file (issue 19): copied with it.
+rm -f "$FANGKONG_DB".samples.*
+for f in "$city/fangkong.db" "$city"/fangkong.db.samples.*; do
+    [ -e "$f" ] && cp "$f" "$FANGKONG_DB${f#"$city/fangkong.db"}"
+done
 printf '%s\n' "$password" | "$FK" user add gate1 --role gate --scope 1407 >/dev/null 2>"$run/user.err" ||
     { cat "$run/user.err" >&2; die "user add failed"; }
 # The days imported during wrk: day.csv with its tubes renamed (D2N…, D3N…), made before wrk.

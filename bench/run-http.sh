@@ -148,11 +148,18 @@ else
     printf '%s\n' "$password" | "$FK" user add bench --role admin --scope "$region" \
         >/dev/null 2>&1 || die "user add failed"
     rm -f "$FANGKONG_DB.engine"
-    cp "$FANGKONG_DB" "$data/base.db"
+    # the samples' segment files go with the data file (issue 19)
+    rm -f "$data"/base.db.samples.*
+    for f in "$FANGKONG_DB" "$FANGKONG_DB".samples.*; do
+        [ -e "$f" ] && cp "$f" "$data/base.db${f#"$FANGKONG_DB"}"
+    done
     echo "$people $seed $days" >"$data/base.done"
 fi
 # Every run starts from the same data: the city without the further days.
-cp "$data/base.db" "$FANGKONG_DB"
+rm -f "$FANGKONG_DB".samples.*
+for f in "$data/base.db" "$data"/base.db.samples.*; do
+    [ -e "$f" ] && cp "$f" "$FANGKONG_DB${f#"$data/base.db"}"
+done
 rm -f "$FANGKONG_DB-wal" "$FANGKONG_DB-shm" "$FANGKONG_DB.engine"
 IFS=, read -r _ region _ _ <"$data/csv/round.txt"
 grids=$(($(grep -c 'G[0-9]*,' "$data/csv/regions.csv" || true)))

@@ -67,6 +67,7 @@ struct fk_snapwriter {
     uint64_t *sums;
     size_t nsums, cap;
     int failed;
+    int sync; /* set after open: close syncs the file (data the store commits, not a cache) */
     char tmp[4200];
     const char *path;
 };

@@ -347,6 +347,10 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_APPEND,
             .feeds = FK_FEEDS_ENGINE,
+            /* The store's segment files, not SQL, answer the export (lib/store/segments.c). */
+            .export_cols = {0, 1, 2, 3, 4},
+            .nexport = 5,
+            .nscope = 1,
         },
     [FK_IMPORT_RESULTS] =
         {

@@ -193,9 +193,9 @@ int fk_snapwriter_close(struct fk_snapwriter *w, void *head, size_t headlen,
 
         memcpy((char *)head + headlen - sizeof seal, &seal, sizeof seal);
     }
-    /* No fsync: a snapshot is a cache, and one torn by a crash fails its checksums and is built
-     * again; waiting for the disk cost a third of the first trace after an import. */
-    rc = fk_snapfile_finish(w->f, head, headlen, 0, w->tmp, w->path, err, errlen);
+    /* No fsync for a snapshot: a cache, and one torn by a crash fails its checksums and is
+     * built again; waiting for the disk cost a third of the first trace after an import. */
+    rc = fk_snapfile_finish(w->f, head, headlen, w->sync, w->tmp, w->path, err, errlen);
     w->f = NULL;
     fk_snapwriter_abort(w);
     return rc;

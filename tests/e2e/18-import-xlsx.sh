@@ -84,10 +84,10 @@ contains err.txt "$(($(wc -l <cases.csv) - 1)) duplicate"
 dump() {
     sqlite3 "$1" "SELECT code, name, level, parent FROM regions ORDER BY code;
         SELECT id_number, id_type, name, phone, grid, household, tags FROM persons ORDER BY id_number;
-        SELECT s.tube, p.id_number, s.time, s.site FROM samples s JOIN persons p ON p.id = s.person
-            ORDER BY 1, 2;
         SELECT p.id_number, c.confirmed, c.onset, c.kind, c.isolated FROM cases c
             JOIN persons p ON p.id = c.person ORDER BY 1;"
+    # the samples are in segment files, not a table: their export, in (tube, person) order
+    FANGKONG_DB="$1" "$FANGKONG" export samples
 }
 dump "$WORK/csv.db" >csv.txt
 dump "$WORK/xlsx.db" >xlsx.txt

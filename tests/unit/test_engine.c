@@ -250,7 +250,7 @@ static int setup(void **state)
     if (make_dir(f->dir, sizeof f->dir, "engine") != 0)
         return -1;
     snprintf(f->path, sizeof f->path, "%s/fangkong.db", f->dir);
-    if (copy_file(template_path, f->path) != 0 ||
+    if (copy_store(template_path, f->path) != 0 ||
         fk_store_open(f->path, &f->st, err, sizeof err) != FK_OK) {
         fprintf(stderr, "setup: %s\n", err);
         return -1;

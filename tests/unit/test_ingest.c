@@ -126,7 +126,7 @@ static int setup_from(void **state, const char *from)
     if (make_dir(f->dir, sizeof f->dir, "ingest") != 0)
         return -1;
     snprintf(path, sizeof path, "%s/fangkong.db", f->dir);
-    if (copy_file(from, path) != 0 || fk_store_open(path, &f->st, f->err, sizeof f->err) != FK_OK) {
+    if (copy_store(from, path) != 0 || fk_store_open(path, &f->st, f->err, sizeof f->err) != FK_OK) {
         fprintf(stderr, "setup: %s\n", f->err);
         return -1;
     }

@@ -7,6 +7,7 @@
 #define FK_TESTUTIL_H
 
 #include <dirent.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,26 @@ static inline int copy_file(const char *from, const char *to)
         fclose(in);
     if (out && fclose(out) != 0)
         rc = -1;
+    return rc;
+}
+
+/* Copies a data file and the segment files that hold its samples (from.samples.N, named by its
+ * manifest) to to and to.samples.N. 0 or -1. */
+static inline int copy_store(const char *from, const char *to)
+{
+    char pat[4200], dst[4200];
+    size_t i, n = strlen(from);
+    glob_t gl;
+    int rc = copy_file(from, to);
+
+    snprintf(pat, sizeof pat, "%s.samples.*", from);
+    if (rc != 0 || glob(pat, 0, NULL, &gl) != 0)
+        return rc;
+    for (i = 0; rc == 0 && i < gl.gl_pathc; i++) {
+        snprintf(dst, sizeof dst, "%s%s", to, gl.gl_pathv[i] + n);
+        rc = copy_file(gl.gl_pathv[i], dst);
+    }
+    globfree(&gl);
     return rc;
 }
 

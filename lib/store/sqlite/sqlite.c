@@ -6,8 +6,14 @@
  *
  * DESIGN NOTES
  * - A put first reads the row by its natural key and then inserts, updates or does nothing, so it
- *   can say what it did (new, same, updated); event tables (scans, pings, samples) use INSERT OR
- *   IGNORE and read sqlite3_changes() instead, one statement a row.
+ *   can say what it did (new, same, updated); event tables (scans, pings) use INSERT OR IGNORE and
+ *   read sqlite3_changes() instead, one statement a row.
+ * - The samples are not a table (issue 19): they are segment files beside the data file
+ *   (store/segments.h), their key checked in memory, and the table `segments` is their manifest.
+ *   A batch's samples are written and synced as a file before its COMMIT, which inserts the row
+ *   naming it: the batch and its samples commit together, and a batch killed before its commit
+ *   leaves a file nothing names. Another connection's batches are seen when PRAGMA data_version
+ *   moves. The old samples table is emptied into a first segment at the first open.
  * - The keyed puts (regions, persons, venues, cases, controls, arrivals, risk areas) are one
  *   routine, put_record, driven by the type's descriptor (fk/record.h): its fields say what to
  *   bind and compare, its sqlite statements are prepared once at open. Results keep their own put
@@ -24,12 +30,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fk/buf.h"
 #include "fk/error.h"
 #include "fk/record.h"
 #include "fk/str.h"
+#include "fk/vec.h"
 #include "fk_sql_sqlite.h"
+#include "store/segments.h"
 #include "store/store_int.h"
 
 enum stmt_id {
@@ -37,7 +46,7 @@ enum stmt_id {
     S_IGEN_SET,
     S_REGION_GET,
     S_PERSON_GET, S_PERSON_BY_ID,
-    S_SCAN_INS, S_PING_INS, S_SAMPLE_INS, S_SAMPLE_SHIP, S_TUBE_EXISTS,
+    S_SCAN_INS, S_PING_INS, S_SEG_LIST, S_SEG_NEXT, S_SEG_INS, S_SEG_DEL, S_DATA_VERSION,
     S_RESULT_GET, S_RESULT_INS, S_RESULT_UPD,
     S_ROUND_INS, S_ROUND_GET,
     S_USER_INS, S_USER_UPD, S_USER_GET, S_USER_BY_ID, S_TOKEN_INS, S_TOKEN_GET, S_TOKEN_DEL,
@@ -77,11 +86,11 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_PING_INS] = "INSERT OR IGNORE INTO pings (person, cell, time) VALUES (?1, ?2, ?3)",
     /* An event, but a shipped time comes after the sampling: a row that brings one fills it in
      * (two statements, so that a shipped time filled in is told apart from a row added). */
-    [S_SAMPLE_INS] = "INSERT OR IGNORE INTO samples (tube, person, time, site, shipped) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_SAMPLE_SHIP] = "UPDATE samples SET shipped = ?3 WHERE tube = ?1 AND person = ?2 AND "
-                      "?3 <> 0 AND shipped <> ?3",
-    [S_TUBE_EXISTS] = "SELECT 1 FROM samples WHERE tube = ?1 LIMIT 1",
+    [S_SEG_LIST] = "SELECT seq, base, rows FROM segments WHERE kind = 'samples' ORDER BY base",
+    [S_SEG_NEXT] = "SELECT coalesce(max(seq), 0) + 1 FROM segments",
+    [S_SEG_INS] = "INSERT INTO segments (seq, kind, base, rows) VALUES (?1, 'samples', ?2, ?3)",
+    [S_SEG_DEL] = "DELETE FROM segments WHERE seq = ?1",
+    [S_DATA_VERSION] = "PRAGMA data_version",
     [S_RESULT_GET] = "SELECT result, time, lab, received FROM results WHERE tube = ?1",
     [S_RESULT_INS] = "INSERT INTO results (tube, result, time, lab, received) "
                      "VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -148,6 +157,11 @@ struct sq_store {
     fk_buf row_buf[4]; /* strings of get_control, get_alert, door_before */
     int batch_kind; /* of the open batch: 0 data, 1 control, 2 events */
     int in_read;    /* a read transaction of fk_store_read_begin is open */
+    struct sg_samples *sg; /* the samples' segment files (store/segments.h) */
+    int sg_fresh;          /* sg matches the manifest for the open batch */
+    int sg_synced;         /* sg matched the manifest at data version sg_dv */
+    int64_t sg_dv;
+    char sg_tmp[64];       /* an in-memory store's segments: this prefix under /tmp */
 };
 
 static struct sq_store *SQ(fk_store *st)
@@ -217,6 +231,9 @@ static void sq_close(fk_store *st)
     for (i = 0; i < 4; i++)
         fk_buf_fini(&s->row_buf[i]);
     sqlite3_close(s->db);
+    if (s->sg_tmp[0])
+        sg_remove(s->sg);
+    sg_close(s->sg);
     free(s);
 }
 
@@ -281,6 +298,8 @@ static int set_index_generation(struct sq_store *s, const char *key)
     return exec_stmt(s, q);
 }
 
+static int samples_commit(struct sq_store *s);
+
 static int sq_commit(fk_store *st)
 {
     struct sq_store *s = SQ(st);
@@ -300,9 +319,15 @@ static int sq_commit(fk_store *st)
     if (rc == FK_OK && (st->touched & FK_FEEDS_TRACER))
         rc = set_index_generation(s, "tracer_generation");
     if (rc == FK_OK)
-        rc = exec_stmt(s, stmt(s, S_COMMIT));
+        rc = samples_commit(s);
     if (rc == FK_OK)
+        rc = exec_stmt(s, stmt(s, S_COMMIT));
+    if (rc == FK_OK) {
         s->batch_kind = 0;
+        s->sg_fresh = 0;
+        s->sg_synced = 0; /* the next read compares with the manifest (rebuilds when it must) */
+        sg_committed(s->sg);
+    }
     return rc;
 }
 
@@ -310,6 +335,8 @@ static int sq_rollback(fk_store *st)
 {
     struct sq_store *s = SQ(st);
 
+    sg_rollback(s->sg);
+    s->sg_fresh = s->sg_synced = 0;
     if (sqlite3_get_autocommit(s->db))
         return FK_OK;
     return exec_stmt(s, stmt(s, S_ROLLBACK));
@@ -540,42 +567,105 @@ static int sq_add_ping(fk_store *st, int64_t person, const char *cell, int64_t t
     return insert_ignore(s, q, did);
 }
 
+/* ---- samples: segment files named by the manifest (store/segments.h) ---- */
+
+/* Makes the segments match the manifest before a sample is read or added: once a batch (it
+ * holds the write lock, so nobody moves the manifest meanwhile), else when another connection
+ * committed since the last look (PRAGMA data_version). */
+static int samples_ready(struct sq_store *s)
+{
+    int in_batch = !sqlite3_get_autocommit(s->db) && !s->in_read;
+    struct sg_entry *man = NULL;
+    size_t n = 0, cap = 0;
+    sqlite3_stmt *q;
+    int64_t dv;
+    int rc;
+
+    if ((in_batch && s->sg_fresh) || sg_pending(s->sg))
+        return FK_OK;
+    q = stmt(s, S_DATA_VERSION);
+    if (sqlite3_step(q) != SQLITE_ROW)
+        return fail(s);
+    dv = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    if (s->sg_synced && dv == s->sg_dv && !in_batch)
+        return FK_OK;
+    q = stmt(s, S_SEG_LIST);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (fk_vec_grow((void **)&man, &cap, n + 1, sizeof *man) != FK_OK) {
+            sqlite3_reset(q);
+            free(man);
+            return FK_ENOMEM;
+        }
+        man[n].seq = sqlite3_column_int64(q, 0);
+        man[n].base = sqlite3_column_int64(q, 1);
+        man[n++].rows = sqlite3_column_int64(q, 2);
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE) {
+        free(man);
+        return fail(s);
+    }
+    rc = sg_sync(s->sg, man, n, s->msg, sizeof s->msg);
+    free(man);
+    s->sg_synced = rc == FK_OK;
+    s->sg_dv = dv;
+    if (rc == FK_OK && in_batch)
+        s->sg_fresh = 1;
+    return rc;
+}
+
+/* Before the batch commits: its samples written as a segment file and named in the manifest. */
+static int samples_commit(struct sq_store *s)
+{
+    struct sg_entry e;
+    int64_t seq, replaced;
+    sqlite3_stmt *q;
+    int rc;
+
+    if (sg_pending(s->sg) == 0)
+        return FK_OK;
+    q = stmt(s, S_SEG_NEXT);
+    if (sqlite3_step(q) != SQLITE_ROW)
+        return fail(s);
+    seq = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    rc = sg_write(s->sg, seq, &e, &replaced, s->msg, sizeof s->msg);
+    if (rc != FK_OK)
+        return rc;
+    q = stmt(s, S_SEG_INS);
+    sqlite3_bind_int64(q, 1, e.seq);
+    sqlite3_bind_int64(q, 2, e.base);
+    sqlite3_bind_int64(q, 3, e.rows);
+    rc = exec_stmt(s, q);
+    if (rc == FK_OK && replaced) {
+        q = stmt(s, S_SEG_DEL);
+        sqlite3_bind_int64(q, 1, replaced);
+        rc = exec_stmt(s, q);
+    }
+    return rc;
+}
+
 static int sq_add_sample(fk_store *st, const struct fk_sample_row *r, enum fk_put *did)
 {
     struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_SAMPLE_INS);
-    int rc;
+    int rc = samples_ready(s);
 
-    bind_text(q, 1, r->tube);
-    sqlite3_bind_int64(q, 2, r->person);
-    sqlite3_bind_int64(q, 3, r->time);
-    bind_text(q, 4, r->site);
-    sqlite3_bind_int64(q, 5, r->shipped);
-    rc = insert_ignore(s, q, did);
-    if (rc != FK_OK || *did == FK_PUT_NEW || r->shipped == 0)
-        return rc;
-    q = stmt(s, S_SAMPLE_SHIP);
-    bind_text(q, 1, r->tube);
-    sqlite3_bind_int64(q, 2, r->person);
-    sqlite3_bind_int64(q, 3, r->shipped);
-    rc = exec_stmt(s, q);
-    if (rc == FK_OK && sqlite3_changes(s->db))
-        *did = FK_PUT_UPDATED;
+    if (rc == FK_OK && sqlite3_get_autocommit(s->db)) {
+        snprintf(s->msg, sizeof s->msg, "a sample added outside a batch");
+        return FK_EDB;
+    }
+    if (rc == FK_OK && (rc = sg_add(s->sg, r, did)) == FK_ENOMEM)
+        snprintf(s->msg, sizeof s->msg, "out of memory adding a sample");
     return rc;
 }
 
 static int sq_tube_exists(fk_store *st, const char *tube)
 {
     struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = stmt(s, S_TUBE_EXISTS);
-    int rc;
+    int rc = samples_ready(s);
 
-    bind_text(q, 1, tube);
-    rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return FK_OK;
-    return rc == SQLITE_DONE ? FK_ENOENT : fail(s);
+    return rc == FK_OK ? sg_tube_exists(s->sg, tube) : rc;
 }
 
 static int sq_put_result(fk_store *st, const struct fk_result_row *r, enum fk_put *did)
@@ -867,13 +957,10 @@ static int row_sample(sqlite3_stmt *q, struct walk *w)
 
 static int sq_each_sample(fk_store *st, fk_sample_cb cb, void *ud)
 {
-    struct walk w;
+    struct sq_store *s = SQ(st);
+    int rc = samples_ready(s);
 
-    w.cb.sample = cb;
-    w.ud = ud;
-    return each(SQ(st),
-                "SELECT tube, person, time, site, shipped FROM samples ORDER BY tube, person",
-                row_sample, &w);
+    return rc == FK_OK ? sg_each_sample(s->sg, cb, ud) : rc;
 }
 
 static int row_result(sqlite3_stmt *q, struct walk *w)
@@ -984,6 +1071,11 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
             break;
     if (i == sizeof tables / sizeof tables[0])
         return FK_EINVAL;
+    if (strcmp(table, "samples") == 0) {
+        rc = samples_ready(s);
+        *out = rc == FK_OK ? sg_count(s->sg) : 0;
+        return rc;
+    }
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
         return fail(s);
@@ -1656,16 +1748,9 @@ static int sq_each_gate_count(fk_store *st, int64_t from, fk_gate_count_cb cb, v
 static int sq_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, void *ud)
 {
     struct sq_store *s = SQ(st);
-    sqlite3_stmt *q = NULL;
-    struct walk w;
+    int rc = samples_ready(s);
 
-    if (sqlite3_prepare_v2(s->db, "SELECT tube, person, time, site FROM samples WHERE tube = ?1 "
-                                  "ORDER BY person", -1, &q, NULL) != SQLITE_OK)
-        return fail(s);
-    bind_text(q, 1, tube);
-    w.cb.sample = cb;
-    w.ud = ud;
-    return walk_stmt(s, q, row_sample, &w);
+    return rc == FK_OK ? sg_each_tube_member(s->sg, tube, cb, ud) : rc;
 }
 
 static int row_person_full(sqlite3_stmt *q, struct walk *w)
@@ -1823,6 +1908,33 @@ static int row_record(sqlite3_stmt *q, struct walk *w)
 
 /* The export walk of a type: its sqlite.all statement, each row as values (an integer column as
  * i, any other as text). */
+struct sample_export {
+    struct sq_store *s;
+    fk_record_cb cb;
+    void *ud;
+};
+
+/* An exported sample: the export's columns (tube, id_number, time, site, shipped), then the
+ * person's grid for the scope. */
+static int export_sample(void *ud, const struct fk_sample_row *r)
+{
+    struct sample_export *x = ud;
+    struct fk_person_row p;
+    struct fk_record_value v[6];
+    int rc = sq_get_person(&x->s->base, r->person, &p);
+
+    if (rc != FK_OK)
+        return rc == FK_ENOENT ? FK_EDB : rc;
+    memset(v, 0, sizeof v);
+    v[0].s = r->tube;
+    v[1].s = p.id_number;
+    v[2].i = r->time;
+    v[3].s = r->site;
+    v[4].i = r->shipped;
+    v[5].s = p.grid;
+    return x->cb(x->ud, v, 6);
+}
+
 static int sq_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud)
 {
     struct sq_store *s = SQ(st);
@@ -1830,6 +1942,13 @@ static int sq_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *u
     sqlite3_stmt *q = NULL;
     struct walk w;
 
+    if (t == FK_IMPORT_SAMPLES) {
+        /* In segment files: each sample's person looked up (an export is rare; a map of the
+         * registry would cost more than the look-ups below a few million samples). */
+        struct sample_export x = {s, cb, ud};
+
+        return sq_each_sample(st, export_sample, &x);
+    }
     if (!rt || !rt->sqlite.all) {
         snprintf(s->msg, sizeof s->msg, "the store cannot list %s", rt ? rt->name : "this type");
         return FK_EINVAL;
@@ -2155,6 +2274,45 @@ static const struct fk_store_ops sqlite_ops = {
 };
 
 /* Applies the migrations past the database's user_version, each in its own transaction. */
+static int add_legacy_sample(void *ud, const struct fk_sample_row *r)
+{
+    struct sq_store *s = ud;
+    enum fk_put did;
+
+    return sq_add_sample(&s->base, r, &did);
+}
+
+/* A data file written before the samples moved to segment files (migration 0025): its samples
+ * table's rows become the first segment, and the table is emptied, in one batch. */
+static int samples_from_table(struct sq_store *s)
+{
+    sqlite3_stmt *q = NULL;
+    struct walk w;
+    int any = 0, rc;
+
+    if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM samples)", -1, &q, NULL) !=
+        SQLITE_OK)
+        return fail(s);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        any = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    if (!any)
+        return FK_OK;
+    w.cb.sample = add_legacy_sample;
+    w.ud = s;
+    rc = sq_begin(&s->base);
+    if (rc == FK_OK)
+        rc = each(s, "SELECT tube, person, time, site, shipped FROM samples ORDER BY tube, person",
+                  row_sample, &w);
+    if (rc == FK_OK && sqlite3_exec(s->db, "DELETE FROM samples", NULL, NULL, NULL) != SQLITE_OK)
+        rc = fail(s);
+    if (rc == FK_OK)
+        rc = sq_commit(&s->base);
+    if (rc != FK_OK)
+        sq_rollback(&s->base);
+    return rc;
+}
+
 static int migrate(struct sq_store *s)
 {
     size_t nmig = sizeof fk_sqlite_migrations / sizeof fk_sqlite_migrations[0], i;
@@ -2228,6 +2386,17 @@ int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t er
         snprintf(err, errlen, "%s: %s", path, s->msg);
         goto out;
     }
+    if (strcmp(path, ":memory:") == 0) {
+        static int nmem;
+
+        snprintf(s->sg_tmp, sizeof s->sg_tmp, "/tmp/fangkong-memory-%ld-%d", (long)getpid(),
+                 __atomic_add_fetch(&nmem, 1, __ATOMIC_RELAXED));
+    }
+    if (sg_open(&s->sg, s->sg_tmp[0] ? s->sg_tmp : path) != FK_OK) {
+        snprintf(err, errlen, "out of memory");
+        rc = FK_ENOMEM;
+        goto out;
+    }
     for (i = 0; i < S_COUNT; i++) {
         if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
                                NULL) != SQLITE_OK) {
@@ -2250,6 +2419,10 @@ int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t er
                      sqlite3_errmsg(s->db));
             goto out;
         }
+    }
+    if (samples_from_table(s) != FK_OK) {
+        snprintf(err, errlen, "%s: moving the samples into segment files: %s", path, s->msg);
+        goto out;
     }
     *out = &s->base;
     return FK_OK;

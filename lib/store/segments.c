@@ -1,0 +1,921 @@
+/* SPDX-License-Identifier: MIT */
+/* See segments.h.
+ *
+ * DESIGN NOTES
+ * - Why files and not the SQLite table: a keyed B-tree takes a random-order samples file at
+ *   138 k rows/s at 10 M (the sqlite3 shell's own .import), and an import must be several times
+ *   that. Appending columns to a file and checking the key in memory costs a hash probe a row.
+ * - The index is one open-addressing table of the rows by the hash of their tube: a slot holds 24
+ *   bits of the hash and the row's number plus one (0: empty). A tube's members lie on one probe
+ *   run, so the same table answers the key (tube, person), a tube's members and whether a tube
+ *   exists. Built as the segments are first mapped (about a second at 10 M), then kept.
+ * - Rows are never moved: a small batch merged into the last small segment keeps that segment's
+ *   row numbers and adds its own after them, so the index of another process stays valid when it
+ *   maps the replacing file. Any other change of the manifest rebuilds the index.
+ * - The open batch's rows live in memory and are in the index at once (a row later in the batch
+ *   with the same key is a duplicate). Each slot the batch changed is noted, so a rollback puts
+ *   them back in reverse order (exact for linear probing without deletes); when the table grew
+ *   during the batch the index is rebuilt instead.
+ * - Files are written under a temporary name, synced, renamed and the directory synced before
+ *   the backend commits the manifest row naming them: a file the manifest names is whole, and a
+ *   file it does not name (a batch killed before its commit) is never read and is overwritten by
+ *   the next batch, which takes the same seq. */
+#include "store/segments.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fk/buf.h"
+#include "fk/error.h"
+#include "fk/snapfile.h"
+#include "fk/vec.h"
+
+#define SG_MAGIC "FKSAMPL1"
+#define SG_VERSION 1u
+#define SMALL_BATCH 4096    /* a batch this small is merged into a small last segment */
+#define SMALL_SEGMENT 65536 /* a segment smaller than this takes small batches */
+#define ROWNO_BITS 40
+#define ROWNO_MASK ((UINT64_C(1) << ROWNO_BITS) - 1)
+
+enum { C_PERSON, C_TIME, C_SHIPPED, C_TUBE_OFF, C_TUBE, C_SITE_OFF, C_SITE, C_N };
+
+struct sg_head {
+    struct fk_snap_prefix pre; /* generation: the seq */
+    int64_t base, rows;
+    struct fk_snap_sect sect[C_N];
+    struct fk_snap_blocks blocks;
+    uint64_t seal;
+};
+
+/* Columns of rows [base, base + rows): a mapped segment's, or the open batch's. Texts are
+ * NUL-terminated; off has rows + 1 entries. */
+struct view {
+    const int64_t *person, *time, *shipped;
+    const uint32_t *tube_off, *site_off;
+    const char *tube, *site;
+    int64_t base, rows;
+};
+
+struct seg {
+    struct fk_snapmap m;
+    int64_t seq;
+    struct view v;
+};
+
+/* The open batch's rows. */
+struct batch {
+    int64_t *person, *time, *shipped;
+    size_t cap;
+    uint32_t *tube_off, *site_off; /* n + 1 entries, cap + 1 allocated */
+    fk_buf tube, site;
+    size_t n;
+};
+
+struct undo {
+    size_t pos;
+    uint64_t old;
+};
+
+struct sg_samples {
+    char path[4096];
+    struct seg *segs;
+    size_t nsegs, capsegs;
+    int64_t total; /* committed rows: the open batch's are numbered from here */
+    struct batch b;
+    uint64_t *slot;
+    size_t mask;
+    int64_t keys;
+    int dirty; /* the index must be rebuilt before use */
+    struct undo *undo;
+    size_t nundo, capundo;
+    int grew;           /* the table was rehashed during the batch */
+    int64_t keys_begin; /* keys when the batch began */
+    int written;        /* sg_write wrote wfile, not committed yet */
+    char wfile[4200];
+    struct sg_entry went;
+    int64_t wreplaced;
+};
+
+void sg_file(char *out, size_t cap, const char *path, int64_t seq)
+{
+    snprintf(out, cap, "%s.samples.%lld", path, (long long)seq);
+}
+
+int sg_open(struct sg_samples **out, const char *path)
+{
+    struct sg_samples *g = calloc(1, sizeof *g);
+
+    *out = g;
+    if (!g)
+        return FK_ENOMEM;
+    snprintf(g->path, sizeof g->path, "%s", path);
+    fk_buf_init(&g->b.tube, 0);
+    fk_buf_init(&g->b.site, 0);
+    return FK_OK;
+}
+
+static void unmap_all(struct sg_samples *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->nsegs; i++)
+        fk_snapmap_close(&g->segs[i].m);
+    g->nsegs = 0;
+    g->total = 0;
+}
+
+void sg_remove(struct sg_samples *g)
+{
+    char file[4200];
+    size_t i;
+
+    for (i = 0; g && i < g->nsegs; i++) {
+        sg_file(file, sizeof file, g->path, g->segs[i].seq);
+        unlink(file);
+    }
+}
+
+void sg_close(struct sg_samples *g)
+{
+    if (!g)
+        return;
+    if (g->written)
+        unlink(g->wfile);
+    unmap_all(g);
+    free(g->segs);
+    free(g->b.person);
+    free(g->b.time);
+    free(g->b.shipped);
+    free(g->b.tube_off);
+    free(g->b.site_off);
+    fk_buf_fini(&g->b.tube);
+    fk_buf_fini(&g->b.site);
+    free(g->slot);
+    free(g->undo);
+    free(g);
+}
+
+/* ---- rows ---- */
+
+static struct view batch_view(const struct sg_samples *g)
+{
+    struct view v = {g->b.person,    g->b.time,      g->b.shipped, g->b.tube_off,  g->b.site_off,
+                     g->b.tube.data, g->b.site.data, g->total,     (int64_t)g->b.n};
+    return v;
+}
+
+/* The view holding row r (committed or the batch's). */
+static struct view view_of(const struct sg_samples *g, int64_t r)
+{
+    size_t lo = 0, hi = g->nsegs;
+
+    if (r >= g->total)
+        return batch_view(g);
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (g->segs[mid].v.base <= r)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return g->segs[lo].v;
+}
+
+static void row_at(const struct sg_samples *g, int64_t r, struct fk_sample_row *out)
+{
+    struct view v = view_of(g, r);
+    int64_t i = r - v.base;
+
+    out->tube = v.tube + v.tube_off[i];
+    out->site = v.site + v.site_off[i];
+    out->person = v.person[i];
+    out->time = v.time[i];
+    out->shipped = v.shipped[i];
+}
+
+static const char *tube_at(const struct sg_samples *g, int64_t r, int64_t *person)
+{
+    struct view v = view_of(g, r);
+    int64_t i = r - v.base;
+
+    *person = v.person[i];
+    return v.tube + v.tube_off[i];
+}
+
+/* ---- the index ---- */
+
+static uint64_t tube_hash(const char *tube)
+{
+    return XXH3_64bits(tube, strlen(tube));
+}
+
+static uint64_t slot_of(uint64_t h, int64_t r)
+{
+    return (h >> ROWNO_BITS) << ROWNO_BITS | (uint64_t)(r + 1);
+}
+
+static int64_t slot_row(uint64_t s)
+{
+    return (int64_t)(s & ROWNO_MASK) - 1;
+}
+
+static int same_tag(uint64_t s, uint64_t h)
+{
+    return (s >> ROWNO_BITS) == (h >> ROWNO_BITS);
+}
+
+/* The slot of key (tube, person), or of the first empty one on its run; *found says which. */
+static size_t probe(const struct sg_samples *g, const char *tube, uint64_t h, int64_t person,
+                    int *found)
+{
+    size_t i = (size_t)h & g->mask;
+
+    for (;; i = (i + 1) & g->mask) {
+        uint64_t s = g->slot[i];
+        int64_t p;
+
+        if (s == 0) {
+            *found = 0;
+            return i;
+        }
+        if (same_tag(s, h) && strcmp(tube_at(g, slot_row(s), &p), tube) == 0 && p == person) {
+            *found = 1;
+            return i;
+        }
+    }
+}
+
+static int alloc_table(struct sg_samples *g, size_t cap)
+{
+    uint64_t *t = calloc(cap, sizeof *t);
+
+    if (!t)
+        return FK_ENOMEM;
+    free(g->slot);
+    g->slot = t;
+    g->mask = cap - 1;
+    g->keys = 0;
+    return FK_OK;
+}
+
+/* Room for one more key: the table doubles past three quarters full. */
+static int room(struct sg_samples *g)
+{
+    uint64_t *old = g->slot;
+    size_t cap = g->mask + 1, i;
+
+    if ((size_t)(g->keys + 1) * 4 <= cap * 3)
+        return FK_OK;
+    g->slot = calloc(cap * 2, sizeof *g->slot);
+    if (!g->slot) {
+        g->slot = old;
+        return FK_ENOMEM;
+    }
+    g->mask = cap * 2 - 1;
+    for (i = 0; i < cap; i++) {
+        int64_t p;
+        uint64_t h;
+        size_t j;
+
+        if (!old[i])
+            continue;
+        h = tube_hash(tube_at(g, slot_row(old[i]), &p));
+        for (j = (size_t)h & g->mask; g->slot[j]; j = (j + 1) & g->mask)
+            ;
+        g->slot[j] = old[i];
+    }
+    free(old);
+    g->grew = 1;
+    return FK_OK;
+}
+
+/* Indexes committed row r, a later version of its key replacing an earlier one. */
+static int index_row(struct sg_samples *g, int64_t r)
+{
+    int64_t person;
+    const char *tube = tube_at(g, r, &person);
+    uint64_t h = tube_hash(tube);
+    int found;
+    size_t i;
+
+    if (room(g) != FK_OK)
+        return FK_ENOMEM;
+    i = probe(g, tube, h, person, &found);
+    g->slot[i] = slot_of(h, r);
+    g->keys += !found;
+    return FK_OK;
+}
+
+static int index_rows(struct sg_samples *g, int64_t from, int64_t to)
+{
+    int64_t r;
+
+    for (r = from; r < to; r++)
+        if (index_row(g, r) != FK_OK)
+            return FK_ENOMEM;
+    return FK_OK;
+}
+
+static size_t table_for(int64_t rows)
+{
+    size_t cap = 1024;
+
+    while ((size_t)rows * 4 > cap * 3)
+        cap *= 2;
+    return cap;
+}
+
+/* ---- mapping ---- */
+
+static int check_texts(const uint32_t *off, const char *txt, int64_t rows, uint64_t len)
+{
+    int64_t i;
+
+    if (off[0] != 0 || off[rows] != len)
+        return 0;
+    for (i = 0; i < rows; i++)
+        if (off[i + 1] <= off[i] || txt[off[i + 1] - 1] != '\0')
+            return 0;
+    return 1;
+}
+
+static int map_seg(struct sg_samples *g, const struct sg_entry *e, struct seg *s, char *err,
+                   size_t errlen)
+{
+    char file[4200];
+    const struct sg_head *h;
+    uint64_t n8, n4;
+    int ok;
+
+    sg_file(file, sizeof file, g->path, e->seq);
+    memset(s, 0, sizeof *s);
+    if (fk_snapmap_open(&s->m, file, SG_MAGIC, SG_VERSION, sizeof *h,
+                        offsetof(struct sg_head, blocks), err, errlen) != FK_OK)
+        goto bad;
+    h = s->m.base;
+    n8 = (uint64_t)e->rows * 8;
+    n4 = (uint64_t)(e->rows + 1) * 4;
+    s->seq = e->seq;
+    s->v.base = e->base;
+    s->v.rows = e->rows;
+    s->v.person = fk_snapmap_sect(&s->m, &h->sect[C_PERSON], n8);
+    s->v.time = fk_snapmap_sect(&s->m, &h->sect[C_TIME], n8);
+    s->v.shipped = fk_snapmap_sect(&s->m, &h->sect[C_SHIPPED], n8);
+    s->v.tube_off = fk_snapmap_sect(&s->m, &h->sect[C_TUBE_OFF], n4);
+    s->v.site_off = fk_snapmap_sect(&s->m, &h->sect[C_SITE_OFF], n4);
+    s->v.tube = fk_snapmap_sect(&s->m, &h->sect[C_TUBE], UINT64_MAX);
+    s->v.site = fk_snapmap_sect(&s->m, &h->sect[C_SITE], UINT64_MAX);
+    ok = h->base == e->base && h->rows == e->rows && h->pre.generation == e->seq && s->v.person &&
+         s->v.time && s->v.shipped && s->v.tube_off && s->v.site_off && s->v.tube && s->v.site &&
+         fk_snapmap_need_all(&s->m);
+    if (ok)
+        ok = check_texts(s->v.tube_off, s->v.tube, e->rows, h->sect[C_TUBE].len) &&
+             check_texts(s->v.site_off, s->v.site, e->rows, h->sect[C_SITE].len);
+    if (ok)
+        return FK_OK;
+    snprintf(err, errlen,
+             "the samples file %s is damaged or not the one the data file names (%lld rows "
+             "from row %lld): restore it from a backup of the data file and its samples files",
+             file, (long long)e->rows, (long long)e->base);
+bad:
+    fk_snapmap_close(&s->m);
+    return FK_EIO;
+}
+
+static int add_seg(struct sg_samples *g, const struct seg *s)
+{
+    if (fk_vec_grow((void **)&g->segs, &g->capsegs, g->nsegs + 1, sizeof *g->segs) != FK_OK)
+        return FK_ENOMEM;
+    g->segs[g->nsegs++] = *s;
+    g->total = s->v.base + s->v.rows;
+    return FK_OK;
+}
+
+/* 1 when the manifest holds the mapped segments as they are, but for a last one replaced by a
+ * longer file from the same row. */
+static int extends(const struct sg_samples *g, const struct sg_entry *man, size_t n)
+{
+    size_t i;
+
+    if (g->dirty || n < g->nsegs)
+        return 0;
+    for (i = 0; i < g->nsegs; i++) {
+        const struct seg *s = &g->segs[i];
+        int last = i + 1 == g->nsegs;
+
+        if (man[i].base != s->v.base ||
+            (last ? man[i].rows < s->v.rows : man[i].seq != s->seq || man[i].rows != s->v.rows))
+            return 0;
+    }
+    return 1;
+}
+
+int sg_sync(struct sg_samples *g, const struct sg_entry *man, size_t n, char *err, size_t errlen)
+{
+    size_t i = 0;
+    struct seg s;
+    int rc;
+
+    if (g->slot && extends(g, man, n)) {
+        i = g->nsegs;
+        if (i > 0 && man[i - 1].seq != g->segs[i - 1].seq) {
+            int64_t had = g->segs[i - 1].v.rows;
+
+            if ((rc = map_seg(g, &man[i - 1], &s, err, errlen)) != FK_OK)
+                goto fail;
+            fk_snapmap_close(&g->segs[i - 1].m);
+            g->segs[i - 1] = s;
+            g->total = s.v.base + s.v.rows;
+            if (index_rows(g, s.v.base + had, g->total) != FK_OK)
+                goto nomem;
+        }
+    } else {
+        unmap_all(g);
+        if (alloc_table(g, table_for(n ? man[n - 1].base + man[n - 1].rows : 0)) != FK_OK)
+            goto nomem;
+        g->dirty = 0;
+    }
+    for (; i < n; i++) {
+        if (man[i].base != g->total || man[i].rows <= 0) {
+            snprintf(err, errlen, "the samples manifest is not contiguous at segment %lld",
+                     (long long)man[i].seq);
+            rc = FK_EIO;
+            goto fail;
+        }
+        if ((rc = map_seg(g, &man[i], &s, err, errlen)) != FK_OK)
+            goto fail;
+        if (add_seg(g, &s) != FK_OK) {
+            fk_snapmap_close(&s.m);
+            goto nomem;
+        }
+        if (index_rows(g, s.v.base, g->total) != FK_OK)
+            goto nomem;
+    }
+    g->keys_begin = g->keys;
+    return FK_OK;
+nomem:
+    snprintf(err, errlen, "out of memory indexing the samples");
+    rc = FK_ENOMEM;
+fail:
+    unmap_all(g);
+    g->dirty = 1;
+    return rc;
+}
+
+/* ---- the open batch ---- */
+
+static int batch_push(struct sg_samples *g, const struct fk_sample_row *r)
+{
+    struct batch *b = &g->b;
+    size_t cap = b->cap, n = b->n;
+
+    if (n + 1 > cap || !b->tube_off) {
+        cap = b->cap;
+        if (fk_vec_grow((void **)&b->person, &cap, n + 1, sizeof *b->person) != FK_OK)
+            return FK_ENOMEM;
+        cap = b->cap;
+        if (fk_vec_grow((void **)&b->time, &cap, n + 1, sizeof *b->time) != FK_OK)
+            return FK_ENOMEM;
+        cap = b->cap;
+        if (fk_vec_grow((void **)&b->shipped, &cap, n + 1, sizeof *b->shipped) != FK_OK)
+            return FK_ENOMEM;
+        {
+            uint32_t *t = realloc(b->tube_off, (cap + 1) * sizeof *t), *s;
+
+            if (!t)
+                return FK_ENOMEM;
+            b->tube_off = t;
+            s = realloc(b->site_off, (cap + 1) * sizeof *s);
+            if (!s)
+                return FK_ENOMEM;
+            b->site_off = s;
+        }
+        b->cap = cap;
+        if (n == 0)
+            b->tube_off[0] = b->site_off[0] = 0;
+    }
+    if (fk_buf_append(&b->tube, r->tube, strlen(r->tube) + 1) != FK_OK ||
+        fk_buf_append(&b->site, r->site ? r->site : "", strlen(r->site ? r->site : "") + 1) !=
+            FK_OK ||
+        b->tube.len > UINT32_MAX || b->site.len > UINT32_MAX)
+        return FK_ENOMEM;
+    b->person[n] = r->person;
+    b->time[n] = r->time;
+    b->shipped[n] = r->shipped;
+    b->tube_off[n + 1] = (uint32_t)b->tube.len;
+    b->site_off[n + 1] = (uint32_t)b->site.len;
+    b->n = n + 1;
+    return FK_OK;
+}
+
+static int note_undo(struct sg_samples *g, size_t pos)
+{
+    if (g->grew)
+        return FK_OK;
+    if (fk_vec_grow((void **)&g->undo, &g->capundo, g->nundo + 1, sizeof *g->undo) != FK_OK)
+        return FK_ENOMEM;
+    g->undo[g->nundo].pos = pos;
+    g->undo[g->nundo++].old = g->slot[pos];
+    return FK_OK;
+}
+
+int sg_add(struct sg_samples *g, const struct fk_sample_row *r, enum fk_put *did)
+{
+    uint64_t h = tube_hash(r->tube);
+    struct fk_sample_row had, row = *r;
+    int found, rc;
+    size_t i;
+
+    if (!g->slot || room(g) != FK_OK)
+        return FK_ENOMEM;
+    i = probe(g, r->tube, h, r->person, &found);
+    if (found) {
+        row_at(g, slot_row(g->slot[i]), &had);
+        if (r->shipped == 0 || r->shipped == had.shipped) {
+            *did = FK_PUT_SAME;
+            return FK_OK;
+        }
+        /* The stored row with the new shipped time. Its site may lie in the batch's buffer,
+         * which the push may move: copied first. */
+        row.time = had.time;
+        row.site = strdup(had.site);
+        if (!row.site)
+            return FK_ENOMEM;
+        rc = note_undo(g, i) != FK_OK || batch_push(g, &row) != FK_OK ? FK_ENOMEM : FK_OK;
+        free((char *)row.site);
+        if (rc != FK_OK)
+            return rc;
+        g->slot[i] = slot_of(h, g->total + (int64_t)g->b.n - 1);
+        *did = FK_PUT_UPDATED;
+        return FK_OK;
+    }
+    if (note_undo(g, i) != FK_OK || batch_push(g, r) != FK_OK)
+        return FK_ENOMEM;
+    g->slot[i] = slot_of(h, g->total + (int64_t)g->b.n - 1);
+    g->keys++;
+    *did = FK_PUT_NEW;
+    return FK_OK;
+}
+
+size_t sg_pending(const struct sg_samples *g)
+{
+    return g->b.n;
+}
+
+static void batch_clear(struct sg_samples *g)
+{
+    g->b.n = 0;
+    fk_buf_reset(&g->b.tube);
+    fk_buf_reset(&g->b.site);
+    g->nundo = 0;
+    g->grew = 0;
+    g->keys_begin = g->keys;
+}
+
+/* ---- writing ---- */
+
+/* One int64 column: a's rows then b's. */
+static void put_ints(struct fk_snapwriter *w, struct fk_snap_sect *sect, int64_t *buf,
+                     const int64_t *a, int64_t na, const int64_t *b, int64_t nb)
+{
+    if (na)
+        memcpy(buf, a, (size_t)na * sizeof *buf);
+    if (nb)
+        memcpy(buf + na, b, (size_t)nb * sizeof *buf);
+    fk_snapwriter_put(w, sect, buf, (uint64_t)(na + nb) * sizeof *buf);
+}
+
+/* One text column: offsets, then the bytes, of a's rows then b's. */
+static int put_texts(struct fk_snapwriter *w, struct fk_snap_sect *so, struct fk_snap_sect *st,
+                     uint32_t *off, const uint32_t *oa, const char *ta, int64_t na,
+                     const uint32_t *ob, const char *tb, int64_t nb)
+{
+    uint64_t la = na ? oa[na] : 0, lb = nb ? ob[nb] : 0;
+    char *txt = malloc(la + lb + 1);
+    int64_t i;
+
+    if (!txt || la + lb > UINT32_MAX) {
+        free(txt);
+        return FK_ENOMEM;
+    }
+    off[0] = 0;
+    for (i = 0; i < na; i++)
+        off[i + 1] = oa[i + 1];
+    for (i = 0; i < nb; i++)
+        off[na + i + 1] = (uint32_t)(la + ob[i + 1]);
+    if (la)
+        memcpy(txt, ta, la);
+    if (lb)
+        memcpy(txt + la, tb, lb);
+    fk_snapwriter_put(w, so, off, (uint64_t)(na + nb + 1) * sizeof *off);
+    fk_snapwriter_put(w, st, txt, la + lb);
+    free(txt);
+    return FK_OK;
+}
+
+/* The rows of a and then of b (b may be empty) as one segment's columns. */
+static int put_cols(struct fk_snapwriter *w, struct sg_head *h, const struct view *a,
+                    const struct view *b)
+{
+    int64_t na = a->rows, nb = b->rows, n = na + nb;
+    int64_t *ints = malloc((size_t)(n ? n : 1) * sizeof *ints);
+    uint32_t *off = malloc((size_t)(n + 1) * sizeof *off);
+    int rc = FK_ENOMEM;
+
+    if (ints && off) {
+        put_ints(w, &h->sect[C_PERSON], ints, a->person, na, b->person, nb);
+        put_ints(w, &h->sect[C_TIME], ints, a->time, na, b->time, nb);
+        put_ints(w, &h->sect[C_SHIPPED], ints, a->shipped, na, b->shipped, nb);
+        rc = put_texts(w, &h->sect[C_TUBE_OFF], &h->sect[C_TUBE], off, a->tube_off, a->tube, na,
+                       b->tube_off, b->tube, nb);
+        if (rc == FK_OK)
+            rc = put_texts(w, &h->sect[C_SITE_OFF], &h->sect[C_SITE], off, a->site_off, a->site, na,
+                           b->site_off, b->site, nb);
+    }
+    free(ints);
+    free(off);
+    return rc;
+}
+
+/* Syncs the directory of path, so its new name survives a crash. */
+static int sync_dir(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    int fd, rc;
+
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) ? (int)(slash - path) : 1, path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+int sg_write(struct sg_samples *g, int64_t seq, struct sg_entry *out, int64_t *replaced, char *err,
+             size_t errlen)
+{
+    struct view none = {0}, batch = batch_view(g), last = none;
+    struct fk_snapwriter w;
+    struct sg_head h;
+    int rc;
+
+    *replaced = 0;
+    memset(&h, 0, sizeof h);
+    if (g->nsegs && g->b.n < SMALL_BATCH && g->segs[g->nsegs - 1].v.rows < SMALL_SEGMENT) {
+        last = g->segs[g->nsegs - 1].v;
+        *replaced = g->segs[g->nsegs - 1].seq;
+    }
+    none.base = batch.base;
+    sg_file(g->wfile, sizeof g->wfile, g->path, seq);
+    rc = fk_snapwriter_open(&w, g->wfile, sizeof h, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    w.sync = 1;
+    if ((rc = put_cols(&w, &h, *replaced ? &last : &batch, *replaced ? &batch : &none)) != FK_OK) {
+        fk_snapwriter_abort(&w);
+        snprintf(err, errlen, "out of memory writing %s", g->wfile);
+        return rc;
+    }
+    memcpy(h.pre.magic, SG_MAGIC, 8);
+    h.pre.version = SG_VERSION;
+    h.pre.endian = FK_SNAP_ENDIAN;
+    h.pre.generation = seq;
+    h.base = *replaced ? last.base : batch.base;
+    h.rows = (*replaced ? last.rows : 0) + batch.rows;
+    rc = fk_snapwriter_close(&w, &h, sizeof h, &h.blocks, err, errlen);
+    if (rc == FK_OK && sync_dir(g->wfile) != 0) {
+        snprintf(err, errlen, "cannot sync the directory of %s: %s", g->wfile, strerror(errno));
+        unlink(g->wfile);
+        rc = FK_EIO;
+    }
+    if (rc != FK_OK)
+        return rc;
+    out->seq = seq;
+    out->base = h.base;
+    out->rows = h.rows;
+    g->went = *out;
+    g->wreplaced = *replaced;
+    g->written = 1;
+    return FK_OK;
+}
+
+void sg_committed(struct sg_samples *g)
+{
+    char err[512], old[4200];
+    struct seg s;
+
+    if (!g->written) {
+        batch_clear(g);
+        return;
+    }
+    g->written = 0;
+    if (map_seg(g, &g->went, &s, err, sizeof err) != FK_OK) {
+        /* The file was synced a moment ago: reading it failing is a disk fault; the next use
+         * maps everything again from the manifest, and says what fails. */
+        unmap_all(g);
+        g->dirty = 1;
+        batch_clear(g);
+        return;
+    }
+    if (g->wreplaced) {
+        sg_file(old, sizeof old, g->path, g->wreplaced);
+        fk_snapmap_close(&g->segs[g->nsegs - 1].m);
+        g->segs[g->nsegs - 1] = s;
+        g->total = s.v.base + s.v.rows;
+        unlink(old);
+    } else if (add_seg(g, &s) != FK_OK) {
+        fk_snapmap_close(&s.m);
+        unmap_all(g);
+        g->dirty = 1;
+    }
+    batch_clear(g);
+}
+
+void sg_rollback(struct sg_samples *g)
+{
+    if (g->written)
+        unlink(g->wfile);
+    g->written = 0;
+    if (g->grew) {
+        g->dirty = 1;
+    } else {
+        while (g->nundo > 0) {
+            g->nundo--;
+            g->slot[g->undo[g->nundo].pos] = g->undo[g->nundo].old;
+        }
+        g->keys = g->keys_begin;
+    }
+    batch_clear(g);
+}
+
+/* ---- reading ---- */
+
+int sg_tube_exists(struct sg_samples *g, const char *tube)
+{
+    uint64_t h = tube_hash(tube);
+    size_t i;
+
+    if (!g->slot)
+        return FK_ENOENT;
+    for (i = (size_t)h & g->mask; g->slot[i]; i = (i + 1) & g->mask) {
+        int64_t p;
+
+        if (same_tag(g->slot[i], h) && strcmp(tube_at(g, slot_row(g->slot[i]), &p), tube) == 0)
+            return FK_OK;
+    }
+    return FK_ENOENT;
+}
+
+int sg_each_tube_member(struct sg_samples *g, const char *tube, fk_sample_cb cb, void *ud)
+{
+    struct fk_sample_row m[64], *all = m;
+    size_t n = 0, cap = 64, i, j;
+    uint64_t h = tube_hash(tube);
+    int rc = FK_OK;
+
+    if (!g->slot)
+        return FK_OK;
+    for (i = (size_t)h & g->mask; g->slot[i]; i = (i + 1) & g->mask) {
+        struct fk_sample_row r;
+
+        if (!same_tag(g->slot[i], h))
+            continue;
+        row_at(g, slot_row(g->slot[i]), &r);
+        if (strcmp(r.tube, tube) != 0)
+            continue;
+        if (n == cap) {
+            struct fk_sample_row *more = malloc(cap * 2 * sizeof *more);
+
+            if (!more) {
+                rc = FK_ENOMEM;
+                goto out;
+            }
+            memcpy(more, all, n * sizeof *more);
+            if (all != m)
+                free(all);
+            all = more;
+            cap *= 2;
+        }
+        /* insertion by person */
+        for (j = n; j > 0 && all[j - 1].person > r.person; j--)
+            all[j] = all[j - 1];
+        all[j] = r;
+        n++;
+    }
+    for (i = 0; i < n && rc == FK_OK; i++)
+        rc = cb(ud, &all[i]);
+out:
+    if (all != m)
+        free(all);
+    return rc;
+}
+
+/* A row, for sorting: the first 8 bytes of its tube big-endian (zeros past its end), whether
+ * the tube is longer than that, and the person, so most comparisons read no text. */
+struct sortkey {
+    uint64_t prefix;
+    int64_t person;
+    int64_t row; /* bit 62: the tube is longer than 8 bytes */
+};
+
+#define LONG_TUBE (INT64_C(1) << 62)
+
+static struct sortkey sortkey_of(const struct sg_samples *g, int64_t r)
+{
+    struct sortkey k = {0, 0, r};
+    const char *t = tube_at(g, r, &k.person);
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        k.prefix = k.prefix << 8 | (unsigned char)*t;
+        if (*t)
+            t++;
+    }
+    if (*t)
+        k.row |= LONG_TUBE;
+    return k;
+}
+
+static int before(const struct sg_samples *g, const struct sortkey *a, const struct sortkey *b)
+{
+    int64_t p;
+    int c;
+
+    if (a->prefix != b->prefix)
+        return a->prefix < b->prefix;
+    if ((a->row & LONG_TUBE) && (b->row & LONG_TUBE)) {
+        c = strcmp(tube_at(g, a->row & ~LONG_TUBE, &p), tube_at(g, b->row & ~LONG_TUBE, &p));
+        if (c)
+            return c < 0;
+    } else if ((a->row ^ b->row) & LONG_TUBE) {
+        return !(a->row & LONG_TUBE); /* the 8-byte tube is a prefix of the other */
+    }
+    return a->person < b->person;
+}
+
+/* Sorts k[0..n) by (tube, person): a bottom-up merge sort through tmp. */
+static void sort_keys(const struct sg_samples *g, struct sortkey *k, struct sortkey *tmp, size_t n)
+{
+    struct sortkey *src = k, *dst = tmp;
+    size_t width, i;
+
+    for (width = 1; width < n; width *= 2) {
+        for (i = 0; i < n; i += 2 * width) {
+            size_t a = i, am = i + width < n ? i + width : n, b = am;
+            size_t bm = i + 2 * width < n ? i + 2 * width : n, o = i;
+
+            while (a < am && b < bm)
+                dst[o++] = before(g, &src[b], &src[a]) ? src[b++] : src[a++];
+            while (a < am)
+                dst[o++] = src[a++];
+            while (b < bm)
+                dst[o++] = src[b++];
+        }
+        src = dst;
+        dst = src == k ? tmp : k;
+    }
+    if (src != k)
+        memcpy(k, src, n * sizeof *k);
+}
+
+int sg_each_sample(struct sg_samples *g, fk_sample_cb cb, void *ud)
+{
+    size_t n = (size_t)g->keys, i, k = 0;
+    struct sortkey *keys = malloc((n ? n : 1) * sizeof *keys);
+    struct sortkey *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    int rc = FK_OK;
+
+    if (!keys || !tmp) {
+        free(keys);
+        free(tmp);
+        return FK_ENOMEM;
+    }
+    for (i = 0; g->slot && i <= g->mask && k < n; i++)
+        if (g->slot[i])
+            keys[k++] = sortkey_of(g, slot_row(g->slot[i]));
+    sort_keys(g, keys, tmp, k);
+    free(tmp);
+    for (i = 0; i < k && rc == FK_OK; i++) {
+        struct fk_sample_row r;
+
+        row_at(g, keys[i].row & ~LONG_TUBE, &r);
+        rc = cb(ud, &r);
+    }
+    free(keys);
+    return rc;
+}
+
+int64_t sg_count(const struct sg_samples *g)
+{
+    return g->keys;
+}
