@@ -740,17 +740,58 @@ static fk_strmap *map_of(const fk_engine *e, const char *(*code)(const fk_engine
 /* The delta's rows in (tube code, person) order, the store's. */
 static const fk_engine_delta *sort_delta;
 
+static int cmp_dcode(const void *a, const void *b)
+{
+    return strcmp(fk_strmap_key(sort_delta->codes, *(const uint32_t *)a),
+                  fk_strmap_key(sort_delta->codes, *(const uint32_t *)b));
+}
+
+/* A delta row's place: its tube code's rank among the delta's codes, then its person. */
+struct drow {
+    uint64_t key;
+    uint32_t row;
+};
+
 static int cmp_drow(const void *a, const void *b)
 {
-    const struct dsample *x = &sort_delta->s[*(const uint32_t *)a],
-                         *y = &sort_delta->s[*(const uint32_t *)b];
-    int c = x->tube == y->tube ? 0
-                               : strcmp(fk_strmap_key(sort_delta->codes, x->tube),
-                                        fk_strmap_key(sort_delta->codes, y->tube));
+    uint64_t x = ((const struct drow *)a)->key, y = ((const struct drow *)b)->key;
 
-    if (c)
-        return c;
-    return x->person < y->person ? -1 : x->person > y->person;
+    return (x > y) - (x < y);
+}
+
+/* rows[0..n) := the delta's rows in (tube code, person) order: the distinct codes are sorted
+ * as text (a tube's rows share one), the rows by integers. FK_OK or FK_ENOMEM. */
+static int sort_rows(const fk_engine_delta *d, uint32_t *rows)
+{
+    size_t nc = (size_t)fk_strmap_size(d->codes), i;
+    uint32_t *code = malloc((nc ? nc : 1) * sizeof *code), *rank = NULL;
+    struct drow *k = malloc((d->n ? d->n : 1) * sizeof *k);
+
+    if (code && k)
+        rank = malloc((nc ? nc : 1) * sizeof *rank);
+    if (!rank) {
+        free(code);
+        free(k);
+        return FK_ENOMEM;
+    }
+    for (i = 0; i < nc; i++)
+        code[i] = (uint32_t)i;
+    sort_delta = d;
+    qsort(code, nc, sizeof *code, cmp_dcode);
+    sort_delta = NULL;
+    for (i = 0; i < nc; i++)
+        rank[code[i]] = (uint32_t)i;
+    for (i = 0; i < d->n; i++) {
+        k[i].key = (uint64_t)rank[d->s[i].tube] << 32 | (uint32_t)d->s[i].person;
+        k[i].row = (uint32_t)i;
+    }
+    qsort(k, d->n, sizeof *k, cmp_drow);
+    for (i = 0; i < d->n; i++)
+        rows[i] = k[i].row;
+    free(code);
+    free(rank);
+    free(k);
+    return FK_OK;
 }
 
 /* Appends one tube of the merged stream to n: its code, its rows (already in n's columns from
@@ -853,12 +894,8 @@ int fk_engine_extend(const fk_engine *e, const fk_engine_delta *d, fk_store *st,
     if (!rows || !n->tubes || !n->sites || !n->labs || !n->tube || !n->s_pid || !n->s_time ||
         !n->s_tube)
         goto out;
-    for (i = 0; i < ndr; i++)
-        rows[i] = (uint32_t)i;
-    sort_delta = d;
-    if (ndr)
-        qsort(rows, ndr, sizeof *rows, cmp_drow);
-    sort_delta = NULL;
+    if (ndr && sort_rows(d, rows) != FK_OK)
+        goto out;
     for (i = 0; i < nold || r < ndr;) {
         const struct dsample *x = r < ndr ? &d->s[rows[r]] : NULL;
         const char *dcode = x ? fk_strmap_key(d->codes, x->tube) : NULL;

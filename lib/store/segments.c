@@ -88,6 +88,7 @@ struct sg_samples {
     struct batch b;
     uint64_t *slot;
     size_t mask;
+    unsigned bits; /* log2 of the table's size */
     int64_t keys;
     int dirty; /* the index must be rebuilt before use */
     struct undo *undo;
@@ -207,6 +208,13 @@ static const char *tube_at(const struct sg_samples *g, int64_t r, int64_t *perso
     return v.tube + v.tube_off[i];
 }
 
+static int64_t person_at(const struct sg_samples *g, int64_t r)
+{
+    struct view v = view_of(g, r);
+
+    return v.person[r - v.base];
+}
+
 /* ---- the index ---- */
 
 static uint64_t tube_hash(const char *tube)
@@ -217,6 +225,13 @@ static uint64_t tube_hash(const char *tube)
 static uint64_t slot_of(uint64_t h, int64_t r)
 {
     return (h >> ROWNO_BITS) << ROWNO_BITS | (uint64_t)(r + 1);
+}
+
+/* The slot a hash starts at: its top bits, so a table up to 2^24 slots finds it from the 24 bits
+ * a slot keeps, and doubles without reading a tube. */
+static size_t home(const struct sg_samples *g, uint64_t h)
+{
+    return (size_t)(h >> (64 - g->bits));
 }
 
 static int64_t slot_row(uint64_t s)
@@ -233,7 +248,7 @@ static int same_tag(uint64_t s, uint64_t h)
 static size_t probe(const struct sg_samples *g, const char *tube, uint64_t h, int64_t person,
                     int *found)
 {
-    size_t i = (size_t)h & g->mask;
+    size_t i = home(g, h);
 
     for (;; i = (i + 1) & g->mask) {
         uint64_t s = g->slot[i];
@@ -243,11 +258,20 @@ static size_t probe(const struct sg_samples *g, const char *tube, uint64_t h, in
             *found = 0;
             return i;
         }
-        if (same_tag(s, h) && strcmp(tube_at(g, slot_row(s), &p), tube) == 0 && p == person) {
+        /* the person first: a pooled tube's members share the tag, and differ there */
+        if (same_tag(s, h) && person_at(g, slot_row(s)) == person &&
+            strcmp(tube_at(g, slot_row(s), &p), tube) == 0) {
             *found = 1;
             return i;
         }
     }
+}
+
+static void set_cap(struct sg_samples *g, size_t cap)
+{
+    g->mask = cap - 1;
+    for (g->bits = 0; ((size_t)1 << g->bits) < cap; g->bits++)
+        ;
 }
 
 static int alloc_table(struct sg_samples *g, size_t cap)
@@ -258,7 +282,7 @@ static int alloc_table(struct sg_samples *g, size_t cap)
         return FK_ENOMEM;
     free(g->slot);
     g->slot = t;
-    g->mask = cap - 1;
+    set_cap(g, cap);
     g->keys = 0;
     return FK_OK;
 }
@@ -276,7 +300,7 @@ static int room(struct sg_samples *g)
         g->slot = old;
         return FK_ENOMEM;
     }
-    g->mask = cap * 2 - 1;
+    set_cap(g, cap * 2);
     for (i = 0; i < cap; i++) {
         int64_t p;
         uint64_t h;
@@ -284,8 +308,10 @@ static int room(struct sg_samples *g)
 
         if (!old[i])
             continue;
-        h = tube_hash(tube_at(g, slot_row(old[i]), &p));
-        for (j = (size_t)h & g->mask; g->slot[j]; j = (j + 1) & g->mask)
+        /* up to 2^24 slots the home is in the slot's own bits: no text read */
+        h = g->bits <= 64 - ROWNO_BITS ? old[i] >> ROWNO_BITS << ROWNO_BITS
+                                       : tube_hash(tube_at(g, slot_row(old[i]), &p));
+        for (j = home(g, h); g->slot[j]; j = (j + 1) & g->mask)
             ;
         g->slot[j] = old[i];
     }
@@ -703,6 +729,7 @@ int sg_write(struct sg_samples *g, int64_t seq, struct sg_entry *out, int64_t *r
     out->seq = seq;
     out->base = h.base;
     out->rows = h.rows;
+    out->keys = g->keys;
     g->went = *out;
     g->wreplaced = *replaced;
     g->written = 1;
@@ -767,7 +794,7 @@ int sg_tube_exists(struct sg_samples *g, const char *tube)
 
     if (!g->slot)
         return FK_ENOENT;
-    for (i = (size_t)h & g->mask; g->slot[i]; i = (i + 1) & g->mask) {
+    for (i = home(g, h); g->slot[i]; i = (i + 1) & g->mask) {
         int64_t p;
 
         if (same_tag(g->slot[i], h) && strcmp(tube_at(g, slot_row(g->slot[i]), &p), tube) == 0)
@@ -785,7 +812,7 @@ int sg_each_tube_member(struct sg_samples *g, const char *tube, fk_sample_cb cb,
 
     if (!g->slot)
         return FK_OK;
-    for (i = (size_t)h & g->mask; g->slot[i]; i = (i + 1) & g->mask) {
+    for (i = home(g, h); g->slot[i]; i = (i + 1) & g->mask) {
         struct fk_sample_row r;
 
         if (!same_tag(g->slot[i], h))

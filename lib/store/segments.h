@@ -17,9 +17,10 @@
 
 #include "fk/store.h"
 
-/* A manifest row: segment file seq holds the rows [base, base + rows). */
+/* A manifest row: segment file seq holds the rows [base, base + rows); there were keys samples
+ * once it committed. */
 struct sg_entry {
-    int64_t seq, base, rows;
+    int64_t seq, base, rows, keys;
 };
 
 struct sg_samples;

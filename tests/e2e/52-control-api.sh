@@ -245,6 +245,8 @@ expect_error not_found 404 "backcheck of an unknown area"
 # The command line's back-check with control is the same library call as the API's: on a twin
 # of the data file, as the same account, it puts the same persons under the same control.
 "$PY" -c 'import sqlite3; sqlite3.connect("fangkong.db").backup(sqlite3.connect("twin.db"))'
+# the samples live in segment files beside the data file: a copy takes them too
+for f in fangkong.db.samples.*; do cp "$f" "twin.db${f#fangkong.db}"; done
 api "$DESK" POST /api/v1/backcheck "${J[@]}" --data '{"area":"310101","place":"centralized"}'
 expect_status 200 "backcheck control"
 [ "$(jq_py 'j["added"]')" = 1 ] || fail "backcheck control added"

@@ -338,7 +338,10 @@ static void test_segments__damage_and_leftovers(void **state)
     fk_store_close(f->st);
     assert_int_equal(flip_byte(file, 200), 0);
     assert_int_equal(fk_store_open(f->path, &f->st, err, sizeof err), FK_OK);
-    assert_int_equal(fk_store_count(f->st, "samples", &n), FK_EIO);
+    /* the count is the manifest's; reading the samples maps the file */
+    assert_int_equal(fk_store_count(f->st, "samples", &n), FK_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(fk_store_tube_exists(f->st, "T1"), FK_EIO);
     assert_non_null(strstr(fk_store_errmsg(f->st), ".samples.1"));
     free(m.r);
 }
