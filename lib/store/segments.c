@@ -6,9 +6,10 @@
  *   138 k rows/s at 10 M (the sqlite3 shell's own .import), and an import must be several times
  *   that. Appending columns to a file and checking the key in memory costs a hash probe a row.
  * - The index is one open-addressing table of the rows by the hash of their tube: a slot holds 24
- *   bits of the hash and the row's number plus one (0: empty). A tube's members lie on one probe
- *   run, so the same table answers the key (tube, person), a tube's members and whether a tube
- *   exists. Built as the segments are first mapped (about a second at 10 M), then kept.
+ *   bits of the hash, 8 of the person's and the row's number plus one (0: empty). A tube's members
+ * lie on one probe run, so the same table answers the key (tube, person), a tube's members and
+ * whether a tube exists. Built as the segments are first mapped (about a second at 10 M), then
+ * kept.
  * - Rows are never moved: a small batch merged into the last small segment keeps that segment's
  *   row numbers and adds its own after them, so the index of another process stays valid when it
  *   maps the replacing file. Any other change of the manifest rebuilds the index.
@@ -38,8 +39,9 @@
 #define SG_VERSION 1u
 #define SMALL_BATCH 4096    /* a batch this small is merged into a small last segment */
 #define SMALL_SEGMENT 65536 /* a segment smaller than this takes small batches */
-#define ROWNO_BITS 40
+#define ROWNO_BITS 32       /* a slot: 24 bits of the tube's hash, 8 of the person's, the row + 1 */
 #define ROWNO_MASK ((UINT64_C(1) << ROWNO_BITS) - 1)
+#define TUBE_SHIFT 40
 
 enum { C_PERSON, C_TIME, C_SHIPPED, C_TUBE_OFF, C_TUBE, C_SITE_OFF, C_SITE, C_N };
 
@@ -217,14 +219,27 @@ static int64_t person_at(const struct sg_samples *g, int64_t r)
 
 /* ---- the index ---- */
 
-static uint64_t tube_hash(const char *tube)
+static int weak_hash; /* tests: fk__sg_weak_hash */
+
+void fk__sg_weak_hash(int on)
 {
-    return XXH3_64bits(tube, strlen(tube));
+    weak_hash = on;
 }
 
-static uint64_t slot_of(uint64_t h, int64_t r)
+static uint64_t tube_hash(const char *tube)
 {
-    return (h >> ROWNO_BITS) << ROWNO_BITS | (uint64_t)(r + 1);
+    uint64_t h = XXH3_64bits(tube, strlen(tube));
+
+    return weak_hash ? h & ~((UINT64_C(1) << 60) - 1) : h;
+}
+
+/* The slot of row r of key (tube of hash h, person). */
+static uint64_t slot_of(uint64_t h, int64_t person, int64_t r)
+{
+    uint64_t pt = weak_hash ? (uint64_t)person & 1
+                            : ((uint64_t)person * UINT64_C(0x9E3779B97F4A7C15)) >> 56;
+
+    return (h >> TUBE_SHIFT) << TUBE_SHIFT | pt << ROWNO_BITS | (uint64_t)(r + 1);
 }
 
 /* The slot a hash starts at: its top bits, so a table up to 2^24 slots finds it from the 24 bits
@@ -239,15 +254,17 @@ static int64_t slot_row(uint64_t s)
     return (int64_t)(s & ROWNO_MASK) - 1;
 }
 
+/* 1 when slot s may hold a row of the tube of hash h. */
 static int same_tag(uint64_t s, uint64_t h)
 {
-    return (s >> ROWNO_BITS) == (h >> ROWNO_BITS);
+    return (s >> TUBE_SHIFT) == (h >> TUBE_SHIFT);
 }
 
 /* The slot of key (tube, person), or of the first empty one on its run; *found says which. */
 static size_t probe(const struct sg_samples *g, const char *tube, uint64_t h, int64_t person,
                     int *found)
 {
+    uint64_t key = slot_of(h, person, -1);
     size_t i = home(g, h);
 
     for (;; i = (i + 1) & g->mask) {
@@ -258,8 +275,9 @@ static size_t probe(const struct sg_samples *g, const char *tube, uint64_t h, in
             *found = 0;
             return i;
         }
-        /* the person first: a pooled tube's members share the tag, and differ there */
-        if (same_tag(s, h) && person_at(g, slot_row(s)) == person &&
+        /* A pooled tube's members share the tube's bits and mostly differ in the person's, so
+         * a new key reads no row. */
+        if ((s >> ROWNO_BITS) == (key >> ROWNO_BITS) && person_at(g, slot_row(s)) == person &&
             strcmp(tube_at(g, slot_row(s), &p), tube) == 0) {
             *found = 1;
             return i;
@@ -309,7 +327,7 @@ static int room(struct sg_samples *g)
         if (!old[i])
             continue;
         /* up to 2^24 slots the home is in the slot's own bits: no text read */
-        h = g->bits <= 64 - ROWNO_BITS ? old[i] >> ROWNO_BITS << ROWNO_BITS
+        h = g->bits <= 64 - TUBE_SHIFT ? old[i] >> TUBE_SHIFT << TUBE_SHIFT
                                        : tube_hash(tube_at(g, slot_row(old[i]), &p));
         for (j = home(g, h); g->slot[j]; j = (j + 1) & g->mask)
             ;
@@ -332,7 +350,7 @@ static int index_row(struct sg_samples *g, int64_t r)
     if (room(g) != FK_OK)
         return FK_ENOMEM;
     i = probe(g, tube, h, person, &found);
-    g->slot[i] = slot_of(h, r);
+    g->slot[i] = slot_of(h, person, r);
     g->keys += !found;
     return FK_OK;
 }
@@ -557,7 +575,8 @@ int sg_add(struct sg_samples *g, const struct fk_sample_row *r, enum fk_put *did
     int found, rc;
     size_t i;
 
-    if (!g->slot || room(g) != FK_OK)
+    /* rows are numbered in 32 bits: 4 G samples, 400 rounds of a city of 10 M */
+    if (!g->slot || g->total + (int64_t)g->b.n + 2 >= (int64_t)ROWNO_MASK || room(g) != FK_OK)
         return FK_ENOMEM;
     i = probe(g, r->tube, h, r->person, &found);
     if (found) {
@@ -576,13 +595,13 @@ int sg_add(struct sg_samples *g, const struct fk_sample_row *r, enum fk_put *did
         free((char *)row.site);
         if (rc != FK_OK)
             return rc;
-        g->slot[i] = slot_of(h, g->total + (int64_t)g->b.n - 1);
+        g->slot[i] = slot_of(h, r->person, g->total + (int64_t)g->b.n - 1);
         *did = FK_PUT_UPDATED;
         return FK_OK;
     }
     if (note_undo(g, i) != FK_OK || batch_push(g, r) != FK_OK)
         return FK_ENOMEM;
-    g->slot[i] = slot_of(h, g->total + (int64_t)g->b.n - 1);
+    g->slot[i] = slot_of(h, r->person, g->total + (int64_t)g->b.n - 1);
     g->keys++;
     *did = FK_PUT_NEW;
     return FK_OK;

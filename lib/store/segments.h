@@ -65,6 +65,10 @@ int sg_each_sample(struct sg_samples *g, fk_sample_cb cb, void *ud);
 /* How many samples (keys) there are. */
 int64_t sg_count(const struct sg_samples *g);
 
+/* Tests only: tube hashes of 4 bits and person tags of 1 from now on (1), or whole (0), so that
+ * different keys share their slots' tags and runs, and every comparison past them is exercised. */
+void fk__sg_weak_hash(int on);
+
 /* The file name of segment seq of the data file path. */
 void sg_file(char *out, size_t cap, const char *path, int64_t seq);
 
