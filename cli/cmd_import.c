@@ -12,6 +12,27 @@ static void on_progress(void *ud, uint64_t done, uint64_t total, uint64_t rows)
     fk_progress_update(ud, done, total, rows);
 }
 
+/* What the next verb will find: a snapshot to map, or a build of its own ("snapshots: engine
+ * extended, roster built in 1.20 s"). */
+static void print_snapshots(const struct fk_import_snapshots *s)
+{
+    static const char *const name[] = {"engine", "tracer", "roster"};
+    const enum fk_snap_did did[] = {s->engine_did, s->tracer_did, s->roster_did};
+    const char *sep = " ";
+    int k;
+
+    if (!s->engine_did && !s->tracer_did && !s->roster_did)
+        return;
+    fputs("snapshots:", stderr);
+    for (k = 0; k < 3; k++) {
+        if (!did[k])
+            continue;
+        fprintf(stderr, "%s%s %s", sep, name[k], fk_snap_did_name(did[k]));
+        sep = ", ";
+    }
+    fprintf(stderr, " in %.2f s%s%s\n", s->seconds, s->why[0] ? ": " : "", s->why);
+}
+
 int cmd_import(struct cli *c, int argc, char **argv)
 {
     const char *encoding = NULL, *rejects = NULL, *batch = NULL, *sheet = NULL;
@@ -25,7 +46,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
     struct fk_import_opts io;
     struct fk_import_record rec;
     struct fk_import_snapshots snaps;
-    char engine_snap[4200], tracer_snap[4200];
+    char engine_snap[4200], tracer_snap[4200], roster_snap[4200];
     struct fk_import_summary sum;
     struct fk_progress prog;
     enum fk_import_type type;
@@ -66,10 +87,12 @@ int cmd_import(struct cli *c, int argc, char **argv)
     memset(&rec, 0, sizeof rec);
     rec.begun = begun;
     rec.done_prefix = prefix;
-    /* The snapshots beside the data file are kept current, so the next verb maps them. */
+    /* The snapshots beside the data file are kept current, so the next verb maps them; the
+     * roster is the import's own look-up of persons, and the next import's. */
     memset(&snaps, 0, sizeof snaps);
     snaps.engine = cli_snapshot_path(c, "engine", engine_snap, sizeof engine_snap);
     snaps.tracer = cli_snapshot_path(c, "tracer", tracer_snap, sizeof tracer_snap);
+    snaps.roster = cli_snapshot_path(c, "roster", roster_snap, sizeof roster_snap);
     snaps.progress = cli_stage_progress;
     snaps.progress_ud = &prog;
     rec.snapshots = &snaps;
@@ -96,13 +119,7 @@ int cmd_import(struct cli *c, int argc, char **argv)
         fprintf(stderr, "%s %s: %s\n", fk_import_type_name(type), c->pos[1],
                 fk_import_updated_text(&sum, upd, sizeof upd));
     }
-    if (snaps.engine_did || snaps.tracer_did) {
-        /* What the next verb will find: a snapshot to map, or a build of its own. */
-        fprintf(stderr, "snapshots:%s%s%s%s%s in %.2f s%s%s\n", snaps.engine_did ? " engine " : "",
-                fk_snap_did_name(snaps.engine_did), snaps.engine_did && snaps.tracer_did ? "," : "",
-                snaps.tracer_did ? " tracer " : "", fk_snap_did_name(snaps.tracer_did),
-                snaps.seconds, snaps.why[0] ? ": " : "", snaps.why);
-    }
+    print_snapshots(&snaps);
     if (sum.alerts)
         fprintf(stderr, "%llu alerts raised: fangkong alerts --open lists them\n",
                 (unsigned long long)sum.alerts);

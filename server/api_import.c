@@ -125,7 +125,7 @@ void api_import_post(struct req *r)
     struct fk_import_record rec;
     struct fk_import_snapshots snaps;
     struct fk_import_summary sum;
-    char id[FK_TOKEN_HEX], rej[1200], err[1024], begun[160], rejects[96], paths[2][1100];
+    char id[FK_TOKEN_HEX], rej[1200], err[1024], begun[160], rejects[96], paths[3][1100];
     fk_buf b;
     int rc;
 
@@ -340,7 +340,7 @@ void api_rows_post(struct req *r)
     struct fk_actor actor = req_actor(r);
     struct fk_import_record rec;
     struct fk_import_snapshots snaps;
-    char err[1024], begun[96], paths[2][1100];
+    char err[1024], begun[96], paths[3][1100];
     size_t nprobs = 0;
     int rc;
 

@@ -256,11 +256,12 @@ void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_
 int srv_defer(struct req *r, void (*work)(struct req *r), void (*finish)(struct req *r));
 /* Where uploads and rejects files live (beside the data file). */
 const char *srv_upload_dir(struct req *r);
-/* The path of the data file's snapshot of kind ("engine", "tracer") in buf. */
+/* The path of the data file's snapshot of kind ("engine", "tracer", "roster") in buf. */
 const char *srv_snapshot_path(const struct server *s, const char *kind, char *buf, size_t cap);
 /* The snapshots an import through r keeps current: extended in the import, else left for the
- * builder (fk_import_snapshots.extend_only). paths: room for both paths. */
-void srv_import_snapshots(struct req *r, struct fk_import_snapshots *s, char paths[2][1100]);
+ * builder (fk_import_snapshots.extend_only); the roster is read by the import when current, and
+ * left stale by one that writes persons. paths: room for the three paths. */
+void srv_import_snapshots(struct req *r, struct fk_import_snapshots *s, char paths[3][1100]);
 /* Tidies the upload folder dir: at start (at_start 1) removes the upload files a killed server
  * left (upload-*, door-*, export-*.xlsx); always removes rejects files (and their owners) older
  * than 24 h at now. Says what it removed on stderr. (api_import.c) */

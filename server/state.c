@@ -111,11 +111,12 @@ const char *srv_snapshot_path(const struct server *s, const char *kind, char *bu
     return buf;
 }
 
-void srv_import_snapshots(struct req *r, struct fk_import_snapshots *s, char paths[2][1100])
+void srv_import_snapshots(struct req *r, struct fk_import_snapshots *s, char paths[3][1100])
 {
     memset(s, 0, sizeof *s);
     s->engine = srv_snapshot_path(r->srv, "engine", paths[0], sizeof paths[0]);
     s->tracer = srv_snapshot_path(r->srv, "tracer", paths[1], sizeof paths[1]);
+    s->roster = srv_snapshot_path(r->srv, "roster", paths[2], sizeof paths[2]);
     s->extend_only = 1;
 }
 

@@ -165,7 +165,10 @@ int fk_cold_alerts(fk_store *st, const struct fk_profile *p, int64_t now, size_t
  * the import began and nobody else wrote meanwhile: the rows the import added are merged into
  * the snapshot's arrays, and the persons, samples, scans and pings are not read from the store
  * again (fk_engine_extend, fk_tracer_extend). The other snapshots stay current as they were: an
- * import of samples does not touch the tracer's. */
+ * import of samples does not touch the tracer's. The roster (fk/roster.h) is what the import
+ * itself reads: when current as it begins, the rows' persons are found in it rather than in the
+ * store, and after an import that wrote persons it is built again (a server's import leaves it
+ * stale). */
 enum fk_snap_did {
     FK_SNAP_NONE = 0, /* nothing to do: no path, or the import changed nothing it holds */
     FK_SNAP_BUILT,    /* built from the store and written */
@@ -174,13 +177,14 @@ enum fk_snap_did {
 };
 struct fk_import_snapshots {
     const char *engine, *tracer;   /* the snapshots' paths; NULL: not kept */
+    const char *roster;            /* the roster's path; NULL: neither read nor kept */
     /* A server's import (1): a snapshot is extended or left stale, never built in the import,
      * which must answer its client; the server's builder builds it in the background. */
     int extend_only;
     fk_build_progress_fn progress; /* the tracer's build; may be NULL */
     void *progress_ud;
     /* Out: what was done to each, in how long, and why one was left stale. */
-    enum fk_snap_did engine_did, tracer_did;
+    enum fk_snap_did engine_did, tracer_did, roster_did;
     double seconds;
     char why[512];
 };

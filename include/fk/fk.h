@@ -27,6 +27,7 @@
 #include "fk/region.h"
 #include "fk/report.h"
 #include "fk/reports.h"
+#include "fk/roster.h"
 #include "fk/screening.h"
 #include "fk/secret.h"
 #include "fk/store.h"

@@ -80,6 +80,16 @@ struct fk_import_opts {
      * with a shipped time (FK_PUT_UPDATED). */
     void (*sampled)(void *ud, const struct fk_sample_row *r, enum fk_put did);
     void *sampled_ud;
+    /* When set, where persons are found before the store is asked (issue 19): the roster of the
+     * registry (fk/roster.h), current with the store as the import begins, which the caller
+     * opened. Called with an ID number (normalised; n bytes); FK_OK with the person's store id
+     * and grid code (borrowed for the call), FK_ENOENT when the registry holds no such person,
+     * any other code when it cannot say (a damaged block): the import then goes on as one
+     * without it, and answers the same either way. Persons the import itself registers are
+     * found without it. Used by the types whose rows name persons by ID number, but results. */
+    int (*find_person)(void *ud, const char *id_number, size_t n, int64_t *person,
+                       const char **grid);
+    void *find_person_ud;
     /* XLSX input: the sheet to read (NULL: the first). */
     const char *sheet;
     /* The time event times are checked against (Unix seconds); 0: the clock. Event times

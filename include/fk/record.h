@@ -128,9 +128,12 @@ struct fk_record_sql {
 /* The indexes a type's rows are read into (issue 19): an import of the type must rebuild or
  * extend their snapshots, and any other import leaves them as they were. The engine reads
  * regions, persons, samples and results; the tracer persons (households), venues, scans, pings
- * and cases; arrivals add persons. */
+ * and cases; arrivals add persons. The roster (fk/roster.h) reads the persons alone: an arrival
+ * that registers a person does so with a put of persons, which marks it, and one of a known
+ * person changes no person, so arrivals do not feed it. */
 #define FK_FEEDS_ENGINE 1u
 #define FK_FEEDS_TRACER 2u
+#define FK_FEEDS_ROSTER 4u
 
 struct fk_record_type {
     fk_record_id id;

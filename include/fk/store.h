@@ -90,12 +90,13 @@ int fk_store_generation(fk_store *st, int64_t *out);
  * which holds none of it, is not rebuilt for it. */
 int fk_store_begin_control(fk_store *st);
 int fk_store_control_generation(fk_store *st, int64_t *out);
-/* The generation of the last batch that wrote what the index `feeds` (FK_FEEDS_ENGINE or
- * FK_FEEDS_TRACER, fk/record.h) reads (issue 19): the puts of regions, persons, samples and
- * results mark the engine's, of persons, venues, scans, pings and cases the tracer's, when they
- * change something. An index built at generation G (read from the store as of G) still holds
- * everything while this is at most G: a snapshot of the tracer outlives an import of samples,
- * and both outlive a round, a user or an audit row. FK_OK, FK_EINVAL (another feeds), FK_EDB. */
+/* The generation of the last batch that wrote what the index `feeds` (FK_FEEDS_ENGINE,
+ * FK_FEEDS_TRACER or FK_FEEDS_ROSTER, fk/record.h) reads (issue 19): the puts of regions, persons,
+ * samples and results mark the engine's, of persons, venues, scans, pings and cases the
+ * tracer's, of persons the roster's, when they change something. An index built at generation
+ * G (read from the store as of G) still holds everything while this is at most G: a snapshot of
+ * the tracer outlives an import of samples, and both outlive a round, a user or an audit row.
+ * FK_OK, FK_EINVAL (another feeds), FK_EDB. */
 int fk_store_index_generation(fk_store *st, unsigned feeds, int64_t *out);
 /* Whether an index built at generation `built` holds everything a store does whose index
  * generation is `index` and whose generation is `now`: nothing it reads was written after it,

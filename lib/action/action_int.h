@@ -11,6 +11,7 @@
 #include "fk/access.h"
 #include "fk/action.h"
 #include "fk/profile.h"
+#include "fk/roster.h"
 #include "fk/store.h"
 
 /* FK_OK when the actor's role holds every permission in perm; else FK_EPERM with err "a ROLE
@@ -47,16 +48,19 @@ struct fk__open {
 int fk__find_open(fk_store *st, int64_t person, struct fk__open *o);
 
 /* The snapshots an import keeps (lib/action/snapshots.c): begun before its rows (the store's
- * generations, and hooks in io that collect the rows to extend a snapshot with), ended after
- * them (ok: the rows committed, in `batches` batches: each snapshot the import changed is
- * extended or built and written; else only freed). s NULL: nothing kept. */
+ * generations, hooks in io that collect the rows to extend a snapshot with, and the roster io
+ * finds persons in), ended after them (ok: the rows committed, in `batches` batches: each
+ * snapshot the import changed is extended or built and written; else only freed). s NULL:
+ * nothing kept. */
 struct fk__follow {
     struct fk_import_snapshots *s;
     enum fk_import_type type;
     int64_t g0, was[2]; /* the store's generation, and the engine's and the tracer's */
+    int64_t roster_was; /* the persons' generation; -1 unreadable */
     fk_engine_delta *engine;
     fk_trace_delta *tracer;
-    int failed[2]; /* out of memory collecting: build instead */
+    fk_roster *roster; /* current as the import began: the ingest finds persons in it */
+    int failed[2];     /* out of memory collecting: build instead */
 };
 void fk__follow_begin(struct fk__follow *f, fk_store *st, enum fk_import_type t,
                       struct fk_import_snapshots *s, struct fk_import_opts *io);

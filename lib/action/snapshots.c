@@ -14,7 +14,12 @@
  *   persons, samples, scans and pings again.
  * - A failure to extend or write is not the import's: the snapshot is then left for the next
  *   verb to build, and why says why. A server's import only extends (extend_only): what it
- *   cannot extend, its builder builds in the background. */
+ *   cannot extend, its builder builds in the background.
+ * - The roster is the import's own reading: opened before the rows when current (and the type's
+ *   rows name persons), so the ingest finds persons in it rather than in the store; closed after
+ *   them, and written again from the store when the persons' generation moved. A server's
+ *   import leaves it stale (its builder does not build it): the next command-line import of
+ *   persons writes it. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +27,8 @@
 #include "action_int.h"
 #include "fk/action.h"
 #include "fk/error.h"
+#include "fk/record.h"
+#include "fk/roster.h"
 #include "fk/time.h"
 
 const char *fk_snap_did_name(enum fk_snap_did d)
@@ -59,6 +66,41 @@ static void on_sampled(void *ud, const struct fk_sample_row *r, enum fk_put did)
         f->failed[0] = 1;
 }
 
+/* Whether rows of type t name persons by ID number, which the roster finds. */
+static int names_persons(enum fk_import_type t)
+{
+    const struct fk_record_type *rt = fk_record_get(t);
+    int i;
+
+    for (i = 0; rt && i < rt->ncols; i++)
+        if (strcmp(rt->cols[i].name, "id_number") == 0)
+            return 1;
+    return 0;
+}
+
+static int find_person(void *ud, const char *id, size_t n, int64_t *person, const char **grid)
+{
+    return fk_roster_find(ud, id, n, person, grid);
+}
+
+/* The roster, when current and the rows name persons: the ingest finds them in it. One missing,
+ * stale or damaged is not used (the ingest reads the store, as without one). */
+static void open_roster(struct fk__follow *f, fk_store *st, struct fk_import_opts *io)
+{
+    char why[512];
+
+    f->roster_was = -1;
+    if (!f->s->roster || fk_store_index_generation(st, FK_FEEDS_ROSTER, &f->roster_was) != FK_OK) {
+        f->roster_was = -1;
+        return;
+    }
+    if (!names_persons(f->type) ||
+        fk_roster_open(st, f->s->roster, &f->roster, why, sizeof why) != FK_OK)
+        return;
+    io->find_person = find_person;
+    io->find_person_ud = f->roster;
+}
+
 void fk__follow_begin(struct fk__follow *f, fk_store *st, enum fk_import_type t,
                       struct fk_import_snapshots *s, struct fk_import_opts *io)
 {
@@ -67,10 +109,11 @@ void fk__follow_begin(struct fk__follow *f, fk_store *st, enum fk_import_type t,
     f->type = t;
     if (!s)
         return;
-    s->engine_did = s->tracer_did = FK_SNAP_NONE;
+    s->engine_did = s->tracer_did = s->roster_did = FK_SNAP_NONE;
     s->seconds = 0;
     s->why[0] = 0;
     index_generations(st, f->was);
+    open_roster(f, st, io);
     if (fk_store_generation(st, &f->g0) != FK_OK)
         return;
     /* Samples and results extend the engine's snapshot, scans, pings and cases the tracer's,
@@ -175,6 +218,42 @@ static enum fk_snap_did build(const struct fk__follow *f, fk_store *st, const st
     return FK_SNAP_STALE;
 }
 
+/* Adds "roster: what" to why. */
+static void roster_why(struct fk_import_snapshots *s, const char *what)
+{
+    size_t at = strlen(s->why);
+
+    snprintf(s->why + at, sizeof s->why - at, "%sroster: %s", at ? "; " : "", what);
+}
+
+/* The roster after an import whose rows committed: written again when it wrote persons (the
+ * persons' generation moved), else current as it was. */
+static void keep_roster(const struct fk__follow *f, fk_store *st)
+{
+    struct fk_import_snapshots *s = f->s;
+    char err[512];
+    int64_t now;
+
+    if (!s->roster || f->roster_was < 0 ||
+        fk_store_index_generation(st, FK_FEEDS_ROSTER, &now) != FK_OK || now == f->roster_was)
+        return;
+    if (s->extend_only) {
+        if (access(s->roster, F_OK) == 0) {
+            s->roster_did = FK_SNAP_STALE;
+            roster_why(s, "left stale: the next import of persons from the command line writes it");
+        }
+        return;
+    }
+    if (s->progress)
+        s->progress(s->progress_ud, "roster", 0, 0);
+    if (fk_roster_write(st, s->roster, err, sizeof err) == FK_OK) {
+        s->roster_did = FK_SNAP_BUILT;
+        return;
+    }
+    s->roster_did = FK_SNAP_STALE;
+    roster_why(s, err);
+}
+
 void fk__follow_end(struct fk__follow *f, fk_store *st, const struct fk_profile *p, int ok,
                     uint64_t batches)
 {
@@ -183,6 +262,8 @@ void fk__follow_end(struct fk__follow *f, fk_store *st, const struct fk_profile 
     int64_t now[2], g1 = -1;
     int k;
 
+    fk_roster_close(f->roster);
+    f->roster = NULL;
     if (ok && s) {
         index_generations(st, now);
         if (fk_store_generation(st, &g1) != FK_OK)
@@ -209,6 +290,7 @@ void fk__follow_end(struct fk__follow *f, fk_store *st, const struct fk_profile 
                 snprintf(s->why, sizeof s->why, "not extended: left for the server to build");
             }
         }
+        keep_roster(f, st);
         s->seconds = fk_mono_seconds() - t0;
     }
     fk_engine_delta_free(f->engine);

@@ -229,7 +229,7 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .scope = FK_SCOPE_GRID,
             .import_perm = FK_PERM_IMPORT,
             .flags = FK_RECORD_GENERIC | FK_RECORD_HAS_ID,
-            .feeds = FK_FEEDS_ENGINE | FK_FEEDS_TRACER,
+            .feeds = FK_FEEDS_ENGINE | FK_FEEDS_TRACER | FK_FEEDS_ROSTER,
             .fields = {{"id_number", FK_RVAL_TEXT, FK_RFIELD_KEY},
                        {"id_type", FK_RVAL_INT, FK_RFIELD_KEEP},
                        {"name", FK_RVAL_TEXT, 0},

@@ -473,7 +473,8 @@ static int64_t index_generation(fk_store *st, unsigned feeds)
 }
 
 /* Each index's generation (issue 19) moves with a commit that changed what that index reads, and
- * with nothing else: a snapshot of the tracer outlives samples, both outlive a round. */
+ * with nothing else: a snapshot of the tracer outlives samples, both outlive a round, and the
+ * roster (persons alone) outlives samples and scans. */
 static void test_store__index_generations(void **state)
 {
     struct store_fixture *f = *state;
@@ -484,14 +485,16 @@ static void test_store__index_generations(void **state)
 
     assert_int_equal(index_generation(f->st, FK_FEEDS_ENGINE), 0);
     assert_int_equal(index_generation(f->st, FK_FEEDS_TRACER), 0);
-    assert_int_equal(fk_store_index_generation(f->st, 4u, &g), FK_EINVAL);
-    /* A person: both. */
+    assert_int_equal(index_generation(f->st, FK_FEEDS_ROSTER), 0);
+    assert_int_equal(fk_store_index_generation(f->st, 8u, &g), FK_EINVAL);
+    /* A person: all three. */
     assert_int_equal(fk_store_begin(f->st), FK_OK);
     put_region(f->st, "G1", "一格", FK_LEVEL_GRID, "");
     put_person(f->st, "140702199001011231", "张三", "G1", NULL, &pid);
     assert_int_equal(fk_store_commit(f->st), FK_OK);
     assert_int_equal(index_generation(f->st, FK_FEEDS_ENGINE), 1);
     assert_int_equal(index_generation(f->st, FK_FEEDS_TRACER), 1);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_ROSTER), 1);
     /* A sample: the engine's alone. */
     assert_int_equal(fk_store_begin(f->st), FK_OK);
     add_sample(f->st, "T1", pid, 1000, "");
@@ -537,6 +540,7 @@ static void test_store__index_generations(void **state)
     assert_int_equal(fk_store_commit(f->st), FK_OK);
     assert_int_equal(index_generation(f->st, FK_FEEDS_ENGINE), generation(f->st));
     assert_int_equal(index_generation(f->st, FK_FEEDS_TRACER), 3);
+    assert_int_equal(index_generation(f->st, FK_FEEDS_ROSTER), 1);
 }
 
 /* A samples row that brings a shipped time to a stored row fills it in and says so (updated, not

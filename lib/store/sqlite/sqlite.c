@@ -320,6 +320,8 @@ static int sq_commit(fk_store *st)
         rc = set_index_generation(s, "engine_generation");
     if (rc == FK_OK && (st->touched & FK_FEEDS_TRACER))
         rc = set_index_generation(s, "tracer_generation");
+    if (rc == FK_OK && (st->touched & FK_FEEDS_ROSTER))
+        rc = set_index_generation(s, "roster_generation");
     if (rc == FK_OK)
         rc = samples_commit(s);
     if (rc == FK_OK)
@@ -370,13 +372,19 @@ static int sq_index_generation(fk_store *st, unsigned feeds, int64_t *out)
 {
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = stmt(s, S_IGEN_GET);
+    const char *key;
     int rc;
 
     *out = 0;
-    if (feeds != FK_FEEDS_ENGINE && feeds != FK_FEEDS_TRACER)
+    if (feeds == FK_FEEDS_ENGINE)
+        key = "engine_generation";
+    else if (feeds == FK_FEEDS_TRACER)
+        key = "tracer_generation";
+    else if (feeds == FK_FEEDS_ROSTER)
+        key = "roster_generation";
+    else
         return FK_EINVAL;
-    sqlite3_bind_text(q, 1, feeds == FK_FEEDS_ENGINE ? "engine_generation" : "tracer_generation",
-                      -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
     rc = sqlite3_step(q);
     *out = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
     sqlite3_reset(q);
