@@ -60,6 +60,7 @@ struct fk__follow {
     fk_engine_delta *engine;
     fk_trace_delta *tracer;
     fk_roster *roster; /* current as the import began: the ingest finds persons in it */
+    int roster_current; /* the roster was current as the import began */
     int failed[2];     /* out of memory collecting: build instead */
 };
 void fk__follow_begin(struct fk__follow *f, fk_store *st, enum fk_import_type t,

@@ -99,6 +99,7 @@ static void open_roster(struct fk__follow *f, fk_store *st, struct fk_import_opt
         return;
     io->find_person = find_person;
     io->find_person_ud = f->roster;
+    f->roster_current = 1;
 }
 
 void fk__follow_begin(struct fk__follow *f, fk_store *st, enum fk_import_type t,
@@ -227,7 +228,9 @@ static void roster_why(struct fk_import_snapshots *s, const char *what)
 }
 
 /* The roster after an import whose rows committed: written again when it wrote persons (the
- * persons' generation moved), else current as it was. */
+ * persons' generation moved), or when its rows name persons and it was missing or stale (a data
+ * file older than the roster, a server's import of persons: the next command-line import that
+ * looks persons up writes it once, as it builds a missing engine), else current as it was. */
 static void keep_roster(const struct fk__follow *f, fk_store *st)
 {
     struct fk_import_snapshots *s = f->s;
@@ -235,12 +238,14 @@ static void keep_roster(const struct fk__follow *f, fk_store *st)
     int64_t now;
 
     if (!s->roster || f->roster_was < 0 ||
-        fk_store_index_generation(st, FK_FEEDS_ROSTER, &now) != FK_OK || now == f->roster_was)
+        fk_store_index_generation(st, FK_FEEDS_ROSTER, &now) != FK_OK)
+        return;
+    if (now == f->roster_was && (f->roster_current || !names_persons(f->type)))
         return;
     if (s->extend_only) {
         if (access(s->roster, F_OK) == 0) {
             s->roster_did = FK_SNAP_STALE;
-            roster_why(s, "left stale: the next import of persons from the command line writes it");
+            roster_why(s, "left stale: the next import from the command line writes it");
         }
         return;
     }

@@ -35,8 +35,10 @@ contains import-regions.err "snapshots: engine built"
 import persons city/persons.csv
 contains import-persons.err "snapshots: engine built"
 [ -e "$TRC" ] && fail "a persons import built a tracer for a city that does not trace"
+[ -s "$FANGKONG_DB.roster" ] || fail "the persons import wrote no roster"
 import samples city/samples.csv
 contains import-samples.err "snapshots: engine extended"
+grep -q "roster" import-samples.err && fail "a samples import rewrote a current roster: $(cat import-samples.err)"
 import results city/results.csv
 contains import-results.err "snapshots: engine extended"
 fk round create "$name" --region "$region" --start "$start" --end "$end" >/dev/null 2>&1
@@ -67,8 +69,12 @@ trc_before=$(snap_id "$TRC")
 # (thirty of the residents missing, sampled in one new tube in the round's first hour)
 awk -F, -v t="$start" 'NR == 1 { print "tube,id_number,time,site"; next }
     NR <= 31 { print "XT0001," $1 "," t ",SITE0001" }' miss-kept.csv >more-samples.csv
+# (and no roster, as a data file older than it has: the import that looks persons up writes it)
+rm -f "$FANGKONG_DB.roster"
 import samples more-samples.csv
 contains import-samples.err "snapshots: engine extended"
+contains import-samples.err "roster built"
+[ -s "$FANGKONG_DB.roster" ] || fail "a samples import left the roster missing"
 cp "$ENG" extended.engine
 grep -q "tracer" import-samples.err && fail "a samples import touched the tracer: $(cat import-samples.err)"
 [ "$(snap_id "$TRC")" = "$trc_before" ] || fail "a samples import rewrote the tracer's snapshot"
