@@ -126,6 +126,11 @@ int fk_snapmap_check_join(struct fk_snapmap *m);
 /* Waits for a background check and unmaps. m may be all zero. */
 void fk_snapmap_close(struct fk_snapmap *m);
 
+/* Tests only: where the section called name lies in the snapshot at path, whose header (headlen
+ * bytes) lists its n sections at sect_at, called names[0..n). FK_OK or FK_ENOENT. */
+int fk__snap_section(const char *path, size_t headlen, size_t sect_at, const char *const *names,
+                     int n, const char *name, uint64_t *off, uint64_t *len);
+
 /* Removes the temporary files (path.tmpPID) of writers killed before their rename: those whose
  * process is gone. A snapshot is hundreds of MB to GB at 10 M residents; a killed import must
  * not leave one behind for good. Failures are ignored (a cache). */

@@ -1181,19 +1181,8 @@ int fk__engine_snap_section(const char *path, const char *name, uint64_t *off, u
         [ES_O_FIRST] = "o_first",
         [ES_O_TIME] = "o_time",
     };
-    struct snap_header h;
-    FILE *f = fopen(path, "rb");
-    int k, got = f && fread(&h, sizeof h, 1, f) == 1;
-
-    if (f)
-        fclose(f);
-    for (k = 0; got && k < ES_N; k++)
-        if (strcmp(names[k], name) == 0) {
-            *off = h.sect[k].off;
-            *len = h.sect[k].len;
-            return FK_OK;
-        }
-    return FK_ENOENT;
+    return fk__snap_section(path, sizeof(struct snap_header), offsetof(struct snap_header, sect), names, ES_N,
+                            name, off, len);
 }
 
 /* Section k of the snapshot being loaded, of exactly want bytes (UINT64_MAX: any); when eager,

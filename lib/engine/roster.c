@@ -27,6 +27,7 @@
  *   person, is at most the generation stamped at the build (taken before the read). */
 #include "fk/roster.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,19 +115,8 @@ int fk__roster_section(const char *path, const char *name, uint64_t *off, uint64
         [RS_GRID_OFF] = "grid_off", [RS_GRID_TEXT] = "grid_text", [RS_FENCE] = "fence",
         [RS_ENTRY] = "entry",       [RS_LONG_TEXT] = "long_text",
     };
-    struct rsnap_header h;
-    FILE *f = fopen(path, "rb");
-    int k, got = f && fread(&h, sizeof h, 1, f) == 1;
-
-    if (f)
-        fclose(f);
-    for (k = 0; got && k < RS_N; k++)
-        if (strcmp(names[k], name) == 0) {
-            *off = h.sect[k].off;
-            *len = h.sect[k].len;
-            return FK_OK;
-        }
-    return FK_ENOENT;
+    return fk__snap_section(path, sizeof(struct rsnap_header), offsetof(struct rsnap_header, sect), names, RS_N,
+                            name, off, len);
 }
 
 static uint64_t id_hash(const char *id, size_t n, unsigned bits)

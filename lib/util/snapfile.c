@@ -37,6 +37,29 @@ int fk_snapfile_finish(FILE *f, const void *head, size_t n, int sync, const char
     return FK_OK;
 }
 
+int fk__snap_section(const char *path, size_t headlen, size_t sect_at, const char *const *names,
+                     int n, const char *name, uint64_t *off, uint64_t *len)
+{
+    unsigned char head[4096];
+    FILE *f = fopen(path, "rb");
+    int k, got = f && headlen <= sizeof head &&
+                 sect_at + (size_t)n * sizeof(struct fk_snap_sect) <= headlen &&
+                 fread(head, headlen, 1, f) == 1;
+
+    if (f)
+        fclose(f);
+    for (k = 0; got && k < n; k++)
+        if (strcmp(names[k], name) == 0) {
+            struct fk_snap_sect s;
+
+            memcpy(&s, head + sect_at + (size_t)k * sizeof s, sizeof s);
+            *off = s.off;
+            *len = s.len;
+            return FK_OK;
+        }
+    return FK_ENOENT;
+}
+
 void fk_snapfile_sweep(const char *path)
 {
     char dir[4096], prefix[4096], full[8192];
