@@ -1181,8 +1181,8 @@ int fk__engine_snap_section(const char *path, const char *name, uint64_t *off, u
         [ES_O_FIRST] = "o_first",
         [ES_O_TIME] = "o_time",
     };
-    return fk__snap_section(path, sizeof(struct snap_header), offsetof(struct snap_header, sect), names, ES_N,
-                            name, off, len);
+    return fk__snap_section(path, sizeof(struct snap_header), offsetof(struct snap_header, sect),
+                            names, ES_N, name, off, len);
 }
 
 /* Section k of the snapshot being loaded, of exactly want bytes (UINT64_MAX: any); when eager,

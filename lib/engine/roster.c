@@ -115,8 +115,8 @@ int fk__roster_section(const char *path, const char *name, uint64_t *off, uint64
         [RS_GRID_OFF] = "grid_off", [RS_GRID_TEXT] = "grid_text", [RS_FENCE] = "fence",
         [RS_ENTRY] = "entry",       [RS_LONG_TEXT] = "long_text",
     };
-    return fk__snap_section(path, sizeof(struct rsnap_header), offsetof(struct rsnap_header, sect), names, RS_N,
-                            name, off, len);
+    return fk__snap_section(path, sizeof(struct rsnap_header), offsetof(struct rsnap_header, sect),
+                            names, RS_N, name, off, len);
 }
 
 static uint64_t id_hash(const char *id, size_t n, unsigned bits)
