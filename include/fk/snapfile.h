@@ -136,8 +136,9 @@ int fk__snap_section(const char *path, size_t headlen, size_t sect_at, const cha
  * not leave one behind for good. Failures are ignored (a cache). */
 void fk_snapfile_sweep(const char *path);
 /* Writes the n bytes of head at the start of f (opened "wb" on tmp), flushes, fsyncs when sync,
- * closes f and renames tmp to path. On any failure f is closed, tmp removed and err says what
- * failed. FK_OK or FK_EIO. */
+ * closes f and renames tmp to path, then, when sync, fsyncs path's directory (so the new name
+ * survives a crash too). On any failure f is closed, the file removed and err says what failed.
+ * FK_OK or FK_EIO. */
 int fk_snapfile_finish(FILE *f, const void *head, size_t n, int sync, const char *tmp,
                        const char *path, char *err, size_t errlen);
 

@@ -23,8 +23,6 @@
  *   the next batch, which takes the same seq. */
 #include "store/segments.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -687,25 +685,6 @@ static int put_cols(struct fk_snapwriter *w, struct sg_head *h, const struct vie
     return rc;
 }
 
-/* Syncs the directory of path, so its new name survives a crash. */
-static int sync_dir(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    int fd, rc;
-
-    if (slash)
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) ? (int)(slash - path) : 1, path);
-    else
-        snprintf(dir, sizeof dir, ".");
-    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 int sg_write(struct sg_samples *g, int64_t seq, struct sg_entry *out, int64_t *replaced, char *err,
              size_t errlen)
 {
@@ -738,11 +717,6 @@ int sg_write(struct sg_samples *g, int64_t seq, struct sg_entry *out, int64_t *r
     h.base = *replaced ? last.base : batch.base;
     h.rows = (*replaced ? last.rows : 0) + batch.rows;
     rc = fk_snapwriter_close(&w, &h, sizeof h, &h.blocks, err, errlen);
-    if (rc == FK_OK && sync_dir(g->wfile) != 0) {
-        snprintf(err, errlen, "cannot sync the directory of %s: %s", g->wfile, strerror(errno));
-        unlink(g->wfile);
-        rc = FK_EIO;
-    }
     if (rc != FK_OK)
         return rc;
     out->seq = seq;

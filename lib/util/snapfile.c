@@ -14,6 +14,27 @@
 
 #include "fk/error.h"
 
+/* Syncs the directory that holds path, so a name just given there survives a crash. 0 or -1. */
+static int sync_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    int fd, rc;
+
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
 int fk_snapfile_finish(FILE *f, const void *head, size_t n, int sync, const char *tmp,
                        const char *path, char *err, size_t errlen)
 {
@@ -32,6 +53,11 @@ int fk_snapfile_finish(FILE *f, const void *head, size_t n, int sync, const char
     }
     if (failed) {
         unlink(tmp);
+        return FK_EIO;
+    }
+    if (sync && sync_dir(path) != 0) {
+        snprintf(err, errlen, "cannot sync the directory of %s: %s", path, strerror(errno));
+        unlink(path);
         return FK_EIO;
     }
     return FK_OK;
