@@ -129,6 +129,14 @@ static void unmap_all(struct sg_samples *g)
     g->total = 0;
 }
 
+/* Drops the mapped segments and marks the index stale: the next sg_sync maps and indexes every
+ * segment the manifest names. */
+static void forget(struct sg_samples *g)
+{
+    unmap_all(g);
+    g->dirty = 1;
+}
+
 void sg_remove(struct sg_samples *g)
 {
     char file[4200];
@@ -504,8 +512,7 @@ nomem:
     snprintf(err, errlen, "out of memory indexing the samples");
     rc = FK_ENOMEM;
 fail:
-    unmap_all(g);
-    g->dirty = 1;
+    forget(g);
     return rc;
 }
 
@@ -742,8 +749,7 @@ void sg_committed(struct sg_samples *g)
     if (map_seg(g, &g->went, &s, err, sizeof err) != FK_OK) {
         /* The file was synced a moment ago: reading it failing is a disk fault; the next use
          * maps everything again from the manifest, and says what fails. */
-        unmap_all(g);
-        g->dirty = 1;
+        forget(g);
         batch_clear(g);
         return;
     }
@@ -755,8 +761,7 @@ void sg_committed(struct sg_samples *g)
         unlink(old);
     } else if (add_seg(g, &s) != FK_OK) {
         fk_snapmap_close(&s.m);
-        unmap_all(g);
-        g->dirty = 1;
+        forget(g);
     }
     batch_clear(g);
 }
@@ -780,6 +785,22 @@ void sg_rollback(struct sg_samples *g)
 
 /* ---- reading ---- */
 
+/* The next row of tube (of hash h) on its run from slot *i, which moves past it; -1 at the run's
+ * end. */
+static int64_t next_member(const struct sg_samples *g, const char *tube, uint64_t h, size_t *i)
+{
+    for (; g->slot[*i]; *i = (*i + 1) & g->mask) {
+        uint64_t s = g->slot[*i];
+        int64_t p;
+
+        if (same_tag(s, h) && strcmp(tube_at(g, slot_row(s), &p), tube) == 0) {
+            *i = (*i + 1) & g->mask;
+            return slot_row(s);
+        }
+    }
+    return -1;
+}
+
 int sg_tube_exists(struct sg_samples *g, const char *tube)
 {
     uint64_t h = tube_hash(tube);
@@ -787,13 +808,8 @@ int sg_tube_exists(struct sg_samples *g, const char *tube)
 
     if (!g->slot)
         return FK_ENOENT;
-    for (i = home(g, h); g->slot[i]; i = (i + 1) & g->mask) {
-        int64_t p;
-
-        if (same_tag(g->slot[i], h) && strcmp(tube_at(g, slot_row(g->slot[i]), &p), tube) == 0)
-            return FK_OK;
-    }
-    return FK_ENOENT;
+    i = home(g, h);
+    return next_member(g, tube, h, &i) >= 0 ? FK_OK : FK_ENOENT;
 }
 
 int sg_each_tube_member(struct sg_samples *g, const char *tube, fk_sample_cb cb, void *ud)
@@ -801,18 +817,15 @@ int sg_each_tube_member(struct sg_samples *g, const char *tube, fk_sample_cb cb,
     struct fk_sample_row m[64], *all = m;
     size_t n = 0, cap = 64, i, j;
     uint64_t h = tube_hash(tube);
+    int64_t row;
     int rc = FK_OK;
 
     if (!g->slot)
         return FK_OK;
-    for (i = home(g, h); g->slot[i]; i = (i + 1) & g->mask) {
+    for (i = home(g, h); (row = next_member(g, tube, h, &i)) >= 0;) {
         struct fk_sample_row r;
 
-        if (!same_tag(g->slot[i], h))
-            continue;
-        row_at(g, slot_row(g->slot[i]), &r);
-        if (strcmp(r.tube, tube) != 0)
-            continue;
+        row_at(g, row, &r);
         if (n == cap) {
             struct fk_sample_row *more = malloc(cap * 2 * sizeof *more);
 

@@ -63,11 +63,12 @@ enum stmt_id {
 
 static const char *const stmt_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
-    [S_GATE_COUNT_ADD] = "INSERT INTO gate_counts (gate, type, hour, scope, green, yellow, red, bad, "
-                         "last) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (gate, "
-                         "type, hour) DO UPDATE SET scope = excluded.scope, green = green + "
-                         "excluded.green, yellow = yellow + excluded.yellow, red = red + "
-                         "excluded.red, bad = bad + excluded.bad, last = max(last, excluded.last)",
+    [S_GATE_COUNT_ADD] =
+        "INSERT INTO gate_counts (gate, type, hour, scope, green, yellow, red, bad, "
+        "last) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (gate, "
+        "type, hour) DO UPDATE SET scope = excluded.scope, green = green + "
+        "excluded.green, yellow = yellow + excluded.yellow, red = red + "
+        "excluded.red, bad = bad + excluded.bad, last = max(last, excluded.last)",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
     [S_GEN_GET] = "SELECT value FROM meta WHERE key = 'generation'",
@@ -77,15 +78,15 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_IGEN_GET] = "SELECT value FROM meta WHERE key = ?1",
     [S_IGEN_SET] = "UPDATE meta SET value = (SELECT value FROM meta WHERE key = 'generation') "
                    "WHERE key = ?1",
-    [S_REGION_GET] = "SELECT name, level, parent, worker, worker_phone FROM regions WHERE code = ?1",
+    [S_REGION_GET] =
+        "SELECT name, level, parent, worker, worker_phone FROM regions WHERE code = ?1",
     [S_PERSON_GET] = "SELECT id, id_type, name, phone, grid, household, tags FROM persons "
                      "WHERE id_number = ?1",
     [S_PERSON_BY_ID] = "SELECT id, id_type, id_number, name, phone, grid, household, tags, "
                        "address FROM persons WHERE id = ?1",
     [S_SCAN_INS] = "INSERT OR IGNORE INTO scans (person, venue, time) VALUES (?1, ?2, ?3)",
     [S_PING_INS] = "INSERT OR IGNORE INTO pings (person, cell, time) VALUES (?1, ?2, ?3)",
-    /* An event, but a shipped time comes after the sampling: a row that brings one fills it in
-     * (two statements, so that a shipped time filled in is told apart from a row added). */
+    /* The samples' manifest (their rows are in segment files, store/segments.h). */
     [S_SEG_LIST] = "SELECT seq, base, rows FROM segments WHERE kind = 'samples' ORDER BY base",
     [S_SEG_NEXT] = "SELECT coalesce(max(seq), 0) + 1 FROM segments",
     [S_SEG_INS] = "INSERT INTO segments (seq, kind, base, rows, keys) "
@@ -579,26 +580,32 @@ static int sq_add_ping(fk_store *st, int64_t person, const char *cell, int64_t t
 
 /* ---- samples: segment files named by the manifest (store/segments.h) ---- */
 
+/* 1 inside a batch (a write transaction of fk_store_begin), not a read one. */
+static int in_batch(const struct sq_store *s)
+{
+    return !sqlite3_get_autocommit(s->db) && !s->in_read;
+}
+
 /* Makes the segments match the manifest before a sample is read or added: once a batch (it
  * holds the write lock, so nobody moves the manifest meanwhile), else when another connection
  * committed since the last look (PRAGMA data_version). */
 static int samples_ready(struct sq_store *s)
 {
-    int in_batch = !sqlite3_get_autocommit(s->db) && !s->in_read;
+    int batch = in_batch(s);
     struct sg_entry *man = NULL;
     size_t n = 0, cap = 0;
     sqlite3_stmt *q;
     int64_t dv;
     int rc;
 
-    if ((in_batch && s->sg_fresh) || sg_pending(s->sg))
+    if ((batch && s->sg_fresh) || sg_pending(s->sg))
         return FK_OK;
     q = stmt(s, S_DATA_VERSION);
     if (sqlite3_step(q) != SQLITE_ROW)
         return fail(s);
     dv = sqlite3_column_int64(q, 0);
     sqlite3_reset(q);
-    if (s->sg_synced && dv == s->sg_dv && !in_batch)
+    if (s->sg_synced && dv == s->sg_dv && !batch)
         return FK_OK;
     q = stmt(s, S_SEG_LIST);
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -620,7 +627,7 @@ static int samples_ready(struct sq_store *s)
     free(man);
     s->sg_synced = rc == FK_OK;
     s->sg_dv = dv;
-    if (rc == FK_OK && in_batch)
+    if (rc == FK_OK && batch)
         s->sg_fresh = 1;
     return rc;
 }
@@ -1082,7 +1089,7 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
             break;
     if (i == sizeof tables / sizeof tables[0])
         return FK_EINVAL;
-    if (strcmp(table, "samples") == 0 && !sqlite3_get_autocommit(s->db) && !s->in_read) {
+    if (strcmp(table, "samples") == 0 && in_batch(s)) {
         /* inside a batch: with its own samples */
         rc = samples_ready(s);
         *out = rc == FK_OK ? sg_count(s->sg) : 0;
@@ -1926,8 +1933,6 @@ static int row_record(sqlite3_stmt *q, struct walk *w)
     return w->cb.record(w->ud, v, (size_t)n);
 }
 
-/* The export walk of a type: its sqlite.all statement, each row as values (an integer column as
- * i, any other as text). */
 struct sample_export {
     struct sq_store *s;
     fk_record_cb cb;
@@ -1955,6 +1960,8 @@ static int export_sample(void *ud, const struct fk_sample_row *r)
     return x->cb(x->ud, v, 6);
 }
 
+/* The export walk of a type: its sqlite.all statement, each row as values (an integer column as
+ * i, any other as text); the samples' from their segment files. */
 static int sq_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud)
 {
     struct sq_store *s = SQ(st);
@@ -2293,7 +2300,6 @@ static const struct fk_store_ops sqlite_ops = {
     .each_transfer = sq_each_transfer,
 };
 
-/* Applies the migrations past the database's user_version, each in its own transaction. */
 static int add_legacy_sample(void *ud, const struct fk_sample_row *r)
 {
     struct sq_store *s = ud;
@@ -2333,6 +2339,7 @@ static int samples_from_table(struct sq_store *s)
     return rc;
 }
 
+/* Applies the migrations past the database's user_version, each in its own transaction. */
 static int migrate(struct sq_store *s)
 {
     size_t nmig = sizeof fk_sqlite_migrations / sizeof fk_sqlite_migrations[0], i;
