@@ -102,6 +102,14 @@ cleanup() {
         rm -rf "$data"
     fi
 }
+# copy_store FROM TO: a data file and its samples' segment files (FROM.samples.N, issue 19), over
+# whatever TO had.
+copy_store() {
+    rm -f "$2".samples.*
+    for f in "$1" "$1".samples.*; do
+        if [ -e "$f" ]; then cp "$f" "$2${f#"$1"}"; fi
+    done
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -148,18 +156,11 @@ else
     printf '%s\n' "$password" | "$FK" user add bench --role admin --scope "$region" \
         >/dev/null 2>&1 || die "user add failed"
     rm -f "$FANGKONG_DB.engine"
-    # the samples' segment files go with the data file (issue 19)
-    rm -f "$data"/base.db.samples.*
-    for f in "$FANGKONG_DB" "$FANGKONG_DB".samples.*; do
-        [ -e "$f" ] && cp "$f" "$data/base.db${f#"$FANGKONG_DB"}"
-    done
+    copy_store "$FANGKONG_DB" "$data/base.db"
     echo "$people $seed $days" >"$data/base.done"
 fi
 # Every run starts from the same data: the city without the further days.
-rm -f "$FANGKONG_DB".samples.*
-for f in "$data/base.db" "$data"/base.db.samples.*; do
-    [ -e "$f" ] && cp "$f" "$FANGKONG_DB${f#"$data/base.db"}"
-done
+copy_store "$data/base.db" "$FANGKONG_DB"
 rm -f "$FANGKONG_DB-wal" "$FANGKONG_DB-shm" "$FANGKONG_DB.engine"
 IFS=, read -r _ region _ _ <"$data/csv/round.txt"
 grids=$(($(grep -c 'G[0-9]*,' "$data/csv/regions.csv" || true)))
