@@ -167,8 +167,8 @@ int fk_cold_alerts(fk_store *st, const struct fk_profile *p, int64_t now, size_t
  * again (fk_engine_extend, fk_tracer_extend). The other snapshots stay current as they were: an
  * import of samples does not touch the tracer's. The roster (fk/roster.h) is what the import
  * itself reads: when current as it begins, the rows' persons are found in it rather than in the
- * store, and after an import that wrote persons it is built again (a server's import leaves it
- * stale). */
+ * store, and after an import that wrote persons, or looked them up without a current roster, it
+ * is built again (a server's import leaves it stale). */
 enum fk_snap_did {
     FK_SNAP_NONE = 0, /* nothing to do: no path, or the import changed nothing it holds */
     FK_SNAP_BUILT,    /* built from the store and written */

@@ -17,9 +17,9 @@
  *   cannot extend, its builder builds in the background.
  * - The roster is the import's own reading: opened before the rows when current (and the type's
  *   rows name persons), so the ingest finds persons in it rather than in the store; closed after
- *   them, and written again from the store when the persons' generation moved. A server's
- *   import leaves it stale (its builder does not build it): the next command-line import of
- *   persons writes it. */
+ *   them, and written again from the store when the persons' generation moved, or when the
+ *   rows name persons and it was missing or stale. A server's import leaves it stale (its
+ *   builder does not build it): the next command-line import that looks persons up writes it. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
