@@ -813,6 +813,14 @@ static void test_engine__extend_is_a_build(void **state)
         {"0A", P11, T_START + HOUR, "S0"},       /* before every code */
         {"ZZ9", P5, T_END - 10, "S1"},           /* after every code */
         {"D001", P1, T_START - 3 * HOUR, "S8"},  /* earlier than D001's members */
+        {"A00", P7, T_START + HOUR, "S9"},       /* the start of A0005 */
+        /* Codes longer than 16 bytes that share their first 16: the delta sorts them by those
+         * and the person first, which puts B's P2 before A's P3. */
+        {"TUBE-2022-08-28-B", P2, T_START + HOUR, "S9"},
+        {"TUBE-2022-08-28-A", P3, T_START + HOUR, "S9"},
+        {"TUBE-2022-08-28-A", P1, T_START + HOUR, "S9"},
+        {"TUBE-2022-08-28-", P4, T_START + HOUR, "S9"}, /* those 16 bytes alone */
+        {"TUBE-2022-08-28-A1", P9, T_START + HOUR, "S9"},
     };
     struct fk_result_row res[] = {
         {"A0005", "LabC", FK_RESULT_NEGATIVE, T_START + 9 * HOUR, 0},
