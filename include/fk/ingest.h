@@ -179,9 +179,15 @@ int fk_import_bad_row(fk_import *imp, uint64_t line, const char *reason, fk_slic
 /* For tests: how many persons an import looks up in the store, one by one, before it reads the
  * whole registry instead (0: read it at once). Not thread-safe. */
 void fk__ingest_set_lazy_persons(uint64_t n);
+/* Tests only: files from `bytes` on are read ahead for their person look-ups (1 MiB by
+ * default; 0: every file). Not thread-safe. */
+void fk__ingest_set_ahead_min(uint64_t bytes);
 /* The type's column that input field f holds (from 0), or NULL: for a reader's reason about a
  * field. Static storage. */
 const char *fk_import_field_name(const fk_import *imp, size_t f);
+/* The input field (from 0) of the type's first ID-number column when the import finds persons
+ * through o->find_person, else -1: what a reader may look up ahead of the import. */
+int fk_import_id_field(const fk_import *imp);
 /* The counts so far (borrowed: valid until end or abort), for progress. */
 const struct fk_import_summary *fk_import_counts(const fk_import *imp);
 /* Places regions rows that waited for their parent, commits the last batch, fills sum (may be

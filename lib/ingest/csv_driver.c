@@ -23,6 +23,17 @@
 #include "fk/vec.h"
 #include "fk/xlsx.h"
 
+#include "ahead.h"
+
+/* Files from this size on are read ahead for their person look-ups (ahead.h): below it the
+ * thread would cost more than it saves. */
+static uint64_t ahead_min = 1u << 20;
+
+void fk__ingest_set_ahead_min(uint64_t bytes)
+{
+    ahead_min = bytes;
+}
+
 /* The rejects file of one import: created when the first row is rejected. */
 struct rejects {
     char path[4096];
@@ -233,6 +244,41 @@ static fk_slice src_raw(struct source *s)
     return (fk_slice){s->raw.data ? s->raw.data : "", s->raw.len};
 }
 
+/* The import's person look-ups (fk_import_opts.find_person): the read-ahead's answer for the line
+ * being imported when it has one, else the caller's own look-up. */
+struct lookups {
+    int (*find)(void *ud, const char *id_number, size_t n, int64_t *person, const char **grid);
+    void *ud;
+    fk_ahead *ahead;
+    uint64_t line; /* the line being imported */
+};
+
+static int find_person(void *ud, const char *id, size_t n, int64_t *person, const char **grid)
+{
+    struct lookups *l = ud;
+    int rc;
+
+    if (l->ahead && fk_ahead_take(l->ahead, l->line, id, n, &rc, person, grid))
+        return rc;
+    return l->find(l->ud, id, n, person, grid);
+}
+
+/* Starts the read-ahead of a CSV file that is large, on a machine with a second core, for an
+ * import that looks persons up by an ID-number column. Without it the import is the same, only
+ * slower: a failure to start is not one. */
+static void read_ahead(const char *path, const struct fk_csv_opts *copts, struct source *src,
+                       fk_import *imp, struct lookups *l)
+{
+    struct stat sb;
+    int f = fk_import_id_field(imp);
+
+    if (!l->find || src->x || f < 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+        (uint64_t)sb.st_size < ahead_min || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        return;
+    if (fk_ahead_start(path, copts, (size_t)f, l->find, l->ud, &l->ahead) != FK_OK)
+        l->ahead = NULL;
+}
+
 static void src_progress(const struct source *s, const struct fk_import_opts *o, uint64_t rows)
 {
     if (!o->progress)
@@ -245,8 +291,8 @@ static void src_progress(const struct source *s, const struct fk_import_opts *o,
 
 /* The rows of a CSV file or a workbook's sheet: header, then every record. */
 static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
-                       const char *path, const struct fk_import_opts *o, struct rejects *rj,
-                       struct fk_import_summary *sum, char *err, size_t errlen)
+                       const char *path, const struct fk_import_opts *o, struct lookups *l,
+                       struct rejects *rj, struct fk_import_summary *sum, char *err, size_t errlen)
 {
     struct fk_csv_opts copts = {o->encoding, 0, 0};
     struct source src;
@@ -296,6 +342,7 @@ static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_
     rc = open_rejects(path, o->rejects_path, rj->path, sizeof rj->path, err, errlen);
     if (rc != FK_OK)
         goto out;
+    read_ahead(path, &copts, &src, imp, l);
     for (;;) {
         r = src_next(&src);
         if (r == 0)
@@ -319,7 +366,8 @@ static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_
             }
             for (f = 0; f < nf; f++)
                 fields[f] = src_field(&src, f);
-            rc = fk_import_row(imp, src_line(&src), fields, nf, src_raw(&src));
+            l->line = src_line(&src);
+            rc = fk_import_row(imp, l->line, fields, nf, src_raw(&src));
         }
         if (rc != FK_OK)
             break; /* fk_import_end says what */
@@ -341,6 +389,8 @@ static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_
         if ((fk_import_counts(imp)->read & 0xFFFF) == 0)
             src_progress(&src, o, fk_import_counts(imp)->read);
     }
+    fk_ahead_stop(l->ahead);
+    l->ahead = NULL;
     rc = fk_import_end(imp, sum, err, errlen);
     imp = NULL;
     if (rc != FK_OK)
@@ -349,6 +399,8 @@ static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_
     /* The reader may settle on GB18030 past its first look when the head is all ASCII. */
     fk_strlcpy(sum->encoding, src.x ? "xlsx" : fk_csv_encoding(src.csv), sizeof sum->encoding);
 out:
+    fk_ahead_stop(l->ahead);
+    l->ahead = NULL;
     fk_import_abort(imp);
     free(fields);
     free(header);
@@ -363,6 +415,7 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
                    char *err, size_t errlen)
 {
     struct fk_import_opts io;
+    struct lookups l = {NULL, NULL, NULL, 0};
     struct rejects rj;
     int rc;
 
@@ -382,7 +435,13 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
         memset(&io, 0, sizeof io);
     io.reject = reject_write;
     io.reject_ud = &rj;
-    rc = import_rows(st, p, t, path, &io, &rj, sum, err, errlen);
+    if (io.find_person) {
+        l.find = io.find_person;
+        l.ud = io.find_person_ud;
+        io.find_person = find_person;
+        io.find_person_ud = &l;
+    }
+    rc = import_rows(st, p, t, path, &io, &l, &rj, sum, err, errlen);
     if (rj.f && fclose(rj.f) != 0 && rc == FK_OK) {
         snprintf(err, errlen, "cannot write the rejects file %s", rj.path);
         rc = FK_EIO;

@@ -2579,6 +2579,20 @@ const char *fk_import_field_name(const fk_import *imp, size_t f)
     return name;
 }
 
+int fk_import_id_field(const fk_import *imp)
+{
+    const struct ctx *c = &imp->c;
+    int k;
+
+    if (!c->roster)
+        return -1;
+    for (k = 0; k < MAXCOLS; k++)
+        if (fk_record_get(c->type)->cols[k].name &&
+            fk_record_get(c->type)->cols[k].kind == FK_RCOL_ID_NUMBER && c->idx[k] >= 0)
+            return c->idx[k];
+    return -1;
+}
+
 /* Matches the header row (nf names) to the type's columns. */
 static int read_header(struct ctx *c, const char *const *header, size_t nf, char *err,
                        size_t errlen)

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "fk/snapfile.h"
 #include "fk/store.h"
 #include "fk/table.h"
+#include "ingest/ahead.h"
 
 #include "testutil.h"
 
@@ -333,10 +335,10 @@ static void test_roster__damaged_is_refused(void **state)
 
 /* ---- through the ingest ---- */
 
-/* The roster hook of an import, counting what it answered. */
+/* The roster hook of an import, counting what it answered (from two threads when read ahead). */
 struct hook {
     fk_roster *r;
-    int calls, damaged;
+    _Atomic int calls, damaged;
 };
 
 static int hook_find(void *ud, const char *id, size_t n, int64_t *person, const char **grid)
@@ -349,15 +351,26 @@ static int hook_find(void *ud, const char *id, size_t n, int64_t *person, const 
     return rc;
 }
 
-/* How a run finds its persons. */
-enum mode { BY_ROSTER, ONE_BY_ONE, WHOLE_REGISTRY, DAMAGED_ROSTER, NMODES };
+/* How a run finds its persons: AHEAD_ modes find them in the roster from a second thread that
+ * reads the file ahead of the import (ahead.h), the import waiting for each answer. */
+enum mode {
+    BY_ROSTER,
+    ONE_BY_ONE,
+    WHOLE_REGISTRY,
+    DAMAGED_ROSTER,
+    AHEAD_ROSTER,
+    AHEAD_DAMAGED,
+    NMODES
+};
 
-/* What a run left: the summary, the rejects file and the stored rows of the three types. */
+/* What a run left: the summary, the rejects file and the stored rows of the three types, and
+ * what the read-ahead answered. */
 struct outcome {
     struct fk_import_summary sum;
     char *rejects, *rows;
     size_t nrejects;
     struct hook hook;
+    uint64_t taken, asked;
 };
 
 static int dump_sample(void *ud, const struct fk_sample_row *r)
@@ -423,12 +436,13 @@ static void run(struct fixture *f, const char *base, enum fk_import_type t, cons
     memset(&o, 0, sizeof o);
     o.actor = actor;
     o.rejects_path = rej;
-    if (mode == BY_ROSTER || mode == DAMAGED_ROSTER) {
+    if (mode == BY_ROSTER || mode == DAMAGED_ROSTER || mode == AHEAD_ROSTER ||
+        mode == AHEAD_DAMAGED) {
         char from[420];
 
         snprintf(from, sizeof from, "%s.roster", base);
         assert_int_equal(copy_file(from, roster), 0);
-        if (mode == DAMAGED_ROSTER)
+        if (mode == DAMAGED_ROSTER || mode == AHEAD_DAMAGED)
             damage_entries(roster);
         if (fk_roster_open(st, roster, &out->hook.r, err, sizeof err) != FK_OK)
             fail_msg("roster: %s", err);
@@ -436,7 +450,13 @@ static void run(struct fixture *f, const char *base, enum fk_import_type t, cons
         o.find_person_ud = &out->hook;
     }
     fk__ingest_set_lazy_persons(mode == WHOLE_REGISTRY ? 0 : 65536);
+    /* The small files here are read ahead only when asked; never otherwise. */
+    fk__ingest_set_ahead_min(mode == AHEAD_ROSTER || mode == AHEAD_DAMAGED ? 0 : UINT64_MAX);
+    fk__ahead_set_wait(1);
     assert_int_equal(fk_import_file(st, &f->prof, t, csv, &o, &out->sum, err, sizeof err), FK_OK);
+    fk__ahead_set_wait(0);
+    fk__ahead_last_counts(&out->taken, &out->asked);
+    fk__ingest_set_ahead_min(1u << 20);
     fk__ingest_set_lazy_persons(65536);
     fk_roster_close(out->hook.r);
     out->hook.r = NULL;
@@ -478,6 +498,15 @@ static void expect_same(struct fixture *f, const char *base, enum fk_import_type
     assert_int_equal(o[BY_ROSTER].hook.damaged, 0);
     assert_int_equal(o[DAMAGED_ROSTER].hook.damaged, 1);
     assert_int_equal(o[DAMAGED_ROSTER].hook.calls, 1);
+    /* Read ahead: every look-up the import made was answered ahead (a row that asks twice, as
+     * arrivals do, takes the same answer), from the roster. */
+    assert_true(o[AHEAD_ROSTER].asked > 0);
+    assert_int_equal(o[AHEAD_ROSTER].taken, o[AHEAD_ROSTER].asked);
+    assert_int_equal(o[AHEAD_ROSTER].hook.damaged, 0);
+    assert_true(o[AHEAD_ROSTER].hook.calls > 0);
+    /* Damaged: the first answer said so, and the import went on without the roster. */
+    assert_int_equal(o[AHEAD_DAMAGED].asked, 1);
+    assert_int_equal(o[AHEAD_DAMAGED].taken, 1);
     for (m = 0; m < NMODES; m++) {
         free(o[m].rejects);
         free(o[m].rows);
