@@ -801,6 +801,61 @@ static int same_prefix(const struct drow *a, const struct drow *b)
     return a->hi == b->hi && a->lo == b->lo;
 }
 
+/* The byte-th byte (0: the lowest) of k's sort key (hi, lo, person), as a number of 20 bytes. */
+static unsigned key_byte(const struct drow *k, int byte)
+{
+    if (byte < 4)
+        return (k->person >> (8 * byte)) & 0xFF;
+    if (byte < 12)
+        return (unsigned)(k->lo >> (8 * (byte - 4))) & 0xFF;
+    return (unsigned)(k->hi >> (8 * (byte - 12))) & 0xFF;
+}
+
+/* Sorts k[0..n) by (hi, lo, person): LSD radix by bytes, skipping the bytes equal in every row
+ * (tube codes share most of theirs; persons of a city fit 3 bytes), through tmp[0..n). The
+ * library's qsort took 2.5 s for the 9.5 M rows of a 10 M city's round, this a few passes over
+ * them. *k may come back as tmp, the sorted rows. */
+static void radix_drows(struct drow **k, struct drow **tmp, size_t n)
+{
+    struct drow *a = *k, *b = *tmp, *swap;
+    uint64_t hi_or = 0, hi_and = ~(uint64_t)0, lo_or = 0, lo_and = ~(uint64_t)0;
+    uint32_t p_or = 0, p_and = ~(uint32_t)0;
+    size_t i, count[256];
+    int byte;
+
+    for (i = 0; i < n; i++) {
+        hi_or |= a[i].hi;
+        hi_and &= a[i].hi;
+        lo_or |= a[i].lo;
+        lo_and &= a[i].lo;
+        p_or |= a[i].person;
+        p_and &= a[i].person;
+    }
+    for (byte = 0; byte < 20; byte++) {
+        struct drow v = {hi_or ^ hi_and, lo_or ^ lo_and, p_or ^ p_and, 0};
+        size_t sum = 0;
+
+        if (key_byte(&v, byte) == 0)
+            continue; /* this byte is the same in every row */
+        memset(count, 0, sizeof count);
+        for (i = 0; i < n; i++)
+            count[key_byte(&a[i], byte)]++;
+        for (i = 0; i < 256; i++) {
+            size_t c = count[i];
+
+            count[i] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            b[count[key_byte(&a[i], byte)]++] = a[i];
+        swap = a;
+        a = b;
+        b = swap;
+    }
+    *k = a;
+    *tmp = b;
+}
+
 /* rows[0..n) := the delta's rows in (tube code, person) order, the store's; starts[k] := 1 when
  * rows[k] is the first of its code; *ncodes := how many codes. The rows sort by integers (a
  * code's first 16 bytes, then the person): codes of at most 16 bytes (tube barcodes) are equal
@@ -808,17 +863,22 @@ static int same_prefix(const struct drow *a, const struct drow *b)
  * holds different codes sort again, by text. FK_OK or FK_ENOMEM. */
 static int sort_rows(const fk_engine_delta *d, uint32_t *rows, uint8_t *starts, size_t *ncodes)
 {
-    struct drow *k = malloc((d->n ? d->n : 1) * sizeof *k);
+    struct drow *k = malloc((d->n ? d->n : 1) * sizeof *k),
+                *tmp = malloc((d->n ? d->n : 1) * sizeof *tmp);
     size_t i, j, m, nc = 0;
 
-    if (!k)
+    if (!k || !tmp) {
+        free(k);
+        free(tmp);
         return FK_ENOMEM;
+    }
     for (i = 0; i < d->n; i++) {
         prefix_of(dcode_of(d, &d->s[i]), &k[i]);
         k[i].person = (uint32_t)d->s[i].person;
         k[i].row = (uint32_t)i;
     }
-    qsort(k, d->n, sizeof *k, cmp_drow);
+    radix_drows(&k, &tmp, d->n);
+    free(tmp);
     for (i = 0; i < d->n; i = j) {
         int mixed = 0;
 

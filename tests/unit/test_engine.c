@@ -814,6 +814,8 @@ static void test_engine__extend_is_a_build(void **state)
         {"ZZ9", P5, T_END - 10, "S1"},           /* after every code */
         {"D001", P1, T_START - 3 * HOUR, "S8"},  /* earlier than D001's members */
         {"A00", P7, T_START + HOUR, "S9"},       /* the start of A0005 */
+        {"B0007", P9, T_START + HOUR, "S9"},     /* members come in falling person order */
+        {"B0007", P2, T_START + HOUR, "S9"},
         /* Codes longer than 16 bytes that share their first 16: the delta sorts them by those
          * and the person first, which puts B's P2 before A's P3. */
         {"TUBE-2022-08-28-B", P2, T_START + HOUR, "S9"},
