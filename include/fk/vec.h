@@ -16,4 +16,11 @@
  * by the caller (an elem of 0 is FK_ENOMEM too). Thread-safe as realloc is. */
 int fk_vec_grow(void **p, size_t *cap, size_t need, size_t elem);
 
+/* Makes the pages of the n bytes at p (from malloc or the like, to be written soon) present now,
+ * in one system call, rather than one page fault at a time as they are first written: on a
+ * virtual machine each fault is a trip through the hypervisor (2.5 s of a 10 M engine's 7 s
+ * extension went to them). Only for large blocks (from 1 MiB); a kernel without
+ * MADV_POPULATE_WRITE (Linux < 5.14) leaves them to fault as before. Thread-safe. */
+void fk_mem_populate(void *p, size_t n);
+
 #endif

@@ -872,6 +872,8 @@ static int sort_rows(const fk_engine_delta *d, uint32_t *rows, uint8_t *starts, 
         free(tmp);
         return FK_ENOMEM;
     }
+    fk_mem_populate(k, d->n * sizeof *k);
+    fk_mem_populate(tmp, d->n * sizeof *tmp);
     for (i = 0; i < d->n; i++) {
         prefix_of(dcode_of(d, &d->s[i]), &k[i]);
         k[i].person = (uint32_t)d->s[i].person;
@@ -1007,6 +1009,10 @@ int fk_engine_extend(const fk_engine *e, const fk_engine_delta *d, fk_store *st,
     n->s_tube = malloc((ntot ? ntot : 1) * sizeof *n->s_tube);
     if (!n->tubes || !n->sites || !n->labs || !n->tube || !n->s_pid || !n->s_time || !n->s_tube)
         goto out;
+    fk_mem_populate(n->tube, n->captubes * sizeof *n->tube);
+    fk_mem_populate(n->s_pid, ntot * sizeof *n->s_pid);
+    fk_mem_populate(n->s_time, ntot * sizeof *n->s_time);
+    fk_mem_populate(n->s_tube, ntot * sizeof *n->s_tube);
     for (i = 0; i < nold || r < ndr;) {
         const struct dsample *x = r < ndr ? &d->s[rows[r]] : NULL;
         const char *dcode = x ? dcode_of(d, x) : NULL;

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "fk/error.h"
 
@@ -27,4 +29,22 @@ int fk_vec_grow(void **p, size_t *cap, size_t need, size_t elem)
     *p = q;
     *cap = c;
     return FK_OK;
+}
+
+void fk_mem_populate(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi;
+
+    if (!p || n < ((size_t)1 << 20) || page == 0 || (page & (page - 1)))
+        return;
+    /* The whole pages inside the block: the ones it shares with its neighbours fault as ever. */
+    lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+    hi = ((uintptr_t)p + n) & ~(page - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
 }

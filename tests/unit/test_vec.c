@@ -6,6 +6,9 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -93,6 +96,47 @@ static void test_vec__empty_overflow_allocates_nothing(void **state)
     assert_int_equal(cap, 0);
 }
 
+/* A large block's whole pages are made present, its contents kept; a small block, NULL and a
+ * size of 0 are left alone. Skipped on a kernel without MADV_POPULATE_WRITE (before 5.14). */
+static void test_vec__populate_makes_pages_present(void **state)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), n = 8u << 20, i, absent = 0;
+    unsigned char *p = malloc(n), *v;
+    uintptr_t lo, hi;
+
+    (void)state;
+    assert_non_null(p);
+    lo = ((uintptr_t)p + page - 1) & ~(uintptr_t)(page - 1);
+    hi = ((uintptr_t)p + n) & ~(uintptr_t)(page - 1);
+#ifdef MADV_POPULATE_WRITE
+    if (madvise((void *)lo, page, MADV_POPULATE_WRITE) != 0) {
+        free(p);
+        skip();
+    }
+#else
+    free(p);
+    skip();
+#endif
+    memset(p, 0xA5, 100);
+    v = malloc((hi - lo) / page);
+    assert_non_null(v);
+    assert_int_equal(mincore((void *)lo, hi - lo, v), 0);
+    for (i = 0; i < (hi - lo) / page; i++)
+        absent += !(v[i] & 1);
+    assert_true(absent > 0); /* a fresh block of 8 MiB is mostly not there yet */
+    fk_mem_populate(p, n);
+    assert_int_equal(mincore((void *)lo, hi - lo, v), 0);
+    for (i = 0; i < (hi - lo) / page; i++)
+        assert_true(v[i] & 1);
+    for (i = 0; i < 100; i++)
+        assert_int_equal(p[i], 0xA5);
+    fk_mem_populate(NULL, n);
+    fk_mem_populate(p, 0);
+    fk_mem_populate(p, 4096);
+    free(v);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +145,7 @@ int main(void)
         cmocka_unit_test(test_vec__need_met_changes_nothing),
         cmocka_unit_test(test_vec__overflow_is_enomem_and_unchanged),
         cmocka_unit_test(test_vec__empty_overflow_allocates_nothing),
+        cmocka_unit_test(test_vec__populate_makes_pages_present),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
