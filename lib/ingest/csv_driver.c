@@ -269,13 +269,17 @@ static int find_person(void *ud, const char *id, size_t n, int64_t *person, cons
 static void read_ahead(const char *path, const struct fk_csv_opts *copts, struct source *src,
                        fk_import *imp, struct lookups *l)
 {
+    struct fk_csv_opts o = *copts;
     struct stat sb;
     int f = fk_import_id_field(imp);
 
     if (!l->find || src->x || f < 0 || stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
         (uint64_t)sb.st_size < ahead_min || sysconf(_SC_NPROCESSORS_ONLN) < 2)
         return;
-    if (fk_ahead_start(path, copts, (size_t)f, l->find, l->ud, &l->ahead) != FK_OK)
+    /* The encoding the import's reader settled on at open, after reading the file whole: the
+     * read-ahead need not read it whole again (0.5 s at 10 M). */
+    o.encoding = fk_csv_encoding(src->csv);
+    if (fk_ahead_start(path, &o, (size_t)f, l->find, l->ud, &l->ahead) != FK_OK)
         l->ahead = NULL;
 }
 
