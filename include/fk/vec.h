@@ -23,4 +23,10 @@ int fk_vec_grow(void **p, size_t *cap, size_t need, size_t elem);
  * MADV_POPULATE_WRITE (Linux < 5.14) leaves them to fault as before. Thread-safe. */
 void fk_mem_populate(void *p, size_t n);
 
+/* Asks that the n bytes at p (from malloc or the like) be backed by huge pages where the kernel
+ * allows them (transparent huge pages in "madvise" mode, as Debian's): for a large table read
+ * at random, whose every look-up would otherwise also miss the TLB. Only for blocks from 4 MiB;
+ * a no-op where unsupported. Thread-safe. */
+void fk_mem_hugepages(void *p, size_t n);
+
 #endif

@@ -304,6 +304,7 @@ static int alloc_table(struct sg_samples *g, size_t cap)
 
     if (!t)
         return FK_ENOMEM;
+    fk_mem_hugepages(t, cap * sizeof *t);
     free(g->slot);
     g->slot = t;
     set_cap(g, cap);
@@ -324,6 +325,7 @@ static int room(struct sg_samples *g)
         g->slot = old;
         return FK_ENOMEM;
     }
+    fk_mem_hugepages(g->slot, cap * 2 * sizeof *g->slot);
     set_cap(g, cap * 2);
     for (i = 0; i < cap; i++) {
         int64_t p;

@@ -48,3 +48,22 @@ void fk_mem_populate(void *p, size_t n)
     (void)n;
 #endif
 }
+
+void fk_mem_hugepages(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t lo, hi;
+
+    if (!p || n < ((size_t)4 << 20))
+        return;
+    /* The huge pages wholly inside the block. */
+    lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    hi = ((uintptr_t)p + n) & ~(huge - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -137,6 +138,62 @@ static void test_vec__populate_makes_pages_present(void **state)
     free(p);
 }
 
+/* The VmFlags line of the mapping of /proc/self/smaps that holds address a, into out. */
+static int vm_flags(uintptr_t a, char *out, size_t cap)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    int in = 0, found = 0;
+
+    if (!f)
+        return 0;
+    while (!found && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
+            in = a >= lo && a < hi;
+        else if (in && strncmp(line, "VmFlags:", 8) == 0) {
+            snprintf(out, cap, "%s", line + 8);
+            found = 1;
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/* A large block's huge pages inside it are marked for transparent huge pages (the mapping's
+ * "hg" flag). Skipped where the kernel has no transparent huge pages or no /proc. */
+static void test_vec__hugepages_marks_the_block(void **state)
+{
+    size_t n = 16u << 20;
+    unsigned char *p = malloc(n);
+    uintptr_t mid;
+    char flags[512];
+
+    (void)state;
+    assert_non_null(p);
+#ifndef MADV_HUGEPAGE
+    free(p);
+    skip();
+#endif
+    mid = (((uintptr_t)p + ((uintptr_t)2 << 20) - 1) & ~(((uintptr_t)2 << 20) - 1)) + 4096;
+    if (!vm_flags(mid, flags, sizeof flags)) {
+        free(p);
+        skip(); /* no /proc */
+    }
+    assert_null(strstr(flags, " hg"));
+    fk_mem_hugepages(p, n);
+    assert_true(vm_flags(mid, flags, sizeof flags));
+    /* A kernel built without transparent huge pages refuses the advice. */
+    if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0) {
+        free(p);
+        skip();
+    }
+    assert_non_null(strstr(flags, " hg"));
+    p[mid - (uintptr_t)p] = 1;
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_vec__overflow_is_enomem_and_unchanged),
         cmocka_unit_test(test_vec__empty_overflow_allocates_nothing),
         cmocka_unit_test(test_vec__populate_makes_pages_present),
+        cmocka_unit_test(test_vec__hugepages_marks_the_block),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
