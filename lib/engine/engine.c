@@ -695,7 +695,7 @@ int fk_engine_delta_add(fk_engine_delta *d, const struct fk_sample_row *s, enum 
     int added;
     int64_t site;
     uint64_t t = d->text.len;
-    size_t len = strlen(s->tube);
+    size_t len;
 
     if (did == FK_PUT_UPDATED) {
         d->updated = 1;
@@ -703,15 +703,16 @@ int fk_engine_delta_add(fk_engine_delta *d, const struct fk_sample_row *s, enum 
     }
     if (did != FK_PUT_NEW)
         return FK_OK;
+    len = strlen(s->tube);
     site = fk_strmap_intern(d->sites, s->site, strlen(s->site), &added);
     if (site < 0 || s->person < 0 || s->person > INT32_MAX ||
         fk_buf_append(&d->text, s->tube, len + 1) != FK_OK ||
         fk_vec_grow((void **)&d->s, &d->cap, d->n + 1, sizeof *d->s) != FK_OK)
         return FK_ENOMEM;
-    x = &d->s[d->n++];
-    x->tube = t;
     if (len > d->longest)
         d->longest = len;
+    x = &d->s[d->n++];
+    x->tube = t;
     x->person = (int32_t)s->person;
     x->time = s->time;
     x->shipped = s->shipped;
@@ -821,6 +822,7 @@ static void radix_drows(struct drow **k, struct drow **tmp, size_t n)
     uint64_t hi_or = 0, hi_and = ~(uint64_t)0, lo_or = 0, lo_and = ~(uint64_t)0;
     uint32_t p_or = 0, p_and = ~(uint32_t)0;
     size_t i, count[256];
+    struct drow varies = {0, 0, 0, 0}; /* the key bits that differ between rows */
     int byte;
 
     for (i = 0; i < n; i++) {
@@ -831,11 +833,13 @@ static void radix_drows(struct drow **k, struct drow **tmp, size_t n)
         p_or |= a[i].person;
         p_and &= a[i].person;
     }
+    varies.hi = hi_or ^ hi_and;
+    varies.lo = lo_or ^ lo_and;
+    varies.person = p_or ^ p_and;
     for (byte = 0; byte < 20; byte++) {
-        struct drow v = {hi_or ^ hi_and, lo_or ^ lo_and, p_or ^ p_and, 0};
         size_t sum = 0;
 
-        if (key_byte(&v, byte) == 0)
+        if (key_byte(&varies, byte) == 0)
             continue; /* this byte is the same in every row */
         memset(count, 0, sizeof count);
         for (i = 0; i < n; i++)
@@ -1016,8 +1020,9 @@ int fk_engine_extend(const fk_engine *e, const fk_engine_delta *d, fk_store *st,
     for (i = 0; i < nold || r < ndr;) {
         const struct dsample *x = r < ndr ? &d->s[rows[r]] : NULL;
         const char *dcode = x ? dcode_of(d, x) : NULL;
-        size_t rend = r + 1; /* the end of x's code's rows */
         int c = i >= nold ? 1 : !x ? -1 : strcmp(tube_code(e, (int64_t)i), dcode);
+        /* the end of the delta's rows this tube takes: none for an old tube alone */
+        size_t rend = r;
         uint32_t first = at, o, oend;
         int64_t sampled = INT64_MAX, shipped = 0;
         const char *site = NULL, *code = c <= 0 ? tube_code(e, (int64_t)i) : dcode;
@@ -1030,10 +1035,9 @@ int fk_engine_extend(const fk_engine *e, const fk_engine_delta *d, fk_store *st,
             sampled = e->tube[i].sampled;
             shipped = e->tube[i].shipped;
         }
-        while (rend < ndr && !starts[rend])
-            rend++;
-        if (c < 0)
-            rend = r; /* the old tube alone */
+        if (c >= 0) /* x's code's rows */
+            for (rend = r + 1; rend < ndr && !starts[rend]; rend++)
+                ;
         while (o < oend || r < rend) {
             const struct dsample *y = r < rend ? &d->s[rows[r]] : NULL;
 
