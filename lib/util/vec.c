@@ -31,18 +31,26 @@ int fk_vec_grow(void **p, size_t *cap, size_t need, size_t elem)
     return FK_OK;
 }
 
+#if defined(MADV_POPULATE_WRITE) || defined(MADV_HUGEPAGE)
+/* Gives advice to the whole units of `unit` bytes (a power of two) inside the n bytes at p: the
+ * units it shares with its neighbours are left as they are. */
+static void advise_inside(void *p, size_t n, uintptr_t unit, int advice)
+{
+    uintptr_t lo = ((uintptr_t)p + unit - 1) & ~(unit - 1), hi = ((uintptr_t)p + n) & ~(unit - 1);
+
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, advice);
+}
+#endif
+
 void fk_mem_populate(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 
     if (!p || n < ((size_t)1 << 20) || page == 0 || (page & (page - 1)))
         return;
-    /* The whole pages inside the block: the ones it shares with its neighbours fault as ever. */
-    lo = ((uintptr_t)p + page - 1) & ~(page - 1);
-    hi = ((uintptr_t)p + n) & ~(page - 1);
-    if (hi > lo)
-        (void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+    advise_inside(p, n, page, MADV_POPULATE_WRITE);
 #else
     (void)p;
     (void)n;
@@ -52,16 +60,9 @@ void fk_mem_populate(void *p, size_t n)
 void fk_mem_hugepages(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t lo, hi;
-
     if (!p || n < ((size_t)4 << 20))
         return;
-    /* The huge pages wholly inside the block. */
-    lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    hi = ((uintptr_t)p + n) & ~(huge - 1);
-    if (hi > lo)
-        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    advise_inside(p, n, (uintptr_t)2 << 20, MADV_HUGEPAGE);
 #else
     (void)p;
     (void)n;
