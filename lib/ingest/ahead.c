@@ -141,6 +141,16 @@ static void *produce(void *ud)
     return NULL;
 }
 
+/* Frees a, whose thread is not running (never started, or joined). */
+static void release(fk_ahead *a)
+{
+    fk_csv_close(a->csv);
+    pthread_cond_destroy(&a->room);
+    pthread_mutex_destroy(&a->mu);
+    free(a->ring);
+    free(a);
+}
+
 int fk_ahead_start(const char *path, const struct fk_csv_opts *opts, size_t field,
                    fk_ahead_find find, void *ud, fk_ahead **out)
 {
@@ -151,9 +161,11 @@ int fk_ahead_start(const char *path, const struct fk_csv_opts *opts, size_t fiel
     a = calloc(1, sizeof *a);
     if (!a)
         return FK_ENOMEM;
+    pthread_mutex_init(&a->mu, NULL);
+    pthread_cond_init(&a->room, NULL);
     a->ring = aligned_alloc(64, RING * sizeof *a->ring);
     if (!a->ring) {
-        free(a);
+        release(a);
         return FK_ENOMEM;
     }
     a->field = field;
@@ -165,16 +177,10 @@ int fk_ahead_start(const char *path, const struct fk_csv_opts *opts, size_t fiel
     atomic_init(&a->waiting, 0);
     atomic_init(&a->done, 0);
     a->wait = wait_for_answers;
-    pthread_mutex_init(&a->mu, NULL);
-    pthread_cond_init(&a->room, NULL);
     /* The header is the import's: the answers start at the second record. */
     if (fk_csv_open_path(path, opts, &a->csv, err, sizeof err) != FK_OK ||
         fk_csv_next(a->csv) <= 0 || pthread_create(&a->thread, NULL, produce, a) != 0) {
-        fk_csv_close(a->csv);
-        pthread_cond_destroy(&a->room);
-        pthread_mutex_destroy(&a->mu);
-        free(a->ring);
-        free(a);
+        release(a);
         return FK_EIO;
     }
     *out = a;
@@ -257,9 +263,5 @@ void fk_ahead_stop(fk_ahead *a)
     pthread_join(a->thread, NULL);
     last_taken = a->taken;
     last_asked = a->asked;
-    fk_csv_close(a->csv);
-    pthread_cond_destroy(&a->room);
-    pthread_mutex_destroy(&a->mu);
-    free(a->ring);
-    free(a);
+    release(a);
 }
