@@ -237,9 +237,9 @@ static unsigned forbidden(const unsigned char *p, size_t n)
     return 0;
 }
 
-/* Copies column k into out (cap bytes). 0 with a reason when it is required and empty, too long,
- * or holds a control character or a bidirectional override (forbidden()). fk_import_row has
- * made sure it is valid UTF-8. */
+/* Copies column k into out (cap bytes). 0 with a reason, and out empty, when it is required and
+ * empty, too long, or holds a control character or a bidirectional override (forbidden()).
+ * fk_import_row has made sure it is valid UTF-8. */
 static int text(struct ctx *c, int k, char *out, size_t cap, int required)
 {
     fk_slice s = field(c, k);
@@ -247,6 +247,9 @@ static int text(struct ctx *c, int k, char *out, size_t cap, int required)
     size_t i;
     unsigned cp;
 
+    /* A refused field is empty: callers go on to read out for more reasons (a door event's
+     * device is looked up when not empty), and had read what the stack held. */
+    out[0] = '\0';
     if (required && s.n == 0) {
         whym(c, FK_MSG_ROW_EMPTY, name);
         return 0;
