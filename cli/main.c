@@ -309,7 +309,7 @@ int cmd_version(struct cli *c, int argc, char **argv)
 {
     if (cli_parse(c, argc, argv, NULL, 0) != FK_OK)
         return EXIT_ERROR;
-    printf("fangkong %s\n", FK_VERSION);
+    printf("fangkong %s\nstores: %s\n", FK_VERSION, fk_store_backends());
     return EXIT_DONE;
 }
 

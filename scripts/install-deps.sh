@@ -14,7 +14,7 @@ pkgs=(
     libsodium-dev
     libcrack2-dev cracklib-runtime
     libmicrohttpd-dev
-    libpq-dev
+    libpq-dev postgresql-15
     libxlsxwriter-dev
     libzip-dev libexpat1-dev
     curl
@@ -23,6 +23,8 @@ pkgs=(
     clang libclang-rt-14-dev
 )
 
+# libpq-dev builds the PostgreSQL store (lib/store/pg); postgresql-15 is the server its tests start
+# a throwaway cluster of (scripts/pg-cluster.sh). The package's own cluster is not needed.
 # libzip-dev and libexpat1-dev read .xlsx imports (lib/ingest/xlsx.c).
 # libcrack2-dev checks new passwords (FascistCheck); cracklib-runtime brings its dictionary.
 # chromium runs the web UI's browser tests (tests/web, playwright-core); fonts-wqy-microhei gives

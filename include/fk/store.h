@@ -72,9 +72,19 @@ struct fk_case_row {
                                 such column) */
 };
 
-/* Opens (creating and migrating when new) the store at uri: a file path for SQLite. On failure
- * *out is NULL and err says why. FK_OK, FK_EDB, FK_EIO. Caller closes with fk_store_close(). */
+/* Opens (creating and migrating when new) the store at uri: a file path for SQLite, or a
+ * postgresql:// (postgres://) connection URI for PostgreSQL, as libpq reads it, when the build
+ * has it (FK_WITH_POSTGRES). On failure *out is NULL and err says why. FK_OK, FK_EDB, FK_EIO,
+ * FK_EINVAL (a PostgreSQL URI and a build without it). Caller closes with fk_store_close(). */
 int fk_store_open(const char *uri, fk_store **out, char *err, size_t errlen);
+/* 1 when uri names a PostgreSQL database (postgresql:// or postgres://), else 0. */
+int fk_store_is_pg(const char *uri);
+/* The stores this build opens: "sqlite" or "sqlite, postgresql". Static storage. */
+const char *fk_store_backends(void);
+/* Tests only (FK_WITH_POSTGRES builds): empties the PostgreSQL database at uri (drops and makes
+ * again its schema public), so the next fk_store_open migrates it anew. FK_OK, FK_EIO (cannot
+ * connect), FK_EDB, with err. */
+int fk__store_pg_reset(const char *uri, char *err, size_t errlen);
 void fk_store_close(fk_store *st);
 /* The last error message of the backend (borrowed). */
 const char *fk_store_errmsg(fk_store *st);

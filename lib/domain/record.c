@@ -1111,6 +1111,11 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
                        "SELECT p.id_number, c.time, printf('%.1f', c.temp / 10.0), c.symptoms, "
                        "p.grid FROM checkins c JOIN persons p ON p.id = c.person "
                        "ORDER BY p.id_number, c.time"},
+            /* PostgreSQL has no printf: the temperature as a numeric of one decimal. */
+            .pg = {NULL, NULL, NULL,
+                   "SELECT p.id_number, c.time, round(c.temp / 10.0, 1)::text, c.symptoms, "
+                   "p.grid FROM checkins c JOIN persons p ON p.id = c.person "
+                   "ORDER BY p.id_number, c.time"},
             .export_cols = {0, 1, 2, 3},
             .nexport = 4,
             .nscope = 1,

@@ -14,12 +14,32 @@
 #include "fk/strmap.h"
 #include "store_int.h"
 
+int fk_store_is_pg(const char *uri)
+{
+    return strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0;
+}
+
+const char *fk_store_backends(void)
+{
+#ifdef FK_WITH_POSTGRES
+    return "sqlite, postgresql";
+#else
+    return "sqlite";
+#endif
+}
+
 int fk_store_open(const char *uri, fk_store **out, char *err, size_t errlen)
 {
     *out = NULL;
-    if (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0) {
-        snprintf(err, errlen, "this build has no PostgreSQL backend yet; use a file path");
+    if (fk_store_is_pg(uri)) {
+#ifdef FK_WITH_POSTGRES
+        return fk__store_pg_open(uri, out, err, errlen);
+#else
+        snprintf(err, errlen,
+                 "this fangkong was built without PostgreSQL (libpq-dev was missing "
+                 "when it was built); use a data file path");
         return FK_EINVAL;
+#endif
     }
     return fk__store_sqlite_open(uri, out, err, errlen);
 }

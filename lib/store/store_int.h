@@ -114,5 +114,7 @@ struct fk_store {
 
 /* SQLite backend: opens path. */
 int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t errlen);
+/* PostgreSQL backend (lib/store/pg, built with FK_WITH_POSTGRES): connects to uri. */
+int fk__store_pg_open(const char *uri, fk_store **out, char *err, size_t errlen);
 
 #endif

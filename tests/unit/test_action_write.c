@@ -264,6 +264,8 @@ static void test_action__store_error_rolls_back(void **state)
     size_t added;
     sqlite3 *db = NULL;
 
+    if (test_pg())
+        skip(); /* a SQLite trigger refuses the audit row */
     assert_int_equal(open_home(f, &LOCAL, f->pid, 1, &added), FK_OK);
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
@@ -376,6 +378,8 @@ static void test_action__import_json(void **state)
     sqlite3 *db = NULL;
     char json[256];
 
+    if (test_pg())
+        skip(); /* a SQLite trigger refuses the audit row */
     snprintf(json, sizeof json, "[{\"id_number\":\"%s\",\"name\":\"甲\",\"grid\":\"%s\"}]",
              f->id[0], G1);
     assert_int_equal(fk_import_run_json(f->st, &VIEWER, &f->prof, FK_IMPORT_PERSONS, json,

@@ -952,6 +952,8 @@ static void test_control__adopt_after_control_batch(void **state)
     size_t added, already;
     char buf[256];
 
+    if (test_pg())
+        skip(); /* renames a person in the SQLite file behind the store */
     assert_int_equal(import_controls(f, o, 2), FK_OK);
     samples_and_results(f, "negative");
     snprintf(buf, sizeof buf,

@@ -545,6 +545,8 @@ static void test_person__many_grids(void **state)
     size_t s, q, total, k;
     int more;
 
+    if (test_pg())
+        skip(); /* the answer is computed by sqlite3 on the data file */
     for (s = 0; s < sizeof SCOPES / sizeof SCOPES[0]; s++) {
         for (q = 0; q < sizeof QS / sizeof QS[0]; q++) {
             size_t limits[6] = {1, 2, 50, 0, 0, 0};
@@ -584,6 +586,8 @@ static void test_person__small_walks_start_small(void **state)
     sqlite3 *h = NULL;
     size_t i;
 
+    if (test_pg())
+        skip(); /* SQLite's query plans */
     assert_int_equal(sqlite3_open_v2(f->db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     for (i = 0; i < sizeof small / sizeof small[0]; i++) {
         const struct fk_record_type *rt = fk_record_get((fk_record_id)small[i]);

@@ -147,8 +147,18 @@ static inline void remove_dir(const char *dir)
     rmdir(dir);
 }
 
+/* The PostgreSQL database the store tests run against instead of a data file (issue 20): the
+ * URI in FK_TEST_PG, which scripts/pg-cluster.sh sets for the tests it runs; NULL: SQLite. */
+static inline const char *test_pg(void)
+{
+    const char *uri = getenv("FK_TEST_PG");
+
+    return uri && *uri ? uri : NULL;
+}
+
 /* Makes a fresh folder $TMPDIR/fk-test-WHAT-XXXXXX into dir (dircap bytes) and opens a new store
- * at dir/fangkong.db (that path into path, pathcap bytes) into *st. 0, or -1 with the reason on
+ * at dir/fangkong.db (that path into path, pathcap bytes) into *st; or, when FK_TEST_PG names a
+ * database, empties that database and opens it (its URI into path). 0, or -1 with the reason on
  * stderr and no folder left. */
 static inline int open_test_store(char *dir, size_t dircap, const char *what, char *path,
                                   size_t pathcap, fk_store **st)
@@ -158,6 +168,16 @@ static inline int open_test_store(char *dir, size_t dircap, const char *what, ch
     if (make_dir(dir, dircap, what) != 0)
         return -1;
     snprintf(path, pathcap, "%s/fangkong.db", dir);
+#ifdef FK_WITH_POSTGRES
+    if (test_pg()) {
+        snprintf(path, pathcap, "%s", test_pg());
+        if (fk__store_pg_reset(path, err, sizeof err) != FK_OK) {
+            fprintf(stderr, "emptying %s: %s\n", path, err);
+            remove_dir(dir);
+            return -1;
+        }
+    }
+#endif
     if (fk_store_open(path, st, err, sizeof err) != FK_OK) {
         fprintf(stderr, "open %s: %s\n", path, err);
         remove_dir(dir);

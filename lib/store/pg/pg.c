@@ -1,0 +1,2475 @@
+/* SPDX-License-Identifier: MIT */
+/* The PostgreSQL backend of the store (see fk/store.h; issue 20): the same interface as the SQLite
+ * backend, through libpq, opened for a postgresql:// URI. One connection; statements prepared on
+ * the server the first time they run and kept for the life of the handle; every value sent as a
+ * parameter. Migrations are the numbered files of sql/pg, compiled in, applied in order and
+ * counted in the table schema_version.
+ *
+ * DESIGN NOTES
+ * - libpq is opened with dlopen (fk/dynlib.h) when the first postgresql:// store opens, so a
+ *   process on SQLite never maps it and what it brings (libssl, GSSAPI, LDAP).
+ * - The keyed puts are the generic put of the record descriptors (fk/record.h), as in the SQLite
+ *   backend: the descriptor's .pg statements when a type has them, else its .sqlite text in
+ *   PostgreSQL's dialect (translate(): ?N as $N, INSERT OR IGNORE as ON CONFLICT DO NOTHING, CROSS
+ *   JOIN ... ON as JOIN ... ON), prepared once at open, so a statement that does not parse fails
+ *   the open, not a clerk's import.
+ * - A batch is a transaction that first takes one transaction-level advisory lock: batches run
+ *   one at a time, as SQLite's BEGIN IMMEDIATE makes them, so a put's read-then-write sees no
+ *   other batch's row appear in between. The generations are bumped inside the batch, as SQLite
+ *   does, so they never count a batch that did not commit.
+ * - Walks read through a server-side cursor, FETCH by FETCH, inside the caller's transaction or a
+ *   read-only REPEATABLE READ one of their own: a walk of 10 M persons holds one fetch in memory,
+ *   and its callback may run other statements meanwhile (each cursor has its own name).
+ * - Samples are a table here (PostgreSQL keeps the event streams itself); a put reports new,
+ *   updated (another shipped time) or same in one statement (RETURNING xmax = 0).
+ * - Texts compare byte by byte (COLLATE "C" in the schema), so every walk comes out in SQLite's
+ *   order and answers from either store are the same. */
+#include "fk/store.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fk/buf.h"
+#include "fk/dynlib.h"
+#include "fk/error.h"
+#include "fk/record.h"
+#include "fk/str.h"
+#include "fk_sql_pg.h"
+#include "store/store_int.h"
+
+static FK_DLSYM_PROTOTYPE(PQclear);
+static FK_DLSYM_PROTOTYPE(PQcmdStatus);
+static FK_DLSYM_PROTOTYPE(PQcmdTuples);
+static FK_DLSYM_PROTOTYPE(PQconnectdb);
+static FK_DLSYM_PROTOTYPE(PQerrorMessage);
+static FK_DLSYM_PROTOTYPE(PQexec);
+static FK_DLSYM_PROTOTYPE(PQexecParams);
+static FK_DLSYM_PROTOTYPE(PQexecPrepared);
+static FK_DLSYM_PROTOTYPE(PQfinish);
+static FK_DLSYM_PROTOTYPE(PQftype);
+static FK_DLSYM_PROTOTYPE(PQgetisnull);
+static FK_DLSYM_PROTOTYPE(PQgetvalue);
+static FK_DLSYM_PROTOTYPE(PQnfields);
+static FK_DLSYM_PROTOTYPE(PQntuples);
+static FK_DLSYM_PROTOTYPE(PQprepare);
+static FK_DLSYM_PROTOTYPE(PQresultErrorField);
+static FK_DLSYM_PROTOTYPE(PQresultStatus);
+static FK_DLSYM_PROTOTYPE(PQsetNoticeProcessor);
+static FK_DLSYM_PROTOTYPE(PQstatus);
+static FK_DLSYM_PROTOTYPE(PQtransactionStatus);
+
+static const struct fk_dynsym libpq_syms[] = {
+    FK_DLSYM(PQclear),        FK_DLSYM(PQcmdStatus),
+    FK_DLSYM(PQcmdTuples),    FK_DLSYM(PQconnectdb),
+    FK_DLSYM(PQerrorMessage), FK_DLSYM(PQexec),
+    FK_DLSYM(PQexecParams),   FK_DLSYM(PQexecPrepared),
+    FK_DLSYM(PQfinish),       FK_DLSYM(PQftype),
+    FK_DLSYM(PQgetisnull),    FK_DLSYM(PQgetvalue),
+    FK_DLSYM(PQnfields),      FK_DLSYM(PQntuples),
+    FK_DLSYM(PQprepare),      FK_DLSYM(PQresultErrorField),
+    FK_DLSYM(PQresultStatus), FK_DLSYM(PQsetNoticeProcessor),
+    FK_DLSYM(PQstatus),       FK_DLSYM(PQtransactionStatus),
+};
+
+static struct fk_dynlib libpq = FK_DYNLIB_INIT(FK_LIBPQ_SONAME, FK_LIBPQ_PACKAGE, libpq_syms);
+
+/* The type ids (pg_type.oid, fixed since PostgreSQL 7) of the integer columns. */
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+
+/* Rows a walk's cursor fetches at a time. */
+#define FETCH_ROWS 4096
+
+/* The advisory lock every batch takes (any constant: "fk" "batch" in ASCII). */
+#define BATCH_LOCK "SELECT pg_advisory_xact_lock(7370802223707427688)"
+
+enum stmt_id {
+    S_GEN_GET,
+    S_GEN_BUMP,
+    S_CGEN_BUMP,
+    S_IGEN_GET,
+    S_IGEN_SET,
+    S_REGION_GET,
+    S_PERSON_GET,
+    S_PERSON_BY_ID,
+    S_SCAN_INS,
+    S_PING_INS,
+    S_SAMPLE_PUT,
+    S_TUBE_EXISTS,
+    S_RESULT_GET,
+    S_RESULT_INS,
+    S_RESULT_UPD,
+    S_ROUND_INS,
+    S_ROUND_GET,
+    S_USER_INS,
+    S_USER_UPD,
+    S_USER_GET,
+    S_USER_BY_ID,
+    S_TOKEN_INS,
+    S_TOKEN_GET,
+    S_TOKEN_DEL,
+    S_TOKEN_DEL_USER,
+    S_AUDIT_INS,
+    S_CONTROL_BY_ID,
+    S_DOOR_INS,
+    S_DOOR_BEFORE,
+    S_DEVICE_FIND,
+    S_ALERT_INS,
+    S_ALERT_UPD,
+    S_ALERT_GET,
+    S_CASE_GET,
+    S_CONTROL_OPEN,
+    S_GRID_NAMES,
+    S_GRID_NAMES_UPTO,
+    S_COLD_BATCH,
+    S_GATE_COUNT_ADD,
+    S_PUSH_INS,
+    S_PUSH_MEMBER_INS,
+    S_PROBLEM_CHANGE_INS,
+    S_ZONE_CHANGE_INS,
+    S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+    [S_GEN_GET] = "SELECT value, (SELECT value FROM meta WHERE key = 'control_generation') "
+                  "FROM meta WHERE key = 'generation'",
+    [S_GEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'generation'",
+    [S_CGEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'control_generation'",
+    [S_IGEN_GET] = "SELECT value FROM meta WHERE key = $1",
+    [S_IGEN_SET] = "UPDATE meta SET value = (SELECT value FROM meta WHERE key = 'generation') "
+                   "WHERE key = $1",
+    [S_REGION_GET] =
+        "SELECT name, level, parent, worker, worker_phone FROM regions WHERE code = $1",
+    [S_PERSON_GET] = "SELECT id FROM persons WHERE id_number = $1",
+    [S_PERSON_BY_ID] = "SELECT id, id_type, id_number, name, phone, grid, household, tags, "
+                       "address FROM persons WHERE id = $1",
+    [S_SCAN_INS] = "INSERT INTO scans (person, venue, time) VALUES ($1, $2, $3) "
+                   "ON CONFLICT DO NOTHING",
+    [S_PING_INS] = "INSERT INTO pings (person, cell, time) VALUES ($1, $2, $3) "
+                   "ON CONFLICT DO NOTHING",
+    /* As the segment files answer (store/segments.h): a second row with the key changes only a
+     * shipped time it brings; no row back is "same", xmax = 0 a new row, else an update. */
+    [S_SAMPLE_PUT] = "INSERT INTO samples AS s (tube, person, time, site, shipped) "
+                     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tube, person) DO UPDATE SET "
+                     "shipped = excluded.shipped WHERE excluded.shipped <> 0 AND "
+                     "s.shipped <> excluded.shipped RETURNING (s.xmax = 0)::int",
+    [S_TUBE_EXISTS] = "SELECT 1 FROM samples WHERE tube = $1 LIMIT 1",
+    [S_RESULT_GET] = "SELECT result, time, lab, received FROM results WHERE tube = $1",
+    [S_RESULT_INS] = "INSERT INTO results (tube, result, time, lab, received) "
+                     "VALUES ($1, $2, $3, $4, $5)",
+    [S_RESULT_UPD] = "UPDATE results SET result = $2, time = $3, lab = $4, received = $5 "
+                     "WHERE tube = $1",
+    [S_ROUND_INS] = "INSERT INTO rounds (name, region, start, \"end\", created) "
+                    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING id",
+    [S_ROUND_GET] = "SELECT id, name, region, start, \"end\", created FROM rounds "
+                    "WHERE name = $1",
+    [S_USER_INS] = "INSERT INTO users (name, role, scope, pwhash, disabled, created) "
+                   "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING id",
+    [S_USER_UPD] = "UPDATE users SET role = $2, scope = $3, pwhash = $4, disabled = $5 "
+                   "WHERE name = $1",
+    [S_USER_GET] = "SELECT id, name, role, scope, pwhash, disabled, created FROM users "
+                   "WHERE name = $1",
+    [S_USER_BY_ID] = "SELECT id, name, role, scope, pwhash, disabled, created FROM users "
+                     "WHERE id = $1",
+    [S_TOKEN_INS] = "INSERT INTO tokens (hash, \"user\", created, expires) VALUES ($1, $2, $3, $4)",
+    [S_TOKEN_GET] = "SELECT \"user\", expires FROM tokens WHERE hash = $1",
+    [S_TOKEN_DEL] = "DELETE FROM tokens WHERE hash = $1",
+    [S_TOKEN_DEL_USER] = "DELETE FROM tokens WHERE \"user\" = $1",
+    [S_AUDIT_INS] = "INSERT INTO audit (time, who, action, target, detail, region) "
+                    "VALUES ($1, $2, $3, $4, $5, $6)",
+    [S_CONTROL_BY_ID] = "SELECT id, person, category, place, start, \"end\", regime, site, "
+                        "device, extended FROM controls WHERE id = $1",
+    [S_DOOR_INS] = "INSERT INTO door_events (device, time, event, person) "
+                   "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    [S_DOOR_BEFORE] = "SELECT time, event, person FROM door_events WHERE device = $1 AND time < $2 "
+                      "ORDER BY time DESC, event DESC LIMIT 1",
+    [S_DEVICE_FIND] = "SELECT person FROM controls WHERE device = $1 ORDER BY start DESC LIMIT 1",
+    [S_ALERT_INS] = "INSERT INTO alerts (kind, person, time, device, detail, status, raised) "
+                    "VALUES ($1, $2, $3, $4, $5, 0, $6) ON CONFLICT DO NOTHING",
+    [S_ALERT_UPD] = "UPDATE alerts SET status = $2, who = $3, note = $4, updated = $5 "
+                    "WHERE id = $1",
+    [S_ALERT_GET] = "SELECT id, kind, person, time, device, detail, status, raised, who, note, "
+                    "updated FROM alerts WHERE id = $1",
+    [S_CASE_GET] = "SELECT person, confirmed, onset, kind, isolated, reported FROM cases "
+                   "WHERE person = $1",
+    [S_CONTROL_OPEN] = "SELECT category FROM controls WHERE person = $1 AND \"end\" = 0 "
+                       "ORDER BY start DESC LIMIT 1",
+    [S_GRID_NAMES] = "SELECT id, name FROM persons WHERE grid = $1 AND name >= $2 AND name < $3 "
+                     "ORDER BY name, id LIMIT $4",
+    [S_GRID_NAMES_UPTO] = "SELECT id, name FROM persons WHERE grid = $1 AND name >= $2 AND "
+                          "name <= $3 ORDER BY name, id LIMIT $4",
+    [S_COLD_BATCH] = "SELECT count(*) FROM (SELECT 1 FROM coldchain WHERE batch = $1 LIMIT 1) b",
+    [S_GATE_COUNT_ADD] =
+        "INSERT INTO gate_counts AS g (gate, type, hour, scope, green, yellow, red, bad, last) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (gate, type, hour) DO UPDATE "
+        "SET scope = excluded.scope, green = g.green + excluded.green, yellow = g.yellow + "
+        "excluded.yellow, red = g.red + excluded.red, bad = g.bad + excluded.bad, "
+        "last = greatest(g.last, excluded.last)",
+    [S_PUSH_INS] = "INSERT INTO vaccination_pushes (region, time, who, members) "
+                   "VALUES ($1, $2, $3, $4) RETURNING id",
+    [S_PUSH_MEMBER_INS] = "INSERT INTO vaccination_push_members (push, person) VALUES ($1, $2) "
+                          "ON CONFLICT DO NOTHING",
+    [S_PROBLEM_CHANGE_INS] = "INSERT INTO problem_history (problem, time, \"user\", \"from\", "
+                             "\"to\", note) VALUES ($1, $2, $3, $4, $5, $6)",
+    [S_ZONE_CHANGE_INS] = "INSERT INTO zone_changes (zone, at, level, actor, reason) "
+                          "VALUES ($1, $2, $3, $4, $5)",
+};
+
+/* The statements of a generic put (struct fk_record_sql). */
+enum { R_GET, R_INS, R_UPD, R_NSTMT };
+
+struct pg_store {
+    struct fk_store base; /* must be first */
+    PGconn *conn;
+    unsigned char prepared[S_COUNT];
+    unsigned char rec[FK_IMPORT_NTYPES]; /* the type's generic put statements are prepared */
+    char msg[512];
+    /* Output strings of the get_* calls live here until the next call. */
+    fk_buf person_buf[7];
+    fk_buf region_buf[5];
+    fk_buf user_buf[4];
+    fk_buf row_buf[4];
+    int batch_kind; /* of the open batch: 0 data, 1 control, 2 events */
+    int in_read;    /* a read transaction of fk_store_read_begin is open */
+    int cursors;    /* cursors open, to name the next one */
+};
+
+/* The parameters of one statement, as texts (libpq's text format). */
+struct args {
+    const char *v[FK_RECORD_MAXFIELDS + 4];
+    char num[FK_RECORD_MAXFIELDS + 4][24];
+    int n;
+};
+
+static void a_text(struct args *a, const char *s)
+{
+    a->v[a->n++] = s ? s : "";
+}
+
+static void a_null(struct args *a)
+{
+    a->v[a->n++] = NULL;
+}
+
+static void a_int(struct args *a, int64_t i)
+{
+    snprintf(a->num[a->n], sizeof a->num[a->n], "%lld", (long long)i);
+    a->v[a->n] = a->num[a->n];
+    a->n++;
+}
+
+static struct pg_store *PG(fk_store *st)
+{
+    return (struct pg_store *)st;
+}
+
+/* Sets the message from libpq's last error (res, when given, says more) and returns FK_EDB. */
+static int fail(struct pg_store *s, const PGresult *res)
+{
+    const char *m = res ? sym_PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    size_t n;
+
+    snprintf(s->msg, sizeof s->msg, "postgresql: %s", m ? m : sym_PQerrorMessage(s->conn));
+    n = strlen(s->msg);
+    while (n && (s->msg[n - 1] == '\n' || s->msg[n - 1] == ' '))
+        s->msg[--n] = '\0';
+    return FK_EDB;
+}
+
+/* Checks res (NULL: libpq ran out of memory or lost the server): FK_OK when it succeeded, else
+ * the error (res cleared). */
+static int check(struct pg_store *s, PGresult *res)
+{
+    ExecStatusType t = res ? sym_PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+    if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK)
+        return FK_OK;
+    fail(s, res);
+    sym_PQclear(res);
+    return FK_EDB;
+}
+
+/* Runs sql (no parameters; may hold several statements) and drops its result. */
+static int exec(struct pg_store *s, const char *sql)
+{
+    PGresult *res = sym_PQexec(s->conn, sql);
+    int rc = check(s, res);
+
+    if (rc == FK_OK)
+        sym_PQclear(res);
+    return rc;
+}
+
+/* Runs statement id with a's parameters, preparing it on the server the first time. The result
+ * (caller clears) into *out, or NULL and an error. */
+static int run(struct pg_store *s, enum stmt_id id, const struct args *a, PGresult **out)
+{
+    char name[16];
+    PGresult *res;
+    int rc;
+
+    *out = NULL;
+    snprintf(name, sizeof name, "s%d", (int)id);
+    if (!s->prepared[id]) {
+        res = sym_PQprepare(s->conn, name, stmt_sql[id], 0, NULL);
+        if ((rc = check(s, res)) != FK_OK)
+            return rc;
+        sym_PQclear(res);
+        s->prepared[id] = 1;
+    }
+    res = sym_PQexecPrepared(s->conn, name, a ? a->n : 0, a ? a->v : NULL, NULL, NULL, 0);
+    if ((rc = check(s, res)) == FK_OK)
+        *out = res;
+    return rc;
+}
+
+/* Runs statement id and drops the result; *changed (may be NULL) gets the rows it changed. */
+static int run_done(struct pg_store *s, enum stmt_id id, const struct args *a, int64_t *changed)
+{
+    PGresult *res;
+    int rc = run(s, id, a, &res);
+
+    if (changed)
+        *changed = rc == FK_OK ? strtoll(sym_PQcmdTuples(res), NULL, 10) : 0;
+    sym_PQclear(res);
+    return rc;
+}
+
+/* Text of row i, column c ("" for NULL, as SQLite's column text). */
+static const char *col(const PGresult *r, int i, int c)
+{
+    return sym_PQgetvalue(r, i, c);
+}
+
+static int64_t coli(const PGresult *r, int i, int c)
+{
+    return strtoll(sym_PQgetvalue(r, i, c), NULL, 10);
+}
+
+/* Copies text t into b; returns it, or NULL on out of memory. */
+static const char *keep(fk_buf *b, const char *t)
+{
+    fk_buf_reset(b);
+    if (fk_buf_append(b, t, strlen(t)) != FK_OK || fk_buf_reserve(b, 0) != FK_OK)
+        return NULL;
+    b->data[b->len] = '\0';
+    return b->data;
+}
+
+/* Runs statement id, which gives at most one row: FK_OK with *out (caller clears), FK_ENOENT
+ * when it gave none, or the error. */
+static int run_row(struct pg_store *s, enum stmt_id id, const struct args *a, PGresult **out)
+{
+    int rc = run(s, id, a, out);
+
+    if (rc == FK_OK && sym_PQntuples(*out) == 0) {
+        sym_PQclear(*out);
+        *out = NULL;
+        return FK_ENOENT;
+    }
+    return rc;
+}
+
+/* Column 0 of statement id's one row, with key as $1, into *out (0 when none). */
+static int find_int64(struct pg_store *s, enum stmt_id id, const char *key, int64_t *out)
+{
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    *out = 0;
+    a_text(&a, key);
+    rc = run_row(s, id, &a, &res);
+    if (rc == FK_OK) {
+        *out = coli(res, 0, 0);
+        sym_PQclear(res);
+    }
+    return rc;
+}
+
+/* ---- SQL in PostgreSQL's dialect ---- */
+
+/* The SQLite statement sql in PostgreSQL's dialect, as the record descriptors hold it: ?N as $N,
+ * INSERT OR IGNORE as INSERT ... ON CONFLICT DO NOTHING, CROSS JOIN (with an ON, which SQLite
+ * allows) as JOIN; with " RETURNING id" added when returning is set. Quoted texts and names are
+ * copied as they are. Caller frees; NULL on out of memory. */
+static char *translate(const char *sql, int returning)
+{
+    fk_buf b;
+    const char *p = sql;
+    int ignore = 0;
+    char quote = 0;
+
+    fk_buf_init(&b, 0);
+    while (*p) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+            if (fk_buf_append(&b, p++, 1) != FK_OK)
+                goto oom;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+            if (fk_buf_append(&b, p++, 1) != FK_OK)
+                goto oom;
+        } else if (*p == '?' && p[1] >= '0' && p[1] <= '9') {
+            if (fk_buf_append(&b, "$", 1) != FK_OK)
+                goto oom;
+            p++;
+        } else if (strncmp(p, "INSERT OR IGNORE ", 17) == 0) {
+            ignore = 1;
+            if (fk_buf_append(&b, "INSERT ", 7) != FK_OK)
+                goto oom;
+            p += 17;
+        } else if (strncmp(p, "CROSS JOIN ", 11) == 0) {
+            if (fk_buf_append(&b, "JOIN ", 5) != FK_OK)
+                goto oom;
+            p += 11;
+        } else if (fk_buf_append(&b, p++, 1) != FK_OK) {
+            goto oom;
+        }
+    }
+    if ((ignore && fk_buf_puts(&b, " ON CONFLICT DO NOTHING") != FK_OK) ||
+        (returning && fk_buf_puts(&b, " RETURNING id") != FK_OK) || fk_buf_reserve(&b, 1) != FK_OK)
+        goto oom;
+    b.data[b.len] = '\0';
+    return b.data;
+oom:
+    fk_buf_fini(&b);
+    return NULL;
+}
+
+/* ---- walks ---- */
+
+/* The caller's callback and its pointer, carried through walk(). */
+struct walk {
+    union {
+        fk_region_cb region;
+        fk_person_cb person;
+        fk_venue_cb venue;
+        fk_sample_cb sample;
+        fk_result_cb result;
+        fk_round_cb round;
+        fk_case_cb kase;
+        fk_event_cb event;
+        fk_user_cb user;
+        fk_audit_cb audit;
+        fk_gate_count_cb gate_count;
+        fk_control_cb control;
+        fk_arrival_cb arrival;
+        fk_risk_area_cb risk;
+        fk_door_cb door;
+        fk_sentinel_cb sentinel;
+        fk_alert_cb alert;
+        fk_record_cb record;
+        fk_vax_cb vax;
+        fk_vax_push_cb push;
+        fk_problem_change_cb change;
+        fk_zone_change_cb zone_change;
+    } cb;
+    void *ud;
+};
+
+typedef int (*row_fn)(const PGresult *r, int i, struct walk *w);
+
+/* Runs sql with a's parameters through a cursor, calling row() for each row until one returns
+ * non-zero, inside the open transaction or a read-only one of its own. Returns row()'s first
+ * non-zero, the error, or FK_OK. */
+static int walk(struct pg_store *s, const char *sql, const struct args *a, row_fn row,
+                struct walk *w)
+{
+    char name[32], cmd[96];
+    PGresult *res = NULL;
+    int own = sym_PQtransactionStatus(s->conn) == PQTRANS_IDLE, rc, ret = FK_OK, i, n;
+    fk_buf decl;
+
+    if (own && (rc = exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) != FK_OK)
+        return rc;
+    snprintf(name, sizeof name, "fk_walk_%d", ++s->cursors);
+    fk_buf_init(&decl, 0);
+    rc = fk_buf_printf(&decl, "DECLARE %s NO SCROLL CURSOR FOR %s", name, sql);
+    if (rc == FK_OK)
+        rc = check(s, res = sym_PQexecParams(s->conn, decl.data, a ? a->n : 0, NULL,
+                                             a ? a->v : NULL, NULL, NULL, 0));
+    fk_buf_fini(&decl);
+    if (rc != FK_OK)
+        goto out;
+    sym_PQclear(res);
+    snprintf(cmd, sizeof cmd, "FETCH %d FROM %s", FETCH_ROWS, name);
+    do {
+        rc = check(s, res = sym_PQexec(s->conn, cmd));
+        if (rc != FK_OK)
+            goto out;
+        n = sym_PQntuples(res);
+        for (i = 0; i < n && ret == FK_OK; i++)
+            ret = row(res, i, w);
+        sym_PQclear(res);
+    } while (n == FETCH_ROWS && ret == FK_OK);
+    snprintf(cmd, sizeof cmd, "CLOSE %s", name);
+    rc = exec(s, cmd);
+out:
+    s->cursors--;
+    if (own) {
+        if (rc == FK_OK)
+            rc = exec(s, "COMMIT");
+        else
+            sym_PQclear(sym_PQexec(s->conn, "ROLLBACK"));
+    }
+    return ret != FK_OK ? ret : rc;
+}
+
+/* walk() with no parameters, or one integer. */
+static int each(struct pg_store *s, const char *sql, row_fn row, struct walk *w)
+{
+    return walk(s, sql, NULL, row, w);
+}
+
+static int each_with(struct pg_store *s, const char *sql, int64_t arg, row_fn row, struct walk *w)
+{
+    struct args a = {.n = 0};
+
+    a_int(&a, arg);
+    return walk(s, sql, &a, row, w);
+}
+
+/* ---- handle, batches, generations ---- */
+
+static void pg_close(fk_store *st)
+{
+    struct pg_store *s = PG(st);
+    int i;
+
+    if (s->conn)
+        sym_PQfinish(s->conn);
+    for (i = 0; i < 7; i++)
+        fk_buf_fini(&s->person_buf[i]);
+    for (i = 0; i < 5; i++)
+        fk_buf_fini(&s->region_buf[i]);
+    for (i = 0; i < 4; i++)
+        fk_buf_fini(&s->user_buf[i]);
+    for (i = 0; i < 4; i++)
+        fk_buf_fini(&s->row_buf[i]);
+    free(s);
+}
+
+static const char *pg_errmsg(fk_store *st)
+{
+    return PG(st)->msg;
+}
+
+/* 1 inside a transaction of fk_store_read_begin or a batch. */
+static int in_txn(const struct pg_store *s)
+{
+    return sym_PQtransactionStatus(s->conn) != PQTRANS_IDLE;
+}
+
+static int begin_kind(fk_store *st, int kind)
+{
+    struct pg_store *s = PG(st);
+    int rc;
+
+    if (in_txn(s)) {
+        snprintf(s->msg, sizeof s->msg, "a batch begun inside another transaction");
+        return FK_EDB;
+    }
+    rc = exec(s, "BEGIN; " BATCH_LOCK);
+    if (rc != FK_OK && in_txn(s))
+        sym_PQclear(sym_PQexec(s->conn, "ROLLBACK"));
+    s->batch_kind = rc == FK_OK ? kind : 0;
+    return rc;
+}
+
+static int pg_begin(fk_store *st)
+{
+    return begin_kind(st, 0);
+}
+
+static int pg_begin_control(fk_store *st)
+{
+    return begin_kind(st, 1);
+}
+
+static int pg_begin_events(fk_store *st)
+{
+    return begin_kind(st, 2);
+}
+
+static int pg_read_begin(fk_store *st)
+{
+    struct pg_store *s = PG(st);
+    int rc;
+
+    if (in_txn(s))
+        return FK_OK; /* inside a batch or a read already */
+    rc = exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    s->in_read = rc == FK_OK;
+    return rc;
+}
+
+static int pg_read_end(fk_store *st)
+{
+    struct pg_store *s = PG(st);
+
+    if (!s->in_read)
+        return FK_OK;
+    s->in_read = 0;
+    return exec(s, "COMMIT");
+}
+
+static int set_index_generation(struct pg_store *s, const char *key)
+{
+    struct args a = {.n = 0};
+
+    a_text(&a, key);
+    return run_done(s, S_IGEN_SET, &a, NULL);
+}
+
+static int pg_commit(fk_store *st)
+{
+    struct pg_store *s = PG(st);
+    PGresult *res;
+    int rc;
+
+    if (!in_txn(s) || s->in_read) {
+        snprintf(s->msg, sizeof s->msg, "commit without a batch: call fk_store_begin first");
+        return FK_EDB;
+    }
+    rc = s->batch_kind == 1 ? run_done(s, S_CGEN_BUMP, NULL, NULL) : FK_OK;
+    /* As the SQLite backend: a batch that wrote what an index reads moves the generation
+     * whatever its kind, and the index's to it. */
+    if (rc == FK_OK && (s->batch_kind == 0 || st->touched))
+        rc = run_done(s, S_GEN_BUMP, NULL, NULL);
+    if (rc == FK_OK && (st->touched & FK_FEEDS_ENGINE))
+        rc = set_index_generation(s, "engine_generation");
+    if (rc == FK_OK && (st->touched & FK_FEEDS_TRACER))
+        rc = set_index_generation(s, "tracer_generation");
+    if (rc == FK_OK && (st->touched & FK_FEEDS_ROSTER))
+        rc = set_index_generation(s, "roster_generation");
+    if (rc != FK_OK)
+        return rc;
+    /* A transaction that failed answers COMMIT with ROLLBACK: nothing was stored. */
+    res = sym_PQexec(s->conn, "COMMIT");
+    if ((rc = check(s, res)) != FK_OK)
+        return rc;
+    if (strcmp(sym_PQcmdStatus(res), "COMMIT") != 0) {
+        snprintf(s->msg, sizeof s->msg, "postgresql: the batch failed and was rolled back");
+        rc = FK_EDB;
+    }
+    sym_PQclear(res);
+    if (rc == FK_OK)
+        s->batch_kind = 0;
+    return rc;
+}
+
+static int pg_rollback(fk_store *st)
+{
+    struct pg_store *s = PG(st);
+
+    s->in_read = 0;
+    s->batch_kind = 0;
+    if (!in_txn(s))
+        return FK_OK;
+    return exec(s, "ROLLBACK");
+}
+
+static int pg_generation(fk_store *st, int64_t *out)
+{
+    struct pg_store *s = PG(st);
+    PGresult *res;
+    int rc = run_row(s, S_GEN_GET, NULL, &res);
+
+    *out = rc == FK_OK ? coli(res, 0, 0) : 0;
+    sym_PQclear(res);
+    return rc == FK_ENOENT ? FK_EDB : rc;
+}
+
+static int pg_control_generation(fk_store *st, int64_t *out)
+{
+    struct pg_store *s = PG(st);
+    PGresult *res;
+    int rc = run_row(s, S_GEN_GET, NULL, &res);
+
+    *out = rc == FK_OK ? coli(res, 0, 1) : 0;
+    sym_PQclear(res);
+    return rc == FK_ENOENT ? FK_EDB : rc;
+}
+
+static int pg_index_generation(fk_store *st, unsigned feeds, int64_t *out)
+{
+    struct pg_store *s = PG(st);
+    const char *key;
+    int rc;
+
+    *out = 0;
+    if (feeds == FK_FEEDS_ENGINE)
+        key = "engine_generation";
+    else if (feeds == FK_FEEDS_TRACER)
+        key = "tracer_generation";
+    else if (feeds == FK_FEEDS_ROSTER)
+        key = "roster_generation";
+    else
+        return FK_EINVAL;
+    rc = find_int64(s, S_IGEN_GET, key, out);
+    return rc == FK_ENOENT ? FK_EDB : rc;
+}
+
+static void pg_set_busy_wait(fk_store *st, int ms)
+{
+    struct pg_store *s = PG(st);
+    char sql[64];
+
+    /* How long a batch waits for another's lock before it fails (0: for ever, as libpq's
+     * default; SQLite's busy wait, likewise). */
+    snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms > 0 ? ms : 0);
+    exec(s, sql);
+}
+
+/* ---- the generic put of keyed records (fk/record.h) ---- */
+
+/* Whether value v of field f is "keep the stored value" (a FK_RFIELD_KEEP field the input did
+ * not give). */
+static int absent(const struct fk_record_field *f, const struct fk_record_value *v)
+{
+    return (f->flags & FK_RFIELD_KEEP) && (f->kind == FK_RVAL_TEXT ? !v->s : v->absent);
+}
+
+/* Adds v as the next parameter: an absent value is NULL on an update (the statement keeps the
+ * stored one) and "" or 0 on an insert; a NULL text of any other field is "". */
+static void arg_value(struct args *a, const struct fk_record_field *f,
+                      const struct fk_record_value *v, int insert)
+{
+    int keep = absent(f, v);
+
+    if (keep && !insert)
+        a_null(a);
+    else if (f->kind == FK_RVAL_TEXT)
+        a_text(a, keep ? "" : v->s);
+    else
+        a_int(a, keep ? 0 : v->i);
+}
+
+/* 1 when column c of row 0 holds v (an absent value always matches). */
+static int same_value(const PGresult *r, int c, const struct fk_record_field *f,
+                      const struct fk_record_value *v)
+{
+    if (absent(f, v))
+        return 1;
+    if (f->kind == FK_RVAL_TEXT)
+        return strcmp(col(r, 0, c), v->s ? v->s : "") == 0;
+    return coli(r, 0, c) == v->i;
+}
+
+/* Runs statement k (R_GET, R_INS, R_UPD) of type t with a's parameters. */
+static int run_rec(struct pg_store *s, fk_record_id t, int k, const struct args *a, PGresult **out)
+{
+    char name[16];
+    int rc;
+
+    snprintf(name, sizeof name, "r%d_%d", (int)t, k);
+    *out = sym_PQexecPrepared(s->conn, name, a->n, a->v, NULL, NULL, 0);
+    rc = check(s, *out);
+    if (rc != FK_OK)
+        *out = NULL;
+    return rc;
+}
+
+/* The generic put, as the SQLite backend's: reads the record by its natural key, compares the
+ * non-key fields, and inserts, updates or does nothing. */
+static int put_record(struct pg_store *s, fk_record_id t, const struct fk_record_value *v,
+                      int64_t *id, enum fk_put *did, unsigned *changed)
+{
+    const struct fk_record_type *rt = fk_record_get(t);
+    struct args a = {.n = 0};
+    int has_id, k, c, rc;
+    unsigned diff = 0;
+    PGresult *res;
+
+    if (id)
+        *id = 0;
+    if (changed)
+        *changed = 0;
+    if (!rt || !s->rec[t]) {
+        snprintf(s->msg, sizeof s->msg, "the store has no generic put for %s",
+                 rt ? rt->name : "this type");
+        return FK_EINVAL;
+    }
+    has_id = (rt->flags & FK_RECORD_HAS_ID) != 0;
+    for (k = 0; k < rt->nfields; k++)
+        if (rt->fields[k].flags & FK_RFIELD_KEY)
+            arg_value(&a, &rt->fields[k], &v[k], 0);
+    if ((rc = run_rec(s, t, R_GET, &a, &res)) != FK_OK)
+        return rc;
+    if (sym_PQntuples(res) > 0) {
+        for (k = 0, c = has_id; k < rt->nfields; k++) {
+            if (rt->fields[k].flags & FK_RFIELD_KEY)
+                continue;
+            if (!same_value(res, c++, &rt->fields[k], &v[k]))
+                diff |= 1u << k;
+        }
+        if (id && has_id)
+            *id = coli(res, 0, 0);
+        sym_PQclear(res);
+        if (changed)
+            *changed = diff;
+        if (!diff) {
+            *did = FK_PUT_SAME;
+            return FK_OK;
+        }
+        *did = FK_PUT_UPDATED;
+    } else {
+        sym_PQclear(res);
+        *did = FK_PUT_NEW;
+    }
+    a.n = 0;
+    for (k = 0; k < rt->nfields; k++)
+        arg_value(&a, &rt->fields[k], &v[k], *did == FK_PUT_NEW);
+    rc = run_rec(s, t, *did == FK_PUT_NEW ? R_INS : R_UPD, &a, &res);
+    if (rc == FK_OK && *did == FK_PUT_NEW && id && has_id && sym_PQntuples(res) > 0)
+        *id = coli(res, 0, 0);
+    sym_PQclear(res);
+    return rc;
+}
+
+static int pg_put_record(fk_store *st, fk_record_id t, const struct fk_record_value *v, int64_t *id,
+                         enum fk_put *did, unsigned *changed)
+{
+    return put_record(PG(st), t, v, id, did, changed);
+}
+
+/* Text and integer shorthands for a struct fk_record_value. */
+#define RV_S(x)                                                                                    \
+    {                                                                                              \
+        (x), 0, 0                                                                                  \
+    }
+#define RV_I(x)                                                                                    \
+    {                                                                                              \
+        NULL, (x), 0                                                                               \
+    }
+
+static int pg_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
+{
+    const struct fk_record_value v[] = {RV_S(r->code),   RV_S(r->name),        RV_I(r->level),
+                                        RV_S(r->parent), RV_S(r->lon),         RV_S(r->lat),
+                                        RV_S(r->worker), RV_S(r->worker_phone)};
+
+    return put_record(PG(st), FK_IMPORT_REGIONS, v, NULL, did, NULL);
+}
+
+static int pg_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did,
+                         unsigned *changed)
+{
+    /* Bits of the fields (1 << index in the descriptor's fields) to enum fk_person_field. */
+    static const unsigned bit[8] = {0,
+                                    FK_PERSON_ID_TYPE,
+                                    FK_PERSON_NAME,
+                                    FK_PERSON_PHONE,
+                                    FK_PERSON_GRID,
+                                    FK_PERSON_HOUSEHOLD,
+                                    FK_PERSON_TAGS,
+                                    FK_PERSON_ADDRESS};
+    const struct fk_record_value v[] = {RV_S(p->id_number), {NULL, p->id_type, p->id_type < 0},
+                                        RV_S(p->name),      RV_S(p->phone),
+                                        RV_S(p->grid),      RV_S(p->household),
+                                        RV_S(p->tags),      RV_S(p->address)};
+    unsigned diff = 0;
+    int rc = put_record(PG(st), FK_IMPORT_PERSONS, v, id, did, &diff), k;
+
+    if (changed) {
+        *changed = 0;
+        for (k = 0; k < 8; k++)
+            if (diff & (1u << k))
+                *changed |= bit[k];
+    }
+    return rc;
+}
+
+static int pg_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did)
+{
+    const struct fk_record_value r[] = {RV_S(v->code), RV_S(v->name), RV_S(v->type),
+                                        RV_S(v->grid), RV_S(v->lon),  RV_S(v->lat)};
+
+    return put_record(PG(st), FK_IMPORT_VENUES, r, id, did, NULL);
+}
+
+static int pg_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did)
+{
+    struct fk_record_value v[] = {RV_I(c->person), RV_I(c->confirmed), RV_I(c->onset),
+                                  RV_I(c->kind),   RV_I(c->isolated),  RV_I(c->reported)};
+
+    /* reported < 0: the row did not say (an old file), so the stored time stays. */
+    v[5].absent = c->reported < 0;
+    v[5].i = c->reported < 0 ? 0 : c->reported;
+    return put_record(PG(st), FK_IMPORT_CASES, v, NULL, did, NULL);
+}
+
+static int pg_put_control(fk_store *st, const struct fk_control_row *c, int64_t *id,
+                          enum fk_put *did)
+{
+    const struct fk_record_value v[] = {
+        RV_I(c->person), RV_I(c->start),  RV_I(c->category),
+        RV_I(c->place),  RV_I(c->end),    RV_S(c->regime),
+        RV_S(c->site),   RV_S(c->device), {NULL, c->extended, c->extended < 0}};
+
+    return put_record(PG(st), FK_IMPORT_CONTROLS, v, id, did, NULL);
+}
+
+static int pg_put_arrival(fk_store *st, const struct fk_arrival_row *a, enum fk_put *did)
+{
+    const struct fk_record_value v[] = {RV_I(a->person), RV_I(a->arrived), RV_S(a->origin),
+                                        RV_S(a->grid), RV_S(a->transport)};
+
+    return put_record(PG(st), FK_IMPORT_ARRIVALS, v, NULL, did, NULL);
+}
+
+static int pg_put_risk_area(fk_store *st, const struct fk_risk_area_row *r, enum fk_put *did)
+{
+    /* A NULL name: the file had no name column, the stored name stays. */
+    const struct fk_record_value v[] = {RV_S(r->area), RV_I(r->start), RV_I(r->level), RV_I(r->end),
+                                        RV_S(r->name)};
+
+    return put_record(PG(st), FK_IMPORT_RISK_AREAS, v, NULL, did, NULL);
+}
+
+/* ---- events ---- */
+
+/* Runs an INSERT ... ON CONFLICT DO NOTHING and says whether it added a row. */
+static int insert_ignore(struct pg_store *s, enum stmt_id id, const struct args *a,
+                         enum fk_put *did)
+{
+    int64_t n = 0;
+    int rc = run_done(s, id, a, &n);
+
+    *did = n ? FK_PUT_NEW : FK_PUT_SAME;
+    return rc;
+}
+
+static int pg_add_scan(fk_store *st, int64_t person, int64_t venue, int64_t time, enum fk_put *did)
+{
+    struct args a = {.n = 0};
+
+    a_int(&a, person);
+    a_int(&a, venue);
+    a_int(&a, time);
+    return insert_ignore(PG(st), S_SCAN_INS, &a, did);
+}
+
+static int pg_add_ping(fk_store *st, int64_t person, const char *cell, int64_t time,
+                       enum fk_put *did)
+{
+    struct args a = {.n = 0};
+
+    a_int(&a, person);
+    a_text(&a, cell);
+    a_int(&a, time);
+    return insert_ignore(PG(st), S_PING_INS, &a, did);
+}
+
+static int pg_add_sample(fk_store *st, const struct fk_sample_row *r, enum fk_put *did)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    if (!in_txn(s) || s->in_read) {
+        snprintf(s->msg, sizeof s->msg, "a sample added outside a batch");
+        return FK_EDB;
+    }
+    a_text(&a, r->tube);
+    a_int(&a, r->person);
+    a_int(&a, r->time);
+    a_text(&a, r->site);
+    a_int(&a, r->shipped);
+    rc = run(s, S_SAMPLE_PUT, &a, &res);
+    if (rc != FK_OK)
+        return rc;
+    *did = sym_PQntuples(res) == 0 ? FK_PUT_SAME : coli(res, 0, 0) ? FK_PUT_NEW : FK_PUT_UPDATED;
+    sym_PQclear(res);
+    return FK_OK;
+}
+
+static int pg_tube_exists(fk_store *st, const char *tube)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    a_text(&a, tube);
+    rc = run_row(s, S_TUBE_EXISTS, &a, &res);
+    sym_PQclear(res);
+    return rc;
+}
+
+static int pg_put_result(fk_store *st, const struct fk_result_row *r, enum fk_put *did)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    a_text(&a, r->tube);
+    rc = run_row(s, S_RESULT_GET, &a, &res);
+    if (rc == FK_OK) {
+        int64_t t = coli(res, 0, 1);
+        int same = coli(res, 0, 0) == r->result && t == r->time &&
+                   (!r->lab || strcmp(col(res, 0, 2), r->lab) == 0) &&
+                   coli(res, 0, 3) == r->received;
+
+        sym_PQclear(res);
+        if (same || r->time < t) {
+            *did = same ? FK_PUT_SAME : FK_PUT_OLDER;
+            return FK_OK;
+        }
+        *did = FK_PUT_UPDATED;
+    } else if (rc == FK_ENOENT) {
+        *did = FK_PUT_NEW;
+    } else {
+        return rc;
+    }
+    a.n = 0;
+    a_text(&a, r->tube);
+    a_int(&a, r->result);
+    a_int(&a, r->time);
+    a_text(&a, r->lab);
+    a_int(&a, r->received);
+    return run_done(s, *did == FK_PUT_NEW ? S_RESULT_INS : S_RESULT_UPD, &a, NULL);
+}
+
+/* ---- reads of one row ---- */
+
+static int pg_get_person(fk_store *st, int64_t id, struct fk_person_row *out)
+{
+    struct pg_store *s = PG(st);
+    const char **dst[8] = {&out->id_number, &out->name, &out->phone,   &out->grid,
+                           &out->household, &out->tags, &out->address, NULL};
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc, i;
+
+    memset(out, 0, sizeof *out);
+    a_int(&a, id);
+    rc = run_row(s, S_PERSON_BY_ID, &a, &res);
+    if (rc != FK_OK)
+        return rc;
+    out->id = coli(res, 0, 0);
+    out->id_type = (int)coli(res, 0, 1);
+    for (i = 0; dst[i]; i++) {
+        *dst[i] = keep(&s->person_buf[i], col(res, 0, i + 2));
+        if (!*dst[i]) {
+            sym_PQclear(res);
+            memset(out, 0, sizeof *out);
+            return FK_ENOMEM;
+        }
+    }
+    sym_PQclear(res);
+    return FK_OK;
+}
+
+static int pg_find_person(fk_store *st, const char *id_number, int64_t *id)
+{
+    return find_int64(PG(st), S_PERSON_GET, id_number, id);
+}
+
+static int pg_get_region(fk_store *st, const char *code, struct fk_region_row *out)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    a_text(&a, code);
+    rc = run_row(s, S_REGION_GET, &a, &res);
+    if (rc != FK_OK)
+        return rc;
+    out->code = keep(&s->region_buf[0], code);
+    out->name = keep(&s->region_buf[1], col(res, 0, 0));
+    out->level = (int)coli(res, 0, 1);
+    out->parent = keep(&s->region_buf[2], col(res, 0, 2));
+    out->worker = keep(&s->region_buf[3], col(res, 0, 3));
+    out->worker_phone = keep(&s->region_buf[4], col(res, 0, 4));
+    sym_PQclear(res);
+    if (!out->code || !out->name || !out->parent || !out->worker || !out->worker_phone) {
+        memset(out, 0, sizeof *out);
+        return FK_ENOMEM;
+    }
+    return FK_OK;
+}
+
+static int pg_get_case(fk_store *st, int64_t person, struct fk_case_row *out)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    a_int(&a, person);
+    rc = run_row(s, S_CASE_GET, &a, &res);
+    if (rc != FK_OK)
+        return rc;
+    out->person = coli(res, 0, 0);
+    out->confirmed = coli(res, 0, 1);
+    out->onset = coli(res, 0, 2);
+    out->kind = (int)coli(res, 0, 3);
+    out->isolated = coli(res, 0, 4);
+    out->reported = coli(res, 0, 5);
+    sym_PQclear(res);
+    return FK_OK;
+}
+
+static int pg_open_control(fk_store *st, int64_t person, int *category)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    *category = -1;
+    a_int(&a, person);
+    rc = run_row(s, S_CONTROL_OPEN, &a, &res);
+    if (rc != FK_OK)
+        return rc;
+    *category = (int)coli(res, 0, 0);
+    sym_PQclear(res);
+    return FK_OK;
+}
+
+/* ---- walks of the indexes' inputs ---- */
+
+static int row_region(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_region_row g = {.code = col(r, i, 0),
+                              .name = col(r, i, 1),
+                              .parent = col(r, i, 3),
+                              .level = (int)coli(r, i, 2),
+                              .lon = col(r, i, 4),
+                              .lat = col(r, i, 5),
+                              .worker = col(r, i, 6),
+                              .worker_phone = col(r, i, 7)};
+
+    return w->cb.region(w->ud, &g);
+}
+
+static int pg_each_region(fk_store *st, fk_region_cb cb, void *ud)
+{
+    struct walk w = {.cb.region = cb, .ud = ud};
+
+    return each(PG(st),
+                "SELECT code, name, level, parent, lon, lat, worker, worker_phone FROM regions "
+                "ORDER BY code",
+                row_region, &w);
+}
+
+static int row_person_key(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_person_row p;
+
+    memset(&p, 0, sizeof p);
+    p.id = coli(r, i, 0);
+    p.id_number = col(r, i, 1);
+    p.grid = col(r, i, 2);
+    p.household = col(r, i, 3);
+    return w->cb.person(w->ud, &p);
+}
+
+static int pg_each_person_key(fk_store *st, fk_person_cb cb, void *ud)
+{
+    struct walk w = {.cb.person = cb, .ud = ud};
+
+    return each(PG(st), "SELECT id, id_number, grid, household FROM persons ORDER BY id",
+                row_person_key, &w);
+}
+
+static int row_person_tagged(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_person_row p;
+
+    memset(&p, 0, sizeof p);
+    p.id = coli(r, i, 0);
+    p.id_number = col(r, i, 1);
+    p.grid = col(r, i, 2);
+    p.tags = col(r, i, 3);
+    return w->cb.person(w->ud, &p);
+}
+
+static int pg_each_person_tagged(fk_store *st, fk_person_cb cb, void *ud)
+{
+    struct walk w = {.cb.person = cb, .ud = ud};
+
+    return each(PG(st),
+                "SELECT id, id_number, grid, tags FROM persons WHERE tags <> '' ORDER BY id",
+                row_person_tagged, &w);
+}
+
+static int row_venue(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_venue_row v = {coli(r, i, 0), col(r, i, 1), col(r, i, 2), col(r, i, 3),
+                             col(r, i, 4),  col(r, i, 5), col(r, i, 6)};
+
+    return w->cb.venue(w->ud, &v);
+}
+
+static int pg_each_venue(fk_store *st, fk_venue_cb cb, void *ud)
+{
+    struct walk w = {.cb.venue = cb, .ud = ud};
+
+    return each(PG(st), "SELECT id, code, name, type, grid, lon, lat FROM venues ORDER BY id",
+                row_venue, &w);
+}
+
+static int row_sample(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_sample_row m = {col(r, i, 0), col(r, i, 3), coli(r, i, 1), coli(r, i, 2),
+                              coli(r, i, 4)};
+
+    return w->cb.sample(w->ud, &m);
+}
+
+static int pg_each_sample(fk_store *st, fk_sample_cb cb, void *ud)
+{
+    struct walk w = {.cb.sample = cb, .ud = ud};
+
+    return each(PG(st),
+                "SELECT tube, person, time, site, shipped FROM samples ORDER BY tube, person",
+                row_sample, &w);
+}
+
+static int pg_each_tube_member(fk_store *st, const char *tube, fk_sample_cb cb, void *ud)
+{
+    struct walk w = {.cb.sample = cb, .ud = ud};
+    struct args a = {.n = 0};
+
+    a_text(&a, tube);
+    return walk(PG(st),
+                "SELECT tube, person, time, site, shipped FROM samples WHERE tube = $1 "
+                "ORDER BY person",
+                &a, row_sample, &w);
+}
+
+static int row_result(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_result_row x = {col(r, i, 0), col(r, i, 3), (int)coli(r, i, 1), coli(r, i, 2),
+                              coli(r, i, 4)};
+
+    return w->cb.result(w->ud, &x);
+}
+
+static int pg_each_result(fk_store *st, fk_result_cb cb, void *ud)
+{
+    struct walk w = {.cb.result = cb, .ud = ud};
+
+    return each(PG(st), "SELECT tube, result, time, lab, received FROM results ORDER BY tube",
+                row_result, &w);
+}
+
+static int row_case(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_case_row c;
+
+    c.person = coli(r, i, 0);
+    c.confirmed = coli(r, i, 1);
+    c.onset = coli(r, i, 2);
+    c.kind = (int)coli(r, i, 3);
+    c.isolated = coli(r, i, 4);
+    c.reported = coli(r, i, 5);
+    return w->cb.kase(w->ud, &c);
+}
+
+static int pg_each_case(fk_store *st, fk_case_cb cb, void *ud)
+{
+    struct walk w = {.cb.kase = cb, .ud = ud};
+
+    return each(PG(st),
+                "SELECT person, confirmed, onset, kind, isolated, reported FROM cases "
+                "ORDER BY person",
+                row_case, &w);
+}
+
+static int row_scan(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_event_row e = {coli(r, i, 0), coli(r, i, 1), coli(r, i, 2), NULL};
+
+    return w->cb.event(w->ud, &e);
+}
+
+static int pg_each_scan(fk_store *st, fk_event_cb cb, void *ud)
+{
+    struct walk w = {.cb.event = cb, .ud = ud};
+
+    return each(PG(st), "SELECT person, venue, time FROM scans ORDER BY person, venue, time",
+                row_scan, &w);
+}
+
+static int row_ping(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_event_row e = {coli(r, i, 0), 0, coli(r, i, 2), col(r, i, 1)};
+
+    return w->cb.event(w->ud, &e);
+}
+
+static int pg_each_ping(fk_store *st, fk_event_cb cb, void *ud)
+{
+    struct walk w = {.cb.event = cb, .ud = ud};
+
+    return each(PG(st), "SELECT person, cell, time FROM pings ORDER BY person, cell, time",
+                row_ping, &w);
+}
+
+static int pg_count(fk_store *st, const char *table, int64_t *out)
+{
+    static const char *const tables[] = {
+        "regions",     "persons",         "venues",    "scans",     "pings",        "samples",
+        "results",     "cases",           "rounds",    "controls",  "arrivals",     "risk_areas",
+        "door_events", "alerts",          "sentinels", "coldchain", "vaccinations", "indicators",
+        "scores",      "assignments",     "units",     "reports",   "duty",         "inspections",
+        "problems",    "incident_events", "zones",     "transfers", "checkins"};
+    struct pg_store *s = PG(st);
+    PGresult *res;
+    char sql[64];
+    size_t i;
+    int rc;
+
+    *out = 0;
+    for (i = 0; i < sizeof tables / sizeof tables[0]; i++)
+        if (strcmp(table, tables[i]) == 0)
+            break;
+    if (i == sizeof tables / sizeof tables[0])
+        return FK_EINVAL;
+    /* The name comes from the list above, never from the caller. */
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+    rc = check(s, res = sym_PQexec(s->conn, sql));
+    if (rc == FK_OK) {
+        *out = coli(res, 0, 0);
+        sym_PQclear(res);
+    }
+    return rc;
+}
+
+/* ---- rounds ---- */
+
+static int pg_add_round(fk_store *st, struct fk_round *r)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    r->created = (int64_t)time(NULL);
+    a_text(&a, r->name);
+    a_text(&a, r->region);
+    a_int(&a, r->start);
+    a_int(&a, r->end);
+    a_int(&a, r->created);
+    rc = run_row(s, S_ROUND_INS, &a, &res);
+    if (rc == FK_ENOENT) {
+        snprintf(s->msg, sizeof s->msg, "a round named '%s' already exists", r->name);
+        return FK_ECONFLICT;
+    }
+    if (rc != FK_OK)
+        return rc;
+    r->id = coli(res, 0, 0);
+    sym_PQclear(res);
+    return FK_OK;
+}
+
+static void read_round(const PGresult *q, int i, struct fk_round *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = coli(q, i, 0);
+    fk_strlcpy(r->name, col(q, i, 1), sizeof r->name);
+    fk_strlcpy(r->region, col(q, i, 2), sizeof r->region);
+    r->start = coli(q, i, 3);
+    r->end = coli(q, i, 4);
+    r->created = coli(q, i, 5);
+}
+
+static int pg_get_round(fk_store *st, const char *name, struct fk_round *out)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    a_text(&a, name);
+    rc = run_row(s, S_ROUND_GET, &a, &res);
+    if (rc != FK_OK)
+        return rc;
+    read_round(res, 0, out);
+    sym_PQclear(res);
+    return FK_OK;
+}
+
+static int row_round(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_round x;
+
+    read_round(r, i, &x);
+    return w->cb.round(w->ud, &x);
+}
+
+static int pg_each_round(fk_store *st, fk_round_cb cb, void *ud)
+{
+    struct walk w = {.cb.round = cb, .ud = ud};
+
+    return each(PG(st), "SELECT id, name, region, start, \"end\", created FROM rounds ORDER BY id",
+                row_round, &w);
+}
+
+/* ---- accounts, sessions, audit ---- */
+
+/* The account's name, role, scope, pwhash and disabled as $1 to $5. */
+static void args_user(struct args *a, const struct fk_user *u)
+{
+    a_text(a, u->name);
+    a_text(a, u->role);
+    a_text(a, u->scope);
+    a_text(a, u->pwhash);
+    a_int(a, u->disabled);
+}
+
+static int pg_add_user(fk_store *st, const struct fk_user *u)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    args_user(&a, u);
+    a_int(&a, u->created ? u->created : (int64_t)time(NULL));
+    rc = run_row(s, S_USER_INS, &a, &res);
+    if (rc == FK_ENOENT) {
+        snprintf(s->msg, sizeof s->msg, "a user named '%s' already exists", u->name);
+        return FK_ECONFLICT;
+    }
+    sym_PQclear(res);
+    return rc;
+}
+
+static int pg_update_user(fk_store *st, const struct fk_user *u)
+{
+    struct args a = {.n = 0};
+    int64_t n = 0;
+    int rc;
+
+    args_user(&a, u);
+    rc = run_done(PG(st), S_USER_UPD, &a, &n);
+    return rc == FK_OK && n == 0 ? FK_ENOENT : rc;
+}
+
+static int get_user(struct pg_store *s, enum stmt_id id, const struct args *a, struct fk_user *out)
+{
+    PGresult *res;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    rc = run_row(s, id, a, &res);
+    if (rc != FK_OK)
+        return rc;
+    out->id = coli(res, 0, 0);
+    out->name = keep(&s->user_buf[0], col(res, 0, 1));
+    out->role = keep(&s->user_buf[1], col(res, 0, 2));
+    out->scope = keep(&s->user_buf[2], col(res, 0, 3));
+    out->pwhash = keep(&s->user_buf[3], col(res, 0, 4));
+    out->disabled = (int)coli(res, 0, 5);
+    out->created = coli(res, 0, 6);
+    sym_PQclear(res);
+    return out->name && out->role && out->scope && out->pwhash ? FK_OK : FK_ENOMEM;
+}
+
+static int pg_get_user(fk_store *st, const char *name, struct fk_user *out)
+{
+    struct args a = {.n = 0};
+
+    a_text(&a, name);
+    return get_user(PG(st), S_USER_GET, &a, out);
+}
+
+static int pg_get_user_by_id(fk_store *st, int64_t id, struct fk_user *out)
+{
+    struct args a = {.n = 0};
+
+    a_int(&a, id);
+    return get_user(PG(st), S_USER_BY_ID, &a, out);
+}
+
+static int row_user(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_user u;
+
+    memset(&u, 0, sizeof u);
+    u.id = coli(r, i, 0);
+    u.name = col(r, i, 1);
+    u.role = col(r, i, 2);
+    u.scope = col(r, i, 3);
+    u.pwhash = "";
+    u.disabled = (int)coli(r, i, 4);
+    u.created = coli(r, i, 5);
+    return w->cb.user(w->ud, &u);
+}
+
+static int pg_each_user(fk_store *st, fk_user_cb cb, void *ud)
+{
+    struct walk w = {.cb.user = cb, .ud = ud};
+
+    return each(PG(st), "SELECT id, name, role, scope, disabled, created FROM users ORDER BY name",
+                row_user, &w);
+}
+
+static int pg_add_token(fk_store *st, const char *hash, int64_t user, int64_t created,
+                        int64_t expires)
+{
+    struct args a = {.n = 0};
+
+    a_text(&a, hash);
+    a_int(&a, user);
+    a_int(&a, created);
+    a_int(&a, expires);
+    return run_done(PG(st), S_TOKEN_INS, &a, NULL);
+}
+
+static int pg_get_token(fk_store *st, const char *hash, int64_t *user, int64_t *expires)
+{
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    *user = 0;
+    *expires = 0;
+    a_text(&a, hash);
+    rc = run_row(PG(st), S_TOKEN_GET, &a, &res);
+    if (rc != FK_OK)
+        return rc;
+    *user = coli(res, 0, 0);
+    *expires = coli(res, 0, 1);
+    sym_PQclear(res);
+    return FK_OK;
+}
+
+static int pg_del_token(fk_store *st, const char *hash)
+{
+    struct args a = {.n = 0};
+
+    a_text(&a, hash);
+    return run_done(PG(st), S_TOKEN_DEL, &a, NULL);
+}
+
+static int pg_del_user_tokens(fk_store *st, int64_t user)
+{
+    struct args a = {.n = 0};
+
+    a_int(&a, user);
+    return run_done(PG(st), S_TOKEN_DEL_USER, &a, NULL);
+}
+
+static int pg_add_audit(fk_store *st, const struct fk_audit_row *x)
+{
+    struct args a = {.n = 0};
+
+    a_int(&a, x->time ? x->time : (int64_t)time(NULL));
+    a_text(&a, x->who);
+    a_text(&a, x->action);
+    a_text(&a, x->target);
+    a_text(&a, x->detail);
+    a_text(&a, x->region);
+    return run_done(PG(st), S_AUDIT_INS, &a, NULL);
+}
+
+static int row_audit(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_audit_row x = {coli(r, i, 0), coli(r, i, 1), col(r, i, 2), col(r, i, 3),
+                             col(r, i, 4),  col(r, i, 5),  col(r, i, 6)};
+
+    return w->cb.audit(w->ud, &x);
+}
+
+static int pg_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud)
+{
+    struct walk w = {.cb.audit = cb, .ud = ud};
+
+    return each_with(PG(st),
+                     "SELECT id, time, who, action, target, detail, region FROM audit "
+                     "WHERE time >= $1 ORDER BY id",
+                     since, row_audit, &w);
+}
+
+/* ---- control ---- */
+
+static int pg_add_door_event(fk_store *st, const struct fk_door_row *d, enum fk_put *did)
+{
+    struct args a = {.n = 0};
+
+    a_text(&a, d->device);
+    a_int(&a, d->time);
+    a_int(&a, d->event);
+    a_int(&a, d->person);
+    return insert_ignore(PG(st), S_DOOR_INS, &a, did);
+}
+
+static int pg_add_alert(fk_store *st, const struct fk_alert_row *x, enum fk_put *did)
+{
+    struct args a = {.n = 0};
+
+    a_int(&a, x->kind);
+    a_int(&a, x->person);
+    a_int(&a, x->time);
+    a_text(&a, x->device);
+    a_text(&a, x->detail);
+    a_int(&a, x->raised);
+    return insert_ignore(PG(st), S_ALERT_INS, &a, did);
+}
+
+static int pg_update_alert(fk_store *st, int64_t id, int status, const char *who, const char *note,
+                           int64_t updated)
+{
+    struct args a = {.n = 0};
+    int64_t n = 0;
+    int rc;
+
+    a_int(&a, id);
+    a_int(&a, status);
+    a_text(&a, who);
+    a_text(&a, note);
+    a_int(&a, updated);
+    rc = run_done(PG(st), S_ALERT_UPD, &a, &n);
+    return rc == FK_OK && n == 0 ? FK_ENOENT : rc;
+}
+
+static void read_control(const PGresult *r, int i, struct fk_control_row *c)
+{
+    c->id = coli(r, i, 0);
+    c->person = coli(r, i, 1);
+    c->category = (int)coli(r, i, 2);
+    c->place = (int)coli(r, i, 3);
+    c->start = coli(r, i, 4);
+    c->end = coli(r, i, 5);
+    c->regime = col(r, i, 6);
+    c->site = col(r, i, 7);
+    c->device = col(r, i, 8);
+    c->extended = (int)coli(r, i, 9);
+}
+
+static int pg_get_control(fk_store *st, int64_t id, struct fk_control_row *out)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    a_int(&a, id);
+    rc = run_row(s, S_CONTROL_BY_ID, &a, &res);
+    if (rc != FK_OK)
+        return rc;
+    read_control(res, 0, out);
+    out->regime = keep(&s->row_buf[0], col(res, 0, 6));
+    out->site = keep(&s->row_buf[1], col(res, 0, 7));
+    out->device = keep(&s->row_buf[2], col(res, 0, 8));
+    sym_PQclear(res);
+    if (!out->regime || !out->site || !out->device) {
+        memset(out, 0, sizeof *out);
+        return FK_ENOMEM;
+    }
+    return FK_OK;
+}
+
+static void read_alert(const PGresult *r, int i, struct fk_alert_row *x)
+{
+    x->id = coli(r, i, 0);
+    x->kind = (int)coli(r, i, 1);
+    x->person = coli(r, i, 2);
+    x->time = coli(r, i, 3);
+    x->device = col(r, i, 4);
+    x->detail = col(r, i, 5);
+    x->status = (int)coli(r, i, 6);
+    x->raised = coli(r, i, 7);
+    x->who = col(r, i, 8);
+    x->note = col(r, i, 9);
+    x->updated = coli(r, i, 10);
+}
+
+static int pg_get_alert(fk_store *st, int64_t id, struct fk_alert_row *out)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    a_int(&a, id);
+    rc = run_row(s, S_ALERT_GET, &a, &res);
+    if (rc != FK_OK)
+        return rc;
+    read_alert(res, 0, out);
+    out->device = keep(&s->row_buf[0], col(res, 0, 4));
+    out->detail = keep(&s->row_buf[1], col(res, 0, 5));
+    out->who = keep(&s->row_buf[2], col(res, 0, 8));
+    out->note = keep(&s->row_buf[3], col(res, 0, 9));
+    sym_PQclear(res);
+    if (!out->device || !out->detail || !out->who || !out->note) {
+        memset(out, 0, sizeof *out);
+        return FK_ENOMEM;
+    }
+    return FK_OK;
+}
+
+static int pg_find_device(fk_store *st, const char *device, int64_t *person)
+{
+    return find_int64(PG(st), S_DEVICE_FIND, device, person);
+}
+
+static int pg_coldchain_batch_known(fk_store *st, const char *batch)
+{
+    int64_t n;
+    int rc = find_int64(PG(st), S_COLD_BATCH, batch, &n);
+
+    return rc != FK_OK ? rc : n ? FK_OK : FK_ENOENT;
+}
+
+static int pg_door_before(fk_store *st, const char *device, int64_t t, struct fk_door_row *out)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    a_text(&a, device);
+    a_int(&a, t);
+    rc = run_row(s, S_DOOR_BEFORE, &a, &res);
+    if (rc != FK_OK)
+        return rc;
+    out->time = coli(res, 0, 0);
+    out->event = (int)coli(res, 0, 1);
+    out->person = coli(res, 0, 2);
+    sym_PQclear(res);
+    out->device = keep(&s->row_buf[0], device);
+    return out->device ? FK_OK : FK_ENOMEM;
+}
+
+#define CONTROL_COLS                                                                               \
+    "SELECT id, person, category, place, start, \"end\", regime, site, device, extended "          \
+    "FROM controls "
+
+static int row_control(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_control_row c;
+
+    read_control(r, i, &c);
+    return w->cb.control(w->ud, &c);
+}
+
+static int pg_each_control(fk_store *st, int64_t person, fk_control_cb cb, void *ud)
+{
+    struct walk w = {.cb.control = cb, .ud = ud};
+
+    if (person >= 0)
+        return each_with(PG(st), CONTROL_COLS "WHERE person = $1 ORDER BY start", person,
+                         row_control, &w);
+    return each(PG(st), CONTROL_COLS "ORDER BY person, start", row_control, &w);
+}
+
+static int row_arrival(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_arrival_row x = {coli(r, i, 0), coli(r, i, 1), col(r, i, 2), col(r, i, 3),
+                               col(r, i, 4)};
+
+    return w->cb.arrival(w->ud, &x);
+}
+
+static int pg_each_arrival(fk_store *st, fk_arrival_cb cb, void *ud)
+{
+    struct walk w = {.cb.arrival = cb, .ud = ud};
+
+    return each(PG(st),
+                "SELECT person, arrived, origin, grid, transport FROM arrivals "
+                "ORDER BY person, arrived",
+                row_arrival, &w);
+}
+
+static int row_risk(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_risk_area_row x = {col(r, i, 0), (int)coli(r, i, 2), coli(r, i, 1), coli(r, i, 3),
+                                 col(r, i, 4)};
+
+    return w->cb.risk(w->ud, &x);
+}
+
+static int pg_each_risk_area(fk_store *st, fk_risk_area_cb cb, void *ud)
+{
+    struct walk w = {.cb.risk = cb, .ud = ud};
+
+    return each(PG(st),
+                "SELECT area, start, level, \"end\", name FROM risk_areas ORDER BY area, start",
+                row_risk, &w);
+}
+
+static int row_alert(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_alert_row x;
+
+    read_alert(r, i, &x);
+    return w->cb.alert(w->ud, &x);
+}
+
+static int pg_each_alert(fk_store *st, int status, fk_alert_cb cb, void *ud)
+{
+    struct walk w = {.cb.alert = cb, .ud = ud};
+
+    return each_with(PG(st),
+                     "SELECT id, kind, person, time, device, detail, status, raised, who, note, "
+                     "updated FROM alerts WHERE $1::bigint < 0 OR status = $1 ORDER BY id",
+                     status, row_alert, &w);
+}
+
+static int row_door(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_door_row d = {col(r, i, 0), coli(r, i, 3), coli(r, i, 1), (int)coli(r, i, 2)};
+
+    return w->cb.door(w->ud, &d);
+}
+
+static int pg_each_silent_device(fk_store *st, int64_t before, fk_door_cb cb, void *ud)
+{
+    struct walk w = {.cb.door = cb, .ud = ud};
+
+    return each_with(PG(st),
+                     "SELECT d.device, d.time, d.event, d.person FROM door_events d "
+                     "WHERE d.event = 2 AND d.time <= $1 AND NOT EXISTS (SELECT 1 FROM "
+                     "door_events e WHERE e.device = d.device AND e.time > d.time) "
+                     "ORDER BY d.device",
+                     before, row_door, &w);
+}
+
+static int row_sentinel(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_sentinel_row x = {col(r, i, 0),       col(r, i, 3),  col(r, i, 4),
+                                (int)coli(r, i, 1), coli(r, i, 2), coli(r, i, 5)};
+
+    return w->cb.sentinel(w->ud, &x);
+}
+
+static int pg_each_sentinel(fk_store *st, int64_t from, int64_t to, int kind, fk_sentinel_cb cb,
+                            void *ud)
+{
+    struct walk w = {.cb.sentinel = cb, .ud = ud};
+    struct args a = {.n = 0};
+
+    a_int(&a, from);
+    a_int(&a, to);
+    a_int(&a, kind);
+    /* In the SQLite backend's order: the table's (its key) for every row, else by time. */
+    return walk(PG(st),
+                from == INT64_MIN && to == INT64_MAX
+                    ? "SELECT source, kind, time, grid, id_number, count FROM sentinels "
+                      "WHERE $1::bigint = $1 AND $2::bigint = $2 AND ($3::bigint < 0 OR "
+                      "kind = $3) ORDER BY source, kind, time, grid, id_number"
+                    : "SELECT source, kind, time, grid, id_number, count FROM sentinels "
+                      "WHERE time BETWEEN $1 AND $2 AND ($3::bigint < 0 OR kind = $3) "
+                      "ORDER BY time",
+                &a, row_sentinel, &w);
+}
+
+static int pg_add_gate_count(fk_store *st, const struct fk_gate_count_row *r)
+{
+    struct args a = {.n = 0};
+    int i;
+
+    a_text(&a, r->gate);
+    a_int(&a, r->type);
+    a_int(&a, r->hour);
+    a_text(&a, r->scope);
+    for (i = 0; i < 4; i++)
+        a_int(&a, r->n[i]);
+    a_int(&a, r->last);
+    return run_done(PG(st), S_GATE_COUNT_ADD, &a, NULL);
+}
+
+static int row_gate_count(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_gate_count_row x;
+    int k;
+
+    x.gate = col(r, i, 0);
+    x.type = (int)coli(r, i, 1);
+    x.hour = coli(r, i, 2);
+    x.scope = col(r, i, 3);
+    for (k = 0; k < 4; k++)
+        x.n[k] = coli(r, i, 4 + k);
+    x.last = coli(r, i, 8);
+    return w->cb.gate_count(w->ud, &x);
+}
+
+static int pg_each_gate_count(fk_store *st, int64_t from, fk_gate_count_cb cb, void *ud)
+{
+    struct walk w = {.cb.gate_count = cb, .ud = ud};
+
+    return each_with(PG(st),
+                     "SELECT gate, type, hour, scope, green, yellow, red, bad, last FROM "
+                     "gate_counts WHERE hour >= $1 ORDER BY hour, gate, type",
+                     from, row_gate_count, &w);
+}
+
+/* ---- the person search ---- */
+
+static int row_person_full(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_person_row p;
+
+    memset(&p, 0, sizeof p);
+    p.id = coli(r, i, 0);
+    p.id_type = (int)coli(r, i, 1);
+    p.id_number = col(r, i, 2);
+    p.name = col(r, i, 3);
+    p.phone = col(r, i, 4);
+    p.grid = col(r, i, 5);
+    p.household = col(r, i, 6);
+    p.tags = col(r, i, 7);
+    return w->cb.person(w->ud, &p);
+}
+
+/* The first string after every string that begins with prefix, byte-wise (as the SQLite
+ * backend's; "\xff" when there is none: UTF-8 never holds that byte, and PostgreSQL compares
+ * these columns byte by byte, COLLATE "C"). */
+static void prefix_end(const char *prefix, char *out, size_t cap)
+{
+    size_t n = strlen(prefix);
+
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, prefix, n);
+    out[n] = '\0';
+    while (n > 0 && (unsigned char)out[n - 1] == 0xff)
+        out[--n] = '\0';
+    if (n > 0)
+        out[n - 1] = (char)((unsigned char)out[n - 1] + 1);
+    else if (cap > 1)
+        memcpy(out, "\xff", 2);
+}
+
+static int pg_search_persons(fk_store *st, enum fk_person_key key, const char *value,
+                             const char *grid, fk_person_cb cb, void *ud)
+{
+#define PERSON_COLS                                                                                \
+    "SELECT id, id_type, id_number, name, phone, grid, household, tags FROM persons "
+    static const char *const sql[] = {
+        [FK_PKEY_ID] = PERSON_COLS "WHERE id_number = $1",
+        [FK_PKEY_ID6] = PERSON_COLS "WHERE right(id_number, 6) = $1 ORDER BY id",
+        [FK_PKEY_NAME] = PERSON_COLS "WHERE name >= $1 AND name < $2 ORDER BY name, id",
+        [FK_PKEY_PHONE4] = PERSON_COLS "WHERE right(phone, 4) = $1 AND phone <> '' ORDER BY id",
+        [FK_PKEY_PHONE] = PERSON_COLS "WHERE right(phone, 4) = right($1, 4) AND phone <> '' AND "
+                                      "phone = $1 ORDER BY id",
+        [FK_PKEY_HOUSEHOLD] = PERSON_COLS "WHERE household = $1 AND household <> '' ORDER BY id",
+    };
+    static const char *const in_grid =
+        PERSON_COLS "WHERE grid = $3 AND name >= $1 AND name < $2 ORDER BY grid, name, id";
+#undef PERSON_COLS
+    struct walk w = {.cb.person = cb, .ud = ud};
+    struct args a = {.n = 0};
+    char end[256];
+
+    if ((unsigned)key > FK_PKEY_HOUSEHOLD)
+        return FK_EINVAL;
+    a_text(&a, value);
+    if (key == FK_PKEY_NAME) {
+        prefix_end(value ? value : "", end, sizeof end);
+        a_text(&a, end);
+        if (grid)
+            a_text(&a, grid);
+    }
+    return walk(PG(st), key == FK_PKEY_NAME && grid ? in_grid : sql[key], &a, row_person_full, &w);
+}
+
+static int pg_grid_names(fk_store *st, const char *grid, const char *prefix, const char *upto,
+                         size_t limit, fk_person_name_cb cb, void *ud)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    char end[256];
+    int rc, ret = FK_OK, i, n;
+
+    a_text(&a, grid);
+    a_text(&a, prefix);
+    if (upto) {
+        a_text(&a, upto);
+    } else {
+        prefix_end(prefix ? prefix : "", end, sizeof end);
+        a_text(&a, end);
+    }
+    a_int(&a, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+    rc = run(s, upto ? S_GRID_NAMES_UPTO : S_GRID_NAMES, &a, &res);
+    if (rc != FK_OK)
+        return rc;
+    n = sym_PQntuples(res);
+    for (i = 0; i < n && ret == FK_OK; i++)
+        ret = cb(ud, coli(res, i, 0), col(res, i, 1));
+    sym_PQclear(res);
+    return ret;
+}
+
+/* ---- the export walk and the generic records ---- */
+
+/* A row as values: an integer column as i, any other as text; SQL NULL as absent. */
+static int row_record(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_record_value v[FK_RECORD_MAXCOLS + 4];
+    int n = sym_PQnfields(r), k;
+
+    if (n > (int)(sizeof v / sizeof v[0]))
+        n = (int)(sizeof v / sizeof v[0]);
+    for (k = 0; k < n; k++) {
+        Oid ty = sym_PQftype(r, k);
+        int isint = ty == OID_INT8 || ty == OID_INT4 || ty == OID_INT2;
+
+        v[k].absent = sym_PQgetisnull(r, i, k);
+        v[k].i = isint && !v[k].absent ? coli(r, i, k) : 0;
+        v[k].s = isint ? NULL : col(r, i, k);
+    }
+    return w->cb.record(w->ud, v, (size_t)n);
+}
+
+static int pg_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud)
+{
+    struct pg_store *s = PG(st);
+    const struct fk_record_type *rt = fk_record_get(t);
+    struct walk w = {.cb.record = cb, .ud = ud};
+    char *sql;
+    int rc;
+
+    if (t == FK_IMPORT_SAMPLES)
+        /* The export's columns (tube, id_number, time, site, shipped), then the person's grid
+         * for the scope, in the segment files' order (tube, person). */
+        return each(s,
+                    "SELECT s.tube, p.id_number, s.time, s.site, s.shipped, p.grid FROM samples s "
+                    "JOIN persons p ON p.id = s.person ORDER BY s.tube, s.person",
+                    row_record, &w);
+    if (!rt || !(rt->pg.all || rt->sqlite.all)) {
+        snprintf(s->msg, sizeof s->msg, "the store cannot list %s", rt ? rt->name : "this type");
+        return FK_EINVAL;
+    }
+    sql = rt->pg.all ? NULL : translate(rt->sqlite.all, 0);
+    if (!rt->pg.all && !sql)
+        return FK_ENOMEM;
+    rc = each(s, rt->pg.all ? rt->pg.all : sql, row_record, &w);
+    free(sql);
+    return rc;
+}
+
+static int pg_each_transfer(fk_store *st, const char *task, int64_t person, fk_record_cb cb,
+                            void *ud)
+{
+    struct walk w = {.cb.record = cb, .ud = ud};
+    struct args a = {.n = 0};
+
+    if (task)
+        a_text(&a, task);
+    else
+        a_null(&a);
+    a_int(&a, person);
+    return walk(PG(st),
+                "SELECT t.task, p.id_number, t.from_kind, t.from_place, t.to_kind, "
+                "t.to_place, t.vehicle, t.escort, t.planned, t.picked_up, "
+                "t.handed_over, p.name, p.grid, t.person "
+                "FROM transfers t JOIN persons p ON p.id = t.person "
+                "WHERE ($1::text IS NULL OR t.task = $1) AND ($2::bigint < 0 OR t.person = $2) "
+                "ORDER BY t.task, p.id_number",
+                &a, row_record, &w);
+}
+
+/* ---- vaccinations, problems' and zones' history ---- */
+
+static int row_vax(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_vax_row v = {coli(r, i, 0), coli(r, i, 2), (int)coli(r, i, 1), col(r, i, 3)};
+
+    return w->cb.vax(w->ud, &v);
+}
+
+static int pg_each_vaccination(fk_store *st, int64_t person, fk_vax_cb cb, void *ud)
+{
+    struct walk w = {.cb.vax = cb, .ud = ud};
+
+    if (person >= 0)
+        return each_with(PG(st),
+                         "SELECT person, dose, time, vaccine FROM vaccinations WHERE person = $1 "
+                         "ORDER BY time, dose",
+                         person, row_vax, &w);
+    return each(PG(st),
+                "SELECT person, dose, time, vaccine FROM vaccinations ORDER BY person, time, dose",
+                row_vax, &w);
+}
+
+static int pg_add_vax_push(fk_store *st, const char *region, int64_t time, const char *who,
+                           const int64_t *members, size_t n, int64_t *id)
+{
+    struct pg_store *s = PG(st);
+    struct args a = {.n = 0};
+    PGresult *res;
+    int64_t push;
+    size_t i;
+    int rc;
+
+    a_text(&a, region);
+    a_int(&a, time);
+    a_text(&a, who);
+    a_int(&a, (int64_t)n);
+    rc = run_row(s, S_PUSH_INS, &a, &res);
+    if (rc != FK_OK)
+        return rc == FK_ENOENT ? FK_EDB : rc;
+    push = coli(res, 0, 0);
+    sym_PQclear(res);
+    for (i = 0; i < n && rc == FK_OK; i++) {
+        a.n = 0;
+        a_int(&a, push);
+        a_int(&a, members[i]);
+        rc = run_done(s, S_PUSH_MEMBER_INS, &a, NULL);
+    }
+    if (rc == FK_OK && id)
+        *id = push;
+    return rc;
+}
+
+static int row_push(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_vax_push_row p = {coli(r, i, 0), col(r, i, 1),  coli(r, i, 2),
+                                col(r, i, 3),  coli(r, i, 4), coli(r, i, 5)};
+
+    return w->cb.push(w->ud, &p);
+}
+
+static int pg_each_vax_push(fk_store *st, int64_t now, fk_vax_push_cb cb, void *ud)
+{
+    struct walk w = {.cb.push = cb, .ud = ud};
+
+    return each_with(PG(st),
+                     "SELECT p.id, p.region, p.time, p.who, p.members, "
+                     "(SELECT count(*) FROM vaccination_push_members m WHERE m.push = p.id AND "
+                     "EXISTS (SELECT 1 FROM vaccinations v WHERE v.person = m.person AND "
+                     "v.time > p.time AND v.time <= $1)) "
+                     "FROM vaccination_pushes p WHERE p.id = (SELECT q.id FROM "
+                     "vaccination_pushes q WHERE q.region = p.region AND q.time <= $1 "
+                     "ORDER BY q.time DESC, q.id DESC LIMIT 1) ORDER BY p.region",
+                     now, row_push, &w);
+}
+
+static int pg_add_problem_change(fk_store *st, const struct fk_problem_change *h)
+{
+    struct args a = {.n = 0};
+
+    a_text(&a, h->problem);
+    a_int(&a, h->time);
+    a_text(&a, h->user);
+    a_int(&a, h->from);
+    a_int(&a, h->to);
+    a_text(&a, h->note);
+    return run_done(PG(st), S_PROBLEM_CHANGE_INS, &a, NULL);
+}
+
+static int row_change(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_problem_change h = {coli(r, i, 0), col(r, i, 1),       coli(r, i, 2),
+                                  col(r, i, 3),  (int)coli(r, i, 4), (int)coli(r, i, 5),
+                                  col(r, i, 6)};
+
+    return w->cb.change(w->ud, &h);
+}
+
+static int pg_each_problem_change(fk_store *st, const char *problem, fk_problem_change_cb cb,
+                                  void *ud)
+{
+    struct walk w = {.cb.change = cb, .ud = ud};
+    struct args a = {.n = 0};
+
+    if (problem)
+        a_text(&a, problem);
+    else
+        a_null(&a);
+    return walk(PG(st),
+                "SELECT id, problem, time, \"user\", \"from\", \"to\", note FROM problem_history "
+                "WHERE $1::text IS NULL OR problem = $1 ORDER BY problem, id",
+                &a, row_change, &w);
+}
+
+static int pg_add_zone_change(fk_store *st, const struct fk_zone_change *h)
+{
+    struct args a = {.n = 0};
+
+    a_text(&a, h->zone);
+    a_int(&a, h->at);
+    a_int(&a, h->level);
+    a_text(&a, h->actor);
+    a_text(&a, h->reason);
+    return run_done(PG(st), S_ZONE_CHANGE_INS, &a, NULL);
+}
+
+static int row_zone_change(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_zone_change h = {coli(r, i, 0),      col(r, i, 1), coli(r, i, 2),
+                               (int)coli(r, i, 3), col(r, i, 4), col(r, i, 5)};
+
+    return w->cb.zone_change(w->ud, &h);
+}
+
+static int pg_each_zone_change(fk_store *st, fk_zone_change_cb cb, void *ud)
+{
+    struct walk w = {.cb.zone_change = cb, .ud = ud};
+
+    return each(PG(st),
+                "SELECT id, zone, at, level, actor, reason FROM zone_changes ORDER BY zone, at, id",
+                row_zone_change, &w);
+}
+
+static const struct fk_store_ops pg_ops = {
+    .name = "postgresql",
+    .close = pg_close,
+    .errmsg = pg_errmsg,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .generation = pg_generation,
+    .begin_control = pg_begin_control,
+    .begin_events = pg_begin_events,
+    .read_begin = pg_read_begin,
+    .read_end = pg_read_end,
+    .control_generation = pg_control_generation,
+    .index_generation = pg_index_generation,
+    .put_region = pg_put_region,
+    .put_person = pg_put_person,
+    .put_venue = pg_put_venue,
+    .add_scan = pg_add_scan,
+    .add_ping = pg_add_ping,
+    .add_sample = pg_add_sample,
+    .put_result = pg_put_result,
+    .put_case = pg_put_case,
+    .get_person = pg_get_person,
+    .find_person = pg_find_person,
+    .get_region = pg_get_region,
+    .tube_exists = pg_tube_exists,
+    .each_region = pg_each_region,
+    .each_person_key = pg_each_person_key,
+    .each_venue = pg_each_venue,
+    .each_sample = pg_each_sample,
+    .each_result = pg_each_result,
+    .each_case = pg_each_case,
+    .each_scan = pg_each_scan,
+    .each_ping = pg_each_ping,
+    .count = pg_count,
+    .add_round = pg_add_round,
+    .get_round = pg_get_round,
+    .each_round = pg_each_round,
+    .put_control = pg_put_control,
+    .put_arrival = pg_put_arrival,
+    .put_risk_area = pg_put_risk_area,
+    .add_door_event = pg_add_door_event,
+    .add_alert = pg_add_alert,
+    .update_alert = pg_update_alert,
+    .get_control = pg_get_control,
+    .get_alert = pg_get_alert,
+    .find_device = pg_find_device,
+    .coldchain_batch_known = pg_coldchain_batch_known,
+    .door_before = pg_door_before,
+    .each_control = pg_each_control,
+    .each_arrival = pg_each_arrival,
+    .each_risk_area = pg_each_risk_area,
+    .each_alert = pg_each_alert,
+    .each_silent_device = pg_each_silent_device,
+    .each_sentinel = pg_each_sentinel,
+    .each_person_tagged = pg_each_person_tagged,
+    .each_tube_member = pg_each_tube_member,
+    .add_gate_count = pg_add_gate_count,
+    .each_gate_count = pg_each_gate_count,
+    .set_busy_wait = pg_set_busy_wait,
+    .search_persons = pg_search_persons,
+    .grid_names = pg_grid_names,
+    .get_case = pg_get_case,
+    .open_control = pg_open_control,
+    .add_user = pg_add_user,
+    .update_user = pg_update_user,
+    .get_user = pg_get_user,
+    .get_user_by_id = pg_get_user_by_id,
+    .each_user = pg_each_user,
+    .add_token = pg_add_token,
+    .get_token = pg_get_token,
+    .del_token = pg_del_token,
+    .del_user_tokens = pg_del_user_tokens,
+    .add_audit = pg_add_audit,
+    .each_audit = pg_each_audit,
+    .put_record = pg_put_record,
+    .each_record = pg_each_record,
+    .each_vaccination = pg_each_vaccination,
+    .add_vax_push = pg_add_vax_push,
+    .each_vax_push = pg_each_vax_push,
+    .add_problem_change = pg_add_problem_change,
+    .each_problem_change = pg_each_problem_change,
+    .add_zone_change = pg_add_zone_change,
+    .each_zone_change = pg_each_zone_change,
+    .each_transfer = pg_each_transfer,
+};
+
+/* ---- open ---- */
+
+/* PostgreSQL's notices ("relation ... already exists, skipping") are not for a clerk's terminal. */
+static void quiet(void *ud, const char *message)
+{
+    (void)ud;
+    (void)message;
+}
+
+/* Applies the migrations past the database's schema_version, each with its version in one
+ * transaction, under a lock so that two processes opening a new database migrate it once. */
+static int migrate(struct pg_store *s)
+{
+    size_t nmig = sizeof fk_pg_migrations / sizeof fk_pg_migrations[0], i;
+    PGresult *res = NULL;
+    int64_t version = 0;
+    char sql[96];
+    int rc;
+
+    rc = exec(s, "BEGIN; SELECT pg_advisory_xact_lock(7370802223707427689); "
+                 "CREATE TABLE IF NOT EXISTS schema_version (version bigint NOT NULL)");
+    if (rc == FK_OK)
+        rc = check(s, res = sym_PQexec(s->conn, "SELECT coalesce(max(version), 0) FROM "
+                                                "schema_version"));
+    if (rc == FK_OK) {
+        version = coli(res, 0, 0);
+        sym_PQclear(res);
+    }
+    if (rc == FK_OK && (size_t)version > nmig) {
+        snprintf(s->msg, sizeof s->msg,
+                 "the database has schema version %lld, newer than this fangkong (%zu): upgrade "
+                 "fangkong",
+                 (long long)version, nmig);
+        rc = FK_EDB;
+    }
+    for (i = (size_t)version; rc == FK_OK && i < nmig; i++) {
+        rc = exec(s, fk_pg_migrations[i]);
+        snprintf(sql, sizeof sql,
+                 "DELETE FROM schema_version; INSERT INTO schema_version "
+                 "VALUES (%zu)",
+                 i + 1);
+        if (rc == FK_OK)
+            rc = exec(s, sql);
+    }
+    if (rc == FK_OK)
+        rc = exec(s, "COMMIT");
+    if (rc != FK_OK && in_txn(s))
+        sym_PQclear(sym_PQexec(s->conn, "ROLLBACK"));
+    return rc;
+}
+
+/* Prepares the generic put's statements of every type that has one. */
+static int prepare_records(struct pg_store *s)
+{
+    int t, k, rc = FK_OK;
+
+    for (t = 0; t < FK_IMPORT_NTYPES && rc == FK_OK; t++) {
+        const struct fk_record_type *rt = fk_record_get((fk_record_id)t);
+
+        if (!(rt->flags & FK_RECORD_GENERIC))
+            continue;
+        for (k = 0; k < R_NSTMT && rc == FK_OK; k++) {
+            const char *own = k == R_GET ? rt->pg.get : k == R_INS ? rt->pg.ins : rt->pg.upd;
+            const char *lite = k == R_GET   ? rt->sqlite.get
+                               : k == R_INS ? rt->sqlite.ins
+                                            : rt->sqlite.upd;
+            char *sql = own ? NULL : translate(lite, k == R_INS && (rt->flags & FK_RECORD_HAS_ID));
+            char name[16];
+
+            if (!own && !sql)
+                return FK_ENOMEM;
+            snprintf(name, sizeof name, "r%d_%d", t, k);
+            rc = check(s, sym_PQprepare(s->conn, name, own ? own : sql, 0, NULL));
+            if (rc != FK_OK) {
+                char why[400];
+
+                fk_strlcpy(why, s->msg, sizeof why);
+                snprintf(s->msg, sizeof s->msg, "preparing the %s statements: %s", rt->name, why);
+            }
+            free(sql);
+        }
+        s->rec[t] = rc == FK_OK;
+    }
+    return rc;
+}
+
+int fk__store_pg_open(const char *uri, fk_store **out, char *err, size_t errlen)
+{
+    struct pg_store *s;
+    int rc, i;
+
+    *out = NULL;
+    if ((rc = fk_dynlib_open(&libpq, err, errlen)) != FK_OK)
+        return rc;
+    s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return FK_ENOMEM;
+    }
+    s->base.ops = &pg_ops;
+    for (i = 0; i < 7; i++)
+        fk_buf_init(&s->person_buf[i], 0);
+    for (i = 0; i < 5; i++)
+        fk_buf_init(&s->region_buf[i], 0);
+    for (i = 0; i < 4; i++)
+        fk_buf_init(&s->user_buf[i], 0);
+    for (i = 0; i < 4; i++)
+        fk_buf_init(&s->row_buf[i], 0);
+    s->conn = sym_PQconnectdb(uri);
+    if (!s->conn || sym_PQstatus(s->conn) != CONNECTION_OK) {
+        snprintf(err, errlen, "cannot connect to %s: %s", uri,
+                 s->conn ? sym_PQerrorMessage(s->conn) : "out of memory");
+        /* libpq's message ends in a newline. */
+        if (strlen(err) && err[strlen(err) - 1] == '\n')
+            err[strlen(err) - 1] = '\0';
+        rc = FK_EIO;
+        goto out;
+    }
+    sym_PQsetNoticeProcessor(s->conn, quiet, NULL);
+    rc = exec(s, "SET client_encoding = 'UTF8'; SET client_min_messages = warning");
+    if (rc == FK_OK)
+        rc = migrate(s);
+    if (rc == FK_OK)
+        rc = prepare_records(s);
+    if (rc != FK_OK) {
+        snprintf(err, errlen, "%s: %s", uri, s->msg);
+        goto out;
+    }
+    *out = &s->base;
+    return FK_OK;
+out:
+    pg_close(&s->base);
+    return rc;
+}
+
+int fk__store_pg_reset(const char *uri, char *err, size_t errlen)
+{
+    PGconn *conn;
+    PGresult *res;
+    int rc = FK_OK;
+
+    if ((rc = fk_dynlib_open(&libpq, err, errlen)) != FK_OK)
+        return rc;
+    conn = sym_PQconnectdb(uri);
+    if (!conn || sym_PQstatus(conn) != CONNECTION_OK) {
+        snprintf(err, errlen, "cannot connect to %s: %s", uri,
+                 conn ? sym_PQerrorMessage(conn) : "out of memory");
+        rc = FK_EIO;
+    } else {
+        sym_PQsetNoticeProcessor(conn, quiet, NULL);
+        res = sym_PQexec(conn, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
+        if (!res || sym_PQresultStatus(res) != PGRES_COMMAND_OK) {
+            snprintf(err, errlen, "%s", sym_PQerrorMessage(conn));
+            rc = FK_EDB;
+        }
+        sym_PQclear(res);
+    }
+    if (conn)
+        sym_PQfinish(conn);
+    return rc;
+}
