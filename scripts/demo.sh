@@ -9,6 +9,8 @@
 # change it) until Ctrl-C. The epidemic lives now (fangkong demo --now: NOW=T to choose).
 # For tests: DEMO_OUT=DIR writes there instead of demo/, DEMO_SERVE=0 stops after the imports (no
 # npm, no accounts, no server).
+# DEMO_DB=postgresql://... imports into that PostgreSQL database instead of DIR/fangkong.db
+# (issue 20); it must hold no city yet: the script never empties a database it did not make.
 # Usage: scripts/demo.sh BINARY [PEOPLE]
 set -euo pipefail
 FK=$(readlink -f "$1")
@@ -17,7 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=${DEMO_OUT:-$top/demo}
 serve=${DEMO_SERVE:-1}
 mkdir -p "$out"
-export FANGKONG_DB="$out/fangkong.db"
+export FANGKONG_DB="${DEMO_DB:-$out/fangkong.db}"
 
 regions_opt=()
 if [ "$serve" != 0 ] && command -v npm >/dev/null 2>&1 &&
@@ -36,7 +38,15 @@ echo "== generating a synthetic city of $PEOPLE residents, its epidemic living t
 "$FK" demo --people "$PEOPLE" --seed 1 --out "$out" ${NOW:+--now "$NOW"} "${regions_opt[@]}"
 
 echo "== importing into $FANGKONG_DB"
-rm -f "$FANGKONG_DB" "$FANGKONG_DB-wal" "$FANGKONG_DB-shm"
+if [ -n "${DEMO_DB:-}" ]; then
+    persons=$("$FK" status | awk -F, '$1 == "persons" { print $2 }')
+    if [ "${persons:-0}" != 0 ]; then
+        echo "$DEMO_DB holds $persons persons already: give an empty database" >&2
+        exit 1
+    fi
+else
+    rm -f "$FANGKONG_DB" "$FANGKONG_DB-wal" "$FANGKONG_DB-shm"
+fi
 for t in regions persons venues scans pings cases samples results; do
     rc=0
     "$FK" import "$t" "$out/$t.csv" || rc=$?
@@ -132,11 +142,12 @@ for g in scenic:scenic:1500 station:station:900 mall:other:600; do
     "$FK" check --gate "$gtype" --as "gate-$gname" <"$out/gate-$gname.txt" >/dev/null
 done
 
-echo "Try: FANGKONG_DB=$FANGKONG_DB $FK coverage $name --by township"
-echo "     FANGKONG_DB=$FANGKONG_DB $FK tat $name --by lab"
-echo "     FANGKONG_DB=$FANGKONG_DB $FK retest $name"
-echo "     FANGKONG_DB=$FANGKONG_DB $FK control summary --by county"
-echo "     FANGKONG_DB=$FANGKONG_DB $FK backcheck 110105"
+db=$(printf %q "$FANGKONG_DB") # a PostgreSQL URI holds '&'
+echo "Try: FANGKONG_DB=$db $FK coverage $name --by township"
+echo "     FANGKONG_DB=$db $FK tat $name --by lab"
+echo "     FANGKONG_DB=$db $FK retest $name"
+echo "     FANGKONG_DB=$db $FK control summary --by county"
+echo "     FANGKONG_DB=$db $FK backcheck 110105"
 [ "$serve" != 0 ] || exit 0
 
 # Demo accounts: the passwords are for this demo only; a second run keeps the accounts it finds.

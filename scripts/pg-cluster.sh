@@ -26,10 +26,11 @@ pg_bin() {
     exit 1
 }
 
-# as_owner CMD...: runs CMD as the cluster's owner (postgres when we are root).
+# as_owner CMD...: runs CMD as the cluster's owner (postgres when we are root), from /, since the
+# caller's folder may be closed to that account.
 as_owner() {
     if [ "$(id -u)" -eq 0 ]; then
-        runuser -u postgres -- "$@"
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi

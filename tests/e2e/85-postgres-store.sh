@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The same demo city imported by scripts/demo.sh into SQLite and, with DEMO_DB, into a throwaway
+# PostgreSQL cluster (issue 20) answers every verb byte for byte the same: status, coverage at
+# every level, a county's missing list, retests, turnaround, tracing at both depths and the
+# chain, control, arrivals and the back-check, sentinels, vaccination, reports, duty, check-ins,
+# problems, incidents, transfers, scores, zones, alerts, gates, and the export of every type that
+# has one. Then a second import of the samples into PostgreSQL adds nothing, a person's changed
+# name is told apart from the same row, and demo.sh refuses a database that holds a city already.
+. "$(dirname "$0")/lib.sh"
+if ! "$FANGKONG" version | grep -q postgresql; then
+    echo "skipped: this fangkong was built without PostgreSQL"
+    exit 0
+fi
+PGDIR=$(mktemp -u "${TMPDIR:-/tmp}/fk-pg.XXXXXX")
+pg_cleanup() {
+    local status=$?
+    bash "$FK_SRC/scripts/pg-cluster.sh" stop "$PGDIR"
+    (exit "$status")
+    fk_cleanup
+}
+trap pg_cleanup EXIT
+PG=$(bash "$FK_SRC/scripts/pg-cluster.sh" start "$PGDIR")
+NOW=2026-03-01T22:00:00+08:00
+export NOW DEMO_SERVE=0
+
+DEMO_OUT=$WORK/lite bash "$FK_SRC/scripts/demo.sh" "$FANGKONG" 3000 >lite.log 2>&1 ||
+    { tail -n 20 lite.log >&2; fail "demo.sh into SQLite"; }
+DEMO_DB=$PG DEMO_OUT=$WORK/pg bash "$FK_SRC/scripts/demo.sh" "$FANGKONG" 3000 >pg.log 2>&1 ||
+    { tail -n 20 pg.log >&2; fail "demo.sh into PostgreSQL"; }
+cmp -s lite/persons.csv pg/persons.csv || fail "the two demo cities differ: the comparison means nothing"
+
+# answers DB DIR: every answer of the store DB into DIR, one file a question, with its exit status.
+answers() {
+    local db=$1 dir=$2 level t
+    mkdir "$dir"
+    ask() { # NAME ARGS...
+        local name=$1
+        shift
+        set +e
+        FANGKONG_DB=$db "$FANGKONG" "$@" --now "$NOW" >"$dir/$name.out" 2>/dev/null
+        echo "exit $?" >>"$dir/$name.out"
+        set -e
+    }
+    FANGKONG_DB=$db "$FANGKONG" status >"$dir/status.out" 2>/dev/null
+    for level in city county township community grid; do ask "coverage-$level" coverage R1 --by "$level"; done
+    ask missing missing R1 --region 140702
+    ask retest retest R1
+    ask tat-site tat R1 --by site
+    ask tat-lab tat R1 --by lab
+    ask trace1 trace --depth 1
+    ask trace2 trace --depth 2
+    ask chain chain --depth 2
+    ask control-summary control summary --by county
+    ask control-list control list --status all
+    ask regime regime due --by county
+    ask alerts alerts
+    ask arrivals arrivals list
+    ask arrivals-check arrivals check --by county
+    ask backcheck backcheck 110105
+    ask sentinel sentinel board --by county
+    ask vaccination vaccination coverage --by county
+    ask catchup vaccination catchup
+    ask reports reports status --by county
+    ask checkins checkin status --by county
+    ask duty duty status
+    ask problems problem list
+    ask incidents incident list
+    ask transfers transfer list
+    ask score score
+    ask zones zone list
+    ask gates gates --by gate
+    ask assign assign gaps
+    for t in regions persons venues cases controls arrivals risk_areas coldchain samples \
+        vaccinations checkins transfers zones problems; do
+        ask "export-$t" export "$t"
+    done
+}
+answers "$WORK/lite/fangkong.db" lite-answers
+answers "$PG" pg-answers
+# status names its data file on stderr only; every answer must be there and be the same.
+[ "$(ls lite-answers | wc -l)" -ge 40 ] || fail "only $(ls lite-answers | wc -l) answers"
+contains lite-answers/coverage-county.out "140702"
+contains lite-answers/trace2.out "exit 0"
+if ! diff -r lite-answers pg-answers >answers.diff; then
+    head -n 40 answers.diff >&2
+    fail "PostgreSQL answered differently from SQLite"
+fi
+
+# A second import of the samples adds nothing; a changed name is one update.
+FANGKONG_DB=$PG "$FANGKONG" status >before.csv 2>/dev/null
+FANGKONG_DB=$PG fk import samples pg/samples.csv 2>again.log; expect_rc 0 "samples again"
+FANGKONG_DB=$PG "$FANGKONG" status >after.csv 2>/dev/null
+grep -v '^generation' before.csv >before-rows.csv
+grep -v '^generation' after.csv >after-rows.csv
+same_rows before-rows.csv after-rows.csv "a second import of the samples changed a count"
+contains again.log " 0 accepted (0 updated), $(($(wc -l <pg/samples.csv) - 1)) duplicate"
+{ head -n 1 pg/persons.csv; sed -n 2p pg/persons.csv | awk -F, -v OFS=, '{ $2 = $2 "改"; print }'; } >renamed.csv
+FANGKONG_DB=$PG fk import persons renamed.csv 2>renamed.log; expect_rc 0 "renamed person"
+contains renamed.log "1 accepted (1 updated)"
+
+# demo.sh never imports over a city.
+set +e
+DEMO_DB=$PG DEMO_OUT=$WORK/again bash "$FK_SRC/scripts/demo.sh" "$FANGKONG" 3000 >again-demo.log 2>&1
+rc=$?
+set -e
+expect_rc 1 "demo.sh into a database that holds a city"
+contains again-demo.log "give an empty database"
+echo "PostgreSQL and SQLite answered $(ls lite-answers | wc -l) questions the same"
