@@ -263,6 +263,12 @@ int cli_open(struct cli *c)
         cli_error(c, "%s", err);
         return EXIT_ERROR;
     }
+    /* A PostgreSQL store's snapshots go to FANGKONG_STATE, made here when missing. */
+    if (fk_store_is_pg(c->db) && cli_state_dir() && mkdir(cli_state_dir(), 0700) != 0 &&
+        errno != EEXIST) {
+        cli_error(c, "FANGKONG_STATE: cannot make %s: %s", cli_state_dir(), strerror(errno));
+        return EXIT_ERROR;
+    }
     return c->as ? resolve_as(c) : EXIT_DONE;
 }
 
@@ -307,10 +313,14 @@ void cli_stage_progress(void *ud, const char *stage, uint64_t done, uint64_t tot
 
 const char *cli_snapshot_path(const struct cli *c, const char *kind, char *buf, size_t cap)
 {
-    if (strcmp(c->db, ":memory:") == 0 || strstr(c->db, "://"))
-        return NULL;
-    snprintf(buf, cap, "%s.%s", c->db, kind);
-    return buf;
+    return fk_store_local_path(c->db, cli_state_dir(), kind, buf, cap);
+}
+
+const char *cli_state_dir(void)
+{
+    const char *s = getenv("FANGKONG_STATE");
+
+    return s && *s ? s : NULL;
 }
 
 /* The engine, its snapshot checked whole unless lazy. */

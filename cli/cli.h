@@ -83,9 +83,11 @@ int cli_may(struct cli *c, unsigned perm, const char *what);
 int cli_scope_region(struct cli *c, const char *region, const char **out);
 /* With --as: 1 when region code lies inside the account's scope. Without: 1. After cli_open. */
 int cli_in_scope(struct cli *c, const char *code);
-/* The path of the data file's snapshot of kind ("engine", "tracer") in buf, or NULL when the
- * data file has none (in memory, or a server's URI). */
+/* The path of the store's snapshot of kind ("engine", "tracer", "roster") in buf, or NULL when
+ * it has none: in memory, or PostgreSQL without FANGKONG_STATE (fk_store_local_path). */
 const char *cli_snapshot_path(const struct cli *c, const char *kind, char *buf, size_t cap);
+/* FANGKONG_STATE: the local folder of a PostgreSQL store's snapshots and uploads; NULL unset. */
+const char *cli_state_dir(void);
 /* Opens the store and the engine (c->eng): mapped from its snapshot when current, which is then
  * checked whole (fk_engine_verify), else built. */
 int cli_open_engine(struct cli *c);

@@ -55,6 +55,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     memset(&so, 0, sizeof so);
     so.db = c->db;
+    so.state = cli_state_dir();
     so.listen = listen;
     so.port = 8080;
     so.threads = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);

@@ -21,6 +21,7 @@
 
 struct server_opts {
     const char *db;
+    const char *state;    /* a PostgreSQL store's local folder (FANGKONG_STATE); NULL for a file */
     const char *listen;   /* address, default 127.0.0.1 */
     unsigned port;        /* default 8080 */
     const char *web_root; /* built web UI; NULL or missing: API only */

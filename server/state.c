@@ -107,7 +107,9 @@ const char *srv_upload_dir(struct req *r)
 
 const char *srv_snapshot_path(const struct server *s, const char *kind, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%s.%s", s->o.db, kind);
+    /* Never NULL for a server: srv_state_open refused a store without such a place. */
+    if (!fk_store_local_path(s->o.db, s->o.state, kind, buf, cap))
+        snprintf(buf, cap, "%s.%s", s->o.db, kind);
     return buf;
 }
 
@@ -775,7 +777,7 @@ void srv_start_tracer(struct server *s)
     fk_progress_init(&b.p, "fangkong serve: tracer", stderr);
     /* Mapped from the snapshot a trace left beside the data file when it is current (issue 19:
      * a server over 700 M scans starts in seconds), else built and written there. */
-    snprintf(snap, sizeof snap, "%s.tracer", s->o.db);
+    srv_snapshot_path(s, "tracer", snap, sizeof snap);
     if (rc == FK_OK)
         rc = fk_tracer_open(s->st, &s->prof, snap, on_build_progress, &b, &t, &loaded, err,
                             sizeof err);
@@ -864,11 +866,23 @@ int srv_state_open(struct server *s)
     char err[1024];
     unsigned i;
 
+    /* A PostgreSQL store has no folder of its own for the snapshots and the uploads. */
+    if (!fk_store_local_path(o->db, o->state, "uploads", s->upload_dir, sizeof s->upload_dir)) {
+        fprintf(stderr, "fangkong serve: %s\n",
+                fk_store_is_pg(o->db)
+                    ? "a server on PostgreSQL keeps its snapshots and uploads in a local folder: "
+                      "set FANGKONG_STATE=DIR (made when missing)"
+                    : "the data file's path is too long");
+        return 1;
+    }
+    if (o->state && fk_store_is_pg(o->db) && mkdir(o->state, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "fangkong serve: cannot make %s: %s\n", o->state, strerror(errno));
+        return 1;
+    }
     if (fk_store_open(o->db, &s->st, err, sizeof err) != FK_OK) {
         fprintf(stderr, "fangkong serve: %s\n", err);
         return 1;
     }
-    snprintf(s->upload_dir, sizeof s->upload_dir, "%s.uploads", o->db);
     if (mkdir(s->upload_dir, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "fangkong serve: cannot make %s: %s\n", s->upload_dir, strerror(errno));
         return 1;
@@ -878,7 +892,7 @@ int srv_state_open(struct server *s)
         char snap[1100];
         int loaded;
 
-        snprintf(snap, sizeof snap, "%s.engine", o->db);
+        srv_snapshot_path(s, "engine", snap, sizeof snap);
         /* Checked whole before the request threads share it (fk/engine.h). */
         if (fk_engine_open(s->st, &s->prof, snap, &s->eng, &loaded, err, sizeof err) != FK_OK ||
             fk_engine_verify(s->eng, err, sizeof err) != FK_OK) {

@@ -81,6 +81,13 @@ int fk_store_open(const char *uri, fk_store **out, char *err, size_t errlen);
 int fk_store_is_pg(const char *uri);
 /* The stores this build opens: "sqlite" or "sqlite, postgresql". Static storage. */
 const char *fk_store_backends(void);
+/* Where a process keeps the file of kind ("engine", "tracer", "roster", "uploads") that goes
+ * with the store at uri: beside a data file (DATA.engine), or, for a PostgreSQL store, which has
+ * no folder of its own, in the local folder state (STATE/fangkong.engine; FANGKONG_STATE to the
+ * command line). Into buf (cap bytes); returns buf, or NULL when there is no such place: an
+ * in-memory store, PostgreSQL without state, or a path longer than cap. */
+const char *fk_store_local_path(const char *uri, const char *state, const char *kind, char *buf,
+                                size_t cap);
 /* Tests only (FK_WITH_POSTGRES builds): empties the PostgreSQL database at uri (drops and makes
  * again its schema public), so the next fk_store_open migrates it anew. FK_OK, FK_EIO (cannot
  * connect), FK_EDB, with err. */

@@ -28,6 +28,20 @@ const char *fk_store_backends(void)
 #endif
 }
 
+const char *fk_store_local_path(const char *uri, const char *state, const char *kind, char *buf,
+                                size_t cap)
+{
+    int n;
+
+    if (fk_store_is_pg(uri) && !(state && *state))
+        return NULL;
+    if (strcmp(uri, ":memory:") == 0)
+        return NULL;
+    n = fk_store_is_pg(uri) ? snprintf(buf, cap, "%s/fangkong.%s", state, kind)
+                            : snprintf(buf, cap, "%s.%s", uri, kind);
+    return n > 0 && (size_t)n < cap ? buf : NULL;
+}
+
 int fk_store_open(const char *uri, fk_store **out, char *err, size_t errlen)
 {
     *out = NULL;
