@@ -8,7 +8,7 @@
 # has one. Then a second import of the samples into PostgreSQL adds nothing, a person's changed
 # name is told apart from the same row, and demo.sh refuses a database that holds a city already.
 . "$(dirname "$0")/lib.sh"
-if ! "$FANGKONG" version | grep -q postgresql; then
+if ! grep -q postgresql <("$FANGKONG" version); then
     echo "skipped: this fangkong was built without PostgreSQL"
     exit 0
 fi
