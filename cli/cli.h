@@ -166,6 +166,7 @@ const struct fk_actor *cli_writer(struct cli *c);
 void cli_test_hash_cost(void);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
+int cmd_migrate(struct cli *c, int argc, char **argv);
 int cmd_contract(struct cli *c, int argc, char **argv);
 int cmd_control(struct cli *c, int argc, char **argv);
 int cmd_regime(struct cli *c, int argc, char **argv);

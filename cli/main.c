@@ -19,8 +19,7 @@ const struct verb cli_verbs[] = {
      "Re-importing a file adds nothing twice. GBK/GB18030 files from Excel are detected.\n"
      "An .xlsx workbook is read like a CSV: its first sheet, or --sheet NAME; dates as ISO 8601.\n"
      "Exit status: 0 done, 3 done with rejected rows, 1 the file could not be imported."},
-    {"round", cmd_round,
-     "round create NAME --region CODE --start T --end T | round list",
+    {"round", cmd_round, "round create NAME --region CODE --start T --end T | round list",
      "Creates a screening round (核酸筛查轮次) over a region and a time window (inclusive at\n"
      "both ends), or lists the rounds."},
     {"coverage", cmd_coverage,
@@ -93,7 +92,8 @@ const struct verb cli_verbs[] = {
      "with its category's default regime (re-running adds nothing twice). release checks the\n"
      "regime's release rule (e.g. 7 days and the last two results negative; --force overrides);\n"
      "transfer moves a person to another place; extend adds days. summary counts orders by\n"
-     "category x place x status per region (四个查清, default --by county); list shows who, phone,\n"
+     "category x place x status per region (四个查清, default --by county); list shows who, "
+     "phone,\n"
      "grid, place, since when, regime and the next test due. Both are as of --date D (default\n"
      "the day of --now, or today): orders that start later are not there yet, orders released\n"
      "later are open.\n"
@@ -107,7 +107,8 @@ const struct verb cli_verbs[] = {
      "due or overdue.\n"
      "--by counts them per region instead (the regime board; with --state only tests in that\n"
      "state). Regimes come from the profile."},
-    {"alerts", cmd_alerts, "alerts [--open] [--region CODE] [--now T] | alerts ack|close ID --note TEXT",
+    {"alerts", cmd_alerts,
+     "alerts [--open] [--region CODE] [--now T] | alerts ack|close ID --note TEXT",
      "Alerts: a home-controlled person's door opened outside the allowed times, a sensor\n"
      "tampered with or offline too long, a positive result of a person under control. Listing\n"
      "first raises the offline alerts due at --now. ack and close need a note (audited)."},
@@ -125,8 +126,10 @@ const struct verb cli_verbs[] = {
      "arrivals list [--region CODE] [--since T] [--until T] | arrivals check [--date D] "
      "[--region CODE] [--state S] [--by LEVEL] [--control [--place P] [--at T]]",
      "Arrivals from outside the city and their control; check lists the tests of the arrival\n"
-     "regime (落地核酸+三天三检 by default) and their state, and marks the arrivals that came from\n"
-     "a risk area while it was one (risk_area: \"from a current risk area\"); --control puts those\n"
+     "regime (落地核酸+三天三检 by default) and their state, and marks the arrivals that came "
+     "from\n"
+     "a risk area while it was one (risk_area: \"from a current risk area\"); --control puts "
+     "those\n"
      "under risk_area control (the profile's risk_area_regime), as backcheck --control does."},
     {"vaccination", cmd_vaccination,
      "vaccination coverage [--by LEVEL] [--region CODE] [--now T] | vaccination catchup "
@@ -193,7 +196,8 @@ const struct verb cli_verbs[] = {
      "batch,product,origin,first,last,last_event,last_site,sites,events,positive."},
     {"export", cmd_export, "export TYPE [--out FILE] [--format csv|json]",
      "Writes the records of TYPE (regions, persons, venues, cases, controls, arrivals,\n"
-     "risk_areas or coldchain) with the columns an import of TYPE reads, so importing the file adds\n"
+     "risk_areas or coldchain) with the columns an import of TYPE reads, so importing the file "
+     "adds\n"
      "nothing: to stdout, or to a new file FILE (mode 0600; never over an existing one). With\n"
      "--as only the records inside the account's scope, and only the types it may import.\n"
      "Cells a spreadsheet would run as a formula get a leading '. Audited."},
@@ -233,7 +237,8 @@ const struct verb cli_verbs[] = {
      "--by county) region,name,tasks,persons,done,in_transit,overdue,gap,late,planned. event\n"
      "records a pick-up or a hand-over for the persons named (all the task's when none), audited;\n"
      "a hand-over before the pick-up, or a second pick-up at another time, is refused."},
-    {"score", cmd_score, "score [--period P] [--by county|township|...] [--detail | --table | --explain REGION]",
+    {"score", cmd_score,
+     "score [--period P] [--by county|township|...] [--detail | --table | --explain REGION]",
      "The assessment (目标责任考核) of a period (default: the latest in the scores rows):\n"
      "rank,region,name,score,grade,veto per region of the level (default county), best first;\n"
      "score = 100 x sum(w*r)/sum(w) + min(bonus, bonus_cap), r = min(actual/target, cap) (lower\n"
@@ -257,8 +262,7 @@ const struct verb cli_verbs[] = {
      "and the residents' last positive), the last positive (ID number, time, row), the latest\n"
      "round over the zone ended by --now (complete, negative, and the residents missing,\n"
      "positive or without a result), may_lower, to and the reason, by the profile's [zone]."},
-    {"check", cmd_check,
-     "check [--gate scenic|station|other] [--now T] [--as GATE] < ID_NUMBERS",
+    {"check", cmd_check, "check [--gate scenic|station|other] [--now T] [--as GATE] < ID_NUMBERS",
      "场所核验 (数字哨兵): for each ID number read on stdin, one a line, the colour a gate shows\n"
      "and why, never a name: id_number,colour,reason. red: a case confirmed or a positive\n"
      "result (pooled or not) known by --now (positive), an order open at --now (controlled),\n"
@@ -267,7 +271,8 @@ const struct verb cli_verbs[] = {
      "counts) (negative); yellow: none (no_test), also for an ID number not in the registry.\n"
      "A line may carry its check's time after a comma (a gate's offline log). A line that is\n"
      "no ID number (or a resident ID whose check character does not fit: a misread) answers\n"
-     "ID,,bad_id (ID only when plain letters and digits); a time that is none ID,,bad_time. Counts on stderr; with --as a gate account (role gate) the checks are also\n"
+     "ID,,bad_id (ID only when plain letters and digits); a time that is none ID,,bad_time. Counts "
+     "on stderr; with --as a gate account (role gate) the checks are also\n"
      "counted as that gate's, per hour and colour, as fangkong serve counts GET /api/v1/check."},
     {"gates", cmd_gates, "gates [--date D] [--by gate|hour] [--region R]",
      "The day's gate checks (default today): by gate gate,region,name,type,green,yellow,red,\n"
@@ -288,6 +293,13 @@ const struct verb cli_verbs[] = {
     {"contract", cmd_contract, "contract [--markdown]",
      "The data contract from the record types: every type's columns, whether required, their\n"
      "kind, length ceiling and key; --markdown prints the table of docs/data.md."},
+    {"migrate", cmd_migrate, "migrate --from STORE --to STORE",
+     "Moves a city between stores, SQLite and PostgreSQL either way (a data file path or a\n"
+     "postgresql:// URI): every table, ids kept, into a store that must be empty; then reads each\n"
+     "table back and compares its rows and a checksum of their values with the source's. Prints\n"
+     "table,rows,checksum. A failed move leaves the tables before it: empty the target and start\n"
+     "again. The target's snapshots are built by its first verb (or FANGKONG_STATE for "
+     "PostgreSQL)."},
     {"status", cmd_status, "status",
      "Counts of every table in the data file, and the engine's size and build time."},
     {"version", cmd_version, "version", "Prints the version."},

@@ -26,6 +26,7 @@
 #include "fk/engine.h"
 #include "fk/ingest.h"
 #include "fk/profile.h"
+#include "fk/progress.h"
 #include "fk/sentinel_board.h"
 #include "fk/store.h"
 #include "fk/tracer.h"
@@ -350,5 +351,27 @@ int fk_problem_set_status(fk_store *st, const struct fk_actor *actor, const char
  * type out of range or a negative count), FK_EDB. */
 int fk_gate_counts_add(fk_store *st, const struct fk_actor *actor,
                        const struct fk_gate_count_row *rows, size_t n, char *err, size_t errlen);
+
+/* ---- moving a city between stores (fangkong migrate, issue 20) ---- */
+
+/* A table as fk_store_migrate moved it: its rows and the checksum of their values, the same read
+ * from the source and back from the target. */
+struct fk_migrate_table {
+    const char *name; /* static storage */
+    int64_t rows;
+    uint64_t sum;
+};
+
+/* Copies every table of fk_store_tables from the store from into the store to, which must hold
+ * nothing (FK_ECONFLICT naming the table that holds rows), keeping ids, a batch every 50 000
+ * rows; then reads each table back from to and compares its rows and checksum with what from
+ * gave (FK_EDB naming the table when they differ). The last batch adds an audit row
+ * (store.migrate) to to. Only the local administrator or an admin account (FK_EPERM). prog (may
+ * be NULL) shows a stage a table and the rows so far. out (cap entries) gets one entry a table
+ * moved, *nout of them, also on failure (the tables verified before it). A failure leaves the
+ * tables before it in to: move again into an empty store. FK_OK, or an FK_E* code with err. */
+int fk_store_migrate(fk_store *from, fk_store *to, const struct fk_actor *actor,
+                     struct fk_progress *prog, struct fk_migrate_table *out, size_t cap,
+                     size_t *nout, char *err, size_t errlen);
 
 #endif

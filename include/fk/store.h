@@ -488,6 +488,32 @@ void fk_store_set_busy_wait(fk_store *st, int ms);
 int fk_store_each_audit_in(fk_store *st, int64_t since, const char *scope, const char *who,
                            fk_audit_cb cb, void *ud);
 
+/* ---- whole tables, for moving a city between stores (fangkong migrate, issue 20) ---- */
+
+/* The tables a store keeps, in an order that loads each after what it names, each with its key
+ * (the columns a walk orders by): every table but the bookkeeping ones (meta, the schema's
+ * version, sessions, SQLite's segment manifest). NULL-terminated; static storage. */
+struct fk_store_table {
+    const char *name, *key;
+};
+extern const struct fk_store_table fk_store_tables[];
+
+/* Every row of table (a name of fk_store_tables) in key order, bytewise as both stores compare:
+ * n values a row, named by names (borrowed for the call, the same every row; the samples as
+ * tube, person, time, site, shipped whatever the store keeps them in). An integer as i, text as
+ * s, SQL NULL absent. A non-zero return of cb stops the walk and is returned. FK_OK, FK_EINVAL
+ * (no such table), FK_EDB. */
+typedef int (*fk_table_cb)(void *ud, const char *const *names, const struct fk_record_value *v,
+                           size_t n);
+int fk_store_dump(fk_store *st, const char *table, fk_table_cb cb, void *ud);
+/* Inside a batch: adds one row to table as fk_store_dump gave it (names and values), ids
+ * included; a row whose key is there already is an error (FK_EDB), never a silent skip. Marks
+ * every index stale. fk_store_load_end after a table's last row lets the store number new rows
+ * after the loaded ids. */
+int fk_store_load(fk_store *st, const char *table, const char *const *names,
+                  const struct fk_record_value *v, size_t n);
+int fk_store_load_end(fk_store *st, const char *table);
+
 /* 1 when region inner is outer or lies under it in the store's region tree, 0 when not (or when
  * either is unknown), or a negative FK_E* code when the store fails. Walks parents: a few
  * look-ups. */

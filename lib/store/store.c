@@ -81,6 +81,82 @@ static int wrote(fk_store *st, fk_record_id t, int rc, const enum fk_put *did)
     return rc;
 }
 
+const struct fk_store_table fk_store_tables[] = {
+    {"regions", "code"},
+    {"persons", "id"},
+    {"venues", "id"},
+    {"scans", "person, venue, time"},
+    {"pings", "person, cell, time"},
+    {"samples", "tube, person"},
+    {"results", "tube"},
+    {"cases", "person"},
+    {"rounds", "id"},
+    {"users", "id"},
+    {"audit", "id"},
+    {"controls", "id"},
+    {"arrivals", "person, arrived"},
+    {"risk_areas", "area, start"},
+    {"door_events", "device, time, event"},
+    {"alerts", "id"},
+    {"sentinels", "source, kind, time, grid, id_number"},
+    {"coldchain", "batch, time, event, site, id_number"},
+    {"vaccinations", "person, dose"},
+    {"vaccination_pushes", "id"},
+    {"vaccination_push_members", "push, person"},
+    {"indicators", "code"},
+    {"scores", "indicator, region, period"},
+    {"units", "code"},
+    {"reports", "unit, date, kind"},
+    {"duty", "date, region, person"},
+    {"inspections", "id"},
+    {"problems", "id"},
+    {"problem_history", "id"},
+    {"incident_events", "person, event, time"},
+    {"assignments", "role, person, lead"},
+    {"zones", "name"},
+    {"zone_changes", "id"},
+    {"transfers", "task, person"},
+    {"checkins", "person, time"},
+    {"gate_counts", "gate, type, hour"},
+    {NULL, NULL},
+};
+
+/* The entry of fk_store_tables named name, or NULL. */
+static const struct fk_store_table *table_named(const char *name)
+{
+    const struct fk_store_table *t;
+
+    for (t = fk_store_tables; name && t->name; t++)
+        if (strcmp(t->name, name) == 0)
+            return t;
+    return NULL;
+}
+
+int fk_store_dump(fk_store *st, const char *table, fk_table_cb cb, void *ud)
+{
+    const struct fk_store_table *t = table_named(table);
+
+    return t ? st->ops->dump(st, t, cb, ud) : FK_EINVAL;
+}
+
+int fk_store_load(fk_store *st, const char *table, const char *const *names,
+                  const struct fk_record_value *v, size_t n)
+{
+    const struct fk_store_table *t = table_named(table);
+    int rc = t ? st->ops->load(st, t, names, v, n) : FK_EINVAL;
+
+    if (rc == FK_OK)
+        st->touched |= FK_FEEDS_ENGINE | FK_FEEDS_TRACER | FK_FEEDS_ROSTER;
+    return rc;
+}
+
+int fk_store_load_end(fk_store *st, const char *table)
+{
+    const struct fk_store_table *t = table_named(table);
+
+    return t ? st->ops->load_end(st, t) : FK_EINVAL;
+}
+
 int fk_store_begin(fk_store *st)
 {
     st->touched = 0;

@@ -103,6 +103,10 @@ struct fk_store_ops {
     int (*each_zone_change)(fk_store *st, fk_zone_change_cb cb, void *ud);
     int (*each_transfer)(fk_store *st, const char *task, int64_t person, fk_record_cb cb,
                          void *ud);
+    int (*dump)(fk_store *st, const struct fk_store_table *t, fk_table_cb cb, void *ud);
+    int (*load)(fk_store *st, const struct fk_store_table *t, const char *const *names,
+                const struct fk_record_value *v, size_t n);
+    int (*load_end)(fk_store *st, const struct fk_store_table *t);
 };
 
 struct fk_store {

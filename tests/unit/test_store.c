@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "fk/action.h"
 #include "fk/error.h"
 #include "fk/region.h"
 #include "fk/store.h"
@@ -948,6 +949,104 @@ static void test_store__audit_cut_to_scope(void **state)
     assert_string_equal(got, "yuci-desk@140702001 taigu@140703 cli:root@ taigu@140702");
 }
 
+/* Rows of a table as text, one line a row: "name=value;..." (dump order). */
+static int dump_text(void *ud, const char *const *names, const struct fk_record_value *v, size_t n)
+{
+    char *out = ud;
+    size_t k, len = strlen(out);
+
+    for (k = 0; k < n; k++) {
+        if (v[k].absent)
+            len += (size_t)snprintf(out + len, 4096 - len, "%s=NULL;", names[k]);
+        else if (v[k].s)
+            len += (size_t)snprintf(out + len, 4096 - len, "%s='%s';", names[k], v[k].s);
+        else
+            len += (size_t)snprintf(out + len, 4096 - len, "%s=%lld;", names[k], (long long)v[k].i);
+    }
+    snprintf(out + len, 4096 - len, "\n");
+    return 0;
+}
+
+static void dump_of(fk_store *st, const char *table, char *out)
+{
+    out[0] = '\0';
+    assert_int_equal(fk_store_dump(st, table, dump_text, out), FK_OK);
+}
+
+/* fangkong migrate's store calls: the fixture's store (SQLite, or PostgreSQL under FK_TEST_PG)
+ * moved into a new SQLite file table by table, ids kept, verified; the copy dumps every table as
+ * the source does, numbers its next person after the moved ones, refuses a second move and a
+ * row loaded twice; an unknown table is refused. */
+static void test_store__migrate(void **state)
+{
+    struct store_fixture *f = *state;
+    struct fk_actor admin = {"test", FK_ROLE_ADMIN, NULL}, viewer = {"v", FK_ROLE_VIEWER, "14"};
+    struct fk_migrate_table moved[64];
+    struct fk_round r = make_round("R1", "140700", 100, 200);
+    char path[400], err[512], a[4096], b[4096];
+    const struct fk_store_table *t;
+    int64_t id1, id2, id3;
+    fk_store *copy = NULL;
+    enum fk_put did;
+    size_t n = 0, k;
+    struct fk_venue_row v = {0, "V1", "venue", "", "G1", NULL, NULL};
+    int64_t vid;
+
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "140700", "晋中市", FK_LEVEL_CITY, "");
+    put_person(f->st, "140702199001011231", "张三", "G1", "138", &id1);
+    put_person(f->st, "140702199001011232", "李四", "G1", "", &id2);
+    assert_int_equal(fk_store_put_venue(f->st, &v, &vid, &did), FK_OK);
+    assert_int_equal(fk_store_add_scan(f->st, id2, vid, 100, &did), FK_OK);
+    add_sample(f->st, "T1", id1, 150, "S1");
+    add_sample(f->st, "T1", id2, 151, "S1");
+    assert_int_equal(fk_store_audit(f->st, "who", "x", "y", "%s", "d"), FK_OK);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_store_add_round(f->st, &r), FK_OK);
+
+    snprintf(path, sizeof path, "%s/copy.db", f->dir);
+    assert_int_equal(fk_store_open(path, &copy, err, sizeof err), FK_OK);
+    assert_int_equal(fk_store_migrate(f->st, copy, &viewer, NULL, moved, 64, &n, err, sizeof err),
+                     FK_EPERM);
+    assert_int_equal(fk_store_migrate(f->st, copy, &admin, NULL, moved, 64, &n, err, sizeof err),
+                     FK_OK);
+    for (t = fk_store_tables, k = 0; t->name; t++, k++) {
+        dump_of(f->st, t->name, a);
+        dump_of(copy, t->name, b);
+        if (strcmp(t->name, "audit") != 0)
+            assert_string_equal(a, b);
+        assert_string_equal(moved[k].name, t->name);
+    }
+    assert_int_equal(n, k);
+    dump_of(copy, "samples", b);
+    assert_string_equal(b, "tube='T1';person=1;time=150;site='S1';shipped=0;\n"
+                           "tube='T1';person=2;time=151;site='S1';shipped=0;\n");
+    assert_int_equal(count(copy, "persons"), 2);
+    /* the copy numbers new persons after the moved ones */
+    assert_int_equal(fk_store_begin(copy), FK_OK);
+    put_person(copy, "140702199001011233", "王五", "G1", "", &id3);
+    assert_true(id3 > id2);
+    assert_int_equal(fk_store_commit(copy), FK_OK);
+    /* a row loaded twice is an error, never skipped; a second move is refused */
+    {
+        static const char *const names[] = {"code", "name", "level",  "parent",
+                                            "lon",  "lat",  "worker", "worker_phone"};
+        const struct fk_record_value row[8] = {{"140700", 0, 0}, {"x", 0, 0}, {NULL, 2, 0},
+                                               {"", 0, 0},       {"", 0, 0},  {"", 0, 0},
+                                               {"", 0, 0},       {"", 0, 0}};
+
+        assert_int_equal(fk_store_begin(copy), FK_OK);
+        assert_int_equal(fk_store_load(copy, "regions", names, row, 8), FK_EDB);
+        assert_int_equal(fk_store_load(copy, "no_such_table", names, row, 8), FK_EINVAL);
+        fk_store_rollback(copy);
+    }
+    assert_int_equal(fk_store_migrate(f->st, copy, &admin, NULL, moved, 64, &n, err, sizeof err),
+                     FK_ECONFLICT);
+    assert_non_null(strstr(err, "holds regions already"));
+    assert_int_equal(fk_store_dump(copy, "sqlite_master", dump_text, a), FK_EINVAL);
+    fk_store_close(copy);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -975,6 +1074,7 @@ int main(void)
         T(test_store__open_missing_folder_fails),
         T(test_store__region_inside),
         T(test_store__audit_cut_to_scope),
+        T(test_store__migrate),
     };
 #undef T
 

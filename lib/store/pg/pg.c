@@ -49,6 +49,7 @@ static FK_DLSYM_PROTOTYPE(PQexec);
 static FK_DLSYM_PROTOTYPE(PQexecParams);
 static FK_DLSYM_PROTOTYPE(PQexecPrepared);
 static FK_DLSYM_PROTOTYPE(PQfinish);
+static FK_DLSYM_PROTOTYPE(PQfname);
 static FK_DLSYM_PROTOTYPE(PQftype);
 static FK_DLSYM_PROTOTYPE(PQgetisnull);
 static FK_DLSYM_PROTOTYPE(PQgetvalue);
@@ -62,16 +63,27 @@ static FK_DLSYM_PROTOTYPE(PQstatus);
 static FK_DLSYM_PROTOTYPE(PQtransactionStatus);
 
 static const struct fk_dynsym libpq_syms[] = {
-    FK_DLSYM(PQclear),        FK_DLSYM(PQcmdStatus),
-    FK_DLSYM(PQcmdTuples),    FK_DLSYM(PQconnectdb),
-    FK_DLSYM(PQerrorMessage), FK_DLSYM(PQexec),
-    FK_DLSYM(PQexecParams),   FK_DLSYM(PQexecPrepared),
-    FK_DLSYM(PQfinish),       FK_DLSYM(PQftype),
-    FK_DLSYM(PQgetisnull),    FK_DLSYM(PQgetvalue),
-    FK_DLSYM(PQnfields),      FK_DLSYM(PQntuples),
-    FK_DLSYM(PQprepare),      FK_DLSYM(PQresultErrorField),
-    FK_DLSYM(PQresultStatus), FK_DLSYM(PQsetNoticeProcessor),
-    FK_DLSYM(PQstatus),       FK_DLSYM(PQtransactionStatus),
+    FK_DLSYM(PQclear),
+    FK_DLSYM(PQcmdStatus),
+    FK_DLSYM(PQcmdTuples),
+    FK_DLSYM(PQconnectdb),
+    FK_DLSYM(PQerrorMessage),
+    FK_DLSYM(PQexec),
+    FK_DLSYM(PQfname),
+    FK_DLSYM(PQexecParams),
+    FK_DLSYM(PQexecPrepared),
+    FK_DLSYM(PQfinish),
+    FK_DLSYM(PQftype),
+    FK_DLSYM(PQgetisnull),
+    FK_DLSYM(PQgetvalue),
+    FK_DLSYM(PQnfields),
+    FK_DLSYM(PQntuples),
+    FK_DLSYM(PQprepare),
+    FK_DLSYM(PQresultErrorField),
+    FK_DLSYM(PQresultStatus),
+    FK_DLSYM(PQsetNoticeProcessor),
+    FK_DLSYM(PQstatus),
+    FK_DLSYM(PQtransactionStatus),
 };
 
 static struct fk_dynlib libpq = FK_DYNLIB_INIT(FK_LIBPQ_SONAME, FK_LIBPQ_PACKAGE, libpq_syms);
@@ -233,6 +245,7 @@ struct pg_store {
     fk_buf region_buf[5];
     fk_buf user_buf[4];
     fk_buf row_buf[4];
+    unsigned char loads[64]; /* fk_store_load's insert of table k of fk_store_tables is prepared */
     int batch_kind; /* of the open batch: 0 data, 1 control, 2 events */
     int in_read;    /* a read transaction of fk_store_read_begin is open */
     int cursors;    /* cursors open, to name the next one */
@@ -469,6 +482,7 @@ struct walk {
         fk_vax_push_cb push;
         fk_problem_change_cb change;
         fk_zone_change_cb zone_change;
+        fk_table_cb table;
     } cb;
     void *ud;
 };
@@ -2225,6 +2239,119 @@ static int pg_each_zone_change(fk_store *st, fk_zone_change_cb cb, void *ud)
                 row_zone_change, &w);
 }
 
+/* ---- whole tables, for fangkong migrate ---- */
+
+/* The most columns a table has (transfers: 11), with room. */
+#define TABLE_COLS 32
+
+static int row_table(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_record_value v[TABLE_COLS];
+    const char *names[TABLE_COLS];
+    int n = sym_PQnfields(r), k;
+
+    if (n > TABLE_COLS)
+        return FK_EDB;
+    for (k = 0; k < n; k++) {
+        Oid ty = sym_PQftype(r, k);
+        int isint = ty == OID_INT8 || ty == OID_INT4 || ty == OID_INT2;
+
+        names[k] = sym_PQfname(r, k);
+        v[k].absent = sym_PQgetisnull(r, i, k);
+        v[k].i = isint && !v[k].absent ? coli(r, i, k) : 0;
+        v[k].s = isint || v[k].absent ? NULL : col(r, i, k);
+    }
+    return w->cb.table(w->ud, names, v, (size_t)n);
+}
+
+static int pg_dump(fk_store *st, const struct fk_store_table *t, fk_table_cb cb, void *ud)
+{
+    struct walk w = {.cb.table = cb, .ud = ud};
+    char sql[256];
+
+    /* The name and key come from fk_store_tables, never from the caller; the samples' columns
+     * in the order the SQLite backend gives them. */
+    if (strcmp(t->name, "samples") == 0)
+        snprintf(sql, sizeof sql,
+                 "SELECT tube, person, time, site, shipped FROM samples ORDER BY tube, person");
+    else
+        snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY %s", t->name, t->key);
+    return each(PG(st), sql, row_table, &w);
+}
+
+static int pg_load(fk_store *st, const struct fk_store_table *t, const char *const *names,
+                   const struct fk_record_value *v, size_t n)
+{
+    struct pg_store *s = PG(st);
+    size_t k, at = (size_t)(t - fk_store_tables);
+    struct args a = {.n = 0};
+    PGresult *res;
+    char name[16];
+    int rc;
+
+    if (n > FK_RECORD_MAXFIELDS + 4 || at >= sizeof s->loads) {
+        snprintf(s->msg, sizeof s->msg, "table %s: %zu columns", t->name, n);
+        return FK_EINVAL;
+    }
+    snprintf(name, sizeof name, "l%zu", at);
+    if (!s->loads[at]) {
+        fk_buf sql;
+
+        fk_buf_init(&sql, 0);
+        /* Column names come from a store's own table, quoted all the same ("end", "user"). */
+        rc = fk_buf_printf(&sql, "INSERT INTO %s (", t->name);
+        for (k = 0; rc == FK_OK && k < n; k++)
+            rc = fk_buf_printf(&sql, "%s\"%s\"", k ? ", " : "", names[k]);
+        rc = rc == FK_OK ? fk_buf_puts(&sql, ") VALUES (") : rc;
+        for (k = 0; rc == FK_OK && k < n; k++)
+            rc = fk_buf_printf(&sql, "%s$%zu", k ? ", " : "", k + 1);
+        rc = rc == FK_OK ? fk_buf_puts(&sql, ")") : rc;
+        if (rc == FK_OK)
+            rc = check(s, sym_PQprepare(s->conn, name, sql.data, 0, NULL));
+        fk_buf_fini(&sql);
+        if (rc != FK_OK)
+            return rc;
+        s->loads[at] = 1;
+    }
+    for (k = 0; k < n; k++) {
+        if (v[k].absent)
+            a_null(&a);
+        else if (v[k].s)
+            a_text(&a, v[k].s);
+        else
+            a_int(&a, v[k].i);
+    }
+    res = sym_PQexecPrepared(s->conn, name, a.n, a.v, NULL, NULL, 0);
+    if ((rc = check(s, res)) == FK_OK)
+        sym_PQclear(res);
+    return rc;
+}
+
+static int pg_load_end(fk_store *st, const struct fk_store_table *t)
+{
+    struct pg_store *s = PG(st);
+    char sql[384];
+    PGresult *res;
+    int rc, numbered;
+
+    if (strcmp(t->key, "id") != 0)
+        return FK_OK;
+    /* A table numbered by an identity column: its next number after the loaded ids. A text id,
+     * as problems have, has no sequence. */
+    snprintf(sql, sizeof sql, "SELECT pg_get_serial_sequence('%s', 'id') IS NOT NULL", t->name);
+    if ((rc = check(s, res = sym_PQexec(s->conn, sql))) != FK_OK)
+        return rc;
+    numbered = strcmp(col(res, 0, 0), "t") == 0;
+    sym_PQclear(res);
+    if (!numbered)
+        return FK_OK;
+    snprintf(sql, sizeof sql,
+             "SELECT setval(pg_get_serial_sequence('%s', 'id'), (SELECT coalesce(max(id), 0) + 1 "
+             "FROM %s), false)",
+             t->name, t->name);
+    return exec(s, sql);
+}
+
 static const struct fk_store_ops pg_ops = {
     .name = "postgresql",
     .close = pg_close,
@@ -2310,6 +2437,9 @@ static const struct fk_store_ops pg_ops = {
     .add_zone_change = pg_add_zone_change,
     .each_zone_change = pg_each_zone_change,
     .each_transfer = pg_each_transfer,
+    .dump = pg_dump,
+    .load = pg_load,
+    .load_end = pg_load_end,
 };
 
 /* ---- open ---- */

@@ -165,6 +165,8 @@ struct sq_store {
     int sg_synced;         /* sg matched the manifest at data version sg_dv */
     int64_t sg_dv;
     char sg_tmp[64];       /* an in-memory store's segments: this prefix under /tmp */
+    sqlite3_stmt *load;    /* fk_store_load's insert, of the table load_table */
+    const struct fk_store_table *load_table;
 };
 
 static struct sq_store *SQ(fk_store *st)
@@ -225,6 +227,7 @@ static void sq_close(fk_store *st)
         sqlite3_finalize(s->stmt[i]);
     for (i = 0; i < FK_IMPORT_NTYPES * R_NSTMT; i++)
         sqlite3_finalize(s->rec[i / R_NSTMT][i % R_NSTMT]);
+    sqlite3_finalize(s->load);
     for (i = 0; i < 7; i++)
         fk_buf_fini(&s->person_buf[i]);
     for (i = 0; i < 5; i++)
@@ -2213,6 +2216,162 @@ static int sq_each_zone_change(fk_store *st, fk_zone_change_cb cb, void *ud)
     return walk_stmt(s, q, row_zone_change, &w);
 }
 
+/* ---- whole tables, for fangkong migrate (issue 20) ---- */
+
+/* The columns of a sample, as both stores give them. */
+static const char *const sample_cols[] = {"tube", "person", "time", "site", "shipped"};
+
+/* The most columns a table has (transfers: 11), with room. */
+#define TABLE_COLS 32
+
+struct dump_walk {
+    fk_table_cb cb;
+    void *ud;
+};
+
+static int dump_sample(void *ud, const struct fk_sample_row *r)
+{
+    struct dump_walk *d = ud;
+    const struct fk_record_value v[5] = {RV_S(r->tube), RV_I(r->person), RV_I(r->time),
+                                         RV_S(r->site), RV_I(r->shipped)};
+
+    return d->cb(d->ud, sample_cols, v, 5);
+}
+
+static int sq_dump(fk_store *st, const struct fk_store_table *t, fk_table_cb cb, void *ud)
+{
+    struct sq_store *s = SQ(st);
+    const char *names[TABLE_COLS];
+    struct fk_record_value v[TABLE_COLS];
+    sqlite3_stmt *q = NULL;
+    char sql[256];
+    int rc, ret = FK_OK, n, k;
+
+    if (strcmp(t->name, "samples") == 0) {
+        struct dump_walk d = {cb, ud};
+
+        rc = samples_ready(s);
+        return rc == FK_OK ? sg_each_sample(s->sg, dump_sample, &d) : rc;
+    }
+    /* The name and key come from fk_store_tables, never from the caller. */
+    snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY %s", t->name, t->key);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
+        return fail(s);
+    n = sqlite3_column_count(q);
+    if (n > TABLE_COLS) {
+        sqlite3_finalize(q);
+        snprintf(s->msg, sizeof s->msg, "table %s has %d columns", t->name, n);
+        return FK_EDB;
+    }
+    for (k = 0; k < n; k++)
+        names[k] = sqlite3_column_name(q, k);
+    while (ret == FK_OK && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (k = 0; k < n; k++) {
+            int ty = sqlite3_column_type(q, k);
+
+            v[k].absent = ty == SQLITE_NULL;
+            v[k].i = ty == SQLITE_INTEGER ? sqlite3_column_int64(q, k) : 0;
+            v[k].s = ty == SQLITE_INTEGER || ty == SQLITE_NULL ? NULL : col_text(q, k);
+        }
+        ret = cb(ud, names, v, (size_t)n);
+    }
+    if (ret == FK_OK && rc != SQLITE_DONE)
+        ret = fail(s);
+    sqlite3_finalize(q);
+    return ret;
+}
+
+/* A loaded sample: the columns of sample_cols, in that order. */
+static int load_sample(struct sq_store *s, const char *const *names,
+                       const struct fk_record_value *v, size_t n)
+{
+    struct fk_sample_row r;
+    enum fk_put did;
+    size_t k;
+    int rc;
+
+    for (k = 0; k < n && k < 5; k++)
+        if (strcmp(names[k], sample_cols[k]) != 0)
+            break;
+    if (n != 5 || k != 5) {
+        snprintf(s->msg, sizeof s->msg, "a sample's columns are tube, person, time, site, shipped");
+        return FK_EINVAL;
+    }
+    r.tube = v[0].s ? v[0].s : "";
+    r.person = v[1].i;
+    r.time = v[2].i;
+    r.site = v[3].s ? v[3].s : "";
+    r.shipped = v[4].i;
+    rc = sq_add_sample(&s->base, &r, &did);
+    if (rc == FK_OK && did != FK_PUT_NEW) {
+        snprintf(s->msg, sizeof s->msg, "sample %s of person %lld is there already", r.tube,
+                 (long long)r.person);
+        rc = FK_EDB;
+    }
+    return rc;
+}
+
+static int sq_load(fk_store *st, const struct fk_store_table *t, const char *const *names,
+                   const struct fk_record_value *v, size_t n)
+{
+    struct sq_store *s = SQ(st);
+    size_t k;
+    int rc;
+
+    if (strcmp(t->name, "samples") == 0)
+        return load_sample(s, names, v, n);
+    if (s->load_table != t) {
+        fk_buf sql;
+
+        sqlite3_finalize(s->load);
+        s->load = NULL;
+        s->load_table = NULL;
+        fk_buf_init(&sql, 0);
+        /* Column names come from a store's own table, quoted all the same ("end", "user"). */
+        rc = fk_buf_printf(&sql, "INSERT INTO %s (", t->name);
+        for (k = 0; rc == FK_OK && k < n; k++)
+            rc = fk_buf_printf(&sql, "%s\"%s\"", k ? ", " : "", names[k]);
+        rc = rc == FK_OK ? fk_buf_puts(&sql, ") VALUES (") : rc;
+        for (k = 0; rc == FK_OK && k < n; k++)
+            rc = fk_buf_printf(&sql, "%s?%zu", k ? ", " : "", k + 1);
+        rc = rc == FK_OK ? fk_buf_puts(&sql, ")") : rc;
+        if (rc == FK_OK && sqlite3_prepare_v2(s->db, sql.data, -1, &s->load, NULL) != SQLITE_OK)
+            rc = fail(s);
+        fk_buf_fini(&sql);
+        if (rc != FK_OK)
+            return rc;
+        s->load_table = t;
+    }
+    sqlite3_reset(s->load);
+    for (k = 0; k < n; k++) {
+        if (v[k].absent)
+            sqlite3_bind_null(s->load, (int)k + 1);
+        else if (v[k].s)
+            bind_text(s->load, (int)k + 1, v[k].s);
+        else
+            sqlite3_bind_int64(s->load, (int)k + 1, v[k].i);
+    }
+    rc = sqlite3_step(s->load);
+    sqlite3_reset(s->load);
+    if (rc == SQLITE_CONSTRAINT) {
+        snprintf(s->msg, sizeof s->msg, "a row of %s is there already (%s)", t->name,
+                 sqlite3_errmsg(s->db));
+        return FK_EDB;
+    }
+    return rc == SQLITE_DONE ? FK_OK : fail(s);
+}
+
+static int sq_load_end(fk_store *st, const struct fk_store_table *t)
+{
+    struct sq_store *s = SQ(st);
+
+    (void)t; /* a rowid table numbers new rows after its largest id by itself */
+    sqlite3_finalize(s->load);
+    s->load = NULL;
+    s->load_table = NULL;
+    return FK_OK;
+}
+
 static const struct fk_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -2298,6 +2457,9 @@ static const struct fk_store_ops sqlite_ops = {
     .add_zone_change = sq_add_zone_change,
     .each_zone_change = sq_each_zone_change,
     .each_transfer = sq_each_transfer,
+    .dump = sq_dump,
+    .load = sq_load,
+    .load_end = sq_load_end,
 };
 
 static int add_legacy_sample(void *ud, const struct fk_sample_row *r)
