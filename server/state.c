@@ -860,6 +860,8 @@ int srv_defer(struct req *r, void (*work)(struct req *), void (*finish)(struct r
     return queued;
 }
 
+static void *watcher_main(void *arg);
+
 int srv_state_open(struct server *s)
 {
     const struct server_opts *o = &s->o;
@@ -919,6 +921,22 @@ int srv_state_open(struct server *s)
         return 1;
     }
     s->builder_running = 1;
+    /* Announcements, when the store makes them (PostgreSQL): another server's writes. */
+    if (fk_store_is_pg(o->db)) {
+        int64_t g;
+
+        if (fk_store_open(o->db, &s->wst, err, sizeof err) != FK_OK) {
+            fprintf(stderr, "fangkong serve: %s\n", err);
+            return 1;
+        }
+        /* Listening from now on, before the first request reads the generation. */
+        if (fk_store_watch(s->wst, 0, &g) == FK_EIO ||
+            pthread_create(&s->watcher, NULL, watcher_main, s) != 0) {
+            fprintf(stderr, "fangkong serve: cannot watch the store for other servers' writes\n");
+            return 1;
+        }
+        s->watcher_running = 1;
+    }
     for (i = 0; i < HASH_THREADS; i++) {
         if (pthread_create(&s->hashers[i], NULL, hasher_main, s) != 0) {
             fprintf(stderr, "fangkong serve: cannot start a password hash thread\n");
@@ -929,10 +947,48 @@ int srv_state_open(struct server *s)
     return 0;
 }
 
+/* Hears the store's announcements of new generations (fk_store_watch) and hands each to the
+ * builder, as a request that read the store would; looks at quit twice a second. A lost
+ * connection ends the watch with a line in the log: requests still read the generation. */
+static void *watcher_main(void *arg)
+{
+    struct server *s = arg;
+    int64_t g;
+    int rc, quit = 0;
+
+    while (!quit) {
+        rc = fk_store_watch(s->wst, 500, &g);
+        pthread_mutex_lock(&s->lock);
+        quit = s->quit;
+        if (rc == FK_OK && !quit) {
+            if (g > s->want_gen)
+                fprintf(stderr, "fangkong serve: generation %lld announced by the store\n",
+                        (long long)g);
+            want_generation(s, g, 0);
+        }
+        pthread_mutex_unlock(&s->lock);
+        if (rc != FK_OK && rc != FK_ENOENT) {
+            fprintf(stderr,
+                    "fangkong serve: no more announcements from the store (%s); requests "
+                    "still read its generation\n",
+                    fk_store_errmsg(s->wst));
+            break;
+        }
+    }
+    return NULL;
+}
+
 void srv_state_stop(struct server *s)
 {
     unsigned i;
 
+    if (s->watcher_running) {
+        pthread_mutex_lock(&s->lock);
+        s->quit = 1;
+        pthread_mutex_unlock(&s->lock);
+        pthread_join(s->watcher, NULL);
+        s->watcher_running = 0;
+    }
     if (s->builder_running) {
         /* The builder finishes the build it is in, resumes every held answer and ends; no
          * answer is held after that (builder_running is 0), as MHD_stop_daemon requires. */
@@ -967,6 +1023,7 @@ void srv_state_free(struct server *s)
     fk_strmap_free(s->live_ix);
     fk_engine_free(s->eng);
     fk_store_close(s->bst);
+    fk_store_close(s->wst);
     fk_store_close(s->st);
     for (i = 0; i < CACHE_SLOTS; i++)
         blob_unref(s->cache[i].blob);

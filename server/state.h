@@ -84,6 +84,12 @@ struct server {
     int tr_wanted;       /* a request used a stale tracer since the last tracer build */
     int urgent;          /* a write through the API waits: build without the pause */
     int quit;
+    /* A store that announces its generations (PostgreSQL, fk_store_watch): a thread on a
+     * connection of its own hears each and wakes the builder, so a write through another server
+     * is built before anyone asks. */
+    fk_store *wst;
+    pthread_t watcher;
+    int watcher_running;
     double gen_checked_at; /* when a request last read the store's generation */
     uint64_t gen_reads;    /* how many times requests have read it (srv_round) */
     struct round_entry rounds[ROUND_SLOTS];

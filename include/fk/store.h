@@ -488,6 +488,15 @@ void fk_store_set_busy_wait(fk_store *st, int ms);
 int fk_store_each_audit_in(fk_store *st, int64_t since, const char *scope, const char *who,
                            fk_audit_cb cb, void *ud);
 
+/* Waits up to ms milliseconds for a batch committed through another handle to announce the
+ * store's new generation (PostgreSQL: NOTIFY on the channel fangkong, sent inside the batch, so
+ * only a committed one is heard): FK_OK with the newest announced into *generation, FK_ENOENT
+ * when none came in time, FK_EINVAL when the store announces nothing (SQLite: a reader checks
+ * the generation, one cheap read), FK_EIO when the connection was lost. The first call starts
+ * listening, and only announcements after it are heard. Give the watch a handle of its own: it
+ * waits on the connection. */
+int fk_store_watch(fk_store *st, int ms, int64_t *generation);
+
 /* ---- whole tables, for moving a city between stores (fangkong migrate, issue 20) ---- */
 
 /* The tables a store keeps, in an order that loads each after what it names, each with its key

@@ -132,6 +132,12 @@ static const struct fk_store_table *table_named(const char *name)
     return NULL;
 }
 
+int fk_store_watch(fk_store *st, int ms, int64_t *generation)
+{
+    *generation = -1;
+    return st->ops->watch ? st->ops->watch(st, ms, generation) : FK_EINVAL;
+}
+
 int fk_store_dump(fk_store *st, const char *table, fk_table_cb cb, void *ud)
 {
     const struct fk_store_table *t = table_named(table);

@@ -107,6 +107,7 @@ struct fk_store_ops {
     int (*load)(fk_store *st, const struct fk_store_table *t, const char *const *names,
                 const struct fk_record_value *v, size_t n);
     int (*load_end)(fk_store *st, const struct fk_store_table *t);
+    int (*watch)(fk_store *st, int ms, int64_t *generation); /* NULL: announces nothing */
 };
 
 struct fk_store {

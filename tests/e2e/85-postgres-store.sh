@@ -123,6 +123,34 @@ for g, w in zip(rows, want):
         (w["region"], w["residents"], w["sampled"]), (g, w)
 PY
 
+# Two servers on one database: a round created through the other one is announced to this one
+# (LISTEN/NOTIFY) within a second, with no request to it, and it lists the round.
+PORT_B=$PORT BASE_B=$BASE
+PORT_A=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+FANGKONG_DB=$PG FANGKONG_STATE=$WORK/state-a "$FANGKONG" serve --port "$PORT_A" --now "$NOW" \
+    --profile pg/profile.ini >serve-a.log 2>&1 &
+SERVER_A=$!
+a_up() { curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT_A/api/v1/me"; }
+wait_for 60 "the second server" a_up
+BASE=http://127.0.0.1:$PORT_A
+token_a=$(login chief pg-e2e-password-1)
+lines=$(wc -l <"$WORK/serve.log")
+t0=$(date +%s%N)
+api "$token_a" POST /api/v1/rounds -H 'Content-Type: application/json' \
+    --data-binary '{"name":"R2","region":"140700","start":"2026-03-01T06:00:00+08:00","end":"2026-03-02T06:00:00+08:00"}'
+expect_status 201
+heard() { log_after "$WORK/serve.log" "$lines" "announced by the store"; }
+wait_for 5 "the other server's announcement" heard
+took_ms=$((($(date +%s%N) - t0) / 1000000))
+echo "the other server heard of the round in $took_ms ms"
+[ "$took_ms" -lt 1000 ] || fail "the announcement took $took_ms ms"
+kill "$SERVER_A"
+wait "$SERVER_A" 2>/dev/null || true
+BASE=$BASE_B PORT=$PORT_B
+api "$token" GET /api/v1/rounds
+expect_status 200
+contains "$WORK/body" '"name":"R2"'
+
 # A second import of the samples adds nothing; a changed name is one update.
 FANGKONG_DB=$PG "$FANGKONG" status >before.csv 2>/dev/null
 FANGKONG_DB=$PG fk import samples pg/samples.csv 2>again.log; expect_rc 0 "samples again"

@@ -1047,6 +1047,34 @@ static void test_store__migrate(void **state)
     fk_store_close(copy);
 }
 
+/* A batch committed through one handle is announced to another that watches (PostgreSQL's
+ * LISTEN/NOTIFY); a rolled-back one is not; SQLite announces nothing. */
+static void test_store__watch(void **state)
+{
+    struct store_fixture *f = *state;
+    fk_store *w = NULL;
+    char err[512];
+    int64_t g = 0;
+
+    if (!test_pg()) {
+        assert_int_equal(fk_store_watch(f->st, 0, &g), FK_EINVAL);
+        return;
+    }
+    assert_int_equal(fk_store_open(f->path, &w, err, sizeof err), FK_OK);
+    assert_int_equal(fk_store_watch(w, 0, &g), FK_ENOENT); /* listening from here */
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "140700", "晋中市", FK_LEVEL_CITY, "");
+    assert_int_equal(fk_store_rollback(f->st), FK_OK);
+    assert_int_equal(fk_store_watch(w, 200, &g), FK_ENOENT);
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "140700", "晋中市", FK_LEVEL_CITY, "");
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_store_watch(w, 5000, &g), FK_OK);
+    assert_int_equal(g, generation(f->st));
+    assert_int_equal(fk_store_watch(w, 0, &g), FK_ENOENT); /* heard once */
+    fk_store_close(w);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1075,6 +1103,7 @@ int main(void)
         T(test_store__region_inside),
         T(test_store__audit_cut_to_scope),
         T(test_store__migrate),
+        T(test_store__watch),
     };
 #undef T
 

@@ -27,6 +27,7 @@
 #include "fk/store.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@
 #include "fk/error.h"
 #include "fk/record.h"
 #include "fk/str.h"
+#include "fk/time.h"
 #include "fk_sql_pg.h"
 #include "store/store_int.h"
 
@@ -48,7 +50,11 @@ static FK_DLSYM_PROTOTYPE(PQerrorMessage);
 static FK_DLSYM_PROTOTYPE(PQexec);
 static FK_DLSYM_PROTOTYPE(PQexecParams);
 static FK_DLSYM_PROTOTYPE(PQexecPrepared);
+static FK_DLSYM_PROTOTYPE(PQconsumeInput);
 static FK_DLSYM_PROTOTYPE(PQfinish);
+static FK_DLSYM_PROTOTYPE(PQfreemem);
+static FK_DLSYM_PROTOTYPE(PQnotifies);
+static FK_DLSYM_PROTOTYPE(PQsocket);
 static FK_DLSYM_PROTOTYPE(PQfname);
 static FK_DLSYM_PROTOTYPE(PQftype);
 static FK_DLSYM_PROTOTYPE(PQgetisnull);
@@ -70,6 +76,10 @@ static const struct fk_dynsym libpq_syms[] = {
     FK_DLSYM(PQerrorMessage),
     FK_DLSYM(PQexec),
     FK_DLSYM(PQfname),
+    FK_DLSYM(PQconsumeInput),
+    FK_DLSYM(PQfreemem),
+    FK_DLSYM(PQnotifies),
+    FK_DLSYM(PQsocket),
     FK_DLSYM(PQexecParams),
     FK_DLSYM(PQexecPrepared),
     FK_DLSYM(PQfinish),
@@ -149,7 +159,10 @@ enum stmt_id {
 static const char *const stmt_sql[S_COUNT] = {
     [S_GEN_GET] = "SELECT value, (SELECT value FROM meta WHERE key = 'control_generation') "
                   "FROM meta WHERE key = 'generation'",
-    [S_GEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'generation'",
+    /* The new generation announced to the servers watching (fk_store_watch): NOTIFY inside the
+     * batch is delivered when it commits, and never when it rolls back. */
+    [S_GEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'generation' "
+                   "RETURNING pg_notify('fangkong', value::text)",
     [S_CGEN_BUMP] = "UPDATE meta SET value = value + 1 WHERE key = 'control_generation'",
     [S_IGEN_GET] = "SELECT value FROM meta WHERE key = $1",
     [S_IGEN_SET] = "UPDATE meta SET value = (SELECT value FROM meta WHERE key = 'generation') "
@@ -246,6 +259,7 @@ struct pg_store {
     fk_buf user_buf[4];
     fk_buf row_buf[4];
     unsigned char loads[64]; /* fk_store_load's insert of table k of fk_store_tables is prepared */
+    int listening;           /* fk_store_watch said LISTEN */
     int batch_kind; /* of the open batch: 0 data, 1 control, 2 events */
     int in_read;    /* a read transaction of fk_store_read_begin is open */
     int cursors;    /* cursors open, to name the next one */
@@ -2239,6 +2253,65 @@ static int pg_each_zone_change(fk_store *st, fk_zone_change_cb cb, void *ud)
                 row_zone_change, &w);
 }
 
+/* ---- announcements of new generations ---- */
+
+/* The newest generation announced on the channel since the last look into *g (left as it is when
+ * none); 1 when one was, else 0. */
+static int take_notices(struct pg_store *s, int64_t *g)
+{
+    PGnotify *n;
+    int any = 0;
+
+    while ((n = sym_PQnotifies(s->conn)) != NULL) {
+        int64_t v = strtoll(n->extra, NULL, 10);
+
+        if (strcmp(n->relname, "fangkong") == 0 && v > *g) {
+            *g = v;
+            any = 1;
+        }
+        sym_PQfreemem(n);
+    }
+    return any;
+}
+
+static int pg_watch(fk_store *st, int ms, int64_t *generation)
+{
+    struct pg_store *s = PG(st);
+    double until = fk_mono_seconds() + ms / 1000.0;
+    struct pollfd p;
+    int rc;
+
+    if (!s->listening) {
+        if ((rc = exec(s, "LISTEN fangkong")) != FK_OK)
+            return rc;
+        s->listening = 1;
+    }
+    for (;;) {
+        if (take_notices(s, generation))
+            return FK_OK;
+        p.fd = sym_PQsocket(s->conn);
+        p.events = POLLIN;
+        p.revents = 0;
+        if (p.fd < 0) {
+            snprintf(s->msg, sizeof s->msg, "postgresql: the connection is lost");
+            return FK_EIO;
+        }
+        rc = poll(&p, 1, ms);
+        if (rc == 0)
+            return FK_ENOENT;
+        if (rc > 0 && !sym_PQconsumeInput(s->conn)) {
+            fail(s, NULL);
+            return FK_EIO;
+        }
+        /* Woken by other traffic, or a signal: wait out the rest. */
+        ms = (int)((until - fk_mono_seconds()) * 1000);
+        if (ms <= 0 && !take_notices(s, generation))
+            return FK_ENOENT;
+        if (ms <= 0)
+            return FK_OK;
+    }
+}
+
 /* ---- whole tables, for fangkong migrate ---- */
 
 /* The most columns a table has (transfers: 11), with room. */
@@ -2440,6 +2513,7 @@ static const struct fk_store_ops pg_ops = {
     .dump = pg_dump,
     .load = pg_load,
     .load_end = pg_load_end,
+    .watch = pg_watch,
 };
 
 /* ---- open ---- */
