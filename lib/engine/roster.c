@@ -66,6 +66,10 @@
 /* who_off of a store id that no person has. */
 #define NO_PERSON UINT32_MAX
 
+/* The bytes a person's record takes, as a writer guesses them ahead: a resident's 18-character ID
+ * number, a name of three Chinese characters and a phone of 11 digits take 52. */
+#define WHO_GUESS 56
+
 /* who_off is indexed by store id while the holes in the ids are at most the persons and this. */
 #define DENSE_SLACK 4096u
 
@@ -418,6 +422,25 @@ static int sort_and_write(struct build *b, int64_t gen, const char *path, char *
     return rc;
 }
 
+/* Room in b for the persons st holds now, with a guess at their texts, its pages made present:
+ * grown by doubling, the arrays were copied and faulted in page by page (a third of the write at
+ * 1 M persons). Only a hint: a failure leaves b to grow as it goes. */
+static void reserve(struct build *b, fk_store *st)
+{
+    int64_t n;
+
+    if (fk_store_count(st, "persons", &n) != FK_OK || n <= 0 || (uint64_t)n >= UINT32_MAX)
+        return;
+    if (fk_vec_grow((void **)&b->e, &b->cap, (size_t)n, sizeof *b->e) == FK_OK)
+        fk_mem_populate(b->e, b->cap * sizeof *b->e);
+    if (fk_vec_grow((void **)&b->who_id, &b->id_cap, (size_t)n, sizeof *b->who_id) == FK_OK)
+        fk_mem_populate(b->who_id, b->id_cap * sizeof *b->who_id);
+    if (fk_vec_grow((void **)&b->who_off, &b->off_cap, (size_t)n, sizeof *b->who_off) == FK_OK)
+        fk_mem_populate(b->who_off, b->off_cap * sizeof *b->who_off);
+    if (fk_buf_reserve(&b->who, (size_t)n * WHO_GUESS) == FK_OK)
+        fk_mem_populate(b->who.data, b->who.cap);
+}
+
 int fk_roster_write(fk_store *st, const char *path, char *err, size_t errlen)
 {
     struct build b;
@@ -435,6 +458,8 @@ int fk_roster_write(fk_store *st, const char *path, char *err, size_t errlen)
     /* The generation before the read: a write while it reads makes the roster stale, never
      * wrongly current. */
     rc = fk_store_generation(st, &gen);
+    if (rc == FK_OK)
+        reserve(&b, st);
     if (rc == FK_OK)
         rc = fk_store_each_person_shown(st, take_person, &b);
     if (rc == FK_OK && b.order)
