@@ -437,6 +437,8 @@ int cli_int(struct cli *c, const char *name, const char *s, int64_t min, int64_t
 
 void cli_close(struct cli *c)
 {
+    fk_roster_close(c->roster);
+    c->roster = NULL;
     fk_engine_free(c->eng);
     c->eng = NULL;
     fk_store_close(c->st);

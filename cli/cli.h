@@ -33,6 +33,9 @@ struct cli {
     fk_store *st;
     fk_engine *eng;
     int engine_loaded; /* 1 when the engine came from its snapshot */
+    /* The roster beside the data file, when cli_trace found it current: the tracer shows its
+     * contacts from it (fk_tracer_use_roster), so it is closed after the tracer, by cli_close. */
+    fk_roster *roster;
     int may_create;    /* cli_open may create a missing data file (import, user add) */
     /* --as USER: the account the command line acts as (cli_open resolves it into actor; without
      * --as, actor.scope is NULL: the local administrator, no scope). */
@@ -127,7 +130,9 @@ struct cli_trace_args {
     const char *depth, *since, *explain;
 };
 /* Opens the store, builds the tracer and runs it with a; on success the contacts are in *out
- * (caller frees with free()) and *tr (fk_tracer_free). EXIT_DONE or EXIT_ERROR after printing. */
+ * (caller frees with free()) and *tr (fk_tracer_free). The tracer shows persons from the roster
+ * beside the data file (c->roster) when it is current, else from the store. EXIT_DONE or
+ * EXIT_ERROR after printing. */
 int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tracer **tr,
               struct fk_contact **out, size_t *n);
 /* Opens the store and the engine and builds the control index (*out, fk_ctl_free). */
@@ -137,7 +142,8 @@ int cli_day(struct cli *c, const char *d, int64_t *day);
 /* Finds the person with ID number s; prints an error naming it when unknown, or with --as when
  * the person lives outside the account's scope (the same error: ID numbers cannot be probed). */
 int cli_person(struct cli *c, const char *s, int64_t *pid);
-/* With --as: keeps the contacts k[0 .. *n) who live inside the account's scope, in order. */
+/* With --as: keeps the contacts k[0 .. *n) who live inside the account's scope, in order (each
+ * one's grid from c->roster when it answers, else from the store). */
 int cli_contacts_in_scope(struct cli *c, struct fk_contact *k, size_t *n);
 
 const struct verb *cli_verb(const char *name);

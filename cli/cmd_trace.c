@@ -1,9 +1,33 @@
 /* SPDX-License-Identifier: MIT */
-/* fangkong trace and fangkong chain: contact tracing from cases, the reasons, and the graph. */
+/* fangkong trace and fangkong chain: contact tracing from cases, the reasons, and the graph. The
+ * persons they show come from the roster beside the data file when it is current (one mapped
+ * file instead of a store query a person), else from the store. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+/* Has tr show its persons from the roster beside the data file, when it is current: an import
+ * that wrote persons writes it. One missing, stale, of another version or with a damaged header
+ * is not used, and a person in a damaged block of it is read from the store. */
+static void use_roster(struct cli *c, fk_tracer *tr)
+{
+    char path[4200], why[512];
+
+    if (!c->roster && cli_snapshot_path(c, "roster", path, sizeof path))
+        fk_roster_open(c->st, path, &c->roster, why, sizeof why); /* none: the store answers */
+    fk_tracer_use_roster(tr, c->roster);
+}
+
+/* Says on stderr where the persons shown came from, the roster or the store. */
+static void say_named(const fk_tracer *tr)
+{
+    uint64_t roster, store;
+
+    fk_tracer_named(tr, &roster, &store);
+    fprintf(stderr, "persons shown: %llu from the roster, %llu read from the store\n",
+            (unsigned long long)roster, (unsigned long long)store);
+}
 
 int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tracer **tr,
               struct fk_contact **out, size_t *n)
@@ -42,6 +66,7 @@ int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tra
     }
     if (cli_open_tracer(c, tr) != EXIT_DONE)
         return EXIT_ERROR;
+    use_roster(c, *tr);
     if (fk_tracer_run(*tr, &o, out, n, err, sizeof err) != FK_OK) {
         /* Name the case by its ID number rather than its internal id. */
         for (i = 0; i < a->ncases; i++) {
@@ -62,13 +87,20 @@ int cli_trace(struct cli *c, struct cli_trace_args *a, int default_depth, fk_tra
 
 int cli_contacts_in_scope(struct cli *c, struct fk_contact *k, size_t *n)
 {
+    struct fk_roster_who w;
     struct fk_person_row p;
     size_t i, kept = 0;
 
     if (!c->actor.scope)
         return EXIT_DONE;
     for (i = 0; i < *n; i++) {
-        if (fk_store_get_person(c->st, k[i].person, &p) == FK_OK && cli_in_scope(c, p.grid))
+        const char *grid = NULL;
+
+        if (c->roster && fk_roster_person(c->roster, k[i].person, &w) == FK_OK)
+            grid = w.grid;
+        else if (fk_store_get_person(c->st, k[i].person, &p) == FK_OK)
+            grid = p.grid;
+        if (grid && cli_in_scope(c, grid))
             k[kept++] = k[i];
     }
     *n = kept;
@@ -131,6 +163,7 @@ int cmd_trace(struct cli *c, int argc, char **argv)
         }
     }
     rc = cli_emit(c, t);
+    say_named(tr);
 out:
     free(k);
     fk_tracer_free(tr);
@@ -224,6 +257,8 @@ int cmd_chain(struct cli *c, int argc, char **argv)
     } else {
         rc = cli_emit(c, t);
     }
+    if (rc == EXIT_DONE)
+        say_named(tr);
 out:
     free(k);
     fk_tracer_free(tr);

@@ -7,7 +7,10 @@
  * A case outside the scope is the exception in the graph: it stays a case of its own, named by
  * a token "outside-N" (N the store's row number of the person, no ID number), so that a county
  * sees the contacts in its county of every case, wherever the case lives: ?case= takes the token
- * back. Without it a county whose cases all live elsewhere had an empty 流调 page (issue 15). */
+ * back. Without it a county whose cases all live elsewhere had an empty 流调 page (issue 15).
+ * The persons are read from the store (srv_store), not from the roster the command line shows
+ * them from (fk_tracer_use_roster): a server's imports leave the roster stale (its builder does
+ * not write it), so after the first import of persons it could not be used anyway. */
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>

@@ -183,6 +183,9 @@ typedef int (*fk_event_cb)(void *ud, const struct fk_event_row *e);
 int fk_store_each_region(fk_store *st, fk_region_cb cb, void *ud);
 /* Persons with only id, id_number, grid and household filled (the engine's needs; cheaper). */
 int fk_store_each_person_key(fk_store *st, fk_person_cb cb, void *ud);
+/* Persons by id with only id, id_number, name, phone and grid filled: what output shows of a
+ * person, for the roster (fk/roster.h), which renders them without a query a person. */
+int fk_store_each_person_shown(fk_store *st, fk_person_cb cb, void *ud);
 int fk_store_each_case(fk_store *st, fk_case_cb cb, void *ud);
 /* Scans and pings in person order (then venue or cell, then time). */
 int fk_store_each_scan(fk_store *st, fk_event_cb cb, void *ud);

@@ -14,6 +14,7 @@
 
 #include "fk/buf.h"
 #include "fk/profile.h"
+#include "fk/roster.h"
 #include "fk/store.h"
 #include "fk/table.h"
 #include "fk/trace.h"
@@ -159,10 +160,23 @@ const char *fk_tracer_via(const fk_tracer *t, const struct fk_contact *c, char *
  * holds; else NULL. Borrowed: valid while t lives. Thread-safe. */
 const char *fk_tracer_via_name(const fk_tracer *t, const struct fk_contact *c);
 
+/* Renders with roster r (borrowed: it must stay open until t's last rendering, or until it is
+ * detached with NULL): the four functions below then take each person they show from r
+ * (fk_roster_person), and read through st only a person r cannot answer (missing, or in a
+ * damaged block), so their output is the same byte for byte, without a store query a person. r
+ * must reflect the persons of the store those functions are given now (fk_roster_open against
+ * it). Used only when t was built from a store and st is not NULL, as st would be. Not
+ * thread-safe against a rendering in another thread: attach before t is shared. */
+void fk_tracer_use_roster(fk_tracer *t, fk_roster *r);
+/* How many persons the four functions below have shown from the roster and from the store since
+ * t was made (each distinct person once a call; fk_tracer_explain one a row), for tests and the
+ * command line's summary. Thread-safe. */
+void fk_tracer_named(const fk_tracer *t, uint64_t *from_roster, uint64_t *from_store);
+
 /* Renders contacts as id_number,name,category,source,via,exposure,phone,grid. The ID numbers,
  * names and phones here and in the three below are read through st, the caller's connection
  * (borrowed; NULL, or a tracer from raw arrays: the dense ids stand in), never the one the tracer
- * was built on, which it does not keep. */
+ * was built on, which it does not keep; or from the roster attached (fk_tracer_use_roster). */
 int fk_tracer_table(const fk_tracer *t, fk_store *st, const struct fk_contact *c, size_t n,
                     fk_table **out, char *err, size_t errlen);
 /* The chain that put the person with this dense id on the list, one row a step from the case:

@@ -56,6 +56,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,10 @@ struct fk_tracer {
         uint64_t len;
     } hh_codes, cell_codes, venue_codes, venue_names;
     double build_seconds;
+    /* Rendering (fk_tracer_use_roster): the roster persons are shown from (borrowed; NULL: the
+     * store alone), and how many persons it has shown from the roster [0] and the store [1]. */
+    fk_roster *roster;
+    _Atomic uint64_t named[2];
     int plan;    /* fk__tracer_set_plan: 0 lets fk_tracer_run choose */
     int threads; /* fk__tracer_set_threads: 0 lets fk_tracer_run choose */
     /* A run's scratch, kept for the next run (see "running"): fresh pages cost more than the
@@ -435,6 +440,8 @@ int fk_tracer_new(struct fk_trace_input *in, const struct fk_profile *p, fk_trac
         return FK_ENOMEM;
     }
     pthread_mutex_init(&t->lock, NULL);
+    atomic_init(&t->named[0], 0);
+    atomic_init(&t->named[1], 0);
     t->in = *in;
     memset(in, 0, sizeof *in);
     t->prof = *p;
@@ -2736,6 +2743,56 @@ const char *fk_tracer_via(const fk_tracer *t, const struct fk_contact *c, char *
     return buf;
 }
 
+void fk_tracer_use_roster(fk_tracer *t, fk_roster *r)
+{
+    t->roster = r;
+}
+
+void fk_tracer_named(const fk_tracer *t, uint64_t *from_roster, uint64_t *from_store)
+{
+    *from_roster = atomic_load_explicit(&t->named[0], memory_order_relaxed);
+    *from_store = atomic_load_explicit(&t->named[1], memory_order_relaxed);
+}
+
+/* Adds to the counts of persons shown from the roster and from the store. The tracer is
+ * read-only to rendering but for these (atomic) counters. */
+static void count_named(const fk_tracer *t, uint64_t roster, uint64_t store)
+{
+    fk_tracer *w = (fk_tracer *)t;
+
+    if (roster)
+        atomic_fetch_add_explicit(&w->named[0], roster, memory_order_relaxed);
+    if (store)
+        atomic_fetch_add_explicit(&w->named[1], store, memory_order_relaxed);
+}
+
+/* What output shows of a person: texts borrowed from the roster, the store or a struct names. */
+struct who_ref {
+    const char *id, *name, *phone, *grid;
+};
+
+/* Person pid of a tracer built from a store, as output shows it, into *v: from t's roster when
+ * it answers (*from_roster 1), else read through st (*from_roster 0; the strings live until st's
+ * next call). So the roster stands in for the store read by read, and a person it cannot answer
+ * (missing, damaged) is shown as before. FK_OK, or the store's failure. */
+static int person_texts(const fk_tracer *t, fk_store *st, int32_t pid, struct who_ref *v,
+                        int *from_roster)
+{
+    struct fk_roster_who w;
+    struct fk_person_row p;
+    int rc;
+
+    *from_roster = t->roster && fk_roster_person(t->roster, pid, &w) == FK_OK;
+    if (*from_roster) {
+        *v = (struct who_ref){w.id_number, w.name, w.phone, w.grid};
+        return FK_OK;
+    }
+    rc = fk_store_get_person(st, pid, &p);
+    *v = rc == FK_OK ? (struct who_ref){p.id_number, p.name, p.phone, p.grid}
+                     : (struct who_ref){NULL, NULL, NULL, NULL};
+    return rc;
+}
+
 /* A person's ID number and name, copied (the store's strings live until its next call). */
 struct who {
     char id[64], name[256], phone[64], grid[64];
@@ -2743,21 +2800,22 @@ struct who {
 
 static int who(const fk_tracer *t, fk_store *st, int32_t pid, struct who *w)
 {
-    struct fk_person_row p;
-    int rc;
+    struct who_ref v;
+    int rc, from_roster;
 
     memset(w, 0, sizeof *w);
     if (!t->from_store || !st) {
         snprintf(w->id, sizeof w->id, "%d", pid);
         return FK_OK;
     }
-    rc = fk_store_get_person(st, pid, &p);
+    rc = person_texts(t, st, pid, &v, &from_roster);
+    count_named(t, from_roster, !from_roster);
     if (rc != FK_OK)
         return rc;
-    fk_strlcpy(w->id, p.id_number, sizeof w->id);
-    fk_strlcpy(w->name, p.name, sizeof w->name);
-    fk_strlcpy(w->phone, p.phone, sizeof w->phone);
-    fk_strlcpy(w->grid, p.grid, sizeof w->grid);
+    fk_strlcpy(w->id, v.id, sizeof w->id);
+    fk_strlcpy(w->name, v.name, sizeof w->name);
+    fk_strlcpy(w->phone, v.phone, sizeof w->phone);
+    fk_strlcpy(w->grid, v.grid, sizeof w->grid);
     return FK_OK;
 }
 
@@ -2767,16 +2825,12 @@ static const struct fk_col trace_cols[] = {
     {"phone", FK_COL_TEXT},     {"grid", FK_COL_TEXT},
 };
 
-/* What output shows of a person: texts borrowed from a struct names. */
-struct who_ref {
-    const char *id, *name, *phone, *grid;
-};
-
-/* The persons a list of contacts names (contacts, sources, and roots when asked), each read from
- * the store once: pid[] sorted and unique, off[k] the offsets in txt of the k-th one's ID number,
- * name, phone and grid. They are read in pid order inside one read transaction, so the store
- * walks its persons forward once; rendering had made two look-ups a contact, each its own
- * transaction at a random place (7.5 s of a 22.6 s trace of 1 000 cases at 10 M, issue 19). */
+/* The persons a list of contacts names (contacts, sources, and roots when asked), each read once:
+ * pid[] sorted and unique, off[k] the offsets in txt of the k-th one's ID number, name, phone and
+ * grid. They are read in pid order, from the roster when one is attached (which then reads its
+ * file forward), else from the store inside one read transaction, so the store walks its persons
+ * forward once; rendering had made two look-ups a contact, each its own transaction at a random
+ * place (7.5 s of a 22.6 s trace of 1 000 cases at 10 M, issue 19). */
 struct names {
     int32_t *pid;
     uint32_t (*off)[4];
@@ -2802,6 +2856,7 @@ static int names_read(const fk_tracer *t, fk_store *st, const struct fk_contact 
                       int roots, struct names *nm)
 {
     size_t i, k, m = 0;
+    uint64_t named[2] = {0, 0};
     int rc = FK_OK, began = 0;
 
     memset(nm, 0, sizeof *nm);
@@ -2829,17 +2884,18 @@ static int names_read(const fk_tracer *t, fk_store *st, const struct fk_contact 
         began = rc == FK_OK;
     }
     for (i = 0; rc == FK_OK && i < k; i++) {
-        struct fk_person_row p;
+        struct who_ref w;
         char num[16];
         const char *v[4];
-        int j;
+        int j, from_roster;
 
         if (t->from_store && st) {
-            rc = fk_store_get_person(st, nm->pid[i], &p);
-            v[0] = p.id_number;
-            v[1] = p.name;
-            v[2] = p.phone;
-            v[3] = p.grid;
+            rc = person_texts(t, st, nm->pid[i], &w, &from_roster);
+            named[!from_roster]++;
+            v[0] = w.id;
+            v[1] = w.name;
+            v[2] = w.phone;
+            v[3] = w.grid;
         } else {
             snprintf(num, sizeof num, "%d", nm->pid[i]);
             v[0] = num;
@@ -2854,6 +2910,7 @@ static int names_read(const fk_tracer *t, fk_store *st, const struct fk_contact 
     }
     if (began)
         fk_store_read_end(st);
+    count_named(t, named[0], named[1]);
     return rc;
 }
 
@@ -3419,6 +3476,8 @@ int fk_tracer_map(const char *path, const struct fk_profile *p, fk_tracer **out,
         return FK_ENOMEM;
     }
     pthread_mutex_init(&t->lock, NULL);
+    atomic_init(&t->named[0], 0);
+    atomic_init(&t->named[1], 0);
     t->prof = *p;
     t->from_store = 1;
     t->map = m;

@@ -314,6 +314,11 @@ int fk_store_each_person_key(fk_store *st, fk_person_cb cb, void *ud)
     return st->ops->each_person_key(st, cb, ud);
 }
 
+int fk_store_each_person_shown(fk_store *st, fk_person_cb cb, void *ud)
+{
+    return st->ops->each_person_shown(st, cb, ud);
+}
+
 int fk_store_each_venue(fk_store *st, fk_venue_cb cb, void *ud)
 {
     return st->ops->each_venue(st, cb, ud);

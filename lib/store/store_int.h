@@ -36,6 +36,7 @@ struct fk_store_ops {
     int (*tube_exists)(fk_store *st, const char *tube);
     int (*each_region)(fk_store *st, fk_region_cb cb, void *ud);
     int (*each_person_key)(fk_store *st, fk_person_cb cb, void *ud);
+    int (*each_person_shown)(fk_store *st, fk_person_cb cb, void *ud);
     int (*each_venue)(fk_store *st, fk_venue_cb cb, void *ud);
     int (*each_sample)(fk_store *st, fk_sample_cb cb, void *ud);
     int (*each_result)(fk_store *st, fk_result_cb cb, void *ud);

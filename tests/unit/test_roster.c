@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of lib/engine/roster.c (issue 19) over a store of two counties' grids and 2 000
  * residents put by hand: a roster written from it finds every one of them with its store id and
- * grid and nobody else, also when ID numbers share a hash; it is refused once a person is written
- * after it, and when damaged. And through the ingest: imports of samples, arrivals and persons
- * that find their persons in a current roster store the same rows and reject the same rows with
- * the same reasons as imports that read the store, one by one or the whole registry, and as one
- * whose roster turns out damaged. */
+ * grid and nobody else, also when ID numbers share a hash; it shows each by store id as the store
+ * does (ID number, name, phone, grid), whether the ids are dense, have holes or lie far apart;
+ * it is refused once a person is written after it, when damaged, and when of version 1; a
+ * damaged block of what it shows answers FK_EIO, never another person. And through the ingest:
+ * imports of samples, arrivals and persons that find their persons in a current roster store the
+ * same rows and reject the same rows with the same reasons as imports that read the store, one
+ * by one or the whole registry, and as one whose roster turns out damaged. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "fk/buf.h"
 #include "fk/error.h"
@@ -195,11 +198,12 @@ static void test_roster__shared_hashes_are_told_apart(void **state)
     }
 }
 
-/* An empty registry gives a roster that finds nobody. */
+/* An empty registry gives a roster that finds nobody and shows nobody. */
 static void test_roster__empty_store(void **state)
 {
     struct fixture *f = *state;
     char path[320], err[512] = "";
+    struct fk_roster_who w;
     fk_store *st = NULL;
     fk_roster *r = NULL;
     const char *grid;
@@ -212,6 +216,9 @@ static void test_roster__empty_store(void **state)
     assert_int_equal(fk_roster_map(path, &r, NULL, err, sizeof err), FK_OK);
     assert_int_equal(fk_roster_count(r), 0);
     assert_int_equal(fk_roster_find(r, f->id[0], 18, &pid, &grid), FK_ENOENT);
+    assert_int_equal(fk_roster_person(r, 1, &w), FK_ENOENT);
+    assert_int_equal(fk_roster_person(r, 0, &w), FK_ENOENT);
+    assert_null(w.name);
     fk_roster_close(r);
     fk_store_close(st);
 }
@@ -331,6 +338,314 @@ static void test_roster__damaged_is_refused(void **state)
     assert_true(eio > 0 && eio < NPERSONS / 2);
     assert_int_equal(fk_roster_verify(r), FK_EIO);
     fk_roster_close(r);
+}
+
+/* ---- what output shows ---- */
+
+/* Puts persons whose texts are the edge cases of a record: no name, no phone, both empty, a name
+ * of 400 bytes, quotes and a comma in the phone, a long document number. */
+static void put_odd_persons(struct fixture *f)
+{
+    static const char *const odd[][3] = {
+        {"", "13900000001"},
+        {"无电话", NULL},
+        {"", ""},
+        {NULL, "139,\"0002\""},
+    };
+    char name[401], idn[19], longid[64];
+    struct fk_person_row p;
+    enum fk_put did;
+    int64_t id;
+    size_t i;
+
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    for (i = 0; i < sizeof odd / sizeof *odd; i++) {
+        resident_id(NPERSONS + 100 + (int)i, idn);
+        memset(&p, 0, sizeof p);
+        p.id_number = idn;
+        p.name = odd[i][0] ? odd[i][0] : name;
+        p.phone = odd[i][1];
+        p.grid = grids[i % 3];
+        assert_int_equal(fk_store_put_person(f->st, &p, &id, &did), FK_OK);
+    }
+    snprintf(longid, sizeof longid, "RESIDENCE-PERMIT-%040d", 7);
+    memset(&p, 0, sizeof p);
+    p.id_number = longid;
+    p.id_type = FK_ID_OTHER;
+    p.name = "长证件";
+    p.phone = "13900000003";
+    p.grid = TEST_H1;
+    assert_int_equal(fk_store_put_person(f->st, &p, &id, &did), FK_OK);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+}
+
+/* The store ids of f's persons, ascending, into *ids (caller frees); returns how many. */
+static size_t person_ids(struct fixture *f, int64_t **ids)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *q = NULL;
+    size_t n = 0, cap = 0;
+
+    *ids = NULL;
+    assert_int_equal(sqlite3_open_v2(f->db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT id FROM persons ORDER BY id", -1, &q, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            *ids = realloc(*ids, cap * sizeof **ids);
+            assert_non_null(*ids);
+        }
+        (*ids)[n++] = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    return n;
+}
+
+/* Runs sql on f's data file through a connection of its own (what the store's API cannot do:
+ * choose ids, delete persons), as a batch would, so that f's store sees it on its next read. */
+static void exec_sql(struct fixture *f, const char *sql)
+{
+    sqlite3 *h = NULL;
+    char *msg = NULL;
+
+    assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+    if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg ? msg : "?");
+    sqlite3_close(h);
+}
+
+/* Store id `id` is shown by r as the store shows it: the same four texts, or FK_ENOENT for an id
+ * no person has, with every field NULL. Returns the answer. */
+static int expect_shown_id(struct fixture *f, fk_roster *r, int64_t id)
+{
+    struct fk_roster_who w;
+    struct fk_person_row p;
+    int want = fk_store_get_person(f->st, id, &p);
+
+    assert_true(want == FK_OK || want == FK_ENOENT);
+    assert_int_equal(fk_roster_person(r, id, &w), want);
+    if (want == FK_ENOENT) {
+        assert_null(w.id_number);
+        assert_null(w.name);
+        assert_null(w.phone);
+        assert_null(w.grid);
+        return want;
+    }
+    assert_string_equal(w.id_number, p.id_number);
+    assert_string_equal(w.name, p.name);
+    assert_string_equal(w.phone, p.phone);
+    assert_string_equal(w.grid, p.grid);
+    return want;
+}
+
+/* Every person of f, the ids beside each, and those in extra[] are shown by r as the store shows
+ * them (expect_shown_id); how many persons there are goes to *shown. */
+static void expect_shown(struct fixture *f, fk_roster *r, const int64_t *extra, size_t nextra,
+                         size_t *shown)
+{
+    int64_t *ids;
+    size_t n = person_ids(f, &ids), i;
+
+    for (i = 0; i < n; i++) {
+        assert_int_equal(expect_shown_id(f, r, ids[i]), FK_OK);
+        expect_shown_id(f, r, ids[i] - 1);
+        expect_shown_id(f, r, ids[i] + 1);
+    }
+    for (i = 0; i < nextra; i++)
+        expect_shown_id(f, r, extra[i]);
+    *shown = n;
+    free(ids);
+}
+
+/* The roster shows every person by store id as the store does, with empty names and phones, a
+ * name of 400 bytes and a long document number among them; ids no person has (0, negative, past
+ * the last) are FK_ENOENT. Store ids are dense here: the slots are indexed by id, no list. */
+static void test_roster__shows_every_person(void **state)
+{
+    static const int64_t extra[] = {INT64_MIN, -1, 0, INT64_MAX};
+    struct fixture *f = *state;
+    uint64_t off, len;
+    size_t shown;
+    fk_roster *r;
+
+    put_odd_persons(f);
+    r = write_and_map(f);
+    expect_shown(f, r, extra, sizeof extra / sizeof *extra, &shown);
+    assert_int_equal(shown, NPERSONS + NLONG + 5);
+    assert_int_equal(fk__roster_section(f->roster, "who_id", &off, &len), FK_OK);
+    assert_int_equal(len, 0);
+    fk_roster_close(r);
+}
+
+/* Store ids need not be dense: with holes (persons deleted, one put at a negative id) the slots
+ * stay indexed by id, a hole showing nobody; with ids far apart (one past 2^32) the roster lists
+ * the ids and bisects them. Either way it shows exactly what the store does; and with hashes of a
+ * few bits and 64-byte blocks, every block it reads is checked on the way. */
+static void test_roster__shows_holes_and_far_ids(void **state)
+{
+    static const int64_t far[] = {INT64_C(5000000000),
+                                  INT64_C(4999999999),
+                                  INT64_C(5000000001),
+                                  INT64_C(1000000),
+                                  INT64_C(999999),
+                                  INT64_MAX,
+                                  -8,
+                                  -7,
+                                  -6};
+    struct fixture *f = *state;
+    char sql[512], idn[19];
+    uint64_t off, len;
+    size_t shown;
+    fk_roster *r;
+
+    put_odd_persons(f);
+    resident_id(NPERSONS + 200, idn);
+    snprintf(sql, sizeof sql,
+             "DELETE FROM persons WHERE id BETWEEN 100 AND 199 OR id = 7;"
+             "INSERT INTO persons (id, id_number, name, phone, grid) VALUES (-7, '%s', '负号', "
+             "'', '%s')",
+             idn, TEST_G2);
+    exec_sql(f, sql);
+    r = write_and_map(f);
+    expect_shown(f, r, far, sizeof far / sizeof *far, &shown);
+    assert_int_equal(shown, NPERSONS + NLONG + 5 - 101 + 1);
+    assert_int_equal(fk__roster_section(f->roster, "who_id", &off, &len), FK_OK);
+    assert_int_equal(len, 0); /* still slots by id */
+    fk_roster_close(r);
+
+    fk__snap_set_block(64);
+    fk__roster_set_hash_bits(3);
+    resident_id(NPERSONS + 201, idn);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO persons (id, id_number, name, phone, grid) VALUES (5000000000, '%s', "
+             "'远号', '13900000005', '%s'); INSERT INTO persons (id, id_number, name, grid) "
+             "VALUES (1000000, 'E1234567', 'far', '%s')",
+             idn, TEST_H1, TEST_G1);
+    exec_sql(f, sql);
+    r = write_and_map(f);
+    fk__roster_set_hash_bits(0);
+    assert_int_equal(fk__roster_section(f->roster, "who_id", &off, &len), FK_OK);
+    assert_int_equal(len, (NPERSONS + NLONG + 5 - 101 + 1 + 2) * sizeof(int64_t));
+    expect_shown(f, r, far, sizeof far / sizeof *far, &shown);
+    assert_int_equal(shown, NPERSONS + NLONG + 5 - 101 + 1 + 2);
+    fk_roster_close(r);
+}
+
+/* Damages the byte `first` bytes into section name of f's roster (written in 64-byte blocks) and
+ * every `step` bytes after it, and checks that each person is then shown rightly or answers
+ * FK_EIO (every field NULL), never another's texts, that some do each, and that verify says
+ * so. */
+static void expect_damage_seen(struct fixture *f, const char *name, uint64_t first, uint64_t step,
+                               size_t npersons)
+{
+    uint64_t off, len, at;
+    size_t i, eio = 0, ok = 0;
+    fk_roster *r;
+    char err[512] = "";
+
+    assert_int_equal(fk__roster_section(f->roster, name, &off, &len), FK_OK);
+    assert_true(len > 256);
+    for (at = off + first; at < off + len; at += step)
+        assert_int_equal(flip_byte(f->roster, (unsigned long)at), 0);
+    assert_int_equal(fk_roster_map(f->roster, &r, NULL, err, sizeof err), FK_OK);
+    for (i = 0; i < npersons; i++) {
+        struct fk_roster_who w;
+        struct fk_person_row p;
+        int64_t id = i < NPERSONS ? f->pid[i] : f->longpid[i - NPERSONS];
+        int rc = fk_roster_person(r, id, &w);
+
+        if (rc == FK_EIO) {
+            assert_null(w.id_number);
+            assert_null(w.name);
+            assert_null(w.phone);
+            assert_null(w.grid);
+            eio++;
+            continue;
+        }
+        assert_int_equal(rc, FK_OK);
+        assert_int_equal(fk_store_get_person(f->st, id, &p), FK_OK);
+        assert_string_equal(w.id_number, p.id_number);
+        assert_string_equal(w.name, p.name);
+        assert_string_equal(w.phone, p.phone);
+        assert_string_equal(w.grid, p.grid);
+        ok++;
+    }
+    assert_true(eio > 0);
+    assert_true(ok > 0);
+    assert_int_equal(fk_roster_verify(r), FK_EIO);
+    /* Finding persons by ID number reads neither section: it still answers. */
+    {
+        const char *grid;
+        int64_t pid;
+
+        assert_int_equal(fk_roster_find(r, f->id[5], 18, &pid, &grid), FK_OK);
+        assert_int_equal(pid, f->pid[5]);
+    }
+    fk_roster_close(r);
+}
+
+/* In 64-byte blocks, a damaged block of the slots, of the records or of the id list makes the
+ * look-ups that read it answer FK_EIO (the caller asks the store), never a wrong person. */
+static void test_roster__damaged_shows_nobody(void **state)
+{
+    struct fixture *f = *state;
+    char sql[256], idn[19];
+    fk_roster *r;
+
+    fk__snap_set_block(64);
+    r = write_and_map(f);
+    fk_roster_close(r);
+    expect_damage_seen(f, "who_off", 64, 4 * 64, NPERSONS + NLONG);
+    r = write_and_map(f);
+    fk_roster_close(r);
+    expect_damage_seen(f, "who_text", 64, 4 * 64, NPERSONS + NLONG);
+    /* Ids far apart: the list of ids. */
+    resident_id(NPERSONS + 201, idn);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO persons (id, id_number, name, grid) VALUES (5000000000, '%s', 'far', "
+             "'%s')",
+             idn, TEST_G1);
+    exec_sql(f, sql);
+    r = write_and_map(f);
+    fk_roster_close(r);
+    /* Its last block: a bisection for the smaller ids never reads it. */
+    {
+        uint64_t off, len;
+
+        assert_int_equal(fk__roster_section(f->roster, "who_id", &off, &len), FK_OK);
+        expect_damage_seen(f, "who_id", len - 1, len, NPERSONS + NLONG);
+    }
+}
+
+/* A roster of version 1 (ID numbers and grids only) is refused as of another version, by map and
+ * by open: the caller reads the store, and the next import that looks persons up writes it anew
+ * (lib/action/snapshots.c). */
+static void test_roster__version_1_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    char err[512] = "";
+    fk_roster *r = write_and_map(f);
+    uint32_t v = 1;
+    FILE *fp;
+
+    fk_roster_close(r);
+    assert_int_equal(open_roster(f, err, sizeof err), FK_OK);
+    /* The version follows the 8 bytes of the magic. */
+    fp = fopen(f->roster, "r+b");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 8, SEEK_SET), 0);
+    assert_int_equal(fwrite(&v, sizeof v, 1, fp), 1);
+    assert_int_equal(fclose(fp), 0);
+    r = NULL;
+    assert_int_equal(fk_roster_map(f->roster, &r, NULL, err, sizeof err), FK_ENOENT);
+    assert_null(r);
+    assert_non_null(strstr(err, "not a snapshot of this version"));
+    assert_int_equal(open_roster(f, err, sizeof err), FK_ENOENT);
+    assert_non_null(strstr(err, "not a snapshot of this version"));
 }
 
 /* ---- through the ingest ---- */
@@ -609,9 +924,11 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_roster__finds_every_person), T(test_roster__shared_hashes_are_told_apart),
-        T(test_roster__empty_store),        T(test_roster__stale_is_refused),
-        T(test_roster__damaged_is_refused), T(test_roster__import_is_the_same),
+        T(test_roster__finds_every_person),   T(test_roster__shared_hashes_are_told_apart),
+        T(test_roster__empty_store),          T(test_roster__stale_is_refused),
+        T(test_roster__damaged_is_refused),   T(test_roster__import_is_the_same),
+        T(test_roster__shows_every_person),   T(test_roster__shows_holes_and_far_ids),
+        T(test_roster__damaged_shows_nobody), T(test_roster__version_1_is_refused),
     };
 #undef T
 

@@ -791,6 +791,66 @@ static void test_store__each_in_key_order(void **state)
     }
 }
 
+/* What fk_store_each_person_shown gave: each person's fields as get_person would show them. */
+struct shown {
+    size_t n;
+    int64_t id[4];
+    char row[4][600];
+    int stop_at; /* return 42 on this row (1-based); 0 never */
+};
+
+static int on_person_shown(void *ud, const struct fk_person_row *p)
+{
+    struct shown *sh = ud;
+
+    /* Only what output shows is filled: the household and tags are the engine's. */
+    assert_null(p->household);
+    assert_null(p->tags);
+    if (sh->n < 4) {
+        sh->id[sh->n] = p->id;
+        snprintf(sh->row[sh->n], sizeof sh->row[0], "%s|%s|%s|%s", p->id_number, p->name, p->phone,
+                 p->grid);
+    }
+    sh->n++;
+    return sh->stop_at && (int)sh->n == sh->stop_at ? 42 : 0;
+}
+
+/* The walk of what output shows (the roster's source) gives every person by id with the ID
+ * number, name, phone and grid get_person gives: an empty phone as "", a long name whole; a
+ * non-zero return stops it. */
+static void test_store__each_person_shown(void **state)
+{
+    struct store_fixture *f = *state;
+    struct fk_person_row p;
+    struct shown sh;
+    char name[401], want[600];
+    int64_t id[3];
+    size_t i;
+
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_person(f->st, "X2", "李四", "G9", "13900000002", &id[0]);
+    put_person(f->st, "X1", "", "G8", NULL, &id[1]);
+    put_person(f->st, "X3", name, "G9", "", &id[2]);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    memset(&sh, 0, sizeof sh);
+    assert_int_equal(fk_store_each_person_shown(f->st, on_person_shown, &sh), FK_OK);
+    assert_int_equal(sh.n, 3);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(sh.id[i], id[i]); /* by id: in the order they were put */
+        assert_int_equal(fk_store_get_person(f->st, id[i], &p), FK_OK);
+        snprintf(want, sizeof want, "%s|%s|%s|%s", p.id_number, p.name, p.phone, p.grid);
+        assert_string_equal(sh.row[i], want);
+    }
+    assert_string_equal(sh.row[0], "X2|李四|13900000002|G9");
+    assert_string_equal(sh.row[1], "X1|||G8");
+    memset(&sh, 0, sizeof sh);
+    sh.stop_at = 2;
+    assert_int_equal(fk_store_each_person_shown(f->st, on_person_shown, &sh), 42);
+    assert_int_equal(sh.n, 2);
+}
+
 /* Everything committed is there after close and open; an uncommitted batch is not. */
 static void test_store__reopen_keeps_everything(void **state)
 {
@@ -1097,6 +1157,7 @@ int main(void)
         T(test_store__get_person_long_fields_whole),
         T(test_store__rounds),
         T(test_store__each_in_key_order),
+        T(test_store__each_person_shown),
         T(test_store__reopen_keeps_everything),
         T(test_store__open_garbage_fails_cleanly),
         T(test_store__open_missing_folder_fails),

@@ -16,8 +16,11 @@
 
 #include <cmocka.h>
 
+#include "fk/buf.h"
 #include "fk/error.h"
 #include "fk/profile.h"
+#include "fk/roster.h"
+#include "fk/snapfile.h"
 #include "fk/store.h"
 #include "fk/table.h"
 #include "fk/tracer.h"
@@ -1741,6 +1744,197 @@ static void test_tracer__names_through_callers_store(void **state)
     fk_store_close(caller);
 }
 
+/* A city of 40 persons in a data file of its own (the roster is a file beside it): P0 a case at
+ * V0 with P1 .. P9 there within the venue window (close), P1 .. P4 then at V1 with P10 .. P29
+ * (secondary), and P30 .. P39 elsewhere. Names and phones vary: empty, 300 bytes (past what
+ * fk_tracer_explain keeps), quotes and commas. */
+static void city_of(char *dir, size_t dircap, char *db, size_t dbcap, fk_store **st)
+{
+    int64_t t = T0 + 3 * DAY, ids[40], vid[3];
+    struct fk_case_row cs;
+    enum fk_put did;
+    char longname[301];
+    size_t i;
+
+    memset(longname, 'x', sizeof longname - 1);
+    longname[sizeof longname - 1] = '\0';
+    assert_int_equal(open_test_store(dir, dircap, "trace-roster", db, dbcap, st), 0);
+    assert_int_equal(fk_store_begin(*st), FK_OK);
+    for (i = 0; i < 40; i++) {
+        struct fk_person_row p;
+        char idn[32], name[48], phone[32];
+
+        memset(&p, 0, sizeof p);
+        snprintf(idn, sizeof idn, i % 7 == 3 ? "LONG-DOCUMENT-NUMBER-%030zu" : "P%zu", i);
+        snprintf(name, sizeof name, i % 5 == 2 ? "王\"五\",%zu" : "姓名%zu", i);
+        snprintf(phone, sizeof phone, "139%08zu", i);
+        p.id_number = idn;
+        p.name = i % 6 == 1 ? "" : i % 6 == 4 ? longname : name;
+        p.phone = i % 4 == 2 ? NULL : i % 4 == 3 ? "" : phone;
+        p.grid = i % 3 ? "G1" : "G2";
+        assert_int_equal(fk_store_put_person(*st, &p, &ids[i], &did), FK_OK);
+    }
+    for (i = 0; i < 3; i++) {
+        struct fk_venue_row v;
+        char code[8];
+
+        memset(&v, 0, sizeof v);
+        snprintf(code, sizeof code, "V%zu", i);
+        v.code = v.name = code;
+        assert_int_equal(fk_store_put_venue(*st, &v, &vid[i], &did), FK_OK);
+    }
+    assert_int_equal(fk_store_add_scan(*st, ids[0], vid[0], t, &did), FK_OK);
+    for (i = 1; i < 10; i++)
+        assert_int_equal(fk_store_add_scan(*st, ids[i], vid[0], t + (int64_t)i * MIN, &did), FK_OK);
+    for (i = 1; i < 5; i++)
+        assert_int_equal(fk_store_add_scan(*st, ids[i], vid[1], t + 2 * HOUR, &did), FK_OK);
+    for (i = 10; i < 30; i++)
+        assert_int_equal(
+            fk_store_add_scan(*st, ids[i], vid[1], t + 2 * HOUR + (int64_t)(i - 10) * MIN, &did),
+            FK_OK);
+    for (i = 30; i < 40; i++)
+        assert_int_equal(fk_store_add_scan(*st, ids[i], vid[2], t, &did), FK_OK);
+    memset(&cs, 0, sizeof cs);
+    cs.person = ids[0];
+    cs.confirmed = T0 + 6 * DAY;
+    cs.kind = FK_CASE_CONFIRMED;
+    assert_int_equal(fk_store_put_case(*st, &cs, &did), FK_OK);
+    assert_int_equal(fk_store_commit(*st), FK_OK);
+}
+
+/* Appends table tb as CSV to b and frees it. */
+static void put_table(fk_buf *b, fk_table *tb)
+{
+    assert_int_equal(fk_table_render(tb, FK_FORMAT_CSV, 0, fk_table_nrows(tb), b), FK_OK);
+    fk_table_free(tb);
+}
+
+/* Everything the tracer renders of got through st into b: the contact list, the chain of every
+ * contact and of the case, the edges and the graph. */
+static void render_all(fk_store *st, fk_buf *b)
+{
+    fk_table *tb = NULL;
+    char err[256] = "";
+    size_t i;
+
+    assert_int_equal(fk_tracer_table(tr, st, got, ngot, &tb, err, sizeof err), FK_OK);
+    put_table(b, tb);
+    for (i = 0; i < ngot; i++) {
+        assert_int_equal(fk_tracer_explain(tr, st, got, ngot, got[i].person, &tb, err, sizeof err),
+                         FK_OK);
+        put_table(b, tb);
+    }
+    assert_int_equal(fk_tracer_edges(tr, st, got, ngot, &tb, err, sizeof err), FK_OK);
+    put_table(b, tb);
+    assert_int_equal(fk_tracer_graph_json(tr, st, got, ngot, b, err, sizeof err), FK_OK);
+}
+
+/* Renders everything with roster r attached (NULL: none): it must equal want byte for byte.
+ * *roster and *store get how many persons were shown from each meanwhile. */
+static void expect_rendered(fk_store *st, fk_roster *r, const fk_buf *want, uint64_t *roster,
+                            uint64_t *store)
+{
+    uint64_t r0, s0;
+    fk_buf b;
+
+    fk_buf_init(&b, 0);
+    fk_tracer_named(tr, &r0, &s0);
+    fk_tracer_use_roster(tr, r);
+    render_all(st, &b);
+    fk_tracer_use_roster(tr, NULL);
+    fk_tracer_named(tr, roster, store);
+    *roster -= r0;
+    *store -= s0;
+    assert_int_equal(b.len, want->len);
+    assert_memory_equal(b.data, want->data, want->len);
+    fk_buf_fini(&b);
+}
+
+/* Rendering from the roster (issue 19): the contact list, every chain, the edges and the graph are
+ * the same byte for byte as from the store, and no person is read from the store; with blocks of
+ * the roster's records damaged, the persons in them are read from the store and the output is
+ * still the same; with a roster of another store's persons, it is not (the roster is used). */
+static void test_tracer__renders_from_roster(void **state)
+{
+    struct fk_trace_opts o = opts_of(2, 0, NULL, 0);
+    char dir[256], db[300], roster[320], err[512] = "";
+    uint64_t from_roster, from_store, off, len, at;
+    fk_roster *r = NULL;
+    fk_store *st = NULL;
+    fk_buf want;
+    size_t i, ncat[4] = {0, 0, 0, 0};
+
+    (void)state;
+    city_of(dir, sizeof dir, db, sizeof db, &st);
+    snprintf(roster, sizeof roster, "%s.roster", db);
+    assert_int_equal(fk_tracer_build(st, &prof, &tr, err, sizeof err), FK_OK);
+    assert_int_equal(fk_tracer_run(tr, &o, &got, &ngot, err, sizeof err), FK_OK);
+    for (i = 0; i < ngot; i++)
+        ncat[got[i].category & 3]++;
+    assert_int_equal(ncat[FK_CAT_CLOSE], 9);
+    assert_true(ncat[FK_CAT_SECONDARY] >= 10);
+    fk_buf_init(&want, 0);
+    render_all(st, &want);
+    assert_non_null(strstr(want.data, "xxxxxxxxxx"));
+
+    /* A current roster: every person from it. */
+    assert_int_equal(fk_roster_write(st, roster, err, sizeof err), FK_OK);
+    assert_int_equal(fk_roster_open(st, roster, &r, err, sizeof err), FK_OK);
+    expect_rendered(st, r, &want, &from_roster, &from_store);
+    assert_true(from_roster >= 30);
+    assert_int_equal(from_store, 0);
+    /* Detached: the store again. */
+    expect_rendered(st, NULL, &want, &from_roster, &from_store);
+    assert_int_equal(from_roster, 0);
+    assert_true(from_store >= 30);
+    fk_roster_close(r);
+
+    /* In 64-byte blocks, every third block of the records damaged: some persons from the store. */
+    fk__snap_set_block(64);
+    assert_int_equal(fk_roster_write(st, roster, err, sizeof err), FK_OK);
+    fk__snap_set_block(0);
+    assert_int_equal(fk__roster_section(roster, "who_text", &off, &len), FK_OK);
+    for (at = off + 64; at < off + len; at += 3 * 64)
+        assert_int_equal(flip_byte(roster, (unsigned long)at), 0);
+    assert_int_equal(fk_roster_open(st, roster, &r, err, sizeof err), FK_OK);
+    expect_rendered(st, r, &want, &from_roster, &from_store);
+    assert_true(from_roster > 0);
+    assert_true(from_store > 0);
+    fk_roster_close(r);
+
+    /* The texts do come from the roster: one of a store whose persons are named otherwise (the
+     * same ids) renders otherwise. */
+    {
+        fk_store *other = NULL;
+        char odir[256], odb[300], oroster[320];
+        fk_buf b;
+
+        assert_int_equal(
+            open_test_store(odir, sizeof odir, "trace-roster2", odb, sizeof odb, &other), 0);
+        assert_int_equal(fk_store_begin(other), FK_OK);
+        put_persons(other, 40, "另一个", "13800000000", (int64_t[40]){0});
+        assert_int_equal(fk_store_commit(other), FK_OK);
+        snprintf(oroster, sizeof oroster, "%s.roster", odb);
+        assert_int_equal(fk_roster_write(other, oroster, err, sizeof err), FK_OK);
+        assert_int_equal(fk_roster_map(oroster, &r, NULL, err, sizeof err), FK_OK);
+        fk_buf_init(&b, 0);
+        fk_tracer_use_roster(tr, r);
+        render_all(st, &b);
+        fk_tracer_use_roster(tr, NULL);
+        assert_non_null(strstr(b.data, "另一个"));
+        assert_null(strstr(want.data, "另一个"));
+        fk_buf_fini(&b);
+        fk_roster_close(r);
+        fk_store_close(other);
+        remove_dir(odir);
+    }
+    fk_buf_fini(&want);
+    fk_tracer_free(tr);
+    tr = NULL;
+    fk_store_close(st);
+    remove_dir(dir);
+}
+
 /* What fk_tracer_build_progress reported: each call, in order. */
 static struct {
     char stage[16][16];
@@ -1989,6 +2183,7 @@ int main(void)
         T(test_tracer__scans_in_any_order),
         T(test_tracer__build_from_store_reports_progress),
         T(test_tracer__names_through_callers_store),
+        T(test_tracer__renders_from_roster),
         T(test_tracer__extend_is_a_build),
     };
 #undef T

@@ -1213,6 +1213,27 @@ static int pg_each_person_key(fk_store *st, fk_person_cb cb, void *ud)
                 row_person_key, &w);
 }
 
+static int row_person_shown(const PGresult *r, int i, struct walk *w)
+{
+    struct fk_person_row p;
+
+    memset(&p, 0, sizeof p);
+    p.id = coli(r, i, 0);
+    p.id_number = col(r, i, 1);
+    p.name = col(r, i, 2);
+    p.phone = col(r, i, 3);
+    p.grid = col(r, i, 4);
+    return w->cb.person(w->ud, &p);
+}
+
+static int pg_each_person_shown(fk_store *st, fk_person_cb cb, void *ud)
+{
+    struct walk w = {.cb.person = cb, .ud = ud};
+
+    return each(PG(st), "SELECT id, id_number, name, phone, grid FROM persons ORDER BY id",
+                row_person_shown, &w);
+}
+
 static int row_person_tagged(const PGresult *r, int i, struct walk *w)
 {
     struct fk_person_row p;
@@ -2453,6 +2474,7 @@ static const struct fk_store_ops pg_ops = {
     .tube_exists = pg_tube_exists,
     .each_region = pg_each_region,
     .each_person_key = pg_each_person_key,
+    .each_person_shown = pg_each_person_shown,
     .each_venue = pg_each_venue,
     .each_sample = pg_each_sample,
     .each_result = pg_each_result,

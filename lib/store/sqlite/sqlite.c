@@ -950,6 +950,29 @@ static int sq_each_person_key(fk_store *st, fk_person_cb cb, void *ud)
     return each(SQ(st), "SELECT id, id_number, grid, household FROM persons ORDER BY id", row_person_key, &w);
 }
 
+static int row_person_shown(sqlite3_stmt *q, struct walk *w)
+{
+    struct fk_person_row p;
+
+    memset(&p, 0, sizeof p);
+    p.id = sqlite3_column_int64(q, 0);
+    p.id_number = col_text(q, 1);
+    p.name = col_text(q, 2);
+    p.phone = col_text(q, 3);
+    p.grid = col_text(q, 4);
+    return w->cb.person(w->ud, &p);
+}
+
+static int sq_each_person_shown(fk_store *st, fk_person_cb cb, void *ud)
+{
+    struct walk w;
+
+    w.cb.person = cb;
+    w.ud = ud;
+    return each(SQ(st), "SELECT id, id_number, name, phone, grid FROM persons ORDER BY id",
+                row_person_shown, &w);
+}
+
 static int row_venue(sqlite3_stmt *q, struct walk *w)
 {
     struct fk_venue_row v = {sqlite3_column_int64(q, 0), col_text(q, 1), col_text(q, 2),
@@ -2400,6 +2423,7 @@ static const struct fk_store_ops sqlite_ops = {
     .tube_exists = sq_tube_exists,
     .each_region = sq_each_region,
     .each_person_key = sq_each_person_key,
+    .each_person_shown = sq_each_person_shown,
     .each_venue = sq_each_venue,
     .each_sample = sq_each_sample,
     .each_result = sq_each_result,
