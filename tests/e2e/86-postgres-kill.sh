@@ -21,9 +21,9 @@ PG=$(bash "$FK_SRC/scripts/pg-cluster.sh" start "$PGDIR")
 psql -q "$PG" -c "CREATE DATABASE clean" >/dev/null
 CLEAN=${PG/postgresql:\/\/\/postgres/postgresql:\/\/\/clean}
 export FANGKONG_DB=$PG
-N=3000     # persons
-K=20       # samples per person: 60 000 rows
-BATCH=2000
+N=2000     # persons
+K=15       # samples per person: 30 000 rows
+BATCH=1000
 
 python3 - "$N" "$K" <<'PY'
 import sys
