@@ -11,7 +11,8 @@
 #
 # initdb and the server refuse to run as root: as root (CI), they run as the postgres account
 # the Debian package made, in a folder handed to it. The cluster trades durability for speed
-# (fsync off): the tests kill fangkong, never the server.
+# (fsync off): the tests kill fangkong, never the server. PG_DURABLE=1 keeps PostgreSQL's own
+# settings (fsync on), as a benchmark must.
 set -euo pipefail
 
 pg_bin() {
@@ -46,10 +47,11 @@ start() {
     as_owner "$bin/initdb" -D "$dir/data" -U fk --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
         --no-sync >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; exit 1; }
+    local fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    [ "${PG_DURABLE:-0}" = 0 ] || fast=""
     # -w waits until the server accepts connections: no sleep.
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses='' -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        start >/dev/null ||
+        -o "-c listen_addresses='' -k $dir $fast" start >/dev/null ||
         { cat "$dir/server.log" >&2; exit 1; }
     echo "postgresql:///postgres?host=$dir&user=fk"
 }
