@@ -8,19 +8,7 @@
 # has one. Then a second import of the samples into PostgreSQL adds nothing, a person's changed
 # name is told apart from the same row, and demo.sh refuses a database that holds a city already.
 . "$(dirname "$0")/lib.sh"
-if ! grep -q postgresql <("$FANGKONG" version); then
-    echo "skipped: this fangkong was built without PostgreSQL"
-    exit 0
-fi
-PGDIR=$(mktemp -u "${TMPDIR:-/tmp}/fk-pg.XXXXXX")
-pg_cleanup() {
-    local status=$?
-    bash "$FK_SRC/scripts/pg-cluster.sh" stop "$PGDIR"
-    (exit "$status")
-    fk_cleanup
-}
-trap pg_cleanup EXIT
-PG=$(bash "$FK_SRC/scripts/pg-cluster.sh" start "$PGDIR")
+start_pg
 NOW=2026-03-01T22:00:00+08:00
 export NOW DEMO_SERVE=0
 

@@ -5,19 +5,7 @@
 # and the store's samples then equal, row for row, those of the same file imported without
 # interruption into a second database.
 . "$(dirname "$0")/lib.sh"
-if ! grep -q postgresql <("$FANGKONG" version); then
-    echo "skipped: this fangkong was built without PostgreSQL"
-    exit 0
-fi
-PGDIR=$(mktemp -u "${TMPDIR:-/tmp}/fk-pg.XXXXXX")
-pg_cleanup() {
-    local status=$?
-    bash "$FK_SRC/scripts/pg-cluster.sh" stop "$PGDIR"
-    (exit "$status")
-    fk_cleanup
-}
-trap pg_cleanup EXIT
-PG=$(bash "$FK_SRC/scripts/pg-cluster.sh" start "$PGDIR")
+start_pg
 psql -q "$PG" -c "CREATE DATABASE clean" >/dev/null
 CLEAN=${PG/postgresql:\/\/\/postgres/postgresql:\/\/\/clean}
 export FANGKONG_DB=$PG

@@ -8,19 +8,7 @@
 # the table, as are a missing source, a move without --to and one by a viewer account.
 export FANGKONG_TEST_HASH_COST=min
 . "$(dirname "$0")/lib.sh"
-if ! grep -q postgresql <("$FANGKONG" version); then
-    echo "skipped: this fangkong was built without PostgreSQL"
-    exit 0
-fi
-PGDIR=$(mktemp -u "${TMPDIR:-/tmp}/fk-pg.XXXXXX")
-pg_cleanup() {
-    local status=$?
-    bash "$FK_SRC/scripts/pg-cluster.sh" stop "$PGDIR"
-    (exit "$status")
-    fk_cleanup
-}
-trap pg_cleanup EXIT
-PG=$(bash "$FK_SRC/scripts/pg-cluster.sh" start "$PGDIR")
+start_pg
 NOW=2026-03-01T22:00:00+08:00
 DEMO_OUT=$WORK/city DEMO_SERVE=0 NOW=$NOW bash "$FK_SRC/scripts/demo.sh" "$FANGKONG" 2000 \
     >demo.log 2>&1 || { tail -n 20 demo.log >&2; fail "demo.sh"; }
