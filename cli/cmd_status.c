@@ -16,6 +16,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
                                          "assignments", "units", "reports", "duty",
                                          "inspections", "problems", "incident_events",
                                          "zones", "transfers", "checkins"};
+    char shown[512];
     struct fk_engine_stats es;
     fk_table *t = NULL;
     char num[32];
@@ -50,8 +51,10 @@ int cmd_status(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     }
     fk_engine_stats(c->eng, &es);
-    fprintf(stderr, "data file %s; engine: %zu regions, %zu grids, %zu residents, %zu samples, "
-            "%zu tubes, %.1f MB, %s in %.3f s\n", c->db, es.regions, es.grids, es.persons,
+    fprintf(stderr,
+            "data file %s; engine: %zu regions, %zu grids, %zu residents, %zu samples, "
+            "%zu tubes, %.1f MB, %s in %.3f s\n",
+            fk_store_shown(c->db, shown, sizeof shown), es.regions, es.grids, es.persons,
             es.samples, es.tubes, (double)es.bytes / 1e6,
             c->engine_loaded ? "loaded from its snapshot" : "built from the store",
             es.build_seconds);

@@ -648,6 +648,7 @@ int server_run(const struct server_opts *o)
     struct MHD_Daemon *d[MAX_DAEMONS] = {NULL};
     unsigned ndaemons = 0;
     struct sockaddr_in addr;
+    char shown[512];
     struct sigaction sa;
     char err[600];
     unsigned i;
@@ -720,7 +721,7 @@ int server_run(const struct server_opts *o)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     fprintf(stderr, "fangkong serve: http://%s:%u/ (data %s, web UI %s)\n", o->listen, o->port,
-            o->db, o->web_root ? o->web_root : "not built");
+            fk_store_shown(o->db, shown, sizeof shown), o->web_root ? o->web_root : "not built");
     fflush(stderr);
     if (timing_on)
         sigaction(SIGUSR1, &sa, NULL);

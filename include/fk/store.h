@@ -79,6 +79,10 @@ struct fk_case_row {
 int fk_store_open(const char *uri, fk_store **out, char *err, size_t errlen);
 /* 1 when uri names a PostgreSQL database (postgresql:// or postgres://), else 0. */
 int fk_store_is_pg(const char *uri);
+/* uri as it may be shown in a message or a log: a PostgreSQL URI's password (user:PASSWORD@, or
+ * a password= parameter) replaced by "***"; a file path as it is. Into buf (cap bytes, cut
+ * short rather than overflow); returns buf. */
+const char *fk_store_shown(const char *uri, char *buf, size_t cap);
 /* The stores this build opens: "sqlite" or "sqlite, postgresql". Static storage. */
 const char *fk_store_backends(void);
 /* Where a process keeps the file of kind ("engine", "tracer", "roster", "uploads") that goes

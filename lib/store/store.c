@@ -19,6 +19,58 @@ int fk_store_is_pg(const char *uri)
     return strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0;
 }
 
+/* Appends the n bytes at s to buf (cap bytes, *len used), cut short at cap - 1. */
+static void put_cut(char *buf, size_t cap, size_t *len, const char *s, size_t n)
+{
+    if (n > cap - 1 - *len)
+        n = cap - 1 - *len;
+    memcpy(buf + *len, s, n);
+    *len += n;
+    buf[*len] = '\0';
+}
+
+const char *fk_store_shown(const char *uri, char *buf, size_t cap)
+{
+    const char *p = uri, *end, *at, *colon, *q;
+    size_t len = 0;
+
+    if (!cap)
+        return buf;
+    buf[0] = '\0';
+    if (!fk_store_is_pg(uri)) {
+        put_cut(buf, cap, &len, uri, strlen(uri));
+        return buf;
+    }
+    /* user:password@ in the authority, which ends at the first '/', '?' or '#'. */
+    p = strstr(uri, "://") + 3;
+    end = p + strcspn(p, "/?#");
+    /* the last '@': a password may hold one */
+    for (at = end; at > p && at[-1] != '@'; at--)
+        ;
+    at = at > p ? at - 1 : NULL;
+    colon = at ? memchr(p, ':', (size_t)(at - p)) : NULL;
+    if (colon) {
+        put_cut(buf, cap, &len, uri, (size_t)(colon + 1 - uri));
+        put_cut(buf, cap, &len, "***", 3);
+        p = at;
+    } else {
+        p = uri;
+    }
+    /* password=VALUE among the parameters (after '?' or '&'), up to the next '&' or '#'. */
+    for (;;) {
+        q = strstr(p, "password=");
+        while (q && q[-1] != '?' && q[-1] != '&')
+            q = strstr(q + 1, "password=");
+        if (!q) {
+            put_cut(buf, cap, &len, p, strlen(p));
+            return buf;
+        }
+        put_cut(buf, cap, &len, p, (size_t)(q + 9 - p));
+        put_cut(buf, cap, &len, "***", 3);
+        p = q + 9 + strcspn(q + 9, "&#");
+    }
+}
+
 const char *fk_store_backends(void)
 {
 #ifdef FK_WITH_POSTGRES

@@ -1135,6 +1135,25 @@ static void test_store__watch(void **state)
     fk_store_close(w);
 }
 
+/* A store's name as messages show it: a PostgreSQL password never, a file path as it is. */
+static void test_store__shown_without_password(void **state)
+{
+    char b[128], tiny[12];
+
+    (void)state;
+    assert_string_equal(fk_store_shown("/tmp/a:b@c.db", b, sizeof b), "/tmp/a:b@c.db");
+    assert_string_equal(fk_store_shown("postgresql://u:pw@h:5432/db", b, sizeof b),
+                        "postgresql://u:***@h:5432/db");
+    assert_string_equal(fk_store_shown("postgres://u@h/db?password=x&sslmode=require", b, sizeof b),
+                        "postgres://u@h/db?password=***&sslmode=require");
+    assert_string_equal(fk_store_shown("postgresql://u:a@b@h/db?x=1&password=p", b, sizeof b),
+                        "postgresql://u:***@h/db?x=1&password=***");
+    assert_string_equal(
+        fk_store_shown("postgresql:///db?host=/x&user=fk&app=mypassword=1", b, sizeof b),
+        "postgresql:///db?host=/x&user=fk&app=mypassword=1");
+    assert_string_equal(fk_store_shown("postgresql://u:pw@h/db", tiny, sizeof tiny), "postgresql:");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1165,6 +1184,7 @@ int main(void)
         T(test_store__audit_cut_to_scope),
         T(test_store__migrate),
         T(test_store__watch),
+        cmocka_unit_test(test_store__shown_without_password),
     };
 #undef T
 

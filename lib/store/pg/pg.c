@@ -2626,6 +2626,7 @@ static int prepare_records(struct pg_store *s)
 
 int fk__store_pg_open(const char *uri, fk_store **out, char *err, size_t errlen)
 {
+    char shown[512];
     struct pg_store *s;
     int rc, i;
 
@@ -2648,7 +2649,7 @@ int fk__store_pg_open(const char *uri, fk_store **out, char *err, size_t errlen)
         fk_buf_init(&s->row_buf[i], 0);
     s->conn = sym_PQconnectdb(uri);
     if (!s->conn || sym_PQstatus(s->conn) != CONNECTION_OK) {
-        snprintf(err, errlen, "cannot connect to %s: %s", uri,
+        snprintf(err, errlen, "cannot connect to %s: %s", fk_store_shown(uri, shown, sizeof shown),
                  s->conn ? sym_PQerrorMessage(s->conn) : "out of memory");
         /* libpq's message ends in a newline. */
         if (strlen(err) && err[strlen(err) - 1] == '\n')
@@ -2663,7 +2664,7 @@ int fk__store_pg_open(const char *uri, fk_store **out, char *err, size_t errlen)
     if (rc == FK_OK)
         rc = prepare_records(s);
     if (rc != FK_OK) {
-        snprintf(err, errlen, "%s: %s", uri, s->msg);
+        snprintf(err, errlen, "%s: %s", fk_store_shown(uri, shown, sizeof shown), s->msg);
         goto out;
     }
     *out = &s->base;
@@ -2675,6 +2676,7 @@ out:
 
 int fk__store_pg_reset(const char *uri, char *err, size_t errlen)
 {
+    char shown[512];
     PGconn *conn;
     PGresult *res;
     int rc = FK_OK;
@@ -2683,7 +2685,7 @@ int fk__store_pg_reset(const char *uri, char *err, size_t errlen)
         return rc;
     conn = sym_PQconnectdb(uri);
     if (!conn || sym_PQstatus(conn) != CONNECTION_OK) {
-        snprintf(err, errlen, "cannot connect to %s: %s", uri,
+        snprintf(err, errlen, "cannot connect to %s: %s", fk_store_shown(uri, shown, sizeof shown),
                  conn ? sym_PQerrorMessage(conn) : "out of memory");
         rc = FK_EIO;
     } else {
