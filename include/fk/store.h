@@ -155,6 +155,18 @@ int fk_store_add_scan(fk_store *st, int64_t person, int64_t venue, int64_t time,
 int fk_store_add_ping(fk_store *st, int64_t person, const char *cell, int64_t time,
                       enum fk_put *did);
 int fk_store_add_sample(fk_store *st, const struct fk_sample_row *s, enum fk_put *did);
+struct fk_event_row;
+/* Many events at once (issue 20): inside a batch, the n scans (type FK_IMPORT_SCANS: e[i].person,
+ * venue, time), pings (FK_IMPORT_PINGS: person, cell, time) or samples (FK_IMPORT_SAMPLES: s[i])
+ * of an import's batch, with did[i] what the i-th did: what n calls of fk_store_add_scan, _ping
+ * or _sample in that order would store and report. A store that would pay a round trip a row
+ * (PostgreSQL) streams them (COPY) and merges them on their key; the others make the n calls.
+ * FK_OK, or the first failure (roll the batch back). */
+int fk_store_add_events(fk_store *st, fk_record_id type, const struct fk_event_row *e,
+                        const struct fk_sample_row *s, size_t n, enum fk_put *did);
+/* 1 when fk_store_add_events is much faster than the calls one by one, so an import should gather
+ * a batch's events first (PostgreSQL); 0 when it is the same (SQLite). */
+int fk_store_prefers_bulk(const fk_store *st);
 int fk_store_put_result(fk_store *st, const struct fk_result_row *r, enum fk_put *did);
 int fk_store_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did);
 

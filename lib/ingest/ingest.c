@@ -141,6 +141,17 @@ struct ctx {
     char last_tube[TEXT_MAX]; /* results: the last tube found in the store */
     int64_t now;              /* event times and birth dates are checked against it */
     unsigned changed;         /* persons: fk_person_field bits of the last row's update */
+    /* Scans, pings and samples into a store that prefers them a batch at a time
+     * (fk_store_prefers_bulk; issue 20): the batch's checked rows, counted and handed to the
+     * hooks when commit() hands them over (flush()). Their texts lie in gtext, at the offsets
+     * in goff (a cell, or a tube and a site), made pointers at the flush. */
+    int gather;
+    struct fk_event_row *gev;
+    struct fk_sample_row *gsm;
+    size_t (*goff)[2];
+    enum fk_put *gdid;
+    size_t ngather, capgather;
+    fk_buf gtext;
 };
 
 struct fk_import {
@@ -981,6 +992,83 @@ static int added(struct ctx *c, int rc, const enum fk_put *did, int64_t person, 
     return rc;
 }
 
+static void count(struct ctx *c, enum fk_put did);
+
+/* Keeps a checked scan (cell NULL, s NULL), ping (s NULL) or sample (s) for the batch's
+ * fk_store_add_events. GATHERED, or FK_ENOMEM. */
+#define GATHERED 2
+static int gather(struct ctx *c, int64_t person, int64_t venue, const char *cell, int64_t t,
+                  const struct fk_sample_row *s)
+{
+    size_t i = c->ngather, at;
+
+    if (i == c->capgather) {
+        size_t cap = c->capgather;
+
+        if (fk_vec_grow((void **)&c->gev, &cap, i + 1, sizeof *c->gev) != FK_OK)
+            return FK_ENOMEM;
+        cap = c->capgather;
+        if (fk_vec_grow((void **)&c->gsm, &cap, i + 1, sizeof *c->gsm) != FK_OK)
+            return FK_ENOMEM;
+        cap = c->capgather;
+        if (fk_vec_grow((void **)&c->goff, &cap, i + 1, sizeof *c->goff) != FK_OK)
+            return FK_ENOMEM;
+        cap = c->capgather;
+        if (fk_vec_grow((void **)&c->gdid, &cap, i + 1, sizeof *c->gdid) != FK_OK)
+            return FK_ENOMEM;
+        c->capgather = cap;
+    }
+    at = c->gtext.len;
+    c->goff[i][0] = c->goff[i][1] = at;
+    if (s) {
+        c->gsm[i] = *s;
+        if (fk_buf_append(&c->gtext, s->tube, strlen(s->tube) + 1) != FK_OK)
+            return FK_ENOMEM;
+        c->goff[i][1] = c->gtext.len;
+        if (fk_buf_append(&c->gtext, s->site, strlen(s->site) + 1) != FK_OK)
+            return FK_ENOMEM;
+    } else {
+        c->gev[i] = (struct fk_event_row){person, venue, t, NULL};
+        if (cell && fk_buf_append(&c->gtext, cell, strlen(cell) + 1) != FK_OK)
+            return FK_ENOMEM;
+    }
+    c->ngather++;
+    return GATHERED;
+}
+
+/* Hands the batch's gathered events to the store, then counts each and tells the hooks, in the
+ * rows' order, as the rows one by one would have. */
+static int flush(struct ctx *c)
+{
+    size_t i, n = c->ngather;
+    int rc;
+
+    if (n == 0)
+        return FK_OK;
+    for (i = 0; i < n; i++) {
+        if (c->type == FK_IMPORT_SAMPLES) {
+            c->gsm[i].tube = c->gtext.data + c->goff[i][0];
+            c->gsm[i].site = c->gtext.data + c->goff[i][1];
+        } else if (c->type == FK_IMPORT_PINGS) {
+            c->gev[i].cell = c->gtext.data + c->goff[i][0];
+        }
+    }
+    rc = fk_store_add_events(c->st, (fk_record_id)c->type, c->gev, c->gsm, n, c->gdid);
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        count(c, c->gdid[i]);
+        if (c->type == FK_IMPORT_SAMPLES) {
+            if (c->gdid[i] != FK_PUT_SAME && c->o && c->o->sampled)
+                c->o->sampled(c->o->sampled_ud, &c->gsm[i], c->gdid[i]);
+        } else {
+            added(c, FK_OK, &c->gdid[i], c->gev[i].person, c->gev[i].venue, c->gev[i].cell,
+                  c->gev[i].time);
+        }
+    }
+    c->ngather = 0;
+    fk_buf_reset(&c->gtext);
+    return rc;
+}
+
 static int row_scan(struct ctx *c, enum fk_put *did)
 {
     char venue[TEXT_MAX];
@@ -1000,6 +1088,8 @@ static int row_scan(struct ctx *c, enum fk_put *did)
     ok &= time_col(c, 2, &t, 1);
     if (!ok)
         return 0;
+    if (c->gather)
+        return gather(c, pid, fk_strmap_value(c->venues, v), NULL, t, NULL);
     return put_rc(added(c, fk_store_add_scan(c->st, pid, fk_strmap_value(c->venues, v), t, did),
                         did, pid, fk_strmap_value(c->venues, v), NULL, t));
 }
@@ -1015,6 +1105,8 @@ static int row_ping(struct ctx *c, enum fk_put *did)
     ok &= time_col(c, 2, &t, 1);
     if (!ok)
         return 0;
+    if (c->gather)
+        return gather(c, pid, 0, cell, t, NULL);
     return put_rc(added(c, fk_store_add_ping(c->st, pid, cell, t, did), did, pid, 0, cell, t));
 }
 
@@ -1034,6 +1126,8 @@ static int row_sample(struct ctx *c, enum fk_put *did)
         return 0;
     s.tube = tube;
     s.site = site;
+    if (c->gather)
+        return gather(c, 0, 0, NULL, 0, &s);
     rc = fk_store_add_sample(c->st, &s, did);
     if (rc == FK_OK && *did != FK_PUT_SAME && c->o && c->o->sampled)
         c->o->sampled(c->o->sampled_ud, &s, *did);
@@ -2415,6 +2509,9 @@ static int commit(struct ctx *c)
 
     if (!c->in_batch)
         return FK_OK;
+    rc = flush(c);
+    if (rc != FK_OK)
+        return rc;
     rc = fk_store_commit(c->st);
     if (rc != FK_OK)
         return rc;
@@ -2804,6 +2901,11 @@ static void import_free(fk_import *imp)
     free(c->pgrid);
     free(c->vgrid);
     free(c->grid_ok);
+    free(c->gev);
+    free(c->gsm);
+    free(c->goff);
+    free(c->gdid);
+    fk_buf_fini(&c->gtext);
     free(imp);
 }
 
@@ -2833,6 +2935,9 @@ int fk_import_begin(fk_store *st, const struct fk_profile *p, enum fk_import_typ
     c->o = o;
     c->actor = o ? o->actor : NULL;
     c->now = o && o->now ? o->now : (int64_t)time(NULL);
+    fk_buf_init(&c->gtext, 0);
+    c->gather = fk_store_prefers_bulk(st) &&
+                (t == FK_IMPORT_SCANS || t == FK_IMPORT_PINGS || t == FK_IMPORT_SAMPLES);
     imp->batch = (uint64_t)(o && o->batch_rows ? o->batch_rows : p->batch_rows);
     if (c->actor) {
         rc = permitted(st, t, c->actor, "import", c->scope_label, sizeof c->scope_label,
@@ -2870,6 +2975,7 @@ static int import_fail(fk_import *imp, int rc)
         fk_store_rollback(c->st);
         c->in_batch = 0;
     }
+    c->ngather = 0; /* rolled back with the batch: counted nowhere */
     imp->rc = rc;
     return rc;
 }
@@ -2943,6 +3049,8 @@ int fk_import_row(fk_import *imp, uint64_t line, const fk_slice *fields, size_t 
         r = c->fail;
     if (r == 1)
         count(c, did);
+    else if (r == GATHERED)
+        ; /* counted when its batch is handed over (flush) */
     else if (r == 0)
         reject(c, line, c->reason, raw);
     else if (r < 0)

@@ -311,6 +311,36 @@ int fk_store_add_sample(fk_store *st, const struct fk_sample_row *s, enum fk_put
     return wrote(st, FK_IMPORT_SAMPLES, st->ops->add_sample(st, s, did), did);
 }
 
+int fk_store_add_events(fk_store *st, fk_record_id type, const struct fk_event_row *e,
+                        const struct fk_sample_row *s, size_t n, enum fk_put *did)
+{
+    size_t i;
+    int rc = FK_OK;
+
+    if (type != FK_IMPORT_SCANS && type != FK_IMPORT_PINGS && type != FK_IMPORT_SAMPLES)
+        return FK_EINVAL;
+    if (st->ops->add_events) {
+        rc = st->ops->add_events(st, type, e, s, n, did);
+        for (i = 0; rc == FK_OK && i < n; i++)
+            wrote(st, type, rc, &did[i]);
+        return rc;
+    }
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        if (type == FK_IMPORT_SCANS)
+            rc = fk_store_add_scan(st, e[i].person, e[i].venue, e[i].time, &did[i]);
+        else if (type == FK_IMPORT_PINGS)
+            rc = fk_store_add_ping(st, e[i].person, e[i].cell, e[i].time, &did[i]);
+        else
+            rc = fk_store_add_sample(st, &s[i], &did[i]);
+    }
+    return rc;
+}
+
+int fk_store_prefers_bulk(const fk_store *st)
+{
+    return st->ops->add_events != NULL;
+}
+
 int fk_store_put_result(fk_store *st, const struct fk_result_row *r, enum fk_put *did)
 {
     return wrote(st, FK_IMPORT_RESULTS, st->ops->put_result(st, r, did), did);

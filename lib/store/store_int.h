@@ -109,6 +109,9 @@ struct fk_store_ops {
                 const struct fk_record_value *v, size_t n);
     int (*load_end)(fk_store *st, const struct fk_store_table *t);
     int (*watch)(fk_store *st, int ms, int64_t *generation); /* NULL: announces nothing */
+    /* NULL: fk_store_add_events makes the calls one by one. */
+    int (*add_events)(fk_store *st, fk_record_id type, const struct fk_event_row *e,
+                      const struct fk_sample_row *s, size_t n, enum fk_put *did);
 };
 
 struct fk_store {

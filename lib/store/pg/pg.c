@@ -22,6 +22,11 @@
  *   and its callback may run other statements meanwhile (each cursor has its own name).
  * - Samples are a table here (PostgreSQL keeps the event streams itself); a put reports new,
  *   updated (another shipped time) or same in one statement (RETURNING xmax = 0).
+ * - An import's scans, pings and samples come a batch at a time (fk_store_add_events): COPY into
+ *   a temporary table, then one statement merges them on their key and says which rows were new
+ *   (the first of their key in the batch, not in the table). Samples that repeat a key or find it
+ *   stored with another shipped time, rare, then go one by one, in order, so every answer is what
+ *   the calls one by one would give.
  * - Texts compare byte by byte (COLLATE "C" in the schema), so every walk comes out in SQLite's
  *   order and answers from either store are the same. */
 #include "fk/store.h"
@@ -51,6 +56,9 @@ static FK_DLSYM_PROTOTYPE(PQexec);
 static FK_DLSYM_PROTOTYPE(PQexecParams);
 static FK_DLSYM_PROTOTYPE(PQexecPrepared);
 static FK_DLSYM_PROTOTYPE(PQconsumeInput);
+static FK_DLSYM_PROTOTYPE(PQgetResult);
+static FK_DLSYM_PROTOTYPE(PQputCopyData);
+static FK_DLSYM_PROTOTYPE(PQputCopyEnd);
 static FK_DLSYM_PROTOTYPE(PQfinish);
 static FK_DLSYM_PROTOTYPE(PQfreemem);
 static FK_DLSYM_PROTOTYPE(PQnotifies);
@@ -69,31 +77,20 @@ static FK_DLSYM_PROTOTYPE(PQstatus);
 static FK_DLSYM_PROTOTYPE(PQtransactionStatus);
 
 static const struct fk_dynsym libpq_syms[] = {
-    FK_DLSYM(PQclear),
-    FK_DLSYM(PQcmdStatus),
-    FK_DLSYM(PQcmdTuples),
-    FK_DLSYM(PQconnectdb),
-    FK_DLSYM(PQerrorMessage),
-    FK_DLSYM(PQexec),
-    FK_DLSYM(PQfname),
-    FK_DLSYM(PQconsumeInput),
-    FK_DLSYM(PQfreemem),
-    FK_DLSYM(PQnotifies),
-    FK_DLSYM(PQsocket),
-    FK_DLSYM(PQexecParams),
-    FK_DLSYM(PQexecPrepared),
-    FK_DLSYM(PQfinish),
-    FK_DLSYM(PQftype),
-    FK_DLSYM(PQgetisnull),
-    FK_DLSYM(PQgetvalue),
-    FK_DLSYM(PQnfields),
-    FK_DLSYM(PQntuples),
-    FK_DLSYM(PQprepare),
-    FK_DLSYM(PQresultErrorField),
-    FK_DLSYM(PQresultStatus),
-    FK_DLSYM(PQsetNoticeProcessor),
-    FK_DLSYM(PQstatus),
-    FK_DLSYM(PQtransactionStatus),
+    FK_DLSYM(PQclear),        FK_DLSYM(PQcmdStatus),
+    FK_DLSYM(PQcmdTuples),    FK_DLSYM(PQconnectdb),
+    FK_DLSYM(PQerrorMessage), FK_DLSYM(PQexec),
+    FK_DLSYM(PQfname),        FK_DLSYM(PQconsumeInput),
+    FK_DLSYM(PQgetResult),    FK_DLSYM(PQputCopyData),
+    FK_DLSYM(PQputCopyEnd),   FK_DLSYM(PQfreemem),
+    FK_DLSYM(PQnotifies),     FK_DLSYM(PQsocket),
+    FK_DLSYM(PQexecParams),   FK_DLSYM(PQexecPrepared),
+    FK_DLSYM(PQfinish),       FK_DLSYM(PQftype),
+    FK_DLSYM(PQgetisnull),    FK_DLSYM(PQgetvalue),
+    FK_DLSYM(PQnfields),      FK_DLSYM(PQntuples),
+    FK_DLSYM(PQprepare),      FK_DLSYM(PQresultErrorField),
+    FK_DLSYM(PQresultStatus), FK_DLSYM(PQsetNoticeProcessor),
+    FK_DLSYM(PQstatus),       FK_DLSYM(PQtransactionStatus),
 };
 
 static struct fk_dynlib libpq = FK_DYNLIB_INIT(FK_LIBPQ_SONAME, FK_LIBPQ_PACKAGE, libpq_syms);
@@ -260,6 +257,7 @@ struct pg_store {
     fk_buf row_buf[4];
     unsigned char loads[64]; /* fk_store_load's insert of table k of fk_store_tables is prepared */
     int listening;           /* fk_store_watch said LISTEN */
+    int staging;             /* the temporary tables of add_events exist (made in this session) */
     int batch_kind; /* of the open batch: 0 data, 1 control, 2 events */
     int in_read;    /* a read transaction of fk_store_read_begin is open */
     int cursors;    /* cursors open, to name the next one */
@@ -684,6 +682,7 @@ static int pg_commit(fk_store *st)
         return rc;
     if (strcmp(sym_PQcmdStatus(res), "COMMIT") != 0) {
         snprintf(s->msg, sizeof s->msg, "postgresql: the batch failed and was rolled back");
+        s->staging = 0;
         rc = FK_EDB;
     }
     sym_PQclear(res);
@@ -698,6 +697,7 @@ static int pg_rollback(fk_store *st)
 
     s->in_read = 0;
     s->batch_kind = 0;
+    s->staging = 0; /* made in a transaction that is rolled back: gone with it */
     if (!in_txn(s))
         return FK_OK;
     return exec(s, "ROLLBACK");
@@ -2274,6 +2274,207 @@ static int pg_each_zone_change(fk_store *st, fk_zone_change_cb cb, void *ud)
                 row_zone_change, &w);
 }
 
+/* ---- an import's events a batch at a time ---- */
+
+/* Appends s to b as a field of COPY's text format: backslash, tab and line ends escaped. */
+static int copy_text(fk_buf *b, const char *s)
+{
+    const char *p;
+    int rc = FK_OK;
+
+    for (p = s ? s : ""; rc == FK_OK && *p; p++) {
+        const char *esc = *p == '\\'   ? "\\\\"
+                          : *p == '\t' ? "\\t"
+                          : *p == '\n' ? "\\n"
+                          : *p == '\r' ? "\\r"
+                                       : NULL;
+
+        rc = esc ? fk_buf_append(b, esc, 2) : fk_buf_append(b, p, 1);
+    }
+    return rc;
+}
+
+/* Empties table (a temporary one) and fills it with the COPY text rows in b. */
+static int copy_in(struct pg_store *s, const char *table, const fk_buf *b)
+{
+    char sql[96];
+    PGresult *res;
+    int rc;
+
+    snprintf(sql, sizeof sql, "TRUNCATE %s", table);
+    if ((rc = exec(s, sql)) != FK_OK)
+        return rc;
+    snprintf(sql, sizeof sql, "COPY %s FROM STDIN", table);
+    res = sym_PQexec(s->conn, sql);
+    if (!res || sym_PQresultStatus(res) != PGRES_COPY_IN) {
+        rc = check(s, res);
+        if (rc == FK_OK)
+            sym_PQclear(res);
+        return FK_EDB;
+    }
+    sym_PQclear(res);
+    rc = sym_PQputCopyData(s->conn, b->data ? b->data : "", (int)b->len) == 1 &&
+                 sym_PQputCopyEnd(s->conn, NULL) == 1
+             ? FK_OK
+             : fail(s, NULL);
+    /* The COPY's own result, then NULL. */
+    while ((res = sym_PQgetResult(s->conn)) != NULL) {
+        if (rc == FK_OK && (rc = check(s, res)) != FK_OK)
+            continue; /* check cleared it */
+        sym_PQclear(res);
+    }
+    return rc;
+}
+
+/* The temporary tables the batches go through, once a session (dropped with it). */
+static int staging(struct pg_store *s)
+{
+    int rc;
+
+    if (s->staging)
+        return FK_OK;
+    rc = exec(s, "CREATE TEMP TABLE IF NOT EXISTS fk_in_scans (n bigint, person bigint, "
+                 "venue bigint, time bigint); "
+                 "CREATE TEMP TABLE IF NOT EXISTS fk_in_pings (n bigint, person bigint, "
+                 "cell text COLLATE \"C\", time bigint); "
+                 "CREATE TEMP TABLE IF NOT EXISTS fk_in_samples (n bigint, tube text COLLATE "
+                 "\"C\", person bigint, time bigint, site text COLLATE \"C\", shipped bigint)");
+    s->staging = rc == FK_OK;
+    return rc;
+}
+
+/* Scans or pings: every row is new when it is the first of its key in the batch and not in the
+ * table, else the same (INSERT OR IGNORE, a row at a time). */
+static int add_moves(struct pg_store *s, int pings, const struct fk_event_row *e, size_t n,
+                     enum fk_put *did)
+{
+    PGresult *res = NULL;
+    fk_buf b;
+    size_t i;
+    int rc = FK_OK, k;
+
+    fk_buf_init(&b, 0);
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        did[i] = FK_PUT_SAME;
+        if (pings) {
+            rc = fk_buf_printf(&b, "%zu\t%lld\t", i, (long long)e[i].person);
+            rc = rc == FK_OK ? copy_text(&b, e[i].cell) : rc;
+            rc = rc == FK_OK ? fk_buf_printf(&b, "\t%lld\n", (long long)e[i].time) : rc;
+        } else {
+            rc = fk_buf_printf(&b, "%zu\t%lld\t%lld\t%lld\n", i, (long long)e[i].person,
+                               (long long)e[i].venue, (long long)e[i].time);
+        }
+    }
+    if (rc == FK_OK)
+        rc = copy_in(s, pings ? "fk_in_pings" : "fk_in_scans", &b);
+    fk_buf_fini(&b);
+    if (rc == FK_OK)
+        rc = check(s, res = sym_PQexec(
+                          s->conn,
+                          pings ? "WITH ins AS (INSERT INTO pings (person, cell, time) SELECT "
+                                  "DISTINCT person, cell, time FROM fk_in_pings ON CONFLICT DO "
+                                  "NOTHING RETURNING person, cell, time) SELECT min(i.n) FROM ins "
+                                  "JOIN fk_in_pings i USING (person, cell, time) GROUP BY "
+                                  "i.person, i.cell, i.time"
+                                : "WITH ins AS (INSERT INTO scans (person, venue, time) SELECT "
+                                  "DISTINCT person, venue, time FROM fk_in_scans ON CONFLICT DO "
+                                  "NOTHING RETURNING person, venue, time) SELECT min(i.n) FROM ins "
+                                  "JOIN fk_in_scans i USING (person, venue, time) GROUP BY "
+                                  "i.person, i.venue, i.time"));
+    if (rc != FK_OK)
+        return rc;
+    for (k = 0; k < sym_PQntuples(res); k++) {
+        int64_t at = coli(res, k, 0);
+
+        if (at >= 0 && (size_t)at < n)
+            did[at] = FK_PUT_NEW;
+    }
+    sym_PQclear(res);
+    return FK_OK;
+}
+
+/* Samples: the first of a key neither stored nor repeated in the batch is new, inserted with
+ * the rest of its kind in one statement; one stored with no other shipped time is the same; the
+ * others (a key again in the batch, a shipped time to fill in) go one by one in order after
+ * them, as pg_add_sample, so each gets the answer the calls in order would give. */
+static int add_samples(struct pg_store *s, const struct fk_sample_row *r, size_t n,
+                       enum fk_put *did)
+{
+    unsigned char *slow = NULL;
+    PGresult *res = NULL;
+    fk_buf b;
+    size_t i;
+    int rc = FK_OK, k;
+
+    fk_buf_init(&b, 0);
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        did[i] = FK_PUT_NEW;
+        rc = fk_buf_printf(&b, "%zu\t", i);
+        rc = rc == FK_OK ? copy_text(&b, r[i].tube) : rc;
+        rc = rc == FK_OK
+                 ? fk_buf_printf(&b, "\t%lld\t%lld\t", (long long)r[i].person, (long long)r[i].time)
+                 : rc;
+        rc = rc == FK_OK ? copy_text(&b, r[i].site) : rc;
+        rc = rc == FK_OK ? fk_buf_printf(&b, "\t%lld\n", (long long)r[i].shipped) : rc;
+    }
+    if (rc == FK_OK)
+        rc = copy_in(s, "fk_in_samples", &b);
+    fk_buf_fini(&b);
+    /* The rows that are not simply new: 1 the same, 2 one by one. */
+    if (rc == FK_OK)
+        rc = check(s, res = sym_PQexec(
+                          s->conn,
+                          "SELECT i.n, CASE WHEN i.r = 1 AND (i.shipped = 0 OR i.shipped = "
+                          "st.shipped) THEN 1 ELSE 2 END FROM (SELECT n, tube, person, shipped, "
+                          "row_number() OVER (PARTITION BY tube, person ORDER BY n) AS r FROM "
+                          "fk_in_samples) i LEFT JOIN samples st USING (tube, person) WHERE "
+                          "st.tube IS NOT NULL OR i.r > 1"));
+    if (rc != FK_OK)
+        return rc;
+    slow = calloc(n ? n : 1, 1);
+    if (!slow) {
+        sym_PQclear(res);
+        return FK_ENOMEM;
+    }
+    for (k = 0; k < sym_PQntuples(res); k++) {
+        int64_t at = coli(res, k, 0);
+
+        if (at >= 0 && (size_t)at < n) {
+            slow[at] = (unsigned char)coli(res, k, 1);
+            did[at] = FK_PUT_SAME;
+        }
+    }
+    sym_PQclear(res);
+    rc = exec(s, "INSERT INTO samples (tube, person, time, site, shipped) SELECT tube, person, "
+                 "time, site, shipped FROM (SELECT *, row_number() OVER (PARTITION BY tube, "
+                 "person ORDER BY n) AS r FROM fk_in_samples) i WHERE i.r = 1 AND NOT EXISTS "
+                 "(SELECT 1 FROM samples st WHERE st.tube = i.tube AND st.person = i.person)");
+    for (i = 0; rc == FK_OK && i < n; i++)
+        if (slow[i] == 2)
+            rc = pg_add_sample(&s->base, &r[i], &did[i]);
+    free(slow);
+    return rc;
+}
+
+static int pg_add_events(fk_store *st, fk_record_id type, const struct fk_event_row *e,
+                         const struct fk_sample_row *r, size_t n, enum fk_put *did)
+{
+    struct pg_store *s = PG(st);
+    int rc;
+
+    if (!in_txn(s) || s->in_read) {
+        snprintf(s->msg, sizeof s->msg, "events added outside a batch");
+        return FK_EDB;
+    }
+    if (n == 0)
+        return FK_OK;
+    if ((rc = staging(s)) != FK_OK)
+        return rc;
+    if (type == FK_IMPORT_SAMPLES)
+        return add_samples(s, r, n, did);
+    return add_moves(s, type == FK_IMPORT_PINGS, e, n, did);
+}
+
 /* ---- announcements of new generations ---- */
 
 /* The newest generation announced on the channel since the last look into *g (left as it is when
@@ -2536,6 +2737,7 @@ static const struct fk_store_ops pg_ops = {
     .load = pg_load,
     .load_end = pg_load_end,
     .watch = pg_watch,
+    .add_events = pg_add_events,
 };
 
 /* ---- open ---- */
