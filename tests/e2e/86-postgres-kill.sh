@@ -9,8 +9,8 @@ start_pg
 psql -q "$PG" -c "CREATE DATABASE clean" >/dev/null
 CLEAN=${PG/postgresql:\/\/\/postgres/postgresql:\/\/\/clean}
 export FANGKONG_DB=$PG
-N=2000     # persons
-K=15       # samples per person: 30 000 rows
+N=3000     # persons
+K=40       # samples per person: 120 000 rows
 BATCH=1000
 
 python3 - "$N" "$K" <<'PY'

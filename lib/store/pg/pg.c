@@ -318,15 +318,20 @@ static int check(struct pg_store *s, PGresult *res)
     return FK_EDB;
 }
 
-/* Runs sql (no parameters; may hold several statements) and drops its result. */
-static int exec(struct pg_store *s, const char *sql)
+/* check(), and the result dropped when it succeeded: for a statement whose answer is not read. */
+static int check_done(struct pg_store *s, PGresult *res)
 {
-    PGresult *res = sym_PQexec(s->conn, sql);
     int rc = check(s, res);
 
     if (rc == FK_OK)
         sym_PQclear(res);
     return rc;
+}
+
+/* Runs sql (no parameters; may hold several statements) and drops its result. */
+static int exec(struct pg_store *s, const char *sql)
+{
+    return check_done(s, sym_PQexec(s->conn, sql));
 }
 
 /* Runs statement id with a's parameters, preparing it on the server the first time. The result
@@ -340,10 +345,8 @@ static int run(struct pg_store *s, enum stmt_id id, const struct args *a, PGresu
     *out = NULL;
     snprintf(name, sizeof name, "s%d", (int)id);
     if (!s->prepared[id]) {
-        res = sym_PQprepare(s->conn, name, stmt_sql[id], 0, NULL);
-        if ((rc = check(s, res)) != FK_OK)
+        if ((rc = check_done(s, sym_PQprepare(s->conn, name, stmt_sql[id], 0, NULL))) != FK_OK)
             return rc;
-        sym_PQclear(res);
         s->prepared[id] = 1;
     }
     res = sym_PQexecPrepared(s->conn, name, a ? a->n : 0, a ? a->v : NULL, NULL, NULL, 0);
@@ -2580,7 +2583,6 @@ static int pg_load(fk_store *st, const struct fk_store_table *t, const char *con
     struct pg_store *s = PG(st);
     size_t k, at = (size_t)(t - fk_store_tables);
     struct args a = {.n = 0};
-    PGresult *res;
     char name[16];
     int rc;
 
@@ -2602,7 +2604,7 @@ static int pg_load(fk_store *st, const struct fk_store_table *t, const char *con
             rc = fk_buf_printf(&sql, "%s$%zu", k ? ", " : "", k + 1);
         rc = rc == FK_OK ? fk_buf_puts(&sql, ")") : rc;
         if (rc == FK_OK)
-            rc = check(s, sym_PQprepare(s->conn, name, sql.data, 0, NULL));
+            rc = check_done(s, sym_PQprepare(s->conn, name, sql.data, 0, NULL));
         fk_buf_fini(&sql);
         if (rc != FK_OK)
             return rc;
@@ -2616,10 +2618,7 @@ static int pg_load(fk_store *st, const struct fk_store_table *t, const char *con
         else
             a_int(&a, v[k].i);
     }
-    res = sym_PQexecPrepared(s->conn, name, a.n, a.v, NULL, NULL, 0);
-    if ((rc = check(s, res)) == FK_OK)
-        sym_PQclear(res);
-    return rc;
+    return check_done(s, sym_PQexecPrepared(s->conn, name, a.n, a.v, NULL, NULL, 0));
 }
 
 static int pg_load_end(fk_store *st, const struct fk_store_table *t)
@@ -2812,7 +2811,7 @@ static int prepare_records(struct pg_store *s)
             if (!own && !sql)
                 return FK_ENOMEM;
             snprintf(name, sizeof name, "r%d_%d", t, k);
-            rc = check(s, sym_PQprepare(s->conn, name, own ? own : sql, 0, NULL));
+            rc = check_done(s, sym_PQprepare(s->conn, name, own ? own : sql, 0, NULL));
             if (rc != FK_OK) {
                 char why[400];
 
