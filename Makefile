@@ -43,13 +43,15 @@ $(ASAN_BUILD)/Makefile:
 
 # The screenshot tour (e2e/67) checks the UI's language and layout, which a sanitizer build of the
 # server adds nothing to (the other browser tests drive that server): it runs in `make unit` only,
-# which keeps CI within its half hour.
+# which keeps CI within its half hour. So do the PostgreSQL end-to-end comparisons (e2e/85-87):
+# the backend they drive runs under the sanitizers in the unit/*_pg tests (every store call,
+# migrate, the watch, the bulk events), and the comparisons cost the sanitizer run a minute.
 asan: $(ASAN_BUILD)/Makefile
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	$(MAKE) --no-print-directory web WEB_OUT=$(ASAN_BUILD)/web
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    ctest --output-on-failure -j $(JOBS) -E '^e2e/67-web-tour$$'
+	    ctest --output-on-failure -j $(JOBS) -E '^e2e/(67-web-tour|85-postgres-store|86-postgres-kill|87-migrate)$$'
 
 # The libFuzzer targets (tests/fuzz: CSV reader, resident IDs, time round trip, JSON bodies), built
 # with clang when it is there (FK_FUZZ), FUZZ_SECONDS each; `make unit` runs them 20 s each.
