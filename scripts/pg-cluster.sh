@@ -20,7 +20,9 @@ pg_bin() {
     for d in /usr/lib/postgresql/*/bin; do
         if [ -x "$d/initdb" ]; then
             echo "$d"
-            return
+            # 0 said, not implied: in the EXIT trap a bare return gives the status the script
+            # exits with, and a failed test's cluster was left running.
+            return 0
         fi
     done
     echo "pg-cluster: no PostgreSQL server found (apt-get install postgresql-15)" >&2
