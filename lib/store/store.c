@@ -71,6 +71,22 @@ const char *fk_store_shown(const char *uri, char *buf, size_t cap)
     }
 }
 
+void fk__prefix_end(const char *prefix, char *out, size_t cap)
+{
+    size_t n = strlen(prefix);
+
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, prefix, n);
+    out[n] = '\0';
+    while (n > 0 && (unsigned char)out[n - 1] == 0xff)
+        out[--n] = '\0';
+    if (n > 0)
+        out[n - 1] = (char)((unsigned char)out[n - 1] + 1);
+    else if (cap > 1)
+        memcpy(out, "\xff", 2);
+}
+
 const char *fk_store_backends(void)
 {
 #ifdef FK_WITH_POSTGRES
@@ -273,26 +289,65 @@ int fk_store_control_generation(fk_store *st, int64_t *out)
     return st->ops->control_generation(st, out);
 }
 
+/* The keyed rows with a struct of their own are the generic put of their descriptor's fields
+ * (fk/record.h), in the fields' order; every backend has that one put. */
+#define RV_S(x)                                                                                    \
+    {                                                                                              \
+        (x), 0, 0                                                                                  \
+    }
+#define RV_I(x)                                                                                    \
+    {                                                                                              \
+        NULL, (x), 0                                                                               \
+    }
+
 int fk_store_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
 {
-    return wrote(st, FK_IMPORT_REGIONS, st->ops->put_region(st, r, did), did);
+    const struct fk_record_value v[] = {RV_S(r->code),   RV_S(r->name),        RV_I(r->level),
+                                        RV_S(r->parent), RV_S(r->lon),         RV_S(r->lat),
+                                        RV_S(r->worker), RV_S(r->worker_phone)};
+
+    return fk_store_put_record(st, FK_IMPORT_REGIONS, v, NULL, did, NULL);
 }
 
 int fk_store_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did)
 {
-    return wrote(st, FK_IMPORT_PERSONS, st->ops->put_person(st, p, id, did, NULL), did);
+    unsigned changed;
+
+    return fk_store_put_person_changes(st, p, id, did, &changed);
 }
 
 int fk_store_put_person_changes(fk_store *st, const struct fk_person_row *p, int64_t *id,
                                 enum fk_put *did, unsigned *changed)
 {
+    /* Bits of the fields (1 << index in the descriptor's fields) to enum fk_person_field. */
+    static const unsigned bit[8] = {0,
+                                    FK_PERSON_ID_TYPE,
+                                    FK_PERSON_NAME,
+                                    FK_PERSON_PHONE,
+                                    FK_PERSON_GRID,
+                                    FK_PERSON_HOUSEHOLD,
+                                    FK_PERSON_TAGS,
+                                    FK_PERSON_ADDRESS};
+    const struct fk_record_value v[] = {RV_S(p->id_number), {NULL, p->id_type, p->id_type < 0},
+                                        RV_S(p->name),      RV_S(p->phone),
+                                        RV_S(p->grid),      RV_S(p->household),
+                                        RV_S(p->tags),      RV_S(p->address)};
+    unsigned diff = 0;
+    int rc = fk_store_put_record(st, FK_IMPORT_PERSONS, v, id, did, &diff), k;
+
     *changed = 0;
-    return wrote(st, FK_IMPORT_PERSONS, st->ops->put_person(st, p, id, did, changed), did);
+    for (k = 0; k < 8; k++)
+        if (diff & (1u << k))
+            *changed |= bit[k];
+    return rc;
 }
 
 int fk_store_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did)
 {
-    return wrote(st, FK_IMPORT_VENUES, st->ops->put_venue(st, v, id, did), did);
+    const struct fk_record_value r[] = {RV_S(v->code), RV_S(v->name), RV_S(v->type),
+                                        RV_S(v->grid), RV_S(v->lon),  RV_S(v->lat)};
+
+    return fk_store_put_record(st, FK_IMPORT_VENUES, r, id, did, NULL);
 }
 
 int fk_store_add_scan(fk_store *st, int64_t person, int64_t venue, int64_t time, enum fk_put *did)
@@ -348,7 +403,13 @@ int fk_store_put_result(fk_store *st, const struct fk_result_row *r, enum fk_put
 
 int fk_store_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did)
 {
-    return wrote(st, FK_IMPORT_CASES, st->ops->put_case(st, c, did), did);
+    struct fk_record_value v[] = {RV_I(c->person), RV_I(c->confirmed), RV_I(c->onset),
+                                  RV_I(c->kind),   RV_I(c->isolated),  RV_I(c->reported)};
+
+    /* reported < 0: the row did not say (an old file), so the stored time stays. */
+    v[5].absent = c->reported < 0;
+    v[5].i = c->reported < 0 ? 0 : c->reported;
+    return fk_store_put_record(st, FK_IMPORT_CASES, v, NULL, did, NULL);
 }
 
 int fk_store_get_person(fk_store *st, int64_t id, struct fk_person_row *out)
@@ -637,7 +698,12 @@ int fk_store_audit(fk_store *st, const char *who, const char *action, const char
 
 int fk_store_put_control(fk_store *st, const struct fk_control_row *c, int64_t *id, enum fk_put *did)
 {
-    return st->ops->put_control(st, c, id, did);
+    const struct fk_record_value v[] = {
+        RV_I(c->person), RV_I(c->start),  RV_I(c->category),
+        RV_I(c->place),  RV_I(c->end),    RV_S(c->regime),
+        RV_S(c->site),   RV_S(c->device), {NULL, c->extended, c->extended < 0}};
+
+    return st->ops->put_record(st, FK_IMPORT_CONTROLS, v, id, did, NULL);
 }
 
 int fk_store_put_record(fk_store *st, fk_record_id t, const struct fk_record_value *v,
@@ -653,12 +719,19 @@ int fk_store_each_record(fk_store *st, fk_record_id t, fk_record_cb cb, void *ud
 
 int fk_store_put_arrival(fk_store *st, const struct fk_arrival_row *a, enum fk_put *did)
 {
-    return st->ops->put_arrival(st, a, did);
+    const struct fk_record_value v[] = {RV_I(a->person), RV_I(a->arrived), RV_S(a->origin),
+                                        RV_S(a->grid), RV_S(a->transport)};
+
+    return st->ops->put_record(st, FK_IMPORT_ARRIVALS, v, NULL, did, NULL);
 }
 
 int fk_store_put_risk_area(fk_store *st, const struct fk_risk_area_row *r, enum fk_put *did)
 {
-    return st->ops->put_risk_area(st, r, did);
+    /* A NULL name: the file had no name column, the stored name stays. */
+    const struct fk_record_value v[] = {RV_S(r->area), RV_I(r->start), RV_I(r->level), RV_I(r->end),
+                                        RV_S(r->name)};
+
+    return st->ops->put_record(st, FK_IMPORT_RISK_AREAS, v, NULL, did, NULL);
 }
 
 int fk_store_add_door_event(fk_store *st, const struct fk_door_row *d, enum fk_put *did)

@@ -20,16 +20,11 @@ struct fk_store_ops {
     int (*read_end)(fk_store *st);
     int (*control_generation)(fk_store *st, int64_t *out);
     int (*index_generation)(fk_store *st, unsigned feeds, int64_t *out);
-    int (*put_region)(fk_store *st, const struct fk_region_row *r, enum fk_put *did);
-    int (*put_person)(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did,
-                      unsigned *changed);
-    int (*put_venue)(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did);
     int (*add_scan)(fk_store *st, int64_t person, int64_t venue, int64_t time, enum fk_put *did);
     int (*add_ping)(fk_store *st, int64_t person, const char *cell, int64_t time,
                     enum fk_put *did);
     int (*add_sample)(fk_store *st, const struct fk_sample_row *s, enum fk_put *did);
     int (*put_result)(fk_store *st, const struct fk_result_row *r, enum fk_put *did);
-    int (*put_case)(fk_store *st, const struct fk_case_row *c, enum fk_put *did);
     int (*get_person)(fk_store *st, int64_t id, struct fk_person_row *out);
     int (*find_person)(fk_store *st, const char *id_number, int64_t *id);
     int (*get_region)(fk_store *st, const char *code, struct fk_region_row *out);
@@ -47,10 +42,6 @@ struct fk_store_ops {
     int (*add_round)(fk_store *st, struct fk_round *r);
     int (*get_round)(fk_store *st, const char *name, struct fk_round *out);
     int (*each_round)(fk_store *st, fk_round_cb cb, void *ud);
-    int (*put_control)(fk_store *st, const struct fk_control_row *c, int64_t *id,
-                       enum fk_put *did);
-    int (*put_arrival)(fk_store *st, const struct fk_arrival_row *a, enum fk_put *did);
-    int (*put_risk_area)(fk_store *st, const struct fk_risk_area_row *r, enum fk_put *did);
     int (*add_door_event)(fk_store *st, const struct fk_door_row *d, enum fk_put *did);
     int (*add_alert)(fk_store *st, const struct fk_alert_row *a, enum fk_put *did);
     int (*update_alert)(fk_store *st, int64_t id, int status, const char *who, const char *note,
@@ -120,6 +111,19 @@ struct fk_store {
     unsigned touched;      /* FK_FEEDS_* the open batch wrote (store.c); the backend's commit
                               moves those indexes' generations (fk_store_index_generation) */
 };
+
+/* Whether value v of field f is "keep the stored value" (a FK_RFIELD_KEEP field the input did
+ * not give): the backends' generic puts then keep the column as stored. */
+static inline int fk__value_absent(const struct fk_record_field *f, const struct fk_record_value *v)
+{
+    return (f->flags & FK_RFIELD_KEEP) && (f->kind == FK_RVAL_TEXT ? !v->s : v->absent);
+}
+
+/* The first string after every string that begins with prefix, byte-wise (the prefix with its
+ * last byte below 0xff raised by one, and the bytes after it dropped), into out (cap bytes);
+ * "\xff" when there is none (UTF-8 text never holds the byte 0xff). Both backends compare these
+ * columns byte by byte (PostgreSQL: COLLATE "C"), so a prefix search is a range. */
+void fk__prefix_end(const char *prefix, char *out, size_t cap);
 
 /* SQLite backend: opens path. */
 int fk__store_sqlite_open(const char *path, fk_store **out, char *err, size_t errlen);

@@ -760,19 +760,12 @@ static void pg_set_busy_wait(fk_store *st, int ms)
 
 /* ---- the generic put of keyed records (fk/record.h) ---- */
 
-/* Whether value v of field f is "keep the stored value" (a FK_RFIELD_KEEP field the input did
- * not give). */
-static int absent(const struct fk_record_field *f, const struct fk_record_value *v)
-{
-    return (f->flags & FK_RFIELD_KEEP) && (f->kind == FK_RVAL_TEXT ? !v->s : v->absent);
-}
-
 /* Adds v as the next parameter: an absent value is NULL on an update (the statement keeps the
  * stored one) and "" or 0 on an insert; a NULL text of any other field is "". */
 static void arg_value(struct args *a, const struct fk_record_field *f,
                       const struct fk_record_value *v, int insert)
 {
-    int keep = absent(f, v);
+    int keep = fk__value_absent(f, v);
 
     if (keep && !insert)
         a_null(a);
@@ -786,7 +779,7 @@ static void arg_value(struct args *a, const struct fk_record_field *f,
 static int same_value(const PGresult *r, int c, const struct fk_record_field *f,
                       const struct fk_record_value *v)
 {
-    if (absent(f, v))
+    if (fk__value_absent(f, v))
         return 1;
     if (f->kind == FK_RVAL_TEXT)
         return strcmp(col(r, 0, c), v->s ? v->s : "") == 0;
@@ -868,100 +861,6 @@ static int pg_put_record(fk_store *st, fk_record_id t, const struct fk_record_va
                          enum fk_put *did, unsigned *changed)
 {
     return put_record(PG(st), t, v, id, did, changed);
-}
-
-/* Text and integer shorthands for a struct fk_record_value. */
-#define RV_S(x)                                                                                    \
-    {                                                                                              \
-        (x), 0, 0                                                                                  \
-    }
-#define RV_I(x)                                                                                    \
-    {                                                                                              \
-        NULL, (x), 0                                                                               \
-    }
-
-static int pg_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
-{
-    const struct fk_record_value v[] = {RV_S(r->code),   RV_S(r->name),        RV_I(r->level),
-                                        RV_S(r->parent), RV_S(r->lon),         RV_S(r->lat),
-                                        RV_S(r->worker), RV_S(r->worker_phone)};
-
-    return put_record(PG(st), FK_IMPORT_REGIONS, v, NULL, did, NULL);
-}
-
-static int pg_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id, enum fk_put *did,
-                         unsigned *changed)
-{
-    /* Bits of the fields (1 << index in the descriptor's fields) to enum fk_person_field. */
-    static const unsigned bit[8] = {0,
-                                    FK_PERSON_ID_TYPE,
-                                    FK_PERSON_NAME,
-                                    FK_PERSON_PHONE,
-                                    FK_PERSON_GRID,
-                                    FK_PERSON_HOUSEHOLD,
-                                    FK_PERSON_TAGS,
-                                    FK_PERSON_ADDRESS};
-    const struct fk_record_value v[] = {RV_S(p->id_number), {NULL, p->id_type, p->id_type < 0},
-                                        RV_S(p->name),      RV_S(p->phone),
-                                        RV_S(p->grid),      RV_S(p->household),
-                                        RV_S(p->tags),      RV_S(p->address)};
-    unsigned diff = 0;
-    int rc = put_record(PG(st), FK_IMPORT_PERSONS, v, id, did, &diff), k;
-
-    if (changed) {
-        *changed = 0;
-        for (k = 0; k < 8; k++)
-            if (diff & (1u << k))
-                *changed |= bit[k];
-    }
-    return rc;
-}
-
-static int pg_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did)
-{
-    const struct fk_record_value r[] = {RV_S(v->code), RV_S(v->name), RV_S(v->type),
-                                        RV_S(v->grid), RV_S(v->lon),  RV_S(v->lat)};
-
-    return put_record(PG(st), FK_IMPORT_VENUES, r, id, did, NULL);
-}
-
-static int pg_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did)
-{
-    struct fk_record_value v[] = {RV_I(c->person), RV_I(c->confirmed), RV_I(c->onset),
-                                  RV_I(c->kind),   RV_I(c->isolated),  RV_I(c->reported)};
-
-    /* reported < 0: the row did not say (an old file), so the stored time stays. */
-    v[5].absent = c->reported < 0;
-    v[5].i = c->reported < 0 ? 0 : c->reported;
-    return put_record(PG(st), FK_IMPORT_CASES, v, NULL, did, NULL);
-}
-
-static int pg_put_control(fk_store *st, const struct fk_control_row *c, int64_t *id,
-                          enum fk_put *did)
-{
-    const struct fk_record_value v[] = {
-        RV_I(c->person), RV_I(c->start),  RV_I(c->category),
-        RV_I(c->place),  RV_I(c->end),    RV_S(c->regime),
-        RV_S(c->site),   RV_S(c->device), {NULL, c->extended, c->extended < 0}};
-
-    return put_record(PG(st), FK_IMPORT_CONTROLS, v, id, did, NULL);
-}
-
-static int pg_put_arrival(fk_store *st, const struct fk_arrival_row *a, enum fk_put *did)
-{
-    const struct fk_record_value v[] = {RV_I(a->person), RV_I(a->arrived), RV_S(a->origin),
-                                        RV_S(a->grid), RV_S(a->transport)};
-
-    return put_record(PG(st), FK_IMPORT_ARRIVALS, v, NULL, did, NULL);
-}
-
-static int pg_put_risk_area(fk_store *st, const struct fk_risk_area_row *r, enum fk_put *did)
-{
-    /* A NULL name: the file had no name column, the stored name stays. */
-    const struct fk_record_value v[] = {RV_S(r->area), RV_I(r->start), RV_I(r->level), RV_I(r->end),
-                                        RV_S(r->name)};
-
-    return put_record(PG(st), FK_IMPORT_RISK_AREAS, v, NULL, did, NULL);
 }
 
 /* ---- events ---- */
@@ -1985,25 +1884,6 @@ static int row_person_full(const PGresult *r, int i, struct walk *w)
     return w->cb.person(w->ud, &p);
 }
 
-/* The first string after every string that begins with prefix, byte-wise (as the SQLite
- * backend's; "\xff" when there is none: UTF-8 never holds that byte, and PostgreSQL compares
- * these columns byte by byte, COLLATE "C"). */
-static void prefix_end(const char *prefix, char *out, size_t cap)
-{
-    size_t n = strlen(prefix);
-
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(out, prefix, n);
-    out[n] = '\0';
-    while (n > 0 && (unsigned char)out[n - 1] == 0xff)
-        out[--n] = '\0';
-    if (n > 0)
-        out[n - 1] = (char)((unsigned char)out[n - 1] + 1);
-    else if (cap > 1)
-        memcpy(out, "\xff", 2);
-}
-
 static int pg_search_persons(fk_store *st, enum fk_person_key key, const char *value,
                              const char *grid, fk_person_cb cb, void *ud)
 {
@@ -2029,7 +1909,7 @@ static int pg_search_persons(fk_store *st, enum fk_person_key key, const char *v
         return FK_EINVAL;
     a_text(&a, value);
     if (key == FK_PKEY_NAME) {
-        prefix_end(value ? value : "", end, sizeof end);
+        fk__prefix_end(value ? value : "", end, sizeof end);
         a_text(&a, end);
         if (grid)
             a_text(&a, grid);
@@ -2051,7 +1931,7 @@ static int pg_grid_names(fk_store *st, const char *grid, const char *prefix, con
     if (upto) {
         a_text(&a, upto);
     } else {
-        prefix_end(prefix ? prefix : "", end, sizeof end);
+        fk__prefix_end(prefix ? prefix : "", end, sizeof end);
         a_text(&a, end);
     }
     a_int(&a, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
@@ -2660,14 +2540,10 @@ static const struct fk_store_ops pg_ops = {
     .read_end = pg_read_end,
     .control_generation = pg_control_generation,
     .index_generation = pg_index_generation,
-    .put_region = pg_put_region,
-    .put_person = pg_put_person,
-    .put_venue = pg_put_venue,
     .add_scan = pg_add_scan,
     .add_ping = pg_add_ping,
     .add_sample = pg_add_sample,
     .put_result = pg_put_result,
-    .put_case = pg_put_case,
     .get_person = pg_get_person,
     .find_person = pg_find_person,
     .get_region = pg_get_region,
@@ -2685,9 +2561,6 @@ static const struct fk_store_ops pg_ops = {
     .add_round = pg_add_round,
     .get_round = pg_get_round,
     .each_round = pg_each_round,
-    .put_control = pg_put_control,
-    .put_arrival = pg_put_arrival,
-    .put_risk_area = pg_put_risk_area,
     .add_door_event = pg_add_door_event,
     .add_alert = pg_add_alert,
     .update_alert = pg_update_alert,

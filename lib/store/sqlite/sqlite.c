@@ -397,19 +397,12 @@ static int sq_index_generation(fk_store *st, unsigned feeds, int64_t *out)
 
 /* ---- the generic put of keyed records (fk/record.h) ---- */
 
-/* Whether value v of field f is "keep the stored value" (a FK_RFIELD_KEEP field the input did
- * not give). */
-static int absent(const struct fk_record_field *f, const struct fk_record_value *v)
-{
-    return (f->flags & FK_RFIELD_KEEP) && (f->kind == FK_RVAL_TEXT ? !v->s : v->absent);
-}
-
 /* Binds v as parameter i: an absent value is SQL NULL on an update (the statement keeps the
  * stored one) and "" or 0 on an insert; a NULL text of any other field is "". */
 static void bind_value(sqlite3_stmt *q, int i, const struct fk_record_field *f,
                        const struct fk_record_value *v, int insert)
 {
-    int keep = absent(f, v);
+    int keep = fk__value_absent(f, v);
 
     if (keep && !insert)
         sqlite3_bind_null(q, i);
@@ -423,7 +416,7 @@ static void bind_value(sqlite3_stmt *q, int i, const struct fk_record_field *f,
 static int same_value(sqlite3_stmt *q, int col, const struct fk_record_field *f,
                       const struct fk_record_value *v)
 {
-    if (absent(f, v))
+    if (fk__value_absent(f, v))
         return 1;
     if (f->kind == FK_RVAL_TEXT)
         return strcmp(col_text(q, col), v->s ? v->s : "") == 0;
@@ -508,45 +501,6 @@ static int sq_put_record(fk_store *st, fk_record_id t, const struct fk_record_va
 /* Text and integer shorthands for a struct fk_record_value. */
 #define RV_S(x) {(x), 0, 0}
 #define RV_I(x) {NULL, (x), 0}
-
-static int sq_put_region(fk_store *st, const struct fk_region_row *r, enum fk_put *did)
-{
-    const struct fk_record_value v[] = {RV_S(r->code),   RV_S(r->name),   RV_I(r->level),
-                                        RV_S(r->parent), RV_S(r->lon),    RV_S(r->lat),
-                                        RV_S(r->worker), RV_S(r->worker_phone)};
-
-    return put_record(SQ(st), FK_IMPORT_REGIONS, v, NULL, did, NULL);
-}
-
-static int sq_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id,
-                         enum fk_put *did, unsigned *changed)
-{
-    /* Bits of the fields (1 << index in the descriptor's fields) to enum fk_person_field. */
-    static const unsigned bit[8] = {0, FK_PERSON_ID_TYPE, FK_PERSON_NAME, FK_PERSON_PHONE,
-                                    FK_PERSON_GRID, FK_PERSON_HOUSEHOLD, FK_PERSON_TAGS,
-                                    FK_PERSON_ADDRESS};
-    const struct fk_record_value v[] = {RV_S(p->id_number), {NULL, p->id_type, p->id_type < 0},
-                                        RV_S(p->name), RV_S(p->phone), RV_S(p->grid),
-                                        RV_S(p->household), RV_S(p->tags), RV_S(p->address)};
-    unsigned diff = 0;
-    int rc = put_record(SQ(st), FK_IMPORT_PERSONS, v, id, did, &diff), k;
-
-    if (changed) {
-        *changed = 0;
-        for (k = 0; k < 8; k++)
-            if (diff & (1u << k))
-                *changed |= bit[k];
-    }
-    return rc;
-}
-
-static int sq_put_venue(fk_store *st, const struct fk_venue_row *v, int64_t *id, enum fk_put *did)
-{
-    const struct fk_record_value r[] = {RV_S(v->code), RV_S(v->name), RV_S(v->type),
-                                        RV_S(v->grid), RV_S(v->lon),  RV_S(v->lat)};
-
-    return put_record(SQ(st), FK_IMPORT_VENUES, r, id, did, NULL);
-}
 
 /* Runs an INSERT OR IGNORE and says whether it added a row. */
 static int insert_ignore(struct sq_store *s, sqlite3_stmt *q, enum fk_put *did)
@@ -722,19 +676,6 @@ static int sq_put_result(fk_store *st, const struct fk_result_row *r, enum fk_pu
     bind_text(q, 4, r->lab);
     sqlite3_bind_int64(q, 5, r->received);
     return exec_stmt(s, q);
-}
-
-static int sq_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did)
-{
-    const struct fk_record_value v[] = {RV_I(c->person), RV_I(c->confirmed), RV_I(c->onset),
-                                        RV_I(c->kind),   RV_I(c->isolated),  RV_I(c->reported)};
-    struct fk_record_value w[6];
-
-    /* reported < 0: the row did not say (an old file), so the stored time stays. */
-    memcpy(w, v, sizeof w);
-    w[5].absent = c->reported < 0;
-    w[5].i = c->reported < 0 ? 0 : c->reported;
-    return put_record(SQ(st), FK_IMPORT_CASES, w, NULL, did, NULL);
 }
 
 /* Copies column col into b (reset first); returns its text, or NULL on out of memory. */
@@ -1404,34 +1345,6 @@ static int sq_each_audit(fk_store *st, int64_t since, fk_audit_cb cb, void *ud)
 
 /* ---- control ---- */
 
-static int sq_put_control(fk_store *st, const struct fk_control_row *c, int64_t *id,
-                          enum fk_put *did)
-{
-    const struct fk_record_value v[] = {RV_I(c->person),   RV_I(c->start), RV_I(c->category),
-                                        RV_I(c->place),    RV_I(c->end),   RV_S(c->regime),
-                                        RV_S(c->site),     RV_S(c->device),
-                                        {NULL, c->extended, c->extended < 0}};
-
-    return put_record(SQ(st), FK_IMPORT_CONTROLS, v, id, did, NULL);
-}
-
-static int sq_put_arrival(fk_store *st, const struct fk_arrival_row *a, enum fk_put *did)
-{
-    const struct fk_record_value v[] = {RV_I(a->person), RV_I(a->arrived), RV_S(a->origin),
-                                        RV_S(a->grid), RV_S(a->transport)};
-
-    return put_record(SQ(st), FK_IMPORT_ARRIVALS, v, NULL, did, NULL);
-}
-
-static int sq_put_risk_area(fk_store *st, const struct fk_risk_area_row *r, enum fk_put *did)
-{
-    /* A NULL name: the file had no name column, the stored name stays. */
-    const struct fk_record_value v[] = {RV_S(r->area), RV_I(r->start), RV_I(r->level),
-                                        RV_I(r->end), RV_S(r->name)};
-
-    return put_record(SQ(st), FK_IMPORT_RISK_AREAS, v, NULL, did, NULL);
-}
-
 static int sq_add_door_event(fk_store *st, const struct fk_door_row *d, enum fk_put *did)
 {
     struct sq_store *s = SQ(st);
@@ -1821,25 +1734,6 @@ static int row_person_full(sqlite3_stmt *q, struct walk *w)
     return w->cb.person(w->ud, &p);
 }
 
-/* The first string after every string that begins with prefix, byte-wise (the prefix with its
- * last byte below 0xff raised by one, and the bytes after it dropped); "\xff" when there is
- * none (UTF-8 text never holds the byte 0xff). */
-static void prefix_end(const char *prefix, char *out, size_t cap)
-{
-    size_t n = strlen(prefix);
-
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(out, prefix, n);
-    out[n] = '\0';
-    while (n > 0 && (unsigned char)out[n - 1] == 0xff)
-        out[--n] = '\0';
-    if (n > 0)
-        out[n - 1] = (char)((unsigned char)out[n - 1] + 1);
-    else if (cap > 1)
-        memcpy(out, "\xff", 2);
-}
-
 static int sq_search_persons(fk_store *st, enum fk_person_key key, const char *value,
                              const char *grid, fk_person_cb cb, void *ud)
 {
@@ -1869,7 +1763,7 @@ static int sq_search_persons(fk_store *st, enum fk_person_key key, const char *v
         return fail(s);
     bind_text(q, 1, value);
     if (key == FK_PKEY_NAME) {
-        prefix_end(value ? value : "", end, sizeof end);
+        fk__prefix_end(value ? value : "", end, sizeof end);
         bind_text(q, 2, end);
         if (grid)
             bind_text(q, 3, grid);
@@ -1892,7 +1786,7 @@ static int sq_grid_names(fk_store *st, const char *grid, const char *prefix, con
     if (upto) {
         bind_text(q, 3, upto);
     } else {
-        prefix_end(prefix ? prefix : "", end, sizeof end);
+        fk__prefix_end(prefix ? prefix : "", end, sizeof end);
         bind_text(q, 3, end);
     }
     sqlite3_bind_int64(q, 4, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
@@ -2409,14 +2303,10 @@ static const struct fk_store_ops sqlite_ops = {
     .read_end = sq_read_end,
     .control_generation = sq_control_generation,
     .index_generation = sq_index_generation,
-    .put_region = sq_put_region,
-    .put_person = sq_put_person,
-    .put_venue = sq_put_venue,
     .add_scan = sq_add_scan,
     .add_ping = sq_add_ping,
     .add_sample = sq_add_sample,
     .put_result = sq_put_result,
-    .put_case = sq_put_case,
     .get_person = sq_get_person,
     .find_person = sq_find_person,
     .get_region = sq_get_region,
@@ -2434,9 +2324,6 @@ static const struct fk_store_ops sqlite_ops = {
     .add_round = sq_add_round,
     .get_round = sq_get_round,
     .each_round = sq_each_round,
-    .put_control = sq_put_control,
-    .put_arrival = sq_put_arrival,
-    .put_risk_area = sq_put_risk_area,
     .add_door_event = sq_add_door_event,
     .add_alert = sq_add_alert,
     .update_alert = sq_update_alert,
