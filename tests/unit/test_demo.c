@@ -21,6 +21,7 @@
 #include "fk/idcard.h"
 #include "fk/time.h"
 #include "fk/vec.h"
+#include "testutil.h"
 
 #define PEOPLE 3000
 
@@ -147,22 +148,6 @@ static size_t distinct(char **sorted, size_t n)
     return d;
 }
 
-static void rm_dir(const char *dir)
-{
-    char path[512];
-    size_t i;
-
-    for (i = 0; i < NFILES; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-        snprintf(path, sizeof path, "%s/%s.tmp", dir, names[i]);
-        unlink(path);
-    }
-    snprintf(path, sizeof path, "%s/regions-in.csv", dir);
-    unlink(path);
-    rmdir(dir);
-}
-
 struct fixture {
     char dir[64];
     struct fk_demo_summary sum;
@@ -203,7 +188,7 @@ static int teardown(void **state)
 {
     struct fixture *fx = *state;
 
-    rm_dir(fx->dir);
+    remove_dir(fx->dir);
     free(fx);
     return 0;
 }
@@ -229,7 +214,7 @@ static void test_demo__same_seed_same_bytes(void **state)
         free(b);
     }
     assert_memory_equal(&sum, &fx->sum, sizeof sum);
-    rm_dir(dir);
+    remove_dir(dir);
 }
 
 /* The fixture's bytes, pinned: FNV-1a 64 of every file of the 3,000-resident city of seed 42. A
@@ -347,7 +332,7 @@ static void test_demo__different_seed_differs(void **state)
     assert_true(strcmp(a, b) != 0);
     free(a);
     free(b);
-    rm_dir(dir);
+    remove_dir(dir);
 }
 
 static void test_demo__person_ids_valid_and_unique(void **state)
@@ -898,7 +883,7 @@ static void test_demo__now_dates_everything(void **state)
     }
     assert_true(open > 0 && due_today > 0 && past_end > 0);
     table_free(&k);
-    rm_dir(dir);
+    remove_dir(dir);
 }
 
 /* The same seed and now give the same bytes; a later now gives other files, in which the samples
@@ -942,9 +927,9 @@ static void test_demo__now_deterministic(void **state)
         free(late);
         free(early);
     }
-    rm_dir(da);
-    rm_dir(db);
-    rm_dir(dc);
+    remove_dir(da);
+    remove_dir(db);
+    remove_dir(dc);
 }
 
 /* Before 06:00 the round of now is the one that began at 06:00 the day before. */
@@ -957,7 +942,7 @@ static void test_demo__now_before_six(void **state)
     write_city_at(dir, when("2026-03-01T05:30:00+08:00"), &sum);
     assert_true(sum.round_start == when("2026-02-28T06:00:00+08:00"));
     assert_true(sum.round_end == when("2026-03-01T06:00:00+08:00"));
-    rm_dir(dir);
+    remove_dir(dir);
 }
 
 static void test_demo__zero_scans_and_pings(void **state)
@@ -981,7 +966,7 @@ static void test_demo__zero_scans_and_pings(void **state)
     scans = slurp(dir, "scans.csv", NULL);
     assert_string_equal(scans, "id_number,venue,time\n");
     free(scans);
-    rm_dir(dir);
+    remove_dir(dir);
 }
 
 /* Writes text as DIR/regions-in.csv (its path into path; dir is made first when "") and readies
@@ -1062,7 +1047,7 @@ static void test_demo__regions_file_keeps_the_city(void **state)
     o.city = "140800";
     assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
     assert_non_null(strstr(err, "140800"));
-    rm_dir(dir);
+    remove_dir(dir);
 }
 
 /* A regions file is read as CSV like any import: GBK from Chinese Excel comes out as UTF-8, and a
@@ -1099,7 +1084,7 @@ static void test_demo__regions_file_read_as_csv(void **state)
     regions_city(&o, dir, path, broken, 500);
     assert_int_equal(fk_demo_write(&o, &sum, err, sizeof err), FK_EINVAL);
     assert_non_null(strstr(err, "line 4"));
-    rm_dir(dir);
+    remove_dir(dir);
 }
 
 static void test_demo__bad_options_rejected(void **state)
