@@ -574,6 +574,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             fk_store_set_audit_region(s->st, r->who.scope);
             rt->fn(r);
             fk_store_set_audit_region(s->st, NULL);
+            srv_note_reconnect(s->st, &s->st_reconnects, "requests'");
             if (r->defer_finish) {
                 /* Handed to a hash thread (srv_defer), which answers; it cannot before this
                  * unlocks, so the connection is suspended first. */

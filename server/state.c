@@ -529,6 +529,7 @@ static void build_once(struct server *s, int tracer)
 static void *builder_main(void *arg)
 {
     struct server *s = arg;
+    unsigned seen = 0;
 
     /* Requests first: the builder yields the cores to the handler threads (nice 10 for this
      * thread only; Linux takes a thread id here). A build then takes longer under load, answers
@@ -565,6 +566,7 @@ static void *builder_main(void *arg)
             build_once(s, !eng_stale);
             if (urgent && eng_stale && s->tr && s->want_gen > s->tr_gen)
                 build_once(s, 1);
+            srv_note_reconnect(s->bst, &seen, "builder's");
             if (urgent && !s->waiters)
                 s->urgent = 0;
         }
@@ -947,17 +949,39 @@ int srv_state_open(struct server *s)
     return 0;
 }
 
+void srv_note_reconnect(fk_store *st, unsigned *seen, const char *who)
+{
+    char server[160];
+    unsigned n = fk_store_reconnects(st, server, sizeof server);
+
+    if (n == *seen)
+        return;
+    *seen = n;
+    fprintf(stderr, "fangkong serve: the %s connection to the database is made again, to %s\n", who,
+            server);
+}
+
 /* Hears the store's announcements of new generations (fk_store_watch) and hands each to the
  * builder, as a request that read the store would; looks at quit twice a second. A lost
- * connection ends the watch with a line in the log: requests still read the generation. */
+ * connection is said once in the log and tried again at every watch (a multi-host URI finds a
+ * promoted standby); meanwhile requests still read the generation, and the first watch on the
+ * new connection announces it. */
 static void *watcher_main(void *arg)
 {
     struct server *s = arg;
+    unsigned seen = 0;
     int64_t g;
-    int rc, quit = 0;
+    int rc, quit = 0, down = 0;
 
     while (!quit) {
         rc = fk_store_watch(s->wst, 500, &g);
+        if (rc == FK_EIO && !down)
+            fprintf(stderr,
+                    "fangkong serve: no announcements from the database (%s); connecting again\n",
+                    fk_store_errmsg(s->wst));
+        down = rc == FK_EIO;
+        if (rc == FK_OK)
+            srv_note_reconnect(s->wst, &seen, "announcements'");
         pthread_mutex_lock(&s->lock);
         quit = s->quit;
         if (rc == FK_OK && !quit) {
@@ -967,7 +991,7 @@ static void *watcher_main(void *arg)
             want_generation(s, g, 0);
         }
         pthread_mutex_unlock(&s->lock);
-        if (rc != FK_OK && rc != FK_ENOENT) {
+        if (rc != FK_OK && rc != FK_ENOENT && rc != FK_EIO) {
             fprintf(stderr,
                     "fangkong serve: no more announcements from the store (%s); requests "
                     "still read its generation\n",

@@ -90,6 +90,7 @@ struct server {
     fk_store *wst;
     pthread_t watcher;
     int watcher_running;
+    unsigned st_reconnects; /* the handlers' connection's reconnections the log has told */
     double gen_checked_at; /* when a request last read the store's generation */
     uint64_t gen_reads;    /* how many times requests have read it (srv_round) */
     struct round_entry rounds[ROUND_SLOTS];
@@ -118,6 +119,9 @@ struct server {
  * there is one) and its control index, the builder's connections and thread, and the hash
  * threads. 0, or 1 after saying why on stderr (srv_state_stop and srv_state_free still run). */
 int srv_state_open(struct server *s);
+/* Says in the log when st (whose reconnections the log has told *seen of) connected again after
+ * losing its server (fk_store_reconnects), naming the connection (who) and the server now. */
+void srv_note_reconnect(fk_store *st, unsigned *seen, const char *who);
 /* Builds the first tracer before the daemons listen, with progress on stderr; on failure
  * srv_tracer builds it on first use. */
 void srv_start_tracer(struct server *s);

@@ -96,6 +96,9 @@ const char *fk_store_local_path(const char *uri, const char *state, const char *
  * again its schema public), so the next fk_store_open migrates it anew. FK_OK, FK_EIO (cannot
  * connect), FK_EDB, with err. */
 int fk__store_pg_reset(const char *uri, char *err, size_t errlen);
+/* Tests only: ends every other session on the PostgreSQL database at uri, as a server restart
+ * would (pg_terminate_backend). FK_OK, FK_EIO, FK_EDB, with err. */
+int fk__store_pg_cut(const char *uri, char *err, size_t errlen);
 void fk_store_close(fk_store *st);
 /* The last error message of the backend (borrowed). */
 const char *fk_store_errmsg(fk_store *st);
@@ -515,6 +518,12 @@ int fk_store_each_audit_in(fk_store *st, int64_t since, const char *scope, const
  * listening, and only announcements after it are heard. Give the watch a handle of its own: it
  * waits on the connection. */
 int fk_store_watch(fk_store *st, int ms, int64_t *generation);
+/* How many times st connected again after losing its server (PostgreSQL; SQLite: 0), and the
+ * server of the last time ("host:port") into server (cap bytes; may be NULL). A handle that
+ * finds its server gone connects again before its next call outside a batch, for up to 30 s,
+ * with libpq trying each host of a multi-host URI in turn (with target_session_attrs=read-write
+ * a promoted standby); a batch the loss cut short fails, and its caller rolls it back. */
+unsigned fk_store_reconnects(const fk_store *st, char *server, size_t cap);
 
 /* ---- whole tables, for moving a city between stores (fangkong migrate, issue 20) ---- */
 

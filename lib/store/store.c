@@ -206,6 +206,13 @@ int fk_store_watch(fk_store *st, int ms, int64_t *generation)
     return st->ops->watch ? st->ops->watch(st, ms, generation) : FK_EINVAL;
 }
 
+unsigned fk_store_reconnects(const fk_store *st, char *server, size_t cap)
+{
+    if (server && cap)
+        fk_strlcpy(server, st->server, cap);
+    return st->reconnects;
+}
+
 int fk_store_dump(fk_store *st, const char *table, fk_table_cb cb, void *ud)
 {
     const struct fk_store_table *t = table_named(table);

@@ -110,6 +110,8 @@ struct fk_store {
     char audit_region[32]; /* fk_store_set_audit_region */
     unsigned touched;      /* FK_FEEDS_* the open batch wrote (store.c); the backend's commit
                               moves those indexes' generations (fk_store_index_generation) */
+    unsigned reconnects;   /* times the backend connected again after losing its server */
+    char server[160];      /* the server it connected to last time (host:port) */
 };
 
 /* Whether value v of field f is "keep the stored value" (a FK_RFIELD_KEEP field the input did

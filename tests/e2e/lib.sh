@@ -12,9 +12,10 @@ FK_FAILURES=0
 # script when a check failed under FK_KEEP_GOING.
 fk_cleanup() {
     local status=$?
-    if [ -n "${FK_PG_DIR:-}" ]; then
-        bash "$FK_SRC/scripts/pg-cluster.sh" stop "$FK_PG_DIR"
-    fi
+    local pgdir
+    for pgdir in ${FK_PG_DIR:-} ${FK_PG_STANDBY:-}; do
+        bash "$FK_SRC/scripts/pg-cluster.sh" stop "$pgdir"
+    done
     if [ -n "$FK_SERVER_PID" ]; then
         kill "$FK_SERVER_PID" 2>/dev/null || true
         wait "$FK_SERVER_PID" 2>/dev/null || true

@@ -1135,6 +1135,74 @@ static void test_store__watch(void **state)
     fk_store_close(w);
 }
 
+/* A server that drops every session (as a restart, or a failover, would): a handle with no batch
+ * open connects again at its next call and goes on, with its watch; a batch the drop cut short
+ * fails at every call until it is rolled back, stores nothing, and the next batch is whole. */
+static void test_store__reconnect(void **state)
+{
+    struct store_fixture *f = *state;
+    fk_store *w = NULL;
+    char err[512], server[160];
+    int64_t g = 0, n;
+
+    if (!test_pg()) {
+        assert_int_equal(fk_store_reconnects(f->st, server, sizeof server), 0);
+        return;
+    }
+#ifdef FK_WITH_POSTGRES
+    assert_int_equal(fk_store_open(f->path, &w, err, sizeof err), FK_OK);
+    assert_int_equal(fk_store_watch(w, 0, &g), FK_ENOENT);
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "140700", "晋中市", FK_LEVEL_CITY, "");
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    n = generation(f->st);
+    assert_int_equal(fk_store_watch(w, 5000, &g), FK_OK);
+    assert_int_equal(g, n);
+    assert_int_equal(fk_store_reconnects(f->st, NULL, 0), 0);
+
+    /* Cut with no batch open: the next call connects again and answers. */
+    assert_int_equal(fk__store_pg_cut(f->path, err, sizeof err), FK_OK);
+    assert_int_equal(generation(f->st), n);
+    assert_int_equal(fk_store_reconnects(f->st, server, sizeof server), 1);
+    assert_non_null(strstr(server, ":"));
+
+    /* Cut inside a batch: the batch fails, says so, and stores nothing. */
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "140702", "榆次区", FK_LEVEL_COUNTY, "140700");
+    assert_int_equal(fk__store_pg_cut(f->path, err, sizeof err), FK_OK);
+    {
+        struct fk_region_row r = {"140703", "太谷区", "140700", FK_LEVEL_COUNTY,
+                                  NULL,     NULL,     NULL,     NULL};
+        enum fk_put did;
+
+        assert_int_not_equal(fk_store_put_region(f->st, &r, &did), FK_OK);
+        assert_int_not_equal(fk_store_put_region(f->st, &r, &did), FK_OK);
+        assert_non_null(strstr(fk_store_errmsg(f->st), "lost inside a batch"));
+    }
+    assert_int_not_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_store_rollback(f->st), FK_OK);
+    assert_int_equal(count(f->st, "regions"), 1);
+    assert_int_equal(fk_store_reconnects(f->st, NULL, 0), 2);
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    assert_int_equal(put_region(f->st, "140702", "榆次区", FK_LEVEL_COUNTY, "140700"), FK_PUT_NEW);
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(count(f->st, "regions"), 2);
+
+    /* The watch was cut too: it connects again and announces the generation it missed. */
+    assert_int_equal(fk_store_watch(w, 1000, &g), FK_EIO); /* hears the cut */
+    g = 0;
+    assert_int_equal(fk_store_watch(w, 5000, &g), FK_OK);
+    assert_int_equal(g, generation(f->st));
+    assert_int_equal(fk_store_reconnects(w, NULL, 0), 1);
+    assert_int_equal(fk_store_begin(f->st), FK_OK);
+    put_region(f->st, "140703", "太谷区", FK_LEVEL_COUNTY, "140700");
+    assert_int_equal(fk_store_commit(f->st), FK_OK);
+    assert_int_equal(fk_store_watch(w, 5000, &g), FK_OK); /* listening again */
+    assert_int_equal(g, generation(f->st));
+    fk_store_close(w);
+#endif
+}
+
 /* A store's name as messages show it: a PostgreSQL password never, a file path as it is. */
 static void test_store__shown_without_password(void **state)
 {
@@ -1276,6 +1344,7 @@ int main(void)
         T(test_store__audit_cut_to_scope),
         T(test_store__migrate),
         T(test_store__watch),
+        T(test_store__reconnect),
         T(test_store__add_events_as_one_by_one),
         cmocka_unit_test(test_store__shown_without_password),
     };

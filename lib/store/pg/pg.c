@@ -61,6 +61,9 @@ static FK_DLSYM_PROTOTYPE(PQputCopyData);
 static FK_DLSYM_PROTOTYPE(PQputCopyEnd);
 static FK_DLSYM_PROTOTYPE(PQfinish);
 static FK_DLSYM_PROTOTYPE(PQfreemem);
+static FK_DLSYM_PROTOTYPE(PQhost);
+static FK_DLSYM_PROTOTYPE(PQport);
+static FK_DLSYM_PROTOTYPE(PQreset);
 static FK_DLSYM_PROTOTYPE(PQnotifies);
 static FK_DLSYM_PROTOTYPE(PQsocket);
 static FK_DLSYM_PROTOTYPE(PQfname);
@@ -91,6 +94,8 @@ static const struct fk_dynsym libpq_syms[] = {
     FK_DLSYM(PQprepare),      FK_DLSYM(PQresultErrorField),
     FK_DLSYM(PQresultStatus), FK_DLSYM(PQsetNoticeProcessor),
     FK_DLSYM(PQstatus),       FK_DLSYM(PQtransactionStatus),
+    FK_DLSYM(PQhost),         FK_DLSYM(PQport),
+    FK_DLSYM(PQreset),
 };
 
 static struct fk_dynlib libpq = FK_DYNLIB_INIT(FK_LIBPQ_SONAME, FK_LIBPQ_PACKAGE, libpq_syms);
@@ -102,6 +107,11 @@ static struct fk_dynlib libpq = FK_DYNLIB_INIT(FK_LIBPQ_SONAME, FK_LIBPQ_PACKAGE
 
 /* Rows a walk's cursor fetches at a time. */
 #define FETCH_ROWS 4096
+
+/* How long a handle that lost its server tries to connect again (to the same server, or with a
+ * multi-host URI and target_session_attrs=read-write to a promoted standby) before the call
+ * fails; between tries it waits 50 ms, doubling up to 1 s. */
+#define RECONNECT_SECONDS 30
 
 /* The advisory lock every batch takes (any constant: "fk" "batch" in ASCII). */
 #define BATCH_LOCK "SELECT pg_advisory_xact_lock(7370802223707427688)"
@@ -261,6 +271,9 @@ struct pg_store {
     int batch_kind; /* of the open batch: 0 data, 1 control, 2 events */
     int in_read;    /* a read transaction of fk_store_read_begin is open */
     int cursors;    /* cursors open, to name the next one */
+    int busy_ms;    /* of fk_store_set_busy_wait, set again on a new connection */
+    int txn;        /* a batch, or a read of fk_store_read_begin, is open: a lost connection
+                       fails every call until the caller ends it, never reconnects under it */
 };
 
 /* The parameters of one statement, as texts (libpq's text format). */
@@ -292,16 +305,15 @@ static struct pg_store *PG(fk_store *st)
     return (struct pg_store *)st;
 }
 
+static void one_line(char *m, size_t cap);
+
 /* Sets the message from libpq's last error (res, when given, says more) and returns FK_EDB. */
 static int fail(struct pg_store *s, const PGresult *res)
 {
     const char *m = res ? sym_PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    size_t n;
 
     snprintf(s->msg, sizeof s->msg, "postgresql: %s", m ? m : sym_PQerrorMessage(s->conn));
-    n = strlen(s->msg);
-    while (n && (s->msg[n - 1] == '\n' || s->msg[n - 1] == ' '))
-        s->msg[--n] = '\0';
+    one_line(s->msg, sizeof s->msg);
     return FK_EDB;
 }
 
@@ -328,10 +340,66 @@ static int check_done(struct pg_store *s, PGresult *res)
     return rc;
 }
 
-/* Runs sql (no parameters; may hold several statements) and drops its result. */
+static int reconnect(struct pg_store *s, double seconds);
+
+/* 1 when the connection is gone: the server closed it, died or was shut down. */
+static int lost(const struct pg_store *s)
+{
+    return sym_PQstatus(s->conn) == CONNECTION_BAD;
+}
+
+/* Before a call: a handle whose server went away connects again, unless a batch or a read was
+ * open on the old connection; that one is gone, with whatever the batch wrote, and the caller
+ * must end it (fk_store_rollback) first. */
+static int ready(struct pg_store *s)
+{
+    if (!lost(s))
+        return FK_OK;
+    if (s->txn) {
+        snprintf(s->msg, sizeof s->msg,
+                 "postgresql: the connection to the database was lost inside a batch; the "
+                 "batch is not stored");
+        return FK_EIO;
+    }
+    return reconnect(s, RECONNECT_SECONDS);
+}
+
+/* After a call failed outside a transaction: 1 when it failed because the server went away and
+ * a new connection is made, so the call may run once more (nothing of it was done: a statement
+ * outside a transaction that did not answer is rolled back by the server). */
+static int again(struct pg_store *s, int rc, int *tries)
+{
+    if (rc == FK_OK || s->txn || !lost(s) || (*tries)++ > 0)
+        return 0;
+    return reconnect(s, RECONNECT_SECONDS) == FK_OK;
+}
+
+/* Runs sql (no parameters; may hold several statements), its result (caller clears) into *out;
+ * outside a transaction, once more on a new connection when the server went away. exec() drops
+ * the result. */
+static int query(struct pg_store *s, const char *sql, PGresult **out)
+{
+    int rc, tries = 0;
+
+    *out = NULL;
+    if ((rc = ready(s)) != FK_OK)
+        return rc;
+    do
+        rc = check(s, *out = sym_PQexec(s->conn, sql));
+    while (again(s, rc, &tries));
+    if (rc != FK_OK)
+        *out = NULL;
+    return rc;
+}
+
 static int exec(struct pg_store *s, const char *sql)
 {
-    return check_done(s, sym_PQexec(s->conn, sql));
+    PGresult *res;
+    int rc = query(s, sql, &res);
+
+    if (rc == FK_OK)
+        sym_PQclear(res);
+    return rc;
 }
 
 /* Runs statement id with a's parameters, preparing it on the server the first time. The result
@@ -339,18 +407,24 @@ static int exec(struct pg_store *s, const char *sql)
 static int run(struct pg_store *s, enum stmt_id id, const struct args *a, PGresult **out)
 {
     char name[16];
-    PGresult *res;
-    int rc;
+    PGresult *res = NULL;
+    int rc, tries = 0;
 
     *out = NULL;
     snprintf(name, sizeof name, "s%d", (int)id);
-    if (!s->prepared[id]) {
-        if ((rc = check_done(s, sym_PQprepare(s->conn, name, stmt_sql[id], 0, NULL))) != FK_OK)
-            return rc;
-        s->prepared[id] = 1;
-    }
-    res = sym_PQexecPrepared(s->conn, name, a ? a->n : 0, a ? a->v : NULL, NULL, NULL, 0);
-    if ((rc = check(s, res)) == FK_OK)
+    if ((rc = ready(s)) != FK_OK)
+        return rc;
+    do {
+        if (!s->prepared[id]) {
+            rc = check_done(s, sym_PQprepare(s->conn, name, stmt_sql[id], 0, NULL));
+            if (rc != FK_OK)
+                continue;
+            s->prepared[id] = 1;
+        }
+        res = sym_PQexecPrepared(s->conn, name, a ? a->n : 0, a ? a->v : NULL, NULL, NULL, 0);
+        rc = check(s, res);
+    } while (again(s, rc, &tries));
+    if (rc == FK_OK)
         *out = res;
     return rc;
 }
@@ -512,11 +586,15 @@ static int walk(struct pg_store *s, const char *sql, const struct args *a, row_f
 {
     char name[32], cmd[96];
     PGresult *res = NULL;
-    int own = sym_PQtransactionStatus(s->conn) == PQTRANS_IDLE, rc, ret = FK_OK, i, n;
+    int own = !s->txn, rc, ret = FK_OK, i, n;
     fk_buf decl;
+
+    if (!own && (rc = ready(s)) != FK_OK)
+        return rc; /* a lost batch's: exec() below connects again for a walk of its own */
 
     if (own && (rc = exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")) != FK_OK)
         return rc;
+    s->txn = 1; /* a walk inside this one's row() reads in this transaction */
     snprintf(name, sizeof name, "fk_walk_%d", ++s->cursors);
     fk_buf_init(&decl, 0);
     rc = fk_buf_printf(&decl, "DECLARE %s NO SCROLL CURSOR FOR %s", name, sql);
@@ -542,9 +620,10 @@ static int walk(struct pg_store *s, const char *sql, const struct args *a, row_f
 out:
     s->cursors--;
     if (own) {
+        s->txn = 0;
         if (rc == FK_OK)
-            rc = exec(s, "COMMIT");
-        else
+            rc = check_done(s, sym_PQexec(s->conn, "COMMIT"));
+        else if (!lost(s))
             sym_PQclear(sym_PQexec(s->conn, "ROLLBACK"));
     }
     return ret != FK_OK ? ret : rc;
@@ -592,7 +671,7 @@ static const char *pg_errmsg(fk_store *st)
 /* 1 inside a transaction of fk_store_read_begin or a batch. */
 static int in_txn(const struct pg_store *s)
 {
-    return sym_PQtransactionStatus(s->conn) != PQTRANS_IDLE;
+    return s->txn;
 }
 
 static int begin_kind(fk_store *st, int kind)
@@ -605,9 +684,10 @@ static int begin_kind(fk_store *st, int kind)
         return FK_EDB;
     }
     rc = exec(s, "BEGIN; " BATCH_LOCK);
-    if (rc != FK_OK && in_txn(s))
+    if (rc != FK_OK && sym_PQtransactionStatus(s->conn) != PQTRANS_IDLE)
         sym_PQclear(sym_PQexec(s->conn, "ROLLBACK"));
     s->batch_kind = rc == FK_OK ? kind : 0;
+    s->txn = rc == FK_OK;
     return rc;
 }
 
@@ -634,7 +714,7 @@ static int pg_read_begin(fk_store *st)
     if (in_txn(s))
         return FK_OK; /* inside a batch or a read already */
     rc = exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    s->in_read = rc == FK_OK;
+    s->in_read = s->txn = rc == FK_OK;
     return rc;
 }
 
@@ -644,7 +724,7 @@ static int pg_read_end(fk_store *st)
 
     if (!s->in_read)
         return FK_OK;
-    s->in_read = 0;
+    s->in_read = s->txn = 0;
     return exec(s, "COMMIT");
 }
 
@@ -681,8 +761,13 @@ static int pg_commit(fk_store *st)
         return rc;
     /* A transaction that failed answers COMMIT with ROLLBACK: nothing was stored. */
     res = sym_PQexec(s->conn, "COMMIT");
-    if ((rc = check(s, res)) != FK_OK)
+    if ((rc = check(s, res)) != FK_OK) {
+        if (lost(s))
+            snprintf(s->msg, sizeof s->msg,
+                     "postgresql: the connection to the database was lost while the batch "
+                     "committed: it may or may not be stored");
         return rc;
+    }
     if (strcmp(sym_PQcmdStatus(res), "COMMIT") != 0) {
         snprintf(s->msg, sizeof s->msg, "postgresql: the batch failed and was rolled back");
         s->staging = 0;
@@ -690,20 +775,22 @@ static int pg_commit(fk_store *st)
     }
     sym_PQclear(res);
     if (rc == FK_OK)
-        s->batch_kind = 0;
+        s->batch_kind = s->txn = 0;
     return rc;
 }
 
 static int pg_rollback(fk_store *st)
 {
     struct pg_store *s = PG(st);
+    int was = s->txn;
 
-    s->in_read = 0;
+    s->in_read = s->txn = 0;
     s->batch_kind = 0;
     s->staging = 0; /* made in a transaction that is rolled back: gone with it */
-    if (!in_txn(s))
+    /* A lost connection took the transaction with it; the next call connects again. */
+    if (!was || lost(s))
         return FK_OK;
-    return exec(s, "ROLLBACK");
+    return check_done(s, sym_PQexec(s->conn, "ROLLBACK"));
 }
 
 static int pg_generation(fk_store *st, int64_t *out)
@@ -754,7 +841,8 @@ static void pg_set_busy_wait(fk_store *st, int ms)
 
     /* How long a batch waits for another's lock before it fails (0: for ever, as libpq's
      * default; SQLite's busy wait, likewise). */
-    snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms > 0 ? ms : 0);
+    s->busy_ms = ms > 0 ? ms : 0;
+    snprintf(sql, sizeof sql, "SET lock_timeout = %d", s->busy_ms);
     exec(s, sql);
 }
 
@@ -790,11 +878,15 @@ static int same_value(const PGresult *r, int c, const struct fk_record_field *f,
 static int run_rec(struct pg_store *s, fk_record_id t, int k, const struct args *a, PGresult **out)
 {
     char name[16];
-    int rc;
+    int rc, tries = 0;
 
+    *out = NULL;
     snprintf(name, sizeof name, "r%d_%d", (int)t, k);
-    *out = sym_PQexecPrepared(s->conn, name, a->n, a->v, NULL, NULL, 0);
-    rc = check(s, *out);
+    if ((rc = ready(s)) != FK_OK)
+        return rc;
+    do
+        rc = check(s, *out = sym_PQexecPrepared(s->conn, name, a->n, a->v, NULL, NULL, 0));
+    while (again(s, rc, &tries));
     if (rc != FK_OK)
         *out = NULL;
     return rc;
@@ -1293,7 +1385,7 @@ static int pg_count(fk_store *st, const char *table, int64_t *out)
         return FK_EINVAL;
     /* The name comes from the list above, never from the caller. */
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
-    rc = check(s, res = sym_PQexec(s->conn, sql));
+    rc = query(s, sql, &res);
     if (rc == FK_OK) {
         *out = coli(res, 0, 0);
         sym_PQclear(res);
@@ -2349,6 +2441,8 @@ static int pg_add_events(fk_store *st, fk_record_id type, const struct fk_event_
         snprintf(s->msg, sizeof s->msg, "events added outside a batch");
         return FK_EDB;
     }
+    if ((rc = ready(s)) != FK_OK)
+        return rc;
     if (n == 0)
         return FK_OK;
     if ((rc = staging(s)) != FK_OK)
@@ -2386,6 +2480,13 @@ static int pg_watch(fk_store *st, int ms, int64_t *generation)
     struct pollfd p;
     int rc;
 
+    /* A lost server: one try a call (the watcher calls again); on a new connection the
+     * announcements missed meanwhile are lost, so the generation is read and announced. */
+    if (lost(s) && !s->txn) {
+        if (reconnect(s, ms / 1000.0) != FK_OK)
+            return FK_EIO;
+        return pg_generation(st, generation);
+    }
     if (!s->listening) {
         if ((rc = exec(s, "LISTEN fangkong")) != FK_OK)
             return rc;
@@ -2470,6 +2571,8 @@ static int pg_load(fk_store *st, const struct fk_store_table *t, const char *con
         snprintf(s->msg, sizeof s->msg, "table %s: %zu columns", t->name, n);
         return FK_EINVAL;
     }
+    if ((rc = ready(s)) != FK_OK)
+        return rc;
     snprintf(name, sizeof name, "l%zu", at);
     if (!s->loads[at]) {
         fk_buf sql;
@@ -2513,7 +2616,7 @@ static int pg_load_end(fk_store *st, const struct fk_store_table *t)
     /* A table numbered by an identity column: its next number after the loaded ids. A text id,
      * as problems have, has no sequence. */
     snprintf(sql, sizeof sql, "SELECT pg_get_serial_sequence('%s', 'id') IS NOT NULL", t->name);
-    if ((rc = check(s, res = sym_PQexec(s->conn, sql))) != FK_OK)
+    if ((rc = query(s, sql, &res)) != FK_OK)
         return rc;
     numbered = strcmp(col(res, 0, 0), "t") == 0;
     sym_PQclear(res);
@@ -2619,6 +2722,103 @@ static void quiet(void *ud, const char *message)
 {
     (void)ud;
     (void)message;
+}
+
+static int prepare_records(struct pg_store *s);
+static void quiet(void *ud, const char *message);
+
+/* A new connection's settings: UTF-8, no notices, the busy wait. */
+static int session(struct pg_store *s)
+{
+    char sql[128];
+
+    sym_PQsetNoticeProcessor(s->conn, quiet, NULL);
+    snprintf(sql, sizeof sql,
+             "SET client_encoding = 'UTF8'; SET client_min_messages = warning; "
+             "SET lock_timeout = %d",
+             s->busy_ms);
+    return check_done(s, sym_PQexec(s->conn, sql));
+}
+
+/* libpq's message (several lines when a multi-host URI tried each host) as one line, in m (cap
+ * bytes): lines joined by "; ", tabs and runs of spaces as one space. */
+static void one_line(char *m, size_t cap)
+{
+    char *src = strdup(m), *r, *w = m, c;
+    size_t n;
+
+    if (!src)
+        return;
+    for (r = src; *r && (size_t)(w - m) + 2 < cap; r++) {
+        c = *r == '\t' ? ' ' : *r;
+        if (c == '\n') {
+            while (w > m && w[-1] == ' ')
+                w--;
+            if (w > m && w[-1] != ';')
+                *w++ = ';';
+            c = ' ';
+        }
+        if (c == ' ' && (w == m || w[-1] == ' '))
+            continue;
+        *w++ = c;
+    }
+    *w = '\0';
+    free(src);
+    n = strlen(m);
+    while (n && (m[n - 1] == ';' || m[n - 1] == ' '))
+        m[--n] = '\0';
+}
+
+/* Connects again with the handle's URI (libpq tries every host of a multi-host URI in turn, and
+ * with target_session_attrs=read-write takes only a primary, so a promoted standby is found),
+ * trying for seconds (one try at least); then sets the session up as at open: settings, the
+ * statements, LISTEN. Whatever lived in the old session (prepared statements, the staging tables,
+ * cursors) is made again when next needed. */
+static int reconnect(struct pg_store *s, double seconds)
+{
+    double until = fk_mono_seconds() + seconds;
+    char why[256];
+    long wait_ms = 50;
+    int rc;
+
+    fk_strlcpy(why, sym_PQerrorMessage(s->conn), sizeof why);
+    one_line(why, sizeof why);
+    for (;;) {
+        struct timespec ts;
+
+        sym_PQreset(s->conn);
+        if (sym_PQstatus(s->conn) == CONNECTION_OK)
+            break;
+        if (fk_mono_seconds() + wait_ms / 1000.0 > until) {
+            char now[256];
+
+            fk_strlcpy(now, sym_PQerrorMessage(s->conn), sizeof now);
+            one_line(now, sizeof now);
+            snprintf(s->msg, sizeof s->msg,
+                     "postgresql: the connection to the database was lost (%.160s) and none "
+                     "came back within %.0f s: %.200s",
+                     why[0] ? why : "closed", seconds, now);
+            return FK_EIO;
+        }
+        ts.tv_sec = wait_ms / 1000;
+        ts.tv_nsec = (wait_ms % 1000) * 1000000L;
+        nanosleep(&ts, NULL);
+        wait_ms = wait_ms * 2 > 1000 ? 1000 : wait_ms * 2;
+    }
+    memset(s->prepared, 0, sizeof s->prepared);
+    memset(s->loads, 0, sizeof s->loads);
+    s->staging = s->cursors = s->batch_kind = s->in_read = s->txn = 0;
+    rc = session(s);
+    if (rc == FK_OK)
+        rc = prepare_records(s);
+    if (rc == FK_OK && s->listening)
+        rc = check_done(s, sym_PQexec(s->conn, "LISTEN fangkong"));
+    if (rc == FK_OK) {
+        s->base.reconnects++;
+        snprintf(s->base.server, sizeof s->base.server, "%s:%s", sym_PQhost(s->conn),
+                 sym_PQport(s->conn));
+    }
+    return rc;
 }
 
 /* Applies the migrations past the database's schema_version, each with its version in one
@@ -2731,8 +2931,7 @@ int fk__store_pg_open(const char *uri, fk_store **out, char *err, size_t errlen)
         rc = FK_EIO;
         goto out;
     }
-    sym_PQsetNoticeProcessor(s->conn, quiet, NULL);
-    rc = exec(s, "SET client_encoding = 'UTF8'; SET client_min_messages = warning");
+    rc = session(s);
     if (rc == FK_OK)
         rc = migrate(s);
     if (rc == FK_OK)
@@ -2748,7 +2947,8 @@ out:
     return rc;
 }
 
-int fk__store_pg_reset(const char *uri, char *err, size_t errlen)
+/* Runs sql (tests only) on a connection of its own to uri. */
+static int admin(const char *uri, const char *sql, char *err, size_t errlen)
 {
     char shown[512];
     PGconn *conn;
@@ -2764,8 +2964,9 @@ int fk__store_pg_reset(const char *uri, char *err, size_t errlen)
         rc = FK_EIO;
     } else {
         sym_PQsetNoticeProcessor(conn, quiet, NULL);
-        res = sym_PQexec(conn, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public");
-        if (!res || sym_PQresultStatus(res) != PGRES_COMMAND_OK) {
+        res = sym_PQexec(conn, sql);
+        if (!res || (sym_PQresultStatus(res) != PGRES_COMMAND_OK &&
+                     sym_PQresultStatus(res) != PGRES_TUPLES_OK)) {
             snprintf(err, errlen, "%s", sym_PQerrorMessage(conn));
             rc = FK_EDB;
         }
@@ -2774,4 +2975,18 @@ int fk__store_pg_reset(const char *uri, char *err, size_t errlen)
     if (conn)
         sym_PQfinish(conn);
     return rc;
+}
+
+int fk__store_pg_reset(const char *uri, char *err, size_t errlen)
+{
+    return admin(uri, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public", err, errlen);
+}
+
+int fk__store_pg_cut(const char *uri, char *err, size_t errlen)
+{
+    return admin(uri,
+                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                 "current_database() AND pid <> pg_backend_pid() AND backend_type = 'client "
+                 "backend'",
+                 err, errlen);
 }

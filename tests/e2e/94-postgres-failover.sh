@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Losing the database's machine (issue 20): a primary with a synchronous streaming standby
+# (scripts/pg-cluster.sh standby, SYNC=1), and fangkong given both in one multi-host URI with
+# target_session_attrs=read-write. The server takes rounds through the API; the primary is killed
+# with SIGKILL and the standby promoted; a request sent while no primary answers is answered once
+# the standby is promoted, the server's connections are made again to it (the log says so) and it
+# goes on taking rounds; the command line finds the new primary too. Every round the API
+# acknowledged is in the promoted standby, read there by psql: nothing acknowledged is lost.
+. "$(dirname "$0")/lib.sh"
+# PostgreSQL's own durability: synchronous_commit on, so a commit waits for the standby.
+export PG_DURABLE=1
+start_pg
+FK_PG_STANDBY=$(mktemp -u "${TMPDIR:-/tmp}/fk-pg.XXXXXX")
+SYNC=1 bash "$FK_SRC/scripts/pg-cluster.sh" standby "$FK_PG_DIR" "$FK_PG_STANDBY" >/dev/null
+BOTH="postgresql:///postgres?host=$FK_PG_DIR,$FK_PG_STANDBY&user=fk&target_session_attrs=read-write"
+NOW=2026-03-01T22:00:00+08:00
+
+DEMO_DB=$BOTH DEMO_SERVE=0 DEMO_OUT=$WORK/city bash "$FK_SRC/scripts/demo.sh" "$FANGKONG" 200 \
+    >demo.log 2>&1 || { tail -n 20 demo.log >&2; fail "demo.sh into the primary"; }
+echo "failover-e2e-password-1" | FANGKONG_DB=$BOTH "$FANGKONG" user add chief --role admin \
+    --scope 140700 >/dev/null 2>&1 || fail "user add"
+FANGKONG_DB=$BOTH FANGKONG_STATE=$WORK/state start_server --now "$NOW"
+token=$(login chief failover-e2e-password-1)
+
+# round N: asks the server for round FN; its name goes to acked when the answer is 201.
+round() {
+    api "$token" POST /api/v1/rounds -H 'Content-Type: application/json' \
+        --data-binary "{\"name\":\"F$1\",\"region\":\"140700\",\"start\":\"2026-03-01T06:00:00+08:00\",\"end\":\"2026-03-02T06:00:00+08:00\"}"
+    [ "$status" != 201 ] || echo "F$1" >>acked
+    echo "F$1 $status" >>asked
+}
+for i in $(seq 1 10); do round "$i"; done
+[ "$(wc -l <acked)" = 10 ] || fail "only $(wc -l <acked) of 10 rounds taken before the failure"
+
+# The machine is lost: a request while no primary answers, then the standby is promoted.
+lines=$(wc -l <serve.log)
+bash "$FK_SRC/scripts/pg-cluster.sh" kill "$FK_PG_DIR"
+round 11 &
+asker=$!
+bash "$FK_SRC/scripts/pg-cluster.sh" promote "$FK_PG_STANDBY"
+wait "$asker"
+grep -qx "F11 201" asked || fail "the round asked for during the failover: $(grep F11 asked)"
+for i in $(seq 12 20); do round "$i"; done
+made_again() { log_after serve.log "$lines" "requests' connection to the database is made again, to $FK_PG_STANDBY"; }
+wait_for 10 "the log line of the requests' new connection" made_again
+watched() { log_after serve.log "$lines" "announcements' connection to the database is made again"; }
+wait_for 10 "the log line of the watcher's new connection" watched
+built() { log_after serve.log "$lines" "builder's connection to the database is made again"; }
+wait_for 10 "the log line of the builder's new connection" built
+[ "$(grep -c ' 201$' asked)" = 20 ] || { cat asked >&2; fail "rounds refused after the failover"; }
+api "$token" GET /api/v1/rounds
+expect_status 200
+contains body '"name":"F20"'
+
+# The command line, with the same URI, finds the promoted standby.
+FANGKONG_DB=$BOTH fk import samples city/samples.csv 2>again.log
+expect_rc 0 "import after the failover"
+contains again.log " 0 accepted (0 updated)"
+
+# Nothing acknowledged is lost: every acknowledged round is in the new primary, read by psql.
+psql_b() {
+    if [ "$(id -u)" -eq 0 ]; then
+        (cd / && runuser -u postgres -- psql -X -qAt -h "$FK_PG_STANDBY" -U fk -d postgres -c "$1")
+    else
+        psql -X -qAt -h "$FK_PG_STANDBY" -U fk -d postgres -c "$1"
+    fi
+}
+psql_b "SELECT name FROM rounds WHERE name LIKE 'F%'" | sort >stored
+sort acked >acked.sorted
+missing=$(comm -23 acked.sorted stored | wc -l)
+[ "$missing" = 0 ] || fail "$missing acknowledged round(s) lost: $(comm -23 acked.sorted stored | tr '\n' ' ')"
+[ "$(wc -l <stored)" = 20 ] || fail "$(wc -l <stored) rounds stored, 20 acknowledged"
+echo "failover: 20 rounds acknowledged, 20 in the promoted standby; the server and the command line went on"
