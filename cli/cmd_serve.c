@@ -36,7 +36,7 @@ static const char *find_web(const char *given, char *buf, size_t cap)
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
     const char *port = NULL, *listen = "127.0.0.1", *web = NULL, *threads = NULL, *per_addr = NULL,
-               *idle = NULL, *header = NULL;
+               *idle = NULL, *header = NULL, *region = NULL, *cities = NULL, *service = NULL;
     const struct cli_opt opts[] = {
         {.name = "port", .value = &port},
         {.name = "listen", .value = &listen},
@@ -45,6 +45,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
         {.name = "max-per-address", .value = &per_addr},
         {.name = "idle-timeout", .value = &idle},
         {.name = "header-timeout", .value = &header},
+        {.name = "region", .value = &region},
+        {.name = "cities", .value = &cities},
+        {.name = "service", .value = &service},
         {.name = NULL},
     };
     struct server_opts so;
@@ -98,5 +101,16 @@ int cmd_serve(struct cli *c, int argc, char **argv)
     if (so.threads < 1)
         so.threads = 1;
     so.web_root = find_web(web, webbuf, sizeof webbuf);
+    so.region = region;
+    so.cities = cities;
+    so.service = service;
+    /* The service account's password never on the command line, where ps shows it. */
+    so.service_password = getenv("FANGKONG_SERVICE_PASSWORD");
+    if (cities && (!region || !service || !so.service_password)) {
+        cli_error(c, "serve --cities URL,URL,… asks the cities' servers as a service account: give "
+                   "--region (the province), --service NAME, and its password in "
+                   "FANGKONG_SERVICE_PASSWORD");
+        return EXIT_ERROR;
+    }
     return server_run(&so) == 0 ? EXIT_DONE : EXIT_ERROR;
 }

@@ -63,13 +63,18 @@ const struct verb cli_verbs[] = {
      "benchmark's city). The same seed and --now give the same files."},
     {"serve", cmd_serve,
      "serve [--port 8080] [--listen 127.0.0.1] [--web DIR] [--threads N] [--max-per-address 64]\n"
-     "      [--idle-timeout 30] [--header-timeout 10]",
+     "      [--idle-timeout 30] [--header-timeout 10] [--region CODE]\n"
+     "      [--cities URL,URL,... --service NAME]",
      "Serves the JSON API under /api/v1/ (docs/api.md) and the web UI at / until Ctrl-C.\n"
      "Create the first account with fangkong user add before signing in. Slow clients: one\n"
      "address holds at most --max-per-address connections per thread (default 64), and a\n"
      "connection that sends nothing for --idle-timeout seconds (default 30) is closed, as is\n"
      "one that has not sent a whole request header --header-timeout seconds (default 10)\n"
-     "after it opened or after its last answer. A request body has only the idle timeout."},
+     "after it opened or after its last answer. A request body has only the idle timeout.\n"
+     "--region CODE: a city's server on a shared database; every answer is cut to CODE.\n"
+     "--cities: a province server (--region the province) that answers the roll-ups under\n"
+     "/api/v1/province/ by asking each city's server as the account --service NAME, its\n"
+     "password in FANGKONG_SERVICE_PASSWORD (docs/deploy.md)."},
     {"user", cmd_user,
      "user add NAME --role ROLE --scope CODE | user list | user disable|enable|password NAME",
      "Accounts for fangkong serve. Roles: admin, commander, county, township, grid, lab,\n"

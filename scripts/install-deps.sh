@@ -14,6 +14,7 @@ pkgs=(
     libsodium-dev
     libcrack2-dev cracklib-runtime
     libmicrohttpd-dev
+    libcurl4-openssl-dev
     libpq-dev postgresql-15
     libxlsxwriter-dev
     libzip-dev libexpat1-dev
@@ -23,6 +24,7 @@ pkgs=(
     clang libclang-rt-14-dev
 )
 
+# libcurl4-openssl-dev: a province server asks its cities' servers (serve --cities).
 # libpq-dev builds the PostgreSQL store (lib/store/pg); postgresql-15 is the server its tests start
 # a throwaway cluster of (scripts/pg-cluster.sh). The package's own cluster is not needed.
 # libzip-dev and libexpat1-dev read .xlsx imports (lib/ingest/xlsx.c).

@@ -21,6 +21,7 @@
 
 #include "mhd.h"
 #include "server.h"
+#include "state.h"
 
 #define TOKEN_TTL (12 * 3600)   /* a session lasts one shift */
 #define FAIL_MAX 5              /* failed sign-ins before a pause */
@@ -197,6 +198,29 @@ static void set_session_cookie(struct req *r, const char *token, long long max_a
              proto && strcasecmp(proto, "https") == 0 ? "; Secure" : "");
 }
 
+/* serve --region: the caller's scope cut to the server's region (a province account on a
+ * city's server sees the city); 0 after answering 403 when the two do not meet. */
+static int cut_to_region(struct req *r)
+{
+    const char *region = r->srv->o.region;
+    fk_engine *e;
+
+    if (!region)
+        return 1;
+    if (!(e = srv_engine(r)))
+        return 0;
+    if (fk_engine_region_inside(e, region, r->who.scope)) {
+        fk_strlcpy(r->who.scope, region, sizeof r->who.scope);
+        return 1;
+    }
+    if (fk_engine_region_inside(e, r->who.scope, region))
+        return 1;
+    reply_error(r, 403, "forbidden", "sign in at the server of your own region",
+                "this server serves region %s only, and the account's scope %s lies outside it",
+                region, r->who.scope);
+    return 0;
+}
+
 int auth_check(struct req *r)
 {
     char hash[FK_TOKEN_HEX];
@@ -242,6 +266,8 @@ int auth_check(struct req *r)
     r->who.id = u.id;
     fk_strlcpy(r->who.name, u.name, sizeof r->who.name);
     fk_strlcpy(r->who.scope, u.scope, sizeof r->who.scope);
+    if (!cut_to_region(r))
+        return 0;
     fk_strlcpy(sessions[slot].hash, hash, sizeof sessions[slot].hash);
     sessions[slot].who = r->who;
     sessions[slot].expires = expires;

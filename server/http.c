@@ -77,6 +77,7 @@ static const struct route *const route_tables[] = {
     api_gate_routes,     /* 场所核验 (issue 18) */
     api_transfer_routes, /* 闭环转运 (issue 18) */
     api_checkin_routes, /* 健康监测 (issue 18) */
+    api_province_routes, /* a province server's roll-ups (issue 20) */
     NULL,
 };
 
@@ -679,6 +680,14 @@ int server_run(const struct server_opts *o)
     }
     if (srv_state_open(s) != 0)
         goto out;
+    if (o->region && (!s->eng || fk_engine_region_level(s->eng, o->region) == FK_LEVEL_NONE)) {
+        fprintf(stderr, "fangkong serve: --region %s: the store has no such region\n", o->region);
+        goto out;
+    }
+    if (province_open(s, err, sizeof err) != FK_OK) {
+        fprintf(stderr, "fangkong serve: %s\n", err);
+        goto out;
+    }
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)o->port);
@@ -755,6 +764,7 @@ out:
         pthread_join(s->hdr_watcher, NULL);
     }
     timing_report(0);
+    province_free(s);
     srv_state_free(s);
     pthread_cond_destroy(&s->jobs_wake);
     pthread_mutex_destroy(&s->jobs_lock);

@@ -31,6 +31,15 @@ struct server_opts {
     unsigned header_secs; /* seconds a connection has to send a whole request header */
     const struct fk_profile *profile;
     int64_t now; /* the default clock of the answers (FANGKONG_NOW, serve --now); 0: the real one */
+    /* serve --region CODE: this server serves CODE and what lies under it only; every caller's
+     * scope is cut to it, and a caller whose scope lies outside it is refused (issue 20). */
+    const char *region;
+    /* serve --cities URL,URL,…: a province server, which answers the province's roll-ups by
+     * asking each city's server as the service account (--service NAME, its password from
+     * FANGKONG_SERVICE_PASSWORD); api_province.c. NULL: none. */
+    const char *cities;
+    const char *service;
+    const char *service_password;
 };
 
 /* The signed-in caller of a request. */
@@ -130,6 +139,11 @@ extern const struct route api_checkin_routes[]; /* api_checkin.c (issue 18, 健�
 extern const struct route api_reports_routes[]; /* api_reports.c (issue 17, 值班与零报告) */
 extern const struct route api_incident_routes[];  /* api_incident.c (issue 17) */
 extern const struct route api_gate_routes[];      /* api_gate.c (issue 18) */
+extern const struct route api_province_routes[];  /* api_province.c (issue 20) */
+/* serve --cities: sets up the province roll-up (s->prov: the cities, the service account) and
+ * opens libcurl; FK_OK (nothing to do without --cities), or an error with err. */
+int province_open(struct server *s, char *err, size_t errlen);
+void province_free(struct server *s);
 /* Adds the gate checks counted since the last time to the store, when force or a minute has
  * passed (api_gate.c). Under the lock. */
 void gate_flush(struct server *s, int force);

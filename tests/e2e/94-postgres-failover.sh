@@ -14,7 +14,7 @@ start_pg
 FK_PG_STANDBY=$(mktemp -u "${TMPDIR:-/tmp}/fk-pg.XXXXXX")
 SYNC=1 bash "$FK_SRC/scripts/pg-cluster.sh" standby "$FK_PG_DIR" "$FK_PG_STANDBY" >/dev/null
 BOTH="postgresql:///postgres?host=$FK_PG_DIR,$FK_PG_STANDBY&user=fk&target_session_attrs=read-write"
-NOW=2026-03-01T22:00:00+08:00
+export NOW=2026-03-01T22:00:00+08:00
 
 DEMO_DB=$BOTH DEMO_SERVE=0 DEMO_OUT=$WORK/city bash "$FK_SRC/scripts/demo.sh" "$FANGKONG" 200 \
     >demo.log 2>&1 || { tail -n 20 demo.log >&2; fail "demo.sh into the primary"; }

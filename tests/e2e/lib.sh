@@ -7,19 +7,21 @@ set -euo pipefail
 : "${FK_SRC:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fk-e2e.XXXXXX")
 FK_SERVER_PID=
+FK_SERVER_PIDS= # every server start_server started, for the clean-up
 FK_FAILURES=0
 # On exit: stop the server a test started (start_server), remove the scratch folder, and fail the
 # script when a check failed under FK_KEEP_GOING.
 fk_cleanup() {
     local status=$?
-    local pgdir
+    local pgdir pid
+    # Every server this test started (start_server), then the database under them.
+    for pid in $FK_SERVER_PIDS $FK_SERVER_PID; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     for pgdir in ${FK_PG_DIR:-} ${FK_PG_STANDBY:-}; do
         bash "$FK_SRC/scripts/pg-cluster.sh" stop "$pgdir"
     done
-    if [ -n "$FK_SERVER_PID" ]; then
-        kill "$FK_SERVER_PID" 2>/dev/null || true
-        wait "$FK_SERVER_PID" 2>/dev/null || true
-    fi
     # a failed script shows the end of the server's log: a server that died says why here (CI
     # keeps nothing else of the scratch folder)
     if { [ "$status" -ne 0 ] || [ "$FK_FAILURES" -gt 0 ]; } && [ -s "$WORK/serve.log" ]; then
@@ -133,6 +135,7 @@ start_server() {
         BASE="http://127.0.0.1:$PORT"
         "$FANGKONG" serve --port "$PORT" "$@" >>"$WORK/serve.log" 2>&1 &
         FK_SERVER_PID=$!
+        FK_SERVER_PIDS="$FK_SERVER_PIDS $!"
         for i in $(seq 100); do
             if curl -s -o /dev/null --max-time 2 "$BASE/api/v1/me"; then
                 return 0
