@@ -142,7 +142,8 @@ int cmd_user(struct cli *c, int argc, char **argv)
             return cli_usage(c);
         }
         if (fk_role_parse(role, &r) != FK_OK) {
-            cli_error(c, "--role is admin, commander, county, township, grid, lab, viewer or gate, "
+            cli_error(c, "--role is admin, commander, county, township, grid, lab, viewer, gate or "
+                      "sampler, "
                       "not '%s'", role);
             return EXIT_ERROR;
         }

@@ -291,7 +291,7 @@ static void user_json(struct req *r, fk_buf *b, const char *name, const char *ro
     unsigned perms;
     static const char *const pnames[] = {"read",   "read_persons", "post_results", "import",
                                          "rounds", "audit",        "users",        "control",
-                                         "gate"};
+                                         "gate",   "sample"};
     int i, first = 1;
 
     fk_role_parse(role, &ro);

@@ -78,6 +78,7 @@ static const struct route *const route_tables[] = {
     api_transfer_routes, /* 闭环转运 (issue 18) */
     api_checkin_routes, /* 健康监测 (issue 18) */
     api_province_routes, /* a province server's roll-ups (issue 20) */
+    api_sample_routes,   /* the sampling table's phone (issue 21) */
     NULL,
 };
 

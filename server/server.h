@@ -140,6 +140,7 @@ extern const struct route api_reports_routes[]; /* api_reports.c (issue 17, 值�
 extern const struct route api_incident_routes[];  /* api_incident.c (issue 17) */
 extern const struct route api_gate_routes[];      /* api_gate.c (issue 18) */
 extern const struct route api_province_routes[];  /* api_province.c (issue 20) */
+extern const struct route api_sample_routes[];    /* api_sample.c (issue 21, 采样台) */
 /* serve --cities: sets up the province roll-up (s->prov: the cities, the service account) and
  * opens libcurl; FK_OK (nothing to do without --cities), or an error with err. */
 int province_open(struct server *s, char *err, size_t errlen);

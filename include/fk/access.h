@@ -13,7 +13,8 @@ enum fk_role {
     FK_ROLE_COUNTY,
     FK_ROLE_COMMANDER,
     FK_ROLE_ADMIN,
-    FK_ROLE_GATE, /* a gate's device (数字哨兵): gate checks only */
+    FK_ROLE_GATE,    /* a gate's device (数字哨兵): gate checks only */
+    FK_ROLE_SAMPLER, /* a sampling table's phone (/sample): samples of its scope only */
     FK_ROLE_COUNT
 };
 
@@ -26,7 +27,8 @@ enum fk_perm {
     FK_PERM_AUDIT = 1 << 5,        /* read the audit trail */
     FK_PERM_USERS = 1 << 6,        /* manage accounts */
     FK_PERM_CONTROL = 1 << 7,      /* control orders, alerts, door-sensor events */
-    FK_PERM_GATE = 1 << 8          /* gate checks (GET /api/v1/check/ID): a colour, never a name */
+    FK_PERM_GATE = 1 << 8,         /* gate checks (GET /api/v1/check/ID): a colour, never a name */
+    FK_PERM_SAMPLE = 1 << 9        /* swabs at a sampling table: check an ID, add samples */
 };
 
 /* Who acts: an account's name, role and scope (a region code). A write by an actor touches only

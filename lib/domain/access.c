@@ -15,21 +15,26 @@ static const struct {
     [FK_ROLE_VIEWER] = {"viewer", FK_PERM_READ | FK_PERM_READ_PERSONS},
     [FK_ROLE_LAB] = {"lab", FK_PERM_READ | FK_PERM_POST_RESULTS},
     [FK_ROLE_GRID] = {"grid", FK_PERM_READ | FK_PERM_READ_PERSONS | FK_PERM_POST_RESULTS |
-                                  FK_PERM_IMPORT | FK_PERM_CONTROL},
+                                  FK_PERM_IMPORT | FK_PERM_CONTROL | FK_PERM_SAMPLE},
     [FK_ROLE_TOWNSHIP] = {"township", FK_PERM_READ | FK_PERM_READ_PERSONS |
                                           FK_PERM_POST_RESULTS | FK_PERM_IMPORT | FK_PERM_ROUNDS |
-                                          FK_PERM_CONTROL},
+                                          FK_PERM_CONTROL | FK_PERM_SAMPLE},
     [FK_ROLE_COUNTY] = {"county", FK_PERM_READ | FK_PERM_READ_PERSONS | FK_PERM_POST_RESULTS |
-                                      FK_PERM_IMPORT | FK_PERM_ROUNDS | FK_PERM_CONTROL},
+                                      FK_PERM_IMPORT | FK_PERM_ROUNDS | FK_PERM_CONTROL |
+                                      FK_PERM_SAMPLE},
     [FK_ROLE_COMMANDER] = {"commander", FK_PERM_READ | FK_PERM_READ_PERSONS |
                                             FK_PERM_POST_RESULTS | FK_PERM_IMPORT |
                                             FK_PERM_ROUNDS | FK_PERM_AUDIT | FK_PERM_CONTROL |
-                                            FK_PERM_GATE},
+                                            FK_PERM_GATE | FK_PERM_SAMPLE},
     [FK_ROLE_ADMIN] = {"admin", FK_PERM_READ | FK_PERM_READ_PERSONS | FK_PERM_POST_RESULTS |
                                     FK_PERM_IMPORT | FK_PERM_ROUNDS | FK_PERM_AUDIT |
-                                    FK_PERM_USERS | FK_PERM_CONTROL | FK_PERM_GATE},
+                                    FK_PERM_USERS | FK_PERM_CONTROL | FK_PERM_GATE |
+                                    FK_PERM_SAMPLE},
     /* a gate's device: the check and nothing else, so a stolen one reads no resident */
     [FK_ROLE_GATE] = {"gate", FK_PERM_GATE},
+    /* a sampling table's phone (issue 21): the ID check and samples of its scope, nothing else;
+     * every role that imports files may sample too */
+    [FK_ROLE_SAMPLER] = {"sampler", FK_PERM_SAMPLE},
 };
 
 int fk_role_parse(const char *s, enum fk_role *out)

@@ -344,7 +344,8 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .key_note = "(tube, person): duplicate; a row that brings a shipped time sets it "
                         "(updated)",
             .scope = FK_SCOPE_PERSON,
-            .import_perm = FK_PERM_IMPORT,
+            /* every role that imports files has it, and a sampling table's phone (issue 21) */
+            .import_perm = FK_PERM_SAMPLE,
             .flags = FK_RECORD_APPEND,
             .feeds = FK_FEEDS_ENGINE,
             /* The store's segment files, not SQL, answer the export (lib/store/segments.c). */
