@@ -167,9 +167,14 @@ echo
 echo "== demo accounts"
 add_user admin admin "$region" demo-password
 add_user viewer viewer "$county_code" demo-viewer
+# A sampling table's phone (/sample): the first grid of that county with residents.
+grid=$(awk -F, -v c="$county_code" 'NR > 1 && index($4, c) == 1 { print $4; exit }' "$out/persons.csv")
+add_user sampler sampler "$grid" demo-sampler
 echo
 echo "== fangkong serve: the web UI and the API on port $PORT (Ctrl-C stops it)"
 echo "   open      http://127.0.0.1:$PORT/         (the wall screen: http://127.0.0.1:$PORT/screen)"
 echo "   sign in   admin / demo-password    (admin of the whole city, $region)"
 echo "             viewer / demo-viewer     (read only, $county_name $county_code)"
+echo "             sampler / demo-sampler   (a sampling table of grid $grid: http://127.0.0.1:$PORT/sample,"
+echo "                                       best on a phone; it keeps sampling when the network drops)"
 exec "$FK" serve --port "$PORT" --profile "$out/profile.ini"
