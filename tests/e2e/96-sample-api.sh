@@ -13,10 +13,10 @@
 web_city
 # The grid with the most residents the fixture never sampled.
 GRID=$(awk -F, 'NR == FNR { if (FNR > 1) s[$2] = 1; next } FNR > 1 && !($1 in s) { n[$4]++ }
-    END { for (g in n) print n[g], g }' "$WEB_DATA/samples.csv" "$WEB_DATA/persons.csv" | sort -k1,1nr -k2 | head -n 1 | cut -d' ' -f2)
+    END { for (g in n) print n[g], g }' "$WEB_DATA/samples.csv" "$WEB_DATA/persons.csv" | sort -k1,1nr -k2 | awk 'NR == 1 { print $2 }')
 # Residents of the grid not sampled in the fixture, and one who was (with the tube).
 mapfile -t fresh < <(awk -F, -v g=$GRID 'NR == FNR { if (FNR > 1) s[$2] = $1; next }
-    FNR > 1 && $4 == g && !($1 in s) { print $1 }' "$WEB_DATA/samples.csv" "$WEB_DATA/persons.csv" | head -n 11)
+    FNR > 1 && $4 == g && !($1 in s) && n++ < 11 { print $1 }' "$WEB_DATA/samples.csv" "$WEB_DATA/persons.csv")
 [ "${#fresh[@]}" = 11 ] || fail "the fixture has only ${#fresh[@]} unsampled residents in $GRID"
 read -r done_id done_tube < <(awk -F, -v g=$GRID 'NR == FNR { if (FNR > 1) s[$2] = $1; next }
     FNR > 1 && $4 == g && ($1 in s) { print $1, s[$1]; exit }' "$WEB_DATA/samples.csv" "$WEB_DATA/persons.csv")

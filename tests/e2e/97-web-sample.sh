@@ -11,10 +11,10 @@
 web_need
 web_city
 GRID=$(awk -F, 'NR == FNR { if (FNR > 1) s[$2] = 1; next } FNR > 1 && !($1 in s) { n[$4]++ }
-    END { for (g in n) print n[g], g }' "$WEB_DATA/samples.csv" "$WEB_DATA/persons.csv" | sort -k1,1nr -k2 | head -n 1 | cut -d' ' -f2)
+    END { for (g in n) print n[g], g }' "$WEB_DATA/samples.csv" "$WEB_DATA/persons.csv" | sort -k1,1nr -k2 | awk 'NR == 1 { print $2 }')
 awk -F, -v g="$GRID" 'NR == FNR { if (FNR > 1) s[$2] = 1; next }
-    FNR > 1 && $4 == g && !($1 in s) { print $1 }' "$WEB_DATA/samples.csv" "$WEB_DATA/persons.csv" |
-    head -n 11 >ids.txt
+    FNR > 1 && $4 == g && !($1 in s) && n++ < 11 { print $1 }' "$WEB_DATA/samples.csv" \
+    "$WEB_DATA/persons.csv" >ids.txt
 [ "$(wc -l <ids.txt)" = 11 ] || fail "the fixture has too few unsampled residents in $GRID"
 echo "sampler-password-2" | "$FANGKONG" user add table9 --role sampler --scope "$GRID" >/dev/null 2>&1 ||
     fail "user add --role sampler"

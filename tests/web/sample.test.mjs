@@ -27,6 +27,12 @@ async function addId(page, id) {
   await page.click('[data-add]')
 }
 
+/* Adds id and waits until the tube lists it. */
+async function addMember(page, id) {
+  await addId(page, id)
+  await page.waitForSelector(`[data-member="${id}"]`, { timeout: T })
+}
+
 /* The server again, as the e2e script started it; its pid for the script's clean-up. */
 async function startServer() {
   const out = fs.openSync(need('FK_SERVE_LOG'), 'a')
@@ -66,7 +72,7 @@ await run(async (browser, newPage) => {
   await page.waitForSelector('[data-tube][data-code=TW0001]', { timeout: T })
 
   /* Online: checked by the server and sent. */
-  for (const id of ids.slice(0, 3)) await addId(page, id)
+  for (const id of ids.slice(0, 3)) await addMember(page, id)
   for (const id of ids.slice(0, 3)) await page.waitForSelector(`[data-member="${id}"] [data-check=ok]`, { timeout: T })
   await waitNum(page, '[data-sent]', 3)
   assert.equal(await num(page, '[data-unsent]'), 0)
@@ -76,14 +82,18 @@ await run(async (browser, newPage) => {
   await addId(page, bad)
   await page.waitForSelector('[data-problem]', { timeout: T })
   assert.match(await text(page, '[data-problem]'), /校验位/)
+  assert.equal(await page.inputValue('input[name=id]'), bad, 'a refused number stays in the box to be corrected')
   await addId(page, ids[0])
+  await page.waitForFunction((id) => document.querySelector('[data-problem]')?.textContent.includes(id), ids[0], { timeout: T })
   assert.match(await text(page, '[data-problem]'), new RegExp(`${ids[0]}.*TW0001`))
   assert.equal(Number(await page.getAttribute('[data-tube]', 'data-count')), 3)
 
   /* The server goes away mid-tube. */
   process.kill(serverPid, 'SIGKILL')
   log('server killed')
+  /* as fast as a scanner: each number typed before the one before it is stored */
   for (const id of ids.slice(3, 10)) await addId(page, id)
+  for (const id of ids.slice(3, 10)) await page.waitForSelector(`[data-member="${id}"]`, { timeout: T })
   await page.waitForSelector('[data-online][data-value="0"]', { timeout: T })
   await waitNum(page, '[data-unsent]', 7)
   for (const id of ids.slice(3, 10)) await page.waitForSelector(`[data-member="${id}"] [data-check=offline]`, { timeout: T })
@@ -93,7 +103,7 @@ await run(async (browser, newPage) => {
   await page.fill('input[name=tube]', 'TW0002')
   await page.click('[data-new-tube]')
   await page.waitForSelector('[data-tube][data-code=TW0002]', { timeout: T })
-  await addId(page, ids[10])
+  await addMember(page, ids[10])
   await waitNum(page, '[data-unsent]', 8)
   assert.equal(await num(page, '[data-sent]'), 3)
 
