@@ -247,6 +247,10 @@ void audit(struct req *r, const char *action, const char *target, const char *fm
 /* After a write: drops cached answers, and holds this request's answer until the engine and
  * tracer reflect the store's generation as it is now (read-your-writes). */
 void srv_invalidate(struct req *r);
+/* After a write whose answer need not wait for the indexes (a sampling table's entries: the phone
+ * needs them stored, not counted): drops cached answers and tells the builder, which rebuilds in
+ * the background; the answer goes out at once. */
+void srv_changed(struct req *r);
 /* Cached JSON answers (dashboard, coverage), per engine and tracer generation. Under the lock.
  * srv_cache_reply answers with the one cached for key and returns 1, or returns 0;
  * srv_cache_put_reply caches json for key and answers with it. The answer is shared, not

@@ -660,6 +660,20 @@ void srv_invalidate(struct req *r)
         r->wait_generation = g;
 }
 
+void srv_changed(struct req *r)
+{
+    struct server *s = r->srv;
+    unsigned i;
+    int64_t g;
+
+    for (i = 0; i < CACHE_SLOTS; i++)
+        s->cache[i].key[0] = '\0';
+    for (i = 0; i < ROUND_SLOTS; i++)
+        s->rounds[i].valid = 0;
+    if (fk_store_generation(s->st, &g) == FK_OK)
+        want_generation(s, g, 0);
+}
+
 int srv_cache_reply(struct req *r, const char *key)
 {
     struct server *s = r->srv;
