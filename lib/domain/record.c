@@ -1222,6 +1222,42 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .nexport = 11,
             .nscope = 1,
         },
+    /* issue 21, the mass-screening plan: the labs and their declared capacity */
+    [FK_IMPORT_LABS] =
+        {
+            .id = FK_IMPORT_LABS,
+            .name = "labs",
+            .title_zh = "检测机构",
+            .title_en = "testing labs",
+            .cols = {REQ("code", FK_RCOL_CODE, CODE, "the lab's code, as results name it"),
+                     REQ("name", FK_RCOL_TEXT, TEXT, "its name"),
+                     REQ("tubes_per_hour", FK_RCOL_INT, 0,
+                         "tubes it can test an hour (its declared capacity), 1 or more"),
+                     REQ("region", FK_RCOL_CODE, CODE, "the region it serves (any level)")},
+            .ncols = 4,
+            .nreq = 4,
+            .cols_note = "tubes_per_hour a whole number, 1 or more",
+            .key = {0},
+            .nkey = 1,
+            .key_note = "(code): replaces",
+            .scope = FK_SCOPE_HQ,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"code", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"name", FK_RVAL_TEXT, 0},
+                       {"tubes_per_hour", FK_RVAL_INT, 0},
+                       {"region", FK_RVAL_TEXT, 0}},
+            .nfields = 4,
+            .sqlite = {"SELECT name, tubes_per_hour, region FROM labs WHERE code = ?1",
+                       "INSERT INTO labs (code, name, tubes_per_hour, region) "
+                       "VALUES (?1, ?2, ?3, ?4)",
+                       "UPDATE labs SET name = ?2, tubes_per_hour = ?3, region = ?4 "
+                       "WHERE code = ?1",
+                       "SELECT code, name, tubes_per_hour, region FROM labs ORDER BY code"},
+            .export_cols = {0, 1, 2, 3},
+            .nexport = 4,
+            .nscope = 0,
+        },
 };
 
 const struct fk_record_type *fk_record_get(fk_record_id t)

@@ -1094,6 +1094,7 @@ const zh = {
   'msg.row.checkin_symptom': '症状 “{value}” 不是已知代码之一（fever 发热、cough 咳嗽、sore_throat 咽痛、fatigue 乏力、headache 头痛、diarrhea 腹泻、taste_smell 味觉嗅觉减退、breath 气促、none 无）',
   'msg.alert.fever': '{time} 打卡体温 {temp} °C',
   'msg.alert.checkin_missed': '{from} 至 {to} 未打卡',
+  'msg.row.lab_capacity': '每小时检测能力 “{value}” 不是 1 或以上的整数：检测能力为 0 的实验室无法纳入计划',
   'nav.incidents': '响应时限',
   'inc.lead': '每个病例自报告（或确诊）起的四项响应时限：到场、启动、密接管控、全员筛查',
   'inc.rule': '时限：到场 30 分钟、指挥部和专班启动 1 小时、密接 24 小时内全部管控、72 小时内启动首轮全员核酸（以配置为准）。绿色为已达成及余量，黄色为进行中及剩余时间，红色为超时。',
