@@ -2614,3 +2614,227 @@ int fk_engine_each_person_tube(fk_engine *e, int64_t pid,
     }
     return FK_OK;
 }
+
+/* ---- the pace of a round (issue 21) ---- */
+
+void fk_engine_pace_fini(struct fk_engine_pace *p)
+{
+    free(p->sampled);
+    free(p->tubes);
+    free(p->before);
+    memset(p, 0, sizeof *p);
+}
+
+int fk_engine_pace(fk_engine *e, const struct fk_round *r, int64_t now, struct fk_engine_pace *out,
+                   char *err, size_t errlen)
+{
+    int checked = whole(e, err, errlen);
+    int64_t R = round_region(e, r, err, errlen), cut = now < r->end ? now : r->end, early;
+    uint16_t *first = NULL; /* ordinal - olo -> the hour of its first sample + 1, 0: none */
+    uint64_t *early_bits = NULL;
+    size_t olo, ohi, ti, ntubes, o;
+    int64_t nh;
+    int32_t g, ng;
+    int rc = FK_ENOMEM;
+
+    memset(out, 0, sizeof *out);
+    if (checked != FK_OK)
+        return checked;
+    if (R < 0)
+        return FK_ENOENT;
+    nh = (r->end - r->start) / 3600 + 1;
+    if (nh < 1 || nh > 24 * 31) {
+        snprintf(err, errlen, "round %s spans more than 31 days: no hourly pace", r->name);
+        return FK_EINVAL;
+    }
+    early = cut - 7200;
+    out->start = r->start;
+    out->nh = (int)nh;
+    out->glo = e->reg[R].glo;
+    out->ghi = e->reg[R].ghi;
+    ng = out->ghi - out->glo;
+    olo = e->gstart[out->glo];
+    ohi = e->gstart[out->ghi];
+    out->sampled = calloc((size_t)ng * (size_t)nh + 1, sizeof *out->sampled);
+    out->tubes = calloc((size_t)ng * (size_t)nh + 1, sizeof *out->tubes);
+    out->before = calloc((size_t)ng + 1, sizeof *out->before);
+    first = calloc(ohi - olo + 1, sizeof *first);
+    early_bits = calloc((ohi - olo) / 64 + 1, sizeof *early_bits);
+    if (!out->sampled || !out->tubes || !out->before || !first || !early_bits)
+        goto out;
+    /* One pass over the tubes and their runs of samples: each resident's first hour, and each
+     * tube's first member sample in the window, by now. */
+    ntubes = ntubes_of(e);
+    for (ti = 0; ti < ntubes; ti++) {
+        const struct tube *tb = &e->tube[ti];
+        int64_t tfirst = INT64_MAX;
+        int32_t tgrid = -1;
+        uint32_t k;
+
+        for (k = tb->first; k < tb->first + tb->count; k++) {
+            int64_t t = e->s_time[k];
+            uint32_t so = e->s_ord[k];
+            size_t x;
+            uint16_t h;
+
+            if (so == NO_ORD || so < olo || so >= ohi || t < r->start || t > cut)
+                continue;
+            x = so - olo;
+            h = (uint16_t)((t - r->start) / 3600 + 1);
+            if (!first[x] || h < first[x])
+                first[x] = h;
+            if (t <= early)
+                early_bits[x >> 6] |= (uint64_t)1 << (x & 63);
+            if (t < tfirst) {
+                tfirst = t;
+                tgrid = e->pgrid[e->s_pid[k]];
+            }
+        }
+        if (tgrid >= out->glo && tgrid < out->ghi)
+            out->tubes[(size_t)(tgrid - out->glo) * (size_t)nh +
+                       (size_t)((tfirst - r->start) / 3600)]++;
+    }
+    for (g = 0; g < ng; g++) {
+        uint32_t *row = out->sampled + (size_t)g * (size_t)nh;
+        size_t lo = e->gstart[out->glo + g] - olo, hi = e->gstart[out->glo + g + 1] - olo;
+
+        for (o = lo; o < hi; o++)
+            if (first[o])
+                row[first[o] - 1]++;
+        out->before[g] = (uint32_t)popcount_range(early_bits, lo, hi);
+    }
+    rc = FK_OK;
+out:
+    free(first);
+    free(early_bits);
+    if (rc != FK_OK) {
+        fk_engine_pace_fini(out);
+        snprintf(err, errlen, "pace: %s", fk_strerror(rc));
+    }
+    return rc;
+}
+
+static int cmp_lab_load(const void *a, const void *b)
+{
+    return strcmp(((const struct fk_engine_lab_load *)a)->lab,
+                  ((const struct fk_engine_lab_load *)b)->lab);
+}
+
+int fk_engine_lab_load(fk_engine *e, const struct fk_round *r, int64_t now,
+                       struct fk_engine_lab_load **out, size_t *n, char *err, size_t errlen)
+{
+    int checked = whole(e, err, errlen);
+    int64_t R = round_region(e, r, err, errlen);
+    size_t nl, ti, ntubes, k, m = 0;
+    struct fk_engine_lab_load *v = NULL;
+
+    *out = NULL;
+    *n = 0;
+    if (checked != FK_OK)
+        return checked;
+    if (R < 0)
+        return FK_ENOENT;
+    nl = nlabs_of(e);
+    v = calloc(nl + 1, sizeof *v);
+    if (!v) {
+        snprintf(err, errlen, "pace: %s", fk_strerror(FK_ENOMEM));
+        return FK_ENOMEM;
+    }
+    ntubes = ntubes_of(e);
+    for (ti = 0; ti < ntubes; ti++) {
+        const struct tube *tb = &e->tube[ti];
+        int resulted, received;
+
+        if (tb->lab < 0 || tb->sampled > now || !tube_in_round(e, tb, r, R))
+            continue;
+        resulted = tb->result >= 0 && tb->rtime <= now;
+        received = resulted || (tb->received > 0 && tb->received <= now);
+        v[tb->lab].received += received;
+        v[tb->lab].resulted += resulted;
+    }
+    for (k = 0; k < nl; k++)
+        if (v[k].received) {
+            v[m].received = v[k].received;
+            v[m].resulted = v[k].resulted;
+            v[m++].lab = lab_code(e, (int64_t)k);
+        }
+    qsort(v, m, sizeof *v, cmp_lab_load);
+    *out = v;
+    *n = m;
+    return FK_OK;
+}
+
+/* By the hour shipped, then site, then time: a site's tubes of one hour side by side. */
+static int cmp_transit_hour(const void *a, const void *b)
+{
+    const struct fk_engine_transit *x = a, *y = b;
+    int c;
+
+    if (x->hour != y->hour)
+        return x->hour < y->hour ? -1 : 1;
+    c = strcmp(x->site, y->site);
+    if (c)
+        return c;
+    return x->shipped < y->shipped ? -1 : x->shipped > y->shipped;
+}
+
+/* Oldest first, then by site. */
+static int cmp_transit(const void *a, const void *b)
+{
+    const struct fk_engine_transit *x = a, *y = b;
+
+    if (x->shipped != y->shipped)
+        return x->shipped < y->shipped ? -1 : 1;
+    return strcmp(x->site, y->site);
+}
+
+int fk_engine_transit(fk_engine *e, const struct fk_round *r, int64_t now,
+                      struct fk_engine_transit **out, size_t *n, char *err, size_t errlen)
+{
+    int checked = whole(e, err, errlen);
+    int64_t R = round_region(e, r, err, errlen);
+    size_t ti, ntubes, m = 0, cap = 0, k, w;
+    struct fk_engine_transit *v = NULL, *nv;
+
+    *out = NULL;
+    *n = 0;
+    if (checked != FK_OK)
+        return checked;
+    if (R < 0)
+        return FK_ENOENT;
+    ntubes = ntubes_of(e);
+    for (ti = 0; ti < ntubes; ti++) {
+        const struct tube *tb = &e->tube[ti];
+
+        if (tb->shipped <= 0 || tb->shipped > now || (tb->received > 0 && tb->received <= now) ||
+            (tb->result >= 0 && tb->rtime <= now) || !tube_in_round(e, tb, r, R))
+            continue;
+        if (m == cap) {
+            cap = cap ? 2 * cap : 64;
+            nv = realloc(v, cap * sizeof *v);
+            if (!nv) {
+                free(v);
+                snprintf(err, errlen, "pace: %s", fk_strerror(FK_ENOMEM));
+                return FK_ENOMEM;
+            }
+            v = nv;
+        }
+        v[m].site = site_code(e, tb->site);
+        v[m].shipped = tb->shipped;
+        v[m].hour = tb->shipped - ((tb->shipped % 3600) + 3600) % 3600;
+        v[m++].tubes = 1;
+    }
+    if (m)
+        qsort(v, m, sizeof *v, cmp_transit_hour);
+    for (k = 0, w = 0; k < m; k++) { /* one row: a site's tubes shipped in one clock hour */
+        if (w && v[w - 1].hour == v[k].hour && strcmp(v[w - 1].site, v[k].site) == 0)
+            v[w - 1].tubes++; /* v[w - 1] keeps the oldest: sorted by time within */
+        else
+            v[w++] = v[k];
+    }
+    if (w)
+        qsort(v, w, sizeof *v, cmp_transit);
+    *out = v;
+    *n = w;
+    return FK_OK;
+}
