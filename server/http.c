@@ -77,6 +77,7 @@ static const struct route *const route_tables[] = {
     api_gate_routes,     /* 场所核验 (issue 18) */
     api_transfer_routes, /* 闭环转运 (issue 18) */
     api_checkin_routes, /* 健康监测 (issue 18) */
+    api_plan_routes,    /* 筛查计划与进度 (issue 21) */
     NULL,
 };
 
