@@ -27,8 +27,11 @@ int cmd_plan(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (c->npos != 1)
         return cli_usage(c);
-    if (cli_level(c, by, &level) != EXIT_DONE ||
-        cli_int(c, "hours", hours_s, 1, 720, &hours) != EXIT_DONE)
+    if (strcmp(by, "round") == 0)
+        level = FK_LEVEL_NONE; /* the round's region itself */
+    else if (cli_level(c, by, &level) != EXIT_DONE)
+        return EXIT_ERROR;
+    if (cli_int(c, "hours", hours_s, 1, 720, &hours) != EXIT_DONE)
         return EXIT_ERROR;
     if (cli_open(c) != EXIT_DONE || cli_round(c, c->pos[0], &r) != EXIT_DONE ||
         cli_open_engine(c) != EXIT_DONE)
@@ -66,7 +69,9 @@ int cmd_pace(struct cli *c, int argc, char **argv)
         return EXIT_ERROR;
     if (c->npos != 1)
         return cli_usage(c);
-    if (cli_level(c, by, &level) != EXIT_DONE)
+    if (strcmp(by, "round") == 0)
+        level = FK_LEVEL_NONE; /* the round's region itself */
+    else if (cli_level(c, by, &level) != EXIT_DONE)
         return EXIT_ERROR;
     if (fk_pace_view_parse(view_s, &view) != FK_OK) {
         cli_error(c, "--view takes regions, hours, labs or transport, not '%s'", view_s);

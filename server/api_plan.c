@@ -41,7 +41,9 @@ static void api_plan_get(struct req *r)
     char err[512];
     int asked, rc;
 
-    if (by && *by && !req_level(r, by, &level))
+    if (by && strcmp(by, "round") == 0)
+        level = FK_LEVEL_NONE; /* the round's region itself */
+    else if (by && *by && !req_level(r, by, &level))
         return;
     if (hs && *hs && fk_parse_int((fk_slice){hs, strlen(hs)}, 1, 720, &hours) != FK_OK) {
         reply_error(r, 400, "bad_request", "a whole number of hours from 1 to 720",
@@ -80,7 +82,9 @@ static void api_pace_get(struct req *r)
     char err[512];
     int asked, rc;
 
-    if (by && *by && !req_level(r, by, &level))
+    if (by && strcmp(by, "round") == 0)
+        level = FK_LEVEL_NONE; /* the round's region itself */
+    else if (by && *by && !req_level(r, by, &level))
         return;
     if (vs && *vs && fk_pace_view_parse(vs, &view) != FK_OK) {
         reply_error(r, 400, "bad_request", "regions, hours, labs or transport", "unknown view '%s'",

@@ -18,7 +18,8 @@
 #include "fk/store.h"
 #include "fk/table.h"
 
-/* The labs that serve a round: those whose region lies inside the round's region or holds it. */
+/* The labs that serve a round: those whose region lies inside the round's region or holds it.
+ * A level `by` of FK_LEVEL_NONE is the round's region itself (one row: `--by round`). */
 
 /* `fangkong plan ROUND --hours H --by LEVEL`: one row per region of level `by` inside the round's
  * region, the higher-risk zones first (regions with lockdown-zone residents, then control-zone

@@ -108,6 +108,7 @@ enum file {
     F_ZONES, /* issue 18, risk zones */
     F_TRANSFERS, /* issue 18, 闭环转运 */
     F_CHECKINS, /* issue 18, 健康监测 */
+    F_LABS,     /* issue 21, the labs of the screening plan */
     F_N
 };
 
@@ -146,6 +147,7 @@ static const struct {
     {"transfers.csv", "task,id_number,from_kind,from,to_kind,to,vehicle,escort,planned,picked_up,"
                       "handed_over\n"},
     {"checkins.csv", "id_number,time,temperature,symptoms\n"},
+    {"labs.csv", "code,name,tubes_per_hour,region\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -2396,6 +2398,36 @@ static void write_checkin(struct gen *G, const char *id, int64_t t, int temp10, 
     out_end_row(w);
 }
 
+/* The testing labs (issue 21): the five the results name (LAB01 .. LAB05), each serving the city
+ * at a declared capacity, so the plan has lab hours and the pace a queue per lab. Fixed rows: no
+ * draw, so every other file keeps its bytes. */
+static void write_labs(struct gen *G, const char *city)
+{
+    static const struct {
+        const char *name;
+        unsigned cap;
+    } labs[] = {{"市疾控中心实验室", 300},
+                {"市第一人民医院检验科", 200},
+                {"第三方医学检验实验室", 500},
+                {"气膜方舱实验室", 800},
+                {"县人民医院检验科", 150}};
+    struct out *w = &G->out[F_LABS];
+    size_t i;
+
+    for (i = 0; i < sizeof labs / sizeof labs[0]; i++) {
+        out_room(w, ROW_MAX);
+        out_mem(w, "LAB0", 4);
+        out_u(w, (unsigned)i + 1, 1);
+        out_ch(w, ',');
+        out_str(w, labs[i].name);
+        out_ch(w, ',');
+        out_u(w, labs[i].cap, 1);
+        out_ch(w, ',');
+        out_str(w, city);
+        out_end_row(w);
+    }
+}
+
 /* 健康监测 (issue 18, stream S_CHECKIN only): every person under an order (home or centralized)
  * checks in once in each half-day window from the order's start up to now (the finished round:
  * its end), at a time the order covers, 36.0 to 37.0 °C; nothing after the cut. Exactly one
@@ -3016,6 +3048,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_zones(G);
     write_transfers(G);
     write_checkins(G);
+    write_labs(G, city);
     {
         struct out *w = &G->out[F_ROUND];
 

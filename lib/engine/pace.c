@@ -59,7 +59,9 @@ static int regions_of(fk_engine *e, const struct fk_round *r, enum fk_level by, 
     int rc;
 
     memset(rs, 0, sizeof *rs);
-    if (fk_engine_region_level(e, r->region) == FK_LEVEL_NONE) {
+    if (by == FK_LEVEL_NONE) /* the round's region itself */
+        by = fk_engine_region_level(e, r->region);
+    if (by == FK_LEVEL_NONE) {
         snprintf(err, errlen,
                  "round %s is for region %s, which is not in the region tree: import regions "
                  "first",

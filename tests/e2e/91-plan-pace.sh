@@ -234,9 +234,9 @@ def pace(now, tag):
         hs[(home[p], (t - START) // 3600)] += 1
     for tube, (t, g) in tmin.items():
         ht[(g, (t - START) // 3600)] += 1
-    for by in ("grid", "county"):
-        keys = grids if by == "grid" else sorted(set(county.values()))
-        mem = lambda k: [g for g in grids if g == k or county[g] == k]
+    for by in ("grid", "county", "round"):
+        keys = grids if by == "grid" else ["140700"] if by == "round" else sorted(set(county.values()))
+        mem = lambda k: [g for g in grids if g == k or county[g] == k or k == "140700"]
         w = csv.writer(open("want-pace-%s-%s.csv" % (by, tag), "w", encoding="utf-8", newline=""), lineterminator="\n")
         w.writerow("region,name,residents,planned,sampled,tubes,done,rate,state,forecast,late_hours".split(","))
         wh = csv.writer(open("want-hours-%s-%s.csv" % (by, tag), "w", encoding="utf-8", newline=""), lineterminator="\n")
@@ -339,7 +339,7 @@ grep -q "^$(awk '$1 == "A2" { print $2 }' grids.txt),网格A2,,24,2501,0,7,0,249
     fail "A2 (2 501, 7 controlled): $(grep 网格A2 plan-grid.csv)"
 for tag in now later; do
     when=$([ $tag = now ] && echo "$NOW" || echo 2022-09-01T22:30:00+08:00)
-    for by in grid county; do
+    for by in grid county round; do
         fk pace R1 --by $by --now "$when" >pace-$by-$tag.csv 2>/dev/null
         expect_rc 0 "pace by $by ($tag)"
         same want-pace-$by-$tag.csv pace-$by-$tag.csv "pace by $by ($tag)"
