@@ -5,8 +5,9 @@
 # --seed S --finished --scans 0 --pings 0`, a finished day, so that runs compare) under /tmp,
 # imports regions, persons, samples and results with fangkong, and regions, persons and samples
 # into a fresh baseline database with the sqlite3 shell's bare .import, creates the round, and runs
-# bench_pace (the engine built once; pace by grid, hours view, warm, median of 15; the regions view
-# with its forecast; the SQL over the baseline, median of 3; answers compared cell by cell). It
+# bench_pace (the engine built once; pace by grid, hours view: the first call, which builds the
+# round's hourly index, then warm, median of 15, and its rendering as CSV; the regions view with its
+# forecast; the SQL over the baseline, median of 3; answers compared cell by cell). It
 # prints a summary with the machine, the load, the commit and the date, and the line for
 # bench/RESULTS.md. Data is deleted afterwards unless BENCH_KEEP=1.
 # Usage: bench/run-pace.sh BUILD [PEOPLE]   (default 1 000 000 residents: a few minutes)
@@ -67,11 +68,13 @@ echo "date $(date '+%Y-%m-%d %H:%M %Z'), commit $commit, SQLite $(sqlite3 --vers
 printf '%-44s %12s %12s %10s\n' work fangkong SQLite ratio
 printf '%-44s %12s %12s %10s\n' "pace by grid and hour, warm, ms (median)" "$(v pace_hours_ms)" "$(v sql_ms)" \
     "$(calc "%.0fx" "$(v sql_ms) / $(v pace_hours_ms)")"
+printf '%-44s %12s %12s\n' "pace by grid and hour, first call, ms" "$(v pace_cold_ms)" "-"
+printf '%-44s %12s %12s\n' "  its rows rendered as CSV, ms" "$(v render_ms)" "-"
 printf '%-44s %12s %12s\n' "pace by grid with the forecast, warm, ms" "$(v pace_regions_ms)" "-"
 printf '%-44s %12s %12s\n' "engine build from the store, s" "$(v build_s)" "-"
 printf '%-44s %12s %12s\n' "baseline index + ANALYZE, s" "-" "$(v sql_index_s)"
 echo "answers: $([ "$(v identical)" = yes ] && echo "identical" || echo "DIFFER") ($(v cells) grid-hour cells with samples or tubes, $(v grids_hours) grid-hour rows)"
 echo "goal: <= 50 ms warm at 10 M residents; at $people, $(v pace_hours_ms) ms"
 echo
-echo "| $(date '+%Y-%m-%d') | $people | $grids | $samples | $(v pace_hours_ms) ms | $(v pace_regions_ms) ms | $(v sql_ms) ms | $(v identical) | $(nproc) cores ${cpu:-?} | $load0 | $commit |"
+echo "| $(date '+%Y-%m-%d') | $people | $grids | $samples | $(v pace_hours_ms) ms | $(v pace_cold_ms) ms | $(v render_ms) ms | $(v pace_regions_ms) ms | $(v sql_ms) ms | $(v identical) | $(nproc) cores ${cpu:-?} | $load0 | $commit |"
 exit "$rc"

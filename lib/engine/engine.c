@@ -105,6 +105,18 @@ struct fk_engine {
     int64_t cache_id, cache_start, cache_end;
     uint64_t *cache_bits;
 
+    /* The pace of the last round asked (issue 21), over its whole window and every grid: the
+     * first sample's offset from the start (seconds) of each sampled resident, bucketed by (grid,
+     * hour): pt[pb[g * nh + k] .. pb[g * nh + k + 1]); and the first member sample of each tube
+     * likewise (tb, tt). A cut (as of now) reads whole buckets before its hour and scans the one
+     * holding it. Built on first use, dropped with the engine. */
+    struct {
+        int64_t id, start, end;
+        int nh;
+        uint32_t *pb, *tb;
+        int32_t *pt, *tt;
+    } pace;
+
     /* Samples by person, built on first use: person pid's samples are by_person[pfirst[pid] ..
      * pfirst[pid + 1]), sample indexes sorted by time. */
     uint32_t *pfirst;
@@ -204,6 +216,10 @@ static void clear(fk_engine *e)
     fk_strmap_free(e->sites);
     fk_strmap_free(e->labs);
     free(e->cache_bits);
+    free(e->pace.pb);
+    free(e->pace.pt);
+    free(e->pace.tb);
+    free(e->pace.tt);
     free(e->pfirst);
     free(e->by_person);
     {
@@ -2625,17 +2641,131 @@ void fk_engine_pace_fini(struct fk_engine_pace *p)
     memset(p, 0, sizeof *p);
 }
 
+/* Counting sort of n values (offsets, seconds from the start) into nb buckets by key: *starts
+ * (nb + 1) and *vals (n), the caller's to free. keys[i] < 0: left out. */
+static int bucket(const int32_t *key, const int32_t *val, size_t n, size_t nb, uint32_t **starts,
+                  int32_t **vals)
+{
+    uint32_t *b = calloc(nb + 1, sizeof *b), *at = NULL;
+    int32_t *v = NULL;
+    size_t i;
+
+    *starts = NULL;
+    *vals = NULL;
+    if (!b)
+        return FK_ENOMEM;
+    for (i = 0; i < n; i++)
+        if (key[i] >= 0)
+            b[key[i] + 1]++;
+    for (i = 0; i < nb; i++)
+        b[i + 1] += b[i];
+    v = malloc(((size_t)b[nb] + 1) * sizeof *v);
+    at = malloc((nb + 1) * sizeof *at);
+    if (!v || !at) {
+        free(b);
+        free(v);
+        free(at);
+        return FK_ENOMEM;
+    }
+    memcpy(at, b, (nb + 1) * sizeof *at);
+    for (i = 0; i < n; i++)
+        if (key[i] >= 0)
+            v[at[key[i]]++] = val[i];
+    free(at);
+    *starts = b;
+    *vals = v;
+    return FK_OK;
+}
+
+/* Builds e->pace for round r's whole window (nh hours): one pass over the samples for each
+ * resident's first sample, one over the tubes' runs for each tube's first member sample, then
+ * two counting sorts by (grid, hour). */
+static int pace_build(fk_engine *e, const struct fk_round *r, int nh)
+{
+    size_t nres = e->nres, ntubes = ntubes_of(e), nb = e->ngrids * (size_t)nh, i, ti;
+    int32_t *first = malloc((nres + 1) * sizeof *first), *okey = NULL, *tkey = NULL, *toff = NULL;
+    int32_t g;
+    int rc = FK_ENOMEM;
+
+    free(e->pace.pb);
+    free(e->pace.pt);
+    free(e->pace.tb);
+    free(e->pace.tt);
+    memset(&e->pace, 0, sizeof e->pace);
+    okey = malloc((nres + 1) * sizeof *okey);
+    tkey = malloc((ntubes + 1) * sizeof *tkey);
+    toff = malloc((ntubes + 1) * sizeof *toff);
+    if (!first || !okey || !tkey || !toff)
+        goto out;
+    memset(first, 0xff, (nres + 1) * sizeof *first); /* -1: no sample in the window */
+    for (i = 0; i < e->nsamples; i++) {
+        uint32_t o = e->s_ord[i];
+        int64_t t = e->s_time[i];
+
+        if (o != NO_ORD && t >= r->start && t <= r->end &&
+            (first[o] < 0 || t - r->start < first[o]))
+            first[o] = (int32_t)(t - r->start);
+    }
+    for (g = 0; (size_t)g < e->ngrids; g++)
+        for (i = e->gstart[g]; i < e->gstart[g + 1]; i++)
+            okey[i] = first[i] < 0 ? -1 : g * nh + first[i] / 3600;
+    for (ti = 0; ti < ntubes; ti++) {
+        const struct tube *tb = &e->tube[ti];
+        int64_t tmin = INT64_MAX;
+        int32_t tg = -1;
+        uint32_t k;
+
+        for (k = tb->first; k < tb->first + tb->count; k++) {
+            int64_t t = e->s_time[k];
+
+            if (e->s_ord[k] == NO_ORD || t < r->start || t > r->end || t >= tmin)
+                continue;
+            tmin = t;
+            tg = e->pgrid[e->s_pid[k]];
+        }
+        tkey[ti] = tg < 0 ? -1 : tg * nh + (int32_t)((tmin - r->start) / 3600);
+        toff[ti] = tg < 0 ? 0 : (int32_t)(tmin - r->start);
+    }
+    rc = bucket(okey, first, nres, nb, &e->pace.pb, &e->pace.pt);
+    if (rc == FK_OK)
+        rc = bucket(tkey, toff, ntubes, nb, &e->pace.tb, &e->pace.tt);
+    if (rc == FK_OK) {
+        e->pace.id = r->id;
+        e->pace.start = r->start;
+        e->pace.end = r->end;
+        e->pace.nh = nh;
+    }
+out:
+    free(first);
+    free(okey);
+    free(tkey);
+    free(toff);
+    return rc;
+}
+
+/* The values of bucket b (starts, vals) at or before offset `upto`, with the bucket's hour k and
+ * the hour ku holding upto: all of them before it, none after, those <= upto in it. */
+static uint32_t upto_in(const uint32_t *starts, const int32_t *vals, size_t b, int k, int ku,
+                        int64_t upto)
+{
+    uint32_t n = 0, j;
+
+    if (k < ku)
+        return starts[b + 1] - starts[b];
+    if (k > ku || upto < 0)
+        return 0;
+    for (j = starts[b]; j < starts[b + 1]; j++)
+        n += vals[j] <= upto;
+    return n;
+}
+
 int fk_engine_pace(fk_engine *e, const struct fk_round *r, int64_t now, struct fk_engine_pace *out,
                    char *err, size_t errlen)
 {
     int checked = whole(e, err, errlen);
-    int64_t R = round_region(e, r, err, errlen), cut = now < r->end ? now : r->end, early;
-    uint16_t *first = NULL; /* ordinal - olo -> the hour of its first sample + 1, 0: none */
-    uint64_t *early_bits = NULL;
-    size_t olo, ohi, ti, ntubes, o;
-    int64_t nh;
+    int64_t R = round_region(e, r, err, errlen), cut = now < r->end ? now : r->end, nh, uc, ue;
     int32_t g, ng;
-    int rc = FK_ENOMEM;
+    int rc = FK_ENOMEM, k, kc, ke;
 
     memset(out, 0, sizeof *out);
     if (checked != FK_OK)
@@ -2647,66 +2777,42 @@ int fk_engine_pace(fk_engine *e, const struct fk_round *r, int64_t now, struct f
         snprintf(err, errlen, "round %s spans more than 31 days: no hourly pace", r->name);
         return FK_EINVAL;
     }
-    early = cut - 7200;
+    if (!e->pace.pb || e->pace.id != r->id || e->pace.start != r->start || e->pace.end != r->end) {
+        rc = pace_build(e, r, (int)nh);
+        if (rc != FK_OK)
+            goto out;
+    }
     out->start = r->start;
     out->nh = (int)nh;
     out->glo = e->reg[R].glo;
     out->ghi = e->reg[R].ghi;
     ng = out->ghi - out->glo;
-    olo = e->gstart[out->glo];
-    ohi = e->gstart[out->ghi];
     out->sampled = calloc((size_t)ng * (size_t)nh + 1, sizeof *out->sampled);
     out->tubes = calloc((size_t)ng * (size_t)nh + 1, sizeof *out->tubes);
     out->before = calloc((size_t)ng + 1, sizeof *out->before);
-    first = calloc(ohi - olo + 1, sizeof *first);
-    early_bits = calloc((ohi - olo) / 64 + 1, sizeof *early_bits);
-    if (!out->sampled || !out->tubes || !out->before || !first || !early_bits)
+    rc = FK_ENOMEM;
+    if (!out->sampled || !out->tubes || !out->before)
         goto out;
-    /* One pass over the tubes and their runs of samples: each resident's first hour, and each
-     * tube's first member sample in the window, by now. */
-    ntubes = ntubes_of(e);
-    for (ti = 0; ti < ntubes; ti++) {
-        const struct tube *tb = &e->tube[ti];
-        int64_t tfirst = INT64_MAX;
-        int32_t tgrid = -1;
-        uint32_t k;
-
-        for (k = tb->first; k < tb->first + tb->count; k++) {
-            int64_t t = e->s_time[k];
-            uint32_t so = e->s_ord[k];
-            size_t x;
-            uint16_t h;
-
-            if (so == NO_ORD || so < olo || so >= ohi || t < r->start || t > cut)
-                continue;
-            x = so - olo;
-            h = (uint16_t)((t - r->start) / 3600 + 1);
-            if (!first[x] || h < first[x])
-                first[x] = h;
-            if (t <= early)
-                early_bits[x >> 6] |= (uint64_t)1 << (x & 63);
-            if (t < tfirst) {
-                tfirst = t;
-                tgrid = e->pgrid[e->s_pid[k]];
-            }
-        }
-        if (tgrid >= out->glo && tgrid < out->ghi)
-            out->tubes[(size_t)(tgrid - out->glo) * (size_t)nh +
-                       (size_t)((tfirst - r->start) / 3600)]++;
-    }
+    /* offsets from the start of now and of now - 2 h, and the hours holding them (-1: before
+     * the start: nothing counts) */
+    uc = cut - r->start;
+    ue = cut - 7200 - r->start;
+    kc = uc < 0 ? -1 : (int)(uc / 3600);
+    ke = ue < 0 ? -1 : (int)(ue / 3600);
     for (g = 0; g < ng; g++) {
-        uint32_t *row = out->sampled + (size_t)g * (size_t)nh;
-        size_t lo = e->gstart[out->glo + g] - olo, hi = e->gstart[out->glo + g + 1] - olo;
+        size_t b0 = (size_t)(out->glo + g) * (size_t)nh;
+        uint32_t *sr = out->sampled + (size_t)g * (size_t)nh,
+                 *tr = out->tubes + (size_t)g * (size_t)nh;
 
-        for (o = lo; o < hi; o++)
-            if (first[o])
-                row[first[o] - 1]++;
-        out->before[g] = (uint32_t)popcount_range(early_bits, lo, hi);
+        for (k = 0; k <= kc && k < nh; k++) {
+            sr[k] = upto_in(e->pace.pb, e->pace.pt, b0 + (size_t)k, k, kc, uc);
+            tr[k] = upto_in(e->pace.tb, e->pace.tt, b0 + (size_t)k, k, kc, uc);
+        }
+        for (k = 0; k <= ke && k < nh; k++)
+            out->before[g] += upto_in(e->pace.pb, e->pace.pt, b0 + (size_t)k, k, ke, ue);
     }
     rc = FK_OK;
 out:
-    free(first);
-    free(early_bits);
     if (rc != FK_OK) {
         fk_engine_pace_fini(out);
         snprintf(err, errlen, "pace: %s", fk_strerror(rc));

@@ -450,13 +450,13 @@ static void sum_region(fk_engine *e, const struct fk_engine_pace *pc, const stru
 
 static int pace_regions(fk_engine *e, const struct fk_profile *p, const struct fk_round *r,
                         const struct regions *rs, const struct fk_engine_pace *pc, int64_t now,
-                        int hours_view, fk_table *t)
+                        fk_table *t)
 {
     int64_t cut = now < r->end ? now : r->end;
     int kn = cut < r->start ? -1 : (int)((cut - r->start) / 3600); /* the hour holding now */
     struct sums s = {0};
     size_t i;
-    int rc = FK_ENOMEM, k;
+    int rc = FK_ENOMEM;
 
     s.hs = calloc((size_t)pc->nh, sizeof *s.hs);
     s.ht = calloc((size_t)pc->nh, sizeof *s.ht);
@@ -465,39 +465,12 @@ static int pace_regions(fk_engine *e, const struct fk_profile *p, const struct f
     rc = FK_OK;
     for (i = 0; rc == FK_OK && i < rs->n; i++) {
         const struct region_row *x = &rs->v[i];
-        char c[8][24], when[FK_TIME_RENDER_MAX], eta_s[FK_TIME_RENDER_MAX];
+        char c[8][24], eta_s[FK_TIME_RENDER_MAX];
         const char *vals[11];
         int64_t planned, eta = 0;
         enum fk_pace_state st;
 
         sum_region(e, pc, x, &s);
-        if (hours_view) {
-            int64_t ptot = 0, stot = 0;
-
-            for (k = 0; rc == FK_OK && k < pc->nh; k++) {
-                int64_t pk = s.res * (k + 1) / pc->nh, begun = k <= kn;
-
-                stot += s.hs[k];
-                i64(c[0], sizeof c[0], pk - ptot);
-                i64(c[1], sizeof c[1], s.hs[k]);
-                i64(c[2], sizeof c[2], s.ht[k]);
-                i64(c[3], sizeof c[3], pk);
-                i64(c[4], sizeof c[4], stot);
-                snprintf(c[5], sizeof c[5], "%.4f", s.res ? (double)stot / (double)s.res : 0.0);
-                ptot = pk;
-                vals[0] = x->code;
-                vals[1] = x->name;
-                vals[2] = fk_time_render(pc->start + (int64_t)k * 3600, when);
-                vals[3] = c[0];
-                vals[4] = begun ? c[1] : NULL;
-                vals[5] = begun ? c[2] : NULL;
-                vals[6] = c[3];
-                vals[7] = begun ? c[4] : NULL;
-                vals[8] = begun && s.res ? c[5] : NULL;
-                rc = fk_table_add(t, vals);
-            }
-            continue;
-        }
         planned = kn < 0 ? 0 : s.res * (kn + 1) / pc->nh;
         st = fk_pace_forecast(s.res, p->coverage_target_pct, s.sampled, s.before, cut, &eta);
         i64(c[0], sizeof c[0], s.res);
@@ -523,6 +496,109 @@ static int pace_regions(fk_engine *e, const struct fk_profile *p, const struct f
 out:
     free(s.hs);
     free(s.ht);
+    return rc;
+}
+
+/* The hours view as a table view (fk/table.h): a row per region and hour is made when read, so
+ * 20 000 grids x 24 hours are 20 000 sums, not half a million rows of text. The codes and names
+ * are copied: a server renders the answer after it let go of the engine. */
+struct hours_view {
+    int nh, kn;
+    int64_t start;
+    size_t n;
+    fk_buf text;      /* codes and names, NUL-separated */
+    size_t *off;      /* per region: its code's and its name's offsets in text */
+    int64_t *res;     /* per region */
+    int64_t *hs, *ht; /* per region and hour: sampled and tubes */
+};
+
+static void hours_view_free(void *ud)
+{
+    struct hours_view *v = ud;
+
+    if (!v)
+        return;
+    fk_buf_fini(&v->text);
+    free(v->off);
+    free(v->res);
+    free(v->hs);
+    free(v->ht);
+    free(v);
+}
+
+static void hours_row(const void *ud, size_t row, const char **vals, char *scratch)
+{
+    const struct hours_view *v = ud;
+    size_t i = row / (size_t)v->nh, k = row % (size_t)v->nh, j;
+    const int64_t *hs = v->hs + i * (size_t)v->nh;
+    int64_t res = v->res[i], pk = res * (int64_t)(k + 1) / v->nh, pp = res * (int64_t)k / v->nh,
+            st = 0;
+    int begun = (int)k <= v->kn;
+    char *c = scratch;
+
+    for (j = 0; j <= k; j++)
+        st += hs[j];
+    vals[0] = v->text.data + v->off[2 * i];
+    vals[1] = v->text.data + v->off[2 * i + 1];
+    vals[2] = fk_time_render(v->start + (int64_t)k * 3600, c);
+    c += FK_TIME_RENDER_MAX;
+    snprintf(c, 24, "%lld", (long long)(pk - pp));
+    vals[3] = c;
+    c += 24;
+    snprintf(c, 24, "%lld", (long long)hs[k]);
+    vals[4] = begun ? c : NULL;
+    c += 24;
+    snprintf(c, 24, "%lld", (long long)v->ht[i * (size_t)v->nh + k]);
+    vals[5] = begun ? c : NULL;
+    c += 24;
+    snprintf(c, 24, "%lld", (long long)pk);
+    vals[6] = c;
+    c += 24;
+    snprintf(c, 24, "%lld", (long long)st);
+    vals[7] = begun ? c : NULL;
+    c += 24;
+    snprintf(c, 24, "%.4f", res ? (double)st / (double)res : 0.0);
+    vals[8] = begun && res ? c : NULL;
+}
+
+static int pace_hours(fk_engine *e, const struct fk_round *r, const struct regions *rs,
+                      const struct fk_engine_pace *pc, int64_t now, fk_table **out)
+{
+    int64_t cut = now < r->end ? now : r->end;
+    struct hours_view *v = calloc(1, sizeof *v);
+    struct sums s = {0};
+    size_t i, nh = (size_t)pc->nh;
+    int rc = FK_ENOMEM;
+
+    if (!v)
+        return FK_ENOMEM;
+    fk_buf_init(&v->text, 0);
+    v->nh = pc->nh;
+    v->kn = cut < r->start ? -1 : (int)((cut - r->start) / 3600);
+    v->start = r->start;
+    v->n = rs->n;
+    v->off = malloc((2 * rs->n + 1) * sizeof *v->off);
+    v->res = malloc((rs->n + 1) * sizeof *v->res);
+    v->hs = malloc((rs->n * nh + 1) * sizeof *v->hs);
+    v->ht = malloc((rs->n * nh + 1) * sizeof *v->ht);
+    if (!v->off || !v->res || !v->hs || !v->ht)
+        goto out;
+    rc = FK_OK;
+    for (i = 0; rc == FK_OK && i < rs->n; i++) {
+        s.hs = v->hs + i * nh;
+        s.ht = v->ht + i * nh;
+        sum_region(e, pc, &rs->v[i], &s);
+        v->res[i] = s.res;
+        v->off[2 * i] = v->text.len;
+        rc = fk_buf_append(&v->text, rs->v[i].code, strlen(rs->v[i].code) + 1);
+        v->off[2 * i + 1] = v->text.len;
+        if (rc == FK_OK)
+            rc = fk_buf_append(&v->text, rs->v[i].name, strlen(rs->v[i].name) + 1);
+    }
+    if (rc == FK_OK)
+        return fk_table_new_view(pace_hour_cols, 9, rs->n * nh, hours_row, v, hours_view_free, out);
+out:
+    hours_view_free(v);
     return rc;
 }
 
@@ -650,10 +726,13 @@ int fk_pace(fk_engine *e, fk_store *st, const struct fk_profile *p, const struct
     if (rc == FK_OK)
         rc = fk_engine_pace(e, r, now, &pc, err, errlen);
     if (rc == FK_OK) {
-        rc = fk_table_new(view == FK_PACE_HOURS ? pace_hour_cols : pace_region_cols,
-                          view == FK_PACE_HOURS ? 9 : 11, &t);
-        if (rc == FK_OK)
-            rc = pace_regions(e, p, r, &rs, &pc, now, view == FK_PACE_HOURS, t);
+        if (view == FK_PACE_HOURS) {
+            rc = pace_hours(e, r, &rs, &pc, now, &t);
+        } else {
+            rc = fk_table_new(pace_region_cols, 11, &t);
+            if (rc == FK_OK)
+                rc = pace_regions(e, p, r, &rs, &pc, now, t);
+        }
         if (rc != FK_OK)
             snprintf(err, errlen, "pace: %s", fk_strerror(rc));
     }
