@@ -12,7 +12,7 @@ const struct verb cli_verbs[] = {
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
      "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
      "indicators, scores, assignments, units, reports, duty, inspections, problems,\n"
-     "incident_events, zones, transfers, checkins or labs (see the data contract in\n"
+     "incident_events, zones, transfers, checkins, labs or boxes (see the data contract in\n"
      "docs/data.md).\n"
      "Door events, positive results and cold-chain results raise alerts as they are imported.\n"
      "Rejected rows go to FILE.rejects.csv with their line and reason; the rest is imported in\n"
@@ -257,8 +257,8 @@ const struct verb cli_verbs[] = {
      "profile's coverage target is reached at that rate; late_hours past the round's end) or\n"
      "stalled (not at this pace). hours: region,name,hour,planned,sampled,tubes,planned_total,\n"
      "sampled_total,done per region and hour. labs: lab,name,tubes_per_hour,received,resulted,\n"
-     "queue,queue_hours. transport: site,hour,tubes,oldest,hours, the tubes of a site shipped in\n"
-     "one clock hour and not received, oldest first."},
+     "queue,queue_hours. transport: box,site,shipped,tubes,hours, the boxes shipped whose tubes\n"
+     "have not arrived, and a site's unboxed tubes shipped in one clock hour, oldest first."},
     {"lab", cmd_lab, "lab list",
      "The testing labs (检测机构) and their declared capacity: code,name,tubes_per_hour,region.\n"
      "Import them with fangkong import labs FILE."},

@@ -14,6 +14,7 @@
 #include "fk/region.h"
 #include "fk/screening.h"
 #include "fk/store.h"
+#include "fk/strmap.h"
 #include "fk/table.h"
 
 typedef struct fk_engine fk_engine;
@@ -187,14 +188,20 @@ int fk_engine_lab_load(fk_engine *e, const struct fk_round *r, int64_t now,
                        struct fk_engine_lab_load **out, size_t *n, char *err, size_t errlen);
 /* The round's tubes shipped by now and not received by now (no receipt, no result by then), as
  * shipments: the tubes of one site shipped in one clock hour (hour: its start), shipped the
- * oldest one's time; oldest first (then by site). *out is the caller's: free(). FK_OK,
- * FK_ENOENT, FK_ENOMEM. */
+ * oldest one's time; oldest first (then by site). A tube whose code is in skip (may be NULL: the
+ * tubes in boxes) is left out. *out is the caller's: free(). FK_OK, FK_ENOENT, FK_ENOMEM. */
 struct fk_engine_transit {
     const char *site; /* borrowed, as above */
     int64_t hour, shipped, tubes;
 };
-int fk_engine_transit(fk_engine *e, const struct fk_round *r, int64_t now,
+int fk_engine_transit(fk_engine *e, const struct fk_round *r, int64_t now, const fk_strmap *skip,
                       struct fk_engine_transit **out, size_t *n, char *err, size_t errlen);
+/* Tube code of round r as of now (the transport's boxes): FK_OK with its site (borrowed, as
+ * above), *in_round (a member sampled in the window who lives in the round's region; 0 also when
+ * it was sampled after now) and *arrived (a receipt or a result by now); FK_ENOENT when the engine
+ * has no such tube or the round's region is unknown. */
+int fk_engine_tube_at(fk_engine *e, const struct fk_round *r, const char *tube, int64_t now,
+                      const char **site, int *in_round, int *arrived);
 
 /* ---- for the other in-memory modules (control) ---- */
 

@@ -62,9 +62,12 @@ int fk_pace_view_parse(const char *s, enum fk_pace_view *out);
  * - labs: lab,name,tubes_per_hour,received,resulted,queue,queue_hours: every declared lab of the
  *   round and every lab the round's results name, by code: queue = received - resulted,
  *   queue_hours = queue / tubes_per_hour (2 decimals; empty for a lab not declared).
- * - transport: site,hour,tubes,oldest,hours: tubes shipped by now and not received by then, one
- *   row a site and clock hour shipped, oldest first; oldest: the earliest shipped time of the
- *   row, hours since it (1 decimal).
+ * - transport: box,site,shipped,tubes,hours: what is on the road at now, oldest first (then by
+ *   site and box): each box (boxes rows) shipped by now with the round's tubes in it neither
+ *   received nor resulted by now (tubes: those; site: the first one's; shipped: the box's), and
+ *   (box empty) the round's tubes in no box shipped by now (the samples' shipped time) and not
+ *   arrived, one row a site and clock hour, shipped the earliest of them; hours since shipped
+ *   (1 decimal).
  * FK_OK; FK_ENOENT; FK_EINVAL; FK_ENOMEM; FK_EDB; err says why. Caller frees *out. */
 int fk_pace(fk_engine *e, fk_store *st, const struct fk_profile *p, const struct fk_round *r,
             enum fk_level by, enum fk_pace_view view, int64_t now, fk_table **out, char *err,

@@ -49,6 +49,7 @@ enum fk_import_type {
     FK_IMPORT_TRANSFERS,       /* issue 18, closed-loop transfers */
     FK_IMPORT_CHECKINS,        /* issue 18, daily health check-ins (健康监测) */
     FK_IMPORT_LABS,            /* issue 21, testing labs and their capacity */
+    FK_IMPORT_BOXES,           /* issue 21, transport boxes (送检箱) */
     FK_IMPORT_NTYPES
 };
 typedef enum fk_import_type fk_record_id;

@@ -109,6 +109,7 @@ enum file {
     F_TRANSFERS, /* issue 18, 闭环转运 */
     F_CHECKINS, /* issue 18, 健康监测 */
     F_LABS,     /* issue 21, the labs of the screening plan */
+    F_BOXES,    /* issue 21, transport boxes */
     F_N
 };
 
@@ -148,6 +149,7 @@ static const struct {
                       "handed_over\n"},
     {"checkins.csv", "id_number,time,temperature,symptoms\n"},
     {"labs.csv", "code,name,tubes_per_hour,region\n"},
+    {"boxes.csv", "box,tube,shipped\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -990,6 +992,7 @@ struct gen {
     struct rng rzone; /* risk zones (S_ZONE) */
     unsigned char *grid_pos; /* per grid: a resident in a positive pooled tube (risk zones) */
     struct rng rxfer; /* transfers (S_TRANSFER) */
+    char boxed[16];   /* the last tube written to boxes.csv (issue 21) */
     /* The orders write_order wrote (no draw of its stream), for the check-ins (issue 18) */
     struct demo_order {
         char id[19];
@@ -1353,6 +1356,28 @@ static void write_sample(struct gen *G, const char *tube, const char *id, int64_
     if (shipped <= G->cut) /* a tube still at its site at now has no shipped time yet */
         out_time(w, &G->tc, shipped);
     out_end_row(w);
+    /* boxes.csv (issue 21): a site's tubes shipped in one hour go in one box, which leaves at the
+     * next full hour (no draw) */
+    if (shipped <= G->cut && strcmp(tube, G->boxed) != 0) {
+        int64_t leaves = shipped - ((shipped % 3600) + 3600) % 3600 + 3600;
+        char when[FK_TIME_RENDER_MAX];
+
+        fk_time_render(leaves, when);
+        w = &G->out[F_BOXES];
+        out_room(w, ROW_MAX);
+        out_mem(w, "BX", 2);
+        out_u(w, site, 4);
+        out_ch(w, '-');
+        out_mem(w, when + 5, 2);
+        out_mem(w, when + 8, 2);
+        out_mem(w, when + 11, 2);
+        out_ch(w, ',');
+        out_str(w, tube);
+        out_ch(w, ',');
+        out_time(w, &G->tc, leaves);
+        out_end_row(w);
+        snprintf(G->boxed, sizeof G->boxed, "%s", tube);
+    }
 }
 
 /* The grid's sampled residents, in household order, as 10合1 tubes (the last may hold fewer)

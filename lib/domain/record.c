@@ -1258,6 +1258,35 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
             .nexport = 4,
             .nscope = 0,
         },
+    /* issue 21, the transport stage (送检): the box each tube is shipped in */
+    [FK_IMPORT_BOXES] =
+        {
+            .id = FK_IMPORT_BOXES,
+            .name = "boxes",
+            .title_zh = "送检箱",
+            .title_en = "transport boxes",
+            .cols = {REQ("box", FK_RCOL_CODE, CODE, "the box's code"),
+                     REQ("tube", FK_RCOL_CODE, CODE, "a tube in it (sampled already)"),
+                     REQ("shipped", FK_RCOL_TIME, 0, "when the box left its site")},
+            .ncols = 3,
+            .nreq = 3,
+            .cols_note = "one row a tube; the tube must have been sampled",
+            .key = {1},
+            .nkey = 1,
+            .key_note = "(tube): replaces (a tube travels in one box)",
+            .scope = FK_SCOPE_TUBE,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"tube", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"box", FK_RVAL_TEXT, 0},
+                       {"shipped", FK_RVAL_INT, 0}},
+            .nfields = 3,
+            .sqlite = {"SELECT box, shipped FROM boxes WHERE tube = ?1",
+                       "INSERT INTO boxes (tube, box, shipped) VALUES (?1, ?2, ?3)",
+                       "UPDATE boxes SET box = ?2, shipped = ?3 WHERE tube = ?1",
+                       "SELECT box, tube, shipped FROM boxes ORDER BY box, tube"},
+            .nexport = 0, /* as results: the scope of a row is its tube's members */
+        },
 };
 
 const struct fk_record_type *fk_record_get(fk_record_id t)

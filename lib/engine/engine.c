@@ -2894,7 +2894,7 @@ static int cmp_transit(const void *a, const void *b)
     return strcmp(x->site, y->site);
 }
 
-int fk_engine_transit(fk_engine *e, const struct fk_round *r, int64_t now,
+int fk_engine_transit(fk_engine *e, const struct fk_round *r, int64_t now, const fk_strmap *skip,
                       struct fk_engine_transit **out, size_t *n, char *err, size_t errlen)
 {
     int checked = whole(e, err, errlen);
@@ -2915,6 +2915,12 @@ int fk_engine_transit(fk_engine *e, const struct fk_round *r, int64_t now,
         if (tb->shipped <= 0 || tb->shipped > now || (tb->received > 0 && tb->received <= now) ||
             (tb->result >= 0 && tb->rtime <= now) || !tube_in_round(e, tb, r, R))
             continue;
+        if (skip) {
+            const char *code = tube_code(e, (int64_t)ti);
+
+            if (fk_strmap_find(skip, code, strlen(code)) >= 0)
+                continue;
+        }
         if (m == cap) {
             cap = cap ? 2 * cap : 64;
             nv = realloc(v, cap * sizeof *v);
@@ -2942,5 +2948,52 @@ int fk_engine_transit(fk_engine *e, const struct fk_round *r, int64_t now,
         qsort(v, w, sizeof *v, cmp_transit);
     *out = v;
     *n = w;
+    return FK_OK;
+}
+
+/* The index of tube code, or -1: the built engine's map, or a binary search of a mapped one's
+ * codes (tubes are numbered in code order: the samples are read by tube). */
+static int64_t tube_index(const fk_engine *e, const char *code)
+{
+    size_t lo = 0, hi = e->tcodes.n;
+
+    if (e->tubes)
+        return fk_strmap_find(e->tubes, code, strlen(code));
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(code_at(&e->tcodes, (int64_t)mid), code);
+
+        if (c == 0)
+            return (int64_t)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (lo = 0; lo < e->tcodes.n; lo++) /* should the order ever be another: slow, not wrong */
+        if (strcmp(code_at(&e->tcodes, (int64_t)lo), code) == 0)
+            return (int64_t)lo;
+    return -1;
+}
+
+int fk_engine_tube_at(fk_engine *e, const struct fk_round *r, const char *tube, int64_t now,
+                      const char **site, int *in_round, int *arrived)
+{
+    char err[256];
+    int64_t R, t;
+    const struct tube *tb;
+
+    *site = "";
+    *in_round = *arrived = 0;
+    if (whole(e, err, sizeof err) != FK_OK)
+        return FK_ENOENT;
+    R = region_index(e, r->region);
+    t = tube_index(e, tube);
+    if (R < 0 || t < 0)
+        return FK_ENOENT;
+    tb = &e->tube[t];
+    *site = site_code(e, tb->site);
+    *in_round = tb->sampled <= now && tube_in_round(e, tb, r, R);
+    *arrived = (tb->received > 0 && tb->received <= now) || (tb->result >= 0 && tb->rtime <= now);
     return FK_OK;
 }

@@ -10,6 +10,7 @@
 
 #include "fk/error.h"
 #include "fk/plan.h"
+#include "fk/strmap.h"
 #include "fk/time.h"
 #include "fk/zone.h"
 #include "fk/zones.h"
@@ -672,30 +673,117 @@ static int pace_labs(fk_engine *e, fk_store *st, const struct fk_round *r, int64
 }
 
 static const struct fk_col transit_cols[] = {
-    {"site", FK_COL_TEXT},   {"hour", FK_COL_TEXT},  {"tubes", FK_COL_INT},
-    {"oldest", FK_COL_TEXT}, {"hours", FK_COL_REAL},
+    {"box", FK_COL_TEXT},  {"site", FK_COL_TEXT},  {"shipped", FK_COL_TEXT},
+    {"tubes", FK_COL_INT}, {"hours", FK_COL_REAL},
 };
 
-static int pace_transport(fk_engine *e, const struct fk_round *r, int64_t now, fk_table **out,
-                          char *err, size_t errlen)
+/* One row of the transport: a box, or (box "") a site's unboxed tubes of one clock hour. */
+struct transit_row {
+    char box[64];
+    const char *site; /* borrowed from the engine */
+    int64_t shipped, tubes;
+};
+
+struct box_walk {
+    fk_engine *e;
+    const struct fk_round *r;
+    int64_t now;
+    fk_strmap *boxed;      /* the round's tubes in a box */
+    struct transit_row *v; /* the boxes on the road */
+    size_t n, cap;
+    char last[64];
+};
+
+static int on_box(void *ud, const struct fk_record_value *v, size_t n)
 {
-    struct fk_engine_transit *v = NULL;
-    size_t n = 0, i;
+    struct box_walk *w = ud;
+    const char *box = n > 0 && v[0].s ? v[0].s : "", *tube = n > 1 && v[1].s ? v[1].s : "", *site;
+    int64_t shipped = n > 2 ? v[2].i : 0;
+    int in_round, arrived, added;
+    struct transit_row *x;
+
+    if (fk_engine_tube_at(w->e, w->r, tube, w->now, &site, &in_round, &arrived) != FK_OK ||
+        !in_round)
+        return 0;
+    if (fk_strmap_intern(w->boxed, tube, strlen(tube), &added) < 0)
+        return FK_ENOMEM;
+    if (arrived || shipped > w->now)
+        return 0;
+    if (!w->n || strcmp(w->last, box) != 0) { /* the walk is by box, then tube */
+        if (w->n == w->cap) {
+            w->cap = w->cap ? 2 * w->cap : 64;
+            x = realloc(w->v, w->cap * sizeof *x);
+            if (!x)
+                return FK_ENOMEM;
+            w->v = x;
+        }
+        x = &w->v[w->n++];
+        snprintf(x->box, sizeof x->box, "%s", box);
+        snprintf(w->last, sizeof w->last, "%s", box);
+        x->site = site;
+        x->shipped = shipped;
+        x->tubes = 0;
+    }
+    x = &w->v[w->n - 1];
+    if (shipped < x->shipped)
+        x->shipped = shipped;
+    x->tubes++;
+    return 0;
+}
+
+/* Oldest first, then by site, then by box. */
+static int transit_order(const void *a, const void *b)
+{
+    const struct transit_row *x = a, *y = b;
+    int c;
+
+    if (x->shipped != y->shipped)
+        return x->shipped < y->shipped ? -1 : 1;
+    c = strcmp(x->site, y->site);
+    return c ? c : strcmp(x->box, y->box);
+}
+
+static int pace_transport(fk_engine *e, fk_store *st, const struct fk_round *r, int64_t now,
+                          fk_table **out, char *err, size_t errlen)
+{
+    struct box_walk w = {e, r, now, fk_strmap_new(), NULL, 0, 0, ""};
+    struct fk_engine_transit *u = NULL;
+    struct transit_row *all = NULL;
+    size_t nu = 0, i, m = 0;
     fk_table *t = NULL;
-    int rc = fk_engine_transit(e, r, now, &v, &n, err, errlen);
+    int rc = w.boxed ? fk_store_each_record(st, FK_IMPORT_BOXES, on_box, &w) : FK_ENOMEM;
 
     if (rc == FK_OK)
+        rc = fk_engine_transit(e, r, now, w.boxed, &u, &nu, err, errlen);
+    if (rc == FK_OK) {
+        all = malloc((w.n + nu + 1) * sizeof *all);
+        rc = all ? FK_OK : FK_ENOMEM;
+    }
+    for (i = 0; rc == FK_OK && i < w.n; i++)
+        all[m++] = w.v[i];
+    for (i = 0; rc == FK_OK && i < nu; i++) {
+        all[m].box[0] = '\0';
+        all[m].site = u[i].site;
+        all[m].shipped = u[i].shipped;
+        all[m++].tubes = u[i].tubes;
+    }
+    if (rc == FK_OK) {
+        qsort(all, m, sizeof *all, transit_order);
         rc = fk_table_new(transit_cols, 5, &t);
-    for (i = 0; rc == FK_OK && i < n; i++) {
-        char hour[FK_TIME_RENDER_MAX], when[FK_TIME_RENDER_MAX], c[24], h[24];
-        const char *vals[5] = {v[i].site, fk_time_render(v[i].hour, hour), c,
-                               fk_time_render(v[i].shipped, when), h};
+    }
+    for (i = 0; rc == FK_OK && i < m; i++) {
+        char when[FK_TIME_RENDER_MAX], c[24], h[24];
+        const char *vals[5] = {all[i].box[0] ? all[i].box : NULL, all[i].site,
+                               fk_time_render(all[i].shipped, when), c, h};
 
-        i64(c, sizeof c, v[i].tubes);
-        snprintf(h, sizeof h, "%.1f", (double)(now - v[i].shipped) / 3600.0);
+        i64(c, sizeof c, all[i].tubes);
+        snprintf(h, sizeof h, "%.1f", (double)(now - all[i].shipped) / 3600.0);
         rc = fk_table_add(t, vals);
     }
-    free(v);
+    fk_strmap_free(w.boxed);
+    free(w.v);
+    free(u);
+    free(all);
     if (rc != FK_OK) {
         if (!*err)
             snprintf(err, errlen, "pace: %s", fk_strerror(rc));
@@ -721,7 +809,7 @@ int fk_pace(fk_engine *e, fk_store *st, const struct fk_profile *p, const struct
     if (view == FK_PACE_LABS)
         return pace_labs(e, st, r, now, out, err, errlen);
     if (view == FK_PACE_TRANSPORT)
-        return pace_transport(e, r, now, out, err, errlen);
+        return pace_transport(e, st, r, now, out, err, errlen);
     rc = regions_of(e, r, by, &rs, err, errlen);
     if (rc == FK_OK)
         rc = fk_engine_pace(e, r, now, &pc, err, errlen);

@@ -187,6 +187,7 @@ const struct fk_store_table fk_store_tables[] = {
     {"checkins", "person, time"},
     {"gate_counts", "gate, type, hour"},
     {"labs", "code"},
+    {"boxes", "tube"},
     {NULL, NULL},
 };
 

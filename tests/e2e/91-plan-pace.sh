@@ -91,6 +91,8 @@ res.writerow(["tube", "result", "time", "lab", "received"])
 pace = {"A1": [150] * 11, "A2": [20 * (h + 1) for h in range(11)], "B1": [60] * 5,
         "B2": [25, 25]}
 pool = {"A1": 1, "A2": 10, "B1": 5, "B2": 10}
+bx = W("boxes.csv")
+bx.writerow(["box", "tube", "shipped"])
 nt = 0
 for name, per in pace.items():
     left = list(people[name])
@@ -102,12 +104,18 @@ for name, per in pace.items():
             tube = "T%05d" % nt
             t0 = start + timedelta(hours=h, seconds=rnd.randrange(3600 - 600))
             site = "S-" + name
-            ship = t0 + timedelta(minutes=40) if 5 <= h <= 9 else None
+            ship = t0 + timedelta(minutes=40) if 5 <= h <= 10 else None
+            if 5 <= h <= 7 or h == 10:  # boxes of a site's hour; the hour holding now's leaves later
+                bship = start + timedelta(hours=h, minutes=55 if h < 10 else 95)
+                bx.writerow(["BX-%s-%02d" % (name, h), "T%05d" % (nt + 0), iso(bship)])
             for m, idn in enumerate(who[k:k + pool[name]]):
                 t = t0 + timedelta(seconds=m * 30)
                 if h == 10 and t > now:
                     t = now  # the hour holding now: exactly at it counts
                 s.writerow([tube, idn, iso(t), site, iso(ship) if ship else ""])
+            if h == 6 and nt % 4 == 0:  # a boxed tube the lab has received: not on the road
+                res.writerow([tube, "negative", iso(t0 + timedelta(hours=3)), "LAB1",
+                              iso(t0 + timedelta(hours=2))])
             if h < 5 and nt % 3:
                 lab = "LAB1" if nt % 2 else "LAB4"  # LAB4 is named by results, never declared
                 res.writerow([tube, "negative", iso(t0 + timedelta(hours=5 + nt % 3)), lab,
@@ -118,11 +126,15 @@ a = people["A1"]
 s.writerow(["X00001", people["B1"][0], iso(start + timedelta(hours=6)), "S-B1", ""])
 s.writerow(["X00002", people["B2"][400], iso(start - timedelta(minutes=1)), "S-B2", ""])
 s.writerow(["X00003", people["B2"][401], iso(now + timedelta(seconds=1)), "S-B2", ""])
+bx.writerow(["BX-NONE", "NO-SUCH-TUBE", iso(start + timedelta(hours=6))])
 PY
-for t in regions persons zones controls samples results; do
+for t in regions persons zones controls samples results boxes; do
     fk import "$t" "$t.csv" >/dev/null 2>"import-$t.err"
-    expect_rc 0 "import $t"
+    expect_rc "$([ $t = boxes ] && echo 3 || echo 0)" "import $t"
 done
+contains boxes.csv.rejects.csv "no sample was taken in tube NO-SUCH-TUBE (import samples first)"
+fk import boxes boxes.csv 2>again-boxes.err
+contains again-boxes.err "0 accepted (0 updated)"
 fk import labs labs.csv >/dev/null 2>import-labs.err
 expect_rc 3 "import labs with two bad rows"
 contains labs.csv.rejects.csv "3,\"tubes_per_hour '0' is not a whole number of tubes, 1 or more: a lab that tests nothing cannot be planned with\""
@@ -298,23 +310,34 @@ def pace(now, tag):
             w.writerow([code, decl[code]["name"], cp, rc, rs, rc - rs, "%.2f" % ((rc - rs) / cp)])
         else:
             w.writerow([code, "", "", rc, rs, rc - rs, ""])
-    # transport: shipped by now, neither received nor resulted by now; a site's clock hour a row
+    # transport: the boxes shipped by now with tubes of the round not arrived; then the unboxed
+    # tubes shipped by now and not arrived, a site's clock hour a row
+    arrived = lambda tube: tube in results and (ts(results[tube]["received"]) <= now or ts(results[tube]["time"]) <= now)
+    site_of = {s["tube"]: s["site"] for s in samples}
+    boxes = [b for b in R("boxes.csv") if b["tube"] in site_of]
+    boxed = {b["tube"] for b in boxes}
+    rows = {}
+    for b in sorted(boxes, key=lambda b: (b["box"], b["tube"])):
+        t, tube = ts(b["shipped"]), b["tube"]
+        if tube not in in_round or tube_first[tube] > now or arrived(tube) or t > now:
+            continue
+        x = rows.setdefault(("", b["box"]), [b["box"], site_of[tube], t, 0])
+        x[2] = min(x[2], t)
+        x[3] += 1
     ship = {}
     for s in samples:
         if s["shipped"]:
             ship[s["tube"]] = (ts(s["shipped"]), s["site"])
-    rows = defaultdict(lambda: [0, 1 << 62])
     for tube, (t, site) in ship.items():
-        r = results.get(tube)
-        if t > now or tube not in in_round or (r and (ts(r["received"]) <= now or ts(r["time"]) <= now)):
+        if t > now or tube not in in_round or tube in boxed or arrived(tube):
             continue
-        x = rows[(site, t - t % 3600)]
-        x[0] += 1
-        x[1] = min(x[1], t)
+        x = rows.setdefault((site, t - t % 3600), ["", site, t, 0])
+        x[2] = min(x[2], t)
+        x[3] += 1
     w = csv.writer(open("want-transport-%s.csv" % tag, "w", encoding="utf-8", newline=""), lineterminator="\n")
-    w.writerow(["site", "hour", "tubes", "oldest", "hours"])
-    for (site, hr), (n, old) in sorted(rows.items(), key=lambda kv: (kv[1][1], kv[0][0])):
-        w.writerow([site, iso(hr), n, iso(old), "%.1f" % ((now - old) / 3600)])
+    w.writerow(["box", "site", "shipped", "tubes", "hours"])
+    for box, site, t, n in sorted(rows.values(), key=lambda x: (x[2], x[1], x[0])):
+        w.writerow([box, site, iso(t), n, "%.1f" % ((now - t) / 3600)])
 
 pace(NOW, "now")
 pace(NOW + 4 * 3600, "later")

@@ -131,13 +131,14 @@ static void test_record__import_type_texts_unchanged(void **state)
         "handed_over",
         "id_number,time,temperature (required); symptoms",
         "code,name,tubes_per_hour,region (required)",
+        "box,tube,shipped (required)",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
         "sentinels", "coldchain", "vaccinations", "indicators", "scores", "assignments", "units",
         "reports", "duty", "inspections", "problems",
-        "incident_events", "zones", "transfers", "checkins", "labs"};
+        "incident_events", "zones", "transfers", "checkins", "labs", "boxes"};
     enum fk_import_type t;
     char buf[512];
     int i;
@@ -156,7 +157,8 @@ static void test_record__import_type_texts_unchanged(void **state)
                         "regions, persons, venues, scans, pings, samples, results, cases, "
                         "controls, arrivals, risk_areas, door_events, sentinels, coldchain, "
                         "vaccinations, indicators, scores, assignments, units, reports, duty, "
-                        "inspections, problems, incident_events, zones, transfers, checkins or labs");
+                        "inspections, problems, incident_events, zones, transfers, checkins, labs or "
+                        "boxes");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, samples, cases, controls, arrivals, risk_areas, "
                         "sentinels, coldchain, vaccinations, indicators, scores, assignments, "
