@@ -192,6 +192,9 @@ int cmd_duty(struct cli *c, int argc, char **argv);
 int cmd_problem(struct cli *c, int argc, char **argv);
 int cmd_incident(struct cli *c, int argc, char **argv);
 int cmd_transfer(struct cli *c, int argc, char **argv);
+int cmd_plan(struct cli *c, int argc, char **argv);
+int cmd_pace(struct cli *c, int argc, char **argv);
+int cmd_lab(struct cli *c, int argc, char **argv);
 int cmd_zone(struct cli *c, int argc, char **argv);
 int cmd_checkin(struct cli *c, int argc, char **argv); /* 健康监测 (issue 18) */
 int cmd_version(struct cli *c, int argc, char **argv);

@@ -12,7 +12,8 @@ const struct verb cli_verbs[] = {
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
      "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
      "indicators, scores, assignments, units, reports, duty, inspections, problems,\n"
-     "incident_events, zones, transfers or checkins (see the data contract in docs/data.md).\n"
+     "incident_events, zones, transfers, checkins, labs or boxes (see the data contract in\n"
+     "docs/data.md).\n"
      "Door events, positive results and cold-chain results raise alerts as they are imported.\n"
      "Rejected rows go to FILE.rejects.csv with their line and reason; the rest is imported in\n"
      "batches of one transaction each.\n"
@@ -242,6 +243,30 @@ const struct verb cli_verbs[] = {
      "--by county) region,name,tasks,persons,done,in_transit,overdue,gap,late,planned. event\n"
      "records a pick-up or a hand-over for the persons named (all the task's when none), audited;\n"
      "a hand-over before the pick-up, or a second pick-up at another time, is refused."},
+    {"plan", cmd_plan, "plan ROUND [--hours H] [--by LEVEL|round] [--labs] [--now T]",
+     "The mass-screening plan of a round (大规模核酸检测) per region (default --by grid), sized "
+     "by\n"
+     "the profile's [plan] rules: region,name,zone,hours,residents,lockdown,controlled,control,\n"
+     "other,sites,tables,samplers,tubes,lab_hours, lockdown and control zones first, then a\n"
+     "(total) row. Defaults: a site per 2 500 residents, a table per 700, a sampler per 360 in\n"
+     "24 h, single tubes in lockdown zones and for controlled persons, 5:1 in control zones,\n"
+     "10:1 elsewhere; lab hours at the round's labs' declared capacity. --by round: the round's\n"
+     "region itself, one row. --hours: the round's\n"
+     "hours (default 24; a lockdown zone is planned in 24, a control zone in 48 when shorter).\n"
+     "Zones and orders are those in force at the round's start, or at --now once it has begun.\n"
+     "--labs: each lab's share of the tubes: lab,name,region,tubes_per_hour,tubes,hours."},
+    {"pace", cmd_pace, "pace ROUND [--by LEVEL|round] [--view regions|hours|labs|transport] [--now T]",
+     "The live pace of a round as of --now (default: now). regions (default): per region\n"
+     "region,name,residents,planned,sampled,tubes,done,rate,state,forecast,late_hours: rate is\n"
+     "the residents sampled in the last two hours / 2; state reached, eta (forecast: when the\n"
+     "profile's coverage target is reached at that rate; late_hours past the round's end) or\n"
+     "stalled (not at this pace). hours: region,name,hour,planned,sampled,tubes,planned_total,\n"
+     "sampled_total,done per region and hour. labs: lab,name,tubes_per_hour,received,resulted,\n"
+     "queue,queue_hours. transport: box,site,shipped,tubes,hours, the boxes shipped whose tubes\n"
+     "have not arrived, and a site's unboxed tubes shipped in one clock hour, oldest first."},
+    {"lab", cmd_lab, "lab list",
+     "The testing labs (检测机构) and their declared capacity: code,name,tubes_per_hour,region.\n"
+     "Import them with fangkong import labs FILE."},
     {"score", cmd_score,
      "score [--period P] [--by county|township|...] [--detail | --table | --explain REGION]",
      "The assessment (目标责任考核) of a period (default: the latest in the scores rows):\n"

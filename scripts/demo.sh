@@ -75,6 +75,9 @@ done
 # 包保: leaders of the regions (四级包保) and the cadres of each person at home (五包一).
 "$FK" import assignments "$out/assignments.csv" || { echo "import assignments failed" >&2; exit 1; }
 for t in units reports duty; do "$FK" import "$t" "$out/$t.csv" || { echo "import $t failed" >&2; exit 1; }; done # 值班与零报告
+for t in labs boxes; do # issue 21: the labs of the plan, the transport boxes
+    "$FK" import "$t" "$out/$t.csv" || { echo "import $t failed" >&2; exit 1; }
+done
 # Each case's contacts from the moment they were found, its confirmation (earliest case first, so
 # a contact of two cases starts with the first), not the moment this script runs.
 echo "== the trace's contacts under control (密接, 次密接, 时空伴随), from their case's confirmation"

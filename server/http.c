@@ -79,6 +79,7 @@ static const struct route *const route_tables[] = {
     api_checkin_routes, /* 健康监测 (issue 18) */
     api_province_routes, /* a province server's roll-ups (issue 20) */
     api_sample_routes,   /* the sampling table's phone (issue 21) */
+    api_plan_routes,    /* 筛查计划与进度 (issue 21) */
     NULL,
 };
 

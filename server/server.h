@@ -153,6 +153,7 @@ void gate_flush(struct server *s, int force);
 double gate_flush_seconds(void);
 extern const struct route api_transfer_routes[];  /* api_transfer.c (issue 18, 闭环转运) */
 extern const struct route api_zone_routes[];      /* api_zone.c (issue 18) */
+extern const struct route api_plan_routes[]; /* api_plan.c (issue 21, 筛查计划与进度) */
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);

@@ -14,6 +14,7 @@
 #include "fk/region.h"
 #include "fk/screening.h"
 #include "fk/store.h"
+#include "fk/strmap.h"
 #include "fk/table.h"
 
 typedef struct fk_engine fk_engine;
@@ -156,6 +157,51 @@ int fk_engine_tat_by(fk_engine *e, const struct fk_round *r, enum fk_level by, i
  * oldest first. */
 int fk_engine_tat_overdue(fk_engine *e, const struct fk_round *r, int64_t now, fk_table **out,
                           char *err, size_t errlen);
+
+/* The pace of a round (issue 21, fk/pace.h), per grid and hour of the round as of `now`: hour k
+ * is [start + 3600 k, start + 3600 (k + 1)), nh hours cover the window. Counts are of the
+ * round's region's grids [glo, ghi), at [(g - glo) * nh + k]: sampled, the residents of grid g
+ * whose first sample in the window (by now) fell in hour k (so the sum over hours is coverage's
+ * sampled as of now); tubes, the tubes whose first member sample in the window (by now) fell in
+ * hour k, counted in the grid of that member. before[g - glo]: residents of g sampled by now -
+ * 2 h (the forecast's pace). The arrays are the caller's: fk_engine_pace_fini. */
+struct fk_engine_pace {
+    int64_t start;
+    int nh;
+    int32_t glo, ghi;
+    uint32_t *sampled, *tubes, *before;
+};
+/* FK_OK; FK_ENOENT (the round's region is unknown); FK_EINVAL (a window over 31 days); FK_ENOMEM;
+ * err says why. */
+int fk_engine_pace(fk_engine *e, const struct fk_round *r, int64_t now, struct fk_engine_pace *out,
+                   char *err, size_t errlen);
+void fk_engine_pace_fini(struct fk_engine_pace *p);
+/* The round's tubes at each lab as of now: received (a receipt or a result by now) and resulted
+ * (a result by now), by lab code (borrowed from the engine, valid until its rebuild); a tube
+ * counts at the lab its result names, so one received with no result recorded at all is not at
+ * any lab yet. *out (n rows, by code) is the caller's: free(). FK_OK, FK_ENOENT, FK_ENOMEM. */
+struct fk_engine_lab_load {
+    const char *lab;
+    int64_t received, resulted;
+};
+int fk_engine_lab_load(fk_engine *e, const struct fk_round *r, int64_t now,
+                       struct fk_engine_lab_load **out, size_t *n, char *err, size_t errlen);
+/* The round's tubes shipped by now and not received by now (no receipt, no result by then), as
+ * shipments: the tubes of one site shipped in one clock hour (hour: its start), shipped the
+ * oldest one's time; oldest first (then by site). A tube whose code is in skip (may be NULL: the
+ * tubes in boxes) is left out. *out is the caller's: free(). FK_OK, FK_ENOENT, FK_ENOMEM. */
+struct fk_engine_transit {
+    const char *site; /* borrowed, as above */
+    int64_t hour, shipped, tubes;
+};
+int fk_engine_transit(fk_engine *e, const struct fk_round *r, int64_t now, const fk_strmap *skip,
+                      struct fk_engine_transit **out, size_t *n, char *err, size_t errlen);
+/* Tube code of round r as of now (the transport's boxes): FK_OK with its site (borrowed, as
+ * above), *in_round (a member sampled in the window who lives in the round's region; 0 also when
+ * it was sampled after now) and *arrived (a receipt or a result by now); FK_ENOENT when the engine
+ * has no such tube or the round's region is unknown. */
+int fk_engine_tube_at(fk_engine *e, const struct fk_round *r, const char *tube, int64_t now,
+                      const char **site, int *in_round, int *arrived);
 
 /* ---- for the other in-memory modules (control) ---- */
 

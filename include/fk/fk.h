@@ -42,6 +42,8 @@
 #include "fk/tracer.h"
 #include "fk/transfer.h"
 #include "fk/transfer_list.h"
+#include "fk/plan.h"
+#include "fk/pace.h"
 #include "fk/response.h"
 #include "fk/vaccination.h"
 #include "fk/vaccine.h"

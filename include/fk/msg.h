@@ -312,6 +312,8 @@ enum fk_msg_id {
     FK_MSG_CHECKIN_SYMPTOM,
     FK_MSG_ALERT_FEVER,
     FK_MSG_ALERT_CHECKIN_MISSED,
+    /* issue 21, the mass-screening plan: labs rejects */
+    FK_MSG_LAB_CAPACITY,
     FK_MSG__COUNT
 };
 

@@ -108,6 +108,15 @@ struct fk_profile {
      * divisor of 24); fever = 37.3, a temperature at or above it (°C, one decimal) is a fever */
     int checkin_per_day;
     int checkin_fever10; /* the fever threshold in tenths of a degree: 373 */
+    /* [plan] (issue 21, the mass-screening plan, fk/plan.h), after the national mass-testing
+     * guides: site_per = 2500 residents a sampling site, table_per = 700 a sampling table,
+     * sampler_per = 360 residents a sampler samples in 24 hours; pool sizes (tubes hold this
+     * many persons) pool_lockdown = 1 (单采单检 in a lockdown zone), pool_controlled = 1 (a
+     * person under a control order), pool_control = 5 (a control zone), pool_other = 10;
+     * lockdown_hours = 24 and control_hours = 48: a zone's residents sampled within these */
+    int plan_site_per, plan_table_per, plan_sampler_per;
+    int plan_pool_lockdown, plan_pool_controlled, plan_pool_control, plan_pool_other;
+    int plan_lockdown_hours, plan_control_hours;
 };
 
 /* Fills p with the defaults. */

@@ -39,7 +39,7 @@ enum fk_import_type {
     FK_IMPORT_INDICATORS,
     FK_IMPORT_SCORES,
     FK_IMPORT_ASSIGNMENTS, /* 包保 (issue 17, t17-assign) */
-    FK_IMPORT_UNITS, /* issue 17, 值班与零报告 */
+    FK_IMPORT_UNITS,       /* issue 17, 值班与零报告 */
     FK_IMPORT_REPORTS,
     FK_IMPORT_DUTY,
     FK_IMPORT_INSPECTIONS,
@@ -48,6 +48,8 @@ enum fk_import_type {
     FK_IMPORT_ZONES,           /* issue 18, risk zones (风险区域) */
     FK_IMPORT_TRANSFERS,       /* issue 18, closed-loop transfers */
     FK_IMPORT_CHECKINS,        /* issue 18, daily health check-ins (健康监测) */
+    FK_IMPORT_LABS,            /* issue 21, testing labs and their capacity */
+    FK_IMPORT_BOXES,           /* issue 21, transport boxes (送检箱) */
     FK_IMPORT_NTYPES
 };
 typedef enum fk_import_type fk_record_id;

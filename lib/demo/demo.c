@@ -108,6 +108,8 @@ enum file {
     F_ZONES, /* issue 18, risk zones */
     F_TRANSFERS, /* issue 18, 闭环转运 */
     F_CHECKINS, /* issue 18, 健康监测 */
+    F_LABS,     /* issue 21, the labs of the screening plan */
+    F_BOXES,    /* issue 21, transport boxes */
     F_N
 };
 
@@ -146,6 +148,8 @@ static const struct {
     {"transfers.csv", "task,id_number,from_kind,from,to_kind,to,vehicle,escort,planned,picked_up,"
                       "handed_over\n"},
     {"checkins.csv", "id_number,time,temperature,symptoms\n"},
+    {"labs.csv", "code,name,tubes_per_hour,region\n"},
+    {"boxes.csv", "box,tube,shipped\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -988,6 +992,7 @@ struct gen {
     struct rng rzone; /* risk zones (S_ZONE) */
     unsigned char *grid_pos; /* per grid: a resident in a positive pooled tube (risk zones) */
     struct rng rxfer; /* transfers (S_TRANSFER) */
+    char boxed[16];   /* the last tube written to boxes.csv (issue 21) */
     /* The orders write_order wrote (no draw of its stream), for the check-ins (issue 18) */
     struct demo_order {
         char id[19];
@@ -1351,6 +1356,28 @@ static void write_sample(struct gen *G, const char *tube, const char *id, int64_
     if (shipped <= G->cut) /* a tube still at its site at now has no shipped time yet */
         out_time(w, &G->tc, shipped);
     out_end_row(w);
+    /* boxes.csv (issue 21): a site's tubes shipped in one hour go in one box, which leaves at the
+     * next full hour (no draw) */
+    if (shipped <= G->cut && strcmp(tube, G->boxed) != 0) {
+        int64_t leaves = shipped - ((shipped % 3600) + 3600) % 3600 + 3600;
+        char when[FK_TIME_RENDER_MAX];
+
+        fk_time_render(leaves, when);
+        w = &G->out[F_BOXES];
+        out_room(w, ROW_MAX);
+        out_mem(w, "BX", 2);
+        out_u(w, site, 4);
+        out_ch(w, '-');
+        out_mem(w, when + 5, 2);
+        out_mem(w, when + 8, 2);
+        out_mem(w, when + 11, 2);
+        out_ch(w, ',');
+        out_str(w, tube);
+        out_ch(w, ',');
+        out_time(w, &G->tc, leaves);
+        out_end_row(w);
+        snprintf(G->boxed, sizeof G->boxed, "%s", tube);
+    }
 }
 
 /* The grid's sampled residents, in household order, as 10合1 tubes (the last may hold fewer)
@@ -2396,6 +2423,36 @@ static void write_checkin(struct gen *G, const char *id, int64_t t, int temp10, 
     out_end_row(w);
 }
 
+/* The testing labs (issue 21): the five the results name (LAB01 .. LAB05), each serving the city
+ * at a declared capacity, so the plan has lab hours and the pace a queue per lab. Fixed rows: no
+ * draw, so every other file keeps its bytes. */
+static void write_labs(struct gen *G, const char *city)
+{
+    static const struct {
+        const char *name;
+        unsigned cap;
+    } labs[] = {{"市疾控中心实验室", 300},
+                {"市第一人民医院检验科", 200},
+                {"第三方医学检验实验室", 500},
+                {"气膜方舱实验室", 800},
+                {"县人民医院检验科", 150}};
+    struct out *w = &G->out[F_LABS];
+    size_t i;
+
+    for (i = 0; i < sizeof labs / sizeof labs[0]; i++) {
+        out_room(w, ROW_MAX);
+        out_mem(w, "LAB0", 4);
+        out_u(w, (unsigned)i + 1, 1);
+        out_ch(w, ',');
+        out_str(w, labs[i].name);
+        out_ch(w, ',');
+        out_u(w, labs[i].cap, 1);
+        out_ch(w, ',');
+        out_str(w, city);
+        out_end_row(w);
+    }
+}
+
 /* 健康监测 (issue 18, stream S_CHECKIN only): every person under an order (home or centralized)
  * checks in once in each half-day window from the order's start up to now (the finished round:
  * its end), at a time the order covers, 36.0 to 37.0 °C; nothing after the cut. Exactly one
@@ -3016,6 +3073,7 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_zones(G);
     write_transfers(G);
     write_checkins(G);
+    write_labs(G, city);
     {
         struct out *w = &G->out[F_ROUND];
 

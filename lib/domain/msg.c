@@ -98,7 +98,8 @@ static const struct def defs[FK_MSG__COUNT] = {
                                  "{field} {value} is before the person's birth date {birth}"},
     [FK_MSG_ROW_IND_CATEGORY] = {"row.ind_category", "category '{value}' is not 党建, 高质量发展, "
                                                      "营商环境, 专项工作 or 差异化"},
-    [FK_MSG_ROW_IND_DIRECTION] = {"row.ind_direction", "direction '{value}' is not higher or lower"},
+    [FK_MSG_ROW_IND_DIRECTION] = {"row.ind_direction",
+                                  "direction '{value}' is not higher or lower"},
     [FK_MSG_ROW_NUMBER] = {"row.number", "{field} '{value}' is not a number like 92.5"},
     [FK_MSG_ROW_WEIGHT] = {"row.weight", "weight {value} is not above 0"},
     [FK_MSG_ROW_VETO_FLAG] = {"row.veto_flag", "veto '{value}' is not 0 or 1"},
@@ -373,9 +374,9 @@ static const struct def defs[FK_MSG__COUNT] = {
                                        "a {event} event carries no result: only result events do"},
     [FK_MSG_COLD_NO_BATCH] = {"row.cold_no_batch",
                               "result for batch {batch}, which was never seen (no earlier event)"},
-    [FK_MSG_ALERT_COLDCHAIN] = {"alert.coldchain",
-                                "batch {batch} positive at {site}: {sites} sites, {persons} persons, "
-                                "{shared} shared batches"},
+    [FK_MSG_ALERT_COLDCHAIN] =
+        {"alert.coldchain", "batch {batch} positive at {site}: {sites} sites, {persons} persons, "
+                            "{shared} shared batches"},
     /* 包保 (issue 17, t17-assign) */
     [FK_MSG_ROW_ASSIGN_ROLE] =
         {"row.assign_role",
@@ -471,8 +472,11 @@ static const struct def defs[FK_MSG__COUNT] = {
                                 "symptom '{value}' is not one of fever, cough, sore_throat, "
                                 "fatigue, headache, diarrhea, taste_smell, breath, none"},
     [FK_MSG_ALERT_FEVER] = {"alert.fever", "temperature {temp} °C at the check-in of {time}"},
-    [FK_MSG_ALERT_CHECKIN_MISSED] = {"alert.checkin_missed",
-                                     "no check-in from {from} to {to}"},
+    [FK_MSG_ALERT_CHECKIN_MISSED] = {"alert.checkin_missed", "no check-in from {from} to {to}"},
+    /* issue 21, the mass-screening plan */
+    [FK_MSG_LAB_CAPACITY] = {"row.lab_capacity",
+                             "tubes_per_hour '{value}' is not a whole number of tubes, 1 or more: "
+                             "a lab that tests nothing cannot be planned with"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

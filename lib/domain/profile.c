@@ -31,8 +31,8 @@ static const struct setting {
     {"trace", "companion_slot_minutes", offsetof(struct fk_profile, companion_slot_minutes), 1,
      1440, 10},
     {"trace", "companion_days", offsetof(struct fk_profile, companion_days), 0, 60, 14},
-    {"control", "door_offline_minutes", offsetof(struct fk_profile, door_offline_minutes), 1,
-     10080, 30},
+    {"control", "door_offline_minutes", offsetof(struct fk_profile, door_offline_minutes), 1, 10080,
+     30},
     {"control", "backcheck_days", offsetof(struct fk_profile, backcheck_days), 0, 60, 7},
     {"vaccine", "doses", offsetof(struct fk_profile, vaccine_doses), 1, 9, 2},
     {"score", "cap_pct", offsetof(struct fk_profile, score_cap_pct), 100, 1000, 100},
@@ -42,8 +42,8 @@ static const struct setting {
     {"score", "fair", offsetof(struct fk_profile, score_grade_min[2]), 1, 1000, 60},
     /* issue 17, response timers (fk/incident.h) */
     {"incident", "onsite_minutes", offsetof(struct fk_profile, inc_onsite_minutes), 1, 10080, 30},
-    {"incident", "activated_minutes", offsetof(struct fk_profile, inc_activated_minutes), 1,
-     10080, 60},
+    {"incident", "activated_minutes", offsetof(struct fk_profile, inc_activated_minutes), 1, 10080,
+     60},
     {"incident", "lock_hours", offsetof(struct fk_profile, inc_lock_hours), 1, 720, 24},
     {"incident", "lock_pct", offsetof(struct fk_profile, inc_lock_pct), 1, 100, 100},
     {"incident", "screen_hours", offsetof(struct fk_profile, inc_screen_hours), 1, 720, 72},
@@ -54,8 +54,7 @@ static const struct setting {
      48},
     {"sentinel", "fever_clinic_test_days", offsetof(struct fk_profile, fever_clinic_test_days), -1,
      30, 0},
-    {"coldchain", "window_hours", offsetof(struct fk_profile, coldchain_window_hours), 0, 8760,
-     24},
+    {"coldchain", "window_hours", offsetof(struct fk_profile, coldchain_window_hours), 0, 8760, 24},
     /* issue 18, gate checks (fk/gate.h), in enum fk_gate_type order */
     {"gate", "scenic_hours", offsetof(struct fk_profile, gate_hours[0]), 1, 720, 48},
     {"gate", "station_hours", offsetof(struct fk_profile, gate_hours[1]), 1, 720, 48},
@@ -69,6 +68,16 @@ static const struct setting {
     {"zone", "precaution_round", offsetof(struct fk_profile, zone_round[2]), 0, 1, 0},
     /* issue 18, daily health check-ins (fk/checkin.h); fever is read by checkin_value */
     {"checkin", "per_day", offsetof(struct fk_profile, checkin_per_day), 1, 24, 2},
+    /* issue 21, the mass-screening plan (fk/plan.h) */
+    {"plan", "site_per", offsetof(struct fk_profile, plan_site_per), 1, 10000000, 2500},
+    {"plan", "table_per", offsetof(struct fk_profile, plan_table_per), 1, 10000000, 700},
+    {"plan", "sampler_per", offsetof(struct fk_profile, plan_sampler_per), 1, 100000, 360},
+    {"plan", "pool_lockdown", offsetof(struct fk_profile, plan_pool_lockdown), 1, 100, 1},
+    {"plan", "pool_controlled", offsetof(struct fk_profile, plan_pool_controlled), 1, 100, 1},
+    {"plan", "pool_control", offsetof(struct fk_profile, plan_pool_control), 1, 100, 5},
+    {"plan", "pool_other", offsetof(struct fk_profile, plan_pool_other), 1, 100, 10},
+    {"plan", "lockdown_hours", offsetof(struct fk_profile, plan_lockdown_hours), 1, 720, 24},
+    {"plan", "control_hours", offsetof(struct fk_profile, plan_control_hours), 1, 720, 48},
 };
 
 /* [zone] <level>_regime keys, in enum fk_zone_level order, and their defaults (1日1检 in
@@ -604,7 +613,7 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
         snprintf(err, errlen,
                  "line %d: [%s] is not a profile section (screening, import, trace, control, "
                  "sentinel, coldchain, regime.NAME, vaccine, assign, reports, incident, "
-                 "score, gate, zone, transfer, checkin)",
+                 "score, gate, zone, transfer, checkin, plan)",
                  line, section);
         return FK_EINVAL;
     }

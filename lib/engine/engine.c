@@ -105,6 +105,18 @@ struct fk_engine {
     int64_t cache_id, cache_start, cache_end;
     uint64_t *cache_bits;
 
+    /* The pace of the last round asked (issue 21), over its whole window and every grid: the
+     * first sample's offset from the start (seconds) of each sampled resident, bucketed by (grid,
+     * hour): pt[pb[g * nh + k] .. pb[g * nh + k + 1]); and the first member sample of each tube
+     * likewise (tb, tt). A cut (as of now) reads whole buckets before its hour and scans the one
+     * holding it. Built on first use, dropped with the engine. */
+    struct {
+        int64_t id, start, end;
+        int nh;
+        uint32_t *pb, *tb;
+        int32_t *pt, *tt;
+    } pace;
+
     /* Samples by person, built on first use: person pid's samples are by_person[pfirst[pid] ..
      * pfirst[pid + 1]), sample indexes sorted by time. */
     uint32_t *pfirst;
@@ -204,6 +216,10 @@ static void clear(fk_engine *e)
     fk_strmap_free(e->sites);
     fk_strmap_free(e->labs);
     free(e->cache_bits);
+    free(e->pace.pb);
+    free(e->pace.pt);
+    free(e->pace.tb);
+    free(e->pace.tt);
     free(e->pfirst);
     free(e->by_person);
     {
@@ -2612,5 +2628,372 @@ int fk_engine_each_person_tube(fk_engine *e, int64_t pid,
         if (rc)
             return rc;
     }
+    return FK_OK;
+}
+
+/* ---- the pace of a round (issue 21) ---- */
+
+void fk_engine_pace_fini(struct fk_engine_pace *p)
+{
+    free(p->sampled);
+    free(p->tubes);
+    free(p->before);
+    memset(p, 0, sizeof *p);
+}
+
+/* Counting sort of n values (offsets, seconds from the start) into nb buckets by key: *starts
+ * (nb + 1) and *vals (n), the caller's to free. keys[i] < 0: left out. */
+static int bucket(const int32_t *key, const int32_t *val, size_t n, size_t nb, uint32_t **starts,
+                  int32_t **vals)
+{
+    uint32_t *b = calloc(nb + 1, sizeof *b), *at = NULL;
+    int32_t *v = NULL;
+    size_t i;
+
+    *starts = NULL;
+    *vals = NULL;
+    if (!b)
+        return FK_ENOMEM;
+    for (i = 0; i < n; i++)
+        if (key[i] >= 0)
+            b[key[i] + 1]++;
+    for (i = 0; i < nb; i++)
+        b[i + 1] += b[i];
+    v = malloc(((size_t)b[nb] + 1) * sizeof *v);
+    at = malloc((nb + 1) * sizeof *at);
+    if (!v || !at) {
+        free(b);
+        free(v);
+        free(at);
+        return FK_ENOMEM;
+    }
+    memcpy(at, b, (nb + 1) * sizeof *at);
+    for (i = 0; i < n; i++)
+        if (key[i] >= 0)
+            v[at[key[i]]++] = val[i];
+    free(at);
+    *starts = b;
+    *vals = v;
+    return FK_OK;
+}
+
+/* Builds e->pace for round r's whole window (nh hours): one pass over the samples for each
+ * resident's first sample, one over the tubes' runs for each tube's first member sample, then
+ * two counting sorts by (grid, hour). */
+static int pace_build(fk_engine *e, const struct fk_round *r, int nh)
+{
+    size_t nres = e->nres, ntubes = ntubes_of(e), nb = e->ngrids * (size_t)nh, i, ti;
+    int32_t *first = malloc((nres + 1) * sizeof *first), *okey = NULL, *tkey = NULL, *toff = NULL;
+    int32_t g;
+    int rc = FK_ENOMEM;
+
+    free(e->pace.pb);
+    free(e->pace.pt);
+    free(e->pace.tb);
+    free(e->pace.tt);
+    memset(&e->pace, 0, sizeof e->pace);
+    okey = malloc((nres + 1) * sizeof *okey);
+    tkey = malloc((ntubes + 1) * sizeof *tkey);
+    toff = malloc((ntubes + 1) * sizeof *toff);
+    if (!first || !okey || !tkey || !toff)
+        goto out;
+    memset(first, 0xff, (nres + 1) * sizeof *first); /* -1: no sample in the window */
+    for (i = 0; i < e->nsamples; i++) {
+        uint32_t o = e->s_ord[i];
+        int64_t t = e->s_time[i];
+
+        if (o != NO_ORD && t >= r->start && t <= r->end &&
+            (first[o] < 0 || t - r->start < first[o]))
+            first[o] = (int32_t)(t - r->start);
+    }
+    for (g = 0; (size_t)g < e->ngrids; g++)
+        for (i = e->gstart[g]; i < e->gstart[g + 1]; i++)
+            okey[i] = first[i] < 0 ? -1 : g * nh + first[i] / 3600;
+    for (ti = 0; ti < ntubes; ti++) {
+        const struct tube *tb = &e->tube[ti];
+        int64_t tmin = INT64_MAX;
+        int32_t tg = -1;
+        uint32_t k;
+
+        for (k = tb->first; k < tb->first + tb->count; k++) {
+            int64_t t = e->s_time[k];
+
+            if (e->s_ord[k] == NO_ORD || t < r->start || t > r->end || t >= tmin)
+                continue;
+            tmin = t;
+            tg = e->pgrid[e->s_pid[k]];
+        }
+        tkey[ti] = tg < 0 ? -1 : tg * nh + (int32_t)((tmin - r->start) / 3600);
+        toff[ti] = tg < 0 ? 0 : (int32_t)(tmin - r->start);
+    }
+    rc = bucket(okey, first, nres, nb, &e->pace.pb, &e->pace.pt);
+    if (rc == FK_OK)
+        rc = bucket(tkey, toff, ntubes, nb, &e->pace.tb, &e->pace.tt);
+    if (rc == FK_OK) {
+        e->pace.id = r->id;
+        e->pace.start = r->start;
+        e->pace.end = r->end;
+        e->pace.nh = nh;
+    }
+out:
+    free(first);
+    free(okey);
+    free(tkey);
+    free(toff);
+    return rc;
+}
+
+/* The values of bucket b (starts, vals) at or before offset `upto`, with the bucket's hour k and
+ * the hour ku holding upto: all of them before it, none after, those <= upto in it. */
+static uint32_t upto_in(const uint32_t *starts, const int32_t *vals, size_t b, int k, int ku,
+                        int64_t upto)
+{
+    uint32_t n = 0, j;
+
+    if (k < ku)
+        return starts[b + 1] - starts[b];
+    if (k > ku || upto < 0)
+        return 0;
+    for (j = starts[b]; j < starts[b + 1]; j++)
+        n += vals[j] <= upto;
+    return n;
+}
+
+int fk_engine_pace(fk_engine *e, const struct fk_round *r, int64_t now, struct fk_engine_pace *out,
+                   char *err, size_t errlen)
+{
+    int checked = whole(e, err, errlen);
+    int64_t R = round_region(e, r, err, errlen), cut = now < r->end ? now : r->end, nh, uc, ue;
+    int32_t g, ng;
+    int rc = FK_ENOMEM, k, kc, ke;
+
+    memset(out, 0, sizeof *out);
+    if (checked != FK_OK)
+        return checked;
+    if (R < 0)
+        return FK_ENOENT;
+    nh = (r->end - r->start) / 3600 + 1;
+    if (nh < 1 || nh > 24 * 31) {
+        snprintf(err, errlen, "round %s spans more than 31 days: no hourly pace", r->name);
+        return FK_EINVAL;
+    }
+    if (!e->pace.pb || e->pace.id != r->id || e->pace.start != r->start || e->pace.end != r->end) {
+        rc = pace_build(e, r, (int)nh);
+        if (rc != FK_OK)
+            goto out;
+    }
+    out->start = r->start;
+    out->nh = (int)nh;
+    out->glo = e->reg[R].glo;
+    out->ghi = e->reg[R].ghi;
+    ng = out->ghi - out->glo;
+    out->sampled = calloc((size_t)ng * (size_t)nh + 1, sizeof *out->sampled);
+    out->tubes = calloc((size_t)ng * (size_t)nh + 1, sizeof *out->tubes);
+    out->before = calloc((size_t)ng + 1, sizeof *out->before);
+    rc = FK_ENOMEM;
+    if (!out->sampled || !out->tubes || !out->before)
+        goto out;
+    /* offsets from the start of now and of now - 2 h, and the hours holding them (-1: before
+     * the start: nothing counts) */
+    uc = cut - r->start;
+    ue = cut - 7200 - r->start;
+    kc = uc < 0 ? -1 : (int)(uc / 3600);
+    ke = ue < 0 ? -1 : (int)(ue / 3600);
+    for (g = 0; g < ng; g++) {
+        size_t b0 = (size_t)(out->glo + g) * (size_t)nh;
+        uint32_t *sr = out->sampled + (size_t)g * (size_t)nh,
+                 *tr = out->tubes + (size_t)g * (size_t)nh;
+
+        for (k = 0; k <= kc && k < nh; k++) {
+            sr[k] = upto_in(e->pace.pb, e->pace.pt, b0 + (size_t)k, k, kc, uc);
+            tr[k] = upto_in(e->pace.tb, e->pace.tt, b0 + (size_t)k, k, kc, uc);
+        }
+        for (k = 0; k <= ke && k < nh; k++)
+            out->before[g] += upto_in(e->pace.pb, e->pace.pt, b0 + (size_t)k, k, ke, ue);
+    }
+    rc = FK_OK;
+out:
+    if (rc != FK_OK) {
+        fk_engine_pace_fini(out);
+        snprintf(err, errlen, "pace: %s", fk_strerror(rc));
+    }
+    return rc;
+}
+
+static int cmp_lab_load(const void *a, const void *b)
+{
+    return strcmp(((const struct fk_engine_lab_load *)a)->lab,
+                  ((const struct fk_engine_lab_load *)b)->lab);
+}
+
+int fk_engine_lab_load(fk_engine *e, const struct fk_round *r, int64_t now,
+                       struct fk_engine_lab_load **out, size_t *n, char *err, size_t errlen)
+{
+    int checked = whole(e, err, errlen);
+    int64_t R = round_region(e, r, err, errlen);
+    size_t nl, ti, ntubes, k, m = 0;
+    struct fk_engine_lab_load *v = NULL;
+
+    *out = NULL;
+    *n = 0;
+    if (checked != FK_OK)
+        return checked;
+    if (R < 0)
+        return FK_ENOENT;
+    nl = nlabs_of(e);
+    v = calloc(nl + 1, sizeof *v);
+    if (!v) {
+        snprintf(err, errlen, "pace: %s", fk_strerror(FK_ENOMEM));
+        return FK_ENOMEM;
+    }
+    ntubes = ntubes_of(e);
+    for (ti = 0; ti < ntubes; ti++) {
+        const struct tube *tb = &e->tube[ti];
+        int resulted, received;
+
+        if (tb->lab < 0 || tb->sampled > now || !tube_in_round(e, tb, r, R))
+            continue;
+        resulted = tb->result >= 0 && tb->rtime <= now;
+        received = resulted || (tb->received > 0 && tb->received <= now);
+        v[tb->lab].received += received;
+        v[tb->lab].resulted += resulted;
+    }
+    for (k = 0; k < nl; k++)
+        if (v[k].received) {
+            v[m].received = v[k].received;
+            v[m].resulted = v[k].resulted;
+            v[m++].lab = lab_code(e, (int64_t)k);
+        }
+    qsort(v, m, sizeof *v, cmp_lab_load);
+    *out = v;
+    *n = m;
+    return FK_OK;
+}
+
+/* By the hour shipped, then site, then time: a site's tubes of one hour side by side. */
+static int cmp_transit_hour(const void *a, const void *b)
+{
+    const struct fk_engine_transit *x = a, *y = b;
+    int c;
+
+    if (x->hour != y->hour)
+        return x->hour < y->hour ? -1 : 1;
+    c = strcmp(x->site, y->site);
+    if (c)
+        return c;
+    return x->shipped < y->shipped ? -1 : x->shipped > y->shipped;
+}
+
+/* Oldest first, then by site. */
+static int cmp_transit(const void *a, const void *b)
+{
+    const struct fk_engine_transit *x = a, *y = b;
+
+    if (x->shipped != y->shipped)
+        return x->shipped < y->shipped ? -1 : 1;
+    return strcmp(x->site, y->site);
+}
+
+int fk_engine_transit(fk_engine *e, const struct fk_round *r, int64_t now, const fk_strmap *skip,
+                      struct fk_engine_transit **out, size_t *n, char *err, size_t errlen)
+{
+    int checked = whole(e, err, errlen);
+    int64_t R = round_region(e, r, err, errlen);
+    size_t ti, ntubes, m = 0, cap = 0, k, w;
+    struct fk_engine_transit *v = NULL, *nv;
+
+    *out = NULL;
+    *n = 0;
+    if (checked != FK_OK)
+        return checked;
+    if (R < 0)
+        return FK_ENOENT;
+    ntubes = ntubes_of(e);
+    for (ti = 0; ti < ntubes; ti++) {
+        const struct tube *tb = &e->tube[ti];
+
+        if (tb->shipped <= 0 || tb->shipped > now || (tb->received > 0 && tb->received <= now) ||
+            (tb->result >= 0 && tb->rtime <= now) || !tube_in_round(e, tb, r, R))
+            continue;
+        if (skip) {
+            const char *code = tube_code(e, (int64_t)ti);
+
+            if (fk_strmap_find(skip, code, strlen(code)) >= 0)
+                continue;
+        }
+        if (m == cap) {
+            cap = cap ? 2 * cap : 64;
+            nv = realloc(v, cap * sizeof *v);
+            if (!nv) {
+                free(v);
+                snprintf(err, errlen, "pace: %s", fk_strerror(FK_ENOMEM));
+                return FK_ENOMEM;
+            }
+            v = nv;
+        }
+        v[m].site = site_code(e, tb->site);
+        v[m].shipped = tb->shipped;
+        v[m].hour = tb->shipped - ((tb->shipped % 3600) + 3600) % 3600;
+        v[m++].tubes = 1;
+    }
+    if (m)
+        qsort(v, m, sizeof *v, cmp_transit_hour);
+    for (k = 0, w = 0; k < m; k++) { /* one row: a site's tubes shipped in one clock hour */
+        if (w && v[w - 1].hour == v[k].hour && strcmp(v[w - 1].site, v[k].site) == 0)
+            v[w - 1].tubes++; /* v[w - 1] keeps the oldest: sorted by time within */
+        else
+            v[w++] = v[k];
+    }
+    if (w)
+        qsort(v, w, sizeof *v, cmp_transit);
+    *out = v;
+    *n = w;
+    return FK_OK;
+}
+
+/* The index of tube code, or -1: the built engine's map, or a binary search of a mapped one's
+ * codes (tubes are numbered in code order: the samples are read by tube). */
+static int64_t tube_index(const fk_engine *e, const char *code)
+{
+    size_t lo = 0, hi = e->tcodes.n;
+
+    if (e->tubes)
+        return fk_strmap_find(e->tubes, code, strlen(code));
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(code_at(&e->tcodes, (int64_t)mid), code);
+
+        if (c == 0)
+            return (int64_t)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (lo = 0; lo < e->tcodes.n; lo++) /* should the order ever be another: slow, not wrong */
+        if (strcmp(code_at(&e->tcodes, (int64_t)lo), code) == 0)
+            return (int64_t)lo;
+    return -1;
+}
+
+int fk_engine_tube_at(fk_engine *e, const struct fk_round *r, const char *tube, int64_t now,
+                      const char **site, int *in_round, int *arrived)
+{
+    char err[256];
+    int64_t R, t;
+    const struct tube *tb;
+
+    *site = "";
+    *in_round = *arrived = 0;
+    if (whole(e, err, sizeof err) != FK_OK)
+        return FK_ENOENT;
+    R = region_index(e, r->region);
+    t = tube_index(e, tube);
+    if (R < 0 || t < 0)
+        return FK_ENOENT;
+    tb = &e->tube[t];
+    *site = site_code(e, tb->site);
+    *in_round = tb->sampled <= now && tube_in_round(e, tb, r, R);
+    *arrived = (tb->received > 0 && tb->received <= now) || (tb->result >= 0 && tb->rtime <= now);
     return FK_OK;
 }

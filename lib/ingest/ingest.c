@@ -2428,14 +2428,74 @@ static int row_checkin(struct ctx *c, enum fk_put *did)
     return put_rc(rc);
 }
 
+/* A testing lab (issue 21): code, name, a declared capacity of 1 tube an hour or more (a lab
+ * that can test nothing would make every plan's lab hours infinite), a known region. */
+static int row_lab(struct ctx *c, enum fk_put *did)
+{
+    char code[TEXT_MAX], name[TEXT_MAX], region[TEXT_MAX], val[48];
+    struct fk_record_value v[4];
+    fk_slice cs = field(c, 2);
+    int64_t cap = 0;
+    int level, ok;
+
+    ok = text(c, 0, code, 64, 1);
+    ok &= text(c, 1, name, sizeof name, 1);
+    if (fk_parse_int(cs, 1, 100000000, &cap) != FK_OK) {
+        snprintf(val, sizeof val, "%.*s", (int)(cs.n > 40 ? 40 : cs.n), cs.p);
+        whym(c, FK_MSG_LAB_CAPACITY, val);
+        ok = 0;
+    }
+    ok &= region_col(c, 3, region, sizeof region, &level);
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = code;
+    v[1].s = name;
+    v[2].i = cap;
+    v[3].s = region;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_LABS, v, NULL, did, NULL));
+}
+
+/* A tube's transport box (issue 21): the box, a tube sampled already (and, for an account with a
+ * scope, every member of it inside the scope, as a results row), the box's shipped time. */
+static int row_box(struct ctx *c, enum fk_put *did)
+{
+    char box[TEXT_MAX], tube[TEXT_MAX];
+    struct fk_record_value v[3];
+    int64_t shipped = 0;
+    int rc, ok, have_tube;
+
+    ok = text(c, 0, box, 64, 1);
+    ok &= have_tube = text(c, 1, tube, 64, 1);
+    ok &= time_col(c, 2, &shipped, 1);
+    if (have_tube) {
+        rc = fk_store_tube_exists(c->st, tube);
+        if (rc == FK_ENOENT) {
+            whym(c, FK_MSG_ROW_NO_SAMPLE, tube);
+            ok = 0;
+        } else if (rc != FK_OK) {
+            return rc;
+        } else if (!tube_allowed(c, tube)) {
+            ok = 0;
+        }
+    }
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = tube;
+    v[1].s = box;
+    v[2].i = shipped;
+    return put_rc(fk_store_put_record(c->st, FK_IMPORT_BOXES, v, NULL, did, NULL));
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
-    row_region,  row_person,  row_venue,     row_scan,      row_ping,
-    row_sample,  row_result,  row_case,      row_control,   row_arrival,
-    row_risk_area, row_door_event, row_sentinel, row_coldchain, row_vaccination, row_indicator,
-    row_score,   row_assignment, row_unit,   row_report,    row_duty,
-    row_inspection, row_problem, row_incident_event, row_zone, row_transfer, row_checkin,
+    row_region,   row_person,    row_venue,       row_scan,       row_ping,      row_sample,
+    row_result,   row_case,      row_control,     row_arrival,    row_risk_area, row_door_event,
+    row_sentinel, row_coldchain, row_vaccination, row_indicator,  row_score,     row_assignment,
+    row_unit,     row_report,    row_duty,        row_inspection, row_problem,   row_incident_event,
+    row_zone,     row_transfer,  row_checkin,     row_lab,        row_box,
 };
 
 /* ---- the loop ---- */
@@ -2490,7 +2550,8 @@ static int begin(struct ctx *c)
              c->type == FK_IMPORT_ASSIGNMENTS || c->type == FK_IMPORT_INSPECTIONS ||
              c->type == FK_IMPORT_PROBLEMS || c->type == FK_IMPORT_INCIDENT_EVENTS ||
              c->type == FK_IMPORT_INDICATORS || c->type == FK_IMPORT_SCORES ||
-             c->type == FK_IMPORT_TRANSFERS)
+             c->type == FK_IMPORT_TRANSFERS || c->type == FK_IMPORT_LABS ||
+             c->type == FK_IMPORT_BOXES)
         rc = fk_store_begin_events(c->st);
     else
         rc = fk_store_begin(c->st);
@@ -2814,7 +2875,8 @@ static int load_maps(struct ctx *c)
     if (t == FK_IMPORT_REGIONS || t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES ||
         t == FK_IMPORT_ARRIVALS || t == FK_IMPORT_SENTINELS || t == FK_IMPORT_SCORES ||
         t == FK_IMPORT_ASSIGNMENTS || t == FK_IMPORT_UNITS || t == FK_IMPORT_DUTY ||
-        t == FK_IMPORT_INSPECTIONS || t == FK_IMPORT_PROBLEMS || t == FK_IMPORT_ZONES) {
+        t == FK_IMPORT_INSPECTIONS || t == FK_IMPORT_PROBLEMS || t == FK_IMPORT_ZONES ||
+        t == FK_IMPORT_LABS) {
         rc = fk_store_each_region(c->st, load_region, c);
         if (rc != FK_OK)
             return rc;
@@ -2826,7 +2888,8 @@ static int load_maps(struct ctx *c)
         t != FK_IMPORT_SENTINELS && t != FK_IMPORT_COLDCHAIN && t != FK_IMPORT_INDICATORS &&
         t != FK_IMPORT_SCORES && t != FK_IMPORT_UNITS && t != FK_IMPORT_REPORTS &&
         t != FK_IMPORT_DUTY && t != FK_IMPORT_INSPECTIONS && t != FK_IMPORT_PROBLEMS &&
-        t != FK_IMPORT_ZONES && (t != FK_IMPORT_RESULTS || c->actor)) {
+        t != FK_IMPORT_ZONES && t != FK_IMPORT_LABS &&
+        ((t != FK_IMPORT_RESULTS && t != FK_IMPORT_BOXES) || c->actor)) {
         c->persons = fk_strmap_new();
         rc = c->persons ? FK_OK : FK_ENOMEM;
         /* Only persons and arrivals rows (which add persons) and results (members of tubes)
@@ -2834,8 +2897,8 @@ static int load_maps(struct ctx *c)
          * With a roster, persons and arrivals rows ask it too (person_known); results need
          * every person's grid by store id, which it does not index. */
         c->lazy = t != FK_IMPORT_PERSONS && t != FK_IMPORT_ARRIVALS && t != FK_IMPORT_RESULTS &&
-                  lazy_persons_max > 0;
-        c->roster = c->o && c->o->find_person && t != FK_IMPORT_RESULTS;
+                  t != FK_IMPORT_BOXES && lazy_persons_max > 0;
+        c->roster = c->o && c->o->find_person && t != FK_IMPORT_RESULTS && t != FK_IMPORT_BOXES;
         if (rc == FK_OK && !c->lazy && !c->roster)
             rc = fk_store_each_person_key(c->st, load_person, c);
         if (rc != FK_OK)

@@ -73,6 +73,12 @@ $y1,2022-08-21T08:00:00+08:00,36.5,
 $y1,2022-08-21T15:00:00+08:00,37.30,cough;fatigue
 $t1,2022-08-26T09:00:00+08:00,37,none
 EOF2
+# Two testing labs (issue 21).
+cat >labs.csv <<EOF2
+code,name,tubes_per_hour,region
+LAB1,"晋中市疾控中心, 实验室",400,140702
+LAB2,第三方检测,1200,140703
+EOF2
 cat >vaccinations.csv <<EOF2
 id_number,dose,time,vaccine,site
 $y1,1,2021-04-01T09:00:00+08:00,CoronaVac,榆次区疾控中心
@@ -117,13 +123,13 @@ id,found,region,description,unit,deadline,status,closed,inspection,note
 P1,2022-08-20T10:00:00+08:00,140702,核酸点未设一米线,榆次区卫健局,2022-08-25,closed,2022-08-24T09:00:00+08:00,I1,"已整改, 照片 3 张"
 P2,2022-08-20T10:00:00+08:00,140703,隔离点台账不全,,,,,,
 EOF2
-for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers checkins; do
+for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers checkins labs; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers checkins; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers checkins labs; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -139,6 +145,7 @@ contains out-controls.csv "$y2,secondary,home,2022-08-26T20:52:00+08:00,,,,D001"
 contains out-checkins.csv "$y1,2022-08-21T15:00:00+08:00,37.3,cough;fatigue"
 contains out-checkins.csv "$t1,2022-08-26T09:00:00+08:00,37.0,none"
 contains out-vaccinations.csv "$y1,2,2021-05-01T09:00:00+08:00,CoronaVac,"
+contains out-labs.csv 'LAB1,"晋中市疾控中心, 实验室",400,140702'
 contains out-sentinels.csv "FC01,fever_clinic,2022-08-27T09:00:00+08:00,$g1,4,"
 contains out-sentinels.csv "PH01,pharmacy,2022-08-27T10:15:00+08:00,$g1,1,$y1"
 contains out-risk_areas.csv "310115,medium,2022-08-10T00:00:00+08:00,2022-08-21T00:00:00+08:00,上海市浦东新区"
@@ -165,7 +172,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, samples, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers or checkins"
+contains people.err "unknown type 'people': one of regions, persons, venues, samples, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers, checkins or labs"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -242,7 +249,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, samples, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers or checkins" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, samples, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers, checkins or labs" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

@@ -56,6 +56,7 @@ export const PAGES = [
   { name: 'incidents', path: '/incidents', ready: '[data-table=incidents] tbody tr[data-key]' },
   { name: 'gates', path: '/gates?date=2022-08-29', ready: '[data-gate-totals]' },
   { name: 'transfers', path: '/transfers', ready: '[data-table="transfers-status"]' },
+  { name: 'plan', path: '/plan', ready: '[data-table=plan] tbody tr[data-key]' },
   { name: 'zones', path: '/zones', ready: '[data-table=zones]' },
   { name: 'checkins', path: '/checkins?date=2022-08-27', ready: '[data-table="checkins-status"]' },
   { name: 'import', path: '/import', ready: '.page h1' },

@@ -74,7 +74,10 @@ await run(async (_browser, newPage, watch) => {
   await wall.goto(`${BASE}/screen`)
   await chart(wall, 'screen-level1')
   await chart(wall, 'screen-level2')
-  await chart(wall, 'screen-hourly')
+  /* planned against actual by hour, with the forecast (issue 21), where samples per hour were */
+  const paced = await chart(wall, 'screen-pace')
+  assert.ok(paced.values[1].some((v) => v > 0) && paced.values[0].length === paced.values[1].length, 'the wall screen draws planned and actual')
+  await wall.waitForSelector('[data-panel=pace] [data-state]', { timeout: T })
   await chart(wall, 'screen-funnel')
   assert.equal((await wall.textContent('[data-value=coverage]')).trim(), pct(city.coverage))
   assert.equal(await wall.$('.topbar'), null, 'no navigation on the wall screen')

@@ -326,7 +326,7 @@ try {
   watch(wall)
   await wall.setViewportSize({ width: 1920, height: 1080 })
   await wall.goto(`${BASE}/screen`)
-  for (const c of ['screen-level1', 'screen-level2', 'screen-hourly', 'screen-funnel'])
+  for (const c of ['screen-level1', 'screen-level2', 'screen-pace', 'screen-funnel'])
     await wall.waitForSelector(`[data-chart="${c}"][data-ready]`, { timeout: T })
   await hoverCharts(wall, 'wall screen')
   await shot(wall, 'x12-screen', false)

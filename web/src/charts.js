@@ -363,3 +363,74 @@ export function gateBars(rows, { dark = false } = {}) {
     series,
   }
 }
+
+/* The pace of a round (issue 21): hours rows of /rounds/ROUND/pace?view=hours&by=round
+ * (hour,planned,sampled,planned_total,sampled_total) as the planned and the actual residents
+ * sampled so far, hour by hour; the actual line stops at the hour holding now, and the coverage
+ * target (target % of residents) is a dashed line. */
+export function paceLine(rows, residents, target, { dark = false, big = false } = {}) {
+  const p = palette(dark)
+  const font = big ? 18 : 12
+  const labels = rows.map((r, i) => {
+    const s = String(r.hour)
+    const hm = s.slice(11, 16)
+    return i === 0 || hm === '00:00' ? `${s.slice(5, 10)}\n${hm}` : hm
+  })
+  const goal = Math.ceil((residents * target) / 100)
+  return {
+    textStyle: { color: p.text, fontSize: font },
+    grid: { left: big ? 76 : 64, right: big ? 124 : 84, top: 40, bottom: big ? 64 : 48 },
+    legend: { top: 0, textStyle: { color: p.text, fontSize: font } },
+    tooltip: {
+      trigger: 'axis',
+      formatter(items) {
+        const r = rows[items[0].dataIndex]
+        return lines(
+          fmt.time(r.hour),
+          `${t('pace.planned')}: ${fmt.int(r.planned_total)} (+${fmt.int(r.planned)})`,
+          r.sampled_total === null || r.sampled_total === undefined
+            ? `${t('pace.actual')}: —`
+            : `${t('pace.actual')}: ${fmt.int(r.sampled_total)} (+${fmt.int(r.sampled)})`,
+        )
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: labels,
+      boundaryGap: false,
+      axisLabel: { color: p.text, fontSize: font },
+      axisLine: { lineStyle: { color: p.axis } },
+    },
+    yAxis: {
+      type: 'value',
+      axisLabel: { color: p.text, fontSize: font },
+      splitLine: { lineStyle: { color: p.split } },
+    },
+    series: [
+      {
+        type: 'line',
+        name: t('pace.planned'),
+        data: rows.map((r) => r.planned_total),
+        showSymbol: false,
+        lineStyle: { color: p.axis, width: big ? 3 : 2, type: 'dashed' },
+        itemStyle: { color: p.axis },
+      },
+      {
+        type: 'line',
+        name: t('pace.actual'),
+        data: rows.map((r) => r.sampled_total),
+        showSymbol: rows.length <= 30,
+        lineStyle: { color: colors.line, width: big ? 4 : 2 },
+        itemStyle: { color: colors.line },
+        areaStyle: { color: dark ? 'rgba(66,165,245,.25)' : 'rgba(21,101,192,.12)' },
+        markLine: {
+          symbol: 'none',
+          silent: true,
+          lineStyle: { color: p.target, type: 'dashed', width: 2 },
+          label: { color: p.target, fontSize: font, formatter: `${t('target')} ${target} %` },
+          data: [{ yAxis: goal }],
+        },
+      },
+    ],
+  }
+}

@@ -29,6 +29,7 @@ import ColdChain from './views/ColdChain.vue'
 import Assign from './views/Assign.vue'
 import Checkins from './views/Checkins.vue'
 import Sample from './views/Sample.vue'
+import Plan from './views/Plan.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -42,6 +43,7 @@ export const router = createRouter({
       children: [
         { path: '', name: 'dashboard', component: Dashboard },
         { path: 'round', name: 'round', component: Round },
+        { path: 'plan', name: 'plan', component: Plan },
         { path: 'cases', name: 'cases', component: Cases },
         { path: 'control', name: 'control', component: Control },
         { path: 'regime', name: 'regime', component: Regime, meta: { perm: 'read_persons' } },

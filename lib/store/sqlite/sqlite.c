@@ -1037,13 +1037,12 @@ static int sq_find_person(fk_store *st, const char *id_number, int64_t *id)
 
 static int sq_count(fk_store *st, const char *table, int64_t *out)
 {
-    static const char *const tables[] = {"regions", "persons", "venues", "scans", "pings",
-                                         "samples", "results", "cases", "rounds", "controls",
-                                         "arrivals", "risk_areas", "door_events", "alerts",
-                                         "sentinels", "coldchain", "vaccinations", "indicators",
-                                         "scores", "assignments", "units", "reports", "duty",
-                                         "inspections", "problems",
-                                         "incident_events", "zones", "transfers", "checkins"};
+    static const char *const tables[] = {
+        "regions",     "persons",         "venues",    "scans",     "pings",        "samples",
+        "results",     "cases",           "rounds",    "controls",  "arrivals",     "risk_areas",
+        "door_events", "alerts",          "sentinels", "coldchain", "vaccinations", "indicators",
+        "scores",      "assignments",     "units",     "reports",   "duty",         "inspections",
+        "problems",    "incident_events", "zones",     "transfers", "checkins",     "labs", "boxes"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];
