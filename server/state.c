@@ -644,34 +644,34 @@ void audit(struct req *r, const char *action, const char *target, const char *fm
     fk_store_audit(r->srv->st, who, action, target, "%s", detail);
 }
 
-void srv_invalidate(struct req *r)
+/* After a write: the cached answers and rounds go; the store's generation into *g. */
+static int drop_cached(struct server *s, int64_t *g)
 {
-    struct server *s = r->srv;
     unsigned i;
-    int64_t g;
 
     for (i = 0; i < CACHE_SLOTS; i++)
         s->cache[i].key[0] = '\0';
     for (i = 0; i < ROUND_SLOTS; i++)
         s->rounds[i].valid = 0;
     s->gate_cg_at = 0; /* the gates' orders are compared with the store's at the next check */
+    return fk_store_generation(s->st, g);
+}
+
+void srv_invalidate(struct req *r)
+{
+    int64_t g;
+
     /* on_request holds the answer until the engine and tracer reach g (read-your-writes). */
-    if (fk_store_generation(s->st, &g) == FK_OK && g > r->wait_generation)
+    if (drop_cached(r->srv, &g) == FK_OK && g > r->wait_generation)
         r->wait_generation = g;
 }
 
 void srv_changed(struct req *r)
 {
-    struct server *s = r->srv;
-    unsigned i;
     int64_t g;
 
-    for (i = 0; i < CACHE_SLOTS; i++)
-        s->cache[i].key[0] = '\0';
-    for (i = 0; i < ROUND_SLOTS; i++)
-        s->rounds[i].valid = 0;
-    if (fk_store_generation(s->st, &g) == FK_OK)
-        want_generation(s, g, 0);
+    if (drop_cached(r->srv, &g) == FK_OK)
+        want_generation(r->srv, g, 0);
 }
 
 int srv_cache_reply(struct req *r, const char *key)
