@@ -14,22 +14,6 @@
 
 #define MAX_PERSONS 1000
 
-/* A 0|1 query flag into *out (absent: 0); 0 with a 400 answer for another value. */
-static int flag_arg(struct req *r, const char *name, int *out)
-{
-    const char *v = req_arg(r, name);
-
-    *out = 0;
-    if (!v || !*v || strcmp(v, "0") == 0)
-        return 1;
-    if (strcmp(v, "1") == 0) {
-        *out = 1;
-        return 1;
-    }
-    reply_error(r, 400, "bad_request", "1 or 0", "%s '%s' is not 0 or 1", name, v);
-    return 0;
-}
-
 /* GET /api/v1/transfers?open=1&overdue=1&region=&now=T&format=: fk_transfer_list within the
  * scope. */
 static void api_transfers_get(struct req *r)
@@ -41,7 +25,7 @@ static void api_transfers_get(struct req *r)
     int64_t now;
     int asked, rc;
 
-    if (!flag_arg(r, "open", &q.open) || !flag_arg(r, "overdue", &q.overdue))
+    if (!req_flag(r, "open", &q.open) || !req_flag(r, "overdue", &q.overdue))
         return;
     if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within))
         return;

@@ -138,6 +138,8 @@ void gate_flush(struct server *s, int force);
 double gate_flush_seconds(void);
 extern const struct route api_transfer_routes[];  /* api_transfer.c (issue 18, 闭环转运) */
 extern const struct route api_zone_routes[];      /* api_zone.c (issue 18) */
+extern const struct route api_gathering_routes[]; /* api_gathering.c (issue 21, 会议活动管理) */
+extern const struct route api_request_routes[];   /* api_request.c (issue 21, 便民服务热线) */
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);
@@ -146,6 +148,9 @@ int server_run(const struct server_opts *o);
 
 /* A query-string value, or NULL. */
 const char *req_arg(struct req *r, const char *name);
+/* A 0|1 query flag into *out (absent or empty: 0): 1, or 0 with a 400 answer set for another
+ * value. */
+int req_flag(struct req *r, const char *name, int *out);
 /* ?by= as a level of an answer by region (grid up to city) into *level, which keeps its default
  * when by is NULL; 0 with a 400 answered for another word (api_screening.c). */
 int req_level(struct req *r, const char *by, enum fk_level *level);

@@ -186,6 +186,8 @@ const struct fk_store_table fk_store_tables[] = {
     {"transfers", "task, person"},
     {"checkins", "person, time"},
     {"gate_counts", "gate, type, hour"},
+    {"gatherings", "code"},
+    {"requests", "number"},
     {NULL, NULL},
 };
 

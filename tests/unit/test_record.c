@@ -130,13 +130,15 @@ static void test_record__import_type_texts_unchanged(void **state)
         "task,id_number,from_kind,from,to_kind,to,vehicle,escort,planned (required); picked_up,"
         "handed_over",
         "id_number,time,temperature (required); symptoms",
+        "code,organiser,region,date,expected,kind (required); online,contact,note",
+        "number,received,channel,phone,region,kind,text (required); unit,assigned,resolved,note",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
         "sentinels", "coldchain", "vaccinations", "indicators", "scores", "assignments", "units",
         "reports", "duty", "inspections", "problems",
-        "incident_events", "zones", "transfers", "checkins"};
+        "incident_events", "zones", "transfers", "checkins", "gatherings", "requests"};
     enum fk_import_type t;
     char buf[512];
     int i;
@@ -155,12 +157,13 @@ static void test_record__import_type_texts_unchanged(void **state)
                         "regions, persons, venues, scans, pings, samples, results, cases, "
                         "controls, arrivals, risk_areas, door_events, sentinels, coldchain, "
                         "vaccinations, indicators, scores, assignments, units, reports, duty, "
-                        "inspections, problems, incident_events, zones, transfers or checkins");
+                        "inspections, problems, incident_events, zones, transfers, checkins, "
+                        "gatherings or requests");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, samples, cases, controls, arrivals, risk_areas, "
                         "sentinels, coldchain, vaccinations, indicators, scores, assignments, "
                         "units, reports, duty, inspections, problems, incident_events, "
-                        "zones, transfers or checkins");
+                        "zones, transfers, checkins, gatherings or requests");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -447,7 +450,7 @@ static void test_export__scope(void **state)
         err, "scans cannot be exported: export regions, persons, venues, samples, cases, "
              "controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, "
              "indicators, scores, assignments, units, reports, duty, inspections, "
-             "problems, incident_events, zones, transfers or checkins");
+             "problems, incident_events, zones, transfers, checkins, gatherings or requests");
 }
 
 int main(void)

@@ -1043,7 +1043,8 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
                                          "sentinels", "coldchain", "vaccinations", "indicators",
                                          "scores", "assignments", "units", "reports", "duty",
                                          "inspections", "problems",
-                                         "incident_events", "zones", "transfers", "checkins"};
+                                         "incident_events", "zones", "transfers", "checkins",
+                                         "gatherings", "requests"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];

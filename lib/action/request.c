@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/* A citizen request's assignment and resolution (fk/action.h, issue 21): open -> assigned ->
+ * resolved, each audited. The request is read inside the batch that writes it, so two clerks at
+ * once cannot both pass the checks on the same old row. */
+#include "fk/action.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "action_int.h"
+#include "fk/error.h"
+#include "fk/request_list.h"
+#include "fk/time.h"
+
+/* Begins the events batch (*in_batch 1) and reads request number into *rows (one row), inside
+ * the actor's scope: FK_OK, FK_ENOENT "no request N" (unknown, or outside), or the store's
+ * code. */
+static int find(fk_store *st, const struct fk_actor *actor, const char *number,
+                struct fk_request_row **rows, size_t *n, int *in_batch, char *err, size_t errlen)
+{
+    int rc = fk_store_begin_events(st);
+
+    if (rc != FK_OK)
+        return rc;
+    *in_batch = 1;
+    rc = number && *number ? fk_request_load(st, number, rows, n) : FK_OK;
+    if (rc == FK_OK && *n == 1)
+        rc = fk__inside(st, actor, (*rows)[0].region);
+    if (rc < 0)
+        return rc;
+    if (*n != 1 || rc == 0) {
+        snprintf(err, errlen, "no request %s", number ? number : "");
+        return FK_ENOENT;
+    }
+    return FK_OK;
+}
+
+/* Writes request r with unit, assigned, resolved and note as given, and its audit row; commits. */
+static int put_request(fk_store *st, const struct fk_actor *actor, const struct fk_request_row *r,
+                       const char *unit, int64_t assigned, int64_t resolved, const char *note,
+                 const char *action, const char *detail)
+{
+    struct fk_record_value v[11];
+    enum fk_put did;
+    int rc;
+
+    memset(v, 0, sizeof v);
+    v[0].s = r->number;
+    v[1].i = r->received;
+    v[2].i = r->channel;
+    v[3].s = r->phone;
+    v[4].s = r->region;
+    v[5].i = r->kind;
+    v[6].s = r->text;
+    v[7].s = unit;
+    v[8].i = assigned;
+    v[9].i = resolved;
+    v[10].s = note;
+    rc = fk_store_put_record(st, FK_IMPORT_REQUESTS, v, NULL, &did, NULL);
+    if (rc == FK_OK)
+        rc = fk__audit(st, actor, r->region, action, r->number, "request %s: %s", r->number,
+                       detail);
+    return rc == FK_OK ? fk_store_commit(st) : rc;
+}
+
+int fk_request_assign(fk_store *st, const struct fk_actor *actor, const char *number,
+                      const char *unit, int64_t at, int *wrote, char *err, size_t errlen)
+{
+    struct fk_request_row *rows = NULL, *r;
+    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX], detail[600];
+    size_t n = 0;
+    int rc, in_batch = 0;
+
+    if (wrote)
+        *wrote = 0;
+    rc = fk__may(actor, FK_PERM_CONTROL, "assign citizen requests", err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    if (!unit || !fk__text_ok(unit, 255, 1)) {
+        snprintf(err, errlen, "a unit has 1 to 255 bytes and no control character");
+        return FK_EINVAL;
+    }
+    rc = find(st, actor, number, &rows, &n, &in_batch, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+    r = &rows[0];
+    if (r->resolved) {
+        snprintf(err, errlen, "request %s was resolved at %s already", r->number,
+                 fk_time_render(r->resolved, a));
+        rc = FK_ECONFLICT;
+    } else if (at < r->received) {
+        snprintf(err, errlen, "an assignment at %s is before the request was received at %s",
+                 fk_time_render(at, a), fk_time_render(r->received, b));
+        rc = FK_EINVAL;
+    } else if (r->assigned && strcmp(r->unit, unit) == 0) {
+        if (r->assigned != at) {
+            snprintf(err, errlen, "request %s was assigned to %s at %s already", r->number,
+                     r->unit, fk_time_render(r->assigned, a));
+            rc = FK_ECONFLICT;
+        }
+        goto out; /* the same assignment again: nothing to write */
+    } else if (r->assigned && at < r->assigned) {
+        snprintf(err, errlen, "a reassignment at %s is before the assignment at %s",
+                 fk_time_render(at, a), fk_time_render(r->assigned, b));
+        rc = FK_EINVAL;
+    }
+    if (rc != FK_OK)
+        goto out;
+    if (r->assigned)
+        snprintf(detail, sizeof detail, "reassigned from %s to %s at %s", r->unit, unit,
+                 fk_time_render(at, a));
+    else
+        snprintf(detail, sizeof detail, "assigned to %s at %s", unit, fk_time_render(at, a));
+    rc = put_request(st, actor, r, unit, r->assigned ? r->assigned : at, 0, r->note, "request.assign",
+               detail);
+    if (rc == FK_OK) {
+        in_batch = 0;
+        if (wrote)
+            *wrote = 1;
+    }
+out:
+    fk_request_rows_free(rows, n);
+    if (rc != FK_OK)
+        return fk__fail(st, in_batch, rc, err, errlen);
+    if (in_batch) /* nothing to write */
+        fk_store_rollback(st);
+    return FK_OK;
+}
+
+int fk_request_resolve(fk_store *st, const struct fk_actor *actor, const char *number,
+                       const char *note, int64_t at, int *wrote, char *err, size_t errlen)
+{
+    struct fk_request_row *rows = NULL, *r;
+    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX], detail[1200];
+    const char *nt = note ? note : "";
+    size_t n = 0;
+    int rc, in_batch = 0;
+
+    if (wrote)
+        *wrote = 0;
+    rc = fk__may(actor, FK_PERM_CONTROL, "resolve citizen requests", err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    if (!fk__text_ok(nt, 1000, 0)) {
+        snprintf(err, errlen, "the note is longer than 1000 bytes or holds a control character");
+        return FK_EINVAL;
+    }
+    rc = find(st, actor, number, &rows, &n, &in_batch, err, errlen);
+    if (rc != FK_OK)
+        goto out;
+    r = &rows[0];
+    if (!r->assigned) {
+        snprintf(err, errlen,
+                 "request %s is not assigned: it cannot be resolved before it is assigned "
+                 "(assign it first)",
+                 r->number);
+        rc = FK_EINVAL;
+    } else if (at < r->assigned) {
+        snprintf(err, errlen, "a resolution at %s is before the assignment at %s",
+                 fk_time_render(at, a), fk_time_render(r->assigned, b));
+        rc = FK_EINVAL;
+    } else if (r->resolved) {
+        if (r->resolved != at) {
+            snprintf(err, errlen, "request %s was resolved at %s already", r->number,
+                     fk_time_render(r->resolved, a));
+            rc = FK_ECONFLICT;
+        }
+        goto out;
+    }
+    if (rc != FK_OK)
+        goto out;
+    snprintf(detail, sizeof detail, "resolved by %s at %s%s%s", r->unit, fk_time_render(at, a),
+             *nt ? ": " : "", nt);
+    rc = put_request(st, actor, r, r->unit, r->assigned, at, *nt ? nt : r->note, "request.resolve",
+               detail);
+    if (rc == FK_OK) {
+        in_batch = 0;
+        if (wrote)
+            *wrote = 1;
+    }
+out:
+    fk_request_rows_free(rows, n);
+    if (rc != FK_OK)
+        return fk__fail(st, in_batch, rc, err, errlen);
+    if (in_batch) /* nothing to write */
+        fk_store_rollback(st);
+    return FK_OK;
+}
