@@ -32,8 +32,8 @@ static int signoff(struct cli *c, const char *note, const char *at_s)
         return EXIT_ERROR;
     if (cli_open_engine(c) != EXIT_DONE)
         return EXIT_ERROR;
-    if (fk_gathering_signoff(c->st, cli_writer(c), c->eng, &c->profile, c->pos[0], s, note, at,
-                             err, sizeof err) != FK_OK) {
+    if (fk_gathering_signoff(c->st, cli_writer(c), c->eng, &c->profile, c->pos[0], s, note, at, err,
+                             sizeof err) != FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;
     }

@@ -31,8 +31,7 @@ static int move_on(struct cli *c, const char *sub, const char *unit, const char 
     if (strcmp(sub, "assign") == 0)
         rc = fk_request_assign(c->st, cli_writer(c), c->pos[0], unit, at, &wrote, err, sizeof err);
     else
-        rc = fk_request_resolve(c->st, cli_writer(c), c->pos[0], note, at, &wrote, err,
-                                sizeof err);
+        rc = fk_request_resolve(c->st, cli_writer(c), c->pos[0], note, at, &wrote, err, sizeof err);
     if (rc != FK_OK) {
         cli_error(c, "%s", err);
         return EXIT_ERROR;
@@ -48,14 +47,11 @@ int cmd_request(struct cli *c, int argc, char **argv)
     const char *sub = argc > 0 ? argv[0] : "", *region = NULL, *cut = NULL, *by = "county",
                *unit = NULL, *note = NULL, *at = NULL;
     int open_only = 0, overdue = 0;
-    const struct cli_opt opts[] = {{.name = "open", .flag = &open_only},
-                                   {.name = "overdue", .flag = &overdue},
-                                   {.name = "region", .value = &region},
-                                   {.name = "by", .value = &by},
-                                   {.name = "unit", .value = &unit},
-                                   {.name = "note", .value = &note},
-                                   {.name = "at", .value = &at},
-                                   {.name = NULL}};
+    const struct cli_opt opts[] = {
+        {.name = "open", .flag = &open_only}, {.name = "overdue", .flag = &overdue},
+        {.name = "region", .value = &region}, {.name = "by", .value = &by},
+        {.name = "unit", .value = &unit},     {.name = "note", .value = &note},
+        {.name = "at", .value = &at},         {.name = NULL}};
     enum fk_level level = FK_LEVEL_COUNTY;
     int single = strcmp(sub, "assign") == 0 || strcmp(sub, "resolve") == 0;
     fk_table *t = NULL;
@@ -80,8 +76,7 @@ int cmd_request(struct cli *c, int argc, char **argv)
     if (cli_open_engine(c) != EXIT_DONE || cli_scope_region(c, region, &cut) != EXIT_DONE)
         return EXIT_ERROR;
     if (strcmp(sub, "status") == 0) {
-        rc = fk_request_status(c->st, c->eng, &c->profile, cut, level, c->now, &t, err,
-                               sizeof err);
+        rc = fk_request_status(c->st, c->eng, &c->profile, cut, level, c->now, &t, err, sizeof err);
     } else {
         struct fk_request_query q = {open_only, overdue, cut, NULL};
 

@@ -94,10 +94,10 @@ static void move_on(struct req *r, int assign)
                     "at '%s' is not a time", at_s);
         goto out;
     }
-    rc = assign ? fk_request_assign(srv_store(r), &actor, r->param, unit, at, &wrote, err,
-                                    sizeof err)
-                : fk_request_resolve(srv_store(r), &actor, r->param, note, at, &wrote, err,
-                                     sizeof err);
+    rc =
+        assign
+            ? fk_request_assign(srv_store(r), &actor, r->param, unit, at, &wrote, err, sizeof err)
+            : fk_request_resolve(srv_store(r), &actor, r->param, note, at, &wrote, err, sizeof err);
     if (rc != FK_OK) {
         reply_fk(r, rc, err);
         goto out;

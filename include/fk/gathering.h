@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Gatherings (会议活动管理, issue 21), the pure part: the kinds of gathering, the rule the profile's
- * [gathering] section gives by the risk level of the place on the gathering's day (approve,
- * needs sign-off, refuse), the sign-off an official may record for one that needs it, and the
- * decision the two make together. lib/engine/gatherings.c finds the place's level (the strictest
- * risk zone over the place on that day) and lists; lib/action/gathering.c records the sign-off.
- * No I/O, no clock.
+/* Gatherings (会议活动管理, issue 21), the pure part: the kinds of gathering, the rule the
+ * profile's [gathering] section gives by the risk level of the place on the gathering's day
+ * (approve, needs sign-off, refuse), the sign-off an official may record for one that needs it, and
+ * the decision the two make together. lib/engine/gatherings.c finds the place's level (the
+ * strictest risk zone over the place on that day) and lists; lib/action/gathering.c records the
+ * sign-off. No I/O, no clock.
  *
  * The rule, for a gathering of `expected` persons at a place whose strictest zone on its day is
  * `level` (FK_GATHERING_NORMAL when none): a level whose [gathering] <level> is refuse refuses

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Gatherings (会议活动管理, issue 21) read from the store: each gathering with the risk level of its
- * place on its day and the decision the profile's [gathering] rule makes of it (fk/gathering.h),
- * and the count per region. Read-only (the sign-off is fk_gathering_signoff, fk/action.h);
- * regions' names and nesting come from the engine, the zones from the store (fk/zones.h).
+/* Gatherings (会议活动管理, issue 21) read from the store: each gathering with the risk level of
+ * its place on its day and the decision the profile's [gathering] rule makes of it
+ * (fk/gathering.h), and the count per region. Read-only (the sign-off is fk_gathering_signoff,
+ * fk/action.h); regions' names and nesting come from the engine, the zones from the store
+ * (fk/zones.h).
  *
  * The place's level on day D: the strictest level a risk zone holds, at any moment of D (local,
  * Asia/Shanghai), over a region that overlaps the place (lies in it, or holds it); "none" when no
@@ -68,8 +69,8 @@ int fk_gathering_list(fk_store *st, const fk_engine *e, const struct fk_profile 
 /* Per region of level `by` inside `within` (NULL: everywhere), in code order, the gatherings of
  * date (NULL: every day) in it: region,name,gatherings,expected,approve,signoff,refuse (expected
  * sums their persons; the last three count the decisions as fk_gathering_list makes them); a
- * gathering of a region above `by` counts on a row of its own region, after the others. FK_OK,
- * FK_EINVAL, FK_ENOENT, FK_ENOMEM, FK_EDB, with err. Caller frees *out. */
+ * gathering of a region above `by` counts on a row of its own region, after the others (in code
+ * order). FK_OK, FK_EINVAL, FK_ENOENT, FK_ENOMEM, FK_EDB, with err. Caller frees *out. */
 int fk_gathering_status(fk_store *st, const fk_engine *e, const struct fk_profile *p,
                         const char *within, enum fk_level by, const char *date, int64_t now,
                         fk_table **out, char *err, size_t errlen);

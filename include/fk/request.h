@@ -84,9 +84,9 @@ const char *fk_request_missed_name(int m);
 /* What is wrong with a request's times (0 for none), in the order checked. */
 enum fk_request_problem {
     FK_REQUEST_OK = 0,
-    FK_REQUEST_ASSIGNED_EARLY,  /* assigned before received */
-    FK_REQUEST_NO_ASSIGNMENT,   /* resolved, never assigned */
-    FK_REQUEST_RESOLVED_EARLY   /* resolved before it was assigned */
+    FK_REQUEST_ASSIGNED_EARLY, /* assigned before received */
+    FK_REQUEST_NO_ASSIGNMENT,  /* resolved, never assigned */
+    FK_REQUEST_RESOLVED_EARLY  /* resolved before it was assigned */
 };
 /* Checks received, assigned, resolved (0: not yet). Resolved at the very second of the
  * assignment is allowed. Pure. */

@@ -70,10 +70,10 @@ int fk_request_list(fk_store *st, const fk_engine *e, const struct fk_profile *p
  * received by now in it: region,name,received,open,assigned,resolved,on_time,late,overdue
  * (open, assigned, resolved: the status as of now; on_time and late split the resolved ones,
  * overdue counts those not resolved with a deadline missed); a request of a region above `by`
- * counts on a row of its own region, after the others. FK_OK, FK_ENOENT, FK_ENOMEM, FK_EDB, with
- * err. Caller frees *out. */
+ * counts on a row of its own region, after the others (in code order). FK_OK, FK_ENOENT,
+ * FK_ENOMEM, FK_EDB, with err. Caller frees *out. */
 int fk_request_status(fk_store *st, const fk_engine *e, const struct fk_profile *p,
-                      const char *within, enum fk_level by, int64_t now, fk_table **out,
-                      char *err, size_t errlen);
+                      const char *within, enum fk_level by, int64_t now, fk_table **out, char *err,
+                      size_t errlen);
 
 #endif

@@ -38,7 +38,7 @@ static int find(fk_store *st, const struct fk_actor *actor, const char *number,
 /* Writes request r with unit, assigned, resolved and note as given, and its audit row; commits. */
 static int put_request(fk_store *st, const struct fk_actor *actor, const struct fk_request_row *r,
                        const char *unit, int64_t assigned, int64_t resolved, const char *note,
-                 const char *action, const char *detail)
+                       const char *action, const char *detail)
 {
     struct fk_record_value v[11];
     enum fk_put did;
@@ -58,8 +58,8 @@ static int put_request(fk_store *st, const struct fk_actor *actor, const struct 
     v[10].s = note;
     rc = fk_store_put_record(st, FK_IMPORT_REQUESTS, v, NULL, &did, NULL);
     if (rc == FK_OK)
-        rc = fk__audit(st, actor, r->region, action, r->number, "request %s: %s", r->number,
-                       detail);
+        rc =
+            fk__audit(st, actor, r->region, action, r->number, "request %s: %s", r->number, detail);
     return rc == FK_OK ? fk_store_commit(st) : rc;
 }
 
@@ -94,8 +94,8 @@ int fk_request_assign(fk_store *st, const struct fk_actor *actor, const char *nu
         rc = FK_EINVAL;
     } else if (r->assigned && strcmp(r->unit, unit) == 0) {
         if (r->assigned != at) {
-            snprintf(err, errlen, "request %s was assigned to %s at %s already", r->number,
-                     r->unit, fk_time_render(r->assigned, a));
+            snprintf(err, errlen, "request %s was assigned to %s at %s already", r->number, r->unit,
+                     fk_time_render(r->assigned, a));
             rc = FK_ECONFLICT;
         }
         goto out; /* the same assignment again: nothing to write */
@@ -111,8 +111,8 @@ int fk_request_assign(fk_store *st, const struct fk_actor *actor, const char *nu
                  fk_time_render(at, a));
     else
         snprintf(detail, sizeof detail, "assigned to %s at %s", unit, fk_time_render(at, a));
-    rc = put_request(st, actor, r, unit, r->assigned ? r->assigned : at, 0, r->note, "request.assign",
-               detail);
+    rc = put_request(st, actor, r, unit, r->assigned ? r->assigned : at, 0, r->note,
+                     "request.assign", detail);
     if (rc == FK_OK) {
         in_batch = 0;
         if (wrote)
@@ -172,7 +172,7 @@ int fk_request_resolve(fk_store *st, const struct fk_actor *actor, const char *n
     snprintf(detail, sizeof detail, "resolved by %s at %s%s%s", r->unit, fk_time_render(at, a),
              *nt ? ": " : "", nt);
     rc = put_request(st, actor, r, r->unit, r->assigned, at, *nt ? nt : r->note, "request.resolve",
-               detail);
+                     detail);
     if (rc == FK_OK) {
         in_batch = 0;
         if (wrote)

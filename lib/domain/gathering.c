@@ -24,8 +24,8 @@ const char *fk_gathering_kind_name(int k)
 
 int fk_gathering_kind_parse(fk_slice s, int *out)
 {
-    static const char *const zh[] = {"会议", "婚礼", "婚宴", "葬礼", "丧事", "丧葬",
-                                     "展会", "展览", "培训", NULL};
+    static const char *const zh[] = {"会议", "婚礼", "婚宴", "葬礼", "丧事",
+                                     "丧葬", "展会", "展览", "培训", NULL};
     static const int idx[] = {0, 1, 1, 2, 2, 2, 3, 3, 4};
     int i;
 

@@ -8,8 +8,8 @@
 
 static const char *const kinds[FK_REQUEST_NKINDS] = {"medicine", "medical", "food", "complaint",
                                                      "other"};
-static const char *const channels[FK_REQUEST_NCHANNELS] = {"hotline", "wechat", "online",
-                                                           "walk_in", "other"};
+static const char *const channels[FK_REQUEST_NCHANNELS] = {"hotline", "wechat", "online", "walk_in",
+                                                           "other"};
 static const char *const statuses[FK_REQUEST_NSTATUS] = {"open", "assigned", "resolved"};
 static const char *const states[FK_REQUEST_NSTATES] = {"overdue", "open", "assigned", "late",
                                                        "on_time"};
@@ -39,8 +39,8 @@ const char *fk_request_kind_name(int k)
 
 int fk_request_kind_parse(fk_slice s, int *out)
 {
-    static const char *const zh[] = {"购药", "买药", "药品", "就医", "就诊", "医疗", "生活物资",
-                                     "食品", "物资", "投诉", "其他", NULL};
+    static const char *const zh[] = {"购药",     "买药", "药品", "就医", "就诊", "医疗",
+                                     "生活物资", "食品", "物资", "投诉", "其他", NULL};
     static const int idx[] = {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 4};
     int k = find_name(s, kinds, FK_REQUEST_NKINDS, zh, idx);
 
@@ -57,8 +57,8 @@ const char *fk_request_channel_name(int c)
 
 int fk_request_channel_parse(fk_slice s, int *out)
 {
-    static const char *const zh[] = {"热线", "电话", "12345", "微信", "网络", "网上", "小程序",
-                                     "app", "来访", "现场", "其他", NULL};
+    static const char *const zh[] = {"热线",   "电话", "12345", "微信", "网络", "网上",
+                                     "小程序", "app",  "来访",  "现场", "其他", NULL};
     static const int idx[] = {0, 0, 0, 1, 2, 2, 2, 2, 3, 3, 4};
     int k = find_name(s, channels, FK_REQUEST_NCHANNELS, zh, idx);
 

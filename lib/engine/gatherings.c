@@ -190,13 +190,13 @@ static int by_date(const void *a, const void *b)
 }
 
 static const struct fk_col list_cols[] = {
-    {"code", FK_COL_TEXT},       {"date", FK_COL_TEXT},     {"region", FK_COL_TEXT},
+    {"code", FK_COL_TEXT},        {"date", FK_COL_TEXT},      {"region", FK_COL_TEXT},
     {"region_name", FK_COL_TEXT}, {"organiser", FK_COL_TEXT}, {"kind", FK_COL_TEXT},
-    {"expected", FK_COL_INT},    {"online", FK_COL_TEXT},   {"level", FK_COL_TEXT},
-    {"zone", FK_COL_TEXT},       {"decision", FK_COL_TEXT}, {"rule", FK_COL_TEXT},
-    {"reason", FK_COL_TEXT},     {"cap", FK_COL_INT},       {"max", FK_COL_INT},
-    {"signoff", FK_COL_TEXT},    {"signed_by", FK_COL_TEXT}, {"signed_at", FK_COL_TEXT},
-    {"contact", FK_COL_TEXT},    {"note", FK_COL_TEXT}};
+    {"expected", FK_COL_INT},     {"online", FK_COL_TEXT},    {"level", FK_COL_TEXT},
+    {"zone", FK_COL_TEXT},        {"decision", FK_COL_TEXT},  {"rule", FK_COL_TEXT},
+    {"reason", FK_COL_TEXT},      {"cap", FK_COL_INT},        {"max", FK_COL_INT},
+    {"signoff", FK_COL_TEXT},     {"signed_by", FK_COL_TEXT}, {"signed_at", FK_COL_TEXT},
+    {"contact", FK_COL_TEXT},     {"note", FK_COL_TEXT}};
 
 int fk_gathering_list(fk_store *st, const fk_engine *e, const struct fk_profile *p,
                       const struct fk_gathering_query *q, int64_t now, fk_table **out, char *err,
@@ -267,7 +267,7 @@ out:
     return FK_OK;
 }
 
-static const struct fk_col sum_cols[] = {{"region", FK_COL_TEXT},   {"name", FK_COL_TEXT},
+static const struct fk_col sum_cols[] = {{"region", FK_COL_TEXT},    {"name", FK_COL_TEXT},
                                          {"gatherings", FK_COL_INT}, {"expected", FK_COL_INT},
                                          {"approve", FK_COL_INT},    {"signoff", FK_COL_INT},
                                          {"refuse", FK_COL_INT}};

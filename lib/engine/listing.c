@@ -105,8 +105,12 @@ struct fk__sum_row *fk__sum_row(struct fk__sum *s, const fk_engine *e, const cha
     return *rc == FK_OK ? &s->r[s->n - 1] : NULL;
 }
 
-int fk__sum_table(const struct fk__sum *s, const struct fk_col *cols, size_t ncols,
-                  fk_table **out)
+static int by_code(const void *a, const void *b)
+{
+    return strcmp(((const struct fk__sum_row *)a)->code, ((const struct fk__sum_row *)b)->code);
+}
+
+int fk__sum_table(struct fk__sum *s, const struct fk_col *cols, size_t ncols, fk_table **out)
 {
     fk_table *t = NULL;
     size_t i, k;
@@ -115,6 +119,8 @@ int fk__sum_table(const struct fk__sum *s, const struct fk_col *cols, size_t nco
     *out = NULL;
     if (ncols < 2 || ncols - 2 > FK__SUM_MAX)
         return FK_EINVAL;
+    if (s->n > s->nlevel + 1)
+        qsort(s->r + s->nlevel, s->n - s->nlevel, sizeof *s->r, by_code);
     rc = fk_table_new(cols, ncols, &t);
     for (i = 0; rc == FK_OK && i < s->n; i++) {
         char num[FK__SUM_MAX][24];

@@ -44,10 +44,10 @@ int fk__sum_init(struct fk__sum *s, const fk_engine *e, const char *within, enum
  * holds it, or, for a region above the level, a row of its own (added at the end); NULL when
  * there is none (an unknown region, one outside within) or out of memory (*rc FK_ENOMEM). */
 struct fk__sum_row *fk__sum_row(struct fk__sum *s, const fk_engine *e, const char *code, int *rc);
-/* The summary as a table: region, name, then the first ncols - 2 counts, with cols naming them.
- * FK_OK or FK_ENOMEM; caller frees *out. */
-int fk__sum_table(const struct fk__sum *s, const struct fk_col *cols, size_t ncols,
-                  fk_table **out);
+/* The summary as a table: region, name, then the first ncols - 2 counts, with cols naming them;
+ * the rows of the level's regions in code order, then those of regions above it, in code order
+ * too (they are sorted so). FK_OK or FK_ENOMEM; caller frees *out. */
+int fk__sum_table(struct fk__sum *s, const struct fk_col *cols, size_t ncols, fk_table **out);
 void fk__sum_fini(struct fk__sum *s);
 
 #endif

@@ -216,13 +216,13 @@ static int loaded(fk_store *st, const fk_engine *e, const char *region,
 }
 
 static const struct fk_col list_cols[] = {
-    {"number", FK_COL_TEXT},     {"received", FK_COL_TEXT},   {"channel", FK_COL_TEXT},
-    {"phone", FK_COL_TEXT},      {"region", FK_COL_TEXT},     {"region_name", FK_COL_TEXT},
-    {"kind", FK_COL_TEXT},       {"text", FK_COL_TEXT},       {"unit", FK_COL_TEXT},
-    {"assigned", FK_COL_TEXT},   {"resolved", FK_COL_TEXT},   {"status", FK_COL_TEXT},
-    {"state", FK_COL_TEXT},      {"missed", FK_COL_TEXT},     {"late_by", FK_COL_INT},
-    {"assign_by", FK_COL_TEXT},  {"resolve_by", FK_COL_TEXT}, {"person", FK_COL_TEXT},
-    {"name", FK_COL_TEXT},       {"control", FK_COL_TEXT},    {"note", FK_COL_TEXT}};
+    {"number", FK_COL_TEXT},    {"received", FK_COL_TEXT},   {"channel", FK_COL_TEXT},
+    {"phone", FK_COL_TEXT},     {"region", FK_COL_TEXT},     {"region_name", FK_COL_TEXT},
+    {"kind", FK_COL_TEXT},      {"text", FK_COL_TEXT},       {"unit", FK_COL_TEXT},
+    {"assigned", FK_COL_TEXT},  {"resolved", FK_COL_TEXT},   {"status", FK_COL_TEXT},
+    {"state", FK_COL_TEXT},     {"missed", FK_COL_TEXT},     {"late_by", FK_COL_INT},
+    {"assign_by", FK_COL_TEXT}, {"resolve_by", FK_COL_TEXT}, {"person", FK_COL_TEXT},
+    {"name", FK_COL_TEXT},      {"control", FK_COL_TEXT},    {"note", FK_COL_TEXT}};
 
 int fk_request_list(fk_store *st, const fk_engine *e, const struct fk_profile *p,
                     const struct fk_request_query *q, int64_t now, fk_table **out, char *err,
@@ -310,13 +310,13 @@ out:
 }
 
 static const struct fk_col sum_cols[] = {
-    {"region", FK_COL_TEXT},  {"name", FK_COL_TEXT},    {"received", FK_COL_INT},
-    {"open", FK_COL_INT},     {"assigned", FK_COL_INT}, {"resolved", FK_COL_INT},
-    {"on_time", FK_COL_INT},  {"late", FK_COL_INT},     {"overdue", FK_COL_INT}};
+    {"region", FK_COL_TEXT}, {"name", FK_COL_TEXT},    {"received", FK_COL_INT},
+    {"open", FK_COL_INT},    {"assigned", FK_COL_INT}, {"resolved", FK_COL_INT},
+    {"on_time", FK_COL_INT}, {"late", FK_COL_INT},     {"overdue", FK_COL_INT}};
 
 int fk_request_status(fk_store *st, const fk_engine *e, const struct fk_profile *p,
-                      const char *within, enum fk_level by, int64_t now, fk_table **out,
-                      char *err, size_t errlen)
+                      const char *within, enum fk_level by, int64_t now, fk_table **out, char *err,
+                      size_t errlen)
 {
     struct fk_request_row *rows = NULL;
     struct fk__sum s;

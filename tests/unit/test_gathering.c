@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of gatherings (会议活动管理, issue 21): the pure rule at its edges (the cap exactly and
- * one above it, the max exactly and one above it, no online alternative for a meeting, lockdown
+/* Unit tests of gatherings (会议活动管理, issue 21): the pure rule at its edges (the cap exactly
+ * and one above it, the max exactly and one above it, no online alternative for a meeting, lockdown
  * and control refusing all), a sign-off's decision, the kinds' and yes/no names and the profile's
  * [gathering]; then a small city built from CSV text: the import's rejects (an unknown region, a
  * bad date, count, kind or online), a re-import that keeps a sign-off, the place's level on the
@@ -90,26 +90,22 @@ static void test_gathering__signoff_and_reason(void **state)
     fk_profile_defaults(&p);
     fk_gathering_judge(&p, FK_GATHERING_NORMAL, FK_GATHERING_WEDDING, 300, 0, &v);
     assert_int_equal(fk_gathering_decided(&v, FK_GATHERING_SIGNOFF_NONE), FK_GATHERING_SIGNOFF);
-    assert_int_equal(fk_gathering_decided(&v, FK_GATHERING_SIGNOFF_APPROVED),
-                     FK_GATHERING_APPROVE);
-    assert_int_equal(fk_gathering_decided(&v, FK_GATHERING_SIGNOFF_REFUSED),
-                     FK_GATHERING_REFUSE);
+    assert_int_equal(fk_gathering_decided(&v, FK_GATHERING_SIGNOFF_APPROVED), FK_GATHERING_APPROVE);
+    assert_int_equal(fk_gathering_decided(&v, FK_GATHERING_SIGNOFF_REFUSED), FK_GATHERING_REFUSE);
     assert_string_equal(fk_gathering_reason(&v, FK_GATHERING_NORMAL, FK_GATHERING_WEDDING, 300, "",
                                             buf, sizeof buf),
                         "expected 300 > cap 200: needs sign-off");
     /* A sign-off never overrides the rule's own refusal or approval. */
     fk_gathering_judge(&p, FK_ZONE_CONTROL, FK_GATHERING_WEDDING, 300, 0, &v);
-    assert_int_equal(fk_gathering_decided(&v, FK_GATHERING_SIGNOFF_APPROVED),
-                     FK_GATHERING_REFUSE);
+    assert_int_equal(fk_gathering_decided(&v, FK_GATHERING_SIGNOFF_APPROVED), FK_GATHERING_REFUSE);
     assert_string_equal(fk_gathering_reason(&v, FK_ZONE_CONTROL, FK_GATHERING_WEDDING, 300,
                                             "管控区-1", buf, sizeof buf),
                         "no gatherings in a control zone (管控区-1)");
     fk_gathering_judge(&p, FK_GATHERING_NORMAL, FK_GATHERING_WEDDING, 30, 0, &v);
-    assert_int_equal(fk_gathering_decided(&v, FK_GATHERING_SIGNOFF_REFUSED),
-                     FK_GATHERING_APPROVE);
-    assert_string_equal(fk_gathering_reason(&v, FK_GATHERING_NORMAL, FK_GATHERING_WEDDING, 30, "",
-                                            buf, sizeof buf),
-                        "expected 30 <= cap 200");
+    assert_int_equal(fk_gathering_decided(&v, FK_GATHERING_SIGNOFF_REFUSED), FK_GATHERING_APPROVE);
+    assert_string_equal(
+        fk_gathering_reason(&v, FK_GATHERING_NORMAL, FK_GATHERING_WEDDING, 30, "", buf, sizeof buf),
+        "expected 30 <= cap 200");
     fk_gathering_judge(&p, FK_GATHERING_NORMAL, FK_GATHERING_MEETING, 300, 0, &v);
     assert_string_equal(fk_gathering_reason(&v, FK_GATHERING_NORMAL, FK_GATHERING_MEETING, 300, "",
                                             buf, sizeof buf),
@@ -351,8 +347,7 @@ static void test_gathering__list_and_status(void **state)
     long a1, a2, b1, c1, c2, c3;
 
     import_city(f);
-    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err,
-                                       sizeof f->err),
+    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(fk_table_nrows(t), 6);
     a1 = row_of(t, "A1");
@@ -368,7 +363,8 @@ static void test_gathering__list_and_status(void **state)
     assert_string_equal(fk_table_get(t, (size_t)a1, 9), "管控区-1");
     assert_string_equal(fk_table_get(t, (size_t)a1, 10), "refuse");
     assert_string_equal(fk_table_get(t, (size_t)a1, 11), "level");
-    assert_string_equal(fk_table_get(t, (size_t)a1, 12), "no gatherings in a control zone (管控区-1)");
+    assert_string_equal(fk_table_get(t, (size_t)a1, 12),
+                        "no gatherings in a control zone (管控区-1)");
     assert_string_equal(fk_table_get(t, (size_t)a1, 13), "");
     assert_string_equal(fk_table_get(t, (size_t)a1, 3), "一网格");
     assert_string_equal(fk_table_get(t, (size_t)a2, 10), "refuse");
@@ -387,8 +383,8 @@ static void test_gathering__list_and_status(void **state)
     fk_table_free(t);
     /* An hour before the declaration, the 28th's gatherings in 榆次区 were judged without it. */
     q.date = "2022-08-28";
-    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q,
-                                       at("2022-08-28T14:00:00+08:00"), &t, f->err, sizeof f->err),
+    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, at("2022-08-28T14:00:00+08:00"),
+                                       &t, f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(fk_table_nrows(t), 2);
     assert_string_equal(fk_table_get(t, 0, 0), "A1");
@@ -400,21 +396,18 @@ static void test_gathering__list_and_status(void **state)
     q.date = NULL;
     q.region = "140703";
     q.decision = FK_GATHERING_SIGNOFF;
-    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err,
-                                       sizeof f->err),
+    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(fk_table_nrows(t), 1);
     assert_string_equal(fk_table_get(t, 0, 0), "C2");
     fk_table_free(t);
     q.region = "999";
-    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err,
-                                       sizeof f->err),
+    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err, sizeof f->err),
                      FK_ENOENT);
     assert_null(t);
     q.region = NULL;
     q.date = "2022-8-28";
-    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err,
-                                       sizeof f->err),
+    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err, sizeof f->err),
                      FK_EINVAL);
     /* Per county: 榆次区 3 gatherings of 630 persons, all refused; 太谷区 3: one sign-off. */
     assert_int_equal(fk_gathering_status(f->st, f->eng, &f->prof, NULL, FK_LEVEL_COUNTY, NULL, now,
@@ -484,8 +477,8 @@ static void test_gathering__signoff_action(void **state)
                                           sizeof f->err),
                      FK_ECONFLICT);
     assert_non_null(strstr(f->err, "needs no sign-off: refused (no gatherings in a lockdown"));
-    assert_int_equal(fk_gathering_signoff(f->st, &taigu, f->eng, &f->prof, "C2", 7, "", now,
-                                          f->err, sizeof f->err),
+    assert_int_equal(fk_gathering_signoff(f->st, &taigu, f->eng, &f->prof, "C2", 7, "", now, f->err,
+                                          sizeof f->err),
                      FK_EINVAL);
     /* As of the 26th the lift was not known: C2 (the 27th) was in the lockdown zone then. */
     assert_int_equal(fk_gathering_signoff(f->st, &taigu, f->eng, &f->prof, "C2",
@@ -503,14 +496,12 @@ static void test_gathering__signoff_action(void **state)
                      FK_ECONFLICT);
     assert_non_null(strstr(f->err, "signed off (approved) by taigu at 2022-08-27T08:00:00+08:00"));
     /* Before the sign-off it is not known; after it, approved. */
-    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now - 1, &t, f->err,
-                                       sizeof f->err),
-                     FK_OK);
+    assert_int_equal(
+        fk_gathering_list(f->st, f->eng, &f->prof, &q, now - 1, &t, f->err, sizeof f->err), FK_OK);
     assert_string_equal(fk_table_get(t, 0, 10), "signoff");
     assert_string_equal(fk_table_get(t, 0, 15), "");
     fk_table_free(t);
-    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err,
-                                       sizeof f->err),
+    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err, sizeof f->err),
                      FK_OK);
     assert_string_equal(fk_table_get(t, 0, 10), "approve");
     assert_string_equal(fk_table_get(t, 0, 15), "approved");
@@ -523,8 +514,7 @@ static void test_gathering__signoff_action(void **state)
                                  f->err, sizeof f->err),
                      FK_OK);
     assert_int_equal(f->sum.duplicate, 1);
-    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err,
-                                       sizeof f->err),
+    assert_int_equal(fk_gathering_list(f->st, f->eng, &f->prof, &q, now, &t, f->err, sizeof f->err),
                      FK_OK);
     assert_string_equal(fk_table_get(t, 0, 10), "approve");
     fk_table_free(t);

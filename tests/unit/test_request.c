@@ -41,31 +41,31 @@ static void test_request__on_time_at_the_edges(void **state)
 
     (void)state;
     fk_profile_defaults(&p);
-    assert_int_equal(fk_request_state_at(&p, FK_REQUEST_MEDICAL, R, AB, RB, RB + 3600, &missed,
-                                         &late),
-                     FK_REQUEST_S_ON_TIME);
+    assert_int_equal(
+        fk_request_state_at(&p, FK_REQUEST_MEDICAL, R, AB, RB, RB + 3600, &missed, &late),
+        FK_REQUEST_S_ON_TIME);
     assert_int_equal(missed, FK_REQUEST_MISSED_NONE);
     assert_int_equal(late, 0);
     /* Resolved a second after its deadline: late by one (rounded up) minute. */
-    assert_int_equal(fk_request_state_at(&p, FK_REQUEST_MEDICAL, R, AB, RB + 1, RB + 3600, &missed,
-                                         &late),
-                     FK_REQUEST_S_LATE);
+    assert_int_equal(
+        fk_request_state_at(&p, FK_REQUEST_MEDICAL, R, AB, RB + 1, RB + 3600, &missed, &late),
+        FK_REQUEST_S_LATE);
     assert_int_equal(missed, FK_REQUEST_MISSED_RESOLVE);
     assert_int_equal(late, 1);
-    assert_int_equal(fk_request_state_at(&p, FK_REQUEST_MEDICAL, R, AB, RB + 61, RB + 3600, &missed,
-                                         &late),
-                     FK_REQUEST_S_LATE);
+    assert_int_equal(
+        fk_request_state_at(&p, FK_REQUEST_MEDICAL, R, AB, RB + 61, RB + 3600, &missed, &late),
+        FK_REQUEST_S_LATE);
     assert_int_equal(late, 2);
     /* Assigned a second late, resolved in time: late, the assignment missed. */
-    assert_int_equal(fk_request_state_at(&p, FK_REQUEST_MEDICAL, R, AB + 1, AB + 60, RB + 3600,
-                                         &missed, &late),
-                     FK_REQUEST_S_LATE);
+    assert_int_equal(
+        fk_request_state_at(&p, FK_REQUEST_MEDICAL, R, AB + 1, AB + 60, RB + 3600, &missed, &late),
+        FK_REQUEST_S_LATE);
     assert_int_equal(missed, FK_REQUEST_MISSED_ASSIGN);
     assert_int_equal(late, 1);
     /* A medicine request has a day to be resolved. */
-    assert_int_equal(fk_request_state_at(&p, FK_REQUEST_MEDICINE, R, R + 3600, RB + 1, RB + 3600,
-                                         NULL, NULL),
-                     FK_REQUEST_S_ON_TIME);
+    assert_int_equal(
+        fk_request_state_at(&p, FK_REQUEST_MEDICINE, R, R + 3600, RB + 1, RB + 3600, NULL, NULL),
+        FK_REQUEST_S_ON_TIME);
 }
 
 static void test_request__open_and_overdue(void **state)
@@ -90,9 +90,9 @@ static void test_request__open_and_overdue(void **state)
     assert_int_equal(missed, FK_REQUEST_MISSED_RESOLVE);
     assert_int_equal(late, 1);
     /* Assigned late and not resolved: overdue from the assignment's deadline. */
-    assert_int_equal(fk_request_state_at(&p, FK_REQUEST_MEDICAL, R, AB + 600, 0, AB + 900, &missed,
-                                         &late),
-                     FK_REQUEST_S_OVERDUE);
+    assert_int_equal(
+        fk_request_state_at(&p, FK_REQUEST_MEDICAL, R, AB + 600, 0, AB + 900, &missed, &late),
+        FK_REQUEST_S_OVERDUE);
     assert_int_equal(missed, FK_REQUEST_MISSED_ASSIGN);
     assert_int_equal(late, 10);
     /* Events after now are not known yet. */
@@ -153,13 +153,13 @@ static void test_request__profile(void **state)
     fk_request_deadlines(&p, FK_REQUEST_FOOD, R, &ab, &rb);
     assert_int_equal(ab, R + 900);
     assert_int_equal(rb, R + 3600);
-    assert_int_equal(fk_profile_parse("[request]\nmedical_resolve_minutes = 20\n", &p, err,
-                                      sizeof err),
-                     FK_EINVAL);
+    assert_int_equal(
+        fk_profile_parse("[request]\nmedical_resolve_minutes = 20\n", &p, err, sizeof err),
+        FK_EINVAL);
     assert_non_null(strstr(err, "medical_resolve_minutes = 20 is below medical_assign_minutes"));
-    assert_int_equal(fk_profile_parse("[request]\nmedical_assign_minutes = 0\n", &p, err,
-                                      sizeof err),
-                     FK_EINVAL);
+    assert_int_equal(
+        fk_profile_parse("[request]\nmedical_assign_minutes = 0\n", &p, err, sizeof err),
+        FK_EINVAL);
     assert_int_equal(p.request_assign_minutes[FK_REQUEST_MEDICAL], 30);
 }
 
@@ -205,8 +205,7 @@ static int setup(void **state)
                     sizeof f->err) != FK_OK)
         return -1;
     snprintf(buf, sizeof buf,
-             "id_number,category,place,start\n%s,close,home,2022-08-27T10:00:00+08:00\n",
-             f->id[0]);
+             "id_number,category,place,start\n%s,close,home,2022-08-27T10:00:00+08:00\n", f->id[0]);
     if (import_text(f->st, &f->prof, f->dir, FK_IMPORT_CONTROLS, buf, &f->sum, f->err,
                     sizeof f->err) != FK_OK ||
         f->sum.accepted != 1)
@@ -276,23 +275,24 @@ static void test_request__rejects(void **state)
     struct fixture *f = *state;
 
     import_city(f);
-    assert_int_equal(
-        import_text(f->st, &f->prof, f->dir, FK_IMPORT_REQUESTS,
-                    HEAD ",unit,assigned,resolved\n"
-                         "X1," T10 ",hotline,139," TEST_G1 ",medical,t,医院,"
-                         "2022-08-28T11:00:00+08:00,2022-08-28T10:59:59+08:00\n"
-                         "X2," T10 ",hotline,139," TEST_G1 ",medical,t,,,2022-08-28T11:00:00+08:00\n"
-                         "X3," T10 ",hotline,139,999,medical,t,,,\n"
-                         "X4," T10 ",hotline,139," TEST_G1 ",medical,t,,2022-08-28T11:00:00+08:00,\n"
-                         "X5," T10 ",hotline,139," TEST_G1 ",medical,t,医院,,\n"
-                         "X6," T10 ",fax,139," TEST_G1 ",help,t,,,\n"
-                         "X7," T10 ",hotline,," TEST_G1 ",medical,,,,\n"
-                         "X8," T10 ",hotline,139," TEST_G1 ",medical,t,医院,"
-                         "2022-08-28T09:59:59+08:00,\n"
-                         "X9," T10 ",hotline,139," TEST_G1 ",medical,t,医院,"
-                         "2022-08-28T11:00:00+08:00,2022-08-28T11:00:00+08:00\n",
-                    &f->sum, f->err, sizeof f->err),
-        FK_OK);
+    assert_int_equal(import_text(f->st, &f->prof, f->dir, FK_IMPORT_REQUESTS,
+                                 HEAD ",unit,assigned,resolved\n"
+                                      "X1," T10 ",hotline,139," TEST_G1 ",medical,t,医院,"
+                                      "2022-08-28T11:00:00+08:00,2022-08-28T10:59:59+08:00\n"
+                                      "X2," T10 ",hotline,139," TEST_G1
+                                      ",medical,t,,,2022-08-28T11:00:00+08:00\n"
+                                      "X3," T10 ",hotline,139,999,medical,t,,,\n"
+                                      "X4," T10 ",hotline,139," TEST_G1
+                                      ",medical,t,,2022-08-28T11:00:00+08:00,\n"
+                                      "X5," T10 ",hotline,139," TEST_G1 ",medical,t,医院,,\n"
+                                      "X6," T10 ",fax,139," TEST_G1 ",help,t,,,\n"
+                                      "X7," T10 ",hotline,," TEST_G1 ",medical,,,,\n"
+                                      "X8," T10 ",hotline,139," TEST_G1 ",medical,t,医院,"
+                                      "2022-08-28T09:59:59+08:00,\n"
+                                      "X9," T10 ",hotline,139," TEST_G1 ",medical,t,医院,"
+                                      "2022-08-28T11:00:00+08:00,2022-08-28T11:00:00+08:00\n",
+                                 &f->sum, f->err, sizeof f->err),
+                     FK_OK);
     /* Rejected: resolved before it was assigned, resolved never assigned, an unknown region, an
      * assignment without a unit, a unit without an assignment, a bad channel and kind, no phone
      * and no text, assigned before received; accepted: resolved at the assignment's second. */
@@ -455,8 +455,9 @@ static void test_request__actions(void **state)
     assert_non_null(strstr(f->err, "cannot be resolved before it is assigned"));
     assert_int_equal(wrote, 0);
     /* Role, scope, unknown, no unit, before its receipt. */
-    assert_int_equal(fk_request_assign(f->st, &viewer, "N1", "医院", at("2022-08-28T10:10:00+08:00"),
-                                       &wrote, f->err, sizeof f->err),
+    assert_int_equal(fk_request_assign(f->st, &viewer, "N1", "医院",
+                                       at("2022-08-28T10:10:00+08:00"), &wrote, f->err,
+                                       sizeof f->err),
                      FK_EPERM);
     assert_int_equal(fk_request_assign(f->st, &taigu, "N1", "医院", at("2022-08-28T10:10:00+08:00"),
                                        &wrote, f->err, sizeof f->err),
