@@ -753,13 +753,16 @@ static int remember_region(struct ctx *c, const char *code, int level)
 }
 
 /* Column k, optional, as a phone number (digits, '+', '-', ' ') into out: 1, or 0 after saying
- * why. */
+ * why. The ' an export puts before a cell a spreadsheet would run as a formula ("'+86 139…",
+ * fk_csv_formula_lead) is dropped, so an export imports back as it was. */
 static int phone_col(struct ctx *c, int k, char *out, size_t cap)
 {
     size_t i;
 
     if (!text(c, k, out, cap, 0))
         return 0;
+    if (out[0] == '\'' && fk_csv_formula_lead(out + 1, strlen(out + 1)))
+        memmove(out, out + 1, strlen(out));
     for (i = 0; out[i]; i++) {
         char ch = out[i];
 
