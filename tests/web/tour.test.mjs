@@ -58,6 +58,8 @@ export const PAGES = [
   { name: 'transfers', path: '/transfers', ready: '[data-table="transfers-status"]' },
   { name: 'zones', path: '/zones', ready: '[data-table=zones]' },
   { name: 'checkins', path: '/checkins?date=2022-08-27', ready: '[data-table="checkins-status"]' },
+  { name: 'gatherings', path: '/gatherings', ready: '[data-table="gatherings-status"]' },
+  { name: 'requests', path: '/requests', ready: '[data-table="requests-status"]' },
   { name: 'import', path: '/import', ready: '.page h1' },
   { name: 'users', path: '/users', ready: '.page h1' },
   { name: 'screen', path: '/screen', ready: '[data-chart][data-ready]' },
