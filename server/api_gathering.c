@@ -44,51 +44,32 @@ static const char *date_arg(struct req *r)
 static void api_gatherings_get(struct req *r)
 {
     struct fk_gathering_query q = {NULL, NULL, -1, NULL};
-    char within[FK_REGION_CODE_MAX], err[512];
+    struct req_cut c;
     fk_table *t = NULL;
-    fk_engine *e;
-    int64_t now;
-    int asked, rc;
+    char err[512];
+    int rc;
 
-    if (!decision_arg(r, &q.decision) || !req_now(r, &now, &asked) ||
-        !req_region(r, within, sizeof within))
-        return;
-    if (!(e = srv_engine(r)))
+    if (!decision_arg(r, &q.decision) || !req_cut(r, 0, &c))
         return;
     q.date = date_arg(r);
-    q.region = within[0] ? within : NULL;
-    rc = fk_gathering_list(srv_store(r), e, srv_profile(r), &q, now, &t, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        return;
-    }
-    reply_table(r, t, "gatherings", REPLY_PAGE_OFFSET);
+    q.region = c.region;
+    rc = fk_gathering_list(srv_store(r), c.e, srv_profile(r), &q, c.now, &t, err, sizeof err);
+    reply_rc_table(r, rc, err, t, "gatherings");
 }
 
 /* GET /api/v1/gatherings/status?by=county&date=D&region=&now=T&format=: per region. */
 static void api_gatherings_status_get(struct req *r)
 {
-    const char *by = req_arg(r, "by");
-    enum fk_level level = FK_LEVEL_COUNTY;
-    char within[FK_REGION_CODE_MAX], err[512];
+    struct req_cut c;
     fk_table *t = NULL;
-    fk_engine *e;
-    int64_t now;
-    int asked, rc;
+    char err[512];
+    int rc;
 
-    if (by && *by && !req_level(r, by, &level))
+    if (!req_cut(r, 1, &c))
         return;
-    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within))
-        return;
-    if (!(e = srv_engine(r)))
-        return;
-    rc = fk_gathering_status(srv_store(r), e, srv_profile(r), within[0] ? within : NULL, level,
-                             date_arg(r), now, &t, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        return;
-    }
-    reply_table(r, t, "gatherings-status", REPLY_PAGE_OFFSET);
+    rc = fk_gathering_status(srv_store(r), c.e, srv_profile(r), c.region, c.by, date_arg(r), c.now,
+                             &t, err, sizeof err);
+    reply_rc_table(r, rc, err, t, "gatherings-status");
 }
 
 /* POST /api/v1/gatherings/CODE/signoff {"decision": "approve"|"refuse", "note": …, "at": T

@@ -17,51 +17,31 @@
 static void api_requests_get(struct req *r)
 {
     struct fk_request_query q = {0, 0, NULL, NULL};
-    char within[FK_REGION_CODE_MAX], err[512];
+    struct req_cut c;
     fk_table *t = NULL;
-    fk_engine *e;
-    int64_t now;
-    int asked, rc;
+    char err[512];
+    int rc;
 
-    if (!req_flag(r, "open", &q.open) || !req_flag(r, "overdue", &q.overdue))
+    if (!req_flag(r, "open", &q.open) || !req_flag(r, "overdue", &q.overdue) || !req_cut(r, 0, &c))
         return;
-    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within))
-        return;
-    if (!(e = srv_engine(r)))
-        return;
-    q.region = within[0] ? within : NULL;
-    rc = fk_request_list(srv_store(r), e, srv_profile(r), &q, now, &t, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        return;
-    }
-    reply_table(r, t, "requests", REPLY_PAGE_OFFSET);
+    q.region = c.region;
+    rc = fk_request_list(srv_store(r), c.e, srv_profile(r), &q, c.now, &t, err, sizeof err);
+    reply_rc_table(r, rc, err, t, "requests");
 }
 
 /* GET /api/v1/requests/status?by=county&region=&now=T&format=: per region. */
 static void api_requests_status_get(struct req *r)
 {
-    const char *by = req_arg(r, "by");
-    enum fk_level level = FK_LEVEL_COUNTY;
-    char within[FK_REGION_CODE_MAX], err[512];
+    struct req_cut c;
     fk_table *t = NULL;
-    fk_engine *e;
-    int64_t now;
-    int asked, rc;
+    char err[512];
+    int rc;
 
-    if (by && *by && !req_level(r, by, &level))
+    if (!req_cut(r, 1, &c))
         return;
-    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within))
-        return;
-    if (!(e = srv_engine(r)))
-        return;
-    rc = fk_request_status(srv_store(r), e, srv_profile(r), within[0] ? within : NULL, level, now,
-                           &t, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        return;
-    }
-    reply_table(r, t, "requests-status", REPLY_PAGE_OFFSET);
+    rc = fk_request_status(srv_store(r), c.e, srv_profile(r), c.region, c.by, c.now, &t, err,
+                           sizeof err);
+    reply_rc_table(r, rc, err, t, "requests-status");
 }
 
 /* POST /api/v1/requests/NUMBER/assign {"unit": U, "at": T} and …/resolve {"note": …, "at": T}

@@ -184,6 +184,9 @@ void reply_json(struct req *r, const char *json, size_t n);
  * {"rows":[…],"total":N,"next":K} with keyset paging when page_col >= 0: ?after=K&limit=N over
  * rows sorted by that column). Frees t. */
 void reply_table(struct req *r, fk_table *t, const char *download_name, int page_col);
+/* A library call's answer: reply_fk(rc, err) when rc is not FK_OK (t is then NULL), else
+ * reply_table with offset paging (REPLY_PAGE_OFFSET). */
+void reply_rc_table(struct req *r, int rc, const char *err, fk_table *t, const char *download_name);
 /* page_col for reply_table: offset paging over the table's own (stable) order, for lists whose
  * order is not one column's: ?offset=N&limit=M (default: from 0, every row); "next" is the
  * offset of the next page, or null on the last. */
@@ -229,6 +232,19 @@ int scope_within(struct req *r, const char *region, char *out, size_t cap);
 /* ?region= narrowed to the caller's scope (scope_within; no region or an empty one: the scope)
  * into out; 0 and a 403 answer when it lies outside. */
 int req_region(struct req *r, char *out, size_t cap);
+/* What an answer about regions reads before its library call (a list or a summary cut to the
+ * caller's scope): the clock (req_now), ?region= narrowed to the scope (req_region; region NULL
+ * for none), with by set ?by= (default county), and the engine. */
+struct req_cut {
+    int64_t now;
+    enum fk_level by;
+    char within[FK_REGION_CODE_MAX];
+    const char *region; /* within, or NULL */
+    fk_engine *e;
+};
+/* Fills *c: 1, or 0 with an answer set (400 for a bad ?by= or ?now=, 403 for a region outside the
+ * scope, the engine's failure). */
+int req_cut(struct req *r, int by, struct req_cut *c);
 /* The caller as the library's write actions (fk/action.h) take it: borrowed from r. */
 struct fk_actor req_actor(const struct req *r);
 /* Records an audit row as the caller, for what is no store write of an action (sign-in). */

@@ -63,126 +63,144 @@ static int put_request(fk_store *st, const struct fk_actor *actor, const struct 
     return rc == FK_OK ? fk_store_commit(st) : rc;
 }
 
-int fk_request_assign(fk_store *st, const struct fk_actor *actor, const char *number,
-                      const char *unit, int64_t at, int *wrote, char *err, size_t errlen)
-{
-    struct fk_request_row *rows = NULL, *r;
-    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX], detail[600];
-    size_t n = 0;
-    int rc, in_batch = 0;
+/* What an assignment or a resolution makes of a request: its new unit, times and note, and the
+ * audit row's words; same 1 when it changes nothing (the same event again). */
+struct change {
+    const char *unit, *note;
+    int64_t assigned, resolved;
+    char detail[1200];
+    int same;
+};
 
-    if (wrote)
-        *wrote = 0;
-    rc = fk__may(actor, FK_PERM_CONTROL, "assign citizen requests", err, errlen);
-    if (rc != FK_OK)
-        return rc;
-    if (!unit || !fk__text_ok(unit, 255, 1)) {
-        snprintf(err, errlen, "a unit has 1 to 255 bytes and no control character");
-        return FK_EINVAL;
-    }
-    rc = find(st, actor, number, &rows, &n, &in_batch, err, errlen);
-    if (rc != FK_OK)
-        goto out;
-    r = &rows[0];
+/* Checks an assignment of r to unit at `at` into *c: FK_OK, or a refusal with err. */
+static int judge_assign(const struct fk_request_row *r, const char *unit, int64_t at,
+                        struct change *c, char *err, size_t errlen)
+{
+    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX];
+
     if (r->resolved) {
         snprintf(err, errlen, "request %s was resolved at %s already", r->number,
                  fk_time_render(r->resolved, a));
-        rc = FK_ECONFLICT;
-    } else if (at < r->received) {
+        return FK_ECONFLICT;
+    }
+    if (at < r->received) {
         snprintf(err, errlen, "an assignment at %s is before the request was received at %s",
                  fk_time_render(at, a), fk_time_render(r->received, b));
-        rc = FK_EINVAL;
-    } else if (r->assigned && strcmp(r->unit, unit) == 0) {
-        if (r->assigned != at) {
-            snprintf(err, errlen, "request %s was assigned to %s at %s already", r->number, r->unit,
-                     fk_time_render(r->assigned, a));
-            rc = FK_ECONFLICT;
-        }
-        goto out; /* the same assignment again: nothing to write */
-    } else if (r->assigned && at < r->assigned) {
+        return FK_EINVAL;
+    }
+    if (r->assigned && strcmp(r->unit, unit) == 0) {
+        c->same = 1;
+        if (r->assigned == at)
+            return FK_OK;
+        snprintf(err, errlen, "request %s was assigned to %s at %s already", r->number, r->unit,
+                 fk_time_render(r->assigned, a));
+        return FK_ECONFLICT;
+    }
+    if (r->assigned && at < r->assigned) {
         snprintf(err, errlen, "a reassignment at %s is before the assignment at %s",
                  fk_time_render(at, a), fk_time_render(r->assigned, b));
-        rc = FK_EINVAL;
+        return FK_EINVAL;
     }
-    if (rc != FK_OK)
-        goto out;
     if (r->assigned)
-        snprintf(detail, sizeof detail, "reassigned from %s to %s at %s", r->unit, unit,
+        snprintf(c->detail, sizeof c->detail, "reassigned from %s to %s at %s", r->unit, unit,
                  fk_time_render(at, a));
     else
-        snprintf(detail, sizeof detail, "assigned to %s at %s", unit, fk_time_render(at, a));
-    rc = put_request(st, actor, r, unit, r->assigned ? r->assigned : at, 0, r->note,
-                     "request.assign", detail);
-    if (rc == FK_OK) {
-        in_batch = 0;
-        if (wrote)
-            *wrote = 1;
-    }
-out:
-    fk_request_rows_free(rows, n);
-    if (rc != FK_OK)
-        return fk__fail(st, in_batch, rc, err, errlen);
-    if (in_batch) /* nothing to write */
-        fk_store_rollback(st);
+        snprintf(c->detail, sizeof c->detail, "assigned to %s at %s", unit, fk_time_render(at, a));
+    c->unit = unit;
+    c->assigned = r->assigned ? r->assigned : at; /* a reassignment keeps the first time */
+    c->resolved = 0;
+    c->note = r->note;
     return FK_OK;
 }
 
-int fk_request_resolve(fk_store *st, const struct fk_actor *actor, const char *number,
-                       const char *note, int64_t at, int *wrote, char *err, size_t errlen)
+/* Checks a resolution of r at `at` with note into *c: FK_OK, or a refusal with err. */
+static int judge_resolve(const struct fk_request_row *r, const char *note, int64_t at,
+                         struct change *c, char *err, size_t errlen)
 {
-    struct fk_request_row *rows = NULL, *r;
-    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX], detail[1200];
-    const char *nt = note ? note : "";
-    size_t n = 0;
-    int rc, in_batch = 0;
+    char a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX];
 
-    if (wrote)
-        *wrote = 0;
-    rc = fk__may(actor, FK_PERM_CONTROL, "resolve citizen requests", err, errlen);
-    if (rc != FK_OK)
-        return rc;
-    if (!fk__text_ok(nt, 1000, 0)) {
-        snprintf(err, errlen, "the note is longer than 1000 bytes or holds a control character");
-        return FK_EINVAL;
-    }
-    rc = find(st, actor, number, &rows, &n, &in_batch, err, errlen);
-    if (rc != FK_OK)
-        goto out;
-    r = &rows[0];
     if (!r->assigned) {
         snprintf(err, errlen,
                  "request %s is not assigned: it cannot be resolved before it is assigned "
                  "(assign it first)",
                  r->number);
-        rc = FK_EINVAL;
-    } else if (at < r->assigned) {
+        return FK_EINVAL;
+    }
+    if (at < r->assigned) {
         snprintf(err, errlen, "a resolution at %s is before the assignment at %s",
                  fk_time_render(at, a), fk_time_render(r->assigned, b));
-        rc = FK_EINVAL;
-    } else if (r->resolved) {
-        if (r->resolved != at) {
-            snprintf(err, errlen, "request %s was resolved at %s already", r->number,
-                     fk_time_render(r->resolved, a));
-            rc = FK_ECONFLICT;
-        }
-        goto out;
+        return FK_EINVAL;
     }
+    if (r->resolved) {
+        c->same = 1;
+        if (r->resolved == at)
+            return FK_OK;
+        snprintf(err, errlen, "request %s was resolved at %s already", r->number,
+                 fk_time_render(r->resolved, a));
+        return FK_ECONFLICT;
+    }
+    snprintf(c->detail, sizeof c->detail, "resolved by %s at %s%s%s", r->unit,
+             fk_time_render(at, a), *note ? ": " : "", note);
+    c->unit = r->unit;
+    c->assigned = r->assigned;
+    c->resolved = at;
+    c->note = *note ? note : r->note;
+    return FK_OK;
+}
+
+/* fk_request_assign (assign 1, text the unit) and fk_request_resolve (text the note). */
+static int move_on(fk_store *st, const struct fk_actor *actor, const char *number, int assign,
+                   const char *text, int64_t at, int *wrote, char *err, size_t errlen)
+{
+    struct fk_request_row *rows = NULL;
+    struct change c;
+    size_t n = 0;
+    int rc, in_batch = 0;
+
+    if (wrote)
+        *wrote = 0;
+    memset(&c, 0, sizeof c);
+    rc = fk__may(actor, FK_PERM_CONTROL,
+                 assign ? "assign citizen requests" : "resolve citizen requests", err, errlen);
     if (rc != FK_OK)
-        goto out;
-    snprintf(detail, sizeof detail, "resolved by %s at %s%s%s", r->unit, fk_time_render(at, a),
-             *nt ? ": " : "", nt);
-    rc = put_request(st, actor, r, r->unit, r->assigned, at, *nt ? nt : r->note, "request.resolve",
-                     detail);
-    if (rc == FK_OK) {
-        in_batch = 0;
-        if (wrote)
-            *wrote = 1;
+        return rc;
+    if (assign && !fk__text_ok(text, 255, 1)) {
+        snprintf(err, errlen, "a unit has 1 to 255 bytes and no control character");
+        return FK_EINVAL;
     }
-out:
+    if (!assign && !fk__text_ok(text, 1000, 0)) {
+        snprintf(err, errlen, "the note is longer than 1000 bytes or holds a control character");
+        return FK_EINVAL;
+    }
+    rc = find(st, actor, number, &rows, &n, &in_batch, err, errlen);
+    if (rc == FK_OK)
+        rc = assign ? judge_assign(&rows[0], text, at, &c, err, errlen)
+                    : judge_resolve(&rows[0], text, at, &c, err, errlen);
+    if (rc == FK_OK && !c.same) {
+        rc = put_request(st, actor, &rows[0], c.unit, c.assigned, c.resolved, c.note,
+                         assign ? "request.assign" : "request.resolve", c.detail);
+        if (rc == FK_OK) {
+            in_batch = 0;
+            if (wrote)
+                *wrote = 1;
+        }
+    }
     fk_request_rows_free(rows, n);
     if (rc != FK_OK)
         return fk__fail(st, in_batch, rc, err, errlen);
-    if (in_batch) /* nothing to write */
+    if (in_batch) /* the same event again: nothing to write */
         fk_store_rollback(st);
     return FK_OK;
+}
+
+int fk_request_assign(fk_store *st, const struct fk_actor *actor, const char *number,
+                      const char *unit, int64_t at, int *wrote, char *err, size_t errlen)
+{
+    return move_on(st, actor, number, 1, unit ? unit : "", at, wrote, err, errlen);
+}
+
+int fk_request_resolve(fk_store *st, const struct fk_actor *actor, const char *number,
+                       const char *note, int64_t at, int *wrote, char *err, size_t errlen)
+{
+    return move_on(st, actor, number, 0, note ? note : "", at, wrote, err, errlen);
 }

@@ -2510,6 +2510,13 @@ export const fmt = {
   hours(h) {
     return h === null || h === undefined ? '—' : Number(h).toFixed(2)
   },
+  /* Whole minutes as "2 小时 5 分" / "2 h 5 min". */
+  minutes(min) {
+    const h = Math.floor(min / 60)
+    const m = min % 60
+    if (h) return m ? t('xfer.hm', { h, m }) : t('xfer.h', { h })
+    return t('xfer.m', { m })
+  },
   /* ISO 8601 with offset → "2022-08-28 06:00" as written (the data's own clock, Asia/Shanghai). */
   time(s) {
     return s ? String(s).slice(0, 16).replace('T', ' ') : '—'
