@@ -197,6 +197,8 @@ int cmd_pace(struct cli *c, int argc, char **argv);
 int cmd_lab(struct cli *c, int argc, char **argv);
 int cmd_zone(struct cli *c, int argc, char **argv);
 int cmd_checkin(struct cli *c, int argc, char **argv); /* 健康监测 (issue 18) */
+int cmd_gathering(struct cli *c, int argc, char **argv); /* 会议活动管理 (issue 21) */
+int cmd_request(struct cli *c, int argc, char **argv);   /* 便民服务热线 (issue 21) */
 int cmd_version(struct cli *c, int argc, char **argv);
 int cmd_help(struct cli *c, int argc, char **argv);
 

@@ -15,7 +15,8 @@ int cmd_status(struct cli *c, int argc, char **argv)
                                          "vaccinations", "indicators", "scores",
                                          "assignments", "units", "reports", "duty",
                                          "inspections", "problems", "incident_events",
-                                         "zones", "transfers", "checkins", "labs", "boxes"};
+                                         "zones", "transfers", "checkins", "labs", "boxes",
+                                         "gatherings", "requests"};
     char shown[512];
     struct fk_engine_stats es;
     fk_table *t = NULL;

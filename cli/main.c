@@ -12,8 +12,8 @@ const struct verb cli_verbs[] = {
      "Imports a CSV file of TYPE: regions, persons, venues, scans, pings, samples, results,\n"
      "cases, controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations,\n"
      "indicators, scores, assignments, units, reports, duty, inspections, problems,\n"
-     "incident_events, zones, transfers, checkins, labs or boxes (see the data contract in\n"
-     "docs/data.md).\n"
+     "incident_events, zones, transfers, checkins, labs, boxes, gatherings or requests (see the\n"
+     "data contract in docs/data.md).\n"
      "Door events, positive results and cold-chain results raise alerts as they are imported.\n"
      "Rejected rows go to FILE.rejects.csv with their line and reason; the rest is imported in\n"
      "batches of one transaction each.\n"
@@ -267,6 +267,33 @@ const struct verb cli_verbs[] = {
     {"lab", cmd_lab, "lab list",
      "The testing labs (检测机构) and their declared capacity: code,name,tubes_per_hour,region.\n"
      "Import them with fangkong import labs FILE."},
+    {"gathering", cmd_gathering,
+     "gathering list [--date D] [--decision approve|signoff|refuse] [--region CODE] [--now T] | "
+     "gathering status [--by LEVEL] [--date D] [--region CODE] [--now T] | gathering signoff CODE "
+     "approve|refuse [--note TEXT] [--at T]",
+     "Gatherings (会议活动管理), by date then code, each judged as of --now by the risk level of\n"
+     "its place on its day (the strictest zone over the place at any moment of the day; none) and\n"
+     "the profile's [gathering] rule: code,date,region,region_name,organiser,kind,expected,\n"
+     "online,level,zone,decision,rule,reason,cap,max,signoff,signed_by,signed_at,contact,note.\n"
+     "decision approve, signoff (needs an official's sign-off) or refuse, and the rule behind it\n"
+     "(level: none in that zone; within_cap; over_cap: needs sign-off; over_max; no_online: above\n"
+     "the cap with no online alternative considered). status: per region (default --by county)\n"
+     "region,name,gatherings,expected,approve,signoff,refuse. signoff approves or refuses one\n"
+     "that needs sign-off, audited."},
+    {"request", cmd_request,
+     "request list [--open] [--overdue] [--region CODE] [--now T] | request status [--by LEVEL] "
+     "[--region CODE] [--now T] | request assign NUMBER --unit UNIT [--at T] | request resolve "
+     "NUMBER [--note TEXT] [--at T]",
+     "Citizen requests (便民服务热线) as of --now, the most urgent first:\n"
+     "number,received,channel,phone,region,region_name,kind,text,unit,assigned,resolved,status,\n"
+     "state,missed,late_by,assign_by,resolve_by,person,name,control,note. status open, assigned,\n"
+     "resolved; state overdue (not resolved, a deadline missed: missed names it, late_by the\n"
+     "minutes), open, assigned, late (resolved, a deadline missed) or on_time, against the\n"
+     "deadlines of the profile's [request] by kind. person: the caller, when a person of the\n"
+     "registry with that phone was under control at the time. --open keeps those not resolved,\n"
+     "--overdue the overdue ones. status: per region (default --by county)\n"
+     "region,name,received,open,assigned,resolved,on_time,late,overdue. assign and resolve move\n"
+     "a request on (open -> assigned -> resolved), audited."},
     {"score", cmd_score,
      "score [--period P] [--by county|township|...] [--detail | --table | --explain REGION]",
      "The assessment (目标责任考核) of a period (default: the latest in the scores rows):\n"

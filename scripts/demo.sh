@@ -58,7 +58,7 @@ done
 
 # Control (管控): orders, arrivals, risk areas, then door events, whose alerts depend on the
 # orders and on the profile's door_allowed windows.
-for t in controls arrivals risk_areas door_events coldchain vaccinations incident_events zones transfers checkins; do
+for t in controls arrivals risk_areas door_events coldchain vaccinations incident_events zones transfers checkins gatherings requests; do
     rc=0
     "$FK" import "$t" "$out/$t.csv" --profile "$out/profile.ini" || rc=$?
     if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
@@ -66,6 +66,12 @@ for t in controls arrivals risk_areas door_events coldchain vaccinations inciden
         exit 1
     fi
 done
+# 会议活动管理 (issue 21): two gatherings the rule sends for sign-off are signed off, one approved
+# and one refused; the others wait for theirs.
+"$FK" gathering signoff HD-02 approve --note "规模压减至 200 人以内，落实扫码测温" ${NOW:+--at "$NOW"} ||
+    { echo "gathering signoff failed" >&2; exit 1; }
+"$FK" gathering signoff HD-12 refuse --note "改为线上召开" ${NOW:+--at "$NOW"} ||
+    { echo "gathering signoff failed" >&2; exit 1; }
 "$FK" import sentinels "$out/sentinels.csv" # issue 16: sentinel signals, and their alerts
 "$FK" sentinel alerts --by grid ${NOW:+--now "$NOW"}
 # 目标责任考核: the year's indicators, then each county's targets and actuals.

@@ -14,72 +14,36 @@
 
 #define MAX_PERSONS 1000
 
-/* A 0|1 query flag into *out (absent: 0); 0 with a 400 answer for another value. */
-static int flag_arg(struct req *r, const char *name, int *out)
-{
-    const char *v = req_arg(r, name);
-
-    *out = 0;
-    if (!v || !*v || strcmp(v, "0") == 0)
-        return 1;
-    if (strcmp(v, "1") == 0) {
-        *out = 1;
-        return 1;
-    }
-    reply_error(r, 400, "bad_request", "1 or 0", "%s '%s' is not 0 or 1", name, v);
-    return 0;
-}
-
 /* GET /api/v1/transfers?open=1&overdue=1&region=&now=T&format=: fk_transfer_list within the
  * scope. */
 static void api_transfers_get(struct req *r)
 {
     struct fk_transfer_query q = {0, 0, NULL};
-    char within[FK_REGION_CODE_MAX], err[512];
+    struct req_cut c;
     fk_table *t = NULL;
-    fk_engine *e;
-    int64_t now;
-    int asked, rc;
+    char err[512];
+    int rc;
 
-    if (!flag_arg(r, "open", &q.open) || !flag_arg(r, "overdue", &q.overdue))
+    if (!req_flag(r, "open", &q.open) || !req_flag(r, "overdue", &q.overdue) || !req_cut(r, 0, &c))
         return;
-    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within))
-        return;
-    if (!(e = srv_engine(r)))
-        return;
-    q.region = within[0] ? within : NULL;
-    rc = fk_transfer_list(srv_store(r), e, srv_profile(r), &q, now, &t, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        return;
-    }
-    reply_table(r, t, "transfers", REPLY_PAGE_OFFSET);
+    q.region = c.region;
+    rc = fk_transfer_list(srv_store(r), c.e, srv_profile(r), &q, c.now, &t, err, sizeof err);
+    reply_rc_table(r, rc, err, t, "transfers");
 }
 
 /* GET /api/v1/transfers/status?by=county&region=&now=T&format=: per region. */
 static void api_transfers_status_get(struct req *r)
 {
-    const char *by = req_arg(r, "by");
-    enum fk_level level = FK_LEVEL_COUNTY;
-    char within[FK_REGION_CODE_MAX], err[512];
+    struct req_cut c;
     fk_table *t = NULL;
-    fk_engine *e;
-    int64_t now;
-    int asked, rc;
+    char err[512];
+    int rc;
 
-    if (by && *by && !req_level(r, by, &level))
+    if (!req_cut(r, 1, &c))
         return;
-    if (!req_now(r, &now, &asked) || !req_region(r, within, sizeof within))
-        return;
-    if (!(e = srv_engine(r)))
-        return;
-    rc = fk_transfer_status(srv_store(r), e, srv_profile(r), within[0] ? within : NULL, level, now,
-                            &t, err, sizeof err);
-    if (rc != FK_OK) {
-        reply_fk(r, rc, err);
-        return;
-    }
-    reply_table(r, t, "transfers-status", REPLY_PAGE_OFFSET);
+    rc = fk_transfer_status(srv_store(r), c.e, srv_profile(r), c.region, c.by, c.now, &t, err,
+                            sizeof err);
+    reply_rc_table(r, rc, err, t, "transfers-status");
 }
 
 /* POST /api/v1/transfers/TASK/event {"event": "picked_up"|"handed_over", "at": T, "persons":

@@ -80,6 +80,8 @@ static const struct route *const route_tables[] = {
     api_province_routes, /* a province server's roll-ups (issue 20) */
     api_sample_routes,   /* the sampling table's phone (issue 21) */
     api_plan_routes,    /* 筛查计划与进度 (issue 21) */
+    api_gathering_routes, /* 会议活动管理 (issue 21) */
+    api_request_routes,   /* 便民服务热线 (issue 21) */
     NULL,
 };
 
@@ -98,6 +100,21 @@ static void on_signal(int sig)
 const char *req_arg(struct req *r, const char *name)
 {
     return sym_MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int req_flag(struct req *r, const char *name, int *out)
+{
+    const char *v = req_arg(r, name);
+
+    *out = 0;
+    if (!v || !*v || strcmp(v, "0") == 0)
+        return 1;
+    if (strcmp(v, "1") == 0) {
+        *out = 1;
+        return 1;
+    }
+    reply_error(r, 400, "bad_request", "1 or 0", "%s '%s' is not 0 or 1", name, v);
+    return 0;
 }
 
 int req_now(struct req *r, int64_t *now, int *asked)

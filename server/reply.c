@@ -191,6 +191,14 @@ static void reply_xlsx(struct req *r, const fk_table *t, const char *name)
     r->download_name = name;
 }
 
+void reply_rc_table(struct req *r, int rc, const char *err, fk_table *t, const char *download_name)
+{
+    if (rc != FK_OK)
+        reply_fk(r, rc, err);
+    else
+        reply_table(r, t, download_name, REPLY_PAGE_OFFSET);
+}
+
 void reply_table(struct req *r, fk_table *t, const char *download_name, int page_col)
 {
     const char *format = req_arg(r, "format"), *after = req_arg(r, "after");

@@ -154,6 +154,8 @@ double gate_flush_seconds(void);
 extern const struct route api_transfer_routes[];  /* api_transfer.c (issue 18, 闭环转运) */
 extern const struct route api_zone_routes[];      /* api_zone.c (issue 18) */
 extern const struct route api_plan_routes[]; /* api_plan.c (issue 21, 筛查计划与进度) */
+extern const struct route api_gathering_routes[]; /* api_gathering.c (issue 21, 会议活动管理) */
+extern const struct route api_request_routes[];   /* api_request.c (issue 21, 便民服务热线) */
 
 /* Runs the server until SIGINT or SIGTERM. EXIT-style: 0 clean stop, 1 could not start. */
 int server_run(const struct server_opts *o);
@@ -162,6 +164,9 @@ int server_run(const struct server_opts *o);
 
 /* A query-string value, or NULL. */
 const char *req_arg(struct req *r, const char *name);
+/* A 0|1 query flag into *out (absent or empty: 0): 1, or 0 with a 400 answer set for another
+ * value. */
+int req_flag(struct req *r, const char *name, int *out);
 /* ?by= as a level of an answer by region (grid up to city) into *level, which keeps its default
  * when by is NULL; 0 with a 400 answered for another word (api_screening.c). */
 int req_level(struct req *r, const char *by, enum fk_level *level);
@@ -195,6 +200,9 @@ void reply_json(struct req *r, const char *json, size_t n);
  * {"rows":[…],"total":N,"next":K} with keyset paging when page_col >= 0: ?after=K&limit=N over
  * rows sorted by that column). Frees t. */
 void reply_table(struct req *r, fk_table *t, const char *download_name, int page_col);
+/* A library call's answer: reply_fk(rc, err) when rc is not FK_OK (t is then NULL), else
+ * reply_table with offset paging (REPLY_PAGE_OFFSET). */
+void reply_rc_table(struct req *r, int rc, const char *err, fk_table *t, const char *download_name);
 /* page_col for reply_table: offset paging over the table's own (stable) order, for lists whose
  * order is not one column's: ?offset=N&limit=M (default: from 0, every row); "next" is the
  * offset of the next page, or null on the last. */
@@ -240,6 +248,19 @@ int scope_within(struct req *r, const char *region, char *out, size_t cap);
 /* ?region= narrowed to the caller's scope (scope_within; no region or an empty one: the scope)
  * into out; 0 and a 403 answer when it lies outside. */
 int req_region(struct req *r, char *out, size_t cap);
+/* What an answer about regions reads before its library call (a list or a summary cut to the
+ * caller's scope): the clock (req_now), ?region= narrowed to the scope (req_region; region NULL
+ * for none), with by set ?by= (default county), and the engine. */
+struct req_cut {
+    int64_t now;
+    enum fk_level by;
+    char within[FK_REGION_CODE_MAX];
+    const char *region; /* within, or NULL */
+    fk_engine *e;
+};
+/* Fills *c: 1, or 0 with an answer set (400 for a bad ?by= or ?now=, 403 for a region outside the
+ * scope, the engine's failure). */
+int req_cut(struct req *r, int by, struct req_cut *c);
 /* The caller as the library's write actions (fk/action.h) take it: borrowed from r. */
 struct fk_actor req_actor(const struct req *r);
 /* Records an audit row as the caller, for what is no store write of an action (sign-in). */

@@ -621,6 +621,22 @@ int req_region(struct req *r, char *out, size_t cap)
     return scope_within(r, region, out, cap);
 }
 
+int req_cut(struct req *r, int by, struct req_cut *c)
+{
+    const char *level = by ? req_arg(r, "by") : NULL;
+    int asked;
+
+    memset(c, 0, sizeof *c);
+    c->by = FK_LEVEL_COUNTY;
+    if (level && *level && !req_level(r, level, &c->by))
+        return 0;
+    if (!req_now(r, &c->now, &asked) || !req_region(r, c->within, sizeof c->within))
+        return 0;
+    c->region = c->within[0] ? c->within : NULL;
+    c->e = srv_engine(r);
+    return c->e != NULL;
+}
+
 struct fk_actor req_actor(const struct req *r)
 {
     struct fk_actor a;

@@ -374,4 +374,37 @@ int fk_store_migrate(fk_store *from, fk_store *to, const struct fk_actor *actor,
                      struct fk_progress *prog, struct fk_migrate_table *out, size_t cap,
                      size_t *nout, char *err, size_t errlen);
 
+/* ---- gatherings and citizen requests (lib/action/gathering.c, request.c, issue 21) ---- */
+
+/* Records the sign-off of gathering `code` at `at`: signoff FK_GATHERING_SIGNOFF_APPROVED or
+ * _REFUSED (fk/gathering.h), with note (may be NULL or empty; at most 1000 bytes), by the actor,
+ * and the audit row (gathering.signoff) in one events batch. Only a gathering the profile's rule
+ * sends for sign-off as of `at` (its place's zones on its day, fk/gathering_list.h) takes one:
+ * FK_ECONFLICT "gathering G needs no sign-off: …" names the rule's decision and reason; a second
+ * sign-off of the same decision is FK_ECONFLICT too (another decision replaces the first, both
+ * audited). Needs FK_PERM_CONTROL (FK_EPERM); a gathering whose region lies outside the actor's
+ * scope answers FK_ENOENT "no gathering G", as an unknown one. FK_EINVAL: a bad signoff or
+ * note. e: the regions and their nesting. */
+int fk_gathering_signoff(fk_store *st, const struct fk_actor *actor, const fk_engine *e,
+                         const struct fk_profile *p, const char *code, int signoff,
+                         const char *note, int64_t at, char *err, size_t errlen);
+
+/* Assigns citizen request `number` to unit (1 to 255 bytes of text) at `at`, audited
+ * (request.assign) in one events batch: open -> assigned. A request assigned already goes to
+ * another unit (a reassignment keeps the first assignment's time, the deadline's measure; `at`
+ * must not be before it); to the same unit at the same time it changes nothing (*wrote 0), at
+ * another time it is FK_ECONFLICT. FK_ECONFLICT also for a resolved request; FK_EINVAL for `at`
+ * before the request was received, or a bad unit. Needs FK_PERM_CONTROL (FK_EPERM); a request
+ * whose region lies outside the actor's scope answers FK_ENOENT "no request N". *wrote (may be
+ * NULL): 1 when the request changed. */
+int fk_request_assign(fk_store *st, const struct fk_actor *actor, const char *number,
+                      const char *unit, int64_t at, int *wrote, char *err, size_t errlen);
+/* Resolves request `number` at `at` with note (may be NULL; at most 1000 bytes), audited
+ * (request.resolve) in one events batch: assigned -> resolved. FK_EINVAL for a request not
+ * assigned yet ("resolved before it was assigned": assign it first) or `at` before its
+ * assignment; a resolved request at the same time changes nothing (*wrote 0), at another time it
+ * is FK_ECONFLICT. Role and scope as fk_request_assign. */
+int fk_request_resolve(fk_store *st, const struct fk_actor *actor, const char *number,
+                       const char *note, int64_t at, int *wrote, char *err, size_t errlen);
+
 #endif

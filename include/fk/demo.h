@@ -45,6 +45,8 @@ struct fk_demo_summary {
     uint64_t zones;           /* risk zones (issue 18) */
     uint64_t transfers;       /* rows of transfers.csv (issue 18) */
     uint64_t checkins;        /* health check-ins (issue 18) */
+    uint64_t gatherings;      /* rows of gatherings.csv (issue 21) */
+    uint64_t requests;        /* rows of requests.csv (issue 21) */
     char round_name[32];
     char round_region[32];
     int64_t round_start, round_end; /* Unix seconds */

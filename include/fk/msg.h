@@ -314,6 +314,18 @@ enum fk_msg_id {
     FK_MSG_ALERT_CHECKIN_MISSED,
     /* issue 21, the mass-screening plan: labs rejects */
     FK_MSG_LAB_CAPACITY,
+    /* issue 21, gatherings and citizen requests: their rejects (lib/ingest/ingest.c) */
+    FK_MSG_GATHERING_KIND,
+    FK_MSG_GATHERING_ONLINE,
+    FK_MSG_GATHERING_EXPECTED,
+    FK_MSG_GATHERING_DATE_LATE,
+    FK_MSG_REQUEST_KIND,
+    FK_MSG_REQUEST_CHANNEL,
+    FK_MSG_REQUEST_ASSIGNED_EARLY,
+    FK_MSG_REQUEST_NO_ASSIGNMENT,
+    FK_MSG_REQUEST_RESOLVED_EARLY,
+    FK_MSG_REQUEST_NO_UNIT,
+    FK_MSG_REQUEST_UNIT_ALONE,
     FK_MSG__COUNT
 };
 

@@ -16,6 +16,8 @@
 #define FK_SEN_NKINDS 6         /* enum fk_sen_kind (fk/sentinel.h) */
 #define FK_GATE_NTYPES 3        /* enum fk_gate_type (fk/gate.h) */
 #define FK_ASSIGN_ROLES_MAX 8   /* [assign] roles: the 五包一 roles, at most */
+#define FK_GATHERING_LEVELS 4   /* lockdown, control, precaution, normal (fk/gathering.h) */
+#define FK_REQUEST_KINDS 5      /* enum fk_request_kind (fk/request.h) */
 
 /* A test regime ([regime.NAME]): fixed test days after the start (days = 0,1,2,3: 落地核酸 +
  * 三天三检) or a test every N days (every = 1: 1日1检), how long control lasts and what release
@@ -117,6 +119,23 @@ struct fk_profile {
     int plan_site_per, plan_table_per, plan_sampler_per;
     int plan_pool_lockdown, plan_pool_controlled, plan_pool_control, plan_pool_other;
     int plan_lockdown_hours, plan_control_hours;
+    /* [gathering] (会议活动管理, issue 21, fk/gathering.h), by the place's level on the day
+     * (lockdown, control, precaution, normal: in no zone): <level> = refuse | allow (refuse:
+     * no gathering at all; default refuse for lockdown and control); <level>_cap = 50, 200: at
+     * most this many expected persons are approved outright (precaution, normal); <level>_max =
+     * 200, 0: more than this is refused, between the two needs sign-off (0: no ceiling);
+     * online_kinds = meeting,training: those kinds above the cap are refused when no online
+     * alternative was considered */
+    int gathering_refuse[FK_GATHERING_LEVELS];
+    int gathering_cap[FK_GATHERING_LEVELS];
+    int gathering_max[FK_GATHERING_LEVELS];
+    unsigned gathering_online_kinds; /* bit k: enum fk_gathering_kind k */
+    /* [request] (便民服务热线, issue 21, fk/request.h), by kind (medicine, medical, food,
+     * complaint, other): <kind>_assign_minutes = 60, 30, 120, 240, 240 from receipt to the
+     * assignment to a unit; <kind>_resolve_minutes = 1440, 120, 1440, 4320, 4320 to the
+     * resolution */
+    int request_assign_minutes[FK_REQUEST_KINDS];
+    int request_resolve_minutes[FK_REQUEST_KINDS];
 };
 
 /* Fills p with the defaults. */

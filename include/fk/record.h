@@ -50,13 +50,15 @@ enum fk_import_type {
     FK_IMPORT_CHECKINS,        /* issue 18, daily health check-ins (健康监测) */
     FK_IMPORT_LABS,            /* issue 21, testing labs and their capacity */
     FK_IMPORT_BOXES,           /* issue 21, transport boxes (送检箱) */
+    FK_IMPORT_GATHERINGS,      /* issue 21, gatherings (会议活动管理) */
+    FK_IMPORT_REQUESTS,        /* issue 21, citizen requests (便民服务热线) */
     FK_IMPORT_NTYPES
 };
 typedef enum fk_import_type fk_record_id;
 
 #define FK_RECORD_MAXCOLS 11 /* columns of a file type, at most (transfers) */
 #define FK_RECORD_MAXKEY 5  /* columns of a natural key, at most (sentinels, coldchain) */
-#define FK_RECORD_MAXFIELDS 11
+#define FK_RECORD_MAXFIELDS 13 /* gatherings: 9 columns and the 4 fields of a sign-off */
 
 /* What a column holds: how it is checked on import and rendered on export. */
 enum fk_rcol_kind {
@@ -113,8 +115,10 @@ struct fk_record_field {
 /* The statements of one backend for a type. Parameters ?1.. are the fields in order (key fields
  * first); get selects by the key and returns the non-key fields in order (after the row's id when
  * the type has one); ins and upd take every field; all (export) returns the export columns in
- * order, then the region codes the scope rule checks (nscope of them; "" for none), in key order.
- * NULL: the type has no such statement (a hand-written put, or no export). */
+ * order, then the region codes the scope rule checks (nscope of them; "" for none), in key order,
+ * then, for a type whose rows hold fields no file has (a gathering's sign-off), those fields (the
+ * export leaves them out; the type's own reader takes them). NULL: the type has no such
+ * statement (a hand-written put, or no export). */
 struct fk_record_sql {
     const char *get, *ins, *upd, *all;
 };

@@ -47,6 +47,19 @@ int fk__audit(fk_store *st, const struct fk_actor *a, const char *region, const 
     return fk_store_add_audit(st, &row);
 }
 
+int fk__text_ok(const char *s, size_t max, int need)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+
+    if (n > max || (need && n == 0))
+        return 0;
+    for (; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
 int fk__fail(fk_store *st, int in_batch, int rc, char *err, size_t errlen)
 {
     if (rc == FK_ENOMEM)

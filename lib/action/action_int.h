@@ -25,6 +25,9 @@ int fk__inside(fk_store *st, const struct fk_actor *a, const char *region);
  * (NULL: the handle's fk_store_set_audit_region). FK_OK or the store's code. */
 int fk__audit(fk_store *st, const struct fk_actor *a, const char *region, const char *action,
               const char *target, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* 1 when s has 0 .. max bytes (at least 1 with need) and no control character: a name, a reason
+ * or a note an action stores as given. */
+int fk__text_ok(const char *s, size_t max, int need);
 /* Fills err with the store's message unless rc is a refusal whose err is already written
  * (FK_EINVAL, FK_ENOENT, FK_ECONFLICT, FK_EPERM); rolls back when in_batch. Returns rc. */
 int fk__fail(fk_store *st, int in_batch, int rc, char *err, size_t errlen);

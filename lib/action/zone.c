@@ -16,20 +16,6 @@
 #include "fk/zone.h"
 #include "fk/zones.h"
 
-/* 1 when s has 0 .. max bytes (at least 1 with need) and no control character. */
-static int text_ok(const char *s, size_t max, int need)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-
-    if (n > max || (need && n == 0))
-        return 0;
-    for (; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return 0;
-    return 1;
-}
-
 static const char *scope_of(const struct fk_actor *a)
 {
     return a && a->scope ? a->scope : "";
@@ -165,7 +151,7 @@ int fk_zone_declare(fk_store *st, const struct fk_actor *actor, const char *name
     rc = fk__may(actor, FK_PERM_CONTROL, "declare risk zones", err, errlen);
     if (rc != FK_OK)
         return rc;
-    if (!name || !text_ok(name, 63, 1)) {
+    if (!name || !fk__text_ok(name, 63, 1)) {
         snprintf(err, errlen, "a zone's name has 1 to 63 bytes and no control character");
         return FK_EINVAL;
     }
@@ -173,7 +159,7 @@ int fk_zone_declare(fk_store *st, const struct fk_actor *actor, const char *name
         snprintf(err, errlen, "level must be lockdown, control or precaution");
         return FK_EINVAL;
     }
-    if (!text_ok(rs, 255, 0)) {
+    if (!fk__text_ok(rs, 255, 0)) {
         snprintf(err, errlen, "the reason is longer than 255 bytes or holds a control character");
         return FK_EINVAL;
     }
@@ -299,7 +285,7 @@ static int move(fk_store *st, const struct fk_actor *actor, const char *name, in
         snprintf(err, errlen, "level must be lockdown, control or precaution");
         return FK_EINVAL;
     }
-    if (!text_ok(rs, 255, 0)) {
+    if (!fk__text_ok(rs, 255, 0)) {
         snprintf(err, errlen, "the reason is longer than 255 bytes or holds a control character");
         return FK_EINVAL;
     }

@@ -75,7 +75,9 @@ enum stream {
     S_INCIDENT,  /* issue 17: incident_events.csv only */
     S_ZONE,      /* issue 18: zones.csv only */
     S_TRANSFER,  /* issue 18: transfers.csv only */
-    S_CHECKIN    /* issue 18: checkins.csv only */
+    S_CHECKIN,   /* issue 18: checkins.csv only */
+    S_GATHERING, /* issue 21: gatherings.csv only */
+    S_REQUEST    /* issue 21: requests.csv only */
 };
 
 enum file {
@@ -110,6 +112,8 @@ enum file {
     F_CHECKINS, /* issue 18, 健康监测 */
     F_LABS,     /* issue 21, the labs of the screening plan */
     F_BOXES,    /* issue 21, transport boxes */
+    F_GATHERINGS, /* issue 21, 会议活动管理 */
+    F_REQUESTS,   /* issue 21, 便民服务热线 */
     F_N
 };
 
@@ -150,6 +154,8 @@ static const struct {
     {"checkins.csv", "id_number,time,temperature,symptoms\n"},
     {"labs.csv", "code,name,tubes_per_hour,region\n"},
     {"boxes.csv", "box,tube,shipped\n"},
+    {"gatherings.csv", "code,organiser,region,date,expected,kind,online,contact,note\n"},
+    {"requests.csv", "number,received,channel,phone,region,kind,text,unit,assigned,resolved,note\n"},
 };
 
 /* Where arrivals come from, a code or a name, with weights. 110105, 310115 and 440305 are the
@@ -997,6 +1003,7 @@ struct gen {
     struct demo_order {
         char id[19];
         int64_t start, end; /* end 0: open at the cut */
+        char phone[12], grid[32]; /* the person's (citizen requests, issue 21) */
     } *ords;
     size_t nords, capords;
     struct rng rvax; /* vaccinations (S_VACCINE) */
@@ -1028,6 +1035,10 @@ struct gen {
     char xfer_ids[XFER_IDS][19];
     size_t nxfer;
     uint64_t xfer_seen, xfer_every; /* arrivals seen; one in xfer_every is kept */
+    /* issue 21: the last person's phone (for the orders' callers) and the zones' places, kept by
+     * write_person and write_zones without a draw */
+    char last_phone[12];
+    char zone_lockdown[32], zone_control[32], zone_precaution[32];
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -1650,10 +1661,14 @@ static void write_order(struct gen *G, const char *grid, const char *id)
     out_str(w, device);
     out_end_row(w);
     if (fk_vec_grow((void **)&G->ords, &G->capords, G->nords + 1, sizeof *G->ords) == FK_OK) {
-        memcpy(G->ords[G->nords].id, id, 18);
-        G->ords[G->nords].id[18] = '\0';
-        G->ords[G->nords].start = start;
-        G->ords[G->nords++].end = released ? end : 0;
+        struct demo_order *o = &G->ords[G->nords++];
+
+        memcpy(o->id, id, 18);
+        o->id[18] = '\0';
+        o->start = start;
+        o->end = released ? end : 0;
+        fk_strlcpy(o->phone, G->last_phone, sizeof o->phone);
+        fk_strlcpy(o->grid, grid, sizeof o->grid);
     }
     if (home && !end)
         write_door_days(G, device, id, start);
@@ -1932,8 +1947,13 @@ static int write_person(struct gen *G, size_t g, uint64_t household, char *err, 
     out_str(w, surnames[rng_below(r, sizeof surnames / sizeof surnames[0])]);
     out_str(w, "某");
     out_u(w, G->persons + 1, 1);
-    out_mem(w, ",139", 4);
-    out_u(w, rng_below(r, 100000000), 8);
+    {
+        uint32_t phone = rng_below(r, 100000000);
+
+        out_mem(w, ",139", 4);
+        out_u(w, phone, 8);
+        snprintf(G->last_phone, sizeof G->last_phone, "139%08u", (unsigned)phone);
+    }
     out_ch(w, ',');
     out_str(w, gr->code);
     out_mem(w, ",H", 2);
@@ -2274,6 +2294,7 @@ static void write_zones(struct gen *G)
             first = G->cases[i].confirmed;
     }
     write_zone(G, "封控区-1", "lockdown", codes, n, first + 3600, "病例居住网格");
+    fk_strlcpy(G->zone_lockdown, codes[0], sizeof G->zone_lockdown);
     comm = up[G->cases[0].grid];
     for (i = n = 0; i < G->city.ngrids && n < 64; i++) {
         if (!up[i] || strcmp(up[i], comm) != 0 || i == G->cases[0].grid)
@@ -2284,6 +2305,7 @@ static void write_zones(struct gen *G)
         codes[n++] = comm;
     snprintf(name, sizeof name, "管控区-1");
     write_zone(G, name, "control", codes, n, first + 3600, "病例所在社区周边网格");
+    fk_strlcpy(G->zone_control, codes[0], sizeof G->zone_control);
     /* The precaution zone: a community drawn among those with no case and no positive, by
      * reservoir sampling over the grids' communities in order. */
     for (i = 0; i < G->city.ngrids; i++) {
@@ -2298,9 +2320,11 @@ static void write_zones(struct gen *G)
         if (clean && rng_below(&G->rzone, (uint32_t)++seen) == 0)
             pick = up[i];
     }
-    if (pick)
+    if (pick) {
         write_zone(G, "防范区-1", "precaution", &pick, 1, day_before(G, 12) + 10 * 3600,
                    "周边防范");
+        fk_strlcpy(G->zone_precaution, pick, sizeof G->zone_precaution);
+    }
     free(up);
 }
 
@@ -2503,6 +2527,232 @@ static void write_checkins(struct gen *G)
                                                                               : sym[temp % 6]);
             }
         }
+    }
+}
+
+/* ---- gatherings and citizen requests (issue 21, streams S_GATHERING and S_REQUEST only) ---- */
+
+/* One gatherings row; day is a local day's start. */
+static void write_gathering(struct gen *G, const char *code, const char *organiser,
+                            const char *region, int64_t day, unsigned expected, const char *kind,
+                            const char *online, const char *contact, const char *note)
+{
+    struct out *w = &G->out[F_GATHERINGS];
+    char date[16];
+
+    out_room(w, ROW_MAX);
+    out_str(w, code);
+    out_ch(w, ',');
+    out_str(w, organiser);
+    out_ch(w, ',');
+    out_str(w, region);
+    out_ch(w, ',');
+    out_str(w, fk_date_render(day + 12 * 3600, date));
+    out_ch(w, ',');
+    out_u(w, expected, 1);
+    out_ch(w, ',');
+    out_str(w, kind);
+    out_ch(w, ',');
+    out_str(w, online);
+    out_ch(w, ',');
+    out_str(w, contact);
+    out_ch(w, ',');
+    out_str(w, note);
+    out_end_row(w);
+}
+
+/* The register of gatherings around today (the day of now, or of the round's end): in the
+ * lockdown and control zones of the cases (refused), in the precaution zone (one within its cap
+ * of 50, one to sign off, one above its max of 200), and elsewhere (within the cap of 200; above
+ * it, to sign off; a meeting above it with no online alternative, refused). Places elsewhere are
+ * grids drawn among those of the communities with no case and no zone. scripts/demo.sh signs
+ * two off (HD-02 approved, HD-12 refused). */
+static void write_gatherings(struct gen *G)
+{
+    static const struct {
+        const char *code, *organiser;
+        int place; /* 0 elsewhere, 1 lockdown, 2 control, 3 precaution */
+        int day;   /* days from today */
+        unsigned expected;
+        const char *kind, *online, *note;
+    } gs[] = {
+        {"HD-01", "晋中市某科技公司", 0, 0, 80, "meeting", "no", "年中工作会议"},
+        {"HD-02", "王某某家庭", 0, 1, 260, "wedding", "no", "婚宴（酒店宴会厅）"},
+        {"HD-03", "李某某家庭", 0, 2, 350, "funeral", "no", "丧事（殡仪馆）"},
+        {"HD-04", "晋中国际会展中心", 0, 3, 150, "exhibition", "no", "汽车展销会"},
+        {"HD-05", "区教育局", 0, 1, 300, "training", "no", "教师暑期培训"},
+        {"HD-06", "社区卫生服务中心", 3, 0, 30, "training", "yes", "健康讲座"},
+        {"HD-07", "张某某家庭", 3, 1, 120, "wedding", "no", "婚礼"},
+        {"HD-08", "某商场", 3, 1, 400, "exhibition", "no", "促销活动"},
+        {"HD-09", "小区业主委员会", 1, 0, 40, "meeting", "no", "业主大会"},
+        {"HD-10", "赵某某家庭", 2, 1, 60, "wedding", "no", "订婚宴"},
+        {"HD-11", "某企业", 0, -1, 90, "training", "no", "安全生产培训"},
+        {"HD-12", "某村村委会", 0, 4, 210, "meeting", "yes", "村民议事会（已备线上）"},
+    };
+    const char **up = grid_parents(G), *elsewhere[16];
+    struct rng r;
+    int64_t ref = G->live ? G->cut : G->end, today = fk_local_day_start(ref);
+    size_t i, j, n = 0, seen = 0, k;
+
+    rng_seed(&r, G->o->seed, S_GATHERING);
+    if (!up)
+        return;
+    /* Grids of a community with no case and no zone, by reservoir sampling. */
+    for (i = 0; i < G->city.ngrids; i++) {
+        int clean = up[i] != NULL && strcmp(up[i], G->zone_precaution) != 0;
+
+        for (j = 0; clean && j < G->ncases; j++)
+            clean = strcmp(up[G->cases[j].grid], up[i]) != 0;
+        if (!clean)
+            continue;
+        seen++;
+        if (n < sizeof elsewhere / sizeof elsewhere[0])
+            elsewhere[n++] = G->city.grids[i].code;
+        else if ((k = rng_below(&r, (uint32_t)seen)) < n)
+            elsewhere[k] = G->city.grids[i].code;
+    }
+    for (i = 0; i < sizeof gs / sizeof gs[0]; i++) {
+        const char *place = gs[i].place == 1   ? G->zone_lockdown
+                            : gs[i].place == 2 ? G->zone_control
+                            : gs[i].place == 3 ? G->zone_precaution
+                            : n                ? elsewhere[i % n]
+                                               : "";
+        char contact[32];
+
+        if (!*place)
+            continue;
+        snprintf(contact, sizeof contact, "137%08u", (unsigned)rng_below(&r, 100000000));
+        write_gathering(G, gs[i].code, gs[i].organiser, place, today + gs[i].day * DAY,
+                        gs[i].expected, gs[i].kind, gs[i].online, contact, gs[i].note);
+    }
+    free(up);
+}
+
+/* One requests row: the times after the cut are left out (0: none), and the unit with them. */
+static void write_request(struct gen *G, unsigned no, int64_t received, const char *channel,
+                          const char *phone, const char *region, const char *kind,
+                          const char *text, const char *unit, int64_t assigned, int64_t resolved,
+                          const char *note)
+{
+    struct out *w = &G->out[F_REQUESTS];
+
+    if (assigned > G->cut)
+        assigned = resolved = 0;
+    if (resolved > G->cut)
+        resolved = 0;
+    out_room(w, ROW_MAX);
+    out_str(w, "RX");
+    out_u(w, no, 4);
+    out_ch(w, ',');
+    out_time(w, &G->tc, received);
+    out_ch(w, ',');
+    out_str(w, channel);
+    out_ch(w, ',');
+    out_str(w, phone);
+    out_ch(w, ',');
+    out_str(w, region);
+    out_ch(w, ',');
+    out_str(w, kind);
+    out_ch(w, ',');
+    out_str(w, text);
+    out_ch(w, ',');
+    if (assigned)
+        out_str(w, unit);
+    out_ch(w, ',');
+    if (assigned)
+        out_time(w, &G->tc, assigned);
+    out_ch(w, ',');
+    if (resolved)
+        out_time(w, &G->tc, resolved);
+    out_ch(w, ',');
+    if (resolved)
+        out_str(w, note);
+    out_end_row(w);
+}
+
+/* A day and a half of calls to the hotline up to now (the round's end without one), by kind
+ * against the profile's default deadlines (medicine 60 min / 1 day, medical 30 min / 2 h, food
+ * 2 h / 1 day, complaint and other 4 h / 3 days), in six states taken in turn: resolved on time,
+ * resolved late, assigned in time, open in time, overdue and never assigned, overdue assigned
+ * and not resolved. One caller in five, in each state in turn, is a person under an open order
+ * (their phone and grid), so their requests link to their person page. */
+static void write_requests(struct gen *G)
+{
+    static const struct {
+        const char *kind;
+        int assign, resolve; /* minutes */
+        const char *text[2], *unit;
+    } ks[] = {
+        {"medicine", 60, 1440, {"需要购买降压药", "孩子退烧药用完了"}, "社区卫生服务中心"},
+        {"medical", 30, 120, {"老人胸闷需要就医", "透析患者需按时就医"}, "120急救中心"},
+        {"food", 120, 1440, {"家中缺少米面蔬菜", "独居老人需要生活物资"}, "街道保供专班"},
+        {"complaint", 240, 4320, {"小区核酸点排队过长", "物资配送不及时"}, "区12345热线办"},
+        {"other", 240, 4320, {"咨询居家隔离解除时间", "询问出行政策"}, "社区居委会"},
+    };
+    static const char *const channels[] = {"hotline", "wechat", "hotline", "online", "walk_in"};
+    struct rng r;
+    int64_t ref = G->live ? G->cut : G->end;
+    size_t open_orders = 0, next = 0, i;
+    unsigned no;
+
+    rng_seed(&r, G->o->seed, S_REQUEST);
+    for (i = 0; i < G->nords; i++)
+        open_orders += G->ords[i].end == 0;
+    for (no = 1; no <= 36; no++) {
+        unsigned k = (no / 6 + no) % 5, st = no % 6;
+        int64_t a = (int64_t)ks[k].assign * 60, rs = (int64_t)ks[k].resolve * 60, rec = 0,
+                as = 0, res = 0;
+        char phone[16], region[32];
+
+        switch (st) {
+        case 0: /* resolved on time */
+            rec = ref - rs - (int64_t)rng_below(&r, 6 * 60) * 60;
+            as = rec + a / 3;
+            res = rec + rs / 2;
+            break;
+        case 1: /* resolved after its deadline */
+            rec = ref - rs - (3 + (int64_t)rng_below(&r, 8)) * 3600;
+            as = rec + a / 2;
+            res = rec + rs + (10 + (int64_t)rng_below(&r, 110)) * 60;
+            break;
+        case 2: /* assigned in time, not resolved, its deadline still ahead */
+            rec = ref - a - (int64_t)rng_below(&r, (uint32_t)((rs - a) / 120 + 1)) * 60;
+            as = rec + a / 2;
+            break;
+        case 3: /* open, its assignment deadline still ahead */
+            rec = ref - (1 + (int64_t)rng_below(&r, (uint32_t)(a / 60 - 1))) * 60;
+            break;
+        case 4: /* never assigned, past its deadline */
+            rec = ref - a - (10 + (int64_t)rng_below(&r, 300)) * 60;
+            break;
+        default: /* assigned, not resolved by its deadline */
+            rec = ref - rs - (30 + (int64_t)rng_below(&r, 600)) * 60;
+            as = rec + a / 3;
+            break;
+        }
+        if (no % 5 == 4 && open_orders) { /* in every state, in turn */
+            const struct demo_order *o;
+
+            do
+                o = &G->ords[next++ % G->nords];
+            while (o->end != 0);
+            snprintf(phone, sizeof phone, "%s", o->phone);
+            snprintf(region, sizeof region, "%s", o->grid);
+            /* a caller under control calls after the order began: the times move with it */
+            if (rec < o->start) {
+                int64_t shift = o->start + 600 - rec;
+
+                rec += shift;
+                as += as ? shift : 0;
+                res += res ? shift : 0;
+            }
+        } else {
+            snprintf(phone, sizeof phone, "138%08u", (unsigned)rng_below(&r, 100000000));
+            snprintf(region, sizeof region, "%s",
+                     G->city.grids[rng_below(&r, (uint32_t)G->city.ngrids)].code);
+        }
+        write_request(G, no, rec, channels[no % 5], phone, region, ks[k].kind,
+                      ks[k].text[no % 2], ks[k].unit, as, res, "已办结，回访满意");
     }
 }
 
@@ -3074,6 +3324,8 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
     write_transfers(G);
     write_checkins(G);
     write_labs(G, city);
+    write_gatherings(G);
+    write_requests(G);
     {
         struct out *w = &G->out[F_ROUND];
 
@@ -3124,6 +3376,8 @@ int fk_demo_write(const struct fk_demo_opts *o, struct fk_demo_summary *sum, cha
         sum->zones = G->out[F_ZONES].rows;
         sum->transfers = G->out[F_TRANSFERS].rows;
         sum->checkins = G->out[F_CHECKINS].rows;
+        sum->gatherings = G->out[F_GATHERINGS].rows;
+        sum->requests = G->out[F_REQUESTS].rows;
         fk_strlcpy(sum->round_name, "R1", sizeof sum->round_name);
         fk_strlcpy(sum->round_region, city, sizeof sum->round_region);
         sum->round_start = G->start;

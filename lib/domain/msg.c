@@ -477,6 +477,33 @@ static const struct def defs[FK_MSG__COUNT] = {
     [FK_MSG_LAB_CAPACITY] = {"row.lab_capacity",
                              "tubes_per_hour '{value}' is not a whole number of tubes, 1 or more: "
                              "a lab that tests nothing cannot be planned with"},
+    /* issue 21, gatherings */
+    [FK_MSG_GATHERING_KIND] = {"row.gathering_kind",
+                               "kind '{value}' is not meeting, wedding, funeral, exhibition or "
+                               "training"},
+    [FK_MSG_GATHERING_ONLINE] = {"row.gathering_online", "online '{value}' is not yes or no"},
+    [FK_MSG_GATHERING_EXPECTED] = {"row.gathering_expected",
+                                   "expected '{value}' is not a number of persons from 1 to "
+                                   "1000000"},
+    [FK_MSG_GATHERING_DATE_LATE] = {"row.gathering_date_late",
+                                    "date {date} is more than a year after now"},
+    /* issue 21, citizen requests */
+    [FK_MSG_REQUEST_KIND] = {"row.request_kind",
+                             "kind '{value}' is not medicine, medical, food, complaint or other"},
+    [FK_MSG_REQUEST_CHANNEL] = {"row.request_channel",
+                                "channel '{value}' is not hotline, wechat, online, walk_in or "
+                                "other"},
+    [FK_MSG_REQUEST_ASSIGNED_EARLY] = {"row.request_assigned_early",
+                                       "assigned {time} is before received {received}"},
+    [FK_MSG_REQUEST_NO_ASSIGNMENT] = {"row.request_no_assignment",
+                                      "resolved at {resolved} but never assigned"},
+    [FK_MSG_REQUEST_RESOLVED_EARLY] = {"row.request_resolved_early",
+                                       "resolved at {resolved}, before it was assigned at "
+                                       "{assigned}"},
+    [FK_MSG_REQUEST_NO_UNIT] = {"row.request_no_unit",
+                                "assigned at {time} to no unit: name the unit"},
+    [FK_MSG_REQUEST_UNIT_ALONE] = {"row.request_unit_alone",
+                                   "unit {unit} is named but the request has no assigned time"},
 };
 
 const char *fk_msg_code(enum fk_msg_id id)

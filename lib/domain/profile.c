@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "fk/checkin.h"
+#include "fk/gathering.h"
 #include "fk/error.h"
 #include "fk/regime.h"
+#include "fk/request.h"
 #include "fk/str.h"
 
 static const struct setting {
@@ -78,7 +80,46 @@ static const struct setting {
     {"plan", "pool_other", offsetof(struct fk_profile, plan_pool_other), 1, 100, 10},
     {"plan", "lockdown_hours", offsetof(struct fk_profile, plan_lockdown_hours), 1, 720, 24},
     {"plan", "control_hours", offsetof(struct fk_profile, plan_control_hours), 1, 720, 48},
+    /* issue 21, gatherings (fk/gathering.h); <level> = refuse|allow and online_kinds are read by
+     * gathering_value */
+    {"gathering", "lockdown_cap", offsetof(struct fk_profile, gathering_cap[0]), 0, 1000000, 0},
+    {"gathering", "lockdown_max", offsetof(struct fk_profile, gathering_max[0]), 0, 1000000, 0},
+    {"gathering", "control_cap", offsetof(struct fk_profile, gathering_cap[1]), 0, 1000000, 0},
+    {"gathering", "control_max", offsetof(struct fk_profile, gathering_max[1]), 0, 1000000, 0},
+    {"gathering", "precaution_cap", offsetof(struct fk_profile, gathering_cap[2]), 0, 1000000,
+     50},
+    {"gathering", "precaution_max", offsetof(struct fk_profile, gathering_max[2]), 0, 1000000,
+     200},
+    {"gathering", "normal_cap", offsetof(struct fk_profile, gathering_cap[3]), 0, 1000000, 200},
+    {"gathering", "normal_max", offsetof(struct fk_profile, gathering_max[3]), 0, 1000000, 0},
+    /* issue 21, citizen requests (fk/request.h), in enum fk_request_kind order */
+    {"request", "medicine_assign_minutes", offsetof(struct fk_profile, request_assign_minutes[0]),
+     1, 43200, 60},
+    {"request", "medical_assign_minutes", offsetof(struct fk_profile, request_assign_minutes[1]),
+     1, 43200, 30},
+    {"request", "food_assign_minutes", offsetof(struct fk_profile, request_assign_minutes[2]), 1,
+     43200, 120},
+    {"request", "complaint_assign_minutes",
+     offsetof(struct fk_profile, request_assign_minutes[3]), 1, 43200, 240},
+    {"request", "other_assign_minutes", offsetof(struct fk_profile, request_assign_minutes[4]), 1,
+     43200, 240},
+    {"request", "medicine_resolve_minutes",
+     offsetof(struct fk_profile, request_resolve_minutes[0]), 1, 43200, 1440},
+    {"request", "medical_resolve_minutes", offsetof(struct fk_profile, request_resolve_minutes[1]),
+     1, 43200, 120},
+    {"request", "food_resolve_minutes", offsetof(struct fk_profile, request_resolve_minutes[2]),
+     1, 43200, 1440},
+    {"request", "complaint_resolve_minutes",
+     offsetof(struct fk_profile, request_resolve_minutes[3]), 1, 43200, 4320},
+    {"request", "other_resolve_minutes", offsetof(struct fk_profile, request_resolve_minutes[4]),
+     1, 43200, 4320},
 };
+
+/* [gathering] <level> keys (refuse|allow), in the order of the profile's gathering arrays, and
+ * their defaults: no gathering in a lockdown or control zone. */
+static const char *const gathering_level_keys[FK_GATHERING_LEVELS] = {"lockdown", "control",
+                                                                      "precaution", "normal"};
+static const int gathering_refuse_defaults[FK_GATHERING_LEVELS] = {1, 1, 0, 0};
 
 /* [zone] <level>_regime keys, in enum fk_zone_level order, and their defaults (1日1检 in
  * lockdown and control zones; none in a precaution zone). */
@@ -146,6 +187,9 @@ void fk_profile_defaults(struct fk_profile *p)
     for (i = 0; i < 3; i++)
         fk_strlcpy(p->zone_regime[i], zone_regime_defaults[i], FK_NAME_MAX);
     p->checkin_fever10 = 373;
+    for (i = 0; i < FK_GATHERING_LEVELS; i++)
+        p->gathering_refuse[i] = gathering_refuse_defaults[i];
+    p->gathering_online_kinds = (1u << FK_GATHERING_MEETING) | (1u << FK_GATHERING_TRAINING);
 }
 
 struct parse_state {
@@ -424,6 +468,53 @@ static int checkin_value(struct parse_state *ps, const char *name, const char *v
     return bad(ps, "[checkin] %s is not a profile setting", name);
 }
 
+/* [gathering]: <level> = refuse | allow, and online_kinds = a ','-separated list of kinds (an
+ * empty one: none): 1 taken, 0 refused (bad() said why); -1 for another key (the caps are plain
+ * settings). */
+static int gathering_value(struct parse_state *ps, const char *name, const char *value)
+{
+    fk_slice s = fk_slice_trim((fk_slice){value, strlen(value)});
+    int i;
+
+    for (i = 0; i < FK_GATHERING_LEVELS; i++) {
+        if (strcmp(name, gathering_level_keys[i]) != 0)
+            continue;
+        if (fk_slice_eqi(s, "refuse"))
+            ps->p->gathering_refuse[i] = 1;
+        else if (fk_slice_eqi(s, "allow"))
+            ps->p->gathering_refuse[i] = 0;
+        else
+            return bad(ps, "[gathering] %s = '%s' is not refuse or allow", name, value);
+        return 1;
+    }
+    if (strcmp(name, "online_kinds") == 0) {
+        unsigned bits = 0;
+
+        while (s.n) {
+            size_t k = 0;
+            fk_slice one;
+            int kind;
+
+            while (k < s.n && s.p[k] != ',' && s.p[k] != ';')
+                k++;
+            one = fk_slice_trim((fk_slice){s.p, k});
+            if (one.n) {
+                if (fk_gathering_kind_parse(one, &kind) != FK_OK)
+                    return bad(ps,
+                               "[gathering] online_kinds: '%.*s' is not meeting, wedding, "
+                               "funeral, exhibition or training",
+                               (int)one.n, one.p);
+                bits |= 1u << kind;
+            }
+            s.p += k < s.n ? k + 1 : k;
+            s.n -= k < s.n ? k + 1 : k;
+        }
+        ps->p->gathering_online_kinds = bits;
+        return 1;
+    }
+    return -1;
+}
+
 static int on_value(void *user, const char *section, const char *name, const char *value)
 {
     struct parse_state *ps = user;
@@ -453,6 +544,12 @@ static int on_value(void *user, const char *section, const char *name, const cha
     }
     if (strcmp(section, "checkin") == 0)
         return checkin_value(ps, name, value);
+    if (strcmp(section, "gathering") == 0) {
+        int r = gathering_value(ps, name, value);
+
+        if (r >= 0)
+            return r;
+    }
     if (strcmp(section, "coldchain") == 0 && strcmp(name, "place") == 0) {
         enum fk_ctl_place pl;
 
@@ -591,6 +688,23 @@ static int check(const struct fk_profile *tmp, struct fk_profile *p, char *err, 
             return FK_EINVAL;
         }
     }
+    for (i = 0; i < FK_GATHERING_LEVELS; i++) {
+        if (tmp->gathering_max[i] && tmp->gathering_max[i] < tmp->gathering_cap[i]) {
+            snprintf(err, errlen, "[gathering] %s_max = %d is below %s_cap = %d (0: no ceiling)",
+                     gathering_level_keys[i], tmp->gathering_max[i], gathering_level_keys[i],
+                     tmp->gathering_cap[i]);
+            return FK_EINVAL;
+        }
+    }
+    for (i = 0; i < FK_REQUEST_KINDS; i++) {
+        if (tmp->request_resolve_minutes[i] < tmp->request_assign_minutes[i]) {
+            snprintf(err, errlen,
+                     "[request] %s_resolve_minutes = %d is below %s_assign_minutes = %d",
+                     fk_request_kind_name(i), tmp->request_resolve_minutes[i],
+                     fk_request_kind_name(i), tmp->request_assign_minutes[i]);
+            return FK_EINVAL;
+        }
+    }
     for (found = 0, j = 0; j < tmp->nregimes; j++)
         found |= strcmp(tmp->regimes[j].name, tmp->coldchain_regime) == 0;
     if (!found) {
@@ -613,7 +727,7 @@ int fk_profile_parse(const char *text, struct fk_profile *p, char *err, size_t e
         snprintf(err, errlen,
                  "line %d: [%s] is not a profile section (screening, import, trace, control, "
                  "sentinel, coldchain, regime.NAME, vaccine, assign, reports, incident, "
-                 "score, gate, zone, transfer, checkin, plan)",
+                 "score, gate, zone, transfer, checkin, plan, gathering, request)",
                  line, section);
         return FK_EINVAL;
     }

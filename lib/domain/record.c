@@ -22,12 +22,14 @@
 
 #include "fk/coldevent.h"
 #include "fk/error.h"
+#include "fk/gathering.h"
 #include "fk/idcard.h"
 #include "fk/problem.h"
 #include "fk/incident.h"
 #include "fk/region.h"
 #include "fk/regime.h"
 #include "fk/report.h"
+#include "fk/request.h"
 #include "fk/score.h"
 #include "fk/zone.h"
 #include "fk/screening.h"
@@ -117,6 +119,26 @@ static const char *transfer_from_name(int v)
 static const char *transfer_to_name(int v)
 {
     return fk_transfer_to_name(v);
+}
+
+static const char *gathering_kind_name(int v)
+{
+    return fk_gathering_kind_name(v);
+}
+
+static const char *yes_no_name(int v)
+{
+    return v == 0 ? "no" : v == 1 ? "yes" : "";
+}
+
+static const char *request_kind_name(int v)
+{
+    return fk_request_kind_name(v);
+}
+
+static const char *request_channel_name(int v)
+{
+    return fk_request_channel_name(v);
 }
 
 static const char *case_kind_name(int v)
@@ -1287,6 +1309,132 @@ static const struct fk_record_type types[FK_IMPORT_NTYPES] = {
                        "UPDATE boxes SET box = ?2, shipped = ?3 WHERE tube = ?1",
                        "SELECT box, tube, shipped FROM boxes ORDER BY box, tube"},
             .nexport = 0, /* as results: the scope of a row is its tube's members */
+        },
+    /* issue 21, gatherings (会议活动管理): the decision is not stored but judged as of now from
+     * the zones over the place on the day (fk/gathering.h); a sign-off (recorded by the action
+     * only) is kept by every import, and follows the region code in the export walk. */
+    [FK_IMPORT_GATHERINGS] =
+        {
+            .id = FK_IMPORT_GATHERINGS,
+            .name = "gatherings",
+            .title_zh = "会议活动登记",
+            .title_en = "gatherings",
+            .cols = {REQ("code", FK_RCOL_CODE, 63, "the gathering's registration code"),
+                     REQ("organiser", FK_RCOL_TEXT, TEXT, "who organises it"),
+                     REQ("region", FK_RCOL_CODE, CODE, "where: a known region of any level"),
+                     REQ("date", FK_RCOL_CODE, 10, "the day it is held, YYYY-MM-DD"),
+                     REQ("expected", FK_RCOL_INT, 0, "the persons expected, 1 to 1000000"),
+                     REQ_ENUM("kind", gathering_kind_name,
+                              "meeting wedding funeral exhibition training"),
+                     {"online", 0, FK_RCOL_ENUM, 0, yes_no_name,
+                      "an online alternative was considered: yes or no (empty: no)"},
+                     OPT("contact", FK_RCOL_TEXT, TEXT, "the organiser's contact (a phone)"),
+                     OPT("note", FK_RCOL_TEXT, 1000, "what it is")},
+            .ncols = 9,
+            .nreq = 6,
+            .cols_note = "kind meeting wedding funeral exhibition training (or 会议 婚礼 葬礼 展会 "
+                         "培训); online yes or no (是 否); the decision by the place's risk zone on "
+                         "the date and the profile's [gathering] rule",
+            .key = {0},
+            .nkey = 1,
+            .key_note = "(code): replaces; a sign-off recorded by gathering signoff is kept",
+            .scope = FK_SCOPE_GRID,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"code", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"organiser", FK_RVAL_TEXT, 0},
+                       {"region", FK_RVAL_TEXT, 0},
+                       {"date", FK_RVAL_TEXT, 0},
+                       {"expected", FK_RVAL_INT, 0},
+                       {"kind", FK_RVAL_INT, 0},
+                       {"online", FK_RVAL_INT, 0},
+                       {"contact", FK_RVAL_TEXT, 0},
+                       {"note", FK_RVAL_TEXT, 0},
+                       {"signoff", FK_RVAL_INT, FK_RFIELD_KEEP},
+                       {"signed_at", FK_RVAL_INT, FK_RFIELD_KEEP},
+                       {"signed_by", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"signoff_note", FK_RVAL_TEXT, FK_RFIELD_KEEP}},
+            .nfields = 13,
+            .sqlite = {"SELECT organiser, region, date, expected, kind, online, contact, note, "
+                       "signoff, signed_at, signed_by, signoff_note FROM gatherings "
+                       "WHERE code = ?1",
+                       "INSERT INTO gatherings (code, organiser, region, date, expected, kind, "
+                       "online, contact, note, signoff, signed_at, signed_by, signoff_note) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10, 0), "
+                       "coalesce(?11, 0), coalesce(?12, ''), coalesce(?13, ''))",
+                       "UPDATE gatherings SET organiser = ?2, region = ?3, date = ?4, "
+                       "expected = ?5, kind = ?6, online = ?7, contact = ?8, note = ?9, "
+                       "signoff = coalesce(?10, signoff), signed_at = coalesce(?11, signed_at), "
+                       "signed_by = coalesce(?12, signed_by), "
+                       "signoff_note = coalesce(?13, signoff_note) WHERE code = ?1",
+                       "SELECT code, organiser, region, date, expected, kind, online, contact, "
+                       "note, region, signoff, signed_at, signed_by, signoff_note "
+                       "FROM gatherings ORDER BY code"},
+            .export_cols = {0, 1, 2, 3, 4, 5, 6, 7, 8},
+            .nexport = 9,
+            .nscope = 1,
+        },
+    /* issue 21, citizen requests (便民服务热线): the status follows the times (assigned,
+     * resolved), which the actions request assign and resolve set; a file without those columns
+     * keeps them. */
+    [FK_IMPORT_REQUESTS] =
+        {
+            .id = FK_IMPORT_REQUESTS,
+            .name = "requests",
+            .title_zh = "便民服务热线诉求",
+            .title_en = "citizen requests",
+            .cols = {REQ("number", FK_RCOL_CODE, 63, "the request's number (工单号)"),
+                     REQ("received", FK_RCOL_TIME, 0, "when it was received"),
+                     REQ_ENUM("channel", request_channel_name,
+                              "hotline wechat online walk_in other"),
+                     REQ("phone", FK_RCOL_TEXT, 31, "the caller's phone"),
+                     REQ("region", FK_RCOL_CODE, CODE, "where the caller is: a known region"),
+                     REQ_ENUM("kind", request_kind_name, "medicine medical food complaint other"),
+                     REQ("text", FK_RCOL_TEXT, 1000, "what the caller asks"),
+                     OPT("unit", FK_RCOL_TEXT, TEXT, "the unit it is assigned to"),
+                     OPT("assigned", FK_RCOL_TIME, 0, "when assigned; not before received"),
+                     OPT("resolved", FK_RCOL_TIME, 0, "when resolved; not before assigned"),
+                     OPT("note", FK_RCOL_TEXT, 1000, "what was done")},
+            .ncols = 11,
+            .nreq = 7,
+            .cols_note = "channel hotline wechat online walk_in other (or 热线 微信 网络 来访 其他); "
+                         "kind medicine medical food complaint other (or 购药 就医 生活物资 投诉 "
+                         "其他); assigned needs a unit; resolved needs an assigned at or before "
+                         "it; deadlines by kind from the profile's [request]",
+            .key = {0},
+            .nkey = 1,
+            .key_note = "(number): replaces; a file without unit, assigned, resolved or note "
+                        "keeps the stored value",
+            .scope = FK_SCOPE_GRID,
+            .import_perm = FK_PERM_IMPORT,
+            .flags = FK_RECORD_GENERIC,
+            .fields = {{"number", FK_RVAL_TEXT, FK_RFIELD_KEY},
+                       {"received", FK_RVAL_INT, 0},
+                       {"channel", FK_RVAL_INT, 0},
+                       {"phone", FK_RVAL_TEXT, 0},
+                       {"region", FK_RVAL_TEXT, 0},
+                       {"kind", FK_RVAL_INT, 0},
+                       {"text", FK_RVAL_TEXT, 0},
+                       {"unit", FK_RVAL_TEXT, FK_RFIELD_KEEP},
+                       {"assigned", FK_RVAL_INT, FK_RFIELD_KEEP},
+                       {"resolved", FK_RVAL_INT, FK_RFIELD_KEEP},
+                       {"note", FK_RVAL_TEXT, FK_RFIELD_KEEP}},
+            .nfields = 11,
+            .sqlite = {"SELECT received, channel, phone, region, kind, text, unit, assigned, "
+                       "resolved, note FROM requests WHERE number = ?1",
+                       "INSERT INTO requests (number, received, channel, phone, region, kind, "
+                       "text, unit, assigned, resolved, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                       "?7, coalesce(?8, ''), coalesce(?9, 0), coalesce(?10, 0), "
+                       "coalesce(?11, ''))",
+                       "UPDATE requests SET received = ?2, channel = ?3, phone = ?4, "
+                       "region = ?5, kind = ?6, text = ?7, unit = coalesce(?8, unit), "
+                       "assigned = coalesce(?9, assigned), resolved = coalesce(?10, resolved), "
+                       "note = coalesce(?11, note) WHERE number = ?1",
+                       "SELECT number, received, channel, phone, region, kind, text, unit, "
+                       "assigned, resolved, note, region FROM requests ORDER BY number"},
+            .export_cols = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
+            .nexport = 11,
+            .nscope = 1,
         },
 };
 

@@ -36,6 +36,7 @@
 #include "fk/checkin.h"
 #include "fk/coldevent.h"
 #include "fk/error.h"
+#include "fk/gathering.h"
 #include "fk/idcard.h"
 #include "fk/incident.h"
 #include "fk/zone.h"
@@ -45,6 +46,7 @@
 #include "fk/regime.h"
 #include "fk/transfer.h"
 #include "fk/report.h"
+#include "fk/request.h"
 #include "fk/score.h"
 #include "fk/sentinel.h"
 #include "fk/str.h"
@@ -117,6 +119,16 @@ struct ctx {
     fk_strmap *inspections; /* problems: the inspections' codes */
     fk_strmap *cold_batches; /* coldchain: the batches this import has put so far */
     fk_strmap *units;        /* reports: the unit codes the store holds */
+    /* gatherings, requests (issue 21): the stored rows' keys -> index into stored, with their
+     * region (its index in grids, or -1) and a request's times, for the scope of an update and
+     * the check of times a file leaves out; kept current as rows are put */
+    fk_strmap *stored_keys;
+    struct stored_row {
+        int64_t region;
+        int64_t assigned, resolved;
+        char unit[256];
+    } * stored;
+    size_t nstored, capstored;
     /* Scope (with an actor): grid codes seen (grids), per grid 1 inside / 2 outside / 0 not yet
      * asked (grid_ok), person id -> grid index (pgrid), venue index in venues -> grid index
      * (vgrid); the scope as a clerk reads it, "榆次区 (140702)", and its level; a store failure
@@ -741,13 +753,16 @@ static int remember_region(struct ctx *c, const char *code, int level)
 }
 
 /* Column k, optional, as a phone number (digits, '+', '-', ' ') into out: 1, or 0 after saying
- * why. */
+ * why. The ' an export puts before a cell a spreadsheet would run as a formula ("'+86 139…",
+ * fk_csv_formula_lead) is dropped, so an export imports back as it was. */
 static int phone_col(struct ctx *c, int k, char *out, size_t cap)
 {
     size_t i;
 
     if (!text(c, k, out, cap, 0))
         return 0;
+    if (out[0] == '\'' && fk_csv_formula_lead(out + 1, strlen(out + 1)))
+        memmove(out, out + 1, strlen(out));
     for (i = 0; out[i]; i++) {
         char ch = out[i];
 
@@ -1155,7 +1170,6 @@ static int parse_result(fk_slice s, int *out)
     }
     return FK_EINVAL;
 }
-
 
 /* ---- control: orders, arrivals, risk areas, door events, and the alerts rows raise ---- */
 
@@ -2488,6 +2502,255 @@ static int row_box(struct ctx *c, enum fk_put *did)
     return put_rc(fk_store_put_record(c->st, FK_IMPORT_BOXES, v, NULL, did, NULL));
 }
 
+/* ---- gatherings and citizen requests (issue 21) ---- */
+
+/* The stored row of key (gatherings, requests), or NULL. */
+static struct stored_row *stored_of(struct ctx *c, const char *key)
+{
+    int64_t i = c->stored_keys ? fk_strmap_find(c->stored_keys, key, strlen(key)) : -1;
+
+    return i < 0 ? NULL : &c->stored[fk_strmap_value(c->stored_keys, i)];
+}
+
+/* Remembers the row of key as stored now: its region, and a request's unit and times. */
+static int remember_stored(struct ctx *c, const char *key, const char *region, const char *unit,
+                           int64_t assigned, int64_t resolved)
+{
+    struct stored_row *r;
+    int64_t i, g = -1;
+    int added;
+
+    if (!c->stored_keys)
+        return FK_OK;
+    if (c->grids && (g = grid_index(c, region)) < 0)
+        return FK_ENOMEM;
+    i = fk_strmap_intern(c->stored_keys, key, strlen(key), &added);
+    if (i < 0)
+        return FK_ENOMEM;
+    if (added) {
+        if (fk_vec_grow((void **)&c->stored, &c->capstored, c->nstored + 1, sizeof *c->stored) !=
+            FK_OK)
+            return FK_ENOMEM;
+        fk_strmap_set_value(c->stored_keys, i, (int64_t)c->nstored++);
+    }
+    r = &c->stored[fk_strmap_value(c->stored_keys, i)];
+    r->region = g;
+    r->assigned = assigned;
+    r->resolved = resolved;
+    fk_strlcpy(r->unit, unit ? unit : "", sizeof r->unit);
+    return FK_OK;
+}
+
+/* A stored gathering (its export row, then the region, then the sign-off) or request (its export
+ * row: number, received, channel, phone, region, kind, text, unit, assigned, resolved, note). */
+static int load_stored(void *ud, const struct fk_record_value *v, size_t n)
+{
+    struct ctx *c = ud;
+
+    if (!v[0].s)
+        return FK_OK;
+    if (c->type == FK_IMPORT_GATHERINGS)
+        return n < 10 ? FK_OK : remember_stored(c, v[0].s, v[2].s ? v[2].s : "", NULL, 0, 0);
+    return n < 11 ? FK_OK
+                  : remember_stored(c, v[0].s, v[4].s ? v[4].s : "", v[7].s, v[8].i, v[9].i);
+}
+
+/* An update of a stored row of another region than the actor's scope is refused: what names the
+ * row ("request R1"). 1 when allowed (no actor, a new row, or one inside the scope). */
+static int stored_allowed(struct ctx *c, const struct stored_row *r, const char *what)
+{
+    char w[TEXT_MAX + 40];
+    const char *g;
+
+    if (!c->actor || !r || r->region < 0)
+        return 1;
+    g = fk_strmap_key(c->grids, r->region);
+    if (grid_allowed(c, g))
+        return 1;
+    where(c, g, w, sizeof w);
+    whym(c, FK_MSG_ROW_OUTSIDE, what, w, c->scope_label);
+    return 0;
+}
+
+/* A gathering: its code, organiser, a known region inside the scope (of any level), a date, the
+ * persons expected (1 to 1000000), a kind, whether an online alternative was considered, a
+ * contact and a note. The decision is judged when listed, not here; a sign-off is kept. */
+static int row_gathering(struct ctx *c, enum fk_put *did)
+{
+    char code[64], organiser[TEXT_MAX], region[TEXT_MAX], date[16], contact[TEXT_MAX], note[1001],
+        what[80], val[48];
+    struct fk_record_value v[13];
+    fk_slice es = field(c, 4), ks = field(c, 5), os = field(c, 6);
+    int64_t expected = 0;
+    int32_t day = 0;
+    int kind = 0, online = 0, ok, rc;
+
+    ok = text(c, 0, code, sizeof code, 1);
+    ok &= text(c, 1, organiser, sizeof organiser, 1);
+    ok &= any_region_col(c, 2, "gathering", region, sizeof region);
+    if (!date_col(c, 3, date, sizeof date, &day)) {
+        ok = 0;
+    } else if (fk_report_day_start(day) > c->now + 366 * DAY) {
+        whym(c, FK_MSG_GATHERING_DATE_LATE, date);
+        ok = 0;
+    }
+    if (es.n == 0) {
+        whym(c, FK_MSG_ROW_EMPTY, "expected");
+        ok = 0;
+    } else if (fk_parse_i64(es, &expected) != FK_OK || expected < 1 || expected > 1000000) {
+        snprintf(val, sizeof val, "%.*s", (int)(es.n > 40 ? 40 : es.n), es.p);
+        whym(c, FK_MSG_GATHERING_EXPECTED, val);
+        ok = 0;
+    }
+    if (ks.n == 0) {
+        whym(c, FK_MSG_ROW_EMPTY, "kind");
+        ok = 0;
+    } else if (fk_gathering_kind_parse(ks, &kind) != FK_OK) {
+        whys(c, FK_MSG_GATHERING_KIND, ks);
+        ok = 0;
+    }
+    if (fk_gathering_online_parse(os, &online) != FK_OK) {
+        whys(c, FK_MSG_GATHERING_ONLINE, os);
+        ok = 0;
+    }
+    ok &= text(c, 7, contact, sizeof contact, 0);
+    ok &= text(c, 8, note, sizeof note, 0);
+    if (code[0]) {
+        snprintf(what, sizeof what, "gathering %s", code);
+        ok &= stored_allowed(c, stored_of(c, code), what);
+    }
+    if (!ok)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = code;
+    v[1].s = organiser;
+    v[2].s = region;
+    v[3].s = date;
+    v[4].i = expected;
+    v[5].i = kind;
+    v[6].i = online;
+    v[7].s = contact;
+    v[8].s = note;
+    v[9].absent = v[10].absent = 1; /* the sign-off: kept; the texts' NULL keeps them too */
+    rc = fk_store_put_record(c->st, FK_IMPORT_GATHERINGS, v, NULL, did, NULL);
+    if (rc == FK_OK)
+        rc = remember_stored(c, code, region, NULL, 0, 0);
+    return put_rc(rc);
+}
+
+/* A citizen request: its number, when received, a channel, the caller's phone, a known region
+ * inside the scope, a kind and the text; the unit it went to, when assigned (not before received;
+ * with a unit), when resolved (after an assignment, not before it) and a note. A column the file
+ * leaves out keeps the stored value, and the times are checked with it. */
+static int row_request(struct ctx *c, enum fk_put *did)
+{
+    char number[64], phone[32], region[TEXT_MAX], txt[1001], unit[TEXT_MAX], note[1001], what[80],
+        a[FK_TIME_RENDER_MAX], b[FK_TIME_RENDER_MAX];
+    struct fk_record_value v[11];
+    struct stored_row *sr = NULL;
+    fk_slice cs = field(c, 2), ks = field(c, 5);
+    int64_t received = 0, t[2] = {0, 0};
+    int channel = 0, kind = 0, ok, times, has[4], rc;
+
+    ok = text(c, 0, number, sizeof number, 1);
+    times = time_col(c, 1, &received, 1);
+    if (cs.n == 0) {
+        whym(c, FK_MSG_ROW_EMPTY, "channel");
+        ok = 0;
+    } else if (fk_request_channel_parse(cs, &channel) != FK_OK) {
+        whys(c, FK_MSG_REQUEST_CHANNEL, cs);
+        ok = 0;
+    }
+    if (field(c, 3).n == 0) {
+        whym(c, FK_MSG_ROW_EMPTY, "phone");
+        ok = 0;
+    } else {
+        ok &= phone_col(c, 3, phone, sizeof phone);
+    }
+    ok &= any_region_col(c, 4, "request", region, sizeof region);
+    if (ks.n == 0) {
+        whym(c, FK_MSG_ROW_EMPTY, "kind");
+        ok = 0;
+    } else if (fk_request_kind_parse(ks, &kind) != FK_OK) {
+        whys(c, FK_MSG_REQUEST_KIND, ks);
+        ok = 0;
+    }
+    ok &= text(c, 6, txt, sizeof txt, 1);
+    has[0] = c->idx[7] >= 0;
+    has[1] = c->idx[8] >= 0;
+    has[2] = c->idx[9] >= 0;
+    has[3] = c->idx[10] >= 0;
+    unit[0] = note[0] = '\0';
+    if (has[0])
+        ok &= text(c, 7, unit, sizeof unit, 0);
+    if (has[1])
+        times &= time_col(c, 8, &t[0], 0);
+    if (has[2])
+        times &= time_col(c, 9, &t[1], 0);
+    if (has[3])
+        ok &= text(c, 10, note, sizeof note, 0);
+    if (number[0]) {
+        sr = stored_of(c, number);
+        snprintf(what, sizeof what, "request %s", number);
+        ok &= stored_allowed(c, sr, what);
+    }
+    /* What the file leaves out is as stored. */
+    if (sr) {
+        if (!has[0])
+            fk_strlcpy(unit, sr->unit, sizeof unit);
+        if (!has[1])
+            t[0] = sr->assigned;
+        if (!has[2])
+            t[1] = sr->resolved;
+    }
+    if (times) {
+        switch (fk_request_check(received, t[0], t[1])) {
+        case FK_REQUEST_ASSIGNED_EARLY:
+            whym(c, FK_MSG_REQUEST_ASSIGNED_EARLY, fk_time_render(t[0], a),
+                 fk_time_render(received, b));
+            ok = 0;
+            break;
+        case FK_REQUEST_NO_ASSIGNMENT:
+            whym(c, FK_MSG_REQUEST_NO_ASSIGNMENT, fk_time_render(t[1], a));
+            ok = 0;
+            break;
+        case FK_REQUEST_RESOLVED_EARLY:
+            whym(c, FK_MSG_REQUEST_RESOLVED_EARLY, fk_time_render(t[1], a),
+                 fk_time_render(t[0], b));
+            ok = 0;
+            break;
+        default: break;
+        }
+        if (t[0] && !unit[0]) {
+            whym(c, FK_MSG_REQUEST_NO_UNIT, fk_time_render(t[0], a));
+            ok = 0;
+        } else if (!t[0] && unit[0]) {
+            whym(c, FK_MSG_REQUEST_UNIT_ALONE, unit);
+            ok = 0;
+        }
+    }
+    if (!ok || !times)
+        return 0;
+    memset(v, 0, sizeof v);
+    v[0].s = number;
+    v[1].i = received;
+    v[2].i = channel;
+    v[3].s = phone;
+    v[4].s = region;
+    v[5].i = kind;
+    v[6].s = txt;
+    v[7].s = has[0] ? unit : NULL;
+    v[8].i = t[0];
+    v[8].absent = !has[1];
+    v[9].i = t[1];
+    v[9].absent = !has[2];
+    v[10].s = has[3] ? note : NULL;
+    rc = fk_store_put_record(c->st, FK_IMPORT_REQUESTS, v, NULL, did, NULL);
+    if (rc == FK_OK)
+        rc = remember_stored(c, number, region, unit, t[0], t[1]);
+    return put_rc(rc);
+}
+
 typedef int (*row_fn)(struct ctx *c, enum fk_put *did);
 
 static const row_fn row_fns[FK_IMPORT_NTYPES] = {
@@ -2495,7 +2758,8 @@ static const row_fn row_fns[FK_IMPORT_NTYPES] = {
     row_result,   row_case,      row_control,     row_arrival,    row_risk_area, row_door_event,
     row_sentinel, row_coldchain, row_vaccination, row_indicator,  row_score,     row_assignment,
     row_unit,     row_report,    row_duty,        row_inspection, row_problem,   row_incident_event,
-    row_zone,     row_transfer,  row_checkin,     row_lab,        row_box,
+    row_zone,     row_transfer,  row_checkin,     row_lab,        row_box,       row_gathering,
+    row_request,
 };
 
 /* ---- the loop ---- */
@@ -2551,7 +2815,8 @@ static int begin(struct ctx *c)
              c->type == FK_IMPORT_PROBLEMS || c->type == FK_IMPORT_INCIDENT_EVENTS ||
              c->type == FK_IMPORT_INDICATORS || c->type == FK_IMPORT_SCORES ||
              c->type == FK_IMPORT_TRANSFERS || c->type == FK_IMPORT_LABS ||
-             c->type == FK_IMPORT_BOXES)
+             c->type == FK_IMPORT_BOXES || c->type == FK_IMPORT_GATHERINGS ||
+             c->type == FK_IMPORT_REQUESTS)
         rc = fk_store_begin_events(c->st);
     else
         rc = fk_store_begin(c->st);
@@ -2876,7 +3141,7 @@ static int load_maps(struct ctx *c)
         t == FK_IMPORT_ARRIVALS || t == FK_IMPORT_SENTINELS || t == FK_IMPORT_SCORES ||
         t == FK_IMPORT_ASSIGNMENTS || t == FK_IMPORT_UNITS || t == FK_IMPORT_DUTY ||
         t == FK_IMPORT_INSPECTIONS || t == FK_IMPORT_PROBLEMS || t == FK_IMPORT_ZONES ||
-        t == FK_IMPORT_LABS) {
+        t == FK_IMPORT_LABS || t == FK_IMPORT_GATHERINGS || t == FK_IMPORT_REQUESTS) {
         rc = fk_store_each_region(c->st, load_region, c);
         if (rc != FK_OK)
             return rc;
@@ -2888,8 +3153,8 @@ static int load_maps(struct ctx *c)
         t != FK_IMPORT_SENTINELS && t != FK_IMPORT_COLDCHAIN && t != FK_IMPORT_INDICATORS &&
         t != FK_IMPORT_SCORES && t != FK_IMPORT_UNITS && t != FK_IMPORT_REPORTS &&
         t != FK_IMPORT_DUTY && t != FK_IMPORT_INSPECTIONS && t != FK_IMPORT_PROBLEMS &&
-        t != FK_IMPORT_ZONES && t != FK_IMPORT_LABS &&
-        ((t != FK_IMPORT_RESULTS && t != FK_IMPORT_BOXES) || c->actor)) {
+        t != FK_IMPORT_ZONES && t != FK_IMPORT_LABS && t != FK_IMPORT_GATHERINGS &&
+        t != FK_IMPORT_REQUESTS && ((t != FK_IMPORT_RESULTS && t != FK_IMPORT_BOXES) || c->actor)) {
         c->persons = fk_strmap_new();
         rc = c->persons ? FK_OK : FK_ENOMEM;
         /* Only persons and arrivals rows (which add persons) and results (members of tubes)
@@ -2908,6 +3173,12 @@ static int load_maps(struct ctx *c)
         c->indicators = fk_strmap_new();
         rc = c->indicators ? fk_store_each_record(c->st, FK_IMPORT_INDICATORS, load_indicator, c)
                            : FK_ENOMEM;
+        if (rc != FK_OK)
+            return rc;
+    }
+    if (t == FK_IMPORT_GATHERINGS || t == FK_IMPORT_REQUESTS) {
+        c->stored_keys = fk_strmap_new();
+        rc = c->stored_keys ? fk_store_each_record(c->st, t, load_stored, c) : FK_ENOMEM;
         if (rc != FK_OK)
             return rc;
     }
@@ -2960,6 +3231,8 @@ static void import_free(fk_import *imp)
     fk_strmap_free(c->inspections);
     fk_strmap_free(c->cold_batches);
     fk_strmap_free(c->units);
+    fk_strmap_free(c->stored_keys);
+    free(c->stored);
     fk_strmap_free(c->grids);
     free(c->pgrid);
     free(c->vgrid);

@@ -188,6 +188,8 @@ const struct fk_store_table fk_store_tables[] = {
     {"gate_counts", "gate, type, hour"},
     {"labs", "code"},
     {"boxes", "tube"},
+    {"gatherings", "code"},
+    {"requests", "number"},
     {NULL, NULL},
 };
 

@@ -12,7 +12,7 @@ table() {
 
 fk contract --markdown >made.md
 expect_rc 0 "contract --markdown"
-[ "$(wc -l <made.md)" -eq $((2 + 29)) ] || fail "contract --markdown: $(wc -l <made.md) lines, not a header and 29 types"
+[ "$(wc -l <made.md)" -eq $((2 + 31)) ] || fail "contract --markdown: $(wc -l <made.md) lines, not a header and 31 types"
 
 # A hand edit is caught.
 sed 's/^| venues | code, name, grid; type, lon, lat;/| venues | code, name, grid; type, kind, lon, lat;/' \

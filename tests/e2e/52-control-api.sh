@@ -221,7 +221,7 @@ grep -a "answers stay as they were" "$WORK/serve.log" >&2 &&
 api "$ADMIN" POST /api/v1/import/people -H 'Content-Type: text/csv' --data-binary @od.csv
 expect_error not_found 404 "import of an unknown type"
 [ "$(jq_py 'j["hint"]')" = "regions, persons, venues, scans, pings, samples, results, cases, \
-controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers, checkins, labs or boxes" ] || fail "unknown type hint: $(jq_py 'j["hint"]')"
+controls, arrivals, risk_areas, door_events, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers, checkins, labs, boxes, gatherings or requests" ] || fail "unknown type hint: $(jq_py 'j["hint"]')"
 
 # Arrivals and the back-check.
 A=$(grep -v -f <(cut -d, -f2 cli-list.csv) persons.csv | grep ',140702' | sed -n 3p | cut -d, -f1)

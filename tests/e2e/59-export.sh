@@ -79,6 +79,17 @@ code,name,tubes_per_hour,region
 LAB1,"晋中市疾控中心, 实验室",400,140702
 LAB2,第三方检测,1200,140703
 EOF2
+# Gatherings and citizen requests (issue 21), with Chinese kinds and channels.
+cat >gatherings.csv <<'EOF2'
+code,organiser,region,date,expected,kind,online,contact,note
+GA1,某公司,140702,2022-08-30,300,会议,是,"王五, 13800000000",年会
+GA2,张家,140703,2022-08-31,80,wedding,,,
+EOF2
+cat >requests.csv <<'EOF2'
+number,received,channel,phone,region,kind,text,unit,assigned,resolved,note
+RQ1,2022-08-28T10:00:00+08:00,12345,+86 139-0000-0001,140702,就医,"发热, 需就医",榆次区医院,2022-08-28T10:20:00+08:00,2022-08-28T11:00:00+08:00,已送医
+RQ2,2022-08-28T11:00:00+08:00,wechat,13900000002,140703,food,买菜,,,,
+EOF2
 cat >vaccinations.csv <<EOF2
 id_number,dose,time,vaccine,site
 $y1,1,2021-04-01T09:00:00+08:00,CoronaVac,榆次区疾控中心
@@ -123,13 +134,13 @@ id,found,region,description,unit,deadline,status,closed,inspection,note
 P1,2022-08-20T10:00:00+08:00,140702,核酸点未设一米线,榆次区卫健局,2022-08-25,closed,2022-08-24T09:00:00+08:00,I1,"已整改, 照片 3 张"
 P2,2022-08-20T10:00:00+08:00,140703,隔离点台账不全,,,,,,
 EOF2
-for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers checkins labs; do
+for t in controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers checkins labs gatherings requests; do
     fk import "$t" "$t.csv" >/dev/null 2>"$t.import.err"
     expect_rc 0 "import $t"
 done
 
 # ---- the round trip: export every type, import it back: nothing is added or changed ----
-for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers checkins labs; do
+for t in regions persons venues cases controls arrivals risk_areas sentinels coldchain vaccinations indicators scores assignments units reports duty inspections problems incident_events zones transfers checkins labs gatherings requests; do
     fk export "$t" --out "out-$t.csv" 2>"out-$t.err"
     expect_rc 0 "export $t"
     rows=$(($(wc -l <"out-$t.csv") - 1))
@@ -165,6 +176,10 @@ contains out-zones.csv "Z1,lockdown,140702;140703,2022-08-25T00:00:00+08:00,,"
 contains out-transfers.csv "TR1,$y1,airport,武宿机场,isolation_site,\"榆次区隔离点, 3 号楼\",晋K12345,张三 13900000000,2022-08-27T10:00:00+08:00,2022-08-27T09:00:00+08:00,2022-08-27T10:30:00+08:00"
 contains out-transfers.csv "TR1,$t1,airport,武宿机场,home,家,晋K12345,张三,2022-08-27T10:00:00+08:00,,"
 contains out-coldchain.csv "CC1,result,2022-08-22T09:00:00+08:00,CS1,,,,positive"
+contains out-gatherings.csv 'GA1,某公司,140702,2022-08-30,300,meeting,yes,"王五, 13800000000",年会'
+contains out-gatherings.csv "GA2,张家,140703,2022-08-31,80,wedding,no,,"
+contains out-requests.csv "RQ1,2022-08-28T10:00:00+08:00,hotline,'+86 139-0000-0001,140702,medical,\"发热, 需就医\",榆次区医院,2022-08-28T10:20:00+08:00,2022-08-28T11:00:00+08:00,已送医"
+contains out-requests.csv "RQ2,2022-08-28T11:00:00+08:00,wechat,13900000002,140703,food,买菜,,,,"
 # An export never writes over a file.
 fk export persons --out out-persons.csv 2>again.err
 expect_rc 1 "export over an existing file"
@@ -172,7 +187,7 @@ contains again.err "out-persons.csv exists"
 # Unknown types, and types with no export, name the ones there are.
 fk export people 2>people.err
 expect_rc 1 "export people"
-contains people.err "unknown type 'people': one of regions, persons, venues, samples, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers, checkins or labs"
+contains people.err "unknown type 'people': one of regions, persons, venues, samples, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers, checkins, labs, gatherings or requests"
 fk export scans 2>scans.err
 expect_rc 1 "export scans"
 contains scans.err "cannot export type 'scans'"
@@ -249,7 +264,7 @@ api "$viewer" GET "/api/v1/export/persons?format=csv"
 expect_error forbidden 403 "a viewer exporting persons"
 api "$desk" GET "/api/v1/export/people?format=csv"
 expect_error not_found 404 "an unknown export type"
-[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, samples, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers, checkins or labs" ] ||
+[ "$(jq_py 'j["hint"]')" = "regions, persons, venues, samples, cases, controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, indicators, scores, assignments, units, reports, duty, inspections, problems, incident_events, zones, transfers, checkins, labs, gatherings or requests" ] ||
     fail "the unknown type's hint: $(jq_py 'j["hint"]')"
 api "$desk" GET "/api/v1/export/scans?format=csv"
 expect_error not_found 404 "a type with no export"

@@ -4,10 +4,10 @@
 # PostgreSQL cluster (issue 20) answers every verb byte for byte the same: status, coverage at
 # every level, a county's missing list, retests, turnaround, tracing at both depths and the
 # chain, control, arrivals and the back-check, sentinels, vaccination, reports, duty, check-ins,
-# problems, incidents, transfers, scores, zones, alerts, gates, the plan, the labs' pace, and the
-# export of every type that has one. Then a second import of the samples into PostgreSQL adds
-# nothing, a person's changed name is told apart from the same row, and demo.sh refuses a
-# database that holds a city already.
+# problems, incidents, transfers, scores, zones, alerts, gates, the plan, the labs' pace,
+# gatherings (with the demo's sign-offs) and citizen requests, and the export of every type that
+# has one. Then a second import of the samples into PostgreSQL adds nothing, a person's changed
+# name is told apart from the same row, and demo.sh refuses a database that holds a city already.
 . "$(dirname "$0")/lib.sh"
 start_pg
 NOW=2026-03-01T22:00:00+08:00
@@ -65,8 +65,12 @@ answers() {
     ask plan plan R1 --by county # issue 21: the plan reads the labs, zones and orders
     ask pace-labs pace R1 --view labs
     ask labs lab list
+    ask gatherings gathering list
+    ask gathering-status gathering status --by county
+    ask requests request list
+    ask request-status request status --by county
     for t in regions persons venues cases controls arrivals risk_areas coldchain samples \
-        vaccinations checkins transfers zones problems labs; do
+        vaccinations checkins transfers zones problems labs gatherings requests; do
         ask "export-$t" export "$t"
     done
 }

@@ -361,7 +361,7 @@ static void test_ingest__type_names(void **state)
                                   "sentinels", "coldchain", "vaccinations", "indicators",
                                   "scores", "assignments", "units", "reports", "duty",
                                   "inspections", "problems", "incident_events", "zones",
-                                  "transfers", "checkins", "labs", "boxes"};
+                                  "transfers", "checkins", "labs", "boxes", "gatherings", "requests"};
     enum fk_import_type t;
     int i;
 

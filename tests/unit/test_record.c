@@ -132,13 +132,16 @@ static void test_record__import_type_texts_unchanged(void **state)
         "id_number,time,temperature (required); symptoms",
         "code,name,tubes_per_hour,region (required)",
         "box,tube,shipped (required)",
+        "code,organiser,region,date,expected,kind (required); online,contact,note",
+        "number,received,channel,phone,region,kind,text (required); unit,assigned,resolved,note",
     };
     static const char *const names[FK_IMPORT_NTYPES] = {
         "regions", "persons", "venues",   "scans",    "pings",      "samples",
         "results", "cases",   "controls", "arrivals", "risk_areas", "door_events",
         "sentinels", "coldchain", "vaccinations", "indicators", "scores", "assignments", "units",
         "reports", "duty", "inspections", "problems",
-        "incident_events", "zones", "transfers", "checkins", "labs", "boxes"};
+        "incident_events", "zones", "transfers", "checkins", "labs", "boxes", "gatherings",
+        "requests"};
     enum fk_import_type t;
     char buf[512];
     int i;
@@ -157,13 +160,13 @@ static void test_record__import_type_texts_unchanged(void **state)
                         "regions, persons, venues, scans, pings, samples, results, cases, "
                         "controls, arrivals, risk_areas, door_events, sentinels, coldchain, "
                         "vaccinations, indicators, scores, assignments, units, reports, duty, "
-                        "inspections, problems, incident_events, zones, transfers, checkins, labs or "
-                        "boxes");
+                        "inspections, problems, incident_events, zones, transfers, checkins, labs, "
+                        "boxes, gatherings or requests");
     assert_string_equal(fk_record_list(buf, sizeof buf, 1),
                         "regions, persons, venues, samples, cases, controls, arrivals, risk_areas, "
                         "sentinels, coldchain, vaccinations, indicators, scores, assignments, "
                         "units, reports, duty, inspections, problems, incident_events, "
-                        "zones, transfers, checkins or labs");
+                        "zones, transfers, checkins, labs, gatherings or requests");
     fk_import_type_list(buf, 12);
     assert_string_equal(buf, "regions, pe");
 }
@@ -450,7 +453,7 @@ static void test_export__scope(void **state)
         err, "scans cannot be exported: export regions, persons, venues, samples, cases, "
              "controls, arrivals, risk_areas, sentinels, coldchain, vaccinations, "
              "indicators, scores, assignments, units, reports, duty, inspections, "
-             "problems, incident_events, zones, transfers, checkins or labs");
+             "problems, incident_events, zones, transfers, checkins, labs, gatherings or requests");
 }
 
 int main(void)

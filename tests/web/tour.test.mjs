@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // The screenshot tour (tests/e2e/67-web-tour.sh starts the server and runs this): signs in as the
 // admin and as the county viewer, visits every page of web/src/router.js (and a few dialogs) in
-// Chinese and in English at 1 280 and 1 920 px wide, and saves a screenshot of each as
+// Chinese and in English at 1 280 px wide (and as the admin in Chinese at 1 920), and saves a screenshot of each as
 // FK_SHOTS/PAGE-LANG-WIDTH.png (the viewer's pages as PAGE-viewer-LANG-WIDTH.png). In Chinese it
 // fails on any Latin word in the visible text outside ALLOWED (codes, ID numbers, units, file
-// formats), naming the page and the words; at both widths the top bar stays one line.
+// formats), naming the page and the words; at every width the top bar stays one line.
 //
 // A new page is one line of PAGES: its name, its path, and the selector that says it is drawn.
 //
@@ -59,6 +59,8 @@ export const PAGES = [
   { name: 'plan', path: '/plan', ready: '[data-table=plan] tbody tr[data-key]' },
   { name: 'zones', path: '/zones', ready: '[data-table=zones]' },
   { name: 'checkins', path: '/checkins?date=2022-08-27', ready: '[data-table="checkins-status"]' },
+  { name: 'gatherings', path: '/gatherings', ready: '[data-table="gatherings-status"]' },
+  { name: 'requests', path: '/requests', ready: '[data-table="requests-status"]' },
   { name: 'import', path: '/import', ready: '.page h1' },
   { name: 'users', path: '/users', ready: '.page h1' },
   { name: 'screen', path: '/screen', ready: '[data-chart][data-ready]' },
@@ -148,10 +150,14 @@ await run(async (browser, newPage) => {
   try {
     for (const lang of LANGS) {
       for (const width of WIDTHS) {
+        /* CI time (two runs under 30 minutes on two cores): at 1 920 px only the admin in
+         * Chinese; English is the longer language and 1 280 px the tighter width, both kept
+         * for both roles, and every page's own test shoots it in English at 1 920 px. */
+        if (width === 1920 && lang === 'en') continue
         for (const [who, name, pass] of [
           ['admin', adminName, adminPass],
           ['viewer', viewerName, viewerPass],
-        ]) {
+        ].filter(([who]) => width === 1280 || who === 'admin')) {
           const page = await session(newPage, name, pass, lang, width)
           for (const p of PAGES.filter((x) => !x.signedOut)) {
             const shotName = who === 'admin' ? p.name : `${p.name}-viewer`
@@ -174,5 +180,5 @@ await run(async (browser, newPage) => {
     problems.push(`tour stopped: ${e.stack || e}`)
   }
   if (problems.length) throw new Error(`tour: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`)
-  log('tour: every page in Chinese and English at 1280 and 1920 px, no Latin words in Chinese, top bar one line')
+  log('tour: every page in Chinese and English at 1280 px (and in Chinese at 1920), no Latin words in Chinese, top bar one line')
 })

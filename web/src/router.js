@@ -30,6 +30,8 @@ import Assign from './views/Assign.vue'
 import Checkins from './views/Checkins.vue'
 import Sample from './views/Sample.vue'
 import Plan from './views/Plan.vue'
+import Gatherings from './views/Gatherings.vue'
+import Requests from './views/Requests.vue'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -62,6 +64,8 @@ export const router = createRouter({
         { path: 'coldchain', name: 'coldchain', component: ColdChain, meta: { perm: 'read_persons' } },
         { path: 'assign', name: 'assign', component: Assign, meta: { perm: 'read_persons' } },
         { path: 'checkins', name: 'checkins', component: Checkins },
+        { path: 'gatherings', name: 'gatherings', component: Gatherings, meta: { perm: 'read_persons' } },
+        { path: 'requests', name: 'requests', component: Requests, meta: { perm: 'read_persons' } },
         { path: 'import', name: 'import', component: Import },
         { path: 'users', name: 'users', component: Users, meta: { perm: 'users' } },
       ],

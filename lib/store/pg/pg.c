@@ -1370,7 +1370,8 @@ static int pg_count(fk_store *st, const char *table, int64_t *out)
         "results",     "cases",           "rounds",    "controls",  "arrivals",     "risk_areas",
         "door_events", "alerts",          "sentinels", "coldchain", "vaccinations", "indicators",
         "scores",      "assignments",     "units",     "reports",   "duty",         "inspections",
-        "problems",    "incident_events", "zones",     "transfers", "checkins",     "labs", "boxes"};
+        "problems",    "incident_events", "zones",     "transfers", "checkins",     "labs", "boxes",
+        "gatherings",  "requests"};
     struct pg_store *s = PG(st);
     PGresult *res;
     char sql[64];

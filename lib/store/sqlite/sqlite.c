@@ -1042,7 +1042,8 @@ static int sq_count(fk_store *st, const char *table, int64_t *out)
         "results",     "cases",           "rounds",    "controls",  "arrivals",     "risk_areas",
         "door_events", "alerts",          "sentinels", "coldchain", "vaccinations", "indicators",
         "scores",      "assignments",     "units",     "reports",   "duty",         "inspections",
-        "problems",    "incident_events", "zones",     "transfers", "checkins",     "labs", "boxes"};
+        "problems",    "incident_events", "zones",     "transfers", "checkins",     "labs", "boxes",
+        "gatherings",  "requests"};
     struct sq_store *s = SQ(st);
     sqlite3_stmt *q = NULL;
     char sql[64];
