@@ -38,10 +38,10 @@
  * push out, and so reset, one with recent failures. While every entry of a table is live, a name
  * (an address) without one is refused before its password is checked: otherwise it could be
  * guessed without limit. A table fills only under attack, and frees up at the latest one window
- * after the flood stops. One address gets ADDR_FAIL_MAX failures, so a flood of wrong names
+ * after the flood stops. One address is allowed ADDR_FAIL_MAX failures, so a flood of wrong names
  * from it is cut short long before it could fill the names' table and lock every account out;
- * one name gets FAIL_MAX, from however many addresses. A success resets its name's count, never
- * its address's (else one good account would reset a guesser's count). */
+ * one name is allowed FAIL_MAX, from however many addresses. A success resets its name's count,
+ * never its address's (else one good account would reset a guesser's count). */
 struct fail {
     char key[72];
     int count;

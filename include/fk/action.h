@@ -367,7 +367,7 @@ struct fk_migrate_table {
  * rows; then reads each table back from to and compares its rows and checksum with what from
  * gave (FK_EDB naming the table when they differ). The last batch adds an audit row
  * (store.migrate) to to. Only the local administrator or an admin account (FK_EPERM). prog (may
- * be NULL) shows a stage a table and the rows so far. out (cap entries) gets one entry a table
+ * be NULL) shows a stage a table and the rows so far. out (cap entries) holds one entry a table
  * moved, *nout of them, also on failure (the tables verified before it). A failure leaves the
  * tables before it in to: move again into an empty store. FK_OK, or an FK_E* code with err. */
 int fk_store_migrate(fk_store *from, fk_store *to, const struct fk_actor *actor,

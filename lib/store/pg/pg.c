@@ -429,7 +429,7 @@ static int run(struct pg_store *s, enum stmt_id id, const struct args *a, PGresu
     return rc;
 }
 
-/* Runs statement id and drops the result; *changed (may be NULL) gets the rows it changed. */
+/* Runs statement id and drops the result; *changed (may be NULL) is set to the rows it changed. */
 static int run_done(struct pg_store *s, enum stmt_id id, const struct args *a, int64_t *changed)
 {
     PGresult *res;
@@ -2372,7 +2372,7 @@ static int add_moves(struct pg_store *s, int pings, const struct fk_event_row *e
 /* Samples: the first of a key neither stored nor repeated in the batch is new, inserted with
  * the rest of its kind in one statement; one stored with no other shipped time is the same; the
  * others (a key again in the batch, a shipped time to fill in) go one by one in order after
- * them, as pg_add_sample, so each gets the answer the calls in order would give. */
+ * them, as pg_add_sample, so each has the answer the calls in order would give. */
 static int add_samples(struct pg_store *s, const struct fk_sample_row *r, size_t n,
                        enum fk_put *did)
 {
