@@ -14,6 +14,7 @@
 #                                    prints its URI once it streams
 #   pg-cluster.sh kill DIR           SIGKILLs the server of DIR, as a machine that is lost
 #   pg-cluster.sh promote DIR        promotes the standby of DIR to a primary (waits for it)
+#   pg-cluster.sh sql DIR SQL        prints SQL's answer (unaligned) from the cluster of DIR
 #
 # initdb and the server refuse to run as root: as root (CI), they run as the postgres account
 # the Debian package made, in a folder handed to it. The cluster trades durability for speed
@@ -137,6 +138,9 @@ kill)
 promote)
     promote "$2"
     ;;
+sql)
+    sql "$2" "$3"
+    ;;
 run)
     shift
     dir=$(mktemp -u "${TMPDIR:-/tmp}/fk-pg.XXXXXX")
@@ -148,7 +152,7 @@ run)
     exit "$status"
     ;;
 *)
-    echo "usage: pg-cluster.sh run CMD [ARG...] | start DIR | stop DIR | standby FROM DIR | kill DIR | promote DIR" >&2
+    echo "usage: pg-cluster.sh run CMD [ARG...] | start DIR | stop DIR | standby FROM DIR | kill DIR | promote DIR | sql DIR SQL" >&2
     exit 2
     ;;
 esac

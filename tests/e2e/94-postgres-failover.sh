@@ -59,14 +59,8 @@ expect_rc 0 "import after the failover"
 contains again.log " 0 accepted (0 updated)"
 
 # Nothing acknowledged is lost: every acknowledged round is in the new primary, read by psql.
-psql_b() {
-    if [ "$(id -u)" -eq 0 ]; then
-        (cd / && runuser -u postgres -- psql -X -qAt -h "$FK_PG_STANDBY" -U fk -d postgres -c "$1")
-    else
-        psql -X -qAt -h "$FK_PG_STANDBY" -U fk -d postgres -c "$1"
-    fi
-}
-psql_b "SELECT name FROM rounds WHERE name LIKE 'F%'" | sort >stored
+bash "$FK_SRC/scripts/pg-cluster.sh" sql "$FK_PG_STANDBY" \
+    "SELECT name FROM rounds WHERE name LIKE 'F%'" | sort >stored
 sort acked >acked.sorted
 missing=$(comm -23 acked.sorted stored | wc -l)
 [ "$missing" = 0 ] || fail "$missing acknowledged round(s) lost: $(comm -23 acked.sorted stored | tr '\n' ' ')"
