@@ -182,6 +182,10 @@ void fk__ingest_set_lazy_persons(uint64_t n);
 /* Tests only: files from `bytes` on are read ahead for their person look-ups (1 MiB by
  * default; 0: every file). Not thread-safe. */
 void fk__ingest_set_ahead_min(uint64_t bytes);
+/* Tests only: fn (or NULL) is called with the rejects path an import of a file settled on, before
+ * its first row is read: where a test puts what another import running at once would. Not
+ * thread-safe. */
+void fk__ingest_on_rejects_settled(void (*fn)(const char *path));
 /* The type's column that input field f holds (from 0), or NULL: for a reader's reason about a
  * field. Static storage. */
 const char *fk_import_field_name(const fk_import *imp, size_t f);

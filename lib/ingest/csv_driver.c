@@ -34,14 +34,33 @@ void fk__ingest_set_ahead_min(uint64_t bytes)
     ahead_min = bytes;
 }
 
+static void (*rejects_settled)(const char *path);
+
+void fk__ingest_on_rejects_settled(void (*fn)(const char *path))
+{
+    rejects_settled = fn;
+}
+
 /* The rejects file of one import: created when the first row is rejected. */
 struct rejects {
     char path[4096];
+    const char *input; /* the file imported, when the name is fangkong's to choose, else NULL */
+    int k;             /* path is the k-th candidate name (candidate()) */
     int opened;
     FILE *f;
     int err; /* errno of the first failed write, or 0 */
     int failed;
 };
+
+/* The k-th name (from 1) fangkong may give the rejects of input: FILE.rejects.csv,
+ * FILE.rejects-2.csv, ... */
+static void candidate(const char *input, int k, char *out, size_t cap)
+{
+    if (k == 1)
+        snprintf(out, cap, "%s.rejects.csv", input);
+    else
+        snprintf(out, cap, "%s.rejects-%d.csv", input, k);
+}
 
 /* The reject callback: one line "line,reason,raw" per rejected row. */
 static void reject_write(void *ud, uint64_t line, const char *reason, fk_slice raw)
@@ -53,9 +72,15 @@ static void reject_write(void *ud, uint64_t line, const char *reason, fk_slice r
     if (rj->failed)
         return;
     if (!rj->f) {
-        /* O_EXCL: whatever came to this path since open_rejects() looked stays untouched. */
+        /* O_EXCL: whatever came to this path since open_rejects() looked stays untouched. When
+         * the name is ours to choose, a file that came there (another import of the same file
+         * that rejected a row first) is stepped aside from, never removed: it is that import's. */
         int fd = open(rj->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 
+        while (fd < 0 && errno == EEXIST && rj->input && rj->k < 99) {
+            candidate(rj->input, ++rj->k, rj->path, sizeof rj->path);
+            fd = open(rj->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        }
         if (fd < 0)
             goto fail;
         rj->f = fdopen(fd, "w");
@@ -110,9 +135,10 @@ static int ours(const char *path)
  * asked, or the first of FILE.rejects.csv, FILE.rejects-2.csv, ... that is free or fangkong's.
  * A rejects file of fangkong's found there is an earlier run's and is removed now, so no stale
  * rejects mislead; the new one is created when the first row is rejected. Never the input,
- * never a file without the mark: FK_EINVAL when asked is one of those. */
-static int open_rejects(const char *input, const char *asked, char *out, size_t cap, char *err,
-                        size_t errlen)
+ * never a file without the mark: FK_EINVAL when asked is one of those. *k is the candidate
+ * settled on (0 when asked). */
+static int open_rejects(const char *input, const char *asked, char *out, size_t cap, int *kp,
+                        char *err, size_t errlen)
 {
     struct stat in, sb;
     int k, same;
@@ -122,12 +148,11 @@ static int open_rejects(const char *input, const char *asked, char *out, size_t 
         return FK_EIO;
     }
     for (k = 1; k < 100; k++) {
+        *kp = asked ? 0 : k;
         if (asked)
             fk_strlcpy(out, asked, cap);
-        else if (k == 1)
-            snprintf(out, cap, "%s.rejects.csv", input);
         else
-            snprintf(out, cap, "%s.rejects-%d.csv", input, k);
+            candidate(input, k, out, cap);
         if (lstat(out, &sb) != 0) {
             if (errno == ENOENT)
                 return FK_OK;
@@ -343,9 +368,12 @@ static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_
     rc = fk_import_begin(st, p, t, o, header, nf, &imp, err, errlen);
     if (rc != FK_OK)
         goto out;
-    rc = open_rejects(path, o->rejects_path, rj->path, sizeof rj->path, err, errlen);
+    rc = open_rejects(path, o->rejects_path, rj->path, sizeof rj->path, &rj->k, err, errlen);
     if (rc != FK_OK)
         goto out;
+    rj->input = o->rejects_path ? NULL : path;
+    if (rejects_settled)
+        rejects_settled(rj->path);
     read_ahead(path, &copts, &src, imp, l);
     for (;;) {
         r = src_next(&src);

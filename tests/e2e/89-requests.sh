@@ -20,8 +20,11 @@ NOW=2022-08-28T16:00:00+08:00
 NOWQ=2022-08-28T16:00:00%2B08:00
 EARLY=2022-08-28T09:00:00+08:00
 
+# city-3's registry holds 3 bad rows on purpose (exit 3); anything else lost the registry, and
+# every check below would fail for it
 for t in regions persons; do
-    fk import "$t" "$DATA/$t.csv" >/dev/null 2>&1
+    fk import "$t" "$DATA/$t.csv" >/dev/null 2>"$t.err"
+    [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || FK_KEEP_GOING= fail "import $t exited $rc: $(cat "$t.err")"
 done
 
 # ---- control orders, the intake and the worksheet, generated ----
@@ -96,7 +99,7 @@ for i in range(180):
     sheet.writerow(row + (["街道办%d" % (i % 4), f(a), f(r), "已办结" if r else ""] if a else ["", "", "", ""]))
 PY
 fk import controls controls.csv >/dev/null 2>ctl.err
-expect_rc 0 "import the control orders"
+expect_rc 0 "import the control orders: $(cat ctl.err)"
 fk import requests intake.csv >/dev/null 2>intake.err
 expect_rc 0 "import the intake"
 n=$(($(wc -l <intake.csv) - 1))

@@ -149,6 +149,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
+    fk__ingest_on_rejects_settled(NULL); /* a failed test leaves no hook to the next */
     fk_store_close(f->st);
     fk_buf_fini(&f->csv);
     free(f->text);
@@ -960,6 +961,35 @@ static void test_ingest__stale_rejects_removed(void **state)
     import_ok(f, FK_IMPORT_PERSONS, path);
     assert_string_equal(f->sum.rejects_path, rpath);
     assert_int_equal(reject_records(read_text(f, rpath)), 1);
+}
+
+/* What another import of the same file writes, between this import settling on its rejects file
+ * and rejecting its first row. */
+static void another_import_rejects(const char *path)
+{
+    write_bytes(path, FK_REJECTS_HEADER "2,theirs,x\n", strlen(FK_REJECTS_HEADER) + 11);
+}
+
+/* Two imports of one file at once: the one that rejects a row second steps aside to the next
+ * name, and the other's rejects stay whole. Before, the second failed on O_EXCL ("cannot write
+ * the rejects file: File exists") and its whole import was lost; CI's suite, whose tests import
+ * tests/data's files side by side, lost a registry that way. */
+static void test_ingest__rejects_race_steps_aside(void **state)
+{
+    static const char *bad[] = {"id_number,name,grid", "ID0,张三,140702001001001",
+                                "ID1,李四,nowhere"};
+    struct fixture *f = *state;
+    char path[400], rpath[420], theirs[420];
+
+    write_rows(f, "persons.csv", bad, 3, path);
+    snprintf(theirs, sizeof theirs, "%s.rejects.csv", path);
+    fk__ingest_on_rejects_settled(another_import_rejects);
+    import_ok(f, FK_IMPORT_PERSONS, path);
+    expect_sum(&f->sum, 2, 1, 0, 0, 1);
+    snprintf(rpath, sizeof rpath, "%s.rejects-2.csv", path);
+    assert_string_equal(f->sum.rejects_path, rpath);
+    expect_reject(read_text(f, rpath), 3, "unknown grid nowhere");
+    assert_string_equal(read_text(f, theirs), FK_REJECTS_HEADER "2,theirs,x\n");
 }
 
 static int import_rejects(struct fixture *f, enum fk_import_type t, const char *path,
@@ -1904,6 +1934,7 @@ int main(void)
         R(test_ingest__gbk_file),
         R(test_ingest__bom_and_crlf),
         R(test_ingest__stale_rejects_removed),
+        R(test_ingest__rejects_race_steps_aside),
         R(test_ingest__rejects_path_never_clobbers),
         R(test_ingest__text_fields_refuse_controls_and_bidi),
         R(test_ingest__duplicate_header_column),
