@@ -10,24 +10,27 @@
  *                                                "time"}]}: per entry, arrived or rejected why
  *
  * Both need the permission "sample" (the sampler role, and every role that imports). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "fk/action.h"
 #include "fk/buf.h"
 #include "fk/engine.h"
 #include "fk/error.h"
 #include "fk/idcard.h"
 #include "fk/ingest.h"
 #include "fk/str.h"
+#include "fk/vec.h"
+#include "mhd.h"
 #include "server.h"
+#include "state.h"
 
 /* The most entries a request carries: a phone sends what it holds in batches of this. */
 #define MAX_ENTRIES 1000
-/* The largest pool a tube may hold (the page offers 1, 5, 10 and 20). */
-#define MAX_POOL 50
 
 /* A name as a sampler sees it: its first character and one * for the rest (张*), enough to ask
  * "张先生?" without showing a registry a phone could leak. */
@@ -113,213 +116,285 @@ static void api_sample_check(struct req *r)
     json_decref(j);
 }
 
-/* A tube's members: the persons the store holds in it. */
-struct members {
-    int64_t pid[MAX_POOL + 1];
-    size_t n;
+/* ---- POST /api/v1/sample/entries: the group commit ----
+ *
+ * A phone at a table sends each entry as it is added, so the requests carry one entry or a few,
+ * from thousands of tables at once. Each request's batch is queued for one committer thread, with
+ * a store connection of its own, and its connection suspended; the committer takes every batch
+ * queued, commits them all as one import (fk_sample_commit: one transaction, one sync, each batch
+ * checked against its own caller and audited in it), then answers each under the lock. While it
+ * commits, the next batches queue: the busier the tables, the larger the group, and the sync is
+ * shared by all of them. Every answer comes after its entries are committed. */
+
+/* The most batches queued at once; past it a phone is told to try again in a second. */
+#define QUEUE_MAX 4096
+
+struct sampling {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    struct req *head, **tail; /* queued batches, by next_job */
+    unsigned queued;
+    int quit;
+    pthread_t thread;
+    int running;
+    fk_store *st;             /* the committer's connection */
+    unsigned reconnects;      /* its reconnections the log has told (PostgreSQL) */
+    uint64_t groups, batches; /* committed so far, for the log at the end */
 };
 
-static int on_member(void *ud, const struct fk_sample_row *s)
-{
-    struct members *m = ud;
+/* A request's batch: its entries (their texts borrowed from body) and, once committed, the
+ * answer. */
+struct entries_job {
+    json_t *body;
+    struct fk_actor actor; /* r->who's, which lives as long as the suspended request */
+    struct fk_sample_batch b;
+    struct fk_sample_entry *e;
+};
 
-    if (m->n < sizeof m->pid / sizeof m->pid[0])
-        m->pid[m->n++] = s->person;
-    return 0;
+static void entries_job_free(struct entries_job *jb)
+{
+    if (!jb)
+        return;
+    fk_sample_batch_free(&jb->b);
+    free(jb->e);
+    json_decref(jb->body);
+    free(jb);
 }
 
-static int holds(const struct members *m, int64_t pid)
+/* The answer of a committed batch: {"accepted","duplicate","rejected","rejects":[{"index",
+ * "reason"}]} in entry order, or the error that lost or refused it. Under the lock. */
+static void entries_answer(struct req *r)
 {
-    size_t i;
+    struct entries_job *jb = r->job;
+    json_t *out, *rej;
+    char *text;
+    size_t k;
 
-    for (i = 0; i < m->n; i++)
-        if (m->pid[i] == pid)
-            return 1;
-    return 0;
-}
-
-static int by_index(const void *a, const void *b)
-{
-    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "index"));
-    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "index"));
-
-    return x < y ? -1 : x > y;
-}
-
-/* The rejects in entry order (they are found in two passes). */
-static json_t *sorted_rejects(json_t *rej)
-{
-    size_t n = json_array_size(rej), i;
-    json_t **v = malloc((n + 1) * sizeof *v), *out = json_array();
-
-    if (!v || !out) {
-        free(v);
-        json_decref(out);
-        return NULL;
+    r->job = NULL;
+    if (jb->b.rc != FK_OK) {
+        reply_fk(r, jb->b.rc, jb->b.err);
+        entries_job_free(jb);
+        return;
     }
-    for (i = 0; i < n; i++)
-        v[i] = json_array_get(rej, i);
-    qsort(v, n, sizeof *v, by_index);
-    for (i = 0; i < n; i++)
-        json_array_append(out, v[i]);
-    free(v);
-    return out;
-}
-
-/* POST /api/v1/sample/entries: the entries as samples rows of the site, each tube held to the
- * pool size (what the store holds in it and the new members of the request together; an entry
- * already there counts once), then the import. {"accepted","duplicate","rejected",
- * "rejects":[{"index","reason"}]}; an entry not rejected is stored, now or before. */
-static void api_sample_entries(struct req *r)
-{
-    json_error_t jerr;
-    json_t *body = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &jerr);
-    json_t *entries = body ? json_object_get(body, "entries") : NULL, *rows = NULL, *out;
-    json_t *rej = json_array();
-    const char *site = body ? json_string_value(json_object_get(body, "site")) : NULL;
-    json_int_t pool = body ? json_integer_value(json_object_get(body, "pool")) : 0;
-    struct fk_import_problem *probs = NULL;
-    struct fk_import_summary sum;
-    struct fk_actor actor = req_actor(r);
-    struct fk_import_record rec;
-    char err[1024], begun[160], *text = NULL, *state = NULL;
-    size_t nprobs = 0, i, k, n, *index = NULL, nrows = 0;
-    int64_t *pid = NULL;
-    int rc;
-
-    if (!body || !json_is_array(entries) || !site || !*site || pool < 1 || pool > MAX_POOL ||
-        json_array_size(entries) > MAX_ENTRIES || !rej) {
-        reply_error(r, 400, "bad_request",
-                    "{\"site\": S, \"pool\": 1-50, \"entries\": [{\"tube\", \"id_number\", "
-                    "\"time\"}, …]}, at most 1000 entries",
-                    "%s", !body ? jerr.text : "the body is not a batch of entries");
-        goto out;
-    }
-    if (!srv_engine(r))
-        goto out;
-    n = json_array_size(entries);
-    rows = json_array();
-    index = calloc(n + 1, sizeof *index);
-    pid = calloc(n + 1, sizeof *pid);
-    state = calloc(n + 1, 1);
-    if (!rows || !index || !pid || !state) {
-        reply_fk(r, FK_ENOMEM, "out of memory");
-        goto out;
-    }
-    /* Each entry's person (-1: unknown here, which the import rejects with its reason); an entry
-     * without its three texts is rejected at once. */
-    for (i = 0; i < n; i++) {
-        json_t *e = json_array_get(entries, i);
-        const char *tube = json_string_value(json_object_get(e, "tube"));
-        const char *id = json_string_value(json_object_get(e, "id_number"));
-
-        pid[i] = -1;
-        if (!tube || !*tube || !id || !*id || !json_is_string(json_object_get(e, "time"))) {
-            json_array_append_new(rej, json_pack("{sIss}", "index", (json_int_t)i, "reason",
-                                                 "an entry needs tube, id_number and time, as "
-                                                 "text"));
-            state[i] = 2;
-        } else if (fk_store_find_person(srv_store(r), id, &pid[i]) != FK_OK) {
-            pid[i] = -1;
-        }
-    }
-    /* The pool, a tube at a time: the members the store holds, then this request's new ones in
-     * order; one past the pool size is rejected with the tube and its count. */
-    for (i = 0; i < n; i++) {
-        const char *tube = json_string_value(json_object_get(json_array_get(entries, i), "tube"));
-        struct members m = {.n = 0};
-        size_t j;
-
-        if (state[i])
-            continue;
-        if (fk_store_each_tube_member(srv_store(r), tube, on_member, &m) != FK_OK) {
-            reply_fk(r, FK_EDB, fk_store_errmsg(srv_store(r)));
-            goto out;
-        }
-        for (j = i; j < n; j++) {
-            const char *t2 = json_string_value(json_object_get(json_array_get(entries, j), "tube"));
-            char why[200];
-
-            if (state[j] || strcmp(t2, tube) != 0)
-                continue;
-            state[j] = 1;
-            if (pid[j] < 0 || holds(&m, pid[j]))
-                continue;
-            if (m.n >= (size_t)pool) {
-                snprintf(why, sizeof why,
-                         "tube %s is full: it holds %zu of a pool of %lld; start a new tube", tube,
-                         m.n, (long long)pool);
-                json_array_append_new(rej,
-                                      json_pack("{sIss}", "index", (json_int_t)j, "reason", why));
-                state[j] = 2;
-                continue;
-            }
-            m.pid[m.n++] = pid[j];
-        }
-    }
-    for (i = 0; i < n; i++) {
-        json_t *e = json_array_get(entries, i), *row;
-
-        if (state[i] != 1)
-            continue;
-        row = json_pack("{sOsOsOss}", "tube", json_object_get(e, "tube"), "id_number",
-                        json_object_get(e, "id_number"), "time", json_object_get(e, "time"), "site",
-                        site);
-        if (!row || json_array_append_new(rows, row) != 0) {
-            reply_fk(r, FK_ENOMEM, "out of memory");
-            goto out;
-        }
-        index[nrows++] = i;
-    }
-    memset(&sum, 0, sizeof sum);
-    if (nrows) {
-        text = json_dumps(rows, JSON_COMPACT);
-        if (!text) {
-            reply_fk(r, FK_ENOMEM, "out of memory");
-            goto out;
-        }
-        snprintf(begun, sizeof begun, "begun: %zu entries from a sampling table at %.40s", nrows,
-                 site);
-        memset(&rec, 0, sizeof rec);
-        rec.begun = begun;
-        rec.done_action = "import.done";
-        rec.done_prefix = "sampling table: ";
-        /* No snapshot is extended here: at 10 M that rewrites a gigabyte a request. The builder
-         * catches up in the background (srv_changed), and the phone is answered once the
-         * entries are committed, which is all it waits for. */
-        rc = fk_import_run_json(srv_store(r), &actor, srv_profile(r), FK_IMPORT_SAMPLES, text,
-                                strlen(text), NULL, 0, NULL, &rec, &sum, &probs, &nprobs, err,
-                                sizeof err);
-        if (rc != FK_OK) {
-            reply_fk(r, rc, err);
-            goto out;
-        }
-        srv_changed(r);
-        for (k = 0; k < nprobs; k++)
-            if (probs[k].row < nrows)
-                json_array_append_new(rej,
-                                      json_pack("{sIss}", "index", (json_int_t)index[probs[k].row],
-                                                "reason", probs[k].reason ? probs[k].reason : ""));
-    }
-    out = json_pack("{sIsIsIso*}", "accepted", (json_int_t)sum.accepted, "duplicate",
-                    (json_int_t)sum.duplicate, "rejected", (json_int_t)json_array_size(rej),
-                    "rejects", sorted_rejects(rej));
-    free(text);
+    rej = json_array();
+    for (k = 0; rej && k < jb->b.nrejects; k++)
+        json_array_append_new(rej, json_pack("{sIss}", "index", (json_int_t)jb->b.rejects[k].row,
+                                             "reason", jb->b.rejects[k].reason));
+    out = rej ? json_pack("{sIsIsIso}", "accepted", (json_int_t)jb->b.accepted, "duplicate",
+                          (json_int_t)jb->b.duplicate, "rejected", (json_int_t)jb->b.nrejects,
+                          "rejects", rej)
+              : NULL;
     text = out ? json_dumps(out, JSON_COMPACT) : NULL;
-    json_decref(out);
     if (text)
         reply_json(r, text, strlen(text));
     else
         reply_fk(r, FK_ENOMEM, "out of memory");
-out:
     free(text);
-    free(index);
-    free(pid);
-    free(state);
-    fk_import_problems_free(probs, nprobs);
-    json_decref(rows);
-    json_decref(rej);
-    json_decref(body);
+    json_decref(out);
+    entries_job_free(jb);
+}
+
+/* The committer: every queued batch as one group, committed off the lock on its own connection,
+ * then answered under it. On quit it commits and answers what is queued, so no connection stays
+ * suspended when the daemons stop. */
+static void *committer_main(void *arg)
+{
+    struct server *s = arg;
+    struct sampling *q = s->smp;
+    struct fk_sample_batch *v = NULL;
+    size_t cap = 0;
+
+    for (;;) {
+        struct req *list, *r;
+        size_t n = 0, k;
+        char err[512] = "";
+        int changed = 0;
+
+        pthread_mutex_lock(&q->lock);
+        while (!q->head && !q->quit)
+            pthread_cond_wait(&q->wake, &q->lock);
+        list = q->head;
+        q->head = NULL;
+        q->tail = &q->head;
+        for (r = list; r; r = r->next_job)
+            n++;
+        pthread_mutex_unlock(&q->lock);
+        if (!list)
+            break;
+        if (fk_vec_grow((void **)&v, &cap, n, sizeof *v) != FK_OK) {
+            for (r = list; r; r = r->next_job) {
+                struct entries_job *jb = r->job;
+
+                jb->b.rc = FK_ENOMEM;
+                snprintf(jb->b.err, sizeof jb->b.err, "out of memory");
+            }
+        } else {
+            for (r = list, k = 0; r; r = r->next_job, k++)
+                v[k] = ((struct entries_job *)r->job)->b;
+            fk_sample_commit(q->st, &s->prof, v, n, 0, err, sizeof err);
+            for (r = list, k = 0; r; r = r->next_job, k++) {
+                ((struct entries_job *)r->job)->b = v[k];
+                changed |= v[k].rc == FK_OK && v[k].accepted > 0;
+            }
+        }
+        pthread_mutex_lock(&s->lock);
+        srv_note_reconnect(q->st, &q->reconnects, "sampling tables'");
+        /* The builder catches up in the background: no snapshot is extended here (at 10 M that
+         * rewrites a gigabyte a group), and the phones wait only for the commit. */
+        if (changed)
+            srv_changed(list);
+        q->groups++;
+        q->batches += n;
+        while (list) {
+            r = list;
+            list = r->next_job;
+            r->defer_finish(r);
+            r->defer_finish = NULL;
+            if (!r->status)
+                reply_error(r, 500, "internal", NULL, "the server could not answer this request");
+            r->suspended = 0;
+            sym_MHD_resume_connection(r->conn);
+        }
+        pthread_mutex_unlock(&s->lock);
+        pthread_mutex_lock(&q->lock);
+        q->queued -= (unsigned)n;
+        pthread_mutex_unlock(&q->lock);
+    }
+    free(v);
+    return NULL;
+}
+
+int sample_open(struct server *s, char *err, size_t errlen)
+{
+    struct sampling *q = calloc(1, sizeof *q);
+
+    if (!q) {
+        snprintf(err, errlen, "out of memory");
+        return FK_ENOMEM;
+    }
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_cond_init(&q->wake, NULL);
+    q->tail = &q->head;
+    s->smp = q;
+    if (fk_store_open(s->o.db, &q->st, err, errlen) != FK_OK)
+        return FK_EDB;
+    if (pthread_create(&q->thread, NULL, committer_main, s) != 0) {
+        snprintf(err, errlen, "cannot start the sampling tables' committer thread");
+        return FK_ENOMEM;
+    }
+    q->running = 1;
+    return FK_OK;
+}
+
+void sample_stop(struct server *s)
+{
+    struct sampling *q = s->smp;
+
+    if (!q || !q->running)
+        return;
+    pthread_mutex_lock(&q->lock);
+    q->quit = 1;
+    pthread_cond_signal(&q->wake);
+    pthread_mutex_unlock(&q->lock);
+    pthread_join(q->thread, NULL);
+    q->running = 0;
+    if (q->groups)
+        fprintf(stderr, "fangkong serve: sampling tables: %llu batches committed in %llu groups\n",
+                (unsigned long long)q->batches, (unsigned long long)q->groups);
+}
+
+void sample_free(struct server *s)
+{
+    struct sampling *q = s->smp;
+
+    if (!q)
+        return;
+    sample_stop(s);
+    fk_store_close(q->st);
+    pthread_cond_destroy(&q->wake);
+    pthread_mutex_destroy(&q->lock);
+    free(q);
+    s->smp = NULL;
+}
+
+/* POST /api/v1/sample/entries {"site","pool","entries":[{"tube","id_number","time"}]}: the batch's
+ * shape is checked here (400), then it is queued for the committer and answered once committed:
+ * {"accepted","duplicate","rejected","rejects":[{"index","reason"}]}; an entry not rejected is
+ * stored, now or before. */
+static void api_sample_entries(struct req *r)
+{
+    json_error_t jerr;
+    json_t *body = json_loadb(r->body.data ? r->body.data : "", r->body.len, 0, &jerr);
+    json_t *entries = body ? json_object_get(body, "entries") : NULL;
+    const char *site = body ? json_string_value(json_object_get(body, "site")) : NULL;
+    json_int_t pool = body ? json_integer_value(json_object_get(body, "pool")) : 0;
+    struct sampling *q = r->srv->smp;
+    struct entries_job *jb = NULL;
+    size_t i, n;
+    int queued = 0;
+
+    if (!body || !json_is_array(entries) || !site || !*site || pool < 1 ||
+        pool > FK_SAMPLE_POOL_MAX || json_array_size(entries) > MAX_ENTRIES) {
+        reply_error(r, 400, "bad_request",
+                    "{\"site\": S, \"pool\": 1-50, \"entries\": [{\"tube\", \"id_number\", "
+                    "\"time\"}, …]}, at most 1000 entries",
+                    "%s", !body ? jerr.text : "the body is not a batch of entries");
+        json_decref(body);
+        return;
+    }
+    n = json_array_size(entries);
+    jb = calloc(1, sizeof *jb);
+    if (!jb || !(jb->e = calloc(n + 1, sizeof *jb->e))) {
+        free(jb);
+        json_decref(body);
+        reply_fk(r, FK_ENOMEM, "out of memory");
+        return;
+    }
+    jb->body = body;
+    jb->actor = req_actor(r);
+    for (i = 0; i < n; i++) {
+        json_t *e = json_array_get(entries, i);
+
+        jb->e[i].tube = json_string_value(json_object_get(e, "tube"));
+        jb->e[i].id_number = json_string_value(json_object_get(e, "id_number"));
+        jb->e[i].time = json_string_value(json_object_get(e, "time"));
+    }
+    jb->b.actor = &jb->actor;
+    jb->b.site = site;
+    jb->b.pool = (int)pool;
+    jb->b.entries = jb->e;
+    jb->b.n = n;
+    if (q && q->running) {
+        pthread_mutex_lock(&q->lock);
+        if (!q->quit && q->queued < QUEUE_MAX) {
+            r->job = jb;
+            r->defer_finish = entries_answer; /* the dispatcher suspends the connection */
+            r->next_job = NULL;
+            *q->tail = r;
+            q->tail = &r->next_job;
+            q->queued++;
+            queued = 1;
+            pthread_cond_signal(&q->wake);
+        }
+        pthread_mutex_unlock(&q->lock);
+        if (!queued) {
+            entries_job_free(jb);
+            r->retry_after = 1;
+            reply_error(r, 503, "busy", "try again in a second",
+                        "the sampling tables' queue is full");
+        }
+        return;
+    }
+    /* No committer (it could not start): committed here, under the lock. */
+    {
+        char err[512] = "";
+
+        fk_sample_commit(srv_store(r), srv_profile(r), &jb->b, 1, 0, err, sizeof err);
+        if (jb->b.rc == FK_OK && jb->b.accepted)
+            srv_changed(r);
+        r->job = jb;
+        entries_answer(r);
+    }
 }
 
 const struct route api_sample_routes[] = {

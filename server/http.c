@@ -707,6 +707,11 @@ int server_run(const struct server_opts *o)
         fprintf(stderr, "fangkong serve: %s\n", err);
         goto out;
     }
+    if (sample_open(s, err, sizeof err) != FK_OK)
+        fprintf(stderr,
+                "fangkong serve: the sampling tables' committer: %s; their entries are "
+                "committed one request at a time\n",
+                err);
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)o->port);
@@ -764,6 +769,7 @@ int server_run(const struct server_opts *o)
     fprintf(stderr, "fangkong serve: stopping\n");
     rc = 0;
 out:
+    sample_stop(s);
     srv_state_stop(s);
     for (i = 0; i < ndaemons; i++) {
         if (d[i])
@@ -784,6 +790,7 @@ out:
     }
     timing_report(0);
     province_free(s);
+    sample_free(s);
     srv_state_free(s);
     pthread_cond_destroy(&s->jobs_wake);
     pthread_mutex_destroy(&s->jobs_lock);

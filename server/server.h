@@ -145,6 +145,14 @@ extern const struct route api_sample_routes[];    /* api_sample.c (issue 21, 采
  * opens libcurl; FK_OK (nothing to do without --cities), or an error with err. */
 int province_open(struct server *s, char *err, size_t errlen);
 void province_free(struct server *s);
+/* The sampling tables' committer (api_sample.c): a thread with a store connection of its own that
+ * commits the batches queued by POST /api/v1/sample/entries as one group. sample_open: FK_OK, or
+ * an error with err (the entries are then committed by the requests themselves). sample_stop
+ * commits and answers what is queued and ends the thread (before the daemons stop); sample_free
+ * also closes its connection. */
+int sample_open(struct server *s, char *err, size_t errlen);
+void sample_stop(struct server *s);
+void sample_free(struct server *s);
 /* Adds the gate checks counted since the last time to the store, when force or a minute has
  * passed (api_gate.c). Under the lock. */
 void gate_flush(struct server *s, int force);

@@ -92,6 +92,7 @@ struct server {
     int watcher_running;
     unsigned st_reconnects; /* the handlers' connection's reconnections the log has told */
     struct province *prov;  /* serve --cities (api_province.c), or NULL */
+    struct sampling *smp;   /* the sampling tables' committer (api_sample.c), or NULL */
     double gen_checked_at; /* when a request last read the store's generation */
     uint64_t gen_reads;    /* how many times requests have read it (srv_round) */
     struct round_entry rounds[ROUND_SLOTS];

@@ -223,6 +223,47 @@ int fk_import_run_json(fk_store *st, const struct fk_actor *actor, const struct 
                        struct fk_import_problem **problems, size_t *nproblems, char *err,
                        size_t errlen);
 
+/* ---- sampling tables (lib/action/sample.c, issue 21) ---- */
+
+/* The largest pool a tube may hold (the sampling page offers 1, 5, 10 and 20). */
+#define FK_SAMPLE_POOL_MAX 50
+
+/* One entry a sampling table's phone sent: a member put in a tube (texts borrowed; NULL or empty
+ * tube or ID number, or a NULL time, is rejected as incomplete). */
+struct fk_sample_entry {
+    const char *tube, *id_number, *time;
+};
+/* One phone's batch (POST /api/v1/sample/entries): its caller, site, pool size and entries
+ * (borrowed), and what became of it. */
+struct fk_sample_batch {
+    const struct fk_actor *actor;
+    const char *site;
+    int pool;
+    const struct fk_sample_entry *entries;
+    size_t n;
+    /* Out: FK_OK, or why the whole batch was refused or lost (err), leaving nothing stored;
+     * the entries stored now (accepted) or before (duplicate); the rejected ones by entry index
+     * (row) with the reason, in entry order (fk_sample_batch_free frees them); rows fed to the
+     * import. */
+    int rc;
+    char err[256];
+    uint64_t accepted, duplicate;
+    struct fk_import_problem *rejects;
+    size_t nrejects, rows;
+};
+/* Commits the batches b[0..n) of several phones as one import, one transaction: each batch's
+ * entries as samples rows of its site checked against its own caller (the role that may import
+ * samples, and its scope), its tubes held to its pool size (what the store holds in a tube and
+ * the group's earlier entries together; an entry already there counts once; one past the pool
+ * is rejected with the tube and its count), and its audit row with its counts written in the
+ * same transaction. An entry sent twice is a duplicate, never a second sample. Times are
+ * checked against now (0: the clock). FK_OK when the group committed (each batch's rc says
+ * whether it was refused on its own); else the store's error in err, nothing committed, and
+ * every batch's rc that code. */
+int fk_sample_commit(fk_store *st, const struct fk_profile *p, struct fk_sample_batch *b, size_t n,
+                     int64_t now, char *err, size_t errlen);
+void fk_sample_batch_free(struct fk_sample_batch *b);
+
 /* ---- alerts (lib/action/alert.c) ---- */
 
 /* Raises the alerts that only time reveals: every door sensor whose last event is "offline" and

@@ -80,6 +80,16 @@ struct fk_import_opts {
      * with a shipped time (FK_PUT_UPDATED). */
     void (*sampled)(void *ud, const struct fk_sample_row *r, enum fk_put did);
     void *sampled_ud;
+    /* When set, called for every row counted as accepted or duplicate (did FK_PUT_NEW,
+     * FK_PUT_UPDATED or FK_PUT_SAME) with its line, in the rows' order, once the store said which:
+     * a caller that feeds the rows of several requests into one import tells each its counts. */
+    void (*counted)(void *ud, uint64_t line, enum fk_put did);
+    void *counted_ud;
+    /* When set, called inside every batch's transaction after its rows, right before it
+     * commits: what it writes (audit rows that carry the counts) commits with the rows or not at
+     * all. FK_OK goes on; any other code ends the import with that batch rolled back. */
+    int (*committing)(void *ud);
+    void *committing_ud;
     /* When set, where persons are found before the store is asked (issue 19): the roster of the
      * registry (fk/roster.h), current with the store as the import begins, which the caller
      * opened. Called with an ID number (normalised; n bytes); FK_OK with the person's store id
@@ -189,6 +199,11 @@ void fk__ingest_on_rejects_settled(void (*fn)(const char *path));
 /* The type's column that input field f holds (from 0), or NULL: for a reader's reason about a
  * field. Static storage. */
 const char *fk_import_field_name(const fk_import *imp, size_t f);
+/* Goes on as actor a (its role and scope; borrowed until the next call or the end) for the rows
+ * fed from now on: the rows of several callers in one transaction (a group commit), each row
+ * checked against its own caller. Only for an import begun with an actor, and a's role must be
+ * permitted the type (fk_import_may): FK_EINVAL, or FK_EPERM / FK_EDB with err, otherwise. */
+int fk_import_set_actor(fk_import *imp, const struct fk_actor *a, char *err, size_t errlen);
 /* The input field (from 0) of the type's first ID-number column when the import finds persons
  * through o->find_person, else -1: what a reader may look up ahead of the import. */
 int fk_import_id_field(const fk_import *imp);

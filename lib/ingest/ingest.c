@@ -162,6 +162,7 @@ struct ctx {
     struct fk_sample_row *gsm;
     size_t (*goff)[2];
     enum fk_put *gdid;
+    uint64_t *gline; /* each gathered row's line, for the counted hook */
     size_t ngather, capgather;
     fk_buf gtext;
 };
@@ -1007,7 +1008,7 @@ static int added(struct ctx *c, int rc, const enum fk_put *did, int64_t person, 
     return rc;
 }
 
-static void count(struct ctx *c, enum fk_put did);
+static void count(struct ctx *c, uint64_t line, enum fk_put did);
 
 /* Keeps a checked scan (cell NULL, s NULL), ping (s NULL) or sample (s) for the batch's
  * fk_store_add_events. GATHERED, or FK_ENOMEM. */
@@ -1031,9 +1032,13 @@ static int gather(struct ctx *c, int64_t person, int64_t venue, const char *cell
         cap = c->capgather;
         if (fk_vec_grow((void **)&c->gdid, &cap, i + 1, sizeof *c->gdid) != FK_OK)
             return FK_ENOMEM;
+        cap = c->capgather;
+        if (fk_vec_grow((void **)&c->gline, &cap, i + 1, sizeof *c->gline) != FK_OK)
+            return FK_ENOMEM;
         c->capgather = cap;
     }
     at = c->gtext.len;
+    c->gline[i] = c->line;
     c->goff[i][0] = c->goff[i][1] = at;
     if (s) {
         c->gsm[i] = *s;
@@ -1070,7 +1075,7 @@ static int flush(struct ctx *c)
     }
     rc = fk_store_add_events(c->st, (fk_record_id)c->type, c->gev, c->gsm, n, c->gdid);
     for (i = 0; rc == FK_OK && i < n; i++) {
-        count(c, c->gdid[i]);
+        count(c, c->gline[i], c->gdid[i]);
         if (c->type == FK_IMPORT_SAMPLES) {
             if (c->gdid[i] != FK_PUT_SAME && c->o && c->o->sampled)
                 c->o->sampled(c->o->sampled_ud, &c->gsm[i], c->gdid[i]);
@@ -2772,12 +2777,14 @@ static void reject(struct ctx *c, uint64_t line, const char *reason, fk_slice ra
         c->o->reject(c->o->reject_ud, line, reason, raw);
 }
 
-static void count(struct ctx *c, enum fk_put did)
+static void count(struct ctx *c, uint64_t line, enum fk_put did)
 {
     struct fk_import_summary *s = c->sum;
     unsigned ch = c->changed;
 
     c->changed = 0;
+    if (c->o && c->o->counted)
+        c->o->counted(c->o->counted_ud, line, did);
     switch (did) {
     case FK_PUT_NEW: s->accepted++; break;
     case FK_PUT_UPDATED:
@@ -2836,6 +2843,8 @@ static int commit(struct ctx *c)
     if (!c->in_batch)
         return FK_OK;
     rc = flush(c);
+    if (rc == FK_OK && c->o && c->o->committing)
+        rc = c->o->committing(c->o->committing_ud);
     if (rc != FK_OK)
         return rc;
     rc = fk_store_commit(c->st);
@@ -2877,7 +2886,7 @@ static int settle_regions(struct ctx *c)
             if (r == 2)
                 continue;
             if (r == 1)
-                count(c, did);
+                count(c, pr->line, did);
             else if (r == 0)
                 reject(c, pr->line, c->reason, (fk_slice){pr->raw, strlen(pr->raw)});
             else
@@ -3241,6 +3250,7 @@ static void import_free(fk_import *imp)
     free(c->gsm);
     free(c->goff);
     free(c->gdid);
+    free(c->gline);
     fk_buf_fini(&c->gtext);
     free(imp);
 }
@@ -3294,6 +3304,29 @@ int fk_import_begin(fk_store *st, const struct fk_profile *p, enum fk_import_typ
 out:
     import_free(imp);
     return rc;
+}
+
+int fk_import_set_actor(fk_import *imp, const struct fk_actor *a, char *err, size_t errlen)
+{
+    struct ctx *c = &imp->c;
+    char label[sizeof c->scope_label];
+    int rc, level;
+
+    if (!c->actor || !a || !a->scope) {
+        snprintf(err, errlen, "an import goes on as another caller only between scoped callers");
+        return FK_EINVAL;
+    }
+    rc = permitted(c->st, c->type, a, "import", label, sizeof label, &level, err, errlen);
+    if (rc != FK_OK)
+        return rc;
+    c->actor = a;
+    memcpy(c->scope_label, label, sizeof label);
+    c->scope_level = level;
+    /* Which grids lie inside was the last caller's answer; where persons and venues live is not
+     * the caller's and stays. */
+    if (c->ngrid_ok)
+        memset(c->grid_ok, 0, c->ngrid_ok);
+    return FK_OK;
 }
 
 /* Ends the import with store error rc met at the current row: says so in imp->err, drops the
@@ -3384,7 +3417,7 @@ int fk_import_row(fk_import *imp, uint64_t line, const fk_slice *fields, size_t 
     if (c->fail)
         r = c->fail;
     if (r == 1)
-        count(c, did);
+        count(c, line, did);
     else if (r == GATHERED)
         ; /* counted when its batch is handed over (flush) */
     else if (r == 0)
