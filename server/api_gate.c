@@ -136,6 +136,7 @@ static fk_gate_index *srv_gate(struct req *r)
 
     if (!e)
         return NULL;
+    s->gate_used = 1; /* the builder builds one with each engine from now on */
     if (!s->gate || s->gate_eng != e) {
         /* the builder makes one with every engine; this is its first use after a failure */
         fk_gate_index_free(s->gate);

@@ -24,8 +24,11 @@
  *   which a control batch cannot have changed. The first one is built at start, before the
  *   daemons listen, as the engine is opened.
  * - The gate-check index (fk_gate_index: ID numbers to persons, each one's latest negative and
- *   positive, cases, orders) is built with every engine, by the builder off the lock, and at
- *   start, so that a gate is answered in microseconds from the first check. A control batch moves
+ *   positive, cases, orders) is built at start, so that a gate is answered in microseconds from
+ *   the first check, and, once a gate check has come, with every engine, by the builder off the
+ *   lock. A server no gate asks (a mass screening's, its engine rebuilt every second or two as
+ *   the sampling tables commit) does not read every person again at each build; its first check
+ *   after a rebuild builds the index under the lock, once. A control batch moves
  *   only its orders, which srv_gate reads again under the lock (at most every 100 ms, at once
  *   after a write through the API), as srv_ctl does. Its memory is about 30 bytes a resident.
  * - The tracer (4 M scans and 4 M pings take longer than the engine) is rebuilt the same way, but
@@ -418,7 +421,8 @@ static void build_once(struct server *s, int tracer)
 {
     fk_store *st = s->bst;
     int64_t target = s->want_gen, g = -1, had = s->tr ? s->tr_gen : -1, ig = -1;
-    int with_ctl = !tracer && s->ctl_used, kept = 0, mapped = 0;
+    int with_ctl = !tracer && s->ctl_used, with_gate = !tracer && s->gate_used, kept = 0,
+        mapped = 0;
     fk_engine *e = NULL;
     fk_tracer *t = NULL;
     fk_ctl *c = NULL, *old_ctl = NULL;
@@ -444,7 +448,9 @@ static void build_once(struct server *s, int tracer)
         }
         if (rc == FK_OK && with_ctl)
             build_ctl(s, st, e, &c, "rebuilt");
-        if (rc == FK_OK)
+        /* Not for a server no gate has asked yet: during a mass screening it would read every
+         * person again at each build (a third of a core at 200 000 residents) for no one. */
+        if (rc == FK_OK && with_gate)
             build_gate(st, e, &gi, &gcg);
     } else {
         rc = fk_store_generation(st, &g);

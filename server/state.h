@@ -55,11 +55,13 @@ struct server {
     fk_ctl *ctl;    /* control index (NULL until first asked for), over ctl_eng */
     fk_engine *ctl_eng;
     int ctl_used; /* a request has asked for it: the builder builds one with each engine */
-    /* Gate checks (api_gate.c): the index over gate_eng, built with every engine (DESIGN NOTES
-     * of state.c), the control generation its orders reflect and when a request last compared
-     * it with the store's; the counts not yet stored and when they last were. */
+    /* Gate checks (api_gate.c): the index over gate_eng, built at the start and, once a gate
+     * check has come (gate_used), with every engine (DESIGN NOTES of state.c), the control
+     * generation its orders reflect and when a request last compared it with the store's; the
+     * counts not yet stored and when they last were. */
     fk_gate_index *gate;
     fk_engine *gate_eng;
+    int gate_used;
     int64_t gate_cg;
     double gate_cg_at;
     fk_gate_tally *tally;
