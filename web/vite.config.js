@@ -3,9 +3,29 @@
 // serves the sources with the API proxied to a `fangkong serve` on port 8080.
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { VitePWA } from 'vite-plugin-pwa'
 
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [
+    vue(),
+    /* A service worker (Workbox, generated at build) keeps the built app — its HTML, scripts,
+     * styles and the city's shapes, about 1.3 MB — so that a page reloaded without a network
+     * still opens: a sampling table's phone goes on from its IndexedDB queue (issue 21). It never
+     * caches the API: every answer comes from the server or fails. A new build replaces it at the
+     * next load. Browsers run service workers on HTTPS and on localhost only. */
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: 'script-defer',
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg}'],
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/^\/api\//],
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
   build: {
     // ECharts is most of the bundle; it gets its own chunk so the app's code caches apart.
     chunkSizeWarningLimit: 1000,

@@ -5,7 +5,8 @@
 // phone; then the server is killed (SIGKILL) mid-tube, and sampling goes on: seven more members,
 // each checked by its check digit only, counted as unsent, the tube full at ten (the ID box
 // closed), a second tube begun. The server is started again and every entry arrives: unsent 0,
-// sent 11. The phone's queue is then marked unsent and sent again, as a phone that lost the
+// sent 11. A reload with the server away opens the page from the service worker, with the
+// queue and the tube as they were. The phone's queue is then marked unsent and sent again, as a phone that lost the
 // server's answer would: the server takes it as duplicates (the e2e script checks the export
 // holds each entry once). Screenshots in Chinese and English at 412 px.
 import assert from 'node:assert/strict'
@@ -88,6 +89,9 @@ await run(async (browser, newPage) => {
   assert.match(await text(page, '[data-problem]'), new RegExp(`${ids[0]}.*TW0001`))
   assert.equal(Number(await page.getAttribute('[data-tube]', 'data-count')), 3)
 
+  /* the service worker holds the page before the network goes: a reload without it opens */
+  assert.ok(await page.evaluate(async () => !!(await navigator.serviceWorker.ready).active), 'a service worker')
+
   /* The server goes away mid-tube. */
   process.kill(serverPid, 'SIGKILL')
   log('server killed')
@@ -106,6 +110,15 @@ await run(async (browser, newPage) => {
   await addMember(page, ids[10])
   await waitNum(page, '[data-unsent]', 8)
   assert.equal(await num(page, '[data-sent]'), 3)
+  /* The phone reloads the page with the server still away: the service worker opens it, as the
+   * sampler who signed in, with the queue and the tube as they were. */
+  await page.reload()
+  await page.waitForSelector('.sample-page', { timeout: T })
+  await page.waitForSelector('[data-tube][data-code=TW0002]', { timeout: T })
+  await waitNum(page, '[data-unsent]', 8)
+  assert.equal(await num(page, '[data-sent]'), 3)
+  assert.ok(page.url().endsWith('/sample'), `still the sampling page offline: ${page.url()}`)
+  await shot(page, 'sample-zh-412-reloaded-offline')
 
   /* The server is back: everything arrives. */
   await startServer()

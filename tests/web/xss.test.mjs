@@ -64,6 +64,11 @@ function watch(p) {
       (u.pathname.startsWith('/api/v1/') ||
         u.pathname.startsWith('/assets/') ||
         u.pathname === '/favicon.svg' ||
+        /* the service worker (vite-plugin-pwa's build output), its registration and its precache */
+        u.pathname === '/registerSW.js' ||
+        u.pathname === '/sw.js' ||
+        /^\/workbox-[0-9a-f]+\.js$/.test(u.pathname) ||
+        u.pathname === '/index.html' ||
         (req.resourceType() === 'document' && PAGES.has(u.pathname)))
     if (!ours && u.protocol !== 'blob:') found(`a ${req.resourceType()} request to ${req.url()} from ${p.url()}`)
   })

@@ -11,19 +11,36 @@ const BASE = '/api/v1'
 const CSRF = { 'X-Fangkong-CSRF': '1' }
 
 /* The signed-in user (name, role, scope, permissions) or null; known once restore() settled. */
-export const session = reactive({ user: null })
+export const session = reactive({ user: null, offline: false })
 /* Whether this browser signed in and has not signed out since: no secret, it only spares a
  * browser that never signed in the question to the server (and its 401). */
 const HINT = 'fk.signedIn'
+/* Who signed in on this browser (name, role, scope, permissions: what GET /me says, no secret),
+ * for a reload without a network: the page opens as that user, offline (session.offline), and
+ * every request still needs the cookie the server checks. */
+const LAST = 'fk.lastUser'
 
 export function setSession(user) {
   session.user = user
+  session.offline = false
   localStorage.setItem(HINT, '1')
+  localStorage.setItem(LAST, JSON.stringify(user))
 }
 
 export function clearSession() {
   session.user = null
+  session.offline = false
   localStorage.removeItem(HINT)
+  localStorage.removeItem(LAST)
+}
+
+function lastUser() {
+  try {
+    const u = JSON.parse(localStorage.getItem(LAST) || 'null')
+    return u && typeof u.name === 'string' && Array.isArray(u.permissions) ? u : null
+  } catch {
+    return null
+  }
 }
 
 /* Earlier versions kept the token itself in localStorage: it goes. */
@@ -39,10 +56,15 @@ export function restore() {
     restoring = Promise.resolve()
     return restoring
   }
-  restoring = askMe(3).then((user) => {
-    if (user && !session.user) session.user = user
+  restoring = askMe(navigator.onLine === false ? 1 : 3).then((user) => {
+    if (user && !session.user) setSession(user)
     /* only the server's "no session" signs out; a busy server or a lost connection does not */
-    if (user === null && !session.user) localStorage.removeItem(HINT)
+    if (user === null && !session.user) clearSession()
+    /* no answer at all: the last user, offline, until a request answers */
+    if (user === undefined && !session.user && lastUser()) {
+      session.user = lastUser()
+      session.offline = true
+    }
   })
   return restoring
 }
