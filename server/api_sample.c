@@ -25,7 +25,6 @@
 #include "fk/ingest.h"
 #include "fk/str.h"
 #include "fk/vec.h"
-#include "mhd.h"
 #include "server.h"
 #include "state.h"
 
@@ -78,8 +77,6 @@ static void api_sample_check(struct req *r)
     int64_t pid = -1, now;
     int valid, registered = 0, asked;
     fk_engine *e;
-    json_t *j;
-    char *text;
 
     if (!id || !*id || strlen(id) > 64) {
         reply_error(r, 400, "bad_request", "?id=ID_NUMBER", "?id= is required");
@@ -104,16 +101,10 @@ static void api_sample_check(struct req *r)
         reply_fk(r, FK_ENOMEM, "out of memory");
         return;
     }
-    j = json_pack("{sssbsssbsssssbssss}", "id_number", id, "valid", valid, "reason", why,
-                  "registered", registered, "grid", registered ? p.grid : "", "name", shown,
-                  "sampled", w.found, "tube", w.tube, "round", rd.name);
-    text = j ? json_dumps(j, JSON_COMPACT) : NULL;
-    if (text)
-        reply_json(r, text, strlen(text));
-    else
-        reply_fk(r, FK_ENOMEM, "out of memory");
-    free(text);
-    json_decref(j);
+    reply_json_value(r, json_pack("{sssbsssbsssssbssss}", "id_number", id, "valid", valid, "reason",
+                                  why, "registered", registered, "grid", registered ? p.grid : "",
+                                  "name", shown, "sampled", w.found, "tube", w.tube, "round",
+                                  rd.name));
 }
 
 /* ---- POST /api/v1/sample/entries: the group commit ----
@@ -166,8 +157,7 @@ static void entries_job_free(struct entries_job *jb)
 static void entries_answer(struct req *r)
 {
     struct entries_job *jb = r->job;
-    json_t *out, *rej;
-    char *text;
+    json_t *rej;
     size_t k;
 
     r->job = NULL;
@@ -180,17 +170,10 @@ static void entries_answer(struct req *r)
     for (k = 0; rej && k < jb->b.nrejects; k++)
         json_array_append_new(rej, json_pack("{sIss}", "index", (json_int_t)jb->b.rejects[k].row,
                                              "reason", jb->b.rejects[k].reason));
-    out = rej ? json_pack("{sIsIsIso}", "accepted", (json_int_t)jb->b.accepted, "duplicate",
-                          (json_int_t)jb->b.duplicate, "rejected", (json_int_t)jb->b.nrejects,
-                          "rejects", rej)
-              : NULL;
-    text = out ? json_dumps(out, JSON_COMPACT) : NULL;
-    if (text)
-        reply_json(r, text, strlen(text));
-    else
-        reply_fk(r, FK_ENOMEM, "out of memory");
-    free(text);
-    json_decref(out);
+    reply_json_value(r, rej ? json_pack("{sIsIsIso}", "accepted", (json_int_t)jb->b.accepted,
+                                        "duplicate", (json_int_t)jb->b.duplicate, "rejected",
+                                        (json_int_t)jb->b.nrejects, "rejects", rej)
+                            : NULL);
     entries_job_free(jb);
 }
 
@@ -248,12 +231,7 @@ static void *committer_main(void *arg)
         while (list) {
             r = list;
             list = r->next_job;
-            r->defer_finish(r);
-            r->defer_finish = NULL;
-            if (!r->status)
-                reply_error(r, 500, "internal", NULL, "the server could not answer this request");
-            r->suspended = 0;
-            sym_MHD_resume_connection(r->conn);
+            srv_finish_deferred(r);
         }
         pthread_mutex_unlock(&s->lock);
         pthread_mutex_lock(&q->lock);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <jansson.h>
 #include <xlsxwriter.h>
 
 #include "fk/dynlib.h"
@@ -56,6 +57,18 @@ void reply_json(struct req *r, const char *json, size_t n)
     if (!r->status)
         r->status = 200;
     r->content_type = "application/json; charset=utf-8";
+}
+
+void reply_json_value(struct req *r, struct json_t *j)
+{
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+    if (text)
+        reply_json(r, text, strlen(text));
+    else
+        reply_fk(r, FK_ENOMEM, "out of memory");
+    free(text);
+    json_decref(j);
 }
 
 /* Appends ,"key":{"code":…,"args":{…}} to the answer when the English text is a message of the

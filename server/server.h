@@ -204,6 +204,9 @@ void reply_error(struct req *r, unsigned status, const char *code, const char *h
 void reply_fk(struct req *r, int rc, const char *msg);
 /* Sets a JSON answer (status 200 unless set): the bytes in b are copied. */
 void reply_json(struct req *r, const char *json, size_t n);
+/* Answers j as compact JSON (or 500 "out of memory" when j is NULL or will not print), and
+ * releases j. */
+void reply_json_value(struct req *r, struct json_t *j);
 /* Answers a table in the format the query asks (?format=json|csv|xlsx; default json, wrapped as
  * {"rows":[…],"total":N,"next":K} with keyset paging when page_col >= 0: ?after=K&limit=N over
  * rows sorted by that column). Frees t. */
@@ -304,6 +307,10 @@ void srv_cache_put_reply(struct req *r, const char *key, const char *json, size_
  * does the answer go out. Call from a handler, which then returns without an answer: 1 queued;
  * 0 when HASH_PENDING hashes already run or wait, with a 503 answer (Retry-After: 1) set. */
 int srv_defer(struct req *r, void (*work)(struct req *r), void (*finish)(struct req *r));
+/* For a thread that answers a suspended request (a hash thread, the sampling tables' committer):
+ * runs its finish (r->defer_finish), answers 500 when that set no answer, and resumes its
+ * connection. Under the lock. */
+void srv_finish_deferred(struct req *r);
 /* Where uploads and rejects files live (beside the data file). */
 const char *srv_upload_dir(struct req *r);
 /* The path of the data file's snapshot of kind ("engine", "tracer", "roster") in buf. */

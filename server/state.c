@@ -860,17 +860,22 @@ static void *hasher_main(void *arg)
             return NULL;
         r->defer_work(r);
         pthread_mutex_lock(&s->lock);
-        r->defer_finish(r);
-        r->defer_finish = NULL;
-        if (!r->status)
-            reply_error(r, 500, "internal", NULL, "the server could not answer this request");
-        r->suspended = 0;
-        sym_MHD_resume_connection(r->conn);
+        srv_finish_deferred(r);
         pthread_mutex_unlock(&s->lock);
         pthread_mutex_lock(&s->jobs_lock);
         s->jobs_pending--;
         pthread_mutex_unlock(&s->jobs_lock);
     }
+}
+
+void srv_finish_deferred(struct req *r)
+{
+    r->defer_finish(r);
+    r->defer_finish = NULL;
+    if (!r->status)
+        reply_error(r, 500, "internal", NULL, "the server could not answer this request");
+    r->suspended = 0;
+    sym_MHD_resume_connection(r->conn);
 }
 
 int srv_defer(struct req *r, void (*work)(struct req *), void (*finish)(struct req *))
