@@ -38,6 +38,7 @@ struct fk_store_ops {
     int (*each_case)(fk_store *st, fk_case_cb cb, void *ud);
     int (*each_scan)(fk_store *st, fk_event_cb cb, void *ud);
     int (*each_ping)(fk_store *st, fk_event_cb cb, void *ud);
+    /* table: one of the names fk_store_count allows (static storage), safe to put in SQL */
     int (*count)(fk_store *st, const char *table, int64_t *out);
     int (*add_round)(fk_store *st, struct fk_round *r);
     int (*get_round)(fk_store *st, const char *name, struct fk_round *out);
