@@ -13,26 +13,7 @@ N=3000     # persons
 K=40       # samples per person: 120 000 rows
 BATCH=1000
 
-python3 - "$N" "$K" <<'PY'
-import sys
-sys.path.insert(0, __import__("os").environ["FK_SRC"] + "/tests/e2e")
-from idgen import make
-n, k = int(sys.argv[1]), int(sys.argv[2])
-with open("regions.csv", "w") as f:
-    f.write("code,name,level,parent\nX,市,city,\nK,区,county,X\nT,街道,township,K\n"
-            "C,社区,community,T\nG,网格,grid,C\n")
-ids = [make("140702", "19%02d%02d%02d" % (50 + i % 50, 1 + i % 12, 1 + i % 28), i % 1000)
-       for i in range(n)]
-with open("persons.csv", "w") as f:
-    f.write("id_number,name,grid\n")
-    for i, p in enumerate(ids):
-        f.write("%s,居民%d,G\n" % (p, i))
-with open("samples.csv", "w") as f:
-    f.write("tube,id_number,time,site\n")
-    for j in range(k):
-        for i, p in enumerate(ids):
-            f.write("T%02d%06d,%s,2022-08-%02dT08:00:00+08:00,S1\n" % (j, i // 10, p, 1 + j % 28))
-PY
+python3 "$FK_SRC/tests/e2e/killcity.py" "$N" "$K"
 rows=$((N * K))
 for db in "$PG" "$CLEAN"; do
     FANGKONG_DB=$db fk import regions regions.csv 2>/dev/null; expect_rc 0 regions
