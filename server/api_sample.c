@@ -128,6 +128,7 @@ struct sampling {
     int quit;
     pthread_t thread;
     int running;
+    int started; /* set before the daemons start and never again: read without the lock */
     fk_store *st;             /* the committer's connection */
     unsigned reconnects;      /* its reconnections the log has told (PostgreSQL) */
     uint64_t groups, batches; /* committed so far, for the log at the end */
@@ -261,6 +262,7 @@ int sample_open(struct server *s, char *err, size_t errlen)
         return FK_ENOMEM;
     }
     q->running = 1;
+    q->started = 1;
     return FK_OK;
 }
 
@@ -342,8 +344,11 @@ static void api_sample_entries(struct req *r)
     jb->b.pool = (int)pool;
     jb->b.entries = jb->e;
     jb->b.n = n;
-    if (q && q->running) {
+    if (q && q->started) { /* after the stop too: refused there, not committed here */
+        int stopping;
+
         pthread_mutex_lock(&q->lock);
+        stopping = q->quit;
         if (!q->quit && q->queued < QUEUE_MAX) {
             r->job = jb;
             r->defer_finish = entries_answer; /* the dispatcher suspends the connection */
@@ -358,8 +363,9 @@ static void api_sample_entries(struct req *r)
         if (!queued) {
             entries_job_free(jb);
             r->retry_after = 1;
-            reply_error(r, 503, "busy", "try again in a second",
-                        "the sampling tables' queue is full");
+            reply_error(r, 503, "busy", "try again in a second", "%s",
+                        stopping ? "the server is stopping: the entries were not taken"
+                                 : "the sampling tables' queue is full");
         }
         return;
     }
