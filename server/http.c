@@ -459,7 +459,8 @@ static enum MHD_Result send_answer(struct req *r)
     sym_MHD_add_response_header(resp, "Content-Type",
                                 r->content_type ? r->content_type : "text/plain");
     /* Every answer, the UI's files and 404s as much as the API's JSON and downloads: nothing a
-     * browser gets from here runs script or loads anything from elsewhere, nor sits in a frame. */
+     * browser receives from here runs script or loads anything from elsewhere, nor sits in a frame.
+     */
     sym_MHD_add_response_header(resp, "Content-Security-Policy", SECURITY_POLICY);
     sym_MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     sym_MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");

@@ -191,6 +191,13 @@ static int plan_batch(struct group *g, size_t k)
     return FK_OK;
 }
 
+/* 1 when the import checks rows of b as it checks rows of a: the same role and scope (the name
+ * is only the audit row's, which each batch writes itself). */
+static int same_checks(const struct fk_actor *a, const struct fk_actor *b)
+{
+    return a->role == b->role && strcmp(a->scope, b->scope) == 0;
+}
+
 static int by_row(const void *x, const void *y)
 {
     const struct fk_import_problem *a = x, *b = y;
@@ -273,26 +280,28 @@ int fk_sample_commit(fk_store *st, const struct fk_profile *p, struct fk_sample_
             const struct fk_sample_entry *e = &x->entries[g.ri[r]];
             fk_slice f[4];
 
-            if (x->actor != cur) {
+            /* every phone signs in as its own account, but a county's tables share role and
+             * scope: the import's scope answers are kept while they stay the same */
+            if (!same_checks(x->actor, cur)) {
                 rc = fk_import_set_actor(imp, x->actor, err, errlen);
-                cur = x->actor;
                 if (rc != FK_OK)
                     break;
+                cur = x->actor;
             }
             f[0] = (fk_slice){e->tube, strlen(e->tube)};
             f[1] = (fk_slice){e->id_number, strlen(e->id_number)};
             f[2] = (fk_slice){e->time, strlen(e->time)};
             f[3] = (fk_slice){x->site, strlen(x->site)};
-            rc = fk_import_row(imp, r, f, 4, (fk_slice){"", 0});
+            if (fk_import_row(imp, r, f, 4, (fk_slice){"", 0}) != FK_OK)
+                break; /* fk_import_end says what, the group rolled back */
         }
-        if (imp) {
-            if (rc == FK_OK) {
-                rc = fk_import_end(imp, &sum, err, errlen);
-            } else {
-                fk_import_abort(imp);
-            }
-            imp = NULL;
-        }
+        /* A store failure at a row: fk_import_end rolls back and says what; a caller that could
+         * not be switched to: nothing of the group may commit. */
+        if (imp && rc == FK_OK)
+            rc = fk_import_end(imp, &sum, err, errlen);
+        else
+            fk_import_abort(imp);
+        imp = NULL;
         if (rc == FK_OK && g.nomem)
             rc = FK_ENOMEM; /* committed; a reason could not be kept */
         if (rc == FK_ENOMEM)
