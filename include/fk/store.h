@@ -546,7 +546,9 @@ int fk_store_dump(fk_store *st, const char *table, fk_table_cb cb, void *ud);
 /* Inside a batch: adds one row to table as fk_store_dump gave it (names and values), ids
  * included; a row whose key is there already is an error (FK_EDB), never a silent skip. Marks
  * every index stale. fk_store_load_end after a table's last row lets the store number new rows
- * after the loaded ids. */
+ * after the loaded ids. A store may gather the rows and send many at once (PostgreSQL: a COPY
+ * of up to 8 MiB): its error then comes from a later fk_store_load, fk_store_load_end or
+ * fk_store_commit, naming the table and the key, and the batch must be rolled back. */
 int fk_store_load(fk_store *st, const char *table, const char *const *names,
                   const struct fk_record_value *v, size_t n);
 int fk_store_load_end(fk_store *st, const char *table);

@@ -1095,10 +1095,31 @@ static void test_store__migrate(void **state)
                                                {"", 0, 0},       {"", 0, 0},  {"", 0, 0},
                                                {"", 0, 0},       {"", 0, 0}};
 
+        const struct fk_record_value fresh[8] = {{"140701", 0, 0}, {"y", 0, 0}, {NULL, 3, 0},
+                                                 {"140700", 0, 0}, {"", 0, 0},  {"", 0, 0},
+                                                 {"", 0, 0},       {"", 0, 0}};
+        int rc;
+
         assert_int_equal(fk_store_begin(copy), FK_OK);
         assert_int_equal(fk_store_load(copy, "regions", names, row, 8), FK_EDB);
         assert_int_equal(fk_store_load(copy, "no_such_table", names, row, 8), FK_EINVAL);
         fk_store_rollback(copy);
+        /* The same into the fixture's store, which may send its rows later (PostgreSQL's COPY):
+         * the error comes at the end of the table at the latest, names the table and the key,
+         * and the new row before it is rolled back with the batch. */
+        assert_int_equal(fk_store_begin(f->st), FK_OK);
+        rc = fk_store_load(f->st, "regions", names, fresh, 8);
+        assert_int_equal(rc, FK_OK);
+        rc = fk_store_load(f->st, "regions", names, row, 8);
+        if (rc == FK_OK)
+            rc = fk_store_load_end(f->st, "regions");
+        assert_int_equal(rc, FK_EDB);
+        if (test_pg()) {
+            assert_non_null(strstr(fk_store_errmsg(f->st), "table regions"));
+            assert_non_null(strstr(fk_store_errmsg(f->st), "(code)=(140700) already exists"));
+        }
+        fk_store_rollback(f->st);
+        assert_int_equal(count(f->st, "regions"), 1);
     }
     assert_int_equal(fk_store_migrate(f->st, copy, &admin, NULL, moved, 64, &n, err, sizeof err),
                      FK_ECONFLICT);
