@@ -167,8 +167,20 @@ struct fk_event_row;
  * FK_OK, or the first failure (roll the batch back). */
 int fk_store_add_events(fk_store *st, fk_record_id type, const struct fk_event_row *e,
                         const struct fk_sample_row *s, size_t n, enum fk_put *did);
-/* 1 when fk_store_add_events is much faster than the calls one by one, so an import should gather
- * a batch's events first (PostgreSQL); 0 when it is the same (SQLite). */
+/* Many keyed records of one type at once (issue 20), inside a batch: record i's fields are
+ * v[i * nfields ..) of the type's descriptor (fk/record.h), and ids[i], did[i] and changed[i]
+ * (ids and changed may be NULL) what n calls of fk_store_put_record in that order would give,
+ * with the same rows stored and the same ids numbered. A store that pays a round trip a row
+ * (PostgreSQL) sends them by COPY and merges them on their key in a few statements; the others
+ * make the n calls. FK_OK, or the first failure (roll the batch back). */
+int fk_store_put_records(fk_store *st, fk_record_id t, const struct fk_record_value *v, size_t n,
+                         int64_t *ids, enum fk_put *did, unsigned *changed);
+/* The same for n persons: what n calls of fk_store_put_person_changes would give (changed[i]:
+ * fk_person_field bits). FK_OK, FK_ENOMEM, or the first failure. */
+int fk_store_put_persons(fk_store *st, const struct fk_person_row *p, size_t n, int64_t *ids,
+                         enum fk_put *did, unsigned *changed);
+/* 1 when fk_store_add_events and fk_store_put_records are much faster than the calls one by one,
+ * so an import should gather a batch's rows first (PostgreSQL); 0 when it is the same (SQLite). */
 int fk_store_prefers_bulk(const fk_store *st);
 int fk_store_put_result(fk_store *st, const struct fk_result_row *r, enum fk_put *did);
 int fk_store_put_case(fk_store *st, const struct fk_case_row *c, enum fk_put *did);

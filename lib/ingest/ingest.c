@@ -153,14 +153,19 @@ struct ctx {
     char last_tube[TEXT_MAX]; /* results: the last tube found in the store */
     int64_t now;              /* event times and birth dates are checked against it */
     unsigned changed;         /* persons: fk_person_field bits of the last row's update */
-    /* Scans, pings and samples into a store that prefers them a batch at a time
+    /* Scans, pings, samples and persons into a store that prefers them a batch at a time
      * (fk_store_prefers_bulk; issue 20): the batch's checked rows, counted and handed to the
      * hooks when commit() hands them over (flush()). Their texts lie in gtext, at the offsets
-     * in goff (a cell, or a tube and a site), made pointers at the flush. */
+     * in goff (a cell, or a tube and a site) or gpoff (a person's texts; SIZE_MAX: none), made
+     * pointers at the flush. */
     int gather;
     struct fk_event_row *gev;
     struct fk_sample_row *gsm;
     size_t (*goff)[2];
+    struct fk_person_row *gps; /* persons only: the rows, their ids and changed fields */
+    size_t (*gpoff)[7];
+    int64_t *gpid;
+    unsigned *gchg;
     enum fk_put *gdid;
     uint64_t *gline; /* each gathered row's line, for the counted hook */
     size_t ngather, capgather;
@@ -886,6 +891,9 @@ static int row_region(struct ctx *c, enum fk_put *did)
     return rc;
 }
 
+static int gather_person(struct ctx *c, const struct fk_person_row *p);
+static int person_placed(struct ctx *c, const char *id, int64_t pid, const char *grid);
+
 static int row_person(struct ctx *c, enum fk_put *did)
 {
     char id[64], name[TEXT_MAX], grid[FK_REGION_CODE_MAX + 8], phone[64], household[TEXT_MAX],
@@ -894,7 +902,7 @@ static int row_person(struct ctx *c, enum fk_put *did)
     enum fk_id_type idt = FK_ID_RESIDENT;
     fk_slice s = field(c, 0), ts = field(c, 6);
     int64_t pid;
-    int rc, added, ok = 1;
+    int rc, ok = 1;
 
     if (fk_id_type_parse(ts.p, ts.n, &idt) != FK_OK) {
         whys(c, FK_MSG_ROW_ID_TYPE, ts);
@@ -937,16 +945,28 @@ static int row_person(struct ctx *c, enum fk_put *did)
     p.tags = c->idx[5] >= 0 ? tags : NULL;
     p.id_type = c->idx[6] >= 0 ? (int)idt : -1;
     p.address = c->idx[7] >= 0 ? address : NULL;
+    if (c->gather)
+        return gather_person(c, &p);
     rc = fk_store_put_person_changes(c->st, &p, &pid, did, &c->changed);
-    if (rc == FK_OK && c->persons) {
-        int64_t k = fk_strmap_intern(c->persons, id, strlen(id), &added);
-
-        if (k < 0)
-            return FK_ENOMEM;
-        fk_strmap_set_value(c->persons, k, pid);
-        rc = set_pgrid(c, pid, grid);
-    }
+    if (rc == FK_OK)
+        rc = person_placed(c, id, pid, grid);
     return put_rc(rc);
+}
+
+/* Keeps a person the import put (id number id, store id pid, in grid) where it looks persons up,
+ * when it does. FK_OK or FK_ENOMEM. */
+static int person_placed(struct ctx *c, const char *id, int64_t pid, const char *grid)
+{
+    int64_t k;
+    int added;
+
+    if (!c->persons)
+        return FK_OK;
+    k = fk_strmap_intern(c->persons, id, strlen(id), &added);
+    if (k < 0)
+        return FK_ENOMEM;
+    fk_strmap_set_value(c->persons, k, pid);
+    return set_pgrid(c, pid, grid);
 }
 
 static int row_venue(struct ctx *c, enum fk_put *did)
@@ -1010,13 +1030,10 @@ static int added(struct ctx *c, int rc, const enum fk_put *did, int64_t person, 
 
 static void count(struct ctx *c, uint64_t line, enum fk_put did);
 
-/* Keeps a checked scan (cell NULL, s NULL), ping (s NULL) or sample (s) for the batch's
- * fk_store_add_events. GATHERED, or FK_ENOMEM. */
-#define GATHERED 2
-static int gather(struct ctx *c, int64_t person, int64_t venue, const char *cell, int64_t t,
-                  const struct fk_sample_row *s)
+/* Room for one more gathered row. FK_OK or FK_ENOMEM. */
+static int gather_room(struct ctx *c)
 {
-    size_t i = c->ngather, at;
+    size_t i = c->ngather;
 
     if (i == c->capgather) {
         size_t cap = c->capgather;
@@ -1035,8 +1052,35 @@ static int gather(struct ctx *c, int64_t person, int64_t venue, const char *cell
         cap = c->capgather;
         if (fk_vec_grow((void **)&c->gline, &cap, i + 1, sizeof *c->gline) != FK_OK)
             return FK_ENOMEM;
+        if (c->type == FK_IMPORT_PERSONS) {
+            cap = c->capgather;
+            if (fk_vec_grow((void **)&c->gps, &cap, i + 1, sizeof *c->gps) != FK_OK)
+                return FK_ENOMEM;
+            cap = c->capgather;
+            if (fk_vec_grow((void **)&c->gpoff, &cap, i + 1, sizeof *c->gpoff) != FK_OK)
+                return FK_ENOMEM;
+            cap = c->capgather;
+            if (fk_vec_grow((void **)&c->gpid, &cap, i + 1, sizeof *c->gpid) != FK_OK)
+                return FK_ENOMEM;
+            cap = c->capgather;
+            if (fk_vec_grow((void **)&c->gchg, &cap, i + 1, sizeof *c->gchg) != FK_OK)
+                return FK_ENOMEM;
+        }
         c->capgather = cap;
     }
+    return FK_OK;
+}
+
+/* Keeps a checked scan (cell NULL, s NULL), ping (s NULL) or sample (s) for the batch's
+ * fk_store_add_events. GATHERED, or FK_ENOMEM. */
+#define GATHERED 2
+static int gather(struct ctx *c, int64_t person, int64_t venue, const char *cell, int64_t t,
+                  const struct fk_sample_row *s)
+{
+    size_t i = c->ngather, at;
+
+    if (gather_room(c) != FK_OK)
+        return FK_ENOMEM;
     at = c->gtext.len;
     c->gline[i] = c->line;
     c->goff[i][0] = c->goff[i][1] = at;
@@ -1056,7 +1100,56 @@ static int gather(struct ctx *c, int64_t person, int64_t venue, const char *cell
     return GATHERED;
 }
 
-/* Hands the batch's gathered events to the store, then counts each and tells the hooks, in the
+/* Keeps a checked person for the batch's fk_store_put_persons. GATHERED, or FK_ENOMEM. */
+static int gather_person(struct ctx *c, const struct fk_person_row *p)
+{
+    const char *s[7] = {p->id_number, p->name,      p->phone,  p->grid,
+                        p->household, p->tags,      p->address};
+    size_t i = c->ngather;
+    int k;
+
+    if (gather_room(c) != FK_OK)
+        return FK_ENOMEM;
+    c->gline[i] = c->line;
+    c->gps[i] = *p;
+    for (k = 0; k < 7; k++) {
+        c->gpoff[i][k] = s[k] ? c->gtext.len : SIZE_MAX;
+        if (s[k] && fk_buf_append(&c->gtext, s[k], strlen(s[k]) + 1) != FK_OK)
+            return FK_ENOMEM;
+    }
+    c->ngather++;
+    return GATHERED;
+}
+
+/* The persons' part of flush(): their rows to the store, then each row's id where the import
+ * keeps it, and its count, in the rows' order. */
+static int flush_persons(struct ctx *c)
+{
+    size_t i, n = c->ngather;
+    int rc;
+
+    for (i = 0; i < n; i++) {
+        const char **s[7] = {&c->gps[i].id_number, &c->gps[i].name,      &c->gps[i].phone,
+                             &c->gps[i].grid,      &c->gps[i].household, &c->gps[i].tags,
+                             &c->gps[i].address};
+        int k;
+
+        for (k = 0; k < 7; k++)
+            *s[k] = c->gpoff[i][k] == SIZE_MAX ? NULL : c->gtext.data + c->gpoff[i][k];
+    }
+    rc = fk_store_put_persons(c->st, c->gps, n, c->gpid, c->gdid, c->gchg);
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        rc = person_placed(c, c->gps[i].id_number, c->gpid[i], c->gps[i].grid);
+        c->changed = c->gchg[i];
+        if (rc == FK_OK)
+            count(c, c->gline[i], c->gdid[i]);
+    }
+    c->ngather = 0;
+    fk_buf_reset(&c->gtext);
+    return rc;
+}
+
+/* Hands the batch's gathered rows to the store, then counts each and tells the hooks, in the
  * rows' order, as the rows one by one would have. */
 static int flush(struct ctx *c)
 {
@@ -1065,6 +1158,8 @@ static int flush(struct ctx *c)
 
     if (n == 0)
         return FK_OK;
+    if (c->type == FK_IMPORT_PERSONS)
+        return flush_persons(c);
     for (i = 0; i < n; i++) {
         if (c->type == FK_IMPORT_SAMPLES) {
             c->gsm[i].tube = c->gtext.data + c->goff[i][0];
@@ -3249,6 +3344,10 @@ static void import_free(fk_import *imp)
     free(c->gev);
     free(c->gsm);
     free(c->goff);
+    free(c->gps);
+    free(c->gpoff);
+    free(c->gpid);
+    free(c->gchg);
     free(c->gdid);
     free(c->gline);
     fk_buf_fini(&c->gtext);
@@ -3282,8 +3381,8 @@ int fk_import_begin(fk_store *st, const struct fk_profile *p, enum fk_import_typ
     c->actor = o ? o->actor : NULL;
     c->now = o && o->now ? o->now : (int64_t)time(NULL);
     fk_buf_init(&c->gtext, 0);
-    c->gather = fk_store_prefers_bulk(st) &&
-                (t == FK_IMPORT_SCANS || t == FK_IMPORT_PINGS || t == FK_IMPORT_SAMPLES);
+    c->gather = fk_store_prefers_bulk(st) && (t == FK_IMPORT_SCANS || t == FK_IMPORT_PINGS ||
+                                              t == FK_IMPORT_SAMPLES || t == FK_IMPORT_PERSONS);
     imp->batch = (uint64_t)(o && o->batch_rows ? o->batch_rows : p->batch_rows);
     if (c->actor) {
         rc = permitted(st, t, c->actor, "import", c->scope_label, sizeof c->scope_label,

@@ -4,7 +4,9 @@
 #include "fk/store.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fk/buf.h"
@@ -327,29 +329,70 @@ int fk_store_put_person(fk_store *st, const struct fk_person_row *p, int64_t *id
     return fk_store_put_person_changes(st, p, id, did, &changed);
 }
 
+/* A person's fields as the descriptor orders them. */
+#define PERSON_FIELDS 8
+static void person_values(const struct fk_person_row *p, struct fk_record_value *v)
+{
+    const struct fk_record_value w[PERSON_FIELDS] = {
+        RV_S(p->id_number), {NULL, p->id_type, p->id_type < 0},
+        RV_S(p->name),      RV_S(p->phone),
+        RV_S(p->grid),      RV_S(p->household),
+        RV_S(p->tags),      RV_S(p->address)};
+
+    memcpy(v, w, sizeof w);
+}
+
+/* The bits of the fields a put changed (1 << index in the descriptor's fields) as enum
+ * fk_person_field bits. */
+static unsigned person_changes(unsigned diff)
+{
+    static const unsigned bit[PERSON_FIELDS] = {0,
+                                                FK_PERSON_ID_TYPE,
+                                                FK_PERSON_NAME,
+                                                FK_PERSON_PHONE,
+                                                FK_PERSON_GRID,
+                                                FK_PERSON_HOUSEHOLD,
+                                                FK_PERSON_TAGS,
+                                                FK_PERSON_ADDRESS};
+    unsigned out = 0;
+    int k;
+
+    for (k = 0; k < PERSON_FIELDS; k++)
+        if (diff & (1u << k))
+            out |= bit[k];
+    return out;
+}
+
 int fk_store_put_person_changes(fk_store *st, const struct fk_person_row *p, int64_t *id,
                                 enum fk_put *did, unsigned *changed)
 {
-    /* Bits of the fields (1 << index in the descriptor's fields) to enum fk_person_field. */
-    static const unsigned bit[8] = {0,
-                                    FK_PERSON_ID_TYPE,
-                                    FK_PERSON_NAME,
-                                    FK_PERSON_PHONE,
-                                    FK_PERSON_GRID,
-                                    FK_PERSON_HOUSEHOLD,
-                                    FK_PERSON_TAGS,
-                                    FK_PERSON_ADDRESS};
-    const struct fk_record_value v[] = {RV_S(p->id_number), {NULL, p->id_type, p->id_type < 0},
-                                        RV_S(p->name),      RV_S(p->phone),
-                                        RV_S(p->grid),      RV_S(p->household),
-                                        RV_S(p->tags),      RV_S(p->address)};
+    struct fk_record_value v[PERSON_FIELDS];
     unsigned diff = 0;
-    int rc = fk_store_put_record(st, FK_IMPORT_PERSONS, v, id, did, &diff), k;
+    int rc;
 
-    *changed = 0;
-    for (k = 0; k < 8; k++)
-        if (diff & (1u << k))
-            *changed |= bit[k];
+    person_values(p, v);
+    rc = fk_store_put_record(st, FK_IMPORT_PERSONS, v, id, did, &diff);
+    *changed = person_changes(diff);
+    return rc;
+}
+
+int fk_store_put_persons(fk_store *st, const struct fk_person_row *p, size_t n, int64_t *ids,
+                         enum fk_put *did, unsigned *changed)
+{
+    struct fk_record_value *v;
+    size_t i;
+    int rc;
+
+    if (n == 0)
+        return FK_OK;
+    if (n > SIZE_MAX / (PERSON_FIELDS * sizeof *v) || !(v = malloc(n * PERSON_FIELDS * sizeof *v)))
+        return FK_ENOMEM;
+    for (i = 0; i < n; i++)
+        person_values(&p[i], &v[i * PERSON_FIELDS]);
+    rc = fk_store_put_records(st, FK_IMPORT_PERSONS, v, n, ids, did, changed);
+    for (i = 0; changed && i < n; i++)
+        changed[i] = rc == FK_OK ? person_changes(changed[i]) : 0;
+    free(v);
     return rc;
 }
 
@@ -399,6 +442,27 @@ int fk_store_add_events(fk_store *st, fk_record_id type, const struct fk_event_r
         else
             rc = fk_store_add_sample(st, &s[i], &did[i]);
     }
+    return rc;
+}
+
+int fk_store_put_records(fk_store *st, fk_record_id t, const struct fk_record_value *v, size_t n,
+                         int64_t *ids, enum fk_put *did, unsigned *changed)
+{
+    const struct fk_record_type *rt = fk_record_get(t);
+    size_t i;
+    int rc = FK_OK;
+
+    if (!rt || !(rt->flags & FK_RECORD_GENERIC))
+        return FK_EINVAL;
+    if (st->ops->put_records) {
+        rc = st->ops->put_records(st, t, v, n, ids, did, changed);
+        for (i = 0; rc == FK_OK && i < n; i++)
+            wrote(st, t, rc, &did[i]);
+        return rc;
+    }
+    for (i = 0; rc == FK_OK && i < n; i++)
+        rc = fk_store_put_record(st, t, &v[i * (size_t)rt->nfields], ids ? &ids[i] : NULL, &did[i],
+                                 changed ? &changed[i] : NULL);
     return rc;
 }
 

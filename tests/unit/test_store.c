@@ -1335,6 +1335,72 @@ static void test_store__add_events_as_one_by_one(void **state)
     fk_store_close(ref);
 }
 
+/* Two batches of persons through fk_store_put_persons, the fixture's store (PostgreSQL's COPY and
+ * merge under FK_TEST_PG), against the same rows put one call at a time into a new SQLite file,
+ * and against the answers worked out by hand: new, the same, a field changed, an absent (NULL)
+ * field kept, a key twice in one batch, and a name with a tab and a backslash. Every row's answer,
+ * id and changed fields, and every stored row, are the same. */
+static void test_store__put_persons_as_one_by_one(void **state)
+{
+    struct store_fixture *f = *state;
+    static const struct fk_person_row rows[2][6] = {
+        {{0, "A", "甲", "138", "G1", "", "", 1, ""},
+         {0, "B", "乙", "", "G1", "H1", "", 1, ""},
+         {0, "A", "甲二", "138", "G1", "", "", 1, ""},
+         {0, "C", "丙", NULL, "G2", NULL, NULL, -1, NULL},
+         {0, "B", "乙", "", "G1", "H1", "", 1, ""}},
+        {{0, "A", "甲二", NULL, "G1", "", "", -1, NULL},
+         {0, "C", "丙", "139", "G2", "", "", 0, ""},
+         {0, "D", "丁\t\\", "", "G1", "", "", 1, ""},
+         {0, "D", "丁\t\\", "", "G3", NULL, "", 1, ""},
+         {0, "B", "乙", "", "G1", "H1", "", 2, ""},
+         {0, "E", "戊", "", "G1", "", "", 1, ""}}};
+    static const size_t n[2] = {5, 6};
+    static const enum fk_put want[2][6] = {
+        {FK_PUT_NEW, FK_PUT_NEW, FK_PUT_UPDATED, FK_PUT_NEW, FK_PUT_SAME},
+        {FK_PUT_SAME, FK_PUT_UPDATED, FK_PUT_NEW, FK_PUT_UPDATED, FK_PUT_UPDATED, FK_PUT_NEW}};
+    static const int64_t want_id[2][6] = {{1, 2, 1, 3, 2}, {1, 3, 4, 4, 2, 5}};
+    static const unsigned want_changed[2][6] = {
+        {0, 0, FK_PERSON_NAME, 0, 0}, {0, FK_PERSON_PHONE, 0, FK_PERSON_GRID, FK_PERSON_ID_TYPE, 0}};
+    enum fk_put bulk[6], one[6];
+    int64_t ids[6], one_id[6];
+    unsigned changed[6], one_changed[6];
+    char path[400], err[512], a[4096], b[4096];
+    fk_store *ref = NULL;
+    int batch;
+    size_t i;
+
+    snprintf(path, sizeof path, "%s/ref.db", f->dir);
+    assert_int_equal(fk_store_open(path, &ref, err, sizeof err), FK_OK);
+    for (batch = 0; batch < 2; batch++) {
+        assert_int_equal(fk_store_begin(f->st), FK_OK);
+        assert_int_equal(fk_store_begin(ref), FK_OK);
+        assert_int_equal(fk_store_put_persons(f->st, rows[batch], n[batch], ids, bulk, changed),
+                         FK_OK);
+        for (i = 0; i < n[batch]; i++) {
+            assert_int_equal(fk_store_put_person_changes(ref, &rows[batch][i], &one_id[i], &one[i],
+                                                         &one_changed[i]),
+                             FK_OK);
+            assert_int_equal(bulk[i], want[batch][i]);
+            assert_int_equal(one[i], want[batch][i]);
+            assert_int_equal(ids[i], want_id[batch][i]);
+            assert_int_equal(one_id[i], want_id[batch][i]);
+            assert_int_equal(changed[i], want_changed[batch][i]);
+            assert_int_equal(one_changed[i], want_changed[batch][i]);
+        }
+        assert_int_equal(fk_store_commit(f->st), FK_OK);
+        assert_int_equal(fk_store_commit(ref), FK_OK);
+    }
+    dump_of(f->st, "persons", a);
+    dump_of(ref, "persons", b);
+    assert_string_equal(a, b);
+    assert_non_null(strstr(a, "name='丁\t\\';"));
+    assert_non_null(strstr(a, "grid='G3';"));
+    if (test_pg()) /* outside a batch */
+        assert_int_equal(fk_store_put_persons(f->st, rows[0], 5, ids, bulk, changed), FK_EDB);
+    fk_store_close(ref);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1367,6 +1433,7 @@ int main(void)
         T(test_store__watch),
         T(test_store__reconnect),
         T(test_store__add_events_as_one_by_one),
+        T(test_store__put_persons_as_one_by_one),
         cmocka_unit_test(test_store__shown_without_password),
     };
 #undef T

@@ -273,6 +273,7 @@ struct pg_store {
     } load;
     int listening;           /* fk_store_watch said LISTEN */
     int staging;             /* the temporary tables of add_events exist (made in this session) */
+    uint64_t staged;         /* bit t: put_records' temporary table of type t exists, likewise */
     int batch_kind; /* of the open batch: 0 data, 1 control, 2 events */
     int in_read;    /* a read transaction of fk_store_read_begin is open */
     int cursors;    /* cursors open, to name the next one */
@@ -782,6 +783,7 @@ static int pg_commit(fk_store *st)
     if (strcmp(sym_PQcmdStatus(res), "COMMIT") != 0) {
         snprintf(s->msg, sizeof s->msg, "postgresql: the batch failed and was rolled back");
         s->staging = 0;
+        s->staged = 0;
         rc = FK_EDB;
     }
     sym_PQclear(res);
@@ -798,6 +800,7 @@ static int pg_rollback(fk_store *st)
     s->in_read = s->txn = 0;
     s->batch_kind = 0;
     s->staging = 0; /* made in a transaction that is rolled back: gone with it */
+    s->staged = 0;
     s->load.t = NULL;
     fk_buf_reset(&s->load.rows);
     /* A lost connection took the transaction with it; the next call connects again. */
@@ -876,15 +879,15 @@ static void arg_value(struct args *a, const struct fk_record_field *f,
         a_int(a, keep ? 0 : v->i);
 }
 
-/* 1 when column c of row 0 holds v (an absent value always matches). */
-static int same_value(const PGresult *r, int c, const struct fk_record_field *f,
+/* 1 when column c of row i holds v (an absent value always matches). */
+static int same_value(const PGresult *r, int i, int c, const struct fk_record_field *f,
                       const struct fk_record_value *v)
 {
     if (fk__value_absent(f, v))
         return 1;
     if (f->kind == FK_RVAL_TEXT)
-        return strcmp(col(r, 0, c), v->s ? v->s : "") == 0;
-    return coli(r, 0, c) == v->i;
+        return strcmp(col(r, i, c), v->s ? v->s : "") == 0;
+    return coli(r, i, c) == v->i;
 }
 
 /* Runs statement k (R_GET, R_INS, R_UPD) of type t with a's parameters. */
@@ -935,7 +938,7 @@ static int put_record(struct pg_store *s, fk_record_id t, const struct fk_record
         for (k = 0, c = has_id; k < rt->nfields; k++) {
             if (rt->fields[k].flags & FK_RFIELD_KEY)
                 continue;
-            if (!same_value(res, c++, &rt->fields[k], &v[k]))
+            if (!same_value(res, 0, c++, &rt->fields[k], &v[k]))
                 diff |= 1u << k;
         }
         if (id && has_id)
@@ -2471,6 +2474,267 @@ static int pg_add_events(fk_store *st, fk_record_id type, const struct fk_event_
     return add_moves(s, type == FK_IMPORT_PINGS, e, n, did);
 }
 
+/* ---- keyed records a batch at a time ---- */
+
+/* The types put_records merges in a few statements: the table is named as the type, its columns
+ * as the fields, and the descriptor's update sets each field to the value given, or keeps the
+ * stored one when the value is absent (coalesce), as merge_update does. The others go one by
+ * one. */
+static int merges(fk_record_id t)
+{
+    return t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES;
+}
+
+/* Appends the key columns' equality of aliases a and b ("a.code = b.code AND ..."). */
+static int key_join(fk_buf *b, const struct fk_record_type *rt, const char *x, const char *y)
+{
+    int k, first = 1, rc = FK_OK;
+
+    for (k = 0; rc == FK_OK && k < rt->nfields; k++)
+        if (rt->fields[k].flags & FK_RFIELD_KEY) {
+            rc = fk_buf_printf(b, "%s%s.\"%s\" = %s.\"%s\"", first ? "" : " AND ", x,
+                               rt->fields[k].name, y, rt->fields[k].name);
+            first = 0;
+        }
+    return rc;
+}
+
+/* The temporary table type t's rows go through (n, then the fields), once a session. */
+static int staging_rec(struct pg_store *s, const struct fk_record_type *rt)
+{
+    fk_buf sql;
+    int k, rc;
+
+    if (s->staged & (UINT64_C(1) << rt->id))
+        return FK_OK;
+    fk_buf_init(&sql, 0);
+    rc = fk_buf_printf(&sql, "CREATE TEMP TABLE IF NOT EXISTS fk_in_%s (n bigint", rt->name);
+    for (k = 0; rc == FK_OK && k < rt->nfields; k++)
+        rc = fk_buf_printf(&sql, ", \"%s\" %s", rt->fields[k].name,
+                           rt->fields[k].kind == FK_RVAL_TEXT ? "text COLLATE \"C\"" : "bigint");
+    rc = rc == FK_OK ? fk_buf_puts(&sql, ")") : rc;
+    rc = rc == FK_OK ? exec(s, sql.data) : rc;
+    fk_buf_fini(&sql);
+    if (rc == FK_OK)
+        s->staged |= UINT64_C(1) << rt->id;
+    return rc;
+}
+
+/* Runs sql with one parameter, the array of row numbers in list ("{3,5}"). */
+static int with_rows(struct pg_store *s, const char *sql, const fk_buf *list, PGresult **out)
+{
+    const char *p[1] = {list->data};
+
+    return check(s, *out = sym_PQexecParams(s->conn, sql, 1, NULL, p, NULL, NULL, 0));
+}
+
+/* The first of a key in the batch that is stored: each field compared as put_record does; the
+ * others (a key again) are left to go one by one. Fills did, ids and changed of those rows,
+ * lists the new rows in ins and the changed ones in upd, and marks the repeats in slow. */
+static int merge_read(struct pg_store *s, const struct fk_record_type *rt,
+                      const struct fk_record_value *v, size_t n, int64_t *ids, enum fk_put *did,
+                      unsigned *changed, unsigned char *slow, fk_buf *ins, fk_buf *upd)
+{
+    int has_id = (rt->flags & FK_RECORD_HAS_ID) != 0, k, c, i, rc;
+    size_t nf = (size_t)rt->nfields;
+    PGresult *res = NULL;
+    fk_buf sql;
+
+    fk_buf_init(&sql, 0);
+    rc = fk_buf_printf(&sql, "SELECT i.n, i.r, st.\"%s\" IS NOT NULL%s", rt->fields[0].name,
+                       has_id ? ", st.id" : "");
+    for (k = 0; rc == FK_OK && k < rt->nfields; k++)
+        if (!(rt->fields[k].flags & FK_RFIELD_KEY))
+            rc = fk_buf_printf(&sql, ", st.\"%s\"", rt->fields[k].name);
+    rc = rc == FK_OK ? fk_buf_puts(&sql, " FROM (SELECT *, row_number() OVER (PARTITION BY ") : rc;
+    for (k = 0, c = 0; rc == FK_OK && k < rt->nfields; k++)
+        if (rt->fields[k].flags & FK_RFIELD_KEY)
+            rc = fk_buf_printf(&sql, "%s\"%s\"", c++ ? ", " : "", rt->fields[k].name);
+    rc = rc == FK_OK ? fk_buf_printf(&sql, " ORDER BY n) AS r FROM fk_in_%s) i LEFT JOIN %s st ON ",
+                                     rt->name, rt->name)
+                     : rc;
+    rc = rc == FK_OK ? key_join(&sql, rt, "st", "i") : rc;
+    rc = rc == FK_OK ? check(s, res = sym_PQexec(s->conn, sql.data)) : rc;
+    fk_buf_fini(&sql);
+    if (rc != FK_OK)
+        return rc;
+    for (i = 0; rc == FK_OK && i < sym_PQntuples(res); i++) {
+        int64_t at = coli(res, i, 0);
+        const struct fk_record_value *x;
+        unsigned diff = 0;
+
+        if (at < 0 || (size_t)at >= n)
+            continue;
+        x = &v[(size_t)at * nf];
+        if (coli(res, i, 1) > 1) {
+            slow[at] = 1;
+            continue;
+        }
+        if (strcmp(col(res, i, 2), "t") != 0) {
+            did[at] = FK_PUT_NEW;
+            rc = fk_buf_printf(ins, "%s%lld", ins->len ? "," : "{", (long long)at);
+            continue;
+        }
+        for (k = 0, c = 3 + has_id; k < rt->nfields; k++) {
+            if (rt->fields[k].flags & FK_RFIELD_KEY)
+                continue;
+            if (!same_value(res, i, c++, &rt->fields[k], &x[k]))
+                diff |= 1u << k;
+        }
+        if (ids && has_id)
+            ids[at] = coli(res, i, 3);
+        if (changed)
+            changed[at] = diff;
+        did[at] = diff ? FK_PUT_UPDATED : FK_PUT_SAME;
+        if (diff)
+            rc = fk_buf_printf(upd, "%s%lld", upd->len ? "," : "{", (long long)at);
+    }
+    sym_PQclear(res);
+    rc = rc == FK_OK && ins->len ? fk_buf_puts(ins, "}") : rc;
+    rc = rc == FK_OK && upd->len ? fk_buf_puts(upd, "}") : rc;
+    return rc;
+}
+
+/* Inserts the rows listed in ins in their order (so the store numbers them as the calls in
+ * order would), an absent value as put_record's insert gives it ("" or 0), and reads their ids. */
+static int merge_insert(struct pg_store *s, const struct fk_record_type *rt, size_t n,
+                        const fk_buf *ins, int64_t *ids)
+{
+    int has_id = (rt->flags & FK_RECORD_HAS_ID) != 0, k, i, rc;
+    PGresult *res = NULL;
+    fk_buf sql;
+
+    fk_buf_init(&sql, 0);
+    rc = fk_buf_printf(&sql, "%sINSERT INTO %s (", has_id ? "WITH ins AS (" : "", rt->name);
+    for (k = 0; rc == FK_OK && k < rt->nfields; k++)
+        rc = fk_buf_printf(&sql, "%s\"%s\"", k ? ", " : "", rt->fields[k].name);
+    rc = rc == FK_OK ? fk_buf_puts(&sql, ") SELECT ") : rc;
+    for (k = 0; rc == FK_OK && k < rt->nfields; k++)
+        rc = fk_buf_printf(&sql, "%scoalesce(\"%s\", %s)", k ? ", " : "", rt->fields[k].name,
+                           rt->fields[k].kind == FK_RVAL_TEXT ? "''" : "0");
+    rc = rc == FK_OK ? fk_buf_printf(&sql,
+                                     " FROM fk_in_%s WHERE n = ANY($1::bigint[]) ORDER BY n",
+                                     rt->name)
+                     : rc;
+    if (rc == FK_OK && has_id) {
+        rc = fk_buf_puts(&sql, " RETURNING *) SELECT i.n, ins.id FROM ins JOIN fk_in_");
+        rc = rc == FK_OK ? fk_buf_printf(&sql, "%s i ON ", rt->name) : rc;
+        rc = rc == FK_OK ? key_join(&sql, rt, "i", "ins") : rc;
+        rc = rc == FK_OK ? fk_buf_puts(&sql, " WHERE i.n = ANY($1::bigint[])") : rc;
+    }
+    rc = rc == FK_OK ? with_rows(s, sql.data, ins, &res) : rc;
+    fk_buf_fini(&sql);
+    if (rc != FK_OK)
+        return rc;
+    for (i = 0; has_id && ids && i < sym_PQntuples(res); i++) {
+        int64_t at = coli(res, i, 0);
+
+        if (at >= 0 && (size_t)at < n)
+            ids[at] = coli(res, i, 1);
+    }
+    sym_PQclear(res);
+    return FK_OK;
+}
+
+/* Updates the stored rows of the batch's rows listed in upd: each field to the value given, an
+ * absent one kept. */
+static int merge_update(struct pg_store *s, const struct fk_record_type *rt, const fk_buf *upd)
+{
+    PGresult *res = NULL;
+    int k, c, rc;
+    fk_buf sql;
+
+    fk_buf_init(&sql, 0);
+    rc = fk_buf_printf(&sql, "UPDATE %s st SET ", rt->name);
+    for (k = 0, c = 0; rc == FK_OK && k < rt->nfields; k++)
+        if (!(rt->fields[k].flags & FK_RFIELD_KEY))
+            rc = fk_buf_printf(&sql, "%s\"%s\" = coalesce(i.\"%s\", st.\"%s\")", c++ ? ", " : "",
+                               rt->fields[k].name, rt->fields[k].name, rt->fields[k].name);
+    rc = rc == FK_OK ? fk_buf_printf(&sql, " FROM fk_in_%s i WHERE ", rt->name) : rc;
+    rc = rc == FK_OK ? key_join(&sql, rt, "st", "i") : rc;
+    rc = rc == FK_OK ? fk_buf_puts(&sql, " AND i.n = ANY($1::bigint[])") : rc;
+    rc = rc == FK_OK ? with_rows(s, sql.data, upd, &res) : rc;
+    fk_buf_fini(&sql);
+    if (rc == FK_OK)
+        sym_PQclear(res);
+    return rc;
+}
+
+/* Keyed records a batch at a time (issue 20): the rows COPYed into a temporary table, read
+ * against the stored ones in one statement, then the new ones inserted and the changed ones
+ * updated in one statement each; a key that comes again in the batch goes one by one after them,
+ * in order, so every row has the answer the calls in order would give. */
+static int pg_put_records(fk_store *st, fk_record_id t, const struct fk_record_value *v, size_t n,
+                          int64_t *ids, enum fk_put *did, unsigned *changed)
+{
+    struct pg_store *s = PG(st);
+    const struct fk_record_type *rt = fk_record_get(t);
+    unsigned char *slow = NULL;
+    size_t nf, i;
+    fk_buf b, ins, upd;
+    char table[64];
+    int rc = FK_OK, k;
+
+    if (!rt || !(rt->flags & FK_RECORD_GENERIC))
+        return FK_EINVAL;
+    nf = (size_t)rt->nfields;
+    if (!merges(t) || n < 2) {
+        for (i = 0; rc == FK_OK && i < n; i++)
+            rc = put_record(s, t, &v[i * nf], ids ? &ids[i] : NULL, &did[i],
+                            changed ? &changed[i] : NULL);
+        return rc;
+    }
+    if (!in_txn(s) || s->in_read) {
+        snprintf(s->msg, sizeof s->msg, "records put outside a batch");
+        return FK_EDB;
+    }
+    if ((rc = ready(s)) != FK_OK || (rc = staging_rec(s, rt)) != FK_OK)
+        return rc;
+    if (!(slow = calloc(n, 1)))
+        return FK_ENOMEM;
+    for (i = 0; i < n; i++) {
+        did[i] = FK_PUT_SAME;
+        if (ids)
+            ids[i] = 0;
+        if (changed)
+            changed[i] = 0;
+    }
+    fk_buf_init(&b, 0);
+    fk_buf_init(&ins, 0);
+    fk_buf_init(&upd, 0);
+    for (i = 0; rc == FK_OK && i < n; i++) {
+        rc = fk_buf_printf(&b, "%zu", i);
+        for (k = 0; rc == FK_OK && k < rt->nfields; k++) {
+            const struct fk_record_value *x = &v[i * nf + (size_t)k];
+
+            rc = fk_buf_append(&b, "\t", 1);
+            if (rc != FK_OK)
+                break;
+            if (fk__value_absent(&rt->fields[k], x))
+                rc = fk_buf_append(&b, "\\N", 2);
+            else if (rt->fields[k].kind == FK_RVAL_TEXT)
+                rc = copy_text(&b, x->s);
+            else
+                rc = fk_buf_printf(&b, "%lld", (long long)x->i);
+        }
+        rc = rc == FK_OK ? fk_buf_append(&b, "\n", 1) : rc;
+    }
+    snprintf(table, sizeof table, "fk_in_%s", rt->name);
+    rc = rc == FK_OK ? copy_in(s, table, &b) : rc;
+    fk_buf_fini(&b);
+    rc = rc == FK_OK ? merge_read(s, rt, v, n, ids, did, changed, slow, &ins, &upd) : rc;
+    rc = rc == FK_OK && ins.len ? merge_insert(s, rt, n, &ins, ids) : rc;
+    rc = rc == FK_OK && upd.len ? merge_update(s, rt, &upd) : rc;
+    for (i = 0; rc == FK_OK && i < n; i++)
+        if (slow[i])
+            rc = put_record(s, t, &v[i * nf], ids ? &ids[i] : NULL, &did[i],
+                            changed ? &changed[i] : NULL);
+    fk_buf_fini(&ins);
+    fk_buf_fini(&upd);
+    free(slow);
+    return rc;
+}
+
 /* ---- announcements of new generations ---- */
 
 /* The newest generation announced on the channel since the last look into *g (left as it is when
@@ -2760,6 +3024,7 @@ static const struct fk_store_ops pg_ops = {
     .load_end = pg_load_end,
     .watch = pg_watch,
     .add_events = pg_add_events,
+    .put_records = pg_put_records,
 };
 
 /* ---- open ---- */
@@ -2856,6 +3121,7 @@ static int reconnect(struct pg_store *s, double seconds)
     s->load.t = NULL; /* rows gathered for a transaction that is gone */
     fk_buf_reset(&s->load.rows);
     s->staging = s->cursors = s->batch_kind = s->in_read = s->txn = 0;
+    s->staged = 0;
     rc = session(s);
     if (rc == FK_OK)
         rc = prepare_records(s);
