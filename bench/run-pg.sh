@@ -2,12 +2,17 @@
 # SPDX-License-Identifier: MIT
 # fangkong on PostgreSQL against its baselines (issue 20, "Speed"), in one run on the same files,
 # every figure a whole process:
+#   0. import persons (rows/s), the registry: fangkong into an empty PostgreSQL store (validating,
+#      one transaction a batch), against psql's \copy of the file into a bare table, and against
+#      fangkong into a SQLite data file;
 #   1. import samples (rows/s): fangkong into a PostgreSQL store that holds the city (validating,
 #      de-duplicating, one transaction a batch), against psql's \copy of the same file into a bare
 #      table (text columns, no key) on the same cluster, and against fangkong into a SQLite data
 #      file that holds the same city;
 #   2. the engine built from the store (the first coverage ROUND --by county with no snapshot):
-#      from PostgreSQL against from SQLite, median of RUNS.
+#      from PostgreSQL against from SQLite, median of RUNS;
+#   3. fangkong migrate of the SQLite city into a new PostgreSQL database (rows/s, every table
+#      read back and verified), against pg_dump | psql of the PostgreSQL city into another.
 # The city is `fangkong demo --finished --people N --seed 1`. The cluster is scripts/pg-cluster.sh
 # with PostgreSQL's own settings (PG_DURABLE=1: fsync on), on a socket; fangkong is copied from
 # BUILD first. Imports are timed once (a second one would find every row there).
@@ -59,10 +64,19 @@ echo "== the city: $people residents"
 "$FK" demo --people "$people" --seed 1 --finished --out city >/dev/null 2>&1
 rows=$(($(wc -l <city/samples.csv) - 1))
 IFS=, read -r round region start end <city/round.txt
+persons=$(($(wc -l <city/persons.csv) - 1))
+echo "== import persons: $persons rows"
+psql -q "$PG" -c "CREATE TABLE bare_persons (id_number text, name text, phone text, grid text,
+    household text, tags text, address text)"
+pcopy_s=$(seconds psql -q "$PG" -c "\\copy bare_persons FROM 'city/persons.csv' WITH (FORMAT csv, HEADER)")
 for db in "$PG" "$dir/city.db"; do
-    for t in regions persons; do
-        FANGKONG_DB=$db "$FK" import "$t" "city/$t.csv" >/dev/null 2>&1
-    done
+    FANGKONG_DB=$db "$FK" import regions city/regions.csv >/dev/null 2>&1
+done
+ppg_s=$(FANGKONG_DB=$PG seconds "$FK" import persons city/persons.csv)
+plite_s=$(FANGKONG_DB=$dir/city.db seconds "$FK" import persons city/persons.csv)
+[ "$(psql -Atq "$PG" -c 'SELECT count(*) FROM persons')" = "$persons" ] ||
+    { echo "fangkong stored $(psql -Atq "$PG" -c 'SELECT count(*) FROM persons') of $persons persons" >&2; exit 1; }
+for db in "$PG" "$dir/city.db"; do
     FANGKONG_DB=$db "$FK" round create "$round" --region "$region" --start "$start" --end "$end" \
         >/dev/null 2>&1
 done
@@ -85,9 +99,26 @@ lite_b=$(for _ in $(seq "$runs"); do
     FANGKONG_DB=$dir/city.db seconds "$FK" coverage "$round" --by county
 done | median)
 
-rate() { awk -v n="$rows" -v s="$1" 'BEGIN { printf "%d\n", n / s }'; }
+echo "== migrate the SQLite city into a new database"
+psql -q "$PG" -c "CREATE DATABASE moved" -c "CREATE DATABASE dumped"
+moved=${PG/\/postgres\?//moved?}
+dumped=${PG/\/postgres\?//dumped?}
+mig_s=$(seconds bash -c "'$FK' migrate --from '$dir/city.db' --to '$moved' >moved.csv")
+"$FK" migrate --from "$dir/city.db" --to "$moved" >/dev/null 2>&1 &&
+    { echo "a second migrate into the moved city was not refused" >&2; exit 1; }
+moved_rows=$(awk -F, 'NR > 1 { n += $2 } END { print n }' moved.csv)
+[ "$moved_rows" -gt "$rows" ] || { echo "migrate moved $moved_rows rows" >&2; exit 1; }
+dump_s=$(seconds bash -c "pg_dump --no-owner -T bare -T bare_persons '$PG' | psql -q '$dumped'")
+
+rate() { awk -v n="${2:-$rows}" -v s="$1" 'BEGIN { printf "%d\n", n / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
 cat <<MD
+
+| ${persons} persons | seconds | rows/s | against psql \\copy |
+| --- | ---: | ---: | ---: |
+| psql \\copy into a bare table | $pcopy_s | $(rate "$pcopy_s" "$persons") | 1.00 |
+| fangkong import persons, PostgreSQL | $ppg_s | $(rate "$ppg_s" "$persons") | $(ratio "$pcopy_s" "$ppg_s") |
+| fangkong import persons, SQLite | $plite_s | $(rate "$plite_s" "$persons") | $(ratio "$pcopy_s" "$plite_s") |
 
 | ${people} residents, ${rows} samples | seconds | rows/s | against psql \\copy |
 | --- | ---: | ---: | ---: |
@@ -99,6 +130,11 @@ cat <<MD
 | --- | ---: | ---: |
 | from SQLite | $lite_b | 1.00 |
 | from PostgreSQL | $pg_b | $(ratio "$pg_b" "$lite_b") |
+
+| the city into a new database, $moved_rows rows | seconds | rows/s | against pg_dump \| psql |
+| --- | ---: | ---: | ---: |
+| pg_dump \| psql (PostgreSQL to PostgreSQL) | $dump_s | $(rate "$dump_s" "$moved_rows") | 1.00 |
+| fangkong migrate, SQLite to PostgreSQL, verified | $mig_s | $(rate "$mig_s" "$moved_rows") | $(ratio "$dump_s" "$mig_s") |
 
 machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB; load $(cut -d' ' -f1-3 /proc/loadavg); commit $(git -C "$top" rev-parse --short HEAD); $(date -u +%F)
 MD

@@ -102,6 +102,12 @@ int cmd_import(struct cli *c, int argc, char **argv)
     secs = fk_progress_elapsed(&prog) - snaps.seconds; /* the rows' own pace */
     if (rc != FK_OK) {
         cli_error(c, "%s: %s", c->pos[1], err);
+        /* A clerk asks what to do next: what is stored, and that running it again is safe. */
+        if (sum.kept_line && (rc == FK_EDB || rc == FK_EIO))
+            fprintf(stderr,
+                    "%s: the rows up to line %llu are stored (%llu batches); the same import "
+                    "again adds the rest, counting the stored rows as duplicates\n",
+                    c->pos[1], (unsigned long long)sum.kept_line, (unsigned long long)sum.batches);
         return EXIT_ERROR;
     }
     fprintf(stderr,
@@ -118,6 +124,16 @@ int cmd_import(struct cli *c, int argc, char **argv)
         /* A re-import that renames or moves residents says so before a meeting finds out. */
         fprintf(stderr, "%s %s: %s\n", fk_import_type_name(type), c->pos[1],
                 fk_import_updated_text(&sum, upd, sizeof upd));
+    }
+    if (sum.resumed) {
+        char server[160];
+
+        fk_store_reconnects(c->st, server, sizeof server);
+        fprintf(stderr,
+                "%s %s: the connection to the database was lost %u time%s and the import went on "
+                "from the batches stored, on a new connection to %s; the last loss: %s\n",
+                fk_import_type_name(type), c->pos[1], sum.resumed, sum.resumed > 1 ? "s" : "",
+                server[0] ? server : "the database", sum.resumed_why);
     }
     print_snapshots(&snaps);
     if (sum.alerts)

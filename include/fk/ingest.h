@@ -107,11 +107,16 @@ struct fk_import_opts {
      * in 1900-01-01 .. now + 1 day, planned ones (control and risk area ends, risk area starts)
      * in 1900-01-01 .. now + 366 days; resident IDs born after the day of now are rejected. */
     int64_t now;
+    /* When set, receives at every commit the summary of what the committed batches hold (its
+     * kept_line the last line in them): after a failure, what is stored. */
+    struct fk_import_summary *kept;
 };
 
 /* The first line of every rejects file fangkong writes: its mark (see above). */
 #define FK_REJECTS_HEADER "line,reason,raw\n"
 
+/* What an import did (csv_driver.c's add_counts sums the counts of the parts of an import that
+ * went on after a lost connection: a new count goes there too). */
 struct fk_import_summary {
     uint64_t read;      /* data rows read */
     uint64_t accepted;  /* rows that added or changed something */
@@ -125,6 +130,13 @@ struct fk_import_summary {
      * re-import that renames residents says so ("1 203 updated: 1 198 phone, 5 name"). */
     uint64_t changed_name, changed_phone, changed_grid, changed_household, changed_tags,
         changed_id_type, changed_address;
+    /* The last line (row of a sheet) of the batches committed; 0: none. After a failure the rows
+     * up to it are stored and the same import again adds the rest. */
+    uint64_t kept_line;
+    /* Times a file import went on after its store's connection was lost (a database failover,
+     * issue 20), from the line after the batches committed, and the loss the last time. */
+    unsigned resumed;
+    char resumed_why[512];
     char rejects_path[4096]; /* where rejects went; empty when none were rejected */
     /* The CSV file's encoding ("utf-8", "gb18030"), or "xlsx" for a workbook (its text is
      * UTF-8). */

@@ -536,6 +536,11 @@ int fk_store_watch(fk_store *st, int ms, int64_t *generation);
  * with libpq trying each host of a multi-host URI in turn (with target_session_attrs=read-write
  * a promoted standby); a batch the loss cut short fails, and its caller rolls it back. */
 unsigned fk_store_reconnects(const fk_store *st, char *server, size_t cap);
+/* 1 when st's connection to its server is gone (PostgreSQL: the server died, was shut down or
+ * the network cut; its next call outside a batch connects again); 0 otherwise, and always with
+ * SQLite. After a failure, it tells a lost server, which may come back (a promoted standby),
+ * from a refusal of the rows. */
+int fk_store_lost(const fk_store *st);
 
 /* ---- whole tables, for moving a city between stores (fangkong migrate, issue 20) ---- */
 

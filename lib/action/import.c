@@ -77,14 +77,19 @@ static int run(fk_store *st, const struct fk_actor *actor, const struct fk_profi
         fk__follow_end(&fw, st, p, 0, 0);
         return rc;
     }
+    /* An import that went on after a lost connection showed the snapshots' collectors the rows
+     * of the batch it lost as well: the snapshots are built, not extended. */
+    if (sum->resumed)
+        fw.failed[0] = fw.failed[1] = 1;
     rc = fk_store_begin_events(st);
     if (rc == FK_OK)
         rc = fk__audit(st, actor, NULL, b.written && rec->done_action ? rec->done_action : "import",
-                       b.target, "%s%llu read, %llu accepted, %llu duplicate, %llu rejected%s",
+                       b.target, "%s%llu read, %llu accepted, %llu duplicate, %llu rejected%s%s",
                        rec->done_prefix ? rec->done_prefix : "", (unsigned long long)sum->read,
                        (unsigned long long)sum->accepted, (unsigned long long)sum->duplicate,
                        (unsigned long long)sum->rejected,
-                       rec->done_suffix && sum->rejected ? rec->done_suffix : "");
+                       rec->done_suffix && sum->rejected ? rec->done_suffix : "",
+                       sum->resumed ? "; went on after the database connection was lost" : "");
     if (rc == FK_OK)
         rc = fk_store_commit(st);
     if (rc != FK_OK) {

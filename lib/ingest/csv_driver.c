@@ -50,6 +50,9 @@ struct rejects {
     FILE *f;
     int err; /* errno of the first failed write, or 0 */
     int failed;
+    /* The last line written: an import that goes on after a lost connection reads the batch it
+     * lost again, and its rejected rows are not written twice. */
+    uint64_t last_line;
 };
 
 /* The k-th name (from 1) fangkong may give the rejects of input: FILE.rejects.csv,
@@ -69,8 +72,9 @@ static void reject_write(void *ud, uint64_t line, const char *reason, fk_slice r
     fk_buf b;
     int rc;
 
-    if (rj->failed)
+    if (rj->failed || line <= rj->last_line)
         return;
+    rj->last_line = line;
     if (!rj->f) {
         /* O_EXCL: whatever came to this path since open_rejects() looked stays untouched. When
          * the name is ours to choose, a file that came there (another import of the same file
@@ -318,10 +322,12 @@ static void src_progress(const struct source *s, const struct fk_import_opts *o,
         o->progress(o->progress_ud, fk_csv_offset(s->csv), fk_csv_size(s->csv), rows);
 }
 
-/* The rows of a CSV file or a workbook's sheet: header, then every record. */
+/* The rows of a CSV file or a workbook's sheet: header, then every record after line skip (the
+ * ones before are stored already). again: an import going on, whose rejects file is open. */
 static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
                        const char *path, const struct fk_import_opts *o, struct lookups *l,
-                       struct rejects *rj, struct fk_import_summary *sum, char *err, size_t errlen)
+                       struct rejects *rj, uint64_t skip, int again, struct fk_import_summary *sum,
+                       char *err, size_t errlen)
 {
     struct fk_csv_opts copts = {o->encoding, 0, 0};
     struct source src;
@@ -368,12 +374,14 @@ static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_
     rc = fk_import_begin(st, p, t, o, header, nf, &imp, err, errlen);
     if (rc != FK_OK)
         goto out;
-    rc = open_rejects(path, o->rejects_path, rj->path, sizeof rj->path, &rj->k, err, errlen);
-    if (rc != FK_OK)
-        goto out;
-    rj->input = o->rejects_path ? NULL : path;
-    if (rejects_settled)
-        rejects_settled(rj->path);
+    if (!again) {
+        rc = open_rejects(path, o->rejects_path, rj->path, sizeof rj->path, &rj->k, err, errlen);
+        if (rc != FK_OK)
+            goto out;
+        rj->input = o->rejects_path ? NULL : path;
+        if (rejects_settled)
+            rejects_settled(rj->path);
+    }
     read_ahead(path, &copts, &src, imp, l);
     for (;;) {
         r = src_next(&src);
@@ -386,6 +394,8 @@ static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_
             rc = r;
             goto out;
         }
+        if (src_line(&src) <= skip)
+            continue;
         if (r < 0) {
             rc = fk_import_bad_row(imp, src_line(&src),
                                    csv_reason(src.csv, imp, reason, sizeof reason), src_raw(&src));
@@ -442,13 +452,48 @@ out:
     return rc;
 }
 
+/* Adds the counts of b to a. */
+static void add_counts(struct fk_import_summary *a, const struct fk_import_summary *b)
+{
+    a->read += b->read;
+    a->accepted += b->accepted;
+    a->updated += b->updated;
+    a->duplicate += b->duplicate;
+    a->rejected += b->rejected;
+    a->batches += b->batches;
+    a->alerts += b->alerts;
+    a->changed_name += b->changed_name;
+    a->changed_phone += b->changed_phone;
+    a->changed_grid += b->changed_grid;
+    a->changed_household += b->changed_household;
+    a->changed_tags += b->changed_tags;
+    a->changed_id_type += b->changed_id_type;
+    a->changed_address += b->changed_address;
+    if (b->kept_line > a->kept_line)
+        a->kept_line = b->kept_line;
+    fk_strlcpy(a->encoding, b->encoding, sizeof a->encoding);
+}
+
+/* How many times an import goes on after its store's connection was lost. */
+#define RESUME_MAX 3
+
+/* Whether an import that failed with rc goes on: its store's server went away (a database
+ * failover; the store connects again, to a promoted standby, at its next call), and the type
+ * counts every row as it is read (regions wait for their parents until the end). */
+static int resumable(fk_store *st, enum fk_import_type t, int rc)
+{
+    return (rc == FK_EDB || rc == FK_EIO) && t != FK_IMPORT_REGIONS && fk_store_lost(st);
+}
+
 int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
                    const char *path, const struct fk_import_opts *o, struct fk_import_summary *sum,
                    char *err, size_t errlen)
 {
     struct fk_import_opts io;
     struct lookups l = {NULL, NULL, NULL, 0};
+    struct fk_import_summary kept, part;
     struct rejects rj;
+    uint64_t skip = 0;
     int rc;
 
     memset(sum, 0, sizeof *sum);
@@ -473,7 +518,26 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
         io.find_person = find_person;
         io.find_person_ud = &l;
     }
-    rc = import_rows(st, p, t, path, &io, &l, &rj, sum, err, errlen);
+    /* A batch a failover cut short is lost with the connection; the batches before it are
+     * stored. The import goes on from the line after them on a new connection, as the same
+     * import run again by hand would, but counting every row once. */
+    io.kept = &kept;
+    for (;;) {
+        memset(&kept, 0, sizeof kept);
+        memset(&part, 0, sizeof part);
+        rc = import_rows(st, p, t, path, &io, &l, &rj, skip, sum->resumed > 0, &part, err, errlen);
+        if (rc == FK_OK || sum->resumed >= RESUME_MAX || !resumable(st, t, rc)) {
+            add_counts(sum, &part);
+            break;
+        }
+        add_counts(sum, &kept);
+        if (kept.batches) {
+            skip = kept.kept_line;
+            io.first_batch = NULL; /* its writes committed with the first batch */
+        }
+        sum->resumed++;
+        fk_strlcpy(sum->resumed_why, err, sizeof sum->resumed_why);
+    }
     if (rj.f && fclose(rj.f) != 0 && rc == FK_OK) {
         snprintf(err, errlen, "cannot write the rejects file %s", rj.path);
         rc = FK_EIO;

@@ -2947,6 +2947,9 @@ static int commit(struct ctx *c)
         return rc;
     c->in_batch = 0;
     c->sum->batches++;
+    c->sum->kept_line = c->line;
+    if (c->o && c->o->kept)
+        *c->o->kept = *c->sum;
     return FK_OK;
 }
 

@@ -219,6 +219,11 @@ unsigned fk_store_reconnects(const fk_store *st, char *server, size_t cap)
     return st->reconnects;
 }
 
+int fk_store_lost(const fk_store *st)
+{
+    return st->ops->lost ? st->ops->lost(st) : 0;
+}
+
 int fk_store_dump(fk_store *st, const char *table, fk_table_cb cb, void *ud)
 {
     const struct fk_store_table *t = table_named(table);

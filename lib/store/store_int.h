@@ -104,6 +104,7 @@ struct fk_store_ops {
     /* NULL: fk_store_add_events makes the calls one by one. */
     int (*add_events)(fk_store *st, fk_record_id type, const struct fk_event_row *e,
                       const struct fk_sample_row *s, size_t n, enum fk_put *did);
+    int (*lost)(const fk_store *st); /* NULL: never (an embedded store) */
     /* NULL: fk_store_put_records makes the calls one by one. ids and changed may be NULL. */
     int (*put_records)(fk_store *st, fk_record_id t, const struct fk_record_value *v, size_t n,
                        int64_t *ids, enum fk_put *did, unsigned *changed);

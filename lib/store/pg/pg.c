@@ -354,6 +354,13 @@ static int lost(const struct pg_store *s)
     return sym_PQstatus(s->conn) == CONNECTION_BAD;
 }
 
+static int pg_lost(const fk_store *st)
+{
+    const struct pg_store *s = (const struct pg_store *)st;
+
+    return s->conn == NULL || lost(s);
+}
+
 /* Before a call: a handle whose server went away connects again, unless a batch or a read was
  * open on the old connection; that one is gone, with whatever the batch wrote, and the caller
  * must end it (fk_store_rollback) first. */
@@ -3025,6 +3032,7 @@ static const struct fk_store_ops pg_ops = {
     .watch = pg_watch,
     .add_events = pg_add_events,
     .put_records = pg_put_records,
+    .lost = pg_lost,
 };
 
 /* ---- open ---- */
