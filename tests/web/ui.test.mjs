@@ -31,6 +31,23 @@ async function chart(page, name) {
   }
 }
 
+/* Whether a bar chart's category labels can be read: slanted, or each upright label (as wide as
+ * the browser measures it, up to the axis' cut-off width) narrower than its bar's slot. */
+async function labelsReadable(page, name) {
+  await page.waitForSelector(`[data-chart="${name}"][data-ready]`, { timeout: T })
+  return page.$eval(`[data-chart="${name}"]`, (el) => {
+    const ch = el.__chart
+    const ax = ch.getOption().xAxis[0]
+    const xs = ax.data.map((_, i) => ch.convertToPixel({ xAxisIndex: 0 }, i))
+    const slot = xs.length > 1 ? Math.abs(xs[1] - xs[0]) : Infinity
+    const c = document.createElement('canvas').getContext('2d')
+    c.font = `${ax.axisLabel.fontSize || 12}px sans-serif`
+    const widest = Math.max(...ax.data.map((s) => Math.min(ax.axisLabel.width || 1e9, c.measureText(s).width)))
+    const slanted = (ax.axisLabel.rotate || 0) !== 0
+    return { slanted, slot, widest, ok: slanted || widest + 8 <= slot }
+  })
+}
+
 await run(async (_browser, newPage, watch) => {
   const page = await newPage()
   const context = page.context()
@@ -62,6 +79,15 @@ await run(async (_browser, newPage, watch) => {
   assert.deepEqual(bars.values[0], expect.county.map((r) => Math.round(r.coverage * 10000) / 100), 'county bar heights')
   const bars2 = await chart(page, 'level2')
   assert.equal(bars2.categories.length, expect.townships, 'one bar per township')
+  // The bars' labels readable on a 1280 px screen (the tour's) as on this one.
+  for (const width of [1280, 1440]) {
+    await page.setViewportSize({ width, height: 900 })
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-chart^=level]')].every((el) => el.__chart && el.__chart.getWidth() === el.clientWidth), null, { timeout: T })
+    for (const name of ['level1', 'level2']) {
+      const fit = await labelsReadable(page, name)
+      assert.ok(fit.ok, `${name} at ${width} px: upright labels ${fit.widest.toFixed(0)} px wide in slots of ${fit.slot.toFixed(0)} px`)
+    }
+  }
   const hourly = await chart(page, 'hourly')
   assert.ok(hourly.values[0].reduce((a, b) => a + b, 0) > 0, 'samples per hour drawn')
   assert.equal((await page.textContent('[data-value=grids_below_target]')).trim(), String(expect.grids_below_target))

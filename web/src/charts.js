@@ -52,6 +52,21 @@ function palette(dark) {
 /* The rows a coverage chart shows: all of them in code order while they fit (max), else the lowest
  * coverage first — with 130 townships the ones to act on are the ones below target — and on the
  * wall screen, which cannot scroll, only the first max of those. */
+/* About how wide a label is drawn, in px: a CJK character a full em, others about six tenths. */
+function labelPx(s, font) {
+  let w = 0
+  for (const ch of String(s ?? '')) w += ch.codePointAt(0) >= 0x2e80 ? font : font * 0.6
+  return w
+}
+
+/* Whether category labels need slanting to sit side by side in about width px (the plot of a
+ * half-width card is about 420 px at 1280): township names such as 榆次区第1街道 run into each
+ * other upright long before there are many of them. Labels past max are cut anyway (width). */
+export function slantLabels(labels, font, width, max = 90) {
+  const widest = labels.reduce((m, s) => Math.max(m, Math.min(max, labelPx(s, font))), 0)
+  return labels.length * (widest + 8) > width
+}
+
 export function chartRows(rows, max, { cut = false } = {}) {
   if (rows.length <= max) return { rows, lowest: false }
   const sorted = [...rows].sort((a, b) => (a.coverage ?? 2) - (b.coverage ?? 2))
@@ -64,8 +79,13 @@ export function coverageBars(rows, target, { dark = false, big = false } = {}) {
   const p = palette(dark)
   const n = rows.length
   const font = big ? 18 : 12
-  const rotate = n > (big ? 5 : 8)
   const zoom = n > 24
+  const rotate = slantLabels(
+    rows.slice(0, zoom ? 20 : n).map((r) => r.name),
+    font,
+    big ? 640 : 420,
+    big ? 130 : 90,
+  )
   /* narrow bars carry their value upright, so the wall screen can use a readable size */
   const upright = n > (big ? 6 : 12)
   const pct = (c) => (c === null || c === undefined ? null : Math.round(c * 10000) / 100)
@@ -283,7 +303,11 @@ export function regimeBars(rows, { dark = false } = {}) {
   const p = palette(dark)
   const n = rows.length
   const zoom = n > 24
-  const rotate = n > 8
+  const rotate = slantLabels(
+    rows.slice(0, zoom ? 20 : n).map((r) => r.name),
+    12,
+    420,
+  )
   const series = [
     ['done', colors.ok],
     ['due', colors.due],
