@@ -323,7 +323,7 @@ static void src_progress(const struct source *s, const struct fk_import_opts *o,
 }
 
 /* The rows of a CSV file or a workbook's sheet: header, then every record after line skip (the
- * ones before are stored already). again: an import going on, whose rejects file is open. */
+ * ones before are stored already). again: an import going on, whose rejects file is settled. */
 static int import_rows(fk_store *st, const struct fk_profile *p, enum fk_import_type t,
                        const char *path, const struct fk_import_opts *o, struct lookups *l,
                        struct rejects *rj, uint64_t skip, int again, struct fk_import_summary *sum,
@@ -525,7 +525,8 @@ int fk_import_file(fk_store *st, const struct fk_profile *p, enum fk_import_type
     for (;;) {
         memset(&kept, 0, sizeof kept);
         memset(&part, 0, sizeof part);
-        rc = import_rows(st, p, t, path, &io, &l, &rj, skip, sum->resumed > 0, &part, err, errlen);
+        rc =
+            import_rows(st, p, t, path, &io, &l, &rj, skip, rj.path[0] != '\0', &part, err, errlen);
         if (rc == FK_OK || sum->resumed >= RESUME_MAX || !resumable(st, t, rc)) {
             add_counts(sum, &part);
             break;
