@@ -1033,41 +1033,26 @@ static void count(struct ctx *c, uint64_t line, enum fk_put did);
 /* Room for one more gathered row. FK_OK or FK_ENOMEM. */
 static int gather_room(struct ctx *c)
 {
-    size_t i = c->ngather;
+    /* Every array grows from the same capacity to the same: fk_vec_grow sets *cap. */
+    struct {
+        void **p;
+        size_t size;
+    } a[] = {{(void **)&c->gev, sizeof *c->gev},     {(void **)&c->gsm, sizeof *c->gsm},
+             {(void **)&c->goff, sizeof *c->goff},   {(void **)&c->gdid, sizeof *c->gdid},
+             {(void **)&c->gline, sizeof *c->gline}, {(void **)&c->gps, sizeof *c->gps},
+             {(void **)&c->gpoff, sizeof *c->gpoff}, {(void **)&c->gpid, sizeof *c->gpid},
+             {(void **)&c->gchg, sizeof *c->gchg}};
+    /* The persons' arrays (the last four) only for persons. */
+    size_t i, n = c->type == FK_IMPORT_PERSONS ? 9 : 5, cap = c->capgather;
 
-    if (i == c->capgather) {
-        size_t cap = c->capgather;
-
-        if (fk_vec_grow((void **)&c->gev, &cap, i + 1, sizeof *c->gev) != FK_OK)
-            return FK_ENOMEM;
+    if (c->ngather < c->capgather)
+        return FK_OK;
+    for (i = 0; i < n; i++) {
         cap = c->capgather;
-        if (fk_vec_grow((void **)&c->gsm, &cap, i + 1, sizeof *c->gsm) != FK_OK)
+        if (fk_vec_grow(a[i].p, &cap, c->ngather + 1, a[i].size) != FK_OK)
             return FK_ENOMEM;
-        cap = c->capgather;
-        if (fk_vec_grow((void **)&c->goff, &cap, i + 1, sizeof *c->goff) != FK_OK)
-            return FK_ENOMEM;
-        cap = c->capgather;
-        if (fk_vec_grow((void **)&c->gdid, &cap, i + 1, sizeof *c->gdid) != FK_OK)
-            return FK_ENOMEM;
-        cap = c->capgather;
-        if (fk_vec_grow((void **)&c->gline, &cap, i + 1, sizeof *c->gline) != FK_OK)
-            return FK_ENOMEM;
-        if (c->type == FK_IMPORT_PERSONS) {
-            cap = c->capgather;
-            if (fk_vec_grow((void **)&c->gps, &cap, i + 1, sizeof *c->gps) != FK_OK)
-                return FK_ENOMEM;
-            cap = c->capgather;
-            if (fk_vec_grow((void **)&c->gpoff, &cap, i + 1, sizeof *c->gpoff) != FK_OK)
-                return FK_ENOMEM;
-            cap = c->capgather;
-            if (fk_vec_grow((void **)&c->gpid, &cap, i + 1, sizeof *c->gpid) != FK_OK)
-                return FK_ENOMEM;
-            cap = c->capgather;
-            if (fk_vec_grow((void **)&c->gchg, &cap, i + 1, sizeof *c->gchg) != FK_OK)
-                return FK_ENOMEM;
-        }
-        c->capgather = cap;
     }
+    c->capgather = cap;
     return FK_OK;
 }
 
