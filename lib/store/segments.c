@@ -35,8 +35,9 @@
 
 #define SG_MAGIC "FKSAMPL1"
 #define SG_VERSION 1u
-#define SMALL_BATCH 4096    /* a batch this small is merged into a small last segment */
+#define SMALL_BATCH 4096    /* a batch this small is merged into the small segments before it */
 #define SMALL_SEGMENT 65536 /* a segment smaller than this takes small batches */
+#define MERGE_RATIO 2       /* a small segment is merged when at most this times what follows */
 #define ROWNO_BITS 32       /* a slot: 24 bits of the tube's hash, 8 of the person's, the row + 1 */
 #define ROWNO_MASK ((UINT64_C(1) << ROWNO_BITS) - 1)
 #define TUBE_SHIFT 40
@@ -98,8 +99,10 @@ struct sg_samples {
     int written;        /* sg_write wrote wfile, not committed yet */
     char wfile[4200];
     struct sg_entry went;
-    int64_t wreplaced;
+    size_t wfrom; /* wfile holds segs[wfrom..nsegs) and the batch (nsegs: the batch alone) */
 };
+
+static _Atomic uint64_t rows_written; /* by sg_write, the merged ones again too (tests) */
 
 void sg_file(char *out, size_t cap, const char *path, int64_t seq)
 {
@@ -448,43 +451,52 @@ static int add_seg(struct sg_samples *g, const struct seg *s)
     return FK_OK;
 }
 
-/* 1 when the manifest holds the mapped segments as they are, but for a last one replaced by a
- * longer file from the same row. */
-static int extends(const struct sg_samples *g, const struct sg_entry *man, size_t n)
+/* How many of the mapped segments the manifest holds as they are, when it holds the rest (from
+ * that one on) as one longer file from the same row, and what came after: the writer merged the
+ * small segments at the end with its batch (merge_from). -1 when it changed otherwise (another
+ * process replaced segments some other way): everything is mapped and indexed again. */
+static long extends(const struct sg_samples *g, const struct sg_entry *man, size_t n)
 {
     size_t i;
 
-    if (g->dirty || n < g->nsegs)
-        return 0;
+    if (g->dirty)
+        return -1;
     for (i = 0; i < g->nsegs; i++) {
         const struct seg *s = &g->segs[i];
-        int last = i + 1 == g->nsegs;
 
-        if (man[i].base != s->v.base ||
-            (last ? man[i].rows < s->v.rows : man[i].seq != s->seq || man[i].rows != s->v.rows))
-            return 0;
+        if (i < n && man[i].seq == s->seq && man[i].base == s->v.base && man[i].rows == s->v.rows)
+            continue;
+        if (i < n && man[i].base == s->v.base && man[i].base + man[i].rows >= g->total)
+            return (long)i;
+        return -1;
     }
-    return 1;
+    return (long)g->nsegs;
 }
 
 int sg_sync(struct sg_samples *g, const struct sg_entry *man, size_t n, char *err, size_t errlen)
 {
+    long kept = g->slot ? extends(g, man, n) : -1;
     size_t i = 0;
     struct seg s;
     int rc;
 
-    if (g->slot && extends(g, man, n)) {
-        i = g->nsegs;
-        if (i > 0 && man[i - 1].seq != g->segs[i - 1].seq) {
-            int64_t had = g->segs[i - 1].v.rows;
+    if (kept >= 0) {
+        i = (size_t)kept;
+        if (i < g->nsegs) {
+            /* segs[i..] were merged into man[i]: its rows past them are new */
+            int64_t had = g->total;
 
-            if ((rc = map_seg(g, &man[i - 1], &s, err, errlen)) != FK_OK)
+            if ((rc = map_seg(g, &man[i], &s, err, errlen)) != FK_OK)
                 goto fail;
-            fk_snapmap_close(&g->segs[i - 1].m);
-            g->segs[i - 1] = s;
-            g->total = s.v.base + s.v.rows;
-            if (index_rows(g, s.v.base + had, g->total) != FK_OK)
+            while (g->nsegs > i)
+                fk_snapmap_close(&g->segs[--g->nsegs].m);
+            if (add_seg(g, &s) != FK_OK) {
+                fk_snapmap_close(&s.m);
                 goto nomem;
+            }
+            if (index_rows(g, had, g->total) != FK_OK)
+                goto nomem;
+            i++;
         }
     } else {
         unmap_all(g);
@@ -631,90 +643,136 @@ static void batch_clear(struct sg_samples *g)
 
 /* ---- writing ---- */
 
-/* One int64 column: a's rows then b's. */
+/* The column of the n views v at offset col (a pointer to an int64_t column), one after another. */
 static void put_ints(struct fk_snapwriter *w, struct fk_snap_sect *sect, int64_t *buf,
-                     const int64_t *a, int64_t na, const int64_t *b, int64_t nb)
+                     const struct view *const *v, size_t n, size_t col)
 {
-    if (na)
-        memcpy(buf, a, (size_t)na * sizeof *buf);
-    if (nb)
-        memcpy(buf + na, b, (size_t)nb * sizeof *buf);
-    fk_snapwriter_put(w, sect, buf, (uint64_t)(na + nb) * sizeof *buf);
+    int64_t at = 0;
+    size_t k;
+
+    for (k = 0; k < n; k++) {
+        const int64_t *c = *(const int64_t *const *)((const char *)v[k] + col);
+
+        if (v[k]->rows)
+            memcpy(buf + at, c, (size_t)v[k]->rows * sizeof *buf);
+        at += v[k]->rows;
+    }
+    fk_snapwriter_put(w, sect, buf, (uint64_t)at * sizeof *buf);
 }
 
-/* One text column: offsets, then the bytes, of a's rows then b's. */
+/* One text column of the n views (offsets at offcol, bytes at txtcol): offsets, then the bytes. */
 static int put_texts(struct fk_snapwriter *w, struct fk_snap_sect *so, struct fk_snap_sect *st,
-                     uint32_t *off, const uint32_t *oa, const char *ta, int64_t na,
-                     const uint32_t *ob, const char *tb, int64_t nb)
+                     uint32_t *off, const struct view *const *v, size_t n, size_t offcol,
+                     size_t txtcol)
 {
-    uint64_t la = na ? oa[na] : 0, lb = nb ? ob[nb] : 0;
-    char *txt = malloc(la + lb + 1);
-    int64_t i;
+    uint64_t len = 0, at = 0;
+    int64_t i, row = 0;
+    char *txt;
+    size_t k;
 
-    if (!txt || la + lb > UINT32_MAX) {
-        free(txt);
+    for (k = 0; k < n; k++)
+        if (v[k]->rows)
+            len += (*(const uint32_t *const *)((const char *)v[k] + offcol))[v[k]->rows];
+    if (len > UINT32_MAX || !(txt = malloc(len + 1)))
         return FK_ENOMEM;
-    }
     off[0] = 0;
-    for (i = 0; i < na; i++)
-        off[i + 1] = oa[i + 1];
-    for (i = 0; i < nb; i++)
-        off[na + i + 1] = (uint32_t)(la + ob[i + 1]);
-    if (la)
-        memcpy(txt, ta, la);
-    if (lb)
-        memcpy(txt + la, tb, lb);
-    fk_snapwriter_put(w, so, off, (uint64_t)(na + nb + 1) * sizeof *off);
-    fk_snapwriter_put(w, st, txt, la + lb);
+    for (k = 0; k < n; k++) {
+        const uint32_t *o = *(const uint32_t *const *)((const char *)v[k] + offcol);
+        const char *t = *(const char *const *)((const char *)v[k] + txtcol);
+
+        if (!v[k]->rows)
+            continue;
+        for (i = 0; i < v[k]->rows; i++)
+            off[row + i + 1] = (uint32_t)(at + o[i + 1]);
+        memcpy(txt + at, t, o[v[k]->rows]);
+        at += o[v[k]->rows];
+        row += v[k]->rows;
+    }
+    fk_snapwriter_put(w, so, off, (uint64_t)(row + 1) * sizeof *off);
+    fk_snapwriter_put(w, st, txt, len);
     free(txt);
     return FK_OK;
 }
 
-/* The rows of a and then of b (b may be empty) as one segment's columns. */
-static int put_cols(struct fk_snapwriter *w, struct sg_head *h, const struct view *a,
-                    const struct view *b)
+/* The rows of the n views, one after another, as one segment's columns. */
+static int put_cols(struct fk_snapwriter *w, struct sg_head *h, const struct view *const *v,
+                    size_t n)
 {
-    int64_t na = a->rows, nb = b->rows, n = na + nb;
-    int64_t *ints = malloc((size_t)(n ? n : 1) * sizeof *ints);
-    uint32_t *off = malloc((size_t)(n + 1) * sizeof *off);
+    int64_t rows = 0;
+    int64_t *ints;
+    uint32_t *off;
     int rc = FK_ENOMEM;
+    size_t k;
 
+    for (k = 0; k < n; k++)
+        rows += v[k]->rows;
+    ints = malloc((size_t)(rows ? rows : 1) * sizeof *ints);
+    off = malloc((size_t)(rows + 1) * sizeof *off);
     if (ints && off) {
-        put_ints(w, &h->sect[C_PERSON], ints, a->person, na, b->person, nb);
-        put_ints(w, &h->sect[C_TIME], ints, a->time, na, b->time, nb);
-        put_ints(w, &h->sect[C_SHIPPED], ints, a->shipped, na, b->shipped, nb);
-        rc = put_texts(w, &h->sect[C_TUBE_OFF], &h->sect[C_TUBE], off, a->tube_off, a->tube, na,
-                       b->tube_off, b->tube, nb);
+        put_ints(w, &h->sect[C_PERSON], ints, v, n, offsetof(struct view, person));
+        put_ints(w, &h->sect[C_TIME], ints, v, n, offsetof(struct view, time));
+        put_ints(w, &h->sect[C_SHIPPED], ints, v, n, offsetof(struct view, shipped));
+        rc = put_texts(w, &h->sect[C_TUBE_OFF], &h->sect[C_TUBE], off, v, n,
+                       offsetof(struct view, tube_off), offsetof(struct view, tube));
         if (rc == FK_OK)
-            rc = put_texts(w, &h->sect[C_SITE_OFF], &h->sect[C_SITE], off, a->site_off, a->site, na,
-                           b->site_off, b->site, nb);
+            rc = put_texts(w, &h->sect[C_SITE_OFF], &h->sect[C_SITE], off, v, n,
+                           offsetof(struct view, site_off), offsetof(struct view, site));
     }
     free(ints);
     free(off);
     return rc;
 }
 
+/* The first of the segments a batch of n rows is written with: for a small batch, the small
+ * segments at the end, from the last backwards, each while it holds at most MERGE_RATIO times the
+ * rows after it (the batch's included). The small segments then grow geometrically, and a row is
+ * written again about log2(SMALL_SEGMENT / n) times, where rewriting the last small segment for
+ * each small batch wrote it again up to SMALL_SEGMENT / n times (the sampling tables' groups of a
+ * few rows: issue 21). g->nsegs: none. */
+static size_t merge_from(const struct sg_samples *g, size_t n)
+{
+    size_t k = g->nsegs;
+    int64_t after = (int64_t)n;
+
+    if (n >= SMALL_BATCH)
+        return k;
+    while (k > 0 && g->segs[k - 1].v.rows < SMALL_SEGMENT &&
+           g->segs[k - 1].v.rows <= MERGE_RATIO * after) {
+        after += g->segs[k - 1].v.rows;
+        k--;
+    }
+    return k;
+}
+
 int sg_write(struct sg_samples *g, int64_t seq, struct sg_entry *out, int64_t *replaced, char *err,
              size_t errlen)
 {
-    struct view none = {0}, batch = batch_view(g), last = none;
+    struct view batch = batch_view(g);
+    const struct view **v;
+    size_t from = merge_from(g, g->b.n), n = g->nsegs - from + 1, k;
     struct fk_snapwriter w;
     struct sg_head h;
     int rc;
 
-    *replaced = 0;
+    *replaced = -1;
     memset(&h, 0, sizeof h);
-    if (g->nsegs && g->b.n < SMALL_BATCH && g->segs[g->nsegs - 1].v.rows < SMALL_SEGMENT) {
-        last = g->segs[g->nsegs - 1].v;
-        *replaced = g->segs[g->nsegs - 1].seq;
+    if (!(v = malloc(n * sizeof *v))) {
+        snprintf(err, errlen, "out of memory writing the samples");
+        return FK_ENOMEM;
     }
-    none.base = batch.base;
+    for (k = from; k < g->nsegs; k++)
+        v[k - from] = &g->segs[k].v;
+    v[n - 1] = &batch;
     sg_file(g->wfile, sizeof g->wfile, g->path, seq);
     rc = fk_snapwriter_open(&w, g->wfile, sizeof h, err, errlen);
-    if (rc != FK_OK)
+    if (rc != FK_OK) {
+        free(v);
         return rc;
+    }
     w.sync = 1;
-    if ((rc = put_cols(&w, &h, *replaced ? &last : &batch, *replaced ? &batch : &none)) != FK_OK) {
+    rc = put_cols(&w, &h, v, n);
+    free(v);
+    if (rc != FK_OK) {
         fk_snapwriter_abort(&w);
         snprintf(err, errlen, "out of memory writing %s", g->wfile);
         return rc;
@@ -723,8 +781,10 @@ int sg_write(struct sg_samples *g, int64_t seq, struct sg_entry *out, int64_t *r
     h.pre.version = SG_VERSION;
     h.pre.endian = FK_SNAP_ENDIAN;
     h.pre.generation = seq;
-    h.base = *replaced ? last.base : batch.base;
-    h.rows = (*replaced ? last.rows : 0) + batch.rows;
+    h.base = from < g->nsegs ? g->segs[from].v.base : batch.base;
+    h.rows = g->total + batch.rows - h.base;
+    if (from < g->nsegs)
+        *replaced = h.base;
     rc = fk_snapwriter_close(&w, &h, sizeof h, &h.blocks, err, errlen);
     if (rc != FK_OK)
         return rc;
@@ -733,9 +793,15 @@ int sg_write(struct sg_samples *g, int64_t seq, struct sg_entry *out, int64_t *r
     out->rows = h.rows;
     out->keys = g->keys;
     g->went = *out;
-    g->wreplaced = *replaced;
+    g->wfrom = from;
     g->written = 1;
+    rows_written += (uint64_t)h.rows;
     return FK_OK;
+}
+
+uint64_t fk__sg_rows_written(void)
+{
+    return rows_written;
 }
 
 void sg_committed(struct sg_samples *g)
@@ -755,13 +821,14 @@ void sg_committed(struct sg_samples *g)
         batch_clear(g);
         return;
     }
-    if (g->wreplaced) {
-        sg_file(old, sizeof old, g->path, g->wreplaced);
-        fk_snapmap_close(&g->segs[g->nsegs - 1].m);
-        g->segs[g->nsegs - 1] = s;
-        g->total = s.v.base + s.v.rows;
+    /* The segments the file holds again: their files go, the one file takes their place. */
+    while (g->nsegs > g->wfrom) {
+        g->nsegs--;
+        sg_file(old, sizeof old, g->path, g->segs[g->nsegs].seq);
+        fk_snapmap_close(&g->segs[g->nsegs].m);
         unlink(old);
-    } else if (add_seg(g, &s) != FK_OK) {
+    }
+    if (add_seg(g, &s) != FK_OK) {
         fk_snapmap_close(&s.m);
         forget(g);
     }

@@ -45,10 +45,11 @@ int sg_add(struct sg_samples *g, const struct fk_sample_row *r, enum fk_put *did
 size_t sg_pending(const struct sg_samples *g);
 
 /* Writes the open batch's rows as segment file seq, synced, before the backend commits the
- * manifest row *out. When the batch is small and the last segment too, the file holds the last
- * segment's rows and then the batch's (the same row numbers), and replaces it: *replaced is then
- * its seq, to delete from the manifest in the same transaction (0 when none). FK_OK, or FK_EIO /
- * FK_ENOMEM with err (nothing left behind). */
+ * manifest row *out. When the batch is small, the file may hold the rows of the small segments
+ * at the end too (the same row numbers; each merged while it holds at most twice the rows after
+ * it, so that they grow geometrically), and replaces them: *replaced is then the base of the
+ * first, and the manifest's rows of base >= *replaced but *out are deleted in the same
+ * transaction (-1 when none). FK_OK, or FK_EIO / FK_ENOMEM with err (nothing left behind). */
 int sg_write(struct sg_samples *g, int64_t seq, struct sg_entry *out, int64_t *replaced, char *err,
              size_t errlen);
 /* The backend committed: the written file is now part of the set, the replaced one removed. */
@@ -68,6 +69,10 @@ int64_t sg_count(const struct sg_samples *g);
 /* Tests only: tube hashes of 4 bits and person tags of 1 from now on (1), or whole (0), so that
  * different keys share their slots' tags and runs, and every comparison past them is exercised. */
 void fk__sg_weak_hash(int on);
+
+/* Tests only: how many rows sg_write has written into files in this process, every handle's, the
+ * rows merged again included. */
+uint64_t fk__sg_rows_written(void);
 
 /* The file name of segment seq of the data file path. */
 void sg_file(char *out, size_t cap, const char *path, int64_t seq);

@@ -92,7 +92,7 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_SEG_INS] = "INSERT INTO segments (seq, kind, base, rows, keys) "
                   "VALUES (?1, 'samples', ?2, ?3, ?4)",
     [S_SEG_KEYS] = "SELECT keys FROM segments WHERE kind = 'samples' ORDER BY base DESC LIMIT 1",
-    [S_SEG_DEL] = "DELETE FROM segments WHERE seq = ?1",
+    [S_SEG_DEL] = "DELETE FROM segments WHERE kind = 'samples' AND base >= ?1 AND seq <> ?2",
     [S_DATA_VERSION] = "PRAGMA data_version",
     [S_RESULT_GET] = "SELECT result, time, lab, received FROM results WHERE tube = ?1",
     [S_RESULT_INS] = "INSERT INTO results (tube, result, time, lab, received) "
@@ -613,9 +613,10 @@ static int samples_commit(struct sq_store *s)
     sqlite3_bind_int64(q, 3, e.rows);
     sqlite3_bind_int64(q, 4, e.keys);
     rc = exec_stmt(s, q);
-    if (rc == FK_OK && replaced) {
+    if (rc == FK_OK && replaced >= 0) {
         q = stmt(s, S_SEG_DEL);
         sqlite3_bind_int64(q, 1, replaced);
+        sqlite3_bind_int64(q, 2, e.seq);
         rc = exec_stmt(s, q);
     }
     return rc;
