@@ -369,6 +369,96 @@ static void test_rows__json_scope(void **state)
                      FK_EPERM);
 }
 
+/* The committing hook that ends every session on the database (as a server restart or a failover
+ * would) before the third commit, once. */
+struct cut {
+    int commits, done;
+};
+
+static int cut_third(void *ud)
+{
+    struct cut *c = ud;
+    char err[256];
+
+    if (++c->commits == 3 && !c->done) {
+        c->done = 1;
+        assert_int_equal(fk__store_pg_cut(test_pg(), err, sizeof err), FK_OK);
+    }
+    return FK_OK;
+}
+
+/* A file import whose store loses its server at its third commit (PostgreSQL only: SQLite never
+ * loses its file) goes on from the two batches stored, on a new connection: it counts every row
+ * of the file once, writes each broken row to the rejects file once (the lost batch has one, read
+ * again), runs its first-batch hook once, says it went on, and the registry holds every valid
+ * person of the file. */
+static void test_rows__file_import_goes_on_after_a_lost_server(void **state)
+{
+    struct fixture *f = *state;
+    struct fk_import_opts o;
+    struct cut c = {0, 0};
+    char path[400], rejects[450], body[18], id[19], *text;
+    int64_t n = -1;
+    size_t len = 0, k;
+    FILE *fp;
+    int i, broken = 0;
+
+    if (!test_pg())
+        return;
+    snprintf(path, sizeof path, "%s/persons.csv", f->dir);
+    fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("id_number,name,grid\n", fp);
+    for (i = 0; i < 50; i++) {
+        snprintf(body, sizeof body, "14070219900101%03d", 100 + i);
+        make_id(body, id);
+        /* every 7th row's ID number broken: lines 9, 16, 23, ... */
+        fprintf(fp, "%s%s,居民%d," G1 "\n", i % 7 == 6 ? "X" : "", id, i);
+        broken += i % 7 == 6;
+    }
+    assert_int_equal(fclose(fp), 0);
+    memset(&o, 0, sizeof o);
+    o.batch_rows = 10;
+    o.committing = cut_third;
+    o.committing_ud = &c;
+    o.first_batch = on_first_batch;
+    o.first_batch_ud = f;
+    assert_int_equal(fk_import_file(f->st, &f->prof, FK_IMPORT_PERSONS, path, &o, &f->sum, f->err,
+                                    sizeof f->err),
+                     FK_OK);
+    assert_true(c.done);
+    assert_int_equal(f->sum.resumed, 1);
+    assert_non_null(strstr(f->sum.resumed_why, "2 earlier batches"));
+    assert_int_equal(f->sum.read, 50);
+    assert_int_equal(f->sum.rejected, (uint64_t)broken);
+    assert_int_equal(f->sum.accepted, (uint64_t)(50 - broken));
+    assert_int_equal(f->sum.duplicate, 0);
+    assert_int_equal(f->sum.kept_line, 51);
+    assert_int_equal(f->first_batches, 1);
+    assert_int_equal(fk_store_count(f->st, "persons", &n), FK_OK);
+    assert_int_equal(n, 50 - broken);
+    /* the rejects file: its header, then each broken line once, in order */
+    snprintf(rejects, sizeof rejects, "%s.rejects.csv", path);
+    assert_string_equal(f->sum.rejects_path, rejects);
+    text = read_file(rejects, &len);
+    assert_non_null(text);
+    for (i = 6, k = 0; i < 50; i += 7) {
+        char want[16];
+        char *at;
+
+        snprintf(want, sizeof want, "\n%d,", i + 2);
+        at = strstr(text, want);
+        assert_non_null(at);
+        assert_null(strstr(at + 1, want));
+        k++;
+    }
+    assert_int_equal(k, (size_t)broken);
+    for (i = 0, k = 0; (size_t)i < len; i++)
+        k += text[i] == '\n';
+    assert_int_equal(k, (size_t)broken + 1); /* and nothing else but the header */
+    free(text);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -380,6 +470,7 @@ int main(void)
         T(test_rows__json_values),
         T(test_rows__json_shapes),
         T(test_rows__json_scope),
+        T(test_rows__file_import_goes_on_after_a_lost_server),
     };
 #undef T
 
