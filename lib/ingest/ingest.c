@@ -166,6 +166,11 @@ struct ctx {
     size_t (*gpoff)[7];
     int64_t *gpid;
     unsigned *gchg;
+    /* The generic types gathered (gathers_records): each row's fields, gfields a row, a text's
+     * offset in gtext in gvoff (SIZE_MAX: NULL). */
+    struct fk_record_value *gval;
+    size_t *gvoff;
+    size_t gfields, capval;
     enum fk_put *gdid;
     uint64_t *gline; /* each gathered row's line, for the counted hook */
     size_t ngather, capgather;
@@ -1085,6 +1090,68 @@ static int gather(struct ctx *c, int64_t person, int64_t venue, const char *cell
     return GATHERED;
 }
 
+/* The generic types an import gathers for fk_store_put_records into a store that prefers batches:
+ * their rows need nothing of the store after their put, and no later row of the file reads what
+ * an earlier one put (lib/store/pg/pg.c merges() lists them too). */
+static int gathers_records(enum fk_import_type t)
+{
+    return t == FK_IMPORT_VACCINATIONS || t == FK_IMPORT_SENTINELS;
+}
+
+/* Keeps a checked row of a generic type (its fields v, texts borrowed) for the batch's
+ * fk_store_put_records, or puts it now when the type is not gathered. As a row function
+ * returns: 1, GATHERED, or an error. */
+static int put_record_row(struct ctx *c, const struct fk_record_value *v, enum fk_put *did)
+{
+    const struct fk_record_type *rt = fk_record_get((fk_record_id)c->type);
+    size_t i = c->ngather, nf = c->gfields, k, cap;
+
+    if (!c->gather || !nf)
+        return put_rc(fk_store_put_record(c->st, (fk_record_id)c->type, v, NULL, did, NULL));
+    if (gather_room(c) != FK_OK)
+        return FK_ENOMEM;
+    cap = c->capval;
+    if (fk_vec_grow((void **)&c->gval, &cap, (i + 1) * nf, sizeof *c->gval) != FK_OK)
+        return FK_ENOMEM;
+    cap = c->capval;
+    if (fk_vec_grow((void **)&c->gvoff, &cap, (i + 1) * nf, sizeof *c->gvoff) != FK_OK)
+        return FK_ENOMEM;
+    c->capval = cap;
+    c->gline[i] = c->line;
+    for (k = 0; k < nf; k++) {
+        size_t at = i * nf + k;
+
+        c->gval[at] = v[k];
+        c->gvoff[at] = SIZE_MAX;
+        if (rt->fields[k].kind == FK_RVAL_TEXT && v[k].s) {
+            c->gvoff[at] = c->gtext.len;
+            if (fk_buf_append(&c->gtext, v[k].s, strlen(v[k].s) + 1) != FK_OK)
+                return FK_ENOMEM;
+        }
+        c->gval[at].s = NULL; /* made a pointer into gtext at the flush */
+    }
+    c->ngather++;
+    return GATHERED;
+}
+
+/* The generic types' part of flush(): the rows to the store, then each counted in order. */
+static int flush_records(struct ctx *c)
+{
+    size_t i, n = c->ngather * c->gfields;
+    int rc;
+
+    for (i = 0; i < n; i++)
+        if (c->gvoff[i] != SIZE_MAX)
+            c->gval[i].s = c->gtext.data + c->gvoff[i];
+    rc = fk_store_put_records(c->st, (fk_record_id)c->type, c->gval, c->ngather, NULL, c->gdid,
+                              NULL);
+    for (i = 0; rc == FK_OK && i < c->ngather; i++)
+        count(c, c->gline[i], c->gdid[i]);
+    c->ngather = 0;
+    fk_buf_reset(&c->gtext);
+    return rc;
+}
+
 /* Keeps a checked person for the batch's fk_store_put_persons. GATHERED, or FK_ENOMEM. */
 static int gather_person(struct ctx *c, const struct fk_person_row *p)
 {
@@ -1145,6 +1212,8 @@ static int flush(struct ctx *c)
         return FK_OK;
     if (c->type == FK_IMPORT_PERSONS)
         return flush_persons(c);
+    if (c->gfields)
+        return flush_records(c);
     for (i = 0; i < n; i++) {
         if (c->type == FK_IMPORT_SAMPLES) {
             c->gsm[i].tube = c->gtext.data + c->goff[i][0];
@@ -1780,7 +1849,7 @@ static int row_vaccination(struct ctx *c, enum fk_put *did)
     v[2].i = t;
     v[3].s = vaccine;
     v[4].s = site;
-    return put_rc(fk_store_put_record(c->st, FK_IMPORT_VACCINATIONS, v, NULL, did, NULL));
+    return put_record_row(c, v, did);
 }
 
 /* A sentinel signal: a known grid inside the scope, a kind, a count of 1 (empty) to
@@ -1831,7 +1900,7 @@ static int row_sentinel(struct ctx *c, enum fk_put *did)
     v[3].s = grid;
     v[4].s = idn;
     v[5].i = n;
-    return put_rc(fk_store_put_record(c->st, FK_IMPORT_SENTINELS, v, NULL, did, NULL));
+    return put_record_row(c, v, did);
 }
 
 /* ---- cold chain (issue 16) ---- */
@@ -3336,6 +3405,8 @@ static void import_free(fk_import *imp)
     free(c->gpoff);
     free(c->gpid);
     free(c->gchg);
+    free(c->gval);
+    free(c->gvoff);
     free(c->gdid);
     free(c->gline);
     fk_buf_fini(&c->gtext);
@@ -3369,8 +3440,11 @@ int fk_import_begin(fk_store *st, const struct fk_profile *p, enum fk_import_typ
     c->actor = o ? o->actor : NULL;
     c->now = o && o->now ? o->now : (int64_t)time(NULL);
     fk_buf_init(&c->gtext, 0);
-    c->gather = fk_store_prefers_bulk(st) && (t == FK_IMPORT_SCANS || t == FK_IMPORT_PINGS ||
-                                              t == FK_IMPORT_SAMPLES || t == FK_IMPORT_PERSONS);
+    c->gather = fk_store_prefers_bulk(st) &&
+                (t == FK_IMPORT_SCANS || t == FK_IMPORT_PINGS || t == FK_IMPORT_SAMPLES ||
+                 t == FK_IMPORT_PERSONS || gathers_records(t));
+    c->gfields =
+        c->gather && gathers_records(t) ? (size_t)fk_record_get((fk_record_id)t)->nfields : 0;
     imp->batch = (uint64_t)(o && o->batch_rows ? o->batch_rows : p->batch_rows);
     if (c->actor) {
         rc = permitted(st, t, c->actor, "import", c->scope_label, sizeof c->scope_label,

@@ -1401,6 +1401,58 @@ static void test_store__put_persons_as_one_by_one(void **state)
     fk_store_close(ref);
 }
 
+/* The generic records through fk_store_put_records (vaccinations: key person and dose; PostgreSQL
+ * merges them under FK_TEST_PG), against the calls one by one into SQLite and the answers worked
+ * out by hand: new, the same, changed, a key twice in the batch, a text with a tab. */
+static void test_store__put_records_as_one_by_one(void **state)
+{
+    struct store_fixture *f = *state;
+#define VAX(p, d, t, v, s)                                                                         \
+    {NULL, (p), 0}, {NULL, (d), 0}, {NULL, (t), 0}, {(v), 0, 0},                                   \
+    {                                                                                              \
+        (s), 0, 0                                                                                  \
+    }
+    static const struct fk_record_value rows[2][5 * 5] = {
+        {VAX(1, 1, 100, "科兴", "S1"), VAX(1, 2, 200, "科兴", "S1"), VAX(2, 1, 100, "国药", "S\t2"),
+         VAX(1, 1, 100, "科兴", "S9"), VAX(1, 2, 200, "科兴", "S1")},
+        {VAX(1, 1, 100, "科兴", "S9"), VAX(2, 1, 150, "国药", "S\t2"), VAX(3, 1, 100, "", ""),
+         VAX(3, 1, 100, "", ""), VAX(2, 2, 300, "智飞", "S2")}};
+#undef VAX
+    static const enum fk_put want[2][5] = {
+        {FK_PUT_NEW, FK_PUT_NEW, FK_PUT_NEW, FK_PUT_UPDATED, FK_PUT_SAME},
+        {FK_PUT_SAME, FK_PUT_UPDATED, FK_PUT_NEW, FK_PUT_SAME, FK_PUT_NEW}};
+    enum fk_put bulk[5], one[5];
+    char path[400], err[512], a[4096], b[4096];
+    fk_store *ref = NULL;
+    int batch;
+    size_t i;
+
+    snprintf(path, sizeof path, "%s/ref.db", f->dir);
+    assert_int_equal(fk_store_open(path, &ref, err, sizeof err), FK_OK);
+    for (batch = 0; batch < 2; batch++) {
+        assert_int_equal(fk_store_begin(f->st), FK_OK);
+        assert_int_equal(fk_store_begin(ref), FK_OK);
+        assert_int_equal(
+            fk_store_put_records(f->st, FK_IMPORT_VACCINATIONS, rows[batch], 5, NULL, bulk, NULL),
+            FK_OK);
+        for (i = 0; i < 5; i++) {
+            assert_int_equal(fk_store_put_record(ref, FK_IMPORT_VACCINATIONS, &rows[batch][i * 5],
+                                                 NULL, &one[i], NULL),
+                             FK_OK);
+            assert_int_equal(bulk[i], want[batch][i]);
+            assert_int_equal(one[i], want[batch][i]);
+        }
+        assert_int_equal(fk_store_commit(f->st), FK_OK);
+        assert_int_equal(fk_store_commit(ref), FK_OK);
+    }
+    dump_of(f->st, "vaccinations", a);
+    dump_of(ref, "vaccinations", b);
+    assert_string_equal(a, b);
+    assert_non_null(strstr(a, "time=150;vaccine='国药';site='S\t2';"));
+    assert_int_equal(count(f->st, "vaccinations"), 5);
+    fk_store_close(ref);
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1434,6 +1486,7 @@ int main(void)
         T(test_store__reconnect),
         T(test_store__add_events_as_one_by_one),
         T(test_store__put_persons_as_one_by_one),
+        T(test_store__put_records_as_one_by_one),
         cmocka_unit_test(test_store__shown_without_password),
     };
 #undef T

@@ -2489,7 +2489,7 @@ static int pg_add_events(fk_store *st, fk_record_id type, const struct fk_event_
  * one. */
 static int merges(fk_record_id t)
 {
-    return t == FK_IMPORT_PERSONS || t == FK_IMPORT_VENUES;
+    return t == FK_IMPORT_PERSONS || t == FK_IMPORT_VACCINATIONS || t == FK_IMPORT_SENTINELS;
 }
 
 /* Appends the key columns' equality of aliases a and b ("a.code = b.code AND ..."). */
