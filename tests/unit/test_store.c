@@ -1243,6 +1243,30 @@ static void test_store__shown_without_password(void **state)
     assert_string_equal(fk_store_shown("postgresql://u:pw@h/db", tiny, sizeof tiny), "postgresql:");
 }
 
+/* A new SQLite file beside the fixture's store: the calls one by one that a batch call of the
+ * fixture's store (PostgreSQL's COPY under FK_TEST_PG) is compared with. */
+static fk_store *open_ref(struct store_fixture *f)
+{
+    char path[400], err[512];
+    fk_store *ref = NULL;
+
+    snprintf(path, sizeof path, "%s/ref.db", f->dir);
+    assert_int_equal(fk_store_open(path, &ref, err, sizeof err), FK_OK);
+    return ref;
+}
+
+static void begin_both(fk_store *a, fk_store *b)
+{
+    assert_int_equal(fk_store_begin(a), FK_OK);
+    assert_int_equal(fk_store_begin(b), FK_OK);
+}
+
+static void commit_both(fk_store *a, fk_store *b)
+{
+    assert_int_equal(fk_store_commit(a), FK_OK);
+    assert_int_equal(fk_store_commit(b), FK_OK);
+}
+
 /* Two batches of scans, pings and samples through fk_store_add_events, the fixture's store
  * (PostgreSQL's COPY under FK_TEST_PG), against the same rows added one call at a time to a new
  * SQLite file: every row's answer and every stored row are the same. The batches hold a key twice,
@@ -1284,16 +1308,14 @@ static void test_store__add_events_as_one_by_one(void **state)
                                                         {"T4", "S1", 4, 100, 700},
                                                         {"T3", "S1", 3, 100, 500}}};
     enum fk_put bulk[6], one[6];
-    char path[400], err[512], a[4096], b[4096];
+    char a[4096], b[4096];
     fk_store *ref = NULL;
     int batch;
     size_t i;
 
-    snprintf(path, sizeof path, "%s/ref.db", f->dir);
-    assert_int_equal(fk_store_open(path, &ref, err, sizeof err), FK_OK);
+    ref = open_ref(f);
     for (batch = 0; batch < 2; batch++) {
-        assert_int_equal(fk_store_begin(f->st), FK_OK);
-        assert_int_equal(fk_store_begin(ref), FK_OK);
+        begin_both(f->st, ref);
         assert_int_equal(fk_store_add_events(f->st, FK_IMPORT_SCANS, scans[batch], NULL, 5, bulk),
                          FK_OK);
         for (i = 0; i < 5; i++)
@@ -1313,8 +1335,7 @@ static void test_store__add_events_as_one_by_one(void **state)
         for (i = 0; i < 6; i++)
             assert_int_equal(fk_store_add_sample(ref, &samples[batch][i], &one[i]), FK_OK);
         assert_memory_equal(bulk, one, 6 * sizeof bulk[0]);
-        assert_int_equal(fk_store_commit(f->st), FK_OK);
-        assert_int_equal(fk_store_commit(ref), FK_OK);
+        commit_both(f->st, ref);
     }
     /* the answers were not all alike: the test has something to tell apart */
     assert_int_equal(one[0], FK_PUT_UPDATED);
@@ -1365,16 +1386,14 @@ static void test_store__put_persons_as_one_by_one(void **state)
     enum fk_put bulk[6], one[6];
     int64_t ids[6], one_id[6];
     unsigned changed[6], one_changed[6];
-    char path[400], err[512], a[4096], b[4096];
+    char a[4096], b[4096];
     fk_store *ref = NULL;
     int batch;
     size_t i;
 
-    snprintf(path, sizeof path, "%s/ref.db", f->dir);
-    assert_int_equal(fk_store_open(path, &ref, err, sizeof err), FK_OK);
+    ref = open_ref(f);
     for (batch = 0; batch < 2; batch++) {
-        assert_int_equal(fk_store_begin(f->st), FK_OK);
-        assert_int_equal(fk_store_begin(ref), FK_OK);
+        begin_both(f->st, ref);
         assert_int_equal(fk_store_put_persons(f->st, rows[batch], n[batch], ids, bulk, changed),
                          FK_OK);
         for (i = 0; i < n[batch]; i++) {
@@ -1388,8 +1407,7 @@ static void test_store__put_persons_as_one_by_one(void **state)
             assert_int_equal(changed[i], want_changed[batch][i]);
             assert_int_equal(one_changed[i], want_changed[batch][i]);
         }
-        assert_int_equal(fk_store_commit(f->st), FK_OK);
-        assert_int_equal(fk_store_commit(ref), FK_OK);
+        commit_both(f->st, ref);
     }
     dump_of(f->st, "persons", a);
     dump_of(ref, "persons", b);
@@ -1422,16 +1440,14 @@ static void test_store__put_records_as_one_by_one(void **state)
         {FK_PUT_NEW, FK_PUT_NEW, FK_PUT_NEW, FK_PUT_UPDATED, FK_PUT_SAME},
         {FK_PUT_SAME, FK_PUT_UPDATED, FK_PUT_NEW, FK_PUT_SAME, FK_PUT_NEW}};
     enum fk_put bulk[5], one[5];
-    char path[400], err[512], a[4096], b[4096];
+    char a[4096], b[4096];
     fk_store *ref = NULL;
     int batch;
     size_t i;
 
-    snprintf(path, sizeof path, "%s/ref.db", f->dir);
-    assert_int_equal(fk_store_open(path, &ref, err, sizeof err), FK_OK);
+    ref = open_ref(f);
     for (batch = 0; batch < 2; batch++) {
-        assert_int_equal(fk_store_begin(f->st), FK_OK);
-        assert_int_equal(fk_store_begin(ref), FK_OK);
+        begin_both(f->st, ref);
         assert_int_equal(
             fk_store_put_records(f->st, FK_IMPORT_VACCINATIONS, rows[batch], 5, NULL, bulk, NULL),
             FK_OK);
@@ -1442,8 +1458,7 @@ static void test_store__put_records_as_one_by_one(void **state)
             assert_int_equal(bulk[i], want[batch][i]);
             assert_int_equal(one[i], want[batch][i]);
         }
-        assert_int_equal(fk_store_commit(f->st), FK_OK);
-        assert_int_equal(fk_store_commit(ref), FK_OK);
+        commit_both(f->st, ref);
     }
     dump_of(f->st, "vaccinations", a);
     dump_of(ref, "vaccinations", b);
