@@ -10,9 +10,15 @@
  * lie on one probe run, so the same table answers the key (tube, person), a tube's members and
  * whether a tube exists. Built as the segments are first mapped (about a second at 10 M), then
  * kept.
- * - Rows are never moved: a small batch merged into the last small segment keeps that segment's
+ * - Rows are never moved: a small batch merged with the small segments at the end keeps their
  *   row numbers and adds its own after them, so the index of another process stays valid when it
  *   maps the replacing file. Any other change of the manifest rebuilds the index.
+ * - Which small segments a small batch takes with it (merge_from): each from the last backwards
+ *   while it holds at most MERGE_RATIO times the rows after it. The small segments at the end
+ *   then grow geometrically, like a binary counter's digits: a row is written again about
+ *   log2(SMALL_SEGMENT / batch) times, and the end holds about that many small files. Rewriting
+ *   the last small segment for every small batch, as before, wrote each row up to
+ *   SMALL_SEGMENT / batch times, and bounded the sampling tables' endpoint (issue 21).
  * - The open batch's rows live in memory and are in the index at once (a row later in the batch
  *   with the same key is a duplicate). Each slot the batch changed is noted, so a rollback puts
  *   them back in reverse order (exact for linear probing without deletes); when the table grew
