@@ -21,3 +21,25 @@ export function latest() {
     }
   }
 }
+
+/* A page's list and its summary, asked together whenever the page's filters change (gatherings,
+ * requests, transfers), into the refs given: only the latest question's answer lands (a CI run
+ * showed the whole list under "overdue only", its slower answer landing last); a failure puts
+ * the error in err and empties both. Returns the loader: load(askList, askStatus). */
+export function listAndStatus({ rows, status, err, loaded }) {
+  const ask = latest()
+  return async (askList, askStatus) => {
+    err.value = null
+    const r = await ask(() => Promise.all([askList(), askStatus()]))
+    if (!r) return
+    if (r.error) {
+      err.value = r.error
+      rows.value = []
+      status.value = []
+    } else {
+      rows.value = r.answer[0].rows
+      status.value = r.answer[1].rows
+    }
+    loaded.value = true
+  }
+}
