@@ -100,8 +100,16 @@ await run(async (browser, newPage) => {
   await page.waitForSelector('[data-saved]', { timeout: T })
   await page.click(`[data-resolve="${toResolve.number}"]`)
   await page.fill('[data-act-note]', '已办结')
-  await page.click('[data-act-save]')
-  await page.waitForFunction((n) => document.querySelector(`[data-table=requests] tr[data-key="${n}"] [data-state]`)?.dataset.state !== 'assigned', toResolve.number, { timeout: T })
+  /* Stored once the server answered the POST, and shown once the row's state (there, not missing
+   * while the table redraws: a CI run read the CLI before the resolution) is no longer assigned. */
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/${toResolve.number}/resolve`), { timeout: T }),
+    page.click('[data-act-save]'),
+  ])
+  await page.waitForFunction((n) => {
+    const s = document.querySelector(`[data-table=requests] tr[data-key="${n}"] [data-state]`)?.dataset.state
+    return s !== undefined && s !== 'assigned'
+  }, toResolve.number, { timeout: T })
   const now = csvRows(cli('request', 'list'))
   const a = now.find((r) => r.number === toAssign.number)
   const b = now.find((r) => r.number === toResolve.number)
