@@ -89,7 +89,9 @@ export async function signIn(page, name, password) {
 /* Runs body(browser, newPage, watch) in Debian's chromium; newPage(opts) opens a page in a fresh
  * context (default 1440×900, zh-CN) whose script errors and CSP violations fail the run; watch(page)
  * does the same for a page the body opens itself. Exits the process with 0 or 1; on a failure, the
- * pages still open are shot as 99-failed.png. */
+ * pages still open are shot as 99-failed.png, and each page's address, its service worker, and
+ * its last console lines and failed requests are printed (a CI run once found a blank page after
+ * a sign-out, and the shot alone could not say why). */
 export async function run(body) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -98,14 +100,24 @@ export async function run(body) {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
   const pageErrors = []
+  const trail = new Map() /* page -> its last console lines and failed requests */
   let failed = false
   /* The server's Content-Security-Policy refusing something the UI does (an inline style in a
    * tooltip, say) is a page error too: the UI must work within it. */
+  const note = (page, line) => {
+    const t = trail.get(page) || []
+    t.push(line)
+    if (t.length > 30) t.shift()
+    trail.set(page, t)
+  }
   const watch = (page) => {
     page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.stack || e}`))
     page.on('console', (m) => {
+      note(page, `console ${m.type()}: ${m.text()}`)
       if (m.type() === 'error' && m.text().includes('Content Security Policy')) pageErrors.push(`${page.url()}: ${m.text()}`)
     })
+    page.on('requestfailed', (r) => note(page, `request failed: ${r.method()} ${r.url()}: ${r.failure()?.errorText}`))
+    page.on('framenavigated', (f) => { if (f === page.mainFrame()) note(page, `navigated: ${f.url()}`) })
     return page
   }
   const newPage = async (opts = {}) => {
@@ -118,7 +130,16 @@ export async function run(body) {
   } catch (e) {
     failed = true
     console.error(e)
-    for (const c of browser.contexts()) for (const p of c.pages()) await shot(p, '99-failed').catch(() => {})
+    for (const c of browser.contexts())
+      for (const p of c.pages()) {
+        await shot(p, '99-failed').catch(() => {})
+        const sw = await p.evaluate(async () => {
+          const r = navigator.serviceWorker && (await navigator.serviceWorker.getRegistration())
+          return r ? `service worker: ${r.active ? r.active.state : 'none active'}${navigator.serviceWorker.controller ? ', controlling' : ''}` : 'no service worker'
+        }).catch((x) => `service worker: ${x}`)
+        console.error(`page ${p.url()} (${sw}; body ${(await p.textContent('body').catch(() => '')).length} characters)`)
+        for (const line of trail.get(p) || []) console.error(`  ${line}`)
+      }
   } finally {
     await browser.close()
   }
