@@ -2280,6 +2280,17 @@ static int copy_text(fk_buf *b, const char *s)
     return rc;
 }
 
+/* Appends one field of a COPY text row: NULL (\N) when absent, else the text (escaped) or the
+ * number. */
+static int copy_field(fk_buf *b, int absent, int text, const struct fk_record_value *x)
+{
+    if (absent)
+        return fk_buf_append(b, "\\N", 2);
+    if (text)
+        return copy_text(b, x->s);
+    return fk_buf_printf(b, "%lld", (long long)x->i);
+}
+
 /* Runs sql, a COPY ... FROM STDIN, with the COPY text rows in b. A failure's message says which
  * row and why, as PostgreSQL does ("Key (id)=(5) already exists."). */
 static int copy_rows(struct pg_store *s, const char *sql, const fk_buf *b)
@@ -2715,14 +2726,9 @@ static int pg_put_records(fk_store *st, fk_record_id t, const struct fk_record_v
             const struct fk_record_value *x = &v[i * nf + (size_t)k];
 
             rc = fk_buf_append(&b, "\t", 1);
-            if (rc != FK_OK)
-                break;
-            if (fk__value_absent(&rt->fields[k], x))
-                rc = fk_buf_append(&b, "\\N", 2);
-            else if (rt->fields[k].kind == FK_RVAL_TEXT)
-                rc = copy_text(&b, x->s);
-            else
-                rc = fk_buf_printf(&b, "%lld", (long long)x->i);
+            if (rc == FK_OK)
+                rc = copy_field(&b, fk__value_absent(&rt->fields[k], x),
+                                rt->fields[k].kind == FK_RVAL_TEXT, x);
         }
         rc = rc == FK_OK ? fk_buf_append(&b, "\n", 1) : rc;
     }
@@ -2905,14 +2911,8 @@ static int pg_load(fk_store *st, const struct fk_store_table *t, const char *con
     for (k = 0; rc == FK_OK && k < n; k++) {
         if (k)
             rc = fk_buf_append(b, "\t", 1);
-        if (rc != FK_OK)
-            break;
-        if (v[k].absent)
-            rc = fk_buf_append(b, "\\N", 2);
-        else if (v[k].s)
-            rc = copy_text(b, v[k].s);
-        else
-            rc = fk_buf_printf(b, "%lld", (long long)v[k].i);
+        if (rc == FK_OK)
+            rc = copy_field(b, v[k].absent, v[k].s != NULL, &v[k]);
     }
     rc = rc == FK_OK ? fk_buf_append(b, "\n", 1) : rc;
     if (rc == FK_OK && b->len >= LOAD_FLUSH_BYTES)
